@@ -1,0 +1,42 @@
+/**
+ * Historical bars arrive in columnar chunks: the source pulls a chunk, the data container
+ * pushes its rows synchronously, and the next chunk is read only once sinks have drained.
+ * Columns are typed arrays so a chunk costs a handful of allocations, not one per bar.
+ */
+export interface BarChunk {
+  /** Number of rows in this chunk (the typed arrays may be longer). */
+  readonly length: number;
+  /** Symbols referenced by `symbol`, a row's symbol is `symbols[symbol[i]]`. */
+  readonly symbols: readonly string[];
+  readonly symbol: Uint16Array;
+  /** Epoch milliseconds, UTC. */
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** What a source reports once it has been read to the end. */
+export interface SourceStats {
+  readonly rows: number;
+  readonly skipped: number;
+  /** Human-readable notes on skipped rows (first few), e.g. "row 12: duplicate timestamp". */
+  readonly notes: readonly string[];
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
+}
+
+/** A pull-based source of bars in time order. */
+export interface BarSource {
+  /** Description for logs and the run manifest, e.g. the file path. */
+  readonly description: string;
+  readonly symbols: readonly string[];
+  /** Yields chunks in (timestamp, symbol) order; the consumer pulls the next chunk when ready. */
+  chunks(): AsyncIterable<BarChunk>;
+  /** Statistics so far (complete once `chunks()` has finished). */
+  stats(): SourceStats;
+  /** Releases file handles; safe to call more than once, also mid-iteration. */
+  close(): Promise<void>;
+}
