@@ -1,0 +1,128 @@
+import type { FeatureRequest } from '../strategies/strategy.ts';
+import { resolveFeature, type ResolvedFeature } from './feature-key.ts';
+import type { BarInput, Indicator } from './indicator.ts';
+
+/**
+ * The indicator instances of one symbol. Opaque to callers: obtain it from
+ * `FeatureHub.createState` and pass it back to `FeatureHub.update`.
+ */
+export class FeatureState {
+  /** One instance per distinct indicator of the hub, in registration order. */
+  readonly indicators: Indicator[] = [];
+
+  /** Resets every indicator, as if no bar had been seen. */
+  reset(): void {
+    for (const ind of this.indicators) ind.reset();
+  }
+}
+
+/**
+ * Computes many features over a bar stream, each distinct (indicator, params, input) once.
+ *
+ * At graph build time every reader registers the features it needs and gets a slot
+ * index; requests with the same canonical key (see `featureKey`) share a slot, and slots
+ * reading different outputs of the same indicator share one indicator instance. Per bar,
+ * `update` advances each instance once and writes every slot into a caller-owned
+ * Float64Array, so the hot path neither allocates nor looks anything up by name.
+ *
+ * Pure: no RxJS, no I/O. One hub serves many symbols; each symbol has its own FeatureState.
+ */
+export class FeatureHub {
+  // Distinct indicators, in registration order.
+  private readonly specs: ResolvedFeature[] = [];
+  private readonly specByKey = new Map<string, number>();
+  // Slots: which indicator and which of its outputs each one reads.
+  private readonly slotKeys: string[] = [];
+  private readonly slotByKey = new Map<string, number>();
+  private slotIndicator: Int32Array = new Int32Array(0);
+  private slotOutput: Int32Array = new Int32Array(0);
+  private updates = 0;
+
+  /** Number of slots (distinct features); `update` writes this many values. */
+  get size(): number {
+    return this.slotKeys.length;
+  }
+
+  /** Number of distinct indicator instances per symbol. */
+  get indicatorCount(): number {
+    return this.specs.length;
+  }
+
+  /**
+   * Total `Indicator.update` calls made by `update` over all states: with deduplication
+   * this grows by `indicatorCount` per bar, whatever the number of readers.
+   */
+  get indicatorUpdates(): number {
+    return this.updates;
+  }
+
+  /**
+   * Registers a feature and returns its slot index; a request equal to an earlier one
+   * (same canonical key) returns the earlier slot.
+   * @throws Error for an unknown indicator, invalid params, an unknown input or output.
+   */
+  register(req: FeatureRequest): number {
+    const f = resolveFeature(req);
+    const existing = this.slotByKey.get(f.featureKey);
+    if (existing !== undefined) return existing;
+    let ind = this.specByKey.get(f.indicatorKey);
+    if (ind === undefined) {
+      ind = this.specs.length;
+      this.specs.push(f);
+      this.specByKey.set(f.indicatorKey, ind);
+    }
+    const slot = this.slotKeys.length;
+    this.slotKeys.push(f.featureKey);
+    this.slotByKey.set(f.featureKey, slot);
+    // Typed arrays for the per-bar loop; registration is rare, so regrowing is fine.
+    this.slotIndicator = grow(this.slotIndicator, slot, ind);
+    this.slotOutput = grow(this.slotOutput, slot, f.outputIndex);
+    return slot;
+  }
+
+  /** The canonical key of every slot, in slot order. */
+  keys(): string[] {
+    return [...this.slotKeys];
+  }
+
+  /** A fresh set of indicator instances for one symbol. */
+  createState(): FeatureState {
+    const state = new FeatureState();
+    this.complete(state);
+    return state;
+  }
+
+  /**
+   * Feeds one bar to every distinct indicator of `state` once and writes every slot's
+   * current value into `out` (NaN while that feature warms up). `out` must have at least
+   * `size` entries; it is not checked, as this runs once per bar.
+   */
+  update(state: FeatureState, bar: BarInput, out: Float64Array): void {
+    const inds = state.indicators;
+    // A state created before later registrations gets their instances now (they start
+    // warming up from this bar).
+    if (inds.length < this.specs.length) this.complete(state);
+    const n = inds.length;
+    for (let i = 0; i < n; i++) inds[i]!.update(bar);
+    this.updates += n;
+    const si = this.slotIndicator;
+    const so = this.slotOutput;
+    const slots = this.slotKeys.length;
+    for (let s = 0; s < slots; s++) out[s] = inds[si[s]!]!.value(so[s]!);
+  }
+
+  private complete(state: FeatureState): void {
+    for (let i = state.indicators.length; i < this.specs.length; i++) {
+      const f = this.specs[i]!;
+      state.indicators.push(f.definition.create(f.params, f.input));
+    }
+  }
+}
+
+// Copy of `arr` with `value` at index `at` (== arr.length).
+function grow(arr: Int32Array, at: number, value: number): Int32Array {
+  const next = new Int32Array(at + 1);
+  next.set(arr);
+  next[at] = value;
+  return next;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import { periodParam } from './params.ts';
+import { PriceIndicator } from './price-indicator.ts';
+
+/**
+ * Simple moving average over the last `period` values, O(1) per update: a ring buffer
+ * and a running sum. The sum is recomputed from the buffer each time the ring wraps
+ * (amortised O(1)) so rounding error cannot drift over an unbounded live stream.
+ *
+ * First value after `period` values (bar index period-1).
+ */
+export class Sma extends PriceIndicator {
+  /** Window length. */
+  readonly period: number;
+  private readonly buf: Float64Array;
+  private idx = 0;
+  private count = 0;
+  private sum = 0;
+  private current = NaN;
+
+  /**
+   * @param period window length, a positive integer.
+   * @param input series read by `update` (default close).
+   */
+  constructor(period: number, input?: PriceInput) {
+    super(input);
+    this.period = period;
+    this.buf = new Float64Array(period);
+  }
+
+  /** Feeds one value. */
+  push(x: number): void {
+    const p = this.period;
+    if (this.count < p) {
+      this.count++;
+      this.sum += x;
+    } else {
+      this.sum += x - this.buf[this.idx]!;
+    }
+    this.buf[this.idx] = x;
+    if (++this.idx === p) {
+      this.idx = 0;
+      // The window is exactly the buffer now: re-sum it to drop accumulated rounding.
+      let s = 0;
+      for (let i = 0; i < p; i++) s += this.buf[i]!;
+      this.sum = s;
+    }
+    if (this.count === p) this.current = this.sum / p;
+  }
+
+  /** True once `period` values have been seen. */
+  get ready(): boolean {
+    return this.count === this.period;
+  }
+
+  /** The average; NaN until ready. */
+  value(output = 0): number {
+    return output === 0 ? this.current : NaN;
+  }
+
+  /** Forgets every value seen. */
+  reset(): void {
+    this.buf.fill(0);
+    this.idx = 0;
+    this.count = 0;
+    this.sum = 0;
+    this.current = NaN;
+  }
+}
+
+const params = z.strictObject({ period: periodParam() });
+
+/** `sma(period)`: simple moving average. Output `value`; warm-up `period` bars. */
+export const sma: IndicatorDefinition<z.infer<typeof params>> = {
+  name: 'sma',
+  description: 'Simple moving average of the last `period` values.',
+  params,
+  outputs: ['value'],
+  reads: 'price',
+  warmup: (p) => p.period,
+  create: (p, input) => new Sma(p.period, input),
+};

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { crossoverLogic } from './crossover-internals.ts';
+import type { StrategyDefinition } from './strategy.ts';
+
+const params = z
+  .strictObject({
+    fast_period: z.number().int().positive().default(12),
+    slow_period: z.number().int().positive().default(26),
+  })
+  .refine((p) => p.fast_period < p.slow_period, {
+    path: ['slow_period'],
+    message: 'slow_period must be greater than fast_period',
+  });
+
+/**
+ * `ema_crossover(fast_period=12, slow_period=26)`: long while EMA(fast) of the close is
+ * above EMA(slow), short while below, unchanged when equal. Strength is the gap in
+ * percent of the slow EMA, clamped to [-1, 1]. Silent (null) for the first slow_period-1 bars.
+ */
+export const ema_crossover: StrategyDefinition<z.infer<typeof params>> = {
+  name: 'ema_crossover',
+  description: 'Long while the fast EMA is above the slow EMA, short while below.',
+  params,
+  features: (p) => [
+    { indicator: 'ema', params: { period: p.fast_period } },
+    { indicator: 'ema', params: { period: p.slow_period } },
+  ],
+  create: () => crossoverLogic(),
+};

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { Direction } from '../../events/index.ts';
+import { DecisionBuffer } from './decision.ts';
+import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+
+const params = z
+  .strictObject({
+    fast: z.number().int().positive().default(12),
+    slow: z.number().int().positive().default(26),
+    signal: z.number().int().positive().default(9),
+  })
+  .refine((p) => p.fast < p.slow, { path: ['slow'], message: 'slow must be greater than fast' });
+
+/**
+ * `macd_crossover(fast=12, slow=26, signal=9)`: long while the MACD histogram of the
+ * close (line - signal) is above 0, short while below, unchanged at exactly 0 (flat
+ * before any non-zero value). Strength is the histogram in percent of the close, clamped
+ * to [-1, 1], at least MIN_STRENGTH in magnitude when not flat. Silent (null) for the
+ * first slow + signal - 2 bars.
+ *
+ * The returned decision object is reused: valid until the next call.
+ */
+export const macd_crossover: StrategyDefinition<z.infer<typeof params>> = {
+  name: 'macd_crossover',
+  description: 'Long while the MACD line is above its signal line (histogram > 0), short while below.',
+  params,
+  features: (p) => [
+    { indicator: 'macd', params: { fast: p.fast, slow: p.slow, signal: p.signal }, output: 'histogram' },
+  ],
+  create: (): StrategyLogic => {
+    let direction: Direction = 0;
+    const out = new DecisionBuffer();
+    return (features, bar) => {
+      const hist = features[0] ?? NaN;
+      if (Number.isNaN(hist)) return null;
+      if (hist > 0) direction = 1;
+      else if (hist < 0) direction = -1;
+      return out.set(direction, (hist / bar.close) * 100);
+    };
+  },
+};

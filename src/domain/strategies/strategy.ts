@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { BarEvent, Direction } from '../../events/index.ts';
+import type { PriceInput } from '../indicators/indicator.ts';
+
+/**
+ * A feature a strategy needs from the feature hub. Two requests with the same indicator,
+ * params and input are the same feature and are computed once per bar for all readers.
+ */
+export interface FeatureRequest {
+  readonly indicator: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly input?: PriceInput;
+  /** Which output of a multi-output indicator (e.g. 'upper'); default the first. */
+  readonly output?: string;
+}
+
+/** A strategy's verdict on one bar: its target direction, or null while warming up. */
+export interface StrategyDecision {
+  readonly direction: Direction;
+  /** Conviction in [-1, 1], sign matching direction. */
+  readonly strength: number;
+}
+
+/**
+ * The per-symbol logic of a strategy instance. `features[i]` is the current value of the
+ * i-th entry of the definition's `features(params)` list (NaN while warming up).
+ * Returns null to say "no opinion yet" (warm-up); the container emits a SIGNAL only when
+ * the returned direction differs from the previous one.
+ */
+export type StrategyLogic = (features: ArrayLike<number>, bar: BarEvent) => StrategyDecision | null;
+
+/** A strategy kind in the catalogue. Params use snake_case keys, as in YAML. */
+export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
+  readonly name: string;
+  readonly description: string;
+  /** zod object of the parameters, with defaults, and cross-field checks via refine. */
+  readonly params: z.ZodType<P>;
+  /** The features this strategy reads, in the order `StrategyLogic` receives them. */
+  features(params: P): readonly FeatureRequest[];
+  /** A fresh logic instance, one per symbol. */
+  create(params: P): StrategyLogic;
+}

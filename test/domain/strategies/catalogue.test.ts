@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { FeatureHub } from '../../../src/domain/indicators/feature-hub.ts';
+import { getStrategy, STRATEGIES } from '../../../src/domain/strategies/catalogue.ts';
+import { loadSpyBars } from '../../helpers/spy.ts';
+import { runStrategy } from './run-strategy.ts';
+
+describe('strategy catalogue', () => {
+  it('lists the built-in strategies by name', () => {
+    expect([...STRATEGIES.keys()].sort()).toEqual([
+      'bollinger_reversion',
+      'donchian_breakout',
+      'ema_crossover',
+      'macd_crossover',
+      'rsi_threshold',
+      'sma_crossover',
+    ]);
+    for (const [name, def] of STRATEGIES) expect(def.name).toBe(name);
+  });
+
+  it('getStrategy throws, naming the known ones, for an unknown name', () => {
+    expect(getStrategy('sma_crossover').name).toBe('sma_crossover');
+    expect(() => getStrategy('sma_crosover')).toThrow(/unknown strategy 'sma_crosover' \(known: .*sma_crossover/);
+  });
+
+  for (const [name, def] of STRATEGIES) {
+    it(`${name}: default features register in a hub; on SPY it warms up silently, then always decides`, () => {
+      const p = def.params.parse({});
+      const hub = new FeatureHub();
+      for (const f of def.features(p)) hub.register(f);
+      const ds = runStrategy(name, {}, loadSpyBars(1000));
+      const first = ds.findIndex((d) => d !== null);
+      expect(first).toBeGreaterThan(0);
+      expect(ds.slice(first).every((d) => d !== null)).toBe(true);
+      for (const d of ds) {
+        if (d === null) continue;
+        expect([-1, 0, 1]).toContain(d.direction);
+        expect(Math.abs(d.strength)).toBeLessThanOrEqual(1);
+        expect(Math.sign(d.strength)).toBe(d.direction);
+      }
+    });
+  }
+});
