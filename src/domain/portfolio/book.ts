@@ -1,0 +1,330 @@
+/**
+ * One portfolio's accounting: cash, signed positions per symbol, average prices, marks,
+ * realized and unrealized P&L, and the trade records of closed quantity.
+ *
+ * There is no margin model. Cash is simply what the fills moved: a buy pays quantity ×
+ * price, a sell (also a short sale) receives it, every fill pays its commission. Equity is
+ * cash plus the signed positions valued at their marks, so a short's proceeds sit in cash
+ * and its liability in the (negative) position value.
+ *
+ * Accounting identity (see docs/execution.md), exact up to float rounding:
+ *
+ * ```
+ * equity() = initialCash + realizedPnl + unrealizedPnl() − openCommission()
+ * ```
+ *
+ * where `openCommission()` is the commission already paid for quantity that is still
+ * open; it moves into `realizedPnl`, pro rata, when that quantity closes.
+ */
+
+/** Quantities closer than this to each other count as equal, so float dust never leaves a 1e-12-share position open. */
+const QTY_EPSILON = 1e-9;
+
+/** What the book needs to know about an execution. */
+export interface BookFill {
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  /** Shares, positive. */
+  readonly quantity: number;
+  /** Execution price (slippage included), positive. */
+  readonly price: number;
+  /** Commission paid for this fill, >= 0. */
+  readonly commission: number;
+  /** Time of the execution, epoch ms; becomes a trade's entry or exit time. */
+  readonly ts: number;
+  /** Index of the filling bar within the symbol's series; `barsHeld` is a difference of these. */
+  readonly barIndex: number;
+  /** Why the fill happened; becomes `exitReason` of the trades it closes. */
+  readonly reason: string;
+}
+
+/** The closed part of a position, produced by the fill that closed it. */
+export interface ClosedTrade {
+  readonly symbol: string;
+  readonly direction: 'long' | 'short';
+  /** Closed shares, positive. */
+  readonly quantity: number;
+  /** Time of the first fill of the position (later additions keep it). */
+  readonly entryTs: number;
+  /** Volume-weighted average entry price of the position. */
+  readonly entryPrice: number;
+  readonly exitTs: number;
+  readonly exitPrice: number;
+  /** quantity × (exitPrice − entryPrice) × (+1 long, −1 short). */
+  readonly grossPnl: number;
+  /** Pro-rata entry commission of the closed quantity plus the exit fill's commission for it. */
+  readonly commission: number;
+  /** grossPnl − commission. */
+  readonly pnl: number;
+  /** pnl / (quantity × entryPrice), a fraction (0.05 is 5 %). */
+  readonly returnPct: number;
+  /** Exit bar index − entry bar index (of the first entry). */
+  readonly barsHeld: number;
+  readonly exitReason: string;
+}
+
+/** Returned by `applyFill` when nothing closes; shared so the common case allocates nothing. */
+const NO_TRADES: readonly ClosedTrade[] = Object.freeze([]);
+
+/** Per-symbol state, created once per symbol and mutated in place. */
+interface Holding {
+  readonly symbol: string;
+  /** Signed shares. */
+  qty: number;
+  /** Average entry price of the open quantity; 0 when flat. */
+  avgPrice: number;
+  /** Last price; NaN until the first mark or fill. */
+  mark: number;
+  entryTs: number;
+  entryBarIndex: number;
+  /** Commission paid for the still-open quantity. */
+  entryCommission: number;
+  /** Position in `Book.open`, −1 while flat. */
+  slot: number;
+}
+
+/**
+ * Accounting of one book across any number of symbols, long and short.
+ *
+ * Cost model: `mark` is O(1); `equity()`, `grossExposure()`, `unrealizedPnl()` and
+ * `openCommission()` share one lazily refreshed pass over the symbols that have a position
+ * (not over every symbol ever seen), recomputed only after a fill or a mark of an open
+ * symbol. Summing fresh rather than adjusting a running total keeps the value free of
+ * drift over long runs.
+ */
+export class Book {
+  /** Starting cash. */
+  readonly initialCash: number;
+
+  private cashBalance: number;
+  private realized = 0;
+  private commissionPaid = 0;
+  private readonly holdings = new Map<string, Holding>();
+  /** Holdings with a non-zero position, in no particular (but deterministic) order. */
+  private readonly open: Holding[] = [];
+
+  private dirty = false;
+  private positionValue = 0;
+  private gross = 0;
+  private unrealized = 0;
+  private openEntryCommission = 0;
+
+  /** @param initialCash starting cash; equity before any fill. */
+  constructor(initialCash: number) {
+    if (!Number.isFinite(initialCash)) throw new RangeError(`initial cash must be finite, got ${initialCash}`);
+    this.initialCash = initialCash;
+    this.cashBalance = initialCash;
+  }
+
+  /** Cash: initial cash minus signed fill notionals and commissions (short sales add cash). */
+  get cash(): number {
+    return this.cashBalance;
+  }
+
+  /** Sum of the net P&L of every closed trade (commissions of the closed quantity deducted). */
+  get realizedPnl(): number {
+    return this.realized;
+  }
+
+  /** Every commission paid so far, on open and closed quantity. */
+  get totalCommission(): number {
+    return this.commissionPaid;
+  }
+
+  /** True when any position is open. */
+  get invested(): boolean {
+    return this.open.length > 0;
+  }
+
+  /** Signed shares held in `symbol` (0 when never traded). */
+  position(symbol: string): number {
+    return this.holdings.get(symbol)?.qty ?? 0;
+  }
+
+  /** Average entry price of the open position in `symbol`; 0 when flat. */
+  avgPrice(symbol: string): number {
+    return this.holdings.get(symbol)?.avgPrice ?? 0;
+  }
+
+  /** Last price of `symbol` (its last mark, or its first fill price if never marked); NaN if unknown. */
+  lastPrice(symbol: string): number {
+    return this.holdings.get(symbol)?.mark ?? Number.NaN;
+  }
+
+  /**
+   * Sets the last price of `symbol` (typically the bar's close). O(1); allocates only the
+   * first time a symbol is seen.
+   */
+  mark(symbol: string, price: number): void {
+    const h = this.holding(symbol);
+    h.mark = price;
+    if (h.qty !== 0) this.dirty = true;
+  }
+
+  /** Cash plus every position at its mark. */
+  equity(): number {
+    this.revalue();
+    return this.cashBalance + this.positionValue;
+  }
+
+  /** Σ |position × mark| over all symbols. */
+  grossExposure(): number {
+    this.revalue();
+    return this.gross;
+  }
+
+  /** Σ position × (mark − average price) over all symbols; entry commissions not deducted. */
+  unrealizedPnl(): number {
+    this.revalue();
+    return this.unrealized;
+  }
+
+  /** Commission already paid for quantity that is still open (not yet in `realizedPnl`). */
+  openCommission(): number {
+    this.revalue();
+    return this.openEntryCommission;
+  }
+
+  /**
+   * Applies one execution and returns the trades it closed: none (a shared, frozen empty
+   * array) when it opens or adds to a position, one when it reduces, closes or reverses.
+   *
+   * A reversal (long 100, sell 150) closes the 100 as one trade and opens a short of 50 at
+   * the fill price; the fill's commission is split pro rata between the two parts.
+   * A symbol never marked before takes the fill price as its mark.
+   *
+   * @throws RangeError on a non-positive quantity, a non-positive price or a negative
+   * commission: those are engine bugs, not market events.
+   */
+  applyFill(fill: BookFill): readonly ClosedTrade[] {
+    const { quantity, price, commission } = fill;
+    if (!(quantity > 0) || !Number.isFinite(quantity)) throw new RangeError(`fill quantity must be positive, got ${quantity}`);
+    if (!(price > 0) || !Number.isFinite(price)) throw new RangeError(`fill price must be positive, got ${price}`);
+    if (!(commission >= 0) || !Number.isFinite(commission)) throw new RangeError(`fill commission must be >= 0, got ${commission}`);
+
+    const h = this.holding(fill.symbol);
+    if (Number.isNaN(h.mark)) h.mark = price;
+    const sign = fill.side === 'buy' ? 1 : -1;
+    this.cashBalance -= sign * quantity * price + commission;
+    this.commissionPaid += commission;
+    this.dirty = true;
+
+    const q = h.qty;
+    if (q === 0) {
+      this.openAt(h, sign * quantity, fill, commission);
+      return NO_TRADES;
+    }
+    const dir = q > 0 ? 1 : -1;
+    if (dir === sign) {
+      // Adding: the average becomes volume-weighted; entry time stays the first entry's.
+      const absQ = q * dir;
+      h.avgPrice = (absQ * h.avgPrice + quantity * price) / (absQ + quantity);
+      h.qty = q + sign * quantity;
+      h.entryCommission += commission;
+      return NO_TRADES;
+    }
+
+    // Reducing, closing or reversing.
+    const absQ = q * dir;
+    let closed: number;
+    let rest: number;
+    if (Math.abs(quantity - absQ) <= QTY_EPSILON) {
+      closed = absQ;
+      rest = 0;
+    } else if (quantity < absQ) {
+      closed = quantity;
+      rest = 0;
+    } else {
+      closed = absQ;
+      rest = quantity - absQ;
+    }
+    const fullyClosed = closed === absQ;
+    // Taking the whole remainder on a full close leaves no residue from repeated pro-rating.
+    const entryShare = fullyClosed ? h.entryCommission : (h.entryCommission * closed) / absQ;
+    const exitShare = rest > 0 ? (commission * closed) / quantity : commission;
+    const tradeCommission = entryShare + exitShare;
+    const entryPrice = h.avgPrice;
+    const grossPnl = closed * (price - entryPrice) * dir;
+    const pnl = grossPnl - tradeCommission;
+    const trade: ClosedTrade = {
+      symbol: h.symbol,
+      direction: dir === 1 ? 'long' : 'short',
+      quantity: closed,
+      entryTs: h.entryTs,
+      entryPrice,
+      exitTs: fill.ts,
+      exitPrice: price,
+      grossPnl,
+      commission: tradeCommission,
+      pnl,
+      returnPct: pnl / (closed * entryPrice),
+      barsHeld: fill.barIndex - h.entryBarIndex,
+      exitReason: fill.reason,
+    };
+    this.realized += pnl;
+
+    if (!fullyClosed) {
+      h.qty = dir * (absQ - closed);
+      h.entryCommission -= entryShare;
+    } else {
+      this.closeOut(h);
+      if (rest > 0) this.openAt(h, sign * rest, fill, commission - exitShare);
+    }
+    return [trade];
+  }
+
+  /** The holding of `symbol`, created on first sight (once per symbol, never per bar). */
+  private holding(symbol: string): Holding {
+    let h = this.holdings.get(symbol);
+    if (h === undefined) {
+      h = { symbol, qty: 0, avgPrice: 0, mark: Number.NaN, entryTs: 0, entryBarIndex: 0, entryCommission: 0, slot: -1 };
+      this.holdings.set(symbol, h);
+    }
+    return h;
+  }
+
+  /** Opens a fresh position on a flat holding. */
+  private openAt(h: Holding, signedQty: number, fill: BookFill, entryCommission: number): void {
+    h.qty = signedQty;
+    h.avgPrice = fill.price;
+    h.entryTs = fill.ts;
+    h.entryBarIndex = fill.barIndex;
+    h.entryCommission = entryCommission;
+    h.slot = this.open.length;
+    this.open.push(h);
+  }
+
+  /** Makes a holding flat and drops it from the open list (swap-remove, O(1)). */
+  private closeOut(h: Holding): void {
+    h.qty = 0;
+    h.avgPrice = 0;
+    h.entryCommission = 0;
+    const last = this.open.pop() as Holding;
+    if (last !== h) {
+      this.open[h.slot] = last;
+      last.slot = h.slot;
+    }
+    h.slot = -1;
+  }
+
+  /** Refreshes the mark-dependent sums when a fill or a mark of an open symbol changed them. */
+  private revalue(): void {
+    if (!this.dirty) return;
+    let value = 0;
+    let gross = 0;
+    let unrealized = 0;
+    let openCommission = 0;
+    for (const h of this.open) {
+      const v = h.qty * h.mark;
+      value += v;
+      gross += Math.abs(v);
+      unrealized += h.qty * (h.mark - h.avgPrice);
+      openCommission += h.entryCommission;
+    }
+    this.positionValue = value;
+    this.gross = gross;
+    this.unrealized = unrealized;
+    this.openEntryCommission = openCommission;
+    this.dirty = false;
+  }
+}
