@@ -1,0 +1,138 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isConfigError } from '../config/config-error.ts';
+import { loadWorkflow } from '../config/load-workflow.ts';
+import { DataError } from '../data/data-error.ts';
+import { runWorkflow } from '../coordinator/run-workflow.ts';
+import { explainMermaid, explainText } from '../topology/explain.ts';
+import { ENGINE } from '../engine-info.ts';
+import { createLogger } from './logger.ts';
+import { summaryTable } from './summary-table.ts';
+import { listCommand } from './list.ts';
+
+/** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
+export const EXIT = { ok: 0, failed: 1, bug: 2, interrupted: 130 } as const;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+/**
+ * The `sluice` command. Returns the exit code rather than exiting, so the process ends
+ * by itself once nothing is left open — and a test can see that it does.
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('sluice')
+    .description('Reactive streaming engine for trading-strategy research')
+    .version(ENGINE.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+
+  program
+    .command('run')
+    .description('run a workflow config and write results/<workflow_id>/')
+    .argument('<config>', 'workflow YAML file')
+    .option('--set <path=value>', 'override a config value (repeatable), e.g. strategies[0].params.fast_period=5', collect, [])
+    .option('--out <dir>', 'results root folder (default: results.dir of the config)')
+    .addOption(new Option('--storage <mode>', 'results storage mode').choices(['memory', 'disk', 'hybrid']))
+    .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
+    .option('--log-json', 'log JSON lines on stderr even in a terminal')
+    .option('--log-level <level>', 'log level', 'info')
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; patterns: string[]; logJson?: boolean; logLevel: string }) => {
+      const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
+      const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : [])];
+      const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns });
+      const abort = new AbortController();
+      const onSigint = (): void => {
+        logger.warn('interrupted: stopping after the current bar, saving results');
+        abort.abort();
+      };
+      process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigint);
+      try {
+        const result = await runWorkflow(loaded, { logger, signal: abort.signal, ...(o.out !== undefined ? { outDir: o.out } : {}) });
+        const s = result.outcome.source;
+        io.out(`${loaded.wf.config.name}: ${result.outcome.bars} bars, ${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${s.skipped > 0 ? `, ${s.skipped} bad rows skipped` : ''}`);
+        io.out(summaryTable(result.ranking));
+        if (result.dir !== null) io.out(`results: ${result.dir}`);
+        if (result.status === 'failed') {
+          const err = result.failure?.error;
+          const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
+          const userMistake = err instanceof DataError || isConfigError(err);
+          io.err(`run failed during ${result.failure?.step}${where}: ${err instanceof Error ? err.message : String(err)}`);
+          if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
+          io.err('partial results were saved, marked "status": "failed"');
+          code = EXIT.failed;
+        } else if (result.status === 'cancelled') {
+          io.err('run cancelled; partial results were saved, marked "status": "cancelled"');
+          code = EXIT.interrupted;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+      }
+    });
+
+  program
+    .command('validate')
+    .description('check a config, its patterns, strategies, data files and graph without running')
+    .argument('<config>', 'workflow YAML file')
+    .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
+    .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
+    .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
+      const { wf, plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
+    });
+
+  program
+    .command('explain')
+    .description('print the compiled graph: containers, routes, and a Mermaid diagram')
+    .argument('<config>', 'workflow YAML file')
+    .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
+    .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
+    .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
+      const { plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      if (o.format !== 'mermaid') io.out(explainText(plan));
+      if (o.format === 'both') io.out('');
+      if (o.format !== 'text') io.out(o.format === 'both' ? `mermaid:\n${explainMermaid(plan)}` : explainMermaid(plan));
+    });
+
+  program
+    .command('list')
+    .description('list what is discovered: topologies, strategies, indicators')
+    .addArgument(program.createArgument('[what]', 'topologies | strategies | indicators').choices(['topologies', 'strategies', 'indicators']))
+    .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
+    .action((what: string | undefined, o: { patterns: string[] }) => {
+      io.out(listCommand(what, o.patterns));
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    code = reportError(err, io);
+  }
+  return code;
+}
+
+/** Prints an error the way its kind deserves: a user mistake plainly, a bug with its stack. */
+function reportError(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) {
+    return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
+  }
+  if (isConfigError(err) || err instanceof DataError) {
+    io.err(err.message);
+    return EXIT.failed;
+  }
+  io.err(`sluice: internal error (a bug in the engine, not in your config):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return EXIT.bug;
+}

@@ -1,0 +1,40 @@
+import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { TopologyDef } from './schema/topology.ts';
+import type { WorkflowConfig } from './schema/workflow.ts';
+
+/** One strategy instance: one parameter combination of one config entry. */
+export interface ResolvedStrategy {
+  /** Unique id, also the foreach key (portfolio_<key>, strategy_<key>). */
+  readonly key: string;
+  readonly type: string;
+  /** Validated parameters, defaults applied. */
+  readonly params: Record<string, unknown>;
+  readonly definition: StrategyDefinition;
+  /** Index of the config entry it came from. */
+  readonly entry: number;
+}
+
+/** A bar file to read, with its path resolved against the config file's folder. */
+export interface ResolvedDataSource {
+  readonly symbol: string;
+  readonly path: string;
+  readonly format: 'csv' | 'parquet';
+}
+
+/** A config after loading, defaults, overrides, validation and grid expansion: plain data. */
+export interface ResolvedWorkflow {
+  /** The config file as the user named it. */
+  readonly file: string;
+  /** Folder relative paths in the config are resolved against. */
+  readonly baseDir: string;
+  readonly config: WorkflowConfig;
+  readonly topology: TopologyDef;
+  /** File that defines the topology (a pattern file, or the config itself when inline). */
+  readonly topologyFile: string;
+  readonly phase: string;
+  readonly strategies: readonly ResolvedStrategy[];
+  readonly sources: readonly ResolvedDataSource[];
+  /** Inclusive start / exclusive end filters, epoch ms. */
+  readonly start: number | undefined;
+  readonly end: number | undefined;
+}

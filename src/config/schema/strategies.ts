@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * A strategy entry. `params` are checked against the strategy's own schema in a second
+ * pass (after grid expansion), so that errors point at the parameter that is wrong.
+ * A parameter's value may be a scalar, a list, or `range(start, stop, step)`.
+ */
+export const StrategyEntrySchema = z
+  .object({
+    type: z.string().min(1).describe("Strategy kind from the catalogue (`sluice list strategies`), e.g. 'sma_crossover'."),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only')
+      .optional()
+      .describe('Id of the strategy (and its portfolio); default the type, suffixed when repeated.'),
+    params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Parameters; each may be a value, a list of values, or range(start, stop, step).'),
+  })
+  .strict();
+
+export const StrategiesSchema = z.array(StrategyEntrySchema).min(1, 'at least one strategy is needed');
+
+export type StrategyEntry = z.infer<typeof StrategyEntrySchema>;

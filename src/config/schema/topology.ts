@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../events/index.ts';
+
+/** What a container does; one file per role in src/containers/. */
+export const ROLES = ['data', 'features', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** How a route delivers; one file per kind in src/routes/. */
+export const ROUTE_KINDS = ['broadcast', 'pipeline', 'selective', 'merge', 'feedback'] as const;
+export type RouteKind = (typeof ROUTE_KINDS)[number];
+
+/** Collections a container may be expanded over, one instance per element. */
+export const FOREACH_SOURCES = ['strategies'] as const;
+
+const idPattern = /^[a-z][a-z0-9_]*$/;
+
+export const ContainerDefSchema = z
+  .object({
+    id: z.string().regex(idPattern, 'use lower_snake_case (a-z, 0-9, _), starting with a letter').describe('Container id, unique in the topology.'),
+    role: z.enum(ROLES).describe('What the container does.'),
+    foreach: z
+      .enum(FOREACH_SOURCES)
+      .optional()
+      .describe('Expand to one instance per element (instance ids: <id>_<key>).'),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const endpoint = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const RouteDefSchema = z
+  .object({
+    name: z.string().regex(idPattern, 'use lower_snake_case').optional().describe('Route name (default: from_to).'),
+    kind: z.enum(ROUTE_KINDS).describe('broadcast (one → many), pipeline (one → one), selective (by key), merge (many → one), feedback (closes a cycle).'),
+    from: endpoint.describe('Producer container id(s); a foreach container id means all its instances.'),
+    to: endpoint.describe('Consumer container id(s); a foreach container id means all its instances.'),
+    events: z.array(z.enum(EVENT_TYPES)).min(1).describe('Event types carried; a producer sends an event on every route that carries its type.'),
+    by_key: z
+      .boolean()
+      .optional()
+      .describe("Deliver each event only to the instance whose foreach key equals the event's key (selective; optional on feedback)."),
+  })
+  .strict();
+
+/** A topology pattern: the graph as data. Lives in patterns/topologies/<name>.yaml. */
+export const TopologySchema = z
+  .object({
+    name: z.string().regex(idPattern, 'use lower_snake_case'),
+    description: z.string().default(''),
+    containers: z.array(ContainerDefSchema).min(1),
+    routes: z.array(RouteDefSchema).default([]),
+    defaults: z.record(z.string(), z.unknown()).default({}).describe('Config defaults deep-merged under the user config.'),
+  })
+  .strict();
+
+export type ContainerDef = z.infer<typeof ContainerDefSchema>;
+export type RouteDef = z.infer<typeof RouteDefSchema>;
+export type TopologyDef = z.infer<typeof TopologySchema>;

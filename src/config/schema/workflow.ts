@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { RANKABLE_METRIC_NAMES, type RankableMetricName } from '../../domain/metrics/performance.ts';
+import { DataSchema } from './data.ts';
+import { StrategiesSchema } from './strategies.ts';
+import { ExecutionSchema, PortfolioSchema, RiskSchema } from './trading.ts';
+import { TopologySchema } from './topology.ts';
+
+export const ResultsSchema = z
+  .object({
+    dir: z.string().default('results').describe('Folder that receives results/<workflow_id>/, relative to the working directory.'),
+    storage: z
+      .enum(['memory', 'disk', 'hybrid'])
+      .default('memory')
+      .describe('memory: trades and equity kept in the returned result; disk: streamed to files, only summaries kept; hybrid: summaries in memory, series on disk.'),
+    primary_metric: z.enum(RANKABLE_METRIC_NAMES as [RankableMetricName, ...RankableMetricName[]]).default('sharpe_ratio').describe('Metric used to rank strategies and in conditions.'),
+  })
+  .strict();
+
+export const MetricsSchema = z
+  .object({
+    risk_free_rate: z.number().min(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, e.g. 0.04.'),
+  })
+  .strict();
+
+/** The user's config file: one workflow. */
+export const WorkflowConfigSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only').describe('Workflow name; part of the results folder name.'),
+    description: z.string().optional(),
+    topology: z
+      .union([z.string().min(1), TopologySchema])
+      .default('backtest')
+      .describe('A topology pattern name (patterns/topologies/<name>.yaml) or an inline topology.'),
+    phase: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case').optional().describe('Phase name in the results folder; default the topology name.'),
+    patterns: z.array(z.string()).default([]).describe('Extra folders searched for patterns, relative to the config file.'),
+    data: DataSchema,
+    strategies: StrategiesSchema,
+    portfolio: PortfolioSchema.default({ initial_cash: 100_000, sizing: { type: 'percent_equity', percent: 100 }, allow_short: false, close_at_end: true }),
+    risk: RiskSchema.default({}),
+    execution: ExecutionSchema.default({ fill: 'next_open', slippage_bps: 0, commission: { per_share: 0, percent: 0, minimum: 0 } }),
+    results: ResultsSchema.default({ dir: 'results', storage: 'memory', primary_metric: 'sharpe_ratio' }),
+    metrics: MetricsSchema.default({ risk_free_rate: 0 }),
+  })
+  .strict();
+
+export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;

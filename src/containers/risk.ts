@@ -1,0 +1,64 @@
+import type { SluiceEvent } from '../events/index.ts';
+import { checkOrder } from '../domain/risk/risk-check.ts';
+import type { RiskConfig } from '../config/schema/trading.ts';
+import { BaseContainer } from './base-container.ts';
+
+const MAX_NOTES = 20;
+
+/**
+ * Risk: every order passes here between portfolio and execution. An order is approved,
+ * resized (the note rides on the order) or rejected (a REJECT goes back to its
+ * portfolio). Exits are never blocked. Decisions are counted for the results file.
+ */
+export class RiskContainer extends BaseContainer {
+  private approved = 0;
+  private resized = 0;
+  private rejected = 0;
+  private readonly notes: string[] = [];
+
+  constructor(
+    id: string,
+    private readonly limits: RiskConfig,
+  ) {
+    super(id, 'risk');
+  }
+
+  protected onEvent(ev: SluiceEvent): void {
+    if (ev.type !== 'ORDER') return;
+    const decision = checkOrder(ev, this.limits);
+    switch (decision.action) {
+      case 'approve':
+        this.approved++;
+        this.emit(ev);
+        return;
+      case 'resize':
+        this.resized++;
+        this.note(`order ${ev.orderId} (${ev.key}) resized to ${decision.quantity}: ${decision.note}`);
+        this.emit({ ...ev, quantity: decision.quantity, riskNote: decision.note });
+        return;
+      case 'reject':
+        this.rejected++;
+        this.note(`order ${ev.orderId} (${ev.key}) rejected: ${decision.reason}`);
+        this.emit({
+          type: 'REJECT',
+          seq: ev.seq,
+          ts: ev.ts,
+          symbol: ev.symbol,
+          source: this.id,
+          key: ev.key,
+          orderId: ev.orderId,
+          signalId: ev.signalId,
+          reason: decision.reason,
+        });
+        return;
+    }
+  }
+
+  private note(text: string): void {
+    if (this.notes.length < MAX_NOTES) this.notes.push(text);
+  }
+
+  results(): Record<string, unknown> {
+    return { limits: this.limits, approved: this.approved, resized: this.resized, rejected: this.rejected, first_notes: this.notes };
+  }
+}

@@ -1,0 +1,89 @@
+import type { PortfolioEvent, SluiceEvent, TradeEvent } from '../events/index.ts';
+import { EquityStats } from '../domain/metrics/equity-stats.ts';
+import { TradeStats } from '../domain/metrics/trade-stats.ts';
+import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
+import type { NdjsonWriter } from '../results/ndjson-writer.ts';
+
+/** A point of an equity curve kept in memory. */
+export interface EquityPoint {
+  readonly ts: number;
+  readonly equity: number;
+}
+
+/** Where a book's series go while the run folds them. */
+export interface FoldSinks {
+  /** Every trade as one row (shared by all books of the phase). */
+  readonly trades: NdjsonWriter | null;
+  /** Every equity point as one row, when series go to disk. */
+  readonly equity: NdjsonWriter | null;
+  /** Keep trades in memory. */
+  readonly keepTrades: boolean;
+  /** Keep the equity curve in memory. */
+  readonly keepEquity: boolean;
+}
+
+/**
+ * The fold of one book's metrics stream: O(1) statistics always, and the trade list and
+ * equity curve in memory or streamed to disk depending on the storage mode. Used as the
+ * accumulator of an RxJS `reduce`, so the result exists once the stream completes.
+ */
+export class BookFold {
+  readonly equityStats: EquityStats;
+  readonly tradeStats = new TradeStats();
+  readonly trades: TradeEvent[] = [];
+  readonly equity: EquityPoint[] = [];
+
+  constructor(
+    readonly key: string,
+    initialEquity: number,
+    barsPerYear: number,
+    riskFreeRate: number,
+    private readonly sinks: FoldSinks,
+  ) {
+    this.equityStats = new EquityStats({ initialEquity, barsPerYear, riskFreeRate });
+  }
+
+  add(ev: SluiceEvent): this {
+    if (ev.type === 'PORTFOLIO') this.onPortfolio(ev);
+    else if (ev.type === 'TRADE') this.onTrade(ev);
+    return this;
+  }
+
+  private onPortfolio(ev: PortfolioEvent): void {
+    this.equityStats.push(ev.ts, ev.equity, ev.invested);
+    if (this.sinks.keepEquity) this.equity.push({ ts: ev.ts, equity: ev.equity });
+    this.sinks.equity?.write({ strategy_id: this.key, ts: new Date(ev.ts).toISOString(), equity: ev.equity, cash: ev.cash });
+  }
+
+  private onTrade(t: TradeEvent): void {
+    this.tradeStats.push(t);
+    if (this.sinks.keepTrades) this.trades.push(t);
+    this.sinks.trades?.write(tradeRow(t));
+  }
+
+  metrics(): PerformanceMetrics {
+    return { ...this.equityStats.result(), ...this.tradeStats.result() };
+  }
+}
+
+/** A trade as written to trades.ndjson. */
+export function tradeRow(t: TradeEvent): Record<string, unknown> {
+  return {
+    trade_id: t.tradeId,
+    strategy_id: t.key,
+    symbol: t.symbol,
+    direction: t.direction,
+    quantity: t.quantity,
+    entry_time: new Date(t.entryTs).toISOString(),
+    entry_price: t.entryPrice,
+    exit_time: new Date(t.exitTs).toISOString(),
+    exit_price: t.exitPrice,
+    gross_pnl: t.grossPnl,
+    commission: t.commission,
+    pnl: t.pnl,
+    return_pct: t.returnPct,
+    bars_held: t.barsHeld,
+    exit_reason: t.exitReason,
+    bar_seq: t.seq,
+  };
+}

@@ -1,0 +1,273 @@
+import { join } from 'node:path';
+import { reduce, Subject, type Observable, type Subscription } from 'rxjs';
+import type { Logger } from 'pino';
+import type { SluiceEvent } from '../events/index.ts';
+import type { BarChunk, BarSource, SourceStats } from '../data/bar-source.ts';
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import { IdAllocator, type ContainerContext, type DrainableSink } from '../containers/container.ts';
+import { compileGraph, dispatcher, type CompiledGraph, type Placed } from '../topology/compile.ts';
+import type { GraphPlan } from '../topology/graph-plan.ts';
+import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import { barsPerYear } from '../domain/metrics/timeframe.ts';
+import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
+import { BookFold, type EquityPoint } from './book-fold.ts';
+import type { TradeEvent } from '../events/index.ts';
+
+/** How a phase ended. */
+export type RunStatus = 'completed' | 'failed' | 'cancelled';
+
+/** The lifecycle step a run was in; named in errors. */
+export type LifecycleStep = 'initialize' | 'start' | 'execute' | 'collect' | 'stop' | 'cleanup';
+
+/** What went wrong, for the results files and the CLI. */
+export interface RunFailure {
+  readonly step: LifecycleStep;
+  /** The container that threw, when one did. */
+  readonly container: string | undefined;
+  readonly error: unknown;
+}
+
+/** One book's outcome. */
+export interface BookResult {
+  readonly key: string;
+  readonly type: string;
+  readonly params: Record<string, unknown>;
+  readonly metrics: PerformanceMetrics;
+  /** In memory only with storage memory / hybrid. */
+  readonly trades: readonly TradeEvent[] | undefined;
+  /** In memory only with storage memory. */
+  readonly equity: readonly EquityPoint[] | undefined;
+}
+
+/** Everything a phase produced. */
+export interface PhaseOutcome {
+  readonly status: RunStatus;
+  readonly failure: RunFailure | undefined;
+  readonly bars: number;
+  readonly source: SourceStats;
+  readonly books: readonly BookResult[];
+  readonly containers: ReadonlyMap<string, Record<string, unknown>>;
+  /** Files written under the phase folder, relative to it. */
+  readonly files: readonly string[];
+}
+
+export interface RunPhaseOptions {
+  readonly wf: ResolvedWorkflow;
+  readonly plan: GraphPlan;
+  readonly source: BarSource;
+  /** The phase folder, or null to write nothing (tests, in-memory runs). */
+  readonly phaseDir: string | null;
+  readonly logger: Logger;
+  /** Aborting cancels the run between bars; results are kept, status 'cancelled'. */
+  readonly signal?: AbortSignal;
+  /** Told of every lifecycle action on every container, in order (tests, tracing). */
+  readonly onLifecycle?: (action: LifecycleAction, containerId: string) => void;
+}
+
+/** What the sequencer does to a container. */
+export type LifecycleAction = 'initialize' | 'subscribe' | 'start' | 'finish' | 'stop' | 'unsubscribe' | 'cleanup';
+
+/**
+ * Runs one iteration of a phase through the six lifecycle steps:
+ *
+ * 1. initialize: build subjects and containers from the plan; containers initialize.
+ * 2. start: subscribe every container, consumers before producers (reverse topological
+ *    order), so no event is ever emitted into a route nobody reads yet.
+ * 3. execute: pull a chunk from the source, push its bars synchronously through the
+ *    graph, wait until file sinks have drained, pull the next (backpressure).
+ * 4. collect: book metrics are folded while running (a `reduce` per metrics stream); at
+ *    the end of data containers `finish` (closing orders, final snapshots).
+ * 5. stop: containers stop, subscriptions are unsubscribed in reverse order of start,
+ *    routes complete.
+ * 6. cleanup: always, in reverse topological order, on success, error or cancellation;
+ *    files are committed (partial ones too: the summary says the run failed).
+ */
+export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
+  const { wf, source, phaseDir, logger } = opts;
+  let step: LifecycleStep = 'initialize';
+  let failure: RunFailure | undefined;
+  let graph: CompiledGraph | undefined;
+  const fail = (container: string | undefined, error: unknown): void => {
+    if (failure !== undefined) return;
+    failure = { step, container, error };
+    graph?.data.halt();
+  };
+  const onAbort = (): void => graph?.data.halt();
+  // A function, not an inline check: the flag changes while this function awaits.
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  opts.signal?.addEventListener('abort', onAbort);
+
+  const sinks: DrainableSink[] = [];
+  const writers: NdjsonWriter[] = [];
+  const files: string[] = [];
+  const folds = new Map<string, BookFold>();
+  const subscriptions: { id: string; sub: Subscription }[] = [];
+  const told = opts.onLifecycle ?? ((): void => undefined);
+  const source$ = new Subject<BarChunk>();
+  const storage = wf.config.results.storage;
+
+  try {
+    // 1. initialize
+    graph = compileGraph(opts.plan, wf);
+    const ctx: ContainerContext = {
+      ids: new IdAllocator(),
+      logger,
+      phaseDir,
+      registerSink: (sink) => sinks.push(sink),
+    };
+    let tradesWriter: NdjsonWriter | null = null;
+    let equityWriter: NdjsonWriter | null = null;
+    if (phaseDir !== null && graph.placed.some((p) => p.container.metrics$ !== undefined)) {
+      tradesWriter = await NdjsonWriter.open(join(phaseDir, 'trades.ndjson'));
+      writers.push(tradesWriter);
+      files.push('trades.ndjson');
+      if (storage !== 'memory') {
+        equityWriter = await NdjsonWriter.open(join(phaseDir, 'equity.ndjson'));
+        writers.push(equityWriter);
+        files.push('equity.ndjson');
+      }
+    }
+    sinks.push(...writers);
+    for (const p of graph.placed) {
+      try {
+        told('initialize', p.instance.id);
+        await p.container.initialize?.(ctx);
+      } catch (err) {
+        fail(p.instance.id, err);
+        throw err;
+      }
+    }
+
+    // 2. start: consumers first. Metric folds subscribe before any container.
+    step = 'start';
+    const bpy = barsPerYear(wf.config.data.timeframe, wf.config.data.calendar);
+    const strategies = new Map(wf.strategies.map((s) => [s.key, s]));
+    for (const p of graph.placed) {
+      const metrics$ = p.container.metrics$;
+      if (metrics$ === undefined) continue;
+      const key = p.instance.key ?? p.instance.id;
+      const fold = new BookFold(key, wf.config.portfolio.initial_cash, bpy, wf.config.metrics.risk_free_rate, {
+        trades: tradesWriter,
+        equity: equityWriter,
+        keepTrades: storage !== 'disk',
+        keepEquity: storage === 'memory',
+      });
+      if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
+      subscriptions.push({
+        id: `${p.instance.id}.metrics`,
+        sub: metrics$.pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
+          next: (done) => folds.set(key, done),
+          error: (err: unknown) => fail(p.instance.id, err),
+        }),
+      });
+    }
+    for (const p of [...graph.placed].reverse()) {
+      const input$ = p.instance.role === 'data' ? (source$ as Observable<unknown>) : inputOf(p);
+      told('subscribe', p.instance.id);
+      subscriptions.push({
+        id: p.instance.id,
+        sub: input$.pipe(p.container.operator()).subscribe({
+          next: dispatcher(p.outputs),
+          error: (err: unknown) => fail(p.instance.id, err),
+        }),
+      });
+      told('start', p.instance.id);
+      await p.container.start?.();
+    }
+
+    // 3. execute: pull, push, drain.
+    step = 'execute';
+    for await (const chunk of source.chunks()) {
+      if (failure !== undefined || aborted()) break;
+      source$.next(chunk);
+      if (failure !== undefined || aborted()) break;
+      for (const sink of sinks) if (sink.needsDrain) await sink.drained();
+    }
+
+    // 4. collect: end of data; containers emit what must still flow.
+    step = 'collect';
+    if (failure === undefined && !aborted()) {
+      for (const p of graph.placed) {
+        try {
+          told('finish', p.instance.id);
+          p.container.finish?.();
+        } catch (err) {
+          fail(p.instance.id, err);
+          break;
+        }
+      }
+    }
+  } catch (err) {
+    fail(undefined, err);
+  } finally {
+    // 5. stop: producers first (reverse of start), then routes complete.
+    step = 'stop';
+    if (graph !== undefined) {
+      for (const p of graph.placed) {
+        try {
+          told('stop', p.instance.id);
+          await p.container.stop?.();
+        } catch (err) {
+          fail(p.instance.id, err);
+        }
+      }
+    }
+    for (const { id, sub } of subscriptions.reverse()) {
+      if (!id.endsWith('.metrics')) told('unsubscribe', id);
+      sub.unsubscribe();
+    }
+    source$.complete();
+    graph?.routes.forEach((r) => r.complete());
+
+    // 6. cleanup: always, consumers first; files committed even on failure.
+    step = 'cleanup';
+    if (graph !== undefined) {
+      for (const p of [...graph.placed].reverse()) {
+        try {
+          told('cleanup', p.instance.id);
+          await p.container.cleanup?.();
+        } catch (err) {
+          fail(p.instance.id, err);
+        }
+      }
+    }
+    for (const w of writers) {
+      try {
+        await w.commit();
+      } catch (err) {
+        fail(undefined, err);
+      }
+    }
+    await source.close();
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const status: RunStatus = failure !== undefined ? 'failed' : aborted() ? 'cancelled' : 'completed';
+  const books = wf.strategies.flatMap((s): BookResult[] => {
+    const fold = folds.get(s.key);
+    if (fold === undefined) return [];
+    return [
+      {
+        key: s.key,
+        type: s.type,
+        params: s.params,
+        metrics: fold.metrics(),
+        trades: storage === 'disk' ? undefined : fold.trades,
+        equity: storage === 'memory' ? fold.equity : undefined,
+      },
+    ];
+  });
+  const containers = new Map<string, Record<string, unknown>>();
+  for (const p of graph?.placed ?? []) {
+    const r = p.container.results?.();
+    if (r !== undefined) containers.set(p.instance.id, { id: p.instance.id, role: p.instance.role, ...r });
+  }
+  if (graph?.placed.some((p) => p.instance.role === 'signal_sink') && phaseDir !== null) files.push('signals/signals.ndjson');
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files };
+}
+
+/** A container's input: the inbox every inbound route delivers to. */
+function inputOf(p: Placed): Observable<SluiceEvent> {
+  if (p.inbox === undefined) throw new Error(`container '${p.instance.id}' has no inbound route`);
+  return p.inbox.asObservable();
+}

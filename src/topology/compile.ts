@@ -1,0 +1,113 @@
+import type { EventType, SluiceEvent } from '../events/index.ts';
+import { createRoute, RouteSubject, type Route } from '../routes/index.ts';
+import type { Container } from '../containers/container.ts';
+import { DataContainer } from '../containers/data.ts';
+import { FeaturesContainer } from '../containers/features.ts';
+import { StrategyContainer } from '../containers/strategy.ts';
+import { PortfolioContainer } from '../containers/portfolio.ts';
+import { RiskContainer } from '../containers/risk.ts';
+import { ExecutionContainer } from '../containers/execution.ts';
+import { SignalSinkContainer } from '../containers/signal-sink.ts';
+import { FeatureHub } from '../domain/indicators/feature-hub.ts';
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import type { ContainerInstance, GraphPlan } from './graph-plan.ts';
+
+/** One container placed in the graph: its inbound routes and where its output goes. */
+export interface Placed {
+  readonly instance: ContainerInstance;
+  readonly container: Container<unknown>;
+  /** Routes this container reads from, in declaration order. */
+  readonly inputs: readonly Route[];
+  /** The one subject every inbound route delivers to (undefined for the data container). */
+  readonly inbox: RouteSubject<SluiceEvent> | undefined;
+  /** Outbound routes per event type. */
+  readonly outputs: Readonly<Partial<Record<EventType, readonly Route[]>>>;
+}
+
+/** The instantiated graph: containers in topological order (producers first), routes, the feature hub. */
+export interface CompiledGraph {
+  readonly plan: GraphPlan;
+  readonly placed: readonly Placed[];
+  readonly routes: readonly Route[];
+  readonly data: DataContainer;
+  readonly hub: FeatureHub;
+}
+
+/**
+ * Instantiates a validated plan: one Route (subjects) per route spec and one container per
+ * instance. Strategies register their features with the single hub here, so equal
+ * features are deduplicated before the first bar.
+ */
+export function compileGraph(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGraph {
+  const hub = new FeatureHub();
+  const strategyByKey = new Map(wf.strategies.map((s) => [s.key, s]));
+  // One inbox subject per consumer, shared by every route that feeds it.
+  const inboxes = new Map<string, RouteSubject<SluiceEvent>>();
+  const inbox = (id: string): RouteSubject<SluiceEvent> => {
+    let s = inboxes.get(id);
+    if (s === undefined) inboxes.set(id, (s = new RouteSubject<SluiceEvent>()));
+    return s;
+  };
+  const routes = plan.routes.map((spec) => createRoute(spec, inbox));
+
+  const placed = plan.instances.map((instance): Placed => {
+    const container = createContainer(instance, wf, hub, strategyByKey);
+    const inputs = routes.filter((r) => r.targets.some((t) => t.id === instance.id));
+    const outputs: Partial<Record<EventType, Route[]>> = {};
+    for (const route of routes) {
+      if (!route.from.includes(instance.id)) continue;
+      for (const type of route.events) (outputs[type] ??= []).push(route);
+    }
+    return { instance, container, inputs, inbox: inboxes.get(instance.id), outputs };
+  });
+  const data = placed.find((p) => p.instance.role === 'data')!.container as unknown as DataContainer;
+  return { plan, placed, routes, data, hub };
+}
+
+function createContainer(
+  instance: ContainerInstance,
+  wf: ResolvedWorkflow,
+  hub: FeatureHub,
+  strategyByKey: ReadonlyMap<string, ResolvedWorkflow['strategies'][number]>,
+): Container<unknown> {
+  const { id, key } = instance;
+  const cfg = wf.config;
+  switch (instance.role) {
+    case 'data':
+      return new DataContainer(id) as Container<unknown>;
+    case 'features':
+      return new FeaturesContainer(id, hub) as Container<unknown>;
+    case 'strategy': {
+      const s = strategyByKey.get(key!)!;
+      const slots = s.definition.features(s.params).map((req) => hub.register(req));
+      return new StrategyContainer(id, s.key, s.definition, s.params, slots) as Container<unknown>;
+    }
+    case 'portfolio':
+      return new PortfolioContainer(id, key ?? id, cfg.portfolio) as Container<unknown>;
+    case 'risk':
+      return new RiskContainer(id, cfg.risk) as Container<unknown>;
+    case 'execution':
+      return new ExecutionContainer(id, cfg.execution) as Container<unknown>;
+    case 'signal_sink':
+      return new SignalSinkContainer(id) as Container<unknown>;
+  }
+}
+
+/** The function a container's output subscriber calls: send each event on every route that carries its type. */
+export function dispatcher(outputs: Placed['outputs']): (ev: SluiceEvent) => void {
+  // Most containers send every event type they emit on one route: skip the lookup then.
+  const all = Object.values(outputs);
+  const only = all[0];
+  if (only !== undefined && only.length === 1 && all.every((rs) => rs.length === 1 && rs[0] === only[0])) {
+    const route = only[0]!;
+    const types = new Set(Object.keys(outputs));
+    return (ev) => {
+      if (types.has(ev.type)) route.next(ev);
+    };
+  }
+  return (ev) => {
+    const routes = outputs[ev.type];
+    if (routes === undefined) return;
+    for (let i = 0; i < routes.length; i++) routes[i]!.next(ev);
+  };
+}

@@ -1,0 +1,46 @@
+import type { GraphPlan } from './graph-plan.ts';
+
+/**
+ * The compiled graph in words: containers in topological order (foreach instances
+ * listed under their definition) and routes with kind, events and ends.
+ */
+export function explainText(plan: GraphPlan): string {
+  const lines = [`topology ${plan.topology.name}: ${plan.topology.description}`.trimEnd(), '', 'containers (topological order):'];
+  const seen = new Set<string>();
+  for (const inst of plan.instances) {
+    const def = inst.def;
+    if (seen.has(def.id)) continue;
+    seen.add(def.id);
+    const instances = plan.instances.filter((i) => i.def === def);
+    if (def.foreach === undefined) {
+      lines.push(`  ${def.id.padEnd(12)} ${def.role}`);
+    } else {
+      lines.push(`  ${def.id.padEnd(12)} ${def.role}  foreach ${def.foreach} → ${instances.length} instance(s)`);
+      for (const i of instances.slice(0, 20)) lines.push(`    - ${i.id}`);
+      if (instances.length > 20) lines.push(`    … and ${instances.length - 20} more`);
+    }
+  }
+  lines.push('', 'routes:');
+  for (const r of plan.routes) {
+    const ends = (ids: readonly string[]) => (ids.length > 3 ? `${ids.slice(0, 2).join(', ')}, … (${ids.length})` : ids.join(', '));
+    const key = r.byKey ? ' by key' : '';
+    lines.push(`  ${r.name.padEnd(12)} ${(r.kind + key).padEnd(16)} [${r.events.join(', ')}]  ${ends(r.from)} → ${ends(r.targets.map((t) => t.id))}`);
+  }
+  return lines.join('\n');
+}
+
+/** The graph as a Mermaid flowchart, at the level of container definitions. */
+export function explainMermaid(plan: GraphPlan): string {
+  const lines = ['flowchart LR'];
+  for (const def of plan.topology.containers) {
+    const n = plan.instances.filter((i) => i.def === def).length;
+    const label = def.foreach === undefined ? `${def.id}<br/>${def.role}` : `${def.id} ×${n}<br/>${def.role}`;
+    lines.push(`  ${def.id}["${label}"]`);
+  }
+  for (const route of plan.topology.routes) {
+    const list = (v: string | string[]) => (typeof v === 'string' ? [v] : v);
+    const arrow = route.kind === 'feedback' ? '-.->' : '-->';
+    for (const f of list(route.from)) for (const t of list(route.to)) lines.push(`  ${f} ${arrow}|${route.kind}: ${route.events.join(',')}| ${t}`);
+  }
+  return lines.join('\n');
+}

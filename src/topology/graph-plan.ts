@@ -1,0 +1,210 @@
+import type { EventType } from '../events/index.ts';
+import type { ContainerDef, Role, RouteDef, TopologyDef } from '../config/schema/topology.ts';
+import type { ConfigPath } from '../config/config-error.ts';
+import { didYouMean } from '../config/suggest.ts';
+import type { RouteSpec, RouteTarget } from '../routes/route.ts';
+import { KEYED_EVENTS, ROLE_IO } from './roles.ts';
+
+/** A container instance after foreach expansion. */
+export interface ContainerInstance {
+  readonly id: string;
+  readonly role: Role;
+  readonly key: string | undefined;
+  /** The definition it came from, and its index in `containers`. */
+  readonly def: ContainerDef;
+  readonly defIndex: number;
+}
+
+/** A route after expansion, with the index of its definition. */
+export interface PlannedRoute extends RouteSpec {
+  readonly defIndex: number;
+}
+
+/** The graph as data: instances in topological order (producers first) and routes. */
+export interface GraphPlan {
+  readonly topology: TopologyDef;
+  readonly instances: readonly ContainerInstance[];
+  readonly routes: readonly PlannedRoute[];
+}
+
+/** Reports a problem at a path inside the topology document. */
+export type ReportIssue = (path: ConfigPath, code: string, message: string, hint?: string) => void;
+
+/** Keys of every foreach collection, e.g. the strategy ids for `foreach: strategies`. */
+export interface ForeachKeys {
+  readonly strategies: readonly string[];
+}
+
+/**
+ * Validates a topology as data and expands it: unknown or duplicate containers, route
+ * endpoints that do not exist, routes whose kind does not fit their ends, event types a
+ * role cannot produce or consume, containers nothing feeds, and cycles not closed by a
+ * feedback route are all reported (every one, located), before anything is instantiated.
+ * Returns null when something was reported.
+ */
+export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: ReportIssue): GraphPlan | null {
+  let ok = true;
+  const fail: ReportIssue = (...args) => {
+    ok = false;
+    report(...args);
+  };
+
+  const defs = new Map<string, { def: ContainerDef; index: number }>();
+  topology.containers.forEach((def, index) => {
+    if (defs.has(def.id)) fail(['containers', index, 'id'], 'DUPLICATE_CONTAINER', `container id '${def.id}' is used twice`);
+    else defs.set(def.id, { def, index });
+  });
+  const roleCount = (role: Role) => topology.containers.filter((c) => c.role === role).length;
+  if (roleCount('data') !== 1) {
+    fail(['containers'], 'GRAPH', `a topology needs exactly one data container, found ${roleCount('data')}`);
+  }
+  if (roleCount('features') > 1) {
+    fail(['containers'], 'GRAPH', 'a topology has at most one features container (the shared feature hub)');
+  }
+  topology.containers.forEach((def, index) => {
+    if (def.foreach !== undefined && def.role === 'data') {
+      fail(['containers', index, 'foreach'], 'GRAPH', 'the data container cannot be expanded with foreach');
+    }
+  });
+
+  const instancesOf = (def: ContainerDef, index: number): ContainerInstance[] =>
+    def.foreach === undefined
+      ? [{ id: def.id, role: def.role, key: undefined, def, defIndex: index }]
+      : keys[def.foreach].map((key) => ({ id: `${def.id}_${key}`, role: def.role, key, def, defIndex: index }));
+
+  // Resolve route endpoints against container definitions.
+  const edges: { from: string; to: string; route: number; feedback: boolean }[] = [];
+  const endpoints = (route: RouteDef, r: number, side: 'from' | 'to'): ContainerDef[] => {
+    const names = typeof route[side] === 'string' ? [route[side]] : route[side];
+    const found: ContainerDef[] = [];
+    names.forEach((name, i) => {
+      const hit = defs.get(name);
+      if (hit !== undefined) {
+        found.push(hit.def);
+        return;
+      }
+      const guess = didYouMean(name, defs.keys());
+      const path: ConfigPath = typeof route[side] === 'string' ? ['routes', r, side] : ['routes', r, side, i];
+      fail(path, 'DANGLING_ROUTE', `route ${routeName(route, r)} ${side === 'from' ? 'starts at' : 'leads to'} unknown container '${name}'`, guess ? `did you mean '${guess}'?` : `containers: ${[...defs.keys()].join(', ')}`);
+    });
+    return found;
+  };
+
+  const planned: PlannedRoute[] = [];
+  const inbound = new Map<string, number>();
+  topology.routes.forEach((route, r) => {
+    const from = endpoints(route, r, 'from');
+    const to = endpoints(route, r, 'to');
+    if (from.length === 0 || to.length === 0) return;
+    const name = routeName(route, r);
+    checkEvents(route, r, name, from, to, fail);
+
+    const byKey = route.kind === 'selective' || route.by_key === true;
+    if (byKey) {
+      for (const t of to) {
+        if (t.foreach === undefined) fail(['routes', r, 'to'], 'GRAPH', `${route.kind} route ${name} delivers by key, but '${t.id}' is not a foreach container`, 'deliver by key only to containers with foreach');
+      }
+      for (const ev of route.events) {
+        if (!KEYED_EVENTS.has(ev)) fail(['routes', r, 'events'], 'GRAPH', `${route.kind} route ${name} delivers by key, but ${ev} events carry no key`);
+      }
+    }
+    const fromIds = from.flatMap((d) => instancesOf(d, defs.get(d.id)!.index)).map((i) => i.id);
+    const targets: RouteTarget[] = to
+      .flatMap((d) => instancesOf(d, defs.get(d.id)!.index))
+      .map((i) => (i.key === undefined ? { id: i.id } : { id: i.id, key: i.key }));
+    if (route.kind === 'pipeline' && (fromIds.length !== 1 || targets.length !== 1)) {
+      fail(['routes', r, 'kind'], 'GRAPH', `pipeline route ${name} links one container to one, but it has ${fromIds.length} producer(s) and ${targets.length} consumer(s)`, fromIds.length > 1 ? "use kind 'merge' for many → one" : "use kind 'broadcast' for one → many");
+    }
+    if (route.kind === 'merge' && targets.length !== 1) {
+      fail(['routes', r, 'to'], 'GRAPH', `merge route ${name} has ${targets.length} consumers; merge is many → one`, "use kind 'broadcast' or 'selective' to deliver to many");
+    }
+    for (const t of to) inbound.set(t.id, (inbound.get(t.id) ?? 0) + 1);
+    for (const f of from) for (const t of to) edges.push({ from: f.id, to: t.id, route: r, feedback: route.kind === 'feedback' });
+    planned.push({ name, kind: route.kind, from: fromIds, targets, events: route.events, byKey, defIndex: r });
+  });
+
+  topology.containers.forEach((def, index) => {
+    if (def.role !== 'data' && !inbound.has(def.id)) {
+      fail(['containers', index], 'DANGLING_CONTAINER', `container '${def.id}' (${def.role}) receives nothing: no route leads to it`, `add a route with to: ${def.id}, or remove the container`);
+    }
+  });
+
+  const order = topologicalOrder(topology.containers, topology.routes, edges, fail);
+  if (!ok || order === null) return null;
+  const instances = order.flatMap((id) => {
+    const { def, index } = defs.get(id)!;
+    return instancesOf(def, index);
+  });
+  return { topology, instances, routes: planned };
+}
+
+function routeName(route: RouteDef, index: number): string {
+  if (route.name !== undefined) return `'${route.name}'`;
+  const side = (v: string | string[]) => (typeof v === 'string' ? v : v.join('+'));
+  return `#${index} (${side(route.from)} → ${side(route.to)})`;
+}
+
+function checkEvents(route: RouteDef, r: number, name: string, from: ContainerDef[], to: ContainerDef[], fail: ReportIssue): void {
+  route.events.forEach((ev: EventType, i) => {
+    for (const f of from) {
+      if (!ROLE_IO[f.role].produces.includes(ev)) {
+        fail(['routes', r, 'events', i], 'EVENT_MISMATCH', `route ${name} carries ${ev}, but '${f.id}' (${f.role}) never produces ${ev}`, `${f.role} produces: ${ROLE_IO[f.role].produces.join(', ') || 'nothing'}`);
+      }
+    }
+    for (const t of to) {
+      if (!ROLE_IO[t.role].consumes.includes(ev)) {
+        fail(['routes', r, 'events', i], 'EVENT_MISMATCH', `route ${name} carries ${ev}, but '${t.id}' (${t.role}) does not consume ${ev}`, `${t.role} consumes: ${ROLE_IO[t.role].consumes.join(', ') || 'nothing'}`);
+      }
+    }
+  });
+}
+
+/**
+ * Kahn's algorithm over non-feedback edges, ties broken by declaration order so the
+ * order (and everything derived from it) is deterministic. A leftover set is a cycle
+ * that no feedback route closes: reported with the cycle spelled out.
+ */
+function topologicalOrder(
+  containers: readonly ContainerDef[],
+  routes: readonly RouteDef[],
+  edges: readonly { from: string; to: string; route: number; feedback: boolean }[],
+  fail: ReportIssue,
+): string[] | null {
+  const forward = edges.filter((e) => !e.feedback && e.from !== e.to);
+  const selfLoop = edges.find((e) => !e.feedback && e.from === e.to);
+  if (selfLoop !== undefined) {
+    const route = routes[selfLoop.route]!;
+    fail(['routes', selfLoop.route, 'kind'], 'CYCLE', `route ${routeName(route, selfLoop.route)} (${route.kind}) leads from '${selfLoop.from}' back to itself`, "only a route of kind 'feedback' may close a cycle");
+    return null;
+  }
+  const indegree = new Map(containers.map((c) => [c.id, 0]));
+  for (const e of forward) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+  const order: string[] = [];
+  const done = new Set<string>();
+  while (order.length < indegree.size) {
+    const next = containers.find((c) => !done.has(c.id) && indegree.get(c.id) === 0);
+    if (next === undefined) break;
+    done.add(next.id);
+    order.push(next.id);
+    for (const e of forward) if (e.from === next.id) indegree.set(e.to, (indegree.get(e.to) ?? 0) - 1);
+  }
+  if (order.length === indegree.size) return order;
+
+  // Walk the remaining graph to name one cycle.
+  const rest = forward.filter((e) => !done.has(e.from) && !done.has(e.to));
+  const start = rest[0]!;
+  const path = [start.from];
+  let at = start.to;
+  let closing = start;
+  while (!path.includes(at)) {
+    path.push(at);
+    const step = rest.find((e) => e.from === at)!;
+    closing = step;
+    at = step.to;
+  }
+  const cycle = [...path.slice(path.indexOf(at)), at].join(' → ');
+  const route = routes[closing.route]!;
+  // Point at the kind: making the route that goes back upstream a feedback route is the fix.
+  fail(['routes', closing.route, 'kind'], 'CYCLE', `route ${routeName(route, closing.route)} (${route.kind}) closes the cycle ${cycle}, but only a feedback route may close a cycle`, "make the route that goes back upstream kind: feedback");
+  return null;
+}
