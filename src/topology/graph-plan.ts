@@ -120,7 +120,8 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
     }
     for (const t of to) inbound.set(t.id, (inbound.get(t.id) ?? 0) + 1);
     for (const f of from) for (const t of to) edges.push({ from: f.id, to: t.id, route: r, feedback: route.kind === 'feedback' });
-    planned.push({ name, kind: route.kind, from: fromIds, targets, events: route.events, byKey, defIndex: r });
+    const plainName = route.name ?? `${from.map((d) => d.id).join('_')}_to_${to.map((d) => d.id).join('_')}`;
+    planned.push({ name: plainName, kind: route.kind, from: fromIds, targets, events: route.events, byKey, defIndex: r });
   });
 
   topology.containers.forEach((def, index) => {
