@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { discoverPatterns } from '../../src/patterns/discover.ts';
+import { loadYamlFile } from '../../src/config/yaml-source.ts';
+import { parseWithSchema } from '../../src/config/validate.ts';
+import { TopologySchema } from '../../src/config/schema/topology.ts';
+import { planGraph } from '../../src/topology/graph-plan.ts';
+
+describe('built-in topology patterns', () => {
+  const patterns = [...discoverPatterns('topologies').values()];
+
+  it('include backtest and signal_generation', () => {
+    expect(patterns.map((p) => p.name)).toEqual(expect.arrayContaining(['backtest', 'signal_generation']));
+  });
+
+  it.each(patterns.map((p) => [p.name, p.file]))('%s validates against the schema and plans into a graph', async (_name, file) => {
+    const source = await loadYamlFile(file);
+    const topology = parseWithSchema(source, TopologySchema);
+    const problems: string[] = [];
+    const plan = planGraph(topology, { strategies: ['a', 'b'] }, (path, code, message) => problems.push(`${path.join('.')}: ${code} ${message}`));
+    expect(problems).toEqual([]);
+    expect(plan?.instances.filter((i) => i.role === 'strategy').map((i) => i.id)).toEqual(['strategy_a', 'strategy_b']);
+  });
+});
