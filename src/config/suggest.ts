@@ -30,6 +30,12 @@ function squash(s: string): string {
   return s.toLowerCase().replace(/[-_\s]/g, '');
 }
 
+/** A crude singular (strategies → strategy, routes → route), enough to pair plural mix-ups. */
+function singular(s: string): string {
+  if (s.endsWith('ies')) return `${s.slice(0, -3)}y`;
+  return s.endsWith('s') ? s.slice(0, -1) : s;
+}
+
 /** Compares ignoring case and treating `-` like `_`, so kebab/snake mix-ups cost nothing. */
 function fold(s: string): string {
   return s.toLowerCase().replace(/-/g, '_');
@@ -57,6 +63,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     let score: number;
     if (cand === word) score = 0;
     else if (squash(cand) === squashed) score = 0.5;
+    else if (singular(squash(cand)) === singular(squashed)) score = 0.75; // strategy ↔ strategies
     else {
       const d = editDistance(folded, fold(cand));
       if (d > limit || d >= word.length || d >= cand.length) continue;

@@ -87,12 +87,14 @@ export function parseYamlText(text: string, file: string): YamlSource {
   const problems = [...doc.errors, ...doc.warnings];
   const partial = { file, text: clean, doc, lineCounter, data: null };
   if (problems.length > 0) {
-    const seen = new Set<string>();
+    // One mistake, one message: the parser's first error on a line (a tab used as
+    // indentation, say) usually sets off more on the same line that only confuse.
+    const seenLines = new Set<number>();
     const issues: ConfigIssue[] = [];
     for (const err of problems) {
-      const key = `${err.pos[0]}:${err.code}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const line = lineCounter.linePos(err.pos[0]).line;
+      if (seenLines.has(line)) continue;
+      seenLines.add(line);
       issues.push(yamlIssue(partial, err));
     }
     throw new ConfigError(issues);
