@@ -62,7 +62,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         const result = await runWorkflow(loaded, { logger, signal: abort.signal, ...(o.out !== undefined ? { outDir: o.out } : {}) });
         const s = result.outcome.source;
         io.out(`${loaded.wf.config.name}: ${result.outcome.bars} bars, ${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${s.skipped > 0 ? `, ${s.skipped} bad rows skipped` : ''}`);
-        io.out(summaryTable(result.ranking));
+        if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
+        for (const [id, r] of result.outcome.containers) {
+          if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes written to ${result.phase}/signals/signals.ndjson`);
+        }
         if (result.dir !== null) io.out(`results: ${result.dir}`);
         if (result.status === 'failed') {
           const err = result.failure?.error;

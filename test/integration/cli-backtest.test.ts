@@ -124,6 +124,25 @@ describe('sluice run on the bundled SPY example', () => {
   });
 });
 
+describe('sluice run with the signal_generation topology', () => {
+  it('writes one sparse row per signal change, as many as the backtest acted on', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sluice-sig-'));
+    const res = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--set', 'topology=signal_generation', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('signals: 788 signal changes written to signal_generation/signals/signals.ndjson');
+    const rows = readFileSync(join(onlyDir(out), 'signal_generation', 'signals', 'signals.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; direction: number; strategy_id: string });
+    // The backtest of the same config sent 788 orders: one per signal change.
+    expect(rows).toHaveLength(788);
+    // The first signal is on bar 29, the first bar where SMA(30) exists.
+    expect(rows[0]).toMatchObject({ seq: 29, direction: 1, strategy_id: 'sma_crossover' });
+    // Sparse: consecutive rows always change direction.
+    rows.slice(1).forEach((r, i) => expect(r.direction).not.toBe(rows[i]!.direction));
+  });
+});
+
 describe('sluice run when the data breaks mid-run', () => {
   it('saves partial results marked failed, names file and row, exits 1 by itself', async () => {
     const work = mkdtempSync(join(tmpdir(), 'sluice-bad-'));
