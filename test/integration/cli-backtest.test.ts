@@ -19,7 +19,7 @@ async function sluice(args: string[], timeout = 60_000): Promise<CliResult> {
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; killed?: boolean; stdout: string; stderr: string };
-    if (e.killed === true) throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`);
+    if (e.killed === true) throw new Error(`sluice ${args.join(" ")} did not exit by itself within ${timeout} ms`, { cause: err });
     return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
   }
 }
