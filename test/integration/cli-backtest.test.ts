@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +168,38 @@ describe('sluice run when the data breaks mid-run', () => {
     expect(data.bars).toBeGreaterThan(8000);
     expect(data.bars).toBeLessThan(12001);
     expect(readFileSync(join(dir, 'backtest', 'trades.ndjson'), 'utf8').trim().split('\n').length).toBeGreaterThan(50);
+  });
+});
+
+describe('sluice run interrupted with Ctrl-C', () => {
+  it('stops, saves results marked cancelled, exits 130 by itself', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sluice-int-'));
+    // A few hundred combinations: long enough to interrupt mid-run.
+    const child = spawn(
+      'node',
+      ['bin/sluice.js', 'run', 'examples/spy-sma-crossover.yaml', '--log-json', '--out', out,
+        '--set', 'strategies[0].params.fast_period=range(2, 40, 2)', '--set', 'strategies[0].params.slow_period=range(40, 240, 10)'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('"run started"') && !child.killed) setTimeout(() => child.kill('SIGINT'), 300);
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('sluice did not exit after SIGINT')), 60_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('interrupted');
+    const dir = onlyDir(out);
+    expect(readJson(join(dir, 'workflow.json'))['status']).toBe('cancelled');
+    const summary = readJson(join(dir, 'backtest', 'phase_summary.json'));
+    expect(summary['status']).toBe('cancelled');
+    expect((summary['data'] as { bars: number }).bars).toBeLessThan(20769);
   });
 });
 
