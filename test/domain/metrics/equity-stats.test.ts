@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../helpers/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { EquityStats } from '../../../src/domain/metrics/equity-stats.ts';
 import type { EquityMetrics } from '../../../src/domain/metrics/equity-stats.ts';
@@ -6,17 +7,6 @@ const DAY = 86_400_000;
 const YEAR = 365.25 * DAY;
 const T0 = Date.UTC(2024, 0, 2);
 
-/** Mulberry32: a small seeded PRNG, so the random curve is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Curve {
   readonly ts: number[];

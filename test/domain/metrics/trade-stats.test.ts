@@ -1,18 +1,8 @@
+import { mulberry32 } from '../../helpers/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { TradeStats } from '../../../src/domain/metrics/trade-stats.ts';
 import type { TradeLike, TradeMetrics } from '../../../src/domain/metrics/trade-stats.ts';
 
-/** Mulberry32: a small seeded PRNG, so the random trades are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fold(trades: readonly TradeLike[]): TradeMetrics {
   const stats = new TradeStats();

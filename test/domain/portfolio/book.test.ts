@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../helpers/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { Book } from '../../../src/domain/portfolio/book.ts';
 import type { BookFill, ClosedTrade } from '../../../src/domain/portfolio/book.ts';
@@ -198,17 +199,6 @@ describe('Book — hand-worked accounting', () => {
   });
 });
 
-/** mulberry32: a tiny seeded PRNG so the property runs are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('Book — accounting identity over random fill sequences', () => {
   /*
