@@ -1,8 +1,19 @@
 import { join } from 'node:path';
 import type { SluiceEvent } from '../events/index.ts';
-import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import { NdjsonWriter, type NdjsonWriterOptions } from '../results/ndjson-writer.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext } from './container.ts';
+
+/** One sparse signal row, as written to signals.ndjson and kept in memory. */
+export interface SignalRow {
+  readonly seq: number;
+  readonly ts: string;
+  readonly symbol: string;
+  readonly strategy_id: string;
+  readonly direction: number;
+  readonly strength: number;
+  readonly price: number;
+}
 
 /**
  * End of a signal-generation graph: records every signal change as one sparse row
@@ -11,24 +22,34 @@ import type { ContainerContext } from './container.ts';
  */
 export class SignalSinkContainer extends BaseContainer {
   private writer: NdjsonWriter | undefined;
-  private rows = 0;
+  private count = 0;
   private readonly perStrategy = new Map<string, number>();
+  /** Rows kept in memory (storage memory: all; hybrid: the first `keep`; disk: none). */
+  readonly rows: SignalRow[] = [];
 
-  constructor(id: string) {
+  /**
+   * @param keep rows kept in memory at most
+   * @param writerOptions buffer capacities of the signal file
+   */
+  constructor(
+    id: string,
+    private readonly keep: number,
+    private readonly writerOptions: NdjsonWriterOptions = {},
+  ) {
     super(id, 'signal_sink');
   }
 
   async initialize(ctx: ContainerContext): Promise<void> {
     if (ctx.phaseDir === null) return;
-    this.writer = await NdjsonWriter.open(join(ctx.phaseDir, 'signals', 'signals.ndjson'));
+    this.writer = await NdjsonWriter.open(join(ctx.phaseDir, 'signals', 'signals.ndjson'), this.writerOptions);
     ctx.registerSink(this.writer);
   }
 
   protected onEvent(ev: SluiceEvent): void {
     if (ev.type !== 'SIGNAL') return;
-    this.rows++;
+    this.count++;
     this.perStrategy.set(ev.strategyId, (this.perStrategy.get(ev.strategyId) ?? 0) + 1);
-    this.writer?.write({
+    const row: SignalRow = {
       seq: ev.seq,
       ts: new Date(ev.ts).toISOString(),
       symbol: ev.symbol,
@@ -36,7 +57,9 @@ export class SignalSinkContainer extends BaseContainer {
       direction: ev.direction,
       strength: ev.strength,
       price: ev.price,
-    });
+    };
+    if (this.rows.length < this.keep) this.rows.push(row);
+    this.writer?.write(row);
   }
 
   async cleanup(): Promise<void> {
@@ -45,6 +68,6 @@ export class SignalSinkContainer extends BaseContainer {
   }
 
   results(): Record<string, unknown> {
-    return { signal_rows: this.rows, per_strategy: Object.fromEntries(this.perStrategy) };
+    return { signal_rows: this.count, per_strategy: Object.fromEntries(this.perStrategy) };
   }
 }

@@ -83,7 +83,11 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
   });
   const primary = wf.config.results.primary_metric;
-  const ranking = rankBooks(outcome.books, primary);
+  let ranking = rankBooks(outcome.books, primary);
+  if (!wf.config.results.store_full_results) {
+    // Only the best book keeps its series in the returned result; the rest, summaries.
+    ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
+  }
 
   if (phaseDir !== null && dir !== null) {
     const error = describeFailure(outcome.failure);

@@ -14,12 +14,14 @@ export interface EquityPoint {
 export interface FoldSinks {
   /** Every trade as one row (shared by all books of the phase). */
   readonly trades: NdjsonWriter | null;
-  /** Every equity point as one row, when series go to disk. */
+  /** Equity points as rows, when series go to disk. */
   readonly equity: NdjsonWriter | null;
-  /** Keep trades in memory. */
-  readonly keepTrades: boolean;
-  /** Keep the equity curve in memory. */
-  readonly keepEquity: boolean;
+  /** Trades kept in memory per book at most (0: none, Infinity: all). */
+  readonly keepTrades: number;
+  /** Equity points kept in memory per book at most (0: none, Infinity: all). */
+  readonly keepEquity: number;
+  /** Keep / write one equity point every N bars, plus the last. */
+  readonly equityEvery: number;
 }
 
 /**
@@ -32,6 +34,11 @@ export class BookFold {
   readonly tradeStats = new TradeStats();
   readonly trades: TradeEvent[] = [];
   readonly equity: EquityPoint[] = [];
+  /** True when a series outgrew its in-memory cap (the rest is only on disk, if anywhere). */
+  truncated = false;
+  private snapshots = 0;
+  /** The latest snapshot not stored yet (stored at `close` so the curve ends at the end). */
+  private unsaved: PortfolioEvent | undefined;
 
   constructor(
     readonly key: string,
@@ -51,14 +58,32 @@ export class BookFold {
 
   private onPortfolio(ev: PortfolioEvent): void {
     this.equityStats.push(ev.ts, ev.equity, ev.invested);
-    if (this.sinks.keepEquity) this.equity.push({ ts: ev.ts, equity: ev.equity });
+    if (this.snapshots++ % this.sinks.equityEvery === 0) {
+      this.store(ev);
+      this.unsaved = undefined;
+    } else {
+      this.unsaved = ev;
+    }
+  }
+
+  private store(ev: PortfolioEvent): void {
+    if (this.equity.length < this.sinks.keepEquity) this.equity.push({ ts: ev.ts, equity: ev.equity });
+    else if (this.sinks.keepEquity > 0) this.truncated = true;
     this.sinks.equity?.write({ strategy_id: this.key, ts: new Date(ev.ts).toISOString(), equity: ev.equity, cash: ev.cash });
   }
 
   private onTrade(t: TradeEvent): void {
     this.tradeStats.push(t);
-    if (this.sinks.keepTrades) this.trades.push(t);
+    if (this.trades.length < this.sinks.keepTrades) this.trades.push(t);
+    else if (this.sinks.keepTrades > 0) this.truncated = true;
     this.sinks.trades?.write(tradeRow(t));
+  }
+
+  /** End of the stream: store the final point if sampling skipped it. */
+  close(): this {
+    if (this.unsaved !== undefined) this.store(this.unsaved);
+    this.unsaved = undefined;
+    return this;
   }
 
   metrics(): PerformanceMetrics {

@@ -5,7 +5,8 @@ import type { SluiceEvent } from '../events/index.ts';
 import type { BarChunk, BarSource, SourceStats } from '../data/bar-source.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { IdAllocator, type ContainerContext, type DrainableSink } from '../containers/container.ts';
-import { compileGraph, dispatcher, type CompiledGraph, type Placed } from '../topology/compile.ts';
+import { compileGraph, dispatcher, keepInMemory, type CompiledGraph, type Placed } from '../topology/compile.ts';
+import { SignalSinkContainer, type SignalRow } from '../containers/signal-sink.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
 import { barsPerYear } from '../domain/metrics/timeframe.ts';
@@ -33,10 +34,12 @@ export interface BookResult {
   readonly type: string;
   readonly params: Record<string, unknown>;
   readonly metrics: PerformanceMetrics;
-  /** In memory only with storage memory / hybrid. */
+  /** In memory with storage memory (all) and hybrid (up to hybrid_max_points). */
   readonly trades: readonly TradeEvent[] | undefined;
-  /** In memory only with storage memory. */
+  /** In memory with storage memory (all) and hybrid (up to hybrid_max_points), every equity_every bars. */
   readonly equity: readonly EquityPoint[] | undefined;
+  /** True when hybrid storage kept only the head of a series in memory. */
+  readonly truncated: boolean;
 }
 
 /** Everything a phase produced. */
@@ -49,6 +52,8 @@ export interface PhaseOutcome {
   readonly containers: ReadonlyMap<string, Record<string, unknown>>;
   /** Files written under the phase folder, relative to it. */
   readonly files: readonly string[];
+  /** Signal rows kept in memory by a signal sink (storage memory / hybrid), else undefined. */
+  readonly signals: readonly SignalRow[] | undefined;
 }
 
 export interface RunPhaseOptions {
@@ -60,6 +65,12 @@ export interface RunPhaseOptions {
   readonly logger: Logger;
   /** Aborting cancels the run between bars; results are kept, status 'cancelled'. */
   readonly signal?: AbortSignal;
+  /**
+   * Consumers outside the graph the source must also wait for before reading the next
+   * chunk (a slow downstream writer, a network sink): their `needsDrain` is checked after
+   * every chunk like the engine's own file sinks.
+   */
+  readonly sinks?: readonly DrainableSink[];
   /** Told of every lifecycle action on every container, in order (tests, tracing). */
   readonly onLifecycle?: (action: LifecycleAction, containerId: string) => void;
 }
@@ -97,14 +108,17 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   const aborted = (): boolean => opts.signal?.aborted === true;
   opts.signal?.addEventListener('abort', onAbort);
 
-  const sinks: DrainableSink[] = [];
+  const sinks: DrainableSink[] = [...(opts.sinks ?? [])];
   const writers: NdjsonWriter[] = [];
   const files: string[] = [];
   const folds = new Map<string, BookFold>();
   const subscriptions: { id: string; sub: Subscription }[] = [];
   const told = opts.onLifecycle ?? ((): void => undefined);
   const source$ = new Subject<BarChunk>();
-  const storage = wf.config.results.storage;
+  const results = wf.config.results;
+  const storage = results.storage;
+  const writerOptions = { bufferSize: results.write_buffer_bytes, highWaterMark: results.high_water_mark_bytes };
+  const keep = keepInMemory(results);
 
   try {
     // 1. initialize
@@ -118,11 +132,11 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     let tradesWriter: NdjsonWriter | null = null;
     let equityWriter: NdjsonWriter | null = null;
     if (phaseDir !== null && graph.placed.some((p) => p.container.metrics$ !== undefined)) {
-      tradesWriter = await NdjsonWriter.open(join(phaseDir, 'trades.ndjson'));
+      tradesWriter = await NdjsonWriter.open(join(phaseDir, 'trades.ndjson'), writerOptions);
       writers.push(tradesWriter);
       files.push('trades.ndjson');
       if (storage !== 'memory') {
-        equityWriter = await NdjsonWriter.open(join(phaseDir, 'equity.ndjson'));
+        equityWriter = await NdjsonWriter.open(join(phaseDir, 'equity.ndjson'), writerOptions);
         writers.push(equityWriter);
         files.push('equity.ndjson');
       }
@@ -149,14 +163,15 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       const fold = new BookFold(key, wf.config.portfolio.initial_cash, bpy, wf.config.metrics.risk_free_rate, {
         trades: tradesWriter,
         equity: equityWriter,
-        keepTrades: storage !== 'disk',
-        keepEquity: storage === 'memory',
+        keepTrades: keep,
+        keepEquity: keep,
+        equityEvery: results.equity_every,
       });
       if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
       subscriptions.push({
         id: `${p.instance.id}.metrics`,
         sub: metrics$.pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
-          next: (done) => folds.set(key, done),
+          next: (done) => folds.set(key, done.close()),
           error: (err: unknown) => fail(p.instance.id, err),
         }),
       });
@@ -253,7 +268,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
         params: s.params,
         metrics: fold.metrics(),
         trades: storage === 'disk' ? undefined : fold.trades,
-        equity: storage === 'memory' ? fold.equity : undefined,
+        equity: storage === 'disk' ? undefined : fold.equity,
+        truncated: fold.truncated,
       },
     ];
   });
@@ -263,7 +279,9 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     if (r !== undefined) containers.set(p.instance.id, { id: p.instance.id, role: p.instance.role, ...r });
   }
   if (graph?.placed.some((p) => p.instance.role === 'signal_sink') && phaseDir !== null) files.push('signals/signals.ndjson');
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files };
+  const sink = graph?.placed.find((p) => p.container instanceof SignalSinkContainer)?.container as SignalSinkContainer | undefined;
+  const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals };
 }
 
 /** A container's input: the inbox every inbound route delivers to. */

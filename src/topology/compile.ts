@@ -89,8 +89,16 @@ function createContainer(
     case 'execution':
       return new ExecutionContainer(id, cfg.execution) as Container<unknown>;
     case 'signal_sink':
-      return new SignalSinkContainer(id) as Container<unknown>;
+      return new SignalSinkContainer(id, keepInMemory(cfg.results), {
+        bufferSize: cfg.results.write_buffer_bytes,
+        highWaterMark: cfg.results.high_water_mark_bytes,
+      }) as Container<unknown>;
   }
+}
+
+/** Points of a series kept in memory per book under the configured storage mode. */
+export function keepInMemory(results: ResolvedWorkflow['config']['results']): number {
+  return results.storage === 'memory' ? Infinity : results.storage === 'hybrid' ? results.hybrid_max_points : 0;
 }
 
 /** The function a container's output subscriber calls: send each event on every route that carries its type. */

@@ -11,8 +11,23 @@ export const ResultsSchema = z
     storage: z
       .enum(['memory', 'disk', 'hybrid'])
       .default('memory')
-      .describe('memory: trades and equity kept in the returned result; disk: streamed to files, only summaries kept; hybrid: summaries in memory, series on disk.'),
+      .describe('memory: trades, equity and signals kept in the returned result (trades.ndjson is written too); disk: streamed to files as they happen, only summaries kept; hybrid: streamed to files, and the first hybrid_max_points of each series also kept in memory.'),
     primary_metric: z.enum(RANKABLE_METRIC_NAMES as [RankableMetricName, ...RankableMetricName[]]).default('sharpe_ratio').describe('Metric used to rank strategies and in conditions.'),
+    equity_every: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Keep or write one equity point every N bars (plus the last). Metrics always use every bar; this only sets the resolution of the stored curve.'),
+    hybrid_max_points: z.number().int().min(0).default(100_000).describe('hybrid: points of each series (trades, equity, signals) kept in memory per book before the rest only goes to disk.'),
+    store_full_results: z.boolean().default(true).describe('false: only the best strategy keeps its trade list and equity curve in the returned result; the others keep summaries.'),
+    write_buffer_bytes: z.number().int().min(1).default(65_536).describe('Characters a file sink collects before handing them to the OS.'),
+    high_water_mark_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1_048_576)
+      .describe("Bytes a file sink may hold unwritten before the data source waits for it to drain (backpressure)."),
   })
   .strict();
 
@@ -38,7 +53,7 @@ export const WorkflowConfigSchema = z
     portfolio: PortfolioSchema.default({ initial_cash: 100_000, sizing: { type: 'percent_equity', percent: 100 }, allow_short: false, close_at_end: true }),
     risk: RiskSchema.default({}),
     execution: ExecutionSchema.default({ fill: 'next_open', slippage_bps: 0, commission: { per_share: 0, percent: 0, minimum: 0 } }),
-    results: ResultsSchema.default({ dir: 'results', storage: 'memory', primary_metric: 'sharpe_ratio' }),
+    results: ResultsSchema.default(ResultsSchema.parse({})),
     metrics: MetricsSchema.default({ risk_free_rate: 0 }),
   })
   .strict();
