@@ -67,7 +67,9 @@ interface Outcome {
   sharpe: number;
 }
 
-const loaded = await loadWorkflow(CONFIG);
+// Storage disk with no phase folder: the graph keeps no series and writes nothing, like
+// the plain loop, which folds metrics but stores no curve. Same work on both sides.
+const loaded = await loadWorkflow(CONFIG, { sets: ['results.storage=disk'] });
 const cfg = loaded.wf.config;
 const params = loaded.wf.strategies[0]!.params as { fast_period: number; slow_period: number };
 const base = await loadBase();
