@@ -54,18 +54,54 @@ export abstract class SubjectFanOut implements Route {
 /** Makes the subject a route delivers to for a consumer id. */
 export type InboxFactory = (id: string) => Subject<SluiceEvent>;
 
-/** Sends every event to every consumer, in declared order. */
-export abstract class AllTargets extends SubjectFanOut {
+/**
+ * Delivery with a trampoline: an event sent on this route while it is still delivering
+ * the previous one (a consumer closing a cycle back onto the same route) waits until that
+ * delivery has reached every consumer. So every consumer sees events in the order they
+ * were sent, cause before effect, whatever the consumers do in between. The cost when
+ * nothing re-enters is one boolean check.
+ */
+abstract class Trampolined extends SubjectFanOut {
+  private delivering = false;
+  private readonly queued: SluiceEvent[] = [];
+
   next(ev: SluiceEvent): void {
     this.sent++;
     if (this.tap !== undefined) this.tap(this, ev);
+    if (this.delivering) {
+      this.queued.push(ev);
+      return;
+    }
+    this.delivering = true;
+    this.deliver(ev);
+    if (this.queued.length > 0) this.drainQueue();
+    this.delivering = false;
+  }
+
+  /**
+   * Delivers what was sent during a delivery. Consumers never throw into a route (a
+   * container turns its exceptions into error notifications), so no try/finally is
+   * needed on the per-event path; the queue is reset here in any case.
+   */
+  private drainQueue(): void {
+    const queued = this.queued;
+    for (let i = 0; i < queued.length; i++) this.deliver(queued[i]!);
+    queued.length = 0;
+  }
+
+  protected abstract deliver(ev: SluiceEvent): void;
+}
+
+/** Sends every event to every consumer, in declared order. */
+export abstract class AllTargets extends Trampolined {
+  protected deliver(ev: SluiceEvent): void {
     const subjects = this.subjects;
     for (let i = 0; i < subjects.length; i++) subjects[i]!.next(ev);
   }
 }
 
 /** Sends each keyed event only to the consumer whose foreach key equals the event's key. */
-export abstract class ByKey extends SubjectFanOut {
+export abstract class ByKey extends Trampolined {
   private readonly byKey = new Map<string, Subject<SluiceEvent>>();
 
   constructor(spec: RouteSpec, inbox?: InboxFactory) {
@@ -76,9 +112,7 @@ export abstract class ByKey extends SubjectFanOut {
     });
   }
 
-  next(ev: SluiceEvent): void {
-    this.sent++;
-    if (this.tap !== undefined) this.tap(this, ev);
+  protected deliver(ev: SluiceEvent): void {
     const subject = 'key' in ev ? this.byKey.get(ev.key) : undefined;
     if (subject === undefined) this.undelivered++;
     else subject.next(ev);

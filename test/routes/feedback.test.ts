@@ -60,11 +60,11 @@ describe('feedback route', () => {
     expect(createFeedbackRoute(routeSpec('selective', books, { ...fills, byKey: true })).kind).toBe('feedback');
   });
 
-  it('delivers a fill sent from inside a delivery (a closed cycle) depth-first', () => {
+  it('delivers a fill sent from inside a delivery (a closed cycle) after the current one', () => {
     // A feedback route closes a cycle, so a consumer may cause a new event on the same
-    // route while the route is still delivering the previous one. Delivery is a plain
-    // synchronous loop, so the nested event overtakes the outer one for every consumer
-    // declared after the one that re-entered: portfolio_b sees fill 2 before fill 1.
+    // route while the route is still delivering the previous one. The route queues the
+    // nested event until the current delivery has reached every consumer, so each
+    // consumer sees fill 1 before fill 2: cause before effect, in declared order.
     const route = createFeedbackRoute(routeSpec('feedback', ['portfolio_a', 'portfolio_b'], fills));
     const log: string[] = [];
     route.output('portfolio_a').subscribe((ev) => {
@@ -73,6 +73,6 @@ describe('feedback route', () => {
     });
     route.output('portfolio_b').subscribe((ev) => log.push(`portfolio_b<-${ev.seq}`));
     route.next(fill('a', 1));
-    expect(log).toEqual(['portfolio_a<-1', 'portfolio_a<-2', 'portfolio_b<-2', 'portfolio_b<-1']);
+    expect(log).toEqual(['portfolio_a<-1', 'portfolio_b<-1', 'portfolio_a<-2', 'portfolio_b<-2']);
   });
 });
