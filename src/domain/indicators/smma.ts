@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import { periodParam } from './params.ts';
+import { PriceIndicator } from './price-indicator.ts';
+
+/**
+ * Smoothed (Wilder's, "running") moving average: the smoothing RSI and ATR use, on any
+ * series. Seeded with the simple average of the first `period` values (bar index
+ * period-1); afterwards smma = (smma·(period-1) + x) / period, i.e. an EMA with
+ * alpha = 1/period. O(1), no buffer.
+ */
+export class Smma extends PriceIndicator {
+  /** Window length. */
+  readonly period: number;
+  private count = 0;
+  private sum = 0;
+  private current = NaN;
+
+  /**
+   * @param period positive integer.
+   * @param input series read by `update` (default close).
+   */
+  constructor(period: number, input?: PriceInput) {
+    super(input);
+    this.period = period;
+  }
+
+  /** Feeds one value. */
+  push(x: number): void {
+    const p = this.period;
+    if (this.count >= p) {
+      this.current = (this.current * (p - 1) + x) / p;
+      return;
+    }
+    this.sum += x;
+    if (++this.count === p) this.current = this.sum / p;
+  }
+
+  /** True once `period` values have been seen. */
+  get ready(): boolean {
+    return this.count >= this.period;
+  }
+
+  /** The average; NaN until ready. */
+  value(output = 0): number {
+    return output === 0 ? this.current : NaN;
+  }
+
+  /** Forgets every value seen. */
+  reset(): void {
+    this.count = 0;
+    this.sum = 0;
+    this.current = NaN;
+  }
+}
+
+const params = z.strictObject({ period: periodParam() });
+
+/** `smma(period)`: Wilder's smoothed moving average. Output `value`; warm-up `period` bars. */
+export const smma: IndicatorDefinition<z.infer<typeof params>> = {
+  name: 'smma',
+  description: "Smoothed (Wilder's) moving average: SMA of the first `period` values, then (prev·(period-1) + x)/period.",
+  params,
+  outputs: ['value'],
+  reads: 'price',
+  warmup: (p) => p.period,
+  create: (p, input) => new Smma(p.period, input),
+};
+
+/**
+ * `rma(period)`: the same computation as `smma`, under the name Pine Script and pandas-ta
+ * use. A definition of its own (not a second map key for `smma`) so listings show the
+ * name the user typed; its feature keys read `rma(...)`, so a request for `rma` and one
+ * for `smma` with the same period are computed separately.
+ */
+export const rma: IndicatorDefinition<z.infer<typeof params>> = {
+  ...smma,
+  name: 'rma',
+  description: 'Alias of smma (the name Pine Script and pandas-ta use): Wilder-smoothed moving average.',
+};
