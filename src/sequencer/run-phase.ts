@@ -12,6 +12,8 @@ import { NdjsonWriter } from '../results/ndjson-writer.ts';
 import { barsPerYear } from '../domain/metrics/timeframe.ts';
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
 import { BookFold, type EquityPoint } from './book-fold.ts';
+import { PhaseTrace } from '../tracing/phase-trace.ts';
+import type { TraceSink } from '../tracing/sinks.ts';
 import type { TradeEvent } from '../events/index.ts';
 
 /** How a phase ended. */
@@ -73,6 +75,8 @@ export interface RunPhaseOptions {
   readonly sinks?: readonly DrainableSink[];
   /** Told of every lifecycle action on every container, in order (tests, tracing). */
   readonly onLifecycle?: (action: LifecycleAction, containerId: string) => void;
+  /** Where the event trace goes instead of `<phase>/trace/trace.ndjson` (tests, embedding). */
+  readonly traceSink?: TraceSink;
 }
 
 /** What the sequencer does to a container. */
@@ -98,6 +102,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   let step: LifecycleStep = 'initialize';
   let failure: RunFailure | undefined;
   let graph: CompiledGraph | undefined;
+  // Undefined unless some trace level is not `none`: then no route gets a tap.
+  let trace: PhaseTrace | undefined;
   const fail = (container: string | undefined, error: unknown): void => {
     if (failure !== undefined) return;
     failure = { step, container, error };
@@ -123,6 +129,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   try {
     // 1. initialize
     graph = compileGraph(opts.plan, wf);
+    trace = PhaseTrace.open({ wf, routes: graph.routes, features: graph.hub.keys(), phaseDir, ...(opts.traceSink !== undefined ? { sink: opts.traceSink } : {}) });
     const ctx: ContainerContext = {
       ids: new IdAllocator(),
       logger,
@@ -170,22 +177,16 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
       subscriptions.push({
         id: `${p.instance.id}.metrics`,
-        sub: metrics$.pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
+        sub: (trace?.metrics(p.instance.id, metrics$) ?? metrics$).pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
           next: (done) => folds.set(key, done.close()),
           error: (err: unknown) => fail(p.instance.id, err),
         }),
       });
     }
     for (const p of [...graph.placed].reverse()) {
-      const input$ = p.instance.role === 'data' ? (source$ as Observable<unknown>) : inputOf(p);
+      const input$ = containerInput(p, source$);
       told('subscribe', p.instance.id);
-      subscriptions.push({
-        id: p.instance.id,
-        sub: input$.pipe(p.container.operator()).subscribe({
-          next: dispatcher(p.outputs),
-          error: (err: unknown) => fail(p.instance.id, err),
-        }),
-      });
+      subscriptions.push({ id: p.instance.id, sub: subscribeContainer(p, input$, (err) => fail(p.instance.id, err)) });
       told('start', p.instance.id);
       await p.container.start?.();
     }
@@ -253,6 +254,13 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
         fail(undefined, err);
       }
     }
+    if (trace !== undefined) {
+      try {
+        files.push(...(await trace.close(failure)));
+      } catch (err) {
+        fail(undefined, err);
+      }
+    }
     await source.close();
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -282,6 +290,28 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   const sink = graph?.placed.find((p) => p.container instanceof SignalSinkContainer)?.container as SignalSinkContainer | undefined;
   const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
   return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals };
+}
+
+/**
+ * What a placed container reads: the source's chunks for the data container, otherwise
+ * the inbox every inbound route delivers to.
+ *
+ * @throws Error when a container other than data has no inbound route (the plan forbids it).
+ */
+export function containerInput(p: Placed, source$: Observable<BarChunk>): Observable<unknown> {
+  if (p.instance.role === 'data') return source$ as Observable<unknown>;
+  return inputOf(p);
+}
+
+/**
+ * Starts one container: subscribes its input through its operator and dispatches every
+ * event it emits onto the routes that carry that type; an error notification goes to
+ * `onError`. The start step calls this for every container in reverse topological order
+ * (consumers first); so does the marble runner, which drives the same graph under
+ * virtual time.
+ */
+export function subscribeContainer(p: Placed, input$: Observable<unknown>, onError: (err: unknown) => void): Subscription {
+  return input$.pipe(p.container.operator()).subscribe({ next: dispatcher(p.outputs), error: onError });
 }
 
 /** A container's input: the inbox every inbound route delivers to. */

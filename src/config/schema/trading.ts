@@ -47,6 +47,49 @@ export const CommissionSchema = z
   })
   .strict();
 
+/** Event-tracing levels, from nothing to every event; see docs/tracing.md for what each records. */
+export const TRACE_LEVELS = ['none', 'minimal', 'standard', 'detailed', 'debug'] as const;
+export type TraceLevel = (typeof TRACE_LEVELS)[number];
+
+const traceLevel = z.enum(TRACE_LEVELS);
+const traceMaxEvents = z.number().int().positive().max(10_000_000);
+const traceSampleEvery = z.number().int().positive();
+
+/** Per-container tracing override; an absent field inherits the global setting. */
+export const ContainerTraceSchema = z
+  .object({
+    level: traceLevel.optional().describe('Trace level for events delivered to (or, failing that, sent by) the matching containers.'),
+    max_events: traceMaxEvents.optional().describe('A retention budget of their own for the matching containers; without it they share the global one.'),
+    sample_every: traceSampleEvery.optional().describe('Record every Nth event of each type.'),
+  })
+  .strict();
+
+export const TraceSettingsSchema = z
+  .object({
+    level: traceLevel
+      .default('none')
+      .describe('none | minimal (orders, rejections, fills, errors) | standard (+ signals, portfolio snapshots, trades) | detailed (+ features) | debug (every event, bars too).'),
+    // null rather than absent, so the resolved config (workflow.json) shows every key.
+    trace_id: z.string().min(1).nullable().default(null).describe('Id written in the trace header; null: the workflow id.'),
+    trace_dir: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('Folder that receives trace.ndjson, relative to the working directory; null: <phase folder>/trace.'),
+    max_events: traceMaxEvents.default(100_000).describe('Most trace records kept in memory and written (per retention budget).'),
+    retention: z
+      .enum(['sliding_window', 'trade_complete'])
+      .default('sliding_window')
+      .describe('sliding_window: the last max_events records; trade_complete: records of open trades are kept and dropped once the position is flat again.'),
+    sample_every: traceSampleEvery.default(1).describe('Record every Nth event of each type (1 = all).'),
+    container_settings: z
+      .record(z.string().min(1), ContainerTraceSchema)
+      .default({})
+      .describe('Overrides by container id or glob (`portfolio_*`): { level, max_events, sample_every }; an exact id wins over a glob.'),
+  })
+  .strict();
+
 export const ExecutionSchema = z
   .object({
     fill: z
@@ -55,6 +98,9 @@ export const ExecutionSchema = z
       .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close."),
     slippage_bps: nonNegative.max(10_000).default(0).describe('Slippage in basis points, against the trader.'),
     commission: CommissionSchema.default({ per_share: 0, percent: 0, minimum: 0 }),
+    // Filled in by parsing (the default), yet optional in the type: code that builds an
+    // execution block by hand needs no tracing settings; readers fall back to tracing off.
+    trace_settings: TraceSettingsSchema.default(TraceSettingsSchema.parse({})).optional().describe('Event tracing (docs/tracing.md).'),
   })
   .strict();
 
@@ -62,3 +108,5 @@ export type SizingConfig = z.infer<typeof SizingSchema>;
 export type PortfolioConfig = z.infer<typeof PortfolioSchema>;
 export type RiskConfig = z.infer<typeof RiskSchema>;
 export type ExecutionConfig = z.infer<typeof ExecutionSchema>;
+export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
+export type ContainerTraceSettings = z.infer<typeof ContainerTraceSchema>;

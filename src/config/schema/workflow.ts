@@ -52,7 +52,7 @@ export const WorkflowConfigSchema = z
     strategies: StrategiesSchema,
     portfolio: PortfolioSchema.default({ initial_cash: 100_000, sizing: { type: 'percent_equity', percent: 100 }, allow_short: false, close_at_end: true }),
     risk: RiskSchema.default({}),
-    execution: ExecutionSchema.default({ fill: 'next_open', slippage_bps: 0, commission: { per_share: 0, percent: 0, minimum: 0 } }),
+    execution: ExecutionSchema.default(ExecutionSchema.parse({})),
     results: ResultsSchema.default(ResultsSchema.parse({})),
     metrics: MetricsSchema.default({ risk_free_rate: 0 }),
   })
