@@ -8,6 +8,11 @@ import { ENGINE } from '../engine-info.ts';
 import { createLogger } from './logger.ts';
 import { summaryTable } from './summary-table.ts';
 import { listCommand } from './list.ts';
+import { featuresCommand, FeatureSpecError } from './features-command.ts';
+import { DEFAULT_SPEC_GLOB } from '../testing/find-spec-files.ts';
+import { runMarbleFiles } from '../testing/run-marble-files.ts';
+import { registerTraceCommand } from './trace-command.ts';
+import { TRACE_LEVELS } from '../config/schema/trading.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, bug: 2, interrupted: 130 } as const;
@@ -44,12 +49,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--set <path=value>', 'override a config value (repeatable), e.g. strategies[0].params.fast_period=5', collect, [])
     .option('--out <dir>', 'results root folder (default: results.dir of the config)')
     .addOption(new Option('--storage <mode>', 'results storage mode').choices(['memory', 'disk', 'hybrid']))
+    .addOption(new Option('--trace <level>', 'event tracing level (execution.trace_settings.level)').choices(TRACE_LEVELS))
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
-    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; patterns: string[]; logJson?: boolean; logLevel: string }) => {
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string }) => {
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
-      const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : [])];
+      const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
       const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns });
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -118,6 +124,35 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action((what: string | undefined, o: { patterns: string[] }) => {
       io.out(listCommand(what, o.patterns));
     });
+
+  program
+    .command('features')
+    .description('compute indicator series over a bar file and write them as CSV, one column per output')
+    .argument('<data>', 'bar file (CSV, or Parquet by extension)')
+    .option('--indicator <spec>', 'repeatable: name, name:p1,p2 (positional, in param order) or name:key=value,...', collect, [])
+    .option('--out <file>', 'CSV file to write (default: stdout)')
+    .option('--symbol <symbol>', 'symbol of the bars (default: the file name)')
+    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string }) => {
+      try {
+        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t) });
+        if (o.out !== undefined) io.out(`${file}: ${s.rows} bars, ${s.columns.length} feature columns written to ${o.out}`);
+      } catch (err) {
+        if (!(err instanceof FeatureSpecError)) throw err;
+        io.err(err.message);
+        code = EXIT.failed;
+      }
+    });
+
+  program
+    .command('marbles')
+    .description('run marble specs of strategies, containers, routes and pipelines under virtual time')
+    .argument('[globs...]', `spec files, folders or globs (default: ${DEFAULT_SPEC_GLOB})`)
+    .action(async (globs: string[]) => {
+      const summary = await runMarbleFiles(globs, io);
+      if (summary.failed + summary.invalid + summary.unmatched > 0) code = EXIT.failed;
+    });
+
+  registerTraceCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv]);

@@ -1,0 +1,313 @@
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { didYouMean } from '../config/suggest.ts';
+import { openBarSource } from '../data/open-source.ts';
+import { INDICATORS } from '../domain/indicators/catalogue.ts';
+import { FeatureHub } from '../domain/indicators/feature-hub.ts';
+import type { IndicatorDefinition, PriceInput } from '../domain/indicators/indicator.ts';
+import { isPriceInput, PRICE_INPUTS } from '../domain/indicators/price-input.ts';
+import { tempPathFor } from '../results/atomic-write.ts';
+
+/**
+ * A mistake in an `--indicator` spec (unknown name, wrong params). The CLI prints the
+ * message alone, without a stack trace, and exits 1.
+ */
+export class FeatureSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeatureSpecError';
+  }
+}
+
+/** One `--indicator` spec, checked against the catalogue. */
+export interface FeatureSpec {
+  readonly definition: IndicatorDefinition;
+  /** Params as the schema parsed them (defaults filled in), keys in schema order. */
+  readonly params: Readonly<Record<string, number>>;
+  /** The price series read; only set when the spec names one (`input=hl2`). */
+  readonly input?: PriceInput;
+  /** `name(key=value,…)`, params in schema order, `;input` when not close. */
+  readonly label: string;
+}
+
+/** Options of {@link featuresCommand}. */
+export interface FeaturesOptions {
+  /** CSV file to write (atomically); without it the CSV goes to `write`. */
+  readonly out?: string | undefined;
+  /** Symbol the bars belong to; a label only (default: the file name without extension). */
+  readonly symbol?: string | undefined;
+  /** Receives the CSV text, in chunks, when there is no `out` (default: stdout). */
+  readonly write?: ((text: string) => void) | undefined;
+}
+
+/** What {@link featuresCommand} did. */
+export interface FeaturesSummary {
+  /** Bars read (data rows written). */
+  readonly rows: number;
+  /** Rows the source skipped (bad-row policy). */
+  readonly skipped: number;
+  /** Column names after `timestamp`, one per indicator output. */
+  readonly columns: readonly string[];
+}
+
+/** The names of a definition's params, in schema order (what positional values map onto). */
+export function paramNames(definition: IndicatorDefinition): string[] {
+  const shape = (definition.params as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
+/**
+ * Parses an `--indicator` spec:
+ *
+ * - `name` — every param at its default (`rsi`, `obv`);
+ * - `name:v1,v2,…` — positional values, mapped onto the params in the order the
+ *   definition's schema lists them (`bbands:20,2` is period 20, stddev 2; see
+ *   `sluice list indicators` for each order);
+ * - `name:key=value,…` — named values (`stoch:k_period=5,d_period=5`), after any positional
+ *   ones; `input=<series>` picks the price series of indicators that read one
+ *   (`sma:20,input=hl2`).
+ *
+ * @throws FeatureSpecError naming the spec and what is wrong, with a did-you-mean for a
+ * misspelt indicator or param.
+ */
+export function parseFeatureSpec(spec: string): FeatureSpec {
+  const text = spec.trim();
+  const colon = text.indexOf(':');
+  const name = (colon < 0 ? text : text.slice(0, colon)).trim();
+  const args = colon < 0 ? '' : text.slice(colon + 1).trim();
+  // Typed on the binding so control flow knows a call never returns.
+  const fail: (what: string) => never = (what) => {
+    throw new FeatureSpecError(`--indicator '${spec}': ${what}`);
+  };
+  const def = INDICATORS.get(name);
+  if (def === undefined) {
+    const guess = didYouMean(name, INDICATORS.keys());
+    fail(
+      `unknown indicator '${name}'${guess !== undefined ? ` — did you mean '${guess}'?` : ''} (see \`sluice list indicators\`)`,
+    );
+  }
+  const keys = paramNames(def);
+  const given: Record<string, number> = {};
+  let input: PriceInput | undefined;
+  let positional = 0;
+  let named = false;
+  for (const raw of args === '' ? [] : args.split(',')) {
+    const part = raw.trim();
+    const eq = part.indexOf('=');
+    let key: string;
+    let value: string;
+    if (eq < 0) {
+      if (named) fail(`positional value '${part}' after a named one`);
+      if (positional >= keys.length) {
+        fail(
+          keys.length === 0
+            ? `'${def.name}' takes no params`
+            : `'${def.name}' takes at most ${keys.length} positional value${keys.length === 1 ? '' : 's'} (${keys.join(', ')})`,
+        );
+      }
+      key = keys[positional++]!;
+      value = part;
+    } else {
+      named = true;
+      key = part.slice(0, eq).trim();
+      value = part.slice(eq + 1).trim();
+      if (key === 'input') {
+        if (def.reads !== 'price') fail(`'${def.name}' reads the whole bar; input does not apply`);
+        if (!isPriceInput(value)) fail(`unknown input '${value}' (inputs: ${PRICE_INPUTS.join(', ')})`);
+        input = value;
+        continue;
+      }
+      if (!keys.includes(key)) {
+        const guess = didYouMean(key, [...keys, ...(def.reads === 'price' ? ['input'] : [])]);
+        const known = keys.length === 0 ? 'it takes none' : `params: ${keys.join(', ')}`;
+        fail(
+          `'${def.name}' has no param '${key}'${guess !== undefined ? ` — did you mean '${guess}'?` : ''} (${known})`,
+        );
+      }
+    }
+    if (Object.hasOwn(given, key)) fail(`param '${key}' given twice`);
+    const n = value === '' ? NaN : Number(value);
+    if (!Number.isFinite(n)) fail(`${key}: '${value}' is not a number`);
+    given[key] = n;
+  }
+  const parsed = def.params.safeParse(given);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      // zod's "expected number, received undefined" says less than "required".
+      if (i.code === 'invalid_type' && i.path.length === 1 && !Object.hasOwn(given, key)) return `${key}: required`;
+      return (key !== '' ? `${key}: ` : '') + i.message;
+    });
+    fail(`invalid params for '${def.name}': ${issues.join('; ')}`);
+  }
+  const data = parsed.data as Record<string, number>;
+  const params: Record<string, number> = {};
+  for (const k of keys) params[k] = data[k]!;
+  const paramText = keys.map((k) => `${k}=${String(params[k])}`).join(',');
+  const inputText = input !== undefined && input !== 'close' ? `;${input}` : '';
+  return {
+    definition: def,
+    params,
+    ...(input !== undefined ? { input } : {}),
+    label: `${def.name}(${paramText}${inputText})`,
+  };
+}
+
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. Column
+// names contain commas (`bbands(period=20,stddev=2,ddof=0).upper`).
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * `sluice features <data> --indicator spec…`: computes indicator series over a bar file
+ * and writes them as CSV, so a researcher can inspect features and cross-check them
+ * against other tools.
+ *
+ * Columns: `timestamp` (ISO 8601, UTC), then one per output of each spec, named
+ * `<indicator>(<params>).<output>` with every param spelt out (defaults included) in
+ * schema order; empty cells while an indicator warms up. Numbers are written in the
+ * shortest form that reads back to the same double. Identical columns are written once.
+ *
+ * The bars are read with the engine's own sources (CSV or Parquet, chosen by extension)
+ * and run through one FeatureHub, exactly as a backtest computes features. With `out` the
+ * file appears only when complete (temporary file, then rename).
+ *
+ * @throws FeatureSpecError for a bad spec (before any data is read); DataError for a bad
+ * data file.
+ */
+export async function featuresCommand(
+  file: string,
+  specs: readonly string[],
+  opts: FeaturesOptions = {},
+): Promise<FeaturesSummary> {
+  if (specs.length === 0) {
+    throw new FeatureSpecError('give at least one --indicator, e.g. --indicator rsi:14 --indicator bbands:20,2');
+  }
+  const hub = new FeatureHub();
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    const f = parseFeatureSpec(spec);
+    for (const output of f.definition.outputs) {
+      const column = `${f.label}.${output}`;
+      if (seen.has(column)) continue;
+      seen.add(column);
+      // Slots follow registration order, so slot i is column i.
+      hub.register({
+        indicator: f.definition.name,
+        params: f.params,
+        ...(f.input !== undefined ? { input: f.input } : {}),
+        output,
+      });
+      columns.push(column);
+    }
+  }
+
+  const symbol = opts.symbol ?? path.basename(file, path.extname(file));
+  const source = openBarSource({ path: file, symbol }, process.cwd());
+  const sink = opts.out !== undefined ? await FileSink.open(opts.out) : new CallbackSink(opts.write ?? stdoutWrite);
+  let rows = 0;
+  try {
+    // The header goes out with the first rows, so a missing or unreadable file (which
+    // surfaces on the first pull) writes nothing at all.
+    let header = `${['timestamp', ...columns].map(csvField).join(',')}\n`;
+    const state = hub.createState();
+    const values = new Float64Array(hub.size);
+    // One bar object, refilled per row; `ts` is there for session-aware indicators (vwap).
+    const bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+    for await (const chunk of source.chunks()) {
+      let text = '';
+      for (let i = 0; i < chunk.length; i++) {
+        bar.ts = chunk.ts[i]!;
+        bar.open = chunk.open[i]!;
+        bar.high = chunk.high[i]!;
+        bar.low = chunk.low[i]!;
+        bar.close = chunk.close[i]!;
+        bar.volume = chunk.volume[i]!;
+        hub.update(state, bar, values);
+        let line = new Date(bar.ts).toISOString();
+        for (let s = 0; s < values.length; s++) {
+          const v = values[s]!;
+          line += Number.isNaN(v) ? ',' : `,${String(v)}`;
+        }
+        text += `${line}\n`;
+      }
+      rows += chunk.length;
+      await sink.write(header + text);
+      header = '';
+    }
+    if (header !== '') await sink.write(header);
+    await sink.commit();
+  } finally {
+    await sink.abort();
+    await source.close();
+  }
+  return { rows, skipped: source.stats().skipped, columns };
+}
+
+function stdoutWrite(text: string): void {
+  process.stdout.write(text);
+}
+
+interface Sink {
+  write(text: string): Promise<void>;
+  commit(): Promise<void>;
+  /** Drops an uncommitted file; a no-op after commit. */
+  abort(): Promise<void>;
+}
+
+class CallbackSink implements Sink {
+  constructor(private readonly fn: (text: string) => void) {}
+  write(text: string): Promise<void> {
+    this.fn(text);
+    return Promise.resolve();
+  }
+  commit(): Promise<void> {
+    return Promise.resolve();
+  }
+  abort(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+// Streams to a temporary file next to the target and renames it into place on commit, so
+// a reader never sees half a CSV and a failed run leaves any previous file untouched.
+class FileSink implements Sink {
+  private handle: FileHandle | undefined;
+
+  private constructor(
+    private readonly target: string,
+    private readonly temp: string,
+    handle: FileHandle,
+  ) {
+    this.handle = handle;
+  }
+
+  static async open(target: string): Promise<FileSink> {
+    await mkdir(path.dirname(path.resolve(target)), { recursive: true });
+    const temp = tempPathFor(path.resolve(target));
+    return new FileSink(target, temp, await open(temp, 'wx'));
+  }
+
+  async write(text: string): Promise<void> {
+    await this.handle!.write(text);
+  }
+
+  async commit(): Promise<void> {
+    const h = this.handle!;
+    await h.sync();
+    this.handle = undefined;
+    await h.close();
+    await rename(this.temp, this.target);
+  }
+
+  async abort(): Promise<void> {
+    if (this.handle === undefined) return;
+    const h = this.handle;
+    this.handle = undefined;
+    await h.close().catch(() => undefined);
+    await rm(this.temp, { force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Sluice's public API: load a workflow, run it, read its results; the event model; the
+ * strategy and indicator catalogues; bar sources. Everything else is internal.
+ *
+ * ```ts
+ * import { loadWorkflow, runWorkflow } from 'sluice';
+ * import pino from 'pino';
+ *
+ * const loaded = await loadWorkflow('examples/spy-sma-crossover.yaml', { sets: ['execution.fill=close'] });
+ * const result = await runWorkflow(loaded, { logger: pino(), inMemory: true });
+ * console.log(result.ranking[0]?.metrics.sharpe_ratio);
+ * ```
+ */
+export * from './events/index.ts';
+
+export { loadWorkflow, type LoadWorkflowOptions, type LoadedWorkflow } from './config/load-workflow.ts';
+export type { ResolvedWorkflow, ResolvedStrategy, ResolvedDataSource } from './config/resolved.ts';
+export { ConfigError, isConfigError, type ConfigIssue } from './config/config-error.ts';
+export type { WorkflowConfig } from './config/schema/workflow.ts';
+export type { TopologyDef } from './config/schema/topology.ts';
+
+export { runWorkflow, type RunWorkflowOptions, type WorkflowResult } from './coordinator/run-workflow.ts';
+export { runPhase, type RunPhaseOptions, type PhaseOutcome, type BookResult, type RunStatus, type RunFailure } from './sequencer/run-phase.ts';
+
+export { DataError } from './data/data-error.ts';
+export type { BarSource, BarChunk, SourceStats } from './data/bar-source.ts';
+export { openBarSource } from './data/open-source.ts';
+export { CsvBarSource } from './data/csv-source.ts';
+export { ParquetBarSource } from './data/parquet-source.ts';
+export { MemoryBarSource, type BarColumns } from './data/memory-source.ts';
+export { mergeSources } from './data/merge-sources.ts';
+
+export { STRATEGIES, getStrategy } from './domain/strategies/catalogue.ts';
+export type { StrategyDefinition, StrategyLogic, StrategyDecision, FeatureRequest } from './domain/strategies/strategy.ts';
+export { INDICATORS, getIndicator } from './domain/indicators/catalogue.ts';
+export type { Indicator, IndicatorDefinition, BarInput, PriceInput } from './domain/indicators/indicator.ts';
+export { FeatureHub } from './domain/indicators/feature-hub.ts';
+export type { PerformanceMetrics } from './domain/metrics/performance.ts';
