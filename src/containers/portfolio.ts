@@ -122,7 +122,7 @@ export class PortfolioContainer extends BaseContainer {
       price: fill.price,
       commission: fill.commission,
       ts: fill.fillTs,
-      barIndex: this.lastBar.get(fill.symbol)?.index ?? 0,
+      barIndex: fill.fillIndex,
       reason: fill.reason,
     });
     for (const t of closed) {

@@ -139,6 +139,8 @@ export interface FillEvent extends EventBase {
   readonly fillSeq: number;
   /** Time of the fill: the filling bar's timestamp (its open for next_open). */
   readonly fillTs: number;
+  /** The filling bar's index in its symbol's series (for bars held). */
+  readonly fillIndex: number;
   readonly side: OrderSide;
   readonly quantity: number;
   /** Execution price including slippage. */

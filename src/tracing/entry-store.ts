@@ -191,6 +191,7 @@ function encode(ev: SluiceEvent | TraceFailure, f: Float64Array, n: number, t: (
       f[n + 7] = ev.price;
       f[n + 8] = ev.commission;
       f[n + 9] = ev.slippage;
+      f[n + 10] = ev.fillIndex;
       t[s + 3] = ev.side;
       t[s + 4] = ev.reason;
       return undefined;
@@ -253,7 +254,7 @@ function decode(type: TraceType, f: Float64Array, n: number, t: (string | undefi
     case 'FILL':
       return {
         type, seq, ts, symbol, source, key,
-        orderId: f[n + 2]!, signalId: f[n + 3]!, fillSeq: f[n + 4]!, fillTs: f[n + 5]!, quantity: f[n + 6]!, price: f[n + 7]!, commission: f[n + 8]!, slippage: f[n + 9]!,
+        orderId: f[n + 2]!, signalId: f[n + 3]!, fillSeq: f[n + 4]!, fillTs: f[n + 5]!, fillIndex: f[n + 10]!, quantity: f[n + 6]!, price: f[n + 7]!, commission: f[n + 8]!, slippage: f[n + 9]!,
         side: t[s + 3] as 'buy' | 'sell', reason: t[s + 4]!,
       };
     case 'PORTFOLIO':

@@ -62,6 +62,7 @@ export function fill(key: string, seq: number): FillEvent {
     signalId: seq,
     fillSeq: seq + 1,
     fillTs: T0 + (seq + 1) * MINUTE,
+    fillIndex: seq + 1,
     side: 'buy',
     quantity: 10,
     price: 100.5 + seq,

@@ -23,10 +23,10 @@ export interface SimulatedBrokerOptions {
 }
 
 /** The part of a bar `submit` reads with `fill: close`. */
-export type CloseBar = Pick<BarEvent, 'seq' | 'ts' | 'close' | 'symbol'>;
+export type CloseBar = Pick<BarEvent, 'seq' | 'ts' | 'close' | 'symbol' | 'index'>;
 
 /** The part of a bar `onBar` reads. */
-export type OpenBar = Pick<BarEvent, 'seq' | 'ts' | 'open' | 'symbol'>;
+export type OpenBar = Pick<BarEvent, 'seq' | 'ts' | 'open' | 'symbol' | 'index'>;
 
 /**
  * A broker that fills market orders in full at bar prices.
@@ -80,7 +80,7 @@ export class SimulatedBroker {
           `got bar ${currentBar.symbol} seq ${currentBar.seq}`,
       );
     }
-    return this.fillAt(order, currentBar.close, currentBar.seq, currentBar.ts);
+    return this.fillAt(order, currentBar.close, currentBar.seq, currentBar.ts, currentBar.index);
   }
 
   /**
@@ -109,7 +109,7 @@ export class SimulatedBroker {
       if (order.seq === bar.seq || order.ts === bar.ts) {
         q[kept++] = order;
       } else {
-        (fills ??= []).push(this.fillAt(order, bar.open, bar.seq, bar.ts));
+        (fills ??= []).push(this.fillAt(order, bar.open, bar.seq, bar.ts, bar.index));
       }
     }
     if (fills === undefined) return;
@@ -133,8 +133,8 @@ export class SimulatedBroker {
     return out;
   }
 
-  /** Builds the fill of `order` at `rawPrice` on bar (`fillSeq`, `fillTs`). */
-  private fillAt(order: OrderEvent, rawPrice: number, fillSeq: number, fillTs: number): FillEvent {
+  /** Builds the fill of `order` at `rawPrice` on bar (`fillSeq`, `fillTs`, symbol index `fillIndex`). */
+  private fillAt(order: OrderEvent, rawPrice: number, fillSeq: number, fillTs: number, fillIndex: number): FillEvent {
     // Structural guard: whatever the caller did, a next_open fill is on a strictly later bar.
     if (this.opts.fill === 'next_open' && !(fillSeq > order.seq)) {
       throw new Error(`look-ahead: order ${order.orderId} of bar seq ${order.seq} cannot fill on bar seq ${fillSeq}`);
@@ -151,6 +151,7 @@ export class SimulatedBroker {
       signalId: order.signalId,
       fillSeq,
       fillTs,
+      fillIndex,
       side: order.side,
       quantity: order.quantity,
       price,

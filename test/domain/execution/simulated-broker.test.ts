@@ -63,6 +63,7 @@ describe('SimulatedBroker — next_open', () => {
         signalId: 3,
         fillSeq: 6,
         fillTs: 6 * HOUR,
+        fillIndex: 6, // the filling bar's index in its symbol's series
         side: 'buy',
         quantity: 100,
         price: 101, // bar t+1's open
@@ -132,7 +133,7 @@ describe('SimulatedBroker — close', () => {
   it('fills at the order’s own bar close', () => {
     const b = broker({ fill: 'close' });
     const f = b.submit(order({ seq: 5 }), bar(5, 99, 100));
-    expect(f).toMatchObject({ seq: 5, fillSeq: 5, fillTs: 5 * HOUR, price: 100 });
+    expect(f).toMatchObject({ seq: 5, fillSeq: 5, fillTs: 5 * HOUR, fillIndex: 5, price: 100 });
     expect(b.pendingCount).toBe(0);
   });
 
