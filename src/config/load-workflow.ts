@@ -7,6 +7,7 @@ import { deepMerge } from './deep-merge.ts';
 import { applySetOverrides } from './set-override.ts';
 import { expandGrid } from './grid.ts';
 import { didYouMean } from './suggest.ts';
+import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
 import { describeValue } from './describe-value.ts';
 import { TopologySchema, type TopologyDef } from './schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
@@ -151,13 +152,26 @@ function resolveStrategies(
       return;
     }
     const paramsPath: ConfigPath = ['strategies', i, 'params'];
+    let spec: Record<string, unknown> = entry.params;
+    if (entry.grid === 'default') {
+      if (definition.defaultGrid === undefined) {
+        issues.push(issueAt(source, ['strategies', i, 'grid'], 'INVALID_VALUE', `strategy '${entry.type}' has no default grid`, 'write the grid under params'));
+        return;
+      }
+      spec = { ...definition.defaultGrid, ...entry.params };
+    }
     let combos: Record<string, unknown>[];
     try {
-      combos = expandGrid(entry.params, { source, path: paramsPath });
+      combos = expandGrid(spec, { source, path: paramsPath });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues.push(...err.issues);
       return;
+    }
+    if (entry.constraint !== undefined) {
+      const kept = applyConstraint(source, ['strategies', i, 'constraint'], entry.constraint, definition, combos, issues);
+      if (kept === null) return;
+      combos = kept;
     }
     const base = entry.id ?? entry.type;
     for (const combo of combos) {
@@ -176,6 +190,53 @@ function resolveStrategies(
     }
   });
   return out;
+}
+
+/**
+ * Keeps the grid combinations that satisfy the entry's constraint. The constraint sees
+ * each combination's values over the strategy's defaults, so it may name any parameter.
+ * Returns null (with an issue) when it cannot be compiled or keeps nothing.
+ */
+function applyConstraint(
+  source: YamlSource,
+  path: ConfigPath,
+  text: string,
+  definition: StrategyDefinition,
+  combos: Record<string, unknown>[],
+  issues: ConfigIssue[],
+): Record<string, unknown>[] | null {
+  const parsed = definition.params.safeParse({});
+  const defaults = parsed.success ? (parsed.data as Record<string, unknown>) : {};
+  const names = [...new Set([...Object.keys(defaults), ...combos.flatMap((c) => Object.keys(c))])];
+  let test: CompiledExpression;
+  try {
+    test = compileExpression(text, { identifiers: names });
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    issues.push(expressionIssue(source, path, err));
+    return null;
+  }
+  const scalar = (v: unknown): v is ExpressionValue => typeof v === 'number' || typeof v === 'boolean';
+  const kept = combos.filter((c) => {
+    const scope = Object.fromEntries(Object.entries({ ...defaults, ...c }).filter(([, v]) => scalar(v))) as Record<string, ExpressionValue>;
+    return test(scope) === true;
+  });
+  if (kept.length === 0) {
+    issues.push(issueAt(source, path, 'GRID', `the constraint '${text}' rules out all ${combos.length} combinations of the grid`, 'check the grid ranges against the constraint'));
+    return null;
+  }
+  return kept;
+}
+
+/** An expression error located at its character inside the YAML scalar. */
+function expressionIssue(source: YamlSource, path: ConfigPath, err: ExpressionError): ConfigIssue {
+  const issue = issueAt(source, path, 'INVALID_VALUE', err.message, err.hint);
+  if (issue.col !== null && issue.sourceLine !== undefined) {
+    const quoted = issue.sourceLine[issue.col - 1] === '"' || issue.sourceLine[issue.col - 1] === "'";
+    issue.col += err.index + (quoted ? 1 : 0);
+    delete issue.endCol;
+  }
+  return issue;
 }
 
 function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: string, issues: ConfigIssue[]): ResolvedDataSource[] {

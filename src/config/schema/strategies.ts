@@ -17,6 +17,15 @@ export const StrategyEntrySchema = z
       .record(z.string(), z.unknown())
       .default({})
       .describe('Parameters; each may be a value, a list of values, or range(start, stop, step).'),
+    grid: z
+      .enum(['default'])
+      .optional()
+      .describe("'default': start from the strategy's default optimization grid (see docs/strategies.md); params given here override it."),
+    constraint: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("An expression over the parameters that every grid combination must satisfy, e.g. 'slow_period > fast_period * 2'; others are skipped."),
   })
   .strict();
 
