@@ -24,6 +24,7 @@ export const bollinger_reversion: StrategyDefinition<z.infer<typeof params>> = {
   name: 'bollinger_reversion',
   description: 'Long below the lower Bollinger band, short above the upper; exit at the middle band.',
   params,
+  defaultGrid: { period: 'range(10, 40, 5)', stddev: [1.5, 2, 2.5] },
   features: (p) => {
     const bb = { period: p.period, stddev: p.stddev };
     return [

@@ -30,6 +30,7 @@ export const donchian_breakout: StrategyDefinition<z.infer<typeof params>> = {
   description:
     "Long on a close above the previous bar's highest high, short below its lowest low; exit on the shorter channel.",
   params,
+  defaultGrid: { period: [20, 40, 55], exit_period: [10, 20] },
   features: (p) => [
     { indicator: 'donchian', params: { period: p.period }, output: 'upper' },
     { indicator: 'donchian', params: { period: p.period }, output: 'lower' },

@@ -21,6 +21,7 @@ export const ema_crossover: StrategyDefinition<z.infer<typeof params>> = {
   name: 'ema_crossover',
   description: 'Long while the fast EMA is above the slow EMA, short while below.',
   params,
+  defaultGrid: { fast_period: [5, 8, 12, 16, 20], slow_period: [26, 35, 50] },
   features: (p) => [
     { indicator: 'ema', params: { period: p.fast_period } },
     { indicator: 'ema', params: { period: p.slow_period } },

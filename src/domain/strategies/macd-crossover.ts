@@ -24,6 +24,7 @@ export const macd_crossover: StrategyDefinition<z.infer<typeof params>> = {
   name: 'macd_crossover',
   description: 'Long while the MACD line is above its signal line (histogram > 0), short while below.',
   params,
+  defaultGrid: { fast: [8, 12, 16], slow: [21, 26, 34], signal: [5, 9, 12] },
   features: (p) => [
     { indicator: 'macd', params: { fast: p.fast, slow: p.slow, signal: p.signal }, output: 'histogram' },
   ],

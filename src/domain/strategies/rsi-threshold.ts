@@ -35,6 +35,7 @@ export const rsi_threshold: StrategyDefinition<z.infer<typeof params>> = {
   name: 'rsi_threshold',
   description: 'Long below the oversold RSI level, short above overbought; exit when RSI crosses back through 50.',
   params,
+  defaultGrid: { period: [7, 14, 21], oversold: [20, 25, 30], overbought: [70, 75, 80] },
   features: (p) => [{ indicator: 'rsi', params: { period: p.period } }],
   create: (p): StrategyLogic => {
     const { oversold, overbought } = p;

@@ -21,6 +21,7 @@ export const sma_crossover: StrategyDefinition<z.infer<typeof params>> = {
   name: 'sma_crossover',
   description: 'Long while the fast SMA is above the slow SMA, short while below.',
   params,
+  defaultGrid: { fast_period: 'range(5, 30, 5)', slow_period: 'range(30, 110, 10)' },
   features: (p) => [
     { indicator: 'sma', params: { period: p.fast_period } },
     { indicator: 'sma', params: { period: p.slow_period } },

@@ -35,6 +35,12 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
   readonly description: string;
   /** zod object of the parameters, with defaults, and cross-field checks via refine. */
   readonly params: z.ZodType<P>;
+  /**
+   * A sensible parameter grid for optimization, in the config grid syntax: per key a list
+   * of values or a `range(start, stop, step)` string (see `expandGrid` in
+   * src/config/grid.ts). Every combination passes `params`; omitted keys take their default.
+   */
+  readonly defaultGrid?: Readonly<Record<string, readonly (number | string | boolean)[] | string>>;
   /** The features this strategy reads, in the order `StrategyLogic` receives them. */
   features(params: P): readonly FeatureRequest[];
   /** A fresh logic instance, one per symbol. */

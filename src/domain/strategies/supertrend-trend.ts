@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Direction } from '../../events/index.ts';
+import { fixedDecision } from './decision.ts';
+import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+
+const params = z.strictObject({
+  period: z.number().int().positive().default(10),
+  multiplier: z.number().positive().default(3),
+});
+
+/**
+ * `supertrend_trend(period=10, multiplier=3)`: follows the direction of the SuperTrend
+ * (TradingView's `ta.supertrend`: trailing bands hl2 ± multiplier·ATR(period)): long (1)
+ * while it points up (+1), short (-1) while it points down (-1).
+ *
+ * The SuperTrend boots in a downtrend on its first bar whatever the prices did, so that
+ * first direction carries no information: the strategy stays flat (0) until the
+ * SuperTrend direction changes for the first time, then follows it.
+ *
+ * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars.
+ */
+export const supertrend_trend: StrategyDefinition<z.infer<typeof params>> = {
+  name: 'supertrend_trend',
+  description: 'Long while the SuperTrend points up (close above its trailing band), short while it points down.',
+  params,
+  defaultGrid: { period: [7, 10, 14], multiplier: [2, 3, 4] },
+  features: (p) => [
+    { indicator: 'supertrend', params: { period: p.period, multiplier: p.multiplier }, output: 'direction' },
+  ],
+  create: (): StrategyLogic => {
+    let direction: Direction = 0;
+    // The SuperTrend direction on the previous bar; NaN before the first one.
+    let prev = NaN;
+    let flipped = false;
+    return (features) => {
+      const dir = features[0] ?? NaN;
+      if (Number.isNaN(dir)) return null;
+      if (!Number.isNaN(prev) && dir !== prev) flipped = true;
+      prev = dir;
+      if (flipped) direction = dir > 0 ? 1 : -1;
+      return fixedDecision(direction);
+    };
+  },
+};
