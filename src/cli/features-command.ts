@@ -1,35 +1,12 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { didYouMean } from '../config/suggest.ts';
 import { openBarSource } from '../data/open-source.ts';
-import { INDICATORS } from '../domain/indicators/catalogue.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
-import type { IndicatorDefinition, PriceInput } from '../domain/indicators/indicator.ts';
-import { isPriceInput, PRICE_INPUTS } from '../domain/indicators/price-input.ts';
+import { FeatureSpecError, parseFeatureSpec } from '../domain/indicators/feature-spec.ts';
 import { tempPathFor } from '../results/atomic-write.ts';
 
-/**
- * A mistake in an `--indicator` spec (unknown name, wrong params). The CLI prints the
- * message alone, without a stack trace, and exits 1.
- */
-export class FeatureSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FeatureSpecError';
-  }
-}
-
-/** One `--indicator` spec, checked against the catalogue. */
-export interface FeatureSpec {
-  readonly definition: IndicatorDefinition;
-  /** Params as the schema parsed them (defaults filled in), keys in schema order. */
-  readonly params: Readonly<Record<string, number>>;
-  /** The price series read; only set when the spec names one (`input=hl2`). */
-  readonly input?: PriceInput;
-  /** `name(key=value,…)`, params in schema order, `;input` when not close. */
-  readonly label: string;
-}
+export { FeatureSpecError, parseFeatureSpec, paramNames, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
 
 /** Options of {@link featuresCommand}. */
 export interface FeaturesOptions {
@@ -49,109 +26,6 @@ export interface FeaturesSummary {
   readonly skipped: number;
   /** Column names after `timestamp`, one per indicator output. */
   readonly columns: readonly string[];
-}
-
-/** The names of a definition's params, in schema order (what positional values map onto). */
-export function paramNames(definition: IndicatorDefinition): string[] {
-  const shape = (definition.params as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape === undefined ? [] : Object.keys(shape);
-}
-
-/**
- * Parses an `--indicator` spec:
- *
- * - `name` — every param at its default (`rsi`, `obv`);
- * - `name:v1,v2,…` — positional values, mapped onto the params in the order the
- *   definition's schema lists them (`bbands:20,2` is period 20, stddev 2; see
- *   `sluice list indicators` for each order);
- * - `name:key=value,…` — named values (`stoch:k_period=5,d_period=5`), after any positional
- *   ones; `input=<series>` picks the price series of indicators that read one
- *   (`sma:20,input=hl2`).
- *
- * @throws FeatureSpecError naming the spec and what is wrong, with a did-you-mean for a
- * misspelt indicator or param.
- */
-export function parseFeatureSpec(spec: string): FeatureSpec {
-  const text = spec.trim();
-  const colon = text.indexOf(':');
-  const name = (colon < 0 ? text : text.slice(0, colon)).trim();
-  const args = colon < 0 ? '' : text.slice(colon + 1).trim();
-  // Typed on the binding so control flow knows a call never returns.
-  const fail: (what: string) => never = (what) => {
-    throw new FeatureSpecError(`--indicator '${spec}': ${what}`);
-  };
-  const def = INDICATORS.get(name);
-  if (def === undefined) {
-    const guess = didYouMean(name, INDICATORS.keys());
-    fail(
-      `unknown indicator '${name}'${guess !== undefined ? ` — did you mean '${guess}'?` : ''} (see \`sluice list indicators\`)`,
-    );
-  }
-  const keys = paramNames(def);
-  const given: Record<string, number> = {};
-  let input: PriceInput | undefined;
-  let positional = 0;
-  let named = false;
-  for (const raw of args === '' ? [] : args.split(',')) {
-    const part = raw.trim();
-    const eq = part.indexOf('=');
-    let key: string;
-    let value: string;
-    if (eq < 0) {
-      if (named) fail(`positional value '${part}' after a named one`);
-      if (positional >= keys.length) {
-        fail(
-          keys.length === 0
-            ? `'${def.name}' takes no params`
-            : `'${def.name}' takes at most ${keys.length} positional value${keys.length === 1 ? '' : 's'} (${keys.join(', ')})`,
-        );
-      }
-      key = keys[positional++]!;
-      value = part;
-    } else {
-      named = true;
-      key = part.slice(0, eq).trim();
-      value = part.slice(eq + 1).trim();
-      if (key === 'input') {
-        if (def.reads !== 'price') fail(`'${def.name}' reads the whole bar; input does not apply`);
-        if (!isPriceInput(value)) fail(`unknown input '${value}' (inputs: ${PRICE_INPUTS.join(', ')})`);
-        input = value;
-        continue;
-      }
-      if (!keys.includes(key)) {
-        const guess = didYouMean(key, [...keys, ...(def.reads === 'price' ? ['input'] : [])]);
-        const known = keys.length === 0 ? 'it takes none' : `params: ${keys.join(', ')}`;
-        fail(
-          `'${def.name}' has no param '${key}'${guess !== undefined ? ` — did you mean '${guess}'?` : ''} (${known})`,
-        );
-      }
-    }
-    if (Object.hasOwn(given, key)) fail(`param '${key}' given twice`);
-    const n = value === '' ? NaN : Number(value);
-    if (!Number.isFinite(n)) fail(`${key}: '${value}' is not a number`);
-    given[key] = n;
-  }
-  const parsed = def.params.safeParse(given);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => {
-      const key = i.path.join('.');
-      // zod's "expected number, received undefined" says less than "required".
-      if (i.code === 'invalid_type' && i.path.length === 1 && !Object.hasOwn(given, key)) return `${key}: required`;
-      return (key !== '' ? `${key}: ` : '') + i.message;
-    });
-    fail(`invalid params for '${def.name}': ${issues.join('; ')}`);
-  }
-  const data = parsed.data as Record<string, number>;
-  const params: Record<string, number> = {};
-  for (const k of keys) params[k] = data[k]!;
-  const paramText = keys.map((k) => `${k}=${String(params[k])}`).join(',');
-  const inputText = input !== undefined && input !== 'close' ? `;${input}` : '';
-  return {
-    definition: def,
-    params,
-    ...(input !== undefined ? { input } : {}),
-    label: `${def.name}(${paramText}${inputText})`,
-  };
 }
 
 // RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. Column

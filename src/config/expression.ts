@@ -12,12 +12,24 @@ export type ExpressionValue = number | boolean;
 /** A compiled expression: a plain closure over the scope, no `eval`, no `new Function`. */
 export type CompiledExpression = (scope: Readonly<Record<string, ExpressionValue>>) => ExpressionValue;
 
+/** A call's argument as written: a number or a bare name. */
+export type CallArgument = number | string;
+
 /** What an expression may refer to. */
 export interface ExpressionEnv {
   /** Names the scope will hold when the expression runs. */
   readonly identifiers: readonly string[];
   /** Functions it may call, by name. */
   readonly functions?: Readonly<Record<string, (...args: number[]) => number>>;
+  /**
+   * Resolves a call that is not a function but a value supplied by the caller, such as
+   * an indicator `rsi(14)` or `sma(volume, 20)`: returns the scope name the value will be
+   * found under, or undefined when `name` is not such a call. Its arguments must be
+   * numbers or bare names. May throw an Error whose message explains a bad argument.
+   */
+  readonly resolveCall?: (name: string, args: readonly CallArgument[]) => string | undefined;
+  /** Names `resolveCall` accepts, offered in did-you-mean suggestions. */
+  readonly callNames?: readonly string[];
 }
 
 /** A mistake in an expression, with the character it was found at (0-based). */
@@ -149,10 +161,34 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
           throw new ExpressionError(`${describe(callee.type)} is not allowed in an expression`, 0, 'call functions by name: abs(x), max(a, b)');
         }
         const name = (callee as jsep.Identifier).name;
+        if (env.resolveCall !== undefined && !Object.hasOwn(functions, name)) {
+          const literal = args.map((a): CallArgument => {
+            if (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'number') return (a as jsep.Literal).value as number;
+            if (a.type === 'Identifier') return (a as jsep.Identifier).name;
+            if (a.type === 'UnaryExpression' && (a as jsep.UnaryExpression).operator === '-' && (a as jsep.UnaryExpression).argument.type === 'Literal') {
+              return -((a as jsep.UnaryExpression).argument as jsep.Literal).value!;
+            }
+            throw new ExpressionError(`the arguments of ${name}() must be numbers or names`, at(name));
+          });
+          let slot: string | undefined;
+          try {
+            slot = env.resolveCall(name, literal);
+          } catch (err) {
+            throw new ExpressionError((err as Error).message, at(name));
+          }
+          if (slot !== undefined) {
+            return (scope) => {
+              const v = scope[slot];
+              if (v === undefined) throw new Error(`expression: '${name}(…)' has no value`);
+              return v;
+            };
+          }
+        }
         // Own properties only: a plain lookup would find `constructor` on Object.prototype.
         const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
         if (fn === undefined) {
-          const guess = didYouMean(name, Object.keys(functions));
+          const callable = [...Object.keys(functions), ...(env.callNames ?? [])];
+          const guess = didYouMean(name, callable);
           throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${Object.keys(functions).join(', ')}`);
         }
         const compiled = args.map(compile);

@@ -11,7 +11,10 @@ import { compileExpression, ExpressionError, type CompiledExpression, type Expre
 import { describeValue } from './describe-value.ts';
 import { TopologySchema, type TopologyDef } from './schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
-import type { ResolvedDataSource, ResolvedStrategy, ResolvedWorkflow } from './resolved.ts';
+import type { ResolvedDataSource, ResolvedFilter, ResolvedStrategy, ResolvedWorkflow } from './resolved.ts';
+import { INDICATORS } from '../domain/indicators/catalogue.ts';
+import { featureFromCall } from '../domain/indicators/feature-spec.ts';
+import type { FeatureRequest } from '../domain/strategies/strategy.ts';
 import { STRATEGIES } from '../domain/strategies/catalogue.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
@@ -173,6 +176,12 @@ function resolveStrategies(
       if (kept === null) return;
       combos = kept;
     }
+    let filter: ResolvedFilter | undefined;
+    if (entry.filter !== undefined) {
+      const compiled = compileFilter(source, ['strategies', i, 'filter'], entry.filter, issues);
+      if (compiled === null) return;
+      filter = compiled;
+    }
     const base = entry.id ?? entry.type;
     for (const combo of combos) {
       let params: Record<string, unknown>;
@@ -186,7 +195,7 @@ function resolveStrategies(
       let key = combos.length > 1 ? `${base}_${Object.values(combo).map(String).join('_')}` : base;
       for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
       used.add(key);
-      out.push({ key, type: entry.type, params, definition, entry: i });
+      out.push({ key, type: entry.type, params, definition, entry: i, filter });
     }
   });
   return out;
@@ -226,6 +235,37 @@ function applyConstraint(
     return null;
   }
   return kept;
+}
+
+/** Names a filter may read besides indicator calls. */
+export const FILTER_NAMES = ['signal', 'strength', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * Compiles a strategy filter. Each indicator call (`rsi(14)`, `sma(volume, 20)`) becomes
+ * a feature the hub computes and a scope name the expression reads, so the filter costs
+ * one closure call per bar and no parsing.
+ */
+function compileFilter(source: YamlSource, path: ConfigPath, text: string, issues: ConfigIssue[]): ResolvedFilter | null {
+  const features: { name: string; request: FeatureRequest }[] = [];
+  try {
+    const test = compileExpression(text, {
+      identifiers: FILTER_NAMES,
+      callNames: [...INDICATORS.keys()],
+      resolveCall: (name, args) => {
+        if (!INDICATORS.has(name)) return undefined;
+        const spec = featureFromCall(name, args);
+        const slot = `__feature_${features.length}`;
+        const request: FeatureRequest = { indicator: spec.definition.name, params: spec.params, ...(spec.input !== undefined ? { input: spec.input } : {}) };
+        features.push({ name: slot, request });
+        return slot;
+      },
+    });
+    return { text, test, features };
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    issues.push(expressionIssue(source, path, err));
+    return null;
+  }
 }
 
 /** An expression error located at its character inside the YAML scalar. */

@@ -1,4 +1,16 @@
-import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { CompiledExpression } from './expression.ts';
+
+/**
+ * A strategy's filter: its signal passes only while the expression holds, otherwise the
+ * strategy is flat. Features it calls are computed by the feature hub like any other.
+ */
+export interface ResolvedFilter {
+  readonly text: string;
+  readonly test: CompiledExpression;
+  /** Scope name → feature, for the calls in the expression. */
+  readonly features: readonly { readonly name: string; readonly request: FeatureRequest }[];
+}
 import type { TopologyDef } from './schema/topology.ts';
 import type { WorkflowConfig } from './schema/workflow.ts';
 
@@ -12,6 +24,8 @@ export interface ResolvedStrategy {
   readonly definition: StrategyDefinition;
   /** Index of the config entry it came from. */
   readonly entry: number;
+  /** The entry's filter, if it has one. */
+  readonly filter: ResolvedFilter | undefined;
 }
 
 /** A bar file to read, with its path resolved against the config file's folder. */

@@ -1,5 +1,12 @@
-import type { Direction, SluiceEvent } from '../events/index.ts';
+import type { Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
 import type { StrategyDefinition, StrategyLogic } from '../domain/strategies/strategy.ts';
+import type { ResolvedFilter } from '../config/resolved.ts';
+import type { ExpressionValue } from '../config/expression.ts';
+
+/** A filter with the hub slot of each feature it calls. */
+export interface PlacedFilter extends ResolvedFilter {
+  readonly slots: readonly number[];
+}
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';
 
@@ -26,8 +33,29 @@ export class StrategyContainer extends BaseContainer {
     private readonly params: Record<string, unknown>,
     /** Hub slot of each feature, in the order the definition lists them. */
     private readonly slots: readonly number[],
+    private readonly filter: PlacedFilter | undefined = undefined,
   ) {
     super(id, 'strategy', key);
+  }
+
+  /** The filter's scope, reused every bar (one object per container, not per bar). */
+  private readonly scope: Record<string, ExpressionValue> = {};
+  private filtered = 0;
+
+  /** The direction after the filter: a signal the filter rejects means flat. */
+  private passes(direction: number, strength: number, ev: FeaturesEvent): boolean {
+    const f = this.filter!;
+    const scope = this.scope;
+    const bar = ev.bar;
+    scope['signal'] = direction;
+    scope['strength'] = strength;
+    scope['open'] = bar.open;
+    scope['high'] = bar.high;
+    scope['low'] = bar.low;
+    scope['close'] = bar.close;
+    scope['volume'] = bar.volume;
+    for (let i = 0; i < f.slots.length; i++) scope[f.features[i]!.name] = ev.values[f.slots[i]!]!;
+    return f.test(scope) === true;
   }
 
   initialize(ctx: ContainerContext): void {
@@ -42,8 +70,21 @@ export class StrategyContainer extends BaseContainer {
     const values = ev.values;
     for (let i = 0; i < slots.length; i++) inputs[i] = values[slots[i]!]!;
     const decision = st.logic(inputs, ev.bar);
-    if (decision === null || decision.direction === st.direction) return;
-    st.direction = decision.direction;
+    if (decision === null) return;
+    let direction = decision.direction;
+    let strength = decision.strength;
+    if (direction === st.direction) return;
+    // An entry filter: it gates entering (or reversing into) a position, never an exit,
+    // and is asked again on every bar while the strategy wants in but is not, so an
+    // entry waits for the filter instead of being lost. Once in, the position is held
+    // until the strategy itself changes its mind.
+    if (this.filter !== undefined && direction !== 0 && !this.passes(direction, strength, ev)) {
+      this.filtered++;
+      direction = 0;
+      strength = 0;
+      if (st.direction === 0) return;
+    }
+    st.direction = direction;
     this.signals++;
     this.emit({
       type: 'SIGNAL',
@@ -54,8 +95,8 @@ export class StrategyContainer extends BaseContainer {
       key: this.key!,
       strategyId: this.key!,
       signalId: this.ids!.nextSignalId(),
-      direction: decision.direction,
-      strength: decision.strength,
+      direction,
+      strength,
       price: ev.bar.close,
     });
   }
@@ -71,6 +112,11 @@ export class StrategyContainer extends BaseContainer {
   }
 
   results(): Record<string, unknown> {
-    return { strategy: this.definition.name, params: this.params, signals: this.signals };
+    return {
+      strategy: this.definition.name,
+      params: this.params,
+      signals: this.signals,
+      ...(this.filter !== undefined ? { filter: this.filter.text, bars_filtered_to_flat: this.filtered } : {}),
+    };
   }
 }

@@ -239,7 +239,7 @@ function resolvePipelineStrategies(
     let key = base;
     for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
     used.add(key);
-    out.push({ key, type: entry.type, params, definition, entry: i });
+    out.push({ key, type: entry.type, params, definition, entry: i, filter: undefined });
   });
   return issues.length > before ? undefined : out;
 }

@@ -80,7 +80,8 @@ function createContainer(
     case 'strategy': {
       const s = strategyByKey.get(key!)!;
       const slots = s.definition.features(s.params).map((req) => hub.register(req));
-      return new StrategyContainer(id, s.key, s.definition, s.params, slots) as Container<unknown>;
+      const filter = s.filter === undefined ? undefined : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) };
+      return new StrategyContainer(id, s.key, s.definition, s.params, slots, filter) as Container<unknown>;
     }
     case 'portfolio':
       return new PortfolioContainer(id, key ?? id, cfg.portfolio) as Container<unknown>;

@@ -21,6 +21,11 @@ export const StrategyEntrySchema = z
       .enum(['default'])
       .optional()
       .describe("'default': start from the strategy's default optimization grid (see docs/strategies.md); params given here override it."),
+    filter: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("An expression the signal must pass, else the strategy is flat, e.g. 'signal > 0 and volume > sma(volume, 20) * 1.2 and rsi(14) < 70'. Names: signal, strength, open, high, low, close, volume; indicator calls add features to the hub."),
     constraint: z
       .string()
       .min(1)
