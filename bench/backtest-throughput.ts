@@ -25,10 +25,9 @@ import pino from 'pino';
 import { loadWorkflow } from '../src/config/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
-import { CsvBarSource } from '../src/data/csv-source.ts';
-import type { BarColumns } from '../src/data/memory-source.ts';
 import { EquityStats } from '../src/domain/metrics/equity-stats.ts';
 import { barsPerYear } from '../src/domain/metrics/timeframe.ts';
+import { loadSpyColumns } from './spy-columns.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,23 +40,6 @@ const { values: args } = parseArgs({
 const times = Number(args.times);
 const rounds = Number(args.rounds);
 const CONFIG = 'examples/spy-sma-crossover.yaml';
-
-async function loadBase(): Promise<BarColumns> {
-  const src = new CsvBarSource({ file: 'examples/data/SPY_5m.csv', symbol: 'SPY' });
-  const cols = { ts: [] as number[], open: [] as number[], high: [] as number[], low: [] as number[], close: [] as number[], volume: [] as number[] };
-  for await (const c of src.chunks()) {
-    for (let i = 0; i < c.length; i++) {
-      cols.ts.push(c.ts[i]!);
-      cols.open.push(c.open[i]!);
-      cols.high.push(c.high[i]!);
-      cols.low.push(c.low[i]!);
-      cols.close.push(c.close[i]!);
-      cols.volume.push(c.volume[i]!);
-    }
-  }
-  await src.close();
-  return cols;
-}
 
 interface Outcome {
   bars: number;
@@ -72,7 +54,7 @@ interface Outcome {
 const loaded = await loadWorkflow(CONFIG, { sets: ['results.storage=disk'] });
 const cfg = loaded.wf.config;
 const params = loaded.wf.strategies[0]!.params as { fast_period: number; slow_period: number };
-const base = await loadBase();
+const base = await loadSpyColumns();
 const silent = pino({ level: 'silent' });
 
 async function runGraph(): Promise<Outcome> {

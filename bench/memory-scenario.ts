@@ -12,30 +12,12 @@ import pino from 'pino';
 import { loadWorkflow } from '../src/config/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
-import { CsvBarSource } from '../src/data/csv-source.ts';
 import { ParquetBarSource } from '../src/data/parquet-source.ts';
-import type { BarColumns } from '../src/data/memory-source.ts';
 import type { BarSource } from '../src/data/bar-source.ts';
+import { loadSpyColumns } from './spy-columns.ts';
 
 const [mode = 'disk', size = '1000000'] = process.argv.slice(2);
 const silent = pino({ level: 'silent' });
-
-async function spyColumns(): Promise<BarColumns> {
-  const src = new CsvBarSource({ file: 'examples/data/SPY_5m.csv', symbol: 'SPY' });
-  const cols = { ts: [] as number[], open: [] as number[], high: [] as number[], low: [] as number[], close: [] as number[], volume: [] as number[] };
-  for await (const c of src.chunks()) {
-    for (let i = 0; i < c.length; i++) {
-      cols.ts.push(c.ts[i]!);
-      cols.open.push(c.open[i]!);
-      cols.high.push(c.high[i]!);
-      cols.low.push(c.low[i]!);
-      cols.close.push(c.close[i]!);
-      cols.volume.push(c.volume[i]!);
-    }
-  }
-  await src.close();
-  return cols;
-}
 
 let sets: string[];
 let source: BarSource;
@@ -53,7 +35,7 @@ if (mode === 'sweep') {
   ];
   source = new ParquetBarSource({ file: 'bench/data/SPY_1m.parquet', symbol: 'SPY' });
 } else {
-  const base = await spyColumns();
+  const base = await loadSpyColumns();
   const times = Math.max(1, Math.round(Number(size) / base.ts.length));
   sets = [`results.storage=${mode}`];
   source = repeatSource(base, times, { symbol: 'SPY' });

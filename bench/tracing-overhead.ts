@@ -23,10 +23,9 @@ import pino from 'pino';
 import { loadWorkflow } from '../src/config/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
-import { CsvBarSource } from '../src/data/csv-source.ts';
-import type { BarColumns } from '../src/data/memory-source.ts';
 import { MemoryTraceSink } from '../src/tracing/sinks.ts';
 import type { TraceLevel } from '../src/config/schema/trading.ts';
+import { loadSpyColumns } from './spy-columns.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,23 +42,6 @@ const CONFIG = 'examples/spy-sma-crossover.yaml';
 const LEVELS = args.levels.split(',') as TraceLevel[];
 if (!LEVELS.includes('none')) LEVELS.unshift('none');
 
-async function loadBase(): Promise<BarColumns> {
-  const src = new CsvBarSource({ file: 'examples/data/SPY_5m.csv', symbol: 'SPY' });
-  const cols = { ts: [] as number[], open: [] as number[], high: [] as number[], low: [] as number[], close: [] as number[], volume: [] as number[] };
-  for await (const c of src.chunks()) {
-    for (let i = 0; i < c.length; i++) {
-      cols.ts.push(c.ts[i]!);
-      cols.open.push(c.open[i]!);
-      cols.high.push(c.high[i]!);
-      cols.low.push(c.low[i]!);
-      cols.close.push(c.close[i]!);
-      cols.volume.push(c.volume[i]!);
-    }
-  }
-  await src.close();
-  return cols;
-}
-
 interface Outcome {
   bars: number;
   seconds: number;
@@ -73,7 +55,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Child mode: one warm-up run and one measured run at `level`, printed as JSON. */
 async function child(level: TraceLevel): Promise<void> {
-  const base = await loadBase();
+  const base = await loadSpyColumns();
   const silent = pino({ level: 'silent' });
   const loaded = await loadWorkflow(CONFIG, { sets: [`execution.trace_settings.level=${level}`] });
   const run = async (): Promise<Outcome> => {
