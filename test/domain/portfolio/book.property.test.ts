@@ -1,0 +1,78 @@
+import { describe, it } from 'vitest';
+import fc from 'fast-check';
+import { Book } from '../../../src/domain/portfolio/book.ts';
+
+/** One step of a random history: a fill or a new mark, on one of two symbols. */
+const step = fc.oneof(
+  fc.record({
+    kind: fc.constant('fill' as const),
+    symbol: fc.constantFrom('AAA', 'BBB'),
+    side: fc.constantFrom('buy' as const, 'sell' as const),
+    quantity: fc.integer({ min: 1, max: 500 }),
+    price: fc.double({ min: 1, max: 1000, noNaN: true }),
+    commission: fc.double({ min: 0, max: 20, noNaN: true }),
+  }),
+  fc.record({
+    kind: fc.constant('mark' as const),
+    symbol: fc.constantFrom('AAA', 'BBB'),
+    price: fc.double({ min: 1, max: 1000, noNaN: true }),
+  }),
+);
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+
+describe('Book accounting identities (fast-check)', () => {
+  it('equity = cash0 + realized + unrealized − commission on open quantity, after every step', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        const book = new Book(100_000);
+        let bar = 0;
+        for (const s of steps) {
+          if (s.kind === 'mark') book.mark(s.symbol, s.price);
+          else book.applyFill({ ...s, ts: bar, barIndex: bar, reason: 'signal' });
+          bar++;
+          const rhs = 100_000 + book.realizedPnl + book.unrealizedPnl() - book.openCommission();
+          if (!close(book.equity(), rhs)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 500, seed: 20261123 },
+    );
+  });
+
+  it('each step changes equity by exactly the change in realized + unrealized − open commission', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 2, maxLength: 60 }), (steps) => {
+        const book = new Book(50_000);
+        const pnl = () => book.realizedPnl + book.unrealizedPnl() - book.openCommission();
+        let bar = 0;
+        for (const s of steps) {
+          const [e0, p0] = [book.equity(), pnl()];
+          if (s.kind === 'mark') book.mark(s.symbol, s.price);
+          else book.applyFill({ ...s, ts: bar, barIndex: bar, reason: 'signal' });
+          bar++;
+          if (!close(book.equity() - e0, pnl() - p0)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it('closed trades account for all realized P&L', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        const book = new Book(100_000);
+        let tradePnl = 0;
+        let bar = 0;
+        for (const s of steps) {
+          if (s.kind === 'mark') book.mark(s.symbol, s.price);
+          else for (const t of book.applyFill({ ...s, ts: bar, barIndex: bar, reason: 'signal' })) tradePnl += t.pnl;
+          bar++;
+        }
+        return close(tradePnl, book.realizedPnl);
+      }),
+      { numRuns: 500, seed: 11 },
+    );
+  });
+});
