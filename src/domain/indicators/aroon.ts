@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
-import { RollingArgExtreme } from './rolling-arg-extreme.ts';
+import { RollingExtreme } from './rolling-extreme.ts';
 
 /**
  * Aroon (Chande): over the last `period + 1` bars (the current one and `period` before it),
@@ -13,16 +13,16 @@ import { RollingArgExtreme } from './rolling-arg-extreme.ts';
 export class Aroon implements Indicator {
   /** Look-back in bars. */
   readonly period: number;
-  private readonly highs: RollingArgExtreme;
-  private readonly lows: RollingArgExtreme;
+  private readonly highs: RollingExtreme;
+  private readonly lows: RollingExtreme;
   private up = NaN;
   private down = NaN;
 
   /** @param period look-back, a positive integer. */
   constructor(period: number) {
     this.period = period;
-    this.highs = new RollingArgExtreme(period + 1, 'max');
-    this.lows = new RollingArgExtreme(period + 1, 'min');
+    this.highs = new RollingExtreme(period + 1, 'max');
+    this.lows = new RollingExtreme(period + 1, 'min');
   }
 
   /** Feeds one bar. */

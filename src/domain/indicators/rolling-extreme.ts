@@ -73,6 +73,15 @@ export class RollingExtreme {
     return this.size === 0 ? NaN : this.sign * this.vals[this.head]!;
   }
 
+  /**
+   * Pushes since the extreme arrived: 0 when the latest value is the extreme; NaN before
+   * the first push. Ties go to the most recent value (a new value evicts every older one
+   * it equals), so this is the distance to the latest occurrence (TA-Lib's Aroon rule).
+   */
+  get barsSince(): number {
+    return this.size === 0 ? NaN : this.t - 1 - this.ages[this.head]!;
+  }
+
   /** Forgets every value seen. */
   reset(): void {
     this.head = 0;
