@@ -1,59 +1,16 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
-import { PriceIndicator } from './price-indicator.ts';
+import { LagIndicator } from './lag-indicator.ts';
 
 /**
  * Rate of change in percent: 100 * (x_t - x_{t-period}) / x_{t-period}. Needs
  * `period + 1` values (first value at bar index `period`). A zero reference value gives
  * ±Infinity or NaN, as the formula does; prices are assumed positive.
  */
-export class Roc extends PriceIndicator {
-  /** Look-back in bars. */
-  readonly period: number;
-  // The last `period` values; the slot about to be overwritten holds x_{t-period}.
-  private readonly buf: Float64Array;
-  private idx = 0;
-  private count = 0;
-  private current = NaN;
-
-  /**
-   * @param period look-back, a positive integer.
-   * @param input series read by `update` (default close).
-   */
-  constructor(period: number, input?: PriceInput) {
-    super(input);
-    this.period = period;
-    this.buf = new Float64Array(period);
-  }
-
-  /** Feeds one value. */
-  push(x: number): void {
-    if (this.count >= this.period) {
-      const old = this.buf[this.idx]!;
-      this.current = (100 * (x - old)) / old;
-    }
-    this.count++;
-    this.buf[this.idx] = x;
-    if (++this.idx === this.period) this.idx = 0;
-  }
-
-  /** True once `period + 1` values have been seen. */
-  get ready(): boolean {
-    return this.count > this.period;
-  }
-
-  /** The rate of change in percent; NaN until ready. */
-  value(output = 0): number {
-    return output === 0 ? this.current : NaN;
-  }
-
-  /** Forgets every value seen. */
-  reset(): void {
-    this.buf.fill(0);
-    this.idx = 0;
-    this.count = 0;
-    this.current = NaN;
+export class Roc extends LagIndicator {
+  protected combine(x: number, old: number): number {
+    return (100 * (x - old)) / old;
   }
 }
 
