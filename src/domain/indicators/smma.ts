@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
-import { PriceIndicator } from './price-indicator.ts';
+import { SeededAverage } from './seeded-average.ts';
 
 /**
  * Smoothed (Wilder's, "running") moving average: the smoothing RSI and ATR use, on any
@@ -9,48 +9,9 @@ import { PriceIndicator } from './price-indicator.ts';
  * period-1); afterwards smma = (smma·(period-1) + x) / period, i.e. an EMA with
  * alpha = 1/period. O(1), no buffer.
  */
-export class Smma extends PriceIndicator {
-  /** Window length. */
-  readonly period: number;
-  private count = 0;
-  private sum = 0;
-  private current = NaN;
-
-  /**
-   * @param period positive integer.
-   * @param input series read by `update` (default close).
-   */
-  constructor(period: number, input?: PriceInput) {
-    super(input);
-    this.period = period;
-  }
-
-  /** Feeds one value. */
-  push(x: number): void {
-    const p = this.period;
-    if (this.count >= p) {
-      this.current = (this.current * (p - 1) + x) / p;
-      return;
-    }
-    this.sum += x;
-    if (++this.count === p) this.current = this.sum / p;
-  }
-
-  /** True once `period` values have been seen. */
-  get ready(): boolean {
-    return this.count >= this.period;
-  }
-
-  /** The average; NaN until ready. */
-  value(output = 0): number {
-    return output === 0 ? this.current : NaN;
-  }
-
-  /** Forgets every value seen. */
-  reset(): void {
-    this.count = 0;
-    this.sum = 0;
-    this.current = NaN;
+export class Smma extends SeededAverage {
+  protected step(previous: number, x: number): number {
+    return (previous * (this.period - 1) + x) / this.period;
   }
 }
 
