@@ -4,12 +4,11 @@ import { pipeline } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse } from 'csv-parse';
 import type { Parser } from 'csv-parse';
-import type { BarChunk, BarSource, SourceStats } from './bar-source.ts';
+import type { BarChunk } from './bar-source.ts';
 import type { FileSourceOptions } from './bar-source-options.ts';
-import { checkChunkSize, DEFAULT_CHUNK_SIZE } from './bar-source-options.ts';
-import { Admit, BarIngest } from './bar-ingest.ts';
+import { Admit, type BarIngest } from './bar-ingest.ts';
 import { DataError } from './data-error.ts';
-import { displayPath } from './display-path.ts';
+import { FileBarSource } from './file-bar-source.ts';
 import { fileOpenError } from './file-open-error.ts';
 import { parseNumber } from './parse-number.ts';
 import { parseTimestamp } from './parse-timestamp.ts';
@@ -65,24 +64,7 @@ function isBlank(record: string[]): boolean {
  * }
  * ```
  */
-export class CsvBarSource implements BarSource {
-  readonly description: string;
-  readonly symbols: readonly string[];
-  private readonly opts: CsvSourceOptions;
-  private readonly shownFile: string;
-  private readonly chunkSize: number;
-  private readonly reads = new Set<CsvRead>();
-  private lastIngest: BarIngest | null = null;
-
-  constructor(opts: CsvSourceOptions) {
-    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    checkChunkSize(chunkSize);
-    this.opts = opts;
-    this.chunkSize = chunkSize;
-    this.shownFile = displayPath(opts.file);
-    this.description = this.shownFile;
-    this.symbols = [opts.symbol];
-  }
+export class CsvBarSource extends FileBarSource<CsvRead> {
 
   /** Reads the file from the top, one chunk per pull. */
   async *chunks(): AsyncGenerator<BarChunk, void, undefined> {
@@ -122,26 +104,10 @@ export class CsvBarSource implements BarSource {
     }
   }
 
-  /** Statistics of the latest pass (complete once `chunks()` has finished). */
-  stats(): SourceStats {
-    return this.lastIngest?.stats() ?? { rows: 0, skipped: 0, notes: [], firstTs: null, lastTs: null };
-  }
 
-  /** Stops every pass in progress and waits until the file is closed. */
-  async close(): Promise<void> {
-    await Promise.all([...this.reads].map((read) => this.dispose(read)));
-  }
 
   private openRead(): CsvRead {
-    const ingest = new BarIngest({
-      file: this.shownFile,
-      symbol: this.opts.symbol,
-      chunkSize: this.chunkSize,
-      onBadRow: this.opts.onBadRow ?? 'fail',
-      start: this.opts.start,
-      end: this.opts.end,
-    });
-    this.lastIngest = ingest;
+    const ingest = this.newIngest();
     const file = createReadStream(this.opts.file);
     const fileClosed = new Promise<void>((resolve) => file.once('close', () => resolve()));
     const parser = parse({
@@ -223,7 +189,7 @@ export class CsvBarSource implements BarSource {
     return err;
   }
 
-  private async dispose(read: CsvRead): Promise<void> {
+  protected async dispose(read: CsvRead): Promise<void> {
     read.closed = true;
     read.parser.destroy();
     read.file.destroy();

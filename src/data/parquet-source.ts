@@ -1,11 +1,10 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { ColumnData, FileMetaData, ParquetParsers, SchemaElement } from 'hyparquet';
-import type { BarChunk, BarSource, SourceStats } from './bar-source.ts';
+import type { BarChunk } from './bar-source.ts';
 import type { BarField, FileSourceOptions } from './bar-source-options.ts';
-import { checkChunkSize, DEFAULT_CHUNK_SIZE } from './bar-source-options.ts';
-import { Admit, BarIngest } from './bar-ingest.ts';
+import { Admit, type BarIngest } from './bar-ingest.ts';
 import { DataError } from './data-error.ts';
-import { displayPath } from './display-path.ts';
+import { FileBarSource } from './file-bar-source.ts';
 import type { FileAsyncBuffer } from './file-async-buffer.ts';
 import { openFileAsyncBuffer } from './file-async-buffer.ts';
 import { fileOpenError } from './file-open-error.ts';
@@ -106,38 +105,13 @@ function describe(v: unknown): string {
  * an offset. Row numbers in errors are 1-based record indices. Checks and the bad-row
  * policy are those of {@link BarIngest}.
  */
-export class ParquetBarSource implements BarSource {
-  readonly description: string;
-  readonly symbols: readonly string[];
-  private readonly opts: ParquetSourceOptions;
-  private readonly shownFile: string;
-  private readonly chunkSize: number;
-  private readonly reads = new Set<ParquetRead>();
-  private lastIngest: BarIngest | null = null;
-
-  constructor(opts: ParquetSourceOptions) {
-    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    checkChunkSize(chunkSize);
-    this.opts = opts;
-    this.chunkSize = chunkSize;
-    this.shownFile = displayPath(opts.file);
-    this.description = this.shownFile;
-    this.symbols = [opts.symbol];
-  }
+export class ParquetBarSource extends FileBarSource<ParquetRead> {
 
   /** Reads the file from the top, one chunk per pull. */
   async *chunks(): AsyncGenerator<BarChunk, void, undefined> {
     const read: ParquetRead = { buffer: null, closed: false };
     this.reads.add(read);
-    const ingest = new BarIngest({
-      file: this.shownFile,
-      symbol: this.opts.symbol,
-      chunkSize: this.chunkSize,
-      onBadRow: this.opts.onBadRow ?? 'fail',
-      start: this.opts.start,
-      end: this.opts.end,
-    });
-    this.lastIngest = ingest;
+    const ingest = this.newIngest();
     try {
       read.buffer = await openFileAsyncBuffer(this.opts.file);
       if (read.closed) return;
@@ -182,15 +156,7 @@ export class ParquetBarSource implements BarSource {
     }
   }
 
-  /** Statistics of the latest pass (complete once `chunks()` has finished). */
-  stats(): SourceStats {
-    return this.lastIngest?.stats() ?? { rows: 0, skipped: 0, notes: [], firstTs: null, lastTs: null };
-  }
 
-  /** Stops every pass in progress and closes the file. */
-  async close(): Promise<void> {
-    await Promise.all([...this.reads].map((read) => this.dispose(read)));
-  }
 
   private async readMetadata(file: FileAsyncBuffer): Promise<FileMetaData> {
     try {
@@ -312,7 +278,7 @@ export class ParquetBarSource implements BarSource {
     }
   }
 
-  private async dispose(read: ParquetRead): Promise<void> {
+  protected async dispose(read: ParquetRead): Promise<void> {
     read.closed = true;
     await read.buffer?.close();
     this.reads.delete(read);
