@@ -189,6 +189,11 @@ function resolveStrategies(
         params = parseWithSchema(source, definition.params, combo, paramsPath) as Record<string, unknown>;
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
+        if (combos.length > 1) {
+          // Say which combination of the grid broke the rule, and how to skip such ones.
+          const which = Object.entries(combo).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+          for (const issue of err.issues) issue.hint ??= `the grid combination ${which} breaks it; add a constraint: to skip such combinations`;
+        }
         issues.push(...err.issues);
         return; // one combination's errors say it for the whole entry
       }

@@ -39,6 +39,13 @@ describe('grid constraints and default grids', () => {
     expect(issue.path).toEqual(['strategies', 0, 'constraint']);
   });
 
+  it('without a constraint, names the grid combination that breaks a strategy rule', async () => {
+    const err = await configError(['strategies[0].constraint=true', 'strategies[0].params.fast_period=[5, 50]']);
+    const issue = err.issues[0]!;
+    expect(issue.message).toBe('slow_period must be greater than fast_period');
+    expect(issue.hint).toBe('the grid combination fast_period=50, slow_period=10 breaks it; add a constraint: to skip such combinations');
+  });
+
   it('says so when the constraint rules out every combination', async () => {
     const err = await configError(['strategies[0].constraint=slow_period > 100']);
     expect(err.issues[0]!.message).toMatch(/rules out all 20 combinations/);
