@@ -40,7 +40,7 @@ describe('grid constraints and default grids', () => {
   });
 
   it('without a constraint, names the grid combination that breaks a strategy rule', async () => {
-    const err = await configError(['strategies[0].constraint=true', 'strategies[0].params.fast_period=[5, 50]']);
+    const err = await configError(['strategies[0].constraint=slow_period > 0', 'strategies[0].params.fast_period=[5, 50]']);
     const issue = err.issues[0]!;
     expect(issue.message).toBe('slow_period must be greater than fast_period');
     expect(issue.hint).toBe('the grid combination fast_period=50, slow_period=10 breaks it; add a constraint: to skip such combinations');
