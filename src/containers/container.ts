@@ -1,6 +1,6 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
-import type { SluiceEvent } from '../events/index.ts';
+import type { EventType, SluiceEvent } from '../events/index.ts';
 import type { Role } from '../config/schema/topology.ts';
 
 /** Run-wide id counters, shared by every container of a graph so ids are unique and deterministic. */
@@ -60,4 +60,10 @@ export interface Container<I = SluiceEvent> {
   metrics$?: Observable<SluiceEvent>;
   /** Summary written to containers/<id>_results.json. */
   results?(): Record<string, unknown>;
+  /**
+   * True when this instance has no use for events of `type` although its role consumes
+   * them (a portfolio whose sizing reads no feature ignores FEATURES). The compiler then
+   * leaves it off routes that carry only such events, so nothing is delivered to it.
+   */
+  ignores?(type: EventType): boolean;
 }

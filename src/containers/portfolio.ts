@@ -1,4 +1,4 @@
-import type { BarEvent, FillEvent, OrderEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
+import type { BarEvent, EventType, FeaturesEvent, FillEvent, OrderEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
 import { Book } from '../domain/portfolio/book.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
 import type { PortfolioConfig } from '../config/schema/trading.ts';
@@ -26,12 +26,22 @@ export class PortfolioContainer extends BaseContainer {
   private readonly lastBar = new Map<string, { index: number; seq: number; ts: number; close: number }>();
   private lastSeq = -1;
   private lastTs = Number.NaN;
-  private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, trades: 0 };
+  private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, trades: 0, unsized: 0 };
 
+  /** The sizing feature's latest value per symbol (ATR, σ), read from FEATURES events. */
+  private readonly sizingValue = new Map<string, number>();
+
+  /**
+   * @param sizingSlot hub slot of the feature the sizing rule reads (atr_risk,
+   *   volatility_target); undefined when it reads none, and FEATURES events are ignored.
+   * @param barsPerYear annualization factor of the data's timeframe (volatility target).
+   */
   constructor(
     id: string,
     key: string,
     private readonly config: PortfolioConfig,
+    private readonly sizingSlot: number | undefined = undefined,
+    private readonly barsPerYear = Number.NaN,
   ) {
     super(id, 'portfolio', key);
     this.book = new Book(config.initial_cash);
@@ -45,6 +55,8 @@ export class PortfolioContainer extends BaseContainer {
     switch (ev.type) {
       case 'BAR':
         return this.onBar(ev);
+      case 'FEATURES':
+        return this.onFeatures(ev);
       case 'SIGNAL':
         return this.onSignal(ev);
       case 'FILL':
@@ -72,11 +84,23 @@ export class PortfolioContainer extends BaseContainer {
     this.lastTs = bar.ts;
   }
 
+  /** FEATURES are only of use to a sizing rule that reads a feature. */
+  ignores(type: EventType): boolean {
+    return type === 'FEATURES' && this.sizingSlot === undefined;
+  }
+
+  private onFeatures(ev: FeaturesEvent): void {
+    if (this.sizingSlot !== undefined) this.sizingValue.set(ev.symbol, ev.values[this.sizingSlot]!);
+  }
+
   private onSignal(sig: SignalEvent): void {
     this.counts.signals++;
     const direction = this.config.allow_short || sig.direction >= 0 ? sig.direction : 0;
     const equity = this.book.equity();
-    const target = targetQuantity(this.config.sizing, direction, equity, sig.price);
+    const inputs =
+      this.sizingSlot === undefined ? undefined : { feature: this.sizingValue.get(sig.symbol) ?? Number.NaN, barsPerYear: this.barsPerYear };
+    const target = targetQuantity(this.config.sizing, direction, equity, sig.price, inputs);
+    if (direction !== 0 && target === 0) this.counts.unsized++;
     const delta = target - this.book.position(sig.symbol) - (this.pending.get(sig.symbol) ?? 0);
     if (delta !== 0) this.sendOrder(sig, delta, equity, sig.signalId, 'signal');
   }

@@ -1,5 +1,5 @@
 import type { EventType, SluiceEvent } from '../events/index.ts';
-import { createRoute, RouteSubject, type Route } from '../routes/index.ts';
+import { createRoute, RouteSubject, type Route, type RouteSpec } from '../routes/index.ts';
 import type { Container } from '../containers/container.ts';
 import { DataContainer } from '../containers/data.ts';
 import { FeaturesContainer } from '../containers/features.ts';
@@ -9,6 +9,8 @@ import { RiskContainer } from '../containers/risk.ts';
 import { ExecutionContainer } from '../containers/execution.ts';
 import { SignalSinkContainer } from '../containers/signal-sink.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
+import { sizingFeature } from '../domain/portfolio/sizing.ts';
+import { barsPerYear } from '../domain/metrics/timeframe.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { ContainerInstance, GraphPlan } from './graph-plan.ts';
 
@@ -48,10 +50,16 @@ export function compileGraph(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
     if (s === undefined) inboxes.set(id, (s = new RouteSubject<SluiceEvent>()));
     return s;
   };
-  const routes = plan.routes.map((spec) => createRoute(spec, inbox));
+  const containers = new Map(plan.instances.map((i) => [i.id, createContainer(i, wf, hub, strategyByKey)]));
+  // A consumer that ignores every event type a route carries is left off it.
+  const wanted = (spec: RouteSpec): RouteSpec => {
+    const targets = spec.targets.filter((t) => !spec.events.every((type) => containers.get(t.id)?.ignores?.(type) === true));
+    return targets.length === spec.targets.length ? spec : { ...spec, targets };
+  };
+  const routes = plan.routes.map((spec) => createRoute(wanted(spec), inbox));
 
   const placed = plan.instances.map((instance): Placed => {
-    const container = createContainer(instance, wf, hub, strategyByKey);
+    const container = containers.get(instance.id)!;
     const inputs = routes.filter((r) => r.targets.some((t) => t.id === instance.id));
     const outputs: Partial<Record<EventType, Route[]>> = {};
     for (const route of routes) {
@@ -83,8 +91,12 @@ function createContainer(
       const filter = s.filter === undefined ? undefined : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) };
       return new StrategyContainer(id, s.key, s.definition, s.params, slots, filter) as Container<unknown>;
     }
-    case 'portfolio':
-      return new PortfolioContainer(id, key ?? id, cfg.portfolio) as Container<unknown>;
+    case 'portfolio': {
+      const feature = sizingFeature(cfg.portfolio.sizing);
+      const slot = feature === undefined ? undefined : hub.register(feature);
+      const bpy = barsPerYear(cfg.data.timeframe, cfg.data.calendar);
+      return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy) as Container<unknown>;
+    }
     case 'risk':
       return new RiskContainer(id, cfg.risk) as Container<unknown>;
     case 'execution':

@@ -6,7 +6,7 @@ export const ROLE_IO: Readonly<Record<Role, { consumes: readonly EventType[]; pr
   data: { consumes: [], produces: ['BAR'] },
   features: { consumes: ['BAR'], produces: ['FEATURES'] },
   strategy: { consumes: ['FEATURES'], produces: ['SIGNAL'] },
-  portfolio: { consumes: ['BAR', 'SIGNAL', 'FILL', 'REJECT'], produces: ['ORDER'] },
+  portfolio: { consumes: ['BAR', 'FEATURES', 'SIGNAL', 'FILL', 'REJECT'], produces: ['ORDER'] },
   risk: { consumes: ['ORDER'], produces: ['ORDER', 'REJECT'] },
   execution: { consumes: ['BAR', 'ORDER'], produces: ['FILL'] },
   signal_sink: { consumes: ['SIGNAL'], produces: [] },

@@ -16,6 +16,23 @@ export const SizingSchema = z.discriminatedUnion('type', [
       percent: z.number().gt(0).max(1000).describe('Position notional as a percent of equity at the signal bar close.'),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('atr_risk'),
+      risk_percent: z.number().gt(0).max(100).default(1).describe('Percent of equity lost if price moves atr_multiple ATRs against the position.'),
+      atr_period: z.number().int().positive().default(14).describe("Period of Wilder's ATR read from the feature hub."),
+      atr_multiple: positive.default(2).describe('Distance of the notional stop, in ATRs.'),
+      max_percent: z.number().gt(0).max(1000).default(100).describe('Cap on the position notional, percent of equity.'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('volatility_target'),
+      target_volatility: z.number().gt(0).max(1000).describe('Annualized volatility to aim for, percent (15 = 15 %).'),
+      lookback: z.number().int().min(2).default(20).describe('Bars of log returns in the realized volatility estimate.'),
+      max_leverage: positive.default(1).describe('Cap on the position notional as a multiple of equity.'),
+    })
+    .strict(),
 ]);
 
 export const PortfolioSchema = z

@@ -29,6 +29,7 @@ import { tema } from './tema.ts';
 import { trix } from './trix.ts';
 import { true_range } from './true-range.ts';
 import { ultimate_oscillator } from './ultimate-oscillator.ts';
+import { volatility } from './volatility.ts';
 import { vwap } from './vwap.ts';
 import { williams_r } from './williams-r.ts';
 import { wma } from './wma.ts';
@@ -65,6 +66,7 @@ const ALL: readonly IndicatorDefinition[] = [
   atr,
   true_range,
   stddev,
+  volatility,
   adx,
   aroon,
   psar,

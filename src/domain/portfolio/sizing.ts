@@ -17,8 +17,59 @@ export interface PercentEquitySizing {
   readonly percent: number;
 }
 
+/**
+ * Fixed fractional risk per trade: the position is sized so that a move of
+ * `atr_multiple × ATR(atr_period)` against it loses `risk_percent` of equity (the "2N"
+ * rule of the Turtle traders, Faith, *Way of the Turtle*, ch. 5).
+ */
+export interface AtrRiskSizing {
+  readonly type: 'atr_risk';
+  /** Percent of equity risked per position (1 = 1 %). */
+  readonly risk_percent: number;
+  readonly atr_period: number;
+  /** Distance of the notional stop in ATRs. */
+  readonly atr_multiple: number;
+  /** Cap on the position's notional, percent of equity (a tiny ATR must not mean huge leverage). */
+  readonly max_percent: number;
+}
+
+/**
+ * Volatility targeting: the position's notional is `target_volatility / σ_annual` of equity,
+ * σ_annual being the realized volatility of log returns over `lookback` bars scaled by
+ * √(bars per year), capped at `max_leverage` × equity.
+ */
+export interface VolatilityTargetSizing {
+  readonly type: 'volatility_target';
+  /** Annualized volatility to aim for, percent (15 = 15 %). */
+  readonly target_volatility: number;
+  readonly lookback: number;
+  readonly max_leverage: number;
+}
+
 /** How a portfolio sizes its target positions (the YAML `sizing` block). */
-export type SizingConfig = FixedSizing | PercentEquitySizing;
+export type SizingConfig = FixedSizing | PercentEquitySizing | AtrRiskSizing | VolatilityTargetSizing;
+
+/**
+ * What a sizing rule may read besides equity and price: the current value of the feature it
+ * asked for (ATR for `atr_risk`, per-bar σ for `volatility_target`; NaN while it warms up)
+ * and the annualization factor.
+ */
+export interface SizingInputs {
+  readonly feature: number;
+  readonly barsPerYear: number;
+}
+
+/** The feature a sizing rule reads from the feature hub, if any. */
+export function sizingFeature(sizing: SizingConfig): { indicator: string; params: Record<string, number> } | undefined {
+  switch (sizing.type) {
+    case 'atr_risk':
+      return { indicator: 'atr', params: { period: sizing.atr_period } };
+    case 'volatility_target':
+      return { indicator: 'volatility', params: { period: sizing.lookback } };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Rounds a non-negative share count down to whole shares.
@@ -34,18 +85,55 @@ export function wholeShares(x: number): number {
 }
 
 /**
+ * Unsigned share count a sizing rule asks for (before flooring):
+ * - fixed: |quantity|;
+ * - percent_equity: equity × percent / 100 / price;
+ * - atr_risk: min(equity × risk_percent / 100 / (atr_multiple × ATR),
+ *                 equity × max_percent / 100 / price);
+ * - volatility_target: equity × min(target / 100 / (σ_bar × √barsPerYear), max_leverage) / price.
+ * A feature still warming up (NaN) or zero gives 0 for the rules that read one.
+ */
+function rawSize(sizing: SizingConfig, equity: number, price: number, inputs: SizingInputs | undefined): number {
+  switch (sizing.type) {
+    case 'fixed':
+      return Math.abs(sizing.quantity);
+    case 'percent_equity':
+      return (equity * sizing.percent) / 100 / price;
+    case 'atr_risk': {
+      const atr = inputs?.feature ?? NaN;
+      if (!(atr > 0)) return 0;
+      const byRisk = (equity * sizing.risk_percent) / 100 / (sizing.atr_multiple * atr);
+      return Math.min(byRisk, (equity * sizing.max_percent) / 100 / price);
+    }
+    case 'volatility_target': {
+      const sigma = (inputs?.feature ?? NaN) * Math.sqrt(inputs?.barsPerYear ?? NaN);
+      if (!(sigma > 0)) return 0;
+      const leverage = Math.min(sizing.target_volatility / 100 / sigma, sizing.max_leverage);
+      return (equity * leverage) / price;
+    }
+  }
+}
+
+/**
  * Target position for a direction, in signed whole shares: direction × floor(|size|).
  *
- * Returns 0 when `direction` is 0, when `price` is not positive, and (for percent of
- * equity) when equity is not positive, since a bankrupt book must not open anything.
+ * Returns 0 when `direction` is 0, when `price` is not positive, when equity is not
+ * positive (for every rule but fixed: a bankrupt book must not open anything), and while
+ * the feature a rule reads warms up.
  *
  * @example
  * targetQuantity({ type: 'percent_equity', percent: 50 }, -1, 10_000, 30) // -166 (5000 / 30 = 166.7)
  */
-export function targetQuantity(sizing: SizingConfig, direction: Direction, equity: number, price: number): number {
+export function targetQuantity(
+  sizing: SizingConfig,
+  direction: Direction,
+  equity: number,
+  price: number,
+  inputs?: SizingInputs,
+): number {
   if (direction === 0 || !(price > 0)) return 0;
-  const size = sizing.type === 'fixed' ? Math.abs(sizing.quantity) : (equity * sizing.percent) / 100 / price;
-  const shares = wholeShares(size);
+  if (sizing.type !== 'fixed' && !(equity > 0)) return 0;
+  const shares = wholeShares(rawSize(sizing, equity, price, inputs));
   // `0 * -1` would be -0; keep flat positions a plain 0 for serialisation and equality.
   return shares === 0 ? 0 : direction * shares;
 }

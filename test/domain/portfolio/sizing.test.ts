@@ -44,3 +44,46 @@ describe('wholeShares', () => {
     expect(wholeShares(Number.NaN)).toBe(0);
   });
 });
+
+describe('targetQuantity: atr_risk', () => {
+  const sizing = { type: 'atr_risk', risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 100 } as const;
+
+  it('risks risk_percent of equity over atr_multiple ATRs', () => {
+    // 1 % of 100 000 = 1000 at risk; 2 × ATR 2.5 = 5 per share → 200 shares (notional 200 × 50 = 10 000, under the cap)
+    expect(targetQuantity(sizing, 1, 100_000, 50, { feature: 2.5, barsPerYear: 252 })).toBe(200);
+    expect(targetQuantity(sizing, -1, 100_000, 50, { feature: 2.5, barsPerYear: 252 })).toBe(-200);
+  });
+
+  it('caps the notional at max_percent of equity', () => {
+    // ATR 0.01 → 1000 / 0.02 = 50 000 shares; the cap 100 % of 100 000 at 50 = 2000 shares
+    expect(targetQuantity(sizing, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(2000);
+    expect(targetQuantity({ ...sizing, max_percent: 50 }, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(1000);
+  });
+
+  it('sizes nothing while the ATR warms up', () => {
+    expect(targetQuantity(sizing, 1, 100_000, 50, { feature: Number.NaN, barsPerYear: 252 })).toBe(0);
+    expect(targetQuantity(sizing, 1, 100_000, 50)).toBe(0);
+  });
+});
+
+describe('targetQuantity: volatility_target', () => {
+  const sizing = { type: 'volatility_target', target_volatility: 10, lookback: 20, max_leverage: 2 } as const;
+
+  it('scales notional by target / annualized σ', () => {
+    // daily bars: σ_bar 0.0126 × √252 = 0.2000 annual; 10 % / 20 % = 0.5 × 100 000 = 50 000 notional / 100 = 500 shares
+    const sigmaBar = 0.2 / Math.sqrt(252);
+    expect(targetQuantity(sizing, 1, 100_000, 100, { feature: sigmaBar, barsPerYear: 252 })).toBe(500);
+    expect(targetQuantity(sizing, -1, 100_000, 100, { feature: sigmaBar, barsPerYear: 252 })).toBe(-500);
+  });
+
+  it('caps leverage at max_leverage', () => {
+    // annual σ 2 % → 5× wanted, capped at 2× → 200 000 / 100 = 2000 shares
+    const sigmaBar = 0.02 / Math.sqrt(252);
+    expect(targetQuantity(sizing, 1, 100_000, 100, { feature: sigmaBar, barsPerYear: 252 })).toBe(2000);
+  });
+
+  it('sizes nothing while σ warms up or is zero', () => {
+    expect(targetQuantity(sizing, 1, 100_000, 100, { feature: Number.NaN, barsPerYear: 252 })).toBe(0);
+    expect(targetQuantity(sizing, 1, 100_000, 100, { feature: 0, barsPerYear: 252 })).toBe(0);
+  });
+});
