@@ -79,8 +79,10 @@ async function runPlainLoop(): Promise<Outcome> {
   const { fast_period: fastN, slow_period: slowN } = params;
   const pct = cfg.portfolio.sizing.type === 'percent_equity' ? cfg.portfolio.sizing.percent : 0;
   const bps = cfg.execution.slippage_bps;
-  const perShare = cfg.execution.commission.per_share;
-  const minimum = cfg.execution.commission.minimum;
+  const commissionModel = cfg.execution.commission;
+  if (commissionModel.model !== 'per_share') throw new Error('the plain loop models per_share commission only');
+  const perShare = commissionModel.per_share;
+  const minimum = commissionModel.minimum;
   const maxExposure = cfg.risk.max_exposure ?? Infinity;
   const stats = new EquityStats({ initialEquity: cfg.portfolio.initial_cash, barsPerYear: barsPerYear(cfg.data.timeframe, cfg.data.calendar), riskFreeRate: 0 });
   const fastBuf = new Float64Array(fastN);

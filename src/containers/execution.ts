@@ -1,21 +1,29 @@
 import type { BarEvent, SluiceEvent } from '../events/index.ts';
 import { SimulatedBroker } from '../domain/execution/simulated-broker.ts';
+import type { BrokerEvent, EndReason } from '../domain/execution/simulated-broker.ts';
 import type { ExecutionConfig } from '../config/schema/trading.ts';
 import { BaseContainer } from './base-container.ts';
 
 /**
- * Simulated execution. With `fill: next_open` (the default) an order waits in the broker
- * until the next bar of its symbol arrives and fills at that bar's open: the broker only
- * ever sees an order after the bar that created it has passed, so no strategy can trade
- * on a price it could not have seen. With `fill: close` it fills at the signal bar's
- * close. Orders closing positions at the end of the data fill at the last close.
+ * Simulated execution (docs/execution.md). Market orders fill at the next bar's open
+ * (`fill: next_open`, the default) or at their own bar's close (`fill: close`); limit and
+ * stop orders rest until a later bar reaches their price. The broker only ever fills an
+ * order on a bar after the one that created it (except a market order with `fill:
+ * close`), so no strategy can trade on a price it could not have seen.
+ *
+ * Consumes BAR, ORDER and CANCEL; emits FILL, and REJECT for every order that ends
+ * without a complete fill (cancelled, OCO-cancelled, reduce-only with nothing to reduce,
+ * expired, or still open when the data ends). Orders closing positions at the end of the
+ * data (reason `end_of_data`) fill in full at the last close.
  */
 export class ExecutionContainer extends BaseContainer {
   private readonly broker: SimulatedBroker;
-  /** Fills end-of-data closes at the last bar's close, whatever the fill convention. */
-  private readonly closer: SimulatedBroker;
   private readonly lastBar = new Map<string, BarEvent>();
+  private orders = 0;
+  private cancelRequests = 0;
   private fills = 0;
+  private partialFills = 0;
+  private readonly ended: Record<EndReason, number> = { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 };
   private unfilledAtEnd = 0;
 
   constructor(
@@ -23,44 +31,67 @@ export class ExecutionContainer extends BaseContainer {
     private readonly config: ExecutionConfig,
   ) {
     super(id, 'execution');
-    const opts = { id, slippage_bps: config.slippage_bps, commission: config.commission };
-    this.broker = new SimulatedBroker({ ...opts, fill: config.fill });
-    this.closer = new SimulatedBroker({ ...opts, fill: 'close' });
+    this.broker = new SimulatedBroker({
+      id,
+      fill: config.fill,
+      slippage_bps: config.slippage_bps,
+      slippage: config.slippage,
+      commission: config.commission,
+      maxVolumeShare: config.max_volume_share,
+    });
   }
 
-  private readonly emitFill = (ev: SluiceEvent): void => {
-    this.fills++;
+  private readonly out = (ev: BrokerEvent): void => {
+    if (ev.type === 'FILL') {
+      this.fills++;
+      if (ev.remaining > 0) this.partialFills++;
+    } else {
+      const reason = ev.reason as EndReason;
+      if (Object.hasOwn(this.ended, reason)) this.ended[reason]++;
+    }
     this.emit(ev);
   };
 
   protected onEvent(ev: SluiceEvent): void {
-    if (ev.type === 'BAR') {
-      this.lastBar.set(ev.symbol, ev);
-      this.broker.onBar(ev, this.emitFill);
-    } else if (ev.type === 'ORDER') {
-      const bar = this.lastBar.get(ev.symbol);
-      if (ev.reason === 'end_of_data' || this.config.fill === 'close') {
-        if (bar === undefined) throw new Error(`order ${ev.orderId} for ${ev.symbol} before any bar of it`);
-        const broker = ev.reason === 'end_of_data' ? this.closer : this.broker;
-        const fill = broker.submit(ev, bar);
-        if (fill !== undefined) this.emitFill(fill);
-      } else {
-        this.broker.submit(ev);
+    switch (ev.type) {
+      case 'BAR':
+        this.lastBar.set(ev.symbol, ev);
+        return this.broker.onBar(ev, this.out);
+      case 'ORDER': {
+        this.orders++;
+        const bar = this.lastBar.get(ev.symbol);
+        if (ev.reason === 'end_of_data') {
+          if (bar === undefined) throw new Error(`order ${ev.orderId} for ${ev.symbol} before any bar of it`);
+          return this.broker.fillAtClose(ev, bar, this.out);
+        }
+        return this.broker.submit(ev, this.out, bar);
       }
+      case 'CANCEL':
+        this.cancelRequests++;
+        this.broker.cancel(ev.key, ev.orderId, this.out);
+        return;
+      default:
+        return;
     }
   }
 
-  /** Orders still queued when the data ends never fill; they are counted. */
+  /** Orders still open when the data ends never fill: each is answered with a REJECT `end_of_data`. */
   finish(): void {
-    this.unfilledAtEnd = this.broker.flush().length;
+    this.unfilledAtEnd = this.broker.flush(this.out);
   }
 
   results(): Record<string, unknown> {
     return {
       fill: this.config.fill,
       slippage_bps: this.config.slippage_bps,
+      slippage: this.config.slippage ?? { model: 'fixed', bps: this.config.slippage_bps },
       commission: this.config.commission,
+      max_volume_share: this.config.max_volume_share ?? null,
+      orders: this.orders,
       fills: this.fills,
+      partial_fills: this.partialFills,
+      cancel_requests: this.cancelRequests,
+      ended_unfilled: { ...this.ended },
       unfilled_at_end: this.unfilledAtEnd,
     };
   }

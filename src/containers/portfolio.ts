@@ -1,7 +1,8 @@
 import type { BarEvent, EventType, FeaturesEvent, FillEvent, OrderEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
 import { Book } from '../domain/portfolio/book.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
-import type { PortfolioConfig } from '../config/schema/trading.ts';
+import type { PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
+import { BookExits, type ExitCause } from './book-exits.ts';
 import { RouteSubject } from '../routes/route-subject.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';
@@ -21,13 +22,20 @@ export class PortfolioContainer extends BaseContainer {
   private ids: IdAllocator | undefined;
   /** Signed quantity of orders sent and not yet filled or rejected, per symbol. */
   private readonly pending = new Map<string, number>();
-  private readonly openOrders = new Map<number, { symbol: string; signed: number }>();
+  private readonly openOrders = new Map<number, { symbol: string; signed: number; resting: boolean }>();
   /** Last bar seen per symbol, mutated in place (no allocation per bar). */
   private readonly lastBar = new Map<string, { index: number; seq: number; ts: number; close: number }>();
   private lastSeq = -1;
   private lastTs = Number.NaN;
-  private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, trades: 0, unsized: 0 };
+  private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, notices: 0, trades: 0, unsized: 0 };
+  /** Exit rules of the risk block (stops, time exits, drawdown halt); undefined when none is set. */
+  private readonly exits: BookExits | undefined;
 
+  /**
+   * Warm-up (bars before `tradeFrom`): the latest signal per symbol, acted on at the first
+   * bar at or after `tradeFrom`. Undefined once trading has begun.
+   */
+  private warmupSignals: Map<string, SignalEvent> | undefined;
   /** The sizing feature's latest value per symbol (ATR, σ), read from FEATURES events. */
   private readonly sizingValue = new Map<string, number>();
 
@@ -42,9 +50,14 @@ export class PortfolioContainer extends BaseContainer {
     private readonly config: PortfolioConfig,
     private readonly sizingSlot: number | undefined = undefined,
     private readonly barsPerYear = Number.NaN,
+    private readonly tradeFrom = Number.NEGATIVE_INFINITY,
+    risk?: RiskConfig,
+    barMs = Number.NaN,
   ) {
     super(id, 'portfolio', key);
     this.book = new Book(config.initial_cash);
+    if (risk !== undefined && BookExits.wanted(risk)) this.exits = new BookExits(risk, barMs, this.exitHost());
+    if (tradeFrom > Number.NEGATIVE_INFINITY) this.warmupSignals = new Map();
   }
 
   initialize(ctx: ContainerContext): void {
@@ -62,7 +75,10 @@ export class PortfolioContainer extends BaseContainer {
       case 'FILL':
         return this.onFill(ev);
       case 'REJECT':
-        this.counts.rejects++;
+        // Execution's notices (cancelled, expired, OCO…) carry `remaining`; risk's rejections do not.
+        if (ev.remaining !== undefined) this.counts.notices++;
+        else this.counts.rejects++;
+        this.exits?.onNotice(ev.orderId);
         return this.forget(ev.orderId);
       default:
         return;
@@ -70,7 +86,8 @@ export class PortfolioContainer extends BaseContainer {
   }
 
   private onBar(bar: BarEvent): void {
-    if (bar.ts !== this.lastTs && this.lastSeq >= 0) this.snapshot();
+    if (this.warmupSignals !== undefined && bar.ts >= this.tradeFrom) this.beginTrading();
+    if (bar.ts !== this.lastTs && this.lastSeq >= 0 && this.lastTs >= this.tradeFrom) this.snapshot();
     this.book.mark(bar.symbol, bar.close);
     const last = this.lastBar.get(bar.symbol);
     if (last === undefined) this.lastBar.set(bar.symbol, { index: bar.index, seq: bar.seq, ts: bar.ts, close: bar.close });
@@ -82,6 +99,7 @@ export class PortfolioContainer extends BaseContainer {
     }
     this.lastSeq = bar.seq;
     this.lastTs = bar.ts;
+    if (this.exits !== undefined && bar.ts >= this.tradeFrom) this.exits.onBar(bar);
   }
 
   /** FEATURES are only of use to a sizing rule that reads a feature. */
@@ -93,28 +111,105 @@ export class PortfolioContainer extends BaseContainer {
     if (this.sizingSlot !== undefined) this.sizingValue.set(ev.symbol, ev.values[this.sizingSlot]!);
   }
 
+  /**
+   * The first bar at or after `tradeFrom` has arrived (before execution sees it): act on
+   * the position each strategy held at the end of the warm-up, as signals of the last
+   * warm-up bar, so those orders fill at this bar's open like any next_open order.
+   */
+  private beginTrading(): void {
+    const held = this.warmupSignals!;
+    this.warmupSignals = undefined;
+    for (const sig of held.values()) this.onSignal(sig);
+  }
+
   private onSignal(sig: SignalEvent): void {
+    if (this.warmupSignals !== undefined) {
+      // Warm-up: indicators and strategies run, the book does not trade yet.
+      this.warmupSignals.set(sig.symbol, sig);
+      return;
+    }
     this.counts.signals++;
     const direction = this.config.allow_short || sig.direction >= 0 ? sig.direction : 0;
     const equity = this.book.equity();
     const inputs =
       this.sizingSlot === undefined ? undefined : { feature: this.sizingValue.get(sig.symbol) ?? Number.NaN, barsPerYear: this.barsPerYear };
-    const target = targetQuantity(this.config.sizing, direction, equity, sig.price, inputs);
+    let target = targetQuantity(this.config.sizing, direction, equity, sig.price, inputs);
     if (direction !== 0 && target === 0) this.counts.unsized++;
-    const delta = target - this.book.position(sig.symbol) - (this.pending.get(sig.symbol) ?? 0);
-    if (delta !== 0) this.sendOrder(sig, delta, equity, sig.signalId, 'signal');
+    const entry = this.config.entry_order;
+    // A new signal replaces the unfilled resting entries of its symbol.
+    if (entry.type !== 'market') this.cancelEntries(sig);
+    const committed = this.committed(sig.symbol);
+    // An entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
+    if (this.exits !== undefined && Math.abs(target) > Math.abs(committed) && !this.exits.allowsEntry(sig.ts)) {
+      target = Math.sign(target) === Math.sign(committed) ? committed : 0;
+    }
+    const delta = target - committed;
+    if (delta === 0) return;
+    // Only reducing: a market order. Opening, adding or reversing: the configured entry order.
+    const reduces = committed !== 0 && Math.sign(delta) !== Math.sign(committed) && Math.abs(delta) <= Math.abs(committed);
+    if (reduces || entry.type === 'market') {
+      this.sendOrder(sig, delta, equity, sig.signalId, 'signal');
+      return;
+    }
+    // A limit buys below (sells above) the close; a stop buys above (sells below) it.
+    const away = (entry.type === 'limit' ? -1 : 1) * Math.sign(delta) * (entry.offset_bps / 1e4);
+    const price = sig.price * (1 + away);
+    this.sendOrder(sig, delta, equity, sig.signalId, 'signal', {
+      orderType: entry.type,
+      ...(entry.type === 'limit' ? { limitPrice: price } : { stopPrice: price }),
+      ...(entry.expires_after_bars !== undefined ? { expiresAfterBars: entry.expires_after_bars } : {}),
+    });
   }
 
+  /**
+   * A new signal replaces the unfilled resting entries of its symbol: they are cancelled
+   * (their shares stop counting as pending at once; execution confirms with a notice).
+   */
+  private cancelEntries(cause: { seq: number; ts: number; symbol: string }): void {
+    for (const [orderId, o] of this.openOrders) {
+      if (o.symbol !== cause.symbol || !o.resting) continue;
+      this.forget(orderId);
+      this.emit({ type: 'CANCEL', seq: cause.seq, ts: cause.ts, symbol: cause.symbol, source: this.id, key: this.key!, orderId, reason: 'replaced_by_signal' });
+    }
+  }
+
+  /** Position after the orders sent and not yet filled or rejected. */
+  private committed(symbol: string): number {
+    return this.book.position(symbol) + (this.pending.get(symbol) ?? 0);
+  }
+
+  /** What the exit rules may read and do. */
+  private exitHost() {
+    return {
+      position: (symbol: string) => this.book.position(symbol),
+      committed: (symbol: string) => this.committed(symbol),
+      avgPrice: (symbol: string) => this.book.avgPrice(symbol),
+      entryBarIndex: (symbol: string) => this.book.entryBarIndex(symbol),
+      send: (cause: ExitCause, signed: number, reason: string, extra: Partial<OrderEvent>, tracked: boolean) =>
+        this.sendOrder(cause, signed, this.book.equity(), 0, reason, extra, tracked),
+      cancel: (cause: ExitCause, orderId: number, reason: string) =>
+        this.emit({ type: 'CANCEL', seq: cause.seq, ts: cause.ts, symbol: cause.symbol, source: this.id, key: this.key!, orderId, reason }),
+    };
+  }
+
+  /**
+   * Sends an order. A `tracked` order counts as pending until filled or rejected (what
+   * signals size against); resting protective orders (stops, take-profits) do not.
+   */
   private sendOrder(
     cause: { seq: number; ts: number; symbol: string; price: number },
     signed: number,
     equity: number,
     signalId: number,
     reason: string,
-  ): void {
+    extra: Partial<OrderEvent> = {},
+    tracked = true,
+  ): number {
     const orderId = this.ids!.nextOrderId();
-    this.openOrders.set(orderId, { symbol: cause.symbol, signed });
-    this.pending.set(cause.symbol, (this.pending.get(cause.symbol) ?? 0) + signed);
+    if (tracked) {
+      this.openOrders.set(orderId, { symbol: cause.symbol, signed, resting: extra.orderType === 'limit' || extra.orderType === 'stop' });
+      this.pending.set(cause.symbol, (this.pending.get(cause.symbol) ?? 0) + signed);
+    }
     this.counts.orders++;
     const order: OrderEvent = {
       type: 'ORDER',
@@ -132,13 +227,15 @@ export class PortfolioContainer extends BaseContainer {
       position: this.book.position(cause.symbol),
       equity,
       grossExposure: this.book.grossExposure(),
+      ...extra,
     };
     this.emit(order);
+    return orderId;
   }
 
   private onFill(fill: FillEvent): void {
     this.counts.fills++;
-    this.forget(fill.orderId);
+    this.filled(fill);
     const closed = this.book.applyFill({
       symbol: fill.symbol,
       side: fill.side,
@@ -173,6 +270,7 @@ export class PortfolioContainer extends BaseContainer {
         exitReason: t.exitReason,
       });
     }
+    this.exits?.onFill(fill);
   }
 
   private forget(orderId: number): void {
@@ -180,6 +278,20 @@ export class PortfolioContainer extends BaseContainer {
     if (o === undefined) return;
     this.openOrders.delete(orderId);
     this.pending.set(o.symbol, (this.pending.get(o.symbol) ?? 0) - o.signed);
+  }
+
+  /**
+   * A fill: its shares are no longer pending. A partial fill (`remaining > 0`) keeps the
+   * order open for its rest; the last fill forgets it (which also releases any shares risk
+   * cut from the order, since `pending` counts what the book asked for).
+   */
+  private filled(fill: FillEvent): void {
+    const o = this.openOrders.get(fill.orderId);
+    if (o === undefined) return;
+    if (!(fill.remaining > 0)) return this.forget(fill.orderId);
+    const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity;
+    o.signed -= signed;
+    this.pending.set(o.symbol, (this.pending.get(o.symbol) ?? 0) - signed);
   }
 
   private snapshot(): void {
@@ -198,6 +310,7 @@ export class PortfolioContainer extends BaseContainer {
       realizedPnl: book.realizedPnl,
       unrealizedPnl: book.unrealizedPnl(),
     });
+    this.exits?.onEquity(book.equity(), this.lastBar.keys());
   }
 
   /** End of data: close what is open (when configured), then the final snapshot. */
@@ -210,7 +323,7 @@ export class PortfolioContainer extends BaseContainer {
         this.sendOrder({ seq: bar.seq, ts: bar.ts, symbol, price: bar.close }, -position, this.book.equity(), 0, 'end_of_data');
       }
     }
-    this.snapshot();
+    if (this.lastTs >= this.tradeFrom) this.snapshot();
   }
 
   stop(): void {
@@ -225,6 +338,7 @@ export class PortfolioContainer extends BaseContainer {
       cash: this.book.cash,
       realized_pnl: this.book.realizedPnl,
       total_commission: this.book.totalCommission,
+      ...(this.exits !== undefined ? { exits: { ...this.exits.counts, halted_at: this.exits.haltedAt === undefined ? null : new Date(this.exits.haltedAt).toISOString() } } : {}),
       open_positions: Object.fromEntries([...this.lastBar.keys()].map((s) => [s, this.book.position(s)]).filter(([, q]) => q !== 0)),
       ...this.counts,
     };

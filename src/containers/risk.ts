@@ -24,6 +24,8 @@ export class RiskContainer extends BaseContainer {
   }
 
   protected onEvent(ev: SluiceEvent): void {
+    // A book's cancel request passes untouched, on the orders' way to execution.
+    if (ev.type === 'CANCEL') return this.emit(ev);
     if (ev.type !== 'ORDER') return;
     const decision = checkOrder(ev, this.limits);
     switch (decision.action) {

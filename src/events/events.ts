@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   'CLASSIFICATION',
   'SIGNAL',
   'ORDER',
+  'CANCEL',
   'REJECT',
   'FILL',
   'PORTFOLIO',
@@ -95,9 +96,43 @@ export type OrderSide = 'buy' | 'sell';
 /** Why an order exists: a signal, a risk exit, or the end of the data. */
 export type OrderReason = 'signal' | 'end_of_data' | (string & {});
 
+/** How an order executes; see {@link OrderEvent}. */
+export type OrderType = 'market' | 'limit' | 'stop' | 'on_close';
+
 /**
- * A market order from a portfolio. It carries the book's state at creation so that risk
- * checks are a pure function of the order (no container reads another's state).
+ * An order from a portfolio. It carries the book's state at creation so that risk checks
+ * are a pure function of the order (no container reads another's state).
+ *
+ * Without the optional fields it is a market order, filled in full at the next open (or
+ * the own bar's close with `fill: close`). The optional fields make it a resting order
+ * (docs/execution.md has every rule):
+ *
+ * - `orderType: 'limit'` + `limitPrice`: buy at `limitPrice` or lower, sell at it or
+ *   higher. Fills on a later bar whose range reaches the limit, at the limit, or at the
+ *   open when the bar opens beyond it. No slippage.
+ * - `orderType: 'stop'` + `stopPrice`: becomes a market order once the price trades at or
+ *   through the stop (buy: high ≥ stop, sell: low ≤ stop); fills at the stop, or at the
+ *   open when the bar gaps through it, with slippage.
+ * - `expiresAfterBars: n`: the order may fill on the n bars of its symbol after its own
+ *   bar; what is still open after the n-th is cancelled (REJECT `expired`). Absent:
+ *   good till cancelled (or the end of the data).
+ * - `reduceOnly: true`: only ever moves the book's position in `symbol` toward zero; it is
+ *   cut to the position and cancelled (REJECT `reduce_only_flat`) when the book is flat or
+ *   on the order's side at fill time. Use it for protective exits.
+ * - `ocoGroup: g`: one-cancels-other within the book (`key`): when an order of group `g`
+ *   fills completely, the book's other open orders of group `g` are cancelled (REJECT
+ *   `oco_canceled`). A stop-loss and a take-profit with the same group form a bracket.
+ *
+ * A limit or stop order rests in the broker until it fills, expires, is cancelled by a
+ * CANCEL event or the data ends. Every order ends in FILL events (the last with
+ * `remaining: 0`) or in a REJECT that names the reason and the unfilled `remaining`.
+ *
+ * @example a long entry at 100 with a bracket: stop-loss at 95, take-profit at 110
+ * ```ts
+ * { ...base, orderId: 1, side: 'buy', quantity: 100, orderType: 'limit', limitPrice: 100, expiresAfterBars: 5 }
+ * { ...base, orderId: 2, side: 'sell', quantity: 100, orderType: 'stop', stopPrice: 95, reduceOnly: true, ocoGroup: 1 }
+ * { ...base, orderId: 3, side: 'sell', quantity: 100, orderType: 'limit', limitPrice: 110, reduceOnly: true, ocoGroup: 1 }
+ * ```
  */
 export interface OrderEvent extends EventBase {
   readonly type: 'ORDER';
@@ -118,18 +153,55 @@ export interface OrderEvent extends EventBase {
   readonly grossExposure: number;
   /** Set by risk when it resized the order. */
   readonly riskNote?: string;
+  /**
+   * `market` when absent. `on_close` (market-on-close) fills at the close of the first bar
+   * of its symbol after its own bar, as an order sent before that bar's close would.
+   */
+  readonly orderType?: OrderType;
+  /** Limit price of a `limit` order (required for it, ignored otherwise); > 0. */
+  readonly limitPrice?: number;
+  /** Trigger price of a `stop` order (required for it, ignored otherwise); > 0. */
+  readonly stopPrice?: number;
+  /**
+   * Bars of `symbol` after the order's own bar on which it may fill (a whole number ≥ 1);
+   * absent: good till cancelled. Applies to the unfilled rest of any order type.
+   */
+  readonly expiresAfterBars?: number;
+  /** Only reduce the book's position in `symbol`, never open or reverse one. */
+  readonly reduceOnly?: boolean;
+  /** One-cancels-other group within the book: a complete fill cancels the group's other open orders. */
+  readonly ocoGroup?: number;
 }
 
-/** An order refused by risk, fed back to its portfolio. */
+/**
+ * A request of a portfolio to cancel one of its open orders. Execution answers with a
+ * REJECT (reason `canceled`) if the order was still open; an order already filled or
+ * gone is ignored (the request crossed its last FILL or REJECT).
+ */
+export interface CancelEvent extends EventBase {
+  readonly type: 'CANCEL';
+  readonly key: string;
+  readonly orderId: number;
+  /** Why the book cancels (free text, for traces). */
+  readonly reason: string;
+}
+
+/**
+ * An order that ends without a complete fill, fed back to its portfolio: refused by risk
+ * (the reason names the limit), or ended by execution with reason `canceled`,
+ * `oco_canceled`, `reduce_only_flat`, `expired` or `end_of_data`.
+ */
 export interface RejectEvent extends EventBase {
   readonly type: 'REJECT';
   readonly key: string;
   readonly orderId: number;
   readonly signalId: number;
   readonly reason: string;
+  /** Shares of the order left unfilled (execution's notices; absent from risk, which rejects whole orders). */
+  readonly remaining?: number;
 }
 
-/** An executed order. */
+/** An executed order, or an executed part of one (see `remaining`). */
 export interface FillEvent extends EventBase {
   readonly type: 'FILL';
   readonly key: string;
@@ -142,7 +214,10 @@ export interface FillEvent extends EventBase {
   /** The filling bar's index in its symbol's series (for bars held). */
   readonly fillIndex: number;
   readonly side: OrderSide;
+  /** Shares filled by this fill. */
   readonly quantity: number;
+  /** Shares of the order still open after this fill: 0 when the order is complete. */
+  readonly remaining: number;
   /** Execution price including slippage. */
   readonly price: number;
   readonly commission: number;
@@ -191,6 +266,7 @@ export type SluiceEvent =
   | ClassificationEvent
   | SignalEvent
   | OrderEvent
+  | CancelEvent
   | RejectEvent
   | FillEvent
   | PortfolioEvent

@@ -1,4 +1,4 @@
-import type { BarEvent, FillEvent, OrderEvent, RejectEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
+import type { BarEvent, CancelEvent, FillEvent, OrderEvent, RejectEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
 import type { InputTemplate } from './marble-values.ts';
 
 /** One next notification of an input diagram, before it is turned into an event. */
@@ -145,12 +145,19 @@ export function buildInputEvents(
           signalId: orderId,
           fillSeq: common.seq,
           fillTs: common.ts,
+          remaining: 0,
           commission: 0,
           slippage: 0,
           reason: 'signal',
           ...f,
         } as FillEvent;
         ev = fill;
+        break;
+      }
+      case 'CANCEL': {
+        const key = (f['key'] as string | undefined) ?? common.key;
+        const c = { type: 'CANCEL', ...common, source: `portfolio_${key}`, key, reason: 'canceled', ...f } as CancelEvent;
+        ev = c;
         break;
       }
       case 'REJECT': {

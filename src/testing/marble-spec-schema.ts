@@ -100,9 +100,9 @@ export const PipelineSubjectSchema = z.strictObject({
   kind: z.literal('pipeline'),
   roles: z.array(z.enum(PIPELINE_ROLES)).min(1).describe('Containers after the data container, e.g. [features, strategy, portfolio, risk, execution].'),
   strategies: z.array(PipelineStrategySchema).default([]),
-  portfolio: PortfolioSchema.default({ initial_cash: 100_000, sizing: { type: 'percent_equity', percent: 100 }, allow_short: false, close_at_end: true }),
+  portfolio: PortfolioSchema.default(PortfolioSchema.parse({})),
   risk: RiskSchema.default({}),
-  execution: ExecutionSchema.default({ fill: 'next_open', slippage_bps: 0, commission: { per_share: 0, percent: 0, minimum: 0 } }),
+  execution: ExecutionSchema.default(ExecutionSchema.parse({})),
 });
 
 /**

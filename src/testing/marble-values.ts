@@ -16,13 +16,14 @@ export type StreamShape =
   | { readonly kind: 'indicator'; readonly outputs: readonly string[]; readonly single: boolean };
 
 /** Event types a spec can write as input: what the containers and routes under test consume. */
-export const INPUT_EVENT_TYPES = ['BAR', 'SIGNAL', 'ORDER', 'REJECT', 'FILL'] as const satisfies readonly EventType[];
+export const INPUT_EVENT_TYPES = ['BAR', 'SIGNAL', 'ORDER', 'CANCEL', 'REJECT', 'FILL'] as const satisfies readonly EventType[];
 export type InputEventType = (typeof INPUT_EVENT_TYPES)[number];
 
 /** Fields an input event of each type must give; everything else has a default (see docs/marbles.md). */
 const REQUIRED_INPUT_FIELDS: Readonly<Partial<Record<EventType, readonly string[]>>> = {
   SIGNAL: ['direction'],
   ORDER: ['side', 'quantity'],
+  CANCEL: ['order_id'],
   FILL: ['side', 'quantity', 'price'],
 };
 
@@ -74,7 +75,8 @@ export function inputValueSchema(types: readonly InputEventType[]): z.ZodType {
     if (type === 'SIGNAL') return z.union([direction, obj]);
     return obj;
   }
-  const [first, ...rest] = types.map((t) => inputObject(t, true)) as [z.ZodObject, ...z.ZodObject[]];
+  // `type:` may be left out for the stream's first type (e.g. ORDER on a route carrying ORDER and CANCEL).
+  const [first, ...rest] = types.map((t, i) => inputObject(t, i > 0)) as [z.ZodObject, ...z.ZodObject[]];
   return z.discriminatedUnion('type', [first, ...rest]).meta({ noun: 'event type' });
 }
 
@@ -122,7 +124,8 @@ export function expectedValueSchema(shape: StreamShape): z.ZodType {
     if (type === 'BAR') return z.union([anyNumber, obj]);
     return obj;
   }
-  const [first, ...rest] = shape.types.map((t) => expectedObject(t, true, delivery)) as [z.ZodObject, ...z.ZodObject[]];
+  // `type:` may be left out for the stream's first type (e.g. FILL on a route carrying FILL and REJECT).
+  const [first, ...rest] = shape.types.map((t, i) => expectedObject(t, i > 0, delivery)) as [z.ZodObject, ...z.ZodObject[]];
   return z.discriminatedUnion('type', [first, ...rest]).meta({ noun: 'event type' });
 }
 
@@ -141,7 +144,7 @@ export function toExpected(raw: unknown, shape: StreamShape): ExpectedValue {
     return { kind: 'fields', type, fields: [{ name, key: name, value: raw }] };
   }
   const v = raw as Record<string, unknown>;
-  const type = typeof v['type'] === 'string' ? (v['type'] as EventType) : shape.types.length === 1 ? shape.types[0] : undefined;
+  const type = typeof v['type'] === 'string' ? (v['type'] as EventType) : shape.types[0];
   const fields = Object.entries(v)
     .filter(([k]) => k !== 'type')
     .map(([name, value]) => ({ name, key: name === 'to' ? 'to' : camelCase(name), value }));

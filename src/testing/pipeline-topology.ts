@@ -31,14 +31,14 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
     routes.push({ name: has('portfolio') ? 'sink' : 'signals', kind: 'merge', from: 'strategy', to: 'signal_sink', events: ['SIGNAL'] });
   }
   if (has('portfolio') && has('risk')) {
-    routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'risk', events: ['ORDER'] });
-    if (has('execution')) routes.push({ name: 'approved', kind: 'pipeline', from: 'risk', to: 'execution', events: ['ORDER'] });
+    routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'risk', events: ['ORDER', 'CANCEL'] });
+    if (has('execution')) routes.push({ name: 'approved', kind: 'pipeline', from: 'risk', to: 'execution', events: ['ORDER', 'CANCEL'] });
     routes.push({ name: 'rejections', kind: 'feedback', by_key: true, from: 'risk', to: 'portfolio', events: ['REJECT'] });
   } else if (has('portfolio') && has('execution')) {
-    routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'execution', events: ['ORDER'] });
+    routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'execution', events: ['ORDER', 'CANCEL'] });
   }
   if (has('portfolio') && has('execution')) {
-    routes.push({ name: 'fills', kind: 'feedback', by_key: true, from: 'execution', to: 'portfolio', events: ['FILL'] });
+    routes.push({ name: 'fills', kind: 'feedback', by_key: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
   }
   // Through the schema, so defaults are those of a topology read from a file.
   return TopologySchema.parse({ name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });

@@ -147,6 +147,7 @@ export function resolveSubject(
         topologyFile: source.file,
         phase: 'marbles',
         strategies: resolved,
+        classifiers: [],
         sources: [],
         start: undefined,
         end: undefined,

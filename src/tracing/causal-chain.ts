@@ -21,7 +21,9 @@ export interface CausalChain {
   readonly order: TraceRecord | undefined;
   /** The order as risk passed it on (absent when risk rejected it, or it was not traced). */
   readonly approved: TraceRecord | undefined;
+  /** Risk's rejection, or execution's notice that the order ended unfilled (it carries `remaining`). */
   readonly reject: TraceRecord | undefined;
+  /** The order's (first) fill; a partially filled order has more. */
   readonly fill: TraceRecord | undefined;
   /** The trade this order's fill closed, if it closed one. */
   readonly trade: TraceRecord | undefined;
@@ -88,8 +90,10 @@ export function orderChain(index: TraceIndex, orderId: number): CausalChain | un
   const features = barSeq === null ? undefined : index.get(`features:${barSeq}`).find(sameSymbol);
   const bar = barSeq === null ? undefined : index.get(`bar:${barSeq}`).find(sameSymbol);
   const trade = index.causedBy(`fill:${orderId}`).find((r) => r.type === 'TRADE');
+  // Execution's notices (cancelled, expired…) carry `remaining`; risk's rejections do not.
+  const riskRejected = reject !== undefined && reject.data['remaining'] === undefined;
   const risk: RiskVerdict =
-    reject !== undefined ? 'rejected' : approved?.data['risk_note'] !== undefined ? 'resized' : approved !== undefined || fill !== undefined ? 'approved' : 'unknown';
+    riskRejected ? 'rejected' : approved?.data['risk_note'] !== undefined ? 'resized' : approved !== undefined || fill !== undefined ? 'approved' : 'unknown';
   return { orderId, bar, features, signal, order, approved, reject, fill, trade, risk };
 }
 
@@ -174,9 +178,14 @@ export function formatChain(chain: CausalChain, header: TraceHeader | undefined)
   if (chain.fill !== undefined) {
     const d = chain.fill.data;
     lines.push(
-      `${label('fill')}${String(d['side'])} ${num(d['quantity'])} @ ${num(d['price'])} on bar #${num(d['fill_seq'])} ${String(d['fill_ts'])}; commission ${num(d['commission'])}, slippage ${num(d['slippage'])}`,
+      `${label('fill')}${String(d['side'])} ${num(d['quantity'])} @ ${num(d['price'])} on bar #${num(d['fill_seq'])} ${String(d['fill_ts'])}; commission ${num(d['commission'])}, slippage ${num(d['slippage'])}` +
+        (typeof d['remaining'] === 'number' && d['remaining'] > 0 ? `; partial, ${num(d['remaining'])} left` : ''),
     );
-  } else if (chain.risk !== 'rejected') lines.push(label('fill') + missing('FILL', header));
+  } else if (chain.risk !== 'rejected' && chain.reject === undefined) lines.push(label('fill') + missing('FILL', header));
+  if (chain.reject !== undefined && chain.risk !== 'rejected') {
+    const d = chain.reject.data;
+    lines.push(`${label('ended')}${String(d['reason'])}: ${num(d['remaining'])} unfilled (${chain.reject.source})`);
+  }
   if (chain.trade !== undefined) {
     const d = chain.trade.data;
     lines.push(

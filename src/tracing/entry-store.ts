@@ -2,15 +2,19 @@ import type { SluiceEvent } from '../events/index.ts';
 import { TRACE_TYPE_INDEX, TRACE_TYPES, type TraceType } from './presets.ts';
 import type { TraceEntry, TraceFailure } from './trace-record.ts';
 
-/** Numbers per slot: seq, ts and up to 11 fields (a TRADE has the most). */
-const NUM_W = 13;
+/** Numbers per slot: seq, ts and up to 14 fields (an ORDER has the most). */
+const NUM_W = 16;
+/** ORDER `orderType` as a number (NaN: absent). */
+const ORDER_TYPES = ['market', 'limit', 'stop', 'on_close'] as const;
+/** An optional number as stored: NaN for absent. */
+const opt = (x: number | undefined): number => (x === undefined ? Number.NaN : x);
 /** Strings per slot: symbol, source, key and up to 3 fields. */
 const STR_W = 6;
 
 /**
  * Storage for trace entries: up to `capacity` slots whose numbers live in one Float64Array
  * and whose strings and few object fields in plain arrays, allocated up front in
- * doubling steps (never per entry), about 200 bytes a slot.
+ * doubling steps (never per entry), about 225 bytes a slot.
  *
  * Why not keep the entry objects? A trace keeps up to `max_events` records for a long
  * time, so every retained object outlives the young generation: the garbage collector
@@ -176,10 +180,21 @@ function encode(ev: SluiceEvent | TraceFailure, f: Float64Array, n: number, t: (
       t[s + 3] = ev.side;
       t[s + 4] = ev.reason;
       t[s + 5] = ev.riskNote;
+      f[n + 9] = ev.orderType === undefined ? Number.NaN : ORDER_TYPES.indexOf(ev.orderType);
+      f[n + 10] = opt(ev.limitPrice);
+      f[n + 11] = opt(ev.stopPrice);
+      f[n + 12] = opt(ev.expiresAfterBars);
+      f[n + 13] = ev.reduceOnly === undefined ? Number.NaN : ev.reduceOnly ? 1 : 0;
+      f[n + 14] = opt(ev.ocoGroup);
+      return undefined;
+    case 'CANCEL':
+      f[n + 2] = ev.orderId;
+      t[s + 3] = ev.reason;
       return undefined;
     case 'REJECT':
       f[n + 2] = ev.orderId;
       f[n + 3] = ev.signalId;
+      f[n + 4] = opt(ev.remaining);
       t[s + 3] = ev.reason;
       return undefined;
     case 'FILL':
@@ -192,6 +207,7 @@ function encode(ev: SluiceEvent | TraceFailure, f: Float64Array, n: number, t: (
       f[n + 8] = ev.commission;
       f[n + 9] = ev.slippage;
       f[n + 10] = ev.fillIndex;
+      f[n + 11] = ev.remaining;
       t[s + 3] = ev.side;
       t[s + 4] = ev.reason;
       return undefined;
@@ -242,19 +258,30 @@ function decode(type: TraceType, f: Float64Array, n: number, t: (string | undefi
       return { type, seq, ts, symbol, source, key, signalId: f[n + 2]!, direction: f[n + 3]! as -1 | 0 | 1, strength: f[n + 4]!, price: f[n + 5]!, strategyId: t[s + 3]! };
     case 'ORDER': {
       const riskNote = t[s + 5];
+      const [orderType, limitPrice, stopPrice, expiresAfterBars, reduceOnly, ocoGroup] = [f[n + 9]!, f[n + 10]!, f[n + 11]!, f[n + 12]!, f[n + 13]!, f[n + 14]!];
       return {
         type, seq, ts, symbol, source, key,
         orderId: f[n + 2]!, signalId: f[n + 3]!, quantity: f[n + 4]!, price: f[n + 5]!, position: f[n + 6]!, equity: f[n + 7]!, grossExposure: f[n + 8]!,
         side: t[s + 3] as 'buy' | 'sell', reason: t[s + 4]!,
         ...(riskNote !== undefined ? { riskNote } : {}),
+        ...(Number.isNaN(orderType) ? {} : { orderType: ORDER_TYPES[orderType]! }),
+        ...(Number.isNaN(limitPrice) ? {} : { limitPrice }),
+        ...(Number.isNaN(stopPrice) ? {} : { stopPrice }),
+        ...(Number.isNaN(expiresAfterBars) ? {} : { expiresAfterBars }),
+        ...(Number.isNaN(reduceOnly) ? {} : { reduceOnly: reduceOnly === 1 }),
+        ...(Number.isNaN(ocoGroup) ? {} : { ocoGroup }),
       };
     }
-    case 'REJECT':
-      return { type, seq, ts, symbol, source, key, orderId: f[n + 2]!, signalId: f[n + 3]!, reason: t[s + 3]! };
+    case 'CANCEL':
+      return { type, seq, ts, symbol, source, key, orderId: f[n + 2]!, reason: t[s + 3]! };
+    case 'REJECT': {
+      const remaining = f[n + 4]!;
+      return { type, seq, ts, symbol, source, key, orderId: f[n + 2]!, signalId: f[n + 3]!, reason: t[s + 3]!, ...(Number.isNaN(remaining) ? {} : { remaining }) };
+    }
     case 'FILL':
       return {
         type, seq, ts, symbol, source, key,
-        orderId: f[n + 2]!, signalId: f[n + 3]!, fillSeq: f[n + 4]!, fillTs: f[n + 5]!, fillIndex: f[n + 10]!, quantity: f[n + 6]!, price: f[n + 7]!, commission: f[n + 8]!, slippage: f[n + 9]!,
+        orderId: f[n + 2]!, signalId: f[n + 3]!, fillSeq: f[n + 4]!, fillTs: f[n + 5]!, fillIndex: f[n + 10]!, quantity: f[n + 6]!, remaining: f[n + 11]!, price: f[n + 7]!, commission: f[n + 8]!, slippage: f[n + 9]!,
         side: t[s + 3] as 'buy' | 'sell', reason: t[s + 4]!,
       };
     case 'PORTFOLIO':

@@ -13,7 +13,7 @@ export const TRACE_TYPES: readonly TraceType[] = [...EVENT_TYPES, 'ERROR'];
 /** Index of each trace type in {@link TRACE_TYPES}: a property read instead of a search per event. */
 export const TRACE_TYPE_INDEX: Readonly<Record<TraceType, number>> = Object.fromEntries(TRACE_TYPES.map((t, i) => [t, i])) as Record<TraceType, number>;
 
-const MINIMAL: readonly TraceType[] = ['ORDER', 'REJECT', 'FILL', 'ERROR'];
+const MINIMAL: readonly TraceType[] = ['ORDER', 'CANCEL', 'REJECT', 'FILL', 'ERROR'];
 const STANDARD: readonly TraceType[] = [...MINIMAL, 'SIGNAL', 'PORTFOLIO', 'TRADE'];
 const DETAILED: readonly TraceType[] = [...STANDARD, 'FEATURES', 'CLASSIFICATION'];
 
@@ -24,7 +24,7 @@ const DETAILED: readonly TraceType[] = [...STANDARD, 'FEATURES', 'CLASSIFICATION
  * | level | records |
  * |---|---|
  * | none | nothing |
- * | minimal | ORDER, REJECT (risk refusals), FILL, ERROR (a failed run) |
+ * | minimal | ORDER, CANCEL (a book's cancel requests), REJECT (risk refusals, orders execution ended unfilled), FILL, ERROR (a failed run) |
  * | standard | + SIGNAL, PORTFOLIO (book snapshots), TRADE (closed trades) |
  * | detailed | + FEATURES (which carry their bar's OHLCV), CLASSIFICATION |
  * | debug | every event: + BAR |

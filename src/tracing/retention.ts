@@ -13,7 +13,7 @@ export interface TraceRetention {
   readonly dropped: number;
   /**
    * Keeps a copy of `entry` (the caller may reuse the object). `episode` names the open trade it belongs to (book and symbol) for
-   * events that are part of one (SIGNAL, ORDER, REJECT, FILL), else undefined.
+   * events that are part of one (SIGNAL, ORDER, CANCEL, REJECT, FILL), else undefined.
    */
   add(entry: TraceEntry, episode: string | undefined): void;
   /** The trade `episode` is closed (its position is flat again). */

@@ -36,9 +36,11 @@ export interface TraceEntry {
  * ```
  * bar:<seq> ← features:<seq> ← signal:<signalId> ← order:<orderId> ← fill:<orderId> ← trade:<tradeId>
  *                                                              ↖ reject:<orderId>
+ *                                                              ↖ cancel:<orderId>
  * ```
  *
- * An order with no signal (end-of-data close) has its bar as cause.
+ * An order with no signal (end-of-data close) has its bar as cause. A partially filled
+ * order has several `fill:<orderId>` records (each FILL's `remaining` says what is left).
  */
 export interface TraceRecord {
   readonly trace_seq: number;
@@ -92,6 +94,8 @@ export function eventId(ev: SluiceEvent | TraceFailure): string {
       return `signal:${ev.signalId}`;
     case 'ORDER':
       return `order:${ev.orderId}`;
+    case 'CANCEL':
+      return `cancel:${ev.orderId}`;
     case 'REJECT':
       return `reject:${ev.orderId}`;
     case 'FILL':
@@ -121,6 +125,7 @@ export function causeId(entry: TraceEntry): string | null {
     case 'ORDER':
       // Signal ids start at 1; 0 marks an order no signal asked for (end-of-data close).
       return ev.signalId > 0 ? `signal:${ev.signalId}` : `bar:${ev.seq}`;
+    case 'CANCEL':
     case 'REJECT':
     case 'FILL':
       return `order:${ev.orderId}`;
@@ -156,9 +161,17 @@ export function eventData(ev: SluiceEvent | TraceFailure): Record<string, unknow
         equity: ev.equity,
         gross_exposure: ev.grossExposure,
         ...(ev.riskNote !== undefined ? { risk_note: ev.riskNote } : {}),
+        ...(ev.orderType !== undefined ? { order_type: ev.orderType } : {}),
+        ...(ev.limitPrice !== undefined ? { limit_price: ev.limitPrice } : {}),
+        ...(ev.stopPrice !== undefined ? { stop_price: ev.stopPrice } : {}),
+        ...(ev.expiresAfterBars !== undefined ? { expires_after_bars: ev.expiresAfterBars } : {}),
+        ...(ev.reduceOnly !== undefined ? { reduce_only: ev.reduceOnly } : {}),
+        ...(ev.ocoGroup !== undefined ? { oco_group: ev.ocoGroup } : {}),
       };
+    case 'CANCEL':
+      return { order_id: ev.orderId, reason: ev.reason };
     case 'REJECT':
-      return { order_id: ev.orderId, signal_id: ev.signalId, reason: ev.reason };
+      return { order_id: ev.orderId, signal_id: ev.signalId, reason: ev.reason, ...(ev.remaining !== undefined ? { remaining: ev.remaining } : {}) };
     case 'FILL':
       return {
         order_id: ev.orderId,
@@ -167,6 +180,7 @@ export function eventData(ev: SluiceEvent | TraceFailure): Record<string, unknow
         fill_ts: iso(ev.fillTs),
         side: ev.side,
         quantity: ev.quantity,
+        remaining: ev.remaining,
         price: ev.price,
         commission: ev.commission,
         slippage: ev.slippage,

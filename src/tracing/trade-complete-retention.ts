@@ -6,7 +6,7 @@ import type { TraceEntry } from './trace-record.ts';
 /**
  * `retention: trade_complete`: memory follows open positions, not the run's length.
  *
- * - Entries of an open trade (SIGNAL, ORDER, REJECT, FILL of one book and symbol) are kept
+ * - Entries of an open trade (SIGNAL, ORDER, CANCEL, REJECT, FILL of one book and symbol) are kept
  *   together until the trade closes, i.e. the position is flat with no order outstanding;
  *   then they are all dropped. A trade's TRADE record (emitted after its closing fill)
  *   is not part of the episode, so the closed trade's summary survives.

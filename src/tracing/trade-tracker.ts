@@ -24,11 +24,12 @@ export class TradeTracker {
   private readonly episodes = new Map<string, Episode>();
   private readonly orders = new Map<number, string>();
 
-  /** The episode `ev` belongs to (SIGNAL, ORDER, REJECT, FILL), else undefined. */
+  /** The episode `ev` belongs to (SIGNAL, ORDER, CANCEL, REJECT, FILL), else undefined. */
   episodeOf(ev: SluiceEvent): string | undefined {
     switch (ev.type) {
       case 'SIGNAL':
       case 'ORDER':
+      case 'CANCEL':
       case 'REJECT':
       case 'FILL':
         return `${ev.key}\u0000${ev.symbol}`;
@@ -62,10 +63,12 @@ export class TradeTracker {
       case 'FILL':
       case 'REJECT': {
         if (this.orders.get(ev.orderId) !== episode) return undefined;
-        this.orders.delete(ev.orderId);
         const e = this.episode(episode);
-        e.outstanding--;
         if (ev.type === 'FILL') e.position += ev.side === 'buy' ? ev.quantity : -ev.quantity;
+        // A partial fill leaves its order outstanding: more FILLs or a REJECT follow.
+        if (ev.type === 'FILL' && ev.remaining > 0) return undefined;
+        this.orders.delete(ev.orderId);
+        e.outstanding--;
         if (e.outstanding > 0 || Math.abs(e.position) > FLAT) return undefined;
         this.episodes.delete(episode);
         return episode;

@@ -65,6 +65,7 @@ export function fill(key: string, seq: number): FillEvent {
     fillIndex: seq + 1,
     side: 'buy',
     quantity: 10,
+    remaining: 0,
     price: 100.5 + seq,
     commission: 1,
     slippage: 0.01,

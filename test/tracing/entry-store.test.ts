@@ -17,6 +17,11 @@ const EVENTS: SluiceEvent[] = [
   snapshot(4, 'a'),
   { ...snapshot(5, 'a'), invested: true },
   trade(fill(o), 1),
+  { ...o, orderId: 8, orderType: 'stop', stopPrice: 95, limitPrice: 94, expiresAfterBars: 3, reduceOnly: true, ocoGroup: 2 },
+  { ...o, orderId: 9, orderType: 'limit', limitPrice: 94, reduceOnly: false },
+  { type: 'CANCEL', seq: 4, ts: 9, symbol: 'SPY', source: 'portfolio_a', key: 'a', orderId: 8, reason: 'replaced' },
+  { ...reject(o), source: 'execution', reason: 'expired', remaining: 40 },
+  { ...fill(o), quantity: 60, remaining: 40 },
 ];
 
 describe('EntryStore', () => {

@@ -29,7 +29,7 @@ export const order = (seq: number, key: string, orderId: number, signalId: numbe
 });
 
 export const fill = (o: OrderEvent, fillSeq = o.seq + 1): FillEvent => ({
-  type: 'FILL', seq: o.seq, ts: o.ts, symbol: o.symbol, source: 'execution', key: o.key, orderId: o.orderId, signalId: o.signalId, fillSeq, fillTs: bar(fillSeq).ts, fillIndex: fillSeq, side: o.side, quantity: o.quantity, price: bar(fillSeq).open, commission: 1, slippage: 0.01, reason: o.reason,
+  type: 'FILL', seq: o.seq, ts: o.ts, symbol: o.symbol, source: 'execution', key: o.key, orderId: o.orderId, signalId: o.signalId, fillSeq, fillTs: bar(fillSeq).ts, fillIndex: fillSeq, side: o.side, quantity: o.quantity, remaining: 0, price: bar(fillSeq).open, commission: 1, slippage: 0.01, reason: o.reason,
 });
 
 export const reject = (o: OrderEvent): RejectEvent => ({ type: 'REJECT', seq: o.seq, ts: o.ts, symbol: o.symbol, source: 'risk', key: o.key, orderId: o.orderId, signalId: o.signalId, reason: 'max_position' });

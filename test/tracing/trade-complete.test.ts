@@ -71,6 +71,27 @@ describe('TradeTracker', () => {
     see(refused);
     expect(see(reject(refused))).toBe('a\u0000SPY');
   });
+
+  it('keeps an order outstanding through its partial fills, until the last fill or a REJECT', () => {
+    const t = new TradeTracker();
+    const see = (ev: Parameters<TradeTracker['observe']>[0]) => t.observe(ev, t.episodeOf(ev));
+    const buy = order(1, 'a', 1, 1, 'buy');
+    see(buy);
+    see(fill(buy));
+    const sell = order(5, 'a', 2, 2, 'sell');
+    see(sell);
+    expect(see({ ...fill(sell), quantity: 60, remaining: 40 })).toBeUndefined(); // long 40, order open
+    expect(see({ ...fill(sell), quantity: 40, remaining: 0 })).toBe('a\u0000SPY');
+    const again = order(6, 'a', 3, 3, 'buy');
+    see(again);
+    see({ ...fill(again), quantity: 30, remaining: 70 });
+    const exit = order(7, 'a', 4, 4, 'sell', 30);
+    see(exit);
+    see(fill(exit)); // flat, but order 3 still has 70 open
+    expect(t.open).toBe(1);
+    expect(see({ ...reject(again), source: 'execution', reason: 'expired', remaining: 70 })).toBe('a\u0000SPY');
+    expect(see({ type: 'CANCEL', seq: 8, ts: 0, symbol: 'SPY', source: 'portfolio_a', key: 'a', orderId: 3, reason: 'x' })).toBeUndefined();
+  });
 });
 
 describe('trade_complete retention in the tracer', () => {

@@ -40,6 +40,15 @@ export const PortfolioSchema = z
     initial_cash: positive.default(100_000).describe('Starting cash of each book.'),
     sizing: SizingSchema.default({ type: 'percent_equity', percent: 100 }).describe('How many shares a signal asks for.'),
     allow_short: z.boolean().default(false).describe('Act on short signals; when false a short signal means flat.'),
+    entry_order: z
+      .object({
+        type: z.enum(['market', 'limit', 'stop']).default('market').describe("Order type of entries: market (next open), limit (a better price than the signal's close), stop (a breakout beyond it)."),
+        offset_bps: nonNegative.max(10_000).default(0).describe("limit: this many bps better than the signal bar's close (below for a buy); stop: this many bps beyond it (above for a buy)."),
+        expires_after_bars: z.number().int().positive().optional().describe('Cancel an unfilled entry after this many bars; absent: until filled or replaced by the next signal.'),
+      })
+      .strict()
+      .default({ type: 'market', offset_bps: 0 })
+      .describe('How signals enter positions; orders that only reduce a position are always market orders.'),
     close_at_end: z
       .boolean()
       .default(true)
@@ -52,17 +61,122 @@ export const RiskSchema = z
     max_position: z.number().int().positive().optional().describe('Largest absolute position per symbol, in shares.'),
     max_position_pct: positive.max(1000).optional().describe('Largest position per symbol as a percent of equity (notional).'),
     max_exposure: positive.optional().describe('Largest gross exposure as a multiple of equity (1 = fully invested, no leverage).'),
+    stop_loss_pct: positive.max(100).optional().describe('Exit at a resting stop this percent below (long) / above (short) the average entry price.'),
+    take_profit_pct: positive.optional().describe('Exit at a resting limit this percent above (long) / below (short) the average entry price.'),
+    trailing_stop_pct: positive
+      .max(100)
+      .optional()
+      .describe('Exit at a resting stop this percent behind the best price since entry (highest high / lowest low of closed bars).'),
+    max_holding_bars: z.number().int().positive().optional().describe('Exit at the next open once a position has been held this many bars.'),
+    max_drawdown_pct: positive
+      .max(100)
+      .optional()
+      .describe("Halt the book once equity is this percent below its peak: close everything and ignore further signals."),
+    close_eod: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            at: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)')
+              .default('16:00')
+              .describe('Session close, wall-clock time in `timezone`.'),
+            timezone: z.string().min(1).default('America/New_York').describe('IANA time zone of the exchange.'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe('Be flat at each session close: a market-on-close order fills at the close of the bar ending at the session close. true = 16:00 America/New_York.'),
   })
   .strict();
 
-export const CommissionSchema = z
+const PerShareCommissionSchema = z
   .object({
+    model: z.literal('per_share').default('per_share').describe('Per share plus percent of notional; the model when `model` is absent.'),
     per_share: nonNegative.default(0).describe('Commission per share.'),
     percent: nonNegative.default(0).describe('Commission as a percent of notional.'),
-    minimum: nonNegative.default(0).describe('Minimum commission per fill.'),
-    maximum: positive.optional().describe('Maximum commission per fill.'),
+    minimum: nonNegative.default(0).describe('Minimum commission per order (paid by its first fill).'),
+    maximum: positive.optional().describe('Maximum commission per order.'),
   })
   .strict();
+
+const FixedCommissionSchema = z
+  .object({
+    model: z.literal('fixed'),
+    per_order: nonNegative.describe('Fee per order, whatever its size (paid by its first fill).'),
+  })
+  .strict();
+
+const CommissionTierSchema = z
+  .object({
+    up_to_shares: positive.optional().describe("The tier applies while the book's shares traded this month are below this."),
+    up_to_notional: positive.optional().describe("The tier applies while the book's notional traded this month is below this."),
+    per_share: nonNegative.default(0).describe('Commission per share in this tier.'),
+    percent: nonNegative.default(0).describe('Commission as a percent of notional in this tier.'),
+  })
+  .strict();
+
+/** Tier bounds: of one kind, strictly increasing; only the last tier may go without one. */
+function checkTiers(tiers: readonly z.infer<typeof CommissionTierSchema>[], ctx: z.RefinementCtx): void {
+  let kind: string | undefined;
+  let previous = 0;
+  tiers.forEach((t, i) => {
+    const issue = (message: string): void => ctx.addIssue({ code: 'custom', path: [i], message });
+    if (t.up_to_shares !== undefined && t.up_to_notional !== undefined) return issue('give up_to_shares or up_to_notional, not both');
+    const bound = t.up_to_shares ?? t.up_to_notional;
+    if (bound === undefined) {
+      if (i < tiers.length - 1) issue('only the last tier may go without a bound (up_to_shares or up_to_notional)');
+      return;
+    }
+    const k = t.up_to_shares !== undefined ? 'up_to_shares' : 'up_to_notional';
+    if (kind !== undefined && k !== kind) return issue(`use one kind of bound: earlier tiers use ${kind}`);
+    kind = k;
+    if (!(bound > previous)) issue(`bounds must increase: ${bound} is not above ${previous}`);
+    previous = bound;
+  });
+}
+
+const TieredCommissionSchema = z
+  .object({
+    model: z.literal('tiered'),
+    tiers: z
+      .array(CommissionTierSchema)
+      .min(1)
+      .superRefine(checkTiers)
+      .describe("Rates by the book's month-to-date volume (calendar month, UTC): a fill pays the rate of the first tier whose bound is above the volume traded this month before it."),
+    minimum: nonNegative.default(0).describe('Minimum commission per order (paid by its first fill).'),
+    maximum: positive.optional().describe('Maximum commission per order.'),
+  })
+  .strict();
+
+/** Commission per order; docs/execution.md has the formulas. A block without `model` is `per_share`. */
+export const CommissionSchema = z.discriminatedUnion('model', [PerShareCommissionSchema, FixedCommissionSchema, TieredCommissionSchema]);
+
+/** Slippage of market and stop fills, against the trader; docs/execution.md has the formulas. */
+export const SlippageSchema = z.discriminatedUnion('model', [
+  z
+    .object({
+      model: z.literal('fixed'),
+      bps: nonNegative.max(10_000).describe('Basis points of the price.'),
+    })
+    .strict(),
+  z
+    .object({
+      model: z.literal('spread'),
+      spread_bps: nonNegative.max(20_000).describe('Assumed quoted bid-ask spread in basis points (constant: bars carry no quotes); a fill pays half of it.'),
+    })
+    .strict(),
+  z
+    .object({
+      model: z.literal('volume_share'),
+      impact_bps: nonNegative
+        .default(1000)
+        .describe("impact_bps × (fill quantity / bar volume)²; 1000 is zipline's VolumeShareSlippage default price_impact 0.1."),
+      cap_bps: nonNegative.max(10_000).default(100).describe('Largest slippage, also paid on a bar without volume.'),
+    })
+    .strict(),
+]);
 
 /** Event-tracing levels, from nothing to every event; see docs/tracing.md for what each records. */
 export const TRACE_LEVELS = ['none', 'minimal', 'standard', 'detailed', 'debug'] as const;
@@ -85,7 +199,7 @@ export const TraceSettingsSchema = z
   .object({
     level: traceLevel
       .default('none')
-      .describe('none | minimal (orders, rejections, fills, errors) | standard (+ signals, portfolio snapshots, trades) | detailed (+ features) | debug (every event, bars too).'),
+      .describe('none | minimal (orders, cancels, rejections, fills, errors) | standard (+ signals, portfolio snapshots, trades) | detailed (+ features) | debug (every event, bars too).'),
     // null rather than absent, so the resolved config (workflow.json) shows every key.
     trace_id: z.string().min(1).nullable().default(null).describe('Id written in the trace header; null: the workflow id.'),
     trace_dir: z
@@ -112,18 +226,32 @@ export const ExecutionSchema = z
     fill: z
       .enum(['next_open', 'close'])
       .default('next_open')
-      .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close."),
-    slippage_bps: nonNegative.max(10_000).default(0).describe('Slippage in basis points, against the trader.'),
-    commission: CommissionSchema.default({ per_share: 0, percent: 0, minimum: 0 }),
+      .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close. Limit and stop orders always rest until a later bar."),
+    slippage_bps: nonNegative.max(10_000).default(0).describe('Slippage in basis points, against the trader: shorthand for `slippage: { model: fixed, bps }`.'),
+    slippage: SlippageSchema.optional().describe('Slippage model of market and stop fills (fixed, spread, volume_share); absent: fixed at slippage_bps.'),
+    commission: CommissionSchema.default({ model: 'per_share', per_share: 0, percent: 0, minimum: 0 }).describe('Commission model (per_share, fixed, tiered); without `model`: per_share.'),
+    max_volume_share: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe("Largest part of a bar's volume one order fills on that bar (0.1 = 10 %, whole shares); the rest waits for later bars. Absent: no limit."),
     // Filled in by parsing (the default), yet optional in the type: code that builds an
     // execution block by hand needs no tracing settings; readers fall back to tracing off.
     trace_settings: TraceSettingsSchema.default(TraceSettingsSchema.parse({})).optional().describe('Event tracing (docs/tracing.md).'),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.slippage !== undefined && e.slippage_bps !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['slippage_bps'], message: 'give slippage_bps or slippage, not both (slippage_bps is shorthand for slippage: { model: fixed, bps })' });
+    }
+  });
 
 export type SizingConfig = z.infer<typeof SizingSchema>;
 export type PortfolioConfig = z.infer<typeof PortfolioSchema>;
 export type RiskConfig = z.infer<typeof RiskSchema>;
 export type ExecutionConfig = z.infer<typeof ExecutionSchema>;
+export type CommissionConfig = z.infer<typeof CommissionSchema>;
+export type SlippageConfig = z.infer<typeof SlippageSchema>;
 export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
 export type ContainerTraceSettings = z.infer<typeof ContainerTraceSchema>;

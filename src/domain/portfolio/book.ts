@@ -146,6 +146,12 @@ export class Book {
     return this.holdings.get(symbol)?.avgPrice ?? 0;
   }
 
+  /** Index (in its symbol's series) of the bar whose fill opened the position in `symbol`; -1 when flat. */
+  entryBarIndex(symbol: string): number {
+    const h = this.holdings.get(symbol);
+    return h === undefined || h.qty === 0 ? -1 : h.entryBarIndex;
+  }
+
   /** Last price of `symbol` (its last mark, or its first fill price if never marked); NaN if unknown. */
   lastPrice(symbol: string): number {
     return this.holdings.get(symbol)?.mark ?? Number.NaN;
