@@ -6,8 +6,8 @@ jsep.addBinaryOp('and', 2);
 jsep.addBinaryOp('or', 1);
 jsep.addUnaryOp('not');
 
-/** A value an expression computes: numbers and booleans only. */
-export type ExpressionValue = number | boolean;
+/** A value an expression computes: numbers and booleans; strings only as labels to compare. */
+export type ExpressionValue = number | boolean | string;
 
 /** A compiled expression: a plain closure over the scope, no `eval`, no `new Function`. */
 export type CompiledExpression = (scope: Readonly<Record<string, ExpressionValue>>) => ExpressionValue;
@@ -30,6 +30,21 @@ export interface ExpressionEnv {
   readonly resolveCall?: (name: string, args: readonly CallArgument[]) => string | undefined;
   /** Names `resolveCall` accepts, offered in did-you-mean suggestions. */
   readonly callNames?: readonly string[];
+  /**
+   * Names whose value is a string label (a classifier's regime), each with the labels it
+   * can take. Such a name may only be compared with `==` / `!=` against a quoted label
+   * (`trend == 'trending_up'`) or another such name; a label it can never take is an
+   * error (an empty list: labels unknown, not checked). With this set, quoted strings
+   * are allowed in those comparisons (and '' for "no label yet"); without it, strings
+   * are refused altogether.
+   */
+  readonly strings?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Read plain member access `a.b.c` as the single name 'a.b.c' (listed in `identifiers`
+   * or `strings` like any name), for scopes of nested results such as
+   * `phases.optimize.metrics.sharpe_ratio`. Computed access (`a[b]`) stays refused.
+   */
+  readonly dottedNames?: boolean;
 }
 
 /** A mistake in an expression, with the character it was found at (0-based). */
@@ -65,9 +80,11 @@ type Node = jsep.Expression;
  *
  * The language: numbers, `true`/`false`, identifiers from `env`, `+ - * / %`,
  * comparisons `< <= > >= == !=`, `and or not` (or `&& || !`), parentheses, and calls of
- * the built-in or given functions. Anything else (member access, strings, arrays,
- * assignment) is refused. Parsing is jsep's; the result is a tree of closures, so user
- * text is never evaluated as JavaScript.
+ * the built-in or given functions; with `env.strings`, label names compared with quoted
+ * labels (`trend == 'ranging'`); with `env.dottedNames`, `a.b.c` read as one name.
+ * Anything else (other member access, other uses of strings, arrays, assignment) is
+ * refused. Parsing is jsep's; the result is a tree of closures, so user text is never
+ * evaluated as JavaScript.
  *
  * @throws ExpressionError naming the character, with a did-you-mean for unknown names.
  */
@@ -75,18 +92,30 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
   let ast: Node;
   try {
     ast = jsep(text);
+    if (env.dottedNames === true) ast = flattenMembers(ast);
   } catch (err) {
     const e = err as { description?: string; index?: number; message: string };
     throw new ExpressionError(`cannot parse the expression: ${e.description ?? e.message}`, e.index ?? 0);
   }
   const functions = { ...BUILT_IN_FUNCTIONS, ...env.functions };
-  const known = new Set(env.identifiers);
-  const at = (name: string): number => Math.max(0, text.search(new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\b`)));
+  const strings = env.strings;
+  const labelsOf = (node: Node): readonly string[] | undefined =>
+    strings !== undefined && node.type === 'Identifier' && Object.hasOwn(strings, (node as jsep.Identifier).name) ? strings[(node as jsep.Identifier).name] : undefined;
+  const isString = (node: Node): boolean =>
+    labelsOf(node) !== undefined || (strings !== undefined && node.type === 'Literal' && typeof (node as jsep.Literal).value === 'string');
+  const known = new Set([...env.identifiers, ...Object.keys(strings ?? {})]);
+  const at = (name: string): number => Math.max(0, text.search(new RegExp(`\\b${name.replace(/[^\w.]/g, '').replace(/\./g, '\\.')}\\b`)));
+  const rawAt = (node: Node): number => Math.max(0, text.indexOf(String((node as jsep.Literal).raw)));
 
-  const compile = (node: Node): CompiledExpression => {
+  // `compare`: the node is an operand of == or != whose other side is a string too.
+  const compile = (node: Node, compare = false): CompiledExpression => {
     switch (node.type) {
       case 'Literal': {
         const value = (node as jsep.Literal).value;
+        if (typeof value === 'string' && strings !== undefined) {
+          if (!compare) throw new ExpressionError(`a quoted label can only be compared with == or != to a regime, found ${JSON.stringify(value)}`, rawAt(node), `e.g. ${Object.keys(strings)[0] ?? 'trend'} == ${String((node as jsep.Literal).raw)}`);
+          return () => value;
+        }
         if (typeof value !== 'number' && typeof value !== 'boolean') {
           throw new ExpressionError(`only numbers and true/false are allowed, found ${JSON.stringify(value)}`, text.indexOf(String((node as jsep.Literal).raw)));
         }
@@ -101,6 +130,10 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
         if (!known.has(name)) {
           const guess = didYouMean(name, known);
           throw new ExpressionError(`unknown name '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `names: ${[...known].join(', ')}`);
+        }
+        const labels = labelsOf(node);
+        if (labels !== undefined && !compare) {
+          throw new ExpressionError(`'${name}' is a regime label: compare it with == or != to a quoted label`, at(name), `e.g. ${name} == '${labels[0] ?? ''}'`);
         }
         return (scope) => {
           const v = scope[name];
@@ -118,8 +151,11 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
       }
       case 'BinaryExpression': {
         const { operator, left, right } = node as jsep.BinaryExpression;
-        const l = compile(left);
-        const r = compile(right);
+        const equality = operator === '==' || operator === '===' || operator === '!=' || operator === '!==';
+        if (equality && (isString(left) || isString(right))) checkLabelComparison(left, right);
+        const compare = equality && isString(left) && isString(right);
+        const l = compile(left, compare);
+        const r = compile(right, compare);
         switch (operator) {
           case '+':
             return (s) => num(l(s)) + num(r(s));
@@ -191,22 +227,70 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
           const guess = didYouMean(name, callable);
           throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${Object.keys(functions).join(', ')}`);
         }
-        const compiled = args.map(compile);
+        const compiled = args.map((a) => compile(a));
         return (s) => fn(...compiled.map((a) => num(a(s))));
       }
       default:
         throw new ExpressionError(`${describe(node.type)} is not allowed in an expression`, 0, 'use numbers, names, arithmetic, comparisons, and/or/not, and function calls');
     }
   };
+  /** Both sides must be strings; a label literal must be one the named side can take. */
+  function checkLabelComparison(left: Node, right: Node): void {
+    // An unknown name on either side is reported as such (with its did-you-mean) first.
+    for (const side of [left, right]) if (side.type === 'Identifier' && !known.has((side as jsep.Identifier).name)) compile(side);
+    const [named, other] = labelsOf(left) !== undefined ? [left, right] : [right, left];
+    if (!isString(left) || !isString(right)) {
+      const name = labelsOf(named) !== undefined ? `'${(named as jsep.Identifier).name}' (a regime label)` : 'a quoted label';
+      throw new ExpressionError(`${name} can only be compared with a quoted label or another regime`, labelsOf(named) !== undefined ? at((named as jsep.Identifier).name) : rawAt(named));
+    }
+    const labels = labelsOf(named);
+    if (labels === undefined || other.type !== 'Literal') return;
+    const value = (other as jsep.Literal).value as string;
+    if (value === '' || labels.length === 0 || labels.includes(value)) return;
+    const guess = didYouMean(value, labels);
+    throw new ExpressionError(
+      `'${(named as jsep.Identifier).name}' is never '${value}'`,
+      rawAt(other),
+      guess !== undefined ? `did you mean '${guess}'?` : `its labels: ${labels.join(', ')}`,
+    );
+  }
+
   return compile(ast);
 }
 
+// Strings never reach these: compile refuses them outside == and !=.
 function num(v: ExpressionValue): number {
-  return typeof v === 'number' ? v : v ? 1 : 0;
+  return typeof v === 'number' ? v : typeof v === 'string' ? NaN : v ? 1 : 0;
 }
 
 function bool(v: ExpressionValue): boolean {
-  return typeof v === 'boolean' ? v : v !== 0 && !Number.isNaN(v);
+  return typeof v === 'boolean' ? v : typeof v === 'string' ? v !== '' : v !== 0 && !Number.isNaN(v);
+}
+
+/** Replaces each chain of plain member access (`a.b.c`) by the identifier 'a.b.c'. */
+function flattenMembers(node: Node): Node {
+  const dotted = (n: Node): string | undefined => {
+    if (n.type === 'Identifier') return (n as jsep.Identifier).name;
+    if (n.type !== 'MemberExpression') return undefined;
+    const m = n as jsep.MemberExpression;
+    if (m.computed === true || m.property.type !== 'Identifier') return undefined;
+    const head = dotted(m.object);
+    return head === undefined ? undefined : `${head}.${(m.property as jsep.Identifier).name}`;
+  };
+  if (node.type === 'MemberExpression') {
+    const name = dotted(node);
+    if (name !== undefined) return { type: 'Identifier', name } as jsep.Identifier;
+  }
+  const out: Record<string, unknown> = { ...node };
+  for (const [key, value] of Object.entries(node)) {
+    if (Array.isArray(value)) out[key] = value.map((v: unknown) => (isNode(v) ? flattenMembers(v) : v));
+    else if (isNode(value)) out[key] = flattenMembers(value);
+  }
+  return out as Node;
+}
+
+function isNode(v: unknown): v is Node {
+  return v !== null && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string';
 }
 
 function describe(type: string): string {

@@ -1,4 +1,5 @@
 import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { ClassifierDefinition } from '../domain/classifiers/classifier.ts';
 import type { CompiledExpression } from './expression.ts';
 
 /**
@@ -28,6 +29,16 @@ export interface ResolvedStrategy {
   readonly filter: ResolvedFilter | undefined;
 }
 
+/** One classifier instance: a regime detector strategies and filters read by `id`. */
+export interface ResolvedClassifier {
+  /** Unique id, also the foreach key (classifier_<id>) and the `classifier` of its events. */
+  readonly id: string;
+  readonly type: string;
+  /** Validated parameters, defaults applied. */
+  readonly params: Record<string, unknown>;
+  readonly definition: ClassifierDefinition;
+}
+
 /** A bar file to read, with its path resolved against the config file's folder. */
 export interface ResolvedDataSource {
   readonly symbol: string;
@@ -47,8 +58,15 @@ export interface ResolvedWorkflow {
   readonly topologyFile: string;
   readonly phase: string;
   readonly strategies: readonly ResolvedStrategy[];
+  /** Regime classifiers, in config order (empty when the config has none). */
+  readonly classifiers: readonly ResolvedClassifier[];
   readonly sources: readonly ResolvedDataSource[];
   /** Inclusive start / exclusive end filters, epoch ms. */
   readonly start: number | undefined;
   readonly end: number | undefined;
+  /**
+   * When books begin trading, epoch ms: the bars from `start` up to it only warm up
+   * indicators and strategies (a test window's warm-up). Undefined: from the first bar.
+   */
+  readonly tradeFrom?: number | undefined;
 }

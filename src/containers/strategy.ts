@@ -1,5 +1,5 @@
-import type { Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
-import type { StrategyDefinition, StrategyLogic } from '../domain/strategies/strategy.ts';
+import type { ClassificationEvent, Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
+import type { StrategyContext, StrategyDefinition, StrategyLogic } from '../domain/strategies/strategy.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
 import type { ExpressionValue } from '../config/expression.ts';
 
@@ -14,12 +14,18 @@ interface SymbolState {
   readonly logic: StrategyLogic;
   readonly inputs: Float64Array;
   direction: Direction;
+  /** The current regime of every classifier for this symbol; passed to the logic. */
+  readonly context: StrategyContext & { readonly regimes: Record<string, string> };
 }
 
 /**
  * One strategy instance (one parameter combination). Reads its features from the hub's
  * FEATURES event by slot, asks the strategy logic for a target direction, and emits a
  * SIGNAL only when that direction changes: signals are sparse by construction.
+ *
+ * It also keeps the current regime of every classifier per symbol, from CLASSIFICATION
+ * events (which arrive before the FEATURES of the same bar), and hands them to the logic
+ * as its context and to the filter as names (classifier id → label, '' until the first).
  */
 export class StrategyContainer extends BaseContainer {
   private readonly bySymbol = new Map<string, SymbolState>();
@@ -34,6 +40,8 @@ export class StrategyContainer extends BaseContainer {
     /** Hub slot of each feature, in the order the definition lists them. */
     private readonly slots: readonly number[],
     private readonly filter: PlacedFilter | undefined = undefined,
+    /** Ids of the run's classifiers: their regimes start as '' (no label yet). */
+    private readonly classifierIds: readonly string[] = [],
   ) {
     super(id, 'strategy', key);
   }
@@ -55,6 +63,8 @@ export class StrategyContainer extends BaseContainer {
     scope['close'] = bar.close;
     scope['volume'] = bar.volume;
     for (let i = 0; i < f.slots.length; i++) scope[f.features[i]!.name] = ev.values[f.slots[i]!]!;
+    const regimes = this.bySymbol.get(ev.symbol)!.context.regimes;
+    for (const id of this.classifierIds) scope[id] = regimes[id]!;
     return f.test(scope) === true;
   }
 
@@ -63,13 +73,16 @@ export class StrategyContainer extends BaseContainer {
   }
 
   protected onEvent(ev: SluiceEvent): void {
-    if (ev.type !== 'FEATURES') return;
+    if (ev.type !== 'FEATURES') {
+      if (ev.type === 'CLASSIFICATION') this.onClassification(ev);
+      return;
+    }
     const st = this.bySymbol.get(ev.symbol) ?? this.addSymbol(ev.symbol);
     const { inputs } = st;
     const slots = this.slots;
     const values = ev.values;
     for (let i = 0; i < slots.length; i++) inputs[i] = values[slots[i]!]!;
-    const decision = st.logic(inputs, ev.bar);
+    const decision = st.logic(inputs, ev.bar, st.context);
     if (decision === null) return;
     let direction = decision.direction;
     let strength = decision.strength;
@@ -101,11 +114,19 @@ export class StrategyContainer extends BaseContainer {
     });
   }
 
+  private onClassification(ev: ClassificationEvent): void {
+    const st = this.bySymbol.get(ev.symbol) ?? this.addSymbol(ev.symbol);
+    st.context.regimes[ev.classifier] = ev.regime;
+  }
+
   private addSymbol(symbol: string): SymbolState {
+    const regimes: Record<string, string> = {};
+    for (const id of this.classifierIds) regimes[id] = '';
     const st: SymbolState = {
       logic: this.definition.create(this.params),
       inputs: new Float64Array(this.slots.length),
       direction: 0,
+      context: { regimes },
     };
     this.bySymbol.set(symbol, st);
     return st;

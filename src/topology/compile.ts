@@ -4,13 +4,14 @@ import type { Container } from '../containers/container.ts';
 import { DataContainer } from '../containers/data.ts';
 import { FeaturesContainer } from '../containers/features.ts';
 import { StrategyContainer } from '../containers/strategy.ts';
+import { ClassifierContainer } from '../containers/classifier.ts';
 import { PortfolioContainer } from '../containers/portfolio.ts';
 import { RiskContainer } from '../containers/risk.ts';
 import { ExecutionContainer } from '../containers/execution.ts';
 import { SignalSinkContainer } from '../containers/signal-sink.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
-import { barsPerYear } from '../domain/metrics/timeframe.ts';
+import { barsPerYear, parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { ContainerInstance, GraphPlan } from './graph-plan.ts';
 
@@ -85,17 +86,23 @@ function createContainer(
       return new DataContainer(id) as Container<unknown>;
     case 'features':
       return new FeaturesContainer(id, hub) as Container<unknown>;
+    case 'classifier': {
+      const c = wf.classifiers.find((k) => k.id === key);
+      if (c === undefined) throw new Error(`container '${id}': no classifier '${String(key)}' (a classifier container needs foreach: classifiers)`);
+      const slots = c.definition.features(c.params).map((req) => hub.register(req));
+      return new ClassifierContainer(id, c.id, c.definition, c.params, slots) as Container<unknown>;
+    }
     case 'strategy': {
       const s = strategyByKey.get(key!)!;
       const slots = s.definition.features(s.params).map((req) => hub.register(req));
       const filter = s.filter === undefined ? undefined : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) };
-      return new StrategyContainer(id, s.key, s.definition, s.params, slots, filter) as Container<unknown>;
+      return new StrategyContainer(id, s.key, s.definition, s.params, slots, filter, wf.classifiers.map((c) => c.id)) as Container<unknown>;
     }
     case 'portfolio': {
       const feature = sizingFeature(cfg.portfolio.sizing);
       const slot = feature === undefined ? undefined : hub.register(feature);
       const bpy = barsPerYear(cfg.data.timeframe, cfg.data.calendar);
-      return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy) as Container<unknown>;
+      return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy, wf.tradeFrom ?? Number.NEGATIVE_INFINITY, cfg.risk, parseTimeframe(cfg.data.timeframe)) as Container<unknown>;
     }
     case 'risk':
       return new RiskContainer(id, cfg.risk) as Container<unknown>;
@@ -105,7 +112,7 @@ function createContainer(
       return new SignalSinkContainer(id, keepInMemory(cfg.results), {
         bufferSize: cfg.results.write_buffer_bytes,
         highWaterMark: cfg.results.high_water_mark_bytes,
-      }) as Container<unknown>;
+      }, wf.classifiers.length > 0) as Container<unknown>;
   }
 }
 

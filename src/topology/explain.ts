@@ -22,7 +22,7 @@ export function explainText(plan: GraphPlan): string {
   }
   lines.push('', 'routes:');
   for (const r of plan.routes) {
-    const ends = (ids: readonly string[]) => (ids.length > 3 ? `${ids.slice(0, 2).join(', ')}, … (${ids.length})` : ids.join(', '));
+    const ends = (ids: readonly string[]) => (ids.length === 0 ? '(no instances)' : ids.length > 3 ? `${ids.slice(0, 2).join(', ')}, … (${ids.length})` : ids.join(', '));
     const key = r.byKey ? ' by key' : '';
     lines.push(`  ${r.name.padEnd(12)} ${(r.kind + key).padEnd(16)} [${r.events.join(', ')}]  ${ends(r.from)} → ${ends(r.targets.map((t) => t.id))}`);
   }

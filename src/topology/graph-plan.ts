@@ -30,9 +30,14 @@ export interface GraphPlan {
 /** Reports a problem at a path inside the topology document. */
 export type ReportIssue = (path: ConfigPath, code: string, message: string, hint?: string) => void;
 
-/** Keys of every foreach collection, e.g. the strategy ids for `foreach: strategies`. */
+/**
+ * Keys of every foreach collection, e.g. the strategy ids for `foreach: strategies`. A
+ * collection left out is empty: its foreach containers get no instance (and routes to or
+ * from them simply have no consumer or producer there).
+ */
 export interface ForeachKeys {
   readonly strategies: readonly string[];
+  readonly classifiers?: readonly string[];
 }
 
 /**
@@ -70,7 +75,7 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
   const instancesOf = (def: ContainerDef, index: number): ContainerInstance[] =>
     def.foreach === undefined
       ? [{ id: def.id, role: def.role, key: undefined, def, defIndex: index }]
-      : keys[def.foreach].map((key) => ({ id: `${def.id}_${key}`, role: def.role, key, def, defIndex: index }));
+      : (keys[def.foreach] ?? []).map((key) => ({ id: `${def.id}_${key}`, role: def.role, key, def, defIndex: index }));
 
   // Resolve route endpoints against container definitions.
   const edges: { from: string; to: string; route: number; feedback: boolean }[] = [];

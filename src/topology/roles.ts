@@ -5,12 +5,14 @@ import type { Role } from '../config/schema/topology.ts';
 export const ROLE_IO: Readonly<Record<Role, { consumes: readonly EventType[]; produces: readonly EventType[] }>> = {
   data: { consumes: [], produces: ['BAR'] },
   features: { consumes: ['BAR'], produces: ['FEATURES'] },
-  strategy: { consumes: ['FEATURES'], produces: ['SIGNAL'] },
-  portfolio: { consumes: ['BAR', 'FEATURES', 'SIGNAL', 'FILL', 'REJECT'], produces: ['ORDER'] },
-  risk: { consumes: ['ORDER'], produces: ['ORDER', 'REJECT'] },
-  execution: { consumes: ['BAR', 'ORDER'], produces: ['FILL'] },
-  signal_sink: { consumes: ['SIGNAL'], produces: [] },
+  classifier: { consumes: ['FEATURES'], produces: ['CLASSIFICATION'] },
+  strategy: { consumes: ['FEATURES', 'CLASSIFICATION'], produces: ['SIGNAL'] },
+  portfolio: { consumes: ['BAR', 'FEATURES', 'SIGNAL', 'FILL', 'REJECT'], produces: ['ORDER', 'CANCEL'] },
+  // Risk passes CANCEL through untouched, so it travels the same way as the order it cancels.
+  risk: { consumes: ['ORDER', 'CANCEL'], produces: ['ORDER', 'CANCEL', 'REJECT'] },
+  execution: { consumes: ['BAR', 'ORDER', 'CANCEL'], produces: ['FILL', 'REJECT'] },
+  signal_sink: { consumes: ['SIGNAL', 'CLASSIFICATION'], produces: [] },
 };
 
 /** Event types that carry a book `key`, so a route can deliver them by key. */
-export const KEYED_EVENTS: ReadonlySet<EventType> = new Set(['SIGNAL', 'ORDER', 'REJECT', 'FILL', 'PORTFOLIO', 'TRADE']);
+export const KEYED_EVENTS: ReadonlySet<EventType> = new Set(['SIGNAL', 'ORDER', 'CANCEL', 'REJECT', 'FILL', 'PORTFOLIO', 'TRADE']);

@@ -65,3 +65,36 @@ describe('expressions', () => {
     expect(error('constructor(1)').message).toBe("unknown function 'constructor'");
   });
 });
+
+describe('regime labels in expressions', () => {
+  const labels = { identifiers: ['signal'], strings: { trend: ['trending_up', 'trending_down', 'ranging'], vol: ['low', 'normal', 'high'] } };
+  const test = (text: string, scope: Record<string, number | boolean | string>) => compileExpression(text, labels)(scope);
+  const fail = (text: string): ExpressionError => {
+    try {
+      compileExpression(text, labels);
+    } catch (err) {
+      if (err instanceof ExpressionError) return err;
+      throw err;
+    }
+    throw new Error(`no error for ${text}`);
+  };
+
+  it('compares a label name with quoted labels (either quote, either side) and with another label name', () => {
+    expect(test("trend == 'trending_up' and signal > 0", { trend: 'trending_up', signal: 1 })).toBe(true);
+    expect(test('"ranging" != trend', { trend: 'ranging' })).toBe(false);
+    expect(test("trend != 'ranging' or vol == 'high'", { trend: 'ranging', vol: 'low' })).toBe(false);
+    expect(test('trend == vol', { trend: 'ranging', vol: 'ranging' })).toBe(true);
+    // '' is "no label yet".
+    expect(test("trend == ''", { trend: '' })).toBe(true);
+  });
+
+  it('refuses strings anywhere else, and labels a classifier never gives', () => {
+    expect(fail("trend < 'ranging'").message).toBe("'trend' is a regime label: compare it with == or != to a quoted label");
+    expect(fail("signal == 'x'").message).toBe('a quoted label can only be compared with a quoted label or another regime');
+    expect(fail("'x'").message).toMatch(/^a quoted label can only be compared with == or != to a regime/);
+    expect(fail('abs(trend) > 0').message).toMatch(/is a regime label/);
+    const e = fail("vol == 'hihg'");
+    expect([e.message, e.hint, e.index]).toEqual(["'vol' is never 'hihg'", "did you mean 'high'?", 7]);
+    expect(fail("tren == 'x'").hint).toBe("did you mean 'trend'?");
+  });
+});

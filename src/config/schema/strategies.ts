@@ -31,9 +31,32 @@ export const StrategyEntrySchema = z
       .min(1)
       .optional()
       .describe("An expression over the parameters that every grid combination must satisfy, e.g. 'slow_period > fast_period * 2'; others are skipped."),
+    members: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1)
+      .optional()
+      .describe('type ensemble: the member strategies, each a strategy entry (type, params, grid, constraint, filter; or a nested ensemble / regime_switch) plus weight (default 1). Grids in members multiply into the ensemble.'),
+    classifier: z.string().min(1).optional().describe('type regime_switch: id of the classifier (under classifiers:) whose regime picks the member.'),
+    regimes: z
+      .record(z.string(), z.union([z.literal('flat'), z.record(z.string(), z.unknown())]))
+      .optional()
+      .describe("type regime_switch: regime label → the strategy entry followed in that regime, or 'flat'."),
+    otherwise: z
+      .union([z.literal('flat'), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe("type regime_switch: what to follow in a regime that regimes does not name (and no other): 'flat' (default) or a strategy entry."),
   })
   .strict();
+
+/** A member of an ensemble: a strategy entry without an id, with a vote weight. */
+export const MemberEntrySchema = StrategyEntrySchema.omit({ id: true }).extend({
+  weight: z.number().positive().default(1).describe('Vote weight in a weighted_vote ensemble.'),
+});
+
+/** What a regime_switch follows in one regime: a strategy entry without an id. */
+export const RegimeEntrySchema = StrategyEntrySchema.omit({ id: true });
 
 export const StrategiesSchema = z.array(StrategyEntrySchema).min(1, 'at least one strategy is needed');
 
 export type StrategyEntry = z.infer<typeof StrategyEntrySchema>;
+export type MemberEntry = z.infer<typeof MemberEntrySchema>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../../events/index.ts';
 
 /** What a container does; one file per role in src/containers/. */
-export const ROLES = ['data', 'features', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink'] as const;
+export const ROLES = ['data', 'features', 'classifier', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How a route delivers; one file per kind in src/routes/. */
@@ -10,7 +10,7 @@ export const ROUTE_KINDS = ['broadcast', 'pipeline', 'selective', 'merge', 'feed
 export type RouteKind = (typeof ROUTE_KINDS)[number];
 
 /** Collections a container may be expanded over, one instance per element. */
-export const FOREACH_SOURCES = ['strategies'] as const;
+export const FOREACH_SOURCES = ['strategies', 'classifiers'] as const;
 
 const idPattern = /^[a-z][a-z0-9_]*$/;
 

@@ -22,12 +22,23 @@ export interface StrategyDecision {
 }
 
 /**
+ * What a strategy may read besides its features and the bar: the current regime of every
+ * classifier of the run, for the bar being processed (a classifier's label for bar t
+ * reaches the strategy before the strategy's features of bar t).
+ */
+export interface StrategyContext {
+  /** Classifier id → its current label; '' until the classifier's first label. */
+  readonly regimes: Readonly<Record<string, string>>;
+}
+
+/**
  * The per-symbol logic of a strategy instance. `features[i]` is the current value of the
  * i-th entry of the definition's `features(params)` list (NaN while warming up).
  * Returns null to say "no opinion yet" (warm-up); the container emits a SIGNAL only when
- * the returned direction differs from the previous one.
+ * the returned direction differs from the previous one. `context` carries the regimes;
+ * plain strategies ignore it (the container always passes one).
  */
-export type StrategyLogic = (features: ArrayLike<number>, bar: BarEvent) => StrategyDecision | null;
+export type StrategyLogic = (features: ArrayLike<number>, bar: BarEvent, context?: StrategyContext) => StrategyDecision | null;
 
 /** A strategy kind in the catalogue. Params use snake_case keys, as in YAML. */
 export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, unknown>> {

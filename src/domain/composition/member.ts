@@ -1,0 +1,102 @@
+import type { BarEvent, Direction } from '../../events/index.ts';
+import { FLAT } from '../strategies/decision.ts';
+import type { FeatureRequest, StrategyContext, StrategyDecision, StrategyDefinition, StrategyLogic } from '../strategies/strategy.ts';
+
+/** A value a filter expression reads or computes. */
+export type ScopeValue = number | boolean | string;
+
+/**
+ * An entry filter, compiled from the config: a predicate over a scope, plus the features
+ * its indicator calls read (each under a scope name).
+ */
+export interface EntryFilter {
+  readonly text: string;
+  readonly test: (scope: Readonly<Record<string, ScopeValue>>) => ScopeValue;
+  readonly features: readonly { readonly name: string; readonly request: FeatureRequest }[];
+}
+
+/** One strategy inside a composite: a definition (plain or composite) with validated params. */
+export interface Member {
+  readonly definition: StrategyDefinition;
+  readonly params: Record<string, unknown>;
+  /** The member's own entry filter, applied before its decision is combined. */
+  readonly filter: EntryFilter | undefined;
+}
+
+/** Every feature a member reads: its strategy's, then its filter's. */
+export function memberFeatures(member: Member): FeatureRequest[] {
+  return [...member.definition.features(member.params), ...(member.filter?.features.map((f) => f.request) ?? [])];
+}
+
+/** The features of several members, concatenated, with where each member's start. */
+export function layoutMembers(members: readonly Member[]): { features: FeatureRequest[]; offsets: number[] } {
+  const features: FeatureRequest[] = [];
+  const offsets: number[] = [];
+  for (const m of members) {
+    offsets.push(features.length);
+    features.push(...memberFeatures(m));
+  }
+  return { features, offsets };
+}
+
+/**
+ * One member's logic instance inside a composite's logic instance (so: per symbol). It
+ * reads its slice of the composite's features (starting at `offset`), asks the member's
+ * logic, and applies the member's filter with the container's entry-filter semantics:
+ * entering or reversing passes only on a bar where the filter holds (else the member
+ * counts as flat and asks again next bar), exits always pass.
+ */
+export class MemberRunner {
+  /** Features the member reads (its strategy's, then its filter's). */
+  readonly width: number;
+  private readonly logic: StrategyLogic;
+  private readonly own: number;
+  private readonly buffer: Float64Array;
+  private readonly filter: EntryFilter | undefined;
+  private readonly scope: Record<string, ScopeValue> = {};
+  /** The member's direction after its filter. */
+  private held: Direction = 0;
+
+  constructor(
+    member: Member,
+    private readonly offset: number,
+  ) {
+    this.logic = member.definition.create(member.params);
+    this.own = member.definition.features(member.params).length;
+    this.filter = member.filter;
+    this.width = this.own + (member.filter?.features.length ?? 0);
+    this.buffer = new Float64Array(this.width);
+  }
+
+  /** The member's decision for this bar (null while it warms up). Valid until the next call. */
+  step(features: ArrayLike<number>, bar: BarEvent, context: StrategyContext | undefined): StrategyDecision | null {
+    const buffer = this.buffer;
+    const offset = this.offset;
+    for (let i = 0; i < buffer.length; i++) buffer[i] = features[offset + i]!;
+    const decision = this.logic(buffer, bar, context);
+    if (decision === null || this.filter === undefined) return decision;
+    const direction = decision.direction;
+    if (direction === this.held) return decision;
+    if (direction !== 0 && !this.passes(decision, bar, context)) {
+      this.held = 0;
+      return FLAT;
+    }
+    this.held = direction;
+    return decision;
+  }
+
+  private passes(decision: StrategyDecision, bar: BarEvent, context: StrategyContext | undefined): boolean {
+    const f = this.filter!;
+    const scope = this.scope;
+    scope['signal'] = decision.direction;
+    scope['strength'] = decision.strength;
+    scope['open'] = bar.open;
+    scope['high'] = bar.high;
+    scope['low'] = bar.low;
+    scope['close'] = bar.close;
+    scope['volume'] = bar.volume;
+    for (let i = 0; i < f.features.length; i++) scope[f.features[i]!.name] = this.buffer[this.own + i]!;
+    if (context !== undefined) for (const id in context.regimes) scope[id] = context.regimes[id]!;
+    return f.test(scope) === true;
+  }
+}
