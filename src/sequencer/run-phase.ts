@@ -77,6 +77,12 @@ export interface RunPhaseOptions {
   readonly onLifecycle?: (action: LifecycleAction, containerId: string) => void;
   /** Where the event trace goes instead of `<phase>/trace/trace.ndjson` (tests, embedding). */
   readonly traceSink?: TraceSink;
+  /**
+   * Shown the compiled graph before any container initializes, after tracing has set its
+   * route taps: an observer outside the graph (the look-ahead checker) may add its own
+   * taps, chained to any tap already there.
+   */
+  readonly onCompiled?: (graph: CompiledGraph) => void;
 }
 
 /** What the sequencer does to a container. */
@@ -130,6 +136,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     // 1. initialize
     graph = compileGraph(opts.plan, wf);
     trace = PhaseTrace.open({ wf, routes: graph.routes, features: graph.hub.keys(), phaseDir, ...(opts.traceSink !== undefined ? { sink: opts.traceSink } : {}) });
+    opts.onCompiled?.(graph);
     const ctx: ContainerContext = {
       ids: new IdAllocator(),
       logger,
@@ -287,6 +294,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     if (r !== undefined) containers.set(p.instance.id, { id: p.instance.id, role: p.instance.role, ...r });
   }
   if (graph?.placed.some((p) => p.instance.role === 'signal_sink') && phaseDir !== null) files.push('signals/signals.ndjson');
+  if (graph?.placed.some((p) => p.instance.role === 'signal_sink') && phaseDir !== null && wf.classifiers.length > 0) files.push('signals/regimes.ndjson');
   const sink = graph?.placed.find((p) => p.container instanceof SignalSinkContainer)?.container as SignalSinkContainer | undefined;
   const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
   return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals };

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function sluice(args: string[], timeout = 60_000): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/sluice.js', ...args], { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; killed?: boolean; stdout: string; stderr: string };
+    if (e.killed === true) throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`, { cause: err });
+    return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('sluice lookahead', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-lookahead-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, 'small.yaml');
+  writeFileSync(
+    config,
+    `name: small
+data: { symbol: SPY, path: ${join(ROOT, 'examples/data/SPY_5m.csv')}, timeframe: 5m, end: '2024-05-01' }
+strategies:
+  - type: sma_crossover
+    params: { fast_period: 10, slow_period: 30 }
+    filter: "signal > 0 and rsi(14) < 70"
+  - type: rsi_threshold
+`,
+  );
+
+  it('exits 0 and says so when nothing looks ahead', async () => {
+    const r = await sluice(['lookahead', config, '--samples', '12', '--seed', '4']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^small: checked 12 bars × 3 features × 2 strategies: no look-ahead found \(SPY, \d+ bars, warm-up \d+, [\d.]+ s\)\n$/);
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    const r = await sluice(['lookahead', config, '--bar', '40', '--bar', '100', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(report['checkedBars']).toEqual([40, 100]);
+    expect(report['strategies']).toEqual(['sma_crossover', 'rsi_threshold']);
+    expect(report['violations']).toEqual([]);
+  });
+
+  it('formats config errors as sluice run does, and refuses a bar out of range', async () => {
+    const bad = await sluice(['lookahead', config, '--set', 'strategies[0].params.fast_period=-1']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('strategies[0].params.fast_period: expected a positive integer, received -1');
+    const range = await sluice(['lookahead', config, '--bar', '999999']);
+    expect(range.code).toBe(1);
+    expect(range.stderr).toMatch(/bar 999999 is out of range: SPY has bars 0 to \d+/);
+  });
+});
