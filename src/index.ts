@@ -14,12 +14,16 @@
 export * from './events/index.ts';
 
 export { loadWorkflow, type LoadWorkflowOptions, type LoadedWorkflow } from './config/load-workflow.ts';
-export type { ResolvedWorkflow, ResolvedStrategy, ResolvedDataSource } from './config/resolved.ts';
+export type { ResolvedWorkflow, ResolvedStrategy, ResolvedDataSource, ResolvedClassifier } from './config/resolved.ts';
 export { ConfigError, isConfigError, type ConfigIssue } from './config/config-error.ts';
 export type { WorkflowConfig } from './config/schema/workflow.ts';
 export type { TopologyDef } from './config/schema/topology.ts';
 
 export { runWorkflow, type RunWorkflowOptions, type WorkflowResult } from './coordinator/run-workflow.ts';
+export { isComposedWorkflow, planWorkflow, type WorkflowPlan, type PlanWorkflowOptions } from './coordinator/workflow-plan.ts';
+export { runComposedWorkflow, type RunComposedOptions, type ComposedWorkflowResult, type PhaseRecord, type IterationRecord, type BranchRecord } from './coordinator/run-composed.ts';
+export type { ComposableWorkflow, WorkflowResults } from './coordinator/composable.ts';
+export type { PhaseView, BestView } from './coordinator/phase-view.ts';
 export { runPhase, type RunPhaseOptions, type PhaseOutcome, type BookResult, type RunStatus, type RunFailure } from './sequencer/run-phase.ts';
 
 export { DataError } from './data/data-error.ts';
@@ -31,7 +35,11 @@ export { MemoryBarSource, type BarColumns } from './data/memory-source.ts';
 export { mergeSources } from './data/merge-sources.ts';
 
 export { STRATEGIES, getStrategy } from './domain/strategies/catalogue.ts';
-export type { StrategyDefinition, StrategyLogic, StrategyDecision, FeatureRequest } from './domain/strategies/strategy.ts';
+export type { StrategyDefinition, StrategyLogic, StrategyDecision, StrategyContext, FeatureRequest } from './domain/strategies/strategy.ts';
+export { CLASSIFIERS, getClassifier } from './domain/classifiers/catalogue.ts';
+export type { ClassifierDefinition, ClassifierLogic } from './domain/classifiers/classifier.ts';
+export { COMPOSITES } from './domain/composition/catalogue.ts';
+export { ensembleStrategy, regimeSwitchStrategy, combineVotes } from './domain/composition/index.ts';
 export { INDICATORS, getIndicator } from './domain/indicators/catalogue.ts';
 export type { Indicator, IndicatorDefinition, BarInput, PriceInput } from './domain/indicators/indicator.ts';
 export { FeatureHub } from './domain/indicators/feature-hub.ts';

@@ -4,6 +4,7 @@ import { DEFAULT_CHUNK_SIZE } from '../data/bar-source-options.ts';
 import { MemoryBarSource } from '../data/memory-source.ts';
 import { mergeSources } from '../data/merge-sources.ts';
 import { openBarSource } from '../data/open-source.ts';
+import { sourceOptions } from '../sequencer/workflow-source.ts';
 
 const FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 type Field = (typeof FIELDS)[number];
@@ -25,21 +26,9 @@ export interface RecordedSeries {
  * @throws DataError for a missing or unreadable file (as `sluice run` would).
  */
 export async function recordSources(wf: ResolvedWorkflow): Promise<RecordedSeries[]> {
-  const d = wf.config.data;
   const out: RecordedSeries[] = [];
   for (const s of wf.sources) {
-    const source = openBarSource(
-      {
-        path: s.path,
-        symbol: s.symbol,
-        format: s.format,
-        chunkSize: d.chunk_size,
-        onBadRow: d.on_bad_row,
-        ...(wf.start !== undefined ? { start: wf.start } : {}),
-        ...(wf.end !== undefined ? { end: wf.end } : {}),
-      },
-      wf.baseDir,
-    );
+    const source = openBarSource(sourceOptions(wf, s), wf.baseDir);
     const cols = Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(1024)])) as Record<Field, Float64Array>;
     let n = 0;
     try {

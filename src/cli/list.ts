@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { STRATEGIES } from '../domain/strategies/catalogue.ts';
+import { COMPOSITES } from '../domain/composition/catalogue.ts';
+import { CLASSIFIERS } from '../domain/classifiers/catalogue.ts';
 import { INDICATORS } from '../domain/indicators/catalogue.ts';
 
 /** Parameter names with their defaults, read from a zod object schema. */
@@ -17,19 +21,43 @@ function paramsOf(schema: z.ZodType): string {
   return names.map((n) => (n in defaults ? `${n}=${JSON.stringify(defaults[n])}` : n)).join(', ');
 }
 
+/** The `description:` of a pattern file, on one line ('' when it has none or cannot be read). */
+function patternDescription(file: string): string {
+  try {
+    const data = parseDocument(readFileSync(file, 'utf8')).toJS() as { description?: unknown } | null;
+    return typeof data?.description === 'string' ? data.description.replace(/\s+/g, ' ').trim() : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Text for `sluice list [what]`. */
 export function listCommand(what: string | undefined, patternDirs: readonly string[]): string {
   const parts: string[] = [];
-  if (what === undefined || what === 'topologies') {
-    parts.push('topologies:');
-    for (const p of discoverPatterns('topologies', patternDirs).values()) {
+  for (const kind of ['workflows', 'sequences', 'topologies'] as const) {
+    if (what !== undefined && what !== kind) continue;
+    parts.push(`${kind}:`);
+    for (const p of discoverPatterns(kind, patternDirs).values()) {
       const where = relative(process.cwd(), p.file) || p.file;
       parts.push(`  ${p.name.padEnd(20)} ${p.builtIn ? 'built-in' : 'user'}  ${where}${p.overrides !== undefined ? `  (overrides ${p.overrides})` : ''}`);
+      const description = patternDescription(p.file);
+      if (description !== '') parts.push(`  ${''.padEnd(20)} ${description}`);
     }
   }
   if (what === undefined || what === 'strategies') {
     parts.push('strategies:');
     for (const s of STRATEGIES.values()) parts.push(`  ${s.name.padEnd(20)} ${paramsOf(s.params)}\n  ${''.padEnd(20)} ${s.description}`);
+    parts.push('composite strategies (members are strategy entries, nested composites too):');
+    for (const c of COMPOSITES.values()) {
+      const params = paramsOf(c.params);
+      parts.push(`  ${c.name.padEnd(20)} ${params === '' ? '(no params)' : params}; ${c.usage}\n  ${''.padEnd(20)} ${c.description}`);
+    }
+  }
+  if (what === undefined || what === 'classifiers') {
+    parts.push('classifiers:');
+    for (const c of CLASSIFIERS.values()) {
+      parts.push(`  ${c.name.padEnd(20)} ${paramsOf(c.params)}  → ${c.labels.join(', ')}\n  ${''.padEnd(20)} ${c.description}`);
+    }
   }
   if (what === undefined || what === 'indicators') {
     parts.push('indicators:');

@@ -6,12 +6,16 @@ import { runWorkflow } from '../coordinator/run-workflow.ts';
 import { explainMermaid, explainText } from '../topology/explain.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createLogger } from './logger.ts';
+import { sequenceSummary } from './sequence-summary.ts';
 import { summaryTable } from './summary-table.ts';
 import { listCommand } from './list.ts';
+import { describePlan, runComposedCommand } from './workflow-command.ts';
+import { isComposedWorkflow, planWorkflow } from '../coordinator/workflow-plan.ts';
 import { featuresCommand, FeatureSpecError } from './features-command.ts';
 import { DEFAULT_SPEC_GLOB } from '../testing/find-spec-files.ts';
 import { runMarbleFiles } from '../testing/run-marble-files.ts';
 import { registerTraceCommand } from './trace-command.ts';
+import { registerLookaheadCommand } from './lookahead-command.ts';
 import { TRACE_LEVELS } from '../config/schema/trading.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
@@ -56,6 +60,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string }) => {
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
+      if (await isComposedWorkflow(file, sets)) {
+        code = await runComposedCommand(file, { sets, patternDirs: o.patterns, ...(o.out !== undefined ? { outDir: o.out } : {}) }, io, logger);
+        return;
+      }
       const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns });
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -65,12 +73,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       process.once('SIGINT', onSigint);
       process.once('SIGTERM', onSigint);
       try {
-        const result = await runWorkflow(loaded, { logger, signal: abort.signal, ...(o.out !== undefined ? { outDir: o.out } : {}) });
-        const s = result.outcome.source;
-        io.out(`${loaded.wf.config.name}: ${result.outcome.bars} bars, ${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${s.skipped > 0 ? `, ${s.skipped} bad rows skipped` : ''}`);
+        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: process.stderr.isTTY, ...(o.out !== undefined ? { outDir: o.out } : {}) });
+        const skipped = result.outcome?.source.skipped ?? 0;
+        const sequence = result.result.sequence;
+        io.out(`${loaded.wf.config.name}: ${result.outcome === undefined ? '' : `${result.outcome.bars} bars, `}${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${sequence === 'single_pass' ? '' : `, sequence ${sequence}`}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`);
+        for (const line of sequenceSummary(result.result)) io.out(line);
         if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
-        for (const [id, r] of result.outcome.containers) {
+        for (const [id, r] of result.outcome?.containers ?? []) {
           if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes written to ${result.phase}/signals/signals.ndjson`);
+          if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined) io.out(`${id}: ${String(r['regime_rows'])} regime changes written to ${result.phase}/signals/regimes.ndjson`);
         }
         if (result.dir !== null) io.out(`results: ${result.dir}`);
         if (result.status === 'failed') {
@@ -98,6 +109,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
+      if (await isComposedWorkflow(file, o.set)) {
+        io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
+        return;
+      }
       const { wf, plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
     });
@@ -118,8 +133,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   program
     .command('list')
-    .description('list what is discovered: topologies, strategies, indicators')
-    .addArgument(program.createArgument('[what]', 'topologies | strategies | indicators').choices(['topologies', 'strategies', 'indicators']))
+    .description('list what is discovered: workflows, sequences, topologies, strategies, classifiers, indicators')
+    .addArgument(
+      program
+        .createArgument('[what]', 'workflows | sequences | topologies | strategies | classifiers | indicators')
+        .choices(['workflows', 'sequences', 'topologies', 'strategies', 'classifiers', 'indicators']),
+    )
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .action((what: string | undefined, o: { patterns: string[] }) => {
       io.out(listCommand(what, o.patterns));
@@ -153,6 +172,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
 
   registerTraceCommand(program, io, (c) => (code = c));
+  registerLookaheadCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv]);

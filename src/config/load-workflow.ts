@@ -3,18 +3,15 @@ import { dirname, extname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, loadYamlFile, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
-import { deepMerge } from './deep-merge.ts';
+import { deepMerge, deepMergeAll } from './deep-merge.ts';
 import { applySetOverrides } from './set-override.ts';
-import { expandGrid } from './grid.ts';
 import { didYouMean } from './suggest.ts';
-import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
 import { describeValue } from './describe-value.ts';
+import { resolveStrategies } from './resolve-strategies.ts';
+import { resolveClassifiers } from './resolve-classifiers.ts';
 import { TopologySchema, type TopologyDef } from './schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
-import type { ResolvedDataSource, ResolvedFilter, ResolvedStrategy, ResolvedWorkflow } from './resolved.ts';
-import { INDICATORS } from '../domain/indicators/catalogue.ts';
-import { featureFromCall } from '../domain/indicators/feature-spec.ts';
-import type { FeatureRequest } from '../domain/strategies/strategy.ts';
+import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
 import { STRATEGIES } from '../domain/strategies/catalogue.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
@@ -29,6 +26,10 @@ export interface LoadWorkflowOptions {
   readonly patternDirs?: readonly string[];
   /** Strategies beyond the built-in catalogue (user modules, tests). */
   readonly strategies?: ReadonlyMap<string, StrategyDefinition>;
+  /** Config layer under the file: a workflow pattern's `defaults` (over the topology's). */
+  readonly defaults?: Record<string, unknown>;
+  /** Config layer over the file, under `--set`: a workflow phase's overlay. */
+  readonly overlay?: Record<string, unknown>;
 }
 
 /** A workflow ready to run: resolved plain data plus its validated graph plan. */
@@ -43,7 +44,8 @@ export interface LoadedWorkflow {
  * expansion), data files, the timeframe, and the topology graph. Every problem found is
  * reported at once, located in its file.
  *
- * Defaults are layered pattern defaults ← user config ← `--set` overrides.
+ * Defaults are layered topology pattern defaults ← workflow defaults (`options.defaults`)
+ * ← user config ← phase overlay (`options.overlay`) ← `--set` overrides.
  *
  * @throws ConfigError for any user mistake.
  */
@@ -53,7 +55,8 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     throw new ConfigError(notAMapping(source));
   }
-  const raw = applySetOverrides(source.data as Record<string, unknown>, [...(options.sets ?? [])]) as Record<string, unknown>;
+  const layered = deepMergeAll([options.defaults ?? {}, source.data, options.overlay ?? {}]) as Record<string, unknown>;
+  const raw = applySetOverrides(layered, [...(options.sets ?? [])]);
   const catalogue = new Map([...STRATEGIES, ...(options.strategies ?? [])]);
 
   const topo = await resolveTopology(source, raw, baseDir, options.patternDirs ?? []);
@@ -62,7 +65,10 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const topology = topo.def ?? (config.topology as TopologyDef);
 
   const issues: ConfigIssue[] = [];
-  const strategies = resolveStrategies(source, config, catalogue, issues);
+  const classifiers = resolveClassifiers(source, config.classifiers, issues);
+  const declaredClassifiers = new Set(config.classifiers.map((c) => c.id ?? c.type));
+  const strategies = resolveStrategies({ source, catalogue, classifiers, declaredClassifiers, issues }, config.strategies);
+  if (classifiers.length > 0) checkClassifierWiring(source, topology, issues);
   const sources = resolveSources(source, config, baseDir, issues);
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
@@ -73,7 +79,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   }
   if (issues.length > 0) throw new ConfigError(issues);
 
-  const plan = planGraph(topology, { strategies: strategies.map((s) => s.key) }, (path, code, message, hint) =>
+  const plan = planGraph(topology, { strategies: strategies.map((s) => s.key), classifiers: classifiers.map((c) => c.id) }, (path, code, message, hint) =>
     issues.push(issueAt(topo.source, [...topo.basePath, ...path], code, message, hint)),
   );
   if (plan === null) throw new ConfigError(issues);
@@ -86,11 +92,30 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     topologyFile: topo.source.file,
     phase: config.phase ?? topology.name,
     strategies,
+    classifiers,
     sources,
     start,
     end,
   };
   return { wf, plan };
+}
+
+/**
+ * With classifiers configured, the topology must run them (a classifier container with
+ * foreach: classifiers) and deliver their CLASSIFICATION events to the strategies; else
+ * regime_switch strategies and regime filters would silently never see a regime.
+ */
+function checkClassifierWiring(source: YamlSource, topology: TopologyDef, issues: ConfigIssue[]): void {
+  const hint = 'use a topology with a container of role classifier, foreach: classifiers, and a route carrying CLASSIFICATION to the strategies (the built-in backtest and signal_generation have both)';
+  if (!topology.containers.some((c) => c.role === 'classifier' && c.foreach === 'classifiers')) {
+    issues.push(issueAt(source, ['classifiers'], 'INVALID_VALUE', `the topology '${topology.name}' has no classifier container, so these classifiers would never run`, hint));
+    return;
+  }
+  const strategies = new Set(topology.containers.filter((c) => c.role === 'strategy').map((c) => c.id));
+  const reaches = topology.routes.some((r) => r.events.includes('CLASSIFICATION') && [r.to].flat().some((id) => strategies.has(id)));
+  if (!reaches) {
+    issues.push(issueAt(source, ['classifiers'], 'INVALID_VALUE', `the topology '${topology.name}' delivers no CLASSIFICATION to its strategies, so they would never see a regime`, hint));
+  }
 }
 
 /** The issue for a document that is not a mapping: says what was found instead. */
@@ -137,152 +162,8 @@ async function resolveTopology(
   return { def: parseWithSchema(patternSource, TopologySchema), source: patternSource, basePath: [] };
 }
 
-function resolveStrategies(
-  source: YamlSource,
-  config: WorkflowConfig,
-  catalogue: ReadonlyMap<string, StrategyDefinition>,
-  issues: ConfigIssue[],
-): ResolvedStrategy[] {
-  const out: ResolvedStrategy[] = [];
-  const used = new Set<string>();
-  config.strategies.forEach((entry, i) => {
-    const definition = catalogue.get(entry.type);
-    if (definition === undefined) {
-      const guess = didYouMean(entry.type, catalogue.keys());
-      issues.push(
-        issueAt(source, ['strategies', i, 'type'], 'UNKNOWN_NAME', `unknown strategy '${entry.type}'`, guess !== undefined ? `did you mean '${guess}'?` : 'see `sluice list strategies`'),
-      );
-      return;
-    }
-    const paramsPath: ConfigPath = ['strategies', i, 'params'];
-    let spec: Record<string, unknown> = entry.params;
-    if (entry.grid === 'default') {
-      if (definition.defaultGrid === undefined) {
-        issues.push(issueAt(source, ['strategies', i, 'grid'], 'INVALID_VALUE', `strategy '${entry.type}' has no default grid`, 'write the grid under params'));
-        return;
-      }
-      spec = { ...definition.defaultGrid, ...entry.params };
-    }
-    let combos: Record<string, unknown>[];
-    try {
-      combos = expandGrid(spec, { source, path: paramsPath });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      issues.push(...err.issues);
-      return;
-    }
-    if (entry.constraint !== undefined) {
-      const kept = applyConstraint(source, ['strategies', i, 'constraint'], entry.constraint, definition, combos, issues);
-      if (kept === null) return;
-      combos = kept;
-    }
-    let filter: ResolvedFilter | undefined;
-    if (entry.filter !== undefined) {
-      const compiled = compileFilter(source, ['strategies', i, 'filter'], entry.filter, issues);
-      if (compiled === null) return;
-      filter = compiled;
-    }
-    const base = entry.id ?? entry.type;
-    for (const combo of combos) {
-      let params: Record<string, unknown>;
-      try {
-        params = parseWithSchema(source, definition.params, combo, paramsPath) as Record<string, unknown>;
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        if (combos.length > 1) {
-          // Say which combination of the grid broke the rule, and how to skip such ones.
-          const which = Object.entries(combo).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-          for (const issue of err.issues) issue.hint ??= `the grid combination ${which} breaks it; add a constraint: to skip such combinations`;
-        }
-        issues.push(...err.issues);
-        return; // one combination's errors say it for the whole entry
-      }
-      let key = combos.length > 1 ? `${base}_${Object.values(combo).map(String).join('_')}` : base;
-      for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
-      used.add(key);
-      out.push({ key, type: entry.type, params, definition, entry: i, filter });
-    }
-  });
-  return out;
-}
-
-/**
- * Keeps the grid combinations that satisfy the entry's constraint. The constraint sees
- * each combination's values over the strategy's defaults, so it may name any parameter.
- * Returns null (with an issue) when it cannot be compiled or keeps nothing.
- */
-function applyConstraint(
-  source: YamlSource,
-  path: ConfigPath,
-  text: string,
-  definition: StrategyDefinition,
-  combos: Record<string, unknown>[],
-  issues: ConfigIssue[],
-): Record<string, unknown>[] | null {
-  const parsed = definition.params.safeParse({});
-  const defaults = parsed.success ? (parsed.data as Record<string, unknown>) : {};
-  const names = [...new Set([...Object.keys(defaults), ...combos.flatMap((c) => Object.keys(c))])];
-  let test: CompiledExpression;
-  try {
-    test = compileExpression(text, { identifiers: names });
-  } catch (err) {
-    if (!(err instanceof ExpressionError)) throw err;
-    issues.push(expressionIssue(source, path, err));
-    return null;
-  }
-  const scalar = (v: unknown): v is ExpressionValue => typeof v === 'number' || typeof v === 'boolean';
-  const kept = combos.filter((c) => {
-    const scope = Object.fromEntries(Object.entries({ ...defaults, ...c }).filter(([, v]) => scalar(v))) as Record<string, ExpressionValue>;
-    return test(scope) === true;
-  });
-  if (kept.length === 0) {
-    issues.push(issueAt(source, path, 'GRID', `the constraint '${text}' rules out all ${combos.length} combinations of the grid`, 'check the grid ranges against the constraint'));
-    return null;
-  }
-  return kept;
-}
-
-/** Names a filter may read besides indicator calls. */
-export const FILTER_NAMES = ['signal', 'strength', 'open', 'high', 'low', 'close', 'volume'] as const;
-
-/**
- * Compiles a strategy filter. Each indicator call (`rsi(14)`, `sma(volume, 20)`) becomes
- * a feature the hub computes and a scope name the expression reads, so the filter costs
- * one closure call per bar and no parsing.
- */
-function compileFilter(source: YamlSource, path: ConfigPath, text: string, issues: ConfigIssue[]): ResolvedFilter | null {
-  const features: { name: string; request: FeatureRequest }[] = [];
-  try {
-    const test = compileExpression(text, {
-      identifiers: FILTER_NAMES,
-      callNames: [...INDICATORS.keys()],
-      resolveCall: (name, args) => {
-        if (!INDICATORS.has(name)) return undefined;
-        const spec = featureFromCall(name, args);
-        const slot = `__feature_${features.length}`;
-        const request: FeatureRequest = { indicator: spec.definition.name, params: spec.params, ...(spec.input !== undefined ? { input: spec.input } : {}) };
-        features.push({ name: slot, request });
-        return slot;
-      },
-    });
-    return { text, test, features };
-  } catch (err) {
-    if (!(err instanceof ExpressionError)) throw err;
-    issues.push(expressionIssue(source, path, err));
-    return null;
-  }
-}
-
-/** An expression error located at its character inside the YAML scalar. */
-function expressionIssue(source: YamlSource, path: ConfigPath, err: ExpressionError): ConfigIssue {
-  const issue = issueAt(source, path, 'INVALID_VALUE', err.message, err.hint);
-  if (issue.col !== null && issue.sourceLine !== undefined) {
-    const quoted = issue.sourceLine[issue.col - 1] === '"' || issue.sourceLine[issue.col - 1] === "'";
-    issue.col += err.index + (quoted ? 1 : 0);
-    delete issue.endCol;
-  }
-  return issue;
-}
+/** Names a filter may read besides indicator calls; moved with strategy resolution. */
+export { FILTER_NAMES } from './resolve-strategies.ts';
 
 function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: string, issues: ConfigIssue[]): ResolvedDataSource[] {
   const d = config.data;

@@ -1,14 +1,15 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import type { BarSource } from '../data/bar-source.ts';
-import { openBarSource } from '../data/open-source.ts';
-import { mergeSources } from '../data/merge-sources.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
-import { runPhase, type BookResult, type PhaseOutcome, type RunFailure, type RunStatus } from '../sequencer/run-phase.ts';
-import { rankBooks } from '../results/rank.ts';
+import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequencer/run-phase.ts';
+import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
+import { resolveSequence } from '../sequencer/resolve-sequence.ts';
+import { loadYamlFile } from '../config/yaml-source.ts';
+import { ProgressReporter } from '../cli/progress.ts';
+import { describeFailure } from '../sequencer/phase-files.ts';
 import { ENGINE } from '../engine-info.ts';
 
 /** Options for {@link runWorkflow}. */
@@ -22,6 +23,11 @@ export interface RunWorkflowOptions {
   readonly signal?: AbortSignal;
   /** Fixed clock for ids and timings (tests). */
   readonly now?: () => Date;
+  /**
+   * true: show a progress bar on stderr for sweeps and walk-forwards (drawn only on a
+   * TTY); or an object told of combinations and windows as they finish.
+   */
+  readonly progress?: boolean | Pick<ProgressReporter, 'tick' | 'setTotal'>;
 }
 
 /** What a run returns. */
@@ -32,9 +38,12 @@ export interface WorkflowResult {
   readonly status: RunStatus;
   readonly failure: RunFailure | undefined;
   readonly phase: string;
-  readonly outcome: PhaseOutcome;
-  /** Books ranked best first by the primary metric. */
+  /** The last full-detail run of the phase (undefined when a sweep failed before it). */
+  readonly outcome: PhaseOutcome | undefined;
+  /** Books of that run ranked best first by the primary metric. */
   readonly ranking: readonly BookResult[];
+  /** The phase's result: best, metrics, iterations, sequence sections. */
+  readonly result: PhaseResult;
 }
 
 /**
@@ -53,7 +62,7 @@ export interface WorkflowResult {
  * marked `"status": "failed"` with the error.
  */
 export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions): Promise<WorkflowResult> {
-  const { wf, plan } = loaded;
+  const { wf } = loaded;
   const now = opts.now ?? (() => new Date());
   const started = now();
   const workflowId = newWorkflowId(wf.config.name, started);
@@ -74,99 +83,65 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   if (dir !== null) await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
   opts.logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
 
-  const outcome = await runPhase({
-    wf,
-    plan,
-    source: openSource(wf),
-    phaseDir,
-    logger: opts.logger,
-    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
-  });
-  const primary = wf.config.results.primary_metric;
-  let ranking = rankBooks(outcome.books, primary);
-  if (!wf.config.results.store_full_results) {
-    // Only the best book keeps its series in the returned result; the rest, summaries.
-    ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
+  const sequence = await resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
+  let result: PhaseResult;
+  let thrown: RunFailure | undefined;
+  const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it' }) : undefined;
+  const progress = typeof opts.progress === 'object' ? opts.progress : bar;
+  try {
+    result = await runSequence({
+      phase: wf.phase,
+      loaded,
+      sequence,
+      phaseDir,
+      logger: opts.logger,
+      storeDir: dir === null ? null : join(opts.outDir ?? wf.config.results.dir, '.combinations'),
+      progress,
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    });
+  } catch (err) {
+    // A failure outside any graph (reading the timestamps a walk-forward needs, say):
+    // the run still ends as failed, with its workflow.json saying so.
+    thrown = { step: 'execute', container: undefined, error: err };
+    result = failedPhase(wf, sequence.type, err);
+  } finally {
+    bar?.finish();
   }
-
-  if (phaseDir !== null && dir !== null) {
-    const error = describeFailure(outcome.failure);
-    for (const [id, r] of outcome.containers) await writeJsonAtomic(join(phaseDir, 'containers', `${id}_results.json`), r);
-    await writeJsonAtomic(join(phaseDir, 'aggregate_results.json'), {
-      phase: wf.phase,
-      status: outcome.status,
-      primary_metric: primary,
-      ranking: ranking.map((b) => b.key),
-      iterations: outcome.books.map(bookJson),
-    });
-    await writeJsonAtomic(join(phaseDir, 'phase_summary.json'), {
-      phase: wf.phase,
-      topology: wf.topology.name,
-      status: outcome.status,
-      error,
-      data: dataJson(wf, outcome),
-      primary_metric: primary,
-      strategies: wf.strategies.length,
-      best: ranking[0] !== undefined ? bookJson(ranking[0]) : null,
-      files: [...outcome.files, 'aggregate_results.json', ...[...outcome.containers.keys()].map((id) => `containers/${id}_results.json`)],
-    });
+  const outcome = result.outcome;
+  const status = result.status === 'skipped' ? 'completed' : result.status;
+  if (dir !== null) {
     const finished = now();
+    const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
     await writeJsonAtomic(
       join(dir, 'workflow.json'),
-      manifest(outcome.status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }),
+      manifest(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }),
     );
   }
-  opts.logger.info({ workflow_id: workflowId, status: outcome.status, bars: outcome.bars }, 'run finished');
-  return { workflowId, dir, status: outcome.status, failure: outcome.failure, phase: wf.phase, outcome, ranking };
+  opts.logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
+  return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
 }
 
-/** One source for all the workflow's files, merged by (timestamp, symbol) when there are several. */
-function openSource(wf: ResolvedWorkflow): BarSource {
-  const d = wf.config.data;
-  const sources = wf.sources.map((s) =>
-    openBarSource(
-      {
-        path: s.path,
-        symbol: s.symbol,
-        format: s.format,
-        chunkSize: d.chunk_size,
-        onBadRow: d.on_bad_row,
-        ...(wf.start !== undefined ? { start: wf.start } : {}),
-        ...(wf.end !== undefined ? { end: wf.end } : {}),
-      },
-      wf.baseDir,
-    ),
-  );
-  return sources.length === 1 ? sources[0]! : mergeSources(sources);
+/** User pattern folders of a workflow: `patterns:` in the config (relative to it). */
+function sequencePatternDirs(wf: ResolvedWorkflow): string[] {
+  return wf.config.patterns.map((d) => resolve(wf.baseDir, d));
 }
 
-function bookJson(b: BookResult): Record<string, unknown> {
-  return { strategy_id: b.key, type: b.type, params: b.params, metrics: b.metrics };
-}
+export { describeFailure } from '../sequencer/phase-files.ts';
 
-function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): Record<string, unknown> {
-  const s = outcome.source;
+function failedPhase(wf: ResolvedWorkflow, sequence: PhaseResult['sequence'], err: unknown): PhaseResult {
   return {
-    sources: wf.sources.map((x) => ({ symbol: x.symbol, file: x.path, format: x.format })),
-    timeframe: wf.config.data.timeframe,
-    calendar: wf.config.data.calendar,
-    bars: outcome.bars,
-    rows_read: s.rows,
-    rows_skipped: s.skipped,
-    skip_notes: s.notes,
-    first: s.firstTs === null ? null : new Date(s.firstTs).toISOString(),
-    last: s.lastTs === null ? null : new Date(s.lastTs).toISOString(),
-  };
-}
-
-/** A failure as the results files state it. */
-export function describeFailure(f: RunFailure | undefined): Record<string, unknown> | null {
-  if (f === undefined) return null;
-  const err = f.error;
-  return {
-    step: f.step,
-    container: f.container ?? null,
-    kind: err instanceof Error ? err.name : typeof err,
-    message: err instanceof Error ? err.message : String(err),
+    phase: wf.phase,
+    status: 'failed',
+    reason: err instanceof Error ? err.message : String(err),
+    sequence,
+    primary_metric: wf.config.results.primary_metric,
+    best: null,
+    metrics: {},
+    iterations: [],
+    reused: 0,
+    computed: 0,
+    extra: {},
+    outcome: undefined,
+    ranking: [],
   };
 }

@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The kinds of pattern, each in its own subfolder of a patterns folder. */
-export const PATTERN_KINDS = ['topologies'] as const;
+export const PATTERN_KINDS = ['topologies', 'sequences', 'workflows'] as const;
 export type PatternKind = (typeof PATTERN_KINDS)[number];
 
 /** A pattern file found on disk. */

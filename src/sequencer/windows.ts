@@ -222,7 +222,7 @@ export function distinctTimestamps(timestamps: ArrayLike<number>): number[] {
 }
 
 /** Position of the first timestamp ≥ t (ts.length when none is). Binary search. */
-function lowerBound(ts: readonly number[], t: number): number {
+export function lowerBound(ts: readonly number[], t: number): number {
   let lo = 0;
   let hi = ts.length;
   while (lo < hi) {

@@ -209,9 +209,9 @@ describe('sluice explain, validate and list', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('strategy     strategy  foreach strategies → 2 instance(s)');
     expect(res.stdout).toContain('strategy_sma_crossover_5_30');
-    expect(res.stdout).toMatch(/fills\s+feedback by key\s+\[FILL\]/);
+    expect(res.stdout).toMatch(/fills\s+feedback by key\s+\[FILL, REJECT\]/);
     expect(res.stdout).toContain('flowchart LR');
-    expect(res.stdout).toContain('execution -.->|feedback: FILL| portfolio');
+    expect(res.stdout).toContain('execution -.->|feedback: FILL,REJECT| portfolio');
   });
 
   it('validate says OK without running', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WorkflowConfigSchema } from './workflow.ts';
 import { TopologySchema } from './topology.ts';
+import { WorkflowPatternSchema } from './workflow-pattern.ts';
 
 interface JsonSchema {
   type?: string | string[];
@@ -101,5 +102,13 @@ Topologies live in \`patterns/topologies/<name>.yaml\` (built in) or in a folder
 \`patterns:\` / \`--patterns\`; a config may also give one inline under \`topology:\`.
 
 ${table(TopologySchema)}
+
+## Workflow patterns
+
+Multi-phase workflows live in \`patterns/workflows/<name>.yaml\` (built in) or in a folder
+named by \`patterns:\` / \`--patterns\`; a config selects one with \`workflow: <name>\`, or
+gives \`phases:\` inline. See [workflows.md](workflows.md).
+
+${table(WorkflowPatternSchema)}
 `;
 }

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { RANKABLE_METRIC_NAMES, type RankableMetricName } from '../../domain/metrics/performance.ts';
 import { DataSchema } from './data.ts';
 import { StrategiesSchema } from './strategies.ts';
+import { ClassifiersSchema } from './classifiers.ts';
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from './trading.ts';
 import { TopologySchema } from './topology.ts';
+import { workflowConfigKeys } from './workflow-pattern.ts';
 
 export const ResultsSchema = z
   .object({
@@ -48,13 +50,19 @@ export const WorkflowConfigSchema = z
       .describe('A topology pattern name (patterns/topologies/<name>.yaml) or an inline topology.'),
     phase: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case').optional().describe('Phase name in the results folder; default the topology name.'),
     patterns: z.array(z.string()).default([]).describe('Extra folders searched for patterns, relative to the config file.'),
+    sequence: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .default('single_pass')
+      .describe("How the phase iterates: a sequence pattern name (patterns/sequences: single_pass, parameter_sweep, train_test, walk_forward, monte_carlo) or { type: <name>, ...settings overriding that pattern's }."),
     data: DataSchema,
+    classifiers: ClassifiersSchema.describe('Regime detectors (`sluice list classifiers`); strategies and filters read their current regime by id.'),
     strategies: StrategiesSchema,
-    portfolio: PortfolioSchema.default({ initial_cash: 100_000, sizing: { type: 'percent_equity', percent: 100 }, allow_short: false, close_at_end: true }),
+    portfolio: PortfolioSchema.default(PortfolioSchema.parse({})),
     risk: RiskSchema.default({}),
     execution: ExecutionSchema.default(ExecutionSchema.parse({})),
     results: ResultsSchema.default(ResultsSchema.parse({})),
     metrics: MetricsSchema.default({ risk_free_rate: 0 }),
+    ...workflowConfigKeys,
   })
   .strict();
 

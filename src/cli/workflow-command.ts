@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import { isConfigError } from '../config/config-error.ts';
+import { DataError } from '../data/data-error.ts';
+import { planWorkflow, type WorkflowPlan } from '../coordinator/workflow-plan.ts';
+import { runComposedWorkflow } from '../coordinator/run-composed.ts';
+import { workflowSummary } from './workflow-summary.ts';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Options of {@link runComposedCommand}. */
+export interface ComposedCommandOptions {
+  readonly sets: readonly string[];
+  readonly patternDirs: readonly string[];
+  readonly outDir?: string;
+}
+
+/**
+ * `sluice run` of a multi-phase workflow: plans it (every config, template, condition
+ * and output path checked first), runs it with Ctrl-C saving what is done, prints the
+ * per-phase summary, and returns the exit code (0, 1 failed, 130 interrupted).
+ *
+ * @throws ConfigError when the workflow is invalid (nothing ran).
+ */
+export async function runComposedCommand(file: string, o: ComposedCommandOptions, io: Io, logger: Logger): Promise<number> {
+  const plan = await planWorkflow(file, { sets: o.sets, patternDirs: o.patternDirs, logger });
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    logger.warn('interrupted: stopping the running phases, saving results');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  try {
+    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
+    for (const line of workflowSummary(plan, result)) io.out(line);
+    if (result.dir !== null) io.out(`results: ${result.dir}`);
+    if (result.status === 'failed') {
+      for (const r of result.phases.filter((p) => p.status === 'failed')) reportPhaseError(r.name, r.error, r.reason, io);
+      io.err('the workflow failed; results so far were saved, marked "status": "failed"');
+      return 1;
+    }
+    if (result.status === 'cancelled') {
+      io.err('workflow cancelled; results so far were saved, marked "status": "cancelled"');
+      return 130;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+/** A failed phase's error: a user mistake plainly, an engine bug with its stack. */
+function reportPhaseError(phase: string, err: unknown, reason: string | null, io: Io): void {
+  if (isConfigError(err)) {
+    io.err(err.message);
+    return;
+  }
+  io.err(`phase ${phase} failed: ${err instanceof Error ? err.message : (reason ?? String(err))}`);
+  if (err instanceof Error && !(err instanceof DataError) && err.stack !== undefined) io.err(err.stack);
+}
+
+/** The line `sluice validate` prints for a multi-phase workflow. */
+export function describePlan(file: string, plan: WorkflowPlan): string {
+  const kind = plan.pattern !== null ? `workflow ${plan.pattern.name}` : 'inline workflow';
+  const branches = plan.branches.length > 0 ? `, ${plan.branches.length} branch${plan.branches.length === 1 ? '' : 'es'}` : '';
+  const iteration = plan.iteration !== undefined ? `, up to ${plan.iteration.spec.max_iterations} iterations` : '';
+  return `${file}: OK — ${kind}: phases ${plan.phases.map((p) => p.spec.name).join(', ')}${branches}${iteration}`;
+}

@@ -1,0 +1,607 @@
+/**
+ * Runs a multi-phase workflow: phases in dependency order (independent ones side by
+ * side, results in a fixed order), conditions, skip propagation, branches, iteration of
+ * the whole workflow, and outputs. Each phase runs through the sequencer
+ * ({@link runSequence}), which writes the phase's own files; this module writes
+ * `workflow.json` and the output files:
+ *
+ * ```
+ * results/<workflow_id>/workflow.json          status, resolved configs, phases, iteration/branch results, outputs
+ * results/<workflow_id>/<phase>/…              per phase (phase_summary.json, aggregate_results.json, …)
+ * results/<workflow_id>/iterations/<n>/<phase>/…  instead, when the workflow iterates (n from 1)
+ * results/<workflow_id>/<output files>
+ * ```
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { stringify as toYaml } from 'yaml';
+import { ConfigError, isConfigError } from '../config/config-error.ts';
+import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
+import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
+import { issueAt, type YamlSource } from '../config/yaml-source.ts';
+import type { SequenceConfig } from '../config/schema/sequence.ts';
+import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
+import { newWorkflowId } from '../results/workflow-id.ts';
+import { resolveSequence } from '../sequencer/resolve-sequence.ts';
+import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
+import { ENGINE } from '../engine-info.ts';
+import { ConditionError } from './conditions.ts';
+import { workflowResults, type WorkflowResults } from './composable.ts';
+import { runInOrder } from './phase-graph.ts';
+import { explainNull, fullMetrics, notRunView, templateScope, type PhaseView, type ResultsState } from './phase-view.ts';
+import { resolveTemplates, TemplateError } from './templates.ts';
+import { evaluateResultsExpression } from './conditions.ts';
+import { relocatePhaseError, WORKFLOW_LEVEL_KEYS, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
+
+/** Phases of one group that may run at the same time. */
+export const PHASE_CONCURRENCY = 2;
+/** Iterations when a workflow module decides (`shouldContinue`) and the YAML gives no `iteration`. */
+export const DEFAULT_MAX_ITERATIONS = 10;
+
+/** Options of {@link runComposedWorkflow}. */
+export interface RunComposedOptions {
+  readonly logger: Logger;
+  /** Root of results folders; default the config's `results.dir`. */
+  readonly outDir?: string;
+  /** Write nothing to disk. */
+  readonly inMemory?: boolean;
+  /** Abort to cancel: the running phase stops, later ones are recorded cancelled. */
+  readonly signal?: AbortSignal;
+  /** Fixed clock for ids and timings (tests). */
+  readonly now?: () => Date;
+  /** Phases of one group run side by side (default {@link PHASE_CONCURRENCY}); 1 runs them one by one. */
+  readonly concurrency?: number;
+}
+
+/** One phase's outcome in one iteration. */
+export interface PhaseRecord {
+  readonly name: string;
+  /** 1-based workflow iteration. */
+  readonly iteration: number;
+  /** The branch it belongs to; null for a main phase. */
+  readonly branch: string | null;
+  readonly status: PhaseStatus;
+  /** Why it was skipped, or its failure message. */
+  readonly reason: string | null;
+  readonly depends_on: readonly string[];
+  /** Its condition and what it found, when it has one and got that far. */
+  readonly condition: { readonly holds: boolean; readonly reason: string } | null;
+  readonly topology: string | null;
+  readonly sequence: string | null;
+  /** Results folder relative to the workflow's, or null when nothing was written. */
+  readonly dir: string | null;
+  readonly view: PhaseView;
+  /** The phase's resolved config (workflow-level keys left out); null when it did not load. */
+  readonly config: Record<string, unknown> | null;
+  readonly duration_ms: number;
+  /** The sequencer's result (books, ranking) when the phase ran. */
+  readonly result: PhaseResult | undefined;
+  /** What went wrong (a ConfigError for a bad phase config or template, else the error). */
+  readonly error: unknown;
+}
+
+/** One branch decision. */
+export interface BranchRecord {
+  readonly iteration: number;
+  readonly branch: string;
+  readonly taken: boolean;
+  readonly reason: string;
+  readonly phases: readonly string[];
+}
+
+/** One iteration of the workflow. */
+export interface IterationRecord {
+  readonly iteration: number;
+  readonly dir: string | null;
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly phases: readonly PhaseRecord[];
+  /** `until` and what it found (null without one). */
+  readonly until: { readonly holds: boolean; readonly expression: string } | null;
+  /** Whether another iteration follows, and why not. */
+  readonly next: { readonly continue: boolean; readonly reason: string };
+  /** The config overlay the next iteration runs with (null when none follows). */
+  readonly config_changes: Record<string, unknown> | null;
+}
+
+/** What a multi-phase run returns. */
+export interface ComposedWorkflowResult {
+  readonly workflowId: string;
+  /** results/<workflow_id>, or null in memory. */
+  readonly dir: string | null;
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  /** The phases of the last iteration, main phases then branch phases, in run order. */
+  readonly phases: readonly PhaseRecord[];
+  readonly iterations: readonly IterationRecord[];
+  readonly branches: readonly BranchRecord[];
+  readonly outputs: Record<string, unknown>;
+  /** Outputs that could not be resolved (their value is null), with the reason. */
+  readonly outputErrors: Record<string, string>;
+  /** Output files, relative to the results folder, with what was (or would be) written. */
+  readonly files: readonly { readonly path: string; readonly content: string }[];
+}
+
+/**
+ * Runs a planned workflow and writes its results folder. Never throws for a phase's
+ * problem (a bad template, a config error in a phase overlay, a failing run): the phase is
+ * recorded failed with the error, phases that depend on it are skipped, and the workflow's
+ * status is failed.
+ */
+export async function runComposedWorkflow(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
+  const config = plan.base.wf.config;
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const workflowId = newWorkflowId(config.name, started);
+  const root = opts.outDir ?? config.results.dir;
+  const dir = opts.inMemory === true ? null : join(root, workflowId);
+  const iterated = plan.iteration !== undefined || plan.module?.workflow.shouldContinue !== undefined;
+  const maxIterations = plan.iteration?.spec.max_iterations ?? (iterated ? DEFAULT_MAX_ITERATIONS : 1);
+  const log = opts.logger;
+
+  const iterations: IterationRecord[] = [];
+  const branchRecords: BranchRecord[] = [];
+  let current: PhaseRecord[] = [];
+  let outputs: Record<string, unknown> = {};
+  let outputErrors: Record<string, string> = {};
+
+  // workflow.json is rewritten after every phase; writes go one after the other.
+  let writing: Promise<void> = Promise.resolve();
+  const manifest = (status: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    workflow_id: workflowId,
+    name: config.name,
+    status,
+    workflow: plan.pattern?.name ?? null,
+    workflow_file: plan.pattern?.file ?? null,
+    workflow_module: plan.module?.path ?? null,
+    config_file: plan.file,
+    engine: ENGINE,
+    started_at: started.toISOString(),
+    ...extra,
+    params: plan.params,
+    phases: current.map(phaseJson),
+    iteration_results: iterated ? iterations.map(iterationJson) : [],
+    branch_results: branchRecords,
+    outputs,
+    output_errors: outputErrors,
+    config,
+  });
+  const save = (status: string, extra?: Record<string, unknown>): Promise<void> => {
+    if (dir === null) return Promise.resolve();
+    const body = manifest(status, extra);
+    writing = writing.then(() => writeJsonAtomic(join(dir, 'workflow.json'), body));
+    return writing;
+  };
+  await save('running');
+  log.info({ workflow_id: workflowId, workflow: plan.pattern?.name ?? 'inline', phases: plan.allPhases }, 'workflow started');
+
+  let iterOverlay: Record<string, unknown> = {};
+  const history: { iteration: number; phases: Record<string, PhaseView> }[] = [];
+  let state: ResultsState = { phases: {}, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: 1 };
+  let status: ComposedWorkflowResult['status'] = 'completed';
+
+  try {
+    for (let n = 1; n <= maxIterations; n++) {
+      const iterDir = dir === null ? null : iterated ? join(dir, 'iterations', String(n)) : dir;
+      const relDir = iterated ? `iterations/${n}` : '';
+      const views: Record<string, PhaseView> = {};
+      state = { phases: views, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: n };
+      const records = new Map<string, PhaseRecord>();
+      current = [];
+      const ctx: PhaseContext = { plan, opts, iterDir, relDir, iteration: n, iterOverlay, root, dir };
+      const runGroup = async (group: readonly PlannedPhase[]): Promise<void> => {
+        await runInOrder(
+          group.map((p) => p.spec.name),
+          group.map((p) => p.node),
+          opts.concurrency ?? PHASE_CONCURRENCY,
+          async (name) => {
+            const p = group.find((g) => g.spec.name === name)!;
+            const rec = await runOnePhase(p, state, ctx);
+            views[name] = rec.view;
+            records.set(name, rec);
+            current = orderedRecords(plan, records);
+            await save('running');
+            return rec;
+          },
+        );
+      };
+
+      await runGroup(plan.phases);
+      // Branches: the module chooses, or the first whose `when` holds (one without `when` is the fallback).
+      let chosen: { branch: string; taken: boolean; reason: string }[];
+      let branchError: unknown;
+      try {
+        chosen = await chooseBranches(plan, state, history, n);
+      } catch (err) {
+        branchError = err;
+        const reason = `choosing branches failed: ${err instanceof Error ? err.message : String(err)}`;
+        log.error(reason);
+        chosen = plan.branches.map((b) => ({ branch: b.name, taken: false, reason }));
+      }
+      for (const b of plan.branches) {
+        const pick = chosen.find((c) => c.branch === b.name)!;
+        branchRecords.push({ iteration: n, branch: b.name, taken: pick.taken, reason: pick.reason, phases: b.phases.map((p) => p.spec.name) });
+        if (!pick.taken) {
+          for (const p of b.phases) {
+            const view = notRunView(p.spec.name, 'skipped', `branch '${b.name}' not taken: ${pick.reason}`);
+            views[p.spec.name] = view;
+            records.set(p.spec.name, skippedRecord(p, n, view));
+          }
+        }
+      }
+      for (const b of plan.branches) if (chosen.find((c) => c.branch === b.name)!.taken) await runGroup(b.phases);
+      current = orderedRecords(plan, records);
+
+      const iterStatus: IterationRecord['status'] =
+        current.some((r) => r.status === 'cancelled') || opts.signal?.aborted === true ? 'cancelled' : branchError !== undefined || current.some((r) => r.status === 'failed') ? 'failed' : 'completed';
+      history.push({ iteration: n, phases: { ...views } });
+
+      // Go on? Not after a failure or cancellation, nor past max_iterations; `until` and the module must agree.
+      let next: IterationRecord['next'] = { continue: false, reason: `max_iterations (${maxIterations}) reached` };
+      let until: IterationRecord['until'] = null;
+      let changes: Record<string, unknown> | null = null;
+      if (plan.iteration?.until !== undefined) {
+        const holds = evaluateResultsExpression(plan.iteration.until, plan.allPhases, state);
+        until = { holds, expression: plan.iteration.spec.until! };
+      }
+      if (iterStatus !== 'completed') next = { continue: false, reason: `iteration ${iterStatus}` };
+      else if (until?.holds === true) next = { continue: false, reason: `until holds: ${until.expression}` };
+      else if (n < maxIterations) {
+        const moduleSays = plan.module?.workflow.shouldContinue === undefined ? true : await plan.module.workflow.shouldContinue(workflowResults(state, history.slice(0, -1)));
+        next = moduleSays ? { continue: true, reason: until !== null ? `until does not hold: ${until.expression}` : 'next iteration' } : { continue: false, reason: 'workflow module: shouldContinue returned false' };
+      }
+      if (next.continue) {
+        try {
+          iterOverlay = await nextOverlay(plan, state, history, iterOverlay);
+          changes = iterOverlay;
+        } catch (err) {
+          next = { continue: false, reason: `config for the next iteration: ${err instanceof Error ? err.message : String(err)}` };
+          status = 'failed';
+          log.error({ err }, 'workflow: cannot modify the config for the next iteration');
+        }
+      }
+      iterations.push({ iteration: n, dir: iterated ? relDir : null, status: iterStatus, phases: current, until, next, config_changes: changes });
+      if (iterated) log.info({ iteration: n, status: iterStatus, next: next.reason }, 'workflow iteration finished');
+      if (iterStatus !== 'completed') status = iterStatus;
+      if (!next.continue) break;
+    }
+  } catch (err) {
+    // An engine bug: leave a workflow.json that says so, then let it surface.
+    await save('failed', { error: { message: err instanceof Error ? err.message : String(err) } }).catch(() => undefined);
+    throw err;
+  }
+
+  // Outputs, from the last iteration's results.
+  const resolvedOutputs = resolveOutputs(plan, state);
+  ({ outputs, outputErrors } = resolvedOutputs);
+  const files = resolvedOutputs.files;
+  for (const [key, message] of Object.entries(outputErrors)) log.warn({ output: key }, `output '${key}': ${message}`);
+  if (dir !== null) for (const f of files) await writeFileAtomic(join(dir, f.path), f.content);
+
+  const finished = now();
+  await save(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error: firstError(current) });
+  await writing;
+  log.info({ workflow_id: workflowId, status }, 'workflow finished');
+  return { workflowId, dir, status, phases: current, iterations, branches: branchRecords, outputs, outputErrors, files };
+}
+
+interface PhaseContext {
+  readonly plan: WorkflowPlan;
+  readonly opts: RunComposedOptions;
+  /** Folder of this iteration's phases (the workflow folder when it does not iterate). */
+  readonly iterDir: string | null;
+  readonly relDir: string;
+  readonly iteration: number;
+  readonly iterOverlay: Record<string, unknown>;
+  readonly root: string;
+  readonly dir: string | null;
+}
+
+/** Runs one phase: dependencies, condition, templates, config, sequence, the run, its outputs. */
+async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext): Promise<PhaseRecord> {
+  const name = p.spec.name;
+  const t0 = Date.now();
+  const log = ctx.relDir !== '' ? ctx.opts.logger.child({ iteration: ctx.iteration }) : ctx.opts.logger;
+  const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.depends_on };
+  let condition: PhaseRecord['condition'] = null;
+  const done = (status: PhaseStatus, fullReason: string | null, extra: Partial<PhaseRecord> = {}): PhaseRecord => {
+    // One line: a formatted ConfigError's first line is file:line:col, path and message.
+    const reason = fullReason === null ? null : fullReason.split('\n')[0]!;
+    if (status === 'skipped') log.info({ phase: name }, `phase ${name} skipped: ${reason ?? ''}`);
+    else if (status === 'failed') log.error({ phase: name }, `phase ${name} failed: ${reason ?? ''}`);
+    return {
+      ...base,
+      status,
+      reason,
+      condition,
+      topology: null,
+      sequence: null,
+      dir: null,
+      view: notRunView(name, status, reason),
+      config: null,
+      duration_ms: Date.now() - t0,
+      result: undefined,
+      error: undefined,
+      ...extra,
+    };
+  };
+
+  for (const d of p.spec.depends_on) {
+    const v = state.phases[d];
+    if (v !== undefined && v.status !== 'completed') return done('skipped', `depends on ${d}, which ${v.status === 'failed' ? 'failed' : `was ${v.status}`}${v.reason !== null ? ` (${v.reason})` : ''}`);
+  }
+  if (ctx.opts.signal?.aborted === true) return done('cancelled', 'the workflow was cancelled before the phase started');
+  if (p.condition !== undefined) {
+    try {
+      condition = p.condition.evaluate(state);
+    } catch (err) {
+      if (!(err instanceof ConditionError)) throw err;
+      const error = new ConfigError(issueAt(p.source, [...p.at, 'condition', ...err.at], 'CONDITION', `phase '${name}': ${err.message}`, err.hint));
+      return done('failed', error.message, { error });
+    }
+    if (!condition.holds) return done('skipped', condition.reason);
+  }
+
+  // Templates, then the phase's config: pattern defaults ← user config ← iteration changes ← phase overlay ← --set.
+  const scope = templateScope(state);
+  const resolved: Record<'config' | 'sequence' | 'topology', unknown> = { config: {}, sequence: undefined, topology: undefined };
+  for (const section of ['config', 'sequence', 'topology'] as const) {
+    try {
+      resolved[section] = resolveTemplates(p.spec[section], scope, { explainNull: explainNull(state) });
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      const error = templateConfigError(p, section, err);
+      return done('failed', error.message, { error });
+    }
+  }
+  const overlay = resolved.config as Record<string, unknown>;
+  const sequenceRef = resolved.sequence;
+  const topology = resolved.topology;
+  const phaseLayer = deepMergeAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
+  let loaded: LoadedWorkflow;
+  let sequence: SequenceConfig;
+  try {
+    loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    const error = relocatePhaseError(err, p, overlay, ctx.plan.file);
+    return done('failed', error.message, { error });
+  }
+  const phaseConfig = stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>);
+  try {
+    sequence =
+      sequenceRef !== undefined
+        ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs)
+        : await resolveSequence(ctx.plan.source, ['sequence'], loaded.wf.config.sequence, ctx.plan.patternDirs);
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    return done('failed', err.message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name });
+  }
+
+  const relDir = ctx.relDir === '' ? name : `${ctx.relDir}/${name}`;
+  const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
+  log.info({ phase: name, sequence: sequence.type, topology: loaded.wf.topology.name, strategies: loaded.wf.strategies.length }, `phase ${name} started`);
+  let result: PhaseResult;
+  try {
+    result = await runSequence({
+      phase: name,
+      loaded,
+      sequence,
+      phaseDir,
+      logger: log,
+      storeDir: ctx.dir === null ? null : join(ctx.root, '.combinations'),
+      ...(ctx.opts.signal !== undefined ? { signal: ctx.opts.signal } : {}),
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return done('failed', message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name, sequence: sequence.type });
+  }
+  const failureError = result.outcome?.failure?.error;
+  let view: PhaseView = {
+    name,
+    status: result.status,
+    reason: result.reason,
+    primary_metric: result.primary_metric,
+    best: result.best === null ? null : { ...result.best, metrics: fullMetrics(result.best.metrics), strategy: strategyEntry(loaded, result.best) },
+    metrics: fullMetrics(result.metrics),
+    iterations: result.iterations,
+    aggregate: null,
+    extra: result.extra,
+    outputs: {},
+  };
+  // The phase's own outputs, from its results (and earlier phases').
+  if (p.spec.outputs !== undefined && result.status === 'completed') {
+    const after: ResultsState = { ...state, phases: { ...state.phases, [name]: view } };
+    try {
+      view = { ...view, outputs: resolveTemplates(p.spec.outputs, templateScope(after), { explainNull: explainNull(after) }) as Record<string, unknown> };
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      const error = templateConfigError(p, 'outputs', err);
+      return { ...done('failed', error.message, { error, config: phaseConfig }), view: { ...view, status: 'failed', reason: error.message } };
+    }
+  }
+  log.info({ phase: name, status: result.status, best: result.best?.strategy_id ?? null, [result.primary_metric]: result.metrics[result.primary_metric] ?? null }, `phase ${name} ${result.status}`);
+  return {
+    ...base,
+    status: result.status,
+    reason: result.reason,
+    condition,
+    topology: loaded.wf.topology.name,
+    sequence: sequence.type,
+    dir: phaseDir === null ? null : relDir,
+    view,
+    config: phaseConfig,
+    duration_ms: Date.now() - t0,
+    result,
+    error: failureError,
+  };
+}
+
+/** A template problem in a phase as a located ConfigError naming the phase and the path. */
+function templateConfigError(p: PlannedPhase, section: string, err: TemplateError): ConfigError {
+  return new ConfigError(issueAt(p.source, [...p.at, section, ...err.at], 'TEMPLATE', `phase '${p.spec.name}': ${err.message}`, err.hint));
+}
+
+/** Keys of a strategy entry that expand grids; a best combination's entry drops them. */
+const GRID_KEYS = ['grid', 'constraint'];
+
+/** The config entry a best book came from, with its parameters fixed to the best ones. */
+function strategyEntry(loaded: LoadedWorkflow, best: { strategy_id: string; type: string; parameters: Record<string, unknown> }): Record<string, unknown> {
+  const resolved = loaded.wf.strategies.find((s) => s.key === best.strategy_id);
+  const entry = resolved === undefined ? undefined : (loaded.wf.config.strategies[resolved.entry] as Record<string, unknown> | undefined);
+  if (entry === undefined || entry['type'] !== best.type) return { type: best.type, params: clonePlain(best.parameters) };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) if (!GRID_KEYS.includes(k) && v !== undefined) out[k] = clonePlain(v);
+  out['params'] = clonePlain(best.parameters);
+  return out;
+}
+
+function skippedRecord(p: PlannedPhase, iteration: number, view: PhaseView): PhaseRecord {
+  return {
+    name: p.spec.name,
+    iteration,
+    branch: p.branch,
+    status: view.status,
+    reason: view.reason,
+    depends_on: p.spec.depends_on,
+    condition: null,
+    topology: null,
+    sequence: null,
+    dir: null,
+    view,
+    config: null,
+    duration_ms: 0,
+    result: undefined,
+    error: undefined,
+  };
+}
+
+/** Records in plan order: main phases in run order, then each branch's. */
+function orderedRecords(plan: WorkflowPlan, records: ReadonlyMap<string, PhaseRecord>): PhaseRecord[] {
+  const names = [...plan.phases, ...plan.branches.flatMap((b) => b.phases)].map((p) => p.spec.name);
+  return names.filter((n) => records.has(n)).map((n) => records.get(n)!);
+}
+
+async function chooseBranches(plan: WorkflowPlan, state: ResultsState, history: WorkflowResults['history'], n: number): Promise<{ branch: string; taken: boolean; reason: string }[]> {
+  if (plan.branches.length === 0) return [];
+  const module = plan.module?.workflow;
+  if (module?.getBranches !== undefined) {
+    const names = await module.getBranches(workflowResults(state, history));
+    const unknown = names.filter((x) => !plan.branches.some((b) => b.name === x));
+    if (unknown.length > 0) throw new Error(`workflow module getBranches() (iteration ${n}) returned unknown branch${unknown.length > 1 ? 'es' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; branches: ${plan.branches.map((b) => b.name).join(', ')}`);
+    return plan.branches.map((b) => ({ branch: b.name, taken: names.includes(b.name), reason: names.includes(b.name) ? 'chosen by the workflow module' : 'not chosen by the workflow module' }));
+  }
+  let taken: PlannedBranch | undefined;
+  return plan.branches.map((b) => {
+    if (taken !== undefined) return { branch: b.name, taken: false, reason: `branch '${taken.name}' was taken first` };
+    if (b.when === undefined) {
+      taken = b;
+      return { branch: b.name, taken: true, reason: 'no earlier branch was taken' };
+    }
+    const check = b.when.evaluate(state);
+    if (check.holds) taken = b;
+    return { branch: b.name, taken: check.holds, reason: check.reason };
+  });
+}
+
+/** The config overlay of the next iteration: `iteration.modify` (templates resolved), then the module's change. */
+async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: WorkflowResults['history'], overlay: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let next = overlay;
+  const modify = plan.iteration?.spec.modify ?? {};
+  if (Object.keys(modify).length > 0) {
+    try {
+      next = deepMerge(next, resolveTemplates(modify, templateScope(state), { explainNull: explainNull(state) })) as Record<string, unknown>;
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      throw new ConfigError(issueAt(plan.iteration!.source, [...plan.iteration!.at, 'modify', ...err.at], 'TEMPLATE', `iteration.modify: ${err.message}`, err.hint));
+    }
+  }
+  const fn = plan.module?.workflow.modifyConfigForNext;
+  if (fn !== undefined) {
+    const userData = deepMerge(plan.source.data, next) as Record<string, unknown>;
+    const changed = await fn.call(plan.module!.workflow, userData, workflowResults(state, history.slice(0, -1)));
+    if (!isPlainObject(changed)) throw new Error('workflow module modifyConfigForNext() must return the config as a plain object');
+    next = changed;
+  }
+  return next;
+}
+
+/** Resolves the workflow outputs; an output that cannot be resolved is null with its reason. */
+function resolveOutputs(plan: WorkflowPlan, state: ResultsState): Pick<ComposedWorkflowResult, 'outputs' | 'outputErrors'> & { files: { path: string; content: string }[] } {
+  const scope = templateScope(state);
+  const outputs: Record<string, unknown> = {};
+  const outputErrors: Record<string, string> = {};
+  const where = (source: YamlSource, at: (string | number)[]): string => {
+    const issue = issueAt(source, at, 'TEMPLATE', '');
+    return issue.line !== null ? ` (${source.file}:${issue.line}:${issue.col ?? 1})` : ` (${source.file})`;
+  };
+  for (const o of plan.outputs) {
+    try {
+      outputs[o.key] = resolveTemplates(o.value, scope, { explainNull: explainNull(state) });
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      outputs[o.key] = null;
+      outputErrors[o.key] = `${err.message}${where(o.source, [...o.at, ...err.at])}`;
+    }
+  }
+  const files: { path: string; content: string }[] = [];
+  for (const f of plan.outputFiles) {
+    try {
+      if (f.spec.template !== undefined) {
+        files.push({ path: f.path, content: resolveTemplates(f.spec.template, scope, { explainNull: explainNull(state) }) as string });
+      } else {
+        const value = resolveTemplates(f.spec.value, scope, { explainNull: explainNull(state) });
+        const content = /\.ya?ml$/i.test(f.path) ? toYaml(value) : typeof value === 'string' && !/\.json$/i.test(f.path) ? value : `${JSON.stringify(value, null, 2)}\n`;
+        files.push({ path: f.path, content });
+      }
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      outputErrors[`files[${f.at[2]}] ${f.path}`] = `${err.message}${where(f.source, [...f.at, f.spec.template !== undefined ? 'template' : 'value', ...err.at])}`;
+    }
+  }
+  return { outputs, outputErrors, files };
+}
+
+function stripWorkflowKeys(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) if (!(WORKFLOW_LEVEL_KEYS as readonly string[]).includes(k)) out[k] = v;
+  return out;
+}
+
+function firstError(records: readonly PhaseRecord[]): Record<string, unknown> | null {
+  const failed = records.find((r) => r.status === 'failed');
+  return failed === undefined ? null : { phase: failed.name, message: failed.reason };
+}
+
+/** A phase as workflow.json lists it. */
+function phaseJson(r: PhaseRecord): Record<string, unknown> {
+  return {
+    name: r.name,
+    ...(r.branch !== null ? { branch: r.branch } : {}),
+    status: r.status,
+    reason: r.reason,
+    depends_on: r.depends_on,
+    condition: r.condition,
+    topology: r.topology,
+    sequence: r.sequence,
+    dir: r.dir,
+    primary_metric: r.view.primary_metric,
+    best: r.view.best,
+    metrics: r.status === 'completed' ? r.view.metrics : null,
+    outputs: r.view.outputs,
+    duration_ms: r.duration_ms,
+    error: r.status === 'failed' && r.error !== undefined ? { kind: r.error instanceof Error ? r.error.name : typeof r.error, message: r.error instanceof Error ? r.error.message : String(r.error) } : null,
+    config: r.config,
+  };
+}
+
+function iterationJson(it: IterationRecord): Record<string, unknown> {
+  return {
+    iteration: it.iteration,
+    dir: it.dir,
+    status: it.status,
+    phases: it.phases.map((r) => ({ name: r.name, status: r.status, reason: r.reason, best: r.view.best, metrics: r.status === 'completed' ? r.view.metrics : null })),
+    until: it.until,
+    next: it.next,
+    config_changes: it.config_changes,
+  };
+}

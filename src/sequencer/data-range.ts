@@ -1,0 +1,78 @@
+/**
+ * The part of the data a run reads: a window of the bars, preceded by warm-up bars that
+ * only prime indicators and strategies (books trade from the window's first bar).
+ */
+import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import type { SequenceConfig } from '../config/schema/sequence.ts';
+import { getIndicator } from '../domain/indicators/catalogue.ts';
+import { sizingFeature } from '../domain/portfolio/sizing.ts';
+import { parseTimestamp } from '../data/parse-timestamp.ts';
+import { lowerBound } from './windows.ts';
+
+/** Positions [from, to) in the distinct timestamps. */
+export interface BarRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The positions a `window: { from, to }` selects: a fraction f of n bars is position
+ * ⌊f × n⌋ (rounded to 12 significant digits first, so 0.7 × 100 is 70); a timestamp is the
+ * first bar at or after it.
+ *
+ * @throws Error naming the window when it selects no bar.
+ */
+export function windowRange(ts: readonly number[], window: SequenceConfig['window']): BarRange {
+  const n = ts.length;
+  const at = (b: number | string | undefined, fallback: number): number => {
+    if (b === undefined) return fallback;
+    if (typeof b === 'number') return Math.floor(Number((b * n).toPrecision(12)));
+    const t = parseTimestamp(b);
+    if (Number.isNaN(t)) throw new Error(`window bound '${b}' is neither a fraction of the bars nor an ISO timestamp`);
+    return lowerBound(ts, t);
+  };
+  const from = at(window?.from, 0);
+  const to = at(window?.to, n);
+  if (!(to > from)) {
+    throw new Error(`window ${JSON.stringify(window ?? {})} selects no bar of the ${n} in the data`);
+  }
+  return { from, to };
+}
+
+/**
+ * The warm-up in bars: a number as given; `auto` = twice the longest warm-up of any
+ * feature the strategies, filters, classifiers and sizing read (an exponential average
+ * keeps converging after its first value, hence the margin).
+ */
+export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): number {
+  if (setting !== 'auto') return setting;
+  const wf = loaded.wf;
+  let longest = 0;
+  const consider = (req: { indicator: string; params: Readonly<Record<string, number>> }): void => {
+    const def = getIndicator(req.indicator);
+    longest = Math.max(longest, def.warmup(def.params.parse(req.params)));
+  };
+  for (const s of wf.strategies) {
+    for (const req of s.definition.features(s.params)) consider(req);
+    for (const f of s.filter?.features ?? []) consider(f.request);
+  }
+  for (const c of wf.classifiers) for (const req of c.definition.features(c.params)) consider(req);
+  const sizing = sizingFeature(wf.config.portfolio.sizing);
+  if (sizing !== undefined) consider(sizing);
+  return 2 * longest;
+}
+
+/**
+ * The workflow restricted to bars [from, to) of `ts`, reading `warmup` bars before `from`
+ * to prime indicators; books trade from `ts[from]`.
+ */
+export function restrictTo(wf: ResolvedWorkflow, ts: readonly number[], range: BarRange, warmup: number): ResolvedWorkflow {
+  const first = Math.max(0, range.from - warmup);
+  return {
+    ...wf,
+    start: ts[first],
+    end: range.to < ts.length ? ts[range.to] : wf.end,
+    tradeFrom: range.from > first ? ts[range.from] : undefined,
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * `monte_carlo`: one pass over the data, then a seeded bootstrap of the best book's trade
+ * sequence (docs/metrics.md, "Monte Carlo"): confidence intervals on total return and
+ * maximum drawdown, and the probability of a loss.
+ */
+import type { MonteCarloSequence } from '../config/schema/sequence.ts';
+import { bootstrapTrades, returnsOnEquity } from '../domain/metrics/monte-carlo.ts';
+import { runSinglePass, windowed, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
+
+export async function runMonteCarlo(req: SequenceRequest, seq: MonteCarloSequence): Promise<PhaseResult> {
+  const { wf } = await windowed(req.loaded, seq);
+  // The bootstrap needs the trades: keep them in memory whatever the configured storage.
+  const withTrades = { ...wf, config: { ...wf.config, results: { ...wf.config.results, storage: 'memory' as const } } };
+  return runSinglePass(req, withTrades, undefined, (ranking) => {
+    const best = ranking[0];
+    const trades = best?.trades ?? [];
+    if (trades.length === 0) return { monte_carlo: { strategy_id: best?.key ?? null, trades: 0, note: 'no trades to resample' } };
+    const returns = returnsOnEquity(
+      trades.map((t) => t.pnl),
+      wf.config.portfolio.initial_cash,
+    );
+    const mc = bootstrapTrades(returns, { draws: seq.draws, seed: seq.seed, confidence: seq.confidence, block_size: seq.block_size });
+    return { monte_carlo: { strategy_id: best?.key ?? null, ...mc } };
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The summary files of a phase (or of one iteration or window of it):
+ *
+ * ```
+ * <dir>/phase_summary.json      status, data, best book and its metrics, sequence details
+ * <dir>/aggregate_results.json  every book's (or iteration's) metrics, ranked
+ * <dir>/containers/<id>_results.json
+ * ```
+ * Every file is written atomically.
+ */
+import { join } from 'node:path';
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import { writeJsonAtomic } from '../results/atomic-write.ts';
+import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
+
+/** A book as result files list it. */
+export interface BookSummary {
+  readonly strategy_id: string;
+  readonly type: string;
+  readonly params: Record<string, unknown>;
+  readonly metrics: Record<string, unknown>;
+}
+
+export function bookSummary(b: BookResult): BookSummary {
+  return { strategy_id: b.key, type: b.type, params: b.params, metrics: b.metrics as unknown as Record<string, unknown> };
+}
+
+/** What the data of a run was, for phase_summary.json. */
+export function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): Record<string, unknown> {
+  const s = outcome.source;
+  return {
+    sources: wf.sources.map((x) => ({ symbol: x.symbol, file: x.path, format: x.format })),
+    timeframe: wf.config.data.timeframe,
+    calendar: wf.config.data.calendar,
+    bars: outcome.bars,
+    rows_read: s.rows,
+    rows_skipped: s.skipped,
+    skip_notes: s.notes,
+    first: s.firstTs === null ? null : new Date(s.firstTs).toISOString(),
+    last: s.lastTs === null ? null : new Date(s.lastTs).toISOString(),
+    trade_from: wf.tradeFrom === undefined ? null : new Date(wf.tradeFrom).toISOString(),
+  };
+}
+
+/** A failure as the results files state it. */
+export function describeFailure(f: RunFailure | undefined): Record<string, unknown> | null {
+  if (f === undefined) return null;
+  const err = f.error;
+  return {
+    step: f.step,
+    container: f.container ?? null,
+    kind: err instanceof Error ? err.name : typeof err,
+    message: err instanceof Error ? err.message : String(err),
+  };
+}
+
+/** Everything {@link writePhaseFiles} writes. */
+export interface PhaseFiles {
+  readonly phase: string;
+  readonly topology: string;
+  readonly sequence: string;
+  readonly status: string;
+  readonly error: Record<string, unknown> | null;
+  readonly data: Record<string, unknown> | null;
+  readonly primary_metric: string;
+  /** Every book (or iteration), in declaration order. */
+  readonly books: readonly BookSummary[];
+  /** Ranked best first. */
+  readonly ranking: readonly BookSummary[];
+  readonly best: BookSummary | null;
+  /** Files the run itself wrote in `dir` (trades.ndjson…), relative to it. */
+  readonly files: readonly string[];
+  readonly containers: ReadonlyMap<string, Record<string, unknown>>;
+  /** Sequence-specific sections (walk-forward windows, Monte Carlo intervals…). */
+  readonly extra: Record<string, unknown>;
+}
+
+export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
+  for (const [id, r] of f.containers) await writeJsonAtomic(join(dir, 'containers', `${id}_results.json`), r);
+  await writeJsonAtomic(join(dir, 'aggregate_results.json'), {
+    phase: f.phase,
+    status: f.status,
+    primary_metric: f.primary_metric,
+    ranking: f.ranking.map((b) => b.strategy_id),
+    iterations: f.books,
+  });
+  await writeJsonAtomic(join(dir, 'phase_summary.json'), {
+    phase: f.phase,
+    topology: f.topology,
+    sequence: f.sequence,
+    status: f.status,
+    error: f.error,
+    data: f.data,
+    primary_metric: f.primary_metric,
+    strategies: f.books.length,
+    best: f.best,
+    ...f.extra,
+    files: [...f.files, 'aggregate_results.json', ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`)],
+  });
+}

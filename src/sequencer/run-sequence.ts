@@ -1,0 +1,375 @@
+/**
+ * Sequences: how one phase iterates over its topology. Every number comes from executed
+ * graphs; this module only decides which graphs run over which bars, and folds their
+ * results.
+ *
+ * - `single_pass`: one graph over the (windowed) data, every strategy instance a book.
+ * - `parameter_sweep`: every combination, in shards that share a data pass and a feature
+ *   hub, each combination's metrics committed to a resume store; the best is then run once
+ *   more in full so its trades and equity curve are written.
+ * - `train_test`: a sweep on the train range, the best parameters run on the test range.
+ * - `walk_forward`: the same on every window; out-of-sample results stitched.
+ * - `monte_carlo`: a single pass, then a bootstrap of the best book's trades.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
+import type { SequenceConfig, SweepSequence } from '../config/schema/sequence.ts';
+import { planGraph } from '../topology/graph-plan.ts';
+import { rankBooks } from '../results/rank.ts';
+import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
+import { openWorkflowSource, readTimestamps } from './workflow-source.ts';
+import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
+import { bookSummary, dataJson, describeFailure, writePhaseFiles, type BookSummary } from './phase-files.ts';
+import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
+import { ENGINE } from '../engine-info.ts';
+import { createRng, randomInt } from '../domain/random.ts';
+import type { ProgressReporter } from '../cli/progress.ts';
+
+/** One phase to run. */
+export interface SequenceRequest {
+  /** Phase name: the results sub-folder. */
+  readonly phase: string;
+  /** The phase's config, fully resolved. */
+  readonly loaded: LoadedWorkflow;
+  readonly sequence: SequenceConfig;
+  /** results/<workflow_id>/<phase>, or null to write nothing. */
+  readonly phaseDir: string | null;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+  /**
+   * Folder of the resume store shared by runs (results/.combinations); null or absent:
+   * no reuse across runs.
+   */
+  readonly storeDir?: string | null;
+  /** Told of combinations (sweeps) or windows done, for a progress bar. */
+  readonly progress?: Pick<ProgressReporter, 'tick' | 'setTotal'> | undefined;
+}
+
+/** The best book of a phase, as templates read it (`phases.<name>.best.parameters`). */
+export interface PhaseBest {
+  readonly strategy_id: string;
+  readonly type: string;
+  readonly parameters: Record<string, unknown>;
+  readonly metrics: Record<string, number | null>;
+}
+
+/** What a phase produced. */
+export interface PhaseResult {
+  readonly phase: string;
+  readonly status: 'completed' | 'failed' | 'cancelled' | 'skipped';
+  /** Why the phase was skipped, or the failure message. */
+  readonly reason: string | null;
+  readonly sequence: SequenceConfig['type'];
+  readonly primary_metric: string;
+  readonly best: PhaseBest | null;
+  /** Headline metrics: the best book's (walk-forward: the stitched out-of-sample curve's). */
+  readonly metrics: Record<string, number | null>;
+  /** One entry per book, iteration or window. */
+  readonly iterations: readonly Record<string, unknown>[];
+  /** Combinations reused from the resume store and computed (sweeps). */
+  readonly reused: number;
+  readonly computed: number;
+  /** Sequence-specific sections (walk_forward, monte_carlo, train_test). */
+  readonly extra: Record<string, unknown>;
+  /** The outcome of the last full-detail run (trades, equity in memory per storage). */
+  readonly outcome: PhaseOutcome | undefined;
+  /** Books of that run ranked best first (for the CLI table). */
+  readonly ranking: readonly BookResult[];
+}
+
+/** Runs one phase with its sequence. */
+export async function runSequence(req: SequenceRequest): Promise<PhaseResult> {
+  const { sequence } = req;
+  switch (sequence.type) {
+    case 'single_pass':
+      return runSinglePass(req);
+    case 'parameter_sweep':
+      return runParameterSweep(req, sequence);
+    case 'train_test': {
+      const { runTrainTest } = await import('./walk-forward.ts');
+      return runTrainTest(req, sequence);
+    }
+    case 'walk_forward': {
+      const { runWalkForward } = await import('./walk-forward.ts');
+      return runWalkForward(req, sequence);
+    }
+    case 'monte_carlo': {
+      const { runMonteCarlo } = await import('./monte-carlo-sequence.ts');
+      return runMonteCarlo(req, sequence);
+    }
+  }
+}
+
+/** The workflow windowed by the sequence's `window`, with warm-up bars before it. */
+export async function windowed(loaded: LoadedWorkflow, sequence: SequenceConfig): Promise<{ wf: ResolvedWorkflow; ts: number[]; range: BarRange; warmup: number }> {
+  // Without a window nothing needs the timestamps up front: a single pass reads the data once.
+  if (sequence.window === undefined && (sequence.type === 'single_pass' || sequence.type === 'parameter_sweep' || sequence.type === 'monte_carlo')) {
+    return { wf: loaded.wf, ts: [], range: { from: 0, to: 0 }, warmup: 0 };
+  }
+  const ts = await readTimestamps(loaded.wf);
+  const range = windowRange(ts, sequence.window);
+  const warmup = warmupBars(loaded, sequence.warmup);
+  const wf = sequence.window === undefined ? loaded.wf : restrictTo(loaded.wf, ts, range, warmup);
+  return { wf, ts, range, warmup };
+}
+
+/** The loaded workflow with other strategies (a shard, the best one): its graph re-planned. */
+export function withStrategies(loaded: LoadedWorkflow, wf: ResolvedWorkflow, strategies: readonly ResolvedStrategy[]): LoadedWorkflow {
+  const next: ResolvedWorkflow = { ...wf, strategies };
+  const problems: string[] = [];
+  const plan = planGraph(next.topology, { strategies: strategies.map((s) => s.key), classifiers: next.classifiers.map((c) => c.id) }, (_p, _c, message) =>
+    problems.push(message),
+  );
+  if (plan === null) throw new Error(`cannot plan the graph for ${strategies.length} strategies: ${problems.join('; ')}`);
+  return { ...loaded, wf: next, plan };
+}
+
+/** Metrics as plain numbers (non-finite → null), for templates, conditions and ranking. */
+export function metricRecord(metrics: object): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number') out[k] = Number.isFinite(v) ? v : null;
+  return out;
+}
+
+function bestOf(b: BookSummary | undefined): PhaseBest | null {
+  if (b === undefined) return null;
+  return { strategy_id: b.strategy_id, type: b.type, parameters: b.params, metrics: metricRecord(b.metrics) };
+}
+
+/**
+ * One graph over the windowed data; every book written in full (trades, equity per the
+ * results storage). Also the full-detail run of a sweep's best combination.
+ */
+export async function runSinglePass(
+  req: SequenceRequest,
+  wfOverride?: ResolvedWorkflow,
+  sweep?: SweepOutcome,
+  /** Sequence sections computed from the run, written into phase_summary.json (Monte Carlo). */
+  addExtra?: (ranking: readonly BookResult[]) => Record<string, unknown>,
+): Promise<PhaseResult> {
+  const loaded = wfOverride === undefined ? req.loaded : withStrategies(req.loaded, wfOverride, wfOverride.strategies);
+  const wf = wfOverride ?? (await windowed(req.loaded, req.sequence)).wf;
+  const outcome = await runPhase({
+    wf,
+    plan: loaded.plan,
+    source: openWorkflowSource(wf),
+    phaseDir: req.phaseDir,
+    logger: req.logger,
+    ...(req.signal !== undefined ? { signal: req.signal } : {}),
+  });
+  const primary = wf.config.results.primary_metric;
+  let ranking = rankBooks(outcome.books, primary);
+  if (!wf.config.results.store_full_results) {
+    // Only the best book keeps its series in the returned result; the rest, summaries.
+    ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
+  }
+  // A sweep lists every combination (most from its shards); a single pass, its own books.
+  const books = sweep?.books ?? outcome.books.map(bookSummary);
+  const ranked = sweep?.ranked ?? ranking.map(bookSummary);
+  const best = ranked[0];
+  const extra = {
+    ...(sweep === undefined ? {} : { sweep: { combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed, shards: sweep.shards } }),
+    ...(addExtra !== undefined && outcome.status === 'completed' ? addExtra(ranking) : {}),
+  };
+  if (req.phaseDir !== null) {
+    await writePhaseFiles(req.phaseDir, {
+      phase: req.phase,
+      topology: wf.topology.name,
+      sequence: req.sequence.type,
+      status: outcome.status,
+      error: describeFailure(outcome.failure),
+      data: dataJson(wf, outcome),
+      primary_metric: primary,
+      books,
+      ranking: ranked,
+      best: best ?? null,
+      files: outcome.files,
+      containers: outcome.containers,
+      extra,
+    });
+  }
+  const failure = describeFailure(outcome.failure);
+  return {
+    phase: req.phase,
+    status: outcome.status,
+    reason: failure === null ? null : String(failure['message']),
+    sequence: req.sequence.type,
+    primary_metric: primary,
+    best: bestOf(best),
+    metrics: best === undefined ? {} : metricRecord(best.metrics),
+    iterations: books as unknown as Record<string, unknown>[],
+    reused: sweep?.reused ?? 0,
+    computed: sweep?.computed ?? outcome.books.length,
+    extra,
+    outcome,
+    ranking,
+  };
+}
+
+/** The metrics of every combination of a sweep. */
+export interface SweepOutcome {
+  /** Every combination, in declaration order. */
+  readonly books: readonly BookSummary[];
+  /** Best first by the primary metric. */
+  readonly ranked: readonly BookSummary[];
+  readonly reused: number;
+  readonly computed: number;
+  readonly shards: number;
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly failure: string | null;
+}
+
+/**
+ * Runs every combination of `wf` (already windowed) in shards and returns their metrics
+ * without writing per-book files. Results found in the resume store are reused; each
+ * shard's results are committed as soon as it ends, so a crash loses one shard at most.
+ */
+export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkflow, seq: Pick<SweepSequence, 'shard_size' | 'resume'>): Promise<SweepOutcome> {
+  const store = seq.resume && req.storeDir != null ? new CombinationStore(req.storeDir) : undefined;
+  const fingerprint = store === undefined ? '' : await dataFingerprint(wf.sources.map((s) => s.path));
+  const keyOf = (s: ResolvedStrategy): string =>
+    combinationKey({
+      data: fingerprint,
+      range: { start: wf.start ?? null, end: wf.end ?? null, trade_from: wf.tradeFrom ?? null },
+      strategy: s.type,
+      params: s.params,
+      config: {
+        filter: s.filter?.text ?? null,
+        classifiers: wf.classifiers.map((c) => ({ id: c.id, type: c.type, params: c.params })),
+        data: { timeframe: wf.config.data.timeframe, calendar: wf.config.data.calendar, symbols: wf.sources.map((x) => x.symbol) },
+        portfolio: wf.config.portfolio,
+        risk: wf.config.risk,
+        execution: { ...wf.config.execution, trace_settings: undefined },
+        metrics: wf.config.metrics,
+      },
+      engine: ENGINE.version,
+    });
+  const summaries = new Map<string, BookSummary>();
+  const todo: ResolvedStrategy[] = [];
+  const keys = new Map<string, string>();
+  for (const s of wf.strategies) {
+    const k = store === undefined ? '' : keyOf(s);
+    keys.set(s.key, k);
+    const hit = store === undefined ? undefined : ((await store.get(k)) as { summary?: BookSummary } | undefined);
+    if (hit?.summary !== undefined) summaries.set(s.key, { ...hit.summary, strategy_id: s.key });
+    else todo.push(s);
+  }
+  const reused = summaries.size;
+  req.progress?.tick(reused);
+  // Shards read no files and keep no series: metrics only.
+  const metricsOnly: ResolvedWorkflow = { ...wf, config: { ...wf.config, results: { ...wf.config.results, storage: 'disk' } } };
+  let shards = 0;
+  let status: SweepOutcome['status'] = 'completed';
+  let failure: string | null = null;
+  for (let i = 0; i < todo.length && status === 'completed'; i += seq.shard_size) {
+    const shard = todo.slice(i, i + seq.shard_size);
+    const loaded = withStrategies(req.loaded, metricsOnly, shard);
+    const outcome = await runPhase({
+      wf: loaded.wf,
+      plan: loaded.plan,
+      source: openWorkflowSource(loaded.wf),
+      phaseDir: null,
+      logger: req.logger,
+      ...(req.signal !== undefined ? { signal: req.signal } : {}),
+    });
+    shards++;
+    if (outcome.status !== 'completed') {
+      status = outcome.status;
+      failure = String(describeFailure(outcome.failure)?.['message'] ?? 'cancelled');
+      break;
+    }
+    for (const b of outcome.books) {
+      const summary = bookSummary(b);
+      summaries.set(b.key, summary);
+      if (store !== undefined) await store.put(keys.get(b.key)!, { summary });
+    }
+    req.progress?.tick(shard.length);
+  }
+  const books = wf.strategies.flatMap((s) => {
+    const b = summaries.get(s.key);
+    return b === undefined ? [] : [b];
+  });
+  const ranked = rankBooks(
+    books.map((b) => ({ ...b, metrics: b.metrics })),
+    wf.config.results.primary_metric,
+  );
+  return { books, ranked, reused, computed: books.length - reused, shards, status, failure };
+}
+
+/** A sweep over the windowed data, then the best combination once more in full detail. */
+async function runParameterSweep(req: SequenceRequest, seq: SweepSequence): Promise<PhaseResult> {
+  const windowedWf = (await windowed(req.loaded, seq)).wf;
+  const wf = { ...windowedWf, strategies: searchSpace(windowedWf.strategies, seq.search) };
+  req.progress?.setTotal(wf.strategies.length);
+  const sweep = await sweepCombinations(req, wf, seq);
+  req.logger.info({ phase: req.phase, combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed }, 'sweep finished');
+  const bestKey = sweep.ranked[0]?.strategy_id;
+  const best = wf.strategies.find((s) => s.key === bestKey);
+  if (sweep.status !== 'completed' || best === undefined) {
+    return failedSweep(req, wf, sweep);
+  }
+  return runSinglePass(req, { ...wf, strategies: [best] }, sweep);
+}
+
+/**
+ * The combinations a sweep runs: all of them (`grid`), or a seeded uniform sample of
+ * `samples` distinct ones (`random`), drawn by a partial Fisher–Yates shuffle over the
+ * expanded grid (constraints already applied) and kept in grid order. The same seed gives
+ * the same sample.
+ */
+export function searchSpace(strategies: readonly ResolvedStrategy[], search: SweepSequence['search']): readonly ResolvedStrategy[] {
+  if (search.method === 'grid' || search.samples >= strategies.length) return strategies;
+  const rng = createRng(search.seed);
+  const order = strategies.map((_, i) => i);
+  for (let i = 0; i < search.samples; i++) {
+    const j = i + randomInt(rng, order.length - i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const picked = order.slice(0, search.samples).sort((a, b) => a - b);
+  return picked.map((i) => strategies[i]!);
+}
+
+/** A sweep that did not complete: its partial results are still written, marked. */
+async function failedSweep(req: SequenceRequest, wf: ResolvedWorkflow, sweep: SweepOutcome): Promise<PhaseResult> {
+  const status = sweep.status === 'completed' ? 'failed' : sweep.status;
+  const reason = sweep.failure ?? 'no combination produced metrics';
+  if (req.phaseDir !== null) {
+    await writePhaseFiles(req.phaseDir, {
+      phase: req.phase,
+      topology: wf.topology.name,
+      sequence: req.sequence.type,
+      status,
+      error: { message: reason },
+      data: null,
+      primary_metric: wf.config.results.primary_metric,
+      books: sweep.books,
+      ranking: sweep.ranked,
+      best: sweep.ranked[0] ?? null,
+      files: [],
+      containers: new Map(),
+      extra: { sweep: { combinations: wf.strategies.length, reused: sweep.reused, computed: sweep.computed, shards: sweep.shards } },
+    });
+  }
+  return {
+    phase: req.phase,
+    status,
+    reason,
+    sequence: req.sequence.type,
+    primary_metric: wf.config.results.primary_metric,
+    best: bestOf(sweep.ranked[0]),
+    metrics: sweep.ranked[0] === undefined ? {} : metricRecord(sweep.ranked[0].metrics),
+    iterations: sweep.books as unknown as Record<string, unknown>[],
+    reused: sweep.reused,
+    computed: sweep.computed,
+    extra: {},
+    outcome: undefined,
+    ranking: [],
+  };
+}
+
+/** The sub-folder of a phase folder, or null in memory. */
+export function subDir(phaseDir: string | null, ...parts: string[]): string | null {
+  return phaseDir === null ? null : join(phaseDir, ...parts);
+}

@@ -1,0 +1,262 @@
+/**
+ * `walk_forward` (and its one-window case, `train_test`): on each window, sweep every
+ * combination on the train range, take the best by the primary metric, and run it on the
+ * test range that follows, warmed up on the bars before it. The out-of-sample (test)
+ * results are stitched into one equity curve and one trade list, and the chosen
+ * parameters are compared across windows (parameter stability).
+ *
+ * ```
+ * <phase>/phase_summary.json        stitched out-of-sample metrics, per-window table, stability
+ * <phase>/aggregate_results.json    one row per window
+ * <phase>/oos_equity.ndjson         the stitched out-of-sample equity curve
+ * <phase>/oos_trades.ndjson         every test trade, window by window
+ * <phase>/windows/<n>/…             each test run in full (trades, containers, summary)
+ * ```
+ */
+import { join } from 'node:path';
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import type { TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
+import { EquityStats } from '../domain/metrics/equity-stats.ts';
+import { TradeStats } from '../domain/metrics/trade-stats.ts';
+import { barsPerYear } from '../domain/metrics/timeframe.ts';
+import { aggregateMetrics } from '../results/aggregate-stats.ts';
+import { writeJsonAtomic } from '../results/atomic-write.ts';
+import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import { tradeRow } from './book-fold.ts';
+import { restrictTo, type BarRange } from './data-range.ts';
+import { bookSummary, dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
+import { runPhase, type BookResult } from './run-phase.ts';
+import { metricRecord, searchSpace, subDir, sweepCombinations, windowed, withStrategies, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
+import { openWorkflowSource } from './workflow-source.ts';
+import { trainTestSplit, walkForwardWindows } from './windows.ts';
+
+/** One window: where it trains and tests, in positions of the distinct timestamps. */
+interface WindowPlan {
+  readonly index: number;
+  readonly train: BarRange;
+  readonly test: BarRange;
+}
+
+/** What one window produced. */
+interface WindowResult {
+  readonly index: number;
+  readonly train: { start: string; end: string; bars: number; combinations: number; best_metrics: Record<string, number | null> };
+  readonly test: { start: string; end: string; bars: number; metrics: Record<string, number | null> };
+  readonly best: { strategy_id: string; type: string; parameters: Record<string, unknown> };
+  readonly book: BookResult;
+}
+
+export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSequence): Promise<PhaseResult> {
+  const { ts, range, warmup } = await windowed(req.loaded, seq);
+  const inRange = ts.slice(range.from, range.to);
+  const windows = walkForwardWindows(inRange, {
+    mode: seq.mode,
+    train: seq.train,
+    test: seq.test,
+    ...(seq.step !== undefined ? { step: seq.step } : {}),
+    min_test_bars: seq.min_test_bars,
+  }).map((w) => ({
+    index: w.index,
+    train: { from: range.from + w.train.from, to: range.from + w.train.to },
+    test: { from: range.from + w.test.from, to: range.from + w.test.to },
+  }));
+  return runWindows(req, seq, ts, warmup, windows, 'walk_forward');
+}
+
+export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence): Promise<PhaseResult> {
+  const { ts, range, warmup } = await windowed(req.loaded, seq);
+  const inRange = ts.slice(range.from, range.to);
+  const split = trainTestSplit(inRange, seq.split_date !== undefined ? { split_date: seq.split_date } : { ratio: seq.ratio ?? 0.7 });
+  const window: WindowPlan = {
+    index: 0,
+    train: { from: range.from + split.train.from, to: range.from + split.train.to },
+    test: { from: range.from + split.test.from, to: range.from + split.test.to },
+  };
+  return runWindows(req, seq, ts, warmup, [window], 'train_test');
+}
+
+async function runWindows(
+  req: SequenceRequest,
+  seq: WalkForwardSequence | TrainTestSequence,
+  ts: readonly number[],
+  warmup: number,
+  windows: readonly WindowPlan[],
+  kind: 'walk_forward' | 'train_test',
+): Promise<PhaseResult> {
+  const base = req.loaded.wf;
+  const primary = base.config.results.primary_metric;
+  req.progress?.setTotal(windows.length);
+  const iso = (i: number): string => new Date(ts[Math.min(i, ts.length - 1)]!).toISOString();
+  const results: WindowResult[] = [];
+  let failure: string | null = null;
+  let status: PhaseResult['status'] = 'completed';
+  let reused = 0;
+  let computed = 0;
+  for (const w of windows) {
+    const trainRange = restrictTo(base, ts, w.train, warmup);
+    const trainWf = { ...trainRange, strategies: searchSpace(trainRange.strategies, seq.search) };
+    const sweep = await sweepCombinations({ ...req, progress: undefined }, trainWf, seq);
+    reused += sweep.reused;
+    computed += sweep.computed;
+    const bestKey = sweep.ranked[0]?.strategy_id;
+    const best = trainWf.strategies.find((s) => s.key === bestKey);
+    if (sweep.status !== 'completed' || best === undefined) {
+      status = sweep.status === 'completed' ? 'failed' : sweep.status;
+      failure = `window ${w.index}: ${sweep.failure ?? 'no combination produced metrics on the train range'}`;
+      break;
+    }
+    // The test run keeps every equity point in memory for the stitched curve.
+    const testWf: ResolvedWorkflow = restrictTo(base, ts, w.test, warmup);
+    const memoryWf = { ...testWf, config: { ...testWf.config, results: { ...testWf.config.results, storage: 'memory' as const, equity_every: 1 } } };
+    const loaded = withStrategies(req.loaded, memoryWf, [best]);
+    const windowDir = subDir(req.phaseDir, 'windows', String(w.index));
+    const outcome = await runPhase({
+      wf: loaded.wf,
+      plan: loaded.plan,
+      source: openWorkflowSource(loaded.wf),
+      phaseDir: windowDir,
+      logger: req.logger,
+      ...(req.signal !== undefined ? { signal: req.signal } : {}),
+    });
+    const book = outcome.books[0];
+    if (windowDir !== null) {
+      await writePhaseFiles(windowDir, {
+        phase: `${req.phase}/windows/${w.index}`,
+        topology: loaded.wf.topology.name,
+        sequence: 'single_pass',
+        status: outcome.status,
+        error: describeFailure(outcome.failure),
+        data: dataJson(loaded.wf, outcome),
+        primary_metric: primary,
+        books: outcome.books.map(bookSummary),
+        ranking: outcome.books.map(bookSummary),
+        best: book === undefined ? null : bookSummary(book),
+        files: outcome.files,
+        containers: outcome.containers,
+        extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] } },
+      });
+    }
+    if (outcome.status !== 'completed' || book === undefined) {
+      status = outcome.status === 'completed' ? 'failed' : outcome.status;
+      failure = `window ${w.index} test: ${String(describeFailure(outcome.failure)?.['message'] ?? 'no result')}`;
+      break;
+    }
+    results.push({
+      index: w.index,
+      train: { start: iso(w.train.from), end: iso(w.train.to), bars: w.train.to - w.train.from, combinations: sweep.books.length, best_metrics: metricRecord(sweep.ranked[0]!.metrics) },
+      test: { start: iso(w.test.from), end: iso(w.test.to), bars: w.test.to - w.test.from, metrics: metricRecord(book.metrics) },
+      best: { strategy_id: best.key, type: best.type, parameters: best.params },
+      book,
+    });
+    req.progress?.tick();
+  }
+
+  const stitched = stitch(base, results, ts, windows);
+  const rows = results.map(({ book: _book, ...row }) => row);
+  const stability = parameterStability(results);
+  const aggregate = aggregateMetrics(results.map((r) => r.test.metrics));
+  const last = results[results.length - 1];
+  const extra = {
+    [kind]: {
+      windows: rows.length,
+      mode: kind === 'walk_forward' ? (seq as WalkForwardSequence).mode : undefined,
+      out_of_sample: stitched.metrics,
+      per_window: rows,
+      parameter_stability: stability,
+      test_metrics_across_windows: aggregate,
+    },
+  };
+  if (req.phaseDir !== null) {
+    const equity = await NdjsonWriter.open(join(req.phaseDir, 'oos_equity.ndjson'));
+    for (const p of stitched.points) equity.write(`{"ts":${JSON.stringify(new Date(p.ts).toISOString())},"equity":${p.equity}}\n`);
+    await equity.commit();
+    const trades = await NdjsonWriter.open(join(req.phaseDir, 'oos_trades.ndjson'));
+    for (const r of results) for (const t of r.book.trades ?? []) trades.write(`${JSON.stringify({ window: r.index, ...tradeRow(t) })}\n`);
+    await trades.commit();
+    await writeJsonAtomic(join(req.phaseDir, 'aggregate_results.json'), { phase: req.phase, status, primary_metric: primary, iterations: rows });
+    await writeJsonAtomic(join(req.phaseDir, 'phase_summary.json'), {
+      phase: req.phase,
+      topology: base.topology.name,
+      sequence: kind,
+      status,
+      error: failure === null ? null : { message: failure },
+      primary_metric: primary,
+      best: last === undefined ? null : last.best,
+      ...extra,
+      files: ['oos_equity.ndjson', 'oos_trades.ndjson', 'aggregate_results.json', ...results.map((r) => `windows/${r.index}/`)],
+    });
+  }
+  return {
+    phase: req.phase,
+    status,
+    reason: failure,
+    sequence: kind,
+    primary_metric: primary,
+    // The parameters the last window chose: what one would trade next.
+    best: last === undefined ? null : { ...last.best, metrics: last.test.metrics },
+    metrics: stitched.metrics,
+    iterations: rows as unknown as Record<string, unknown>[],
+    reused,
+    computed,
+    extra,
+    outcome: undefined,
+    ranking: [],
+  };
+}
+
+/**
+ * The out-of-sample equity curve: each window's test curve, rescaled to start where the
+ * previous one ended (S_t = S_start × E_t / E_0), clipped where the next window's test
+ * range begins when test ranges overlap. Trade metrics use every test trade with its
+ * P&L rescaled the same way; exposure is the bar-weighted mean of the windows'.
+ */
+function stitch(wf: ResolvedWorkflow, results: readonly WindowResult[], ts: readonly number[], windows: readonly WindowPlan[]) {
+  const initial = wf.config.portfolio.initial_cash;
+  const stats = new EquityStats({ initialEquity: initial, barsPerYear: barsPerYear(wf.config.data.timeframe, wf.config.data.calendar), riskFreeRate: wf.config.metrics.risk_free_rate });
+  const trades = new TradeStats();
+  const points: { ts: number; equity: number }[] = [];
+  let level = initial;
+  let investedBars = 0;
+  let bars = 0;
+  results.forEach((r, k) => {
+    const next = windows.find((w) => w.index === results[k + 1]?.index);
+    const stopAt = next === undefined ? Infinity : ts[next.test.from]!;
+    const scale = level / initial;
+    let end = level;
+    for (const p of r.book.equity ?? []) {
+      if (p.ts >= stopAt) break;
+      end = scale * p.equity;
+      stats.push(p.ts, end, false);
+      points.push({ ts: p.ts, equity: end });
+    }
+    for (const t of r.book.trades ?? []) {
+      if (t.exitTs >= stopAt) continue;
+      trades.push({ pnl: t.pnl * scale, returnPct: t.returnPct, barsHeld: t.barsHeld });
+    }
+    const n = r.test.bars;
+    bars += n;
+    investedBars += (r.book.metrics.exposure ?? 0) * n;
+    level = end;
+  });
+  const metrics = metricRecord({ ...stats.result(), ...trades.result(), exposure: bars === 0 ? 0 : investedBars / bars });
+  return { metrics, points };
+}
+
+/** How stable the chosen parameters are across windows: per parameter, its values and spread. */
+function parameterStability(results: readonly WindowResult[]): Record<string, unknown> {
+  const names = new Set<string>();
+  for (const r of results) for (const k of Object.keys(r.best.parameters)) names.add(k);
+  const out: Record<string, unknown> = { strategy: [...new Set(results.map((r) => r.best.type))] };
+  for (const name of names) {
+    const values = results.map((r) => r.best.parameters[name]);
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(JSON.stringify(v), (counts.get(JSON.stringify(v)) ?? 0) + 1);
+    const [mode, modeCount] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['null', 0];
+    const numbers = values.filter((v): v is number => typeof v === 'number');
+    const mean = numbers.length === 0 ? null : numbers.reduce((a, b) => a + b, 0) / numbers.length;
+    const std =
+      mean === null || numbers.length < 2 ? null : Math.sqrt(numbers.reduce((a, b) => a + (b - mean) ** 2, 0) / (numbers.length - 1));
+    out[name] = { values, distinct: counts.size, most_common: JSON.parse(mode) as unknown, most_common_share: values.length === 0 ? 0 : modeCount / values.length, mean, std };
+  }
+  return out;
+}

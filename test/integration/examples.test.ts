@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** The README's example commands, run as a user would, each in its own results folder. */
+async function sluiceRun(example: string): Promise<{ stdout: string; dir: string }> {
+  const out = mkdtempSync(join(tmpdir(), 'sluice-example-'));
+  const { stdout } = await run('node', ['bin/sluice.js', 'run', example, '--out', out], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const [id] = readdirSync(out).filter((d) => !d.startsWith('.'));
+  return { stdout, dir: join(out, id!) };
+}
+
+const status = (dir: string) => (JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8')) as { status: string }).status;
+
+describe('the README examples', () => {
+  it('spy-ensemble: a filtered weighted vote with two classifiers trades and completes', async () => {
+    const { stdout, dir } = await sluiceRun('examples/spy-ensemble.yaml');
+    expect(stdout).toMatch(/Trades\s+\d{3}/);
+    expect(status(dir)).toBe('completed');
+  }, 60_000);
+
+  it('spy-optimize: optimize then validate, with outputs', async () => {
+    const { stdout, dir } = await sluiceRun('examples/spy-optimize.yaml');
+    expect(stdout).toMatch(/optimize\s+completed\s+parameter_sweep/);
+    expect(stdout).toMatch(/validate\s+completed\s+single_pass/);
+    expect(stdout).toContain('best_parameters:');
+    expect(status(dir)).toBe('completed');
+  }, 60_000);
+
+  it('spy-walk-forward: windows and a stitched out-of-sample line', async () => {
+    const { stdout, dir } = await sluiceRun('examples/spy-walk-forward.yaml');
+    expect(stdout).toMatch(/out of sample \(stitched\): return -?\d/);
+    expect(readdirSync(join(dir, 'walk_forward', 'windows')).length).toBeGreaterThan(10);
+    expect(status(dir)).toBe('completed');
+  }, 60_000);
+});
