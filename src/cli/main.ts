@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isConfigError } from '../config/config-error.ts';
 import { loadWorkflow } from '../config/load-workflow.ts';
 import { DataError } from '../data/data-error.ts';
@@ -57,11 +57,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
-    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string }) => {
+    .option('--workers <n>', 'worker threads for sweep shards (walk-forward train sweeps too); results are identical to 1', parseWorkers, 1)
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number }) => {
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
       if (await isComposedWorkflow(file, sets)) {
-        code = await runComposedCommand(file, { sets, patternDirs: o.patterns, ...(o.out !== undefined ? { outDir: o.out } : {}) }, io, logger);
+        code = await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(o.out !== undefined ? { outDir: o.out } : {}) }, io, logger);
         return;
       }
       const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns });
@@ -73,7 +74,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       process.once('SIGINT', onSigint);
       process.once('SIGTERM', onSigint);
       try {
-        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: process.stderr.isTTY, ...(o.out !== undefined ? { outDir: o.out } : {}) });
+        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: process.stderr.isTTY, workers: o.workers, ...(o.out !== undefined ? { outDir: o.out } : {}) });
         const skipped = result.outcome?.source.skipped ?? 0;
         const sequence = result.result.sequence;
         io.out(`${loaded.wf.config.name}: ${result.outcome === undefined ? '' : `${result.outcome.bars} bars, `}${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${sequence === 'single_pass' ? '' : `, sequence ${sequence}`}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`);
@@ -193,4 +194,11 @@ function reportError(err: unknown, io: Io): number {
   }
   io.err(`sluice: internal error (a bug in the engine, not in your config):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return EXIT.bug;
+}
+
+/** `--workers`: a whole number from 1 to 64. */
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return n;
 }

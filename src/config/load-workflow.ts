@@ -36,6 +36,11 @@ export interface LoadWorkflowOptions {
 export interface LoadedWorkflow {
   readonly wf: ResolvedWorkflow;
   readonly plan: GraphPlan;
+  /**
+   * How it was loaded, so another thread can load the same workflow (`--workers`);
+   * undefined when it used strategies from outside the catalogue, which cannot travel.
+   */
+  readonly load?: { readonly file: string; readonly options: Omit<LoadWorkflowOptions, 'strategies'> } | undefined;
 }
 
 /**
@@ -97,7 +102,8 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     start,
     end,
   };
-  return { wf, plan };
+  const { strategies: custom, ...portable } = options;
+  return { wf, plan, load: custom === undefined || custom.size === 0 ? { file, options: portable } : undefined };
 }
 
 /**

@@ -24,6 +24,7 @@ import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
+import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { ENGINE } from '../engine-info.ts';
 import { ConditionError } from './conditions.ts';
@@ -52,6 +53,10 @@ export interface RunComposedOptions {
   readonly now?: () => Date;
   /** Phases of one group run side by side (default {@link PHASE_CONCURRENCY}); 1 runs them one by one. */
   readonly concurrency?: number;
+  /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
+  readonly workers?: number;
+  /** The pool those threads are in (set by runComposedWorkflow). */
+  readonly pool?: ShardRunner | undefined;
 }
 
 /** One phase's outcome in one iteration. */
@@ -128,6 +133,15 @@ export interface ComposedWorkflowResult {
  * status is failed.
  */
 export async function runComposedWorkflow(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
+  const pool = (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
+  try {
+    return await runPhases(plan, { ...opts, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
   const config = plan.base.wf.config;
   const now = opts.now ?? (() => new Date());
   const started = now();
@@ -389,6 +403,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
       phaseDir,
       logger: log,
       storeDir: ctx.dir === null ? null : join(ctx.root, '.combinations'),
+      workers: ctx.opts.pool,
       ...(ctx.opts.signal !== undefined ? { signal: ctx.opts.signal } : {}),
     });
   } catch (err) {

@@ -10,6 +10,7 @@ import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { loadYamlFile } from '../config/yaml-source.ts';
 import { ProgressReporter } from '../cli/progress.ts';
 import { describeFailure } from '../sequencer/phase-files.ts';
+import { shardPool } from '../sequencer/shard-pool.ts';
 import { ENGINE } from '../engine-info.ts';
 
 /** Options for {@link runWorkflow}. */
@@ -28,6 +29,8 @@ export interface RunWorkflowOptions {
    * TTY); or an object told of combinations and windows as they finish.
    */
   readonly progress?: boolean | Pick<ProgressReporter, 'tick' | 'setTotal'>;
+  /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
+  readonly workers?: number;
 }
 
 /** What a run returns. */
@@ -88,8 +91,10 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   let thrown: RunFailure | undefined;
   const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it' }) : undefined;
   const progress = typeof opts.progress === 'object' ? opts.progress : bar;
+  const workers = (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
   try {
     result = await runSequence({
+      workers,
       phase: wf.phase,
       loaded,
       sequence,
@@ -106,6 +111,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     result = failedPhase(wf, sequence.type, err);
   } finally {
     bar?.finish();
+    await workers?.close();
   }
   const outcome = result.outcome;
   const status = result.status === 'skipped' ? 'completed' : result.status;

@@ -26,6 +26,8 @@ import { CombinationStore, combinationKey, dataFingerprint } from '../results/co
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import type { ProgressReporter } from '../cli/progress.ts';
+import type { ShardRunner } from './shard-pool.ts';
+import type { ShardResult } from './shard-worker.ts';
 
 /** One phase to run. */
 export interface SequenceRequest {
@@ -43,6 +45,8 @@ export interface SequenceRequest {
    * no reuse across runs.
    */
   readonly storeDir?: string | null;
+  /** Worker threads for sweep shards (`--workers`); absent: shards run in this thread. */
+  readonly workers?: ShardRunner | undefined;
   /** Told of combinations (sweeps) or windows done, for a progress bar. */
   readonly progress?: Pick<ProgressReporter, 'tick' | 'setTotal'> | undefined;
 }
@@ -260,32 +264,68 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
   req.progress?.tick(reused);
   // Shards read no files and keep no series: metrics only.
   const metricsOnly: ResolvedWorkflow = { ...wf, config: { ...wf.config, results: { ...wf.config.results, storage: 'disk' } } };
+  const shardList: ResolvedStrategy[][] = [];
+  for (let i = 0; i < todo.length; i += seq.shard_size) shardList.push(todo.slice(i, i + seq.shard_size));
   let shards = 0;
   let status: SweepOutcome['status'] = 'completed';
   let failure: string | null = null;
-  for (let i = 0; i < todo.length && status === 'completed'; i += seq.shard_size) {
-    const shard = todo.slice(i, i + seq.shard_size);
-    const loaded = withStrategies(req.loaded, metricsOnly, shard);
-    const outcome = await runPhase({
-      wf: loaded.wf,
-      plan: loaded.plan,
-      source: openWorkflowSource(loaded.wf),
-      phaseDir: null,
-      logger: req.logger,
-      ...(req.signal !== undefined ? { signal: req.signal } : {}),
-    });
+  const commit = async (result: ShardResult): Promise<void> => {
     shards++;
-    if (outcome.status !== 'completed') {
-      status = outcome.status;
-      failure = String(describeFailure(outcome.failure)?.['message'] ?? 'cancelled');
-      break;
+    if (result.status !== 'completed') {
+      if (status === 'completed') {
+        status = result.status;
+        failure = result.error ?? 'cancelled';
+      }
+      return;
     }
-    for (const b of outcome.books) {
-      const summary = bookSummary(b);
-      summaries.set(b.key, summary);
-      if (store !== undefined) await store.put(keys.get(b.key)!, { summary });
+    for (const summary of result.books) {
+      summaries.set(summary.strategy_id, summary);
+      if (store !== undefined) await store.put(keys.get(summary.strategy_id)!, { summary });
     }
-    req.progress?.tick(shard.length);
+    req.progress?.tick(result.books.length);
+  };
+  const pool = req.workers;
+  const load = req.loaded.load;
+  if (pool !== undefined && load !== undefined && shardList.length > 1) {
+    // Shards on worker threads, committed as each comes back; the order results are
+    // listed in comes from the strategies, not from which shard finished first.
+    // One loop per thread, each taking the next shard when its last one is back, so a
+    // cancel or a failure stops handing out shards at once.
+    let next = 0;
+    const take = async (): Promise<void> => {
+      while (next < shardList.length && status === 'completed' && req.signal?.aborted !== true) {
+        const shard = shardList[next++]!;
+        const result = await pool.run({
+          file: load.file,
+          options: load.options,
+          keys: shard.map((s) => s.key),
+          start: wf.start ?? null,
+          end: wf.end ?? null,
+          tradeFrom: wf.tradeFrom ?? null,
+        });
+        await commit(result);
+      }
+    };
+    await Promise.all(Array.from({ length: pool.threads }, take));
+    if (req.signal?.aborted === true && status === 'completed') status = 'cancelled';
+  } else {
+    for (const shard of shardList) {
+      if (status !== 'completed') break;
+      const loaded = withStrategies(req.loaded, metricsOnly, shard);
+      const outcome = await runPhase({
+        wf: loaded.wf,
+        plan: loaded.plan,
+        source: openWorkflowSource(loaded.wf),
+        phaseDir: null,
+        logger: req.logger,
+        ...(req.signal !== undefined ? { signal: req.signal } : {}),
+      });
+      await commit({
+        status: outcome.status,
+        error: outcome.failure === undefined ? null : String(describeFailure(outcome.failure)?.['message']),
+        books: outcome.books.map(bookSummary),
+      });
+    }
   }
   const books = wf.strategies.flatMap((s) => {
     const b = summaries.get(s.key);

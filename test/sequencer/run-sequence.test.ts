@@ -152,3 +152,17 @@ describe('random search', () => {
     for (const id of ids(a)) expect(all).toContain(id);
   });
 });
+
+describe('--workers', () => {
+  it('shards on worker threads give byte-identical result files to one thread', async () => {
+    const sets = ['sequence={type: parameter_sweep, shard_size: 2, resume: false}'];
+    const files = async (workers: number): Promise<string[]> => {
+      const loaded = await loadWorkflow(CONFIG, { sets: [...GRID, ...sets] });
+      const r = await runWorkflow(loaded, { logger: silent, outDir: tmp(), now: fixedNow, workers });
+      expect(r.status).toBe('completed');
+      expect(r.result.computed).toBe(6);
+      return ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(r.dir!, 'backtest', f), 'utf8'));
+    };
+    expect(await files(2)).toEqual(await files(1));
+  }, 60_000);
+});
