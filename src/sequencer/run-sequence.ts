@@ -25,6 +25,7 @@ import { bookSummary, dataJson, describeFailure, writePhaseFiles, type BookSumma
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
+import { aggregateMetrics } from '../results/aggregate-stats.ts';
 import type { ProgressReporter } from '../cli/progress.ts';
 import type { ShardRunner } from './shard-pool.ts';
 import type { ShardResult } from './shard-worker.ts';
@@ -174,7 +175,13 @@ export async function runSinglePass(
   const ranked = sweep?.ranked ?? ranking.map(bookSummary);
   const best = ranked[0];
   const extra = {
-    ...(sweep === undefined ? {} : { sweep: { combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed, shards: sweep.shards } }),
+    ...(sweep === undefined
+      ? {}
+      : {
+          sweep: { combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed, shards: sweep.shards },
+          // How the metrics spread over the combinations: mean, std, min, max, percentiles.
+          metrics_across_combinations: aggregateMetrics(sweep.books.map((b) => metricRecord(b.metrics))),
+        }),
     ...(addExtra !== undefined && outcome.status === 'completed' ? addExtra(ranking) : {}),
   };
   if (req.phaseDir !== null) {

@@ -58,6 +58,10 @@ describe('parameter_sweep', () => {
     expect(second.result.computed).toBe(6);
     const third = await run([sweep], out.concat(''));
     expect([third.result.computed, third.result.reused]).toEqual([0, 6]);
+    // The spread of each metric over the combinations is summarized.
+    const across = third.result.extra['metrics_across_combinations'] as Record<string, { count: number; min: number; max: number; p50: number }>;
+    const sharpes = (third.result.iterations as { metrics: { sharpe_ratio: number } }[]).map((x) => x.metrics.sharpe_ratio);
+    expect(across['sharpe_ratio']).toMatchObject({ count: 6, min: Math.min(...sharpes), max: Math.max(...sharpes) });
     const thirdFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(third.dir!, 'backtest', f), 'utf8'));
     const strip = (s: string) => s.replace(/"(reused|computed|shards)": ?\d+/g, '');
     expect(thirdFiles.map(strip)).toEqual(firstFiles.map(strip));
