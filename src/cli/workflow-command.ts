@@ -35,7 +35,7 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
+    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, progress: process.stderr.isTTY, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
     for (const line of workflowSummary(plan, result)) io.out(line);
     if (result.dir !== null) io.out(`results: ${result.dir}`);
     if (result.status === 'failed') {

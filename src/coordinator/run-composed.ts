@@ -25,6 +25,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
+import { ProgressReporter } from '../cli/progress.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { ENGINE } from '../engine-info.ts';
 import { ConditionError } from './conditions.ts';
@@ -55,6 +56,8 @@ export interface RunComposedOptions {
   readonly concurrency?: number;
   /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
   readonly workers?: number;
+  /** Show a progress bar per sweep or walk-forward phase on stderr (drawn only on a TTY). */
+  readonly progress?: boolean;
   /** The pool those threads are in (set by runComposedWorkflow). */
   readonly pool?: ShardRunner | undefined;
 }
@@ -395,8 +398,10 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
   log.info({ phase: name, sequence: sequence.type, topology: loaded.wf.topology.name, strategies: loaded.wf.strategies.length }, `phase ${name} started`);
   let result: PhaseResult;
+  const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name }) : undefined;
   try {
     result = await runSequence({
+      progress: bar,
       phase: name,
       loaded,
       sequence,
@@ -409,6 +414,8 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return done('failed', message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name, sequence: sequence.type });
+  } finally {
+    bar?.finish();
   }
   const failureError = result.outcome?.failure?.error;
   let view: PhaseView = {
