@@ -1,4 +1,4 @@
-import type { BarEvent, SluiceEvent } from '../events/index.ts';
+import type { BarEvent, OrderEvent, SluiceEvent } from '../events/index.ts';
 import { SimulatedBroker } from '../domain/execution/simulated-broker.ts';
 import type { BrokerEvent, EndReason } from '../domain/execution/simulated-broker.ts';
 import type { ExecutionConfig } from '../config/schema/trading.ts';
@@ -52,17 +52,37 @@ export class ExecutionContainer extends BaseContainer {
     this.emit(ev);
   };
 
+  /** fill: close orders of a bar execution has not seen yet, in arrival order. */
+  private readonly early: OrderEvent[] = [];
+
+  private submitEarly(bar: BarEvent): void {
+    const due = this.early.filter((o) => o.symbol === bar.symbol && o.seq === bar.seq);
+    if (due.length === 0) return;
+    this.early.splice(0, this.early.length, ...this.early.filter((o) => !due.includes(o)));
+    for (const o of due) this.broker.submit(o, this.out, bar);
+  }
+
   protected onEvent(ev: SluiceEvent): void {
     switch (ev.type) {
-      case 'BAR':
+      case 'BAR': {
         this.lastBar.set(ev.symbol, ev);
-        return this.broker.onBar(ev, this.out);
+        this.broker.onBar(ev, this.out);
+        if (this.early.length > 0) this.submitEarly(ev);
+        return;
+      }
       case 'ORDER': {
         this.orders++;
         const bar = this.lastBar.get(ev.symbol);
         if (ev.reason === 'end_of_data') {
           if (bar === undefined) throw new Error(`order ${ev.orderId} for ${ev.symbol} before any bar of it`);
           return this.broker.fillAtClose(ev, bar, this.out);
+        }
+        // With fill: close, an order can be decided at a bar's close before that bar has
+        // reached execution (a portfolio's exit rules see each bar first): it waits here
+        // for its own bar, then fills at that bar's close like any other.
+        if (this.config.fill === 'close' && (ev.orderType ?? 'market') === 'market' && (bar === undefined || bar.seq < ev.seq)) {
+          this.early.push(ev);
+          return;
         }
         return this.broker.submit(ev, this.out, bar);
       }

@@ -129,3 +129,17 @@ describe('entry orders', () => {
     expect(ts.length).toBeLessThan(market.trades.length);
   });
 });
+
+describe('exit rules with fill: close', () => {
+  it('a time exit decided at a bar close fills at that close (the bar reaches the book before execution)', async () => {
+    const { trades: ts } = await trades('{max_holding_bars: 12, close_eod: true}', ['execution.fill=close']);
+    const timed = ts.filter((t) => t.exitReason === 'max_holding');
+    expect(timed.length).toBeGreaterThan(10);
+    for (const t of timed) {
+      // Held 12 bars and out at the close of the 12th: fill: close trades at the deciding bar's close.
+      expect(t.barsHeld).toBe(12);
+      expect(t.exitPrice).toBe(bars[indexOfTs.get(t.exitTs)!]!.close);
+    }
+    expect(ts.some((t) => t.exitReason === 'close_eod')).toBe(true);
+  });
+});
