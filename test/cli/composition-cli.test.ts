@@ -22,7 +22,8 @@ describe('sluice list and run with classifiers and composites', () => {
       const lines: string[] = [];
       const code = await main(['node', 'sluice', 'run', 'test/fixtures/configs/spy-composite.yaml', '--out', out, '--log-level', 'silent'], { out: (t) => lines.push(t), err: (t) => lines.push(t) });
       expect(code, lines.join('\n')).toBe(0);
-      expect(lines.join('\n')).toMatch(/signals: \d+ regime changes written to signal_generation\/signals\/regimes.ndjson/);
+      expect(lines.join('\n')).toMatch(/signals: \d+ regime changes computed/);
+      expect(lines.join('\n')).toMatch(/signal store: \d+ signal rows, \d+ regime rows in .*signal_generation\/signals/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

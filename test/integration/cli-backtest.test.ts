@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readSignalStore } from '../../src/signals/read-store.ts';
 
 const run = promisify(execFile);
 
@@ -129,11 +130,9 @@ describe('sluice run with the signal_generation topology', () => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-sig-'));
     const res = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--set', 'topology=signal_generation', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain('signals: 788 signal changes written to signal_generation/signals/signals.ndjson');
-    const rows = readFileSync(join(onlyDir(out), 'signal_generation', 'signals', 'signals.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { seq: number; direction: number; strategy_id: string });
+    expect(res.stdout).toContain('signals: 788 signal changes computed');
+    expect(res.stdout).toContain('signal store: 788 signal rows, 0 regime rows in ');
+    const rows = (await readSignalStore(join(onlyDir(out), 'signal_generation', 'signals'))).signals;
     // The backtest of the same config sent 788 orders: one per signal change.
     expect(rows).toHaveLength(788);
     // The first signal is on bar 29, the first bar where SMA(30) exists.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { loadSpyBars } from '../helpers/spy.ts';
 import { runConfig } from '../helpers/run.ts';
 import { runStrategy } from '../domain/strategies/run-strategy.ts';
 import { runClassifier } from '../domain/classifiers/run-classifier.ts';
+import { readSignalStore } from '../../src/signals/read-store.ts';
 
 /**
  * test/fixtures/configs/spy-composite.yaml run through the engine (signal_generation),
@@ -134,11 +135,8 @@ describe('composite strategies on SPY 5m equal their members run directly', () =
     expect(rounded(engine('nested'))).toEqual(rounded(expected));
   });
 
-  it('stores every regime change, and only changes, in signals/regimes.ndjson', () => {
-    const rows = readFileSync(join(dir, 'signals', 'regimes.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { seq: number; classifier: string; regime: string; ts: string });
+  it('stores every regime change, and only changes, in signals/regimes.parquet', async () => {
+    const rows = (await readSignalStore(join(dir, 'signals'))).regimes;
     const changes = (labels: string[], id: string) => labels.flatMap((l, t) => (l !== '' && l !== (labels[t - 1] ?? '') ? [{ seq: t, classifier: id, regime: l }] : []));
     for (const [id, labels] of [['trend', trend], ['vol', vol]] as const) {
       const expected = changes(labels, id);
@@ -146,9 +144,10 @@ describe('composite strategies on SPY 5m equal their members run directly', () =
       expect(rows.filter((r) => r.classifier === id).map(({ seq, classifier, regime }) => ({ seq, classifier, regime }))).toEqual(expected);
       expect(outcome.containers.get(`classifier_${id}`)!['regime_changes']).toBe(expected.length);
     }
-    expect(rows[0]!.ts).toBe(new Date(bars[rows[0]!.seq]!.ts).toISOString());
+    expect(rows[0]!.ts).toBe(bars[rows[0]!.seq]!.ts);
+    expect(rows.every((r) => r.bar_index === r.seq)).toBe(true);
     expect(outcome.containers.get('signals')!['regime_rows']).toBe(rows.length);
-    expect(outcome.files).toContain('signals/regimes.ndjson');
+    expect(outcome.files).toContain('signals/regimes.parquet');
   });
 
   it('a backtest of the same config trades every composite', async () => {

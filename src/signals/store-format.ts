@@ -1,0 +1,196 @@
+/**
+ * The sparse signal store: its files, columns, row shapes and metadata (docs/signal-store.md
+ * is the user-facing description of the same thing; keep them in step).
+ *
+ * ```
+ * <store>/signals.parquet   one row per signal change of a strategy on a symbol
+ * <store>/regimes.parquet   one row per regime change of a classifier on a symbol
+ * <store>/metadata.json     strategies, classifiers, data, hashes, versions (SignalStoreMeta)
+ * ```
+ *
+ * Rows are plain objects with the Parquet column names (snake_case); `ts` is epoch
+ * milliseconds as a number. Signal rows are ordered by (seq, strategy order in the
+ * metadata), regime rows by (seq, classifier order): the order a from-scratch run emits
+ * them in.
+ */
+
+/** Format tag of metadata.json (and of every hash the store is keyed by); bump to invalidate stores. */
+export const SIGNAL_STORE_FORMAT = 'sluice-signal-store/1';
+
+/** File names inside a store folder. */
+export const STORE_FILES = {
+  signals: 'signals.parquet',
+  regimes: 'regimes.parquet',
+  metadata: 'metadata.json',
+} as const;
+
+/** One signal change: a strategy's direction on a symbol changed at this bar. */
+export interface SignalStoreRow {
+  /** Index of the bar within its symbol's series, from 0 (BarEvent.index); -1 when the graph gave the sink no bars. */
+  readonly bar_index: number;
+  /** Run-wide bar sequence number (every event's correlation id): bars of all symbols counted together. */
+  readonly seq: number;
+  /** Timestamp of the bar, epoch milliseconds UTC (the bar's label as the data has it). */
+  readonly ts: number;
+  readonly symbol: string;
+  readonly strategy_id: string;
+  /** 1 long, 0 flat, -1 short. */
+  readonly direction: number;
+  /** Conviction in [-1, 1]; its sign is the direction's. */
+  readonly strength: number;
+  /** Close of the bar the signal was computed on. */
+  readonly price: number;
+}
+
+/** One regime change: a classifier's label on a symbol changed at this bar. */
+export interface RegimeStoreRow {
+  readonly bar_index: number;
+  readonly seq: number;
+  readonly ts: number;
+  readonly symbol: string;
+  readonly classifier: string;
+  readonly regime: string;
+}
+
+/** Physical column kinds of the store's Parquet files. */
+export type ColumnKind = 'int32' | 'int64' | 'timestamp_ms' | 'double' | 'string';
+
+/** One column of a store table. */
+export interface ColumnDef<R> {
+  readonly name: keyof R & string;
+  readonly kind: ColumnKind;
+  /** Delta encoding (DELTA_BINARY_PACKED) for the rising integer columns; else the writer's choice (dictionary when it pays, plain). */
+  readonly delta?: boolean;
+}
+
+/** Columns of signals.parquet, in file order. */
+export const SIGNAL_COLUMNS: readonly ColumnDef<SignalStoreRow>[] = [
+  { name: 'bar_index', kind: 'int32', delta: true },
+  { name: 'seq', kind: 'int64', delta: true },
+  { name: 'ts', kind: 'timestamp_ms', delta: true },
+  { name: 'symbol', kind: 'string' },
+  { name: 'strategy_id', kind: 'string' },
+  { name: 'direction', kind: 'int32' },
+  { name: 'strength', kind: 'double' },
+  { name: 'price', kind: 'double' },
+];
+
+/** Columns of regimes.parquet, in file order. */
+export const REGIME_COLUMNS: readonly ColumnDef<RegimeStoreRow>[] = [
+  { name: 'bar_index', kind: 'int32', delta: true },
+  { name: 'seq', kind: 'int64', delta: true },
+  { name: 'ts', kind: 'timestamp_ms', delta: true },
+  { name: 'symbol', kind: 'string' },
+  { name: 'classifier', kind: 'string' },
+  { name: 'regime', kind: 'string' },
+];
+
+/** A strategy of the store. */
+export interface StoreStrategy {
+  /** The strategy id rows carry in `strategy_id` (the config's key). */
+  readonly id: string;
+  readonly type: string;
+  /** Parameters after defaults. */
+  readonly params: Record<string, unknown>;
+  /** The entry filter's expression text, or null. */
+  readonly filter: string | null;
+  /** Ids of the classifiers it reads (regime_switch, filters naming a classifier), in config order. */
+  readonly classifiers: readonly string[];
+  /**
+   * SHA-256 of {format, type, params, filter, the classifiers it reads (id, type, params),
+   * engine version}: the reuse key. The id is not part of it.
+   */
+  readonly hash: string;
+  /** Rows of this strategy in signals.parquet. */
+  readonly signal_rows: number;
+}
+
+/** A classifier of the store. */
+export interface StoreClassifier {
+  readonly id: string;
+  readonly type: string;
+  readonly params: Record<string, unknown>;
+  /** SHA-256 of {format, type, params, engine version}. */
+  readonly hash: string;
+  /** Rows of this classifier in regimes.parquet. */
+  readonly regime_rows: number;
+}
+
+/** One bar file the store was computed from. */
+export interface StoreDataSource {
+  readonly symbol: string;
+  readonly format: 'csv' | 'parquet';
+  /** The path as resolved when the store was written (informative; not part of the key). */
+  readonly path: string;
+  /** Base name, size and content hash: the fingerprint (combination-store.ts fileFingerprint). */
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** Bars one symbol contributed. */
+export interface StoreSymbolRange {
+  readonly bars: number;
+  /** First and last bar timestamp, epoch ms, and the same as ISO 8601. */
+  readonly first_ts: number | null;
+  readonly last_ts: number | null;
+  readonly first: string | null;
+  readonly last: string | null;
+}
+
+/** What the signals were computed from. */
+export interface StoreData {
+  readonly sources: readonly StoreDataSource[];
+  readonly symbols: readonly string[];
+  readonly timeframe: string;
+  /** The data filter (`data.start` inclusive, `data.end` exclusive), ISO 8601, or null. */
+  readonly start: string | null;
+  readonly end: string | null;
+  /** Bars read, all symbols. */
+  readonly bars: number;
+  readonly per_symbol: Readonly<Record<string, StoreSymbolRange>>;
+}
+
+/** One Parquet file of the store, as committed. */
+export interface StoreFileInfo {
+  readonly file: string;
+  readonly rows: number;
+  readonly row_groups: number;
+  readonly bytes: number;
+  /** SHA-256 of the file's bytes, computed while writing. */
+  readonly sha256: string;
+}
+
+/** metadata.json: everything about a store except its rows. */
+export interface SignalStoreMeta {
+  readonly format: typeof SIGNAL_STORE_FORMAT;
+  readonly engine: { readonly name: string; readonly version: string };
+  /**
+   * SHA-256 of {format, data_key, strategy hashes in store order, classifier hashes in
+   * store order}: equal for two stores holding the same signals of the same data.
+   */
+  readonly config_hash: string;
+  /** SHA-256 of {format, sources (symbol, format, size, sha256), timeframe, start, end}. */
+  readonly data_key: string;
+  readonly data: StoreData;
+  /** In store order: the order rows of one bar are in. */
+  readonly strategies: readonly StoreStrategy[];
+  readonly classifiers: readonly StoreClassifier[];
+  readonly files: { readonly signals: StoreFileInfo; readonly regimes: StoreFileInfo };
+}
+
+/**
+ * A store that cannot be used: missing, unreadable, inconsistent, or built from other data
+ * or by another engine version. A user-facing mistake: the CLI prints its message without
+ * a stack trace.
+ */
+export class SignalStoreError extends Error {
+  override readonly name = 'SignalStoreError';
+  constructor(
+    message: string,
+    /** MISSING, UNREADABLE, INCONSISTENT, DATA_MISMATCH, VERSION_MISMATCH, CONFIG_MISMATCH. */
+    readonly code: 'MISSING' | 'UNREADABLE' | 'INCONSISTENT' | 'DATA_MISMATCH' | 'VERSION_MISMATCH' | 'CONFIG_MISMATCH',
+  ) {
+    super(message);
+  }
+}
