@@ -32,5 +32,12 @@ export function sequenceSummary(r: PhaseResult): string[] {
     lines.push(`  max drawdown  ${pct(mc.max_drawdown.ci_low)} … ${pct(mc.max_drawdown.ci_high)} (median ${pct(mc.max_drawdown.p50)})`);
     lines.push(`  probability of a loss ${pct(mc.probability_of_loss)}`);
   }
+  const replay = r.extra['replay'] as { variants?: { name: string; status: string; best: string | null; metrics: Record<string, number | null> }[] } | undefined;
+  if (replay?.variants !== undefined) {
+    lines.push(`replay variants: ${replay.variants.length}, every book ranked together as <strategy>@<variant>`);
+    for (const v of replay.variants) {
+      lines.push(`  ${v.name.padEnd(20)} ${v.status === 'completed' ? `best ${v.best ?? 'n/a'}, ${r.primary_metric} ${num(v.metrics[r.primary_metric])}, return ${pct(v.metrics['total_return'])}` : v.status}`);
+    }
+  }
   return lines;
 }

@@ -9,6 +9,7 @@ import { didYouMean } from './suggest.ts';
 import { describeValue } from './describe-value.ts';
 import { resolveStrategies } from './resolve-strategies.ts';
 import { resolveClassifiers } from './resolve-classifiers.ts';
+import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-replay.ts';
 import { TopologySchema, type TopologyDef } from './schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
 import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
@@ -30,6 +31,14 @@ export interface LoadWorkflowOptions {
   readonly defaults?: Record<string, unknown>;
   /** Config layer over the file, under `--set`: a workflow phase's overlay. */
   readonly overlay?: Record<string, unknown>;
+  /** `--force` of `sluice run`: replay a signal store that does not fit the config (as `replay.force: true`). */
+  readonly force?: boolean;
+  /**
+   * Planning a multi-phase workflow: a signal store a replay names may be written by an
+   * earlier phase, so a missing one is no error yet (the replay gets no books); the phase
+   * checks it when it runs.
+   */
+  readonly pendingStores?: boolean;
 }
 
 /** A workflow ready to run: resolved plain data plus its validated graph plan. */
@@ -72,8 +81,9 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const issues: ConfigIssue[] = [];
   const classifiers = resolveClassifiers(source, config.classifiers, issues);
   const declaredClassifiers = new Set(config.classifiers.map((c) => c.id ?? c.type));
-  const strategies = resolveStrategies({ source, catalogue, classifiers, declaredClassifiers, issues }, config.strategies);
-  if (classifiers.length > 0) checkClassifierWiring(source, topology, issues);
+  const configured = resolveStrategies({ source, catalogue, classifiers, declaredClassifiers, issues }, config.strategies);
+  // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
+  if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
   const sources = resolveSources(source, config, baseDir, issues);
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
@@ -82,6 +92,11 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   } catch (err) {
     issues.push(issueAt(source, ['data', 'timeframe'], 'INVALID_VALUE', (err as Error).message, "write e.g. '1m', '5m', '15m', '1h', '1d'"));
   }
+  // A signal replay's books are the stored strategies (docs/replay.md); other topologies need strategies:.
+  const replaying = isReplayTopology(topology);
+  if (!replaying) checkNotReplay(source, config, topology, issues);
+  const replay = replaying ? await resolveReplay({ source, config, baseDir, strategies: configured, classifiers, sources, start, end, force: options.force, pendingStores: options.pendingStores, issues }) : undefined;
+  const strategies = replay?.strategies ?? configured;
   if (issues.length > 0) throw new ConfigError(issues);
 
   const plan = planGraph(topology, { strategies: strategies.map((s) => s.key), classifiers: classifiers.map((c) => c.id) }, (path, code, message, hint) =>
@@ -101,6 +116,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     sources,
     start,
     end,
+    ...(replay !== undefined ? { replay: replay.replay } : {}),
   };
   const { strategies: custom, ...portable } = options;
   return { wf, plan, load: custom === undefined || custom.size === 0 ? { file, options: portable } : undefined };

@@ -14,6 +14,7 @@ export interface ResolvedFilter {
 }
 import type { TopologyDef } from './schema/topology.ts';
 import type { WorkflowConfig } from './schema/workflow.ts';
+import type { Direction } from '../events/index.ts';
 
 /** One strategy instance: one parameter combination of one config entry. */
 export interface ResolvedStrategy {
@@ -69,4 +70,36 @@ export interface ResolvedWorkflow {
    * indicators and strategies (a test window's warm-up). Undefined: from the first bar.
    */
   readonly tradeFrom?: number | undefined;
+  /** Signal replay (a topology with a signal_source): the store read and checked at load. */
+  readonly replay?: ResolvedReplay | undefined;
+}
+
+/** One stored signal change, as replay reads it from a signal store (docs/signal-store.md). */
+export interface StoredSignal {
+  /** Timestamp of the bar the signal was computed on, epoch ms. */
+  readonly ts: number;
+  readonly symbol: string;
+  readonly strategyId: string;
+  readonly direction: Direction;
+  readonly strength: number;
+}
+
+/** A signal store opened for replay (docs/replay.md). */
+export interface ResolvedReplay {
+  /** The store's folder (absolute). */
+  readonly store: string;
+  /** The stored signal changes of the replayed strategies (all symbols). */
+  readonly signals: readonly StoredSignal[];
+  /** What the compatibility check found and `force` overrode; empty when the store matched. */
+  readonly forced: readonly string[];
+  /** `replay_variants:`, each section validated with the overlay applied; undefined: one run with the config's own. */
+  readonly variants: readonly ReplayVariant[] | undefined;
+}
+
+/** One portfolio/risk/execution variant of a replay sweep, its sections complete. */
+export interface ReplayVariant {
+  readonly name: string;
+  readonly portfolio: WorkflowConfig['portfolio'];
+  readonly risk: WorkflowConfig['risk'];
+  readonly execution: WorkflowConfig['execution'];
 }

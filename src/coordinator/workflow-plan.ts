@@ -164,7 +164,8 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   const { logger: _logger, ...loadBase } = options;
   const defaults = pattern?.def.defaults ?? {};
   const load: LoadWorkflowOptions = { ...loadBase, defaults };
-  const base = await loadWorkflow(file, load);
+  // A replay's signal store may be written by an earlier phase: checked when its phase runs.
+  const base = await loadWorkflow(file, { ...load, pendingStores: true });
   const config = base.wf.config;
   const issues: ConfigIssue[] = [];
 
@@ -354,7 +355,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     const topology = resolveTemplates(p.spec.topology, scope);
     const layer = deepMergeAll([overlay, { phase: p.spec.name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
     try {
-      const loaded = await loadWorkflow(file, { ...load, overlay: layer });
+      const loaded = await loadWorkflow(file, { ...load, overlay: layer, pendingStores: true });
       const ref = resolveTemplates(p.spec.sequence, scope);
       if (ref !== undefined) await resolveSequence(p.source, [...p.at, 'sequence'], ref, userDirs);
       else await resolveSequence(source, ['sequence'], loaded.wf.config.sequence, userDirs);

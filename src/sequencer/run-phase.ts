@@ -7,6 +7,7 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { IdAllocator, type ContainerContext, type DrainableSink } from '../containers/container.ts';
 import { compileGraph, dispatcher, keepInMemory, type CompiledGraph, type Placed } from '../topology/compile.ts';
 import { SignalSinkContainer, type SignalRow } from '../containers/signal-sink.ts';
+import { STORE_FILES } from '../signals/store-format.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
 import { barsPerYear } from '../domain/metrics/timeframe.ts';
@@ -293,9 +294,11 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     const r = p.container.results?.();
     if (r !== undefined) containers.set(p.instance.id, { id: p.instance.id, role: p.instance.role, ...r });
   }
-  if (graph?.placed.some((p) => p.instance.role === 'signal_sink') && phaseDir !== null) files.push('signals/signals.ndjson');
-  if (graph?.placed.some((p) => p.instance.role === 'signal_sink') && phaseDir !== null && wf.classifiers.length > 0) files.push('signals/regimes.ndjson');
   const sink = graph?.placed.find((p) => p.container instanceof SignalSinkContainer)?.container as SignalSinkContainer | undefined;
+  // The signal store, when committed inside the phase folder (a store elsewhere is the caller's to report).
+  if (sink?.storeMeta !== undefined && phaseDir !== null && sink.dir === join(phaseDir, 'signals')) {
+    files.push(...[STORE_FILES.signals, STORE_FILES.regimes, STORE_FILES.metadata].map((f) => `signals/${f}`));
+  }
   const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
   return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals };
 }

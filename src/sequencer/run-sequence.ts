@@ -87,8 +87,19 @@ export interface PhaseResult {
 /** Runs one phase with its sequence. */
 export async function runSequence(req: SequenceRequest): Promise<PhaseResult> {
   const { sequence } = req;
+  // A replay sweep: one single pass per portfolio/risk/execution variant (load checked the sequence).
+  const variants = req.loaded.wf.replay?.variants;
+  if (variants !== undefined) {
+    const { runReplayVariants } = await import('./replay-variants.ts');
+    return runReplayVariants(req, variants);
+  }
   switch (sequence.type) {
     case 'single_pass':
+      // Signal generation with a store (on disk, or a signals.store folder): reuse what it holds.
+      if (req.loaded.plan.instances.some((i) => i.role === 'signal_sink') && (req.phaseDir !== null || req.loaded.wf.config.signals.store !== undefined)) {
+        const { runSignalGeneration } = await import('../signals/signal-run.ts');
+        return runSignalGeneration(req);
+      }
       return runSinglePass(req);
     case 'parameter_sweep':
       return runParameterSweep(req, sequence);

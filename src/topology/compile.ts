@@ -9,6 +9,8 @@ import { PortfolioContainer } from '../containers/portfolio.ts';
 import { RiskContainer } from '../containers/risk.ts';
 import { ExecutionContainer } from '../containers/execution.ts';
 import { SignalSinkContainer } from '../containers/signal-sink.ts';
+import { configuredStoreDir } from '../signals/store-identity.ts';
+import { SignalSourceContainer } from '../containers/signal-source.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { barsPerYear, parseTimeframe } from '../domain/metrics/timeframe.ts';
@@ -109,10 +111,14 @@ function createContainer(
     case 'execution':
       return new ExecutionContainer(id, cfg.execution) as Container<unknown>;
     case 'signal_sink':
-      return new SignalSinkContainer(id, keepInMemory(cfg.results), {
-        bufferSize: cfg.results.write_buffer_bytes,
-        highWaterMark: cfg.results.high_water_mark_bytes,
-      }, wf.classifiers.length > 0) as Container<unknown>;
+      return new SignalSinkContainer(id, keepInMemory(cfg.results), wf.classifiers.length > 0, {
+        workflow: wf,
+        dir: configuredStoreDir(wf) ?? null,
+        rowGroupRows: cfg.signals.row_group_rows,
+      }) as Container<unknown>;
+    case 'signal_source':
+      if (wf.replay === undefined) throw new Error(`container '${id}': a signal_source replays a signal store, but the config names none (replay.store)`);
+      return new SignalSourceContainer(id, wf.replay.signals, wf.strategies.map((s) => s.key), wf.replay.forced) as Container<unknown>;
   }
 }
 

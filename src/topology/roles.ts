@@ -11,7 +11,10 @@ export const ROLE_IO: Readonly<Record<Role, { consumes: readonly EventType[]; pr
   // Risk passes CANCEL through untouched, so it travels the same way as the order it cancels.
   risk: { consumes: ['ORDER', 'CANCEL'], produces: ['ORDER', 'CANCEL', 'REJECT'] },
   execution: { consumes: ['BAR', 'ORDER', 'CANCEL'], produces: ['FILL', 'REJECT'] },
-  signal_sink: { consumes: ['SIGNAL', 'CLASSIFICATION'], produces: [] },
+  // BAR: the sink records each bar's index, range and count per symbol for the signal store.
+  signal_sink: { consumes: ['BAR', 'SIGNAL', 'CLASSIFICATION'], produces: [] },
+  // Signal replay: the stored signals of each bar, in place of strategies.
+  signal_source: { consumes: ['BAR'], produces: ['SIGNAL'] },
 };
 
 /** Event types that carry a book `key`, so a route can deliver them by key. */

@@ -18,6 +18,9 @@ describe('built-in topology patterns', () => {
     const problems: string[] = [];
     const plan = planGraph(topology, { strategies: ['a', 'b'] }, (path, code, message) => problems.push(`${path.join('.')}: ${code} ${message}`));
     expect(problems).toEqual([]);
-    expect(plan?.instances.filter((i) => i.role === 'strategy').map((i) => i.id)).toEqual(['strategy_a', 'strategy_b']);
+    // Every topology expands per strategy: its strategy containers, or (signal replay) its books.
+    const perStrategy = plan?.instances.filter((i) => i.def.foreach === 'strategies') ?? [];
+    expect(perStrategy.length).toBeGreaterThan(0);
+    expect(new Set(perStrategy.map((i) => i.key))).toEqual(new Set(['a', 'b']));
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../../events/index.ts';
 
 /** What a container does; one file per role in src/containers/. */
-export const ROLES = ['data', 'features', 'classifier', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink'] as const;
+export const ROLES = ['data', 'features', 'classifier', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink', 'signal_source'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How a route delivers; one file per kind in src/routes/. */
