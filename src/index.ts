@@ -26,6 +26,10 @@ export type { ComposableWorkflow, WorkflowResults } from './coordinator/composab
 export type { PhaseView, BestView } from './coordinator/phase-view.ts';
 export { runPhase, type RunPhaseOptions, type PhaseOutcome, type BookResult, type RunStatus, type RunFailure } from './sequencer/run-phase.ts';
 
+export { readSignalStore, readStoreMeta, readStoreBatches, checkStoreCompatible, type SignalStore, type StoreExpectation } from './signals/read-store.ts';
+export { signalConfigHash } from './signals/store-identity.ts';
+export { SignalStoreError, type SignalStoreMeta, type SignalStoreRow, type RegimeStoreRow } from './signals/store-format.ts';
+
 export { DataError } from './data/data-error.ts';
 export type { BarSource, BarChunk, SourceStats } from './data/bar-source.ts';
 export { openBarSource } from './data/open-source.ts';

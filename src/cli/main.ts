@@ -16,6 +16,10 @@ import { DEFAULT_SPEC_GLOB } from '../testing/find-spec-files.ts';
 import { runMarbleFiles } from '../testing/run-marble-files.ts';
 import { registerTraceCommand } from './trace-command.ts';
 import { registerLookaheadCommand } from './lookahead-command.ts';
+import { registerSignalsCommand, signalStoreLines } from './signals-command.ts';
+import { SignalStoreError } from '../signals/store-format.ts';
+import { registerReplayCommand } from './replay-command.ts';
+import { registerLiveCommand } from './live-command.ts';
 import { TRACE_LEVELS } from '../config/schema/trading.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
@@ -58,14 +62,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .option('--workers <n>', 'worker threads for sweep shards (walk-forward train sweeps too); results are identical to 1', parseWorkers, 1)
-    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number }) => {
+    .option('--force', 'signal replay: replay a signal store written from other data, other strategy parameters or another engine version (as replay.force: true)')
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number; force?: boolean }) => {
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
       if (await isComposedWorkflow(file, sets)) {
         code = await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(o.out !== undefined ? { outDir: o.out } : {}) }, io, logger);
         return;
       }
-      const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns });
+      const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns, ...(o.force === true ? { force: true } : {}) });
       const abort = new AbortController();
       const onSigint = (): void => {
         logger.warn('interrupted: stopping after the current bar, saving results');
@@ -81,14 +86,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         for (const line of sequenceSummary(result.result)) io.out(line);
         if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
         for (const [id, r] of result.outcome?.containers ?? []) {
-          if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes written to ${result.phase}/signals/signals.ndjson`);
-          if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined) io.out(`${id}: ${String(r['regime_rows'])} regime changes written to ${result.phase}/signals/regimes.ndjson`);
+          if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes computed`);
+          if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined) io.out(`${id}: ${String(r['regime_rows'])} regime changes computed`);
+          if (r['role'] === 'signal_source') io.out(`${id}: ${String(r['signals_emitted'])} stored signals replayed from ${loaded.wf.replay?.store ?? '?'} (no indicator computed)`);
         }
+        for (const line of signalStoreLines(result)) io.out(line);
         if (result.dir !== null) io.out(`results: ${result.dir}`);
         if (result.status === 'failed') {
           const err = result.failure?.error;
           const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
-          const userMistake = err instanceof DataError || isConfigError(err);
+          const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError;
           io.err(`run failed during ${result.failure?.step}${where}: ${err instanceof Error ? err.message : String(err)}`);
           if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
           io.err('partial results were saved, marked "status": "failed"');
@@ -174,6 +181,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   registerTraceCommand(program, io, (c) => (code = c));
   registerLookaheadCommand(program, io, (c) => (code = c));
+  registerSignalsCommand(program, (args) => main(['node', 'sluice', ...args], io), (c) => (code = c));
+  registerReplayCommand(program, io, (c) => (code = c));
+  registerLiveCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv]);
@@ -188,7 +198,7 @@ function reportError(err: unknown, io: Io): number {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  if (isConfigError(err) || err instanceof DataError) {
+  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError) {
     io.err(err.message);
     return EXIT.failed;
   }

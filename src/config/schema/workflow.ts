@@ -6,6 +6,7 @@ import { ClassifiersSchema } from './classifiers.ts';
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from './trading.ts';
 import { TopologySchema } from './topology.ts';
 import { workflowConfigKeys } from './workflow-pattern.ts';
+import { LiveSchema } from './live.ts';
 
 export const ResultsSchema = z
   .object({
@@ -33,9 +34,52 @@ export const ResultsSchema = z
   })
   .strict();
 
+/** The sparse signal store of signal generation (docs/signal-store.md). */
+export const SignalsSchema = z
+  .object({
+    store: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Folder of a persistent signal store, relative to the config file (`sluice signals --store`, relative to the working directory). A run reuses the strategies already in it and computes only the others; absent: a fresh store in <phase>/signals of the run.'),
+    force: z.boolean().default(false).describe('Recompute every strategy even when the store holds it, and replace a store built from other data or by another engine version instead of refusing it (`--force`).'),
+    row_group_rows: z.number().int().min(1).default(100_000).describe('Rows per Parquet row group: rows are buffered and flushed to the store every this many, which bounds the memory of the store writer.'),
+  })
+  .strict();
+
 export const MetricsSchema = z
   .object({
     risk_free_rate: z.number().min(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, e.g. 0.04.'),
+  })
+  .strict();
+
+/** Signal replay: which store the signal_replay topology reads (docs/replay.md). */
+export const ReplaySchema = z
+  .object({
+    store: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The signal store to replay, relative to the config file: a store folder (it holds metadata.json), the results phase folder of a signal_generation run (results/<workflow_id>/<phase>, the store is its signals/), or a workflow folder with one such phase. Absent: `signals.store`.'),
+    force: z
+      .boolean()
+      .default(false)
+      .describe('Replay a store written from other data, other strategy parameters or another engine version anyway (what differs is logged and recorded in the results); the trades then need not match a backtest.'),
+    strategies: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Replay only the stored strategies of these ids; default every strategy of the store (or those `strategies:` lists).'),
+  })
+  .strict();
+
+/** One portfolio/risk/execution variant of a replay sweep: overlays over the config's own sections. */
+export const ReplayVariantSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only').describe('Variant name: part of each book id (<strategy>@<name>) and the results sub-folder variants/<name>/.'),
+    portfolio: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `portfolio:` (a mapping whose type/model changes replaces the old one whole).'),
+    risk: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `risk:`, like portfolio.'),
+    execution: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `execution:`, like portfolio.'),
   })
   .strict();
 
@@ -56,12 +100,21 @@ export const WorkflowConfigSchema = z
       .describe("How the phase iterates: a sequence pattern name (patterns/sequences: single_pass, parameter_sweep, train_test, walk_forward, monte_carlo) or { type: <name>, ...settings overriding that pattern's }."),
     data: DataSchema,
     classifiers: ClassifiersSchema.describe('Regime detectors (`sluice list classifiers`); strategies and filters read their current regime by id.'),
-    strategies: StrategiesSchema,
+    // Absent only for a signal replay, whose books default to the store's strategies (load-workflow checks).
+    strategies: StrategiesSchema.default([]).describe('The strategies, one book each. Required, except in a signal replay (topology: signal_replay), whose books default to every strategy of the store (docs/replay.md).'),
     portfolio: PortfolioSchema.default(PortfolioSchema.parse({})),
     risk: RiskSchema.default({}),
     execution: ExecutionSchema.default(ExecutionSchema.parse({})),
     results: ResultsSchema.default(ResultsSchema.parse({})),
     metrics: MetricsSchema.default({ risk_free_rate: 0 }),
+    signals: SignalsSchema.default(SignalsSchema.parse({})).describe('The sparse signal store written by signal generation (docs/signal-store.md).'),
+    live: LiveSchema.optional().describe('How `sluice live` runs this config on a live feed: feed, warm-up, buffer, sinks (docs/live.md).'),
+    replay: ReplaySchema.optional().describe('signal_replay topology: the signal store to replay (docs/replay.md).'),
+    replay_variants: z
+      .array(ReplayVariantSchema)
+      .min(1)
+      .optional()
+      .describe('signal_replay topology: portfolio/risk/execution variants replayed one after another over the same stored signals, every book of every variant ranked together (docs/replay.md).'),
     ...workflowConfigKeys,
   })
   .strict();

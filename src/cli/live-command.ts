@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { isConfigError } from '../config/config-error.ts';
+import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
+import { DataError } from '../data/data-error.ts';
+import { LiveError } from '../live/live-error.ts';
+import { liveConfigOf, loadLiveWorkflow, openWarmup } from '../live/load-live.ts';
+import { runLive, signalHello, type LiveOutcome } from '../live/run-live.ts';
+import { createSink } from '../live/sinks.ts';
+import { createLogger } from './logger.ts';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Options of `sluice live`. */
+interface LiveCommandOptions {
+  feed?: string;
+  warmup?: string;
+  warmupSymbol?: string;
+  stdout?: boolean;
+  file: string[];
+  serve: string[];
+  set: string[];
+  patterns: string[];
+  logJson?: boolean;
+  logLevel: string;
+}
+
+/**
+ * Registers `sluice live <config> [--feed ws://host:port | --feed stdin] [--warmup
+ * <bars file>|data|store|none] [--stdout] [--file <path>] [--serve ws://host:port]`.
+ * Exit code 0 when the feed ends or on Ctrl-C / SIGTERM (after flushing and closing the
+ * sinks), 1 when the run fails.
+ */
+export function registerLiveCommand(program: Command, io: Io, setCode: (code: number) => void): void {
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  program
+    .command('live')
+    .description("run a config's signal generation on a live feed (WebSocket or NDJSON on stdin), emitting each signal as its bar arrives")
+    .argument('<config>', 'workflow YAML file (its strategies, classifiers and live: section)')
+    .option('--feed <url>', 'ws://host:port[/path] or stdin (default: live.feed.url)')
+    .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' or 'store' (the config's bar files), or 'none' (default: live.warmup)")
+    .option('--warmup-symbol <symbol>', "symbol of the --warmup file's bars (default: the config's only symbol)")
+    .option('--stdout', 'send signals to stdout as NDJSON (the default when no sink is configured)')
+    .option('--file <path>', 'append signals to an NDJSON file, flushed per signal (repeatable)', collect, [])
+    .option('--serve <url>', 'serve signals to WebSocket clients on ws://host:port (repeatable; port 0: any free port, logged)', collect, [])
+    .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
+    .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
+    .option('--log-json', 'log JSON lines on stderr even in a terminal')
+    .option('--log-level <level>', 'log level', 'info')
+    .action(async (file: string, o: LiveCommandOptions) => {
+      const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
+      setCode(await liveCommand(file, o, io, logger));
+    });
+}
+
+async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: Logger): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    logger.warn('interrupted: stopping after the current bar, flushing the sinks');
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const loaded = await loadLiveWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+    const live = liveConfigOf(loaded);
+    const flagged: LiveSinkConfig[] = [
+      ...(o.stdout === true ? [{ type: 'stdout' as const }] : []),
+      ...o.file.map((path) => ({ type: 'file' as const, path })),
+      ...o.serve.map((url) => ({ type: 'websocket' as const, url })),
+    ];
+    const sinkConfigs: LiveConfig['sinks'] = flagged.length > 0 ? flagged : live.sinks.length > 0 ? live.sinks : [{ type: 'stdout' }];
+    const hello = signalHello(loaded);
+    const sinks = sinkConfigs.map((cfg) => createSink(cfg, { logger, stdout: process.stdout, hello: () => hello }));
+    const warmup = o.warmup !== undefined ? openWarmup(loaded, o.warmup, process.cwd(), o.warmupSymbol) : openWarmup(loaded, live.warmup, loaded.wf.baseDir, o.warmupSymbol);
+    const outcome = await runLive({
+      loaded,
+      live,
+      ...(o.feed !== undefined ? { feedUrl: o.feed } : {}),
+      ...(warmup !== undefined ? { warmup } : {}),
+      sinks,
+      logger,
+      signal: abort.signal,
+    });
+    for (const line of liveSummary(loaded.wf.config.name, outcome)) io.err(line);
+    if (outcome.status !== 'failed') return 0;
+    const err = outcome.failure?.error;
+    const userMistake = err instanceof LiveError || err instanceof DataError || isConfigError(err);
+    const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
+    io.err(`live run failed during ${outcome.failure?.step}${where}: ${err instanceof Error ? err.message : String(err)}`);
+    if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
+    return 1;
+  } catch (err) {
+    if (!(err instanceof LiveError)) throw err;
+    io.err(`live: ${err.message}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The run's summary for stderr: bars, signals, feed health, latency. */
+export function liveSummary(name: string, r: LiveOutcome): string[] {
+  const s = r.source;
+  const f = r.feed;
+  const ms = (v: number): string => (Number.isNaN(v) ? '-' : v < 10 ? v.toFixed(3) : v.toFixed(1));
+  const lines = [
+    `live: ${name}: ${r.warmupBars} warm-up bars${r.warmupBars > 0 ? ` (${(r.warmupMs / 1000).toFixed(2)} s)` : ''}, ${r.liveBars} live bars, ${r.signals} signals, ${r.regimes} regime changes; ${r.status}${r.feedEnd !== undefined ? `, feed ${r.feedEnd === 'stopped' ? 'stopped' : `ended (${r.feedEnd})`}` : ''}`,
+    `feed: ${f.messages} messages, ${f.malformed} malformed, ${f.other} other, ${f.reconnects} reconnects; bars: ${s.duplicates} duplicates, ${s.outOfOrder} out of order, ${s.coveredByWarmup} covered by warm-up, ${s.ignoredSymbol} of other symbols, ${s.dropped} dropped, ${s.pauses} buffer-full pauses, ${s.gaps} gaps (${s.missingBars} bars missing)${r.ticks.trades > 0 ? `; ticks: ${r.ticks.trades} trades → ${r.ticks.bars} bars, ${r.ticks.late} late` : ''}`,
+  ];
+  if (r.latency.count > 0) {
+    const rate = r.liveMs > 0 ? `, ${Math.round((r.liveBars / r.liveMs) * 1000)} live bars/s` : '';
+    lines.push(`latency bar→signal (ms): p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)}, p99 ${ms(r.latency.p99)}, max ${ms(r.latency.max)} over ${r.latency.count} signals${rate}`);
+  }
+  return lines;
+}

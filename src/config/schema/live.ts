@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * How a feed message becomes a bar, a trade or the end of the feed. The defaults are the
+ * format of `sluice replay` (docs/live.md): `{"type":"bar","symbol":"SPY","ts":"2024-…Z",
+ * "open":…,"high":…,"low":…,"close":…,"volume":…}`, `{"type":"trade","symbol":…,"ts":…,
+ * "price":…,"size":…}` and `{"type":"end"}`. Field names may be dotted paths into nested
+ * objects (`data.c`); a message that is a JSON array is read as several messages.
+ */
+export const FeedMappingSchema = z
+  .object({
+    type_field: z.string().min(1).nullable().default('type').describe('Field telling the message kind; null: every message is a `kind` message.'),
+    kind: z.enum(['bar', 'trade']).default('bar').describe('With type_field null: what every message is.'),
+    bar_types: z.array(z.string()).default(['bar']).describe('Values of type_field that mean a bar.'),
+    trade_types: z.array(z.string()).default(['trade']).describe('Values of type_field that mean a trade (tick), aggregated into bars.'),
+    end_types: z.array(z.string()).default(['end']).describe('Values of type_field that end the feed.'),
+    symbol: z.string().min(1).nullable().default('symbol').describe('Field with the symbol; null: every message is for default_symbol.'),
+    default_symbol: z.string().min(1).optional().describe('Symbol of messages without one; default the config\'s symbol when it has exactly one.'),
+    ts: z.string().min(1).default('ts').describe('Field with the timestamp.'),
+    ts_format: z
+      .enum(['auto', 'iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns'])
+      .default('auto')
+      .describe('auto: ISO 8601 strings, epoch numbers by magnitude (as bar files); or one fixed form.'),
+    bar_ts: z.enum(['start', 'end']).default('start').describe("What a bar's timestamp marks: its interval's start (as the bundled data) or end (then one timeframe is subtracted)."),
+    open: z.string().min(1).default('open'),
+    high: z.string().min(1).default('high'),
+    low: z.string().min(1).default('low'),
+    close: z.string().min(1).default('close'),
+    volume: z.string().min(1).default('volume').describe('Bar volume; a missing volume is NaN.'),
+    price: z.string().min(1).default('price').describe('Trade price.'),
+    size: z.string().min(1).default('size').describe('Trade size; a missing size counts 0.'),
+  })
+  .strict();
+
+export const ReconnectSchema = z
+  .object({
+    initial_delay_ms: z.number().int().min(1).default(200).describe('Wait before the first reconnect attempt.'),
+    max_delay_ms: z.number().int().min(1).default(10_000).describe('Longest wait between attempts.'),
+    factor: z.number().min(1).default(2).describe('Each failed attempt multiplies the wait by this.'),
+    jitter: z.number().min(0).max(1).default(0.2).describe('Each wait is randomized by ± this fraction.'),
+    max_attempts: z.number().int().min(0).default(0).describe('Consecutive failed attempts before the run fails; 0: never give up.'),
+  })
+  .strict();
+
+export const LiveFeedSchema = z
+  .object({
+    url: z.string().min(1).optional().describe("ws://host:port/path of a WebSocket feed, or 'stdin' for NDJSON on standard input; `--feed` overrides it."),
+    mapping: FeedMappingSchema.prefault({}).describe('Message → bar mapping; the defaults read `sluice replay`.'),
+    subscribe: z
+      .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
+      .default([])
+      .describe('Messages sent after every (re)connect, e.g. a subscription request (mappings are sent as JSON).'),
+    reconnect: ReconnectSchema.prefault({}).describe('Reconnection after a dropped or refused connection (exponential backoff with jitter).'),
+  })
+  .strict();
+
+export const LiveSinkSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stdout').describe('NDJSON on standard output.') }).strict(),
+  z
+    .object({
+      type: z.literal('file').describe('NDJSON file, appended to and flushed per message.'),
+      path: z.string().min(1).describe('File path, relative to the working directory.'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('websocket').describe('A WebSocket server; every connected client gets every message.'),
+      url: z.string().min(1).describe('ws://host:port to listen on (port 0: any free port, logged).'),
+    })
+    .strict(),
+]);
+
+export const WarmupSchema = z
+  .object({
+    path: z.string().min(1).describe('Bar file (CSV or Parquet), relative to the config file.'),
+    symbol: z.string().min(1).optional().describe("Symbol of the file's bars; default the config's symbol when it has exactly one."),
+    format: z.enum(['csv', 'parquet']).optional(),
+  })
+  .strict();
+
+/** `live:` — how `sluice live` runs the config on a feed (docs/live.md). */
+export const LiveSchema = z
+  .object({
+    feed: LiveFeedSchema.prefault({}).describe('Where bars come from and how messages read.'),
+    warmup: z
+      .union([z.enum(['none', 'data']), WarmupSchema])
+      .default('none')
+      .describe("Bars that prime indicators and strategies before the first live bar: 'none', 'data' (the config's data files) or a bar file; `--warmup` overrides it."),
+    symbols: z.array(z.string().min(1)).min(1).optional().describe("Symbols taken from the feed (others are counted and ignored); default the config's data symbols."),
+    buffer: z
+      .object({
+        max_bars: z.number().int().min(1).default(100_000).describe('Bars the input buffer holds before the overflow policy applies.'),
+        overflow: z
+          .enum(['block', 'drop_oldest', 'error'])
+          .default('block')
+          .describe('Full buffer: block (pause reading the feed until it drains), drop_oldest (counted), error (fail the run).'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The bounded buffer between the feed and the graph.'),
+    out_of_order: z.enum(['skip', 'fail']).default('skip').describe('A bar older than the last of its symbol: skip it with a warning (counted), or fail the run. Duplicates (same symbol and time) are always dropped and counted.'),
+    gaps: z.enum(['warn', 'ignore']).default('warn').describe('Missing bars within a session: a warning log and a gap message to the sinks, or nothing.'),
+    aggregate: z
+      .object({
+        timeframe: z.string().optional().describe('Bar length trades are aggregated into; default data.timeframe.'),
+        close_after_ms: z
+          .number()
+          .int()
+          .min(0)
+          .nullable()
+          .default(1000)
+          .describe('A bar also closes this long after its interval ends by the wall clock, when no later trade came (only while trades are in real time); null: only a later trade closes it.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('How trade (tick) messages are aggregated into bars.'),
+    sinks: z.array(LiveSinkSchema).default([]).describe('Where signals go; none: stdout. `--stdout`, `--file`, `--serve` replace these.'),
+  })
+  .strict();
+
+export type FeedMapping = z.infer<typeof FeedMappingSchema>;
+export type ReconnectConfig = z.infer<typeof ReconnectSchema>;
+export type LiveFeedConfig = z.infer<typeof LiveFeedSchema>;
+export type LiveSinkConfig = z.infer<typeof LiveSinkSchema>;
+export type LiveConfig = z.infer<typeof LiveSchema>;

@@ -1,0 +1,308 @@
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import type { ReconnectConfig } from '../config/schema/live.ts';
+import type { LiveBarSource } from './live-source.ts';
+import type { MessageDecoder } from './messages.ts';
+import type { TickAggregator } from './tick-aggregator.ts';
+import { LiveError } from './live-error.ts';
+
+/** Counters of a feed's messages and connection. */
+export interface FeedCounters {
+  /** Raw messages (WebSocket messages, stdin lines) read. */
+  messages: number;
+  /** Messages (or array items) that could not be read as a bar, trade or end: logged and skipped. */
+  malformed: number;
+  /** Messages of another type (hello, heartbeats): ignored. */
+  other: number;
+  /** Successful connections (WebSocket feeds). */
+  connects: number;
+  /** Reconnections after a dropped or refused connection. */
+  reconnects: number;
+}
+
+/** How a feed ended. */
+export type FeedEnd = 'end message' | 'eof' | 'stopped' | 'failed';
+
+/** A source of feed messages: started once, stopped once, tells when it is done. */
+export interface Feed {
+  readonly description: string;
+  readonly counters: FeedCounters;
+  /** Starts reading (connecting). */
+  start(): void;
+  /** Pauses / resumes reading (the live source's `block` overflow policy). */
+  pause(): void;
+  resume(): void;
+  /** Stops reading and releases the connection; resolves once it is released. Idempotent. */
+  stop(): Promise<void>;
+  /** How it ended, once it has. */
+  readonly ended: FeedEnd | undefined;
+}
+
+/** Malformed messages logged one by one before only every power of two is. */
+const MALFORMED_LOGGED = 20;
+
+/**
+ * Where a feed's raw messages go: decoded by the mapping, bars into the live source,
+ * trades into the tick aggregator, the end message ends the source. Never throws: a bad
+ * message is counted and logged (the first ones in full, then sparsely).
+ */
+export class FeedIntake {
+  readonly counters: FeedCounters = { messages: 0, malformed: 0, other: 0, connects: 0, reconnects: 0 };
+  private finished: FeedEnd | undefined;
+
+  constructor(
+    private readonly source: LiveBarSource,
+    private readonly decoder: MessageDecoder,
+    private readonly aggregator: TickAggregator | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** How the input ended, once it has. */
+  get ended(): FeedEnd | undefined {
+    return this.finished;
+  }
+
+  /** One raw message; returns true when it was the end message. */
+  message(text: string): boolean {
+    if (this.finished !== undefined) return false;
+    this.counters.messages++;
+    for (const item of this.decoder.decode(text)) {
+      switch (item.kind) {
+        case 'bar':
+          this.source.push(item.symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);
+          break;
+        case 'trade':
+          if (this.aggregator === undefined) this.malformed('trade messages are not aggregated by this feed', text);
+          else this.aggregator.trade(item.symbol, item.ts, item.price, item.size);
+          break;
+        case 'end':
+          this.logger.info({ reason: item.reason }, 'feed sent its end message');
+          this.finish('end message');
+          return true;
+        case 'other':
+          this.counters.other++;
+          break;
+        case 'malformed':
+          this.malformed(item.reason, text);
+          break;
+      }
+    }
+    return false;
+  }
+
+  /** The input ended (end message, EOF) or was stopped: open tick bars close, the source ends. */
+  finish(how: FeedEnd): void {
+    if (this.finished !== undefined) return;
+    this.finished = how;
+    if (how === 'end message' || how === 'eof') this.aggregator?.flush();
+    this.aggregator?.dispose();
+    this.source.end();
+  }
+
+  /** The feed failed for good: the run fails with `err`. */
+  fail(err: Error): void {
+    if (this.finished !== undefined) return;
+    this.finished = 'failed';
+    this.aggregator?.dispose();
+    this.source.fail(err);
+  }
+
+  private malformed(reason: string, text: string): void {
+    const n = ++this.counters.malformed;
+    if (n <= MALFORMED_LOGGED || (n & (n - 1)) === 0) {
+      this.logger.warn({ malformed: n, message: text.length > 200 ? `${text.slice(0, 197)}...` : text }, `malformed feed message skipped: ${reason}`);
+    }
+  }
+}
+
+/** Options of a {@link WebSocketFeed}. */
+export interface WebSocketFeedOptions {
+  readonly url: string;
+  readonly intake: FeedIntake;
+  readonly reconnect: ReconnectConfig;
+  /** Sent after every (re)connect; mappings as JSON. */
+  readonly subscribe?: readonly (string | Record<string, unknown>)[];
+  readonly logger: Logger;
+  /** Random numbers in [0, 1) for the jitter (tests fix it). */
+  readonly random?: () => number;
+}
+
+/**
+ * A WebSocket client feed. Every text message goes to the intake. When the connection
+ * drops (or cannot be made) before the feed's end message, it reconnects after an
+ * exponential backoff with jitter: `initial_delay_ms · factor^(attempt-1)`, capped at
+ * `max_delay_ms`, times a random factor in [1 - jitter, 1 + jitter]. The attempt count
+ * resets once a new connection delivers a message; after `max_attempts` consecutive
+ * failures (0: never) the run fails. Bars a restarted server sends again are dropped by
+ * the live source as duplicates.
+ */
+export class WebSocketFeed implements Feed {
+  readonly description: string;
+  private ws: WebSocket | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private attempts = 0;
+  private stopping = false;
+  private paused = false;
+  private delivered = false;
+  private closed: Promise<void> = Promise.resolve();
+  private readonly random: () => number;
+
+  constructor(private readonly opts: WebSocketFeedOptions) {
+    this.description = opts.url;
+    this.random = opts.random ?? Math.random;
+  }
+
+  get counters(): FeedCounters {
+    return this.opts.intake.counters;
+  }
+
+  get ended(): FeedEnd | undefined {
+    return this.opts.intake.ended;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.ws?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.ws?.resume();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const ws = this.ws;
+    if (ws !== undefined && ws.readyState !== WebSocket.CLOSED) {
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1000, 'client stopping');
+      // A peer that does not answer the close handshake is cut off.
+      const kill = setTimeout(() => ws.terminate(), 1000);
+      await this.closed;
+      clearTimeout(kill);
+    }
+    this.opts.intake.finish('stopped');
+  }
+
+  private connect(): void {
+    const { intake, logger } = this.opts;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.opts.url, { perMessageDeflate: false });
+    } catch (err) {
+      intake.fail(new LiveError(`feed ${this.opts.url}: ${(err as Error).message}`));
+      return;
+    }
+    this.ws = ws;
+    this.delivered = false;
+    let lastError: Error | undefined;
+    this.closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    if (this.paused) ws.pause();
+    ws.on('open', () => {
+      intake.counters.connects++;
+      if (intake.counters.connects > 1) intake.counters.reconnects++;
+      logger.info({ url: this.opts.url, connects: intake.counters.connects }, intake.counters.connects > 1 ? 'feed reconnected' : 'feed connected');
+      for (const m of this.opts.subscribe ?? []) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+    });
+    ws.on('message', (data, isBinary) => {
+      if (!this.delivered) {
+        this.delivered = true;
+        this.attempts = 0;
+      }
+      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : (data as Buffer).toString('utf8');
+      if (intake.message(text)) ws.close(1000, 'end of feed');
+    });
+    ws.on('error', (err) => {
+      lastError = err;
+    });
+    ws.on('close', (code) => {
+      if (this.ws !== ws) return;
+      if (this.stopping || intake.ended !== undefined) return;
+      this.retry(code, lastError);
+    });
+  }
+
+  private retry(code: number, err: Error | undefined): void {
+    const r = this.opts.reconnect;
+    this.attempts++;
+    const why = err !== undefined ? err.message : `connection closed (code ${code})`;
+    if (r.max_attempts > 0 && this.attempts > r.max_attempts) {
+      this.opts.intake.fail(new LiveError(`feed ${this.opts.url}: ${why}; gave up after ${r.max_attempts} reconnect attempt${r.max_attempts === 1 ? '' : 's'} (live.feed.reconnect.max_attempts)`));
+      return;
+    }
+    const base = Math.min(r.max_delay_ms, r.initial_delay_ms * r.factor ** (this.attempts - 1));
+    const delay = Math.max(1, Math.round(base * (1 + r.jitter * (2 * this.random() - 1))));
+    this.opts.logger.warn({ url: this.opts.url, attempt: this.attempts, delay_ms: delay }, `feed ${why}: reconnecting in ${delay} ms (attempt ${this.attempts})`);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.stopping) this.connect();
+    }, delay);
+  }
+}
+
+/**
+ * NDJSON from a readable stream (standard input): one message per line, blank lines
+ * skipped. EOF ends the feed like an end message.
+ */
+export class StreamFeed implements Feed {
+  readonly description: string;
+  private rl: Interface | undefined;
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly input: Readable,
+    private readonly intake: FeedIntake,
+    description = 'stdin',
+  ) {
+    this.description = description;
+  }
+
+  get counters(): FeedCounters {
+    return this.intake.counters;
+  }
+
+  get ended(): FeedEnd | undefined {
+    return this.intake.ended;
+  }
+
+  start(): void {
+    const rl = createInterface({ input: this.input, crlfDelay: Infinity });
+    this.rl = rl;
+    this.done = new Promise<void>((resolve) => rl.once('close', () => resolve()));
+    rl.on('line', (line) => {
+      if (line.trim() === '') return;
+      if (this.intake.message(line)) this.close();
+    });
+    rl.once('close', () => this.intake.finish('eof'));
+    this.input.once('error', (err: Error) => this.intake.fail(new LiveError(`${this.description}: ${err.message}`)));
+  }
+
+  pause(): void {
+    this.rl?.pause();
+  }
+
+  resume(): void {
+    this.rl?.resume();
+  }
+
+  async stop(): Promise<void> {
+    this.intake.finish('stopped');
+    this.close();
+    await this.done;
+  }
+
+  private close(): void {
+    this.rl?.close();
+    this.input.pause();
+    // Standard input would otherwise keep the process alive after Ctrl-C.
+    if (this.input === process.stdin) process.stdin.destroy();
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { FeedMappingSchema } from '../../src/config/schema/live.ts';
+import { encodeBar, MessageDecoder } from '../../src/live/messages.ts';
+
+const T = Date.parse('2024-03-26T13:30:00Z');
+
+describe('the sluice feed format', () => {
+  it('encodes a bar and decodes it back to the very same doubles', () => {
+    const text = encodeBar('SPY', T, 0.2, 0.4, 0.1, 0.1 + 0.2, 888901);
+    expect(JSON.parse(text)).toEqual({ type: 'bar', symbol: 'SPY', ts: '2024-03-26T13:30:00.000Z', open: 0.2, high: 0.4, low: 0.1, close: 0.30000000000000004, volume: 888901 });
+    const [item] = new MessageDecoder().decode(text);
+    expect(item).toEqual({ kind: 'bar', symbol: 'SPY', ts: T, open: 0.2, high: 0.4, low: 0.1, close: 0.1 + 0.2, volume: 888901 });
+  });
+
+  it('writes a missing volume as null and reads it back as NaN', () => {
+    const text = encodeBar('SPY', T, 1, 1, 1, 1, Number.NaN);
+    expect(text).toContain('"volume":null');
+    const [item] = new MessageDecoder().decode(text);
+    expect(item).toMatchObject({ kind: 'bar', volume: Number.NaN });
+  });
+
+  it('reads trades, the end message, and other types as neither data nor error', () => {
+    const d = new MessageDecoder();
+    expect(d.decode('{"type":"trade","symbol":"SPY","ts":"2024-03-26T13:30:01.5Z","price":"521.3","size":100}')).toEqual([{ kind: 'trade', symbol: 'SPY', ts: T + 1500, price: 521.3, size: 100 }]);
+    expect(d.decode('{"type":"end","reason":"complete","bars":3}')).toEqual([{ kind: 'end', reason: 'complete' }]);
+    expect(d.decode('{"type":"hello","feed":"sluice-replay"}')).toEqual([{ kind: 'other', type: 'hello' }]);
+  });
+
+  it('reads an array message as several messages', () => {
+    const items = new MessageDecoder().decode(`[${encodeBar('SPY', T, 1, 2, 1, 2, 5)},${encodeBar('QQQ', T, 3, 3, 3, 3, 1)}]`);
+    expect(items.map((i) => (i.kind === 'bar' ? i.symbol : i.kind))).toEqual(['SPY', 'QQQ']);
+  });
+
+  it.each([
+    ['not json', 'not JSON'],
+    ['42', 'not a JSON object'],
+    ['{"symbol":"SPY"}', 'no type field'],
+    ['{"type":"bar","ts":"2024-03-26T13:30:00Z","open":1,"high":1,"low":1,"close":1,"volume":1}', 'no symbol field'],
+    ['{"type":"bar","symbol":"SPY","ts":"yesterday","open":1,"high":1,"low":1,"close":1}', 'not a timestamp'],
+    ['{"type":"bar","symbol":"SPY","ts":"2024-03-26T13:30:00Z","open":1,"high":1,"low":1,"close":"abc"}', 'positive numbers'],
+    ['{"type":"bar","symbol":"SPY","ts":"2024-03-26T13:30:00Z","open":2,"high":1,"low":1,"close":1}', 'inconsistent bar'],
+    ['{"type":"bar","symbol":"SPY","ts":"2024-03-26T13:30:00Z","open":1,"high":1,"low":1,"close":1,"volume":-5}', 'volume'],
+    ['{"type":"trade","symbol":"SPY","ts":"2024-03-26T13:30:00Z","price":0}', 'price'],
+  ])('reports %s as malformed (%s), never throws', (text, reason) => {
+    const [item] = new MessageDecoder().decode(text);
+    expect(item?.kind).toBe('malformed');
+    expect(item?.kind === 'malformed' ? item.reason : '').toContain(reason);
+  });
+});
+
+describe('a configured message mapping', () => {
+  it('reads nested fields, epoch seconds, quoted numbers and a type per value list', () => {
+    const mapping = FeedMappingSchema.parse({
+      type_field: 'ev',
+      bar_types: ['AM', 'bar'],
+      end_types: ['eod'],
+      symbol: 'sym',
+      ts: 'bar.t',
+      ts_format: 'epoch_s',
+      open: 'bar.o',
+      high: 'bar.h',
+      low: 'bar.l',
+      close: 'bar.c',
+      volume: 'bar.v',
+    });
+    const d = new MessageDecoder(mapping);
+    expect(d.decode(JSON.stringify({ ev: 'AM', sym: 'SPY', bar: { t: T / 1000, o: '1.5', h: 2, l: 1, c: 1.75, v: 10 } }))).toEqual([
+      { kind: 'bar', symbol: 'SPY', ts: T, open: 1.5, high: 2, low: 1, close: 1.75, volume: 10 },
+    ]);
+    expect(d.decode('{"ev":"eod"}')).toEqual([{ kind: 'end', reason: 'end' }]);
+  });
+
+  it('without a type field, every message is a bar of the default symbol; end-stamped bars move to their start', () => {
+    const mapping = FeedMappingSchema.parse({ type_field: null, symbol: null, bar_ts: 'end', ts_format: 'epoch_ms' });
+    const d = new MessageDecoder(mapping, 'BTC', '1m');
+    expect(d.decode(JSON.stringify({ ts: T + 60_000, open: 1, high: 1, low: 1, close: 1 }))).toEqual([
+      { kind: 'bar', symbol: 'BTC', ts: T, open: 1, high: 1, low: 1, close: 1, volume: Number.NaN },
+    ]);
+  });
+
+  it('auto timestamps: ISO strings and epoch numbers told by magnitude, as bar files', () => {
+    const d = new MessageDecoder();
+    const bar = (ts: unknown) => d.decode(JSON.stringify({ type: 'bar', symbol: 'X', ts, open: 1, high: 1, low: 1, close: 1 }))[0];
+    for (const ts of [T / 1000, T, T * 1000, '2024-03-26 13:30:00+00:00', '2024-03-26T09:30:00-04:00']) expect(bar(ts)).toMatchObject({ kind: 'bar', ts: T });
+  });
+});
