@@ -40,3 +40,21 @@ export interface BarSource {
   /** Releases file handles; safe to call more than once, also mid-iteration. */
   close(): Promise<void>;
 }
+
+/** The columns of a chunk being filled (typed arrays of a capacity, rows written so far). */
+export type ChunkColumns = Omit<BarChunk, 'length' | 'symbols'>;
+
+/** The first `fill` rows of `cols` as a chunk (views into the same arrays, no copy). */
+export function chunkOf(cols: ChunkColumns, fill: number, symbols: readonly string[]): BarChunk {
+  return {
+    length: fill,
+    symbols,
+    symbol: cols.symbol.subarray(0, fill),
+    ts: cols.ts.subarray(0, fill),
+    open: cols.open.subarray(0, fill),
+    high: cols.high.subarray(0, fill),
+    low: cols.low.subarray(0, fill),
+    close: cols.close.subarray(0, fill),
+    volume: cols.volume.subarray(0, fill),
+  };
+}

@@ -1,4 +1,4 @@
-import type { BarChunk, BarSource, SourceStats } from './bar-source.ts';
+import { chunkOf, type BarChunk, type BarSource, type SourceStats } from './bar-source.ts';
 import { checkChunkSize, DEFAULT_CHUNK_SIZE, MAX_SKIP_NOTES } from './bar-source-options.ts';
 
 /** Options of {@link mergeSources}. */
@@ -181,17 +181,7 @@ class MergedSource implements BarSource {
     this.firstTs ??= out.ts[0] as number;
     this.lastTs = out.ts[fill - 1] as number;
     if (fill === this.chunkSize) return { length: fill, symbols: this.symbols, ...out };
-    return {
-      length: fill,
-      symbols: this.symbols,
-      symbol: out.symbol.subarray(0, fill),
-      ts: out.ts.subarray(0, fill),
-      open: out.open.subarray(0, fill),
-      high: out.high.subarray(0, fill),
-      low: out.low.subarray(0, fill),
-      close: out.close.subarray(0, fill),
-      volume: out.volume.subarray(0, fill),
-    };
+    return chunkOf(out, fill, this.symbols);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BarChunk, BarSource, SourceStats } from '../data/bar-source.ts';
+import { chunkOf, type BarChunk, type BarSource, type SourceStats } from '../data/bar-source.ts';
 import { LiveError } from './live-error.ts';
 
 /** What happens when the input buffer is full. */
@@ -351,17 +351,7 @@ export class LiveBarSource implements BarSource {
     this.lastArrival = out.arrival.subarray(0, fill);
     this.firstTs ??= out.ts[0]!;
     this.lastTsAll = out.ts[fill - 1]!;
-    return {
-      length: fill,
-      symbols: this.symbols,
-      symbol: out.symbol.subarray(0, fill),
-      ts: out.ts.subarray(0, fill),
-      open: out.open.subarray(0, fill),
-      high: out.high.subarray(0, fill),
-      low: out.low.subarray(0, fill),
-      close: out.close.subarray(0, fill),
-      volume: out.volume.subarray(0, fill),
-    };
+    return chunkOf(out, fill, this.symbols);
   }
 
   private reject(s: number, ts: number, last: number): void {

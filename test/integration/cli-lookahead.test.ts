@@ -1,30 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, sluice } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sluice(args: string[], timeout = 60_000): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/sluice.js', ...args], { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; killed?: boolean; stdout: string; stderr: string };
-    if (e.killed === true) throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`, { cause: err });
-    return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('sluice lookahead', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-lookahead-cli-'));

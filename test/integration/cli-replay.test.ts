@@ -4,32 +4,14 @@
  * trades.ndjson; a store that does not fit is refused (exit 1, the reason, no stack trace)
  * unless `--force`; replay variants run and rank together.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { sluice, type CliResult } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sluice(args: string[], timeout = 60_000): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/sluice.js', ...args], { timeout, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; killed?: boolean; stdout: string; stderr: string };
-    if (e.killed === true) throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`, { cause: err });
-    return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** The one workflow folder a run wrote under `root`. */
 function onlyDir(root: string): string {
