@@ -119,7 +119,11 @@ export class PortfolioContainer extends BaseContainer {
   private beginTrading(): void {
     const held = this.warmupSignals!;
     this.warmupSignals = undefined;
-    for (const sig of held.values()) this.onSignal(sig);
+    // As if decided at the last warm-up bar's close: sized at that price, filling next.
+    for (const sig of held.values()) {
+      const last = this.lastBar.get(sig.symbol);
+      this.onSignal(last === undefined ? sig : { ...sig, seq: last.seq, ts: last.ts, price: last.close });
+    }
   }
 
   private onSignal(sig: SignalEvent): void {
