@@ -14,11 +14,10 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { stringify as toYaml } from 'yaml';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
 import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
-import { issueAt, type YamlSource } from '../config/yaml-source.ts';
+import { issueAt } from '../config/yaml-source.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
@@ -34,7 +33,9 @@ import { runInOrder } from './phase-graph.ts';
 import { explainNull, fullMetrics, notRunView, templateScope, type PhaseView, type ResultsState } from './phase-view.ts';
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { evaluateResultsExpression } from './conditions.ts';
-import { relocatePhaseError, WORKFLOW_LEVEL_KEYS, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
+import { resolveOutputs } from './workflow-outputs.ts';
+import { firstError, iterationJson, phaseJson, stripWorkflowKeys } from './workflow-json.ts';
+import { relocatePhaseError, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
 
 /** Phases of one group that may run at the same time. */
 export const PHASE_CONCURRENCY = 2;
@@ -545,85 +546,4 @@ async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: Wor
     next = changed;
   }
   return next;
-}
-
-/** Resolves the workflow outputs; an output that cannot be resolved is null with its reason. */
-function resolveOutputs(plan: WorkflowPlan, state: ResultsState): Pick<ComposedWorkflowResult, 'outputs' | 'outputErrors'> & { files: { path: string; content: string }[] } {
-  const scope = templateScope(state);
-  const outputs: Record<string, unknown> = {};
-  const outputErrors: Record<string, string> = {};
-  const where = (source: YamlSource, at: (string | number)[]): string => {
-    const issue = issueAt(source, at, 'TEMPLATE', '');
-    return issue.line !== null ? ` (${source.file}:${issue.line}:${issue.col ?? 1})` : ` (${source.file})`;
-  };
-  for (const o of plan.outputs) {
-    try {
-      outputs[o.key] = resolveTemplates(o.value, scope, { explainNull: explainNull(state) });
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      outputs[o.key] = null;
-      outputErrors[o.key] = `${err.message}${where(o.source, [...o.at, ...err.at])}`;
-    }
-  }
-  const files: { path: string; content: string }[] = [];
-  for (const f of plan.outputFiles) {
-    try {
-      if (f.spec.template !== undefined) {
-        files.push({ path: f.path, content: resolveTemplates(f.spec.template, scope, { explainNull: explainNull(state) }) as string });
-      } else {
-        const value = resolveTemplates(f.spec.value, scope, { explainNull: explainNull(state) });
-        const content = /\.ya?ml$/i.test(f.path) ? toYaml(value) : typeof value === 'string' && !/\.json$/i.test(f.path) ? value : `${JSON.stringify(value, null, 2)}\n`;
-        files.push({ path: f.path, content });
-      }
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      outputErrors[`files[${f.at[2]}] ${f.path}`] = `${err.message}${where(f.source, [...f.at, f.spec.template !== undefined ? 'template' : 'value', ...err.at])}`;
-    }
-  }
-  return { outputs, outputErrors, files };
-}
-
-function stripWorkflowKeys(config: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) if (!(WORKFLOW_LEVEL_KEYS as readonly string[]).includes(k)) out[k] = v;
-  return out;
-}
-
-function firstError(records: readonly PhaseRecord[]): Record<string, unknown> | null {
-  const failed = records.find((r) => r.status === 'failed');
-  return failed === undefined ? null : { phase: failed.name, message: failed.reason };
-}
-
-/** A phase as workflow.json lists it. */
-function phaseJson(r: PhaseRecord): Record<string, unknown> {
-  return {
-    name: r.name,
-    ...(r.branch !== null ? { branch: r.branch } : {}),
-    status: r.status,
-    reason: r.reason,
-    depends_on: r.depends_on,
-    condition: r.condition,
-    topology: r.topology,
-    sequence: r.sequence,
-    dir: r.dir,
-    primary_metric: r.view.primary_metric,
-    best: r.view.best,
-    metrics: r.status === 'completed' ? r.view.metrics : null,
-    outputs: r.view.outputs,
-    duration_ms: r.duration_ms,
-    error: r.status === 'failed' && r.error !== undefined ? { kind: r.error instanceof Error ? r.error.name : typeof r.error, message: r.error instanceof Error ? r.error.message : String(r.error) } : null,
-    config: r.config,
-  };
-}
-
-function iterationJson(it: IterationRecord): Record<string, unknown> {
-  return {
-    iteration: it.iteration,
-    dir: it.dir,
-    status: it.status,
-    phases: it.phases.map((r) => ({ name: r.name, status: r.status, reason: r.reason, best: r.view.best, metrics: r.status === 'completed' ? r.view.metrics : null })),
-    until: it.until,
-    next: it.next,
-    config_changes: it.config_changes,
-  };
 }
