@@ -66,6 +66,8 @@ export interface WorkflowResult {
  */
 export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions): Promise<WorkflowResult> {
   const { wf } = loaded;
+  // A config mistake in `sequence:` is reported before anything is written.
+  const sequence = await resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
   const now = opts.now ?? (() => new Date());
   const started = now();
   const workflowId = newWorkflowId(wf.config.name, started);
@@ -86,7 +88,6 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   if (dir !== null) await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
   opts.logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
 
-  const sequence = await resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
   let result: PhaseResult;
   let thrown: RunFailure | undefined;
   const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it' }) : undefined;

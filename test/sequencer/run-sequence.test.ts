@@ -170,3 +170,12 @@ describe('--workers', () => {
     expect(await files(2)).toEqual(await files(1));
   }, 60_000);
 });
+
+describe('a mistake in sequence:', () => {
+  it('is a located config error raised before any results folder is written', async () => {
+    const out = tmp();
+    const loaded = await loadWorkflow(CONFIG, { sets: ["sequence={type: walk_forward, train: '3m', test: 500}"] });
+    await expect(runWorkflow(loaded, { logger: silent, outDir: out })).rejects.toThrow(/sequence\.train/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
