@@ -4,7 +4,8 @@ import { isConfigError } from '../config/config-error.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
 import { DataError } from '../data/data-error.ts';
 import { LiveError } from '../live/live-error.ts';
-import { liveConfigOf, loadLiveWorkflow, openWarmup } from '../live/load-live.ts';
+import { liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore } from '../live/load-live.ts';
+import { SignalStoreError } from '../signals/store-format.ts';
 import { runLive, signalHello, type LiveOutcome } from '../live/run-live.ts';
 import { createSink } from '../live/sinks.ts';
 import { createLogger } from './logger.ts';
@@ -22,6 +23,7 @@ interface LiveCommandOptions {
   stdout?: boolean;
   file: string[];
   serve: string[];
+  store?: string;
   set: string[];
   patterns: string[];
   logJson?: boolean;
@@ -41,11 +43,12 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     .description("run a config's signal generation on a live feed (WebSocket or NDJSON on stdin), emitting each signal as its bar arrives")
     .argument('<config>', 'workflow YAML file (its strategies, classifiers and live: section)')
     .option('--feed <url>', 'ws://host:port[/path] or stdin (default: live.feed.url)')
-    .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' or 'store' (the config's bar files), or 'none' (default: live.warmup)")
+    .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' (the config's bar files), 'store' (the bar files signals.store was computed from, fingerprints checked) or 'none' (default: live.warmup)")
     .option('--warmup-symbol <symbol>', "symbol of the --warmup file's bars (default: the config's only symbol)")
     .option('--stdout', 'send signals to stdout as NDJSON (the default when no sink is configured)')
     .option('--file <path>', 'append signals to an NDJSON file, flushed per signal (repeatable)', collect, [])
     .option('--serve <url>', 'serve signals to WebSocket clients on ws://host:port (repeatable; port 0: any free port, logged)', collect, [])
+    .option('--store <dir>', 'write the Parquet signal store there, one part file per 10,000 rows, readable while the run goes on (replaces a store already there)')
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
@@ -65,17 +68,22 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const loaded = await loadLiveWorkflow(file, { sets: o.set, patternDirs: o.patterns });
-    const live = liveConfigOf(loaded);
+    const configured = await loadLiveWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+    const live = liveConfigOf(configured);
     const flagged: LiveSinkConfig[] = [
       ...(o.stdout === true ? [{ type: 'stdout' as const }] : []),
       ...o.file.map((path) => ({ type: 'file' as const, path })),
       ...o.serve.map((url) => ({ type: 'websocket' as const, url })),
+      ...(o.store !== undefined ? [{ type: 'store' as const, path: o.store, row_group_rows: 10_000 }] : []),
     ];
     const sinkConfigs: LiveConfig['sinks'] = flagged.length > 0 ? flagged : live.sinks.length > 0 ? live.sinks : [{ type: 'stdout' }];
+    const stores = sinkConfigs.filter((c) => c.type === 'store');
+    if (stores.length > 1) throw new LiveError(`${stores.length} store sinks: a live run writes one signal store`);
+    const warmupSpec = o.warmup ?? live.warmup;
+    const warmup = warmupSpec === 'store' ? await openStoreWarmup(configured) : openWarmup(configured, warmupSpec, o.warmup !== undefined ? process.cwd() : configured.wf.baseDir, o.warmupSymbol);
+    const loaded = withLiveStore(configured, stores[0], o.feed ?? live.feed.url ?? 'none', warmup?.description ?? 'none');
     const hello = signalHello(loaded);
-    const sinks = sinkConfigs.map((cfg) => createSink(cfg, { logger, stdout: process.stdout, hello: () => hello }));
-    const warmup = o.warmup !== undefined ? openWarmup(loaded, o.warmup, process.cwd(), o.warmupSymbol) : openWarmup(loaded, live.warmup, loaded.wf.baseDir, o.warmupSymbol);
+    const sinks = sinkConfigs.flatMap((cfg) => (cfg.type === 'store' ? [] : [createSink(cfg, { logger, stdout: process.stdout, hello: () => hello })]));
     const outcome = await runLive({
       loaded,
       live,
@@ -94,7 +102,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
     if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
     return 1;
   } catch (err) {
-    if (!(err instanceof LiveError)) throw err;
+    if (!(err instanceof LiveError) && !(err instanceof SignalStoreError)) throw err;
     io.err(`live: ${err.message}`);
     return 1;
   } finally {
@@ -110,7 +118,7 @@ export function liveSummary(name: string, r: LiveOutcome): string[] {
   const ms = (v: number): string => (Number.isNaN(v) ? '-' : v < 10 ? v.toFixed(3) : v.toFixed(1));
   const lines = [
     `live: ${name}: ${r.warmupBars} warm-up bars${r.warmupBars > 0 ? ` (${(r.warmupMs / 1000).toFixed(2)} s)` : ''}, ${r.liveBars} live bars, ${r.signals} signals, ${r.regimes} regime changes; ${r.status}${r.feedEnd !== undefined ? `, feed ${r.feedEnd === 'stopped' ? 'stopped' : `ended (${r.feedEnd})`}` : ''}`,
-    `feed: ${f.messages} messages, ${f.malformed} malformed, ${f.other} other, ${f.reconnects} reconnects; bars: ${s.duplicates} duplicates, ${s.outOfOrder} out of order, ${s.coveredByWarmup} covered by warm-up, ${s.ignoredSymbol} of other symbols, ${s.dropped} dropped, ${s.pauses} buffer-full pauses, ${s.gaps} gaps (${s.missingBars} bars missing)${r.ticks.trades > 0 ? `; ticks: ${r.ticks.trades} trades → ${r.ticks.bars} bars, ${r.ticks.late} late` : ''}`,
+    `feed: ${f.messages} messages, ${f.malformed} malformed, ${f.other} other, ${f.reconnects} reconnects${f.heartbeatTimeouts > 0 ? ` (${f.heartbeatTimeouts} after a silent connection)` : ''}; bars: ${s.duplicates} duplicates, ${s.outOfOrder} out of order, ${s.coveredByWarmup} covered by warm-up, ${s.ignoredSymbol} of other symbols, ${s.dropped} dropped, ${s.pauses} buffer-full pauses, ${s.gaps} gaps (${s.missingBars} bars missing)${r.ticks.trades > 0 ? `; ticks: ${r.ticks.trades} trades → ${r.ticks.bars} bars, ${r.ticks.late} late` : ''}`,
   ];
   if (r.latency.count > 0) {
     const rate = r.liveMs > 0 ? `, ${Math.round((r.liveBars / r.liveMs) * 1000)} live bars/s` : '';

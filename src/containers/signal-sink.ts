@@ -3,7 +3,8 @@ import type { SluiceEvent } from '../events/index.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { RegimeStoreRow, SignalStoreMeta, SignalStoreRow } from '../signals/store-format.ts';
 import { SignalStoreWriter } from '../signals/store-writer.ts';
-import { describeSignalRun, storeMetaDraft, symbolRange, type SignalRunIdentity } from '../signals/store-identity.ts';
+import { PartedStoreWriter } from '../signals/parted-store-writer.ts';
+import { describeSignalRun, liveDataKey, storeMetaDraft, symbolRange, type SignalRunIdentity } from '../signals/store-identity.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext } from './container.ts';
 
@@ -21,6 +22,11 @@ export interface SignalSinkStore {
   readonly dir: string | null;
   /** Rows per Parquet row group. */
   readonly rowGroupRows: number;
+  /**
+   * A live run's store (the `store` live sink): written in parts as it goes, readable at
+   * any time, and committed at the end however the run ended (PartedStoreWriter).
+   */
+  readonly live?: { readonly feed: string; readonly warmup: string };
 }
 
 /** A symbol's bars as the sink saw them. */
@@ -48,7 +54,8 @@ interface SymbolBars {
  * every symbol's bars.
  */
 export class SignalSinkContainer extends BaseContainer {
-  private writer: SignalStoreWriter | undefined;
+  private writer: SignalStoreWriter | PartedStoreWriter | undefined;
+  private started = '';
   private identity: SignalRunIdentity | undefined;
   private storeDir: string | null = null;
   private finished = false;
@@ -84,7 +91,17 @@ export class SignalSinkContainer extends BaseContainer {
     this.storeDir = this.store.dir ?? (ctx.phaseDir === null ? null : join(ctx.phaseDir, 'signals'));
     if (this.storeDir === null) return;
     this.identity = await describeSignalRun(this.store.workflow);
-    this.writer = await SignalStoreWriter.open(this.storeDir, { rowGroupRows: this.store.rowGroupRows });
+    const live = this.store.live;
+    if (live !== undefined) {
+      const identity = this.identity;
+      this.started = new Date().toISOString();
+      this.writer = await PartedStoreWriter.open(this.storeDir, this.store.rowGroupRows, () => ({
+        draft: this.metadata(identity, true),
+        live: { status: this.finished ? 'complete' : this.writer === undefined ? 'interrupted' : 'open', feed: live.feed, warmup: live.warmup, started: this.started, updated: new Date().toISOString() },
+      }));
+    } else {
+      this.writer = await SignalStoreWriter.open(this.storeDir, { rowGroupRows: this.store.rowGroupRows });
+    }
     ctx.registerSink(this.writer);
   }
 
@@ -150,6 +167,12 @@ export class SignalSinkContainer extends BaseContainer {
     const writer = this.writer;
     this.writer = undefined;
     if (writer === undefined) return;
+    // A live store is kept however the run ended: what was computed before Ctrl-C is as
+    // right as a historical run's rows, and its metadata says the run was interrupted.
+    if (writer instanceof PartedStoreWriter) {
+      this.committed = await writer.close();
+      return;
+    }
     if (!this.finished || this.identity === undefined) {
       await writer.abort();
       return;
@@ -157,11 +180,16 @@ export class SignalSinkContainer extends BaseContainer {
     this.committed = await writer.commit(this.metadata(this.identity));
   }
 
-  /** The store's metadata (without file sections) for what this run saw. */
-  private metadata(run: SignalRunIdentity) {
+  /**
+   * The store's metadata (without file sections) for what this run saw. A live store's
+   * bars came from a feed, not only from the config's files, so its data key also covers
+   * the bar ranges seen: it matches no historical store and no config, and a replay of it
+   * needs `--force` (with the bars it was computed from).
+   */
+  private metadata(run: SignalRunIdentity, live = false) {
     const ranges = Object.fromEntries([...this.symbols].map(([symbol, b]) => [symbol, symbolRange(b.bars, b.first, b.last)]));
     return storeMetaDraft(
-      run,
+      live ? { ...run, dataKey: liveDataKey(run.dataKey, ranges) } : run,
       ranges,
       run.strategies.map((s) => ({ ...s, signal_rows: this.perStrategy.get(s.id) ?? 0 })),
       run.classifiers.map((c) => ({ ...c, regime_rows: this.perClassifier.get(c.id) ?? 0 })),

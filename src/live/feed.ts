@@ -20,6 +20,8 @@ export interface FeedCounters {
   connects: number;
   /** Reconnections after a dropped or refused connection. */
   reconnects: number;
+  /** Connections dropped because they answered neither messages nor pings (heartbeat). */
+  heartbeatTimeouts: number;
 }
 
 /** How a feed ended. */
@@ -49,7 +51,7 @@ const MALFORMED_LOGGED = 20;
  * message is counted and logged (the first ones in full, then sparsely).
  */
 export class FeedIntake {
-  readonly counters: FeedCounters = { messages: 0, malformed: 0, other: 0, connects: 0, reconnects: 0 };
+  readonly counters: FeedCounters = { messages: 0, malformed: 0, other: 0, connects: 0, reconnects: 0, heartbeatTimeouts: 0 };
   private finished: FeedEnd | undefined;
 
   constructor(
@@ -122,6 +124,8 @@ export interface WebSocketFeedOptions {
   readonly url: string;
   readonly intake: FeedIntake;
   readonly reconnect: ReconnectConfig;
+  /** Ping interval, ms; a connection that answers nothing (no message, no pong) for one interval is dropped and reconnected. 0: none. */
+  readonly heartbeatMs?: number;
   /** Sent after every (re)connect; mappings as JSON. */
   readonly subscribe?: readonly (string | Record<string, unknown>)[];
   readonly logger: Logger;
@@ -148,6 +152,9 @@ export class WebSocketFeed implements Feed {
   private delivered = false;
   private closed: Promise<void> = Promise.resolve();
   private readonly random: () => number;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Whether anything (a message, a pong) came since the last heartbeat tick. */
+  private heard = true;
 
   constructor(private readonly opts: WebSocketFeedOptions) {
     this.description = opts.url;
@@ -180,6 +187,7 @@ export class WebSocketFeed implements Feed {
     this.stopping = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopHeartbeat();
     const ws = this.ws;
     if (ws !== undefined && ws.readyState !== WebSocket.CLOSED) {
       if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
@@ -211,8 +219,11 @@ export class WebSocketFeed implements Feed {
       if (intake.counters.connects > 1) intake.counters.reconnects++;
       logger.info({ url: this.opts.url, connects: intake.counters.connects }, intake.counters.connects > 1 ? 'feed reconnected' : 'feed connected');
       for (const m of this.opts.subscribe ?? []) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+      this.startHeartbeat(ws);
     });
+    ws.on('pong', () => (this.heard = true));
     ws.on('message', (data, isBinary) => {
+      this.heard = true;
       if (!this.delivered) {
         this.delivered = true;
         this.attempts = 0;
@@ -225,9 +236,40 @@ export class WebSocketFeed implements Feed {
     });
     ws.on('close', (code) => {
       if (this.ws !== ws) return;
+      this.stopHeartbeat();
       if (this.stopping || intake.ended !== undefined) return;
       this.retry(code, lastError);
     });
+  }
+
+  /**
+   * TCP does not notice a peer that vanished without closing (a dropped link, a hung
+   * server): the socket just stays silent. A ping every interval, and a connection that
+   * answered nothing since the last one is cut, which reconnects it like any drop. While
+   * the feed is paused (backpressure) nothing is read, pongs included, so no verdict then.
+   */
+  private startHeartbeat(ws: WebSocket): void {
+    const every = this.opts.heartbeatMs ?? 0;
+    this.stopHeartbeat();
+    if (every <= 0) return;
+    this.heard = true;
+    this.heartbeat = setInterval(() => {
+      if (this.paused || ws.readyState !== WebSocket.OPEN) return;
+      if (!this.heard) {
+        this.opts.logger.warn({ url: this.opts.url, heartbeat_ms: every }, `feed ${this.opts.url}: no message and no pong for ${every} ms: dropping the connection`);
+        this.opts.intake.counters.heartbeatTimeouts++;
+        ws.terminate();
+        return;
+      }
+      this.heard = false;
+      ws.ping();
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   private retry(code: number, err: Error | undefined): void {

@@ -222,7 +222,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
 function createFeed(url: string, intake: FeedIntake, live: LiveConfig, logger: Logger, opts: RunLiveOptions): Feed {
   if (url === 'stdin' || url === '-') return new StreamFeed(opts.stdin ?? process.stdin, intake);
   if (/^wss?:\/\//.test(url)) {
-    return new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, subscribe: live.feed.subscribe, logger, ...(opts.random !== undefined ? { random: opts.random } : {}) });
+    return new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeat_ms, subscribe: live.feed.subscribe, logger, ...(opts.random !== undefined ? { random: opts.random } : {}) });
   }
   throw new LiveError(`feed '${url}': expected ws://host:port[/path], wss://… or stdin`);
 }

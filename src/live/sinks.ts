@@ -157,8 +157,8 @@ export class WebSocketSink implements MessageSink {
   }
 }
 
-/** The sink a config entry (or a CLI flag) describes. */
-export function createSink(cfg: LiveSinkConfig, ctx: { logger: Logger; stdout: Writable; hello: () => string }): MessageSink {
+/** The sink a config entry (or a CLI flag) describes; a `store` sink is the signal sink's own writer (`withLiveStore`). */
+export function createSink(cfg: Exclude<LiveSinkConfig, { type: 'store' }>, ctx: { logger: Logger; stdout: Writable; hello: () => string }): MessageSink {
   switch (cfg.type) {
     case 'stdout':
       return new StreamSink(ctx.stdout, ctx.logger);

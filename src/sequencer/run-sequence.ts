@@ -258,6 +258,8 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
       strategy: s.type,
       params: s.params,
       config: {
+        // A replay and a backtest of equal inputs must not share results (a forced replay may differ).
+        topology: wf.topology.name,
         filter: s.filter?.text ?? null,
         classifiers: wf.classifiers.map((c) => ({ id: c.id, type: c.type, params: c.params })),
         data: { timeframe: wf.config.data.timeframe, calendar: wf.config.data.calendar, symbols: wf.sources.map((x) => x.symbol) },

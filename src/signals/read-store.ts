@@ -4,7 +4,7 @@
  * bounded memory), and the checks a reader makes before trusting it.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parquetMetadataAsync, parquetRead, type ColumnData, type FileMetaData, type ParquetParsers } from 'hyparquet';
 import { openFileAsyncBuffer } from '../data/file-async-buffer.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type RegimeStoreRow,
   type SignalStoreMeta,
   type SignalStoreRow,
+  type StoreFileInfo,
 } from './store-format.ts';
 
 /** A whole store in memory. */
@@ -94,21 +95,32 @@ export async function readStoreMeta(dir: string): Promise<SignalStoreMeta> {
  */
 export async function verifyStoreFiles(dir: string, meta: SignalStoreMeta): Promise<void> {
   for (const table of ['signals', 'regimes'] as const) {
-    const path = join(dir, STORE_FILES[table]);
-    let size: number;
-    try {
-      size = (await stat(path)).size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      throw new SignalStoreError(`${path}: missing, although ${STORE_FILES.metadata} lists it; the store is incomplete: rewrite it with --force`, 'INCONSISTENT');
-    }
-    if (size !== meta.files[table].bytes) {
-      throw new SignalStoreError(
-        `${path}: ${size} bytes where ${STORE_FILES.metadata} records ${meta.files[table].bytes}; the store was changed or a write was interrupted: rewrite it with --force`,
-        'INCONSISTENT',
-      );
+    for (const { path, info } of tableFiles(dir, table, meta)) {
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        throw new SignalStoreError(`${path}: missing, although ${STORE_FILES.metadata} lists it; the store is incomplete: rewrite it with --force`, 'INCONSISTENT');
+      }
+      if (size !== info.bytes) {
+        throw new SignalStoreError(
+          `${path}: ${size} bytes where ${STORE_FILES.metadata} records ${info.bytes}; the store was changed or a write was interrupted: rewrite it with --force`,
+          'INCONSISTENT',
+        );
+      }
     }
   }
+}
+
+/**
+ * The files of one table with what the metadata records of each: the table's one file,
+ * or a parted (live) store's part files in order.
+ */
+function tableFiles(dir: string, table: StoreTable, meta: SignalStoreMeta): { path: string; info: StoreFileInfo }[] {
+  const parts = meta.files.parts;
+  if (parts === undefined) return [{ path: join(dir, STORE_FILES[table]), info: meta.files[table] }];
+  return parts.map((p) => ({ path: join(dir, basename(p[table].file)), info: p[table] }));
 }
 
 /**
@@ -135,8 +147,11 @@ export async function readSignalStore(dir: string): Promise<SignalStore> {
  *   the metadata's, UNREADABLE when it cannot be decoded.
  */
 export async function* readStoreBatches<T extends StoreTable>(dir: string, table: T, meta: SignalStoreMeta): AsyncGenerator<RowOf<T>[], void, undefined> {
-  const info = meta.files[table];
-  const path = join(dir, STORE_FILES[table]);
+  for (const { path, info } of tableFiles(dir, table, meta)) yield* readFileBatches(path, info, table);
+}
+
+/** The rows of one Parquet file of a table (see {@link readStoreBatches}). */
+async function* readFileBatches<T extends StoreTable>(path: string, info: StoreFileInfo, table: T): AsyncGenerator<RowOf<T>[], void, undefined> {
   const defs = (table === 'signals' ? SIGNAL_COLUMNS : REGIME_COLUMNS) as readonly ColumnDef<RowOf<T>>[];
   let file;
   try {

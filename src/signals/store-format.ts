@@ -8,6 +8,15 @@
  * <store>/metadata.json     strategies, classifiers, data, hashes, versions (SignalStoreMeta)
  * ```
  *
+ * A live run's store (the `store` live sink) is written in parts instead, one complete
+ * Parquet file per row group, so it can be read while the run goes on:
+ *
+ * ```
+ * <store>/signals-000001.parquet, signals-000002.parquet, …   in order, together the table
+ * <store>/regimes-000001.parquet, …                           one per signals part
+ * <store>/metadata.json     as above, plus `files.parts` and `live`; rewritten after each part
+ * ```
+ *
  * Rows are plain objects with the Parquet column names (snake_case); `ts` is epoch
  * milliseconds as a number. Signal rows are ordered by (seq, strategy order in the
  * metadata), regime rows by (seq, classifier order): the order a from-scratch run emits
@@ -161,6 +170,33 @@ export interface StoreFileInfo {
   readonly sha256: string;
 }
 
+/** One part of a parted (live) store: a file of each table, written together. */
+export interface StorePart {
+  readonly signals: StoreFileInfo;
+  readonly regimes: StoreFileInfo;
+}
+
+/** File name of part `n` (from 1) of a parted store's table. */
+export function partFileName(table: 'signals' | 'regimes', n: number): string {
+  return `${table}-${String(n).padStart(6, '0')}.parquet`;
+}
+
+/** Matches the part files of a parted store (and nothing else of a store folder). */
+export const PART_FILE = /^(signals|regimes)-\d{6,}\.parquet$/;
+
+/** What a live run adds to the metadata of the store it writes. */
+export interface StoreLiveInfo {
+  /** open: the run goes on (more parts may come); else how it ended. */
+  readonly status: 'open' | 'complete' | 'interrupted' | 'failed';
+  /** The feed the live bars came from. */
+  readonly feed: string;
+  /** The warm-up bars before the first live bar (a file, the config's data, or none). */
+  readonly warmup: string;
+  /** When the run started and when this metadata was written, ISO 8601. */
+  readonly started: string;
+  readonly updated: string;
+}
+
 /** metadata.json: everything about a store except its rows. */
 export interface SignalStoreMeta {
   readonly format: typeof SIGNAL_STORE_FORMAT;
@@ -176,7 +212,14 @@ export interface SignalStoreMeta {
   /** In store order: the order rows of one bar are in. */
   readonly strategies: readonly StoreStrategy[];
   readonly classifiers: readonly StoreClassifier[];
-  readonly files: { readonly signals: StoreFileInfo; readonly regimes: StoreFileInfo };
+  /**
+   * The tables. In a parted store `signals` and `regimes` sum up the parts (`file` is
+   * the glob of the part files, `sha256` that of the parts' hashes in order) and `parts`
+   * lists them in order.
+   */
+  readonly files: { readonly signals: StoreFileInfo; readonly regimes: StoreFileInfo; readonly parts?: readonly StorePart[] };
+  /** Present in a store written by `sluice live` (a `store` sink). */
+  readonly live?: StoreLiveInfo;
 }
 
 /**

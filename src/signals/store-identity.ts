@@ -72,6 +72,11 @@ export function dataKey(sources: readonly StoreDataSource[], timeframe: string, 
   });
 }
 
+/** The data key of a live store: the config's data key and the bars the run saw (see SignalSinkContainer). */
+export function liveDataKey(base: string, ranges: Readonly<Record<string, StoreSymbolRange>>): string {
+  return sha256({ format: SIGNAL_STORE_FORMAT, live: true, base, ranges });
+}
+
 /**
  * Ids of the classifiers a strategy reads: those named in its parameters (a regime_switch's
  * `classifier`, members of a composite) or in its filter. A name counts when it stands as

@@ -7,13 +7,14 @@
  * and size, a reader that finds tables not matching it refuses the store (read-store.ts)
  * instead of reading a half-replaced one. `abort` leaves the folder as it was.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import type { DrainableSink } from '../containers/container.ts';
 import { ENGINE } from '../engine-info.ts';
 import { ParquetTableWriter } from './parquet-table-writer.ts';
 import {
+  PART_FILE,
   REGIME_COLUMNS,
   SIGNAL_COLUMNS,
   SIGNAL_STORE_FORMAT,
@@ -117,6 +118,8 @@ export class SignalStoreWriter implements DrainableSink {
       files: { signals: { ...signals, file: STORE_FILES.signals }, regimes: { ...regimes, file: STORE_FILES.regimes } },
     };
     await writeJsonAtomic(join(this.dir, STORE_FILES.metadata), meta);
+    // A live run's parted store replaced by this one (--force): its part files go too.
+    for (const name of await readdir(this.dir)) if (PART_FILE.test(name)) await rm(join(this.dir, name), { force: true });
     return meta;
   }
 

@@ -111,11 +111,14 @@ function createContainer(
     case 'execution':
       return new ExecutionContainer(id, cfg.execution) as Container<unknown>;
     case 'signal_sink':
-      return new SignalSinkContainer(id, keepInMemory(cfg.results), wf.classifiers.length > 0, {
-        workflow: wf,
-        dir: configuredStoreDir(wf) ?? null,
-        rowGroupRows: cfg.signals.row_group_rows,
-      }) as Container<unknown>;
+      return new SignalSinkContainer(
+        id,
+        keepInMemory(cfg.results),
+        wf.classifiers.length > 0,
+        wf.liveStore === undefined
+          ? { workflow: wf, dir: configuredStoreDir(wf) ?? null, rowGroupRows: cfg.signals.row_group_rows }
+          : { workflow: wf, dir: wf.liveStore.dir, rowGroupRows: wf.liveStore.rowGroupRows, live: { feed: wf.liveStore.feed, warmup: wf.liveStore.warmup } },
+      ) as Container<unknown>;
     case 'signal_source':
       if (wf.replay === undefined) throw new Error(`container '${id}': a signal_source replays a signal store, but the config names none (replay.store)`);
       return new SignalSourceContainer(id, wf.replay.signals, wf.strategies.map((s) => s.key), wf.replay.forced) as Container<unknown>;

@@ -144,6 +144,28 @@ describe('a misbehaving feed', () => {
     expect(openTcpHandles()).toEqual([]);
   });
 
+  it('drops a connection that stays open but silent (no message, no pong) and reconnects: heartbeat', async () => {
+    // autoPong off: the server neither talks nor answers pings, like a hung peer behind a live TCP connection.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
+    await new Promise((r) => wss.once('listening', r));
+    let connections = 0;
+    wss.on('connection', (ws: WebSocket) => {
+      connections++;
+      if (connections === 1) ws.send(encodeBar('SPY', Date.parse('2025-01-06T15:00:00Z'), 1, 1, 1, 1, 1));
+      else {
+        ws.send(encodeBar('SPY', Date.parse('2025-01-06T15:05:00Z'), 1, 1, 1, 1, 1));
+        ws.send(JSON.stringify({ type: 'end' }));
+      }
+    });
+    const cfg = LiveSchema.parse({ feed: { heartbeat_ms: 100, reconnect: { initial_delay_ms: 10 } } });
+    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, sinks: [new MemorySink()], logger: silent });
+    await new Promise<void>((r) => wss.close(() => r()));
+    expect(outcome).toMatchObject({ status: 'completed', feedEnd: 'end message', liveBars: 2 });
+    expect(outcome.feed).toMatchObject({ connects: 2, reconnects: 1, heartbeatTimeouts: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(openTcpHandles()).toEqual([]);
+  });
+
   it('stops cleanly when aborted (Ctrl-C) while waiting for bars', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));

@@ -51,10 +51,23 @@ export const LiveFeedSchema = z
       .default([])
       .describe('Messages sent after every (re)connect, e.g. a subscription request (mappings are sent as JSON).'),
     reconnect: ReconnectSchema.prefault({}).describe('Reconnection after a dropped or refused connection (exponential backoff with jitter).'),
+    heartbeat_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(15_000)
+      .describe('A WebSocket feed is pinged this often; when neither a message nor a pong came back within one interval the connection is taken as dead (a silent half-open socket) and reconnected. 0: no heartbeat.'),
   })
   .strict();
 
 export const LiveSinkSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('store').describe("The Parquet signal store, written in parts (one file per row group) so it can be read while the run goes on (docs/signal-store.md). Holds the warm-up bars' signals too. Replaces a store already at `path`."),
+      path: z.string().min(1).describe('Store folder, relative to the working directory.'),
+      row_group_rows: z.number().int().min(1).default(10_000).describe('Signal (or regime) rows per part: a part file and the metadata are written every this many.'),
+    })
+    .strict(),
   z.object({ type: z.literal('stdout').describe('NDJSON on standard output.') }).strict(),
   z
     .object({
