@@ -8,6 +8,7 @@ import { liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveSt
 import { SignalStoreError } from '../signals/store-format.ts';
 import { runLive, signalHello, type LiveOutcome } from '../live/run-live.ts';
 import { createSink } from '../live/sinks.ts';
+import { selectStrategies } from '../live/strategy-filter.ts';
 import { createLogger } from './logger.ts';
 
 interface Io {
@@ -42,7 +43,7 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     .command('live')
     .description("run a config's signal generation on a live feed (WebSocket or NDJSON on stdin), emitting each signal as its bar arrives")
     .argument('<config>', 'workflow YAML file (its strategies, classifiers and live: section)')
-    .option('--feed <url>', 'ws://host:port[/path] or stdin (default: live.feed.url)')
+    .option('--feed <url>', 'ws://host:port[/path], nats://host:port[/subject] (JetStream) or stdin (default: live.feed.url)')
     .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' (the config's bar files), 'store' (the bar files signals.store was computed from, fingerprints checked) or 'none' (default: live.warmup)")
     .option('--warmup-symbol <symbol>', "symbol of the --warmup file's bars (default: the config's only symbol)")
     .option('--stdout', 'send signals to stdout as NDJSON (the default when no sink is configured)')
@@ -68,7 +69,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const configured = await loadLiveWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+    const configured = selectStrategies(await loadLiveWorkflow(file, { sets: o.set, patternDirs: o.patterns }));
     const live = liveConfigOf(configured);
     const flagged: LiveSinkConfig[] = [
       ...(o.stdout === true ? [{ type: 'stdout' as const }] : []),

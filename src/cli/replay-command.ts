@@ -8,6 +8,7 @@ import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { LiveError } from '../live/live-error.ts';
 import { parseSpeed, replay, replayHello, type ReplayOutput, type ReplayResult, type ReplaySpeed } from '../live/replay.ts';
 import { startReplayServer } from '../live/replay-server.ts';
+import { openNatsReplayOutput } from '../live/nats-replay.ts';
 import { createLogger } from './logger.ts';
 
 interface Io {
@@ -25,6 +26,7 @@ interface ReplayCommandOptions {
   waitClients: number;
   pause: boolean;
   maxWait?: number;
+  stream?: string;
   logJson?: boolean;
   logLevel: string;
 }
@@ -42,7 +44,8 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
     .argument('<data...>', 'bar files (CSV, or Parquet by extension); several are merged by time')
     .option('--symbol <symbol>', 'symbol of each file, in file order (repeatable; default the file name)', collect, [])
     .option('--speed <speed>', "1x (real bar spacing), 60x, … or max (as fast as the consumer reads)", parseSpeedOption, 'max' as ReplaySpeed)
-    .option('--to <target>', 'stdout, or ws://host:port to serve (port 0: any free port, printed on stderr)', 'stdout')
+    .option('--to <target>', 'stdout, ws://host:port to serve (port 0: any free port, printed on stderr), or nats://host:port[/prefix] to publish to JetStream', 'stdout')
+    .option('--stream <name>', 'nats: the JetStream stream, created when missing (default SLUICE_BARS)')
     .option('--start <time>', 'first bar to send (ISO 8601, inclusive), e.g. to resume a feed')
     .option('--end <time>', 'stop before this time (ISO 8601, exclusive)')
     .option('--wait-clients <n>', 'WebSocket: clients to wait for before the first bar', parseCount, 1)
@@ -82,7 +85,16 @@ async function replayCommand(files: string[], o: ReplayCommandOptions, io: Io, l
   process.once('SIGTERM', onSignal);
   try {
     let result: ReplayResult;
-    if (o.to === 'stdout' || o.to === '-') {
+    if (o.to.startsWith('nats://')) {
+      const nats = await openNatsReplayOutput(o.to, source.symbols, { logger, ...(o.stream !== undefined ? { stream: o.stream } : {}) });
+      io.err(`replay: publishing to ${nats.description}`);
+      try {
+        result = await replay({ source, speed: o.speed, output: nats.output, logger, signal: abort.signal, ...(o.maxWait !== undefined ? { maxWaitMs: o.maxWait } : {}) });
+      } finally {
+        const c = await nats.close();
+        io.err(`replay: nats: ${c.stored} messages stored, ${c.duplicates} duplicates, ${c.retries} retries`);
+      }
+    } else if (o.to === 'stdout' || o.to === '-') {
       const output = stdoutOutput(abort, logger);
       output.send(replayHello(source, o.speed));
       result = await replay({ source, speed: o.speed, output, logger, signal: abort.signal, ...(o.maxWait !== undefined ? { maxWaitMs: o.maxWait } : {}) });

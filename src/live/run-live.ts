@@ -14,6 +14,7 @@ import { LatencyRecorder, type LatencySummary } from './latency.ts';
 import { LiveError } from './live-error.ts';
 import { LiveBarSource, type LiveCounters } from './live-source.ts';
 import { FEED_FORMAT_VERSION, MessageDecoder } from './messages.ts';
+import { NatsFeed } from './nats-feed.ts';
 import type { MessageSink } from './sinks.ts';
 import { TickAggregator } from './tick-aggregator.ts';
 import { WarmupSource } from './warmup-source.ts';
@@ -150,6 +151,12 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     }
   };
 
+  const barSinks = sinks.filter((s) => s.bar !== undefined);
+  const onBar = (ev: SluiceEvent): void => {
+    if (ev.type !== 'BAR' || ev.seq < combined.liveFrom) return;
+    for (const s of barSinks) s.bar?.(ev.symbol, ev.ts, ev.open, ev.high, ev.low, ev.close, ev.volume);
+  };
+
   const stopFeed = (): void => void feed.stop();
   opts.signal?.addEventListener('abort', stopFeed);
   let status: RunStatus = 'failed';
@@ -179,6 +186,8 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
           // The routes that bring signals and regime changes to the signal sink (not its BARs).
           for (const route of graph.routes) {
             if (route.targets.some((t) => sinkIds.has(t.id)) && route.events.some((e) => e === 'SIGNAL' || e === 'CLASSIFICATION')) tapRoute(route, onEvent);
+            // The bars the signal sink notes: each live bar once, after the feed's checks (a NATS sink republishes them).
+            if (barSinks.length > 0 && route.targets.some((t) => sinkIds.has(t.id)) && route.events.includes('BAR')) tapRoute(route, onBar);
           }
         },
       });
@@ -224,7 +233,8 @@ function createFeed(url: string, intake: FeedIntake, live: LiveConfig, logger: L
   if (/^wss?:\/\//.test(url)) {
     return new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeat_ms, subscribe: live.feed.subscribe, logger, ...(opts.random !== undefined ? { random: opts.random } : {}) });
   }
-  throw new LiveError(`feed '${url}': expected ws://host:port[/path], wss://… or stdin`);
+  if (url.startsWith('nats://')) return new NatsFeed({ url, nats: live.feed.nats, intake, logger });
+  throw new LiveError(`feed '${url}': expected ws://host:port[/path], wss://…, nats://host:port[/subject] or stdin`);
 }
 
 /** The hello a signal-server client gets on connecting: what this run emits. */

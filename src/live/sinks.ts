@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { DrainableSink } from '../containers/container.ts';
 import type { LiveSinkConfig } from '../config/schema/live.ts';
 import { BroadcastServer } from './broadcast-server.ts';
+import { NatsSink } from './nats-sink.ts';
 
 /**
  * Where live messages (signals, regime changes, gaps, the end) go: one JSON text per
@@ -16,6 +17,8 @@ export interface MessageSink extends DrainableSink {
   /** Starts the sink (a server listens); resolves once it is ready. */
   open(): Promise<void>;
   send(json: string): void;
+  /** Told of every live bar the graph takes (a NATS sink republishes them); undefined: not interested. */
+  bar?(symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number): void;
   /** Flushes and releases; sends `final` first when given. */
   close(final?: string): Promise<void>;
 }
@@ -166,5 +169,7 @@ export function createSink(cfg: Exclude<LiveSinkConfig, { type: 'store' }>, ctx:
       return new FileSink(cfg.path);
     case 'websocket':
       return new WebSocketSink(cfg.url, ctx.logger, ctx.hello);
+    case 'nats':
+      return new NatsSink(cfg, ctx.logger);
   }
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -25,5 +25,35 @@ export async function sluice(args: string[], timeout = 60_000): Promise<CliResul
     const e = err as { code?: number; killed?: boolean; stdout: string; stderr: string };
     if (e.killed === true) throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`, { cause: err });
     return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** A `sluice` process spawned in the background: its output so far and its exit. */
+export interface SluiceProcess {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts the real CLI in the background (from the project root) and collects its output;
+ * the child is added to `track` so the test can kill whatever is left in its afterEach.
+ */
+export function spawnSluice(args: string[], track: ChildProcess[], stdin: 'pipe' | 'ignore' = 'ignore'): SluiceProcess {
+  const child = spawn('node', ['bin/sluice.js', ...args], { cwd: ROOT, stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  track.push(child);
+  const proc: SluiceProcess = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))) };
+  child.stdout!.on('data', (d: Buffer) => (proc.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (proc.stderr += d.toString()));
+  return proc;
+}
+
+/** Resolves once `test` holds (checked every 10 ms), or fails after `ms` naming `what`. */
+export async function until(what: string, test: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }

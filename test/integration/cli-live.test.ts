@@ -1,45 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSluice, until, type SluiceProcess } from '../helpers/cli.ts';
 import type { SignalMessage } from '../../src/live/run-live.ts';
 import { LIVE_CONFIG, referenceSignals, splitSpy, SPY_BARS, SPY_CSV } from '../live/helpers.ts';
 
-/** A spawned `sluice` process: its output so far and its exit. */
-interface Proc {
-  readonly child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 const started: ChildProcess[] = [];
 
-function sluice(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): Proc {
-  const child = spawn('node', ['bin/sluice.js', ...args], { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  started.push(child);
-  const proc: Proc = {
-    child,
-    stdout: '',
-    stderr: '',
-    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  child.stdout!.on('data', (d: Buffer) => (proc.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (proc.stderr += d.toString()));
-  return proc;
-}
-
-/** Resolves once `test` holds (checked every 20 ms), or fails after `ms`. */
-async function until(what: string, test: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const sluice = (args: string[], stdin: 'pipe' | 'ignore' = 'ignore') => spawnSluice(args, started, stdin);
 
 /** The URL a `sluice replay --to ws://…:0` prints. */
-async function replayUrl(p: Proc): Promise<string> {
+async function replayUrl(p: SluiceProcess): Promise<string> {
   await until('the replay server to listen', () => /listening on ws:\/\/[\d.]+:\d+/.test(p.stderr), 20_000);
   return /listening on (ws:\/\/[\d.]+:\d+)/.exec(p.stderr)![1]!;
 }

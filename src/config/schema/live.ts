@@ -42,9 +42,43 @@ export const ReconnectSchema = z
   })
   .strict();
 
+/** A duration such as `120s`, `2m`, `7d` (the units of a timeframe). */
+const DurationSchema = z.string().regex(/^[1-9][0-9]*[smhdw]$/, "expected a duration like '120s', '2m', '12h' or '7d'");
+
+/**
+ * A JetStream stream that Sluice creates when it does not exist yet (an existing stream is
+ * used as it is): retention by limits, so every consumer reads the same history.
+ */
+export const StreamSettingsSchema = z
+  .object({
+    create: z.boolean().default(true).describe('Create the stream when it does not exist; false: it must exist.'),
+    duplicate_window: DurationSchema.default('2m').describe('Messages with a message id seen within this window are stored once (de-duplication of restarted publishers).'),
+    max_age: DurationSchema.nullable().default(null).describe('Messages older than this are removed; null: no age limit.'),
+    max_bytes: z.number().int().min(1).nullable().default(null).describe('Size limit of the stream; the oldest messages go first. null: none.'),
+    max_msgs_per_subject: z.number().int().min(1).nullable().default(null).describe('Messages kept per subject (per symbol and strategy); null: no limit.'),
+    storage: z.enum(['file', 'memory']).default('file').describe('file (survives a server restart) or memory.'),
+    replicas: z.number().int().min(1).max(5).default(1).describe('Copies in a NATS cluster (3 in production).'),
+  })
+  .strict();
+
+export const NatsFeedSchema = z
+  .object({
+    stream: z.string().min(1).default('SLUICE_BARS').describe('JetStream stream holding the bars.'),
+    subject: z.string().min(1).optional().describe("Subject filter, e.g. 'sluice.bars.>' (default) or 'sluice.bars.SPY'; a subject in the feed URL's path wins."),
+    durable: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .nullable()
+      .default(null)
+      .describe('null (default): an ordered consumer from the start of the stream, rebuilt by each run (the warm-up, not the server, holds the position); a name: a durable consumer that resumes where the last run acknowledged.'),
+    deliver: z.enum(['all', 'new', 'last_per_subject']).default('all').describe('Where a new consumer starts: the whole retained stream, only new messages, or the last message of each subject.'),
+    batch: z.number().int().min(1).max(10_000).default(256).describe('Messages asked for per pull request.'),
+  })
+  .strict();
+
 export const LiveFeedSchema = z
   .object({
-    url: z.string().min(1).optional().describe("ws://host:port/path of a WebSocket feed, or 'stdin' for NDJSON on standard input; `--feed` overrides it."),
+    url: z.string().min(1).optional().describe("ws://host:port/path of a WebSocket feed, nats://host:port[/subject] of a JetStream stream, or 'stdin' for NDJSON on standard input; `--feed` overrides it."),
     mapping: FeedMappingSchema.prefault({}).describe('Message → bar mapping; the defaults read `sluice replay`.'),
     subscribe: z
       .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
@@ -57,6 +91,7 @@ export const LiveFeedSchema = z
       .min(0)
       .default(15_000)
       .describe('A WebSocket feed is pinged this often; when neither a message nor a pong came back within one interval the connection is taken as dead (a silent half-open socket) and reconnected. 0: no heartbeat.'),
+    nats: NatsFeedSchema.prefault({}).describe('A nats:// feed: the JetStream stream, subject and consumer bars are read from (docs/distributed.md).'),
   })
   .strict();
 
@@ -81,6 +116,21 @@ export const LiveSinkSchema = z.discriminatedUnion('type', [
       url: z.string().min(1).describe('ws://host:port to listen on (port 0: any free port, logged).'),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('nats').describe('Publish signals to a NATS JetStream stream, one subject per symbol and strategy (docs/distributed.md).'),
+      url: z.string().min(1).default('nats://127.0.0.1:4222').describe('nats://host:port of a server (several: comma-separated).'),
+      stream: z.string().min(1).default('SLUICE_SIGNALS').describe('Stream the signals are stored in; created when missing.'),
+      subject_prefix: z.string().min(1).default('sluice.signals').describe('Signals go to <subject_prefix>.<symbol>.<strategy_id>, both tokens escaped.'),
+      publish_bars: z.boolean().default(false).describe("Also publish the run's live bars, in the feed format, so other processes can read them as a feed."),
+      bars_stream: z.string().min(1).default('SLUICE_BARS').describe('Stream of the published bars (publish_bars).'),
+      bars_prefix: z.string().min(1).default('sluice.bars').describe('Bars go to <bars_prefix>.<symbol>.'),
+      max_in_flight: z.number().int().min(1).default(256).describe('Publishes awaiting their ack before the run waits (back-pressure).'),
+      ack_timeout_ms: z.number().int().min(1).default(5000).describe('Wait for one ack before the publish is retried.'),
+      retries: z.number().int().min(0).default(5).describe('Retries of a publish that got no ack (same message id: never stored twice); then the run fails.'),
+      stream_settings: StreamSettingsSchema.prefault({}).describe('How the streams are created when missing.'),
+    })
+    .strict(),
 ]);
 
 export const WarmupSchema = z
@@ -100,6 +150,11 @@ export const LiveSchema = z
       .default('none')
       .describe("Bars that prime indicators and strategies before the first live bar: 'none', 'data' (the config's data files) or a bar file; `--warmup` overrides it."),
     symbols: z.array(z.string().min(1)).min(1).optional().describe("Symbols taken from the feed (others are counted and ignored); default the config's data symbols."),
+    strategies: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("Strategy ids this process runs (after grid expansion; '*' matches any characters), so several processes can share one feed; default all."),
     buffer: z
       .object({
         max_bars: z.number().int().min(1).default(100_000).describe('Bars the input buffer holds before the overflow policy applies.'),
@@ -136,3 +191,6 @@ export type ReconnectConfig = z.infer<typeof ReconnectSchema>;
 export type LiveFeedConfig = z.infer<typeof LiveFeedSchema>;
 export type LiveSinkConfig = z.infer<typeof LiveSinkSchema>;
 export type LiveConfig = z.infer<typeof LiveSchema>;
+export type NatsFeedConfig = z.infer<typeof NatsFeedSchema>;
+export type StreamSettings = z.infer<typeof StreamSettingsSchema>;
+export type NatsSinkConfig = Extract<LiveSinkConfig, { type: 'nats' }>;
