@@ -168,10 +168,11 @@ async function runWindows(
   };
   if (req.phaseDir !== null) {
     const equity = await NdjsonWriter.open(join(req.phaseDir, 'oos_equity.ndjson'));
-    for (const p of stitched.points) equity.write(`{"ts":${JSON.stringify(new Date(p.ts).toISOString())},"equity":${p.equity}}\n`);
+    // write() serializes: handing it a ready-made line would store each row as a JSON string.
+    for (const p of stitched.points) equity.write({ ts: new Date(p.ts).toISOString(), equity: p.equity });
     await equity.commit();
     const trades = await NdjsonWriter.open(join(req.phaseDir, 'oos_trades.ndjson'));
-    for (const r of results) for (const t of r.book.trades ?? []) trades.write(`${JSON.stringify({ window: r.index, ...tradeRow(t) })}\n`);
+    for (const r of results) for (const t of r.book.trades ?? []) trades.write({ window: r.index, ...tradeRow(t) });
     await trades.commit();
     await writeJsonAtomic(join(req.phaseDir, 'aggregate_results.json'), { phase: req.phase, status, primary_metric: primary, iterations: rows });
     await writeJsonAtomic(join(req.phaseDir, 'phase_summary.json'), {
