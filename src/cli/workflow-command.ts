@@ -3,6 +3,7 @@ import { isConfigError } from '../config/config-error.ts';
 import { DataError } from '../data/data-error.ts';
 import { planWorkflow, type WorkflowPlan } from '../coordinator/workflow-plan.ts';
 import { runComposedWorkflow } from '../coordinator/run-composed.ts';
+import type { ShardRunner } from '../sequencer/shard-pool.ts';
 import { workflowSummary } from './workflow-summary.ts';
 
 interface Io {
@@ -16,6 +17,10 @@ export interface ComposedCommandOptions {
   readonly patternDirs: readonly string[];
   readonly outDir?: string;
   readonly workers?: number;
+  /** `--queue`: sweeps run as BullMQ flows through this runner (closed by the caller). */
+  readonly shardRunner?: ShardRunner;
+  /** `--report`: called with the results folder once the workflow has written it. */
+  readonly report?: (dir: string) => Promise<void>;
 }
 
 /**
@@ -35,9 +40,10 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, progress: process.stderr.isTTY, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
+    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, progress: process.stderr.isTTY && o.shardRunner === undefined, ...(o.shardRunner !== undefined ? { shardRunner: o.shardRunner } : {}), ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
     for (const line of workflowSummary(plan, result)) io.out(line);
     if (result.dir !== null) io.out(`results: ${result.dir}`);
+    if (result.dir !== null && o.report !== undefined) await o.report(result.dir);
     if (result.status === 'failed') {
       for (const r of result.phases.filter((p) => p.status === 'failed')) reportPhaseError(r.name, r.error, r.reason, io);
       io.err('the workflow failed; results so far were saved, marked "status": "failed"');

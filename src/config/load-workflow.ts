@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
-import { issueAt, loadYamlFile, type YamlSource } from './yaml-source.ts';
+import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { deepMerge, deepMergeAll } from './deep-merge.ts';
 import { applySetOverrides } from './set-override.ts';
@@ -39,6 +39,11 @@ export interface LoadWorkflowOptions {
    * checks it when it runs.
    */
   readonly pendingStores?: boolean;
+  /**
+   * The config's YAML text, read instead of `file` (which still names it in messages and
+   * is the folder relative paths resolve against): a queue worker gets the text in the job.
+   */
+  readonly text?: string;
 }
 
 /** A workflow ready to run: resolved plain data plus its validated graph plan. */
@@ -64,7 +69,7 @@ export interface LoadedWorkflow {
  * @throws ConfigError for any user mistake.
  */
 export async function loadWorkflow(file: string, options: LoadWorkflowOptions = {}): Promise<LoadedWorkflow> {
-  const source = await loadYamlFile(file);
+  const source = options.text !== undefined ? parseYamlText(options.text, file) : await loadYamlFile(file);
   const baseDir = dirname(resolve(file));
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     throw new ConfigError(notAMapping(source));

@@ -57,6 +57,8 @@ export interface RunComposedOptions {
   readonly concurrency?: number;
   /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
   readonly workers?: number;
+  /** Where sweep shards run instead (`--queue`: a BullMQ flow); the caller closes it. */
+  readonly shardRunner?: ShardRunner;
   /** Show a progress bar per sweep or walk-forward phase on stderr (drawn only on a TTY). */
   readonly progress?: boolean;
   /** The pool those threads are in (set by runComposedWorkflow). */
@@ -137,11 +139,11 @@ export interface ComposedWorkflowResult {
  * status is failed.
  */
 export async function runComposedWorkflow(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
-  const pool = (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
+  const own = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
   try {
-    return await runPhases(plan, { ...opts, pool });
+    return await runPhases(plan, { ...opts, pool: opts.shardRunner ?? own });
   } finally {
-    await pool?.close();
+    await own?.close();
   }
 }
 

@@ -10,7 +10,7 @@ import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { loadYamlFile } from '../config/yaml-source.ts';
 import { ProgressReporter } from '../cli/progress.ts';
 import { describeFailure } from '../sequencer/phase-files.ts';
-import { shardPool } from '../sequencer/shard-pool.ts';
+import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { ENGINE } from '../engine-info.ts';
 
 /** Options for {@link runWorkflow}. */
@@ -31,6 +31,8 @@ export interface RunWorkflowOptions {
   readonly progress?: boolean | Pick<ProgressReporter, 'tick' | 'setTotal'>;
   /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
   readonly workers?: number;
+  /** Where sweep shards run instead (`--queue`: a BullMQ flow); the caller closes it. */
+  readonly shardRunner?: ShardRunner;
 }
 
 /** What a run returns. */
@@ -92,7 +94,8 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   let thrown: RunFailure | undefined;
   const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it' }) : undefined;
   const progress = typeof opts.progress === 'object' ? opts.progress : bar;
-  const workers = (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
+  const pool = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
+  const workers = opts.shardRunner ?? pool;
   try {
     result = await runSequence({
       workers,
@@ -112,7 +115,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     result = failedPhase(wf, sequence.type, err);
   } finally {
     bar?.finish();
-    await workers?.close();
+    await pool?.close();
   }
   const outcome = result.outcome;
   const status = result.status === 'skipped' ? 'completed' : result.status;

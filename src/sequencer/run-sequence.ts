@@ -306,7 +306,18 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
   };
   const pool = req.workers;
   const load = req.loaded.load;
-  if (pool !== undefined && load !== undefined && shardList.length > 1) {
+  if (pool?.runAll !== undefined && load !== undefined && todo.length > 0) {
+    // A queue: the whole sweep at once (one flow of jobs), committed as each part returns.
+    await pool.runAll(
+      { phase: req.phase, wf, file: load.file, options: load.options, keys: todo.map((s) => s.key), storeKeys: todo.map((s) => keys.get(s.key)!), shardSize: seq.shard_size },
+      commit,
+      req.signal,
+    );
+    if (req.signal?.aborted === true && status === 'completed') status = 'cancelled';
+    // Jobs are sized for the queue, not for graphs; the summary counts the sweep's
+    // shard_size shards, so result files do not depend on where the sweep ran.
+    if (status === 'completed') shards = shardList.length;
+  } else if (pool !== undefined && load !== undefined && shardList.length > 1) {
     // Shards on worker threads, committed as each comes back; the order results are
     // listed in comes from the strategies, not from which shard finished first.
     // One loop per thread, each taking the next shard when its last one is back, so a

@@ -4,13 +4,37 @@
  * runs TypeScript through tsx's loader, like the CLI.
  */
 import { Piscina } from 'piscina';
+import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { ShardResult, ShardTask } from './shard-worker.ts';
 
 /** Runs sweep shards somewhere else than the calling thread. */
 export interface ShardRunner {
   readonly threads: number;
   run(task: ShardTask): Promise<ShardResult>;
+  /**
+   * Runs a whole sweep at once, telling `onResult` of each part as it finishes (in any
+   * order; calls are not overlapped). A runner with it gets the sweep in one call instead
+   * of shard by shard: a queue adds every job at once, as one flow. A failure is reported
+   * as a result with status 'failed'; an aborted `signal` ends it early.
+   */
+  runAll?(batch: ShardBatch, onResult: (result: ShardResult) => Promise<void>, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A whole sweep, for {@link ShardRunner.runAll}. */
+export interface ShardBatch {
+  /** The phase it belongs to (names the flow). */
+  readonly phase: string;
+  /** The workflow as swept: windowed, its strategies the whole search space. */
+  readonly wf: ResolvedWorkflow;
+  readonly file: string;
+  readonly options: ShardTask['options'];
+  /** The strategy keys still to compute (the resume store has the rest). */
+  readonly keys: readonly string[];
+  /** Resume-store key of each of them ('' without a store). */
+  readonly storeKeys: readonly string[];
+  /** Combinations per graph (`shard_size`). */
+  readonly shardSize: number;
 }
 
 /** A pool of `threads` worker threads; close it when done (it holds handles open). */

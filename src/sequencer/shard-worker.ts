@@ -6,7 +6,7 @@
  * numbers: results are identical to running the shard in the main thread.
  */
 import pino from 'pino';
-import { loadWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { bookSummary, type BookSummary } from './phase-files.ts';
 import { runPhase } from './run-phase.ts';
@@ -33,7 +33,11 @@ export interface ShardResult {
 const logger = pino({ level: 'silent' });
 
 export default async function runShard(task: ShardTask): Promise<ShardResult> {
-  const loaded = await loadWorkflow(task.file, task.options);
+  return runLoadedShard(await loadWorkflow(task.file, task.options), task);
+}
+
+/** A shard of an already loaded workflow (a queue worker loads it from the job's text). */
+export async function runLoadedShard(loaded: LoadedWorkflow, task: Pick<ShardTask, 'keys' | 'start' | 'end' | 'tradeFrom'>): Promise<ShardResult> {
   const wanted = new Set(task.keys);
   const strategies = loaded.wf.strategies.filter((s) => wanted.has(s.key));
   if (strategies.length !== wanted.size) throw new Error(`the worker's config does not hold every combination asked for (${strategies.length} of ${wanted.size})`);

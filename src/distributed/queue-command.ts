@@ -1,0 +1,139 @@
+/**
+ * The queue's commands: `sluice worker` (process sweep chunks on this machine),
+ * `sluice queue status` (progress of the sweeps in a queue), and the `--queue` /
+ * `--chunk-size` options of `sluice run` (a runner for the coordinator).
+ */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { Job, Queue, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { ShardRunner } from '../sequencer/shard-pool.ts';
+import { createLogger } from '../cli/logger.ts';
+import { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl } from './queue-connection.ts';
+import { queueRunner } from './queue-runner.ts';
+import { flowLine, type FlowProgress } from './queue-progress.ts';
+import { DATA_ROOT_ENV } from './sweep-processor.ts';
+import { FLOW_QUEUE, SWEEP_QUEUE, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** `--chunk-size`, `--concurrency`, `--lock-ms`: whole numbers ≥ 1. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+/**
+ * The coordinator's runner for `sluice run --queue URL`: the URL checked and the server
+ * reached first, so a mistake is one line before anything runs.
+ *
+ * @throws QueueError for a bad URL or an unreachable server.
+ */
+export async function openQueueRunner(url: string, chunkSize: number | undefined, logger: Logger): Promise<ShardRunner> {
+  const target = parseQueueUrl(url);
+  await checkReachable(target);
+  return queueRunner({ target, logger, chunkSize, tty: process.stderr.isTTY });
+}
+
+/** Registers `sluice worker` and `sluice queue status`. */
+export function registerQueueCommands(program: Command, io: Io, setCode: (code: number) => void): void {
+  program
+    .command('worker')
+    .description('process sweep chunks from a queue (sluice run --queue) until interrupted')
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://HOST:PORT (rediss:// for TLS)')
+    .option('--concurrency <k>', 'chunks computed at once, each on its own thread', positiveInt, 1)
+    .option('--data-root <dir>', "folder the coordinator's config path (and so its data files) resolve against; default: the working directory")
+    .option('--lock-ms <ms>', 'job lock duration: a killed worker\'s job is retried after about twice this', positiveInt, 30_000)
+    .option('--log-level <level>', 'log level', 'info')
+    .action(async (o: { queue: string; concurrency: number; dataRoot?: string; lockMs: number; logLevel: string }) => {
+      const logger = createLogger({ json: false, level: o.logLevel });
+      const target = parseQueueUrl(o.queue);
+      await checkReachable(target);
+      // The processor threads inherit the environment: that is how they learn the data root.
+      process.env[DATA_ROOT_ENV] = resolve(o.dataRoot ?? process.cwd());
+      const worker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, fileURLToPath(new URL('./sweep-processor-entry.mjs', import.meta.url)), {
+        connection: bullConnection(target),
+        prefix: KEY_PREFIX,
+        concurrency: o.concurrency,
+        useWorkerThreads: true,
+        lockDuration: o.lockMs,
+        stalledInterval: o.lockMs,
+        maxStalledCount: 2,
+      });
+      worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
+      worker.on('active', (job) => io.out(`job ${job.id} started: ${job.data.keys.length} combinations of ${job.data.phase}`));
+      worker.on('completed', (job) => io.out(`job ${job.id} done`));
+      worker.on('failed', (job, err) => io.err(`job ${job?.id ?? '?'} failed: ${err.message}`));
+      await worker.waitUntilReady();
+      io.out(`worker ready on ${target.display}: ${o.concurrency} at a time, data root ${process.env[DATA_ROOT_ENV]}`);
+      await new Promise<void>((done) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          io.err('stopping: finishing the chunks in hand');
+          done();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await worker.close();
+      setCode(0);
+    });
+
+  program
+    .command('queue')
+    .description('inspect a sweep queue')
+    .command('status')
+    .description('progress of the sweeps (flows) in a queue: jobs done, failed, stalled, ETA')
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://HOST:PORT')
+    .argument('[flow]', 'a flow id or phase name (default: every flow)')
+    .action(async (flow: string | undefined, o: { queue: string }) => {
+      const target = parseQueueUrl(o.queue);
+      await checkReachable(target);
+      const base = { connection: bullConnection(target), prefix: KEY_PREFIX };
+      const parents = new Queue(FLOW_QUEUE, base);
+      const chunks = new Queue(SWEEP_QUEUE, base);
+      try {
+        const lines = await statusLines(parents, chunks, flow);
+        if (lines.length === 0) {
+          io.err(flow === undefined ? `no sweep in the queue at ${target.display}` : `no sweep '${flow}' in the queue at ${target.display}`);
+          setCode(1);
+        }
+        for (const line of lines) io.out(line);
+      } finally {
+        await Promise.all([parents.close(), chunks.close()]);
+      }
+    });
+}
+
+/** One line per flow: its id, phase, the coordinator's counts, and the jobs running now. */
+async function statusLines(parents: Queue, chunks: Queue, wanted: string | undefined): Promise<string[]> {
+  const lines: string[] = [];
+  for (const parent of await parents.getJobs(['waiting-children', 'waiting', 'completed', 'failed'])) {
+    const data = parent.data as { phase?: string; jobs?: number; created?: number };
+    if (wanted !== undefined && parent.id !== wanted && data.phase !== wanted) continue;
+    const counts = await parent.getDependenciesCount();
+    const deps = { processed: counts.processed ?? 0, unprocessed: counts.unprocessed ?? 0, failed: counts.failed ?? 0 };
+    const stored = typeof parent.progress === 'object' ? (parent.progress as Partial<FlowProgress>) : {};
+    const total = data.jobs ?? deps.processed + deps.unprocessed + deps.failed;
+    const progress: FlowProgress = {
+      total,
+      done: deps.processed,
+      failed: deps.failed,
+      stalled: stored.stalled ?? 0,
+      elapsedMs: Date.now() - (data.created ?? parent.timestamp),
+    };
+    let active = 0;
+    for (const id of (await parent.getDependencies({ unprocessed: { count: 10_000 } })).unprocessed ?? []) {
+      const job = await Job.fromId(chunks, id.split(':').pop()!);
+      if ((await job?.getState()) === 'active') active++;
+    }
+    lines.push(`${parent.id}  phase ${data.phase ?? '?'}  ${flowLine(progress)}  active ${active}`);
+  }
+  return lines;
+}

@@ -1,0 +1,92 @@
+/**
+ * Progress of a distributed sweep: jobs done of total, failed and stalled, and an ETA.
+ * The coordinator draws it on a TTY (through progress.ts's renderer) or logs it every few
+ * seconds otherwise, and stores a snapshot in the flow's parent job, from which
+ * `sluice queue status` prints the same line.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { formatDuration, renderProgress } from '../cli/progress.ts';
+
+/** What the coordinator knows of a flow (stored as the parent job's progress). */
+export interface FlowProgress {
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly stalled: number;
+  /** Since the flow was added, ms. */
+  readonly elapsedMs: number;
+}
+
+/** The words of a progress line after the bar: `failed 0  stalled 1  eta 0:12`. */
+export function flowLine(p: FlowProgress): string {
+  const rate = p.done > 0 && p.elapsedMs > 0 ? p.done / p.elapsedMs : undefined;
+  const left = p.total - p.done - p.failed;
+  const eta = left <= 0 ? `in ${formatDuration(p.elapsedMs)}` : rate === undefined ? 'eta --' : `eta ${formatDuration(left / rate)}`;
+  return `${p.done}/${p.total} jobs done  failed ${p.failed}  stalled ${p.stalled}  ${eta}`;
+}
+
+/** Options of a {@link QueueProgress}. */
+export interface QueueProgressOptions {
+  readonly flow: string;
+  readonly total: number;
+  readonly tty: boolean;
+  readonly logger: Logger;
+  /** Least time between two log lines when not on a TTY, ms. Default 5000. */
+  readonly logEveryMs?: number;
+}
+
+/** The coordinator's progress display of one flow. */
+export class QueueProgress {
+  private readonly started = performance.now();
+  private doneJobs = 0;
+  private failedJobs = 0;
+  private stalledJobs = 0;
+  private lastLog = Number.NEGATIVE_INFINITY;
+  private lastDraw = Number.NEGATIVE_INFINITY;
+  private finished = false;
+
+  constructor(private readonly opts: QueueProgressOptions) {}
+
+  done(): void {
+    this.doneJobs++;
+    this.show();
+  }
+  failed(): void {
+    this.failedJobs++;
+    this.show(true);
+  }
+  stalled(): void {
+    this.stalledJobs++;
+    this.show(true);
+  }
+
+  snapshot(): FlowProgress {
+    return { total: this.opts.total, done: this.doneJobs, failed: this.failedJobs, stalled: this.stalledJobs, elapsedMs: performance.now() - this.started };
+  }
+
+  /** The last state, once: a full line on a TTY, a log line otherwise. */
+  finish(): void {
+    if (this.finished) return;
+    this.show(true);
+    this.finished = true;
+    if (this.opts.tty) process.stderr.write('\n');
+  }
+
+  private show(force = false): void {
+    if (this.finished) return;
+    const s = this.snapshot();
+    const now = performance.now();
+    if (this.opts.tty) {
+      if (!force && now - this.lastDraw < 100) return;
+      this.lastDraw = now;
+      const bar = renderProgress({ label: 'queue', unit: 'job', done: s.done, total: s.total, elapsedMs: s.elapsedMs, finished: false }, process.stderr.columns ?? 80);
+      // The bar's own rate and ETA, then what only a queue has: failed and stalled jobs.
+      process.stderr.write(`\r${bar}  failed ${s.failed}  stalled ${s.stalled}\x1b[K`);
+      return;
+    }
+    if (!force && now - this.lastLog < (this.opts.logEveryMs ?? 5000) && s.done !== s.total) return;
+    this.lastLog = now;
+    this.opts.logger.info({ flow: this.opts.flow, ...s }, `queue: ${flowLine(s)}`);
+  }
+}

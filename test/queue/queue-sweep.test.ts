@@ -1,0 +1,175 @@
+/**
+ * Sweeps through BullMQ on a real redis-server, with real `sluice worker` processes and a
+ * real `sluice run --queue` coordinator: a worker killed mid-job, a worker whose data
+ * differs, a bad URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, sluice } from '../helpers/cli.ts';
+import { freePort, skipReason, startRedis, type RedisServer } from './redis-server.ts';
+
+const CONFIG = 'examples/spy-sma-crossover.yaml';
+/** 6 combinations on the 20,769 SPY bars; no resume store, so every run computes all. */
+const SWEEP = [
+  '--set',
+  'strategies[0].params.fast_period=[5,10,20]',
+  '--set',
+  'strategies[0].params.slow_period=[30,60]',
+  '--set',
+  'sequence={type: parameter_sweep, shard_size: 2, resume: false}',
+  // About 4,000 bars: enough for trades, quick to compute.
+  '--set',
+  'data.end=2024-06-15',
+];
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'sluice-queue-'));
+
+/** Every file of a results folder but workflow.json (run id, timestamps, durations). */
+function resultFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name !== 'workflow.json') out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function resultsDir(stdout: string): string {
+  const m = /^results: (.+)$/m.exec(stdout);
+  if (m === null) throw new Error(`no results line in:\n${stdout}`);
+  return m[1]!;
+}
+
+/** A `sluice worker` process and what it printed so far. */
+interface WorkerProcess {
+  readonly proc: ChildProcess;
+  output(): string;
+  /** Resolves with the first match of `re` in its output. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+function startWorker(url: string, extra: string[] = []): WorkerProcess {
+  const proc = spawn('node', ['bin/sluice.js', 'worker', '--queue', url, '--lock-ms', '1500', ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString();
+    for (const l of listeners) l();
+  };
+  proc.stdout!.on('data', onData);
+  proc.stderr!.on('data', onData);
+  return {
+    proc,
+    output: () => text,
+    waitFor: (re, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = re.exec(text);
+          if (m === null) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`worker never printed ${String(re)}; it printed:\n${text}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+function stop(w: WorkerProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (w.proc.exitCode !== null || w.proc.signalCode !== null) return resolve();
+    w.proc.once('exit', () => resolve());
+    w.proc.kill('SIGTERM');
+  });
+}
+
+describe.skipIf(skipReason !== undefined)(`sluice run --queue with sluice workers${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, () => {
+  let redis: RedisServer;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map(stop));
+    await redis?.stop();
+  });
+
+  it('completes a sweep after a worker is killed mid-job, with result files identical to a local run', async () => {
+    const a = startWorker(redis.url);
+    const b = startWorker(redis.url);
+    workers.push(a, b);
+    await Promise.all([a.waitFor(/worker ready/), b.waitFor(/worker ready/)]);
+    const coordinator = sluice(['run', CONFIG, ...SWEEP, '--queue', redis.url, '--chunk-size', '1', '--out', tmp()], 60_000);
+    // The first job's thread is still loading the engine when "started" is printed: mid-job.
+    const started = await a.waitFor(/job (\S+) started/);
+    a.proc.kill('SIGKILL');
+    const killedJob = started[1]!;
+    // The local run to compare with, meanwhile.
+    const localRun = sluice(['run', CONFIG, ...SWEEP, '--out', tmp()]);
+    const queued = await coordinator;
+    expect(queued.stderr).not.toMatch(/internal error/);
+    expect(queued.code).toBe(0);
+    // The killed worker's job was recovered (stalled, back to the queue) and done by b.
+    expect(b.output()).toContain(`job ${killedJob} done`);
+    expect(queued.stderr).toMatch(/stalled/);
+    const local = await localRun;
+    expect(local.code).toBe(0);
+    const q = resultFiles(resultsDir(queued.stdout));
+    const l = resultFiles(resultsDir(local.stdout));
+    expect([...q.keys()].sort()).toEqual([...l.keys()].sort());
+    expect(q.size).toBeGreaterThan(3);
+    for (const [file, text] of l) expect(q.get(file), file).toBe(text);
+    const manifest = JSON.parse(readFileSync(join(resultsDir(queued.stdout), 'workflow.json'), 'utf8')) as { status: string };
+    expect(manifest.status).toBe('completed');
+    await stop(b);
+  }, 90_000);
+
+  it('fails the sweep with both fingerprints when a worker holds other data', async () => {
+    // The worker's data root holds the config's folder with a shorter SPY file.
+    const root = tmp();
+    mkdirSync(join(root, 'examples', 'data'), { recursive: true });
+    copyFileSync(join(ROOT, CONFIG), join(root, CONFIG));
+    const bars = readFileSync(join(ROOT, 'examples/data/SPY_5m.csv'), 'utf8').split('\n');
+    writeFileSync(join(root, 'examples/data/SPY_5m.csv'), bars.slice(0, 2000).join('\n') + '\n');
+    const w = startWorker(redis.url, ['--data-root', root]);
+    workers.push(w);
+    await w.waitFor(/worker ready/);
+    const r = await sluice(['run', CONFIG, ...SWEEP, '--queue', redis.url, '--out', tmp()], 60_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/data file .*SPY_5m\.csv does not match the coordinator's SPY_5m\.csv: here \d+ bytes, sha256 [0-9a-f]{64}; coordinator \d+ bytes, sha256 [0-9a-f]{64}/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    // Refused, not retried (an UnrecoverableError): no job is started twice.
+    const started = [...w.output().matchAll(/job (\S+) started/g)].map((m) => m[1]);
+    expect(started.length).toBeGreaterThan(0);
+    expect(new Set(started).size).toBe(started.length);
+    await stop(w);
+  }, 60_000);
+});
+
+describe('--queue mistakes', () => {
+  it('a URL that is not redis:// is one line, exit 1', async () => {
+    const r = await sluice(['run', CONFIG, '--queue', 'http://127.0.0.1:6379', '--out', tmp()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("--queue: 'http://127.0.0.1:6379' is not a Redis URL (http:); write redis://HOST:PORT (or rediss:// for TLS)");
+  });
+
+  it('an unreachable server is one line, exit 1, without hanging', async () => {
+    const port = await freePort();
+    const r = await sluice(['worker', '--queue', `redis://127.0.0.1:${port}`], 20_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`cannot reach Redis at redis://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+});
