@@ -13,4 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The report page's own scripts run in a browser, inlined by src/report/render-html.ts.
+    files: ['src/report/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Node: 'readonly', requestAnimationFrame: 'readonly' } },
+  },
 );

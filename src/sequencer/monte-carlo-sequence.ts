@@ -5,6 +5,7 @@
  */
 import type { MonteCarloSequence } from '../config/schema/sequence.ts';
 import { bootstrapTrades, returnsOnEquity } from '../domain/metrics/monte-carlo.ts';
+import { bootstrapPaths } from '../domain/metrics/monte-carlo-paths.ts';
 import { runSinglePass, windowed, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
 
 export async function runMonteCarlo(req: SequenceRequest, seq: MonteCarloSequence): Promise<PhaseResult> {
@@ -19,7 +20,11 @@ export async function runMonteCarlo(req: SequenceRequest, seq: MonteCarloSequenc
       trades.map((t) => t.pnl),
       wf.config.portfolio.initial_cash,
     );
-    const mc = bootstrapTrades(returns, { draws: seq.draws, seed: seq.seed, confidence: seq.confidence, block_size: seq.block_size });
-    return { monte_carlo: { strategy_id: best?.key ?? null, ...mc } };
+    const options = { draws: seq.draws, seed: seq.seed, confidence: seq.confidence, block_size: seq.block_size };
+    const mc = bootstrapTrades(returns, options);
+    // Percentile bands of the same histories (not the paths themselves: draws × trades
+    // numbers would swamp the summary), for the report's fan chart and drawdown histogram.
+    const paths = bootstrapPaths(returns, options);
+    return { monte_carlo: { strategy_id: best?.key ?? null, ...mc, paths } };
   });
 }

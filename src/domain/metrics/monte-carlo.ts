@@ -199,42 +199,19 @@ export function bootstrapTrades(returns: readonly number[], options: MonteCarloO
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(returns[i]!)) throw new RangeError(`trade ${i}: return must be a finite number, received ${String(returns[i])}`);
   }
-  const rng = createRng(seed); // validates the seed
-
   const totals = new Float64Array(draws);
   const drawdowns = new Float64Array(draws);
   const means = new Float64Array(draws);
   const sharpes = new Float64Array(draws);
-  const sample = new Float64Array(n);
-  const source = Float64Array.from(returns);
-  // randomInt(rng, n) inlined for the hot loop (no per-call validation): the same rule,
-  // so the same stream of indices.
-  const limit = n === 0 ? 0 : TWO_POW_32 - (TWO_POW_32 % n);
-  const draw = (): number => {
-    let x = rng.nextUint32();
-    while (x >= limit) x = rng.nextUint32();
-    return x - Math.floor(x / n) * n;
-  };
   let losses = 0;
-  for (let d = 0; d < draws; d++) {
-    if (blockSize === 1) {
-      for (let i = 0; i < n; i++) sample[i] = source[draw()]!;
-    } else {
-      for (let i = 0; i < n; ) {
-        let j = draw();
-        for (let k = 0; k < blockSize && i < n; k++, i++) {
-          sample[i] = source[j]!;
-          j = j + 1 === n ? 0 : j + 1;
-        }
-      }
-    }
+  forEachResample(returns, draws, seed, blockSize, (sample, d) => {
     const s = sequenceStats(sample);
     totals[d] = s.total_return;
     drawdowns[d] = s.max_drawdown;
     means[d] = s.mean_trade_return;
     sharpes[d] = s.trade_sharpe;
     if (s.total_return < 0) losses++;
-  }
+  });
 
   const [low, high] = confidence;
   const withCi = (values: Float64Array): ConfidenceSummary => ({
@@ -255,6 +232,49 @@ export function bootstrapTrades(returns: readonly number[], options: MonteCarloO
     trade_sharpe: withCi(sharpes),
     probability_of_loss: losses / draws,
   };
+}
+
+/**
+ * The resampled histories of {@link bootstrapTrades}, handed one by one to `visit` (the
+ * same buffer, overwritten for the next draw — copy what must outlive the call). Shared so
+ * that anything else derived from the bootstrap (the equity bands of monte-carlo-paths.ts)
+ * sees exactly the histories the reported statistics came from, for the same seed.
+ *
+ * Options are assumed valid (see {@link bootstrapTrades}); the seed is checked by `createRng`.
+ */
+export function forEachResample(
+  returns: readonly number[],
+  draws: number,
+  seed: number,
+  blockSize: number,
+  visit: (sample: Float64Array, draw: number) => void,
+): void {
+  const n = returns.length;
+  const rng = createRng(seed); // validates the seed
+  const sample = new Float64Array(n);
+  const source = Float64Array.from(returns);
+  // randomInt(rng, n) inlined for the hot loop (no per-call validation): the same rule,
+  // so the same stream of indices.
+  const limit = n === 0 ? 0 : TWO_POW_32 - (TWO_POW_32 % n);
+  const draw = (): number => {
+    let x = rng.nextUint32();
+    while (x >= limit) x = rng.nextUint32();
+    return x - Math.floor(x / n) * n;
+  };
+  for (let d = 0; d < draws; d++) {
+    if (blockSize === 1) {
+      for (let i = 0; i < n; i++) sample[i] = source[draw()]!;
+    } else {
+      for (let i = 0; i < n; ) {
+        let j = draw();
+        for (let k = 0; k < blockSize && i < n; k++, i++) {
+          sample[i] = source[j]!;
+          j = j + 1 === n ? 0 : j + 1;
+        }
+      }
+    }
+    visit(sample, d);
+  }
 }
 
 function validateOptions(draws: number, confidence: readonly [number, number], blockSize: number): void {

@@ -1,0 +1,213 @@
+// Sluice report page, part 2: reads the embedded data (script#report-data) and builds
+// one block per section — backtest, sweep, walk-forward, Monte Carlo, status, compare —
+// with lightweight-charts for time series and report-core.js for the rest.
+'use strict';
+
+(() => {
+  const { COLORS, fmt, el, sortableTable, heatmap, histogram, binCounts, xyChart, chartBox } = window.SluiceReport;
+  const LC = window.LightweightCharts;
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const root = document.getElementById('report');
+  const pending = [];
+
+  /** A time-series chart of the library in `area`, drawn once the area has its width. */
+  function timeChart(area, height, build) {
+    area.style.height = `${height}px`;
+    pending.push(() => {
+      const chart = LC.createChart(area, {
+        autoSize: true,
+        layout: { background: { color: '#ffffff' }, textColor: '#374151', fontSize: 11, attributionLogo: false },
+        grid: { vertLines: { color: '#f3f4f6' }, horzLines: { color: '#f3f4f6' } },
+        rightPriceScale: { borderColor: '#e5e7eb' },
+        timeScale: { borderColor: '#e5e7eb', timeVisible: true, secondsVisible: false },
+        crosshair: { mode: 0 },
+      });
+      // A builder may return the time range to open on; otherwise the whole series shows.
+      const range = build(chart);
+      if (range) chart.timeScale().setVisibleRange(range);
+      else chart.timeScale().fitContent();
+    });
+  }
+
+  const percentFormat = { type: 'custom', minMove: 0.0001, formatter: (v) => `${(v * 100).toFixed(2)}%` };
+  const line = (points) => points.map(([time, value]) => ({ time, value }));
+
+  function equityAndDrawdown(parent, equity, drawdown, what) {
+    if (equity) {
+      const { box, area } = chartBox(`${what} equity`, 'equity');
+      parent.append(box);
+      timeChart(area, 260, (chart) => void chart.addSeries(LC.AreaSeries, { lineColor: '#2563eb', topColor: 'rgba(37,99,235,0.25)', bottomColor: 'rgba(37,99,235,0.02)', lineWidth: 2, priceFormat: { type: 'price', precision: 0, minMove: 1 } }).setData(line(equity)));
+    }
+    if (drawdown) {
+      const { box, area } = chartBox('Drawdown (below the running peak)', 'drawdown');
+      parent.append(box);
+      timeChart(area, 170, (chart) => void chart.addSeries(LC.AreaSeries, { lineColor: '#dc2626', topColor: 'rgba(220,38,38,0.05)', bottomColor: 'rgba(220,38,38,0.35)', lineWidth: 1, invertFilledArea: true, priceFormat: percentFormat }).setData(line(drawdown)));
+    }
+  }
+
+  /** The metrics table: every metric with its definition on hover, the primary one marked. */
+  function metricsTable(metrics, primary) {
+    const rows = Object.keys(data.metrics).filter((m) => m in metrics).map((m) => {
+      const meta = data.metrics[m];
+      return el('tr', { class: m === primary ? 'primary' : null },
+        el('th', { title: meta.definition, 'data-metric': m }, el('span', { class: 'has-def' }, meta.label), m === primary ? el('span', { class: 'badge' }, 'primary') : null),
+        el('td', { class: 'num', 'data-metric': m }, fmt(metrics[m], meta.format)));
+    });
+    return el('table', { class: 'metrics' }, el('tbody', null, rows));
+  }
+
+  function monthlyTable(years) {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const cell = (v) => el('td', { class: `num ${v === null ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : ''}`, style: v === null ? null : `background:${shade(v)}` }, v === null ? '' : `${(v * 100).toFixed(2)}%`);
+    return el('div', { class: 'table-wrap' }, el('table', { class: 'data monthly' },
+      el('thead', null, el('tr', null, el('th', null, 'Year'), months.map((m) => el('th', { class: 'num' }, m)), el('th', { class: 'num' }, 'Year'))),
+      el('tbody', null, years.map((y) => el('tr', null, el('th', null, String(y.year)), y.months.map(cell), cell(y.total))))));
+  }
+
+  function shade(v) {
+    const a = Math.min(0.45, Math.abs(v) * 6);
+    return v >= 0 ? `rgba(22,163,74,${a})` : `rgba(220,38,38,${a})`;
+  }
+
+  function notes(list) {
+    return list.length === 0 ? null : el('ul', { class: 'notes' }, list.map((n) => el('li', null, n)));
+  }
+
+  const render = {
+    backtest(s, sec) {
+      if (s.price) {
+        const { box, area } = chartBox(`${s.price.symbol} price, entries ▲▼ and exits ●`, 'price', [['long entry', '#16a34a'], ['short entry', '#dc2626'], ['exit', '#6b7280']]);
+        sec.append(box);
+        timeChart(area, 340, (chart) => {
+          const series = chart.addSeries(LC.CandlestickSeries, { upColor: '#16a34a', downColor: '#dc2626', borderVisible: false, wickUpColor: '#16a34a', wickDownColor: '#dc2626' });
+          series.setData(s.price.candles.map(([time, open, high, low, close]) => ({ time, open, high, low, close })));
+          LC.createSeriesMarkers(series, s.price.markers.map((m) => (m.kind === 'exit'
+            ? { time: m.time, position: 'aboveBar', color: '#6b7280', shape: 'circle', size: 0.6 }
+            : { time: m.time, position: m.kind === 'entry_long' ? 'belowBar' : 'aboveBar', color: m.kind === 'entry_long' ? '#16a34a' : '#dc2626', shape: m.kind === 'entry_long' ? 'arrowUp' : 'arrowDown', size: 0.8 })));
+          const last = s.price.candles[s.price.candles.length - 1];
+          return s.price.from === null || !last ? undefined : { from: s.price.from, to: last[0] };
+        });
+      }
+      equityAndDrawdown(sec, s.equity, s.drawdown, 'Book');
+      const side = el('div', { class: 'two-col narrow-left' },
+        el('div', null, el('h3', null, 'Metrics'), metricsTable(s.metrics, s.primary_metric)),
+        el('div', null, el('h3', null, 'Monthly returns'), s.monthly.length > 0 ? monthlyTable(s.monthly) : el('p', { class: 'note' }, 'No equity curve to measure months on.')));
+      sec.append(side, el('h3', null, `Trades (${(s.trades.total ?? s.trades.rows.length).toLocaleString('en-US')}) — click a header to sort`), sortableTable(s.trades, { class: 'trades', signed: true }));
+    },
+
+    sweep(s, sec) {
+      const px = s.x === null ? -1 : s.params.indexOf(s.x);
+      const py = s.y === null ? -1 : s.params.indexOf(s.y);
+      const row = el('div', { class: 'two-col' });
+      if (px >= 0 && py >= 0) {
+        const sortValues = (i) => [...new Set(s.combos.map((c) => c.p[i]))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+        const xs = sortValues(px); const ys = sortValues(py);
+        const cells = {};
+        const better = (a, b) => (s.higher_is_better ? a > b : a < b);
+        for (const c of s.combos) {
+          if (c.v === null) continue;
+          const key = `${xs.indexOf(c.p[px])},${ys.indexOf(c.p[py])}`;
+          if (!(key in cells) || better(c.v, cells[key])) cells[key] = c.v;
+        }
+        const { box, area } = chartBox(`${s.primary_metric} over ${s.x} × ${s.y} (best cell outlined)`, 'heatmap');
+        row.append(box);
+        pending.push(() => heatmap(area, xs, ys, cells, { xLabel: s.x, yLabel: s.y, higherIsBetter: s.higher_is_better }));
+      }
+      const values = s.combos.map((c) => c.v).filter((v) => v !== null);
+      if (values.length > 0) {
+        const { box, area } = chartBox(`Distribution of ${s.primary_metric} over ${s.combos.length.toLocaleString('en-US')} combinations`, 'histogram');
+        row.append(box);
+        const bins = Math.max(5, Math.min(40, Math.ceil(Math.sqrt(values.length))));
+        pending.push(() => { const h = binCounts(values, bins); histogram(area, h.counts, h.min, h.max, { format: 'ratio', xLabel: s.primary_metric, mark: null }); });
+      }
+      sec.append(row, el('h3', null, `Best ${Math.min(s.top.rows.length, s.combos.length)} combinations by ${s.primary_metric}`), sortableTable(s.top, { class: 'top' }));
+    },
+
+    walk_forward(s, sec) {
+      equityAndDrawdown(sec, s.equity, s.drawdown, 'Stitched out-of-sample');
+      sec.append(el('div', { class: 'two-col narrow-left' },
+        el('div', null, el('h3', null, 'Out-of-sample metrics (stitched)'), metricsTable(s.metrics, s.primary_metric)),
+        el('div', null, el('h3', null, 'Parameter stability'), sortableTable(s.stability, { class: 'stability' }), stabilityChart(s))));
+      sec.append(el('h3', null, 'Windows: in sample (train) and out of sample (test)'), sortableTable(s.windows, { class: 'windows', signed: true }));
+    },
+
+    monte_carlo(s, sec) {
+      const row = el('div', { class: 'two-col' });
+      if (s.trade_index.length > 1) {
+        const e0 = s.initial_equity;
+        const band = (lo, hi) => s.trade_index.map((x, i) => [x, s.bands[lo][i] * e0, s.bands[hi][i] * e0]);
+        const { box, area } = chartBox('Bootstrapped equity: 5–95 % and 25–75 % bands, median, actual', 'mc-bands', [['5–95 %', 'rgba(37,99,235,0.15)'], ['25–75 %', 'rgba(37,99,235,0.35)'], ['median', '#1d4ed8'], ['actual', '#dc2626']]);
+        row.append(box);
+        pending.push(() => xyChart(area, {
+          format: 'int', xLabel: 'trades', height: 300,
+          bands: [{ points: band('p5', 'p95'), color: 'rgba(37,99,235,0.15)' }, { points: band('p25', 'p75'), color: 'rgba(37,99,235,0.35)' }],
+          lines: [{ points: s.trade_index.map((x, i) => [x, s.bands.p50[i] * e0]), color: '#1d4ed8' }, { points: s.trade_index.map((x, i) => [x, s.actual[i] * e0]), color: '#dc2626', width: 2 }],
+        }));
+      }
+      if (s.histogram.counts.length > 0) {
+        const { box, area } = chartBox('Max drawdown across draws (dashed: actual)', 'mc-drawdown');
+        row.append(box);
+        pending.push(() => histogram(area, s.histogram.counts, s.histogram.min, s.histogram.max, { format: 'percent', xLabel: 'max drawdown (trade by trade)', mark: s.histogram.actual, markLabel: 'actual', color: '#dc2626' }));
+      }
+      sec.append(row, el('h3', null, 'Bootstrap statistics'), sortableTable(s.stats, { class: 'mc-stats' }));
+    },
+
+    status(s, sec) {
+      sec.append(el('p', { class: `status ${s.status}` }, `${s.status}${s.reason ? `: ${s.reason}` : ''}`));
+    },
+
+    compare(s, sec) {
+      const legend = s.runs.map((r, i) => [r.label, COLORS[i % COLORS.length]]);
+      const { box, area } = chartBox('Equity as return from the start', 'compare-equity', legend);
+      sec.append(box);
+      timeChart(area, 300, (chart) => s.runs.forEach((r, i) => { if (r.returns) chart.addSeries(LC.LineSeries, { color: COLORS[i % COLORS.length], lineWidth: 2, priceFormat: percentFormat, title: '' }).setData(line(r.returns)); }));
+      sec.append(el('h3', null, 'Metrics (best per row in green, worst in red; Δ against the first run)'), compareTable(s.runs));
+    },
+  };
+
+  /** One small chart per numeric parameter: the value each window chose, in its own units. */
+  function stabilityChart(s) {
+    const series = s.stability_series.filter((p) => p.values.some((v) => v !== null));
+    if (series.length === 0) return null;
+    const wrap = el('div', null);
+    series.forEach((p, i) => {
+      const { box, area } = chartBox(`${p.name} chosen per window`, `stability-${p.name}`);
+      wrap.append(box);
+      const points = p.values.map((v, w) => [w, v]).filter(([, v]) => v !== null);
+      pending.push(() => xyChart(area, { format: 'count', xLabel: 'window', height: 130, lines: [{ color: COLORS[i % COLORS.length], points, width: 2 }] }));
+    });
+    return wrap;
+  }
+
+  function compareTable(runs) {
+    const names = Object.keys(data.metrics).filter((m) => runs.some((r) => r.metrics[m] !== null && r.metrics[m] !== undefined));
+    const head = el('tr', null, el('th', null, 'Metric'), runs.map((r, i) => el('th', { class: 'num', style: `border-bottom:3px solid ${COLORS[i % COLORS.length]}` }, r.label)));
+    const body = names.map((m) => {
+      const meta = data.metrics[m];
+      const vals = runs.map((r) => r.metrics[m] ?? null);
+      const finite = vals.filter((v) => v !== null);
+      const best = meta.direction === 'higher' ? Math.max(...finite) : meta.direction === 'lower' ? Math.min(...finite) : null;
+      const worst = meta.direction === 'higher' ? Math.min(...finite) : meta.direction === 'lower' ? Math.max(...finite) : null;
+      return el('tr', null, el('th', { title: meta.definition }, el('span', { class: 'has-def' }, meta.label)), vals.map((v, i) => {
+        const cls = finite.length > 1 && best !== worst && v !== null ? (v === best ? 'best' : v === worst ? 'worst' : '') : '';
+        const base = vals[0];
+        const delta = i > 0 && v !== null && base !== null && meta.format !== 'time' ? el('span', { class: 'delta' }, ` Δ ${v - base >= 0 ? '+' : ''}${fmt(v - base, meta.format)}`) : null;
+        return el('td', { class: `num ${cls}`.trim(), 'data-metric': m }, fmt(v, meta.format), delta);
+      }));
+    });
+    return el('div', { class: 'table-wrap' }, el('table', { class: 'data compare' }, el('thead', null, head), el('tbody', null, body)));
+  }
+
+  for (const [i, s] of data.sections.entries()) {
+    const sec = el('section', { class: `section ${s.kind}`, id: `section-${i}`, 'data-kind': s.kind }, el('h2', null, s.heading));
+    root.append(sec);
+    render[s.kind](s, sec);
+    const n = notes(s.notes || []);
+    if (n) sec.append(n);
+  }
+  // Draw once the layout has settled so every chart knows its width; tests wait on this flag.
+  requestAnimationFrame(() => {
+    for (const draw of pending) draw();
+    requestAnimationFrame(() => requestAnimationFrame(() => { document.body.dataset.ready = 'true'; }));
+  });
+})();

@@ -1,0 +1,90 @@
+/**
+ * Reading a results folder (DESIGN.md, "Results and memory") back for a report: the
+ * run manifest, each phase's summary and aggregate, and its NDJSON series, streamed so a
+ * long equity file never has to be one string in memory.
+ */
+
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** A JSON object as read from a result file (shape checked where it is used). */
+export type Json = Record<string, unknown>;
+
+/** One phase of a run as the manifest lists it, with its files when they exist. */
+export interface PhaseFiles {
+  readonly name: string;
+  /** Absolute path of the phase folder. */
+  readonly dir: string;
+  readonly status: string;
+  /** Why a phase was skipped or failed, from the manifest. */
+  readonly reason: string | null;
+  readonly summary: Json | null;
+  readonly aggregate: Json | null;
+}
+
+/** A results folder: its manifest and its phases in manifest order. */
+export interface RunFiles {
+  readonly dir: string;
+  readonly workflow: Json;
+  readonly phases: readonly PhaseFiles[];
+}
+
+/** A user mistake in a report request: a folder that is no results folder, an unknown heatmap axis… */
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+}
+
+/** Parses a JSON file, or returns null when it does not exist. */
+export function readJsonIfExists(path: string): Json | null {
+  if (!existsSync(path)) return null;
+  const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  return isObject(value) ? value : null;
+}
+
+/**
+ * Reads `<dir>/workflow.json` and each phase it names (`dir` of a composed workflow's
+ * phase, else the phase name).
+ *
+ * @throws ReportError when `dir` holds no workflow.json.
+ */
+export function readRun(dir: string): RunFiles {
+  const workflow = readJsonIfExists(join(dir, 'workflow.json'));
+  if (workflow === null) throw new ReportError(`${dir}: not a results folder (no workflow.json); pass results/<workflow_id>`);
+  const listed = Array.isArray(workflow['phases']) ? workflow['phases'].filter(isObject) : [];
+  const phases = listed.map((p): PhaseFiles => {
+    const name = String(p['name']);
+    const phaseDir = join(dir, typeof p['dir'] === 'string' ? p['dir'] : name);
+    return {
+      name,
+      dir: phaseDir,
+      status: String(p['status'] ?? 'unknown'),
+      reason: typeof p['reason'] === 'string' ? p['reason'] : null,
+      summary: readJsonIfExists(join(phaseDir, 'phase_summary.json')),
+      aggregate: readJsonIfExists(join(phaseDir, 'aggregate_results.json')),
+    };
+  });
+  return { dir, workflow, phases };
+}
+
+/** Calls `each` with every object of an NDJSON file in order; false when the file does not exist. */
+export async function forEachNdjson(path: string, each: (row: Json) => void): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.length === 0) continue;
+    const row: unknown = JSON.parse(line);
+    if (isObject(row)) each(row);
+  }
+  return true;
+}
+
+/** True for a plain JSON object. */
+export function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A finite number, or null for anything else (JSON writes non-finite metrics as null). */
+export function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

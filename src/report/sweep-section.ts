@@ -1,0 +1,86 @@
+/**
+ * A parameter sweep's section: every combination's primary metric (for the heatmap over
+ * two parameters and the histogram, both drawn by the page), and a table of the best.
+ */
+
+import { METRIC_DIRECTION, isMetricName } from '../domain/metrics/performance.ts';
+import { METRIC_INFO } from './metric-definitions.ts';
+import type { Column, SweepSection } from './report-data.ts';
+import { isObject, num, ReportError, type Json } from './read-results.ts';
+
+/** Rows of the best-combinations table. */
+export const TOP_N = 20;
+
+/** Metrics shown next to the primary one in the table. */
+const TABLE_METRICS = ['total_return', 'sharpe_ratio', 'max_drawdown', 'trade_count', 'win_rate'] as const;
+
+/** Which parameters the heatmap puts on its axes (null: the first two that vary). */
+export interface Axes {
+  readonly x?: string | undefined;
+  readonly y?: string | undefined;
+}
+
+/**
+ * Builds the section from `aggregate_results.json` (iterations and their ranking).
+ *
+ * @throws ReportError when `axes` names a parameter the sweep does not have (with the ones it has).
+ */
+export function sweepSection(heading: string, aggregate: Json, axes: Axes): SweepSection {
+  const primary = String(aggregate['primary_metric'] ?? 'sharpe_ratio');
+  const iterations = (Array.isArray(aggregate['iterations']) ? aggregate['iterations'] : []).filter(isObject);
+  const params: string[] = [];
+  for (const it of iterations) for (const k of Object.keys(paramsOf(it))) if (!params.includes(k)) params.push(k);
+  const varying = params.filter((p) => new Set(iterations.map((it) => JSON.stringify(paramsOf(it)[p] ?? null))).size > 1);
+  for (const [axis, name] of [['x', axes.x], ['y', axes.y]] as const) {
+    if (name !== undefined && !params.includes(name)) throw new ReportError(`--${axis} ${name}: the sweep has no parameter '${name}'; it has ${params.join(', ') || 'none'}`);
+  }
+  const x = axes.x ?? varying.find((p) => p !== axes.y) ?? null;
+  const y = axes.y ?? varying.find((p) => p !== x) ?? null;
+  const notes: string[] = [];
+  if (x === null || y === null) notes.push('No heatmap: fewer than two parameters vary across the combinations.');
+  else if (varying.length > 2) notes.push(`Heatmap cells over ${x} × ${y} show the best ${primary} among the combinations of the other parameters (${varying.filter((p) => p !== x && p !== y).join(', ')}).`);
+
+  const direction = isMetricName(primary) ? METRIC_DIRECTION[primary] : 'higher';
+  const byId = new Map(iterations.map((it) => [String(it['strategy_id']), it]));
+  const ranking = Array.isArray(aggregate['ranking']) ? aggregate['ranking'].map(String) : [];
+  const ranked = ranking.map((id) => byId.get(id)).filter((it): it is Json => it !== undefined);
+  const metricColumn = (m: string): Column => ({ label: isMetricName(m) ? METRIC_INFO[m].label : m, format: isMetricName(m) ? METRIC_INFO[m].format : 'ratio' });
+  const shownMetrics = [primary, ...TABLE_METRICS.filter((m) => m !== primary)];
+  return {
+    kind: 'sweep',
+    heading,
+    primary_metric: primary,
+    higher_is_better: direction !== 'lower',
+    params,
+    x,
+    y,
+    combos: iterations.map((it) => ({ p: params.map((k) => scalar(paramsOf(it)[k])), v: num(metricsOf(it)[primary]) })),
+    top: {
+      columns: [{ label: 'Rank', format: 'count' }, { label: 'Book', format: 'text' }, ...params.map((p): Column => ({ label: p, format: 'text' })), ...shownMetrics.map(metricColumn)],
+      rows: ranked.slice(0, TOP_N).map((it, i) => [
+        i + 1,
+        String(it['strategy_id']),
+        ...params.map((p) => {
+          const v = scalar(paramsOf(it)[p]);
+          return v === null ? null : String(v);
+        }),
+        ...shownMetrics.map((m) => num(metricsOf(it)[m])),
+      ]),
+      total: iterations.length,
+    },
+    notes,
+  };
+}
+
+function paramsOf(it: Json): Json {
+  const p = it['params'] ?? it['parameters'];
+  return isObject(p) ? p : {};
+}
+
+function metricsOf(it: Json): Json {
+  return isObject(it['metrics']) ? it['metrics'] : {};
+}
+
+function scalar(v: unknown): string | number | boolean | null {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined || v === null ? null : JSON.stringify(v);
+}

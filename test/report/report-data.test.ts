@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from '../../src/domain/metrics/performance.ts';
+import { minMaxDownsample, mergeCandles, onTimeGrid, snapToCandle, type Point } from '../../src/report/downsample.ts';
+import { drawdownSeries, monthlyReturns } from '../../src/report/equity-analysis.ts';
+import { equityFromTrades, type TradeRow } from '../../src/report/equity-from-trades.ts';
+import { METRIC_INFO } from '../../src/report/metric-definitions.ts';
+import { readPhaseBars } from '../../src/report/read-bars.ts';
+import { forEachNdjson, readJsonIfExists } from '../../src/report/read-results.ts';
+import { chartLibraryPath, renderHtml, scriptSafeJson } from '../../src/report/render-html.ts';
+import { readEquityFile } from '../../src/report/backtest-section.ts';
+import { runWithReport } from './make-results.ts';
+
+describe('downsampling for display', () => {
+  const wave: Point[] = Array.from({ length: 10_000 }, (_, i) => [i, Math.sin(i / 50) * 100 + (i === 7_777 ? -500 : 0) + (i === 1_234 ? 400 : 0)]);
+
+  it('keeps every bucket’s extremes, the ends, time order, and the size bound', () => {
+    const out = minMaxDownsample(wave, 1000);
+    expect(out.length).toBeLessThanOrEqual(1000);
+    expect(out.length).toBeGreaterThan(900);
+    expect(out[0]).toEqual(wave[0]);
+    expect(out[out.length - 1]).toEqual(wave[9_999]);
+    for (let i = 1; i < out.length; i++) expect(out[i]![0]).toBeGreaterThan(out[i - 1]![0]);
+    // The single-bar spikes survive however far the series is thinned.
+    expect(out).toContainEqual(wave[7_777]);
+    expect(out).toContainEqual(wave[1_234]);
+    expect(minMaxDownsample(wave.slice(0, 50), 100)).toEqual(wave.slice(0, 50));
+  });
+
+  it('merges candles keeping the highest high and lowest low', () => {
+    const bars = Array.from({ length: 10 }, (_, i) => [i, 10 + i, 12 + i + (i === 3 ? 50 : 0), 9 + i - (i === 8 ? 30 : 0), 11 + i] as const);
+    const merged = mergeCandles(bars, 2);
+    expect(merged).toEqual([
+      [0, 10, 65, 9, 15],
+      [5, 15, 21, -13, 20],
+    ]);
+    expect(snapToCandle([0, 5], 7)).toBe(5);
+    expect(snapToCandle([0, 5], 4.9)).toBe(0);
+  });
+
+  it('puts overlaid series on one shared time grid, extremes kept', () => {
+    const a: Point[] = Array.from({ length: 1000 }, (_, i) => [i, i === 500 ? -9 : 1]);
+    const b: Point[] = Array.from({ length: 100 }, (_, i) => [900 + i, 2]);
+    const [ga, gb] = onTimeGrid([a, b], 10);
+    expect(ga!.some(([, v]) => v === -9)).toBe(true);
+    const times = new Set(ga!.map(([t]) => t));
+    expect(gb!.every(([t]) => times.has(t))).toBe(true);
+  });
+});
+
+describe('equity analysis', () => {
+  it('measures drawdown from the running peak, the initial equity the first peak', () => {
+    const dd = drawdownSeries({ ts: [0, 1000, 2000, 3000], equity: [90, 120, 60, 130] }, 100);
+    [-0.1, 0, -0.5, 0].forEach((v, i) => expect(dd[i]![1]).toBeCloseTo(v, 12));
+    expect(dd.map(([t]) => t)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('compounds month-end equity into monthly and yearly returns', () => {
+    const ts = ['2024-11-05', '2024-11-29', '2024-12-31', '2025-01-15'].map((d) => Date.parse(d));
+    const years = monthlyReturns({ ts, equity: [101, 110, 99, 108.9] }, 100);
+    expect(years.map((y) => y.year)).toEqual([2024, 2025]);
+    expect(years[0]!.months[10]).toBeCloseTo(0.1, 12);
+    expect(years[0]!.months[11]).toBeCloseTo(-0.1, 12);
+    expect(years[0]!.total).toBeCloseTo(-0.01, 12);
+    expect(years[1]!.months[0]).toBeCloseTo(0.1, 12);
+    expect(years[1]!.months[1]).toBeNull();
+  });
+});
+
+describe('equity recomputed from trades', () => {
+  it('matches the engine’s equity file to within the open trades’ entry commissions, exactly when flat', async () => {
+    const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', ['--storage', 'disk', '--set', 'data.end=2024-07-01']);
+    const phase = join(dir, 'backtest');
+    const summary = readJsonIfExists(join(phase, 'phase_summary.json'))!;
+    const stored = (await readEquityFile(join(phase, 'equity.ndjson'), 'sma_crossover'))!;
+    const trades: TradeRow[] = [];
+    let maxCommission = 0;
+    await forEachNdjson(join(phase, 'trades.ndjson'), (r) => {
+      trades.push({ symbol: String(r['symbol']), direction: r['direction'] === 'short' ? 'short' : 'long', quantity: Number(r['quantity']), entryTs: Date.parse(String(r['entry_time'])), entryPrice: Number(r['entry_price']), exitTs: Date.parse(String(r['exit_time'])), pnl: Number(r['pnl']) });
+      maxCommission = Math.max(maxCommission, Number(r['commission']));
+    });
+    const bars = await readPhaseBars(summary, 'skip');
+    if (!bars.ok) throw new Error(bars.reason);
+    const curve = equityFromTrades(trades, bars.symbols, 100_000);
+    expect(curve.ts).toEqual(stored.ts);
+    const open = (t: number) => trades.some((tr) => tr.entryTs <= t && t < tr.exitTs);
+    let flatBars = 0;
+    for (let i = 0; i < curve.ts.length; i++) {
+      const diff = curve.equity[i]! - stored.equity[i]!;
+      if (open(curve.ts[i]!)) {
+        expect(diff).toBeGreaterThanOrEqual(-1e-6);
+        expect(diff).toBeLessThanOrEqual(maxCommission);
+      } else {
+        flatBars++;
+        expect(Math.abs(diff)).toBeLessThan(1e-6);
+      }
+    }
+    expect(flatBars).toBeGreaterThan(100);
+    // The report also wrote itself (`--report`), from the equity file this time.
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain('Equity recomputed');
+  });
+});
+
+describe('the HTML page', () => {
+  it('defines every metric, each a name docs/metrics.md defines', () => {
+    const doc = readFileSync('docs/metrics.md', 'utf8');
+    for (const m of METRIC_NAMES) {
+      expect(METRIC_INFO[m].definition.length).toBeGreaterThan(5);
+      expect(doc).toContain(`\`${m}\``);
+    }
+  });
+
+  it('escapes data so nothing in it can close the script element', () => {
+    const json = scriptSafeJson({ name: '</script><script>alert(1)</script>', line: '\u2028' });
+    expect(json).not.toContain('<');
+    expect(JSON.parse(json)).toEqual({ name: '</script><script>alert(1)</script>', line: '\u2028' });
+    const html = renderHtml({ title: '<b>x</b>', subtitle: '</script>', metrics: {}, sections: [], notes: [] });
+    expect(html).toContain('&#60;b&#62;x&#60;/b&#62;');
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
+  });
+
+  it('inlines the installed chart library and loads nothing from the network', () => {
+    const html = renderHtml({ title: 't', subtitle: '', metrics: {}, sections: [], notes: [] });
+    expect(html).toContain(readFileSync(chartLibraryPath(), 'utf8').slice(0, 2000));
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import/);
+  });
+});

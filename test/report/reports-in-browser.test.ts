@@ -1,0 +1,187 @@
+/**
+ * Every kind of report rendered in headless Chromium from real runs on the bundled SPY
+ * bars: no console or page errors, every chart drew pixels, the tables hold the run's
+ * numbers, sorting works; a screenshot of each goes to test-output/.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWithReport, sluice } from './make-results.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = 'test-output';
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when /usr/bin/chromium is missing; CI installs it)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Opens a report, waits until it has drawn, screenshots it; errors seen on the way. */
+  async function open(file: string, shot: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+    // Offline means offline: any request other than the file itself is an error.
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) errors.push(`network: ${r.url()}`);
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+    return { page, errors };
+  }
+
+  /** Per chart (data-chart name): pixels in clearly coloured ink (series, cells, bars — not grey grid or text). */
+  async function inkPerChart(page: Page): Promise<Record<string, number>> {
+    // A string, so the page's DOM types need not be in this Node project's compiler lib.
+    return (await page.evaluate(`(() => {
+      const out = {};
+      document.querySelectorAll('.chart[data-chart]').forEach((chart, i) => {
+        let ink = 0;
+        chart.querySelectorAll('canvas').forEach((canvas) => {
+          const ctx = canvas.getContext('2d');
+          if (ctx === null || canvas.width === 0 || canvas.height === 0) return;
+          const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let p = 0; p < d.length; p += 4) {
+            if (d[p + 3] > 0 && Math.max(d[p], d[p + 1], d[p + 2]) - Math.min(d[p], d[p + 1], d[p + 2]) > 60) ink++;
+          }
+        });
+        out[chart.dataset.chart + '#' + i] = ink;
+      });
+      return out;
+    })()`)) as Record<string, number>;
+  }
+
+  function expectAllDrawn(ink: Record<string, number>, names: readonly string[]): void {
+    for (const name of names) expect(Object.keys(ink).some((k) => k.startsWith(`${name}#`)), `chart ${name} present`).toBe(true);
+    for (const [chart, pixels] of Object.entries(ink)) expect(pixels, `${chart} drew`).toBeGreaterThan(150);
+  }
+
+  const cellText = (page: Page, metric: string, section = 0) => page.locator(`section#section-${section} td[data-metric="${metric}"]`).first().innerText();
+  const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+  it('backtest: price with markers, equity, drawdown, monthly returns, metrics with definitions, sortable trades', async () => {
+    const { dir, out } = await runWithReport('examples/spy-sma-crossover.yaml');
+    expect(out).toMatch(/report: .*report\.html \(\d+ KB\)/);
+    const best = json(join(dir, 'backtest', 'phase_summary.json'))['best'];
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-backtest');
+    expectAllDrawn(await inkPerChart(page), ['price', 'equity', 'drawdown']);
+    expect(await cellText(page, 'total_return')).toBe(pct(best.metrics.total_return));
+    expect(await cellText(page, 'max_drawdown')).toBe(pct(best.metrics.max_drawdown));
+    expect(await cellText(page, 'trade_count')).toBe(String(best.metrics.trade_count));
+    expect(await page.locator('th[data-metric="sharpe_ratio"]').getAttribute('title')).toMatch(/excess return/);
+    expect(await page.locator('table.monthly tbody tr').count()).toBe(2);
+
+    const pnls = readFileSync(join(dir, 'backtest', 'trades.ndjson'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { pnl: number }).pnl);
+    expect(await page.locator('table.trades tbody tr').count()).toBe(pnls.length);
+    const pnlHeader = page.locator('table.trades th', { hasText: 'P&L' });
+    const firstPnl = async () => Number((await page.locator('table.trades tbody tr').first().locator('td').nth(8).innerText()).replace(/,/g, ''));
+    await pnlHeader.click();
+    expect(await pnlHeader.getAttribute('aria-sort')).toBe('descending');
+    expect(await firstPnl()).toBeCloseTo(Math.max(...pnls), 2);
+    await pnlHeader.click();
+    expect(await firstPnl()).toBeCloseTo(Math.min(...pnls), 2);
+    expect(errors).toEqual([]);
+  });
+
+  it('sweep of 1,000 combinations: heatmap, histogram, best table; the file stays small', async () => {
+    const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', [
+      '--set', 'sequence=parameter_sweep',
+      '--set', 'strategies[0].params.fast_period=range(2, 42, 1)',
+      '--set', 'strategies[0].params.slow_period=range(50, 300, 10)',
+      '--set', 'data.end=2024-04-20',
+    ]);
+    const aggregate = json(join(dir, 'backtest', 'aggregate_results.json'));
+    expect(aggregate['iterations']).toHaveLength(1000);
+    const bytes = statSync(join(dir, 'report.html')).size;
+    expect(bytes).toBeLessThan(3 * 1024 * 1024);
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-sweep');
+    expectAllDrawn(await inkPerChart(page), ['heatmap', 'histogram', 'equity', 'drawdown']);
+    const top = page.locator('section#section-0 table.top tbody tr');
+    expect(await top.count()).toBe(20);
+    expect(await top.first().locator('td').nth(1).innerText()).toBe(aggregate['ranking'][0]);
+    expect(errors).toEqual([]);
+    // --x/--y choose the axes; an unknown one is a one-line error.
+    expect((await sluice(['report', dir, '--x', 'slow_period', '--y', 'fast_period', '--out', join(dir, 'swapped.html')])).code).toBe(0);
+    const bad = await sluice(['report', dir, '--x', 'fast']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("no parameter 'fast'; it has fast_period, slow_period");
+    console.log(`1,000-combination sweep report: ${(bytes / 1024).toFixed(0)} KB`);
+  });
+
+  it('composed workflow: a section per phase (optimize sweep and its best, validate)', async () => {
+    const { dir } = await runWithReport('examples/spy-optimize.yaml');
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-workflow');
+    const headings = await page.locator('section h2').allInnerTexts();
+    expect(headings.some((h) => h.startsWith('Phase optimize — parameter sweep'))).toBe(true);
+    expect(headings.some((h) => h.startsWith('Phase validate'))).toBe(true);
+    expectAllDrawn(await inkPerChart(page), ['heatmap', 'histogram', 'price', 'equity', 'drawdown']);
+    const validate = json(join(dir, 'validate', 'phase_summary.json'))['best'];
+    const index = headings.findIndex((h) => h.startsWith('Phase validate'));
+    expect(await cellText(page, 'total_return', index)).toBe(pct(validate.metrics.total_return));
+    expect(errors).toEqual([]);
+  });
+
+  it('walk-forward: windows table, stitched out-of-sample equity, parameter stability', async () => {
+    const { dir } = await runWithReport('examples/spy-walk-forward.yaml', ['--set', 'data.end=2024-10-01']);
+    const wf = json(join(dir, 'walk_forward', 'phase_summary.json'))['walk_forward'];
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-walk-forward');
+    expectAllDrawn(await inkPerChart(page), ['equity', 'drawdown', 'stability-fast_period', 'stability-slow_period']);
+    expect(await page.locator('table.windows tbody tr').count()).toBe(wf.per_window.length);
+    expect(await cellText(page, 'total_return')).toBe(pct(wf.out_of_sample.total_return));
+    const stability = await page.locator('table.stability tbody tr').first().innerText();
+    expect(stability).toContain(String(wf.parameter_stability.fast_period.distinct));
+    const windowHeader = page.locator('table.windows th', { hasText: 'Out-of-sample return' });
+    await windowHeader.click();
+    const returns = wf.per_window.map((w: { test: { metrics: { total_return: number } } }) => w.test.metrics.total_return);
+    expect(await page.locator('table.windows tbody tr').first().locator('td').nth(8).innerText()).toBe(pct(Math.max(...returns)));
+    expect(errors).toEqual([]);
+  });
+
+  it('Monte Carlo: equity bands and the drawdown distribution', async () => {
+    const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', ['--set', 'sequence={type: monte_carlo, draws: 500, seed: 3}', '--set', 'data.end=2024-10-01']);
+    const mc = json(join(dir, 'backtest', 'phase_summary.json'))['monte_carlo'];
+    expect(mc.paths.bands.p50.length).toBe(mc.paths.trade_index.length);
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-monte-carlo');
+    expectAllDrawn(await inkPerChart(page), ['mc-bands', 'mc-drawdown', 'price', 'equity']);
+    const row = page.locator('table.mc-stats tbody tr', { hasText: 'Total return' });
+    const cells = await row.locator('td').allInnerTexts();
+    expect(Number(cells[3])).toBeCloseTo(mc.total_return.p5 * 100, 2);
+    expect(Number(cells[7])).toBeCloseTo(mc.total_return.p95 * 100, 2);
+    expect(errors).toEqual([]);
+  });
+
+  it('compare: metrics side by side with the best marked, overlaid equity', async () => {
+    const a = await runWithReport('examples/spy-sma-crossover.yaml', ['--set', 'data.end=2024-10-01']);
+    const b = await runWithReport('examples/spy-sma-crossover.yaml', ['--set', 'data.end=2024-10-01', '--set', 'strategies[0].params.slow_period=60', '--storage', 'disk']);
+    const out = join(a.dir, 'compare.html');
+    const cmd = await sluice(['compare', a.dir, b.dir, '--out', out]);
+    expect(cmd.code).toBe(0);
+    const ma = json(join(a.dir, 'backtest', 'phase_summary.json'))['best'].metrics;
+    const mb = json(join(b.dir, 'backtest', 'phase_summary.json'))['best'].metrics;
+    const { page, errors } = await open(out, 'report-compare');
+    expectAllDrawn(await inkPerChart(page), ['compare-equity']);
+    const sharpe = page.locator('td[data-metric="sharpe_ratio"]');
+    expect(await sharpe.count()).toBe(2);
+    const bestIndex = ma.sharpe_ratio >= mb.sharpe_ratio ? 0 : 1;
+    expect(await sharpe.nth(bestIndex).getAttribute('class')).toContain('best');
+    expect(await sharpe.nth(1 - bestIndex).getAttribute('class')).toContain('worst');
+    expect(await page.locator('td[data-metric="total_return"]').nth(1).innerText()).toContain(pct(mb.total_return));
+    expect(await page.locator('td[data-metric="total_return"]').nth(1).innerText()).toContain('Δ');
+    expect(errors).toEqual([]);
+  });
+});
