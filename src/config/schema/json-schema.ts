@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ENGINE } from '../../engine-info.ts';
+import { SequencePatternSchema } from './sequence.ts';
+import { TopologySchema } from './topology.ts';
+import { WorkflowConfigSchema } from './workflow.ts';
+import { WorkflowPatternSchema } from './workflow-pattern.ts';
+
+/**
+ * The JSON Schemas of Sluice's YAML files, generated from the zod schemas (the single
+ * source of truth), one per kind of file rather than one `oneOf`: an editor completes
+ * and validates against the schema of the file at hand, and an error names the key
+ * that is wrong instead of "matches none of four alternatives".
+ */
+export const JSON_SCHEMAS = {
+  config: { file: 'sluice.schema.json', title: 'Sluice workflow config', schema: WorkflowConfigSchema },
+  topology: { file: 'topology.schema.json', title: 'Sluice topology pattern (patterns/topologies)', schema: TopologySchema },
+  workflow: { file: 'workflow.schema.json', title: 'Sluice workflow pattern (patterns/workflows)', schema: WorkflowPatternSchema },
+  sequence: { file: 'sequence.schema.json', title: 'Sluice sequence pattern (patterns/sequences)', schema: SequencePatternSchema },
+} as const;
+
+export type JsonSchemaKind = keyof typeof JSON_SCHEMAS;
+export const JSON_SCHEMA_KINDS = Object.keys(JSON_SCHEMAS) as JsonSchemaKind[];
+
+/** The folder, relative to the project root, that holds the committed schema files. */
+export const SCHEMA_DIR = 'schema';
+
+/**
+ * The JSON Schema (draft 2020-12) of one kind of file.
+ *
+ * - `io: 'input'`: what a user writes, so keys with defaults are optional (the output
+ *   type would make them required).
+ * - Refinements (`superRefine`: e.g. data needs `path` or `sources`, commission tiers in
+ *   order) have no JSON Schema form and are left to `sluice validate`; `unrepresentable:
+ *   'any'` keeps anything else without one (none today) permissive rather than failing.
+ * - Strict zod objects become `additionalProperties: false`, so a misspelt key is
+ *   flagged in the editor as it is by the loader.
+ */
+export function jsonSchema(kind: JsonSchemaKind): Record<string, unknown> {
+  const { file, title, schema } = JSON_SCHEMAS[kind];
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema, ...rest } = json;
+  return {
+    $schema,
+    $id: `https://sluice.dev/schema/${file}`,
+    title,
+    description: `Generated from src/config/schema by \`npm run docs\` (sluice ${ENGINE.version}); do not edit by hand.`,
+    ...rest,
+  };
+}
+
+/** The file text of a schema: what `sluice schema` prints and schema/*.json holds. */
+export function jsonSchemaText(kind: JsonSchemaKind): string {
+  return `${JSON.stringify(jsonSchema(kind), null, 2)}\n`;
+}

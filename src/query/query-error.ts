@@ -1,0 +1,8 @@
+/**
+ * A user-facing problem with `sluice query`: a folder that holds no results, SQL DuckDB
+ * rejects, a view whose files this run did not write. The CLI prints the message (no
+ * stack) and exits 1.
+ */
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+}
