@@ -20,7 +20,13 @@ import { registerSignalsCommand, signalStoreLines } from './signals-command.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerLiveCommand } from './live-command.ts';
+import { registerReportCommand, reportAfterRun } from './report-command.ts';
+import { registerSubscribeCommand } from './subscribe-command.ts';
+import { registerQueryCommand } from './query-command.ts';
+import { registerSchemaCommand } from './schema-command.ts';
 import { TRACE_LEVELS } from '../config/schema/trading.ts';
+import { openQueueRunner, positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
+import { QueueError } from '../distributed/queue-connection.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, bug: 2, interrupted: 130 } as const;
@@ -41,6 +47,23 @@ const defaultIo: Io = {
  */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    code = reportError(err, io);
+  }
+  return code;
+}
+
+/**
+ * The `sluice` command tree, built without parsing anything: `main` runs it, and
+ * scripts/generate-docs.ts walks it for docs/cli.md, so the reference lists exactly the
+ * commands and options registered here.
+ *
+ * @param setCode receives the exit code an action decides (the last call wins)
+ */
+export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   const program = new Command('sluice')
     .description('Reactive streaming engine for trading-strategy research')
     .version(ENGINE.version)
@@ -63,14 +86,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--log-level <level>', 'log level', 'info')
     .option('--workers <n>', 'worker threads for sweep shards (walk-forward train sweeps too); results are identical to 1', parseWorkers, 1)
     .option('--force', 'signal replay: replay a signal store written from other data, other strategy parameters or another engine version (as replay.force: true)')
-    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number; force?: boolean }) => {
+    .option('--queue <url>', 'run sweeps as BullMQ jobs on Redis (redis://HOST:PORT) for `sluice worker`s; results are identical to a local run')
+    .option('--chunk-size <n>', 'combinations per queue job (default: about 4 M combination-bars, see docs/distributed.md)', positiveInt)
+    .option('--report', 'also write report.html into the results folder (as `sluice report`)')
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
       if (await isComposedWorkflow(file, sets)) {
-        code = await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(o.out !== undefined ? { outDir: o.out } : {}) }, io, logger);
+        const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
+        try {
+          setCode(await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}), ...(o.report === true ? { report: (dir: string) => reportAfterRun(dir, io) } : {}) }, io, logger));
+        } finally {
+          await runner?.close();
+        }
         return;
       }
       const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns, ...(o.force === true ? { force: true } : {}) });
+      const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
       const abort = new AbortController();
       const onSigint = (): void => {
         logger.warn('interrupted: stopping after the current bar, saving results');
@@ -79,7 +111,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       process.once('SIGINT', onSigint);
       process.once('SIGTERM', onSigint);
       try {
-        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: process.stderr.isTTY, workers: o.workers, ...(o.out !== undefined ? { outDir: o.out } : {}) });
+        // With a queue, its own line shows jobs done, failed and stalled instead of the combination bar.
+        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: process.stderr.isTTY && runner === undefined, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}) });
         const skipped = result.outcome?.source.skipped ?? 0;
         const sequence = result.result.sequence;
         io.out(`${loaded.wf.config.name}: ${result.outcome === undefined ? '' : `${result.outcome.bars} bars, `}${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${sequence === 'single_pass' ? '' : `, sequence ${sequence}`}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`);
@@ -92,21 +125,24 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         }
         for (const line of signalStoreLines(result)) io.out(line);
         if (result.dir !== null) io.out(`results: ${result.dir}`);
+        if (result.dir !== null && o.report === true) await reportAfterRun(result.dir, io);
         if (result.status === 'failed') {
           const err = result.failure?.error;
           const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
           const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError;
-          io.err(`run failed during ${result.failure?.step}${where}: ${err instanceof Error ? err.message : String(err)}`);
+          // A sweep that failed outside any graph (a queue job refused) has a reason but no failure.
+          io.err(`run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: ${err instanceof Error ? err.message : String(err ?? result.result.reason)}`);
           if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
           io.err('partial results were saved, marked "status": "failed"');
-          code = EXIT.failed;
+          setCode(EXIT.failed);
         } else if (result.status === 'cancelled') {
           io.err('run cancelled; partial results were saved, marked "status": "cancelled"');
-          code = EXIT.interrupted;
+          setCode(EXIT.interrupted);
         }
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
+        await runner?.close();
       }
     });
 
@@ -166,7 +202,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       } catch (err) {
         if (!(err instanceof FeatureSpecError)) throw err;
         io.err(err.message);
-        code = EXIT.failed;
+        setCode(EXIT.failed);
       }
     });
 
@@ -176,21 +212,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .argument('[globs...]', `spec files, folders or globs (default: ${DEFAULT_SPEC_GLOB})`)
     .action(async (globs: string[]) => {
       const summary = await runMarbleFiles(globs, io);
-      if (summary.failed + summary.invalid + summary.unmatched > 0) code = EXIT.failed;
+      if (summary.failed + summary.invalid + summary.unmatched > 0) setCode(EXIT.failed);
     });
 
-  registerTraceCommand(program, io, (c) => (code = c));
-  registerLookaheadCommand(program, io, (c) => (code = c));
-  registerSignalsCommand(program, (args) => main(['node', 'sluice', ...args], io), (c) => (code = c));
-  registerReplayCommand(program, io, (c) => (code = c));
-  registerLiveCommand(program, io, (c) => (code = c));
-
-  try {
-    await program.parseAsync([...argv]);
-  } catch (err) {
-    code = reportError(err, io);
-  }
-  return code;
+  registerTraceCommand(program, io, setCode);
+  registerLookaheadCommand(program, io, setCode);
+  registerSignalsCommand(program, (args) => main(['node', 'sluice', ...args], io), setCode);
+  registerReplayCommand(program, io, setCode);
+  registerLiveCommand(program, io, setCode);
+  registerReportCommand(program, io, setCode);
+  registerQueueCommands(program, io, setCode);
+  registerSubscribeCommand(program, io, setCode);
+  registerQueryCommand(program, io, setCode);
+  registerSchemaCommand(program, io);
+  return program;
 }
 
 /** Prints an error the way its kind deserves: a user mistake plainly, a bug with its stack. */
@@ -198,7 +233,7 @@ function reportError(err: unknown, io: Io): number {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError) {
+  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError) {
     io.err(err.message);
     return EXIT.failed;
   }
