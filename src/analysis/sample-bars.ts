@@ -1,21 +1,11 @@
-/** A seeded generator of floats in [0, 1) (mulberry32): the same seed, the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng, randomInt, type Rng } from '../domain/random.ts';
 
 /**
  * `count` indexes spread over [from, to): the range is cut into `count` equal strata and
  * one index is drawn from each, so the sample covers the whole range (no clumps, no long
  * gaps) yet is not a fixed grid. All of them when the range holds no more than `count`.
  */
-export function stratified(from: number, to: number, count: number, random: () => number): number[] {
+export function stratified(from: number, to: number, count: number, rng: Rng): number[] {
   const len = to - from;
   if (len <= 0 || count <= 0) return [];
   if (len <= count) return Array.from({ length: len }, (_, i) => from + i);
@@ -23,7 +13,7 @@ export function stratified(from: number, to: number, count: number, random: () =
   for (let i = 0; i < count; i++) {
     const lo = from + Math.floor((i * len) / count);
     const hi = from + Math.floor(((i + 1) * len) / count);
-    out.push(lo + Math.floor(random() * (hi - lo)));
+    out.push(lo + randomInt(rng, hi - lo));
   }
   return out;
 }
@@ -39,10 +29,11 @@ export function sampleBars(bars: number, samples: number, warmup: number, seed: 
   if (samples >= bars) return Array.from({ length: bars }, (_, i) => i);
   const last = bars - 1;
   const w = Math.min(Math.max(0, Math.floor(warmup)), last);
-  const random = seededRandom(seed);
+  // The engine's seeded generator (SFC32), as Monte Carlo and random search use.
+  const rng = createRng(seed);
   const rest = samples - 1;
   const before = Math.min(w, Math.floor(rest / 5));
   const after = rest - before;
-  const picked = new Set<number>([last, ...stratified(0, w, before, random), ...stratified(w, last, after, random)]);
+  const picked = new Set<number>([last, ...stratified(0, w, before, rng), ...stratified(w, last, after, rng)]);
   return [...picked].sort((a, b) => a - b);
 }

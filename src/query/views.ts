@@ -25,6 +25,14 @@ const col = (name: string, type: string, meaning: string, expr: string = name): 
 const PHASE = col('phase', 'VARCHAR', 'phase folder the row comes from (NULL for a bare signal store)', 'f.phase');
 // Not `window`: WINDOW is a reserved word in SQL, so every query would have to quote it.
 const WINDOW = col('window_index', 'INTEGER', 'walk-forward / train-test window (`windows/<n>/`); NULL outside windows', 'f.window_index');
+/** The leading columns both signal-store tables share: where in the bars a change happened. */
+const STORE_BAR_COLUMNS = [
+  PHASE,
+  col('bar_index', 'INTEGER', 'bar index within its symbol\'s series'),
+  col('seq', 'BIGINT', 'run-wide bar sequence number'),
+  col('ts', 'TIMESTAMPTZ', 'bar time'),
+  col('symbol', 'VARCHAR', 'instrument'),
+];
 const VARIANT = col('variant', 'VARCHAR', 'signal-replay variant (`variants/<name>/`); NULL outside variants', 'f.variant');
 
 /** Integer-valued metrics; start_ts and end_ts are epoch milliseconds in the files. */
@@ -118,11 +126,7 @@ export const VIEWS: readonly ViewSpec[] = [
     source: '`<phase>/signals/signals.parquet`, the sparse signal store ([signal-store.md](signal-store.md)): one row per signal change',
     missing: 'no signals in this results dir: run signal generation (sluice signals <config>, or topology: signal_generation) to write <phase>/signals/signals.parquet',
     columns: [
-      PHASE,
-      col('bar_index', 'INTEGER', 'bar index within its symbol\'s series'),
-      col('seq', 'BIGINT', 'run-wide bar sequence number'),
-      col('ts', 'TIMESTAMPTZ', 'bar time'),
-      col('symbol', 'VARCHAR', 'instrument'),
+      ...STORE_BAR_COLUMNS,
       col('strategy_id', 'VARCHAR', 'strategy id'),
       col('direction', 'INTEGER', '1 long, 0 flat, −1 short, from this bar on'),
       col('strength', 'DOUBLE', 'conviction in [−1, 1]'),
@@ -134,11 +138,7 @@ export const VIEWS: readonly ViewSpec[] = [
     source: '`<phase>/signals/regimes.parquet`: one row per classifier regime change',
     missing: 'no regimes in this results dir: signal generation writes regimes.parquet when the config has classifiers',
     columns: [
-      PHASE,
-      col('bar_index', 'INTEGER', 'bar index within its symbol\'s series'),
-      col('seq', 'BIGINT', 'run-wide bar sequence number'),
-      col('ts', 'TIMESTAMPTZ', 'bar time'),
-      col('symbol', 'VARCHAR', 'instrument'),
+      ...STORE_BAR_COLUMNS,
       col('classifier', 'VARCHAR', 'classifier id'),
       col('regime', 'VARCHAR', 'its new label, e.g. trending_up'),
     ],
