@@ -38,13 +38,12 @@ export { ParquetBarSource } from './data/parquet-source.ts';
 export { MemoryBarSource, type BarColumns } from './data/memory-source.ts';
 export { mergeSources } from './data/merge-sources.ts';
 
-export { STRATEGIES, getStrategy } from './domain/strategies/catalogue.ts';
 export type { StrategyDefinition, StrategyLogic, StrategyDecision, StrategyContext, FeatureRequest } from './domain/strategies/strategy.ts';
-export { CLASSIFIERS, getClassifier } from './domain/classifiers/catalogue.ts';
 export type { ClassifierDefinition, ClassifierLogic } from './domain/classifiers/classifier.ts';
 export { COMPOSITES } from './domain/composition/catalogue.ts';
+export { defineStrategy, defineIndicator, defineClassifier, definitionKind, DefinitionError, type DefinitionKind } from './domain/define.ts';
+export { registry, Registry, RegistryCollisionError, describeOrigin, STRATEGIES, INDICATORS, CLASSIFIERS, getStrategy, getIndicator, getClassifier, type DefinitionOrigin } from './domain/registry.ts';
 export { ensembleStrategy, regimeSwitchStrategy, combineVotes } from './domain/composition/index.ts';
-export { INDICATORS, getIndicator } from './domain/indicators/catalogue.ts';
 export type { Indicator, IndicatorDefinition, BarInput, PriceInput } from './domain/indicators/indicator.ts';
 export { FeatureHub } from './domain/indicators/feature-hub.ts';
 export type { PerformanceMetrics } from './domain/metrics/performance.ts';

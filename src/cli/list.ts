@@ -3,10 +3,8 @@ import { relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { discoverPatterns } from '../patterns/discover.ts';
-import { STRATEGIES } from '../domain/strategies/catalogue.ts';
 import { COMPOSITES } from '../domain/composition/catalogue.ts';
-import { CLASSIFIERS } from '../domain/classifiers/catalogue.ts';
-import { INDICATORS } from '../domain/indicators/catalogue.ts';
+import { CLASSIFIERS, INDICATORS, STRATEGIES } from '../domain/registry.ts';
 
 /** Parameter names with their defaults, read from a zod object schema. */
 function paramsOf(schema: z.ZodType): string {

@@ -13,11 +13,11 @@ import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-repla
 import { TopologySchema, type TopologyDef } from './schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
 import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
-import { STRATEGIES } from '../domain/strategies/catalogue.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
+import { STRATEGIES } from '../domain/registry.ts';
 
 /** Options for {@link loadWorkflow}. */
 export interface LoadWorkflowOptions {

@@ -6,8 +6,8 @@ import { didYouMean } from './suggest.ts';
 import { BUILT_IN_FUNCTIONS } from './expression.ts';
 import type { ClassifierEntry } from './schema/classifiers.ts';
 import type { ResolvedClassifier } from './resolved.ts';
-import { CLASSIFIERS } from '../domain/classifiers/catalogue.ts';
 import { FILTER_NAMES } from './resolve-strategies.ts';
+import { CLASSIFIERS } from '../domain/registry.ts';
 
 /** Names a classifier id cannot take: a filter would read something else under them. */
 const RESERVED = new Set<string>([...FILTER_NAMES, ...Object.keys(BUILT_IN_FUNCTIONS), 'true', 'false', 'and', 'or', 'not']);

@@ -6,13 +6,13 @@ import { didYouMean } from './suggest.ts';
 import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
 import { MemberEntrySchema, RegimeEntrySchema, type StrategyEntry } from './schema/strategies.ts';
 import type { ResolvedClassifier, ResolvedFilter, ResolvedStrategy } from './resolved.ts';
-import { INDICATORS } from '../domain/indicators/catalogue.ts';
 import { featureFromCall } from '../domain/indicators/feature-spec.ts';
 import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { COMPOSITES } from '../domain/composition/catalogue.ts';
 import { ensembleStrategy, type EnsembleParams, type WeightedMember } from '../domain/composition/ensemble.ts';
 import { regimeSwitchStrategy, type RegimeEntry } from '../domain/composition/regime-switch.ts';
 import type { z } from 'zod';
+import { INDICATORS } from '../domain/registry.ts';
 
 /** Names a filter may read besides indicator calls (and classifier ids). */
 export const FILTER_NAMES = ['signal', 'strength', 'open', 'high', 'low', 'close', 'volume'] as const;

@@ -5,10 +5,10 @@
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
-import { getIndicator } from '../domain/indicators/catalogue.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { lowerBound } from './windows.ts';
+import { getIndicator } from '../domain/registry.ts';
 
 /** Positions [from, to) in the distinct timestamps. */
 export interface BarRange {

@@ -4,7 +4,6 @@ import { describeValue } from '../config/describe-value.ts';
 import { didYouMean } from '../config/suggest.ts';
 import { parseWithSchema } from '../config/validate.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
-import { STRATEGIES } from '../domain/strategies/catalogue.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { buildInputEvents, type InputEmission } from './input-events.ts';
 import { parseMarble, parseSubscription, type SubscriptionWindow } from './marble-frames.ts';
@@ -14,6 +13,7 @@ import { expectedValueSchema, inputValueSchema, toExpected, toInputTemplate, typ
 import { DEFAULT_KEY, resolveSubject } from './resolve-subject.ts';
 import { subjectStreams } from './subject-streams.ts';
 import type { ExpectedValue } from './value-match.ts';
+import { STRATEGIES } from '../domain/registry.ts';
 
 /** Options of the loaders. */
 export interface LoadMarbleSpecOptions {

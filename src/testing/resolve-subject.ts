@@ -6,7 +6,6 @@ import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
 import { WorkflowConfigSchema } from '../config/schema/workflow.ts';
 import type { EventType } from '../events/index.ts';
-import { INDICATORS } from '../domain/indicators/catalogue.ts';
 import type { PriceInput } from '../domain/indicators/indicator.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { createRoute, type RouteSpec, type RouteTarget } from '../routes/index.ts';
@@ -15,6 +14,7 @@ import { STREAM_TYPES, streamType } from './event-fields.ts';
 import { PIPELINE_ROLES, type MarbleSpecData, type PipelineRole, type SubjectData } from './marble-spec-schema.ts';
 import type { ResolvedSubject } from './marble-spec.ts';
 import { pipelineTopology } from './pipeline-topology.ts';
+import { INDICATORS } from '../domain/registry.ts';
 
 /** Default foreach key of containers and of hand-written keyed events. */
 export const DEFAULT_KEY = 'main';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkflow } from '../../src/config/load-workflow.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
-import { getStrategy } from '../../src/domain/strategies/catalogue.ts';
 import { expandGrid } from '../../src/config/grid.ts';
+import { getStrategy } from '../../src/domain/registry.ts';
 
 const FILE = 'test/fixtures/configs/grid-constraint.yaml';
 

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { STRATEGIES } from '../../src/domain/strategies/catalogue.ts';
 // Imported the way a user's own tests import it: through the package's `exports`.
 import { loadMarbleSpec, marbleTest } from 'sluice/testing';
+import { STRATEGIES } from '../../src/domain/registry.ts';
 
 // Collected when the file is loaded, so every spec is a test of its own.
 const root = fileURLToPath(new URL('../../marbles/', import.meta.url));

@@ -25,6 +25,8 @@ export interface ClassifierDefinition<P extends Record<string, unknown> = Record
   readonly labels: readonly string[];
   /** The features this classifier reads, in the order `ClassifierLogic` receives them. */
   features(params: P): readonly FeatureRequest[];
+  /** Bars the logic itself needs before its first label, beyond its features' warm-up. Default 0. */
+  warmup?(params: P): number;
   /** A fresh logic instance, one per symbol. */
   create(params: P): ClassifierLogic;
 }

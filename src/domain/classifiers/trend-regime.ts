@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ClassifierDefinition, ClassifierLogic } from './classifier.ts';
+import type { ClassifierLogic } from './classifier.ts';
+import { defineClassifier } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(14),
@@ -22,7 +23,7 @@ const params = z.strictObject({
  * until both exist: the first label is at bar index
  * max(2·period − 1, ma_period − 1 + slope_bars).
  */
-export const trend_regime: ClassifierDefinition<z.infer<typeof params>> = {
+export const trend_regime = defineClassifier({
   name: 'trend_regime',
   description: 'trending_up / trending_down when ADX(period) ≥ adx_threshold, by the sign of the MA slope over slope_bars; ranging otherwise.',
   params,
@@ -52,4 +53,4 @@ export const trend_regime: ClassifierDefinition<z.infer<typeof params>> = {
       return slope > 0 ? 'trending_up' : slope < 0 ? 'trending_down' : 'ranging';
     };
   },
-};
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { ClassifierDefinition, ClassifierLogic } from './classifier.ts';
+import type { ClassifierLogic } from './classifier.ts';
 import { RollingRank } from './rolling-rank.ts';
+import { defineClassifier } from '../define.ts';
 
 const percent = z.number().min(0).max(100);
 
@@ -27,7 +28,7 @@ const params = z
  * of at most `lookback` values per bar. Silent (null) until `lookback` ATR values exist:
  * the first label is at bar index period + lookback − 2.
  */
-export const volatility_regime: ClassifierDefinition<z.infer<typeof params>> = {
+export const volatility_regime = defineClassifier({
   name: 'volatility_regime',
   description: 'low / normal / high by the percentile rank of ATR(period) among its last `lookback` values.',
   params,
@@ -45,4 +46,4 @@ export const volatility_regime: ClassifierDefinition<z.infer<typeof params>> = {
       return pct < low ? 'low' : pct > high ? 'high' : 'normal';
     };
   },
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { trueRange } from './true-range.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Wilder's average directional index, with +DI and -DI.
@@ -114,7 +115,7 @@ const params = z.strictObject({ period: periodParam(14) });
  * `adx(period=14)`: Wilder's ADX. Outputs adx, plus_di, minus_di; first value at bar index
  * 2·period - 1, so warm-up 2·period bars. Reads the bar.
  */
-export const adx: IndicatorDefinition<z.infer<typeof params>> = {
+export const adx = defineIndicator({
   name: 'adx',
   description:
     "Wilder's average directional index with +DI and -DI (Wilder smoothing; first ADX = mean of the first `period` DX values).",
@@ -123,4 +124,4 @@ export const adx: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => 2 * p.period,
   create: (p) => new Adx(p.period),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { RollingExtreme } from './rolling-extreme.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Aroon (Chande): over the last `period + 1` bars (the current one and `period` before it),
@@ -57,7 +58,7 @@ export class Aroon implements Indicator {
 const params = z.strictObject({ period: periodParam(25) });
 
 /** `aroon(period=25)`: Aroon up/down/oscillator. Warm-up `period + 1` bars. Reads the bar. */
-export const aroon: IndicatorDefinition<z.infer<typeof params>> = {
+export const aroon = defineIndicator({
   name: 'aroon',
   description: 'Aroon: 100·(period - bars since the highest high / lowest low)/period over period+1 bars, and up - down.',
   params,
@@ -65,4 +66,4 @@ export const aroon: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period + 1,
   create: (p) => new Aroon(p.period),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { trueRange } from './true-range.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Wilder's average true range. The first bar's true range is high - low (there is no
@@ -56,7 +57,7 @@ export class Atr implements Indicator {
 const params = z.strictObject({ period: periodParam(14) });
 
 /** `atr(period=14)`: Wilder's average true range. Output `value`; warm-up `period` bars. Reads the bar. */
-export const atr: IndicatorDefinition<z.infer<typeof params>> = {
+export const atr = defineIndicator({
   name: 'atr',
   description: "Wilder's average true range: SMA of the first `period` true ranges, then Wilder smoothing.",
   params,
@@ -64,4 +65,4 @@ export const atr: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period,
   create: (p) => new Atr(p.period),
-};
+});

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { ddofParam, periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { RollingMoments } from './rolling-moments.ts';
+import { defineIndicator } from '../define.ts';
 
 /** Output indices of Bollinger Bands, in the order of `bbands.outputs`. */
 export const BBANDS_OUTPUT = { upper: 0, middle: 1, lower: 2, percent_b: 3, bandwidth: 4 } as const;
@@ -106,7 +107,7 @@ const params = z
  * `bbands(period=20, stddev=2, ddof=0)`: Bollinger Bands.
  * Outputs upper, middle, lower, percent_b, bandwidth; warm-up `period` bars.
  */
-export const bbands: IndicatorDefinition<z.infer<typeof params>> = {
+export const bbands = defineIndicator({
   name: 'bbands',
   description:
     'Bollinger Bands: SMA(period) ± stddev·σ, with %B and bandwidth (σ population by default, ddof=1 for sample).',
@@ -115,4 +116,4 @@ export const bbands: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new BollingerBands(p.period, p.stddev, p.ddof, input),
-};
+});

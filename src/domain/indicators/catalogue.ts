@@ -39,7 +39,8 @@ import { wma } from './wma.ts';
 // before calling `warmup` or `create`.
 // Listing order: moving averages, then oscillators, bands and channels, volatility, trend,
 // volume, windows.
-const ALL: readonly IndicatorDefinition[] = [
+/** The built-in indicators, in listing order; src/domain/registry.ts registers them. */
+export const BUILT_IN_INDICATORS: readonly IndicatorDefinition[] = [
   sma,
   ema,
   wma,
@@ -76,18 +77,3 @@ const ALL: readonly IndicatorDefinition[] = [
   highest,
   lowest,
 ];
-
-/** Every built-in indicator, by name. */
-export const INDICATORS: ReadonlyMap<string, IndicatorDefinition> = new Map(ALL.map((d) => [d.name, d]));
-
-/**
- * The indicator called `name`.
- * @throws Error naming the known indicators when there is none by that name.
- */
-export function getIndicator(name: string): IndicatorDefinition {
-  const def = INDICATORS.get(name);
-  if (def === undefined) {
-    throw new Error(`unknown indicator '${name}' (known: ${[...INDICATORS.keys()].sort().join(', ')})`);
-  }
-  return def;
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Commodity channel index (Lambert) on the typical price tp = (h + l + c)/3:
@@ -77,7 +78,7 @@ const params = z.strictObject({ period: periodParam(20), constant: z.number().po
  * `cci(period=20, constant=0.015)`: commodity channel index of the typical price.
  * Output `value`; warm-up `period` bars. Reads the bar. O(period) per update.
  */
-export const cci: IndicatorDefinition<z.infer<typeof params>> = {
+export const cci = defineIndicator({
   name: 'cci',
   description:
     'Commodity channel index: (tp - SMA(tp)) / (constant · mean deviation) over `period` bars, tp = (h+l+c)/3. O(period) per bar.',
@@ -86,4 +87,4 @@ export const cci: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period,
   create: (p) => new Cci(p.period, p.constant),
-};
+});

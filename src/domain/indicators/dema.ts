@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Ema } from './ema.ts';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Double exponential moving average (Mulloy): 2·EMA(x) - EMA(EMA(x)), both EMAs with the
@@ -55,7 +56,7 @@ export class Dema extends PriceIndicator {
 const params = z.strictObject({ period: periodParam() });
 
 /** `dema(period)`: double EMA. Output `value`; warm-up 2·period - 1 bars. */
-export const dema: IndicatorDefinition<z.infer<typeof params>> = {
+export const dema = defineIndicator({
   name: 'dema',
   description: 'Double exponential moving average: 2·EMA - EMA(EMA), SMA-seeded EMAs.',
   params,
@@ -63,4 +64,4 @@ export const dema: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => 2 * p.period - 1,
   create: (p, input) => new Dema(p.period, input),
-};
+});

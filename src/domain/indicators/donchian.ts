@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { RollingExtreme } from './rolling-extreme.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Donchian channel over the last `period` bars, the current bar included:
@@ -57,7 +58,7 @@ export class Donchian implements Indicator {
 const params = z.strictObject({ period: periodParam(20) });
 
 /** `donchian(period=20)`: Donchian channel. Outputs upper, middle, lower; warm-up `period` bars. Reads the bar. */
-export const donchian: IndicatorDefinition<z.infer<typeof params>> = {
+export const donchian = defineIndicator({
   name: 'donchian',
   description:
     'Donchian channel: highest high and lowest low of the last `period` bars (current included), and their midpoint.',
@@ -66,4 +67,4 @@ export const donchian: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period,
   create: (p) => new Donchian(p.period),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { SeededAverage } from './seeded-average.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Exponential moving average, alpha = 2/(period+1), seeded with the simple average of
@@ -25,7 +26,7 @@ export class Ema extends SeededAverage {
 const params = z.strictObject({ period: periodParam() });
 
 /** `ema(period)`: SMA-seeded exponential moving average. Output `value`; warm-up `period` bars. */
-export const ema: IndicatorDefinition<z.infer<typeof params>> = {
+export const ema = defineIndicator({
   name: 'ema',
   description: 'Exponential moving average, alpha = 2/(period+1), seeded with the SMA of the first `period` values.',
   params,
@@ -33,4 +34,4 @@ export const ema: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new Ema(p.period, input),
-};
+});

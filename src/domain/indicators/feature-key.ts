@@ -1,5 +1,5 @@
 import type { FeatureRequest } from '../strategies/strategy.ts';
-import { getIndicator } from './catalogue.ts';
+import { getIndicator } from '../registry.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
 import { isPriceInput } from './price-input.ts';
 

@@ -1,5 +1,5 @@
 import { didYouMean } from '../../config/suggest.ts';
-import { INDICATORS } from './catalogue.ts';
+import { INDICATORS } from '../registry.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
 import { isPriceInput, PRICE_INPUTS } from './price-input.ts';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { WindowExtreme } from './window-extreme.ts';
+import { defineIndicator } from '../define.ts';
 
 const params = z.strictObject({ period: periodParam() });
 
 /** `highest(period)`: rolling maximum. Output `value`; warm-up `period` bars. */
-export const highest: IndicatorDefinition<z.infer<typeof params>> = {
+export const highest = defineIndicator({
   name: 'highest',
   description: 'Highest value of the last `period` values, the current one included.',
   params,
@@ -14,4 +14,4 @@ export const highest: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new WindowExtreme(p.period, 'max', input),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { Wma } from './wma.ts';
+import { defineIndicator } from '../define.ts';
 
 /** The inner and outer window lengths of an HMA: floor(period/2) and floor(sqrt(period)). */
 export function hmaWindows(period: number): { half: number; root: number } {
@@ -63,7 +64,7 @@ export class Hma extends PriceIndicator {
 const params = z.strictObject({ period: z.number().int().min(2) });
 
 /** `hma(period)`: Hull moving average. Output `value`; warm-up period + floor(sqrt(period)) - 1 bars. */
-export const hma: IndicatorDefinition<z.infer<typeof params>> = {
+export const hma = defineIndicator({
   name: 'hma',
   description: 'Hull moving average: WMA(2·WMA(period/2) - WMA(period), sqrt(period)), both lengths floored.',
   params,
@@ -71,4 +72,4 @@ export const hma: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period + hmaWindows(p.period).root - 1,
   create: (p, input) => new Hma(p.period, input),
-};
+});

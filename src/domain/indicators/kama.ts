@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { RollingSum } from './rolling-sum.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Kaufman's adaptive moving average.
@@ -88,7 +89,7 @@ const params = z
   .refine((p) => p.fast < p.slow, { path: ['slow'], message: 'slow must be greater than fast' });
 
 /** `kama(period=10, fast=2, slow=30)`: Kaufman's adaptive MA. Output `value`; warm-up `period + 1` bars. */
-export const kama: IndicatorDefinition<z.infer<typeof params>> = {
+export const kama = defineIndicator({
   name: 'kama',
   description:
     "Kaufman's adaptive moving average: efficiency ratio over `period` bars scales the alpha between 2/(slow+1) and 2/(fast+1), squared.",
@@ -97,4 +98,4 @@ export const kama: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period + 1,
   create: (p, input) => new Kama(p.period, p.fast, p.slow, input),
-};
+});

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Atr } from './atr.ts';
 import { Ema } from './ema.ts';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Keltner channels, the modern (Raschke / StockCharts) form: middle = EMA(close, period),
@@ -71,7 +72,7 @@ const params = z.strictObject({
  * `keltner(period=20, multiplier=2, atr_period=10)`: Keltner channels.
  * Outputs upper, middle, lower; warm-up max(period, atr_period) bars. Reads the bar.
  */
-export const keltner: IndicatorDefinition<z.infer<typeof params>> = {
+export const keltner = defineIndicator({
   name: 'keltner',
   description: 'Keltner channels: EMA(close, period) ± multiplier · ATR(atr_period) (Wilder ATR).',
   params,
@@ -79,4 +80,4 @@ export const keltner: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => Math.max(p.period, p.atr_period),
   create: (p) => new Keltner(p.period, p.multiplier, p.atr_period),
-};
+});

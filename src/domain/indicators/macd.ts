@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Ema } from './ema.ts';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * MACD: line = EMA(fast) - EMA(slow) of the price (both SMA-seeded), signal = EMA(signal)
@@ -84,7 +85,7 @@ const params = z
  * `macd(fast=12, slow=26, signal=9)`: outputs line, signal, histogram;
  * warm-up slow + signal - 1 bars.
  */
-export const macd: IndicatorDefinition<z.infer<typeof params>> = {
+export const macd = defineIndicator({
   name: 'macd',
   description: 'MACD: EMA(fast) - EMA(slow) of the price, its EMA(signal), and their difference (all EMAs SMA-seeded).',
   params,
@@ -92,4 +93,4 @@ export const macd: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.slow + p.signal - 1,
   create: (p, input) => new Macd(p.fast, p.slow, p.signal, input),
-};
+});

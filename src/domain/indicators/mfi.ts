@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { RollingSum } from './rolling-sum.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Money flow index: a volume-weighted RSI on the typical price tp = (h + l + c)/3, with
@@ -60,7 +61,7 @@ export class Mfi implements Indicator {
 const params = z.strictObject({ period: periodParam(14) });
 
 /** `mfi(period=14)`: money flow index. Output `value`; warm-up `period + 1` bars. Reads the bar. */
-export const mfi: IndicatorDefinition<z.infer<typeof params>> = {
+export const mfi = defineIndicator({
   name: 'mfi',
   description: 'Money flow index: 100 - 100/(1 + Σ positive / Σ negative money flow) over `period` bars, typical price × volume.',
   params,
@@ -68,4 +69,4 @@ export const mfi: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period + 1,
   create: (p) => new Mfi(p.period),
-};
+});

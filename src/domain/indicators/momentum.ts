@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { LagIndicator } from './lag-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Momentum: x_t - x_{t-period}, in price units (ROC is the same in percent). Needs
@@ -16,7 +16,7 @@ export class Momentum extends LagIndicator {
 const params = z.strictObject({ period: periodParam(10) });
 
 /** `momentum(period=10)`: x - x[period bars ago]. Output `value`; warm-up `period + 1` bars. */
-export const momentum: IndicatorDefinition<z.infer<typeof params>> = {
+export const momentum = defineIndicator({
   name: 'momentum',
   description: 'Momentum: x - x[period bars ago], in price units.',
   params,
@@ -24,4 +24,4 @@ export const momentum: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period + 1,
   create: (p, input) => new Momentum(p.period, input),
-};
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * On-balance volume (Granville): 0 on the first bar, then the running total of
@@ -44,7 +45,7 @@ export class Obv implements Indicator {
 const params = z.strictObject({});
 
 /** `obv`: on-balance volume. Output `value`; warm-up 1 bar. Reads the bar. */
-export const obv: IndicatorDefinition<z.infer<typeof params>> = {
+export const obv = defineIndicator({
   name: 'obv',
   description: 'On-balance volume: running total of ±volume by the sign of the close-to-close change, from 0.',
   params,
@@ -52,4 +53,4 @@ export const obv: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: () => 1,
   create: () => new Obv(),
-};
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Wilder's parabolic SAR, bootstrapped as TA-Lib (and MetaStock) do, since Wilder left the
@@ -137,7 +138,7 @@ const params = z
  * `psar(step=0.02, max=0.2)`: parabolic SAR (TA-Lib's bootstrap). Output `value`; warm-up
  * 2 bars. Reads the bar.
  */
-export const psar: IndicatorDefinition<z.infer<typeof params>> = {
+export const psar = defineIndicator({
   name: 'psar',
   description:
     "Wilder's parabolic SAR, acceleration `step` up to `max`; initial trend from the -DM of the first two bars (TA-Lib's rule).",
@@ -146,4 +147,4 @@ export const psar: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: () => 2,
   create: (p) => new Psar(p.step, p.max),
-};
+});

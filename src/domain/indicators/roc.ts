@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { LagIndicator } from './lag-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Rate of change in percent: 100 * (x_t - x_{t-period}) / x_{t-period}. Needs
@@ -17,7 +17,7 @@ export class Roc extends LagIndicator {
 const params = z.strictObject({ period: periodParam() });
 
 /** `roc(period)`: rate of change in percent. Output `value`; warm-up `period + 1` bars. */
-export const roc: IndicatorDefinition<z.infer<typeof params>> = {
+export const roc = defineIndicator({
   name: 'roc',
   description: 'Rate of change in percent: 100 * (x - x[period bars ago]) / x[period bars ago].',
   params,
@@ -25,4 +25,4 @@ export const roc: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period + 1,
   create: (p, input) => new Roc(p.period, input),
-};
+});

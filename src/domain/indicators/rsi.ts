@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Wilder's relative strength index.
@@ -83,7 +84,7 @@ export class Rsi extends PriceIndicator {
 const params = z.strictObject({ period: periodParam(14) });
 
 /** `rsi(period=14)`: Wilder's RSI. Output `value`; warm-up `period + 1` bars. */
-export const rsi: IndicatorDefinition<z.infer<typeof params>> = {
+export const rsi = defineIndicator({
   name: 'rsi',
   description: "Wilder's relative strength index (0..100), SMA-seeded Wilder smoothing of gains and losses.",
   params,
@@ -91,4 +92,4 @@ export const rsi: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period + 1,
   create: (p, input) => new Rsi(p.period, input),
-};
+});

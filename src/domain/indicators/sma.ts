@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Simple moving average over the last `period` values, O(1) per update: a ring buffer
@@ -72,7 +73,7 @@ export class Sma extends PriceIndicator {
 const params = z.strictObject({ period: periodParam() });
 
 /** `sma(period)`: simple moving average. Output `value`; warm-up `period` bars. */
-export const sma: IndicatorDefinition<z.infer<typeof params>> = {
+export const sma = defineIndicator({
   name: 'sma',
   description: 'Simple moving average of the last `period` values.',
   params,
@@ -80,4 +81,4 @@ export const sma: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new Sma(p.period, input),
-};
+});

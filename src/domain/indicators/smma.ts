@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { IndicatorDefinition } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { SeededAverage } from './seeded-average.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Smoothed (Wilder's, "running") moving average: the smoothing RSI and ATR use, on any
@@ -18,7 +18,7 @@ export class Smma extends SeededAverage {
 const params = z.strictObject({ period: periodParam() });
 
 /** `smma(period)`: Wilder's smoothed moving average. Output `value`; warm-up `period` bars. */
-export const smma: IndicatorDefinition<z.infer<typeof params>> = {
+export const smma = defineIndicator({
   name: 'smma',
   description: "Smoothed (Wilder's) moving average: SMA of the first `period` values, then (prev·(period-1) + x)/period.",
   params,
@@ -26,7 +26,7 @@ export const smma: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new Smma(p.period, input),
-};
+});
 
 /**
  * `rma(period)`: the same computation as `smma`, under the name Pine Script and pandas-ta
@@ -34,8 +34,8 @@ export const smma: IndicatorDefinition<z.infer<typeof params>> = {
  * name the user typed; its feature keys read `rma(...)`, so a request for `rma` and one
  * for `smma` with the same period are computed separately.
  */
-export const rma: IndicatorDefinition<z.infer<typeof params>> = {
+export const rma = defineIndicator({
   ...smma,
   name: 'rma',
   description: 'Alias of smma (the name Pine Script and pandas-ta use): Wilder-smoothed moving average.',
-};
+});

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { ddofParam, periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { RollingMoments } from './rolling-moments.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Rolling standard deviation of the last `period` values: sqrt(M2 / (period - ddof)),
@@ -57,7 +58,7 @@ const params = z
   .refine((p) => p.period > p.ddof, { path: ['period'], message: 'period must be greater than ddof' });
 
 /** `stddev(period, ddof=0)`: rolling standard deviation. Output `value`; warm-up `period` bars. */
-export const stddev: IndicatorDefinition<z.infer<typeof params>> = {
+export const stddev = defineIndicator({
   name: 'stddev',
   description: 'Rolling standard deviation of the last `period` values (ddof 0 = population, 1 = sample).',
   params,
@@ -65,4 +66,4 @@ export const stddev: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new StdDev(p.period, p.ddof, input),
-};
+});

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { RollingExtreme } from './rolling-extreme.ts';
 import { Rsi } from './rsi.ts';
 import { Sma } from './sma.ts';
 import { rawStochastic } from './stoch.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Stochastic RSI (Chande & Kroll), on the 0..100 scale charting packages use (the
@@ -91,7 +92,7 @@ const params = z.strictObject({
  * `stoch_rsi(rsi_period=14, stoch_period=14, k_smooth=3, d_period=3)`: stochastic of RSI
  * (0..100). Outputs k, d; warm-up rsi_period + stoch_period + k_smooth + d_period - 2 bars.
  */
-export const stoch_rsi: IndicatorDefinition<z.infer<typeof params>> = {
+export const stoch_rsi = defineIndicator({
   name: 'stoch_rsi',
   description:
     "Stochastic RSI (0..100): stochastic of Wilder's RSI over stoch_period values, k = SMA(k_smooth), d = SMA(d_period) of k.",
@@ -100,4 +101,4 @@ export const stoch_rsi: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.rsi_period + p.stoch_period + p.k_smooth + p.d_period - 2,
   create: (p, input) => new StochRsi(p.rsi_period, p.stoch_period, p.k_smooth, p.d_period, input),
-};
+});

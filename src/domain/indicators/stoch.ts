@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { RollingExtreme } from './rolling-extreme.ts';
 import { Sma } from './sma.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * The raw stochastic %K of `x` in the range [lo, hi]: 100·(x - lo)/(hi - lo), and 50 when
@@ -84,7 +85,7 @@ const params = z.strictObject({ k_period: periodParam(14), k_smooth: periodParam
  * `stoch(k_period=14, k_smooth=3, d_period=3)`: slow stochastic (k_smooth=1 for the fast
  * one). Outputs k, d; warm-up k_period + k_smooth + d_period - 2 bars. Reads the bar.
  */
-export const stoch: IndicatorDefinition<z.infer<typeof params>> = {
+export const stoch = defineIndicator({
   name: 'stoch',
   description:
     'Stochastic oscillator: %K = SMA(k_smooth) of 100·(close - LL)/(HH - LL) over k_period bars (slow form; k_smooth=1 is fast), %D = SMA(d_period) of %K.',
@@ -93,4 +94,4 @@ export const stoch: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.k_period + p.k_smooth + p.d_period - 2,
   create: (p) => new Stoch(p.k_period, p.k_smooth, p.d_period),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Atr } from './atr.ts';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * SuperTrend, as TradingView's `ta.supertrend` computes it, with the direction's sign made
@@ -89,7 +90,7 @@ const params = z.strictObject({ period: periodParam(10), multiplier: z.number().
  * `supertrend(period=10, multiplier=3)`: SuperTrend. Outputs value, direction (+1 up,
  * -1 down); warm-up `period` bars. Reads the bar.
  */
-export const supertrend: IndicatorDefinition<z.infer<typeof params>> = {
+export const supertrend = defineIndicator({
   name: 'supertrend',
   description:
     'SuperTrend (TradingView ta.supertrend): trailing hl2 ± multiplier·ATR(period) band; direction +1 up, -1 down.',
@@ -98,4 +99,4 @@ export const supertrend: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period,
   create: (p) => new Supertrend(p.period, p.multiplier),
-};
+});

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Ema } from './ema.ts';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Triple exponential moving average (Mulloy): 3·E1 - 3·E2 + E3 with E1 = EMA(x),
@@ -61,7 +62,7 @@ export class Tema extends PriceIndicator {
 const params = z.strictObject({ period: periodParam() });
 
 /** `tema(period)`: triple EMA. Output `value`; warm-up 3·period - 2 bars. */
-export const tema: IndicatorDefinition<z.infer<typeof params>> = {
+export const tema = defineIndicator({
   name: 'tema',
   description: 'Triple exponential moving average: 3·E1 - 3·E2 + E3 of chained SMA-seeded EMAs.',
   params,
@@ -69,4 +70,4 @@ export const tema: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => 3 * p.period - 2,
   create: (p, input) => new Tema(p.period, input),
-};
+});

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Ema } from './ema.ts';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * TRIX: the one-bar rate of change, in percent, of a triple-smoothed EMA:
@@ -69,7 +70,7 @@ export class Trix extends PriceIndicator {
 const params = z.strictObject({ period: periodParam(15) });
 
 /** `trix(period=15)`: 1-bar % change of a triple EMA. Output `value`; warm-up 3·period - 1 bars. */
-export const trix: IndicatorDefinition<z.infer<typeof params>> = {
+export const trix = defineIndicator({
   name: 'trix',
   description: 'TRIX: one-bar rate of change (percent) of EMA(EMA(EMA(x))), SMA-seeded EMAs.',
   params,
@@ -77,4 +78,4 @@ export const trix: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => 3 * p.period - 1,
   create: (p, input) => new Trix(p.period, input),
-};
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * True range of a bar given the previous close: max(h - l, |h - prevClose|, |l - prevClose|).
@@ -44,7 +45,7 @@ export class TrueRange implements Indicator {
 const params = z.strictObject({});
 
 /** `true_range`: per-bar true range. Output `value`; warm-up 1 bar. Reads the bar. */
-export const true_range: IndicatorDefinition<z.infer<typeof params>> = {
+export const true_range = defineIndicator({
   name: 'true_range',
   description:
     'True range: max(high - low, |high - previous close|, |low - previous close|); high - low on the first bar.',
@@ -53,4 +54,4 @@ export const true_range: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: () => 1,
   create: () => new TrueRange(),
-};
+});

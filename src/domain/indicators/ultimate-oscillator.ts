@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { RollingSum } from './rolling-sum.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Ultimate oscillator (Williams). From the second bar on, with pc the previous close:
@@ -97,7 +98,7 @@ const params = z
  * `ultimate_oscillator(short=7, medium=14, long=28)`: Williams' ultimate oscillator.
  * Output `value`; warm-up `long + 1` bars. Reads the bar.
  */
-export const ultimate_oscillator: IndicatorDefinition<z.infer<typeof params>> = {
+export const ultimate_oscillator = defineIndicator({
   name: 'ultimate_oscillator',
   description:
     "Williams' ultimate oscillator: 100·(4·A_short + 2·A_medium + A_long)/7, A_n = Σ buying pressure / Σ true range over n bars.",
@@ -106,4 +107,4 @@ export const ultimate_oscillator: IndicatorDefinition<z.infer<typeof params>> = 
   reads: 'bar',
   warmup: (p) => p.long + 1,
   create: (p) => new UltimateOscillator(p.short, p.medium, p.long),
-};
+});

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { RollingMoments } from './rolling-moments.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Realized volatility per bar: the sample standard deviation (ddof 1) of the last `period`
@@ -67,7 +68,7 @@ const params = z.strictObject({ period: periodParam(20).refine((p) => p >= 2, 'p
  * `volatility(period=20)`: sample σ of the last `period` log returns (per bar, not
  * annualized). Output `value`; warm-up `period + 1` bars.
  */
-export const volatility: IndicatorDefinition<z.infer<typeof params>> = {
+export const volatility = defineIndicator({
   name: 'volatility',
   description: 'Realized volatility: sample standard deviation of the last `period` log returns (per bar, not annualized).',
   params,
@@ -75,4 +76,4 @@ export const volatility: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period + 1,
   create: (p, input) => new Volatility(p.period, input),
-};
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /** A bar that may carry its timestamp (BAR events do: `ts`, epoch milliseconds UTC). */
 interface TimedBar extends BarInput {
@@ -77,7 +78,7 @@ const params = z.strictObject({ session_start: z.number().int().min(0).max(1439)
  * `vwap(session_start=0)`: session-anchored VWAP of the typical price. Output `value`;
  * warm-up 1 bar. Reads the bar (and its timestamp).
  */
-export const vwap: IndicatorDefinition<z.infer<typeof params>> = {
+export const vwap = defineIndicator({
   name: 'vwap',
   description:
     'Session VWAP of the typical price (h+l+c)/3; resets when the UTC date changes (shifted by `session_start` minutes).',
@@ -86,4 +87,4 @@ export const vwap: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: () => 1,
   create: (p) => new Vwap(p.session_start),
-};
+});

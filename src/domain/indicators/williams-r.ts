@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { BarInput, Indicator, IndicatorDefinition } from './indicator.ts';
+import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { RollingExtreme } from './rolling-extreme.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Williams %R: -100·(HH - close)/(HH - LL) over the last `period` bars (current included),
@@ -50,7 +51,7 @@ export class WilliamsR implements Indicator {
 const params = z.strictObject({ period: periodParam(14) });
 
 /** `williams_r(period=14)`: Williams %R. Output `value`; warm-up `period` bars. Reads the bar. */
-export const williams_r: IndicatorDefinition<z.infer<typeof params>> = {
+export const williams_r = defineIndicator({
   name: 'williams_r',
   description: 'Williams %R: -100·(HH - close)/(HH - LL) over `period` bars, in [-100, 0].',
   params,
@@ -58,4 +59,4 @@ export const williams_r: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'bar',
   warmup: (p) => p.period,
   create: (p) => new WilliamsR(p.period),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { IndicatorDefinition, PriceInput } from './indicator.ts';
+import type { PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
+import { defineIndicator } from '../define.ts';
 
 /**
  * Linearly weighted moving average: weights 1, 2, …, period from the oldest value to the
@@ -89,7 +90,7 @@ export class Wma extends PriceIndicator {
 const params = z.strictObject({ period: periodParam() });
 
 /** `wma(period)`: linearly weighted moving average. Output `value`; warm-up `period` bars. */
-export const wma: IndicatorDefinition<z.infer<typeof params>> = {
+export const wma = defineIndicator({
   name: 'wma',
   description: 'Linearly weighted moving average: weights 1..period, newest heaviest.',
   params,
@@ -97,4 +98,4 @@ export const wma: IndicatorDefinition<z.infer<typeof params>> = {
   reads: 'price',
   warmup: (p) => p.period,
   create: (p, input) => new Wma(p.period, input),
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(14),
@@ -20,7 +21,7 @@ const params = z.strictObject({
  * Strength is ±1 (0 flat). Silent (null) for the first 2·period - 1 bars (the first ADX
  * is at bar index 2·period - 1).
  */
-export const adx_trend: StrategyDefinition<z.infer<typeof params>> = {
+export const adx_trend = defineStrategy({
   name: 'adx_trend',
   description: 'When ADX is above the threshold, long while +DI > -DI and short while -DI > +DI; flat otherwise.',
   params,
@@ -44,4 +45,4 @@ export const adx_trend: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

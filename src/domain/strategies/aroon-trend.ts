@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(25),
@@ -22,7 +23,7 @@ const params = z.strictObject({
  *
  * The returned decision object is reused: valid until the next call.
  */
-export const aroon_trend: StrategyDefinition<z.infer<typeof params>> = {
+export const aroon_trend = defineStrategy({
   name: 'aroon_trend',
   description: 'Long while the Aroon oscillator is above +threshold, short below -threshold, flat in between.',
   params,
@@ -38,4 +39,4 @@ export const aroon_trend: StrategyDefinition<z.infer<typeof params>> = {
       return out.set(direction, osc / 100);
     };
   },
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -25,7 +26,7 @@ const params = z.strictObject({
  * Strength is ±1 (0 flat). Silent (null) until the channel existed on the previous bar,
  * i.e. for the first max(period, atr_period) bars.
  */
-export const atr_channel_breakout: StrategyDefinition<z.infer<typeof params>> = {
+export const atr_channel_breakout = defineStrategy({
   name: 'atr_channel_breakout',
   description: "Long on a close above the previous bar's SMA + k·ATR, short below SMA - k·ATR; exit back across the SMA.",
   params,
@@ -57,4 +58,4 @@ export const atr_channel_breakout: StrategyDefinition<z.infer<typeof params>> = 
       return hadPrevious ? fixedDecision(direction) : null;
     };
   },
-};
+});

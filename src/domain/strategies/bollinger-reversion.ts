@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -20,7 +21,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first period-1 bars.
  */
-export const bollinger_reversion: StrategyDefinition<z.infer<typeof params>> = {
+export const bollinger_reversion = defineStrategy({
   name: 'bollinger_reversion',
   description: 'Long below the lower Bollinger band, short above the upper; exit at the middle band.',
   params,
@@ -48,4 +49,4 @@ export const bollinger_reversion: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

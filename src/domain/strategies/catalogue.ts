@@ -25,7 +25,8 @@ import type { StrategyDefinition } from './strategy.ts';
 // type. That is sound because every caller parses params through `definition.params`
 // before calling `features` or `create`.
 // Listing order: trend, mean reversion, momentum, volatility.
-const ALL: readonly StrategyDefinition[] = [
+/** The built-in strategies, in listing order; src/domain/registry.ts registers them. */
+export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [
   sma_crossover,
   ema_crossover,
   macd_crossover,
@@ -48,18 +49,3 @@ const ALL: readonly StrategyDefinition[] = [
   trix_momentum,
   atr_channel_breakout,
 ];
-
-/** Every built-in strategy, by name. */
-export const STRATEGIES: ReadonlyMap<string, StrategyDefinition> = new Map(ALL.map((d) => [d.name, d]));
-
-/**
- * The strategy called `name`.
- * @throws Error naming the known strategies when there is none by that name.
- */
-export function getStrategy(name: string): StrategyDefinition {
-  const def = STRATEGIES.get(name);
-  if (def === undefined) {
-    throw new Error(`unknown strategy '${name}' (known: ${[...STRATEGIES.keys()].sort().join(', ')})`);
-  }
-  return def;
-}

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
@@ -30,7 +31,7 @@ const params = z
  * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars. The CCI costs
  * O(period) per bar (see the indicator); the rule itself is O(1).
  */
-export const cci_reversion: StrategyDefinition<z.infer<typeof params>> = {
+export const cci_reversion = defineStrategy({
   name: 'cci_reversion',
   description: 'Long when CCI is below oversold, short above overbought; exit at the middle level.',
   params,
@@ -47,4 +48,4 @@ export const cci_reversion: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -25,7 +26,7 @@ const params = z.strictObject({
  * Strength is ±1 (0 flat). Silent (null) until both channels existed on the previous
  * bar, i.e. for the first max(period, exit_period) bars.
  */
-export const donchian_breakout: StrategyDefinition<z.infer<typeof params>> = {
+export const donchian_breakout = defineStrategy({
   name: 'donchian_breakout',
   description:
     "Long on a close above the previous bar's highest high, short below its lowest low; exit on the shorter channel.",
@@ -67,4 +68,4 @@ export const donchian_breakout: StrategyDefinition<z.infer<typeof params>> = {
       return hadPrevious ? fixedDecision(direction) : null;
     };
   },
-};
+});

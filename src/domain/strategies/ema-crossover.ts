@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { crossoverLogic } from './crossover-internals.ts';
-import type { StrategyDefinition } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
@@ -17,7 +17,7 @@ const params = z
  * above EMA(slow), short while below, unchanged when equal. Strength is the gap in
  * percent of the slow EMA, clamped to [-1, 1]. Silent (null) for the first slow_period-1 bars.
  */
-export const ema_crossover: StrategyDefinition<z.infer<typeof params>> = {
+export const ema_crossover = defineStrategy({
   name: 'ema_crossover',
   description: 'Long while the fast EMA is above the slow EMA, short while below.',
   params,
@@ -27,4 +27,4 @@ export const ema_crossover: StrategyDefinition<z.infer<typeof params>> = {
     { indicator: 'ema', params: { period: p.slow_period } },
   ],
   create: () => crossoverLogic(),
-};
+});

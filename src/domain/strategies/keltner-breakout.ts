@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -22,7 +23,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first max(period, atr_period) - 1 bars.
  */
-export const keltner_breakout: StrategyDefinition<z.infer<typeof params>> = {
+export const keltner_breakout = defineStrategy({
   name: 'keltner_breakout',
   description: 'Long on a close above the upper Keltner channel, short below the lower; exit on a close back across the middle EMA.',
   params,
@@ -50,4 +51,4 @@ export const keltner_breakout: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

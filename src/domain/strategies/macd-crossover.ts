@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
@@ -20,7 +21,7 @@ const params = z
  *
  * The returned decision object is reused: valid until the next call.
  */
-export const macd_crossover: StrategyDefinition<z.infer<typeof params>> = {
+export const macd_crossover = defineStrategy({
   name: 'macd_crossover',
   description: 'Long while the MACD line is above its signal line (histogram > 0), short while below.',
   params,
@@ -39,4 +40,4 @@ export const macd_crossover: StrategyDefinition<z.infer<typeof params>> = {
       return out.set(direction, (hist / bar.close) * 100);
     };
   },
-};
+});

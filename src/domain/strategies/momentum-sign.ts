@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
@@ -17,7 +18,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first `period` bars.
  */
-export const momentum_sign: StrategyDefinition<z.infer<typeof params>> = {
+export const momentum_sign = defineStrategy({
   name: 'momentum_sign',
   description: 'Long while the close is above the close `period` bars ago, short while below.',
   params,
@@ -33,4 +34,4 @@ export const momentum_sign: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
@@ -21,7 +22,7 @@ const params = z
  *
  * Strength is ±1 (0 flat). Silent (null) on the first bar (the SAR starts on the second).
  */
-export const psar_trend: StrategyDefinition<z.infer<typeof params>> = {
+export const psar_trend = defineStrategy({
   name: 'psar_trend',
   description: 'Long while the close is above the parabolic SAR, short while below.',
   params,
@@ -37,4 +38,4 @@ export const psar_trend: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

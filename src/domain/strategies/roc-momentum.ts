@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
@@ -18,7 +19,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first `period` bars.
  */
-export const roc_momentum: StrategyDefinition<z.infer<typeof params>> = {
+export const roc_momentum = defineStrategy({
   name: 'roc_momentum',
   description: 'Long while the rate of change is above +threshold %, short below -threshold %, flat in between.',
   params,
@@ -33,4 +34,4 @@ export const roc_momentum: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

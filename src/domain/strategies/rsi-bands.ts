@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const level = z.number().min(0).max(100);
 
@@ -29,7 +30,7 @@ const params = z
  * on any bar with r >= m. Strength is ±1 (0 flat). Silent (null) for the first `period`
  * bars (the RSI needs period+1 closes).
  */
-export const rsi_bands: StrategyDefinition<z.infer<typeof params>> = {
+export const rsi_bands = defineStrategy({
   name: 'rsi_bands',
   description: 'Long below the lower RSI band, short above the upper; exit when RSI reaches the mid band.',
   params,
@@ -46,4 +47,4 @@ export const rsi_bands: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

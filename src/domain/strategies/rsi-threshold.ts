@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const level = z.number().min(0).max(100);
 
@@ -31,7 +32,7 @@ const params = z
  * precedence over exits. Strength is ±1 (0 flat). Silent (null) for the first `period`
  * bars (the RSI needs period+1 closes).
  */
-export const rsi_threshold: StrategyDefinition<z.infer<typeof params>> = {
+export const rsi_threshold = defineStrategy({
   name: 'rsi_threshold',
   description: 'Long below the oversold RSI level, short above overbought; exit when RSI crosses back through 50.',
   params,
@@ -52,4 +53,4 @@ export const rsi_threshold: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

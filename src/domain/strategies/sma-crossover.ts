@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { crossoverLogic } from './crossover-internals.ts';
-import type { StrategyDefinition } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
@@ -17,7 +17,7 @@ const params = z
  * above SMA(slow), short while below, unchanged when equal. Strength is the gap in
  * percent of the slow SMA, clamped to [-1, 1]. Silent (null) for the first slow_period-1 bars.
  */
-export const sma_crossover: StrategyDefinition<z.infer<typeof params>> = {
+export const sma_crossover = defineStrategy({
   name: 'sma_crossover',
   description: 'Long while the fast SMA is above the slow SMA, short while below.',
   params,
@@ -27,4 +27,4 @@ export const sma_crossover: StrategyDefinition<z.infer<typeof params>> = {
     { indicator: 'sma', params: { period: p.slow_period } },
   ],
   create: () => crossoverLogic(),
-};
+});

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const level = z.number().min(0).max(100);
 
@@ -33,7 +34,7 @@ const params = z
  * %D is not used (requested with d_period 1 so it adds no warm-up). Strength is ±1 (0
  * flat). Silent (null) for the first k_period + k_smooth - 2 bars.
  */
-export const stochastic_reversion: StrategyDefinition<z.infer<typeof params>> = {
+export const stochastic_reversion = defineStrategy({
   name: 'stochastic_reversion',
   description: 'Long when stochastic %K is below oversold, short above overbought; exit at the middle level.',
   params,
@@ -52,4 +53,4 @@ export const stochastic_reversion: StrategyDefinition<z.infer<typeof params>> = 
       return fixedDecision(direction);
     };
   },
-};
+});

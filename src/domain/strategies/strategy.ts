@@ -40,7 +40,10 @@ export interface StrategyContext {
  */
 export type StrategyLogic = (features: ArrayLike<number>, bar: BarEvent, context?: StrategyContext) => StrategyDecision | null;
 
-/** A strategy kind in the catalogue. Params use snake_case keys, as in YAML. */
+/**
+ * A strategy kind in the registry, made with `defineStrategy` (built-ins and plugins alike).
+ * Params use snake_case keys, as in YAML.
+ */
 export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
   readonly name: string;
   readonly description: string;
@@ -54,6 +57,12 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
   readonly defaultGrid?: Readonly<Record<string, readonly (number | string | boolean)[] | string>>;
   /** The features this strategy reads, in the order `StrategyLogic` receives them. */
   features(params: P): readonly FeatureRequest[];
+  /**
+   * Bars the logic itself needs before its first decision, beyond its features' own
+   * warm-up (state it keeps across bars, e.g. a count of bars above a level). Sequences
+   * with `warmup: auto` prime at least this many bars. Default 0.
+   */
+  warmup?(params: P): number;
   /** A fresh logic instance, one per symbol. */
   create(params: P): StrategyLogic;
 }

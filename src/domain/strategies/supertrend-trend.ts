@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
@@ -19,7 +20,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars.
  */
-export const supertrend_trend: StrategyDefinition<z.infer<typeof params>> = {
+export const supertrend_trend = defineStrategy({
   name: 'supertrend_trend',
   description: 'Long while the SuperTrend points up (close above its trailing band), short while it points down.',
   params,
@@ -41,4 +42,4 @@ export const supertrend_trend: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

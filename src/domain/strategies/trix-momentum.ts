@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(15),
@@ -17,7 +18,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first 3·period - 2 bars.
  */
-export const trix_momentum: StrategyDefinition<z.infer<typeof params>> = {
+export const trix_momentum = defineStrategy({
   name: 'trix_momentum',
   description: 'Long while TRIX (1-bar % change of a triple EMA) is above 0, short while below.',
   params,
@@ -33,4 +34,4 @@ export const trix_momentum: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   session_start: z.number().int().min(0).max(1439).default(0),
@@ -25,7 +26,7 @@ const params = z.strictObject({
  * over. Strength is ±1 (0 flat). The VWAP exists from the first bar, so there is no
  * warm-up: the strategy decides from bar 0.
  */
-export const vwap_deviation: StrategyDefinition<z.infer<typeof params>> = {
+export const vwap_deviation = defineStrategy({
   name: 'vwap_deviation',
   description: 'Long when the close is more than threshold % below the session VWAP, short above; exit back at the VWAP.',
   params,
@@ -42,4 +43,4 @@ export const vwap_deviation: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

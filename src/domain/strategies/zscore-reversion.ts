@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
-import type { StrategyDefinition, StrategyLogic } from './strategy.ts';
+import type { StrategyLogic } from './strategy.ts';
+import { defineStrategy } from '../define.ts';
 
 const params = z.strictObject({
   period: z.number().int().min(2).default(20),
@@ -23,7 +24,7 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars.
  */
-export const zscore_reversion: StrategyDefinition<z.infer<typeof params>> = {
+export const zscore_reversion = defineStrategy({
   name: 'zscore_reversion',
   description: 'Long when the z-score of the close is below -entry_z, short above +entry_z; exit when it crosses back to 0.',
   params,
@@ -44,4 +45,4 @@ export const zscore_reversion: StrategyDefinition<z.infer<typeof params>> = {
       return fixedDecision(direction);
     };
   },
-};
+});

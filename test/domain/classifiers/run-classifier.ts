@@ -1,6 +1,6 @@
 import { FeatureHub } from '../../../src/domain/indicators/feature-hub.ts';
-import { getClassifier } from '../../../src/domain/classifiers/catalogue.ts';
 import type { BarEvent } from '../../../src/events/index.ts';
+import { getClassifier } from '../../../src/domain/registry.ts';
 
 /**
  * Runs a catalogue classifier the way the engine does: params parsed through the schema,

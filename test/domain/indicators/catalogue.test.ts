@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { INDICATORS, getIndicator } from '../../../src/domain/indicators/catalogue.ts';
 import { FeatureHub } from '../../../src/domain/indicators/feature-hub.ts';
 import type { BarInput } from '../../../src/domain/indicators/indicator.ts';
 import type { BarEvent } from '../../../src/events/index.ts';
 import { loadSpyBars } from '../../helpers/spy.ts';
 import { mulberry32 } from '../../helpers/prng.ts';
 import { build, firstValue, run } from './harness.ts';
+import { INDICATORS, getIndicator } from '../../../src/domain/registry.ts';
 
 // Params for the indicators whose schema has a required param; the others use defaults.
 const REQUIRED: Readonly<Record<string, Record<string, number>>> = {

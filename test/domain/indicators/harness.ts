@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { getIndicator } from '../../../src/domain/indicators/catalogue.ts';
 import type { BarInput, Indicator, PriceInput } from '../../../src/domain/indicators/indicator.ts';
+import { getIndicator } from '../../../src/domain/registry.ts';
 
 /** An indicator built through the catalogue, as the feature hub builds it. */
 export interface Built {

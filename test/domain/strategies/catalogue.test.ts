@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureHub } from '../../../src/domain/indicators/feature-hub.ts';
-import { getStrategy, STRATEGIES } from '../../../src/domain/strategies/catalogue.ts';
 import { loadSpyBars } from '../../helpers/spy.ts';
 import { runStrategy } from './run-strategy.ts';
+import { STRATEGIES, getStrategy } from '../../../src/domain/registry.ts';
 
 describe('strategy catalogue', () => {
   it('lists the built-in strategies by name', () => {

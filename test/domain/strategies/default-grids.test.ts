@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../../src/config/grid.ts';
-import { STRATEGIES } from '../../../src/domain/strategies/catalogue.ts';
+import { STRATEGIES } from '../../../src/domain/registry.ts';
 
 describe('default parameter grids', () => {
   it('every strategy has one', () => {

@@ -1,7 +1,7 @@
 import { FeatureHub } from '../../../src/domain/indicators/feature-hub.ts';
-import { getStrategy } from '../../../src/domain/strategies/catalogue.ts';
 import type { StrategyDecision, StrategyLogic } from '../../../src/domain/strategies/strategy.ts';
 import type { BarEvent } from '../../../src/events/index.ts';
+import { getStrategy } from '../../../src/domain/registry.ts';
 
 /** A BAR event; high/low default to the close. */
 export function bar(index: number, close: number, high = close, low = close): BarEvent {
