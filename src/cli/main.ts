@@ -5,6 +5,8 @@ import { DataError } from '../data/data-error.ts';
 import { runWorkflow } from '../coordinator/run-workflow.ts';
 import { explainMermaid, explainText } from '../topology/explain.ts';
 import { ENGINE } from '../engine-info.ts';
+import { getProcessPlugins, setProcessPlugins } from '../plugins/load-plugins.ts';
+import { loadCliPlugins } from '../config/resolve-plugins.ts';
 import { createLogger } from './logger.ts';
 import { sequenceSummary } from './sequence-summary.ts';
 import { summaryTable } from './summary-table.ts';
@@ -51,7 +53,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
-    code = reportError(err, io);
+    code = reportError(err, io, program.opts<{ debug?: boolean }>().debug === true);
   }
   return code;
 }
@@ -72,6 +74,17 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .showHelpAfterError();
 
   const collect = (value: string, previous: string[]) => [...previous, value];
+
+  // Options of every command (they may follow the command name): plugins load before any
+  // action runs, so every command sees their strategies, indicators and classifiers.
+  program
+    .option('--plugin <path>', 'plugin module (repeatable): a file or glob relative to the working directory, or a package name; defines strategies, indicators, classifiers (docs/extending.md)', collect, [])
+    .option('--debug', 'print the stack trace of every error, also of mistakes in configs and plugins')
+    .hook('preAction', async (_program, action) => {
+      const { plugin } = action.optsWithGlobals<{ plugin: string[] }>();
+      setProcessPlugins(plugin);
+      await loadCliPlugins(getProcessPlugins());
+    });
 
   program
     .command('run')
@@ -229,16 +242,25 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
 }
 
 /** Prints an error the way its kind deserves: a user mistake plainly, a bug with its stack. */
-function reportError(err: unknown, io: Io): number {
+function reportError(err: unknown, io: Io, debug: boolean): number {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
   if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError) {
     io.err(err.message);
+    if (debug) io.err(debugStack(err));
     return EXIT.failed;
   }
   io.err(`sluice: internal error (a bug in the engine, not in your config):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return EXIT.bug;
+}
+
+/** `--debug`: the error's stack and those of its causes (a plugin's own error, say). */
+function debugStack(err: Error): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error; e = e.cause) parts.push(e.stack ?? e.message);
+  for (const issue of isConfigError(err) ? err.issues : []) if (issue.cause instanceof Error) parts.push(issue.cause.stack ?? issue.cause.message);
+  return parts.join('\ncaused by: ');
 }
 
 /** `--workers`: a whole number from 1 to 64. */

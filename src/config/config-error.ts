@@ -63,6 +63,8 @@ export interface ConfigIssue {
    * often notices a problem (an unclosed bracket) only on the line after its cause.
    */
   prevSourceLine?: string;
+  /** The error behind the issue, when it came from running user code (a plugin); shown by `--debug`. */
+  cause?: unknown;
 }
 
 /**

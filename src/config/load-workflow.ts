@@ -9,6 +9,8 @@ import { didYouMean } from './suggest.ts';
 import { describeValue } from './describe-value.ts';
 import { resolveStrategies } from './resolve-strategies.ts';
 import { resolveClassifiers } from './resolve-classifiers.ts';
+import { resolvePlugins } from './resolve-plugins.ts';
+import { getProcessPlugins } from '../plugins/load-plugins.ts';
 import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-replay.ts';
 import { TopologySchema, type TopologyDef } from './schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
@@ -25,8 +27,16 @@ export interface LoadWorkflowOptions {
   readonly sets?: readonly string[];
   /** Extra pattern folders (`--patterns`), after those the config names. */
   readonly patternDirs?: readonly string[];
-  /** Strategies beyond the built-in catalogue (user modules, tests). */
+  /**
+   * Strategies beyond the registry, for this load only (tests). They cannot travel to
+   * worker threads or queue workers; a plugin module (`plugins`) can.
+   */
   readonly strategies?: ReadonlyMap<string, StrategyDefinition>;
+  /**
+   * Plugin modules to load before the config's own `plugins:` (`--plugin`): paths or globs
+   * relative to the working directory, or package names. Loaded once per process.
+   */
+  readonly plugins?: readonly string[];
   /** Config layer under the file: a workflow pattern's `defaults` (over the topology's). */
   readonly defaults?: Record<string, unknown>;
   /** Config layer over the file, under `--set`: a workflow phase's overlay. */
@@ -76,6 +86,9 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   }
   const layered = deepMergeAll([options.defaults ?? {}, source.data, options.overlay ?? {}]) as Record<string, unknown>;
   const raw = applySetOverrides(layered, [...(options.sets ?? [])]);
+  // Plugins first: everything below looks names up in the registry they add to.
+  const cliPlugins = options.plugins ?? getProcessPlugins();
+  const plugins = await resolvePlugins(source, raw, baseDir, cliPlugins);
   const catalogue = new Map([...STRATEGIES, ...(options.strategies ?? [])]);
 
   const topo = await resolveTopology(source, raw, baseDir, options.patternDirs ?? []);
@@ -121,10 +134,13 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     sources,
     start,
     end,
+    plugins,
     ...(replay !== undefined ? { replay: replay.replay } : {}),
   };
   const { strategies: custom, ...portable } = options;
-  return { wf, plan, load: custom === undefined || custom.size === 0 ? { file, options: portable } : undefined };
+  // Threads and queue workers load the same plugins: name them explicitly in the options.
+  const travelling = { ...portable, ...(cliPlugins.length > 0 ? { plugins: cliPlugins } : {}) };
+  return { wf, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import type { ClassifierDefinition } from '../domain/classifiers/classifier.ts';
 import type { CompiledExpression } from './expression.ts';
+import type { LoadedPlugin } from '../plugins/load-plugins.ts';
 
 /**
  * A strategy's filter: its signal passes only while the expression holds, otherwise the
@@ -62,6 +63,12 @@ export interface ResolvedWorkflow {
   /** Regime classifiers, in config order (empty when the config has none). */
   readonly classifiers: readonly ResolvedClassifier[];
   readonly sources: readonly ResolvedDataSource[];
+  /**
+   * The plugin modules loaded for this workflow (`--plugin`, then `plugins:`), with the
+   * fingerprints of their code: recorded in workflow.json, part of every identity a plugin
+   * definition shapes (signal store, resume keys, queue jobs).
+   */
+  readonly plugins: readonly LoadedPlugin[];
   /** Inclusive start / exclusive end filters, epoch ms. */
   readonly start: number | undefined;
   readonly end: number | undefined;

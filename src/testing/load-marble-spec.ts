@@ -14,6 +14,9 @@ import { DEFAULT_KEY, resolveSubject } from './resolve-subject.ts';
 import { subjectStreams } from './subject-streams.ts';
 import type { ExpectedValue } from './value-match.ts';
 import { STRATEGIES } from '../domain/registry.ts';
+import { resolvePlugins } from '../config/resolve-plugins.ts';
+import { getProcessPlugins } from '../plugins/load-plugins.ts';
+import { dirname, resolve } from 'node:path';
 
 /** Options of the loaders. */
 export interface LoadMarbleSpecOptions {
@@ -23,6 +26,11 @@ export interface LoadMarbleSpecOptions {
    * broken one to see a spec catch it.
    */
   readonly strategies?: ReadonlyMap<string, StrategyDefinition>;
+  /**
+   * Plugin modules to load first (`sluice marbles --plugin`): paths or globs relative to the
+   * working directory, or package names. A spec file's own `plugins:` list adds to them.
+   */
+  readonly plugins?: readonly string[];
 }
 
 /** File name given to a spec that has no file. */
@@ -33,15 +41,22 @@ export const INLINE_SPEC = '<inline spec>';
  * @throws ConfigError for any mistake in the spec, located at file:line:col.
  */
 export async function loadMarbleSpec(file: string, options: LoadMarbleSpecOptions = {}): Promise<MarbleSpec> {
-  return marbleSpecFromSource(await loadYamlFile(file), options);
+  const source = await loadYamlFile(file);
+  if (source.data !== null && typeof source.data === 'object' && !Array.isArray(source.data)) {
+    // The spec's own `plugins:` (relative to the spec file) may name the subject's strategy or indicator.
+    await resolvePlugins(source, source.data as Record<string, unknown>, dirname(resolve(file)), options.plugins ?? getProcessPlugins());
+  }
+  return marbleSpecFromSource(source, options);
 }
 
 /**
- * Validates a marble spec given as YAML text.
+ * Validates a marble spec given as YAML text. It cannot import modules: the plugins a
+ * `plugins:` list names must be loaded already (import the plugin module first).
  * @throws ConfigError for any mistake in the spec, located in the text.
  */
 export function parseMarbleSpec(text: string, file: string = INLINE_SPEC, options: LoadMarbleSpecOptions = {}): MarbleSpec {
-  return marbleSpecFromSource(parseYamlText(text, file), options);
+  const source = parseYamlText(text, file);
+  return marbleSpecFromSource(source, options);
 }
 
 /**
@@ -50,7 +65,8 @@ export function parseMarbleSpec(text: string, file: string = INLINE_SPEC, option
  * @throws ConfigError for any mistake in the spec.
  */
 export function marbleSpecFromData(data: object, options: LoadMarbleSpecOptions = {}): MarbleSpec {
-  return marbleSpecFromSource(parseYamlText(stringify(data), INLINE_SPEC), options);
+  const source = parseYamlText(stringify(data), INLINE_SPEC);
+  return marbleSpecFromSource(source, options);
 }
 
 /**

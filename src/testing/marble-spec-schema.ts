@@ -126,6 +126,10 @@ export const LifecycleExpectationSchema = z.strictObject({
 export const MarbleSpecSchema = z.strictObject({
   name: z.string().min(1).optional().describe('Name printed by the runner; default the file path.'),
   description: z.string().min(1).describe('What the spec shows, for the reader.'),
+  plugins: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Plugin modules whose strategies or indicators the subject names: paths or globs relative to the spec file, or package names (docs/extending.md)."),
   subject: SubjectSchema,
   values: ValueTableSchema.default({}).describe('Values shared by every stream; a stream may have its own table.'),
   inputs: z.record(z.string(), StreamSchema).describe('Input streams by name.'),

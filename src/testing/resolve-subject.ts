@@ -149,6 +149,7 @@ export function resolveSubject(
         strategies: resolved,
         classifiers: [],
         sources: [],
+        plugins: [],
         start: undefined,
         end: undefined,
       };

@@ -94,6 +94,10 @@ export const WorkflowConfigSchema = z
       .describe('A topology pattern name (patterns/topologies/<name>.yaml) or an inline topology.'),
     phase: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case').optional().describe('Phase name in the results folder; default the topology name.'),
     patterns: z.array(z.string()).default([]).describe('Extra folders searched for patterns, relative to the config file.'),
+    plugins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Plugin modules defining your own strategies, indicators and classifiers (docs/extending.md): paths or globs relative to the config file ('./plugins/*.ts'), or installed package names. TypeScript or JavaScript ES modules, loaded once per process; `--plugin` adds more."),
     sequence: z
       .union([z.string().min(1), z.record(z.string(), z.unknown())])
       .default('single_pass')

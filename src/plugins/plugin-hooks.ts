@@ -1,0 +1,81 @@
+/**
+ * The module hooks plugin files are imported under, installed once per thread before the
+ * first plugin import:
+ *
+ * - `sluice` and `sluice/testing` resolve to the engine that is running, whichever copy of
+ *   the package (if any) sits near the plugin file. A plugin therefore registers into, and
+ *   computes with, the very modules that load it: one registry, one zod, no dual-package
+ *   surprises, and a plugin folder outside any npm project works with no install.
+ * - A plugin file (and what it imports, outside node_modules) is ES module code whatever
+ *   the nearest package.json says: plugins are ESM by contract, and a `.ts` file in a
+ *   folder without `"type": "module"` would otherwise be compiled to CommonJS, whose
+ *   `require` bypasses these hooks.
+ * - TypeScript goes through tsx's loader. Inside the repository the CLI already runs under
+ *   it; the compiled package registers it only when a plugin is TypeScript, so JavaScript
+ *   plugins (and `sluice --version`) do not pay for it.
+ */
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+/** Is this engine running as TypeScript source (under tsx) rather than compiled JavaScript? */
+const RUNNING_SOURCE = import.meta.url.endsWith('.ts');
+const EXT = RUNNING_SOURCE ? '.ts' : '.js';
+
+/** File URLs of the engine's public entry points. */
+const ENGINE_ENTRIES: Readonly<Record<string, string>> = {
+  sluice: new URL(`../index${EXT}`, import.meta.url).href,
+  'sluice/testing': new URL(`../testing/index${EXT}`, import.meta.url).href,
+};
+
+/** The engine's own folder (src/ or dist/): its files keep the format their package gives them. */
+const ENGINE_ROOT = new URL('../', import.meta.url).href;
+
+let hooksInstalled = false;
+let typescriptReady = RUNNING_SOURCE;
+
+// The hook module runs on Node's loader thread, so it is plain JavaScript text with its data
+// passed at registration.
+const HOOK_SOURCE = `
+let entries = {};
+let engineRoot = '';
+export function initialize(data) { entries = data.entries; engineRoot = data.engineRoot; }
+const CODE = /\\.(?:[cm]?[jt]s|tsx|jsx)$/;
+export async function resolve(specifier, context, next) {
+  // The engine's entry goes through the rest of the chain (tsx's resolve marks TypeScript
+  // it must load) as if the plugin had named the file itself.
+  const entry = entries[specifier];
+  if (entry !== undefined) return next(entry, context);
+  const result = await next(specifier, context);
+  const url = result.url;
+  if (url.startsWith('file:') && !url.includes('/node_modules/') && !url.startsWith(engineRoot)) {
+    const path = new URL(url).pathname;
+    if (CODE.test(path) && !/\\.c[jt]s$/.test(path)) return { ...result, format: 'module' };
+  }
+  return result;
+}
+`;
+
+/**
+ * Installs the hooks in this thread (a no-op after the first call), and tsx's TypeScript
+ * loader too when `typescript` is set and the engine runs compiled.
+ */
+export async function installPluginHooks(typescript: boolean): Promise<void> {
+  if (typescript && !typescriptReady) {
+    const tsx = await import('tsx/esm/api');
+    tsx.register();
+    typescriptReady = true;
+    // Hooks registered later run first: ours must see `sluice` before tsx resolves it.
+    hooksInstalled = false;
+  }
+  if (hooksInstalled) return;
+  register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`, {
+    parentURL: pathToFileURL(`${process.cwd()}/`).href,
+    data: { entries: ENGINE_ENTRIES, engineRoot: ENGINE_ROOT },
+  });
+  hooksInstalled = true;
+}
+
+/** Does a plugin file need the TypeScript loader? */
+export function isTypeScriptFile(file: string): boolean {
+  return /\.(?:[cm]?ts|tsx)$/.test(file);
+}
