@@ -13,6 +13,7 @@ import { recordSources, truncatedSource } from './recorded-bars.ts';
 import { sampleBars } from './sample-bars.ts';
 import { strategyGraph } from './strategy-graph.ts';
 import { LookaheadError } from './lookahead-error.ts';
+import { UserCodeError } from '../domain/user-code-error.ts';
 
 export { LookaheadError };
 
@@ -198,7 +199,7 @@ async function runCut(
   });
   if (outcome.status !== 'completed') {
     const err = outcome.failure?.error;
-    if (err instanceof DataError || isConfigError(err)) throw err;
+    if (err instanceof DataError || isConfigError(err) || err instanceof UserCodeError) throw err;
     const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
     throw new LookaheadError(`${what} failed during ${outcome.failure?.step ?? 'execute'}${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -4,7 +4,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { COMPOSITES } from '../domain/composition/catalogue.ts';
-import { CLASSIFIERS, INDICATORS, STRATEGIES } from '../domain/registry.ts';
+import { CLASSIFIERS, INDICATORS, STRATEGIES, registry } from '../domain/registry.ts';
+import type { DefinitionKind } from '../domain/define.ts';
+import { display } from '../plugins/load-plugins.ts';
 
 /** Parameter names with their defaults, read from a zod object schema. */
 function paramsOf(schema: z.ZodType): string {
@@ -29,6 +31,12 @@ function patternDescription(file: string): string {
   }
 }
 
+/** A plugin entry's source line (`sluice list` shows where user code comes from); '' for a built-in. */
+function from(kind: DefinitionKind, name: string): string {
+  const origin = registry.originOf(kind, name);
+  return origin?.kind === 'plugin' ? `\n  ${''.padEnd(20)} plugin  ${display(origin.file)}` : '';
+}
+
 /** Text for `sluice list [what]`. */
 export function listCommand(what: string | undefined, patternDirs: readonly string[]): string {
   const parts: string[] = [];
@@ -44,7 +52,7 @@ export function listCommand(what: string | undefined, patternDirs: readonly stri
   }
   if (what === undefined || what === 'strategies') {
     parts.push('strategies:');
-    for (const s of STRATEGIES.values()) parts.push(`  ${s.name.padEnd(20)} ${paramsOf(s.params)}\n  ${''.padEnd(20)} ${s.description}`);
+    for (const s of STRATEGIES.values()) parts.push(`  ${s.name.padEnd(20)} ${paramsOf(s.params)}\n  ${''.padEnd(20)} ${s.description}${from('strategy', s.name)}`);
     parts.push('composite strategies (members are strategy entries, nested composites too):');
     for (const c of COMPOSITES.values()) {
       const params = paramsOf(c.params);
@@ -54,13 +62,13 @@ export function listCommand(what: string | undefined, patternDirs: readonly stri
   if (what === undefined || what === 'classifiers') {
     parts.push('classifiers:');
     for (const c of CLASSIFIERS.values()) {
-      parts.push(`  ${c.name.padEnd(20)} ${paramsOf(c.params)}  → ${c.labels.join(', ')}\n  ${''.padEnd(20)} ${c.description}`);
+      parts.push(`  ${c.name.padEnd(20)} ${paramsOf(c.params)}  → ${c.labels.join(', ')}\n  ${''.padEnd(20)} ${c.description}${from('classifier', c.name)}`);
     }
   }
   if (what === undefined || what === 'indicators') {
     parts.push('indicators:');
     for (const i of INDICATORS.values()) {
-      parts.push(`  ${i.name.padEnd(20)} ${paramsOf(i.params)}  → ${i.outputs.join(', ')}\n  ${''.padEnd(20)} ${i.description}`);
+      parts.push(`  ${i.name.padEnd(20)} ${paramsOf(i.params)}  → ${i.outputs.join(', ')}\n  ${''.padEnd(20)} ${i.description}${from('indicator', i.name)}`);
     }
   }
   return parts.join('\n');

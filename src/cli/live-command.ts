@@ -10,6 +10,7 @@ import { runLive, signalHello, type LiveOutcome } from '../live/run-live.ts';
 import { createSink } from '../live/sinks.ts';
 import { selectStrategies } from '../live/strategy-filter.ts';
 import { createLogger } from './logger.ts';
+import { UserCodeError } from '../domain/user-code-error.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -97,7 +98,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
     for (const line of liveSummary(loaded.wf.config.name, outcome)) io.err(line);
     if (outcome.status !== 'failed') return 0;
     const err = outcome.failure?.error;
-    const userMistake = err instanceof LiveError || err instanceof DataError || isConfigError(err);
+    const userMistake = err instanceof LiveError || err instanceof DataError || isConfigError(err) || err instanceof UserCodeError;
     const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
     io.err(`live run failed during ${outcome.failure?.step}${where}: ${err instanceof Error ? err.message : String(err)}`);
     if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);

@@ -29,6 +29,7 @@ import { registerSchemaCommand } from './schema-command.ts';
 import { TRACE_LEVELS } from '../config/schema/trading.ts';
 import { openQueueRunner, positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
 import { QueueError } from '../distributed/queue-connection.ts';
+import { UserCodeError } from '../domain/user-code-error.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, bug: 2, interrupted: 130 } as const;
@@ -142,7 +143,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         if (result.status === 'failed') {
           const err = result.failure?.error;
           const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
-          const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError;
+          const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError || err instanceof UserCodeError;
           // A sweep that failed outside any graph (a queue job refused) has a reason but no failure.
           io.err(`run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: ${err instanceof Error ? err.message : String(err ?? result.result.reason)}`);
           if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
@@ -246,7 +247,7 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError) {
+  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError || err instanceof UserCodeError) {
     io.err(err.message);
     if (debug) io.err(debugStack(err));
     return EXIT.failed;

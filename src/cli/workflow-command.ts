@@ -5,6 +5,7 @@ import { planWorkflow, type WorkflowPlan } from '../coordinator/workflow-plan.ts
 import { runComposedWorkflow } from '../coordinator/run-composed.ts';
 import type { ShardRunner } from '../sequencer/shard-pool.ts';
 import { workflowSummary } from './workflow-summary.ts';
+import { UserCodeError } from '../domain/user-code-error.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -67,7 +68,7 @@ function reportPhaseError(phase: string, err: unknown, reason: string | null, io
     return;
   }
   io.err(`phase ${phase} failed: ${err instanceof Error ? err.message : (reason ?? String(err))}`);
-  if (err instanceof Error && !(err instanceof DataError) && err.stack !== undefined) io.err(err.stack);
+  if (err instanceof Error && !(err instanceof DataError) && !(err instanceof UserCodeError) && err.stack !== undefined) io.err(err.stack);
 }
 
 /** The line `sluice validate` prints for a multi-phase workflow. */

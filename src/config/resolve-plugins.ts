@@ -23,7 +23,7 @@ export async function resolvePlugins(source: YamlSource, raw: Record<string, unk
     }
   };
   for (const spec of cliPlugins) {
-    await load({ spec, baseDir: process.cwd() }, () => ({ code: 'PLUGIN', file: '--plugin', line: null, col: null, path: [], message: '' }), `given with --plugin ${spec}`);
+    await load({ spec, baseDir: process.cwd() }, () => ({ code: 'PLUGIN', file: '--plugin', line: null, col: null, path: [], message: '' }), `given with --plugin ${display(spec)}`);
   }
   const listed = raw['plugins'];
   // Anything but a list of strings is left to the schema, which says what is expected.

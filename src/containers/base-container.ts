@@ -2,6 +2,20 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { SluiceEvent } from '../events/index.ts';
 import type { Role } from '../config/schema/topology.ts';
 import type { Container } from './container.ts';
+import { relative } from 'node:path';
+import { asUserCodeError } from '../domain/user-code-error.ts';
+
+/** The bar an event is about, for error messages. */
+function barOf(ev: unknown): { ts: number; symbol: string } | undefined {
+  const e = ev as { ts?: unknown; symbol?: unknown } | null;
+  return typeof e?.ts === 'number' && typeof e.symbol === 'string' ? { ts: e.ts, symbol: e.symbol } : undefined;
+}
+
+/** A path relative to the working directory when inside it. */
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') ? rel : file;
+}
 
 const detached = (): void => {
   throw new Error('container emitted while not subscribed');
@@ -35,7 +49,8 @@ export abstract class BaseContainer<I = SluiceEvent> implements Container<I> {
             try {
               this.onEvent(ev);
             } catch (err) {
-              subscriber.error(err);
+              // A plugin's code that throws is named, with its line and the bar, as the user's to fix.
+              subscriber.error(asUserCodeError(err, `${this.role} container '${this.id}'`, barOf(ev), shortPath) ?? err);
             }
           },
           error: (err: unknown) => subscriber.error(err),

@@ -26,6 +26,7 @@ import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { ProgressReporter } from '../cli/progress.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
+import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';
 import { ENGINE } from '../engine-info.ts';
 import { ConditionError } from './conditions.ts';
 import { workflowResults, type WorkflowResults } from './composable.ts';
@@ -164,6 +165,8 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   let outputs: Record<string, unknown> = {};
   let outputErrors: Record<string, string> = {};
 
+  // Every phase loaded its plugins while the plan was made: the process's list is theirs.
+  const plugins = pluginsJson(await loadedPlugins());
   // workflow.json is rewritten after every phase; writes go one after the other.
   let writing: Promise<void> = Promise.resolve();
   const manifest = (status: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -175,6 +178,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
     workflow_module: plan.module?.path ?? null,
     config_file: plan.file,
     engine: ENGINE,
+    plugins,
     started_at: started.toISOString(),
     ...extra,
     params: plan.params,

@@ -11,6 +11,7 @@ import { loadYamlFile } from '../config/yaml-source.ts';
 import { ProgressReporter } from '../cli/progress.ts';
 import { describeFailure } from '../sequencer/phase-files.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
+import { pluginsJson } from '../plugins/load-plugins.ts';
 import { ENGINE } from '../engine-info.ts';
 
 /** Options for {@link runWorkflow}. */
@@ -82,6 +83,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     config_file: wf.file,
     topology_file: wf.topologyFile,
     engine: ENGINE,
+    plugins: pluginsJson(wf.plugins),
     started_at: started.toISOString(),
     ...extra,
     phases: [{ name: wf.phase, topology: wf.topology.name, status }],

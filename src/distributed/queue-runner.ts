@@ -56,11 +56,18 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
   const runAll = async (batch: ShardBatch, onResult: (r: ShardResult) => Promise<void>, signal?: AbortSignal): Promise<void> => {
     const chunk = opts.chunkSize ?? defaultChunkSize(await countBars(batch), batch.keys.length, batch.shardSize);
     const configPath = relative(process.cwd(), batch.file);
+    // Paths travel relative to the working directory, as the config's does; a worker reads them under its --data-root.
+    const portable = (file: string): string => {
+      const rel = relative(process.cwd(), file);
+      return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+    };
+    const options = { ...batch.options, ...(batch.options.plugins !== undefined ? { plugins: batch.options.plugins.map((p) => (isAbsolute(p) ? portable(p) : p)) } : {}) };
     const files = await Promise.all(batch.wf.sources.map((s) => fileFingerprint(s.path)));
     const common = {
       phase: batch.phase,
       config: { path: configPath.startsWith('..') || isAbsolute(configPath) ? batch.file : configPath, text: await readFile(batch.file, 'utf8') },
-      options: batch.options,
+      options,
+      plugins: batch.wf.plugins.map((p) => ({ path: portable(p.file), fingerprint: p.fingerprint, files: p.files })),
       shardSize: batch.shardSize,
       start: batch.wf.start ?? null,
       end: batch.wf.end ?? null,

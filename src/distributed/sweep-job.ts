@@ -42,6 +42,19 @@ export interface SweepJobData {
   readonly tradeFrom: number | null;
   /** The coordinator's data: a worker whose files differ refuses the job. */
   readonly data: { readonly fingerprint: string; readonly files: readonly FileFingerprint[] };
+  /**
+   * The coordinator's plugins, in load order: each module's path (as `config.path`), the
+   * fingerprint of its code and every file of it with its SHA-256. A worker whose plugin
+   * code differs refuses the job, naming the file and both hashes.
+   */
+  readonly plugins?: readonly JobPlugin[];
+}
+
+/** A plugin as a job describes it. */
+export interface JobPlugin {
+  readonly path: string;
+  readonly fingerprint: string;
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
 }
 
 /** A number JSON cannot hold (NaN, ±Infinity), tagged so it comes back as itself. */

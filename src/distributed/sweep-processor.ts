@@ -9,11 +9,12 @@
  * another attempt on the same machine would fail the same way.
  */
 import { hostname } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { isConfigError } from '../config/config-error.ts';
 import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
 import { fileFingerprint, type FileFingerprint } from '../results/combination-store.ts';
+import { isPathLike } from '../plugins/load-plugins.ts';
 import { runLoadedShard } from '../sequencer/shard-worker.ts';
 import type { BookSummary } from '../sequencer/phase-files.ts';
 import { encodeNonFinite, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
@@ -31,8 +32,11 @@ export default async function processSweepChunk(job: SandboxedJob<SweepJobData, 
   const data = job.data;
   const root = process.env[DATA_ROOT_ENV] ?? process.cwd();
   const file = isAbsolute(data.config.path) ? data.config.path : resolve(root, data.config.path);
-  const loaded = await load(file, data);
+  // `--plugin` paths travel relative to the coordinator's working directory, like the config's.
+  const plugins = data.options.plugins?.map((p) => (isPathLike(p) && !isAbsolute(p) ? resolve(root, p) : p));
+  const loaded = await load(file, plugins === undefined ? data : { ...data, options: { ...data.options, plugins } });
   await checkData(loaded, data);
+  checkPlugins(loaded, data);
   const books: BookSummary[] = [];
   for (let i = 0; i < data.keys.length; i += data.shardSize) {
     const result = await runLoadedShard(loaded, { keys: data.keys.slice(i, i + data.shardSize), start: data.start, end: data.end, tradeFrom: data.tradeFrom });
@@ -57,6 +61,27 @@ async function load(file: string, data: SweepJobData): Promise<LoadedWorkflow> {
   } catch (err) {
     if (!isConfigError(err)) throw err;
     throw new UnrecoverableError(`worker ${hostname()}: the sweep's config does not load here (config read as ${file}): ${err.message}`);
+  }
+}
+
+/** Every plugin file must have the coordinator's content hash. */
+function checkPlugins(loaded: LoadedWorkflow, data: SweepJobData): void {
+  const theirs = data.plugins ?? [];
+  const mine = loaded.wf.plugins;
+  if (mine.length !== theirs.length) {
+    throw new UnrecoverableError(`worker ${hostname()}: the sweep loads ${mine.length} plugin module${mine.length === 1 ? '' : 's'} here but ${theirs.length} on the coordinator (${theirs.map((p) => p.path).join(', ') || 'none'})`);
+  }
+  for (let i = 0; i < mine.length; i++) {
+    const here = mine[i]!;
+    const there = theirs[i]!;
+    if (here.fingerprint === there.fingerprint) continue;
+    const root = dirname(here.file);
+    const differing = there.files.find((f) => here.files.find((h) => h.path === f.path)?.sha256 !== f.sha256) ?? there.files[0];
+    const local = here.files.find((h) => h.path === differing?.path);
+    throw new UnrecoverableError(
+      `worker ${hostname()}: plugin file ${differing === undefined ? here.file : join(root, differing.path)} does not match the coordinator's ${there.path}: ` +
+        `here sha256 ${local?.sha256 ?? '(missing)'}; coordinator sha256 ${differing?.sha256 ?? there.fingerprint}`,
+    );
   }
 }
 

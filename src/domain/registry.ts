@@ -14,7 +14,14 @@ import type { StrategyDefinition } from './strategies/strategy.ts';
  */
 export type DefinitionOrigin =
   | { readonly kind: 'built-in' }
-  | { readonly kind: 'plugin'; readonly file: string; readonly fingerprint: string };
+  | {
+      readonly kind: 'plugin';
+      /** The plugin module, absolute. */
+      readonly file: string;
+      readonly fingerprint: string;
+      /** Every file of its code (the module and the local modules it imports), absolute: a stack frame in any of them is the plugin's. */
+      readonly files?: readonly string[];
+    };
 
 /** The built-in origin. */
 export const BUILT_IN: DefinitionOrigin = Object.freeze({ kind: 'built-in' });

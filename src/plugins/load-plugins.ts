@@ -5,6 +5,7 @@
  * a default export, or a default list of them). Each file is imported once per process;
  * asking again returns the first load.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -111,7 +112,7 @@ function isFile(path: string): boolean {
 }
 
 /** A path, not a package name: starts with . or /, or ends in a module extension. */
-function isPathLike(spec: string): boolean {
+export function isPathLike(spec: string): boolean {
   return spec.startsWith('.') || isAbsolute(spec) || /\.(?:[cm]?[jt]s|tsx|jsx)$/.test(spec);
 }
 
@@ -133,6 +134,17 @@ export async function loadPlugins(requests: readonly PluginRequest[]): Promise<L
     }
   }
   return out;
+}
+
+/** Every plugin this process has loaded, in load order (failed loads left out). */
+export async function loadedPlugins(): Promise<LoadedPlugin[]> {
+  const settled = await Promise.allSettled(loads.values());
+  return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+}
+
+/** Plugins as workflow.json records them: file (as shown to the user), code fingerprint, files with hashes. */
+export function pluginsJson(plugins: readonly LoadedPlugin[]): Record<string, unknown>[] {
+  return plugins.map((p) => ({ file: display(p.file), fingerprint: p.fingerprint, files: p.files, defines: p.definitions }));
 }
 
 /** Loads one plugin file (absolute), once per process. */
@@ -161,7 +173,8 @@ async function importPlugin(file: string): Promise<LoadedPlugin> {
       { plugin: file },
     );
   }
-  const origin: DefinitionOrigin = { kind: 'plugin', file, fingerprint: code.fingerprint };
+  const root = resolve(file, '..');
+  const origin: DefinitionOrigin = { kind: 'plugin', file, fingerprint: code.fingerprint, files: code.files.map((f) => resolve(root, f.path)) };
   for (const d of definitions) {
     try {
       registry.add(d, origin);
@@ -218,9 +231,25 @@ function locatedError(file: string, files: readonly PluginCodeFile[], err: unkno
       }
     }
   }
+  // V8 keeps an ES module's syntax-error position to itself: ask `node --check` for it.
+  if (where === undefined && e.name === 'SyntaxError') where = syntaxErrorAt(candidates);
   const message = cleanMessage(e);
   const at = where === undefined ? '' : `${display(where.file)}:${where.line}${where.col !== null ? `:${where.col}` : ''}: `;
   return new PluginError(`plugin ${display(file)} failed to load: ${at}${message}`, { plugin: file, file: where?.file ?? file, line: where?.line ?? null, col: where?.col ?? null, cause: err, detail: message });
+}
+
+/**
+ * Where the first of `files` with a syntax error has it, by `node --check` over its text as
+ * an ES module (only on this failure path: it costs a process).
+ */
+function syntaxErrorAt(files: readonly string[]): { file: string; line: number; col: number | null } | undefined {
+  for (const file of files) {
+    if (isTypeScriptFile(file)) continue; // esbuild's message carries the place already
+    const check = spawnSync(process.execPath, ['--input-type=module', '--check'], { input: readFileSync(file), encoding: 'utf8', timeout: 10_000 });
+    const m = /\[stdin\]:(\d+)\n(.*)\n( *)\^/.exec(check.stderr ?? '');
+    if (check.status !== 0 && m !== null) return { file, line: Number(m[1]), col: m[3]!.length + 1 };
+  }
+  return undefined;
 }
 
 /** The first meaningful line of an import error, without loader noise. */

@@ -104,6 +104,11 @@ export interface CombinationKeyParts {
   readonly config: unknown;
   /** Engine version (ENGINE.version); a new version invalidates every key. */
   readonly engine: string;
+  /**
+   * Fingerprints of the plugin code the combination runs (see plugins/code-dependencies.ts);
+   * absent or empty for built-ins only, which keeps their keys as they were.
+   */
+  readonly code?: readonly string[];
 }
 
 /**
@@ -122,6 +127,7 @@ export function combinationKey(parts: CombinationKeyParts): string {
     params: parts.params,
     config: parts.config ?? null,
     engine: parts.engine,
+    ...(parts.code !== undefined && parts.code.length > 0 ? { code: parts.code } : {}),
   };
   return createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }

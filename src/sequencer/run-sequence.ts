@@ -23,6 +23,7 @@ import { openWorkflowSource, readTimestamps } from './workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, writePhaseFiles, type BookSummary } from './phase-files.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
+import { strategyCode } from '../plugins/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
@@ -269,6 +270,7 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
         metrics: wf.config.metrics,
       },
       engine: ENGINE.version,
+      code: strategyCode(s, wf.classifiers),
     });
   const summaries = new Map<string, BookSummary>();
   const todo: ResolvedStrategy[] = [];

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { canonicalJson, fileFingerprint } from '../results/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
+import { classifierCode, strategyCode } from '../plugins/code-dependencies.ts';
 import { SIGNAL_STORE_FORMAT, type StoreClassifier, type StoreDataSource, type StoreStrategy, type StoreSymbolRange } from './store-format.ts';
 import type { SignalStoreMetaDraft } from './store-writer.ts';
 
@@ -91,18 +92,22 @@ export function classifiersRead(s: Pick<ResolvedStrategy, 'params' | 'filter'>, 
 }
 
 /** The reuse key of a classifier: type, parameters, engine version. */
-export function classifierHash(c: Pick<ResolvedClassifier, 'type' | 'params'>, engineVersion = ENGINE.version): string {
-  return sha256({ format: SIGNAL_STORE_FORMAT, kind: 'classifier', type: c.type, params: c.params, engine: engineVersion });
+export function classifierHash(c: Pick<ResolvedClassifier, 'type' | 'params' | 'definition'>, engineVersion = ENGINE.version): string {
+  const code = classifierCode(c);
+  return sha256({ format: SIGNAL_STORE_FORMAT, kind: 'classifier', type: c.type, params: c.params, engine: engineVersion, ...(code.length > 0 ? { code } : {}) });
 }
 
 /**
  * The reuse key of a strategy: type, parameters, filter text, the classifiers it reads
- * (id, type, parameters) and the engine version. Its id is left out: a strategy renamed in
- * the config is still found.
+ * (id, type, parameters), the engine version, and the fingerprints of the plugin code it
+ * runs (none for built-ins, whose keys stay as they were). Its id is left out: a strategy
+ * renamed in the config is still found.
  */
-export function strategyHash(s: Pick<ResolvedStrategy, 'type' | 'params' | 'filter'>, classifiers: readonly ResolvedClassifier[], engineVersion = ENGINE.version): string {
+export function strategyHash(s: Pick<ResolvedStrategy, 'type' | 'params' | 'filter' | 'definition'>, classifiers: readonly ResolvedClassifier[], engineVersion = ENGINE.version): string {
   const read = new Set(classifiersRead(s, classifiers));
+  const code = strategyCode(s, classifiers.filter((c) => read.has(c.id)));
   return sha256({
+    ...(code.length > 0 ? { code } : {}),
     format: SIGNAL_STORE_FORMAT,
     kind: 'strategy',
     type: s.type,
