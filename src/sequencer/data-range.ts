@@ -49,15 +49,24 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   if (setting !== 'auto') return setting;
   const wf = loaded.wf;
   let longest = 0;
-  const consider = (req: { indicator: string; params: Readonly<Record<string, number>> }): void => {
+  const warmupOf = (req: { indicator: string; params: Readonly<Record<string, number>> }): number => {
     const def = getIndicator(req.indicator);
-    longest = Math.max(longest, def.warmup(def.params.parse(req.params)));
+    return def.warmup(def.params.parse(req.params));
+  };
+  const longestOf = (reqs: readonly { indicator: string; params: Readonly<Record<string, number>> }[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
+  const consider = (req: { indicator: string; params: Readonly<Record<string, number>> }): void => {
+    longest = Math.max(longest, warmupOf(req));
   };
   for (const s of wf.strategies) {
     for (const req of s.definition.features(s.params)) consider(req);
     for (const f of s.filter?.features ?? []) consider(f.request);
+    // A strategy's own state (a plugin's declared warm-up) adds to its features'.
+    if (s.definition.warmup !== undefined) longest = Math.max(longest, s.definition.warmup(s.params) + longestOf(s.definition.features(s.params)));
   }
-  for (const c of wf.classifiers) for (const req of c.definition.features(c.params)) consider(req);
+  for (const c of wf.classifiers) {
+    for (const req of c.definition.features(c.params)) consider(req);
+    if (c.definition.warmup !== undefined) longest = Math.max(longest, c.definition.warmup(c.params) + longestOf(c.definition.features(c.params)));
+  }
   const sizing = sizingFeature(wf.config.portfolio.sizing);
   if (sizing !== undefined) consider(sizing);
   return 2 * longest;

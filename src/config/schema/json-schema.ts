@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ENGINE } from '../../engine-info.ts';
+import { STRATEGIES } from '../../domain/registry.ts';
+import { COMPOSITES } from '../../domain/composition/catalogue.ts';
 import { SequencePatternSchema } from './sequence.ts';
 import { TopologySchema } from './topology.ts';
 import { WorkflowConfigSchema } from './workflow.ts';
@@ -38,6 +40,7 @@ export const SCHEMA_DIR = 'schema';
 export function jsonSchema(kind: JsonSchemaKind): Record<string, unknown> {
   const { file, title, schema } = JSON_SCHEMAS[kind];
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  if (kind === 'config') typeStrategies(json);
   const { $schema, ...rest } = json;
   return {
     $schema,
@@ -45,6 +48,44 @@ export function jsonSchema(kind: JsonSchemaKind): Record<string, unknown> {
     title,
     description: `Generated from src/config/schema by \`npm run docs\` (sluice ${ENGINE.version}); do not edit by hand.`,
     ...rest,
+  };
+}
+
+/**
+ * Types `strategies:` by the registry (built-ins, and plugins loaded in this process):
+ * `type` becomes an enum of the known kinds, and for each kind an `if type is … then
+ * params is …` branch gives its parameters — each a value, a list of values or a
+ * `range(start, stop, step)` grid, no other keys — so an editor completes `fast_period`
+ * and flags `fast_perod`. Cross-field rules (`fast_period < slow_period`) stay with
+ * `sluice validate`.
+ */
+function typeStrategies(json: Record<string, unknown>): void {
+  const entry = (json['properties'] as Record<string, { items?: Record<string, unknown> }> | undefined)?.['strategies']?.items;
+  const props = entry?.['properties'] as Record<string, Record<string, unknown>> | undefined;
+  if (entry === undefined || props?.['type'] === undefined) return;
+  const names = [...STRATEGIES.keys(), ...COMPOSITES.keys()];
+  props['type'] = { ...props['type'], enum: names };
+  const branches: Record<string, unknown>[] = [];
+  for (const [name, def] of STRATEGIES) {
+    const params = z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+    const { $schema: _drop, ...body } = params;
+    const properties = (body['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+    const gridded = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, gridValue(v)]));
+    branches.push({
+      if: { properties: { type: { const: name } }, required: ['type'] },
+      then: { properties: { params: { type: 'object', properties: gridded, additionalProperties: false } } },
+    });
+  }
+  entry['allOf'] = branches;
+}
+
+/** A parameter as a config may write it: the value, a list of values, or a range() grid. */
+function gridValue(value: Record<string, unknown>): Record<string, unknown> {
+  const { description, default: dflt, ...single } = value;
+  return {
+    ...(description !== undefined ? { description } : {}),
+    ...(dflt !== undefined ? { default: dflt } : {}),
+    anyOf: [single, { type: 'array', items: single, minItems: 1 }, { type: 'string', pattern: '^\\s*range\\(' }],
   };
 }
 
