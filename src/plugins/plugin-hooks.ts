@@ -16,6 +16,7 @@
  */
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { resolve as resolveModule } from 'import-meta-resolve';
 
 /** Is this engine running as TypeScript source (under tsx) rather than compiled JavaScript? */
 const RUNNING_SOURCE = import.meta.url.endsWith('.ts');
@@ -60,6 +61,12 @@ export async function resolve(specifier, context, next) {
  * loader too when `typescript` is set and the engine runs compiled.
  */
 export async function installPluginHooks(typescript: boolean): Promise<void> {
+  // A worker thread started with workerExecArgv() has them from its preload.
+  const preloaded = (globalThis as Record<symbol, { typescript: boolean } | undefined>)[PRELOADED];
+  if (preloaded !== undefined && !hooksInstalled) {
+    hooksInstalled = true;
+    typescriptReady ||= preloaded.typescript;
+  }
   if (typescript && !typescriptReady) {
     const tsx = await import('tsx/esm/api');
     tsx.register();
@@ -73,6 +80,25 @@ export async function installPluginHooks(typescript: boolean): Promise<void> {
     data: { entries: ENGINE_ENTRIES, engineRoot: ENGINE_ROOT },
   });
   hooksInstalled = true;
+}
+
+const PRELOADED = Symbol.for('sluice.plugin-hooks-preloaded');
+
+/**
+ * The `execArgv` of a worker thread that may load plugins (`--workers`): the parent's, and
+ * a preload that sets the thread up as {@link installPluginHooks} set up this one — tsx's
+ * loader when TypeScript is in play, then these hooks after it (so they run first). On
+ * Node 20 a worker's `--import tsx` does not make tsx's resolve take part in the chain the
+ * way its API does, so the preload calls the API, as the CLI's own entry does.
+ */
+export function workerExecArgv(): string[] {
+  const preload = [
+    ...(typescriptReady ? [`import { register as registerTsx } from ${JSON.stringify(resolveModule('tsx/esm/api', import.meta.url))};`, 'registerTsx();'] : []),
+    "import { register } from 'node:module';",
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries: ENGINE_ENTRIES, engineRoot: ENGINE_ROOT })} });`,
+    `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript: typescriptReady })};`,
+  ].join('\n');
+  return [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
 }
 
 /** Does a plugin file need the TypeScript loader? */

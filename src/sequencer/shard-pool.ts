@@ -4,6 +4,7 @@
  * runs TypeScript through tsx's loader, like the CLI.
  */
 import { Piscina } from 'piscina';
+import { workerExecArgv } from '../plugins/plugin-hooks.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { ShardResult, ShardTask } from './shard-worker.ts';
 
@@ -43,7 +44,9 @@ export function shardPool(threads: number): ShardRunner {
     filename: new URL('./shard-worker.ts', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    execArgv: [...process.execArgv, '--import', 'tsx'],
+    // tsx by its file URL (`--import tsx` would resolve from the working directory, which
+    // need not be a project with tsx installed), then the plugin hooks.
+    execArgv: workerExecArgv(),
   });
   return {
     threads,
