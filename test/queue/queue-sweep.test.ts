@@ -4,7 +4,7 @@
  * differs, a bad URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,41 @@ describe.skipIf(skipReason !== undefined)(`sluice run --queue with sluice worker
     expect(manifest.status).toBe('completed');
     await stop(b);
   }, 90_000);
+
+  it('sweeps a plugin strategy through the queue with files identical to one thread, and a worker with other plugin code refuses it', async () => {
+    const PLUGIN_SWEEP = ['--set', 'strategies=[{type: trend_efficiency, params: {fast_period: [8, 12], slow_period: [48, 96]}}]', '--set', 'classifiers=[]', '--set', 'sequence={type: parameter_sweep, shard_size: 1, resume: false}', '--set', 'data.end=2024-06-15'];
+    const PLUGIN_CONFIG = 'examples/spy-plugin-strategy.yaml';
+    const w = startWorker(redis.url);
+    workers.push(w);
+    await w.waitFor(/worker ready/);
+    const [queued, local] = await Promise.all([
+      sluice(['run', PLUGIN_CONFIG, ...PLUGIN_SWEEP, '--queue', redis.url, '--chunk-size', '1', '--out', tmp()], 90_000),
+      sluice(['run', PLUGIN_CONFIG, ...PLUGIN_SWEEP, '--out', tmp()]),
+    ]);
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(local.code, local.stderr).toBe(0);
+    const q = resultFiles(resultsDir(queued.stdout));
+    const l = resultFiles(resultsDir(local.stdout));
+    expect([...q.keys()].sort()).toEqual([...l.keys()].sort());
+    for (const [file, text] of l) expect(q.get(file), file).toBe(text);
+    expect(l.get('backtest/aggregate_results.json')).toMatch(/trend_efficiency_12_96/);
+    await stop(w);
+
+    // A worker whose copy of the plugin differs by one comment refuses the job, naming the file and both hashes.
+    const root = tmp();
+    mkdirSync(join(root, 'examples', 'data'), { recursive: true });
+    copyFileSync(join(ROOT, PLUGIN_CONFIG), join(root, PLUGIN_CONFIG));
+    copyFileSync(join(ROOT, 'examples/data/SPY_5m.csv'), join(root, 'examples/data/SPY_5m.csv'));
+    cpSync(join(ROOT, 'examples/plugins'), join(root, 'examples/plugins'), { recursive: true });
+    appendFileSync(join(root, 'examples/plugins/trend-efficiency.ts'), '\n// changed on this machine\n');
+    const other = startWorker(redis.url, ['--data-root', root]);
+    workers.push(other);
+    await other.waitFor(/worker ready/);
+    const refused = await sluice(['run', PLUGIN_CONFIG, ...PLUGIN_SWEEP, '--queue', redis.url, '--out', tmp()], 90_000);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/plugin file .*trend-efficiency\.ts does not match the coordinator's examples\/plugins\/trend-efficiency\.ts: here sha256 [0-9a-f]{64}; coordinator sha256 [0-9a-f]{64}/);
+    await stop(other);
+  }, 180_000);
 
   it('fails the sweep with both fingerprints when a worker holds other data', async () => {
     // The worker's data root holds the config's folder with a shorter SPY file.
