@@ -74,6 +74,57 @@ export const BUILT_IN_FUNCTIONS: Readonly<Record<string, (...args: number[]) => 
 
 type Node = jsep.Expression;
 
+/** Characters an expression may have: far beyond any real one, small enough to parse at once. */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+/**
+ * Levels an expression may nest: parentheses, calls, operators (each term of a chain
+ * `a and b and c` is one level deeper than the last, as the chain is parsed).
+ */
+export const MAX_EXPRESSION_DEPTH = 200;
+
+/** The error of an expression beyond the limits; never echoes the text. */
+function tooLarge(what: string): ExpressionError {
+  return new ExpressionError(
+    `expression too long or too deeply nested (${what})`,
+    0,
+    `an expression may have at most ${MAX_EXPRESSION_LENGTH.toLocaleString('en-US')} characters and ${MAX_EXPRESSION_DEPTH} levels of nesting (each term of a chain like a + b + c counts as one); split it up or simplify it`,
+  );
+}
+
+/** Deepest nesting of ( and [ outside quoted strings. */
+function nestingOf(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === 92) i++; // backslash escape
+      else if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 40 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 41 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** Depth of a parsed tree, without recursion; stops counting a little past the limit. */
+function depthOf(root: Node): number {
+  const stack: [unknown, number][] = [[root, 1]];
+  let max = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!isNode(node)) continue;
+    if (depth > max) max = depth;
+    if (max > MAX_EXPRESSION_DEPTH * 4) return max;
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const v of value) stack.push([v, depth + 1]);
+      else if (isNode(value)) stack.push([value, depth + 1]);
+    }
+  }
+  return max;
+}
+
 /**
  * Parses and compiles a user expression once, for example a grid constraint
  * `slow_period > fast_period * 2` or a filter `signal > 0 and volume > 1000`.
@@ -89,14 +140,23 @@ type Node = jsep.Expression;
  * @throws ExpressionError naming the character, with a did-you-mean for unknown names.
  */
 export function compileExpression(text: string, env: ExpressionEnv): CompiledExpression {
+  if (text.length > MAX_EXPRESSION_LENGTH) throw tooLarge(`${text.length.toLocaleString('en-US')} characters`);
+  const parens = nestingOf(text);
+  if (parens > MAX_EXPRESSION_DEPTH) throw tooLarge(`parentheses nested ${parens.toLocaleString('en-US')} deep`);
   let ast: Node;
   try {
     ast = jsep(text);
-    if (env.dottedNames === true) ast = flattenMembers(ast);
   } catch (err) {
+    // The parser recurses on nesting (unary operators, calls): too deep for the stack.
+    if (err instanceof RangeError) throw tooLarge('nested too deep to parse');
     const e = err as { description?: string; index?: number; message: string };
     throw new ExpressionError(`cannot parse the expression: ${e.description ?? e.message}`, e.index ?? 0);
   }
+  // Compiling and evaluating recurse on the tree's depth: a chain of 5,000 terms
+  // (`a + a + … + a`) is a tree 5,000 deep.
+  const depth = depthOf(ast);
+  if (depth > MAX_EXPRESSION_DEPTH) throw tooLarge(`nested ${depth > MAX_EXPRESSION_DEPTH * 4 ? `more than ${(MAX_EXPRESSION_DEPTH * 4).toLocaleString('en-US')}` : depth} levels deep`);
+  if (env.dottedNames === true) ast = flattenMembers(ast);
   const functions = { ...BUILT_IN_FUNCTIONS, ...env.functions };
   const strings = env.strings;
   const labelsOf = (node: Node): readonly string[] | undefined =>

@@ -17,6 +17,7 @@ import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts'
 import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
+import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
@@ -226,7 +227,7 @@ function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: str
 
 function parseTime(source: YamlSource, value: string | undefined, path: ConfigPath, issues: ConfigIssue[]): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  const ms = parseIsoTimestamp(value);
   if (Number.isNaN(ms)) {
     issues.push(issueAt(source, path, 'INVALID_VALUE', `cannot read '${value}' as a date or timestamp`, "write an ISO 8601 date, e.g. '2024-06-01' or '2024-06-01T13:30:00Z'"));
     return undefined;

@@ -9,6 +9,11 @@
  *   UTC, never as the machine's local time, so a run gives the same bars on every machine.
  * - ISO dates `2006-01-02`: UTC midnight.
  * - Epoch numbers, unit told by magnitude (see {@link epochToMs}).
+ *
+ * This is the one rule for every time the engine reads, from a bar file, a feed message, a
+ * config (`data.start`, `data.end`, window bounds) or a command-line flag: nothing is ever
+ * read in the machine's local time zone. Times a user writes go through
+ * {@link parseIsoTimestamp}, the same rule without epoch numbers.
  */
 
 const DAY_MS = 86_400_000;
@@ -141,4 +146,17 @@ export function parseTimestamp(s: string): number {
   // Round the fraction to whole microseconds so `.5` and `.500000` give the same number.
   const fracMs = Math.round(frac * 1e6) / 1e3;
   return dayMs + ((hh * 60 + mi - offsetMin) * 60 + ss) * 1000 + fracMs;
+}
+
+/**
+ * A time a user writes (a config's `data.start`, a window bound): an ISO 8601 date or
+ * date-time as {@link parseTimestamp} reads it, zone-less meaning UTC; NaN for anything
+ * else, epoch numbers included (a bare `2024` is a mistake, not 33 minutes after 1970).
+ * Never `Date.parse`, which reads a zone-less date-time in the machine's local zone.
+ */
+export function parseIsoTimestamp(s: string): number {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) <= CH_SPACE) i++;
+  if (s.length - i < 10 || digits(s, i, 4) < 0 || s.charCodeAt(i + 4) !== CH_DASH) return NaN;
+  return parseTimestamp(s);
 }

@@ -1,10 +1,9 @@
-import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { ReconnectConfig } from '../config/schema/live.ts';
 import type { LiveBarSource } from './live-source.ts';
-import type { MessageDecoder } from './messages.ts';
+import { MAX_MESSAGE_BYTES, type MessageDecoder } from './messages.ts';
 import type { TickAggregator } from './tick-aggregator.ts';
 import { LiveError } from './live-error.ts';
 
@@ -46,6 +45,19 @@ export interface Feed {
 const MALFORMED_LOGGED = 20;
 
 /**
+ * How far ahead of the wall clock a bar's or trade's timestamp may be: 24 hours, room for
+ * clock skew and for feeds that stamp bars in an exchange's local time as if it were UTC.
+ * A later one is malformed: taken, it would make every following bar "out of order".
+ */
+export const MAX_AHEAD_MS = 86_400_000;
+
+/** Options of a {@link FeedIntake}. */
+export interface FeedIntakeOptions {
+  /** The wall clock, epoch ms (default Date.now; tests fix it). */
+  readonly now?: () => number;
+}
+
+/**
  * Where a feed's raw messages go: decoded by the mapping, bars into the live source,
  * trades into the tick aggregator, the end message ends the source. Never throws: a bad
  * message is counted and logged (the first ones in full, then sparsely).
@@ -54,12 +66,17 @@ export class FeedIntake {
   readonly counters: FeedCounters = { messages: 0, malformed: 0, other: 0, connects: 0, reconnects: 0, heartbeatTimeouts: 0 };
   private finished: FeedEnd | undefined;
 
+  private readonly now: () => number;
+
   constructor(
     private readonly source: LiveBarSource,
     private readonly decoder: MessageDecoder,
     private readonly aggregator: TickAggregator | undefined,
     private readonly logger: Logger,
-  ) {}
+    options: FeedIntakeOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** How the input ended, once it has. */
   get ended(): FeedEnd | undefined {
@@ -71,6 +88,10 @@ export class FeedIntake {
     if (this.finished !== undefined) return false;
     this.counters.messages++;
     for (const item of this.decoder.decode(text)) {
+      if ((item.kind === 'bar' || item.kind === 'trade') && item.ts > this.now() + MAX_AHEAD_MS) {
+        this.malformed(`timestamp ${new Date(item.ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`, text);
+        continue;
+      }
       switch (item.kind) {
         case 'bar':
           this.source.push(item.symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);
@@ -92,6 +113,16 @@ export class FeedIntake {
       }
     }
     return false;
+  }
+
+  /**
+   * A raw message too long to read (`bytes` of it, and more): counted and skipped like a
+   * malformed one, never decoded. `head` is its first bytes, for the log.
+   */
+  oversized(bytes: number, head: string, unit: 'message' | 'line' = 'message'): void {
+    if (this.finished !== undefined) return;
+    this.counters.messages++;
+    this.malformed(`${unit} longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${bytes.toLocaleString('en-US')}): skipped unread`, head);
   }
 
   /** The input ended (end message, EOF) or was stopped: open tick bars close, the source ends. */
@@ -228,7 +259,12 @@ export class WebSocketFeed implements Feed {
         this.delivered = true;
         this.attempts = 0;
       }
-      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : (data as Buffer).toString('utf8');
+      const buffer = data as Buffer;
+      if (buffer.length > MAX_MESSAGE_BYTES) {
+        intake.oversized(buffer.length, buffer.subarray(0, 200).toString('utf8'));
+        return;
+      }
+      const text = isBinary ? Buffer.from(buffer).toString('utf8') : buffer.toString('utf8');
       if (intake.message(text)) ws.close(1000, 'end of feed');
     });
     ws.on('error', (err) => {
@@ -292,12 +328,19 @@ export class WebSocketFeed implements Feed {
 
 /**
  * NDJSON from a readable stream (standard input): one message per line, blank lines
- * skipped. EOF ends the feed like an end message.
+ * skipped. EOF ends the feed like an end message. Lines are cut by a {@link LineReader}
+ * that holds at most {@link MAX_MESSAGE_BYTES} of a line: a longer one is skipped as it
+ * streams by and counted as malformed, however long it is.
  */
 export class StreamFeed implements Feed {
   readonly description: string;
-  private rl: Interface | undefined;
+  private reader: LineReader | undefined;
+  private closed = false;
   private done: Promise<void> = Promise.resolve();
+  private resolveDone: () => void = () => undefined;
+  private readonly onData = (chunk: Buffer | string): void => {
+    this.reader?.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  };
 
   constructor(
     private readonly input: Readable,
@@ -316,23 +359,35 @@ export class StreamFeed implements Feed {
   }
 
   start(): void {
-    const rl = createInterface({ input: this.input, crlfDelay: Infinity });
-    this.rl = rl;
-    this.done = new Promise<void>((resolve) => rl.once('close', () => resolve()));
-    rl.on('line', (line) => {
-      if (line.trim() === '') return;
-      if (this.intake.message(line)) this.close();
+    this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+    this.reader = new LineReader(
+      MAX_MESSAGE_BYTES,
+      (line) => {
+        if (line.trim() === '') return true;
+        if (!this.intake.message(line)) return true;
+        this.close();
+        return false;
+      },
+      (bytes, head) => this.intake.oversized(bytes, head, 'line'),
+    );
+    this.input.on('data', this.onData);
+    this.input.once('end', () => {
+      this.reader?.end();
+      this.intake.finish('eof');
+      this.close();
     });
-    rl.once('close', () => this.intake.finish('eof'));
-    this.input.once('error', (err: Error) => this.intake.fail(new LiveError(`${this.description}: ${err.message}`)));
+    this.input.once('error', (err: Error) => {
+      this.intake.fail(new LiveError(`${this.description}: ${err.message}`));
+      this.close();
+    });
   }
 
   pause(): void {
-    this.rl?.pause();
+    this.input.pause();
   }
 
   resume(): void {
-    this.rl?.resume();
+    if (!this.closed) this.input.resume();
   }
 
   async stop(): Promise<void> {
@@ -342,9 +397,102 @@ export class StreamFeed implements Feed {
   }
 
   private close(): void {
-    this.rl?.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.reader?.stop();
+    this.input.off('data', this.onData);
     this.input.pause();
     // Standard input would otherwise keep the process alive after Ctrl-C.
     if (this.input === process.stdin) process.stdin.destroy();
+    this.resolveDone();
+  }
+}
+
+/**
+ * Cuts a byte stream into lines (LF or CRLF) without ever holding more than `maxBytes` of
+ * one: a longer line is dropped piece by piece as it arrives and reported once, with its
+ * length and first bytes, when its newline (or the end) comes. Multi-byte characters cut
+ * between pieces are joined before decoding.
+ */
+export class LineReader {
+  private parts: Buffer[] = [];
+  private held = 0;
+  /** Bytes of the current line when it is over-long (being skipped); -1 otherwise. */
+  private skipped = -1;
+  private head = '';
+  private stopped = false;
+
+  /**
+   * @param onLine one line, without its line break; returns false to stop reading
+   * @param onOversized a line longer than `maxBytes`: its length and first bytes
+   */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onLine: (line: string) => boolean,
+    private readonly onOversized: (bytes: number, head: string) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (!this.stopped && start <= chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      if (nl !== -1 && this.held === 0 && this.skipped < 0 && nl - start <= this.maxBytes) {
+        // The common case: a whole line within the chunk, decoded where it lies.
+        const end = nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl;
+        if (!this.onLine(chunk.toString('utf8', start, end))) this.stop();
+        start = nl + 1;
+        continue;
+      }
+      const piece = chunk.subarray(start, nl === -1 ? chunk.length : nl);
+      this.add(piece);
+      if (nl === -1) return;
+      this.lineEnd();
+      start = nl + 1;
+    }
+  }
+
+  /** The input ended: a last line without a newline is a line too. */
+  end(): void {
+    if (!this.stopped && (this.held > 0 || this.skipped >= 0)) this.lineEnd();
+    this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.parts = [];
+    this.held = 0;
+  }
+
+  private add(piece: Buffer): void {
+    if (piece.length === 0) return;
+    if (this.skipped >= 0) {
+      this.skipped += piece.length;
+      return;
+    }
+    if (this.held + piece.length > this.maxBytes) {
+      this.head = Buffer.concat([...this.parts, piece.subarray(0, 200)]).subarray(0, 200).toString('utf8');
+      this.skipped = this.held + piece.length;
+      this.parts = [];
+      this.held = 0;
+      return;
+    }
+    // A copy: the stream may reuse the buffer it handed over.
+    this.parts.push(Buffer.from(piece));
+    this.held += piece.length;
+  }
+
+  private lineEnd(): void {
+    if (this.skipped >= 0) {
+      const bytes = this.skipped;
+      this.skipped = -1;
+      this.onOversized(bytes, this.head);
+      return;
+    }
+    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.held);
+    this.parts = [];
+    this.held = 0;
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 13) end--;
+    if (!this.onLine(bytes.toString('utf8', 0, end))) this.stop();
   }
 }

@@ -9,6 +9,7 @@ import { configuredStoreDir } from '../signals/store-identity.ts';
 import { LiveSchema } from '../config/schema/live.ts';
 import type { BarSource } from '../data/bar-source.ts';
 import { openBarSource } from '../data/open-source.ts';
+import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { openWorkflowSource } from '../sequencer/workflow-source.ts';
 import { LiveError } from './live-error.ts';
 
@@ -90,7 +91,7 @@ export async function openStoreWarmup(loaded: LoadedWorkflow): Promise<BarSource
     }
     sources.push({ symbol: src.symbol, path, format: src.format });
   }
-  const ms = (iso: string | null): number | undefined => (iso === null ? undefined : Date.parse(iso));
+  const ms = (iso: string | null): number | undefined => (iso === null ? undefined : parseTimestamp(iso));
   return openWorkflowSource({ ...wf, sources, start: ms(meta.data.start), end: ms(meta.data.end) });
 }
 

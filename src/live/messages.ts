@@ -55,6 +55,18 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(v) : 'null';
 }
 
+/**
+ * Longest message read, in UTF-8 bytes (a stdin line, a WebSocket message; a decoded text
+ * longer in characters is longer in bytes too). A bar is ~150 bytes; an array message of
+ * 5,000 bars fits. A longer message is malformed, and never parsed.
+ */
+export const MAX_MESSAGE_BYTES = 1 << 20;
+/** Deepest nesting of arrays and objects in a message (a bar needs 2 or 3 levels). */
+export const MAX_MESSAGE_DEPTH = 32;
+/** Timestamps of bars and trades lie in [1900-01-01, 2200-01-01) UTC; others are malformed. */
+export const MIN_FEED_TS = Date.UTC(1900, 0, 1);
+export const MAX_FEED_TS = Date.UTC(2200, 0, 1);
+
 /** A feed message after mapping. Timestamps are epoch ms UTC (bar: start of its interval). */
 export type FeedItem =
   | { readonly kind: 'bar'; readonly symbol: string; readonly ts: number; readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly volume: number }
@@ -111,6 +123,10 @@ export class MessageDecoder {
 
   /** Decodes one raw message (a JSON text); an array message gives several items. */
   decode(text: string): FeedItem[] {
+    if (text.length > MAX_MESSAGE_BYTES) return [{ kind: 'malformed', reason: `message longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${text.length.toLocaleString('en-US')} characters)` }];
+    // Checked before parsing: a deeply nested value would overflow the stack of every
+    // recursive walk after it (JSON.stringify in a log line among them).
+    if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return [{ kind: 'malformed', reason: `arrays or objects nested more than ${MAX_MESSAGE_DEPTH} levels deep` }];
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -145,10 +161,15 @@ export class MessageDecoder {
     if (symbol === undefined) return { kind: 'malformed', reason: symbolValue === undefined ? `no ${this.m.symbol ?? 'symbol'} field` : `${this.m.symbol ?? 'symbol'} is not a string` };
     const ts = this.time(get(value, this.fields.ts));
     if (Number.isNaN(ts)) return { kind: 'malformed', reason: `${this.m.ts}: not a timestamp: ${preview(JSON.stringify(get(value, this.fields.ts)) ?? 'missing')}` };
+    if (!(ts >= MIN_FEED_TS && ts < MAX_FEED_TS)) {
+      return { kind: 'malformed', reason: `${this.m.ts}: timestamp out of range (years 1900 to 2199): ${preview(JSON.stringify(get(value, this.fields.ts)) ?? '')}` };
+    }
     if (kind === 'trade') {
       const price = number(get(value, this.fields.price));
       const sizeValue = get(value, this.fields.size);
       const size = sizeValue === undefined ? 0 : number(sizeValue);
+      if (infinite(price)) return { kind: 'malformed', reason: `${this.m.price}: expected a finite number, got ${price}` };
+      if (infinite(size)) return { kind: 'malformed', reason: `${this.m.size}: expected a finite number, got ${size}` };
       if (!(price > 0)) return { kind: 'malformed', reason: `${this.m.price}: expected a positive number` };
       if (!(size >= 0)) return { kind: 'malformed', reason: `${this.m.size}: expected a number ≥ 0` };
       return { kind: 'trade', symbol, ts, price, size };
@@ -159,7 +180,11 @@ export class MessageDecoder {
     const c = number(get(value, this.fields.close));
     const volumeValue = get(value, this.fields.volume);
     const v = volumeValue === undefined || volumeValue === null ? Number.NaN : number(volumeValue);
-    // The checks of the file sources: NaN fails every comparison and is caught as well.
+    // The checks of the file sources: NaN fails every comparison and is caught as well;
+    // a JSON number too large for a double (1e400) parses as Infinity, refused like the
+    // CSV reader refuses it.
+    if (infinite(o) || infinite(h) || infinite(l) || infinite(c)) return { kind: 'malformed', reason: 'open, high, low and close must be finite numbers' };
+    if (infinite(v)) return { kind: 'malformed', reason: `${this.m.volume}: expected a finite number ≥ 0, got ${v}` };
     if (!(o > 0 && h > 0 && l > 0 && c > 0)) return { kind: 'malformed', reason: 'open, high, low and close must be positive numbers' };
     if (!(v >= 0) && !(volumeValue === undefined || volumeValue === null)) return { kind: 'malformed', reason: `${this.m.volume}: expected a number ≥ 0` };
     if (h < (o > c ? o : c) || l > (o < c ? o : c)) return { kind: 'malformed', reason: `inconsistent bar: high ${h} / low ${l} do not contain open ${o} and close ${c}` };
@@ -206,6 +231,27 @@ function number(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.trim() !== '') return Number(v);
   return Number.NaN;
+}
+
+function infinite(v: number): boolean {
+  return v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY;
+}
+
+/** Whether JSON text nests arrays and objects more than `max` deep (brackets in strings do not count). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }
 
 function preview(text: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FeedMappingSchema } from '../../src/config/schema/live.ts';
-import { encodeBar, MessageDecoder } from '../../src/live/messages.ts';
+import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../src/live/messages.ts';
 
 const T = Date.parse('2024-03-26T13:30:00Z');
 
@@ -82,5 +82,52 @@ describe('a configured message mapping', () => {
     const d = new MessageDecoder();
     const bar = (ts: unknown) => d.decode(JSON.stringify({ type: 'bar', symbol: 'X', ts, open: 1, high: 1, low: 1, close: 1 }))[0];
     for (const ts of [T / 1000, T, T * 1000, '2024-03-26 13:30:00+00:00', '2024-03-26T09:30:00-04:00']) expect(bar(ts)).toMatchObject({ kind: 'bar', ts: T });
+  });
+});
+
+describe('hostile messages (issue 19): malformed, never thrown, never passed on', () => {
+  const d = new MessageDecoder();
+  const bar = (fields: Record<string, unknown>): string => JSON.stringify({ type: 'bar', symbol: 'SPY', ts: '2024-03-26T13:30:00Z', open: 1, high: 2, low: 1, close: 2, volume: 10, ...fields });
+  const reasons = (text: string): string[] => d.decode(text).map((i) => (i.kind === 'malformed' ? i.reason : `not malformed: ${i.kind}`));
+
+  it.each([
+    ['5,000 nested arrays', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ['5,000 nested arrays, unclosed', '['.repeat(5000)],
+    ['5,000 nested objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`],
+    ['an array of 5,000 nested arrays', `[${'['.repeat(5000)}${']'.repeat(5000)}]`],
+  ])('%s: malformed, nesting too deep', (_, text) => {
+    const out = reasons(text);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/nested|not JSON/);
+  });
+
+  it('refuses a message longer than the limit without parsing it', () => {
+    const text = bar({ note: 'x'.repeat(MAX_MESSAGE_BYTES) });
+    expect(reasons(text)).toEqual([expect.stringContaining(`longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes`)]);
+  });
+
+  it.each([
+    ['ts: 1e30', { ts: 1e30 }],
+    ['ts: "1e30"', { ts: '1e30' }],
+    ['ts: -1e30', { ts: -1e30 }],
+    ['ts in the year 9999', { ts: '9999-12-31T00:00:00Z' }],
+    ['ts before 1900', { ts: '1800-01-01' }],
+  ])('%s: timestamp out of range', (_, fields) => {
+    expect(reasons(bar(fields))).toEqual([expect.stringMatching(/timestamp|range/)]);
+  });
+
+  it.each(['open', 'high', 'close', 'volume'])('%s 1e400 (Infinity) is malformed, as in a bar file', (field) => {
+    const text = bar({}).replace(new RegExp(`"${field}":\\d+`), `"${field}":1e400`);
+    expect(text).toContain('1e400');
+    expect(reasons(text)).toEqual([expect.stringContaining('finite')]);
+  });
+
+  it('a trade with an infinite price or size is malformed', () => {
+    expect(reasons('{"type":"trade","symbol":"SPY","ts":"2024-03-26T13:30:00Z","price":1e400,"size":1}')).toEqual([expect.stringContaining('finite')]);
+    expect(reasons('{"type":"trade","symbol":"SPY","ts":"2024-03-26T13:30:00Z","price":1,"size":1e400}')).toEqual([expect.stringContaining('finite')]);
+  });
+
+  it('still reads an ordinary bar', () => {
+    expect(d.decode(bar({}))).toEqual([{ kind: 'bar', symbol: 'SPY', ts: T, open: 1, high: 2, low: 1, close: 2, volume: 10 }]);
   });
 });

@@ -24,8 +24,8 @@ export const DataSchema = z
       .enum(['us_equity', 'continuous'])
       .default('us_equity')
       .describe('Trading calendar for annualization: us_equity (252 days × 6.5 h) or continuous (24×365).'),
-    start: z.string().optional().describe('First timestamp to use (ISO 8601, inclusive).'),
-    end: z.string().optional().describe('Timestamp to stop before (ISO 8601, exclusive).'),
+    start: z.string().optional().describe("First timestamp to use (ISO 8601, inclusive). A time without a zone is UTC, not the machine's local time."),
+    end: z.string().optional().describe('Timestamp to stop before (ISO 8601, exclusive). A time without a zone is UTC.'),
     on_bad_row: z
       .enum(['fail', 'skip'])
       .default('fail')

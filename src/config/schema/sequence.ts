@@ -9,8 +9,8 @@ const Size = z.union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]
 const common = {
   window: z
     .object({
-      from: Bound.optional().describe('First bar: a fraction of the bars (0.7 = after the first 70 %) or an ISO timestamp.'),
-      to: Bound.optional().describe('Bar to stop before: a fraction of the bars or an ISO timestamp.'),
+      from: Bound.optional().describe('First bar: a fraction of the bars (0.7 = after the first 70 %) or an ISO timestamp (without a zone: UTC).'),
+      to: Bound.optional().describe('Bar to stop before: a fraction of the bars or an ISO timestamp (without a zone: UTC).'),
     })
     .strict()
     .optional()
@@ -54,7 +54,7 @@ export const TrainTestSchema = z
     ...common,
     ...sweepOptions,
     ratio: z.number().gt(0).lt(1).optional().describe('Fraction of the bars that train (default 0.7).'),
-    split_date: z.string().min(1).optional().describe('First timestamp of the test range (instead of ratio).'),
+    split_date: z.string().min(1).optional().describe('First timestamp of the test range (instead of ratio); ISO 8601, without a zone: UTC.'),
   })
   .strict();
 export const WalkForwardSchema = z
