@@ -47,6 +47,26 @@ describe('downsampling for display', () => {
     const times = new Set(ga!.map(([t]) => t));
     expect(gb!.every(([t]) => times.has(t))).toBe(true);
   });
+
+  it('starts and ends every overlaid series on its exact first and last points', () => {
+    // The last bar is neither its bucket's minimum nor its maximum: a bucket min/max at the
+    // end would draw another return than the table's (issue 19, item 10).
+    const a: Point[] = Array.from({ length: 5000 }, (_, i) => [1000 + i * 300, -0.05 + 0.01 * Math.sin(i / 3)]);
+    a.push([1000 + 5000 * 300, -0.0563]);
+    const b: Point[] = Array.from({ length: 3000 }, (_, i) => [200_000 + i * 300, 0.02 * Math.cos(i / 7)]);
+    b.unshift([199_700, 0.0123]);
+    const grids = onTimeGrid([a, b], 100);
+    for (const [k, src] of [a, b].entries()) {
+      const g = grids[k]!;
+      expect(g[0]).toEqual(src[0]);
+      expect(g[g.length - 1]).toEqual(src[src.length - 1]);
+      for (let i = 1; i < g.length; i++) expect(g[i]![0]).toBeGreaterThan(g[i - 1]![0]);
+      expect(g.length).toBeLessThanOrEqual(2 * 100 + 4);
+      // Extremes still kept.
+      expect(Math.min(...g.map(([, v]) => v))).toBe(Math.min(...src.map(([, v]) => v)));
+      expect(Math.max(...g.map(([, v]) => v))).toBe(Math.max(...src.map(([, v]) => v)));
+    }
+  });
 });
 
 describe('equity analysis', () => {
