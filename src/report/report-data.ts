@@ -36,8 +36,8 @@ export interface BacktestSection {
   readonly heading: string;
   readonly primary_metric: string;
   readonly metrics: Readonly<Record<string, number | null>>;
-  /** `from`: epoch seconds the price chart opens at (the first marked trade), null for all of it. */
-  readonly price: { readonly symbol: string; readonly candles: readonly Candle[]; readonly markers: readonly Marker[]; readonly from: number | null } | null;
+  /** The price chart; it opens on the same period as equity and drawdown (the whole run). */
+  readonly price: { readonly symbol: string; readonly candles: readonly Candle[]; readonly markers: readonly Marker[] } | null;
   readonly equity: readonly Point[] | null;
   readonly drawdown: readonly Point[] | null;
   readonly monthly: readonly YearReturns[];

@@ -71,6 +71,27 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
     for (const [chart, pixels] of Object.entries(ink)) expect(pixels, `${chart} drew`).toBeGreaterThan(150);
   }
 
+  /** The page's time charts (window.SluiceReport.charts): visible range, price-axis width, series and axis labels. */
+  interface ChartInfo {
+    name: string;
+    section: string;
+    range: { from: number; to: number } | null;
+    axis: number;
+    labels: [day: string, time: string] | null;
+    series: { type: string; n: number; first: { time: number; value?: number; close?: number }; last: { time: number; value?: number; close?: number }; lastValueVisible: boolean; times: number[] }[];
+  }
+  async function timeCharts(page: Page): Promise<ChartInfo[]> {
+    // 2024-11-12 14:00 UTC, as a day tick and as a time tick.
+    return (await page.evaluate(`(window.SluiceReport.charts || []).map((c) => {
+      const f = c.chart.options().timeScale.tickMarkFormatter;
+      return {
+        name: c.name, section: c.section, range: c.chart.timeScale().getVisibleRange(), axis: c.chart.priceScale('right').width(),
+        labels: f ? [f(1731420000, 2, 'en-US'), f(1731420000, 3, 'en-US')] : null,
+        series: c.series.map((s) => { const d = s.data(); return { type: s.seriesType(), n: d.length, first: d[0], last: d[d.length - 1], lastValueVisible: s.options().lastValueVisible, times: s.seriesType() === 'Histogram' ? d.map((p) => p.time) : [] }; }),
+      };
+    })`)) as ChartInfo[];
+  }
+
   const cellText = (page: Page, metric: string, section = 0) => page.locator(`section#section-${section} td[data-metric="${metric}"]`).first().innerText();
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
@@ -85,6 +106,26 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
     expect(await cellText(page, 'trade_count')).toBe(String(best.metrics.trade_count));
     expect(await page.locator('th[data-metric="sharpe_ratio"]').getAttribute('title')).toMatch(/excess return/);
     expect(await page.locator('table.monthly tbody tr').count()).toBe(2);
+
+    // Issue 19, item 11: price, equity and drawdown open on the same period with the same
+    // price-axis width (they line up in time), date labels never mixed with bare day numbers
+    // or times of day, and no last-value label on the axis (it covered an axis label): the
+    // last value is in the caption.
+    const charts = (await timeCharts(page)).filter((c) => c.section === 'section-0');
+    expect(charts.map((c) => c.name)).toEqual(['price', 'equity', 'drawdown']);
+    const [price] = charts;
+    const firstBar = best.metrics.start_ts / 1000;
+    for (const c of charts) {
+      expect(c.range, c.name).not.toBeNull();
+      expect(Math.abs(c.range!.from - price!.range!.from), `${c.name} opens with the price chart`).toBeLessThan(86_400);
+      expect(Math.abs(c.range!.to - price!.range!.to), `${c.name} ends with the price chart`).toBeLessThan(86_400);
+      expect(c.range!.from - firstBar, `${c.name} opens on the first bar`).toBeLessThan(86_400);
+      expect(c.axis, `${c.name} price-axis width`).toBe(price!.axis);
+      expect(c.labels).toEqual(['Nov 12', 'Nov 12']);
+      for (const series of c.series) expect(series.lastValueVisible, `${c.name} last-value label`).toBe(false);
+    }
+    expect(await page.locator('figure:has([data-chart="price"]) figcaption').innerText()).toMatch(/last [\d,]+\.\d\d \(close\)/);
+    expect(await page.locator('figure:has([data-chart="equity"]) figcaption').innerText()).toContain(`last ${best.metrics.final_equity.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 
     const pnls = readFileSync(join(dir, 'backtest', 'trades.ndjson'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { pnl: number }).pnl);
     expect(await page.locator('table.trades tbody tr').count()).toBe(pnls.length);
@@ -182,6 +223,13 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
     expect(await sharpe.nth(1 - bestIndex).getAttribute('class')).toContain('worst');
     expect(await page.locator('td[data-metric="total_return"]').nth(1).innerText()).toContain(pct(mb.total_return));
     expect(await page.locator('td[data-metric="total_return"]').nth(1).innerText()).toContain('Δ');
+    // Issue 19, item 10: each curve ends on its run's last bar, which is the table's total return.
+    const [overlay] = (await timeCharts(page)).filter((c) => c.name === 'compare-equity');
+    expect(overlay!.series).toHaveLength(2);
+    for (const [i, m] of [ma, mb].entries()) {
+      expect(pct(overlay!.series[i]!.last.value!), `run ${i} last point`).toBe(pct(m.total_return));
+      expect(overlay!.series[i]!.last.time).toBe(m.end_ts / 1000);
+    }
     expect(errors).toEqual([]);
   });
 });
