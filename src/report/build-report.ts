@@ -3,12 +3,13 @@
  * by the phase's sequence (docs/reports.md lists them).
  */
 
+import { relative, sep } from 'node:path';
 import { METRIC_DIRECTION, METRIC_NAMES } from '../domain/metrics/performance.ts';
 import { backtestSection } from './backtest-section.ts';
 import { METRIC_INFO } from './metric-definitions.ts';
 import { monteCarloSection } from './monte-carlo-section.ts';
 import type { MetricMeta, ReportData, Section } from './report-data.ts';
-import { isObject, num, readRun, type Json, type PhaseFiles, type RunFiles } from './read-results.ts';
+import { bookFolder, isObject, num, readRun, type Json, type PhaseFiles, type RunFiles } from './read-results.ts';
 import { sweepSection, type Axes } from './sweep-section.ts';
 import { walkForwardSection } from './walk-forward-section.ts';
 
@@ -70,17 +71,22 @@ async function phaseSections(phase: PhaseFiles, composed: boolean, options: Repo
   if (best !== null) {
     const params = Object.entries(best.params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
     const what = sequence === 'parameter_sweep' || iterations.length > 1 ? `best book ${best.strategyId}` : best.strategyId;
-    out.push(
-      await backtestSection({
+    // A replay variant's book lives in variants/<name>/ (its trades are not in the phase folder).
+    const book = bookFolder(phase, best.strategyId);
+    let section = await backtestSection({
         heading: `${sequence === 'single_pass' && iterations.length <= 1 ? label : `${label} — ${what}`}${params.length > 0 ? ` (${params})` : ''}`,
-        phase,
-        strategyId: best.strategyId,
+        phase: book.phase,
+        strategyId: book.strategyId,
         primaryMetric: primary,
         metrics: best.metrics,
         // The run read these bars successfully, so skipping bad rows reads exactly what it read.
         onBadRow: 'skip',
-      }),
-    );
+    });
+    if (book.phase !== phase) {
+      const where = relative(phase.dir, book.phase.dir);
+      section = { ...section, notes: [`Trades and equity of book ${book.strategyId} of replay variant ${where.split(sep).pop() ?? where} (${where}/).`, ...section.notes] };
+    }
+    out.push(section);
   }
   if (sequence === 'monte_carlo' && isObject(block)) out.push(monteCarloSection(`${label} — Monte Carlo`, block, best?.metrics['initial_equity'] ?? 1));
   return out;

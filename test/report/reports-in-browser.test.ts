@@ -3,8 +3,9 @@
  * bars: no console or page errors, every chart drew pixels, the tables hold the run's
  * numbers, sorting works; a screenshot of each goes to test-output/.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,6 +205,49 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
     expect(Number(cells[3])).toBeCloseTo(mc.total_return.p5 * 100, 2);
     expect(Number(cells[7])).toBeCloseTo(mc.total_return.p95 * 100, 2);
     expect(errors).toEqual([]);
+  });
+
+  /** A signal-generation run on the bundled bars (shared by the signal and replay tests). */
+  const SIGNAL_END = '2024-10-01';
+  let signalRun: Promise<{ dir: string; out: string }> | null = null;
+  const signals = () => (signalRun ??= runWithReport('examples/spy-sma-crossover.yaml', ['--set', 'topology=signal_generation', '--set', `data.end=${SIGNAL_END}`]));
+
+  it('replay variants: the best book shows its variant’s trades, equity and drawdown (issue 19, item 8)', async () => {
+    const store = join((await signals()).dir, 'signal_generation');
+    const config = join(mkdtempSync(join(tmpdir(), 'sluice-replay-')), 'replay.yaml');
+    writeFileSync(config, [
+      'name: spy_replay',
+      'topology: signal_replay',
+      `replay: { store: ${JSON.stringify(store)} }`,
+      `data: { symbol: SPY, path: ${JSON.stringify(resolve('examples/data/SPY_5m.csv'))}, timeframe: 5m, calendar: us_equity, end: ${SIGNAL_END} }`,
+      'portfolio: { initial_cash: 100000, sizing: { type: percent_equity, percent: 95 } }',
+      'execution: { fill: next_open, slippage_bps: 1, commission: { per_share: 0.005, minimum: 1.0 } }',
+      'replay_variants: [{ name: base }, { name: costly, execution: { slippage_bps: 10 } }]',
+      '',
+    ].join('\n'));
+    const { dir } = await runWithReport(config);
+    const best = json(join(dir, 'signal_replay', 'phase_summary.json'))['best'];
+    const variant = String(best.strategy_id).split('@')[1]!;
+    const trades = readFileSync(join(dir, 'signal_replay', 'variants', variant, 'trades.ndjson'), 'utf8').trim().split('\n');
+    expect(best.metrics.trade_count).toBe(trades.length);
+    expect(trades.length).toBeGreaterThan(10);
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-replay-variants');
+    const headings = await page.locator('section h2').allInnerTexts();
+    const index = headings.findIndex((h) => h.includes(`best book ${best.strategy_id}`));
+    expect(index, headings.join(' | ')).toBeGreaterThanOrEqual(0);
+    const section = page.locator(`section#section-${index}`);
+    expect(await section.locator('h3', { hasText: 'Trades (' }).innerText()).toContain(`Trades (${trades.length})`);
+    expect(await section.locator('table.trades tbody tr').count()).toBe(trades.length);
+    expect(await cellText(page, 'total_return', index)).toBe(pct(best.metrics.total_return));
+    const charts = (await timeCharts(page)).filter((c) => c.section === `section-${index}`);
+    const equity = charts.find((c) => c.name === 'equity')!.series[0]!;
+    const drawdown = charts.find((c) => c.name === 'drawdown')!.series[0]!;
+    // Not a flat line at the initial cash: the curve ends on the book's final equity.
+    expect(equity.last.value).toBeCloseTo(best.metrics.final_equity, 2);
+    expect(drawdown.n).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
+    const drawdownLow = (await page.evaluate(`Math.min(...window.SluiceReport.charts.find((c) => c.section === 'section-${index}' && c.name === 'drawdown').series[0].data().map((p) => p.value))`)) as number;
+    expect(drawdownLow).toBeLessThan(-0.005);
   });
 
   it('compare: metrics side by side with the best marked, overlaid equity', async () => {
