@@ -89,6 +89,25 @@ export interface MonteCarloSection {
   readonly notes: readonly string[];
 }
 
+/** A signal-generation phase: the signal store's strategies and regimes over time. */
+export interface SignalSection {
+  readonly kind: 'signals';
+  readonly heading: string;
+  /** Why there is nothing to show (no store, no strategies, no signal changed), else null. */
+  readonly empty: string | null;
+  /** The store: its path, a link relative to the page, row and strategy counts. */
+  readonly store: { readonly path: string; readonly href: string; readonly rows: number; readonly regime_rows: number; readonly strategies: number; readonly classifiers: number } | null;
+  /** Epoch seconds of the first and last bar. */
+  readonly span: { readonly from: number; readonly to: number } | null;
+  /** Per strategy (× symbol): its positions, [from, to, direction] in epoch seconds, 1 long, −1 short. */
+  readonly lanes: readonly { readonly label: string; readonly periods: readonly (readonly [number, number, number])[] }[];
+  /** Per classifier (× symbol): its regimes, [from, to, index into labels]. */
+  readonly regime_lanes: readonly { readonly label: string; readonly labels: readonly string[]; readonly periods: readonly (readonly [number, number, number])[] }[];
+  readonly strategies: Table;
+  readonly regimes: Table;
+  readonly notes: readonly string[];
+}
+
 /** A phase that did not produce results (skipped, failed, cancelled). */
 export interface StatusSection {
   readonly kind: 'status';
@@ -105,7 +124,7 @@ export interface CompareSection {
   readonly notes: readonly string[];
 }
 
-export type Section = BacktestSection | SweepSection | WalkForwardSection | MonteCarloSection | StatusSection | CompareSection;
+export type Section = BacktestSection | SweepSection | WalkForwardSection | MonteCarloSection | StatusSection | CompareSection | SignalSection;
 
 /** Label, format, definition and better direction of each metric, for the page's tables. */
 export interface MetricMeta {

@@ -212,6 +212,30 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
   let signalRun: Promise<{ dir: string; out: string }> | null = null;
   const signals = () => (signalRun ??= runWithReport('examples/spy-sma-crossover.yaml', ['--set', 'topology=signal_generation', '--set', `data.end=${SIGNAL_END}`]));
 
+  it('signal generation: positions over time, signal counts and holding lengths, a link to the store (issue 19, item 9)', async () => {
+    const { dir } = await signals();
+    const meta = json(join(dir, 'signal_generation', 'signals', 'metadata.json'));
+    const { page, errors } = await open(join(dir, 'report.html'), 'report-signals');
+    expect(await page.locator('section h2').allInnerTexts()).toEqual(['signal_generation — signal generation']);
+    expectAllDrawn(await inkPerChart(page), ['signals']);
+    const href = await page.locator('a[data-store="metadata"]').getAttribute('href');
+    expect(existsSync(join(dir, href!))).toBe(true);
+    const row = await page.locator('table.signal-strategies tbody tr').first().locator('td').allInnerTexts();
+    expect(row[0]).toBe(meta.strategies[0].id);
+    expect(row[4]).toBe(String(meta.strategies[0].signal_rows));
+    expect(Number(row[5]) + Number(row[6])).toBeLessThanOrEqual(meta.strategies[0].signal_rows);
+    expect(Number(row[5])).toBeGreaterThan(0);
+    expect(parseFloat(row[7]!) + parseFloat(row[8]!)).toBeLessThanOrEqual(100);
+    for (const hold of row.slice(9, 12)) expect(Number(hold)).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+
+    // A run whose strategies never signalled says so instead of showing a blank page.
+    const none = await runWithReport('examples/spy-sma-crossover.yaml', ['--set', 'topology=signal_generation', '--set', 'data.end=2024-03-26T15:00:00Z']);
+    const empty = await open(join(none.dir, 'report.html'), 'report-signals-empty');
+    expect(await empty.page.locator('section p.status').innerText()).toMatch(/^Nothing to show: No strategy changed its signal over the \d+ SPY bars/);
+    expect(empty.errors).toEqual([]);
+  });
+
   it('replay variants: the best book shows its variant’s trades, equity and drawdown (issue 19, item 8)', async () => {
     const store = join((await signals()).dir, 'signal_generation');
     const config = join(mkdtempSync(join(tmpdir(), 'sluice-replay-')), 'replay.yaml');

@@ -216,6 +216,47 @@ window.SluiceReport = (() => {
     }
   }
 
+  /**
+   * Horizontal lanes over time, one per row of `lanes` ({label, periods: [from, to, v]}, epoch
+   * seconds): each period a bar in `colorOf(v)`, nothing where a lane has no period. The
+   * time axis is labelled with dates only (months, or days over a short span).
+   */
+  function laneChart(container, lanes, span, colorOf) {
+    const laneH = lanes.length <= 4 ? 30 : 18; const top = 6; const bottom = 26; const right = 14;
+    const { ctx, width } = canvasIn(container, top + bottom + Math.max(1, lanes.length) * laneH);
+    ctx.font = '11px system-ui, sans-serif';
+    const left = Math.min(260, Math.max(60, ...lanes.map((l) => ctx.measureText(l.label).width + 12)));
+    const x = (t) => left + ((t - span.from) / Math.max(1, span.to - span.from)) * (width - left - right);
+    const fit = (label) => { let t = label; while (t.length > 3 && ctx.measureText(t).width > left - 10) t = t.slice(0, -2); return t === label ? t : `${t}…`; };
+    lanes.forEach((lane, i) => {
+      const y = top + i * laneH;
+      ctx.fillStyle = i % 2 === 0 ? '#f9fafb' : '#ffffff'; ctx.fillRect(left, y, width - left - right, laneH);
+      for (const [from, to, v] of lane.periods) { ctx.fillStyle = colorOf(v); ctx.fillRect(x(from), y + 3, Math.max(1, x(to) - x(from)), laneH - 6); }
+      ctx.fillStyle = '#374151'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle'; ctx.fillText(fit(lane.label), left - 6, y + laneH / 2);
+    });
+    const axisY = top + lanes.length * laneH;
+    ctx.strokeStyle = '#9ca3af'; ctx.beginPath(); ctx.moveTo(left, axisY); ctx.lineTo(width - right, axisY); ctx.stroke();
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const days = (span.to - span.from) / 86400;
+    const ticks = [];
+    const d = new Date(span.from * 1000);
+    if (days > 75) {
+      for (let m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)); m.getTime() / 1000 <= span.to; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+        ticks.push([m.getTime() / 1000, m.getUTCMonth() === 0 ? String(m.getUTCFullYear()) : months[m.getUTCMonth()]]);
+      }
+    } else {
+      const step = Math.max(1, Math.ceil(days / 10));
+      for (let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1); t / 1000 <= span.to; t += step * 86400000) {
+        const day = new Date(t); ticks.push([t / 1000, `${months[day.getUTCMonth()]} ${day.getUTCDate()}`]);
+      }
+    }
+    ctx.fillStyle = '#374151'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const [t, label] of ticks) {
+      ctx.strokeStyle = '#e5e7eb'; ctx.beginPath(); ctx.moveTo(x(t), top); ctx.lineTo(x(t), axisY); ctx.stroke();
+      ctx.fillText(label, x(t), axisY + 5);
+    }
+  }
+
   /** A chart box with a title, its drawing area, and an optional legend. */
   function chartBox(title, name, legend) {
     const area = el('div', { class: 'chart', 'data-chart': name });
@@ -224,5 +265,5 @@ window.SluiceReport = (() => {
     return { box, area };
   }
 
-  return { COLORS, fmt, el, sortableTable, canvasIn, heatmap, histogram, binCounts, xyChart, chartBox, divergingColor };
+  return { COLORS, fmt, el, sortableTable, canvasIn, heatmap, histogram, binCounts, xyChart, chartBox, divergingColor, laneChart };
 })();

@@ -4,7 +4,7 @@
 'use strict';
 
 (() => {
-  const { COLORS, fmt, el, sortableTable, heatmap, histogram, binCounts, xyChart, chartBox } = window.SluiceReport;
+  const { COLORS, fmt, el, sortableTable, heatmap, histogram, binCounts, xyChart, chartBox, laneChart } = window.SluiceReport;
   const LC = window.LightweightCharts;
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const root = document.getElementById('report');
@@ -228,6 +228,33 @@
         pending.push(() => histogram(area, s.histogram.counts, s.histogram.min, s.histogram.max, { format: 'percent', xLabel: 'max drawdown (trade by trade)', mark: s.histogram.actual, markLabel: 'actual', color: '#dc2626' }));
       }
       sec.append(row, el('h3', null, 'Bootstrap statistics'), sortableTable(s.stats, { class: 'mc-stats' }));
+    },
+
+    signals(s, sec) {
+      if (s.store) {
+        sec.append(el('p', { class: 'store' }, 'Signal store: ', el('a', { href: s.store.href, 'data-store': 'folder' }, s.store.path), ' (',
+          el('a', { href: `${s.store.href}metadata.json`, 'data-store': 'metadata' }, 'metadata.json'),
+          `) — ${s.store.rows.toLocaleString('en-US')} signal rows, ${s.store.regime_rows.toLocaleString('en-US')} regime rows, ${s.store.strategies} strateg${s.store.strategies === 1 ? 'y' : 'ies'}, ${s.store.classifiers} classifier${s.store.classifiers === 1 ? '' : 's'}. `,
+          'Replay it under other portfolio, risk or execution settings with ', el('code', null, 'topology: signal_replay'), ' and ', el('code', null, `replay.store: ${s.store.path}`), ' (docs/replay.md).'));
+      }
+      if (s.empty) {
+        sec.append(el('p', { class: 'status empty' }, `Nothing to show: ${s.empty}`));
+        return;
+      }
+      if (s.span && s.lanes.length > 0) {
+        const { box, area } = chartBox('Position of each strategy over time', 'signals', [['long', '#16a34a'], ['short', '#dc2626'], ['flat', '#f3f4f6']]);
+        sec.append(box);
+        pending.push(() => laneChart(area, s.lanes, s.span, (v) => (v > 0 ? '#16a34a' : '#dc2626')));
+      }
+      if (s.span && s.regime_lanes.length > 0) {
+        const names = [...new Set(s.regime_lanes.flatMap((l) => l.labels))];
+        const colour = (name) => COLORS[names.indexOf(name) % COLORS.length];
+        const { box, area } = chartBox('Regime of each classifier over time', 'regimes', names.map((n) => [n, colour(n)]));
+        sec.append(box);
+        pending.push(() => laneChart(area, s.regime_lanes.map((l) => ({ label: l.label, periods: l.periods.map(([a, b, i]) => [a, b, l.labels[i]]) })), s.span, colour));
+      }
+      sec.append(el('h3', null, 'Signals per strategy: changes, entries, time in the market, holding lengths'), sortableTable(s.strategies, { class: 'signal-strategies' }));
+      if (s.regimes.rows.length > 0) sec.append(el('h3', null, 'Regimes per classifier'), sortableTable(s.regimes, { class: 'regimes' }));
     },
 
     status(s, sec) {
