@@ -12,6 +12,8 @@ import type { YearReturns } from './equity-analysis.ts';
 export interface Column {
   readonly label: string;
   readonly format: MetricFormat | 'text';
+  /** Long text that wraps onto several lines instead of widening the table. */
+  readonly wrap?: boolean;
 }
 
 /** A sortable table: rows of cells in column order, null for an empty cell. */
@@ -71,6 +73,8 @@ export interface WalkForwardSection {
   readonly equity: readonly Point[] | null;
   readonly drawdown: readonly Point[] | null;
   readonly stability: Table;
+  /** Where each window's test period starts on the stitched curve (epoch seconds), marked on the equity chart. */
+  readonly boundaries: readonly { readonly time: number; readonly window: number }[];
   /** Per parameter, the numeric value chosen in each window (null where not a number). */
   readonly stability_series: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
   readonly notes: readonly string[];

@@ -179,7 +179,11 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
   });
 
   it('walk-forward: windows table, stitched out-of-sample equity, parameter stability', async () => {
-    const { dir } = await runWithReport('examples/spy-walk-forward.yaml', ['--set', 'data.end=2024-10-01']);
+    const { dir, out } = await runWithReport('examples/spy-walk-forward.yaml', ['--set', 'data.end=2024-10-01']);
+    // Issue 19, item 11: `outputs:` prints a metrics object one metric per line, not as one raw JSON line.
+    expect(out).toMatch(/\noutputs:\n {2}out_of_sample:\n {4}bars +\d+\n/);
+    expect(out).toMatch(/\n {4}total_return +-?\d+\.\d+\n/);
+    for (const l of out.split('\n')) expect(l.length, l.slice(0, 60)).toBeLessThan(160);
     const wf = json(join(dir, 'walk_forward', 'phase_summary.json'))['walk_forward'];
     const { page, errors } = await open(join(dir, 'report.html'), 'report-walk-forward');
     expectAllDrawn(await inkPerChart(page), ['equity', 'drawdown', 'stability-fast_period', 'stability-slow_period']);
@@ -187,6 +191,26 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
     expect(await cellText(page, 'total_return')).toBe(pct(wf.out_of_sample.total_return));
     const stability = await page.locator('table.stability tbody tr').first().innerText();
     expect(stability).toContain(String(wf.parameter_stability.fast_period.distinct));
+
+    // Issue 19, item 11: both tables fit their card (no sideways scrolling, nothing cut off),
+    // parameter charts tick at the values chosen (whole numbers), and each window's start is
+    // marked on the stitched equity.
+    const overflow = (selector: string) => page.evaluate(`(() => { const t = document.querySelector(${JSON.stringify(selector)}); const w = t.closest('.table-wrap'); return { table: t.scrollWidth, wrap: w.clientWidth, cut: [...t.querySelectorAll('td, th')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent) }; })()`) as Promise<{ table: number; wrap: number; cut: string[] }>;
+    for (const table of ['table.windows', 'table.stability']) {
+      const o = await overflow(table);
+      expect(o.table, `${table} fits its card`).toBeLessThanOrEqual(o.wrap);
+      expect(o.cut, `${table} cells cut off`).toEqual([]);
+    }
+    const chosenCell = await page.locator('table.stability tbody tr').first().locator('td').last().innerText();
+    expect(chosenCell.replace(/\s+/g, ' ')).toBe(wf.parameter_stability.fast_period.values.join(' → '));
+    for (const name of ['fast_period', 'slow_period']) {
+      const ticks = JSON.parse((await page.locator(`[data-chart="stability-${name}"]`).getAttribute('data-y-ticks'))!) as string[];
+      expect(ticks, name).toEqual([...new Set(wf.parameter_stability[name].values as number[])].sort((a, b) => a - b).map(String));
+    }
+    const [stitched] = (await timeCharts(page)).filter((c) => c.name === 'equity');
+    const marks = stitched!.series.find((x) => x.type === 'Histogram');
+    expect(marks?.times).toEqual(wf.per_window.map((w: { test: { start: string } }) => Date.parse(w.test.start) / 1000));
+
     const windowHeader = page.locator('table.windows th', { hasText: 'Out-of-sample return' });
     await windowHeader.click();
     const returns = wf.per_window.map((w: { test: { metrics: { total_return: number } } }) => w.test.metrics.total_return);

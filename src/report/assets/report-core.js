@@ -46,7 +46,7 @@ window.SluiceReport = (() => {
     let sortCol = -1;
     let ascending = true;
     const headers = data.columns.map((c, i) => el('th', {
-      class: c.format === 'text' ? 'sortable' : 'sortable num',
+      class: `${c.format === 'text' ? 'sortable' : 'sortable num'}${c.wrap ? ' wrap' : ''}`,
       title: `Sort by ${c.label}`,
       onclick: () => {
         ascending = sortCol === i ? !ascending : c.format === 'text';
@@ -62,7 +62,7 @@ window.SluiceReport = (() => {
     const fill = () => {
       body.replaceChildren(...rows.map((r) => el('tr', null, r.map((v, i) => {
         const format = data.columns[i].format;
-        const cls = [format === 'text' ? '' : 'num', options.signed && typeof v === 'number' && format !== 'count' ? (v > 0 ? 'pos' : v < 0 ? 'neg' : '') : ''].join(' ').trim();
+        const cls = [format === 'text' ? '' : 'num', data.columns[i].wrap ? 'wrap' : '', options.signed && typeof v === 'number' && format !== 'count' ? (v > 0 ? 'pos' : v < 0 ? 'neg' : '') : ''].join(' ').replace(/ +/g, ' ').trim();
         return el('td', { class: cls || null }, fmt(v, format));
       }))));
     };
@@ -191,11 +191,23 @@ window.SluiceReport = (() => {
     const px = (x) => left + (x1 === x0 ? 0 : ((x - x0) / (x1 - x0)) * (width - left - right));
     const py = (y) => top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom);
     ctx.strokeStyle = '#e5e7eb'; ctx.fillStyle = '#374151'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    for (let k = 0; k <= 4; k++) {
-      const v = y0 + ((y1 - y0) * k) / 4;
+    // `yTicks`: the values to label (a parameter's chosen values); `integer`: whole-number
+    // ticks only (an integer parameter never gets a 16.63 tick); else five even ticks.
+    let yTicks;
+    if (spec.yTicks) yTicks = spec.yTicks;
+    else if (spec.integer) {
+      const raw = (y1 - y0) / 4;
+      const mag = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+      const step = Math.max(1, [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag);
+      yTicks = [];
+      for (let v = Math.ceil(y0 / step) * step; v <= y1; v += step) yTicks.push(v);
+    } else yTicks = [0, 1, 2, 3, 4].map((k) => y0 + ((y1 - y0) * k) / 4);
+    const yFormat = spec.integer ? 'int' : spec.format;
+    for (const v of yTicks) {
       ctx.beginPath(); ctx.moveTo(left, py(v)); ctx.lineTo(width - right, py(v)); ctx.stroke();
-      ctx.fillText(fmt(v, spec.format), left - 6, py(v));
+      ctx.fillText(fmt(v, yFormat), left - 6, py(v));
     }
+    container.dataset.yTicks = JSON.stringify(yTicks.map((v) => fmt(v, yFormat)));
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
     // A short whole-number axis (windows) gets a tick per value; a long one five even ticks.
     const xTicks = x1 - x0 <= 24 && Number.isInteger(x0) && Number.isInteger(x1)

@@ -105,9 +105,9 @@
   const pct = (v) => `${(v * 100).toFixed(2)}%`;
 
   /** Equity and drawdown charts; `extra(chart, series)` may add to the equity chart (window boundaries). */
-  function equityAndDrawdown(parent, equity, drawdown, what, group, extra) {
+  function equityAndDrawdown(parent, equity, drawdown, what, group, extra, more) {
     if (equity) {
-      const { box, area } = chartBox(`${what} equity${lastOf(equity, 1, money)}`, 'equity');
+      const { box, area } = chartBox(`${what} equity${lastOf(equity, 1, money)}${more || ''}`, 'equity');
       parent.append(box);
       timeChart(area, 260, (chart) => {
         const series = chart.addSeries(LC.AreaSeries, { lineColor: '#2563eb', topColor: 'rgba(37,99,235,0.25)', bottomColor: 'rgba(37,99,235,0.02)', lineWidth: 2, priceFormat: { type: 'price', precision: 0, minMove: 1 }, ...NO_AXIS_LABEL });
@@ -202,7 +202,17 @@
     },
 
     walk_forward(s, sec) {
-      equityAndDrawdown(sec, s.equity, s.drawdown, 'Stitched out-of-sample');
+      const group = chartGroup(spanOf(s.equity, s.drawdown));
+      groups.push(group);
+      // Where each window's test period starts: thin grey lines across the equity chart
+      // (a histogram on its own hidden scale, full height at each start).
+      const boundaries = (chart) => {
+        if (!s.boundaries || s.boundaries.length === 0) return;
+        const marks = chart.addSeries(LC.HistogramSeries, { priceScaleId: 'windows', color: 'rgba(75,85,99,0.45)', base: 0, ...NO_AXIS_LABEL, priceFormat: { type: 'volume' } });
+        chart.priceScale('windows').applyOptions({ visible: false, scaleMargins: { top: 0, bottom: 0 } });
+        marks.setData(s.boundaries.map((b) => ({ time: b.time, value: 1 })));
+      };
+      equityAndDrawdown(sec, s.equity, s.drawdown, 'Stitched out-of-sample', group, boundaries, s.boundaries && s.boundaries.length > 0 ? ` (grey lines: where each of the ${s.boundaries.length} test windows starts)` : '');
       sec.append(el('div', { class: 'two-col narrow-left' },
         el('div', null, el('h3', null, 'Out-of-sample metrics (stitched)'), metricsTable(s.metrics, s.primary_metric)),
         el('div', null, el('h3', null, 'Parameter stability'), sortableTable(s.stability, { class: 'stability' }), stabilityChart(s))));
@@ -279,7 +289,10 @@
       const { box, area } = chartBox(`${p.name} chosen per window`, `stability-${p.name}`);
       wrap.append(box);
       const points = p.values.map((v, w) => [w, v]).filter(([, v]) => v !== null);
-      pending.push(() => xyChart(area, { format: 'count', xLabel: 'window', height: 130, lines: [{ color: COLORS[i % COLORS.length], points, width: 2 }] }));
+      const distinct = [...new Set(points.map(([, v]) => v))].sort((a, b) => a - b);
+      const integer = distinct.every((v) => Number.isInteger(v));
+      // A grid parameter takes few values: label exactly those; else whole-number ticks for an integer one.
+      pending.push(() => xyChart(area, { format: 'count', integer, yTicks: distinct.length <= 6 ? distinct : null, xLabel: 'window', height: 130, lines: [{ color: COLORS[i % COLORS.length], points, width: 2 }] }));
     });
     return wrap;
   }
