@@ -54,6 +54,8 @@ export interface SweepSection {
   readonly primary_metric: string;
   /** True when a higher value of the metric is better. */
   readonly higher_is_better: boolean;
+  /** The metric's neutral value, where the heatmap's colours are centred (0 for Sharpe); null: colours relative to the grid. */
+  readonly neutral: number | null;
   readonly params: readonly string[];
   readonly x: string | null;
   readonly y: string | null;

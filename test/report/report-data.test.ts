@@ -10,6 +10,7 @@ import { readPhaseBars } from '../../src/report/read-bars.ts';
 import { forEachNdjson, readJsonIfExists } from '../../src/report/read-results.ts';
 import { chartLibraryPath, renderHtml, scriptSafeJson } from '../../src/report/render-html.ts';
 import { readEquityFile } from '../../src/report/backtest-section.ts';
+import { sweepSection } from '../../src/report/sweep-section.ts';
 import { runWithReport } from './make-results.ts';
 
 describe('downsampling for display', () => {
@@ -144,5 +145,23 @@ describe('the HTML page', () => {
     const html = renderHtml({ title: 't', subtitle: '', metrics: {}, sections: [], notes: [] });
     expect(html).toContain(readFileSync(chartLibraryPath(), 'utf8').slice(0, 2000));
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import/);
+  });
+});
+
+describe('sweep heatmap scale', () => {
+  const aggregate = (metric: string, values: readonly number[]) => ({
+    primary_metric: metric,
+    ranking: values.map((_, i) => `s${i}`),
+    iterations: values.map((v, i) => ({ strategy_id: `s${i}`, params: { a: i % 2, b: Math.floor(i / 2) }, metrics: { [metric]: v, initial_equity: 1000 } })),
+  });
+
+  it('centres the colours on the metric’s neutral value, so an all-negative Sharpe grid is not drawn as good (issue 19, item 11)', () => {
+    expect(sweepSection('s', aggregate('sharpe_ratio', [-3, -2, -1, -0.5]), {}).neutral).toBe(0);
+    expect(sweepSection('s', aggregate('total_return', [0.1, -0.1]), {}).neutral).toBe(0);
+    expect(sweepSection('s', aggregate('profit_factor', [0.8, 1.3]), {}).neutral).toBe(1);
+    expect(sweepSection('s', aggregate('final_equity', [900, 1100]), {}).neutral).toBe(1000);
+    // No neutral value: coloured relative to the grid, and the page says so.
+    expect(sweepSection('s', aggregate('max_drawdown', [0.1, 0.2]), {}).neutral).toBeNull();
+    expect(sweepSection('s', aggregate('trade_count', [3, 9]), {}).neutral).toBeNull();
   });
 });

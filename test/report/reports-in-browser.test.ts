@@ -153,6 +153,21 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
     expect(bytes).toBeLessThan(3 * 1024 * 1024);
     const { page, errors } = await open(join(dir, 'report.html'), 'report-sweep');
     expectAllDrawn(await inkPerChart(page), ['heatmap', 'histogram', 'equity', 'drawdown']);
+    // Issue 19, item 11: every Sharpe of this grid is negative, so on a scale centred on
+    // zero every cell is red (the grid-relative scale painted most of them green).
+    const sharpes = (aggregate['iterations'] as { metrics: { sharpe_ratio: number } }[]).map((it) => it.metrics.sharpe_ratio);
+    expect(Math.max(...sharpes)).toBeLessThan(0);
+    const cells = (await page.evaluate(`(() => {
+      const area = document.querySelector('[data-chart="heatmap"]');
+      const canvas = area.querySelector('canvas');
+      const ratio = canvas.width / canvas.clientWidth;
+      const ctx = canvas.getContext('2d');
+      return JSON.parse(area.dataset.cells || '[]').map(([x, y, v]) => { const d = ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data; return [v, d[0], d[1], d[2]]; });
+    })()`)) as [number, number, number, number][];
+    expect(cells.length).toBe(1000);
+    const green = cells.filter(([, r, g]) => g > r);
+    expect(green, 'cells drawn greener than red').toEqual([]);
+
     const top = page.locator('section#section-0 table.top tbody tr');
     expect(await top.count()).toBe(20);
     expect(await top.first().locator('td').nth(1).innerText()).toBe(aggregate['ranking'][0]);

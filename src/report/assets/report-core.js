@@ -111,14 +111,21 @@ window.SluiceReport = (() => {
     const cw = (width - left - right) / xs.length;
     const ch = (height - top - bottom) / ys.length;
     const values = Object.values(cells).filter((v) => v !== null);
-    const lo = Math.min(...values); const hi = Math.max(...values);
-    const norm = (v) => (hi === lo ? 1 : opts.higherIsBetter ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo));
+    // With a neutral value (0 for Sharpe) the scale is centred on it, symmetric, so an
+    // all-negative grid is all red; without one the colours span the grid's own range.
+    const centred = opts.neutral !== null && opts.neutral !== undefined;
+    const reach = centred ? Math.max(...values.map((v) => Math.abs(v - opts.neutral))) : 0;
+    const lo = centred ? opts.neutral - reach : Math.min(...values);
+    const hi = centred ? opts.neutral + reach : Math.max(...values);
+    const norm = (v) => (hi === lo ? (centred ? 0.5 : 1) : opts.higherIsBetter ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo));
+    const drawn = [];
     let best = null;
     for (let xi = 0; xi < xs.length; xi++) for (let yi = 0; yi < ys.length; yi++) {
       const v = cells[`${xi},${yi}`];
       const x = left + xi * cw; const y = top + (ys.length - 1 - yi) * ch;
       ctx.fillStyle = v === undefined || v === null ? '#e5e7eb' : divergingColor(norm(v));
       ctx.fillRect(x, y, Math.ceil(cw), Math.ceil(ch));
+      if (v !== undefined && v !== null) drawn.push([Math.round(x + cw / 2), Math.round(y + ch / 2), v]);
       if (v !== undefined && v !== null && (best === null || norm(v) > norm(best.v))) best = { v, x, y };
       if (v !== undefined && v !== null && cw > 38 && ch > 14) {
         ctx.fillStyle = '#111827'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
@@ -141,6 +148,9 @@ window.SluiceReport = (() => {
     ctx.fillStyle = '#374151'; ctx.textAlign = 'left';
     ctx.fillText(fmt(opts.higherIsBetter ? hi : lo, 'ratio'), sx + 18, top + 6);
     ctx.fillText(fmt(opts.higherIsBetter ? lo : hi, 'ratio'), sx + 18, top + sh - 6);
+    if (centred) ctx.fillText(fmt(opts.neutral, 'ratio'), sx + 18, top + sh / 2);
+    // Cell centres (CSS pixels) and values, for the tests.
+    container.dataset.cells = JSON.stringify(drawn);
   }
 
   /** Bars of `counts` over [min, max]; a dashed line at `mark` (e.g. the actual value). */

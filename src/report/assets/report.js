@@ -187,9 +187,9 @@
           const key = `${xs.indexOf(c.p[px])},${ys.indexOf(c.p[py])}`;
           if (!(key in cells) || better(c.v, cells[key])) cells[key] = c.v;
         }
-        const { box, area } = chartBox(`${s.primary_metric} over ${s.x} × ${s.y} (best cell outlined)`, 'heatmap');
+        const { box, area } = chartBox(`${s.primary_metric} over ${s.x} × ${s.y} (best cell outlined; ${s.neutral === null ? 'colours relative to this grid' : `pale at ${fmt(s.neutral, 'ratio')}, green better, red worse`})`, 'heatmap');
         row.append(box);
-        pending.push(() => heatmap(area, xs, ys, cells, { xLabel: s.x, yLabel: s.y, higherIsBetter: s.higher_is_better }));
+        pending.push(() => heatmap(area, xs, ys, cells, { xLabel: s.x, yLabel: s.y, higherIsBetter: s.higher_is_better, neutral: s.neutral }));
       }
       const values = s.combos.map((c) => c.v).filter((v) => v !== null);
       if (values.length > 0) {
