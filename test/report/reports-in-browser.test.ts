@@ -122,8 +122,18 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in a real browser (skipped when 
       expect(Math.abs(c.range!.to - price!.range!.to), `${c.name} ends with the price chart`).toBeLessThan(86_400);
       expect(c.range!.from - firstBar, `${c.name} opens on the first bar`).toBeLessThan(86_400);
       expect(c.axis, `${c.name} price-axis width`).toBe(price!.axis);
-      expect(c.labels).toEqual(['Nov 12', 'Nov 12']);
+      expect(c.labels).toEqual(['Nov 12', '']);
       for (const series of c.series) expect(series.lastValueVisible, `${c.name} last-value label`).toBe(false);
+    }
+    // Zooming the price chart (pointer on it, as a user does) takes equity and drawdown along.
+    await page.locator('[data-chart="price"]').hover();
+    const zoom = { from: Date.parse('2024-11-12T13:00:00Z') / 1000, to: Date.parse('2024-11-14T21:00:00Z') / 1000 };
+    await page.evaluate(`window.SluiceReport.charts.find((c) => c.name === 'price').chart.timeScale().setVisibleRange(${JSON.stringify(zoom)})`);
+    await page.waitForTimeout(400);
+    for (const c of (await timeCharts(page)).filter((x) => x.section === 'section-0')) {
+      expect(Math.abs(c.range!.from - zoom.from), `${c.name} follows the zoom`).toBeLessThan(86_400);
+      expect(Math.abs(c.range!.to - zoom.to), `${c.name} follows the zoom`).toBeLessThan(86_400);
+      expect(c.labels![1], 'times of day once zoomed in').toBe('14:00');
     }
     expect(await page.locator('figure:has([data-chart="price"]) figcaption').innerText()).toMatch(/last [\d,]+\.\d\d \(close\)/);
     expect(await page.locator('figure:has([data-chart="equity"]) figcaption').innerText()).toContain(`last ${best.metrics.final_equity.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);

@@ -18,9 +18,9 @@
   const PRICE_AXIS_WIDTH = 84;
 
   /**
-   * Time-axis labels that never mix kinds: years, months and days always as dates ("Mar 12"),
-   * and times of day ("14:30", UTC) only once the view spans less than three days; before
-   * that a time tick is labelled with its date like any other.
+   * Time-axis labels that never mix kinds: years, months and days always as dates ("Mar 12",
+   * never a bare "12" that reads like an hour), and times of day ("14:30", UTC) only once
+   * the view spans less than five days; over a longer view a time tick has no label.
    */
   function tickLabel(chart) {
     return (time, type) => {
@@ -31,7 +31,7 @@
       if (type === 2) return date;
       const range = chart.timeScale().getVisibleRange();
       const span = range ? range.to - range.from : Infinity;
-      return span < 3 * 86400 ? d.toISOString().slice(11, 16) : date;
+      return span < 5 * 86400 ? d.toISOString().slice(11, 16) : '';
     };
   }
 
@@ -65,23 +65,25 @@
   /** A set of time charts that open on one range and move together (see timeChart). */
   function chartGroup(range) {
     const members = [];
-    let syncing = false;
+    // Only the chart under the user's pointer leads: the library reports range changes
+    // asynchronously, so letting every member propagate would bounce ranges between charts
+    // whose points differ (each snaps the range to its own bars) and drift.
+    let leader = null;
     return {
       add(entry) {
         members.push(entry);
+        const area = entry.chart.chartElement().parentElement;
+        for (const type of ['pointerenter', 'pointerdown', 'wheel', 'touchstart']) area.addEventListener(type, () => { leader = entry; }, { passive: true });
         entry.chart.timeScale().subscribeVisibleTimeRangeChange((r) => {
-          if (syncing || !r) return;
-          syncing = true;
+          if (leader !== entry || !r) return;
           for (const m of members) if (m !== entry) m.chart.timeScale().setVisibleRange(r);
-          syncing = false;
         });
       },
       /** Once every member is drawn: all open on `range`. */
       open() {
         if (members.length === 0 || !range) return;
-        syncing = true;
+        leader = null;
         for (const m of members) m.chart.timeScale().setVisibleRange(range);
-        syncing = false;
       },
     };
   }
