@@ -110,8 +110,9 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
   }
   for (const lane of lanes.values()) {
     const end = perSymbol[lane.symbol];
-    // A position still held at the last bar lasts until it (inclusive).
-    if (end?.last_ts != null) close(lane, end.bars, end.last_ts);
+    // A position still held at the last bar lasts until it: the bars after its signal bar
+    // up to the last one (index bars − 1), as a closed one lasts until the bar it changed on.
+    if (end?.last_ts != null) close(lane, end.bars - 1, end.last_ts);
   }
 
   const byId = new Map(meta.strategies.map((s) => [s.id, s]));
@@ -174,6 +175,7 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
     if (lane.open !== null && end?.last_ts != null) {
       lane.periods.push([lane.open.from, end.last_ts / 1000, lane.open.label]);
       lane.bars.set(lane.open.label, (lane.bars.get(lane.open.label) ?? 0) + end.bars - lane.open.bar);
+      // A regime holds from the bar it was detected on, the last bar included.
     }
   }
   const regimes: Table = {

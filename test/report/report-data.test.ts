@@ -11,6 +11,8 @@ import { forEachNdjson, readJsonIfExists } from '../../src/report/read-results.t
 import { chartLibraryPath, renderHtml, scriptSafeJson } from '../../src/report/render-html.ts';
 import { readEquityFile } from '../../src/report/backtest-section.ts';
 import { sweepSection } from '../../src/report/sweep-section.ts';
+import { signalSection } from '../../src/report/signal-section.ts';
+import { readRun } from '../../src/report/read-results.ts';
 import { runWithReport } from './make-results.ts';
 
 describe('downsampling for display', () => {
@@ -163,5 +165,29 @@ describe('sweep heatmap scale', () => {
     // No neutral value: coloured relative to the grid, and the page says so.
     expect(sweepSection('s', aggregate('max_drawdown', [0.1, 0.2]), {}).neutral).toBeNull();
     expect(sweepSection('s', aggregate('trade_count', [3, 9]), {}).neutral).toBeNull();
+  });
+});
+
+describe('signal section data', () => {
+  it('counts each strategy’s entries and time in the market as the backtest of the same signals does (issue 19, item 9)', async () => {
+    // Long only with next-open fills: every long signal is one trade held while the signal
+    // is long, so the signal run's long entries and share of bars long are the backtest's
+    // trade count and exposure (exactly: over the whole year the book ends flat).
+    const args: string[] = [];
+    const signals = await runWithReport('examples/spy-sma-crossover.yaml', [...args, '--set', 'topology=signal_generation']);
+    const backtest = await runWithReport('examples/spy-sma-crossover.yaml', args);
+    const metrics = (readJsonIfExists(join(backtest.dir, 'backtest', 'phase_summary.json'))!['best'] as { metrics: Record<string, number> }).metrics;
+    const run = readRun(signals.dir);
+    const section = await signalSection('signals', run.phases[0]!, join(signals.dir, 'signal_generation', 'signals'), signals.dir);
+    expect(section.empty).toBeNull();
+    expect(section.store?.href).toBe('signal_generation/signals/');
+    const [row] = section.strategies.rows;
+    const cell = (label: string) => row![section.strategies.columns.findIndex((c) => c.label === label)];
+    expect(cell('Long entries')).toBe(metrics['trade_count']);
+    expect(cell('Time long')).toBeCloseTo(metrics['exposure']!, 12);
+    expect(section.lanes[0]!.periods.filter((p) => p[2] > 0)).toHaveLength(metrics['trade_count']!);
+    // Positions alternate and never overlap.
+    const periods = section.lanes[0]!.periods;
+    for (let i = 1; i < periods.length; i++) expect(periods[i]![0]).toBeGreaterThanOrEqual(periods[i - 1]![1]);
   });
 });
