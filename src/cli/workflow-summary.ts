@@ -62,11 +62,33 @@ export function workflowSummary(plan: WorkflowPlan, result: ComposedWorkflowResu
   const keys = Object.keys(result.outputs);
   if (keys.length > 0) {
     lines.push('outputs:');
-    for (const k of keys) {
-      const v = result.outputs[k];
-      lines.push(`  ${k}: ${typeof v === 'number' ? String(Number(v.toFixed(6))) : typeof v === 'string' ? v : JSON.stringify(v)}${result.outputErrors[k] !== undefined ? `  (${result.outputErrors[k]})` : ''}`);
-    }
+    for (const k of keys) lines.push(...outputLines(k, result.outputs[k], result.outputErrors[k]));
   }
   for (const f of result.files) lines.push(`output file: ${f.path}`);
   return lines;
+}
+
+/**
+ * One output of a workflow as printed: a number, string or short value on its line
+ * (`best_parameters: {"fast_period":10,"slow_period":120}`); an object too long for one
+ * line (a metrics object) one key per line below it, numbers rounded to 6 decimals and
+ * epoch-millisecond `…_ts` values shown with their ISO time.
+ */
+function outputLines(key: string, v: unknown, error: string | undefined): string[] {
+  const note = error !== undefined ? `  (${error})` : '';
+  const inline = scalarText(v);
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || `  ${key}: ${inline}`.length <= 100) return [`  ${key}: ${inline}${note}`];
+  const entries = Object.entries(v as Record<string, unknown>);
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return [
+    `  ${key}:${note}`,
+    ...entries.map(([k, x]) => {
+      const iso = k.endsWith('_ts') && typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 8.64e15 ? ` (${new Date(x).toISOString()})` : '';
+      return `    ${k.padEnd(width)}  ${scalarText(x)}${iso}`;
+    }),
+  ];
+}
+
+function scalarText(v: unknown): string {
+  return typeof v === 'number' ? String(Number(v.toFixed(6))) : typeof v === 'string' ? v : JSON.stringify(v);
 }

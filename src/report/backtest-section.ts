@@ -75,9 +75,9 @@ export async function backtestSection(src: BookSource): Promise<BacktestSection>
     if (candles.length < all.length) notes.push(`Price: ${all.length.toLocaleString('en-US')} bars merged into ${candles.length.toLocaleString('en-US')} candles (open, highest high, lowest low, last close).`);
     const ownTrades = trades.filter((t) => t.symbol === shown.symbol);
     const marked = ownTrades.slice(-LIMITS.markedTrades);
-    if (marked.length < ownTrades.length) notes.push(`Markers: the last ${marked.length} of ${ownTrades.length} trades (more would cover the chart); the price chart opens on their period — scroll or zoom out for the rest.`);
+    if (marked.length < ownTrades.length) notes.push(`Markers: the last ${marked.length} of ${ownTrades.length} trades (more would cover the chart); zoom in on the price chart to tell them apart.`);
     const markers = markersOf(marked, candles.map((c) => c[0]));
-    price = { symbol: shown.symbol, candles, markers, from: marked.length < ownTrades.length && markers.length > 0 ? markers[0]!.time : null };
+    price = { symbol: shown.symbol, candles, markers };
     if (bars.symbols.length > 1) notes.push(`Price chart of ${shown.symbol}, the most traded of ${bars.symbols.length} symbols.`);
   }
 

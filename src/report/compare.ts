@@ -12,7 +12,7 @@ import { bestOf, metricMeta } from './build-report.ts';
 import { onTimeGrid, type Point } from './downsample.ts';
 import type { EquityCurve } from './equity-analysis.ts';
 import type { CompareSection, ReportData } from './report-data.ts';
-import { isObject, num, readRun, ReportError } from './read-results.ts';
+import { bookFolder, isObject, num, readRun, ReportError } from './read-results.ts';
 
 /** The comparison report of `dirs` (at least two). @throws ReportError for a folder that is no results folder. */
 export async function buildComparison(dirs: readonly string[]): Promise<ReportData> {
@@ -47,7 +47,8 @@ export async function buildComparison(dirs: readonly string[]): Promise<ReportDa
     } else {
       if (best !== null) {
         metrics = best.metrics;
-        const found = await bookEquity(phase, best.strategyId, best.metrics['initial_equity'] ?? 0);
+        const book = bookFolder(phase, best.strategyId);
+        const found = await bookEquity(book.phase, book.strategyId, best.metrics['initial_equity'] ?? 0);
         curve = found.curve;
         if (found.note !== null) notes.push(`${label}: ${found.note}.`);
       }

@@ -93,6 +93,10 @@ export function snapToCandle(candleTimes: readonly number[], time: number): numb
  * bucket it has points in, its minimum and maximum in time order, placed at the bucket's
  * start and middle. Equal times across series keep the chart's time axis even (an axis
  * built from the union of unrelated timestamps would stretch wherever one series is dense).
+ *
+ * Each series' first and last points are kept exactly, at their own times, and so are the
+ * extremes of the buckets they fall in: a curve starts and ends on its real values (the
+ * end of an equity curve is its total return), never on a bucket's minimum or maximum.
  */
 export function onTimeGrid(series: readonly (readonly Point[])[], buckets: number): Point[][] {
   const all = series.flat();
@@ -100,23 +104,41 @@ export function onTimeGrid(series: readonly (readonly Point[])[], buckets: numbe
   const t0 = Math.min(...series.filter((s) => s.length > 0).map((s) => s[0]![0]));
   const t1 = Math.max(...series.filter((s) => s.length > 0).map((s) => s[s.length - 1]![0]));
   const width = Math.max(1, (t1 - t0) / buckets);
+  const bucketOf = (t: number): number => Math.min(buckets - 1, Math.floor((t - t0) / width));
   return series.map((points) => {
     const out: Point[] = [];
+    if (points.length === 0) return out;
+    const first = points[0]!;
+    const last = points[points.length - 1]!;
+    const firstBucket = bucketOf(first[0]);
+    const lastBucket = bucketOf(last[0]);
+    const push = (p: Point): void => {
+      if (out.length === 0 || p[0] > out[out.length - 1]![0]) out.push(p);
+    };
     let b = -1;
     let lo: Point | null = null;
     let hi: Point | null = null;
     const flush = (): void => {
       if (lo === null || hi === null) return;
+      const [a, z] = lo[0] <= hi[0] ? [lo, hi] : [hi, lo];
+      if (b === firstBucket || b === lastBucket) {
+        // The end buckets keep real times, so the exact first and last points fit around them.
+        if (b === firstBucket) push(first);
+        push(a);
+        push(z);
+        if (b === lastBucket) push(last);
+        return;
+      }
       const start = Math.round(t0 + b * width);
       const mid = Math.round(t0 + (b + 0.5) * width);
-      if (lo === hi) out.push([start, lo[1]]);
+      if (lo === hi) push([start, lo[1]]);
       else {
-        const [first, second] = lo[0] <= hi[0] ? [lo, hi] : [hi, lo];
-        out.push([start, first[1]], [mid > start ? mid : start + 1, second[1]]);
+        push([start, a[1]]);
+        push([mid > start ? mid : start + 1, z[1]]);
       }
     };
     for (const p of points) {
-      const k = Math.min(buckets - 1, Math.floor((p[0] - t0) / width));
+      const k = bucketOf(p[0]);
       if (k !== b) {
         flush();
         b = k;

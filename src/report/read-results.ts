@@ -88,3 +88,23 @@ export function isObject(v: unknown): v is Json {
 export function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
+
+/**
+ * Where a book's own files are. A replay sweep (`replay_variants`) ranks its books as
+ * `<strategy>@<variant>` in the phase folder, while each variant's trades, equity and
+ * summary are in `variants/<variant>/` under the strategy's own id (docs/replay.md): the
+ * book is read from there. Any other book is in its phase folder under its id.
+ */
+export function bookFolder(phase: PhaseFiles, strategyId: string): { phase: PhaseFiles; strategyId: string } {
+  const replay = phase.summary !== null && isObject(phase.summary['replay']) ? phase.summary['replay'] : null;
+  const at = strategyId.lastIndexOf('@');
+  if (replay === null || !Array.isArray(replay['variants']) || at <= 0) return { phase, strategyId };
+  const variant = strategyId.slice(at + 1);
+  const known = replay['variants'].filter(isObject).some((v) => v['name'] === variant);
+  const dir = join(phase.dir, 'variants', variant);
+  if (!known || !existsSync(dir)) return { phase, strategyId };
+  return {
+    phase: { ...phase, dir, summary: readJsonIfExists(join(dir, 'phase_summary.json')) ?? phase.summary, aggregate: readJsonIfExists(join(dir, 'aggregate_results.json')) },
+    strategyId: strategyId.slice(0, at),
+  };
+}

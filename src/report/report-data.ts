@@ -12,6 +12,8 @@ import type { YearReturns } from './equity-analysis.ts';
 export interface Column {
   readonly label: string;
   readonly format: MetricFormat | 'text';
+  /** Long text that wraps onto several lines instead of widening the table. */
+  readonly wrap?: boolean;
 }
 
 /** A sortable table: rows of cells in column order, null for an empty cell. */
@@ -36,8 +38,8 @@ export interface BacktestSection {
   readonly heading: string;
   readonly primary_metric: string;
   readonly metrics: Readonly<Record<string, number | null>>;
-  /** `from`: epoch seconds the price chart opens at (the first marked trade), null for all of it. */
-  readonly price: { readonly symbol: string; readonly candles: readonly Candle[]; readonly markers: readonly Marker[]; readonly from: number | null } | null;
+  /** The price chart; it opens on the same period as equity and drawdown (the whole run). */
+  readonly price: { readonly symbol: string; readonly candles: readonly Candle[]; readonly markers: readonly Marker[] } | null;
   readonly equity: readonly Point[] | null;
   readonly drawdown: readonly Point[] | null;
   readonly monthly: readonly YearReturns[];
@@ -52,6 +54,8 @@ export interface SweepSection {
   readonly primary_metric: string;
   /** True when a higher value of the metric is better. */
   readonly higher_is_better: boolean;
+  /** The metric's neutral value, where the heatmap's colours are centred (0 for Sharpe); null: colours relative to the grid. */
+  readonly neutral: number | null;
   readonly params: readonly string[];
   readonly x: string | null;
   readonly y: string | null;
@@ -71,6 +75,8 @@ export interface WalkForwardSection {
   readonly equity: readonly Point[] | null;
   readonly drawdown: readonly Point[] | null;
   readonly stability: Table;
+  /** Where each window's test period starts on the stitched curve (epoch seconds), marked on the equity chart. */
+  readonly boundaries: readonly { readonly time: number; readonly window: number }[];
   /** Per parameter, the numeric value chosen in each window (null where not a number). */
   readonly stability_series: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
   readonly notes: readonly string[];
@@ -86,6 +92,25 @@ export interface MonteCarloSection {
   readonly actual: readonly number[];
   readonly histogram: { readonly min: number; readonly max: number; readonly counts: readonly number[]; readonly actual: number | null };
   readonly stats: Table;
+  readonly notes: readonly string[];
+}
+
+/** A signal-generation phase: the signal store's strategies and regimes over time. */
+export interface SignalSection {
+  readonly kind: 'signals';
+  readonly heading: string;
+  /** Why there is nothing to show (no store, no strategies, no signal changed), else null. */
+  readonly empty: string | null;
+  /** The store: its path, a link relative to the page, row and strategy counts. */
+  readonly store: { readonly path: string; readonly href: string; readonly rows: number; readonly regime_rows: number; readonly strategies: number; readonly classifiers: number } | null;
+  /** Epoch seconds of the first and last bar. */
+  readonly span: { readonly from: number; readonly to: number } | null;
+  /** Per strategy (× symbol): its positions, [from, to, direction] in epoch seconds, 1 long, −1 short. */
+  readonly lanes: readonly { readonly label: string; readonly periods: readonly (readonly [number, number, number])[] }[];
+  /** Per classifier (× symbol): its regimes, [from, to, index into labels]. */
+  readonly regime_lanes: readonly { readonly label: string; readonly labels: readonly string[]; readonly periods: readonly (readonly [number, number, number])[] }[];
+  readonly strategies: Table;
+  readonly regimes: Table;
   readonly notes: readonly string[];
 }
 
@@ -105,7 +130,7 @@ export interface CompareSection {
   readonly notes: readonly string[];
 }
 
-export type Section = BacktestSection | SweepSection | WalkForwardSection | MonteCarloSection | StatusSection | CompareSection;
+export type Section = BacktestSection | SweepSection | WalkForwardSection | MonteCarloSection | StatusSection | CompareSection | SignalSection;
 
 /** Label, format, definition and better direction of each metric, for the page's tables. */
 export interface MetricMeta {

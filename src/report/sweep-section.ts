@@ -14,6 +14,23 @@ export const TOP_N = 20;
 /** Metrics shown next to the primary one in the table. */
 const TABLE_METRICS = ['total_return', 'sharpe_ratio', 'max_drawdown', 'trade_count', 'win_rate'] as const;
 
+/**
+ * The value of a metric that is neither good nor bad, where the heatmap's colour scale is
+ * pale: 0 for returns, profits and risk-adjusted ratios, 1 for profit factor. Metrics
+ * without one (drawdown, counts, exposure…) are coloured relative to the grid.
+ */
+export function neutralValue(metric: string, iterations: readonly Json[]): number | null {
+  if (['total_return', 'cagr', 'sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'average_trade', 'average_trade_return', 'net_profit'].includes(metric)) return 0;
+  if (metric === 'profit_factor') return 1;
+  if (metric === 'final_equity') {
+    // The initial equity, when every combination started with the same.
+    const initial = new Set(iterations.map((it) => num(metricsOf(it)['initial_equity'])));
+    const [only] = [...initial];
+    return initial.size === 1 && only !== undefined ? only : null;
+  }
+  return null;
+}
+
 /** Which parameters the heatmap puts on its axes (null: the first two that vary). */
 export interface Axes {
   readonly x?: string | undefined;
@@ -51,6 +68,7 @@ export function sweepSection(heading: string, aggregate: Json, axes: Axes): Swee
     heading,
     primary_metric: primary,
     higher_is_better: direction !== 'lower',
+    neutral: neutralValue(primary, iterations),
     params,
     x,
     y,

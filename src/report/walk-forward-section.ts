@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { readEquityFile, LIMITS } from './backtest-section.ts';
 import { minMaxDownsample, type Point } from './downsample.ts';
 import { drawdownSeries } from './equity-analysis.ts';
+import { isMetricName } from '../domain/metrics/performance.ts';
+import { METRIC_INFO } from './metric-definitions.ts';
 import type { WalkForwardSection } from './report-data.ts';
 import { isObject, num, type Json, type PhaseFiles } from './read-results.ts';
 
@@ -38,17 +40,18 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
     primary_metric: primary,
     metrics,
     windows: {
+      // Short labels that wrap, so the table fits its card without scrolling sideways.
       columns: [
         { label: 'Window', format: 'count' },
         { label: 'Train from', format: 'text' },
         { label: 'Test from', format: 'text' },
         { label: 'Test to', format: 'text' },
-        { label: 'Parameters', format: 'text' },
-        { label: `In-sample ${primary}`, format: 'ratio' },
-        { label: `Out-of-sample ${primary}`, format: 'ratio' },
-        { label: 'In-sample return', format: 'percent' },
-        { label: 'Out-of-sample return', format: 'percent' },
-        { label: 'Test trades', format: 'count' },
+        { label: 'Parameters', format: 'text', wrap: true },
+        { label: `In-sample ${metricLabel(primary)}`, format: 'ratio', wrap: true },
+        { label: `Out-of-sample ${metricLabel(primary)}`, format: 'ratio', wrap: true },
+        { label: 'In-sample return', format: 'percent', wrap: true },
+        { label: 'Out-of-sample return', format: 'percent', wrap: true },
+        { label: 'Test trades', format: 'count', wrap: true },
       ],
       rows: perWindow.map((w) => [
         num(w['index']),
@@ -73,7 +76,7 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
         { label: 'Share', format: 'percent' },
         { label: 'Mean', format: 'ratio' },
         { label: 'Std', format: 'ratio' },
-        { label: 'Chosen per window', format: 'text' },
+        { label: 'Chosen per window', format: 'text', wrap: true },
       ],
       rows: paramNames.map((name) => {
         const s = stability[name] as Json;
@@ -81,12 +84,20 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
         return [name, num(s['distinct']), String(s['most_common'] ?? ''), num(s['most_common_share']), num(s['mean']), num(s['std']), values.map(String).join(' → ')];
       }),
     },
+    boundaries: perWindow
+      .map((w) => ({ time: Date.parse(String(sub(w, 'test')['start'])) / 1000, window: num(w['index']) ?? 0 }))
+      .filter((b) => Number.isFinite(b.time))
+      .sort((a, b) => a.time - b.time),
     stability_series: paramNames.map((name) => {
       const s = stability[name] as Json;
       return { name, values: (Array.isArray(s['values']) ? s['values'] : []).map(num) };
     }),
     notes,
   };
+}
+
+function metricLabel(name: string): string {
+  return isMetricName(name) ? METRIC_INFO[name].label : name;
 }
 
 function chosen(w: Json): string {

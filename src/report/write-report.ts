@@ -3,7 +3,7 @@
  * write it atomically (a reader never sees half a file), return where it went.
  */
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../results/atomic-write.ts';
 import { buildReport, type ReportOptions } from './build-report.ts';
 import { buildComparison } from './compare.ts';
@@ -17,8 +17,8 @@ export interface WrittenReport {
 
 /** Writes the report of results folder `dir` to `out` (default `<dir>/report.html`). */
 export async function writeReport(dir: string, options: ReportOptions & { out?: string | undefined } = {}): Promise<WrittenReport> {
-  const html = renderHtml(await buildReport(dir, { x: options.x, y: options.y }));
   const path = options.out ?? join(dir, 'report.html');
+  const html = renderHtml(await buildReport(dir, { x: options.x, y: options.y, reportDir: dirname(path) }));
   await writeFileAtomic(path, html);
   return { path, bytes: Buffer.byteLength(html) };
 }

@@ -10,6 +10,9 @@ import { readPhaseBars } from '../../src/report/read-bars.ts';
 import { forEachNdjson, readJsonIfExists } from '../../src/report/read-results.ts';
 import { chartLibraryPath, renderHtml, scriptSafeJson } from '../../src/report/render-html.ts';
 import { readEquityFile } from '../../src/report/backtest-section.ts';
+import { sweepSection } from '../../src/report/sweep-section.ts';
+import { signalSection } from '../../src/report/signal-section.ts';
+import { readRun } from '../../src/report/read-results.ts';
 import { runWithReport } from './make-results.ts';
 
 describe('downsampling for display', () => {
@@ -46,6 +49,26 @@ describe('downsampling for display', () => {
     expect(ga!.some(([, v]) => v === -9)).toBe(true);
     const times = new Set(ga!.map(([t]) => t));
     expect(gb!.every(([t]) => times.has(t))).toBe(true);
+  });
+
+  it('starts and ends every overlaid series on its exact first and last points', () => {
+    // The last bar is neither its bucket's minimum nor its maximum: a bucket min/max at the
+    // end would draw another return than the table's (issue 19, item 10).
+    const a: Point[] = Array.from({ length: 5000 }, (_, i) => [1000 + i * 300, -0.05 + 0.01 * Math.sin(i / 3)]);
+    a.push([1000 + 5000 * 300, -0.0563]);
+    const b: Point[] = Array.from({ length: 3000 }, (_, i) => [200_000 + i * 300, 0.02 * Math.cos(i / 7)]);
+    b.unshift([199_700, 0.0123]);
+    const grids = onTimeGrid([a, b], 100);
+    for (const [k, src] of [a, b].entries()) {
+      const g = grids[k]!;
+      expect(g[0]).toEqual(src[0]);
+      expect(g[g.length - 1]).toEqual(src[src.length - 1]);
+      for (let i = 1; i < g.length; i++) expect(g[i]![0]).toBeGreaterThan(g[i - 1]![0]);
+      expect(g.length).toBeLessThanOrEqual(2 * 100 + 4);
+      // Extremes still kept.
+      expect(Math.min(...g.map(([, v]) => v))).toBe(Math.min(...src.map(([, v]) => v)));
+      expect(Math.max(...g.map(([, v]) => v))).toBe(Math.max(...src.map(([, v]) => v)));
+    }
   });
 });
 
@@ -124,5 +147,47 @@ describe('the HTML page', () => {
     const html = renderHtml({ title: 't', subtitle: '', metrics: {}, sections: [], notes: [] });
     expect(html).toContain(readFileSync(chartLibraryPath(), 'utf8').slice(0, 2000));
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import/);
+  });
+});
+
+describe('sweep heatmap scale', () => {
+  const aggregate = (metric: string, values: readonly number[]) => ({
+    primary_metric: metric,
+    ranking: values.map((_, i) => `s${i}`),
+    iterations: values.map((v, i) => ({ strategy_id: `s${i}`, params: { a: i % 2, b: Math.floor(i / 2) }, metrics: { [metric]: v, initial_equity: 1000 } })),
+  });
+
+  it('centres the colours on the metric’s neutral value, so an all-negative Sharpe grid is not drawn as good (issue 19, item 11)', () => {
+    expect(sweepSection('s', aggregate('sharpe_ratio', [-3, -2, -1, -0.5]), {}).neutral).toBe(0);
+    expect(sweepSection('s', aggregate('total_return', [0.1, -0.1]), {}).neutral).toBe(0);
+    expect(sweepSection('s', aggregate('profit_factor', [0.8, 1.3]), {}).neutral).toBe(1);
+    expect(sweepSection('s', aggregate('final_equity', [900, 1100]), {}).neutral).toBe(1000);
+    // No neutral value: coloured relative to the grid, and the page says so.
+    expect(sweepSection('s', aggregate('max_drawdown', [0.1, 0.2]), {}).neutral).toBeNull();
+    expect(sweepSection('s', aggregate('trade_count', [3, 9]), {}).neutral).toBeNull();
+  });
+});
+
+describe('signal section data', () => {
+  it('counts each strategy’s entries and time in the market as the backtest of the same signals does (issue 19, item 9)', async () => {
+    // Long only with next-open fills: every long signal is one trade held while the signal
+    // is long, so the signal run's long entries and share of bars long are the backtest's
+    // trade count and exposure (exactly: over the whole year the book ends flat).
+    const args: string[] = [];
+    const signals = await runWithReport('examples/spy-sma-crossover.yaml', [...args, '--set', 'topology=signal_generation']);
+    const backtest = await runWithReport('examples/spy-sma-crossover.yaml', args);
+    const metrics = (readJsonIfExists(join(backtest.dir, 'backtest', 'phase_summary.json'))!['best'] as { metrics: Record<string, number> }).metrics;
+    const run = readRun(signals.dir);
+    const section = await signalSection('signals', run.phases[0]!, join(signals.dir, 'signal_generation', 'signals'), signals.dir);
+    expect(section.empty).toBeNull();
+    expect(section.store?.href).toBe('signal_generation/signals/');
+    const [row] = section.strategies.rows;
+    const cell = (label: string) => row![section.strategies.columns.findIndex((c) => c.label === label)];
+    expect(cell('Long entries')).toBe(metrics['trade_count']);
+    expect(cell('Time long')).toBeCloseTo(metrics['exposure']!, 12);
+    expect(section.lanes[0]!.periods.filter((p) => p[2] > 0)).toHaveLength(metrics['trade_count']!);
+    // Positions alternate and never overlap.
+    const periods = section.lanes[0]!.periods;
+    for (let i = 1; i < periods.length; i++) expect(periods[i]![0]).toBeGreaterThanOrEqual(periods[i - 1]![1]);
   });
 });

@@ -46,7 +46,7 @@ window.SluiceReport = (() => {
     let sortCol = -1;
     let ascending = true;
     const headers = data.columns.map((c, i) => el('th', {
-      class: c.format === 'text' ? 'sortable' : 'sortable num',
+      class: `${c.format === 'text' ? 'sortable' : 'sortable num'}${c.wrap ? ' wrap' : ''}`,
       title: `Sort by ${c.label}`,
       onclick: () => {
         ascending = sortCol === i ? !ascending : c.format === 'text';
@@ -62,7 +62,7 @@ window.SluiceReport = (() => {
     const fill = () => {
       body.replaceChildren(...rows.map((r) => el('tr', null, r.map((v, i) => {
         const format = data.columns[i].format;
-        const cls = [format === 'text' ? '' : 'num', options.signed && typeof v === 'number' && format !== 'count' ? (v > 0 ? 'pos' : v < 0 ? 'neg' : '') : ''].join(' ').trim();
+        const cls = [format === 'text' ? '' : 'num', data.columns[i].wrap ? 'wrap' : '', options.signed && typeof v === 'number' && format !== 'count' ? (v > 0 ? 'pos' : v < 0 ? 'neg' : '') : ''].join(' ').replace(/ +/g, ' ').trim();
         return el('td', { class: cls || null }, fmt(v, format));
       }))));
     };
@@ -111,14 +111,21 @@ window.SluiceReport = (() => {
     const cw = (width - left - right) / xs.length;
     const ch = (height - top - bottom) / ys.length;
     const values = Object.values(cells).filter((v) => v !== null);
-    const lo = Math.min(...values); const hi = Math.max(...values);
-    const norm = (v) => (hi === lo ? 1 : opts.higherIsBetter ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo));
+    // With a neutral value (0 for Sharpe) the scale is centred on it, symmetric, so an
+    // all-negative grid is all red; without one the colours span the grid's own range.
+    const centred = opts.neutral !== null && opts.neutral !== undefined;
+    const reach = centred ? Math.max(...values.map((v) => Math.abs(v - opts.neutral))) : 0;
+    const lo = centred ? opts.neutral - reach : Math.min(...values);
+    const hi = centred ? opts.neutral + reach : Math.max(...values);
+    const norm = (v) => (hi === lo ? (centred ? 0.5 : 1) : opts.higherIsBetter ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo));
+    const drawn = [];
     let best = null;
     for (let xi = 0; xi < xs.length; xi++) for (let yi = 0; yi < ys.length; yi++) {
       const v = cells[`${xi},${yi}`];
       const x = left + xi * cw; const y = top + (ys.length - 1 - yi) * ch;
       ctx.fillStyle = v === undefined || v === null ? '#e5e7eb' : divergingColor(norm(v));
       ctx.fillRect(x, y, Math.ceil(cw), Math.ceil(ch));
+      if (v !== undefined && v !== null) drawn.push([Math.round(x + cw / 2), Math.round(y + ch / 2), v]);
       if (v !== undefined && v !== null && (best === null || norm(v) > norm(best.v))) best = { v, x, y };
       if (v !== undefined && v !== null && cw > 38 && ch > 14) {
         ctx.fillStyle = '#111827'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
@@ -141,6 +148,9 @@ window.SluiceReport = (() => {
     ctx.fillStyle = '#374151'; ctx.textAlign = 'left';
     ctx.fillText(fmt(opts.higherIsBetter ? hi : lo, 'ratio'), sx + 18, top + 6);
     ctx.fillText(fmt(opts.higherIsBetter ? lo : hi, 'ratio'), sx + 18, top + sh - 6);
+    if (centred) ctx.fillText(fmt(opts.neutral, 'ratio'), sx + 18, top + sh / 2);
+    // Cell centres (CSS pixels) and values, for the tests.
+    container.dataset.cells = JSON.stringify(drawn);
   }
 
   /** Bars of `counts` over [min, max]; a dashed line at `mark` (e.g. the actual value). */
@@ -191,11 +201,23 @@ window.SluiceReport = (() => {
     const px = (x) => left + (x1 === x0 ? 0 : ((x - x0) / (x1 - x0)) * (width - left - right));
     const py = (y) => top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom);
     ctx.strokeStyle = '#e5e7eb'; ctx.fillStyle = '#374151'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-    for (let k = 0; k <= 4; k++) {
-      const v = y0 + ((y1 - y0) * k) / 4;
+    // `yTicks`: the values to label (a parameter's chosen values); `integer`: whole-number
+    // ticks only (an integer parameter never gets a 16.63 tick); else five even ticks.
+    let yTicks;
+    if (spec.yTicks) yTicks = spec.yTicks;
+    else if (spec.integer) {
+      const raw = (y1 - y0) / 4;
+      const mag = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+      const step = Math.max(1, [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag);
+      yTicks = [];
+      for (let v = Math.ceil(y0 / step) * step; v <= y1; v += step) yTicks.push(v);
+    } else yTicks = [0, 1, 2, 3, 4].map((k) => y0 + ((y1 - y0) * k) / 4);
+    const yFormat = spec.integer ? 'int' : spec.format;
+    for (const v of yTicks) {
       ctx.beginPath(); ctx.moveTo(left, py(v)); ctx.lineTo(width - right, py(v)); ctx.stroke();
-      ctx.fillText(fmt(v, spec.format), left - 6, py(v));
+      ctx.fillText(fmt(v, yFormat), left - 6, py(v));
     }
+    container.dataset.yTicks = JSON.stringify(yTicks.map((v) => fmt(v, yFormat)));
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
     // A short whole-number axis (windows) gets a tick per value; a long one five even ticks.
     const xTicks = x1 - x0 <= 24 && Number.isInteger(x0) && Number.isInteger(x1)
@@ -216,6 +238,47 @@ window.SluiceReport = (() => {
     }
   }
 
+  /**
+   * Horizontal lanes over time, one per row of `lanes` ({label, periods: [from, to, v]}, epoch
+   * seconds): each period a bar in `colorOf(v)`, nothing where a lane has no period. The
+   * time axis is labelled with dates only (months, or days over a short span).
+   */
+  function laneChart(container, lanes, span, colorOf) {
+    const laneH = lanes.length <= 4 ? 30 : 18; const top = 6; const bottom = 26; const right = 14;
+    const { ctx, width } = canvasIn(container, top + bottom + Math.max(1, lanes.length) * laneH);
+    ctx.font = '11px system-ui, sans-serif';
+    const left = Math.min(260, Math.max(60, ...lanes.map((l) => ctx.measureText(l.label).width + 12)));
+    const x = (t) => left + ((t - span.from) / Math.max(1, span.to - span.from)) * (width - left - right);
+    const fit = (label) => { let t = label; while (t.length > 3 && ctx.measureText(t).width > left - 10) t = t.slice(0, -2); return t === label ? t : `${t}…`; };
+    lanes.forEach((lane, i) => {
+      const y = top + i * laneH;
+      ctx.fillStyle = i % 2 === 0 ? '#f9fafb' : '#ffffff'; ctx.fillRect(left, y, width - left - right, laneH);
+      for (const [from, to, v] of lane.periods) { ctx.fillStyle = colorOf(v); ctx.fillRect(x(from), y + 3, Math.max(1, x(to) - x(from)), laneH - 6); }
+      ctx.fillStyle = '#374151'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle'; ctx.fillText(fit(lane.label), left - 6, y + laneH / 2);
+    });
+    const axisY = top + lanes.length * laneH;
+    ctx.strokeStyle = '#9ca3af'; ctx.beginPath(); ctx.moveTo(left, axisY); ctx.lineTo(width - right, axisY); ctx.stroke();
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const days = (span.to - span.from) / 86400;
+    const ticks = [];
+    const d = new Date(span.from * 1000);
+    if (days > 75) {
+      for (let m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)); m.getTime() / 1000 <= span.to; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+        ticks.push([m.getTime() / 1000, m.getUTCMonth() === 0 ? String(m.getUTCFullYear()) : months[m.getUTCMonth()]]);
+      }
+    } else {
+      const step = Math.max(1, Math.ceil(days / 10));
+      for (let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1); t / 1000 <= span.to; t += step * 86400000) {
+        const day = new Date(t); ticks.push([t / 1000, `${months[day.getUTCMonth()]} ${day.getUTCDate()}`]);
+      }
+    }
+    ctx.fillStyle = '#374151'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const [t, label] of ticks) {
+      ctx.strokeStyle = '#e5e7eb'; ctx.beginPath(); ctx.moveTo(x(t), top); ctx.lineTo(x(t), axisY); ctx.stroke();
+      ctx.fillText(label, x(t), axisY + 5);
+    }
+  }
+
   /** A chart box with a title, its drawing area, and an optional legend. */
   function chartBox(title, name, legend) {
     const area = el('div', { class: 'chart', 'data-chart': name });
@@ -224,5 +287,5 @@ window.SluiceReport = (() => {
     return { box, area };
   }
 
-  return { COLORS, fmt, el, sortableTable, canvasIn, heatmap, histogram, binCounts, xyChart, chartBox, divergingColor };
+  return { COLORS, fmt, el, sortableTable, canvasIn, heatmap, histogram, binCounts, xyChart, chartBox, divergingColor, laneChart };
 })();

@@ -4,44 +4,123 @@
 'use strict';
 
 (() => {
-  const { COLORS, fmt, el, sortableTable, heatmap, histogram, binCounts, xyChart, chartBox } = window.SluiceReport;
+  const { COLORS, fmt, el, sortableTable, heatmap, histogram, binCounts, xyChart, chartBox, laneChart } = window.SluiceReport;
   const LC = window.LightweightCharts;
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const root = document.getElementById('report');
   const pending = [];
 
-  /** A time-series chart of the library in `area`, drawn once the area has its width. */
-  function timeChart(area, height, build) {
+  /** Every time chart drawn: its name, section, chart and series (the tests read them). */
+  const charts = [];
+  window.SluiceReport.charts = charts;
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  /** Width of every time chart's price axis, so charts stacked in a section share their plot's left and right edges. */
+  const PRICE_AXIS_WIDTH = 84;
+
+  /**
+   * Time-axis labels that never mix kinds: years, months and days always as dates ("Mar 12",
+   * never a bare "12" that reads like an hour), and times of day ("14:30", UTC) only once
+   * the view spans less than five days; over a longer view a time tick has no label.
+   */
+  function tickLabel(chart) {
+    return (time, type) => {
+      const d = new Date(time * 1000);
+      const date = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
+      if (type === 0) return String(d.getUTCFullYear());
+      if (type === 1) return MONTHS[d.getUTCMonth()];
+      if (type === 2) return date;
+      const range = chart.timeScale().getVisibleRange();
+      const span = range ? range.to - range.from : Infinity;
+      return span < 5 * 86400 ? d.toISOString().slice(11, 16) : '';
+    };
+  }
+
+  /**
+   * A time-series chart of the library in `area`, drawn once the area has its width.
+   * `group`: charts of one group open on the same time range (`range`, else the widest
+   * series of the group) and scroll and zoom together, so stacked charts line up in time.
+   */
+  function timeChart(area, height, build, group) {
     area.style.height = `${height}px`;
     pending.push(() => {
       const chart = LC.createChart(area, {
         autoSize: true,
         layout: { background: { color: '#ffffff' }, textColor: '#374151', fontSize: 11, attributionLogo: false },
         grid: { vertLines: { color: '#f3f4f6' }, horzLines: { color: '#f3f4f6' } },
-        rightPriceScale: { borderColor: '#e5e7eb' },
+        rightPriceScale: { borderColor: '#e5e7eb', minimumWidth: PRICE_AXIS_WIDTH },
         timeScale: { borderColor: '#e5e7eb', timeVisible: true, secondsVisible: false },
+        localization: { timeFormatter: (t) => `${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC` },
         crosshair: { mode: 0 },
       });
-      // A builder may return the time range to open on; otherwise the whole series shows.
-      const range = build(chart);
-      if (range) chart.timeScale().setVisibleRange(range);
-      else chart.timeScale().fitContent();
+      chart.applyOptions({ timeScale: { tickMarkFormatter: tickLabel(chart) } });
+      build(chart);
+      const section = area.closest('section');
+      const entry = { name: area.dataset.chart, section: section ? section.id : null, chart, series: chart.panes()[0].getSeries(), group: group || null };
+      charts.push(entry);
+      chart.timeScale().fitContent();
+      if (group) group.add(entry);
     });
   }
+
+  /** A set of time charts that open on one range and move together (see timeChart). */
+  function chartGroup(range) {
+    const members = [];
+    // Only the chart under the user's pointer leads: the library reports range changes
+    // asynchronously, so letting every member propagate would bounce ranges between charts
+    // whose points differ (each snaps the range to its own bars) and drift.
+    let leader = null;
+    return {
+      add(entry) {
+        members.push(entry);
+        const area = entry.chart.chartElement().parentElement;
+        for (const type of ['pointerenter', 'pointerdown', 'wheel', 'touchstart']) area.addEventListener(type, () => { leader = entry; }, { passive: true });
+        entry.chart.timeScale().subscribeVisibleTimeRangeChange((r) => {
+          if (leader !== entry || !r) return;
+          for (const m of members) if (m !== entry) m.chart.timeScale().setVisibleRange(r);
+        });
+      },
+      /** Once every member is drawn: all open on `range`. */
+      open() {
+        if (members.length === 0 || !range) return;
+        leader = null;
+        for (const m of members) m.chart.timeScale().setVisibleRange(range);
+      },
+    };
+  }
+  const groups = [];
+
+  /** The time span of some series of [time, …] tuples: the range a group of charts opens on. */
+  function spanOf(...lists) {
+    let from = Infinity; let to = -Infinity;
+    for (const l of lists) if (l && l.length > 0) { from = Math.min(from, l[0][0]); to = Math.max(to, l[l.length - 1][0]); }
+    return from <= to ? { from, to } : null;
+  }
+
+  /** A caption's tail with a series' last value, shown there rather than as a label on the axis (where it covers the axis' own labels). */
+  const lastOf = (list, i, format) => (list && list.length > 0 ? ` — last ${format(list[list.length - 1][i])}` : '');
+  const NO_AXIS_LABEL = { lastValueVisible: false, priceLineVisible: false };
 
   const percentFormat = { type: 'custom', minMove: 0.0001, formatter: (v) => `${(v * 100).toFixed(2)}%` };
   const line = (points) => points.map(([time, value]) => ({ time, value }));
 
-  function equityAndDrawdown(parent, equity, drawdown, what) {
+  const money = (v) => v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const pct = (v) => `${(v * 100).toFixed(2)}%`;
+
+  /** Equity and drawdown charts; `extra(chart, series)` may add to the equity chart (window boundaries). */
+  function equityAndDrawdown(parent, equity, drawdown, what, group, extra, more) {
     if (equity) {
-      const { box, area } = chartBox(`${what} equity`, 'equity');
+      const { box, area } = chartBox(`${what} equity${lastOf(equity, 1, money)}${more || ''}`, 'equity');
       parent.append(box);
-      timeChart(area, 260, (chart) => void chart.addSeries(LC.AreaSeries, { lineColor: '#2563eb', topColor: 'rgba(37,99,235,0.25)', bottomColor: 'rgba(37,99,235,0.02)', lineWidth: 2, priceFormat: { type: 'price', precision: 0, minMove: 1 } }).setData(line(equity)));
+      timeChart(area, 260, (chart) => {
+        const series = chart.addSeries(LC.AreaSeries, { lineColor: '#2563eb', topColor: 'rgba(37,99,235,0.25)', bottomColor: 'rgba(37,99,235,0.02)', lineWidth: 2, priceFormat: { type: 'price', precision: 0, minMove: 1 }, ...NO_AXIS_LABEL });
+        series.setData(line(equity));
+        if (extra) extra(chart, series);
+      }, group);
     }
     if (drawdown) {
-      const { box, area } = chartBox('Drawdown (below the running peak)', 'drawdown');
+      const { box, area } = chartBox(`Drawdown (below the running peak)${lastOf(drawdown, 1, pct)}`, 'drawdown');
       parent.append(box);
-      timeChart(area, 170, (chart) => void chart.addSeries(LC.AreaSeries, { lineColor: '#dc2626', topColor: 'rgba(220,38,38,0.05)', bottomColor: 'rgba(220,38,38,0.35)', lineWidth: 1, invertFilledArea: true, priceFormat: percentFormat }).setData(line(drawdown)));
+      timeChart(area, 170, (chart) => void chart.addSeries(LC.AreaSeries, { lineColor: '#dc2626', topColor: 'rgba(220,38,38,0.05)', bottomColor: 'rgba(220,38,38,0.35)', lineWidth: 1, invertFilledArea: true, priceFormat: percentFormat, ...NO_AXIS_LABEL }).setData(line(drawdown)), group);
     }
   }
 
@@ -75,20 +154,21 @@
 
   const render = {
     backtest(s, sec) {
+      // Price, equity and drawdown open on the same period and scroll together.
+      const group = chartGroup(spanOf(s.price && s.price.candles, s.equity, s.drawdown));
+      groups.push(group);
       if (s.price) {
-        const { box, area } = chartBox(`${s.price.symbol} price, entries ▲▼ and exits ●`, 'price', [['long entry', '#16a34a'], ['short entry', '#dc2626'], ['exit', '#6b7280']]);
+        const { box, area } = chartBox(`${s.price.symbol} price, entries ▲▼ and exits ●${lastOf(s.price.candles, 4, money)} (close)`, 'price', [['long entry', '#16a34a'], ['short entry', '#dc2626'], ['exit', '#6b7280']]);
         sec.append(box);
         timeChart(area, 340, (chart) => {
-          const series = chart.addSeries(LC.CandlestickSeries, { upColor: '#16a34a', downColor: '#dc2626', borderVisible: false, wickUpColor: '#16a34a', wickDownColor: '#dc2626' });
+          const series = chart.addSeries(LC.CandlestickSeries, { upColor: '#16a34a', downColor: '#dc2626', borderVisible: false, wickUpColor: '#16a34a', wickDownColor: '#dc2626', ...NO_AXIS_LABEL });
           series.setData(s.price.candles.map(([time, open, high, low, close]) => ({ time, open, high, low, close })));
           LC.createSeriesMarkers(series, s.price.markers.map((m) => (m.kind === 'exit'
             ? { time: m.time, position: 'aboveBar', color: '#6b7280', shape: 'circle', size: 0.6 }
             : { time: m.time, position: m.kind === 'entry_long' ? 'belowBar' : 'aboveBar', color: m.kind === 'entry_long' ? '#16a34a' : '#dc2626', shape: m.kind === 'entry_long' ? 'arrowUp' : 'arrowDown', size: 0.8 })));
-          const last = s.price.candles[s.price.candles.length - 1];
-          return s.price.from === null || !last ? undefined : { from: s.price.from, to: last[0] };
-        });
+        }, group);
       }
-      equityAndDrawdown(sec, s.equity, s.drawdown, 'Book');
+      equityAndDrawdown(sec, s.equity, s.drawdown, 'Book', group);
       const side = el('div', { class: 'two-col narrow-left' },
         el('div', null, el('h3', null, 'Metrics'), metricsTable(s.metrics, s.primary_metric)),
         el('div', null, el('h3', null, 'Monthly returns'), s.monthly.length > 0 ? monthlyTable(s.monthly) : el('p', { class: 'note' }, 'No equity curve to measure months on.')));
@@ -109,9 +189,9 @@
           const key = `${xs.indexOf(c.p[px])},${ys.indexOf(c.p[py])}`;
           if (!(key in cells) || better(c.v, cells[key])) cells[key] = c.v;
         }
-        const { box, area } = chartBox(`${s.primary_metric} over ${s.x} × ${s.y} (best cell outlined)`, 'heatmap');
+        const { box, area } = chartBox(`${s.primary_metric} over ${s.x} × ${s.y} (best cell outlined; ${s.neutral === null ? 'colours relative to this grid' : `pale at ${fmt(s.neutral, 'ratio')}, green better, red worse`})`, 'heatmap');
         row.append(box);
-        pending.push(() => heatmap(area, xs, ys, cells, { xLabel: s.x, yLabel: s.y, higherIsBetter: s.higher_is_better }));
+        pending.push(() => heatmap(area, xs, ys, cells, { xLabel: s.x, yLabel: s.y, higherIsBetter: s.higher_is_better, neutral: s.neutral }));
       }
       const values = s.combos.map((c) => c.v).filter((v) => v !== null);
       if (values.length > 0) {
@@ -124,7 +204,17 @@
     },
 
     walk_forward(s, sec) {
-      equityAndDrawdown(sec, s.equity, s.drawdown, 'Stitched out-of-sample');
+      const group = chartGroup(spanOf(s.equity, s.drawdown));
+      groups.push(group);
+      // Where each window's test period starts: thin grey lines across the equity chart
+      // (a histogram on its own hidden scale, full height at each start).
+      const boundaries = (chart) => {
+        if (!s.boundaries || s.boundaries.length === 0) return;
+        const marks = chart.addSeries(LC.HistogramSeries, { priceScaleId: 'windows', color: 'rgba(75,85,99,0.45)', base: 0, ...NO_AXIS_LABEL, priceFormat: { type: 'volume' } });
+        chart.priceScale('windows').applyOptions({ visible: false, scaleMargins: { top: 0, bottom: 0 } });
+        marks.setData(s.boundaries.map((b) => ({ time: b.time, value: 1 })));
+      };
+      equityAndDrawdown(sec, s.equity, s.drawdown, 'Stitched out-of-sample', group, boundaries, s.boundaries && s.boundaries.length > 0 ? ` (grey lines: where each of the ${s.boundaries.length} test windows starts)` : '');
       sec.append(el('div', { class: 'two-col narrow-left' },
         el('div', null, el('h3', null, 'Out-of-sample metrics (stitched)'), metricsTable(s.metrics, s.primary_metric)),
         el('div', null, el('h3', null, 'Parameter stability'), sortableTable(s.stability, { class: 'stability' }), stabilityChart(s))));
@@ -152,6 +242,33 @@
       sec.append(row, el('h3', null, 'Bootstrap statistics'), sortableTable(s.stats, { class: 'mc-stats' }));
     },
 
+    signals(s, sec) {
+      if (s.store) {
+        sec.append(el('p', { class: 'store' }, 'Signal store: ', el('a', { href: s.store.href, 'data-store': 'folder' }, s.store.path), ' (',
+          el('a', { href: `${s.store.href}metadata.json`, 'data-store': 'metadata' }, 'metadata.json'),
+          `) — ${s.store.rows.toLocaleString('en-US')} signal rows, ${s.store.regime_rows.toLocaleString('en-US')} regime rows, ${s.store.strategies} strateg${s.store.strategies === 1 ? 'y' : 'ies'}, ${s.store.classifiers} classifier${s.store.classifiers === 1 ? '' : 's'}. `,
+          'Replay it under other portfolio, risk or execution settings with ', el('code', null, 'topology: signal_replay'), ' and ', el('code', null, `replay.store: ${s.store.path}`), ' (docs/replay.md).'));
+      }
+      if (s.empty) {
+        sec.append(el('p', { class: 'status empty' }, `Nothing to show: ${s.empty}`));
+        return;
+      }
+      if (s.span && s.lanes.length > 0) {
+        const { box, area } = chartBox('Position of each strategy over time', 'signals', [['long', '#16a34a'], ['short', '#dc2626'], ['flat', '#f3f4f6']]);
+        sec.append(box);
+        pending.push(() => laneChart(area, s.lanes, s.span, (v) => (v > 0 ? '#16a34a' : '#dc2626')));
+      }
+      if (s.span && s.regime_lanes.length > 0) {
+        const names = [...new Set(s.regime_lanes.flatMap((l) => l.labels))];
+        const colour = (name) => COLORS[names.indexOf(name) % COLORS.length];
+        const { box, area } = chartBox('Regime of each classifier over time', 'regimes', names.map((n) => [n, colour(n)]));
+        sec.append(box);
+        pending.push(() => laneChart(area, s.regime_lanes.map((l) => ({ label: l.label, periods: l.periods.map(([a, b, i]) => [a, b, l.labels[i]]) })), s.span, colour));
+      }
+      sec.append(el('h3', null, 'Signals per strategy: changes, entries, time in the market, holding lengths'), sortableTable(s.strategies, { class: 'signal-strategies' }));
+      if (s.regimes.rows.length > 0) sec.append(el('h3', null, 'Regimes per classifier'), sortableTable(s.regimes, { class: 'regimes' }));
+    },
+
     status(s, sec) {
       sec.append(el('p', { class: `status ${s.status}` }, `${s.status}${s.reason ? `: ${s.reason}` : ''}`));
     },
@@ -174,7 +291,10 @@
       const { box, area } = chartBox(`${p.name} chosen per window`, `stability-${p.name}`);
       wrap.append(box);
       const points = p.values.map((v, w) => [w, v]).filter(([, v]) => v !== null);
-      pending.push(() => xyChart(area, { format: 'count', xLabel: 'window', height: 130, lines: [{ color: COLORS[i % COLORS.length], points, width: 2 }] }));
+      const distinct = [...new Set(points.map(([, v]) => v))].sort((a, b) => a - b);
+      const integer = distinct.every((v) => Number.isInteger(v));
+      // A grid parameter takes few values: label exactly those; else whole-number ticks for an integer one.
+      pending.push(() => xyChart(area, { format: 'count', integer, yTicks: distinct.length <= 6 ? distinct : null, xLabel: 'window', height: 130, lines: [{ color: COLORS[i % COLORS.length], points, width: 2 }] }));
     });
     return wrap;
   }
@@ -208,6 +328,7 @@
   // Draw once the layout has settled so every chart knows its width; tests wait on this flag.
   requestAnimationFrame(() => {
     for (const draw of pending) draw();
+    for (const g of groups) g.open();
     requestAnimationFrame(() => requestAnimationFrame(() => { document.body.dataset.ready = 'true'; }));
   });
 })();
