@@ -26,6 +26,7 @@ import { registerReportCommand, reportAfterRun } from './report-command.ts';
 import { registerSubscribeCommand } from './subscribe-command.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerSchemaCommand } from './schema-command.ts';
+import { registerInitCommand } from './init-command.ts';
 import { TRACE_LEVELS } from '../config/schema/trading.ts';
 import { openQueueRunner, positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
 import { QueueError } from '../distributed/queue-connection.ts';
@@ -239,6 +240,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   registerSubscribeCommand(program, io, setCode);
   registerQueryCommand(program, io, setCode);
   registerSchemaCommand(program, io);
+  registerInitCommand(program, io, setCode);
   return program;
 }
 

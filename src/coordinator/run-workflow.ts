@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
@@ -16,7 +16,8 @@ import { ENGINE } from '../engine-info.ts';
 
 /** Options for {@link runWorkflow}. */
 export interface RunWorkflowOptions {
-  readonly logger: Logger;
+  /** Where progress and warnings go (default: nowhere, a silent pino logger). */
+  readonly logger?: Logger;
   /** Root of results folders; default the config's `results.dir`. */
   readonly outDir?: string;
   /** Write nothing to disk (tests, embedding). */
@@ -69,6 +70,7 @@ export interface WorkflowResult {
  */
 export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions): Promise<WorkflowResult> {
   const { wf } = loaded;
+  const logger = opts.logger ?? pino({ level: 'silent' });
   // A config mistake in `sequence:` is reported before anything is written.
   const sequence = await resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
   const now = opts.now ?? (() => new Date());
@@ -90,7 +92,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     config: wf.config,
   });
   if (dir !== null) await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
-  opts.logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
+  logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
 
   let result: PhaseResult;
   let thrown: RunFailure | undefined;
@@ -105,7 +107,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
       loaded,
       sequence,
       phaseDir,
-      logger: opts.logger,
+      logger,
       storeDir: dir === null ? null : join(opts.outDir ?? wf.config.results.dir, '.combinations'),
       progress,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
@@ -129,7 +131,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
       manifest(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }),
     );
   }
-  opts.logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
+  logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
   return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
 }
 
