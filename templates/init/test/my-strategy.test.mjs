@@ -1,7 +1,7 @@
 // `npm test` runs this with Node's own test runner, next to `sluice marbles`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { loadWorkflow, runWorkflow } from 'sluice';
 import { marbleTest } from 'sluice/testing';
 
