@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// package.json exports: `import 'sluice'` in the tests is src/ (the "source" condition),
+// never dist/ — which may be missing, or stale from the last `npm run build`. The rest
+// are Vite's default conditions (which setting `conditions` replaces).
+const viteDefaults = ['module', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions: ['source', ...viteDefaults, 'browser'] },
+  ssr: { resolve: { conditions: ['source', ...viteDefaults, 'node'] } },
   test: {
     include: ['test/**/*.test.ts'],
     // Integration tests spawn the CLI on real data; give them room on a 2-core machine.

@@ -15,10 +15,20 @@ import { queueRunner } from './queue-runner.ts';
 import { flowLine, type FlowProgress } from './queue-progress.ts';
 import { DATA_ROOT_ENV } from './sweep-processor.ts';
 import { FLOW_QUEUE, SWEEP_QUEUE, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
+import { COMPILED, runtimeModule } from '../runtime-mode.ts';
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+}
+
+/**
+ * The file BullMQ's sandbox threads import() as the processor. Those threads have no
+ * TypeScript loader: from source, an entry that registers tsx and then loads
+ * sweep-processor.ts; compiled, sweep-processor.js itself.
+ */
+function sweepProcessorFile(): URL {
+  return COMPILED ? runtimeModule('./sweep-processor.ts', import.meta.url) : new URL('./sweep-processor-entry.mjs', import.meta.url);
 }
 
 /** `--chunk-size`, `--concurrency`, `--lock-ms`: whole numbers ≥ 1. */
@@ -56,7 +66,7 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       await checkReachable(target);
       // The processor threads inherit the environment: that is how they learn the data root.
       process.env[DATA_ROOT_ENV] = resolve(o.dataRoot ?? process.cwd());
-      const worker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, fileURLToPath(new URL('./sweep-processor-entry.mjs', import.meta.url)), {
+      const worker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, fileURLToPath(sweepProcessorFile()), {
         connection: bullConnection(target),
         prefix: KEY_PREFIX,
         concurrency: o.concurrency,
