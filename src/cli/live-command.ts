@@ -4,12 +4,8 @@ import { isConfigError } from '../config/config-error.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
 import { DataError } from '../data/data-error.ts';
 import { LiveError } from '../live/live-error.ts';
-import { liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore } from '../live/load-live.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
-import { runLive, signalHello, type LiveOutcome } from '../live/run-live.ts';
-import { createSink } from '../live/sinks.ts';
-import { selectStrategies } from '../live/strategy-filter.ts';
-import { createLogger } from './logger.ts';
+import type { LiveOutcome } from '../live/run-live.ts';
 import { UserCodeError } from '../domain/user-code-error.ts';
 
 interface Io {
@@ -56,12 +52,20 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .action(async (file: string, o: LiveCommandOptions) => {
+      const { createLogger } = await import('./logger.ts');
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       setCode(await liveCommand(file, o, io, logger));
     });
 }
 
 async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: Logger): Promise<number> {
+  // Imported when the command runs, not when the CLI starts.
+  const [{ liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore }, { runLive, signalHello }, { createSink }, { selectStrategies }] = await Promise.all([
+    import('../live/load-live.ts'),
+    import('../live/run-live.ts'),
+    import('../live/sinks.ts'),
+    import('../live/strategy-filter.ts'),
+  ]);
   const abort = new AbortController();
   const onSignal = (): void => {
     logger.warn('interrupted: stopping after the current bar, flushing the sinks');

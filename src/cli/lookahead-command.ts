@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadWorkflow } from '../config/load-workflow.ts';
-import { checkLookahead, LookaheadError, type LookaheadReport, type LookaheadViolation, type SignalState } from '../analysis/lookahead.ts';
+import type { LookaheadReport, LookaheadViolation, SignalState } from '../analysis/lookahead.ts';
 
 /** Where the command prints. */
 interface LookaheadIo {
@@ -53,6 +52,8 @@ export function registerLookaheadCommand(program: Command, io: LookaheadIo, setC
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .option('--json', 'print the report as JSON')
     .action(async (file: string, o: LookaheadCommandOptions) => {
+      // Imported when the command runs, not when the CLI starts.
+      const [{ loadWorkflow }, { checkLookahead, LookaheadError }] = await Promise.all([import('../config/load-workflow.ts'), import('../analysis/lookahead.ts')]);
       const loaded = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
       let report: LookaheadReport;
       try {

@@ -1,35 +1,26 @@
+// Start-up: `sluice --version`, `--help` and every command's options must not wait for
+// DuckDB, BullMQ, NATS, pino-pretty or the engine itself. Only what builds the command
+// tree is imported here; each action imports what it runs (`await import(…)`), and so do
+// the register* modules below.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isConfigError } from '../config/config-error.ts';
-import { loadWorkflow } from '../config/load-workflow.ts';
 import { DataError } from '../data/data-error.ts';
-import { runWorkflow } from '../coordinator/run-workflow.ts';
-import { explainMermaid, explainText } from '../topology/explain.ts';
 import { ENGINE } from '../engine-info.ts';
-import { getProcessPlugins, setProcessPlugins } from '../plugins/load-plugins.ts';
-import { loadCliPlugins } from '../config/resolve-plugins.ts';
-import { createLogger } from './logger.ts';
-import { sequenceSummary } from './sequence-summary.ts';
-import { summaryTable } from './summary-table.ts';
-import { listCommand } from './list.ts';
-import { describePlan, runComposedCommand } from './workflow-command.ts';
-import { isComposedWorkflow, planWorkflow } from '../coordinator/workflow-plan.ts';
-import { featuresCommand, FeatureSpecError } from './features-command.ts';
 import { DEFAULT_SPEC_GLOB } from '../testing/find-spec-files.ts';
-import { runMarbleFiles } from '../testing/run-marble-files.ts';
 import { registerTraceCommand } from './trace-command.ts';
 import { registerLookaheadCommand } from './lookahead-command.ts';
 import { registerSignalsCommand, signalStoreLines } from './signals-command.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerLiveCommand } from './live-command.ts';
-import { registerReportCommand, reportAfterRun } from './report-command.ts';
+import { registerReportCommand } from './report-command.ts';
 import { registerSubscribeCommand } from './subscribe-command.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerSchemaCommand } from './schema-command.ts';
 import { registerInitCommand } from './init-command.ts';
-import { TRACE_LEVELS } from '../config/schema/trading.ts';
-import { openQueueRunner, positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
-import { QueueError } from '../distributed/queue-connection.ts';
+import { TRACE_LEVELS } from '../config/schema/trace-levels.ts';
+import { positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
+import { QueueError } from '../distributed/queue-error.ts';
 import { UserCodeError } from '../domain/user-code-error.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
@@ -84,6 +75,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--debug', 'print the stack trace of every error, also of mistakes in configs and plugins')
     .hook('preAction', async (_program, action) => {
       const { plugin } = action.optsWithGlobals<{ plugin: string[] }>();
+      if (plugin.length === 0) return;
+      const { getProcessPlugins, setProcessPlugins } = await import('../plugins/load-plugins.ts');
+      const { loadCliPlugins } = await import('../config/resolve-plugins.ts');
       setProcessPlugins(plugin);
       await loadCliPlugins(getProcessPlugins());
     });
@@ -105,9 +99,20 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--chunk-size <n>', 'combinations per queue job (default: about 4 M combination-bars, see docs/distributed.md)', positiveInt)
     .option('--report', 'also write report.html into the results folder (as `sluice report`)')
     .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
+      const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }] = await Promise.all([
+        import('./logger.ts'),
+        import('../coordinator/workflow-plan.ts'),
+        import('../config/load-workflow.ts'),
+        import('../coordinator/run-workflow.ts'),
+        import('./sequence-summary.ts'),
+        import('./summary-table.ts'),
+        import('./report-command.ts'),
+        import('../distributed/queue-command.ts'),
+      ]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
       if (await isComposedWorkflow(file, sets)) {
+        const { runComposedCommand } = await import('./workflow-command.ts');
         const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
         try {
           setCode(await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}), ...(o.report === true ? { report: (dir: string) => reportAfterRun(dir, io) } : {}) }, io, logger));
@@ -168,6 +173,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
+      const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([import('../coordinator/workflow-plan.ts'), import('./workflow-command.ts'), import('../config/load-workflow.ts')]);
       if (await isComposedWorkflow(file, o.set)) {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
         return;
@@ -184,6 +190,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
     .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
+      const [{ loadWorkflow }, { explainMermaid, explainText }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts')]);
       const { plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
       if (o.format !== 'mermaid') io.out(explainText(plan));
       if (o.format === 'both') io.out('');
@@ -199,7 +206,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         .choices(['workflows', 'sequences', 'topologies', 'strategies', 'classifiers', 'indicators']),
     )
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
-    .action((what: string | undefined, o: { patterns: string[] }) => {
+    .action(async (what: string | undefined, o: { patterns: string[] }) => {
+      const { listCommand } = await import('./list.ts');
       io.out(listCommand(what, o.patterns));
     });
 
@@ -211,6 +219,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--out <file>', 'CSV file to write (default: stdout)')
     .option('--symbol <symbol>', 'symbol of the bars (default: the file name)')
     .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string }) => {
+      const { featuresCommand, FeatureSpecError } = await import('./features-command.ts');
       try {
         const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t) });
         if (o.out !== undefined) io.out(`${file}: ${s.rows} bars, ${s.columns.length} feature columns written to ${o.out}`);
@@ -226,6 +235,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('run marble specs of strategies, containers, routes and pipelines under virtual time')
     .argument('[globs...]', `spec files, folders or globs (default: ${DEFAULT_SPEC_GLOB})`)
     .action(async (globs: string[]) => {
+      const { runMarbleFiles } = await import('../testing/run-marble-files.ts');
       const summary = await runMarbleFiles(globs, io);
       if (summary.failed + summary.invalid + summary.unmatched > 0) setCode(EXIT.failed);
     });

@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { formatResult, QUERY_FORMATS, type QueryFormat } from '../query/format-result.ts';
 import { QueryError } from '../query/query-error.ts';
-import { runQuery } from '../query/run-query.ts';
 
 /** Where the command prints. */
 interface QueryIo {
@@ -27,6 +26,8 @@ export function registerQueryCommand(program: Command, io: QueryIo, setCode: (co
     .addOption(new Option('--format <format>', 'output format (default: table in a terminal, csv otherwise)').choices(QUERY_FORMATS))
     .action(async (dir: string, sql: string, o: { format?: QueryFormat }) => {
       try {
+        // Imported when the command runs: DuckDB would slow every `sluice` start.
+        const { runQuery } = await import('../query/run-query.ts');
         const result = await runQuery(dir, sql);
         io.out(formatResult(result, o.format ?? (isTty() ? 'table' : 'csv')));
       } catch (err) {

@@ -2,14 +2,10 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Logger } from 'pino';
 import type { BarSource } from '../data/bar-source.ts';
-import { mergeSources } from '../data/merge-sources.ts';
-import { openBarSource } from '../data/open-source.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { LiveError } from '../live/live-error.ts';
-import { parseSpeed, replay, replayHello, type ReplayOutput, type ReplayResult, type ReplaySpeed } from '../live/replay.ts';
-import { startReplayServer } from '../live/replay-server.ts';
-import { openNatsReplayOutput } from '../live/nats-replay.ts';
-import { createLogger } from './logger.ts';
+import type { ReplayOutput, ReplayResult } from '../live/replay.ts';
+import { parseSpeed, type ReplaySpeed } from '../live/replay-speed.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -54,6 +50,7 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .action(async (files: string[], o: ReplayCommandOptions) => {
+      const { createLogger } = await import('./logger.ts');
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       try {
         await replayCommand(files, o, io, logger);
@@ -67,6 +64,14 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
 
 async function replayCommand(files: string[], o: ReplayCommandOptions, io: Io, logger: Logger): Promise<void> {
   if (o.symbol.length > files.length) throw new LiveError(`${o.symbol.length} --symbol values for ${files.length} file${files.length === 1 ? '' : 's'}`);
+  // Imported when the command runs, not when the CLI starts.
+  const [{ mergeSources }, { openBarSource }, { replay, replayHello }, { startReplayServer }, { openNatsReplayOutput }] = await Promise.all([
+    import('../data/merge-sources.ts'),
+    import('../data/open-source.ts'),
+    import('../live/replay.ts'),
+    import('../live/replay-server.ts'),
+    import('../live/nats-replay.ts'),
+  ]);
   const start = time(o.start, '--start');
   const end = time(o.end, '--end');
   const sources = files.map((file, i) =>

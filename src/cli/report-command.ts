@@ -8,8 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ReportError } from '../report/read-results.ts';
-import { writeComparison, writeReport, type WrittenReport } from '../report/write-report.ts';
+import type { WrittenReport } from '../report/write-report.ts';
+
+// The report modules are imported when a command runs, not when the CLI starts.
+const reportModules = () => Promise.all([import('../report/read-results.ts'), import('../report/write-report.ts')]);
 
 interface Io {
   out: (text: string) => void;
@@ -35,6 +37,7 @@ export function registerReportCommand(program: Command, io: Io, setCode: (code: 
     .option('--y <param>', 'sweep heatmap: parameter on the y axis (default: the second)')
     .action(async (dir: string, o: ReportCommandOptions) => {
       await guarded(io, setCode, async () => {
+        const [, { writeReport }] = await reportModules();
         const written = await writeReport(resolve(dir), { x: o.x, y: o.y, ...(o.out !== undefined ? { out: resolve(o.out) } : {}) });
         done(written, o.open === true, io);
       });
@@ -47,6 +50,7 @@ export function registerReportCommand(program: Command, io: Io, setCode: (code: 
     .option('--open', 'open the page in the default browser')
     .action(async (dirs: string[], o: ReportCommandOptions) => {
       await guarded(io, setCode, async () => {
+        const [{ ReportError }, { writeComparison }] = await reportModules();
         if (dirs.length < 2) throw new ReportError('compare needs at least two results folders');
         done(await writeComparison(dirs.map((d) => resolve(d)), o.out === undefined ? undefined : resolve(o.out)), o.open === true, io);
       });
@@ -56,6 +60,7 @@ export function registerReportCommand(program: Command, io: Io, setCode: (code: 
 /** `run --report`: the report of the folder a run just wrote; a failure to report does not fail the run. */
 export async function reportAfterRun(dir: string, io: Io): Promise<void> {
   try {
+    const [, { writeReport }] = await reportModules();
     const written = await writeReport(dir);
     io.out(`report: ${written.path} (${kb(written.bytes)})`);
   } catch (err) {
@@ -64,6 +69,7 @@ export async function reportAfterRun(dir: string, io: Io): Promise<void> {
 }
 
 async function guarded(io: Io, setCode: (code: number) => void, body: () => Promise<void>): Promise<void> {
+  const [{ ReportError }] = await reportModules();
   try {
     await body();
   } catch (err) {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { JSON_SCHEMA_KINDS, JSON_SCHEMAS, jsonSchemaText, type JsonSchemaKind } from '../config/schema/json-schema.ts';
+import { JSON_SCHEMA_FILES, JSON_SCHEMA_KINDS, type JsonSchemaKind } from '../config/schema/json-schema-kinds.ts';
 
 /** Where the command prints. */
 interface SchemaIo {
@@ -17,9 +17,11 @@ export function registerSchemaCommand(program: Command, io: SchemaIo): void {
   program
     .command('schema')
     .description('print or write the JSON Schema of configs (or of topology, workflow or sequence patterns), generated from the zod schemas, for editor completion and validation')
-    .addOption(new Option('--kind <kind>', `which file kind: ${JSON_SCHEMA_KINDS.map((k) => `${k} (schema/${JSON_SCHEMAS[k].file})`).join(', ')}`).choices(JSON_SCHEMA_KINDS).default('config'))
+    .addOption(new Option('--kind <kind>', `which file kind: ${JSON_SCHEMA_KINDS.map((k) => `${k} (schema/${JSON_SCHEMA_FILES[k]})`).join(', ')}`).choices(JSON_SCHEMA_KINDS).default('config'))
     .option('--out <file>', 'write the schema to this file instead of stdout')
-    .action((o: { kind: JsonSchemaKind; out?: string }) => {
+    .action(async (o: { kind: JsonSchemaKind; out?: string }) => {
+      // Imported when the command runs: the zod schemas would slow every `sluice` start.
+      const { jsonSchemaText } = await import('../config/schema/json-schema.ts');
       const text = jsonSchemaText(o.kind);
       if (o.out === undefined) {
         io.out(text);

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { LiveError } from '../live/live-error.ts';
-import { SIGNALS_STREAM, SIGNALS_SUBJECT, subscribeStream } from '../live/nats-subscribe.ts';
-import { createLogger } from './logger.ts';
+import { SIGNALS_STREAM, SIGNALS_SUBJECT } from '../live/nats-subjects.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -42,6 +41,8 @@ export function registerSubscribeCommand(program: Command, io: Io, setCode: (cod
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .action(async (url: string, o: SubscribeCommandOptions) => {
+      // Imported when the command runs, not when the CLI starts (NATS, pino-pretty).
+      const [{ subscribeStream }, { createLogger }] = await Promise.all([import('../live/nats-subscribe.ts'), import('./logger.ts')]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const abort = new AbortController();
       const onSignal = (): void => {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { fillChains, formatChain, orderChain, TraceIndex, type CausalChain } from '../tracing/causal-chain.ts';
-import { findTraceFile, readTrace, type Trace } from '../tracing/read-trace.ts';
+import type { CausalChain, TraceIndex } from '../tracing/causal-chain.ts';
+import type { Trace } from '../tracing/read-trace.ts';
 import { TraceError } from '../tracing/trace-error.ts';
-import { toJsonLine } from '../results/stable-json.ts';
 
 /** Where the command prints. */
 interface TraceIo {
@@ -51,6 +50,12 @@ export function registerTraceCommand(program: Command, io: TraceIo, setCode: (co
  */
 export async function traceCommand(where: string, o: TraceCommandOptions): Promise<string> {
   if (o.order !== undefined && o.fill !== undefined) throw new TraceError('give --order or --fill, not both');
+  // Imported when the command runs, not when the CLI starts.
+  const [{ fillChains, formatChain, orderChain, TraceIndex }, { findTraceFile, readTrace }, { toJsonLine }] = await Promise.all([
+    import('../tracing/causal-chain.ts'),
+    import('../tracing/read-trace.ts'),
+    import('../results/stable-json.ts'),
+  ]);
   const trace = await readTrace(findTraceFile(where, o.phase));
   const index = new TraceIndex(trace);
   let chains: CausalChain[];

@@ -3,7 +3,7 @@ import type { SluiceEvent } from '../events/index.ts';
 import type { Role } from '../config/schema/topology.ts';
 import type { Container } from './container.ts';
 import { relative } from 'node:path';
-import { asUserCodeError } from '../domain/user-code-error.ts';
+import { asUserCodeError } from '../domain/plugin-frame.ts';
 
 /** The bar an event is about, for error messages. */
 function barOf(ev: unknown): { ts: number; symbol: string } | undefined {

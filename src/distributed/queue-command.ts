@@ -6,19 +6,25 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { Job, Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ShardRunner } from '../sequencer/shard-pool.ts';
-import { createLogger } from '../cli/logger.ts';
-import { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl } from './queue-connection.ts';
-import { queueRunner } from './queue-runner.ts';
-import { flowLine, type FlowProgress } from './queue-progress.ts';
-import { DATA_ROOT_ENV } from './sweep-processor.ts';
-import { FLOW_QUEUE, SWEEP_QUEUE, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
+import type { FlowProgress } from './queue-progress.ts';
+import type { SweepJobData, SweepJobResult } from './sweep-job.ts';
+import { COMPILED, runtimeModule } from '../runtime-mode.ts';
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+}
+
+/**
+ * The file BullMQ's sandbox threads import() as the processor. Those threads have no
+ * TypeScript loader: from source, an entry that registers tsx and then loads
+ * sweep-processor.ts; compiled, sweep-processor.js itself.
+ */
+function sweepProcessorFile(): URL {
+  return COMPILED ? runtimeModule('./sweep-processor.ts', import.meta.url) : new URL('./sweep-processor-entry.mjs', import.meta.url);
 }
 
 /** `--chunk-size`, `--concurrency`, `--lock-ms`: whole numbers ≥ 1. */
@@ -35,6 +41,7 @@ export function positiveInt(value: string): number {
  * @throws QueueError for a bad URL or an unreachable server.
  */
 export async function openQueueRunner(url: string, chunkSize: number | undefined, logger: Logger): Promise<ShardRunner> {
+  const [{ checkReachable, parseQueueUrl }, { queueRunner }] = await Promise.all([import('./queue-connection.ts'), import('./queue-runner.ts')]);
   const target = parseQueueUrl(url);
   await checkReachable(target);
   return queueRunner({ target, logger, chunkSize, tty: process.stderr.isTTY });
@@ -51,12 +58,20 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
     .option('--lock-ms <ms>', 'job lock duration: a killed worker\'s job is retried after about twice this', positiveInt, 30_000)
     .option('--log-level <level>', 'log level', 'info')
     .action(async (o: { queue: string; concurrency: number; dataRoot?: string; lockMs: number; logLevel: string }) => {
+      // Imported here, not at the top: BullMQ and ioredis would slow every `sluice` start.
+      const [{ Worker }, { createLogger }, { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl }, { DATA_ROOT_ENV }, { SWEEP_QUEUE }] = await Promise.all([
+        import('bullmq'),
+        import('../cli/logger.ts'),
+        import('./queue-connection.ts'),
+        import('./sweep-processor.ts'),
+        import('./sweep-job.ts'),
+      ]);
       const logger = createLogger({ json: false, level: o.logLevel });
       const target = parseQueueUrl(o.queue);
       await checkReachable(target);
       // The processor threads inherit the environment: that is how they learn the data root.
       process.env[DATA_ROOT_ENV] = resolve(o.dataRoot ?? process.cwd());
-      const worker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, fileURLToPath(new URL('./sweep-processor-entry.mjs', import.meta.url)), {
+      const worker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, fileURLToPath(sweepProcessorFile()), {
         connection: bullConnection(target),
         prefix: KEY_PREFIX,
         concurrency: o.concurrency,
@@ -93,6 +108,11 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
     .requiredOption('--queue <url>', 'the Redis of the queue: redis://HOST:PORT')
     .argument('[flow]', 'a flow id or phase name (default: every flow)')
     .action(async (flow: string | undefined, o: { queue: string }) => {
+      const [{ Queue }, { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl }, { FLOW_QUEUE, SWEEP_QUEUE }] = await Promise.all([
+        import('bullmq'),
+        import('./queue-connection.ts'),
+        import('./sweep-job.ts'),
+      ]);
       const target = parseQueueUrl(o.queue);
       await checkReachable(target);
       const base = { connection: bullConnection(target), prefix: KEY_PREFIX };
@@ -113,6 +133,7 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
 
 /** One line per flow: its id, phase, the coordinator's counts, and the jobs running now. */
 async function statusLines(parents: Queue, chunks: Queue, wanted: string | undefined): Promise<string[]> {
+  const [{ Job }, { flowLine }] = await Promise.all([import('bullmq'), import('./queue-progress.ts')]);
   const lines: string[] = [];
   for (const parent of await parents.getJobs(['waiting-children', 'waiting', 'completed', 'failed'])) {
     const data = parent.data as { phase?: string; jobs?: number; created?: number };

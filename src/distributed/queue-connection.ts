@@ -8,6 +8,10 @@
  */
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { QueueError } from './queue-error.ts';
+
+// QueueError is in a file of its own so the CLI can recognise it without loading ioredis.
+export { QueueError };
 
 /** What a connection needs, from the URL. */
 interface ClientOptions {
@@ -18,11 +22,6 @@ interface ClientOptions {
   readonly password?: string;
   readonly tls?: boolean;
   readonly connectTimeoutMs: number;
-}
-
-/** A user-facing problem with the queue (URL, reachability, data on a worker). */
-export class QueueError extends Error {
-  override readonly name = 'QueueError';
 }
 
 /** Where the queue lives, from `--queue`. */

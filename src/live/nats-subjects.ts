@@ -12,6 +12,10 @@
  */
 import { LiveError } from './live-error.ts';
 
+/** Default stream and subject of `sluice subscribe`: the signals a NATS sink publishes. */
+export const SIGNALS_STREAM = 'SLUICE_SIGNALS';
+export const SIGNALS_SUBJECT = 'sluice.signals.>';
+
 const PLAIN = /^[A-Za-z0-9_-]+$/;
 
 /** A name as one subject token (see the module comment). */

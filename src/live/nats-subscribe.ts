@@ -2,11 +2,9 @@ import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { connectNats, manager } from './jetstream.ts';
 import { openConsumer, pullLoop } from './jetstream-pull.ts';
-import { parseNatsUrl } from './nats-subjects.ts';
+import { parseNatsUrl, SIGNALS_STREAM, SIGNALS_SUBJECT } from './nats-subjects.ts';
 
-/** Default stream and subject of `sluice subscribe`: the signals a NATS sink publishes. */
-export const SIGNALS_STREAM = 'SLUICE_SIGNALS';
-export const SIGNALS_SUBJECT = 'sluice.signals.>';
+export { SIGNALS_STREAM, SIGNALS_SUBJECT };
 
 export interface SubscribeOptions {
   /** nats://host:port[/subject]; a subject in the path wins over `subject`. */

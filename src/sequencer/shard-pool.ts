@@ -1,9 +1,11 @@
 /**
  * `--workers N`: sweep shards run on N worker threads (piscina: a maintained pool with
- * task queueing, back-pressure and clean teardown — not worth hand-writing). Each worker
- * runs TypeScript through tsx's loader, like the CLI.
+ * task queueing, back-pressure and clean teardown — not worth hand-writing). In the
+ * repository each worker runs the TypeScript through tsx's loader, like the CLI; in the
+ * installed package it runs the compiled JavaScript directly.
  */
 import { Piscina } from 'piscina';
+import { runtimeModule } from '../runtime-mode.ts';
 import { workerExecArgv } from '../plugins/plugin-hooks.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { ShardResult, ShardTask } from './shard-worker.ts';
@@ -41,11 +43,11 @@ export interface ShardBatch {
 /** A pool of `threads` worker threads; close it when done (it holds handles open). */
 export function shardPool(threads: number): ShardRunner {
   const pool = new Piscina<ShardTask, ShardResult>({
-    filename: new URL('./shard-worker.ts', import.meta.url).href,
+    filename: runtimeModule('./shard-worker.ts', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    // tsx by its file URL (`--import tsx` would resolve from the working directory, which
-    // need not be a project with tsx installed), then the plugin hooks.
+    // tsx's loader when running source (by the API: a worker's `--import tsx` resolves
+    // from the working directory, which need not have tsx), then the plugin hooks.
     execArgv: workerExecArgv(),
   });
   return {

@@ -15,7 +15,8 @@ import { FeatureHub } from '../../src/domain/indicators/feature-hub.ts';
 import { loadPlugins, PluginError } from '../../src/plugins/load-plugins.ts';
 import { pluginCode, relativeImports } from '../../src/plugins/plugin-code.ts';
 import { strategyCode } from '../../src/plugins/code-dependencies.ts';
-import { asUserCodeError, UserCodeError } from '../../src/domain/user-code-error.ts';
+import { UserCodeError } from '../../src/domain/user-code-error.ts';
+import { asUserCodeError } from '../../src/domain/plugin-frame.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'sluice-plugins-'));

@@ -6,6 +6,9 @@ import { SequencePatternSchema } from './sequence.ts';
 import { TopologySchema } from './topology.ts';
 import { WorkflowConfigSchema } from './workflow.ts';
 import { WorkflowPatternSchema } from './workflow-pattern.ts';
+import { JSON_SCHEMA_FILES, JSON_SCHEMA_KINDS, type JsonSchemaKind } from './json-schema-kinds.ts';
+
+export { JSON_SCHEMA_KINDS, type JsonSchemaKind };
 
 /**
  * The JSON Schemas of Sluice's YAML files, generated from the zod schemas (the single
@@ -14,14 +17,11 @@ import { WorkflowPatternSchema } from './workflow-pattern.ts';
  * that is wrong instead of "matches none of four alternatives".
  */
 export const JSON_SCHEMAS = {
-  config: { file: 'sluice.schema.json', title: 'Sluice workflow config', schema: WorkflowConfigSchema },
-  topology: { file: 'topology.schema.json', title: 'Sluice topology pattern (patterns/topologies)', schema: TopologySchema },
-  workflow: { file: 'workflow.schema.json', title: 'Sluice workflow pattern (patterns/workflows)', schema: WorkflowPatternSchema },
-  sequence: { file: 'sequence.schema.json', title: 'Sluice sequence pattern (patterns/sequences)', schema: SequencePatternSchema },
-} as const;
-
-export type JsonSchemaKind = keyof typeof JSON_SCHEMAS;
-export const JSON_SCHEMA_KINDS = Object.keys(JSON_SCHEMAS) as JsonSchemaKind[];
+  config: { file: JSON_SCHEMA_FILES.config, title: 'Sluice workflow config', schema: WorkflowConfigSchema },
+  topology: { file: JSON_SCHEMA_FILES.topology, title: 'Sluice topology pattern (patterns/topologies)', schema: TopologySchema },
+  workflow: { file: JSON_SCHEMA_FILES.workflow, title: 'Sluice workflow pattern (patterns/workflows)', schema: WorkflowPatternSchema },
+  sequence: { file: JSON_SCHEMA_FILES.sequence, title: 'Sluice sequence pattern (patterns/sequences)', schema: SequencePatternSchema },
+} as const satisfies Record<JsonSchemaKind, unknown>;
 
 /** The folder, relative to the project root, that holds the committed schema files. */
 export const SCHEMA_DIR = 'schema';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRACE_LEVELS } from './trace-levels.ts';
 
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
@@ -178,9 +179,8 @@ export const SlippageSchema = z.discriminatedUnion('model', [
     .strict(),
 ]);
 
-/** Event-tracing levels, from nothing to every event; see docs/tracing.md for what each records. */
-export const TRACE_LEVELS = ['none', 'minimal', 'standard', 'detailed', 'debug'] as const;
-export type TraceLevel = (typeof TRACE_LEVELS)[number];
+// In a file of their own so the CLI can offer them as choices without loading zod at start-up.
+export { TRACE_LEVELS, type TraceLevel } from './trace-levels.ts';
 
 const traceLevel = z.enum(TRACE_LEVELS);
 const traceMaxEvents = z.number().int().positive().max(10_000_000);
