@@ -11,8 +11,7 @@ import { strategyGraph } from '../../src/analysis/strategy-graph.ts';
 import { fixedDecision } from '../../src/domain/strategies/decision.ts';
 import type { StrategyDefinition } from '../../src/domain/strategies/strategy.ts';
 import type { Direction } from '../../src/events/index.ts';
-import { momentum } from '../../src/domain/indicators/momentum.ts';
-import type { BarInput, Indicator } from '../../src/domain/indicators/indicator.ts';
+import { Momentum } from '../../src/domain/indicators/momentum.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SPY = join(ROOT, 'examples/data/SPY_5m.csv');
@@ -133,23 +132,14 @@ describe('checkLookahead on a leaking feature', () => {
   it('names the feature by its key, and the strategy that reads it', async () => {
     // The same bug in an indicator: "the next close" cached per bar number across runs.
     const cache = new Map<number, number>();
-    const spy = vi.spyOn(momentum, 'create').mockImplementation((): Indicator => {
-      let n = 0;
-      let value = NaN;
-      return {
-        update(bar: BarInput) {
-          cache.set(n - 1, bar.close);
-          value = (cache.get(n) ?? bar.close) - bar.close; // "momentum" toward the next close
-          n++;
-        },
-        get ready() {
-          return n > 0;
-        },
-        value: () => value,
-        reset() {
-          n = 0;
-        },
-      };
+    // Definitions are frozen, so the bug goes into the indicator's class: its per-bar step.
+    const counters = new WeakMap<object, number>();
+    const step = Momentum.prototype as unknown as { combine(x: number, old: number): number };
+    const spy = vi.spyOn(step, 'combine').mockImplementation(function (this: object, x: number): number {
+      const n = counters.get(this) ?? 0;
+      counters.set(this, n + 1);
+      cache.set(n - 1, x);
+      return (cache.get(n) ?? x) - x; // "momentum" toward the next close
     });
     try {
       const loaded = await loadWorkflow(config('feature_leak', `${spyData}strategies:\n  - { type: momentum_sign, params: { period: 5 } }\n  - { type: sma_crossover }\n`));
