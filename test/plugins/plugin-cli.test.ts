@@ -243,6 +243,21 @@ export const centered = defineIndicator({
     expect(edited.stdout).toMatch(/signal store: 2 strategies: 0 reused, 2 computed/);
   }, 120_000);
 
+  it('replaying a store of plugin strategies gives the backtest\'s trades byte for byte', async () => {
+    const dir = exampleProject();
+    const end = ['--set', 'data.end=2024-08-01'];
+    const stored = await sluiceIn(dir, ['signals', 'config.yaml', '--store', 'store', ...end]);
+    expect(stored.code, stored.stderr).toBe(0);
+    const config = readFileSync(join(dir, 'config.yaml'), 'utf8').replace('topology: backtest', 'topology: signal_replay\nreplay: { store: store }');
+    writeFileSync(join(dir, 'replay.yaml'), config);
+    const [replayed, backtest] = await Promise.all([sluiceIn(dir, ['run', 'replay.yaml', ...end, '--out', 'replayed']), sluiceIn(dir, ['run', 'config.yaml', ...end, '--out', 'backtest'])]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toMatch(/stored signals replayed from .*store \(no indicator computed\)/);
+    const trades = (out: string, phase: string) => readFileSync(join(dir, resultsDir(out), phase, 'trades.ndjson'), 'utf8');
+    expect(trades(replayed.stdout, 'signal_replay').split('\n').length).toBeGreaterThan(50);
+    expect(trades(replayed.stdout, 'signal_replay')).toBe(trades(backtest.stdout, 'backtest'));
+  }, 120_000);
+
   it('sluice live runs a plugin strategy on a feed, with the signals of the batch run', async () => {
     const dir = exampleProject();
     writeFileSync(join(dir, 'live.yaml'), 'name: live_plugin\ntopology: signal_generation\nplugins: [./plugins/*.ts]\ndata: { symbol: SPY, path: data/SPY_5m.csv, timeframe: 5m }\nstrategies: [ { type: trend_efficiency } ]\n');
