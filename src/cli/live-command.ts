@@ -40,7 +40,7 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     .command('live')
     .description("run a config's signal generation on a live feed (WebSocket or NDJSON on stdin), emitting each signal as its bar arrives")
     .argument('<config>', 'workflow YAML file (its strategies, classifiers and live: section)')
-    .option('--feed <url>', 'ws://host:port[/path], nats://host:port[/subject] (JetStream) or stdin (default: live.feed.url)')
+    .option('--feed <url>', 'ws://host:port[/path], nats://host:port[/subject] (JetStream), stdin, or binance | alpaca (a provider feed, settings from live.feed) (default: live.feed)')
     .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' (the config's bar files), 'store' (the bar files signals.store was computed from, fingerprints checked) or 'none' (default: live.warmup)")
     .option('--warmup-symbol <symbol>', "symbol of the --warmup file's bars (default: the config's only symbol)")
     .option('--stdout', 'send signals to stdout as NDJSON (the default when no sink is configured)')
@@ -87,7 +87,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
     if (stores.length > 1) throw new LiveError(`${stores.length} store sinks: a live run writes one signal store`);
     const warmupSpec = o.warmup ?? live.warmup;
     const warmup = warmupSpec === 'store' ? await openStoreWarmup(configured) : openWarmup(configured, warmupSpec, o.warmup !== undefined ? process.cwd() : configured.wf.baseDir, o.warmupSymbol);
-    const loaded = withLiveStore(configured, stores[0], o.feed ?? live.feed.url ?? 'none', warmup?.description ?? 'none');
+    const loaded = withLiveStore(configured, stores[0], o.feed ?? (live.feed.type !== 'sluice' ? [live.feed.type, live.feed.url].filter((x) => x !== undefined).join(' ') : live.feed.url) ?? 'none', warmup?.description ?? 'none');
     const hello = signalHello(loaded);
     const sinks = sinkConfigs.flatMap((cfg) => (cfg.type === 'store' ? [] : [createSink(cfg, { logger, stdout: process.stdout, hello: () => hello })]));
     const outcome = await runLive({
@@ -126,6 +126,12 @@ export function liveSummary(name: string, r: LiveOutcome): string[] {
     `live: ${name}: ${r.warmupBars} warm-up bars${r.warmupBars > 0 ? ` (${(r.warmupMs / 1000).toFixed(2)} s)` : ''}, ${r.liveBars} live bars, ${r.signals} signals, ${r.regimes} regime changes; ${r.status}${r.feedEnd !== undefined ? `, feed ${r.feedEnd === 'stopped' ? 'stopped' : `ended (${r.feedEnd})`}` : ''}`,
     `feed: ${f.messages} messages, ${f.malformed} malformed, ${f.other} other, ${f.reconnects} reconnects${f.heartbeatTimeouts > 0 ? ` (${f.heartbeatTimeouts} after a silent connection)` : ''}; bars: ${s.duplicates} duplicates, ${s.outOfOrder} out of order, ${s.coveredByWarmup} covered by warm-up, ${s.ignoredSymbol} of other symbols, ${s.dropped} dropped, ${s.pauses} buffer-full pauses, ${s.gaps} gaps (${s.missingBars} bars missing)${r.ticks.trades > 0 ? `; ticks: ${r.ticks.trades} trades → ${r.ticks.bars} bars, ${r.ticks.late} late` : ''}`,
   ];
+  const p = r.provider;
+  if (p !== undefined) {
+    lines.push(
+      `${p.name}: ${p.bars} bars aggregated${p.openKlines !== undefined ? `, ${p.openKlines} open klines skipped` : ''}${p.updates !== undefined ? `, ${p.updates} updated bars (${p.lateUpdates} after their bar was out: not applied)` : ''}, ${p.replaced} replaced, ${p.late} late${p.outsideSession > 0 ? `, ${p.outsideSession} outside the session` : ''}`,
+    );
+  }
   if (r.latency.count > 0) {
     const rate = r.liveMs > 0 ? `, ${Math.round((r.liveBars / r.liveMs) * 1000)} live bars/s` : '';
     lines.push(`latency bar→signal (ms): p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)}, p99 ${ms(r.latency.p99)}, max ${ms(r.latency.max)} over ${r.latency.count} signals${rate}`);

@@ -38,6 +38,12 @@ export interface LoadWorkflowOptions {
    * relative to the working directory, or package names. Loaded once per process.
    */
   readonly plugins?: readonly string[];
+  /**
+   * `sluice live`: a config whose `live.feed.type` is a provider (binance, alpaca) may name
+   * data files that do not exist yet — they are read only by `--warmup data`, which then
+   * says so. Other configs still need them.
+   */
+  readonly liveProviderData?: boolean;
   /** Config layer under the file: a workflow pattern's `defaults` (over the topology's). */
   readonly defaults?: Record<string, unknown>;
   /** Config layer over the file, under `--set`: a workflow phase's overlay. */
@@ -103,7 +109,8 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const configured = resolveStrategies({ source, catalogue, classifiers, declaredClassifiers, issues }, config.strategies);
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
-  const sources = resolveSources(source, config, baseDir, issues);
+  const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
+  const sources = resolveSources(source, config, baseDir, providerFeed ? [] : issues);
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
   try {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { ReconnectConfig } from '../config/schema/live.ts';
 import type { LiveBarSource } from './live-source.ts';
-import { MAX_MESSAGE_BYTES, type MessageDecoder } from './messages.ts';
+import { MAX_MESSAGE_BYTES, type FeedItem, type MessageDecoder } from './messages.ts';
 import type { TickAggregator } from './tick-aggregator.ts';
 import { LiveError } from './live-error.ts';
 
@@ -85,32 +85,50 @@ export class FeedIntake {
 
   /** One raw message; returns true when it was the end message. */
   message(text: string): boolean {
+    if (!this.received()) return false;
+    for (const item of this.decoder.decode(text)) if (this.item(item, text)) return true;
+    return false;
+  }
+
+  /**
+   * Counts one raw message read by a provider protocol (which decodes it itself and hands
+   * its items to {@link item}); false when the input has ended already (ignore it).
+   */
+  received(): boolean {
     if (this.finished !== undefined) return false;
     this.counters.messages++;
-    for (const item of this.decoder.decode(text)) {
-      if ((item.kind === 'bar' || item.kind === 'trade') && item.ts > this.now() + MAX_AHEAD_MS) {
-        this.malformed(`timestamp ${new Date(item.ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`, text);
-        continue;
-      }
-      switch (item.kind) {
-        case 'bar':
-          this.source.push(item.symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);
-          break;
-        case 'trade':
-          if (this.aggregator === undefined) this.malformed('trade messages are not aggregated by this feed', text);
-          else this.aggregator.trade(item.symbol, item.ts, item.price, item.size);
-          break;
-        case 'end':
-          this.logger.info({ reason: item.reason }, 'feed sent its end message');
-          this.finish('end message');
-          return true;
-        case 'other':
-          this.counters.other++;
-          break;
-        case 'malformed':
-          this.malformed(item.reason, text);
-          break;
-      }
+    return true;
+  }
+
+  /**
+   * One decoded item of the raw message `text` (quoted in logs when malformed): a bar goes
+   * into the live source, a trade into the tick aggregator, an end ends the input (returns
+   * true). Bars and trades stamped more than 24 h ahead of the wall clock are malformed.
+   */
+  item(item: FeedItem, text: string): boolean {
+    if (this.finished !== undefined) return false;
+    if ((item.kind === 'bar' || item.kind === 'trade') && item.ts > this.now() + MAX_AHEAD_MS) {
+      this.malformed(`timestamp ${new Date(item.ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`, text);
+      return false;
+    }
+    switch (item.kind) {
+      case 'bar':
+        this.source.push(item.symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);
+        break;
+      case 'trade':
+        if (this.aggregator === undefined) this.malformed('trade messages are not aggregated by this feed', text);
+        else this.aggregator.trade(item.symbol, item.ts, item.price, item.size);
+        break;
+      case 'end':
+        this.logger.info({ reason: item.reason }, 'feed sent its end message');
+        this.finish('end message');
+        return true;
+      case 'other':
+        this.counters.other++;
+        break;
+      case 'malformed':
+        this.malformed(item.reason, text);
+        break;
     }
     return false;
   }
@@ -162,6 +180,25 @@ export interface WebSocketFeedOptions {
   readonly logger: Logger;
   /** Random numbers in [0, 1) for the jitter (tests fix it). */
   readonly random?: () => number;
+  /**
+   * A provider's protocol spoken on the connection (Binance, Alpaca); default: every text
+   * message goes to the intake's mapping, and `subscribe` is sent after each connect.
+   */
+  readonly protocol?: WsProtocol;
+  /** What logs and the store's metadata call the feed (default the URL). */
+  readonly description?: string;
+}
+
+/**
+ * A provider protocol over a {@link WebSocketFeed} connection: what to send on connecting
+ * and how to read each text message. Reconnection, heartbeat, pausing and the oversized
+ * message rule stay the feed's.
+ */
+export interface WsProtocol {
+  /** A new connection is open (after every reconnect too). */
+  open?(send: (text: string) => void): void;
+  /** One text message; true when the feed has ended or failed (the connection is closed). */
+  message(text: string, send: (text: string) => void): boolean;
 }
 
 /**
@@ -188,7 +225,7 @@ export class WebSocketFeed implements Feed {
   private heard = true;
 
   constructor(private readonly opts: WebSocketFeedOptions) {
-    this.description = opts.url;
+    this.description = opts.description ?? opts.url;
     this.random = opts.random ?? Math.random;
   }
 
@@ -245,11 +282,15 @@ export class WebSocketFeed implements Feed {
     let lastError: Error | undefined;
     this.closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
     if (this.paused) ws.pause();
+    const send = (text: string): void => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    };
     ws.on('open', () => {
       intake.counters.connects++;
       if (intake.counters.connects > 1) intake.counters.reconnects++;
       logger.info({ url: this.opts.url, connects: intake.counters.connects }, intake.counters.connects > 1 ? 'feed reconnected' : 'feed connected');
-      for (const m of this.opts.subscribe ?? []) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+      if (this.opts.protocol?.open !== undefined) this.opts.protocol.open(send);
+      else for (const m of this.opts.subscribe ?? []) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
       this.startHeartbeat(ws);
     });
     ws.on('pong', () => (this.heard = true));
@@ -265,7 +306,8 @@ export class WebSocketFeed implements Feed {
         return;
       }
       const text = isBinary ? Buffer.from(buffer).toString('utf8') : buffer.toString('utf8');
-      if (intake.message(text)) ws.close(1000, 'end of feed');
+      const ended = this.opts.protocol !== undefined ? this.opts.protocol.message(text, send) : intake.message(text);
+      if (ended) ws.close(1000, 'end of feed');
     });
     ws.on('error', (err) => {
       lastError = err;

@@ -21,9 +21,9 @@ import { LiveError } from './live-error.ts';
  */
 export async function loadLiveWorkflow(file: string, options: LoadWorkflowOptions = {}): Promise<LoadedWorkflow> {
   const sets = [...(options.sets ?? []), 'results.storage=disk'];
-  const loaded = await loadWorkflow(file, { ...options, sets });
+  const loaded = await loadWorkflow(file, { ...options, sets, liveProviderData: true });
   if (loaded.plan.instances.some((i) => i.role === 'signal_sink')) return loaded;
-  return loadWorkflow(file, { ...options, sets: [...sets, 'topology=signal_generation'] });
+  return loadWorkflow(file, { ...options, sets: [...sets, 'topology=signal_generation'], liveProviderData: true });
 }
 
 /** The config's `live:` section with its defaults. */

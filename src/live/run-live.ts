@@ -15,6 +15,7 @@ import { LiveError } from './live-error.ts';
 import { LiveBarSource, type LiveCounters } from './live-source.ts';
 import { FEED_FORMAT_VERSION, MessageDecoder } from './messages.ts';
 import { NatsFeed } from './nats-feed.ts';
+import { createProviderFeed, type ProviderCounters } from './provider-feed.ts';
 import type { MessageSink } from './sinks.ts';
 import { TickAggregator } from './tick-aggregator.ts';
 import { WarmupSource } from './warmup-source.ts';
@@ -64,6 +65,8 @@ export interface RunLiveOptions {
   readonly onReady?: (info: { readonly sinks: readonly MessageSink[] }) => void;
   /** Random numbers for the reconnect jitter (tests). */
   readonly random?: () => number;
+  /** Environment the provider credentials are read from (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** What a live run did. */
@@ -80,6 +83,8 @@ export interface LiveOutcome {
   readonly source: Readonly<LiveCounters>;
   readonly feed: Readonly<FeedCounters>;
   readonly ticks: { readonly trades: number; readonly late: number; readonly bars: number; readonly closedByTimer: number };
+  /** A provider feed's bar aggregation (Binance, Alpaca): bars made, late source bars and corrections, still-open klines skipped. */
+  readonly provider?: ProviderCounters;
   /** Bar arrival → signal sent, over the live signals. */
   readonly latency: LatencySummary;
   /** Wall time from the first live bar's arrival until the graph had processed the last, ms (0 without live bars). */
@@ -98,8 +103,10 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   const { loaded, logger } = opts;
   const { wf, plan } = loaded;
   const live = opts.live ?? wf.config.live ?? LiveSchema.parse({});
-  const feedUrl = opts.feedUrl ?? live.feed.url;
-  if (feedUrl === undefined) throw new LiveError('no feed: give --feed ws://host:port or --feed stdin, or live.feed.url in the config');
+  const flagType = opts.feedUrl === 'binance' || opts.feedUrl === 'alpaca' ? opts.feedUrl : undefined;
+  const feedType = flagType ?? live.feed.type;
+  const feedUrl = flagType !== undefined ? live.feed.url : (opts.feedUrl ?? live.feed.url);
+  if (feedUrl === undefined && feedType === 'sluice') throw new LiveError('no feed: give --feed ws://host:port, --feed stdin or --feed binance|alpaca, or live.feed in the config');
   const sinkIds = new Set(plan.instances.filter((i) => i.role === 'signal_sink').map((i) => i.id));
   if (sinkIds.size === 0) throw new LiveError(`the topology '${wf.topology.name}' has no signal_sink container: run a signal_generation topology live`);
 
@@ -129,7 +136,8 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     emit: (symbol, ts, o, h, l, c, v) => source.push(symbol, ts, o, h, l, c, v),
   });
   const intake = new FeedIntake(source, decoder, aggregator, logger);
-  const feed = createFeed(feedUrl, intake, live, logger, opts);
+  const provider = createProviderFeed({ type: feedType, url: feedUrl, intake, live, symbols, timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe), calendar: wf.config.data.calendar, baseDir: wf.baseDir, logger, ...(opts.random !== undefined ? { random: opts.random } : {}), ...(opts.env !== undefined ? { env: opts.env } : {}) });
+  const feed = provider?.feed ?? createFeed(feedUrl!, intake, live, logger, opts);
   pressure.feed = feed;
   const combined = new WarmupSource(opts.warmup, source);
 
@@ -200,6 +208,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   } finally {
     opts.signal?.removeEventListener('abort', stopFeed);
     await feed.stop();
+    provider?.aggregator.dispose();
     const reason = failure !== undefined ? 'failed' : status === 'cancelled' ? 'interrupted' : 'complete';
     const end = JSON.stringify({ type: 'end', reason, bars: source.counters.accepted, signals });
     for (const s of opened) {
@@ -223,6 +232,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     source: { ...source.counters },
     feed: { ...intake.counters },
     ticks: { ...aggregator.counters },
+    ...(provider !== undefined ? { provider: { name: provider.name, ...provider.aggregator.counters, ...provider.counters() } } : {}),
     latency: latency.summary(),
     liveMs: Number.isNaN(liveEnd) || Number.isNaN(source.firstArrival) ? 0 : liveEnd - source.firstArrival,
   };

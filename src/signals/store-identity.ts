@@ -5,7 +5,8 @@
  * them out instead of recomputing them.
  */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { canonicalJson, fileFingerprint } from '../results/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -136,7 +137,8 @@ export function storeConfigHash(key: string, strategyHashes: readonly string[], 
 export async function describeSignalRun(wf: ResolvedWorkflow): Promise<SignalRunIdentity> {
   const sources: StoreDataSource[] = [];
   for (const s of wf.sources) {
-    const fp = await fileFingerprint(s.path);
+    // A live run on a provider feed may name data files not there (only `--warmup data` reads them): recorded as empty.
+    const fp = wf.liveStore !== undefined && !existsSync(s.path) ? { name: basename(s.path), size: 0, sha256: '' } : await fileFingerprint(s.path);
     sources.push({ symbol: s.symbol, format: s.format, path: s.path, name: fp.name, size: fp.size, sha256: fp.sha256 });
   }
   const timeframe = wf.config.data.timeframe;

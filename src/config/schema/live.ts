@@ -76,9 +76,43 @@ export const NatsFeedSchema = z
   })
   .strict();
 
+/** Binance spot public kline streams (no credentials). */
+export const BinanceFeedSchema = z
+  .object({
+    interval: z
+      .enum(['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d'])
+      .default('1m')
+      .describe("Kline interval subscribed to (`<symbol>@kline_<interval>`); closed klines are aggregated to data.timeframe, which must be a whole multiple of it."),
+  })
+  .strict();
+
+/** Alpaca market data v2 (stocks) or v1beta3 (crypto) bars. */
+export const AlpacaFeedSchema = z
+  .object({
+    feed: z.enum(['iex', 'sip', 'crypto']).default('iex').describe('Data feed: iex (free stocks), sip (all US exchanges, paid plan) or crypto (v1beta3/crypto/us).'),
+    credentials_file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File with `APCA_API_KEY_ID=…` and `APCA_API_SECRET_KEY=…` lines, relative to the config; default: those environment variables. Keys never go into the config itself.'),
+    updated_bars: z.boolean().default(true).describe("Subscribe to updated bars (`T: \"u\"`, corrections of a minute already sent): a correction replaces its minute while the bar it belongs to is still open; later ones are counted and logged."),
+    regular_hours_only: z.boolean().default(false).describe('Stocks: only minutes of the regular session (09:30–16:00 New York) make bars; default: pre-market, regular and after-hours sessions, each cut apart.'),
+  })
+  .strict();
+
 export const LiveFeedSchema = z
   .object({
-    url: z.string().min(1).optional().describe("ws://host:port/path of a WebSocket feed, nats://host:port[/subject] of a JetStream stream, or 'stdin' for NDJSON on standard input; `--feed` overrides it."),
+    type: z
+      .enum(['sluice', 'binance', 'alpaca'])
+      .default('sluice')
+      .describe("sluice: the sluice feed format (or a `mapping`) over url; binance: Binance spot kline streams; alpaca: Alpaca market data bars (credentials from APCA_API_KEY_ID / APCA_API_SECRET_KEY or alpaca.credentials_file). `--feed binance|alpaca` selects one too."),
+    url: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("ws://host:port/path of a WebSocket feed, nats://host:port[/subject] of a JetStream stream, or 'stdin' for NDJSON on standard input; `--feed` overrides it. For binance: the stream base (default wss://stream.binance.com:9443; `/stream?streams=…` is appended); for alpaca: the whole endpoint (default wss://stream.data.alpaca.markets/v2/<feed>) — for proxies and tests."),
+    binance: BinanceFeedSchema.prefault({}).describe('type: binance — the kline stream.'),
+    alpaca: AlpacaFeedSchema.prefault({}).describe('type: alpaca — the data feed and where the credentials are.'),
     mapping: FeedMappingSchema.prefault({}).describe('Message → bar mapping; the defaults read `sluice replay`.'),
     subscribe: z
       .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
@@ -191,6 +225,8 @@ export type ReconnectConfig = z.infer<typeof ReconnectSchema>;
 export type LiveFeedConfig = z.infer<typeof LiveFeedSchema>;
 export type LiveSinkConfig = z.infer<typeof LiveSinkSchema>;
 export type LiveConfig = z.infer<typeof LiveSchema>;
+export type BinanceFeedConfig = z.infer<typeof BinanceFeedSchema>;
+export type AlpacaFeedConfig = z.infer<typeof AlpacaFeedSchema>;
 export type NatsFeedConfig = z.infer<typeof NatsFeedSchema>;
 export type StreamSettings = z.infer<typeof StreamSettingsSchema>;
 export type NatsSinkConfig = Extract<LiveSinkConfig, { type: 'nats' }>;
