@@ -197,8 +197,11 @@ export interface WebSocketFeedOptions {
 export interface WsProtocol {
   /** A new connection is open (after every reconnect too). */
   open?(send: (text: string) => void): void;
-  /** One text message; true when the feed has ended or failed (the connection is closed). */
-  message(text: string, send: (text: string) => void): boolean;
+  /**
+   * One text message; true when the feed has ended or failed (the connection is closed).
+   * `drop` cuts the connection, which is then reconnected with back-off.
+   */
+  message(text: string, send: (text: string) => void, drop: () => void): boolean;
 }
 
 /**
@@ -306,7 +309,7 @@ export class WebSocketFeed implements Feed {
         return;
       }
       const text = isBinary ? Buffer.from(buffer).toString('utf8') : buffer.toString('utf8');
-      const ended = this.opts.protocol !== undefined ? this.opts.protocol.message(text, send) : intake.message(text);
+      const ended = this.opts.protocol !== undefined ? this.opts.protocol.message(text, send, () => ws.terminate()) : intake.message(text);
       if (ended) ws.close(1000, 'end of feed');
     });
     ws.on('error', (err) => {

@@ -8,8 +8,10 @@
  */
 import type { Logger } from 'pino';
 import type { LiveConfig } from '../config/schema/live.ts';
-import { BarAggregator, type UsEquitySessions } from './bar-aggregator.ts';
+import { AlpacaProtocol, alpacaStreamUrl } from './alpaca-feed.ts';
+import { BarAggregator, UsEquitySessions } from './bar-aggregator.ts';
 import { BINANCE_STREAM_BASE, BinanceProtocol, binanceIntervalMs, binanceStreamUrl } from './binance-feed.ts';
+import { alpacaCredentials } from './credentials.ts';
 import { WebSocketFeed, type Feed, type FeedIntake, type WsProtocol } from './feed.ts';
 import { encodeBar } from './messages.ts';
 import { LiveError } from './live-error.ts';
@@ -84,6 +86,16 @@ export function createProviderFeed(o: ProviderFeedOptions): ProviderFeed | undef
       const protocol = new BinanceProtocol(intake, aggregator, o.symbols, logger);
       const url = binanceStreamUrl(o.url ?? BINANCE_STREAM_BASE, o.symbols, cfg.interval);
       return { name: 'binance', aggregator, feed: ws(url, protocol, `binance ${url}`), counters: () => ({ openKlines: protocol.openKlines }) };
+    }
+    case 'alpaca': {
+      const cfg = live.feed.alpaca;
+      // Checked before anything connects: a missing credential is one line, exit 1.
+      const credentials = alpacaCredentials(cfg.credentials_file, o.baseDir, o.env);
+      const stocks = cfg.feed !== 'crypto';
+      const aggregator = aggregatorFor(60_000, stocks && o.calendar === 'us_equity' ? new UsEquitySessions(cfg.regular_hours_only) : undefined);
+      const protocol = new AlpacaProtocol(intake, aggregator, credentials, cfg, o.symbols, logger);
+      const url = o.url ?? alpacaStreamUrl(cfg.feed);
+      return { name: 'alpaca', aggregator, feed: ws(url, protocol, `alpaca ${cfg.feed} ${url}`), counters: () => ({ updates: protocol.updates }) };
     }
     default:
       throw new LiveError(`feed type '${o.type}' is not supported`);
