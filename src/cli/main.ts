@@ -13,6 +13,7 @@ import { registerSignalsCommand, signalStoreLines } from './signals-command.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerLiveCommand } from './live-command.ts';
+import { registerDataCommand } from './data-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerSubscribeCommand } from './subscribe-command.ts';
 import { registerQueryCommand } from './query-command.ts';
@@ -245,6 +246,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   registerSignalsCommand(program, (args) => main(['node', 'sluice', ...args], io), setCode);
   registerReplayCommand(program, io, setCode);
   registerLiveCommand(program, io, setCode);
+  registerDataCommand(program, io, setCode);
   registerReportCommand(program, io, setCode);
   registerQueueCommands(program, io, setCode);
   registerSubscribeCommand(program, io, setCode);

@@ -48,12 +48,12 @@ export const ALPACA_SECRET_VAR = 'APCA_API_SECRET_KEY';
  *
  * @throws LiveError naming what is missing (never a value).
  */
-export function alpacaCredentials(file: string | undefined, baseDir: string, env: NodeJS.ProcessEnv = process.env): AlpacaCredentials {
+export function alpacaCredentials(file: string | undefined, baseDir: string, env: NodeJS.ProcessEnv = process.env, fileOption = 'live.feed.alpaca.credentials_file'): AlpacaCredentials {
   let vars: Record<string, string | undefined> = env;
   let where = `the environment variables ${ALPACA_KEY_VAR} and ${ALPACA_SECRET_VAR}`;
   if (file !== undefined) {
     const path = resolve(baseDir, file);
-    if (!existsSync(path)) throw new LiveError(`alpaca feed: the credentials file ${path} (live.feed.alpaca.credentials_file) does not exist`);
+    if (!existsSync(path)) throw new LiveError(`alpaca feed: the credentials file ${path} (${fileOption}) does not exist`);
     vars = readEnvFile(readFileSync(path, 'utf8'));
     where = `the credentials file ${path}`;
   }
@@ -62,7 +62,7 @@ export function alpacaCredentials(file: string | undefined, baseDir: string, env
   const missing = [key === '' ? ALPACA_KEY_VAR : undefined, secret === '' ? ALPACA_SECRET_VAR : undefined].filter((m) => m !== undefined);
   if (missing.length > 0) {
     throw new LiveError(
-      `alpaca feed: no credentials: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set in ${where}${file === undefined ? ' (or name a file in live.feed.alpaca.credentials_file)' : ''}`,
+      `alpaca feed: no credentials: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set in ${where}${file === undefined ? ` (or name a file in ${fileOption})` : ''}`,
     );
   }
   return { key: new Secret(key), secret: new Secret(secret) };
