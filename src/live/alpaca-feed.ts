@@ -27,7 +27,7 @@ import type { BarAggregator } from './bar-aggregator.ts';
 import type { AlpacaCredentials } from './credentials.ts';
 import type { FeedIntake, WsProtocol } from './feed.ts';
 import { LiveError } from './live-error.ts';
-import { MessageDecoder } from './messages.ts';
+import { MessageDecoder, parseFeedMessage } from './messages.ts';
 
 /** The endpoint of a data feed. */
 export function alpacaStreamUrl(feed: AlpacaFeedConfig['feed']): string {
@@ -72,13 +72,12 @@ export class AlpacaProtocol implements WsProtocol {
   message(text: string, send: (text: string) => void, drop: () => void): boolean {
     const { intake } = this;
     if (!intake.received()) return false;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      for (const item of this.decoder.decode(text)) intake.item(item, text);
-      return intake.ended !== undefined;
+    const parsed = parseFeedMessage(text);
+    if ('malformed' in parsed) {
+      intake.item({ kind: 'malformed', reason: parsed.malformed }, text);
+      return false;
     }
+    const value = parsed.value;
     for (const m of Array.isArray(value) ? value : [value]) {
       if (m === null || typeof m !== 'object' || Array.isArray(m)) {
         intake.item({ kind: 'malformed', reason: 'not a JSON object' }, text);
@@ -121,6 +120,7 @@ export class AlpacaProtocol implements WsProtocol {
             intake.item(item, text);
             break;
           }
+          if (!intake.inTime(item.ts, text)) break;
           const update = msg['T'] === 'u';
           if (update) this.updates++;
           const late = this.aggregator.counters.lateUpdates;

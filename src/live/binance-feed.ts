@@ -19,7 +19,7 @@ import { FeedMappingSchema } from '../config/schema/live.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
 import type { FeedIntake, WsProtocol } from './feed.ts';
-import { MessageDecoder } from './messages.ts';
+import { MessageDecoder, parseFeedMessage } from './messages.ts';
 
 /** Binance's public spot stream endpoint. */
 export const BINANCE_STREAM_BASE = 'wss://stream.binance.com:9443';
@@ -66,27 +66,28 @@ export class BinanceProtocol implements WsProtocol {
   message(text: string): boolean {
     const { intake } = this;
     if (!intake.received()) return false;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // The decoder words it like any feed's malformed message.
-      for (const item of this.decoder.decode(text)) intake.item(item, text);
-      return intake.ended !== undefined;
+    const parsed = parseFeedMessage(text);
+    if ('malformed' in parsed) {
+      intake.item({ kind: 'malformed', reason: parsed.malformed }, text);
+      return false;
     }
+    const value = parsed.value;
     const data = value !== null && typeof value === 'object' && 'data' in value ? (value as { data: unknown }).data : value;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       intake.item({ kind: 'malformed', reason: 'not a combined-stream message ({"stream":…,"data":{…}})' }, text);
       return false;
     }
     const k = (data as { k?: unknown }).k;
-    if ((data as { e?: unknown }).e === 'kline' && k !== null && typeof k === 'object' && (k as { x?: unknown }).x !== true) {
+    const closed = k !== null && typeof k === 'object' ? (k as { x?: unknown }).x : undefined;
+    if ((data as { e?: unknown }).e === 'kline' && closed === false) {
       this.openKlines++;
       intake.item({ kind: 'other', type: 'kline (open)' }, text);
       return false;
     }
     const item = this.decoder.item(data);
     if (item.kind !== 'bar') return intake.item(item, text);
+    if (closed !== true) return intake.item({ kind: 'malformed', reason: 'k.x: expected true (closed) or false (open)' }, text);
+    if (!intake.inTime(item.ts, text)) return false;
     const symbol = this.symbols.get(item.symbol.toUpperCase()) ?? item.symbol;
     this.aggregator.bar(symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);
     return false;

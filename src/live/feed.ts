@@ -107,10 +107,7 @@ export class FeedIntake {
    */
   item(item: FeedItem, text: string): boolean {
     if (this.finished !== undefined) return false;
-    if ((item.kind === 'bar' || item.kind === 'trade') && item.ts > this.now() + MAX_AHEAD_MS) {
-      this.malformed(`timestamp ${new Date(item.ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`, text);
-      return false;
-    }
+    if ((item.kind === 'bar' || item.kind === 'trade') && !this.inTime(item.ts, text)) return false;
     switch (item.kind) {
       case 'bar':
         this.source.push(item.symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);
@@ -130,6 +127,17 @@ export class FeedIntake {
         this.malformed(item.reason, text);
         break;
     }
+    return false;
+  }
+
+  /**
+   * Whether a bar or trade stamped `ts` is at most 24 h ahead of the wall clock; when not,
+   * the message `text` is counted and logged as malformed. Provider protocols ask before
+   * aggregating, so a bar dated 2099 cannot make the bars after it late.
+   */
+  inTime(ts: number, text: string): boolean {
+    if (ts <= this.now() + MAX_AHEAD_MS) return true;
+    this.malformed(`timestamp ${new Date(ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`, text);
     return false;
   }
 

@@ -237,6 +237,20 @@ function infinite(v: number): boolean {
   return v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY;
 }
 
+/**
+ * Parses one raw message under the limits every feed applies (size, nesting depth): the
+ * value, or why it is malformed. For provider protocols that read the JSON themselves.
+ */
+export function parseFeedMessage(text: string): { readonly value: unknown } | { readonly malformed: string } {
+  if (text.length > MAX_MESSAGE_BYTES) return { malformed: `message longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${text.length.toLocaleString('en-US')} characters)` };
+  if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return { malformed: `arrays or objects nested more than ${MAX_MESSAGE_DEPTH} levels deep` };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { malformed: `not JSON: ${preview(text)}` };
+  }
+}
+
 /** Whether JSON text nests arrays and objects more than `max` deep (brackets in strings do not count). */
 function nestedDeeperThan(text: string, max: number): boolean {
   let depth = 0;

@@ -125,6 +125,38 @@ describe('the Alpaca feed against a local market-data stream', () => {
     expect(openTcpHandles()).toEqual([]);
   });
 
+  it('--feed alpaca (the flag form) skips hostile messages among the bars, counted as malformed', async () => {
+    const server = await listen();
+    const t0 = Date.parse('2025-01-06T15:00:00Z');
+    const minute = (i: number, o = 100 + i): Bar => ({ ts: t0 + i * 60_000, open: o, high: o + 1, low: o - 1, close: o + 0.5, volume: 10 });
+    const b = (i: number, over: Record<string, unknown> = {}) => JSON.stringify([{ ...alpacaBar('b', minute(i)), ...over }]);
+    const hostile = ['not json', b(5, { o: 'abc' }), b(6, { h: 1 }), b(7, { t: '2099-01-01T00:00:00Z' }), b(8, { S: 7 }), `[{"T":"b","S":"SPY","o":${'['.repeat(40)}${']'.repeat(40)}}]`, '[17]'];
+    let sent = false;
+    server.wss.on('connection', (ws: WebSocket) => {
+      ws.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (m['action'] === 'auth') ws.send(JSON.stringify([{ T: 'success', msg: 'authenticated' }]));
+        if (m['action'] !== 'subscribe') return;
+        ws.send(JSON.stringify([{ T: 'subscription', bars: ['SPY'] }]));
+        for (let i = 0; i < 5; i++) ws.send(b(i));
+        for (const h of hostile) ws.send(h);
+        for (let i = 5; i < 10; i++) ws.send(b(i));
+        sent = true;
+      });
+    });
+    const abort = new AbortController();
+    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: LiveSchema.parse({ feed: { url: server.url } }), feedUrl: 'alpaca', env, sinks: [new MemorySink()], logger: silent, signal: abort.signal });
+    await until('the messages to be sent', () => sent);
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
+    const outcome = await run;
+    await server.close();
+    expect(outcome).toMatchObject({ liveBars: 2, status: 'cancelled' });
+    expect(outcome.feed).toMatchObject({ malformed: hostile.length });
+    expect(outcome.provider).toMatchObject({ name: 'alpaca', bars: 2 });
+  });
+
   it.each([
     [402, /402 auth failed: the key or secret was rejected/],
     [405, /405 symbol limit exceeded: more symbols than the subscription allows/],

@@ -91,6 +91,41 @@ describe('the Binance kline feed against a local combined-stream server', () => 
     expect(openTcpHandles()).toEqual([]);
   });
 
+  it('--feed binance (the flag form) skips hostile messages among the klines, counted as malformed', async () => {
+    const server = await listen();
+    const t0 = Date.parse('2025-01-06T15:00:00Z');
+    const minute = (i: number, o = 100 + i) => ({ ts: t0 + i * 60_000, open: o, high: o + 1, low: o - 1, close: o + 0.5, volume: 10 });
+    const kline = (i: number) => klineMessage('SPY', '1m', minute(i), 60_000, true);
+    const hostile = [
+      'not json',
+      '{"stream":"spy@kline_1m","data":[1,2]}',
+      kline(5).replace(/"o":"[^"]*"/, '"o":"abc"'),
+      kline(6).replace(/"h":"[^"]*"/, '"h":"1"'),
+      klineMessage('SPY', '1m', { ...minute(7), ts: Date.parse('2099-01-01T00:00:00Z') }, 60_000, true),
+      `{"stream":"spy@kline_1m","data":{"e":"kline","s":"SPY","k":${'['.repeat(40)}${']'.repeat(40)}}}`,
+    ];
+    let sent = false;
+    server.wss.on('connection', (ws: WebSocket) => {
+      for (let i = 0; i < 5; i++) ws.send(kline(i));
+      for (const h of hostile) ws.send(h);
+      for (let i = 5; i < 10; i++) ws.send(kline(i));
+      sent = true;
+    });
+    const memory = new MemorySink();
+    const abort = new AbortController();
+    const loaded = await loadLiveWorkflow(LIVE_CONFIG);
+    const live = LiveSchema.parse({ feed: { url: server.url } });
+    const run = runLive({ loaded, live, feedUrl: 'binance', sinks: [memory], logger: silent, signal: abort.signal });
+    await until('the messages to be sent', () => sent);
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
+    const outcome = await run;
+    await server.close();
+    expect(outcome).toMatchObject({ liveBars: 2, status: 'cancelled' });
+    expect(outcome.feed).toMatchObject({ messages: 16, malformed: 6 });
+    expect(outcome.provider).toMatchObject({ name: 'binance', bars: 2 });
+  });
+
   it('builds the combined-stream URL from the symbols and the interval', () => {
     expect(binanceStreamUrl('wss://stream.binance.com:9443/', ['BTCUSDT', 'ethusdt'], '1m')).toBe('wss://stream.binance.com:9443/stream?streams=btcusdt@kline_1m/ethusdt@kline_1m');
   });
