@@ -14,6 +14,10 @@
  * server  [{"T":"u",…}]   a correction of a minute bar already sent
  * ```
  *
+ * With `bars_from: trades` the subscription is `{"action":"subscribe","trades":["SPY"]}` and
+ * each trade `{"T":"t","S":"SPY","i":…,"x":"V","p":…,"s":…,"t":"…","c":[…],"z":"C"}` goes
+ * to the tick aggregator instead.
+ *
  * Errors end the run when retrying cannot help — 402 auth failed, 405 symbol limit
  * exceeded, 409 insufficient subscription, and 406 connection limit exceeded on the first
  * connection — with one line saying what to do. Other errors (and 406 after a reconnect,
@@ -50,6 +54,7 @@ export class AlpacaProtocol implements WsProtocol {
   private state: State = 'connecting';
   private connections = 0;
   private readonly decoder: MessageDecoder;
+  private readonly trades: MessageDecoder;
 
   constructor(
     private readonly intake: FeedIntake,
@@ -62,6 +67,7 @@ export class AlpacaProtocol implements WsProtocol {
     this.decoder = new MessageDecoder(
       FeedMappingSchema.parse({ type_field: 'T', bar_types: ['b', 'u'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', open: 'o', high: 'h', low: 'l', close: 'c', volume: 'v' }),
     );
+    this.trades = new MessageDecoder(FeedMappingSchema.parse({ type_field: 'T', bar_types: [], trade_types: ['t'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', price: 'p', size: 's' }));
   }
 
   open(): void {
@@ -91,7 +97,7 @@ export class AlpacaProtocol implements WsProtocol {
             send(JSON.stringify({ action: 'auth', key: this.credentials.key.reveal(), secret: this.credentials.secret.reveal() }));
           } else if (msg['msg'] === 'authenticated' && this.state === 'authenticating') {
             this.state = 'subscribing';
-            send(JSON.stringify({ action: 'subscribe', bars: this.symbols, ...(this.cfg.updated_bars ? { updatedBars: this.symbols } : {}) }));
+            send(JSON.stringify(this.cfg.bars_from === 'trades' ? { action: 'subscribe', trades: this.symbols } : { action: 'subscribe', bars: this.symbols, ...(this.cfg.updated_bars ? { updatedBars: this.symbols } : {}) }));
           }
           intake.item({ kind: 'other', type: 'success' }, text);
           break;
@@ -129,6 +135,16 @@ export class AlpacaProtocol implements WsProtocol {
           if (n > late && (n <= 20 || (n & (n - 1)) === 0)) {
             this.logger.warn({ symbol: item.symbol, ts: new Date(item.ts).toISOString(), late_updates: n }, 'alpaca: updated bar for a minute whose bar was already emitted: counted, not applied');
           }
+          break;
+        }
+        case 't': {
+          if (this.cfg.bars_from !== 'trades') {
+            intake.item({ kind: 'other', type: 't' }, text);
+            break;
+          }
+          const item = this.trades.item(msg);
+          if (item.kind === 'trade' && !intake.inTime(item.ts, text)) break;
+          intake.item(item, text);
           break;
         }
         default:

@@ -125,6 +125,45 @@ describe('the Alpaca feed against a local market-data stream', () => {
     expect(openTcpHandles()).toEqual([]);
   });
 
+  it('bars_from: trades — subscribes to trades and builds the bars from them with the tick aggregator', async () => {
+    const server = await listen();
+    const received: Record<string, unknown>[] = [];
+    const bars = spyBars(split.liveStart);
+    let sent = false;
+    const stamp = (ts: number) => new Date(ts).toISOString().replace('Z', '456789Z'); // nanoseconds, as Alpaca sends them
+    server.wss.on('connection', (ws: WebSocket) => {
+      ws.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as Record<string, unknown>;
+        received.push(m);
+        if (m['action'] === 'auth') ws.send(JSON.stringify([{ T: 'success', msg: 'authenticated' }]));
+        if (m['action'] !== 'subscribe') return;
+        ws.send(JSON.stringify([{ T: 'subscription', trades: ['SPY'], bars: [] }]));
+        // Open, high, low, close as four trades a second apart; sizes summing to the volume.
+        const trades = bars.flatMap((b) => {
+          const q = Math.floor(b.volume / 4);
+          return [b.open, b.high, b.low, b.close].map((p, i) => ({ T: 't', S: 'SPY', i: i + 1, x: 'V', p, s: i === 3 ? b.volume - 3 * q : q, t: stamp(b.ts + i * 1000), c: ['@'], z: 'B' }));
+        });
+        // One more trade, of the interval after the last bar: it closes that bar.
+        trades.push({ T: 't', S: 'SPY', i: 9, x: 'V', p: 500, s: 1, t: stamp(bars.at(-1)!.ts + 300_000), c: ['@'], z: 'B' });
+        void pump(ws, Array.from({ length: Math.ceil(trades.length / 8) }, (_, k) => JSON.stringify(trades.slice(k * 8, k * 8 + 8))), () => false).then(() => (sent = true));
+      });
+    });
+    const live = LiveSchema.parse({ feed: { type: 'alpaca', url: server.url, alpaca: { bars_from: 'trades' } } });
+    const memory = new MemorySink();
+    const abort = new AbortController();
+    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal });
+    await until('every trade to be sent', () => sent, 60_000);
+    await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
+    const outcome = await run;
+    await server.close();
+    expect(received[1]).toEqual({ action: 'subscribe', trades: ['SPY'] });
+    expect(outcome).toMatchObject({ liveBars: LIVE_BARS, ticks: { trades: 4 * LIVE_BARS + 1, bars: LIVE_BARS, late: 0 } });
+    expect(memory.of('signal')).toEqual(expected);
+  });
+
   it('--feed alpaca (the flag form) skips hostile messages among the bars, counted as malformed', async () => {
     const server = await listen();
     const t0 = Date.parse('2025-01-06T15:00:00Z');

@@ -95,6 +95,10 @@ export const AlpacaFeedSchema = z
       .min(1)
       .optional()
       .describe('File with `APCA_API_KEY_ID=…` and `APCA_API_SECRET_KEY=…` lines, relative to the config; default: those environment variables. Keys never go into the config itself.'),
+    bars_from: z
+      .enum(['bars', 'trades'])
+      .default('bars')
+      .describe("bars: Alpaca's minute bars (`T: \"b\"`), aggregated to data.timeframe; trades: every trade (`T: \"t\"`), aggregated into bars of live.aggregate.timeframe by the tick aggregator (no session cut; trade corrections and cancels are not applied)."),
     updated_bars: z.boolean().default(true).describe("Subscribe to updated bars (`T: \"u\"`, corrections of a minute already sent): a correction replaces its minute while the bar it belongs to is still open; later ones are counted and logged."),
     regular_hours_only: z.boolean().default(false).describe('Stocks: only minutes of the regular session (09:30–16:00 New York) make bars; default: pre-market, regular and after-hours sessions, each cut apart.'),
   })
