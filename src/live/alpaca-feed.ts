@@ -29,7 +29,7 @@ import type { AlpacaFeedConfig } from '../config/schema/live.ts';
 import { FeedMappingSchema } from '../config/schema/live.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
 import type { AlpacaCredentials } from './credentials.ts';
-import type { FeedIntake, WsProtocol } from './feed.ts';
+import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
 import { LiveError } from './live-error.ts';
 import { MessageDecoder, parseFeedMessage } from './messages.ts';
 
@@ -75,7 +75,8 @@ export class AlpacaProtocol implements WsProtocol {
     this.state = 'connecting';
   }
 
-  message(text: string, send: (text: string) => void, drop: () => void): boolean {
+  message(text: string, connection: WsConnection): boolean {
+    const send = (t: string): void => connection.send(t);
     const { intake } = this;
     if (!intake.received()) return false;
     const parsed = parseFeedMessage(text);
@@ -103,6 +104,7 @@ export class AlpacaProtocol implements WsProtocol {
           break;
         case 'subscription':
           this.state = 'streaming';
+          connection.delivered();
           this.logger.info({ bars: msg['bars'], updatedBars: msg['updatedBars'] }, 'alpaca: subscribed');
           intake.item({ kind: 'other', type: 'subscription' }, text);
           break;
@@ -116,7 +118,7 @@ export class AlpacaProtocol implements WsProtocol {
           }
           this.logger.warn({ code, msg: said, state: this.state }, `alpaca feed: error ${code} ${said}: dropping the connection to reconnect`);
           intake.item({ kind: 'other', type: 'error' }, text);
-          drop();
+          connection.drop();
           return false;
         }
         case 'b':

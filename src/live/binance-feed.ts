@@ -18,7 +18,7 @@ import type { BinanceFeedConfig } from '../config/schema/live.ts';
 import { FeedMappingSchema } from '../config/schema/live.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
-import type { FeedIntake, WsProtocol } from './feed.ts';
+import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
 import { MessageDecoder, parseFeedMessage } from './messages.ts';
 
 /** Binance's public spot stream endpoint. */
@@ -63,7 +63,7 @@ export class BinanceProtocol implements WsProtocol {
     this.logger.debug('binance: connected to the kline streams');
   }
 
-  message(text: string): boolean {
+  message(text: string, connection: WsConnection): boolean {
     const { intake } = this;
     if (!intake.received()) return false;
     const parsed = parseFeedMessage(text);
@@ -79,6 +79,7 @@ export class BinanceProtocol implements WsProtocol {
     }
     const k = (data as { k?: unknown }).k;
     const closed = k !== null && typeof k === 'object' ? (k as { x?: unknown }).x : undefined;
+    if ((data as { e?: unknown }).e === 'kline') connection.delivered();
     if ((data as { e?: unknown }).e === 'kline' && closed === false) {
       this.openKlines++;
       intake.item({ kind: 'other', type: 'kline (open)' }, text);

@@ -204,12 +204,23 @@ export interface WebSocketFeedOptions {
  */
 export interface WsProtocol {
   /** A new connection is open (after every reconnect too). */
-  open?(send: (text: string) => void): void;
+  open?(connection: WsConnection): void;
+  /** One text message; true when the feed has ended or failed (the connection is closed). */
+  message(text: string, connection: WsConnection): boolean;
+}
+
+/** What a {@link WsProtocol} may do with the connection. */
+export interface WsConnection {
+  send(text: string): void;
+  /** Cuts the connection, which is then reconnected with back-off. */
+  drop(): void;
   /**
-   * One text message; true when the feed has ended or failed (the connection is closed).
-   * `drop` cuts the connection, which is then reconnected with back-off.
+   * The connection works (subscribed, data flowing): the reconnect back-off starts again
+   * from its first delay. With a protocol, a message alone does not say so — a server
+   * that greets and then refuses each connection must not be retried at the first delay
+   * for ever.
    */
-  message(text: string, send: (text: string) => void, drop: () => void): boolean;
+  delivered(): void;
 }
 
 /**
@@ -296,18 +307,25 @@ export class WebSocketFeed implements Feed {
     const send = (text: string): void => {
       if (ws.readyState === WebSocket.OPEN) ws.send(text);
     };
+    const connection: WsConnection = {
+      send,
+      drop: () => ws.terminate(),
+      delivered: () => {
+        if (this.ws === ws) this.attempts = 0;
+      },
+    };
     ws.on('open', () => {
       intake.counters.connects++;
       if (intake.counters.connects > 1) intake.counters.reconnects++;
       logger.info({ url: this.opts.url, connects: intake.counters.connects }, intake.counters.connects > 1 ? 'feed reconnected' : 'feed connected');
-      if (this.opts.protocol?.open !== undefined) this.opts.protocol.open(send);
+      if (this.opts.protocol?.open !== undefined) this.opts.protocol.open(connection);
       else for (const m of this.opts.subscribe ?? []) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
       this.startHeartbeat(ws);
     });
     ws.on('pong', () => (this.heard = true));
     ws.on('message', (data, isBinary) => {
       this.heard = true;
-      if (!this.delivered) {
+      if (!this.delivered && this.opts.protocol === undefined) {
         this.delivered = true;
         this.attempts = 0;
       }
@@ -317,7 +335,7 @@ export class WebSocketFeed implements Feed {
         return;
       }
       const text = isBinary ? Buffer.from(buffer).toString('utf8') : buffer.toString('utf8');
-      const ended = this.opts.protocol !== undefined ? this.opts.protocol.message(text, send, () => ws.terminate()) : intake.message(text);
+      const ended = this.opts.protocol !== undefined ? this.opts.protocol.message(text, connection) : intake.message(text);
       if (ended) ws.close(1000, 'end of feed');
     });
     ws.on('error', (err) => {

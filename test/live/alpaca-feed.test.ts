@@ -196,6 +196,33 @@ describe('the Alpaca feed against a local market-data stream', () => {
     expect(outcome.provider).toMatchObject({ name: 'alpaca', bars: 2 });
   });
 
+  it('a server that greets each reconnection and then refuses it (406) is not retried for ever: max_attempts counts those', async () => {
+    const server = await listen();
+    let connections = 0;
+    server.wss.on('connection', (ws: WebSocket) => {
+      const n = ++connections;
+      ws.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (m['action'] === 'auth' && n > 1) {
+          ws.send(JSON.stringify([{ T: 'error', code: 406, msg: 'connection limit exceeded' }]));
+          return;
+        }
+        if (m['action'] === 'auth') ws.send(JSON.stringify([{ T: 'success', msg: 'authenticated' }]));
+        if (m['action'] === 'subscribe') {
+          ws.send(JSON.stringify([{ T: 'subscription', bars: ['SPY'] }]));
+          setTimeout(() => ws.terminate(), 20);
+        }
+      });
+    });
+    const live = LiveSchema.parse({ feed: { type: 'alpaca', url: server.url, reconnect: { initial_delay_ms: 10, max_delay_ms: 40, max_attempts: 3 } } });
+    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, sinks: [new MemorySink()], logger: silent });
+    await server.close();
+    expect(outcome.status).toBe('failed');
+    expect(String(outcome.failure?.error)).toMatch(/gave up after 3 reconnect attempts/);
+    expect(connections).toBe(4);
+  });
+
   it.each([
     [402, /402 auth failed: the key or secret was rejected/],
     [405, /405 symbol limit exceeded: more symbols than the subscription allows/],
