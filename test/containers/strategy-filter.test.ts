@@ -56,4 +56,46 @@ describe('strategy filters', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).issues[0]!.message).toMatch(/^rsi\(-3\): .*period/);
   });
+
+  it('a filter with series functions sees every bar: crosses as the entry gate give exactly trigger: cross', async () => {
+    // sma_crossover (state) wants a side from its first bar; a filter passing only on a
+    // cross bar lets it enter only there, and every later change of side is a cross too.
+    const filter = 'crosses_above(sma(5), sma(20)) or crosses_below(sma(5), sma(20))';
+    const filtered = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
+    const cross = await runConfig(CONFIG, { sets: ['topology=signal_generation', 'strategies[0].params.trigger=cross'] });
+    const state = await runConfig(CONFIG, { sets: ['topology=signal_generation'] });
+    const strip = (o: typeof filtered) => o.signals!.map((s) => [s.seq, s.direction]);
+    expect(strip(cross).length).toBeGreaterThan(100);
+    expect(strip(filtered)).toEqual(strip(cross));
+    expect(strip(state)[0]).not.toEqual(strip(cross)[0]);
+  });
+
+  it('a lagged filter reads the previous bars of its own symbol: close > prev(close, 1) and close > highest(prev(high, 1), 3)', async () => {
+    const filter = 'close > prev(close, 1) and close > highest(prev(high, 1), 3)';
+    const outcome = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
+    const bars = loadSpyBars();
+    const entries = outcome.signals!.filter((s) => s.direction !== 0);
+    expect(entries.length).toBeGreaterThan(50);
+    for (const s of entries) {
+      const i = s.seq;
+      expect(bars[i]!.close).toBeGreaterThan(bars[i - 1]!.close);
+      expect(bars[i]!.close).toBeGreaterThan(Math.max(bars[i - 1]!.high, bars[i - 2]!.high, bars[i - 3]!.high));
+    }
+  });
+
+  it('refuses close[1] with the way to write a lagged value', async () => {
+    const err = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close[1] > close'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const issue = (err as ConfigError).issues[0]!;
+    expect(issue.message).toBe('indexing (close[1]) is not allowed: write a lagged value as prev(close, 1)');
+    expect(issue.hint).toMatch(/^series functions: prev\(x, n\), crosses_above/);
+  });
+
+  it('keeps highest(high, 20) an indicator of the hub; highest of an expression is a series function', async () => {
+    const loaded = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close > highest(high, 20) or close > highest(close - open, 5)'] });
+    const f = loaded.wf.strategies[0]!.filter!;
+    expect(f.features.map((x) => x.request.indicator)).toEqual(['highest']);
+    expect(f.stateful).toBe(true);
+    expect(f.lookback).toBe(4);
+  });
 });

@@ -46,4 +46,30 @@ strategies:
     expect(range.code).toBe(1);
     expect(range.stderr).toMatch(/bar 999999 is out of range: SPY has bars 0 to \d+/);
   });
+
+  it('does not flag filters that read earlier bars (prev, crosses, bars_since, highest/lowest)', async () => {
+    const lagged = join(dir, 'lagged.yaml');
+    writeFileSync(
+      lagged,
+      `name: lagged
+data: { symbol: SPY, path: ${join(ROOT, 'examples/data/SPY_5m.csv')}, timeframe: 5m, end: '2024-05-01' }
+strategies:
+  - type: sma_crossover
+    params: { fast_period: 10, slow_period: 30 }
+    filter: "crosses_above(sma(10), sma(30)) or crosses_below(sma(10), sma(30))"
+  - type: rsi_threshold
+    filter: "close > prev(close, 1) and bars_since(close < lowest(prev(low, 1), 5)) > 2"
+  - type: ensemble
+    members:
+      - { type: macd_crossover, filter: "close > highest(prev(close, 1), 3) or close < lowest(prev(close, 1), 3)" }
+      - { type: ema_crossover, params: { trigger: cross } }
+`,
+    );
+    const r = await sluice(['lookahead', lagged, '--samples', '12', '--seed', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { strategies: string[]; violations: unknown[]; checkedBars: number[] };
+    expect(report.strategies).toEqual(['sma_crossover', 'rsi_threshold', 'ensemble']);
+    expect(report.checkedBars).toHaveLength(12);
+    expect(report.violations).toEqual([]);
+  });
 });
