@@ -90,6 +90,12 @@ export interface ResolvedWorkflow {
    * indicators and strategies (a test window's warm-up). Undefined: from the first bar.
    */
   readonly tradeFrom?: number | undefined;
+  /**
+   * With `metrics.annualization: data`: bars a year from the data's own calendar (sessions
+   * a year × bars per session observed, docs/metrics.md), which metrics and volatility
+   * sizing then use instead of the timeframe's convention. Undefined otherwise.
+   */
+  readonly dataBarsPerYear?: number | undefined;
   /** Signal replay (a topology with a signal_source): the store read and checked at load. */
   readonly replay?: ResolvedReplay | undefined;
   /**

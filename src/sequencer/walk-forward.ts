@@ -18,7 +18,7 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
-import { barsPerYear } from '../domain/metrics/timeframe.ts';
+import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
@@ -213,7 +213,7 @@ async function runWindows(
  */
 function stitch(wf: ResolvedWorkflow, results: readonly WindowResult[], ts: readonly number[], windows: readonly WindowPlan[]) {
   const initial = wf.config.portfolio.initial_cash;
-  const stats = new EquityStats({ initialEquity: initial, barsPerYear: barsPerYear(wf.config.data.timeframe, wf.config.data.calendar), riskFreeRate: wf.config.metrics.risk_free_rate });
+  const stats = new EquityStats({ initialEquity: initial, barsPerYear: runBarsPerYear(wf), riskFreeRate: wf.config.metrics.risk_free_rate });
   const trades = new TradeStats();
   const points: { ts: number; equity: number }[] = [];
   let level = initial;

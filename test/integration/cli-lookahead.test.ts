@@ -72,4 +72,16 @@ strategies:
     expect(report.checkedBars).toHaveLength(12);
     expect(report.violations).toEqual([]);
   });
+
+  it('says that fill: close is optimistic, in text and in --json, without failing the check', async () => {
+    const r = await sluice(['lookahead', config, '--bar', '100', '--set', 'execution.fill=close']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/no look-ahead found/);
+    expect(lines[1]).toMatch(/^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal.*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/);
+    const json = await sluice(['lookahead', config, '--bar', '100', '--set', 'execution.fill=close', '--json']);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^execution\.fill: close .* optimistic/)]);
+    const honest = await sluice(['lookahead', config, '--bar', '100', '--json']);
+    expect((JSON.parse(honest.stdout) as { warnings: string[] }).warnings).toEqual([]);
+  });
 });
