@@ -98,4 +98,27 @@ describe('strategy filters', () => {
     expect(f.stateful).toBe(true);
     expect(f.lookback).toBe(4);
   });
+
+  it('examples/spy-event-cross.yaml: every entry is within 5 bars of a cross above and breaks the 5 prior highs (checked independently)', async () => {
+    const outcome = await runConfig('examples/spy-event-cross.yaml', { sets: ['topology=signal_generation'] });
+    expect(outcome.status).toBe('completed');
+    const bars = loadSpyBars();
+    const sma = (i: number, p: number) => (i < p - 1 ? NaN : bars.slice(i - p + 1, i + 1).reduce((a, b) => a + b.close, 0) / p);
+    // Bars where SMA(10) crosses above SMA(30), against the last non-zero difference.
+    const crossUp: boolean[] = [];
+    let last = 0;
+    for (let i = 0; i < bars.length; i++) {
+      const d = sma(i, 10) - sma(i, 30);
+      const sign = d > 0 ? 1 : d < 0 ? -1 : 0;
+      crossUp.push(sign === 1 && last === -1);
+      if (sign !== 0) last = sign;
+    }
+    const longs = outcome.signals!.filter((s) => s.direction === 1);
+    expect(longs.length).toBeGreaterThan(50);
+    for (const s of longs) {
+      const i = s.seq;
+      expect(crossUp.slice(i - 5, i + 1).some(Boolean), `bar ${i}`).toBe(true);
+      expect(bars[i]!.close).toBeGreaterThan(Math.max(...bars.slice(i - 5, i).map((b) => b.high)));
+    }
+  });
 });
