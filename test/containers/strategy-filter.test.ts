@@ -57,7 +57,7 @@ describe('strategy filters', () => {
     expect((err as ConfigError).issues[0]!.message).toMatch(/^rsi\(-3\): .*period/);
   });
 
-  it('a filter with series functions sees every bar: crosses as the entry gate give exactly trigger: cross', async () => {
+  it('crosses_above / crosses_below as the entry gate give exactly the signals of trigger: cross', async () => {
     // sma_crossover (state) wants a side from its first bar; a filter passing only on a
     // cross bar lets it enter only there, and every later change of side is a cross too.
     const filter = 'crosses_above(sma(5), sma(20)) or crosses_below(sma(5), sma(20))';
@@ -119,6 +119,20 @@ describe('strategy filters', () => {
       const i = s.seq;
       expect(crossUp.slice(i - 5, i + 1).some(Boolean), `bar ${i}`).toBe(true);
       expect(bars[i]!.close).toBeGreaterThan(Math.max(...bars.slice(i - 5, i).map((b) => b.high)));
+    }
+  });
+
+  it('a composite member with a series filter sees every bar too: prev() is the previous bar, also in an ensemble', async () => {
+    const member = "{ type: sma_crossover, params: { fast_period: 5, slow_period: 20 }, filter: 'close > prev(close, 1) and prev(close, 1) > prev(close, 2)' }";
+    const outcome = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0]={ type: ensemble, members: [ ${member} ] }`] });
+    expect(outcome.status).toBe('completed');
+    const bars = loadSpyBars();
+    const entries = outcome.signals!.filter((s) => s.direction !== 0);
+    expect(entries.length).toBeGreaterThan(50);
+    for (const s of entries) {
+      const i = s.seq;
+      expect(bars[i]!.close, `bar ${i}`).toBeGreaterThan(bars[i - 1]!.close);
+      expect(bars[i - 1]!.close, `bar ${i}`).toBeGreaterThan(bars[i - 2]!.close);
     }
   });
 });
