@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadWorkflow } from '../../src/config/load-workflow.ts';
 import { Rsi } from '../../src/domain/indicators/rsi.ts';
@@ -133,6 +137,37 @@ describe('strategy filters', () => {
       const i = s.seq;
       expect(bars[i]!.close, `bar ${i}`).toBeGreaterThan(bars[i - 1]!.close);
       expect(bars[i - 1]!.close, `bar ${i}`).toBeGreaterThan(bars[i - 2]!.close);
+    }
+  });
+
+  it('keeps a series filter per symbol: with two symbols, prev(close, 1) is the previous bar of the signal\'s own symbol', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-filter-'));
+    try {
+      // SPY's first 1,500 bars, and a second symbol on every third timestamp at a fifth of the price.
+      const lines = readFileSync('examples/data/SPY_5m.csv', 'utf8').trim().split('\n').slice(0, 1501);
+      const other = [lines[0]!, ...lines.slice(1).filter((_, i) => i % 3 === 1).map((l) => {
+        const [ts, ...v] = l.split(',');
+        return [ts, ...v.map((x, j) => (j < 4 ? (Number(x) / 5).toFixed(4) : x))].join(',');
+      })];
+      writeFileSync(join(dir, 'SPY.csv'), `${lines.join('\n')}\n`);
+      writeFileSync(join(dir, 'AAA.csv'), `${other.join('\n')}\n`);
+      const file = join(dir, 'two.yaml');
+      writeFileSync(
+        file,
+        `name: two\ntopology: signal_generation\ndata:\n  timeframe: 5m\n  sources:\n    - { symbol: SPY, path: SPY.csv }\n    - { symbol: AAA, path: AAA.csv }\nstrategies:\n  - type: sma_crossover\n    params: { fast_period: 5, slow_period: 20 }\n    filter: "close > prev(close, 1)"\n`,
+      );
+      const outcome = await runConfig(file, { source: (wf) => openWorkflowSource(wf) });
+      expect(outcome.status).toBe('completed');
+      const closes = (rows: string[]) => rows.slice(1).map((l) => Number(l.split(',')[4]));
+      const bySymbol: Record<string, number[]> = { SPY: closes(lines), AAA: closes(other) };
+      const entries = outcome.signals!.filter((r) => r.direction !== 0);
+      expect(new Set(entries.map((r) => r.symbol))).toEqual(new Set(['SPY', 'AAA']));
+      for (const r of entries) {
+        const c = bySymbol[r.symbol]!;
+        expect(c[r.bar_index]!, `${r.symbol} bar ${r.bar_index}`).toBeGreaterThan(c[r.bar_index - 1]!);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
