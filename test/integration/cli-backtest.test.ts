@@ -220,8 +220,8 @@ describe('sluice explain, validate and list', () => {
     const warnings = summary['warnings'] as string[];
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/^execution\.fill: close .* optimistic/);
-    expect(warnings[1]).toMatch(/^annualization: .* SPY has 81\.13 .* 1\.99 % lower/);
-    expect((summary['data'] as Record<string, unknown>)['annualization']).toMatchObject({ bars: 20769, sessions: 256, assumed_bars_per_year: 19656, used: 'timeframe' });
+    expect(warnings[1]).toMatch(/^annualization: .* SPY has 80\.94 .* 1\.87 % lower/);
+    expect((summary['data'] as Record<string, unknown>)['annualization']).toMatchObject({ bars: 20558, sessions: 254, assumed_bars_per_year: 19656, used: 'timeframe' });
   });
 
   it('list shows topologies, strategies with parameters and defaults, indicators', async () => {

@@ -15,6 +15,13 @@ const WEEK_MS = 7 * DAY_MS;
 /** The zone whose local date is a session of the calendar. */
 export const SESSION_TIME_ZONE: Readonly<Record<TradingCalendar, string>> = { us_equity: 'America/New_York', continuous: 'UTC' };
 
+/** Bars and sessions of a symbol, as `SessionCounter.result` gives them. */
+export interface SessionCount {
+  readonly symbol: string | undefined;
+  readonly bars: number;
+  readonly sessions: number;
+}
+
 /** Relative difference beyond which the configured annualization is reported as disagreeing with the data. */
 export const ANNUALIZATION_TOLERANCE = 0.01;
 
@@ -27,6 +34,9 @@ export class SessionCounter {
   private symbol: string | undefined;
   private bars = 0;
   private sessions = 0;
+  /** Bars of the first session (set when the second begins) and of the current one. */
+  private firstBars = 0;
+  private lastBars = 0;
   private lastSession = Number.NaN;
   private utcDay = Number.NaN;
   private offset = 0;
@@ -51,15 +61,24 @@ export class SessionCounter {
       const session = Math.floor((t + this.offset) / DAY_MS);
       if (session !== this.lastSession) {
         this.lastSession = session;
+        if (this.sessions === 1) this.firstBars = this.bars;
         this.sessions++;
+        this.lastBars = 0;
       }
       this.bars++;
+      this.lastBars++;
     }
   }
 
-  /** The symbol counted (undefined before any bar), its bars and sessions. */
-  result(): { readonly symbol: string | undefined; readonly bars: number; readonly sessions: number } {
-    return { symbol: this.symbol, bars: this.bars, sessions: this.sessions };
+  /**
+   * The symbol counted (undefined before any bar), its bars and sessions. With three
+   * sessions or more, only the whole ones between the first and the last: data cut at
+   * data.start / data.end or a walk-forward window usually begins and ends mid-session,
+   * and those partial sessions would bias the bars per session down.
+   */
+  result(): SessionCount {
+    if (this.sessions < 3) return { symbol: this.symbol, bars: this.bars, sessions: this.sessions };
+    return { symbol: this.symbol, bars: this.bars - this.firstBars - this.lastBars, sessions: this.sessions - 2 };
   }
 
   /** Offset of the zone from UTC (local − UTC), ms, at noon UTC of `day`. */
@@ -77,6 +96,7 @@ export interface AnnualizationCheck {
   readonly timeframe: string;
   readonly calendar: TradingCalendar;
   readonly symbol: string;
+  /** Bars and sessions counted: the whole sessions between the first and the last (see SessionCounter.result). */
   readonly bars: number;
   readonly sessions: number;
   /** bars / sessions. */
@@ -101,7 +121,7 @@ export interface AnnualizationCheck {
  * session observed. Only for bars of a day or shorter (a session is a local date, so
  * longer bars cannot be told apart by it); undefined for longer bars or no bars.
  */
-export function checkAnnualization(timeframe: string, calendar: TradingCalendar, counted: ReturnType<SessionCounter['result']>): AnnualizationCheck | undefined {
+export function checkAnnualization(timeframe: string, calendar: TradingCalendar, counted: SessionCount): AnnualizationCheck | undefined {
   const ms = parseTimeframe(timeframe);
   if (ms > DAY_MS || ms >= WEEK_MS || counted.symbol === undefined || counted.sessions === 0) return undefined;
   const sessionsPerYear = calendar === 'us_equity' ? US_EQUITY_TRADING_DAYS : CONTINUOUS_DAYS;
@@ -114,7 +134,7 @@ export function checkAnnualization(timeframe: string, calendar: TradingCalendar,
   const round = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
   const warning =
     Math.abs(difference) > ANNUALIZATION_TOLERANCE
-      ? `annualization: timeframe ${timeframe} on ${calendar} assumes ${round(assumed / sessionsPerYear)} bars a session (${round(assumed)} a year), but ${counted.symbol} has ${round(perSession)} (${counted.bars.toLocaleString('en-US')} bars in ${counted.sessions.toLocaleString('en-US')} sessions: ${round(data)} a year), ${pct(Math.abs(difference))} ${difference > 0 ? 'more' : 'fewer'}; annualized volatility, Sharpe and Sortino scale by √(bars a year), so they are ${pct(Math.abs(effect), 2)} ${effect > 0 ? 'lower' : 'higher'} than the data's own calendar gives. Check data.timeframe and data.calendar, or set metrics.annualization: data (docs/metrics.md)`
+      ? `annualization: timeframe ${timeframe} on ${calendar} assumes ${round(assumed / sessionsPerYear)} bars a session (${round(assumed)} a year), but ${counted.symbol} has ${round(perSession)} (${counted.bars.toLocaleString('en-US')} bars in ${counted.sessions.toLocaleString('en-US')} whole sessions: ${round(data)} a year), ${pct(Math.abs(difference))} ${difference > 0 ? 'more' : 'fewer'}; annualized volatility, Sharpe and Sortino scale by √(bars a year), so they are ${pct(Math.abs(effect), 2)} ${effect > 0 ? 'lower' : 'higher'} than the data's own calendar gives. Check data.timeframe and data.calendar, or set metrics.annualization: data (docs/metrics.md)`
       : null;
   return {
     timeframe,

@@ -35,6 +35,14 @@ describe('the data calendar: bars per session against the timeframe', () => {
     expect(check.warning).toBeNull();
   });
 
+  it('leaves out the first and last sessions with three or more: data cut mid-session does not bias the count', () => {
+    const c = new SessionCounter('us_equity');
+    // From 14:00 on the first day, until 11:00 on the fourth: two whole sessions between.
+    c.add(chunk([...session('2024-06-03', '14:00', '16:00', -4), ...session('2024-06-04', '09:30', '16:00', -4), ...session('2024-06-05', '09:30', '16:00', -4), ...session('2024-06-06', '09:30', '11:00', -4)]));
+    expect(c.result()).toEqual({ symbol: 'SPY', bars: 156, sessions: 2 });
+    expect(checkAnnualization('5m', 'us_equity', c.result())!.warning).toBeNull();
+  });
+
   it('a session of a UTC evening is still one New York date (bars from 09:30 to 20:00 EDT cross UTC midnight)', () => {
     const c = new SessionCounter('us_equity');
     c.add(chunk(session('2024-06-03', '09:30', '20:00', -4)));
@@ -49,7 +57,7 @@ describe('the data calendar: bars per session against the timeframe', () => {
     expect(check.data_bars_per_year).toBe(19_908);
     expect(check.difference).toBeCloseTo(19_908 / 19_656 - 1, 15);
     expect(check.effect_on_annualized).toBeCloseTo(Math.sqrt(19_908 / 19_656) - 1, 15);
-    expect(check.warning).toMatch(/^annualization: timeframe 5m on us_equity assumes 78 bars a session \(19,656 a year\), but SPY has 79 \(790 bars in 10 sessions: 19,908 a year\), 1\.3 % more; .* 0\.64 % lower .* metrics\.annualization: data/);
+    expect(check.warning).toMatch(/^annualization: timeframe 5m on us_equity assumes 78 bars a session \(19,656 a year\), but SPY has 79 \(790 bars in 10 whole sessions: 19,908 a year\), 1\.3 % more; .* 0\.64 % lower .* metrics\.annualization: data/);
     // Within 1 %: no warning (78.7 bars a session is 0.9 % more).
     expect(checkAnnualization('5m', 'us_equity', { symbol: 'SPY', bars: 787, sessions: 10 })!.warning).toBeNull();
     // Fewer bars (a half day in a short file) warn the other way.
@@ -67,19 +75,20 @@ describe('the data calendar: bars per session against the timeframe', () => {
 describe('annualization on the bundled SPY 5m data', () => {
   const CONFIG = 'test/fixtures/configs/spy-small.yaml';
 
-  it('warns that the data has 81.13 bars a session (extended hours in its last week), 1.99 % on Sharpe and volatility', async () => {
+  it('warns that the data has 80.94 bars a session (extended hours in its last week), 1.87 % on Sharpe and volatility', async () => {
     const outcome = await runConfig(CONFIG);
     const a = outcome.annualization!;
-    expect(a).toMatchObject({ symbol: 'SPY', bars: 20_769, sessions: 256, assumed_bars_per_year: 19_656 });
-    expect(a.data_bars_per_year).toBeCloseTo((252 * 20_769) / 256, 9);
-    expect(a.effect_on_annualized).toBeCloseTo(0.0199, 4);
-    expect(a.warning).toMatch(/1\.99 % lower/);
+    // 20,769 bars in 256 sessions; the whole ones between the first and the last: 20,558 in 254.
+    expect(a).toMatchObject({ symbol: 'SPY', bars: 20_558, sessions: 254, assumed_bars_per_year: 19_656 });
+    expect(a.data_bars_per_year).toBeCloseTo((252 * 20_558) / 254, 9);
+    expect(a.effect_on_annualized).toBeCloseTo(0.01865, 5);
+    expect(a.warning).toMatch(/SPY has 80\.94 \(20,558 bars in 254 whole sessions: 20,396\.13 a year\), 3\.8 % more; .* 1\.87 % lower/);
   });
 
   it('metrics.annualization: data scales annualized volatility and Sharpe by √(data / assumed), other metrics unchanged', async () => {
     const plain = await runConfig(CONFIG);
     const loaded = await loadWorkflow(CONFIG, { sets: ['metrics.annualization=data'] });
-    expect(loaded.wf.dataBarsPerYear).toBeCloseTo((252 * 20_769) / 256, 9);
+    expect(loaded.wf.dataBarsPerYear).toBeCloseTo((252 * 20_558) / 254, 9);
     const data = await runConfig(CONFIG, { sets: ['metrics.annualization=data'] });
     const m0 = plain.books[0]!.metrics;
     const m1 = data.books[0]!.metrics;
