@@ -397,7 +397,9 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
   /** highest/lowest with an indicator's arguments (`highest(high, 20)`, `highest(20)`) stay the indicator. */
   function isSeriesCall(name: string, args: readonly Node[]): boolean {
     if (name !== 'highest' && name !== 'lowest') return true;
-    if (args.length !== 2 || env.resolveCall === undefined) return true;
+    if (env.resolveCall === undefined) return true;
+    // `highest(20)`: the indicator on its default input.
+    if (args.length !== 2) return false;
     const first = args[0]!;
     return first.type !== 'Identifier' && !(first.type === 'Literal' && typeof (first as jsep.Literal).value === 'number');
   }

@@ -101,6 +101,10 @@ describe('strategy filters', () => {
     expect(f.features.map((x) => x.request.indicator)).toEqual(['highest']);
     expect(f.stateful).toBe(true);
     expect(f.lookback).toBe(4);
+    // With one argument it is the indicator on its default input, as before.
+    const one = (await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close >= highest(20)'] })).wf.strategies[0]!.filter!;
+    expect(one.features.map((x) => x.request)).toEqual([{ indicator: 'highest', params: { period: 20 } }]);
+    expect(one.stateful).toBe(false);
   });
 
   it('examples/spy-event-cross.yaml: every entry is within 5 bars of a cross above and breaks the 5 prior highs (checked independently)', async () => {
