@@ -18,7 +18,14 @@ function paramsOf(schema: z.ZodType): string {
   }
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
   const names = Object.keys(shape);
-  return names.map((n) => (n in defaults ? `${n}=${JSON.stringify(defaults[n])}` : n)).join(', ');
+  return names.map((n) => (n in defaults ? `${n}=${JSON.stringify(defaults[n])}` : `${n}${choices(shape[n])}`)).join(', ');
+}
+
+/** ` (a|b)` for an optional enum param (a crossover's trigger), else ''. */
+function choices(field: unknown): string {
+  const def = (field as { def?: { type?: string; innerType?: { options?: unknown } } } | undefined)?.def;
+  const options = def?.type === 'optional' ? def.innerType?.options : undefined;
+  return Array.isArray(options) ? ` (${options.join('|')})` : '';
 }
 
 /** The `description:` of a pattern file, on one line ('' when it has none or cannot be read). */

@@ -178,8 +178,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
         return;
       }
-      const { wf, plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      const [{ wf, plan }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns }), import('../config/optimism.ts')]);
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
+      for (const w of optimismWarnings(wf.config)) io.err(`warning: ${w}`);
     });
 
   program

@@ -138,10 +138,29 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     plugins,
     ...(replay !== undefined ? { replay: replay.replay } : {}),
   };
+  const annualized = config.metrics.annualization === 'data' ? await withDataAnnualization(wf) : wf;
   const { strategies: custom, ...portable } = options;
   // Threads and queue workers load the same plugins: name them explicitly in the options.
   const travelling = { ...portable, ...(cliPlugins.length > 0 ? { plugins: cliPlugins } : {}) };
-  return { wf, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined };
+  return { wf: annualized, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined };
+}
+
+/**
+ * `metrics.annualization: data`: reads the data once (its [start, end) range) to count
+ * the first symbol's bars per session, and sets `dataBarsPerYear`. Bars longer than a
+ * day keep the timeframe's figure (a session cannot tell them apart).
+ */
+async function withDataAnnualization(wf: ResolvedWorkflow): Promise<ResolvedWorkflow> {
+  const [{ openWorkflowSource }, { SessionCounter, checkAnnualization }] = await Promise.all([import('../sequencer/workflow-source.ts'), import('../domain/metrics/data-calendar.ts')]);
+  const counter = new SessionCounter(wf.config.data.calendar);
+  const source = openWorkflowSource(wf);
+  try {
+    for await (const chunk of source.chunks()) counter.add(chunk);
+  } finally {
+    await source.close();
+  }
+  const check = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, counter.result());
+  return check === undefined ? wf : { ...wf, dataBarsPerYear: check.data_bars_per_year };
 }
 
 /**

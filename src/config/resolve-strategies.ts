@@ -3,7 +3,7 @@ import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { expandGrid, MAX_GRID_COMBINATIONS } from './grid.ts';
 import { didYouMean } from './suggest.ts';
-import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
+import { compileExpression, compileSeriesExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
 import { MemberEntrySchema, RegimeEntrySchema, type StrategyEntry } from './schema/strategies.ts';
 import type { ResolvedClassifier, ResolvedFilter, ResolvedStrategy } from './resolved.ts';
 import { featureFromCall } from '../domain/indicators/feature-spec.ts';
@@ -370,7 +370,9 @@ export function applyConstraint(
  * Compiles a strategy filter. Each indicator call (`rsi(14)`, `sma(volume, 20)`) becomes
  * a feature the hub computes and a scope name the expression reads, so the filter costs
  * one closure call per bar and no parsing. Classifier ids are names whose value is the
- * classifier's current regime label.
+ * classifier's current regime label. Series functions (`prev(close, 1)`,
+ * `crosses_above(a, b)`, …) make the filter stateful: each strategy instance and symbol
+ * then evaluates its own evaluator (`create()`) on every bar.
  */
 export function compileFilter(
   source: YamlSource,
@@ -385,9 +387,10 @@ export function compileFilter(
   const strings: Record<string, readonly string[]> = Object.fromEntries([...declared].map((id) => [id, []]));
   for (const c of classifiers) strings[c.id] = c.definition.labels;
   try {
-    const test = compileExpression(text, {
+    const program = compileSeriesExpression(text, {
       identifiers: FILTER_NAMES,
       strings,
+      series: true,
       callNames: [...INDICATORS.keys()],
       resolveCall: (name, args) => {
         if (!INDICATORS.has(name)) return undefined;
@@ -398,7 +401,7 @@ export function compileFilter(
         return slot;
       },
     });
-    return { text, test, features };
+    return { text, test: program.create(), features, stateful: program.stateful, lookback: program.lookback, create: program.create };
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
     issues.push(expressionIssue(source, path, err));

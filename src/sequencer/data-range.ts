@@ -43,7 +43,8 @@ export function windowRange(ts: readonly number[], window: SequenceConfig['windo
 /**
  * The warm-up in bars: a number as given; `auto` = twice the longest warm-up of any
  * feature the strategies, filters, classifiers and sizing read (an exponential average
- * keeps converging after its first value, hence the margin).
+ * keeps converging after its first value, hence the margin), a filter's lags and windows
+ * added to its features' warm-up.
  */
 export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): number {
   if (setting !== 'auto') return setting;
@@ -60,6 +61,9 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   for (const s of wf.strategies) {
     for (const req of s.definition.features(s.params)) consider(req);
     for (const f of s.filter?.features ?? []) consider(f.request);
+    // A filter's lags and windows (prev(x, n), highest(x, n), …) read bars before its features'.
+    const lookback = s.filter?.lookback ?? 0;
+    if (lookback > 0) longest = Math.max(longest, lookback + longestOf(s.filter!.features.map((f) => f.request)));
     // A strategy's own state (a plugin's declared warm-up) adds to its features'.
     if (s.definition.warmup !== undefined) longest = Math.max(longest, s.definition.warmup(s.params) + longestOf(s.definition.features(s.params)));
   }

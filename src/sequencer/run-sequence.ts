@@ -21,7 +21,7 @@ import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
 import { openWorkflowSource, readTimestamps } from './workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, writePhaseFiles, type BookSummary } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from './phase-files.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
 import { strategyCode } from '../plugins/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -196,6 +196,8 @@ export async function runSinglePass(
         }),
     ...(addExtra !== undefined && outcome.status === 'completed' ? addExtra(ranking) : {}),
   };
+  const warnings = phaseWarnings(wf, outcome);
+  for (const w of warnings) req.logger.warn({ phase: req.phase }, w);
   if (req.phaseDir !== null) {
     await writePhaseFiles(req.phaseDir, {
       phase: req.phase,
@@ -203,6 +205,7 @@ export async function runSinglePass(
       sequence: req.sequence.type,
       status: outcome.status,
       error: describeFailure(outcome.failure),
+      warnings,
       data: dataJson(wf, outcome),
       primary_metric: primary,
       books,

@@ -109,6 +109,11 @@ describe('walk_forward and train_test', () => {
     const summary = readJson(join(r.dir!, 'backtest', 'phase_summary.json'));
     expect(summary['walk_forward'].per_window).toHaveLength(windows.length);
     expect(summary['walk_forward'].parameter_stability.fast_period.values).toHaveLength(windows.length);
+    // SPY has 79 five-minute bars a session (78 assumed) or more: each window says so, the phase once.
+    const window1 = readJson(join(r.dir!, 'backtest', 'windows', '1', 'phase_summary.json')) as unknown as { warnings: string[]; data: { annualization: { bars_per_session: number } } };
+    expect(window1.data.annualization.bars_per_session).toBeGreaterThan(78.78); // more than 1 % above 78
+    expect(window1.warnings).toEqual([expect.stringMatching(/^annualization: timeframe 5m on us_equity assumes 78 bars a session/)]);
+    expect((summary as unknown as { warnings: string[] }).warnings).toEqual([expect.stringMatching(new RegExp(`^annualization: in ${windows.length} of ${windows.length} test windows`))]);
     expect(readdirSync(join(r.dir!, 'backtest'))).toEqual(expect.arrayContaining(['oos_equity.ndjson', 'oos_trades.ndjson', 'windows']));
     // The stitched curve's trade count is every window's.
     const total = windows.reduce((s, x) => s + x.test.metrics['trade_count']!, 0);

@@ -226,7 +226,7 @@ export const ExecutionSchema = z
     fill: z
       .enum(['next_open', 'close'])
       .default('next_open')
-      .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close. Limit and stop orders always rest until a later bar."),
+      .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close, which is optimistic (a price gone once the signal is known; validate, run and lookahead warn). Limit and stop orders always rest until a later bar."),
     slippage_bps: nonNegative.max(10_000).default(0).describe('Slippage in basis points, against the trader: shorthand for `slippage: { model: fixed, bps }`.'),
     slippage: SlippageSchema.optional().describe('Slippage model of market and stop fills (fixed, spread, volume_share); absent: fixed at slippage_bps.'),
     commission: CommissionSchema.default({ model: 'per_share', per_share: 0, percent: 0, minimum: 0 }).describe('Commission model (per_share, fixed, tiered); without `model`: per_share.'),

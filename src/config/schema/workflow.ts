@@ -50,6 +50,12 @@ export const SignalsSchema = z
 export const MetricsSchema = z
   .object({
     risk_free_rate: z.number().min(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, e.g. 0.04.'),
+    annualization: z
+      .enum(['timeframe', 'data'])
+      .optional()
+      .describe(
+        'Bars a year that annualize volatility, Sharpe and Sortino: timeframe (default, when absent): the convention of data.timeframe and data.calendar (5m on us_equity: 252 × 390 / 5 = 19,656), with a warning when the data has more than 1 % more or fewer bars per session; data: sessions a year (252 us_equity, 365 continuous) × the bars per session the data has (its first symbol; bars of a day or shorter). See docs/metrics.md.',
+      ),
   })
   .strict();
 
