@@ -26,7 +26,7 @@ const params = z
  *
  * The rank is kept incrementally: O(log lookback) comparisons and one typed-array shift
  * of at most `lookback` values per bar. Silent (null) until `lookback` ATR values exist:
- * the first label is at bar index period + lookback − 2.
+ * the first label is at bar index period + lookback − 1 (the ATR skips bar 0, see atr).
  */
 export const volatility_regime = defineClassifier({
   name: 'volatility_regime',

@@ -24,7 +24,7 @@ const params = z.strictObject({
  * 5. otherwise hold (flat at the start).
  *
  * Strength is ±1 (0 flat). Silent (null) until the channel existed on the previous bar,
- * i.e. for the first max(period, atr_period) bars.
+ * i.e. for the first max(period, atr_period + 1) bars (the ATR skips bar 0).
  */
 export const atr_channel_breakout = defineStrategy({
   name: 'atr_channel_breakout',

@@ -21,7 +21,8 @@ const params = z.strictObject({
  * 4. short and close > middle → flat (0);
  * 5. otherwise hold (flat at the start).
  *
- * Strength is ±1 (0 flat). Silent (null) for the first max(period, atr_period) - 1 bars.
+ * Strength is ±1 (0 flat). Silent (null) for the first max(period - 1, atr_period) bars
+ * (the ATR skips bar 0).
  */
 export const keltner_breakout = defineStrategy({
   name: 'keltner_breakout',

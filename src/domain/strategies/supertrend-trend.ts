@@ -18,7 +18,7 @@ const params = z.strictObject({
  * first direction carries no information: the strategy stays flat (0) until the
  * SuperTrend direction changes for the first time, then follows it.
  *
- * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars.
+ * Strength is ±1 (0 flat). Silent (null) for the first `period` bars (the ATR skips bar 0).
  */
 export const supertrend_trend = defineStrategy({
   name: 'supertrend_trend',

@@ -28,8 +28,9 @@ describe('volatility_regime', () => {
     const actual = runClassifier('volatility_regime', { period, lookback, low_pct: low, high_pct: high }, bars);
     const expected = naiveVolatilityRegime(bars, period, lookback, low, high);
     expect(actual).toEqual(expected);
-    // Silent exactly until `lookback` ATR values exist: first label at period + lookback − 2.
-    expect(actual.findIndex((l) => l !== null)).toBe(period + lookback - 2);
+    // Silent exactly until `lookback` ATR values exist: first label at period + lookback − 1
+    // (the first ATR is at bar `period`, bar 0 having no true range).
+    expect(actual.findIndex((l) => l !== null)).toBe(period + lookback - 1);
     expect(new Set(actual.filter((l) => l !== null))).toEqual(new Set(['low', 'normal', 'high']));
   });
 

@@ -74,10 +74,13 @@ export function naiveMin(xs: readonly number[], p: number): number[] {
   return xs.map((_, t) => (t < p - 1 ? NaN : Math.min(...xs.slice(t - p + 1, t + 1))));
 }
 
-/** True range per bar: h - l on the first bar, then the max of the three distances. */
-export function naiveTr(bars: readonly BarInput[]): number[] {
+/**
+ * True range per bar: the max of the three distances; on the first bar (no previous close)
+ * NaN with `skip` (the default, TA-Lib and backtrader) or h - l with `high_low`.
+ */
+export function naiveTr(bars: readonly BarInput[], firstBar: 'skip' | 'high_low' = 'skip'): number[] {
   return bars.map((b, t) => {
-    if (t === 0) return b.high - b.low;
+    if (t === 0) return firstBar === 'skip' ? NaN : b.high - b.low;
     const pc = bars[t - 1]!.close;
     return Math.max(b.high - b.low, Math.abs(b.high - pc), Math.abs(b.low - pc));
   });
