@@ -16,9 +16,11 @@ function paramsOf(schema: z.ZodType): string {
   } catch {
     // a schema with required params has no complete default object
   }
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  const shape = (schema as unknown as { shape?: Record<string, { safeParse?(v: unknown): { success: boolean } }> }).shape ?? {};
   const names = Object.keys(shape);
-  return names.map((n) => (n in defaults ? `${n}=${JSON.stringify(defaults[n])}` : n)).join(', ');
+  // Required params bare, optional ones without a default (adxr's lag) in brackets.
+  const optional = (n: string): boolean => shape[n]?.safeParse?.(undefined).success === true;
+  return names.map((n) => (n in defaults ? `${n}=${JSON.stringify(defaults[n])}` : optional(n) ? `[${n}]` : n)).join(', ');
 }
 
 /** The `description:` of a pattern file, on one line ('' when it has none or cannot be read). */
