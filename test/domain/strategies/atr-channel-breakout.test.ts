@@ -24,8 +24,18 @@ describe('atr_channel_breakout', () => {
     expect(directions(d)).toEqual([null, null, null, 1, 1, 0, -1, 0, 1]);
   });
 
+  it('atr_first_bar: high_low takes bar 0 (TR 0 here) into the ATR: silent 2 bars only, then the same rules', () => {
+    const d = runStrategy(
+      'atr_channel_breakout',
+      { period: 2, atr_period: 2, multiplier: 1, atr_first_bar: 'high_low' },
+      barsFromCloses([10, 10, 10, 12, 11, 10.5, 8, 9.5, 10.5]),
+    );
+    expect(directions(d)).toEqual([null, null, 0, 1, 1, 0, -1, 0, 1]);
+  });
+
   it('validates params: defaults 20/14/2', () => {
-    expect(atr_channel_breakout.params.parse({})).toEqual({ period: 20, atr_period: 14, multiplier: 2 });
+    expect(atr_channel_breakout.params.parse({})).toEqual({ period: 20, atr_period: 14, multiplier: 2, atr_first_bar: 'skip' });
+    expect(atr_channel_breakout.params.safeParse({ atr_first_bar: 'hl' }).success).toBe(false);
     expect(atr_channel_breakout.params.safeParse({ multiplier: 0 }).success).toBe(false);
   });
 });

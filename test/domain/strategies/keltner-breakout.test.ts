@@ -23,8 +23,17 @@ describe('keltner_breakout', () => {
     expect(directions(d)).toEqual([null, null, 0, 1, 0, 0, -1, 0]);
   });
 
+  it('atr_first_bar: high_low takes bar 0 (TR 0 here) into the ATR: silent 1 bar only, then the same rules', () => {
+    const d = runStrategy(
+      'keltner_breakout',
+      { period: 2, multiplier: 0.5, atr_period: 2, atr_first_bar: 'high_low' },
+      barsFromCloses([10, 10, 10, 12, 11, 10.5, 8, 9.5]),
+    );
+    expect(directions(d)).toEqual([null, 0, 0, 1, 0, 0, -1, 0]);
+  });
+
   it('validates params: defaults 20/2/10', () => {
-    expect(keltner_breakout.params.parse({})).toEqual({ period: 20, multiplier: 2, atr_period: 10 });
+    expect(keltner_breakout.params.parse({})).toEqual({ period: 20, multiplier: 2, atr_period: 10, atr_first_bar: 'skip' });
     expect(keltner_breakout.params.safeParse({ multiplier: -1 }).success).toBe(false);
   });
 });

@@ -22,6 +22,15 @@ describe('supertrend_trend', () => {
     expect(directions(d)).toEqual([null, null, 0, 1, 1, 1, -1, -1, -1, 1]);
   });
 
+  it('atr_first_bar: high_low (TradingView) boots one bar earlier, here with the same flips', () => {
+    const d = runStrategy(
+      'supertrend_trend',
+      { period: 2, multiplier: 1, atr_first_bar: 'high_low' },
+      barsFromCloses([10, 10, 10, 12, 13, 13, 11, 9, 9, 12]),
+    );
+    expect(directions(d)).toEqual([null, 0, 0, 1, 1, 1, -1, -1, -1, 1]);
+  });
+
   it('ignores the boot direction even when it never changes, and follows a flip down too', () => {
     const d = feed(logicOf('supertrend_trend'), [
       [[NaN], 1],
@@ -35,7 +44,7 @@ describe('supertrend_trend', () => {
   });
 
   it('validates params: defaults 10/3', () => {
-    expect(supertrend_trend.params.parse({})).toEqual({ period: 10, multiplier: 3 });
+    expect(supertrend_trend.params.parse({})).toEqual({ period: 10, multiplier: 3, atr_first_bar: 'skip' });
     expect(supertrend_trend.params.safeParse({ multiplier: 0 }).success).toBe(false);
   });
 });
