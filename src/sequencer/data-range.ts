@@ -50,12 +50,12 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   if (setting !== 'auto') return setting;
   const wf = loaded.wf;
   let longest = 0;
-  const warmupOf = (req: { indicator: string; params: Readonly<Record<string, number>> }): number => {
+  const warmupOf = (req: { indicator: string; params: Readonly<Record<string, number | string>> }): number => {
     const def = getIndicator(req.indicator);
     return def.warmup(def.params.parse(req.params));
   };
-  const longestOf = (reqs: readonly { indicator: string; params: Readonly<Record<string, number>> }[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
-  const consider = (req: { indicator: string; params: Readonly<Record<string, number>> }): void => {
+  const longestOf = (reqs: readonly { indicator: string; params: Readonly<Record<string, number | string>> }[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
+  const consider = (req: { indicator: string; params: Readonly<Record<string, number | string>> }): void => {
     longest = Math.max(longest, warmupOf(req));
   };
   for (const s of wf.strategies) {

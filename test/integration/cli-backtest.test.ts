@@ -231,5 +231,8 @@ describe('sluice explain, validate and list', () => {
     expect(res.stdout).toMatch(/signal_generation\s+built-in/);
     expect(res.stdout).toMatch(/sma_crossover\s+fast_period=10, slow_period=30/);
     expect(res.stdout).toMatch(/rsi\s+period=14/);
+    // Enum params show their default option; an optional param without one is bracketed.
+    expect(res.stdout).toMatch(/atr\s+period=14, first_bar="skip"/);
+    expect(res.stdout).toMatch(/adxr\s+period=14, \[lag\]/);
   });
 });

@@ -22,6 +22,10 @@ export const SizingSchema = z.discriminatedUnion('type', [
       type: z.literal('atr_risk'),
       risk_percent: z.number().gt(0).max(100).default(1).describe('Percent of equity lost if price moves atr_multiple ATRs against the position.'),
       atr_period: z.number().int().positive().default(14).describe("Period of Wilder's ATR read from the feature hub."),
+      atr_first_bar: z
+        .enum(['skip', 'high_low'])
+        .default('skip')
+        .describe("The ATR's first bar, which has no previous close: skip it (TA-Lib, backtrader) or take its high - low (see the atr indicator)."),
       atr_multiple: positive.default(2).describe('Distance of the notional stop, in ATRs.'),
       max_percent: z.number().gt(0).max(1000).default(100).describe('Cap on the position notional, percent of equity.'),
     })
