@@ -27,6 +27,11 @@ function sweepProcessorFile(): URL {
   return COMPILED ? runtimeModule('./sweep-processor.ts', import.meta.url) : new URL('./sweep-processor-entry.mjs', import.meta.url);
 }
 
+/** How long a stopping worker waits to learn whether Redis still answers. */
+const STOP_PROBE_MS = 1500;
+/** How long a forced stop waits for the worker's threads and connections to close. */
+const FORCED_CLOSE_MS = 1500;
+
 /** `--chunk-size`, `--concurrency`, `--lock-ms`: whole numbers ≥ 1. */
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -90,13 +95,33 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          io.err('stopping: finishing the chunks in hand');
           done();
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      await worker.close();
+      // Stopping: with Redis up, the chunks in hand are finished and reported (a second
+      // signal abandons them: their locks expire and other workers redo them). With Redis
+      // unreachable nothing can be reported or released, so the worker does not wait for a
+      // connection that may never come back: it drops its jobs and exits within seconds.
+      const forced = new Promise<string>((resolveForced) => {
+        const again = (): void => resolveForced('stopping now: the chunks in hand return to the queue when their locks expire');
+        process.once('SIGINT', again);
+        process.once('SIGTERM', again);
+        checkReachable(parseQueueUrl(o.queue, STOP_PROBE_MS)).then(
+          () => undefined,
+          (err: unknown) => resolveForced(`${err instanceof Error ? err.message : String(err)}: stopping now; the chunks in hand return to the queue when their locks expire`),
+        );
+      });
+      io.err('stopping: finishing the chunks in hand (send the signal again to stop at once)');
+      const graceful = worker.close().then(() => undefined);
+      const outcome = await Promise.race([graceful, forced]);
+      if (outcome !== undefined) {
+        io.err(outcome);
+        // A forced close cannot reach Redis either: give it a moment, then leave.
+        await Promise.race([worker.close(true).catch(() => undefined), new Promise((r) => setTimeout(r, FORCED_CLOSE_MS).unref())]);
+        process.exit(0);
+      }
       setCode(0);
     });
 
