@@ -179,6 +179,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         return;
       }
       const { wf, plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      // The sequence settings, checked as `sluice run` checks them (shard_size, train sizes…).
+      const { resolveWorkflowSequence } = await import('../coordinator/run-workflow.ts');
+      await resolveWorkflowSequence(wf);
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
     });
 

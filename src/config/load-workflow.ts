@@ -18,6 +18,7 @@ import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
+import { probeBarFile } from '../data/probe-source.ts';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
@@ -106,6 +107,10 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const sources = resolveSources(source, config, baseDir, issues);
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
+  if (start !== undefined && end !== undefined && end <= start) {
+    issues.push(issueAt(source, ['data', 'end'], 'INVALID_VALUE', `data.end (${config.data.end ?? ''}) is not after data.start (${config.data.start ?? ''}): no bar would be selected`, 'data.start is the first bar kept, data.end the first bar left out'));
+  }
+  if (issues.length === 0) await probeSources(source, sources, config, issues);
   try {
     parseTimeframe(config.data.timeframe);
   } catch (err) {
@@ -223,6 +228,37 @@ function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: str
     const format = e.format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
     return { symbol: e.symbol, path, format };
   });
+}
+
+/**
+ * Reads the header and first bar of each data file, as `sluice run` would open it: a
+ * folder, an empty, header-only, binary or headerless file, or a CSV named as Parquet is
+ * a config error at its `path`, before any run.
+ */
+/** Control characters or undecodable bytes in a CSV header: the file is not text. */
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
+
+async function probeSources(source: YamlSource, sources: readonly ResolvedDataSource[], config: WorkflowConfig, issues: ConfigIssue[]): Promise<void> {
+  const d = config.data;
+  const at = (i: number): ConfigPath => (d.sources !== undefined ? ['data', 'sources', i, 'path'] : ['data', 'path']);
+  await Promise.all(
+    sources.map(async (s, i) => {
+      const err = await probeBarFile({ path: s.path, symbol: s.symbol, format: s.format, onBadRow: d.on_bad_row }, '/');
+      if (err === undefined) return;
+      if (s.format === 'csv' && BINARY.test(err.what)) {
+        issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from CSV data file: ${err.file}  binary content, not text (a compressed or Parquet file?)`, 'a CSV bar file is text: decompress it, or name a Parquet file with format: parquet'));
+        return;
+      }
+      const hint =
+        err.code === 'MALFORMED_FILE' && s.format === 'parquet'
+          ? 'the file is read as Parquet (format: parquet or its extension); for a CSV file remove format or write format: csv'
+          : err.code === 'MISSING_COLUMN'
+            ? 'a CSV bar file starts with a header row naming its columns: timestamp,open,high,low,close,volume'
+            : undefined;
+      issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from ${s.format === 'parquet' ? 'Parquet' : 'CSV'} data file: ${err.message}`, hint));
+    }),
+  );
 }
 
 function parseTime(source: YamlSource, value: string | undefined, path: ConfigPath, issues: ConfigIssue[]): number | undefined {

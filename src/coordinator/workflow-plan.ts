@@ -361,7 +361,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       else await resolveSequence(source, ['sequence'], loaded.wf.config.sequence, userDirs);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      issues.push(...relocatePhaseError(err, p, overlay, file).issues);
+      issues.push(...relocatePhaseError(err, p, overlay, file).issues.map((issue) => toWorkflowParam(issue, p, source, config.workflow_params)));
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -397,6 +397,23 @@ export function relocatePhaseError(err: ConfigError, p: PlannedPhase, overlay: R
     return { ...moved, path: issue.path };
   });
   return new ConfigError(issues);
+}
+
+/**
+ * A pattern's sequence setting written as `"{{ params.NAME }}"` takes its value from the
+ * user's `workflow_params.NAME`: an invalid value is the user's, located there rather
+ * than in the pattern file.
+ */
+function toWorkflowParam(issue: ConfigIssue, p: PlannedPhase, userSource: YamlSource, userParams: Record<string, unknown> | undefined): ConfigIssue {
+  const prefix = [...p.at, 'sequence'];
+  if (issue.file !== p.source.file || issue.path.length !== prefix.length + 1 || prefix.some((seg, i) => issue.path[i] !== seg)) return issue;
+  const key = issue.path[prefix.length];
+  const spec = p.spec.sequence;
+  const template = isPlainObject(spec) && key !== undefined ? spec[String(key)] : undefined;
+  const name = typeof template === 'string' ? /^\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(template)?.[1] : undefined;
+  if (name === undefined || userParams === undefined || !Object.hasOwn(userParams, name)) return issue;
+  const moved = issueAt(userSource, ['workflow_params', name], issue.code, issue.message, issue.hint);
+  return moved;
 }
 
 /** True when the overlay sets the value at `path` (or a list or value that holds it). */
