@@ -11,7 +11,7 @@ export const MAX_ISSUES_SHOWN = 10;
  * Codes whose empty path means "no place in the document" rather than "the root":
  * printing `(root)` for a missing file or a stray tab would only confuse.
  */
-const PATHLESS_CODES = new Set(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'YAML_SYNTAX', 'INVALID_SET', 'PLUGIN']);
+const PATHLESS_CODES = new Set(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'TOO_LARGE', 'YAML_SYNTAX', 'INVALID_SET', 'PLUGIN']);
 
 /**
  * Formats one issue as the user sees it:
