@@ -322,6 +322,11 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       const rel = safeRelative(f.path);
       if (rel === undefined) {
         issues.push(issueAt(part.source, [...at, 'path'], 'INVALID_VALUE', `output file '${f.path}' is outside the results folder`, 'write a relative path without ../ that stays inside results/<workflow_id>/, e.g. best_params.json'));
+      } else {
+        const clash = engineFileClash(rel, allPhases);
+        if (clash !== undefined) {
+          issues.push(issueAt(part.source, [...at, 'path'], 'INVALID_VALUE', `output file '${f.path}' would overwrite the engine's ${clash}`, 'choose another name, e.g. outputs/best_params.json'));
+        }
       }
       if ((f.template === undefined) === (f.value === undefined)) {
         issues.push(issueAt(part.source, at, 'INVALID_VALUE', `output file '${f.path}' needs exactly one of template: (text) or value: (written as JSON/YAML)`));
@@ -425,6 +430,18 @@ function fromOverlay(overlay: unknown, path: readonly (string | number)[]): bool
     cur = cur[String(seg)];
   }
   return cur !== undefined && path.length > 0;
+}
+
+/** Files the engine writes at the top of a results folder (besides the phase folders). */
+const ENGINE_FILES = ['workflow.json', 'report.html'];
+
+/** What of the engine's an output file at `rel` (normalized, relative) would overwrite, if anything. */
+function engineFileClash(rel: string, phases: readonly string[]): string | undefined {
+  const first = rel.split(/[\\/]/)[0] ?? rel;
+  if (ENGINE_FILES.includes(rel)) return rel;
+  if (phases.includes(first)) return `phase folder '${first}'`;
+  if (first.startsWith('.')) return "hidden files (names starting with '.')";
+  return undefined;
 }
 
 /** `path` normalized and relative, or undefined when it would leave the folder it is relative to. */
