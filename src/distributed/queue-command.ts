@@ -104,17 +104,25 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       // signal abandons them: their locks expire and other workers redo them). With Redis
       // unreachable nothing can be reported or released, so the worker does not wait for a
       // connection that may never come back: it drops its jobs and exits within seconds.
+      let closed = false;
       const forced = new Promise<string>((resolveForced) => {
         const again = (): void => resolveForced('stopping now: the chunks in hand return to the queue when their locks expire');
         process.once('SIGINT', again);
         process.once('SIGTERM', again);
-        checkReachable(parseQueueUrl(o.queue, STOP_PROBE_MS)).then(
-          () => undefined,
-          (err: unknown) => resolveForced(`${err instanceof Error ? err.message : String(err)}: stopping now; the chunks in hand return to the queue when their locks expire`),
-        );
+        // Checked now and every few seconds while the chunks in hand finish: Redis may go away meanwhile.
+        const probe = (): void => {
+          if (closed) return;
+          checkReachable(parseQueueUrl(o.queue, STOP_PROBE_MS)).then(
+            () => void setTimeout(probe, STOP_PROBE_MS).unref(),
+            (err: unknown) => resolveForced(`${err instanceof Error ? err.message : String(err)}: stopping now; the chunks in hand return to the queue when their locks expire`),
+          );
+        };
+        probe();
       });
       io.err('stopping: finishing the chunks in hand (send the signal again to stop at once)');
-      const graceful = worker.close().then(() => undefined);
+      const graceful = worker.close().then(() => {
+        closed = true;
+      });
       const outcome = await Promise.race([graceful, forced]);
       if (outcome !== undefined) {
         io.err(outcome);

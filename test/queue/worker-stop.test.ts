@@ -34,6 +34,23 @@ describe.skipIf(skipReason !== undefined)('sluice worker and SIGTERM', () => {
     expect(w.stderr).not.toMatch(/internal error|\n\s+at /);
   }, 60_000);
 
+  it('exits within a few seconds of SIGTERM when Redis goes away while a chunk is in hand', async () => {
+    const redis = await startRedis();
+    const w = spawnSluice(['worker', '--queue', redis.url, '--lock-ms', '1500'], children);
+    await until('worker ready', () => w.stdout.includes('worker ready'), 30_000);
+    const sweep = ['--set', 'strategies[0].params.fast_period=[5,10]', '--set', 'sequence={type: parameter_sweep, shard_size: 1, resume: false}'];
+    const out = mkdtempSync(join(tmpdir(), 'sluice-held-'));
+    spawnSluice(['run', 'examples/spy-sma-crossover.yaml', ...sweep, '--queue', redis.url, '--out', out], children);
+    // "started" is printed while the job's thread still loads the engine: mid-job.
+    await until('a job started', () => /job \S+ started/.test(w.stdout), 30_000);
+    await redis.stop();
+    const sent = Date.now();
+    w.child.kill('SIGTERM');
+    const exit = await Promise.race([w.exit, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 10_000))]);
+    expect(exit, `still running 10 s after SIGTERM; stderr:\n${w.stderr}`).not.toBe('alive');
+    expect(Date.now() - sent).toBeLessThan(10_000);
+  }, 90_000);
+
   it('exits promptly on SIGTERM when idle and Redis is up', async () => {
     const redis = await startRedis();
     try {
