@@ -11,6 +11,7 @@
  * - `walk_forward`: the same on every window; out-of-sample results stitched.
  * - `monte_carlo`: a single pass, then a bootstrap of the best book's trades.
  */
+import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
@@ -93,6 +94,11 @@ export async function runSequence(req: SequenceRequest): Promise<PhaseResult> {
   if (variants !== undefined) {
     const { runReplayVariants } = await import('./replay-variants.ts');
     return runReplayVariants(req, variants);
+  }
+  const books = req.loaded.wf.strategies.length;
+  if ((sequence.type === 'single_pass' || sequence.type === 'monte_carlo') && books > MAX_SINGLE_PASS_STRATEGIES) {
+    // A plain config is refused at load (located); a workflow phase's sequence is known only here.
+    throw new Error(`phase '${req.loaded.wf.phase}': ${books.toLocaleString('en-US')} strategies in one single-pass graph, more than ${MAX_SINGLE_PASS_STRATEGIES.toLocaleString('en-US')}; run the grid as sequence: parameter_sweep (shards of shard_size strategies, one graph each)`);
   }
   switch (sequence.type) {
     case 'single_pass':

@@ -65,6 +65,10 @@ describe('parameter_sweep', () => {
     const thirdFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(third.dir!, 'backtest', f), 'utf8'));
     const strip = (s: string) => s.replace(/"(reused|computed|shards)": ?\d+/g, '');
     expect(thirdFiles.map(strip)).toEqual(firstFiles.map(strip));
+    // Byte-identical but for phase_summary.json's counters of this run's work, as docs/sequences.md says (issue 19).
+    expect([thirdFiles[0], thirdFiles[2]]).toEqual([firstFiles[0], firstFiles[2]]);
+    expect(thirdFiles[1]).not.toBe(firstFiles[1]);
+    expect(readFileSync('docs/sequences.md', 'utf8')).toMatch(/all but `phase_summary\.json`, whose `sweep`\s+section counts this run's work: `reused`, `computed` and `shards` differ/);
   });
 
   it('after an interrupted sweep, the rerun computes only what is missing', async () => {

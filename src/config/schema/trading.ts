@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { TRACE_LEVELS } from './trace-levels.ts';
 
+/** Whether `zone` is a time zone this runtime knows (an IANA name such as America/New_York). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
 
@@ -87,7 +97,7 @@ export const RiskSchema = z
               .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)')
               .default('16:00')
               .describe('Session close, wall-clock time in `timezone`.'),
-            timezone: z.string().min(1).default('America/New_York').describe('IANA time zone of the exchange.'),
+            timezone: z.string().min(1).refine(isTimeZone, "not a time zone: write an IANA name such as 'America/New_York' or 'Europe/London'").default('America/New_York').describe('IANA time zone of the exchange.'),
           })
           .strict(),
       ])

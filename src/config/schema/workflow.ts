@@ -82,7 +82,7 @@ export const ReplaySchema = z
 /** One portfolio/risk/execution variant of a replay sweep: overlays over the config's own sections. */
 export const ReplayVariantSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only').describe('Variant name: part of each book id (<strategy>@<name>) and the results sub-folder variants/<name>/.'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only').refine((n) => n !== '.' && n !== '..', "a variant name is a folder name: not '.' or '..'").describe('Variant name: part of each book id (<strategy>@<name>) and the results sub-folder variants/<name>/.'),
     portfolio: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `portfolio:` (a mapping whose type/model changes replaces the old one whole).'),
     risk: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `risk:`, like portfolio.'),
     execution: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `execution:`, like portfolio.'),
