@@ -14,6 +14,7 @@ import { sampleBars } from './sample-bars.ts';
 import { strategyGraph } from './strategy-graph.ts';
 import { LookaheadError } from './lookahead-error.ts';
 import { UserCodeError } from '../domain/user-code-error.ts';
+import { optimismWarnings } from '../config/optimism.ts';
 
 export { LookaheadError };
 
@@ -73,6 +74,11 @@ export interface LookaheadReport {
   /** Feature keys compared (every slot of the feature hub). */
   readonly features: readonly string[];
   readonly violations: readonly LookaheadViolation[];
+  /**
+   * Optimistic settings the comparison cannot see (a fill at the signal bar's own close):
+   * see `optimismWarnings`. Not violations: the exit code does not depend on them.
+   */
+  readonly warnings: readonly string[];
   /** Wall time of reading the data plus the run over all bars, and of the whole check, ms. */
   readonly fullRunMs: number;
   readonly elapsedMs: number;
@@ -155,6 +161,7 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
     strategies,
     features,
     violations,
+    warnings: optimismWarnings(wf.config),
     fullRunMs,
     elapsedMs: performance.now() - started,
   };

@@ -16,9 +16,26 @@ function paramsOf(schema: z.ZodType): string {
   } catch {
     // a schema with required params has no complete default object
   }
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  const shape = (schema as unknown as { shape?: Record<string, { safeParse?(v: unknown): { success: boolean } }> }).shape ?? {};
   const names = Object.keys(shape);
-  return names.map((n) => (n in defaults ? `${n}=${JSON.stringify(defaults[n])}` : n)).join(', ');
+  // Required params bare; optional ones without a default in brackets (adxr's [lag]),
+  // except optional choices, shown with them (a crossover's trigger (state|cross)).
+  const optional = (n: string): boolean => shape[n]?.safeParse?.(undefined).success === true;
+  return names
+    .map((n) => {
+      if (n in defaults) return `${n}=${JSON.stringify(defaults[n])}`;
+      const options = choices(shape[n]);
+      if (options !== '') return `${n}${options}`;
+      return optional(n) ? `[${n}]` : n;
+    })
+    .join(', ');
+}
+
+/** ` (a|b)` for an optional enum param (a crossover's trigger), else ''. */
+function choices(field: unknown): string {
+  const def = (field as { def?: { type?: string; innerType?: { options?: unknown } } } | undefined)?.def;
+  const options = def?.type === 'optional' ? def.innerType?.options : undefined;
+  return Array.isArray(options) ? ` (${options.join('|')})` : '';
 }
 
 /** The `description:` of a pattern file, on one line ('' when it has none or cannot be read). */

@@ -80,7 +80,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 export function reportText(name: string, r: LookaheadReport): string {
   const checked = `checked ${plural(r.checkedBars.length, 'bar')} × ${plural(r.features.length, 'feature')} × ${plural(r.strategies.length, 'strategy', 'strategies')}`;
   const where = `${r.symbol}, ${r.bars} bars, warm-up ${r.warmup}, ${(r.elapsedMs / 1000).toFixed(1)} s`;
-  if (r.violations.length === 0) return `${name}: ${checked}: no look-ahead found (${where})`;
+  const warnings = r.warnings.map((w) => `warning: ${w}`);
+  if (r.violations.length === 0) return [`${name}: ${checked}: no look-ahead found (${where})`, ...warnings].join('\n');
   const atBars = new Set(r.violations.map((v) => `${v.symbol}@${v.ts}`)).size;
   const lines = [
     `${name}: ${checked}: LOOK-AHEAD FOUND — ${plural(r.violations.length, 'value')} at ${plural(atBars, 'bar')} changed when later bars were removed (${where})`,
@@ -99,6 +100,7 @@ export function reportText(name: string, r: LookaheadReport): string {
     ]),
   ];
   if (r.violations.length > SHOWN_VIOLATIONS) lines.push(`… and ${r.violations.length - SHOWN_VIOLATIONS} more (--json lists all)`);
+  lines.push(...warnings);
   return lines.join('\n');
 }
 

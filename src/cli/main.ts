@@ -4,6 +4,7 @@
 // the register* modules below.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isConfigError } from '../config/config-error.ts';
+import { escapeControl } from '../config/format-error.ts';
 import { DataError } from '../data/data-error.ts';
 import { ENGINE } from '../engine-info.ts';
 import { DEFAULT_SPEC_GLOB } from '../testing/find-spec-files.ts';
@@ -179,8 +180,12 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
         return;
       }
-      const { wf, plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      const [{ wf, plan }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns }), import('../config/optimism.ts')]);
+      // The sequence settings, checked as `sluice run` checks them (shard_size, train sizes…).
+      const { resolveWorkflowSequence } = await import('../coordinator/run-workflow.ts');
+      await resolveWorkflowSequence(wf);
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
+      for (const w of optimismWarnings(wf.config)) io.err(`warning: ${w}`);
     });
 
   program
@@ -262,7 +267,8 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
   if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError || err instanceof UserCodeError) {
-    io.err(err.message);
+    // Text from a config or a data file may hold control characters: never sent raw to a terminal.
+    io.err(escapeControl(err.message));
     if (debug) io.err(debugStack(err));
     return EXIT.failed;
   }

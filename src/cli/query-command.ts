@@ -11,7 +11,8 @@ interface QueryIo {
 /**
  * Registers `sluice query <results> "<SQL>" [--format table|csv|json]` on `program`: SQL
  * (DuckDB) over a run's phases, iterations, trades, equity, signals and regimes
- * (docs/query.md). Bad SQL or a view the run did not write is a user mistake: the
+ * (docs/query.md). The SQL is full DuckDB (it can read and write any file the user can);
+ * `--read-only` turns external access off for SQL that comes from someone else. Bad SQL or a view the run did not write is a user mistake: the
  * message, no stack, exit 1.
  *
  * @param isTty whether stdout is a terminal: the default format is a table there and CSV
@@ -23,12 +24,13 @@ export function registerQueryCommand(program: Command, io: QueryIo, setCode: (co
     .description('run SQL (DuckDB) over a results folder: views phases, iterations, trades, equity, signals, regimes (docs/query.md)')
     .argument('<results>', 'results/<workflow_id> folder, one phase folder, or a signal store folder')
     .argument('<sql>', 'the query, e.g. "SELECT strategy_id, sum(pnl) FROM trades GROUP BY ALL"')
+    .option('--read-only', 'for SQL from someone else: no file is read or written but the results themselves (DuckDB external access off)')
     .addOption(new Option('--format <format>', 'output format (default: table in a terminal, csv otherwise)').choices(QUERY_FORMATS))
-    .action(async (dir: string, sql: string, o: { format?: QueryFormat }) => {
+    .action(async (dir: string, sql: string, o: { format?: QueryFormat; readOnly?: boolean }) => {
       try {
         // Imported when the command runs: DuckDB would slow every `sluice` start.
         const { runQuery } = await import('../query/run-query.ts');
-        const result = await runQuery(dir, sql);
+        const result = await runQuery(dir, sql, { readOnly: o.readOnly === true });
         io.out(formatResult(result, o.format ?? (isTty() ? 'table' : 'csv')));
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;

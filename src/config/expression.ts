@@ -45,6 +45,45 @@ export interface ExpressionEnv {
    * `phases.optimize.metrics.sharpe_ratio`. Computed access (`a[b]`) stays refused.
    */
   readonly dottedNames?: boolean;
+  /**
+   * Allow the series functions (`SERIES_FUNCTIONS`: lagged values, crosses, bars since,
+   * highest/lowest of an expression), whose value depends on earlier bars. Only for
+   * expressions evaluated once per bar in bar order: see `compileSeriesExpression`.
+   */
+  readonly series?: boolean;
+}
+
+/** The series functions, as their usage is shown in error messages and docs. */
+export const SERIES_FUNCTIONS: Readonly<Record<string, string>> = {
+  prev: 'prev(x, n): x as it was n bars ago (n ≥ 1; NaN for the first n bars)',
+  crosses_above: 'crosses_above(a, b): true on the bar where a moves above b (the last non-zero a − b was negative)',
+  crosses_below: 'crosses_below(a, b): true on the bar where a moves below b (the last non-zero a − b was positive)',
+  bars_since: 'bars_since(cond): bars since cond was last true (0 on that bar; NaN before it ever was)',
+  highest: 'highest(x, n): the largest x of the last n bars, this one included (NaN until n bars, or while one of them is NaN)',
+  lowest: 'lowest(x, n): the smallest x of the last n bars, this one included (NaN until n bars, or while one of them is NaN)',
+};
+
+/** The longest lag or window a series function may have, in bars. */
+export const MAX_SERIES_BARS = 100_000;
+
+/** A series expression: state kept per evaluator, one evaluation per bar. */
+export interface SeriesExpression {
+  /** True when the expression has a series function, so its value depends on earlier bars. */
+  readonly stateful: boolean;
+  /**
+   * Bars of history the series functions need before their value exists (the longest
+   * chain of lags and windows, nested ones added), 0 without series functions. Does not
+   * include the warm-up of the features the expression reads. Unbounded look-backs
+   * (`bars_since`) count 0.
+   */
+  readonly lookback: number;
+  /**
+   * A fresh evaluator with its own state. A stateful one must be called once per bar, in
+   * bar order, on every bar (its series functions update on each call, whatever the
+   * operators around them short-circuit); a stateless one is shared and may be called at
+   * any time. Evaluating allocates nothing.
+   */
+  create(): CompiledExpression;
 }
 
 /** A mistake in an expression, with the character it was found at (0-based). */
@@ -140,6 +179,19 @@ function depthOf(root: Node): number {
  * @throws ExpressionError naming the character, with a did-you-mean for unknown names.
  */
 export function compileExpression(text: string, env: ExpressionEnv): CompiledExpression {
+  return compileSeriesExpression(text, env).create();
+}
+
+/**
+ * Compiles an expression that may read earlier bars (with `env.series`): the language of
+ * `compileExpression` plus the series functions of `SERIES_FUNCTIONS`, each computed
+ * incrementally (O(1) per bar for prev, crosses and bars_since; amortised O(1) for
+ * highest/lowest, a monotonic deque), with its state preallocated per evaluator. Lagged
+ * values are written `prev(close, 1)`; `close[1]` is refused with that hint.
+ *
+ * @throws ExpressionError as `compileExpression`.
+ */
+export function compileSeriesExpression(text: string, env: ExpressionEnv): SeriesExpression {
   if (text.length > MAX_EXPRESSION_LENGTH) throw tooLarge(`${text.length.toLocaleString('en-US')} characters`);
   const parens = nestingOf(text);
   if (parens > MAX_EXPRESSION_DEPTH) throw tooLarge(`parentheses nested ${parens.toLocaleString('en-US')} deep`);
@@ -164,6 +216,21 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
   const isString = (node: Node): boolean =>
     labelsOf(node) !== undefined || (strings !== undefined && node.type === 'Literal' && typeof (node as jsep.Literal).value === 'string');
   const known = new Set([...env.identifiers, ...Object.keys(strings ?? {})]);
+  const series = env.series === true;
+  /** Scope name of each call `env.resolveCall` resolved (or undefined: not its call). */
+  const resolvedCalls = new Map<Node, string | undefined>();
+  /** Per-bar updates of the series functions of the evaluator being built, inner ones first. */
+  let updates: ((scope: Readonly<Record<string, ExpressionValue>>) => void)[] = [];
+  /** Bars of history the node being compiled needs (see SeriesExpression.lookback). */
+  const lookbacks = new Map<Node, number>();
+  const lookbackOf = (node: Node): number => {
+    let own = lookbacks.get(node) ?? 0;
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const v of value) own = Math.max(own, isNode(v) ? lookbackOf(v) : 0);
+      else if (isNode(value)) own = Math.max(own, lookbacks.get(value) ?? lookbackOf(value));
+    }
+    return own;
+  };
   const at = (name: string): number => Math.max(0, text.search(new RegExp(`\\b${name.replace(/[^\w.]/g, '').replace(/\./g, '\\.')}\\b`)));
   const rawAt = (node: Node): number => Math.max(0, text.indexOf(String((node as jsep.Literal).raw)));
 
@@ -257,6 +324,15 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
           throw new ExpressionError(`${describe(callee.type)} is not allowed in an expression`, 0, 'call functions by name: abs(x), max(a, b)');
         }
         const name = (callee as jsep.Identifier).name;
+        if (Object.hasOwn(SERIES_FUNCTIONS, name)) {
+          if (!series) {
+            if (name !== 'highest' && name !== 'lowest') {
+              throw new ExpressionError(`${name}() reads earlier bars and is only allowed in strategy filters`, at(name), `functions here: ${Object.keys(functions).join(', ')}`);
+            }
+          } else if (isSeriesCall(name, args)) {
+            return compileSeriesCall(node as jsep.CallExpression, name, args);
+          }
+        }
         if (env.resolveCall !== undefined && !Object.hasOwn(functions, name)) {
           const literal = args.map((a): CallArgument => {
             if (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'number') return (a as jsep.Literal).value as number;
@@ -266,10 +342,15 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
             }
             throw new ExpressionError(`the arguments of ${name}() must be numbers or names`, at(name));
           });
-          let slot: string | undefined;
+          // Each call is resolved once: evaluators built later (create()) reuse its slot.
+          let slot: string | undefined = resolvedCalls.get(node);
           try {
-            slot = env.resolveCall(name, literal);
+            if (!resolvedCalls.has(node)) resolvedCalls.set(node, (slot = env.resolveCall(name, literal)));
           } catch (err) {
+            // `highest(signal, 5)`: not an indicator input, but a name the scope holds.
+            if (series && (name === 'highest' || name === 'lowest') && args.length === 2 && args[0]!.type === 'Identifier' && known.has((args[0] as jsep.Identifier).name)) {
+              return compileSeriesCall(node as jsep.CallExpression, name, args);
+            }
             throw new ExpressionError((err as Error).message, at(name));
           }
           if (slot !== undefined) {
@@ -283,17 +364,157 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
         // Own properties only: a plain lookup would find `constructor` on Object.prototype.
         const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
         if (fn === undefined) {
-          const callable = [...Object.keys(functions), ...(env.callNames ?? [])];
+          const callable = [...Object.keys(functions), ...(env.callNames ?? []), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
           const guess = didYouMean(name, callable);
-          throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${Object.keys(functions).join(', ')}`);
+          const listed = [...Object.keys(functions), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
+          throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${listed.join(', ')}`);
         }
         const compiled = args.map((a) => compile(a));
         return (s) => fn(...compiled.map((a) => num(a(s))));
+      }
+      case 'MemberExpression': {
+        const m = node as jsep.MemberExpression;
+        const object = m.object.type === 'Identifier' ? (m.object as jsep.Identifier).name : 'x';
+        const where = m.object.type === 'Identifier' ? at(object) : 0;
+        if (m.computed === true) {
+          const index = m.property.type === 'Literal' ? String((m.property as jsep.Literal).raw) : 'n';
+          if (series) {
+            throw new ExpressionError(
+              `indexing (${object}[${index}]) is not allowed: write a lagged value as prev(${object}, ${index})`,
+              where,
+              `series functions: ${Object.values(SERIES_FUNCTIONS).map((u) => u.slice(0, u.indexOf(':'))).join(', ')}`,
+            );
+          }
+          throw new ExpressionError(`member access or indexing (${object}[${index}]) is not allowed in this expression`, where, 'use numbers, names, arithmetic, comparisons, and/or/not, and function calls');
+        }
+        throw new ExpressionError(`member access (a.b) is not allowed in an expression`, where, `names: ${[...known].join(', ')}`);
       }
       default:
         throw new ExpressionError(`${describe(node.type)} is not allowed in an expression`, 0, 'use numbers, names, arithmetic, comparisons, and/or/not, and function calls');
     }
   };
+
+  /** highest/lowest with an indicator's arguments (`highest(high, 20)`, `highest(20)`) stay the indicator. */
+  function isSeriesCall(name: string, args: readonly Node[]): boolean {
+    if (name !== 'highest' && name !== 'lowest') return true;
+    if (env.resolveCall === undefined) return true;
+    // `highest(20)`: the indicator on its default input.
+    if (args.length !== 2) return false;
+    const first = args[0]!;
+    return first.type !== 'Identifier' && !(first.type === 'Literal' && typeof (first as jsep.Literal).value === 'number');
+  }
+
+  /** A whole number of bars, written as a literal. */
+  function barsArgument(name: string, arg: Node | undefined, min: number): number {
+    const value = arg !== undefined && arg.type === 'Literal' ? (arg as jsep.Literal).value : undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_SERIES_BARS) {
+      const found = arg === undefined ? 'nothing' : arg.type === 'Literal' ? String((arg as jsep.Literal).raw) : 'an expression';
+      throw new ExpressionError(`the second argument of ${name}() is a number of bars: a whole number from ${min} to ${MAX_SERIES_BARS.toLocaleString('en-US')}, found ${found}`, at(name), SERIES_FUNCTIONS[name]);
+    }
+    return value;
+  }
+
+  function arity(name: string, args: readonly Node[], n: number): void {
+    if (args.length !== n) {
+      throw new ExpressionError(`${name}() takes ${n} argument${n === 1 ? '' : 's'}, found ${args.length}`, at(name), SERIES_FUNCTIONS[name]);
+    }
+  }
+
+  /**
+   * A series function: its state lives in this closure (one per evaluator), updated by a
+   * function pushed on `updates` after those of the series functions inside its
+   * arguments; the node itself returns the value of the last update.
+   */
+  function compileSeriesCall(node: jsep.CallExpression, name: string, args: readonly Node[]): CompiledExpression {
+    switch (name) {
+      case 'prev': {
+        arity(name, args, 2);
+        const lag = barsArgument(name, args[1], 1);
+        const x = compile(args[0]!);
+        lookbacks.set(node, lag + lookbackOf(args[0]!));
+        const size = lag + 1;
+        const ring = new Float64Array(size);
+        let next = 0;
+        let seen = 0;
+        let out = NaN;
+        updates.push((s) => {
+          ring[next] = num(x(s));
+          next = next + 1 === size ? 0 : next + 1;
+          if (seen < size) seen++;
+          // `next` is now the oldest slot: the value `lag` bars before this one.
+          out = seen === size ? ring[next]! : NaN;
+        });
+        return () => out;
+      }
+      case 'crosses_above':
+      case 'crosses_below': {
+        arity(name, args, 2);
+        const a = compile(args[0]!);
+        const b = compile(args[1]!);
+        lookbacks.set(node, 1 + Math.max(lookbackOf(args[0]!), lookbackOf(args[1]!)));
+        const up = name === 'crosses_above';
+        let last = 0;
+        let out = false;
+        updates.push((s) => {
+          const d = num(a(s)) - num(b(s));
+          const sign = d > 0 ? 1 : d < 0 ? -1 : 0; // NaN: no side, no cross
+          out = up ? sign === 1 && last === -1 : sign === -1 && last === 1;
+          if (sign !== 0) last = sign;
+        });
+        return () => out;
+      }
+      case 'bars_since': {
+        arity(name, args, 1);
+        const cond = compile(args[0]!);
+        lookbacks.set(node, lookbackOf(args[0]!));
+        let count = NaN;
+        updates.push((s) => {
+          if (bool(cond(s))) count = 0;
+          else if (!Number.isNaN(count)) count++;
+        });
+        return () => count;
+      }
+      default: {
+        // highest / lowest: a monotonic deque of (bar, value) in rings of `period` slots.
+        arity(name, args, 2);
+        const period = barsArgument(name, args[1], 1);
+        const x = compile(args[0]!);
+        lookbacks.set(node, period - 1 + lookbackOf(args[0]!));
+        const max = name === 'highest';
+        const values = new Float64Array(period);
+        const bars = new Float64Array(period);
+        let head = 0;
+        let size = 0;
+        let bar = -1;
+        let lastNaN = -Infinity;
+        let out = NaN;
+        updates.push((s) => {
+          const v = num(x(s));
+          bar++;
+          // Drop what left the window [bar − period + 1, bar].
+          while (size > 0 && bars[head]! <= bar - period) {
+            head = head + 1 === period ? 0 : head + 1;
+            size--;
+          }
+          if (Number.isNaN(v)) lastNaN = bar;
+          else {
+            // Drop from the back what v dominates; the deque's values stay monotonic.
+            while (size > 0) {
+              const back = (head + size - 1) % period;
+              if (max ? values[back]! <= v : values[back]! >= v) size--;
+              else break;
+            }
+            const slot = (head + size) % period;
+            values[slot] = v;
+            bars[slot] = bar;
+            size++;
+          }
+          out = bar < period - 1 || lastNaN > bar - period ? NaN : values[head]!;
+        });
+        return () => out;
+      }
+    }
+  }
   /** Both sides must be strings; a label literal must be one the named side can take. */
   function checkLabelComparison(left: Node, right: Node): void {
     // An unknown name on either side is reported as such (with its did-you-mean) first.
@@ -315,7 +536,37 @@ export function compileExpression(text: string, env: ExpressionEnv): CompiledExp
     );
   }
 
-  return compile(ast);
+  const build = (): CompiledExpression => {
+    updates = [];
+    const root = compile(ast);
+    const steps = updates;
+    const n = steps.length;
+    if (n === 0) return root;
+    return (scope) => {
+      for (let i = 0; i < n; i++) steps[i]!(scope);
+      return root(scope);
+    };
+  };
+  // Compiling once checks the whole expression (errors are thrown here, not by create).
+  const first = build();
+  const stateful = updates.length > 0;
+  const lookback = stateful ? lookbackOf(ast) : 0;
+  const shared: CompiledExpression | undefined = stateful ? undefined : first;
+  let unused: CompiledExpression | undefined = stateful ? first : undefined;
+  return {
+    stateful,
+    lookback,
+    create: () => {
+      if (shared !== undefined) return shared;
+      // The evaluator built by the check is fresh: hand it out once.
+      if (unused !== undefined) {
+        const e = unused;
+        unused = undefined;
+        return e;
+      }
+      return build();
+    },
+  };
 }
 
 // Strings never reach these: compile refuses them outside == and !=.

@@ -11,7 +11,7 @@ export const MAX_ISSUES_SHOWN = 10;
  * Codes whose empty path means "no place in the document" rather than "the root":
  * printing `(root)` for a missing file or a stray tab would only confuse.
  */
-const PATHLESS_CODES = new Set(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'YAML_SYNTAX', 'INVALID_SET', 'PLUGIN']);
+const PATHLESS_CODES = new Set(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'TOO_LARGE', 'YAML_SYNTAX', 'INVALID_SET', 'PLUGIN']);
 
 /**
  * Formats one issue as the user sees it:
@@ -32,8 +32,8 @@ export function formatConfigIssue(issue: ConfigIssue): string {
   const where = issue.line === null ? issue.file : `${issue.file}:${issue.line}:${issue.col ?? 1}`;
   const what =
     issue.path.length === 0 && PATHLESS_CODES.has(issue.code)
-      ? issue.message
-      : `${renderPath(issue.path)}: ${issue.message}`;
+      ? escapeControl(issue.message)
+      : `${renderPath(issue.path)}: ${escapeControl(issue.message)}`;
   const lines = [`${where}  ${what}`];
 
   if (issue.sourceLine !== undefined && issue.col !== null) {
@@ -42,14 +42,33 @@ export function formatConfigIssue(issue: ConfigIssue): string {
     const blank = ' '.repeat(gutter.length);
     if (issue.prevSourceLine !== undefined && issue.line !== null) {
       const prevGutter = `   ${String(issue.line - 1).padStart(label.length)}`;
-      lines.push(`${prevGutter} | ${clip(issue.prevSourceLine, 1, undefined).text}`.trimEnd());
+      lines.push(`${prevGutter} | ${clip(escapeControl(issue.prevSourceLine), 1, undefined).text}`.trimEnd());
     }
-    const { text, caretAt, carets } = clip(issue.sourceLine, issue.col, issue.endCol);
+    const shown = escapeLine(issue.sourceLine, issue.col, issue.endCol);
+    const { text, caretAt, carets } = clip(shown.line, shown.col, shown.endCol);
     lines.push(`${gutter} | ${text}`.trimEnd());
     lines.push(`${blank} | ${' '.repeat(caretAt)}${'^'.repeat(carets)}`);
   }
-  if (issue.hint !== undefined) lines.push(`  hint: ${issue.hint}`);
+  if (issue.hint !== undefined) lines.push(`  hint: ${escapeControl(issue.hint)}`);
   return lines.join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Control characters (but tab and line feed) as `\xNN`: text from a config or a data
+ * file is printed to a terminal, where an ESC sequence could clear the screen or rewrite
+ * what the user reads.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** {@link escapeControl} on a source line, with the columns moved to match. */
+function escapeLine(line: string, col: number, endCol: number | undefined): { line: string; col: number; endCol: number | undefined } {
+  const grown = (upTo: number): number => (line.slice(0, Math.max(0, upTo - 1)).match(CONTROL)?.length ?? 0) * 3;
+  return { line: escapeControl(line), col: col + grown(col), endCol: endCol === undefined ? undefined : endCol + grown(endCol) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { dirname, extname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
@@ -7,7 +8,7 @@ import { deepMerge, deepMergeAll } from './deep-merge.ts';
 import { applySetOverrides } from './set-override.ts';
 import { didYouMean } from './suggest.ts';
 import { describeValue } from './describe-value.ts';
-import { resolveStrategies } from './resolve-strategies.ts';
+import { checkStrategyCount, resolveStrategies } from './resolve-strategies.ts';
 import { resolveClassifiers } from './resolve-classifiers.ts';
 import { resolvePlugins } from './resolve-plugins.ts';
 import { getProcessPlugins } from '../plugins/load-plugins.ts';
@@ -18,6 +19,7 @@ import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
+import { probeBarFile } from '../data/probe-source.ts';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
@@ -106,13 +108,21 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const issues: ConfigIssue[] = [];
   const classifiers = resolveClassifiers(source, config.classifiers, issues);
   const declaredClassifiers = new Set(config.classifiers.map((c) => c.id ?? c.type));
-  const configured = resolveStrategies({ source, catalogue, classifiers, declaredClassifiers, issues }, config.strategies);
+  const resolution = { source, catalogue, classifiers, declaredClassifiers, issues };
+  // Counted before anything is expanded, so a grid too large is refused in milliseconds.
+  if (!checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))) throw new ConfigError(issues);
+  const configured = resolveStrategies(resolution, config.strategies);
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
   const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
   const sources = resolveSources(source, config, baseDir, providerFeed ? [] : issues);
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
+  if (start !== undefined && end !== undefined && end <= start) {
+    issues.push(issueAt(source, ['data', 'end'], 'INVALID_VALUE', `data.end (${config.data.end ?? ''}) is not after data.start (${config.data.start ?? ''}): no bar would be selected`, 'data.start is the first bar kept, data.end the first bar left out'));
+  }
+  if (issues.length === 0) await probeSources(source, sources, config, issues);
+  checkTraceBudget(source, config, issues);
   try {
     parseTimeframe(config.data.timeframe);
   } catch (err) {
@@ -145,10 +155,29 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     plugins,
     ...(replay !== undefined ? { replay: replay.replay } : {}),
   };
+  const annualized = config.metrics.annualization === 'data' ? await withDataAnnualization(wf) : wf;
   const { strategies: custom, ...portable } = options;
   // Threads and queue workers load the same plugins: name them explicitly in the options.
   const travelling = { ...portable, ...(cliPlugins.length > 0 ? { plugins: cliPlugins } : {}) };
-  return { wf, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined };
+  return { wf: annualized, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined };
+}
+
+/**
+ * `metrics.annualization: data`: reads the data once (its [start, end) range) to count
+ * the first symbol's bars per session, and sets `dataBarsPerYear`. Bars longer than a
+ * day keep the timeframe's figure (a session cannot tell them apart).
+ */
+async function withDataAnnualization(wf: ResolvedWorkflow): Promise<ResolvedWorkflow> {
+  const [{ openWorkflowSource }, { SessionCounter, checkAnnualization }] = await Promise.all([import('../sequencer/workflow-source.ts'), import('../domain/metrics/data-calendar.ts')]);
+  const counter = new SessionCounter(wf.config.data.calendar);
+  const source = openWorkflowSource(wf);
+  try {
+    for await (const chunk of source.chunks()) counter.add(chunk);
+  } finally {
+    await source.close();
+  }
+  const check = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, counter.result());
+  return check === undefined ? wf : { ...wf, dataBarsPerYear: check.data_bars_per_year };
 }
 
 /**
@@ -230,6 +259,81 @@ function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: str
     const format = e.format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
     return { symbol: e.symbol, path, format };
   });
+}
+
+/**
+ * Memory a trace record takes from recording to writing (its slot, then the entry and its
+ * JSON line): measured at about 560 bytes on 2 M bars of `--trace debug`.
+ */
+export const TRACE_BYTES_PER_EVENT = 600;
+
+/**
+ * Refuses a trace whose retention budgets this process could not hold: `max_events`
+ * records are kept in memory until the run ends.
+ */
+function checkTraceBudget(source: YamlSource, config: WorkflowConfig, issues: ConfigIssue[]): void {
+  const t = config.execution.trace_settings;
+  if (t === undefined) return;
+  const overrides = Object.values(t.container_settings);
+  if (t.level === 'none' && overrides.every((c) => c.level === undefined || c.level === 'none')) return;
+  const events = t.max_events + overrides.reduce((sum, c) => sum + (c.max_events ?? 0), 0);
+  const bytes = events * TRACE_BYTES_PER_EVENT;
+  const heap = getHeapStatistics().heap_size_limit;
+  if (bytes <= heap / 2) return;
+  const fits = Math.floor(heap / 2 / TRACE_BYTES_PER_EVENT / 100_000) * 100_000;
+  const gb = (n: number): string => (n / 1024 ** 3).toFixed(1);
+  issues.push(
+    issueAt(
+      source,
+      ['execution', 'trace_settings', 'max_events'],
+      'INVALID_VALUE',
+      `${events.toLocaleString('en-US')} trace records need about ${gb(bytes)} GB of memory, more than half of this process's ${gb(heap)} GB heap`,
+      `lower max_events (at most about ${fits.toLocaleString('en-US')} here), record less (level: standard, sample_every: N, retention: trade_complete), or raise the heap: NODE_OPTIONS=--max-old-space-size=MB`,
+    ),
+  );
+}
+
+/**
+ * Whether a config is one phase whose own `sequence:` is a single pass (the default), so
+ * every strategy is a book of one graph. A composed workflow's phases take their sequence
+ * from the pattern: their graphs are checked when they run.
+ */
+function isPlainSinglePass(raw: Record<string, unknown>, config: WorkflowConfig): boolean {
+  if (['workflow', 'phases', 'iteration', 'branches', 'workflow_module'].some((k) => raw[k] !== undefined)) return false;
+  const seq = config.sequence;
+  const type = typeof seq === 'string' ? seq : seq['type'];
+  return type === 'single_pass' || type === 'monte_carlo';
+}
+
+/**
+ * Reads the header and first bar of each data file, as `sluice run` would open it: a
+ * folder, an empty, header-only, binary or headerless file, or a CSV named as Parquet is
+ * a config error at its `path`, before any run.
+ */
+/** Control characters or undecodable bytes in a CSV header: the file is not text. */
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
+
+async function probeSources(source: YamlSource, sources: readonly ResolvedDataSource[], config: WorkflowConfig, issues: ConfigIssue[]): Promise<void> {
+  const d = config.data;
+  const at = (i: number): ConfigPath => (d.sources !== undefined ? ['data', 'sources', i, 'path'] : ['data', 'path']);
+  await Promise.all(
+    sources.map(async (s, i) => {
+      const err = await probeBarFile({ path: s.path, symbol: s.symbol, format: s.format, onBadRow: d.on_bad_row }, '/');
+      if (err === undefined) return;
+      if (s.format === 'csv' && BINARY.test(err.what)) {
+        issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from CSV data file: ${err.file}  binary content, not text (a compressed or Parquet file?)`, 'a CSV bar file is text: decompress it, or name a Parquet file with format: parquet'));
+        return;
+      }
+      const hint =
+        err.code === 'MALFORMED_FILE' && s.format === 'parquet'
+          ? 'the file is read as Parquet (format: parquet or its extension); for a CSV file remove format or write format: csv'
+          : err.code === 'MISSING_COLUMN'
+            ? 'a CSV bar file starts with a header row naming its columns: timestamp,open,high,low,close,volume'
+            : undefined;
+      issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from ${s.format === 'parquet' ? 'Parquet' : 'CSV'} data file: ${err.message}`, hint));
+    }),
+  );
 }
 
 function parseTime(source: YamlSource, value: string | undefined, path: ConfigPath, issues: ConfigIssue[]): number | undefined {

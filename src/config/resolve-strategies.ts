@@ -1,9 +1,9 @@
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
-import { expandGrid, MAX_GRID_COMBINATIONS } from './grid.ts';
+import { expandGrid, gridSize, MAX_GRID_COMBINATIONS } from './grid.ts';
 import { didYouMean } from './suggest.ts';
-import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
+import { compileExpression, compileSeriesExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
 import { MemberEntrySchema, RegimeEntrySchema, type StrategyEntry } from './schema/strategies.ts';
 import type { ResolvedClassifier, ResolvedFilter, ResolvedStrategy } from './resolved.ts';
 import { featureFromCall } from '../domain/indicators/feature-spec.ts';
@@ -60,7 +60,16 @@ const KIND_KEYS = { members: 'ensemble', classifier: 'regime_switch', regimes: '
 export function resolveStrategies(ctx: StrategyResolution, entries: readonly StrategyEntry[]): ResolvedStrategy[] {
   const out: ResolvedStrategy[] = [];
   const used = new Set<string>();
+  const explicit = new Map<string, number>();
   entries.forEach((entry, i) => {
+    if (entry.id !== undefined) {
+      const first = explicit.get(entry.id);
+      if (first !== undefined) {
+        ctx.issues.push(issueAt(ctx.source, ['strategies', i, 'id'], 'DUPLICATE_KEY', `strategy id '${entry.id}' is used twice (also strategies[${first}])`, 'ids name books, results and signal-store entries: give each entry its own id'));
+        return;
+      }
+      explicit.set(entry.id, i);
+    }
     const alternatives = resolveEntry(ctx, entry, ['strategies', i]);
     if (alternatives === null) return;
     const base = entry.id ?? entry.type;
@@ -72,6 +81,47 @@ export function resolveStrategies(ctx: StrategyResolution, entries: readonly Str
     }
   });
   return out;
+}
+
+/** Most entries under `strategies:`; more is a generated list a grid would write in one entry. */
+export const MAX_STRATEGY_ENTRIES = 10_000;
+/** Most strategies (books) in one single-pass graph: each is a container with its own book. */
+export const MAX_SINGLE_PASS_STRATEGIES = 10_000;
+
+/**
+ * Counts the strategies `entries` stand for, without expanding a grid, and refuses sizes
+ * that would take minutes and gigabytes to expand or run: more than
+ * {@link MAX_STRATEGY_ENTRIES} entries, more than {@link MAX_GRID_COMBINATIONS} strategies
+ * in all, more than {@link MAX_SINGLE_PASS_STRATEGIES} in one graph when `singlePass`.
+ *
+ * @returns false when it reported a problem (then nothing should be expanded).
+ */
+export function checkStrategyCount(ctx: StrategyResolution, entries: readonly StrategyEntry[], singlePass: boolean): boolean {
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  if (entries.length > MAX_STRATEGY_ENTRIES) {
+    ctx.issues.push(issueAt(ctx.source, ['strategies'], 'GRID', `${fmt(entries.length)} strategy entries, more than ${fmt(MAX_STRATEGY_ENTRIES)}`, 'write a grid in one entry (params: { fast_period: [5, 10, 20] } or range()) instead of one entry per combination'));
+    return false;
+  }
+  let total = 0;
+  entries.forEach((entry, i) => {
+    const spec = entry.grid === 'default' ? { ...(ctx.catalogue.get(entry.type)?.defaultGrid ?? {}), ...entry.params } : entry.params;
+    try {
+      total += gridSize(spec, { source: ctx.source, path: ['strategies', i, 'params'] });
+    } catch {
+      total += 1; // resolution reports the grid's own mistake
+    }
+  });
+  if (total > MAX_GRID_COMBINATIONS) {
+    ctx.issues.push(issueAt(ctx.source, ['strategies'], 'GRID', `the grids expand to ${fmt(total)} strategies in all, more than ${fmt(MAX_GRID_COMBINATIONS)}`, 'narrow the grids, or sample them: sequence: { type: parameter_sweep, search: { method: random, samples: N } }'));
+    return false;
+  }
+  if (singlePass && total > MAX_SINGLE_PASS_STRATEGIES) {
+    ctx.issues.push(
+      issueAt(ctx.source, ['strategies'], 'GRID', `${fmt(total)} strategies in one single-pass graph, more than ${fmt(MAX_SINGLE_PASS_STRATEGIES)}`, 'run the grid as sequence: parameter_sweep: shards of shard_size strategies, one graph each, resumable'),
+    );
+    return false;
+  }
+  return true;
 }
 
 type EntryLike = Omit<StrategyEntry, 'id'>;
@@ -370,7 +420,9 @@ export function applyConstraint(
  * Compiles a strategy filter. Each indicator call (`rsi(14)`, `sma(volume, 20)`) becomes
  * a feature the hub computes and a scope name the expression reads, so the filter costs
  * one closure call per bar and no parsing. Classifier ids are names whose value is the
- * classifier's current regime label.
+ * classifier's current regime label. Series functions (`prev(close, 1)`,
+ * `crosses_above(a, b)`, …) make the filter stateful: each strategy instance and symbol
+ * then evaluates its own evaluator (`create()`) on every bar.
  */
 export function compileFilter(
   source: YamlSource,
@@ -385,9 +437,10 @@ export function compileFilter(
   const strings: Record<string, readonly string[]> = Object.fromEntries([...declared].map((id) => [id, []]));
   for (const c of classifiers) strings[c.id] = c.definition.labels;
   try {
-    const test = compileExpression(text, {
+    const program = compileSeriesExpression(text, {
       identifiers: FILTER_NAMES,
       strings,
+      series: true,
       callNames: [...INDICATORS.keys()],
       resolveCall: (name, args) => {
         if (!INDICATORS.has(name)) return undefined;
@@ -398,7 +451,7 @@ export function compileFilter(
         return slot;
       },
     });
-    return { text, test, features };
+    return { text, test: program.create(), features, stateful: program.stateful, lookback: program.lookback, create: program.create };
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
     issues.push(expressionIssue(source, path, err));

@@ -9,7 +9,20 @@ import type { LoadedPlugin } from '../plugins/load-plugins.ts';
  */
 export interface ResolvedFilter {
   readonly text: string;
+  /**
+   * An evaluator of the expression. For a stateful filter it has state of its own: use
+   * `create()` for each place (strategy instance and symbol) that evaluates it.
+   */
   readonly test: CompiledExpression;
+  /**
+   * True when the filter reads earlier bars (`prev`, `crosses_above`, `bars_since`, …):
+   * its evaluator must then run once on every bar, in bar order.
+   */
+  readonly stateful?: boolean;
+  /** Bars of history its series functions need beyond its features' warm-up (0 if none). */
+  readonly lookback?: number;
+  /** A fresh evaluator (shared and stateless when the filter is not stateful). */
+  readonly create?: () => CompiledExpression;
   /** Scope name → feature, for the calls in the expression. */
   readonly features: readonly { readonly name: string; readonly request: FeatureRequest }[];
 }
@@ -77,6 +90,12 @@ export interface ResolvedWorkflow {
    * indicators and strategies (a test window's warm-up). Undefined: from the first bar.
    */
   readonly tradeFrom?: number | undefined;
+  /**
+   * With `metrics.annualization: data`: bars a year from the data's own calendar (sessions
+   * a year × bars per session observed, docs/metrics.md), which metrics and volatility
+   * sizing then use instead of the timeframe's convention. Undefined otherwise.
+   */
+  readonly dataBarsPerYear?: number | undefined;
   /** Signal replay (a topology with a signal_source): the store read and checked at load. */
   readonly replay?: ResolvedReplay | undefined;
   /**

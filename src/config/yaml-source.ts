@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
@@ -36,17 +36,35 @@ export interface LocateOptions {
   key?: boolean;
 }
 
+/** Largest config (or pattern) file read: beyond it parsing and checking take minutes and gigabytes. */
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
 /**
  * Reads and parses a YAML file.
  *
  * @throws ConfigError `FILE_NOT_FOUND` when the file does not exist, `FILE_UNREADABLE`
- *   when it cannot be read, and whatever {@link parseYamlText} throws.
+ *   when it cannot be read, `TOO_LARGE` beyond {@link MAX_CONFIG_BYTES}, and whatever
+ *   {@link parseYamlText} throws.
  */
+
 export async function loadYamlFile(file: string): Promise<YamlSource> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError({
+        code: 'TOO_LARGE',
+        file,
+        line: null,
+        col: null,
+        path: [],
+        message: `the file is ${(size / 1024 / 1024).toFixed(1)} MB, more than ${MAX_CONFIG_BYTES / 1024 / 1024} MB: a config this large takes minutes and gigabytes to check`,
+        hint: 'write parameter grids (lists or range()) in one strategy entry instead of one entry per combination, or split the work into several configs',
+      });
+    }
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const missing = code === 'ENOENT' || code === 'ENOTDIR';
     const issue: ConfigIssue = {

@@ -1,7 +1,7 @@
 import type { ClassificationEvent, Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
 import type { StrategyContext, StrategyDefinition, StrategyLogic } from '../domain/strategies/strategy.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
-import type { ExpressionValue } from '../config/expression.ts';
+import type { CompiledExpression, ExpressionValue } from '../config/expression.ts';
 
 /** A filter with the hub slot of each feature it calls. */
 export interface PlacedFilter extends ResolvedFilter {
@@ -12,6 +12,10 @@ import type { ContainerContext, IdAllocator } from './container.ts';
 
 interface SymbolState {
   readonly logic: StrategyLogic;
+  /** This symbol's filter evaluator (its own state when the filter is stateful). */
+  readonly test: CompiledExpression | undefined;
+  /** A stateful filter's value on the current bar (it is evaluated on every bar). */
+  pass: boolean;
   readonly inputs: Float64Array;
   direction: Direction;
   /** The current regime of every classifier for this symbol; passed to the logic. */
@@ -44,14 +48,17 @@ export class StrategyContainer extends BaseContainer {
     private readonly classifierIds: readonly string[] = [],
   ) {
     super(id, 'strategy', key);
+    this.stateful = filter?.stateful === true;
   }
 
   /** The filter's scope, reused every bar (one object per container, not per bar). */
   private readonly scope: Record<string, ExpressionValue> = {};
   private filtered = 0;
+  /** The filter reads earlier bars: evaluated on every bar, one evaluator per symbol. */
+  private readonly stateful: boolean;
 
-  /** The direction after the filter: a signal the filter rejects means flat. */
-  private passes(direction: number, strength: number, ev: FeaturesEvent): boolean {
+  /** Whether the filter holds on this bar, for the strategy's direction and strength. */
+  private passes(st: SymbolState, direction: number, strength: number, ev: FeaturesEvent): boolean {
     const f = this.filter!;
     const scope = this.scope;
     const bar = ev.bar;
@@ -63,9 +70,9 @@ export class StrategyContainer extends BaseContainer {
     scope['close'] = bar.close;
     scope['volume'] = bar.volume;
     for (let i = 0; i < f.slots.length; i++) scope[f.features[i]!.name] = ev.values[f.slots[i]!]!;
-    const regimes = this.bySymbol.get(ev.symbol)!.context.regimes;
+    const regimes = st.context.regimes;
     for (const id of this.classifierIds) scope[id] = regimes[id]!;
-    return f.test(scope) === true;
+    return st.test!(scope) === true;
   }
 
   initialize(ctx: ContainerContext): void {
@@ -83,6 +90,9 @@ export class StrategyContainer extends BaseContainer {
     const values = ev.values;
     for (let i = 0; i < slots.length; i++) inputs[i] = values[slots[i]!]!;
     const decision = st.logic(inputs, ev.bar, st.context);
+    // A filter reading earlier bars (prev, crosses_above, …) sees every bar, also those
+    // where the strategy is silent (signal and strength 0 then) or does not change its mind.
+    if (this.stateful) st.pass = this.passes(st, decision?.direction ?? 0, decision?.strength ?? 0, ev);
     if (decision === null) return;
     let direction = decision.direction;
     let strength = decision.strength;
@@ -91,7 +101,7 @@ export class StrategyContainer extends BaseContainer {
     // and is asked again on every bar while the strategy wants in but is not, so an
     // entry waits for the filter instead of being lost. Once in, the position is held
     // until the strategy itself changes its mind.
-    if (this.filter !== undefined && direction !== 0 && !this.passes(direction, strength, ev)) {
+    if (this.filter !== undefined && direction !== 0 && !(this.stateful ? st.pass : this.passes(st, direction, strength, ev))) {
       this.filtered++;
       direction = 0;
       strength = 0;
@@ -122,8 +132,11 @@ export class StrategyContainer extends BaseContainer {
   private addSymbol(symbol: string): SymbolState {
     const regimes: Record<string, string> = {};
     for (const id of this.classifierIds) regimes[id] = '';
+    const f = this.filter;
     const st: SymbolState = {
       logic: this.definition.create(this.params),
+      test: f === undefined ? undefined : (f.create?.() ?? f.test),
+      pass: false,
       inputs: new Float64Array(this.slots.length),
       direction: 0,
       context: { regimes },

@@ -72,7 +72,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   const { wf } = loaded;
   const logger = opts.logger ?? pino({ level: 'silent' });
   // A config mistake in `sequence:` is reported before anything is written.
-  const sequence = await resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
+  const sequence = await resolveWorkflowSequence(wf);
   const now = opts.now ?? (() => new Date());
   const started = now();
   const workflowId = newWorkflowId(wf.config.name, started);
@@ -133,6 +133,16 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   }
   logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
   return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
+}
+
+/**
+ * The sequence a single-phase workflow runs (its `sequence:`, a pattern name or inline
+ * settings), checked as `sluice run` checks it: `sluice validate` calls this too.
+ *
+ * @throws ConfigError located at `sequence` for an unknown name or invalid settings.
+ */
+export async function resolveWorkflowSequence(wf: ResolvedWorkflow): ReturnType<typeof resolveSequence> {
+  return resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
 }
 
 /** User pattern folders of a workflow: `patterns:` in the config (relative to it). */

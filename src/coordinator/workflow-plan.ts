@@ -322,6 +322,11 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       const rel = safeRelative(f.path);
       if (rel === undefined) {
         issues.push(issueAt(part.source, [...at, 'path'], 'INVALID_VALUE', `output file '${f.path}' is outside the results folder`, 'write a relative path without ../ that stays inside results/<workflow_id>/, e.g. best_params.json'));
+      } else {
+        const clash = engineFileClash(rel, allPhases);
+        if (clash !== undefined) {
+          issues.push(issueAt(part.source, [...at, 'path'], 'INVALID_VALUE', `output file '${f.path}' would overwrite the engine's ${clash}`, 'choose another name, e.g. outputs/best_params.json'));
+        }
       }
       if ((f.template === undefined) === (f.value === undefined)) {
         issues.push(issueAt(part.source, at, 'INVALID_VALUE', `output file '${f.path}' needs exactly one of template: (text) or value: (written as JSON/YAML)`));
@@ -361,7 +366,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       else await resolveSequence(source, ['sequence'], loaded.wf.config.sequence, userDirs);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      issues.push(...relocatePhaseError(err, p, overlay, file).issues);
+      issues.push(...relocatePhaseError(err, p, overlay, file).issues.map((issue) => toWorkflowParam(issue, p, source, config.workflow_params)));
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -399,6 +404,23 @@ export function relocatePhaseError(err: ConfigError, p: PlannedPhase, overlay: R
   return new ConfigError(issues);
 }
 
+/**
+ * A pattern's sequence setting written as `"{{ params.NAME }}"` takes its value from the
+ * user's `workflow_params.NAME`: an invalid value is the user's, located there rather
+ * than in the pattern file.
+ */
+function toWorkflowParam(issue: ConfigIssue, p: PlannedPhase, userSource: YamlSource, userParams: Record<string, unknown> | undefined): ConfigIssue {
+  const prefix = [...p.at, 'sequence'];
+  if (issue.file !== p.source.file || issue.path.length !== prefix.length + 1 || prefix.some((seg, i) => issue.path[i] !== seg)) return issue;
+  const key = issue.path[prefix.length];
+  const spec = p.spec.sequence;
+  const template = isPlainObject(spec) && key !== undefined ? spec[String(key)] : undefined;
+  const name = typeof template === 'string' ? /^\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(template)?.[1] : undefined;
+  if (name === undefined || userParams === undefined || !Object.hasOwn(userParams, name)) return issue;
+  const moved = issueAt(userSource, ['workflow_params', name], issue.code, issue.message, issue.hint);
+  return moved;
+}
+
 /** True when the overlay sets the value at `path` (or a list or value that holds it). */
 function fromOverlay(overlay: unknown, path: readonly (string | number)[]): boolean {
   let cur = overlay;
@@ -408,6 +430,18 @@ function fromOverlay(overlay: unknown, path: readonly (string | number)[]): bool
     cur = cur[String(seg)];
   }
   return cur !== undefined && path.length > 0;
+}
+
+/** Files the engine writes at the top of a results folder (besides the phase folders). */
+const ENGINE_FILES = ['workflow.json', 'report.html'];
+
+/** What of the engine's an output file at `rel` (normalized, relative) would overwrite, if anything. */
+function engineFileClash(rel: string, phases: readonly string[]): string | undefined {
+  const first = rel.split(/[\\/]/)[0] ?? rel;
+  if (ENGINE_FILES.includes(rel)) return rel;
+  if (phases.includes(first)) return `phase folder '${first}'`;
+  if (first.startsWith('.')) return "hidden files (names starting with '.')";
+  return undefined;
 }
 
 /** `path` normalized and relative, or undefined when it would leave the folder it is relative to. */

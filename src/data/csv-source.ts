@@ -75,14 +75,21 @@ export class CsvBarSource extends FileBarSource<CsvRead> {
       let line = 0;
       let header: ColumnIndices | null = null;
       let dataLines = 0;
+      let width = 0;
       for await (const record of read.parser as AsyncIterable<string[]>) {
         line++;
         if (isBlank(record)) continue;
         if (header === null) {
           header = resolveColumns(record, this.opts.columns, this.shownFile, line);
+          width = record.length;
           continue;
         }
         dataLines++;
+        // A field more than the header names: the row is not what the header says (a stray comma).
+        if (record.length > width) {
+          if (!ingest.skipQuietly()) ingest.reject('MALFORMED_FILE', line, `${record.length} fields, but the header has ${width} (a stray comma or an unquoted field?)`);
+          continue;
+        }
         const chunk = this.onRow(ingest, header, record, line);
         if (chunk !== null) yield chunk;
         if (ingest.done || read.closed) break;

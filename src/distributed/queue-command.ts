@@ -27,6 +27,11 @@ function sweepProcessorFile(): URL {
   return COMPILED ? runtimeModule('./sweep-processor.ts', import.meta.url) : new URL('./sweep-processor-entry.mjs', import.meta.url);
 }
 
+/** How long a stopping worker waits to learn whether Redis still answers. */
+const STOP_PROBE_MS = 1500;
+/** How long a forced stop waits for the worker's threads and connections to close. */
+const FORCED_CLOSE_MS = 1500;
+
 /** `--chunk-size`, `--concurrency`, `--lock-ms`: whole numbers ≥ 1. */
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -90,13 +95,41 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          io.err('stopping: finishing the chunks in hand');
           done();
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      await worker.close();
+      // Stopping: with Redis up, the chunks in hand are finished and reported (a second
+      // signal abandons them: their locks expire and other workers redo them). With Redis
+      // unreachable nothing can be reported or released, so the worker does not wait for a
+      // connection that may never come back: it drops its jobs and exits within seconds.
+      let closed = false;
+      const forced = new Promise<string>((resolveForced) => {
+        const again = (): void => resolveForced('stopping now: the chunks in hand return to the queue when their locks expire');
+        process.once('SIGINT', again);
+        process.once('SIGTERM', again);
+        // Checked now and every few seconds while the chunks in hand finish: Redis may go away meanwhile.
+        const probe = (): void => {
+          if (closed) return;
+          checkReachable(parseQueueUrl(o.queue, STOP_PROBE_MS)).then(
+            () => void setTimeout(probe, STOP_PROBE_MS).unref(),
+            (err: unknown) => resolveForced(`${err instanceof Error ? err.message : String(err)}: stopping now; the chunks in hand return to the queue when their locks expire`),
+          );
+        };
+        probe();
+      });
+      io.err('stopping: finishing the chunks in hand (send the signal again to stop at once)');
+      const graceful = worker.close().then(() => {
+        closed = true;
+      });
+      const outcome = await Promise.race([graceful, forced]);
+      if (outcome !== undefined) {
+        io.err(outcome);
+        // A forced close cannot reach Redis either: give it a moment, then leave.
+        await Promise.race([worker.close(true).catch(() => undefined), new Promise((r) => setTimeout(r, FORCED_CLOSE_MS).unref())]);
+        process.exit(0);
+      }
       setCode(0);
     });
 
@@ -133,7 +166,7 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
 
 /** One line per flow: its id, phase, the coordinator's counts, and the jobs running now. */
 async function statusLines(parents: Queue, chunks: Queue, wanted: string | undefined): Promise<string[]> {
-  const [{ Job }, { flowLine }] = await Promise.all([import('bullmq'), import('./queue-progress.ts')]);
+  const [{ Job }, { flowLine, flowStatus }] = await Promise.all([import('bullmq'), import('./queue-progress.ts')]);
   const lines: string[] = [];
   for (const parent of await parents.getJobs(['waiting-children', 'waiting', 'completed', 'failed'])) {
     const data = parent.data as { phase?: string; jobs?: number; created?: number };
@@ -142,13 +175,7 @@ async function statusLines(parents: Queue, chunks: Queue, wanted: string | undef
     const deps = { processed: counts.processed ?? 0, unprocessed: counts.unprocessed ?? 0, failed: counts.failed ?? 0 };
     const stored = typeof parent.progress === 'object' ? (parent.progress as Partial<FlowProgress>) : {};
     const total = data.jobs ?? deps.processed + deps.unprocessed + deps.failed;
-    const progress: FlowProgress = {
-      total,
-      done: deps.processed,
-      failed: deps.failed,
-      stalled: stored.stalled ?? 0,
-      elapsedMs: Date.now() - (data.created ?? parent.timestamp),
-    };
+    const progress = flowStatus(deps, stored, total, Date.now() - (data.created ?? parent.timestamp));
     let active = 0;
     for (const id of (await parent.getDependencies({ unprocessed: { count: 10_000 } })).unprocessed ?? []) {
       const job = await Job.fromId(chunks, id.split(':').pop()!);

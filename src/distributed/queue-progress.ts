@@ -16,13 +16,41 @@ export interface FlowProgress {
   readonly stalled: number;
   /** Since the flow was added, ms. */
   readonly elapsedMs: number;
+  /** How the sweep ended, once the coordinator is done with it. */
+  readonly outcome?: 'completed' | 'failed' | 'cancelled';
+}
+
+/** A flow's dependency counts as BullMQ reports them. */
+export interface FlowDependencies {
+  readonly processed: number;
+  readonly unprocessed: number;
+  readonly failed: number;
+}
+
+/**
+ * What `sluice queue status` shows of a flow: the larger of the live dependency counts
+ * and the coordinator's stored ones (a failed or cancelled sweep's jobs are removed, so
+ * its dependency counts drop to zero), and how the sweep ended, if it did.
+ */
+export function flowStatus(deps: FlowDependencies, stored: Partial<FlowProgress>, total: number, elapsedMs: number): FlowProgress {
+  return {
+    total,
+    done: Math.max(deps.processed, stored.done ?? 0),
+    failed: Math.max(deps.failed, stored.failed ?? 0),
+    stalled: stored.stalled ?? 0,
+    elapsedMs,
+    ...(stored.outcome !== undefined ? { outcome: stored.outcome } : {}),
+  };
 }
 
 /** The words of a progress line after the bar: `failed 0  stalled 1  eta 0:12`. */
 export function flowLine(p: FlowProgress): string {
   const rate = p.done > 0 && p.elapsedMs > 0 ? p.done / p.elapsedMs : undefined;
   const left = p.total - p.done - p.failed;
-  const eta = left <= 0 ? `in ${formatDuration(p.elapsedMs)}` : rate === undefined ? 'eta --' : `eta ${formatDuration(left / rate)}`;
+  const eta =
+    p.outcome !== undefined && p.outcome !== 'completed'
+      ? `sweep ${p.outcome}`
+      : left <= 0 ? `in ${formatDuration(p.elapsedMs)}` : rate === undefined ? 'eta --' : `eta ${formatDuration(left / rate)}`;
   return `${p.done}/${p.total} jobs done  failed ${p.failed}  stalled ${p.stalled}  ${eta}`;
 }
 

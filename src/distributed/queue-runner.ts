@@ -153,6 +153,10 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       events.off('failed', onFailed);
       events.off('stalled', onStalled);
       progress.finish();
+      // The last counts and the outcome, for `sluice queue status` should the flow outlive its removal.
+      const outcome = failure !== null ? 'failed' : signal?.aborted === true ? 'cancelled' : 'completed';
+      const parent = await Job.fromId(parents, flow).catch(() => undefined);
+      await parent?.updateProgress({ ...progress.snapshot(), outcome }).catch(() => undefined);
       await removeFlow(flow, [...pending]);
     }
     if (failure !== null) await onResult({ status: 'failed', error: failure, books: [] });

@@ -77,10 +77,10 @@ export function queryDoc(): string {
 # SQL over results: \`sluice query\`
 
 \`\`\`sh
-sluice query <results dir> "<SQL>" [--format table|csv|json]
+sluice query <results dir> "<SQL>" [--format table|csv|json] [--read-only]
 \`\`\`
 
-runs one SQL statement in [DuckDB](https://duckdb.org/docs/sql/introduction) (embedded,
+runs SQL in [DuckDB](https://duckdb.org/docs/sql/introduction) (embedded,
 in memory) over a run's results folder, exposed as the views below. Nothing is copied or
 imported: each view reads the run's NDJSON, JSON and Parquet files when queried.
 
@@ -103,6 +103,15 @@ npx sluice query results/<workflow_id> "SELECT * FROM trades" --format csv > tra
   'America/New_York'\` converts (DuckDB's ICU extension is built in).
 - **Order.** Views have no inherent row order: say \`ORDER BY\`.
 - DuckDB can also write: \`COPY (SELECT * FROM trades) TO 'trades.parquet'\`.
+- **Trust.** The SQL is full DuckDB, run with your permissions: it may hold several
+  statements (the last one's rows are printed), read any file you can read
+  (\`read_csv('/etc/passwd')\`), write or overwrite any file you can write (\`COPY … TO\`),
+  and install extensions. That is fine for your own queries on your own machine. For SQL
+  that comes from someone else (a shared notebook, a web form), add \`--read-only\`: the
+  views are loaded into memory first, then DuckDB's \`enable_external_access\` is turned
+  off and the configuration locked, so the query sees the results and nothing else, writes
+  no file and cannot turn the setting back on (a \`Permission Error\`, exit 1). Loading the
+  views first costs memory on a very large run.
 
 ## Which folder
 

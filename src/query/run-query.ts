@@ -20,6 +20,34 @@ export interface ResultsDb {
   readonly missing: readonly ViewSpec[];
 }
 
+/** How a query runs. */
+export interface QueryOptions {
+  /**
+   * SQL from someone else: the views are loaded into memory first, then DuckDB's
+   * `enable_external_access` is turned off and the configuration locked, so the query
+   * reads and writes no file (nor loads extensions) and cannot turn that back on.
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Replaces each view by a table holding its rows (views read their files when queried,
+ * which external access off would refuse), then turns external access off for good.
+ */
+async function lockDown(connection: DuckDBConnection): Promise<void> {
+  const views = (await connection.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'")).getRowsJson().map((r) => String(r[0]));
+  for (const view of views) {
+    const name = `"${view.replaceAll('"', '""')}"`;
+    const temp = `"_sluice_ro_${view.replaceAll('"', '""')}"`;
+    await connection.run(`CREATE TABLE ${temp} AS SELECT * FROM ${name}`);
+    await connection.run(`DROP VIEW ${name}`);
+    await connection.run(`ALTER TABLE ${temp} RENAME TO ${name}`);
+  }
+  await connection.run('DROP TABLE _sluice_files');
+  await connection.run('SET enable_external_access = false');
+  await connection.run('SET lock_configuration = true');
+}
+
 /**
  * Opens an in-memory DuckDB, defines the views of docs/query.md over the files of
  * `dir`, runs `fn`, and closes connection and instance whatever happens, so the process
@@ -27,7 +55,7 @@ export interface ResultsDb {
  *
  * @throws QueryError when `dir` holds no results.
  */
-export async function withResultsDb<T>(dir: string, fn: (db: ResultsDb) => Promise<T>): Promise<T> {
+export async function withResultsDb<T>(dir: string, fn: (db: ResultsDb) => Promise<T>, opts: QueryOptions = {}): Promise<T> {
   const layout = findResults(dir);
   const instance = await DuckDBInstance.create(':memory:');
   try {
@@ -47,6 +75,7 @@ export async function withResultsDb<T>(dir: string, fn: (db: ResultsDb) => Promi
         if (sql === null) missing.push(view);
         else await connection.run(sql);
       }
+      if (opts.readOnly === true) await lockDown(connection);
       return await fn({ connection, layout, missing });
     } finally {
       connection.closeSync();
@@ -62,8 +91,8 @@ export async function withResultsDb<T>(dir: string, fn: (db: ResultsDb) => Promi
  * @throws QueryError with DuckDB's message for SQL it rejects, or the view's own message
  *   when the SQL names a view this folder has no files for.
  */
-export async function runQuery(dir: string, sql: string): Promise<QueryResult> {
-  return withResultsDb(dir, (db) => queryDb(db, sql));
+export async function runQuery(dir: string, sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
+  return withResultsDb(dir, (db) => queryDb(db, sql), opts);
 }
 
 /** Runs `sql` on an open results database. */

@@ -38,8 +38,21 @@ export class ReportError extends Error {
 /** Parses a JSON file, or returns null when it does not exist. */
 export function readJsonIfExists(path: string): Json | null {
   if (!existsSync(path)) return null;
-  const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const value = parseJson(readFileSync(path, 'utf8'), path);
   return isObject(value) ? value : null;
+}
+
+/**
+ * JSON.parse, with a file that is not JSON (a disk that filled up, a copy cut short) a
+ * {@link ReportError} naming it rather than a SyntaxError.
+ */
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new ReportError(`${where}: not valid JSON (truncated or damaged?): ${err.message}`);
+  }
 }
 
 /**
@@ -71,9 +84,11 @@ export function readRun(dir: string): RunFiles {
 export async function forEachNdjson(path: string, each: (row: Json) => void): Promise<boolean> {
   if (!existsSync(path)) return false;
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
   for await (const line of lines) {
+    n++;
     if (line.length === 0) continue;
-    const row: unknown = JSON.parse(line);
+    const row = parseJson(line, `${path}:${n}`);
     if (isObject(row)) each(row);
   }
   return true;

@@ -43,23 +43,27 @@ export function windowRange(ts: readonly number[], window: SequenceConfig['windo
 /**
  * The warm-up in bars: a number as given; `auto` = twice the longest warm-up of any
  * feature the strategies, filters, classifiers and sizing read (an exponential average
- * keeps converging after its first value, hence the margin).
+ * keeps converging after its first value, hence the margin), a filter's lags and windows
+ * added to its features' warm-up.
  */
 export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): number {
   if (setting !== 'auto') return setting;
   const wf = loaded.wf;
   let longest = 0;
-  const warmupOf = (req: { indicator: string; params: Readonly<Record<string, number>> }): number => {
+  const warmupOf = (req: { indicator: string; params: Readonly<Record<string, number | string>> }): number => {
     const def = getIndicator(req.indicator);
     return def.warmup(def.params.parse(req.params));
   };
-  const longestOf = (reqs: readonly { indicator: string; params: Readonly<Record<string, number>> }[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
-  const consider = (req: { indicator: string; params: Readonly<Record<string, number>> }): void => {
+  const longestOf = (reqs: readonly { indicator: string; params: Readonly<Record<string, number | string>> }[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
+  const consider = (req: { indicator: string; params: Readonly<Record<string, number | string>> }): void => {
     longest = Math.max(longest, warmupOf(req));
   };
   for (const s of wf.strategies) {
     for (const req of s.definition.features(s.params)) consider(req);
     for (const f of s.filter?.features ?? []) consider(f.request);
+    // A filter's lags and windows (prev(x, n), highest(x, n), …) read bars before its features'.
+    const lookback = s.filter?.lookback ?? 0;
+    if (lookback > 0) longest = Math.max(longest, lookback + longestOf(s.filter!.features.map((f) => f.request)));
     // A strategy's own state (a plugin's declared warm-up) adds to its features'.
     if (s.definition.warmup !== undefined) longest = Math.max(longest, s.definition.warmup(s.params) + longestOf(s.definition.features(s.params)));
   }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
+import { optimismWarnings } from '../config/optimism.ts';
 
 /** A book as result files list it. */
 export interface BookSummary {
@@ -39,7 +40,21 @@ export function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): Record<st
     first: s.firstTs === null ? null : new Date(s.firstTs).toISOString(),
     last: s.lastTs === null ? null : new Date(s.lastTs).toISOString(),
     trade_from: wf.tradeFrom === undefined ? null : new Date(wf.tradeFrom).toISOString(),
+    ...(outcome.annualization !== undefined ? { annualization: { ...outcome.annualization, used: wf.dataBarsPerYear !== undefined ? 'data' : 'timeframe' } } : {}),
   };
+}
+
+/**
+ * What a phase's results should be read with: optimistic settings (`optimismWarnings`)
+ * and an annualization the data disagrees with by more than 1 % (docs/metrics.md).
+ * Logged by the caller and recorded in phase_summary.json as `warnings`.
+ */
+export function phaseWarnings(wf: ResolvedWorkflow, outcome: PhaseOutcome | undefined): string[] {
+  const out = optimismWarnings(wf.config);
+  // With metrics.annualization: data the metrics already use the data's figure.
+  const annualization = wf.dataBarsPerYear === undefined ? outcome?.annualization?.warning : undefined;
+  if (annualization !== undefined && annualization !== null) out.push(annualization);
+  return out;
 }
 
 /** A failure as the results files state it. */
@@ -73,6 +88,8 @@ export interface PhaseFiles {
   readonly containers: ReadonlyMap<string, Record<string, unknown>>;
   /** Sequence-specific sections (walk-forward windows, Monte Carlo intervals…). */
   readonly extra: Record<string, unknown>;
+  /** `phaseWarnings`: written as `warnings` when there is any. */
+  readonly warnings?: readonly string[];
 }
 
 export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
@@ -90,6 +107,7 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     sequence: f.sequence,
     status: f.status,
     error: f.error,
+    ...(f.warnings !== undefined && f.warnings.length > 0 ? { warnings: f.warnings } : {}),
     data: f.data,
     primary_metric: f.primary_metric,
     strategies: f.books.length,

@@ -10,7 +10,8 @@ import { SignalSinkContainer, type SignalRow } from '../containers/signal-sink.t
 import { STORE_FILES } from '../signals/store-format.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
-import { barsPerYear } from '../domain/metrics/timeframe.ts';
+import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
+import { checkAnnualization, SessionCounter, type AnnualizationCheck } from '../domain/metrics/data-calendar.ts';
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
 import { BookFold, type EquityPoint } from './book-fold.ts';
 import { PhaseTrace } from '../tracing/phase-trace.ts';
@@ -57,6 +58,11 @@ export interface PhaseOutcome {
   readonly files: readonly string[];
   /** Signal rows kept in memory by a signal sink (storage memory / hybrid), else undefined. */
   readonly signals: readonly SignalRow[] | undefined;
+  /**
+   * The configured annualization against the data's own calendar (bars per session of
+   * the first symbol read); undefined for bars longer than a day or no bars.
+   */
+  readonly annualization?: AnnualizationCheck | undefined;
 }
 
 export interface RunPhaseOptions {
@@ -128,6 +134,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   const subscriptions: { id: string; sub: Subscription }[] = [];
   const told = opts.onLifecycle ?? ((): void => undefined);
   const source$ = new Subject<BarChunk>();
+  // The data's own calendar, for the annualization check (phase_summary.json, warnings).
+  const sessions = new SessionCounter(wf.config.data.calendar);
   const results = wf.config.results;
   const storage = results.storage;
   const writerOptions = { bufferSize: results.write_buffer_bytes, highWaterMark: results.high_water_mark_bytes };
@@ -169,7 +177,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
 
     // 2. start: consumers first. Metric folds subscribe before any container.
     step = 'start';
-    const bpy = barsPerYear(wf.config.data.timeframe, wf.config.data.calendar);
+    const bpy = runBarsPerYear(wf);
     const strategies = new Map(wf.strategies.map((s) => [s.key, s]));
     for (const p of graph.placed) {
       const metrics$ = p.container.metrics$;
@@ -203,6 +211,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     step = 'execute';
     for await (const chunk of source.chunks()) {
       if (failure !== undefined || aborted()) break;
+      sessions.add(chunk);
       source$.next(chunk);
       if (failure !== undefined || aborted()) break;
       for (const sink of sinks) if (sink.needsDrain) await sink.drained();
@@ -300,7 +309,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     files.push(...[STORE_FILES.signals, STORE_FILES.regimes, STORE_FILES.metadata].map((f) => `signals/${f}`));
   }
   const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals };
+  const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization };
 }
 
 /**

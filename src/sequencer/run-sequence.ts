@@ -11,6 +11,7 @@
  * - `walk_forward`: the same on every window; out-of-sample results stitched.
  * - `monte_carlo`: a single pass, then a bootstrap of the best book's trades.
  */
+import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
@@ -21,7 +22,7 @@ import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
 import { openWorkflowSource, readTimestamps } from './workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, writePhaseFiles, type BookSummary } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from './phase-files.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
 import { strategyCode } from '../plugins/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -93,6 +94,11 @@ export async function runSequence(req: SequenceRequest): Promise<PhaseResult> {
   if (variants !== undefined) {
     const { runReplayVariants } = await import('./replay-variants.ts');
     return runReplayVariants(req, variants);
+  }
+  const books = req.loaded.wf.strategies.length;
+  if ((sequence.type === 'single_pass' || sequence.type === 'monte_carlo') && books > MAX_SINGLE_PASS_STRATEGIES) {
+    // A plain config is refused at load (located); a workflow phase's sequence is known only here.
+    throw new Error(`phase '${req.loaded.wf.phase}': ${books.toLocaleString('en-US')} strategies in one single-pass graph, more than ${MAX_SINGLE_PASS_STRATEGIES.toLocaleString('en-US')}; run the grid as sequence: parameter_sweep (shards of shard_size strategies, one graph each)`);
   }
   switch (sequence.type) {
     case 'single_pass':
@@ -196,6 +202,8 @@ export async function runSinglePass(
         }),
     ...(addExtra !== undefined && outcome.status === 'completed' ? addExtra(ranking) : {}),
   };
+  const warnings = phaseWarnings(wf, outcome);
+  for (const w of warnings) req.logger.warn({ phase: req.phase }, w);
   if (req.phaseDir !== null) {
     await writePhaseFiles(req.phaseDir, {
       phase: req.phase,
@@ -203,6 +211,7 @@ export async function runSinglePass(
       sequence: req.sequence.type,
       status: outcome.status,
       error: describeFailure(outcome.failure),
+      warnings,
       data: dataJson(wf, outcome),
       primary_metric: primary,
       books,

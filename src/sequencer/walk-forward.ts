@@ -18,13 +18,14 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
-import { barsPerYear } from '../domain/metrics/timeframe.ts';
+import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
 import { tradeRow } from './book-fold.ts';
 import { restrictTo, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from './phase-files.ts';
+import { optimismWarnings } from '../config/optimism.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { metricRecord, searchSpace, subDir, sweepCombinations, windowed, withStrategies, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
 import { openWorkflowSource } from './workflow-source.ts';
@@ -88,6 +89,8 @@ async function runWindows(
   req.progress?.setTotal(windows.length);
   const iso = (i: number): string => new Date(ts[Math.min(i, ts.length - 1)]!).toISOString();
   const results: WindowResult[] = [];
+  /** Test windows whose data disagrees with the timeframe's annualization by more than 1 %. */
+  let annualizationWarned = 0;
   let failure: string | null = null;
   let status: PhaseResult['status'] = 'completed';
   let reused = 0;
@@ -119,6 +122,9 @@ async function runWindows(
       ...(req.signal !== undefined ? { signal: req.signal } : {}),
     });
     const book = outcome.books[0];
+    // Recorded per window, logged once for the phase below.
+    const windowWarnings = phaseWarnings(loaded.wf, outcome);
+    if (outcome.annualization?.warning != null) annualizationWarned++;
     if (windowDir !== null) {
       await writePhaseFiles(windowDir, {
         phase: `${req.phase}/windows/${w.index}`,
@@ -126,6 +132,7 @@ async function runWindows(
         sequence: 'single_pass',
         status: outcome.status,
         error: describeFailure(outcome.failure),
+        warnings: windowWarnings,
         data: dataJson(loaded.wf, outcome),
         primary_metric: primary,
         books: outcome.books.map(bookSummary),
@@ -151,6 +158,13 @@ async function runWindows(
     req.progress?.tick();
   }
 
+  const warnings = optimismWarnings(base.config);
+  if (annualizationWarned > 0 && base.dataBarsPerYear === undefined) {
+    warnings.push(
+      `annualization: in ${annualizationWarned} of ${results.length} test windows the data's bars per session differ from what timeframe ${base.config.data.timeframe} on ${base.config.data.calendar} assumes by more than 1 % (windows/*/phase_summary.json: data.annualization, docs/metrics.md)`,
+    );
+  }
+  for (const w of warnings) req.logger.warn({ phase: req.phase }, w);
   const stitched = stitch(base, results, ts, windows);
   const rows = results.map(({ book: _book, ...row }) => row);
   const stability = parameterStability(results);
@@ -181,6 +195,7 @@ async function runWindows(
       sequence: kind,
       status,
       error: failure === null ? null : { message: failure },
+      ...(warnings.length > 0 ? { warnings } : {}),
       primary_metric: primary,
       best: last === undefined ? null : last.best,
       ...extra,
@@ -213,7 +228,7 @@ async function runWindows(
  */
 function stitch(wf: ResolvedWorkflow, results: readonly WindowResult[], ts: readonly number[], windows: readonly WindowPlan[]) {
   const initial = wf.config.portfolio.initial_cash;
-  const stats = new EquityStats({ initialEquity: initial, barsPerYear: barsPerYear(wf.config.data.timeframe, wf.config.data.calendar), riskFreeRate: wf.config.metrics.risk_free_rate });
+  const stats = new EquityStats({ initialEquity: initial, barsPerYear: runBarsPerYear(wf), riskFreeRate: wf.config.metrics.risk_free_rate });
   const trades = new TradeStats();
   const points: { ts: number; equity: number }[] = [];
   let level = initial;

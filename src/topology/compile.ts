@@ -13,7 +13,7 @@ import { configuredStoreDir } from '../signals/store-identity.ts';
 import { SignalSourceContainer } from '../containers/signal-source.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
-import { barsPerYear, parseTimeframe } from '../domain/metrics/timeframe.ts';
+import { parseTimeframe, runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { ContainerInstance, GraphPlan } from './graph-plan.ts';
 
@@ -103,7 +103,7 @@ function createContainer(
     case 'portfolio': {
       const feature = sizingFeature(cfg.portfolio.sizing);
       const slot = feature === undefined ? undefined : hub.register(feature);
-      const bpy = barsPerYear(cfg.data.timeframe, cfg.data.calendar);
+      const bpy = runBarsPerYear(wf);
       return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy, wf.tradeFrom ?? Number.NEGATIVE_INFINITY, cfg.risk, parseTimeframe(cfg.data.timeframe)) as Container<unknown>;
     }
     case 'risk':

@@ -128,6 +128,20 @@ describe('checkLookahead on a leaking strategy', () => {
   });
 });
 
+describe('checkLookahead on filters that read earlier bars', () => {
+  const lagged = `strategies:
+  - type: sma_crossover
+    params: { fast_period: 10, slow_period: 30 }
+    filter: "close > prev(close, 1) and bars_since(crosses_above(sma(5), sma(10))) < 20"
+`;
+
+  it('finds nothing when each run has its own filter state', async () => {
+    const loaded = await loadWorkflow(config('lagged', spyData + lagged));
+    const r = await checkLookahead(loaded, { samples: 10, seed: 2 });
+    expect(r.violations).toEqual([]);
+  });
+});
+
 describe('checkLookahead on a leaking feature', () => {
   it('names the feature by its key, and the strategy that reads it', async () => {
     // The same bug in an indicator: "the next close" cached per bar number across runs.

@@ -11,7 +11,7 @@ describe('sluice list and run with classifiers and composites', () => {
     expect(strategies).toMatch(/ensemble\s+rule="weighted_vote", threshold=0.5; members: \[/);
     expect(strategies).toMatch(/regime_switch\s+\(no params\); classifier: <id>, regimes:/);
     const classifiers = listCommand('classifiers', []);
-    expect(classifiers).toMatch(/volatility_regime\s+period=14, lookback=100, low_pct=25, high_pct=75 {2}→ low, normal, high/);
+    expect(classifiers).toMatch(/volatility_regime\s+period=14, lookback=100, low_pct=25, high_pct=75, atr_first_bar="skip" {2}→ low, normal, high/);
     expect(classifiers).toMatch(/trend_regime\s+period=14, adx_threshold=25, ma="ema", ma_period=50, slope_bars=5 {2}→ trending_up, trending_down, ranging/);
     expect(listCommand(undefined, [])).toContain('classifiers:');
   });

@@ -73,6 +73,16 @@ describe('parseFeatureSpec', () => {
     expect(parseFeatureSpec('sma:10,input=close').label).toBe('sma(period=10)');
   });
 
+  it('takes the option of an enum param by name (first_bar, seed), and omits an unset optional param', () => {
+    expect(parseFeatureSpec('atr:14,first_bar=high_low').params).toEqual({ period: 14, first_bar: 'high_low' });
+    expect(parseFeatureSpec('atr:7,high_low').label).toBe('atr(period=7,first_bar=high_low)');
+    expect(parseFeatureSpec('kama:seed=sma').params).toEqual({ period: 10, fast: 2, slow: 30, seed: 'sma' });
+    expect(parseFeatureSpec('adxr').label).toBe('adxr(period=14)');
+    expect(parseFeatureSpec('adxr:14,14').params).toEqual({ period: 14, lag: 14 });
+    expect(() => parseFeatureSpec('atr:first_bar=hl')).toThrow("first_bar: 'hl' is not one of skip, high_low");
+    expect(() => parseFeatureSpec('atr:high_low')).toThrow("period: 'high_low' is not a number");
+  });
+
   it('explains what is wrong, with a did-you-mean', () => {
     const cases: [string, RegExp][] = [
       ['rsii:14', /--indicator 'rsii:14': unknown indicator 'rsii' — did you mean 'rsi'\?/],

@@ -10,6 +10,7 @@ const base: LookaheadReport = {
   strategies: ['leaky', 'sma_crossover'],
   features: ['sma(period=10;close)', 'momentum(period=10;close)'],
   violations: [],
+  warnings: [],
   fullRunMs: 12,
   elapsedMs: 50,
 };
@@ -27,6 +28,11 @@ const leak = (bar: number): LookaheadViolation => ({
 describe('sluice lookahead output', () => {
   it('sums up a clean check in one line', () => {
     expect(reportText('demo', base)).toBe('demo: checked 3 bars × 2 features × 2 strategies: no look-ahead found (SPY, 1000 bars, warm-up 30, 0.1 s)');
+  });
+
+  it('adds a line per optimistic setting the check cannot see (fill: close)', () => {
+    const text = reportText('demo', { ...base, warnings: ['execution.fill: close fills … optimistic'] });
+    expect(text.split('\n')).toEqual(['demo: checked 3 bars × 2 features × 2 strategies: no look-ahead found (SPY, 1000 bars, warm-up 30, 0.1 s)', 'warning: execution.fill: close fills … optimistic']);
   });
 
   it('tables the first violations and counts the rest', () => {

@@ -153,3 +153,26 @@ describe('ConfigError', () => {
     expect(new ConfigError(base).issues).toHaveLength(1);
   });
 });
+
+describe('control characters from the config (issue 19)', () => {
+  it('are escaped in the message, the source line and the hint, so an ESC sequence cannot clear the screen', () => {
+    const text = formatConfigIssue({ ...base, message: "received 'bad\u001b[2Jname'", sourceLine: 'name: "bad\u001b[2J\u0007name"', col: 7, endCol: 9, hint: 'x\u009by' });
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain("received 'bad\\x1b[2Jname'");
+    expect(text).toContain('name: "bad\\x1b[2J\\x07name"');
+    expect(text).toContain('x\\x9by');
+  });
+});
+
+describe('control characters from the config, through the CLI (issue 19)', () => {
+  it('sluice validate prints an ESC in a name escaped', async () => {
+    const { sluice } = await import('../helpers/cli.ts');
+    const { tempDir, writeFile } = await import('../coordinator/helpers.ts');
+    const file = writeFile(tempDir(), 'esc.yaml', 'name: "bad\\e[2Jname"\ndata: { symbol: SPY, path: x.csv, timeframe: 5m }\nstrategies: [{ type: sma_crossover }]\n');
+    const r = await sluice(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain("received 'bad\\x1b[2Jname'");
+  }, 30_000);
+});

@@ -208,6 +208,11 @@ describe('signal replay configs', () => {
     ]);
     const seq = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('seq.yaml', 'phase', `sequence: parameter_sweep\n${variants.split('\n').slice(0, 2).join('\n')}\n`)));
     expect(seq.message).toContain("replay_variants run one single pass per variant, but the sequence is 'parameter_sweep'");
+    // '.' and '..' would write into the phase folder or above it (issue 19).
+    for (const name of ['..', '.']) {
+      const dots = await catchConfigErrorAsync(() => loadWorkflow(replayConfig(`dots${name.length}.yaml`, 'phase', `replay_variants:\n  - { name: '${name}', risk: { stop_loss_pct: 1 } }\n`)));
+      expect(dots.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['replay_variants.0.name', "a variant name is a folder name: not '.' or '..'"]]);
+    }
     const windows = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('wf.yaml', 'phase', 'sequence: walk_forward\n')));
     expect(windows.message).toContain("a signal replay runs over the range its store was computed on, but sequence 'walk_forward' runs windows of it");
   });

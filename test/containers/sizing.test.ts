@@ -10,14 +10,17 @@ const bars = loadSpyBars();
 const indexOfTs = new Map(bars.map((b, i) => [b.ts, i]));
 
 describe('portfolio sizing that reads features', () => {
-  it('atr_risk: each entry risks 1 % of equity over 2 ATRs, with ATR computed independently', async () => {
+  it.each([
+    ['skip', ''],
+    ['high_low', ', atr_first_bar: high_low'],
+  ] as const)('atr_risk, ATR first bar %s: each entry risks 1 percent of equity over 2 ATRs, with ATR computed independently', async (firstBar, extra) => {
     const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {
-      sets: ['portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 100}'],
+      sets: [`portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 100${extra}}`],
     });
     expect(outcome.status).toBe('completed');
     const trades = outcome.books[0]!.trades!;
     expect(trades.length).toBeGreaterThan(100);
-    const atr = naiveWilder(naiveTr(bars), 14);
+    const atr = naiveWilder(naiveTr(bars, firstBar), 14);
     let equity = 100_000;
     const quantities = new Set<number>();
     for (const t of trades) {

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadWorkflow } from '../../src/config/load-workflow.ts';
 import { Rsi } from '../../src/domain/indicators/rsi.ts';
@@ -55,5 +59,119 @@ describe('strategy filters', () => {
     const err = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=rsi(-3) < 70'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).issues[0]!.message).toMatch(/^rsi\(-3\): .*period/);
+  });
+
+  it('crosses_above / crosses_below as the entry gate give exactly the signals of trigger: cross', async () => {
+    // sma_crossover (state) wants a side from its first bar; a filter passing only on a
+    // cross bar lets it enter only there, and every later change of side is a cross too.
+    const filter = 'crosses_above(sma(5), sma(20)) or crosses_below(sma(5), sma(20))';
+    const filtered = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
+    const cross = await runConfig(CONFIG, { sets: ['topology=signal_generation', 'strategies[0].params.trigger=cross'] });
+    const state = await runConfig(CONFIG, { sets: ['topology=signal_generation'] });
+    const strip = (o: typeof filtered) => o.signals!.map((s) => [s.seq, s.direction]);
+    expect(strip(cross).length).toBeGreaterThan(100);
+    expect(strip(filtered)).toEqual(strip(cross));
+    expect(strip(state)[0]).not.toEqual(strip(cross)[0]);
+  });
+
+  it('a lagged filter reads the previous bars of its own symbol: close > prev(close, 1) and close > highest(prev(high, 1), 3)', async () => {
+    const filter = 'close > prev(close, 1) and close > highest(prev(high, 1), 3)';
+    const outcome = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
+    const bars = loadSpyBars();
+    const entries = outcome.signals!.filter((s) => s.direction !== 0);
+    expect(entries.length).toBeGreaterThan(50);
+    for (const s of entries) {
+      const i = s.seq;
+      expect(bars[i]!.close).toBeGreaterThan(bars[i - 1]!.close);
+      expect(bars[i]!.close).toBeGreaterThan(Math.max(bars[i - 1]!.high, bars[i - 2]!.high, bars[i - 3]!.high));
+    }
+  });
+
+  it('refuses close[1] with the way to write a lagged value', async () => {
+    const err = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close[1] > close'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const issue = (err as ConfigError).issues[0]!;
+    expect(issue.message).toBe('indexing (close[1]) is not allowed: write a lagged value as prev(close, 1)');
+    expect(issue.hint).toMatch(/^series functions: prev\(x, n\), crosses_above/);
+  });
+
+  it('keeps highest(high, 20) an indicator of the hub; highest of an expression is a series function', async () => {
+    const loaded = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close > highest(high, 20) or close > highest(close - open, 5)'] });
+    const f = loaded.wf.strategies[0]!.filter!;
+    expect(f.features.map((x) => x.request.indicator)).toEqual(['highest']);
+    expect(f.stateful).toBe(true);
+    expect(f.lookback).toBe(4);
+    // With one argument it is the indicator on its default input, as before.
+    const one = (await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close >= highest(20)'] })).wf.strategies[0]!.filter!;
+    expect(one.features.map((x) => x.request)).toEqual([{ indicator: 'highest', params: { period: 20 } }]);
+    expect(one.stateful).toBe(false);
+  });
+
+  it('examples/spy-event-cross.yaml: every entry is within 5 bars of a cross above and breaks the 5 prior highs (checked independently)', async () => {
+    const outcome = await runConfig('examples/spy-event-cross.yaml', { sets: ['topology=signal_generation'] });
+    expect(outcome.status).toBe('completed');
+    const bars = loadSpyBars();
+    const sma = (i: number, p: number) => (i < p - 1 ? NaN : bars.slice(i - p + 1, i + 1).reduce((a, b) => a + b.close, 0) / p);
+    // Bars where SMA(10) crosses above SMA(30), against the last non-zero difference.
+    const crossUp: boolean[] = [];
+    let last = 0;
+    for (let i = 0; i < bars.length; i++) {
+      const d = sma(i, 10) - sma(i, 30);
+      const sign = d > 0 ? 1 : d < 0 ? -1 : 0;
+      crossUp.push(sign === 1 && last === -1);
+      if (sign !== 0) last = sign;
+    }
+    const longs = outcome.signals!.filter((s) => s.direction === 1);
+    expect(longs.length).toBeGreaterThan(50);
+    for (const s of longs) {
+      const i = s.seq;
+      expect(crossUp.slice(i - 5, i + 1).some(Boolean), `bar ${i}`).toBe(true);
+      expect(bars[i]!.close).toBeGreaterThan(Math.max(...bars.slice(i - 5, i).map((b) => b.high)));
+    }
+  });
+
+  it('a composite member with a series filter sees every bar too: prev() is the previous bar, also in an ensemble', async () => {
+    const member = "{ type: sma_crossover, params: { fast_period: 5, slow_period: 20 }, filter: 'close > prev(close, 1) and prev(close, 1) > prev(close, 2)' }";
+    const outcome = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0]={ type: ensemble, members: [ ${member} ] }`] });
+    expect(outcome.status).toBe('completed');
+    const bars = loadSpyBars();
+    const entries = outcome.signals!.filter((s) => s.direction !== 0);
+    expect(entries.length).toBeGreaterThan(50);
+    for (const s of entries) {
+      const i = s.seq;
+      expect(bars[i]!.close, `bar ${i}`).toBeGreaterThan(bars[i - 1]!.close);
+      expect(bars[i - 1]!.close, `bar ${i}`).toBeGreaterThan(bars[i - 2]!.close);
+    }
+  });
+
+  it('keeps a series filter per symbol: with two symbols, prev(close, 1) is the previous bar of the signal\'s own symbol', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-filter-'));
+    try {
+      // SPY's first 1,500 bars, and a second symbol on every third timestamp at a fifth of the price.
+      const lines = readFileSync('examples/data/SPY_5m.csv', 'utf8').trim().split('\n').slice(0, 1501);
+      const other = [lines[0]!, ...lines.slice(1).filter((_, i) => i % 3 === 1).map((l) => {
+        const [ts, ...v] = l.split(',');
+        return [ts, ...v.map((x, j) => (j < 4 ? (Number(x) / 5).toFixed(4) : x))].join(',');
+      })];
+      writeFileSync(join(dir, 'SPY.csv'), `${lines.join('\n')}\n`);
+      writeFileSync(join(dir, 'AAA.csv'), `${other.join('\n')}\n`);
+      const file = join(dir, 'two.yaml');
+      writeFileSync(
+        file,
+        `name: two\ntopology: signal_generation\ndata:\n  timeframe: 5m\n  sources:\n    - { symbol: SPY, path: SPY.csv }\n    - { symbol: AAA, path: AAA.csv }\nstrategies:\n  - type: sma_crossover\n    params: { fast_period: 5, slow_period: 20 }\n    filter: "close > prev(close, 1)"\n`,
+      );
+      const outcome = await runConfig(file, { source: (wf) => openWorkflowSource(wf) });
+      expect(outcome.status).toBe('completed');
+      const closes = (rows: string[]) => rows.slice(1).map((l) => Number(l.split(',')[4]));
+      const bySymbol: Record<string, number[]> = { SPY: closes(lines), AAA: closes(other) };
+      const entries = outcome.signals!.filter((r) => r.direction !== 0);
+      expect(new Set(entries.map((r) => r.symbol))).toEqual(new Set(['SPY', 'AAA']));
+      for (const r of entries) {
+        const c = bySymbol[r.symbol]!;
+        expect(c[r.bar_index]!, `${r.symbol} bar ${r.bar_index}`).toBeGreaterThan(c[r.bar_index - 1]!);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

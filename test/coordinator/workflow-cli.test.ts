@@ -20,6 +20,8 @@ describe('sluice list workflows | sequences | topologies', () => {
     expect(listCommand('sequences', [])).toMatch(/parameter_sweep\s+built-in {2}patterns\/sequences\/parameter_sweep\.yaml\n\s+Every combination/);
     expect(listCommand('topologies', [])).toMatch(/backtest\s+built-in {2}patterns\/topologies\/backtest\.yaml/);
     expect(listCommand(undefined, [])).toContain('workflows:');
+    // An optional enum param shows its choices: the crossovers' trigger.
+    expect(listCommand('strategies', [])).toMatch(/sma_crossover\s+fast_period=10, slow_period=30, trigger \(state\|cross\)/);
   });
 
   it('marks a user pattern that overrides a built-in one', async () => {

@@ -113,6 +113,28 @@ outputs:
     expect(safeRelative('..')).toBeUndefined();
   });
 
+  it("an output file that would overwrite the engine's own files is refused (issue 19)", async () => {
+    const extra = `phases:
+  - name: optimize
+outputs:
+  files:
+    - { path: workflow.json, template: "x" }
+    - { path: optimize/phase_summary.json, template: "x" }
+    - { path: ./optimize, template: "x" }
+    - { path: .combinations/x, template: "x" }
+    - { path: report.html, template: "x" }
+    - { path: mine/optimize.json, template: "x" }
+`;
+    const err = await planError(extra);
+    expect(err.issues.map((i) => [i.message, i.path])).toEqual([
+      ["output file 'workflow.json' would overwrite the engine's workflow.json", ['outputs', 'files', 0, 'path']],
+      ["output file 'optimize/phase_summary.json' would overwrite the engine's phase folder 'optimize'", ['outputs', 'files', 1, 'path']],
+      ["output file './optimize' would overwrite the engine's phase folder 'optimize'", ['outputs', 'files', 2, 'path']],
+      ["output file '.combinations/x' would overwrite the engine's hidden files (names starting with '.')", ['outputs', 'files', 3, 'path']],
+      ["output file 'report.html' would overwrite the engine's report.html", ['outputs', 'files', 4, 'path']],
+    ]);
+  });
+
   it('an unknown workflow pattern, with a did-you-mean', async () => {
     const err = await planError('workflow: optimize_validat\n');
     expect(err.issues[0]!.message).toBe("unknown workflow 'optimize_validat'");

@@ -225,6 +225,12 @@ describe('CsvBarSource bad rows', () => {
       line: '2024-03-26 13:40:00+00:00,0,12,0,11.5,300',
       what: 'invalid bar: open 0 is not a positive price',
     },
+    // Issue 19: a stray comma shifts nothing the reader looks at, but the row is not what the header says.
+    {
+      code: 'MALFORMED_FILE',
+      line: '2024-03-26 13:40:00+00:00,11,12,10.5,11.5,300,7',
+      what: '7 fields, but the header has 6 (a stray comma or an unquoted field?)',
+    },
   ];
 
   it.each(cases.map((c, i) => ({ ...c, i })))('$code: $what (fail policy)', async ({ code, line, what, i }) => {

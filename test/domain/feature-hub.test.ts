@@ -27,7 +27,7 @@ describe('featureKey', () => {
       'macd(fast=12,signal=9,slow=26;close).histogram',
     );
     // Bar readers do not depend on the price input.
-    expect(featureKey({ indicator: 'atr', params: {}, input: 'open' })).toBe('atr(period=14)');
+    expect(featureKey({ indicator: 'atr', params: {}, input: 'open' })).toBe('atr(first_bar=skip,period=14)');
     const lower = featureKey({ indicator: 'donchian', params: { period: 5 }, output: 'lower' });
     expect(lower).toBe('donchian(period=5).lower');
   });

@@ -200,6 +200,28 @@ describe('sluice explain, validate and list', () => {
     const res = await sluice(['validate', 'examples/spy-sma-crossover.yaml']);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('OK');
+    expect(res.stderr).toBe('');
+  });
+
+  it('validate says that fill: close is optimistic', async () => {
+    const res = await sluice(['validate', 'examples/spy-sma-crossover.yaml', '--set', 'execution.fill=close']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('OK');
+    expect(res.stderr).toMatch(/^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal, .*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/);
+  });
+
+  it('run logs fill: close and the annualization the data disagrees with, and records both in phase_summary.json', async () => {
+    const out2 = mkdtempSync(join(tmpdir(), 'sluice-it-'));
+    const res = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--set', 'execution.fill=close', '--out', out2]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('execution.fill: close fills each market order');
+    expect(res.stderr).toContain('annualization: timeframe 5m on us_equity assumes 78 bars a session');
+    const summary = readJson(join(onlyDir(out2), 'backtest', 'phase_summary.json'));
+    const warnings = summary['warnings'] as string[];
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^execution\.fill: close .* optimistic/);
+    expect(warnings[1]).toMatch(/^annualization: .* SPY has 80\.94 .* 1\.87 % lower/);
+    expect((summary['data'] as Record<string, unknown>)['annualization']).toMatchObject({ bars: 20558, sessions: 254, assumed_bars_per_year: 19656, used: 'timeframe' });
   });
 
   it('list shows topologies, strategies with parameters and defaults, indicators', async () => {
@@ -209,5 +231,8 @@ describe('sluice explain, validate and list', () => {
     expect(res.stdout).toMatch(/signal_generation\s+built-in/);
     expect(res.stdout).toMatch(/sma_crossover\s+fast_period=10, slow_period=30/);
     expect(res.stdout).toMatch(/rsi\s+period=14/);
+    // Enum params show their default option; an optional param without one is bracketed.
+    expect(res.stdout).toMatch(/atr\s+period=14, first_bar="skip"/);
+    expect(res.stdout).toMatch(/adxr\s+period=14, \[lag\]/);
   });
 });

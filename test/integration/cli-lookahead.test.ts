@@ -46,4 +46,42 @@ strategies:
     expect(range.code).toBe(1);
     expect(range.stderr).toMatch(/bar 999999 is out of range: SPY has bars 0 to \d+/);
   });
+
+  it('does not flag filters that read earlier bars (prev, crosses, bars_since, highest/lowest)', async () => {
+    const lagged = join(dir, 'lagged.yaml');
+    writeFileSync(
+      lagged,
+      `name: lagged
+data: { symbol: SPY, path: ${join(ROOT, 'examples/data/SPY_5m.csv')}, timeframe: 5m, end: '2024-05-01' }
+strategies:
+  - type: sma_crossover
+    params: { fast_period: 10, slow_period: 30 }
+    filter: "crosses_above(sma(10), sma(30)) or crosses_below(sma(10), sma(30))"
+  - type: rsi_threshold
+    filter: "close > prev(close, 1) and bars_since(close < lowest(prev(low, 1), 5)) > 2"
+  - type: ensemble
+    members:
+      - { type: macd_crossover, filter: "close > highest(prev(close, 1), 3) or close < lowest(prev(close, 1), 3)" }
+      - { type: ema_crossover, params: { trigger: cross } }
+`,
+    );
+    const r = await sluice(['lookahead', lagged, '--samples', '12', '--seed', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { strategies: string[]; violations: unknown[]; checkedBars: number[] };
+    expect(report.strategies).toEqual(['sma_crossover', 'rsi_threshold', 'ensemble']);
+    expect(report.checkedBars).toHaveLength(12);
+    expect(report.violations).toEqual([]);
+  });
+
+  it('says that fill: close is optimistic, in text and in --json, without failing the check', async () => {
+    const r = await sluice(['lookahead', config, '--bar', '100', '--set', 'execution.fill=close']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/no look-ahead found/);
+    expect(lines[1]).toMatch(/^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal.*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/);
+    const json = await sluice(['lookahead', config, '--bar', '100', '--set', 'execution.fill=close', '--json']);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^execution\.fill: close .* optimistic/)]);
+    const honest = await sluice(['lookahead', config, '--bar', '100', '--json']);
+    expect((JSON.parse(honest.stdout) as { warnings: string[] }).warnings).toEqual([]);
+  });
 });

@@ -24,6 +24,13 @@ describe('the README examples', () => {
     expect(status(dir)).toBe('completed');
   }, 60_000);
 
+  it('spy-event-cross: trigger: cross with a lagged breakout filter, the numbers the README gives', async () => {
+    const { stdout, dir } = await sluiceRun('examples/spy-event-cross.yaml');
+    expect(stdout).toMatch(/Trades\s+240\n/);
+    expect(stdout).toMatch(/Total return\s+-3\.19%/);
+    expect(status(dir)).toBe('completed');
+  }, 60_000);
+
   it('spy-optimize: optimize then validate, with outputs', async () => {
     const { stdout, dir } = await sluiceRun('examples/spy-optimize.yaml');
     expect(stdout).toMatch(/optimize\s+completed\s+parameter_sweep/);

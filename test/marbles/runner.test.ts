@@ -191,10 +191,13 @@ describe('sluice marbles', () => {
     const code = await main(['node', 'sluice', 'marbles', 'marbles/strategies/*cross*.yaml'], t.io);
     expect(code).toBe(0);
     expect(t.out).toEqual([
+      '✓ marbles/strategies/ema-crossover-trigger-cross.yaml',
       '✓ marbles/strategies/ema-crossover.yaml',
+      '✓ marbles/strategies/macd-crossover-trigger-cross.yaml',
       '✓ marbles/strategies/macd-crossover.yaml',
+      '✓ marbles/strategies/sma-crossover-trigger-cross.yaml',
       '✓ marbles/strategies/sma-crossover.yaml',
-      '3 marble specs: 3 passed',
+      '6 marble specs: 6 passed',
     ]);
   });
 
@@ -219,7 +222,7 @@ describe('sluice marbles', () => {
     const all = findSpecFiles(['marbles/**/*.yaml']).files;
     expect(all).toContain('marbles/routes/feedback.yaml');
     expect(findSpecFiles(['marbles/routes']).files).toEqual(all.filter((f) => f.startsWith('marbles/routes/')));
-    expect(findSpecFiles(['marbles/*/sma-*.yaml', 'marbles/routes/merge.yaml']).files).toEqual(['marbles/routes/merge.yaml', 'marbles/strategies/sma-crossover.yaml']);
+    expect(findSpecFiles(['marbles/*/sma-*.yaml', 'marbles/routes/merge.yaml']).files).toEqual(['marbles/routes/merge.yaml', 'marbles/strategies/sma-crossover-trigger-cross.yaml', 'marbles/strategies/sma-crossover.yaml']);
     expect(findSpecFiles(['marbles/nothing/*.yaml']).unmatched).toEqual(['marbles/nothing/*.yaml']);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,5 +164,25 @@ describe('sluice query (the CLI, in its own process)', () => {
     const first = JSON.parse(json.stdout.split('\n')[0] ?? '') as { params: unknown; sharpe_ratio: unknown };
     expect(first.params).toEqual({ fast_period: 10, slow_period: 30 });
     expect(typeof first.sharpe_ratio).toBe('number');
+  });
+
+  it('--read-only: the views answer, but no file outside them is read or written, and the setting cannot be turned back', async () => {
+    const secret = join(out, 'secret.txt');
+    writeFileSync(secret, 'a,b\n1,2\n');
+    const ok = await sluice(['query', run, '--read-only', "SELECT count(*) AS n FROM trades WHERE phase = 'backtest'"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(Number(ok.stdout.split('\r\n')[1])).toBe(lines(join(run, 'backtest/trades.ndjson')));
+    const read = await sluice(['query', run, '--read-only', `SELECT * FROM read_csv('${secret}')`]);
+    expect(read.code).toBe(1);
+    expect(read.stderr).toMatch(/Permission Error/);
+    const target = join(run, 'backtest', 'written.csv');
+    const write = await sluice(['query', run, '--read-only', `COPY (SELECT 1) TO '${target}'`]);
+    expect(write.code).toBe(1);
+    expect(existsSync(target)).toBe(false);
+    const unlock = await sluice(['query', run, '--read-only', `SET enable_external_access = true; SELECT * FROM read_csv('${secret}')`]);
+    expect(unlock.code).toBe(1);
+    // Without --read-only it is full DuckDB, as documented.
+    const full = await sluice(['query', run, `SELECT * FROM read_csv('${secret}')`]);
+    expect(full.code, full.stderr).toBe(0);
   });
 });

@@ -65,6 +65,10 @@ describe('parameter_sweep', () => {
     const thirdFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(third.dir!, 'backtest', f), 'utf8'));
     const strip = (s: string) => s.replace(/"(reused|computed|shards)": ?\d+/g, '');
     expect(thirdFiles.map(strip)).toEqual(firstFiles.map(strip));
+    // Byte-identical but for phase_summary.json's counters of this run's work, as docs/sequences.md says (issue 19).
+    expect([thirdFiles[0], thirdFiles[2]]).toEqual([firstFiles[0], firstFiles[2]]);
+    expect(thirdFiles[1]).not.toBe(firstFiles[1]);
+    expect(readFileSync('docs/sequences.md', 'utf8')).toMatch(/all but `phase_summary\.json`, whose `sweep`\s+section counts this run's work: `reused`, `computed` and `shards` differ/);
   });
 
   it('after an interrupted sweep, the rerun computes only what is missing', async () => {
@@ -109,6 +113,11 @@ describe('walk_forward and train_test', () => {
     const summary = readJson(join(r.dir!, 'backtest', 'phase_summary.json'));
     expect(summary['walk_forward'].per_window).toHaveLength(windows.length);
     expect(summary['walk_forward'].parameter_stability.fast_period.values).toHaveLength(windows.length);
+    // SPY has 79 five-minute bars a session (78 assumed) or more: each window says so, the phase once.
+    const window1 = readJson(join(r.dir!, 'backtest', 'windows', '1', 'phase_summary.json')) as unknown as { warnings: string[]; data: { annualization: { bars_per_session: number } } };
+    expect(window1.data.annualization.bars_per_session).toBeGreaterThan(78.78); // more than 1 % above 78
+    expect(window1.warnings).toEqual([expect.stringMatching(/^annualization: timeframe 5m on us_equity assumes 78 bars a session/)]);
+    expect((summary as unknown as { warnings: string[] }).warnings).toEqual([expect.stringMatching(new RegExp(`^annualization: in ${windows.length} of ${windows.length} test windows`))]);
     expect(readdirSync(join(r.dir!, 'backtest'))).toEqual(expect.arrayContaining(['oos_equity.ndjson', 'oos_trades.ndjson', 'windows']));
     // The stitched curve's trade count is every window's.
     const total = windows.reduce((s, x) => s + x.test.metrics['trade_count']!, 0);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { TRACE_LEVELS } from './trace-levels.ts';
 
+/** Whether `zone` is a time zone this runtime knows (an IANA name such as America/New_York). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
 
@@ -22,6 +32,10 @@ export const SizingSchema = z.discriminatedUnion('type', [
       type: z.literal('atr_risk'),
       risk_percent: z.number().gt(0).max(100).default(1).describe('Percent of equity lost if price moves atr_multiple ATRs against the position.'),
       atr_period: z.number().int().positive().default(14).describe("Period of Wilder's ATR read from the feature hub."),
+      atr_first_bar: z
+        .enum(['skip', 'high_low'])
+        .default('skip')
+        .describe("The ATR's first bar, which has no previous close: skip it (TA-Lib, backtrader) or take its high - low (see the atr indicator)."),
       atr_multiple: positive.default(2).describe('Distance of the notional stop, in ATRs.'),
       max_percent: z.number().gt(0).max(1000).default(100).describe('Cap on the position notional, percent of equity.'),
     })
@@ -83,7 +97,7 @@ export const RiskSchema = z
               .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)')
               .default('16:00')
               .describe('Session close, wall-clock time in `timezone`.'),
-            timezone: z.string().min(1).default('America/New_York').describe('IANA time zone of the exchange.'),
+            timezone: z.string().min(1).refine(isTimeZone, "not a time zone: write an IANA name such as 'America/New_York' or 'Europe/London'").default('America/New_York').describe('IANA time zone of the exchange.'),
           })
           .strict(),
       ])
@@ -226,7 +240,7 @@ export const ExecutionSchema = z
     fill: z
       .enum(['next_open', 'close'])
       .default('next_open')
-      .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close. Limit and stop orders always rest until a later bar."),
+      .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close, which is optimistic (a price gone once the signal is known; validate, run and lookahead warn). Limit and stop orders always rest until a later bar."),
     slippage_bps: nonNegative.max(10_000).default(0).describe('Slippage in basis points, against the trader: shorthand for `slippage: { model: fixed, bps }`.'),
     slippage: SlippageSchema.optional().describe('Slippage model of market and stop fills (fixed, spread, volume_share); absent: fixed at slippage_bps.'),
     commission: CommissionSchema.default({ model: 'per_share', per_share: 0, percent: 0, minimum: 0 }).describe('Commission model (per_share, fixed, tiered); without `model`: per_share.'),

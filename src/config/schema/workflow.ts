@@ -50,6 +50,12 @@ export const SignalsSchema = z
 export const MetricsSchema = z
   .object({
     risk_free_rate: z.number().min(-1).max(1).default(0).describe('Annual risk-free rate for Sharpe and Sortino, e.g. 0.04.'),
+    annualization: z
+      .enum(['timeframe', 'data'])
+      .optional()
+      .describe(
+        'Bars a year that annualize volatility, Sharpe and Sortino: timeframe (default, when absent): the convention of data.timeframe and data.calendar (5m on us_equity: 252 × 390 / 5 = 19,656), with a warning when the data has more than 1 % more or fewer bars per session; data: sessions a year (252 us_equity, 365 continuous) × the bars per session the data has (its first symbol; bars of a day or shorter). See docs/metrics.md.',
+      ),
   })
   .strict();
 
@@ -76,7 +82,7 @@ export const ReplaySchema = z
 /** One portfolio/risk/execution variant of a replay sweep: overlays over the config's own sections. */
 export const ReplayVariantSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only').describe('Variant name: part of each book id (<strategy>@<name>) and the results sub-folder variants/<name>/.'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only').refine((n) => n !== '.' && n !== '..', "a variant name is a folder name: not '.' or '..'").describe('Variant name: part of each book id (<strategy>@<name>) and the results sub-folder variants/<name>/.'),
     portfolio: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `portfolio:` (a mapping whose type/model changes replaces the old one whole).'),
     risk: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `risk:`, like portfolio.'),
     execution: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over `execution:`, like portfolio.'),

@@ -12,6 +12,10 @@ export type ScopeValue = number | boolean | string;
 export interface EntryFilter {
   readonly text: string;
   readonly test: (scope: Readonly<Record<string, ScopeValue>>) => ScopeValue;
+  /** True when the filter reads earlier bars: then it runs on every bar, one evaluator per runner. */
+  readonly stateful?: boolean;
+  /** A fresh evaluator (with its own state when stateful). */
+  readonly create?: () => (scope: Readonly<Record<string, ScopeValue>>) => ScopeValue;
   readonly features: readonly { readonly name: string; readonly request: FeatureRequest }[];
 }
 
@@ -54,6 +58,11 @@ export class MemberRunner {
   private readonly buffer: Float64Array;
   private readonly filter: EntryFilter | undefined;
   private readonly scope: Record<string, ScopeValue> = {};
+  /** This runner's filter evaluator (its own state when the filter is stateful). */
+  private readonly test: ((scope: Readonly<Record<string, ScopeValue>>) => ScopeValue) | undefined;
+  private readonly stateful: boolean;
+  /** A stateful filter's value on the current bar. */
+  private pass = false;
   /** The member's direction after its filter. */
   private held: Direction = 0;
 
@@ -64,6 +73,8 @@ export class MemberRunner {
     this.logic = member.definition.create(member.params);
     this.own = member.definition.features(member.params).length;
     this.filter = member.filter;
+    this.test = member.filter === undefined ? undefined : (member.filter.create?.() ?? member.filter.test);
+    this.stateful = member.filter?.stateful === true;
     this.width = this.own + (member.filter?.features.length ?? 0);
     this.buffer = new Float64Array(this.width);
   }
@@ -74,10 +85,12 @@ export class MemberRunner {
     const offset = this.offset;
     for (let i = 0; i < buffer.length; i++) buffer[i] = features[offset + i]!;
     const decision = this.logic(buffer, bar, context);
+    // A filter reading earlier bars sees every bar (signal and strength 0 while silent).
+    if (this.stateful) this.pass = this.passes(decision?.direction ?? 0, decision?.strength ?? 0, bar, context);
     if (decision === null || this.filter === undefined) return decision;
     const direction = decision.direction;
     if (direction === this.held) return decision;
-    if (direction !== 0 && !this.passes(decision, bar, context)) {
+    if (direction !== 0 && !(this.stateful ? this.pass : this.passes(direction, decision.strength, bar, context))) {
       this.held = 0;
       return FLAT;
     }
@@ -85,11 +98,11 @@ export class MemberRunner {
     return decision;
   }
 
-  private passes(decision: StrategyDecision, bar: BarEvent, context: StrategyContext | undefined): boolean {
+  private passes(direction: number, strength: number, bar: BarEvent, context: StrategyContext | undefined): boolean {
     const f = this.filter!;
     const scope = this.scope;
-    scope['signal'] = decision.direction;
-    scope['strength'] = decision.strength;
+    scope['signal'] = direction;
+    scope['strength'] = strength;
     scope['open'] = bar.open;
     scope['high'] = bar.high;
     scope['low'] = bar.low;
@@ -97,6 +110,6 @@ export class MemberRunner {
     scope['volume'] = bar.volume;
     for (let i = 0; i < f.features.length; i++) scope[f.features[i]!.name] = this.buffer[this.own + i]!;
     if (context !== undefined) for (const id in context.regimes) scope[id] = context.regimes[id]!;
-    return f.test(scope) === true;
+    return this.test!(scope) === true;
   }
 }

@@ -1,4 +1,5 @@
 import { adx } from './adx.ts';
+import { adxr } from './adxr.ts';
 import { aroon } from './aroon.ts';
 import { atr } from './atr.ts';
 import { bbands } from './bbands.ts';
@@ -16,6 +17,7 @@ import { macd } from './macd.ts';
 import { mfi } from './mfi.ts';
 import { momentum } from './momentum.ts';
 import { obv } from './obv.ts';
+import { ppo } from './ppo.ts';
 import { psar } from './psar.ts';
 import { roc } from './roc.ts';
 import { rsi } from './rsi.ts';
@@ -28,11 +30,14 @@ import { supertrend } from './supertrend.ts';
 import { tema } from './tema.ts';
 import { trix } from './trix.ts';
 import { true_range } from './true-range.ts';
+import { tsi } from './tsi.ts';
 import { ultimate_oscillator } from './ultimate-oscillator.ts';
 import { volatility } from './volatility.ts';
+import { vortex } from './vortex.ts';
 import { vwap } from './vwap.ts';
 import { williams_r } from './williams-r.ts';
 import { wma } from './wma.ts';
+import { zlema } from './zlema.ts';
 
 // Each definition is typed with its own params; the catalogue holds them at the common
 // type. That is sound because every caller parses params through `definition.params`
@@ -50,6 +55,7 @@ export const BUILT_IN_INDICATORS: readonly IndicatorDefinition[] = [
   tema,
   kama,
   hma,
+  zlema,
   vwap,
   rsi,
   stoch,
@@ -57,10 +63,12 @@ export const BUILT_IN_INDICATORS: readonly IndicatorDefinition[] = [
   williams_r,
   cci,
   macd,
+  ppo,
   momentum,
   roc,
   trix,
   ultimate_oscillator,
+  tsi,
   bbands,
   keltner,
   donchian,
@@ -69,7 +77,9 @@ export const BUILT_IN_INDICATORS: readonly IndicatorDefinition[] = [
   stddev,
   volatility,
   adx,
+  adxr,
   aroon,
+  vortex,
   psar,
   supertrend,
   obv,

@@ -18,7 +18,7 @@ export class FeatureSpecError extends Error {
 export interface FeatureSpec {
   readonly definition: IndicatorDefinition;
   /** Params as the schema parsed them (defaults filled in), keys in schema order. */
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: Readonly<Record<string, number | string>>;
   /** The price series read; only set when the spec names one (`input=hl2`). */
   readonly input?: PriceInput;
   /** `name(key=value,…)`, params in schema order, `;input` when not close. */
@@ -42,6 +42,9 @@ export function paramNames(definition: IndicatorDefinition): string[] {
  *   ones; `input=<series>` picks the price series of indicators that read one
  *   (`sma:20,input=hl2`).
  *
+ * Values are numbers, except for the few params that name an option (`atr:14,first_bar=high_low`,
+ * `kama:seed=sma`).
+ *
  * @throws FeatureSpecError naming the spec and what is wrong, with a did-you-mean for a
  * misspelt indicator or param.
  */
@@ -62,7 +65,8 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
     );
   }
   const keys = paramNames(def);
-  const given: Record<string, number> = {};
+  const given: Record<string, number | string> = {};
+  const shape = (def.params as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }).shape;
   let input: PriceInput | undefined;
   let positional = 0;
   let named = false;
@@ -102,8 +106,13 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
     }
     if (Object.hasOwn(given, key)) fail(`param '${key}' given twice`);
     const n = value === '' ? NaN : Number(value);
-    if (!Number.isFinite(n)) fail(`${key}: '${value}' is not a number`);
-    given[key] = n;
+    if (Number.isFinite(n)) given[key] = n;
+    // An option name (first_bar=high_low) where the param's own schema takes it.
+    else if (value !== '' && shape?.[key]?.safeParse(value).success === true) given[key] = value;
+    else {
+      const options = optionsOf(shape?.[key]);
+      fail(options === undefined ? `${key}: '${value}' is not a number` : `${key}: '${value}' is not one of ${options.join(', ')}`);
+    }
   }
   const parsed = def.params.safeParse(given);
   if (!parsed.success) {
@@ -115,10 +124,11 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
     });
     fail(`invalid params for '${def.name}': ${issues.join('; ')}`);
   }
-  const data = parsed.data as Record<string, number>;
-  const params: Record<string, number> = {};
-  for (const k of keys) params[k] = data[k]!;
-  const paramText = keys.map((k) => `${k}=${String(params[k])}`).join(',');
+  const data = parsed.data as Record<string, number | string | undefined>;
+  const params: Record<string, number | string> = {};
+  for (const k of keys) if (data[k] !== undefined) params[k] = data[k];
+  const paramKeys = Object.keys(params);
+  const paramText = paramKeys.map((k) => `${k}=${String(params[k])}`).join(',');
   const inputText = input !== undefined && input !== 'close' ? `;${input}` : '';
   return {
     definition: def,
@@ -126,6 +136,13 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
     ...(input !== undefined ? { input } : {}),
     label: `${def.name}(${paramText}${inputText})`,
   };
+}
+
+/** The options of an enum param (possibly wrapped in a default), undefined for any other. */
+function optionsOf(field: unknown): string[] | undefined {
+  const f = field as { unwrap?: () => unknown; options?: unknown } | undefined;
+  const inner = (typeof f?.unwrap === 'function' ? f.unwrap() : f) as { options?: unknown } | undefined;
+  return Array.isArray(inner?.options) ? inner.options.map(String) : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Atr } from './atr.ts';
+import { type FirstBar, firstBarParam } from './first-bar.ts';
 import type { BarInput, Indicator } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { defineIndicator } from '../define.ts';
@@ -13,7 +14,8 @@ import { defineIndicator } from '../define.ts';
  * only moves up, unless the previous close was below it:
  *   upper_t = basicUpper < upper_{t-1} or close_{t-1} > upper_{t-1} ? basicUpper : upper_{t-1}
  *   lower_t = basicLower > lower_{t-1} or close_{t-1} < lower_{t-1} ? basicLower : lower_{t-1}
- * Direction: on the first bar (the ATR's first, index period-1) the bands are the basic
+ * Direction: on the first bar (the ATR's first: index period, or period-1 with
+ * `firstBar = 'high_low'`, which is what TradingView's `ta.atr` does) the bands are the basic
  * ones and the trend is down (Pine's start). Afterwards a downtrend turns up when the close
  * exceeds the upper band, an uptrend turns down when the close falls below the lower band.
  * value = lower band in an uptrend, upper band in a downtrend. O(1).
@@ -30,9 +32,10 @@ export class Supertrend implements Indicator {
   /**
    * @param period ATR period.
    * @param multiplier ATR multiple of the band offset.
+   * @param firstBar the ATR's first-bar convention (see Atr).
    */
-  constructor(period: number, multiplier: number) {
-    this.atr = new Atr(period);
+  constructor(period: number, multiplier: number, firstBar: FirstBar = 'skip') {
+    this.atr = new Atr(period, firstBar);
     this.multiplier = multiplier;
   }
 
@@ -62,7 +65,7 @@ export class Supertrend implements Indicator {
     this.current = this.direction === 1 ? this.lower : this.upper;
   }
 
-  /** True once the ATR exists (`period` bars). */
+  /** True once the ATR exists. */
   get ready(): boolean {
     return this.direction !== 0;
   }
@@ -84,19 +87,24 @@ export class Supertrend implements Indicator {
   }
 }
 
-const params = z.strictObject({ period: periodParam(10), multiplier: z.number().positive().default(3) });
+const params = z.strictObject({
+  period: periodParam(10),
+  multiplier: z.number().positive().default(3),
+  first_bar: firstBarParam,
+});
 
 /**
- * `supertrend(period=10, multiplier=3)`: SuperTrend. Outputs value, direction (+1 up,
- * -1 down); warm-up `period` bars. Reads the bar.
+ * `supertrend(period=10, multiplier=3, first_bar=skip)`: SuperTrend. Outputs value,
+ * direction (+1 up, -1 down); warm-up `period + 1` bars (`period` with
+ * `first_bar: high_low`, TradingView's exact start). Reads the bar.
  */
 export const supertrend = defineIndicator({
   name: 'supertrend',
   description:
-    'SuperTrend (TradingView ta.supertrend): trailing hl2 ± multiplier·ATR(period) band; direction +1 up, -1 down.',
+    'SuperTrend (TradingView ta.supertrend): trailing hl2 ± multiplier·ATR(period) band; direction +1 up, -1 down; first_bar as atr.',
   params,
   outputs: ['value', 'direction'],
   reads: 'bar',
-  warmup: (p) => p.period,
-  create: (p) => new Supertrend(p.period, p.multiplier),
+  warmup: (p) => (p.first_bar === 'skip' ? p.period + 1 : p.period),
+  create: (p) => new Supertrend(p.period, p.multiplier, p.first_bar),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FirstBar, firstBarParam } from './first-bar.ts';
 import type { BarInput, Indicator } from './indicator.ts';
 import { defineIndicator } from '../define.ts';
 
@@ -14,18 +15,33 @@ export function trueRange(high: number, low: number, prevClose: number): number 
   return hl >= hc ? (hl >= lc ? hl : lc) : hc >= lc ? hc : lc;
 }
 
-/** Per-bar true range; ready from the first bar (whose value is high - low). */
+/**
+ * Per-bar true range. With `firstBar = 'skip'` (default, as TA-Lib's TRANGE and
+ * backtrader's TrueRange) the first value is at bar 1; with `'high_low'` bar 0 gives
+ * high - low.
+ */
 export class TrueRange implements Indicator {
+  /** How the first bar (no previous close) is treated. */
+  readonly firstBar: FirstBar;
   private prevClose = NaN;
   private current = NaN;
 
+  /** @param firstBar `skip` (default) or `high_low`. */
+  constructor(firstBar: FirstBar = 'skip') {
+    this.firstBar = firstBar;
+  }
+
   /** Feeds one bar. */
   update(bar: BarInput): void {
+    if (this.firstBar === 'skip' && Number.isNaN(this.prevClose)) {
+      this.prevClose = bar.close;
+      return;
+    }
     this.current = trueRange(bar.high, bar.low, this.prevClose);
     this.prevClose = bar.close;
   }
 
-  /** True once a bar has been seen. */
+  /** True once a true range exists. */
   get ready(): boolean {
     return !Number.isNaN(this.current);
   }
@@ -42,16 +58,19 @@ export class TrueRange implements Indicator {
   }
 }
 
-const params = z.strictObject({});
+const params = z.strictObject({ first_bar: firstBarParam });
 
-/** `true_range`: per-bar true range. Output `value`; warm-up 1 bar. Reads the bar. */
+/**
+ * `true_range(first_bar=skip)`: per-bar true range. Output `value`; warm-up 2 bars
+ * (1 with `first_bar: high_low`). Reads the bar.
+ */
 export const true_range = defineIndicator({
   name: 'true_range',
   description:
-    'True range: max(high - low, |high - previous close|, |low - previous close|); high - low on the first bar.',
+    'True range: max(high - low, |high - previous close|, |low - previous close|); bar 0 skipped unless first_bar: high_low.',
   params,
   outputs: ['value'],
   reads: 'bar',
-  warmup: () => 1,
-  create: () => new TrueRange(),
+  warmup: (p) => (p.first_bar === 'skip' ? 2 : 1),
+  create: (p) => new TrueRange(p.first_bar),
 });

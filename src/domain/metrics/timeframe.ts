@@ -101,3 +101,12 @@ export function barsPerYear(tf: string, calendar: TradingCalendar): number {
   if (ms >= sessionMs) return US_EQUITY_TRADING_DAYS;
   return (US_EQUITY_TRADING_DAYS * sessionMs) / ms;
 }
+
+/**
+ * The annualization factor a run uses: the data's own bars a year with
+ * `metrics.annualization: data` (set on the resolved workflow when it is loaded),
+ * otherwise `barsPerYear` of the configured timeframe and calendar.
+ */
+export function runBarsPerYear(wf: { readonly config: { readonly data: { readonly timeframe: string; readonly calendar: TradingCalendar } }; readonly dataBarsPerYear?: number | undefined }): number {
+  return wf.dataBarsPerYear ?? barsPerYear(wf.config.data.timeframe, wf.config.data.calendar);
+}

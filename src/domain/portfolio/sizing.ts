@@ -27,6 +27,11 @@ export interface AtrRiskSizing {
   /** Percent of equity risked per position (1 = 1 %). */
   readonly risk_percent: number;
   readonly atr_period: number;
+  /**
+   * The ATR's first-bar convention (see the `atr` indicator): `skip` (default, TA-Lib and
+   * backtrader) or `high_low`.
+   */
+  readonly atr_first_bar?: 'skip' | 'high_low';
   /** Distance of the notional stop in ATRs. */
   readonly atr_multiple: number;
   /** Cap on the position's notional, percent of equity (a tiny ATR must not mean huge leverage). */
@@ -60,10 +65,10 @@ export interface SizingInputs {
 }
 
 /** The feature a sizing rule reads from the feature hub, if any. */
-export function sizingFeature(sizing: SizingConfig): { indicator: string; params: Record<string, number> } | undefined {
+export function sizingFeature(sizing: SizingConfig): { indicator: string; params: Readonly<Record<string, number | string>> } | undefined {
   switch (sizing.type) {
     case 'atr_risk':
-      return { indicator: 'atr', params: { period: sizing.atr_period } };
+      return { indicator: 'atr', params: { period: sizing.atr_period, first_bar: sizing.atr_first_bar ?? 'skip' } };
     case 'volatility_target':
       return { indicator: 'volatility', params: { period: sizing.lookback } };
     default:

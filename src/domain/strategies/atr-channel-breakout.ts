@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
+import { firstBarParam } from '../indicators/first-bar.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
@@ -8,10 +9,11 @@ const params = z.strictObject({
   period: z.number().int().positive().default(20),
   atr_period: z.number().int().positive().default(14),
   multiplier: z.number().positive().default(2),
+  atr_first_bar: firstBarParam,
 });
 
 /**
- * `atr_channel_breakout(period=20, atr_period=14, multiplier=2)`: volatility breakout.
+ * `atr_channel_breakout(period=20, atr_period=14, multiplier=2, atr_first_bar=skip)`: volatility breakout.
  * The channel of bar t is mid_t = SMA(close, period), upper_t/lower_t = mid_t ±
  * multiplier·ATR(atr_period) (Wilder's ATR). The close is compared with the PREVIOUS
  * bar's channel (the current one already contains the close); the first matching rule
@@ -24,7 +26,8 @@ const params = z.strictObject({
  * 5. otherwise hold (flat at the start).
  *
  * Strength is ±1 (0 flat). Silent (null) until the channel existed on the previous bar,
- * i.e. for the first max(period, atr_period) bars.
+ * i.e. for the first max(period, atr_period + 1) bars (the ATR skips bar 0;
+ * `atr_first_bar: high_low` takes its high - low instead).
  */
 export const atr_channel_breakout = defineStrategy({
   name: 'atr_channel_breakout',
@@ -33,7 +36,7 @@ export const atr_channel_breakout = defineStrategy({
   defaultGrid: { period: [10, 20, 50], atr_period: [10, 14], multiplier: [1, 1.5, 2, 2.5, 3] },
   features: (p) => [
     { indicator: 'sma', params: { period: p.period } },
-    { indicator: 'atr', params: { period: p.atr_period } },
+    { indicator: 'atr', params: { period: p.atr_period, first_bar: p.atr_first_bar } },
   ],
   create: (p): StrategyLogic => {
     const { multiplier } = p;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { crossoverLogic } from './crossover-internals.ts';
+import { crossoverLogic, TRIGGER_PARAM } from './crossover-internals.ts';
 import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
     fast_period: z.number().int().positive().default(12),
     slow_period: z.number().int().positive().default(26),
+    trigger: TRIGGER_PARAM,
   })
   .refine((p) => p.fast_period < p.slow_period, {
     path: ['slow_period'],
@@ -14,7 +15,8 @@ const params = z
 
 /**
  * `ema_crossover(fast_period=12, slow_period=26)`: long while EMA(fast) of the close is
- * above EMA(slow), short while below, unchanged when equal. Strength is the gap in
+ * above EMA(slow), short while below, unchanged when equal; with `trigger: cross`, flat until
+ * the averages first cross, then the side of the last cross. Strength is the gap in
  * percent of the slow EMA, clamped to [-1, 1]. Silent (null) for the first slow_period-1 bars.
  */
 export const ema_crossover = defineStrategy({
@@ -26,5 +28,5 @@ export const ema_crossover = defineStrategy({
     { indicator: 'ema', params: { period: p.fast_period } },
     { indicator: 'ema', params: { period: p.slow_period } },
   ],
-  create: () => crossoverLogic(),
+  create: (p) => crossoverLogic(p.trigger),
 });

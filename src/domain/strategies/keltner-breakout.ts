@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
+import { firstBarParam } from '../indicators/first-bar.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
@@ -8,10 +9,11 @@ const params = z.strictObject({
   period: z.number().int().positive().default(20),
   multiplier: z.number().positive().default(2),
   atr_period: z.number().int().positive().default(10),
+  atr_first_bar: firstBarParam,
 });
 
 /**
- * `keltner_breakout(period=20, multiplier=2, atr_period=10)`: breakout of Keltner
+ * `keltner_breakout(period=20, multiplier=2, atr_period=10, atr_first_bar=skip)`: breakout of Keltner
  * channels, middle = EMA(close, period), upper/lower = middle ± multiplier·ATR(atr_period)
  * (Wilder's ATR), all of the current bar. The first matching rule sets the target:
  *
@@ -21,7 +23,8 @@ const params = z.strictObject({
  * 4. short and close > middle → flat (0);
  * 5. otherwise hold (flat at the start).
  *
- * Strength is ±1 (0 flat). Silent (null) for the first max(period, atr_period) - 1 bars.
+ * Strength is ±1 (0 flat). Silent (null) for the first max(period - 1, atr_period) bars
+ * (the ATR skips bar 0; `atr_first_bar: high_low` takes its high - low instead).
  */
 export const keltner_breakout = defineStrategy({
   name: 'keltner_breakout',
@@ -29,7 +32,7 @@ export const keltner_breakout = defineStrategy({
   params,
   defaultGrid: { period: [10, 20, 30], multiplier: [1.5, 2, 2.5], atr_period: [10, 14] },
   features: (p) => {
-    const k = { period: p.period, multiplier: p.multiplier, atr_period: p.atr_period };
+    const k = { period: p.period, multiplier: p.multiplier, atr_period: p.atr_period, first_bar: p.atr_first_bar };
     return [
       { indicator: 'keltner', params: k, output: 'upper' },
       { indicator: 'keltner', params: k, output: 'middle' },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { crossoverLogic } from './crossover-internals.ts';
+import { crossoverLogic, TRIGGER_PARAM } from './crossover-internals.ts';
 import { defineStrategy } from '../define.ts';
 
 const params = z
   .strictObject({
     fast_period: z.number().int().positive().default(10),
     slow_period: z.number().int().positive().default(30),
+    trigger: TRIGGER_PARAM,
   })
   .refine((p) => p.fast_period < p.slow_period, {
     path: ['slow_period'],
@@ -14,7 +15,8 @@ const params = z
 
 /**
  * `sma_crossover(fast_period=10, slow_period=30)`: long while SMA(fast) of the close is
- * above SMA(slow), short while below, unchanged when equal. Strength is the gap in
+ * above SMA(slow), short while below, unchanged when equal; with `trigger: cross`, flat until
+ * the averages first cross, then the side of the last cross. Strength is the gap in
  * percent of the slow SMA, clamped to [-1, 1]. Silent (null) for the first slow_period-1 bars.
  */
 export const sma_crossover = defineStrategy({
@@ -26,5 +28,5 @@ export const sma_crossover = defineStrategy({
     { indicator: 'sma', params: { period: p.fast_period } },
     { indicator: 'sma', params: { period: p.slow_period } },
   ],
-  create: () => crossoverLogic(),
+  create: (p) => crossoverLogic(p.trigger),
 });

@@ -8,7 +8,8 @@ import type { PriceInput } from '../indicators/indicator.ts';
  */
 export interface FeatureRequest {
   readonly indicator: string;
-  readonly params: Readonly<Record<string, number>>;
+  /** Numbers, or the name of an option for the few enum params (`first_bar: 'skip'`). */
+  readonly params: Readonly<Record<string, number | string>>;
   readonly input?: PriceInput;
   /** Which output of a multi-output indicator (e.g. 'upper'); default the first. */
   readonly output?: string;

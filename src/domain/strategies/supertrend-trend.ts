@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
+import { firstBarParam } from '../indicators/first-bar.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
@@ -7,10 +8,11 @@ import { defineStrategy } from '../define.ts';
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
   multiplier: z.number().positive().default(3),
+  atr_first_bar: firstBarParam,
 });
 
 /**
- * `supertrend_trend(period=10, multiplier=3)`: follows the direction of the SuperTrend
+ * `supertrend_trend(period=10, multiplier=3, atr_first_bar=skip)`: follows the direction of the SuperTrend
  * (TradingView's `ta.supertrend`: trailing bands hl2 ± multiplier·ATR(period)): long (1)
  * while it points up (+1), short (-1) while it points down (-1).
  *
@@ -18,7 +20,8 @@ const params = z.strictObject({
  * first direction carries no information: the strategy stays flat (0) until the
  * SuperTrend direction changes for the first time, then follows it.
  *
- * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars.
+ * Strength is ±1 (0 flat). Silent (null) for the first `period` bars (the ATR skips bar 0;
+ * `atr_first_bar: high_low`, TradingView's `ta.atr`, takes its high - low and is silent a bar less).
  */
 export const supertrend_trend = defineStrategy({
   name: 'supertrend_trend',
@@ -26,7 +29,7 @@ export const supertrend_trend = defineStrategy({
   params,
   defaultGrid: { period: [7, 10, 14], multiplier: [2, 3, 4] },
   features: (p) => [
-    { indicator: 'supertrend', params: { period: p.period, multiplier: p.multiplier }, output: 'direction' },
+    { indicator: 'supertrend', params: { period: p.period, multiplier: p.multiplier, first_bar: p.atr_first_bar }, output: 'direction' },
   ],
   create: (): StrategyLogic => {
     let direction: Direction = 0;

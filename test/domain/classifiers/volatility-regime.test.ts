@@ -7,8 +7,15 @@ import { naiveTr, naiveWilder } from '../indicators/naive.ts';
 import { runClassifier } from './run-classifier.ts';
 
 /** The label of every bar, recomputed from scratch: ATR by Wilder's textbook recursion, rank by a full scan. */
-function naiveVolatilityRegime(bars: ReturnType<typeof loadSpyBars>, period: number, lookback: number, low: number, high: number): (string | null)[] {
-  const atr = naiveWilder(naiveTr(bars), period);
+function naiveVolatilityRegime(
+  bars: ReturnType<typeof loadSpyBars>,
+  period: number,
+  lookback: number,
+  low: number,
+  high: number,
+  firstBar: 'skip' | 'high_low' = 'skip',
+): (string | null)[] {
+  const atr = naiveWilder(naiveTr(bars, firstBar), period);
   return atr.map((a, t) => {
     if (t - lookback + 1 < 0 || Number.isNaN(atr[t - lookback + 1]!)) return null;
     const window = atr.slice(t - lookback + 1, t + 1);
@@ -28,13 +35,20 @@ describe('volatility_regime', () => {
     const actual = runClassifier('volatility_regime', { period, lookback, low_pct: low, high_pct: high }, bars);
     const expected = naiveVolatilityRegime(bars, period, lookback, low, high);
     expect(actual).toEqual(expected);
-    // Silent exactly until `lookback` ATR values exist: first label at period + lookback − 2.
-    expect(actual.findIndex((l) => l !== null)).toBe(period + lookback - 2);
+    // Silent exactly until `lookback` ATR values exist: first label at period + lookback − 1
+    // (the first ATR is at bar `period`, bar 0 having no true range).
+    expect(actual.findIndex((l) => l !== null)).toBe(period + lookback - 1);
     expect(new Set(actual.filter((l) => l !== null))).toEqual(new Set(['low', 'normal', 'high']));
   });
 
+  it('atr_first_bar: high_low: bar 0 enters the ATR, the first label is a bar earlier, as the reference says', () => {
+    const actual = runClassifier('volatility_regime', { period: 14, lookback: 100, atr_first_bar: 'high_low' }, bars);
+    expect(actual).toEqual(naiveVolatilityRegime(bars, 14, 100, 25, 75, 'high_low'));
+    expect(actual.findIndex((l) => l !== null)).toBe(14 + 100 - 2);
+  });
+
   it('validates params: defaults, low_pct < high_pct, lookback ≥ 2', () => {
-    expect(volatility_regime.params.parse({})).toEqual({ period: 14, lookback: 100, low_pct: 25, high_pct: 75 });
+    expect(volatility_regime.params.parse({})).toEqual({ period: 14, lookback: 100, low_pct: 25, high_pct: 75, atr_first_bar: 'skip' });
     expect(volatility_regime.params.safeParse({ low_pct: 80 }).success).toBe(false);
     expect(volatility_regime.params.safeParse({ lookback: 1 }).success).toBe(false);
     expect(volatility_regime.params.safeParse({ high_pct: 101 }).success).toBe(false);

@@ -1,56 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpyBars } from '../../helpers/spy.ts';
 import { build, expectNoLookAhead, expectSeries, firstValue, run } from './harness.ts';
-import { gated, hlc } from './naive.ts';
-
-// Wilder's ADX written out as in "New Concepts in Technical Trading Systems": one-bar DM
-// and TR arrays from bar 1, first smoothed values as plain sums of the first n, then
-// S - S/n + x; DX per bar; first ADX the mean of the first n DX, then Wilder smoothing.
-function naiveAdx(bars: ReturnType<typeof loadSpyBars>, n: number): number[][] {
-  const len = bars.length;
-  const plusDm: number[] = [NaN];
-  const minusDm: number[] = [NaN];
-  const tr: number[] = [NaN];
-  for (let t = 1; t < len; t++) {
-    const b = bars[t]!;
-    const p = bars[t - 1]!;
-    const up = b.high - p.high;
-    const down = p.low - b.low;
-    plusDm.push(up > down && up > 0 ? up : 0);
-    minusDm.push(down > up && down > 0 ? down : 0);
-    tr.push(Math.max(b.high - b.low, Math.abs(b.high - p.close), Math.abs(b.low - p.close)));
-  }
-  const smooth = (xs: number[]): number[] => {
-    const out = xs.map(() => NaN);
-    let s = 0;
-    for (let t = 1; t <= n; t++) s += xs[t]!;
-    out[n] = s;
-    for (let t = n + 1; t < len; t++) {
-      s = s - s / n + xs[t]!;
-      out[t] = s;
-    }
-    return out;
-  };
-  const sTr = smooth(tr);
-  const sPlus = smooth(plusDm);
-  const sMinus = smooth(minusDm);
-  const pdi = sTr.map((x, t) => (x > 0 ? (100 * sPlus[t]!) / x : Number.isNaN(x) ? NaN : 0));
-  const mdi = sTr.map((x, t) => (x > 0 ? (100 * sMinus[t]!) / x : Number.isNaN(x) ? NaN : 0));
-  const dx = pdi.map((p, t) => {
-    const sum = p + mdi[t]!;
-    return sum > 0 ? (100 * Math.abs(p - mdi[t]!)) / sum : Number.isNaN(sum) ? NaN : 0;
-  });
-  const adx = dx.map(() => NaN);
-  let a = 0;
-  for (let t = n; t < 2 * n; t++) a += dx[t]!;
-  a /= n;
-  adx[2 * n - 1] = a;
-  for (let t = 2 * n; t < len; t++) {
-    a = (a * (n - 1) + dx[t]!) / n;
-    adx[t] = a;
-  }
-  return [adx, gated(pdi, adx), gated(mdi, adx)];
-}
+import { hlc, naiveAdx } from './naive.ts';
 
 const bars = loadSpyBars();
 

@@ -21,6 +21,7 @@ const REQUIRED: Readonly<Record<string, Record<string, number>>> = {
   lowest: { period: 10 },
   stddev: { period: 10 },
   roc: { period: 10 },
+  zlema: { period: 10 },
 };
 
 const ISSUE_6 = [
@@ -31,14 +32,17 @@ const ISSUE_6 = [
 ];
 // Added beyond the issue's list: realized volatility, which volatility-target sizing reads.
 const EXTRA = ['volatility'];
+// Issue #17, item 8: the standard indicators researchers look for.
+const ISSUE_17 = ['adxr', 'zlema', 'vortex', 'tsi', 'ppo'];
+const ALL = [...ISSUE_6, ...EXTRA, ...ISSUE_17];
 
 const bars = loadSpyBars();
 const paramsOf = (name: string): Record<string, number> => REQUIRED[name] ?? {};
 
 describe('indicator catalogue', () => {
-  it('holds every indicator of issue #6 (at least 33), snake_case names and params', () => {
-    expect(INDICATORS.size).toBeGreaterThanOrEqual(33);
-    expect([...INDICATORS.keys()].sort()).toEqual([...ISSUE_6, ...EXTRA].sort());
+  it('holds every indicator of issues #6 and #17 (40), snake_case names and params', () => {
+    expect(INDICATORS.size).toBe(40);
+    expect([...INDICATORS.keys()].sort()).toEqual([...ALL].sort());
     for (const def of INDICATORS.values()) {
       expect(def.name).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(def.outputs.length).toBeGreaterThan(0);
@@ -55,7 +59,7 @@ describe('indicator catalogue', () => {
 
   // Every output of every indicator: NaN and not ready before warmup - 1, a finite value on
   // every bar from there on (SPY has no flat windows long enough to hit a 0/0 rule).
-  for (const name of ISSUE_6) {
+  for (const name of ALL) {
     it(`${name}: first value exactly at bar warmup - 1, every output defined from there`, () => {
       const b = build(name, paramsOf(name));
       const r = run(b.indicator, bars, b.outputs.length);
@@ -70,7 +74,7 @@ describe('indicator catalogue', () => {
   }
 
   it('reset() forgets everything: a reset indicator replays the same series', () => {
-    for (const name of ISSUE_6) {
+    for (const name of ALL) {
       const b = build(name, paramsOf(name));
       const first = run(b.indicator, bars.slice(0, 300), b.outputs.length);
       b.indicator.reset();
@@ -83,7 +87,7 @@ describe('indicator catalogue', () => {
 
 describe('no look-ahead, every indicator at once through the feature hub', () => {
   const hub = new FeatureHub();
-  for (const name of ISSUE_6) {
+  for (const name of ALL) {
     for (const output of getIndicator(name).outputs) hub.register({ indicator: name, params: paramsOf(name), output });
   }
   const feed = (series: readonly BarInput[]): Float64Array[] => {
@@ -98,9 +102,9 @@ describe('no look-ahead, every indicator at once through the feature hub', () =>
   const cuts = [0, 1, 2, 9, 10, 27, 31, 44, 78, 79, 5000, bars.length - 2];
 
   it('registers one slot per output', () => {
-    const outputs = ISSUE_6.reduce((n, name) => n + getIndicator(name).outputs.length, 0);
+    const outputs = ALL.reduce((n, name) => n + getIndicator(name).outputs.length, 0);
     expect(hub.size).toBe(outputs);
-    expect(hub.indicatorCount).toBe(ISSUE_6.length);
+    expect(hub.indicatorCount).toBe(ALL.length);
   });
 
   it('bars fed one by one up to t give, at t, exactly the values of the full run', () => {

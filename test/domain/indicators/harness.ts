@@ -11,7 +11,7 @@ export interface Built {
 }
 
 /** Parses `params` through the catalogue schema and creates the indicator. */
-export function build(name: string, params: Record<string, number>, input: PriceInput = 'close'): Built {
+export function build(name: string, params: Record<string, number | string>, input: PriceInput = 'close'): Built {
   const def = getIndicator(name);
   const p = def.params.parse(params);
   return { indicator: def.create(p, input), warmup: def.warmup(p), outputs: def.outputs };

@@ -74,10 +74,13 @@ export function naiveMin(xs: readonly number[], p: number): number[] {
   return xs.map((_, t) => (t < p - 1 ? NaN : Math.min(...xs.slice(t - p + 1, t + 1))));
 }
 
-/** True range per bar: h - l on the first bar, then the max of the three distances. */
-export function naiveTr(bars: readonly BarInput[]): number[] {
+/**
+ * True range per bar: the max of the three distances; on the first bar (no previous close)
+ * NaN with `skip` (the default, TA-Lib and backtrader) or h - l with `high_low`.
+ */
+export function naiveTr(bars: readonly BarInput[], firstBar: 'skip' | 'high_low' = 'skip'): number[] {
   return bars.map((b, t) => {
-    if (t === 0) return b.high - b.low;
+    if (t === 0) return firstBar === 'skip' ? NaN : b.high - b.low;
     const pc = bars[t - 1]!.close;
     return Math.max(b.high - b.low, Math.abs(b.high - pc), Math.abs(b.low - pc));
   });
@@ -115,4 +118,53 @@ export function gated(values: readonly number[], gate: readonly number[]): numbe
 /** A bar from its high, low, close (open = close) and volume. */
 export function hlc(high: number, low: number, close: number, volume = 0): BarInput {
   return { open: close, high, low, close, volume };
+}
+
+// Wilder's ADX written out as in "New Concepts in Technical Trading Systems": one-bar DM
+// and TR arrays from bar 1, first smoothed values as plain sums of the first n, then
+// S - S/n + x; DX per bar; first ADX the mean of the first n DX, then Wilder smoothing.
+export function naiveAdx(bars: readonly BarInput[], n: number): number[][] {
+  const len = bars.length;
+  const plusDm: number[] = [NaN];
+  const minusDm: number[] = [NaN];
+  const tr: number[] = [NaN];
+  for (let t = 1; t < len; t++) {
+    const b = bars[t]!;
+    const p = bars[t - 1]!;
+    const up = b.high - p.high;
+    const down = p.low - b.low;
+    plusDm.push(up > down && up > 0 ? up : 0);
+    minusDm.push(down > up && down > 0 ? down : 0);
+    tr.push(Math.max(b.high - b.low, Math.abs(b.high - p.close), Math.abs(b.low - p.close)));
+  }
+  const smooth = (xs: number[]): number[] => {
+    const out = xs.map(() => NaN);
+    let s = 0;
+    for (let t = 1; t <= n; t++) s += xs[t]!;
+    out[n] = s;
+    for (let t = n + 1; t < len; t++) {
+      s = s - s / n + xs[t]!;
+      out[t] = s;
+    }
+    return out;
+  };
+  const sTr = smooth(tr);
+  const sPlus = smooth(plusDm);
+  const sMinus = smooth(minusDm);
+  const pdi = sTr.map((x, t) => (x > 0 ? (100 * sPlus[t]!) / x : Number.isNaN(x) ? NaN : 0));
+  const mdi = sTr.map((x, t) => (x > 0 ? (100 * sMinus[t]!) / x : Number.isNaN(x) ? NaN : 0));
+  const dx = pdi.map((p, t) => {
+    const sum = p + mdi[t]!;
+    return sum > 0 ? (100 * Math.abs(p - mdi[t]!)) / sum : Number.isNaN(sum) ? NaN : 0;
+  });
+  const adx = dx.map(() => NaN);
+  let a = 0;
+  for (let t = n; t < 2 * n; t++) a += dx[t]!;
+  a /= n;
+  adx[2 * n - 1] = a;
+  for (let t = 2 * n; t < len; t++) {
+    a = (a * (n - 1) + dx[t]!) / n;
+    adx[t] = a;
+  }
+  return [adx, gated(pdi, adx), gated(mdi, adx)];
 }

@@ -48,6 +48,35 @@ describe('sma_crossover', () => {
     expect(directions(runStrategy('sma_crossover', {}, bars))).toEqual(expected);
   });
 
+  it('trigger cross: flat until the lines cross; a tie neither crosses nor resets', () => {
+    // fast − slow per bar: warm-up, +, +, 0, +, −, 0, −, +
+    const logic = logicOf('sma_crossover', { trigger: 'cross' });
+    const d = feed(logic, [
+      [[NaN, 100], 100],
+      [[101, 100], 100], // first difference: no event
+      [[102, 100], 100],
+      [[100, 100], 100], // tie: still no event
+      [[101, 100], 100], // + after a tie that followed +: no cross
+      [[99, 100], 100], // + → −: short
+      [[100, 100], 100], // tie: hold short
+      [[99, 100], 100],
+      [[101, 100], 100], // − → +: long
+    ]);
+    expect(d.map((x) => x?.direction ?? null)).toEqual([null, 0, 0, 0, 0, -1, -1, -1, 1]);
+  });
+
+  it('trigger cross on 3000 SPY bars: first entry on the first real cross, then the same as state', () => {
+    const bars = loadSpyBars(3000);
+    const state = directions(runStrategy('sma_crossover', {}, bars));
+    const cross = directions(runStrategy('sma_crossover', { trigger: 'cross' }, bars));
+    const first = state.findIndex((d) => d !== null);
+    const firstCross = state.findIndex((d, i) => i > first && d !== null && d !== state[first]);
+    expect(firstCross).toBeGreaterThan(first);
+    // Before the first change of side, cross stays flat; from it on, both agree.
+    expect(cross.slice(first, firstCross).every((d) => d === 0)).toBe(true);
+    expect(cross.slice(firstCross)).toEqual(state.slice(firstCross));
+  });
+
   it('validates params: defaults 10/30, fast below slow', () => {
     expect(sma_crossover.params.parse({})).toEqual({ fast_period: 10, slow_period: 30 });
     const bad = sma_crossover.params.safeParse({ fast_period: 30, slow_period: 10 });
@@ -56,5 +85,7 @@ describe('sma_crossover', () => {
     expect(bad.error?.issues[0]?.message).toMatch(/slow_period must be greater than fast_period/);
     expect(sma_crossover.params.safeParse({ fast_period: 0 }).success).toBe(false);
     expect(sma_crossover.params.safeParse({ fastperiod: 5 }).success).toBe(false);
+    expect(sma_crossover.params.parse({ trigger: 'cross' })).toEqual({ fast_period: 10, slow_period: 30, trigger: 'cross' });
+    expect(sma_crossover.params.safeParse({ trigger: 'event' }).success).toBe(false);
   });
 });
