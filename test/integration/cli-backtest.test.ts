@@ -141,6 +141,9 @@ describe('sluice run when the data breaks mid-run', () => {
     expect(res.stderr).toContain("cannot parse 'abc'");
     expect(res.stderr).not.toMatch(/^\s+at /m);
     const dir = onlyDir(join(work, 'results'));
+    // The error and where the partial results are, not a summary table of them.
+    expect(res.stdout).not.toContain('Final equity');
+    expect(res.stderr).toContain(`partial results: ${dir} (marked "status": "failed")`);
     expect(readJson(join(dir, 'workflow.json'))['status']).toBe('failed');
     const summary = readJson(join(dir, 'backtest', 'phase_summary.json'));
     expect(summary['status']).toBe('failed');
