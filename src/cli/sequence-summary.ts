@@ -8,6 +8,8 @@ export function sequenceSummary(r: PhaseResult): string[] {
   const lines: string[] = [];
   if (r.sequence === 'parameter_sweep' || r.sequence === 'walk_forward' || r.sequence === 'train_test') {
     lines.push(`combinations: ${r.reused + r.computed} (${r.computed} computed, ${r.reused} reused from earlier runs)`);
+    // Nothing ran (nor went to a queue): say how to run them again.
+    if (r.computed === 0 && r.reused > 0) lines.push(`  every combination was reused from the resume store (<results dir>/.combinations); to recompute them, set resume: false in sequence: (e.g. sequence: { type: ${r.sequence}, resume: false }) or delete that folder`);
   }
   const wf = (r.extra['walk_forward'] ?? r.extra['train_test']) as
     | { per_window: { index: number; test: { start: string; end: string; metrics: Record<string, number | null> }; best: { strategy_id: string } }[]; out_of_sample: Record<string, number | null> }
