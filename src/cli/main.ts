@@ -101,7 +101,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--chunk-size <n>', 'combinations per queue job (default: about 4 M combination-bars, see docs/distributed.md)', positiveInt)
     .option('--report', 'also write report.html into the results folder (as `sluice report`)')
     .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel?: string; verbose?: boolean; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
-      const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }] = await Promise.all([
+      const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }, { runHeadline }] = await Promise.all([
         import('./logger.ts'),
         import('../coordinator/workflow-plan.ts'),
         import('../config/load-workflow.ts'),
@@ -110,6 +110,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         import('./summary-table.ts'),
         import('./report-command.ts'),
         import('../distributed/queue-command.ts'),
+        import('./run-headline.ts'),
       ]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel, verbose: o.verbose });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
@@ -138,8 +139,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         // A failed run prints its error and where the partial results are, not a summary of them.
         if (result.status !== 'failed') {
           const skipped = result.outcome?.source.skipped ?? 0;
-          const sequence = result.result.sequence;
-          io.out(`${loaded.wf.config.name}: ${result.outcome === undefined ? '' : `${result.outcome.bars} bars, `}${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${sequence === 'single_pass' ? '' : `, sequence ${sequence}`}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`);
+          io.out(runHeadline(loaded.wf, result.result, result.outcome?.bars, skipped));
           for (const line of sequenceSummary(result.result)) io.out(line);
           if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
           for (const [id, r] of result.outcome?.containers ?? []) {
