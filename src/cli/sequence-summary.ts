@@ -25,7 +25,7 @@ export function sequenceSummary(r: PhaseResult): string[] {
     lines.push(`out of sample (stitched): return ${pct(o['total_return'])}, sharpe ${num(o['sharpe_ratio'])}, max drawdown ${pct(o['max_drawdown'])}, trades ${String(o['trade_count'] ?? 0)}`);
   }
   const mc = r.extra['monte_carlo'] as
-    | { trades: number; draws?: number; confidence?: [number, number]; total_return?: { ci_low: number; ci_high: number; p50: number }; max_drawdown?: { ci_low: number; ci_high: number; p50: number }; probability_of_loss?: number }
+    | { trades: number; note?: string; draws?: number; confidence?: [number, number]; total_return?: { ci_low: number; ci_high: number; p50: number }; max_drawdown?: { ci_low: number; ci_high: number; p50: number }; probability_of_loss?: number }
     | undefined;
   if (mc !== undefined && mc.total_return !== undefined && mc.max_drawdown !== undefined) {
     const [lo, hi] = mc.confidence ?? [0.05, 0.95];
@@ -33,6 +33,8 @@ export function sequenceSummary(r: PhaseResult): string[] {
     lines.push(`  total return  ${pct(mc.total_return.ci_low)} … ${pct(mc.total_return.ci_high)} (median ${pct(mc.total_return.p50)})`);
     lines.push(`  max drawdown  ${pct(mc.max_drawdown.ci_low)} … ${pct(mc.max_drawdown.ci_high)} (median ${pct(mc.max_drawdown.p50)})`);
     lines.push(`  probability of a loss ${pct(mc.probability_of_loss)}`);
+  } else if (mc !== undefined) {
+    lines.push(`monte carlo: nothing resampled: ${mc.note ?? `${mc.trades} trades`}`);
   }
   const replay = r.extra['replay'] as { variants?: { name: string; status: string; best: string | null; metrics: Record<string, number | null> }[] } | undefined;
   if (replay?.variants !== undefined) {
