@@ -223,10 +223,12 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--indicator <spec>', 'repeatable: name, name:p1,p2 (positional, in param order) or name:key=value,...', collect, [])
     .option('--out <file>', 'CSV file to write (default: stdout)')
     .option('--symbol <symbol>', 'symbol of the bars (default: the file name)')
-    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string }) => {
+    .option('--bars', 'also write each bar\'s open, high, low, close and volume after its timestamp')
+    .option('--short-names', 'name columns like rsi_14 and bbands_20_2_0_upper instead of rsi(period=14).value')
+    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string; bars?: boolean; shortNames?: boolean }) => {
       const { featuresCommand, FeatureSpecError } = await import('./features-command.ts');
       try {
-        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t) });
+        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t), bars: o.bars, names: o.shortNames === true ? 'short' : 'full' });
         if (o.out !== undefined) io.out(`${file}: ${s.rows} bars, ${s.columns.length} feature columns written to ${o.out}`);
       } catch (err) {
         if (!(err instanceof FeatureSpecError)) throw err;
