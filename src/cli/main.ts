@@ -189,13 +189,18 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
 
   program
     .command('explain')
-    .description('print the compiled graph: containers, routes, and a Mermaid diagram')
+    .description('print the compiled graph: containers, routes, and a Mermaid diagram; for a multi-phase workflow its phases, sequences and windows first')
     .argument('<config>', 'workflow YAML file')
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
     .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
-      const [{ loadWorkflow }, { explainMermaid, explainText }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts')]);
+      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
+      // A multi-phase workflow: its phases, their sequences and windows, then the graph.
+      if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {
+        const { explainWorkflow } = await import('./explain-workflow.ts');
+        io.out(explainWorkflow(await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
+      }
       const { plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
       if (o.format !== 'mermaid') io.out(explainText(plan));
       if (o.format === 'both') io.out('');
