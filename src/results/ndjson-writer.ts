@@ -111,10 +111,12 @@ export class NdjsonWriter {
 
   /**
    * True when the file stream holds more than its highWaterMark: the producer should await
-   * `drained()` before writing more.
+   * `drained()` before writing more. Also true once a write failed (a full disk…), so the
+   * producer's `drained()` rejects with the error at its next check rather than the run
+   * computing every bar before `commit()` finds out.
    */
   get needsDrain(): boolean {
-    return this.stream.writableNeedDrain;
+    return this.error !== undefined || this.stream.writableNeedDrain;
   }
 
   /**

@@ -39,5 +39,5 @@ export function asWriteError(err: unknown, file: string): unknown {
   if (err instanceof ResultsWriteError) return err;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || REASONS[code] === undefined) return err;
-  return new ResultsWriteError(dirname(file), REASONS[code], { cause: err });
+  return new ResultsWriteError(dirname(file), `${REASONS[code]} (${code})`, { cause: err });
 }
