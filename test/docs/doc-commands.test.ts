@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
 
 // Every `sluice` command in a sh block of README.md and docs/*.md runs as written, from the
@@ -12,7 +13,7 @@ import { ROOT } from '../helpers/cli.ts';
 // server (Redis, NATS, a WebSocket feed), a pipe, a placeholder other than a results
 // folder (`<config.yaml>`, `[--out FILE]`, `…`) or a file the reader writes themselves
 // (my-replay.yaml) are the only ones left out; `results/<workflow_id>` is the results
-// folder of the last run before it. From another folder, `sluice marbles` without
+// folder of the last run before it. Whole configs in yaml blocks pass `sluice validate`. From another folder, `sluice marbles` without
 // arguments (the specs of that folder) is left out too.
 
 const run = promisify(execFile);
@@ -85,6 +86,8 @@ function commands(block: Block): Command[] {
 }
 
 const SH = ALL.filter((b) => b.lang === 'sh').map((b) => ({ block: b, cmds: commands(b) })).filter((b) => b.cmds.length > 0);
+// Whole configs (name: and data:; not a pattern file, not a replay of a placeholder store).
+const CONFIGS = ALL.filter((b) => b.lang === 'yaml' && /^name:/m.test(b.body) && /^data:/m.test(b.body) && !/^replay:/m.test(b.body) && !/^# patterns\//.test(b.body));
 const SPECS = ALL.filter((b) => b.lang === 'yaml' && /^subject:/m.test(b.body) && /^expect:/m.test(b.body));
 
 async function sluice(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -107,9 +110,42 @@ afterAll(() => {
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
-it('finds the commands and specs of the docs', () => {
+it('finds the commands, configs and specs of the docs', () => {
   expect(SH.flatMap((b) => b.cmds).length).toBeGreaterThanOrEqual(15);
   expect(SPECS.length).toBeGreaterThanOrEqual(2);
+  expect(CONFIGS.length).toBeGreaterThanOrEqual(2);
+});
+
+// Config fragments (only keys of a workflow config, no placeholder): merged over
+// examples/spy-sma-crossover.yaml, with the classifiers declared earlier in the same
+// page, they must validate too. A data: fragment names the reader's own files: left out.
+const FRAGMENT_KEYS = new Set(['strategies', 'classifiers', 'sequence', 'execution', 'portfolio', 'risk', 'results', 'signals']);
+const FRAGMENTS = ALL.filter((b) => {
+  if (b.lang !== 'yaml' || b.body.includes('…') || CONFIGS.includes(b)) return false;
+  let doc: unknown;
+  try {
+    doc = parseYaml(b.body);
+  } catch {
+    return false; // alternatives listed one per line (sequence: a / sequence: b), not one config
+  }
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).every((k) => FRAGMENT_KEYS.has(k));
+});
+
+describe('configs in the docs validate as written (next to the examples\' data/)', () => {
+  const base = parseYaml(readFileSync(join(ROOT, 'examples/spy-sma-crossover.yaml'), 'utf8')) as Record<string, unknown>;
+  for (const config of [...CONFIGS, ...FRAGMENTS]) {
+    it(`${config.file}:${config.line}${CONFIGS.includes(config) ? '' : ' (over the example config)'}`, async () => {
+      const dir = mkdtempSync(join(elsewhere, 'config-'));
+      symlinkSync(join(ROOT, 'examples', 'data'), join(dir, 'data'));
+      const declared = FRAGMENTS.filter((f) => f.file === config.file && f.line < config.line && /^classifiers:/m.test(f.body)).at(-1);
+      const fragment = parseYaml(config.body) as Record<string, unknown>;
+      const context = declared !== undefined && fragment['classifiers'] === undefined ? (parseYaml(declared.body) as Record<string, unknown>) : {};
+      const text = CONFIGS.includes(config) ? config.body : stringifyYaml({ ...base, ...context, ...fragment });
+      writeFileSync(join(dir, 'config.yaml'), text);
+      const r = await sluice(['validate', join(dir, 'config.yaml')], ROOT);
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    });
+  }
 });
 
 for (const [label, cwd] of [
