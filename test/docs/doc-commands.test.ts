@@ -106,7 +106,8 @@ const preexisting = new Set(readdirSync(ROOT));
 const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-doc-commands-'));
 afterAll(() => {
   for (const d of created) rmSync(d, { recursive: true, force: true });
-  for (const f of readdirSync(ROOT)) if (!preexisting.has(f) && f !== 'results') rmSync(join(ROOT, f), { recursive: true, force: true });
+  // The stores the docs' commands name (--store signals-spy, stores/spy-5m), if they made them.
+  for (const f of ['signals-spy', 'stores']) if (!preexisting.has(f)) rmSync(join(ROOT, f), { recursive: true, force: true });
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
