@@ -199,9 +199,18 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       // A multi-phase workflow: its phases, their sequences and windows, then the graph.
       if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {
         const { explainWorkflow } = await import('./explain-workflow.ts');
-        io.out(explainWorkflow(await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
+        io.out(await explainWorkflow(await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
       }
-      const { plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      const loaded = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      const { plan } = loaded;
+      if (o.format !== 'mermaid' && !(await isComposedWorkflow(file, o.set))) {
+        // A sequence with a window or walk-forward windows: what it will run over.
+        const [{ resolveSequence }, { describeWindows }, { loadYamlFile }, { resolve }] = await Promise.all([import('../sequencer/resolve-sequence.ts'), import('../sequencer/describe-windows.ts'), import('../config/yaml-source.ts'), import('node:path')]);
+        const dirs = [...loaded.wf.config.patterns.map((d) => resolve(loaded.wf.baseDir, d)), ...o.patterns];
+        const seq = await resolveSequence(await loadYamlFile(file), ['sequence'], loaded.wf.config.sequence, dirs);
+        const windows = await describeWindows(loaded, seq);
+        if (windows.length > 0) io.out([`sequence ${seq.type}:`, ...windows.map((l) => `  ${l}`), ''].join('\n'));
+      }
       if (o.format !== 'mermaid') io.out(explainText(plan));
       if (o.format === 'both') io.out('');
       if (o.format !== 'text') io.out(o.format === 'both' ? `mermaid:\n${explainMermaid(plan)}` : explainMermaid(plan));
