@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { openBarSource } from '../data/open-source.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
-import { FeatureSpecError, parseFeatureSpec } from '../domain/indicators/feature-spec.ts';
+import { FeatureSpecError, parseFeatureSpec, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
 import { tempPathFor } from '../results/atomic-write.ts';
 
 export { FeatureSpecError, parseFeatureSpec, paramNames, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
@@ -16,6 +16,22 @@ export interface FeaturesOptions {
   readonly symbol?: string | undefined;
   /** Receives the CSV text, in chunks, when there is no `out` (default: stdout). */
   readonly write?: ((text: string) => void) | undefined;
+  /** Also write each bar's open, high, low, close and volume after its timestamp. */
+  readonly bars?: boolean | undefined;
+  /**
+   * Column names: `full` (default) `bbands(period=20,stddev=2,ddof=0).upper`, every param
+   * spelt out; `short` `bbands_20_2_0_upper` (param values in schema order, the input when
+   * not close, the output when the indicator has several), valid identifiers in pandas or SQL.
+   */
+  readonly names?: 'full' | 'short' | undefined;
+}
+
+/** A feature's short column name: `rsi_14`, `bbands_20_2_0_upper`, `sma_3_hl2`. */
+export function shortColumnName(f: FeatureSpec, output: string): string {
+  const parts = [f.definition.name, ...Object.values(f.params).map((v) => String(v).replace(/\./g, 'p').replace(/-/g, 'm'))];
+  if (f.input !== undefined && f.input !== 'close') parts.push(f.input);
+  if (f.definition.outputs.length > 1) parts.push(output);
+  return parts.join('_');
 }
 
 /** What {@link featuresCommand} did. */
@@ -24,7 +40,7 @@ export interface FeaturesSummary {
   readonly rows: number;
   /** Rows the source skipped (bad-row policy). */
   readonly skipped: number;
-  /** Column names after `timestamp`, one per indicator output. */
+  /** Indicator column names (after `timestamp`, and the bar's OHLCV with `bars`), one per output. */
   readonly columns: readonly string[];
 }
 
@@ -65,9 +81,10 @@ export async function featuresCommand(
   for (const spec of specs) {
     const f = parseFeatureSpec(spec);
     for (const output of f.definition.outputs) {
-      const column = `${f.label}.${output}`;
-      if (seen.has(column)) continue;
-      seen.add(column);
+      const full = `${f.label}.${output}`;
+      if (seen.has(full)) continue;
+      seen.add(full);
+      const column = opts.names === 'short' ? shortColumnName(f, output) : full;
       // Slots follow registration order, so slot i is column i.
       hub.register({
         indicator: f.definition.name,
@@ -86,7 +103,8 @@ export async function featuresCommand(
   try {
     // The header goes out with the first rows, so a missing or unreadable file (which
     // surfaces on the first pull) writes nothing at all.
-    let header = `${['timestamp', ...columns].map(csvField).join(',')}\n`;
+    const context = opts.bars === true ? ['open', 'high', 'low', 'close', 'volume'] : [];
+    let header = `${['timestamp', ...context, ...columns].map(csvField).join(',')}\n`;
     const state = hub.createState();
     const values = new Float64Array(hub.size);
     // One bar object, refilled per row; `ts` is there for session-aware indicators (vwap).
@@ -102,6 +120,7 @@ export async function featuresCommand(
         bar.volume = chunk.volume[i]!;
         hub.update(state, bar, values);
         let line = new Date(bar.ts).toISOString();
+        if (context.length > 0) line += `,${String(bar.open)},${String(bar.high)},${String(bar.low)},${String(bar.close)},${Number.isNaN(bar.volume) ? '' : String(bar.volume)}`;
         for (let s = 0; s < values.length; s++) {
           const v = values[s]!;
           line += Number.isNaN(v) ? ',' : `,${String(v)}`;

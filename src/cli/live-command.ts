@@ -38,7 +38,7 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
   const collect = (value: string, previous: string[]) => [...previous, value];
   program
     .command('live')
-    .description("run a config's signal generation on a live feed (WebSocket or NDJSON on stdin), emitting each signal as its bar arrives")
+    .description("run a config's signal generation on a live feed (WebSocket, NATS JetStream or NDJSON on stdin), emitting each signal as its bar arrives (to stdout, files, WebSocket clients, a store or NATS: docs/live.md, docs/distributed.md)")
     .argument('<config>', 'workflow YAML file (its strategies, classifiers and live: section)')
     .option('--feed <url>', 'ws://host:port[/path], nats://host:port[/subject] (JetStream), stdin, or binance | alpaca (a provider feed, settings from live.feed) (default: live.feed)')
     .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' (the config's bar files), 'store' (the bar files signals.store was computed from, fingerprints checked) or 'none' (default: live.warmup)")

@@ -24,6 +24,7 @@ import { TRACE_LEVELS } from '../config/schema/trace-levels.ts';
 import { positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
 import { QueueError } from '../distributed/queue-error.ts';
 import { UserCodeError } from '../domain/user-code-error.ts';
+import { ResultsWriteError } from '../results/results-write-error.ts';
 
 /** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, bug: 2, interrupted: 130 } as const;
@@ -89,19 +90,20 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('run a workflow config and write results/<workflow_id>/')
     .argument('<config>', 'workflow YAML file')
     .option('--set <path=value>', 'override a config value (repeatable), e.g. strategies[0].params.fast_period=5', collect, [])
-    .option('--out <dir>', 'results root folder (default: results.dir of the config)')
+    .option('--out <dir>', 'results root folder (default: results.dir of the config)', folderArg)
     .addOption(new Option('--storage <mode>', 'results storage mode').choices(['memory', 'disk', 'hybrid']))
     .addOption(new Option('--trace <level>', 'event tracing level (execution.trace_settings.level)').choices(TRACE_LEVELS))
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
-    .option('--log-json', 'log JSON lines on stderr even in a terminal')
-    .option('--log-level <level>', 'log level', 'info')
+    .option('--log-json', 'log JSON lines (ISO times) on stderr even in a terminal')
+    .option('--log-level <level>', 'log level: trace, debug, info, warn, error (default: warn in a terminal, info in JSON logs)')
+    .option('-v, --verbose', 'log progress and decisions (as --log-level info)')
     .option('--workers <n>', 'worker threads for sweep shards (walk-forward train sweeps too); results are identical to 1', parseWorkers, 1)
     .option('--force', 'signal replay: replay a signal store written from other data, other strategy parameters or another engine version (as replay.force: true)')
     .option('--queue <url>', 'run sweeps as BullMQ jobs on Redis (redis://HOST:PORT) for `sluice worker`s; results are identical to a local run')
     .option('--chunk-size <n>', 'combinations per queue job (default: about 4 M combination-bars, see docs/distributed.md)', positiveInt)
     .option('--report', 'also write report.html into the results folder (as `sluice report`)')
-    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel: string; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
-      const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }] = await Promise.all([
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel?: string; verbose?: boolean; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
+      const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }, { runHeadline }] = await Promise.all([
         import('./logger.ts'),
         import('../coordinator/workflow-plan.ts'),
         import('../config/load-workflow.ts'),
@@ -110,8 +112,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         import('./summary-table.ts'),
         import('./report-command.ts'),
         import('../distributed/queue-command.ts'),
+        import('./run-headline.ts'),
       ]);
-      const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
+      const logger = createLogger({ json: o.logJson === true, level: o.logLevel, verbose: o.verbose });
       const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
       if (await isComposedWorkflow(file, sets)) {
         const { runComposedCommand } = await import('./workflow-command.ts');
@@ -134,28 +137,30 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       process.once('SIGTERM', onSigint);
       try {
         // With a queue, its own line shows jobs done, failed and stalled instead of the combination bar.
-        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: process.stderr.isTTY && runner === undefined, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}) });
-        const skipped = result.outcome?.source.skipped ?? 0;
-        const sequence = result.result.sequence;
-        io.out(`${loaded.wf.config.name}: ${result.outcome === undefined ? '' : `${result.outcome.bars} bars, `}${loaded.wf.strategies.length} strateg${loaded.wf.strategies.length === 1 ? 'y' : 'ies'}, primary metric ${loaded.wf.config.results.primary_metric}${sequence === 'single_pass' ? '' : `, sequence ${sequence}`}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`);
-        for (const line of sequenceSummary(result.result)) io.out(line);
-        if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
-        for (const [id, r] of result.outcome?.containers ?? []) {
-          if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes computed`);
-          if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined) io.out(`${id}: ${String(r['regime_rows'])} regime changes computed`);
-          if (r['role'] === 'signal_source') io.out(`${id}: ${String(r['signals_emitted'])} stored signals replayed from ${loaded.wf.replay?.store ?? '?'} (no indicator computed)`);
+        const result = await runWorkflow(loaded, { logger, signal: abort.signal, progress: runner === undefined, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}) });
+        // A failed run prints its error and where the partial results are, not a summary of them.
+        if (result.status !== 'failed') {
+          const skipped = result.outcome?.source.skipped ?? 0;
+          io.out(runHeadline(loaded.wf, result.result, result.outcome?.bars, skipped));
+          for (const line of sequenceSummary(result.result)) io.out(line);
+          if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
+          for (const [id, r] of result.outcome?.containers ?? []) {
+            if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes computed`);
+            if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined) io.out(`${id}: ${String(r['regime_rows'])} regime changes computed`);
+            if (r['role'] === 'signal_source') io.out(`${id}: ${String(r['signals_emitted'])} stored signals replayed from ${loaded.wf.replay?.store ?? '?'} (no indicator computed)`);
+          }
+          for (const line of signalStoreLines(result)) io.out(line);
+          if (result.dir !== null) io.out(`results: ${result.dir}`);
         }
-        for (const line of signalStoreLines(result)) io.out(line);
-        if (result.dir !== null) io.out(`results: ${result.dir}`);
         if (result.dir !== null && o.report === true) await reportAfterRun(result.dir, io);
         if (result.status === 'failed') {
           const err = result.failure?.error;
           const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
-          const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError || err instanceof UserCodeError;
+          const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError || err instanceof UserCodeError || err instanceof ResultsWriteError;
           // A sweep that failed outside any graph (a queue job refused) has a reason but no failure.
           io.err(`run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: ${err instanceof Error ? err.message : String(err ?? result.result.reason)}`);
           if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
-          io.err('partial results were saved, marked "status": "failed"');
+          io.err(result.dir !== null ? `partial results: ${result.dir} (marked "status": "failed")` : 'no results folder was written');
           setCode(EXIT.failed);
         } else if (result.status === 'cancelled') {
           io.err('run cancelled; partial results were saved, marked "status": "cancelled"');
@@ -190,14 +195,28 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
 
   program
     .command('explain')
-    .description('print the compiled graph: containers, routes, and a Mermaid diagram')
+    .description('print the compiled graph: containers, routes, and a Mermaid diagram; for a multi-phase workflow its phases, sequences and windows first')
     .argument('<config>', 'workflow YAML file')
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
     .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
-      const [{ loadWorkflow }, { explainMermaid, explainText }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts')]);
-      const { plan } = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
+      // A multi-phase workflow: its phases, their sequences and windows, then the graph.
+      if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {
+        const { explainWorkflow } = await import('./explain-workflow.ts');
+        io.out(await explainWorkflow(await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
+      }
+      const loaded = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
+      const { plan } = loaded;
+      if (o.format !== 'mermaid' && !(await isComposedWorkflow(file, o.set))) {
+        // A sequence with a window or walk-forward windows: what it will run over.
+        const [{ resolveSequence }, { describeWindows }, { loadYamlFile }, { resolve }] = await Promise.all([import('../sequencer/resolve-sequence.ts'), import('../sequencer/describe-windows.ts'), import('../config/yaml-source.ts'), import('node:path')]);
+        const dirs = [...loaded.wf.config.patterns.map((d) => resolve(loaded.wf.baseDir, d)), ...o.patterns];
+        const seq = await resolveSequence(await loadYamlFile(file), ['sequence'], loaded.wf.config.sequence, dirs);
+        const windows = await describeWindows(loaded, seq);
+        if (windows.length > 0) io.out([`sequence ${seq.type}:`, ...windows.map((l) => `  ${l}`), ''].join('\n'));
+      }
       if (o.format !== 'mermaid') io.out(explainText(plan));
       if (o.format === 'both') io.out('');
       if (o.format !== 'text') io.out(o.format === 'both' ? `mermaid:\n${explainMermaid(plan)}` : explainMermaid(plan));
@@ -224,10 +243,12 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--indicator <spec>', 'repeatable: name, name:p1,p2 (positional, in param order) or name:key=value,...', collect, [])
     .option('--out <file>', 'CSV file to write (default: stdout)')
     .option('--symbol <symbol>', 'symbol of the bars (default: the file name)')
-    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string }) => {
+    .option('--bars', 'also write each bar\'s open, high, low, close and volume after its timestamp')
+    .option('--short-names', 'name columns like rsi_14 and bbands_20_2_0_upper instead of rsi(period=14).value')
+    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string; bars?: boolean; shortNames?: boolean }) => {
       const { featuresCommand, FeatureSpecError } = await import('./features-command.ts');
       try {
-        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t) });
+        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t), bars: o.bars, names: o.shortNames === true ? 'short' : 'full' });
         if (o.out !== undefined) io.out(`${file}: ${s.rows} bars, ${s.columns.length} feature columns written to ${o.out}`);
       } catch (err) {
         if (!(err instanceof FeatureSpecError)) throw err;
@@ -266,7 +287,7 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError || err instanceof UserCodeError) {
+  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError || err instanceof UserCodeError || err instanceof ResultsWriteError) {
     // Text from a config or a data file may hold control characters: never sent raw to a terminal.
     io.err(escapeControl(err.message));
     if (debug) io.err(debugStack(err));
@@ -282,6 +303,12 @@ function debugStack(err: Error): string {
   for (let e: unknown = err; e instanceof Error; e = e.cause) parts.push(e.stack ?? e.message);
   for (const issue of isConfigError(err) ? err.issues : []) if (issue.cause instanceof Error) parts.push(issue.cause.stack ?? issue.cause.message);
   return parts.join('\ncaused by: ');
+}
+
+/** `--out`: a folder; an empty string would silently mean the working directory. */
+export function folderArg(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a folder, received an empty string (write --out . for the working directory)');
+  return value;
 }
 
 /** `--workers`: a whole number from 1 to 64. */

@@ -2,8 +2,11 @@
  * A one-line progress reporter for long runs (sweeps, walk-forward, Monte Carlo) on
  * stderr: iterations done of total, percentage, a bar, rate and estimated time left.
  *
- * - Only on a terminal: when the stream is not a TTY (piped, redirected, CI logs) it
- *   writes nothing at all, so logs and captured output stay clean.
+ * - Drawn only on a terminal. When the stream is not a TTY (piped, redirected, CI logs)
+ *   nothing is drawn; with a `log` function, a plain line (done/total, percentage, rate,
+ *   ETA) goes to it every `logEveryMs` (5 s) instead, and a final one when any was
+ *   logged, so a long sweep in a pipe is not minutes of silence while a short run stays
+ *   quiet.
  * - Redrawn in place with `\r` and "erase to end of line" (`ESC [K`), cut to the
  *   terminal's width so it never wraps (a wrapped line cannot be redrawn in place).
  * - Throttled: at most one redraw per `minIntervalMs` (100 ms, so ≤ 10 redraws a
@@ -48,6 +51,10 @@ export interface ProgressOptions {
   readonly minIntervalMs?: number;
   /** False forces the reporter off even on a TTY (e.g. `--quiet`). Default true. */
   readonly enabled?: boolean;
+  /** Off a TTY: receives a progress line every `logEveryMs` (a logger's info, say). */
+  readonly log?: (line: string, state: ProgressState) => void;
+  /** Least time between two logged lines off a TTY, ms. Default 5000. */
+  readonly logEveryMs?: number;
 }
 
 /** What one progress line shows. */
@@ -86,6 +93,10 @@ export class ProgressReporter {
   private lastDrawAt = Number.NEGATIVE_INFINITY;
   private drawn = false;
   private finished = false;
+  private readonly log: ((line: string, state: ProgressState) => void) | undefined;
+  private readonly logEveryMs: number;
+  private lastLogAt: number;
+  private logged = false;
 
   /** @throws RangeError when total is not a whole number ≥ 0 or minIntervalMs is negative. */
   constructor(options: ProgressOptions) {
@@ -101,6 +112,9 @@ export class ProgressReporter {
     this.unit = options.unit ?? 'it';
     this.total = total;
     this.startedAt = this.now();
+    this.log = options.enabled !== false && this.stream.isTTY !== true ? options.log : undefined;
+    this.logEveryMs = options.logEveryMs ?? 5000;
+    this.lastLogAt = this.startedAt;
   }
 
   /** Sets the number of iterations expected (known only once a sweep has been expanded). */
@@ -117,6 +131,13 @@ export class ProgressReporter {
   update(done: number): void {
     if (this.finished) return;
     this.done = done;
+    if (this.log !== undefined) {
+      const t = this.now();
+      if (t - this.lastLogAt >= this.logEveryMs) {
+        this.lastLogAt = t;
+        this.writeLog(false, t);
+      }
+    }
     if (!this.enabled) return;
     const t = this.now();
     if (t - this.lastDrawAt < this.minIntervalMs) return;
@@ -142,9 +163,16 @@ export class ProgressReporter {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.log !== undefined && this.logged) this.writeLog(true, this.now());
     if (!this.enabled) return;
     this.draw(true, this.now());
     this.stream.write('\n');
+  }
+
+  private writeLog(finished: boolean, t: number): void {
+    const state: ProgressState = { label: this.label, unit: this.unit, done: this.done, total: this.total, elapsedMs: t - this.startedAt, finished };
+    this.log?.(renderProgress(state, Number.POSITIVE_INFINITY, false), state);
+    this.logged = true;
   }
 
   private draw(finished: boolean, t: number): void {
@@ -168,12 +196,12 @@ export class ProgressReporter {
  * iteration (`12.5 s/it`), more readable than `0.08 it/s`. Before the first iteration (or
  * within the first millisecond) rate and ETA show as `--`.
  */
-export function renderProgress(state: ProgressState, columns: number): string {
+export function renderProgress(state: ProgressState, columns: number, bar = true): string {
   const { label, unit, done, total, elapsedMs, finished } = state;
   const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
   const parts: string[] = [];
   if (label !== '') parts.push(label);
-  if (columns >= MIN_COLUMNS_FOR_BAR) {
+  if (bar && columns >= MIN_COLUMNS_FOR_BAR) {
     const filled = Math.floor(fraction * BAR_WIDTH);
     parts.push(`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`);
   }

@@ -36,7 +36,7 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
   const collect = (value: string, previous: string[]) => [...previous, value];
   program
     .command('replay')
-    .description('replay bar files as a live feed: NDJSON on stdout or messages to WebSocket clients, at 1x, 60x… or max speed')
+    .description('replay bar files as a live feed: NDJSON on stdout, messages to WebSocket clients, or bars published to NATS JetStream (--to nats://…), at 1x, 60x… or max speed')
     .argument('<data...>', 'bar files (CSV, or Parquet by extension); several are merged by time')
     .option('--symbol <symbol>', 'symbol of each file, in file order (repeatable; default the file name)', collect, [])
     .option('--speed <speed>', "1x (real bar spacing), 60x, … or max (as fast as the consumer reads)", parseSpeedOption, 'max' as ReplaySpeed)

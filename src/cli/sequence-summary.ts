@@ -8,6 +8,8 @@ export function sequenceSummary(r: PhaseResult): string[] {
   const lines: string[] = [];
   if (r.sequence === 'parameter_sweep' || r.sequence === 'walk_forward' || r.sequence === 'train_test') {
     lines.push(`combinations: ${r.reused + r.computed} (${r.computed} computed, ${r.reused} reused from earlier runs)`);
+    // Nothing ran (nor went to a queue): say how to run them again.
+    if (r.computed === 0 && r.reused > 0) lines.push(`  every combination was reused from the resume store (<results dir>/.combinations); to recompute them, set resume: false in sequence: (e.g. sequence: { type: ${r.sequence}, resume: false }) or delete that folder`);
   }
   const wf = (r.extra['walk_forward'] ?? r.extra['train_test']) as
     | { per_window: { index: number; test: { start: string; end: string; metrics: Record<string, number | null> }; best: { strategy_id: string } }[]; out_of_sample: Record<string, number | null> }
@@ -23,7 +25,7 @@ export function sequenceSummary(r: PhaseResult): string[] {
     lines.push(`out of sample (stitched): return ${pct(o['total_return'])}, sharpe ${num(o['sharpe_ratio'])}, max drawdown ${pct(o['max_drawdown'])}, trades ${String(o['trade_count'] ?? 0)}`);
   }
   const mc = r.extra['monte_carlo'] as
-    | { trades: number; draws?: number; confidence?: [number, number]; total_return?: { ci_low: number; ci_high: number; p50: number }; max_drawdown?: { ci_low: number; ci_high: number; p50: number }; probability_of_loss?: number }
+    | { trades: number; note?: string; draws?: number; confidence?: [number, number]; total_return?: { ci_low: number; ci_high: number; p50: number }; max_drawdown?: { ci_low: number; ci_high: number; p50: number }; probability_of_loss?: number }
     | undefined;
   if (mc !== undefined && mc.total_return !== undefined && mc.max_drawdown !== undefined) {
     const [lo, hi] = mc.confidence ?? [0.05, 0.95];
@@ -31,6 +33,8 @@ export function sequenceSummary(r: PhaseResult): string[] {
     lines.push(`  total return  ${pct(mc.total_return.ci_low)} … ${pct(mc.total_return.ci_high)} (median ${pct(mc.total_return.p50)})`);
     lines.push(`  max drawdown  ${pct(mc.max_drawdown.ci_low)} … ${pct(mc.max_drawdown.ci_high)} (median ${pct(mc.max_drawdown.p50)})`);
     lines.push(`  probability of a loss ${pct(mc.probability_of_loss)}`);
+  } else if (mc !== undefined) {
+    lines.push(`monte carlo: nothing resampled: ${mc.note ?? `${mc.trades} trades`}`);
   }
   const replay = r.extra['replay'] as { variants?: { name: string; status: string; best: string | null; metrics: Record<string, number | null> }[] } | undefined;
   if (replay?.variants !== undefined) {

@@ -10,7 +10,8 @@ interface SignalsOptions {
   storage?: string;
   patterns: string[];
   logJson?: boolean;
-  logLevel: string;
+  logLevel?: string;
+  verbose?: boolean;
 }
 
 /**
@@ -32,8 +33,9 @@ export function registerSignalsCommand(program: Command, run: (argv: string[]) =
     .option('--out <dir>', 'results root folder (default: results.dir of the config)')
     .option('--storage <mode>', 'results storage mode: memory | disk | hybrid')
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
-    .option('--log-json', 'log JSON lines on stderr even in a terminal')
-    .option('--log-level <level>', 'log level', 'info')
+    .option('--log-json', 'log JSON lines (ISO times) on stderr even in a terminal')
+    .option('--log-level <level>', 'log level: trace, debug, info, warn, error (default: warn in a terminal, info in JSON logs)')
+    .option('-v, --verbose', 'log progress and decisions (as --log-level info)')
     .action(async (file: string, o: SignalsOptions) => {
       const args = ['run', file, '--set', 'topology=signal_generation'];
       // JSON-quoted: --set reads values as YAML, where a bare path with ': ' or '#' would not survive.
@@ -44,7 +46,8 @@ export function registerSignalsCommand(program: Command, run: (argv: string[]) =
       if (o.storage !== undefined) args.push('--storage', o.storage);
       for (const p of o.patterns) args.push('--patterns', p);
       if (o.logJson === true) args.push('--log-json');
-      args.push('--log-level', o.logLevel);
+      if (o.logLevel !== undefined) args.push('--log-level', o.logLevel);
+      if (o.verbose === true) args.push('--verbose');
       setCode(await run(args));
     });
 }

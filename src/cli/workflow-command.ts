@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { isConfigError } from '../config/config-error.ts';
 import { DataError } from '../data/data-error.ts';
+import { ResultsWriteError } from '../results/results-write-error.ts';
 import { planWorkflow, type WorkflowPlan } from '../coordinator/workflow-plan.ts';
 import { runComposedWorkflow } from '../coordinator/run-composed.ts';
 import type { ShardRunner } from '../sequencer/shard-pool.ts';
@@ -41,13 +42,13 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, progress: process.stderr.isTTY && o.shardRunner === undefined, ...(o.shardRunner !== undefined ? { shardRunner: o.shardRunner } : {}), ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
+    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, progress: o.shardRunner === undefined, ...(o.shardRunner !== undefined ? { shardRunner: o.shardRunner } : {}), ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
     for (const line of workflowSummary(plan, result)) io.out(line);
     if (result.dir !== null) io.out(`results: ${result.dir}`);
     if (result.dir !== null && o.report !== undefined) await o.report(result.dir);
     if (result.status === 'failed') {
       for (const r of result.phases.filter((p) => p.status === 'failed')) reportPhaseError(r.name, r.error, r.reason, io);
-      io.err('the workflow failed; results so far were saved, marked "status": "failed"');
+      io.err(`the workflow failed; ${result.dir !== null ? `partial results: ${result.dir} (marked "status": "failed")` : 'no results folder was written'}`);
       return 1;
     }
     if (result.status === 'cancelled') {
@@ -68,7 +69,7 @@ function reportPhaseError(phase: string, err: unknown, reason: string | null, io
     return;
   }
   io.err(`phase ${phase} failed: ${err instanceof Error ? err.message : (reason ?? String(err))}`);
-  if (err instanceof Error && !(err instanceof DataError) && !(err instanceof UserCodeError) && err.stack !== undefined) io.err(err.stack);
+  if (err instanceof Error && !(err instanceof DataError) && !(err instanceof UserCodeError) && !(err instanceof ResultsWriteError) && err.stack !== undefined) io.err(err.stack);
 }
 
 /** The line `sluice validate` prints for a multi-phase workflow. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
-import { dirname, extname, resolve } from 'node:path';
+import { barFormatOf } from '../data/bar-format.ts';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
@@ -256,7 +257,7 @@ function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: str
     if (!existsSync(path)) {
       issues.push(issueAt(source, e.at, 'FILE_NOT_FOUND', `data file not found: ${path}`, `paths are relative to the config file's folder (${baseDir})`));
     }
-    const format = e.format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
+    const format = e.format ?? barFormatOf(path);
     return { symbol: e.symbol, path, format };
   });
 }

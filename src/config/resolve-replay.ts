@@ -76,9 +76,9 @@ export interface ResolvedReplaySetup {
 export async function resolveReplay(ctx: ReplayResolution): Promise<ResolvedReplaySetup | undefined> {
   const { source, config, issues } = ctx;
   const force = config.replay?.force === true || ctx.force === true;
-  // The store: replay.store (relative to the config file), else the persistent signals.store (relative to the working directory).
+  // The store: replay.store, else the persistent signals.store, both relative to the config file (as configuredStoreDir).
   const named = config.replay?.store;
-  const where = named !== undefined ? resolve(ctx.baseDir, named) : config.signals.store !== undefined ? resolve(config.signals.store) : undefined;
+  const where = named !== undefined ? resolve(ctx.baseDir, named) : config.signals.store !== undefined ? resolve(ctx.baseDir, config.signals.store) : undefined;
   const at: ConfigPath = named !== undefined ? ['replay', 'store'] : ['signals', 'store'];
   if (where === undefined) {
     issues.push(issueAt(source, config.replay !== undefined ? ['replay'] : ['topology'], 'MISSING_KEY', 'a signal replay reads a signal store, but the config names none', 'add replay: { store: <the results phase folder of a signal_generation run, or a store folder> }'));

@@ -4,6 +4,7 @@
  * The coordinator asks it, after every iteration, whether to go on, how to change the
  * config for the next iteration, and which branches to take.
  */
+import { installPluginHooks, isTypeScriptFile } from '../plugins/plugin-hooks.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -66,6 +67,9 @@ const METHODS = ['shouldContinue', 'modifyConfigForNext', 'getBranches'] as cons
 export async function importWorkflowModule(file: string, baseDir: string): Promise<{ path: string; workflow: ComposableWorkflow }> {
   const path = resolve(baseDir, file);
   if (!existsSync(path)) throw new Error(`workflow module not found: ${path}`);
+  // Loaded as plugins are (src/plugins/plugin-hooks.ts): ES module code whatever the nearest
+  // package.json says, TypeScript through tsx, `sluice` bound to the running engine.
+  await installPluginHooks(isTypeScriptFile(path));
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   let candidate: unknown = mod['default'] ?? mod['workflow'];
   if (typeof candidate === 'function') {

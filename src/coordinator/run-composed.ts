@@ -25,6 +25,7 @@ import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { ProgressReporter } from '../cli/progress.ts';
+import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -60,7 +61,7 @@ export interface RunComposedOptions {
   readonly workers?: number;
   /** Where sweep shards run instead (`--queue`: a BullMQ flow); the caller closes it. */
   readonly shardRunner?: ShardRunner;
-  /** Show a progress bar per sweep or walk-forward phase on stderr (drawn only on a TTY). */
+  /** Show a progress bar per sweep or walk-forward phase on stderr (on a TTY; off one, an info log line every 5 s). */
   readonly progress?: boolean;
   /** The pool those threads are in (set by runComposedWorkflow). */
   readonly pool?: ShardRunner | undefined;
@@ -180,6 +181,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
     engine: ENGINE,
     plugins,
     started_at: started.toISOString(),
+    ...runOwner(),
     ...extra,
     params: plan.params,
     phases: current.map(phaseJson),
@@ -195,6 +197,10 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
     writing = writing.then(() => writeJsonAtomic(join(dir, 'workflow.json'), body));
     return writing;
   };
+  if (dir !== null) {
+    const stale = cleanStaleTemps(root);
+    if (stale.length > 0) log.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
+  }
   await save('running');
   log.info({ workflow_id: workflowId, workflow: plan.pattern?.name ?? 'inline', phases: plan.allPhases }, 'workflow started');
 
@@ -405,7 +411,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
   log.info({ phase: name, sequence: sequence.type, topology: loaded.wf.topology.name, strategies: loaded.wf.strategies.length }, `phase ${name} started`);
   let result: PhaseResult;
-  const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name }) : undefined;
+  const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name, log: (line, p) => log.info({ phase: name, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
   try {
     result = await runSequence({
       progress: bar,

@@ -9,6 +9,7 @@ import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { loadYamlFile } from '../config/yaml-source.ts';
 import { ProgressReporter } from '../cli/progress.ts';
+import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { describeFailure } from '../sequencer/phase-files.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { pluginsJson } from '../plugins/load-plugins.ts';
@@ -27,8 +28,8 @@ export interface RunWorkflowOptions {
   /** Fixed clock for ids and timings (tests). */
   readonly now?: () => Date;
   /**
-   * true: show a progress bar on stderr for sweeps and walk-forwards (drawn only on a
-   * TTY); or an object told of combinations and windows as they finish.
+   * true: show a progress bar on stderr for sweeps and walk-forwards (drawn on a TTY;
+   * off one, an info line to the logger every 5 s); or an object told of combinations and windows as they finish.
    */
   readonly progress?: boolean | Pick<ProgressReporter, 'tick' | 'setTotal'>;
   /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
@@ -87,16 +88,21 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     engine: ENGINE,
     plugins: pluginsJson(wf.plugins),
     started_at: started.toISOString(),
+    ...runOwner(),
     ...extra,
     phases: [{ name: wf.phase, topology: wf.topology.name, status }],
     config: wf.config,
   });
-  if (dir !== null) await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
+  if (dir !== null) {
+    const stale = cleanStaleTemps(opts.outDir ?? wf.config.results.dir);
+    if (stale.length > 0) logger.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
+    await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
+  }
   logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
 
   let result: PhaseResult;
   let thrown: RunFailure | undefined;
-  const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it' }) : undefined;
+  const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it', log: (line, p) => logger.info({ phase: wf.phase, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
   const progress = typeof opts.progress === 'object' ? opts.progress : bar;
   const pool = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
   const workers = opts.shardRunner ?? pool;

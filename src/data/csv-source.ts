@@ -105,6 +105,12 @@ export class CsvBarSource extends FileBarSource<CsvRead> {
       if (last !== null) yield last;
     } catch (err) {
       if (read.closed) return;
+      // The bars before a bad row are good: hand them on first, so the partial results
+      // end at the last good bar rather than at the last full chunk.
+      if (err instanceof DataError) {
+        const good = ingest.flush();
+        if (good !== null) yield good;
+      }
       throw this.translate(err);
     } finally {
       await this.dispose(read);

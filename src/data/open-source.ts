@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { barFormatOf } from './bar-format.ts';
 import type { BarSource } from './bar-source.ts';
 import type { FileSourceOptions } from './bar-source-options.ts';
 import { CsvBarSource } from './csv-source.ts';
@@ -12,7 +13,6 @@ export interface BarSourceSpec extends Omit<FileSourceOptions, 'file'> {
   readonly format?: 'csv' | 'parquet';
 }
 
-const PARQUET_EXTENSIONS = new Set(['.parquet', '.parq', '.pq']);
 
 /**
  * Opens the source a spec describes, resolving its path against `baseDir` (the config's
@@ -23,7 +23,7 @@ const PARQUET_EXTENSIONS = new Set(['.parquet', '.parq', '.pq']);
 export function openBarSource(spec: BarSourceSpec, baseDir: string): BarSource {
   const { path: specPath, format, ...options } = spec;
   const file = path.resolve(baseDir, specPath);
-  const kind = format ?? (PARQUET_EXTENSIONS.has(path.extname(file).toLowerCase()) ? 'parquet' : 'csv');
+  const kind = format ?? barFormatOf(file);
   const opts: FileSourceOptions = { ...options, file };
   return kind === 'parquet' ? new ParquetBarSource(opts) : new CsvBarSource(opts);
 }

@@ -149,7 +149,12 @@ export class ParquetBarSource extends FileBarSource<ParquetRead> {
       if (last !== null) yield last;
     } catch (err) {
       if (read.closed) return;
-      if (err instanceof DataError) throw err;
+      if (err instanceof DataError) {
+        // As in the CSV source: the bars before the bad row first.
+        const good = ingest.flush();
+        if (good !== null && !read.closed) yield good;
+        throw err;
+      }
       throw fileOpenError(err, this.shownFile) ?? err;
     } finally {
       await this.dispose(read);

@@ -71,6 +71,7 @@ export class QueueProgress {
   private failedJobs = 0;
   private stalledJobs = 0;
   private lastLog = Number.NEGATIVE_INFINITY;
+  private lastLogged = '';
   private lastDraw = Number.NEGATIVE_INFINITY;
   private finished = false;
 
@@ -114,7 +115,11 @@ export class QueueProgress {
       return;
     }
     if (!force && now - this.lastLog < (this.opts.logEveryMs ?? 5000) && s.done !== s.total) return;
+    // The same counts are logged once (the last job, then finish(), would repeat them).
+    const counts = `${s.done}/${s.failed}/${s.stalled}`;
+    if (counts === this.lastLogged) return;
     this.lastLog = now;
+    this.lastLogged = counts;
     this.opts.logger.info({ flow: this.opts.flow, ...s }, `queue: ${flowLine(s)}`);
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { displayPath } from '../data/display-path.ts';
+import { deadRunReason } from '../results/run-liveness.ts';
 import { QueryError } from './query-error.ts';
 
 /** One result file and the place in the results folder it came from. */
@@ -57,9 +58,26 @@ export function findResults(dir: string): ResultsLayout {
     }
   }
   if (layout.phases.length === 0 && layout.signals.length === 0) {
+    const run = runState(root);
+    if (run !== null) throw new QueryError(`${displayPath(dir)}: no results yet: ${run}`);
     throw new QueryError(`${displayPath(dir)}: no results found: expected results/<workflow_id> (with phase folders), a phase folder (phase_summary.json) or a signal store (metadata.json, signals.parquet)`);
   }
   return layout;
+}
+
+/** What workflow.json says of a run with no phase written yet (null without one). */
+function runState(root: string): string | null {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(join(root, 'workflow.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof manifest !== 'object' || manifest === null) return null;
+  const m = manifest as Record<string, unknown>;
+  const died = deadRunReason(m);
+  if (died !== null) return `the run died: ${died}`;
+  return m['status'] === 'running' ? `the run is still going (no phase has finished)` : `the run ${String(m['status'])} before any phase was written`;
 }
 
 function isPhase(dir: string): boolean {

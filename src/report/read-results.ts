@@ -7,6 +7,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { deadRunReason } from '../results/run-liveness.ts';
 
 /** A JSON object as read from a result file (shape checked where it is used). */
 export type Json = Record<string, unknown>;
@@ -62,9 +63,12 @@ function parseJson(text: string, where: string): unknown {
  * @throws ReportError when `dir` holds no workflow.json.
  */
 export function readRun(dir: string): RunFiles {
-  const workflow = readJsonIfExists(join(dir, 'workflow.json'));
-  if (workflow === null) throw new ReportError(`${dir}: not a results folder (no workflow.json); pass results/<workflow_id>`);
-  const listed = Array.isArray(workflow['phases']) ? workflow['phases'].filter(isObject) : [];
+  const written = readJsonIfExists(join(dir, 'workflow.json'));
+  if (written === null) throw new ReportError(`${dir}: not a results folder (no workflow.json); pass results/<workflow_id>`);
+  // A run whose process is gone says "running" forever: shown as died, with why.
+  const died = deadRunReason(written);
+  const workflow = died === null ? written : { ...written, status: 'died', error: { message: died } };
+  const listed = (Array.isArray(workflow['phases']) ? workflow['phases'].filter(isObject) : []).map((p) => (died !== null && p['status'] === 'running' ? { ...p, status: 'died', reason: died } : p));
   const phases = listed.map((p): PhaseFiles => {
     const name = String(p['name']);
     const phaseDir = join(dir, typeof p['dir'] === 'string' ? p['dir'] : name);

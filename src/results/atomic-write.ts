@@ -20,6 +20,7 @@ import {
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { asWriteError } from './results-write-error.ts';
 import { toJson } from './stable-json.ts';
 
 /**
@@ -35,9 +36,19 @@ export function tempPathFor(path: string): string {
 /**
  * Writes `data` to `path` atomically, creating parent directories as needed.
  *
- * @throws the underlying fs error; the temporary file is gone by then and `path` untouched.
+ * @throws ResultsWriteError when the folder or the disk refuses (a file in the way, no
+ *   permission, a read-only or full disk), else the underlying fs error; the temporary
+ *   file is gone by then and `path` untouched.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomicUnchecked(path, data);
+  } catch (err) {
+    throw asWriteError(err, path);
+  }
+}
+
+async function writeFileAtomicUnchecked(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   let handle: FileHandle | undefined;
@@ -67,6 +78,14 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  * of the event loop is guaranteed.
  */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileAtomicSyncUnchecked(path, data);
+  } catch (err) {
+    throw asWriteError(err, path);
+  }
+}
+
+function writeFileAtomicSyncUnchecked(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   let fd: number | undefined;

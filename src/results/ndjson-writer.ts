@@ -18,6 +18,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from './atomic-write.ts';
+import { asWriteError } from './results-write-error.ts';
 import { toJsonLine } from './stable-json.ts';
 
 /** Tuning of an {@link NdjsonWriter}. */
@@ -77,7 +78,7 @@ export class NdjsonWriter {
     });
     // Always listen: an unhandled 'error' event would crash the process.
     this.stream.on('error', (err: Error) => {
-      this.error ??= err;
+      this.error ??= asWriteError(err, path) as Error;
     });
   }
 
@@ -86,9 +87,14 @@ export class NdjsonWriter {
    * returns a writer for it.
    */
   static async open(path: string, options: NdjsonWriterOptions = {}): Promise<NdjsonWriter> {
-    await mkdir(dirname(path), { recursive: true });
     const tempPath = tempPathFor(path);
-    const handle = await open(tempPath, 'wx');
+    let handle: FileHandle;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      handle = await open(tempPath, 'wx');
+    } catch (err) {
+      throw asWriteError(err, path);
+    }
     try {
       return new NdjsonWriter(path, tempPath, handle, options);
     } catch (err) {
@@ -105,10 +111,12 @@ export class NdjsonWriter {
 
   /**
    * True when the file stream holds more than its highWaterMark: the producer should await
-   * `drained()` before writing more.
+   * `drained()` before writing more. Also true once a write failed (a full disk…), so the
+   * producer's `drained()` rejects with the error at its next check rather than the run
+   * computing every bar before `commit()` finds out.
    */
   get needsDrain(): boolean {
-    return this.stream.writableNeedDrain;
+    return this.error !== undefined || this.stream.writableNeedDrain;
   }
 
   /**
@@ -217,7 +225,7 @@ export class NdjsonWriter {
       this.state = 'aborted';
       await this.release().catch(() => undefined);
       await rm(this.tempPath, { force: true }).catch(() => undefined);
-      throw err;
+      throw asWriteError(err, this.path);
     }
   }
 

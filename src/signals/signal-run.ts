@@ -22,7 +22,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import type { PhaseResult, SequenceRequest } from '../sequencer/run-sequence.ts';
 import { windowed, withStrategies } from '../sequencer/run-sequence.ts';
@@ -175,7 +175,9 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
     const runWf: ResolvedWorkflow = {
       ...wf,
       classifiers: plan.classifiersToRun,
-      config: { ...wf.config, signals: { ...wf.config.signals, store: runDir } },
+      // Absolute: a relative signals.store is read against the config's folder, while a
+      // phase folder (results.dir, --out) is relative to the working directory.
+      config: { ...wf.config, signals: { ...wf.config.signals, store: resolve(runDir) } },
     };
     try {
       const loaded = withStrategies(req.loaded, runWf, plan.todo);

@@ -161,6 +161,16 @@ describe('featuresCommand', () => {
     expect(readdirSync(tmp)).toEqual(['features.csv']);
   });
 
+  it('with bars, the OHLCV of each bar after its timestamp; with short names, identifier-like columns', async () => {
+    let text = '';
+    const s = await featuresCommand(SPY, ['rsi:14', 'bbands:20,2', 'sma:3,input=hl2'], { write: (t) => (text += t), bars: true, names: 'short' });
+    expect(s.columns).toEqual(['rsi_14', 'bbands_20_2_0_upper', 'bbands_20_2_0_middle', 'bbands_20_2_0_lower', 'bbands_20_2_0_percent_b', 'bbands_20_2_0_bandwidth', 'sma_3_hl2']);
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe(`timestamp,open,high,low,close,volume,${s.columns.join(',')}`);
+    const b = bars[0]!;
+    expect(lines[1]).toBe(`2024-03-26T13:30:00.000Z,${b.open},${b.high},${b.low},${b.close},${b.volume},,,,,,,`);
+  });
+
   it('writes to the callback without --out, and writes identical columns once', async () => {
     let text = '';
     const s = await featuresCommand(SPY, ['sma:3', 'sma:period=3', 'sma:3,input=hl2'], { write: (t) => (text += t) });

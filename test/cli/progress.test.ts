@@ -151,3 +151,33 @@ describe('ProgressReporter', () => {
     expect(() => new ProgressReporter({ total: 1, stream, minIntervalMs: -1 })).toThrow(/minIntervalMs/);
   });
 });
+
+describe('progress off a terminal', () => {
+  it('logs a plain line (done/total, rate, ETA) every 5 s, and a final one when any was logged', () => {
+    const { writes, stream, now, advance } = setup({ isTTY: false });
+    const lines: string[] = [];
+    const p = new ProgressReporter({ total: 1000, label: 'sweep', stream, now, log: (line) => lines.push(line) });
+    for (let i = 0; i < 100; i++) {
+      advance(120);
+      p.tick(10);
+    }
+    p.finish();
+    expect(writes).toEqual([]);
+    // 12 s for 1000: lines at 5 s and 10 s, then the final one.
+    expect(lines).toEqual(['sweep  420/1000  42%  83.3 it/s  eta 0:07', 'sweep  840/1000  84%  83.3 it/s  eta 0:02', 'sweep  1000/1000  100%  83.3 it/s  in 0:12']);
+  });
+
+  it('stays quiet for a run shorter than the interval, and on a terminal', () => {
+    for (const isTTY of [false, true]) {
+      const { stream, now, advance } = setup({ isTTY });
+      const lines: string[] = [];
+      const p = new ProgressReporter({ total: 10, stream, now, log: (line) => lines.push(line) });
+      for (let i = 0; i < 10; i++) {
+        advance(100);
+        p.tick();
+      }
+      p.finish();
+      expect(lines).toEqual([]);
+    }
+  });
+});

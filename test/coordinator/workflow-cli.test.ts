@@ -57,7 +57,7 @@ describe('sluice run / validate of a multi-phase workflow', () => {
     const res = await sluice(['run', file, '--out', join(dir, 'results'), '--log-level', 'silent']);
     expect(res.code).toBe(1);
     expect(res.err).toMatch(/wf\.yaml:\d+:\d+ {2}risk\.max_position: phase 'second': /);
-    expect(res.err).toContain('the workflow failed; results so far were saved');
+    expect(res.err).toMatch(/the workflow failed; partial results: .* \(marked "status": "failed"\)/);
   });
 
   it('an invalid workflow is refused before anything runs', async () => {

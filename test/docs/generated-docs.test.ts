@@ -45,3 +45,12 @@ describe('docs/query.md', () => {
     }
   });
 });
+
+describe('help of the live commands', () => {
+  it('replay and live say they speak NATS JetStream', () => {
+    for (const name of ['replay', 'live']) {
+      const cmd = program().commands.find((c) => c.name() === name)!;
+      expect(cmd.description(), name).toContain('NATS JetStream');
+    }
+  });
+});

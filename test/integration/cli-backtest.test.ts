@@ -141,14 +141,18 @@ describe('sluice run when the data breaks mid-run', () => {
     expect(res.stderr).toContain("cannot parse 'abc'");
     expect(res.stderr).not.toMatch(/^\s+at /m);
     const dir = onlyDir(join(work, 'results'));
+    // The error and where the partial results are, not a summary table of them.
+    expect(res.stdout).not.toContain('Final equity');
+    expect(res.stderr).toContain(`partial results: ${dir} (marked "status": "failed")`);
     expect(readJson(join(dir, 'workflow.json'))['status']).toBe('failed');
     const summary = readJson(join(dir, 'backtest', 'phase_summary.json'));
     expect(summary['status']).toBe('failed');
     expect((summary['error'] as { message: string }).message).toContain('bars.csv:12002');
-    // The bars before the bad row were processed and their trades kept.
-    const data = summary['data'] as { bars: number };
-    expect(data.bars).toBeGreaterThan(8000);
-    expect(data.bars).toBeLessThan(12001);
+    // Every bar before the bad row was processed (rows 2 to 12001), not only the full
+    // chunks before it, and their trades kept.
+    const data = summary['data'] as { bars: number; last: string };
+    expect(data.bars).toBe(12000);
+    expect(data.last).toBe(new Date(`${lines[12000]!.split(',')[0]!}`).toISOString());
     expect(readFileSync(join(dir, 'backtest', 'trades.ndjson'), 'utf8').trim().split('\n').length).toBeGreaterThan(50);
   });
 });

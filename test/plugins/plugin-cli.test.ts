@@ -38,8 +38,9 @@ function exampleProject(): string {
   return dir;
 }
 
+/** The results folder a run printed: `results: X` on stdout, or `partial results: X (…)` on stderr after a failure. */
 function resultsDir(stdout: string): string {
-  const m = /^results: (.+)$/m.exec(stdout);
+  const m = /^(?:partial )?results: (.+?)(?: \(marked "status": "\w+"\))?$/m.exec(stdout);
   if (m === null) throw new Error(`no results line in:\n${stdout}`);
   return m[1]!;
 }
@@ -172,7 +173,8 @@ describe('plugins that are broken', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/run failed during execute in container 'strategy_boom': .* threw on SPY bar 2024-03-27T15:10:00\.000Z at boom\.ts:11:30 \(plugin boom\.ts\): cannot handle close 520/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const manifest = JSON.parse(readFileSync(join(dir, resultsDir(r.stdout), 'workflow.json'), 'utf8')) as { status: string; error: { kind: string } };
+    expect(r.stdout).not.toContain('Final equity');
+    const manifest = JSON.parse(readFileSync(join(dir, resultsDir(r.stderr), 'workflow.json'), 'utf8')) as { status: string; error: { kind: string } };
     expect(manifest.status).toBe('failed');
     expect(manifest.error.kind).toBe('UserCodeError');
   });

@@ -195,3 +195,18 @@ describe('NdjsonWriter', () => {
     await writer.abort(); // still a no-op
   });
 });
+
+describe('a write that fails (a full disk)', () => {
+  it('is noticed at the next needsDrain check: drained() rejects with "cannot write results to …"', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'ndjson-full-'));
+    const writer = await NdjsonWriter.open(join(base, 'trades.ndjson'));
+    writer.write({ a: 1 });
+    expect(writer.needsDrain).toBe(false);
+    const stream = (writer as unknown as { stream: WriteStream }).stream;
+    stream.emit('error', Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    expect(writer.needsDrain).toBe(true);
+    await expect(writer.drained()).rejects.toThrow(`cannot write results to ${base}: no space left on device`);
+    await expect(writer.commit()).rejects.toThrow('no space left on device');
+    await rm(base, { recursive: true, force: true });
+  });
+});
