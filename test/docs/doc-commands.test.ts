@@ -62,7 +62,8 @@ function words(line: string): string[] {
   return out;
 }
 
-const NEEDS_SERVER = /redis:\/\/|nats:\/\/|ws:\/\/|--open\b/;
+// A provider feed or download (`live` on Binance/Alpaca, `data fetch`) needs the internet; `init` writes a project into the folder (test/package runs it).
+const NEEDS_SERVER = /redis:\/\/|nats:\/\/|ws:\/\/|--open\b|\bsluice live\b|\bdata fetch\b|\bsluice init\b/;
 const UNRUNNABLE = /[[\]…|>]|<(?!workflow_id>|id>)|my-replay|my-specs|spy\.yaml|history\.csv/;
 
 interface Command {
@@ -162,7 +163,9 @@ for (const [label, cwd] of [
           const args = cmd.args.map((a) => {
             const withDir = results === undefined ? a : a.replace(/^results\/<(workflow_id|id)>/, results);
             // From another folder, a file of the repository is named by its absolute path.
-            return cwd !== ROOT && !isAbsolute(withDir) && /[/.]/.test(withDir) && existsSync(join(ROOT, withDir)) ? join(ROOT, withDir) : withDir;
+            // A glob (`--plugin 'examples/plugins/*.ts'`) counts when the folder before its first wildcard does.
+            const exists = existsSync(join(ROOT, withDir)) || (/[*?]/.test(withDir) && existsSync(join(ROOT, withDir.slice(0, withDir.search(/[*?]/)).replace(/[^/]*$/, ''))));
+            return cwd !== ROOT && !isAbsolute(withDir) && /[/.]/.test(withDir) && exists ? join(ROOT, withDir) : withDir;
           });
           const r = await sluice(args, cwd);
           expect(r.code, `${cmd.where}: sluice ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
