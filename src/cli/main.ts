@@ -126,7 +126,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         }
         return;
       }
-      const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns, ...(o.force === true ? { force: true } : {}) });
+      const loaded = await loadWorkflow(file, { sets, patternDirs: o.patterns, logger, ...(o.force === true ? { force: true } : {}) });
       const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -185,12 +185,13 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
         return;
       }
-      const [{ wf, plan }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns }), import('../config/optimism.ts')]);
+      const [{ wf, plan, pendingDownloads }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false }), import('../config/optimism.ts')]);
       // The sequence settings, checked as `sluice run` checks them (shard_size, train sizes…).
       const { resolveWorkflowSequence } = await import('../coordinator/run-workflow.ts');
       await resolveWorkflowSequence(wf);
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
       for (const w of optimismWarnings(wf.config)) io.err(`warning: ${w}`);
+      for (const p of pendingDownloads ?? []) io.out(`data: ${p} is not there yet; the first run downloads it (data.provider)`);
     });
 
   program

@@ -21,6 +21,10 @@ import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
 import { probeBarFile } from '../data/probe-source.ts';
+import { fillProviderCaches, type ProviderCache } from '../data/provider-cache.ts';
+import { DataFetchError } from '../data/fetch-error.ts';
+import { LiveError } from '../live/live-error.ts';
+import pino, { type Logger } from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
@@ -47,6 +51,13 @@ export interface LoadWorkflowOptions {
    * says so. Other configs still need them.
    */
   readonly liveProviderData?: boolean;
+  /**
+   * Download bar files a `data.provider:` names and that are missing (default true). False
+   * (`sluice validate`): they are left to the first run, listed in `pendingDownloads`.
+   */
+  readonly fetchData?: boolean;
+  /** Where a download into the data cache reports (default: silent). Does not travel to threads. */
+  readonly logger?: Logger;
   /** Config layer under the file: a workflow pattern's `defaults` (over the topology's). */
   readonly defaults?: Record<string, unknown>;
   /** Config layer over the file, under `--set`: a workflow phase's overlay. */
@@ -74,7 +85,9 @@ export interface LoadedWorkflow {
    * How it was loaded, so another thread can load the same workflow (`--workers`);
    * undefined when it used strategies from outside the catalogue, which cannot travel.
    */
-  readonly load?: { readonly file: string; readonly options: Omit<LoadWorkflowOptions, 'strategies'> } | undefined;
+  readonly load?: { readonly file: string; readonly options: Omit<LoadWorkflowOptions, 'strategies' | 'logger'> } | undefined;
+  /** Bar files a `data.provider:` will download on the first run (`fetchData: false`), absolute. */
+  readonly pendingDownloads?: readonly string[];
 }
 
 /**
@@ -116,13 +129,17 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
   const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
-  const sources = resolveSources(source, config, baseDir, providerFeed ? [] : issues);
+  const pending = await providerDownloads(source, config, baseDir, options, issues);
+  const sourceIssues: ConfigIssue[] = [];
+  const sources = resolveSources(source, config, baseDir, providerFeed ? [] : sourceIssues);
+  // A file a provider will download is not missing yet.
+  issues.push(...sourceIssues.filter((i) => !pending.some((p) => i.message.endsWith(p))));
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
   if (start !== undefined && end !== undefined && end <= start) {
     issues.push(issueAt(source, ['data', 'end'], 'INVALID_VALUE', `data.end (${config.data.end ?? ''}) is not after data.start (${config.data.start ?? ''}): no bar would be selected`, 'data.start is the first bar kept, data.end the first bar left out'));
   }
-  if (issues.length === 0) await probeSources(source, sources, config, issues);
+  if (issues.length === 0) await probeSources(source, sources.filter((s) => !pending.includes(s.path)), config, issues);
   checkTraceBudget(source, config, issues);
   try {
     parseTimeframe(config.data.timeframe);
@@ -157,10 +174,49 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     ...(replay !== undefined ? { replay: replay.replay } : {}),
   };
   const annualized = config.metrics.annualization === 'data' ? await withDataAnnualization(wf) : wf;
-  const { strategies: custom, ...portable } = options;
+  const { strategies: custom, logger: _logger, ...portable } = options;
   // Threads and queue workers load the same plugins: name them explicitly in the options.
   const travelling = { ...portable, ...(cliPlugins.length > 0 ? { plugins: cliPlugins } : {}) };
-  return { wf: annualized, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined };
+  return { wf: annualized, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined, ...(pending.length > 0 ? { pendingDownloads: pending } : {}) };
+}
+
+/**
+ * `data.provider:`: checks each provider's dates, then downloads the cache files that are
+ * missing (or, with `fetchData: false`, lists them). A failed download is a config error at
+ * the provider, in one line.
+ *
+ * @returns the cache files still missing (absolute)
+ */
+async function providerDownloads(source: YamlSource, config: WorkflowConfig, baseDir: string, options: LoadWorkflowOptions, issues: ConfigIssue[]): Promise<string[]> {
+  const d = config.data;
+  const entries =
+    d.sources !== undefined
+      ? d.sources.flatMap((s, i) => (s.provider === undefined ? [] : [{ symbol: s.symbol, path: s.path, provider: s.provider, at: ['data', 'sources', i, 'provider'] as ConfigPath }]))
+      : d.provider !== undefined && d.path !== undefined && d.symbol !== undefined
+        ? [{ symbol: d.symbol, path: d.path, provider: d.provider, at: ['data', 'provider'] as ConfigPath }]
+        : [];
+  const caches: ProviderCache[] = [];
+  for (const e of entries) {
+    let ok = true;
+    for (const key of ['start', 'end'] as const) {
+      if (Number.isNaN(parseIsoTimestamp(e.provider[key]))) {
+        issues.push(issueAt(source, [...e.at, key], 'INVALID_VALUE', `cannot read '${e.provider[key]}' as a date or timestamp`, "write an ISO 8601 date, e.g. '2025-01-01' or '2025-01-01T13:30:00Z'"));
+        ok = false;
+      }
+    }
+    if (ok) caches.push({ symbol: e.symbol, path: resolve(baseDir, e.path), provider: e.provider });
+  }
+  const missing = caches.filter((c) => !existsSync(c.path));
+  if (missing.length === 0 || issues.length > 0) return missing.map((c) => c.path);
+  if (options.fetchData === false) return missing.map((c) => c.path);
+  try {
+    await fillProviderCaches(missing, config.data.timeframe, baseDir, options.logger ?? pino({ level: 'silent' }));
+  } catch (err) {
+    if (!(err instanceof DataFetchError) && !(err instanceof LiveError)) throw err;
+    const at = entries.find((e) => resolve(baseDir, e.path) === missing[0]?.path)?.at ?? ['data'];
+    issues.push(issueAt(source, at, 'DATA_DOWNLOAD', `downloading the bars failed: ${err.message}`, 'fix the provider settings, or download the file with `sluice data fetch` and name it in path'));
+  }
+  return caches.filter((c) => !existsSync(c.path)).map((c) => c.path);
 }
 
 /**

@@ -184,3 +184,74 @@ describe('sluice data fetch from a local Alpaca REST server', () => {
     expect(retryAfter(new Headers(), now)).toBeUndefined();
   });
 });
+
+describe('data.provider: a bar file downloaded on first use', () => {
+  it('validate says the first run downloads it; run downloads it once, then reads the cache like any file', async () => {
+    let klines = 0;
+    const server = await rest((_req, url, _n, res) => {
+      klines++;
+      binanceKlines(url, res);
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'sluice-provider-cache-'));
+      const config = join(dir, 'cached.yaml');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(
+        config,
+        [
+          'name: provider_cache',
+          'data:',
+          '  symbol: SPY',
+          '  path: cache/SPY_5m.parquet',
+          '  timeframe: 5m',
+          `  provider: { name: binance, start: '${START}', end: '2024-05-01T00:00:00Z', url: '${server.url}' }`,
+          'strategies: [ { type: sma_crossover } ]',
+          '',
+        ].join('\n'),
+      );
+      const sluice = (args: string[]) =>
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          const child = spawn('node', [join(ROOT, 'bin/sluice.js'), ...args], { cwd: dir });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('exit', (code) => resolve({ code, stdout, stderr }));
+        });
+      const v = await sluice(['validate', 'cached.yaml']);
+      expect(v.code, v.stderr).toBe(0);
+      expect(v.stdout).toMatch(/data: .*cache\/SPY_5m\.parquet is not there yet; the first run downloads it/);
+      expect(klines).toBe(0);
+      expect(existsSync(join(dir, 'cache/SPY_5m.parquet'))).toBe(false);
+
+      const first = await sluice(['run', 'cached.yaml', '--out', 'results']);
+      expect(first.code, first.stderr).toBe(0);
+      const expected = bars.filter((b) => b.ts < Date.parse('2024-05-01T00:00:00Z')).length;
+      expect(first.stdout).toContain(`provider_cache: ${expected} bars`);
+      const requests = klines;
+      expect(requests).toBeGreaterThan(0);
+      expect((await readParquet(join(dir, 'cache/SPY_5m.parquet'))).length).toBe(expected);
+
+      const second = await sluice(['run', 'cached.yaml', '--out', 'results']);
+      expect(second.code, second.stderr).toBe(0);
+      expect(klines).toBe(requests); // the cache was read, nothing downloaded again
+      const table = (out: string) => out.slice(out.indexOf('Trades'), out.indexOf('results:'));
+      expect(table(second.stdout)).toBe(table(first.stdout));
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('a provider that refuses is a located config error, in one line', async () => {
+    const server = await rest((_req, _url, _n, res) => json(res, 403, { code: -2015, msg: 'forbidden' }));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'sluice-provider-cache-'));
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(join(dir, 'c.yaml'), `name: refused\ndata:\n  symbol: SPY\n  path: cache/x.parquet\n  timeframe: 5m\n  provider: { name: binance, start: '2024-04-01', end: '2024-05-01', url: '${server.url}' }\nstrategies: [ { type: sma_crossover } ]\n`);
+      const loaded = loadWorkflow(join(dir, 'c.yaml'));
+      await expect(loaded).rejects.toThrow(/c\.yaml:6:\d+ {2}data\.provider: downloading the bars failed: /);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,11 +1,27 @@
 import { z } from 'zod';
 
+/**
+ * A provider to download a bar file from when it is not there yet (`path` is then a local
+ * cache, written once, as `sluice data fetch` writes it; docs/data.md).
+ */
+export const DataProviderSchema = z
+  .object({
+    name: z.enum(['binance', 'alpaca']).describe('binance (spot, public) or alpaca (APCA_API_KEY_ID / APCA_API_SECRET_KEY, or credentials_file).'),
+    start: z.string().min(1).describe('First bar to download (ISO 8601; a time without a zone is UTC).'),
+    end: z.string().min(1).describe('Download the bars before this time (ISO 8601, exclusive).'),
+    feed: z.enum(['iex', 'sip', 'crypto']).optional().describe('alpaca: the data feed (default iex).'),
+    url: z.string().min(1).optional().describe("The provider's REST base URL (default its public one): for proxies and tests."),
+    credentials_file: z.string().min(1).optional().describe('alpaca: a file with APCA_API_KEY_ID=… and APCA_API_SECRET_KEY=… lines, relative to the config file.'),
+  })
+  .strict();
+
 /** One instrument's bar file. Paths are relative to the config file's folder. */
 export const DataSourceSchema = z
   .object({
     symbol: z.string().min(1).describe('Instrument symbol, e.g. SPY.'),
     path: z.string().min(1).describe('Bar file (CSV or Parquet), relative to the config file.'),
     format: z.enum(['csv', 'parquet']).optional().describe('File format; default from the file extension.'),
+    provider: DataProviderSchema.optional().describe('Download `path` from this provider on first use (a Parquet cache).'),
   })
   .strict();
 
@@ -18,6 +34,7 @@ export const DataSchema = z
     symbol: z.string().min(1).optional().describe('Symbol of the single bar file given by `path`.'),
     path: z.string().min(1).optional().describe('Single bar file (CSV or Parquet), relative to the config file.'),
     format: z.enum(['csv', 'parquet']).optional().describe('Format of `path`; default from the extension.'),
+    provider: DataProviderSchema.optional().describe('Download `path` (a Parquet cache) from this provider on first use: `run` fetches it when it is missing, `validate` says it will.'),
     sources: z.array(DataSourceSchema).min(1).optional().describe('Several bar files, one per symbol.'),
     timeframe: z.string().describe("Bar length: '1m', '5m', '15m', '1h', '1d', ... Sets the annualization."),
     calendar: z
@@ -50,3 +67,4 @@ export const DataSchema = z
 
 export type DataConfig = z.infer<typeof DataSchema>;
 export type DataSourceConfig = z.infer<typeof DataSourceSchema>;
+export type DataProviderConfig = z.infer<typeof DataProviderSchema>;
