@@ -109,8 +109,14 @@ class MergedSource implements BarSource {
       }
       if (fill > 0 && !this.closed) yield this.hand(out, fill);
     } finally {
-      // Early exit or an input's error: let every input release its file.
-      await Promise.allSettled(cursors.map((c) => c.iterator.return?.()));
+      // Early exit or an input's error: let every input release its file. An iterator
+      // without return() has nothing to release; one whose return() throws (even
+      // synchronously) must not keep the others from releasing theirs.
+      await Promise.allSettled(
+        cursors.map(async (c) => {
+          await c.iterator.return?.();
+        }),
+      );
     }
   }
 

@@ -175,8 +175,12 @@ export class ParquetTableWriter<R> implements DrainableSink {
     if (this.state !== 'open') throw new Error(`ParquetTableWriter ${this.path}: finish after ${this.state}`);
     try {
       this.flushGroup();
-      this.writer.finish();
+      // The footer. Our QueueingWriter's finish() is synchronous (it queues the bytes) and
+      // returns undefined; awaited anyway so that a promise from it could not lose its
+      // rejection, after the state change so that an append meanwhile still throws.
+      const footer = this.writer.finish();
       this.state = 'finished';
+      await footer;
       await this.drained();
       await this.handle.sync();
       await this.close();

@@ -20,7 +20,8 @@ export function strategyHarness(subject: StrategySubject): SubjectHarness {
     async prepare(ctx) {
       ctx.told('initialize', features.id);
       ctx.told('initialize', strategy.id);
-      await strategy.initialize(ctx.container);
+      // Synchronous: a StrategyContainer's initialize returns nothing to await.
+      strategy.initialize(ctx.container);
     },
     start(ctx) {
       const signals = ctx.output('signals');

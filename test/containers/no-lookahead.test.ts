@@ -52,8 +52,8 @@ async function backtest(bars: readonly BarEvent[], fill: 'next_open' | 'close') 
   return { trades: outcome.books[0]!.trades as readonly TradeEvent[], changes };
 }
 
-describe('no order fills on information from a bar that has not happened yet', async () => {
-  const bars = await loadSpyBars(4000);
+describe('no order fills on information from a bar that has not happened yet', () => {
+  const bars = loadSpyBars(4000);
   const indexOfTs = new Map(bars.map((b, i) => [b.ts, i]));
 
   it('next_open: a signal on bar t fills at bar t+1 open, never earlier', async () => {
