@@ -6,7 +6,7 @@ import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { FeatureSpecError, parseFeatureSpec, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
 import { tempPathFor } from '../results/atomic-write.ts';
 
-export { FeatureSpecError, parseFeatureSpec, paramNames, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
+export { FeatureSpecError, parseFeatureSpec, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
 
 /** Options of {@link featuresCommand}. */
 export interface FeaturesOptions {

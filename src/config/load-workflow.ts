@@ -299,9 +299,6 @@ async function resolveTopology(
   return { def: parseWithSchema(patternSource, TopologySchema), source: patternSource, basePath: [] };
 }
 
-/** Names a filter may read besides indicator calls; moved with strategy resolution. */
-export { FILTER_NAMES } from './resolve-strategies.ts';
-
 function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: string, issues: ConfigIssue[]): ResolvedDataSource[] {
   const d = config.data;
   const entries =

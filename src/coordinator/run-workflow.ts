@@ -156,8 +156,6 @@ function sequencePatternDirs(wf: ResolvedWorkflow): string[] {
   return wf.config.patterns.map((d) => resolve(wf.baseDir, d));
 }
 
-export { describeFailure } from '../sequencer/phase-files.ts';
-
 function failedPhase(wf: ResolvedWorkflow, sequence: PhaseResult['sequence'], err: unknown): PhaseResult {
   return {
     phase: wf.phase,

@@ -5,7 +5,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CsvError, parse } from 'csv-parse';
 import type { Parser } from 'csv-parse';
 import type { BarChunk } from './bar-source.ts';
-import type { FileSourceOptions } from './bar-source-options.ts';
 import { Admit, type BarIngest } from './bar-ingest.ts';
 import { DataError } from './data-error.ts';
 import { FileBarSource } from './file-bar-source.ts';
@@ -14,9 +13,6 @@ import { parseNumber } from './parse-number.ts';
 import { parseTimestamp } from './parse-timestamp.ts';
 import type { ColumnIndices } from './resolve-columns.ts';
 import { resolveColumns } from './resolve-columns.ts';
-
-/** Options of {@link CsvBarSource}. */
-export type CsvSourceOptions = FileSourceOptions;
 
 /** The streams and state of one pass over the file. */
 interface CsvRead {

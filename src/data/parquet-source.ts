@@ -1,7 +1,7 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { ColumnData, FileMetaData, ParquetParsers, SchemaElement } from 'hyparquet';
 import type { BarChunk } from './bar-source.ts';
-import type { BarField, FileSourceOptions } from './bar-source-options.ts';
+import type { BarField } from './bar-source-options.ts';
 import { Admit, type BarIngest } from './bar-ingest.ts';
 import { DataError } from './data-error.ts';
 import { FileBarSource } from './file-bar-source.ts';
@@ -12,9 +12,6 @@ import { parseNumber } from './parse-number.ts';
 import { epochToMs, parseTimestamp } from './parse-timestamp.ts';
 import type { ColumnIndices } from './resolve-columns.ts';
 import { resolveColumns } from './resolve-columns.ts';
-
-/** Options of {@link ParquetBarSource}. */
-export type ParquetSourceOptions = FileSourceOptions;
 
 /**
  * Most rows decoded by one hyparquet read. A row group is the unit Parquet compresses

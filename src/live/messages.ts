@@ -19,7 +19,11 @@ import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 /** Version of the message format, sent in `hello`. */
 export const FEED_FORMAT_VERSION = 1;
 
-/** A bar as it travels on the wire (and in `sluice replay`'s NDJSON output). */
+/**
+ * A bar as it travels on the wire (and in `sluice replay`'s NDJSON output): the format's
+ * documentation, which {@link encodeBar} writes by hand.
+ * @public
+ */
 export interface BarMessage {
   readonly type: 'bar';
   readonly symbol: string;

@@ -6,7 +6,7 @@ import { PipelineRoute } from './pipeline.ts';
 import { SelectiveRoute } from './selective.ts';
 import type { InboxFactory } from './subject-fan-out.ts';
 
-export type { Route, RouteSpec, RouteTarget, RouteTap } from './route.ts';
+export type { Route, RouteSpec, RouteTarget } from './route.ts';
 export type { InboxFactory } from './subject-fan-out.ts';
 export { RouteSubject } from './route-subject.ts';
 export { BroadcastRoute, MergeRoute, PipelineRoute, SelectiveRoute, createFeedbackRoute };

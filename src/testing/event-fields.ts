@@ -120,11 +120,6 @@ export function camelCase(snake: string): string {
   return snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** `grossExposure` → `gross_exposure`. */
-export function snakeCase(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
 /**
  * Streams named after an event type, in every subject: an input or expected stream with
  * one of these names carries that type.

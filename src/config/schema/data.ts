@@ -65,6 +65,4 @@ export const DataSchema = z
     }
   });
 
-export type DataConfig = z.infer<typeof DataSchema>;
-export type DataSourceConfig = z.infer<typeof DataSourceSchema>;
 export type DataProviderConfig = z.infer<typeof DataProviderSchema>;

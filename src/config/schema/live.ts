@@ -226,7 +226,6 @@ export const LiveSchema = z
 
 export type FeedMapping = z.infer<typeof FeedMappingSchema>;
 export type ReconnectConfig = z.infer<typeof ReconnectSchema>;
-export type LiveFeedConfig = z.infer<typeof LiveFeedSchema>;
 export type LiveSinkConfig = z.infer<typeof LiveSinkSchema>;
 export type LiveConfig = z.infer<typeof LiveSchema>;
 export type BinanceFeedConfig = z.infer<typeof BinanceFeedSchema>;

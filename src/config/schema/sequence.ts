@@ -96,7 +96,6 @@ export const SequencePatternSchema = z
   .strict();
 
 export type SequenceConfig = z.infer<typeof SequenceSchema>;
-export type SequenceType = SequenceConfig['type'];
 export type SweepSequence = z.infer<typeof ParameterSweepSchema>;
 export type WalkForwardSequence = z.infer<typeof WalkForwardSchema>;
 export type TrainTestSequence = z.infer<typeof TrainTestSchema>;

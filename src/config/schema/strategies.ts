@@ -59,4 +59,3 @@ export const RegimeEntrySchema = StrategyEntrySchema.omit({ id: true });
 export const StrategiesSchema = z.array(StrategyEntrySchema).min(1, 'at least one strategy is needed');
 
 export type StrategyEntry = z.infer<typeof StrategyEntrySchema>;
-export type MemberEntry = z.infer<typeof MemberEntrySchema>;

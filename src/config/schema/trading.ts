@@ -261,11 +261,8 @@ export const ExecutionSchema = z
     }
   });
 
-export type SizingConfig = z.infer<typeof SizingSchema>;
 export type PortfolioConfig = z.infer<typeof PortfolioSchema>;
 export type RiskConfig = z.infer<typeof RiskSchema>;
 export type ExecutionConfig = z.infer<typeof ExecutionSchema>;
-export type CommissionConfig = z.infer<typeof CommissionSchema>;
-export type SlippageConfig = z.infer<typeof SlippageSchema>;
 export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
 export type ContainerTraceSettings = z.infer<typeof ContainerTraceSchema>;

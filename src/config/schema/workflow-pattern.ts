@@ -127,7 +127,6 @@ export const WorkflowPatternSchema = z
 
 export type Condition = z.infer<typeof ConditionSchema>;
 export type PhaseSpec = z.infer<typeof PhaseSchema>;
-export type OutputsSpec = z.infer<typeof OutputsSchema>;
 export type OutputFileSpec = z.infer<typeof OutputFileSchema>;
 export type IterationSpec = z.infer<typeof IterationSchema>;
 export type BranchSpec = z.infer<typeof BranchSchema>;

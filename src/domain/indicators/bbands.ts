@@ -5,9 +5,6 @@ import { PriceIndicator } from './price-indicator.ts';
 import { RollingMoments } from './rolling-moments.ts';
 import { defineIndicator } from '../define.ts';
 
-/** Output indices of Bollinger Bands, in the order of `bbands.outputs`. */
-export const BBANDS_OUTPUT = { upper: 0, middle: 1, lower: 2, percent_b: 3, bandwidth: 4 } as const;
-
 /**
  * Bollinger Bands: middle = SMA(period), upper/lower = middle ± k·σ, where σ is the
  * rolling standard deviation (population by default, ddof 1 for the sample one);

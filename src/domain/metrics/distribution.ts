@@ -6,9 +6,6 @@
  * result file.
  */
 
-/** The percentile levels every summary reports, as fractions. */
-export const SUMMARY_LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
-
 /**
  * Summary of a non-empty sample. Keys are snake_case because summaries are written to
  * result files verbatim.
@@ -75,7 +72,7 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 
 /**
  * Summary of a non-empty sample: count, mean, sample std, min, max and the
- * {@link SUMMARY_LEVELS} percentiles. Mean and variance are computed in two passes (the
+ * 5th, 25th, 50th, 75th and 95th percentiles. Mean and variance are computed in two passes (the
  * mean first, then Σ(x − mean)²), which stays accurate where Σx² − (Σx)²/n would cancel.
  *
  * @param values finite numbers in any order; not modified.
