@@ -97,6 +97,10 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
         progress.done();
         if (pending.size === 0 || failure !== null) settle();
       });
+      // A failed commit (onResult threw) stays in `committing`, which runAll awaits and so
+      // throws; until then it is handled here, so that it is not an unhandled rejection
+      // (the process killed) and the wait for the remaining jobs ends.
+      committing.catch(() => settle());
     };
     const fail = (jobId: string, reason: string): void => {
       if (!pending.delete(jobId)) return;
@@ -110,9 +114,14 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       if (!pending.has(jobId)) return;
       // 'failed' is also emitted for an attempt that will be retried: only a job left in
       // the failed set is final.
-      void chunks.getJobState(jobId).then((state) => {
-        if (state === 'failed') fail(jobId, failedReason);
-      });
+      // Not awaited (an event listener); the job stays pending if its state cannot be read,
+      // and the next poll (pollOutstanding) reads it again.
+      void chunks
+        .getJobState(jobId)
+        .then((state) => {
+          if (state === 'failed') fail(jobId, failedReason);
+        })
+        .catch((err: unknown) => log.warn({ flow, job: jobId, err: String(err) }, 'job state not read; the next poll reads it'));
     };
     const onStalled = ({ jobId }: { jobId: string }): void => {
       if (!pending.has(jobId)) return;
@@ -124,7 +133,12 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
     events.on('stalled', onStalled);
     const onAbort = (): void => settle();
     signal?.addEventListener('abort', onAbort);
-    const poll = setInterval(() => void pollOutstanding(), opts.pollMs ?? 2000);
+    // Each poll in the background; a failed one (Redis unreachable for a moment) is logged
+    // and the next one tries again, instead of an unhandled rejection killing the process.
+    const poll = setInterval(
+      () => void pollOutstanding().catch((err: unknown) => log.warn({ flow, err: String(err) }, 'queue poll failed; retrying')),
+      opts.pollMs ?? 2000,
+    );
     const pollOutstanding = async (): Promise<void> => {
       for (const id of [...pending].slice(0, 500)) {
         const job = await Job.fromId<SweepJobData, SweepJobResult>(chunks, id);
