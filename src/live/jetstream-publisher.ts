@@ -61,6 +61,8 @@ export class JetStreamPublisher implements DrainableSink {
   publish(subject: string, data: string, msgId: string): void {
     if (this.failure !== undefined) return;
     this.inFlight++;
+    // In the background: attempt() catches every error itself, into `failure`, which
+    // needsDrain, drained() and flush() report.
     void this.attempt(subject, data, msgId, 0);
   }
 

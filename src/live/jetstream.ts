@@ -31,7 +31,9 @@ export async function connectNats(url: NatsUrl, name: string, logger: Logger): P
   } catch (err) {
     throw new LiveError(`cannot connect to ${url.servers.join(',')}: ${reason(err)}`);
   }
-  void watchStatus(nc, url, logger);
+  // Runs until the connection closes; nothing waits for it, and an error from the status
+  // stream is only logged.
+  void watchStatus(nc, url, logger).catch((err: unknown) => logger.debug({ url: url.text, err: String(err) }, 'nats: status stream ended with an error'));
   return nc;
 }
 

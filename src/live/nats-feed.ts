@@ -92,9 +92,11 @@ export class NatsFeed implements Feed {
     this.nc = nc;
     if (this.stopping) return;
     intake.counters.connects++;
+    // Counts reconnects for as long as the connection lives (the iteration ends when it
+    // closes): nothing waits for it; an error from the status stream is only logged.
     void (async () => {
       for await (const s of nc.status()) if (s.type === 'reconnect') intake.counters.reconnects++;
-    })();
+    })().catch((err: unknown) => logger.debug({ err: String(err) }, 'nats: status stream ended with an error'));
     const consumer = await openConsumer(jetstream(nc), await manager(nc, this.url), { stream: nats.stream, subject: this.subject, durable: nats.durable ?? undefined, deliver: nats.deliver });
     logger.info({ feed: this.description }, 'feed connected');
     const ended = await pullLoop({
