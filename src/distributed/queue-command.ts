@@ -123,6 +123,9 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       const graceful = worker.close().then(() => {
         closed = true;
       });
+      // Raced below; should the forced stop win, a later failure of the graceful close must
+      // not be an unhandled rejection that kills the process before its forced exit (0).
+      graceful.catch(() => undefined);
       const outcome = await Promise.race([graceful, forced]);
       if (outcome !== undefined) {
         io.err(outcome);
