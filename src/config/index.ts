@@ -4,7 +4,7 @@ export * from './config-path.ts';
 export * from './format-error.ts';
 export * from './describe-value.ts';
 export * from './yaml-source.ts';
-export * from './suggest.ts';
+export * from '../errors/suggest.ts';
 export * from './schema-walk.ts';
 export * from './zod-issues.ts';
 export * from './validate.ts';

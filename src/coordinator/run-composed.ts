@@ -24,7 +24,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
-import { ProgressReporter } from '../cli/progress.ts';
+import { ProgressReporter } from '../runtime/progress.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
-import type { ProgressReporter } from '../cli/progress.ts';
+import type { ProgressReporter } from '../runtime/progress.ts';
 import type { BookResult, PhaseOutcome } from './run-phase.ts';
 import type { ShardRunner } from './shard-pool.ts';
 
