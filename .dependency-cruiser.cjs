@@ -44,6 +44,13 @@ module.exports = {
       to: { path: '^src/(sequencer|coordinator)/' },
     },
     {
+      name: 'signals-not-sequencer',
+      comment: 'The signal store (format, writers, reader, identity) is below the sequencer: the signal-generation sequence kind that uses it lives in src/sequencer.',
+      severity: 'error',
+      from: { path: '^src/signals/' },
+      to: { path: '^src/(sequencer|coordinator)/' },
+    },
+    {
       name: 'shared-rooms-import-nothing-of-ours',
       comment: 'src/runtime (logger, progress, clock) and src/errors import nothing of ours (errors: events), so every room may use them.',
       severity: 'error',

@@ -12,7 +12,7 @@
  * - `monte_carlo`: a single pass, then a bootstrap of the best book's trades.
  */
 import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
-import { runSignalGeneration } from '../signals/signal-run.ts';
+import { runSignalGeneration } from './signal-run.ts';
 import { runMonteCarlo } from './monte-carlo-sequence.ts';
 import { runParameterSweep, runSinglePass } from './passes.ts';
 import { runReplayVariants } from './replay-variants.ts';
