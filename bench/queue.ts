@@ -17,7 +17,7 @@ import pino from 'pino';
 import { loadWorkflow } from '../src/config/load-workflow.ts';
 import { loadYamlFile } from '../src/config/yaml-source.ts';
 import { resolveSequence } from '../src/sequencer/resolve-sequence.ts';
-import { sweepCombinations, windowed } from '../src/sequencer/run-sequence.ts';
+import { sweepCombinations, windowed } from '../src/sequencer/passes.ts';
 import type { ShardRunner } from '../src/sequencer/shard-pool.ts';
 import { checkReachable, parseQueueUrl } from '../src/distributed/queue-connection.ts';
 import { queueRunner } from '../src/distributed/queue-runner.ts';

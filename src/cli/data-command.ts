@@ -45,7 +45,7 @@ export function registerDataCommand(program: Command, io: Io, setCode: (code: nu
     .option('--log-level <level>', 'log level', 'info')
     .action(async (o: FetchCommandOptions) => {
       const [{ createLogger }, { fetchBars }, { DataFetchError }, { alpacaCredentials }, { LiveError }, { parseTimestamp }] = await Promise.all([
-        import('./logger.ts'),
+        import('../runtime/logger.ts'),
         import('../data/fetch-bars.ts'),
         import('../data/fetch-error.ts'),
         import('../live/credentials.ts'),

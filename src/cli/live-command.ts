@@ -52,7 +52,7 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .action(async (file: string, o: LiveCommandOptions) => {
-      const { createLogger } = await import('./logger.ts');
+      const { createLogger } = await import('../runtime/logger.ts');
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       setCode(await liveCommand(file, o, io, logger));
     });

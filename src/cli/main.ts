@@ -104,7 +104,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--report', 'also write report.html into the results folder (as `sluice report`)')
     .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel?: string; verbose?: boolean; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
       const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }, { runHeadline }] = await Promise.all([
-        import('./logger.ts'),
+        import('../runtime/logger.ts'),
         import('../coordinator/workflow-plan.ts'),
         import('../config/load-workflow.ts'),
         import('../coordinator/run-workflow.ts'),

@@ -50,7 +50,7 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .action(async (files: string[], o: ReplayCommandOptions) => {
-      const { createLogger } = await import('./logger.ts');
+      const { createLogger } = await import('../runtime/logger.ts');
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       try {
         await replayCommand(files, o, io, logger);

@@ -42,7 +42,7 @@ export function registerSubscribeCommand(program: Command, io: Io, setCode: (cod
     .option('--log-level <level>', 'log level', 'info')
     .action(async (url: string, o: SubscribeCommandOptions) => {
       // Imported when the command runs, not when the CLI starts (NATS, pino-pretty).
-      const [{ subscribeStream }, { createLogger }] = await Promise.all([import('../live/nats-subscribe.ts'), import('./logger.ts')]);
+      const [{ subscribeStream }, { createLogger }] = await Promise.all([import('../live/nats-subscribe.ts'), import('../runtime/logger.ts')]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const abort = new AbortController();
       const onSignal = (): void => {

@@ -1,4 +1,4 @@
-import type { ConfigPath } from './config-error.ts';
+import type { ConfigPath } from './config-issue.ts';
 
 /** Keys that read unambiguously after a dot; anything else is quoted in brackets. */
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;

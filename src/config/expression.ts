@@ -1,5 +1,5 @@
 import jsep from 'jsep';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 
 // Word operators read better in YAML than && / || / !, which also stay available.
 jsep.addBinaryOp('and', 2);

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './config-error.ts';
+import type { ConfigIssue } from './config-issue.ts';
 import { renderPath } from './config-path.ts';
 
 /** Widest source excerpt shown, in characters, so one issue fits a terminal line. */

@@ -7,7 +7,7 @@ import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-so
 import { parseWithSchema } from './validate.ts';
 import { deepMerge, deepMergeAll } from './deep-merge.ts';
 import { applySetOverrides } from './set-override.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { describeValue } from './describe-value.ts';
 import { checkStrategyCount, resolveStrategies } from './resolve-strategies.ts';
 import { resolveClassifiers } from './resolve-classifiers.ts';

@@ -2,7 +2,7 @@ import type { ConfigIssue } from './config-error.ts';
 import { ConfigError } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { BUILT_IN_FUNCTIONS } from './expression.ts';
 import type { ClassifierEntry } from './schema/classifiers.ts';
 import type { ResolvedClassifier } from './resolved.ts';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { parseWithSchema } from './validate.ts';
 import { clonePlain, isPlainObject } from './deep-merge.ts';
 import type { WorkflowConfig } from './schema/workflow.ts';

@@ -2,7 +2,7 @@ import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.t
 import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { expandGrid, gridSize, MAX_GRID_COMBINATIONS } from './grid.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { compileExpression, compileSeriesExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
 import { MemberEntrySchema, RegimeEntrySchema, type StrategyEntry } from './schema/strategies.ts';
 import type { ResolvedClassifier, ResolvedFilter, ResolvedStrategy } from './resolved.ts';

@@ -5,7 +5,7 @@ import { toConfigPath } from './config-path.ts';
 import { describeValue, listChoices, lowerFirst, plural, quoteValue } from './describe-value.ts';
 import { knownKeysAt, isIntegerSchema, schemasAt } from './schema-walk.ts';
 import type { AnySchema } from './schema-walk.ts';
-import { didYouMeanHint } from './suggest.ts';
+import { didYouMeanHint } from '../errors/suggest.ts';
 
 /** A zod issue in the user's words, not yet placed in a file. */
 export interface DescribedIssue {

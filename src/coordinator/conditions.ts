@@ -13,7 +13,7 @@
  */
 import type { ConfigPath } from '../config/config-error.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from '../config/expression.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { isMetricName, METRIC_NAMES } from '../domain/metrics/performance.ts';
 import type { Condition, PhaseStatus, ThresholdOperator } from '../config/schema/workflow-pattern.ts';
 import { expressionEnv, expressionScope, explainNull, formatNumber, templateScope, type ResultsState } from './phase-view.ts';

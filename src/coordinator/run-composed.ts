@@ -24,7 +24,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
-import { ProgressReporter } from '../cli/progress.ts';
+import { ProgressReporter } from '../runtime/progress.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';
@@ -38,6 +38,9 @@ import { evaluateResultsExpression } from './conditions.ts';
 import { resolveOutputs } from './workflow-outputs.ts';
 import { firstError, iterationJson, phaseJson, stripWorkflowKeys } from './workflow-json.ts';
 import { relocatePhaseError, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
+import type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
+
+export type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
 
 /** Phases of one group that may run at the same time. */
 export const PHASE_CONCURRENCY = 2;
@@ -65,56 +68,6 @@ export interface RunComposedOptions {
   readonly progress?: boolean;
   /** The pool those threads are in (set by runComposedWorkflow). */
   readonly pool?: ShardRunner | undefined;
-}
-
-/** One phase's outcome in one iteration. */
-export interface PhaseRecord {
-  readonly name: string;
-  /** 1-based workflow iteration. */
-  readonly iteration: number;
-  /** The branch it belongs to; null for a main phase. */
-  readonly branch: string | null;
-  readonly status: PhaseStatus;
-  /** Why it was skipped, or its failure message. */
-  readonly reason: string | null;
-  readonly depends_on: readonly string[];
-  /** Its condition and what it found, when it has one and got that far. */
-  readonly condition: { readonly holds: boolean; readonly reason: string } | null;
-  readonly topology: string | null;
-  readonly sequence: string | null;
-  /** Results folder relative to the workflow's, or null when nothing was written. */
-  readonly dir: string | null;
-  readonly view: PhaseView;
-  /** The phase's resolved config (workflow-level keys left out); null when it did not load. */
-  readonly config: Record<string, unknown> | null;
-  readonly duration_ms: number;
-  /** The sequencer's result (books, ranking) when the phase ran. */
-  readonly result: PhaseResult | undefined;
-  /** What went wrong (a ConfigError for a bad phase config or template, else the error). */
-  readonly error: unknown;
-}
-
-/** One branch decision. */
-export interface BranchRecord {
-  readonly iteration: number;
-  readonly branch: string;
-  readonly taken: boolean;
-  readonly reason: string;
-  readonly phases: readonly string[];
-}
-
-/** One iteration of the workflow. */
-export interface IterationRecord {
-  readonly iteration: number;
-  readonly dir: string | null;
-  readonly status: 'completed' | 'failed' | 'cancelled';
-  readonly phases: readonly PhaseRecord[];
-  /** `until` and what it found (null without one). */
-  readonly until: { readonly holds: boolean; readonly expression: string } | null;
-  /** Whether another iteration follows, and why not. */
-  readonly next: { readonly continue: boolean; readonly reason: string };
-  /** The config overlay the next iteration runs with (null when none follows). */
-  readonly config_changes: Record<string, unknown> | null;
 }
 
 /** What a multi-phase run returns. */

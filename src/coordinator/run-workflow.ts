@@ -8,7 +8,7 @@ import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequenc
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { loadYamlFile } from '../config/yaml-source.ts';
-import { ProgressReporter } from '../cli/progress.ts';
+import { ProgressReporter } from '../runtime/progress.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { describeFailure } from '../sequencer/phase-files.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';

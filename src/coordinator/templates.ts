@@ -12,7 +12,7 @@
 import type { ConfigPath } from '../config/config-error.ts';
 import { renderPath } from '../config/config-path.ts';
 import { clonePlain, isPlainObject } from '../config/deep-merge.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 
 /** Matches one template; the group is the reference inside the braces. */
 const TEMPLATE = /\{\{(.*?)\}\}/g;

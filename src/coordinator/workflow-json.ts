@@ -2,7 +2,7 @@
  * How workflow.json states the run: phases, iterations, the first error, the config
  * without its workflow-level keys.
  */
-import type { IterationRecord, PhaseRecord } from './run-composed.ts';
+import type { IterationRecord, PhaseRecord } from './workflow-records.ts';
 import { WORKFLOW_LEVEL_KEYS } from './workflow-plan.ts';
 
 export function stripWorkflowKeys(config: Record<string, unknown>): Record<string, unknown> {

@@ -12,7 +12,7 @@ import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config
 import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
 import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
 import { applySetOverrides } from '../config/set-override.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { parseWithSchema } from '../config/validate.ts';
 import { issueAt, loadYamlFile, type YamlSource } from '../config/yaml-source.ts';
 import type { CompiledExpression } from '../config/expression.ts';

@@ -66,7 +66,7 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       // Imported here, not at the top: BullMQ and ioredis would slow every `sluice` start.
       const [{ Worker }, { createLogger }, { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl }, { DATA_ROOT_ENV }, { SWEEP_QUEUE }] = await Promise.all([
         import('bullmq'),
-        import('../cli/logger.ts'),
+        import('../runtime/logger.ts'),
         import('./queue-connection.ts'),
         import('./sweep-processor.ts'),
         import('./sweep-job.ts'),

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { formatDuration, renderProgress } from '../cli/progress.ts';
+import { formatDuration, renderProgress } from '../runtime/progress.ts';
 
 /** What the coordinator knows of a flow (stored as the parent job's progress). */
 export interface FlowProgress {

@@ -6,8 +6,7 @@ import { asLiveError, connectNats, ensureStream, manager } from './jetstream.ts'
 import { JetStreamPublisher, type PublisherCounters } from './jetstream-publisher.ts';
 import { encodeBar } from './messages.ts';
 import { barMsgId, barSubject, checkPrefix, parseNatsUrl, signalMsgId, signalSubject, type NatsUrl } from './nats-subjects.ts';
-import type { SignalMessage } from './run-live.ts';
-import type { MessageSink } from './sinks.ts';
+import type { MessageSink, SignalMessage } from './message-sink.ts';
 
 /**
  * Publishes a live run's signals to a NATS JetStream stream: each signal to

@@ -16,32 +16,11 @@ import { LiveBarSource, type LiveCounters } from './live-source.ts';
 import { FEED_FORMAT_VERSION, MessageDecoder } from './messages.ts';
 import { NatsFeed } from './nats-feed.ts';
 import { createProviderFeed, type ProviderCounters } from './provider-feed.ts';
-import type { MessageSink } from './sinks.ts';
+import type { MessageSink, RegimeMessage, SignalMessage } from './message-sink.ts';
 import { TickAggregator } from './tick-aggregator.ts';
 import { WarmupSource } from './warmup-source.ts';
 
-/** A signal as the live sinks send it (one JSON object per message). */
-export interface SignalMessage {
-  readonly type: 'signal';
-  /** Run-wide bar number (warm-up bars included): equal to the backtest's over the same bars. */
-  readonly seq: number;
-  readonly ts: string;
-  readonly symbol: string;
-  readonly strategy_id: string;
-  readonly direction: number;
-  readonly strength: number;
-  readonly price: number;
-}
-
-/** A classifier's regime change, as the live sinks send it. */
-export interface RegimeMessage {
-  readonly type: 'regime';
-  readonly seq: number;
-  readonly ts: string;
-  readonly symbol: string;
-  readonly classifier: string;
-  readonly regime: string;
-}
+export type { SignalMessage } from './message-sink.ts';
 
 export interface RunLiveOptions {
   /** The workflow, loaded with a topology that has a signal_sink (see `loadLiveWorkflow`). */

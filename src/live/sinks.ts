@@ -2,26 +2,12 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { DrainableSink } from '../containers/container.ts';
 import type { LiveSinkConfig } from '../config/schema/live.ts';
 import { BroadcastServer } from './broadcast-server.ts';
 import { NatsSink } from './nats-sink.ts';
+import type { MessageSink } from './message-sink.ts';
 
-/**
- * Where live messages (signals, regime changes, gaps, the end) go: one JSON text per
- * message. A sink is drainable, so the live run reads the next bars only once every sink
- * has caught up (backpressure), as file sinks do in a historical run.
- */
-export interface MessageSink extends DrainableSink {
-  readonly description: string;
-  /** Starts the sink (a server listens); resolves once it is ready. */
-  open(): Promise<void>;
-  send(json: string): void;
-  /** Told of every live bar the graph takes (a NATS sink republishes them); undefined: not interested. */
-  bar?(symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number): void;
-  /** Flushes and releases; sends `final` first when given. */
-  close(final?: string): Promise<void>;
-}
+export type { MessageSink } from './message-sink.ts';
 
 /**
  * NDJSON on a writable stream (standard output). A closed pipe (`| head`) is not an

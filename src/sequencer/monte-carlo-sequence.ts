@@ -6,7 +6,8 @@
 import type { MonteCarloSequence } from '../config/schema/sequence.ts';
 import { bootstrapTrades, returnsOnEquity } from '../domain/metrics/monte-carlo.ts';
 import { bootstrapPaths } from '../domain/metrics/monte-carlo-paths.ts';
-import { runSinglePass, windowed, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
+import { runSinglePass, windowed } from './passes.ts';
+import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
 
 export async function runMonteCarlo(req: SequenceRequest, seq: MonteCarloSequence): Promise<PhaseResult> {
   const { wf } = await windowed(req.loaded, seq);

@@ -16,7 +16,8 @@ import { rankBooks } from '../results/rank.ts';
 import { BarRecording } from '../data/recorded-source.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
 import { bookSummary, dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
-import { metricRecord, subDir, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
+import { metricRecord, subDir } from './passes.ts';
+import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { openWorkflowSource } from './workflow-source.ts';
 
 /** A book id in a replay sweep: the strategy id and the variant name. */

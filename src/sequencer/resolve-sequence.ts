@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { deepMerge } from '../config/deep-merge.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { issueAt, loadYamlFile, type YamlSource } from '../config/yaml-source.ts';
 import { parseWithSchema } from '../config/validate.ts';
 import { SequencePatternSchema, SequenceSchema, type SequenceConfig } from '../config/schema/sequence.ts';

@@ -10,7 +10,7 @@ import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { bookSummary, type BookSummary } from './phase-files.ts';
 import { runPhase } from './run-phase.ts';
-import { withStrategies } from './run-sequence.ts';
+import { withStrategies } from './with-strategies.ts';
 import { openWorkflowSource } from './workflow-source.ts';
 
 /** What the main thread sends: plain data only. */

@@ -27,7 +27,9 @@ import { restrictTo, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from './phase-files.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
-import { metricRecord, searchSpace, subDir, sweepCombinations, windowed, withStrategies, type PhaseResult, type SequenceRequest } from './run-sequence.ts';
+import { metricRecord, searchSpace, subDir, sweepCombinations, windowed } from './passes.ts';
+import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
+import { withStrategies } from './with-strategies.ts';
 import { openWorkflowSource } from './workflow-source.ts';
 import { trainTestSplit, walkForwardWindows } from './windows.ts';
 

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { describeValue } from '../config/describe-value.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import { parseWithSchema } from '../config/validate.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';

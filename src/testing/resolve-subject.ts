@@ -1,7 +1,7 @@
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { issueAt, type YamlSource } from '../config/yaml-source.ts';
 import { parseWithSchema } from '../config/validate.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
 import { WorkflowConfigSchema } from '../config/schema/workflow.ts';

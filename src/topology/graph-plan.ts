@@ -1,7 +1,7 @@
 import type { EventType } from '../events/index.ts';
 import type { ContainerDef, Role, RouteDef, TopologyDef } from '../config/schema/topology.ts';
 import type { ConfigPath } from '../config/config-error.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import type { RouteSpec, RouteTarget } from '../routes/route.ts';
 import { KEYED_EVENTS, ROLE_IO } from './roles.ts';
 

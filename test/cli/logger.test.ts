@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { logLevel } from '../../src/cli/logger.ts';
+import { logLevel } from '../../src/runtime/logger.ts';
 import { sluice } from '../helpers/cli.ts';
 
 describe('CLI log level', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRate, ProgressReporter, renderProgress, type ProgressState } from '../../src/cli/progress.ts';
+import { formatDuration, formatRate, ProgressReporter, renderProgress, type ProgressState } from '../../src/runtime/progress.ts';
 
 /** A fake stderr that records writes, and a clock the test moves. */
 function setup(opts: { isTTY?: boolean; columns?: number } = {}) {

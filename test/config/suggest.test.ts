@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, didYouMeanHint, editDistance } from '../../src/config/suggest.ts';
+import { didYouMean, didYouMeanHint, editDistance } from '../../src/errors/suggest.ts';
 
 describe('editDistance', () => {
   it('counts insertions, deletions and substitutions', () => {

@@ -1,4 +1,4 @@
-import { didYouMean } from '../../config/suggest.ts';
+import { didYouMean } from '../../errors/suggest.ts';
 import { INDICATORS } from '../registry.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
 import { isPriceInput, PRICE_INPUTS } from './price-input.ts';

@@ -6,7 +6,7 @@
  * Sharpe and Sortino, which scale by √(bars a year), are off by the square root of the
  * ratio. See docs/metrics.md, "Annualization: the data's own calendar".
  */
-import type { BarChunk } from '../../data/bar-source.ts';
+import type { BarChunk } from '../../events/bar-chunk.ts';
 import { barsPerYear, CONTINUOUS_DAYS, parseTimeframe, US_EQUITY_TRADING_DAYS, type TradingCalendar } from './timeframe.ts';
 
 const DAY_MS = 86_400_000;

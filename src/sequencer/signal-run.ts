@@ -24,15 +24,16 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
-import type { PhaseResult, SequenceRequest } from '../sequencer/run-sequence.ts';
-import { windowed, withStrategies } from '../sequencer/run-sequence.ts';
-import { runPhase, type PhaseOutcome } from '../sequencer/run-phase.ts';
-import { openWorkflowSource } from '../sequencer/workflow-source.ts';
-import { dataJson, describeFailure, writePhaseFiles } from '../sequencer/phase-files.ts';
-import { readStoreMeta, storeExists, verifyStoreFiles } from './read-store.ts';
-import { mergeStores, type MergeSource } from './merge-store.ts';
-import { configuredStoreDir, describeSignalRun, storeMetaDraft, type SignalRunIdentity } from './store-identity.ts';
-import { SignalStoreError, STORE_FILES, type SignalStoreMeta, type StoreClassifier, type StoreStrategy } from './store-format.ts';
+import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
+import { windowed } from './passes.ts';
+import { withStrategies } from './with-strategies.ts';
+import { runPhase, type PhaseOutcome } from './run-phase.ts';
+import { openWorkflowSource } from './workflow-source.ts';
+import { dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
+import { readStoreMeta, storeExists, verifyStoreFiles } from '../signals/read-store.ts';
+import { mergeStores, type MergeSource } from '../signals/merge-store.ts';
+import { configuredStoreDir, describeSignalRun, storeMetaDraft, type SignalRunIdentity } from '../signals/store-identity.ts';
+import { SignalStoreError, STORE_FILES, type SignalStoreMeta, type StoreClassifier, type StoreStrategy } from '../signals/store-format.ts';
 
 /** How the store's strategies and classifiers come about in this run. */
 export interface ReusePlan {
