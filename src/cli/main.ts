@@ -182,7 +182,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
       const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([import('../coordinator/workflow-plan.ts'), import('./workflow-command.ts'), import('../config/load-workflow.ts')]);
       if (await isComposedWorkflow(file, o.set)) {
-        io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns })));
+        io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false })));
         return;
       }
       const [{ wf, plan, pendingDownloads }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false }), import('../config/optimism.ts')]);
