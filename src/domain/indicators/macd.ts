@@ -38,13 +38,18 @@ export class Macd extends PriceIndicator {
     this.fast.push(x);
     this.slow.push(x);
     if (!this.slow.ready || !this.fast.ready) return;
-    const line = this.fast.value() - this.slow.value();
+    const line = this.lineOf(this.fast.value(), this.slow.value());
     this.signal.push(line);
     if (!this.signal.ready) return;
     const sig = this.signal.value();
     this.line = line;
     this.sig = sig;
     this.hist = line - sig;
+  }
+
+  /** The line from the two averages: their difference (PPO: in percent of the slow one). */
+  protected lineOf(fast: number, slow: number): number {
+    return fast - slow;
   }
 
   /** True once the signal line exists. */
@@ -77,7 +82,8 @@ export class Macd extends PriceIndicator {
   }
 }
 
-const params = z
+/** fast, slow, signal periods (12, 26, 9); shared with PPO. */
+export const fastSlowSignalParams = z
   .strictObject({ fast: periodParam(12), slow: periodParam(26), signal: periodParam(9) })
   .refine((p) => p.fast < p.slow, { path: ['slow'], message: 'slow must be greater than fast' });
 
@@ -88,7 +94,7 @@ const params = z
 export const macd = defineIndicator({
   name: 'macd',
   description: 'MACD: EMA(fast) - EMA(slow) of the price, its EMA(signal), and their difference (all EMAs SMA-seeded).',
-  params,
+  params: fastSlowSignalParams,
   outputs: ['line', 'signal', 'histogram'],
   reads: 'price',
   warmup: (p) => p.slow + p.signal - 1,
