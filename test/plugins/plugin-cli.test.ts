@@ -5,12 +5,13 @@
  * that must not reuse what an older plugin computed, and `live`.
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT, sluice } from '../helpers/cli.ts';
+import { resultFiles, resultsDir } from '../helpers/results.ts';
 
 const exec = promisify(execFile);
 const BIN = join(ROOT, 'bin/sluice.js');
@@ -36,27 +37,6 @@ function exampleProject(): string {
   mkdirSync(join(dir, 'data'));
   cpSync(join(ROOT, 'examples/data/SPY_5m.csv'), join(dir, 'data/SPY_5m.csv'));
   return dir;
-}
-
-/** The results folder a run printed: `results: X` on stdout, or `partial results: X (…)` on stderr after a failure. */
-function resultsDir(stdout: string): string {
-  const m = /^(?:partial )?results: (.+?)(?: \(marked "status": "\w+"\))?$/m.exec(stdout);
-  if (m === null) throw new Error(`no results line in:\n${stdout}`);
-  return m[1]!;
-}
-
-/** Every file of a results folder but workflow.json (ids, timestamps), by relative path. */
-function resultFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name !== 'workflow.json') out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 const STRATEGY = (name: string, body: string): string =>

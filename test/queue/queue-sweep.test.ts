@@ -4,11 +4,12 @@
  * differs, a bad URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, sluice } from '../helpers/cli.ts';
+import { resultFiles, resultsDir } from '../helpers/results.ts';
 import { freePort, skipReason, startRedis, type RedisServer } from './redis-server.ts';
 
 const CONFIG = 'examples/spy-sma-crossover.yaml';
@@ -26,26 +27,6 @@ const SWEEP = [
 ];
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'sluice-queue-'));
-
-/** Every file of a results folder but workflow.json (run id, timestamps, durations). */
-function resultFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name !== 'workflow.json') out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function resultsDir(stdout: string): string {
-  const m = /^results: (.+)$/m.exec(stdout);
-  if (m === null) throw new Error(`no results line in:\n${stdout}`);
-  return m[1]!;
-}
 
 /** A `sluice worker` process and what it printed so far. */
 interface WorkerProcess {

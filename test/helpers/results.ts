@@ -1,0 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** The results folder a run printed: `results: X` on stdout, or `partial results: X (…)` on stderr after a failure. */
+export function resultsDir(stdout: string): string {
+  const m = /^(?:partial )?results: (.+?)(?: \(marked "status": "\w+"\))?$/m.exec(stdout);
+  if (m === null) throw new Error(`no results line in:\n${stdout}`);
+  return m[1]!;
+}
+
+/** Every file of a results folder but workflow.json (run id, timestamps, durations), by relative path. */
+export function resultFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name !== 'workflow.json') out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
