@@ -31,7 +31,7 @@ import type { BarAggregator } from './bar-aggregator.ts';
 import type { AlpacaCredentials } from './credentials.ts';
 import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
 import { LiveError } from './live-error.ts';
-import { MessageDecoder, parseFeedMessage } from './messages.ts';
+import { MessageDecoder } from './messages.ts';
 
 /** The endpoint of a data feed. */
 export function alpacaStreamUrl(feed: AlpacaFeedConfig['feed']): string {
@@ -78,12 +78,8 @@ export class AlpacaProtocol implements WsProtocol {
   message(text: string, connection: WsConnection): boolean {
     const send = (t: string): void => connection.send(t);
     const { intake } = this;
-    if (!intake.received()) return false;
-    const parsed = parseFeedMessage(text);
-    if ('malformed' in parsed) {
-      intake.item({ kind: 'malformed', reason: parsed.malformed }, text);
-      return false;
-    }
+    const parsed = intake.receivedJson(text);
+    if (parsed === undefined) return false;
     const value = parsed.value;
     for (const m of Array.isArray(value) ? value : [value]) {
       if (m === null || typeof m !== 'object' || Array.isArray(m)) {

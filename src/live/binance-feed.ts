@@ -19,7 +19,7 @@ import { FeedMappingSchema } from '../config/schema/live.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
 import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
-import { MessageDecoder, parseFeedMessage } from './messages.ts';
+import { MessageDecoder } from './messages.ts';
 
 /** Binance's public spot stream endpoint. */
 export const BINANCE_STREAM_BASE = 'wss://stream.binance.com:9443';
@@ -65,12 +65,8 @@ export class BinanceProtocol implements WsProtocol {
 
   message(text: string, connection: WsConnection): boolean {
     const { intake } = this;
-    if (!intake.received()) return false;
-    const parsed = parseFeedMessage(text);
-    if ('malformed' in parsed) {
-      intake.item({ kind: 'malformed', reason: parsed.malformed }, text);
-      return false;
-    }
+    const parsed = intake.receivedJson(text);
+    if (parsed === undefined) return false;
     const value = parsed.value;
     const data = value !== null && typeof value === 'object' && 'data' in value ? (value as { data: unknown }).data : value;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { ReconnectConfig } from '../config/schema/live.ts';
 import type { LiveBarSource } from './live-source.ts';
-import { MAX_MESSAGE_BYTES, type FeedItem, type MessageDecoder } from './messages.ts';
+import { MAX_MESSAGE_BYTES, parseFeedMessage, type FeedItem, type MessageDecoder } from './messages.ts';
 import type { TickAggregator } from './tick-aggregator.ts';
 import { LiveError } from './live-error.ts';
 
@@ -98,6 +98,22 @@ export class FeedIntake {
     if (this.finished !== undefined) return false;
     this.counters.messages++;
     return true;
+  }
+
+  /**
+   * A provider protocol's first step with a raw message: counts it and parses its JSON
+   * under the feed's limits (size, depth); a malformed one is counted and logged here.
+   * Returns the parsed value, or `undefined` when there is nothing to decode (the input
+   * ended, or the message was malformed).
+   */
+  receivedJson(text: string): { value: unknown } | undefined {
+    if (!this.received()) return undefined;
+    const parsed = parseFeedMessage(text);
+    if ('malformed' in parsed) {
+      this.item({ kind: 'malformed', reason: parsed.malformed }, text);
+      return undefined;
+    }
+    return { value: parsed.value };
   }
 
   /**
