@@ -49,7 +49,7 @@ export function registerDataCommand(program: Command, io: Io, setCode: (code: nu
         import('../data/fetch-bars.ts'),
         import('../data/fetch-error.ts'),
         import('../live/credentials.ts'),
-        import('../live/live-error.ts'),
+        import('../errors/live-error.ts'),
         import('../data/parse-timestamp.ts'),
       ]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });

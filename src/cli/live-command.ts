@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { isConfigError } from '../config/config-error.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
 import { DataError } from '../data/data-error.ts';
-import { LiveError } from '../live/live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
 import type { LiveOutcome } from '../live/run-live.ts';
 import { UserCodeError } from '../domain/user-code-error.ts';

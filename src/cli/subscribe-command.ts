@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { LiveError } from '../live/live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import { SIGNALS_STREAM, SIGNALS_SUBJECT } from '../live/nats-subjects.ts';
 
 interface Io {

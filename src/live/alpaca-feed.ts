@@ -30,7 +30,7 @@ import { FeedMappingSchema } from '../config/schema/live.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
 import type { AlpacaCredentials } from './credentials.ts';
 import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
-import { LiveError } from './live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import { MessageDecoder } from './messages.ts';
 
 /** The endpoint of a data feed. */

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
-import { LiveError } from './live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 
 /** A credential value that does not print. */
 export class Secret {

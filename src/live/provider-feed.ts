@@ -14,7 +14,7 @@ import { BINANCE_STREAM_BASE, BinanceProtocol, binanceIntervalMs, binanceStreamU
 import { alpacaCredentials } from './credentials.ts';
 import { WebSocketFeed, type Feed, type FeedIntake, type WsProtocol } from './feed.ts';
 import { encodeBar } from './messages.ts';
-import { LiveError } from './live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 
 /** A provider feed's counters, for the run summary. */
 export interface ProviderCounters {

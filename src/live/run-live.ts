@@ -11,7 +11,7 @@ import type { Route } from '../routes/index.ts';
 import { ENGINE } from '../engine-info.ts';
 import { FeedIntake, StreamFeed, WebSocketFeed, type Feed, type FeedCounters, type FeedEnd } from './feed.ts';
 import { LatencyRecorder, type LatencySummary } from './latency.ts';
-import { LiveError } from './live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import { LiveBarSource, type LiveCounters } from './live-source.ts';
 import { FEED_FORMAT_VERSION, MessageDecoder } from './messages.ts';
 import { NatsFeed } from './nats-feed.ts';

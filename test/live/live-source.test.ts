@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { BarChunk } from '../../src/data/bar-source.ts';
-import { LiveError } from '../../src/live/live-error.ts';
+import { LiveError } from '../../src/errors/live-error.ts';
 import { LiveBarSource, type GapNotice, type LiveSourceOptions } from '../../src/live/live-source.ts';
 
 const MIN = 60_000;

@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSluice, until } from '../helpers/cli.ts';
 import { LiveSinkSchema, type NatsSinkConfig } from '../../src/config/schema/live.ts';
-import { LiveError } from '../../src/live/live-error.ts';
+import { LiveError } from '../../src/errors/live-error.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
 import { NatsSink } from '../../src/live/nats-sink.ts';
