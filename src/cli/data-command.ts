@@ -48,7 +48,7 @@ export function registerDataCommand(program: Command, io: Io, setCode: (code: nu
         import('../runtime/logger.ts'),
         import('../data/fetch-bars.ts'),
         import('../data/fetch-error.ts'),
-        import('../live/credentials.ts'),
+        import('../data/credentials.ts'),
         import('../errors/live-error.ts'),
         import('../data/parse-timestamp.ts'),
       ]);

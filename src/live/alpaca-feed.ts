@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import type { AlpacaFeedConfig } from '../config/schema/live.ts';
 import { FeedMappingSchema } from '../config/schema/live.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
-import type { AlpacaCredentials } from './credentials.ts';
+import type { AlpacaCredentials } from '../data/credentials.ts';
 import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
 import { LiveError } from '../errors/live-error.ts';
 import { MessageDecoder } from './messages.ts';

@@ -11,7 +11,7 @@ import type { LiveConfig } from '../config/schema/live.ts';
 import { AlpacaProtocol, alpacaStreamUrl } from './alpaca-feed.ts';
 import { BarAggregator, UsEquitySessions } from './bar-aggregator.ts';
 import { BINANCE_STREAM_BASE, BinanceProtocol, binanceIntervalMs, binanceStreamUrl } from './binance-feed.ts';
-import { alpacaCredentials } from './credentials.ts';
+import { alpacaCredentials } from '../data/credentials.ts';
 import { WebSocketFeed, type Feed, type FeedIntake, type WsProtocol } from './feed.ts';
 import { encodeBar } from './messages.ts';
 import { LiveError } from '../errors/live-error.ts';

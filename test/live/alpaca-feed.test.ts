@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { LiveSchema } from '../../src/config/schema/live.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
-import { alpacaCredentials } from '../../src/live/credentials.ts';
+import { alpacaCredentials } from '../../src/data/credentials.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { ROOT, until } from '../helpers/cli.ts';

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkflow } from '../../src/config/load-workflow.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import { fetchBars, retryAfter } from '../../src/data/fetch-bars.ts';
-import { alpacaCredentials } from '../../src/live/credentials.ts';
+import { alpacaCredentials } from '../../src/data/credentials.ts';
 import { runPhase } from '../../src/sequencer/run-phase.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { LIVE_CONFIG, referenceSignals, silent, SPY_BARS } from './helpers.ts';
