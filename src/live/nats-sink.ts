@@ -2,10 +2,10 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { NatsSinkConfig } from '../config/schema/live.ts';
-import { asLiveError, connectNats, ensureStream, manager } from './jetstream.ts';
-import { JetStreamPublisher, type PublisherCounters } from './jetstream-publisher.ts';
+import { asLiveError, connectNats, ensureStream, manager } from '../transport/nats/jetstream.ts';
+import { JetStreamPublisher, type PublisherCounters } from '../transport/nats/jetstream-publisher.ts';
 import { encodeBar } from './messages.ts';
-import { barMsgId, barSubject, checkPrefix, parseNatsUrl, signalMsgId, signalSubject, type NatsUrl } from './nats-subjects.ts';
+import { barMsgId, barSubject, checkPrefix, parseNatsUrl, signalMsgId, signalSubject, type NatsUrl } from '../transport/nats/nats-subjects.ts';
 import type { MessageSink, SignalMessage } from './message-sink.ts';
 
 /**

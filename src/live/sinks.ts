@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { LiveSinkConfig } from '../config/schema/live.ts';
-import { BroadcastServer } from './broadcast-server.ts';
+import { BroadcastServer } from '../transport/websocket/broadcast-server.ts';
 import { NatsSink } from './nats-sink.ts';
 import type { MessageSink } from './message-sink.ts';
 

@@ -9,7 +9,7 @@ import { NatsSink } from '../../src/live/nats-sink.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';
-import { NATS_SERVER_BIN, startNatsServer, type NatsServer } from './nats-server.ts';
+import { NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
 
 /**
  * In-process: the NATS feed and sink inside `runLive`. A run fed from SLUICE_BARS

@@ -11,7 +11,7 @@ import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
 import { NatsSink } from '../../src/live/nats-sink.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { LIVE_CONFIG, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from './helpers.ts';
-import { freePort, NATS_SERVER_BIN, startNatsServer, type NatsServer } from './nats-server.ts';
+import { freePort, NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
 
 /**
  * Live signals across processes over a real nats-server with JetStream: `sluice replay

@@ -5,7 +5,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { asLiveError } from './jetstream.ts';
-import { LiveError } from '../errors/live-error.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** Which consumer reads a stream. */
 export interface ConsumerSpec {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import WebSocket, { WebSocketServer } from 'ws';
-import { LiveError } from '../errors/live-error.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** What corking needs of a client's socket. */
 interface CorkableSocket {

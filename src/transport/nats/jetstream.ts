@@ -6,9 +6,9 @@
 import { jetstreamManager, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { StreamSettings } from '../config/schema/live.ts';
-import { parseTimeframe } from '../domain/metrics/timeframe.ts';
-import { LiveError } from '../errors/live-error.ts';
+import type { StreamSettings } from '../../config/schema/live.ts';
+import { parseTimeframe } from '../../domain/metrics/timeframe.ts';
+import { LiveError } from '../../errors/live-error.ts';
 import type { NatsUrl } from './nats-subjects.ts';
 
 /** Nanoseconds per millisecond: JetStream durations are nanoseconds. */

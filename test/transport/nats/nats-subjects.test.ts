@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { subjectCovers } from '../../src/live/jetstream.ts';
-import { escapeToken, parseNatsUrl, signalMsgId, signalSubject, unescapeToken } from '../../src/live/nats-subjects.ts';
+import { subjectCovers } from '../../../src/transport/nats/jetstream.ts';
+import { escapeToken, parseNatsUrl, signalMsgId, signalSubject, unescapeToken } from '../../../src/transport/nats/nats-subjects.ts';
 
 describe('subject tokens of symbols and strategy ids', () => {
   it('keeps plain ids and escapes what a subject token may not hold', () => {

@@ -10,7 +10,7 @@
  * `BRK%2EB`, `a b` → `a%20b`, `%` → `%25`). The escaping is reversible and deterministic,
  * and plain ids (the usual case: `sma_crossover`, `ema_crossover_8_26`) read as they are.
  */
-import { LiveError } from '../errors/live-error.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** Default stream and subject of `sluice subscribe`: the signals a NATS sink publishes. */
 export const SIGNALS_STREAM = 'SLUICE_SIGNALS';

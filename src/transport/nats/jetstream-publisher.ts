@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { DrainableSink } from '../containers/container.ts';
-import { LiveError } from '../errors/live-error.ts';
+import type { DrainableSink } from '../../containers/container.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** What a publisher did. */
 export interface PublisherCounters {
