@@ -63,7 +63,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
   const [{ liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore }, { runLive, signalHello }, { createSink }, { selectStrategies }] = await Promise.all([
     import('../live/load-live.ts'),
     import('../live/run-live.ts'),
-    import('../live/sinks.ts'),
+    import('../sinks/sinks.ts'),
     import('../live/strategy-filter.ts'),
   ]);
   const abort = new AbortController();

@@ -16,11 +16,11 @@ import { LiveBarSource, type LiveCounters } from './live-source.ts';
 import { FEED_FORMAT_VERSION, MessageDecoder } from './messages.ts';
 import { NatsFeed } from './nats-feed.ts';
 import { createProviderFeed, type ProviderCounters } from './provider-feed.ts';
-import type { MessageSink, RegimeMessage, SignalMessage } from './message-sink.ts';
+import type { MessageSink, RegimeMessage, SignalMessage } from '../sinks/message-sink.ts';
 import { TickAggregator } from './tick-aggregator.ts';
 import { WarmupSource } from './warmup-source.ts';
 
-export type { SignalMessage } from './message-sink.ts';
+export type { SignalMessage } from '../sinks/message-sink.ts';
 
 export interface RunLiveOptions {
   /** The workflow, loaded with a topology that has a signal_sink (see `loadLiveWorkflow`). */

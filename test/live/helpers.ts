@@ -7,7 +7,7 @@ import { loadWorkflow } from '../../src/config/load-workflow.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import type { SignalMessage } from '../../src/live/run-live.ts';
-import type { MessageSink } from '../../src/live/sinks.ts';
+import type { MessageSink } from '../../src/sinks/sinks.ts';
 import { runPhase } from '../../src/sequencer/run-phase.ts';
 
 export const SPY_CSV = fileURLToPath(new URL('../../examples/data/SPY_5m.csv', import.meta.url));

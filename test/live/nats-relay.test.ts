@@ -5,7 +5,7 @@ import { LiveSchema, LiveSinkSchema, type NatsSinkConfig } from '../../src/confi
 import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
-import { NatsSink } from '../../src/live/nats-sink.ts';
+import { NatsSink } from '../../src/sinks/nats-sink.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';

@@ -8,9 +8,9 @@ import { LiveSinkSchema, type NatsSinkConfig } from '../../src/config/schema/liv
 import { LiveError } from '../../src/errors/live-error.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
-import { NatsSink } from '../../src/live/nats-sink.ts';
+import { NatsSink } from '../../src/sinks/nats-sink.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
-import { LIVE_CONFIG, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from './helpers.ts';
+import { LIVE_CONFIG, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from '../live/helpers.ts';
 import { freePort, NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
 
 /**
