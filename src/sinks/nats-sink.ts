@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { NatsSinkConfig } from '../config/schema/live.ts';
 import { asLiveError, connectNats, ensureStream, manager } from '../transport/nats/jetstream.ts';
 import { JetStreamPublisher, type PublisherCounters } from '../transport/nats/jetstream-publisher.ts';
-import { encodeBar } from '../live/messages.ts';
+import { encodeBar } from '../data/feeds/messages.ts';
 import { barMsgId, barSubject, checkPrefix, parseNatsUrl, signalMsgId, signalSubject, type NatsUrl } from '../transport/nats/nats-subjects.ts';
 import type { MessageSink, SignalMessage } from './message-sink.ts';
 

@@ -14,7 +14,7 @@ import type { SignalStoreRow } from '../../src/signals/store-format.ts';
 import { ENGINE } from '../../src/engine-info.ts';
 import { LiveError } from '../../src/errors/live-error.ts';
 import { sluice } from '../helpers/cli.ts';
-import { LIVE_CONFIG, MemorySink, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';
+import { LIVE_CONFIG, MemorySink, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 

@@ -8,7 +8,7 @@ import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
 import { NatsSink } from '../../src/sinks/nats-sink.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';
+import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
 import { NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
 
 /**

@@ -10,7 +10,7 @@ import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
 import { NatsSink } from '../../src/sinks/nats-sink.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
-import { LIVE_CONFIG, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from '../live/helpers.ts';
+import { LIVE_CONFIG, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from '../helpers/live.ts';
 import { freePort, NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
 
 /**

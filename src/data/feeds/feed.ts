@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import type { ReconnectConfig } from '../config/schema/live.ts';
+import type { ReconnectConfig } from '../../config/schema/live.ts';
 import type { LiveBarSource } from './live-source.ts';
 import { MAX_MESSAGE_BYTES, parseFeedMessage, type FeedItem, type MessageDecoder } from './messages.ts';
 import type { TickAggregator } from './tick-aggregator.ts';
-import { LiveError } from '../errors/live-error.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** Counters of a feed's messages and connection. */
 export interface FeedCounters {

@@ -1,11 +1,11 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { NatsFeedConfig } from '../config/schema/live.ts';
+import type { NatsFeedConfig } from '../../config/schema/live.ts';
 import type { Feed, FeedCounters, FeedEnd, FeedIntake } from './feed.ts';
-import { asLiveError, connectNats, manager } from '../transport/nats/jetstream.ts';
-import { openConsumer, pullLoop } from '../transport/nats/jetstream-pull.ts';
-import { parseNatsUrl, type NatsUrl } from '../transport/nats/nats-subjects.ts';
+import { asLiveError, connectNats, manager } from '../../transport/nats/jetstream.ts';
+import { openConsumer, pullLoop } from '../../transport/nats/jetstream-pull.ts';
+import { parseNatsUrl, type NatsUrl } from '../../transport/nats/nats-subjects.ts';
 
 /** One pull request waits this long for messages: the longest a stop or a pause waits. */
 const EXPIRES_MS = 1000;

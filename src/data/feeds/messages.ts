@@ -11,10 +11,10 @@
  * {"type":"end","reason":"complete","bars":20769}
  * ```
  */
-import type { FeedMapping } from '../config/schema/live.ts';
-import { FeedMappingSchema } from '../config/schema/live.ts';
-import { epochToMs, parseTimestamp } from '../data/parse-timestamp.ts';
-import { parseTimeframe } from '../domain/metrics/timeframe.ts';
+import type { FeedMapping } from '../../config/schema/live.ts';
+import { FeedMappingSchema } from '../../config/schema/live.ts';
+import { epochToMs, parseTimestamp } from '../parse-timestamp.ts';
+import { parseTimeframe } from '../../domain/metrics/timeframe.ts';
 
 /** Version of the message format, sent in `hello`. */
 export const FEED_FORMAT_VERSION = 1;

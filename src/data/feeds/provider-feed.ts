@@ -7,14 +7,14 @@
  * (order, duplicates, gaps, warm-up, overflow).
  */
 import type { Logger } from 'pino';
-import type { LiveConfig } from '../config/schema/live.ts';
+import type { LiveConfig } from '../../config/schema/live.ts';
 import { AlpacaProtocol, alpacaStreamUrl } from './alpaca-feed.ts';
 import { BarAggregator, UsEquitySessions } from './bar-aggregator.ts';
 import { BINANCE_STREAM_BASE, BinanceProtocol, binanceIntervalMs, binanceStreamUrl } from './binance-feed.ts';
-import { alpacaCredentials } from '../data/credentials.ts';
+import { alpacaCredentials } from '../credentials.ts';
 import { WebSocketFeed, type Feed, type FeedIntake, type WsProtocol } from './feed.ts';
 import { encodeBar } from './messages.ts';
-import { LiveError } from '../errors/live-error.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** A provider feed's counters, for the run summary. */
 export interface ProviderCounters {

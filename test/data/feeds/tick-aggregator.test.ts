@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TickAggregator } from '../../src/live/tick-aggregator.ts';
+import { TickAggregator } from '../../../src/data/feeds/tick-aggregator.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2024-03-26T14:00:00Z');

@@ -1,4 +1,4 @@
-import type { BarChunk, BarSource, SourceStats } from '../data/bar-source.ts';
+import type { BarChunk, BarSource, SourceStats } from '../bar-source.ts';
 import type { LiveBarSource } from './live-source.ts';
 
 /**

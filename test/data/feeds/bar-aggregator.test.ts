@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BarAggregator, UsEquitySessions } from '../../src/live/bar-aggregator.ts';
+import { BarAggregator, UsEquitySessions } from '../../../src/data/feeds/bar-aggregator.ts';
 
 const MIN = 60_000;
 type Out = [string, string, number, number, number, number, number];

@@ -11,8 +11,8 @@ import { fetchBars, retryAfter } from '../../src/data/fetch-bars.ts';
 import { alpacaCredentials } from '../../src/data/credentials.ts';
 import { runPhase } from '../../src/sequencer/run-phase.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { LIVE_CONFIG, referenceSignals, silent, SPY_BARS } from './helpers.ts';
-import { spyBars, type Bar } from './provider-servers.ts';
+import { LIVE_CONFIG, referenceSignals, silent, SPY_BARS } from '../helpers/live.ts';
+import { spyBars, type Bar } from '../helpers/provider-servers.ts';
 
 const KEY = 'PKFETCHKEY000000000B';
 const SECRET = 'fetch-SeCrEt-0a1b2c3d4e5f60718293a4b5c6d7e8f9';

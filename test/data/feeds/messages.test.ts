@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeedMappingSchema } from '../../src/config/schema/live.ts';
-import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../src/live/messages.ts';
+import { FeedMappingSchema } from '../../../src/config/schema/live.ts';
+import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../../src/data/feeds/messages.ts';
 
 const T = Date.parse('2024-03-26T13:30:00Z');
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { chunkOf, type BarChunk, type BarSource, type SourceStats } from '../data/bar-source.ts';
-import { LiveError } from '../errors/live-error.ts';
+import { chunkOf, type BarChunk, type BarSource, type SourceStats } from '../bar-source.ts';
+import { LiveError } from '../../errors/live-error.ts';
 
 /** What happens when the input buffer is full. */
 export type OverflowPolicy = 'block' | 'drop_oldest' | 'error';

@@ -14,9 +14,9 @@
  * sent again: they show as a gap.
  */
 import type { Logger } from 'pino';
-import type { BinanceFeedConfig } from '../config/schema/live.ts';
-import { FeedMappingSchema } from '../config/schema/live.ts';
-import { parseTimeframe } from '../domain/metrics/timeframe.ts';
+import type { BinanceFeedConfig } from '../../config/schema/live.ts';
+import { FeedMappingSchema } from '../../config/schema/live.ts';
+import { parseTimeframe } from '../../domain/metrics/timeframe.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
 import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
 import { MessageDecoder } from './messages.ts';

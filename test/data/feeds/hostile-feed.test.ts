@@ -6,10 +6,10 @@
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FeedIntake, MAX_AHEAD_MS, StreamFeed } from '../../src/live/feed.ts';
-import { LiveBarSource } from '../../src/live/live-source.ts';
-import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../src/live/messages.ts';
-import { TickAggregator } from '../../src/live/tick-aggregator.ts';
+import { FeedIntake, MAX_AHEAD_MS, StreamFeed } from '../../../src/data/feeds/feed.ts';
+import { LiveBarSource } from '../../../src/data/feeds/live-source.ts';
+import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../../src/data/feeds/messages.ts';
+import { TickAggregator } from '../../../src/data/feeds/tick-aggregator.ts';
 
 const T = Date.parse('2024-03-26T13:30:00Z');
 const MIN = 60_000;

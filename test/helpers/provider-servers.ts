@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SPY_CSV } from './helpers.ts';
+import { SPY_CSV } from './live.ts';
 
 export interface Bar {
   ts: number;

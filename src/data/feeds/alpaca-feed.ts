@@ -25,12 +25,12 @@
  * is reconnected with back-off. The key and secret are sent in the auth message only.
  */
 import type { Logger } from 'pino';
-import type { AlpacaFeedConfig } from '../config/schema/live.ts';
-import { FeedMappingSchema } from '../config/schema/live.ts';
+import type { AlpacaFeedConfig } from '../../config/schema/live.ts';
+import { FeedMappingSchema } from '../../config/schema/live.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
-import type { AlpacaCredentials } from '../data/credentials.ts';
+import type { AlpacaCredentials } from '../credentials.ts';
 import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
-import { LiveError } from '../errors/live-error.ts';
+import { LiveError } from '../../errors/live-error.ts';
 import { MessageDecoder } from './messages.ts';
 
 /** The endpoint of a data feed. */

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { BarChunk } from '../../src/data/bar-source.ts';
-import { LiveError } from '../../src/errors/live-error.ts';
-import { LiveBarSource, type GapNotice, type LiveSourceOptions } from '../../src/live/live-source.ts';
+import type { BarChunk } from '../../../src/data/bar-source.ts';
+import { LiveError } from '../../../src/errors/live-error.ts';
+import { LiveBarSource, type GapNotice, type LiveSourceOptions } from '../../../src/data/feeds/live-source.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2024-03-26T14:00:00Z');
