@@ -13,6 +13,8 @@
  */
 import type { FeedMapping } from '../../config/schema/live.ts';
 import { FeedMappingSchema } from '../../config/schema/live.ts';
+import { barFault, barIsSound, type BarFault } from '../bar-check.ts';
+import { parseNumber } from '../parse-number.ts';
 import { epochToMs, parseTimestamp } from '../parse-timestamp.ts';
 import { parseTimeframe } from '../../domain/metrics/timeframe.ts';
 
@@ -127,16 +129,9 @@ export class MessageDecoder {
 
   /** Decodes one raw message (a JSON text); an array message gives several items. */
   decode(text: string): FeedItem[] {
-    if (text.length > MAX_MESSAGE_BYTES) return [{ kind: 'malformed', reason: `message longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${text.length.toLocaleString('en-US')} characters)` }];
-    // Checked before parsing: a deeply nested value would overflow the stack of every
-    // recursive walk after it (JSON.stringify in a log line among them).
-    if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return [{ kind: 'malformed', reason: `arrays or objects nested more than ${MAX_MESSAGE_DEPTH} levels deep` }];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return [{ kind: 'malformed', reason: `not JSON: ${preview(text)}` }];
-    }
+    const parsed = parseFeedMessage(text);
+    if ('malformed' in parsed) return [{ kind: 'malformed', reason: parsed.malformed }];
+    const value = parsed.value;
     if (Array.isArray(value)) return value.map((v) => this.item(v));
     return [this.item(value)];
   }
@@ -184,15 +179,33 @@ export class MessageDecoder {
     const c = number(get(value, this.fields.close));
     const volumeValue = get(value, this.fields.volume);
     const v = volumeValue === undefined || volumeValue === null ? Number.NaN : number(volumeValue);
-    // The checks of the file sources: NaN fails every comparison and is caught as well;
-    // a JSON number too large for a double (1e400) parses as Infinity, refused like the
-    // CSV reader refuses it.
-    if (infinite(o) || infinite(h) || infinite(l) || infinite(c)) return { kind: 'malformed', reason: 'open, high, low and close must be finite numbers' };
-    if (infinite(v)) return { kind: 'malformed', reason: `${this.m.volume}: expected a finite number ≥ 0, got ${v}` };
-    if (!(o > 0 && h > 0 && l > 0 && c > 0)) return { kind: 'malformed', reason: 'open, high, low and close must be positive numbers' };
-    if (!(v >= 0) && !(volumeValue === undefined || volumeValue === null)) return { kind: 'malformed', reason: `${this.m.volume}: expected a number ≥ 0` };
-    if (h < (o > c ? o : c) || l > (o < c ? o : c)) return { kind: 'malformed', reason: `inconsistent bar: high ${h} / low ${l} do not contain open ${o} and close ${c}` };
+    // A missing volume is NaN, as in a file without a volume column; one present but not a
+    // number is malformed.
+    if (Number.isNaN(v) && !(volumeValue === undefined || volumeValue === null)) {
+      return { kind: 'malformed', reason: `${this.m.volume}: expected a number ≥ 0, got ${preview(JSON.stringify(volumeValue) ?? String(volumeValue))}` };
+    }
+    // The rule of the file sources (data/bar-check.ts), worded for a feed: a JSON number
+    // too large for a double (1e400) parses as Infinity and is refused like the CSV reader
+    // refuses it.
+    if (!barIsSound(o, h, l, c, v)) return { kind: 'malformed', reason: this.faultReason(barFault(o, h, l, c, v), value) };
     return { kind: 'bar', symbol, ts: ts - this.barShift, open: o, high: h, low: l, close: c, volume: v };
+  }
+
+  /** A bar's fault as a malformed message's reason, naming the field by its mapped path. */
+  private faultReason(fault: BarFault | null, value: object): string {
+    if (fault === null) return 'not a bar';
+    const path = this.m[fault.field];
+    switch (fault.kind) {
+      case 'price':
+        return `open, high, low and close must be positive numbers: ${path} is ${preview(JSON.stringify(get(value, this.fields[fault.field])) ?? 'missing')}`;
+      case 'infinite':
+        return `${path}: expected a finite number, got ${fault.value}`;
+      case 'volume':
+        return `${path}: expected a number ≥ 0, got ${fault.value}`;
+      case 'high':
+      case 'low':
+        return `inconsistent bar: ${fault.what}`;
+    }
   }
 
   private time(v: unknown): number {
@@ -230,10 +243,13 @@ function get(obj: object, path: Path): unknown {
   return cur;
 }
 
-/** A JSON number, or a numeric string (many feeds quote prices); NaN otherwise. */
+/**
+ * A JSON number, or a numeric string (many feeds quote prices) read like a bar file's
+ * field ({@link parseNumber}); NaN otherwise.
+ */
 function number(v: unknown): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  if (typeof v === 'string') return parseNumber(v);
   return Number.NaN;
 }
 
@@ -243,10 +259,13 @@ function infinite(v: number): boolean {
 
 /**
  * Parses one raw message under the limits every feed applies (size, nesting depth): the
- * value, or why it is malformed. For provider protocols that read the JSON themselves.
+ * value, or why it is malformed. The first step of the decoder, and of provider protocols
+ * that read the JSON themselves.
  */
 export function parseFeedMessage(text: string): { readonly value: unknown } | { readonly malformed: string } {
   if (text.length > MAX_MESSAGE_BYTES) return { malformed: `message longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${text.length.toLocaleString('en-US')} characters)` };
+  // Checked before parsing: a deeply nested value would overflow the stack of every
+  // recursive walk after it (JSON.stringify in a log line among them).
   if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return { malformed: `arrays or objects nested more than ${MAX_MESSAGE_DEPTH} levels deep` };
   try {
     return { value: JSON.parse(text) as unknown };

@@ -127,6 +127,22 @@ describe('hostile messages (issue 19): malformed, never thrown, never passed on'
     expect(reasons('{"type":"trade","symbol":"SPY","ts":"2024-03-26T13:30:00Z","price":1,"size":1e400}')).toEqual([expect.stringContaining('finite')]);
   });
 
+  it('checks a bar by the file sources\' rule (data/bar-check.ts), naming the field by its mapped path', () => {
+    const kline = new MessageDecoder(
+      FeedMappingSchema.parse({ type_field: 'e', bar_types: ['kline'], end_types: [], symbol: 'k.s', ts: 'k.t', ts_format: 'epoch_ms', open: 'k.o', high: 'k.h', low: 'k.l', close: 'k.c', volume: 'k.v' }),
+    );
+    const k = (fields: Record<string, unknown>): string[] =>
+      kline.decode(JSON.stringify({ e: 'kline', k: { s: 'BTCUSDT', t: T, o: '1', h: '2', l: '1', c: '2', v: '10', ...fields } })).map((i) => (i.kind === 'malformed' ? i.reason : i.kind));
+    expect(k({})).toEqual(['bar']);
+    expect(k({ c: 'abc' })).toEqual(['open, high, low and close must be positive numbers: k.c is "abc"']);
+    expect(k({ o: '-1' })).toEqual(['open, high, low and close must be positive numbers: k.o is "-1"']);
+    expect(k({ v: 'many' })).toEqual(['k.v: expected a number ≥ 0, got "many"']);
+    expect(k({ v: -3 })).toEqual(['k.v: expected a number ≥ 0, got -3']);
+    expect(k({ h: '1.5' })).toEqual(['inconsistent bar: high 1.5 is below max(open, close) 2']);
+    expect(k({ l: '1.5' })).toEqual(['inconsistent bar: low 1.5 is above min(open, close) 1']);
+    expect(k({ v: undefined })).toEqual(['bar']);
+  });
+
   it('still reads an ordinary bar', () => {
     expect(d.decode(bar({}))).toEqual([{ kind: 'bar', symbol: 'SPY', ts: T, open: 1, high: 2, low: 1, close: 2, volume: 10 }]);
   });
