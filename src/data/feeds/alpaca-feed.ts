@@ -29,7 +29,8 @@ import type { AlpacaFeedConfig } from '../../config/schema/live.ts';
 import { FeedMappingSchema } from '../../config/schema/live.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
 import type { AlpacaCredentials } from '../credentials.ts';
-import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
+import type { FeedIntake } from './feed-intake.ts';
+import type { WsConnection, WsProtocol } from './websocket-feed.ts';
 import { LiveError } from '../../errors/live-error.ts';
 import { MessageDecoder } from './messages.ts';
 

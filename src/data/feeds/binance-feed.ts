@@ -18,7 +18,8 @@ import type { BinanceFeedConfig } from '../../config/schema/live.ts';
 import { FeedMappingSchema } from '../../config/schema/live.ts';
 import { parseTimeframe } from '../../domain/metrics/timeframe.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
-import type { FeedIntake, WsConnection, WsProtocol } from './feed.ts';
+import type { FeedIntake } from './feed-intake.ts';
+import type { WsConnection, WsProtocol } from './websocket-feed.ts';
 import { MessageDecoder } from './messages.ts';
 
 /** Binance's public spot stream endpoint. */

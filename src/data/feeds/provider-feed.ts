@@ -12,7 +12,9 @@ import { AlpacaProtocol, alpacaStreamUrl } from './alpaca-feed.ts';
 import { BarAggregator, UsEquitySessions } from './bar-aggregator.ts';
 import { BINANCE_STREAM_BASE, BinanceProtocol, binanceIntervalMs, binanceStreamUrl } from './binance-feed.ts';
 import { alpacaCredentials } from '../credentials.ts';
-import { WebSocketFeed, type Feed, type FeedIntake, type WsProtocol } from './feed.ts';
+import type { Feed } from './feed.ts';
+import type { FeedIntake } from './feed-intake.ts';
+import { WebSocketFeed, type WsProtocol } from './websocket-feed.ts';
 import { encodeBar } from './messages.ts';
 import { LiveError } from '../../errors/live-error.ts';
 

@@ -6,7 +6,8 @@
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FeedIntake, MAX_AHEAD_MS, StreamFeed } from '../../../src/data/feeds/feed.ts';
+import { FeedIntake, MAX_AHEAD_MS } from '../../../src/data/feeds/feed-intake.ts';
+import { StreamFeed } from '../../../src/data/feeds/stream-feed.ts';
 import { LiveBarSource } from '../../../src/data/feeds/live-source.ts';
 import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../../src/data/feeds/messages.ts';
 import { TickAggregator } from '../../../src/data/feeds/tick-aggregator.ts';
