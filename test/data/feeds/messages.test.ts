@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedMappingSchema } from '../../../src/config/schema/live.ts';
+import { BarIngest } from '../../../src/data/bar-ingest.ts';
 import { encodeBar, MAX_MESSAGE_BYTES, MessageDecoder } from '../../../src/data/feeds/messages.ts';
 
 const T = Date.parse('2024-03-26T13:30:00Z');
@@ -145,5 +147,31 @@ describe('hostile messages (issue 19): malformed, never thrown, never passed on'
 
   it('still reads an ordinary bar', () => {
     expect(d.decode(bar({}))).toEqual([{ kind: 'bar', symbol: 'SPY', ts: T, open: 1, high: 2, low: 1, close: 2, volume: 10 }]);
+  });
+});
+
+describe('one rule for a feed bar and a file row', () => {
+  it('a bar message is taken exactly when a file row of the same numbers is (data/bar-check.ts)', () => {
+    const decoder = new MessageDecoder();
+    // Prices near each other so that both verdicts come up often; 1e400 is how JSON spells
+    // a number too large for a double (Infinity once parsed).
+    const value = fc.oneof(
+      { arbitrary: fc.double({ min: 1, max: 3, noNaN: true }).map(String), weight: 8 },
+      { arbitrary: fc.constantFrom('0', '-1', '1e400', '-1e400', '5e-324'), weight: 1 },
+    );
+    let taken = 0;
+    fc.assert(
+      fc.property(value, value, value, value, fc.option(value, { nil: undefined }), (o, h, l, c, v) => {
+        const volume = v === undefined ? '' : `,"volume":${v}`;
+        const [item] = decoder.decode(`{"type":"bar","symbol":"SPY","ts":"2024-03-26T13:30:00Z","open":${o},"high":${h},"low":${l},"close":${c}${volume}}`);
+        const ingest = new BarIngest({ file: 'bars.csv', symbol: 'SPY', chunkSize: 4, onBadRow: 'skip' });
+        ingest.addBar(2, T, Number(o), Number(h), Number(l), Number(c), v === undefined ? Number.NaN : Number(v));
+        const fileTakes = ingest.stats().rows === 1;
+        if (fileTakes) taken++;
+        expect(item?.kind).toBe(fileTakes ? 'bar' : 'malformed');
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(taken).toBeGreaterThan(100);
   });
 });
