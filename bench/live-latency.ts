@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadLiveWorkflow } from '../src/live/load-live.ts';
 import { runLive, type LiveOutcome } from '../src/live/run-live.ts';
-import type { MessageSink } from '../src/live/sinks.ts';
+import type { MessageSink } from '../src/sinks/sinks.ts';
 
 const { values: args } = parseArgs({
   options: {

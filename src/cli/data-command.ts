@@ -48,8 +48,8 @@ export function registerDataCommand(program: Command, io: Io, setCode: (code: nu
         import('../runtime/logger.ts'),
         import('../data/fetch-bars.ts'),
         import('../data/fetch-error.ts'),
-        import('../live/credentials.ts'),
-        import('../live/live-error.ts'),
+        import('../data/credentials.ts'),
+        import('../errors/live-error.ts'),
         import('../data/parse-timestamp.ts'),
       ]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { isConfigError } from '../config/config-error.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
 import { DataError } from '../data/data-error.ts';
-import { LiveError } from '../live/live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
 import type { LiveOutcome } from '../live/run-live.ts';
 import { UserCodeError } from '../domain/user-code-error.ts';
@@ -63,7 +63,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
   const [{ liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore }, { runLive, signalHello }, { createSink }, { selectStrategies }] = await Promise.all([
     import('../live/load-live.ts'),
     import('../live/run-live.ts'),
-    import('../live/sinks.ts'),
+    import('../sinks/sinks.ts'),
     import('../live/strategy-filter.ts'),
   ]);
   const abort = new AbortController();

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Logger } from 'pino';
 import type { BarSource } from '../data/bar-source.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
-import { LiveError } from '../live/live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import type { ReplayOutput, ReplayResult } from '../live/replay.ts';
 import { parseSpeed, type ReplaySpeed } from '../live/replay-speed.ts';
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { LiveError } from '../live/live-error.ts';
-import { SIGNALS_STREAM, SIGNALS_SUBJECT } from '../live/nats-subjects.ts';
+import { LiveError } from '../errors/live-error.ts';
+import { SIGNALS_STREAM, SIGNALS_SUBJECT } from '../transport/nats/nats-subjects.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -42,7 +42,7 @@ export function registerSubscribeCommand(program: Command, io: Io, setCode: (cod
     .option('--log-level <level>', 'log level', 'info')
     .action(async (url: string, o: SubscribeCommandOptions) => {
       // Imported when the command runs, not when the CLI starts (NATS, pino-pretty).
-      const [{ subscribeStream }, { createLogger }] = await Promise.all([import('../live/nats-subscribe.ts'), import('../runtime/logger.ts')]);
+      const [{ subscribeStream }, { createLogger }] = await Promise.all([import('../transport/nats/nats-subscribe.ts'), import('../runtime/logger.ts')]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const abort = new AbortController();
       const onSignal = (): void => {

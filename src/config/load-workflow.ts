@@ -23,7 +23,7 @@ import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
 import { probeBarFile } from '../data/probe-source.ts';
 import { fillProviderCaches, type ProviderCache } from '../data/provider-cache.ts';
 import { DataFetchError } from '../data/fetch-error.ts';
-import { LiveError } from '../live/live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 import pino, { type Logger } from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';

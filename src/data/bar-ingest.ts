@@ -1,3 +1,4 @@
+import { barFault, barIsSound } from './bar-check.ts';
 import type { BarChunk, SourceStats } from './bar-source.ts';
 import type { BadRowPolicy } from './bar-source-options.ts';
 import { MAX_SKIP_NOTES } from './bar-source-options.ts';
@@ -37,9 +38,9 @@ function iso(ts: number): string {
  * accepted rows into preallocated column arrays that are handed out as a chunk when full.
  *
  * Checks, in order: the timestamp must be strictly after the previous accepted bar's
- * (`TIME_BACKWARDS`, equal is `DUPLICATE_BAR`); then, inside the window only, high must be
- * at least max(open, close), low at most min(open, close), prices positive and volume not
- * negative (`INVALID_BAR`). Rows outside the window are not checked beyond their order, so
+ * (`TIME_BACKWARDS`, equal is `DUPLICATE_BAR`); then, inside the window only, the bar must
+ * be sound by the rule every source shares, {@link barIsSound} (`INVALID_BAR`, worded by
+ * {@link barFault}). Rows outside the window are not checked beyond their order, so
  * a narrow window over a big file parses only the timestamps it has to.
  */
 export class BarIngest {
@@ -140,23 +141,9 @@ export class BarIngest {
    * filled it, else null.
    */
   addBar(row: number, ts: number, o: number, h: number, l: number, c: number, v: number): BarChunk | null {
-    // Written so that NaN fails every comparison and is caught here as well.
-    if (!(o > 0 && h > 0 && l > 0 && c > 0) || !(v >= 0 || Number.isNaN(v))) {
+    if (!barIsSound(o, h, l, c, v)) {
       if (this.skipQuietly()) return null;
-      this.reject('INVALID_BAR', row, this.invalidWhat(o, h, l, c, v));
-      return null;
-    }
-    const hiNeed = o > c ? o : c;
-    const loNeed = o < c ? o : c;
-    if (h < hiNeed || l > loNeed) {
-      if (this.skipQuietly()) return null;
-      this.reject(
-        'INVALID_BAR',
-        row,
-        h < hiNeed
-          ? `invalid bar: high ${h} is below max(open, close) ${hiNeed}`
-          : `invalid bar: low ${l} is above min(open, close) ${loNeed}`,
-      );
+      this.reject('INVALID_BAR', row, `invalid bar: ${barFault(o, h, l, c, v)?.what ?? 'not a bar'}`);
       return null;
     }
     const i = this.fill;
@@ -206,19 +193,6 @@ export class BarIngest {
       firstTs: this.firstTs,
       lastTs: this.lastTs,
     };
-  }
-
-  private invalidWhat(o: number, h: number, l: number, c: number, v: number): string {
-    const prices: [string, number][] = [
-      ['open', o],
-      ['high', h],
-      ['low', l],
-      ['close', c],
-    ];
-    for (const [name, value] of prices) {
-      if (!(value > 0)) return `invalid bar: ${name} ${value} is not a positive price`;
-    }
-    return `invalid bar: volume ${v} is negative`;
   }
 
   private take(): BarChunk {

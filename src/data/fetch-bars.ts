@@ -26,7 +26,7 @@ import type { Logger } from 'pino';
 import type { ColumnDef } from '../signals/store-format.ts';
 import { ParquetTableWriter } from '../signals/parquet-table-writer.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
-import type { AlpacaCredentials } from '../live/credentials.ts';
+import type { AlpacaCredentials } from './credentials.ts';
 import { DataFetchError } from './fetch-error.ts';
 
 export type Provider = 'binance' | 'alpaca';

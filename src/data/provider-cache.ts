@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { DataProviderConfig } from '../config/schema/data.ts';
-import { alpacaCredentials } from '../live/credentials.ts';
+import { alpacaCredentials } from './credentials.ts';
 import { fetchBars } from './fetch-bars.ts';
 import { parseIsoTimestamp } from './parse-timestamp.ts';
 

@@ -11,7 +11,7 @@ import type { BarSource } from '../data/bar-source.ts';
 import { openBarSource } from '../data/open-source.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { openWorkflowSource } from '../sequencer/workflow-source.ts';
-import { LiveError } from './live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 
 /**
  * Loads a config for `sluice live`: its own topology when that has a signal_sink (e.g.

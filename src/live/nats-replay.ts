@@ -1,9 +1,9 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { StreamSettingsSchema } from '../config/schema/live.ts';
-import { asLiveError, connectNats, ensureStream, manager } from './jetstream.ts';
-import { JetStreamPublisher, type PublisherCounters } from './jetstream-publisher.ts';
-import { barMsgId, barSubject, checkPrefix, parseNatsUrl } from './nats-subjects.ts';
+import { asLiveError, connectNats, ensureStream, manager } from '../transport/nats/jetstream.ts';
+import { JetStreamPublisher, type PublisherCounters } from '../transport/nats/jetstream-publisher.ts';
+import { barMsgId, barSubject, checkPrefix, parseNatsUrl } from '../transport/nats/nats-subjects.ts';
 import type { ReplayOutput } from './replay.ts';
 
 /** Default stream and subject prefix of bars on NATS: what a `nats://` feed reads by default. */

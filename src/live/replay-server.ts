@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BarSource } from '../data/bar-source.ts';
-import { BroadcastServer } from './broadcast-server.ts';
+import { BroadcastServer } from '../transport/websocket/broadcast-server.ts';
 import { replay, replayHello, type ReplayOutput, type ReplayResult, type ReplaySpeed } from './replay.ts';
 
 export interface ReplayServerOptions {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { BarSource } from '../data/bar-source.ts';
 import type { DrainableSink } from '../containers/container.ts';
-import { encodeBar, FEED_FORMAT_VERSION, type EndMessage } from './messages.ts';
+import { encodeBar, FEED_FORMAT_VERSION, type EndMessage } from '../data/feeds/messages.ts';
 import type { ReplaySpeed } from './replay-speed.ts';
 
 // parseSpeed is in a file of its own so the CLI can parse --speed without loading the feed formats.

@@ -9,18 +9,21 @@ import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { runPhase, type RunFailure, type RunStatus } from '../sequencer/run-phase.ts';
 import type { Route } from '../routes/index.ts';
 import { ENGINE } from '../engine-info.ts';
-import { FeedIntake, StreamFeed, WebSocketFeed, type Feed, type FeedCounters, type FeedEnd } from './feed.ts';
+import type { Feed, FeedCounters, FeedEnd } from '../data/feeds/feed.ts';
+import { FeedIntake } from '../data/feeds/feed-intake.ts';
+import { StreamFeed } from '../data/feeds/stream-feed.ts';
+import { WebSocketFeed } from '../data/feeds/websocket-feed.ts';
 import { LatencyRecorder, type LatencySummary } from './latency.ts';
-import { LiveError } from './live-error.ts';
-import { LiveBarSource, type LiveCounters } from './live-source.ts';
-import { FEED_FORMAT_VERSION, MessageDecoder } from './messages.ts';
-import { NatsFeed } from './nats-feed.ts';
-import { createProviderFeed, type ProviderCounters } from './provider-feed.ts';
-import type { MessageSink, RegimeMessage, SignalMessage } from './message-sink.ts';
-import { TickAggregator } from './tick-aggregator.ts';
-import { WarmupSource } from './warmup-source.ts';
+import { LiveError } from '../errors/live-error.ts';
+import { LiveBarSource, type LiveCounters } from '../data/feeds/live-source.ts';
+import { FEED_FORMAT_VERSION, MessageDecoder } from '../data/feeds/messages.ts';
+import { NatsFeed } from '../data/feeds/nats-feed.ts';
+import { createProviderFeed, type ProviderCounters } from '../data/feeds/provider-feed.ts';
+import type { MessageSink, RegimeMessage, SignalMessage } from '../sinks/message-sink.ts';
+import { TickAggregator } from '../data/feeds/tick-aggregator.ts';
+import { WarmupSource } from '../data/feeds/warmup-source.ts';
 
-export type { SignalMessage } from './message-sink.ts';
+export type { SignalMessage } from '../sinks/message-sink.ts';
 
 export interface RunLiveOptions {
   /** The workflow, loaded with a topology that has a signal_sink (see `loadLiveWorkflow`). */

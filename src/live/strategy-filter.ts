@@ -1,6 +1,6 @@
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import { planGraph } from '../topology/graph-plan.ts';
-import { LiveError } from './live-error.ts';
+import { LiveError } from '../errors/live-error.ts';
 
 /**
  * The workflow with only the strategies `patterns` name (`live.strategies`): ids after

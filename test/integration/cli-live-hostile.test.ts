@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { spawnSluice } from '../helpers/cli.ts';
 import type { SignalMessage } from '../../src/live/run-live.ts';
-import { LIVE_CONFIG, referenceSignals, splitSpy, SPY_BARS, SPY_CSV } from '../live/helpers.ts';
+import { LIVE_CONFIG, referenceSignals, splitSpy, SPY_BARS, SPY_CSV } from '../helpers/live.ts';
 
 const started: ChildProcess[] = [];
 afterEach(() => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSluice, until, type SluiceProcess } from '../helpers/cli.ts';
 import type { SignalMessage } from '../../src/live/run-live.ts';
-import { LIVE_CONFIG, referenceSignals, splitSpy, SPY_BARS, SPY_CSV } from '../live/helpers.ts';
+import { LIVE_CONFIG, referenceSignals, splitSpy, SPY_BARS, SPY_CSV } from '../helpers/live.ts';
 
 const started: ChildProcess[] = [];
 

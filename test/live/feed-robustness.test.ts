@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
-import { encodeBar } from '../../src/live/messages.ts';
+import { encodeBar } from '../../src/data/feeds/messages.ts';
 import { startReplayServer, type ReplayServer } from '../../src/live/replay-server.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { LiveSchema } from '../../src/config/schema/live.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';
+import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 /** Reconnect quickly in tests. */

@@ -8,8 +8,8 @@ import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { startReplayServer } from '../../src/live/replay-server.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, signalHello, type SignalMessage } from '../../src/live/run-live.ts';
-import { FileSink, WebSocketSink } from '../../src/live/sinks.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';
+import { FileSink, WebSocketSink } from '../../src/sinks/sinks.ts';
+import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 

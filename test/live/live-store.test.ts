@@ -12,9 +12,9 @@ import { checkStoreCompatible, readSignalStore, readStoreMeta } from '../../src/
 import { signalConfigHash } from '../../src/signals/store-identity.ts';
 import type { SignalStoreRow } from '../../src/signals/store-format.ts';
 import { ENGINE } from '../../src/engine-info.ts';
-import { LiveError } from '../../src/live/live-error.ts';
+import { LiveError } from '../../src/errors/live-error.ts';
 import { sluice } from '../helpers/cli.ts';
-import { LIVE_CONFIG, MemorySink, silent, splitSpy, SPY_BARS, spySource } from './helpers.ts';
+import { LIVE_CONFIG, MemorySink, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MemoryBarSource } from '../../src/data/memory-source.ts';
 import { mergeSources } from '../../src/data/merge-sources.ts';
-import { BroadcastServer } from '../../src/live/broadcast-server.ts';
+import { BroadcastServer } from '../../src/transport/websocket/broadcast-server.ts';
 import { parseSpeed, replay, type ReplayOutput } from '../../src/live/replay.ts';
 import { startReplayServer } from '../../src/live/replay-server.ts';
-import { openTcpHandles, silent } from './helpers.ts';
+import { openTcpHandles, silent } from '../helpers/live.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-01-06T15:00:00Z');
