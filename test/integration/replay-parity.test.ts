@@ -73,12 +73,14 @@ const SCENARIOS: Record<string, readonly string[]> = {
   'market entries, long only (the config as written)': [],
   'stop-loss, session close, limit entries, short selling': [
     'portfolio.allow_short=true',
+    'portfolio.account=margin',
     'portfolio.entry_order={type: limit, offset_bps: 5, expires_after_bars: 3}',
     'risk.stop_loss_pct=0.5',
     'risk.close_eod=true',
   ],
   'ATR sizing (a feature of the book), volume limits shared by the books, tiered costs': [
     'portfolio.allow_short=true',
+    'portfolio.account=margin',
     'portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14}',
     'execution.max_volume_share=0.02',
     'execution.slippage_bps=0',
