@@ -166,10 +166,13 @@ export class PortfolioContainer extends BaseContainer {
     this.counts.signals++;
     const direction = this.config.allow_short || sig.direction >= 0 ? sig.direction : 0;
     const equity = this.book.equity();
+    // A contract of a future moves price × multiplier: its notional, and (atr_risk) its ATR
+    // in currency, are the multiplier times the price's. σ (volatility_target) is relative.
+    const point = pointValue(this.book.instrument(sig.symbol));
+    const feature = this.sizingSlot === undefined ? Number.NaN : (this.sizingValue.get(sig.symbol) ?? Number.NaN);
     const inputs =
-      this.sizingSlot === undefined ? undefined : { feature: this.sizingValue.get(sig.symbol) ?? Number.NaN, barsPerYear: this.barsPerYear };
-    // A future's notional per contract is its price × multiplier.
-    const unitPrice = sig.price * pointValue(this.book.instrument(sig.symbol));
+      this.sizingSlot === undefined ? undefined : { feature: this.config.sizing.type === 'atr_risk' ? feature * point : feature, barsPerYear: this.barsPerYear };
+    const unitPrice = sig.price * point;
     let target = targetQuantity(this.config.sizing, direction, equity, unitPrice, inputs);
     if (direction !== 0 && target === 0) this.counts.unsized++;
     const entry = this.config.entry_order;

@@ -89,6 +89,13 @@ const SCENARIOS: Record<string, readonly string[]> = {
     'risk.take_profit_pct=1',
     'risk.max_holding_bars=200',
   ],
+  'futures (margin, variation settled per bar, per-contract commission), long and short, margin account resizing': [
+    'data.instrument={kind: future, multiplier: 5, margin: 2500}',
+    'execution.commission={model: per_contract, per_contract: 1.5}',
+    'portfolio.allow_short=true',
+    'portfolio.account=margin',
+    'portfolio.insufficient_funds=resize',
+  ],
 };
 
 describe('signal replay reproduces the full backtest', () => {
