@@ -125,11 +125,12 @@ export class PortfolioContainer extends BaseContainer {
     if (funds === undefined || this.marginCallOrders.size > 0 || !marginCallDue(this.book, funds.account)) return;
     this.counts.margin_calls++;
     for (const [symbol, bar] of this.lastBar) {
-      const position = this.book.position(symbol);
-      if (position === 0) continue;
+      if (this.book.position(symbol) === 0) continue;
       const cause = { seq: bar.seq, ts: bar.ts, symbol, price: bar.close };
       this.cancelEntries(cause);
-      this.marginCallOrders.add(this.sendOrder(cause, -position, this.book.equity(), 0, 'margin_call'));
+      // Flat after every order still open: an exit already on its way is not sent twice.
+      const delta = -this.committed(symbol);
+      if (delta !== 0) this.marginCallOrders.add(this.sendOrder(cause, delta, this.book.equity(), 0, 'margin_call'));
     }
   }
 
