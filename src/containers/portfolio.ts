@@ -1,5 +1,7 @@
 import type { BarEvent, EventType, FeaturesEvent, FillEvent, OrderEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
 import { Book } from '../domain/portfolio/book.ts';
+import { buyingPower, fundsNeeded, marginCallDue, type FundsRules } from '../domain/portfolio/account.ts';
+import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
 import type { PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
 import { BookExits, type ExitCause } from './book-exits.ts';
@@ -27,7 +29,11 @@ export class PortfolioContainer extends BaseContainer {
   private readonly lastBar = new Map<string, { index: number; seq: number; ts: number; close: number }>();
   private lastSeq = -1;
   private lastTs = Number.NaN;
-  private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, notices: 0, trades: 0, unsized: 0 };
+  private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, notices: 0, trades: 0, unsized: 0, margin_calls: 0 };
+  /** Funds each open tracked order ties up (account.ts `fundsNeeded`), deducted from buying power until it ends. */
+  private readonly reserved = new Map<number, number>();
+  /** Liquidation orders of a margin call still open: no new call while there are any. */
+  private readonly marginCallOrders = new Set<number>();
   /** Exit rules of the risk block (stops, time exits, drawdown halt); undefined when none is set. */
   private readonly exits: BookExits | undefined;
 
@@ -43,6 +49,9 @@ export class PortfolioContainer extends BaseContainer {
    * @param sizingSlot hub slot of the feature the sizing rule reads (atr_risk,
    *   volatility_target); undefined when it reads none, and FEATURES events are ignored.
    * @param barsPerYear annualization factor of the data's timeframe (volatility target).
+   * @param accounting the symbols that are not shares, and the account rules whose buying
+   *   power rides on every order for risk to check (absent: no funds check, as a book
+   *   built by hand for a marble test).
    */
   constructor(
     id: string,
@@ -53,9 +62,10 @@ export class PortfolioContainer extends BaseContainer {
     private readonly tradeFrom = Number.NEGATIVE_INFINITY,
     risk?: RiskConfig,
     barMs = Number.NaN,
+    private readonly accounting: { readonly instruments?: ReadonlyMap<string, Instrument>; readonly funds?: FundsRules } = {},
   ) {
     super(id, 'portfolio', key);
-    this.book = new Book(config.initial_cash);
+    this.book = new Book(config.initial_cash, accounting.instruments);
     if (risk !== undefined && BookExits.wanted(risk)) this.exits = new BookExits(risk, barMs, this.exitHost());
     if (tradeFrom > Number.NEGATIVE_INFINITY) this.warmupSignals = new Map();
   }
@@ -87,7 +97,10 @@ export class PortfolioContainer extends BaseContainer {
 
   private onBar(bar: BarEvent): void {
     if (this.warmupSignals !== undefined && bar.ts >= this.tradeFrom) this.beginTrading();
-    if (bar.ts !== this.lastTs && this.lastSeq >= 0 && this.lastTs >= this.tradeFrom) this.snapshot();
+    if (bar.ts !== this.lastTs && this.lastSeq >= 0 && this.lastTs >= this.tradeFrom) {
+      this.snapshot();
+      this.checkMarginCall();
+    }
     this.book.mark(bar.symbol, bar.close);
     const last = this.lastBar.get(bar.symbol);
     if (last === undefined) this.lastBar.set(bar.symbol, { index: bar.index, seq: bar.seq, ts: bar.ts, close: bar.close });
@@ -100,6 +113,25 @@ export class PortfolioContainer extends BaseContainer {
     this.lastSeq = bar.seq;
     this.lastTs = bar.ts;
     if (this.exits !== undefined && bar.ts >= this.tradeFrom) this.exits.onBar(bar);
+  }
+
+  /**
+   * A margin account whose equity at the last closes is below its maintenance margin
+   * liquidates every position at the next open (exit reason `margin_call`), once: not
+   * again while those orders are open. Resting entries are cancelled first.
+   */
+  private checkMarginCall(): void {
+    const funds = this.accounting.funds;
+    if (funds === undefined || this.marginCallOrders.size > 0 || !marginCallDue(this.book, funds.account)) return;
+    this.counts.margin_calls++;
+    for (const [symbol, bar] of this.lastBar) {
+      if (this.book.position(symbol) === 0) continue;
+      const cause = { seq: bar.seq, ts: bar.ts, symbol, price: bar.close };
+      this.cancelEntries(cause);
+      // Flat after every order still open: an exit already on its way is not sent twice.
+      const delta = -this.committed(symbol);
+      if (delta !== 0) this.marginCallOrders.add(this.sendOrder(cause, delta, this.book.equity(), 0, 'margin_call'));
+    }
   }
 
   /** FEATURES are only of use to a sizing rule that reads a feature. */
@@ -135,9 +167,14 @@ export class PortfolioContainer extends BaseContainer {
     this.counts.signals++;
     const direction = this.config.allow_short || sig.direction >= 0 ? sig.direction : 0;
     const equity = this.book.equity();
+    // A contract of a future moves price × multiplier: its notional, and (atr_risk) its ATR
+    // in currency, are the multiplier times the price's. σ (volatility_target) is relative.
+    const point = pointValue(this.book.instrument(sig.symbol));
+    const feature = this.sizingSlot === undefined ? Number.NaN : (this.sizingValue.get(sig.symbol) ?? Number.NaN);
     const inputs =
-      this.sizingSlot === undefined ? undefined : { feature: this.sizingValue.get(sig.symbol) ?? Number.NaN, barsPerYear: this.barsPerYear };
-    let target = targetQuantity(this.config.sizing, direction, equity, sig.price, inputs);
+      this.sizingSlot === undefined ? undefined : { feature: this.config.sizing.type === 'atr_risk' ? feature * point : feature, barsPerYear: this.barsPerYear };
+    const unitPrice = sig.price * point;
+    let target = targetQuantity(this.config.sizing, direction, equity, unitPrice, inputs);
     if (direction !== 0 && target === 0) this.counts.unsized++;
     const entry = this.config.entry_order;
     // A new signal replaces the unfilled resting entries of its symbol.
@@ -210,6 +247,15 @@ export class PortfolioContainer extends BaseContainer {
     tracked = true,
   ): number {
     const orderId = this.ids!.nextOrderId();
+    const position = this.book.position(cause.symbol);
+    const funds = this.accounting.funds;
+    let power: number | undefined;
+    if (tracked && funds !== undefined) {
+      power = buyingPower(this.book, funds.account);
+      for (const r of this.reserved.values()) power -= r;
+      const side = signed > 0 ? 'buy' : 'sell';
+      this.reserved.set(orderId, fundsNeeded(funds, { symbol: cause.symbol, side, quantity: Math.abs(signed), price: cause.price, position }));
+    }
     if (tracked) {
       this.openOrders.set(orderId, { symbol: cause.symbol, signed, resting: extra.orderType === 'limit' || extra.orderType === 'stop' });
       this.pending.set(cause.symbol, (this.pending.get(cause.symbol) ?? 0) + signed);
@@ -228,9 +274,10 @@ export class PortfolioContainer extends BaseContainer {
       quantity: Math.abs(signed),
       reason,
       price: cause.price,
-      position: this.book.position(cause.symbol),
+      position,
       equity,
       grossExposure: this.book.grossExposure(),
+      ...(power !== undefined ? { buyingPower: power } : {}),
       ...extra,
     };
     this.emit(order);
@@ -278,6 +325,8 @@ export class PortfolioContainer extends BaseContainer {
   }
 
   private forget(orderId: number): void {
+    this.reserved.delete(orderId);
+    this.marginCallOrders.delete(orderId);
     const o = this.openOrders.get(orderId);
     if (o === undefined) return;
     this.openOrders.delete(orderId);
@@ -293,6 +342,9 @@ export class PortfolioContainer extends BaseContainer {
     const o = this.openOrders.get(fill.orderId);
     if (o === undefined) return;
     if (!(fill.remaining > 0)) return this.forget(fill.orderId);
+    // What the filled part tied up is in the book now; the rest stays reserved pro rata.
+    const r = this.reserved.get(fill.orderId);
+    if (r !== undefined) this.reserved.set(fill.orderId, (r * fill.remaining) / (fill.remaining + fill.quantity));
     const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity;
     o.signed -= signed;
     this.pending.set(o.symbol, (this.pending.get(o.symbol) ?? 0) - signed);
@@ -337,6 +389,7 @@ export class PortfolioContainer extends BaseContainer {
   results(): Record<string, unknown> {
     return {
       key: this.key,
+      account: this.config.account,
       initial_cash: this.config.initial_cash,
       final_equity: this.book.equity(),
       cash: this.book.cash,

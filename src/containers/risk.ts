@@ -1,5 +1,6 @@
-import type { SluiceEvent } from '../events/index.ts';
-import { checkOrder } from '../domain/risk/risk-check.ts';
+import type { OrderEvent, SluiceEvent } from '../events/index.ts';
+import { checkOrder, type RiskDecision } from '../domain/risk/risk-check.ts';
+import { checkFunds, type FundsRules } from '../domain/portfolio/account.ts';
 import type { RiskConfig } from '../config/schema/trading.ts';
 import { BaseContainer } from './base-container.ts';
 
@@ -9,6 +10,10 @@ const MAX_NOTES = 20;
  * Risk: every order passes here between portfolio and execution. An order is approved,
  * resized (the note rides on the order) or rejected (a REJECT goes back to its
  * portfolio). Exits are never blocked. Decisions are counted for the results file.
+ *
+ * The limits of the `risk` block are checked first, then, with `funds`, the book's
+ * buying power and leverage (the account, src/domain/portfolio/account.ts) on what the
+ * limits left of the order.
  */
 export class RiskContainer extends BaseContainer {
   private approved = 0;
@@ -19,6 +24,7 @@ export class RiskContainer extends BaseContainer {
   constructor(
     id: string,
     private readonly limits: RiskConfig,
+    private readonly funds?: FundsRules,
   ) {
     super(id, 'risk');
   }
@@ -27,7 +33,7 @@ export class RiskContainer extends BaseContainer {
     // A book's cancel request passes untouched, on the orders' way to execution.
     if (ev.type === 'CANCEL') return this.emit(ev);
     if (ev.type !== 'ORDER') return;
-    const decision = checkOrder(ev, this.limits);
+    const decision = this.decide(ev);
     switch (decision.action) {
       case 'approve':
         this.approved++;
@@ -54,6 +60,17 @@ export class RiskContainer extends BaseContainer {
         });
         return;
     }
+  }
+
+  /** The limits' decision, then the funds check on what the limits kept. */
+  private decide(ev: OrderEvent): RiskDecision {
+    const byLimits = checkOrder(ev, this.limits);
+    if (this.funds === undefined || byLimits.action === 'reject') return byLimits;
+    const kept = byLimits.action === 'resize' ? { ...ev, quantity: byLimits.quantity } : ev;
+    const byFunds = checkFunds(kept, this.funds);
+    if (byFunds.action === 'approve') return byLimits;
+    if (byFunds.action === 'reject' || byLimits.action === 'approve') return byFunds;
+    return { action: 'resize', quantity: byFunds.quantity, note: `${byLimits.note}; then ${byFunds.note}` };
   }
 
   private note(text: string): void {

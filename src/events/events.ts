@@ -151,6 +151,13 @@ export interface OrderEvent extends EventBase {
   readonly equity: number;
   /** Book gross exposure (sum of |position × price|) when the order was created. */
   readonly grossExposure: number;
+  /**
+   * What the book could spend on opening positions when the order was created, net of its
+   * other open orders (cash, or free equity of a margin account; see
+   * src/domain/portfolio/account.ts). Risk checks the order's opening part against it;
+   * absent: no funds check.
+   */
+  readonly buyingPower?: number;
   /** Set by risk when it resized the order. */
   readonly riskNote?: string;
   /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Column, BacktestSection, Marker, Table } from './report-data.ts';
 import { mergeCandles, minMaxDownsample, snapToCandle, type Candle, type Point } from './downsample.ts';
 import { drawdownSeries, monthlyReturns, type EquityCurve } from './equity-analysis.ts';
-import { equityFromTrades, type TradeRow } from './equity-from-trades.ts';
+import { equityFromTrades, pointValueOf, type TradeRow } from './equity-from-trades.ts';
 import { readPhaseBars } from './read-bars.ts';
 import { forEachNdjson, num, type Json, type PhaseFiles } from './read-results.ts';
 
@@ -159,15 +159,16 @@ export async function readEquityFile(path: string, strategyId: string | null): P
 }
 
 function toTrade(r: Json): TradeRow {
-  return {
+  const trade = {
     symbol: String(r['symbol']),
-    direction: r['direction'] === 'short' ? 'short' : 'long',
+    direction: r['direction'] === 'short' ? ('short' as const) : ('long' as const),
     quantity: num(r['quantity']) ?? 0,
     entryTs: Date.parse(String(r['entry_time'])),
     entryPrice: num(r['entry_price']) ?? 0,
     exitTs: Date.parse(String(r['exit_time'])),
     pnl: num(r['pnl']) ?? 0,
   };
+  return { ...trade, pointValue: pointValueOf({ ...trade, exitPrice: num(r['exit_price']) ?? Number.NaN, grossPnl: num(r['gross_pnl']) ?? Number.NaN }) };
 }
 
 function markersOf(trades: readonly TradeRow[], candleTimes: readonly number[]): Marker[] {

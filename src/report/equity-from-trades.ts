@@ -3,7 +3,8 @@
  * storage kept no equity file (`results.storage: memory`, the default).
  *
  * At each bar close: E = E₀ + Σ pnl of trades exited at or before it + Σ over open trades
- * of direction × quantity × (close − entry price). This is the engine's own mark-to-market
+ * of direction × quantity × (close − entry price) × point value (a future's multiplier,
+ * read back from the trades' gross P&L; 1 for shares). This is the engine's own mark-to-market
  * (cash plus positions at the close, book.ts) except for one thing trades do not record:
  * how a trade's commission splits between its entry and exit fills. Here all of it is
  * charged at the exit, so while a trade is open the curve sits above the engine's by that
@@ -24,6 +25,23 @@ export interface TradeRow {
   readonly entryPrice: number;
   readonly exitTs: number;
   readonly pnl: number;
+  /**
+   * Currency per point per unit: a future's multiplier, 1 for a share (see
+   * {@link pointValueOf}); undefined when the trade cannot tell, and then the value of
+   * another trade of its symbol, else 1, is used.
+   */
+  readonly pointValue?: number | undefined;
+}
+
+/**
+ * A trade's currency per point per unit, read back from its own record: gross P&L /
+ * (direction × quantity × (exit − entry)), rounded to 6 decimals (a future's multiplier;
+ * exactly 1 for a share). Undefined when the exit price equals the entry price.
+ */
+export function pointValueOf(t: { direction: 'long' | 'short'; quantity: number; entryPrice: number; exitPrice: number; grossPnl: number }): number | undefined {
+  const points = (t.direction === 'long' ? 1 : -1) * t.quantity * (t.exitPrice - t.entryPrice);
+  if (points === 0 || !Number.isFinite(points) || !Number.isFinite(t.grossPnl)) return undefined;
+  return Math.round((t.grossPnl / points) * 1e6) / 1e6;
 }
 
 /**
@@ -38,6 +56,8 @@ export function equityFromTrades(trades: readonly TradeRow[], bars: readonly Sym
   const byEntry = [...trades].sort((a, b) => a.entryTs - b.entryTs);
   const byExit = [...trades].sort((a, b) => a.exitTs - b.exitTs);
   const open = new Set<TradeRow>();
+  const pointBySymbol = new Map<string, number>();
+  for (const t of trades) if (t.pointValue !== undefined && !pointBySymbol.has(t.symbol)) pointBySymbol.set(t.symbol, t.pointValue);
   let nextEntry = 0;
   let nextExit = 0;
   let realized = 0;
@@ -60,7 +80,8 @@ export function equityFromTrades(trades: readonly TradeRow[], bars: readonly Sym
       const close = s === undefined ? Number.NaN : lastClose[s]!;
       // A symbol with no bar yet cannot be marked; its entry price is the best mark there is.
       const mark = Number.isFinite(close) ? close : trade.entryPrice;
-      unrealized += (trade.direction === 'long' ? 1 : -1) * trade.quantity * (mark - trade.entryPrice);
+      const point = trade.pointValue ?? pointBySymbol.get(trade.symbol) ?? 1;
+      unrealized += (trade.direction === 'long' ? 1 : -1) * trade.quantity * (mark - trade.entryPrice) * point;
     }
     equity[t] = initialEquity + realized + unrealized;
   }

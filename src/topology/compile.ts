@@ -7,6 +7,7 @@ import { StrategyContainer } from '../containers/strategy.ts';
 import { ClassifierContainer } from '../containers/classifier.ts';
 import { PortfolioContainer } from '../containers/portfolio.ts';
 import { RiskContainer } from '../containers/risk.ts';
+import { accountingOf } from '../containers/accounting.ts';
 import { ExecutionContainer } from '../containers/execution.ts';
 import { SignalSinkContainer } from '../containers/signal-sink.ts';
 import { configuredStoreDir } from '../signals/store-identity.ts';
@@ -104,10 +105,10 @@ function createContainer(
       const feature = sizingFeature(cfg.portfolio.sizing);
       const slot = feature === undefined ? undefined : hub.register(feature);
       const bpy = runBarsPerYear(wf);
-      return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy, wf.tradeFrom ?? Number.NEGATIVE_INFINITY, cfg.risk, parseTimeframe(cfg.data.timeframe)) as Container<unknown>;
+      return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy, wf.tradeFrom ?? Number.NEGATIVE_INFINITY, cfg.risk, parseTimeframe(cfg.data.timeframe), accountingOf(cfg)) as Container<unknown>;
     }
     case 'risk':
-      return new RiskContainer(id, cfg.risk) as Container<unknown>;
+      return new RiskContainer(id, cfg.risk, accountingOf(cfg).funds) as Container<unknown>;
     case 'execution':
       return new ExecutionContainer(id, cfg.execution) as Container<unknown>;
     case 'signal_sink':

@@ -73,12 +73,14 @@ const SCENARIOS: Record<string, readonly string[]> = {
   'market entries, long only (the config as written)': [],
   'stop-loss, session close, limit entries, short selling': [
     'portfolio.allow_short=true',
+    'portfolio.account=margin',
     'portfolio.entry_order={type: limit, offset_bps: 5, expires_after_bars: 3}',
     'risk.stop_loss_pct=0.5',
     'risk.close_eod=true',
   ],
   'ATR sizing (a feature of the book), volume limits shared by the books, tiered costs': [
     'portfolio.allow_short=true',
+    'portfolio.account=margin',
     'portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14}',
     'execution.max_volume_share=0.02',
     'execution.slippage_bps=0',
@@ -86,6 +88,13 @@ const SCENARIOS: Record<string, readonly string[]> = {
     'execution.commission={model: tiered, tiers: [{up_to_shares: 100000, per_share: 0.0035}, {per_share: 0.002}], minimum: 0.35}',
     'risk.take_profit_pct=1',
     'risk.max_holding_bars=200',
+  ],
+  'futures (margin, variation settled per bar, per-contract commission), long and short, margin account resizing': [
+    'data.instrument={kind: future, multiplier: 5, margin: 2500}',
+    'execution.commission={model: per_contract, per_contract: 1.5}',
+    'portfolio.allow_short=true',
+    'portfolio.account=margin',
+    'portfolio.insufficient_funds=resize',
   ],
 };
 

@@ -50,6 +50,8 @@ describe('signal replay parity, property', () => {
         const data = [`data.start=${day(c.start)}`, `data.end=${day(c.start + c.days)}`];
         const settings = [
           `portfolio.allow_short=${c.short}`,
+          // Shares are sold short only in a margin account.
+          `portfolio.account=${c.short ? 'margin' : 'cash'}`,
           `portfolio.entry_order=${c.entry}`,
           `execution.fill=${c.fill}`,
           ...(c.stop !== undefined ? [`risk.stop_loss_pct=${c.stop}`] : []),

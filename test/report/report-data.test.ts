@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { METRIC_NAMES } from '../../src/domain/metrics/performance.ts';
 import { minMaxDownsample, mergeCandles, onTimeGrid, snapToCandle, type Point } from '../../src/report/downsample.ts';
 import { drawdownSeries, monthlyReturns } from '../../src/report/equity-analysis.ts';
-import { equityFromTrades, type TradeRow } from '../../src/report/equity-from-trades.ts';
+import { equityFromTrades, pointValueOf, type TradeRow } from '../../src/report/equity-from-trades.ts';
 import { METRIC_INFO } from '../../src/report/metric-definitions.ts';
 import { readPhaseBars } from '../../src/report/read-bars.ts';
 import { forEachNdjson, readJsonIfExists } from '../../src/report/read-results.ts';
@@ -92,6 +92,24 @@ describe('equity analysis', () => {
 });
 
 describe('equity recomputed from trades', () => {
+  it('marks an open future at its multiplier, read back from the trades (equal to the engine’s when flat)', async () => {
+    const { dir } = await runWithReport('examples/futures-sma-cross.yaml', ['--storage', 'disk', '--set', 'portfolio.close_at_end=true']);
+    const phase = join(dir, 'backtest');
+    const stored = (await readEquityFile(join(phase, 'equity.ndjson'), 'sma_crossover'))!;
+    const trades: TradeRow[] = [];
+    await forEachNdjson(join(phase, 'trades.ndjson'), (r) => {
+      const t = { symbol: String(r['symbol']), direction: r['direction'] === 'short' ? ('short' as const) : ('long' as const), quantity: Number(r['quantity']), entryTs: Date.parse(String(r['entry_time'])), entryPrice: Number(r['entry_price']), exitTs: Date.parse(String(r['exit_time'])), pnl: Number(r['pnl']) };
+      trades.push({ ...t, pointValue: pointValueOf({ ...t, exitPrice: Number(r['exit_price']), grossPnl: Number(r['gross_pnl']) }) });
+    });
+    expect(trades.map((t) => t.pointValue)).toEqual(trades.map(() => 10));
+    const bars = await readPhaseBars(readJsonIfExists(join(phase, 'phase_summary.json'))!, 'skip');
+    if (!bars.ok) throw new Error(bars.reason);
+    const curve = equityFromTrades(trades, bars.symbols, 10_000);
+    expect(curve.ts).toEqual(stored.ts);
+    // Open: above the engine's by the entry commission (2) only; flat: equal.
+    for (let i = 0; i < curve.ts.length; i++) expect(curve.equity[i]! - stored.equity[i]!).toBeCloseTo(trades.some((tr) => tr.entryTs <= curve.ts[i]! && curve.ts[i]! < tr.exitTs) ? 2 : 0, 6);
+  });
+
   it('matches the engine’s equity file to within the open trades’ entry commissions, exactly when flat', async () => {
     const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', ['--storage', 'disk', '--set', 'data.end=2024-07-01']);
     const phase = join(dir, 'backtest');

@@ -15,6 +15,18 @@ export const DataProviderSchema = z
   })
   .strict();
 
+/** What a symbol is for the accounting: a share (default) or a futures contract (docs/execution.md). */
+export const InstrumentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('equity') }).strict(),
+  z
+    .object({
+      kind: z.literal('future'),
+      multiplier: z.number().positive().describe('Currency per point of price per contract (ES: 50). P&L = price change × multiplier × contracts.'),
+      margin: z.number().positive().describe('Margin posted per contract while it is open, in currency.'),
+    })
+    .strict(),
+]);
+
 /** One instrument's bar file. Paths are relative to the config file's folder. */
 export const DataSourceSchema = z
   .object({
@@ -22,6 +34,7 @@ export const DataSourceSchema = z
     path: z.string().min(1).describe('Bar file (CSV or Parquet), relative to the config file.'),
     format: z.enum(['csv', 'parquet']).optional().describe('File format; default from the file extension.'),
     provider: DataProviderSchema.optional().describe('Download `path` from this provider on first use (a Parquet cache).'),
+    instrument: InstrumentSchema.optional().describe('What this symbol is: { kind: equity } (default) or { kind: future, multiplier, margin }.'),
   })
   .strict();
 
@@ -36,6 +49,7 @@ export const DataSchema = z
     format: z.enum(['csv', 'parquet']).optional().describe('Format of `path`; default from the extension.'),
     provider: DataProviderSchema.optional().describe('Download `path` (a Parquet cache) from this provider on first use: `run` fetches it when it is missing, `validate` says it will.'),
     sources: z.array(DataSourceSchema).min(1).optional().describe('Several bar files, one per symbol.'),
+    instrument: InstrumentSchema.optional().describe('What the symbol of `path` is: { kind: equity } (default) or { kind: future, multiplier, margin }; with `sources`, give it per source.'),
     timeframe: z.string().describe("Bar length: '1m', '5m', '15m', '1h', '1d', ... Sets the annualization."),
     calendar: z
       .enum(['us_equity', 'continuous'])
@@ -56,6 +70,8 @@ export const DataSchema = z
       ctx.addIssue({ code: 'custom', path: ['sources'], message: 'give either path + symbol or sources, not both' });
     } else if (!single && data.sources === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'data needs a bar file: path + symbol, or sources' });
+    } else if (data.instrument !== undefined && !single) {
+      ctx.addIssue({ code: 'custom', path: ['instrument'], message: 'with sources, give each source its own instrument (sources[i].instrument)' });
     } else if (single && (data.path === undefined || data.symbol === undefined)) {
       ctx.addIssue({
         code: 'custom',

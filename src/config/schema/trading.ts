@@ -50,6 +50,23 @@ export const SizingSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
+/** Margin rates of a margin account; the defaults are Reg T initial and FINRA maintenance margin. */
+export const MarginRatesSchema = z
+  .object({
+    initial: z.number().gt(0).max(1).default(0.5).describe('Free equity needed to open a long share position, as a fraction of its notional (Reg T: 0.5).'),
+    maintenance: z.number().gt(0).max(1).default(0.25).describe('Equity needed to keep long share positions, as a fraction of their notional; below it a margin call liquidates (FINRA: 0.25).'),
+    short_initial: z.number().gt(0).max(2).default(0.5).describe('Free equity needed to open a short share position, as a fraction of its notional.'),
+    short_maintenance: z.number().gt(0).max(2).default(0.3).describe('Equity needed to keep short share positions, as a fraction of their notional.'),
+    max_leverage: positive.max(100).default(2).describe('Largest gross exposure as a multiple of equity.'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.maintenance > m.initial) ctx.addIssue({ code: 'custom', path: ['maintenance'], message: `maintenance ${m.maintenance} is above initial ${m.initial}: a new position would be called at once; lower maintenance or raise initial` });
+    if (m.short_maintenance > m.short_initial) {
+      ctx.addIssue({ code: 'custom', path: ['short_maintenance'], message: `short_maintenance ${m.short_maintenance} is above short_initial ${m.short_initial}: lower short_maintenance or raise short_initial` });
+    }
+  });
+
 export const PortfolioSchema = z
   .object({
     initial_cash: positive.default(100_000).describe('Starting cash of each book.'),
@@ -68,8 +85,22 @@ export const PortfolioSchema = z
       .boolean()
       .default(true)
       .describe("Close open positions at the last bar's close when the data ends (exit reason end_of_data)."),
+    account: z
+      .enum(['cash', 'margin'])
+      .default('cash')
+      .describe('cash: entries are paid from cash (shares at their price, futures at their margin, plus costs) and shares cannot be sold short; margin: entries need initial margin of free equity, gross exposure is capped at margin.max_leverage, and equity below the maintenance margin liquidates (exit reason margin_call).'),
+    insufficient_funds: z
+      .enum(['reject', 'resize'])
+      .default('reject')
+      .describe("An entry beyond buying power: reject its opening part (a REJECT naming the shortfall), or resize it to the largest whole quantity that fits."),
+    margin: MarginRatesSchema.optional().describe('Margin rates of a margin account (absent: the defaults); only with account: margin.'),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.margin !== undefined && p.account !== 'margin') {
+      ctx.addIssue({ code: 'custom', path: ['margin'], message: 'margin rates apply to a margin account only: set portfolio.account: margin, or remove portfolio.margin' });
+    }
+  });
 
 export const RiskSchema = z
   .object({
@@ -123,6 +154,13 @@ const FixedCommissionSchema = z
   })
   .strict();
 
+const PerContractCommissionSchema = z
+  .object({
+    model: z.literal('per_contract'),
+    per_contract: nonNegative.describe('Fee per contract traded, each side (a round trip of n contracts pays 2 × n × per_contract); for futures.'),
+  })
+  .strict();
+
 const CommissionTierSchema = z
   .object({
     up_to_shares: positive.optional().describe("The tier applies while the book's shares traded this month are below this."),
@@ -166,7 +204,7 @@ const TieredCommissionSchema = z
   .strict();
 
 /** Commission per order; docs/execution.md has the formulas. A block without `model` is `per_share`. */
-export const CommissionSchema = z.discriminatedUnion('model', [PerShareCommissionSchema, FixedCommissionSchema, TieredCommissionSchema]);
+export const CommissionSchema = z.discriminatedUnion('model', [PerShareCommissionSchema, FixedCommissionSchema, PerContractCommissionSchema, TieredCommissionSchema]);
 
 /** Slippage of market and stop fills, against the trader; docs/execution.md has the formulas. */
 export const SlippageSchema = z.discriminatedUnion('model', [
@@ -243,7 +281,7 @@ export const ExecutionSchema = z
       .describe("When a market order fills: the next bar's open (default, no look-ahead) or the signal bar's close, which is optimistic (a price gone once the signal is known; validate, run and lookahead warn). Limit and stop orders always rest until a later bar."),
     slippage_bps: nonNegative.max(10_000).default(0).describe('Slippage in basis points, against the trader: shorthand for `slippage: { model: fixed, bps }`.'),
     slippage: SlippageSchema.optional().describe('Slippage model of market and stop fills (fixed, spread, volume_share); absent: fixed at slippage_bps.'),
-    commission: CommissionSchema.default({ model: 'per_share', per_share: 0, percent: 0, minimum: 0 }).describe('Commission model (per_share, fixed, tiered); without `model`: per_share.'),
+    commission: CommissionSchema.default({ model: 'per_share', per_share: 0, percent: 0, minimum: 0 }).describe('Commission model (per_share, fixed, per_contract, tiered); without `model`: per_share.'),
     max_volume_share: z
       .number()
       .gt(0)

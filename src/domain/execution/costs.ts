@@ -113,6 +113,16 @@ export interface CommissionTier {
   readonly percent?: number | undefined;
 }
 
+/**
+ * A fee per contract traded, each side (futures; backtrader's `COMM_FIXED` commission):
+ * a round trip of n contracts pays 2 × n × `per_contract`.
+ */
+export interface PerContractCommission {
+  readonly model: 'per_contract';
+  /** Currency per contract, >= 0. */
+  readonly per_contract: number;
+}
+
 /** Rates by the book's month-to-date traded volume (IBKR's "tiered" pricing), clamped per order. */
 export interface TieredCommission {
   readonly model: 'tiered';
@@ -121,8 +131,8 @@ export interface TieredCommission {
   readonly maximum?: number | undefined;
 }
 
-/** Commission of an order: see {@link PerShareCommission}, {@link FixedCommission}, {@link TieredCommission}. */
-export type CommissionModel = PerShareCommission | FixedCommission | TieredCommission;
+/** Commission of an order: see {@link PerShareCommission}, {@link FixedCommission}, {@link PerContractCommission}, {@link TieredCommission}. */
+export type CommissionModel = PerShareCommission | FixedCommission | PerContractCommission | TieredCommission;
 
 /** What a tiered schedule's bounds count: traded shares or traded notional. */
 export function tierMeasure(model: TieredCommission): 'shares' | 'notional' {
@@ -155,6 +165,7 @@ export function rawCommission(model: CommissionModel, quantity: number, price: n
   const q = Math.abs(quantity);
   let rates: { readonly per_share?: number | undefined; readonly percent?: number | undefined };
   if (model.model === 'fixed') return 0;
+  if (model.model === 'per_contract') return model.per_contract * q;
   else if (model.model === 'tiered') rates = tierFor(model, monthToDate);
   else rates = model;
   return (rates.per_share ?? 0) * q + ((rates.percent ?? 0) / 100) * q * price;
@@ -167,6 +178,7 @@ export function rawCommission(model: CommissionModel, quantity: number, price: n
  */
 export function orderCommission(model: CommissionModel, raw: number): number {
   if (model.model === 'fixed') return model.per_order;
+  if (model.model === 'per_contract') return raw;
   let c = raw;
   if (model.minimum !== undefined && c < model.minimum) c = model.minimum;
   if (model.maximum !== undefined && c > model.maximum) c = model.maximum;
@@ -194,6 +206,7 @@ export function checkCommissionModel(model: CommissionModel): void {
     }
   };
   if (model.model === 'fixed') return check('per_order', model.per_order);
+  if (model.model === 'per_contract') return check('per_contract', model.per_contract);
   check('minimum', model.minimum);
   check('maximum', model.maximum);
   if (model.model !== 'tiered') {

@@ -2,10 +2,18 @@
  * One portfolio's accounting: cash, signed positions per symbol, average prices, marks,
  * realized and unrealized P&L, and the trade records of closed quantity.
  *
- * There is no margin model. Cash is simply what the fills moved: a buy pays quantity ×
- * price, a sell (also a short sale) receives it, every fill pays its commission. Equity is
- * cash plus the signed positions valued at their marks, so a short's proceeds sit in cash
- * and its liability in the (negative) position value.
+ * Shares: cash is what the fills moved: a buy pays quantity × price, a sell (also a short
+ * sale) receives it, every fill pays its commission. Equity is cash plus the signed
+ * positions valued at their marks, so a short's proceeds sit in cash and its liability in
+ * the (negative) position value. Whether an order may be sent at all (buying power, margin)
+ * is the account's question (account.ts), not the book's.
+ *
+ * Futures (an {@link Instrument} of kind `future`): backtrader's futures-like accounting.
+ * Opening posts `margin` per contract out of cash; every mark settles the price change
+ * since the last settlement × multiplier into cash (variation margin), and so does every
+ * fill, at the fill price and then at the mark; closing releases the margin. A future's
+ * value in equity is its posted margin plus any variation not yet settled (none after a
+ * mark), and its P&L is price change × multiplier × contracts.
  *
  * Accounting identity (see docs/execution.md), exact up to float rounding:
  *
@@ -14,8 +22,10 @@
  * ```
  *
  * where `openCommission()` is the commission already paid for quantity that is still
- * open; it moves into `realizedPnl`, pro rata, when that quantity closes.
+ * open; it moves into `realizedPnl`, pro rata, when that quantity closes. It holds for
+ * futures too, with P&L in points × multiplier.
  */
+import { checkInstrument, EQUITY, type Instrument } from './instrument.ts';
 
 /** Quantities closer than this to each other count as equal, so float dust never leaves a 1e-12-share position open. */
 const QTY_EPSILON = 1e-9;
@@ -24,7 +34,7 @@ const QTY_EPSILON = 1e-9;
 export interface BookFill {
   readonly symbol: string;
   readonly side: 'buy' | 'sell';
-  /** Shares, positive. */
+  /** Shares (contracts of a future), positive. */
   readonly quantity: number;
   /** Execution price (slippage included), positive. */
   readonly price: number;
@@ -50,13 +60,13 @@ export interface ClosedTrade {
   readonly entryPrice: number;
   readonly exitTs: number;
   readonly exitPrice: number;
-  /** quantity × (exitPrice − entryPrice) × (+1 long, −1 short). */
+  /** quantity × (exitPrice − entryPrice) × (+1 long, −1 short) × multiplier (1 for shares). */
   readonly grossPnl: number;
   /** Pro-rata entry commission of the closed quantity plus the exit fill's commission for it. */
   readonly commission: number;
   /** grossPnl − commission. */
   readonly pnl: number;
-  /** pnl / (quantity × entryPrice), a fraction (0.05 is 5 %). */
+  /** pnl / (quantity × entryPrice × multiplier), a fraction of the entry notional (0.05 is 5 %). */
   readonly returnPct: number;
   /** Exit bar index − entry bar index (of the first entry). */
   readonly barsHeld: number;
@@ -81,6 +91,14 @@ interface Holding {
   entryCommission: number;
   /** Position in `Book.open`, −1 while flat. */
   slot: number;
+  /** True for a futures contract (settled in cash every mark). */
+  readonly future: boolean;
+  /** Currency per point per unit: the future's multiplier, 1 for a share. */
+  readonly point: number;
+  /** Margin posted per open contract; 0 for a share. */
+  readonly margin: number;
+  /** A future's price of its last settlement (backtrader's `adjbase`); unused for shares. */
+  settled: number;
 }
 
 /**
@@ -108,15 +126,34 @@ export class Book {
   private gross = 0;
   private unrealized = 0;
   private openEntryCommission = 0;
+  private longValue = 0;
+  private shortValue = 0;
+  private posted = 0;
 
-  /** @param initialCash starting cash; equity before any fill. */
-  constructor(initialCash: number) {
+  /**
+   * @param initialCash starting cash; equity before any fill.
+   * @param instruments the instrument of each symbol that is not a share.
+   * @throws RangeError on a non-finite cash or a future without a positive multiplier and margin.
+   */
+  constructor(
+    initialCash: number,
+    private readonly instruments: ReadonlyMap<string, Instrument> = new Map(),
+  ) {
     if (!Number.isFinite(initialCash)) throw new RangeError(`initial cash must be finite, got ${initialCash}`);
+    for (const [symbol, instrument] of instruments) checkInstrument(symbol, instrument);
     this.initialCash = initialCash;
     this.cashBalance = initialCash;
   }
 
-  /** Cash: initial cash minus signed fill notionals and commissions (short sales add cash). */
+  /** The instrument of `symbol` (a share unless configured otherwise). */
+  instrument(symbol: string): Instrument {
+    return this.instruments.get(symbol) ?? EQUITY;
+  }
+
+  /**
+   * Cash: initial cash minus signed fill notionals of shares (short sales add cash) and
+   * commissions; for futures minus posted margin, plus settled variation.
+   */
   get cash(): number {
     return this.cashBalance;
   }
@@ -164,22 +201,43 @@ export class Book {
   mark(symbol: string, price: number): void {
     const h = this.holding(symbol);
     h.mark = price;
-    if (h.qty !== 0) this.dirty = true;
+    if (h.qty !== 0) {
+      this.dirty = true;
+      if (h.future) this.settle(h, price);
+    }
   }
 
-  /** Cash plus every position at its mark. */
+  /** Cash plus every position at its mark (a future at its posted margin plus unsettled variation). */
   equity(): number {
     this.revalue();
     return this.cashBalance + this.positionValue;
   }
 
-  /** Σ |position × mark| over all symbols. */
+  /** Σ |position × mark × multiplier| over all symbols (a future counts its notional). */
   grossExposure(): number {
     this.revalue();
     return this.gross;
   }
 
-  /** Σ position × (mark − average price) over all symbols; entry commissions not deducted. */
+  /** Σ position × mark over the long share positions. */
+  longShareValue(): number {
+    this.revalue();
+    return this.longValue;
+  }
+
+  /** Σ |position × mark| over the short share positions. */
+  shortShareValue(): number {
+    this.revalue();
+    return this.shortValue;
+  }
+
+  /** Margin posted for open futures: Σ |contracts| × margin per contract. */
+  postedMargin(): number {
+    this.revalue();
+    return this.posted;
+  }
+
+  /** Σ position × (mark − average price) × multiplier over all symbols; entry commissions not deducted. */
   unrealizedPnl(): number {
     this.revalue();
     return this.unrealized;
@@ -211,13 +269,15 @@ export class Book {
     const h = this.holding(fill.symbol);
     if (Number.isNaN(h.mark)) h.mark = price;
     const sign = fill.side === 'buy' ? 1 : -1;
-    this.cashBalance -= sign * quantity * price + commission;
+    if (h.future) this.cashBalance -= commission;
+    else this.cashBalance -= sign * quantity * price + commission;
     this.commissionPaid += commission;
     this.dirty = true;
 
     const q = h.qty;
     if (q === 0) {
       this.openAt(h, sign * quantity, fill, commission);
+      if (h.future) this.settle(h, h.mark);
       return NO_TRADES;
     }
     const dir = q > 0 ? 1 : -1;
@@ -227,6 +287,12 @@ export class Book {
       h.avgPrice = (absQ * h.avgPrice + quantity * price) / (absQ + quantity);
       h.qty = q + sign * quantity;
       h.entryCommission += commission;
+      if (h.future) {
+        // The contracts held settle to the fill price, the new ones post margin at it.
+        this.settle(h, price, q);
+        this.cashBalance -= quantity * h.margin;
+        this.settle(h, h.mark);
+      }
       return NO_TRADES;
     }
 
@@ -250,7 +316,7 @@ export class Book {
     const exitShare = rest > 0 ? (commission * closed) / quantity : commission;
     const tradeCommission = entryShare + exitShare;
     const entryPrice = h.avgPrice;
-    const grossPnl = closed * (price - entryPrice) * dir;
+    const grossPnl = h.future ? closed * (price - entryPrice) * dir * h.point : closed * (price - entryPrice) * dir;
     const pnl = grossPnl - tradeCommission;
     const trade: ClosedTrade = {
       symbol: h.symbol,
@@ -263,34 +329,71 @@ export class Book {
       grossPnl,
       commission: tradeCommission,
       pnl,
-      returnPct: pnl / (closed * entryPrice),
+      returnPct: h.future ? pnl / (closed * entryPrice * h.point) : pnl / (closed * entryPrice),
       barsHeld: fill.barIndex - h.entryBarIndex,
       exitReason: fill.reason,
     };
     this.realized += pnl;
 
+    if (h.future) {
+      // The closed contracts settle their last variation (settlement price to fill price)
+      // and release their margin.
+      this.cashBalance += dir * closed * (price - h.settled) * h.point + closed * h.margin;
+    }
     if (!fullyClosed) {
       h.qty = dir * (absQ - closed);
       h.entryCommission -= entryShare;
+      if (h.future) this.settle(h, h.mark);
     } else {
       this.closeOut(h);
-      if (rest > 0) this.openAt(h, sign * rest, fill, commission - exitShare);
+      if (rest > 0) {
+        this.openAt(h, sign * rest, fill, commission - exitShare);
+        if (h.future) this.settle(h, h.mark);
+      }
     }
     return [trade];
+  }
+
+  /**
+   * Settles a future's variation from its last settlement price to `price` in cash, for
+   * `qty` contracts (default: the position), and makes `price` the settlement price.
+   */
+  private settle(h: Holding, price: number, qty = h.qty): void {
+    this.cashBalance += qty * (price - h.settled) * h.point;
+    h.settled = price;
   }
 
   /** The holding of `symbol`, created on first sight (once per symbol, never per bar). */
   private holding(symbol: string): Holding {
     let h = this.holdings.get(symbol);
     if (h === undefined) {
-      h = { symbol, qty: 0, avgPrice: 0, mark: Number.NaN, entryTs: 0, entryBarIndex: 0, entryCommission: 0, slot: -1 };
+      const instrument = this.instrument(symbol);
+      const future = instrument.kind === 'future';
+      h = {
+        symbol,
+        qty: 0,
+        avgPrice: 0,
+        mark: Number.NaN,
+        entryTs: 0,
+        entryBarIndex: 0,
+        entryCommission: 0,
+        slot: -1,
+        future,
+        point: future ? instrument.multiplier : 1,
+        margin: future ? instrument.margin : 0,
+        settled: 0,
+      };
       this.holdings.set(symbol, h);
     }
     return h;
   }
 
-  /** Opens a fresh position on a flat holding. */
+  /** Opens a fresh position on a flat holding (a future posts its margin at the fill price). */
   private openAt(h: Holding, signedQty: number, fill: BookFill, entryCommission: number): void {
+    if (h.future) {
+      this.cashBalance -= Math.abs(signedQty) * h.margin;
+      h.settled = fill.price;
+    }
     h.qty = signedQty;
     h.avgPrice = fill.price;
     h.entryTs = fill.ts;
@@ -320,17 +423,33 @@ export class Book {
     let gross = 0;
     let unrealized = 0;
     let openCommission = 0;
+    let longValue = 0;
+    let shortValue = 0;
+    let posted = 0;
     for (const h of this.open) {
+      openCommission += h.entryCommission;
+      if (h.future) {
+        const margin = Math.abs(h.qty) * h.margin;
+        posted += margin;
+        value += margin + h.qty * (h.mark - h.settled) * h.point;
+        gross += Math.abs(h.qty * h.mark * h.point);
+        unrealized += h.qty * (h.mark - h.avgPrice) * h.point;
+        continue;
+      }
       const v = h.qty * h.mark;
       value += v;
       gross += Math.abs(v);
       unrealized += h.qty * (h.mark - h.avgPrice);
-      openCommission += h.entryCommission;
+      if (v > 0) longValue += v;
+      else shortValue -= v;
     }
     this.positionValue = value;
     this.gross = gross;
     this.unrealized = unrealized;
     this.openEntryCommission = openCommission;
+    this.longValue = longValue;
+    this.shortValue = shortValue;
+    this.posted = posted;
     this.dirty = false;
   }
 }

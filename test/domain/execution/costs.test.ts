@@ -102,6 +102,17 @@ describe('commission models', () => {
     expect(commission({ model: 'fixed', per_order: 4.95 }, 0, 500)).toBe(0);
   });
 
+  it('per_contract: the fee × contracts on each fill (backtrader COMM_FIXED); checked >= 0', () => {
+    expect(commission({ model: 'per_contract', per_contract: 2 }, 1, 3800)).toBe(2);
+    expect(commission({ model: 'per_contract', per_contract: 2.25 }, 4, 3800)).toBe(9);
+    expect(commission({ model: 'per_contract', per_contract: 2 }, 0, 3800)).toBe(0);
+    const schedule = new CommissionSchedule({ model: 'per_contract', per_contract: 2 });
+    const costs = { raw: 0, paid: 0 };
+    // A partially filled order pays per contract on each part, 2 × (3 + 2) in all.
+    expect(schedule.charge(costs, 'book', 3, 100, 0) + schedule.charge(costs, 'book', 2, 101, 0)).toBe(10);
+    expect(() => checkCommissionModel({ model: 'per_contract', per_contract: -1 })).toThrow(/per_contract must be a finite number >= 0/);
+  });
+
   // IBKR's published US tiered rates (per share, month-to-date shares): ≤ 300 000: 0.0035,
   // ≤ 3 000 000: 0.0020, above: 0.0015; minimum 0.35 per order.
   const ibkr = {

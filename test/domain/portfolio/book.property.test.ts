@@ -59,6 +59,27 @@ describe('Book accounting identities (fast-check)', () => {
     );
   });
 
+  it('with BBB a future (multiplier 50, margin 4000): the identity, equity = cash + posted margin after a mark, and flat cash = cash0 + realized', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        const book = new Book(100_000, new Map([['BBB', { kind: 'future', multiplier: 50, margin: 4000 }]]));
+        let bar = 0;
+        for (const s of steps) {
+          if (s.kind === 'mark') book.mark(s.symbol, s.price);
+          else book.applyFill({ ...s, ts: bar, barIndex: bar, reason: 'signal' });
+          bar++;
+          const rhs = 100_000 + book.realizedPnl + book.unrealizedPnl() - book.openCommission();
+          if (!close(book.equity(), rhs)) return false;
+          if (book.position('AAA') === 0 && !close(book.equity(), book.cash + book.postedMargin())) return false;
+          if (book.postedMargin() !== Math.abs(book.position('BBB')) * 4000) return false;
+        }
+        if (book.invested) return true;
+        return close(book.cash, 100_000 + book.realizedPnl);
+      }),
+      { numRuns: 500, seed: 20261207 },
+    );
+  });
+
   it('closed trades account for all realized P&L', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {

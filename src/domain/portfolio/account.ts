@@ -1,0 +1,175 @@
+/**
+ * The account a book trades in: what it may spend on new positions (buying power), and
+ * when it must liquidate (margin call). docs/execution.md ("Accounts") states the rules
+ * with worked examples.
+ *
+ * - **cash**: opening a position spends cash: a share costs its price, a futures contract
+ *   its margin, both plus commission and slippage. Selling shares short is refused.
+ * - **margin**: opening a share position needs `initial` (long) or `short_initial` (short)
+ *   × its notional of free equity (equity less the initial margin of what is open); a
+ *   future needs its margin per contract. Gross exposure is capped at `max_leverage` ×
+ *   equity. When equity falls below the maintenance requirement, every position is
+ *   liquidated (exit reason `margin_call`).
+ *
+ * Checks run at order time at the order's reference price (the signal bar's close), as
+ * backtrader's broker checks a submitted order at its created price; a gap to the filling
+ * bar's open can still move cash a little beyond what the check allowed.
+ */
+import type { OrderEvent } from '../../events/index.ts';
+import { commission, slippageBps, slippedPrice, type CommissionModel, type SlippageModel } from '../execution/costs.ts';
+import type { RiskDecision } from '../risk/risk-check.ts';
+import type { Book } from './book.ts';
+import type { Instrument } from './instrument.ts';
+import { wholeShares } from './sizing.ts';
+
+/** Margin rates of a margin account, fractions of notional (0.5 is 50 %). */
+export interface MarginRates {
+  /** Free equity needed to open a long share position, per unit of notional (Reg T: 0.5). */
+  readonly initial: number;
+  /** Equity needed to keep long share positions open, per unit of notional (FINRA: 0.25). */
+  readonly maintenance: number;
+  /** Free equity needed to open a short share position, per unit of notional. */
+  readonly short_initial: number;
+  /** Equity needed to keep short share positions open, per unit of notional. */
+  readonly short_maintenance: number;
+  /** Largest gross exposure as a multiple of equity. */
+  readonly max_leverage: number;
+}
+
+/** Reg T initial margin, FINRA maintenance (30 % for shorts, as most brokers), leverage 2. */
+export const DEFAULT_MARGIN_RATES: MarginRates = Object.freeze({ initial: 0.5, maintenance: 0.25, short_initial: 0.5, short_maintenance: 0.3, max_leverage: 2 });
+
+/** The account of a book (the YAML `portfolio.account` and `portfolio.margin`). */
+export type Account = { readonly type: 'cash' } | ({ readonly type: 'margin' } & MarginRates);
+
+/** What to do with an order beyond buying power: refuse its opening part, or cut it to what is affordable. */
+export type InsufficientFundsPolicy = 'reject' | 'resize';
+
+/** Everything the funds check needs besides the order. */
+export interface FundsRules {
+  readonly account: Account;
+  readonly policy: InsufficientFundsPolicy;
+  readonly commission: CommissionModel;
+  readonly slippage: SlippageModel;
+  readonly instrument: (symbol: string) => Instrument;
+}
+
+/**
+ * Margin a margin account needs for what is open: `rate(long)` × long share value +
+ * `rate(short)` × short share value + the margin posted for futures.
+ */
+function requirement(book: Book, longRate: number, shortRate: number): number {
+  return longRate * book.longShareValue() + shortRate * book.shortShareValue() + book.postedMargin();
+}
+
+/**
+ * What the book may spend on opening positions, before the orders it has sent and not
+ * yet seen filled: its cash (cash account), or its equity less the initial margin of what
+ * is open (margin account).
+ */
+export function buyingPower(book: Book, account: Account): number {
+  if (account.type === 'cash') return book.cash;
+  return book.equity() - requirement(book, account.initial, account.short_initial);
+}
+
+/**
+ * Whether a margin account's equity is below its maintenance requirement
+ * (`maintenance` × long + `short_maintenance` × short share value + futures margin), with
+ * something open to liquidate. Never for a cash account.
+ */
+export function marginCallDue(book: Book, account: Account): boolean {
+  if (account.type === 'cash' || !book.invested) return false;
+  return book.equity() < requirement(book, account.maintenance, account.short_maintenance);
+}
+
+/** The part of an order as the funds check sees it. */
+export type FundsOrder = Pick<OrderEvent, 'symbol' | 'side' | 'quantity' | 'price' | 'position'>;
+
+/** Splits an order into the part that reduces |position| and the part that opens or adds. */
+function split(order: FundsOrder): { sign: number; closing: number; opening: number } {
+  const sign = order.side === 'buy' ? 1 : -1;
+  const closing = order.position * sign < 0 ? Math.min(order.quantity, Math.abs(order.position)) : 0;
+  return { sign, closing, opening: order.quantity - closing };
+}
+
+/**
+ * Funds one unit ties up, and funds the closing part frees per unit, at the slipped price:
+ * a share's price (cash account) or its price × the margin rate (margin account), a
+ * future's margin per contract. Infinity for a short share in a cash account.
+ */
+function unitCosts(rules: FundsRules, order: FundsOrder, sign: number, units: number): { open: number; release: number } {
+  const instrument = rules.instrument(order.symbol);
+  if (instrument.kind === 'future') return { open: instrument.margin, release: instrument.margin };
+  const price = slippedPrice(order.side, order.price, slippageBps(rules.slippage, units, Number.NaN));
+  const account = rules.account;
+  if (account.type === 'cash') return { open: sign > 0 ? price : Infinity, release: sign < 0 ? price : 0 };
+  return { open: price * (sign > 0 ? account.initial : account.short_initial), release: price * (sign > 0 ? account.short_initial : account.initial) };
+}
+
+/**
+ * Net funds an order ties up at its reference price: what its opening part costs
+ * (commission of the whole order included) less what its closing part frees. Negative for
+ * an order that frees more than it spends; the portfolio reserves it until the order ends.
+ */
+export function fundsNeeded(rules: FundsRules, order: FundsOrder): number {
+  const { sign, closing, opening } = split(order);
+  const unit = unitCosts(rules, order, sign, order.quantity);
+  const open = opening > 0 ? opening * (Number.isFinite(unit.open) ? unit.open : 0) : 0;
+  return open - closing * unit.release + commission(rules.commission, order.quantity, order.price);
+}
+
+/**
+ * Checks an order against the book's buying power (`order.buyingPower`, which the
+ * portfolio computes net of its other open orders) and, in a margin account, against
+ * `max_leverage` (gross exposure after the trade at the order price).
+ *
+ * The closing part is never blocked. The opening part is kept whole when it fits; when it
+ * does not, policy `reject` keeps only the closing part (or rejects an order that has
+ * none), policy `resize` keeps the largest whole quantity that fits. A short sale of
+ * shares in a cash account never fits. Orders without `buyingPower` are approved.
+ */
+export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
+  const power = order.buyingPower;
+  const { sign, closing, opening } = split(order);
+  if (power === undefined || opening <= 0) return { action: 'approve' };
+  const instrument = rules.instrument(order.symbol);
+  const account = rules.account;
+  const unit = unitCosts(rules, order, sign, order.quantity);
+  const available = power + closing * unit.release;
+  const cost = (n: number): number => n * unit.open + commission(rules.commission, closing + n, order.price);
+
+  let allowed = opening;
+  let why = '';
+  if (!Number.isFinite(unit.open)) {
+    allowed = 0;
+    why = `a cash account cannot sell ${order.symbol} short (set portfolio.account: margin to short shares)`;
+  } else if (cost(opening) > available) {
+    // The largest whole quantity that fits; commission is not linear (minimums), so step down.
+    let n = Math.min(opening, wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unit.open));
+    while (n > 0 && cost(n) > available) n--;
+    allowed = n;
+    why = `insufficient funds: buying power ${fmt(available)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} needs ${fmt(cost(opening))}`;
+  }
+  if (account.type === 'margin') {
+    const point = instrument.kind === 'future' ? instrument.multiplier : 1;
+    const notional = order.price * point;
+    const others = order.grossExposure - Math.abs(order.position) * notional;
+    const baseAbs = Math.abs(order.position + sign * closing);
+    const room = (account.max_leverage * order.equity - others) / notional - baseAbs;
+    const byLeverage = room >= allowed ? allowed : Math.max(0, wholeShares(room));
+    if (byLeverage < allowed) {
+      allowed = byLeverage;
+      why = `max_leverage ${fmt(account.max_leverage)}x equity ${fmt(order.equity)}: gross exposure ${fmt(order.grossExposure)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} would exceed it`;
+    }
+  }
+  if (allowed >= opening) return { action: 'approve' };
+  const kept = closing + (rules.policy === 'resize' ? allowed : 0);
+  if (kept <= 0) return { action: 'reject', reason: why };
+  return { action: 'resize', quantity: kept, note: `resized ${fmt(order.quantity)} → ${fmt(kept)} by ${why}` };
+}
+
+/** Short, deterministic number text for messages: integers as is, others to 2 decimals. */
+function fmt(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return String(Math.round(n * 100) / 100);
+}
