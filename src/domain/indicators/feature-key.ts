@@ -62,7 +62,7 @@ export function resolveFeature(req: FeatureRequest): ResolvedFeature {
     try {
       timeframe = canonicalTimeframe(parseTimeframe(req.timeframe));
     } catch (err) {
-      throw new Error(`indicator '${definition.name}': ${(err as Error).message}`);
+      throw new Error(`indicator '${definition.name}': ${(err as Error).message}`, { cause: err });
     }
   }
   const onTimeframe = timeframe === undefined ? '' : `@${timeframe}`;

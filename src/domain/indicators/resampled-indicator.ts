@@ -64,8 +64,12 @@ export class ResampledIndicator implements Indicator {
       if (this.building) this.close();
       const b = this.buckets;
       b.locate(ts);
-      // Outside every higher bar (us_equity daily bars: outside the regular session).
-      if (Number.isNaN(b.start)) return;
+      // Outside every higher bar (us_equity: outside the regular session).
+      if (Number.isNaN(b.start)) {
+        this.start = Number.POSITIVE_INFINITY;
+        this.end = Number.NEGATIVE_INFINITY;
+        return;
+      }
       this.start = b.start;
       this.end = b.end;
       const h = this.bar;

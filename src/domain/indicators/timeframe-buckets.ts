@@ -6,12 +6,7 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-/**
- * US equity sessions, minutes after local midnight in New York: overnight, pre-market
- * 04:00–09:30, regular 09:30–16:00, after hours 16:00–20:00, overnight. A higher bar below
- * a day never straddles one of these bounds (the live bar aggregator cuts them alike).
- */
-const US_EQUITY_BOUNDS = [0, 240, 570, 960, 1200, 1440] as const;
+/** The US equity regular session, minutes after local midnight in New York: 09:30–16:00. */
 const REGULAR_OPEN = 570;
 const REGULAR_CLOSE = 960;
 
@@ -65,12 +60,12 @@ export function canonicalTimeframe(ms: number): string {
  * - `continuous`: bars below a day are the clock's, aligned to 00:00 UTC (a 4h bar is
  *   00:00–04:00, …; a length that does not divide the day is cut short at midnight); the
  *   day is the UTC date.
- * - `us_equity`: bars below a day start at the session's open and step by the timeframe,
- *   the last one cut short at the session's close (regular session: 09:30–10:30, …,
- *   15:30–16:00 for 1h; 09:30–13:30, 13:30–16:00 for 4h); pre-market (04:00–09:30),
- *   after hours (16:00–20:00) and overnight are sessions of their own, so no bar straddles
- *   the open or the close. The day is the regular session 09:30–16:00 New York time;
- *   bars outside it belong to no daily bar. Daylight saving is the zone's.
+ * - `us_equity`: higher bars are cut from the regular session, 09:30–16:00 New York time
+ *   (daylight saving is the zone's). Bars below a day start at the open and step by the
+ *   timeframe, the last one cut short at the close (09:30–10:30, …, 15:30–16:00 for 1h;
+ *   09:30–13:30, 13:30–16:00 for 4h), so none straddles the open or the close; the day is
+ *   the session. Lower bars outside it (pre-market, after hours, a vendor's 16:00 bar)
+ *   belong to no higher bar, as on a chart with extended hours off.
  *
  * Pure arithmetic per call once the zone offset of the date is cached (one Intl lookup a
  * UTC date): no allocation.
@@ -98,7 +93,7 @@ export class TimeframeBuckets {
 
   /**
    * Sets `start` and `end` to the higher bar holding `ts` (both NaN when it belongs to
-   * none: a daily bar of `us_equity` outside the regular session). Fields rather than a
+   * none: `us_equity` outside the regular session). Fields rather than a
    * returned pair, so the per-bar path allocates nothing.
    */
   locate(ts: number): void {
@@ -112,16 +107,13 @@ export class TimeframeBuckets {
     }
     const midnight = clock.localMidnight(ts);
     const minute = (ts - midnight) / MINUTE_MS;
-    if (this.ms >= DAY_MS) {
-      const inside = minute >= REGULAR_OPEN && minute < REGULAR_CLOSE;
-      this.start = inside ? midnight + REGULAR_OPEN * MINUTE_MS : Number.NaN;
-      this.end = inside ? midnight + REGULAR_CLOSE * MINUTE_MS : Number.NaN;
+    if (minute < REGULAR_OPEN || minute >= REGULAR_CLOSE) {
+      this.start = Number.NaN;
+      this.end = Number.NaN;
       return;
     }
-    let i = 1;
-    while (i < US_EQUITY_BOUNDS.length - 1 && minute >= US_EQUITY_BOUNDS[i]!) i++;
-    const open = midnight + US_EQUITY_BOUNDS[i - 1]! * MINUTE_MS;
-    const close = midnight + US_EQUITY_BOUNDS[i]! * MINUTE_MS;
+    const open = midnight + REGULAR_OPEN * MINUTE_MS;
+    const close = midnight + REGULAR_CLOSE * MINUTE_MS;
     const start = open + Math.floor((ts - open) / this.ms) * this.ms;
     this.start = start;
     this.end = Math.min(start + this.ms, close);

@@ -36,12 +36,10 @@ function wallClock(ts: number): { date: string; minute: number } {
 function usEquityBucket(ts: number, minutes: number): { key: string; start: number; end: number } | undefined {
   const { date, minute } = wallClock(ts);
   const at = (m: number) => ts + (m - minute) * MINUTE;
-  if (minutes === 1440) return minute >= 570 && minute < 960 ? { key: date, start: at(570), end: at(960) } : undefined;
-  const bounds = [0, 240, 570, 960, 1200, 1440];
-  const s = bounds.findIndex((b, i) => minute >= b && minute < bounds[i + 1]!);
-  const open = bounds[s]!;
-  const k = Math.floor((minute - open) / minutes);
-  return { key: `${date}/${s}/${k}`, start: at(open + k * minutes), end: at(Math.min(open + (k + 1) * minutes, bounds[s + 1]!)) };
+  // The regular session, 09:30–16:00: minutes 570 to 960.
+  if (minute < 570 || minute >= 960) return undefined;
+  const k = Math.floor((minute - 570) / minutes);
+  return { key: `${date}/${k}`, start: at(570 + k * minutes), end: at(Math.min(570 + (k + 1) * minutes, 960)) };
 }
 
 function resample(bars: readonly BarEvent[], bucketOf: (ts: number) => { key: string; start: number; end: number } | undefined): HigherBar[] {
@@ -154,9 +152,11 @@ describe('hourly bars of US equities', () => {
     // Standard time (UTC−5) in December.
     b.locate(Date.parse('2024-12-10T14:45:00Z'));
     expect([iso(b.start), iso(b.end)]).toEqual(['2024-12-10T14:30:00.000Z', '2024-12-10T15:30:00.000Z']);
-    // Pre-market is a session of its own: its last hour is cut at the open.
+    // Pre-market and after hours are in no higher bar.
     b.locate(Date.parse('2024-12-10T14:25:00Z'));
-    expect([iso(b.start), iso(b.end)]).toEqual(['2024-12-10T14:00:00.000Z', '2024-12-10T14:30:00.000Z']);
+    expect(b.start).toBeNaN();
+    b.locate(Date.parse('2024-12-10T21:00:00Z'));
+    expect(b.end).toBeNaN();
     const day = new TimeframeBuckets('1d', { timeframe: '5m', calendar: 'us_equity' });
     day.locate(Date.parse('2024-12-10T21:30:00Z')); // 16:30 New York, after hours: in no daily bar
     expect(day.start).toBeNaN();
