@@ -23,6 +23,7 @@ import { ResampledIndicator } from '../../src/domain/indicators/resampled-indica
 import type { Indicator } from '../../src/domain/indicators/indicator.ts';
 import { fixedDecision } from '../../src/domain/strategies/decision.ts';
 import type { StrategyDefinition } from '../../src/domain/strategies/strategy.ts';
+import { INDICATORS } from '../../src/domain/registry.ts';
 import { loadSpyBars } from '../helpers/spy.ts';
 import { silent } from '../helpers/run.ts';
 
@@ -102,6 +103,32 @@ describe('the example: a 5m crossover gated by the hourly and the daily trend', 
     expect(b.trades).toEqual(a.trades);
     expect(b.equity).toEqual(a.equity);
     expect(b.metrics).toEqual(a.metrics);
+  }, 60_000);
+});
+
+describe('a plugin indicator on a higher timeframe', () => {
+  it('is resampled like a built-in: the filter passes only where the hourly efficiency ratio does', async () => {
+    const plugin = 'examples/plugins/efficiency-ratio.ts';
+    const filter = 'signal > 0 and efficiency_ratio(10)@1h > 0.3';
+    const outcome = await run(EXAMPLE, { plugins: [plugin], sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
+    expect(outcome.containers.get('features')!['features']).toContain('efficiency_ratio(period=10;close)@1h');
+    // The plugin's own indicator, fed the independently cut hourly closes.
+    const def = INDICATORS.get('efficiency_ratio')!;
+    const er = def.create(def.params.parse({ period: 10 }), 'close');
+    const hours = hourlyCloses();
+    const bars = loadSpyBars();
+    const erAt = new Float64Array(bars.length);
+    let next = 0;
+    bars.forEach((b, i) => {
+      while (next < hours.length && hours[next]!.end <= b.ts + 5 * 60_000) {
+        const c = hours[next++]!.close;
+        er.update({ open: c, high: c, low: c, close: c, volume: 0 });
+      }
+      erAt[i] = er.value();
+    });
+    const longs = outcome.signals!.filter((s) => s.direction === 1);
+    expect(longs.length).toBeGreaterThan(20);
+    for (const s of longs) expect(erAt[s.seq]!).toBeGreaterThan(0.3);
   }, 60_000);
 });
 
