@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { loadWorkflow, type LoadWorkflowOptions } from '../../src/config/load-workflow.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { runPhase, type PhaseOutcome } from '../../src/sequencer/run-phase.ts';
+import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
 import { warmupBars } from '../../src/sequencer/data-range.ts';
 import { checkLookahead } from '../../src/analysis/lookahead.ts';
@@ -145,6 +146,26 @@ describe('many strategies reading the same higher-timeframe feature', () => {
     expect(features['indicator_updates']).toBe(6 * outcome.bars);
     expect(outcome.signals!.length).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('a parameter sweep reading higher-timeframe features', () => {
+  it('gives every combination the single graph’s metrics, in shards and on worker threads alike', async () => {
+    const grid = ['strategies[0].params.fast_period=[5,10,20]', 'strategies[0].params.slow_period=[30,60]'];
+    const single = await runWorkflow(await loadWorkflow(EXAMPLE, { sets: grid }), { logger: silent, inMemory: true });
+    const expected = new Map(single.outcome!.books.map((b) => [b.key, b.metrics]));
+    expect(expected.size).toBe(6);
+    for (const [shard, workers] of [
+      [1, 1],
+      [4, 2],
+    ] as const) {
+      const loaded = await loadWorkflow(EXAMPLE, { sets: [...grid, `sequence={type: parameter_sweep, shard_size: ${shard}, resume: false}`] });
+      const r = await runWorkflow(loaded, { logger: silent, outDir: mkdtempSync(join(tmpdir(), 'sluice-htf-sweep-')), workers });
+      expect(r.status).toBe('completed');
+      const iterations = r.result.iterations as { strategy_id: string; metrics: object }[];
+      expect(iterations).toHaveLength(6);
+      for (const it of iterations) expect(it.metrics, `${it.strategy_id}, shard ${shard}, workers ${workers}`).toEqual(expected.get(it.strategy_id));
+    }
+  }, 120_000);
 });
 
 describe('warmup: auto', () => {
