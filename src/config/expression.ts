@@ -426,6 +426,12 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
       throw new ExpressionError('@ is followed by a timeframe: a whole number and a unit s, m, h or d', where, 'e.g. sma(50)@1h, rsi(14)@4h, sma(20)@1d');
     }
     const timeframe = `${written[2]!}${written[1]!}`;
+    // `-sma(5)@1h`: jsep gives the sign to the call before the `@`; it belongs outside.
+    if (left.type === 'UnaryExpression' && ((left as jsep.UnaryExpression).operator === '-' || (left as jsep.UnaryExpression).operator === '+')) {
+      const { operator, argument } = left as jsep.UnaryExpression;
+      const inner = compileOnTimeframe(argument, right);
+      return operator === '-' ? (s) => -num(inner(s)) : (s) => num(inner(s));
+    }
     if (left.type !== 'CallExpression') {
       throw new ExpressionError(`@${timeframe} can only follow an indicator call`, where, `e.g. sma(50)@${timeframe}; the bar's own fields on a higher timeframe are indicators too: sma(close, 1)@${timeframe}`);
     }
