@@ -65,7 +65,8 @@ export function canonicalTimeframe(ms: number): string {
  *   timeframe, the last one cut short at the close (09:30–10:30, …, 15:30–16:00 for 1h;
  *   09:30–13:30, 13:30–16:00 for 4h), so none straddles the open or the close; the day is
  *   the session. Lower bars outside it (pre-market, after hours, a vendor's 16:00 bar)
- *   belong to no higher bar, as on a chart with extended hours off.
+ *   belong to no higher bar, as on a chart with extended hours off; a lower bar that
+ *   straddles the open (an hourly bar labelled 09:00) counts as the session's first.
  *
  * Pure arithmetic per call once the zone offset of the date is cached (one Intl lookup a
  * UTC date): no allocation.
@@ -106,15 +107,16 @@ export class TimeframeBuckets {
       return;
     }
     const midnight = clock.localMidnight(ts);
-    const minute = (ts - midnight) / MINUTE_MS;
-    if (minute < REGULAR_OPEN || minute >= REGULAR_CLOSE) {
+    const open = midnight + REGULAR_OPEN * MINUTE_MS;
+    const close = midnight + REGULAR_CLOSE * MINUTE_MS;
+    // A lower bar belongs to the session when its interval overlaps it: an hourly bar
+    // labelled 09:00 (09:00–10:00) holds the open and counts from 09:30.
+    if (ts + this.barMs <= open || ts >= close) {
       this.start = Number.NaN;
       this.end = Number.NaN;
       return;
     }
-    const open = midnight + REGULAR_OPEN * MINUTE_MS;
-    const close = midnight + REGULAR_CLOSE * MINUTE_MS;
-    const start = open + Math.floor((ts - open) / this.ms) * this.ms;
+    const start = open + Math.floor((Math.max(ts, open) - open) / this.ms) * this.ms;
     this.start = start;
     this.end = Math.min(start + this.ms, close);
   }

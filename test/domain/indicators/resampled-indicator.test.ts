@@ -162,6 +162,26 @@ describe('hourly bars of US equities', () => {
     expect(day.start).toBeNaN();
   });
 
+  it('hourly data labelled on the clock hour: the 09:00 bar holds the open and starts the day', () => {
+    const hub = new FeatureHub({ timeframe: '1h', calendar: 'us_equity' });
+    const slot = hub.register({ indicator: 'sma', params: { period: 1 }, timeframe: '1d' });
+    const state = hub.createState();
+    const out = new Float64Array(1);
+    // 2024-12-10, New York = UTC−5: bars 08:00 … 16:00 local; 09:00–15:00 overlap the session.
+    const seen: number[] = [];
+    for (let h = 8; h <= 16; h++) {
+      hub.update(state, { ts: Date.UTC(2024, 11, 10, h + 5), open: h, high: h + 0.5, low: h - 0.5, close: h, volume: 1 } as BarInput, out);
+      seen.push(out[slot]!);
+    }
+    // The day closes on the 15:00 bar (it ends at 16:00) with that bar's close.
+    expect(seen).toEqual([NaN, NaN, NaN, NaN, NaN, NaN, NaN, 15, 15]);
+    const b = new TimeframeBuckets('4h', { timeframe: '1h', calendar: 'us_equity' });
+    b.locate(Date.UTC(2024, 11, 10, 14)); // 09:00 local
+    expect([new Date(b.start).toISOString(), new Date(b.end).toISOString()]).toEqual(['2024-12-10T14:30:00.000Z', '2024-12-10T18:30:00.000Z']);
+    b.locate(Date.UTC(2024, 11, 10, 13)); // 08:00–09:00: before the open
+    expect(b.start).toBeNaN();
+  });
+
   it('continuous data: clock-aligned from 00:00 UTC, a bar not dividing the day cut at midnight', () => {
     const b = new TimeframeBuckets('7h', { timeframe: '1h', calendar: 'continuous' });
     b.locate(Date.parse('2024-01-01T22:00:00Z'));
