@@ -20,6 +20,7 @@ import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
 import { warmupBars } from '../../src/sequencer/data-range.ts';
 import { checkLookahead } from '../../src/analysis/lookahead.ts';
+import { main } from '../../src/cli/main.ts';
 import { ResampledIndicator } from '../../src/domain/indicators/resampled-indicator.ts';
 import type { Indicator } from '../../src/domain/indicators/indicator.ts';
 import { fixedDecision } from '../../src/domain/strategies/decision.ts';
@@ -208,11 +209,22 @@ describe('a timeframe that is not a higher one of the data', () => {
   });
 });
 
+/** `sluice lookahead <args>` in this process (so a planted bug is in force): exit code and output. */
+async function sluiceLookahead(args: string[]): Promise<{ code: number; text: string }> {
+  let text = '';
+  const io = { out: (t: string) => (text += `${t}\n`), err: (t: string) => (text += `${t}\n`) };
+  const code = await main(['node', 'sluice', 'lookahead', ...args], io);
+  return { code, text };
+}
+
 describe('the look-ahead check on higher-timeframe features', () => {
   it('finds nothing in the example', async () => {
     const r = await checkLookahead(await loadWorkflow(EXAMPLE), { samples: 12, seed: 3 });
     expect(r.features).toEqual(expect.arrayContaining(['sma(period=50;close)@1h', 'rsi(period=14;close)@1d']));
     expect(r.violations).toEqual([]);
+    const cli = await sluiceLookahead([EXAMPLE, '--samples', '6']);
+    expect(cli.code).toBe(0);
+    expect(cli.text).toMatch(/checked 6 bars × 4 features × 1 strategy: no look-ahead found/);
   }, 60_000);
 
   it('catches an hour’s value made available from the hour’s first 5m bar', async () => {
@@ -236,6 +248,12 @@ describe('the look-ahead check on higher-timeframe features', () => {
       expect(names.has('feature sma(period=50;close)@1h')).toBe(true);
       // The 5m features beside it are untouched.
       expect([...names].filter((n) => n.startsWith('feature') && !n.includes('@'))).toEqual([]);
+      // `sluice lookahead` says so and fails (from an empty cache: a cache already full
+      // leaks alike into the full run and the cut runs, which then agree).
+      cache.clear();
+      const cli = await sluiceLookahead([EXAMPLE, '--samples', '12', '--seed', '3', '--set', 'strategies[0].filter=signal > 0 and close > sma(50)@1h']);
+      expect(cli.code).toBe(1);
+      expect(cli.text).toContain('sma(period=50;close)@1h');
     } finally {
       spy.mockRestore();
     }
