@@ -76,7 +76,7 @@ export class TimeframeBuckets {
   readonly ms: number;
   /** Length of a lower (data) bar, ms. */
   readonly barMs: number;
-  private readonly calendar: TradingCalendar;
+  /** The exchange's wall clock (us_equity); undefined for continuous data, cut in UTC. */
   private readonly clock: SessionClock | undefined;
   /** Result of the last `locate`: [start, end), or NaN when outside every bar. */
   start = Number.NaN;
@@ -88,7 +88,6 @@ export class TimeframeBuckets {
     if (problem !== undefined) throw new Error(problem);
     this.ms = parseTimeframe(timeframe);
     this.barMs = parseTimeframe(data.timeframe);
-    this.calendar = data.calendar;
     this.clock = data.calendar === 'us_equity' ? new SessionClock('00:00', SESSION_TIME_ZONE.us_equity) : undefined;
   }
 
@@ -119,13 +118,5 @@ export class TimeframeBuckets {
     const start = open + Math.floor((Math.max(ts, open) - open) / this.ms) * this.ms;
     this.start = start;
     this.end = Math.min(start + this.ms, close);
-  }
-
-  /**
-   * Lower bars a higher bar holds at most: what `warmup: auto` multiplies a higher-timeframe
-   * warm-up by (a higher bar cut short at a session's close holds fewer, so this errs long).
-   */
-  get ratio(): number {
-    return Math.round(this.ms / this.barMs);
   }
 }
