@@ -421,7 +421,9 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
   /** `call@1h`: the indicator call on the left, on the timeframe on the right (rewritten `h1`, see TIMEFRAME_SUFFIX). */
   function compileOnTimeframe(left: Node, right: Node): CompiledExpression {
     const written = right.type === 'Identifier' ? REWRITTEN_TIMEFRAME.exec((right as jsep.Identifier).name) : null;
-    const where = Math.max(0, text.indexOf('@'));
+    // The `@` after the call's name (the first `@` when the left side is not a call).
+    const callee = left.type === 'CallExpression' ? (left as jsep.CallExpression).callee : undefined;
+    const where = Math.max(0, text.indexOf('@', callee?.type === 'Identifier' ? at((callee as jsep.Identifier).name) : 0));
     if (written === null) {
       throw new ExpressionError('@ is followed by a timeframe: a whole number and a unit s, m, h or d', where, 'e.g. sma(50)@1h, rsi(14)@4h, sma(20)@1d');
     }
