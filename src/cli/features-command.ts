@@ -5,6 +5,8 @@ import { openBarSource } from '../data/open-source.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { FeatureSpecError, parseFeatureSpec, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
 import { tempPathFor } from '../results/atomic-write.ts';
+import { higherTimeframeProblem } from '../domain/indicators/timeframe-buckets.ts';
+import type { TradingCalendar } from '../domain/metrics/timeframe.ts';
 
 export { FeatureSpecError, parseFeatureSpec, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
 
@@ -24,12 +26,17 @@ export interface FeaturesOptions {
    * not close, the output when the indicator has several), valid identifiers in pandas or SQL.
    */
   readonly names?: 'full' | 'short' | undefined;
+  /** The bars' timeframe (`5m`): needed by specs on a higher timeframe (`sma:50@1h`). */
+  readonly timeframe?: string | undefined;
+  /** Where higher-timeframe bars are cut (docs/indicators.md, "Higher timeframes"); default us_equity. */
+  readonly calendar?: TradingCalendar | undefined;
 }
 
 /** A feature's short column name: `rsi_14`, `bbands_20_2_0_upper`, `sma_3_hl2`. */
 export function shortColumnName(f: FeatureSpec, output: string): string {
   const parts = [f.definition.name, ...Object.values(f.params).map((v) => String(v).replace(/\./g, 'p').replace(/-/g, 'm'))];
   if (f.input !== undefined && f.input !== 'close') parts.push(f.input);
+  if (f.timeframe !== undefined) parts.push(f.timeframe);
   if (f.definition.outputs.length > 1) parts.push(output);
   return parts.join('_');
 }
@@ -75,11 +82,16 @@ export async function featuresCommand(
   if (specs.length === 0) {
     throw new FeatureSpecError('give at least one --indicator, e.g. --indicator rsi:14 --indicator bbands:20,2');
   }
-  const hub = new FeatureHub();
+  const data = opts.timeframe === undefined ? undefined : { timeframe: opts.timeframe, calendar: opts.calendar ?? 'us_equity' };
+  const hub = new FeatureHub(data);
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const spec of specs) {
     const f = parseFeatureSpec(spec);
+    if (f.timeframe !== undefined) {
+      const problem = data === undefined ? "a higher timeframe is cut from the data's: give the bars' timeframe with --timeframe (e.g. --timeframe 5m)" : higherTimeframeProblem(f.timeframe, data.timeframe);
+      if (problem !== undefined) throw new FeatureSpecError(`--indicator '${spec}': ${problem}`);
+    }
     for (const output of f.definition.outputs) {
       const full = `${f.label}.${output}`;
       if (seen.has(full)) continue;
@@ -90,6 +102,7 @@ export async function featuresCommand(
         indicator: f.definition.name,
         params: f.params,
         ...(f.input !== undefined ? { input: f.input } : {}),
+        ...(f.timeframe !== undefined ? { timeframe: f.timeframe } : {}),
         output,
       });
       columns.push(column);

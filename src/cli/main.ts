@@ -246,10 +246,12 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--symbol <symbol>', 'symbol of the bars (default: the file name)')
     .option('--bars', 'also write each bar\'s open, high, low, close and volume after its timestamp')
     .option('--short-names', 'name columns like rsi_14 and bbands_20_2_0_upper instead of rsi(period=14).value')
-    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string; bars?: boolean; shortNames?: boolean }) => {
+    .option('--timeframe <tf>', "the bars' timeframe (e.g. 5m): needed by a spec on a higher timeframe, sma:50@1h")
+    .addOption(new Option('--calendar <calendar>', 'where higher-timeframe bars are cut: us_equity (from the 09:30 open, regular session) or continuous (UTC clock)').choices(['us_equity', 'continuous']).default('us_equity'))
+    .action(async (file: string, o: { indicator: string[]; out?: string; symbol?: string; bars?: boolean; shortNames?: boolean; timeframe?: string; calendar: 'us_equity' | 'continuous' }) => {
       const { featuresCommand, FeatureSpecError } = await import('./features-command.ts');
       try {
-        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t), bars: o.bars, names: o.shortNames === true ? 'short' : 'full' });
+        const s = await featuresCommand(file, o.indicator, { out: o.out, symbol: o.symbol, write: (t) => io.out(t), bars: o.bars, names: o.shortNames === true ? 'short' : 'full', timeframe: o.timeframe, calendar: o.calendar });
         if (o.out !== undefined) io.out(`${file}: ${s.rows} bars, ${s.columns.length} feature columns written to ${o.out}`);
       } catch (err) {
         if (!(err instanceof FeatureSpecError)) throw err;

@@ -5,6 +5,16 @@ import { didYouMean } from '../errors/suggest.ts';
 jsep.addBinaryOp('and', 2);
 jsep.addBinaryOp('or', 1);
 jsep.addUnaryOp('not');
+// `sma(50)@1h`: an indicator on a higher timeframe; binds tighter than any other operator.
+jsep.addBinaryOp('@', 20);
+
+/**
+ * `@1h` as written, and the same text with the unit first (`@h1`): jsep reads no name that
+ * starts with a digit, and a rewrite of equal length keeps every character index (errors
+ * point into the user's text).
+ */
+const TIMEFRAME_SUFFIX = /@(\s*)([0-9]+)([smhdw])(?![A-Za-z0-9_])/g;
+const REWRITTEN_TIMEFRAME = /^([smhdw])([0-9]+)$/;
 
 /** A value an expression computes: numbers and booleans; strings only as labels to compare. */
 export type ExpressionValue = number | boolean | string;
@@ -25,9 +35,11 @@ export interface ExpressionEnv {
    * Resolves a call that is not a function but a value supplied by the caller, such as
    * an indicator `rsi(14)` or `sma(volume, 20)`: returns the scope name the value will be
    * found under, or undefined when `name` is not such a call. Its arguments must be
-   * numbers or bare names. May throw an Error whose message explains a bad argument.
+   * numbers or bare names. `timeframe` is set for a call on a higher timeframe
+   * (`sma(50)@1h` gives '1h'); a call that cannot take one should throw. May throw an
+   * Error whose message explains a bad argument.
    */
-  readonly resolveCall?: (name: string, args: readonly CallArgument[]) => string | undefined;
+  readonly resolveCall?: (name: string, args: readonly CallArgument[], timeframe?: string) => string | undefined;
   /** Names `resolveCall` accepts, offered in did-you-mean suggestions. */
   readonly callNames?: readonly string[];
   /**
@@ -197,7 +209,7 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
   if (parens > MAX_EXPRESSION_DEPTH) throw tooLarge(`parentheses nested ${parens.toLocaleString('en-US')} deep`);
   let ast: Node;
   try {
-    ast = jsep(text);
+    ast = jsep(rewriteTimeframes(text));
   } catch (err) {
     // The parser recurses on nesting (unary operators, calls): too deep for the stack.
     if (err instanceof RangeError) throw tooLarge('nested too deep to parse');
@@ -278,6 +290,7 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
       }
       case 'BinaryExpression': {
         const { operator, left, right } = node as jsep.BinaryExpression;
+        if (operator === '@') return compileOnTimeframe(left, right);
         const equality = operator === '==' || operator === '===' || operator === '!=' || operator === '!==';
         if (equality && (isString(left) || isString(right))) checkLabelComparison(left, right);
         const compare = equality && isString(left) && isString(right);
@@ -318,60 +331,8 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
             throw new ExpressionError(`operator '${operator}' is not allowed`, Math.max(0, text.indexOf(operator)));
         }
       }
-      case 'CallExpression': {
-        const { callee, arguments: args } = node as jsep.CallExpression;
-        if (callee.type !== 'Identifier') {
-          throw new ExpressionError(`${describe(callee.type)} is not allowed in an expression`, 0, 'call functions by name: abs(x), max(a, b)');
-        }
-        const name = (callee as jsep.Identifier).name;
-        if (Object.hasOwn(SERIES_FUNCTIONS, name)) {
-          if (!series) {
-            if (name !== 'highest' && name !== 'lowest') {
-              throw new ExpressionError(`${name}() reads earlier bars and is only allowed in strategy filters`, at(name), `functions here: ${Object.keys(functions).join(', ')}`);
-            }
-          } else if (isSeriesCall(name, args)) {
-            return compileSeriesCall(node as jsep.CallExpression, name, args);
-          }
-        }
-        if (env.resolveCall !== undefined && !Object.hasOwn(functions, name)) {
-          const literal = args.map((a): CallArgument => {
-            if (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'number') return (a as jsep.Literal).value as number;
-            if (a.type === 'Identifier') return (a as jsep.Identifier).name;
-            if (a.type === 'UnaryExpression' && (a as jsep.UnaryExpression).operator === '-' && (a as jsep.UnaryExpression).argument.type === 'Literal') {
-              return -((a as jsep.UnaryExpression).argument as jsep.Literal).value!;
-            }
-            throw new ExpressionError(`the arguments of ${name}() must be numbers or names`, at(name));
-          });
-          // Each call is resolved once: evaluators built later (create()) reuse its slot.
-          let slot: string | undefined = resolvedCalls.get(node);
-          try {
-            if (!resolvedCalls.has(node)) resolvedCalls.set(node, (slot = env.resolveCall(name, literal)));
-          } catch (err) {
-            // `highest(signal, 5)`: not an indicator input, but a name the scope holds.
-            if (series && (name === 'highest' || name === 'lowest') && args.length === 2 && args[0]!.type === 'Identifier' && known.has((args[0] as jsep.Identifier).name)) {
-              return compileSeriesCall(node as jsep.CallExpression, name, args);
-            }
-            throw new ExpressionError((err as Error).message, at(name));
-          }
-          if (slot !== undefined) {
-            return (scope) => {
-              const v = scope[slot];
-              if (v === undefined) throw new Error(`expression: '${name}(…)' has no value`);
-              return v;
-            };
-          }
-        }
-        // Own properties only: a plain lookup would find `constructor` on Object.prototype.
-        const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
-        if (fn === undefined) {
-          const callable = [...Object.keys(functions), ...(env.callNames ?? []), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
-          const guess = didYouMean(name, callable);
-          const listed = [...Object.keys(functions), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
-          throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${listed.join(', ')}`);
-        }
-        const compiled = args.map((a) => compile(a));
-        return (s) => fn(...compiled.map((a) => num(a(s))));
-      }
+      case 'CallExpression':
+        return compileCall(node as jsep.CallExpression);
       case 'MemberExpression': {
         const m = node as jsep.MemberExpression;
         const object = m.object.type === 'Identifier' ? (m.object as jsep.Identifier).name : 'x';
@@ -393,6 +354,91 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
         throw new ExpressionError(`${describe(node.type)} is not allowed in an expression`, 0, 'use numbers, names, arithmetic, comparisons, and/or/not, and function calls');
     }
   };
+
+  /**
+   * A call: a series function, an indicator the caller resolves (on `timeframe` when the
+   * call is written `sma(50)@1h`), or a plain function.
+   */
+  function compileCall(node: jsep.CallExpression, timeframe?: string): CompiledExpression {
+    const { callee, arguments: args } = node;
+    if (callee.type !== 'Identifier') {
+      throw new ExpressionError(`${describe(callee.type)} is not allowed in an expression`, 0, 'call functions by name: abs(x), max(a, b)');
+    }
+    const name = (callee as jsep.Identifier).name;
+    if (timeframe === undefined && Object.hasOwn(SERIES_FUNCTIONS, name)) {
+      if (!series) {
+        if (name !== 'highest' && name !== 'lowest') {
+          throw new ExpressionError(`${name}() reads earlier bars and is only allowed in strategy filters`, at(name), `functions here: ${Object.keys(functions).join(', ')}`);
+        }
+      } else if (isSeriesCall(name, args)) {
+        return compileSeriesCall(node as jsep.CallExpression, name, args);
+      }
+    }
+    if (env.resolveCall !== undefined && !Object.hasOwn(functions, name)) {
+      const literal = args.map((a): CallArgument => {
+        if (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'number') return (a as jsep.Literal).value as number;
+        if (a.type === 'Identifier') return (a as jsep.Identifier).name;
+        if (a.type === 'UnaryExpression' && (a as jsep.UnaryExpression).operator === '-' && (a as jsep.UnaryExpression).argument.type === 'Literal') {
+          return -((a as jsep.UnaryExpression).argument as jsep.Literal).value!;
+        }
+        throw new ExpressionError(`the arguments of ${name}() must be numbers or names`, at(name));
+      });
+      // Each call is resolved once: evaluators built later (create()) reuse its slot.
+      let slot: string | undefined = resolvedCalls.get(node);
+      try {
+        if (!resolvedCalls.has(node)) resolvedCalls.set(node, (slot = env.resolveCall(name, literal, timeframe)));
+      } catch (err) {
+        // `highest(signal, 5)`: not an indicator input, but a name the scope holds.
+        if (timeframe === undefined && series && (name === 'highest' || name === 'lowest') && args.length === 2 && args[0]!.type === 'Identifier' && known.has((args[0] as jsep.Identifier).name)) {
+          return compileSeriesCall(node as jsep.CallExpression, name, args);
+        }
+        // A timeframe's mistake points at its `@`.
+        throw new ExpressionError((err as Error).message, timeframe === undefined ? at(name) : Math.max(0, text.indexOf('@', at(name))));
+      }
+      if (slot !== undefined) {
+        return (scope) => {
+          const v = scope[slot];
+          if (v === undefined) throw new Error(`expression: '${name}(…)' has no value`);
+          return v;
+        };
+      }
+    }
+    if (timeframe !== undefined) {
+      throw new ExpressionError(`@${timeframe} can only follow an indicator call, not ${name}()`, at(name), 'e.g. sma(50)@1h or rsi(14)@1d');
+    }
+    // Own properties only: a plain lookup would find `constructor` on Object.prototype.
+    const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
+    if (fn === undefined) {
+      const callable = [...Object.keys(functions), ...(env.callNames ?? []), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
+      const guess = didYouMean(name, callable);
+      const listed = [...Object.keys(functions), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
+      throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${listed.join(', ')}`);
+    }
+    const compiled = args.map((a) => compile(a));
+    return (s) => fn(...compiled.map((a) => num(a(s))));
+  }
+
+  /** `call@1h`: the indicator call on the left, on the timeframe on the right (rewritten `h1`, see TIMEFRAME_SUFFIX). */
+  function compileOnTimeframe(left: Node, right: Node): CompiledExpression {
+    const written = right.type === 'Identifier' ? REWRITTEN_TIMEFRAME.exec((right as jsep.Identifier).name) : null;
+    // The `@` after the call's name (the first `@` when the left side is not a call).
+    const callee = left.type === 'CallExpression' ? (left as jsep.CallExpression).callee : undefined;
+    const where = Math.max(0, text.indexOf('@', callee?.type === 'Identifier' ? at((callee as jsep.Identifier).name) : 0));
+    if (written === null) {
+      throw new ExpressionError('@ is followed by a timeframe: a whole number and a unit s, m, h or d', where, 'e.g. sma(50)@1h, rsi(14)@4h, sma(20)@1d');
+    }
+    const timeframe = `${written[2]!}${written[1]!}`;
+    // `-sma(5)@1h`: jsep gives the sign to the call before the `@`; it belongs outside.
+    if (left.type === 'UnaryExpression' && ((left as jsep.UnaryExpression).operator === '-' || (left as jsep.UnaryExpression).operator === '+')) {
+      const { operator, argument } = left as jsep.UnaryExpression;
+      const inner = compileOnTimeframe(argument, right);
+      return operator === '-' ? (s) => -num(inner(s)) : (s) => num(inner(s));
+    }
+    if (left.type !== 'CallExpression') {
+      throw new ExpressionError(`@${timeframe} can only follow an indicator call`, where, `e.g. sma(50)@${timeframe}; the bar's own fields on a higher timeframe are indicators too: sma(close, 1)@${timeframe}`);
+    }
+    return compileCall(left as jsep.CallExpression, timeframe);
+  }
 
   /** highest/lowest with an indicator's arguments (`highest(high, 20)`, `highest(20)`) stay the indicator. */
   function isSeriesCall(name: string, args: readonly Node[]): boolean {
@@ -567,6 +613,16 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
       return build();
     },
   };
+}
+
+/** `text` with each `@1h` outside quoted strings written `@h1` (see TIMEFRAME_SUFFIX). */
+function rewriteTimeframes(text: string): string {
+  if (!text.includes('@')) return text;
+  // Quoted strings (regime labels) are kept as they are: split on them, rewrite the rest.
+  return text
+    .split(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(TIMEFRAME_SUFFIX, (_m, space: string, count: string, unit: string) => `@${space}${unit}${count}`)))
+    .join('');
 }
 
 // Strings never reach these: compile refuses them outside == and !=.

@@ -11,6 +11,7 @@ import { didYouMean } from '../errors/suggest.ts';
 import { describeValue } from './describe-value.ts';
 import { checkStrategyCount, resolveStrategies } from './resolve-strategies.ts';
 import { resolveClassifiers } from './resolve-classifiers.ts';
+import { checkFeatureTimeframes } from './feature-timeframes.ts';
 import { resolvePlugins } from './resolve-plugins.ts';
 import { getProcessPlugins } from '../plugins/load-plugins.ts';
 import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-replay.ts';
@@ -122,7 +123,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const issues: ConfigIssue[] = [];
   const classifiers = resolveClassifiers(source, config.classifiers, issues);
   const declaredClassifiers = new Set(config.classifiers.map((c) => c.id ?? c.type));
-  const resolution = { source, catalogue, classifiers, declaredClassifiers, issues };
+  const resolution = { source, catalogue, classifiers, declaredClassifiers, timeframe: config.data.timeframe, issues };
   // Counted before anything is expanded, so a grid too large is refused in milliseconds.
   if (!checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))) throw new ConfigError(issues);
   const configured = resolveStrategies(resolution, config.strategies);
@@ -143,6 +144,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   checkTraceBudget(source, config, issues);
   try {
     parseTimeframe(config.data.timeframe);
+    checkFeatureTimeframes(source, config.data.timeframe, configured, classifiers, config.classifiers.map((c) => c.id ?? c.type), issues);
   } catch (err) {
     issues.push(issueAt(source, ['data', 'timeframe'], 'INVALID_VALUE', (err as Error).message, "write e.g. '1m', '5m', '15m', '1h', '1d'"));
   }

@@ -13,6 +13,8 @@ import { ensembleStrategy, type EnsembleParams, type WeightedMember } from '../d
 import { regimeSwitchStrategy, type RegimeEntry } from '../domain/composition/regime-switch.ts';
 import type { z } from 'zod';
 import { INDICATORS } from '../domain/registry.ts';
+import { higherTimeframeProblem } from '../domain/indicators/timeframe-buckets.ts';
+import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 
 /** Names a filter may read besides indicator calls (and classifier ids). */
 export const FILTER_NAMES = ['signal', 'strength', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -29,6 +31,8 @@ export interface StrategyResolution {
    * own error is reported): naming one is then no second error.
    */
   readonly declaredClassifiers: ReadonlySet<string>;
+  /** The data's timeframe (`data.timeframe`), which a filter's `sma(50)@1h` must be a multiple of; absent: not checked here. */
+  readonly timeframe?: string;
   readonly issues: ConfigIssue[];
 }
 
@@ -172,7 +176,7 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
   }
   let filter: ResolvedFilter | undefined;
   if (entry.filter !== undefined) {
-    const compiled = compileFilter(source, [...path, 'filter'], entry.filter, ctx.classifiers, issues, ctx.declaredClassifiers);
+    const compiled = compileFilter(source, [...path, 'filter'], entry.filter, ctx.classifiers, issues, ctx.declaredClassifiers, ctx.timeframe);
     if (compiled === null) return null;
     filter = compiled;
   }
@@ -422,7 +426,8 @@ export function applyConstraint(
  * one closure call per bar and no parsing. Classifier ids are names whose value is the
  * classifier's current regime label. Series functions (`prev(close, 1)`,
  * `crosses_above(a, b)`, …) make the filter stateful: each strategy instance and symbol
- * then evaluates its own evaluator (`create()`) on every bar.
+ * then evaluates its own evaluator (`create()`) on every bar. An indicator on a higher
+ * timeframe (`sma(50)@1h`) must be a multiple of the data's `timeframe` (when given).
  */
 export function compileFilter(
   source: YamlSource,
@@ -431,6 +436,7 @@ export function compileFilter(
   classifiers: readonly ResolvedClassifier[],
   issues: ConfigIssue[],
   declared: ReadonlySet<string> = new Set(),
+  timeframe?: string,
 ): ResolvedFilter | null {
   const features: { name: string; request: FeatureRequest }[] = [];
   // A declared classifier that failed to resolve is still a name (labels unchecked).
@@ -442,11 +448,20 @@ export function compileFilter(
       strings,
       series: true,
       callNames: [...INDICATORS.keys()],
-      resolveCall: (name, args) => {
+      resolveCall: (name, args, on) => {
         if (!INDICATORS.has(name)) return undefined;
         const spec = featureFromCall(name, args);
+        if (on !== undefined) {
+          const problem = timeframe === undefined ? higherTimeframeSyntax(on) : higherTimeframeProblem(on, timeframe);
+          if (problem !== undefined) throw new Error(problem);
+        }
         const slot = `__feature_${features.length}`;
-        const request: FeatureRequest = { indicator: spec.definition.name, params: spec.params, ...(spec.input !== undefined ? { input: spec.input } : {}) };
+        const request: FeatureRequest = {
+          indicator: spec.definition.name,
+          params: spec.params,
+          ...(spec.input !== undefined ? { input: spec.input } : {}),
+          ...(on !== undefined ? { timeframe: on } : {}),
+        };
         features.push({ name: slot, request });
         return slot;
       },
@@ -456,6 +471,16 @@ export function compileFilter(
     if (!(err instanceof ExpressionError)) throw err;
     issues.push(expressionIssue(source, path, err));
     return null;
+  }
+}
+
+/** The timeframe's own mistake (`@1x`), when the data's timeframe is not known to check more. */
+function higherTimeframeSyntax(timeframe: string): string | undefined {
+  try {
+    parseTimeframe(timeframe);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 

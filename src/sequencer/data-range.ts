@@ -9,6 +9,8 @@ import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { lowerBound } from './windows.ts';
 import { getIndicator } from '../domain/registry.ts';
+import { parseTimeframe } from '../domain/metrics/timeframe.ts';
+import type { FeatureRequest } from '../domain/strategies/strategy.ts';
 
 /** Positions [from, to) in the distinct timestamps. */
 export interface BarRange {
@@ -44,18 +46,23 @@ export function windowRange(ts: readonly number[], window: SequenceConfig['windo
  * The warm-up in bars: a number as given; `auto` = twice the longest warm-up of any
  * feature the strategies, filters, classifiers and sizing read (an exponential average
  * keeps converging after its first value, hence the margin), a filter's lags and windows
- * added to its features' warm-up.
+ * added to its features' warm-up. A feature on a higher timeframe counts its warm-up in
+ * data bars: (its warm-up + 1) × higher timeframe / data timeframe.
  */
 export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): number {
   if (setting !== 'auto') return setting;
   const wf = loaded.wf;
   let longest = 0;
-  const warmupOf = (req: { indicator: string; params: Readonly<Record<string, number | string>> }): number => {
+  const barMs = parseTimeframe(wf.config.data.timeframe);
+  const warmupOf = (req: FeatureRequest): number => {
     const def = getIndicator(req.indicator);
-    return def.warmup(def.params.parse(req.params));
+    const own = def.warmup(def.params.parse(req.params));
+    // On a higher timeframe: its bars in lower bars, one more for the partial higher bar
+    // the first bars fall in (a higher bar holds at most tf / data-tf lower bars).
+    return req.timeframe === undefined ? own : (own + 1) * Math.round(parseTimeframe(req.timeframe) / barMs);
   };
-  const longestOf = (reqs: readonly { indicator: string; params: Readonly<Record<string, number | string>> }[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
-  const consider = (req: { indicator: string; params: Readonly<Record<string, number | string>> }): void => {
+  const longestOf = (reqs: readonly FeatureRequest[]): number => reqs.reduce((m, r) => Math.max(m, warmupOf(r)), 0);
+  const consider = (req: FeatureRequest): void => {
     longest = Math.max(longest, warmupOf(req));
   };
   for (const s of wf.strategies) {

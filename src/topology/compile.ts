@@ -45,7 +45,7 @@ export interface CompiledGraph {
  * features are deduplicated before the first bar.
  */
 export function compileGraph(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGraph {
-  const hub = new FeatureHub();
+  const hub = new FeatureHub({ timeframe: wf.config.data.timeframe, calendar: wf.config.data.calendar });
   const strategyByKey = new Map(wf.strategies.map((s) => [s.key, s]));
   // One inbox subject per consumer, shared by every route that feeds it.
   const inboxes = new Map<string, RouteSubject<SluiceEvent>>();

@@ -54,7 +54,7 @@ export const DataSchema = z
     calendar: z
       .enum(['us_equity', 'continuous'])
       .default('us_equity')
-      .describe('Trading calendar for annualization: us_equity (252 days × 6.5 h) or continuous (24×365).'),
+      .describe('Trading calendar for annualization: us_equity (252 days × 6.5 h) or continuous (24×365). Also where higher-timeframe bars (sma(50)@1h) are cut: us_equity from the 09:30 New York open, the day = the regular session; continuous on the UTC clock.'),
     start: z.string().optional().describe("First timestamp to use (ISO 8601, inclusive). A time without a zone is UTC, not the machine's local time."),
     end: z.string().optional().describe('Timestamp to stop before (ISO 8601, exclusive). A time without a zone is UTC.'),
     on_bad_row: z

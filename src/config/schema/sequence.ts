@@ -18,7 +18,7 @@ const common = {
   warmup: z
     .union([z.literal('auto'), z.number().int().min(0)])
     .default('auto')
-    .describe("Bars before a window's start read only to warm up indicators (books trade from the start). auto: twice the longest feature warm-up."),
+    .describe("Bars before a window's start read only to warm up indicators (books trade from the start). auto: twice the longest feature warm-up (a higher-timeframe feature's in data bars: (its warm-up + 1) × its timeframe / data.timeframe)."),
 };
 
 const searchSchema = z

@@ -25,7 +25,7 @@ export const StrategyEntrySchema = z
       .string()
       .min(1)
       .optional()
-      .describe("An expression the signal must pass, else the strategy is flat, e.g. 'signal > 0 and volume > sma(volume, 20) * 1.2 and rsi(14) < 70'. Names: signal, strength, open, high, low, close, volume; indicator calls add features to the hub. Earlier bars: prev(x, n) (not x[n]), crosses_above(a, b), crosses_below(a, b), bars_since(cond), highest(x, n), lowest(x, n)."),
+      .describe("An expression the signal must pass, else the strategy is flat, e.g. 'signal > 0 and volume > sma(volume, 20) * 1.2 and rsi(14) < 70'. Names: signal, strength, open, high, low, close, volume; indicator calls add features to the hub; `sma(50)@1h` computes one on higher bars (a multiple of data.timeframe up to 1d) cut from the data inside the run. Earlier bars: prev(x, n) (not x[n]), crosses_above(a, b), crosses_below(a, b), bars_since(cond), highest(x, n), lowest(x, n)."),
     constraint: z
       .string()
       .min(1)

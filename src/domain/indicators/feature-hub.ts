@@ -1,6 +1,8 @@
 import type { FeatureRequest } from '../strategies/strategy.ts';
 import { resolveFeature, type ResolvedFeature } from './feature-key.ts';
 import type { BarInput, Indicator } from './indicator.ts';
+import { ResampledIndicator } from './resampled-indicator.ts';
+import { higherTimeframeProblem, TimeframeBuckets, type BarTimeframe } from './timeframe-buckets.ts';
 
 /**
  * The indicator instances of one symbol. Opaque to callers: obtain it from
@@ -25,11 +27,18 @@ export class FeatureState {
  * `update` advances each instance once and writes every slot into a caller-owned
  * Float64Array, so the hot path neither allocates nor looks anything up by name.
  *
+ * A feature on a higher timeframe (`timeframe: '1h'`) is an indicator of its own (its key
+ * carries `@1h`) that cuts the hub's bars into higher bars as it goes (see
+ * `ResampledIndicator`); the hub must then know the data's timeframe and calendar.
+ *
  * Pure: no RxJS, no I/O. One hub serves many symbols; each symbol has its own FeatureState.
  */
 export class FeatureHub {
   // Distinct indicators, in registration order.
   private readonly specs: ResolvedFeature[] = [];
+  // The interval arithmetic of each higher timeframe, shared by its indicators (by spec index).
+  private readonly buckets: (TimeframeBuckets | undefined)[] = [];
+  private readonly bucketsByTimeframe = new Map<string, TimeframeBuckets>();
   private readonly specByKey = new Map<string, number>();
   // Slots: which indicator and which of its outputs each one reads.
   private readonly slotKeys: string[] = [];
@@ -37,6 +46,12 @@ export class FeatureHub {
   private slotIndicator: Int32Array = new Int32Array(0);
   private slotOutput: Int32Array = new Int32Array(0);
   private updates = 0;
+
+  /**
+   * @param data the timeframe and calendar of the bars `update` is fed; needed only by
+   *   features on a higher timeframe.
+   */
+  constructor(private readonly data?: BarTimeframe) {}
 
   /** Number of slots (distinct features); `update` writes this many values. */
   get size(): number {
@@ -59,7 +74,8 @@ export class FeatureHub {
   /**
    * Registers a feature and returns its slot index; a request equal to an earlier one
    * (same canonical key) returns the earlier slot.
-   * @throws Error for an unknown indicator, invalid params, an unknown input or output.
+   * @throws Error for an unknown indicator, invalid params, an unknown input or output, or
+   *   a timeframe that is not a higher timeframe of the hub's data (or a hub without one).
    */
   register(req: FeatureRequest): number {
     const f = resolveFeature(req);
@@ -67,8 +83,10 @@ export class FeatureHub {
     if (existing !== undefined) return existing;
     let ind = this.specByKey.get(f.indicatorKey);
     if (ind === undefined) {
+      const buckets = f.timeframe === undefined ? undefined : this.bucketsOf(f.timeframe, f.indicatorKey);
       ind = this.specs.length;
       this.specs.push(f);
+      this.buckets.push(buckets);
       this.specByKey.set(f.indicatorKey, ind);
     }
     const slot = this.slotKeys.length;
@@ -114,8 +132,23 @@ export class FeatureHub {
   private complete(state: FeatureState): void {
     for (let i = state.indicators.length; i < this.specs.length; i++) {
       const f = this.specs[i]!;
-      state.indicators.push(f.definition.create(f.params, f.input));
+      const indicator = f.definition.create(f.params, f.input);
+      const buckets = this.buckets[i];
+      state.indicators.push(buckets === undefined ? indicator : new ResampledIndicator(indicator, buckets));
     }
+  }
+
+  private bucketsOf(timeframe: string, key: string): TimeframeBuckets {
+    const data = this.data;
+    if (data === undefined) throw new Error(`${key}: a feature on a higher timeframe needs the data's timeframe, and this feature hub was given none`);
+    let b = this.bucketsByTimeframe.get(timeframe);
+    if (b === undefined) {
+      const problem = higherTimeframeProblem(timeframe, data.timeframe);
+      if (problem !== undefined) throw new Error(`${key}: ${problem}`);
+      b = new TimeframeBuckets(timeframe, data);
+      this.bucketsByTimeframe.set(timeframe, b);
+    }
+    return b;
   }
 }
 

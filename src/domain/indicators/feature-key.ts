@@ -2,6 +2,8 @@ import type { FeatureRequest } from '../strategies/strategy.ts';
 import { getIndicator } from '../registry.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
 import { isPriceInput } from './price-input.ts';
+import { parseTimeframe } from '../metrics/timeframe.ts';
+import { canonicalTimeframe } from './timeframe-buckets.ts';
 
 /** A feature request checked against the catalogue, with defaults applied. */
 export interface ResolvedFeature {
@@ -12,6 +14,8 @@ export interface ResolvedFeature {
   readonly input: PriceInput;
   /** Index of the requested output in `definition.outputs`. */
   readonly outputIndex: number;
+  /** The higher timeframe it is computed on, canonical ('1h', not '60m'); absent: the data's bars. */
+  readonly timeframe?: string;
   /** Identifies the indicator instance: same key, same computation. */
   readonly indicatorKey: string;
   /** Identifies the feature: the indicator key plus the output for multi-output indicators. */
@@ -24,7 +28,9 @@ export interface ResolvedFeature {
  * indicator's schema first (so omitted defaults and explicit defaults give one key) and
  * listed sorted by name. Indicators that read the whole bar have no `;input` part, as the
  * input does not change what they compute. Multi-output indicators always carry the
- * output name, the first one when the request names none.
+ * output name, the first one when the request names none. A higher timeframe follows the
+ * indicator as `@1h` (`sma(period=50;close)@1h`, `bbands(…;close)@1d.upper`), spelt
+ * canonically so that '60m' and '1h' share one computation.
  *
  * @throws Error for an unknown indicator, invalid params, an unknown input or output.
  */
@@ -51,10 +57,19 @@ export function resolveFeature(req: FeatureRequest): ResolvedFeature {
     .sort()
     .map((k) => `${k}=${String(params[k])}`)
     .join(',');
+  let timeframe: string | undefined;
+  if (req.timeframe !== undefined) {
+    try {
+      timeframe = canonicalTimeframe(parseTimeframe(req.timeframe));
+    } catch (err) {
+      throw new Error(`indicator '${definition.name}': ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const onTimeframe = timeframe === undefined ? '' : `@${timeframe}`;
   const indicatorKey =
-    definition.reads === 'price' ? `${definition.name}(${paramText};${input})` : `${definition.name}(${paramText})`;
+    (definition.reads === 'price' ? `${definition.name}(${paramText};${input})` : `${definition.name}(${paramText})`) + onTimeframe;
   const featureKey = outputs.length > 1 ? `${indicatorKey}.${outputs[outputIndex]!}` : indicatorKey;
-  return { definition, params, input, outputIndex, indicatorKey, featureKey };
+  return { definition, params, input, outputIndex, indicatorKey, featureKey, ...(timeframe !== undefined ? { timeframe } : {}) };
 }
 
 /**

@@ -21,9 +21,14 @@ export interface FeatureSpec {
   readonly params: Readonly<Record<string, number | string>>;
   /** The price series read; only set when the spec names one (`input=hl2`). */
   readonly input?: PriceInput;
-  /** `name(key=value,…)`, params in schema order, `;input` when not close. */
+  /** The higher timeframe it is computed on (`sma:50@1h`), as written; absent: the data's bars. */
+  readonly timeframe?: string;
+  /** `name(key=value,…)`, params in schema order, `;input` when not close, `@tf` when on a higher timeframe. */
   readonly label: string;
 }
+
+/** `@1h` at the end of a spec: the timeframe, after the last `@`. */
+const SPEC_TIMEFRAME = /@\s*([0-9]+[smhdw])\s*$/;
 
 /** The names of a definition's params, in schema order (what positional values map onto). */
 export function paramNames(definition: IndicatorDefinition): string[] {
@@ -43,13 +48,16 @@ export function paramNames(definition: IndicatorDefinition): string[] {
  *   (`sma:20,input=hl2`).
  *
  * Values are numbers, except for the few params that name an option (`atr:14,first_bar=high_low`,
- * `kama:seed=sma`).
+ * `kama:seed=sma`). A spec may end in `@<timeframe>` (`sma:50@1h`, `rsi@1d`): the indicator on
+ * higher bars cut from the data's (checked against the data's timeframe by the feature hub).
  *
  * @throws FeatureSpecError naming the spec and what is wrong, with a did-you-mean for a
  * misspelt indicator or param.
  */
 export function parseFeatureSpec(spec: string): FeatureSpec {
-  const text = spec.trim();
+  const onTimeframe = SPEC_TIMEFRAME.exec(spec);
+  const timeframe = onTimeframe?.[1];
+  const text = (onTimeframe === null ? spec : spec.slice(0, onTimeframe.index)).trim();
   const colon = text.indexOf(':');
   const name = (colon < 0 ? text : text.slice(0, colon)).trim();
   const args = colon < 0 ? '' : text.slice(colon + 1).trim();
@@ -57,6 +65,7 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
   const fail: (what: string) => never = (what) => {
     throw new FeatureSpecError(`--indicator '${spec}': ${what}`);
   };
+  if (onTimeframe === null && spec.includes('@')) fail("@ ends a spec with a timeframe: a whole number and a unit s, m, h or d (e.g. 'sma:50@1h')");
   const def = INDICATORS.get(name);
   if (def === undefined) {
     const guess = didYouMean(name, INDICATORS.keys());
@@ -134,7 +143,8 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
     definition: def,
     params,
     ...(input !== undefined ? { input } : {}),
-    label: `${def.name}(${paramText}${inputText})`,
+    ...(timeframe !== undefined ? { timeframe } : {}),
+    label: `${def.name}(${paramText}${inputText})${timeframe !== undefined ? `@${timeframe}` : ''}`,
   };
 }
 

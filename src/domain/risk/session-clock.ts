@@ -44,10 +44,17 @@ export class SessionClock {
    * the one in force at noon UTC of that date (DST switches happen at night).
    */
   sessionClose(ts: number): number {
+    return this.localMidnight(ts) + this.minutes * MINUTE_MS;
+  }
+
+  /**
+   * UTC epoch ms of 00:00 (wall clock in the zone) of the local date of `ts`, with the
+   * zone offset of `sessionClose`: wall-clock times of that date are this plus their
+   * minutes (higher-timeframe bars cut sessions this way).
+   */
+  localMidnight(ts: number): number {
     const offset = this.offsetAt(ts);
-    const local = ts + offset;
-    const localMidnight = Math.floor(local / DAY_MS) * DAY_MS;
-    return localMidnight + this.minutes * MINUTE_MS - offset;
+    return Math.floor((ts + offset) / DAY_MS) * DAY_MS - offset;
   }
 
   /**

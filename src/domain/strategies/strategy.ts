@@ -13,6 +13,13 @@ export interface FeatureRequest {
   readonly input?: PriceInput;
   /** Which output of a multi-output indicator (e.g. 'upper'); default the first. */
   readonly output?: string;
+  /**
+   * Compute the indicator on bars of this higher timeframe, cut from the data's bars
+   * inside the run (`'1h'`, `'1d'` on 5-minute data): a multiple of the data's timeframe,
+   * at most a day. The value is that of the last closed higher bar (docs/indicators.md,
+   * "Higher timeframes"). Default: the data's own bars.
+   */
+  readonly timeframe?: string;
 }
 
 /** A strategy's verdict on one bar: its target direction, or null while warming up. */
