@@ -186,3 +186,10 @@ export const PhaseSummarySchema = z
 
 /** phase_summary.json as read back. */
 export type PhaseSummary = z.output<typeof PhaseSummarySchema>;
+
+/** The walk-forward (or train/test) block of a phase run by that sequence; undefined for any other. */
+export function windowsBlock(summary: PhaseSummary): WalkForwardBlock | undefined {
+  if (summary.sequence === 'walk_forward') return summary.walk_forward;
+  if (summary.sequence === 'train_test') return summary.train_test;
+  return undefined;
+}
