@@ -44,6 +44,9 @@ const IterationResultSchema = z.strictObject({
   config_changes: z.record(z.string(), z.unknown()).nullable(),
 });
 
+/** A plugin module the run loaded. */
+const PluginSchema = z.strictObject({ file: z.string(), fingerprint: z.string(), files: z.array(z.strictObject({ path: z.string(), sha256: z.string() })), defines: z.array(z.strictObject({ kind: z.string(), name: z.string() })) });
+
 /** A branch decision. */
 const BranchResultSchema = z.strictObject({ iteration: z.number().int().positive(), branch: z.string(), taken: z.boolean(), reason: z.string(), phases: z.array(z.string()) });
 
@@ -59,7 +62,7 @@ export const WorkflowManifestSchema = z
     config_file: z.string(),
     topology_file: z.string().optional(),
     engine: z.strictObject({ name: z.string(), version: z.string(), node: z.string() }),
-    plugins: z.array(z.strictObject({ file: z.string(), fingerprint: z.string(), files: z.array(z.strictObject({ path: z.string(), sha256: z.string() })), defines: z.array(z.strictObject({ kind: z.string(), name: z.string() })) })),
+    plugins: z.array(PluginSchema).describe('Plugin modules loaded (docs/extending.md): file, content fingerprint, what they define.'),
     started_at: IsoTimeSchema,
     pid: z.number().int().describe('The process running it (with host: how a reader tells a dead run).'),
     host: z.string(),
@@ -78,3 +81,15 @@ export const WorkflowManifestSchema = z
 
 /** workflow.json as read back. */
 export type WorkflowManifest = z.output<typeof WorkflowManifestSchema>;
+
+/** workflow.json as the run writes it. */
+export type WorkflowManifestJson = z.input<typeof WorkflowManifestSchema>;
+
+/** A phase of workflow.json as a composed workflow writes it. */
+export type ManifestPhaseJson = z.input<typeof ManifestPhaseSchema>;
+
+/** An iteration of workflow.json's `iteration_results`, as written. */
+export type IterationResultJson = z.input<typeof IterationResultSchema>;
+
+/** A plugin module as workflow.json lists it, as written. */
+export type PluginJson = z.input<typeof PluginSchema>;
