@@ -16,7 +16,9 @@ export const MetricValueSchema = z.number().nullable();
  */
 export const MetricsSchema = z
   .strictObject(Object.fromEntries(METRIC_NAMES.map((name) => [name, MetricValueSchema.optional()])) as Record<MetricName, z.ZodOptional<typeof MetricValueSchema>>)
-  .describe('Performance metrics (docs/metrics.md): a number each, null where not finite.');
+  .describe('Performance metrics (docs/metrics.md): a number each, null where not finite.')
+  // An id: the JSON Schemas define it once (`$defs`) and refer to it wherever metrics appear.
+  .meta({ id: 'Metrics' });
 
 /** A metrics object as read back. */
 export type Metrics = z.output<typeof MetricsSchema>;
