@@ -15,6 +15,3 @@ export const EquityRowSchema = z
     cash: z.number().nullable().optional().describe('Cash at the bar\'s close; absent on the stitched curve.'),
   })
   .describe('A row of equity.ndjson / oos_equity.ndjson: one equity point.');
-
-/** An equity row as read back. */
-export type EquityRow = z.output<typeof EquityRowSchema>;

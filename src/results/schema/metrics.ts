@@ -19,6 +19,3 @@ export const MetricsSchema = z
   .describe('Performance metrics (docs/metrics.md): a number each, null where not finite.')
   // An id: the JSON Schemas define it once (`$defs`) and refer to it wherever metrics appear.
   .meta({ id: 'Metrics' });
-
-/** A metrics object as read back. */
-export type Metrics = z.output<typeof MetricsSchema>;
