@@ -48,8 +48,8 @@ export function sweepSection(heading: string, aggregate: AggregateResults, axes:
   const primary = aggregate.primary_metric;
   const iterations = booksOf(aggregate);
   const params: string[] = [];
-  for (const it of iterations) for (const k of Object.keys(paramsOf(it))) if (!params.includes(k)) params.push(k);
-  const varying = params.filter((p) => new Set(iterations.map((it) => JSON.stringify(paramsOf(it)[p] ?? null))).size > 1);
+  for (const it of iterations) for (const k of Object.keys(it.params)) if (!params.includes(k)) params.push(k);
+  const varying = params.filter((p) => new Set(iterations.map((it) => JSON.stringify(it.params[p] ?? null))).size > 1);
   for (const [axis, name] of [['x', axes.x], ['y', axes.y]] as const) {
     if (name !== undefined && !params.includes(name)) throw new ReportError(`--${axis} ${name}: the sweep has no parameter '${name}'; it has ${params.join(', ') || 'none'}`);
   }
@@ -74,14 +74,14 @@ export function sweepSection(heading: string, aggregate: AggregateResults, axes:
     params,
     x,
     y,
-    combos: iterations.map((it) => ({ p: params.map((k) => scalar(paramsOf(it)[k])), v: num(metricOf(it, primary)) })),
+    combos: iterations.map((it) => ({ p: params.map((k) => scalar(it.params[k])), v: num(metricOf(it, primary)) })),
     top: {
       columns: [{ label: 'Rank', format: 'count' }, { label: 'Book', format: 'text' }, ...params.map((p): Column => ({ label: p, format: 'text' })), ...shownMetrics.map(metricColumn)],
       rows: ranked.slice(0, TOP_N).map((it, i) => [
         i + 1,
         it.strategy_id,
         ...params.map((p) => {
-          const v = scalar(paramsOf(it)[p]);
+          const v = scalar(it.params[p]);
           return v === null ? null : String(v);
         }),
         ...shownMetrics.map((m) => num(metricOf(it, m))),
@@ -95,10 +95,6 @@ export function sweepSection(heading: string, aggregate: AggregateResults, axes:
 /** The books of an aggregate: its iterations, unless they are walk-forward windows (which have no sweep section). */
 function booksOf(aggregate: AggregateResults): BookSummary[] {
   return aggregate.iterations.filter((it): it is BookSummary => 'strategy_id' in it);
-}
-
-function paramsOf(it: BookSummary): Record<string, unknown> {
-  return it.params;
 }
 
 /** A metric of a book by name (a name that is no metric has no value). */
