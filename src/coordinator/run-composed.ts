@@ -26,6 +26,7 @@ import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
+import type { WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -123,7 +124,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   const plugins = pluginsJson(await loadedPlugins());
   // workflow.json is rewritten after every phase; writes go one after the other.
   let writing: Promise<void> = Promise.resolve();
-  const manifest = (status: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  const manifest = (status: WorkflowManifestJson['status'], extra: Partial<WorkflowManifestJson> = {}): WorkflowManifestJson => ({
     workflow_id: workflowId,
     name: config.name,
     status,
@@ -139,12 +140,12 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
     params: plan.params,
     phases: current.map(phaseJson),
     iteration_results: iterated ? iterations.map(iterationJson) : [],
-    branch_results: branchRecords,
+    branch_results: branchRecords.map((b) => ({ ...b, phases: [...b.phases] })),
     outputs,
     output_errors: outputErrors,
     config,
   });
-  const save = (status: string, extra?: Record<string, unknown>): Promise<void> => {
+  const save = (status: WorkflowManifestJson['status'], extra?: Partial<WorkflowManifestJson>): Promise<void> => {
     if (dir === null) return Promise.resolve();
     const body = manifest(status, extra);
     writing = writing.then(() => writeJsonAtomic(join(dir, 'workflow.json'), body));

@@ -4,6 +4,7 @@ import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
+import type { WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequencer/run-phase.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
@@ -79,7 +80,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   const workflowId = newWorkflowId(wf.config.name, started);
   const dir = opts.inMemory === true ? null : join(opts.outDir ?? wf.config.results.dir, workflowId);
   const phaseDir = dir === null ? null : join(dir, wf.phase);
-  const manifest = (status: string, extra: Record<string, unknown> = {}) => ({
+  const manifest = (status: WorkflowManifestJson['status'], extra: Partial<WorkflowManifestJson> = {}): WorkflowManifestJson => ({
     workflow_id: workflowId,
     name: wf.config.name,
     status,

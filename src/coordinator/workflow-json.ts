@@ -2,6 +2,7 @@
  * How workflow.json states the run: phases, iterations, the first error, the config
  * without its workflow-level keys.
  */
+import type { IterationResultJson, ManifestPhaseJson, WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import type { IterationRecord, PhaseRecord } from './workflow-records.ts';
 import { WORKFLOW_LEVEL_KEYS } from './workflow-plan.ts';
 
@@ -11,19 +12,19 @@ export function stripWorkflowKeys(config: Record<string, unknown>): Record<strin
   return out;
 }
 
-export function firstError(records: readonly PhaseRecord[]): Record<string, unknown> | null {
+export function firstError(records: readonly PhaseRecord[]): WorkflowManifestJson['error'] {
   const failed = records.find((r) => r.status === 'failed');
   return failed === undefined ? null : { phase: failed.name, message: failed.reason };
 }
 
 /** A phase as workflow.json lists it. */
-export function phaseJson(r: PhaseRecord): Record<string, unknown> {
+export function phaseJson(r: PhaseRecord): ManifestPhaseJson {
   return {
     name: r.name,
     ...(r.branch !== null ? { branch: r.branch } : {}),
     status: r.status,
     reason: r.reason,
-    depends_on: r.depends_on,
+    depends_on: [...r.depends_on],
     condition: r.condition,
     topology: r.topology,
     sequence: r.sequence,
@@ -38,7 +39,7 @@ export function phaseJson(r: PhaseRecord): Record<string, unknown> {
   };
 }
 
-export function iterationJson(it: IterationRecord): Record<string, unknown> {
+export function iterationJson(it: IterationRecord): IterationResultJson {
   return {
     iteration: it.iteration,
     dir: it.dir,

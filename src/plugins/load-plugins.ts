@@ -13,6 +13,7 @@ import { resolve as resolveModule } from 'import-meta-resolve';
 import { glob } from 'tinyglobby';
 import { definitionKind, type DefinitionKind } from '../domain/define.ts';
 import { registry, RegistryCollisionError, describeOrigin, type AnyDefinition, type DefinitionOrigin } from '../domain/registry.ts';
+import type { PluginJson } from '../results/schema/workflow-manifest.ts';
 import { pluginCode, type PluginCodeFile } from './plugin-code.ts';
 import { installPluginHooks, isTypeScriptFile } from './plugin-hooks.ts';
 
@@ -143,8 +144,8 @@ export async function loadedPlugins(): Promise<LoadedPlugin[]> {
 }
 
 /** Plugins as workflow.json records them: file (as shown to the user), code fingerprint, files with hashes. */
-export function pluginsJson(plugins: readonly LoadedPlugin[]): Record<string, unknown>[] {
-  return plugins.map((p) => ({ file: display(p.file), fingerprint: p.fingerprint, files: p.files, defines: p.definitions }));
+export function pluginsJson(plugins: readonly LoadedPlugin[]): PluginJson[] {
+  return plugins.map((p) => ({ file: display(p.file), fingerprint: p.fingerprint, files: [...p.files], defines: [...p.definitions] }));
 }
 
 /** Loads one plugin file (absolute), once per process. */

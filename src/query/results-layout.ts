@@ -1,7 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import type { z } from 'zod';
 import { displayPath } from '../data/display-path.ts';
 import { deadRunReason } from '../results/run-liveness.ts';
+import { AggregateResultsSchema } from '../results/schema/aggregate-results.ts';
+import { EquityRowSchema } from '../results/schema/equity-row.ts';
+import { PhaseSummarySchema, type PhaseSummary } from '../results/schema/phase-summary.ts';
+import { parseResultsFile, ResultsFileError } from '../results/schema/results-file-error.ts';
+import { TradeRowSchema } from '../results/schema/trade-row.ts';
+import { WorkflowManifestSchema } from '../results/schema/workflow-manifest.ts';
 import { QueryError } from './query-error.ts';
 
 /** One result file and the place in the results folder it came from. */
@@ -67,17 +74,73 @@ export function findResults(dir: string): ResultsLayout {
 
 /** What workflow.json says of a run with no phase written yet (null without one). */
 function runState(root: string): string | null {
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(readFileSync(join(root, 'workflow.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof manifest !== 'object' || manifest === null) return null;
-  const m = manifest as Record<string, unknown>;
+  const path = join(root, 'workflow.json');
+  if (!existsSync(path)) return null;
+  const m = checkedJson(path, WorkflowManifestSchema);
   const died = deadRunReason(m);
   if (died !== null) return `the run died: ${died}`;
-  return m['status'] === 'running' ? `the run is still going (no phase has finished)` : `the run ${String(m['status'])} before any phase was written`;
+  return m.status === 'running' ? `the run is still going (no phase has finished)` : `the run ${m.status} before any phase was written`;
+}
+
+/**
+ * A JSON results file parsed with its schema (src/results/schema).
+ *
+ * @throws QueryError naming the file, and the field where it does not match, before
+ *   DuckDB reads it (where a wrong file would give empty columns or an SQL error).
+ */
+function checkedJson<S extends z.ZodType>(path: string, schema: S): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new QueryError(`${displayPath(path)}: not valid JSON (truncated or damaged?): ${err.message}`);
+  }
+  return located(() => parseResultsFile(schema, value, displayPath(path)));
+}
+
+/**
+ * Checks the first row of an NDJSON results file with its schema: enough to tell a file of
+ * another kind or engine version, without parsing in JavaScript the millions of rows
+ * DuckDB is there to read.
+ *
+ * @throws QueryError naming the file, line 1 and the field.
+ */
+function checkFirstRow(path: string, schema: z.ZodType): void {
+  const line = firstLine(path);
+  if (line === '') return;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new QueryError(`${displayPath(path)}:1: not valid JSON (truncated or damaged?): ${err.message}`);
+  }
+  located(() => parseResultsFile(schema, value, `${displayPath(path)}:1`));
+}
+
+/** The first line of a file (up to 64 KiB: a row is far shorter), read without reading the rest. */
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('utf8', 0, n);
+    const end = text.indexOf('\n');
+    return (end < 0 ? text : text.slice(0, end)).trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs `read`, with a {@link ResultsFileError} turned into the query's user error. */
+function located<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ResultsFileError) throw new QueryError(err.message);
+    throw err;
+  }
 }
 
 function isPhase(dir: string): boolean {
@@ -90,13 +153,8 @@ function isStore(dir: string): boolean {
 
 /** A phase folder given on its own is named by its summary (the folder may have been renamed). */
 function phaseName(dir: string): string {
-  try {
-    const summary = JSON.parse(readFileSync(join(dir, 'phase_summary.json'), 'utf8')) as { phase?: unknown };
-    if (typeof summary.phase === 'string' && summary.phase !== '') return summary.phase;
-  } catch {
-    // An unreadable summary still names its phase by the folder.
-  }
-  return basename(dir);
+  const summary: PhaseSummary = checkedJson(join(dir, 'phase_summary.json'), PhaseSummarySchema);
+  return summary.phase !== '' ? summary.phase : basename(dir);
 }
 
 function subfolders(dir: string): string[] {
@@ -116,9 +174,16 @@ type MutableLayout = { -readonly [K in keyof ResultsLayout]: ResultsLayout[K] ex
 function addPhase(layout: MutableLayout, dir: string, phase: string): void {
   layout.phases.push(phase);
   const at = (file: string, window: number | null = null, variant: string | null = null): ResultFile => ({ path: join(dir, file), phase, window, variant });
+  checkedJson(join(dir, 'phase_summary.json'), PhaseSummarySchema);
   layout.summaries.push(at('phase_summary.json'));
-  if (existsSync(join(dir, 'aggregate_results.json'))) layout.aggregates.push(at('aggregate_results.json'));
-  if (existsSync(join(dir, 'oos_equity.ndjson'))) layout.oosEquity.push(at('oos_equity.ndjson'));
+  if (existsSync(join(dir, 'aggregate_results.json'))) {
+    checkedJson(join(dir, 'aggregate_results.json'), AggregateResultsSchema);
+    layout.aggregates.push(at('aggregate_results.json'));
+  }
+  if (existsSync(join(dir, 'oos_equity.ndjson'))) {
+    checkFirstRow(join(dir, 'oos_equity.ndjson'), EquityRowSchema);
+    layout.oosEquity.push(at('oos_equity.ndjson'));
+  }
   addRun(layout, dir, { phase, window: null, variant: null });
   for (const [folder, kind] of [['windows', 'window'], ['variants', 'variant']] as const) {
     const parent = join(dir, folder);
@@ -134,8 +199,12 @@ function addPhase(layout: MutableLayout, dir: string, phase: string): void {
 
 /** The trades and equity of one run: a phase, one of its windows, or one of its variants. */
 function addRun(layout: MutableLayout, dir: string, where: Omit<ResultFile, 'path'>): void {
-  if (existsSync(join(dir, 'trades.ndjson'))) layout.trades.push({ path: join(dir, 'trades.ndjson'), ...where });
-  if (existsSync(join(dir, 'equity.ndjson'))) layout.equity.push({ path: join(dir, 'equity.ndjson'), ...where });
+  for (const [file, schema, into] of [['trades.ndjson', TradeRowSchema, layout.trades], ['equity.ndjson', EquityRowSchema, layout.equity]] as const) {
+    const path = join(dir, file);
+    if (!existsSync(path)) continue;
+    checkFirstRow(path, schema);
+    into.push({ path, ...where });
+  }
 }
 
 function addStore(layout: MutableLayout, dir: string, phase: string | null): void {

@@ -11,7 +11,9 @@ import { mergeCandles, minMaxDownsample, snapToCandle, type Candle, type Point }
 import { drawdownSeries, monthlyReturns, type EquityCurve } from './equity-analysis.ts';
 import { equityFromTrades, pointValueOf, type TradeRow } from './equity-from-trades.ts';
 import { readPhaseBars } from './read-bars.ts';
-import { forEachNdjson, num, type Json, type PhaseFiles } from './read-results.ts';
+import { forEachRow, num, type PhaseFiles } from './read-results.ts';
+import { EquityRowSchema } from '../results/schema/equity-row.ts';
+import { TradeRowSchema, type TradeRowJson } from '../results/schema/trade-row.ts';
 
 /** Display limits: points per line chart, candles, trades listed, trades marked on the price chart. */
 export const LIMITS = { points: 2000, candles: 1500, tradeRows: 5000, markedTrades: 150 } as const;
@@ -45,9 +47,9 @@ export interface BookSource {
 /** Builds the section (see the module comment). */
 export async function backtestSection(src: BookSource): Promise<BacktestSection> {
   const notes: string[] = [];
-  const rows: Json[] = [];
-  await forEachNdjson(join(src.phase.dir, 'trades.ndjson'), (r) => {
-    if (r['strategy_id'] === src.strategyId) rows.push(r);
+  const rows: TradeRowJson[] = [];
+  await forEachRow(join(src.phase.dir, 'trades.ndjson'), TradeRowSchema, (r) => {
+    if (r.strategy_id === src.strategyId) rows.push(r);
   });
   const trades = rows.map(toTrade);
   const initial = src.metrics['initial_equity'] ?? 0;
@@ -105,23 +107,23 @@ export async function backtestSection(src: BookSource): Promise<BacktestSection>
 }
 
 /** The trades table (first {@link LIMITS.tradeRows} rows). */
-export function tradeTable(rows: readonly Json[]): Table {
+export function tradeTable(rows: readonly TradeRowJson[]): Table {
   const shown = rows.slice(0, LIMITS.tradeRows);
   return {
     columns: TRADE_COLUMNS,
     rows: shown.map((r) => [
-      num(r['trade_id']),
-      String(r['symbol'] ?? ''),
-      String(r['direction'] ?? ''),
-      num(r['quantity']),
-      isoMinute(r['entry_time']),
-      num(r['entry_price']),
-      isoMinute(r['exit_time']),
-      num(r['exit_price']),
-      num(r['pnl']),
-      num(r['return_pct']),
-      num(r['bars_held']),
-      String(r['exit_reason'] ?? ''),
+      r.trade_id,
+      r.symbol,
+      r.direction,
+      r.quantity,
+      isoMinute(r.entry_time),
+      r.entry_price,
+      isoMinute(r.exit_time),
+      r.exit_price,
+      r.pnl,
+      r.return_pct,
+      r.bars_held,
+      r.exit_reason,
     ]),
     ...(shown.length < rows.length ? { total: rows.length } : {}),
   };
@@ -137,8 +139,8 @@ export async function bookEquity(phase: PhaseFiles, strategyId: string, initialE
   const bars = phase.summary === null ? null : await readPhaseBars(phase.summary, 'skip');
   if (bars === null || !bars.ok) return { curve: null, note: `no equity file, and ${bars === null ? 'no phase summary' : bars.reason}` };
   const trades: TradeRow[] = [];
-  await forEachNdjson(join(phase.dir, 'trades.ndjson'), (r) => {
-    if (r['strategy_id'] === strategyId) trades.push(toTrade(r));
+  await forEachRow(join(phase.dir, 'trades.ndjson'), TradeRowSchema, (r) => {
+    if (r.strategy_id === strategyId) trades.push(toTrade(r));
   });
   return { curve: equityFromTrades(trades, bars.symbols, initialEquity), note: 'equity recomputed from trades and bars (entry commissions counted at exit)' };
 }
@@ -147,28 +149,28 @@ export async function bookEquity(phase: PhaseFiles, strategyId: string, initialE
 export async function readEquityFile(path: string, strategyId: string | null): Promise<EquityCurve | null> {
   const ts: number[] = [];
   const equity: number[] = [];
-  const found = await forEachNdjson(path, (r) => {
-    if (strategyId !== null && r['strategy_id'] !== undefined && r['strategy_id'] !== strategyId) return;
-    const e = num(r['equity']);
+  const found = await forEachRow(path, EquityRowSchema, (r) => {
+    if (strategyId !== null && r.strategy_id !== undefined && r.strategy_id !== strategyId) return;
+    const e = num(r.equity);
     if (e !== null) {
-      ts.push(Date.parse(String(r['ts'])));
+      ts.push(Date.parse(r.ts));
       equity.push(e);
     }
   });
   return found ? { ts, equity } : null;
 }
 
-function toTrade(r: Json): TradeRow {
+function toTrade(r: TradeRowJson): TradeRow {
   const trade = {
-    symbol: String(r['symbol']),
-    direction: r['direction'] === 'short' ? ('short' as const) : ('long' as const),
-    quantity: num(r['quantity']) ?? 0,
-    entryTs: Date.parse(String(r['entry_time'])),
-    entryPrice: num(r['entry_price']) ?? 0,
-    exitTs: Date.parse(String(r['exit_time'])),
-    pnl: num(r['pnl']) ?? 0,
+    symbol: r.symbol,
+    direction: r.direction,
+    quantity: r.quantity,
+    entryTs: Date.parse(r.entry_time),
+    entryPrice: r.entry_price,
+    exitTs: Date.parse(r.exit_time),
+    pnl: r.pnl,
   };
-  return { ...trade, pointValue: pointValueOf({ ...trade, exitPrice: num(r['exit_price']) ?? Number.NaN, grossPnl: num(r['gross_pnl']) ?? Number.NaN }) };
+  return { ...trade, pointValue: pointValueOf({ ...trade, exitPrice: r.exit_price, grossPnl: r.gross_pnl }) };
 }
 
 function markersOf(trades: readonly TradeRow[], candleTimes: readonly number[]): Marker[] {
@@ -182,6 +184,6 @@ function markersOf(trades: readonly TradeRow[], candleTimes: readonly number[]):
 }
 
 /** `2024-03-26T16:00:00.000Z` → `2024-03-26 16:00` (UTC), sortable as text. */
-function isoMinute(v: unknown): string {
-  return typeof v === 'string' ? v.slice(0, 16).replace('T', ' ') : '';
+function isoMinute(v: string): string {
+  return v.slice(0, 16).replace('T', ' ');
 }

@@ -10,7 +10,9 @@ import { backtestSection } from './backtest-section.ts';
 import { METRIC_INFO } from './metric-definitions.ts';
 import { monteCarloSection } from './monte-carlo-section.ts';
 import type { MetricMeta, ReportData, Section } from './report-data.ts';
-import { bookFolder, isObject, num, readRun, type Json, type PhaseFiles, type RunFiles } from './read-results.ts';
+import { bookFolder, num, readRun, type PhaseFiles, type RunFiles } from './read-results.ts';
+import { paramsOf } from '../results/schema/book.ts';
+import { windowsBlock, type PhaseSummary } from '../results/schema/phase-summary.ts';
 import { signalSection } from './signal-section.ts';
 import { sweepSection, type Axes } from './sweep-section.ts';
 import { walkForwardSection } from './walk-forward-section.ts';
@@ -24,7 +26,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   const sections: Section[] = [];
   const reportDir = options.reportDir ?? dir;
   for (const phase of run.phases) sections.push(...(await phaseSections(phase, run.phases.length > 1, options, reportDir)));
-  return { title: String(run.workflow['name'] ?? 'Sluice run'), subtitle: subtitleOf(run), metrics: metricMeta(), sections, notes: [] };
+  return { title: run.workflow.name, subtitle: subtitleOf(run), metrics: metricMeta(), sections, notes: [] };
 }
 
 /** Label, format, definition and direction of every metric, for the page. */
@@ -35,19 +37,18 @@ export function metricMeta(): Record<string, MetricMeta> {
 /** "workflow_id · status · started … · config file", the line under a report's title. */
 export function subtitleOf(run: RunFiles): string {
   const w = run.workflow;
-  const parts = [String(w['workflow_id'] ?? ''), String(w['status'] ?? ''), typeof w['started_at'] === 'string' ? `started ${w['started_at'].slice(0, 19).replace('T', ' ')} UTC` : '', typeof w['config_file'] === 'string' ? w['config_file'] : ''];
+  const parts = [w.workflow_id, run.status, `started ${w.started_at.slice(0, 19).replace('T', ' ')} UTC`, w.config_file];
   return parts.filter((p) => p.length > 0).join(' · ');
 }
 
 /** The best book of a phase summary: id and metrics, or null when it has none. */
-export function bestOf(summary: Json): { strategyId: string; params: Json; metrics: Record<string, number | null> } | null {
-  const best = summary['best'];
-  if (!isObject(best) || !isObject(best['metrics'])) return null;
-  const params = best['params'] ?? best['parameters'];
+export function bestOf(summary: PhaseSummary): { strategyId: string; params: Record<string, unknown>; metrics: Record<string, number | null> } | null {
+  const best = summary.best;
+  if (best === null || best.metrics === undefined) return null;
   return {
-    strategyId: String(best['strategy_id']),
-    params: isObject(params) ? params : {},
-    metrics: Object.fromEntries(Object.entries(best['metrics']).map(([k, v]) => [k, num(v)])),
+    strategyId: best.strategy_id,
+    params: paramsOf(best),
+    metrics: Object.fromEntries(Object.entries(best.metrics).map(([k, v]) => [k, num(v)])),
   };
 }
 
@@ -55,21 +56,19 @@ async function phaseSections(phase: PhaseFiles, composed: boolean, options: Repo
   const summary = phase.summary;
   const label = composed ? `Phase ${phase.name}` : phase.name;
   if (summary === null || phase.status !== 'completed') {
-    const error = summary !== null && isObject(summary['error']) ? String(summary['error']['message']) : null;
+    const error = summary === null || summary.error === null ? null : String(summary.error.message);
     return [{ kind: 'status', heading: label, status: phase.status, reason: phase.reason ?? error }];
   }
-  const sequence = String(summary['sequence'] ?? 'single_pass');
-  const primary = String(summary['primary_metric'] ?? 'sharpe_ratio');
+  const sequence = summary.sequence;
+  const primary = summary.primary_metric;
   const heading = `${label} — ${sequence.replace(/_/g, ' ')}`;
-  const block = summary[sequence];
-  if ((sequence === 'walk_forward' || sequence === 'train_test') && isObject(block)) {
-    return [await walkForwardSection(heading, phase, block, primary)];
-  }
-  if (summary['topology'] === 'signal_generation' || isObject(summary['signal_store'])) {
+  const windows = windowsBlock(summary);
+  if (windows !== undefined) return [await walkForwardSection(heading, phase, windows, primary)];
+  if (summary.topology === 'signal_generation' || summary.signal_store !== undefined) {
     return [await signalSection(`${label} — signal generation`, phase, storeDirOf(phase), reportDir)];
   }
   const out: Section[] = [];
-  const iterations = phase.aggregate !== null && Array.isArray(phase.aggregate['iterations']) ? phase.aggregate['iterations'] : [];
+  const iterations = phase.aggregate?.iterations ?? [];
   if (phase.aggregate !== null && (sequence === 'parameter_sweep' || iterations.length > 1)) {
     out.push(sweepSection(sequence === 'parameter_sweep' ? heading : `${heading}: every book`, phase.aggregate, options));
   }
@@ -94,16 +93,16 @@ async function phaseSections(phase: PhaseFiles, composed: boolean, options: Repo
     }
     out.push(section);
   }
-  if (sequence === 'monte_carlo' && isObject(block)) out.push(monteCarloSection(`${label} — Monte Carlo`, block, best?.metrics['initial_equity'] ?? 1));
+  if (sequence === 'monte_carlo' && summary.monte_carlo !== undefined) out.push(monteCarloSection(`${label} — Monte Carlo`, summary.monte_carlo, best?.metrics['initial_equity'] ?? 1));
   // A completed phase always says something: never a heading over nothing.
-  if (out.length === 0) out.push({ kind: 'status', heading, status: 'completed', reason: `no book to show (topology ${String(summary['topology'] ?? 'unknown')}, ${String(summary['strategies'] ?? 0)} strategies, no best book in phase_summary.json)` });
+  if (out.length === 0) out.push({ kind: 'status', heading, status: 'completed', reason: `no book to show (topology ${summary.topology}, ${String(summary.strategies ?? 0)} strategies, no best book in phase_summary.json)` });
   return out;
 }
 
 /** The signal store a signal-generation phase wrote: as its summary records it, else its `signals/` folder (a moved results folder). */
 function storeDirOf(phase: PhaseFiles): string | null {
-  const info = phase.summary !== null && isObject(phase.summary['signal_store']) ? phase.summary['signal_store'] : null;
-  const recorded = info !== null && typeof info['dir'] === 'string' ? resolve(phase.dir, info['dir']) : null;
+  const info = phase.summary?.signal_store;
+  const recorded = info === undefined ? null : resolve(phase.dir, info.dir);
   if (recorded !== null && existsSync(join(recorded, 'metadata.json'))) return recorded;
   const local = join(phase.dir, 'signals');
   if (existsSync(join(local, 'metadata.json'))) return local;

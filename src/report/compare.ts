@@ -12,7 +12,8 @@ import { bestOf, metricMeta } from './build-report.ts';
 import { onTimeGrid, type Point } from './downsample.ts';
 import type { EquityCurve } from './equity-analysis.ts';
 import type { CompareSection, ReportData } from './report-data.ts';
-import { bookFolder, isObject, num, readRun, ReportError } from './read-results.ts';
+import { bookFolder, num, readRun, ReportError } from './read-results.ts';
+import { windowsBlock } from '../results/schema/phase-summary.ts';
 
 /** The comparison report of `dirs` (at least two). @throws ReportError for a folder that is no results folder. */
 export async function buildComparison(dirs: readonly string[]): Promise<ReportData> {
@@ -24,7 +25,7 @@ export async function buildComparison(dirs: readonly string[]): Promise<ReportDa
     const run = readRun(dir);
     const phase = [...run.phases].reverse().find((p) => p.status === 'completed' && p.summary !== null);
     // Runs of one config differ in their parameters (or at least their folder): say which.
-    const base = `${String(run.workflow['name'] ?? basename(dir))}${run.phases.length > 1 && phase !== undefined ? ` / ${phase.name}` : ''}`;
+    const base = `${run.workflow.name}${run.phases.length > 1 && phase !== undefined ? ` / ${phase.name}` : ''}`;
     const best = phase?.summary === null || phase === undefined ? null : bestOf(phase.summary);
     const params = best === null ? '' : Object.entries(best.params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
     const candidates = [base, ...(params.length > 0 ? [`${base} (${params})`] : []), `${base} (${basename(dir)})`];
@@ -36,12 +37,11 @@ export async function buildComparison(dirs: readonly string[]): Promise<ReportDa
       continue;
     }
     const summary = phase.summary;
-    const sequence = String(summary['sequence'] ?? '');
-    const block = summary[sequence];
+    const windows = windowsBlock(summary);
     let metrics: Record<string, number | null> = {};
     let curve: EquityCurve | null = null;
-    if ((sequence === 'walk_forward' || sequence === 'train_test') && isObject(block) && isObject(block['out_of_sample'])) {
-      metrics = Object.fromEntries(Object.entries(block['out_of_sample']).map(([k, v]) => [k, num(v)]));
+    if (windows !== undefined) {
+      metrics = Object.fromEntries(Object.entries(windows.out_of_sample).map(([k, v]) => [k, num(v)]));
       curve = await readEquityFile(join(phase.dir, 'oos_equity.ndjson'), null);
       notes.push(`${label}: stitched out-of-sample metrics and equity of the walk-forward.`);
     } else {

@@ -5,9 +5,13 @@
  */
 
 import type { MonteCarloSection } from './report-data.ts';
-import { isObject, num, type Json } from './read-results.ts';
+import { num } from './read-results.ts';
+import type { MonteCarloBlock } from '../results/schema/phase-summary.ts';
 
-const STATS: readonly { key: string; label: string; format: 'percent' | 'ratio' }[] = [
+/** The bootstrapped statistics: each has its actual value and a summary over the draws. */
+type StatKey = 'total_return' | 'max_drawdown' | 'mean_trade_return' | 'trade_sharpe';
+
+const STATS: readonly { key: StatKey; label: string; format: 'percent' | 'ratio' }[] = [
   { key: 'total_return', label: 'Total return', format: 'percent' },
   { key: 'max_drawdown', label: 'Max drawdown (trade by trade)', format: 'percent' },
   { key: 'mean_trade_return', label: 'Mean trade return', format: 'percent' },
@@ -15,31 +19,30 @@ const STATS: readonly { key: string; label: string; format: 'percent' | 'ratio' 
 ];
 
 /** Builds the section from `phase_summary.json`'s `monte_carlo` block. */
-export function monteCarloSection(heading: string, block: Json, initialEquity: number): MonteCarloSection {
+export function monteCarloSection(heading: string, block: MonteCarloBlock, initialEquity: number): MonteCarloSection {
   const notes: string[] = [];
-  const paths = isObject(block['paths']) ? block['paths'] : null;
+  const paths = block.paths ?? null;
   if (paths === null) notes.push('No equity bands: this run’s monte_carlo block has no paths (written by newer engine versions); rerun to get them.');
-  const hist = paths !== null && isObject(paths['max_drawdown_histogram']) ? paths['max_drawdown_histogram'] : null;
-  const actual = isObject(block['actual']) ? block['actual'] : {};
-  const numbers = (v: unknown): number[] => (Array.isArray(v) ? v.map((x) => num(x) ?? 0) : []);
+  const hist = paths?.max_drawdown_histogram ?? null;
+  const actual = block.actual;
+  const numbers = (v: readonly number[]): number[] => v.map((x) => num(x) ?? 0);
   const bands: Record<string, number[]> = {};
-  if (paths !== null && isObject(paths['bands'])) for (const [k, v] of Object.entries(paths['bands'])) bands[k] = numbers(v);
-  const cell = (s: Json, k: string): number | null => num(s[k]);
+  if (paths !== null) for (const [k, v] of Object.entries(paths.bands)) bands[k] = numbers(v);
   notes.push(
-    `${String(block['draws'] ?? '?')} histories of ${String(block['trades'] ?? '?')} trades resampled with replacement (block size ${String(block['block_size'] ?? 1)}, seed ${String(block['seed'] ?? '?')}); probability of a loss ${((num(block['probability_of_loss']) ?? 0) * 100).toFixed(1)} %. Drawdowns are measured trade by trade, so they understate the bar-level drawdown.`,
+    `${String(block.draws ?? '?')} histories of ${String(block.trades)} trades resampled with replacement (block size ${String(block.block_size ?? 1)}, seed ${String(block.seed ?? '?')}); probability of a loss ${((num(block.probability_of_loss) ?? 0) * 100).toFixed(1)} %. Drawdowns are measured trade by trade, so they understate the bar-level drawdown.`,
   );
   return {
     kind: 'monte_carlo',
     heading,
     initial_equity: initialEquity,
-    trade_index: paths === null ? [] : numbers(paths['trade_index']),
+    trade_index: paths === null ? [] : numbers(paths.trade_index),
     bands,
-    actual: paths === null ? [] : numbers(paths['actual']),
+    actual: paths === null ? [] : numbers(paths.actual),
     histogram: {
-      min: hist === null ? 0 : (num(hist['min']) ?? 0),
-      max: hist === null ? 0 : (num(hist['max']) ?? 0),
-      counts: hist === null ? [] : numbers(hist['counts']),
-      actual: num(actual['max_drawdown']),
+      min: hist === null ? 0 : (num(hist.min) ?? 0),
+      max: hist === null ? 0 : (num(hist.max) ?? 0),
+      counts: hist === null ? [] : numbers(hist.counts),
+      actual: num(actual?.max_drawdown),
     },
     stats: {
       columns: [
@@ -54,13 +57,14 @@ export function monteCarloSection(heading: string, block: Json, initialEquity: n
         { label: 'CI low', format: 'ratio' },
         { label: 'CI high', format: 'ratio' },
       ],
-      rows: STATS.filter((s) => isObject(block[s.key])).map((s) => {
-        const d = block[s.key] as Json;
+      rows: STATS.flatMap((s) => {
+        const d = block[s.key];
+        if (d === undefined) return [];
         // Columns share one format, so fractions are shown as percentages in numbers (label says %).
         const scale = s.format === 'percent' ? 100 : 1;
         const v = (x: number | null): number | null => (x === null ? null : x * scale);
         const label = s.format === 'percent' ? `${s.label}, %` : s.label;
-        return [label, v(num(actual[s.key])), ...['mean', 'p5', 'p25', 'p50', 'p75', 'p95', 'ci_low', 'ci_high'].map((k) => v(cell(d, k)))];
+        return [[label, v(num(actual?.[s.key])), ...(['mean', 'p5', 'p25', 'p50', 'p75', 'p95', 'ci_low', 'ci_high'] as const).map((k) => v(num(d[k])))]];
       }),
     },
     notes,

@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { openBarSource } from '../data/open-source.ts';
-import { isObject, type Json } from './read-results.ts';
+import type { PhaseSummary } from '../results/schema/phase-summary.ts';
 
 /** Bars of one symbol in time order, epoch milliseconds. */
 export interface SymbolBars {
@@ -25,18 +25,16 @@ export type PhaseBars = { readonly ok: true; readonly symbols: readonly SymbolBa
  * Reads the bars of `summary.data` between its first bar (or `trade_from`, where trading
  * began after a warm-up) and its last bar, inclusive.
  */
-export async function readPhaseBars(summary: Json, onBadRow: 'fail' | 'skip'): Promise<PhaseBars> {
-  const data = summary['data'];
-  if (!isObject(data) || !Array.isArray(data['sources'])) return { ok: false, reason: 'the phase summary names no data source' };
-  const from = Date.parse(String(data['trade_from'] ?? data['first']));
-  const last = Date.parse(String(data['last']));
+export async function readPhaseBars(summary: PhaseSummary, onBadRow: 'fail' | 'skip'): Promise<PhaseBars> {
+  const data = summary.data;
+  if (data === null || data === undefined) return { ok: false, reason: 'the phase summary names no data source' };
+  const from = Date.parse(String(data.trade_from ?? data.first));
+  const last = Date.parse(String(data.last));
   if (!Number.isFinite(from) || !Number.isFinite(last)) return { ok: false, reason: 'the phase read no bars' };
   const out: SymbolBars[] = [];
-  for (const source of data['sources'].filter(isObject)) {
-    const file = String(source['file']);
-    const symbol = String(source['symbol']);
+  for (const { file, symbol, format: written } of data.sources) {
     if (!existsSync(file)) return { ok: false, reason: `the data file ${file} is no longer there` };
-    const format = source['format'] === 'parquet' ? 'parquet' : 'csv';
+    const format = written === 'parquet' ? 'parquet' : 'csv';
     const reader = openBarSource({ path: file, symbol, format, onBadRow, start: from, end: last + 1 }, '/');
     const bars: SymbolBars = { symbol, ts: [], open: [], high: [], low: [], close: [] };
     try {

@@ -10,7 +10,7 @@ import { relative, sep } from 'node:path';
 import { readStoreBatches, readStoreMeta } from '../signals/read-store.ts';
 import type { SignalStoreMeta } from '../signals/store-format.ts';
 import type { Column, SignalSection, Table } from './report-data.ts';
-import { isObject, type PhaseFiles } from './read-results.ts';
+import type { PhaseFiles } from './read-results.ts';
 
 /** Display limits: strategy lanes drawn, periods per lane, rows of the strategies table. */
 export const SIGNAL_LIMITS = { lanes: 40, periodsPerLane: 2000, tableRows: 5000 } as const;
@@ -196,9 +196,9 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
   let emptyReason: string | null = null;
   if (meta.strategies.length === 0) emptyReason = 'The signal store holds no strategies, so there are no signals to show.';
   else if (meta.files.signals.rows === 0) emptyReason = `No strategy changed its signal over the ${symbols.map((s) => `${perSymbol[s]!.bars.toLocaleString('en-US')} ${s} bars`).join(', ')}: every strategy stayed flat (too few bars for its indicators to warm up, or its condition never held), so the store has no signal rows.`;
-  const storeInfo = isObject(phase.summary?.['signal_store']) ? phase.summary['signal_store'] : null;
-  if (storeInfo !== null && typeof storeInfo['reused'] === 'number' && storeInfo['reused'] > 0) {
-    notes.push(`${String(storeInfo['reused'])} of the store’s strategies were reused from earlier runs, ${String(storeInfo['computed'] ?? 0)} computed by this one.`);
+  const storeInfo = phase.summary?.signal_store;
+  if (storeInfo !== undefined && storeInfo.reused > 0) {
+    notes.push(`${String(storeInfo.reused)} of the store’s strategies were reused from earlier runs, ${String(storeInfo.computed)} computed by this one.`);
   }
   return {
     kind: 'signals',

@@ -6,7 +6,9 @@
 import { METRIC_DIRECTION, isMetricName } from '../domain/metrics/performance.ts';
 import { METRIC_INFO } from './metric-definitions.ts';
 import type { Column, SweepSection } from './report-data.ts';
-import { isObject, num, ReportError, type Json } from './read-results.ts';
+import { num, ReportError } from './read-results.ts';
+import type { AggregateResults } from '../results/schema/aggregate-results.ts';
+import type { BookSummary } from '../results/schema/book.ts';
 
 /** Rows of the best-combinations table. */
 export const TOP_N = 20;
@@ -19,12 +21,12 @@ const TABLE_METRICS = ['total_return', 'sharpe_ratio', 'max_drawdown', 'trade_co
  * pale: 0 for returns, profits and risk-adjusted ratios, 1 for profit factor. Metrics
  * without one (drawdown, counts, exposure…) are coloured relative to the grid.
  */
-export function neutralValue(metric: string, iterations: readonly Json[]): number | null {
+export function neutralValue(metric: string, iterations: readonly BookSummary[]): number | null {
   if (['total_return', 'cagr', 'sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'average_trade', 'average_trade_return', 'net_profit'].includes(metric)) return 0;
   if (metric === 'profit_factor') return 1;
   if (metric === 'final_equity') {
     // The initial equity, when every combination started with the same.
-    const initial = new Set(iterations.map((it) => num(metricsOf(it)['initial_equity'])));
+    const initial = new Set(iterations.map((it) => num(it.metrics.initial_equity)));
     const [only] = [...initial];
     return initial.size === 1 && only !== undefined ? only : null;
   }
@@ -42,12 +44,12 @@ export interface Axes {
  *
  * @throws ReportError when `axes` names a parameter the sweep does not have (with the ones it has).
  */
-export function sweepSection(heading: string, aggregate: Json, axes: Axes): SweepSection {
-  const primary = String(aggregate['primary_metric'] ?? 'sharpe_ratio');
-  const iterations = (Array.isArray(aggregate['iterations']) ? aggregate['iterations'] : []).filter(isObject);
+export function sweepSection(heading: string, aggregate: AggregateResults, axes: Axes): SweepSection {
+  const primary = aggregate.primary_metric;
+  const iterations = booksOf(aggregate);
   const params: string[] = [];
-  for (const it of iterations) for (const k of Object.keys(paramsOf(it))) if (!params.includes(k)) params.push(k);
-  const varying = params.filter((p) => new Set(iterations.map((it) => JSON.stringify(paramsOf(it)[p] ?? null))).size > 1);
+  for (const it of iterations) for (const k of Object.keys(it.params)) if (!params.includes(k)) params.push(k);
+  const varying = params.filter((p) => new Set(iterations.map((it) => JSON.stringify(it.params[p] ?? null))).size > 1);
   for (const [axis, name] of [['x', axes.x], ['y', axes.y]] as const) {
     if (name !== undefined && !params.includes(name)) throw new ReportError(`--${axis} ${name}: the sweep has no parameter '${name}'; it has ${params.join(', ') || 'none'}`);
   }
@@ -58,9 +60,9 @@ export function sweepSection(heading: string, aggregate: Json, axes: Axes): Swee
   else if (varying.length > 2) notes.push(`Heatmap cells over ${x} × ${y} show the best ${primary} among the combinations of the other parameters (${varying.filter((p) => p !== x && p !== y).join(', ')}).`);
 
   const direction = isMetricName(primary) ? METRIC_DIRECTION[primary] : 'higher';
-  const byId = new Map(iterations.map((it) => [String(it['strategy_id']), it]));
-  const ranking = Array.isArray(aggregate['ranking']) ? aggregate['ranking'].map(String) : [];
-  const ranked = ranking.map((id) => byId.get(id)).filter((it): it is Json => it !== undefined);
+  const byId = new Map(iterations.map((it) => [it.strategy_id, it]));
+  const ranking = aggregate.ranking ?? [];
+  const ranked = ranking.map((id) => byId.get(id)).filter((it): it is BookSummary => it !== undefined);
   const metricColumn = (m: string): Column => ({ label: isMetricName(m) ? METRIC_INFO[m].label : m, format: isMetricName(m) ? METRIC_INFO[m].format : 'ratio' });
   const shownMetrics = [primary, ...TABLE_METRICS.filter((m) => m !== primary)];
   return {
@@ -72,17 +74,17 @@ export function sweepSection(heading: string, aggregate: Json, axes: Axes): Swee
     params,
     x,
     y,
-    combos: iterations.map((it) => ({ p: params.map((k) => scalar(paramsOf(it)[k])), v: num(metricsOf(it)[primary]) })),
+    combos: iterations.map((it) => ({ p: params.map((k) => scalar(it.params[k])), v: num(metricOf(it, primary)) })),
     top: {
       columns: [{ label: 'Rank', format: 'count' }, { label: 'Book', format: 'text' }, ...params.map((p): Column => ({ label: p, format: 'text' })), ...shownMetrics.map(metricColumn)],
       rows: ranked.slice(0, TOP_N).map((it, i) => [
         i + 1,
-        String(it['strategy_id']),
+        it.strategy_id,
         ...params.map((p) => {
-          const v = scalar(paramsOf(it)[p]);
+          const v = scalar(it.params[p]);
           return v === null ? null : String(v);
         }),
-        ...shownMetrics.map((m) => num(metricsOf(it)[m])),
+        ...shownMetrics.map((m) => num(metricOf(it, m))),
       ]),
       total: iterations.length,
     },
@@ -90,13 +92,14 @@ export function sweepSection(heading: string, aggregate: Json, axes: Axes): Swee
   };
 }
 
-function paramsOf(it: Json): Json {
-  const p = it['params'] ?? it['parameters'];
-  return isObject(p) ? p : {};
+/** The books of an aggregate: its iterations, unless they are walk-forward windows (which have no sweep section). */
+function booksOf(aggregate: AggregateResults): BookSummary[] {
+  return aggregate.iterations.filter((it): it is BookSummary => 'strategy_id' in it);
 }
 
-function metricsOf(it: Json): Json {
-  return isObject(it['metrics']) ? it['metrics'] : {};
+/** A metric of a book by name (a name that is no metric has no value). */
+function metricOf(it: BookSummary, name: string): number | null | undefined {
+  return isMetricName(name) ? it.metrics[name] : undefined;
 }
 
 function scalar(v: unknown): string | number | boolean | null {

@@ -11,16 +11,19 @@ import { drawdownSeries } from './equity-analysis.ts';
 import { isMetricName } from '../domain/metrics/performance.ts';
 import { METRIC_INFO } from './metric-definitions.ts';
 import type { WalkForwardSection } from './report-data.ts';
-import { isObject, num, type Json, type PhaseFiles } from './read-results.ts';
+import { num, type PhaseFiles } from './read-results.ts';
+import type { WalkForwardBlock, WindowRow } from '../results/schema/phase-summary.ts';
+
+/** How one parameter moved over the windows (an entry of `parameter_stability`). */
+type Stability = Exclude<WalkForwardBlock['parameter_stability'][string], readonly string[]>;
 
 /** Builds the section from the phase summary's sequence block (`walk_forward` or `train_test`). */
-export async function walkForwardSection(heading: string, phase: PhaseFiles, block: Json, primary: string): Promise<WalkForwardSection> {
+export async function walkForwardSection(heading: string, phase: PhaseFiles, block: WalkForwardBlock, primary: string): Promise<WalkForwardSection> {
   const notes: string[] = [];
-  const perWindow = (Array.isArray(block['per_window']) ? block['per_window'] : []).filter(isObject);
-  const stability = isObject(block['parameter_stability']) ? block['parameter_stability'] : {};
-  const oos = isObject(block['out_of_sample']) ? block['out_of_sample'] : {};
-  const metrics = Object.fromEntries(Object.entries(oos).map(([k, v]) => [k, num(v)]));
-  const paramNames = Object.keys(stability).filter((k) => isObject(stability[k]));
+  const perWindow = block.per_window;
+  // `strategy` (the type chosen per window) is a list, not a parameter.
+  const stability = Object.entries(block.parameter_stability).filter((e): e is [string, Stability] => !Array.isArray(e[1]));
+  const metrics = Object.fromEntries(Object.entries(block.out_of_sample).map(([k, v]) => [k, num(v)]));
 
   const curve = await readEquityFile(join(phase.dir, 'oos_equity.ndjson'), null);
   let equity: Point[] | null = null;
@@ -32,8 +35,7 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
     drawdown = minMaxDownsample(drawdownSeries(curve, initial), LIMITS.points);
   }
 
-  const sub = (w: Json, side: 'train' | 'test'): Json => (isObject(w[side]) ? w[side] : {});
-  const m = (o: Json, key: 'best_metrics' | 'metrics', name: string): number | null => (isObject(o[key]) ? num(o[key][name]) : null);
+  const metric = (m: Readonly<Record<string, number | null | undefined>>, name: string): number | null => num(m[name]);
   return {
     kind: 'walk_forward',
     heading,
@@ -54,16 +56,16 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
         { label: 'Test trades', format: 'count', wrap: true },
       ],
       rows: perWindow.map((w) => [
-        num(w['index']),
-        minute(sub(w, 'train')['start']),
-        minute(sub(w, 'test')['start']),
-        minute(sub(w, 'test')['end']),
+        w.index,
+        minute(w.train.start),
+        minute(w.test.start),
+        minute(w.test.end),
         chosen(w),
-        m(sub(w, 'train'), 'best_metrics', primary),
-        m(sub(w, 'test'), 'metrics', primary),
-        m(sub(w, 'train'), 'best_metrics', 'total_return'),
-        m(sub(w, 'test'), 'metrics', 'total_return'),
-        m(sub(w, 'test'), 'metrics', 'trade_count'),
+        metric(w.train.best_metrics, primary),
+        metric(w.test.metrics, primary),
+        metric(w.train.best_metrics, 'total_return'),
+        metric(w.test.metrics, 'total_return'),
+        metric(w.test.metrics, 'trade_count'),
       ]),
     },
     equity,
@@ -78,20 +80,13 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
         { label: 'Std', format: 'ratio' },
         { label: 'Chosen per window', format: 'text', wrap: true },
       ],
-      rows: paramNames.map((name) => {
-        const s = stability[name] as Json;
-        const values = Array.isArray(s['values']) ? s['values'] : [];
-        return [name, num(s['distinct']), String(s['most_common'] ?? ''), num(s['most_common_share']), num(s['mean']), num(s['std']), values.map(String).join(' → ')];
-      }),
+      rows: stability.map(([name, s]) => [name, s.distinct, String(s.most_common ?? ''), num(s.most_common_share), num(s.mean), num(s.std), s.values.map(String).join(' → ')]),
     },
     boundaries: perWindow
-      .map((w) => ({ time: Date.parse(String(sub(w, 'test')['start'])) / 1000, window: num(w['index']) ?? 0 }))
+      .map((w) => ({ time: Date.parse(w.test.start) / 1000, window: w.index }))
       .filter((b) => Number.isFinite(b.time))
       .sort((a, b) => a.time - b.time),
-    stability_series: paramNames.map((name) => {
-      const s = stability[name] as Json;
-      return { name, values: (Array.isArray(s['values']) ? s['values'] : []).map(num) };
-    }),
+    stability_series: stability.map(([name, s]) => ({ name, values: s.values.map(num) })),
     notes,
   };
 }
@@ -100,12 +95,11 @@ function metricLabel(name: string): string {
   return isMetricName(name) ? METRIC_INFO[name].label : name;
 }
 
-function chosen(w: Json): string {
-  const p = w['parameters'] ?? w['params'] ?? (isObject(w['best']) ? (w['best']['parameters'] ?? w['best']['params']) : undefined);
-  if (isObject(p)) return Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-  return typeof w['strategy_id'] === 'string' ? w['strategy_id'] : '';
+/** The parameters a window chose, `k=v, …`. */
+function chosen(w: WindowRow): string {
+  return Object.entries(w.best.parameters).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 }
 
-function minute(v: unknown): string {
-  return typeof v === 'string' ? v.slice(0, 16).replace('T', ' ') : '';
+function minute(v: string): string {
+  return v.slice(0, 16).replace('T', ' ');
 }

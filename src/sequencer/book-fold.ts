@@ -3,6 +3,7 @@ import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
 import type { NdjsonWriter } from '../results/ndjson-writer.ts';
+import type { TradeRowJson } from '../results/schema/trade-row.ts';
 
 /** A point of an equity curve kept in memory. */
 export interface EquityPoint {
@@ -99,7 +100,7 @@ export class BookFold {
 }
 
 /** A trade as written to trades.ndjson. */
-export function tradeRow(t: TradeEvent): Record<string, unknown> {
+export function tradeRow(t: TradeEvent): TradeRowJson {
   return {
     trade_id: t.tradeId,
     strategy_id: t.key,

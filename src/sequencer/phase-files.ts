@@ -9,25 +9,24 @@
  * Every file is written atomically.
  */
 import { join } from 'node:path';
+import type { z } from 'zod';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
+import type { AggregateResultsSchema } from '../results/schema/aggregate-results.ts';
+import type { BookSummarySchema } from '../results/schema/book.ts';
+import type { DataSectionSchema, FailureSchema, PhaseSummarySchema } from '../results/schema/phase-summary.ts';
 import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 
-/** A book as result files list it. */
-export interface BookSummary {
-  readonly strategy_id: string;
-  readonly type: string;
-  readonly params: Record<string, unknown>;
-  readonly metrics: Record<string, unknown>;
-}
+/** A book as result files list it (src/results/schema/book.ts). */
+export type BookSummary = z.input<typeof BookSummarySchema>;
 
 export function bookSummary(b: BookResult): BookSummary {
-  return { strategy_id: b.key, type: b.type, params: b.params, metrics: b.metrics as unknown as Record<string, unknown> };
+  return { strategy_id: b.key, type: b.type, params: b.params, metrics: b.metrics };
 }
 
 /** What the data of a run was, for phase_summary.json. */
-export function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): Record<string, unknown> {
+export function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): z.input<typeof DataSectionSchema> {
   const s = outcome.source;
   return {
     sources: wf.sources.map((x) => ({ symbol: x.symbol, file: x.path, format: x.format })),
@@ -36,7 +35,7 @@ export function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): Record<st
     bars: outcome.bars,
     rows_read: s.rows,
     rows_skipped: s.skipped,
-    skip_notes: s.notes,
+    skip_notes: [...s.notes],
     first: s.firstTs === null ? null : new Date(s.firstTs).toISOString(),
     last: s.lastTs === null ? null : new Date(s.lastTs).toISOString(),
     trade_from: wf.tradeFrom === undefined ? null : new Date(wf.tradeFrom).toISOString(),
@@ -58,7 +57,7 @@ export function phaseWarnings(wf: ResolvedWorkflow, outcome: PhaseOutcome | unde
 }
 
 /** A failure as the results files state it. */
-export function describeFailure(f: RunFailure | undefined): Record<string, unknown> | null {
+export function describeFailure(f: RunFailure | undefined): z.input<typeof FailureSchema> | null {
   if (f === undefined) return null;
   const err = f.error;
   return {
@@ -74,9 +73,9 @@ export interface PhaseFiles {
   readonly phase: string;
   readonly topology: string;
   readonly sequence: string;
-  readonly status: string;
-  readonly error: Record<string, unknown> | null;
-  readonly data: Record<string, unknown> | null;
+  readonly status: z.input<typeof PhaseSummarySchema>['status'];
+  readonly error: z.input<typeof FailureSchema> | null;
+  readonly data: z.input<typeof DataSectionSchema> | null;
   readonly primary_metric: string;
   /** Every book (or iteration), in declaration order. */
   readonly books: readonly BookSummary[];
@@ -94,25 +93,27 @@ export interface PhaseFiles {
 
 export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
   for (const [id, r] of f.containers) await writeJsonAtomic(join(dir, 'containers', `${id}_results.json`), r);
-  await writeJsonAtomic(join(dir, 'aggregate_results.json'), {
+  const aggregate: z.input<typeof AggregateResultsSchema> = {
     phase: f.phase,
     status: f.status,
     primary_metric: f.primary_metric,
     ranking: f.ranking.map((b) => b.strategy_id),
-    iterations: f.books,
-  });
-  await writeJsonAtomic(join(dir, 'phase_summary.json'), {
+    iterations: [...f.books],
+  };
+  await writeJsonAtomic(join(dir, 'aggregate_results.json'), aggregate);
+  const summary: z.input<typeof PhaseSummarySchema> = {
     phase: f.phase,
     topology: f.topology,
     sequence: f.sequence,
     status: f.status,
     error: f.error,
-    ...(f.warnings !== undefined && f.warnings.length > 0 ? { warnings: f.warnings } : {}),
+    ...(f.warnings !== undefined && f.warnings.length > 0 ? { warnings: [...f.warnings] } : {}),
     data: f.data,
     primary_metric: f.primary_metric,
     strategies: f.books.length,
     best: f.best,
     ...f.extra,
     files: [...f.files, 'aggregate_results.json', ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`)],
-  });
+  };
+  await writeJsonAtomic(join(dir, 'phase_summary.json'), summary);
 }

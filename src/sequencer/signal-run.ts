@@ -167,7 +167,7 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
   let outcome: PhaseOutcome | undefined;
   let meta: SignalStoreMeta | undefined = stored;
   let status: PhaseOutcome['status'] = 'completed';
-  let error: Record<string, unknown> | null = null;
+  let error: ReturnType<typeof describeFailure> = null;
   const mustRun = plan.todo.length > 0 || plan.classifiersToRun.length > 0;
   if (mustRun) {
     // Nothing stored to merge with: the run writes the final store itself.
@@ -299,7 +299,7 @@ async function merge(
 }
 
 /** phase_summary.json's data section when nothing ran: from the store's metadata. */
-function storedDataJson(wf: ResolvedWorkflow, meta: SignalStoreMeta | undefined): Record<string, unknown> {
+function storedDataJson(wf: ResolvedWorkflow, meta: SignalStoreMeta | undefined): ReturnType<typeof dataJson> {
   const firsts = Object.values(meta?.data.per_symbol ?? {}).flatMap((r) => (r.first_ts === null ? [] : [r.first_ts]));
   const lasts = Object.values(meta?.data.per_symbol ?? {}).flatMap((r) => (r.last_ts === null ? [] : [r.last_ts]));
   return {

@@ -22,6 +22,11 @@ import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import type { AggregateResultsSchema } from '../results/schema/aggregate-results.ts';
+import type { EquityRowSchema } from '../results/schema/equity-row.ts';
+import type { PhaseSummarySchema } from '../results/schema/phase-summary.ts';
+import type { TradeRowJson } from '../results/schema/trade-row.ts';
+import type { z } from 'zod';
 import { tradeRow } from './book-fold.ts';
 import { restrictTo, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from './phase-files.ts';
@@ -185,12 +190,12 @@ async function runWindows(
   if (req.phaseDir !== null) {
     const equity = await NdjsonWriter.open(join(req.phaseDir, 'oos_equity.ndjson'));
     // write() serializes: handing it a ready-made line would store each row as a JSON string.
-    for (const p of stitched.points) equity.write({ ts: new Date(p.ts).toISOString(), equity: p.equity });
+    for (const p of stitched.points) equity.write({ ts: new Date(p.ts).toISOString(), equity: p.equity } satisfies z.input<typeof EquityRowSchema>);
     await equity.commit();
     const trades = await NdjsonWriter.open(join(req.phaseDir, 'oos_trades.ndjson'));
-    for (const r of results) for (const t of r.book.trades ?? []) trades.write({ window: r.index, ...tradeRow(t) });
+    for (const r of results) for (const t of r.book.trades ?? []) trades.write({ window: r.index, ...tradeRow(t) } satisfies TradeRowJson);
     await trades.commit();
-    await writeJsonAtomic(join(req.phaseDir, 'aggregate_results.json'), { phase: req.phase, status, primary_metric: primary, iterations: rows });
+    await writeJsonAtomic(join(req.phaseDir, 'aggregate_results.json'), { phase: req.phase, status, primary_metric: primary, iterations: rows } satisfies z.input<typeof AggregateResultsSchema>);
     await writeJsonAtomic(join(req.phaseDir, 'phase_summary.json'), {
       phase: req.phase,
       topology: base.topology.name,
@@ -202,7 +207,7 @@ async function runWindows(
       best: last === undefined ? null : last.best,
       ...extra,
       files: ['oos_equity.ndjson', 'oos_trades.ndjson', 'aggregate_results.json', ...results.map((r) => `windows/${r.index}/`)],
-    });
+    } satisfies z.input<typeof PhaseSummarySchema>);
   }
   return {
     phase: req.phase,

@@ -21,3 +21,20 @@ export function resultFiles(dir: string): Map<string, string> {
   walk(dir);
   return out;
 }
+
+/** A workflow.json that matches its schema (src/results/schema/workflow-manifest.ts), for hand-made results folders. */
+export function manifestJson(phases: readonly { name: string; status: string }[]): string {
+  return JSON.stringify({
+    workflow_id: '20260101T000000000Z-hand_made-0000',
+    name: 'hand_made',
+    status: 'completed',
+    config_file: 'hand-made.yaml',
+    engine: { name: 'sluice', version: '0.0.0', node: 'v20.0.0' },
+    plugins: [],
+    started_at: '2026-01-01T00:00:00.000Z',
+    pid: 1,
+    host: 'nowhere',
+    phases,
+    config: {},
+  });
+}

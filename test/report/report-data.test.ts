@@ -7,12 +7,14 @@ import { drawdownSeries, monthlyReturns } from '../../src/report/equity-analysis
 import { equityFromTrades, pointValueOf, type TradeRow } from '../../src/report/equity-from-trades.ts';
 import { METRIC_INFO } from '../../src/report/metric-definitions.ts';
 import { readPhaseBars } from '../../src/report/read-bars.ts';
-import { forEachNdjson, readJsonIfExists } from '../../src/report/read-results.ts';
+import { forEachNdjson, readResultsFile } from '../../src/report/read-results.ts';
+import { PhaseSummarySchema } from '../../src/results/schema/phase-summary.ts';
 import { chartLibraryPath, renderHtml, scriptSafeJson } from '../../src/report/render-html.ts';
 import { readEquityFile } from '../../src/report/backtest-section.ts';
 import { sweepSection } from '../../src/report/sweep-section.ts';
 import { signalSection } from '../../src/report/signal-section.ts';
 import { readRun } from '../../src/report/read-results.ts';
+import { AggregateResultsSchema } from '../../src/results/schema/aggregate-results.ts';
 import { runWithReport } from './make-results.ts';
 
 describe('downsampling for display', () => {
@@ -102,7 +104,7 @@ describe('equity recomputed from trades', () => {
       trades.push({ ...t, pointValue: pointValueOf({ ...t, exitPrice: Number(r['exit_price']), grossPnl: Number(r['gross_pnl']) }) });
     });
     expect(trades.map((t) => t.pointValue)).toEqual(trades.map(() => 10));
-    const bars = await readPhaseBars(readJsonIfExists(join(phase, 'phase_summary.json'))!, 'skip');
+    const bars = await readPhaseBars(readResultsFile(join(phase, 'phase_summary.json'), PhaseSummarySchema)!, 'skip');
     if (!bars.ok) throw new Error(bars.reason);
     const curve = equityFromTrades(trades, bars.symbols, 10_000);
     expect(curve.ts).toEqual(stored.ts);
@@ -113,7 +115,7 @@ describe('equity recomputed from trades', () => {
   it('matches the engine’s equity file to within the open trades’ entry commissions, exactly when flat', async () => {
     const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', ['--storage', 'disk', '--set', 'data.end=2024-07-01']);
     const phase = join(dir, 'backtest');
-    const summary = readJsonIfExists(join(phase, 'phase_summary.json'))!;
+    const summary = readResultsFile(join(phase, 'phase_summary.json'), PhaseSummarySchema)!;
     const stored = (await readEquityFile(join(phase, 'equity.ndjson'), 'sma_crossover'))!;
     const trades: TradeRow[] = [];
     let maxCommission = 0;
@@ -169,11 +171,14 @@ describe('the HTML page', () => {
 });
 
 describe('sweep heatmap scale', () => {
-  const aggregate = (metric: string, values: readonly number[]) => ({
-    primary_metric: metric,
-    ranking: values.map((_, i) => `s${i}`),
-    iterations: values.map((v, i) => ({ strategy_id: `s${i}`, params: { a: i % 2, b: Math.floor(i / 2) }, metrics: { [metric]: v, initial_equity: 1000 } })),
-  });
+  const aggregate = (metric: string, values: readonly number[]) =>
+    AggregateResultsSchema.parse({
+      phase: 'sweep',
+      status: 'completed',
+      primary_metric: metric,
+      ranking: values.map((_, i) => `s${i}`),
+      iterations: values.map((v, i) => ({ strategy_id: `s${i}`, type: 'sma_crossover', params: { a: i % 2, b: Math.floor(i / 2) }, metrics: { [metric]: v, initial_equity: 1000 } })),
+    });
 
   it('centres the colours on the metric’s neutral value, so an all-negative Sharpe grid is not drawn as good (issue 19, item 11)', () => {
     expect(sweepSection('s', aggregate('sharpe_ratio', [-3, -2, -1, -0.5]), {}).neutral).toBe(0);
@@ -194,7 +199,7 @@ describe('signal section data', () => {
     const args: string[] = [];
     const signals = await runWithReport('examples/spy-sma-crossover.yaml', [...args, '--set', 'topology=signal_generation']);
     const backtest = await runWithReport('examples/spy-sma-crossover.yaml', args);
-    const metrics = (readJsonIfExists(join(backtest.dir, 'backtest', 'phase_summary.json'))!['best'] as { metrics: Record<string, number> }).metrics;
+    const metrics = readResultsFile(join(backtest.dir, 'backtest', 'phase_summary.json'), PhaseSummarySchema)!.best!.metrics as Record<string, number>;
     const run = readRun(signals.dir);
     const section = await signalSection('signals', run.phases[0]!, join(signals.dir, 'signal_generation', 'signals'), signals.dir);
     expect(section.empty).toBeNull();

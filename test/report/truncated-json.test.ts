@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../coordinator/helpers.ts';
 import { sluice } from '../helpers/cli.ts';
+import { manifestJson } from '../helpers/results.ts';
 import { forEachNdjson, ReportError } from '../../src/report/read-results.ts';
 
 describe('truncated result files', () => {
@@ -21,7 +22,7 @@ describe('truncated result files', () => {
 
   it('a truncated phase_summary.json: its path, exit 1', async () => {
     const dir = tempDir('sluice-trunc-');
-    writeFileSync(join(dir, 'workflow.json'), JSON.stringify({ status: 'completed', phases: [{ name: 'backtest', status: 'completed' }] }));
+    writeFileSync(join(dir, 'workflow.json'), manifestJson([{ name: 'backtest', status: 'completed' }]));
     mkdirSync(join(dir, 'backtest'));
     writeFileSync(join(dir, 'backtest', 'phase_summary.json'), '{"status": "comp');
     const r = await sluice(['report', dir]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RANKABLE_METRIC_NAMES, type RankableMetricName } from '../../domain/metrics/performance.ts';
+import { DEFAULT_PRIMARY_METRIC, RANKABLE_METRIC_NAMES, type RankableMetricName } from '../../domain/metrics/performance.ts';
 import { DataSchema } from './data.ts';
 import { StrategiesSchema } from './strategies.ts';
 import { ClassifiersSchema } from './classifiers.ts';
@@ -15,7 +15,7 @@ export const ResultsSchema = z
       .enum(['memory', 'disk', 'hybrid'])
       .default('memory')
       .describe('memory: trades, equity and signals kept in the returned result (trades.ndjson is written too); disk: streamed to files as they happen, only summaries kept; hybrid: streamed to files, and the first hybrid_max_points of each series also kept in memory.'),
-    primary_metric: z.enum(RANKABLE_METRIC_NAMES as [RankableMetricName, ...RankableMetricName[]]).default('sharpe_ratio').describe('Metric used to rank strategies and in conditions.'),
+    primary_metric: z.enum(RANKABLE_METRIC_NAMES as [RankableMetricName, ...RankableMetricName[]]).default(DEFAULT_PRIMARY_METRIC).describe('Metric used to rank strategies and in conditions.'),
     equity_every: z
       .number()
       .int()

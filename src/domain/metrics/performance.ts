@@ -70,6 +70,13 @@ export const RANKABLE_METRIC_NAMES: readonly RankableMetricName[] = Object.freez
   METRIC_NAMES.filter((name): name is RankableMetricName => METRIC_DIRECTION[name] !== 'neutral'),
 );
 
+/**
+ * The metric a workflow ranks by when its config names none (`results.primary_metric`),
+ * and what a reader of an older results file assumes when the file does not say: the one
+ * place this default is written.
+ */
+export const DEFAULT_PRIMARY_METRIC: RankableMetricName = 'sharpe_ratio';
+
 /** True when `s` names a performance metric. */
 export function isMetricName(s: string): s is MetricName {
   return Object.hasOwn(METRIC_DIRECTION, s);
