@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
-import { deepMerge, deepMergeAll } from './deep-merge.ts';
+import { overlay, overlayAll } from './overlay.ts';
 import { applySetOverrides } from './set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import { describeValue } from './describe-value.ts';
@@ -107,7 +107,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     throw new ConfigError(notAMapping(source));
   }
-  const layered = deepMergeAll([options.defaults ?? {}, source.data, options.overlay ?? {}]) as Record<string, unknown>;
+  const layered = overlayAll([options.defaults ?? {}, source.data, options.overlay ?? {}]) as Record<string, unknown>;
   const raw = applySetOverrides(layered, [...(options.sets ?? [])]);
   // Plugins first: everything below looks names up in the registry they add to.
   const cliPlugins = options.plugins ?? getProcessPlugins();
@@ -115,7 +115,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const catalogue = new Map([...STRATEGIES, ...(options.strategies ?? [])]);
 
   const topo = await resolveTopology(source, raw, baseDir, options.patternDirs ?? []);
-  const merged = deepMerge(topo.def?.defaults ?? {}, raw) as Record<string, unknown>;
+  const merged = overlay(topo.def?.defaults ?? {}, raw) as Record<string, unknown>;
   const config = parseWithSchema(source, WorkflowConfigSchema, merged);
   const topology = topo.def ?? (config.topology as TopologyDef);
 
