@@ -13,6 +13,7 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
 import { optimismWarnings } from '../config/optimism.ts';
+import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
 
 /** A book as result files list it. */
 export interface BookSummary {
@@ -90,6 +91,8 @@ export interface PhaseFiles {
   readonly extra: Record<string, unknown>;
   /** `phaseWarnings`: written as `warnings` when there is any. */
   readonly warnings?: readonly string[];
+  /** The run's trace summary: written as `trace` when the phase was traced. */
+  readonly trace?: TraceSummary | undefined;
 }
 
 export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
@@ -113,6 +116,7 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     strategies: f.books.length,
     best: f.best,
     ...f.extra,
+    ...traceSection(f.trace),
     files: [...f.files, 'aggregate_results.json', ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`)],
   });
 }
