@@ -6,6 +6,7 @@ import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.t
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { overlay, overlayAll } from './overlay.ts';
+import { withTraceBehaviors } from './trace-behaviors.ts';
 import { applySetOverrides } from './set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import { describeValue } from './describe-value.ts';
@@ -161,7 +162,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const wf: ResolvedWorkflow = {
     file,
     baseDir,
-    config,
+    config: withTraceBehaviors(config, topology.behaviors),
     topology,
     topologyFile: topo.source.file,
     phase: config.phase ?? topology.name,
