@@ -41,16 +41,16 @@ export type RecordFormat = (typeof RECORD_FORMATS)[number];
  */
 export const BehaviorSchema = z
   .object({
-    match: z.string().min(1).describe('Container instance id or glob (`*` = any run of characters), e.g. portfolio_* or *; it must match at least one container.'),
-    trace: z.enum(TRACE_LEVELS).optional().describe('Trace level of the matching containers (as container_settings.<match>.level).'),
-    sample_every: z.number().int().positive().optional().describe('Trace every Nth event of each type of the matching containers (as container_settings.<match>.sample_every).'),
+    match: z.string().min(1).describe('Container instance id or glob (`*` = any run of characters), e.g. `portfolio_*` or `*`; it must match at least one container.'),
+    trace: z.enum(TRACE_LEVELS).optional().describe('Trace level of the matching containers (as `container_settings.<match>.level`).'),
+    sample_every: z.number().int().positive().optional().describe('Trace every Nth event of each type of the matching containers (as `container_settings.<match>.sample_every`).'),
     record: z
       .object({
         format: z.enum(RECORD_FORMATS).default('ndjson').describe('ndjson (one trace record per line) or parquet (one row per event, data as JSON text).'),
       })
       .strict()
       .optional()
-      .describe('Record every event the matching containers emit to <phase>/records/<container>.<format>, unbounded, whatever the trace level.'),
+      .describe('Record every event the matching containers emit to `<phase>/records/<container>.<format>`, unbounded, whatever the trace level.'),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -81,7 +81,7 @@ export const TopologySchema = z
     containers: z.array(ContainerDefSchema).min(1),
     routes: z.array(RouteDefSchema).default([]),
     defaults: z.record(z.string(), z.unknown()).default({}).describe('Config defaults deep-merged under the user config.'),
-    behaviors: z.array(BehaviorSchema).optional().describe('Capabilities (trace level, sampling, recording) attached to every container instance matching a glob.'),
+    behaviors: z.array(BehaviorSchema).optional().describe('Capabilities (trace level, sampling, recording) attached to every container instance matching a glob (docs/topologies.md).'),
   })
   .strict();
 
