@@ -27,7 +27,7 @@ import { DataFetchError } from '../data/fetch-error.ts';
 import { LiveError } from '../live/live-error.ts';
 import pino, { type Logger } from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
-import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
+import { endpointIds, planGraph, type GraphPlan } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
 
 /** Options for {@link loadWorkflow}. */
@@ -250,7 +250,7 @@ function checkClassifierWiring(source: YamlSource, topology: TopologyDef, issues
     return;
   }
   const strategies = new Set(topology.containers.filter((c) => c.role === 'strategy').map((c) => c.id));
-  const reaches = topology.routes.some((r) => r.events.includes('CLASSIFICATION') && [r.to].flat().some((id) => strategies.has(id)));
+  const reaches = topology.routes.some((r) => r.events.includes('CLASSIFICATION') && endpointIds(topology, r.to).some((id) => strategies.has(id)));
   if (!reaches) {
     issues.push(issueAt(source, ['classifiers'], 'INVALID_VALUE', `the topology '${topology.name}' delivers no CLASSIFICATION to its strategies, so they would never see a regime`, hint));
   }

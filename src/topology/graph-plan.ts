@@ -160,6 +160,22 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
 }
 
 /**
+ * The declared container ids a route end names: ids as written, a glob (`strategy_*`)
+ * expanded over the declared ids in declared order, each id once. A name that matches
+ * nothing is left out (planGraph reports it). For readers of a topology's routes other
+ * than the planner (the look-ahead graph, the classifier wiring check, the Mermaid view).
+ */
+export function endpointIds(topology: TopologyDef, end: string | readonly string[]): string[] {
+  const ids = topology.containers.map((c) => c.id);
+  const out: string[] = [];
+  for (const name of typeof end === 'string' ? [end] : end) {
+    const re = globToRegExp(name);
+    for (const id of ids) if ((name.includes('*') ? re.test(id) : id === name) && !out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+/**
  * Each behavior's `match` must select at least one container instance (after foreach
  * expansion: `portfolio_*` matches the instances `portfolio_<key>`): a glob that matches
  * nothing is a typo or a stale name, reported with the ids that exist.

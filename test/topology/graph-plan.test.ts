@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TopologySchema, type TopologyDef } from '../../src/config/schema/topology.ts';
-import { planGraph } from '../../src/topology/graph-plan.ts';
+import { endpointIds, planGraph } from '../../src/topology/graph-plan.ts';
+import { explainMermaid } from '../../src/topology/explain.ts';
 import type { ConfigPath } from '../../src/config/config-error.ts';
 
 interface Reported {
@@ -78,6 +79,22 @@ describe('glob route endpoints', () => {
     );
     expect(issues).toEqual([]);
     expect(graph!.routes.find((r) => r.name === 'features')!.targets.map((t) => t.id)).toEqual(['strategy_fast_a', 'strategy_fast_b', 'strategy_slow']);
+  });
+});
+
+describe('endpointIds (readers of routes other than the planner)', () => {
+  it('expands globs over the declared ids, each once, and drops names that match nothing', () => {
+    const t = topology();
+    expect(endpointIds(t, 'strategy_*')).toEqual(['strategy_fast', 'strategy_slow']);
+    expect(endpointIds(t, ['sink', 'strat*', 'strategy_slow', 'nope_*', 'nope'])).toEqual(['sink', 'strategy_fast', 'strategy_slow']);
+  });
+
+  it('lets the Mermaid view draw a glob route to every container it stands for', () => {
+    const { graph } = plan(topology());
+    const mermaid = explainMermaid(graph!);
+    expect(mermaid).toContain('features -->|broadcast: FEATURES| strategy_fast');
+    expect(mermaid).toContain('strategy_slow -->|merge: SIGNAL| sink');
+    expect(mermaid).not.toContain('*');
   });
 });
 
