@@ -55,7 +55,8 @@ export function summarizeTrace(level: string, file: string | null, recorded: Rea
       kept += w;
       types[t] = { recorded: n, dropped: n - w };
     });
-    containers[id] = types;
+    // A container the tracer looked at but never recorded for is left out.
+    if (Object.keys(types).length > 0) containers[id] = types;
   }
   return { level, file, recorded: total, dropped: total - kept, written: kept, containers };
 }

@@ -42,6 +42,8 @@ interface Group {
 interface Selection {
   readonly group: Group;
   readonly target: string | readonly string[] | null;
+  /** Records made per type for the sending container (the trace summary), held here so counting costs no lookup. */
+  readonly counts: Float64Array;
 }
 
 /** Per trace type (TRACE_TYPE_INDEX): the selection, or undefined when nobody traces it. */
@@ -169,7 +171,7 @@ export class EventTracer {
     const group = this.groupFor(failure.container ?? '');
     if (group.mask[TRACE_TYPE_INDEX.ERROR] !== 1) return;
     const event: TraceFailure = { type: 'ERROR', ...failure };
-    this.count(failure.container ?? 'sequencer', TRACE_TYPE_INDEX.ERROR);
+    this.countsOf(failure.container ?? 'sequencer')[TRACE_TYPE_INDEX.ERROR]!++;
     group.retention.add({ traceSeq: ++this.recorded, route: null, source: failure.container ?? 'sequencer', target: null, event, link: -1 }, undefined);
   }
 
@@ -251,10 +253,11 @@ export class EventTracer {
   }
 
   private selectionsOf(targetIds: readonly string[], producer: string): Selections {
+    const counts = this.countsOf(producer);
     return TRACE_TYPES.map((_, ti): Selection | undefined => {
       if (targetIds.length === 0) {
         const group = this.groupFor(producer);
-        return group.mask[ti] === 1 ? { group, target: null } : undefined;
+        return group.mask[ti] === 1 ? { group, target: null, counts } : undefined;
       }
       let owner: Group | undefined;
       const selecting: string[] = [];
@@ -265,7 +268,7 @@ export class EventTracer {
         selecting.push(id);
       }
       if (owner === undefined) return undefined;
-      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting };
+      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting, counts };
     });
   }
 
@@ -290,7 +293,7 @@ export class EventTracer {
         // Retention copies the entry, so one scratch object serves every record.
         const e = this.scratch;
         e.traceSeq = ++this.recorded;
-        this.count(producer, ti);
+        sel.counts[ti]!++;
         e.route = route;
         e.source = producer;
         e.target = sel.target;
@@ -303,10 +306,11 @@ export class EventTracer {
     if (closed !== undefined) for (const r of this.retentions) r.closeEpisode(closed);
   }
 
-  private count(container: string, ti: number): void {
+  /** The per-type record counts of a sending container (created on first use). */
+  private countsOf(container: string): Float64Array {
     let row = this.counts.get(container);
     if (row === undefined) this.counts.set(container, (row = new Float64Array(TRACE_TYPES.length)));
-    row[ti]!++;
+    return row;
   }
 
   /**
