@@ -1,9 +1,8 @@
 import type { LoadedWorkflow } from '../config/load-workflow.ts';
 import type { ContainerDef, RouteDef, TopologyDef } from '../config/schema/topology.ts';
-import { planGraph, type ForeachKeys, type GraphPlan } from '../topology/graph-plan.ts';
+import { endpointIds, planGraph, type ForeachKeys, type GraphPlan } from '../topology/graph-plan.ts';
 import { LookaheadError } from './lookahead-error.ts';
 
-const list = (v: string | readonly string[]): readonly string[] => (typeof v === 'string' ? [v] : v);
 
 /**
  * The config's own topology up to its strategies: the strategy containers and every
@@ -29,8 +28,8 @@ export function strategyGraph(loaded: LoadedWorkflow): GraphPlan {
   for (let grew = true; grew; ) {
     grew = false;
     for (const r of topo.routes) {
-      if (!list(r.to).some((id) => keep.has(id))) continue;
-      for (const id of list(r.from)) {
+      if (!endpointIds(topo, r.to).some((id) => keep.has(id))) continue;
+      for (const id of endpointIds(topo, r.from)) {
         if (!keep.has(id)) {
           keep.add(id);
           grew = true;
@@ -41,8 +40,8 @@ export function strategyGraph(loaded: LoadedWorkflow): GraphPlan {
   const containers: ContainerDef[] = topo.containers.filter((c) => keep.has(c.id));
   const routes: RouteDef[] = [];
   for (const r of topo.routes) {
-    const from = list(r.from).filter((id) => keep.has(id));
-    const to = list(r.to).filter((id) => keep.has(id));
+    const from = endpointIds(topo, r.from).filter((id) => keep.has(id));
+    const to = endpointIds(topo, r.to).filter((id) => keep.has(id));
     if (from.length === 0 || to.length === 0) continue;
     routes.push({ ...r, from: [...from], to: [...to] });
   }

@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
-import { deepMerge, deepMergeAll } from './deep-merge.ts';
+import { overlay, overlayAll } from './overlay.ts';
+import { withTraceBehaviors } from './trace-behaviors.ts';
 import { applySetOverrides } from './set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import { describeValue } from './describe-value.ts';
@@ -27,7 +28,7 @@ import { DataFetchError } from '../data/fetch-error.ts';
 import { LiveError } from '../errors/live-error.ts';
 import pino, { type Logger } from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
-import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
+import { endpointIds, planGraph, type GraphPlan } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
 
 /** Options for {@link loadWorkflow}. */
@@ -108,7 +109,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     throw new ConfigError(notAMapping(source));
   }
-  const layered = deepMergeAll([options.defaults ?? {}, source.data, options.overlay ?? {}]) as Record<string, unknown>;
+  const layered = overlayAll([options.defaults ?? {}, source.data, options.overlay ?? {}]) as Record<string, unknown>;
   const raw = applySetOverrides(layered, [...(options.sets ?? [])]);
   // Plugins first: everything below looks names up in the registry they add to.
   const cliPlugins = options.plugins ?? getProcessPlugins();
@@ -116,7 +117,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const catalogue = new Map([...STRATEGIES, ...(options.strategies ?? [])]);
 
   const topo = await resolveTopology(source, raw, baseDir, options.patternDirs ?? []);
-  const merged = deepMerge(topo.def?.defaults ?? {}, raw) as Record<string, unknown>;
+  const merged = overlay(topo.def?.defaults ?? {}, raw) as Record<string, unknown>;
   const config = parseWithSchema(source, WorkflowConfigSchema, merged);
   const topology = topo.def ?? (config.topology as TopologyDef);
 
@@ -163,7 +164,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const wf: ResolvedWorkflow = {
     file,
     baseDir,
-    config,
+    config: withTraceBehaviors(config, topology.behaviors),
     topology,
     topologyFile: topo.source.file,
     phase: config.phase ?? topology.name,
@@ -251,7 +252,7 @@ function checkClassifierWiring(source: YamlSource, topology: TopologyDef, issues
     return;
   }
   const strategies = new Set(topology.containers.filter((c) => c.role === 'strategy').map((c) => c.id));
-  const reaches = topology.routes.some((r) => r.events.includes('CLASSIFICATION') && [r.to].flat().some((id) => strategies.has(id)));
+  const reaches = topology.routes.some((r) => r.events.includes('CLASSIFICATION') && endpointIds(topology, r.to).some((id) => strategies.has(id)));
   if (!reaches) {
     issues.push(issueAt(source, ['classifiers'], 'INVALID_VALUE', `the topology '${topology.name}' delivers no CLASSIFICATION to its strategies, so they would never see a regime`, hint));
   }

@@ -1,8 +1,9 @@
+import { freeze, produce } from 'immer';
 import { parseDocument } from 'yaml';
 import { ConfigError } from './config-error.ts';
 import type { ConfigIssue, ConfigPath } from './config-error.ts';
 import { renderPath } from './config-path.ts';
-import { isPlainObject } from './deep-merge.ts';
+import { clonePlain, isPlainObject } from './deep-merge.ts';
 import { describeValue, lowerFirst, plural } from './describe-value.ts';
 
 /** The `file` of every issue about a command-line override. */
@@ -27,7 +28,8 @@ export interface SetOverride {
 
 /**
  * Applies command-line overrides (`--set strategies[0].params.fast_period=5`) to config
- * data, in order, and returns new data (the input is not changed).
+ * data, in order, and returns new data (the input is not changed): a frozen value made
+ * with immer that shares every branch no override goes through with the input.
  *
  * Paths use dots between keys and `[i]` for list items; a key with dots or other
  * special characters is written in brackets and quotes, `symbols["BRK.B"].weight`.
@@ -45,8 +47,8 @@ export function applySetOverrides<T>(data: T, sets: readonly string[]): T {
   for (const text of sets) {
     const parsed = parseSet(text, issues);
     if (parsed === undefined) continue;
-    const next = setIn(out, parsed.tokens, 0, parsed.value, text, issues);
-    if (next.ok) out = next.value;
+    const next = applyOne(out, parsed.tokens, parsed.value, text, issues);
+    if (next !== undefined) out = next.value;
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return out as T;
@@ -146,52 +148,84 @@ function unquote(s: string): string {
   return body.replace(/\\(.)/g, '$1');
 }
 
-type SetResult = { ok: true; value: unknown } | { ok: false };
+/**
+ * Sets the value at `tokens` inside an immer draft, creating missing mappings and lists
+ * on the way; false (with an issue) when the path does not fit the data. Only the path is
+ * copied: every other branch stays the input's own object.
+ */
+function setIn(root: unknown, tokens: readonly PathToken[], value: unknown, text: string, issues: ConfigIssue[]): boolean {
+  let node = root;
+  for (let k = 0; k < tokens.length; k++) {
+    const tok = tokens[k]!;
+    const last = k === tokens.length - 1;
+    const here = tokens.slice(0, k).map((t) => t.seg);
+    const where = here.length === 0 ? 'the config' : `'${renderPath(here)}'`;
+    const fail = (message: string, hint?: string): false => {
+      issues.push(setIssue(text, tokens.slice(0, k + 1).map((t) => t.seg), message, tok.start, tok.end, hint));
+      return false;
+    };
+    // A missing or empty (`key:` in YAML) container is created in the shape the next step asks for.
+    const emptyFor = (next: PathToken): unknown[] | Record<string, unknown> => (typeof next.seg === 'number' ? [] : {});
 
-/** Copies along `tokens` and sets the value; other branches are shared, inputs untouched. */
-function setIn(node: unknown, tokens: readonly PathToken[], k: number, value: unknown, text: string, issues: ConfigIssue[]): SetResult {
-  if (k === tokens.length) return { ok: true, value };
-  const tok = tokens[k]!;
-  const here = tokens.slice(0, k).map((t) => t.seg);
-  const where = here.length === 0 ? 'the config' : `'${renderPath(here)}'`;
-  const fail = (message: string, hint?: string): SetResult => {
-    issues.push(setIssue(text, tokens.slice(0, k + 1).map((t) => t.seg), message, tok.start, tok.end, hint));
-    return { ok: false };
-  };
-  // A missing or empty (`key:` in YAML) container is created in the shape the path asks for.
-  const current = node === undefined || node === null ? (typeof tok.seg === 'number' ? [] : {}) : node;
-
-  if (Array.isArray(current)) {
-    const index = typeof tok.seg === 'number' ? tok.seg : /^\d+$/.test(tok.seg) ? Number(tok.seg) : undefined;
-    if (index === undefined) return fail(`${where} is a list, not a mapping`, `use an index, e.g. ${renderPath([...here, 0])}`);
-    if (index > current.length) {
-      return fail(
-        `index ${index} is out of range: ${where} has ${plural(current.length, 'item')}`,
-        current.length === 0 ? 'use [0] to add the first item' : `use [0]…[${current.length - 1}], or [${current.length}] to append`,
-      );
+    if (Array.isArray(node)) {
+      const index = typeof tok.seg === 'number' ? tok.seg : /^\d+$/.test(tok.seg) ? Number(tok.seg) : undefined;
+      if (index === undefined) return fail(`${where} is a list, not a mapping`, `use an index, e.g. ${renderPath([...here, 0])}`);
+      if (index > node.length) {
+        return fail(
+          `index ${index} is out of range: ${where} has ${plural(node.length, 'item')}`,
+          node.length === 0 ? 'use [0] to add the first item' : `use [0]…[${node.length - 1}], or [${node.length}] to append`,
+        );
+      }
+      const list = node as unknown[];
+      if (last) list[index] = value;
+      else if (list[index] === undefined || list[index] === null) list[index] = emptyFor(tokens[k + 1]!);
+      node = list[index];
+    } else if (isPlainObject(node)) {
+      if (typeof tok.seg === 'number') return fail(`${where} is a mapping, not a list`, `write ${renderPath(here)}.<key>`);
+      const key = tok.seg;
+      const child = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+      if (last) define(node, key, value);
+      else if (child === undefined || child === null) define(node, key, emptyFor(tokens[k + 1]!));
+      node = node[key];
+    } else {
+      return fail(`cannot set a key inside ${where}: it is ${describeValue(node)}, not a mapping or a list`);
     }
-    const inner = setIn(current[index], tokens, k + 1, value, text, issues);
-    if (!inner.ok) return inner;
-    const copy = current.slice();
-    copy[index] = inner.value;
-    return { ok: true, value: copy };
   }
-  if (isPlainObject(current)) {
-    if (typeof tok.seg === 'number') return fail(`${where} is a mapping, not a list`, `write ${renderPath(here)}.<key>`);
-    const key = tok.seg;
-    const inner = setIn(Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined, tokens, k + 1, value, text, issues);
-    if (!inner.ok) return inner;
-    const copy: Record<string, unknown> = {};
-    for (const [kk, v] of Object.entries(current)) define(copy, kk, v);
-    define(copy, key, inner.value);
-    return { ok: true, value: copy };
-  }
-  return fail(`cannot set a key inside ${where}: it is ${describeValue(current)}, not a mapping or a list`);
+  return true;
 }
 
-/** Own-property assignment that is safe for the key `__proto__`. */
+/**
+ * One override applied to `data` with immer: a new frozen value sharing every branch the
+ * path does not go through, or undefined (with an issue) when the path does not fit.
+ */
+function applyOne(data: unknown, tokens: readonly PathToken[], value: unknown, text: string, issues: ConfigIssue[]): { value: unknown } | undefined {
+  // The root itself may be missing (an empty file): start from the shape the path asks for.
+  const root = data === undefined || data === null ? (typeof tokens[0]!.seg === 'number' ? [] : {}) : data;
+  if (!Array.isArray(root) && !isPlainObject(root)) {
+    const tok = tokens[0]!;
+    issues.push(setIssue(text, [tok.seg], `cannot set a key inside the config: it is ${describeValue(root)}, not a mapping or a list`, tok.start, tok.end));
+    return undefined;
+  }
+  // A key named `__proto__` cannot be set on an immer draft (see overlay.ts): such a rare
+  // override is applied to a fresh copy instead, frozen all the same.
+  if (tokens.some((t) => t.seg === '__proto__')) {
+    const copy = clonePlain(root);
+    return setIn(copy, tokens, value, text, issues) ? { value: freeze(copy, true) } : undefined;
+  }
+  let ok = true;
+  const next = produce(root, (draft: unknown) => {
+    ok = setIn(draft, tokens, value, text, issues);
+  });
+  return ok ? { value: next } : undefined;
+}
+
+/**
+ * Own-property assignment that is safe for the key `__proto__` (plain assignment would
+ * change the prototype); other keys are assigned plainly, as immer drafts require.
+ */
 function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function setIssue(text: string, path: ConfigPath, message: string, start: number, end: number, hint?: string): ConfigIssue {

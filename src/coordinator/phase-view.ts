@@ -3,6 +3,7 @@
  * plain view per phase (`phases.<name>.…`), the workflow params (`params.…`), the
  * resolved base config (`config.…`) and the iteration number.
  */
+import { castDraft, produce } from 'immer';
 import type { ExpressionEnv, ExpressionValue } from '../config/expression.ts';
 import { isPlainObject } from '../config/deep-merge.ts';
 import { METRIC_NAMES } from '../domain/metrics/performance.ts';
@@ -65,6 +66,17 @@ export interface ResultsState {
   readonly config: Readonly<Record<string, unknown>>;
   /** 1-based iteration of the workflow. */
   readonly iteration: number;
+}
+
+/**
+ * The state with one more phase's outcome: a new deep-frozen value made with immer that
+ * shares every other phase's view, the params and the config with `state`. Produced once
+ * per phase, never per bar.
+ */
+export function withPhaseView(state: ResultsState, view: PhaseView): ResultsState {
+  return produce(state, (draft) => {
+    draft.phases[view.name] = castDraft(view);
+  });
 }
 
 /** The roots a template may start with. */

@@ -15,7 +15,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
-import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
+import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
+import { overlay as overlayConfig, overlayAll } from '../config/overlay.ts';
 import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
@@ -33,7 +34,7 @@ import { ENGINE } from '../engine-info.ts';
 import { ConditionError } from './conditions.ts';
 import { workflowResults, type WorkflowResults } from './composable.ts';
 import { runInOrder } from './phase-graph.ts';
-import { explainNull, fullMetrics, notRunView, templateScope, type PhaseView, type ResultsState } from './phase-view.ts';
+import { explainNull, fullMetrics, notRunView, templateScope, withPhaseView, type PhaseView, type ResultsState } from './phase-view.ts';
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { evaluateResultsExpression } from './conditions.ts';
 import { resolveOutputs } from './workflow-outputs.ts';
@@ -167,8 +168,9 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
     for (let n = 1; n <= maxIterations; n++) {
       const iterDir = dir === null ? null : iterated ? join(dir, 'iterations', String(n)) : dir;
       const relDir = iterated ? `iterations/${n}` : '';
-      const views: Record<string, PhaseView> = {};
-      state = { phases: views, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: n };
+      // Each finished phase makes a new frozen state (immer): a phase, a condition or a
+      // workflow module holds a snapshot no later phase can change under it.
+      state = { phases: {}, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: n };
       const records = new Map<string, PhaseRecord>();
       current = [];
       const ctx: PhaseContext = { plan, opts, iterDir, relDir, iteration: n, iterOverlay, root, dir };
@@ -180,7 +182,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
           async (name) => {
             const p = group.find((g) => g.spec.name === name)!;
             const rec = await runOnePhase(p, state, ctx);
-            views[name] = rec.view;
+            state = withPhaseView(state, rec.view);
             records.set(name, rec);
             current = orderedRecords(plan, records);
             await save('running');
@@ -207,7 +209,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
         if (!pick.taken) {
           for (const p of b.phases) {
             const view = notRunView(p.spec.name, 'skipped', `branch '${b.name}' not taken: ${pick.reason}`);
-            views[p.spec.name] = view;
+            state = withPhaseView(state, view);
             records.set(p.spec.name, skippedRecord(p, n, view));
           }
         }
@@ -217,7 +219,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
 
       const iterStatus: IterationRecord['status'] =
         current.some((r) => r.status === 'cancelled') || opts.signal?.aborted === true ? 'cancelled' : branchError !== undefined || current.some((r) => r.status === 'failed') ? 'failed' : 'completed';
-      history.push({ iteration: n, phases: { ...views } });
+      history.push({ iteration: n, phases: state.phases });
 
       // Go on? Not after a failure or cancellation, nor past max_iterations; `until` and the module must agree.
       let next: IterationRecord['next'] = { continue: false, reason: `max_iterations (${maxIterations}) reached` };
@@ -340,7 +342,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const overlay = resolved.config as Record<string, unknown>;
   const sequenceRef = resolved.sequence;
   const topology = resolved.topology;
-  const phaseLayer = deepMergeAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
+  const phaseLayer = overlayAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
   let loaded: LoadedWorkflow;
   let sequence: SequenceConfig;
   try {
@@ -498,7 +500,7 @@ async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: Wor
   const modify = plan.iteration?.spec.modify ?? {};
   if (Object.keys(modify).length > 0) {
     try {
-      next = deepMerge(next, resolveTemplates(modify, templateScope(state), { explainNull: explainNull(state) })) as Record<string, unknown>;
+      next = overlayConfig(next, resolveTemplates(modify, templateScope(state), { explainNull: explainNull(state) }));
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       throw new ConfigError(issueAt(plan.iteration!.source, [...plan.iteration!.at, 'modify', ...err.at], 'TEMPLATE', `iteration.modify: ${err.message}`, err.hint));
@@ -506,10 +508,11 @@ async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: Wor
   }
   const fn = plan.module?.workflow.modifyConfigForNext;
   if (fn !== undefined) {
+    // The module gets a mutable copy (deepMerge shares nothing): its code may change it in place.
     const userData = deepMerge(plan.source.data, next) as Record<string, unknown>;
     const changed = await fn.call(plan.module!.workflow, userData, workflowResults(state, history.slice(0, -1)));
     if (!isPlainObject(changed)) throw new Error('workflow module modifyConfigForNext() must return the config as a plain object');
-    next = changed;
+    next = overlayConfig({}, changed);
   }
   return next;
 }

@@ -15,6 +15,7 @@ import { describeFailure } from '../sequencer/phase-files.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { pluginsJson } from '../plugins/load-plugins.ts';
 import { ENGINE } from '../engine-info.ts';
+import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
 
 /** Options for {@link runWorkflow}. */
 export interface RunWorkflowOptions {
@@ -80,7 +81,8 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   const workflowId = newWorkflowId(wf.config.name, started);
   const dir = opts.inMemory === true ? null : join(opts.outDir ?? wf.config.results.dir, workflowId);
   const phaseDir = dir === null ? null : join(dir, wf.phase);
-  const manifest = (status: WorkflowManifestJson['status'], extra: Partial<WorkflowManifestJson> = {}): WorkflowManifestJson => ({
+  // `trace`: the phase's trace summary once it ran traced (absent otherwise: the file keeps its shape).
+  const manifest = (status: WorkflowManifestJson['status'], extra: Partial<WorkflowManifestJson> = {}, trace?: TraceSummary): WorkflowManifestJson => ({
     workflow_id: workflowId,
     name: wf.config.name,
     status,
@@ -91,7 +93,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     started_at: started.toISOString(),
     ...runOwner(),
     ...extra,
-    phases: [{ name: wf.phase, topology: wf.topology.name, status }],
+    phases: [{ name: wf.phase, topology: wf.topology.name, status, ...traceSection(trace) }],
     config: wf.config,
   });
   if (dir !== null) {
@@ -135,7 +137,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
     await writeJsonAtomic(
       join(dir, 'workflow.json'),
-      manifest(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }),
+      manifest(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }, outcome?.trace),
     );
   }
   logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');

@@ -4,6 +4,7 @@
  */
 import type { IterationResultJson, ManifestPhaseJson, WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import type { IterationRecord, PhaseRecord } from './workflow-records.ts';
+import { traceSection } from '../tracing/trace-summary.ts';
 import { WORKFLOW_LEVEL_KEYS } from './workflow-plan.ts';
 
 export function stripWorkflowKeys(config: Record<string, unknown>): Record<string, unknown> {
@@ -36,6 +37,7 @@ export function phaseJson(r: PhaseRecord): ManifestPhaseJson {
     duration_ms: r.duration_ms,
     error: r.status === 'failed' && r.error !== undefined ? { kind: r.error instanceof Error ? r.error.name : typeof r.error, message: r.error instanceof Error ? r.error.message : String(r.error) } : null,
     config: r.config,
+    ...traceSection(r.result?.outcome?.trace),
   };
 }
 

@@ -9,8 +9,9 @@
 import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
-import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
+import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
 import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
+import { overlayAll } from '../config/overlay.ts';
 import { applySetOverrides } from '../config/set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import { parseWithSchema } from '../config/validate.ts';
@@ -358,7 +359,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     if (p.readsPhases) continue;
     const overlay = resolveTemplates(p.spec.config, scope) as Record<string, unknown>;
     const topology = resolveTemplates(p.spec.topology, scope);
-    const layer = deepMergeAll([overlay, { phase: p.spec.name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
+    const layer = overlayAll([overlay, { phase: p.spec.name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
     try {
       const loaded = await loadWorkflow(file, { ...load, overlay: layer, pendingStores: true });
       const ref = resolveTemplates(p.spec.sequence, scope);

@@ -105,6 +105,7 @@ export async function runSinglePass(
       files: outcome.files,
       containers: outcome.containers,
       extra,
+      trace: outcome.trace,
     });
   }
   const failure = describeFailure(outcome.failure);

@@ -17,6 +17,7 @@ import type { BookSummarySchema } from '../results/schema/book.ts';
 import type { DataSectionSchema, FailureSchema, PhaseSummarySchema } from '../results/schema/phase-summary.ts';
 import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
 import { optimismWarnings } from '../config/optimism.ts';
+import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
 
 /** A book as result files list it (src/results/schema/book.ts). */
 export type BookSummary = z.input<typeof BookSummarySchema>;
@@ -89,6 +90,8 @@ export interface PhaseFiles {
   readonly extra: Record<string, unknown>;
   /** `phaseWarnings`: written as `warnings` when there is any. */
   readonly warnings?: readonly string[];
+  /** The run's trace summary: written as `trace` when the phase was traced. */
+  readonly trace?: TraceSummary | undefined;
 }
 
 export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
@@ -113,6 +116,7 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     strategies: f.books.length,
     best: f.best,
     ...f.extra,
+    ...traceSection(f.trace),
     files: [...f.files, 'aggregate_results.json', ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`)],
   };
   await writeJsonAtomic(join(dir, 'phase_summary.json'), summary);

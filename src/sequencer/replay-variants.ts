@@ -83,7 +83,8 @@ export async function runReplayVariants(req: SequenceRequest, variants: readonly
     });
   }
   // What the CLI and templates read of "the run": every variant's books, the last run's data.
-  const outcome: PhaseOutcome | undefined = last === undefined ? undefined : { ...last, books, containers: new Map(), files: [] };
+  // Each variant's trace summary is in its own phase_summary.json; the phase as a whole has none.
+  const outcome: PhaseOutcome | undefined = last === undefined ? undefined : { ...withoutTrace(last), books, containers: new Map(), files: [] };
   return {
     phase: req.phase,
     status,
@@ -129,6 +130,7 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
       files: outcome.files,
       containers: outcome.containers,
       extra: { variant: { name: variant.name, portfolio: variant.portfolio, risk: variant.risk, execution: variant.execution } },
+      trace: outcome.trace,
     });
   }
   if (!wf.config.results.store_full_results) {
@@ -136,4 +138,9 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
     ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
   }
   return { outcome, ranking };
+}
+
+function withoutTrace(outcome: PhaseOutcome): PhaseOutcome {
+  const { trace: _trace, ...rest } = outcome;
+  return rest;
 }

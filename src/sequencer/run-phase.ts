@@ -15,6 +15,8 @@ import { checkAnnualization, SessionCounter, type AnnualizationCheck } from '../
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
 import { BookFold, type EquityPoint } from './book-fold.ts';
 import { PhaseTrace } from '../tracing/phase-trace.ts';
+import { ContainerRecorder } from '../tracing/container-recorder.ts';
+import type { TraceSummary } from '../tracing/trace-summary.ts';
 import type { TraceSink } from '../tracing/sinks.ts';
 import type { TradeEvent } from '../events/index.ts';
 
@@ -63,6 +65,8 @@ export interface PhaseOutcome {
    * the first symbol read); undefined for bars longer than a day or no bars.
    */
   readonly annualization?: AnnualizationCheck | undefined;
+  /** Records made and dropped per container and event type; only when the run was traced. */
+  readonly trace?: TraceSummary;
 }
 
 export interface RunPhaseOptions {
@@ -117,6 +121,9 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   let graph: CompiledGraph | undefined;
   // Undefined unless some trace level is not `none`: then no route gets a tap.
   let trace: PhaseTrace | undefined;
+  let traceSummary: TraceSummary | undefined;
+  // Undefined unless a topology behavior records some container's events.
+  let recorder: ContainerRecorder | undefined;
   const fail = (container: string | undefined, error: unknown): void => {
     if (failure !== undefined) return;
     failure = { step, container, error };
@@ -145,6 +152,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     // 1. initialize
     graph = compileGraph(opts.plan, wf);
     trace = PhaseTrace.open({ wf, routes: graph.routes, features: graph.hub.keys(), phaseDir, ...(opts.traceSink !== undefined ? { sink: opts.traceSink } : {}) });
+    recorder = await ContainerRecorder.open({ behaviors: wf.topology.behaviors, instances: graph.placed.map((p) => p.instance.id), routes: graph.routes, phaseDir });
+    if (recorder !== undefined) sinks.push(...recorder.sinks);
     opts.onCompiled?.(graph);
     const ctx: ContainerContext = {
       ids: new IdAllocator(),
@@ -191,9 +200,11 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
         equityEvery: results.equity_every,
       });
       if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
+      // Recorded (a `record` behavior), then traced, on the way to the fold.
+      const recorded$ = recorder?.metrics(p.instance.id, metrics$) ?? metrics$;
       subscriptions.push({
         id: `${p.instance.id}.metrics`,
-        sub: (trace?.metrics(p.instance.id, metrics$) ?? metrics$).pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
+        sub: (trace?.metrics(p.instance.id, recorded$) ?? recorded$).pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
           next: (done) => folds.set(key, done.close()),
           error: (err: unknown) => fail(p.instance.id, err),
         }),
@@ -271,9 +282,17 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
         fail(undefined, err);
       }
     }
+    if (recorder !== undefined) {
+      try {
+        files.push(...(await recorder.close()));
+      } catch (err) {
+        fail(undefined, err);
+      }
+    }
     if (trace !== undefined) {
       try {
         files.push(...(await trace.close(failure)));
+        traceSummary = trace.summary();
       } catch (err) {
         fail(undefined, err);
       }
@@ -310,7 +329,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   }
   const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
   const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization };
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, ...(traceSummary !== undefined ? { trace: traceSummary } : {}) };
 }
 
 /**

@@ -148,6 +148,7 @@ async function runWindows(
         files: outcome.files,
         containers: outcome.containers,
         extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] } },
+        trace: outcome.trace,
       });
     }
     if (outcome.status !== 'completed' || book === undefined) {

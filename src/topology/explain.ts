@@ -1,4 +1,4 @@
-import type { GraphPlan } from './graph-plan.ts';
+import { endpointIds, type GraphPlan } from './graph-plan.ts';
 
 /**
  * The compiled graph in words: containers in topological order (foreach instances
@@ -38,9 +38,8 @@ export function explainMermaid(plan: GraphPlan): string {
     lines.push(`  ${def.id}["${label}"]`);
   }
   for (const route of plan.topology.routes) {
-    const list = (v: string | string[]) => (typeof v === 'string' ? [v] : v);
     const arrow = route.kind === 'feedback' ? '-.->' : '-->';
-    for (const f of list(route.from)) for (const t of list(route.to)) lines.push(`  ${f} ${arrow}|${route.kind}: ${route.events.join(',')}| ${t}`);
+    for (const f of endpointIds(plan.topology, route.from)) for (const t of endpointIds(plan.topology, route.to)) lines.push(`  ${f} ${arrow}|${route.kind}: ${route.events.join(',')}| ${t}`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import type { EventType } from '../events/index.ts';
 import type { ContainerDef, Role, RouteDef, TopologyDef } from '../config/schema/topology.ts';
 import type { ConfigPath } from '../config/config-error.ts';
+import { globToRegExp } from '../config/container-match.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import type { RouteSpec, RouteTarget } from '../routes/route.ts';
 import { KEYED_EVENTS, ROLE_IO } from './roles.ts';
@@ -83,14 +84,26 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
     const names = typeof route[side] === 'string' ? [route[side]] : route[side];
     const found: ContainerDef[] = [];
     names.forEach((name, i) => {
+      const path: ConfigPath = typeof route[side] === 'string' ? ['routes', r, side] : ['routes', r, side, i];
+      const ends = side === 'from' ? 'starts at' : 'leads to';
+      // A glob (`portfolio_*`) stands for every declared container whose id it matches, in declared order.
+      if (name.includes('*')) {
+        const re = globToRegExp(name);
+        const hits = topology.containers.filter((d) => re.test(d.id) && defs.get(d.id)?.def === d);
+        for (const d of hits) if (!found.includes(d)) found.push(d);
+        if (hits.length > 0) return;
+        const guess = didYouMean(name, defs.keys());
+        fail(path, 'DANGLING_ROUTE', `route ${routeName(route, r)} ${ends} '${name}', which matches no container`, `${guess ? `did you mean '${guess}'? ` : ''}containers: ${[...defs.keys()].join(', ')}`);
+        return;
+      }
       const hit = defs.get(name);
       if (hit !== undefined) {
-        found.push(hit.def);
+        // Once per route end, also when a glob of the same list already named it.
+        if (!found.includes(hit.def)) found.push(hit.def);
         return;
       }
       const guess = didYouMean(name, defs.keys());
-      const path: ConfigPath = typeof route[side] === 'string' ? ['routes', r, side] : ['routes', r, side, i];
-      fail(path, 'DANGLING_ROUTE', `route ${routeName(route, r)} ${side === 'from' ? 'starts at' : 'leads to'} unknown container '${name}'`, guess ? `did you mean '${guess}'?` : `containers: ${[...defs.keys()].join(', ')}`);
+      fail(path, 'DANGLING_ROUTE', `route ${routeName(route, r)} ${ends} unknown container '${name}'`, guess ? `did you mean '${guess}'?` : `containers: ${[...defs.keys()].join(', ')}`);
     });
     return found;
   };
@@ -141,7 +154,40 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
     const { def, index } = defs.get(id)!;
     return instancesOf(def, index);
   });
+  checkBehaviors(topology, instances, fail);
+  if (!ok) return null;
   return { topology, instances, routes: planned };
+}
+
+/**
+ * The declared container ids a route end names: ids as written, a glob (`strategy_*`)
+ * expanded over the declared ids in declared order, each id once. A name that matches
+ * nothing is left out (planGraph reports it). For readers of a topology's routes other
+ * than the planner (the look-ahead graph, the classifier wiring check, the Mermaid view).
+ */
+export function endpointIds(topology: TopologyDef, end: string | readonly string[]): string[] {
+  const ids = topology.containers.map((c) => c.id);
+  const out: string[] = [];
+  for (const name of typeof end === 'string' ? [end] : end) {
+    const re = globToRegExp(name);
+    for (const id of ids) if ((name.includes('*') ? re.test(id) : id === name) && !out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+/**
+ * Each behavior's `match` must select at least one container instance (after foreach
+ * expansion: `portfolio_*` matches the instances `portfolio_<key>`): a glob that matches
+ * nothing is a typo or a stale name, reported with the ids that exist.
+ */
+function checkBehaviors(topology: TopologyDef, instances: readonly ContainerInstance[], fail: ReportIssue): void {
+  const ids = instances.map((x) => x.id);
+  (topology.behaviors ?? []).forEach((b, i) => {
+    const re = globToRegExp(b.match);
+    if (ids.some((id) => re.test(id))) return;
+    const guess = didYouMean(b.match, ids);
+    fail(['behaviors', i, 'match'], 'UNKNOWN_NAME', `behavior '${b.match}' matches no container`, `${guess !== undefined ? `did you mean '${guess}'? ` : ''}containers: ${ids.join(', ')}`);
+  });
 }
 
 function routeName(route: RouteDef, index: number): string {

@@ -6,6 +6,7 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { featureKey } from '../domain/indicators/feature-key.ts';
 import { EventTracer } from './tracer.ts';
 import { NdjsonTraceSink, type TraceSink } from './sinks.ts';
+import type { TraceSummary } from './trace-summary.ts';
 
 /** File name of a trace inside its trace folder. */
 export const TRACE_FILE = 'trace.ndjson';
@@ -66,6 +67,15 @@ export class PhaseTrace {
   metrics(id: string, metrics$: Observable<SluiceEvent>): Observable<SluiceEvent> {
     const observe = this.tracer.metricsObserver(id);
     return observe === undefined ? metrics$ : metrics$.pipe(tap(observe));
+  }
+
+  /**
+   * The phase's trace summary (records made and dropped per container and event type)
+   * once {@link close} has written the trace; undefined before.
+   */
+  summary(): TraceSummary | undefined {
+    const file = this.sink === undefined && this.path !== null && this.phaseDir !== null ? relative(this.phaseDir, this.path) : null;
+    return this.tracer.summary(file);
   }
 
   /**

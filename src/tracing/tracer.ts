@@ -2,7 +2,7 @@ import type { SluiceEvent } from '../events/index.ts';
 import type { Route, RouteTarget } from '../routes/index.ts';
 import { ByKey } from '../routes/subject-fan-out.ts';
 import type { ContainerTraceSettings, TraceSettings } from '../config/schema/trading.ts';
-import { ContainerMatcher } from './container-match.ts';
+import { ContainerMatcher } from '../config/container-match.ts';
 import { presetMask, TRACE_TYPE_INDEX, TRACE_TYPES } from './presets.ts';
 import type { TraceRetention } from './retention.ts';
 import { SlidingWindowRetention } from './sliding-window-retention.ts';
@@ -10,6 +10,7 @@ import { TradeCompleteRetention } from './trade-complete-retention.ts';
 import { TradeTracker } from './trade-tracker.ts';
 import { toTraceRecord, type TraceEntry, type TraceFailure, type TraceHeader, type TraceRecord } from './trace-record.ts';
 import type { TraceSink } from './sinks.ts';
+import { countBySource, summarizeTrace, type TraceSummary } from './trace-summary.ts';
 
 /** Route name of a book's metric stream (PORTFOLIO, TRADE) in a trace: it feeds the results fold, not a container. */
 export const METRICS_ROUTE = 'metrics';
@@ -41,6 +42,8 @@ interface Group {
 interface Selection {
   readonly group: Group;
   readonly target: string | readonly string[] | null;
+  /** Records made per type for the sending container (the trace summary), held here so counting costs no lookup. */
+  readonly counts: Float64Array;
 }
 
 /** Per trace type (TRACE_TYPE_INDEX): the selection, or undefined when nobody traces it. */
@@ -94,6 +97,10 @@ export class EventTracer {
   private readonly retentions: TraceRetention[] = [];
   private readonly tracker: TradeTracker | undefined;
   private recorded = 0;
+  /** Records made per sending container, by trace type index: the per-container part of the phase's trace summary. */
+  private readonly counts = new Map<string, Float64Array>();
+  /** Records the last {@link writeTo} wrote, per sending container (the entries themselves are let go). */
+  private written: ReadonlyMap<string, Float64Array> | undefined;
   private readonly scratch: { -readonly [K in keyof TraceEntry]: TraceEntry[K] } = { traceSeq: 0, route: null, source: '', target: null, event: PLACEHOLDER, link: -1 };
   /** The last FILL seen: a TRADE emitted right after it (same book, symbol and bar) was closed by it. */
   private lastFill: Extract<SluiceEvent, { type: 'FILL' }> | undefined;
@@ -164,6 +171,7 @@ export class EventTracer {
     const group = this.groupFor(failure.container ?? '');
     if (group.mask[TRACE_TYPE_INDEX.ERROR] !== 1) return;
     const event: TraceFailure = { type: 'ERROR', ...failure };
+    this.countsOf(failure.container ?? 'sequencer')[TRACE_TYPE_INDEX.ERROR]!++;
     group.retention.add({ traceSeq: ++this.recorded, route: null, source: failure.container ?? 'sequencer', target: null, event, link: -1 }, undefined);
   }
 
@@ -196,9 +204,18 @@ export class EventTracer {
     };
   }
 
+  /**
+   * Records made and dropped per container and event type, with the totals; undefined
+   * until the trace has been written ({@link writeTo}).
+   */
+  summary(file: string | null): TraceSummary | undefined {
+    return this.written === undefined ? undefined : summarizeTrace(this.settings.level, file, this.counts, this.written);
+  }
+
   /** Writes the header and every retained record to `sink`, honouring its backpressure, and commits it. */
   async writeTo(sink: TraceSink): Promise<void> {
     const entries = this.entries();
+    this.written = countBySource(entries);
     try {
       sink.writeHeader(this.header(entries.length));
       for (const entry of entries) {
@@ -236,10 +253,11 @@ export class EventTracer {
   }
 
   private selectionsOf(targetIds: readonly string[], producer: string): Selections {
+    const counts = this.countsOf(producer);
     return TRACE_TYPES.map((_, ti): Selection | undefined => {
       if (targetIds.length === 0) {
         const group = this.groupFor(producer);
-        return group.mask[ti] === 1 ? { group, target: null } : undefined;
+        return group.mask[ti] === 1 ? { group, target: null, counts } : undefined;
       }
       let owner: Group | undefined;
       const selecting: string[] = [];
@@ -250,7 +268,7 @@ export class EventTracer {
         selecting.push(id);
       }
       if (owner === undefined) return undefined;
-      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting };
+      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting, counts };
     });
   }
 
@@ -275,6 +293,7 @@ export class EventTracer {
         // Retention copies the entry, so one scratch object serves every record.
         const e = this.scratch;
         e.traceSeq = ++this.recorded;
+        sel.counts[ti]!++;
         e.route = route;
         e.source = producer;
         e.target = sel.target;
@@ -285,6 +304,13 @@ export class EventTracer {
       }
     }
     if (closed !== undefined) for (const r of this.retentions) r.closeEpisode(closed);
+  }
+
+  /** The per-type record counts of a sending container (created on first use). */
+  private countsOf(container: string): Float64Array {
+    let row = this.counts.get(container);
+    if (row === undefined) this.counts.set(container, (row = new Float64Array(TRACE_TYPES.length)));
+    return row;
   }
 
   /**

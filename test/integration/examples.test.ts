@@ -46,3 +46,34 @@ describe('the README examples', () => {
     expect(status(dir)).toBe('completed');
   }, 60_000);
 });
+
+describe('spy-recorded: a topology with behaviors', () => {
+  it('records the book to Parquet and traces the strategy, with the same trades and metrics as the plain backtest', async () => {
+    const { parquetReadObjects } = await import('hyparquet');
+    const plain = await sluiceRun('examples/spy-sma-crossover.yaml');
+    const { stdout, dir } = await sluiceRun('examples/spy-recorded.yaml');
+    expect(status(dir)).toBe('completed');
+    // Behaviors observe: every line of the metrics table is the plain run's.
+    const table = (s: string) => s.split('\n').filter((l) => /^(Trades|Total return|Sharpe|Max drawdown|Final equity)\s/.test(l));
+    expect(table(stdout)).toEqual(table(plain.stdout));
+    expect(table(stdout)).toHaveLength(5);
+
+    const phase = join(dir, 'backtest_recorded');
+    const file = join(phase, 'records', 'portfolio_sma_crossover.parquet');
+    const bytes = readFileSync(file);
+    const rows = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as { record_seq: bigint | number; type: string; data: string }[];
+    const count = (t: string) => rows.filter((r) => r.type === t).length;
+    expect(count('PORTFOLIO')).toBe(20769); // one snapshot per bar
+    expect(count('TRADE')).toBe(Number(/Trades\s+(\d+)/.exec(stdout)![1]));
+    expect(count('ORDER')).toBeGreaterThan(0);
+    expect(rows.map((r) => Number(r.record_seq))).toEqual(rows.map((_, i) => i + 1));
+    expect(JSON.parse(rows.find((r) => r.type === 'TRADE')!.data)).toHaveProperty('pnl');
+
+    const summary = JSON.parse(readFileSync(join(phase, 'phase_summary.json'), 'utf8')) as { files: string[]; trace: { containers: Record<string, Record<string, { recorded: number }>> } };
+    expect(summary.files).toContain('records/portfolio_sma_crossover.parquet');
+    expect(summary.trace.containers['strategy_sma_crossover']!['SIGNAL']!.recorded).toBeGreaterThan(0);
+    // execution: minimal, one event in ten of each type (fills it sends are its own).
+    const fills = summary.trace.containers['execution']!['FILL']!.recorded;
+    expect(fills).toBe(Math.ceil(count('ORDER') / 10));
+  }, 120_000);
+});

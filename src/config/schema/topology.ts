@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../events/index.ts';
+import { TRACE_LEVELS } from './trace-levels.ts';
 
 /** What a container does; one file per role in src/containers/. */
 export const ROLES = ['data', 'features', 'classifier', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink', 'signal_source'] as const;
@@ -28,12 +29,42 @@ export const ContainerDefSchema = z
 
 const endpoint = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+/** Formats a container's output events can be recorded in (`behaviors[].record.format`). */
+export const RECORD_FORMATS = ['ndjson', 'parquet'] as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[number];
+
+/**
+ * A capability attached to every container instance whose id matches a glob. Behaviors
+ * observe, they never change what a container does: trading results are the same with or
+ * without them. `trace` and `sample_every` are `execution.trace_settings.container_settings`
+ * entries declared with the topology (the config's own entry for the same key wins).
+ */
+export const BehaviorSchema = z
+  .object({
+    match: z.string().min(1).describe('Container instance id or glob (`*` = any run of characters), e.g. `portfolio_*` or `*`; it must match at least one container.'),
+    trace: z.enum(TRACE_LEVELS).optional().describe('Trace level of the matching containers (as `container_settings.<match>.level`).'),
+    sample_every: z.number().int().positive().optional().describe('Trace every Nth event of each type of the matching containers (as `container_settings.<match>.sample_every`).'),
+    record: z
+      .object({
+        format: z.enum(RECORD_FORMATS).default('ndjson').describe('ndjson (one trace record per line) or parquet (one row per event, data as JSON text).'),
+      })
+      .strict()
+      .optional()
+      .describe('Record every event the matching containers emit to `<phase>/records/<container>.<format>`, unbounded, whatever the trace level.'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.trace === undefined && b.sample_every === undefined && b.record === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a behavior attaches nothing: give trace, sample_every or record' });
+    }
+  });
+
 export const RouteDefSchema = z
   .object({
     name: z.string().regex(idPattern, 'use lower_snake_case').optional().describe('Route name (default: from_to).'),
     kind: z.enum(ROUTE_KINDS).describe('broadcast (one → many), pipeline (one → one), selective (by key), merge (many → one), feedback (closes a cycle).'),
-    from: endpoint.describe('Producer container id(s); a foreach container id means all its instances.'),
-    to: endpoint.describe('Consumer container id(s); a foreach container id means all its instances.'),
+    from: endpoint.describe('Producer container id(s) or glob(s) over the declared ids (`portfolio_*`); a foreach container id means all its instances.'),
+    to: endpoint.describe('Consumer container id(s) or glob(s) over the declared ids (`portfolio_*`); a foreach container id means all its instances.'),
     events: z.array(z.enum(EVENT_TYPES)).min(1).describe('Event types carried; a producer sends an event on every route that carries its type.'),
     by_key: z
       .boolean()
@@ -50,9 +81,11 @@ export const TopologySchema = z
     containers: z.array(ContainerDefSchema).min(1),
     routes: z.array(RouteDefSchema).default([]),
     defaults: z.record(z.string(), z.unknown()).default({}).describe('Config defaults deep-merged under the user config.'),
+    behaviors: z.array(BehaviorSchema).optional().describe('Capabilities (trace level, sampling, recording) attached to every container instance matching a glob (docs/topologies.md).'),
   })
   .strict();
 
 export type ContainerDef = z.infer<typeof ContainerDefSchema>;
 export type RouteDef = z.infer<typeof RouteDefSchema>;
 export type TopologyDef = z.infer<typeof TopologySchema>;
+export type BehaviorDef = z.infer<typeof BehaviorSchema>;

@@ -6,6 +6,7 @@
  * keys only a composed workflow writes are optional.
  */
 import { z } from 'zod';
+import { TraceSummarySchema } from './trace-summary.ts';
 import { ChosenBookSchema } from './book.ts';
 import { MetricsSchema } from './metrics.ts';
 import { FailureSchema, IsoTimeSchema } from './phase-summary.ts';
@@ -28,6 +29,7 @@ export const ManifestPhaseSchema = z.strictObject({
   best: ChosenBookSchema.nullable().optional(),
   metrics: MetricsSchema.nullable().optional().describe('Headline metrics of a completed phase.'),
   outputs: z.record(z.string(), z.unknown()).optional().describe('The phase\'s own `outputs:`.'),
+  trace: TraceSummarySchema.optional(),
   duration_ms: z.number().nonnegative().optional(),
   error: FailureSchema.nullable().optional(),
   config: z.record(z.string(), z.unknown()).nullable().optional().describe('The config the phase ran with.'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContainerMatcher, globToRegExp } from '../../src/tracing/container-match.ts';
+import { ContainerMatcher, globToRegExp } from '../../src/config/container-match.ts';
 
 describe('container_settings matching', () => {
   it('an exact id wins over a wildcard, whatever the declaration order', () => {

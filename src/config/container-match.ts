@@ -1,5 +1,6 @@
 /**
- * Matching container ids against the keys of `trace.container_settings`.
+ * Matching container ids against globs: the keys of `trace_settings.container_settings`,
+ * a topology's `behaviors[].match` and glob route endpoints (`from: portfolio_*`).
  *
  * A key is either an exact container id (`portfolio_sma_5_20`) or a glob in which `*`
  * stands for any run of characters (`portfolio_*`, `*_sma_*`, `*`). An exact key always
