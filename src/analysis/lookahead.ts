@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { isConfigError } from '../config/config-error.ts';

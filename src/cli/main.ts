@@ -80,7 +80,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       const { plugin } = action.optsWithGlobals<{ plugin: string[] }>();
       if (plugin.length === 0) return;
       const { getProcessPlugins, setProcessPlugins } = await import('../plugins/load-plugins.ts');
-      const { loadCliPlugins } = await import('../config/resolve-plugins.ts');
+      const { loadCliPlugins } = await import('../load/resolve-plugins.ts');
       setProcessPlugins(plugin);
       await loadCliPlugins(getProcessPlugins());
     });
@@ -106,7 +106,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }, { runHeadline }] = await Promise.all([
         import('../runtime/logger.ts'),
         import('../coordinator/workflow-plan.ts'),
-        import('../config/load-workflow.ts'),
+        import('../load/load-workflow.ts'),
         import('../coordinator/run-workflow.ts'),
         import('./sequence-summary.ts'),
         import('./summary-table.ts'),
@@ -180,7 +180,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
-      const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([import('../coordinator/workflow-plan.ts'), import('./workflow-command.ts'), import('../config/load-workflow.ts')]);
+      const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([import('../coordinator/workflow-plan.ts'), import('./workflow-command.ts'), import('../load/load-workflow.ts')]);
       if (await isComposedWorkflow(file, o.set)) {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false })));
         return;
@@ -202,7 +202,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
     .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
-      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
+      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../load/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
       // A multi-phase workflow: its phases, their sequences and windows, then the graph.
       if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {
         const { explainWorkflow } = await import('./explain-workflow.ts');

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
-import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow } from '../load/load-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';

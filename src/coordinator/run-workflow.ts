@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';

@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { dataFingerprint, fileFingerprint } from '../results/combination-store.ts';
 import type { ShardBatch, ShardRunner } from '../sequencer/shard-pool.ts';
 import type { ShardResult } from '../sequencer/shard-worker.ts';
-import { readTimestamps } from '../sequencer/workflow-source.ts';
+import { readTimestamps } from '../data/workflow-source.ts';
 import { bullConnection, KEY_PREFIX, type QueueTarget } from './queue-connection.ts';
 import { QueueProgress } from './queue-progress.ts';
 import { decodeBooks, defaultChunkSize, FLOW_QUEUE, SWEEP_QUEUE, type SweepJobData, type SweepJobResult } from './sweep-job.ts';

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { isConfigError } from '../config/config-error.ts';
-import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow } from '../load/load-workflow.ts';
 import { fileFingerprint, type FileFingerprint } from '../results/combination-store.ts';
 import { isPathLike } from '../plugins/load-plugins.ts';
 import { runLoadedShard } from '../sequencer/shard-worker.ts';

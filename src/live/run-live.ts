@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { LiveConfig } from '../config/schema/live.ts';
 import { LiveSchema } from '../config/schema/live.ts';
 import type { BarSource } from '../data/bar-source.ts';

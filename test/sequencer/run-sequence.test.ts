@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { bootstrapTrades, returnsOnEquity } from '../../src/domain/metrics/monte-carlo.ts';
 import { silent } from '../helpers/run.ts';
