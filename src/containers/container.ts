@@ -2,6 +2,7 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { EventType, SluiceEvent } from '../events/index.ts';
 import type { Role } from '../config/schema/topology.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 
 /** Run-wide id counters, shared by every container of a graph so ids are unique and deterministic. */
 export class IdAllocator {
@@ -17,12 +18,6 @@ export class IdAllocator {
   nextTradeId(): number {
     return ++this.trade;
   }
-}
-
-/** Something that buffers output and must be drained before more input is read. */
-export interface DrainableSink {
-  readonly needsDrain: boolean;
-  drained(): Promise<void>;
 }
 
 /** What a container receives at initialize. */

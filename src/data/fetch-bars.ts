@@ -23,8 +23,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ColumnDef } from '../signals/store-format.ts';
-import { ParquetTableWriter } from '../signals/parquet-table-writer.ts';
+import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { AlpacaCredentials } from '../live/credentials.ts';
 import { DataFetchError } from './fetch-error.ts';

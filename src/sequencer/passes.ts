@@ -13,7 +13,7 @@ import { openWorkflowSource, readTimestamps } from '../data/workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from './phase-files.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
-import { strategyCode } from '../plugins/code-dependencies.ts';
+import { strategyCode } from '../config/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';

@@ -7,7 +7,7 @@ import { runPhase } from '../../src/sequencer/run-phase.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';
-import type { DrainableSink } from '../../src/containers/container.ts';
+import type { DrainableSink } from '../../src/files/drainable-sink.ts';
 import { silent } from '../helpers/run.ts';
 
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';
