@@ -2,9 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { isConfigError } from '../config/config-error.ts';
 import type { BarSource } from '../data/bar-source.ts';
-import { DataError } from '../data/data-error.ts';
 import { featureKey } from '../domain/indicators/feature-key.ts';
 import type { SluiceEvent } from '../events/index.ts';
 import type { Route } from '../routes/index.ts';
@@ -13,7 +11,7 @@ import { recordSources, truncatedSource } from './recorded-bars.ts';
 import { sampleBars } from './sample-bars.ts';
 import { strategyGraph } from './strategy-graph.ts';
 import { LookaheadError } from './lookahead-error.ts';
-import { UserCodeError } from '../domain/user-code-error.ts';
+import { isUserError } from '../errors/exit.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 
 export { LookaheadError };
@@ -206,7 +204,7 @@ async function runCut(
   });
   if (outcome.status !== 'completed') {
     const err = outcome.failure?.error;
-    if (err instanceof DataError || isConfigError(err) || err instanceof UserCodeError) throw err;
+    if (isUserError(err)) throw err;
     const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
     throw new LookaheadError(`${what} failed during ${outcome.failure?.step ?? 'execute'}${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

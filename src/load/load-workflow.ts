@@ -22,8 +22,7 @@ import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
 import { probeBarFile } from '../data/probe-source.ts';
 import { fillProviderCaches, type ProviderCache } from '../data/provider-cache.ts';
-import { DataFetchError } from '../data/fetch-error.ts';
-import { LiveError } from '../live/live-error.ts';
+import { isUserError } from '../errors/exit.ts';
 import pino, { type Logger } from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { planGraph, type GraphPlan } from '../topology/graph-plan.ts';
@@ -212,7 +211,8 @@ async function providerDownloads(source: YamlSource, config: WorkflowConfig, bas
   try {
     await fillProviderCaches(missing, config.data.timeframe, baseDir, options.logger ?? pino({ level: 'silent' }));
   } catch (err) {
-    if (!(err instanceof DataFetchError) && !(err instanceof LiveError)) throw err;
+    // A provider's refusal, bad credentials, a network failure: the user's to fix, located at the file entry.
+    if (!isUserError(err)) throw err;
     const at = entries.find((e) => resolve(baseDir, e.path) === missing[0]?.path)?.at ?? ['data'];
     issues.push(issueAt(source, at, 'DATA_DOWNLOAD', `downloading the bars failed: ${err.message}`, 'fix the provider settings, or download the file with `sluice data fetch` and name it in path'));
   }

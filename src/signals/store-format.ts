@@ -22,6 +22,7 @@
  * metadata), regime rows by (seq, classifier order): the order a from-scratch run emits
  * them in.
  */
+import { SluiceError } from '../errors/sluice-error.ts';
 import type { ColumnDef, ParquetFileInfo } from '../files/parquet-table-writer.ts';
 
 /** Format tag of metadata.json (and of every hash the store is keyed by); bump to invalidate stores. */
@@ -210,7 +211,8 @@ export interface SignalStoreMeta {
  * or by another engine version. A user-facing mistake: the CLI prints its message without
  * a stack trace.
  */
-export class SignalStoreError extends Error {
+export class SignalStoreError extends SluiceError {
+  readonly category = 'signal-store';
   override readonly name = 'SignalStoreError';
   constructor(
     message: string,
