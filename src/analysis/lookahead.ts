@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import pino, { type Logger } from 'pino';
 import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
@@ -18,6 +19,8 @@ export { LookaheadError };
 
 /** Options of {@link checkLookahead}. */
 export interface LookaheadOptions {
+  /** Where the check's own duration is read (default: the system's clock). */
+  readonly clock?: Clock;
   /** Bars to cut at when `bars` is not given (default 50, the last bar included). */
   readonly samples?: number;
   /** Seed of the sample (default 1): the same seed checks the same bars. */
@@ -107,7 +110,8 @@ const NO_SIGNAL: SignalState = Object.freeze({ direction: 0, strength: 0, since:
  *   unknown symbol, a bar index out of range, or a run that failed.
  */
 export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOptions = {}): Promise<LookaheadReport> {
-  const started = performance.now();
+  const clock = opts.clock ?? systemClock;
+  const started = clock.monotonic();
   const logger = opts.logger ?? pino({ level: 'silent' });
   const wf = quiet(loaded.wf);
   const plan = strategyGraph(loaded);
@@ -122,7 +126,7 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
   // The run over every bar.
   const full = new FullRecord();
   const fullRun = await runCut(plan, wf, truncatedSource(series, Infinity, chunkSize), logger, 'the run over all bars', (ev) => full.add(ev));
-  const fullRunMs = performance.now() - started;
+  const fullRunMs = clock.monotonic() - started;
   const features = fullRun.features;
   const timeline = full.barsOf(symbol);
   const n = timeline.length;
@@ -161,7 +165,7 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
     violations,
     warnings: optimismWarnings(wf.config),
     fullRunMs,
-    elapsedMs: performance.now() - started,
+    elapsedMs: clock.monotonic() - started,
   };
 }
 

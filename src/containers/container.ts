@@ -1,3 +1,4 @@
+import type { Clock } from '../runtime/clock.ts';
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { EventType, SluiceEvent } from '../events/index.ts';
@@ -28,6 +29,8 @@ export interface ContainerContext {
   readonly phaseDir: string | null;
   /** Registers a sink the sequencer waits on (backpressure) before reading the next chunk. */
   registerSink(sink: DrainableSink): void;
+  /** Where wall time is read (not per bar); absent: the system's clock. */
+  readonly clock?: Clock;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Clock } from '../runtime/clock.ts';
 import { join } from 'node:path';
 import { reduce, Subject, type Observable, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
@@ -91,6 +92,8 @@ export interface RunPhaseOptions {
    * taps, chained to any tap already there.
    */
   readonly onCompiled?: (graph: CompiledGraph) => void;
+  /** Where containers read wall time (a live signal store's started / updated stamps); default the system's. */
+  readonly clock?: Clock;
 }
 
 /** What the sequencer does to a container. */
@@ -152,6 +155,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       logger,
       phaseDir,
       registerSink: (sink) => sinks.push(sink),
+      ...(opts.clock !== undefined ? { clock: opts.clock } : {}),
     };
     let tradesWriter: NdjsonWriter | null = null;
     let equityWriter: NdjsonWriter | null = null;
