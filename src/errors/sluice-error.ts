@@ -8,32 +8,37 @@
 export type ErrorKind = 'user' | 'bug';
 
 /**
- * The stable name of an error's family, for scripts and logs (docs/cli.md "Exit codes"
- * lists them). It is not `code`: several families already use `code` for the detail
- * (ConfigError's issue code, DataError's `MISSING_COLUMN`, SignalStoreError's `MISSING`).
+ * The stable names of the error families, for scripts and logs (docs/cli.md lists them,
+ * generated from this list). The property is `category`, not `code`: several families
+ * already use `code` for the detail (ConfigError's issue code, DataError's
+ * `MISSING_COLUMN`, SignalStoreError's `MISSING`).
  */
-export type ErrorCategory =
-  | 'config'
-  | 'expression'
-  | 'template'
-  | 'condition'
-  | 'data'
-  | 'fetch'
-  | 'plugin'
-  | 'definition'
-  | 'registry'
-  | 'feature-spec'
-  | 'user-code'
-  | 'signal-store'
-  | 'results-write'
-  | 'live'
-  | 'queue'
-  | 'trace'
-  | 'report'
-  | 'query'
-  | 'lookahead'
-  | 'marble'
-  | 'init';
+export const ERROR_CATEGORIES = [
+  'config',
+  'expression',
+  'template',
+  'condition',
+  'data',
+  'fetch',
+  'plugin',
+  'definition',
+  'registry',
+  'feature-spec',
+  'user-code',
+  'signal-store',
+  'results-write',
+  'live',
+  'queue',
+  'trace',
+  'report',
+  'query',
+  'lookahead',
+  'marble',
+  'init',
+] as const;
+
+/** The family of an error: one of {@link ERROR_CATEGORIES}. */
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 /**
  * The base of every error the engine throws on purpose. A subclass names its
