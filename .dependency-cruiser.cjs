@@ -9,6 +9,14 @@
 module.exports = {
   forbidden: [
     {
+      name: 'no-folder-cycles',
+      comment: 'No two folders import each other, directly or round a loop of folders (type-only imports included): a room imports only rooms below it.',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
       name: 'no-circular',
       comment: 'No file-level import cycles, type-only imports included: a shared type or helper belongs in a module both sides import.',
       severity: 'error',
@@ -51,8 +59,50 @@ module.exports = {
       to: { path: '^src/(sequencer|coordinator)/' },
     },
     {
+      name: 'config-is-a-low-room',
+      comment: 'src/config is the schema, parse and resolve room the others read: it imports only domain (definitions it resolves against), plugins (the record of a loaded plugin), events, errors, runtime and engine-info. Loading a whole workflow (data probing, plugin loading, the replay store, the topology plan) is src/load, above it.',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: ['^src/(config|domain|events|errors|runtime|plugins)/', '^src/engine-info[.]ts$'] },
+    },
+    {
+      name: 'plugins-not-config',
+      comment: 'src/plugins loads user modules into the domain registry; config records what was loaded (resolved.ts), so plugins never imports config.',
+      severity: 'error',
+      from: { path: '^src/plugins/' },
+      to: { path: '^src/config/' },
+    },
+    {
+      name: 'load-below-what-runs',
+      comment: 'src/load turns a config into a LoadedWorkflow; what runs one (sequencer, coordinator, live, distributed, analysis) imports load, never the other way.',
+      severity: 'error',
+      from: { path: '^src/load/' },
+      to: { path: '^src/(sequencer|coordinator|live|distributed|analysis|report|query)/' },
+    },
+    {
+      name: 'signals-not-containers-or-data',
+      comment: 'The signal store is below the containers that write it (containers/signal-sink.ts) and beside data: what both need (Parquet table writer, file buffer, drainable sink) is in src/files.',
+      severity: 'error',
+      from: { path: '^src/signals/' },
+      to: { path: '^src/(containers|data)/' },
+    },
+    {
+      name: 'data-not-signals',
+      comment: 'Bar sources and downloads do not use the signal store; the Parquet writer they share with it is in src/files.',
+      severity: 'error',
+      from: { path: '^src/data/' },
+      to: { path: '^src/signals/' },
+    },
+    {
+      name: 'files-is-a-low-room',
+      comment: 'src/files (Parquet table writer, file async buffer, drainable sink) is used by data, signals, containers, live and the sequencer; it imports only results (atomic temp names), errors, runtime and events.',
+      severity: 'error',
+      from: { path: '^src/files/' },
+      to: { path: '^src/', pathNot: '^src/(files|results|errors|runtime|events)/' },
+    },
+    {
       name: 'shared-rooms-import-nothing-of-ours',
-      comment: 'src/runtime (logger, progress, clock) and src/errors import nothing of ours (errors: events), so every room may use them.',
+      comment: 'src/runtime (logger, progress, clock) and src/errors (SluiceError, exit mapping, did-you-mean) import nothing of ours (errors: events), so every room may use them.',
       severity: 'error',
       from: { path: '^src/(runtime|errors)/' },
       to: { path: '^src/', pathNot: ['^src/(runtime|errors|events)/'] },
@@ -87,10 +137,10 @@ module.exports = {
     },
     {
       name: 'transport-below-sources-and-sinks',
-      comment: 'src/transport (NATS JetStream, the broadcast WebSocket server) is what feeds, sinks and replays send and read through: it imports no source, sink or driver, only config schemas, errors, events, domain helpers and the drainable-sink contract of containers.',
+      comment: 'src/transport (NATS JetStream, the broadcast WebSocket server) is what feeds, sinks and replays send and read through: it imports no source, sink or driver, only config schemas, errors, events, domain helpers and the drainable-sink contract (src/files).',
       severity: 'error',
       from: { path: '^src/transport/' },
-      to: { path: '^src/', pathNot: '^src/(transport|errors|runtime|events|domain|containers|config/schema)/' },
+      to: { path: '^src/', pathNot: '^src/(transport|errors|runtime|events|domain|files|config/schema)/' },
     },
   ],
   options: {

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import pino from 'pino';
-import { loadWorkflow } from '../src/config/load-workflow.ts';
+import { loadWorkflow } from '../src/load/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
 import { EquityStats } from '../src/domain/metrics/equity-stats.ts';

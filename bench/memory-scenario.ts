@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadWorkflow } from '../src/config/load-workflow.ts';
+import { loadWorkflow } from '../src/load/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
 import { ParquetBarSource } from '../src/data/parquet-source.ts';

@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { loadWorkflow } from '../src/config/load-workflow.ts';
+import { loadWorkflow } from '../src/load/load-workflow.ts';
 import { loadYamlFile } from '../src/config/yaml-source.ts';
 import { resolveSequence } from '../src/sequencer/resolve-sequence.ts';
 import { sweepCombinations, windowed } from '../src/sequencer/passes.ts';

@@ -50,7 +50,7 @@ interface Row {
 }
 
 async function scenario(name: string, store: string, combos: number, extraSlow: number, rowGroup: string): Promise<Row> {
-  const { loadWorkflow } = await import('../src/config/load-workflow.ts');
+  const { loadWorkflow } = await import('../src/load/load-workflow.ts');
   const { runWorkflow } = await import('../src/coordinator/run-workflow.ts');
   const slowCount = Math.ceil(combos / 40) + extraSlow;
   const sets = [
@@ -71,7 +71,7 @@ async function scenario(name: string, store: string, combos: number, extraSlow: 
   try {
     if (name === 'nostore') {
       const { runPhase } = await import('../src/sequencer/run-phase.ts');
-      const { openWorkflowSource } = await import('../src/sequencer/workflow-source.ts');
+      const { openWorkflowSource } = await import('../src/data/workflow-source.ts');
       const outcome = await runPhase({ wf: loaded.wf, plan: loaded.plan, source: openWorkflowSource(loaded.wf), phaseDir: null, logger: pino({ level: 'silent' }) });
       const seconds = (performance.now() - t0) / 1000;
       const rows = Number(outcome.containers.get('signals')?.['signal_rows'] ?? 0);

@@ -20,7 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { loadWorkflow } from '../src/config/load-workflow.ts';
+import { loadWorkflow } from '../src/load/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
 import { MemoryTraceSink } from '../src/tracing/sinks.ts';

@@ -13,7 +13,7 @@
  */
 export * from './events/index.ts';
 
-export { loadWorkflow, type LoadWorkflowOptions, type LoadedWorkflow } from './config/load-workflow.ts';
+export { loadWorkflow, type LoadWorkflowOptions, type LoadedWorkflow } from './load/load-workflow.ts';
 export type { ResolvedWorkflow, ResolvedStrategy, ResolvedDataSource, ResolvedClassifier } from './config/resolved.ts';
 export { ConfigError, isConfigError, type ConfigIssue } from './config/config-error.ts';
 export type { WorkflowConfig } from './config/schema/workflow.ts';

@@ -1,10 +1,9 @@
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import pino, { type Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { isConfigError } from '../config/config-error.ts';
 import type { BarSource } from '../data/bar-source.ts';
-import { DataError } from '../data/data-error.ts';
 import { featureKey } from '../domain/indicators/feature-key.ts';
 import type { SluiceEvent } from '../events/index.ts';
 import type { Route } from '../routes/index.ts';
@@ -13,13 +12,15 @@ import { recordSources, truncatedSource } from './recorded-bars.ts';
 import { sampleBars } from './sample-bars.ts';
 import { strategyGraph } from './strategy-graph.ts';
 import { LookaheadError } from './lookahead-error.ts';
-import { UserCodeError } from '../domain/user-code-error.ts';
+import { isUserError } from '../errors/exit.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 
 export { LookaheadError };
 
 /** Options of {@link checkLookahead}. */
 export interface LookaheadOptions {
+  /** Where the check's own duration is read (default: the system's clock). */
+  readonly clock?: Clock;
   /** Bars to cut at when `bars` is not given (default 50, the last bar included). */
   readonly samples?: number;
   /** Seed of the sample (default 1): the same seed checks the same bars. */
@@ -109,7 +110,8 @@ const NO_SIGNAL: SignalState = Object.freeze({ direction: 0, strength: 0, since:
  *   unknown symbol, a bar index out of range, or a run that failed.
  */
 export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOptions = {}): Promise<LookaheadReport> {
-  const started = performance.now();
+  const clock = opts.clock ?? systemClock;
+  const started = clock.monotonic();
   const logger = opts.logger ?? pino({ level: 'silent' });
   const wf = quiet(loaded.wf);
   const plan = strategyGraph(loaded);
@@ -124,7 +126,7 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
   // The run over every bar.
   const full = new FullRecord();
   const fullRun = await runCut(plan, wf, truncatedSource(series, Infinity, chunkSize), logger, 'the run over all bars', (ev) => full.add(ev));
-  const fullRunMs = performance.now() - started;
+  const fullRunMs = clock.monotonic() - started;
   const features = fullRun.features;
   const timeline = full.barsOf(symbol);
   const n = timeline.length;
@@ -163,7 +165,7 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
     violations,
     warnings: optimismWarnings(wf.config),
     fullRunMs,
-    elapsedMs: performance.now() - started,
+    elapsedMs: clock.monotonic() - started,
   };
 }
 
@@ -206,7 +208,7 @@ async function runCut(
   });
   if (outcome.status !== 'completed') {
     const err = outcome.failure?.error;
-    if (err instanceof DataError || isConfigError(err) || err instanceof UserCodeError) throw err;
+    if (isUserError(err)) throw err;
     const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
     throw new LookaheadError(`${what} failed during ${outcome.failure?.step ?? 'execute'}${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -4,7 +4,7 @@ import { DEFAULT_CHUNK_SIZE } from '../data/bar-source-options.ts';
 import { MemoryBarSource } from '../data/memory-source.ts';
 import { mergeSources } from '../data/merge-sources.ts';
 import { openBarSource } from '../data/open-source.ts';
-import { sourceOptions } from '../sequencer/workflow-source.ts';
+import { sourceOptions } from '../data/workflow-source.ts';
 
 const FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 type Field = (typeof FIELDS)[number];

@@ -1,4 +1,4 @@
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { ContainerDef, RouteDef, TopologyDef } from '../config/schema/topology.ts';
 import { endpointIds, planGraph, type ForeachKeys, type GraphPlan } from '../topology/graph-plan.ts';
 import { LookaheadError } from './lookahead-error.ts';

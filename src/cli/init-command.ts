@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,8 @@ export function initProject(dir: string): string[] {
 }
 
 /** A scaffold that cannot be written: a user's choice to change, printed without a stack. */
-export class InitError extends Error {
+export class InitError extends SluiceError {
+  readonly category = 'init';
   constructor(message: string) {
     super(message);
     this.name = 'InitError';

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { isConfigError } from '../config/config-error.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
-import { DataError } from '../data/data-error.ts';
+import { reportFor } from '../errors/exit.ts';
 import { LiveError } from '../errors/live-error.ts';
 import { SignalStoreError } from '../signals/store-format.ts';
 import type { LiveOutcome } from '../live/run-live.ts';
-import { UserCodeError } from '../domain/user-code-error.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -32,7 +30,7 @@ interface LiveCommandOptions {
  * Registers `sluice live <config> [--feed ws://host:port | --feed stdin] [--warmup
  * <bars file>|data|store|none] [--stdout] [--file <path>] [--serve ws://host:port]`.
  * Exit code 0 when the feed ends or on Ctrl-C / SIGTERM (after flushing and closing the
- * sinks), 1 when the run fails.
+ * sinks), 1 when the run fails (2 when an engine bug failed it: errors/exit.ts).
  */
 export function registerLiveCommand(program: Command, io: Io, setCode: (code: number) => void): void {
   const collect = (value: string, previous: string[]) => [...previous, value];
@@ -54,11 +52,11 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     .action(async (file: string, o: LiveCommandOptions) => {
       const { createLogger } = await import('../runtime/logger.ts');
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
-      setCode(await liveCommand(file, o, io, logger));
+      setCode(await liveCommand(file, o, io, logger, program.opts<{ debug?: boolean }>().debug === true));
     });
 }
 
-async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: Logger): Promise<number> {
+async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: Logger, debug: boolean): Promise<number> {
   // Imported when the command runs, not when the CLI starts.
   const [{ liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore }, { runLive, signalHello }, { createSink }, { selectStrategies }] = await Promise.all([
     import('../live/load-live.ts'),
@@ -102,11 +100,10 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
     for (const line of liveSummary(loaded.wf.config.name, outcome)) io.err(line);
     if (outcome.status !== 'failed') return 0;
     const err = outcome.failure?.error;
-    const userMistake = err instanceof LiveError || err instanceof DataError || isConfigError(err) || err instanceof UserCodeError;
     const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
-    io.err(`live run failed during ${outcome.failure?.step}${where}: ${err instanceof Error ? err.message : String(err)}`);
-    if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
-    return 1;
+    const report = reportFor(err, { debug, heading: `live run failed during ${outcome.failure?.step}${where}: ` });
+    for (const line of report.lines) io.err(line);
+    return report.exitCode;
   } catch (err) {
     if (!(err instanceof LiveError) && !(err instanceof SignalStoreError)) throw err;
     io.err(`live: ${err.message}`);

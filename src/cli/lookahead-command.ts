@@ -53,7 +53,7 @@ export function registerLookaheadCommand(program: Command, io: LookaheadIo, setC
     .option('--json', 'print the report as JSON')
     .action(async (file: string, o: LookaheadCommandOptions) => {
       // Imported when the command runs, not when the CLI starts.
-      const [{ loadWorkflow }, { checkLookahead, LookaheadError }] = await Promise.all([import('../config/load-workflow.ts'), import('../analysis/lookahead.ts')]);
+      const [{ loadWorkflow }, { checkLookahead, LookaheadError }] = await Promise.all([import('../load/load-workflow.ts'), import('../analysis/lookahead.ts')]);
       const loaded = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
       let report: LookaheadReport;
       try {

@@ -3,15 +3,12 @@
 // tree is imported here; each action imports what it runs (`await import(…)`), and so do
 // the register* modules below.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isConfigError } from '../config/config-error.ts';
-import { escapeControl } from '../config/format-error.ts';
-import { DataError } from '../data/data-error.ts';
 import { ENGINE } from '../engine-info.ts';
+import { EXIT, reportFor } from '../errors/exit.ts';
 import { DEFAULT_SPEC_GLOB } from '../testing/find-spec-files.ts';
 import { registerTraceCommand } from './trace-command.ts';
 import { registerLookaheadCommand } from './lookahead-command.ts';
 import { registerSignalsCommand, signalStoreLines } from './signals-command.ts';
-import { SignalStoreError } from '../signals/store-format.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerLiveCommand } from './live-command.ts';
 import { registerDataCommand } from './data-command.ts';
@@ -22,12 +19,6 @@ import { registerSchemaCommand } from './schema-command.ts';
 import { registerInitCommand } from './init-command.ts';
 import { TRACE_LEVELS } from '../config/schema/trace-levels.ts';
 import { positiveInt, registerQueueCommands } from '../distributed/queue-command.ts';
-import { QueueError } from '../distributed/queue-error.ts';
-import { UserCodeError } from '../domain/user-code-error.ts';
-import { ResultsWriteError } from '../results/results-write-error.ts';
-
-/** Exit codes: 0 success, 1 user mistake or failed run, 2 engine bug, 130 interrupted. */
-export const EXIT = { ok: 0, failed: 1, bug: 2, interrupted: 130 } as const;
 
 interface Io {
   out: (text: string) => void;
@@ -42,10 +33,13 @@ const defaultIo: Io = {
 /**
  * The `sluice` command. Returns the exit code rather than exiting, so the process ends
  * by itself once nothing is left open — and a test can see that it does.
+ *
+ * @param build makes the command tree ({@link buildProgram}); a test may add a command
+ *   to it to see how an error no command expects is reported.
  */
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = defaultIo, build: typeof buildProgram = buildProgram): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = build(io, (c) => (code = c));
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
@@ -80,7 +74,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       const { plugin } = action.optsWithGlobals<{ plugin: string[] }>();
       if (plugin.length === 0) return;
       const { getProcessPlugins, setProcessPlugins } = await import('../plugins/load-plugins.ts');
-      const { loadCliPlugins } = await import('../config/resolve-plugins.ts');
+      const { loadCliPlugins } = await import('../load/resolve-plugins.ts');
       setProcessPlugins(plugin);
       await loadCliPlugins(getProcessPlugins());
     });
@@ -106,7 +100,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }, { runHeadline }] = await Promise.all([
         import('../runtime/logger.ts'),
         import('../coordinator/workflow-plan.ts'),
-        import('../config/load-workflow.ts'),
+        import('../load/load-workflow.ts'),
         import('../coordinator/run-workflow.ts'),
         import('./sequence-summary.ts'),
         import('./summary-table.ts'),
@@ -120,7 +114,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         const { runComposedCommand } = await import('./workflow-command.ts');
         const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
         try {
-          setCode(await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}), ...(o.report === true ? { report: (dir: string) => reportAfterRun(dir, io) } : {}) }, io, logger));
+          setCode(await runComposedCommand(file, { sets, patternDirs: o.patterns, workers: o.workers, ...(runner !== undefined ? { shardRunner: runner } : {}), ...(o.out !== undefined ? { outDir: o.out } : {}), ...(o.report === true ? { report: (dir: string) => reportAfterRun(dir, io) } : {}), debug: program.opts<{ debug?: boolean }>().debug === true }, io, logger));
         } finally {
           await runner?.close();
         }
@@ -156,12 +150,12 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         if (result.status === 'failed') {
           const err = result.failure?.error;
           const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
-          const userMistake = err instanceof DataError || isConfigError(err) || err instanceof SignalStoreError || err instanceof UserCodeError || err instanceof ResultsWriteError;
           // A sweep that failed outside any graph (a queue job refused) has a reason but no failure.
-          io.err(`run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: ${err instanceof Error ? err.message : String(err ?? result.result.reason)}`);
-          if (!userMistake && err instanceof Error && err.stack !== undefined) io.err(err.stack);
+          const heading = `run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: `;
+          const report = err === undefined ? { exitCode: EXIT.failed, lines: [`${heading}${String(result.result.reason)}`] } : reportFor(err, { debug: program.opts<{ debug?: boolean }>().debug === true, heading });
+          for (const line of report.lines) io.err(line);
           io.err(result.dir !== null ? `partial results: ${result.dir} (marked "status": "failed")` : 'no results folder was written');
-          setCode(EXIT.failed);
+          setCode(report.exitCode);
         } else if (result.status === 'cancelled') {
           io.err('run cancelled; partial results were saved, marked "status": "cancelled"');
           setCode(EXIT.interrupted);
@@ -180,7 +174,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
-      const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([import('../coordinator/workflow-plan.ts'), import('./workflow-command.ts'), import('../config/load-workflow.ts')]);
+      const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([import('../coordinator/workflow-plan.ts'), import('./workflow-command.ts'), import('../load/load-workflow.ts')]);
       if (await isComposedWorkflow(file, o.set)) {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false })));
         return;
@@ -202,7 +196,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
     .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
-      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../config/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
+      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../load/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
       // A multi-phase workflow: its phases, their sequences and windows, then the graph.
       if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {
         const { explainWorkflow } = await import('./explain-workflow.ts');
@@ -285,27 +279,14 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   return program;
 }
 
-/** Prints an error the way its kind deserves: a user mistake plainly, a bug with its stack. */
+/** Prints an error the way its kind deserves (errors/exit.ts): a user mistake plainly, a bug as one. */
 function reportError(err: unknown, io: Io, debug: boolean): number {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
   }
-  if (isConfigError(err) || err instanceof DataError || err instanceof SignalStoreError || err instanceof QueueError || err instanceof UserCodeError || err instanceof ResultsWriteError) {
-    // Text from a config or a data file may hold control characters: never sent raw to a terminal.
-    io.err(escapeControl(err.message));
-    if (debug) io.err(debugStack(err));
-    return EXIT.failed;
-  }
-  io.err(`sluice: internal error (a bug in the engine, not in your config):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return EXIT.bug;
-}
-
-/** `--debug`: the error's stack and those of its causes (a plugin's own error, say). */
-function debugStack(err: Error): string {
-  const parts: string[] = [];
-  for (let e: unknown = err; e instanceof Error; e = e.cause) parts.push(e.stack ?? e.message);
-  for (const issue of isConfigError(err) ? err.issues : []) if (issue.cause instanceof Error) parts.push(issue.cause.stack ?? issue.cause.message);
-  return parts.join('\ncaused by: ');
+  const report = reportFor(err, { debug });
+  for (const line of report.lines) io.err(line);
+  return report.exitCode;
 }
 
 /** `--out`: a folder; an empty string would silently mean the working directory. */

@@ -1,12 +1,10 @@
 import type { Logger } from 'pino';
 import { isConfigError } from '../config/config-error.ts';
-import { DataError } from '../data/data-error.ts';
-import { ResultsWriteError } from '../results/results-write-error.ts';
+import { reportFor } from '../errors/exit.ts';
 import { planWorkflow, type WorkflowPlan } from '../coordinator/workflow-plan.ts';
 import { runComposedWorkflow } from '../coordinator/run-composed.ts';
 import type { ShardRunner } from '../sequencer/shard-pool.ts';
 import { workflowSummary } from './workflow-summary.ts';
-import { UserCodeError } from '../domain/user-code-error.ts';
 
 interface Io {
   out: (text: string) => void;
@@ -23,6 +21,8 @@ export interface ComposedCommandOptions {
   readonly shardRunner?: ShardRunner;
   /** `--report`: called with the results folder once the workflow has written it. */
   readonly report?: (dir: string) => Promise<void>;
+  /** `--debug`: a failed phase's error with its stack. */
+  readonly debug?: boolean;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
     if (result.dir !== null) io.out(`results: ${result.dir}`);
     if (result.dir !== null && o.report !== undefined) await o.report(result.dir);
     if (result.status === 'failed') {
-      for (const r of result.phases.filter((p) => p.status === 'failed')) reportPhaseError(r.name, r.error, r.reason, io);
+      for (const r of result.phases.filter((p) => p.status === 'failed')) reportPhaseError(r.name, r.error, r.reason, io, o.debug === true);
       io.err(`the workflow failed; ${result.dir !== null ? `partial results: ${result.dir} (marked "status": "failed")` : 'no results folder was written'}`);
       return 1;
     }
@@ -62,14 +62,12 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
   }
 }
 
-/** A failed phase's error: a user mistake plainly, an engine bug with its stack. */
-function reportPhaseError(phase: string, err: unknown, reason: string | null, io: Io): void {
-  if (isConfigError(err)) {
-    io.err(err.message);
-    return;
-  }
-  io.err(`phase ${phase} failed: ${err instanceof Error ? err.message : (reason ?? String(err))}`);
-  if (err instanceof Error && !(err instanceof DataError) && !(err instanceof UserCodeError) && !(err instanceof ResultsWriteError) && err.stack !== undefined) io.err(err.stack);
+/** A failed phase's error, as errors/exit.ts reports it: a user mistake plainly, an engine bug as one. */
+function reportPhaseError(phase: string, err: unknown, reason: string | null, io: Io, debug: boolean): void {
+  // A config error's message is a located, formatted block of its own: no heading.
+  const heading = isConfigError(err) ? '' : `phase ${phase} failed: `;
+  const lines = err === undefined || err === null ? [`${heading}${reason ?? 'unknown reason'}`] : reportFor(err, { debug, heading }).lines;
+  for (const line of lines) io.err(line);
 }
 
 /** The line `sluice validate` prints for a multi-phase workflow. */

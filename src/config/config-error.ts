@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import { formatConfigError } from './format-error.ts';
 import type { ConfigIssue, ConfigIssueCode } from './config-issue.ts';
 
@@ -6,10 +7,11 @@ export type { ConfigIssue, ConfigIssueCode, ConfigPath } from './config-issue.ts
 /**
  * A user mistake in a config, pattern or command-line override. Carries every issue
  * found (validation reports them all at once, not one per run); `message` is the
- * formatted text, so the CLI prints `err.message` without a stack trace and exits 1.
- * Anything that is not a ConfigError is an engine bug.
+ * formatted text, so the CLI prints `err.message` without a stack trace and exits 1
+ * (errors/exit.ts).
  */
-export class ConfigError extends Error {
+export class ConfigError extends SluiceError {
+  readonly category = 'config';
   /** The problems, in the order they were found. */
   readonly issues: ConfigIssue[];
 
@@ -19,6 +21,11 @@ export class ConfigError extends Error {
     super(formatConfigError(list));
     this.name = 'ConfigError';
     this.issues = list;
+  }
+
+  /** With `--debug`, the exceptions behind issues (a plugin's own error) are printed too. */
+  override debugCauses(): readonly unknown[] {
+    return this.issues.map((i) => i.cause).filter((c) => c !== undefined);
   }
 
   /** The code of the first issue; handy for callers that branch on one kind of error. */

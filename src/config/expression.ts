@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import jsep from 'jsep';
 import { didYouMean } from '../errors/suggest.ts';
 
@@ -99,7 +100,8 @@ export interface SeriesExpression {
 }
 
 /** A mistake in an expression, with the character it was found at (0-based). */
-export class ExpressionError extends Error {
+export class ExpressionError extends SluiceError {
+  readonly category = 'expression';
   constructor(
     message: string,
     /** 0-based character index in the expression text. */

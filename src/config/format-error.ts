@@ -1,5 +1,6 @@
 import type { ConfigIssue } from './config-issue.ts';
 import { renderPath } from './config-path.ts';
+import { CONTROL_CHARACTERS, escapeControl } from '../errors/escape-control.ts';
 
 /** Widest source excerpt shown, in characters, so one issue fits a terminal line. */
 const MAX_WIDTH = 80;
@@ -53,21 +54,9 @@ export function formatConfigIssue(issue: ConfigIssue): string {
   return lines.join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * Control characters (but tab and line feed) as `\xNN`: text from a config or a data
- * file is printed to a terminal, where an ESC sequence could clear the screen or rewrite
- * what the user reads.
- */
-export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 /** {@link escapeControl} on a source line, with the columns moved to match. */
 function escapeLine(line: string, col: number, endCol: number | undefined): { line: string; col: number; endCol: number | undefined } {
-  const grown = (upTo: number): number => (line.slice(0, Math.max(0, upTo - 1)).match(CONTROL)?.length ?? 0) * 3;
+  const grown = (upTo: number): number => (line.slice(0, Math.max(0, upTo - 1)).match(CONTROL_CHARACTERS)?.length ?? 0) * 3;
   return { line: escapeControl(line), col: col + grown(col), endCol: endCol === undefined ? undefined : endCol + grown(endCol) };
 }
 

@@ -1,7 +1,9 @@
+import type { Clock } from '../runtime/clock.ts';
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Logger } from 'pino';
 import type { EventType, SluiceEvent } from '../events/index.ts';
 import type { Role } from '../config/schema/topology.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 
 /** Run-wide id counters, shared by every container of a graph so ids are unique and deterministic. */
 export class IdAllocator {
@@ -19,12 +21,6 @@ export class IdAllocator {
   }
 }
 
-/** Something that buffers output and must be drained before more input is read. */
-export interface DrainableSink {
-  readonly needsDrain: boolean;
-  drained(): Promise<void>;
-}
-
 /** What a container receives at initialize. */
 export interface ContainerContext {
   readonly ids: IdAllocator;
@@ -33,6 +29,8 @@ export interface ContainerContext {
   readonly phaseDir: string | null;
   /** Registers a sink the sequencer waits on (backpressure) before reading the next chunk. */
   registerSink(sink: DrainableSink): void;
+  /** Where wall time is read (not per bar); absent: the system's clock. */
+  readonly clock?: Clock;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { OrderEvent, SluiceEvent } from '../events/index.ts';
 import { checkOrder, type RiskDecision } from '../domain/risk/risk-check.ts';
-import { checkFunds, type FundsRules } from '../domain/portfolio/account.ts';
+import type { FundsRules } from '../domain/portfolio/account.ts';
+import { checkFunds } from '../domain/risk/funds-check.ts';
 import type { RiskConfig } from '../config/schema/trading.ts';
 import { BaseContainer } from './base-container.ts';
 

@@ -1,3 +1,4 @@
+import { systemClock } from '../runtime/clock.ts';
 import { join } from 'node:path';
 import type { SluiceEvent } from '../events/index.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
@@ -94,10 +95,11 @@ export class SignalSinkContainer extends BaseContainer {
     const live = this.store.live;
     if (live !== undefined) {
       const identity = this.identity;
-      this.started = new Date().toISOString();
+      const clock = ctx.clock ?? systemClock;
+      this.started = new Date(clock.now()).toISOString();
       this.writer = await PartedStoreWriter.open(this.storeDir, this.store.rowGroupRows, () => ({
         draft: this.metadata(identity, true),
-        live: { status: this.finished ? 'complete' : this.writer === undefined ? 'interrupted' : 'open', feed: live.feed, warmup: live.warmup, started: this.started, updated: new Date().toISOString() },
+        live: { status: this.finished ? 'complete' : this.writer === undefined ? 'interrupted' : 'open', feed: live.feed, warmup: live.warmup, started: this.started, updated: new Date(clock.now()).toISOString() },
       }));
     } else {
       this.writer = await SignalStoreWriter.open(this.storeDir, { rowGroupRows: this.store.rowGroupRows });

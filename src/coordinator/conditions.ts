@@ -11,6 +11,7 @@
  * A condition that does not hold gives the reason in words, recorded as the skip reason
  * (`optimize sharpe_ratio 0.31 is not > 0.5`).
  */
+import { SluiceError } from '../errors/sluice-error.ts';
 import type { ConfigPath } from '../config/config-error.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from '../config/expression.ts';
 import { didYouMean } from '../errors/suggest.ts';
@@ -37,7 +38,8 @@ export interface CompiledCondition {
 }
 
 /** A mistake in a condition; `at` is relative to the condition's node. */
-export class ConditionError extends Error {
+export class ConditionError extends SluiceError {
+  readonly category = 'condition';
   constructor(
     message: string,
     readonly at: ConfigPath,

@@ -13,11 +13,12 @@
  * ```
  */
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import type { Logger } from 'pino';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
 import { overlay as overlayConfig, overlayAll } from '../config/overlay.ts';
-import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow } from '../load/load-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
@@ -58,8 +59,8 @@ export interface RunComposedOptions {
   readonly inMemory?: boolean;
   /** Abort to cancel: the running phase stops, later ones are recorded cancelled. */
   readonly signal?: AbortSignal;
-  /** Fixed clock for ids and timings (tests). */
-  readonly now?: () => Date;
+  /** Where ids, workflow.json's start and finish stamps and durations read the time (default: the system's; tests fix it). */
+  readonly clock?: Clock;
   /** Phases of one group run side by side (default {@link PHASE_CONCURRENCY}); 1 runs them one by one. */
   readonly concurrency?: number;
   /** Worker threads for sweep shards (`--workers`); 1 or absent: this thread. */
@@ -106,7 +107,8 @@ export async function runComposedWorkflow(plan: WorkflowPlan, opts: RunComposedO
 
 async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
   const config = plan.base.wf.config;
-  const now = opts.now ?? (() => new Date());
+  const clock = opts.clock ?? systemClock;
+  const now = (): Date => new Date(clock.now());
   const started = now();
   const workflowId = newWorkflowId(config.name, started);
   const root = opts.outDir ?? config.results.dir;
@@ -285,7 +287,8 @@ interface PhaseContext {
 /** Runs one phase: dependencies, condition, templates, config, sequence, the run, its outputs. */
 async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext): Promise<PhaseRecord> {
   const name = p.spec.name;
-  const t0 = Date.now();
+  const clock = ctx.opts.clock ?? systemClock;
+  const t0 = clock.now();
   const log = ctx.relDir !== '' ? ctx.opts.logger.child({ iteration: ctx.iteration }) : ctx.opts.logger;
   const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.depends_on };
   let condition: PhaseRecord['condition'] = null;
@@ -304,7 +307,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
       dir: null,
       view: notRunView(name, status, reason),
       config: null,
-      duration_ms: Date.now() - t0,
+      duration_ms: clock.now() - t0,
       result: undefined,
       error: undefined,
       ...extra,
@@ -367,7 +370,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
   log.info({ phase: name, sequence: sequence.type, topology: loaded.wf.topology.name, strategies: loaded.wf.strategies.length }, `phase ${name} started`);
   let result: PhaseResult;
-  const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name, log: (line, p) => log.info({ phase: name, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
+  const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name, clock, log: (line, p) => log.info({ phase: name, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
   try {
     result = await runSequence({
       progress: bar,
@@ -421,7 +424,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     dir: phaseDir === null ? null : relDir,
     view,
     config: phaseConfig,
-    duration_ms: Date.now() - t0,
+    duration_ms: clock.now() - t0,
     result,
     error: failureError,
   };

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import pino, { type Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
@@ -27,8 +28,8 @@ export interface RunWorkflowOptions {
   readonly inMemory?: boolean;
   /** Abort to cancel (Ctrl-C): results so far are kept, status 'cancelled'. */
   readonly signal?: AbortSignal;
-  /** Fixed clock for ids and timings (tests). */
-  readonly now?: () => Date;
+  /** Where ids, workflow.json's start and finish stamps and durations read the time (default: the system's; tests fix it). */
+  readonly clock?: Clock;
   /**
    * true: show a progress bar on stderr for sweeps and walk-forwards (drawn on a TTY;
    * off one, an info line to the logger every 5 s); or an object told of combinations and windows as they finish.
@@ -76,7 +77,8 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   const logger = opts.logger ?? pino({ level: 'silent' });
   // A config mistake in `sequence:` is reported before anything is written.
   const sequence = await resolveWorkflowSequence(wf);
-  const now = opts.now ?? (() => new Date());
+  const clock = opts.clock ?? systemClock;
+  const now = (): Date => new Date(clock.now());
   const started = now();
   const workflowId = newWorkflowId(wf.config.name, started);
   const dir = opts.inMemory === true ? null : join(opts.outDir ?? wf.config.results.dir, workflowId);
@@ -105,7 +107,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
 
   let result: PhaseResult;
   let thrown: RunFailure | undefined;
-  const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it', log: (line, p) => logger.info({ phase: wf.phase, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
+  const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it', clock, log: (line, p) => logger.info({ phase: wf.phase, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
   const progress = typeof opts.progress === 'object' ? opts.progress : bar;
   const pool = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
   const workers = opts.shardRunner ?? pool;

@@ -9,6 +9,7 @@
  * and list indices (`phases.optimize.iterations[0].metrics`, or `.0`); nothing is
  * evaluated.
  */
+import { SluiceError } from '../errors/sluice-error.ts';
 import type { ConfigPath } from '../config/config-error.ts';
 import { renderPath } from '../config/config-path.ts';
 import { clonePlain, isPlainObject } from '../config/deep-merge.ts';
@@ -31,7 +32,8 @@ export interface TemplateUse {
 }
 
 /** A template that cannot be resolved; `at` is where it is inside the resolved value. */
-export class TemplateError extends Error {
+export class TemplateError extends SluiceError {
+  readonly category = 'template';
   constructor(
     message: string,
     /** The reference as written. */

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
-import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
 import { overlayAll } from '../config/overlay.ts';
 import { applySetOverrides } from '../config/set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';

@@ -1,3 +1,5 @@
+import { SluiceError } from '../errors/sluice-error.ts';
+
 /**
  * What went wrong with a data file, as a machine-readable code. The CLI and the run
  * manifest use the code; a human reads the message.
@@ -42,7 +44,8 @@ export interface DataErrorInit {
  * examples/data/y.csv  file not found
  * ```
  */
-export class DataError extends Error {
+export class DataError extends SluiceError {
+  readonly category = 'data';
   override readonly name = 'DataError';
   readonly code: DataErrorCode;
   readonly file: string;

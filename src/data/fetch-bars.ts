@@ -21,10 +21,10 @@
  * the same arguments goes on after the last bar there. The Parquet file is written, and
  * the partial file removed, only when the range is complete.
  */
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ColumnDef } from '../signals/store-format.ts';
-import { ParquetTableWriter } from '../signals/parquet-table-writer.ts';
+import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { AlpacaCredentials } from './credentials.ts';
 import { DataFetchError } from './fetch-error.ts';
@@ -51,8 +51,8 @@ export interface FetchOptions {
   readonly backoffMs?: number;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
-  /** Wall clock (Binance: klines not closed by then are left out). */
-  readonly now?: () => number;
+  /** Wall time (Binance: klines not closed by then are left out; Retry-After dates) and the back-off waits; default the system's. */
+  readonly clock?: Clock;
 }
 
 export interface FetchOutcome {
@@ -164,7 +164,7 @@ async function binancePage(o: FetchOptions, start: number, stats: { requests: nu
   const url = `${base}/api/v3/klines?symbol=${encodeURIComponent(o.symbol.toUpperCase())}&interval=${o.timeframe}&startTime=${start}&endTime=${o.end - 1}&limit=1000`;
   const body = await getJson(o, url, {}, stats);
   if (!Array.isArray(body)) throw new DataFetchError(`binance: unexpected answer to ${url}: not an array of klines`);
-  const now = (o.now ?? Date.now)();
+  const now = (o.clock ?? systemClock).now();
   const rows: Row[] = [];
   for (const k of body as unknown[]) {
     if (!Array.isArray(k) || k.length < 7) throw new DataFetchError(`binance: unexpected kline ${JSON.stringify(k).slice(0, 80)}`);
@@ -222,7 +222,7 @@ async function getJson(o: FetchOptions, url: string, headers: Record<string, str
       why = `HTTP ${status}${text !== '' ? `: ${text}` : ''}`;
       if (status === 401 || status === 403) throw new DataFetchError(`${o.provider}: ${why} — the credentials were rejected (APCA_API_KEY_ID / APCA_API_SECRET_KEY)`);
       if (status !== 429 && status !== 418 && status < 500) throw new DataFetchError(`${o.provider}: ${why} (${redact(url)})`);
-      delay = retryAfter(res.headers);
+      delay = retryAfter(res.headers, (o.clock ?? systemClock).now());
     } catch (err) {
       if (err instanceof DataFetchError) throw err;
       if (o.signal?.aborted === true) throw new DataFetchError('interrupted');
@@ -233,12 +233,12 @@ async function getJson(o: FetchOptions, url: string, headers: Record<string, str
     wait = Math.min(60_000, wait * 2);
     stats.retries++;
     o.logger.warn({ status, attempt: attempt + 1, delay_ms: ms }, `${o.provider}: ${why}: retrying in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, ms));
+    await (o.clock ?? systemClock).sleep(ms);
   }
 }
 
 /** Milliseconds to wait by `Retry-After` (seconds or an HTTP date) or `X-RateLimit-Reset` (epoch seconds), if given. */
-export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+export function retryAfter(headers: Headers, now: number): number | undefined {
   const ra = headers.get('retry-after');
   if (ra !== null) {
     const s = Number(ra);

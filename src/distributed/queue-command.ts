@@ -3,6 +3,7 @@
  * `sluice queue status` (progress of the sweeps in a queue), and the `--queue` /
  * `--chunk-size` options of `sluice run` (a runner for the coordinator).
  */
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -168,7 +169,7 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
 }
 
 /** One line per flow: its id, phase, the coordinator's counts, and the jobs running now. */
-async function statusLines(parents: Queue, chunks: Queue, wanted: string | undefined): Promise<string[]> {
+async function statusLines(parents: Queue, chunks: Queue, wanted: string | undefined, clock: Clock = systemClock): Promise<string[]> {
   const [{ Job }, { flowLine, flowStatus }] = await Promise.all([import('bullmq'), import('./queue-progress.ts')]);
   const lines: string[] = [];
   for (const parent of await parents.getJobs(['waiting-children', 'waiting', 'completed', 'failed'])) {
@@ -178,7 +179,7 @@ async function statusLines(parents: Queue, chunks: Queue, wanted: string | undef
     const deps = { processed: counts.processed ?? 0, unprocessed: counts.unprocessed ?? 0, failed: counts.failed ?? 0 };
     const stored = typeof parent.progress === 'object' ? (parent.progress as Partial<FlowProgress>) : {};
     const total = data.jobs ?? deps.processed + deps.unprocessed + deps.failed;
-    const progress = flowStatus(deps, stored, total, Date.now() - (data.created ?? parent.timestamp));
+    const progress = flowStatus(deps, stored, total, clock.now() - (data.created ?? parent.timestamp));
     let active = 0;
     for (const id of (await parent.getDependencies({ unprocessed: { count: 10_000 } })).unprocessed ?? []) {
       const job = await Job.fromId(chunks, id.split(':').pop()!);

@@ -4,7 +4,7 @@
  * seconds otherwise, and stores a snapshot in the flow's parent job, from which
  * `sluice queue status` prints the same line.
  */
-import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import type { Logger } from 'pino';
 import { formatDuration, renderProgress } from '../runtime/progress.ts';
 
@@ -62,11 +62,14 @@ export interface QueueProgressOptions {
   readonly logger: Logger;
   /** Least time between two log lines when not on a TTY, ms. Default 5000. */
   readonly logEveryMs?: number;
+  /** Where elapsed time is read (default: the system's clock). */
+  readonly clock?: Clock;
 }
 
 /** The coordinator's progress display of one flow. */
 export class QueueProgress {
-  private readonly started = performance.now();
+  private readonly clock: Clock;
+  private readonly started: number;
   private doneJobs = 0;
   private failedJobs = 0;
   private stalledJobs = 0;
@@ -75,7 +78,10 @@ export class QueueProgress {
   private lastDraw = Number.NEGATIVE_INFINITY;
   private finished = false;
 
-  constructor(private readonly opts: QueueProgressOptions) {}
+  constructor(private readonly opts: QueueProgressOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.started = this.clock.monotonic();
+  }
 
   done(): void {
     this.doneJobs++;
@@ -91,7 +97,7 @@ export class QueueProgress {
   }
 
   snapshot(): FlowProgress {
-    return { total: this.opts.total, done: this.doneJobs, failed: this.failedJobs, stalled: this.stalledJobs, elapsedMs: performance.now() - this.started };
+    return { total: this.opts.total, done: this.doneJobs, failed: this.failedJobs, stalled: this.stalledJobs, elapsedMs: this.clock.monotonic() - this.started };
   }
 
   /** The last state, once: a full line on a TTY, a log line otherwise. */
@@ -105,7 +111,7 @@ export class QueueProgress {
   private show(force = false): void {
     if (this.finished) return;
     const s = this.snapshot();
-    const now = performance.now();
+    const now = this.clock.monotonic();
     if (this.opts.tty) {
       if (!force && now - this.lastDraw < 100) return;
       this.lastDraw = now;

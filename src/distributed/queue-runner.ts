@@ -10,6 +10,7 @@
  * good fails the sweep with its reason; Ctrl-C (the signal) and a failure remove the jobs
  * not yet taken, and the flow is removed when the sweep ends.
  */
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
@@ -18,7 +19,7 @@ import type { Logger } from 'pino';
 import { dataFingerprint, fileFingerprint } from '../results/combination-store.ts';
 import type { ShardBatch, ShardRunner } from '../sequencer/shard-pool.ts';
 import type { ShardResult } from '../sequencer/shard-worker.ts';
-import { readTimestamps } from '../sequencer/workflow-source.ts';
+import { readTimestamps } from '../data/workflow-source.ts';
 import { bullConnection, KEY_PREFIX, type QueueTarget } from './queue-connection.ts';
 import { QueueProgress } from './queue-progress.ts';
 import { decodeBooks, defaultChunkSize, FLOW_QUEUE, SWEEP_QUEUE, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
@@ -35,6 +36,8 @@ export interface QueueRunnerOptions {
   readonly attempts?: number;
   /** Poll for missed completions this often, ms. Default 2000. */
   readonly pollMs?: number;
+  /** Where flow ids, the flow's `created` stamp and the progress read the time (default: the system's clock). */
+  readonly clock?: Clock;
 }
 
 /** A ShardRunner whose `runAll` sends a sweep through the queue. Close it when done. */
@@ -74,7 +77,7 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       tradeFrom: batch.wf.tradeFrom ?? null,
       data: { fingerprint: await dataFingerprint(batch.wf.sources.map((s) => s.path)), files },
     };
-    const flow = `${batch.phase.replace(/[^A-Za-z0-9_.-]/g, '_')}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const flow = `${batch.phase.replace(/[^A-Za-z0-9_.-]/g, '_')}-${(opts.clock ?? systemClock).now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const children = [];
     for (let i = 0, n = 0; i < batch.keys.length; i += chunk, n++) {
       const data: SweepJobData = { ...common, flow, keys: batch.keys.slice(i, i + chunk), storeKeys: batch.storeKeys.slice(i, i + chunk) };
@@ -82,7 +85,7 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       children.push({ name: 'chunk', queueName: SWEEP_QUEUE, data, opts: { jobId: `${flow}-${n}`, attempts: opts.attempts ?? 2, removeDependencyOnFailure: true } });
     }
     const pending = new Set(children.map((c) => c.opts.jobId));
-    const progress = new QueueProgress({ flow, total: children.length, tty: opts.tty, logger: log });
+    const progress = new QueueProgress({ flow, total: children.length, tty: opts.tty, logger: log, ...(opts.clock !== undefined ? { clock: opts.clock } : {}) });
     let failure: string | null = null;
     let settle: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (settle = resolve));
@@ -153,7 +156,7 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       await producer.add({
         name: 'sweep',
         queueName: FLOW_QUEUE,
-        data: { phase: batch.phase, config: common.config.path, jobs: children.length, combinations: batch.keys.length, chunk, created: Date.now() },
+        data: { phase: batch.phase, config: common.config.path, jobs: children.length, combinations: batch.keys.length, chunk, created: (opts.clock ?? systemClock).now() },
         opts: { jobId: flow },
         children,
       });

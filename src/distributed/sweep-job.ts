@@ -3,7 +3,7 @@
  * each chunk of combinations, the value a worker returns, and the rule that sizes chunks.
  * Plain JSON both ways, since any machine with the same engine code may take a job.
  */
-import type { LoadWorkflowOptions } from '../config/load-workflow.ts';
+import type { LoadWorkflowOptions } from '../load/load-workflow.ts';
 import type { FileFingerprint } from '../results/combination-store.ts';
 import type { BookSummary } from '../sequencer/phase-files.ts';
 

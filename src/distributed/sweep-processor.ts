@@ -11,8 +11,8 @@
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
-import { isConfigError } from '../config/config-error.ts';
-import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
+import { isUserError } from '../errors/exit.ts';
+import { loadWorkflow, type LoadedWorkflow } from '../load/load-workflow.ts';
 import { fileFingerprint, type FileFingerprint } from '../results/combination-store.ts';
 import { isPathLike } from '../plugins/load-plugins.ts';
 import { runLoadedShard } from '../sequencer/shard-worker.ts';
@@ -59,7 +59,7 @@ async function load(file: string, data: SweepJobData): Promise<LoadedWorkflow> {
   try {
     return await loading;
   } catch (err) {
-    if (!isConfigError(err)) throw err;
+    if (!isUserError(err)) throw err;
     throw new UnrecoverableError(`worker ${hostname()}: the sweep's config does not load here (config read as ${file}): ${err.message}`);
   }
 }

@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import type { ClassifierDefinition } from './classifiers/classifier.ts';
 import type { IndicatorDefinition } from './indicators/indicator.ts';
 import type { StrategyDefinition } from './strategies/strategy.ts';
@@ -32,7 +33,8 @@ export type DefinitionKind = 'strategy' | 'indicator' | 'classifier';
 export const DEFINITION_KIND: unique symbol = Symbol.for('sluice.definition-kind') as never;
 
 /** A mistake in a definition's shape: which definition, which field, what is expected. */
-export class DefinitionError extends Error {
+export class DefinitionError extends SluiceError {
+  readonly category = 'definition';
   constructor(message: string) {
     super(message);
     this.name = 'DefinitionError';

@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import type { ClassifierDefinition } from './classifiers/classifier.ts';
 import { BUILT_IN_CLASSIFIERS } from './classifiers/catalogue.ts';
 import { COMPOSITES } from './composition/catalogue.ts';
@@ -30,14 +31,16 @@ export const BUILT_IN: DefinitionOrigin = Object.freeze({ kind: 'built-in' });
 export type AnyDefinition = StrategyDefinition | IndicatorDefinition | ClassifierDefinition;
 
 /** Two definitions under one name. The plugin loader turns it into a located config error. */
-export class RegistryCollisionError extends Error {
+export class RegistryCollisionError extends SluiceError {
+  readonly category = 'registry';
   constructor(
-    readonly kind: DefinitionKind,
+    /** Strategy, indicator or classifier (not `kind`: that is the error's user-or-bug kind). */
+    readonly definitionKind: DefinitionKind,
     readonly definitionName: string,
     readonly existing: DefinitionOrigin,
     readonly incoming: DefinitionOrigin,
   ) {
-    super(`${kind} '${definitionName}' of ${describeOrigin(incoming)} collides with the ${kind} of that name of ${describeOrigin(existing)}`);
+    super(`${definitionKind} '${definitionName}' of ${describeOrigin(incoming)} collides with the ${definitionKind} of that name of ${describeOrigin(existing)}`);
     this.name = 'RegistryCollisionError';
   }
 }

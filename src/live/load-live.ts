@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
 import type { ResolvedDataSource } from '../config/resolved.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
 import { fileFingerprint } from '../results/combination-store.ts';
@@ -10,7 +10,7 @@ import { LiveSchema } from '../config/schema/live.ts';
 import type { BarSource } from '../data/bar-source.ts';
 import { openBarSource } from '../data/open-source.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
-import { openWorkflowSource } from '../sequencer/workflow-source.ts';
+import { openWorkflowSource } from '../data/workflow-source.ts';
 import { LiveError } from '../errors/live-error.ts';
 
 /**

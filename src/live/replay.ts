@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BarSource } from '../data/bar-source.ts';
-import type { DrainableSink } from '../containers/container.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 import { encodeBar, FEED_FORMAT_VERSION, type EndMessage } from '../data/feeds/messages.ts';
 import type { ReplaySpeed } from './replay-speed.ts';
 

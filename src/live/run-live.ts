@@ -1,6 +1,7 @@
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { LiveConfig } from '../config/schema/live.ts';
 import { LiveSchema } from '../config/schema/live.ts';
 import type { BarSource } from '../data/bar-source.ts';
@@ -49,6 +50,8 @@ export interface RunLiveOptions {
   readonly random?: () => number;
   /** Environment the provider credentials are read from (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where arrival times, latencies, the warm-up's duration and the store's stamps are read (default: the system's). */
+  readonly clock?: Clock;
 }
 
 /** What a live run did. */
@@ -84,6 +87,7 @@ export interface LiveOutcome {
 export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   const { loaded, logger } = opts;
   const { wf, plan } = loaded;
+  const clock = opts.clock ?? systemClock;
   const live = opts.live ?? wf.config.live ?? LiveSchema.parse({});
   const flagType = opts.feedUrl === 'binance' || opts.feedUrl === 'alpaca' ? opts.feedUrl : undefined;
   const feedType = flagType ?? live.feed.type;
@@ -110,18 +114,21 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     calendar: wf.config.data.calendar,
     onPressure: (paused) => (paused ? pressure.feed?.pause() : pressure.feed?.resume()),
     ...(live.gaps === 'warn' ? { onGap: (gap) => sendAll(JSON.stringify(gap)) } : {}),
+    // Arrivals are stamped per bar: the default stays performance.now itself, not a call through a clock.
+    ...(opts.clock !== undefined ? { now: () => clock.monotonic() } : {}),
   });
   const decoder = new MessageDecoder(live.feed.mapping, symbols.length === 1 ? symbols[0] : undefined, timeframe);
   const aggregator = new TickAggregator({
     timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe),
     closeAfterMs: live.aggregate.close_after_ms,
     emit: (symbol, ts, o, h, l, c, v) => source.push(symbol, ts, o, h, l, c, v),
+    ...(opts.clock !== undefined ? { now: () => clock.now(), setTimer: (fn: () => void, ms: number) => clock.setTimeout(fn, ms), clearTimer: (h: unknown) => clock.clearTimeout(h) } : {}),
   });
   const intake = new FeedIntake(source, decoder, aggregator, logger);
   const provider = createProviderFeed({ type: feedType, url: feedUrl, intake, live, symbols, timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe), calendar: wf.config.data.calendar, baseDir: wf.baseDir, logger, ...(opts.random !== undefined ? { random: opts.random } : {}), ...(opts.env !== undefined ? { env: opts.env } : {}) });
   const feed = provider?.feed ?? createFeed(feedUrl!, intake, live, logger, opts);
   pressure.feed = feed;
-  const combined = new WarmupSource(opts.warmup, source);
+  const combined = new WarmupSource(opts.warmup, source, clock);
 
   const latency = new LatencyRecorder();
   let signals = 0;
@@ -132,7 +139,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
       const msg = signalMessage(ev);
       sendAll(JSON.stringify(msg));
       signals++;
-      const ms = performance.now() - source.arrivalOf(ev.seq - combined.liveFrom);
+      const ms = clock.monotonic() - source.arrivalOf(ev.seq - combined.liveFrom);
       latency.add(ms);
       opts.onSignal?.(msg, ms);
     } else if (ev.type === 'CLASSIFICATION') {
@@ -171,6 +178,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
         phaseDir: null,
         logger,
         sinks,
+        clock,
         ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
         onCompiled: (graph) => {
           // The routes that bring signals and regime changes to the signal sink (not its BARs).
@@ -181,7 +189,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
           }
         },
       });
-      liveEnd = performance.now();
+      liveEnd = clock.monotonic();
       status = outcome.status;
       failure = outcome.failure;
     }

@@ -1,4 +1,4 @@
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import { planGraph } from '../topology/graph-plan.ts';
 import { LiveError } from '../errors/live-error.ts';
 

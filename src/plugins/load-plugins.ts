@@ -5,6 +5,7 @@
  * a default export, or a default list of them). Each file is imported once per process;
  * asking again returns the first load.
  */
+import { SluiceError } from '../errors/sluice-error.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -40,7 +41,8 @@ export interface LoadedPlugin {
  * A plugin that cannot be found, imported or registered: a user mistake, located in the
  * plugin file where the cause says where (`line`, `col`), else in what named the plugin.
  */
-export class PluginError extends Error {
+export class PluginError extends SluiceError {
+  readonly category = 'plugin';
   /** The plugin module, absolute; undefined when the spec matched no file. */
   readonly plugin: string | undefined;
   /** Where the cause is: the plugin file or a local module it imports (absolute). */
@@ -181,7 +183,7 @@ async function importPlugin(file: string): Promise<LoadedPlugin> {
       registry.add(d, origin);
     } catch (err) {
       if (!(err instanceof RegistryCollisionError)) throw err;
-      const kind = err.kind;
+      const kind = err.definitionKind;
       throw new PluginError(
         `plugin ${display(file)} defines the ${kind} '${d.name}', which ${describeOrigin(err.existing).replace(/^plugin (.*)$/, (_, f: string) => `plugin ${display(f)}`)} already defines: rename one of them`,
         { plugin: file },

@@ -4,6 +4,7 @@
  * long equity file never has to be one string in memory.
  */
 
+import { SluiceError } from '../errors/sluice-error.ts';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,7 +41,8 @@ export interface RunFiles {
 }
 
 /** A user mistake in a report request: a folder that is no results folder, an unknown heatmap axis… */
-export class ReportError extends Error {
+export class ReportError extends SluiceError {
+  readonly category = 'report';
   override readonly name = 'ReportError';
 }
 

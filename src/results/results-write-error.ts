@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import { dirname } from 'node:path';
 
 /** What an fs error code means to someone choosing a results folder. */
@@ -19,7 +20,8 @@ const REASONS: Readonly<Record<string, string>> = {
  * a read-only or full disk): a problem of the machine or the chosen folder, not a bug in
  * the engine, so the CLI prints it plainly and exits 1.
  */
-export class ResultsWriteError extends Error {
+export class ResultsWriteError extends SluiceError {
+  readonly category = 'results-write';
   constructor(
     /** The folder that could not be written to. */
     readonly dir: string,

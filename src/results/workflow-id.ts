@@ -7,6 +7,7 @@
  * first at fixed width, sorting ids as strings sorts runs by start time, and `ls results/`
  * lists them in order.
  */
+import { systemClock } from '../runtime/clock.ts';
 
 /** Longest slug kept in an id, so directory names stay readable. */
 const MAX_SLUG_LENGTH = 40;
@@ -41,7 +42,7 @@ export function workflowSlug(name: string): string {
  */
 export function newWorkflowId(
   name: string,
-  now: Date = new Date(),
+  now: Date = new Date(systemClock.now()),
   random: () => number = Math.random,
 ): string {
   const year = now.getUTCFullYear();

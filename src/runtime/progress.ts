@@ -25,7 +25,7 @@
  * clock.
  */
 
-import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock } from './clock.ts';
 
 /** The part of a stream the reporter uses (process.stderr satisfies it). */
 export interface ProgressStream {
@@ -45,8 +45,8 @@ export interface ProgressOptions {
   readonly unit?: string;
   /** Where to draw. Default process.stderr. */
   readonly stream?: ProgressStream;
-  /** Clock in milliseconds (tests inject one). Default performance.now (monotonic). */
-  readonly now?: () => number;
+  /** Where elapsed time is read (its monotonic milliseconds); default the system's, tests move a ManualClock. */
+  readonly clock?: Clock;
   /** Least time between two redraws, ms. Default 100. */
   readonly minIntervalMs?: number;
   /** False forces the reporter off even on a TTY (e.g. `--quiet`). Default true. */
@@ -106,7 +106,8 @@ export class ProgressReporter {
     if (!(minIntervalMs >= 0)) throw new RangeError(`progress minIntervalMs must be >= 0, received ${String(minIntervalMs)}`);
     this.stream = options.stream ?? process.stderr;
     this.enabled = options.enabled !== false && this.stream.isTTY === true;
-    this.now = options.now ?? (() => performance.now());
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.monotonic();
     this.minIntervalMs = minIntervalMs;
     this.label = options.label ?? '';
     this.unit = options.unit ?? 'it';

@@ -2,7 +2,7 @@
  * The part of the data a run reads: a window of the bars, preceded by warm-up bars that
  * only prime indicators and strategies (books trade from the window's first bar).
  */
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';

@@ -1,8 +1,8 @@
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
 import { windowRange } from './data-range.ts';
 import { walkForwardWindows, type Span } from './windows.ts';
-import { readTimestamps } from './workflow-source.ts';
+import { readTimestamps } from '../data/workflow-source.ts';
 
 const at = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
 const span = (s: Span): string => `${at(s.start)} → ${at(s.end)} (${s.to - s.from} bars)`;

@@ -4,16 +4,16 @@
  * by sequence kind is in run-sequence.ts, which imports these modules (never the reverse).
  */
 import { join } from 'node:path';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import type { SequenceConfig, SweepSequence } from '../config/schema/sequence.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
-import { openWorkflowSource, readTimestamps } from './workflow-source.ts';
+import { openWorkflowSource, readTimestamps } from '../data/workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from './phase-files.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
-import { strategyCode } from '../plugins/code-dependencies.ts';
+import { strategyCode } from '../config/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';

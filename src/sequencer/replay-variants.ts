@@ -18,7 +18,7 @@ import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
 import { bookSummary, dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
 import { metricRecord, subDir } from './passes.ts';
 import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
-import { openWorkflowSource } from './workflow-source.ts';
+import { openWorkflowSource } from '../data/workflow-source.ts';
 
 /** A book id in a replay sweep: the strategy id and the variant name. */
 export function variantBookKey(strategyId: string, variant: string): string {

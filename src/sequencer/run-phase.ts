@@ -1,10 +1,12 @@
+import type { Clock } from '../runtime/clock.ts';
 import { join } from 'node:path';
 import { reduce, Subject, type Observable, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import type { SluiceEvent } from '../events/index.ts';
 import type { BarChunk, BarSource, SourceStats } from '../data/bar-source.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { IdAllocator, type ContainerContext, type DrainableSink } from '../containers/container.ts';
+import { IdAllocator, type ContainerContext } from '../containers/container.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 import { compileGraph, dispatcher, keepInMemory, type CompiledGraph, type Placed } from '../topology/compile.ts';
 import { SignalSinkContainer, type SignalRow } from '../containers/signal-sink.ts';
 import { STORE_FILES } from '../signals/store-format.ts';
@@ -94,6 +96,8 @@ export interface RunPhaseOptions {
    * taps, chained to any tap already there.
    */
   readonly onCompiled?: (graph: CompiledGraph) => void;
+  /** Where containers read wall time (a live signal store's started / updated stamps); default the system's. */
+  readonly clock?: Clock;
 }
 
 /** What the sequencer does to a container. */
@@ -160,6 +164,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       logger,
       phaseDir,
       registerSink: (sink) => sinks.push(sink),
+      ...(opts.clock !== undefined ? { clock: opts.clock } : {}),
     };
     let tradesWriter: NdjsonWriter | null = null;
     let equityWriter: NdjsonWriter | null = null;

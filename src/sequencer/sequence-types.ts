@@ -1,6 +1,6 @@
 /** What a sequence is asked to run and what it returns: shared by every sequence kind. */
 import type { Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../load/load-workflow.ts';
 import type { SequenceConfig } from '../config/schema/sequence.ts';
 import type { ProgressReporter } from '../runtime/progress.ts';
 import type { BookResult, PhaseOutcome } from './run-phase.ts';

@@ -6,12 +6,12 @@
  * numbers: results are identical to running the shard in the main thread.
  */
 import pino from 'pino';
-import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
+import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { bookSummary, type BookSummary } from './phase-files.ts';
 import { runPhase } from './run-phase.ts';
 import { withStrategies } from './with-strategies.ts';
-import { openWorkflowSource } from './workflow-source.ts';
+import { openWorkflowSource } from '../data/workflow-source.ts';
 
 /** What the main thread sends: plain data only. */
 export interface ShardTask {

@@ -28,7 +28,7 @@ import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { windowed } from './passes.ts';
 import { withStrategies } from './with-strategies.ts';
 import { runPhase, type PhaseOutcome } from './run-phase.ts';
-import { openWorkflowSource } from './workflow-source.ts';
+import { openWorkflowSource } from '../data/workflow-source.ts';
 import { dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
 import { readStoreMeta, storeExists, verifyStoreFiles } from '../signals/read-store.ts';
 import { mergeStores, type MergeSource } from '../signals/merge-store.ts';

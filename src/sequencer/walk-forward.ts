@@ -35,7 +35,7 @@ import { runPhase, type BookResult } from './run-phase.ts';
 import { metricRecord, searchSpace, subDir, sweepCombinations, windowed } from './passes.ts';
 import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { withStrategies } from './with-strategies.ts';
-import { openWorkflowSource } from './workflow-source.ts';
+import { openWorkflowSource } from '../data/workflow-source.ts';
 import { trainTestSplit, walkForwardWindows } from './windows.ts';
 
 /** One window: where it trains and tests, in positions of the distinct timestamps. */

@@ -15,9 +15,9 @@ import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
-import type { DrainableSink } from '../containers/container.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 import { ENGINE } from '../engine-info.ts';
-import { ParquetTableWriter } from './parquet-table-writer.ts';
+import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';
 import {
   PART_FILE,
   REGIME_COLUMNS,
@@ -25,7 +25,6 @@ import {
   SIGNAL_STORE_FORMAT,
   STORE_FILES,
   partFileName,
-  type ColumnDef,
   type RegimeStoreRow,
   type SignalStoreMeta,
   type SignalStoreRow,

@@ -6,14 +6,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parquetMetadataAsync, parquetRead, type ColumnData, type FileMetaData, type ParquetParsers } from 'hyparquet';
-import { openFileAsyncBuffer } from '../data/file-async-buffer.ts';
+import type { ColumnDef } from '../files/parquet-table-writer.ts';
+import { openFileAsyncBuffer } from '../files/file-async-buffer.ts';
 import {
   REGIME_COLUMNS,
   SIGNAL_COLUMNS,
   SIGNAL_STORE_FORMAT,
   STORE_FILES,
   SignalStoreError,
-  type ColumnDef,
   type RegimeStoreRow,
   type SignalStoreMeta,
   type SignalStoreRow,

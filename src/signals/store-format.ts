@@ -22,6 +22,8 @@
  * metadata), regime rows by (seq, classifier order): the order a from-scratch run emits
  * them in.
  */
+import { SluiceError } from '../errors/sluice-error.ts';
+import type { ColumnDef, ParquetFileInfo } from '../files/parquet-table-writer.ts';
 
 /** Format tag of metadata.json (and of every hash the store is keyed by); bump to invalidate stores. */
 export const SIGNAL_STORE_FORMAT = 'sluice-signal-store/1';
@@ -59,17 +61,6 @@ export interface RegimeStoreRow {
   readonly symbol: string;
   readonly classifier: string;
   readonly regime: string;
-}
-
-/** Physical column kinds of the store's Parquet files. */
-export type ColumnKind = 'int32' | 'int64' | 'timestamp_ms' | 'double' | 'string';
-
-/** One column of a store table. */
-export interface ColumnDef<R> {
-  readonly name: keyof R & string;
-  readonly kind: ColumnKind;
-  /** Delta encoding (DELTA_BINARY_PACKED) for the rising integer columns; else the writer's choice (dictionary when it pays, plain). */
-  readonly delta?: boolean;
 }
 
 /** Columns of signals.parquet, in file order. */
@@ -161,14 +152,7 @@ export interface StoreData {
 }
 
 /** One Parquet file of the store, as committed. */
-export interface StoreFileInfo {
-  readonly file: string;
-  readonly rows: number;
-  readonly row_groups: number;
-  readonly bytes: number;
-  /** SHA-256 of the file's bytes, computed while writing. */
-  readonly sha256: string;
-}
+export type StoreFileInfo = ParquetFileInfo;
 
 /** One part of a parted (live) store: a file of each table, written together. */
 export interface StorePart {
@@ -227,7 +211,8 @@ export interface SignalStoreMeta {
  * or by another engine version. A user-facing mistake: the CLI prints its message without
  * a stack trace.
  */
-export class SignalStoreError extends Error {
+export class SignalStoreError extends SluiceError {
+  readonly category = 'signal-store';
   override readonly name = 'SignalStoreError';
   constructor(
     message: string,

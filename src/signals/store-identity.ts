@@ -10,7 +10,7 @@ import { basename, resolve } from 'node:path';
 import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { canonicalJson, fileFingerprint } from '../results/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
-import { classifierCode, strategyCode } from '../plugins/code-dependencies.ts';
+import { classifierCode, strategyCode } from '../config/code-dependencies.ts';
 import { SIGNAL_STORE_FORMAT, type StoreClassifier, type StoreDataSource, type StoreStrategy, type StoreSymbolRange } from './store-format.ts';
 import type { SignalStoreMetaDraft } from './store-writer.ts';
 

@@ -10,9 +10,9 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
-import type { DrainableSink } from '../containers/container.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 import { ENGINE } from '../engine-info.ts';
-import { ParquetTableWriter } from './parquet-table-writer.ts';
+import { ParquetTableWriter } from '../files/parquet-table-writer.ts';
 import {
   PART_FILE,
   REGIME_COLUMNS,

@@ -2,7 +2,7 @@
  * What live sinks are and what they send: shared by the sinks (sinks.ts, nats-sink.ts) and
  * the live driver (run-live.ts), so none of them imports another for a type.
  */
-import type { DrainableSink } from '../containers/container.ts';
+import type { DrainableSink } from '../files/drainable-sink.ts';
 
 /**
  * Where live messages (signals, regime changes, gaps, the end) go: one JSON text per

@@ -14,7 +14,7 @@ import { DEFAULT_KEY, resolveSubject } from './resolve-subject.ts';
 import { subjectStreams } from './subject-streams.ts';
 import type { ExpectedValue } from './value-match.ts';
 import { STRATEGIES } from '../domain/registry.ts';
-import { resolvePlugins } from '../config/resolve-plugins.ts';
+import { resolvePlugins } from '../load/resolve-plugins.ts';
 import { getProcessPlugins } from '../plugins/load-plugins.ts';
 import { dirname, resolve } from 'node:path';
 

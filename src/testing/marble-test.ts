@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.ts';
 import { loadMarbleSpec, marbleSpecFromData, parseMarbleSpec, type LoadMarbleSpecOptions } from './load-marble-spec.ts';
 import type { MarbleResult } from './marble-result.ts';
 import { runMarbleSpec } from './run-marble-spec.ts';
@@ -7,7 +8,8 @@ import { formatMarbleDiff } from './format-marble-diff.ts';
 export type MarbleTestOptions = LoadMarbleSpecOptions;
 
 /** The error {@link marbleTest} throws when a spec does not hold; `result` has the details. */
-export class MarbleMismatchError extends Error {
+export class MarbleMismatchError extends SluiceError {
+  readonly category = 'marble';
   constructor(readonly result: MarbleResult) {
     super(`marble spec '${result.name}' failed\n${formatMarbleDiff(result)}`);
     this.name = 'MarbleMismatchError';

@@ -5,8 +5,7 @@ import type { Route } from '../routes/index.ts';
 import type { BehaviorDef, RecordFormat } from '../config/schema/topology.ts';
 import { ContainerMatcher } from '../config/container-match.ts';
 import { NdjsonWriter } from '../results/ndjson-writer.ts';
-import { ParquetTableWriter } from '../signals/parquet-table-writer.ts';
-import type { ColumnDef } from '../signals/store-format.ts';
+import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';
 import { METRICS_ROUTE } from './tracer.ts';
 import { toTraceRecord, type TraceEntry, type TraceRecord } from './trace-record.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { checkLookahead, LookaheadError, type LookaheadReport, type SignalState } from '../../src/analysis/lookahead.ts';
 import { sampleBars } from '../../src/analysis/sample-bars.ts';
 import { strategyGraph } from '../../src/analysis/strategy-graph.ts';

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/runtime/clock.ts';
 import { formatDuration, formatRate, ProgressReporter, renderProgress, type ProgressState } from '../../src/runtime/progress.ts';
 
 /** A fake stderr that records writes, and a clock the test moves. */
 function setup(opts: { isTTY?: boolean; columns?: number } = {}) {
   const writes: string[] = [];
-  let t = 1000;
+  const clock = new ManualClock(0);
+  clock.advance(1000);
   const stream = { isTTY: opts.isTTY ?? true, columns: opts.columns ?? 100, write: (s: string) => (writes.push(s), true) };
-  return { writes, stream, now: () => t, advance: (ms: number) => (t += ms) };
+  return { writes, stream, clock, advance: (ms: number) => clock.advance(ms) };
 }
 
 const state = (over: Partial<ProgressState>): ProgressState => ({
@@ -71,8 +73,8 @@ describe('formatRate / formatDuration', () => {
 
 describe('ProgressReporter', () => {
   it('redraws in place with \\r and erase-to-end, at most every 100 ms', () => {
-    const { writes, stream, now, advance } = setup();
-    const p = new ProgressReporter({ total: 1000, label: 'sweep', stream, now });
+    const { writes, stream, clock, advance } = setup();
+    const p = new ProgressReporter({ total: 1000, label: 'sweep', stream, clock });
     expect(p.enabled).toBe(true);
     for (let i = 0; i < 1000; i++) {
       advance(1); // 1,000 ticks over one second
@@ -89,8 +91,8 @@ describe('ProgressReporter', () => {
   });
 
   it('ends with a final line and a newline, once', () => {
-    const { writes, stream, now, advance } = setup();
-    const p = new ProgressReporter({ total: 3, label: 'wf', stream, now, unit: 'window' });
+    const { writes, stream, clock, advance } = setup();
+    const p = new ProgressReporter({ total: 3, label: 'wf', stream, clock, unit: 'window' });
     p.tick();
     advance(50);
     p.tick(); // throttled
@@ -109,8 +111,8 @@ describe('ProgressReporter', () => {
       [false, true],
       [true, false],
     ] as const) {
-      const { writes, stream, now, advance } = setup({ isTTY });
-      const p = new ProgressReporter({ total: 10, stream, now, enabled });
+      const { writes, stream, clock, advance } = setup({ isTTY });
+      const p = new ProgressReporter({ total: 10, stream, clock, enabled });
       expect(p.enabled).toBe(false);
       for (let i = 0; i < 10; i++) {
         advance(500);
@@ -123,8 +125,8 @@ describe('ProgressReporter', () => {
   });
 
   it('clears the line for other output and draws it again at the next tick', () => {
-    const { writes, stream, now, advance } = setup();
-    const p = new ProgressReporter({ total: 10, stream, now });
+    const { writes, stream, clock, advance } = setup();
+    const p = new ProgressReporter({ total: 10, stream, clock });
     p.clear(); // nothing drawn yet: nothing to clear
     expect(writes).toEqual([]);
     p.tick();
@@ -136,8 +138,8 @@ describe('ProgressReporter', () => {
   });
 
   it('fits the line to the terminal width', () => {
-    const { writes, stream, now, advance } = setup({ columns: 40 });
-    const p = new ProgressReporter({ total: 10_000_000, label: 'a rather long phase name', stream, now });
+    const { writes, stream, clock, advance } = setup({ columns: 40 });
+    const p = new ProgressReporter({ total: 10_000_000, label: 'a rather long phase name', stream, clock });
     advance(10);
     p.tick();
     const line = writes[0]!.slice(1, -'\x1b[K'.length);
@@ -154,9 +156,9 @@ describe('ProgressReporter', () => {
 
 describe('progress off a terminal', () => {
   it('logs a plain line (done/total, rate, ETA) every 5 s, and a final one when any was logged', () => {
-    const { writes, stream, now, advance } = setup({ isTTY: false });
+    const { writes, stream, clock, advance } = setup({ isTTY: false });
     const lines: string[] = [];
-    const p = new ProgressReporter({ total: 1000, label: 'sweep', stream, now, log: (line) => lines.push(line) });
+    const p = new ProgressReporter({ total: 1000, label: 'sweep', stream, clock, log: (line) => lines.push(line) });
     for (let i = 0; i < 100; i++) {
       advance(120);
       p.tick(10);
@@ -169,9 +171,9 @@ describe('progress off a terminal', () => {
 
   it('stays quiet for a run shorter than the interval, and on a terminal', () => {
     for (const isTTY of [false, true]) {
-      const { stream, now, advance } = setup({ isTTY });
+      const { stream, clock, advance } = setup({ isTTY });
       const lines: string[] = [];
-      const p = new ProgressReporter({ total: 10, stream, now, log: (line) => lines.push(line) });
+      const p = new ProgressReporter({ total: 10, stream, clock, log: (line) => lines.push(line) });
       for (let i = 0; i < 10; i++) {
         advance(100);
         p.tick();

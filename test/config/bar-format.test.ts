@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 
 it('a .pq or .parq data file named in a config is read as Parquet, as by sluice features', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-pq-'));

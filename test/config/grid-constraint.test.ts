@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { expandGrid } from '../../src/config/grid.ts';
 import { getStrategy } from '../../src/domain/registry.ts';

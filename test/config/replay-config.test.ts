@@ -7,10 +7,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
-import { overlaySection } from '../../src/config/resolve-replay.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
+import { overlaySection } from '../../src/load/resolve-replay.ts';
 import { runPhase } from '../../src/sequencer/run-phase.ts';
-import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
+import { openWorkflowSource } from '../../src/data/workflow-source.ts';
 import { silent } from '../helpers/run.ts';
 import { catchConfigErrorAsync } from './catch-config-error.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConfig } from '../helpers/run.ts';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { compileGraph } from '../../src/topology/compile.ts';
 import { loadSpyBars } from '../helpers/spy.ts';
 import { naiveTr, naiveWilder } from '../domain/indicators/naive.ts';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import { fetchBars, retryAfter } from '../../src/data/fetch-bars.ts';
 import { alpacaCredentials } from '../../src/data/credentials.ts';

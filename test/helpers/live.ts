@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import type { SignalMessage } from '../../src/live/run-live.ts';

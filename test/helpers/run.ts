@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { loadWorkflow, type LoadWorkflowOptions } from '../../src/config/load-workflow.ts';
+import { loadWorkflow, type LoadWorkflowOptions } from '../../src/load/load-workflow.ts';
 import { runPhase, type PhaseOutcome } from '../../src/sequencer/run-phase.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';
 import { openBarSource } from '../../src/data/open-source.ts';

@@ -15,9 +15,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkflow, type LoadWorkflowOptions } from '../../src/config/load-workflow.ts';
+import { loadWorkflow, type LoadWorkflowOptions } from '../../src/load/load-workflow.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from '../../src/sequencer/run-phase.ts';
-import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
+import { openWorkflowSource } from '../../src/data/workflow-source.ts';
 import { silent } from '../helpers/run.ts';
 
 const DIR = 'test/fixtures/configs/replay';

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow, type LoadWorkflowOptions } from '../../src/config/load-workflow.ts';
+import { loadWorkflow, type LoadWorkflowOptions } from '../../src/load/load-workflow.ts';
 import { runPhase, type PhaseOutcome } from '../../src/sequencer/run-phase.ts';
-import { openWorkflowSource } from '../../src/sequencer/workflow-source.ts';
+import { openWorkflowSource } from '../../src/data/workflow-source.ts';
 import { silent } from '../helpers/run.ts';
 
 const BACKTEST = 'test/fixtures/configs/replay/parity.yaml';

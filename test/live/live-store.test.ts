@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow, openStoreWarmup, withLiveStore } from '../../src/live/load-live.ts';
 import { replay } from '../../src/live/replay.ts';

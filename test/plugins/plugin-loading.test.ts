@@ -14,7 +14,7 @@ import { Registry, registry, RegistryCollisionError, BUILT_IN } from '../../src/
 import { FeatureHub } from '../../src/domain/indicators/feature-hub.ts';
 import { loadPlugins, PluginError } from '../../src/plugins/load-plugins.ts';
 import { pluginCode, relativeImports } from '../../src/plugins/plugin-code.ts';
-import { strategyCode } from '../../src/plugins/code-dependencies.ts';
+import { strategyCode } from '../../src/config/code-dependencies.ts';
 import { UserCodeError } from '../../src/domain/user-code-error.ts';
 import { asUserCodeError } from '../../src/domain/plugin-frame.ts';
 import { ROOT } from '../helpers/cli.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { warmupBars } from '../../src/sequencer/data-range.ts';
 
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';

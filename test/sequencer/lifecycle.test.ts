@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runPhase, type LifecycleAction } from '../../src/sequencer/run-phase.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';

@@ -2,19 +2,20 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { bootstrapTrades, returnsOnEquity } from '../../src/domain/metrics/monte-carlo.ts';
+import { ManualClock } from '../../src/runtime/clock.ts';
 import { silent } from '../helpers/run.ts';
 
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';
 // Six combinations over the first ~8,000 bars of SPY 5m: small enough to run often.
 const GRID = ['strategies[0].params.fast_period=[5,10,20]', 'strategies[0].params.slow_period=[30,60]', "data.end='2024-08-01'"];
-const fixedNow = () => new Date('2026-01-02T03:04:05.000Z');
+const fixedClock = new ManualClock(Date.parse('2026-01-02T03:04:05.000Z'));
 
 async function run(sets: string[], outDir: string, signal?: AbortSignal) {
   const loaded = await loadWorkflow(CONFIG, { sets: [...GRID, ...sets] });
-  return runWorkflow(loaded, { logger: silent, outDir, now: fixedNow, ...(signal !== undefined ? { signal } : {}) });
+  return runWorkflow(loaded, { logger: silent, outDir, clock: fixedClock, ...(signal !== undefined ? { signal } : {}) });
 }
 
 /** A plain single pass in memory, honouring data.start / data.end. */
@@ -80,7 +81,7 @@ describe('parameter_sweep', () => {
     const first = await runWorkflow(loaded, {
       logger: silent,
       outDir: out,
-      now: fixedNow,
+      clock: fixedClock,
       signal: abort.signal,
       progress: { tick: (n = 1) => ((ticks += n), ticks >= 2 && abort.abort()), setTotal: () => undefined },
     });
@@ -171,7 +172,7 @@ describe('--workers', () => {
     const sets = ['sequence={type: parameter_sweep, shard_size: 2, resume: false}'];
     const files = async (workers: number): Promise<string[]> => {
       const loaded = await loadWorkflow(CONFIG, { sets: [...GRID, ...sets] });
-      const r = await runWorkflow(loaded, { logger: silent, outDir: tmp(), now: fixedNow, workers });
+      const r = await runWorkflow(loaded, { logger: silent, outDir: tmp(), clock: fixedClock, workers });
       expect(r.status).toBe('completed');
       expect(r.result.computed).toBe(6);
       return ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(r.dir!, 'backtest', f), 'utf8'));

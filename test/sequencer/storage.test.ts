@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runPhase } from '../../src/sequencer/run-phase.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';
-import type { DrainableSink } from '../../src/containers/container.ts';
+import type { DrainableSink } from '../../src/files/drainable-sink.ts';
 import { silent } from '../helpers/run.ts';
 
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
 import { fileFingerprint } from '../../src/results/combination-store.ts';
 import { ENGINE } from '../../src/engine-info.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { compileGraph } from '../../src/topology/compile.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import { runPhase, type PhaseOutcome } from '../../src/sequencer/run-phase.ts';

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../runtime/clock.ts';
 import type { BarChunk, BarSource, SourceStats } from '../bar-source.ts';
 import type { LiveBarSource } from './live-source.ts';
 
@@ -25,6 +26,8 @@ export class WarmupSource implements BarSource {
   constructor(
     private readonly warmup: BarSource | undefined,
     readonly live: LiveBarSource,
+    /** Times the warm-up ({@link warmupMs}). */
+    private readonly clock: Clock = systemClock,
   ) {
     this.symbols = [...new Set([...(warmup?.symbols ?? []), ...live.symbols])].sort();
     this.description = warmup === undefined ? live.description : `${warmup.description} then ${live.description}`;
@@ -32,7 +35,7 @@ export class WarmupSource implements BarSource {
 
   async *chunks(): AsyncGenerator<BarChunk, void, undefined> {
     if (this.warmup !== undefined) {
-      const t0 = performance.now();
+      const t0 = this.clock.monotonic();
       const last = new Map<string, number>();
       for await (const chunk of this.warmup.chunks()) {
         for (let i = 0; i < chunk.length; i++) last.set(chunk.symbols[chunk.symbol[i]!]!, chunk.ts[i]!);
@@ -40,7 +43,7 @@ export class WarmupSource implements BarSource {
         yield chunk;
       }
       for (const [symbol, ts] of last) this.live.prime(symbol, ts);
-      this.warmupMs = performance.now() - t0;
+      this.warmupMs = this.clock.monotonic() - t0;
       this.live.restampWaiting();
     }
     this.liveFrom = this.warmupBars;

@@ -1,4 +1,4 @@
-import type { FeatureRequest } from '../strategies/strategy.ts';
+import type { FeatureRequest } from './feature-request.ts';
 import { resolveFeature, type ResolvedFeature } from './feature-key.ts';
 import type { BarInput, Indicator } from './indicator.ts';
 import { ResampledIndicator } from './resampled-indicator.ts';

@@ -1,4 +1,4 @@
-import type { FeatureRequest } from '../strategies/strategy.ts';
+import type { FeatureRequest } from './feature-request.ts';
 import { getIndicator } from '../registry.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
 import { isPriceInput } from './price-input.ts';

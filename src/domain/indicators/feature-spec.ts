@@ -1,3 +1,4 @@
+import { SluiceError } from '../../errors/sluice-error.ts';
 import { didYouMean } from '../../errors/suggest.ts';
 import { INDICATORS } from '../registry.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
@@ -7,7 +8,8 @@ import { isPriceInput, PRICE_INPUTS } from './price-input.ts';
  * A mistake in an `--indicator` spec (unknown name, wrong params). The CLI prints the
  * message alone, without a stack trace, and exits 1.
  */
-export class FeatureSpecError extends Error {
+export class FeatureSpecError extends SluiceError {
+  readonly category = 'feature-spec';
   constructor(message: string) {
     super(message);
     this.name = 'FeatureSpecError';

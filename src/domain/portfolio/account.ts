@@ -17,10 +17,8 @@
  */
 import type { OrderEvent } from '../../events/index.ts';
 import { commission, slippageBps, slippedPrice, type CommissionModel, type SlippageModel } from '../execution/costs.ts';
-import type { RiskDecision } from '../risk/risk-check.ts';
 import type { Book } from './book.ts';
 import type { Instrument } from './instrument.ts';
-import { wholeShares } from './sizing.ts';
 
 /** Margin rates of a margin account, fractions of notional (0.5 is 50 %). */
 export interface MarginRates {
@@ -86,7 +84,7 @@ export function marginCallDue(book: Book, account: Account): boolean {
 export type FundsOrder = Pick<OrderEvent, 'symbol' | 'side' | 'quantity' | 'price' | 'position'>;
 
 /** Splits an order into the part that reduces |position| and the part that opens or adds. */
-function split(order: FundsOrder): { sign: number; closing: number; opening: number } {
+export function splitOrder(order: FundsOrder): { sign: number; closing: number; opening: number } {
   const sign = order.side === 'buy' ? 1 : -1;
   const closing = order.position * sign < 0 ? Math.min(order.quantity, Math.abs(order.position)) : 0;
   return { sign, closing, opening: order.quantity - closing };
@@ -97,7 +95,7 @@ function split(order: FundsOrder): { sign: number; closing: number; opening: num
  * a share's price (cash account) or its price × the margin rate (margin account), a
  * future's margin per contract. Infinity for a short share in a cash account.
  */
-function unitCosts(rules: FundsRules, order: FundsOrder, sign: number, units: number): { open: number; release: number } {
+export function unitCosts(rules: FundsRules, order: FundsOrder, sign: number, units: number): { open: number; release: number } {
   const instrument = rules.instrument(order.symbol);
   if (instrument.kind === 'future') return { open: instrument.margin, release: instrument.margin };
   const price = slippedPrice(order.side, order.price, slippageBps(rules.slippage, units, Number.NaN));
@@ -112,64 +110,8 @@ function unitCosts(rules: FundsRules, order: FundsOrder, sign: number, units: nu
  * an order that frees more than it spends; the portfolio reserves it until the order ends.
  */
 export function fundsNeeded(rules: FundsRules, order: FundsOrder): number {
-  const { sign, closing, opening } = split(order);
+  const { sign, closing, opening } = splitOrder(order);
   const unit = unitCosts(rules, order, sign, order.quantity);
   const open = opening > 0 ? opening * (Number.isFinite(unit.open) ? unit.open : 0) : 0;
   return open - closing * unit.release + commission(rules.commission, order.quantity, order.price);
-}
-
-/**
- * Checks an order against the book's buying power (`order.buyingPower`, which the
- * portfolio computes net of its other open orders) and, in a margin account, against
- * `max_leverage` (gross exposure after the trade at the order price).
- *
- * The closing part is never blocked. The opening part is kept whole when it fits; when it
- * does not, policy `reject` keeps only the closing part (or rejects an order that has
- * none), policy `resize` keeps the largest whole quantity that fits. A short sale of
- * shares in a cash account never fits. Orders without `buyingPower` are approved.
- */
-export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
-  const power = order.buyingPower;
-  const { sign, closing, opening } = split(order);
-  if (power === undefined || opening <= 0) return { action: 'approve' };
-  const instrument = rules.instrument(order.symbol);
-  const account = rules.account;
-  const unit = unitCosts(rules, order, sign, order.quantity);
-  const available = power + closing * unit.release;
-  const cost = (n: number): number => n * unit.open + commission(rules.commission, closing + n, order.price);
-
-  let allowed = opening;
-  let why = '';
-  if (!Number.isFinite(unit.open)) {
-    allowed = 0;
-    why = `a cash account cannot sell ${order.symbol} short (set portfolio.account: margin to short shares)`;
-  } else if (cost(opening) > available) {
-    // The largest whole quantity that fits; commission is not linear (minimums), so step down.
-    let n = Math.min(opening, wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unit.open));
-    while (n > 0 && cost(n) > available) n--;
-    allowed = n;
-    why = `insufficient funds: buying power ${fmt(available)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} needs ${fmt(cost(opening))}`;
-  }
-  if (account.type === 'margin') {
-    const point = instrument.kind === 'future' ? instrument.multiplier : 1;
-    const notional = order.price * point;
-    const others = order.grossExposure - Math.abs(order.position) * notional;
-    const baseAbs = Math.abs(order.position + sign * closing);
-    const room = (account.max_leverage * order.equity - others) / notional - baseAbs;
-    const byLeverage = room >= allowed ? allowed : Math.max(0, wholeShares(room));
-    if (byLeverage < allowed) {
-      allowed = byLeverage;
-      why = `max_leverage ${fmt(account.max_leverage)}x equity ${fmt(order.equity)}: gross exposure ${fmt(order.grossExposure)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} would exceed it`;
-    }
-  }
-  if (allowed >= opening) return { action: 'approve' };
-  const kept = closing + (rules.policy === 'resize' ? allowed : 0);
-  if (kept <= 0) return { action: 'reject', reason: why };
-  return { action: 'resize', quantity: kept, note: `resized ${fmt(order.quantity)} → ${fmt(kept)} by ${why}` };
-}
-
-/** Short, deterministic number text for messages: integers as is, others to 2 decimals. */
-function fmt(n: number): string {
-  if (Number.isInteger(n)) return String(n);
-  return String(Math.round(n * 100) / 100);
 }

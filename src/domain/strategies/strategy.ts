@@ -1,26 +1,9 @@
 import type { z } from 'zod';
 import type { BarEvent, Direction } from '../../events/index.ts';
-import type { PriceInput } from '../indicators/indicator.ts';
 
-/**
- * A feature a strategy needs from the feature hub. Two requests with the same indicator,
- * params and input are the same feature and are computed once per bar for all readers.
- */
-export interface FeatureRequest {
-  readonly indicator: string;
-  /** Numbers, or the name of an option for the few enum params (`first_bar: 'skip'`). */
-  readonly params: Readonly<Record<string, number | string>>;
-  readonly input?: PriceInput;
-  /** Which output of a multi-output indicator (e.g. 'upper'); default the first. */
-  readonly output?: string;
-  /**
-   * Compute the indicator on bars of this higher timeframe, cut from the data's bars
-   * inside the run (`'1h'`, `'1d'` on 5-minute data): a multiple of the data's timeframe,
-   * at most a day. The value is that of the last closed higher bar (docs/indicators.md,
-   * "Higher timeframes"). Default: the data's own bars.
-   */
-  readonly timeframe?: string;
-}
+import type { FeatureRequest } from '../indicators/feature-request.ts';
+
+export type { FeatureRequest };
 
 /** A strategy's verdict on one bar: its target direction, or null while warming up. */
 export interface StrategyDecision {

@@ -3,9 +3,11 @@
  * edited by hand, cut short): which file, which field, what was expected.
  */
 import type { z } from 'zod';
+import { SluiceError } from '../../errors/sluice-error.ts';
 
 /** A results file that is not what its schema says. `file` names it (with `:<line>` for an NDJSON row). */
-export class ResultsFileError extends Error {
+export class ResultsFileError extends SluiceError {
+  readonly category = 'results-file';
   override readonly name = 'ResultsFileError';
   constructor(
     readonly file: string,

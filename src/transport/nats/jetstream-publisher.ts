@@ -1,6 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { DrainableSink } from '../../containers/container.ts';
+import type { DrainableSink } from '../../files/drainable-sink.ts';
 import { LiveError } from '../../errors/live-error.ts';
 
 /** What a publisher did. */

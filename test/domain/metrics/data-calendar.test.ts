@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarChunk } from '../../../src/data/bar-source.ts';
 import { checkAnnualization, SessionCounter } from '../../../src/domain/metrics/data-calendar.ts';
-import { loadWorkflow } from '../../../src/config/load-workflow.ts';
+import { loadWorkflow } from '../../../src/load/load-workflow.ts';
 import { runConfig } from '../../helpers/run.ts';
 import { barsPerYear } from '../../../src/domain/metrics/timeframe.ts';
 

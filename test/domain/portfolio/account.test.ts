@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buyingPower, checkFunds, DEFAULT_MARGIN_RATES, fundsNeeded, marginCallDue, type Account, type FundsRules } from '../../../src/domain/portfolio/account.ts';
+import { buyingPower, DEFAULT_MARGIN_RATES, fundsNeeded, marginCallDue, type Account, type FundsRules } from '../../../src/domain/portfolio/account.ts';
+import { checkFunds } from '../../../src/domain/risk/funds-check.ts';
 import { Book } from '../../../src/domain/portfolio/book.ts';
 import { EQUITY, type Instrument } from '../../../src/domain/portfolio/instrument.ts';
 import type { OrderEvent } from '../../../src/events/index.ts';

@@ -2,30 +2,29 @@ import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { barFormatOf } from '../data/bar-format.ts';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue, type ConfigPath } from './config-error.ts';
-import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.ts';
-import { parseWithSchema } from './validate.ts';
-import { overlay, overlayAll } from './overlay.ts';
-import { withTraceBehaviors } from './trace-behaviors.ts';
-import { applySetOverrides } from './set-override.ts';
+import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
+import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
+import { parseWithSchema } from '../config/validate.ts';
+import { overlay, overlayAll } from '../config/overlay.ts';
+import { withTraceBehaviors } from '../config/trace-behaviors.ts';
+import { applySetOverrides } from '../config/set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
-import { describeValue } from './describe-value.ts';
-import { checkStrategyCount, resolveStrategies } from './resolve-strategies.ts';
-import { resolveClassifiers } from './resolve-classifiers.ts';
-import { checkFeatureTimeframes } from './feature-timeframes.ts';
+import { describeValue } from '../config/describe-value.ts';
+import { checkStrategyCount, resolveStrategies } from '../config/resolve-strategies.ts';
+import { resolveClassifiers } from '../config/resolve-classifiers.ts';
+import { checkFeatureTimeframes } from '../config/feature-timeframes.ts';
 import { resolvePlugins } from './resolve-plugins.ts';
 import { getProcessPlugins } from '../plugins/load-plugins.ts';
 import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-replay.ts';
-import { TopologySchema, type TopologyDef } from './schema/topology.ts';
-import { WorkflowConfigSchema, type WorkflowConfig } from './schema/workflow.ts';
-import type { ResolvedDataSource, ResolvedWorkflow } from './resolved.ts';
+import { TopologySchema, type TopologyDef } from '../config/schema/topology.ts';
+import { WorkflowConfigSchema, type WorkflowConfig } from '../config/schema/workflow.ts';
+import type { ResolvedDataSource, ResolvedWorkflow } from '../config/resolved.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
 import { probeBarFile } from '../data/probe-source.ts';
 import { fillProviderCaches, type ProviderCache } from '../data/provider-cache.ts';
-import { DataFetchError } from '../data/fetch-error.ts';
-import { LiveError } from '../errors/live-error.ts';
+import { isUserError } from '../errors/exit.ts';
 import pino, { type Logger } from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { endpointIds, planGraph, type GraphPlan } from '../topology/graph-plan.ts';
@@ -215,7 +214,8 @@ async function providerDownloads(source: YamlSource, config: WorkflowConfig, bas
   try {
     await fillProviderCaches(missing, config.data.timeframe, baseDir, options.logger ?? pino({ level: 'silent' }));
   } catch (err) {
-    if (!(err instanceof DataFetchError) && !(err instanceof LiveError)) throw err;
+    // A provider's refusal, bad credentials, a network failure: the user's to fix, located at the file entry.
+    if (!isUserError(err)) throw err;
     const at = entries.find((e) => resolve(baseDir, e.path) === missing[0]?.path)?.at ?? ['data'];
     issues.push(issueAt(source, at, 'DATA_DOWNLOAD', `downloading the bars failed: ${err.message}`, 'fix the provider settings, or download the file with `sluice data fetch` and name it in path'));
   }
@@ -228,7 +228,7 @@ async function providerDownloads(source: YamlSource, config: WorkflowConfig, bas
  * day keep the timeframe's figure (a session cannot tell them apart).
  */
 async function withDataAnnualization(wf: ResolvedWorkflow): Promise<ResolvedWorkflow> {
-  const [{ openWorkflowSource }, { SessionCounter, checkAnnualization }] = await Promise.all([import('../sequencer/workflow-source.ts'), import('../domain/metrics/data-calendar.ts')]);
+  const [{ openWorkflowSource }, { SessionCounter, checkAnnualization }] = await Promise.all([import('../data/workflow-source.ts'), import('../domain/metrics/data-calendar.ts')]);
   const counter = new SessionCounter(wf.config.data.calendar);
   const source = openWorkflowSource(wf);
   try {

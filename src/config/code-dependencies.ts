@@ -1,4 +1,4 @@
-import type { ResolvedClassifier, ResolvedStrategy } from '../config/resolved.ts';
+import type { ResolvedClassifier, ResolvedStrategy } from './resolved.ts';
 import type { DefinitionKind } from '../domain/define.ts';
 import { registry } from '../domain/registry.ts';
 import type { FeatureRequest } from '../domain/strategies/strategy.ts';

@@ -19,8 +19,28 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ByteWriter, ParquetWriter, type ColumnSource, type KeyValue, type SchemaElement } from 'hyparquet-writer';
 import { tempPathFor } from '../results/atomic-write.ts';
-import type { DrainableSink } from '../containers/container.ts';
-import type { ColumnDef, ColumnKind, StoreFileInfo } from './store-format.ts';
+import type { DrainableSink } from './drainable-sink.ts';
+
+/** Physical column kinds of a Parquet table. */
+export type ColumnKind = 'int32' | 'int64' | 'timestamp_ms' | 'double' | 'string';
+
+/** One column of a Parquet table: a field of the row type R. */
+export interface ColumnDef<R> {
+  readonly name: keyof R & string;
+  readonly kind: ColumnKind;
+  /** Delta encoding (DELTA_BINARY_PACKED) for the rising integer columns; else the writer's choice (dictionary when it pays, plain). */
+  readonly delta?: boolean;
+}
+
+/** One Parquet file as committed: its name, size and SHA-256 (a signal store records one per table). */
+export interface ParquetFileInfo {
+  readonly file: string;
+  readonly rows: number;
+  readonly row_groups: number;
+  readonly bytes: number;
+  /** SHA-256 of the file's bytes, computed while writing. */
+  readonly sha256: string;
+}
 
 /** Options of a {@link ParquetTableWriter}. */
 export interface ParquetTableOptions {
@@ -171,7 +191,7 @@ export class ParquetTableWriter<R> implements DrainableSink {
    *
    * @throws the I/O error (the temporary file is removed then).
    */
-  async finish(): Promise<StoreFileInfo> {
+  async finish(): Promise<ParquetFileInfo> {
     if (this.state !== 'open') throw new Error(`ParquetTableWriter ${this.path}: finish after ${this.state}`);
     try {
       this.flushGroup();

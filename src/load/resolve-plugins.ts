@@ -1,5 +1,5 @@
-import { ConfigError, type ConfigIssue } from './config-error.ts';
-import { issueAt, parseYamlText, type YamlSource } from './yaml-source.ts';
+import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
+import { issueAt, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
 import { display, loadPlugins, PluginError, sourceLine, type LoadedPlugin, type PluginRequest } from '../plugins/load-plugins.ts';
 
 /**

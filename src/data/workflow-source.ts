@@ -1,7 +1,7 @@
 import type { ResolvedDataSource, ResolvedWorkflow } from '../config/resolved.ts';
-import type { BarSource } from '../data/bar-source.ts';
-import { openBarSource, type BarSourceSpec } from '../data/open-source.ts';
-import { mergeSources } from '../data/merge-sources.ts';
+import type { BarSource } from './bar-source.ts';
+import { openBarSource, type BarSourceSpec } from './open-source.ts';
+import { mergeSources } from './merge-sources.ts';
 
 /**
  * One source for all of a workflow's bar files, filtered to its [start, end) range and

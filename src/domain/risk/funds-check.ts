@@ -1,0 +1,67 @@
+/**
+ * The account's check of an order: does the book have the buying power (and, in a margin
+ * account, the leverage room) for it? Run by the risk stage after the `risk` limits; the
+ * account's rules themselves (buying power, margin, unit costs) are in
+ * domain/portfolio/account.ts. docs/execution.md ("Accounts").
+ */
+import type { OrderEvent } from '../../events/index.ts';
+import { commission } from '../execution/costs.ts';
+import { splitOrder, unitCosts, type FundsRules } from '../portfolio/account.ts';
+import { wholeShares } from '../portfolio/sizing.ts';
+import type { RiskDecision } from './risk-check.ts';
+
+/**
+ * Checks an order against the book's buying power (`order.buyingPower`, which the
+ * portfolio computes net of its other open orders) and, in a margin account, against
+ * `max_leverage` (gross exposure after the trade at the order price).
+ *
+ * The closing part is never blocked. The opening part is kept whole when it fits; when it
+ * does not, policy `reject` keeps only the closing part (or rejects an order that has
+ * none), policy `resize` keeps the largest whole quantity that fits. A short sale of
+ * shares in a cash account never fits. Orders without `buyingPower` are approved.
+ */
+export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
+  const power = order.buyingPower;
+  const { sign, closing, opening } = splitOrder(order);
+  if (power === undefined || opening <= 0) return { action: 'approve' };
+  const instrument = rules.instrument(order.symbol);
+  const account = rules.account;
+  const unit = unitCosts(rules, order, sign, order.quantity);
+  const available = power + closing * unit.release;
+  const cost = (n: number): number => n * unit.open + commission(rules.commission, closing + n, order.price);
+
+  let allowed = opening;
+  let why = '';
+  if (!Number.isFinite(unit.open)) {
+    allowed = 0;
+    why = `a cash account cannot sell ${order.symbol} short (set portfolio.account: margin to short shares)`;
+  } else if (cost(opening) > available) {
+    // The largest whole quantity that fits; commission is not linear (minimums), so step down.
+    let n = Math.min(opening, wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unit.open));
+    while (n > 0 && cost(n) > available) n--;
+    allowed = n;
+    why = `insufficient funds: buying power ${fmt(available)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} needs ${fmt(cost(opening))}`;
+  }
+  if (account.type === 'margin') {
+    const point = instrument.kind === 'future' ? instrument.multiplier : 1;
+    const notional = order.price * point;
+    const others = order.grossExposure - Math.abs(order.position) * notional;
+    const baseAbs = Math.abs(order.position + sign * closing);
+    const room = (account.max_leverage * order.equity - others) / notional - baseAbs;
+    const byLeverage = room >= allowed ? allowed : Math.max(0, wholeShares(room));
+    if (byLeverage < allowed) {
+      allowed = byLeverage;
+      why = `max_leverage ${fmt(account.max_leverage)}x equity ${fmt(order.equity)}: gross exposure ${fmt(order.grossExposure)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} would exceed it`;
+    }
+  }
+  if (allowed >= opening) return { action: 'approve' };
+  const kept = closing + (rules.policy === 'resize' ? allowed : 0);
+  if (kept <= 0) return { action: 'reject', reason: why };
+  return { action: 'resize', quantity: kept, note: `resized ${fmt(order.quantity)} → ${fmt(kept)} by ${why}` };
+}
+
+/** Short, deterministic number text for messages: integers as is, others to 2 decimals. */
+function fmt(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return String(Math.round(n * 100) / 100);
+}
