@@ -16,9 +16,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../config/deep-merge.ts';
-import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
+import { loadWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../config/loaded-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
-import type { SequenceConfig } from '../config/schema/sequence.ts';
+import type { SequenceSettings } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
@@ -341,7 +342,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const topology = resolved.topology;
   const phaseLayer = deepMergeAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
   let loaded: LoadedWorkflow;
-  let sequence: SequenceConfig;
+  let sequence: SequenceSettings;
   try {
     loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
   } catch (err) {
@@ -351,10 +352,8 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   }
   const phaseConfig = stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>);
   try {
-    sequence =
-      sequenceRef !== undefined
-        ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs)
-        : await resolveSequence(ctx.plan.source, ['sequence'], loaded.wf.config.sequence, ctx.plan.patternDirs);
+    // The config's own sequence was resolved when it loaded; a phase may name another.
+    sequence = sequenceRef !== undefined ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs) : loaded.sequence;
   } catch (err) {
     if (!isConfigError(err)) throw err;
     return done('failed', err.message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name });

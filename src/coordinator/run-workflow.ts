@@ -1,13 +1,11 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { LoadedWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../config/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequencer/run-phase.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
-import { resolveSequence } from '../sequencer/resolve-sequence.ts';
-import { loadYamlFile } from '../config/yaml-source.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { describeFailure } from '../sequencer/phase-files.ts';
@@ -72,8 +70,8 @@ export interface WorkflowResult {
 export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions): Promise<WorkflowResult> {
   const { wf } = loaded;
   const logger = opts.logger ?? pino({ level: 'silent' });
-  // A config mistake in `sequence:` is reported before anything is written.
-  const sequence = await resolveWorkflowSequence(wf);
+  // Resolved and checked when the config was loaded: a mistake in it never gets this far.
+  const { sequence } = loaded;
   const now = opts.now ?? (() => new Date());
   const started = now();
   const workflowId = newWorkflowId(wf.config.name, started);
@@ -139,21 +137,6 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   }
   logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
   return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
-}
-
-/**
- * The sequence a single-phase workflow runs (its `sequence:`, a pattern name or inline
- * settings), checked as `sluice run` checks it: `sluice validate` calls this too.
- *
- * @throws ConfigError located at `sequence` for an unknown name or invalid settings.
- */
-export async function resolveWorkflowSequence(wf: ResolvedWorkflow): ReturnType<typeof resolveSequence> {
-  return resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
-}
-
-/** User pattern folders of a workflow: `patterns:` in the config (relative to it). */
-function sequencePatternDirs(wf: ResolvedWorkflow): string[] {
-  return wf.config.patterns.map((d) => resolve(wf.baseDir, d));
 }
 
 function failedPhase(wf: ResolvedWorkflow, sequence: PhaseResult['sequence'], err: unknown): PhaseResult {

@@ -8,7 +8,25 @@ import { Piscina } from 'piscina';
 import { runtimeModule } from '../runtime-mode.ts';
 import { workerExecArgv } from '../plugins/plugin-hooks.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import type { ShardResult, ShardTask } from './shard-worker.ts';
+import type { LoadWorkflowOptions } from '../config/loaded-workflow.ts';
+import type { BookSummary } from './phase-files.ts';
+
+/** What the main thread sends a shard worker (shard-worker.ts): plain data only. */
+export interface ShardTask {
+  readonly file: string;
+  readonly options: Omit<LoadWorkflowOptions, 'strategies'>;
+  readonly keys: readonly string[];
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly tradeFrom: number | null;
+}
+
+/** What comes back. */
+export interface ShardResult {
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly error: string | null;
+  readonly books: readonly BookSummary[];
+}
 
 /** Runs sweep shards somewhere else than the calling thread. */
 export interface ShardRunner {

@@ -6,29 +6,14 @@
  * numbers: results are identical to running the shard in the main thread.
  */
 import pino from 'pino';
-import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../config/load-workflow.ts';
+import { loadWorkflow } from '../config/load-workflow.ts';
+import type { LoadedWorkflow } from '../config/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { bookSummary, type BookSummary } from './phase-files.ts';
+import { bookSummary } from './phase-files.ts';
+import type { ShardResult, ShardTask } from './shard-pool.ts';
 import { runPhase } from './run-phase.ts';
 import { withStrategies } from './with-strategies.ts';
 import { openWorkflowSource } from './workflow-source.ts';
-
-/** What the main thread sends: plain data only. */
-export interface ShardTask {
-  readonly file: string;
-  readonly options: Omit<LoadWorkflowOptions, 'strategies'>;
-  readonly keys: readonly string[];
-  readonly start: number | null;
-  readonly end: number | null;
-  readonly tradeFrom: number | null;
-}
-
-/** What comes back. */
-export interface ShardResult {
-  readonly status: 'completed' | 'failed' | 'cancelled';
-  readonly error: string | null;
-  readonly books: readonly BookSummary[];
-}
 
 const logger = pino({ level: 'silent' });
 

@@ -11,11 +11,18 @@
  * <phase>/oos_equity.ndjson         the stitched out-of-sample equity curve
  * <phase>/oos_trades.ndjson         every test trade, window by window
  * <phase>/windows/<n>/…             each test run in full (trades, containers, summary)
+ * <phase>/windows/<n>/<type>/…      the `test_sequence` of that window, as its kind writes a phase
  * ```
+ *
+ * The train step is a parameter sweep of the search space (`search:` grid or a seeded
+ * random sample). `test_sequence:` runs another sequence kind inside each window's test
+ * step, over the same bars (warm-up included) with the parameters the train range chose:
+ * `{ type: monte_carlo }` bootstraps each window's out-of-sample trades, exactly as a
+ * Monte Carlo sequence run alone on that window would.
  */
 import { join } from 'node:path';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import type { TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
+import type { SequenceSettings, TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
 import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
@@ -29,6 +36,7 @@ import { optimismWarnings } from '../config/optimism.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { metricRecord, searchSpace, subDir, sweepCombinations, windowed } from './passes.ts';
 import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
+import type { SequenceContext } from './define-sequence.ts';
 import { withStrategies } from './with-strategies.ts';
 import { openWorkflowSource } from './workflow-source.ts';
 import { trainTestSplit, walkForwardWindows } from './windows.ts';
@@ -46,11 +54,21 @@ interface WindowResult {
   readonly train: { start: string; end: string; bars: number; combinations: number; best_metrics: Record<string, number | null> };
   readonly test: { start: string; end: string; bars: number; metrics: Record<string, number | null> };
   readonly best: { strategy_id: string; type: string; parameters: Record<string, unknown> };
+  /** What the `test_sequence` found on this window (its sequence sections), when there is one. */
+  readonly test_sequence?: Record<string, unknown>;
   readonly book: BookResult;
 }
 
-export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSequence): Promise<PhaseResult> {
-  const { ts, range, warmup } = await windowed(req.loaded, seq);
+/** The nested `test_sequence` of a walk-forward, resolved at load (a pattern name became its settings). */
+function testSequenceOf(seq: WalkForwardSequence | TrainTestSequence): SequenceSettings | undefined {
+  if (!('test_sequence' in seq) || seq.test_sequence === undefined) return undefined;
+  const inner = seq.test_sequence;
+  if (typeof inner === 'string') throw new Error(`test_sequence '${inner}' was not resolved: sequences are resolved when the config loads (resolveSequence)`);
+  return inner as unknown as SequenceSettings;
+}
+
+export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSequence, ctx: SequenceContext): Promise<PhaseResult> {
+  const { ts, range, warmup } = await windowed(req.loaded, seq, true);
   const inRange = ts.slice(range.from, range.to);
   const windows = walkForwardWindows(inRange, {
     mode: seq.mode,
@@ -63,11 +81,11 @@ export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSeque
     train: { from: range.from + w.train.from, to: range.from + w.train.to },
     test: { from: range.from + w.test.from, to: range.from + w.test.to },
   }));
-  return runWindows(req, seq, ts, warmup, windows, 'walk_forward');
+  return runWindows(req, seq, ts, warmup, windows, 'walk_forward', ctx);
 }
 
-export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence): Promise<PhaseResult> {
-  const { ts, range, warmup } = await windowed(req.loaded, seq);
+export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence, ctx: SequenceContext): Promise<PhaseResult> {
+  const { ts, range, warmup } = await windowed(req.loaded, seq, true);
   const inRange = ts.slice(range.from, range.to);
   const split = trainTestSplit(inRange, seq.split_date !== undefined ? { split_date: seq.split_date } : { ratio: seq.ratio ?? 0.7 });
   const window: WindowPlan = {
@@ -75,7 +93,7 @@ export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence)
     train: { from: range.from + split.train.from, to: range.from + split.train.to },
     test: { from: range.from + split.test.from, to: range.from + split.test.to },
   };
-  return runWindows(req, seq, ts, warmup, [window], 'train_test');
+  return runWindows(req, seq, ts, warmup, [window], 'train_test', ctx);
 }
 
 async function runWindows(
@@ -85,6 +103,7 @@ async function runWindows(
   warmup: number,
   windows: readonly WindowPlan[],
   kind: 'walk_forward' | 'train_test',
+  ctx: SequenceContext,
 ): Promise<PhaseResult> {
   const base = req.loaded.wf;
   const primary = base.config.results.primary_metric;
@@ -97,6 +116,7 @@ async function runWindows(
   let status: PhaseResult['status'] = 'completed';
   let reused = 0;
   let computed = 0;
+  const inner = testSequenceOf(seq);
   for (const w of windows) {
     const trainRange = restrictTo(base, ts, w.train, warmup);
     const trainWf = { ...trainRange, strategies: searchSpace(trainRange.strategies, seq.search) };
@@ -127,6 +147,19 @@ async function runWindows(
     // Recorded per window, logged once for the phase below.
     const windowWarnings = phaseWarnings(loaded.wf, outcome);
     if (outcome.annualization?.warning != null) annualizationWarned++;
+    // The nested sequence, on the same bars with the chosen parameters, written in its own folder.
+    let nested: PhaseResult | undefined;
+    if (inner !== undefined && outcome.status === 'completed' && book !== undefined) {
+      nested = await ctx.runSequence({
+        ...req,
+        phase: `${req.phase}/windows/${w.index}/${inner.type}`,
+        loaded: withStrategies(req.loaded, testWf, [best]),
+        sequence: inner,
+        phaseDir: subDir(windowDir, inner.type),
+        progress: undefined,
+      });
+    }
+    const nestedSection = nested === undefined ? undefined : { type: nested.sequence, status: nested.status, reason: nested.reason, ...nested.extra };
     if (windowDir !== null) {
       await writePhaseFiles(windowDir, {
         phase: `${req.phase}/windows/${w.index}`,
@@ -140,9 +173,9 @@ async function runWindows(
         books: outcome.books.map(bookSummary),
         ranking: outcome.books.map(bookSummary),
         best: book === undefined ? null : bookSummary(book),
-        files: outcome.files,
+        files: nested === undefined ? outcome.files : [...outcome.files, `${nested.sequence}/`],
         containers: outcome.containers,
-        extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] } },
+        extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] }, ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}) },
       });
     }
     if (outcome.status !== 'completed' || book === undefined) {
@@ -150,11 +183,17 @@ async function runWindows(
       failure = `window ${w.index} test: ${String(describeFailure(outcome.failure)?.['message'] ?? 'no result')}`;
       break;
     }
+    if (nested !== undefined && nested.status !== 'completed') {
+      status = nested.status === 'skipped' ? 'failed' : nested.status;
+      failure = `window ${w.index} test_sequence ${nested.sequence}: ${nested.reason ?? 'no result'}`;
+      break;
+    }
     results.push({
       index: w.index,
       train: { start: iso(w.train.from), end: iso(w.train.to), bars: w.train.to - w.train.from, combinations: sweep.books.length, best_metrics: metricRecord(sweep.ranked[0]!.metrics) },
       test: { start: iso(w.test.from), end: iso(w.test.to), bars: w.test.to - w.test.from, metrics: metricRecord(book.metrics) },
       best: { strategy_id: best.key, type: best.type, parameters: best.params },
+      ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}),
       book,
     });
     req.progress?.tick();
