@@ -8,7 +8,7 @@ import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequenc
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
-import { describeFailure } from '../sequencer/phase-files.ts';
+import { describeFailure } from '../results/phase-writer.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { pluginsJson } from '../plugins/load-plugins.ts';
 import { ENGINE } from '../engine-info.ts';

@@ -5,7 +5,7 @@
  */
 import type { LoadWorkflowOptions } from '../config/load-workflow.ts';
 import type { FileFingerprint } from '../results/combination-store.ts';
-import type { BookSummary } from '../sequencer/phase-files.ts';
+import type { BookSummary } from '../results/phase-writer.ts';
 
 /** The queue of chunk jobs, processed by `sluice worker`. */
 export const SWEEP_QUEUE = 'sweep-chunks';

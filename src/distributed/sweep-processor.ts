@@ -16,7 +16,7 @@ import { loadWorkflow, type LoadedWorkflow } from '../config/load-workflow.ts';
 import { fileFingerprint, type FileFingerprint } from '../results/combination-store.ts';
 import { isPathLike } from '../plugins/load-plugins.ts';
 import { runLoadedShard } from '../sequencer/shard-worker.ts';
-import type { BookSummary } from '../sequencer/phase-files.ts';
+import type { BookSummary } from '../results/phase-writer.ts';
 import { encodeNonFinite, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
 
 /**

@@ -12,7 +12,7 @@ import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { openWorkflowSource, readTimestamps } from './workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from '../results/phase-writer.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
 import { strategyCode } from '../plugins/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -122,8 +122,7 @@ export async function runSinglePass(
       warnings,
       data: dataJson(wf, outcome),
       primary_metric: primary,
-      books,
-      ranking: ranked,
+      rows: { books, ranking: ranked },
       best: best ?? null,
       files: outcome.files,
       containers: outcome.containers,
@@ -334,8 +333,7 @@ async function failedSweep(req: SequenceRequest, wf: ResolvedWorkflow, sweep: Sw
       error: { message: reason },
       data: null,
       primary_metric: wf.config.results.primary_metric,
-      books: sweep.books,
-      ranking: sweep.ranked,
+      rows: { books: sweep.books, ranking: sweep.ranked },
       best: sweep.ranked[0] ?? null,
       files: [],
       containers: new Map(),

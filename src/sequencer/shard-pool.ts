@@ -9,7 +9,7 @@ import { runtimeModule } from '../runtime-mode.ts';
 import { workerExecArgv } from '../plugins/plugin-hooks.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { LoadWorkflowOptions } from '../config/loaded-workflow.ts';
-import type { BookSummary } from './phase-files.ts';
+import type { BookSummary } from '../results/phase-writer.ts';
 
 /** What the main thread sends a shard worker (shard-worker.ts): plain data only. */
 export interface ShardTask {

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { loadWorkflow } from '../config/load-workflow.ts';
 import type { LoadedWorkflow } from '../config/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { bookSummary } from './phase-files.ts';
+import { bookSummary } from '../results/phase-writer.ts';
 import type { ShardResult, ShardTask } from './shard-pool.ts';
 import { runPhase } from './run-phase.ts';
 import { withStrategies } from './with-strategies.ts';

@@ -20,18 +20,15 @@
  * `{ type: monte_carlo }` bootstraps each window's out-of-sample trades, exactly as a
  * Monte Carlo sequence run alone on that window would.
  */
-import { join } from 'node:path';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { SequenceSettings, TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
 import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
-import { NdjsonWriter } from '../results/ndjson-writer.ts';
-import { tradeRow } from './book-fold.ts';
+import { tradeRow } from '../results/book-fold.ts';
 import { restrictTo, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from '../results/phase-writer.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { metricRecord, searchSpace, subDir, sweepCombinations, windowed } from './passes.ts';
@@ -170,8 +167,7 @@ async function runWindows(
         warnings: windowWarnings,
         data: dataJson(loaded.wf, outcome),
         primary_metric: primary,
-        books: outcome.books.map(bookSummary),
-        ranking: outcome.books.map(bookSummary),
+        rows: { books: outcome.books.map(bookSummary), ranking: outcome.books.map(bookSummary) },
         best: book === undefined ? null : bookSummary(book),
         files: nested === undefined ? outcome.files : [...outcome.files, `${nested.sequence}/`],
         containers: outcome.containers,
@@ -222,25 +218,24 @@ async function runWindows(
     },
   };
   if (req.phaseDir !== null) {
-    const equity = await NdjsonWriter.open(join(req.phaseDir, 'oos_equity.ndjson'));
-    // write() serializes: handing it a ready-made line would store each row as a JSON string.
-    for (const p of stitched.points) equity.write({ ts: new Date(p.ts).toISOString(), equity: p.equity });
-    await equity.commit();
-    const trades = await NdjsonWriter.open(join(req.phaseDir, 'oos_trades.ndjson'));
-    for (const r of results) for (const t of r.book.trades ?? []) trades.write({ window: r.index, ...tradeRow(t) });
-    await trades.commit();
-    await writeJsonAtomic(join(req.phaseDir, 'aggregate_results.json'), { phase: req.phase, status, primary_metric: primary, iterations: rows });
-    await writeJsonAtomic(join(req.phaseDir, 'phase_summary.json'), {
+    await writePhaseFiles(req.phaseDir, {
       phase: req.phase,
       topology: base.topology.name,
       sequence: kind,
       status,
       error: failure === null ? null : { message: failure },
-      ...(warnings.length > 0 ? { warnings } : {}),
+      warnings,
       primary_metric: primary,
+      rows: { iterations: rows },
       best: last === undefined ? null : last.best,
-      ...extra,
-      files: ['oos_equity.ndjson', 'oos_trades.ndjson', 'aggregate_results.json', ...results.map((r) => `windows/${r.index}/`)],
+      files: [],
+      containers: new Map(),
+      extra,
+      series: [
+        { file: 'oos_equity.ndjson', rows: stitched.points.map((p) => ({ ts: new Date(p.ts).toISOString(), equity: p.equity })) },
+        { file: 'oos_trades.ndjson', rows: results.flatMap((r) => (r.book.trades ?? []).map((t) => ({ window: r.index, ...tradeRow(t) }))) },
+      ],
+      folders: results.map((r) => `windows/${r.index}/`),
     });
   }
   return {

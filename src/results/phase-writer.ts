@@ -1,17 +1,22 @@
 /**
- * The summary files of a phase (or of one iteration or window of it):
+ * The phase writer: the one place that writes the summary files of a phase (or of one
+ * iteration, variant or window of it). Every sequence kind hands its books or iterations
+ * here instead of writing files itself:
  *
  * ```
  * <dir>/phase_summary.json      status, data, best book and its metrics, sequence details
  * <dir>/aggregate_results.json  every book's (or iteration's) metrics, ranked
  * <dir>/containers/<id>_results.json
+ * <dir>/<series>.ndjson         series a sequence computed itself (walk-forward's stitched curve)
  * ```
+ * (trades.ndjson and equity.ndjson are streamed while the graph runs, by the book fold.)
  * Every file is written atomically.
  */
 import { join } from 'node:path';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
-import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
+import { writeJsonAtomic } from './atomic-write.ts';
+import { NdjsonWriter } from './ndjson-writer.ts';
+import type { BookResult, PhaseOutcome, RunFailure } from './phase-outcome.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 
 /** A book as result files list it. */
@@ -69,6 +74,25 @@ export function describeFailure(f: RunFailure | undefined): Record<string, unkno
   };
 }
 
+/** What a phase lists: its books, ranked (single pass, sweep, variants), or iterations of its own (walk-forward windows). */
+export type PhaseRows =
+  | {
+      /** Every book, in declaration order. */
+      readonly books: readonly BookSummary[];
+      /** Ranked best first. */
+      readonly ranking: readonly BookSummary[];
+    }
+  | {
+      /** One row per iteration (window), in order; not ranked. */
+      readonly iterations: readonly Record<string, unknown>[];
+    };
+
+/** A series a sequence computed itself, written as `<dir>/<file>` one row a line. */
+export interface PhaseSeries {
+  readonly file: string;
+  readonly rows: Iterable<Record<string, unknown>>;
+}
+
 /** Everything {@link writePhaseFiles} writes. */
 export interface PhaseFiles {
   readonly phase: string;
@@ -76,13 +100,14 @@ export interface PhaseFiles {
   readonly sequence: string;
   readonly status: string;
   readonly error: Record<string, unknown> | null;
-  readonly data: Record<string, unknown> | null;
+  /**
+   * What the data of the run was (`dataJson`); absent when the phase ran no graph of its
+   * own (walk-forward: each window says it).
+   */
+  readonly data?: Record<string, unknown> | null;
   readonly primary_metric: string;
-  /** Every book (or iteration), in declaration order. */
-  readonly books: readonly BookSummary[];
-  /** Ranked best first. */
-  readonly ranking: readonly BookSummary[];
-  readonly best: BookSummary | null;
+  readonly rows: PhaseRows;
+  readonly best: BookSummary | Record<string, unknown> | null;
   /** Files the run itself wrote in `dir` (trades.ndjson…), relative to it. */
   readonly files: readonly string[];
   readonly containers: ReadonlyMap<string, Record<string, unknown>>;
@@ -90,16 +115,26 @@ export interface PhaseFiles {
   readonly extra: Record<string, unknown>;
   /** `phaseWarnings`: written as `warnings` when there is any. */
   readonly warnings?: readonly string[];
+  /** Series written here (before the summaries), listed first in `files`. */
+  readonly series?: readonly PhaseSeries[];
+  /** Sub-folders the phase wrote (walk-forward's `windows/<n>/`), listed last in `files`. */
+  readonly folders?: readonly string[];
 }
 
 export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
+  for (const s of f.series ?? []) {
+    const writer = await NdjsonWriter.open(join(dir, s.file));
+    // write() serializes: handing it a ready-made line would store each row as a JSON string.
+    for (const row of s.rows) writer.write(row);
+    await writer.commit();
+  }
   for (const [id, r] of f.containers) await writeJsonAtomic(join(dir, 'containers', `${id}_results.json`), r);
+  const rows = f.rows;
   await writeJsonAtomic(join(dir, 'aggregate_results.json'), {
     phase: f.phase,
     status: f.status,
     primary_metric: f.primary_metric,
-    ranking: f.ranking.map((b) => b.strategy_id),
-    iterations: f.books,
+    ...('books' in rows ? { ranking: rows.ranking.map((b) => b.strategy_id), iterations: rows.books } : { iterations: rows.iterations }),
   });
   await writeJsonAtomic(join(dir, 'phase_summary.json'), {
     phase: f.phase,
@@ -108,11 +143,17 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     status: f.status,
     error: f.error,
     ...(f.warnings !== undefined && f.warnings.length > 0 ? { warnings: f.warnings } : {}),
-    data: f.data,
+    ...(f.data !== undefined ? { data: f.data } : {}),
     primary_metric: f.primary_metric,
-    strategies: f.books.length,
+    ...('books' in rows ? { strategies: rows.books.length } : {}),
     best: f.best,
     ...f.extra,
-    files: [...f.files, 'aggregate_results.json', ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`)],
+    files: [
+      ...(f.series ?? []).map((s) => s.file),
+      ...f.files,
+      'aggregate_results.json',
+      ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`),
+      ...(f.folders ?? []),
+    ],
   });
 }

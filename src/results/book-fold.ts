@@ -2,7 +2,7 @@ import type { PortfolioEvent, SluiceEvent, TradeEvent } from '../events/index.ts
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
-import type { NdjsonWriter } from '../results/ndjson-writer.ts';
+import type { NdjsonWriter } from './ndjson-writer.ts';
 
 /** A point of an equity curve kept in memory. */
 export interface EquityPoint {
