@@ -2,16 +2,14 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { LoadedWorkflow } from '../config/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequencer/run-phase.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
-import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import { describeFailure } from '../results/phase-writer.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { pluginsJson } from '../plugins/load-plugins.ts';
-import { ENGINE } from '../engine-info.ts';
+import { finishedJson, WorkflowJsonWriter } from './workflow-json.ts';
 
 /** Options for {@link runWorkflow}. */
 export interface RunWorkflowOptions {
@@ -77,25 +75,18 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   const workflowId = newWorkflowId(wf.config.name, started);
   const dir = opts.inMemory === true ? null : join(opts.outDir ?? wf.config.results.dir, workflowId);
   const phaseDir = dir === null ? null : join(dir, wf.phase);
-  const manifest = (status: string, extra: Record<string, unknown> = {}) => ({
-    workflow_id: workflowId,
+  // A plain config is a one-phase workflow: the same workflow.json, its phase stated briefly.
+  const json = WorkflowJsonWriter.open(opts.outDir ?? wf.config.results.dir, dir, {
+    workflowId,
     name: wf.config.name,
-    status,
-    config_file: wf.file,
-    topology_file: wf.topologyFile,
-    engine: ENGINE,
+    configFile: wf.file,
+    topologyFile: wf.topologyFile,
     plugins: pluginsJson(wf.plugins),
-    started_at: started.toISOString(),
-    ...runOwner(),
-    ...extra,
-    phases: [{ name: wf.phase, topology: wf.topology.name, status }],
+    started,
     config: wf.config,
-  });
-  if (dir !== null) {
-    const stale = cleanStaleTemps(opts.outDir ?? wf.config.results.dir);
-    if (stale.length > 0) logger.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
-    await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
-  }
+  }, logger);
+  const phases = (status: string): Record<string, unknown> => ({ phases: [{ name: wf.phase, topology: wf.topology.name, status }] });
+  await json.save('running', phases('running'));
   logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
 
   let result: PhaseResult;
@@ -127,14 +118,8 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   }
   const outcome = result.outcome;
   const status = result.status === 'skipped' ? 'completed' : result.status;
-  if (dir !== null) {
-    const finished = now();
-    const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
-    await writeJsonAtomic(
-      join(dir, 'workflow.json'),
-      manifest(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }),
-    );
-  }
+  const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
+  await json.save(status, phases(status), finishedJson(started, now(), error));
   logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
   return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
 }
