@@ -43,3 +43,9 @@ export function sequenceTypes(): string[] {
   registerPluginSequences();
   return [...definitions.keys()];
 }
+
+/** Where the kind `type` comes from (built-in or a plugin file), or undefined when none is registered. */
+export function sequenceOrigin(type: string): DefinitionOrigin | undefined {
+  registerPluginSequences();
+  return definitions.get(type)?.origin;
+}

@@ -13,6 +13,7 @@ import { DefinitionError } from '../../src/domain/define.ts';
 import { defineSequence } from '../../src/sequencer/define-sequence.ts';
 import { sequenceDefinition, sequenceTypes } from '../../src/sequencer/sequence-registry.ts';
 import { sequenceSettingsSchema } from '../../src/config/schema/sequence.ts';
+import { listCommand } from '../../src/cli/list.ts';
 import { silent } from '../helpers/run.ts';
 import { ROOT, sluice } from '../helpers/cli.ts';
 
@@ -29,6 +30,7 @@ describe('the sequence registry', () => {
       expect(d.settings.safeParse({ type: 'not_this_kind' }).success, type).toBe(false);
     }
     expect(sequenceDefinition('walk_forwad')).toBeUndefined();
+    expect(listCommand('sequences', [])).toMatch(/sequence kinds \(sequence: \{ type: … \}\):\n {2}single_pass {10}One graph over the data/);
   });
 
   it.each([
@@ -66,6 +68,7 @@ describe('a plugin sequence kind', () => {
     const viaPlugin = await runWorkflow(loaded, { logger: silent, inMemory: true });
     expect(viaPlugin.result.sequence).toBe('first_part');
     expect(sequenceTypes()).toContain('first_part');
+    expect(listCommand('sequences', [])).toMatch(/first_part\s+A single pass over the first part of the bars\.\n\s+plugin {2}\S*first-part\.ts/);
 
     // The same as the built-in single pass on that window.
     const direct = await runWorkflow(await loadWorkflow(CONFIG, { sets: ['sequence={type: single_pass, window: {to: 0.3}}'] }), { logger: silent, inMemory: true });
