@@ -145,9 +145,9 @@ async function runWindows(
     const windowWarnings = phaseWarnings(loaded.wf, outcome);
     if (outcome.annualization?.warning != null) annualizationWarned++;
     // The nested sequence, on the same bars with the chosen parameters, written in its own folder.
-    let nested: PhaseResult | undefined;
+    let nested: { readonly type: string; readonly result: PhaseResult } | undefined;
     if (inner !== undefined && outcome.status === 'completed' && book !== undefined) {
-      nested = await ctx.runSequence({
+      const result = await ctx.runSequence({
         ...req,
         phase: `${req.phase}/windows/${w.index}/${inner.type}`,
         loaded: withStrategies(req.loaded, testWf, [best]),
@@ -155,8 +155,9 @@ async function runWindows(
         phaseDir: subDir(windowDir, inner.type),
         progress: undefined,
       });
+      nested = { type: inner.type, result };
     }
-    const nestedSection = nested === undefined ? undefined : { type: nested.sequence, status: nested.status, reason: nested.reason, ...nested.extra };
+    const nestedSection = nested === undefined ? undefined : { type: nested.type, status: nested.result.status, reason: nested.result.reason, ...nested.result.extra };
     if (windowDir !== null) {
       await writePhaseFiles(windowDir, {
         phase: `${req.phase}/windows/${w.index}`,
@@ -169,7 +170,7 @@ async function runWindows(
         primary_metric: primary,
         rows: { books: outcome.books.map(bookSummary), ranking: outcome.books.map(bookSummary) },
         best: book === undefined ? null : bookSummary(book),
-        files: nested === undefined ? outcome.files : [...outcome.files, `${nested.sequence}/`],
+        files: nested === undefined ? outcome.files : [...outcome.files, `${nested.type}/`],
         containers: outcome.containers,
         extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] }, ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}) },
       });
@@ -179,9 +180,9 @@ async function runWindows(
       failure = `window ${w.index} test: ${String(describeFailure(outcome.failure)?.['message'] ?? 'no result')}`;
       break;
     }
-    if (nested !== undefined && nested.status !== 'completed') {
-      status = nested.status === 'skipped' ? 'failed' : nested.status;
-      failure = `window ${w.index} test_sequence ${nested.sequence}: ${nested.reason ?? 'no result'}`;
+    if (nested !== undefined && nested.result.status !== 'completed') {
+      status = nested.result.status === 'skipped' ? 'failed' : nested.result.status;
+      failure = `window ${w.index} test_sequence ${nested.type}: ${nested.result.reason ?? 'no result'}`;
       break;
     }
     results.push({
