@@ -3,7 +3,7 @@
  * plugin's own kind run from a config, and `sequence:` checked when the config loads
  * (so `sluice validate` refuses what `sluice run` would).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +78,22 @@ describe('a plugin sequence kind', () => {
 
     // Its schema checks its settings at load, located.
     await expect(loadWorkflow(CONFIG, { plugins: [plugin], sets: ['sequence={type: first_part, part: 2}'] })).rejects.toThrow(/sequence\.part/);
-  }, 60_000);
+
+    // Through the command, a config naming the plugin under plugins: (another process: its own registry).
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `name: t\nplugins: [./first-part.ts]\nsequence: { type: first_part, part: 0.3 }\ndata: { symbol: SPY, path: ${join(ROOT, 'examples/data/SPY_5m.csv')}, timeframe: 5m }\nstrategies: [ { type: sma_crossover, params: { fast_period: 5, slow_period: 20 } } ]\n`,
+    );
+    const r = await sluice(['run', join(dir, 'c.yaml'), '--out', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    const [id] = readdirSync(join(dir, 'out')).filter((d) => !d.startsWith('.'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', id!, 'workflow.json'), 'utf8')) as { status: string; plugins: { defines: { kind: string; name: string }[] }[] };
+    expect(manifest.status).toBe('completed');
+    expect(manifest.plugins.flatMap((p) => p.defines)).toEqual([{ kind: 'sequence', name: 'first_part' }]);
+    const bad = await sluice(['validate', join(dir, 'c.yaml'), '--set', 'sequence.part=2']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/sequence\.part/);
+  }, 90_000);
 });
 
 describe('sluice validate', () => {
