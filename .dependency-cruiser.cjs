@@ -74,10 +74,17 @@ module.exports = {
     },
     {
       name: 'load-below-what-runs',
-      comment: 'src/load turns a config into a LoadedWorkflow; what runs one (sequencer, coordinator, live, distributed, analysis) imports load, never the other way.',
+      comment: 'src/load turns a config into a LoadedWorkflow (resolving sequence: through the sequencer registry of kinds); what runs one (coordinator, live, distributed, analysis) imports load, never the other way.',
       severity: 'error',
       from: { path: '^src/load/' },
-      to: { path: '^src/(sequencer|coordinator|live|distributed|analysis|report|query)/' },
+      to: { path: '^src/(coordinator|live|distributed|analysis|report|query)/' },
+    },
+    {
+      name: 'sequencer-not-load',
+      comment: 'The loader resolves `sequence:` through the sequencer\'s registry, so the sequencer never imports the loader: a LoadedWorkflow is a type of src/topology, and the worker-thread entry that loads a workflow is coordinator/shard-worker.ts.',
+      severity: 'error',
+      from: { path: '^src/sequencer/' },
+      to: { path: '^src/load/' },
     },
     {
       name: 'signals-not-containers-or-data',
@@ -95,10 +102,10 @@ module.exports = {
     },
     {
       name: 'files-is-a-low-room',
-      comment: 'src/files (Parquet table writer, file async buffer, drainable sink) is used by data, signals, containers, live and the sequencer; it imports only results (atomic temp names), errors, runtime and events.',
+      comment: 'src/files (atomic writes, the NDJSON and Parquet table writers, stable JSON, the combination store and file fingerprints, the file async buffer, the drainable sink) is used by data, signals, containers, tracing, live, the sequencer and results; it imports only errors, runtime and events.',
       severity: 'error',
       from: { path: '^src/files/' },
-      to: { path: '^src/', pathNot: '^src/(files|results|errors|runtime|events)/' },
+      to: { path: '^src/', pathNot: '^src/(files|errors|runtime|events)/' },
     },
     {
       name: 'shared-rooms-import-nothing-of-ours',

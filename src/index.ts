@@ -24,6 +24,9 @@ export { isComposedWorkflow, planWorkflow, type WorkflowPlan, type PlanWorkflowO
 export { runComposedWorkflow, type RunComposedOptions, type ComposedWorkflowResult, type PhaseRecord, type IterationRecord, type BranchRecord } from './coordinator/run-composed.ts';
 export type { ComposableWorkflow, WorkflowResults } from './coordinator/composable.ts';
 export type { PhaseView, BestView } from './coordinator/phase-view.ts';
+export { defineSequence, type SequenceDefinition, type SequenceContext } from './sequencer/define-sequence.ts';
+export { sequenceSettingsSchema, type SequenceSettings } from './config/schema/sequence.ts';
+export type { SequenceRequest, PhaseResult, PhaseBest } from './sequencer/sequence-types.ts';
 export { runPhase, type RunPhaseOptions, type PhaseOutcome, type BookResult, type RunStatus, type RunFailure } from './sequencer/run-phase.ts';
 
 export { readSignalStore, readStoreMeta, readStoreBatches, checkStoreCompatible, type SignalStore, type StoreExpectation } from './signals/read-store.ts';

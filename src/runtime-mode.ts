@@ -13,6 +13,6 @@ export const COMPILED: boolean = !import.meta.url.endsWith('.ts');
  * The URL of a module next to `base` (the caller's `import.meta.url`), named by its source
  * file ('./shard-worker.ts'): that file when running source, its '.js' when compiled.
  */
-export function runtimeModule(sourceSpecifier: `./${string}.ts`, base: string): URL {
+export function runtimeModule(sourceSpecifier: `./${string}.ts` | `../${string}.ts`, base: string): URL {
   return new URL(COMPILED ? sourceSpecifier.replace(/\.ts$/, '.js') : sourceSpecifier, base);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openBarSource } from '../data/open-source.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { FeatureSpecError, parseFeatureSpec, type FeatureSpec } from '../domain/indicators/feature-spec.ts';
-import { tempPathFor } from '../results/atomic-write.ts';
+import { tempPathFor } from '../files/atomic-write.ts';
 import { higherTimeframeProblem } from '../domain/indicators/timeframe-buckets.ts';
 import type { TradingCalendar } from '../domain/metrics/timeframe.ts';
 

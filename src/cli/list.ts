@@ -7,6 +7,7 @@ import { COMPOSITES } from '../domain/composition/catalogue.ts';
 import { CLASSIFIERS, INDICATORS, STRATEGIES, registry } from '../domain/registry.ts';
 import type { DefinitionKind } from '../domain/define.ts';
 import { display } from '../plugins/load-plugins.ts';
+import { sequenceDefinition, sequenceOrigin, sequenceTypes } from '../sequencer/sequence-registry.ts';
 
 /** Parameter names with their defaults, read from a zod object schema. */
 function paramsOf(schema: z.ZodType): string {
@@ -65,6 +66,15 @@ export function listCommand(what: string | undefined, patternDirs: readonly stri
       parts.push(`  ${p.name.padEnd(20)} ${p.builtIn ? 'built-in' : 'user'}  ${where}${p.overrides !== undefined ? `  (overrides ${p.overrides})` : ''}`);
       const description = patternDescription(p.file);
       if (description !== '') parts.push(`  ${''.padEnd(20)} ${description}`);
+    }
+    // The kinds patterns (and inline settings) name: built-in and plugin ones (defineSequence).
+    if (kind === 'sequences') {
+      parts.push('sequence kinds (sequence: { type: … }):');
+      for (const type of sequenceTypes()) {
+        const origin = sequenceOrigin(type);
+        const plugin = origin?.kind === 'plugin' ? `\n  ${''.padEnd(20)} plugin  ${display(origin.file)}` : '';
+        parts.push(`  ${type.padEnd(20)} ${sequenceDefinition(type)?.description ?? ''}${plugin}`);
+      }
     }
   }
   if (what === undefined || what === 'strategies') {

@@ -180,9 +180,6 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         return;
       }
       const [{ wf, plan, pendingDownloads }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false }), import('../config/optimism.ts')]);
-      // The sequence settings, checked as `sluice run` checks them (shard_size, train sizes…).
-      const { resolveWorkflowSequence } = await import('../coordinator/run-workflow.ts');
-      await resolveWorkflowSequence(wf);
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
       for (const w of optimismWarnings(wf.config)) io.err(`warning: ${w}`);
       for (const p of pendingDownloads ?? []) io.out(`data: ${p} is not there yet; the first run downloads it (data.provider)`);
@@ -206,9 +203,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       const { plan } = loaded;
       if (o.format !== 'mermaid' && !(await isComposedWorkflow(file, o.set))) {
         // A sequence with a window or walk-forward windows: what it will run over.
-        const [{ resolveSequence }, { describeWindows }, { loadYamlFile }, { resolve }] = await Promise.all([import('../sequencer/resolve-sequence.ts'), import('../sequencer/describe-windows.ts'), import('../config/yaml-source.ts'), import('node:path')]);
-        const dirs = [...loaded.wf.config.patterns.map((d) => resolve(loaded.wf.baseDir, d)), ...o.patterns];
-        const seq = await resolveSequence(await loadYamlFile(file), ['sequence'], loaded.wf.config.sequence, dirs);
+        const { describeWindows } = await import('../sequencer/describe-windows.ts');
+        const seq = loaded.sequence;
         const windows = await describeWindows(loaded, seq);
         if (windows.length > 0) io.out([`sequence ${seq.type}:`, ...windows.map((l) => `  ${l}`), ''].join('\n'));
       }

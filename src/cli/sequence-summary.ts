@@ -12,13 +12,24 @@ export function sequenceSummary(r: PhaseResult): string[] {
     if (r.computed === 0 && r.reused > 0) lines.push(`  every combination was reused from the resume store (<results dir>/.combinations); to recompute them, set resume: false in sequence: (e.g. sequence: { type: ${r.sequence}, resume: false }) or delete that folder`);
   }
   const wf = (r.extra['walk_forward'] ?? r.extra['train_test']) as
-    | { per_window: { index: number; test: { start: string; end: string; metrics: Record<string, number | null> }; best: { strategy_id: string } }[]; out_of_sample: Record<string, number | null> }
+    | {
+        per_window: {
+          index: number;
+          test: { start: string; end: string; metrics: Record<string, number | null> };
+          best: { strategy_id: string };
+          test_sequence?: { monte_carlo?: { probability_of_loss?: number } };
+        }[];
+        out_of_sample: Record<string, number | null>;
+      }
     | undefined;
   if (wf !== undefined) {
-    lines.push(`window  test range                                    best (train)                   ${r.primary_metric.padStart(12)}  return`);
+    // A Monte Carlo inside every test window (test_sequence): its probability of a loss per window.
+    const lossOf = (w: (typeof wf.per_window)[number]): number | undefined => w.test_sequence?.monte_carlo?.probability_of_loss;
+    const withMc = wf.per_window.some((w) => lossOf(w) !== undefined);
+    lines.push(`window  test range                                    best (train)                   ${r.primary_metric.padStart(12)}  return${withMc ? '  mc P(loss)' : ''}`);
     for (const w of wf.per_window) {
       lines.push(
-        `${String(w.index).padStart(6)}  ${w.test.start.slice(0, 16)} → ${w.test.end.slice(0, 16)}  ${w.best.strategy_id.padEnd(30)} ${num(w.test.metrics[r.primary_metric]).padStart(12)}  ${pct(w.test.metrics['total_return']).padStart(7)}`,
+        `${String(w.index).padStart(6)}  ${w.test.start.slice(0, 16)} → ${w.test.end.slice(0, 16)}  ${w.best.strategy_id.padEnd(30)} ${num(w.test.metrics[r.primary_metric]).padStart(12)}  ${pct(w.test.metrics['total_return']).padStart(7)}${withMc ? `  ${pct(lossOf(w)).padStart(10)}` : ''}`,
       );
     }
     const o = wf.out_of_sample;

@@ -54,7 +54,7 @@ export async function traceCommand(where: string, o: TraceCommandOptions): Promi
   const [{ fillChains, formatChain, orderChain, TraceIndex }, { findTraceFile, readTrace }, { toJsonLine }] = await Promise.all([
     import('../tracing/causal-chain.ts'),
     import('../tracing/read-trace.ts'),
-    import('../results/stable-json.ts'),
+    import('../files/stable-json.ts'),
   ]);
   const trace = await readTrace(findTraceFile(where, o.phase));
   const index = new TraceIndex(trace);

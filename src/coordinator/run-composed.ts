@@ -18,20 +18,18 @@ import type { Logger } from 'pino';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
 import { overlay as overlayConfig, overlayAll } from '../config/overlay.ts';
-import { loadWorkflow, type LoadedWorkflow } from '../load/load-workflow.ts';
+import { loadWorkflow } from '../load/load-workflow.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
-import type { SequenceConfig } from '../config/schema/sequence.ts';
+import type { SequenceSettings } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../results/atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
-import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
-import type { WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
 import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';
-import { ENGINE } from '../engine-info.ts';
 import { ConditionError } from './conditions.ts';
 import { workflowResults, type WorkflowResults } from './composable.ts';
 import { runInOrder } from './phase-graph.ts';
@@ -39,7 +37,7 @@ import { explainNull, fullMetrics, notRunView, templateScope, withPhaseView, typ
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { evaluateResultsExpression } from './conditions.ts';
 import { resolveOutputs } from './workflow-outputs.ts';
-import { firstError, iterationJson, phaseJson, stripWorkflowKeys } from './workflow-json.ts';
+import { finishedJson, firstError, iterationJson, phaseJson, stripWorkflowKeys, WorkflowJsonWriter } from './workflow-json.ts';
 import { relocatePhaseError, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
 import type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
 
@@ -125,39 +123,29 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
 
   // Every phase loaded its plugins while the plan was made: the process's list is theirs.
   const plugins = pluginsJson(await loadedPlugins());
-  // workflow.json is rewritten after every phase; writes go one after the other.
-  let writing: Promise<void> = Promise.resolve();
-  const manifest = (status: WorkflowManifestJson['status'], extra: Partial<WorkflowManifestJson> = {}): WorkflowManifestJson => ({
-    workflow_id: workflowId,
+  // workflow.json is rewritten after every phase (the writer puts its writes one after the other).
+  const json = WorkflowJsonWriter.open(root, dir, {
+    workflowId,
     name: config.name,
-    status,
-    workflow: plan.pattern?.name ?? null,
-    workflow_file: plan.pattern?.file ?? null,
-    workflow_module: plan.module?.path ?? null,
-    config_file: plan.file,
-    engine: ENGINE,
+    workflow: { workflow: plan.pattern?.name ?? null, workflow_file: plan.pattern?.file ?? null, workflow_module: plan.module?.path ?? null },
+    configFile: plan.file,
     plugins,
-    started_at: started.toISOString(),
-    ...runOwner(),
-    ...extra,
-    params: plan.params,
-    phases: current.map(phaseJson),
-    iteration_results: iterated ? iterations.map(iterationJson) : [],
-    branch_results: branchRecords.map((b) => ({ ...b, phases: [...b.phases] })),
-    outputs,
-    output_errors: outputErrors,
+    started,
     config,
-  });
-  const save = (status: WorkflowManifestJson['status'], extra?: Partial<WorkflowManifestJson>): Promise<void> => {
-    if (dir === null) return Promise.resolve();
-    const body = manifest(status, extra);
-    writing = writing.then(() => writeJsonAtomic(join(dir, 'workflow.json'), body));
-    return writing;
-  };
-  if (dir !== null) {
-    const stale = cleanStaleTemps(root);
-    if (stale.length > 0) log.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
-  }
+  }, log);
+  const save = (status: string, extra?: Record<string, unknown>): Promise<void> =>
+    json.save(
+      status,
+      {
+        params: plan.params,
+        phases: current.map(phaseJson),
+        iteration_results: iterated ? iterations.map(iterationJson) : [],
+        branch_results: branchRecords.map((b) => ({ ...b, phases: [...b.phases] })),
+        outputs,
+        output_errors: outputErrors,
+      },
+      extra,
+    );
   await save('running');
   log.info({ workflow_id: workflowId, workflow: plan.pattern?.name ?? 'inline', phases: plan.allPhases }, 'workflow started');
 
@@ -265,9 +253,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   for (const [key, message] of Object.entries(outputErrors)) log.warn({ output: key }, `output '${key}': ${message}`);
   if (dir !== null) for (const f of files) await writeFileAtomic(join(dir, f.path), f.content);
 
-  const finished = now();
-  await save(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error: firstError(current) });
-  await writing;
+  await save(status, finishedJson(started, now(), firstError(current)));
   log.info({ workflow_id: workflowId, status }, 'workflow finished');
   return { workflowId, dir, status, phases: current, iterations, branches: branchRecords, outputs, outputErrors, files };
 }
@@ -347,7 +333,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const topology = resolved.topology;
   const phaseLayer = overlayAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
   let loaded: LoadedWorkflow;
-  let sequence: SequenceConfig;
+  let sequence: SequenceSettings;
   try {
     loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
   } catch (err) {
@@ -357,10 +343,8 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   }
   const phaseConfig = stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>);
   try {
-    sequence =
-      sequenceRef !== undefined
-        ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs)
-        : await resolveSequence(ctx.plan.source, ['sequence'], loaded.wf.config.sequence, ctx.plan.patternDirs);
+    // The config's own sequence was resolved when it loaded; a phase may name another.
+    sequence = sequenceRef !== undefined ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs) : loaded.sequence;
   } catch (err) {
     if (!isConfigError(err)) throw err;
     return done('failed', err.message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name });

@@ -1,22 +1,17 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { systemClock, type Clock } from '../runtime/clock.ts';
 import pino, { type Logger } from 'pino';
-import type { LoadedWorkflow } from '../load/load-workflow.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
-import type { WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequencer/run-phase.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
-import { resolveSequence } from '../sequencer/resolve-sequence.ts';
-import { loadYamlFile } from '../config/yaml-source.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
-import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
-import { describeFailure } from '../sequencer/phase-files.ts';
+import { describeFailure } from '../results/phase-writer.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { pluginsJson } from '../plugins/load-plugins.ts';
-import { ENGINE } from '../engine-info.ts';
 import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
+import { finishedJson, WorkflowJsonWriter } from './workflow-json.ts';
 
 /** Options for {@link runWorkflow}. */
 export interface RunWorkflowOptions {
@@ -75,34 +70,27 @@ export interface WorkflowResult {
 export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions): Promise<WorkflowResult> {
   const { wf } = loaded;
   const logger = opts.logger ?? pino({ level: 'silent' });
-  // A config mistake in `sequence:` is reported before anything is written.
-  const sequence = await resolveWorkflowSequence(wf);
+  // Resolved and checked when the config was loaded: a mistake in it never gets this far.
+  const { sequence } = loaded;
   const clock = opts.clock ?? systemClock;
   const now = (): Date => new Date(clock.now());
   const started = now();
   const workflowId = newWorkflowId(wf.config.name, started);
   const dir = opts.inMemory === true ? null : join(opts.outDir ?? wf.config.results.dir, workflowId);
   const phaseDir = dir === null ? null : join(dir, wf.phase);
-  // `trace`: the phase's trace summary once it ran traced (absent otherwise: the file keeps its shape).
-  const manifest = (status: WorkflowManifestJson['status'], extra: Partial<WorkflowManifestJson> = {}, trace?: TraceSummary): WorkflowManifestJson => ({
-    workflow_id: workflowId,
+  // A plain config is a one-phase workflow: the same workflow.json, its phase stated briefly.
+  const json = WorkflowJsonWriter.open(opts.outDir ?? wf.config.results.dir, dir, {
+    workflowId,
     name: wf.config.name,
-    status,
-    config_file: wf.file,
-    topology_file: wf.topologyFile,
-    engine: ENGINE,
+    configFile: wf.file,
+    topologyFile: wf.topologyFile,
     plugins: pluginsJson(wf.plugins),
-    started_at: started.toISOString(),
-    ...runOwner(),
-    ...extra,
-    phases: [{ name: wf.phase, topology: wf.topology.name, status, ...traceSection(trace) }],
+    started,
     config: wf.config,
-  });
-  if (dir !== null) {
-    const stale = cleanStaleTemps(opts.outDir ?? wf.config.results.dir);
-    if (stale.length > 0) logger.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
-    await writeJsonAtomic(join(dir, 'workflow.json'), manifest('running'));
-  }
+  }, logger);
+  // `trace`: the phase's trace summary once it ran traced (absent otherwise: the file keeps its shape).
+  const phases = (status: string, trace?: TraceSummary): Record<string, unknown> => ({ phases: [{ name: wf.phase, topology: wf.topology.name, status, ...traceSection(trace) }] });
+  await json.save('running', phases('running'));
   logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
 
   let result: PhaseResult;
@@ -134,31 +122,10 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   }
   const outcome = result.outcome;
   const status = result.status === 'skipped' ? 'completed' : result.status;
-  if (dir !== null) {
-    const finished = now();
-    const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
-    await writeJsonAtomic(
-      join(dir, 'workflow.json'),
-      manifest(status, { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error }, outcome?.trace),
-    );
-  }
+  const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
+  await json.save(status, phases(status, outcome?.trace), finishedJson(started, now(), error));
   logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
   return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
-}
-
-/**
- * The sequence a single-phase workflow runs (its `sequence:`, a pattern name or inline
- * settings), checked as `sluice run` checks it: `sluice validate` calls this too.
- *
- * @throws ConfigError located at `sequence` for an unknown name or invalid settings.
- */
-export async function resolveWorkflowSequence(wf: ResolvedWorkflow): ReturnType<typeof resolveSequence> {
-  return resolveSequence(await loadYamlFile(wf.file), ['sequence'], wf.config.sequence, sequencePatternDirs(wf));
-}
-
-/** User pattern folders of a workflow: `patterns:` in the config (relative to it). */
-function sequencePatternDirs(wf: ResolvedWorkflow): string[] {
-  return wf.config.patterns.map((d) => resolve(wf.baseDir, d));
 }
 
 function failedPhase(wf: ResolvedWorkflow, sequence: PhaseResult['sequence'], err: unknown): PhaseResult {

@@ -1,11 +1,92 @@
 /**
- * How workflow.json states the run: phases, iterations, the first error, the config
- * without its workflow-level keys.
+ * workflow.json: the one builder and writer of it for every run, a plain config (a
+ * one-phase workflow, runWorkflow) and a multi-phase workflow (runComposedWorkflow) alike.
+ * The head (id, name, status, files, engine, plugins, start, owner) and the tail (the
+ * config) are the same; between them each runner states its phases (for a composed
+ * workflow also iterations, branches and outputs).
  */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ENGINE } from '../engine-info.ts';
+import { writeJsonAtomic } from '../files/atomic-write.ts';
+import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import type { IterationResultJson, ManifestPhaseJson, WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import type { IterationRecord, PhaseRecord } from './workflow-records.ts';
 import { traceSection } from '../tracing/trace-summary.ts';
 import { WORKFLOW_LEVEL_KEYS } from './workflow-plan.ts';
+
+/** What a run is, at the head of workflow.json (and its config, at the end). */
+export interface WorkflowIdentity {
+  readonly workflowId: string;
+  readonly name: string;
+  /** A multi-phase workflow: its pattern, pattern file and module (null for an inline one). */
+  readonly workflow?: { readonly workflow: string | null; readonly workflow_file: string | null; readonly workflow_module: string | null };
+  readonly configFile: string;
+  /** A plain config: the file its topology came from. */
+  readonly topologyFile?: string;
+  readonly plugins: readonly Record<string, unknown>[];
+  readonly started: Date;
+  readonly config: unknown;
+}
+
+/**
+ * workflow.json of a run in `status`: `sections` are what the runner states of its phases,
+ * `extra` the end of a run (finished_at, duration_ms, error).
+ */
+export function workflowJson(id: WorkflowIdentity, status: string, sections: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    workflow_id: id.workflowId,
+    name: id.name,
+    status,
+    ...(id.workflow ?? {}),
+    config_file: id.configFile,
+    ...(id.topologyFile !== undefined ? { topology_file: id.topologyFile } : {}),
+    engine: ENGINE,
+    plugins: id.plugins,
+    started_at: id.started.toISOString(),
+    ...runOwner(),
+    ...extra,
+    ...sections,
+    config: id.config,
+  };
+}
+
+/** How a run ended, for {@link workflowJson}'s `extra`. */
+export function finishedJson(started: Date, finished: Date, error: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  // An unknown error is written as null, never left out: the key is always there.
+  return { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error: error ?? null };
+}
+
+/**
+ * Writes `<dir>/workflow.json` (atomically, one write after the other: a runner rewrites
+ * it after every phase); with `dir` null, nothing. Opening it removes the temporary files
+ * killed runs left under `root`.
+ */
+export class WorkflowJsonWriter {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dir: string | null,
+    private readonly id: WorkflowIdentity,
+  ) {}
+
+  static open(root: string, dir: string | null, id: WorkflowIdentity, logger: Logger): WorkflowJsonWriter {
+    if (dir !== null) {
+      const stale = cleanStaleTemps(root);
+      if (stale.length > 0) logger.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
+    }
+    return new WorkflowJsonWriter(dir, id);
+  }
+
+  /** Writes the file as of now; resolves when this write (and every earlier one) is done. */
+  save(status: string, sections: Record<string, unknown>, extra?: Record<string, unknown>): Promise<void> {
+    const dir = this.dir;
+    if (dir === null) return this.writing;
+    const body = workflowJson(this.id, status, sections, extra);
+    this.writing = this.writing.then(() => writeJsonAtomic(join(dir, 'workflow.json'), body));
+    return this.writing;
+  }
+}
 
 export function stripWorkflowKeys(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -10,7 +10,8 @@ import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
-import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
+import { loadWorkflow } from '../load/load-workflow.ts';
+import type { LoadedWorkflow, LoadWorkflowOptions } from '../topology/loaded-workflow.ts';
 import { overlayAll } from '../config/overlay.ts';
 import { applySetOverrides } from '../config/set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
@@ -361,10 +362,10 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     const topology = resolveTemplates(p.spec.topology, scope);
     const layer = overlayAll([overlay, { phase: p.spec.name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
     try {
-      const loaded = await loadWorkflow(file, { ...load, overlay: layer, pendingStores: true });
+      await loadWorkflow(file, { ...load, overlay: layer, pendingStores: true });
       const ref = resolveTemplates(p.spec.sequence, scope);
+      // The config's own sequence was resolved by the load; a phase's is checked here.
       if (ref !== undefined) await resolveSequence(p.source, [...p.at, 'sequence'], ref, userDirs);
-      else await resolveSequence(source, ['sequence'], loaded.wf.config.sequence, userDirs);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues.push(...relocatePhaseError(err, p, overlay, file).issues.map((issue) => toWorkflowParam(issue, p, source, config.workflow_params)));

@@ -4,8 +4,8 @@
  * Plain JSON both ways, since any machine with the same engine code may take a job.
  */
 import type { LoadWorkflowOptions } from '../load/load-workflow.ts';
-import type { FileFingerprint } from '../results/combination-store.ts';
-import type { BookSummary } from '../sequencer/phase-files.ts';
+import type { FileFingerprint } from '../files/combination-store.ts';
+import type { BookSummary } from '../results/phase-writer.ts';
 
 /** The queue of chunk jobs, processed by `sluice worker`. */
 export const SWEEP_QUEUE = 'sweep-chunks';

@@ -13,10 +13,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { isUserError } from '../errors/exit.ts';
 import { loadWorkflow, type LoadedWorkflow } from '../load/load-workflow.ts';
-import { fileFingerprint, type FileFingerprint } from '../results/combination-store.ts';
+import { fileFingerprint, type FileFingerprint } from '../files/combination-store.ts';
 import { isPathLike } from '../plugins/load-plugins.ts';
-import { runLoadedShard } from '../sequencer/shard-worker.ts';
-import type { BookSummary } from '../sequencer/phase-files.ts';
+import { runLoadedShard } from '../sequencer/run-shard.ts';
+import type { BookSummary } from '../results/phase-writer.ts';
 import { encodeNonFinite, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
 
 /**

@@ -18,7 +18,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ByteWriter, ParquetWriter, type ColumnSource, type KeyValue, type SchemaElement } from 'hyparquet-writer';
-import { tempPathFor } from '../results/atomic-write.ts';
+import { tempPathFor } from './atomic-write.ts';
 import type { DrainableSink } from './drainable-sink.ts';
 
 /** Physical column kinds of a Parquet table. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
 import type { ResolvedDataSource } from '../config/resolved.ts';
 import type { LiveConfig, LiveSinkConfig } from '../config/schema/live.ts';
-import { fileFingerprint } from '../results/combination-store.ts';
+import { fileFingerprint } from '../files/combination-store.ts';
 import { readStoreMeta } from '../signals/read-store.ts';
 import { configuredStoreDir } from '../signals/store-identity.ts';
 import { LiveSchema } from '../config/schema/live.ts';

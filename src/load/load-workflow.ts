@@ -19,77 +19,19 @@ import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-repla
 import { TopologySchema, type TopologyDef } from '../config/schema/topology.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from '../config/schema/workflow.ts';
 import type { ResolvedDataSource, ResolvedWorkflow } from '../config/resolved.ts';
-import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { parseIsoTimestamp } from '../data/parse-timestamp.ts';
 import { probeBarFile } from '../data/probe-source.ts';
 import { fillProviderCaches, type ProviderCache } from '../data/provider-cache.ts';
 import { isUserError } from '../errors/exit.ts';
-import pino, { type Logger } from 'pino';
+import pino from 'pino';
 import { discoverPatterns } from '../patterns/discover.ts';
-import { endpointIds, planGraph, type GraphPlan } from '../topology/graph-plan.ts';
+import { endpointIds, planGraph } from '../topology/graph-plan.ts';
 import { STRATEGIES } from '../domain/registry.ts';
+import type { LoadedWorkflow, LoadWorkflowOptions } from '../topology/loaded-workflow.ts';
 
-/** Options for {@link loadWorkflow}. */
-export interface LoadWorkflowOptions {
-  /** `--set path=value` overrides, applied over the file. */
-  readonly sets?: readonly string[];
-  /** Extra pattern folders (`--patterns`), after those the config names. */
-  readonly patternDirs?: readonly string[];
-  /**
-   * Strategies beyond the registry, for this load only (tests). They cannot travel to
-   * worker threads or queue workers; a plugin module (`plugins`) can.
-   */
-  readonly strategies?: ReadonlyMap<string, StrategyDefinition>;
-  /**
-   * Plugin modules to load before the config's own `plugins:` (`--plugin`): paths or globs
-   * relative to the working directory, or package names. Loaded once per process.
-   */
-  readonly plugins?: readonly string[];
-  /**
-   * `sluice live`: a config whose `live.feed.type` is a provider (binance, alpaca) may name
-   * data files that do not exist yet — they are read only by `--warmup data`, which then
-   * says so. Other configs still need them.
-   */
-  readonly liveProviderData?: boolean;
-  /**
-   * Download bar files a `data.provider:` names and that are missing (default true). False
-   * (`sluice validate`): they are left to the first run, listed in `pendingDownloads`.
-   */
-  readonly fetchData?: boolean;
-  /** Where a download into the data cache reports (default: silent). Does not travel to threads. */
-  readonly logger?: Logger;
-  /** Config layer under the file: a workflow pattern's `defaults` (over the topology's). */
-  readonly defaults?: Record<string, unknown>;
-  /** Config layer over the file, under `--set`: a workflow phase's overlay. */
-  readonly overlay?: Record<string, unknown>;
-  /** `--force` of `sluice run`: replay a signal store that does not fit the config (as `replay.force: true`). */
-  readonly force?: boolean;
-  /**
-   * Planning a multi-phase workflow: a signal store a replay names may be written by an
-   * earlier phase, so a missing one is no error yet (the replay gets no books); the phase
-   * checks it when it runs.
-   */
-  readonly pendingStores?: boolean;
-  /**
-   * The config's YAML text, read instead of `file` (which still names it in messages and
-   * is the folder relative paths resolve against): a queue worker gets the text in the job.
-   */
-  readonly text?: string;
-}
-
-/** A workflow ready to run: resolved plain data plus its validated graph plan. */
-export interface LoadedWorkflow {
-  readonly wf: ResolvedWorkflow;
-  readonly plan: GraphPlan;
-  /**
-   * How it was loaded, so another thread can load the same workflow (`--workers`);
-   * undefined when it used strategies from outside the catalogue, which cannot travel.
-   */
-  readonly load?: { readonly file: string; readonly options: Omit<LoadWorkflowOptions, 'strategies' | 'logger'> } | undefined;
-  /** Bar files a `data.provider:` will download on the first run (`fetchData: false`), absolute. */
-  readonly pendingDownloads?: readonly string[];
-}
+export type { LoadedWorkflow, LoadWorkflowOptions } from '../topology/loaded-workflow.ts';
+import { resolveConfigSequence } from '../sequencer/resolve-sequence.ts';
 
 /**
  * Loads a workflow config and everything it refers to, and checks all of it before any
@@ -159,6 +101,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     issues.push(issueAt(topo.source, [...topo.basePath, ...path], code, message, hint)),
   );
   if (plan === null) throw new ConfigError(issues);
+  const sequence = await resolveConfigSequence(source, config.sequence, baseDir, config.patterns, options.patternDirs ?? []);
 
   const wf: ResolvedWorkflow = {
     file,
@@ -179,7 +122,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const { strategies: custom, logger: _logger, ...portable } = options;
   // Threads and queue workers load the same plugins: name them explicitly in the options.
   const travelling = { ...portable, ...(cliPlugins.length > 0 ? { plugins: cliPlugins } : {}) };
-  return { wf: annualized, plan, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined, ...(pending.length > 0 ? { pendingDownloads: pending } : {}) };
+  return { wf: annualized, plan, sequence, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined, ...(pending.length > 0 ? { pendingDownloads: pending } : {}) };
 }
 
 /**

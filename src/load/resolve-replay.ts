@@ -13,7 +13,7 @@ import type { ReplayVariant, ResolvedClassifier, ResolvedDataSource, ResolvedRep
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import type { Direction } from '../events/index.ts';
 import { ENGINE } from '../engine-info.ts';
-import { canonicalJson, fileFingerprint } from '../results/combination-store.ts';
+import { canonicalJson, fileFingerprint } from '../files/combination-store.ts';
 import { checkStoreCompatible, readStoreBatches, readStoreMeta } from '../signals/read-store.ts';
 import { dataKey, storeConfigHash, strategyHash } from '../signals/store-identity.ts';
 import { SignalStoreError, STORE_FILES, type SignalStoreMeta, type StoreData, type StoreDataSource, type StoreStrategy } from '../signals/store-format.ts';

@@ -1,8 +1,8 @@
 /**
  * Loads plugin modules — a user's strategies, indicators and classifiers — into the
  * process's registry. A plugin is an ES module (TypeScript or JavaScript) that exports
- * values made by `defineStrategy`, `defineIndicator` or `defineClassifier` (named exports,
- * a default export, or a default list of them). Each file is imported once per process;
+ * values made by `defineStrategy`, `defineIndicator`, `defineClassifier` or
+ * `defineSequence` (named exports, a default export, or a default list of them). Each file is imported once per process;
  * asking again returns the first load.
  */
 import { SluiceError } from '../errors/sluice-error.ts';
@@ -12,7 +12,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveModule } from 'import-meta-resolve';
 import { glob } from 'tinyglobby';
-import { definitionKind, type DefinitionKind } from '../domain/define.ts';
+import { DEFINITION_KIND, definitionKind, type DefinitionKind } from '../domain/define.ts';
 import { registry, RegistryCollisionError, describeOrigin, type AnyDefinition, type DefinitionOrigin } from '../domain/registry.ts';
 import type { PluginJson } from '../results/schema/workflow-manifest.ts';
 import { pluginCode, type PluginCodeFile } from './plugin-code.ts';
@@ -34,7 +34,30 @@ export interface LoadedPlugin {
   readonly fingerprint: string;
   readonly files: readonly PluginCodeFile[];
   /** What it registered, in export order. */
-  readonly definitions: readonly { readonly kind: DefinitionKind; readonly name: string }[];
+  readonly definitions: readonly { readonly kind: DefinitionKind | 'sequence'; readonly name: string }[];
+}
+
+/** A sequence kind a plugin defines (`defineSequence`), as this loader sees it: its type name. */
+interface PluginSequence {
+  readonly definition: { readonly type: string };
+  readonly origin: DefinitionOrigin;
+}
+
+/**
+ * Sequence kinds plugins defined, in load order. The sequence registry (src/sequencer)
+ * registers them from here when it is asked for a kind: it may import this module, this
+ * module may not import it (the sequencer sits above config loading).
+ */
+const pluginSequences: PluginSequence[] = [];
+
+/** Sequence kinds defined by the plugins this process has loaded, in load order. */
+export function pluginSequenceDefinitions(): readonly PluginSequence[] {
+  return pluginSequences;
+}
+
+/** True for a value made by `defineSequence` (possibly by another copy of the package). */
+function isSequenceDefinition(value: unknown): value is { readonly type: string } {
+  return value !== null && typeof value === 'object' && (value as { [DEFINITION_KIND]?: unknown })[DEFINITION_KIND] === 'sequence';
 }
 
 /**
@@ -170,9 +193,10 @@ async function importPlugin(file: string): Promise<LoadedPlugin> {
     throw locatedError(file, code.files, err);
   }
   const definitions = exportedDefinitions(mod);
-  if (definitions.length === 0) {
+  const sequences = exportedValues(mod).filter(isSequenceDefinition);
+  if (definitions.length === 0 && sequences.length === 0) {
     throw new PluginError(
-      `plugin ${display(file)} exports no strategy, indicator or classifier: export the result of defineStrategy(…), defineIndicator(…) or defineClassifier(…) (import them from 'sluice')`,
+      `plugin ${display(file)} exports no strategy, indicator or classifier: export the result of defineStrategy(…), defineIndicator(…) or defineClassifier(…), or a sequence kind made by defineSequence(…) (import them from 'sluice')`,
       { plugin: file },
     );
   }
@@ -190,14 +214,25 @@ async function importPlugin(file: string): Promise<LoadedPlugin> {
       );
     }
   }
-  return { file, fingerprint: code.fingerprint, files: code.files, definitions: definitions.map((d) => ({ kind: definitionKind(d)!, name: d.name })) };
+  for (const definition of sequences) pluginSequences.push({ definition, origin });
+  return {
+    file,
+    fingerprint: code.fingerprint,
+    files: code.files,
+    definitions: [...definitions.map((d) => ({ kind: definitionKind(d)!, name: d.name })), ...sequences.map((d) => ({ kind: 'sequence' as const, name: d.type }))],
+  };
 }
 
-/** The definitions a module exports, in export order; a default list counts too. */
+/** The strategy, indicator and classifier definitions a module exports, in export order. */
 function exportedDefinitions(mod: Record<string, unknown>): AnyDefinition[] {
-  const out: AnyDefinition[] = [];
+  return exportedValues(mod).filter((v): v is AnyDefinition => definitionKind(v) !== undefined);
+}
+
+/** What a module exports, in export order, each once; a default list counts too. */
+function exportedValues(mod: Record<string, unknown>): unknown[] {
+  const out: unknown[] = [];
   const add = (v: unknown): void => {
-    if (definitionKind(v) !== undefined && !out.includes(v as AnyDefinition)) out.push(v as AnyDefinition);
+    if (!out.includes(v)) out.push(v);
   };
   for (const [name, value] of Object.entries(mod)) {
     if (name === 'default' && Array.isArray(value)) value.forEach(add);

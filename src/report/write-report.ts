@@ -4,7 +4,7 @@
  */
 
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../results/atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { buildReport, type ReportOptions } from './build-report.ts';
 import { buildComparison } from './compare.ts';
 import { renderHtml } from './render-html.ts';

@@ -2,9 +2,9 @@
  * The part of the data a run reads: a window of the bars, preceded by warm-up bars that
  * only prime indicators and strategies (books trade from the window's first bar).
  */
-import type { LoadedWorkflow } from '../load/load-workflow.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import type { SequenceConfig } from '../config/schema/sequence.ts';
+import type { SequenceSettings } from '../config/schema/sequence.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { lowerBound } from './windows.ts';
@@ -25,7 +25,7 @@ export interface BarRange {
  *
  * @throws Error naming the window when it selects no bar.
  */
-export function windowRange(ts: readonly number[], window: SequenceConfig['window']): BarRange {
+export function windowRange(ts: readonly number[], window: SequenceSettings['window']): BarRange {
   const n = ts.length;
   const at = (b: number | string | undefined, fallback: number): number => {
     if (b === undefined) return fallback;

@@ -1,30 +1,40 @@
 /**
  * The single pass and the parameter sweep, and the helpers the other sequence kinds
- * (walk-forward, Monte Carlo, replay variants, signal generation) build on. The dispatch
- * by sequence kind is in run-sequence.ts, which imports these modules (never the reverse).
+ * (walk-forward, Monte Carlo, replay variants, signal generation) build on. The kinds
+ * themselves are defined in sequences/, which import these modules (never the reverse).
  */
 import { join } from 'node:path';
-import type { LoadedWorkflow } from '../load/load-workflow.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
-import type { SequenceConfig, SweepSequence } from '../config/schema/sequence.ts';
+import type { SequenceSettings, SweepSequence } from '../config/schema/sequence.ts';
+import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { openWorkflowSource, readTimestamps } from '../data/workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from './phase-files.ts';
-import { CombinationStore, combinationKey, dataFingerprint } from '../results/combination-store.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from '../results/phase-writer.ts';
+import { CombinationStore, combinationKey, dataFingerprint } from '../files/combination-store.ts';
 import { strategyCode } from '../config/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
-import type { ShardResult } from './shard-worker.ts';
+import type { ShardResult } from './shard-pool.ts';
 import type { PhaseBest, PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { withStrategies } from './with-strategies.ts';
 
-/** The workflow windowed by the sequence's `window`, with warm-up bars before it. */
-export async function windowed(loaded: LoadedWorkflow, sequence: SequenceConfig): Promise<{ wf: ResolvedWorkflow; ts: number[]; range: BarRange; warmup: number }> {
+/**
+ * The workflow windowed by the sequence's `window`, with warm-up bars before it.
+ *
+ * @param needTimestamps the caller cuts windows of its own (walk-forward): read the
+ *   timestamps even without a `window`.
+ */
+export async function windowed(
+  loaded: LoadedWorkflow,
+  sequence: SequenceSettings,
+  needTimestamps = false,
+): Promise<{ wf: ResolvedWorkflow; ts: number[]; range: BarRange; warmup: number }> {
   // Without a window nothing needs the timestamps up front: a single pass reads the data once.
-  if (sequence.window === undefined && (sequence.type === 'single_pass' || sequence.type === 'parameter_sweep' || sequence.type === 'monte_carlo')) {
+  if (sequence.window === undefined && !needTimestamps) {
     return { wf: loaded.wf, ts: [], range: { from: 0, to: 0 }, warmup: 0 };
   }
   const ts = await readTimestamps(loaded.wf);
@@ -32,6 +42,19 @@ export async function windowed(loaded: LoadedWorkflow, sequence: SequenceConfig)
   const warmup = warmupBars(loaded, sequence.warmup);
   const wf = sequence.window === undefined ? loaded.wf : restrictTo(loaded.wf, ts, range, warmup);
   return { wf, ts, range, warmup };
+}
+
+/**
+ * Refuses a single-pass graph of more books than it can hold; a plain config is refused at
+ * load (located), a workflow phase's sequence is known only when it runs.
+ *
+ * @throws Error suggesting a parameter_sweep.
+ */
+export function checkSinglePassSize(req: SequenceRequest): void {
+  const books = req.loaded.wf.strategies.length;
+  if (books > MAX_SINGLE_PASS_STRATEGIES) {
+    throw new Error(`phase '${req.loaded.wf.phase}': ${books.toLocaleString('en-US')} strategies in one single-pass graph, more than ${MAX_SINGLE_PASS_STRATEGIES.toLocaleString('en-US')}; run the grid as sequence: parameter_sweep (shards of shard_size strategies, one graph each)`);
+  }
 }
 
 /** Metrics as plain numbers (non-finite → null), for templates, conditions and ranking. */
@@ -99,8 +122,7 @@ export async function runSinglePass(
       warnings,
       data: dataJson(wf, outcome),
       primary_metric: primary,
-      books,
-      ranking: ranked,
+      rows: { books, ranking: ranked },
       best: best ?? null,
       files: outcome.files,
       containers: outcome.containers,
@@ -312,8 +334,7 @@ async function failedSweep(req: SequenceRequest, wf: ResolvedWorkflow, sweep: Sw
       error: { message: reason },
       data: null,
       primary_metric: wf.config.results.primary_metric,
-      books: sweep.books,
-      ranking: sweep.ranked,
+      rows: { books: sweep.books, ranking: sweep.ranked },
       best: sweep.ranked[0] ?? null,
       files: [],
       containers: new Map(),

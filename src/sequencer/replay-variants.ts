@@ -15,7 +15,7 @@ import type { ReplayVariant, ResolvedWorkflow } from '../config/resolved.ts';
 import { rankBooks } from '../results/rank.ts';
 import { BarRecording } from '../data/recorded-source.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
-import { bookSummary, dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, writePhaseFiles } from '../results/phase-writer.ts';
 import { metricRecord, subDir } from './passes.ts';
 import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { openWorkflowSource } from '../data/workflow-source.ts';
@@ -74,8 +74,7 @@ export async function runReplayVariants(req: SequenceRequest, variants: readonly
       error: failure ?? (reason === null ? null : { message: reason }),
       data: last === undefined ? null : dataJson(wf, last),
       primary_metric: primary,
-      books: books.map(bookSummary),
-      ranking: ranking.map(bookSummary),
+      rows: { books: books.map(bookSummary), ranking: ranking.map(bookSummary) },
       best: best === undefined ? null : bookSummary(best),
       files: runs.map(({ variant }) => `variants/${variant.name}/phase_summary.json`),
       containers: new Map(),
@@ -124,8 +123,7 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
       error: describeFailure(outcome.failure),
       data: dataJson(wf, outcome),
       primary_metric: primary,
-      books: outcome.books.map(bookSummary),
-      ranking: ranking.map(bookSummary),
+      rows: { books: outcome.books.map(bookSummary), ranking: ranking.map(bookSummary) },
       best: ranking[0] === undefined ? null : bookSummary(ranking[0]),
       files: outcome.files,
       containers: outcome.containers,

@@ -3,73 +3,26 @@ import { join } from 'node:path';
 import { reduce, Subject, type Observable, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import type { SluiceEvent } from '../events/index.ts';
-import type { BarChunk, BarSource, SourceStats } from '../data/bar-source.ts';
+import type { BarChunk, BarSource } from '../data/bar-source.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { IdAllocator, type ContainerContext } from '../containers/container.ts';
 import type { DrainableSink } from '../files/drainable-sink.ts';
-import { compileGraph, dispatcher, keepInMemory, type CompiledGraph, type Placed } from '../topology/compile.ts';
-import { SignalSinkContainer, type SignalRow } from '../containers/signal-sink.ts';
+import { compileGraph, dispatcher, type CompiledGraph, type Placed } from '../topology/compile.ts';
+import { keepInMemory, keepsSeriesInMemory, writesEquityFile } from '../results/storage-policy.ts';
+import { SignalSinkContainer } from '../containers/signal-sink.ts';
 import { STORE_FILES } from '../signals/store-format.ts';
 import type { GraphPlan } from '../topology/graph-plan.ts';
-import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import { NdjsonWriter } from '../files/ndjson-writer.ts';
 import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
-import { checkAnnualization, SessionCounter, type AnnualizationCheck } from '../domain/metrics/data-calendar.ts';
-import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
-import { BookFold, type EquityPoint } from './book-fold.ts';
+import { checkAnnualization, SessionCounter } from '../domain/metrics/data-calendar.ts';
+import { BookFold } from '../results/book-fold.ts';
+import type { BookResult, LifecycleStep, PhaseOutcome, RunFailure, RunStatus } from '../results/phase-outcome.ts';
 import { PhaseTrace } from '../tracing/phase-trace.ts';
 import { ContainerRecorder } from '../tracing/container-recorder.ts';
 import type { TraceSummary } from '../tracing/trace-summary.ts';
 import type { TraceSink } from '../tracing/sinks.ts';
-import type { TradeEvent } from '../events/index.ts';
 
-/** How a phase ended. */
-export type RunStatus = 'completed' | 'failed' | 'cancelled';
-
-/** The lifecycle step a run was in; named in errors. */
-export type LifecycleStep = 'initialize' | 'start' | 'execute' | 'collect' | 'stop' | 'cleanup';
-
-/** What went wrong, for the results files and the CLI. */
-export interface RunFailure {
-  readonly step: LifecycleStep;
-  /** The container that threw, when one did. */
-  readonly container: string | undefined;
-  readonly error: unknown;
-}
-
-/** One book's outcome. */
-export interface BookResult {
-  readonly key: string;
-  readonly type: string;
-  readonly params: Record<string, unknown>;
-  readonly metrics: PerformanceMetrics;
-  /** In memory with storage memory (all) and hybrid (up to hybrid_max_points). */
-  readonly trades: readonly TradeEvent[] | undefined;
-  /** In memory with storage memory (all) and hybrid (up to hybrid_max_points), every equity_every bars. */
-  readonly equity: readonly EquityPoint[] | undefined;
-  /** True when hybrid storage kept only the head of a series in memory. */
-  readonly truncated: boolean;
-}
-
-/** Everything a phase produced. */
-export interface PhaseOutcome {
-  readonly status: RunStatus;
-  readonly failure: RunFailure | undefined;
-  readonly bars: number;
-  readonly source: SourceStats;
-  readonly books: readonly BookResult[];
-  readonly containers: ReadonlyMap<string, Record<string, unknown>>;
-  /** Files written under the phase folder, relative to it. */
-  readonly files: readonly string[];
-  /** Signal rows kept in memory by a signal sink (storage memory / hybrid), else undefined. */
-  readonly signals: readonly SignalRow[] | undefined;
-  /**
-   * The configured annualization against the data's own calendar (bars per session of
-   * the first symbol read); undefined for bars longer than a day or no bars.
-   */
-  readonly annualization?: AnnualizationCheck | undefined;
-  /** Records made and dropped per container and event type; only when the run was traced. */
-  readonly trace?: TraceSummary;
-}
+export type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../results/phase-outcome.ts';
 
 export interface RunPhaseOptions {
   readonly wf: ResolvedWorkflow;
@@ -148,7 +101,6 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   // The data's own calendar, for the annualization check (phase_summary.json, warnings).
   const sessions = new SessionCounter(wf.config.data.calendar);
   const results = wf.config.results;
-  const storage = results.storage;
   const writerOptions = { bufferSize: results.write_buffer_bytes, highWaterMark: results.high_water_mark_bytes };
   const keep = keepInMemory(results);
 
@@ -172,7 +124,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       tradesWriter = await NdjsonWriter.open(join(phaseDir, 'trades.ndjson'), writerOptions);
       writers.push(tradesWriter);
       files.push('trades.ndjson');
-      if (storage !== 'memory') {
+      if (writesEquityFile(results)) {
         equityWriter = await NdjsonWriter.open(join(phaseDir, 'equity.ndjson'), writerOptions);
         writers.push(equityWriter);
         files.push('equity.ndjson');
@@ -316,8 +268,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
         type: s.type,
         params: s.params,
         metrics: fold.metrics(),
-        trades: storage === 'disk' ? undefined : fold.trades,
-        equity: storage === 'disk' ? undefined : fold.equity,
+        trades: keepsSeriesInMemory(results) ? fold.trades : undefined,
+        equity: keepsSeriesInMemory(results) ? fold.equity : undefined,
         truncated: fold.truncated,
       },
     ];
@@ -332,7 +284,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   if (sink?.storeMeta !== undefined && phaseDir !== null && sink.dir === join(phaseDir, 'signals')) {
     files.push(...[STORE_FILES.signals, STORE_FILES.regimes, STORE_FILES.metadata].map((f) => `signals/${f}`));
   }
-  const signals = sink === undefined || storage === 'disk' ? undefined : sink.rows;
+  const signals = sink === undefined || !keepsSeriesInMemory(results) ? undefined : sink.rows;
   const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
   return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, ...(traceSummary !== undefined ? { trace: traceSummary } : {}) };
 }

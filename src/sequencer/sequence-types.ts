@@ -1,7 +1,7 @@
 /** What a sequence is asked to run and what it returns: shared by every sequence kind. */
 import type { Logger } from 'pino';
-import type { LoadedWorkflow } from '../load/load-workflow.ts';
-import type { SequenceConfig } from '../config/schema/sequence.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
+import type { SequenceSettings } from '../config/schema/sequence.ts';
 import type { ProgressReporter } from '../runtime/progress.ts';
 import type { BookResult, PhaseOutcome } from './run-phase.ts';
 import type { ShardRunner } from './shard-pool.ts';
@@ -12,7 +12,8 @@ export interface SequenceRequest {
   readonly phase: string;
   /** The phase's config, fully resolved. */
   readonly loaded: LoadedWorkflow;
-  readonly sequence: SequenceConfig;
+  /** The sequence kind and its settings (checked by the kind's schema). */
+  readonly sequence: SequenceSettings;
   /** results/<workflow_id>/<phase>, or null to write nothing. */
   readonly phaseDir: string | null;
   readonly logger: Logger;
@@ -42,7 +43,8 @@ export interface PhaseResult {
   readonly status: 'completed' | 'failed' | 'cancelled' | 'skipped';
   /** Why the phase was skipped, or the failure message. */
   readonly reason: string | null;
-  readonly sequence: SequenceConfig['type'];
+  /** The sequence kind's type. */
+  readonly sequence: string;
   readonly primary_metric: string;
   readonly best: PhaseBest | null;
   /** Headline metrics: the best book's (walk-forward: the stitched out-of-sample curve's). */

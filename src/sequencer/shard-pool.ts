@@ -8,7 +8,25 @@ import { Piscina } from 'piscina';
 import { runtimeModule } from '../runtime-mode.ts';
 import { workerExecArgv } from '../plugins/plugin-hooks.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import type { ShardResult, ShardTask } from './shard-worker.ts';
+import type { LoadWorkflowOptions } from '../topology/loaded-workflow.ts';
+import type { BookSummary } from '../results/phase-writer.ts';
+
+/** What the main thread sends a shard worker (shard-worker.ts): plain data only. */
+export interface ShardTask {
+  readonly file: string;
+  readonly options: Omit<LoadWorkflowOptions, 'strategies'>;
+  readonly keys: readonly string[];
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly tradeFrom: number | null;
+}
+
+/** What comes back. */
+export interface ShardResult {
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly error: string | null;
+  readonly books: readonly BookSummary[];
+}
 
 /** Runs sweep shards somewhere else than the calling thread. */
 export interface ShardRunner {
@@ -43,7 +61,8 @@ export interface ShardBatch {
 /** A pool of `threads` worker threads; close it when done (it holds handles open). */
 export function shardPool(threads: number): ShardRunner {
   const pool = new Piscina<ShardTask, ShardResult>({
-    filename: runtimeModule('./shard-worker.ts', import.meta.url).href,
+    // The worker's entry loads workflows, so it lives above the loader (coordinator/).
+    filename: runtimeModule('../coordinator/shard-worker.ts', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     // tsx's loader when running source (by the API: a worker's `--import tsx` resolves

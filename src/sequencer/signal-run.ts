@@ -29,7 +29,7 @@ import { windowed } from './passes.ts';
 import { withStrategies } from './with-strategies.ts';
 import { runPhase, type PhaseOutcome } from './run-phase.ts';
 import { openWorkflowSource } from '../data/workflow-source.ts';
-import { dataJson, describeFailure, writePhaseFiles } from './phase-files.ts';
+import { dataJson, describeFailure, writePhaseFiles } from '../results/phase-writer.ts';
 import { readStoreMeta, storeExists, verifyStoreFiles } from '../signals/read-store.ts';
 import { mergeStores, type MergeSource } from '../signals/merge-store.ts';
 import { configuredStoreDir, describeSignalRun, storeMetaDraft, type SignalRunIdentity } from '../signals/store-identity.ts';
@@ -231,8 +231,7 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
       error,
       data: outcome !== undefined ? dataJson(wf, outcome) : storedDataJson(wf, meta),
       primary_metric: primary,
-      books: [],
-      ranking: [],
+      rows: { books: [], ranking: [] },
       best: null,
       files,
       containers: outcome?.containers ?? new Map(),

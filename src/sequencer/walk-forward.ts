@@ -11,29 +11,29 @@
  * <phase>/oos_equity.ndjson         the stitched out-of-sample equity curve
  * <phase>/oos_trades.ndjson         every test trade, window by window
  * <phase>/windows/<n>/…             each test run in full (trades, containers, summary)
+ * <phase>/windows/<n>/<type>/…      the `test_sequence` of that window, as its kind writes a phase
  * ```
+ *
+ * The train step is a parameter sweep of the search space (`search:` grid or a seeded
+ * random sample). `test_sequence:` runs another sequence kind inside each window's test
+ * step, over the same bars (warm-up included) with the parameters the train range chose:
+ * `{ type: monte_carlo }` bootstraps each window's out-of-sample trades, exactly as a
+ * Monte Carlo sequence run alone on that window would.
  */
-import { join } from 'node:path';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import type { TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
+import type { SequenceSettings, TrainTestSequence, WalkForwardSequence } from '../config/schema/sequence.ts';
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
 import { runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
-import { NdjsonWriter } from '../results/ndjson-writer.ts';
-import type { AggregateResultsSchema } from '../results/schema/aggregate-results.ts';
-import type { EquityRowSchema } from '../results/schema/equity-row.ts';
-import type { PhaseSummarySchema } from '../results/schema/phase-summary.ts';
-import type { TradeRowJson } from '../results/schema/trade-row.ts';
-import type { z } from 'zod';
-import { tradeRow } from './book-fold.ts';
+import { tradeRow } from '../results/book-fold.ts';
 import { restrictTo, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from './phase-files.ts';
+import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles } from '../results/phase-writer.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { metricRecord, searchSpace, subDir, sweepCombinations, windowed } from './passes.ts';
 import type { PhaseResult, SequenceRequest } from './sequence-types.ts';
+import type { SequenceContext } from './define-sequence.ts';
 import { withStrategies } from './with-strategies.ts';
 import { openWorkflowSource } from '../data/workflow-source.ts';
 import { trainTestSplit, walkForwardWindows } from './windows.ts';
@@ -51,11 +51,21 @@ interface WindowResult {
   readonly train: { start: string; end: string; bars: number; combinations: number; best_metrics: Record<string, number | null> };
   readonly test: { start: string; end: string; bars: number; metrics: Record<string, number | null> };
   readonly best: { strategy_id: string; type: string; parameters: Record<string, unknown> };
+  /** What the `test_sequence` found on this window (its sequence sections), when there is one. */
+  readonly test_sequence?: { readonly type: string; readonly status: string; readonly reason: string | null; readonly [section: string]: unknown };
   readonly book: BookResult;
 }
 
-export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSequence): Promise<PhaseResult> {
-  const { ts, range, warmup } = await windowed(req.loaded, seq);
+/** The nested `test_sequence` of a walk-forward, resolved at load (a pattern name became its settings). */
+function testSequenceOf(seq: WalkForwardSequence | TrainTestSequence): SequenceSettings | undefined {
+  if (!('test_sequence' in seq) || seq.test_sequence === undefined) return undefined;
+  const inner = seq.test_sequence;
+  if (typeof inner === 'string') throw new Error(`test_sequence '${inner}' was not resolved: sequences are resolved when the config loads (resolveSequence)`);
+  return inner as unknown as SequenceSettings;
+}
+
+export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSequence, ctx: SequenceContext): Promise<PhaseResult> {
+  const { ts, range, warmup } = await windowed(req.loaded, seq, true);
   const inRange = ts.slice(range.from, range.to);
   const windows = walkForwardWindows(inRange, {
     mode: seq.mode,
@@ -68,11 +78,11 @@ export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSeque
     train: { from: range.from + w.train.from, to: range.from + w.train.to },
     test: { from: range.from + w.test.from, to: range.from + w.test.to },
   }));
-  return runWindows(req, seq, ts, warmup, windows, 'walk_forward');
+  return runWindows(req, seq, ts, warmup, windows, 'walk_forward', ctx);
 }
 
-export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence): Promise<PhaseResult> {
-  const { ts, range, warmup } = await windowed(req.loaded, seq);
+export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence, ctx: SequenceContext): Promise<PhaseResult> {
+  const { ts, range, warmup } = await windowed(req.loaded, seq, true);
   const inRange = ts.slice(range.from, range.to);
   const split = trainTestSplit(inRange, seq.split_date !== undefined ? { split_date: seq.split_date } : { ratio: seq.ratio ?? 0.7 });
   const window: WindowPlan = {
@@ -80,7 +90,7 @@ export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence)
     train: { from: range.from + split.train.from, to: range.from + split.train.to },
     test: { from: range.from + split.test.from, to: range.from + split.test.to },
   };
-  return runWindows(req, seq, ts, warmup, [window], 'train_test');
+  return runWindows(req, seq, ts, warmup, [window], 'train_test', ctx);
 }
 
 async function runWindows(
@@ -90,6 +100,7 @@ async function runWindows(
   warmup: number,
   windows: readonly WindowPlan[],
   kind: 'walk_forward' | 'train_test',
+  ctx: SequenceContext,
 ): Promise<PhaseResult> {
   const base = req.loaded.wf;
   const primary = base.config.results.primary_metric;
@@ -102,6 +113,7 @@ async function runWindows(
   let status: PhaseResult['status'] = 'completed';
   let reused = 0;
   let computed = 0;
+  const inner = testSequenceOf(seq);
   for (const w of windows) {
     const trainRange = restrictTo(base, ts, w.train, warmup);
     const trainWf = { ...trainRange, strategies: searchSpace(trainRange.strategies, seq.search) };
@@ -132,6 +144,20 @@ async function runWindows(
     // Recorded per window, logged once for the phase below.
     const windowWarnings = phaseWarnings(loaded.wf, outcome);
     if (outcome.annualization?.warning != null) annualizationWarned++;
+    // The nested sequence, on the same bars with the chosen parameters, written in its own folder.
+    let nested: { readonly type: string; readonly result: PhaseResult } | undefined;
+    if (inner !== undefined && outcome.status === 'completed' && book !== undefined) {
+      const result = await ctx.runSequence({
+        ...req,
+        phase: `${req.phase}/windows/${w.index}/${inner.type}`,
+        loaded: withStrategies(req.loaded, testWf, [best]),
+        sequence: inner,
+        phaseDir: subDir(windowDir, inner.type),
+        progress: undefined,
+      });
+      nested = { type: inner.type, result };
+    }
+    const nestedSection = nested === undefined ? undefined : { type: nested.type, status: nested.result.status, reason: nested.result.reason, ...nested.result.extra };
     if (windowDir !== null) {
       await writePhaseFiles(windowDir, {
         phase: `${req.phase}/windows/${w.index}`,
@@ -142,12 +168,11 @@ async function runWindows(
         warnings: windowWarnings,
         data: dataJson(loaded.wf, outcome),
         primary_metric: primary,
-        books: outcome.books.map(bookSummary),
-        ranking: outcome.books.map(bookSummary),
+        rows: { books: outcome.books.map(bookSummary), ranking: outcome.books.map(bookSummary) },
         best: book === undefined ? null : bookSummary(book),
-        files: outcome.files,
+        files: nested === undefined ? outcome.files : [...outcome.files, `${nested.type}/`],
         containers: outcome.containers,
-        extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] } },
+        extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] }, ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}) },
         trace: outcome.trace,
       });
     }
@@ -156,11 +181,17 @@ async function runWindows(
       failure = `window ${w.index} test: ${String(describeFailure(outcome.failure)?.['message'] ?? 'no result')}`;
       break;
     }
+    if (nested !== undefined && nested.result.status !== 'completed') {
+      status = nested.result.status === 'skipped' ? 'failed' : nested.result.status;
+      failure = `window ${w.index} test_sequence ${nested.type}: ${nested.result.reason ?? 'no result'}`;
+      break;
+    }
     results.push({
       index: w.index,
       train: { start: iso(w.train.from), end: iso(w.train.to), bars: w.train.to - w.train.from, combinations: sweep.books.length, best_metrics: metricRecord(sweep.ranked[0]!.metrics) },
       test: { start: iso(w.test.from), end: iso(w.test.to), bars: w.test.to - w.test.from, metrics: metricRecord(book.metrics) },
       best: { strategy_id: best.key, type: best.type, parameters: best.params },
+      ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}),
       book,
     });
     req.progress?.tick();
@@ -189,26 +220,25 @@ async function runWindows(
     },
   };
   if (req.phaseDir !== null) {
-    const equity = await NdjsonWriter.open(join(req.phaseDir, 'oos_equity.ndjson'));
-    // write() serializes: handing it a ready-made line would store each row as a JSON string.
-    for (const p of stitched.points) equity.write({ ts: new Date(p.ts).toISOString(), equity: p.equity } satisfies z.input<typeof EquityRowSchema>);
-    await equity.commit();
-    const trades = await NdjsonWriter.open(join(req.phaseDir, 'oos_trades.ndjson'));
-    for (const r of results) for (const t of r.book.trades ?? []) trades.write({ window: r.index, ...tradeRow(t) } satisfies TradeRowJson);
-    await trades.commit();
-    await writeJsonAtomic(join(req.phaseDir, 'aggregate_results.json'), { phase: req.phase, status, primary_metric: primary, iterations: rows } satisfies z.input<typeof AggregateResultsSchema>);
-    await writeJsonAtomic(join(req.phaseDir, 'phase_summary.json'), {
+    await writePhaseFiles(req.phaseDir, {
       phase: req.phase,
       topology: base.topology.name,
       sequence: kind,
       status,
       error: failure === null ? null : { message: failure },
-      ...(warnings.length > 0 ? { warnings } : {}),
+      warnings,
       primary_metric: primary,
+      rows: { iterations: rows },
       best: last === undefined ? null : last.best,
-      ...extra,
-      files: ['oos_equity.ndjson', 'oos_trades.ndjson', 'aggregate_results.json', ...results.map((r) => `windows/${r.index}/`)],
-    } satisfies z.input<typeof PhaseSummarySchema>);
+      files: [],
+      containers: new Map(),
+      extra,
+      series: [
+        { file: 'oos_equity.ndjson', rows: stitched.points.map((p) => ({ ts: new Date(p.ts).toISOString(), equity: p.equity })) },
+        { file: 'oos_trades.ndjson', rows: results.flatMap((r) => (r.book.trades ?? []).map((t) => ({ window: r.index, ...tradeRow(t) }))) },
+      ],
+      folders: results.map((r) => `windows/${r.index}/`),
+    });
   }
   return {
     phase: req.phase,

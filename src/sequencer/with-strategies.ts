@@ -1,4 +1,4 @@
-import type { LoadedWorkflow } from '../load/load-workflow.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { planGraph } from '../topology/graph-plan.ts';
 

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
+import { writeJsonAtomic } from '../files/atomic-write.ts';
 import type { DrainableSink } from '../files/drainable-sink.ts';
 import { ENGINE } from '../engine-info.ts';
 import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
-import { canonicalJson, fileFingerprint } from '../results/combination-store.ts';
+import { canonicalJson, fileFingerprint } from '../files/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
 import { classifierCode, strategyCode } from '../config/code-dependencies.ts';
 import { SIGNAL_STORE_FORMAT, type StoreClassifier, type StoreDataSource, type StoreStrategy, type StoreSymbolRange } from './store-format.ts';

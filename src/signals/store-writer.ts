@@ -9,7 +9,7 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
+import { writeJsonAtomic } from '../files/atomic-write.ts';
 import type { DrainableSink } from '../files/drainable-sink.ts';
 import { ENGINE } from '../engine-info.ts';
 import { ParquetTableWriter } from '../files/parquet-table-writer.ts';

@@ -16,6 +16,7 @@ import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { parseTimeframe, runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
+import { keepInMemory } from '../results/storage-policy.ts';
 import type { ContainerInstance, GraphPlan } from './graph-plan.ts';
 
 /** One container placed in the graph: its inbound routes and where its output goes. */
@@ -124,11 +125,6 @@ function createContainer(
       if (wf.replay === undefined) throw new Error(`container '${id}': a signal_source replays a signal store, but the config names none (replay.store)`);
       return new SignalSourceContainer(id, wf.replay.signals, wf.strategies.map((s) => s.key), wf.replay.forced) as Container<unknown>;
   }
-}
-
-/** Points of a series kept in memory per book under the configured storage mode. */
-export function keepInMemory(results: ResolvedWorkflow['config']['results']): number {
-  return results.storage === 'memory' ? Infinity : results.storage === 'hybrid' ? results.hybrid_max_points : 0;
 }
 
 /** The function a container's output subscriber calls: send each event on every route that carries its type. */

@@ -4,7 +4,7 @@ import type { SluiceEvent } from '../events/index.ts';
 import type { Route } from '../routes/index.ts';
 import type { BehaviorDef, RecordFormat } from '../config/schema/topology.ts';
 import { ContainerMatcher } from '../config/container-match.ts';
-import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import { NdjsonWriter } from '../files/ndjson-writer.ts';
 import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';
 import { METRICS_ROUTE } from './tracer.ts';
 import { toTraceRecord, type TraceEntry, type TraceRecord } from './trace-record.ts';

@@ -1,4 +1,4 @@
-import { NdjsonWriter } from '../results/ndjson-writer.ts';
+import { NdjsonWriter } from '../files/ndjson-writer.ts';
 import type { TraceHeader, TraceRecord } from './trace-record.ts';
 
 /**

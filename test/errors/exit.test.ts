@@ -13,7 +13,7 @@ import { BUILT_IN, RegistryCollisionError } from '../../src/domain/registry.ts';
 import { FeatureSpecError } from '../../src/domain/indicators/feature-spec.ts';
 import { UserCodeError } from '../../src/domain/user-code-error.ts';
 import { SignalStoreError } from '../../src/signals/store-format.ts';
-import { ResultsWriteError } from '../../src/results/results-write-error.ts';
+import { ResultsWriteError } from '../../src/files/results-write-error.ts';
 import { ResultsFileError } from '../../src/results/schema/results-file-error.ts';
 import { LiveError } from '../../src/errors/live-error.ts';
 import { QueueError } from '../../src/distributed/queue-error.ts';

@@ -45,6 +45,18 @@ describe('the README examples', () => {
     expect(readdirSync(join(dir, 'walk_forward', 'windows')).length).toBeGreaterThan(10);
     expect(status(dir)).toBe('completed');
   }, 60_000);
+
+  it("spy-walk-forward-monte-carlo: a bootstrap of every window's out-of-sample trades", async () => {
+    const { stdout, dir } = await sluiceRun('examples/spy-walk-forward-monte-carlo.yaml');
+    expect(stdout).toMatch(/return {2}mc P\(loss\)\n/);
+    expect(stdout).toMatch(/out of sample \(stitched\): return -?\d/);
+    const summary = JSON.parse(readFileSync(join(dir, 'backtest', 'phase_summary.json'), 'utf8')) as { walk_forward: { per_window: { test_sequence: { status: string; monte_carlo: { draws: number } } }[] } };
+    const rows = summary.walk_forward.per_window;
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.every((w) => w.test_sequence.status === 'completed' && w.test_sequence.monte_carlo.draws === 1000)).toBe(true);
+    expect(readdirSync(join(dir, 'backtest', 'windows', '0', 'monte_carlo'))).toContain('phase_summary.json');
+    expect(status(dir)).toBe('completed');
+  }, 60_000);
 });
 
 describe('spy-recorded: a topology with behaviors', () => {

@@ -5,7 +5,7 @@ import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
-import { fileFingerprint } from '../../src/results/combination-store.ts';
+import { fileFingerprint } from '../../src/files/combination-store.ts';
 import { ENGINE } from '../../src/engine-info.ts';
 import { checkStoreCompatible, readSignalStore, readStoreMeta } from '../../src/signals/read-store.ts';
 import { signalConfigHash, strategyHash } from '../../src/signals/store-identity.ts';

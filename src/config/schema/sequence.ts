@@ -46,45 +46,56 @@ const sweepOptions = {
   resume: z.boolean().default(true).describe('Reuse combination results stored by earlier runs (keyed by data, strategy, parameters, trading config and engine version).'),
 };
 
-export const SinglePassSchema = z.object({ type: z.literal('single_pass'), ...common }).strict();
-export const ParameterSweepSchema = z.object({ type: z.literal('parameter_sweep'), ...common, ...sweepOptions }).strict();
-export const TrainTestSchema = z
-  .object({
-    type: z.literal('train_test'),
-    ...common,
-    ...sweepOptions,
-    ratio: z.number().gt(0).lt(1).optional().describe('Fraction of the bars that train (default 0.7).'),
-    split_date: z.string().min(1).optional().describe('First timestamp of the test range (instead of ratio); ISO 8601, without a zone: UTC.'),
-  })
-  .strict();
-export const WalkForwardSchema = z
-  .object({
-    type: z.literal('walk_forward'),
-    ...common,
-    ...sweepOptions,
-    mode: z.enum(['rolling', 'anchored']).default('rolling').describe('rolling: the train range slides; anchored: it starts at the first bar and grows.'),
-    train: Size.describe('Train range size: bars or a duration.'),
-    test: Size.describe('Test range size: bars or a duration.'),
-    step: Size.optional().describe('How far each window moves on (default: the test size).'),
-    min_test_bars: z.number().int().positive().default(1).describe('A window whose test range holds fewer bars is left out.'),
-  })
-  .strict();
-export const MonteCarloSchema = z
-  .object({
-    type: z.literal('monte_carlo'),
-    ...common,
-    draws: z.number().int().positive().max(1_000_000).default(1000).describe('Bootstrap resamples of the trade sequence.'),
-    seed: z.number().int().min(0).default(1).describe('Seed of the resampling (reproducible).'),
-    confidence: z
-      .tuple([z.number().gt(0).lt(1), z.number().gt(0).lt(1)])
-      .default([0.05, 0.95])
-      .describe('Percentiles of the confidence interval, e.g. [0.05, 0.95].'),
-    block_size: z.number().int().positive().default(1).describe('1: i.i.d. bootstrap; > 1: circular block bootstrap of this many trades.'),
-  })
-  .strict();
+/**
+ * The settings schema of a sequence kind: its `type`, the `window` and `warmup` every kind
+ * takes, then its own settings (`params`). Built-in kinds and plugin kinds
+ * (`defineSequence`) are both made with it.
+ */
+export function sequenceSettingsSchema<T extends string, P extends z.ZodRawShape>(type: T, params: P) {
+  return z.object({ type: z.literal(type), ...common, ...params }).strict();
+}
 
-/** How a phase iterates over its topology. */
-export const SequenceSchema = z.discriminatedUnion('type', [SinglePassSchema, ParameterSweepSchema, TrainTestSchema, WalkForwardSchema, MonteCarloSchema]);
+/**
+ * A sequence nested in another one's steps (`test_sequence:` of a walk-forward): a pattern
+ * name or inline settings, resolved with the outer sequence when the config is loaded.
+ */
+const InnerSequenceRef = z.union([z.string().min(1), z.looseObject({ type: z.string().min(1) })]);
+
+/** The settings every sequence kind has, whatever its own: what the runner reads of any kind. */
+export interface SequenceSettings {
+  readonly type: string;
+  readonly window?: { readonly from?: number | string | undefined; readonly to?: number | string | undefined } | undefined;
+  readonly warmup: 'auto' | number;
+}
+
+export const SinglePassSchema = sequenceSettingsSchema('single_pass', {});
+export const ParameterSweepSchema = sequenceSettingsSchema('parameter_sweep', sweepOptions);
+export const TrainTestSchema = sequenceSettingsSchema('train_test', {
+  ...sweepOptions,
+  ratio: z.number().gt(0).lt(1).optional().describe('Fraction of the bars that train (default 0.7).'),
+  split_date: z.string().min(1).optional().describe('First timestamp of the test range (instead of ratio); ISO 8601, without a zone: UTC.'),
+});
+export const WalkForwardSchema = sequenceSettingsSchema('walk_forward', {
+  ...sweepOptions,
+  mode: z.enum(['rolling', 'anchored']).default('rolling').describe('rolling: the train range slides; anchored: it starts at the first bar and grows.'),
+  train: Size.describe('Train range size: bars or a duration.'),
+  test: Size.describe('Test range size: bars or a duration.'),
+  step: Size.optional().describe('How far each window moves on (default: the test size).'),
+  min_test_bars: z.number().int().positive().default(1).describe('A window whose test range holds fewer bars is left out.'),
+  test_sequence: InnerSequenceRef.optional().describe(
+    "A sequence run inside every window on its test range with the parameters the train range chose, e.g. { type: monte_carlo, draws: 1000 }: a bootstrap of each window's out-of-sample trades. Written to windows/<n>/<type>/.",
+  ),
+});
+export const MonteCarloSchema = sequenceSettingsSchema('monte_carlo', {
+  draws: z.number().int().positive().max(1_000_000).default(1000).describe('Bootstrap resamples of the trade sequence.'),
+  seed: z.number().int().min(0).default(1).describe('Seed of the resampling (reproducible).'),
+  confidence: z
+    .tuple([z.number().gt(0).lt(1), z.number().gt(0).lt(1)])
+    .default([0.05, 0.95])
+    .describe('Percentiles of the confidence interval, e.g. [0.05, 0.95].'),
+  block_size: z.number().int().positive().default(1).describe('1: i.i.d. bootstrap; > 1: circular block bootstrap of this many trades.'),
+});
+
 
 /** A sequence pattern file: patterns/sequences/<name>.yaml. */
 export const SequencePatternSchema = z
@@ -95,8 +106,6 @@ export const SequencePatternSchema = z
   })
   .strict();
 
-export type SequenceConfig = z.infer<typeof SequenceSchema>;
 export type SweepSequence = z.infer<typeof ParameterSweepSchema>;
 export type WalkForwardSequence = z.infer<typeof WalkForwardSchema>;
 export type TrainTestSequence = z.infer<typeof TrainTestSchema>;
-export type MonteCarloSequence = z.infer<typeof MonteCarloSchema>;

@@ -72,6 +72,8 @@ export const WindowRowSchema = z.strictObject({
   train: z.strictObject({ ...RangeSchema, combinations: count(), best_metrics: MetricsSchema }),
   test: z.strictObject({ ...RangeSchema, metrics: MetricsSchema }),
   best: ChosenBookSchema,
+  // Declared below, with the Monte Carlo block it may hold.
+  test_sequence: z.lazy(() => TestSequenceSchema).optional().describe('walk_forward with `test_sequence:`: what the inner sequence found on this window.'),
 });
 
 /** A window row. */
@@ -157,6 +159,19 @@ const ReplayBlockSchema = z.strictObject({
 });
 
 /** The statuses a phase ends with. */
+/**
+ * What a walk-forward's `test_sequence` found on one window: its kind, how it ended and its
+ * sequence sections (a Monte Carlo's `monte_carlo` block; a plugin kind's own sections).
+ */
+const TestSequenceSchema = z
+  .looseObject({
+    type: z.string(),
+    status: z.string(),
+    reason: z.string().nullable(),
+    monte_carlo: MonteCarloBlockSchema.optional(),
+  })
+  .describe('The inner sequence of a walk-forward window (docs/sequences.md, walk_forward, `test_sequence:`).');
+
 export const PHASE_END_STATUSES = ['completed', 'failed', 'cancelled', 'skipped'] as const;
 
 /** phase_summary.json. */
@@ -178,6 +193,7 @@ export const PhaseSummarySchema = z
     train_test: WalkForwardBlockSchema.optional(),
     train: z.strictObject({ start: IsoTimeSchema, end: IsoTimeSchema, best: BookSummarySchema.optional() }).optional().describe('A walk-forward window: its train range and the book chosen on it.'),
     monte_carlo: MonteCarloBlockSchema.optional(),
+    test_sequence: TestSequenceSchema.optional(),
     signal_store: SignalStoreBlockSchema.optional(),
     replay: ReplayBlockSchema.optional(),
     variant: z.strictObject({ name: z.string(), portfolio: z.unknown(), risk: z.unknown(), execution: z.unknown() }).optional().describe('A replay variant\'s own summary: the variant\'s settings.'),

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { asWriteError, ResultsWriteError } from '../../src/results/results-write-error.ts';
+import { asWriteError, ResultsWriteError } from '../../src/files/results-write-error.ts';
 
 it('maps the fs errors of a folder or a disk to "cannot write results to <folder>: <reason>"', () => {
   const cases = [

@@ -1,40 +1,19 @@
 /**
- * A worker thread's half of `--workers N`: runs one shard of a sweep (a set of strategy
- * keys over a bar range) and returns each combination's metrics. The worker loads the
- * config itself from the same file and load options as the main thread, so it builds the
- * same strategies (same expansion, same keys) and the same code computes the same
- * numbers: results are identical to running the shard in the main thread.
+ * One shard of a sweep (a set of strategy keys over a bar range) run on an already loaded
+ * workflow: each combination's metrics. A worker thread (coordinator/shard-worker.ts) and a
+ * queue worker (distributed/sweep-processor.ts) load the workflow and call this, so the
+ * same code computes the same numbers as the main thread.
  */
 import pino from 'pino';
-import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { bookSummary, type BookSummary } from './phase-files.ts';
+import { bookSummary } from '../results/phase-writer.ts';
+import type { ShardResult, ShardTask } from './shard-pool.ts';
 import { runPhase } from './run-phase.ts';
 import { withStrategies } from './with-strategies.ts';
 import { openWorkflowSource } from '../data/workflow-source.ts';
 
-/** What the main thread sends: plain data only. */
-export interface ShardTask {
-  readonly file: string;
-  readonly options: Omit<LoadWorkflowOptions, 'strategies'>;
-  readonly keys: readonly string[];
-  readonly start: number | null;
-  readonly end: number | null;
-  readonly tradeFrom: number | null;
-}
-
-/** What comes back. */
-export interface ShardResult {
-  readonly status: 'completed' | 'failed' | 'cancelled';
-  readonly error: string | null;
-  readonly books: readonly BookSummary[];
-}
-
 const logger = pino({ level: 'silent' });
-
-export default async function runShard(task: ShardTask): Promise<ShardResult> {
-  return runLoadedShard(await loadWorkflow(task.file, task.options), task);
-}
 
 /** A shard of an already loaded workflow (a queue worker loads it from the job's text). */
 export async function runLoadedShard(loaded: LoadedWorkflow, task: Pick<ShardTask, 'keys' | 'start' | 'end' | 'tradeFrom'>): Promise<ShardResult> {

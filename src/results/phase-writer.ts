@@ -1,21 +1,26 @@
 /**
- * The summary files of a phase (or of one iteration or window of it):
+ * The phase writer: the one place that writes the summary files of a phase (or of one
+ * iteration, variant or window of it). Every sequence kind hands its books or iterations
+ * here instead of writing files itself:
  *
  * ```
  * <dir>/phase_summary.json      status, data, best book and its metrics, sequence details
  * <dir>/aggregate_results.json  every book's (or iteration's) metrics, ranked
  * <dir>/containers/<id>_results.json
+ * <dir>/<series>.ndjson         series a sequence computed itself (walk-forward's stitched curve)
  * ```
+ * (trades.ndjson and equity.ndjson are streamed while the graph runs, by the book fold.)
  * Every file is written atomically.
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { writeJsonAtomic } from '../results/atomic-write.ts';
-import type { AggregateResultsSchema } from '../results/schema/aggregate-results.ts';
-import type { BookSummarySchema } from '../results/schema/book.ts';
-import type { DataSectionSchema, FailureSchema, PhaseSummarySchema } from '../results/schema/phase-summary.ts';
-import type { BookResult, PhaseOutcome, RunFailure } from './run-phase.ts';
+import { writeJsonAtomic } from '../files/atomic-write.ts';
+import { NdjsonWriter } from '../files/ndjson-writer.ts';
+import type { AggregateResultsSchema } from './schema/aggregate-results.ts';
+import type { BookSummarySchema } from './schema/book.ts';
+import type { DataSectionSchema, FailureSchema, PhaseSummarySchema } from './schema/phase-summary.ts';
+import type { BookResult, PhaseOutcome, RunFailure } from './phase-outcome.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
 
@@ -69,6 +74,25 @@ export function describeFailure(f: RunFailure | undefined): z.input<typeof Failu
   };
 }
 
+/** What a phase lists: its books, ranked (single pass, sweep, variants), or iterations of its own (walk-forward windows). */
+export type PhaseRows =
+  | {
+      /** Every book, in declaration order. */
+      readonly books: readonly BookSummary[];
+      /** Ranked best first. */
+      readonly ranking: readonly BookSummary[];
+    }
+  | {
+      /** One row per iteration (window), in order; not ranked. */
+      readonly iterations: z.input<typeof AggregateResultsSchema>['iterations'];
+    };
+
+/** A series a sequence computed itself, written as `<dir>/<file>` one row a line. */
+export interface PhaseSeries {
+  readonly file: string;
+  readonly rows: Iterable<Record<string, unknown>>;
+}
+
 /** Everything {@link writePhaseFiles} writes. */
 export interface PhaseFiles {
   readonly phase: string;
@@ -76,13 +100,14 @@ export interface PhaseFiles {
   readonly sequence: string;
   readonly status: z.input<typeof PhaseSummarySchema>['status'];
   readonly error: z.input<typeof FailureSchema> | null;
-  readonly data: z.input<typeof DataSectionSchema> | null;
+  /**
+   * What the data of the run was (`dataJson`); absent when the phase ran no graph of its
+   * own (walk-forward: each window says it).
+   */
+  readonly data?: z.input<typeof DataSectionSchema> | null;
   readonly primary_metric: string;
-  /** Every book (or iteration), in declaration order. */
-  readonly books: readonly BookSummary[];
-  /** Ranked best first. */
-  readonly ranking: readonly BookSummary[];
-  readonly best: BookSummary | null;
+  readonly rows: PhaseRows;
+  readonly best: z.input<typeof PhaseSummarySchema>['best'];
   /** Files the run itself wrote in `dir` (trades.ndjson…), relative to it. */
   readonly files: readonly string[];
   readonly containers: ReadonlyMap<string, Record<string, unknown>>;
@@ -92,16 +117,26 @@ export interface PhaseFiles {
   readonly warnings?: readonly string[];
   /** The run's trace summary: written as `trace` when the phase was traced. */
   readonly trace?: TraceSummary | undefined;
+  /** Series written here (before the summaries), listed first in `files`. */
+  readonly series?: readonly PhaseSeries[];
+  /** Sub-folders the phase wrote (walk-forward's `windows/<n>/`), listed last in `files`. */
+  readonly folders?: readonly string[];
 }
 
 export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void> {
+  for (const s of f.series ?? []) {
+    const writer = await NdjsonWriter.open(join(dir, s.file));
+    // write() serializes: handing it a ready-made line would store each row as a JSON string.
+    for (const row of s.rows) writer.write(row);
+    await writer.commit();
+  }
   for (const [id, r] of f.containers) await writeJsonAtomic(join(dir, 'containers', `${id}_results.json`), r);
+  const rows = f.rows;
   const aggregate: z.input<typeof AggregateResultsSchema> = {
     phase: f.phase,
     status: f.status,
     primary_metric: f.primary_metric,
-    ranking: f.ranking.map((b) => b.strategy_id),
-    iterations: [...f.books],
+    ...('books' in rows ? { ranking: rows.ranking.map((b) => b.strategy_id), iterations: [...rows.books] } : { iterations: rows.iterations }),
   };
   await writeJsonAtomic(join(dir, 'aggregate_results.json'), aggregate);
   const summary: z.input<typeof PhaseSummarySchema> = {
@@ -111,13 +146,19 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     status: f.status,
     error: f.error,
     ...(f.warnings !== undefined && f.warnings.length > 0 ? { warnings: [...f.warnings] } : {}),
-    data: f.data,
+    ...(f.data !== undefined ? { data: f.data } : {}),
     primary_metric: f.primary_metric,
-    strategies: f.books.length,
+    ...('books' in rows ? { strategies: rows.books.length } : {}),
     best: f.best,
     ...f.extra,
     ...traceSection(f.trace),
-    files: [...f.files, 'aggregate_results.json', ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`)],
+    files: [
+      ...(f.series ?? []).map((s) => s.file),
+      ...f.files,
+      'aggregate_results.json',
+      ...[...f.containers.keys()].map((id) => `containers/${id}_results.json`),
+      ...(f.folders ?? []),
+    ],
   };
   await writeJsonAtomic(join(dir, 'phase_summary.json'), summary);
 }

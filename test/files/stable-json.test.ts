@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toJson, toJsonLine } from '../../src/results/stable-json.ts';
+import { toJson, toJsonLine } from '../../src/files/stable-json.ts';
 
 describe('toJson', () => {
   it('indents by two spaces and ends with a newline', () => {

@@ -4,7 +4,7 @@ import type { WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NdjsonWriter } from '../../src/results/ndjson-writer.ts';
+import { NdjsonWriter } from '../../src/files/ndjson-writer.ts';
 
 let dir: string;
 

@@ -2,8 +2,8 @@ import type { PortfolioEvent, SluiceEvent, TradeEvent } from '../events/index.ts
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
 import { TradeStats } from '../domain/metrics/trade-stats.ts';
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
-import type { NdjsonWriter } from '../results/ndjson-writer.ts';
-import type { TradeRowJson } from '../results/schema/trade-row.ts';
+import type { NdjsonWriter } from '../files/ndjson-writer.ts';
+import type { TradeRowJson } from './schema/trade-row.ts';
 
 /** A point of an equity curve kept in memory. */
 export interface EquityPoint {

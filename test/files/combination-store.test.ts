@@ -13,7 +13,7 @@ import {
   fileFingerprint,
   type CombinationKeyParts,
   type CorruptEntry,
-} from '../../src/results/combination-store.ts';
+} from '../../src/files/combination-store.ts';
 
 let dir: string;
 

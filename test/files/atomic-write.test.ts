@@ -8,7 +8,7 @@ import {
   writeFileAtomicSync,
   writeJsonAtomic,
   writeJsonAtomicSync,
-} from '../../src/results/atomic-write.ts';
+} from '../../src/files/atomic-write.ts';
 
 let dir: string;
 
