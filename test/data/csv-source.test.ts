@@ -357,3 +357,42 @@ describe('CsvBarSource releases the file', () => {
     await source.close(); // twice is fine
   });
 });
+
+describe('CsvBarSource rows off the byte fast path', () => {
+  it('reads quoted fields, escaped quotes and line ends inside quotes, counting those lines', async () => {
+    const file = write(
+      'quoted.csv',
+      'timestamp,open,high,low,close,volume,note\n' +
+        `"2024-03-26 13:30:00+00:00","10","11","9","10.5","100","a ""quoted"" note"\n` +
+        `2024-03-26 13:35:00+00:00,10.5,11.5,10,11,200,"two\nlines"\n` +
+        '2024-03-26 13:40:00+00:00,11,12,10.5,abc,300,x\n',
+    );
+    const err = await readError(new CsvBarSource({ file, symbol: 'X' }));
+    // Header 1, quoted row 2, the two-line row 3–4, the bad row 5.
+    expect(err.message).toBe(`${file}:5  close: cannot parse 'abc' as a number`);
+    const source = new CsvBarSource({ file, symbol: 'X', onBadRow: 'skip' });
+    const all = await readAll(source);
+    expect(all.ts).toEqual([T0, T0 + MIN5]);
+    expect(all.close).toEqual([10.5, 11]);
+    expect(source.stats().notes).toEqual(["row 5: close: cannot parse 'abc' as a number"]);
+  });
+
+  it('hands fields the byte parsers do not take to the string parsers (spaces, exponents, fractions of a second)', async () => {
+    const file = csv('loose.csv', [' 2024-03-26 13:30:00.000+00:00 , 1e1 ,11,9,+10.5, 100 ']);
+    const all = await readAll(new CsvBarSource({ file, symbol: 'X' }));
+    expect([all.ts, all.open, all.close, all.volume]).toEqual([[T0], [10], [10.5], [100]]);
+  });
+
+  it('a quote inside an unquoted field is MALFORMED_FILE on its line', async () => {
+    const file = csv('stray-quote.csv', [GOOD[0] as string, '2024-03-26 13:35:00+00:00,1,1"5,1,1,1']);
+    const err = (await readError(new CsvBarSource({ file, symbol: 'X' }))) as DataError;
+    expect(err.code).toBe('MALFORMED_FILE');
+    expect(err.message).toBe(`${file}:3  not valid CSV: a quote inside an unquoted field (line 3)`);
+  });
+
+  it('reads a last line without a line end', async () => {
+    const file = write('no-eol.csv', `${HEADER}${GOOD[0]}\n${GOOD[1]}`);
+    const all = await readAll(new CsvBarSource({ file, symbol: 'X' }));
+    expect(all.ts).toEqual([T0, T0 + MIN5]);
+  });
+});
