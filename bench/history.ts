@@ -25,6 +25,6 @@ export function lastRecorded(bench: string): Record<string, unknown> | undefined
 }
 
 /** Appends a run to the history, stamped with the time. */
-export function record(result: { bench: string }): void {
+export function record(result: { readonly bench: string } & Record<string, unknown>): void {
   appendFileSync(HISTORY, `${JSON.stringify({ ...result, recorded_at: new Date().toISOString() })}\n`);
 }
