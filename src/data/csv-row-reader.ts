@@ -14,6 +14,22 @@ const CR = 13;
 const COMMA = 44;
 const QUOTE = 34;
 const SPACE = 32;
+const DASH = 45;
+const DOT = 46;
+const DIGIT_0 = 48;
+
+/** What a column feeds on the one-pass path: nothing, the time, or a value slot. */
+const SKIP = -2;
+const TIME = -1;
+/** Value slots: open, high, low, close, volume. */
+const OPEN = 0;
+const HIGH = 1;
+const LOW = 2;
+const CLOSE = 3;
+const VOLUME = 4;
+
+/** Powers of ten that a double holds exactly. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 const shown = (field: string): string => (field.length > 40 ? `${field.slice(0, 40)}…` : field);
 
@@ -23,6 +39,28 @@ function isBlank(record: readonly string[]): boolean {
   const only = record[0] ?? '';
   for (let i = 0; i < only.length; i++) if (only.charCodeAt(i) > SPACE) return false;
   return true;
+}
+
+/**
+ * What each of the header's `width` columns feeds on the one-pass path, or null when two
+ * bar fields read the same column (the path keeps one slot per column).
+ */
+function rolesOf(cols: ColumnIndices, width: number): Int8Array | null {
+  const roles = new Int8Array(width).fill(SKIP);
+  const slots: [number, number][] = [
+    [cols.timestamp, TIME],
+    [cols.open, OPEN],
+    [cols.high, HIGH],
+    [cols.low, LOW],
+    [cols.close, CLOSE],
+    [cols.volume, VOLUME],
+  ];
+  for (const [column, role] of slots) {
+    if (column < 0) continue;
+    if (roles[column] !== SKIP) return null;
+    roles[column] = role;
+  }
+  return roles;
 }
 
 /** A quoted record split into its fields, and where the next record starts. */
@@ -58,6 +96,12 @@ export class CsvRowReader {
   /** Field boundaries of the line being read: field k is `[starts[k], ends[k])`. */
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
+  /**
+   * Per column, what it feeds on the one-pass path ({@link SKIP}, {@link TIME} or a value
+   * slot); null when that path is off (two bar fields read the same column).
+   */
+  private roles: Int8Array | null = null;
+  private readonly values = new Float64Array(5);
   private chunk: BarChunk | null = null;
   private line = 0;
   private dataLines = 0;
@@ -78,6 +122,20 @@ export class CsvRowReader {
     const ingest = this.ingest;
     let p = from;
     while (p < to && this.chunk === null && !ingest.done) {
+      if (this.roles !== null) {
+        // One pass over a line that is all plain values; anything else (quotes, blanks,
+        // bad or unusual values, a wrong field count) goes the general way below.
+        let lineEnd = buf.indexOf(LF, p);
+        if (lineEnd < 0 || lineEnd >= to) {
+          if (!eof) return p;
+          lineEnd = to;
+        }
+        const end = lineEnd > p && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+        if (this.plainLine(buf, p, end)) {
+          p = lineEnd < to ? lineEnd + 1 : to;
+          continue;
+        }
+      }
       const lineStart = p;
       const starts = this.starts;
       const ends = this.ends;
@@ -156,6 +214,74 @@ export class CsvRowReader {
     return v === v ? v : parseNumber(this.fieldText(buf, k, nf));
   }
 
+  /**
+   * A data line of exactly the header's fields, each needed value a plain decimal and the
+   * time one the byte parser takes, read in one pass: the decimals are parsed as the scan
+   * goes ({@link parseDecimalBytes}'s arithmetic, inline). Returns false, having changed
+   * nothing, for any other line, which then goes through {@link onFields} or the quoted
+   * path; so this path decides no error and no row that the general one would not.
+   */
+  private plainLine(buf: Buffer, start: number, end: number): boolean {
+    const roles = this.roles as Int8Array;
+    const values = this.values;
+    const last = roles.length - 1;
+    let tsStart = 0;
+    let tsEnd = 0;
+    let p = start;
+    for (let k = 0; k <= last; k++) {
+      const role = roles[k] as number;
+      if (role >= 0) {
+        const neg = buf[p] === DASH;
+        if (neg) p++;
+        let mantissa = 0;
+        let digits = 0;
+        let dot = -1;
+        for (; p < end; p++) {
+          const d = (buf[p] as number) - DIGIT_0;
+          if (d >= 0 && d <= 9) {
+            mantissa = mantissa * 10 + d;
+            digits++;
+          } else if (d === DOT - DIGIT_0 && dot < 0) {
+            dot = p;
+          } else {
+            break;
+          }
+        }
+        if (digits === 0 || digits > 15) return false;
+        const scale = dot < 0 ? 0 : p - dot - 1;
+        const v = mantissa === 0 ? 0 : scale === 0 ? mantissa : mantissa / (POW10[scale] as number);
+        values[role] = neg ? -v : v;
+      } else {
+        const fieldStart = p;
+        for (; p < end; p++) {
+          const c = buf[p];
+          if (c === COMMA) break;
+          if (c === QUOTE) return false;
+        }
+        if (role === TIME) {
+          tsStart = fieldStart;
+          tsEnd = p;
+        }
+      }
+      if (k < last) {
+        if (buf[p] !== COMMA || p >= end) return false;
+        p++;
+      }
+    }
+    if (p !== end) return false;
+    const ts = this.time.parse(buf, tsStart, tsEnd);
+    if (ts !== ts) return false;
+    // The line is good to read: from here on it counts, as onFields would count it.
+    const ingest = this.ingest;
+    const line = ++this.line;
+    this.dataLines++;
+    if (ingest.admitTime(line, ts) !== Admit.IN) return true;
+    const cols = this.header as ColumnIndices;
+    const volume = cols.volume < 0 ? NaN : (values[VOLUME] as number);
+    this.chunk = ingest.addBar(line, ts, values[OPEN] as number, values[HIGH] as number, values[LOW] as number, values[CLOSE] as number, volume);
+    return true;
+  }
+
   /** One unquoted data line, read from its bytes; its fields fit `starts`/`ends` unless it is too wide. */
   private onFields(buf: Buffer, nf: number, cols: ColumnIndices): void {
     const ingest = this.ingest;
@@ -199,6 +325,7 @@ export class CsvRowReader {
       const size = Math.max(64, this.width + 2);
       this.starts = new Int32Array(size);
       this.ends = new Int32Array(size);
+      this.roles = rolesOf(this.header, this.width);
       return;
     }
     this.dataLines++;
