@@ -1,8 +1,9 @@
 import type { AsyncBuffer, DecodedArray, FileMetaData, RowGroup, SchemaElement, SchemaTree } from 'hyparquet';
-import type { ColumnDecoder } from 'hyparquet/src/types.js';
+import type { ColumnDecoder, Compressors } from 'hyparquet/src/types.js';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { readPlain } from 'hyparquet/src/plain.js';
+import { snappyUncompressor } from 'hysnappy';
 import { epochToMs } from './parse-timestamp.ts';
 
 /** How a column's stored values become the numbers a bar holds. */
@@ -26,6 +27,21 @@ export interface TypedColumnPlan {
   readonly conversion: Conversion;
   /** Its index among a row group's column chunks. */
   readonly chunkIndex: number;
+}
+
+/**
+ * Snappy in WebAssembly (hysnappy, by hyparquet's authors): about 2.3× faster than
+ * hyparquet's JavaScript snappy, which was the bound of this reader once values were no
+ * longer boxed. One instance for the process, made on first use; it returns a copy of each
+ * page, so pages never alias each other.
+ */
+let snappy: Compressors | undefined;
+function compressors(): Compressors {
+  if (snappy === undefined) {
+    const uncompress = snappyUncompressor();
+    snappy = { SNAPPY: (input: Uint8Array, outputLength: number) => uncompress(input, outputLength) };
+  }
+  return snappy;
 }
 
 const PLAIN_INTEGER = new Set([undefined, 'INT_8', 'INT_16', 'INT_32', 'INT_64']);
@@ -76,6 +92,7 @@ export function planTypedColumns(metadata: FileMetaData, schema: SchemaTree, nam
         element: leaf.element,
         schemaPath: [schema, leaf],
         codec: meta.codec,
+        compressors: compressors(),
         // Not used: this reader converts the physical values itself.
         parsers: undefined as never,
       },
@@ -200,14 +217,14 @@ function readColumnChunk(bytes: Uint8Array, rows: number, plan: TypedColumnPlan)
     reader.offset = start + header.compressed_page_size;
     let page: { nulls: boolean; dataPage: DecodedArray; encoding: string; count: number };
     if (header.type === 'DICTIONARY_PAGE' && header.dictionary_page_header !== undefined) {
-      const raw = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, undefined);
+      const raw = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       const view = { view: new DataView(raw.buffer, raw.byteOffset, raw.byteLength), offset: 0 };
       const values = readPlain(view, decoder.type, header.dictionary_page_header.num_values, undefined);
       dictionary = new Float64Array(values.length);
       writeValues(values, conversion, dictionary, 0);
       continue;
     } else if (header.type === 'DATA_PAGE' && header.data_page_header !== undefined) {
-      const raw = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, undefined);
+      const raw = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       const daph = header.data_page_header;
       if (daph.encoding === 'PLAIN' && daph.num_values <= rows - filled) {
         const at = plainValuesAt(raw, daph.num_values, decoder.element.repetition_type === 'REQUIRED');
