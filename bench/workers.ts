@@ -10,7 +10,8 @@
  * The two-thread time includes starting the pool and its threads loading the code, as a
  * `sluice run --workers 2` pays them. Target: a speed-up of at least 1.8× on a 2-core
  * machine; on a machine shared with other work the speed-up says little (the load
- * average is printed beside it).
+ * average is printed beside it), while the CPU time the pool spends beyond one thread's
+ * (start-up, loading, each shard re-reading the bars) does not depend on it.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -47,9 +48,10 @@ const source = await loadYamlFile(config);
 const combinations = loaded.wf.strategies.length;
 
 /** Seconds for the whole sweep (pool start and stop included) and its results serialised. */
-async function sweep(pool: () => ShardRunner | undefined): Promise<{ seconds: number; results: string }> {
+async function sweep(pool: () => ShardRunner | undefined): Promise<{ seconds: number; cpuSeconds: number; results: string }> {
   const sequence = await resolveSequence(source, ['sequence'], { type: 'parameter_sweep', shard_size: shard, resume: false }, []);
   const { wf } = await windowed(loaded, sequence);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const workers = pool();
   let closed = false;
@@ -59,7 +61,8 @@ async function sweep(pool: () => ShardRunner | undefined): Promise<{ seconds: nu
     if (out.status !== 'completed' || out.books.length !== combinations) throw new Error(`sweep ${out.status}: ${out.failure}`);
     await workers?.close();
     closed = true;
-    return { seconds: (performance.now() - t0) / 1000, results: JSON.stringify(out.books) };
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, results: JSON.stringify(out.books) };
   } finally {
     if (!closed) await workers?.close();
   }
@@ -82,13 +85,15 @@ console.log(
     `workers @ ${commit} (${process.version}), ${combinations.toLocaleString('en-US')} combinations, shard ${shard}`,
     `  one thread        ${one.seconds.toFixed(2)} s`,
     `  ${threads} worker threads  ${two.seconds.toFixed(2)} s (pool start included)`,
+    `  CPU time          ${one.cpuSeconds.toFixed(2)} s in one thread, ${two.cpuSeconds.toFixed(2)} s over the pool's threads (${((two.cpuSeconds / one.cpuSeconds - 1) * 100).toFixed(0)}% more: start-up, loading, re-reading the bars)`,
     `  speed-up          ${speedup.toFixed(2)}× (target ≥ 1.8×: ${speedup >= 1.8 ? 'met' : 'MISSED'}; load average ${loadavg()[0]!.toFixed(1)})`,
     `  results           ${identical ? `identical (${one.results.length.toLocaleString('en-US')} bytes)` : 'DIFFERENT'}`,
   ].join('\n'),
 );
 const prev = lastRecorded('workers');
 if (prev !== undefined) console.log(`  previous @ ${String(prev['commit'])}: ${String(prev['speedup'])}×`);
-if (args.record) record({ bench: 'workers', commit, node: process.version, threads, shard, ...result, load_average: Number(loadavg()[0]!.toFixed(2)) });
+const cpu = { one_thread_cpu_seconds: Number(one.cpuSeconds.toFixed(2)), two_threads_cpu_seconds: Number(two.cpuSeconds.toFixed(2)) };
+if (args.record) record({ bench: 'workers', commit, node: process.version, threads, shard, ...result, ...cpu, load_average: Number(loadavg()[0]!.toFixed(2)) });
 if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 if (!identical) {
   console.error('the worker threads gave different results');
