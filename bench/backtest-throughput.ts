@@ -19,14 +19,14 @@
  * 15× of the plain loop. Reported as ratios, never asserted as timings in tests.
  */
 import { parseArgs } from 'node:util';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { loadWorkflow } from '../src/load/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
 import { repeatSource } from '../src/data/repeat-source.ts';
 import { EquityStats } from '../src/domain/metrics/equity-stats.ts';
 import { barsPerYear } from '../src/domain/metrics/timeframe.ts';
+import { currentCommit, lastRecorded, record } from './history.ts';
 import { loadSpyColumns } from './spy-columns.ts';
 
 const { values: args } = parseArgs({
@@ -175,12 +175,7 @@ const p = plain[0]!;
 const agree = g.bars === p.bars && g.trades === p.trades && Math.abs(g.finalEquity - p.finalEquity) <= 1e-6 * Math.abs(p.finalEquity);
 const graphRate = g.bars / median(graph.map((o) => o.seconds));
 const plainRate = p.bars / median(plain.map((o) => o.seconds));
-let commit = 'unknown';
-try {
-  commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-} catch {
-  // not a git checkout
-}
+const commit = currentCommit();
 const result = {
   bench: 'backtest-throughput',
   commit,
@@ -205,19 +200,15 @@ console.log(
     `  agreement   trades ${g.trades} vs ${p.trades}, final equity ${g.finalEquity.toFixed(6)} vs ${p.finalEquity.toFixed(6)}: ${agree ? 'same' : 'DIFFERENT'}`,
   ].join('\n'),
 );
-const HISTORY = 'bench/history.ndjson';
-if (existsSync(HISTORY)) {
-  const lines = readFileSync(HISTORY, 'utf8').trim().split('\n').filter(Boolean);
-  const prev = lines.length > 0 ? (JSON.parse(lines[lines.length - 1]!) as typeof result) : undefined;
-  if (prev !== undefined) {
-    const change = ((prev.slowdown_vs_plain_loop - result.slowdown_vs_plain_loop) / prev.slowdown_vs_plain_loop) * 100;
-    console.log(
-      `  previous    @ ${prev.commit}: ${prev.graph_bars_per_second.toLocaleString('en-US')} bars/s, ${prev.slowdown_vs_plain_loop}× the plain loop` +
-        ` → this run is ${Math.abs(change).toFixed(1)}% ${change >= 0 ? 'closer to' : 'further from'} the plain loop`,
-    );
-  }
+const prev = lastRecorded('backtest-throughput') as typeof result | undefined;
+if (prev !== undefined) {
+  const change = ((prev.slowdown_vs_plain_loop - result.slowdown_vs_plain_loop) / prev.slowdown_vs_plain_loop) * 100;
+  console.log(
+    `  previous    @ ${prev.commit}: ${prev.graph_bars_per_second.toLocaleString('en-US')} bars/s, ${prev.slowdown_vs_plain_loop}× the plain loop` +
+      ` → this run is ${Math.abs(change).toFixed(1)}% ${change >= 0 ? 'closer to' : 'further from'} the plain loop`,
+  );
 }
-if (args.record) appendFileSync(HISTORY, `${JSON.stringify({ ...result, recorded_at: new Date().toISOString() })}\n`);
+if (args.record) record(result);
 if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 if (!agree) {
   console.error('the graph and the plain loop disagree: the comparison is void');

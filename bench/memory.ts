@@ -1,6 +1,7 @@
 /**
- * Peak RSS of the backtest graph by run length and storage mode, and of a 1,000-strategy
- * sweep. Each scenario runs in a fresh process (bench/memory-scenario.ts) so its peak is
+ * Peak RSS of the backtest graph by run length and storage mode, of a 1,000-strategy
+ * sweep in one graph over SPY 1m, and of a 10,000-combination `parameter_sweep` over SPY 5m
+ * (shards of 250, as the CLI runs it; target < 1 GB). Each scenario runs in a fresh process (bench/memory-scenario.ts) so its peak is
  * its own.
  *
  *   npm run bench:memory              # all scenarios (the 10M-bar and sweep runs take minutes)
@@ -27,7 +28,7 @@ const scenarios: [string, string][] = [
   ...(quick ? [] : ([['disk', '10000000']] as [string, string][])),
   ['memory', '100000'],
   ['memory', '1000000'],
-  ...(quick ? [] : ([['sweep', '1000']] as [string, string][])),
+  ...(quick ? [] : ([['sweep', '1000'], ['sweep5m', '10000']] as [string, string][])),
 ];
 
 const rows: Row[] = [];
@@ -54,3 +55,5 @@ if (m0 !== undefined && m1 !== undefined) {
   const perBar = ((m1.peak_rss_mb - m0.peak_rss_mb) * 1024 * 1024) / (m1.bars - m0.bars);
   console.log(`memory mode: ≈ ${perBar.toFixed(0)} bytes of RSS per bar per book (equity point + trades kept in the result)`);
 }
+const big = find('sweep5m 10000');
+if (big !== undefined) console.log(`10,000-combination sweep over SPY 5m: peak RSS ${big.peak_rss_mb.toFixed(0)} MB (target < 1 GB)`);

@@ -9,7 +9,23 @@
 import { loadWorkflow } from '../load/load-workflow.ts';
 import type { ShardResult, ShardTask } from '../sequencer/shard-pool.ts';
 import { runLoadedShard } from '../sequencer/run-shard.ts';
+import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
+
+/**
+ * The workflows this thread has loaded, by file and options. A pool lives for one run and
+ * a thread takes many shards of the same sweep: loading (and expanding the grid) once per
+ * thread instead of once per shard, as the main thread does when it runs the shards itself.
+ */
+const loads = new Map<string, Promise<LoadedWorkflow>>();
 
 export default async function runShard(task: ShardTask): Promise<ShardResult> {
-  return runLoadedShard(await loadWorkflow(task.file, task.options), task);
+  const key = JSON.stringify([task.file, task.options]);
+  let loaded = loads.get(key);
+  if (loaded === undefined) {
+    loaded = loadWorkflow(task.file, task.options);
+    loads.set(key, loaded);
+    // A failed load is not kept: the next shard tries again and reports its own error.
+    loaded.catch(() => loads.delete(key));
+  }
+  return runLoadedShard(await loaded, task);
 }

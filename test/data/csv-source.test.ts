@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Admit, BarIngest } from '../../src/data/bar-ingest.ts';
 import { CsvBarSource } from '../../src/data/csv-source.ts';
+import { parseNumber } from '../../src/data/parse-number.ts';
+import { parseTimestamp } from '../../src/data/parse-timestamp.ts';
 import { DataError } from '../../src/data/data-error.ts';
 import { openDescriptors, openFileResources, readAll, readError, tempFiles } from './read-all.ts';
 
@@ -355,5 +359,111 @@ describe('CsvBarSource releases the file', () => {
     expect(openDescriptors(SPY_5M) ?? []).toEqual([]);
     expect((await it.next()).done).toBe(true);
     await source.close(); // twice is fine
+  });
+});
+
+describe('CsvBarSource rows off the byte fast path', () => {
+  it('reads quoted fields, escaped quotes and line ends inside quotes, counting those lines', async () => {
+    const file = write(
+      'quoted.csv',
+      'timestamp,open,high,low,close,volume,note\n' +
+        `"2024-03-26 13:30:00+00:00","10","11","9","10.5","100","a ""quoted"" note"\n` +
+        `2024-03-26 13:35:00+00:00,10.5,11.5,10,11,200,"two\nlines"\n` +
+        '2024-03-26 13:40:00+00:00,11,12,10.5,abc,300,x\n',
+    );
+    const err = await readError(new CsvBarSource({ file, symbol: 'X' }));
+    // Header 1, quoted row 2, the two-line row 3–4, the bad row 5.
+    expect(err.message).toBe(`${file}:5  close: cannot parse 'abc' as a number`);
+    const source = new CsvBarSource({ file, symbol: 'X', onBadRow: 'skip' });
+    const all = await readAll(source);
+    expect(all.ts).toEqual([T0, T0 + MIN5]);
+    expect(all.close).toEqual([10.5, 11]);
+    expect(source.stats().notes).toEqual(["row 5: close: cannot parse 'abc' as a number"]);
+  });
+
+  it('hands fields the byte parsers do not take to the string parsers (spaces, exponents, fractions of a second)', async () => {
+    const file = csv('loose.csv', [' 2024-03-26 13:30:00.000+00:00 , 1e1 ,11,9,+10.5, 100 ']);
+    const all = await readAll(new CsvBarSource({ file, symbol: 'X' }));
+    expect([all.ts, all.open, all.close, all.volume]).toEqual([[T0], [10], [10.5], [100]]);
+  });
+
+  it('a quote inside an unquoted field is MALFORMED_FILE on its line', async () => {
+    const file = csv('stray-quote.csv', [GOOD[0] as string, '2024-03-26 13:35:00+00:00,1,1"5,1,1,1']);
+    const err = (await readError(new CsvBarSource({ file, symbol: 'X' }))) as DataError;
+    expect(err.code).toBe('MALFORMED_FILE');
+    expect(err.message).toBe(`${file}:3  not valid CSV: a quote inside an unquoted field (line 3)`);
+  });
+
+  it('reads a last line without a line end', async () => {
+    const file = write('no-eol.csv', `${HEADER}${GOOD[0]}\n${GOOD[1]}`);
+    const all = await readAll(new CsvBarSource({ file, symbol: 'X' }));
+    expect(all.ts).toEqual([T0, T0 + MIN5]);
+  });
+});
+
+describe('CsvBarSource fast paths against the rules read field by field (property)', () => {
+  /**
+   * The reference: each line split at commas (the generated files have no quotes) and
+   * read with the string parsers into a BarIngest, the rules the source documents.
+   */
+  function reference(text: string): { ts: number[]; close: number[]; volume: number[]; notes: readonly string[]; skipped: number } {
+    const ingest = new BarIngest({ file: 'f', symbol: 'X', chunkSize: 1_000_000, onBadRow: 'skip' });
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const width = (lines[0] as string).split(',').length;
+    lines.slice(1).forEach((line, i) => {
+      const row = i + 2;
+      const f = line.split(',');
+      if (f.length === 1 && (f[0] as string).trim() === '') return;
+      if (f.length > width) return ingest.reject('MALFORMED_FILE', row, `${f.length} fields, but the header has ${width} (a stray comma or an unquoted field?)`);
+      const ts = f[0] === undefined ? NaN : parseTimestamp(f[0]);
+      if (Number.isNaN(ts)) return ingest.reject('BAD_TIMESTAMP', row, 'timestamp');
+      if (ingest.admitTime(row, ts) !== Admit.IN) return;
+      const [o, h, l, c, v] = [1, 2, 3, 4, 5].map((k) => parseNumber(f[k])) as [number, number, number, number, number];
+      if ([o, h, l, c, v].some(Number.isNaN)) return ingest.reject('UNPARSEABLE_NUMBER', row, 'number');
+      ingest.addBar(row, ts, o, h, l, c, v);
+    });
+    const all = ingest.flush();
+    const stats = ingest.stats();
+    return { ts: Array.from(all?.ts ?? []), close: Array.from(all?.close ?? []), volume: Array.from(all?.volume ?? []), notes: stats.notes, skipped: stats.skipped };
+  }
+
+  it('reads the same bars and skips the same rows as the field-by-field rules', async () => {
+    const time = fc.oneof(
+      fc.integer({ min: 0, max: 200 }).map((m) => new Date(T0 + m * 60_000).toISOString().replace('T', ' ').replace('.000Z', '+00:00')),
+      fc.integer({ min: 0, max: 200 }).map((m) => String((T0 + m * 60_000) / 1000)),
+      fc.constantFrom('', ' 2024-03-26 13:31:00Z', '2024-03-26T13:32:00.5Z', 'x'),
+    );
+    const price = fc.oneof(
+      fc.integer({ min: 1, max: 99_999 }).map((n) => (n / 100).toString()),
+      fc.constantFrom('', ' 12.5', '1e2', '+3', '-1', '0', 'abc', '12.5.1'),
+    );
+    const line = fc.oneof(
+      { weight: 8, arbitrary: fc.tuple(time, price, price, price, price, price).map((f) => f.join(',')) },
+      { weight: 1, arbitrary: fc.constantFrom('', '   ', '2024-03-26 13:40:00+00:00,1,2', '2024-03-26 13:40:00+00:00,1,1,1,1,1,1') },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 40 }), async (lines) => {
+        const text = `${HEADER}${lines.join('\n')}\n`;
+        const file = write('property.csv', text);
+        const source = new CsvBarSource({ file, symbol: 'X', onBadRow: 'skip', chunkSize: 7 });
+        const got = await readAll(source).catch((e: unknown) => e as Error);
+        const want = reference(text);
+        if (got instanceof Error) {
+          // Only a file without a single data line fails under the skip policy.
+          expect(got.message).toMatch(/no bars: the file has only a header/);
+          expect(lines.every((l) => l.trim() === '')).toBe(true);
+          return;
+        }
+        expect(got.ts).toEqual(want.ts);
+        expect(got.close).toEqual(want.close);
+        expect(got.volume).toEqual(want.volume);
+        const stats = source.stats();
+        expect(stats.skipped).toBe(want.skipped);
+        // The reference words only the codes; the rows must match.
+        expect(stats.notes.map((n) => n.split(':')[0])).toEqual(want.notes.map((n) => n.split(':')[0]));
+      }),
+      { numRuns: 150 },
+    );
   });
 });
