@@ -59,7 +59,11 @@ export function definitionKind(value: unknown): DefinitionKind | undefined {
 export function defineStrategy<P extends Record<string, unknown>>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
   const d = checkCommon('strategy', definition);
   checkFunction('strategy', d, 'features', true);
-  checkFunction('strategy', d, 'create', true);
+  checkFunction('strategy', d, 'create', false);
+  checkFunction('strategy', d, 'crossSection', false);
+  if ((d['create'] === undefined) === (d['crossSection'] === undefined)) {
+    throw new DefinitionError(`${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across symbols), exactly one of them`);
+  }
   checkFunction('strategy', d, 'warmup', false);
   checkGrid(d);
   return mark('strategy', definition);

@@ -187,7 +187,7 @@ describe('errors thrown by plugin code at run time', () => {
     await loadPlugins([{ spec: './thrower.ts', baseDir: dir }]);
     let thrown: unknown;
     try {
-      registry.strategy('thrower').create({})(new Float64Array(0), {} as never);
+      registry.strategy('thrower').create!({})(new Float64Array(0), {} as never);
     } catch (err) {
       thrown = err;
     }
