@@ -17,13 +17,16 @@ const DAY_MS = 86_400_000;
  * marked at its last close (docs/portfolios.md, "Missing bars").
  *
  * A decision emits one SIGNAL per symbol whose target weight is or was non-zero, all of
- * one rebalance together, carrying `target.weight` and how many follow.
+ * one rebalance together, carrying `target.weight` and how many follow; each is its own
+ * symbol's bar's (seq), decided once every bar of the timestamp is in.
  */
 export class CrossSectionContainer extends BaseContainer {
   private readonly index = new Map<string, number>();
   /** `features[f][s]`: feature f of symbol s, at that symbol's latest bar. */
   private readonly features: Float64Array[];
   private readonly closes: Float64Array;
+  /** Each symbol's latest bar seq: its signal is that bar's, as a per-symbol strategy's would be. */
+  private readonly seqs: Float64Array;
   /** Symbols with a bar at `ts`, and how many. */
   private readonly seen: Uint8Array;
   private seenCount = 0;
@@ -52,6 +55,7 @@ export class CrossSectionContainer extends BaseContainer {
     symbols.forEach((s, i) => this.index.set(s, i));
     this.features = slots.map(() => new Float64Array(symbols.length).fill(Number.NaN));
     this.closes = new Float64Array(symbols.length);
+    this.seqs = new Float64Array(symbols.length);
     this.seen = new Uint8Array(symbols.length);
     this.held = new Float64Array(symbols.length);
     this.logic = definition.crossSection!(params);
@@ -78,6 +82,7 @@ export class CrossSectionContainer extends BaseContainer {
     }
     for (let f = 0; f < this.slots.length; f++) this.features[f]![s] = ev.values[this.slots[f]!]!;
     this.closes[s] = ev.bar.close;
+    this.seqs[s] = ev.seq;
     if (this.seenCount === this.symbols.length) this.decide(ev);
   }
 
@@ -93,7 +98,7 @@ export class CrossSectionContainer extends BaseContainer {
       this.signals++;
       this.emit({
         type: 'SIGNAL',
-        seq: ev.seq,
+        seq: this.seqs[s]!,
         ts: ev.ts,
         symbol: this.symbols[s]!,
         source: this.id,

@@ -161,10 +161,8 @@ export class PortfolioContainer extends BaseContainer {
     }
     // A cross-sectional book's last targets, as one rebalance (sells first).
     if (targets.length > 0) {
-      const seq = Math.max(...targets.map((t) => t.seq));
-      const ts = Math.max(...targets.map((t) => t.ts));
       this.counts.signals += targets.length;
-      this.rebalance(targets.map((t) => ({ ...t, seq, ts })));
+      this.rebalance(targets);
     }
   }
 

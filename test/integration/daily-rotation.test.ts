@@ -19,6 +19,8 @@ import { describe, expect, it } from 'vitest';
 import { runConfig } from '../helpers/run.ts';
 import { mergeSources } from '../../src/data/merge-sources.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
+import { loadWorkflow } from '../../src/config/load-workflow.ts';
+import { checkLookahead } from '../../src/analysis/lookahead.ts';
 
 const EXAMPLE = 'examples/daily-rotation.yaml';
 const SYMBOLS = ['NVDA', 'ORCL', 'YHOO'] as const;
@@ -172,5 +174,12 @@ describe('rotation (examples/daily-rotation.yaml) against an independent calcula
     expect(portfolio.open_positions).toEqual({});
     const strategy = containers.find(([id]) => id.startsWith('strategy'))![1];
     expect(strategy.rebalances).toBe(ref.rebalances);
+  });
+
+  it('sluice lookahead finds nothing: a rebalance at t reads only bars up to t', async () => {
+    const loaded = await loadWorkflow(EXAMPLE);
+    const report = await checkLookahead(loaded, { samples: 30, seed: 3 });
+    expect(report.checkedBars).toBe(30);
+    expect(report.violations).toEqual([]);
   });
 });
