@@ -61,8 +61,11 @@ export function defineStrategy<P extends Record<string, unknown>>(definition: St
   checkFunction('strategy', d, 'features', true);
   checkFunction('strategy', d, 'create', false);
   checkFunction('strategy', d, 'crossSection', false);
-  if ((d['create'] === undefined) === (d['crossSection'] === undefined)) {
-    throw new DefinitionError(`${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across symbols), exactly one of them`);
+  if (d['create'] === undefined && d['crossSection'] === undefined) {
+    throw new DefinitionError(`${label('strategy', d)}: create must be a function (the per-symbol logic), or give crossSection (one decision across all symbols) instead`);
+  }
+  if (d['create'] !== undefined && d['crossSection'] !== undefined) {
+    throw new DefinitionError(`${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across all symbols), exactly one of them`);
   }
   checkFunction('strategy', d, 'warmup', false);
   checkGrid(d);
