@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,17 @@ results: { storage: memory }
     const portfolio = containers.find(([id]) => id.startsWith('portfolio'))![1];
     expect(portfolio.open_positions).toEqual({ AAA: 839 });
     expect(portfolio.notices).toBe(2);
+  });
+
+  it('every: session rebalances at the first decision point of each New York trading day (SPY 5m)', async () => {
+    const outcome = await runConfig('examples/spy-sma-crossover.yaml', { sets: ["strategies=[{type: rotation, params: {rank_by: 'roc(12)', rebalance: {every: session}}}]"] });
+    expect(outcome.status).toBe('completed');
+    const strategy = [...outcome.containers.entries()].find(([id]) => id.startsWith('strategy'))![1];
+    // Independently: the New York dates of the bars from the 13th on (roc(12) is ready there).
+    const lines = readFileSync('examples/data/SPY_5m.csv', 'utf8').trim().split('\n').slice(1);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const sessions = new Set(lines.slice(12).map((l) => day.format(Date.parse(l.split(',')[0]!))));
+    expect(sessions.size).toBeGreaterThan(250);
+    expect(strategy.rebalances).toBe(sessions.size);
   });
 });
