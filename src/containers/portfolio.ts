@@ -191,9 +191,14 @@ export class PortfolioContainer extends BaseContainer {
       const weight = this.config.allow_short ? sig.target!.weight : Math.max(0, sig.target!.weight);
       const unitPrice = sig.price * pointValue(this.book.instrument(sig.symbol));
       const direction = weight > 0 ? 1 : weight < 0 ? -1 : 0;
-      const target = targetQuantity({ type: 'percent_equity', percent: Math.abs(weight) * 100 }, direction, equity, unitPrice);
+      let target = targetQuantity({ type: 'percent_equity', percent: Math.abs(weight) * 100 }, direction, equity, unitPrice);
       if (direction !== 0 && target === 0) this.counts.unsized++;
-      return { sig, delta: target - this.committed(sig.symbol) };
+      const committed = this.committed(sig.symbol);
+      // As for any signal: an entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
+      if (this.exits !== undefined && Math.abs(target) > Math.abs(committed) && !this.exits.allowsEntry(sig.ts)) {
+        target = Math.sign(target) === Math.sign(committed) ? committed : 0;
+      }
+      return { sig, delta: target - committed };
     });
     const reducing = (o: { sig: SignalEvent; delta: number }): boolean => {
       const committed = this.committed(o.sig.symbol);

@@ -182,4 +182,21 @@ describe('rotation (examples/daily-rotation.yaml) against an independent calcula
     expect(report.checkedBars).toHaveLength(30);
     expect(report.violations).toEqual([]);
   });
+
+  it('a book halted by max_drawdown_pct stays out: later rebalances open nothing', async () => {
+    const outcome = await runConfig(EXAMPLE, {
+      sets: ['risk.max_drawdown_pct=40'],
+      source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))),
+    });
+    const portfolio = [...outcome.containers.entries()].find(([id]) => id.startsWith('portfolio'))![1];
+    const exits = portfolio.exits as { halted_at: string | null };
+    expect(exits.halted_at).not.toBeNull();
+    const halted = Date.parse(exits.halted_at!);
+    const trades = outcome.books[0]!.trades!;
+    expect(trades.length).toBeGreaterThan(5);
+    // Every position was opened before the halt (and closed by it, or before).
+    for (const t of trades) expect(t.entryTs).toBeLessThanOrEqual(halted);
+    expect(portfolio.open_positions).toEqual({});
+  });
 });
+
