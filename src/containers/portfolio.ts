@@ -44,6 +44,11 @@ export class PortfolioContainer extends BaseContainer {
   private warmupSignals: Map<string, SignalEvent> | undefined;
   /** The sizing feature's latest value per symbol (ATR, σ), read from FEATURES events. */
   private readonly sizingValue = new Map<string, number>();
+  /**
+   * Signals with a target weight (a cross-sectional strategy) of one rebalance, gathered
+   * until the last one has arrived.
+   */
+  private readonly targets: SignalEvent[] = [];
 
   /**
    * @param sizingSlot hub slot of the feature the sizing rule reads (atr_risk,
@@ -165,12 +170,6 @@ export class PortfolioContainer extends BaseContainer {
       this.rebalance(targets);
     }
   }
-
-  /**
-   * Signals with a target weight (a cross-sectional strategy) of one rebalance, gathered
-   * until the last one has arrived.
-   */
-  private readonly targets: SignalEvent[] = [];
 
   private onTarget(sig: SignalEvent): void {
     this.targets.push(sig);
