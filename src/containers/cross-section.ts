@@ -120,7 +120,8 @@ export class CrossSectionContainer extends BaseContainer {
       symbols: this.symbols,
       signals: this.signals,
       rebalances: this.rebalances,
-      incomplete_timestamps: this.incomplete,
+      // The last timestamp counts too when a symbol had no bar at it.
+      incomplete_timestamps: this.incomplete + (this.seenCount > 0 && this.seenCount < this.symbols.length ? 1 : 0),
     };
   }
 }

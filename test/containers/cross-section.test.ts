@@ -56,6 +56,7 @@ results: { storage: memory }
     expect([strategy.rebalances, strategy.incomplete_timestamps]).toEqual([4, 1]);
     const portfolio = containers.find(([id]) => id.startsWith('portfolio'))![1];
     expect(portfolio.open_positions).toEqual({ AAA: 839 });
+    expect(outcome.bars).toBe(11);
     expect(portfolio.notices).toBe(2);
   });
 
