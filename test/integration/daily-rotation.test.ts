@@ -8,7 +8,8 @@
  * - decision points are dates where every symbol has a bar (here: every date) and every
  *   score is ready; the first rebalances, then every 20th;
  * - rank by score, highest first, ties by symbol; the best 2 get weight
- *   min(0.95 / 2, 0.5) of the equity at that date's closes, in whole shares at the close;
+ *   min(0.95 / 2, 0.5) of the equity at that date's closes (a second case: all three by
+ *   positive score × 0.9, at most 0.4 each), in whole shares at the close;
  * - orders fill at each symbol's next open, ±5 bps slippage against the trader,
  *   commission max(1, 0.005 × shares); cash pays buys and receives sells;
  * - trades are booked at the average entry price, the entry commission pro rata;
@@ -27,9 +28,24 @@ const SYMBOLS = ['NVDA', 'ORCL', 'YHOO'] as const;
 const CASH = 100_000;
 const PERIOD = 60;
 const EVERY = 20;
-const TOP = 2;
-const WEIGHT = Math.min(0.95 / TOP, 0.5);
 const SLIP = 5 / 1e4;
+
+/** The example's allocation: the best 2, equal weight, 95 % gross, at most half per symbol. */
+const EXAMPLE_ALLOCATION: Allocation = { top: 2, weights: 'equal', gross: 0.95, cap: 0.5 };
+
+interface Allocation {
+  readonly top: number;
+  readonly weights: 'equal' | 'score';
+  readonly gross: number;
+  readonly cap: number;
+}
+
+/** Target weights of the held symbols (docs/portfolios.md): equal or by positive score, × gross, capped. */
+function targetWeights(scores: readonly number[], held: readonly number[], a: Allocation): Map<number, number> {
+  const positive = held.reduce((sum, s) => sum + Math.max(scores[s]!, 0), 0);
+  const base = (s: number): number => (a.weights === 'equal' ? 1 / held.length : positive > 0 ? Math.max(scores[s]!, 0) / positive : 0);
+  return new Map(held.map((s) => [s, Math.min(base(s) * a.gross, a.cap)]));
+}
 
 interface Bar {
   readonly ts: number;
@@ -60,7 +76,7 @@ const commission = (shares: number): number => Math.max(1, 0.005 * shares);
 /** Whole shares, as a notional / price computed in doubles can land a hair below an integer. */
 const whole = (x: number): number => (x > 0 ? Math.floor(x + Math.max(1e-9, x * 1e-12)) : 0);
 
-function reference(bars: readonly (readonly Bar[])[]) {
+function reference(bars: readonly (readonly Bar[])[], allocation: Allocation) {
   const n = bars[0]!.length;
   let cash = CASH;
   const pos = SYMBOLS.map(() => ({ qty: 0, avg: 0, entryTs: 0, entryComm: 0 }));
@@ -106,8 +122,8 @@ function reference(bars: readonly (readonly Bar[])[]) {
     if (!due) continue;
     rebalances++;
     const ranked = SYMBOLS.map((_, s) => s).sort((a, b) => scores[b]! - scores[a]! || a - b);
-    const held = new Set(ranked.slice(0, TOP));
-    orders = SYMBOLS.map((_, s) => (held.has(s) ? whole((WEIGHT * value) / closes[s]!) : 0) - pos[s]!.qty);
+    const weights = targetWeights(scores, ranked.slice(0, allocation.top), allocation);
+    orders = SYMBOLS.map((_, s) => whole(((weights.get(s) ?? 0) * value) / closes[s]!) - pos[s]!.qty);
   }
   // End of data (close_at_end): what is open sells at the last close, slippage and
   // commission as any sell; a rebalance decided on the last date never fills.
@@ -126,54 +142,63 @@ function reference(bars: readonly (readonly Bar[])[]) {
   return { trades, equity, cash, rebalances, unfilled };
 }
 
+async function checkAgainstReference(allocation: Allocation, sets: readonly string[]): Promise<void> {
+  const bars = SYMBOLS.map(readBars);
+  // Same dates for all three (the example's files were cut to the common range).
+  for (const b of bars) expect(b.map((x) => x.ts)).toEqual(bars[0]!.map((x) => x.ts));
+  const ref = reference(bars, allocation);
+  expect(ref.rebalances).toBeGreaterThan(150);
+  expect(ref.trades.length).toBeGreaterThan(100);
+
+  const outcome = await runConfig(EXAMPLE, { sets: [...sets], source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))) });
+  expect(outcome.status).toBe('completed');
+  expect(outcome.bars).toBe(3 * bars[0]!.length);
+  const book = outcome.books[0]!;
+
+  const key = (t: { exitTs: number; symbol: string }) => `${t.exitTs}:${t.symbol}`;
+  const trades = [...book.trades!].sort((a, b) => a.exitTs - b.exitTs || a.symbol.localeCompare(b.symbol));
+  const refTrades = [...ref.trades].sort((a, b) => a.exitTs - b.exitTs || a.symbol.localeCompare(b.symbol));
+  expect(trades.map(key)).toEqual(refTrades.map(key));
+  trades.forEach((t, i) => {
+    const r = refTrades[i]!;
+    expect([t.symbol, t.direction, t.quantity, t.entryTs]).toEqual([r.symbol, 'long', r.quantity, r.entryTs]);
+    expect(t.entryPrice).toBeCloseTo(r.entryPrice, 8);
+    expect(t.exitPrice).toBeCloseTo(r.exitPrice, 8);
+    expect(t.grossPnl).toBeCloseTo(r.gross, 2);
+    expect(t.commission).toBeCloseTo(r.commission, 6);
+    expect(t.pnl).toBeCloseTo(r.gross - r.commission, 2);
+  });
+  // Every symbol traded, out of one book.
+  expect(new Set(trades.map((t) => t.symbol))).toEqual(new Set(SYMBOLS));
+
+  // One equity curve for the book: a point per date, at its closes.
+  const equity = book.equity!;
+  expect(equity.length).toBe(bars[0]!.length);
+  equity.forEach((p, d) => {
+    expect(p.ts).toBe(bars[0]![d]!.ts);
+    expect(p.equity).toBeCloseTo(ref.equity[d]!, 2);
+  });
+
+  const containers = [...outcome.containers.entries()];
+  const portfolio = containers.find(([id]) => id.startsWith('portfolio'))![1];
+  expect(portfolio.cash as number).toBeCloseTo(ref.cash, 2);
+  // The buying-power check never had to cut a buy: the sells went first.
+  expect([portfolio.rejects, portfolio.unsized]).toEqual([0, 0]);
+  // Only the orders of a rebalance on the last date end unfilled.
+  expect(portfolio.notices).toBe(ref.unfilled);
+  expect(portfolio.open_positions).toEqual({});
+  const strategy = containers.find(([id]) => id.startsWith('strategy'))![1];
+  expect(strategy.rebalances).toBe(ref.rebalances);
+}
+
 describe('rotation (examples/daily-rotation.yaml) against an independent calculation', () => {
   it('every trade, every day’s equity and the final cash agree to the cent', async () => {
-    const bars = SYMBOLS.map(readBars);
-    // Same dates for all three (the example's files were cut to the common range).
-    for (const b of bars) expect(b.map((x) => x.ts)).toEqual(bars[0]!.map((x) => x.ts));
-    const ref = reference(bars);
-    expect(ref.rebalances).toBeGreaterThan(150);
-    expect(ref.trades.length).toBeGreaterThan(100);
+    await checkAgainstReference(EXAMPLE_ALLOCATION, []);
+  });
 
-    const outcome = await runConfig(EXAMPLE, { source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))) });
-    expect(outcome.status).toBe('completed');
-    expect(outcome.bars).toBe(3 * bars[0]!.length);
-    const book = outcome.books[0]!;
-
-    const key = (t: { exitTs: number; symbol: string }) => `${t.exitTs}:${t.symbol}`;
-    const trades = [...book.trades!].sort((a, b) => a.exitTs - b.exitTs || a.symbol.localeCompare(b.symbol));
-    const refTrades = [...ref.trades].sort((a, b) => a.exitTs - b.exitTs || a.symbol.localeCompare(b.symbol));
-    expect(trades.map(key)).toEqual(refTrades.map(key));
-    trades.forEach((t, i) => {
-      const r = refTrades[i]!;
-      expect([t.symbol, t.direction, t.quantity, t.entryTs]).toEqual([r.symbol, 'long', r.quantity, r.entryTs]);
-      expect(t.entryPrice).toBeCloseTo(r.entryPrice, 8);
-      expect(t.exitPrice).toBeCloseTo(r.exitPrice, 8);
-      expect(t.grossPnl).toBeCloseTo(r.gross, 2);
-      expect(t.commission).toBeCloseTo(r.commission, 6);
-      expect(t.pnl).toBeCloseTo(r.gross - r.commission, 2);
-    });
-    // Every symbol traded, out of one book.
-    expect(new Set(trades.map((t) => t.symbol))).toEqual(new Set(SYMBOLS));
-
-    // One equity curve for the book: a point per date, at its closes.
-    const equity = book.equity!;
-    expect(equity.length).toBe(bars[0]!.length);
-    equity.forEach((p, d) => {
-      expect(p.ts).toBe(bars[0]![d]!.ts);
-      expect(p.equity).toBeCloseTo(ref.equity[d]!, 2);
-    });
-
-    const containers = [...outcome.containers.entries()];
-    const portfolio = containers.find(([id]) => id.startsWith('portfolio'))![1];
-    expect(portfolio.cash as number).toBeCloseTo(ref.cash, 2);
-    // The buying-power check never had to cut a buy: the sells went first.
-    expect([portfolio.rejects, portfolio.unsized]).toEqual([0, 0]);
-    // Only the orders of a rebalance on the last date end unfilled.
-    expect(portfolio.notices).toBe(ref.unfilled);
-    expect(portfolio.open_positions).toEqual({});
-    const strategy = containers.find(([id]) => id.startsWith('strategy'))![1];
-    expect(strategy.rebalances).toBe(ref.rebalances);
+  it('score weights, all three held, a 90 % gross cap and a 40 % cap per symbol: the same, to the cent', async () => {
+    const sets = ['strategies[0].params.weights=score', 'strategies[0].params.top_n=3', 'strategies[0].params.gross_exposure=0.9', 'strategies[0].params.max_weight=0.4'];
+    await checkAgainstReference({ top: 3, weights: 'score', gross: 0.9, cap: 0.4 }, sets);
   });
 
   it('sluice lookahead finds nothing: a rebalance at t reads only bars up to t', async () => {
