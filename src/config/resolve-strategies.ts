@@ -7,6 +7,7 @@ import { compileExpression, compileSeriesExpression, ExpressionError, type Compi
 import { MemberEntrySchema, RegimeEntrySchema, type StrategyEntry } from './schema/strategies.ts';
 import type { ResolvedClassifier, ResolvedFilter, ResolvedStrategy } from './resolved.ts';
 import { featureFromCall } from '../domain/indicators/feature-spec.ts';
+import { resolveFeature } from '../domain/indicators/feature-key.ts';
 import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { COMPOSITES } from '../domain/composition/catalogue.ts';
 import { ensembleStrategy, type EnsembleParams, type WeightedMember } from '../domain/composition/ensemble.ts';
@@ -197,7 +198,14 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
     }
   }
 
-  if (definition !== undefined) return own.map((o) => ({ type: entry.type, definition, params: o.params, filter, tag: o.tag }));
+  if (definition !== undefined) {
+    if (!checkFeatureParams(ctx, definition, own, paramsPath)) return null;
+    if (definition.crossSection !== undefined && filter !== undefined) {
+      issues.push(issueAt(source, [...path, 'filter'], 'INVALID_VALUE', `a filter gates one symbol's entries; strategy '${entry.type}' decides across symbols and has none`, 'remove filter:, or rank by the feature you meant to filter on'));
+      return null;
+    }
+    return own.map((o) => ({ type: entry.type, definition, params: o.params, filter, tag: o.tag }));
+  }
   return entry.type === 'ensemble' ? resolveEnsemble(ctx, entry, path, own, filter) : resolveRegimeSwitch(ctx, entry, path, own, filter);
 }
 
@@ -212,7 +220,36 @@ function resolveNested<S extends z.ZodType<EntryLike>>(ctx: StrategyResolution, 
     return null;
   }
   const alternatives = resolveEntry(ctx, entry, path);
-  return alternatives === null ? null : { entry, alternatives };
+  if (alternatives === null) return null;
+  const across = alternatives.find((a) => a.definition.crossSection !== undefined);
+  if (across !== undefined) {
+    ctx.issues.push(issueAt(ctx.source, [...path, 'type'], 'INVALID_VALUE', `strategy '${across.type}' decides across all symbols at once and cannot be a member or regime of a composite`, 'give it its own strategies: entry'));
+    return null;
+  }
+  return { entry, alternatives };
+}
+
+/**
+ * Features a strategy takes as a param (`rotation`'s `rank_by: roc(60)`): each must be a
+ * known indicator with fitting arguments, reported at that param.
+ */
+function checkFeatureParams(ctx: StrategyResolution, definition: StrategyDefinition, own: readonly { params: Record<string, unknown> }[], paramsPath: ConfigPath): boolean {
+  let ok = true;
+  const reported = new Set<string>();
+  for (const o of own) {
+    for (const req of definition.features(o.params)) {
+      if (req.param === undefined || reported.has(req.param)) continue;
+      try {
+        resolveFeature(req);
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        reported.add(req.param);
+        ok = false;
+        ctx.issues.push(issueAt(ctx.source, [...paramsPath, req.param], 'INVALID_VALUE', err.message, 'name an indicator of `sluice list indicators`, with its arguments as a filter writes them: roc(60)'));
+      }
+    }
+  }
+  return ok;
 }
 
 /**

@@ -44,6 +44,11 @@ export class PortfolioContainer extends BaseContainer {
   private warmupSignals: Map<string, SignalEvent> | undefined;
   /** The sizing feature's latest value per symbol (ATR, σ), read from FEATURES events. */
   private readonly sizingValue = new Map<string, number>();
+  /**
+   * Signals with a target weight (a cross-sectional strategy) of one rebalance, gathered
+   * until the last one has arrived.
+   */
+  private readonly targets: SignalEvent[] = [];
 
   /**
    * @param sizingSlot hub slot of the feature the sizing rule reads (atr_risk,
@@ -152,9 +157,54 @@ export class PortfolioContainer extends BaseContainer {
     const held = this.warmupSignals!;
     this.warmupSignals = undefined;
     // As if decided at the last warm-up bar's close: sized at that price, filling next.
+    const targets: SignalEvent[] = [];
     for (const sig of held.values()) {
       const last = this.lastBar.get(sig.symbol);
-      this.onSignal(last === undefined ? sig : { ...sig, seq: last.seq, ts: last.ts, price: last.close });
+      const moved = last === undefined ? sig : { ...sig, seq: last.seq, ts: last.ts, price: last.close };
+      if (sig.target === undefined) this.onSignal(moved);
+      else targets.push(moved);
+    }
+    // A cross-sectional book's last targets, as one rebalance (sells first).
+    if (targets.length > 0) {
+      this.counts.signals += targets.length;
+      this.rebalance(targets);
+    }
+  }
+
+  private onTarget(sig: SignalEvent): void {
+    this.targets.push(sig);
+    if (sig.target!.pending > 0) return;
+    const batch = this.targets.splice(0);
+    this.rebalance(batch);
+  }
+
+  /**
+   * One rebalance of a cross-sectional book: each symbol's target is its weight of the
+   * equity at the closes it was decided on, in whole shares (as `percent_equity` sizes).
+   * Orders reducing a position go first, so that a cash account's buying power (what the
+   * sells will free) funds the buys sent after them; all fill at each symbol's next open.
+   */
+  private rebalance(batch: readonly SignalEvent[]): void {
+    const equity = this.book.equity();
+    const orders = batch.map((sig) => {
+      const weight = this.config.allow_short ? sig.target!.weight : Math.max(0, sig.target!.weight);
+      const unitPrice = sig.price * pointValue(this.book.instrument(sig.symbol));
+      const direction = weight > 0 ? 1 : weight < 0 ? -1 : 0;
+      let target = targetQuantity({ type: 'percent_equity', percent: Math.abs(weight) * 100 }, direction, equity, unitPrice);
+      if (direction !== 0 && target === 0) this.counts.unsized++;
+      const committed = this.committed(sig.symbol);
+      // As for any signal: an entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
+      if (this.exits !== undefined && Math.abs(target) > Math.abs(committed) && !this.exits.allowsEntry(sig.ts)) {
+        target = Math.sign(target) === Math.sign(committed) ? committed : 0;
+      }
+      return { sig, delta: target - committed };
+    });
+    const reducing = (o: { sig: SignalEvent; delta: number }): boolean => {
+      const committed = this.committed(o.sig.symbol);
+      return committed !== 0 && Math.sign(o.delta) !== Math.sign(committed);
+    };
+    for (const o of [...orders.filter(reducing), ...orders.filter((o) => !reducing(o))]) {
+      if (o.delta !== 0) this.sendOrder(o.sig, o.delta, equity, o.sig.signalId, 'signal');
     }
   }
 
@@ -163,6 +213,10 @@ export class PortfolioContainer extends BaseContainer {
       // Warm-up: indicators and strategies run, the book does not trade yet.
       this.warmupSignals.set(sig.symbol, sig);
       return;
+    }
+    if (sig.target !== undefined) {
+      this.counts.signals++;
+      return this.onTarget(sig);
     }
     this.counts.signals++;
     const direction = this.config.allow_short || sig.direction >= 0 ? sig.direction : 0;

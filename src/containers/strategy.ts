@@ -1,5 +1,5 @@
 import type { ClassificationEvent, Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
-import type { StrategyContext, StrategyDefinition, StrategyLogic } from '../domain/strategies/strategy.ts';
+import { createLogic, type StrategyContext, type StrategyDefinition, type StrategyLogic } from '../domain/strategies/strategy.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
 import type { CompiledExpression, ExpressionValue } from '../config/expression.ts';
 
@@ -134,7 +134,7 @@ export class StrategyContainer extends BaseContainer {
     for (const id of this.classifierIds) regimes[id] = '';
     const f = this.filter;
     const st: SymbolState = {
-      logic: this.definition.create(this.params),
+      logic: createLogic(this.definition, this.params),
       test: f === undefined ? undefined : (f.create?.() ?? f.test),
       pass: false,
       inputs: new Float64Array(this.slots.length),

@@ -61,7 +61,14 @@ export function definitionKind(value: unknown): DefinitionKind | undefined {
 export function defineStrategy<P extends Record<string, unknown>>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
   const d = checkCommon('strategy', definition);
   checkFunction('strategy', d, 'features', true);
-  checkFunction('strategy', d, 'create', true);
+  checkFunction('strategy', d, 'create', false);
+  checkFunction('strategy', d, 'crossSection', false);
+  if (d['create'] === undefined && d['crossSection'] === undefined) {
+    throw new DefinitionError(`${label('strategy', d)}: create must be a function (the per-symbol logic), or give crossSection (one decision across all symbols) instead`);
+  }
+  if (d['create'] !== undefined && d['crossSection'] !== undefined) {
+    throw new DefinitionError(`${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across all symbols), exactly one of them`);
+  }
   checkFunction('strategy', d, 'warmup', false);
   checkGrid(d);
   return mark('strategy', definition);

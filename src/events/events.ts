@@ -89,6 +89,13 @@ export interface SignalEvent extends EventBase {
   readonly strength: number;
   /** Close price of the bar the signal was computed on. */
   readonly price: number;
+  /**
+   * A cross-sectional strategy's target (`rotation`): the fraction of equity this symbol
+   * should hold, which the book sizes to instead of its sizing rule. The signals of one
+   * rebalance come together, one per symbol; `pending` counts those still to come (0 on
+   * the last), so the book sends the rebalance's sells before its buys.
+   */
+  readonly target?: { readonly weight: number; readonly pending: number };
 }
 
 export type OrderSide = 'buy' | 'sell';

@@ -17,6 +17,7 @@ import { resolvePlugins } from './resolve-plugins.ts';
 import { getProcessPlugins } from '../plugins/load-plugins.ts';
 import { checkNotReplay, isReplayTopology, resolveReplay } from './resolve-replay.ts';
 import { TopologySchema, type TopologyDef } from '../config/schema/topology.ts';
+import { checkCrossSection } from '../config/check-cross-section.ts';
 import { WorkflowConfigSchema, type WorkflowConfig } from '../config/schema/workflow.ts';
 import type { ResolvedDataSource, ResolvedWorkflow } from '../config/resolved.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
@@ -69,6 +70,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   // Counted before anything is expanded, so a grid too large is refused in milliseconds.
   if (!checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))) throw new ConfigError(issues);
   const configured = resolveStrategies(resolution, config.strategies);
+  checkCrossSection(source, configured, config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []), topology, issues);
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
   const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';

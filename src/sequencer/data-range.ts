@@ -8,7 +8,7 @@ import type { SequenceSettings } from '../config/schema/sequence.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { lowerBound } from './windows.ts';
-import { getIndicator } from '../domain/registry.ts';
+import { resolveFeature } from '../domain/indicators/feature-key.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { FeatureRequest } from '../domain/strategies/strategy.ts';
 
@@ -55,8 +55,8 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   let longest = 0;
   const barMs = parseTimeframe(wf.config.data.timeframe);
   const warmupOf = (req: FeatureRequest): number => {
-    const def = getIndicator(req.indicator);
-    const own = def.warmup(def.params.parse(req.params));
+    const { definition, params } = resolveFeature(req);
+    const own = definition.warmup(params);
     // On a higher timeframe: its bars in lower bars, one more for the partial higher bar
     // the first bars fall in (a higher bar holds at most tf / data-tf lower bars).
     return req.timeframe === undefined ? own : (own + 1) * Math.round(parseTimeframe(req.timeframe) / barMs);

@@ -23,7 +23,7 @@ export const EVENT_FIELDS = {
   BAR: { ...base, index: int.min(0), open: anyNumber, high: anyNumber, low: anyNumber, close: anyNumber, volume: anyNumber },
   FEATURES: { ...base, values: z.array(anyNumber) },
   CLASSIFICATION: { ...base, classifier: text, regime: text },
-  SIGNAL: { ...base, key: text, strategy_id: text, signal_id: int, direction, strength: anyNumber, price: anyNumber },
+  SIGNAL: { ...base, key: text, strategy_id: text, signal_id: int, direction, strength: anyNumber, price: anyNumber, target: z.strictObject({ weight: anyNumber, pending: int.min(0) }) },
   ORDER: {
     ...base,
     key: text,

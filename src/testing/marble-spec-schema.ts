@@ -49,6 +49,7 @@ export const StrategySubjectSchema = z.strictObject({
   name: z.string().min(1).describe("Strategy from the catalogue, e.g. 'sma_crossover'."),
   params,
   id: key.optional().describe('Strategy id, the key of its signals; default the name.'),
+  symbols: z.array(z.string().min(1)).min(1).optional().describe("A cross-sectional strategy's universe (rotation): the symbols its bars carry; default the spec's symbol."),
 });
 
 /** An indicator from the catalogue, fed bars through the feature hub. */

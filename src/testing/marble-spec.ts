@@ -56,6 +56,8 @@ export interface StrategySubject {
   readonly params: Record<string, unknown>;
   /** Strategy id: the `key` of its signals. */
   readonly key: string;
+  /** The symbols a cross-sectional strategy ranks, sorted. */
+  readonly symbols: readonly string[];
 }
 
 export interface IndicatorSubject {

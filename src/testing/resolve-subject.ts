@@ -50,7 +50,9 @@ export function resolveSubject(
       if (definition === undefined) return undefined;
       const params = parse(() => parseWithSchema(source, definition.params, subject.params, at('params')) as Record<string, unknown>);
       if (params === undefined) return undefined;
-      return { kind: 'strategy', definition, params, key: subject.id ?? subject.name };
+      // The universe in the data's merge order, as the graph compiler gives it.
+      const symbols = [...new Set(subject.symbols ?? [data.symbol])].sort();
+      return { kind: 'strategy', definition, params, key: subject.id ?? subject.name, symbols };
     }
 
     case 'indicator': {

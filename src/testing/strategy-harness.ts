@@ -1,6 +1,7 @@
 import type { SluiceEvent } from '../events/index.ts';
 import { FeaturesContainer } from '../containers/features.ts';
 import { StrategyContainer } from '../containers/strategy.ts';
+import { CrossSectionContainer } from '../containers/cross-section.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { startChain } from './chain-harness.ts';
 import type { StrategySubject } from './marble-spec.ts';
@@ -15,7 +16,11 @@ export function strategyHarness(subject: StrategySubject): SubjectHarness {
   const hub = new FeatureHub();
   const slots = subject.definition.features(subject.params).map((req) => hub.register(req));
   const features = new FeaturesContainer('features', hub);
-  const strategy = new StrategyContainer(`strategy_${subject.key}`, subject.key, subject.definition, subject.params, slots);
+  const id = `strategy_${subject.key}`;
+  const strategy =
+    subject.definition.crossSection === undefined
+      ? new StrategyContainer(id, subject.key, subject.definition, subject.params, slots)
+      : new CrossSectionContainer(id, subject.key, subject.definition, subject.params, slots, subject.symbols, 'continuous');
   return {
     async prepare(ctx) {
       ctx.told('initialize', features.id);

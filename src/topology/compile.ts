@@ -4,6 +4,7 @@ import type { Container } from '../containers/container.ts';
 import { DataContainer } from '../containers/data.ts';
 import { FeaturesContainer } from '../containers/features.ts';
 import { StrategyContainer } from '../containers/strategy.ts';
+import { CrossSectionContainer } from '../containers/cross-section.ts';
 import { ClassifierContainer } from '../containers/classifier.ts';
 import { PortfolioContainer } from '../containers/portfolio.ts';
 import { RiskContainer } from '../containers/risk.ts';
@@ -99,6 +100,11 @@ function createContainer(
     case 'strategy': {
       const s = strategyByKey.get(key!)!;
       const slots = s.definition.features(s.params).map((req) => hub.register(req));
+      if (s.definition.crossSection !== undefined) {
+        // The universe in the merge's order (UTF-16 code units, as mergeSources sorts).
+        const symbols = [...new Set(wf.sources.map((src) => src.symbol))].sort();
+        return new CrossSectionContainer(id, s.key, s.definition, s.params, slots, symbols, cfg.data.calendar) as Container<unknown>;
+      }
       const filter = s.filter === undefined ? undefined : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) };
       return new StrategyContainer(id, s.key, s.definition, s.params, slots, filter, wf.classifiers.map((c) => c.id)) as Container<unknown>;
     }

@@ -16,7 +16,7 @@ function recording(changes: { index: number; direction: number }[]): StrategyDef
     ...base,
     name: 'recorded_sma',
     create: (params) => {
-      const logic = base.create(params);
+      const logic = base.create!(params);
       let last = 0;
       return (features, bar) => {
         const d = logic(features, bar);

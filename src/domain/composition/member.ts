@@ -1,6 +1,6 @@
 import type { BarEvent, Direction } from '../../events/index.ts';
 import { FLAT } from '../strategies/decision.ts';
-import type { FeatureRequest, StrategyContext, StrategyDecision, StrategyDefinition, StrategyLogic } from '../strategies/strategy.ts';
+import { createLogic, type FeatureRequest, type StrategyContext, type StrategyDecision, type StrategyDefinition, type StrategyLogic } from '../strategies/strategy.ts';
 
 /** A value a filter expression reads or computes. */
 export type ScopeValue = number | boolean | string;
@@ -70,7 +70,7 @@ export class MemberRunner {
     member: Member,
     private readonly offset: number,
   ) {
-    this.logic = member.definition.create(member.params);
+    this.logic = createLogic(member.definition, member.params);
     this.own = member.definition.features(member.params).length;
     this.filter = member.filter;
     this.test = member.filter === undefined ? undefined : (member.filter.create?.() ?? member.filter.test);

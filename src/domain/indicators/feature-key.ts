@@ -1,5 +1,6 @@
 import type { FeatureRequest } from './feature-request.ts';
 import { getIndicator } from '../registry.ts';
+import { featureFromCall } from './feature-spec.ts';
 import type { IndicatorDefinition, PriceInput } from './indicator.ts';
 import { isPriceInput } from './price-input.ts';
 import { parseTimeframe } from '../metrics/timeframe.ts';
@@ -35,6 +36,17 @@ export interface ResolvedFeature {
  * @throws Error for an unknown indicator, invalid params, an unknown input or output.
  */
 export function resolveFeature(req: FeatureRequest): ResolvedFeature {
+  if (req.args !== undefined) {
+    // A call's positional arguments (`roc(60)`), mapped onto the params as a filter's call is.
+    const spec = featureFromCall(req.indicator, req.args);
+    return resolveFeature({
+      indicator: spec.definition.name,
+      params: spec.params,
+      ...(spec.input !== undefined ? { input: spec.input } : {}),
+      ...(req.output !== undefined ? { output: req.output } : {}),
+      ...(req.timeframe !== undefined ? { timeframe: req.timeframe } : {}),
+    });
+  }
   const definition = getIndicator(req.indicator);
   const parsed = definition.params.safeParse(req.params);
   if (!parsed.success) {

@@ -18,4 +18,13 @@ export interface FeatureRequest {
    * "Higher timeframes"). Default: the data's own bars.
    */
   readonly timeframe?: string;
+  /**
+   * Positional arguments as a filter's call writes them (`roc(60)`, `bbands(20, 2)`):
+   * numbers fill the indicator's params in schema order, a name is the price input.
+   * Used instead of `params` by strategies that take a feature as a param (`rotation`'s
+   * `rank_by`), whose module cannot look the indicator up.
+   */
+  readonly args?: readonly (number | string)[];
+  /** The strategy param this feature comes from, so a config error points at it. */
+  readonly param?: string;
 }

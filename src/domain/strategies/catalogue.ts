@@ -10,6 +10,7 @@ import { macd_crossover } from './macd-crossover.ts';
 import { momentum_sign } from './momentum-sign.ts';
 import { psar_trend } from './psar-trend.ts';
 import { roc_momentum } from './roc-momentum.ts';
+import { rotation } from './rotation.ts';
 import { rsi_bands } from './rsi-bands.ts';
 import { rsi_threshold } from './rsi-threshold.ts';
 import { sma_crossover } from './sma-crossover.ts';
@@ -24,7 +25,7 @@ import type { StrategyDefinition } from './strategy.ts';
 // Each definition is typed with its own params; the catalogue holds them at the common
 // type. That is sound because every caller parses params through `definition.params`
 // before calling `features` or `create`.
-// Listing order: trend, mean reversion, momentum, volatility.
+// Listing order: trend, mean reversion, momentum, volatility, then cross-sectional.
 /** The built-in strategies, in listing order; src/domain/registry.ts registers them. */
 export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [
   sma_crossover,
@@ -48,4 +49,5 @@ export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [
   momentum_sign,
   trix_momentum,
   atr_channel_breakout,
+  rotation,
 ];

@@ -54,6 +54,47 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
    * with `warmup: auto` prime at least this many bars. Default 0.
    */
   warmup?(params: P): number;
-  /** A fresh logic instance, one per symbol. */
-  create(params: P): StrategyLogic;
+  /**
+   * A fresh logic instance, one per symbol. A strategy has either this (per-symbol
+   * logic) or `crossSection` (one decision across all symbols), not both.
+   */
+  create?(params: P): StrategyLogic;
+  /**
+   * A fresh cross-sectional logic, one per strategy instance: it sees every symbol's
+   * features at once and says what fraction of equity each symbol should hold
+   * (`rotation`; docs/portfolios.md).
+   */
+  crossSection?(params: P): CrossSectionLogic;
+}
+
+/**
+ * What a cross-sectional logic sees at one timestamp on which every symbol of the
+ * universe has a bar (its close is known, nothing later is).
+ */
+export interface CrossSection {
+  readonly ts: number;
+  /** The trading session (a local date in the calendar's zone) the timestamp belongs to, as a number. */
+  readonly session: number;
+  /** The universe, sorted by symbol (the merge order of bars). */
+  readonly symbols: readonly string[];
+  /** `features[f][s]`: the f-th feature of the definition's list for symbols[s] (NaN while warming up). */
+  readonly features: readonly Float64Array[];
+}
+
+/**
+ * A cross-sectional strategy's decision at one complete timestamp: the target weight of
+ * every symbol (fraction of equity, index as `CrossSection.symbols`), or null for "no
+ * rebalance now" (warm-up, or between scheduled rebalances).
+ */
+export type CrossSectionLogic = (section: CrossSection) => Float64Array | null;
+
+/**
+ * A fresh per-symbol logic of a strategy kind.
+ *
+ * @throws Error for a cross-sectional strategy (`rotation`), which has none: config
+ *   validation keeps those out of places that need one (ensemble members, regimes).
+ */
+export function createLogic<P extends Record<string, unknown>>(definition: StrategyDefinition<P>, params: P): StrategyLogic {
+  if (definition.create === undefined) throw new Error(`strategy '${definition.name}' decides across symbols at once; it has no per-symbol logic`);
+  return definition.create(params);
 }

@@ -34,7 +34,7 @@ export function member(script: readonly (Direction | null)[], calls?: { n: numbe
 
 /** Runs a composite definition's logic over `bars` bars with the regimes each bar; copies decisions. */
 export function play(def: StrategyDefinition, bars: number, regimes: (Record<string, string> | undefined)[] = [], features: readonly (readonly number[])[] = []): (StrategyDecision | null)[] {
-  const logic = def.create({});
+  const logic = def.create!({});
   const out: (StrategyDecision | null)[] = [];
   for (let t = 0; t < bars; t++) {
     const r = regimes[t];

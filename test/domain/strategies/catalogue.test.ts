@@ -19,6 +19,7 @@ describe('strategy catalogue', () => {
       'momentum_sign',
       'psar_trend',
       'roc_momentum',
+      'rotation',
       'rsi_bands',
       'rsi_threshold',
       'sma_crossover',
@@ -37,7 +38,8 @@ describe('strategy catalogue', () => {
     expect(() => getStrategy('sma_crosover')).toThrow(/unknown strategy 'sma_crosover' \(known: .*sma_crossover/);
   });
 
-  for (const [name, def] of STRATEGIES) {
+  // Per-symbol strategies; rotation decides across symbols (test/containers/cross-section.test.ts).
+  for (const [name, def] of [...STRATEGIES].filter(([, d]) => d.create !== undefined)) {
     it(`${name}: default features register in a hub; on SPY it warms up silently, then always decides`, () => {
       const p = def.params.parse({});
       const hub = new FeatureHub();

@@ -41,7 +41,7 @@ export function runStrategy(
   const state = hub.createState();
   const out = new Float64Array(hub.size);
   const features = new Float64Array(slots.length);
-  const logic: StrategyLogic = def.create(p);
+  const logic: StrategyLogic = def.create!(p);
   return bars.map((b) => {
     hub.update(state, b, out);
     slots.forEach((s, i) => (features[i] = out[s]!));
@@ -52,7 +52,7 @@ export function runStrategy(
 /** A fresh logic instance of a catalogue strategy, for feeding handcrafted feature values. */
 export function logicOf(name: string, params: Record<string, unknown> = {}): StrategyLogic {
   const def = getStrategy(name);
-  return def.create(def.params.parse(params));
+  return def.create!(def.params.parse(params));
 }
 
 /** Feeds handcrafted [features, close] pairs to a logic; returns copies of the decisions. */

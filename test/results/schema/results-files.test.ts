@@ -68,6 +68,7 @@ beforeAll(async () => {
   await run('monte_carlo', ['examples/spy-sma-crossover.yaml', '--set', 'sequence={type: monte_carlo, draws: 50, seed: 3}', ...short]);
   await run('plugins', ['examples/spy-plugin-strategy.yaml', ...short]);
   await run('futures', ['examples/futures-sma-cross.yaml', '--storage', 'disk']);
+  await run('rotation', ['examples/daily-rotation.yaml', '--storage', 'disk']);
   await run('traced_recorded', ['examples/spy-recorded.yaml', '--trace', 'standard', ...short]);
   await run('higher_timeframe', ['examples/spy-higher-timeframe.yaml', ...short]);
   await run('workflow', ['test/fixtures/configs/query-workflow.yaml']);
