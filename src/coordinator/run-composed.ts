@@ -1,9 +1,10 @@
 /**
- * Runs a multi-phase workflow: phases in dependency order (independent ones side by
- * side, results in a fixed order), conditions, skip propagation, branches, iteration of
- * the whole workflow, and outputs. Each phase runs through the sequencer
- * ({@link runSequence}), which writes the phase's own files; this module writes
- * `workflow.json` and the output files:
+ * The one workflow runner. A plain config is a one-phase workflow (config-plan.ts,
+ * runWorkflow); a multi-phase one (workflow-plan.ts) adds phases in dependency order
+ * (independent ones side by side, results in a fixed order), conditions, skip
+ * propagation, branches, iteration of the whole workflow, and outputs. Each phase runs
+ * through the sequencer ({@link runSequence}), which writes the phase's own files; this
+ * module writes `workflow.json` and the output files:
  *
  * ```
  * results/<workflow_id>/workflow.json          status, resolved configs, phases, iteration/branch results, outputs
@@ -14,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../runtime/clock.ts';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { ConfigError, isConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
 import { overlay as overlayConfig, overlayAll } from '../config/overlay.ts';
@@ -37,7 +38,7 @@ import { explainNull, fullMetrics, notRunView, templateScope, withPhaseView, typ
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { evaluateResultsExpression } from './conditions.ts';
 import { resolveOutputs } from './workflow-outputs.ts';
-import { finishedJson, firstError, iterationJson, phaseJson, stripWorkflowKeys, WorkflowJsonWriter } from './workflow-json.ts';
+import { finishedJson, firstError, iterationJson, phaseJson, plainErrorJson, plainPhaseJson, stripWorkflowKeys, WorkflowJsonWriter, type WorkflowIdentity } from './workflow-json.ts';
 import { relocatePhaseError, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
 import type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
 
@@ -50,7 +51,8 @@ export const DEFAULT_MAX_ITERATIONS = 10;
 
 /** Options of {@link runComposedWorkflow}. */
 export interface RunComposedOptions {
-  readonly logger: Logger;
+  /** Where progress and warnings go (default: nowhere, a silent pino logger). */
+  readonly logger?: Logger;
   /** Root of results folders; default the config's `results.dir`. */
   readonly outDir?: string;
   /** Write nothing to disk. */
@@ -65,8 +67,12 @@ export interface RunComposedOptions {
   readonly workers?: number;
   /** Where sweep shards run instead (`--queue`: a BullMQ flow); the caller closes it. */
   readonly shardRunner?: ShardRunner;
-  /** Show a progress bar per sweep or walk-forward phase on stderr (on a TTY; off one, an info log line every 5 s). */
-  readonly progress?: boolean;
+  /**
+   * true: a progress bar per sweep or walk-forward phase on stderr (drawn on a TTY; off
+   * one, an info line to the logger every 5 s); or an object told of combinations and
+   * windows as they finish.
+   */
+  readonly progress?: boolean | Pick<ProgressReporter, 'tick' | 'setTotal'>;
   /** The pool those threads are in (set by runComposedWorkflow). */
   readonly pool?: ShardRunner | undefined;
 }
@@ -89,10 +95,10 @@ export interface ComposedWorkflowResult {
 }
 
 /**
- * Runs a planned workflow and writes its results folder. Never throws for a phase's
- * problem (a bad template, a config error in a phase overlay, a failing run): the phase is
- * recorded failed with the error, phases that depend on it are skipped, and the workflow's
- * status is failed.
+ * Runs a planned workflow (a plain config's one-phase plan too) and writes its results
+ * folder. Never throws for a phase's problem (a bad template, a config error in a phase
+ * overlay, a failing run): the phase is recorded failed with the error, phases that depend
+ * on it are skipped, and the workflow's status is failed.
  */
 export async function runComposedWorkflow(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
   const own = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
@@ -113,7 +119,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   const dir = opts.inMemory === true ? null : join(root, workflowId);
   const iterated = plan.iteration !== undefined || plan.module?.workflow.shouldContinue !== undefined;
   const maxIterations = plan.iteration?.spec.max_iterations ?? (iterated ? DEFAULT_MAX_ITERATIONS : 1);
-  const log = opts.logger;
+  const log = opts.logger ?? pino({ level: 'silent' });
 
   const iterations: IterationRecord[] = [];
   const branchRecords: BranchRecord[] = [];
@@ -121,33 +127,37 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   let outputs: Record<string, unknown> = {};
   let outputErrors: Record<string, string> = {};
 
-  // Every phase loaded its plugins while the plan was made: the process's list is theirs.
-  const plugins = pluginsJson(await loadedPlugins());
+  // A plain config's phase loaded the config's plugins; every phase of a multi-phase
+  // workflow loaded its plugins while the plan was made: the process's list is theirs.
+  const plugins = pluginsJson(plan.plainConfig ? plan.base.wf.plugins : await loadedPlugins());
+  const identity: WorkflowIdentity = { workflowId, name: config.name, configFile: plan.file, plugins, started, config };
   // workflow.json is rewritten after every phase (the writer puts its writes one after the other).
-  const json = WorkflowJsonWriter.open(root, dir, {
-    workflowId,
-    name: config.name,
-    workflow: { workflow: plan.pattern?.name ?? null, workflow_file: plan.pattern?.file ?? null, workflow_module: plan.module?.path ?? null },
-    configFile: plan.file,
-    plugins,
-    started,
-    config,
-  }, log);
+  const json = WorkflowJsonWriter.open(
+    root,
+    dir,
+    plan.plainConfig
+      ? { ...identity, topologyFile: plan.base.wf.topologyFile }
+      : { ...identity, workflow: { workflow: plan.pattern?.name ?? null, workflow_file: plan.pattern?.file ?? null, workflow_module: plan.module?.path ?? null } },
+    log,
+  );
   const save = (status: string, extra?: Record<string, unknown>): Promise<void> =>
     json.save(
       status,
-      {
-        params: plan.params,
-        phases: current.map(phaseJson),
-        iteration_results: iterated ? iterations.map(iterationJson) : [],
-        branch_results: branchRecords.map((b) => ({ ...b, phases: [...b.phases] })),
-        outputs,
-        output_errors: outputErrors,
-      },
+      plan.plainConfig
+        ? // Its one phase, "running" from the start, as a plain config's workflow.json always stated it.
+          { phases: plan.phases.map((p) => plainPhaseJson(p.spec.name, p.loaded?.wf.topology.name ?? plan.base.wf.topology.name, current.find((r) => r.name === p.spec.name))) }
+        : {
+            params: plan.params,
+            phases: current.map(phaseJson),
+            iteration_results: iterated ? iterations.map(iterationJson) : [],
+            branch_results: branchRecords.map((b) => ({ ...b, phases: [...b.phases] })),
+            outputs,
+            output_errors: outputErrors,
+          },
       extra,
     );
   await save('running');
-  log.info({ workflow_id: workflowId, workflow: plan.pattern?.name ?? 'inline', phases: plan.allPhases }, 'workflow started');
+  log.info({ workflow_id: workflowId, ...(plan.plainConfig ? {} : { workflow: plan.pattern?.name ?? 'inline' }), phases: plan.allPhases }, 'run started');
 
   let iterOverlay: Record<string, unknown> = {};
   const history: { iteration: number; phases: Record<string, PhaseView> }[] = [];
@@ -253,8 +263,8 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   for (const [key, message] of Object.entries(outputErrors)) log.warn({ output: key }, `output '${key}': ${message}`);
   if (dir !== null) for (const f of files) await writeFileAtomic(join(dir, f.path), f.content);
 
-  await save(status, finishedJson(started, now(), firstError(current)));
-  log.info({ workflow_id: workflowId, status }, 'workflow finished');
+  await save(status, finishedJson(started, now(), plan.plainConfig ? plainErrorJson(current[0]) : firstError(current)));
+  log.info({ workflow_id: workflowId, status }, 'run finished');
   return { workflowId, dir, status, phases: current, iterations, branches: branchRecords, outputs, outputErrors, files };
 }
 
@@ -275,7 +285,8 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const name = p.spec.name;
   const clock = ctx.opts.clock ?? systemClock;
   const t0 = clock.now();
-  const log = ctx.relDir !== '' ? ctx.opts.logger.child({ iteration: ctx.iteration }) : ctx.opts.logger;
+  const logger = ctx.opts.logger ?? pino({ level: 'silent' });
+  const log = ctx.relDir !== '' ? logger.child({ iteration: ctx.iteration }) : logger;
   const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.depends_on };
   let condition: PhaseRecord['condition'] = null;
   const done = (status: PhaseStatus, fullReason: string | null, extra: Partial<PhaseRecord> = {}): PhaseRecord => {
@@ -316,39 +327,11 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     if (!condition.holds) return done('skipped', condition.reason);
   }
 
-  // Templates, then the phase's config: pattern defaults ← user config ← iteration changes ← phase overlay ← --set.
-  const scope = templateScope(state);
-  const resolved: Record<'config' | 'sequence' | 'topology', unknown> = { config: {}, sequence: undefined, topology: undefined };
-  for (const section of ['config', 'sequence', 'topology'] as const) {
-    try {
-      resolved[section] = resolveTemplates(p.spec[section], scope, { explainNull: explainNull(state) });
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      const error = templateConfigError(p, section, err);
-      return done('failed', error.message, { error });
-    }
-  }
-  const overlay = resolved.config as Record<string, unknown>;
-  const sequenceRef = resolved.sequence;
-  const topology = resolved.topology;
-  const phaseLayer = overlayAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
-  let loaded: LoadedWorkflow;
-  let sequence: SequenceSettings;
-  try {
-    loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
-  } catch (err) {
-    if (!isConfigError(err)) throw err;
-    const error = relocatePhaseError(err, p, overlay, ctx.plan.file);
-    return done('failed', error.message, { error });
-  }
+  // A plain config's phase was loaded by the caller: it runs as loaded.
+  const prepared = p.loaded !== undefined ? { loaded: p.loaded, sequence: p.loaded.sequence } : await loadPhase(p, state, ctx);
+  if ('error' in prepared) return done('failed', prepared.error.message, prepared.record);
+  const { loaded, sequence } = prepared;
   const phaseConfig = stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>);
-  try {
-    // The config's own sequence was resolved when it loaded; a phase may name another.
-    sequence = sequenceRef !== undefined ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs) : loaded.sequence;
-  } catch (err) {
-    if (!isConfigError(err)) throw err;
-    return done('failed', err.message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name });
-  }
 
   const relDir = ctx.relDir === '' ? name : `${ctx.relDir}/${name}`;
   const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
@@ -357,7 +340,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name, clock, log: (line, p) => log.info({ phase: name, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
   try {
     result = await runSequence({
-      progress: bar,
+      progress: typeof ctx.opts.progress === 'object' ? ctx.opts.progress : bar,
       phase: name,
       loaded,
       sequence,
@@ -412,6 +395,51 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     result,
     error: failureError,
   };
+}
+
+/** A phase's config that did not load, or its sequence that did not resolve: the error and what the record keeps of it. */
+interface PhaseLoadError {
+  readonly error: ConfigError;
+  readonly record: Partial<PhaseRecord>;
+}
+
+/**
+ * Loads a workflow phase: its templates resolved, then its config (pattern defaults ←
+ * user config ← iteration changes ← phase overlay ← --set) and its sequence.
+ */
+async function loadPhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext): Promise<{ loaded: LoadedWorkflow; sequence: SequenceSettings } | PhaseLoadError> {
+  const name = p.spec.name;
+  const scope = templateScope(state);
+  const resolved: Record<'config' | 'sequence' | 'topology', unknown> = { config: {}, sequence: undefined, topology: undefined };
+  for (const section of ['config', 'sequence', 'topology'] as const) {
+    try {
+      resolved[section] = resolveTemplates(p.spec[section], scope, { explainNull: explainNull(state) });
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      const error = templateConfigError(p, section, err);
+      return { error, record: { error } };
+    }
+  }
+  const overlay = resolved.config as Record<string, unknown>;
+  const sequenceRef = resolved.sequence;
+  const topology = resolved.topology;
+  const phaseLayer = overlayAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
+  let loaded: LoadedWorkflow;
+  try {
+    loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    const error = relocatePhaseError(err, p, overlay, ctx.plan.file);
+    return { error, record: { error } };
+  }
+  try {
+    // The config's own sequence was resolved when it loaded; a phase may name another.
+    const sequence = sequenceRef !== undefined ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs) : loaded.sequence;
+    return { loaded, sequence };
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    return { error: err, record: { error: err, config: stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>), topology: loaded.wf.topology.name } };
+  }
 }
 
 /** A template problem in a phase as a located ConfigError naming the phase and the path. */

@@ -1,17 +1,18 @@
-import { join } from 'node:path';
-import { systemClock, type Clock } from '../runtime/clock.ts';
-import pino, { type Logger } from 'pino';
+/**
+ * runWorkflow, the public way to run a loaded plain config: a thin adapter that runs it
+ * as a one-phase workflow through the one workflow runner and answers with that phase.
+ */
+import type { Clock } from '../runtime/clock.ts';
+import type { Logger } from 'pino';
 import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
-import type { ResolvedWorkflow } from '../config/resolved.ts';
-import { newWorkflowId } from '../results/workflow-id.ts';
 import type { BookResult, PhaseOutcome, RunFailure, RunStatus } from '../sequencer/run-phase.ts';
-import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
-import { ProgressReporter } from '../runtime/progress.ts';
-import { describeFailure } from '../results/phase-writer.ts';
-import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
-import { pluginsJson } from '../plugins/load-plugins.ts';
-import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
-import { finishedJson, WorkflowJsonWriter } from './workflow-json.ts';
+import type { PhaseResult } from '../sequencer/run-sequence.ts';
+import type { ProgressReporter } from '../runtime/progress.ts';
+import type { ShardRunner } from '../sequencer/shard-pool.ts';
+import { configPlan } from './config-plan.ts';
+import { runComposedWorkflow } from './run-composed.ts';
+import { phaseFailure } from './workflow-json.ts';
+import type { PhaseRecord } from './workflow-records.ts';
 
 /** Options for {@link runWorkflow}. */
 export interface RunWorkflowOptions {
@@ -53,7 +54,8 @@ export interface WorkflowResult {
 }
 
 /**
- * Runs a loaded workflow (today: one phase) and writes its results folder:
+ * Runs a loaded plain config, a one-phase workflow, through the one workflow runner
+ * ({@link runComposedWorkflow} over its {@link configPlan}), and writes its results folder:
  *
  * ```
  * results/<workflow_id>/workflow.json                  status, config, versions, timings
@@ -67,74 +69,23 @@ export interface WorkflowResult {
  * trace; every file is written atomically. A failed run still writes everything it has,
  * marked `"status": "failed"` with the error.
  */
-export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions): Promise<WorkflowResult> {
-  const { wf } = loaded;
-  const logger = opts.logger ?? pino({ level: 'silent' });
-  // Resolved and checked when the config was loaded: a mistake in it never gets this far.
-  const { sequence } = loaded;
-  const clock = opts.clock ?? systemClock;
-  const now = (): Date => new Date(clock.now());
-  const started = now();
-  const workflowId = newWorkflowId(wf.config.name, started);
-  const dir = opts.inMemory === true ? null : join(opts.outDir ?? wf.config.results.dir, workflowId);
-  const phaseDir = dir === null ? null : join(dir, wf.phase);
-  // A plain config is a one-phase workflow: the same workflow.json, its phase stated briefly.
-  const json = WorkflowJsonWriter.open(opts.outDir ?? wf.config.results.dir, dir, {
-    workflowId,
-    name: wf.config.name,
-    configFile: wf.file,
-    topologyFile: wf.topologyFile,
-    plugins: pluginsJson(wf.plugins),
-    started,
-    config: wf.config,
-  }, logger);
-  // `trace`: the phase's trace summary once it ran traced (absent otherwise: the file keeps its shape).
-  const phases = (status: string, trace?: TraceSummary): Record<string, unknown> => ({ phases: [{ name: wf.phase, topology: wf.topology.name, status, ...traceSection(trace) }] });
-  await json.save('running', phases('running'));
-  logger.info({ workflow_id: workflowId, phase: wf.phase, strategies: wf.strategies.length }, 'run started');
-
-  let result: PhaseResult;
-  let thrown: RunFailure | undefined;
-  const bar = opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: wf.phase, unit: 'it', clock, log: (line, p) => logger.info({ phase: wf.phase, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
-  const progress = typeof opts.progress === 'object' ? opts.progress : bar;
-  const pool = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
-  const workers = opts.shardRunner ?? pool;
-  try {
-    result = await runSequence({
-      workers,
-      phase: wf.phase,
-      loaded,
-      sequence,
-      phaseDir,
-      logger,
-      storeDir: dir === null ? null : join(opts.outDir ?? wf.config.results.dir, '.combinations'),
-      progress,
-      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
-    });
-  } catch (err) {
-    // A failure outside any graph (reading the timestamps a walk-forward needs, say):
-    // the run still ends as failed, with its workflow.json saying so.
-    thrown = { step: 'execute', container: undefined, error: err };
-    result = failedPhase(wf, sequence.type, err);
-  } finally {
-    bar?.finish();
-    await pool?.close();
-  }
-  const outcome = result.outcome;
-  const status = result.status === 'skipped' ? 'completed' : result.status;
-  const error = describeFailure(thrown ?? outcome?.failure) ?? (result.reason === null ? null : { message: result.reason });
-  await json.save(status, phases(status, outcome?.trace), finishedJson(started, now(), error));
-  logger.info({ workflow_id: workflowId, status, bars: outcome?.bars ?? 0 }, 'run finished');
-  return { workflowId, dir, status, failure: thrown ?? outcome?.failure, phase: wf.phase, outcome, ranking: result.ranking, result };
+export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptions = {}): Promise<WorkflowResult> {
+  const run = await runComposedWorkflow(configPlan(loaded), opts);
+  const record = run.phases[0]!;
+  const result = record.result ?? notRunPhase(loaded, record);
+  return { workflowId: run.workflowId, dir: run.dir, status: run.status, failure: phaseFailure(record), phase: record.name, outcome: result.outcome, ranking: result.ranking, result };
 }
 
-function failedPhase(wf: ResolvedWorkflow, sequence: PhaseResult['sequence'], err: unknown): PhaseResult {
+/** The phase result of a phase that never got a result: its sequence threw outside any graph, or the run was cancelled before it started. */
+function notRunPhase(loaded: LoadedWorkflow, record: PhaseRecord): PhaseResult {
+  const { error } = record;
   return {
-    phase: wf.phase,
-    status: 'failed',
-    reason: err instanceof Error ? err.message : String(err),
-    sequence,
-    primary_metric: wf.config.results.primary_metric,
+    phase: record.name,
+    status: record.status === 'cancelled' ? 'cancelled' : 'failed',
+    // The whole message (the record keeps its first line).
+    reason: error === undefined ? record.reason : error instanceof Error ? error.message : String(error),
+    sequence: loaded.sequence.type,
+    primary_metric: loaded.wf.config.results.primary_metric,
     best: null,
     metrics: {},
     iterations: [],

@@ -1,14 +1,17 @@
 /**
- * workflow.json: the one builder and writer of it for every run, a plain config (a
- * one-phase workflow, runWorkflow) and a multi-phase workflow (runComposedWorkflow) alike.
- * The head (id, name, status, files, engine, plugins, start, owner) and the tail (the
- * config) are the same; between them each runner states its phases (for a composed
- * workflow also iterations, branches and outputs).
+ * workflow.json: the one builder and writer of it for every run of the one workflow
+ * runner (run-composed.ts), a plain config (a one-phase workflow, runWorkflow) and a
+ * multi-phase workflow alike. The head (id, name, status, files, engine, plugins, start,
+ * owner) and the tail (the config) are the same; between them a plain config states its
+ * phase briefly ({@link plainPhaseJson}), a multi-phase workflow its phases in full
+ * ({@link phaseJson}) with iterations, branches and outputs.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ENGINE } from '../engine-info.ts';
 import { writeJsonAtomic } from '../files/atomic-write.ts';
+import { describeFailure } from '../results/phase-writer.ts';
+import type { RunFailure } from '../sequencer/run-phase.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
 import type { IterationResultJson, ManifestPhaseJson, WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
 import type { IterationRecord, PhaseRecord } from './workflow-records.ts';
@@ -97,6 +100,33 @@ export function stripWorkflowKeys(config: Record<string, unknown>): Record<strin
 export function firstError(records: readonly PhaseRecord[]): WorkflowManifestJson['error'] {
   const failed = records.find((r) => r.status === 'failed');
   return failed === undefined ? null : { phase: failed.name, message: failed.reason };
+}
+
+/**
+ * What went wrong in a phase that ran, as the lifecycle reports it: the failure its run
+ * recorded, or, when the sequence threw outside any graph (reading the timestamps a
+ * walk-forward needs, say), that error at the execute step.
+ */
+export function phaseFailure(r: PhaseRecord): RunFailure | undefined {
+  const recorded = r.result?.outcome?.failure;
+  if (recorded !== undefined) return recorded;
+  return r.status === 'failed' && r.result === undefined && r.error !== undefined ? { step: 'execute', container: undefined, error: r.error } : undefined;
+}
+
+/**
+ * A plain config's one phase as its workflow.json lists it: name, topology, status
+ * ("running" until it has a record; a skipped sequence counts as completed) and, once it
+ * ran traced, its trace summary.
+ */
+export function plainPhaseJson(name: string, topology: string, r: PhaseRecord | undefined): ManifestPhaseJson {
+  const status = r === undefined ? 'running' : r.status === 'skipped' ? 'completed' : r.status;
+  return { name, topology, status, ...traceSection(r?.result?.outcome?.trace) };
+}
+
+/** workflow.json's `error` of a plain config: its phase's failure, else the reason it did not complete. */
+export function plainErrorJson(r: PhaseRecord | undefined): WorkflowManifestJson['error'] {
+  if (r === undefined) return null;
+  return describeFailure(phaseFailure(r)) ?? (r.reason === null ? null : { message: r.reason });
 }
 
 /** A phase as workflow.json lists it. */

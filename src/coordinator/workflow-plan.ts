@@ -58,6 +58,11 @@ export interface PlannedPhase {
   readonly condition: CompiledCondition | undefined;
   /** True when its config, topology or sequence read earlier phases (resolved only when it runs). */
   readonly readsPhases: boolean;
+  /**
+   * A plain config's one phase (runWorkflow): loaded already, by the caller and with its
+   * options, so it runs as loaded: no overlay, template or sequence of its own to resolve.
+   */
+  readonly loaded?: LoadedWorkflow | undefined;
 }
 
 /** A branch of the workflow. */
@@ -116,6 +121,12 @@ export interface WorkflowPlan {
   readonly load: LoadWorkflowOptions;
   /** User pattern folders, absolute (`patterns:` of the config, then `--patterns`). */
   readonly patternDirs: readonly string[];
+  /**
+   * A plain config run as a one-phase workflow (runWorkflow, config-plan.ts): workflow.json
+   * keeps the plain shape (its phase stated briefly, the topology file named, the config's
+   * own plugins, the phase's failure as the error), so a plain run's files read as before.
+   */
+  readonly plainConfig: boolean;
 }
 
 /**
@@ -389,6 +400,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     allPhases,
     load,
     patternDirs: userDirs,
+    plainConfig: false,
   };
 }
 
