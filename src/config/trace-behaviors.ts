@@ -5,7 +5,7 @@ import type { WorkflowConfig } from './schema/workflow.ts';
 
 /**
  * The config with the topology's tracing behaviors (`behaviors[].trace`,
- * `behaviors[].sample_every`) laid into `execution.trace_settings.container_settings`, so
+ * `sample_every`, `throttle`, `max_events`) laid into `execution.trace_settings.container_settings`, so
  * the tracer knows one mechanism: a behavior is a container_settings entry declared with
  * the topology. Keys keep the behaviors' order (among equally specific globs the first
  * declared wins), the config's own entries come after, and where both name the same
@@ -14,12 +14,18 @@ import type { WorkflowConfig } from './schema/workflow.ts';
  * value (immer) sharing every other part of it.
  */
 export function withTraceBehaviors(config: WorkflowConfig, behaviors: readonly BehaviorDef[] | undefined): WorkflowConfig {
-  const tracing = (behaviors ?? []).filter((b) => b.trace !== undefined || b.sample_every !== undefined);
+  const tracing = (behaviors ?? []).filter((b) => b.trace !== undefined || b.sample_every !== undefined || b.throttle !== undefined || b.max_events !== undefined);
   if (tracing.length === 0) return config;
   const own = config.execution.trace_settings?.container_settings ?? {};
   const merged: Record<string, ContainerTraceSettings> = {};
   for (const b of tracing) {
-    merged[b.match] = { ...merged[b.match], ...(b.trace !== undefined ? { level: b.trace } : {}), ...(b.sample_every !== undefined ? { sample_every: b.sample_every } : {}) };
+    merged[b.match] = {
+      ...merged[b.match],
+      ...(b.trace !== undefined ? { level: b.trace } : {}),
+      ...(b.sample_every !== undefined ? { sample_every: b.sample_every } : {}),
+      ...(b.throttle !== undefined ? { throttle: b.throttle } : {}),
+      ...(b.max_events !== undefined ? { max_events: b.max_events } : {}),
+    };
   }
   for (const [key, entry] of Object.entries(own)) merged[key] = { ...merged[key], ...entry };
   return produce(config, (draft) => {

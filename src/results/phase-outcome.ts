@@ -10,6 +10,7 @@ import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
 import type { TradeEvent } from '../events/index.ts';
 import type { EquityPoint } from './book-fold.ts';
 import type { TraceSummary } from '../tracing/trace-summary.ts';
+import type { RecordsSummary } from '../tracing/container-recorder.ts';
 
 /** How a phase ended. */
 export type RunStatus = 'completed' | 'failed' | 'cancelled';
@@ -58,4 +59,6 @@ export interface PhaseOutcome {
   readonly annualization?: AnnualizationCheck | undefined;
   /** Records made and dropped per container and event type; only when the run was traced. */
   readonly trace?: TraceSummary;
+  /** Records written and dropped per recorded container; only when a `record` behavior recorded some. */
+  readonly records?: RecordsSummary;
 }

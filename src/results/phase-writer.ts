@@ -23,6 +23,7 @@ import type { DataSectionSchema, FailureSchema, PhaseSummarySchema } from './sch
 import type { BookResult, PhaseOutcome, RunFailure } from './phase-outcome.ts';
 import { optimismWarnings } from '../config/optimism.ts';
 import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
+import type { RecordsSummary } from '../tracing/container-recorder.ts';
 
 /** A book as result files list it (src/results/schema/book.ts). */
 export type BookSummary = z.input<typeof BookSummarySchema>;
@@ -117,6 +118,8 @@ export interface PhaseFiles {
   readonly warnings?: readonly string[];
   /** The run's trace summary: written as `trace` when the phase was traced. */
   readonly trace?: TraceSummary | undefined;
+  /** What its `record` behaviors wrote: written as `records` when some container was recorded. */
+  readonly records?: RecordsSummary | undefined;
   /** Series written here (before the summaries), listed first in `files`. */
   readonly series?: readonly PhaseSeries[];
   /** Sub-folders the phase wrote (walk-forward's `windows/<n>/`), listed last in `files`. */
@@ -152,6 +155,8 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     best: f.best,
     ...f.extra,
     ...traceSection(f.trace),
+    // Only with a `record` behavior: other runs' summaries keep their exact shape.
+    ...(f.records !== undefined ? { records: f.records } : {}),
     files: [
       ...(f.series ?? []).map((s) => s.file),
       ...f.files,

@@ -128,6 +128,7 @@ export async function runSinglePass(
       containers: outcome.containers,
       extra,
       trace: outcome.trace,
+      records: outcome.records,
     });
   }
   const failure = describeFailure(outcome.failure);

@@ -129,6 +129,7 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
       containers: outcome.containers,
       extra: { variant: { name: variant.name, portfolio: variant.portfolio, risk: variant.risk, execution: variant.execution } },
       trace: outcome.trace,
+      records: outcome.records,
     });
   }
   if (!wf.config.results.store_full_results) {

@@ -18,7 +18,7 @@ import { checkAnnualization, SessionCounter } from '../domain/metrics/data-calen
 import { BookFold } from '../results/book-fold.ts';
 import type { BookResult, LifecycleStep, PhaseOutcome, RunFailure, RunStatus } from '../results/phase-outcome.ts';
 import { PhaseTrace } from '../tracing/phase-trace.ts';
-import { ContainerRecorder } from '../tracing/container-recorder.ts';
+import { ContainerRecorder, type RecordsSummary } from '../tracing/container-recorder.ts';
 import type { TraceSummary } from '../tracing/trace-summary.ts';
 import type { TraceSink } from '../tracing/sinks.ts';
 
@@ -79,6 +79,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   // Undefined unless some trace level is not `none`: then no route gets a tap.
   let trace: PhaseTrace | undefined;
   let traceSummary: TraceSummary | undefined;
+  let recordsSummary: RecordsSummary | undefined;
   // Undefined unless a topology behavior records some container's events.
   let recorder: ContainerRecorder | undefined;
   const fail = (container: string | undefined, error: unknown): void => {
@@ -242,6 +243,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     if (recorder !== undefined) {
       try {
         files.push(...(await recorder.close()));
+        recordsSummary = recorder.summary();
       } catch (err) {
         fail(undefined, err);
       }
@@ -286,7 +288,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   }
   const signals = sink === undefined || !keepsSeriesInMemory(results) ? undefined : sink.rows;
   const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, ...(traceSummary !== undefined ? { trace: traceSummary } : {}) };
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, ...(traceSummary !== undefined ? { trace: traceSummary } : {}), ...(recordsSummary !== undefined ? { records: recordsSummary } : {}) };
 }
 
 /**

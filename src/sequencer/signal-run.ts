@@ -237,6 +237,7 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
       containers: outcome?.containers ?? new Map(),
       extra,
       trace: outcome?.trace,
+      records: outcome?.records,
     });
   }
   return {

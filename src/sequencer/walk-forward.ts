@@ -174,6 +174,7 @@ async function runWindows(
         containers: outcome.containers,
         extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] }, ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}) },
         trace: outcome.trace,
+        records: outcome.records,
       });
     }
     if (outcome.status !== 'completed' || book === undefined) {

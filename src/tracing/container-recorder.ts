@@ -2,11 +2,13 @@ import { join, relative } from 'node:path';
 import { tap, type Observable } from 'rxjs';
 import type { SluiceEvent } from '../events/index.ts';
 import type { Route } from '../routes/index.ts';
-import type { BehaviorDef, RecordFormat } from '../config/schema/topology.ts';
+import type { BehaviorDef } from '../config/schema/topology.ts';
 import { ContainerMatcher } from '../config/container-match.ts';
+import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { NdjsonWriter } from '../files/ndjson-writer.ts';
 import { ParquetTableWriter, type ColumnDef } from '../files/parquet-table-writer.ts';
 import { METRICS_ROUTE } from './tracer.ts';
+import { TRACE_TYPE_INDEX, TRACE_TYPES } from './presets.ts';
 import { toTraceRecord, type TraceEntry, type TraceRecord } from './trace-record.ts';
 
 /** Folder of the recordings inside the phase folder. */
@@ -84,18 +86,31 @@ async function parquetFile(path: string): Promise<RecordFile> {
   };
 }
 
-/** One recorded container: its file, and the last event written (an event sent on two routes is one record). */
+/** One recorded container: its file, its limits, and the last event seen (an event sent on two routes is one record). */
 interface Recording {
   readonly file: RecordFile;
   count: number;
   last: SluiceEvent | undefined;
+  /** `record.throttle` in ms of event time; 0: none. */
+  readonly throttleMs: number;
+  /** Per trace type: the event time from which the next record may be written (throttle). */
+  readonly nextAt: Float64Array;
+  /** `record.max_events`: records written at most (Infinity: unbounded). */
+  readonly maxEvents: number;
+  /** Events past `maxEvents`, not written. */
+  dropped: number;
 }
+
+/** What a phase's recordings hold, per recorded container (`records` in phase_summary.json). */
+export type RecordsSummary = Readonly<Record<string, { readonly file: string; readonly written: number; readonly dropped: number }>>;
 
 /**
  * The `record` behavior of a topology (`behaviors: [{ match: 'portfolio_*', record: {
  * format: parquet } }]`): every event a matching container emits — on its routes and, for a
  * book, on its metric stream (PORTFOLIO, TRADE) — is written as it happens to
- * `<phase>/records/<container id>.ndjson` (or `.parquet`), unbounded by any trace budget.
+ * `<phase>/records/<container id>.ndjson` (or `.parquet`), unbounded by any trace budget
+ * (`record.throttle` keeps at most one event of each type per span of event time,
+ * `record.max_events` the first N; {@link summary} counts what the cap dropped).
  *
  * Like the tracer it only observes: it chains itself to the routes' taps (after any tap
  * already there) and into the metric stream's pipe, and a record is a {@link TraceRecord}
@@ -116,17 +131,25 @@ export class ContainerRecorder {
    * no behavior records or the run writes nothing.
    */
   static async open(opts: { readonly behaviors: readonly BehaviorDef[] | undefined; readonly instances: readonly string[]; readonly routes: readonly Route[]; readonly phaseDir: string | null }): Promise<ContainerRecorder | undefined> {
-    const formats: Record<string, RecordFormat> = {};
-    for (const b of opts.behaviors ?? []) if (b.record !== undefined && !(b.match in formats)) formats[b.match] = b.record.format;
-    const matcher = new ContainerMatcher(formats);
+    const settings: Record<string, NonNullable<BehaviorDef['record']>> = {};
+    for (const b of opts.behaviors ?? []) if (b.record !== undefined && !(b.match in settings)) settings[b.match] = b.record;
+    const matcher = new ContainerMatcher(settings);
     if (matcher.empty || opts.phaseDir === null) return undefined;
     const recordings = new Map<string, Recording>();
     try {
       for (const id of opts.instances) {
-        const format = matcher.match(id)?.value;
-        if (format === undefined) continue;
-        const path = join(opts.phaseDir, RECORDS_DIR, `${id}.${format}`);
-        recordings.set(id, { file: format === 'parquet' ? await parquetFile(path) : await ndjsonFile(path), count: 0, last: undefined });
+        const record = matcher.match(id)?.value;
+        if (record === undefined) continue;
+        const path = join(opts.phaseDir, RECORDS_DIR, `${id}.${record.format}`);
+        recordings.set(id, {
+          file: record.format === 'parquet' ? await parquetFile(path) : await ndjsonFile(path),
+          count: 0,
+          last: undefined,
+          throttleMs: record.throttle === undefined ? 0 : parseTimeframe(record.throttle),
+          nextAt: new Float64Array(TRACE_TYPES.length).fill(-Infinity),
+          maxEvents: record.max_events ?? Infinity,
+          dropped: 0,
+        });
       }
     } catch (err) {
       await Promise.all([...recordings.values()].map((r) => r.file.abort().catch(() => undefined)));
@@ -146,6 +169,16 @@ export class ContainerRecorder {
   metrics(id: string, metrics$: Observable<SluiceEvent>): Observable<SluiceEvent> {
     const rec = this.recordings.get(id);
     return rec === undefined ? metrics$ : metrics$.pipe(tap((ev) => this.write(rec, METRICS_ROUTE, ev)));
+  }
+
+  /** Records written and dropped (`max_events`) per recorded container, in id order, with its file relative to the phase folder. */
+  summary(): RecordsSummary {
+    const out: Record<string, RecordsSummary[string]> = {};
+    for (const id of [...this.recordings.keys()].sort()) {
+      const r = this.recordings.get(id)!;
+      out[id] = { file: relative(this.phaseDir, r.file.path), written: r.count, dropped: r.dropped };
+    }
+    return out;
   }
 
   /** Commits every file (also after a failed run: the summary says it failed). Returns the files, relative to the phase folder. */
@@ -176,6 +209,16 @@ export class ContainerRecorder {
     // A producer sends one event on every route that carries its type, one after the other.
     if (ev === rec.last) return;
     rec.last = ev;
+    // Throttled by event time, per type: thinned like sampling, so not counted as dropped.
+    if (rec.throttleMs > 0) {
+      const ti = TRACE_TYPE_INDEX[ev.type];
+      if (ev.ts < rec.nextAt[ti]!) return;
+      rec.nextAt[ti] = ev.ts + rec.throttleMs;
+    }
+    if (rec.count >= rec.maxEvents) {
+      rec.dropped++;
+      return;
+    }
     // link -1: a TRADE's cause is the fill that closed it, which its book received rather
     // than sent; the tracer, which sees the fills route, links it (cause null here).
     const entry: TraceEntry = { traceSeq: ++rec.count, route, source: ev.source, target: null, event: ev, link: -1 };

@@ -3,6 +3,7 @@ import type { Route, RouteTarget } from '../routes/index.ts';
 import { ByKey } from '../routes/subject-fan-out.ts';
 import type { ContainerTraceSettings, TraceSettings } from '../config/schema/trading.ts';
 import { ContainerMatcher } from '../config/container-match.ts';
+import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { presetMask, TRACE_TYPE_INDEX, TRACE_TYPES } from './presets.ts';
 import type { TraceRetention } from './retention.ts';
 import { SlidingWindowRetention } from './sliding-window-retention.ts';
@@ -35,6 +36,10 @@ interface Group {
   readonly sampleEvery: number;
   /** Events of each type offered so far: sampling keeps every `sampleEvery`th of each type. */
   readonly offered: Float64Array;
+  /** `throttle` in ms of event time; 0: none. */
+  readonly throttleMs: number;
+  /** Per sending container, per trace type: the event time from which its next record may be made (throttle). */
+  readonly nextAt: Map<string, Float64Array>;
   readonly retention: TraceRetention;
 }
 
@@ -44,6 +49,8 @@ interface Selection {
   readonly target: string | readonly string[] | null;
   /** Records made per type for the sending container (the trace summary), held here so counting costs no lookup. */
   readonly counts: Float64Array;
+  /** The group's throttle times of the sending container (undefined when the group does not throttle), held here for the same reason. */
+  readonly nextAt: Float64Array | undefined;
 }
 
 /** Per trace type (TRACE_TYPE_INDEX): the selection, or undefined when nobody traces it. */
@@ -82,7 +89,9 @@ const NO_TARGET = '\u0000none';
  *    On a broadcast, the targets whose level selects the type are the record's `target`
  *    (a list when several), and the first of them in declared order decides sampling and
  *    budget. One route event gives at most one record.
- * 3. **sampling** — `sample_every: N` keeps the 1st, (N+1)th… event of each type.
+ * 3. **sampling** — `sample_every: N` keeps the 1st, (N+1)th… event of each type;
+ *    `throttle: <span>` then keeps at most one per type and sending container per span of
+ *    event time (the events' timestamps, so reruns trace the same events).
  * 4. **retention** — sliding window or trade-complete, per budget: the global one, or
  *    the entry's own when it sets `max_events`.
  *
@@ -109,7 +118,7 @@ export class EventTracer {
     this.settings = settings;
     this.info = info;
     this.matcher = new ContainerMatcher(settings.container_settings);
-    this.global = this.makeGroup('', settings.level, settings.sample_every, undefined);
+    this.global = this.makeGroup('', settings.level, settings.sample_every, undefined, undefined);
     const tradeComplete = settings.retention === 'trade_complete';
     this.tracker = tradeComplete ? new TradeTracker() : undefined;
   }
@@ -257,7 +266,7 @@ export class EventTracer {
     return TRACE_TYPES.map((_, ti): Selection | undefined => {
       if (targetIds.length === 0) {
         const group = this.groupFor(producer);
-        return group.mask[ti] === 1 ? { group, target: null, counts } : undefined;
+        return group.mask[ti] === 1 ? { group, target: null, counts, nextAt: nextAtOf(group, producer) } : undefined;
       }
       let owner: Group | undefined;
       const selecting: string[] = [];
@@ -268,7 +277,7 @@ export class EventTracer {
         selecting.push(id);
       }
       if (owner === undefined) return undefined;
-      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting, counts };
+      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting, counts, nextAt: nextAtOf(owner, producer) };
     });
   }
 
@@ -289,7 +298,9 @@ export class EventTracer {
       const group = sel.group;
       const n = group.offered[ti]!;
       group.offered[ti] = n + 1;
-      if (n % group.sampleEvery === 0) {
+      const next = sel.nextAt;
+      if (n % group.sampleEvery === 0 && (next === undefined || ev.ts >= next[ti]!)) {
+        if (next !== undefined) next[ti] = ev.ts + group.throttleMs;
         // Retention copies the entry, so one scratch object serves every record.
         const e = this.scratch;
         e.traceSeq = ++this.recorded;
@@ -324,13 +335,13 @@ export class EventTracer {
     if (group === undefined) {
       const c = hit.value;
       const own = c.max_events !== undefined ? c.max_events : undefined;
-      group = this.makeGroup(hit.pattern, c.level ?? this.settings.level, c.sample_every ?? this.settings.sample_every, own);
+      group = this.makeGroup(hit.pattern, c.level ?? this.settings.level, c.sample_every ?? this.settings.sample_every, own, c.throttle);
       this.groups.set(hit.pattern, group);
     }
     return group;
   }
 
-  private makeGroup(name: string, level: TraceSettings['level'], sampleEvery: number, ownBudget: number | undefined): Group {
+  private makeGroup(name: string, level: TraceSettings['level'], sampleEvery: number, ownBudget: number | undefined, throttle: string | undefined): Group {
     let retention: TraceRetention;
     if (ownBudget === undefined && name !== '') retention = this.global.retention;
     else {
@@ -339,6 +350,14 @@ export class EventTracer {
       retention = this.settings.retention === 'trade_complete' ? new TradeCompleteRetention(capacity, width) : new SlidingWindowRetention(capacity, width);
       this.retentions.push(retention);
     }
-    return { name, mask: presetMask(level), sampleEvery, offered: new Float64Array(TRACE_TYPES.length), retention };
+    return { name, mask: presetMask(level), sampleEvery, offered: new Float64Array(TRACE_TYPES.length), throttleMs: throttle === undefined ? 0 : parseTimeframe(throttle), nextAt: new Map(), retention };
   }
+}
+
+/** The throttle times of `producer` under `group` (created on first use); undefined when the group does not throttle. */
+function nextAtOf(group: Group, producer: string): Float64Array | undefined {
+  if (group.throttleMs === 0) return undefined;
+  let row = group.nextAt.get(producer);
+  if (row === undefined) group.nextAt.set(producer, (row = new Float64Array(TRACE_TYPES.length).fill(-Infinity)));
+  return row;
 }

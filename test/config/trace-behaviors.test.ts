@@ -28,6 +28,11 @@ describe('withTraceBehaviors', () => {
     expect(Object.isFrozen(out.execution)).toBe(true);
   });
 
+  it("lays throttle and max_events in too; a record throttle or cap stays the recording's own", () => {
+    const out = withTraceBehaviors(config({ risk: { max_events: 200 } }), behaviors([{ match: 'risk', trace: 'minimal', throttle: '1h', max_events: 500 }, { match: 'data', record: { throttle: '1d', max_events: 10 } }]));
+    expect(out.execution.trace_settings!.container_settings).toEqual({ risk: { level: 'minimal', throttle: '1h', max_events: 200 } });
+  });
+
   it('returns the config itself when no behavior traces', () => {
     const base = config();
     expect(withTraceBehaviors(base, undefined)).toBe(base);

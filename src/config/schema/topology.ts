@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../events/index.ts';
 import { TRACE_LEVELS } from './trace-levels.ts';
+import { TraceMaxEventsSchema, TraceThrottleSchema } from './trace-limits.ts';
 
 /** What a container does; one file per role in src/containers/. */
 export const ROLES = ['data', 'features', 'classifier', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink', 'signal_source'] as const;
@@ -31,30 +32,34 @@ const endpoint = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
 
 /** Formats a container's output events can be recorded in (`behaviors[].record.format`). */
 export const RECORD_FORMATS = ['ndjson', 'parquet'] as const;
-export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 /**
  * A capability attached to every container instance whose id matches a glob. Behaviors
  * observe, they never change what a container does: trading results are the same with or
- * without them. `trace` and `sample_every` are `execution.trace_settings.container_settings`
- * entries declared with the topology (the config's own entry for the same key wins).
+ * without them. `trace`, `sample_every`, `throttle` and `max_events` are
+ * `execution.trace_settings.container_settings` entries declared with the topology (the
+ * config's own entry for the same key wins); `record` has limits of its own.
  */
 export const BehaviorSchema = z
   .object({
     match: z.string().min(1).describe('Container instance id or glob (`*` = any run of characters), e.g. `portfolio_*` or `*`; it must match at least one container.'),
     trace: z.enum(TRACE_LEVELS).optional().describe('Trace level of the matching containers (as `container_settings.<match>.level`).'),
     sample_every: z.number().int().positive().optional().describe('Trace every Nth event of each type of the matching containers (as `container_settings.<match>.sample_every`).'),
+    throttle: TraceThrottleSchema.optional().describe("Trace at most one event of each type per container per this span of event time, e.g. '1h' (as `container_settings.<match>.throttle`)."),
+    max_events: TraceMaxEventsSchema.optional().describe('A trace budget of their own, the last N records kept (as `container_settings.<match>.max_events`).'),
     record: z
       .object({
         format: z.enum(RECORD_FORMATS).default('ndjson').describe('ndjson (one trace record per line) or parquet (one row per event, data as JSON text).'),
+        throttle: TraceThrottleSchema.optional().describe("Record at most one event of each type per container per this span of event time (bar timestamps), e.g. '1d'."),
+        max_events: TraceMaxEventsSchema.optional().describe("Most records written per container: the first N; the rest are counted in phase_summary.json's `records` as dropped."),
       })
       .strict()
       .optional()
-      .describe('Record every event the matching containers emit to `<phase>/records/<container>.<format>`, unbounded, whatever the trace level.'),
+      .describe('Record every event the matching containers emit to `<phase>/records/<container>.<format>`, whatever the trace level (unbounded unless throttled or capped).'),
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.trace === undefined && b.sample_every === undefined && b.record === undefined) {
+    if (b.trace === undefined && b.sample_every === undefined && b.throttle === undefined && b.max_events === undefined && b.record === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'a behavior attaches nothing: give trace, sample_every or record' });
     }
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TRACE_LEVELS } from './trace-levels.ts';
+import { TraceMaxEventsSchema, TraceThrottleSchema } from './trace-limits.ts';
 
 /** Whether `zone` is a time zone this runtime knows (an IANA name such as America/New_York). */
 function isTimeZone(zone: string): boolean {
@@ -235,15 +236,15 @@ export const SlippageSchema = z.discriminatedUnion('model', [
 export { TRACE_LEVELS, type TraceLevel } from './trace-levels.ts';
 
 const traceLevel = z.enum(TRACE_LEVELS);
-const traceMaxEvents = z.number().int().positive().max(10_000_000);
 const traceSampleEvery = z.number().int().positive();
 
 /** Per-container tracing override; an absent field inherits the global setting. */
 export const ContainerTraceSchema = z
   .object({
     level: traceLevel.optional().describe('Trace level for events delivered to (or, failing that, sent by) the matching containers.'),
-    max_events: traceMaxEvents.optional().describe('A retention budget of their own for the matching containers; without it they share the global one.'),
+    max_events: TraceMaxEventsSchema.optional().describe('A retention budget of their own for the matching containers; without it they share the global one.'),
     sample_every: traceSampleEvery.optional().describe('Record every Nth event of each type.'),
+    throttle: TraceThrottleSchema.optional().describe("At most one record of each event type per container per this span of event time (bar timestamps), e.g. '1h'."),
   })
   .strict();
 
@@ -260,7 +261,7 @@ export const TraceSettingsSchema = z
       .nullable()
       .default(null)
       .describe('Folder that receives trace.ndjson, relative to the working directory; null: <phase folder>/trace.'),
-    max_events: traceMaxEvents.default(100_000).describe('Most trace records kept in memory and written (per retention budget).'),
+    max_events: TraceMaxEventsSchema.default(100_000).describe('Most trace records kept in memory and written (per retention budget).'),
     retention: z
       .enum(['sliding_window', 'trade_complete'])
       .default('sliding_window')
@@ -269,7 +270,7 @@ export const TraceSettingsSchema = z
     container_settings: z
       .record(z.string().min(1), ContainerTraceSchema)
       .default({})
-      .describe('Overrides by container id or glob (`portfolio_*`): { level, max_events, sample_every }; an exact id wins over a glob.'),
+      .describe('Overrides by container id or glob (`portfolio_*`): { level, max_events, sample_every, throttle }; an exact id wins over a glob.'),
   })
   .strict();
 

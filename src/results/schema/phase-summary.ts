@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TraceSummarySchema } from './trace-summary.ts';
+import { RecordsSummarySchema } from './records-summary.ts';
 import { DEFAULT_PRIMARY_METRIC } from '../../domain/metrics/performance.ts';
 import { BestBookSchema, BookSummarySchema, ChosenBookSchema } from './book.ts';
 import { MetricsSchema, MetricValueSchema } from './metrics.ts';
@@ -198,6 +199,7 @@ export const PhaseSummarySchema = z
     replay: ReplayBlockSchema.optional(),
     variant: z.strictObject({ name: z.string(), portfolio: z.unknown(), risk: z.unknown(), execution: z.unknown() }).optional().describe('A replay variant\'s own summary: the variant\'s settings.'),
     trace: TraceSummarySchema.optional(),
+    records: RecordsSummarySchema.optional(),
     files: z.array(z.string()).describe('Files the phase wrote, relative to its folder.'),
   })
   .describe('phase_summary.json: one phase (or window, or replay variant) of a run.');
