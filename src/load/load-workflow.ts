@@ -70,7 +70,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   // Counted before anything is expanded, so a grid too large is refused in milliseconds.
   if (!checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))) throw new ConfigError(issues);
   const configured = resolveStrategies(resolution, config.strategies);
-  checkCrossSection(source, configured, config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []), topology, issues);
+  checkCrossSection(source, configured, config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []), issues);
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
   const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
