@@ -7,13 +7,17 @@
  * leveraged book whose weights exceed 1 (so the stored strength, clamped to 1, could not
  * carry them).
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSignalStore } from '../../src/signals/read-store.ts';
 import { SIGNAL_STORE_FORMAT } from '../../src/signals/store-format.ts';
 import { sluice } from '../helpers/cli.ts';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
+import { runPhase } from '../../src/sequencer/run-phase.ts';
+import { openWorkflowSource } from '../../src/data/workflow-source.ts';
+import { silent } from '../helpers/run.ts';
 
 const EXAMPLE = 'examples/daily-rotation.yaml';
 
@@ -101,4 +105,47 @@ describe('rotation: signal generation and replay', () => {
       expect(s.strength).toBe(1);
     }
   }, 180_000);
+
+  it('missing bars: a timestamp some symbol lacks decides nothing in the replay either; trades, equity and metrics are identical', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-rr-missing-'));
+    const days = Array.from({ length: 30 }, (_, i) => new Date(Date.UTC(2024, 0, 2 + i)).toISOString().slice(0, 10));
+    // Prices that reorder the ranking often; BBB lacks every 7th day, CCC starts late.
+    const csv = (f: (i: number) => number | null) =>
+      ['timestamp,open,high,low,close,volume', ...days.flatMap((d, i) => (f(i) === null ? [] : [`${d},${f(i)!},${f(i)! + 1},${f(i)! - 1},${f(i)! + 0.5},1000`]))].join('\n') + '\n';
+    writeFileSync(join(dir, 'AAA.csv'), csv((i) => 50 + 5 * Math.sin(i / 2)));
+    writeFileSync(join(dir, 'BBB.csv'), csv((i) => (i % 7 === 3 ? null : 40 + 6 * Math.cos(i / 3))));
+    writeFileSync(join(dir, 'CCC.csv'), csv((i) => (i < 4 ? null : 30 + i / 2)));
+    writeFileSync(
+      join(dir, 'r.yaml'),
+      `name: r
+topology: backtest
+data:
+  sources:
+    - { symbol: AAA, path: AAA.csv }
+    - { symbol: BBB, path: BBB.csv }
+    - { symbol: CCC, path: CCC.csv }
+  timeframe: 1d
+strategies:
+  - type: rotation
+    params: { rank_by: roc(2), top_n: 2, weights: score, rebalance: { every: 1 }, gross_exposure: 0.9 }
+portfolio: { initial_cash: 10000, account: cash }
+execution: { slippage_bps: 2, commission: { per_share: 0.01, minimum: 1 } }
+results: { storage: memory }
+`,
+    );
+    const run = async (sets: string[], phaseDir: string | null = null) => {
+      const { wf, plan } = await loadWorkflow(join(dir, 'r.yaml'), { sets });
+      const outcome = await runPhase({ wf, plan, source: openWorkflowSource(wf), phaseDir, logger: silent });
+      expect(outcome.status, String(outcome.failure?.error)).toBe('completed');
+      return outcome;
+    };
+    const backtest = await run([]);
+    const generated = await run(['topology=signal_generation'], join(dir, 'gen'));
+    expect(generated.containers.get('strategy_rotation')).toMatchObject({ incomplete_timestamps: 7 }) // days 0-3 (CCC), 10, 17, 24 (BBB);
+    const replay = await run(['topology=signal_replay', `replay.store=${JSON.stringify(join(dir, 'gen', 'signals'))}`]);
+    const books = (o: typeof backtest) => o.books.map((b) => ({ trades: b.trades, equity: b.equity, metrics: b.metrics }));
+    expect(backtest.books[0]!.trades!.length).toBeGreaterThan(5);
+    expect(books(replay)).toEqual(books(backtest));
+    expect(replay.containers.get('signals')).toMatchObject({ unmatched: 0 });
+  }, 60_000);
 });
