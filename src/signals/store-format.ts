@@ -49,7 +49,7 @@ export function isReadableFormat(format: unknown): format is SignalStoreFormat {
  * at format 1: a format 1 store keeps its hashes, is reused by this engine and matches a
  * replay of the same config. Change it only to invalidate every store written so far.
  */
-export const STORE_KEY_FORMAT = SIGNAL_STORE_FORMAT_1;
+export const STORE_KEY_FORMAT = 'sluice-signal-store/1';
 
 /** File names inside a store folder. */
 export const STORE_FILES = {
