@@ -2,6 +2,8 @@
 // DuckDB, BullMQ, NATS, pino-pretty or the engine itself. Only what builds the command
 // tree is imported here; each action imports what it runs (`await import(…)`), and so do
 // the register* modules below.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE } from '../engine-info.ts';
 import { EXIT, reportFor } from '../errors/exit.ts';
@@ -179,10 +181,20 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         io.out(describePlan(file, await planWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false })));
         return;
       }
-      const [{ wf, plan, pendingDownloads }, { optimismWarnings }] = await Promise.all([loadWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false }), import('../config/optimism.ts')]);
+      // A config fed live by a provider (live.feed.type binance, alpaca) need not have its
+      // data files: `sluice live` runs without them, as it loads the config the same way.
+      const [{ wf, plan, pendingDownloads }, { optimismWarnings }, { existsSync }] = await Promise.all([
+        loadWorkflow(file, { sets: o.set, patternDirs: o.patterns, fetchData: false, liveProviderData: true }),
+        import('../config/optimism.ts'),
+        import('node:fs'),
+      ]);
       io.out(`${file}: OK — topology ${wf.topology.name}, ${wf.strategies.length} strateg${wf.strategies.length === 1 ? 'y' : 'ies'}, ${plan.instances.length} containers, ${plan.routes.length} routes`);
       for (const w of optimismWarnings(wf.config)) io.err(`warning: ${w}`);
       for (const p of pendingDownloads ?? []) io.out(`data: ${p} is not there yet; the first run downloads it (data.provider)`);
+      const feed = wf.config.live?.feed.type;
+      for (const s of wf.sources) {
+        if (feed !== undefined && feed !== 'sluice' && !existsSync(s.path)) io.out(`data: ${s.path} is not there; \`sluice live\` takes its bars from the ${feed} feed without it (only --warmup data and \`sluice run\` read it)`);
+      }
     });
 
   program
@@ -296,4 +308,12 @@ function parseWorkers(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
   return n;
+}
+
+// Run as a script from the repository (`npx tsx src/cli/main.ts validate …`): what
+// bin/sluice.js does, instead of exiting 0 having done nothing. Imported (the bin, tests),
+// this does nothing.
+if (import.meta.url.endsWith('.ts') && process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url) {
+  await import(new URL('../source-condition.mjs', import.meta.url).href);
+  process.exitCode = await main(process.argv);
 }

@@ -113,6 +113,12 @@ export interface StoredSignal {
   readonly strategyId: string;
   readonly direction: Direction;
   readonly strength: number;
+  /**
+   * A cross-sectional strategy's target weight (rotation), or null: then the signal is a
+   * direction the book sizes by its own rule. Targets are replayed a rebalance at a time,
+   * when every symbol's bar of `ts` is in, as the strategy decided them.
+   */
+  readonly weight?: number | null;
 }
 
 /** A signal store opened for replay (docs/replay.md). */

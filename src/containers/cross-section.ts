@@ -39,6 +39,9 @@ export class CrossSectionContainer extends BaseContainer {
   private signals = 0;
   private rebalances = 0;
   private incomplete = 0;
+  /** Bars older than the timestamp being assembled (a live feed's late bar): their timestamp decides nothing. */
+  private late = 0;
+  private warn: ((msg: string) => void) | undefined;
 
   constructor(
     id: string,
@@ -64,12 +67,23 @@ export class CrossSectionContainer extends BaseContainer {
 
   initialize(ctx: ContainerContext): void {
     this.ids = ctx.ids;
+    this.warn = (msg) => ctx.logger.warn(msg);
   }
 
   protected onEvent(ev: SluiceEvent): void {
     if (ev.type !== 'FEATURES') return;
     const s = this.index.get(ev.symbol);
     if (s === undefined) throw new Error(`strategy ${this.key ?? this.id}: bar of ${ev.symbol}, which is not among the data's symbols (${this.symbols.join(', ')})`);
+    if (ev.ts < this.ts) {
+      // Historical bars are merged by (timestamp, symbol) and never come late; a live feed
+      // that sends one symbol's bar after another's of a later timestamp makes both
+      // timestamps incomplete: said once, counted in the results.
+      if (this.late++ === 0) {
+        this.warn?.(
+          `strategy ${this.key ?? this.id}: bar of ${ev.symbol} at ${new Date(ev.ts).toISOString()} arrived after a bar of ${new Date(this.ts).toISOString()}; a rotation decides only on timestamps whose bars all arrive before the next timestamp's (feed the symbols merged by time)`,
+        );
+      }
+    }
     if (ev.ts !== this.ts) {
       if (this.seenCount > 0 && this.seenCount < this.symbols.length) this.incomplete++;
       this.ts = ev.ts;
@@ -122,6 +136,7 @@ export class CrossSectionContainer extends BaseContainer {
       rebalances: this.rebalances,
       // The last timestamp counts too when a symbol had no bar at it.
       incomplete_timestamps: this.incomplete + (this.seenCount > 0 && this.seenCount < this.symbols.length ? 1 : 0),
+      ...(this.late > 0 ? { late_bars: this.late } : {}),
     };
   }
 }

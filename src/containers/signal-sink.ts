@@ -1,6 +1,6 @@
 import { systemClock } from '../runtime/clock.ts';
 import { join } from 'node:path';
-import type { SluiceEvent } from '../events/index.ts';
+import type { SignalEvent, SluiceEvent } from '../events/index.ts';
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { RegimeStoreRow, SignalStoreMeta, SignalStoreRow } from '../signals/store-format.ts';
 import { SignalStoreWriter } from '../signals/store-writer.ts';
@@ -146,7 +146,13 @@ export class SignalSinkContainer extends BaseContainer {
     if (ev.type !== 'SIGNAL') return;
     this.count++;
     this.perStrategy.set(ev.strategyId, (this.perStrategy.get(ev.strategyId) ?? 0) + 1);
-    const row: SignalRow = {
+    const row: SignalRow = ev.target === undefined ? this.directionRow(ev) : this.targetRow(ev, ev.target.weight);
+    if (this.rows.length < this.keep) this.rows.push(row);
+    this.writer?.addSignal(row);
+  }
+
+  private directionRow(ev: SignalEvent): SignalRow {
+    return {
       bar_index: this.barOf(ev.symbol, ev.seq)?.index ?? -1,
       seq: ev.seq,
       ts: ev.ts,
@@ -155,9 +161,30 @@ export class SignalSinkContainer extends BaseContainer {
       direction: ev.direction,
       strength: ev.strength,
       price: ev.price,
+      weight: null,
     };
-    if (this.rows.length < this.keep) this.rows.push(row);
-    this.writer?.addSignal(row);
+  }
+
+  /**
+   * A cross-sectional strategy's target (rotation): decided once every symbol's bar of the
+   * timestamp is in, so all of one rebalance arrive while the timestamp's last bar is
+   * processed. The row's `seq` is that bar's (the decision's), which keeps the table in
+   * seq order whatever the symbol; `bar_index` is the row's own symbol's bar at the
+   * timestamp (its latest), and `price` that bar's close.
+   */
+  private targetRow(ev: SignalEvent, weight: number): SignalRow {
+    const own = ev.symbol === this.lastSymbol ? this.lastBars : this.symbols.get(ev.symbol);
+    return {
+      bar_index: own?.index ?? -1,
+      seq: this.lastBars?.seq ?? ev.seq,
+      ts: ev.ts,
+      symbol: ev.symbol,
+      strategy_id: ev.strategyId,
+      direction: ev.direction,
+      strength: ev.strength,
+      price: ev.price,
+      weight,
+    };
   }
 
   /** End of data: the store is complete and may be committed. */

@@ -30,6 +30,11 @@ export interface ColumnDef<R> {
   readonly kind: ColumnKind;
   /** Delta encoding (DELTA_BINARY_PACKED) for the rising integer columns; else the writer's choice (dictionary when it pays, plain). */
   readonly delta?: boolean;
+  /**
+   * An OPTIONAL column whose rows may hold null (only `double` columns: a null is kept as
+   * NaN in the column buffer, so a real NaN cannot be stored in such a column).
+   */
+  readonly optional?: boolean;
 }
 
 /** One Parquet file as committed: its name, size and SHA-256 (a signal store records one per table). */
@@ -52,8 +57,8 @@ export interface ParquetTableOptions {
   readonly createdBy?: string;
 }
 
-function schemaElement(def: { name: string; kind: ColumnKind }): SchemaElement {
-  const required = { name: def.name, repetition_type: 'REQUIRED' as const };
+function schemaElement(def: { name: string; kind: ColumnKind; optional?: boolean }): SchemaElement {
+  const required = { name: def.name, repetition_type: def.optional === true ? ('OPTIONAL' as const) : ('REQUIRED' as const) };
   switch (def.kind) {
     case 'int32':
       return { ...required, type: 'INT32' };
@@ -179,7 +184,8 @@ export class ParquetTableWriter<R> implements DrainableSink {
     const i = this.buffered;
     const defs = this.defs;
     for (let c = 0; c < defs.length; c++) {
-      (this.columns[c] as { [k: number]: unknown })[i] = (row as Record<string, unknown>)[defs[c]!.name];
+      const v = (row as Record<string, unknown>)[defs[c]!.name];
+      (this.columns[c] as { [k: number]: unknown })[i] = v === null ? Number.NaN : v;
     }
     this.buffered = i + 1;
     if (this.buffered >= this.rowGroupRows) this.flushGroup();
@@ -238,7 +244,7 @@ export class ParquetTableWriter<R> implements DrainableSink {
     if (n === 0) return;
     const columnData: ColumnSource[] = this.defs.map((d, c) => ({
       name: d.name,
-      data: columnSlice(d.kind, this.columns[c]!, n),
+      data: d.optional === true ? nullsForNaN(this.columns[c] as Float64Array, n) : columnSlice(d.kind, this.columns[c]!, n),
       ...(d.delta === true ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}),
     }));
     this.buffered = 0;
@@ -295,6 +301,16 @@ function columnSlice(kind: ColumnKind, col: Column, n: number): ColumnSource['da
     case 'string':
       return (col as string[]).slice(0, n);
   }
+}
+
+/** The first `n` values of an optional double column, NaN (how a null is buffered) as null. */
+function nullsForNaN(col: Float64Array, n: number): (number | null)[] {
+  const out = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    const v = col[i]!;
+    out[i] = Number.isNaN(v) ? null : v;
+  }
+  return out;
 }
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {

@@ -259,6 +259,7 @@ function signalMessage(ev: SignalEvent): SignalMessage {
     direction: ev.direction,
     strength: ev.strength,
     price: ev.price,
+    ...(ev.target !== undefined ? { weight: ev.target.weight } : {}),
   };
 }
 

@@ -70,7 +70,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   // Counted before anything is expanded, so a grid too large is refused in milliseconds.
   if (!checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))) throw new ConfigError(issues);
   const configured = resolveStrategies(resolution, config.strategies);
-  checkCrossSection(source, configured, config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []), topology, issues);
+  checkCrossSection(source, configured, config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []), issues);
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
   const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
@@ -84,7 +84,8 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   if (start !== undefined && end !== undefined && end <= start) {
     issues.push(issueAt(source, ['data', 'end'], 'INVALID_VALUE', `data.end (${config.data.end ?? ''}) is not after data.start (${config.data.start ?? ''}): no bar would be selected`, 'data.start is the first bar kept, data.end the first bar left out'));
   }
-  if (issues.length === 0) await probeSources(source, sources.filter((s) => !pending.includes(s.path)), config, issues);
+  // A provider-fed live run reads its data files only for `--warmup data`: one not there is not probed.
+  if (issues.length === 0) await probeSources(source, sources.filter((s) => !pending.includes(s.path) && !(providerFeed && !existsSync(s.path))), config, issues);
   checkTraceBudget(source, config, issues);
   try {
     parseTimeframe(config.data.timeframe);
@@ -256,7 +257,10 @@ function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: str
   return entries.map((e) => {
     const path = resolve(baseDir, e.path);
     if (!existsSync(path)) {
-      issues.push(issueAt(source, e.at, 'FILE_NOT_FOUND', `data file not found: ${path}`, `paths are relative to the config file's folder (${baseDir})`));
+      // A live config fed by a provider ships without bars: say how to run it.
+      const feed = config.live?.feed.type;
+      const live = feed !== undefined && feed !== 'sluice' ? `; this config's bars come from the ${feed} feed: run it with \`sluice live\`, or fetch history with \`sluice data\` first` : '';
+      issues.push(issueAt(source, e.at, 'FILE_NOT_FOUND', `data file not found: ${path}`, `paths are relative to the config file's folder (${baseDir})${live}`));
     }
     const format = e.format ?? barFormatOf(path);
     return { symbol: e.symbol, path, format };

@@ -117,7 +117,7 @@ export async function resolveReplay(ctx: ReplayResolution): Promise<ResolvedRepl
   try {
     for await (const batch of readStoreBatches(dir, 'signals', meta)) {
       for (const r of batch) {
-        if (keys.has(r.strategy_id)) signals.push({ ts: r.ts, symbol: r.symbol, strategyId: r.strategy_id, direction: r.direction as Direction, strength: r.strength });
+        if (keys.has(r.strategy_id)) signals.push({ ts: r.ts, symbol: r.symbol, strategyId: r.strategy_id, direction: r.direction as Direction, strength: r.strength, weight: r.weight ?? null });
       }
     }
   } catch (err) {

@@ -10,7 +10,8 @@ import { parseTimestamp } from '../data/parse-timestamp.ts';
 import { lowerBound } from './windows.ts';
 import { resolveFeature } from '../domain/indicators/feature-key.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
-import type { FeatureRequest } from '../domain/strategies/strategy.ts';
+import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import { compositeMembers, type EntryFilter } from '../domain/composition/member.ts';
 
 /** Positions [from, to) in the distinct timestamps. */
 export interface BarRange {
@@ -46,7 +47,8 @@ export function windowRange(ts: readonly number[], window: SequenceSettings['win
  * The warm-up in bars: a number as given; `auto` = twice the longest warm-up of any
  * feature the strategies, filters, classifiers and sizing read (an exponential average
  * keeps converging after its first value, hence the margin), a filter's lags and windows
- * added to its features' warm-up. A feature on a higher timeframe counts its warm-up in
+ * added to its features' warm-up — the filters of a composite's members (ensemble,
+ * regime_switch) included, and their own plugin warm-ups. A feature on a higher timeframe counts its warm-up in
  * data bars: (its warm-up + 1) × higher timeframe / data timeframe.
  */
 export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): number {
@@ -65,15 +67,19 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   const consider = (req: FeatureRequest): void => {
     longest = Math.max(longest, warmupOf(req));
   };
-  for (const s of wf.strategies) {
-    for (const req of s.definition.features(s.params)) consider(req);
-    for (const f of s.filter?.features ?? []) consider(f.request);
+  const strategy = (definition: StrategyDefinition, params: Record<string, unknown>, filter: Pick<EntryFilter, 'features' | 'lookback'> | undefined): void => {
+    for (const req of definition.features(params)) consider(req);
+    for (const f of filter?.features ?? []) consider(f.request);
     // A filter's lags and windows (prev(x, n), highest(x, n), …) read bars before its features'.
-    const lookback = s.filter?.lookback ?? 0;
-    if (lookback > 0) longest = Math.max(longest, lookback + longestOf(s.filter!.features.map((f) => f.request)));
+    const lookback = filter?.lookback ?? 0;
+    if (lookback > 0) longest = Math.max(longest, lookback + longestOf(filter!.features.map((f) => f.request)));
     // A strategy's own state (a plugin's declared warm-up) adds to its features'.
-    if (s.definition.warmup !== undefined) longest = Math.max(longest, s.definition.warmup(s.params) + longestOf(s.definition.features(s.params)));
-  }
+    if (definition.warmup !== undefined) longest = Math.max(longest, definition.warmup(params) + longestOf(definition.features(params)));
+    // A composite's members (ensemble, regime_switch) each with their own filter and state,
+    // which the composite's concatenated features do not show.
+    for (const m of compositeMembers(definition)) strategy(m.definition, m.params, m.filter);
+  };
+  for (const s of wf.strategies) strategy(s.definition, s.params, s.filter);
   for (const c of wf.classifiers) {
     for (const req of c.definition.features(c.params)) consider(req);
     if (c.definition.warmup !== undefined) longest = Math.max(longest, c.definition.warmup(c.params) + longestOf(c.definition.features(c.params)));

@@ -12,8 +12,10 @@ import {
   REGIME_COLUMNS,
   SIGNAL_COLUMNS,
   SIGNAL_STORE_FORMAT,
+  SIGNAL_STORE_FORMAT_1,
   STORE_FILES,
   SignalStoreError,
+  isReadableFormat,
   type RegimeStoreRow,
   type SignalStoreMeta,
   type SignalStoreRow,
@@ -78,8 +80,8 @@ export async function readStoreMeta(dir: string): Promise<SignalStoreMeta> {
   } catch (err) {
     throw new SignalStoreError(`${path}: not valid JSON (${(err as Error).message})`, 'UNREADABLE');
   }
-  if (meta.format !== SIGNAL_STORE_FORMAT) {
-    throw new SignalStoreError(`${path}: unknown store format ${JSON.stringify(meta.format)} (this engine reads ${SIGNAL_STORE_FORMAT}); rewrite the store with --force`, 'UNREADABLE');
+  if (!isReadableFormat(meta.format)) {
+    throw new SignalStoreError(`${path}: unknown store format ${JSON.stringify(meta.format)} (this engine reads ${SIGNAL_STORE_FORMAT} and ${SIGNAL_STORE_FORMAT_1}); rewrite the store with --force`, 'UNREADABLE');
   }
   if (!Array.isArray(meta.strategies) || !Array.isArray(meta.classifiers) || meta.files === undefined || meta.data === undefined) {
     throw new SignalStoreError(`${path}: incomplete store metadata (strategies, classifiers, data or files missing)`, 'UNREADABLE');
@@ -178,7 +180,9 @@ async function* readFileBatches<T extends StoreTable>(path: string, info: StoreF
     if (Number(metadata.num_rows) !== info.rows) {
       throw new SignalStoreError(`${path}: ${Number(metadata.num_rows)} rows where ${STORE_FILES.metadata} records ${info.rows}; rewrite the store with --force`, 'INCONSISTENT');
     }
-    const columns = defs.map((d) => d.name);
+    // A format 1 file has no `weight` column: its rows read with weight null.
+    const present = new Set(metadata.schema.map((e) => e.name));
+    const columns = defs.map((d) => d.name).filter((c) => present.has(c));
     const build = (table === 'signals' ? signalRows : regimeRows) as unknown as RowBuilder<RowOf<T>>;
     let groupStart = 0;
     for (const group of metadata.row_groups) {
@@ -206,10 +210,30 @@ type RowBuilder<R> = (cols: readonly ArrayLike<unknown>[], from: number, to: num
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : (v as number));
 
 const signalRows: RowBuilder<SignalStoreRow> = (c, from, to) => {
-  const [barIndex, seq, ts, symbol, strategy, direction, strength, price] = c as [ArrayLike<number>, ArrayLike<bigint>, ArrayLike<unknown>, ArrayLike<string>, ArrayLike<string>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  const [barIndex, seq, ts, symbol, strategy, direction, strength, price, weight] = c as [
+    ArrayLike<number>,
+    ArrayLike<bigint>,
+    ArrayLike<unknown>,
+    ArrayLike<string>,
+    ArrayLike<string>,
+    ArrayLike<number>,
+    ArrayLike<number>,
+    ArrayLike<number>,
+    ArrayLike<number | null | undefined> | undefined,
+  ];
   const out = new Array<SignalStoreRow>(to - from);
   for (let i = from; i < to; i++) {
-    out[i - from] = { bar_index: barIndex[i]!, seq: Number(seq[i]), ts: num(ts[i]), symbol: symbol[i]!, strategy_id: strategy[i]!, direction: direction[i]!, strength: strength[i]!, price: price[i]! };
+    out[i - from] = {
+      bar_index: barIndex[i]!,
+      seq: Number(seq[i]),
+      ts: num(ts[i]),
+      symbol: symbol[i]!,
+      strategy_id: strategy[i]!,
+      direction: direction[i]!,
+      strength: strength[i]!,
+      price: price[i]!,
+      weight: weight?.[i] ?? null,
+    };
   }
   return out;
 };

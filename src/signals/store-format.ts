@@ -25,8 +25,31 @@
 import { SluiceError } from '../errors/sluice-error.ts';
 import type { ColumnDef, ParquetFileInfo } from '../files/parquet-table-writer.ts';
 
-/** Format tag of metadata.json (and of every hash the store is keyed by); bump to invalidate stores. */
-export const SIGNAL_STORE_FORMAT = 'sluice-signal-store/1';
+/**
+ * Format tag of the stores this engine writes (metadata.json and the Parquet footers).
+ * Format 2 added the `weight` column (a cross-sectional strategy's target weight); format 1
+ * stores have no such column and still read (their rows' weight is null).
+ */
+export const SIGNAL_STORE_FORMAT = 'sluice-signal-store/2';
+
+/** The format 1 tag: the stores written before the `weight` column. */
+export const SIGNAL_STORE_FORMAT_1 = 'sluice-signal-store/1';
+
+/** Every format this engine reads. */
+export type SignalStoreFormat = typeof SIGNAL_STORE_FORMAT | typeof SIGNAL_STORE_FORMAT_1;
+
+/** True for a format tag this engine reads. */
+export function isReadableFormat(format: unknown): format is SignalStoreFormat {
+  return format === SIGNAL_STORE_FORMAT || format === SIGNAL_STORE_FORMAT_1;
+}
+
+/**
+ * The tag every hash of a store is keyed by (strategy, classifier, data and config
+ * hashes). It names what the signals are computed from, not the file layout, so it stays
+ * at format 1: a format 1 store keeps its hashes, is reused by this engine and matches a
+ * replay of the same config. Change it only to invalidate every store written so far.
+ */
+export const STORE_KEY_FORMAT = 'sluice-signal-store/1';
 
 /** File names inside a store folder. */
 export const STORE_FILES = {
@@ -51,6 +74,13 @@ export interface SignalStoreRow {
   readonly strength: number;
   /** Close of the bar the signal was computed on. */
   readonly price: number;
+  /**
+   * A cross-sectional strategy's target weight for the symbol (`rotation`: the fraction of
+   * the book's equity to hold, sizing the order instead of the book's sizing rule); null
+   * for a per-symbol strategy's direction (absent when a row is written: null). Format 2;
+   * null in every row of a format 1 store. Read rows always have it.
+   */
+  readonly weight?: number | null;
 }
 
 /** One regime change: a classifier's label on a symbol changed at this bar. */
@@ -73,6 +103,7 @@ export const SIGNAL_COLUMNS: readonly ColumnDef<SignalStoreRow>[] = [
   { name: 'direction', kind: 'int32' },
   { name: 'strength', kind: 'double' },
   { name: 'price', kind: 'double' },
+  { name: 'weight', kind: 'double', optional: true },
 ];
 
 /** Columns of regimes.parquet, in file order. */
@@ -183,7 +214,8 @@ export interface StoreLiveInfo {
 
 /** metadata.json: everything about a store except its rows. */
 export interface SignalStoreMeta {
-  readonly format: typeof SIGNAL_STORE_FORMAT;
+  /** The format the store was written in: this engine writes 2 and reads 1 and 2. */
+  readonly format: SignalStoreFormat;
   readonly engine: { readonly name: string; readonly version: string };
   /**
    * SHA-256 of {format, data_key, strategy hashes in store order, classifier hashes in

@@ -11,7 +11,7 @@ import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../
 import { canonicalJson, fileFingerprint } from '../files/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
 import { classifierCode, strategyCode } from '../config/code-dependencies.ts';
-import { SIGNAL_STORE_FORMAT, type StoreClassifier, type StoreDataSource, type StoreStrategy, type StoreSymbolRange } from './store-format.ts';
+import { SIGNAL_STORE_FORMAT, STORE_KEY_FORMAT, type StoreClassifier, type StoreDataSource, type StoreStrategy, type StoreSymbolRange } from './store-format.ts';
 import type { SignalStoreMetaDraft } from './store-writer.ts';
 
 /** A strategy of a run, with its reuse key. */
@@ -66,7 +66,7 @@ const iso = (ms: number | undefined): string | null => (ms === undefined ? null 
  */
 export function dataKey(sources: readonly StoreDataSource[], timeframe: string, start: string | null, end: string | null): string {
   return sha256({
-    format: SIGNAL_STORE_FORMAT,
+    format: STORE_KEY_FORMAT,
     sources: sources.map((s) => ({ symbol: s.symbol, format: s.format, size: s.size, sha256: s.sha256 })),
     timeframe,
     start,
@@ -76,7 +76,7 @@ export function dataKey(sources: readonly StoreDataSource[], timeframe: string, 
 
 /** The data key of a live store: the config's data key and the bars the run saw (see SignalSinkContainer). */
 export function liveDataKey(base: string, ranges: Readonly<Record<string, StoreSymbolRange>>): string {
-  return sha256({ format: SIGNAL_STORE_FORMAT, live: true, base, ranges });
+  return sha256({ format: STORE_KEY_FORMAT, live: true, base, ranges });
 }
 
 /**
@@ -95,7 +95,7 @@ export function classifiersRead(s: Pick<ResolvedStrategy, 'params' | 'filter'>, 
 /** The reuse key of a classifier: type, parameters, engine version. */
 export function classifierHash(c: Pick<ResolvedClassifier, 'type' | 'params' | 'definition'>, engineVersion = ENGINE.version): string {
   const code = classifierCode(c);
-  return sha256({ format: SIGNAL_STORE_FORMAT, kind: 'classifier', type: c.type, params: c.params, engine: engineVersion, ...(code.length > 0 ? { code } : {}) });
+  return sha256({ format: STORE_KEY_FORMAT, kind: 'classifier', type: c.type, params: c.params, engine: engineVersion, ...(code.length > 0 ? { code } : {}) });
 }
 
 /**
@@ -109,7 +109,7 @@ export function strategyHash(s: Pick<ResolvedStrategy, 'type' | 'params' | 'filt
   const code = strategyCode(s, classifiers.filter((c) => read.has(c.id)));
   return sha256({
     ...(code.length > 0 ? { code } : {}),
-    format: SIGNAL_STORE_FORMAT,
+    format: STORE_KEY_FORMAT,
     kind: 'strategy',
     type: s.type,
     params: s.params,
@@ -125,7 +125,7 @@ export function strategyHash(s: Pick<ResolvedStrategy, 'type' | 'params' | 'filt
  * however they were built (from scratch or grown run by run).
  */
 export function storeConfigHash(key: string, strategyHashes: readonly string[], classifierHashes: readonly string[]): string {
-  return sha256({ format: SIGNAL_STORE_FORMAT, data_key: key, strategies: strategyHashes, classifiers: classifierHashes });
+  return sha256({ format: STORE_KEY_FORMAT, data_key: key, strategies: strategyHashes, classifiers: classifierHashes });
 }
 
 /**

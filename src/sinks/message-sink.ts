@@ -31,6 +31,8 @@ export interface SignalMessage {
   readonly direction: number;
   readonly strength: number;
   readonly price: number;
+  /** A cross-sectional strategy's target weight (rotation), as the signal store's `weight`; absent otherwise. */
+  readonly weight?: number;
 }
 
 /** A classifier's regime change, as the live sinks send it. */

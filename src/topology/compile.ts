@@ -129,7 +129,8 @@ function createContainer(
       ) as Container<unknown>;
     case 'signal_source':
       if (wf.replay === undefined) throw new Error(`container '${id}': a signal_source replays a signal store, but the config names none (replay.store)`);
-      return new SignalSourceContainer(id, wf.replay.signals, wf.strategies.map((s) => s.key), wf.replay.forced) as Container<unknown>;
+      // The universe of a cross-sectional strategy's targets, as the strategy container has it.
+      return new SignalSourceContainer(id, wf.replay.signals, wf.strategies.map((s) => s.key), wf.replay.forced, [...new Set(wf.sources.map((src) => src.symbol))].sort()) as Container<unknown>;
   }
 }
 

@@ -44,15 +44,16 @@ describe('rotation in a config', () => {
     expect(bad.issues[0]).toMatchObject({ path: ['strategies', 0, 'params', 'rank_by'], line: 11 });
   });
 
-  it('cannot be a member of a composite, take a filter, or run where signals are stored or replayed', async () => {
+  it('cannot be a member of a composite or take a filter', async () => {
     const member = await catchConfigErrorAsync(() => load('  - type: ensemble\n    members: [ { type: rotation } ]'));
     expect(member.issues[0]).toMatchObject({ path: ['strategies', 0, 'members', 0, 'type'] });
     expect(member.issues[0]!.message).toMatch(/cannot be a member or regime/);
     const filtered = await catchConfigErrorAsync(() => load('  - type: rotation\n    filter: rsi(14) > 50'));
     expect(filtered.issues[0]).toMatchObject({ path: ['strategies', 0, 'filter'] });
-    const generation = await catchConfigErrorAsync(() => load('  - type: rotation', '', 'signal_generation'));
-    expect(generation.issues).toHaveLength(1);
-    expect(generation.issues[0]).toMatchObject({ path: ['strategies', 0, 'type'], line: 9 });
-    expect(generation.issues[0]!.message).toMatch(/signal store does not record/);
+  });
+
+  it('runs where signals are stored: its targets are recorded (test/integration/rotation-replay.test.ts replays them)', async () => {
+    const { wf } = await load('  - type: rotation', '', 'signal_generation');
+    expect(wf.strategies[0]!.type).toBe('rotation');
   });
 });

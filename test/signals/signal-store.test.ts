@@ -83,15 +83,19 @@ describe('signal store: writing and reading', () => {
       ['direction', 'INT32', null, 'REQUIRED'],
       ['strength', 'DOUBLE', null, 'REQUIRED'],
       ['price', 'DOUBLE', null, 'REQUIRED'],
+      ['weight', 'DOUBLE', null, 'OPTIONAL'],
     ]);
     expect(columns[2]!.logical_type).toEqual({ type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' });
-    expect(metadata.key_value_metadata).toContainEqual({ key: 'sluice.format', value: 'sluice-signal-store/1' });
+    expect(metadata.key_value_metadata).toContainEqual({ key: 'sluice.format', value: 'sluice-signal-store/2' });
     const rows = await parquetReadObjects({ file, rowEnd: 2 });
     const meta = await readStoreMeta(join(dir, 'signals'));
     const first = (await readSignalStore(join(dir, 'signals'))).signals[0]!;
     expect(typeof rows[0]!['seq']).toBe('bigint');
     expect(rows[0]!['ts']).toEqual(new Date(first.ts));
     expect(rows[0]).toMatchObject({ bar_index: first.bar_index, symbol: 'SPY', strategy_id: first.strategy_id, direction: first.direction, price: first.price });
+    // A per-symbol strategy's row has no target weight: null in the file and when read.
+    expect(rows[0]!['weight']).toBeNull();
+    expect(first.weight).toBeNull();
     expect(Number(metadata.num_rows)).toBe(meta.files.signals.rows);
 
     const rbuf = readFileSync(join(dir, 'signals', 'regimes.parquet'));
@@ -111,7 +115,7 @@ describe('signal store: writing and reading', () => {
     const { loaded, result } = await generate(COMPOSITE, dir);
     expect(result.status).toBe('completed');
     const meta = await readStoreMeta(dir);
-    expect(meta.format).toBe('sluice-signal-store/1');
+    expect(meta.format).toBe('sluice-signal-store/2');
     expect(meta.engine).toEqual({ name: ENGINE.name, version: ENGINE.version });
     expect(meta.config_hash).toBe(await signalConfigHash(loaded.wf));
     expect(meta.strategies.map((s) => [s.id, s.type, s.filter, s.classifiers])).toEqual([

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from '../strategies/decision.ts';
 import type { StrategyDefinition, StrategyLogic } from '../strategies/strategy.ts';
-import { layoutMembers, MemberRunner, type Member } from './member.ts';
+import { layoutMembers, MemberRunner, withMembers, type Member } from './member.ts';
 
 /** How an ensemble turns its members' directions into one. */
 export const ENSEMBLE_RULES = ['weighted_vote', 'majority', 'unanimous'] as const;
@@ -70,7 +70,7 @@ export function ensembleStrategy(params: EnsembleParams, members: readonly Weigh
   const { features, offsets } = layoutMembers(members.map((m) => m.member));
   const weights = Float64Array.from(members, (m) => m.weight);
   const { rule, threshold } = params;
-  return {
+  return withMembers({
     name: 'ensemble',
     description: `${rule} of ${members.length} members`,
     params: z.record(z.string(), z.unknown()),
@@ -94,5 +94,5 @@ export function ensembleStrategy(params: EnsembleParams, members: readonly Weigh
         return out.set(Math.sign(score) as Direction, score);
       };
     },
-  };
+  }, members.map((m) => m.member));
 }

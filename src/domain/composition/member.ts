@@ -17,6 +17,8 @@ export interface EntryFilter {
   /** A fresh evaluator (with its own state when stateful). */
   readonly create?: () => (scope: Readonly<Record<string, ScopeValue>>) => ScopeValue;
   readonly features: readonly { readonly name: string; readonly request: FeatureRequest }[];
+  /** Bars of history its series functions (`prev`, `bars_since`, …) need beyond its features' warm-up (0 or absent: none). */
+  readonly lookback?: number;
 }
 
 /** One strategy inside a composite: a definition (plain or composite) with validated params. */
@@ -25,6 +27,24 @@ export interface Member {
   readonly params: Record<string, unknown>;
   /** The member's own entry filter, applied before its decision is combined. */
   readonly filter: EntryFilter | undefined;
+}
+
+/** The members each composite definition was built from (see {@link withMembers}). */
+const MEMBERS = new WeakMap<StrategyDefinition, readonly Member[]>();
+
+/**
+ * Records the members a composite definition runs, so that what reads a strategy as a
+ * whole can reach them: `warmup: auto` counts their filters' lags and their own warm-ups,
+ * which the composite's feature list does not show. Returns `definition`.
+ */
+export function withMembers(definition: StrategyDefinition, members: readonly Member[]): StrategyDefinition {
+  MEMBERS.set(definition, members);
+  return definition;
+}
+
+/** The members of a composite definition (ensemble, regime_switch); [] for any other. */
+export function compositeMembers(definition: StrategyDefinition): readonly Member[] {
+  return MEMBERS.get(definition) ?? [];
 }
 
 /** Every feature a member reads: its strategy's, then its filter's. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FLAT } from '../strategies/decision.ts';
 import type { StrategyDecision, StrategyDefinition, StrategyLogic } from '../strategies/strategy.ts';
-import { layoutMembers, MemberRunner, type Member } from './member.ts';
+import { layoutMembers, MemberRunner, withMembers, type Member } from './member.ts';
 
 /** What a regime maps to: a member strategy, or 'flat' (no position in that regime). */
 export type RegimeEntry = Member | 'flat';
@@ -28,7 +28,7 @@ export function regimeSwitchStrategy(classifier: string, regimes: ReadonlyMap<st
   const entryOf: Record<string, number> = Object.create(null) as Record<string, number>;
   [...regimes.keys()].forEach((label, i) => (entryOf[label] = i));
   const otherwiseEntry = entries.length - 1;
-  return {
+  return withMembers({
     name: 'regime_switch',
     description: `by the regime of '${classifier}'`,
     params: z.record(z.string(), z.unknown()),
@@ -44,5 +44,5 @@ export function regimeSwitchStrategy(classifier: string, regimes: ReadonlyMap<st
         return runner < 0 ? FLAT : decisions[runner]!;
       };
     },
-  };
+  }, members);
 }
