@@ -10,7 +10,7 @@ import type { SequenceSettings, SweepSequence } from '../config/schema/sequence.
 import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
-import { openWorkflowSource, readTimestamps } from '../data/workflow-source.ts';
+import { openWorkflowSource, readTimestamps, readWorkflowBars } from '../data/workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from '../results/phase-writer.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../files/combination-store.ts';
@@ -241,6 +241,14 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
     // listed in comes from the strategies, not from which shard finished first.
     // One loop per thread, each taking the next shard when its last one is back, so a
     // cancel or a failure stops handing out shards at once.
+    // The bars are read here once, into shared memory every thread runs over; a bad row
+    // fails the sweep as it would fail a shard, with the same message.
+    let bars: Awaited<ReturnType<typeof readWorkflowBars>> = null;
+    try {
+      bars = await readWorkflowBars(metricsOnly);
+    } catch (err) {
+      await commit({ status: 'failed', error: err instanceof Error ? err.message : String(err), books: [] });
+    }
     let next = 0;
     const take = async (): Promise<void> => {
       while (next < shardList.length && status === 'completed' && req.signal?.aborted !== true) {
@@ -252,6 +260,7 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
           start: wf.start ?? null,
           end: wf.end ?? null,
           tradeFrom: wf.tradeFrom ?? null,
+          bars,
         });
         await commit(result);
       }
