@@ -6,12 +6,19 @@
  *
  *   npm run bench:workers
  *   npm run bench:workers -- --threads 2 --shard 250 --json workers.json --record
+ *   SLUICE_DIST=0 npm run bench:workers -- --startup-only   # a thread's start-up on the TypeScript
  *
  * The two-thread time includes starting the pool and its threads loading the code, as a
  * `sluice run --workers 2` pays them. Target: a speed-up of at least 1.8× on a 2-core
  * machine; on a machine shared with other work the speed-up says little (the load
  * average is printed beside it), while the CPU time the pool spends beyond one thread's
- * (start-up, loading, each shard re-reading the bars) does not depend on it.
+ * does not depend on it. So the bench also prints the CPU seconds of each worker thread
+ * (Linux), and the start-up cost of a thread: a sweep of one combination per thread on a
+ * fresh pool, less the same sweep in this thread, per thread.
+ *
+ * Threads run dist/ when `npm run build` made it from this very src/, else the TypeScript
+ * through tsx (src/runtime-mode.ts, threadModule); the bench says which. `SLUICE_DIST=0`
+ * forces the TypeScript, to compare.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,7 +29,10 @@ import { loadYamlFile } from '../src/config/yaml-source.ts';
 import { sweepCombinations, windowed } from '../src/sequencer/passes.ts';
 import { resolveSequence } from '../src/sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../src/sequencer/shard-pool.ts';
+import type { ResolvedWorkflow } from '../src/config/resolved.ts';
+import { threadModule } from '../src/runtime-mode.ts';
 import { currentCommit, lastRecorded, record } from './history.ts';
+import { cpuBetween, threadCpuSeconds } from './thread-cpu.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +40,7 @@ const { values: args } = parseArgs({
     shard: { type: 'string', default: '250' },
     json: { type: 'string' },
     record: { type: 'boolean', default: false },
+    'startup-only': { type: 'boolean', default: false },
   },
 });
 const threads = Number(args.threads);
@@ -47,30 +58,52 @@ const loaded = await loadWorkflow(config, { sets });
 const source = await loadYamlFile(config);
 const combinations = loaded.wf.strategies.length;
 
-/** Seconds for the whole sweep (pool start and stop included) and its results serialised. */
-async function sweep(pool: () => ShardRunner | undefined): Promise<{ seconds: number; cpuSeconds: number; results: string }> {
-  const sequence = await resolveSequence(source, ['sequence'], { type: 'parameter_sweep', shard_size: shard, resume: false }, []);
-  const { wf } = await windowed(loaded, sequence);
+interface SweepRun {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  /** CPU seconds of each worker thread (busiest first; empty in one thread or off Linux). */
+  readonly threadSeconds: readonly number[];
+  readonly results: string;
+}
+
+/** The whole sweep (pool start and stop included), timed, and its results serialised. */
+async function sweep(pool: () => ShardRunner | undefined, pick: (wf: ResolvedWorkflow) => ResolvedWorkflow = (wf) => wf, shardSize: number = shard): Promise<SweepRun> {
+  const sequence = await resolveSequence(source, ['sequence'], { type: 'parameter_sweep', shard_size: shardSize, resume: false }, []);
+  const wf = pick((await windowed(loaded, sequence)).wf);
+  const threads0 = threadCpuSeconds();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const workers = pool();
   let closed = false;
   try {
     const req = { phase: 'bench', loaded, sequence, phaseDir: null, logger, storeDir: null, workers };
-    const out = await sweepCombinations(req, wf, { shard_size: shard, resume: false });
-    if (out.status !== 'completed' || out.books.length !== combinations) throw new Error(`sweep ${out.status}: ${out.failure}`);
+    const out = await sweepCombinations(req, wf, { shard_size: shardSize, resume: false });
+    if (out.status !== 'completed' || out.books.length !== wf.strategies.length) throw new Error(`sweep ${out.status}: ${out.failure}`);
+    // Read before the pool closes: its threads' entries leave /proc when they end.
+    const threadSeconds = workers === undefined ? [] : cpuBetween(threads0, threadCpuSeconds()).filter((t) => t.isNew).slice(0, workers.threads).map((t) => t.seconds);
     await workers?.close();
     closed = true;
     const cpu = process.cpuUsage(cpu0);
-    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, results: JSON.stringify(out.books) };
+    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, threadSeconds, results: JSON.stringify(out.books) };
   } finally {
     if (!closed) await workers?.close();
   }
 }
 
+const mode = threadModule('../src/coordinator/shard-worker.ts', import.meta.url).compiled ? 'compiled dist/' : 'TypeScript through tsx (no dist/ built from this src/ — npm run build — or SLUICE_DIST=0)';
+// Start-up: one combination per thread, one per shard, so each thread starts, loads the
+// workflow and runs one tiny graph; the same sweep in this thread is the work itself.
+const tiny = (wf: ResolvedWorkflow): ResolvedWorkflow => ({ ...wf, strategies: wf.strategies.slice(0, threads) });
+const tinyOne = await sweep(() => undefined, tiny, 1);
+const tinyPool = await sweep(() => shardPool(threads), tiny, 1);
+const startupCpu = (tinyPool.cpuSeconds - tinyOne.cpuSeconds) / threads;
+if (args['startup-only']) {
+  console.log(`thread start-up: ${startupCpu.toFixed(2)} CPU-s a thread, pool of ${threads} ready and done in ${tinyPool.seconds.toFixed(2)} s (threads run ${mode}; load average ${loadavg()[0]!.toFixed(1)})`);
+  process.exit(tinyOne.results === tinyPool.results ? 0 : 1);
+}
 const one = await sweep(() => undefined);
 const two = await sweep(() => shardPool(threads));
-const identical = one.results === two.results;
+const identical = one.results === two.results && tinyOne.results === tinyPool.results;
 const speedup = one.seconds / two.seconds;
 const commit = currentCommit();
 const result = {
@@ -85,17 +118,29 @@ console.log(
     `workers @ ${commit} (${process.version}), ${combinations.toLocaleString('en-US')} combinations, shard ${shard}`,
     `  one thread        ${one.seconds.toFixed(2)} s`,
     `  ${threads} worker threads  ${two.seconds.toFixed(2)} s (pool start included)`,
-    `  CPU time          ${one.cpuSeconds.toFixed(2)} s in one thread, ${two.cpuSeconds.toFixed(2)} s over the pool's threads (${((two.cpuSeconds / one.cpuSeconds - 1) * 100).toFixed(0)}% more: start-up, loading, re-reading the bars)`,
+    `  CPU time          ${one.cpuSeconds.toFixed(2)} s in one thread, ${two.cpuSeconds.toFixed(2)} s over the pool's threads (${signed((two.cpuSeconds / one.cpuSeconds - 1) * 100)}%)${two.threadSeconds.length > 0 ? `; worker threads ${two.threadSeconds.map((t) => `${t.toFixed(2)} s`).join(', ')}` : ''}`,
+    `  thread start-up   ${startupCpu.toFixed(2)} CPU-s a thread, pool of ${threads} ready and done in ${tinyPool.seconds.toFixed(2)} s (threads run ${mode})`,
     `  speed-up          ${speedup.toFixed(2)}× (target ≥ 1.8×: ${speedup >= 1.8 ? 'met' : 'MISSED'}; load average ${loadavg()[0]!.toFixed(1)})`,
     `  results           ${identical ? `identical (${one.results.length.toLocaleString('en-US')} bytes)` : 'DIFFERENT'}`,
   ].join('\n'),
 );
 const prev = lastRecorded('workers');
 if (prev !== undefined) console.log(`  previous @ ${String(prev['commit'])}: ${String(prev['speedup'])}×`);
-const cpu = { one_thread_cpu_seconds: Number(one.cpuSeconds.toFixed(2)), two_threads_cpu_seconds: Number(two.cpuSeconds.toFixed(2)) };
+const cpu = {
+  one_thread_cpu_seconds: Number(one.cpuSeconds.toFixed(2)),
+  two_threads_cpu_seconds: Number(two.cpuSeconds.toFixed(2)),
+  worker_thread_cpu_seconds: two.threadSeconds.map((t) => Number(t.toFixed(2))),
+  thread_startup_cpu_seconds: Number(startupCpu.toFixed(2)),
+  compiled_threads: mode === 'compiled dist/',
+};
 if (args.record) record({ bench: 'workers', commit, node: process.version, threads, shard, ...result, ...cpu, load_average: Number(loadavg()[0]!.toFixed(2)) });
-if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ ...result, ...cpu, load_average: Number(loadavg()[0]!.toFixed(2)) }, null, 2)}\n`);
 if (!identical) {
   console.error('the worker threads gave different results');
   process.exitCode = 1;
+}
+
+/** A percentage with its sign. */
+function signed(percent: number): string {
+  return `${percent >= 0 ? '+' : ''}${percent.toFixed(0)}`;
 }

@@ -10,11 +10,12 @@
 //  4. copies the files modules read next to themselves at run time (import.meta.url):
 //     the report's browser assets. (engine-info reads ../package.json and patterns/discover
 //     ../../patterns: dist/ mirrors src/, so those resolve to the package root either way.)
+//  5. writes dist/build-stamp.json (below).
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -56,5 +57,11 @@ if (leftovers.length > 0) {
 }
 
 for (const dir of RUNTIME_ASSETS) cpSync(join(root, 'src', dir), join(dist, dir), { recursive: true });
+
+// 5. stamps dist/ with the hash of the src/ it was built from, by the compiled copy of the
+//    code that checks it: a repository run hands its worker threads dist/ only while the
+//    stamp matches src/ (src/runtime-mode.ts, threadModule), so a stale build is never run.
+const { BUILD_STAMP_FILE, sourceTreeHash } = await import(pathToFileURL(join(dist, 'build-stamp.js')).href);
+writeFileSync(join(dist, BUILD_STAMP_FILE), `${JSON.stringify({ source: sourceTreeHash(join(root, 'src')) })}\n`);
 
 console.log(`build: ${relative(process.cwd(), dist) || 'dist'} ready`);

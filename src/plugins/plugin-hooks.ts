@@ -17,6 +17,7 @@
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { resolve as resolveModule } from 'import-meta-resolve';
+import { compiledTwin } from '../runtime-mode.ts';
 
 /** Is this engine running as TypeScript source (under tsx) rather than compiled JavaScript? */
 const RUNNING_SOURCE = import.meta.url.endsWith('.ts');
@@ -90,15 +91,42 @@ const PRELOADED = Symbol.for('sluice.plugin-hooks-preloaded');
  * loader when TypeScript is in play, then these hooks after it (so they run first). On
  * Node 20 a worker's `--import tsx` does not make tsx's resolve take part in the chain the
  * way its API does, so the preload calls the API, as the CLI's own entry does.
+ *
+ * With `compiled`, the thread runs the engine's compiled JavaScript (dist/) although this
+ * thread runs its source (runtime-mode.ts, `threadModule`): `sluice` then names dist/'s
+ * entries, and tsx is left out — of the preload and of the parent's own flags (`tsx
+ * script.ts` passes its loader in `execArgv`) — so the thread does not pay for it; a
+ * TypeScript plugin still registers it in the thread when it is loaded.
  */
-export function workerExecArgv(): string[] {
+export function workerExecArgv(compiled: boolean = !RUNNING_SOURCE): string[] {
+  const twin = compiled && RUNNING_SOURCE;
+  const entries = twin ? Object.fromEntries(Object.entries(ENGINE_ENTRIES).map(([name, url]) => [name, compiledTwin(new URL(url)).href])) : ENGINE_ENTRIES;
+  const engineRoot = twin ? compiledTwin(new URL(ENGINE_ROOT)).href : ENGINE_ROOT;
+  const typescript = typescriptReady && !twin;
   const preload = [
-    ...(typescriptReady ? [`import { register as registerTsx } from ${JSON.stringify(resolveModule('tsx/esm/api', import.meta.url))};`, 'registerTsx();'] : []),
+    ...(typescript ? [`import { register as registerTsx } from ${JSON.stringify(resolveModule('tsx/esm/api', import.meta.url))};`, 'registerTsx();'] : []),
     "import { register } from 'node:module';",
-    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries: ENGINE_ENTRIES, engineRoot: ENGINE_ROOT })} });`,
-    `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript: typescriptReady })};`,
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries, engineRoot })} });`,
+    `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript })};`,
   ].join('\n');
-  return [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
+  return [...(twin ? withoutTsx(process.execArgv) : process.execArgv), '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
+}
+
+/** Node flags without the ones that load tsx (`--import tsx`, tsx's own `--require …/tsx/…/preflight.cjs`). */
+function withoutTsx(argv: readonly string[]): string[] {
+  const isTsx = (module: string): boolean => module === 'tsx' || module.startsWith('tsx/') || /[/\\]node_modules[/\\]tsx[/\\]/.test(module);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const joined = /^--(?:import|require|loader|experimental-loader)=(.*)$/.exec(arg);
+    if (joined !== null && isTsx(joined[1]!)) continue;
+    if (/^(?:--import|--require|-r|--loader|--experimental-loader)$/.test(arg) && i + 1 < argv.length && isTsx(argv[i + 1]!)) {
+      i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
 }
 
 /** Does a plugin file need the TypeScript loader? */

@@ -10,7 +10,7 @@ import type { SequenceSettings, SweepSequence } from '../config/schema/sequence.
 import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
-import { openWorkflowSource, readTimestamps } from '../data/workflow-source.ts';
+import { openWorkflowSource, readTimestamps, readWorkflowBars } from '../data/workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
 import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from '../results/phase-writer.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../files/combination-store.ts';
@@ -18,7 +18,7 @@ import { strategyCode } from '../config/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
-import type { ShardResult } from './shard-pool.ts';
+import { pieceSize, type ShardResult } from './shard-pool.ts';
 import type { PhaseBest, PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { withStrategies } from './with-strategies.ts';
 
@@ -240,25 +240,39 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
   } else if (pool !== undefined && load !== undefined && shardList.length > 1) {
     // Shards on worker threads, committed as each comes back; the order results are
     // listed in comes from the strategies, not from which shard finished first.
-    // One loop per thread, each taking the next shard when its last one is back, so a
-    // cancel or a failure stops handing out shards at once.
+    // One loop per thread, each taking the next piece when its last one is back, so a
+    // cancel or a failure stops handing out work at once. Pieces shrink towards the end
+    // (shard-pool.ts, pieceSize) so the threads finish together; the summary still
+    // counts shard_size shards, so result files do not depend on where the sweep ran.
+    // The bars are read here once, into shared memory every thread runs over; a bad row
+    // fails the sweep as it would fail a shard, with the same message.
+    let bars: Awaited<ReturnType<typeof readWorkflowBars>> = null;
+    try {
+      bars = await readWorkflowBars(metricsOnly);
+    } catch (err) {
+      await commit({ status: 'failed', error: err instanceof Error ? err.message : String(err), books: [] });
+    }
     let next = 0;
     const take = async (): Promise<void> => {
-      while (next < shardList.length && status === 'completed' && req.signal?.aborted !== true) {
-        const shard = shardList[next++]!;
+      while (next < todo.length && status === 'completed' && req.signal?.aborted !== true) {
+        const from = next;
+        next += pieceSize(todo.length - next, seq.shard_size, pool.threads);
+        const piece = todo.slice(from, next);
         const result = await pool.run({
           file: load.file,
           options: load.options,
-          keys: shard.map((s) => s.key),
+          keys: piece.map((s) => s.key),
           start: wf.start ?? null,
           end: wf.end ?? null,
           tradeFrom: wf.tradeFrom ?? null,
+          bars,
         });
         await commit(result);
       }
     };
     await Promise.all(Array.from({ length: pool.threads }, take));
     if (req.signal?.aborted === true && status === 'completed') status = 'cancelled';
+    if (status === 'completed') shards = shardList.length;
   } else {
     for (const shard of shardList) {
       if (status !== 'completed') break;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -178,6 +178,25 @@ describe('--workers', () => {
       return ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(r.dir!, 'backtest', f), 'utf8'));
     };
     expect(await files(2)).toEqual(await files(1));
+  }, 60_000);
+
+  it('a bad row fails the sweep with the file:row error one thread gives (the main thread reads the bars for the pool)', async () => {
+    // SPY 5m with row 1,001 given a high below its low: inside the swept range.
+    const dir = tmp();
+    const lines = readFileSync('examples/data/SPY_5m.csv', 'utf8').split('\n');
+    const cells = lines[1000]!.split(',');
+    const [ts, open, , low, close, volume] = cells;
+    lines[1000] = [ts, open, String(Number(low) - 1), low, close, volume].join(',');
+    writeFileSync(join(dir, 'bars.csv'), lines.join('\n'));
+    const sets = [...GRID, `data.path='${join(dir, 'bars.csv')}'`, 'sequence={type: parameter_sweep, shard_size: 2, resume: false}'];
+    const failure = async (workers: number) => {
+      const r = await runWorkflow(await loadWorkflow(CONFIG, { sets }), { logger: silent, outDir: tmp(), clock: fixedClock, workers });
+      expect(r.status).toBe('failed');
+      return r.result.reason;
+    };
+    const one = await failure(1);
+    expect(one).toMatch(/bars\.csv:1001 /);
+    expect(await failure(2)).toBe(one);
   }, 60_000);
 });
 
