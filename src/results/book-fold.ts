@@ -39,8 +39,11 @@ export class BookFold {
   truncated = false;
   private snapshots = 0;
   private readonly quotedKey: string;
-  /** The latest snapshot not stored yet (stored at `close` so the curve ends at the end). */
-  private unsaved: PortfolioEvent | undefined;
+  /** Whether the latest snapshot is not stored yet (stored at `close` so the curve ends at the end), and its values. */
+  private unsaved = false;
+  private unsavedTs = 0;
+  private unsavedEquity = 0;
+  private unsavedCash = 0;
 
   constructor(
     readonly key: string,
@@ -53,6 +56,7 @@ export class BookFold {
     this.quotedKey = JSON.stringify(key);
   }
 
+  /** Folds one event of a book's metrics stream (PORTFOLIO, TRADE; others are ignored). */
   add(ev: SluiceEvent): this {
     if (ev.type === 'PORTFOLIO') this.onPortfolio(ev);
     else if (ev.type === 'TRADE') this.onTrade(ev);
@@ -60,23 +64,34 @@ export class BookFold {
   }
 
   private onPortfolio(ev: PortfolioEvent): void {
-    this.equityStats.push(ev.ts, ev.equity, ev.invested);
+    this.snapshot(ev.ts, ev.equity, ev.cash, ev.invested);
+  }
+
+  /**
+   * A book's state at a closed bar time, as a PORTFOLIO event carries it: what the fused
+   * book loop calls per bar instead of building the event (the fold reads only these).
+   */
+  snapshot(ts: number, equity: number, cash: number, invested: boolean): void {
+    this.equityStats.push(ts, equity, invested);
     if (this.snapshots++ % this.sinks.equityEvery === 0) {
-      this.store(ev);
-      this.unsaved = undefined;
+      this.store(ts, equity, cash);
+      this.unsaved = false;
     } else {
-      this.unsaved = ev;
+      this.unsaved = true;
+      this.unsavedTs = ts;
+      this.unsavedEquity = equity;
+      this.unsavedCash = cash;
     }
   }
 
-  private store(ev: PortfolioEvent): void {
-    if (this.equity.length < this.sinks.keepEquity) this.equity.push({ ts: ev.ts, equity: ev.equity });
+  private store(ts: number, equity: number, cash: number): void {
+    if (this.equity.length < this.sinks.keepEquity) this.equity.push({ ts, equity });
     else if (this.sinks.keepEquity > 0) this.truncated = true;
     // One row per stored point, formatted by hand: the generic serializer was most of disk
     // mode's cost per bar. The key is a validated id ([A-Za-z0-9_.-]), numbers go through
     // JSON.stringify so NaN/Infinity become null as everywhere else.
     this.sinks.equity?.writeLine(
-      `{"strategy_id":${this.quotedKey},"ts":"${new Date(ev.ts).toISOString()}","equity":${JSON.stringify(ev.equity)},"cash":${JSON.stringify(ev.cash)}}`,
+      `{"strategy_id":${this.quotedKey},"ts":"${new Date(ts).toISOString()}","equity":${JSON.stringify(equity)},"cash":${JSON.stringify(cash)}}`,
     );
   }
 
@@ -89,8 +104,8 @@ export class BookFold {
 
   /** End of the stream: store the final point if sampling skipped it. */
   close(): this {
-    if (this.unsaved !== undefined) this.store(this.unsaved);
-    this.unsaved = undefined;
+    if (this.unsaved) this.store(this.unsavedTs, this.unsavedEquity, this.unsavedCash);
+    this.unsaved = false;
     return this;
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from './decision.ts';
-import type { StrategyLogic } from './strategy.ts';
+import { NO_DECISION, type ColumnLogic, type StrategyLogic } from './strategy.ts';
 
 /** How a crossover turns its two lines into a direction. */
 export type CrossTrigger = 'state' | 'cross';
@@ -62,5 +62,22 @@ export function crossoverLogic(trigger: CrossTrigger | undefined = 'state'): Str
     const slow = features[1] ?? NaN;
     if (Number.isNaN(fast) || Number.isNaN(slow)) return null;
     return out.set(cross.update(fast - slow), ((fast - slow) / slow) * 100);
+  };
+}
+
+/**
+ * {@link crossoverLogic} over a chunk: the same direction per bar (the same
+ * `CrossDirection`, fed the same differences), NO_DECISION while either line warms up.
+ */
+export function crossoverColumns(trigger: CrossTrigger | undefined = 'state'): ColumnLogic {
+  const cross = new CrossDirection(trigger ?? 'state');
+  return (features, length, out) => {
+    const fast = features[0]!;
+    const slow = features[1]!;
+    for (let b = 0; b < length; b++) {
+      const f = fast[b]!;
+      const s = slow[b]!;
+      out[b] = Number.isNaN(f) || Number.isNaN(s) ? NO_DECISION : cross.update(f - s);
+    }
   };
 }
