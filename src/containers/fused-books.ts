@@ -50,6 +50,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   private loop: FusedBooks | undefined;
   private sinks: readonly FusedBookSink[] | undefined;
   private ids: IdAllocator | undefined;
+  private ordered = true;
   private readonly logic: ColumnLogic[];
   /** Feature columns, one per hub slot, as long as the longest chunk so far. */
   private columns: Float64Array[] = [];
@@ -82,9 +83,14 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     return this.setup.books.keys;
   }
 
-  /** Where each book's snapshots and trades go, in key order; before the first chunk. */
-  attach(sinks: readonly FusedBookSink[]): void {
+  /**
+   * Where each book's snapshots and trades go, in key order; before the first chunk.
+   * `ordered`: the snapshots' rows go to a shared file, so they are folded bar after bar
+   * across books as the per-event graph emits them (otherwise book after book, faster).
+   */
+  attach(sinks: readonly FusedBookSink[], ordered: boolean): void {
     this.sinks = sinks;
+    this.ordered = ordered;
   }
 
   initialize(ctx: ContainerContext): void {
@@ -94,7 +100,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   /** The books start once their folds are attached (the sequencer's start step). */
   start(): void {
     if (this.sinks === undefined || this.ids === undefined) throw new Error('fused books: started before their metrics folds were attached');
-    this.loop = new FusedBooks(this.setup.books, this.sinks, this.ids);
+    this.loop = new FusedBooks(this.setup.books, this.sinks, this.ids, this.ordered);
   }
 
   protected onEvent(chunk: BarChunk): void {

@@ -37,7 +37,7 @@ export class BookFold {
   readonly equity: EquityPoint[] = [];
   /** True when a series outgrew its in-memory cap (the rest is only on disk, if anywhere). */
   truncated = false;
-  private snapshots = 0;
+  private snapshotCount = 0;
   private readonly quotedKey: string;
   /** Whether the latest snapshot is not stored yet (stored at `close` so the curve ends at the end), and its values. */
   private unsaved = false;
@@ -73,7 +73,7 @@ export class BookFold {
    */
   snapshot(ts: number, equity: number, cash: number, invested: boolean): void {
     this.equityStats.push(ts, equity, invested);
-    if (this.snapshots++ % this.sinks.equityEvery === 0) {
+    if (this.snapshotCount++ % this.sinks.equityEvery === 0) {
       this.store(ts, equity, cash);
       this.unsaved = false;
     } else {
@@ -81,6 +81,31 @@ export class BookFold {
       this.unsavedTs = ts;
       this.unsavedEquity = equity;
       this.unsavedCash = cash;
+    }
+  }
+
+  /**
+   * `snapshot` of rows 0..count-1 of columns (`invested[i]` 1 or 0), for the fused book
+   * loop: the statistics fold in one loop, the equity points sampled as `snapshot` does.
+   */
+  snapshots(ts: Float64Array, equity: Float64Array, cash: Float64Array, invested: Uint8Array, count: number): void {
+    this.equityStats.pushColumns(ts, equity, invested, count);
+    // Metrics only (a sweep): storing a point would do nothing, only count.
+    if (this.sinks.equity === null && this.sinks.keepEquity === 0) {
+      this.snapshotCount += count;
+      return;
+    }
+    const every = this.sinks.equityEvery;
+    for (let i = 0; i < count; i++) {
+      if (this.snapshotCount++ % every === 0) {
+        this.store(ts[i]!, equity[i]!, cash[i]!);
+        this.unsaved = false;
+      } else {
+        this.unsaved = true;
+        this.unsavedTs = ts[i]!;
+        this.unsavedEquity = equity[i]!;
+        this.unsavedCash = cash[i]!;
+      }
     }
   }
 

@@ -177,7 +177,10 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     }
     // The fused path's books fold straight into their folds, closed when the run stops.
     const fusedFolds = graph.fused?.keys.map((key) => ({ key, fold: newFold(key) }));
-    if (fusedFolds !== undefined) graph.fused!.attach(fusedFolds.map((f) => f.fold));
+    if (fusedFolds !== undefined) graph.fused!.attach(
+        fusedFolds.map((f) => f.fold),
+        equityWriter !== null,
+      );
     closeFused = () => {
       for (const f of fusedFolds ?? []) folds.set(f.key, f.fold.close());
     };

@@ -37,6 +37,8 @@ import { NO_DECISION } from '../strategies/strategy.ts';
 export interface FusedBookSink {
   /** The book's state at a closed bar time (what a PORTFOLIO event carries to the fold). */
   snapshot(ts: number, equity: number, cash: number, invested: boolean): void;
+  /** `snapshot` of rows 0..count-1 of columns (`invested[i]` 1 or 0). */
+  snapshots(ts: Float64Array, equity: Float64Array, cash: Float64Array, invested: Uint8Array, count: number): void;
   /** A closed trade, as the portfolio emits it on its metrics stream. */
   add(ev: SluiceEvent): unknown;
 }
@@ -134,6 +136,34 @@ export class FusedBooks {
   private readonly pending: Float64Array;
   /** The order waiting at the broker per book, if any. */
   private readonly queued: (Queued | undefined)[];
+  /** Books with an order at the broker, in the order the orders were sent (the broker's queue). */
+  private waiting: number[] = [];
+  /** Cash and position at the start of the chunk (pass 3 starts from them). */
+  private readonly cashStart: Float64Array;
+  private readonly qtyStart: Float64Array;
+  /** Scratch of the passes, grown with the longest chunk. */
+  private byBar = new Int32Array(0);
+  private fillAt = new Int32Array(0);
+  private eventBook = new Int32Array(0);
+  private snapAt = new Uint8Array(0);
+  private prevTs = new Float64Array(0);
+  private prevClose = new Float64Array(0);
+  /** Pass 3's columns: the chunk's snapshot bars, and one book's values at them. */
+  private snapTs = new Float64Array(0);
+  private snapClose = new Float64Array(0);
+  private snapBar = new Int32Array(0);
+  private snapEquity = new Float64Array(0);
+  private snapCash = new Float64Array(0);
+  private snapInvested = new Uint8Array(0);
+  /** The chunk's fills: row, book, and the book's cash and position after it. */
+  private changes = 0;
+  private changeBar = new Int32Array(64);
+  private changeBook = new Int32Array(64);
+  private changeCash = new Float64Array(64);
+  private changeQty = new Float64Array(64);
+  private changeOrder = new Int32Array(0);
+  private readonly bookOffsets: Int32Array;
+  private readonly bookCursor: Int32Array;
   /** During the warm-up: the last direction each strategy signalled (NO_DECISION: none). */
   private readonly held: Int8Array;
   /** ...and the id of that signal. */
@@ -146,10 +176,15 @@ export class FusedBooks {
   private readonly last: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
   private readonly at: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
 
+  /**
+   * @param orderedSnapshots fold snapshots bar after bar across books, as the per-event
+   *   graph emits them: needed when their rows go to one shared file (equity.ndjson).
+   */
   constructor(
     private readonly opts: FusedBooksOptions,
     private readonly sinks: readonly FusedBookSink[],
     private readonly ids: FusedIds,
+    private readonly orderedSnapshots = true,
   ) {
     const n = opts.keys.length;
     this.n = n;
@@ -158,6 +193,10 @@ export class FusedBooks {
     this.strategySignals = new Int32Array(n);
     this.cash = new Float64Array(n).fill(opts.initialCash);
     this.qty = new Float64Array(n);
+    this.cashStart = new Float64Array(n);
+    this.qtyStart = new Float64Array(n);
+    this.bookOffsets = new Int32Array(n + 1);
+    this.bookCursor = new Int32Array(n);
     this.direction = new Int8Array(n);
     this.pending = new Float64Array(n);
     this.queued = new Array<Queued | undefined>(n).fill(undefined);
@@ -176,48 +215,232 @@ export class FusedBooks {
   /**
    * Walks one chunk: `signals[k][b]` is book k's strategy decision at row b (a direction,
    * or NO_DECISION while it has none).
+   *
+   * Three passes, each in the order that keeps the per-event graph's results:
+   *
+   * 1. per book, the bars where its strategy changes its mind (a SIGNAL), found by
+   *    scanning its column; then sorted by bar, books in order within a bar;
+   * 2. per bar, what happens: the first bar of trading (warm-up over), the fills of the
+   *    orders at the broker (in the order they were sent), then the signals (in book
+   *    order). Fills allocate trade ids and signals order ids, so doing all fills before
+   *    all signals of a bar allocates them as the graph does. Each fill records the
+   *    book's new cash and position;
+   * 3. the snapshots: at every bar the state each book had after the bar before (cash,
+   *    position at its close), folded per book (or per bar, book after book, when the
+   *    equity rows go to a shared file and their order shows).
    */
   runChunk(chunk: FusedChunk, signals: readonly Int8Array[]): void {
-    const { ts, open, close, volume, seq0, index0 } = chunk;
+    const { ts, close, seq0, index0 } = chunk;
+    const len = chunk.length;
     const n = this.n;
-    const cash = this.cash;
-    const qty = this.qty;
+    this.cashStart.set(this.cash);
+    this.qtyStart.set(this.qty);
+    this.changes = 0;
+
+    // 1. signal changes, counting-sorted by bar (stable: book order within a bar)
+    const byBar = this.grow(len);
     const direction = this.direction;
-    const queued = this.queued;
-    const sinks = this.sinks;
-    const tradeFrom = this.opts.tradeFrom;
+    let events = 0;
+    for (let k = 0; k < n; k++) {
+      const col = signals[k]!;
+      let dir = direction[k]!;
+      for (let b = 0; b < len; b++) {
+        const d = col[b]!;
+        if (d === NO_DECISION || d === dir) continue;
+        dir = d;
+        byBar[b]!++;
+        events++;
+      }
+    }
+    let total = 0;
+    for (let b = 0; b < len; b++) {
+      const c = byBar[b]!;
+      byBar[b] = total;
+      total += c;
+    }
+    byBar[len] = total;
+    if (this.eventBook.length < events) this.eventBook = new Int32Array(events * 2);
+    const eventBook = this.eventBook;
+    const fillAt = this.fillAt;
+    fillAt.set(byBar.subarray(0, len + 1));
+    for (let k = 0; k < n; k++) {
+      const col = signals[k]!;
+      let dir = direction[k]!;
+      for (let b = 0; b < len; b++) {
+        const d = col[b]!;
+        if (d === NO_DECISION || d === dir) continue;
+        dir = d;
+        eventBook[fillAt[b]!++] = k;
+      }
+    }
+
+    // 2. bar by bar: warm-up's end, fills at the open, signals at the close
     const at = this.at;
-    for (let b = 0; b < chunk.length; b++) {
+    const last = this.last;
+    const tradeFrom = this.opts.tradeFrom;
+    const snapAt = this.snapAt;
+    for (let b = 0; b < len; b++) {
       const t = ts[b]!;
-      const c = close[b]!;
       at.seq = seq0 + b;
       at.ts = t;
       at.index = index0 + b;
-      at.close = c;
-      at.volume = volume[b]!;
-      // The first bar of trading: every book acts on its warm-up position first, as the
-      // portfolios do on that bar before the broker sees it.
+      at.close = close[b]!;
+      at.volume = chunk.volume[b]!;
       if (this.warming && t >= tradeFrom) this.beginTrading();
-      const snap = t !== this.lastTs && this.lastSeq >= 0 && this.lastTs >= tradeFrom;
-      const prevTs = this.lastTs;
-      const prevClose = this.last.close;
-      for (let k = 0; k < n; k++) {
-        if (snap) {
-          const q = qty[k]!;
-          sinks[k]!.snapshot(prevTs, cash[k]! + q * prevClose, cash[k]!, q !== 0);
-        }
-        if (queued[k] !== undefined) this.fillAtOpen(k, open[b]!);
-        const d = signals[k]![b]!;
-        if (d !== NO_DECISION && d !== direction[k]) this.signal(k, d as -1 | 0 | 1);
+      snapAt[b] = t !== this.lastTs && this.lastSeq >= 0 && this.lastTs >= tradeFrom ? 1 : 0;
+      this.prevTs[b] = this.lastTs;
+      this.prevClose[b] = last.close;
+      if (this.waiting.length > 0) this.fillWaiting(b, chunk.open[b]!);
+      for (let e = byBar[b]!, end = byBar[b + 1]!; e < end; e++) {
+        const k = eventBook[e]!;
+        this.signal(k, signals[k]![b]! as -1 | 0 | 1);
       }
       this.lastSeq = at.seq;
       this.lastTs = t;
-      this.last.seq = at.seq;
-      this.last.ts = t;
-      this.last.index = at.index;
-      this.last.close = c;
-      this.last.volume = at.volume;
+      last.seq = at.seq;
+      last.ts = t;
+      last.index = at.index;
+      last.close = at.close;
+      last.volume = at.volume;
     }
+
+    // 3. snapshots
+    if (this.orderedSnapshots) this.snapshotsByBar(len);
+    else this.snapshotsByBook(len);
+  }
+
+  /** Pass 3, book after book: each book's snapshots of the chunk as columns, folded in one call. */
+  private snapshotsByBook(len: number): void {
+    const { snapAt, prevTs, prevClose, sinks } = this;
+    // The bars that close a snapshot, and their time and close, the same for every book.
+    const snapTs = this.snapTs;
+    const snapClose = this.snapClose;
+    const snapBar = this.snapBar;
+    let m = 0;
+    for (let b = 0; b < len; b++) {
+      if (snapAt[b] !== 1) continue;
+      snapTs[m] = prevTs[b]!;
+      snapClose[m] = prevClose[b]!;
+      snapBar[m++] = b;
+    }
+    if (m === 0 && this.changes === 0) return;
+    const equity = this.snapEquity;
+    const cash = this.snapCash;
+    const invested = this.snapInvested;
+    // The fills of the chunk, grouped by book (stable: in bar order within a book).
+    const perBook = this.changesPerBook();
+    const order = this.changeOrder;
+    for (let k = 0; k < this.n; k++) {
+      let c = this.cashStart[k]!;
+      let q = this.qtyStart[k]!;
+      let next = perBook[k]!;
+      const end = perBook[k + 1]!;
+      if (next === end) {
+        // No fill in the chunk: one state throughout.
+        const inv = q !== 0 ? 1 : 0;
+        for (let j = 0; j < m; j++) equity[j] = c + q * snapClose[j]!;
+        cash.fill(c, 0, m);
+        invested.fill(inv, 0, m);
+      } else {
+        // A snapshot at bar b shows the state after every fill before b.
+        for (let j = 0; j < m; j++) {
+          const b = snapBar[j]!;
+          while (next < end && this.changeBar[order[next]!]! < b) {
+            const i = order[next++]!;
+            c = this.changeCash[i]!;
+            q = this.changeQty[i]!;
+          }
+          equity[j] = c + q * snapClose[j]!;
+          cash[j] = c;
+          invested[j] = q !== 0 ? 1 : 0;
+        }
+      }
+      if (m > 0) sinks[k]!.snapshots(snapTs, equity, cash, invested, m);
+    }
+  }
+
+  /** Pass 3, bar after bar, every book at each bar: the order of the per-event graph's snapshot rows. */
+  private snapshotsByBar(len: number): void {
+    const { snapAt, prevTs, prevClose, sinks } = this;
+    const c = this.cashStart;
+    const q = this.qtyStart;
+    let next = 0;
+    for (let b = 0; b < len; b++) {
+      if (snapAt[b] === 1) {
+        const t = prevTs[b]!;
+        const p = prevClose[b]!;
+        for (let k = 0; k < this.n; k++) sinks[k]!.snapshot(t, c[k]! + q[k]! * p, c[k]!, q[k]! !== 0);
+      }
+      while (next < this.changes && this.changeBar[next] === b) {
+        const k = this.changeBook[next]!;
+        c[k] = this.changeCash[next]!;
+        q[k] = this.changeQty[next]!;
+        next++;
+      }
+    }
+  }
+
+  /** Offsets into `changeOrder` per book (k's fills are changeOrder[off[k]..off[k+1]]), stable in bar order. */
+  private changesPerBook(): Int32Array {
+    const off = this.bookOffsets;
+    off.fill(0);
+    const m = this.changes;
+    for (let i = 0; i < m; i++) off[this.changeBook[i]! + 1]!++;
+    for (let k = 0; k < this.n; k++) off[k + 1]! += off[k]!;
+    if (this.changeOrder.length < m) this.changeOrder = new Int32Array(m * 2);
+    const cursor = this.bookCursor;
+    cursor.set(off.subarray(0, this.n));
+    for (let i = 0; i < m; i++) this.changeOrder[cursor[this.changeBook[i]!]!++] = i;
+    return off;
+  }
+
+  /** The per-bar scratch columns, for chunks of up to `len` rows; returns the zeroed per-bar event counts. */
+  private grow(len: number): Int32Array {
+    if (this.byBar.length < len + 1) {
+      this.byBar = new Int32Array(len + 1);
+      this.fillAt = new Int32Array(len + 1);
+      this.snapAt = new Uint8Array(len);
+      this.prevTs = new Float64Array(len);
+      this.prevClose = new Float64Array(len);
+      this.snapTs = new Float64Array(len);
+      this.snapClose = new Float64Array(len);
+      this.snapBar = new Int32Array(len);
+      this.snapEquity = new Float64Array(len);
+      this.snapCash = new Float64Array(len);
+      this.snapInvested = new Uint8Array(len);
+    } else this.byBar.fill(0);
+    return this.byBar;
+  }
+
+  /** The broker's open: every waiting order created on an earlier bar fills, in the order they were sent. */
+  private fillWaiting(b: number, open: number): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const k of waiting) {
+      if (!this.fillAtOpen(k, open)) this.waiting.push(k);
+      else this.recordChange(b, k);
+    }
+  }
+
+  /** Book k's cash and position changed on row b (a fill): pass 3 reads it. */
+  private recordChange(b: number, k: number): void {
+    const i = this.changes++;
+    if (i >= this.changeBar.length) {
+      const size = this.changeBar.length * 2;
+      const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const next = make(size);
+        next.set(a);
+        return next;
+      };
+      this.changeBar = grow(this.changeBar, (m) => new Int32Array(m));
+      this.changeBook = grow(this.changeBook, (m) => new Int32Array(m));
+      this.changeCash = grow(this.changeCash, (m) => new Float64Array(m));
+      this.changeQty = grow(this.changeQty, (m) => new Float64Array(m));
+    }
+    this.changeBar[i] = b;
+    this.changeBook[i] = k;
+    this.changeCash[i] = this.cash[k]!;
+    this.changeQty[i] = this.qty[k]!;
   }
 
   /**
@@ -239,8 +462,9 @@ export class FusedBooks {
         this.sinks[k]!.snapshot(this.lastTs, this.cash[k]! + q * last.close, this.cash[k]!, q !== 0);
       }
     }
-    for (let k = 0; k < this.n; k++) {
-      if (this.queued[k] === undefined) continue;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const k of waiting) {
       this.execution.ended.end_of_data++;
       this.execution.unfilledAtEnd++;
       this.counts[k]!.notices++;
@@ -344,10 +568,11 @@ export class FusedBooks {
     }
     if (waiting !== undefined) throw new Error(`fused book loop: book '${order.key}' would have two orders at the broker; this configuration belongs on the per-event path`);
     this.queued[k] = entry;
+    this.waiting.push(k);
   }
 
   /** The broker fills book k's waiting market order at this bar's open. */
-  private fillAtOpen(k: number, open: number): void {
+  private fillAtOpen(k: number, open: number): boolean {
     const entry = this.queued[k]!;
     const order = entry.order;
     const at = this.at;
@@ -355,10 +580,11 @@ export class FusedBooks {
       throw new Error(`look-ahead: order ${order.orderId} from bar seq ${order.seq} (ts ${order.ts}) would fill on earlier bar ${this.opts.symbol} seq ${at.seq} (ts ${at.ts})`);
     }
     // Created on this very bar (never, with next-open fills): it waits, as the broker's eligibility says.
-    if (order.seq === at.seq || order.ts === at.ts) return;
+    if (order.seq === at.seq || order.ts === at.ts) return false;
     this.queued[k] = undefined;
     this.books[k]!.mark(this.opts.symbol, at.close);
     this.fill(k, entry, open, at);
+    return true;
   }
 
   /** One complete fill of `entry` at `rawPrice` on bar `bar`, booked as the portfolio books a FILL. */
@@ -405,6 +631,7 @@ export class FusedBooks {
   /** Book k's waiting order ended without a fill: it no longer counts as pending. */
   private forget(k: number): void {
     const entry = this.queued[k]!;
+    // Only at the end of the data, once the broker's queue has been emptied.
     this.queued[k] = undefined;
     this.pending[k]! -= entry.signed;
   }
