@@ -58,4 +58,9 @@ export interface PhaseOutcome {
   readonly annualization?: AnnualizationCheck | undefined;
   /** Records made and dropped per container and event type; only when the run was traced. */
   readonly trace?: TraceSummary;
+  /**
+   * Which path ran the graph: `fused` (the columnar book loop) or `per_event`. Never
+   * written to a results file: both paths write the same files.
+   */
+  readonly engine?: 'fused' | 'per_event';
 }

@@ -304,7 +304,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   }
   const signals = sink === undefined || !keepsSeriesInMemory(results) ? undefined : sink.rows;
   const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, ...(traceSummary !== undefined ? { trace: traceSummary } : {}) };
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, engine: graph?.fused !== undefined ? 'fused' : 'per_event', ...(traceSummary !== undefined ? { trace: traceSummary } : {}) };
 }
 
 /**
