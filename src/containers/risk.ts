@@ -1,4 +1,4 @@
-import type { OrderEvent, SluiceEvent } from '../events/index.ts';
+import type { SluiceEvent } from '../events/index.ts';
 import type { FundsRules } from '../domain/portfolio/account.ts';
 import { decideOrder } from '../domain/risk/order-decision.ts';
 import type { RiskConfig } from '../config/schema/trading.ts';
