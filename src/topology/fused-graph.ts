@@ -12,6 +12,7 @@ import type { TopologyDef } from '../config/schema/topology.ts';
 import { accountingOf } from '../containers/accounting.ts';
 import { BookExits } from '../containers/book-exits.ts';
 import { FusedBooksContainer } from '../containers/fused-books.ts';
+import { definitionKind } from '../domain/define.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { EventTracer } from '../tracing/tracer.ts';
@@ -78,6 +79,9 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (settings !== undefined && EventTracer.enabled(settings)) return 'event tracing is on';
   for (const s of wf.strategies) {
     if (s.definition.columns === undefined) return `strategy '${s.type}' has no columnar logic (defineStrategy's columns)`;
+    // defineStrategy checked that its columns came with its create; a copy with another
+    // create (`{ ...sma_crossover, create }`) would run a logic the columns do not follow.
+    if (definitionKind(s.definition) !== 'strategy') return `strategy '${s.type}' was not made by defineStrategy`;
     if (s.filter !== undefined) return `strategy '${s.key}' has an entry filter`;
   }
   if (wf.strategies.length === 0) return 'no strategies';
