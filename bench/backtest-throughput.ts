@@ -10,6 +10,7 @@
  *   npm run bench                 # 49 × SPY 5m ≈ 1.02 M bars, 5 rounds
  *   npm run bench -- --times 100 --rounds 3 --json bench-result.json
  *   npm run bench -- --record     # append this commit's figures to bench/history.ndjson
+ *   npm run bench -- --engine per_event   # the per-event graph instead of the fused path
  *
  * Across commits: every recorded run is a line of bench/history.ndjson; the bench prints
  * the last recorded commit's figures beside its own. Compare the slowdown ratios, which
@@ -20,6 +21,7 @@
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import pino from 'pino';
 import { loadWorkflow } from '../src/load/load-workflow.ts';
 import { runPhase } from '../src/sequencer/run-phase.ts';
@@ -35,6 +37,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     json: { type: 'string' },
     record: { type: 'boolean', default: false },
+    // per_event: the graph event by event, as before the fused columnar path (to compare).
+    engine: { type: 'string', default: 'auto' },
   },
 });
 const times = Number(args.times);
@@ -51,7 +55,7 @@ interface Outcome {
 
 // Storage disk with no phase folder: the graph keeps no series and writes nothing, like
 // the plain loop, which folds metrics but stores no curve. Same work on both sides.
-const loaded = await loadWorkflow(CONFIG, { sets: ['results.storage=disk'] });
+const loaded = await loadWorkflow(CONFIG, { sets: ['results.storage=disk', `execution.engine=${args.engine}`] });
 const cfg = loaded.wf.config;
 const params = loaded.wf.strategies[0]!.params as { fast_period: number; slow_period: number };
 const base = await loadSpyColumns();
@@ -182,6 +186,8 @@ const result = {
   node: process.version,
   bars: g.bars,
   rounds,
+  engine: args.engine,
+  load_average: Number(loadavg()[0]!.toFixed(2)),
   graph_bars_per_second: Math.round(graphRate),
   plain_loop_bars_per_second: Math.round(plainRate),
   slowdown_vs_plain_loop: Number((plainRate / graphRate).toFixed(2)),

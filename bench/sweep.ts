@@ -12,6 +12,7 @@
  *
  *   npm run bench:sweep                                 # 1,000 combinations, 40 solo samples
  *   npm run bench:sweep -- --solo 0 --json sweep.json --record
+ *   npm run bench:sweep -- --solo 0 --engine per_event   # the per-event graph, to compare
  *
  * Grid: fast_period 2..41 × slow_period 50..290 step 10 = 1,000 combinations under the
  * constraint slow_period > fast_period (which holds for all of them), fixed 100-share
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     json: { type: 'string' },
     record: { type: 'boolean', default: false },
+    // per_event: the engine event by event, as before the fused columnar path (to compare).
+    engine: { type: 'string', default: 'auto' },
   },
 });
 const logger = pino({ level: 'silent' });
@@ -47,6 +50,7 @@ const sets = [
   'strategies[0].params.slow_period=range(50, 300, 10)',
   "strategies[0].constraint='slow_period > fast_period'",
   'portfolio.sizing={type: fixed, quantity: 100}',
+  `execution.engine=${args.engine}`,
 ];
 
 const loaded = await loadWorkflow(config, { sets });
@@ -162,7 +166,7 @@ const prev = lastRecorded('sweep');
 if (prev !== undefined) {
   console.log(`  previous @ ${String(prev['commit'])}: engine ${String(prev['engine_seconds'])} s, ${String(prev['ratio_to_kernel'])}× the kernel`);
 }
-if (args.record) record({ bench: 'sweep', commit, node: process.version, shard, rounds, ...result, ...cpu });
+if (args.record) record({ bench: 'sweep', commit, node: process.version, shard, rounds, engine: args.engine, ...result, ...cpu });
 if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 if (!agree) {
   console.error('the engine and the kernel disagree: the comparison is void');

@@ -41,7 +41,8 @@ export { ParquetBarSource } from './data/parquet-source.ts';
 export { MemoryBarSource, type BarColumns } from './data/memory-source.ts';
 export { mergeSources } from './data/merge-sources.ts';
 
-export type { StrategyDefinition, StrategyLogic, StrategyDecision, StrategyContext, FeatureRequest, CrossSection, CrossSectionLogic } from './domain/strategies/strategy.ts';
+export type { StrategyDefinition, StrategyLogic, StrategyDecision, StrategyContext, FeatureRequest, CrossSection, CrossSectionLogic, ColumnLogic } from './domain/strategies/strategy.ts';
+export { NO_DECISION } from './domain/strategies/strategy.ts';
 export type { ClassifierDefinition, ClassifierLogic } from './domain/classifiers/classifier.ts';
 export { COMPOSITES } from './domain/composition/catalogue.ts';
 export { z } from 'zod';

@@ -98,7 +98,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--queue <url>', 'run sweeps as BullMQ jobs on Redis (redis://HOST:PORT) for `sluice worker`s; results are identical to a local run')
     .option('--chunk-size <n>', 'combinations per queue job (default: about 4 M combination-bars, see docs/distributed.md)', positiveInt)
     .option('--report', 'also write report.html into the results folder (as `sluice report`)')
-    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel?: string; verbose?: boolean; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean }) => {
+    .addOption(new Option('--engine <engine>', 'how backtest graphs run (execution.engine): auto (fused columnar path where exact) or per_event; results are identical').choices(['auto', 'per_event']))
+    .action(async (file: string, o: { set: string[]; out?: string; storage?: string; trace?: string; patterns: string[]; logJson?: boolean; logLevel?: string; verbose?: boolean; workers: number; force?: boolean; queue?: string; chunkSize?: number; report?: boolean; engine?: string }) => {
       const [{ createLogger }, { isComposedWorkflow }, { loadWorkflow }, { runWorkflow }, { sequenceSummary }, { summaryTable }, { reportAfterRun }, { openQueueRunner }, { runHeadline }] = await Promise.all([
         import('../runtime/logger.ts'),
         import('../coordinator/workflow-plan.ts'),
@@ -111,7 +112,12 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         import('./run-headline.ts'),
       ]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel, verbose: o.verbose });
-      const sets = [...o.set, ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []), ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : [])];
+      const sets = [
+        ...o.set,
+        ...(o.storage !== undefined ? [`results.storage=${o.storage}`] : []),
+        ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : []),
+        ...(o.engine !== undefined ? [`execution.engine=${o.engine}`] : []),
+      ];
       if (await isComposedWorkflow(file, sets)) {
         const { runComposedCommand } = await import('./workflow-command.ts');
         const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
@@ -205,7 +211,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output').choices(['text', 'mermaid', 'both']).default('both'))
     .action(async (file: string, o: { set: string[]; patterns: string[]; format: string }) => {
-      const [{ loadWorkflow }, { explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../load/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
+      const [{ loadWorkflow }, { explainEngine, explainMermaid, explainText }, { isComposedWorkflow, planWorkflow }] = await Promise.all([import('../load/load-workflow.ts'), import('../topology/explain.ts'), import('../coordinator/workflow-plan.ts')]);
       // A multi-phase workflow: its phases, their sequences and windows, then the graph.
       if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {
         const { explainWorkflow } = await import('./explain-workflow.ts');
@@ -220,7 +226,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         const windows = await describeWindows(loaded, seq);
         if (windows.length > 0) io.out([`sequence ${seq.type}:`, ...windows.map((l) => `  ${l}`), ''].join('\n'));
       }
-      if (o.format !== 'mermaid') io.out(explainText(plan));
+      if (o.format !== 'mermaid') io.out(`${explainText(plan)}\n\n${explainEngine(loaded.wf)}`);
       if (o.format === 'both') io.out('');
       if (o.format !== 'text') io.out(o.format === 'both' ? `mermaid:\n${explainMermaid(plan)}` : explainMermaid(plan));
     });

@@ -1,11 +1,11 @@
-import type { OrderEvent, SluiceEvent } from '../events/index.ts';
-import { checkOrder, type RiskDecision } from '../domain/risk/risk-check.ts';
+import type { SluiceEvent } from '../events/index.ts';
 import type { FundsRules } from '../domain/portfolio/account.ts';
-import { checkFunds } from '../domain/risk/funds-check.ts';
+import { decideOrder } from '../domain/risk/order-decision.ts';
 import type { RiskConfig } from '../config/schema/trading.ts';
 import { BaseContainer } from './base-container.ts';
 
-const MAX_NOTES = 20;
+/** Risk notes kept for the results file (the first ones). */
+export const MAX_NOTES = 20;
 
 /**
  * Risk: every order passes here between portfolio and execution. An order is approved,
@@ -34,7 +34,7 @@ export class RiskContainer extends BaseContainer {
     // A book's cancel request passes untouched, on the orders' way to execution.
     if (ev.type === 'CANCEL') return this.emit(ev);
     if (ev.type !== 'ORDER') return;
-    const decision = this.decide(ev);
+    const decision = decideOrder(ev, this.limits, this.funds);
     switch (decision.action) {
       case 'approve':
         this.approved++;
@@ -61,17 +61,6 @@ export class RiskContainer extends BaseContainer {
         });
         return;
     }
-  }
-
-  /** The limits' decision, then the funds check on what the limits kept. */
-  private decide(ev: OrderEvent): RiskDecision {
-    const byLimits = checkOrder(ev, this.limits);
-    if (this.funds === undefined || byLimits.action === 'reject') return byLimits;
-    const kept = byLimits.action === 'resize' ? { ...ev, quantity: byLimits.quantity } : ev;
-    const byFunds = checkFunds(kept, this.funds);
-    if (byFunds.action === 'approve') return byLimits;
-    if (byFunds.action === 'reject' || byLimits.action === 'approve') return byFunds;
-    return { action: 'resize', quantity: byFunds.quantity, note: `${byLimits.note}; then ${byFunds.note}` };
   }
 
   private note(text: string): void {

@@ -54,7 +54,8 @@ export function definitionKind(value: unknown): DefinitionKind | undefined {
 /**
  * A strategy kind: typed params (a zod object with defaults), the features it reads from
  * the shared feature hub, optionally a default optimization grid and a warm-up, and
- * `create`, which makes the per-symbol logic.
+ * `create`, which makes the per-symbol logic; optionally `columns`, the same logic over a
+ * chunk of bars, which lets the fused columnar engine run it (docs/performance.md).
  *
  * @throws DefinitionError when a field is missing or malformed.
  */
@@ -70,6 +71,10 @@ export function defineStrategy<P extends Record<string, unknown>>(definition: St
     throw new DefinitionError(`${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across all symbols), exactly one of them`);
   }
   checkFunction('strategy', d, 'warmup', false);
+  checkFunction('strategy', d, 'columns', false);
+  if (d['columns'] !== undefined && d['create'] === undefined) {
+    throw new DefinitionError(`${label('strategy', d)}: columns is the chunked form of create's logic, so it needs create too`);
+  }
   checkGrid(d);
   return mark('strategy', definition);
 }

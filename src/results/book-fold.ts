@@ -37,10 +37,13 @@ export class BookFold {
   readonly equity: EquityPoint[] = [];
   /** True when a series outgrew its in-memory cap (the rest is only on disk, if anywhere). */
   truncated = false;
-  private snapshots = 0;
+  private snapshotCount = 0;
   private readonly quotedKey: string;
-  /** The latest snapshot not stored yet (stored at `close` so the curve ends at the end). */
-  private unsaved: PortfolioEvent | undefined;
+  /** Whether the latest snapshot is not stored yet (stored at `close` so the curve ends at the end), and its values. */
+  private unsaved = false;
+  private unsavedTs = 0;
+  private unsavedEquity = 0;
+  private unsavedCash = 0;
 
   constructor(
     readonly key: string,
@@ -53,6 +56,7 @@ export class BookFold {
     this.quotedKey = JSON.stringify(key);
   }
 
+  /** Folds one event of a book's metrics stream (PORTFOLIO, TRADE; others are ignored). */
   add(ev: SluiceEvent): this {
     if (ev.type === 'PORTFOLIO') this.onPortfolio(ev);
     else if (ev.type === 'TRADE') this.onTrade(ev);
@@ -60,23 +64,59 @@ export class BookFold {
   }
 
   private onPortfolio(ev: PortfolioEvent): void {
-    this.equityStats.push(ev.ts, ev.equity, ev.invested);
-    if (this.snapshots++ % this.sinks.equityEvery === 0) {
-      this.store(ev);
-      this.unsaved = undefined;
+    this.snapshot(ev.ts, ev.equity, ev.cash, ev.invested);
+  }
+
+  /**
+   * A book's state at a closed bar time, as a PORTFOLIO event carries it: what the fused
+   * book loop calls per bar instead of building the event (the fold reads only these).
+   */
+  snapshot(ts: number, equity: number, cash: number, invested: boolean): void {
+    this.equityStats.push(ts, equity, invested);
+    if (this.snapshotCount++ % this.sinks.equityEvery === 0) {
+      this.store(ts, equity, cash);
+      this.unsaved = false;
     } else {
-      this.unsaved = ev;
+      this.unsaved = true;
+      this.unsavedTs = ts;
+      this.unsavedEquity = equity;
+      this.unsavedCash = cash;
     }
   }
 
-  private store(ev: PortfolioEvent): void {
-    if (this.equity.length < this.sinks.keepEquity) this.equity.push({ ts: ev.ts, equity: ev.equity });
+  /**
+   * `snapshot` of rows 0..count-1 of columns (`invested[i]` 1 or 0), for the fused book
+   * loop: the statistics fold in one loop, the equity points sampled as `snapshot` does.
+   */
+  snapshots(ts: Float64Array, equity: Float64Array, cash: Float64Array, invested: Uint8Array, count: number): void {
+    this.equityStats.pushColumns(ts, equity, invested, count);
+    // Metrics only (a sweep): storing a point would do nothing, only count.
+    if (this.sinks.equity === null && this.sinks.keepEquity === 0) {
+      this.snapshotCount += count;
+      return;
+    }
+    const every = this.sinks.equityEvery;
+    for (let i = 0; i < count; i++) {
+      if (this.snapshotCount++ % every === 0) {
+        this.store(ts[i]!, equity[i]!, cash[i]!);
+        this.unsaved = false;
+      } else {
+        this.unsaved = true;
+        this.unsavedTs = ts[i]!;
+        this.unsavedEquity = equity[i]!;
+        this.unsavedCash = cash[i]!;
+      }
+    }
+  }
+
+  private store(ts: number, equity: number, cash: number): void {
+    if (this.equity.length < this.sinks.keepEquity) this.equity.push({ ts, equity });
     else if (this.sinks.keepEquity > 0) this.truncated = true;
     // One row per stored point, formatted by hand: the generic serializer was most of disk
     // mode's cost per bar. The key is a validated id ([A-Za-z0-9_.-]), numbers go through
     // JSON.stringify so NaN/Infinity become null as everywhere else.
     this.sinks.equity?.writeLine(
-      `{"strategy_id":${this.quotedKey},"ts":"${new Date(ev.ts).toISOString()}","equity":${JSON.stringify(ev.equity)},"cash":${JSON.stringify(ev.cash)}}`,
+      `{"strategy_id":${this.quotedKey},"ts":"${new Date(ts).toISOString()}","equity":${JSON.stringify(equity)},"cash":${JSON.stringify(cash)}}`,
     );
   }
 
@@ -89,8 +129,8 @@ export class BookFold {
 
   /** End of the stream: store the final point if sampling skipped it. */
   close(): this {
-    if (this.unsaved !== undefined) this.store(this.unsaved);
-    this.unsaved = undefined;
+    if (this.unsaved) this.store(this.unsavedTs, this.unsavedEquity, this.unsavedCash);
+    this.unsaved = false;
     return this;
   }
 

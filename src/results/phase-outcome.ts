@@ -61,4 +61,9 @@ export interface PhaseOutcome {
   readonly trace?: TraceSummary;
   /** Records written and dropped per recorded container; only when a `record` behavior recorded some. */
   readonly records?: RecordsSummary;
+  /**
+   * Which path ran the graph: `fused` (the columnar book loop) or `per_event`. Never
+   * written to a results file: both paths write the same files.
+   */
+  readonly engine?: 'fused' | 'per_event';
 }

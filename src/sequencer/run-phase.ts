@@ -8,6 +8,7 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import { IdAllocator, type ContainerContext } from '../containers/container.ts';
 import type { DrainableSink } from '../files/drainable-sink.ts';
 import { compileGraph, dispatcher, type CompiledGraph, type Placed } from '../topology/compile.ts';
+import { compileFused, fusedIneligibility } from '../topology/fused-graph.ts';
 import { keepInMemory, keepsSeriesInMemory, writesEquityFile } from '../results/storage-policy.ts';
 import { SignalSinkContainer } from '../containers/signal-sink.ts';
 import { STORE_FILES } from '../signals/store-format.ts';
@@ -104,10 +105,14 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   const results = wf.config.results;
   const writerOptions = { bufferSize: results.write_buffer_bytes, highWaterMark: results.high_water_mark_bytes };
   const keep = keepInMemory(results);
+  let closeFused = (): void => undefined;
 
   try {
     // 1. initialize
-    graph = compileGraph(opts.plan, wf);
+    // The fused columnar path where it computes exactly what the per-event graph does
+    // (src/topology/fused-graph.ts); observers of the graph's events need the graph.
+    const observed = opts.onCompiled !== undefined || opts.traceSink !== undefined || opts.onLifecycle !== undefined;
+    graph = fusedIneligibility(wf, observed) === undefined ? compileFused(opts.plan, wf) : compileGraph(opts.plan, wf);
     trace = PhaseTrace.open({ wf, routes: graph.routes, features: graph.hub.keys(), phaseDir, ...(opts.traceSink !== undefined ? { sink: opts.traceSink } : {}) });
     recorder = await ContainerRecorder.open({ behaviors: wf.topology.behaviors, instances: graph.placed.map((p) => p.instance.id), routes: graph.routes, phaseDir });
     if (recorder !== undefined) sinks.push(...recorder.sinks);
@@ -121,7 +126,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     };
     let tradesWriter: NdjsonWriter | null = null;
     let equityWriter: NdjsonWriter | null = null;
-    if (phaseDir !== null && graph.placed.some((p) => p.container.metrics$ !== undefined)) {
+    if (phaseDir !== null && (graph.fused !== undefined || graph.placed.some((p) => p.container.metrics$ !== undefined))) {
       tradesWriter = await NdjsonWriter.open(join(phaseDir, 'trades.ndjson'), writerOptions);
       writers.push(tradesWriter);
       files.push('trades.ndjson');
@@ -146,18 +151,21 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     step = 'start';
     const bpy = runBarsPerYear(wf);
     const strategies = new Map(wf.strategies.map((s) => [s.key, s]));
-    for (const p of graph.placed) {
-      const metrics$ = p.container.metrics$;
-      if (metrics$ === undefined) continue;
-      const key = p.instance.key ?? p.instance.id;
-      const fold = new BookFold(key, wf.config.portfolio.initial_cash, bpy, wf.config.metrics.risk_free_rate, {
+    const newFold = (key: string): BookFold => {
+      if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
+      return new BookFold(key, wf.config.portfolio.initial_cash, bpy, wf.config.metrics.risk_free_rate, {
         trades: tradesWriter,
         equity: equityWriter,
         keepTrades: keep,
         keepEquity: keep,
         equityEvery: results.equity_every,
       });
-      if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
+    };
+    for (const p of graph.placed) {
+      const metrics$ = p.container.metrics$;
+      if (metrics$ === undefined) continue;
+      const key = p.instance.key ?? p.instance.id;
+      const fold = newFold(key);
       // Recorded (a `record` behavior), then traced, on the way to the fold.
       const recorded$ = recorder?.metrics(p.instance.id, metrics$) ?? metrics$;
       subscriptions.push({
@@ -168,6 +176,15 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
         }),
       });
     }
+    // The fused path's books fold straight into their folds, closed when the run stops.
+    const fusedFolds = graph.fused?.keys.map((key) => ({ key, fold: newFold(key) }));
+    if (fusedFolds !== undefined) graph.fused!.attach(
+        fusedFolds.map((f) => f.fold),
+        equityWriter !== null,
+      );
+    closeFused = () => {
+      for (const f of fusedFolds ?? []) folds.set(f.key, f.fold.close());
+    };
     for (const p of [...graph.placed].reverse()) {
       const input$ = containerInput(p, source$);
       told('subscribe', p.instance.id);
@@ -220,6 +237,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     }
     source$.complete();
     graph?.routes.forEach((r) => r.complete());
+    closeFused();
 
     // 6. cleanup: always, consumers first; files committed even on failure.
     step = 'cleanup';
@@ -276,8 +294,8 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       },
     ];
   });
-  const containers = new Map<string, Record<string, unknown>>();
-  for (const p of graph?.placed ?? []) {
+  const containers = graph?.fused?.partResults() ?? new Map<string, Record<string, unknown>>();
+  for (const p of graph?.fused === undefined ? (graph?.placed ?? []) : []) {
     const r = p.container.results?.();
     if (r !== undefined) containers.set(p.instance.id, { id: p.instance.id, role: p.instance.role, ...r });
   }
@@ -288,7 +306,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   }
   const signals = sink === undefined || !keepsSeriesInMemory(results) ? undefined : sink.rows;
   const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, ...(traceSummary !== undefined ? { trace: traceSummary } : {}), ...(recordsSummary !== undefined ? { records: recordsSummary } : {}) };
+  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, engine: graph?.fused !== undefined ? 'fused' : 'per_event', ...(traceSummary !== undefined ? { trace: traceSummary } : {}), ...(recordsSummary !== undefined ? { records: recordsSummary } : {}) };
 }
 
 /**

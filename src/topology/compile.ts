@@ -2,6 +2,7 @@ import type { EventType, SluiceEvent } from '../events/index.ts';
 import { createRoute, RouteSubject, type Route, type RouteSpec } from '../routes/index.ts';
 import type { Container } from '../containers/container.ts';
 import { DataContainer } from '../containers/data.ts';
+import type { FusedBooksContainer } from '../containers/fused-books.ts';
 import { FeaturesContainer } from '../containers/features.ts';
 import { StrategyContainer } from '../containers/strategy.ts';
 import { CrossSectionContainer } from '../containers/cross-section.ts';
@@ -37,8 +38,14 @@ export interface CompiledGraph {
   readonly plan: GraphPlan;
   readonly placed: readonly Placed[];
   readonly routes: readonly Route[];
-  readonly data: DataContainer;
+  /** What reads the bars: the data container (or the fused container in its place), which counts them and can be halted. */
+  readonly data: Pick<DataContainer, 'bars' | 'halt'>;
   readonly hub: FeatureHub;
+  /**
+   * Set when the graph runs on the fused columnar path: one container in place of the
+   * whole graph, whose books the sequencer gives their metrics folds directly.
+   */
+  readonly fused?: FusedBooksContainer;
 }
 
 /**

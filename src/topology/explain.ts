@@ -1,4 +1,17 @@
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import { fusedIneligibility } from './fused-graph.ts';
 import { endpointIds, type GraphPlan } from './graph-plan.ts';
+
+/**
+ * Which path runs the graph (docs/performance.md): the fused columnar path, or the
+ * per-event graph and the first reason the fused path cannot run it exactly.
+ */
+export function explainEngine(wf: ResolvedWorkflow): string {
+  const reason = fusedIneligibility(wf);
+  return reason === undefined
+    ? 'engine: fused (one columnar book loop for all books: same results as the per-event graph; execution.engine: per_event or --engine per_event runs it per event)'
+    : `engine: per_event (the fused columnar path does not run this graph: ${reason})`;
+}
 
 /**
  * The compiled graph in words: containers in topological order (foreach instances

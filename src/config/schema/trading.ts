@@ -289,6 +289,10 @@ export const ExecutionSchema = z
       .max(1)
       .optional()
       .describe("Largest part of a bar's volume one order fills on that bar (0.1 = 10 %, whole shares); the rest waits for later bars. Absent: no limit."),
+    engine: z
+      .enum(['auto', 'per_event'])
+      .optional()
+      .describe("How a backtest graph runs: auto (the default, when absent) runs it on the fused columnar path when that computes exactly what the per-event graph does, otherwise event by event (`sluice explain` says which, and why); per_event always runs it event by event. Results are identical; see docs/performance.md."),
     // Filled in by parsing (the default), yet optional in the type: code that builds an
     // execution block by hand needs no tracing settings; readers fall back to tracing off.
     trace_settings: TraceSettingsSchema.default(TraceSettingsSchema.parse({})).optional().describe('Event tracing (docs/tracing.md).'),

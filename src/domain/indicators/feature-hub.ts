@@ -1,3 +1,4 @@
+import type { BarChunk } from '../../events/bar-chunk.ts';
 import type { FeatureRequest } from './feature-request.ts';
 import { resolveFeature, type ResolvedFeature } from './feature-key.ts';
 import type { BarInput, Indicator } from './indicator.ts';
@@ -127,6 +128,30 @@ export class FeatureHub {
     const so = this.slotOutput;
     const slots = this.slotKeys.length;
     for (let s = 0; s < slots; s++) out[s] = inds[si[s]!]!.value(so[s]!);
+  }
+
+  /**
+   * The columnar form of `update`: feeds rows `0..chunk.length-1` of a chunk of one
+   * symbol's bars to `state`, one bar at a time through the same indicator instances (so
+   * every value is the one `update` would give), and writes slot s of row b into
+   * `columns[s][b]`. Each column needs at least `chunk.length` entries.
+   */
+  updateColumns(state: FeatureState, chunk: BarChunk, columns: readonly Float64Array[]): void {
+    const out = new Float64Array(this.size);
+    // One bar object for the whole chunk: indicators read its fields during `update` only.
+    const bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+    const { ts, open, high, low, close, volume } = chunk;
+    const slots = columns.length;
+    for (let b = 0; b < chunk.length; b++) {
+      bar.ts = ts[b]!;
+      bar.open = open[b]!;
+      bar.high = high[b]!;
+      bar.low = low[b]!;
+      bar.close = close[b]!;
+      bar.volume = volume[b]!;
+      this.update(state, bar, out);
+      for (let s = 0; s < slots; s++) columns[s]![b] = out[s]!;
+    }
   }
 
   private complete(state: FeatureState): void {

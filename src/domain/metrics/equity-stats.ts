@@ -156,6 +156,15 @@ export class EquityStats {
     }
   }
 
+  /**
+   * `push` of rows 0..count-1 of columns (`invested[i]` 1 or 0): the same fold, in a loop
+   * of its own so the per-bar values never leave registers (a columnar caller would
+   * otherwise box three numbers per call).
+   */
+  pushColumns(ts: Float64Array, equity: Float64Array, invested: Uint8Array, count: number): void {
+    for (let i = 0; i < count; i++) this.push(ts[i]!, equity[i]!, invested[i] === 1);
+  }
+
   /** The metrics of everything pushed so far; callable at any time, also mid-run. */
   result(): EquityMetrics {
     const n = this.n;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from './decision.ts';
-import type { StrategyLogic } from './strategy.ts';
+import { NO_DECISION, type ColumnLogic, type StrategyLogic } from './strategy.ts';
 
 /** How a crossover turns its two lines into a direction. */
 export type CrossTrigger = 'state' | 'cross';
@@ -30,6 +30,36 @@ export class CrossDirection {
   private lastSign: Direction = 0;
 
   constructor(private readonly trigger: CrossTrigger = 'state') {}
+
+  /**
+   * `update` over a chunk: for each bar b < `length`, the direction after fast[b] −
+   * slow[b] into out[b], or NO_DECISION (and no update) where either is NaN. The state is
+   * kept in locals for the loop and stored back, so the chunk costs one call.
+   */
+  updateColumns(fast: Float64Array, slow: Float64Array, length: number, out: Int8Array): void {
+    let direction: number = this.direction;
+    let lastSign: number = this.lastSign;
+    const state = this.trigger === 'state';
+    for (let b = 0; b < length; b++) {
+      const f = fast[b]!;
+      const s = slow[b]!;
+      if (Number.isNaN(f) || Number.isNaN(s)) {
+        out[b] = NO_DECISION;
+        continue;
+      }
+      const diff = f - s;
+      const sign = diff > 0 ? 1 : diff < 0 ? -1 : 0;
+      if (state) {
+        if (sign !== 0) direction = sign;
+      } else if (sign !== 0) {
+        if (lastSign !== 0 && sign !== lastSign) direction = sign;
+        lastSign = sign;
+      }
+      out[b] = direction;
+    }
+    this.direction = direction as Direction;
+    this.lastSign = lastSign as Direction;
+  }
 
   /** The direction after this bar's difference (fast − slow). */
   update(diff: number): Direction {
@@ -63,4 +93,13 @@ export function crossoverLogic(trigger: CrossTrigger | undefined = 'state'): Str
     if (Number.isNaN(fast) || Number.isNaN(slow)) return null;
     return out.set(cross.update(fast - slow), ((fast - slow) / slow) * 100);
   };
+}
+
+/**
+ * {@link crossoverLogic} over a chunk: the same direction per bar (`CrossDirection` fed
+ * the same differences), NO_DECISION while either line warms up.
+ */
+export function crossoverColumns(trigger: CrossTrigger | undefined = 'state'): ColumnLogic {
+  const cross = new CrossDirection(trigger ?? 'state');
+  return (features, length, out) => cross.updateColumns(features[0]!, features[1]!, length, out);
 }

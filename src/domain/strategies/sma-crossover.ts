@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { crossoverLogic, TRIGGER_PARAM } from './crossover-internals.ts';
+import { crossoverColumns, crossoverLogic, TRIGGER_PARAM } from './crossover-internals.ts';
 import { defineStrategy } from '../define.ts';
 
 const params = z
@@ -29,4 +29,5 @@ export const sma_crossover = defineStrategy({
     { indicator: 'sma', params: { period: p.slow_period } },
   ],
   create: (p) => crossoverLogic(p.trigger),
+  columns: (p) => crossoverColumns(p.trigger),
 });

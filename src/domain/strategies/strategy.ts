@@ -60,6 +60,14 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
    */
   create?(params: P): StrategyLogic;
   /**
+   * Optional, beside `create`: the same logic over a chunk of bars at once, for the fused
+   * columnar engine (src/containers/fused-books.ts). A fresh instance per symbol, keeping
+   * its state across chunks. It must decide exactly what `create`'s logic decides bar by
+   * bar (the engine runs either, and tests compare them); a strategy without it always
+   * runs on the per-event path.
+   */
+  columns?(params: P): ColumnLogic;
+  /**
    * A fresh cross-sectional logic, one per strategy instance: it sees every symbol's
    * features at once and says what fraction of equity each symbol should hold
    * (`rotation`; docs/portfolios.md).
@@ -87,6 +95,18 @@ export interface CrossSection {
  * rebalance now" (warm-up, or between scheduled rebalances).
  */
 export type CrossSectionLogic = (section: CrossSection) => Float64Array | null;
+
+/** What a {@link ColumnLogic} writes for a bar on which the logic has no opinion yet (`null`). */
+export const NO_DECISION = 2;
+
+/**
+ * A strategy's logic over a chunk: `features[i][b]` is the i-th feature of the
+ * definition's list at bar `b` of the chunk (NaN while warming up); it writes the
+ * direction it decides at every bar b < `length` into `out[b]` (-1, 0, 1), or
+ * {@link NO_DECISION} where the per-bar logic would return null. Strength is not
+ * written: nothing downstream of a backtest's books reads it.
+ */
+export type ColumnLogic = (features: readonly Float64Array[], length: number, out: Int8Array) => void;
 
 /**
  * A fresh per-symbol logic of a strategy kind.

@@ -1,0 +1,222 @@
+import type { BarChunk } from '../data/bar-source.ts';
+import type { FeatureHub, FeatureState } from '../domain/indicators/feature-hub.ts';
+import type { ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import { FusedBooks, type FusedBookSink, type FusedBooksOptions } from '../domain/columnar/fused-books.ts';
+import type { ExecutionConfig, PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
+import type { Role } from '../config/schema/topology.ts';
+import { BaseContainer } from './base-container.ts';
+import type { ContainerContext, IdAllocator } from './container.ts';
+
+/** One strategy instance of the fused graph: its book key, logic and hub slots. */
+export interface FusedStrategy {
+  readonly key: string;
+  readonly definition: StrategyDefinition;
+  readonly params: Record<string, unknown>;
+  /** Hub slot of each feature, in the order the definition lists them. */
+  readonly slots: readonly number[];
+}
+
+/** Everything the fused container runs, prepared by the compiler (src/topology/fused-graph.ts). */
+export interface FusedSetup {
+  /** The graph's instances, in topological order: whose results files the container writes. */
+  readonly instances: readonly { readonly id: string; readonly role: Role; readonly key: string | undefined }[];
+  readonly hub: FeatureHub;
+  readonly strategies: readonly FusedStrategy[];
+  /** The book loop's options, but for the ids it gets at initialize. */
+  readonly books: FusedBooksOptions;
+  /** Config blocks echoed in the results files, as the per-event containers echo them. */
+  readonly portfolio: PortfolioConfig;
+  readonly risk: RiskConfig;
+  readonly execution: ExecutionConfig;
+}
+
+/**
+ * The fused columnar path of a backtest graph (docs/performance.md): one operator in
+ * place of data → features → strategies → portfolios → risk → execution, fed the source's
+ * chunks. Per chunk it computes every distinct feature as a column (the shared hub, each
+ * once), every strategy's decisions as a column (its definition's `columns` logic), and
+ * walks the chunk once for all books (src/domain/columnar/fused-books.ts), folding each
+ * book's snapshots and trades straight into its metrics fold.
+ *
+ * The compiler places it only where it computes exactly what the per-event graph does
+ * (src/topology/fused-eligibility.ts), and it writes the same results file for every
+ * container of that graph, so a user sees the same graph and the same files either way.
+ */
+export class FusedBooksContainer extends BaseContainer<BarChunk> {
+  private seq = 0;
+  private readonly indexBySymbol = new Map<string, number>();
+  private halted = false;
+  private state: FeatureState | undefined;
+  private loop: FusedBooks | undefined;
+  private sinks: readonly FusedBookSink[] | undefined;
+  private ids: IdAllocator | undefined;
+  private ordered = true;
+  private readonly logic: ColumnLogic[];
+  /** Feature columns, one per hub slot, as long as the longest chunk so far. */
+  private columns: Float64Array[] = [];
+  /** Per strategy, its features' columns in its definition's order. */
+  private inputs: Float64Array[][] = [];
+  private signals: Int8Array[] = [];
+  /** Rows the columns hold. */
+  private capacity = -1;
+
+  constructor(
+    id: string,
+    private readonly setup: FusedSetup,
+  ) {
+    super(id, 'data');
+    this.logic = setup.strategies.map((s) => s.definition.columns!(s.params));
+  }
+
+  /** Bars read so far. */
+  get bars(): number {
+    return this.seq;
+  }
+
+  /** Stops at the next chunk (a failure elsewhere, or the run was cancelled). */
+  halt(): void {
+    this.halted = true;
+  }
+
+  /** The book keys, in order: the sequencer hands one metrics fold per key to `attach`. */
+  get keys(): readonly string[] {
+    return this.setup.books.keys;
+  }
+
+  /**
+   * Where each book's snapshots and trades go, in key order; before the first chunk.
+   * `ordered`: the snapshots' rows go to a shared file, so they are folded bar after bar
+   * across books as the per-event graph emits them (otherwise book after book, faster).
+   */
+  attach(sinks: readonly FusedBookSink[], ordered: boolean): void {
+    this.sinks = sinks;
+    this.ordered = ordered;
+  }
+
+  initialize(ctx: ContainerContext): void {
+    this.ids = ctx.ids;
+  }
+
+  /** The books start once their folds are attached (the sequencer's start step). */
+  start(): void {
+    if (this.sinks === undefined || this.ids === undefined) throw new Error('fused books: started before their metrics folds were attached');
+    this.loop = new FusedBooks(this.setup.books, this.sinks, this.ids, this.ordered);
+  }
+
+  protected onEvent(chunk: BarChunk): void {
+    if (this.halted) return;
+    const symbols = chunk.symbols;
+    const counters = symbols.map((s) => this.indexBySymbol.get(s) ?? 0);
+    const n = chunk.length;
+    if (n > 0) {
+      const symbol = this.setup.books.symbol;
+      if (symbols.length !== 1 || symbols[0] !== symbol) throw new Error(`fused books: a chunk of ${symbols.join(', ')}, but this graph reads ${symbol} only`);
+      this.ensureCapacity(n);
+      const hub = this.setup.hub;
+      this.state ??= hub.createState();
+      hub.updateColumns(this.state, chunk, this.columns);
+      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!);
+      this.loop!.runChunk({ length: n, ts: chunk.ts, open: chunk.open, close: chunk.close, volume: chunk.volume, seq0: this.seq, index0: counters[0]! }, this.signals);
+      this.seq += n;
+      counters[0] = counters[0]! + n;
+    }
+    symbols.forEach((s, i) => this.indexBySymbol.set(s, counters[i]!));
+  }
+
+  /** Columns for chunks of `n` rows: grown (never shrunk) when a chunk is longer than any before. */
+  private ensureCapacity(n: number): void {
+    if (n <= this.capacity) return;
+    this.capacity = n;
+    this.columns = Array.from({ length: this.setup.hub.size }, () => new Float64Array(n));
+    this.inputs = this.setup.strategies.map((s) => s.slots.map((slot) => this.columns[slot]!));
+    this.signals = this.logic.map(() => new Int8Array(n));
+  }
+
+  /** End of data: books close out and take their final snapshot; orders still waiting end unfilled. */
+  finish(): void {
+    this.loop?.finish();
+  }
+
+  /** The results file of the data container (the fused container stands in its place in the graph). */
+  results(): Record<string, unknown> {
+    return { bars: this.seq, bars_per_symbol: Object.fromEntries(this.indexBySymbol) };
+  }
+
+  /**
+   * The results file of every container of the graph the fused path stands for, by
+   * container id in the graph's order, with the fields and values the per-event
+   * containers write.
+   */
+  partResults(): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    const { setup } = this;
+    const loop = this.loop;
+    const symbol = setup.books.symbol;
+    const seen = loop?.lastBar !== undefined;
+    const bookIndex = new Map(setup.books.keys.map((k, i) => [k, i]));
+    for (const instance of setup.instances) {
+      const id = instance.id;
+      const k = instance.key === undefined ? -1 : (bookIndex.get(instance.key) ?? -1);
+      switch (instance.role) {
+        case 'data':
+          out.set(id, { id, role: instance.role, ...this.results() });
+          break;
+        case 'features':
+          out.set(id, { id, role: instance.role, features: setup.hub.keys(), symbols: this.state === undefined ? [] : [symbol], indicator_updates: setup.hub.indicatorUpdates });
+          break;
+        case 'strategy': {
+          const s = setup.strategies[k]!;
+          out.set(id, { id, role: instance.role, strategy: s.definition.name, params: s.params, signals: loop?.strategySignals[k] ?? 0 });
+          break;
+        }
+        case 'portfolio': {
+          if (loop === undefined) break;
+          const book = loop.books[k]!;
+          const last = loop.lastBar;
+          if (last !== undefined) book.mark(symbol, last.close);
+          const position = book.position(symbol);
+          out.set(id, {
+            id,
+            role: instance.role,
+            key: instance.key,
+            account: setup.portfolio.account,
+            initial_cash: setup.portfolio.initial_cash,
+            final_equity: book.equity(),
+            cash: book.cash,
+            realized_pnl: book.realizedPnl,
+            total_commission: book.totalCommission,
+            open_positions: Object.fromEntries(seen && position !== 0 ? [[symbol, position]] : []),
+            ...loop.counts[k]!,
+          });
+          break;
+        }
+        case 'risk':
+          out.set(id, { id, role: instance.role, limits: setup.risk, approved: loop?.risk.approved ?? 0, resized: loop?.risk.resized ?? 0, rejected: loop?.risk.rejected ?? 0, first_notes: loop?.risk.notes ?? [] });
+          break;
+        case 'execution': {
+          const e = setup.execution;
+          const x = loop?.execution;
+          out.set(id, {
+            id,
+            role: instance.role,
+            fill: e.fill,
+            slippage_bps: e.slippage_bps,
+            slippage: e.slippage ?? { model: 'fixed', bps: e.slippage_bps },
+            commission: e.commission,
+            max_volume_share: e.max_volume_share ?? null,
+            orders: x?.orders ?? 0,
+            fills: x?.fills ?? 0,
+            partial_fills: 0,
+            cancel_requests: 0,
+            ended_unfilled: { ...(x?.ended ?? { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 }) },
+            unfilled_at_end: x?.unfilledAtEnd ?? 0,
+          });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The compile-time choice between the per-event graph and the fused columnar path
+ * (src/containers/fused-books.ts), and the fused path's set-up. All the config the fused
+ * path reads is read here, once.
+ *
+ * The fused path runs a phase only when it computes exactly what the per-event graph
+ * computes; anything it does not implement keeps the per-event graph, unchanged, and
+ * `fusedIneligibility` names the first reason (`sluice explain` prints it).
+ */
+import type { ResolvedWorkflow } from '../config/resolved.ts';
+import type { TopologyDef } from '../config/schema/topology.ts';
+import { accountingOf } from '../containers/accounting.ts';
+import { BookExits } from '../containers/book-exits.ts';
+import { FusedBooksContainer } from '../containers/fused-books.ts';
+import { definitionKind } from '../domain/define.ts';
+import { FeatureHub } from '../domain/indicators/feature-hub.ts';
+import { sizingFeature } from '../domain/portfolio/sizing.ts';
+import { EventTracer } from '../tracing/tracer.ts';
+import type { Container } from '../containers/container.ts';
+import { MAX_NOTES } from '../containers/risk.ts';
+import type { GraphPlan } from './graph-plan.ts';
+import type { CompiledGraph, Placed } from './compile.ts';
+
+/** The built-in backtest graph (patterns/topologies/backtest.yaml), as the fused path implements it. */
+const BACKTEST_CONTAINERS = [
+  ['data', 'data', undefined],
+  ['features', 'features', undefined],
+  ['classifier', 'classifier', 'classifiers'],
+  ['strategy', 'strategy', 'strategies'],
+  ['portfolio', 'portfolio', 'strategies'],
+  ['risk', 'risk', undefined],
+  ['execution', 'execution', undefined],
+] as const;
+const BACKTEST_ROUTES = [
+  ['broadcast', 'data', 'portfolio,execution,features', 'BAR', false],
+  ['broadcast', 'features', 'portfolio', 'FEATURES', false],
+  ['broadcast', 'features', 'classifier,strategy', 'FEATURES', false],
+  ['broadcast', 'classifier', 'strategy', 'CLASSIFICATION', false],
+  ['selective', 'strategy', 'portfolio', 'SIGNAL', false],
+  ['merge', 'portfolio', 'risk', 'ORDER,CANCEL', false],
+  ['pipeline', 'risk', 'execution', 'ORDER,CANCEL', false],
+  ['feedback', 'risk', 'portfolio', 'REJECT', true],
+  ['feedback', 'execution', 'portfolio', 'FILL,REJECT', true],
+] as const;
+
+const list = (v: string | readonly string[]): string => (typeof v === 'string' ? v : v.join(','));
+
+/** Whether a topology is the built-in backtest graph: same containers, same routes in the same order. */
+function isBacktestGraph(t: TopologyDef): boolean {
+  if ((t.behaviors ?? []).length > 0) return false;
+  if (t.containers.length !== BACKTEST_CONTAINERS.length || t.routes.length !== BACKTEST_ROUTES.length) return false;
+  const containersMatch = t.containers.every((c, i) => {
+    const [id, role, foreach] = BACKTEST_CONTAINERS[i]!;
+    return c.id === id && c.role === role && c.foreach === foreach;
+  });
+  return (
+    containersMatch &&
+    t.routes.every((r, i) => {
+      const [kind, from, to, events, byKey] = BACKTEST_ROUTES[i]!;
+      return r.kind === kind && list(r.from) === from && list(r.to) === to && r.events.join(',') === events && (r.by_key === true) === byKey;
+    })
+  );
+}
+
+/**
+ * Why a phase cannot run on the fused path, or undefined when it can. `observed` says an
+ * observer outside the graph watches its events or lifecycle (the look-ahead check,
+ * a trace sink, a test hook), which only the per-event graph has.
+ */
+export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): string | undefined {
+  const cfg = wf.config;
+  if (cfg.execution.engine === 'per_event') return 'execution.engine is per_event';
+  if (observed) return "an observer of the graph's events watches this run (look-ahead check, trace sink)";
+  if (!isBacktestGraph(wf.topology)) return 'the topology is not the built-in backtest graph (or it records container events with behaviors)';
+  if (wf.replay !== undefined || wf.liveStore !== undefined) return 'a signal replay or a live run';
+  if (wf.classifiers.length > 0) return 'classifiers (regimes) are read per event';
+  if (wf.sources.length !== 1) return 'more than one symbol';
+  const settings = cfg.execution.trace_settings;
+  if (settings !== undefined && EventTracer.enabled(settings)) return 'event tracing is on';
+  for (const s of wf.strategies) {
+    if (s.definition.columns === undefined) return `strategy '${s.type}' has no columnar logic (defineStrategy's columns)`;
+    // defineStrategy checked that its columns came with its create; a copy with another
+    // create (`{ ...sma_crossover, create }`) would run a logic the columns do not follow.
+    if (definitionKind(s.definition) !== 'strategy') return `strategy '${s.type}' was not made by defineStrategy`;
+    if (s.filter !== undefined) return `strategy '${s.key}' has an entry filter`;
+  }
+  if (wf.strategies.length === 0) return 'no strategies';
+  const p = cfg.portfolio;
+  if (p.account !== 'cash') return `portfolio.account is ${p.account} (margin calls are checked per bar)`;
+  if (sizingFeature(p.sizing) !== undefined) return `portfolio.sizing ${p.sizing.type} reads a feature`;
+  if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity') return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
+  if (p.entry_order.type !== 'market') return `portfolio.entry_order is ${p.entry_order.type}`;
+  if (BookExits.wanted(cfg.risk)) return 'exit rules of the risk block (stops, time exits, drawdown halt) run per bar';
+  const e = cfg.execution;
+  if (e.fill !== 'next_open') return `execution.fill is ${e.fill}`;
+  if (e.max_volume_share !== undefined) return 'execution.max_volume_share (partial fills)';
+  for (const instrument of accountingOf(cfg).instruments.values()) if (instrument.kind === 'future') return 'a futures instrument';
+  return undefined;
+}
+
+/**
+ * The fused container for an eligible plan (check `fusedIneligibility` first): the
+ * feature hub with every strategy's features registered (deduplicated, in the order the
+ * per-event compiler registers them, so slots and results agree), the strategies'
+ * column logic and the book loop's options.
+ */
+export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGraph {
+  const cfg = wf.config;
+  const hub = new FeatureHub({ timeframe: cfg.data.timeframe, calendar: cfg.data.calendar });
+  const byKey = new Map(wf.strategies.map((s) => [s.key, s]));
+  const instances = plan.instances;
+  const strategyInstances = instances.filter((i) => i.role === 'strategy');
+  const strategies = strategyInstances.map((i) => {
+    const s = byKey.get(i.key!)!;
+    return { key: s.key, definition: s.definition, params: s.params, slots: s.definition.features(s.params).map((req) => hub.register(req)) };
+  });
+  const portfolioIds = new Map(instances.filter((i) => i.role === 'portfolio').map((i) => [i.key!, i.id]));
+  const accounting = accountingOf(cfg);
+  const data = instances.find((i) => i.role === 'data')!;
+  const fused = new FusedBooksContainer(data.id, {
+    instances: instances.map((i) => ({ id: i.id, role: i.role, key: i.key })),
+    hub,
+    strategies,
+    books: {
+      symbol: wf.sources[0]!.symbol,
+      keys: strategies.map((s) => s.key),
+      portfolioIds: strategies.map((s) => portfolioIds.get(s.key)!),
+      initialCash: cfg.portfolio.initial_cash,
+      allowShort: cfg.portfolio.allow_short,
+      sizing: cfg.portfolio.sizing,
+      closeAtEnd: cfg.portfolio.close_at_end,
+      tradeFrom: wf.tradeFrom ?? Number.NEGATIVE_INFINITY,
+      limits: cfg.risk,
+      funds: accounting.funds,
+      instruments: accounting.instruments,
+      slippage: accounting.funds.slippage,
+      commission: cfg.execution.commission,
+      maxNotes: MAX_NOTES,
+    },
+    portfolio: cfg.portfolio,
+    risk: cfg.risk,
+    execution: cfg.execution,
+  });
+  // The fused container takes the data container's place: it reads the source's chunks.
+  const placed: Placed = { instance: data, container: fused as Container<unknown>, inputs: [], inbox: undefined, outputs: {} };
+  return { plan, placed: [placed], routes: [], data: fused, hub, fused };
+}

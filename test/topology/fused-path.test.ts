@@ -1,0 +1,156 @@
+/**
+ * The fused columnar path (src/containers/fused-books.ts, src/domain/columnar) against the
+ * per-event graph: the same config run both ways must give the same bytes in every
+ * results file, the same book metrics, trades and equity points and the same container
+ * results, on real SPY 5m bars: every eligible example, single passes with other sizing,
+ * slippage, commission, risk and storage settings, chunk boundaries everywhere
+ * (chunk_size 1), warm-up windows (`start`/`end`/trade_from) cut across chunks, a sweep
+ * grid, and a walk-forward run through the CLI.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadWorkflow } from '../../src/load/load-workflow.ts';
+import type { ResolvedWorkflow } from '../../src/config/resolved.ts';
+import type { GraphPlan } from '../../src/topology/graph-plan.ts';
+import { fusedIneligibility } from '../../src/topology/fused-graph.ts';
+import { runPhase, type PhaseOutcome } from '../../src/sequencer/run-phase.ts';
+import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
+import { openWorkflowSource } from '../../src/data/workflow-source.ts';
+import { resultFiles, resultsDir } from '../helpers/results.ts';
+import { sluice } from '../helpers/cli.ts';
+import { silent } from '../helpers/run.ts';
+
+const EXAMPLE = 'examples/spy-sma-crossover.yaml';
+const temp = (): string => mkdtempSync(join(tmpdir(), 'sluice-fused-'));
+
+function withEngine(wf: ResolvedWorkflow, engine: 'auto' | 'per_event'): ResolvedWorkflow {
+  return { ...wf, config: { ...wf.config, execution: { ...wf.config.execution, engine } } };
+}
+
+/** One phase run with `engine`, writing its series under a fresh folder. */
+async function runWith(wf: ResolvedWorkflow, plan: GraphPlan, engine: 'auto' | 'per_event'): Promise<{ outcome: PhaseOutcome; dir: string }> {
+  const dir = temp();
+  const w = withEngine(wf, engine);
+  const outcome = await runPhase({ wf: w, plan, source: openWorkflowSource(w), phaseDir: dir, logger: silent });
+  expect(outcome.status, String(outcome.failure?.error)).toBe('completed');
+  return { outcome, dir };
+}
+
+/** Everything a phase's outcome hands on, as text: books (metrics, trades, equity) and container results. */
+function outcomeText(o: PhaseOutcome): string {
+  return JSON.stringify({ bars: o.bars, books: o.books, containers: [...o.containers], files: o.files, annualization: o.annualization });
+}
+
+/** Runs `wf` both ways and expects the same results; returns the fused outcome. */
+async function expectSame(wf: ResolvedWorkflow, plan: GraphPlan): Promise<PhaseOutcome> {
+  expect(fusedIneligibility(wf)).toBeUndefined();
+  const perEvent = await runWith(wf, plan, 'per_event');
+  const fused = await runWith(wf, plan, 'auto');
+  expect(perEvent.outcome.engine).toBe('per_event');
+  expect(fused.outcome.engine).toBe('fused');
+  expect(outcomeText(fused.outcome)).toBe(outcomeText(perEvent.outcome));
+  expect(resultFiles(fused.dir)).toEqual(resultFiles(perEvent.dir));
+  return fused.outcome;
+}
+
+async function load(sets: string[], file = EXAMPLE) {
+  return loadWorkflow(file, { sets, logger: silent });
+}
+
+describe('fused path: same results as the per-event graph', () => {
+  it('every example config the fused path can run gives the same results folder', async () => {
+    const files = readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('live'));
+    let eligible = 0;
+    for (const f of files) {
+      const file = `examples/${f}`;
+      const loaded = await loadWorkflow(file, { logger: silent }).catch(() => undefined);
+      if (loaded === undefined || fusedIneligibility(loaded.wf) !== undefined) continue;
+      eligible++;
+      const dirs = await Promise.all(
+        (['per_event', 'auto'] as const).map(async (engine) => {
+          const l = await loadWorkflow(file, { sets: [`execution.engine=${engine}`], logger: silent });
+          const out = temp();
+          const r = await runWorkflow(l, { logger: silent, outDir: out, progress: false });
+          expect(r.status).toBe('completed');
+          return r.dir!;
+        }),
+      );
+      expect(resultFiles(dirs[1]!), file).toEqual(resultFiles(dirs[0]!));
+    }
+    expect(eligible).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['the example, memory storage', []],
+    ['disk storage, one equity point in 7 (rows in the graph order)', ['results.storage=disk', 'results.equity_every=7']],
+    ['hybrid storage', ['results.storage=hybrid', 'results.hybrid_max_points=500']],
+    ['chunks of one bar: every order waits across a chunk boundary', ['data.chunk_size=1', 'results.storage=disk']],
+    ['short books, fixed size, volume-share slippage, percent commission with a maximum', ['data.chunk_size=1000', 'portfolio.allow_short=true', 'portfolio.sizing={type: fixed, quantity: 150}', 'execution.slippage_bps=0', 'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}', 'execution.commission={per_share: 0.01, percent: 0.02, minimum: 1, maximum: 3}']],
+    ['risk resizes and rejects (notes), funds resized', ['portfolio.sizing={type: percent_equity, percent: 150}', 'portfolio.insufficient_funds=resize', 'risk.max_position_pct=60', 'portfolio.allow_short=true']],
+    ['funds rejected, no close at end', ['portfolio.sizing={type: percent_equity, percent: 120}', 'portfolio.close_at_end=false']],
+    ['tiered commission, spread slippage', ['execution.slippage_bps=0', 'execution.slippage={model: spread, spread_bps: 4}', 'execution.commission={model: tiered, tiers: [{up_to_shares: 20000, per_share: 0.0035}, {per_share: 0.002}], minimum: 0.35}']],
+    ['fixed commission per order, several strategies (ema crossover with trigger cross)', ['execution.commission={model: fixed, per_order: 2}', 'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 8, slow_period: 40, trigger: cross}}, {type: sma_crossover, params: {fast_period: 3, slow_period: 12, trigger: cross}}]']],
+  ])('%s', async (_name, sets) => {
+    const { wf, plan } = await load(sets);
+    const fused = await expectSame(wf, plan);
+    expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
+  });
+
+  it('a window with a warm-up (start, end, trade_from) cut across chunk boundaries', async () => {
+    const { wf, plan } = await load(['data.chunk_size=97', 'results.storage=disk', 'portfolio.allow_short=true']);
+    // Bars of 2024-06-03 .. 2024-09-30, trading from 2024-07-01: the warm-up's last signal becomes the first order.
+    const window = { ...wf, start: Date.parse('2024-06-03T13:30:00Z'), end: Date.parse('2024-09-30T20:00:00Z'), tradeFrom: Date.parse('2024-07-01T15:05:00Z') };
+    const fused = await expectSame(window, plan);
+    expect(fused.books[0]!.metrics['start_ts']).toBeGreaterThanOrEqual(window.tradeFrom);
+  });
+
+  it('a sweep grid gives the same results folder (aggregate results, every book) under other costs', async () => {
+    const sets = [
+      'strategies[0].params.fast_period=range(3, 30, 6)',
+      'strategies[0].params.slow_period=range(20, 120, 25)',
+      "strategies[0].constraint='slow_period > fast_period'",
+      'sequence={type: parameter_sweep, shard_size: 7, resume: false}',
+      'portfolio.sizing={type: percent_equity, percent: 50}',
+      'portfolio.allow_short=true',
+      'execution.slippage_bps=3',
+      'execution.commission={per_share: 0.01, minimum: 2}',
+      'data.chunk_size=5000',
+    ];
+    const dirs: string[] = [];
+    for (const engine of ['per_event', 'auto'] as const) {
+      const l = await load([...sets, `execution.engine=${engine}`]);
+      if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
+      const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
+      expect(r.status).toBe('completed');
+      dirs.push(r.dir!);
+    }
+    const fused = resultFiles(dirs[1]!);
+    expect(fused.size).toBeGreaterThan(2);
+    expect(fused).toEqual(resultFiles(dirs[0]!));
+  });
+
+  it('a walk-forward run (train sweeps, test windows with warm-up) gives the same results folder', async () => {
+    const dirs: string[] = [];
+    for (const engine of ['per_event', 'auto']) {
+      const out = temp();
+      const r = await sluice(['run', 'examples/spy-walk-forward.yaml', '--out', out, '--set', 'risk={max_exposure: 1.0}', '--set', `execution.engine=${engine}`], 120_000);
+      expect(r.code, r.stderr).toBe(0);
+      dirs.push(resultsDir(r.stdout));
+    }
+    expect(resultFiles(dirs[1]!)).toEqual(resultFiles(dirs[0]!));
+  }, 180_000);
+});
+
+describe('fused path: eligibility', () => {
+  it('names the first reason a config runs per event', async () => {
+    expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
+    expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(/exit rules/);
+    expect(fusedIneligibility((await load(['execution.fill=close'])).wf)).toBe('execution.fill is close');
+    expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
+    expect(fusedIneligibility((await load(['strategies=[{type: rsi_threshold}]'])).wf)).toMatch(/no columnar logic/);
+    expect(fusedIneligibility((await load([])).wf, true)).toMatch(/observer/);
+  });
+});
