@@ -2,7 +2,8 @@ import type { OrderEvent, SluiceEvent } from '../events/index.ts';
 import { checkOrder, type RiskDecision } from '../domain/risk/risk-check.ts';
 import type { FundsRules } from '../domain/portfolio/account.ts';
 import { checkFunds } from '../domain/risk/funds-check.ts';
-import type { RiskConfig } from '../config/schema/trading.ts';
+import { RiskSchema, type RiskConfig } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { BaseContainer } from './base-container.ts';
 
 const MAX_NOTES = 20;
@@ -79,6 +80,7 @@ export class RiskContainer extends BaseContainer {
   }
 
   results(): Record<string, unknown> {
-    return { limits: this.limits, approved: this.approved, resized: this.resized, rejected: this.rejected, first_notes: this.notes };
+    // The results file names the limits as the YAML does (docs/results-reference.md).
+    return { limits: toSnakeKeys(RiskSchema, this.limits), approved: this.approved, resized: this.resized, rejected: this.rejected, first_notes: this.notes };
   }
 }

@@ -23,6 +23,7 @@ import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
 import type { SequenceSettings } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
+import { yamlConfig } from '../config/schema/workflow.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
@@ -112,7 +113,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   const root = opts.outDir ?? config.results.dir;
   const dir = opts.inMemory === true ? null : join(root, workflowId);
   const iterated = plan.iteration !== undefined || plan.module?.workflow.shouldContinue !== undefined;
-  const maxIterations = plan.iteration?.spec.max_iterations ?? (iterated ? DEFAULT_MAX_ITERATIONS : 1);
+  const maxIterations = plan.iteration?.spec.maxIterations ?? (iterated ? DEFAULT_MAX_ITERATIONS : 1);
   const log = opts.logger;
 
   const iterations: IterationRecord[] = [];
@@ -276,7 +277,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const clock = ctx.opts.clock ?? systemClock;
   const t0 = clock.now();
   const log = ctx.relDir !== '' ? ctx.opts.logger.child({ iteration: ctx.iteration }) : ctx.opts.logger;
-  const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.depends_on };
+  const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.dependsOn };
   let condition: PhaseRecord['condition'] = null;
   const done = (status: PhaseStatus, fullReason: string | null, extra: Partial<PhaseRecord> = {}): PhaseRecord => {
     // One line: a formatted ConfigError's first line is file:line:col, path and message.
@@ -300,7 +301,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     };
   };
 
-  for (const d of p.spec.depends_on) {
+  for (const d of p.spec.dependsOn) {
     const v = state.phases[d];
     if (v !== undefined && v.status !== 'completed') return done('skipped', `depends on ${d}, which ${v.status === 'failed' ? 'failed' : `was ${v.status}`}${v.reason !== null ? ` (${v.reason})` : ''}`);
   }
@@ -341,7 +342,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     const error = relocatePhaseError(err, p, overlay, ctx.plan.file);
     return done('failed', error.message, { error });
   }
-  const phaseConfig = stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>);
+  const phaseConfig = stripWorkflowKeys(yamlConfig(loaded.wf.config));
   try {
     // The config's own sequence was resolved when it loaded; a phase may name another.
     sequence = sequenceRef !== undefined ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs) : loaded.sequence;
@@ -440,7 +441,7 @@ function skippedRecord(p: PlannedPhase, iteration: number, view: PhaseView): Pha
     branch: p.branch,
     status: view.status,
     reason: view.reason,
-    depends_on: p.spec.depends_on,
+    depends_on: p.spec.dependsOn,
     condition: null,
     topology: null,
     sequence: null,

@@ -12,6 +12,7 @@ import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { pluginsJson } from '../plugins/load-plugins.ts';
 import { traceSection, type TraceSummary } from '../tracing/trace-summary.ts';
 import { finishedJson, WorkflowJsonWriter } from './workflow-json.ts';
+import { yamlConfig } from '../config/schema/workflow.ts';
 
 /** Options for {@link runWorkflow}. */
 export interface RunWorkflowOptions {
@@ -86,7 +87,7 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
     topologyFile: wf.topologyFile,
     plugins: pluginsJson(wf.plugins),
     started,
-    config: wf.config,
+    config: yamlConfig(wf.config),
   }, logger);
   // `trace`: the phase's trace summary once it ran traced (absent otherwise: the file keeps its shape).
   const phases = (status: string, trace?: TraceSummary): Record<string, unknown> => ({ phases: [{ name: wf.phase, topology: wf.topology.name, status, ...traceSection(trace) }] });
@@ -134,7 +135,7 @@ function failedPhase(wf: ResolvedWorkflow, sequence: PhaseResult['sequence'], er
     status: 'failed',
     reason: err instanceof Error ? err.message : String(err),
     sequence,
-    primary_metric: wf.config.results.primary_metric,
+    primary_metric: wf.config.results.primaryMetric,
     best: null,
     metrics: {},
     iterations: [],

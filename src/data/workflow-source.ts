@@ -19,8 +19,8 @@ export function sourceOptions(wf: ResolvedWorkflow, s: ResolvedDataSource): BarS
     path: s.path,
     symbol: s.symbol,
     format: s.format,
-    chunkSize: d.chunk_size,
-    onBadRow: d.on_bad_row,
+    chunkSize: d.chunkSize,
+    onBadRow: d.onBadRow,
     ...(wf.start !== undefined ? { start: wf.start } : {}),
     ...(wf.end !== undefined ? { end: wf.end } : {}),
   };

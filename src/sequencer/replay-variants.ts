@@ -39,7 +39,7 @@ export function withVariant(wf: ResolvedWorkflow, v: ReplayVariant): ResolvedWor
  */
 export async function runReplayVariants(req: SequenceRequest, variants: readonly ReplayVariant[]): Promise<PhaseResult> {
   const wf = req.loaded.wf;
-  const primary = wf.config.results.primary_metric;
+  const primary = wf.config.results.primaryMetric;
   const bars = new BarRecording(() => openWorkflowSource(wf));
   const runs: { variant: ReplayVariant; outcome: PhaseOutcome; ranking: BookResult[] }[] = [];
   for (const variant of variants) {
@@ -112,7 +112,7 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
     logger: req.logger,
     ...(req.signal !== undefined ? { signal: req.signal } : {}),
   });
-  const primary = wf.config.results.primary_metric;
+  const primary = wf.config.results.primaryMetric;
   let ranking = rankBooks(outcome.books, primary);
   if (dir !== null) {
     await writePhaseFiles(dir, {
@@ -131,7 +131,7 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
       trace: outcome.trace,
     });
   }
-  if (!wf.config.results.store_full_results) {
+  if (!wf.config.results.storeFullResults) {
     // Only the variant's best book keeps its series in the returned result; the rest, summaries.
     ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
   }

@@ -101,7 +101,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   // The data's own calendar, for the annualization check (phase_summary.json, warnings).
   const sessions = new SessionCounter(wf.config.data.calendar);
   const results = wf.config.results;
-  const writerOptions = { bufferSize: results.write_buffer_bytes, highWaterMark: results.high_water_mark_bytes };
+  const writerOptions = { bufferSize: results.writeBufferBytes, highWaterMark: results.highWaterMarkBytes };
   const keep = keepInMemory(results);
 
   try {
@@ -149,12 +149,12 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       const metrics$ = p.container.metrics$;
       if (metrics$ === undefined) continue;
       const key = p.instance.key ?? p.instance.id;
-      const fold = new BookFold(key, wf.config.portfolio.initial_cash, bpy, wf.config.metrics.risk_free_rate, {
+      const fold = new BookFold(key, wf.config.portfolio.initialCash, bpy, wf.config.metrics.riskFreeRate, {
         trades: tradesWriter,
         equity: equityWriter,
         keepTrades: keep,
         keepEquity: keep,
-        equityEvery: results.equity_every,
+        equityEvery: results.equityEvery,
       });
       if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
       // Recorded (a `record` behavior), then traced, on the way to the fold.

@@ -1,4 +1,5 @@
 import { TopologySchema, type ContainerDef, type RouteDef, type TopologyDef } from '../config/schema/topology.ts';
+import { parseCamel } from '../config/schema-keys.ts';
 import type { PipelineRole } from './marble-spec-schema.ts';
 
 /**
@@ -33,13 +34,13 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
   if (has('portfolio') && has('risk')) {
     routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'risk', events: ['ORDER', 'CANCEL'] });
     if (has('execution')) routes.push({ name: 'approved', kind: 'pipeline', from: 'risk', to: 'execution', events: ['ORDER', 'CANCEL'] });
-    routes.push({ name: 'rejections', kind: 'feedback', by_key: true, from: 'risk', to: 'portfolio', events: ['REJECT'] });
+    routes.push({ name: 'rejections', kind: 'feedback', byKey: true, from: 'risk', to: 'portfolio', events: ['REJECT'] });
   } else if (has('portfolio') && has('execution')) {
     routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'execution', events: ['ORDER', 'CANCEL'] });
   }
   if (has('portfolio') && has('execution')) {
-    routes.push({ name: 'fills', kind: 'feedback', by_key: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
+    routes.push({ name: 'fills', kind: 'feedback', byKey: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
   }
   // Through the schema, so defaults are those of a topology read from a file.
-  return TopologySchema.parse({ name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });
+  return parseCamel(TopologySchema, { name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });
 }
