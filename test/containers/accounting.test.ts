@@ -19,7 +19,7 @@ describe('accountingOf', () => {
     expect(a.funds.account).toEqual({ type: 'cash' });
     expect(a.funds.policy).toBe('reject');
     expect(a.funds.slippage).toEqual({ model: 'fixed', bps: 3 });
-    expect(a.funds.commission).toEqual({ model: 'per_contract', per_contract: 2 });
+    expect(a.funds.commission).toEqual({ model: 'per_contract', perContract: 2 });
   });
 
   it('several sources: each its own instrument; a margin account takes the default rates unless given', () => {
@@ -27,10 +27,10 @@ describe('accountingOf', () => {
     const execution = parseCamel(ExecutionSchema, { slippage: { model: 'spread', spread_bps: 4 } });
     const a = accountingOf({ data, portfolio: parseCamel(PortfolioSchema, { account: 'margin', insufficient_funds: 'resize' }), execution });
     expect([...a.instruments.keys()]).toEqual(['ES']);
-    expect(a.funds.account).toEqual({ type: 'margin', initial: 0.5, maintenance: 0.25, short_initial: 0.5, short_maintenance: 0.3, max_leverage: 2 });
+    expect(a.funds.account).toEqual({ type: 'margin', initial: 0.5, maintenance: 0.25, shortInitial: 0.5, shortMaintenance: 0.3, maxLeverage: 2 });
     expect(a.funds.policy).toBe('resize');
-    expect(a.funds.slippage).toEqual({ model: 'spread', spread_bps: 4 });
+    expect(a.funds.slippage).toEqual({ model: 'spread', spreadBps: 4 });
     const b = accountingOf({ data, portfolio: parseCamel(PortfolioSchema, { account: 'margin', margin: { initial: 0.25, max_leverage: 4 } }), execution });
-    expect(b.funds.account).toMatchObject({ type: 'margin', initial: 0.25, max_leverage: 4, maintenance: 0.25 });
+    expect(b.funds.account).toMatchObject({ type: 'margin', initial: 0.25, maxLeverage: 4, maintenance: 0.25 });
   });
 });

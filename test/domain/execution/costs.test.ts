@@ -110,7 +110,7 @@ describe('commission models', () => {
     const costs = { raw: 0, paid: 0 };
     // A partially filled order pays per contract on each part, 2 × (3 + 2) in all.
     expect(schedule.charge(costs, 'book', 3, 100, 0) + schedule.charge(costs, 'book', 2, 101, 0)).toBe(10);
-    expect(() => checkCommissionModel({ model: 'per_contract', perContract: -1 })).toThrow(/perContract must be a finite number >= 0/);
+    expect(() => checkCommissionModel({ model: 'per_contract', perContract: -1 })).toThrow(/per_contract must be a finite number >= 0/);
   });
 
   // IBKR's published US tiered rates (per share, month-to-date shares): ≤ 300 000: 0.0035,
