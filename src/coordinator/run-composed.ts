@@ -152,7 +152,9 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
 
   let iterOverlay: Record<string, unknown> = {};
   const history: { iteration: number; phases: Record<string, PhaseView> }[] = [];
-  let state: ResultsState = { phases: {}, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: 1 };
+  // Templates and expressions read the config as the YAML names it (`config.portfolio.initial_cash`).
+  const configView = yamlConfig(config) as Record<string, unknown>;
+  let state: ResultsState = { phases: {}, params: plan.params, config: configView, iteration: 1 };
   let status: ComposedWorkflowResult['status'] = 'completed';
 
   try {
@@ -161,7 +163,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       const relDir = iterated ? `iterations/${n}` : '';
       // Each finished phase makes a new frozen state (immer): a phase, a condition or a
       // workflow module holds a snapshot no later phase can change under it.
-      state = { phases: {}, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: n };
+      state = { phases: {}, params: plan.params, config: configView, iteration: n };
       const records = new Map<string, PhaseRecord>();
       current = [];
       const ctx: PhaseContext = { plan, opts, iterDir, relDir, iteration: n, iterOverlay, root, dir };

@@ -16,6 +16,7 @@ import { overlayAll } from '../config/overlay.ts';
 import { applySetOverrides } from '../config/set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import { parseConfig } from '../config/validate.ts';
+import { yamlConfig } from '../config/schema/workflow.ts';
 import { issueAt, loadYamlFile, type YamlSource } from '../config/yaml-source.ts';
 import type { CompiledExpression } from '../config/expression.ts';
 import {
@@ -209,7 +210,8 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   });
   const mainNames = phaseSpecs.map((p) => p.name);
   const allPhases = all.map((p) => p.spec.name);
-  const state = { params, config: config as unknown as Record<string, unknown> };
+  // Templates and expressions name config keys as the YAML does: `{{ config.portfolio.initial_cash }}`.
+  const state = { params, config: yamlConfig(config) as Record<string, unknown> };
 
   const planPhase = (p: (typeof all)[number]): PlannedPhase => {
     const visible = p.branch === null ? mainNames : [...mainNames, ...all.filter((q) => q.branch === p.branch).map((q) => q.spec.name)];
