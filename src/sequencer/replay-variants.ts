@@ -12,6 +12,8 @@
  * ```
  */
 import type { ReplayVariant, ResolvedWorkflow } from '../config/resolved.ts';
+import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { rankBooks } from '../results/rank.ts';
 import { BarRecording } from '../data/recorded-source.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
@@ -127,7 +129,15 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
       best: ranking[0] === undefined ? null : bookSummary(ranking[0]),
       files: outcome.files,
       containers: outcome.containers,
-      extra: { variant: { name: variant.name, portfolio: variant.portfolio, risk: variant.risk, execution: variant.execution } },
+      // phase_summary.json shows the variant's sections as the YAML names them.
+      extra: {
+        variant: {
+          name: variant.name,
+          portfolio: toSnakeKeys(PortfolioSchema, variant.portfolio),
+          risk: toSnakeKeys(RiskSchema, variant.risk),
+          execution: toSnakeKeys(ExecutionSchema, variant.execution),
+        },
+      },
       trace: outcome.trace,
     });
   }
