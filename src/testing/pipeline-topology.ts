@@ -1,4 +1,5 @@
-import { TopologySchema, type ContainerDef, type RouteDef, type TopologyDef } from '../config/schema/topology.ts';
+import type { z } from 'zod';
+import { RouteDefSchema, TopologySchema, type ContainerDef, type TopologyDef } from '../config/schema/topology.ts';
 import { parseCamel } from '../config/schema-keys.ts';
 import type { PipelineRole } from './marble-spec-schema.ts';
 
@@ -21,7 +22,8 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
     containers.push(foreach ? { id: role, role, foreach: 'strategies' } : { id: role, role });
   }
 
-  const routes: RouteDef[] = [];
+  // Written as a topology file would be (`by_key`), then parsed like one.
+  const routes: z.input<typeof RouteDefSchema>[] = [];
   // Declared order is delivery order: a portfolio closes the previous bar's snapshot and
   // the broker fills queued orders before any strategy reacts to the new bar.
   const barConsumers = (['portfolio', 'execution', 'features'] as const).filter(has);
@@ -34,12 +36,12 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
   if (has('portfolio') && has('risk')) {
     routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'risk', events: ['ORDER', 'CANCEL'] });
     if (has('execution')) routes.push({ name: 'approved', kind: 'pipeline', from: 'risk', to: 'execution', events: ['ORDER', 'CANCEL'] });
-    routes.push({ name: 'rejections', kind: 'feedback', byKey: true, from: 'risk', to: 'portfolio', events: ['REJECT'] });
+    routes.push({ name: 'rejections', kind: 'feedback', by_key: true, from: 'risk', to: 'portfolio', events: ['REJECT'] });
   } else if (has('portfolio') && has('execution')) {
     routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'execution', events: ['ORDER', 'CANCEL'] });
   }
   if (has('portfolio') && has('execution')) {
-    routes.push({ name: 'fills', kind: 'feedback', byKey: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
+    routes.push({ name: 'fills', kind: 'feedback', by_key: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
   }
   // Through the schema, so defaults are those of a topology read from a file.
   return parseCamel(TopologySchema, { name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });
