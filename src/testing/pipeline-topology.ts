@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RouteDefSchema, TopologySchema, type ContainerDef, type TopologyDef } from '../config/schema/topology.ts';
+import { TopologySchema, type ContainerDef, type RouteDefSchema, type TopologyDef } from '../config/schema/topology.ts';
 import { parseCamel } from '../config/schema-keys.ts';
 import type { PipelineRole } from './marble-spec-schema.ts';
 
