@@ -60,17 +60,17 @@ function smaSeries(close: Float64Array, period: number): Float64Array {
 export function runSweepKernel(bars: KernelBars, combinations: readonly Combination[], cfg: ResolvedWorkflow['config']): KernelBook[] {
   const sizing = cfg.portfolio.sizing;
   if (sizing.type !== 'fixed') throw new Error('the sweep kernel models fixed sizing only');
-  if (cfg.portfolio.allow_short) throw new Error('the sweep kernel models long-only books only');
+  if (cfg.portfolio.allowShort) throw new Error('the sweep kernel models long-only books only');
   const commissionModel = cfg.execution.commission;
   if (commissionModel.model !== 'per_share') throw new Error('the sweep kernel models per_share commission only');
   const quantity = Math.abs(sizing.quantity);
-  const perShare = commissionModel.per_share;
+  const perShare = commissionModel.perShare;
   const minimum = commissionModel.minimum;
-  const slipUp = 1 + cfg.execution.slippage_bps / 1e4;
-  const slipDown = 1 - cfg.execution.slippage_bps / 1e4;
-  const maxExposure = cfg.risk.max_exposure ?? Infinity;
-  const initialCash = cfg.portfolio.initial_cash;
-  const closeAtEnd = cfg.portfolio.close_at_end;
+  const slipUp = 1 + cfg.execution.slippageBps / 1e4;
+  const slipDown = 1 - cfg.execution.slippageBps / 1e4;
+  const maxExposure = cfg.risk.maxExposure ?? Infinity;
+  const initialCash = cfg.portfolio.initialCash;
+  const closeAtEnd = cfg.portfolio.closeAtEnd;
   const perYear = barsPerYear(cfg.data.timeframe, cfg.data.calendar);
 
   const smas = new Map<number, Float64Array>();

@@ -121,7 +121,7 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
   if (symbol === undefined || !symbols.includes(symbol)) {
     throw new LookaheadError(`unknown symbol '${String(opts.symbol)}': the config's data has ${symbols.join(', ')}`);
   }
-  const chunkSize = wf.config.data.chunk_size;
+  const chunkSize = wf.config.data.chunkSize;
 
   // The run over every bar.
   const full = new FullRecord();

@@ -41,7 +41,7 @@ function phaseLines(p: PlannedPhase, indent: string): string[] {
   const lines = [`${indent}${s.name}${s.description !== undefined ? ` — ${s.description}` : ''}`];
   lines.push(`${indent}  sequence: ${s.sequence === undefined ? "the config's (default single_pass)" : inline(s.sequence)}`);
   if (s.topology !== undefined) lines.push(`${indent}  topology: ${s.topology}`);
-  if (s.depends_on.length > 0) lines.push(`${indent}  depends on: ${s.depends_on.join(', ')} (skipped unless they complete)`);
+  if (s.dependsOn.length > 0) lines.push(`${indent}  depends on: ${s.dependsOn.join(', ')} (skipped unless they complete)`);
   if (s.condition !== undefined) lines.push(`${indent}  runs only if: ${inline(s.condition)}`);
   const overlay = Object.keys(s.config);
   if (overlay.length > 0) lines.push(`${indent}  config overlay: ${inline(s.config)}`);
@@ -66,7 +66,7 @@ export async function explainWorkflow(plan: WorkflowPlan): Promise<string> {
     lines.push(`branch ${b.name}${b.spec.when !== undefined ? `, when ${inline(b.spec.when)}` : ''}:`);
     for (const p of b.phases) lines.push(...phaseLines(p, '  '), ...(await windowLines(plan, p, '  ')));
   }
-  if (plan.iteration !== undefined) lines.push(`iteration: up to ${plan.iteration.spec.max_iterations} times${plan.iteration.spec.until !== undefined ? `, until ${inline(plan.iteration.spec.until)}` : ''}`);
+  if (plan.iteration !== undefined) lines.push(`iteration: up to ${plan.iteration.spec.maxIterations} times${plan.iteration.spec.until !== undefined ? `, until ${inline(plan.iteration.spec.until)}` : ''}`);
   if (plan.module !== undefined) lines.push(`workflow module: ${plan.module.path}`);
   lines.push('', 'graph of each phase (from the base config):');
   return lines.join('\n');

@@ -78,7 +78,7 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
       ...(o.stdout === true ? [{ type: 'stdout' as const }] : []),
       ...o.file.map((path) => ({ type: 'file' as const, path })),
       ...o.serve.map((url) => ({ type: 'websocket' as const, url })),
-      ...(o.store !== undefined ? [{ type: 'store' as const, path: o.store, row_group_rows: 10_000 }] : []),
+      ...(o.store !== undefined ? [{ type: 'store' as const, path: o.store, rowGroupRows: 10_000 }] : []),
     ];
     const sinkConfigs: LiveConfig['sinks'] = flagged.length > 0 ? flagged : live.sinks.length > 0 ? live.sinks : [{ type: 'stdout' }];
     const stores = sinkConfigs.filter((c) => c.type === 'store');

@@ -13,5 +13,5 @@ export function runHeadline(wf: Pick<ResolvedWorkflow, 'config' | 'strategies' |
   const barText = bars === undefined ? '' : symbols.length > 1 ? `${bars} bars across ${symbols.length} symbols (${symbols.join(', ')}), ` : `${bars} bars, `;
   const sequence = result.sequence === 'single_pass' ? '' : `, sequence ${result.sequence}`;
   const sampled = strategies < wf.strategies.length ? ` (sampled from ${wf.strategies.length})` : '';
-  return `${wf.config.name}: ${barText}${strategies} strateg${strategies === 1 ? 'y' : 'ies'}${sampled}, primary metric ${wf.config.results.primary_metric}${sequence}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`;
+  return `${wf.config.name}: ${barText}${strategies} strateg${strategies === 1 ? 'y' : 'ies'}${sampled}, primary metric ${wf.config.results.primaryMetric}${sequence}${skipped > 0 ? `, ${skipped} bad rows skipped` : ''}`;
 }

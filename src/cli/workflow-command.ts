@@ -74,6 +74,6 @@ function reportPhaseError(phase: string, err: unknown, reason: string | null, io
 export function describePlan(file: string, plan: WorkflowPlan): string {
   const kind = plan.pattern !== null ? `workflow ${plan.pattern.name}` : 'inline workflow';
   const branches = plan.branches.length > 0 ? `, ${plan.branches.length} branch${plan.branches.length === 1 ? '' : 'es'}` : '';
-  const iteration = plan.iteration !== undefined ? `, up to ${plan.iteration.spec.max_iterations} iterations` : '';
+  const iteration = plan.iteration !== undefined ? `, up to ${plan.iteration.spec.maxIterations} iterations` : '';
   return `${file}: OK — ${kind}: phases ${plan.phases.map((p) => p.spec.name).join(', ')}${branches}${iteration}`;
 }

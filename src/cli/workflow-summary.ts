@@ -40,7 +40,7 @@ function phaseTable(records: readonly PhaseRecord[], primary: string): string[] 
  * sequence details, iterations and branches taken, and the outputs.
  */
 export function workflowSummary(plan: WorkflowPlan, result: ComposedWorkflowResult): string[] {
-  const primary = plan.base.wf.config.results.primary_metric;
+  const primary = plan.base.wf.config.results.primaryMetric;
   const lines: string[] = [];
   const kind = plan.pattern !== null ? `workflow ${plan.pattern.name}` : 'inline workflow';
   lines.push(`${plan.base.wf.config.name}: ${kind}, ${plan.allPhases.length} phase${plan.allPhases.length === 1 ? '' : 's'}, primary metric ${primary}`);

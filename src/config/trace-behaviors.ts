@@ -1,4 +1,5 @@
 import { castDraft, produce } from 'immer';
+import { parseCamel } from './schema-keys.ts';
 import type { BehaviorDef } from './schema/topology.ts';
 import { TraceSettingsSchema, type ContainerTraceSettings } from './schema/trading.ts';
 import type { WorkflowConfig } from './schema/workflow.ts';
@@ -14,22 +15,22 @@ import type { WorkflowConfig } from './schema/workflow.ts';
  * value (immer) sharing every other part of it.
  */
 export function withTraceBehaviors(config: WorkflowConfig, behaviors: readonly BehaviorDef[] | undefined): WorkflowConfig {
-  const tracing = (behaviors ?? []).filter((b) => b.trace !== undefined || b.sample_every !== undefined || b.throttle !== undefined || b.max_events !== undefined);
+  const tracing = (behaviors ?? []).filter((b) => b.trace !== undefined || b.sampleEvery !== undefined || b.throttle !== undefined || b.maxEvents !== undefined);
   if (tracing.length === 0) return config;
-  const own = config.execution.trace_settings?.container_settings ?? {};
+  const own = config.execution.traceSettings?.containerSettings ?? {};
   const merged: Record<string, ContainerTraceSettings> = {};
   for (const b of tracing) {
     merged[b.match] = {
       ...merged[b.match],
       ...(b.trace !== undefined ? { level: b.trace } : {}),
-      ...(b.sample_every !== undefined ? { sample_every: b.sample_every } : {}),
+      ...(b.sampleEvery !== undefined ? { sampleEvery: b.sampleEvery } : {}),
       ...(b.throttle !== undefined ? { throttle: b.throttle } : {}),
-      ...(b.max_events !== undefined ? { max_events: b.max_events } : {}),
+      ...(b.maxEvents !== undefined ? { maxEvents: b.maxEvents } : {}),
     };
   }
   for (const [key, entry] of Object.entries(own)) merged[key] = { ...merged[key], ...entry };
   return produce(config, (draft) => {
-    const settings = (draft.execution.trace_settings ??= castDraft(TraceSettingsSchema.parse({})));
-    settings.container_settings = merged;
+    const settings = (draft.execution.traceSettings ??= castDraft(parseCamel(TraceSettingsSchema, {})));
+    settings.containerSettings = merged;
   });
 }

@@ -5,6 +5,8 @@ import { valueAt } from './config-path.ts';
 import type { YamlSource } from './yaml-source.ts';
 import { issueAt } from './yaml-source.ts';
 import { describeZodIssues } from './zod-issues.ts';
+import type { CamelCaseKeys } from './case-keys.ts';
+import { toCamelKeys } from './schema-keys.ts';
 
 /**
  * Validates config data against a zod schema and returns the parsed value, or throws a
@@ -34,6 +36,22 @@ export function parseWithSchema<T>(
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(zodIssuesToConfigIssues(source, schema, input, result.error.issues, basePath));
+}
+
+/**
+ * {@link parseWithSchema}, then the one mapping of the schema boundary (STYLE.md): the
+ * value is validated in its YAML spelling, so every issue names the YAML key at its line,
+ * and handed to the engine with the keys the schema declares camelCased
+ * (`slippage_bps` → `slippageBps`; params, overlays and keys of user-keyed maps stay as
+ * written, see schema-keys.ts).
+ */
+export function parseConfig<S extends z.ZodType>(
+  source: YamlSource,
+  schema: S,
+  data?: unknown,
+  basePath: readonly (string | number)[] = [],
+): CamelCaseKeys<z.output<S>> {
+  return toCamelKeys(schema, parseWithSchema(source, schema as z.ZodType<z.output<S>>, data, basePath));
 }
 
 /**

@@ -24,9 +24,9 @@ export function accountingOf(config: Pick<WorkflowConfig, 'data' | 'portfolio' |
     instruments,
     funds: {
       account,
-      policy: portfolio.insufficient_funds,
+      policy: portfolio.insufficientFunds,
       commission: execution.commission,
-      slippage: execution.slippage ?? { model: 'fixed', bps: execution.slippage_bps },
+      slippage: execution.slippage ?? { model: 'fixed', bps: execution.slippageBps },
       instrument: (symbol) => instruments.get(symbol) ?? EQUITY,
     },
   };

@@ -87,21 +87,21 @@ export class BookExits {
     private readonly host: ExitHost,
   ) {
     this.rules = risk;
-    this.priceRules = risk.stop_loss_pct !== undefined || risk.trailing_stop_pct !== undefined || risk.take_profit_pct !== undefined;
-    const eod = risk.close_eod;
+    this.priceRules = risk.stopLossPct !== undefined || risk.trailingStopPct !== undefined || risk.takeProfitPct !== undefined;
+    const eod = risk.closeEod;
     this.clock = eod === undefined || eod === false ? undefined : eod === true ? new SessionClock('16:00', 'America/New_York') : new SessionClock(eod.at, eod.timezone);
-    this.halt = risk.max_drawdown_pct === undefined ? undefined : new DrawdownHalt(risk.max_drawdown_pct);
+    this.halt = risk.maxDrawdownPct === undefined ? undefined : new DrawdownHalt(risk.maxDrawdownPct);
   }
 
   /** True when any exit rule is configured (otherwise the portfolio skips every call). */
   static wanted(risk: RiskConfig): boolean {
     return (
-      risk.stop_loss_pct !== undefined ||
-      risk.trailing_stop_pct !== undefined ||
-      risk.take_profit_pct !== undefined ||
-      risk.max_holding_bars !== undefined ||
-      risk.max_drawdown_pct !== undefined ||
-      (risk.close_eod !== undefined && risk.close_eod !== false)
+      risk.stopLossPct !== undefined ||
+      risk.trailingStopPct !== undefined ||
+      risk.takeProfitPct !== undefined ||
+      risk.maxHoldingBars !== undefined ||
+      risk.maxDrawdownPct !== undefined ||
+      (risk.closeEod !== undefined && risk.closeEod !== false)
     );
   }
 
@@ -213,7 +213,7 @@ export class BookExits {
   /** Moves the trailing stop with a closed bar of the symbol. */
   private trail(symbol: string, bar: LastBar): void {
     const p = this.protections.get(symbol);
-    if (p === undefined || this.rules.trailing_stop_pct === undefined || p.stop === undefined) return;
+    if (p === undefined || this.rules.trailingStopPct === undefined || p.stop === undefined) return;
     const best = p.sign > 0 ? Math.max(p.best, bar.high) : Math.min(p.best, bar.low);
     if (best === p.best) return;
     p.best = best;

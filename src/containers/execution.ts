@@ -1,7 +1,8 @@
 import type { BarEvent, OrderEvent, SluiceEvent } from '../events/index.ts';
 import { SimulatedBroker } from '../domain/execution/simulated-broker.ts';
 import type { BrokerEvent, EndReason } from '../domain/execution/simulated-broker.ts';
-import type { ExecutionConfig } from '../config/schema/trading.ts';
+import { CommissionSchema, SlippageSchema, type ExecutionConfig } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { BaseContainer } from './base-container.ts';
 
 /**
@@ -34,10 +35,10 @@ export class ExecutionContainer extends BaseContainer {
     this.broker = new SimulatedBroker({
       id,
       fill: config.fill,
-      slippage_bps: config.slippage_bps,
+      slippageBps: config.slippageBps,
       slippage: config.slippage,
       commission: config.commission,
-      maxVolumeShare: config.max_volume_share,
+      maxVolumeShare: config.maxVolumeShare,
     });
   }
 
@@ -103,10 +104,11 @@ export class ExecutionContainer extends BaseContainer {
   results(): Record<string, unknown> {
     return {
       fill: this.config.fill,
-      slippage_bps: this.config.slippage_bps,
-      slippage: this.config.slippage ?? { model: 'fixed', bps: this.config.slippage_bps },
-      commission: this.config.commission,
-      max_volume_share: this.config.max_volume_share ?? null,
+      slippage_bps: this.config.slippageBps,
+      // Written in the YAML spelling, as the results file documents them.
+      slippage: toSnakeKeys(SlippageSchema, this.config.slippage ?? { model: 'fixed', bps: this.config.slippageBps }),
+      commission: toSnakeKeys(CommissionSchema, this.config.commission),
+      max_volume_share: this.config.maxVolumeShare ?? null,
       orders: this.orders,
       fills: this.fills,
       partial_fills: this.partialFills,

@@ -2,7 +2,8 @@ import type { BarChunk } from '../data/bar-source.ts';
 import type { FeatureHub, FeatureState } from '../domain/indicators/feature-hub.ts';
 import type { ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { FusedBooks, type FusedBookSink, type FusedBooksOptions } from '../domain/columnar/fused-books.ts';
-import type { ExecutionConfig, PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
+import { CommissionSchema, RiskSchema, SlippageSchema, type ExecutionConfig, type PortfolioConfig, type RiskConfig } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import type { Role } from '../config/schema/topology.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';
@@ -180,7 +181,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             role: instance.role,
             key: instance.key,
             account: setup.portfolio.account,
-            initial_cash: setup.portfolio.initial_cash,
+            initial_cash: setup.portfolio.initialCash,
             final_equity: book.equity(),
             cash: book.cash,
             realized_pnl: book.realizedPnl,
@@ -191,7 +192,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
           break;
         }
         case 'risk':
-          out.set(id, { id, role: instance.role, limits: setup.risk, approved: loop?.risk.approved ?? 0, resized: loop?.risk.resized ?? 0, rejected: loop?.risk.rejected ?? 0, first_notes: loop?.risk.notes ?? [] });
+          out.set(id, { id, role: instance.role, limits: toSnakeKeys(RiskSchema, setup.risk), approved: loop?.risk.approved ?? 0, resized: loop?.risk.resized ?? 0, rejected: loop?.risk.rejected ?? 0, first_notes: loop?.risk.notes ?? [] });
           break;
         case 'execution': {
           const e = setup.execution;
@@ -200,10 +201,11 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             id,
             role: instance.role,
             fill: e.fill,
-            slippage_bps: e.slippage_bps,
-            slippage: e.slippage ?? { model: 'fixed', bps: e.slippage_bps },
-            commission: e.commission,
-            max_volume_share: e.max_volume_share ?? null,
+            slippage_bps: e.slippageBps,
+            // Written in the YAML spelling, as the per-event execution container writes them.
+            slippage: toSnakeKeys(SlippageSchema, e.slippage ?? { model: 'fixed', bps: e.slippageBps }),
+            commission: toSnakeKeys(CommissionSchema, e.commission),
+            max_volume_share: e.maxVolumeShare ?? null,
             orders: x?.orders ?? 0,
             fills: x?.fills ?? 0,
             partial_fills: 0,

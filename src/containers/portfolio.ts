@@ -70,7 +70,7 @@ export class PortfolioContainer extends BaseContainer {
     private readonly accounting: { readonly instruments?: ReadonlyMap<string, Instrument>; readonly funds?: FundsRules } = {},
   ) {
     super(id, 'portfolio', key);
-    this.book = new Book(config.initial_cash, accounting.instruments);
+    this.book = new Book(config.initialCash, accounting.instruments);
     if (risk !== undefined && BookExits.wanted(risk)) this.exits = new BookExits(risk, barMs, this.exitHost());
     if (tradeFrom > Number.NEGATIVE_INFINITY) this.warmupSignals = new Map();
   }
@@ -187,7 +187,7 @@ export class PortfolioContainer extends BaseContainer {
   private rebalance(batch: readonly SignalEvent[]): void {
     const equity = this.book.equity();
     const orders = batch.map((sig) => {
-      const weight = this.config.allow_short ? sig.target!.weight : Math.max(0, sig.target!.weight);
+      const weight = this.config.allowShort ? sig.target!.weight : Math.max(0, sig.target!.weight);
       const unitPrice = sig.price * pointValue(this.book.instrument(sig.symbol));
       const direction = weight > 0 ? 1 : weight < 0 ? -1 : 0;
       let target = targetQuantity({ type: 'percent_equity', percent: Math.abs(weight) * 100 }, direction, equity, unitPrice);
@@ -219,7 +219,7 @@ export class PortfolioContainer extends BaseContainer {
       return this.onTarget(sig);
     }
     this.counts.signals++;
-    const direction = this.config.allow_short || sig.direction >= 0 ? sig.direction : 0;
+    const direction = this.config.allowShort || sig.direction >= 0 ? sig.direction : 0;
     const equity = this.book.equity();
     // A contract of a future moves price × multiplier: its notional, and (atr_risk) its ATR
     // in currency, are the multiplier times the price's. σ (volatility_target) is relative.
@@ -230,7 +230,7 @@ export class PortfolioContainer extends BaseContainer {
     const unitPrice = sig.price * point;
     let target = targetQuantity(this.config.sizing, direction, equity, unitPrice, inputs);
     if (direction !== 0 && target === 0) this.counts.unsized++;
-    const entry = this.config.entry_order;
+    const entry = this.config.entryOrder;
     // A new signal replaces the unfilled resting entries of its symbol.
     if (entry.type !== 'market') this.cancelEntries(sig);
     const committed = this.committed(sig.symbol);
@@ -247,12 +247,12 @@ export class PortfolioContainer extends BaseContainer {
       return;
     }
     // A limit buys below (sells above) the close; a stop buys above (sells below) it.
-    const away = (entry.type === 'limit' ? -1 : 1) * Math.sign(delta) * (entry.offset_bps / 1e4);
+    const away = (entry.type === 'limit' ? -1 : 1) * Math.sign(delta) * (entry.offsetBps / 1e4);
     const price = sig.price * (1 + away);
     this.sendOrder(sig, delta, equity, sig.signalId, 'signal', {
       orderType: entry.type,
       ...(entry.type === 'limit' ? { limitPrice: price } : { stopPrice: price }),
-      ...(entry.expires_after_bars !== undefined ? { expiresAfterBars: entry.expires_after_bars } : {}),
+      ...(entry.expiresAfterBars !== undefined ? { expiresAfterBars: entry.expiresAfterBars } : {}),
     });
   }
 
@@ -426,7 +426,7 @@ export class PortfolioContainer extends BaseContainer {
   /** End of data: close what is open (when configured), then the final snapshot. */
   finish(): void {
     if (this.lastSeq < 0) return;
-    if (this.config.close_at_end) {
+    if (this.config.closeAtEnd) {
       for (const [symbol, bar] of this.lastBar) {
         const position = this.book.position(symbol);
         if (position === 0) continue;
@@ -444,7 +444,7 @@ export class PortfolioContainer extends BaseContainer {
     return {
       key: this.key,
       account: this.config.account,
-      initial_cash: this.config.initial_cash,
+      initial_cash: this.config.initialCash,
       final_equity: this.book.equity(),
       cash: this.book.cash,
       realized_pnl: this.book.realizedPnl,

@@ -1,7 +1,8 @@
 import type { SluiceEvent } from '../events/index.ts';
 import type { FundsRules } from '../domain/portfolio/account.ts';
 import { decideOrder } from '../domain/risk/order-decision.ts';
-import type { RiskConfig } from '../config/schema/trading.ts';
+import { RiskSchema, type RiskConfig } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { BaseContainer } from './base-container.ts';
 
 /** Risk notes kept for the results file (the first ones). */
@@ -68,6 +69,7 @@ export class RiskContainer extends BaseContainer {
   }
 
   results(): Record<string, unknown> {
-    return { limits: this.limits, approved: this.approved, resized: this.resized, rejected: this.rejected, first_notes: this.notes };
+    // The results file names the limits as the YAML does (docs/results-reference.md).
+    return { limits: toSnakeKeys(RiskSchema, this.limits), approved: this.approved, resized: this.resized, rejected: this.rejected, first_notes: this.notes };
   }
 }

@@ -76,8 +76,8 @@ const COMPARE: Record<ThresholdOperator, (a: number, b: number) => boolean> = {
  *   expression that does not compile.
  */
 export function compileCondition(cond: Condition, ctx: ConditionContext): CompiledCondition {
-  if ('metric_threshold' in cond) {
-    const c = cond.metric_threshold;
+  if ('metricThreshold' in cond) {
+    const c = cond.metricThreshold;
     checkPhase(c.phase, ['metric_threshold', 'phase'], ctx);
     if (!isMetricName(c.metric)) {
       throw new ConditionError(`unknown metric '${c.metric}'`, ['metric_threshold', 'metric'], metricHint(c.metric));
@@ -99,8 +99,8 @@ export function compileCondition(cond: Condition, ctx: ConditionContext): Compil
       },
     };
   }
-  if ('phase_status' in cond) {
-    const c = cond.phase_status;
+  if ('phaseStatus' in cond) {
+    const c = cond.phaseStatus;
     checkPhase(c.phase, ['phase_status', 'phase'], ctx);
     const wanted: readonly PhaseStatus[] = typeof c.status === 'string' ? [c.status] : c.status;
     return {

@@ -19,7 +19,7 @@ export function configPlan(loaded: LoadedWorkflow): WorkflowPlan {
   // even be a file (a queue job's text), so it is not read again.
   const source = parseYamlText('', wf.file);
   const phase: PlannedPhase = {
-    spec: { name: wf.phase, config: {}, depends_on: [] },
+    spec: { name: wf.phase, config: {}, dependsOn: [] },
     source,
     at: [],
     branch: null,

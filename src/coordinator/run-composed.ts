@@ -24,6 +24,7 @@ import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
 import type { SequenceSettings } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
+import { yamlConfig } from '../config/schema/workflow.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
 import { resolveSequence } from '../sequencer/resolve-sequence.ts';
@@ -118,7 +119,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   const root = opts.outDir ?? config.results.dir;
   const dir = opts.inMemory === true ? null : join(root, workflowId);
   const iterated = plan.iteration !== undefined || plan.module?.workflow.shouldContinue !== undefined;
-  const maxIterations = plan.iteration?.spec.max_iterations ?? (iterated ? DEFAULT_MAX_ITERATIONS : 1);
+  const maxIterations = plan.iteration?.spec.maxIterations ?? (iterated ? DEFAULT_MAX_ITERATIONS : 1);
   const log = opts.logger ?? pino({ level: 'silent' });
 
   const iterations: IterationRecord[] = [];
@@ -161,7 +162,9 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
 
   let iterOverlay: Record<string, unknown> = {};
   const history: { iteration: number; phases: Record<string, PhaseView> }[] = [];
-  let state: ResultsState = { phases: {}, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: 1 };
+  // Templates and expressions read the config as the YAML names it (`config.portfolio.initial_cash`).
+  const configView = yamlConfig(config) as Record<string, unknown>;
+  let state: ResultsState = { phases: {}, params: plan.params, config: configView, iteration: 1 };
   let status: ComposedWorkflowResult['status'] = 'completed';
 
   try {
@@ -170,7 +173,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       const relDir = iterated ? `iterations/${n}` : '';
       // Each finished phase makes a new frozen state (immer): a phase, a condition or a
       // workflow module holds a snapshot no later phase can change under it.
-      state = { phases: {}, params: plan.params, config: config as unknown as Record<string, unknown>, iteration: n };
+      state = { phases: {}, params: plan.params, config: configView, iteration: n };
       const records = new Map<string, PhaseRecord>();
       current = [];
       const ctx: PhaseContext = { plan, opts, iterDir, relDir, iteration: n, iterOverlay, root, dir };
@@ -287,7 +290,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const t0 = clock.now();
   const logger = ctx.opts.logger ?? pino({ level: 'silent' });
   const log = ctx.relDir !== '' ? logger.child({ iteration: ctx.iteration }) : logger;
-  const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.depends_on };
+  const base = { name, iteration: ctx.iteration, branch: p.branch, depends_on: p.spec.dependsOn };
   let condition: PhaseRecord['condition'] = null;
   const done = (status: PhaseStatus, fullReason: string | null, extra: Partial<PhaseRecord> = {}): PhaseRecord => {
     // One line: a formatted ConfigError's first line is file:line:col, path and message.
@@ -311,7 +314,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     };
   };
 
-  for (const d of p.spec.depends_on) {
+  for (const d of p.spec.dependsOn) {
     const v = state.phases[d];
     if (v !== undefined && v.status !== 'completed') return done('skipped', `depends on ${d}, which ${v.status === 'failed' ? 'failed' : `was ${v.status}`}${v.reason !== null ? ` (${v.reason})` : ''}`);
   }
@@ -331,7 +334,7 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   const prepared = p.loaded !== undefined ? { loaded: p.loaded, sequence: p.loaded.sequence } : await loadPhase(p, state, ctx);
   if ('error' in prepared) return done('failed', prepared.error.message, prepared.record);
   const { loaded, sequence } = prepared;
-  const phaseConfig = stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>);
+  const phaseConfig = stripWorkflowKeys(yamlConfig(loaded.wf.config));
 
   const relDir = ctx.relDir === '' ? name : `${ctx.relDir}/${name}`;
   const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
@@ -438,7 +441,7 @@ async function loadPhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext
     return { loaded, sequence };
   } catch (err) {
     if (!isConfigError(err)) throw err;
-    return { error: err, record: { error: err, config: stripWorkflowKeys(loaded.wf.config as unknown as Record<string, unknown>), topology: loaded.wf.topology.name } };
+    return { error: err, record: { error: err, config: stripWorkflowKeys(yamlConfig(loaded.wf.config)), topology: loaded.wf.topology.name } };
   }
 }
 
@@ -468,7 +471,7 @@ function skippedRecord(p: PlannedPhase, iteration: number, view: PhaseView): Pha
     branch: p.branch,
     status: view.status,
     reason: view.reason,
-    depends_on: p.spec.depends_on,
+    depends_on: p.spec.dependsOn,
     condition: null,
     topology: null,
     sequence: null,

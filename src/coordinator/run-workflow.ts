@@ -85,7 +85,7 @@ function notRunPhase(loaded: LoadedWorkflow, record: PhaseRecord): PhaseResult {
     // The whole message (the record keeps its first line).
     reason: error === undefined ? record.reason : error instanceof Error ? error.message : String(error),
     sequence: loaded.sequence.type,
-    primary_metric: loaded.wf.config.results.primary_metric,
+    primary_metric: loaded.wf.config.results.primaryMetric,
     best: null,
     metrics: {},
     iterations: [],

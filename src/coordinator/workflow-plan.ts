@@ -15,7 +15,8 @@ import type { LoadedWorkflow, LoadWorkflowOptions } from '../topology/loaded-wor
 import { overlayAll } from '../config/overlay.ts';
 import { applySetOverrides } from '../config/set-override.ts';
 import { didYouMean } from '../errors/suggest.ts';
-import { parseWithSchema } from '../config/validate.ts';
+import { parseConfig } from '../config/validate.ts';
+import { yamlConfig } from '../config/schema/workflow.ts';
 import { issueAt, loadYamlFile, type YamlSource } from '../config/yaml-source.ts';
 import type { CompiledExpression } from '../config/expression.ts';
 import {
@@ -168,7 +169,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     }
     if (p.overrides !== undefined) options.logger?.info({ workflow: p.name, file: p.file, overrides: p.overrides }, `user workflow pattern '${p.name}' overrides the built-in one`);
     const patternSource = await loadYamlFile(p.file);
-    pattern = { def: parseWithSchema(patternSource, WorkflowPatternSchema), source: patternSource, file: p.file };
+    pattern = { def: parseConfig(patternSource, WorkflowPatternSchema), source: patternSource, file: p.file };
     if (raw['phases'] !== undefined) {
       throw new ConfigError(issueAt(source, ['phases'], 'INVALID_VALUE', `phases: and workflow: '${p.name}' together: the pattern already declares the phases`, 'use one or the other; adjust a pattern through workflow_params: or a copy of it in a patterns: folder'));
     }
@@ -184,7 +185,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
 
   // Params: the pattern declares them with defaults; the user sets them.
   const params: Record<string, unknown> = clonePlain(pattern?.def.params ?? {});
-  for (const [k, v] of Object.entries(config.workflow_params ?? {})) {
+  for (const [k, v] of Object.entries(config.workflowParams ?? {})) {
     if (pattern !== undefined && !Object.hasOwn(params, k)) {
       const known = Object.keys(params);
       const guess = didYouMean(k, known);
@@ -199,7 +200,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   // Where each part comes from: the user's config overrides the pattern's part.
   const specSource = pattern?.source ?? source;
   const implicit = pattern === undefined && config.phases === undefined;
-  const phaseSpecs: PhaseSpec[] = pattern?.def.phases ?? config.phases ?? [{ name: base.wf.phase, config: {}, depends_on: [] }];
+  const phaseSpecs: PhaseSpec[] = pattern?.def.phases ?? config.phases ?? [{ name: base.wf.phase, config: {}, dependsOn: [] }];
   const branchPart = config.branches !== undefined ? { list: config.branches, source } : { list: pattern?.def.branches ?? [], source: specSource };
   const iterPart = config.iteration !== undefined ? { spec: config.iteration, source } : pattern?.def.iteration !== undefined ? { spec: pattern.def.iteration, source: specSource } : undefined;
 
@@ -220,7 +221,8 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   });
   const mainNames = phaseSpecs.map((p) => p.name);
   const allPhases = all.map((p) => p.spec.name);
-  const state = { params, config: config as unknown as Record<string, unknown> };
+  // Templates and expressions name config keys as the YAML does: `{{ config.portfolio.initial_cash }}`.
+  const state = { params, config: yamlConfig(config) as Record<string, unknown> };
 
   const planPhase = (p: (typeof all)[number]): PlannedPhase => {
     const visible = p.branch === null ? mainNames : [...mainNames, ...all.filter((q) => q.branch === p.branch).map((q) => q.spec.name)];
@@ -243,7 +245,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     check(p.spec.topology, ['topology'], true);
     check(p.spec.condition, ['condition'], false);
     check(p.spec.outputs, ['outputs'], false, true);
-    p.spec.depends_on.forEach((d, i) => {
+    p.spec.dependsOn.forEach((d, i) => {
       if (readable.includes(d)) return;
       const at = [...p.at, 'depends_on', i];
       if (d === p.spec.name) issues.push(issueAt(p.source, at, 'INVALID_VALUE', `phase '${d}' depends on itself`));
@@ -260,7 +262,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
         issues.push(issueAt(p.source, [...p.at, 'condition', ...err.at], 'CONDITION', `phase '${p.spec.name}': ${err.message}`, err.hint));
       }
     }
-    const node: PhaseNode = { name: p.spec.name, hard: p.spec.depends_on.filter((d) => readable.includes(d)), soft: [...soft].filter((d) => readable.includes(d)) };
+    const node: PhaseNode = { name: p.spec.name, hard: p.spec.dependsOn.filter((d) => readable.includes(d)), soft: [...soft].filter((d) => readable.includes(d)) };
     return { spec: p.spec, source: p.source, at: p.at, branch: p.branch, node, condition, readsPhases };
   };
 
@@ -269,7 +271,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     if ('order' in result) return result.order.map((n) => group.find((g) => g.spec.name === n)!);
     const first = group.find((g) => g.spec.name === result.cycle[0])!;
     const next = result.cycle[1]!;
-    const di = first.spec.depends_on.indexOf(next);
+    const di = first.spec.dependsOn.indexOf(next);
     issues.push(
       issueAt(first.source, di >= 0 ? [...first.at, 'depends_on', di] : [...first.at, 'name'], 'CYCLE', `phases wait for each other in a cycle: ${result.cycle.join(' → ')}`, 'each arrow reads "waits for" (depends_on, or a condition or template that reads the phase); break the cycle'),
     );
@@ -355,9 +357,9 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   }
 
   let module: WorkflowPlan['module'];
-  if (config.workflow_module !== undefined) {
+  if (config.workflowModule !== undefined) {
     try {
-      module = await importWorkflowModule(config.workflow_module, baseDir);
+      module = await importWorkflowModule(config.workflowModule, baseDir);
     } catch (err) {
       issues.push(issueAt(source, ['workflow_module'], 'INVALID_VALUE', err instanceof Error ? err.message : String(err), 'paths are relative to the config file'));
     }
@@ -379,7 +381,7 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       if (ref !== undefined) await resolveSequence(p.source, [...p.at, 'sequence'], ref, userDirs);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      issues.push(...relocatePhaseError(err, p, overlay, file).issues.map((issue) => toWorkflowParam(issue, p, source, config.workflow_params)));
+      issues.push(...relocatePhaseError(err, p, overlay, file).issues.map((issue) => toWorkflowParam(issue, p, source, config.workflowParams)));
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

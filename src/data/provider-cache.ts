@@ -32,7 +32,7 @@ export async function fillProviderCaches(caches: readonly ProviderCache[], timef
   for (const c of caches) {
     if (existsSync(c.path)) continue;
     const p = c.provider;
-    const credentials = p.name === 'alpaca' ? alpacaCredentials(p.credentials_file, baseDir, process.env, 'data.provider.credentials_file') : undefined;
+    const credentials = p.name === 'alpaca' ? alpacaCredentials(p.credentialsFile, baseDir, process.env, 'data.provider.credentials_file') : undefined;
     mkdirSync(dirname(c.path), { recursive: true });
     logger.info({ provider: p.name, symbol: c.symbol, file: c.path }, 'downloading bars into the data cache');
     await fetchBars({

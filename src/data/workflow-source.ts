@@ -45,7 +45,7 @@ export async function readWorkflowBars(wf: ResolvedWorkflow, maxBars: number = M
  * there are several sources), so the same results, without touching the file.
  */
 export function sharedWorkflowSource(wf: ResolvedWorkflow, bars: readonly SymbolBars[]): BarSource {
-  const sources = bars.map((b) => new MemoryBarSource(b.symbol, b.columns, wf.config.data.chunk_size));
+  const sources = bars.map((b) => new MemoryBarSource(b.symbol, b.columns, wf.config.data.chunkSize));
   return sources.length === 1 ? sources[0]! : mergeSources(sources);
 }
 
@@ -56,8 +56,8 @@ export function sourceOptions(wf: ResolvedWorkflow, s: ResolvedDataSource): BarS
     path: s.path,
     symbol: s.symbol,
     format: s.format,
-    chunkSize: d.chunk_size,
-    onBadRow: d.on_bad_row,
+    chunkSize: d.chunkSize,
+    onBadRow: d.onBadRow,
     ...(wf.start !== undefined ? { start: wf.start } : {}),
     ...(wf.end !== undefined ? { end: wf.end } : {}),
   };

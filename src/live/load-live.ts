@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { parseCamel } from '../config/schema-keys.ts';
 import { resolve } from 'node:path';
 import { loadWorkflow, type LoadedWorkflow, type LoadWorkflowOptions } from '../load/load-workflow.ts';
 import type { ResolvedDataSource } from '../config/resolved.ts';
@@ -28,7 +29,7 @@ export async function loadLiveWorkflow(file: string, options: LoadWorkflowOption
 
 /** The config's `live:` section with its defaults. */
 export function liveConfigOf(loaded: LoadedWorkflow): LiveConfig {
-  return loaded.wf.config.live ?? LiveSchema.parse({});
+  return loaded.wf.config.live ?? parseCamel(LiveSchema, {});
 }
 
 /**
@@ -53,7 +54,7 @@ export function openWarmup(loaded: LoadedWorkflow, spec: LiveConfig['warmup'] | 
   if (sym === undefined) throw new LiveError(`warm-up file ${file.path}: the config has several symbols (${symbols.join(', ')}); say which this file holds (live.warmup.symbol or --warmup-symbol), or use --warmup data`);
   const d = wf.config.data;
   return openBarSource(
-    { path: file.path, symbol: sym, chunkSize: d.chunk_size, onBadRow: d.on_bad_row, ...('format' in file && file.format !== undefined ? { format: file.format } : {}) },
+    { path: file.path, symbol: sym, chunkSize: d.chunkSize, onBadRow: d.onBadRow, ...('format' in file && file.format !== undefined ? { format: file.format } : {}) },
     baseDir,
   );
 }
@@ -108,7 +109,7 @@ export function withLiveStore(loaded: LoadedWorkflow, sink: Extract<LiveSinkConf
     wf: {
       ...wf,
       config: { ...wf.config, signals },
-      liveStore: sink === undefined ? undefined : { dir: resolve(sink.path), rowGroupRows: sink.row_group_rows, feed, warmup },
+      liveStore: sink === undefined ? undefined : { dir: resolve(sink.path), rowGroupRows: sink.rowGroupRows, feed, warmup },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
+import { parseCamel } from '../config/schema-keys.ts';
 import type { Logger } from 'pino';
 import { StreamSettingsSchema } from '../config/schema/live.ts';
 import { asLiveError, connectNats, ensureStream, manager } from '../transport/nats/jetstream.ts';
@@ -38,7 +39,7 @@ export async function openNatsReplayOutput(url: string, symbols: readonly string
   const stream = opts.stream ?? BARS_STREAM;
   const nc = await connectNats(parsed, 'sluice replay', opts.logger);
   try {
-    await ensureStream(await manager(nc, parsed), { name: stream, subjects: [`${prefix}.>`], settings: StreamSettingsSchema.parse({}) }, opts.logger);
+    await ensureStream(await manager(nc, parsed), { name: stream, subjects: [`${prefix}.>`], settings: parseCamel(StreamSettingsSchema, {}) }, opts.logger);
   } catch (err) {
     await nc.close();
     throw asLiveError(err, parsed.text);

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../runtime/clock.ts';
+import { parseCamel } from '../config/schema-keys.ts';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { LoadedWorkflow } from '../load/load-workflow.ts';
@@ -88,7 +89,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   const { loaded, logger } = opts;
   const { wf, plan } = loaded;
   const clock = opts.clock ?? systemClock;
-  const live = opts.live ?? wf.config.live ?? LiveSchema.parse({});
+  const live = opts.live ?? wf.config.live ?? parseCamel(LiveSchema, {});
   const flagType = opts.feedUrl === 'binance' || opts.feedUrl === 'alpaca' ? opts.feedUrl : undefined;
   const feedType = flagType ?? live.feed.type;
   const feedUrl = flagType !== undefined ? live.feed.url : (opts.feedUrl ?? live.feed.url);
@@ -107,9 +108,9 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   const source = new LiveBarSource({
     symbols,
     logger,
-    maxBars: live.buffer.max_bars,
+    maxBars: live.buffer.maxBars,
     overflow: live.buffer.overflow,
-    outOfOrder: live.out_of_order,
+    outOfOrder: live.outOfOrder,
     timeframeMs: parseTimeframe(timeframe),
     calendar: wf.config.data.calendar,
     onPressure: (paused) => (paused ? pressure.feed?.pause() : pressure.feed?.resume()),
@@ -120,7 +121,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   const decoder = new MessageDecoder(live.feed.mapping, symbols.length === 1 ? symbols[0] : undefined, timeframe);
   const aggregator = new TickAggregator({
     timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe),
-    closeAfterMs: live.aggregate.close_after_ms,
+    closeAfterMs: live.aggregate.closeAfterMs,
     emit: (symbol, ts, o, h, l, c, v) => source.push(symbol, ts, o, h, l, c, v),
     ...(opts.clock !== undefined ? { now: () => clock.now(), setTimer: (fn: () => void, ms: number) => clock.setTimeout(fn, ms), clearTimer: (h: unknown) => clock.clearTimeout(h) } : {}),
   });
@@ -231,7 +232,7 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
 function createFeed(url: string, intake: FeedIntake, live: LiveConfig, logger: Logger, opts: RunLiveOptions): Feed {
   if (url === 'stdin' || url === '-') return new StreamFeed(opts.stdin ?? process.stdin, intake);
   if (/^wss?:\/\//.test(url)) {
-    return new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeat_ms, subscribe: live.feed.subscribe, logger, ...(opts.random !== undefined ? { random: opts.random } : {}) });
+    return new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeatMs, subscribe: live.feed.subscribe, logger, ...(opts.random !== undefined ? { random: opts.random } : {}) });
   }
   if (url.startsWith('nats://')) return new NatsFeed({ url, nats: live.feed.nats, intake, logger });
   throw new LiveError(`feed '${url}': expected ws://host:port[/path], wss://…, nats://host:port[/subject] or stdin`);

@@ -4,7 +4,7 @@ import { barFormatOf } from '../data/bar-format.ts';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { issueAt, loadYamlFile, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
-import { parseWithSchema } from '../config/validate.ts';
+import { parseConfig } from '../config/validate.ts';
 import { overlay, overlayAll } from '../config/overlay.ts';
 import { withTraceBehaviors } from '../config/trace-behaviors.ts';
 import { applySetOverrides } from '../config/set-override.ts';
@@ -60,7 +60,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
 
   const topo = await resolveTopology(source, raw, baseDir, options.patternDirs ?? []);
   const merged = overlay(topo.def?.defaults ?? {}, raw) as Record<string, unknown>;
-  const config = parseWithSchema(source, WorkflowConfigSchema, merged);
+  const config: WorkflowConfig = parseConfig(source, WorkflowConfigSchema, merged);
   const topology = topo.def ?? (config.topology as TopologyDef);
 
   const issues: ConfigIssue[] = [];
@@ -245,7 +245,7 @@ async function resolveTopology(
     );
   }
   const patternSource = await loadYamlFile(pattern.file);
-  return { def: parseWithSchema(patternSource, TopologySchema), source: patternSource, basePath: [] };
+  return { def: parseConfig(patternSource, TopologySchema), source: patternSource, basePath: [] };
 }
 
 function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: string, issues: ConfigIssue[]): ResolvedDataSource[] {
@@ -278,11 +278,11 @@ export const TRACE_BYTES_PER_EVENT = 600;
  * records are kept in memory until the run ends.
  */
 function checkTraceBudget(source: YamlSource, config: WorkflowConfig, issues: ConfigIssue[]): void {
-  const t = config.execution.trace_settings;
+  const t = config.execution.traceSettings;
   if (t === undefined) return;
-  const overrides = Object.values(t.container_settings);
+  const overrides = Object.values(t.containerSettings);
   if (t.level === 'none' && overrides.every((c) => c.level === undefined || c.level === 'none')) return;
-  const events = t.max_events + overrides.reduce((sum, c) => sum + (c.max_events ?? 0), 0);
+  const events = t.maxEvents + overrides.reduce((sum, c) => sum + (c.maxEvents ?? 0), 0);
   const bytes = events * TRACE_BYTES_PER_EVENT;
   const heap = getHeapStatistics().heap_size_limit;
   if (bytes <= heap / 2) return;
@@ -325,7 +325,7 @@ async function probeSources(source: YamlSource, sources: readonly ResolvedDataSo
   const at = (i: number): ConfigPath => (d.sources !== undefined ? ['data', 'sources', i, 'path'] : ['data', 'path']);
   await Promise.all(
     sources.map(async (s, i) => {
-      const err = await probeBarFile({ path: s.path, symbol: s.symbol, format: s.format, onBadRow: d.on_bad_row }, '/');
+      const err = await probeBarFile({ path: s.path, symbol: s.symbol, format: s.format, onBadRow: d.onBadRow }, '/');
       if (err === undefined) return;
       if (s.format === 'csv' && BINARY.test(err.what)) {
         issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from CSV data file: ${err.file}  binary content, not text (a compressed or Parquet file?)`, 'a CSV bar file is text: decompress it, or name a Parquet file with format: parquet'));

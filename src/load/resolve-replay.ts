@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { issueAt, type YamlSource } from '../config/yaml-source.ts';
 import { didYouMean } from '../errors/suggest.ts';
-import { parseWithSchema } from '../config/validate.ts';
+import { parseConfig } from '../config/validate.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
+import type { CamelCaseKeys } from '../config/case-keys.ts';
 import { clonePlain, isPlainObject } from '../config/deep-merge.ts';
 import type { WorkflowConfig } from '../config/schema/workflow.ts';
 import type { TopologyDef } from '../config/schema/topology.ts';
@@ -32,8 +34,8 @@ export function checkNotReplay(source: YamlSource, config: WorkflowConfig, topol
   if (config.strategies.length === 0) {
     issues.push(issueAt(source, ['strategies'], 'MISSING_KEY', "missing required key 'strategies' (expected a list of strategies, at least one)", 'only a signal replay (topology: signal_replay) may leave it out: its books are the stored strategies'));
   }
-  for (const key of ['replay', 'replay_variants'] as const) {
-    if (config[key] !== undefined) {
+  for (const [key, field] of [['replay', 'replay'], ['replay_variants', 'replayVariants']] as const) {
+    if (config[field] !== undefined) {
       issues.push(issueAt(source, [key], 'INVALID_VALUE', `${key} is read only by a signal replay, but the topology '${topology.name}' has no signal_source container`, 'use topology: signal_replay', { key: true }));
     }
   }
@@ -243,7 +245,7 @@ function checkSequence(ctx: ReplayResolution): void {
  */
 function resolveVariants(ctx: ReplayResolution): ReplayVariant[] | undefined | null {
   const { source, config, issues } = ctx;
-  const list = config.replay_variants;
+  const list = config.replayVariants;
   if (list === undefined) return undefined;
   const before = issues.length;
   const seq = config.sequence;
@@ -256,9 +258,11 @@ function resolveVariants(ctx: ReplayResolution): ReplayVariant[] | undefined | n
   list.forEach((v, i) => {
     if (seen.has(v.name)) issues.push(issueAt(source, ['replay_variants', i, 'name'], 'INVALID_VALUE', `variant name '${v.name}' is used twice`));
     seen.add(v.name);
-    const section = <T>(key: 'portfolio' | 'risk' | 'execution', schema: z.ZodType<T>, base: unknown): T | undefined => {
+    // The variant overlays the section in its YAML spelling (what the user wrote addresses
+    // YAML keys); the result crosses the schema boundary like the config did.
+    const section = <S extends z.ZodType>(key: 'portfolio' | 'risk' | 'execution', schema: S, base: CamelCaseKeys<z.output<S>>): CamelCaseKeys<z.output<S>> | undefined => {
       try {
-        return parseWithSchema(source, schema, overlaySection(base, v[key] ?? {}), ['replay_variants', i, key]);
+        return parseConfig(source, schema, overlaySection(toSnakeKeys(schema, base), v[key] ?? {}), ['replay_variants', i, key]);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         issues.push(...err.issues);

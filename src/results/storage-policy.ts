@@ -11,7 +11,7 @@ type ResultsConfig = ResolvedWorkflow['config']['results'];
 
 /** Points of a series kept in memory per book (0: none, Infinity: all). */
 export function keepInMemory(results: ResultsConfig): number {
-  return results.storage === 'memory' ? Infinity : results.storage === 'hybrid' ? results.hybrid_max_points : 0;
+  return results.storage === 'memory' ? Infinity : results.storage === 'hybrid' ? results.hybridMaxPoints : 0;
 }
 
 /** Whether a book's series are handed back in memory at all (the run's result). */

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import type { SequenceSettings, SweepSequence } from '../config/schema/sequence.ts';
+import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
+import { MetricsSchema } from '../config/schema/workflow.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
@@ -90,9 +93,9 @@ export async function runSinglePass(
     logger: req.logger,
     ...(req.signal !== undefined ? { signal: req.signal } : {}),
   });
-  const primary = wf.config.results.primary_metric;
+  const primary = wf.config.results.primaryMetric;
   let ranking = rankBooks(outcome.books, primary);
-  if (!wf.config.results.store_full_results) {
+  if (!wf.config.results.storeFullResults) {
     // Only the best book keeps its series in the returned result; the rest, summaries.
     ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
   }
@@ -182,10 +185,11 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
         filter: s.filter?.text ?? null,
         classifiers: wf.classifiers.map((c) => ({ id: c.id, type: c.type, params: c.params })),
         data: { timeframe: wf.config.data.timeframe, calendar: wf.config.data.calendar, symbols: wf.sources.map((x) => x.symbol) },
-        portfolio: wf.config.portfolio,
-        risk: wf.config.risk,
-        execution: { ...wf.config.execution, trace_settings: undefined },
-        metrics: wf.config.metrics,
+        // In the YAML spelling: the keys of stores written before the schema boundary stay valid.
+        portfolio: toSnakeKeys(PortfolioSchema, wf.config.portfolio),
+        risk: toSnakeKeys(RiskSchema, wf.config.risk),
+        execution: { ...toSnakeKeys(ExecutionSchema, wf.config.execution), trace_settings: undefined },
+        metrics: toSnakeKeys(MetricsSchema, wf.config.metrics),
       },
       engine: ENGINE.version,
       code: strategyCode(s, wf.classifiers),
@@ -298,7 +302,7 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
   });
   const ranked = rankBooks(
     books.map((b) => ({ ...b, metrics: b.metrics })),
-    wf.config.results.primary_metric,
+    wf.config.results.primaryMetric,
   );
   return { books, ranked, reused, computed: books.length - reused, shards, status, failure };
 }
@@ -348,7 +352,7 @@ async function failedSweep(req: SequenceRequest, wf: ResolvedWorkflow, sweep: Sw
       status,
       error: { message: reason },
       data: null,
-      primary_metric: wf.config.results.primary_metric,
+      primary_metric: wf.config.results.primaryMetric,
       rows: { books: sweep.books, ranking: sweep.ranked },
       best: sweep.ranked[0] ?? null,
       files: [],
@@ -361,7 +365,7 @@ async function failedSweep(req: SequenceRequest, wf: ResolvedWorkflow, sweep: Sw
     status,
     reason,
     sequence: req.sequence.type,
-    primary_metric: wf.config.results.primary_metric,
+    primary_metric: wf.config.results.primaryMetric,
     best: bestOf(sweep.ranked[0]),
     metrics: sweep.ranked[0] === undefined ? {} : metricRecord(sweep.ranked[0].metrics),
     iterations: sweep.books as unknown as Record<string, unknown>[],

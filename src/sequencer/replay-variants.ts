@@ -12,6 +12,8 @@
  * ```
  */
 import type { ReplayVariant, ResolvedWorkflow } from '../config/resolved.ts';
+import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { rankBooks } from '../results/rank.ts';
 import { BarRecording } from '../data/recorded-source.ts';
 import { runPhase, type BookResult, type PhaseOutcome } from './run-phase.ts';
@@ -39,7 +41,7 @@ export function withVariant(wf: ResolvedWorkflow, v: ReplayVariant): ResolvedWor
  */
 export async function runReplayVariants(req: SequenceRequest, variants: readonly ReplayVariant[]): Promise<PhaseResult> {
   const wf = req.loaded.wf;
-  const primary = wf.config.results.primary_metric;
+  const primary = wf.config.results.primaryMetric;
   const bars = new BarRecording(() => openWorkflowSource(wf));
   const runs: { variant: ReplayVariant; outcome: PhaseOutcome; ranking: BookResult[] }[] = [];
   for (const variant of variants) {
@@ -112,7 +114,7 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
     logger: req.logger,
     ...(req.signal !== undefined ? { signal: req.signal } : {}),
   });
-  const primary = wf.config.results.primary_metric;
+  const primary = wf.config.results.primaryMetric;
   let ranking = rankBooks(outcome.books, primary);
   if (dir !== null) {
     await writePhaseFiles(dir, {
@@ -127,12 +129,20 @@ async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: R
       best: ranking[0] === undefined ? null : bookSummary(ranking[0]),
       files: outcome.files,
       containers: outcome.containers,
-      extra: { variant: { name: variant.name, portfolio: variant.portfolio, risk: variant.risk, execution: variant.execution } },
+      // phase_summary.json shows the variant's sections as the YAML names them.
+      extra: {
+        variant: {
+          name: variant.name,
+          portfolio: toSnakeKeys(PortfolioSchema, variant.portfolio),
+          risk: toSnakeKeys(RiskSchema, variant.risk),
+          execution: toSnakeKeys(ExecutionSchema, variant.execution),
+        },
+      },
       trace: outcome.trace,
       records: outcome.records,
     });
   }
-  if (!wf.config.results.store_full_results) {
+  if (!wf.config.results.storeFullResults) {
     // Only the variant's best book keeps its series in the returned result; the rest, summaries.
     ranking = ranking.map((b, i) => (i === 0 ? b : { ...b, trades: undefined, equity: undefined }));
   }

@@ -103,7 +103,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
   // The data's own calendar, for the annualization check (phase_summary.json, warnings).
   const sessions = new SessionCounter(wf.config.data.calendar);
   const results = wf.config.results;
-  const writerOptions = { bufferSize: results.write_buffer_bytes, highWaterMark: results.high_water_mark_bytes };
+  const writerOptions = { bufferSize: results.writeBufferBytes, highWaterMark: results.highWaterMarkBytes };
   const keep = keepInMemory(results);
   let closeFused = (): void => undefined;
 
@@ -153,12 +153,12 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     const strategies = new Map(wf.strategies.map((s) => [s.key, s]));
     const newFold = (key: string): BookFold => {
       if (!strategies.has(key)) throw new Error(`book '${key}' has no strategy of that id`);
-      return new BookFold(key, wf.config.portfolio.initial_cash, bpy, wf.config.metrics.risk_free_rate, {
+      return new BookFold(key, wf.config.portfolio.initialCash, bpy, wf.config.metrics.riskFreeRate, {
         trades: tradesWriter,
         equity: equityWriter,
         keepTrades: keep,
         keepEquity: keep,
-        equityEvery: results.equity_every,
+        equityEvery: results.equityEvery,
       });
     };
     for (const p of graph.placed) {

@@ -194,14 +194,14 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
       error = describeFailure(outcome.failure);
       if (status === 'completed') {
         const computed = await readStoreMeta(runDir);
-        meta = direct ? computed : await merge(plan, run, dir, stored, { dir: runDir, meta: computed }, wf.config.signals.row_group_rows);
+        meta = direct ? computed : await merge(plan, run, dir, stored, { dir: runDir, meta: computed }, wf.config.signals.rowGroupRows);
       }
     } finally {
       if (!direct) await rm(runDir, { recursive: true, force: true });
     }
   } else if (stored !== undefined && !unchanged(plan, stored)) {
     // Nothing to compute, but ids, order or membership change: rewrite from the store alone.
-    meta = await merge(plan, run, dir, stored, undefined, wf.config.signals.row_group_rows);
+    meta = await merge(plan, run, dir, stored, undefined, wf.config.signals.rowGroupRows);
   }
 
   const section = {
@@ -219,7 +219,7 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
   };
   req.logger.info({ phase: req.phase, ...section, status }, 'signal store written');
   const extra = { signal_store: section };
-  const primary = wf.config.results.primary_metric;
+  const primary = wf.config.results.primaryMetric;
   if (req.phaseDir !== null) {
     const inPhase = dir === join(req.phaseDir, 'signals') && status === 'completed';
     const files = [...(outcome?.files ?? []).filter((f) => !f.startsWith('signals/')), ...(inPhase ? Object.values(STORE_FILES).map((f) => `signals/${f}`) : [])];

@@ -103,7 +103,7 @@ async function runWindows(
   ctx: SequenceContext,
 ): Promise<PhaseResult> {
   const base = req.loaded.wf;
-  const primary = base.config.results.primary_metric;
+  const primary = base.config.results.primaryMetric;
   req.progress?.setTotal(windows.length);
   const iso = (i: number): string => new Date(ts[Math.min(i, ts.length - 1)]!).toISOString();
   const results: WindowResult[] = [];
@@ -129,7 +129,7 @@ async function runWindows(
     }
     // The test run keeps every equity point in memory for the stitched curve.
     const testWf: ResolvedWorkflow = restrictTo(base, ts, w.test, warmup);
-    const memoryWf = { ...testWf, config: { ...testWf.config, results: { ...testWf.config.results, storage: 'memory' as const, equity_every: 1 } } };
+    const memoryWf = { ...testWf, config: { ...testWf.config, results: { ...testWf.config.results, storage: 'memory' as const, equityEvery: 1 } } };
     const loaded = withStrategies(req.loaded, memoryWf, [best]);
     const windowDir = subDir(req.phaseDir, 'windows', String(w.index));
     const outcome = await runPhase({
@@ -266,8 +266,8 @@ async function runWindows(
  * P&L rescaled the same way; exposure is the bar-weighted mean of the windows'.
  */
 function stitch(wf: ResolvedWorkflow, results: readonly WindowResult[], ts: readonly number[], windows: readonly WindowPlan[]) {
-  const initial = wf.config.portfolio.initial_cash;
-  const stats = new EquityStats({ initialEquity: initial, barsPerYear: runBarsPerYear(wf), riskFreeRate: wf.config.metrics.risk_free_rate });
+  const initial = wf.config.portfolio.initialCash;
+  const stats = new EquityStats({ initialEquity: initial, barsPerYear: runBarsPerYear(wf), riskFreeRate: wf.config.metrics.riskFreeRate });
   const trades = new TradeStats();
   const points: { ts: number; equity: number }[] = [];
   let level = initial;

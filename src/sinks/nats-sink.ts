@@ -29,8 +29,8 @@ export class NatsSink implements MessageSink {
     private readonly logger: Logger,
   ) {
     this.url = parseNatsUrl(cfg.url);
-    checkPrefix(cfg.subject_prefix, 'subject_prefix');
-    checkPrefix(cfg.bars_prefix, 'bars_prefix');
+    checkPrefix(cfg.subjectPrefix, 'subject_prefix');
+    checkPrefix(cfg.barsPrefix, 'bars_prefix');
     this.description = `${this.url.servers.join(',')} stream ${cfg.stream}`;
   }
 
@@ -46,27 +46,27 @@ export class NatsSink implements MessageSink {
     try {
       const jsm = await manager(nc, this.url);
       const { cfg } = this;
-      await ensureStream(jsm, { name: cfg.stream, subjects: [`${cfg.subject_prefix}.>`], settings: cfg.stream_settings }, this.logger);
-      if (cfg.publish_bars) await ensureStream(jsm, { name: cfg.bars_stream, subjects: [`${cfg.bars_prefix}.>`], settings: cfg.stream_settings }, this.logger);
+      await ensureStream(jsm, { name: cfg.stream, subjects: [`${cfg.subjectPrefix}.>`], settings: cfg.streamSettings }, this.logger);
+      if (cfg.publishBars) await ensureStream(jsm, { name: cfg.barsStream, subjects: [`${cfg.barsPrefix}.>`], settings: cfg.streamSettings }, this.logger);
     } catch (err) {
       await nc.close();
       throw asLiveError(err, this.url.text);
     }
     this.nc = nc;
-    this.publisher = new JetStreamPublisher(jetstream(nc), { maxInFlight: this.cfg.max_in_flight, ackTimeoutMs: this.cfg.ack_timeout_ms, retries: this.cfg.retries, logger: this.logger });
+    this.publisher = new JetStreamPublisher(jetstream(nc), { maxInFlight: this.cfg.maxInFlight, ackTimeoutMs: this.cfg.ackTimeoutMs, retries: this.cfg.retries, logger: this.logger });
   }
 
   send(json: string): void {
     // Only signals travel; the check on the text spares parsing the other messages.
     if (this.publisher === undefined || !json.startsWith('{"type":"signal"')) return;
     const s = JSON.parse(json) as SignalMessage;
-    this.publisher.publish(signalSubject(this.cfg.subject_prefix, s.symbol, s.strategy_id), json, signalMsgId(s.strategy_id, s.symbol, s.ts));
+    this.publisher.publish(signalSubject(this.cfg.subjectPrefix, s.symbol, s.strategy_id), json, signalMsgId(s.strategy_id, s.symbol, s.ts));
   }
 
   /** A live bar, in the feed format (publish_bars). */
   bar(symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number): void {
-    if (this.publisher === undefined || !this.cfg.publish_bars) return;
-    this.publisher.publish(barSubject(this.cfg.bars_prefix, symbol), encodeBar(symbol, ts, open, high, low, close, volume), barMsgId(symbol, new Date(ts).toISOString()));
+    if (this.publisher === undefined || !this.cfg.publishBars) return;
+    this.publisher.publish(barSubject(this.cfg.barsPrefix, symbol), encodeBar(symbol, ts, open, high, low, close, volume), barMsgId(symbol, new Date(ts).toISOString()));
   }
 
   get needsDrain(): boolean {

@@ -1,4 +1,6 @@
-import { TopologySchema, type ContainerDef, type RouteDef, type TopologyDef } from '../config/schema/topology.ts';
+import type { z } from 'zod';
+import { TopologySchema, type ContainerDef, type RouteDefSchema, type TopologyDef } from '../config/schema/topology.ts';
+import { parseCamel } from '../config/schema-keys.ts';
 import type { PipelineRole } from './marble-spec-schema.ts';
 
 /**
@@ -20,7 +22,8 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
     containers.push(foreach ? { id: role, role, foreach: 'strategies' } : { id: role, role });
   }
 
-  const routes: RouteDef[] = [];
+  // Written as a topology file would be (`by_key`), then parsed like one.
+  const routes: z.input<typeof RouteDefSchema>[] = [];
   // Declared order is delivery order: a portfolio closes the previous bar's snapshot and
   // the broker fills queued orders before any strategy reacts to the new bar.
   const barConsumers = (['portfolio', 'execution', 'features'] as const).filter(has);
@@ -41,5 +44,5 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
     routes.push({ name: 'fills', kind: 'feedback', by_key: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
   }
   // Through the schema, so defaults are those of a topology read from a file.
-  return TopologySchema.parse({ name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });
+  return parseCamel(TopologySchema, { name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });
 }

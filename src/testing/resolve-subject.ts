@@ -1,6 +1,8 @@
 import { ConfigError, type ConfigIssue, type ConfigPath } from '../config/config-error.ts';
 import { issueAt, type YamlSource } from '../config/yaml-source.ts';
-import { parseWithSchema } from '../config/validate.ts';
+import { parseConfig, parseWithSchema } from '../config/validate.ts';
+import { parseCamel, toSnakeKeys } from '../config/schema-keys.ts';
+import { TopologySchema } from '../config/schema/topology.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import type { ResolvedStrategy, ResolvedWorkflow } from '../config/resolved.ts';
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
@@ -77,15 +79,15 @@ export function resolveSubject(
       const path = at('config');
       switch (subject.role) {
         case 'portfolio': {
-          const config = parse(() => parseWithSchema(source, PortfolioSchema, subject.config, path));
+          const config = parse(() => parseConfig(source, PortfolioSchema, subject.config, path));
           return config === undefined ? undefined : { ...base, role: 'portfolio', config };
         }
         case 'risk': {
-          const config = parse(() => parseWithSchema(source, RiskSchema, subject.config, path));
+          const config = parse(() => parseConfig(source, RiskSchema, subject.config, path));
           return config === undefined ? undefined : { ...base, role: 'risk', config };
         }
         case 'execution': {
-          const config = parse(() => parseWithSchema(source, ExecutionSchema, subject.config, path));
+          const config = parse(() => parseConfig(source, ExecutionSchema, subject.config, path));
           return config === undefined ? undefined : { ...base, role: 'execution', config };
         }
       }
@@ -131,11 +133,11 @@ export function resolveSubject(
         issues.push(issueAt(source, at('roles'), code, message, hint)),
       );
       if (plan === null) return undefined;
-      const config = WorkflowConfigSchema.parse({
+      const config = parseCamel(WorkflowConfigSchema, {
         name: 'marble_spec',
         // compileGraph reads no data settings; the schema needs a data block all the same.
         data: { symbol: data.symbol, path: source.file, timeframe: '1m' },
-        topology,
+        topology: toSnakeKeys(TopologySchema, topology),
         strategies: resolved.map((s) => ({ type: s.type, id: s.key, params: s.params })),
         portfolio: subject.portfolio,
         risk: subject.risk,

@@ -131,7 +131,7 @@ function createContainer(
         keepInMemory(cfg.results),
         wf.classifiers.length > 0,
         wf.liveStore === undefined
-          ? { workflow: wf, dir: configuredStoreDir(wf) ?? null, rowGroupRows: cfg.signals.row_group_rows }
+          ? { workflow: wf, dir: configuredStoreDir(wf) ?? null, rowGroupRows: cfg.signals.rowGroupRows }
           : { workflow: wf, dir: wf.liveStore.dir, rowGroupRows: wf.liveStore.rowGroupRows, live: { feed: wf.liveStore.feed, warmup: wf.liveStore.warmup } },
       ) as Container<unknown>;
     case 'signal_source':

@@ -57,7 +57,7 @@ function isBacktestGraph(t: TopologyDef): boolean {
     containersMatch &&
     t.routes.every((r, i) => {
       const [kind, from, to, events, byKey] = BACKTEST_ROUTES[i]!;
-      return r.kind === kind && list(r.from) === from && list(r.to) === to && r.events.join(',') === events && (r.by_key === true) === byKey;
+      return r.kind === kind && list(r.from) === from && list(r.to) === to && r.events.join(',') === events && (r.byKey === true) === byKey;
     })
   );
 }
@@ -75,7 +75,7 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (wf.replay !== undefined || wf.liveStore !== undefined) return 'a signal replay or a live run';
   if (wf.classifiers.length > 0) return 'classifiers (regimes) are read per event';
   if (wf.sources.length !== 1) return 'more than one symbol';
-  const settings = cfg.execution.trace_settings;
+  const settings = cfg.execution.traceSettings;
   if (settings !== undefined && EventTracer.enabled(settings)) return 'event tracing is on';
   for (const s of wf.strategies) {
     if (s.definition.columns === undefined) return `strategy '${s.type}' has no columnar logic (defineStrategy's columns)`;
@@ -89,11 +89,11 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (p.account !== 'cash') return `portfolio.account is ${p.account} (margin calls are checked per bar)`;
   if (sizingFeature(p.sizing) !== undefined) return `portfolio.sizing ${p.sizing.type} reads a feature`;
   if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity') return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
-  if (p.entry_order.type !== 'market') return `portfolio.entry_order is ${p.entry_order.type}`;
+  if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   if (BookExits.wanted(cfg.risk)) return 'exit rules of the risk block (stops, time exits, drawdown halt) run per bar';
   const e = cfg.execution;
   if (e.fill !== 'next_open') return `execution.fill is ${e.fill}`;
-  if (e.max_volume_share !== undefined) return 'execution.max_volume_share (partial fills)';
+  if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values()) if (instrument.kind === 'future') return 'a futures instrument';
   return undefined;
 }
@@ -125,10 +125,10 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       symbol: wf.sources[0]!.symbol,
       keys: strategies.map((s) => s.key),
       portfolioIds: strategies.map((s) => portfolioIds.get(s.key)!),
-      initialCash: cfg.portfolio.initial_cash,
-      allowShort: cfg.portfolio.allow_short,
+      initialCash: cfg.portfolio.initialCash,
+      allowShort: cfg.portfolio.allowShort,
       sizing: cfg.portfolio.sizing,
-      closeAtEnd: cfg.portfolio.close_at_end,
+      closeAtEnd: cfg.portfolio.closeAtEnd,
       tradeFrom: wf.tradeFrom ?? Number.NEGATIVE_INFINITY,
       limits: cfg.risk,
       funds: accounting.funds,

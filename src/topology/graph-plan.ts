@@ -117,7 +117,7 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
     const name = routeName(route, r);
     checkEvents(route, r, name, from, to, fail);
 
-    const byKey = route.kind === 'selective' || route.by_key === true;
+    const byKey = route.kind === 'selective' || route.byKey === true;
     if (byKey) {
       for (const t of to) {
         if (t.foreach === undefined) fail(['routes', r, 'to'], 'GRAPH', `${route.kind} route ${name} delivers by key, but '${t.id}' is not a foreach container`, 'deliver by key only to containers with foreach');

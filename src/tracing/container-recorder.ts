@@ -147,7 +147,7 @@ export class ContainerRecorder {
           last: undefined,
           throttleMs: record.throttle === undefined ? 0 : parseTimeframe(record.throttle),
           nextAt: new Float64Array(TRACE_TYPES.length).fill(-Infinity),
-          maxEvents: record.max_events ?? Infinity,
+          maxEvents: record.maxEvents ?? Infinity,
           dropped: 0,
         });
       }

@@ -47,15 +47,15 @@ export class PhaseTrace {
    * nowhere (no sink and no phase folder): then no route is tapped at all.
    */
   static open(opts: PhaseTraceOptions): PhaseTrace | undefined {
-    const settings = opts.wf.config.execution.trace_settings;
+    const settings = opts.wf.config.execution.traceSettings;
     if (settings === undefined || !EventTracer.enabled(settings)) return undefined;
     const { phaseDir } = opts;
     if (phaseDir === null && opts.sink === undefined) return undefined;
-    const traceId = settings.trace_id ?? (phaseDir !== null ? basename(dirname(phaseDir)) : opts.wf.config.name);
+    const traceId = settings.traceId ?? (phaseDir !== null ? basename(dirname(phaseDir)) : opts.wf.config.name);
     const strategies = Object.fromEntries(opts.wf.strategies.map((s) => [s.key, s.definition.features(s.params).map(featureKey)]));
     const tracer = new EventTracer(settings, { traceId, phase: opts.wf.phase, features: opts.features, strategies });
     tracer.attach(opts.routes);
-    const path = phaseDir === null ? null : join(settings.trace_dir ?? join(phaseDir, 'trace'), TRACE_FILE);
+    const path = phaseDir === null ? null : join(settings.traceDir ?? join(phaseDir, 'trace'), TRACE_FILE);
     return new PhaseTrace(tracer, path, phaseDir, opts.sink);
   }
 

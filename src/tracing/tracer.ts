@@ -1,7 +1,8 @@
 import type { SluiceEvent } from '../events/index.ts';
 import type { Route, RouteTarget } from '../routes/index.ts';
 import { ByKey } from '../routes/subject-fan-out.ts';
-import type { ContainerTraceSettings, TraceSettings } from '../config/schema/trading.ts';
+import { TraceSettingsSchema, type ContainerTraceSettings, type TraceSettings } from '../config/schema/trading.ts';
+import { toSnakeKeys } from '../config/schema-keys.ts';
 import { ContainerMatcher } from '../config/container-match.ts';
 import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import { presetMask, TRACE_TYPE_INDEX, TRACE_TYPES } from './presets.ts';
@@ -117,8 +118,8 @@ export class EventTracer {
   constructor(settings: TraceSettings, info: TracerInfo) {
     this.settings = settings;
     this.info = info;
-    this.matcher = new ContainerMatcher(settings.container_settings);
-    this.global = this.makeGroup('', settings.level, settings.sample_every, undefined, undefined);
+    this.matcher = new ContainerMatcher(settings.containerSettings);
+    this.global = this.makeGroup('', settings.level, settings.sampleEvery, undefined, undefined);
     const tradeComplete = settings.retention === 'trade_complete';
     this.tracker = tradeComplete ? new TradeTracker() : undefined;
   }
@@ -130,7 +131,7 @@ export class EventTracer {
    */
   static enabled(settings: TraceSettings): boolean {
     if (settings.level !== 'none') return true;
-    return Object.values(settings.container_settings).some((c) => c.level !== undefined && c.level !== 'none');
+    return Object.values(settings.containerSettings).some((c) => c.level !== undefined && c.level !== 'none');
   }
 
   /**
@@ -204,9 +205,10 @@ export class EventTracer {
       phase: this.info.phase,
       level: s.level,
       retention: s.retention,
-      max_events: s.max_events,
-      sample_every: s.sample_every,
-      container_settings: s.container_settings,
+      max_events: s.maxEvents,
+      sample_every: s.sampleEvery,
+      // The header is a file: its settings in the YAML spelling.
+      container_settings: toSnakeKeys(TraceSettingsSchema.shape.container_settings, s.containerSettings),
       features: this.info.features ?? [],
       strategies: this.info.strategies ?? {},
       counts: { recorded: this.recorded, dropped: this.retentions.reduce((n, r) => n + r.dropped, 0), written },
@@ -334,8 +336,8 @@ export class EventTracer {
     let group = this.groups.get(hit.pattern);
     if (group === undefined) {
       const c = hit.value;
-      const own = c.max_events !== undefined ? c.max_events : undefined;
-      group = this.makeGroup(hit.pattern, c.level ?? this.settings.level, c.sample_every ?? this.settings.sample_every, own, c.throttle);
+      const own = c.maxEvents !== undefined ? c.maxEvents : undefined;
+      group = this.makeGroup(hit.pattern, c.level ?? this.settings.level, c.sampleEvery ?? this.settings.sampleEvery, own, c.throttle);
       this.groups.set(hit.pattern, group);
     }
     return group;
@@ -345,7 +347,7 @@ export class EventTracer {
     let retention: TraceRetention;
     if (ownBudget === undefined && name !== '') retention = this.global.retention;
     else {
-      const capacity = ownBudget ?? this.settings.max_events;
+      const capacity = ownBudget ?? this.settings.maxEvents;
       const width = this.info.features?.length ?? 0;
       retention = this.settings.retention === 'trade_complete' ? new TradeCompleteRetention(capacity, width) : new SlidingWindowRetention(capacity, width);
       this.retentions.push(retention);

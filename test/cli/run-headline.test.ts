@@ -4,7 +4,7 @@ import { runHeadline } from '../../src/cli/run-headline.ts';
 import type { PhaseResult } from '../../src/sequencer/run-sequence.ts';
 
 const wf = (symbols: string[], strategies: number) =>
-  ({ config: { name: 'w', results: { primary_metric: 'sharpe_ratio' } }, strategies: Array.from({ length: strategies }, () => ({})), sources: symbols.map((symbol) => ({ symbol, path: `${symbol}.csv`, format: 'csv' })) }) as unknown as ResolvedWorkflow;
+  ({ config: { name: 'w', results: { primaryMetric: 'sharpe_ratio' } }, strategies: Array.from({ length: strategies }, () => ({})), sources: symbols.map((symbol) => ({ symbol, path: `${symbol}.csv`, format: 'csv' })) }) as unknown as ResolvedWorkflow;
 const phase = (sequence: string, extra: Record<string, unknown> = {}) => ({ sequence, extra }) as unknown as PhaseResult;
 
 it('says bars of several symbols are across them', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { accountingOf } from '../../src/containers/accounting.ts';
 import { DataSchema } from '../../src/config/schema/data.ts';
 import { ExecutionSchema, PortfolioSchema } from '../../src/config/schema/trading.ts';
@@ -8,9 +9,9 @@ const ES = { kind: 'future', multiplier: 50, margin: 12_000 } as const;
 describe('accountingOf', () => {
   it('one file: its instrument; the rest are shares; a cash account with the execution costs', () => {
     const a = accountingOf({
-      data: DataSchema.parse({ symbol: 'ES', path: 'es.csv', timeframe: '1d', instrument: ES }),
-      portfolio: PortfolioSchema.parse({}),
-      execution: ExecutionSchema.parse({ slippage_bps: 3, commission: { model: 'per_contract', per_contract: 2 } }),
+      data: parseCamel(DataSchema, { symbol: 'ES', path: 'es.csv', timeframe: '1d', instrument: ES }),
+      portfolio: parseCamel(PortfolioSchema, {}),
+      execution: parseCamel(ExecutionSchema, { slippage_bps: 3, commission: { model: 'per_contract', per_contract: 2 } }),
     });
     expect([...a.instruments]).toEqual([['ES', ES]]);
     expect(a.funds.instrument('ES')).toEqual(ES);
@@ -18,18 +19,18 @@ describe('accountingOf', () => {
     expect(a.funds.account).toEqual({ type: 'cash' });
     expect(a.funds.policy).toBe('reject');
     expect(a.funds.slippage).toEqual({ model: 'fixed', bps: 3 });
-    expect(a.funds.commission).toEqual({ model: 'per_contract', per_contract: 2 });
+    expect(a.funds.commission).toEqual({ model: 'per_contract', perContract: 2 });
   });
 
   it('several sources: each its own instrument; a margin account takes the default rates unless given', () => {
-    const data = DataSchema.parse({ timeframe: '1d', sources: [{ symbol: 'ES', path: 'es.csv', instrument: ES }, { symbol: 'SPY', path: 'spy.csv' }] });
-    const execution = ExecutionSchema.parse({ slippage: { model: 'spread', spread_bps: 4 } });
-    const a = accountingOf({ data, portfolio: PortfolioSchema.parse({ account: 'margin', insufficient_funds: 'resize' }), execution });
+    const data = parseCamel(DataSchema, { timeframe: '1d', sources: [{ symbol: 'ES', path: 'es.csv', instrument: ES }, { symbol: 'SPY', path: 'spy.csv' }] });
+    const execution = parseCamel(ExecutionSchema, { slippage: { model: 'spread', spread_bps: 4 } });
+    const a = accountingOf({ data, portfolio: parseCamel(PortfolioSchema, { account: 'margin', insufficient_funds: 'resize' }), execution });
     expect([...a.instruments.keys()]).toEqual(['ES']);
-    expect(a.funds.account).toEqual({ type: 'margin', initial: 0.5, maintenance: 0.25, short_initial: 0.5, short_maintenance: 0.3, max_leverage: 2 });
+    expect(a.funds.account).toEqual({ type: 'margin', initial: 0.5, maintenance: 0.25, shortInitial: 0.5, shortMaintenance: 0.3, maxLeverage: 2 });
     expect(a.funds.policy).toBe('resize');
-    expect(a.funds.slippage).toEqual({ model: 'spread', spread_bps: 4 });
-    const b = accountingOf({ data, portfolio: PortfolioSchema.parse({ account: 'margin', margin: { initial: 0.25, max_leverage: 4 } }), execution });
-    expect(b.funds.account).toMatchObject({ type: 'margin', initial: 0.25, max_leverage: 4, maintenance: 0.25 });
+    expect(a.funds.slippage).toEqual({ model: 'spread', spreadBps: 4 });
+    const b = accountingOf({ data, portfolio: parseCamel(PortfolioSchema, { account: 'margin', margin: { initial: 0.25, max_leverage: 4 } }), execution });
+    expect(b.funds.account).toMatchObject({ type: 'margin', initial: 0.25, maxLeverage: 4, maintenance: 0.25 });
   });
 });

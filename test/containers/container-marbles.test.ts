@@ -104,7 +104,7 @@ describe('container operators under virtual time', () => {
         grossExposure: position * 100,
       });
       const input = hot<SluiceEvent>('-a-b-c-|', { a: order(1, 50), b: order(2, 500), c: order(3, 50, 10) });
-      const risk = new RiskContainer('risk', { max_position: 100, max_exposure: 0.1 });
+      const risk = new RiskContainer('risk', { maxPosition: 100, maxExposure: 0.1 });
       // Order 2 (500 shares, $50,000) is resized to the exposure cap: 0.1 × 10,000 / 100 = 10.
       // Order 3 would add to a position already at the cap: rejected, back to its book.
       expectObservable(input.pipe(risk.operator())).toBe('-a-b-c-|', {

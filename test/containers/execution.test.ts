@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { Subject } from 'rxjs';
 import type { BarEvent, CancelEvent, OrderEvent, SluiceEvent, TradeEvent } from '../../src/events/index.ts';
 import { ExecutionContainer } from '../../src/containers/execution.ts';
@@ -22,7 +23,7 @@ const cancel = (seq: number, orderId: number): CancelEvent => ({ type: 'CANCEL',
 
 /** Runs `inputs` through an execution container configured by `config`, then finishes it. */
 function run(config: Record<string, unknown>, inputs: SluiceEvent[]) {
-  const c = new ExecutionContainer('execution', ExecutionSchema.parse(config));
+  const c = new ExecutionContainer('execution', parseCamel(ExecutionSchema, config));
   const input = new Subject<SluiceEvent>();
   const out: SluiceEvent[] = [];
   const sub = input.pipe(c.operator()).subscribe((e) => out.push(e));

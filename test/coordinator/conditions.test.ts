@@ -30,7 +30,7 @@ function conditionError(cond: Condition, c: ConditionContext = ctx): ConditionEr
 }
 
 describe('metric_threshold', () => {
-  const cond = (operator: '>' | '>=' | '<' | '<=' | '==' | '!=', threshold: number | string): Condition => ({ metric_threshold: { phase: 'optimize', metric: 'sharpe_ratio', operator, threshold } });
+  const cond = (operator: '>' | '>=' | '<' | '<=' | '==' | '!=', threshold: number | string): Condition => ({ metricThreshold: { phase: 'optimize', metric: 'sharpe_ratio', operator, threshold } });
 
   it('says why it does not hold, in words', () => {
     const c = compileCondition(cond('>', 0.5), ctx);
@@ -56,18 +56,18 @@ describe('metric_threshold', () => {
   });
 
   it('refuses an unknown metric and an unknown phase with did-you-mean', () => {
-    const m = conditionError({ metric_threshold: { phase: 'optimize', metric: 'sharpe', operator: '>', threshold: 1 } });
+    const m = conditionError({ metricThreshold: { phase: 'optimize', metric: 'sharpe', operator: '>', threshold: 1 } });
     expect(m.message).toBe("unknown metric 'sharpe'");
     expect(m.hint).toBe("did you mean 'sharpe_ratio'?");
     expect(m.at).toEqual(['metric_threshold', 'metric']);
-    const p = conditionError({ metric_threshold: { phase: 'optimise', metric: 'sharpe_ratio', operator: '>', threshold: 1 } });
+    const p = conditionError({ metricThreshold: { phase: 'optimise', metric: 'sharpe_ratio', operator: '>', threshold: 1 } });
     expect(p.message).toBe("unknown phase 'optimise'");
     expect(p.hint).toBe("did you mean 'optimize'?");
     expect(p.at).toEqual(['metric_threshold', 'phase']);
   });
 
   it('refuses a phase that exists but does not run before', () => {
-    expect(conditionError({ phase_status: { phase: 'validate', status: 'completed' } }).message).toBe("phase 'validate' cannot be read here: it does not run before this point");
+    expect(conditionError({ phaseStatus: { phase: 'validate', status: 'completed' } }).message).toBe("phase 'validate' cannot be read here: it does not run before this point");
   });
 
   it('a threshold template that is no number is an error at evaluation', () => {
@@ -78,10 +78,10 @@ describe('metric_threshold', () => {
 
 describe('phase_status', () => {
   it('holds for the status or one of a list', () => {
-    const one = compileCondition({ phase_status: { phase: 'optimize', status: 'completed' } }, ctx);
+    const one = compileCondition({ phaseStatus: { phase: 'optimize', status: 'completed' } }, ctx);
     expect(one.evaluate(state({ optimize: view('optimize', 1) }))).toEqual({ holds: true, reason: 'optimize is completed' });
     expect(one.evaluate(state({ optimize: view('optimize', null, 'skipped') }))).toEqual({ holds: false, reason: 'optimize is skipped, not completed' });
-    const any = compileCondition({ phase_status: { phase: 'optimize', status: ['failed', 'skipped'] } }, ctx);
+    const any = compileCondition({ phaseStatus: { phase: 'optimize', status: ['failed', 'skipped'] } }, ctx);
     expect(any.evaluate(state({ optimize: view('optimize', 1) })).reason).toBe('optimize is completed, not one of failed, skipped');
   });
 });

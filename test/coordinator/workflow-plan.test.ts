@@ -274,11 +274,11 @@ describe('planWorkflow: plans', () => {
     writeFile(dir, 'pats/workflows/mine.yaml', 'name: mine\ndefaults:\n  results: { primary_metric: total_return }\n  portfolio: { initial_cash: 5000 }\nphases: [{ name: a }]\n');
     const file = writeFile(dir, 'wf.yaml', `${baseConfig()}patterns: [./pats]\nworkflow: mine\n`);
     const plan = await planWorkflow(file);
-    expect(plan.base.wf.config.results.primary_metric).toBe('total_return');
+    expect(plan.base.wf.config.results.primaryMetric).toBe('total_return');
     // The user config's portfolio wins over the pattern's default.
-    expect(plan.base.wf.config.portfolio.initial_cash).toBe(100000);
+    expect(plan.base.wf.config.portfolio.initialCash).toBe(100000);
     const viaSet = await planWorkflow(file, { sets: ['results.primary_metric=calmar_ratio'] });
-    expect(viaSet.base.wf.config.results.primary_metric).toBe('calmar_ratio');
+    expect(viaSet.base.wf.config.results.primaryMetric).toBe('calmar_ratio');
   });
 
   it('iteration alone makes a one-phase workflow of the config', async () => {
@@ -286,6 +286,6 @@ describe('planWorkflow: plans', () => {
     const file = writeFile(dir, 'wf.yaml', `${baseConfig()}phase: run\niteration: { max_iterations: 2 }\n`);
     const plan = await planWorkflow(file);
     expect(plan.phases.map((p) => p.spec.name)).toEqual(['run']);
-    expect(plan.iteration?.spec.max_iterations).toBe(2);
+    expect(plan.iteration?.spec.maxIterations).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,7 +13,7 @@ import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, spli
 
 const HISTORY = 15_000;
 /** Reconnect quickly in tests. */
-const live = LiveSchema.parse({ feed: { reconnect: { initial_delay_ms: 50, max_delay_ms: 400, jitter: 0.2 } } });
+const live = parseCamel(LiveSchema, { feed: { reconnect: { initial_delay_ms: 50, max_delay_ms: 400, jitter: 0.2 } } });
 
 function memoryLogger() {
   const lines: { level: number; msg: string }[] = [];
@@ -82,7 +83,7 @@ describe('a feed faster than the graph', () => {
     const slow = new MemorySink();
     Object.defineProperty(slow, 'needsDrain', { value: true });
     slow.drained = () => new Promise((r) => setTimeout(r, 2));
-    const cfg = LiveSchema.parse({ buffer: { max_bars: 50, overflow: 'block' } });
+    const cfg = parseCamel(LiveSchema, { buffer: { max_bars: 50, overflow: 'block' } });
     const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: feed.url, warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()), sinks: [slow], logger: silent });
     await feed.done;
     expect(outcome).toMatchObject({ status: 'completed', liveBars: SPY_BARS - HISTORY });
@@ -134,7 +135,7 @@ describe('a misbehaving feed', () => {
     await new Promise((r) => wss.once('listening', r));
     const port = (wss.address() as AddressInfo).port;
     await new Promise<void>((r) => wss.close(() => r())); // nobody listens on it now
-    const cfg = LiveSchema.parse({ feed: { reconnect: { initial_delay_ms: 10, max_attempts: 3 } } });
+    const cfg = parseCamel(LiveSchema, { feed: { reconnect: { initial_delay_ms: 10, max_attempts: 3 } } });
     const memory = new MemorySink();
     const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: `ws://127.0.0.1:${port}`, sinks: [memory], logger: silent });
     expect(outcome.status).toBe('failed');
@@ -157,7 +158,7 @@ describe('a misbehaving feed', () => {
         ws.send(JSON.stringify({ type: 'end' }));
       }
     });
-    const cfg = LiveSchema.parse({ feed: { heartbeat_ms: 100, reconnect: { initial_delay_ms: 10 } } });
+    const cfg = parseCamel(LiveSchema, { feed: { heartbeat_ms: 100, reconnect: { initial_delay_ms: 10 } } });
     const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, sinks: [new MemorySink()], logger: silent });
     await new Promise<void>((r) => wss.close(() => r()));
     expect(outcome).toMatchObject({ status: 'completed', feedEnd: 'end message', liveBars: 2 });

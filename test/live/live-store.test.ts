@@ -73,7 +73,7 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     const { history, liveStart, dir } = splitSpy(HISTORY);
     const storeDir = join(dir, 'live-store');
     const warmup = openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
-    const loaded = withLiveStore(await loadLiveWorkflow(LIVE_CONFIG), { type: 'store', path: storeDir, row_group_rows: 200 }, 'stdin', warmup.description);
+    const loaded = withLiveStore(await loadLiveWorkflow(LIVE_CONFIG), { type: 'store', path: storeDir, rowGroupRows: 200 }, 'stdin', warmup.description);
     const feed = stdinFeed(liveStart, 3_000);
     const running = runLive({ loaded, feedUrl: 'stdin', stdin: feed.stdin, warmup, sinks: [new MemorySink()], logger: silent });
 
@@ -118,7 +118,7 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     mkdirSync(storeDir);
     for (const stale of ['signals.parquet', 'regimes.parquet', 'signals-000099.parquet', 'metadata.json']) writeFileSync(join(storeDir, stale), 'old');
     const warmup = openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
-    const loaded = withLiveStore(await loadLiveWorkflow(LIVE_CONFIG), { type: 'store', path: storeDir, row_group_rows: 500 }, 'stdin', 'history');
+    const loaded = withLiveStore(await loadLiveWorkflow(LIVE_CONFIG), { type: 'store', path: storeDir, rowGroupRows: 500 }, 'stdin', 'history');
     const abort = new AbortController();
     const feed = stdinFeed(liveStart, 2_000);
     const running = runLive({ loaded, feedUrl: 'stdin', stdin: feed.stdin, warmup, sinks: [], logger: silent, signal: abort.signal });

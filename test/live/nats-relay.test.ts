@@ -1,4 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSchema, LiveSinkSchema, type NatsSinkConfig } from '../../src/config/schema/live.ts';
@@ -53,7 +54,7 @@ describe.skipIf(NATS_SERVER_BIN === undefined)(`the NATS feed and sink in a live
     expect(await feed.close()).toEqual({ stored: LIVE_BARS + 1, duplicates: 0, retries: 0 });
 
     const loaded = await loadLiveWorkflow(LIVE_CONFIG);
-    const sinkCfg = LiveSinkSchema.parse({ type: 'nats', url, stream: 'SIG_RELAY_TEST', subject_prefix: 'test.signals', publish_bars: true, bars_stream: 'RELAY', bars_prefix: 'relay.bars', max_in_flight: 4 }) as NatsSinkConfig;
+    const sinkCfg = parseCamel(LiveSinkSchema, { type: 'nats', url, stream: 'SIG_RELAY_TEST', subject_prefix: 'test.signals', publish_bars: true, bars_stream: 'RELAY', bars_prefix: 'relay.bars', max_in_flight: 4 }) as NatsSinkConfig;
     const sink = new NatsSink(sinkCfg, silent);
     const first = new MemorySink();
     const one = await runLive({ loaded, feedUrl: url, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [first, sink], logger: silent });
@@ -67,7 +68,7 @@ describe.skipIf(NATS_SERVER_BIN === undefined)(`the NATS feed and sink in a live
     // The relay, read through a durable consumer; it has no end, so the run is stopped once it has every signal.
     const abort = new AbortController();
     const second = new MemorySink();
-    const live = LiveSchema.parse({ feed: { nats: { stream: 'RELAY', durable: 'relay-reader' } } });
+    const live = parseCamel(LiveSchema, { feed: { nats: { stream: 'RELAY', durable: 'relay-reader' } } });
     const two = await runLive({
       loaded,
       live,

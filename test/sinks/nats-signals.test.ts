@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { Readable } from 'node:stream';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -146,10 +147,10 @@ describe.skipIf(NATS_SERVER_BIN === undefined)(`live signals over NATS JetStream
     const feedRun = await runLive({ loaded, feedUrl: `nats://127.0.0.1:${closed}`, sinks: [], logger: silent });
     expect(feedRun.status).toBe('failed');
     expect((feedRun.failure?.error as Error).message).toBe(`cannot connect to nats://127.0.0.1:${closed}: connection refused (connect ECONNREFUSED 127.0.0.1:${closed})`);
-    const sink = new NatsSink(LiveSinkSchema.parse({ type: 'nats', url: `nats://127.0.0.1:${closed}` }) as NatsSinkConfig, silent);
+    const sink = new NatsSink(parseCamel(LiveSinkSchema, { type: 'nats', url: `nats://127.0.0.1:${closed}` }) as NatsSinkConfig, silent);
     const sinkRun = await runLive({ loaded, feedUrl: 'stdin', stdin: Readable.from([]), sinks: [sink], logger: silent });
     expect(sinkRun.failure?.error).toBeInstanceOf(LiveError);
-    expect(() => new NatsSink(LiveSinkSchema.parse({ type: 'nats', url: 'http://127.0.0.1:4222' }) as NatsSinkConfig, silent)).toThrow("'http://127.0.0.1:4222': expected nats://host:port[/subject]");
+    expect(() => new NatsSink(parseCamel(LiveSinkSchema, { type: 'nats', url: 'http://127.0.0.1:4222' }) as NatsSinkConfig, silent)).toThrow("'http://127.0.0.1:4222': expected nats://host:port[/subject]");
     await expect(openNatsReplayOutput('nats://:4222/x y', ['SPY'], { logger: silent })).rejects.toThrow(/^'nats:\/\/:4222\/x y': /);
     expect((await sub.exit).code).toBe(1);
     expect(sub.stderr.trim()).toBe(`subscribe: cannot connect to nats://127.0.0.1:${closed}: connection refused (connect ECONNREFUSED 127.0.0.1:${closed})`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { TopologySchema, type TopologyDef } from '../../src/config/schema/topology.ts';
 import { endpointIds, planGraph } from '../../src/topology/graph-plan.ts';
 import { explainMermaid } from '../../src/topology/explain.ts';
@@ -13,7 +14,7 @@ interface Reported {
 
 /** A signal-generation graph with two strategy containers, so globs have something to choose from. */
 function topology(extra: { routes?: unknown[]; behaviors?: unknown[] } = {}): TopologyDef {
-  return TopologySchema.parse({
+  return parseCamel(TopologySchema, {
     name: 'two_families',
     containers: [
       { id: 'data', role: 'data' },

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
@@ -22,7 +23,7 @@ describe('ContainerRecorder (behaviors[].record)', () => {
     let tapped = 0;
     orders.tap = () => tapped++; // a tap already there (the tracer's) keeps working
     const recorder = await ContainerRecorder.open({
-      behaviors: [BehaviorSchema.parse({ match: 'portfolio_a', record: {} }), BehaviorSchema.parse({ match: 'portfolio_*', trace: 'minimal' })],
+      behaviors: [parseCamel(BehaviorSchema, { match: 'portfolio_a', record: {} }), parseCamel(BehaviorSchema, { match: 'portfolio_*', trace: 'minimal' })],
       instances: ['portfolio_a', 'portfolio_b', 'risk'],
       routes: [orders, audit],
       phaseDir: dir,
@@ -58,8 +59,8 @@ describe('ContainerRecorder (behaviors[].record)', () => {
   it('is not built when no behavior records, or the run writes nothing', async () => {
     const route = createRoute({ name: 'orders', kind: 'merge', from: ['portfolio_a'], targets: [{ id: 'risk' }], events: ['ORDER'], byKey: false });
     const args = { instances: ['portfolio_a'], routes: [route] };
-    expect(await ContainerRecorder.open({ ...args, behaviors: [BehaviorSchema.parse({ match: '*', trace: 'debug' })], phaseDir: mkdtempSync(join(tmpdir(), 'sluice-record-')) })).toBeUndefined();
-    expect(await ContainerRecorder.open({ ...args, behaviors: [BehaviorSchema.parse({ match: '*', record: {} })], phaseDir: null })).toBeUndefined();
+    expect(await ContainerRecorder.open({ ...args, behaviors: [parseCamel(BehaviorSchema, { match: '*', trace: 'debug' })], phaseDir: mkdtempSync(join(tmpdir(), 'sluice-record-')) })).toBeUndefined();
+    expect(await ContainerRecorder.open({ ...args, behaviors: [parseCamel(BehaviorSchema, { match: '*', record: {} })], phaseDir: null })).toBeUndefined();
     expect(route.tap).toBeUndefined();
   });
 });

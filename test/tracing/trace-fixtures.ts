@@ -1,11 +1,12 @@
 import type { BarEvent, FeaturesEvent, FillEvent, OrderEvent, PortfolioEvent, RejectEvent, SignalEvent, TradeEvent } from '../../src/events/index.ts';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { createRoute, type Route } from '../../src/routes/index.ts';
 import type { RouteKind } from '../../src/config/schema/topology.ts';
 import type { EventType } from '../../src/events/index.ts';
 import { TraceSettingsSchema, type TraceSettings } from '../../src/config/schema/trading.ts';
 
 /** Trace settings as the config would resolve them, from a partial YAML-like object. */
-export const settings = (raw: Record<string, unknown>): TraceSettings => TraceSettingsSchema.parse(raw);
+export const settings = (raw: Record<string, unknown>): TraceSettings => parseCamel(TraceSettingsSchema, raw);
 
 /** A compiled-style route with no consumers subscribed (delivery to nobody is fine for a tap). */
 export function route(name: string, kind: RouteKind, from: string[], to: { id: string; key?: string }[], events: EventType[], byKey = false): Route {

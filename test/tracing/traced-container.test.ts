@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseCamel } from '../../src/config/schema-keys.ts';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { TraceSettingsSchema } from '../../src/config/schema/trading.ts';
@@ -21,7 +22,7 @@ const order = (seq: number, orderId: number, quantity: number): OrderEvent => ({
 async function traceThrough(settings: Record<string, unknown>, inputs: SluiceEvent[]) {
   const risk = new QuantityCapRisk('risk', 100);
   const approved = createRoute({ name: 'approved', kind: 'pipeline', from: ['risk'], targets: [{ id: 'execution' }], events: ['ORDER', 'CANCEL'], byKey: false });
-  const tracer = new EventTracer(TraceSettingsSchema.parse(settings), { traceId: 'guide', phase: 'backtest' });
+  const tracer = new EventTracer(parseCamel(TraceSettingsSchema, settings), { traceId: 'guide', phase: 'backtest' });
   const tapped = tracer.attach([approved]);
   const delivered: SluiceEvent[] = [];
   approved.output('execution').subscribe((ev) => delivered.push(ev));

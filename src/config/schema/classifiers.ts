@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 
 /** A classifier entry; `params` are checked against the classifier's own schema in a second pass. */
 export const ClassifierEntrySchema = z
@@ -15,4 +16,4 @@ export const ClassifierEntrySchema = z
 
 export const ClassifiersSchema = z.array(ClassifierEntrySchema).default([]);
 
-export type ClassifierEntry = z.infer<typeof ClassifierEntrySchema>;
+export type ClassifierEntry = CamelCaseKeys<z.infer<typeof ClassifierEntrySchema>>;

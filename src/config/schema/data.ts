@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 
 /**
  * A provider to download a bar file from when it is not there yet (`path` is then a local
@@ -81,4 +82,4 @@ export const DataSchema = z
     }
   });
 
-export type DataProviderConfig = z.infer<typeof DataProviderSchema>;
+export type DataProviderConfig = CamelCaseKeys<z.infer<typeof DataProviderSchema>>;

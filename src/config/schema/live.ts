@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 
 /**
  * How a feed message becomes a bar, a trade or the end of the feed. The defaults are the
@@ -224,12 +225,12 @@ export const LiveSchema = z
   })
   .strict();
 
-export type FeedMapping = z.infer<typeof FeedMappingSchema>;
-export type ReconnectConfig = z.infer<typeof ReconnectSchema>;
-export type LiveSinkConfig = z.infer<typeof LiveSinkSchema>;
-export type LiveConfig = z.infer<typeof LiveSchema>;
-export type BinanceFeedConfig = z.infer<typeof BinanceFeedSchema>;
-export type AlpacaFeedConfig = z.infer<typeof AlpacaFeedSchema>;
-export type NatsFeedConfig = z.infer<typeof NatsFeedSchema>;
-export type StreamSettings = z.infer<typeof StreamSettingsSchema>;
+export type FeedMapping = CamelCaseKeys<z.infer<typeof FeedMappingSchema>>;
+export type ReconnectConfig = CamelCaseKeys<z.infer<typeof ReconnectSchema>>;
+export type LiveSinkConfig = CamelCaseKeys<z.infer<typeof LiveSinkSchema>>;
+export type LiveConfig = CamelCaseKeys<z.infer<typeof LiveSchema>>;
+export type BinanceFeedConfig = CamelCaseKeys<z.infer<typeof BinanceFeedSchema>>;
+export type AlpacaFeedConfig = CamelCaseKeys<z.infer<typeof AlpacaFeedSchema>>;
+export type NatsFeedConfig = CamelCaseKeys<z.infer<typeof NatsFeedSchema>>;
+export type StreamSettings = CamelCaseKeys<z.infer<typeof StreamSettingsSchema>>;
 export type NatsSinkConfig = Extract<LiveSinkConfig, { type: 'nats' }>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 
 /**
  * A strategy entry. `params` are checked against the strategy's own schema in a second
@@ -58,4 +59,4 @@ export const RegimeEntrySchema = StrategyEntrySchema.omit({ id: true });
 
 export const StrategiesSchema = z.array(StrategyEntrySchema).min(1, 'at least one strategy is needed');
 
-export type StrategyEntry = z.infer<typeof StrategyEntrySchema>;
+export type StrategyEntry = CamelCaseKeys<z.infer<typeof StrategyEntrySchema>>;

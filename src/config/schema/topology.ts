@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 import { EVENT_TYPES } from '../../events/index.ts';
 import { TRACE_LEVELS } from './trace-levels.ts';
 import { TraceMaxEventsSchema, TraceThrottleSchema } from './trace-limits.ts';
@@ -90,7 +91,7 @@ export const TopologySchema = z
   })
   .strict();
 
-export type ContainerDef = z.infer<typeof ContainerDefSchema>;
-export type RouteDef = z.infer<typeof RouteDefSchema>;
-export type TopologyDef = z.infer<typeof TopologySchema>;
-export type BehaviorDef = z.infer<typeof BehaviorSchema>;
+export type ContainerDef = CamelCaseKeys<z.infer<typeof ContainerDefSchema>>;
+export type RouteDef = CamelCaseKeys<z.infer<typeof RouteDefSchema>>;
+export type TopologyDef = CamelCaseKeys<z.infer<typeof TopologySchema>>;
+export type BehaviorDef = CamelCaseKeys<z.infer<typeof BehaviorSchema>>;

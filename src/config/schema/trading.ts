@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 import { TRACE_LEVELS } from './trace-levels.ts';
 import { TraceMaxEventsSchema, TraceThrottleSchema } from './trace-limits.ts';
 
@@ -304,8 +305,8 @@ export const ExecutionSchema = z
     }
   });
 
-export type PortfolioConfig = z.infer<typeof PortfolioSchema>;
-export type RiskConfig = z.infer<typeof RiskSchema>;
-export type ExecutionConfig = z.infer<typeof ExecutionSchema>;
-export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
-export type ContainerTraceSettings = z.infer<typeof ContainerTraceSchema>;
+export type PortfolioConfig = CamelCaseKeys<z.infer<typeof PortfolioSchema>>;
+export type RiskConfig = CamelCaseKeys<z.infer<typeof RiskSchema>>;
+export type ExecutionConfig = CamelCaseKeys<z.infer<typeof ExecutionSchema>>;
+export type TraceSettings = CamelCaseKeys<z.infer<typeof TraceSettingsSchema>>;
+export type ContainerTraceSettings = CamelCaseKeys<z.infer<typeof ContainerTraceSchema>>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
 
 /**
  * Schemas of multi-phase workflows: the phases, conditions, iteration, branches and
@@ -125,9 +126,9 @@ export const WorkflowPatternSchema = z
   })
   .strict();
 
-export type Condition = z.infer<typeof ConditionSchema>;
-export type PhaseSpec = z.infer<typeof PhaseSchema>;
-export type OutputFileSpec = z.infer<typeof OutputFileSchema>;
-export type IterationSpec = z.infer<typeof IterationSchema>;
-export type BranchSpec = z.infer<typeof BranchSchema>;
-export type WorkflowPattern = z.infer<typeof WorkflowPatternSchema>;
+export type Condition = CamelCaseKeys<z.infer<typeof ConditionSchema>>;
+export type PhaseSpec = CamelCaseKeys<z.infer<typeof PhaseSchema>>;
+export type OutputFileSpec = CamelCaseKeys<z.infer<typeof OutputFileSchema>>;
+export type IterationSpec = CamelCaseKeys<z.infer<typeof IterationSchema>>;
+export type BranchSpec = CamelCaseKeys<z.infer<typeof BranchSchema>>;
+export type WorkflowPattern = CamelCaseKeys<z.infer<typeof WorkflowPatternSchema>>;

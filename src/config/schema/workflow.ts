@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { CamelCaseKeys } from '../case-keys.ts';
+import { toSnakeKeys } from '../schema-keys.ts';
 import { DEFAULT_PRIMARY_METRIC, RANKABLE_METRIC_NAMES, type RankableMetricName } from '../../domain/metrics/performance.ts';
 import { DataSchema } from './data.ts';
 import { StrategiesSchema } from './strategies.ts';
@@ -129,4 +131,9 @@ export const WorkflowConfigSchema = z
   })
   .strict();
 
-export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;
+export type WorkflowConfig = CamelCaseKeys<z.infer<typeof WorkflowConfigSchema>>;
+
+/** The config in its YAML spelling (snake_case keys): how workflow.json and every written copy of it show it. */
+export function yamlConfig(config: WorkflowConfig): z.infer<typeof WorkflowConfigSchema> {
+  return toSnakeKeys(WorkflowConfigSchema, config);
+}

@@ -25,6 +25,7 @@
  * is reconnected with back-off. The key and secret are sent in the auth message only.
  */
 import type { Logger } from 'pino';
+import { parseCamel } from '../../config/schema-keys.ts';
 import type { AlpacaFeedConfig } from '../../config/schema/live.ts';
 import { FeedMappingSchema } from '../../config/schema/live.ts';
 import type { BarAggregator } from './bar-aggregator.ts';
@@ -66,9 +67,9 @@ export class AlpacaProtocol implements WsProtocol {
     private readonly logger: Logger,
   ) {
     this.decoder = new MessageDecoder(
-      FeedMappingSchema.parse({ type_field: 'T', bar_types: ['b', 'u'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', open: 'o', high: 'h', low: 'l', close: 'c', volume: 'v' }),
+      parseCamel(FeedMappingSchema, { type_field: 'T', bar_types: ['b', 'u'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', open: 'o', high: 'h', low: 'l', close: 'c', volume: 'v' }),
     );
-    this.trades = new MessageDecoder(FeedMappingSchema.parse({ type_field: 'T', bar_types: [], trade_types: ['t'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', price: 'p', size: 's' }));
+    this.trades = new MessageDecoder(parseCamel(FeedMappingSchema, { type_field: 'T', bar_types: [], trade_types: ['t'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', price: 'p', size: 's' }));
   }
 
   open(): void {
@@ -95,7 +96,7 @@ export class AlpacaProtocol implements WsProtocol {
             send(JSON.stringify({ action: 'auth', key: this.credentials.key.reveal(), secret: this.credentials.secret.reveal() }));
           } else if (msg['msg'] === 'authenticated' && this.state === 'authenticating') {
             this.state = 'subscribing';
-            send(JSON.stringify(this.cfg.bars_from === 'trades' ? { action: 'subscribe', trades: this.symbols } : { action: 'subscribe', bars: this.symbols, ...(this.cfg.updated_bars ? { updatedBars: this.symbols } : {}) }));
+            send(JSON.stringify(this.cfg.barsFrom === 'trades' ? { action: 'subscribe', trades: this.symbols } : { action: 'subscribe', bars: this.symbols, ...(this.cfg.updatedBars ? { updatedBars: this.symbols } : {}) }));
           }
           intake.item({ kind: 'other', type: 'success' }, text);
           break;
@@ -137,7 +138,7 @@ export class AlpacaProtocol implements WsProtocol {
           break;
         }
         case 't': {
-          if (this.cfg.bars_from !== 'trades') {
+          if (this.cfg.barsFrom !== 'trades') {
             intake.item({ kind: 'other', type: 't' }, text);
             break;
           }

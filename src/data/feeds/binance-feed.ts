@@ -14,6 +14,7 @@
  * sent again: they show as a gap.
  */
 import type { Logger } from 'pino';
+import { parseCamel } from '../../config/schema-keys.ts';
 import type { BinanceFeedConfig } from '../../config/schema/live.ts';
 import { FeedMappingSchema } from '../../config/schema/live.ts';
 import { parseTimeframe } from '../../domain/metrics/timeframe.ts';
@@ -56,7 +57,7 @@ export class BinanceProtocol implements WsProtocol {
   ) {
     this.symbols = new Map(symbols.map((s) => [s.toUpperCase(), s]));
     this.decoder = new MessageDecoder(
-      FeedMappingSchema.parse({ type_field: 'e', bar_types: ['kline'], end_types: [], symbol: 'k.s', ts: 'k.t', ts_format: 'epoch_ms', open: 'k.o', high: 'k.h', low: 'k.l', close: 'k.c', volume: 'k.v' }),
+      parseCamel(FeedMappingSchema, { type_field: 'e', bar_types: ['kline'], end_types: [], symbol: 'k.s', ts: 'k.t', ts_format: 'epoch_ms', open: 'k.o', high: 'k.h', low: 'k.l', close: 'k.c', volume: 'k.v' }),
     );
   }
 

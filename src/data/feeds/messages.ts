@@ -12,6 +12,7 @@
  * ```
  */
 import type { FeedMapping } from '../../config/schema/live.ts';
+import { parseCamel } from '../../config/schema-keys.ts';
 import { FeedMappingSchema } from '../../config/schema/live.ts';
 import { barFault, barIsSound, type BarFault } from '../bar-check.ts';
 import { parseNumber } from '../parse-number.ts';
@@ -105,10 +106,10 @@ export class MessageDecoder {
    * @param defaultSymbol symbol of messages without one (mapping.default_symbol wins)
    * @param timeframe the bar timeframe, needed when `bar_ts: end`
    */
-  constructor(mapping: FeedMapping = FeedMappingSchema.parse({}), defaultSymbol?: string, timeframe?: string) {
+  constructor(mapping: FeedMapping = parseCamel(FeedMappingSchema, {}), defaultSymbol?: string, timeframe?: string) {
     this.m = mapping;
     const split = (p: string): Path => p.split('.');
-    this.typeField = mapping.type_field === null ? null : split(mapping.type_field);
+    this.typeField = mapping.typeField === null ? null : split(mapping.typeField);
     this.symbol = mapping.symbol === null ? null : split(mapping.symbol);
     this.fields = {
       ts: split(mapping.ts),
@@ -120,11 +121,11 @@ export class MessageDecoder {
       price: split(mapping.price),
       size: split(mapping.size),
     };
-    this.barTypes = new Set(mapping.bar_types);
-    this.tradeTypes = new Set(mapping.trade_types);
-    this.endTypes = new Set(mapping.end_types);
-    this.defaultSymbol = mapping.default_symbol ?? defaultSymbol;
-    this.barShift = mapping.bar_ts === 'end' ? parseTimeframe(timeframe ?? '') : 0;
+    this.barTypes = new Set(mapping.barTypes);
+    this.tradeTypes = new Set(mapping.tradeTypes);
+    this.endTypes = new Set(mapping.endTypes);
+    this.defaultSymbol = mapping.defaultSymbol ?? defaultSymbol;
+    this.barShift = mapping.barTs === 'end' ? parseTimeframe(timeframe ?? '') : 0;
   }
 
   /** Decodes one raw message (a JSON text); an array message gives several items. */
@@ -152,7 +153,7 @@ export class MessageDecoder {
       else if (this.endTypes.has(type)) {
         const reason = (value as Record<string, unknown>)['reason'];
         return { kind: 'end', reason: typeof reason === 'string' ? reason : 'end' };
-      } else if (t === undefined) return { kind: 'malformed', reason: `no ${this.m.type_field ?? ''} field` };
+      } else if (t === undefined) return { kind: 'malformed', reason: `no ${this.m.typeField ?? ''} field` };
       else return { kind: 'other', type };
     }
     const symbolValue = this.symbol === null ? undefined : get(value, this.symbol);
@@ -209,7 +210,7 @@ export class MessageDecoder {
   }
 
   private time(v: unknown): number {
-    const f = this.m.ts_format;
+    const f = this.m.tsFormat;
     if (typeof v === 'string') {
       if (f === 'auto' || f === 'iso') return parseTimestamp(v);
       const n = v.trim() === '' ? Number.NaN : Number(v);
@@ -220,7 +221,7 @@ export class MessageDecoder {
   }
 
   private epoch(n: number): number {
-    switch (this.m.ts_format) {
+    switch (this.m.tsFormat) {
       case 'epoch_s':
         return n * 1000;
       case 'epoch_us':

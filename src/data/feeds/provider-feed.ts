@@ -73,13 +73,13 @@ export function createProviderFeed(o: ProviderFeedOptions): ProviderFeed | undef
     return new BarAggregator({
       sourceMs,
       timeframeMs: o.timeframeMs,
-      closeAfterMs: live.aggregate.close_after_ms,
+      closeAfterMs: live.aggregate.closeAfterMs,
       ...(sessions !== undefined ? { sessions } : {}),
       emit: (symbol, ts, op, h, l, c, v) => void intake.item({ kind: 'bar', symbol, ts, open: op, high: h, low: l, close: c, volume: v }, encodeBar(symbol, ts, op, h, l, c, v)),
     });
   };
   const ws = (url: string, protocol: WsProtocol, description: string): WebSocketFeed =>
-    new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeat_ms, logger, protocol, description, ...(o.random !== undefined ? { random: o.random } : {}) });
+    new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeatMs, logger, protocol, description, ...(o.random !== undefined ? { random: o.random } : {}) });
 
   switch (o.type) {
     case 'binance': {
@@ -92,9 +92,9 @@ export function createProviderFeed(o: ProviderFeedOptions): ProviderFeed | undef
     case 'alpaca': {
       const cfg = live.feed.alpaca;
       // Checked before anything connects: a missing credential is one line, exit 1.
-      const credentials = alpacaCredentials(cfg.credentials_file, o.baseDir, o.env);
+      const credentials = alpacaCredentials(cfg.credentialsFile, o.baseDir, o.env);
       const stocks = cfg.feed !== 'crypto';
-      const aggregator = aggregatorFor(60_000, stocks && o.calendar === 'us_equity' ? new UsEquitySessions(cfg.regular_hours_only) : undefined);
+      const aggregator = aggregatorFor(60_000, stocks && o.calendar === 'us_equity' ? new UsEquitySessions(cfg.regularHoursOnly) : undefined);
       const protocol = new AlpacaProtocol(intake, aggregator, credentials, cfg, o.symbols, logger);
       const url = o.url ?? alpacaStreamUrl(cfg.feed);
       return { name: 'alpaca', aggregator, feed: ws(url, protocol, `alpaca ${cfg.feed} ${url}`), counters: () => ({ updates: protocol.updates }) };

@@ -213,11 +213,11 @@ export class WebSocketFeed implements Feed {
     const r = this.opts.reconnect;
     this.attempts++;
     const why = err !== undefined ? err.message : `connection closed (code ${code})`;
-    if (r.max_attempts > 0 && this.attempts > r.max_attempts) {
-      this.opts.intake.fail(new LiveError(`feed ${this.opts.url}: ${why}; gave up after ${r.max_attempts} reconnect attempt${r.max_attempts === 1 ? '' : 's'} (live.feed.reconnect.max_attempts)`));
+    if (r.maxAttempts > 0 && this.attempts > r.maxAttempts) {
+      this.opts.intake.fail(new LiveError(`feed ${this.opts.url}: ${why}; gave up after ${r.maxAttempts} reconnect attempt${r.maxAttempts === 1 ? '' : 's'} (live.feed.reconnect.max_attempts)`));
       return;
     }
-    const base = Math.min(r.max_delay_ms, r.initial_delay_ms * r.factor ** (this.attempts - 1));
+    const base = Math.min(r.maxDelayMs, r.initialDelayMs * r.factor ** (this.attempts - 1));
     const delay = Math.max(1, Math.round(base * (1 + r.jitter * (2 * this.random() - 1))));
     this.opts.logger.warn({ url: this.opts.url, attempt: this.attempts, delay_ms: delay }, `feed ${why}: reconnecting in ${delay} ms (attempt ${this.attempts})`);
     this.timer = setTimeout(() => {

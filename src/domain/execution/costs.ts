@@ -20,8 +20,8 @@ import type { OrderSide } from '../../events/index.ts';
  */
 export type SlippageModel =
   | { readonly model: 'fixed'; readonly bps: number }
-  | { readonly model: 'spread'; readonly spread_bps: number }
-  | { readonly model: 'volume_share'; readonly impact_bps: number; readonly cap_bps: number };
+  | { readonly model: 'spread'; readonly spreadBps: number }
+  | { readonly model: 'volume_share'; readonly impactBps: number; readonly capBps: number };
 
 /**
  * The price an order executes at after slippage of `bps` basis points, always against the
@@ -45,13 +45,13 @@ export function slippageBps(model: SlippageModel, quantity: number, volume: numb
     case 'fixed':
       return model.bps;
     case 'spread':
-      return model.spread_bps / 2;
+      return model.spreadBps / 2;
     case 'volume_share': {
-      if (model.impact_bps === 0 || quantity === 0) return 0;
-      if (!(volume > 0)) return model.cap_bps;
+      if (model.impactBps === 0 || quantity === 0) return 0;
+      if (!(volume > 0)) return model.capBps;
       const share = quantity / volume;
-      const bps = model.impact_bps * share * share;
-      return bps < model.cap_bps ? bps : model.cap_bps;
+      const bps = model.impactBps * share * share;
+      return bps < model.capBps ? bps : model.capBps;
     }
   }
 }
@@ -65,10 +65,10 @@ export function checkSlippageModel(model: SlippageModel): void {
     case 'fixed':
       return check('bps', model.bps);
     case 'spread':
-      return check('spread_bps', model.spread_bps);
+      return check('spread_bps', model.spreadBps);
     case 'volume_share':
-      check('impact_bps', model.impact_bps);
-      return check('cap_bps', model.cap_bps);
+      check('impact_bps', model.impactBps);
+      return check('cap_bps', model.capBps);
     default:
       throw new RangeError(`unknown slippage model ${String((model as { model: unknown }).model)}`);
   }
@@ -86,7 +86,7 @@ export function checkSlippageModel(model: SlippageModel): void {
 export interface PerShareCommission {
   readonly model?: 'per_share' | undefined;
   /** Currency per share. */
-  readonly per_share?: number | undefined;
+  readonly perShare?: number | undefined;
   /** Percent of the fill's notional (0.1 means 0.1 %). */
   readonly percent?: number | undefined;
   /** Lower bound per order. */
@@ -98,7 +98,7 @@ export interface PerShareCommission {
 /** A flat fee per order, whatever its size. */
 export interface FixedCommission {
   readonly model: 'fixed';
-  readonly per_order: number;
+  readonly perOrder: number;
 }
 
 /**
@@ -107,9 +107,9 @@ export interface FixedCommission {
  * tier may have no bound.
  */
 export interface CommissionTier {
-  readonly up_to_shares?: number | undefined;
-  readonly up_to_notional?: number | undefined;
-  readonly per_share?: number | undefined;
+  readonly upToShares?: number | undefined;
+  readonly upToNotional?: number | undefined;
+  readonly perShare?: number | undefined;
   readonly percent?: number | undefined;
 }
 
@@ -120,7 +120,7 @@ export interface CommissionTier {
 export interface PerContractCommission {
   readonly model: 'per_contract';
   /** Currency per contract, >= 0. */
-  readonly per_contract: number;
+  readonly perContract: number;
 }
 
 /** Rates by the book's month-to-date traded volume (IBKR's "tiered" pricing), clamped per order. */
@@ -136,7 +136,7 @@ export type CommissionModel = PerShareCommission | FixedCommission | PerContract
 
 /** What a tiered schedule's bounds count: traded shares or traded notional. */
 export function tierMeasure(model: TieredCommission): 'shares' | 'notional' {
-  return model.tiers.some((t) => t.up_to_notional !== undefined) ? 'notional' : 'shares';
+  return model.tiers.some((t) => t.upToNotional !== undefined) ? 'notional' : 'shares';
 }
 
 /**
@@ -147,7 +147,7 @@ export function tierMeasure(model: TieredCommission): 'shares' | 'notional' {
 export function tierFor(model: TieredCommission, monthToDate: number): CommissionTier {
   const tiers = model.tiers;
   for (const t of tiers) {
-    const bound = t.up_to_shares ?? t.up_to_notional;
+    const bound = t.upToShares ?? t.upToNotional;
     if (bound === undefined || monthToDate < bound) return t;
   }
   const last = tiers[tiers.length - 1];
@@ -163,12 +163,12 @@ export function tierFor(model: TieredCommission, monthToDate: number): Commissio
  */
 export function rawCommission(model: CommissionModel, quantity: number, price: number, monthToDate = 0): number {
   const q = Math.abs(quantity);
-  let rates: { readonly per_share?: number | undefined; readonly percent?: number | undefined };
+  let rates: { readonly perShare?: number | undefined; readonly percent?: number | undefined };
   if (model.model === 'fixed') return 0;
-  if (model.model === 'per_contract') return model.per_contract * q;
+  if (model.model === 'per_contract') return model.perContract * q;
   else if (model.model === 'tiered') rates = tierFor(model, monthToDate);
   else rates = model;
-  return (rates.per_share ?? 0) * q + ((rates.percent ?? 0) / 100) * q * price;
+  return (rates.perShare ?? 0) * q + ((rates.percent ?? 0) / 100) * q * price;
 }
 
 /**
@@ -177,7 +177,7 @@ export function rawCommission(model: CommissionModel, quantity: number, price: n
  * the wrong way round).
  */
 export function orderCommission(model: CommissionModel, raw: number): number {
-  if (model.model === 'fixed') return model.per_order;
+  if (model.model === 'fixed') return model.perOrder;
   if (model.model === 'per_contract') return raw;
   let c = raw;
   if (model.minimum !== undefined && c < model.minimum) c = model.minimum;
@@ -205,18 +205,18 @@ export function checkCommissionModel(model: CommissionModel): void {
       throw new RangeError(`commission ${model.model ?? 'per_share'}: ${name} must be a finite number ${positive ? '> 0' : '>= 0'}, got ${v}`);
     }
   };
-  if (model.model === 'fixed') return check('per_order', model.per_order);
-  if (model.model === 'per_contract') return check('per_contract', model.per_contract);
+  if (model.model === 'fixed') return check('per_order', model.perOrder);
+  if (model.model === 'per_contract') return check('per_contract', model.perContract);
   check('minimum', model.minimum);
   check('maximum', model.maximum);
   if (model.model !== 'tiered') {
-    check('per_share', model.per_share);
+    check('per_share', model.perShare);
     return check('percent', model.percent);
   }
   const problem = tiersProblem(model.tiers);
   if (problem !== undefined) throw new RangeError(`commission tiered: ${problem}`);
   model.tiers.forEach((t, i) => {
-    check(`tiers[${i}].per_share`, t.per_share);
+    check(`tiers[${i}].per_share`, t.perShare);
     check(`tiers[${i}].percent`, t.percent);
   });
 }
@@ -232,13 +232,13 @@ export function tiersProblem(tiers: readonly CommissionTier[]): string | undefin
   let previous = 0;
   for (let i = 0; i < tiers.length; i++) {
     const t = tiers[i]!;
-    if (t.up_to_shares !== undefined && t.up_to_notional !== undefined) return `tiers[${i}] gives both up_to_shares and up_to_notional`;
-    const bound = t.up_to_shares ?? t.up_to_notional;
+    if (t.upToShares !== undefined && t.upToNotional !== undefined) return `tiers[${i}] gives both up_to_shares and up_to_notional`;
+    const bound = t.upToShares ?? t.upToNotional;
     if (bound === undefined) {
       if (i !== tiers.length - 1) return `tiers[${i}] has no bound (up_to_shares or up_to_notional), but only the last tier may go without one`;
       continue;
     }
-    const k = t.up_to_shares !== undefined ? 'shares' : 'notional';
+    const k = t.upToShares !== undefined ? 'shares' : 'notional';
     if (kind !== undefined && k !== kind) return `tiers[${i}] counts ${k} but tiers before it count ${kind}: use one kind of bound`;
     kind = k;
     if (!(bound > previous) || !Number.isFinite(bound)) return `tiers[${i}] bound ${bound} must be finite and above the tier before it (${previous})`;

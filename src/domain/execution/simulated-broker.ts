@@ -24,7 +24,7 @@ export interface SimulatedBrokerOptions {
   readonly id: string;
   readonly fill: FillMode;
   /** Fixed slippage in basis points, against the trader; >= 0. Ignored when `slippage` is given. */
-  readonly slippage_bps?: number | undefined;
+  readonly slippageBps?: number | undefined;
   /** Slippage model of market and stop fills; absent: fixed at `slippage_bps` (default 0). */
   readonly slippage?: SlippageModel | undefined;
   readonly commission: CommissionModel;
@@ -93,7 +93,7 @@ export class SimulatedBroker {
 
   /** @throws RangeError when slippage, commission or `maxVolumeShare` is out of range. */
   constructor(opts: SimulatedBrokerOptions) {
-    const bps = opts.slippage_bps ?? 0;
+    const bps = opts.slippageBps ?? 0;
     if (!(bps >= 0) || !Number.isFinite(bps)) {
       throw new RangeError(`slippage_bps must be a finite number >= 0, got ${bps}`);
     }

@@ -27,15 +27,15 @@ export interface MarginRates {
   /** Equity needed to keep long share positions open, per unit of notional (FINRA: 0.25). */
   readonly maintenance: number;
   /** Free equity needed to open a short share position, per unit of notional. */
-  readonly short_initial: number;
+  readonly shortInitial: number;
   /** Equity needed to keep short share positions open, per unit of notional. */
-  readonly short_maintenance: number;
+  readonly shortMaintenance: number;
   /** Largest gross exposure as a multiple of equity. */
-  readonly max_leverage: number;
+  readonly maxLeverage: number;
 }
 
 /** Reg T initial margin, FINRA maintenance (30 % for shorts, as most brokers), leverage 2. */
-export const DEFAULT_MARGIN_RATES: MarginRates = Object.freeze({ initial: 0.5, maintenance: 0.25, short_initial: 0.5, short_maintenance: 0.3, max_leverage: 2 });
+export const DEFAULT_MARGIN_RATES: MarginRates = Object.freeze({ initial: 0.5, maintenance: 0.25, shortInitial: 0.5, shortMaintenance: 0.3, maxLeverage: 2 });
 
 /** The account of a book (the YAML `portfolio.account` and `portfolio.margin`). */
 export type Account = { readonly type: 'cash' } | ({ readonly type: 'margin' } & MarginRates);
@@ -67,7 +67,7 @@ function requirement(book: Book, longRate: number, shortRate: number): number {
  */
 export function buyingPower(book: Book, account: Account): number {
   if (account.type === 'cash') return book.cash;
-  return book.equity() - requirement(book, account.initial, account.short_initial);
+  return book.equity() - requirement(book, account.initial, account.shortInitial);
 }
 
 /**
@@ -77,7 +77,7 @@ export function buyingPower(book: Book, account: Account): number {
  */
 export function marginCallDue(book: Book, account: Account): boolean {
   if (account.type === 'cash' || !book.invested) return false;
-  return book.equity() < requirement(book, account.maintenance, account.short_maintenance);
+  return book.equity() < requirement(book, account.maintenance, account.shortMaintenance);
 }
 
 /** The part of an order as the funds check sees it. */
@@ -101,7 +101,7 @@ export function unitCosts(rules: FundsRules, order: FundsOrder, sign: number, un
   const price = slippedPrice(order.side, order.price, slippageBps(rules.slippage, units, Number.NaN));
   const account = rules.account;
   if (account.type === 'cash') return { open: sign > 0 ? price : Infinity, release: sign < 0 ? price : 0 };
-  return { open: price * (sign > 0 ? account.initial : account.short_initial), release: price * (sign > 0 ? account.short_initial : account.initial) };
+  return { open: price * (sign > 0 ? account.initial : account.shortInitial), release: price * (sign > 0 ? account.shortInitial : account.initial) };
 }
 
 /**

@@ -25,17 +25,17 @@ export interface PercentEquitySizing {
 export interface AtrRiskSizing {
   readonly type: 'atr_risk';
   /** Percent of equity risked per position (1 = 1 %). */
-  readonly risk_percent: number;
-  readonly atr_period: number;
+  readonly riskPercent: number;
+  readonly atrPeriod: number;
   /**
    * The ATR's first-bar convention (see the `atr` indicator): `skip` (default, TA-Lib and
    * backtrader) or `high_low`.
    */
-  readonly atr_first_bar?: 'skip' | 'high_low';
+  readonly atrFirstBar?: 'skip' | 'high_low';
   /** Distance of the notional stop in ATRs. */
-  readonly atr_multiple: number;
+  readonly atrMultiple: number;
   /** Cap on the position's notional, percent of equity (a tiny ATR must not mean huge leverage). */
-  readonly max_percent: number;
+  readonly maxPercent: number;
 }
 
 /**
@@ -46,9 +46,9 @@ export interface AtrRiskSizing {
 export interface VolatilityTargetSizing {
   readonly type: 'volatility_target';
   /** Annualized volatility to aim for, percent (15 = 15 %). */
-  readonly target_volatility: number;
+  readonly targetVolatility: number;
   readonly lookback: number;
-  readonly max_leverage: number;
+  readonly maxLeverage: number;
 }
 
 /** How a portfolio sizes its target positions (the YAML `sizing` block). */
@@ -68,7 +68,7 @@ export interface SizingInputs {
 export function sizingFeature(sizing: SizingConfig): { indicator: string; params: Readonly<Record<string, number | string>> } | undefined {
   switch (sizing.type) {
     case 'atr_risk':
-      return { indicator: 'atr', params: { period: sizing.atr_period, first_bar: sizing.atr_first_bar ?? 'skip' } };
+      return { indicator: 'atr', params: { period: sizing.atrPeriod, first_bar: sizing.atrFirstBar ?? 'skip' } };
     case 'volatility_target':
       return { indicator: 'volatility', params: { period: sizing.lookback } };
     default:
@@ -107,13 +107,13 @@ function rawSize(sizing: SizingConfig, equity: number, price: number, inputs: Si
     case 'atr_risk': {
       const atr = inputs?.feature ?? NaN;
       if (!(atr > 0)) return 0;
-      const byRisk = (equity * sizing.risk_percent) / 100 / (sizing.atr_multiple * atr);
-      return Math.min(byRisk, (equity * sizing.max_percent) / 100 / price);
+      const byRisk = (equity * sizing.riskPercent) / 100 / (sizing.atrMultiple * atr);
+      return Math.min(byRisk, (equity * sizing.maxPercent) / 100 / price);
     }
     case 'volatility_target': {
       const sigma = (inputs?.feature ?? NaN) * Math.sqrt(inputs?.barsPerYear ?? NaN);
       if (!(sigma > 0)) return 0;
-      const leverage = Math.min(sizing.target_volatility / 100 / sigma, sizing.max_leverage);
+      const leverage = Math.min(sizing.targetVolatility / 100 / sigma, sizing.maxLeverage);
       return (equity * leverage) / price;
     }
   }

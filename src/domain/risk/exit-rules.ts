@@ -15,15 +15,15 @@
 /** The exit part of the YAML `risk` block; an absent rule is off. */
 export interface ExitRules {
   /** Stop at this percent below (long) / above (short) the average entry price. */
-  readonly stop_loss_pct?: number | undefined;
+  readonly stopLossPct?: number | undefined;
   /** Take profit at this percent above (long) / below (short) the average entry price. */
-  readonly take_profit_pct?: number | undefined;
+  readonly takeProfitPct?: number | undefined;
   /** Stop trailing this percent behind the best price since entry (highest high / lowest low). */
-  readonly trailing_stop_pct?: number | undefined;
+  readonly trailingStopPct?: number | undefined;
   /** Exit a position held this many bars (of its symbol) or more. */
-  readonly max_holding_bars?: number | undefined;
+  readonly maxHoldingBars?: number | undefined;
   /** Stop trading and close everything once equity is this percent below its peak. */
-  readonly max_drawdown_pct?: number | undefined;
+  readonly maxDrawdownPct?: number | undefined;
 }
 
 /** A stop level and the rule that set it. */
@@ -42,8 +42,8 @@ export interface StopLevel {
  * @param best highest high (long) or lowest low (short) since entry, bars closed so far.
  */
 export function protectiveStop(rules: ExitRules, sign: 1 | -1, entry: number, best: number): StopLevel | undefined {
-  const fixed = rules.stop_loss_pct === undefined ? undefined : entry * (1 - (sign * rules.stop_loss_pct) / 100);
-  const trailing = rules.trailing_stop_pct === undefined ? undefined : best * (1 - (sign * rules.trailing_stop_pct) / 100);
+  const fixed = rules.stopLossPct === undefined ? undefined : entry * (1 - (sign * rules.stopLossPct) / 100);
+  const trailing = rules.trailingStopPct === undefined ? undefined : best * (1 - (sign * rules.trailingStopPct) / 100);
   if (fixed === undefined && trailing === undefined) return undefined;
   if (trailing === undefined || !Number.isFinite(trailing)) return fixed === undefined ? undefined : { price: fixed, reason: 'stop_loss' };
   if (fixed === undefined) return { price: trailing, reason: 'trailing_stop' };
@@ -53,12 +53,12 @@ export function protectiveStop(rules: ExitRules, sign: 1 | -1, entry: number, be
 
 /** The take-profit limit price: entry ± take_profit_pct, undefined when the rule is off. */
 export function takeProfit(rules: ExitRules, sign: 1 | -1, entry: number): number | undefined {
-  return rules.take_profit_pct === undefined ? undefined : entry * (1 + (sign * rules.take_profit_pct) / 100);
+  return rules.takeProfitPct === undefined ? undefined : entry * (1 + (sign * rules.takeProfitPct) / 100);
 }
 
 /** True when a position entered at bar `entryIndex` has been held `max_holding_bars` at bar `index`. */
 export function holdingExpired(rules: ExitRules, entryIndex: number, index: number): boolean {
-  return rules.max_holding_bars !== undefined && index - entryIndex >= rules.max_holding_bars;
+  return rules.maxHoldingBars !== undefined && index - entryIndex >= rules.maxHoldingBars;
 }
 
 /**

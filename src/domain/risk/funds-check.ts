@@ -47,11 +47,11 @@ export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
     const notional = order.price * point;
     const others = order.grossExposure - Math.abs(order.position) * notional;
     const baseAbs = Math.abs(order.position + sign * closing);
-    const room = (account.max_leverage * order.equity - others) / notional - baseAbs;
+    const room = (account.maxLeverage * order.equity - others) / notional - baseAbs;
     const byLeverage = room >= allowed ? allowed : Math.max(0, wholeShares(room));
     if (byLeverage < allowed) {
       allowed = byLeverage;
-      why = `max_leverage ${fmt(account.max_leverage)}x equity ${fmt(order.equity)}: gross exposure ${fmt(order.grossExposure)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} would exceed it`;
+      why = `max_leverage ${fmt(account.maxLeverage)}x equity ${fmt(order.equity)}: gross exposure ${fmt(order.grossExposure)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} would exceed it`;
     }
   }
   if (allowed >= opening) return { action: 'approve' };

@@ -12,11 +12,11 @@ import { wholeShares } from '../portfolio/sizing.ts';
  */
 export interface RiskLimits {
   /** Largest |position| in shares. */
-  readonly max_position?: number | undefined;
+  readonly maxPosition?: number | undefined;
   /** Largest |position| notional at the order price, in percent of equity (0..100). */
-  readonly max_position_pct?: number | undefined;
+  readonly maxPositionPct?: number | undefined;
   /** Largest gross exposure after the trade, as a multiple of equity (1.0 = unlevered). */
-  readonly max_exposure?: number | undefined;
+  readonly maxExposure?: number | undefined;
 }
 
 /** What risk does with an order. */
@@ -27,7 +27,8 @@ export type RiskDecision =
 
 const APPROVE: RiskDecision = Object.freeze({ action: 'approve' });
 
-type LimitName = keyof RiskLimits;
+/** A limit by its YAML name, as the reject and resize messages name it. */
+type LimitName = 'max_position' | 'max_position_pct' | 'max_exposure';
 
 /**
  * Checks an order against the limits.
@@ -56,7 +57,7 @@ export function checkOrder(order: OrderEvent, limits: RiskLimits): RiskDecision 
   // After the closing part the position is flat (reversal) or unchanged (increase); either
   // way the opening part adds to |position| one for one.
   const baseAbs = Math.abs(position + sign * closing);
-  const usesPrice = limits.max_position_pct !== undefined || limits.max_exposure !== undefined;
+  const usesPrice = limits.maxPositionPct !== undefined || limits.maxExposure !== undefined;
   // Notional limits fail closed: without a usable price or book state nothing new opens.
   if (usesPrice && !(price > 0 && Number.isFinite(price) && Number.isFinite(equity) && Number.isFinite(grossExposure))) {
     const why = `cannot evaluate notional limits (price ${price}, equity ${equity}, gross exposure ${grossExposure})`;
@@ -68,21 +69,21 @@ export function checkOrder(order: OrderEvent, limits: RiskLimits): RiskDecision 
   // Each limit caps |new position| in shares; the tightest one binds (ties: the first listed).
   let cap = Infinity;
   let binding: LimitName | undefined;
-  if (limits.max_position !== undefined) {
-    cap = limits.max_position;
+  if (limits.maxPosition !== undefined) {
+    cap = limits.maxPosition;
     binding = 'max_position';
   }
-  if (limits.max_position_pct !== undefined) {
-    const pctCap = ((limits.max_position_pct / 100) * equity) / price;
+  if (limits.maxPositionPct !== undefined) {
+    const pctCap = ((limits.maxPositionPct / 100) * equity) / price;
     if (pctCap < cap) {
       cap = pctCap;
       binding = 'max_position_pct';
     }
   }
-  if (limits.max_exposure !== undefined) {
+  if (limits.maxExposure !== undefined) {
     // Exposure of everything else in the book stays; this symbol's is replaced.
     const otherExposure = grossExposure - Math.abs(position) * price;
-    const exposureCap = (limits.max_exposure * equity - otherExposure) / price;
+    const exposureCap = (limits.maxExposure * equity - otherExposure) / price;
     if (exposureCap < cap) {
       cap = exposureCap;
       binding = 'max_exposure';
@@ -107,16 +108,16 @@ function explain(name: LimitName, limits: RiskLimits, order: OrderEvent, sign: n
   const orderText = `order ${order.side} ${fmt(quantity)}`;
   switch (name) {
     case 'max_position':
-      return `max_position ${fmt(limits.max_position ?? 0)} shares: position ${fmt(position)}, ${orderText} would make ${fmt(newPos)}`;
+      return `max_position ${fmt(limits.maxPosition ?? 0)} shares: position ${fmt(position)}, ${orderText} would make ${fmt(newPos)}`;
     case 'max_position_pct': {
-      const pct = limits.max_position_pct ?? 0;
+      const pct = limits.maxPositionPct ?? 0;
       return (
         `max_position_pct ${fmt(pct)}% of equity ${fmt(equity)} = ${fmt((pct / 100) * equity)}: ` +
         `position ${fmt(position)}, ${orderText} @ ${fmt(price)} would make notional ${fmt(Math.abs(newPos) * price)}`
       );
     }
     case 'max_exposure': {
-      const mult = limits.max_exposure ?? 0;
+      const mult = limits.maxExposure ?? 0;
       const after = grossExposure - Math.abs(position) * price + Math.abs(newPos) * price;
       return (
         `max_exposure ${fmt(mult)}x equity ${fmt(equity)} = ${fmt(mult * equity)}: ` +

@@ -24,7 +24,7 @@ export const monteCarlo = defineSequence({
       if (trades.length === 0) return { monte_carlo: { strategy_id: best?.key ?? null, trades: 0, note: 'no trades to resample' } };
       const returns = returnsOnEquity(
         trades.map((t) => t.pnl),
-        wf.config.portfolio.initial_cash,
+        wf.config.portfolio.initialCash,
       );
       const options = { draws: seq.draws, seed: seq.seed, confidence: seq.confidence, block_size: seq.block_size };
       const mc = bootstrapTrades(returns, options);

@@ -87,17 +87,17 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logg
       retention: RetentionPolicy.Limits,
       storage: s.storage === 'file' ? StorageType.File : StorageType.Memory,
       num_replicas: s.replicas,
-      duplicate_window: parseTimeframe(s.duplicate_window) * NS,
-      ...(s.max_age !== null ? { max_age: parseTimeframe(s.max_age) * NS } : {}),
-      ...(s.max_bytes !== null ? { max_bytes: s.max_bytes } : {}),
-      ...(s.max_msgs_per_subject !== null ? { max_msgs_per_subject: s.max_msgs_per_subject } : {}),
+      duplicate_window: parseTimeframe(s.duplicateWindow) * NS,
+      ...(s.maxAge !== null ? { max_age: parseTimeframe(s.maxAge) * NS } : {}),
+      ...(s.maxBytes !== null ? { max_bytes: s.maxBytes } : {}),
+      ...(s.maxMsgsPerSubject !== null ? { max_msgs_per_subject: s.maxMsgsPerSubject } : {}),
     });
   } catch (err) {
     // Another process created it meanwhile (several publishers start together): fine.
     if (err instanceof JetStreamApiError && err.code === STREAM_NAME_IN_USE) return;
     throw asLiveError(err, `creating stream ${spec.name}`);
   }
-  logger.info({ stream: spec.name, subjects: spec.subjects, duplicate_window: s.duplicate_window }, `nats: created stream ${spec.name}`);
+  logger.info({ stream: spec.name, subjects: spec.subjects, duplicate_window: s.duplicateWindow }, `nats: created stream ${spec.name}`);
 }
 
 /** Whether the subject pattern `have` (`a.>`, `a.*.c`) matches every subject of `want`. */

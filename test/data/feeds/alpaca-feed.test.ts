@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { parseCamel } from '../../../src/config/schema-keys.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +103,7 @@ const env = { APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET };
 describe('the Alpaca feed against a local market-data stream', () => {
   it('authenticates, subscribes, aggregates minute bars (corrections applied while open) and gives the historical run\'s signals through a reset and a 406', async () => {
     const server = await alpacaServer('ok', 7000);
-    const live = LiveSchema.parse({ feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
+    const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
     const memory = new MemorySink();
     const abort = new AbortController();
     const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal, random: () => 0.5 });
@@ -149,7 +150,7 @@ describe('the Alpaca feed against a local market-data stream', () => {
         void pump(ws, Array.from({ length: Math.ceil(trades.length / 8) }, (_, k) => JSON.stringify(trades.slice(k * 8, k * 8 + 8))), () => false).then(() => (sent = true));
       });
     });
-    const live = LiveSchema.parse({ feed: { type: 'alpaca', url: server.url, alpaca: { bars_from: 'trades' } } });
+    const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, alpaca: { bars_from: 'trades' } } });
     const memory = new MemorySink();
     const abort = new AbortController();
     const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal });
@@ -185,7 +186,7 @@ describe('the Alpaca feed against a local market-data stream', () => {
       });
     });
     const abort = new AbortController();
-    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: LiveSchema.parse({ feed: { url: server.url } }), feedUrl: 'alpaca', env, sinks: [new MemorySink()], logger: silent, signal: abort.signal });
+    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: parseCamel(LiveSchema, { feed: { url: server.url } }), feedUrl: 'alpaca', env, sinks: [new MemorySink()], logger: silent, signal: abort.signal });
     await until('the messages to be sent', () => sent);
     await new Promise((r) => setTimeout(r, 300));
     abort.abort();
@@ -215,7 +216,7 @@ describe('the Alpaca feed against a local market-data stream', () => {
         }
       });
     });
-    const live = LiveSchema.parse({ feed: { type: 'alpaca', url: server.url, reconnect: { initial_delay_ms: 10, max_delay_ms: 40, max_attempts: 3 } } });
+    const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: { initial_delay_ms: 10, max_delay_ms: 40, max_attempts: 3 } } });
     const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, sinks: [new MemorySink()], logger: silent });
     await server.close();
     expect(outcome.status).toBe('failed');
@@ -230,7 +231,7 @@ describe('the Alpaca feed against a local market-data stream', () => {
     [409, /409 insufficient subscription: .*feed: iex/],
   ] as const)('error %i ends the run at once with what to do', async (code, message) => {
     const server = await alpacaServer(code);
-    const live = LiveSchema.parse({ feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
+    const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
     const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, sinks: [new MemorySink()], logger: silent });
     await server.close();
     expect(outcome.status).toBe('failed');

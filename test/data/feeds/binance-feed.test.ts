@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { parseCamel } from '../../../src/config/schema-keys.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +70,7 @@ describe('the Binance kline feed against a local combined-stream server', () => 
     const cutAt = 6 * 3000 + 2;
     const closeAt = 6 * 4500 + 5;
     const server = await binanceServer(cutAt, closeAt);
-    const live = LiveSchema.parse({ feed: { type: 'binance', url: server.url, reconnect: { initial_delay_ms: 50, max_delay_ms: 200 } } });
+    const live = parseCamel(LiveSchema, { feed: { type: 'binance', url: server.url, reconnect: { initial_delay_ms: 50, max_delay_ms: 200 } } });
     const memory = new MemorySink();
     const abort = new AbortController();
     const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal, random: () => 0.5 });
@@ -114,7 +115,7 @@ describe('the Binance kline feed against a local combined-stream server', () => 
     const memory = new MemorySink();
     const abort = new AbortController();
     const loaded = await loadLiveWorkflow(LIVE_CONFIG);
-    const live = LiveSchema.parse({ feed: { url: server.url } });
+    const live = parseCamel(LiveSchema, { feed: { url: server.url } });
     const run = runLive({ loaded, live, feedUrl: 'binance', sinks: [memory], logger: silent, signal: abort.signal });
     await until('the messages to be sent', () => sent);
     await new Promise((r) => setTimeout(r, 300));

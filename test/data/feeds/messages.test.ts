@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parseCamel } from '../../../src/config/schema-keys.ts';
 import { describe, expect, it } from 'vitest';
 import { FeedMappingSchema } from '../../../src/config/schema/live.ts';
 import { BarIngest } from '../../../src/data/bar-ingest.ts';
@@ -52,7 +53,7 @@ describe('the sluice feed format', () => {
 
 describe('a configured message mapping', () => {
   it('reads nested fields, epoch seconds, quoted numbers and a type per value list', () => {
-    const mapping = FeedMappingSchema.parse({
+    const mapping = parseCamel(FeedMappingSchema, {
       type_field: 'ev',
       bar_types: ['AM', 'bar'],
       end_types: ['eod'],
@@ -73,7 +74,7 @@ describe('a configured message mapping', () => {
   });
 
   it('without a type field, every message is a bar of the default symbol; end-stamped bars move to their start', () => {
-    const mapping = FeedMappingSchema.parse({ type_field: null, symbol: null, bar_ts: 'end', ts_format: 'epoch_ms' });
+    const mapping = parseCamel(FeedMappingSchema, { type_field: null, symbol: null, bar_ts: 'end', ts_format: 'epoch_ms' });
     const d = new MessageDecoder(mapping, 'BTC', '1m');
     expect(d.decode(JSON.stringify({ ts: T + 60_000, open: 1, high: 1, low: 1, close: 1 }))).toEqual([
       { kind: 'bar', symbol: 'BTC', ts: T, open: 1, high: 1, low: 1, close: 1, volume: Number.NaN },
@@ -131,7 +132,7 @@ describe('hostile messages (issue 19): malformed, never thrown, never passed on'
 
   it('checks a bar by the file sources\' rule (data/bar-check.ts), naming the field by its mapped path', () => {
     const kline = new MessageDecoder(
-      FeedMappingSchema.parse({ type_field: 'e', bar_types: ['kline'], end_types: [], symbol: 'k.s', ts: 'k.t', ts_format: 'epoch_ms', open: 'k.o', high: 'k.h', low: 'k.l', close: 'k.c', volume: 'k.v' }),
+      parseCamel(FeedMappingSchema, { type_field: 'e', bar_types: ['kline'], end_types: [], symbol: 'k.s', ts: 'k.t', ts_format: 'epoch_ms', open: 'k.o', high: 'k.h', low: 'k.l', close: 'k.c', volume: 'k.v' }),
     );
     const k = (fields: Record<string, unknown>): string[] =>
       kline.decode(JSON.stringify({ e: 'kline', k: { s: 'BTCUSDT', t: T, o: '1', h: '2', l: '1', c: '2', v: '10', ...fields } })).map((i) => (i.kind === 'malformed' ? i.reason : i.kind));

@@ -31,7 +31,7 @@ export function bar(seq: number, open: number, close: number, symbol = 'AAA', ex
 }
 
 export function broker(o: Partial<SimulatedBrokerOptions> = {}): SimulatedBroker {
-  return new SimulatedBroker({ id: 'exec', fill: 'next_open', slippage_bps: 0, commission: {}, ...o });
+  return new SimulatedBroker({ id: 'exec', fill: 'next_open', slippageBps: 0, commission: {}, ...o });
 }
 
 export const ignore = (): void => {};

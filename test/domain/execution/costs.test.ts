@@ -33,7 +33,7 @@ describe('commission', () => {
   });
 
   it('per share', () => {
-    expect(commission({ per_share: 0.005 }, 1000, 50)).toBeCloseTo(5, 12); // 0.005 × 1000
+    expect(commission({ perShare: 0.005 }, 1000, 50)).toBeCloseTo(5, 12); // 0.005 × 1000
   });
 
   it('percent of notional', () => {
@@ -41,15 +41,15 @@ describe('commission', () => {
   });
 
   it('per share and percent add up', () => {
-    expect(commission({ per_share: 0.01, percent: 0.1 }, 100, 50)).toBeCloseTo(6, 12); // 1 + 5
+    expect(commission({ perShare: 0.01, percent: 0.1 }, 100, 50)).toBeCloseTo(6, 12); // 1 + 5
   });
 
   it('clamps to minimum and maximum', () => {
-    const m = { per_share: 0.01, minimum: 1, maximum: 5 };
+    const m = { perShare: 0.01, minimum: 1, maximum: 5 };
     expect(commission(m, 10, 50)).toBe(1); // 0.1 → minimum 1
     expect(commission(m, 300, 50)).toBeCloseTo(3, 12); // 3, inside
     expect(commission(m, 1000, 50)).toBe(5); // 10 → maximum 5
-    expect(commission({ per_share: 1 }, 1e6, 50)).toBe(1e6); // no maximum when absent
+    expect(commission({ perShare: 1 }, 1e6, 50)).toBe(1e6); // no maximum when absent
   });
 
   it('charges nothing for no shares, even under a minimum', () => {
@@ -63,13 +63,13 @@ describe('slippageBps', () => {
   });
 
   it('spread: half the quoted spread', () => {
-    expect(slippageBps({ model: 'spread', spread_bps: 10 }, 100, 1000)).toBe(5);
+    expect(slippageBps({ model: 'spread', spreadBps: 10 }, 100, 1000)).toBe(5);
     // buy at 50 with a 10 bps spread: 50 × (1 + 5e-4) = 50.025
-    expect(slippedPrice('buy', 50, slippageBps({ model: 'spread', spread_bps: 10 }, 1, 1))).toBeCloseTo(50.025, 12);
+    expect(slippedPrice('buy', 50, slippageBps({ model: 'spread', spreadBps: 10 }, 1, 1))).toBeCloseTo(50.025, 12);
   });
 
   it('volume_share: impact_bps × (quantity / volume)², capped (zipline VolumeShareSlippage)', () => {
-    const m = { model: 'volume_share', impact_bps: 1000, cap_bps: 50 } as const;
+    const m = { model: 'volume_share', impactBps: 1000, capBps: 50 } as const;
     // zipline's defaults: price_impact 0.1 (1000 bps), a fill of 2.5 % of the bar:
     // 0.025² × 0.1 = 6.25e-5 of the price = 0.625 bps
     expect(slippageBps(m, 2500, 100_000)).toBeCloseTo(0.625, 12);
@@ -80,37 +80,37 @@ describe('slippageBps', () => {
     // no volume: the cap; no impact: nothing
     expect(slippageBps(m, 300, 0)).toBe(50);
     expect(slippageBps(m, 300, Number.NaN)).toBe(50);
-    expect(slippageBps({ ...m, impact_bps: 0 }, 300, 0)).toBe(0);
+    expect(slippageBps({ ...m, impactBps: 0 }, 300, 0)).toBe(0);
   });
 
   it('model parameters are checked', () => {
     expect(() => checkSlippageModel({ model: 'fixed', bps: -1 })).toThrow(RangeError);
-    expect(() => checkSlippageModel({ model: 'volume_share', impact_bps: 1, cap_bps: Number.POSITIVE_INFINITY })).toThrow(RangeError);
-    expect(() => checkSlippageModel({ model: 'volume_share', impact_bps: 1000, cap_bps: 100 })).not.toThrow();
+    expect(() => checkSlippageModel({ model: 'volume_share', impactBps: 1, capBps: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => checkSlippageModel({ model: 'volume_share', impactBps: 1000, capBps: 100 })).not.toThrow();
   });
 });
 
 describe('commission models', () => {
   it('a model without `model` is per_share, unchanged', () => {
-    expect(commission({ model: 'per_share', per_share: 0.005, minimum: 1 }, 1000, 50)).toBeCloseTo(5, 12);
-    expect(commission({ per_share: 0.005, minimum: 1 }, 100, 50)).toBe(1);
+    expect(commission({ model: 'per_share', perShare: 0.005, minimum: 1 }, 1000, 50)).toBeCloseTo(5, 12);
+    expect(commission({ perShare: 0.005, minimum: 1 }, 100, 50)).toBe(1);
   });
 
   it('fixed: per_order whatever the size; nothing without shares', () => {
-    expect(commission({ model: 'fixed', per_order: 4.95 }, 1, 10)).toBe(4.95);
-    expect(commission({ model: 'fixed', per_order: 4.95 }, 100_000, 500)).toBe(4.95);
-    expect(commission({ model: 'fixed', per_order: 4.95 }, 0, 500)).toBe(0);
+    expect(commission({ model: 'fixed', perOrder: 4.95 }, 1, 10)).toBe(4.95);
+    expect(commission({ model: 'fixed', perOrder: 4.95 }, 100_000, 500)).toBe(4.95);
+    expect(commission({ model: 'fixed', perOrder: 4.95 }, 0, 500)).toBe(0);
   });
 
   it('per_contract: the fee × contracts on each fill (backtrader COMM_FIXED); checked >= 0', () => {
-    expect(commission({ model: 'per_contract', per_contract: 2 }, 1, 3800)).toBe(2);
-    expect(commission({ model: 'per_contract', per_contract: 2.25 }, 4, 3800)).toBe(9);
-    expect(commission({ model: 'per_contract', per_contract: 2 }, 0, 3800)).toBe(0);
-    const schedule = new CommissionSchedule({ model: 'per_contract', per_contract: 2 });
+    expect(commission({ model: 'per_contract', perContract: 2 }, 1, 3800)).toBe(2);
+    expect(commission({ model: 'per_contract', perContract: 2.25 }, 4, 3800)).toBe(9);
+    expect(commission({ model: 'per_contract', perContract: 2 }, 0, 3800)).toBe(0);
+    const schedule = new CommissionSchedule({ model: 'per_contract', perContract: 2 });
     const costs = { raw: 0, paid: 0 };
     // A partially filled order pays per contract on each part, 2 × (3 + 2) in all.
     expect(schedule.charge(costs, 'book', 3, 100, 0) + schedule.charge(costs, 'book', 2, 101, 0)).toBe(10);
-    expect(() => checkCommissionModel({ model: 'per_contract', per_contract: -1 })).toThrow(/per_contract must be a finite number >= 0/);
+    expect(() => checkCommissionModel({ model: 'per_contract', perContract: -1 })).toThrow(/per_contract must be a finite number >= 0/);
   });
 
   // IBKR's published US tiered rates (per share, month-to-date shares): ≤ 300 000: 0.0035,
@@ -118,9 +118,9 @@ describe('commission models', () => {
   const ibkr = {
     model: 'tiered',
     tiers: [
-      { up_to_shares: 300_000, per_share: 0.0035 },
-      { up_to_shares: 3_000_000, per_share: 0.002 },
-      { per_share: 0.0015 },
+      { upToShares: 300_000, perShare: 0.0035 },
+      { upToShares: 3_000_000, perShare: 0.002 },
+      { perShare: 0.0015 },
     ],
     minimum: 0.35,
     maximum: 100,
@@ -137,12 +137,12 @@ describe('commission models', () => {
     expect(commission(ibkr, 10, 50, 0)).toBe(0.35); // 0.035 → minimum
     expect(commission(ibkr, 100_000, 50, 0)).toBe(100); // 350 → maximum
     // beyond the last bound the last tier applies
-    const bounded = { model: 'tiered', tiers: [{ up_to_shares: 10, per_share: 1 }, { up_to_shares: 20, per_share: 0.5 }] } as const;
+    const bounded = { model: 'tiered', tiers: [{ upToShares: 10, perShare: 1 }, { upToShares: 20, perShare: 0.5 }] } as const;
     expect(tierFor(bounded, 25)).toBe(bounded.tiers[1]);
   });
 
   it('tiered by notional', () => {
-    const m = { model: 'tiered', tiers: [{ up_to_notional: 1e6, percent: 0.05 }, { percent: 0.02 }] } as const;
+    const m = { model: 'tiered', tiers: [{ upToNotional: 1e6, percent: 0.05 }, { percent: 0.02 }] } as const;
     expect(tierMeasure(m)).toBe('notional');
     expect(tierMeasure(ibkr)).toBe('shares');
     // 0.05 % of 100 × 50 = 2.5; above 1e6 traded: 0.02 % = 1
@@ -153,23 +153,23 @@ describe('commission models', () => {
   it('tier lists are checked', () => {
     expect(tiersProblem(ibkr.tiers)).toBeUndefined();
     expect(tiersProblem([])).toMatch(/at least one/);
-    expect(tiersProblem([{ per_share: 1 }, { up_to_shares: 5, per_share: 1 }])).toMatch(/only the last/);
-    expect(tiersProblem([{ up_to_shares: 5 }, { up_to_shares: 5 }])).toMatch(/above/);
-    expect(tiersProblem([{ up_to_shares: 5 }, { up_to_notional: 50 }])).toMatch(/one kind/);
-    expect(tiersProblem([{ up_to_shares: 5, up_to_notional: 5 }])).toMatch(/both/);
-    expect(() => checkCommissionModel({ model: 'tiered', tiers: [{ per_share: -1 }] })).toThrow(RangeError);
-    expect(() => checkCommissionModel({ model: 'fixed', per_order: Number.NaN })).toThrow(RangeError);
+    expect(tiersProblem([{ perShare: 1 }, { upToShares: 5, perShare: 1 }])).toMatch(/only the last/);
+    expect(tiersProblem([{ upToShares: 5 }, { upToShares: 5 }])).toMatch(/above/);
+    expect(tiersProblem([{ upToShares: 5 }, { upToNotional: 50 }])).toMatch(/one kind/);
+    expect(tiersProblem([{ upToShares: 5, upToNotional: 5 }])).toMatch(/both/);
+    expect(() => checkCommissionModel({ model: 'tiered', tiers: [{ perShare: -1 }] })).toThrow(RangeError);
+    expect(() => checkCommissionModel({ model: 'fixed', perOrder: Number.NaN })).toThrow(RangeError);
   });
 });
 
 describe('CommissionSchedule', () => {
   it('charges per order across partial fills: the minimum once, the maximum for the order', () => {
-    const s = new CommissionSchedule({ per_share: 0.01, minimum: 1, maximum: 3 });
+    const s = new CommissionSchedule({ perShare: 0.01, minimum: 1, maximum: 3 });
     const o = { raw: 0, paid: 0 };
     // raw 0.5 → 1 (minimum); +0.5 → total 1.0 → 0; +1.5 → 2.5 → 1.5; +2.0 → 4.5 capped at 3 → 0.5; +1 → 0
     expect([50, 50, 150, 200, 100].map((q) => s.charge(o, 'book', q, 10, 0))).toEqual([1, 0, 1.5, 0.5, 0]);
     expect(o.paid).toBe(3);
-    const f = new CommissionSchedule({ model: 'fixed', per_order: 2 });
+    const f = new CommissionSchedule({ model: 'fixed', perOrder: 2 });
     const p = { raw: 0, paid: 0 };
     expect([10, 10, 10].map((q) => f.charge(p, 'book', q, 10, 0))).toEqual([2, 0, 0]);
   });
@@ -192,6 +192,6 @@ describe('CommissionSchedule', () => {
 
 const ibkrSchedule = {
   model: 'tiered',
-  tiers: [{ up_to_shares: 300_000, per_share: 0.0035 }, { up_to_shares: 3_000_000, per_share: 0.002 }, { per_share: 0.0015 }],
+  tiers: [{ upToShares: 300_000, perShare: 0.0035 }, { upToShares: 3_000_000, perShare: 0.002 }, { perShare: 0.0015 }],
   minimum: 0.35,
 } as const;

@@ -9,7 +9,7 @@ const brief = (evs: readonly BrokerEvent[]) =>
 
 describe('limit orders', () => {
   it('buy limit: fills when the low reaches the limit, at the limit', () => {
-    const b = broker({ slippage_bps: 10 }); // limit fills do not slip
+    const b = broker({ slippageBps: 10 }); // limit fills do not slip
     b.submit(order({ seq: 5, orderType: 'limit', limitPrice: 99 }), ignore);
     // bar 6 never trades at 99 or lower: the order rests
     expect(collect(b, bar(6, 101, 100, 'AAA', { low: 99.5, high: 102 }))).toEqual([]);
@@ -50,7 +50,7 @@ describe('limit orders', () => {
 
 describe('stop orders', () => {
   it('buy stop: triggers when the high reaches the stop, fills at the stop with slippage', () => {
-    const b = broker({ slippage_bps: 10 });
+    const b = broker({ slippageBps: 10 });
     b.submit(order({ seq: 5, orderType: 'stop', stopPrice: 105 }), ignore);
     expect(collect(b, bar(6, 101, 102, 'AAA', { high: 104.9 }))).toEqual([]);
     const [f] = collect(b, bar(7, 101, 104, 'AAA', { high: 106 }));
@@ -66,7 +66,7 @@ describe('stop orders', () => {
   });
 
   it('sell stop: triggers when the low reaches the stop, at min(open, stop)', () => {
-    const b = broker({ slippage_bps: 10 });
+    const b = broker({ slippageBps: 10 });
     b.submit(order({ seq: 5, orderId: 1, side: 'sell', orderType: 'stop', stopPrice: 95 }), ignore);
     b.submit(order({ seq: 5, orderId: 2, side: 'sell', orderType: 'stop', stopPrice: 95, symbol: 'BBB' }), ignore);
     expect(collect(b, bar(6, 99, 97, 'AAA', { low: 95.01 }))).toEqual([]);
@@ -165,7 +165,7 @@ describe('reduce-only orders', () => {
 describe('one-cancels-other', () => {
   /** A broker holding a long 100 AAA for `book`, bought at 100 on bar 2. */
   function long100() {
-    const b = broker({ slippage_bps: 0 });
+    const b = broker({ slippageBps: 0 });
     b.submit(order({ seq: 1, orderId: 1 }), ignore);
     events(b, bar(2, 100, 100));
     return b;
@@ -254,7 +254,7 @@ describe('cancel', () => {
 
 describe('partial fills under max_volume_share', () => {
   it('fill at most the share of each bar’s volume (whole shares) until done; a bar without volume fills nothing', () => {
-    const b = broker({ maxVolumeShare: 0.1, commission: { per_share: 0.01, minimum: 2 } });
+    const b = broker({ maxVolumeShare: 0.1, commission: { perShare: 0.01, minimum: 2 } });
     b.submit(order({ seq: 1, quantity: 250 }), ignore);
     const fills = collect(
       b,
@@ -330,7 +330,7 @@ describe('processing order within a bar', () => {
 
 describe('market-on-close orders', () => {
   it('fill at the close of the first bar after their own, with slippage, after the open and resting orders', () => {
-    const b = broker({ slippage_bps: 10 });
+    const b = broker({ slippageBps: 10 });
     b.submit(order({ seq: 5, orderId: 1 }), ignore); // an entry at the next open
     b.submit(order({ seq: 5, orderId: 2, side: 'sell', orderType: 'on_close', reduceOnly: true, quantity: 500 }), ignore);
     const out = events(b, bar(6, 100, 102));

@@ -120,7 +120,7 @@ describe('SimulatedBroker — close', () => {
 
 describe('SimulatedBroker — end of data', () => {
   it('fillAtClose fills in full at the own bar’s close in either mode, past any volume cap, and books the position', () => {
-    const b = broker({ maxVolumeShare: 0.01, slippage_bps: 10 });
+    const b = broker({ maxVolumeShare: 0.01, slippageBps: 10 });
     const out: BrokerEvent[] = [];
     b.fillAtClose(order({ seq: 5, side: 'sell', quantity: 500, reason: 'end_of_data' }), bar(5, 99, 100, 'AAA', { volume: 1000 }), (e) => out.push(e));
     expect(out).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('SimulatedBroker — end of data', () => {
 
 describe('SimulatedBroker — costs', () => {
   it('slips against the trader and reports slippage cost', () => {
-    const b = broker({ slippage_bps: 10 });
+    const b = broker({ slippageBps: 10 });
     b.submit(order({ seq: 1, orderId: 1, side: 'buy', quantity: 50 }), ignore);
     b.submit(order({ seq: 1, orderId: 2, side: 'sell', quantity: 50 }), ignore);
     const [buy, sell] = collect(b, bar(2, 100, 90));
@@ -145,7 +145,7 @@ describe('SimulatedBroker — costs', () => {
   });
 
   it('applies the commission model with its minimum and maximum', () => {
-    const b = broker({ commission: { per_share: 0.01, minimum: 1, maximum: 5 } });
+    const b = broker({ commission: { perShare: 0.01, minimum: 1, maximum: 5 } });
     b.submit(order({ seq: 1, orderId: 1, quantity: 10 }), ignore); // 0.10 → 1
     b.submit(order({ seq: 1, orderId: 2, quantity: 300 }), ignore); // 3.00
     b.submit(order({ seq: 1, orderId: 3, quantity: 1000 }), ignore); // 10.00 → 5
@@ -154,7 +154,7 @@ describe('SimulatedBroker — costs', () => {
   });
 
   it('charges percent commission on the slipped notional', () => {
-    const b = broker({ fill: 'close', slippage_bps: 100, commission: { percent: 1 } });
+    const b = broker({ fill: 'close', slippageBps: 100, commission: { percent: 1 } });
     // price 100 × 1.01 = 101; 1 % of 10 × 101 = 10.1
     const out: BrokerEvent[] = [];
     b.submit(order({ seq: 3, quantity: 10 }), (e) => out.push(e), bar(3, 0, 100));
@@ -162,7 +162,7 @@ describe('SimulatedBroker — costs', () => {
   });
 
   it('spread model: half the spread against the trader', () => {
-    const b = broker({ slippage: { model: 'spread', spread_bps: 10 } });
+    const b = broker({ slippage: { model: 'spread', spreadBps: 10 } });
     b.submit(order({ seq: 1, orderId: 1, side: 'buy' }), ignore);
     b.submit(order({ seq: 1, orderId: 2, side: 'sell' }), ignore);
     const [buy, sell] = collect(b, bar(2, 200, 200));
@@ -173,7 +173,7 @@ describe('SimulatedBroker — costs', () => {
   });
 
   it('volume_share model: impact_bps × (quantity / volume)², on the fill’s own quantity', () => {
-    const b = broker({ slippage: { model: 'volume_share', impact_bps: 1000, cap_bps: 100 } });
+    const b = broker({ slippage: { model: 'volume_share', impactBps: 1000, capBps: 100 } });
     b.submit(order({ seq: 1, orderId: 1, side: 'buy', quantity: 2500 }), ignore);
     b.submit(order({ seq: 1, orderId: 2, side: 'sell', quantity: 50_000 }), ignore);
     const [small, large] = collect(b, bar(2, 100, 100, 'AAA', { volume: 100_000 }));
@@ -184,8 +184,8 @@ describe('SimulatedBroker — costs', () => {
   });
 
   it('rejects negative slippage and a volume share out of (0, 1]', () => {
-    expect(() => broker({ slippage_bps: -1 })).toThrow(RangeError);
-    expect(() => broker({ slippage: { model: 'spread', spread_bps: -2 } })).toThrow(RangeError);
+    expect(() => broker({ slippageBps: -1 })).toThrow(RangeError);
+    expect(() => broker({ slippage: { model: 'spread', spreadBps: -2 } })).toThrow(RangeError);
     expect(() => broker({ maxVolumeShare: 0 })).toThrow(RangeError);
     expect(() => broker({ maxVolumeShare: 1.5 })).toThrow(RangeError);
   });

@@ -13,7 +13,7 @@ function rules(account: Account, more: Partial<FundsRules> = {}): FundsRules {
   return {
     account,
     policy: 'reject',
-    commission: { model: 'per_share', per_share: 0, percent: 0, minimum: 0 },
+    commission: { model: 'per_share', perShare: 0, percent: 0, minimum: 0 },
     slippage: { model: 'fixed', bps: 0 },
     instrument: (symbol) => (symbol === 'FUT' ? FUT : EQUITY),
     ...more,
@@ -53,7 +53,7 @@ describe('checkFunds — cash account', () => {
   it('commission and slippage count: 2 × 3,800 fits 7,600 exactly, not with a fee or 1 bp of slippage', () => {
     const exact = order({ side: 'buy', quantity: 2, buyingPower: 7600 });
     expect(checkFunds(exact, rules(CASH))).toEqual({ action: 'approve' });
-    expect(checkFunds(exact, rules(CASH, { commission: { model: 'fixed', per_order: 1 } })).action).toBe('reject');
+    expect(checkFunds(exact, rules(CASH, { commission: { model: 'fixed', perOrder: 1 } })).action).toBe('reject');
     expect(checkFunds(exact, rules(CASH, { slippage: { model: 'fixed', bps: 1 } })).action).toBe('reject');
     // resize under a minimum commission: 1 share + 5 fits 7,600, 2 shares + 5 do not
     const min5 = { commission: { model: 'per_share' as const, per_share: 0, percent: 0, minimum: 5 }, policy: 'resize' as const };
@@ -92,14 +92,14 @@ describe('checkFunds — margin account', () => {
   });
 
   it('shorts use the short initial margin', () => {
-    const m: Account = { ...MARGIN, short_initial: 1.5, max_leverage: 10 };
+    const m: Account = { ...MARGIN, shortInitial: 1.5, maxLeverage: 10 };
     // 1 × 3,800 × 1.5 = 5,700 fits 10,000; 2 do not
     expect(checkFunds(order({ side: 'sell', quantity: 1 }), rules(m))).toEqual({ action: 'approve' });
     expect(checkFunds(order({ side: 'sell', quantity: 2 }), rules(m)).action).toBe('reject');
   });
 
   it('max_leverage counts the rest of the book and a future’s notional (price × multiplier)', () => {
-    const loose: Account = { ...MARGIN, max_leverage: 3 };
+    const loose: Account = { ...MARGIN, maxLeverage: 3 };
     // 30,000 allowed; 20,000 held elsewhere; 10,000 / (3,800 × 1) → 2 shares
     expect(checkFunds(order({ side: 'buy', quantity: 5, grossExposure: 20_000, equity: 10_000, buyingPower: 1e9 }), rules(loose, { policy: 'resize' }))).toMatchObject({ action: 'resize', quantity: 2 });
     // a future of 3,800 × 10 = 38,000 notional: none fits 3 × 10,000
@@ -117,7 +117,7 @@ describe('buyingPower, fundsNeeded, marginCallDue', () => {
   });
 
   it('fundsNeeded: the opening cost with the whole order’s commission, less what the closing part frees', () => {
-    const r = rules(CASH, { commission: { model: 'per_contract', per_contract: 2 } });
+    const r = rules(CASH, { commission: { model: 'per_contract', perContract: 2 } });
     expect(fundsNeeded(r, { symbol: 'FUT', side: 'buy', quantity: 3, price: 3800, position: 0 })).toBe(3 * 1000 + 6);
     expect(fundsNeeded(r, { symbol: 'FUT', side: 'sell', quantity: 3, price: 3800, position: 1 })).toBe(2 * 1000 - 1000 + 6);
     expect(fundsNeeded(rules(CASH), { symbol: 'IDX', side: 'sell', quantity: 2, price: 100, position: 2 })).toBe(-200);

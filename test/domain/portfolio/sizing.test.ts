@@ -46,7 +46,7 @@ describe('wholeShares', () => {
 });
 
 describe('targetQuantity: atr_risk', () => {
-  const sizing = { type: 'atr_risk', risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 100 } as const;
+  const sizing = { type: 'atr_risk', riskPercent: 1, atrPeriod: 14, atrMultiple: 2, maxPercent: 100 } as const;
 
   it('risks risk_percent of equity over atr_multiple ATRs', () => {
     // 1 % of 100 000 = 1000 at risk; 2 × ATR 2.5 = 5 per share → 200 shares (notional 200 × 50 = 10 000, under the cap)
@@ -57,7 +57,7 @@ describe('targetQuantity: atr_risk', () => {
   it('caps the notional at max_percent of equity', () => {
     // ATR 0.01 → 1000 / 0.02 = 50 000 shares; the cap 100 % of 100 000 at 50 = 2000 shares
     expect(targetQuantity(sizing, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(2000);
-    expect(targetQuantity({ ...sizing, max_percent: 50 }, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(1000);
+    expect(targetQuantity({ ...sizing, maxPercent: 50 }, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(1000);
   });
 
   it('sizes nothing while the ATR warms up', () => {
@@ -67,7 +67,7 @@ describe('targetQuantity: atr_risk', () => {
 });
 
 describe('targetQuantity: volatility_target', () => {
-  const sizing = { type: 'volatility_target', target_volatility: 10, lookback: 20, max_leverage: 2 } as const;
+  const sizing = { type: 'volatility_target', targetVolatility: 10, lookback: 20, maxLeverage: 2 } as const;
 
   it('scales notional by target / annualized σ', () => {
     // daily bars: σ_bar 0.0126 × √252 = 0.2000 annual; 10 % / 20 % = 0.5 × 100 000 = 50 000 notional / 100 = 500 shares

@@ -5,35 +5,35 @@ import { loadSpyBars } from '../../helpers/spy.ts';
 
 describe('protectiveStop', () => {
   it('fixed stop: entry × (1 ∓ pct)', () => {
-    expect(protectiveStop({ stop_loss_pct: 2 }, 1, 100, 120)).toEqual({ price: 98, reason: 'stop_loss' });
-    expect(protectiveStop({ stop_loss_pct: 2 }, -1, 100, 80)).toEqual({ price: 102, reason: 'stop_loss' });
+    expect(protectiveStop({ stopLossPct: 2 }, 1, 100, 120)).toEqual({ price: 98, reason: 'stop_loss' });
+    expect(protectiveStop({ stopLossPct: 2 }, -1, 100, 80)).toEqual({ price: 102, reason: 'stop_loss' });
   });
 
   it('trailing stop: best × (1 ∓ pct), the tighter of the two wins', () => {
     // long: fixed 98, trailing 110 × 0.99 = 108.9 → trailing
-    expect(protectiveStop({ stop_loss_pct: 2, trailing_stop_pct: 1 }, 1, 100, 110)).toEqual({ price: 108.9, reason: 'trailing_stop' });
+    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 1 }, 1, 100, 110)).toEqual({ price: 108.9, reason: 'trailing_stop' });
     // long, no new high yet: trailing 100 × 0.95 = 95 is looser than 98 → fixed
-    expect(protectiveStop({ stop_loss_pct: 2, trailing_stop_pct: 5 }, 1, 100, 100)).toEqual({ price: 98, reason: 'stop_loss' });
+    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 5 }, 1, 100, 100)).toEqual({ price: 98, reason: 'stop_loss' });
     // short: fixed 102, trailing 90 × 1.01 = 90.9 → trailing
-    expect(protectiveStop({ stop_loss_pct: 2, trailing_stop_pct: 1 }, -1, 100, 90)!.price).toBeCloseTo(90.9, 12);
-    expect(protectiveStop({ trailing_stop_pct: 1 }, -1, 100, 90)!.reason).toBe('trailing_stop');
+    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 1 }, -1, 100, 90)!.price).toBeCloseTo(90.9, 12);
+    expect(protectiveStop({ trailingStopPct: 1 }, -1, 100, 90)!.reason).toBe('trailing_stop');
   });
 
   it('is undefined when no price stop is configured', () => {
-    expect(protectiveStop({ take_profit_pct: 3 }, 1, 100, 100)).toBeUndefined();
+    expect(protectiveStop({ takeProfitPct: 3 }, 1, 100, 100)).toBeUndefined();
   });
 });
 
 describe('takeProfit and holdingExpired', () => {
   it('take profit: entry × (1 ± pct)', () => {
-    expect(takeProfit({ take_profit_pct: 5 }, 1, 100)).toBeCloseTo(105, 12);
-    expect(takeProfit({ take_profit_pct: 5 }, -1, 100)).toBeCloseTo(95, 12);
+    expect(takeProfit({ takeProfitPct: 5 }, 1, 100)).toBeCloseTo(105, 12);
+    expect(takeProfit({ takeProfitPct: 5 }, -1, 100)).toBeCloseTo(95, 12);
     expect(takeProfit({}, 1, 100)).toBeUndefined();
   });
 
   it('max holding counts bars of the symbol since the entry bar', () => {
-    expect(holdingExpired({ max_holding_bars: 3 }, 10, 12)).toBe(false);
-    expect(holdingExpired({ max_holding_bars: 3 }, 10, 13)).toBe(true);
+    expect(holdingExpired({ maxHoldingBars: 3 }, 10, 12)).toBe(false);
+    expect(holdingExpired({ maxHoldingBars: 3 }, 10, 13)).toBe(true);
     expect(holdingExpired({}, 10, 1000)).toBe(false);
   });
 });

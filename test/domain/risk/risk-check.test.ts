@@ -23,7 +23,7 @@ function order(o: Partial<OrderEvent> & Pick<OrderEvent, 'side' | 'quantity'>): 
 
 describe('checkOrder — exits are never blocked', () => {
   it('approves a reducing order under any limit', () => {
-    const tight = { max_position: 1, max_position_pct: 0.01, max_exposure: 0.0001 };
+    const tight = { maxPosition: 1, maxPositionPct: 0.01, maxExposure: 0.0001 };
     expect(checkOrder(order({ side: 'sell', quantity: 50, position: 100 }), tight)).toEqual({ action: 'approve' });
     expect(checkOrder(order({ side: 'buy', quantity: 100, position: -100 }), tight)).toEqual({ action: 'approve' });
   });
@@ -35,13 +35,13 @@ describe('checkOrder — exits are never blocked', () => {
 
 describe('checkOrder — max_position', () => {
   it('rejects an increase with nothing left, naming the numbers', () => {
-    const d = checkOrder(order({ side: 'buy', quantity: 50, position: 100 }), { max_position: 100 });
+    const d = checkOrder(order({ side: 'buy', quantity: 50, position: 100 }), { maxPosition: 100 });
     expect(d).toEqual({ action: 'reject', reason: 'max_position 100 shares: position 100, order buy 50 would make 150' });
   });
 
   it('resizes an increase to the room left', () => {
     // 100 − 60 = 40 shares of room
-    const d = checkOrder(order({ side: 'buy', quantity: 50, position: 60 }), { max_position: 100 });
+    const d = checkOrder(order({ side: 'buy', quantity: 50, position: 60 }), { maxPosition: 100 });
     expect(d).toEqual({
       action: 'resize',
       quantity: 40,
@@ -51,34 +51,34 @@ describe('checkOrder — max_position', () => {
 
   it('works for shorts', () => {
     // |−80| + 20 = 100
-    const d = checkOrder(order({ side: 'sell', quantity: 50, position: -80 }), { max_position: 100 });
+    const d = checkOrder(order({ side: 'sell', quantity: 50, position: -80 }), { maxPosition: 100 });
     expect(d).toMatchObject({ action: 'resize', quantity: 20 });
   });
 
   it('approves an increase within the limit', () => {
-    expect(checkOrder(order({ side: 'buy', quantity: 40, position: 60 }), { max_position: 100 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'buy', quantity: 40, position: 60 }), { maxPosition: 100 })).toEqual({ action: 'approve' });
   });
 
   it('a reversal keeps its closing part and limits only the new side', () => {
     // long 100, sell 150: 100 close (free), 50 open capped at 20 → 120
-    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { max_position: 20 })).toMatchObject({
+    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { maxPosition: 20 })).toMatchObject({
       action: 'resize',
       quantity: 120,
     });
     // nothing may open: only the close remains, never a reject
-    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { max_position: 0 })).toMatchObject({
+    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { maxPosition: 0 })).toMatchObject({
       action: 'resize',
       quantity: 100,
     });
     // the new side fits entirely
-    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { max_position: 50 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { maxPosition: 50 })).toEqual({ action: 'approve' });
   });
 });
 
 describe('checkOrder — max_position_pct', () => {
   it('caps notional at a percent of equity', () => {
     // 10 % of 10000 = 1000; 1000 / 10 = 100 shares
-    const d = checkOrder(order({ side: 'buy', quantity: 150 }), { max_position_pct: 10 });
+    const d = checkOrder(order({ side: 'buy', quantity: 150 }), { maxPositionPct: 10 });
     expect(d).toEqual({
       action: 'resize',
       quantity: 100,
@@ -88,21 +88,21 @@ describe('checkOrder — max_position_pct', () => {
 
   it('does not lose a share to float rounding', () => {
     // 33 % of 3000 = 990; 990 / 1.1 = 900 shares (899.9999999999999 in doubles)
-    expect(checkOrder(order({ side: 'buy', quantity: 1000, equity: 3000, price: 1.1 }), { max_position_pct: 33 })).toMatchObject({
+    expect(checkOrder(order({ side: 'buy', quantity: 1000, equity: 3000, price: 1.1 }), { maxPositionPct: 33 })).toMatchObject({
       action: 'resize',
       quantity: 900,
     });
   });
 
   it('opens nothing when equity is gone', () => {
-    expect(checkOrder(order({ side: 'buy', quantity: 10, equity: -500 }), { max_position_pct: 50 })).toMatchObject({ action: 'reject' });
+    expect(checkOrder(order({ side: 'buy', quantity: 10, equity: -500 }), { maxPositionPct: 50 })).toMatchObject({ action: 'reject' });
   });
 });
 
 describe('checkOrder — max_exposure', () => {
   it('caps post-trade gross exposure', () => {
     // other symbols 9000; room (1.0 × 10000 − 9000) / 10 = 100 shares
-    const d = checkOrder(order({ side: 'buy', quantity: 200, grossExposure: 9000 }), { max_exposure: 1 });
+    const d = checkOrder(order({ side: 'buy', quantity: 200, grossExposure: 9000 }), { maxExposure: 1 });
     expect(d).toEqual({
       action: 'resize',
       quantity: 100,
@@ -112,12 +112,12 @@ describe('checkOrder — max_exposure', () => {
 
   it('replaces this symbol’s own exposure instead of double counting it', () => {
     // position 50 @ 10 = 500 of the 5500 gross; others 5000; |new| ≤ (10000 − 5000) / 10 = 500 → buy ≤ 450
-    const d = checkOrder(order({ side: 'buy', quantity: 500, position: 50, grossExposure: 5500 }), { max_exposure: 1 });
+    const d = checkOrder(order({ side: 'buy', quantity: 500, position: 50, grossExposure: 5500 }), { maxExposure: 1 });
     expect(d).toMatchObject({ action: 'resize', quantity: 450 });
   });
 
   it('rejects when fully exposed', () => {
-    const d = checkOrder(order({ side: 'buy', quantity: 10, grossExposure: 10_000 }), { max_exposure: 1 });
+    const d = checkOrder(order({ side: 'buy', quantity: 10, grossExposure: 10_000 }), { maxExposure: 1 });
     expect(d).toEqual({
       action: 'reject',
       reason: 'max_exposure 1x equity 10000 = 10000: gross exposure 10000, order buy 10 @ 10 would make 10100',
@@ -126,15 +126,15 @@ describe('checkOrder — max_exposure', () => {
 
   it('allows leverage above 1', () => {
     // 2 × 10000 = 20000 of room at 10 → 2000 shares
-    expect(checkOrder(order({ side: 'sell', quantity: 2000 }), { max_exposure: 2 })).toEqual({ action: 'approve' });
-    expect(checkOrder(order({ side: 'sell', quantity: 2001 }), { max_exposure: 2 })).toMatchObject({ action: 'resize', quantity: 2000 });
+    expect(checkOrder(order({ side: 'sell', quantity: 2000 }), { maxExposure: 2 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'sell', quantity: 2001 }), { maxExposure: 2 })).toMatchObject({ action: 'resize', quantity: 2000 });
   });
 });
 
 describe('checkOrder — several limits', () => {
   it('the tightest limit binds and is named', () => {
     // max_position 100; pct 5 % → 500 / 10 = 50; exposure 2 → 2000 → tightest: pct, 50
-    const d = checkOrder(order({ side: 'buy', quantity: 120 }), { max_position: 100, max_position_pct: 5, max_exposure: 2 });
+    const d = checkOrder(order({ side: 'buy', quantity: 120 }), { maxPosition: 100, maxPositionPct: 5, maxExposure: 2 });
     expect(d.action).toBe('resize');
     if (d.action !== 'resize') return;
     expect(d.quantity).toBe(50);
@@ -142,13 +142,13 @@ describe('checkOrder — several limits', () => {
   });
 
   it('fails closed on an unusable reference price, but still lets the close through', () => {
-    expect(checkOrder(order({ side: 'buy', quantity: 10, price: Number.NaN }), { max_exposure: 1 })).toMatchObject({ action: 'reject' });
-    expect(checkOrder(order({ side: 'buy', quantity: 30, price: 0, position: -10 }), { max_exposure: 1 })).toMatchObject({
+    expect(checkOrder(order({ side: 'buy', quantity: 10, price: Number.NaN }), { maxExposure: 1 })).toMatchObject({ action: 'reject' });
+    expect(checkOrder(order({ side: 'buy', quantity: 30, price: 0, position: -10 }), { maxExposure: 1 })).toMatchObject({
       action: 'resize',
       quantity: 10,
     });
     // max_position needs no price
-    expect(checkOrder(order({ side: 'buy', quantity: 10, price: 0 }), { max_position: 100 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'buy', quantity: 10, price: 0 }), { maxPosition: 100 })).toEqual({ action: 'approve' });
   });
 
   it('rejects a non-positive quantity', () => {
