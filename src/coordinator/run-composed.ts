@@ -131,7 +131,7 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   // A plain config's phase loaded the config's plugins; every phase of a multi-phase
   // workflow loaded its plugins while the plan was made: the process's list is theirs.
   const plugins = pluginsJson(plan.plainConfig ? plan.base.wf.plugins : await loadedPlugins());
-  const identity: WorkflowIdentity = { workflowId, name: config.name, configFile: plan.file, plugins, started, config };
+  const identity: WorkflowIdentity = { workflowId, name: config.name, configFile: plan.file, plugins, started, config: yamlConfig(config) };
   // workflow.json is rewritten after every phase (the writer puts its writes one after the other).
   const json = WorkflowJsonWriter.open(
     root,

@@ -58,6 +58,9 @@ describe('one workflow runner', () => {
       expect(wm.phases[0]).toMatchObject({ name: 'backtest', topology: 'backtest', status: 'completed', dir: 'backtest' });
       const { phases: _phases, ...workflowConfig } = wm.config;
       expect(pm.config).toEqual(workflowConfig);
+      // Written as the YAML names it, never in the engine's camelCase.
+      expect(pm.config).toMatchObject({ portfolio: { initial_cash: expect.any(Number) as number }, results: { primary_metric: expect.any(String) as string } });
+      expect(JSON.stringify(wm.config)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);
     });
   }
 });
