@@ -88,7 +88,11 @@ async function runPlainLoop(): Promise<Outcome> {
   const perShare = commissionModel.perShare;
   const minimum = commissionModel.minimum;
   const maxExposure = cfg.risk.maxExposure ?? Infinity;
-  const stats = new EquityStats({ initialEquity: cfg.portfolio.initialCash, barsPerYear: barsPerYear(cfg.data.timeframe, cfg.data.calendar), riskFreeRate: 0 });
+  const stats = new EquityStats({
+    initialEquity: cfg.portfolio.initialCash,
+    barsPerYear: barsPerYear(cfg.data.timeframe, cfg.data.calendar),
+    riskFreeRate: 0,
+  });
   const fastBuf = new Float64Array(fastN);
   const slowBuf = new Float64Array(slowN);
   let fastSum = 0;
@@ -148,7 +152,8 @@ async function runPlainLoop(): Promise<Outcome> {
           const equity = cash + qty * mark;
           const target = d > 0 ? Math.floor((equity * pct) / 100 / close) : 0;
           let delta = target - qty;
-          if (delta > 0 && (qty + delta) * close > maxExposure * equity) delta = Math.floor((maxExposure * equity) / close) - qty;
+          if (delta > 0 && (qty + delta) * close > maxExposure * equity)
+            delta = Math.floor((maxExposure * equity) / close) - qty;
           pendingQty = delta;
         }
       }
@@ -176,7 +181,10 @@ for (let r = 0; r < rounds; r++) {
 }
 const g = graph[0]!;
 const p = plain[0]!;
-const agree = g.bars === p.bars && g.trades === p.trades && Math.abs(g.finalEquity - p.finalEquity) <= 1e-6 * Math.abs(p.finalEquity);
+const agree =
+  g.bars === p.bars &&
+  g.trades === p.trades &&
+  Math.abs(g.finalEquity - p.finalEquity) <= 1e-6 * Math.abs(p.finalEquity);
 const graphRate = g.bars / median(graph.map((o) => o.seconds));
 const plainRate = p.bars / median(plain.map((o) => o.seconds));
 const commit = currentCommit();

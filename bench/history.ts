@@ -7,7 +7,9 @@ const HISTORY = 'bench/history.ndjson';
 /** The checked-out commit, short, or 'unknown' outside a git checkout. */
 export function currentCommit(): string {
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }

@@ -80,7 +80,9 @@ async function writeParquet(file: string, n: number): Promise<void> {
 }
 
 /** Seconds to read every chunk of a fresh pass, and the rows it gave. */
-async function readThrough(source: BarSource): Promise<{ seconds: number; cpuSeconds: number; rows: number; checksum: number }> {
+async function readThrough(
+  source: BarSource,
+): Promise<{ seconds: number; cpuSeconds: number; rows: number; checksum: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   let n = 0;
@@ -113,7 +115,8 @@ try {
   for (let r = -1; r < rounds; r++) {
     const c = await readThrough(new CsvBarSource({ file: csvFile, symbol: 'SPY' }));
     const p = await readThrough(new ParquetBarSource({ file: parquetFile, symbol: 'SPY' }));
-    if (c.rows !== rows || p.rows !== rows) throw new Error(`read ${c.rows} CSV and ${p.rows} Parquet rows, expected ${rows}`);
+    if (c.rows !== rows || p.rows !== rows)
+      throw new Error(`read ${c.rows} CSV and ${p.rows} Parquet rows, expected ${rows}`);
     if (r < 0) continue;
     csv.push(c.seconds);
     parquet.push(p.seconds);
@@ -151,7 +154,9 @@ try {
   );
   const prev = lastRecorded('ingest');
   if (prev !== undefined) {
-    console.log(`  previous @ ${String(prev['commit'])}: CSV ${String(prev['csv_rows_per_second'])} rows/s, Parquet ${String(prev['parquet_rows_per_second'])} rows/s`);
+    console.log(
+      `  previous @ ${String(prev['commit'])}: CSV ${String(prev['csv_rows_per_second'])} rows/s, Parquet ${String(prev['parquet_rows_per_second'])} rows/s`,
+    );
   }
   if (args.record) record(result);
   if (args.json !== undefined) {

@@ -64,7 +64,22 @@ class CountingSink implements MessageSink {
 
 /** Starts `sluice replay` on a free loopback port; resolves with its URL and exit. */
 async function startFeed(replayArgs: string[]): Promise<{ url: string; exit: Promise<number | null> }> {
-  const child = spawn('node', ['bin/sluice.js', 'replay', DATA, '--symbol', 'SPY', '--to', 'ws://127.0.0.1:0', '--log-level', 'warn', ...replayArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'node',
+    [
+      'bin/sluice.js',
+      'replay',
+      DATA,
+      '--symbol',
+      'SPY',
+      '--to',
+      'ws://127.0.0.1:0',
+      '--log-level',
+      'warn',
+      ...replayArgs,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -81,17 +96,23 @@ async function startFeed(replayArgs: string[]): Promise<{ url: string; exit: Pro
 async function measure(strategies: number, mode: 'max' | 'paced'): Promise<LiveOutcome> {
   const sets = ['topology=signal_generation', `data.path=../${DATA}`, 'data.timeframe=1m', ...grid(strategies)];
   const loaded = await loadLiveWorkflow(CONFIG, { sets });
-  if (loaded.wf.strategies.length !== strategies) throw new Error(`expected ${strategies} strategies, got ${loaded.wf.strategies.length}`);
-  const feed = await startFeed(mode === 'max' ? ['--speed', 'max'] : ['--speed', '30000x', '--max-wait', '2', '--end', '2024-04-10T00:00:00Z']);
+  if (loaded.wf.strategies.length !== strategies)
+    throw new Error(`expected ${strategies} strategies, got ${loaded.wf.strategies.length}`);
+  const feed = await startFeed(
+    mode === 'max' ? ['--speed', 'max'] : ['--speed', '30000x', '--max-wait', '2', '--end', '2024-04-10T00:00:00Z'],
+  );
   const sink = new CountingSink();
   const outcome = await runLive({ loaded, feedUrl: feed.url, sinks: [sink], logger });
   const code = await feed.exit;
-  if (outcome.status !== 'completed' || code !== 0) throw new Error(`live run ${outcome.status} (feed exit ${code}): ${String(outcome.failure?.error)}`);
+  if (outcome.status !== 'completed' || code !== 0)
+    throw new Error(`live run ${outcome.status} (feed exit ${code}): ${String(outcome.failure?.error)}`);
   return outcome;
 }
 
 const ms = (v: number): string => (v < 1 ? v.toFixed(3) : v.toFixed(2)).padStart(8);
-console.log(`live latency: ${DATA} replayed over ws://127.0.0.1 into runLive (node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);
+console.log(
+  `live latency: ${DATA} replayed over ws://127.0.0.1 into runLive (node ${process.version}, ${new Date().toISOString().slice(0, 10)})`,
+);
 console.log('strategies  mode    live bars  signals   p50 ms   p95 ms   p99 ms   max ms   bars/s');
 // One round first, not reported: both processes' JIT warms up on it.
 await measure(1, 'max');

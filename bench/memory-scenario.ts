@@ -38,7 +38,12 @@ async function sweepOverSpy5m(combos: number): Promise<void> {
       'portfolio.sizing={type: fixed, quantity: 100}',
     ],
   });
-  const sequence = await resolveSequence(await loadYamlFile(config), ['sequence'], { type: 'parameter_sweep', shard_size: 250, resume: false }, []);
+  const sequence = await resolveSequence(
+    await loadYamlFile(config),
+    ['sequence'],
+    { type: 'parameter_sweep', shard_size: 250, resume: false },
+    [],
+  );
   const { wf } = await windowed(loadedSweep, sequence);
   const t0 = process.hrtime.bigint();
   const req = { phase: 'memory', loaded: loadedSweep, sequence, phaseDir: null, logger: silent, storeDir: null };
@@ -47,13 +52,19 @@ async function sweepOverSpy5m(combos: number): Promise<void> {
   if (out.status !== 'completed') throw new Error(`sweep5m ${combos}: ${out.status} ${String(out.failure)}`);
   const peak = process.resourceUsage().maxRSS / 1024;
   console.log(
-    JSON.stringify({ scenario: `sweep5m ${combos}`, bars: Number(out.books[0]?.metrics['bars'] ?? 0), books: out.books.length, seconds: Number(seconds.toFixed(2)), peak_rss_mb: Number(peak.toFixed(1)), points_in_memory: 0 }),
+    JSON.stringify({
+      scenario: `sweep5m ${combos}`,
+      bars: Number(out.books[0]?.metrics['bars'] ?? 0),
+      books: out.books.length,
+      seconds: Number(seconds.toFixed(2)),
+      peak_rss_mb: Number(peak.toFixed(1)),
+      points_in_memory: 0,
+    }),
   );
 }
 
 /** One graph over a source: the backtest by run length and storage, or the one-graph sweep. */
 async function oneGraph(): Promise<void> {
-
   let sets: string[];
   let source: BarSource;
   if (mode === 'sweep') {
@@ -81,13 +92,21 @@ async function oneGraph(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const outcome = await runPhase({ ...loaded, source, phaseDir: mode === 'memory' ? null : dir, logger: silent });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (outcome.status !== 'completed') throw new Error(`${mode} ${size}: ${outcome.status} ${String(outcome.failure?.error)}`);
+  if (outcome.status !== 'completed')
+    throw new Error(`${mode} ${size}: ${outcome.status} ${String(outcome.failure?.error)}`);
   const peak = process.resourceUsage().maxRSS / 1024;
   // Keep the result alive until RSS is read, so memory mode's series count.
   const kept = outcome.books.reduce((n, b) => n + (b.equity?.length ?? 0) + (b.trades?.length ?? 0), 0);
   rmSync(dir, { recursive: true, force: true });
   console.log(
-    JSON.stringify({ scenario: `${mode} ${size}`, bars: outcome.bars, books: outcome.books.length, seconds: Number(seconds.toFixed(2)), peak_rss_mb: Number(peak.toFixed(1)), points_in_memory: kept }),
+    JSON.stringify({
+      scenario: `${mode} ${size}`,
+      bars: outcome.bars,
+      books: outcome.books.length,
+      seconds: Number(seconds.toFixed(2)),
+      peak_rss_mb: Number(peak.toFixed(1)),
+      points_in_memory: kept,
+    }),
   );
 }
 

@@ -28,12 +28,20 @@ const scenarios: [string, string][] = [
   ...(quick ? [] : ([['disk', '10000000']] as [string, string][])),
   ['memory', '100000'],
   ['memory', '1000000'],
-  ...(quick ? [] : ([['sweep', '1000'], ['sweep5m', '10000']] as [string, string][])),
+  ...(quick
+    ? []
+    : ([
+        ['sweep', '1000'],
+        ['sweep5m', '10000'],
+      ] as [string, string][])),
 ];
 
 const rows: Row[] = [];
 for (const [mode, size] of scenarios) {
-  const out = execFileSync('node', ['--import', 'tsx', 'bench/memory-scenario.ts', mode, size], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync('node', ['--import', 'tsx', 'bench/memory-scenario.ts', mode, size], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   const row = JSON.parse(out.trim().split('\n').pop()!) as Row;
   rows.push(row);
   console.log(
@@ -53,7 +61,10 @@ const m0 = find('memory 100000');
 const m1 = find('memory 1000000');
 if (m0 !== undefined && m1 !== undefined) {
   const perBar = ((m1.peak_rss_mb - m0.peak_rss_mb) * 1024 * 1024) / (m1.bars - m0.bars);
-  console.log(`memory mode: ≈ ${perBar.toFixed(0)} bytes of RSS per bar per book (equity point + trades kept in the result)`);
+  console.log(
+    `memory mode: ≈ ${perBar.toFixed(0)} bytes of RSS per bar per book (equity point + trades kept in the result)`,
+  );
 }
 const big = find('sweep5m 10000');
-if (big !== undefined) console.log(`10,000-combination sweep over SPY 5m: peak RSS ${big.peak_rss_mb.toFixed(0)} MB (target < 1 GB)`);
+if (big !== undefined)
+  console.log(`10,000-combination sweep over SPY 5m: peak RSS ${big.peak_rss_mb.toFixed(0)} MB (target < 1 GB)`);

@@ -41,16 +41,26 @@ const grid = (extra: string[]): string[] => [
   ...extra,
 ];
 
-async function sweep(sets: string[], pool: ShardRunner | undefined, limit?: number): Promise<{ seconds: number; n: number }> {
+async function sweep(
+  sets: string[],
+  pool: ShardRunner | undefined,
+  limit?: number,
+): Promise<{ seconds: number; n: number }> {
   const loaded = await loadWorkflow(config, { sets });
-  const sequence = await resolveSequence(await loadYamlFile(config), ['sequence'], { type: 'parameter_sweep', shard_size: 250, resume: false }, []);
+  const sequence = await resolveSequence(
+    await loadYamlFile(config),
+    ['sequence'],
+    { type: 'parameter_sweep', shard_size: 250, resume: false },
+    [],
+  );
   const { wf } = await windowed(loaded, sequence);
   const strategies = limit === undefined ? wf.strategies : wf.strategies.slice(0, limit);
   const req = { phase: 'bench', loaded, sequence, phaseDir: null, logger, storeDir: null, workers: pool };
   const t0 = performance.now();
   const out = await sweepCombinations(req, { ...wf, strategies }, { shard_size: 250, resume: false });
   const seconds = (performance.now() - t0) / 1000;
-  if (out.status !== 'completed' || out.books.length !== strategies.length) throw new Error(`sweep ${out.status}: ${out.failure}`);
+  if (out.status !== 'completed' || out.books.length !== strategies.length)
+    throw new Error(`sweep ${out.status}: ${out.failure}`);
   return { seconds, n: strategies.length };
 }
 
@@ -60,7 +70,9 @@ function startWorkers(url: string, n: number): Promise<ChildProcess[]> {
       { length: n },
       () =>
         new Promise<ChildProcess>((resolve, reject) => {
-          const p = spawn('node', ['bin/sluice.js', 'worker', '--queue', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+          const p = spawn('node', ['bin/sluice.js', 'worker', '--queue', url], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
           p.stdout!.on('data', (chunk: Buffer) => {
             if (chunk.toString().includes('worker ready')) resolve(p);
           });
@@ -71,7 +83,9 @@ function startWorkers(url: string, n: number): Promise<ChildProcess[]> {
 }
 
 async function stopWorkers(ps: ChildProcess[]): Promise<void> {
-  await Promise.all(ps.map((p) => new Promise<void>((resolve) => (p.once('exit', () => resolve()), p.kill('SIGTERM')))));
+  await Promise.all(
+    ps.map((p) => new Promise<void>((resolve) => (p.once('exit', () => resolve()), p.kill('SIGTERM')))),
+  );
 }
 
 const redis = await startRedis();
@@ -81,7 +95,9 @@ try {
   const local = await sweep(grid([]), undefined);
   const bars = 20_769;
   console.log(`sweep: ${local.n} combinations × ${bars} bars`);
-  console.log(`local, one thread: ${local.seconds.toFixed(1)} s (${((local.n * bars) / local.seconds / 1e6).toFixed(2)} M combination-bars/s)`);
+  console.log(
+    `local, one thread: ${local.seconds.toFixed(1)} s (${((local.n * bars) / local.seconds / 1e6).toFixed(2)} M combination-bars/s)`,
+  );
   for (const w of String(args.workers).split(',').map(Number)) {
     const procs = await startWorkers(redis.url, w);
     const runner = await queueRunner({ target, logger, tty: false, pollMs: 500 });
@@ -89,7 +105,9 @@ try {
       // Warm every worker thread (each loads the engine once).
       await sweep(grid(['data.end=2024-04-05']), { ...runner, runAll: runner.runAll! }, w * 2);
       const q = await sweep(grid([]), runner);
-      console.log(`queue, ${w} worker process${w === 1 ? '' : 'es'}: ${q.seconds.toFixed(1)} s (${(local.seconds / q.seconds).toFixed(2)}× local)`);
+      console.log(
+        `queue, ${w} worker process${w === 1 ? '' : 'es'}: ${q.seconds.toFixed(1)} s (${(local.seconds / q.seconds).toFixed(2)}× local)`,
+      );
       if (w === 1) {
         // Many jobs of almost no work (one combination over ~400 bars each): time per job.
         const jobs = Number(args.jobs);
@@ -97,7 +115,9 @@ try {
         const small = await sweep(grid(['data.end=2024-04-01']), tiny, jobs);
         const alone = await sweep(grid(['data.end=2024-04-01']), undefined, jobs);
         await tiny.close();
-        console.log(`queue cost per job (1 worker, ${jobs} one-combination jobs on ~400 bars): ${(((small.seconds - alone.seconds) / jobs) * 1000).toFixed(1)} ms (${small.seconds.toFixed(2)} s queued vs ${alone.seconds.toFixed(2)} s local)`);
+        console.log(
+          `queue cost per job (1 worker, ${jobs} one-combination jobs on ~400 bars): ${(((small.seconds - alone.seconds) / jobs) * 1000).toFixed(1)} ms (${small.seconds.toFixed(2)} s queued vs ${alone.seconds.toFixed(2)} s local)`,
+        );
       }
     } finally {
       await runner.close();

@@ -32,7 +32,9 @@ import type { GraphPlan } from '../src/topology/graph-plan.ts';
 import type { BarSource } from '../src/data/bar-source.ts';
 import { BarRecording } from '../src/data/recorded-source.ts';
 
-const { values: args } = parseArgs({ options: { variants: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } } });
+const { values: args } = parseArgs({
+  options: { variants: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } },
+});
 const logger = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-replay-'));
 
@@ -74,14 +76,22 @@ const base = `portfolio:\n  sizing: { type: percent_equity, percent: 95 }\nrisk:
 const backtestFile = join(dir, 'backtest.yaml');
 writeFileSync(backtestFile, `name: bench_backtest\n${data}${strategies}${base}`);
 const replayFile = join(dir, 'replay.yaml');
-writeFileSync(replayFile, `name: bench_replay\ntopology: signal_replay\nreplay: { store: store }\n${data}${base}replay_variants: ${JSON.stringify(variants)}\n`);
+writeFileSync(
+  replayFile,
+  `name: bench_replay\ntopology: signal_replay\nreplay: { store: store }\n${data}${base}replay_variants: ${JSON.stringify(variants)}\n`,
+);
 
 const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   const t0 = performance.now();
   const out = await fn();
   return [out, (performance.now() - t0) / 1000];
 };
-const runOne = async (wf: ResolvedWorkflow, plan: GraphPlan, source: BarSource, phaseDir: string | null = null): Promise<PhaseOutcome> => {
+const runOne = async (
+  wf: ResolvedWorkflow,
+  plan: GraphPlan,
+  source: BarSource,
+  phaseDir: string | null = null,
+): Promise<PhaseOutcome> => {
   const o = await runPhase({ wf, plan, source, phaseDir, logger });
   if (o.status !== 'completed') throw new Error(`${wf.topology.name} ${o.status}: ${String(o.failure?.error)}`);
   return o;
@@ -132,7 +142,10 @@ let trades = 0;
 for (let v = 0; v < resolved.length; v++) {
   for (const b of fullOut[v]!.books) {
     const r = replayOut[v]!.books.find((x) => x.key === b.key);
-    const same = r !== undefined && JSON.stringify(b.metrics) === JSON.stringify(r.metrics) && JSON.stringify(b.trades) === JSON.stringify(r.trades);
+    const same =
+      r !== undefined &&
+      JSON.stringify(b.metrics) === JSON.stringify(r.metrics) &&
+      JSON.stringify(b.trades) === JSON.stringify(r.trades);
     if (!same) throw new Error(`parity broken: ${b.key} in variant ${resolved[v]!.name}`);
     books++;
     trades += b.trades?.length ?? 0;
@@ -142,14 +155,21 @@ rmSync(dir, { recursive: true, force: true });
 
 const bars = fullOut[0]!.bars;
 const fmt = (x: number, d = 2) => x.toFixed(d);
-const per = (s: number) => `${fmt(s)} s (${fmt((s / resolved.length) * 1000, 0)} ms per variant, ${fmt((books * bars) / s / 1e6)} M book-bars/s)`;
+const per = (s: number) =>
+  `${fmt(s)} s (${fmt((s / resolved.length) * 1000, 0)} ms per variant, ${fmt((books * bars) / s / 1e6)} M book-bars/s)`;
 const rows = [
-  ['configurations', `${n} strategies × ${resolved.length} variants = ${books} books, ${bars} bars each, ${trades} trades`],
+  [
+    'configurations',
+    `${n} strategies × ${resolved.length} variants = ${books} books, ${bars} bars each, ${trades} trades`,
+  ],
   ['full backtests, each reading the CSV', per(best.full)],
   ['full backtests, bars read once', per(best.fullCached)],
   ['signal generation (once)', `${fmt(generation)} s; store read + checked at load ${fmt(replayLoad * 1000, 0)} ms`],
   ['replay sweep (bars read once)', per(best.replay)],
-  ['speed-up vs backtests reading the CSV', `${fmt(best.full / best.replay)}× (${fmt(best.full / (best.replay + generation + replayLoad))}× counting generation + load)`],
+  [
+    'speed-up vs backtests reading the CSV',
+    `${fmt(best.full / best.replay)}× (${fmt(best.full / (best.replay + generation + replayLoad))}× counting generation + load)`,
+  ],
   ['speed-up vs backtests, bars read once', `${fmt(best.fullCached / best.replay)}× (indicators and strategies only)`],
   ['parity', `all ${books} books: trades and metrics bit-identical`],
 ];

@@ -49,7 +49,13 @@ interface Row {
   store_bytes: number;
 }
 
-async function scenario(name: string, store: string, combos: number, extraSlow: number, rowGroup: string): Promise<Row> {
+async function scenario(
+  name: string,
+  store: string,
+  combos: number,
+  extraSlow: number,
+  rowGroup: string,
+): Promise<Row> {
   const { loadWorkflow } = await import('../src/load/load-workflow.ts');
   const { runWorkflow } = await import('../src/coordinator/run-workflow.ts');
   const slowCount = Math.ceil(combos / 40) + extraSlow;
@@ -63,7 +69,9 @@ async function scenario(name: string, store: string, combos: number, extraSlow: 
     `strategies[0].params.slow_period=range(50, ${50 + 10 * slowCount}, 10)`,
     `signals.store=${JSON.stringify(store)}`,
   ];
-  const loaded = await loadWorkflow('examples/spy-sma-crossover.yaml', { sets: name === 'nostore' ? sets.slice(0, -1) : sets });
+  const loaded = await loadWorkflow('examples/spy-sma-crossover.yaml', {
+    sets: name === 'nostore' ? sets.slice(0, -1) : sets,
+  });
   let peakHeap = 0;
   const timer = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
   const t0 = performance.now();
@@ -72,10 +80,27 @@ async function scenario(name: string, store: string, combos: number, extraSlow: 
     if (name === 'nostore') {
       const { runPhase } = await import('../src/sequencer/run-phase.ts');
       const { openWorkflowSource } = await import('../src/data/workflow-source.ts');
-      const outcome = await runPhase({ wf: loaded.wf, plan: loaded.plan, source: openWorkflowSource(loaded.wf), phaseDir: null, logger: pino({ level: 'silent' }) });
+      const outcome = await runPhase({
+        wf: loaded.wf,
+        plan: loaded.plan,
+        source: openWorkflowSource(loaded.wf),
+        phaseDir: null,
+        logger: pino({ level: 'silent' }),
+      });
       const seconds = (performance.now() - t0) / 1000;
       const rows = Number(outcome.containers.get('signals')?.['signal_rows'] ?? 0);
-      return { scenario: name, combinations: loaded.wf.strategies.length, reused: 0, computed: loaded.wf.strategies.length, seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024, peak_heap_mb: peakHeap / 1024 / 1024, signal_rows: rows, row_groups: 0, store_bytes: 0 };
+      return {
+        scenario: name,
+        combinations: loaded.wf.strategies.length,
+        reused: 0,
+        computed: loaded.wf.strategies.length,
+        seconds,
+        peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+        peak_heap_mb: peakHeap / 1024 / 1024,
+        signal_rows: rows,
+        row_groups: 0,
+        store_bytes: 0,
+      };
     }
     const result = await runWorkflow(loaded, { logger: pino({ level: 'silent' }), outDir: out });
     if (result.status !== 'completed') throw new Error(`run ${result.status}: ${result.result.reason}`);
@@ -84,7 +109,10 @@ async function scenario(name: string, store: string, combos: number, extraSlow: 
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     const { readStoreMeta } = await import('../src/signals/read-store.ts');
     const meta = await readStoreMeta(store);
-    const bytes = ['signals.parquet', 'regimes.parquet', 'metadata.json'].reduce((n, f) => n + statSync(join(store, f)).size, 0);
+    const bytes = ['signals.parquet', 'regimes.parquet', 'metadata.json'].reduce(
+      (n, f) => n + statSync(join(store, f)).size,
+      0,
+    );
     return {
       scenario: name,
       combinations: loaded.wf.strategies.length,
@@ -119,10 +147,28 @@ if (args.scenario !== undefined) {
   ];
   try {
     for (const [name, store, extra] of runs) {
-      const out = execFileSync('node', ['--import', 'tsx', 'bench/signal-store.ts', '--scenario', name, '--store', store, '--combos', combos, '--extra', extra, '--row-group', args['row-group']], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-      });
+      const out = execFileSync(
+        'node',
+        [
+          '--import',
+          'tsx',
+          'bench/signal-store.ts',
+          '--scenario',
+          name,
+          '--store',
+          store,
+          '--combos',
+          combos,
+          '--extra',
+          extra,
+          '--row-group',
+          args['row-group'],
+        ],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 20,
+        },
+      );
       const r = JSON.parse(out.trim().split('\n').pop()!) as Row;
       console.log(
         `${r.scenario.padEnd(7)} ${String(r.combinations).padStart(5)} combos (${String(r.computed).padStart(4)} computed, ${String(r.reused).padStart(4)} reused)  ` +

@@ -57,7 +57,11 @@ function smaSeries(close: Float64Array, period: number): Float64Array {
  * closed at the last close (with slippage) when `close_at_end` is on. The engine's results must equal these for the comparison to
  * mean anything; the bench checks every combination.
  */
-export function runSweepKernel(bars: KernelBars, combinations: readonly Combination[], cfg: ResolvedWorkflow['config']): KernelBook[] {
+export function runSweepKernel(
+  bars: KernelBars,
+  combinations: readonly Combination[],
+  cfg: ResolvedWorkflow['config'],
+): KernelBook[] {
   const sizing = cfg.portfolio.sizing;
   if (sizing.type !== 'fixed') throw new Error('the sweep kernel models fixed sizing only');
   if (cfg.portfolio.allowShort) throw new Error('the sweep kernel models long-only books only');
@@ -116,7 +120,8 @@ export function runSweepKernel(bars: KernelBars, combinations: readonly Combinat
           direction = d;
           const equity = cash + qty * mark;
           let delta = (d > 0 ? quantity : 0) - qty;
-          if (delta > 0 && (qty + delta) * c > maxExposure * equity) delta = Math.floor((maxExposure * equity) / c) - qty;
+          if (delta > 0 && (qty + delta) * c > maxExposure * equity)
+            delta = Math.floor((maxExposure * equity) / c) - qty;
           pending = delta;
         }
       }

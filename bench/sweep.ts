@@ -65,7 +65,12 @@ interface SweepRun {
 }
 
 async function sweep(strategies: typeof loaded.wf.strategies, shard: number): Promise<SweepRun> {
-  const sequence = await resolveSequence(source, ['sequence'], { type: 'parameter_sweep', shard_size: shard, resume: false }, []);
+  const sequence = await resolveSequence(
+    source,
+    ['sequence'],
+    { type: 'parameter_sweep', shard_size: shard, resume: false },
+    [],
+  );
   const { wf } = await windowed(loaded, sequence);
   const req = { phase: 'bench', loaded, sequence, phaseDir: null, logger, storeDir: null };
   const cpu0 = process.cpuUsage();
@@ -73,8 +78,12 @@ async function sweep(strategies: typeof loaded.wf.strategies, shard: number): Pr
   const out = await sweepCombinations(req, { ...wf, strategies }, { shard_size: shard, resume: false });
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuSince(cpu0);
-  if (out.status !== 'completed' || out.books.length !== strategies.length) throw new Error(`sweep ${out.status}: ${out.failure}`);
-  const books = out.books.map((b) => ({ trades: Number(b.metrics['trade_count']), finalEquity: Number(b.metrics['final_equity']) }));
+  if (out.status !== 'completed' || out.books.length !== strategies.length)
+    throw new Error(`sweep ${out.status}: ${out.failure}`);
+  const books = out.books.map((b) => ({
+    trades: Number(b.metrics['trade_count']),
+    finalEquity: Number(b.metrics['final_equity']),
+  }));
   return { seconds, cpuSeconds, bars: Number(out.books[0]!.metrics['bars']), books };
 }
 
@@ -83,7 +92,11 @@ async function kernel(): Promise<{ seconds: number; cpuSeconds: number; books: K
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const cols = await loadSpyColumns(loaded.wf.sources[0]!.path);
-  const bars = { ts: Float64Array.from(cols.ts), open: Float64Array.from(cols.open), close: Float64Array.from(cols.close) };
+  const bars = {
+    ts: Float64Array.from(cols.ts),
+    open: Float64Array.from(cols.open),
+    close: Float64Array.from(cols.close),
+  };
   const books = runSweepKernel(bars, combinations, loaded.wf.config);
   return { seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(cpu0), books };
 }
@@ -110,14 +123,22 @@ for (let r = 0; r < rounds; r++) {
   engineRuns.push(await sweep(loaded.wf.strategies, shard));
   kernelRuns.push(await kernel());
 }
-const shared = { ...engineRuns[0]!, seconds: median(engineRuns.map((r) => r.seconds)), cpuSeconds: median(engineRuns.map((r) => r.cpuSeconds)) };
+const shared = {
+  ...engineRuns[0]!,
+  seconds: median(engineRuns.map((r) => r.seconds)),
+  cpuSeconds: median(engineRuns.map((r) => r.cpuSeconds)),
+};
 const kernelSeconds = median(kernelRuns.map((r) => r.seconds));
 const kernelCpuSeconds = median(kernelRuns.map((r) => r.cpuSeconds));
 const kernelBooks = kernelRuns[0]!.books;
 const disagreeing = shared.books.flatMap((b, i) => {
   const k = kernelBooks[i]!;
   const same = b.trades === k.trades && Math.abs(b.finalEquity - k.finalEquity) <= 1e-9 * Math.abs(k.finalEquity);
-  return same ? [] : [`${combinations[i]!.fast}/${combinations[i]!.slow}: engine ${b.trades} trades, ${b.finalEquity}; kernel ${k.trades} trades, ${k.finalEquity}`];
+  return same
+    ? []
+    : [
+        `${combinations[i]!.fast}/${combinations[i]!.slow}: engine ${b.trades} trades, ${b.finalEquity}; kernel ${k.trades} trades, ${k.finalEquity}`,
+      ];
 });
 const agree = disagreeing.length === 0 && shared.books.length === kernelBooks.length;
 
@@ -125,10 +146,22 @@ const fmt = (x: number, d = 1) => x.toFixed(d);
 const rows = [
   ['combinations', String(combos)],
   ['bars per combination', String(shared.bars)],
-  [`engine, shared graphs (shard ${shard})`, `${fmt(shared.seconds, 2)} s, ${fmt((combos * shared.bars) / shared.seconds / 1e6, 2)} M combination-bars/s`],
-  ['plain kernel', `${fmt(kernelSeconds, 3)} s, ${fmt((combos * shared.bars) / kernelSeconds / 1e6, 2)} M combination-bars/s`],
-  ['engine / kernel', `${fmt(shared.seconds / kernelSeconds, 1)}× (target ≤ 3×: ${shared.seconds / kernelSeconds <= 3 ? 'met' : 'MISSED'})`],
-  ['engine / kernel in CPU time', `${fmt(shared.cpuSeconds / kernelCpuSeconds, 1)}× (${fmt(shared.cpuSeconds, 2)} s / ${fmt(kernelCpuSeconds, 3)} s; load average ${fmt(loadavg()[0]!, 1)})`],
+  [
+    `engine, shared graphs (shard ${shard})`,
+    `${fmt(shared.seconds, 2)} s, ${fmt((combos * shared.bars) / shared.seconds / 1e6, 2)} M combination-bars/s`,
+  ],
+  [
+    'plain kernel',
+    `${fmt(kernelSeconds, 3)} s, ${fmt((combos * shared.bars) / kernelSeconds / 1e6, 2)} M combination-bars/s`,
+  ],
+  [
+    'engine / kernel',
+    `${fmt(shared.seconds / kernelSeconds, 1)}× (target ≤ 3×: ${shared.seconds / kernelSeconds <= 3 ? 'met' : 'MISSED'})`,
+  ],
+  [
+    'engine / kernel in CPU time',
+    `${fmt(shared.cpuSeconds / kernelCpuSeconds, 1)}× (${fmt(shared.cpuSeconds, 2)} s / ${fmt(kernelCpuSeconds, 3)} s; load average ${fmt(loadavg()[0]!, 1)})`,
+  ],
   ['agreement (trades, final equity)', agree ? `all ${combos} combinations` : `${disagreeing.length} DIFFER`],
 ];
 const n = Math.min(Number(args.solo), combos);
@@ -138,7 +171,10 @@ if (n > 0) {
   const solo = await sweep(sample, 1);
   const soloAll = (solo.seconds / sample.length) * combos;
   rows.push(
-    [`one graph each (${sample.length} sampled)`, `${fmt(solo.seconds, 2)} s → ${fmt(soloAll, 1)} s for all, ${fmt((sample.length * solo.bars) / solo.seconds / 1e6, 2)} M combination-bars/s`],
+    [
+      `one graph each (${sample.length} sampled)`,
+      `${fmt(solo.seconds, 2)} s → ${fmt(soloAll, 1)} s for all, ${fmt((sample.length * solo.bars) / solo.seconds / 1e6, 2)} M combination-bars/s`,
+    ],
     ['speed-up of the shared hub', `${fmt(soloAll / shared.seconds, 2)}×`],
   );
 }
@@ -164,9 +200,12 @@ const cpu = {
 };
 const prev = lastRecorded('sweep');
 if (prev !== undefined) {
-  console.log(`  previous @ ${String(prev['commit'])}: engine ${String(prev['engine_seconds'])} s, ${String(prev['ratio_to_kernel'])}× the kernel`);
+  console.log(
+    `  previous @ ${String(prev['commit'])}: engine ${String(prev['engine_seconds'])} s, ${String(prev['ratio_to_kernel'])}× the kernel`,
+  );
 }
-if (args.record) record({ bench: 'sweep', commit, node: process.version, shard, rounds, engine: args.engine, ...result, ...cpu });
+if (args.record)
+  record({ bench: 'sweep', commit, node: process.version, shard, rounds, engine: args.engine, ...result, ...cpu });
 if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 if (!agree) {
   console.error('the engine and the kernel disagree: the comparison is void');

@@ -28,7 +28,10 @@ export function threadCpuSeconds(): Map<number, number> {
 }
 
 /** CPU seconds each thread spent between two readings, busiest first (threads that ended in between are missing). */
-export function cpuBetween(before: Map<number, number>, after: Map<number, number>): { tid: number; seconds: number; isNew: boolean }[] {
+export function cpuBetween(
+  before: Map<number, number>,
+  after: Map<number, number>,
+): { tid: number; seconds: number; isNew: boolean }[] {
   return [...after]
     .map(([tid, s]) => ({ tid, seconds: s - (before.get(tid) ?? 0), isNew: !before.has(tid) }))
     .sort((a, b) => b.seconds - a.seconds);

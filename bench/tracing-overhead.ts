@@ -62,11 +62,25 @@ async function child(level: TraceLevel): Promise<void> {
     const source = repeatSource(base, times, { symbol: 'SPY' });
     const sink = new MemoryTraceSink();
     const t0 = process.hrtime.bigint();
-    const out = await runPhase({ wf: loaded.wf, plan: loaded.plan, source, phaseDir: null, logger: silent, traceSink: sink });
+    const out = await runPhase({
+      wf: loaded.wf,
+      plan: loaded.plan,
+      source,
+      phaseDir: null,
+      logger: silent,
+      traceSink: sink,
+    });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (out.status !== 'completed') throw new Error(`${level} run ${out.status}: ${String(out.failure?.error)}`);
     const m = out.books[0]!.metrics;
-    return { bars: out.bars, seconds, trades: m.trade_count, finalEquity: m.final_equity, records: sink.records.length, recorded: sink.header?.counts.recorded ?? 0 };
+    return {
+      bars: out.bars,
+      seconds,
+      trades: m.trade_count,
+      finalEquity: m.final_equity,
+      records: sink.records.length,
+      recorded: sink.header?.counts.recorded ?? 0,
+    };
   };
   await run();
   process.stdout.write(`${JSON.stringify(await run())}\n`);
@@ -83,7 +97,10 @@ if (args.child !== undefined) {
 // alternate within each round so drift in the machine's load hits all alike.
 const self = fileURLToPath(import.meta.url);
 const measure = (level: TraceLevel): Outcome => {
-  const out = execFileSync(process.execPath, [...process.execArgv, self, '--child', level, '--times', String(times)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [...process.execArgv, self, '--child', level, '--times', String(times)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as Outcome;
 };
 const results = new Map<string, Outcome[]>(LEVELS.map((l) => [l, []]));

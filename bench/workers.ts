@@ -67,8 +67,17 @@ interface SweepRun {
 }
 
 /** The whole sweep (pool start and stop included), timed, and its results serialised. */
-async function sweep(pool: () => ShardRunner | undefined, pick: (wf: ResolvedWorkflow) => ResolvedWorkflow = (wf) => wf, shardSize: number = shard): Promise<SweepRun> {
-  const sequence = await resolveSequence(source, ['sequence'], { type: 'parameter_sweep', shard_size: shardSize, resume: false }, []);
+async function sweep(
+  pool: () => ShardRunner | undefined,
+  pick: (wf: ResolvedWorkflow) => ResolvedWorkflow = (wf) => wf,
+  shardSize: number = shard,
+): Promise<SweepRun> {
+  const sequence = await resolveSequence(
+    source,
+    ['sequence'],
+    { type: 'parameter_sweep', shard_size: shardSize, resume: false },
+    [],
+  );
   const wf = pick((await windowed(loaded, sequence)).wf);
   const threads0 = threadCpuSeconds();
   const cpu0 = process.cpuUsage();
@@ -78,19 +87,33 @@ async function sweep(pool: () => ShardRunner | undefined, pick: (wf: ResolvedWor
   try {
     const req = { phase: 'bench', loaded, sequence, phaseDir: null, logger, storeDir: null, workers };
     const out = await sweepCombinations(req, wf, { shard_size: shardSize, resume: false });
-    if (out.status !== 'completed' || out.books.length !== wf.strategies.length) throw new Error(`sweep ${out.status}: ${out.failure}`);
+    if (out.status !== 'completed' || out.books.length !== wf.strategies.length)
+      throw new Error(`sweep ${out.status}: ${out.failure}`);
     // Read before the pool closes: its threads' entries leave /proc when they end.
-    const threadSeconds = workers === undefined ? [] : cpuBetween(threads0, threadCpuSeconds()).filter((t) => t.isNew).slice(0, workers.threads).map((t) => t.seconds);
+    const threadSeconds =
+      workers === undefined
+        ? []
+        : cpuBetween(threads0, threadCpuSeconds())
+            .filter((t) => t.isNew)
+            .slice(0, workers.threads)
+            .map((t) => t.seconds);
     await workers?.close();
     closed = true;
     const cpu = process.cpuUsage(cpu0);
-    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, threadSeconds, results: JSON.stringify(out.books) };
+    return {
+      seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      threadSeconds,
+      results: JSON.stringify(out.books),
+    };
   } finally {
     if (!closed) await workers?.close();
   }
 }
 
-const mode = threadModule('../src/coordinator/shard-worker.ts', import.meta.url).compiled ? 'compiled dist/' : 'TypeScript through tsx (no dist/ built from this src/ — npm run build — or SLUICE_DIST=0)';
+const mode = threadModule('../src/coordinator/shard-worker.ts', import.meta.url).compiled
+  ? 'compiled dist/'
+  : 'TypeScript through tsx (no dist/ built from this src/ — npm run build — or SLUICE_DIST=0)';
 // Start-up: one combination per thread, one per shard, so each thread starts, loads the
 // workflow and runs one tiny graph; the same sweep in this thread is the work itself.
 const tiny = (wf: ResolvedWorkflow): ResolvedWorkflow => ({ ...wf, strategies: wf.strategies.slice(0, threads) });
@@ -98,7 +121,9 @@ const tinyOne = await sweep(() => undefined, tiny, 1);
 const tinyPool = await sweep(() => shardPool(threads), tiny, 1);
 const startupCpu = (tinyPool.cpuSeconds - tinyOne.cpuSeconds) / threads;
 if (args['startup-only']) {
-  console.log(`thread start-up: ${startupCpu.toFixed(2)} CPU-s a thread, pool of ${threads} ready and done in ${tinyPool.seconds.toFixed(2)} s (threads run ${mode}; load average ${loadavg()[0]!.toFixed(1)})`);
+  console.log(
+    `thread start-up: ${startupCpu.toFixed(2)} CPU-s a thread, pool of ${threads} ready and done in ${tinyPool.seconds.toFixed(2)} s (threads run ${mode}; load average ${loadavg()[0]!.toFixed(1)})`,
+  );
   process.exit(tinyOne.results === tinyPool.results ? 0 : 1);
 }
 const one = await sweep(() => undefined);
@@ -133,8 +158,22 @@ const cpu = {
   thread_startup_cpu_seconds: Number(startupCpu.toFixed(2)),
   compiled_threads: mode === 'compiled dist/',
 };
-if (args.record) record({ bench: 'workers', commit, node: process.version, threads, shard, ...result, ...cpu, load_average: Number(loadavg()[0]!.toFixed(2)) });
-if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ ...result, ...cpu, load_average: Number(loadavg()[0]!.toFixed(2)) }, null, 2)}\n`);
+if (args.record)
+  record({
+    bench: 'workers',
+    commit,
+    node: process.version,
+    threads,
+    shard,
+    ...result,
+    ...cpu,
+    load_average: Number(loadavg()[0]!.toFixed(2)),
+  });
+if (args.json !== undefined)
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ ...result, ...cpu, load_average: Number(loadavg()[0]!.toFixed(2)) }, null, 2)}\n`,
+  );
 if (!identical) {
   console.error('the worker threads gave different results');
   process.exitCode = 1;

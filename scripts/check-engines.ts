@@ -31,10 +31,16 @@ export function engineConflicts(root: string, floor?: string): { floor: string; 
     if (path === '' || entry.dev === true) continue;
     // The installed package.json when there is one; the lock's copy for other platforms' binaries.
     const file = join(root, path, 'package.json');
-    const engines = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { engines?: unknown }).engines : entry.engines;
-    const node = engines !== null && typeof engines === 'object' && !Array.isArray(engines) ? (engines as { node?: unknown }).node : undefined;
+    const engines = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { engines?: unknown }).engines
+      : entry.engines;
+    const node =
+      engines !== null && typeof engines === 'object' && !Array.isArray(engines)
+        ? (engines as { node?: unknown }).node
+        : undefined;
     if (typeof node !== 'string') continue;
-    if (!semver.subset(range, node, { includePrerelease: false })) conflicts.push({ path, version: entry.version ?? '?', requires: node });
+    if (!semver.subset(range, node, { includePrerelease: false }))
+      conflicts.push({ path, version: entry.version ?? '?', requires: node });
   }
   return { floor: range, conflicts };
 }
@@ -42,6 +48,10 @@ export function engineConflicts(root: string, floor?: string): { floor: string; 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { floor, conflicts } = engineConflicts(process.cwd(), process.argv[2]);
   for (const c of conflicts) console.log(`${c.path}@${c.version} requires node ${c.requires}`);
-  console.log(conflicts.length === 0 ? `engines.node '${floor}' holds for every production package` : `${conflicts.length} production package(s) do not accept every node in '${floor}'`);
+  console.log(
+    conflicts.length === 0
+      ? `engines.node '${floor}' holds for every production package`
+      : `${conflicts.length} production package(s) do not accept every node in '${floor}'`,
+  );
   process.exitCode = conflicts.length === 0 ? 0 : 1;
 }

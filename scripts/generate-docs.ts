@@ -18,7 +18,10 @@ for (const kind of JSON_SCHEMA_KINDS) {
   console.log(`wrote ${file}`);
 }
 // The program is only built, never parsed: no command runs.
-writeFileSync('docs/cli.md', cliReference(buildProgram({ out: () => undefined, err: () => undefined }, () => undefined)));
+writeFileSync(
+  'docs/cli.md',
+  cliReference(buildProgram({ out: () => undefined, err: () => undefined }, () => undefined)),
+);
 console.log('wrote docs/cli.md');
 writeFileSync('docs/query.md', queryDoc());
 console.log('wrote docs/query.md');

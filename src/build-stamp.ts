@@ -44,7 +44,9 @@ export function sourceTreeHash(root: string): string {
 export function readBuildStamp(distDir: string): BuildStamp | null {
   try {
     const stamp: unknown = JSON.parse(readFileSync(join(distDir, BUILD_STAMP_FILE), 'utf8'));
-    return typeof stamp === 'object' && stamp !== null && typeof (stamp as { source?: unknown }).source === 'string' ? (stamp as BuildStamp) : null;
+    return typeof stamp === 'object' && stamp !== null && typeof (stamp as { source?: unknown }).source === 'string'
+      ? (stamp as BuildStamp)
+      : null;
   } catch {
     return null;
   }

@@ -20,18 +20,49 @@ export type { WorkflowConfig } from './config/schema/workflow.ts';
 export type { TopologyDef } from './config/schema/topology.ts';
 
 export { runWorkflow, type RunWorkflowOptions, type WorkflowResult } from './coordinator/run-workflow.ts';
-export { isComposedWorkflow, planWorkflow, type WorkflowPlan, type PlanWorkflowOptions } from './coordinator/workflow-plan.ts';
-export { runComposedWorkflow, type RunComposedOptions, type ComposedWorkflowResult, type PhaseRecord, type IterationRecord, type BranchRecord } from './coordinator/run-composed.ts';
+export {
+  isComposedWorkflow,
+  planWorkflow,
+  type WorkflowPlan,
+  type PlanWorkflowOptions,
+} from './coordinator/workflow-plan.ts';
+export {
+  runComposedWorkflow,
+  type RunComposedOptions,
+  type ComposedWorkflowResult,
+  type PhaseRecord,
+  type IterationRecord,
+  type BranchRecord,
+} from './coordinator/run-composed.ts';
 export type { ComposableWorkflow, WorkflowResults } from './coordinator/composable.ts';
 export type { PhaseView, BestView } from './coordinator/phase-view.ts';
 export { defineSequence, type SequenceDefinition, type SequenceContext } from './sequencer/define-sequence.ts';
 export { sequenceSettingsSchema, type SequenceSettings } from './config/schema/sequence.ts';
 export type { SequenceRequest, PhaseResult, PhaseBest } from './sequencer/sequence-types.ts';
-export { runPhase, type RunPhaseOptions, type PhaseOutcome, type BookResult, type RunStatus, type RunFailure } from './sequencer/run-phase.ts';
+export {
+  runPhase,
+  type RunPhaseOptions,
+  type PhaseOutcome,
+  type BookResult,
+  type RunStatus,
+  type RunFailure,
+} from './sequencer/run-phase.ts';
 
-export { readSignalStore, readStoreMeta, readStoreBatches, checkStoreCompatible, type SignalStore, type StoreExpectation } from './signals/read-store.ts';
+export {
+  readSignalStore,
+  readStoreMeta,
+  readStoreBatches,
+  checkStoreCompatible,
+  type SignalStore,
+  type StoreExpectation,
+} from './signals/read-store.ts';
 export { signalConfigHash } from './signals/store-identity.ts';
-export { SignalStoreError, type SignalStoreMeta, type SignalStoreRow, type RegimeStoreRow } from './signals/store-format.ts';
+export {
+  SignalStoreError,
+  type SignalStoreMeta,
+  type SignalStoreRow,
+  type RegimeStoreRow,
+} from './signals/store-format.ts';
 
 export { DataError } from './data/data-error.ts';
 export type { BarSource, BarChunk, SourceStats } from './data/bar-source.ts';
@@ -41,13 +72,41 @@ export { ParquetBarSource } from './data/parquet-source.ts';
 export { MemoryBarSource, type BarColumns } from './data/memory-source.ts';
 export { mergeSources } from './data/merge-sources.ts';
 
-export type { StrategyDefinition, StrategyLogic, StrategyDecision, StrategyContext, FeatureRequest, CrossSection, CrossSectionLogic, ColumnLogic } from './domain/strategies/strategy.ts';
+export type {
+  StrategyDefinition,
+  StrategyLogic,
+  StrategyDecision,
+  StrategyContext,
+  FeatureRequest,
+  CrossSection,
+  CrossSectionLogic,
+  ColumnLogic,
+} from './domain/strategies/strategy.ts';
 export { NO_DECISION } from './domain/strategies/strategy.ts';
 export type { ClassifierDefinition, ClassifierLogic } from './domain/classifiers/classifier.ts';
 export { COMPOSITES } from './domain/composition/catalogue.ts';
 export { z } from 'zod';
-export { defineStrategy, defineIndicator, defineClassifier, definitionKind, DefinitionError, type DefinitionKind } from './domain/define.ts';
-export { registry, Registry, RegistryCollisionError, describeOrigin, STRATEGIES, INDICATORS, CLASSIFIERS, getStrategy, getIndicator, getClassifier, type DefinitionOrigin } from './domain/registry.ts';
+export {
+  defineStrategy,
+  defineIndicator,
+  defineClassifier,
+  definitionKind,
+  DefinitionError,
+  type DefinitionKind,
+} from './domain/define.ts';
+export {
+  registry,
+  Registry,
+  RegistryCollisionError,
+  describeOrigin,
+  STRATEGIES,
+  INDICATORS,
+  CLASSIFIERS,
+  getStrategy,
+  getIndicator,
+  getClassifier,
+  type DefinitionOrigin,
+} from './domain/registry.ts';
 export { ensembleStrategy, regimeSwitchStrategy, combineVotes } from './domain/composition/index.ts';
 export type { Indicator, IndicatorDefinition, BarInput, PriceInput } from './domain/indicators/indicator.ts';
 export { PriceIndicator } from './domain/indicators/price-indicator.ts';

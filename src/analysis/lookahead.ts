@@ -85,7 +85,6 @@ export interface LookaheadReport {
   readonly elapsedMs: number;
 }
 
-
 const NO_SIGNAL: SignalState = Object.freeze({ direction: 0, strength: 0, since: null });
 
 /**
@@ -125,7 +124,14 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
 
   // The run over every bar.
   const full = new FullRecord();
-  const fullRun = await runCut(plan, wf, truncatedSource(series, Infinity, chunkSize), logger, 'the run over all bars', (ev) => full.add(ev));
+  const fullRun = await runCut(
+    plan,
+    wf,
+    truncatedSource(series, Infinity, chunkSize),
+    logger,
+    'the run over all bars',
+    (ev) => full.add(ev),
+  );
   const fullRunMs = clock.monotonic() - started;
   const features = fullRun.features;
   const timeline = full.barsOf(symbol);
@@ -136,7 +142,8 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
   let checked: number[];
   if (opts.bars !== undefined) {
     for (const b of opts.bars) {
-      if (!Number.isInteger(b) || b < 0 || b >= n) throw new LookaheadError(`bar ${b} is out of range: ${symbol} has bars 0 to ${n - 1}`);
+      if (!Number.isInteger(b) || b < 0 || b >= n)
+        throw new LookaheadError(`bar ${b} is out of range: ${symbol} has bars 0 to ${n - 1}`);
     }
     checked = [...new Set(opts.bars)].sort((a, b) => a - b);
   } else {
@@ -149,8 +156,16 @@ export async function checkLookahead(loaded: LoadedWorkflow, opts: LookaheadOpti
     const t = checked[i]!;
     const cutTs = full.ts[timeline[t]!]!;
     const cut = new CutRecord(cutTs);
-    const run = await runCut(plan, wf, truncatedSource(series, cutTs, chunkSize), logger, `the run up to bar ${t}`, (ev) => cut.add(ev));
-    if (run.features.join('\n') !== features.join('\n')) throw new Error(`the run up to bar ${t} has other features than the full run`);
+    const run = await runCut(
+      plan,
+      wf,
+      truncatedSource(series, cutTs, chunkSize),
+      logger,
+      `the run up to bar ${t}`,
+      (ev) => cut.add(ev),
+    );
+    if (run.features.join('\n') !== features.join('\n'))
+      throw new Error(`the run up to bar ${t} has other features than the full run`);
     compareAt(full, cut, features, strategies, violations);
     opts.onProgress?.(i + 1, checked.length);
   }
@@ -210,7 +225,10 @@ async function runCut(
     const err = outcome.failure?.error;
     if (isUserError(err)) throw err;
     const where = outcome.failure?.container !== undefined ? ` in container '${outcome.failure.container}'` : '';
-    throw new LookaheadError(`${what} failed during ${outcome.failure?.step ?? 'execute'}${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new LookaheadError(
+      `${what} failed during ${outcome.failure?.step ?? 'execute'}${where}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   return { features };
 }
@@ -257,7 +275,11 @@ class FullRecord {
         if (bySymbol === undefined) this.signals.set(ev.strategyId, (bySymbol = new Map()));
         let s = bySymbol.get(ev.symbol);
         if (s === undefined) bySymbol.set(ev.symbol, (s = { seqs: [], states: [] }));
-        const state: SignalState = { direction: ev.direction, strength: ev.strength, since: this.index[ev.seq] ?? null };
+        const state: SignalState = {
+          direction: ev.direction,
+          strength: ev.strength,
+          since: this.index[ev.seq] ?? null,
+        };
         // The same signal seen on a second route, or a later signal of the same bar: the last one holds.
         if (s.seqs[s.seqs.length - 1] === ev.seq) s.states[s.states.length - 1] = state;
         else {
@@ -333,7 +355,13 @@ function sameState(a: SignalState, b: SignalState): boolean {
 }
 
 /** Compares every bar at the cut's timestamp (one per symbol that has one) with the full run. */
-function compareAt(full: FullRecord, cut: CutRecord, features: readonly string[], strategies: readonly string[], out: LookaheadViolation[]): void {
+function compareAt(
+  full: FullRecord,
+  cut: CutRecord,
+  features: readonly string[],
+  strategies: readonly string[],
+  out: LookaheadViolation[],
+): void {
   for (const [seq, bar] of cut.bars) {
     if (full.symbol[seq] !== bar.symbol || full.index[seq] !== bar.index || full.ts[seq] !== cut.cutTs) {
       throw new Error(`bar seq ${seq} of the cut run is not the full run's: the cut source is not a prefix`);
@@ -359,7 +387,13 @@ function compareAt(full: FullRecord, cut: CutRecord, features: readonly string[]
  * first bar at which all the features it reads (its own and its filter's) are numbers, or
  * its first signal if that comes earlier; the latest of those. 0 when none can be told.
  */
-function warmupBar(wf: ResolvedWorkflow, full: FullRecord, symbol: string, timeline: readonly number[], features: readonly string[]): number {
+function warmupBar(
+  wf: ResolvedWorkflow,
+  full: FullRecord,
+  symbol: string,
+  timeline: readonly number[],
+  features: readonly string[],
+): number {
   const slotOf = new Map(features.map((k, i) => [k, i]));
   let warmup = 0;
   for (const s of wf.strategies) {

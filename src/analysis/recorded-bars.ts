@@ -72,7 +72,11 @@ export function rowsUpTo(ts: Float64Array, cut: number): number {
  * by the engine's own merge when there are several, so a cut run sees exactly a prefix of
  * the bars, in the order, of the full run.
  */
-export function truncatedSource(series: readonly RecordedSeries[], cut: number, chunkSize: number = DEFAULT_CHUNK_SIZE): BarSource {
+export function truncatedSource(
+  series: readonly RecordedSeries[],
+  cut: number,
+  chunkSize: number = DEFAULT_CHUNK_SIZE,
+): BarSource {
   const sources = series.map((s) => {
     const n = rowsUpTo(s.columns.ts, cut);
     const c = s.columns;

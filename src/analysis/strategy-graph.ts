@@ -3,7 +3,6 @@ import type { ContainerDef, RouteDef, TopologyDef } from '../config/schema/topol
 import { endpointIds, planGraph, type ForeachKeys, type GraphPlan } from '../topology/graph-plan.ts';
 import { LookaheadError } from './lookahead-error.ts';
 
-
 /**
  * The config's own topology up to its strategies: the strategy containers and every
  * container with a path of routes into them (data, features, classifiers…), the routes
@@ -21,11 +20,12 @@ import { LookaheadError } from './lookahead-error.ts';
 export function strategyGraph(loaded: LoadedWorkflow): GraphPlan {
   const topo = loaded.plan.topology;
   const strategyIds = topo.containers.filter((c) => c.role === 'strategy').map((c) => c.id);
-  if (strategyIds.length === 0) throw new LookaheadError(`topology '${topo.name}' has no strategy container: there are no signals to check`);
+  if (strategyIds.length === 0)
+    throw new LookaheadError(`topology '${topo.name}' has no strategy container: there are no signals to check`);
 
   // Containers with a path into a strategy, by walking routes backwards.
   const keep = new Set<string>(strategyIds);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const r of topo.routes) {
       if (!endpointIds(topo, r.to).some((id) => keep.has(id))) continue;
@@ -54,7 +54,8 @@ export function strategyGraph(loaded: LoadedWorkflow): GraphPlan {
   const keys = foreachKeys(loaded);
   const problems: string[] = [];
   const plan = planGraph(pruned, keys, (path, _code, message) => problems.push(`${path.join('.')}: ${message}`));
-  if (plan === null) throw new Error(`the strategies' part of topology '${topo.name}' does not plan: ${problems.join('; ')}`);
+  if (plan === null)
+    throw new Error(`the strategies' part of topology '${topo.name}' does not plan: ${problems.join('; ')}`);
   return plan;
 }
 

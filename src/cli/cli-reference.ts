@@ -9,7 +9,9 @@ import { ERROR_CATEGORIES } from '../errors/sluice-error.ts';
  */
 export function cliReference(program: Command): string {
   const commands = walk(program, []);
-  const index = commands.map(({ path, cmd }) => `| [\`${path.join(' ')}\`](#${anchor(path)}) | ${cell(cmd.description())} |`);
+  const index = commands.map(
+    ({ path, cmd }) => `| [\`${path.join(' ')}\`](#${anchor(path)}) | ${cell(cmd.description())} |`,
+  );
   return `<!-- Generated from the commander definitions in src/cli by \`npm run docs\`; do not edit by hand. -->
 # Command-line reference
 
@@ -58,19 +60,49 @@ function walk(cmd: Command, parent: readonly string[]): Entry[] {
 
 /** GitHub's heading anchor of `## sluice <path>`. */
 function anchor(path: readonly string[]): string {
-  return ['sluice', ...path].join('-').toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return ['sluice', ...path]
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
 }
 
 function section(path: readonly string[], cmd: Command): string {
-  const parts = [`## sluice ${path.join(' ')}`, '```', `sluice ${path.join(' ')} ${cmd.usage()}`.trimEnd(), '```', prose(cmd.description())];
-  if (cmd.aliases().length > 0) parts.push(`Alias: ${cmd.aliases().map((a) => `\`${a}\``).join(', ')}.`);
+  const parts = [
+    `## sluice ${path.join(' ')}`,
+    '```',
+    `sluice ${path.join(' ')} ${cmd.usage()}`.trimEnd(),
+    '```',
+    prose(cmd.description()),
+  ];
+  if (cmd.aliases().length > 0)
+    parts.push(
+      `Alias: ${cmd
+        .aliases()
+        .map((a) => `\`${a}\``)
+        .join(', ')}.`,
+    );
   const args = cmd.registeredArguments;
   if (args.length > 0) {
-    parts.push(['| argument | meaning |', '|---|---|', ...args.map((a) => `| \`${argumentName(a)}\` | ${cell(describe(a.description, a.argChoices, a.defaultValue, a.defaultValueDescription))} |`)].join('\n'));
+    parts.push(
+      [
+        '| argument | meaning |',
+        '|---|---|',
+        ...args.map(
+          (a) =>
+            `| \`${argumentName(a)}\` | ${cell(describe(a.description, a.argChoices, a.defaultValue, a.defaultValueDescription))} |`,
+        ),
+      ].join('\n'),
+    );
   }
   const options = cmd.options.filter((o) => !o.hidden);
   if (options.length > 0) {
-    parts.push(['| option | meaning |', '|---|---|', ...options.map((o) => `| \`${o.flags}\` | ${cell(optionMeaning(o))} |`)].join('\n'));
+    parts.push(
+      [
+        '| option | meaning |',
+        '|---|---|',
+        ...options.map((o) => `| \`${o.flags}\` | ${cell(optionMeaning(o))} |`),
+      ].join('\n'),
+    );
   }
   return parts.join('\n\n').replace('```\n\n', '```\n').replace('\n\n```\n\n', '\n```\n\n');
 }
@@ -86,13 +118,22 @@ function optionMeaning(o: Option): string {
 }
 
 /** The description, then the choices and the default commander would print in --help. */
-function describe(description: string, choices: readonly string[] | undefined, defaultValue: unknown, defaultDescription: string | undefined): string {
+function describe(
+  description: string,
+  choices: readonly string[] | undefined,
+  defaultValue: unknown,
+  defaultDescription: string | undefined,
+): string {
   const text = description.trim();
   // Commander's descriptions are phrases; a full stop keeps them apart from what follows.
   const parts = [text === '' || /[.!?]$/.test(text) ? text : `${text}.`];
   if (choices !== undefined) parts.push(`One of ${choices.map((c) => `\`${c}\``).join(', ')}.`);
   // An empty list is the start of a repeatable option, not a default worth stating.
-  const shown = defaultDescription ?? (defaultValue === undefined || (Array.isArray(defaultValue) && defaultValue.length === 0) ? undefined : JSON.stringify(defaultValue));
+  const shown =
+    defaultDescription ??
+    (defaultValue === undefined || (Array.isArray(defaultValue) && defaultValue.length === 0)
+      ? undefined
+      : JSON.stringify(defaultValue));
   if (shown !== undefined) parts.push(`Default: \`${shown}\`.`);
   return parts.filter((p) => p !== '').join(' ');
 }

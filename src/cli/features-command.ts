@@ -34,7 +34,10 @@ export interface FeaturesOptions {
 
 /** A feature's short column name: `rsi_14`, `bbands_20_2_0_upper`, `sma_3_hl2`. */
 export function shortColumnName(f: FeatureSpec, output: string): string {
-  const parts = [f.definition.name, ...Object.values(f.params).map((v) => String(v).replace(/\./g, 'p').replace(/-/g, 'm'))];
+  const parts = [
+    f.definition.name,
+    ...Object.values(f.params).map((v) => String(v).replace(/\./g, 'p').replace(/-/g, 'm')),
+  ];
   if (f.input !== undefined && f.input !== 'close') parts.push(f.input);
   if (f.timeframe !== undefined) parts.push(f.timeframe);
   if (f.definition.outputs.length > 1) parts.push(output);
@@ -82,14 +85,18 @@ export async function featuresCommand(
   if (specs.length === 0) {
     throw new FeatureSpecError('give at least one --indicator, e.g. --indicator rsi:14 --indicator bbands:20,2');
   }
-  const data = opts.timeframe === undefined ? undefined : { timeframe: opts.timeframe, calendar: opts.calendar ?? 'us_equity' };
+  const data =
+    opts.timeframe === undefined ? undefined : { timeframe: opts.timeframe, calendar: opts.calendar ?? 'us_equity' };
   const hub = new FeatureHub(data);
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const spec of specs) {
     const f = parseFeatureSpec(spec);
     if (f.timeframe !== undefined) {
-      const problem = data === undefined ? "a higher timeframe is cut from the data's: give the bars' timeframe with --timeframe (e.g. --timeframe 5m)" : higherTimeframeProblem(f.timeframe, data.timeframe);
+      const problem =
+        data === undefined
+          ? "a higher timeframe is cut from the data's: give the bars' timeframe with --timeframe (e.g. --timeframe 5m)"
+          : higherTimeframeProblem(f.timeframe, data.timeframe);
       if (problem !== undefined) throw new FeatureSpecError(`--indicator '${spec}': ${problem}`);
     }
     for (const output of f.definition.outputs) {
@@ -133,7 +140,8 @@ export async function featuresCommand(
         bar.volume = chunk.volume[i]!;
         hub.update(state, bar, values);
         let line = new Date(bar.ts).toISOString();
-        if (context.length > 0) line += `,${String(bar.open)},${String(bar.high)},${String(bar.low)},${String(bar.close)},${Number.isNaN(bar.volume) ? '' : String(bar.volume)}`;
+        if (context.length > 0)
+          line += `,${String(bar.open)},${String(bar.high)},${String(bar.low)},${String(bar.close)},${Number.isNaN(bar.volume) ? '' : String(bar.volume)}`;
         for (let s = 0; s < values.length; s++) {
           const v = values[s]!;
           line += Number.isNaN(v) ? ',' : `,${String(v)}`;

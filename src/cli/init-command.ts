@@ -67,7 +67,11 @@ export function initProject(dir: string): string[] {
   for (const f of files) {
     const target = join(dir, f.path);
     mkdirSync(join(target, '..'), { recursive: true });
-    if (f.template) writeFileSync(target, readFileSync(f.from, 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m));
+    if (f.template)
+      writeFileSync(
+        target,
+        readFileSync(f.from, 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m),
+      );
     else copyFileSync(f.from, target);
   }
   return files.map((f) => f.path);
@@ -86,12 +90,16 @@ export class InitError extends SluiceError {
 export function registerInitCommand(program: Command, io: InitIo, setCode: (code: number) => void): void {
   program
     .command('init')
-    .description('write a small research project: a strategy plugin, its marble spec, a test, a config on real SPY bars, package.json and README')
+    .description(
+      'write a small research project: a strategy plugin, its marble spec, a test, a config on real SPY bars, package.json and README',
+    )
     .argument('<dir>', 'folder to create (or an empty one)')
     .action((dir: string) => {
       try {
         const written = initProject(dir);
-        io.out(`wrote ${written.length} files into ${dir}:\n${written.map((f) => `  ${f}`).join('\n')}\n\nnext:\n  cd ${dir}\n  npm install\n  npm run backtest\n  npm test`);
+        io.out(
+          `wrote ${written.length} files into ${dir}:\n${written.map((f) => `  ${f}`).join('\n')}\n\nnext:\n  cd ${dir}\n  npm install\n  npm run backtest\n  npm test`,
+        );
       } catch (err) {
         if (!(err instanceof InitError)) throw err;
         io.err(`sluice init: ${err.message}`);

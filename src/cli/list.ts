@@ -17,7 +17,8 @@ function paramsOf(schema: z.ZodType): string {
   } catch {
     // a schema with required params has no complete default object
   }
-  const shape = (schema as unknown as { shape?: Record<string, { safeParse?(v: unknown): { success: boolean } }> }).shape ?? {};
+  const shape =
+    (schema as unknown as { shape?: Record<string, { safeParse?(v: unknown): { success: boolean } }> }).shape ?? {};
   const names = Object.keys(shape);
   // Required params bare; optional ones without a default in brackets (adxr's [lag]),
   // except optional choices, shown with them (a crossover's trigger (state|cross)).
@@ -63,7 +64,9 @@ export function listCommand(what: string | undefined, patternDirs: readonly stri
     parts.push(`${kind}:`);
     for (const p of discoverPatterns(kind, patternDirs).values()) {
       const where = relative(process.cwd(), p.file) || p.file;
-      parts.push(`  ${p.name.padEnd(20)} ${p.builtIn ? 'built-in' : 'user'}  ${where}${p.overrides !== undefined ? `  (overrides ${p.overrides})` : ''}`);
+      parts.push(
+        `  ${p.name.padEnd(20)} ${p.builtIn ? 'built-in' : 'user'}  ${where}${p.overrides !== undefined ? `  (overrides ${p.overrides})` : ''}`,
+      );
       const description = patternDescription(p.file);
       if (description !== '') parts.push(`  ${''.padEnd(20)} ${description}`);
     }
@@ -79,23 +82,32 @@ export function listCommand(what: string | undefined, patternDirs: readonly stri
   }
   if (what === undefined || what === 'strategies') {
     parts.push('strategies:');
-    for (const s of STRATEGIES.values()) parts.push(`  ${s.name.padEnd(20)} ${paramsOf(s.params)}\n  ${''.padEnd(20)} ${s.description}${from('strategy', s.name)}`);
+    for (const s of STRATEGIES.values())
+      parts.push(
+        `  ${s.name.padEnd(20)} ${paramsOf(s.params)}\n  ${''.padEnd(20)} ${s.description}${from('strategy', s.name)}`,
+      );
     parts.push('composite strategies (members are strategy entries, nested composites too):');
     for (const c of COMPOSITES.values()) {
       const params = paramsOf(c.params);
-      parts.push(`  ${c.name.padEnd(20)} ${params === '' ? '(no params)' : params}; ${c.usage}\n  ${''.padEnd(20)} ${c.description}`);
+      parts.push(
+        `  ${c.name.padEnd(20)} ${params === '' ? '(no params)' : params}; ${c.usage}\n  ${''.padEnd(20)} ${c.description}`,
+      );
     }
   }
   if (what === undefined || what === 'classifiers') {
     parts.push('classifiers:');
     for (const c of CLASSIFIERS.values()) {
-      parts.push(`  ${c.name.padEnd(20)} ${paramsOf(c.params)}  → ${c.labels.join(', ')}\n  ${''.padEnd(20)} ${c.description}${from('classifier', c.name)}`);
+      parts.push(
+        `  ${c.name.padEnd(20)} ${paramsOf(c.params)}  → ${c.labels.join(', ')}\n  ${''.padEnd(20)} ${c.description}${from('classifier', c.name)}`,
+      );
     }
   }
   if (what === undefined || what === 'indicators') {
     parts.push('indicators:');
     for (const i of INDICATORS.values()) {
-      parts.push(`  ${i.name.padEnd(20)} ${paramsOf(i.params)}  → ${i.outputs.join(', ')}\n  ${''.padEnd(20)} ${i.description}${from('indicator', i.name)}`);
+      parts.push(
+        `  ${i.name.padEnd(20)} ${paramsOf(i.params)}  → ${i.outputs.join(', ')}\n  ${''.padEnd(20)} ${i.description}${from('indicator', i.name)}`,
+      );
     }
   }
   return parts.join('\n');

@@ -36,15 +36,31 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
   const collect = (value: string, previous: string[]) => [...previous, value];
   program
     .command('live')
-    .description("run a config's signal generation on a live feed (WebSocket, NATS JetStream or NDJSON on stdin), emitting each signal as its bar arrives (to stdout, files, WebSocket clients, a store or NATS: docs/live.md, docs/distributed.md)")
+    .description(
+      "run a config's signal generation on a live feed (WebSocket, NATS JetStream or NDJSON on stdin), emitting each signal as its bar arrives (to stdout, files, WebSocket clients, a store or NATS: docs/live.md, docs/distributed.md)",
+    )
     .argument('<config>', 'workflow YAML file (its strategies, classifiers and live: section)')
-    .option('--feed <url>', 'ws://host:port[/path], nats://host:port[/subject] (JetStream), stdin, or binance | alpaca (a provider feed, settings from live.feed) (default: live.feed)')
-    .option('--warmup <bars>', "bars that prime indicators first: a bar file, 'data' (the config's bar files), 'store' (the bar files signals.store was computed from, fingerprints checked) or 'none' (default: live.warmup)")
+    .option(
+      '--feed <url>',
+      'ws://host:port[/path], nats://host:port[/subject] (JetStream), stdin, or binance | alpaca (a provider feed, settings from live.feed) (default: live.feed)',
+    )
+    .option(
+      '--warmup <bars>',
+      "bars that prime indicators first: a bar file, 'data' (the config's bar files), 'store' (the bar files signals.store was computed from, fingerprints checked) or 'none' (default: live.warmup)",
+    )
     .option('--warmup-symbol <symbol>', "symbol of the --warmup file's bars (default: the config's only symbol)")
     .option('--stdout', 'send signals to stdout as NDJSON (the default when no sink is configured)')
     .option('--file <path>', 'append signals to an NDJSON file, flushed per signal (repeatable)', collect, [])
-    .option('--serve <url>', 'serve signals to WebSocket clients on ws://host:port (repeatable; port 0: any free port, logged)', collect, [])
-    .option('--store <dir>', 'write the Parquet signal store there, one part file per 10,000 rows, readable while the run goes on (replaces a store already there)')
+    .option(
+      '--serve <url>',
+      'serve signals to WebSocket clients on ws://host:port (repeatable; port 0: any free port, logged)',
+      collect,
+      [],
+    )
+    .option(
+      '--store <dir>',
+      'write the Parquet signal store there, one part file per 10,000 rows, readable while the run goes on (replaces a store already there)',
+    )
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
@@ -56,9 +72,20 @@ export function registerLiveCommand(program: Command, io: Io, setCode: (code: nu
     });
 }
 
-async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: Logger, debug: boolean): Promise<number> {
+async function liveCommand(
+  file: string,
+  o: LiveCommandOptions,
+  io: Io,
+  logger: Logger,
+  debug: boolean,
+): Promise<number> {
   // Imported when the command runs, not when the CLI starts.
-  const [{ liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore }, { runLive, signalHello }, { createSink }, { selectStrategies }] = await Promise.all([
+  const [
+    { liveConfigOf, loadLiveWorkflow, openStoreWarmup, openWarmup, withLiveStore },
+    { runLive, signalHello },
+    { createSink },
+    { selectStrategies },
+  ] = await Promise.all([
     import('../live/load-live.ts'),
     import('../live/run-live.ts'),
     import('../sinks/sinks.ts'),
@@ -80,14 +107,34 @@ async function liveCommand(file: string, o: LiveCommandOptions, io: Io, logger: 
       ...o.serve.map((url) => ({ type: 'websocket' as const, url })),
       ...(o.store !== undefined ? [{ type: 'store' as const, path: o.store, rowGroupRows: 10_000 }] : []),
     ];
-    const sinkConfigs: LiveConfig['sinks'] = flagged.length > 0 ? flagged : live.sinks.length > 0 ? live.sinks : [{ type: 'stdout' }];
+    const sinkConfigs: LiveConfig['sinks'] =
+      flagged.length > 0 ? flagged : live.sinks.length > 0 ? live.sinks : [{ type: 'stdout' }];
     const stores = sinkConfigs.filter((c) => c.type === 'store');
     if (stores.length > 1) throw new LiveError(`${stores.length} store sinks: a live run writes one signal store`);
     const warmupSpec = o.warmup ?? live.warmup;
-    const warmup = warmupSpec === 'store' ? await openStoreWarmup(configured) : openWarmup(configured, warmupSpec, o.warmup !== undefined ? process.cwd() : configured.wf.baseDir, o.warmupSymbol);
-    const loaded = withLiveStore(configured, stores[0], o.feed ?? (live.feed.type !== 'sluice' ? [live.feed.type, live.feed.url].filter((x) => x !== undefined).join(' ') : live.feed.url) ?? 'none', warmup?.description ?? 'none');
+    const warmup =
+      warmupSpec === 'store'
+        ? await openStoreWarmup(configured)
+        : openWarmup(
+            configured,
+            warmupSpec,
+            o.warmup !== undefined ? process.cwd() : configured.wf.baseDir,
+            o.warmupSymbol,
+          );
+    const loaded = withLiveStore(
+      configured,
+      stores[0],
+      o.feed ??
+        (live.feed.type !== 'sluice'
+          ? [live.feed.type, live.feed.url].filter((x) => x !== undefined).join(' ')
+          : live.feed.url) ??
+        'none',
+      warmup?.description ?? 'none',
+    );
     const hello = signalHello(loaded);
-    const sinks = sinkConfigs.flatMap((cfg) => (cfg.type === 'store' ? [] : [createSink(cfg, { logger, stdout: process.stdout, hello: () => hello })]));
+    const sinks = sinkConfigs.flatMap((cfg) =>
+      cfg.type === 'store' ? [] : [createSink(cfg, { logger, stdout: process.stdout, hello: () => hello })],
+    );
     const outcome = await runLive({
       loaded,
       live,
@@ -131,7 +178,9 @@ export function liveSummary(name: string, r: LiveOutcome): string[] {
   }
   if (r.latency.count > 0) {
     const rate = r.liveMs > 0 ? `, ${Math.round((r.liveBars / r.liveMs) * 1000)} live bars/s` : '';
-    lines.push(`latency bar→signal (ms): p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)}, p99 ${ms(r.latency.p99)}, max ${ms(r.latency.max)} over ${r.latency.count} signals${rate}`);
+    lines.push(
+      `latency bar→signal (ms): p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)}, p99 ${ms(r.latency.p99)}, max ${ms(r.latency.max)} over ${r.latency.count} signals${rate}`,
+    );
   }
   return lines;
 }

@@ -25,7 +25,9 @@ function integer(flag: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${flag}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer, received '${value}'`);
+      throw new InvalidArgumentError(
+        `${flag}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer, received '${value}'`,
+      );
     }
     return n;
   };
@@ -42,18 +44,28 @@ export function registerLookaheadCommand(program: Command, io: LookaheadIo, setC
   const bars = integer('--bar', 0);
   program
     .command('lookahead')
-    .description("rerun the config's strategies on the data cut at sampled bars and report any feature or signal at a bar that changes when later bars are removed")
+    .description(
+      "rerun the config's strategies on the data cut at sampled bars and report any feature or signal at a bar that changes when later bars are removed",
+    )
     .argument('<config>', 'workflow YAML file')
     .option('--samples <n>', 'bars to cut at, the last bar included', integer('--samples', 1), 50)
     .option('--seed <n>', 'seed of the sample (same seed, same bars)', integer('--seed', 0), 1)
-    .option('--bar <index>', 'cut at this bar index instead of a sample (repeatable)', (v: string, prev: number[]) => [...prev, bars(v)], [] as number[])
+    .option(
+      '--bar <index>',
+      'cut at this bar index instead of a sample (repeatable)',
+      (v: string, prev: number[]) => [...prev, bars(v)],
+      [] as number[],
+    )
     .option('--symbol <symbol>', 'symbol whose bar indexes are sampled (default: the first data source)')
     .option('--set <path=value>', 'override a config value (repeatable)', collect, [])
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .option('--json', 'print the report as JSON')
     .action(async (file: string, o: LookaheadCommandOptions) => {
       // Imported when the command runs, not when the CLI starts.
-      const [{ loadWorkflow }, { checkLookahead, LookaheadError }] = await Promise.all([import('../load/load-workflow.ts'), import('../analysis/lookahead.ts')]);
+      const [{ loadWorkflow }, { checkLookahead, LookaheadError }] = await Promise.all([
+        import('../load/load-workflow.ts'),
+        import('../analysis/lookahead.ts'),
+      ]);
       const loaded = await loadWorkflow(file, { sets: o.set, patternDirs: o.patterns });
       let report: LookaheadReport;
       try {
@@ -88,18 +100,21 @@ export function reportText(name: string, r: LookaheadReport): string {
     '',
     table([
       ['bar', 'time (UTC)', ...(multiSymbol(r) ? ['symbol'] : []), 'kind', 'name', 'full run', 'cut run'],
-      ...r.violations.slice(0, SHOWN_VIOLATIONS).map((v) => [
-        String(v.bar),
-        isoMinute(v.ts),
-        ...(multiSymbol(r) ? [v.symbol] : []),
-        v.kind,
-        v.name,
-        valueText(v.full),
-        valueText(v.truncated),
-      ]),
+      ...r.violations
+        .slice(0, SHOWN_VIOLATIONS)
+        .map((v) => [
+          String(v.bar),
+          isoMinute(v.ts),
+          ...(multiSymbol(r) ? [v.symbol] : []),
+          v.kind,
+          v.name,
+          valueText(v.full),
+          valueText(v.truncated),
+        ]),
     ]),
   ];
-  if (r.violations.length > SHOWN_VIOLATIONS) lines.push(`… and ${r.violations.length - SHOWN_VIOLATIONS} more (--json lists all)`);
+  if (r.violations.length > SHOWN_VIOLATIONS)
+    lines.push(`… and ${r.violations.length - SHOWN_VIOLATIONS} more (--json lists all)`);
   lines.push(...warnings);
   return lines.join('\n');
 }
@@ -107,7 +122,11 @@ export function reportText(name: string, r: LookaheadReport): string {
 /** The report as JSON; non-finite numbers as strings ("NaN"), times also as ISO 8601. */
 export function reportJson(r: LookaheadReport): string {
   const violations = r.violations.map((v: LookaheadViolation) => ({ ...v, time: new Date(v.ts).toISOString() }));
-  return JSON.stringify({ ...r, violations }, (_k, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
+  return JSON.stringify(
+    { ...r, violations },
+    (_k, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
+    2,
+  );
 }
 
 function multiSymbol(r: LookaheadReport): boolean {
@@ -128,5 +147,12 @@ function valueText(v: number | SignalState): string {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -18,14 +18,28 @@ interface QueryIo {
  * @param isTty whether stdout is a terminal: the default format is a table there and CSV
  *   in a pipe, where another program reads it.
  */
-export function registerQueryCommand(program: Command, io: QueryIo, setCode: (code: number) => void, isTty: () => boolean = () => process.stdout.isTTY): void {
+export function registerQueryCommand(
+  program: Command,
+  io: QueryIo,
+  setCode: (code: number) => void,
+  isTty: () => boolean = () => process.stdout.isTTY,
+): void {
   program
     .command('query')
-    .description('run SQL (DuckDB) over a results folder: views phases, iterations, trades, equity, signals, regimes (docs/query.md)')
+    .description(
+      'run SQL (DuckDB) over a results folder: views phases, iterations, trades, equity, signals, regimes (docs/query.md)',
+    )
     .argument('<results>', 'results/<workflow_id> folder, one phase folder, or a signal store folder')
     .argument('<sql>', 'the query, e.g. "SELECT strategy_id, sum(pnl) FROM trades GROUP BY ALL"')
-    .option('--read-only', 'for SQL from someone else: no file is read or written but the results themselves (DuckDB external access off)')
-    .addOption(new Option('--format <format>', 'output format (default: table in a terminal, csv otherwise)').choices(QUERY_FORMATS))
+    .option(
+      '--read-only',
+      'for SQL from someone else: no file is read or written but the results themselves (DuckDB external access off)',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format (default: table in a terminal, csv otherwise)').choices(
+        QUERY_FORMATS,
+      ),
+    )
     .action(async (dir: string, sql: string, o: { format?: QueryFormat; readOnly?: boolean }) => {
       try {
         // Imported when the command runs: DuckDB would slow every `sluice` start.

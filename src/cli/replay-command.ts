@@ -36,11 +36,22 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
   const collect = (value: string, previous: string[]) => [...previous, value];
   program
     .command('replay')
-    .description('replay bar files as a live feed: NDJSON on stdout, messages to WebSocket clients, or bars published to NATS JetStream (--to nats://…), at 1x, 60x… or max speed')
+    .description(
+      'replay bar files as a live feed: NDJSON on stdout, messages to WebSocket clients, or bars published to NATS JetStream (--to nats://…), at 1x, 60x… or max speed',
+    )
     .argument('<data...>', 'bar files (CSV, or Parquet by extension); several are merged by time')
     .option('--symbol <symbol>', 'symbol of each file, in file order (repeatable; default the file name)', collect, [])
-    .option('--speed <speed>', "1x (real bar spacing), 60x, … or max (as fast as the consumer reads)", parseSpeedOption, 'max' as ReplaySpeed)
-    .option('--to <target>', 'stdout, ws://host:port to serve (port 0: any free port, printed on stderr), or nats://host:port[/prefix] to publish to JetStream', 'stdout')
+    .option(
+      '--speed <speed>',
+      '1x (real bar spacing), 60x, … or max (as fast as the consumer reads)',
+      parseSpeedOption,
+      'max' as ReplaySpeed,
+    )
+    .option(
+      '--to <target>',
+      'stdout, ws://host:port to serve (port 0: any free port, printed on stderr), or nats://host:port[/prefix] to publish to JetStream',
+      'stdout',
+    )
     .option('--stream <name>', 'nats: the JetStream stream, created when missing (default SLUICE_BARS)')
     .option('--start <time>', 'first bar to send (ISO 8601, inclusive), e.g. to resume a feed')
     .option('--end <time>', 'stop before this time (ISO 8601, exclusive)')
@@ -63,9 +74,16 @@ export function registerReplayCommand(program: Command, io: Io, setCode: (code: 
 }
 
 async function replayCommand(files: string[], o: ReplayCommandOptions, io: Io, logger: Logger): Promise<void> {
-  if (o.symbol.length > files.length) throw new LiveError(`${o.symbol.length} --symbol values for ${files.length} file${files.length === 1 ? '' : 's'}`);
+  if (o.symbol.length > files.length)
+    throw new LiveError(`${o.symbol.length} --symbol values for ${files.length} file${files.length === 1 ? '' : 's'}`);
   // Imported when the command runs, not when the CLI starts.
-  const [{ mergeSources }, { openBarSource }, { replay, replayHello }, { startReplayServer }, { openNatsReplayOutput }] = await Promise.all([
+  const [
+    { mergeSources },
+    { openBarSource },
+    { replay, replayHello },
+    { startReplayServer },
+    { openNatsReplayOutput },
+  ] = await Promise.all([
     import('../data/merge-sources.ts'),
     import('../data/open-source.ts'),
     import('../live/replay.ts'),
@@ -76,7 +94,12 @@ async function replayCommand(files: string[], o: ReplayCommandOptions, io: Io, l
   const end = time(o.end, '--end');
   const sources = files.map((file, i) =>
     openBarSource(
-      { path: file, symbol: o.symbol[i] ?? path.basename(file, path.extname(file)), ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) },
+      {
+        path: file,
+        symbol: o.symbol[i] ?? path.basename(file, path.extname(file)),
+        ...(start !== undefined ? { start } : {}),
+        ...(end !== undefined ? { end } : {}),
+      },
       process.cwd(),
     ),
   );
@@ -91,10 +114,20 @@ async function replayCommand(files: string[], o: ReplayCommandOptions, io: Io, l
   try {
     let result: ReplayResult;
     if (o.to.startsWith('nats://')) {
-      const nats = await openNatsReplayOutput(o.to, source.symbols, { logger, ...(o.stream !== undefined ? { stream: o.stream } : {}) });
+      const nats = await openNatsReplayOutput(o.to, source.symbols, {
+        logger,
+        ...(o.stream !== undefined ? { stream: o.stream } : {}),
+      });
       io.err(`replay: publishing to ${nats.description}`);
       try {
-        result = await replay({ source, speed: o.speed, output: nats.output, logger, signal: abort.signal, ...(o.maxWait !== undefined ? { maxWaitMs: o.maxWait } : {}) });
+        result = await replay({
+          source,
+          speed: o.speed,
+          output: nats.output,
+          logger,
+          signal: abort.signal,
+          ...(o.maxWait !== undefined ? { maxWaitMs: o.maxWait } : {}),
+        });
       } finally {
         const c = await nats.close();
         io.err(`replay: nats: ${c.stored} messages stored, ${c.duplicates} duplicates, ${c.retries} retries`);
@@ -102,7 +135,14 @@ async function replayCommand(files: string[], o: ReplayCommandOptions, io: Io, l
     } else if (o.to === 'stdout' || o.to === '-') {
       const output = stdoutOutput(abort, logger);
       output.send(replayHello(source, o.speed));
-      result = await replay({ source, speed: o.speed, output, logger, signal: abort.signal, ...(o.maxWait !== undefined ? { maxWaitMs: o.maxWait } : {}) });
+      result = await replay({
+        source,
+        speed: o.speed,
+        output,
+        logger,
+        signal: abort.signal,
+        ...(o.maxWait !== undefined ? { maxWaitMs: o.maxWait } : {}),
+      });
       if (output.needsDrain) await output.drained();
     } else {
       const server = await startReplayServer({
@@ -162,7 +202,8 @@ function time(value: string | undefined, flag: string): number | undefined {
 
 function parseSpeedOption(value: string): ReplaySpeed {
   const speed = parseSpeed(value);
-  if (speed === undefined) throw new InvalidArgumentError("expected max, or a multiple of real time like 1x, 60x, 0.5x");
+  if (speed === undefined)
+    throw new InvalidArgumentError('expected max, or a multiple of real time like 1x, 60x, 0.5x');
   return speed;
 }
 

@@ -38,7 +38,11 @@ export function registerReportCommand(program: Command, io: Io, setCode: (code: 
     .action(async (dir: string, o: ReportCommandOptions) => {
       await guarded(io, setCode, async () => {
         const [, { writeReport }] = await reportModules();
-        const written = await writeReport(resolve(dir), { x: o.x, y: o.y, ...(o.out !== undefined ? { out: resolve(o.out) } : {}) });
+        const written = await writeReport(resolve(dir), {
+          x: o.x,
+          y: o.y,
+          ...(o.out !== undefined ? { out: resolve(o.out) } : {}),
+        });
         done(written, o.open === true, io);
       });
     });
@@ -52,7 +56,14 @@ export function registerReportCommand(program: Command, io: Io, setCode: (code: 
       await guarded(io, setCode, async () => {
         const [{ ReportError }, { writeComparison }] = await reportModules();
         if (dirs.length < 2) throw new ReportError('compare needs at least two results folders');
-        done(await writeComparison(dirs.map((d) => resolve(d)), o.out === undefined ? undefined : resolve(o.out)), o.open === true, io);
+        done(
+          await writeComparison(
+            dirs.map((d) => resolve(d)),
+            o.out === undefined ? undefined : resolve(o.out),
+          ),
+          o.open === true,
+          io,
+        );
       });
     });
 }

@@ -16,8 +16,17 @@ interface SchemaIo {
 export function registerSchemaCommand(program: Command, io: SchemaIo): void {
   program
     .command('schema')
-    .description('print or write the JSON Schema of configs (or of topology, workflow or sequence patterns), generated from the zod schemas, for editor completion and validation')
-    .addOption(new Option('--kind <kind>', `which file kind: ${JSON_SCHEMA_KINDS.map((k) => `${k} (schema/${JSON_SCHEMA_FILES[k]})`).join(', ')}`).choices(JSON_SCHEMA_KINDS).default('config'))
+    .description(
+      'print or write the JSON Schema of configs (or of topology, workflow or sequence patterns), generated from the zod schemas, for editor completion and validation',
+    )
+    .addOption(
+      new Option(
+        '--kind <kind>',
+        `which file kind: ${JSON_SCHEMA_KINDS.map((k) => `${k} (schema/${JSON_SCHEMA_FILES[k]})`).join(', ')}`,
+      )
+        .choices(JSON_SCHEMA_KINDS)
+        .default('config'),
+    )
     .option('--out <file>', 'write the schema to this file instead of stdout')
     .action(async (o: { kind: JsonSchemaKind; out?: string }) => {
       // Imported when the command runs: the zod schemas would slow every `sluice` start.

@@ -30,19 +30,36 @@ interface SubscribeCommandOptions {
 export function registerSubscribeCommand(program: Command, io: Io, setCode: (code: number) => void): void {
   program
     .command('subscribe')
-    .description('print the messages of a NATS JetStream stream (live signals) as NDJSON; --durable resumes where the last run stopped')
+    .description(
+      'print the messages of a NATS JetStream stream (live signals) as NDJSON; --durable resumes where the last run stopped',
+    )
     .argument('<url>', 'nats://host:port[/subject]')
     .option('--stream <name>', 'the stream', SIGNALS_STREAM)
     .option('--subject <subject>', "subject filter, e.g. 'sluice.signals.SPY.>'", SIGNALS_SUBJECT)
-    .option('--durable <name>', 'a durable consumer: acknowledged messages are not read again by the next run of this name')
-    .option('--deliver <policy>', 'where a new consumer starts: all, new or last_per_subject', parseDeliver, 'all' as const)
+    .option(
+      '--durable <name>',
+      'a durable consumer: acknowledged messages are not read again by the next run of this name',
+    )
+    .option(
+      '--deliver <policy>',
+      'where a new consumer starts: all, new or last_per_subject',
+      parseDeliver,
+      'all' as const,
+    )
     .option('--batch <n>', 'messages per pull request', parsePositive, 256)
-    .option('--idle-exit <ms>', 'exit once no message came for this long (read what is there, then stop)', parsePositive)
+    .option(
+      '--idle-exit <ms>',
+      'exit once no message came for this long (read what is there, then stop)',
+      parsePositive,
+    )
     .option('--log-json', 'log JSON lines on stderr even in a terminal')
     .option('--log-level <level>', 'log level', 'info')
     .action(async (url: string, o: SubscribeCommandOptions) => {
       // Imported when the command runs, not when the CLI starts (NATS, pino-pretty).
-      const [{ subscribeStream }, { createLogger }] = await Promise.all([import('../transport/nats/nats-subscribe.ts'), import('../runtime/logger.ts')]);
+      const [{ subscribeStream }, { createLogger }] = await Promise.all([
+        import('../transport/nats/nats-subscribe.ts'),
+        import('../runtime/logger.ts'),
+      ]);
       const logger = createLogger({ json: o.logJson === true, level: o.logLevel });
       const abort = new AbortController();
       const onSignal = (): void => {
@@ -62,11 +79,14 @@ export function registerSubscribeCommand(program: Command, io: Io, setCode: (cod
           ...(o.durable !== undefined ? { durable: o.durable } : {}),
           ...(o.idleExit !== undefined ? { idleMs: o.idleExit } : {}),
           onMessage: (data) => void out.write(`${data}\n`),
-          drained: () => (out.writableNeedDrain ? new Promise<void>((r) => out.once('drain', () => r())) : Promise.resolve()),
+          drained: () =>
+            out.writableNeedDrain ? new Promise<void>((r) => out.once('drain', () => r())) : Promise.resolve(),
           signal: abort.signal,
           logger,
         });
-        io.err(`subscribe: ${r.messages} messages from stream ${o.stream}${o.durable !== undefined ? ` (durable ${o.durable})` : ''}; ${r.reason === 'idle' ? `idle for ${o.idleExit} ms` : 'stopped'}`);
+        io.err(
+          `subscribe: ${r.messages} messages from stream ${o.stream}${o.durable !== undefined ? ` (durable ${o.durable})` : ''}; ${r.reason === 'idle' ? `idle for ${o.idleExit} ms` : 'stopped'}`,
+        );
       } catch (err) {
         if (!(err instanceof LiveError)) throw err;
         io.err(`subscribe: ${err.message}`);

@@ -31,7 +31,8 @@ export function summaryTable(ranked: readonly BookResult[], columns = 3): string
   const body = ROWS.map(([label, show]) => [label, ...books.map((b) => show(b.metrics))]);
   const table = [header, ...body];
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [line(header), rule, ...body.map(line)].join('\n');
 }

@@ -24,12 +24,12 @@ export interface TraceCommandOptions {
 export function registerTraceCommand(program: Command, io: TraceIo, setCode: (code: number) => void): void {
   program
     .command('trace')
-    .description('explain an order from a run\'s event trace: bar → features → signal → risk decision → fill')
+    .description("explain an order from a run's event trace: bar → features → signal → risk decision → fill")
     .argument('<results>', 'results/<workflow_id> folder, a phase folder, or a trace.ndjson file')
     .option('--order <id>', 'the order to explain (order ids as in the trace)')
-    .option('--fill <bar_seq>', 'explain the fill(s) on this bar; a trade\'s bar_seq in trades.ndjson')
+    .option('--fill <bar_seq>', "explain the fill(s) on this bar; a trade's bar_seq in trades.ndjson")
     .option('--phase <name>', 'the phase, when several have a trace')
-    .option('--json', 'print the chain\'s records as NDJSON')
+    .option('--json', "print the chain's records as NDJSON")
     .action(async (where: string, o: TraceCommandOptions) => {
       try {
         io.out(await traceCommand(where, o));
@@ -51,11 +51,12 @@ export function registerTraceCommand(program: Command, io: TraceIo, setCode: (co
 export async function traceCommand(where: string, o: TraceCommandOptions): Promise<string> {
   if (o.order !== undefined && o.fill !== undefined) throw new TraceError('give --order or --fill, not both');
   // Imported when the command runs, not when the CLI starts.
-  const [{ fillChains, formatChain, orderChain, TraceIndex }, { findTraceFile, readTrace }, { toJsonLine }] = await Promise.all([
-    import('../tracing/causal-chain.ts'),
-    import('../tracing/read-trace.ts'),
-    import('../files/stable-json.ts'),
-  ]);
+  const [{ fillChains, formatChain, orderChain, TraceIndex }, { findTraceFile, readTrace }, { toJsonLine }] =
+    await Promise.all([
+      import('../tracing/causal-chain.ts'),
+      import('../tracing/read-trace.ts'),
+      import('../files/stable-json.ts'),
+    ]);
   const trace = await readTrace(findTraceFile(where, o.phase));
   const index = new TraceIndex(trace);
   let chains: CausalChain[];
@@ -71,13 +72,18 @@ export async function traceCommand(where: string, o: TraceCommandOptions): Promi
   } else {
     return summary(trace, index);
   }
-  if (o.json === true) return chains.flatMap(chainRecords).map((r) => toJsonLine(r).trimEnd()).join('\n');
+  if (o.json === true)
+    return chains
+      .flatMap(chainRecords)
+      .map((r) => toJsonLine(r).trimEnd())
+      .join('\n');
   return chains.map((c) => formatChain(c, trace.header)).join('\n\n');
 }
 
 function parseId(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new TraceError(`${flag}: expected a non-negative integer, received '${text}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new TraceError(`${flag}: expected a non-negative integer, received '${text}'`);
   return n;
 }
 
@@ -97,11 +103,16 @@ function summary(trace: Trace, index: TraceIndex): string {
   for (const r of trace.records) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
   const lines = [`${trace.path}`];
   if (h !== undefined) {
-    lines.push(`trace ${h.trace_id}, phase ${h.phase}: level ${h.level}, retention ${h.retention}, max_events ${h.max_events}, sample_every ${h.sample_every}`);
-    lines.push(`records: ${h.counts.recorded} made, ${h.counts.dropped} dropped by retention, ${h.counts.written} written`);
+    lines.push(
+      `trace ${h.trace_id}, phase ${h.phase}: level ${h.level}, retention ${h.retention}, max_events ${h.max_events}, sample_every ${h.sample_every}`,
+    );
+    lines.push(
+      `records: ${h.counts.recorded} made, ${h.counts.dropped} dropped by retention, ${h.counts.written} written`,
+    );
   }
   lines.push(`by type: ${[...byType].map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
   const ids = index.orderIds();
-  if (ids.length > 0) lines.push(`orders: ${ids.length} (ids ${ids[0]}…${ids[ids.length - 1]}); explain one with --order <id>`);
+  if (ids.length > 0)
+    lines.push(`orders: ${ids.length} (ids ${ids[0]}…${ids[ids.length - 1]}); explain one with --order <id>`);
   return lines.join('\n');
 }

@@ -32,7 +32,12 @@ export interface ComposedCommandOptions {
  *
  * @throws ConfigError when the workflow is invalid (nothing ran).
  */
-export async function runComposedCommand(file: string, o: ComposedCommandOptions, io: Io, logger: Logger): Promise<number> {
+export async function runComposedCommand(
+  file: string,
+  o: ComposedCommandOptions,
+  io: Io,
+  logger: Logger,
+): Promise<number> {
   const plan = await planWorkflow(file, { sets: o.sets, patternDirs: o.patternDirs, logger });
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -42,13 +47,23 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const result = await runComposedWorkflow(plan, { logger, signal: abort.signal, workers: o.workers ?? 1, progress: o.shardRunner === undefined, ...(o.shardRunner !== undefined ? { shardRunner: o.shardRunner } : {}), ...(o.outDir !== undefined ? { outDir: o.outDir } : {}) });
+    const result = await runComposedWorkflow(plan, {
+      logger,
+      signal: abort.signal,
+      workers: o.workers ?? 1,
+      progress: o.shardRunner === undefined,
+      ...(o.shardRunner !== undefined ? { shardRunner: o.shardRunner } : {}),
+      ...(o.outDir !== undefined ? { outDir: o.outDir } : {}),
+    });
     for (const line of workflowSummary(plan, result)) io.out(line);
     if (result.dir !== null) io.out(`results: ${result.dir}`);
     if (result.dir !== null && o.report !== undefined) await o.report(result.dir);
     if (result.status === 'failed') {
-      for (const r of result.phases.filter((p) => p.status === 'failed')) reportPhaseError(r.name, r.error, r.reason, io, o.debug === true);
-      io.err(`the workflow failed; ${result.dir !== null ? `partial results: ${result.dir} (marked "status": "failed")` : 'no results folder was written'}`);
+      for (const r of result.phases.filter((p) => p.status === 'failed'))
+        reportPhaseError(r.name, r.error, r.reason, io, o.debug === true);
+      io.err(
+        `the workflow failed; ${result.dir !== null ? `partial results: ${result.dir} (marked "status": "failed")` : 'no results folder was written'}`,
+      );
       return 1;
     }
     if (result.status === 'cancelled') {
@@ -66,14 +81,18 @@ export async function runComposedCommand(file: string, o: ComposedCommandOptions
 function reportPhaseError(phase: string, err: unknown, reason: string | null, io: Io, debug: boolean): void {
   // A config error's message is a located, formatted block of its own: no heading.
   const heading = isConfigError(err) ? '' : `phase ${phase} failed: `;
-  const lines = err === undefined || err === null ? [`${heading}${reason ?? 'unknown reason'}`] : reportFor(err, { debug, heading }).lines;
+  const lines =
+    err === undefined || err === null
+      ? [`${heading}${reason ?? 'unknown reason'}`]
+      : reportFor(err, { debug, heading }).lines;
   for (const line of lines) io.err(line);
 }
 
 /** The line `sluice validate` prints for a multi-phase workflow. */
 export function describePlan(file: string, plan: WorkflowPlan): string {
   const kind = plan.pattern !== null ? `workflow ${plan.pattern.name}` : 'inline workflow';
-  const branches = plan.branches.length > 0 ? `, ${plan.branches.length} branch${plan.branches.length === 1 ? '' : 'es'}` : '';
+  const branches =
+    plan.branches.length > 0 ? `, ${plan.branches.length} branch${plan.branches.length === 1 ? '' : 'es'}` : '';
   const iteration = plan.iteration !== undefined ? `, up to ${plan.iteration.spec.maxIterations} iterations` : '';
   return `${file}: OK — ${kind}: phases ${plan.phases.map((p) => p.spec.name).join(', ')}${branches}${iteration}`;
 }

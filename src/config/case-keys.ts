@@ -7,7 +7,9 @@
  */
 
 /** `fast_period` → `fastPeriod`, as a type. Keys without `_` (and `string` itself) stay as they are. */
-export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 
 /**
  * A parsed config value with every object key camelCased, deeply: what

@@ -11,7 +11,10 @@ import type { FeatureRequest } from '../domain/strategies/strategy.ts';
  * exist. Every identity that stands for computed signals or results includes it: a changed
  * plugin file is never mistaken for the one that computed a stored result.
  */
-export function strategyCode(s: Pick<ResolvedStrategy, 'type' | 'params' | 'definition' | 'filter'>, classifiers: readonly ResolvedClassifier[] = []): string[] {
+export function strategyCode(
+  s: Pick<ResolvedStrategy, 'type' | 'params' | 'definition' | 'filter'>,
+  classifiers: readonly ResolvedClassifier[] = [],
+): string[] {
   const out = new Set<string>();
   const add = (kind: DefinitionKind, name: string): void => {
     const origin = registry.originOf(kind, name);

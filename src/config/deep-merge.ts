@@ -28,7 +28,11 @@ export function deepMerge(base: unknown, override: unknown): unknown {
     for (const key of Object.keys(override)) {
       const value = override[key];
       if (value === undefined) continue;
-      setOwn(out, key, Object.prototype.hasOwnProperty.call(base, key) ? deepMerge(base[key], value) : clonePlain(value));
+      setOwn(
+        out,
+        key,
+        Object.prototype.hasOwnProperty.call(base, key) ? deepMerge(base[key], value) : clonePlain(value),
+      );
     }
     return out;
   }
@@ -62,6 +66,7 @@ export function clonePlain<T>(value: T): T {
  * turn into a prototype change — YAML happily produces that key from user text.
  */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

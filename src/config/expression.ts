@@ -72,8 +72,10 @@ export const SERIES_FUNCTIONS: Readonly<Record<string, string>> = {
   crosses_above: 'crosses_above(a, b): true on the bar where a moves above b (the last non-zero a − b was negative)',
   crosses_below: 'crosses_below(a, b): true on the bar where a moves below b (the last non-zero a − b was positive)',
   bars_since: 'bars_since(cond): bars since cond was last true (0 on that bar; NaN before it ever was)',
-  highest: 'highest(x, n): the largest x of the last n bars, this one included (NaN until n bars, or while one of them is NaN)',
-  lowest: 'lowest(x, n): the smallest x of the last n bars, this one included (NaN until n bars, or while one of them is NaN)',
+  highest:
+    'highest(x, n): the largest x of the last n bars, this one included (NaN until n bars, or while one of them is NaN)',
+  lowest:
+    'lowest(x, n): the smallest x of the last n bars, this one included (NaN until n bars, or while one of them is NaN)',
 };
 
 /** The longest lag or window a series function may have, in bars. */
@@ -152,7 +154,8 @@ function nestingOf(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote !== 0) {
-      if (c === 92) i++; // backslash escape
+      if (c === 92)
+        i++; // backslash escape
       else if (c === quote) quote = 0;
     } else if (c === 34 || c === 39) quote = c;
     else if (c === 40 || c === 91) max = Math.max(max, ++depth);
@@ -221,14 +224,20 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
   // Compiling and evaluating recurse on the tree's depth: a chain of 5,000 terms
   // (`a + a + … + a`) is a tree 5,000 deep.
   const depth = depthOf(ast);
-  if (depth > MAX_EXPRESSION_DEPTH) throw tooLarge(`nested ${depth > MAX_EXPRESSION_DEPTH * 4 ? `more than ${(MAX_EXPRESSION_DEPTH * 4).toLocaleString('en-US')}` : depth} levels deep`);
+  if (depth > MAX_EXPRESSION_DEPTH)
+    throw tooLarge(
+      `nested ${depth > MAX_EXPRESSION_DEPTH * 4 ? `more than ${(MAX_EXPRESSION_DEPTH * 4).toLocaleString('en-US')}` : depth} levels deep`,
+    );
   if (env.dottedNames === true) ast = flattenMembers(ast);
   const functions = { ...BUILT_IN_FUNCTIONS, ...env.functions };
   const strings = env.strings;
   const labelsOf = (node: Node): readonly string[] | undefined =>
-    strings !== undefined && node.type === 'Identifier' && Object.hasOwn(strings, (node as jsep.Identifier).name) ? strings[(node as jsep.Identifier).name] : undefined;
+    strings !== undefined && node.type === 'Identifier' && Object.hasOwn(strings, (node as jsep.Identifier).name)
+      ? strings[(node as jsep.Identifier).name]
+      : undefined;
   const isString = (node: Node): boolean =>
-    labelsOf(node) !== undefined || (strings !== undefined && node.type === 'Literal' && typeof (node as jsep.Literal).value === 'string');
+    labelsOf(node) !== undefined ||
+    (strings !== undefined && node.type === 'Literal' && typeof (node as jsep.Literal).value === 'string');
   const known = new Set([...env.identifiers, ...Object.keys(strings ?? {})]);
   const series = env.series === true;
   /** Scope name of each call `env.resolveCall` resolved (or undefined: not its call). */
@@ -245,7 +254,8 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
     }
     return own;
   };
-  const at = (name: string): number => Math.max(0, text.search(new RegExp(`\\b${name.replace(/[^\w.]/g, '').replace(/\./g, '\\.')}\\b`)));
+  const at = (name: string): number =>
+    Math.max(0, text.search(new RegExp(`\\b${name.replace(/[^\w.]/g, '').replace(/\./g, '\\.')}\\b`)));
   const rawAt = (node: Node): number => Math.max(0, text.indexOf(String((node as jsep.Literal).raw)));
 
   // `compare`: the node is an operand of == or != whose other side is a string too.
@@ -254,11 +264,19 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
       case 'Literal': {
         const value = (node as jsep.Literal).value;
         if (typeof value === 'string' && strings !== undefined) {
-          if (!compare) throw new ExpressionError(`a quoted label can only be compared with == or != to a regime, found ${JSON.stringify(value)}`, rawAt(node), `e.g. ${Object.keys(strings)[0] ?? 'trend'} == ${String((node as jsep.Literal).raw)}`);
+          if (!compare)
+            throw new ExpressionError(
+              `a quoted label can only be compared with == or != to a regime, found ${JSON.stringify(value)}`,
+              rawAt(node),
+              `e.g. ${Object.keys(strings)[0] ?? 'trend'} == ${String((node as jsep.Literal).raw)}`,
+            );
           return () => value;
         }
         if (typeof value !== 'number' && typeof value !== 'boolean') {
-          throw new ExpressionError(`only numbers and true/false are allowed, found ${JSON.stringify(value)}`, text.indexOf(String((node as jsep.Literal).raw)));
+          throw new ExpressionError(
+            `only numbers and true/false are allowed, found ${JSON.stringify(value)}`,
+            text.indexOf(String((node as jsep.Literal).raw)),
+          );
         }
         return () => value;
       }
@@ -270,11 +288,19 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
         }
         if (!known.has(name)) {
           const guess = didYouMean(name, known);
-          throw new ExpressionError(`unknown name '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `names: ${[...known].join(', ')}`);
+          throw new ExpressionError(
+            `unknown name '${name}'`,
+            at(name),
+            guess !== undefined ? `did you mean '${guess}'?` : `names: ${[...known].join(', ')}`,
+          );
         }
         const labels = labelsOf(node);
         if (labels !== undefined && !compare) {
-          throw new ExpressionError(`'${name}' is a regime label: compare it with == or != to a quoted label`, at(name), `e.g. ${name} == '${labels[0] ?? ''}'`);
+          throw new ExpressionError(
+            `'${name}' is a regime label: compare it with == or != to a quoted label`,
+            at(name),
+            `e.g. ${name} == '${labels[0] ?? ''}'`,
+          );
         }
         return (scope) => {
           const v = scope[name];
@@ -345,15 +371,29 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
             throw new ExpressionError(
               `indexing (${object}[${index}]) is not allowed: write a lagged value as prev(${object}, ${index})`,
               where,
-              `series functions: ${Object.values(SERIES_FUNCTIONS).map((u) => u.slice(0, u.indexOf(':'))).join(', ')}`,
+              `series functions: ${Object.values(SERIES_FUNCTIONS)
+                .map((u) => u.slice(0, u.indexOf(':')))
+                .join(', ')}`,
             );
           }
-          throw new ExpressionError(`member access or indexing (${object}[${index}]) is not allowed in this expression`, where, 'use numbers, names, arithmetic, comparisons, and/or/not, and function calls');
+          throw new ExpressionError(
+            `member access or indexing (${object}[${index}]) is not allowed in this expression`,
+            where,
+            'use numbers, names, arithmetic, comparisons, and/or/not, and function calls',
+          );
         }
-        throw new ExpressionError(`member access (a.b) is not allowed in an expression`, where, `names: ${[...known].join(', ')}`);
+        throw new ExpressionError(
+          `member access (a.b) is not allowed in an expression`,
+          where,
+          `names: ${[...known].join(', ')}`,
+        );
       }
       default:
-        throw new ExpressionError(`${describe(node.type)} is not allowed in an expression`, 0, 'use numbers, names, arithmetic, comparisons, and/or/not, and function calls');
+        throw new ExpressionError(
+          `${describe(node.type)} is not allowed in an expression`,
+          0,
+          'use numbers, names, arithmetic, comparisons, and/or/not, and function calls',
+        );
     }
   };
 
@@ -364,13 +404,21 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
   function compileCall(node: jsep.CallExpression, timeframe?: string): CompiledExpression {
     const { callee, arguments: args } = node;
     if (callee.type !== 'Identifier') {
-      throw new ExpressionError(`${describe(callee.type)} is not allowed in an expression`, 0, 'call functions by name: abs(x), max(a, b)');
+      throw new ExpressionError(
+        `${describe(callee.type)} is not allowed in an expression`,
+        0,
+        'call functions by name: abs(x), max(a, b)',
+      );
     }
     const name = (callee as jsep.Identifier).name;
     if (timeframe === undefined && Object.hasOwn(SERIES_FUNCTIONS, name)) {
       if (!series) {
         if (name !== 'highest' && name !== 'lowest') {
-          throw new ExpressionError(`${name}() reads earlier bars and is only allowed in strategy filters`, at(name), `functions here: ${Object.keys(functions).join(', ')}`);
+          throw new ExpressionError(
+            `${name}() reads earlier bars and is only allowed in strategy filters`,
+            at(name),
+            `functions here: ${Object.keys(functions).join(', ')}`,
+          );
         }
       } else if (isSeriesCall(name, args)) {
         return compileSeriesCall(node as jsep.CallExpression, name, args);
@@ -378,9 +426,14 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
     }
     if (env.resolveCall !== undefined && !Object.hasOwn(functions, name)) {
       const literal = args.map((a): CallArgument => {
-        if (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'number') return (a as jsep.Literal).value as number;
+        if (a.type === 'Literal' && typeof (a as jsep.Literal).value === 'number')
+          return (a as jsep.Literal).value as number;
         if (a.type === 'Identifier') return (a as jsep.Identifier).name;
-        if (a.type === 'UnaryExpression' && (a as jsep.UnaryExpression).operator === '-' && (a as jsep.UnaryExpression).argument.type === 'Literal') {
+        if (
+          a.type === 'UnaryExpression' &&
+          (a as jsep.UnaryExpression).operator === '-' &&
+          (a as jsep.UnaryExpression).argument.type === 'Literal'
+        ) {
           return -((a as jsep.UnaryExpression).argument as jsep.Literal).value!;
         }
         throw new ExpressionError(`the arguments of ${name}() must be numbers or names`, at(name));
@@ -391,11 +444,21 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
         if (!resolvedCalls.has(node)) resolvedCalls.set(node, (slot = env.resolveCall(name, literal, timeframe)));
       } catch (err) {
         // `highest(signal, 5)`: not an indicator input, but a name the scope holds.
-        if (timeframe === undefined && series && (name === 'highest' || name === 'lowest') && args.length === 2 && args[0]!.type === 'Identifier' && known.has((args[0] as jsep.Identifier).name)) {
+        if (
+          timeframe === undefined &&
+          series &&
+          (name === 'highest' || name === 'lowest') &&
+          args.length === 2 &&
+          args[0]!.type === 'Identifier' &&
+          known.has((args[0] as jsep.Identifier).name)
+        ) {
           return compileSeriesCall(node as jsep.CallExpression, name, args);
         }
         // A timeframe's mistake points at its `@`.
-        throw new ExpressionError((err as Error).message, timeframe === undefined ? at(name) : Math.max(0, text.indexOf('@', at(name))));
+        throw new ExpressionError(
+          (err as Error).message,
+          timeframe === undefined ? at(name) : Math.max(0, text.indexOf('@', at(name))),
+        );
       }
       if (slot !== undefined) {
         return (scope) => {
@@ -406,15 +469,27 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
       }
     }
     if (timeframe !== undefined) {
-      throw new ExpressionError(`@${timeframe} can only follow an indicator call, not ${name}()`, at(name), 'e.g. sma(50)@1h or rsi(14)@1d');
+      throw new ExpressionError(
+        `@${timeframe} can only follow an indicator call, not ${name}()`,
+        at(name),
+        'e.g. sma(50)@1h or rsi(14)@1d',
+      );
     }
     // Own properties only: a plain lookup would find `constructor` on Object.prototype.
     const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
     if (fn === undefined) {
-      const callable = [...Object.keys(functions), ...(env.callNames ?? []), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
+      const callable = [
+        ...Object.keys(functions),
+        ...(env.callNames ?? []),
+        ...(series ? Object.keys(SERIES_FUNCTIONS) : []),
+      ];
       const guess = didYouMean(name, callable);
       const listed = [...Object.keys(functions), ...(series ? Object.keys(SERIES_FUNCTIONS) : [])];
-      throw new ExpressionError(`unknown function '${name}'`, at(name), guess !== undefined ? `did you mean '${guess}'?` : `functions: ${listed.join(', ')}`);
+      throw new ExpressionError(
+        `unknown function '${name}'`,
+        at(name),
+        guess !== undefined ? `did you mean '${guess}'?` : `functions: ${listed.join(', ')}`,
+      );
     }
     const compiled = args.map((a) => compile(a));
     return (s) => fn(...compiled.map((a) => num(a(s))));
@@ -425,19 +500,33 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
     const written = right.type === 'Identifier' ? REWRITTEN_TIMEFRAME.exec((right as jsep.Identifier).name) : null;
     // The `@` after the call's name (the first `@` when the left side is not a call).
     const callee = left.type === 'CallExpression' ? (left as jsep.CallExpression).callee : undefined;
-    const where = Math.max(0, text.indexOf('@', callee?.type === 'Identifier' ? at((callee as jsep.Identifier).name) : 0));
+    const where = Math.max(
+      0,
+      text.indexOf('@', callee?.type === 'Identifier' ? at((callee as jsep.Identifier).name) : 0),
+    );
     if (written === null) {
-      throw new ExpressionError('@ is followed by a timeframe: a whole number and a unit s, m, h or d', where, 'e.g. sma(50)@1h, rsi(14)@4h, sma(20)@1d');
+      throw new ExpressionError(
+        '@ is followed by a timeframe: a whole number and a unit s, m, h or d',
+        where,
+        'e.g. sma(50)@1h, rsi(14)@4h, sma(20)@1d',
+      );
     }
     const timeframe = `${written[2]!}${written[1]!}`;
     // `-sma(5)@1h`: jsep gives the sign to the call before the `@`; it belongs outside.
-    if (left.type === 'UnaryExpression' && ((left as jsep.UnaryExpression).operator === '-' || (left as jsep.UnaryExpression).operator === '+')) {
+    if (
+      left.type === 'UnaryExpression' &&
+      ((left as jsep.UnaryExpression).operator === '-' || (left as jsep.UnaryExpression).operator === '+')
+    ) {
       const { operator, argument } = left as jsep.UnaryExpression;
       const inner = compileOnTimeframe(argument, right);
       return operator === '-' ? (s) => -num(inner(s)) : (s) => num(inner(s));
     }
     if (left.type !== 'CallExpression') {
-      throw new ExpressionError(`@${timeframe} can only follow an indicator call`, where, `e.g. sma(50)@${timeframe}; the bar's own fields on a higher timeframe are indicators too: sma(close, 1)@${timeframe}`);
+      throw new ExpressionError(
+        `@${timeframe} can only follow an indicator call`,
+        where,
+        `e.g. sma(50)@${timeframe}; the bar's own fields on a higher timeframe are indicators too: sma(close, 1)@${timeframe}`,
+      );
     }
     return compileCall(left as jsep.CallExpression, timeframe);
   }
@@ -449,22 +538,33 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
     // `highest(20)`: the indicator on its default input.
     if (args.length !== 2) return false;
     const first = args[0]!;
-    return first.type !== 'Identifier' && !(first.type === 'Literal' && typeof (first as jsep.Literal).value === 'number');
+    return (
+      first.type !== 'Identifier' && !(first.type === 'Literal' && typeof (first as jsep.Literal).value === 'number')
+    );
   }
 
   /** A whole number of bars, written as a literal. */
   function barsArgument(name: string, arg: Node | undefined, min: number): number {
     const value = arg !== undefined && arg.type === 'Literal' ? (arg as jsep.Literal).value : undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_SERIES_BARS) {
-      const found = arg === undefined ? 'nothing' : arg.type === 'Literal' ? String((arg as jsep.Literal).raw) : 'an expression';
-      throw new ExpressionError(`the second argument of ${name}() is a number of bars: a whole number from ${min} to ${MAX_SERIES_BARS.toLocaleString('en-US')}, found ${found}`, at(name), SERIES_FUNCTIONS[name]);
+      const found =
+        arg === undefined ? 'nothing' : arg.type === 'Literal' ? String((arg as jsep.Literal).raw) : 'an expression';
+      throw new ExpressionError(
+        `the second argument of ${name}() is a number of bars: a whole number from ${min} to ${MAX_SERIES_BARS.toLocaleString('en-US')}, found ${found}`,
+        at(name),
+        SERIES_FUNCTIONS[name],
+      );
     }
     return value;
   }
 
   function arity(name: string, args: readonly Node[], n: number): void {
     if (args.length !== n) {
-      throw new ExpressionError(`${name}() takes ${n} argument${n === 1 ? '' : 's'}, found ${args.length}`, at(name), SERIES_FUNCTIONS[name]);
+      throw new ExpressionError(
+        `${name}() takes ${n} argument${n === 1 ? '' : 's'}, found ${args.length}`,
+        at(name),
+        SERIES_FUNCTIONS[name],
+      );
     }
   }
 
@@ -566,11 +666,16 @@ export function compileSeriesExpression(text: string, env: ExpressionEnv): Serie
   /** Both sides must be strings; a label literal must be one the named side can take. */
   function checkLabelComparison(left: Node, right: Node): void {
     // An unknown name on either side is reported as such (with its did-you-mean) first.
-    for (const side of [left, right]) if (side.type === 'Identifier' && !known.has((side as jsep.Identifier).name)) compile(side);
+    for (const side of [left, right])
+      if (side.type === 'Identifier' && !known.has((side as jsep.Identifier).name)) compile(side);
     const [named, other] = labelsOf(left) !== undefined ? [left, right] : [right, left];
     if (!isString(left) || !isString(right)) {
-      const name = labelsOf(named) !== undefined ? `'${(named as jsep.Identifier).name}' (a regime label)` : 'a quoted label';
-      throw new ExpressionError(`${name} can only be compared with a quoted label or another regime`, labelsOf(named) !== undefined ? at((named as jsep.Identifier).name) : rawAt(named));
+      const name =
+        labelsOf(named) !== undefined ? `'${(named as jsep.Identifier).name}' (a regime label)` : 'a quoted label';
+      throw new ExpressionError(
+        `${name} can only be compared with a quoted label or another regime`,
+        labelsOf(named) !== undefined ? at((named as jsep.Identifier).name) : rawAt(named),
+      );
     }
     const labels = labelsOf(named);
     if (labels === undefined || other.type !== 'Literal') return;
@@ -623,7 +728,14 @@ function rewriteTimeframes(text: string): string {
   // Quoted strings (regime labels) are kept as they are: split on them, rewrite the rest.
   return text
     .split(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(TIMEFRAME_SUFFIX, (_m, space: string, count: string, unit: string) => `@${space}${unit}${count}`)))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(
+            TIMEFRAME_SUFFIX,
+            (_m, space: string, count: string, unit: string) => `@${space}${unit}${count}`,
+          ),
+    )
     .join('');
 }
 

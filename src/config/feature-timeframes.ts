@@ -27,7 +27,15 @@ export function checkFeatureTimeframes(
       const key = `${path.join('.')}@${req.timeframe}`;
       if (problem === undefined || reported.has(key)) continue;
       reported.add(key);
-      issues.push(issueAt(source, path, 'INVALID_VALUE', `${what} reads ${req.indicator} on timeframe '${req.timeframe}': ${problem}`, `the timeframe is set in the code of '${what}'; change it there, or data.timeframe here`));
+      issues.push(
+        issueAt(
+          source,
+          path,
+          'INVALID_VALUE',
+          `${what} reads ${req.indicator} on timeframe '${req.timeframe}': ${problem}`,
+          `the timeframe is set in the code of '${what}'; change it there, or data.timeframe here`,
+        ),
+      );
     }
   };
   for (const s of strategies) check(s.definition.features(s.params), ['strategies', s.entry, 'type'], s.type);

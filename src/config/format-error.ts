@@ -12,7 +12,14 @@ export const MAX_ISSUES_SHOWN = 10;
  * Codes whose empty path means "no place in the document" rather than "the root":
  * printing `(root)` for a missing file or a stray tab would only confuse.
  */
-const PATHLESS_CODES = new Set(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'TOO_LARGE', 'YAML_SYNTAX', 'INVALID_SET', 'PLUGIN']);
+const PATHLESS_CODES = new Set([
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'TOO_LARGE',
+  'YAML_SYNTAX',
+  'INVALID_SET',
+  'PLUGIN',
+]);
 
 /**
  * Formats one issue as the user sees it:
@@ -55,9 +62,18 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 }
 
 /** {@link escapeControl} on a source line, with the columns moved to match. */
-function escapeLine(line: string, col: number, endCol: number | undefined): { line: string; col: number; endCol: number | undefined } {
-  const grown = (upTo: number): number => (line.slice(0, Math.max(0, upTo - 1)).match(CONTROL_CHARACTERS)?.length ?? 0) * 3;
-  return { line: escapeControl(line), col: col + grown(col), endCol: endCol === undefined ? undefined : endCol + grown(endCol) };
+function escapeLine(
+  line: string,
+  col: number,
+  endCol: number | undefined,
+): { line: string; col: number; endCol: number | undefined } {
+  const grown = (upTo: number): number =>
+    (line.slice(0, Math.max(0, upTo - 1)).match(CONTROL_CHARACTERS)?.length ?? 0) * 3;
+  return {
+    line: escapeControl(line),
+    col: col + grown(col),
+    endCol: endCol === undefined ? undefined : endCol + grown(endCol),
+  };
 }
 
 /**
@@ -113,7 +129,11 @@ function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
  * where the carets go in the cut text. Same rule as eemeli/yaml's prettifyError: only
  * scroll right when the column is far in, and mark each cut with `…`.
  */
-function clip(line: string, col: number, endCol: number | undefined): { text: string; caretAt: number; carets: number } {
+function clip(
+  line: string,
+  col: number,
+  endCol: number | undefined,
+): { text: string; caretAt: number; carets: number } {
   let text = line.replace(/\t/g, '→');
   let ci = Math.min(Math.max(col - 1, 0), text.length);
   const width = Math.max(1, (endCol ?? col + 1) - col);

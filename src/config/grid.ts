@@ -50,10 +50,15 @@ export function parseParamSpec(value: unknown, path: readonly (string | number)[
     throw new ConfigError(gridIssue(source, at, message, hint));
   };
   if (Array.isArray(value)) {
-    if (value.length === 0) fail(path, 'empty list: a parameter needs at least one value', 'give one value, or a list of the values to try');
+    if (value.length === 0)
+      fail(path, 'empty list: a parameter needs at least one value', 'give one value, or a list of the values to try');
     return value.map((v: unknown, i) => {
       if (typeof v === 'string' && RANGE_START.test(v)) {
-        return fail([...path, i], 'range() cannot appear inside a list', 'write the range on its own: fast_period: range(5, 50, 5)');
+        return fail(
+          [...path, i],
+          'range() cannot appear inside a list',
+          'write the range on its own: fast_period: range(5, 50, 5)',
+        );
       }
       if (!isScalar(v)) {
         return fail([...path, i], `expected a number, string or boolean in a grid list, received ${describeValue(v)}`);
@@ -151,10 +156,16 @@ function isScalar(v: unknown): v is ParamValue {
 /** Parses and expands `range(...)`; `fail` throws a located error. */
 function parseRange(text: string, fail: (message: string, hint?: string) => never): number[] {
   const m = RANGE_FULL.exec(text);
-  if (m === null) return fail(`malformed range: ${quoteValue(text)}`, 'write range(start, stop, step), e.g. range(5, 50, 5)');
+  if (m === null)
+    return fail(`malformed range: ${quoteValue(text)}`, 'write range(start, stop, step), e.g. range(5, 50, 5)');
   const args = m[1]!.split(',').map((a) => a.trim());
-  if (args.length === 1 && args[0] === '') return fail('range() needs at least a stop value', 'write range(start, stop, step), e.g. range(5, 50, 5)');
-  if (args.length > 3) return fail(`range() takes at most 3 arguments (start, stop, step), received ${args.length}`, 'e.g. range(5, 50, 5)');
+  if (args.length === 1 && args[0] === '')
+    return fail('range() needs at least a stop value', 'write range(start, stop, step), e.g. range(5, 50, 5)');
+  if (args.length > 3)
+    return fail(
+      `range() takes at most 3 arguments (start, stop, step), received ${args.length}`,
+      'e.g. range(5, 50, 5)',
+    );
   const nums = args.map((a) => {
     if (!NUMBER.test(a)) return fail(`range() arguments must be numbers, received '${a}'`, 'e.g. range(5, 50, 5)');
     return Number(a);
@@ -163,12 +174,18 @@ function parseRange(text: string, fail: (message: string, hint?: string) => neve
   const shown = `range(${args.join(', ')})`;
 
   if (step === 0) {
-    return fail('range() step must not be 0', `write range(${fmt(start)}, ${fmt(stop)}, ${stop >= start ? '' : '-'}${fmt(defaultStep(start, stop))})`);
+    return fail(
+      'range() step must not be 0',
+      `write range(${fmt(start)}, ${fmt(stop)}, ${stop >= start ? '' : '-'}${fmt(defaultStep(start, stop))})`,
+    );
   }
   const count = rangeCount(args, start, stop, step);
   if (count <= 0) {
     if (start === stop) {
-      return fail(`${shown} is empty: start equals stop, and stop is excluded`, `to try ${fmt(start)} alone, write ${fmt(start)}`);
+      return fail(
+        `${shown} is empty: start equals stop, and stop is excluded`,
+        `to try ${fmt(start)} alone, write ${fmt(start)}`,
+      );
     }
     const up = stop > start;
     return fail(
@@ -208,7 +225,12 @@ function decimals(literal: string): number {
  * in any argument), start, stop and step are exact integers, so counting and stepping
  * accumulate no binary rounding. Undefined when scaling would leave safe integers.
  */
-function scaled(args: readonly string[], start: number, stop: number, step: number): { s: number; e: number; t: number; scale: number } | undefined {
+function scaled(
+  args: readonly string[],
+  start: number,
+  stop: number,
+  step: number,
+): { s: number; e: number; t: number; scale: number } | undefined {
   const d = Math.max(...args.map(decimals));
   if (d > 15) return undefined;
   const scale = 10 ** d;
@@ -237,7 +259,12 @@ function rangeValues(args: readonly string[], start: number, stop: number, step:
   return out;
 }
 
-function gridIssue(source: YamlSource | undefined, path: readonly (string | number)[], message: string, hint?: string): ConfigIssue {
+function gridIssue(
+  source: YamlSource | undefined,
+  path: readonly (string | number)[],
+  message: string,
+  hint?: string,
+): ConfigIssue {
   if (source !== undefined) return issueAt(source, path, 'GRID', message, hint);
   const issue: ConfigIssue = { code: 'GRID', file: NO_FILE, line: null, col: null, path: [...path], message };
   if (hint !== undefined) issue.hint = hint;

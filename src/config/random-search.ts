@@ -76,7 +76,10 @@ export function gridAxes(spec: Record<string, unknown>, ctx: GridContext = { pat
   for (const key of Object.keys(spec)) {
     const value = spec[key];
     try {
-      axes.push({ key, values: isPlainObject(value) ? [value] : parseParamSpec(value, [...ctx.path, key], ctx.source) });
+      axes.push({
+        key,
+        values: isPlainObject(value) ? [value] : parseParamSpec(value, [...ctx.path, key], ctx.source),
+      });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues.push(...err.issues);

@@ -3,7 +3,13 @@ import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { expandGrid, gridSize, MAX_GRID_COMBINATIONS } from './grid.ts';
 import { didYouMean } from '../errors/suggest.ts';
-import { compileExpression, compileSeriesExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
+import {
+  compileExpression,
+  compileSeriesExpression,
+  ExpressionError,
+  type CompiledExpression,
+  type ExpressionValue,
+} from './expression.ts';
 import { MemberEntrySchema, RegimeEntrySchema, type StrategyEntry } from './schema/strategies.ts';
 import type { ResolvedClassifier, ResolvedFilter, ResolvedStrategy } from './resolved.ts';
 import { featureFromCall } from '../domain/indicators/feature-spec.ts';
@@ -52,7 +58,12 @@ interface Alternative {
 }
 
 /** The keys of a strategy entry that only one kind of strategy may have. */
-const KIND_KEYS = { members: 'ensemble', classifier: 'regime_switch', regimes: 'regime_switch', otherwise: 'regime_switch' } as const;
+const KIND_KEYS = {
+  members: 'ensemble',
+  classifier: 'regime_switch',
+  regimes: 'regime_switch',
+  otherwise: 'regime_switch',
+} as const;
 
 /**
  * Resolves the `strategies:` entries into strategy instances: types looked up (plain or
@@ -70,7 +81,15 @@ export function resolveStrategies(ctx: StrategyResolution, entries: readonly Str
     if (entry.id !== undefined) {
       const first = explicit.get(entry.id);
       if (first !== undefined) {
-        ctx.issues.push(issueAt(ctx.source, ['strategies', i, 'id'], 'DUPLICATE_KEY', `strategy id '${entry.id}' is used twice (also strategies[${first}])`, 'ids name books, results and signal-store entries: give each entry its own id'));
+        ctx.issues.push(
+          issueAt(
+            ctx.source,
+            ['strategies', i, 'id'],
+            'DUPLICATE_KEY',
+            `strategy id '${entry.id}' is used twice (also strategies[${first}])`,
+            'ids name books, results and signal-store entries: give each entry its own id',
+          ),
+        );
         return;
       }
       explicit.set(entry.id, i);
@@ -101,15 +120,30 @@ export const MAX_SINGLE_PASS_STRATEGIES = 10_000;
  *
  * @returns false when it reported a problem (then nothing should be expanded).
  */
-export function checkStrategyCount(ctx: StrategyResolution, entries: readonly StrategyEntry[], singlePass: boolean): boolean {
+export function checkStrategyCount(
+  ctx: StrategyResolution,
+  entries: readonly StrategyEntry[],
+  singlePass: boolean,
+): boolean {
   const fmt = (n: number): string => n.toLocaleString('en-US');
   if (entries.length > MAX_STRATEGY_ENTRIES) {
-    ctx.issues.push(issueAt(ctx.source, ['strategies'], 'GRID', `${fmt(entries.length)} strategy entries, more than ${fmt(MAX_STRATEGY_ENTRIES)}`, 'write a grid in one entry (params: { fast_period: [5, 10, 20] } or range()) instead of one entry per combination'));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        ['strategies'],
+        'GRID',
+        `${fmt(entries.length)} strategy entries, more than ${fmt(MAX_STRATEGY_ENTRIES)}`,
+        'write a grid in one entry (params: { fast_period: [5, 10, 20] } or range()) instead of one entry per combination',
+      ),
+    );
     return false;
   }
   let total = 0;
   entries.forEach((entry, i) => {
-    const spec = entry.grid === 'default' ? { ...(ctx.catalogue.get(entry.type)?.defaultGrid ?? {}), ...entry.params } : entry.params;
+    const spec =
+      entry.grid === 'default'
+        ? { ...(ctx.catalogue.get(entry.type)?.defaultGrid ?? {}), ...entry.params }
+        : entry.params;
     try {
       total += gridSize(spec, { source: ctx.source, path: ['strategies', i, 'params'] });
     } catch {
@@ -117,12 +151,26 @@ export function checkStrategyCount(ctx: StrategyResolution, entries: readonly St
     }
   });
   if (total > MAX_GRID_COMBINATIONS) {
-    ctx.issues.push(issueAt(ctx.source, ['strategies'], 'GRID', `the grids expand to ${fmt(total)} strategies in all, more than ${fmt(MAX_GRID_COMBINATIONS)}`, 'narrow the grids, or sample them: sequence: { type: parameter_sweep, search: { method: random, samples: N } }'));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        ['strategies'],
+        'GRID',
+        `the grids expand to ${fmt(total)} strategies in all, more than ${fmt(MAX_GRID_COMBINATIONS)}`,
+        'narrow the grids, or sample them: sequence: { type: parameter_sweep, search: { method: random, samples: N } }',
+      ),
+    );
     return false;
   }
   if (singlePass && total > MAX_SINGLE_PASS_STRATEGIES) {
     ctx.issues.push(
-      issueAt(ctx.source, ['strategies'], 'GRID', `${fmt(total)} strategies in one single-pass graph, more than ${fmt(MAX_SINGLE_PASS_STRATEGIES)}`, 'run the grid as sequence: parameter_sweep: shards of shard_size strategies, one graph each, resumable'),
+      issueAt(
+        ctx.source,
+        ['strategies'],
+        'GRID',
+        `${fmt(total)} strategies in one single-pass graph, more than ${fmt(MAX_SINGLE_PASS_STRATEGIES)}`,
+        'run the grid as sequence: parameter_sweep: shards of shard_size strategies, one graph each, resumable',
+      ),
     );
     return false;
   }
@@ -138,13 +186,30 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
   const definition = composite === undefined ? ctx.catalogue.get(entry.type) : undefined;
   if (composite === undefined && definition === undefined) {
     const guess = didYouMean(entry.type, [...ctx.catalogue.keys(), ...COMPOSITES.keys()]);
-    issues.push(issueAt(source, [...path, 'type'], 'UNKNOWN_NAME', `unknown strategy '${entry.type}'`, guess !== undefined ? `did you mean '${guess}'?` : 'see `sluice list strategies`'));
+    issues.push(
+      issueAt(
+        source,
+        [...path, 'type'],
+        'UNKNOWN_NAME',
+        `unknown strategy '${entry.type}'`,
+        guess !== undefined ? `did you mean '${guess}'?` : 'see `sluice list strategies`',
+      ),
+    );
     return null;
   }
   let misplaced = false;
   for (const [key, kind] of Object.entries(KIND_KEYS)) {
     if (entry[key as keyof typeof KIND_KEYS] !== undefined && entry.type !== kind) {
-      issues.push(issueAt(source, [...path, key], 'INVALID_VALUE', `only a strategy of type ${kind} has ${key}`, `this entry is type ${entry.type}`, { key: true }));
+      issues.push(
+        issueAt(
+          source,
+          [...path, key],
+          'INVALID_VALUE',
+          `only a strategy of type ${kind} has ${key}`,
+          `this entry is type ${entry.type}`,
+          { key: true },
+        ),
+      );
       misplaced = true;
     }
   }
@@ -157,7 +222,15 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
   if (entry.grid === 'default') {
     const grid = definition?.defaultGrid;
     if (grid === undefined) {
-      issues.push(issueAt(source, [...path, 'grid'], 'INVALID_VALUE', `strategy '${entry.type}' has no default grid`, 'write the grid under params'));
+      issues.push(
+        issueAt(
+          source,
+          [...path, 'grid'],
+          'INVALID_VALUE',
+          `strategy '${entry.type}' has no default grid`,
+          'write the grid under params',
+        ),
+      );
       return null;
     }
     spec = { ...grid, ...entry.params };
@@ -177,7 +250,15 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
   }
   let filter: ResolvedFilter | undefined;
   if (entry.filter !== undefined) {
-    const compiled = compileFilter(source, [...path, 'filter'], entry.filter, ctx.classifiers, issues, ctx.declaredClassifiers, ctx.timeframe);
+    const compiled = compileFilter(
+      source,
+      [...path, 'filter'],
+      entry.filter,
+      ctx.classifiers,
+      issues,
+      ctx.declaredClassifiers,
+      ctx.timeframe,
+    );
     if (compiled === null) return null;
     filter = compiled;
   }
@@ -190,8 +271,11 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
       if (!(err instanceof ConfigError)) throw err;
       if (combos.length > 1) {
         // Say which combination of the grid broke the rule, and how to skip such ones.
-        const which = Object.entries(combo).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-        for (const issue of err.issues) issue.hint ??= `the grid combination ${which} breaks it; add a constraint: to skip such combinations`;
+        const which = Object.entries(combo)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ');
+        for (const issue of err.issues)
+          issue.hint ??= `the grid combination ${which} breaks it; add a constraint: to skip such combinations`;
       }
       issues.push(...err.issues);
       return null; // one combination's errors say it for the whole entry
@@ -201,16 +285,31 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
   if (definition !== undefined) {
     if (!checkFeatureParams(ctx, definition, own, paramsPath)) return null;
     if (definition.crossSection !== undefined && filter !== undefined) {
-      issues.push(issueAt(source, [...path, 'filter'], 'INVALID_VALUE', `a filter gates one symbol's entries; strategy '${entry.type}' decides across symbols and has none`, 'remove filter:, or rank by the feature you meant to filter on'));
+      issues.push(
+        issueAt(
+          source,
+          [...path, 'filter'],
+          'INVALID_VALUE',
+          `a filter gates one symbol's entries; strategy '${entry.type}' decides across symbols and has none`,
+          'remove filter:, or rank by the feature you meant to filter on',
+        ),
+      );
       return null;
     }
     return own.map((o) => ({ type: entry.type, definition, params: o.params, filter, tag: o.tag }));
   }
-  return entry.type === 'ensemble' ? resolveEnsemble(ctx, entry, path, own, filter) : resolveRegimeSwitch(ctx, entry, path, own, filter);
+  return entry.type === 'ensemble'
+    ? resolveEnsemble(ctx, entry, path, own, filter)
+    : resolveRegimeSwitch(ctx, entry, path, own, filter);
 }
 
 /** A member's or regime entry's alternatives, validated against `schema` at its path. */
-function resolveNested<S extends z.ZodType<EntryLike>>(ctx: StrategyResolution, schema: S, raw: unknown, path: ConfigPath): { entry: z.infer<S>; alternatives: Alternative[] } | null {
+function resolveNested<S extends z.ZodType<EntryLike>>(
+  ctx: StrategyResolution,
+  schema: S,
+  raw: unknown,
+  path: ConfigPath,
+): { entry: z.infer<S>; alternatives: Alternative[] } | null {
   let entry: z.infer<S>;
   try {
     entry = parseWithSchema(ctx.source, schema, raw, path) as z.infer<S>;
@@ -223,7 +322,15 @@ function resolveNested<S extends z.ZodType<EntryLike>>(ctx: StrategyResolution, 
   if (alternatives === null) return null;
   const across = alternatives.find((a) => a.definition.crossSection !== undefined);
   if (across !== undefined) {
-    ctx.issues.push(issueAt(ctx.source, [...path, 'type'], 'INVALID_VALUE', `strategy '${across.type}' decides across all symbols at once and cannot be a member or regime of a composite`, 'give it its own strategies: entry'));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        [...path, 'type'],
+        'INVALID_VALUE',
+        `strategy '${across.type}' decides across all symbols at once and cannot be a member or regime of a composite`,
+        'give it its own strategies: entry',
+      ),
+    );
     return null;
   }
   return { entry, alternatives };
@@ -233,7 +340,12 @@ function resolveNested<S extends z.ZodType<EntryLike>>(ctx: StrategyResolution, 
  * Features a strategy takes as a param (`rotation`'s `rank_by: roc(60)`): each must be a
  * known indicator with fitting arguments, reported at that param.
  */
-function checkFeatureParams(ctx: StrategyResolution, definition: StrategyDefinition, own: readonly { params: Record<string, unknown> }[], paramsPath: ConfigPath): boolean {
+function checkFeatureParams(
+  ctx: StrategyResolution,
+  definition: StrategyDefinition,
+  own: readonly { params: Record<string, unknown> }[],
+  paramsPath: ConfigPath,
+): boolean {
   let ok = true;
   const reported = new Set<string>();
   for (const o of own) {
@@ -245,7 +357,15 @@ function checkFeatureParams(ctx: StrategyResolution, definition: StrategyDefinit
         if (!(err instanceof Error)) throw err;
         reported.add(req.param);
         ok = false;
-        ctx.issues.push(issueAt(ctx.source, [...paramsPath, req.param], 'INVALID_VALUE', err.message, 'name an indicator of `sluice list indicators`, with its arguments as a filter writes them: roc(60)'));
+        ctx.issues.push(
+          issueAt(
+            ctx.source,
+            [...paramsPath, req.param],
+            'INVALID_VALUE',
+            err.message,
+            'name an indicator of `sluice list indicators`, with its arguments as a filter writes them: roc(60)',
+          ),
+        );
       }
     }
   }
@@ -265,7 +385,15 @@ function crossProduct<T>(
 ): { params: Record<string, unknown>; picks: T[]; tag: string[] }[] | null {
   const size = parts.reduce((n, p) => n * p.length, own.length);
   if (size > MAX_GRID_COMBINATIONS) {
-    ctx.issues.push(issueAt(ctx.source, path, 'GRID', `this composite expands to ${size} combinations (its own grid times its members' grids), more than ${MAX_GRID_COMBINATIONS}`, 'narrow the grids, or add constraint: to members'));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        path,
+        'GRID',
+        `this composite expands to ${size} combinations (its own grid times its members' grids), more than ${MAX_GRID_COMBINATIONS}`,
+        'narrow the grids, or add constraint: to members',
+      ),
+    );
     return null;
   }
   const out: { params: Record<string, unknown>; picks: T[]; tag: string[] }[] = [];
@@ -294,7 +422,12 @@ function crossProduct<T>(
 
 /** A member as plain data for results: type, params, filter, and for ensembles the weight. */
 function describe(alt: Alternative, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: alt.type, params: alt.params, ...extra, ...(alt.filter !== undefined ? { filter: alt.filter.text } : {}) };
+  return {
+    type: alt.type,
+    params: alt.params,
+    ...extra,
+    ...(alt.filter !== undefined ? { filter: alt.filter.text } : {}),
+  };
 }
 
 function resolveEnsemble(
@@ -305,7 +438,15 @@ function resolveEnsemble(
   filter: ResolvedFilter | undefined,
 ): Alternative[] | null {
   if (entry.members === undefined) {
-    ctx.issues.push(issueAt(ctx.source, path, 'MISSING_KEY', 'an ensemble needs members:', 'members: [ { type: sma_crossover, params: { … } }, { type: rsi_threshold }, … ]'));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        path,
+        'MISSING_KEY',
+        'an ensemble needs members:',
+        'members: [ { type: sma_crossover, params: { … } }, { type: rsi_threshold }, … ]',
+      ),
+    );
     return null;
   }
   const parts: { alt: Alternative; weight: number }[][] = [];
@@ -319,7 +460,10 @@ function resolveEnsemble(
   const combos = crossProduct(ctx, path, own, parts, (p) => p.alt.tag);
   if (combos === null) return null;
   return combos.map(({ params, picks, tag }) => {
-    const members: WeightedMember[] = picks.map((p) => ({ member: { definition: p.alt.definition, params: p.alt.params, filter: p.alt.filter }, weight: p.weight }));
+    const members: WeightedMember[] = picks.map((p) => ({
+      member: { definition: p.alt.definition, params: p.alt.params, filter: p.alt.filter },
+      weight: p.weight,
+    }));
     return {
       type: 'ensemble',
       definition: ensembleStrategy(params as EnsembleParams, members),
@@ -340,11 +484,25 @@ function resolveRegimeSwitch(
   const { source, issues } = ctx;
   let ok = true;
   if (entry.classifier === undefined) {
-    issues.push(issueAt(source, path, 'MISSING_KEY', 'a regime_switch needs classifier: (the id of one of the classifiers: entries)'));
+    issues.push(
+      issueAt(
+        source,
+        path,
+        'MISSING_KEY',
+        'a regime_switch needs classifier: (the id of one of the classifiers: entries)',
+      ),
+    );
     ok = false;
   }
   if (entry.regimes === undefined || Object.keys(entry.regimes).length === 0) {
-    issues.push(issueAt(source, entry.regimes === undefined ? path : [...path, 'regimes'], 'MISSING_KEY', 'a regime_switch needs regimes: (regime label → strategy entry or flat)'));
+    issues.push(
+      issueAt(
+        source,
+        entry.regimes === undefined ? path : [...path, 'regimes'],
+        'MISSING_KEY',
+        'a regime_switch needs regimes: (regime label → strategy entry or flat)',
+      ),
+    );
     ok = false;
   }
   if (!ok) return null;
@@ -360,7 +518,11 @@ function resolveRegimeSwitch(
         [...path, 'classifier'],
         'UNKNOWN_NAME',
         `unknown classifier '${classifierId}'`,
-        guess !== undefined ? `did you mean '${guess}'?` : ids.length > 0 ? `classifiers: ${ids.join(', ')}` : 'add it under classifiers: [ { id, type, params } ]',
+        guess !== undefined
+          ? `did you mean '${guess}'?`
+          : ids.length > 0
+            ? `classifiers: ${ids.join(', ')}`
+            : 'add it under classifiers: [ { id, type, params } ]',
       ),
     );
     return null;
@@ -374,7 +536,14 @@ function resolveRegimeSwitch(
     if (!classifier.definition.labels.includes(label)) {
       const guess = didYouMean(label, classifier.definition.labels);
       issues.push(
-        issueAt(source, at, 'UNKNOWN_NAME', `classifier '${classifierId}' (${classifier.type}) has no regime '${label}'`, guess !== undefined ? `did you mean '${guess}'?` : `its regimes: ${classifier.definition.labels.join(', ')}`, { key: true }),
+        issueAt(
+          source,
+          at,
+          'UNKNOWN_NAME',
+          `classifier '${classifierId}' (${classifier.type}) has no regime '${label}'`,
+          guess !== undefined ? `did you mean '${guess}'?` : `its regimes: ${classifier.definition.labels.join(', ')}`,
+          { key: true },
+        ),
       );
       failed = true;
       continue;
@@ -394,11 +563,15 @@ function resolveRegimeSwitch(
     const described: Record<string, unknown> = {};
     labels.forEach((label, i) => {
       const pick = picks[i]!;
-      regimes.set(label, pick === 'flat' ? 'flat' : { definition: pick.definition, params: pick.params, filter: pick.filter });
+      regimes.set(
+        label,
+        pick === 'flat' ? 'flat' : { definition: pick.definition, params: pick.params, filter: pick.filter },
+      );
       described[label] = pick === 'flat' ? 'flat' : describe(pick);
     });
     const last = picks[picks.length - 1]!;
-    const fallback: RegimeEntry = last === 'flat' ? 'flat' : { definition: last.definition, params: last.params, filter: last.filter };
+    const fallback: RegimeEntry =
+      last === 'flat' ? 'flat' : { definition: last.definition, params: last.params, filter: last.filter };
     return {
       type: 'regime_switch',
       definition: regimeSwitchStrategy(classifierId, regimes, fallback),
@@ -435,7 +608,8 @@ export function applyConstraint(
   // Parameters with string values (an ensemble's rule, a classifier's ma) compare as labels.
   const strings: Record<string, string[]> = {};
   for (const c of [defaults, ...combos]) {
-    for (const [k, v] of Object.entries(c)) if (typeof v === 'string' && !(strings[k] ??= []).includes(v)) strings[k]!.push(v);
+    for (const [k, v] of Object.entries(c))
+      if (typeof v === 'string' && !(strings[k] ??= []).includes(v)) strings[k]!.push(v);
   }
   let test: CompiledExpression;
   try {
@@ -445,13 +619,25 @@ export function applyConstraint(
     issues.push(expressionIssue(source, path, err));
     return null;
   }
-  const scalar = (v: unknown): v is ExpressionValue => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
+  const scalar = (v: unknown): v is ExpressionValue =>
+    typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
   const kept = combos.filter((c) => {
-    const scope = Object.fromEntries(Object.entries({ ...defaults, ...c }).filter(([, v]) => scalar(v))) as Record<string, ExpressionValue>;
+    const scope = Object.fromEntries(Object.entries({ ...defaults, ...c }).filter(([, v]) => scalar(v))) as Record<
+      string,
+      ExpressionValue
+    >;
     return test(scope) === true;
   });
   if (kept.length === 0) {
-    issues.push(issueAt(source, path, 'GRID', `the constraint '${text}' rules out all ${combos.length} combinations of the grid`, 'check the grid ranges against the constraint'));
+    issues.push(
+      issueAt(
+        source,
+        path,
+        'GRID',
+        `the constraint '${text}' rules out all ${combos.length} combinations of the grid`,
+        'check the grid ranges against the constraint',
+      ),
+    );
     return null;
   }
   return kept;
@@ -503,7 +689,14 @@ export function compileFilter(
         return slot;
       },
     });
-    return { text, test: program.create(), features, stateful: program.stateful, lookback: program.lookback, create: program.create };
+    return {
+      text,
+      test: program.create(),
+      features,
+      stateful: program.stateful,
+      lookback: program.lookback,
+      create: program.create,
+    };
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
     issues.push(expressionIssue(source, path, err));

@@ -102,7 +102,8 @@ export interface ResolvedWorkflow {
    * A live run's signal store (the `store` live sink, set by `sluice live`, not by a
    * config key): the signal sink writes it in parts instead of `signals.store`.
    */
-  readonly liveStore?: { readonly dir: string; readonly rowGroupRows: number; readonly feed: string; readonly warmup: string } | undefined;
+  readonly liveStore?:
+    { readonly dir: string; readonly rowGroupRows: number; readonly feed: string; readonly warmup: string } | undefined;
 }
 
 /** One stored signal change, as replay reads it from a signal store (docs/signal-store.md). */

@@ -67,8 +67,13 @@ function mapKeys(schema: AnySchema, value: unknown, to: Direction): unknown {
   if (s === undefined) return value;
   const def = defOf(s);
   if (Array.isArray(value)) {
-    if (def.type === 'array' && def.element !== undefined) return value.map((v: unknown) => mapKeys(def.element!, v, to));
-    if (def.type === 'tuple') return value.map((v: unknown, i) => { const item = def.items?.[i] ?? def.rest; return item == null ? v : mapKeys(item, v, to); });
+    if (def.type === 'array' && def.element !== undefined)
+      return value.map((v: unknown) => mapKeys(def.element!, v, to));
+    if (def.type === 'tuple')
+      return value.map((v: unknown, i) => {
+        const item = def.items?.[i] ?? def.rest;
+        return item == null ? v : mapKeys(item, v, to);
+      });
     return value;
   }
   const obj = value as Record<string, unknown>;

@@ -40,7 +40,17 @@ function defOf(schema: AnySchema): LooseDef {
 }
 
 /** Wrappers that add behaviour but not shape; the data sits in `innerType`. */
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional', 'promise', 'success']);
+const WRAPPERS = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'catch',
+  'readonly',
+  'nonoptional',
+  'promise',
+  'success',
+]);
 
 /** Guards against `z.lazy` cycles; real configs are nowhere near this deep. */
 const MAX_DEPTH = 64;
@@ -55,7 +65,12 @@ const MAX_DEPTH = 64;
  * @param visit called with every schema met on the way, wrappers and unions included
  *   (to read metadata such as a union's `noun`).
  */
-export function expandSchema(schema: AnySchema, data?: unknown, visit?: (s: AnySchema) => void, depth = 0): AnySchema[] {
+export function expandSchema(
+  schema: AnySchema,
+  data?: unknown,
+  visit?: (s: AnySchema) => void,
+  depth = 0,
+): AnySchema[] {
   if (depth > MAX_DEPTH) return [];
   visit?.(schema);
   const def = defOf(schema);

@@ -69,7 +69,9 @@ export function parseSetOverride(text: string): SetOverride {
 function parseSet(text: string, issues: ConfigIssue[]): { tokens: PathToken[]; value: unknown } | undefined {
   const eq = findEquals(text);
   if (eq < 0) {
-    issues.push(setIssue(text, [], 'expected path=value', 0, text.length, 'e.g. --set strategies[0].params.fast_period=5'));
+    issues.push(
+      setIssue(text, [], 'expected path=value', 0, text.length, 'e.g. --set strategies[0].params.fast_period=5'),
+    );
     return undefined;
   }
   const tokens = parsePath(text, eq, issues);
@@ -81,7 +83,14 @@ function parseSet(text: string, issues: ConfigIssue[]): { tokens: PathToken[]; v
   if (err !== undefined) {
     const at = eq + 1 + err.pos[0];
     issues.push(
-      setIssue(text, path, `cannot read the value as YAML: ${lowerFirst(err.message)}`, at, Math.max(at + 1, text.length), "quote it to pass a string: name='a: b'"),
+      setIssue(
+        text,
+        path,
+        `cannot read the value as YAML: ${lowerFirst(err.message)}`,
+        at,
+        Math.max(at + 1, text.length),
+        "quote it to pass a string: name='a: b'",
+      ),
     );
     return undefined;
   }
@@ -106,7 +115,16 @@ function findEquals(text: string): number {
 function parsePath(text: string, end: number, issues: ConfigIssue[]): PathToken[] | undefined {
   const tokens: PathToken[] = [];
   const fail = (message: string, at: number, to = at + 1, hint?: string): undefined => {
-    issues.push(setIssue(text, tokens.map((t) => t.seg), message, at, Math.min(Math.max(to, at + 1), Math.max(end, at + 1)), hint));
+    issues.push(
+      setIssue(
+        text,
+        tokens.map((t) => t.seg),
+        message,
+        at,
+        Math.min(Math.max(to, at + 1), Math.max(end, at + 1)),
+        hint,
+      ),
+    );
     return undefined;
   };
   if (end === 0) return fail('missing path before =', 0, 1, 'e.g. --set strategies[0].params.fast_period=5');
@@ -120,7 +138,13 @@ function parsePath(text: string, end: number, issues: ConfigIssue[]): PathToken[
       const inner = text.slice(i + 1, close).trim();
       if (/^\d+$/.test(inner)) tokens.push({ seg: Number(inner), start: i, end: close + 1 });
       else if (/^(["']).*\1$/s.test(inner)) tokens.push({ seg: unquote(inner), start: i, end: close + 1 });
-      else return fail(`expected a list index or a quoted key inside [], found '${inner}'`, i, close + 1, 'write x[0] for a list item, or x["key.with.dots"]');
+      else
+        return fail(
+          `expected a list index or a quoted key inside [], found '${inner}'`,
+          i,
+          close + 1,
+          'write x[0] for a list item, or x["key.with.dots"]',
+        );
       i = close + 1;
       expectKey = false;
     } else if (c === '.') {
@@ -133,7 +157,8 @@ function parsePath(text: string, end: number, issues: ConfigIssue[]): PathToken[
       let j = i;
       while (j < end && !'.[]'.includes(text[j]!)) j++;
       const key = text.slice(i, j);
-      if (/\s/.test(key) || key.includes(']')) return fail(`invalid key '${key}'`, i, j, 'write keys with spaces as ["a key"]');
+      if (/\s/.test(key) || key.includes(']'))
+        return fail(`invalid key '${key}'`, i, j, 'write keys with spaces as ["a key"]');
       tokens.push({ seg: key, start: i, end: j });
       i = j;
       expectKey = false;
@@ -153,7 +178,13 @@ function unquote(s: string): string {
  * on the way; false (with an issue) when the path does not fit the data. Only the path is
  * copied: every other branch stays the input's own object.
  */
-function setIn(root: unknown, tokens: readonly PathToken[], value: unknown, text: string, issues: ConfigIssue[]): boolean {
+function setIn(
+  root: unknown,
+  tokens: readonly PathToken[],
+  value: unknown,
+  text: string,
+  issues: ConfigIssue[],
+): boolean {
   let node = root;
   for (let k = 0; k < tokens.length; k++) {
     const tok = tokens[k]!;
@@ -161,7 +192,16 @@ function setIn(root: unknown, tokens: readonly PathToken[], value: unknown, text
     const here = tokens.slice(0, k).map((t) => t.seg);
     const where = here.length === 0 ? 'the config' : `'${renderPath(here)}'`;
     const fail = (message: string, hint?: string): false => {
-      issues.push(setIssue(text, tokens.slice(0, k + 1).map((t) => t.seg), message, tok.start, tok.end, hint));
+      issues.push(
+        setIssue(
+          text,
+          tokens.slice(0, k + 1).map((t) => t.seg),
+          message,
+          tok.start,
+          tok.end,
+          hint,
+        ),
+      );
       return false;
     };
     // A missing or empty (`key:` in YAML) container is created in the shape the next step asks for.
@@ -169,11 +209,14 @@ function setIn(root: unknown, tokens: readonly PathToken[], value: unknown, text
 
     if (Array.isArray(node)) {
       const index = typeof tok.seg === 'number' ? tok.seg : /^\d+$/.test(tok.seg) ? Number(tok.seg) : undefined;
-      if (index === undefined) return fail(`${where} is a list, not a mapping`, `use an index, e.g. ${renderPath([...here, 0])}`);
+      if (index === undefined)
+        return fail(`${where} is a list, not a mapping`, `use an index, e.g. ${renderPath([...here, 0])}`);
       if (index > node.length) {
         return fail(
           `index ${index} is out of range: ${where} has ${plural(node.length, 'item')}`,
-          node.length === 0 ? 'use [0] to add the first item' : `use [0]…[${node.length - 1}], or [${node.length}] to append`,
+          node.length === 0
+            ? 'use [0] to add the first item'
+            : `use [0]…[${node.length - 1}], or [${node.length}] to append`,
         );
       }
       const list = node as unknown[];
@@ -181,7 +224,8 @@ function setIn(root: unknown, tokens: readonly PathToken[], value: unknown, text
       else if (list[index] === undefined || list[index] === null) list[index] = emptyFor(tokens[k + 1]!);
       node = list[index];
     } else if (isPlainObject(node)) {
-      if (typeof tok.seg === 'number') return fail(`${where} is a mapping, not a list`, `write ${renderPath(here)}.<key>`);
+      if (typeof tok.seg === 'number')
+        return fail(`${where} is a mapping, not a list`, `write ${renderPath(here)}.<key>`);
       const key = tok.seg;
       const child = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
       if (last) define(node, key, value);
@@ -198,12 +242,26 @@ function setIn(root: unknown, tokens: readonly PathToken[], value: unknown, text
  * One override applied to `data` with immer: a new frozen value sharing every branch the
  * path does not go through, or undefined (with an issue) when the path does not fit.
  */
-function applyOne(data: unknown, tokens: readonly PathToken[], value: unknown, text: string, issues: ConfigIssue[]): { value: unknown } | undefined {
+function applyOne(
+  data: unknown,
+  tokens: readonly PathToken[],
+  value: unknown,
+  text: string,
+  issues: ConfigIssue[],
+): { value: unknown } | undefined {
   // The root itself may be missing (an empty file): start from the shape the path asks for.
   const root = data === undefined || data === null ? (typeof tokens[0]!.seg === 'number' ? [] : {}) : data;
   if (!Array.isArray(root) && !isPlainObject(root)) {
     const tok = tokens[0]!;
-    issues.push(setIssue(text, [tok.seg], `cannot set a key inside the config: it is ${describeValue(root)}, not a mapping or a list`, tok.start, tok.end));
+    issues.push(
+      setIssue(
+        text,
+        [tok.seg],
+        `cannot set a key inside the config: it is ${describeValue(root)}, not a mapping or a list`,
+        tok.start,
+        tok.end,
+      ),
+    );
     return undefined;
   }
   // A key named `__proto__` cannot be set on an immer draft (see overlay.ts): such a rare
@@ -224,14 +282,29 @@ function applyOne(data: unknown, tokens: readonly PathToken[], value: unknown, t
  * change the prototype); other keys are assigned plainly, as immer drafts require.
  */
 function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
-function setIssue(text: string, path: ConfigPath, message: string, start: number, end: number, hint?: string): ConfigIssue {
-  const issue: ConfigIssue = { code: 'INVALID_SET', file: SET_FILE, line: null, col: start + 1, path, message, sourceLine: text };
+function setIssue(
+  text: string,
+  path: ConfigPath,
+  message: string,
+  start: number,
+  end: number,
+  hint?: string,
+): ConfigIssue {
+  const issue: ConfigIssue = {
+    code: 'INVALID_SET',
+    file: SET_FILE,
+    line: null,
+    col: start + 1,
+    path,
+    message,
+    sourceLine: text,
+  };
   if (end > start) issue.endCol = end + 1;
   if (hint !== undefined) issue.hint = hint;
   return issue;
 }
-

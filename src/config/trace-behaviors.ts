@@ -14,8 +14,14 @@ import type { WorkflowConfig } from './schema/workflow.ts';
  * pattern. The config itself is returned when no behavior traces; otherwise a new frozen
  * value (immer) sharing every other part of it.
  */
-export function withTraceBehaviors(config: WorkflowConfig, behaviors: readonly BehaviorDef[] | undefined): WorkflowConfig {
-  const tracing = (behaviors ?? []).filter((b) => b.trace !== undefined || b.sampleEvery !== undefined || b.throttle !== undefined || b.maxEvents !== undefined);
+export function withTraceBehaviors(
+  config: WorkflowConfig,
+  behaviors: readonly BehaviorDef[] | undefined,
+): WorkflowConfig {
+  const tracing = (behaviors ?? []).filter(
+    (b) =>
+      b.trace !== undefined || b.sampleEvery !== undefined || b.throttle !== undefined || b.maxEvents !== undefined,
+  );
   if (tracing.length === 0) return config;
   const own = config.execution.traceSettings?.containerSettings ?? {};
   const merged: Record<string, ContainerTraceSettings> = {};

@@ -148,7 +148,11 @@ export function parseYamlText(text: string, file: string): YamlSource {
  *
  * Aliases and merge keys are followed, so a path into `<<: *defaults` finds its node.
  */
-export function locate(source: YamlSource, path: readonly (string | number)[], options: LocateOptions = {}): SourcePosition | null {
+export function locate(
+  source: YamlSource,
+  path: readonly (string | number)[],
+  options: LocateOptions = {},
+): SourcePosition | null {
   const { steps, found } = walk(source.doc, path);
   const last = steps[steps.length - 1]!;
   if (found && options.key === true && last.pair !== undefined) return keyPosition(source, last.pair);
@@ -310,7 +314,13 @@ function linePos(source: Pick<YamlSource, 'lineCounter'>, offset: number): { lin
 // YAML errors
 
 /** Codes whose cause is often on the line before (an unclosed bracket, a bad indent). */
-const LOOK_BACK = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+const LOOK_BACK = new Set([
+  'BAD_INDENT',
+  'MISSING_CHAR',
+  'UNEXPECTED_TOKEN',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+]);
 
 /** Turns one yaml parse error or warning into a located issue in our words. */
 function yamlIssue(source: YamlSource, err: YAMLError): ConfigIssue {
@@ -408,4 +418,3 @@ function findKeyAt(
   }
   return undefined;
 }
-

@@ -46,7 +46,9 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: ConfigPath, ctx: Describ
   const path = [...prefix, ...toConfigPath(issue.path)];
   const found = lookup(ctx.data, path);
   const value = found.found ? found.value : undefined;
-  const one = (code: ConfigIssueCode, message: string, hint?: string): DescribedIssue[] => [withHint({ path, code, message }, hint)];
+  const one = (code: ConfigIssueCode, message: string, hint?: string): DescribedIssue[] => [
+    withHint({ path, code, message }, hint),
+  ];
 
   switch (issue.code) {
     case 'invalid_type': {
@@ -77,7 +79,10 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: ConfigPath, ctx: Describ
           didYouMeanHint(key, absent) ??
           didYouMeanHint(key, known) ??
           (known.length > 0 ? `allowed keys: ${listKeys(known)}` : undefined);
-        return withHint({ path: [...path, key], code: 'UNKNOWN_KEY', message: `unknown key '${key}'`, atKey: true }, hint);
+        return withHint(
+          { path: [...path, key], code: 'UNKNOWN_KEY', message: `unknown key '${key}'`, atKey: true },
+          hint,
+        );
       });
     }
 
@@ -97,7 +102,14 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: ConfigPath, ctx: Describ
     case 'invalid_key': {
       const inner = issue.issues[0];
       const reason = inner === undefined ? 'not allowed here' : describeKeyProblem(inner, path[path.length - 1]);
-      return [{ path, code: 'INVALID_VALUE', message: `invalid key ${quoteValue(String(path[path.length - 1] ?? ''))}: ${reason}`, atKey: true }];
+      return [
+        {
+          path,
+          code: 'INVALID_VALUE',
+          message: `invalid key ${quoteValue(String(path[path.length - 1] ?? ''))}: ${reason}`,
+          atKey: true,
+        },
+      ];
     }
 
     case 'custom': {
@@ -219,7 +231,11 @@ function isInteger(ctx: DescribeContext, path: ConfigPath, origin: string): bool
 }
 
 /** too_small / too_big for numbers, strings and lists. */
-function boundMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, value: unknown, integer: boolean): string {
+function boundMessage(
+  issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
+  value: unknown,
+  integer: boolean,
+): string {
   const small = issue.code === 'too_small';
   const limit = Number(small ? issue.minimum : issue.maximum);
   const inclusive = issue.inclusive !== false;
@@ -231,7 +247,8 @@ function boundMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, 
       const noun = integer ? 'integer' : 'number';
       const got = quoteValue(value);
       if (limit === 0 && small) return `expected a ${inclusive ? 'non-negative' : 'positive'} ${noun}, received ${got}`;
-      if (limit === 0 && !small) return `expected a ${inclusive ? 'non-positive' : 'negative'} ${noun}, received ${got}`;
+      if (limit === 0 && !small)
+        return `expected a ${inclusive ? 'non-positive' : 'negative'} ${noun}, received ${got}`;
       const op = small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
       return `must be ${op} ${limit}, received ${got}`;
     }
@@ -298,7 +315,6 @@ function joinOr(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]!}`;
 }
 
-
 function withHint(issue: DescribedIssue, hint: string | undefined): DescribedIssue {
   return hint === undefined ? issue : { ...issue, hint };
 }
@@ -350,7 +366,8 @@ function dropExplainedMissing(issues: DescribedIssue[]): DescribedIssue[] {
     if (i.code !== 'UNKNOWN_KEY') continue;
     const typo = i.path[i.path.length - 1];
     const parent = i.path.slice(0, -1);
-    const meant = i.hint !== undefined && typeof typo === 'string' ? /^did you mean '(.*)'\?$/.exec(i.hint)?.[1] : undefined;
+    const meant =
+      i.hint !== undefined && typeof typo === 'string' ? /^did you mean '(.*)'\?$/.exec(i.hint)?.[1] : undefined;
     if (meant !== undefined) suggested.add(JSON.stringify([...parent, meant]));
   }
   return issues.filter((i) => i.code !== 'MISSING_KEY' || !suggested.has(JSON.stringify(i.path)));

@@ -19,7 +19,10 @@ export function accountingOf(config: Pick<WorkflowConfig, 'data' | 'portfolio' |
   const { data, portfolio, execution } = config;
   if (data.symbol !== undefined && data.instrument !== undefined) instruments.set(data.symbol, data.instrument);
   for (const s of data.sources ?? []) if (s.instrument !== undefined) instruments.set(s.symbol, s.instrument);
-  const account: Account = portfolio.account === 'margin' ? { type: 'margin', ...(portfolio.margin ?? DEFAULT_MARGIN_RATES) } : { type: 'cash' };
+  const account: Account =
+    portfolio.account === 'margin'
+      ? { type: 'margin', ...(portfolio.margin ?? DEFAULT_MARGIN_RATES) }
+      : { type: 'cash' };
   return {
     instruments,
     funds: {

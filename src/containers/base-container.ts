@@ -50,7 +50,9 @@ export abstract class BaseContainer<I = SluiceEvent> implements Container<I> {
               this.onEvent(ev);
             } catch (err) {
               // A plugin's code that throws is named, with its line and the bar, as the user's to fix.
-              subscriber.error(asUserCodeError(err, `${this.role} container '${this.id}'`, barOf(ev), shortPath) ?? err);
+              subscriber.error(
+                asUserCodeError(err, `${this.role} container '${this.id}'`, barOf(ev), shortPath) ?? err,
+              );
             }
           },
           error: (err: unknown) => subscriber.error(err),

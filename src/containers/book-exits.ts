@@ -1,6 +1,13 @@
 import type { BarEvent, FillEvent, OrderEvent } from '../events/index.ts';
 import type { RiskConfig } from '../config/schema/trading.ts';
-import { DrawdownHalt, holdingExpired, protectiveStop, takeProfit, type ExitRules, type StopLevel } from '../domain/risk/exit-rules.ts';
+import {
+  DrawdownHalt,
+  holdingExpired,
+  protectiveStop,
+  takeProfit,
+  type ExitRules,
+  type StopLevel,
+} from '../domain/risk/exit-rules.ts';
 import { SessionClock } from '../domain/risk/session-clock.ts';
 
 /** The bar an exit order descends from: it may fill no earlier than the next bar of its symbol. */
@@ -77,7 +84,15 @@ export class BookExits {
   private readonly resting = new Map<number, string>();
   private readonly last = new Map<string, LastBar>();
   private groups = 0;
-  readonly counts = { stop_orders: 0, take_profit_orders: 0, trailing_moves: 0, max_holding_exits: 0, eod_exits: 0, eod_entries_refused: 0, halted_signals: 0 };
+  readonly counts = {
+    stop_orders: 0,
+    take_profit_orders: 0,
+    trailing_moves: 0,
+    max_holding_exits: 0,
+    eod_exits: 0,
+    eod_entries_refused: 0,
+    halted_signals: 0,
+  };
   haltedAt: number | undefined;
 
   constructor(
@@ -87,9 +102,15 @@ export class BookExits {
     private readonly host: ExitHost,
   ) {
     this.rules = risk;
-    this.priceRules = risk.stopLossPct !== undefined || risk.trailingStopPct !== undefined || risk.takeProfitPct !== undefined;
+    this.priceRules =
+      risk.stopLossPct !== undefined || risk.trailingStopPct !== undefined || risk.takeProfitPct !== undefined;
     const eod = risk.closeEod;
-    this.clock = eod === undefined || eod === false ? undefined : eod === true ? new SessionClock('16:00', 'America/New_York') : new SessionClock(eod.at, eod.timezone);
+    this.clock =
+      eod === undefined || eod === false
+        ? undefined
+        : eod === true
+          ? new SessionClock('16:00', 'America/New_York')
+          : new SessionClock(eod.at, eod.timezone);
     this.halt = risk.maxDrawdownPct === undefined ? undefined : new DrawdownHalt(risk.maxDrawdownPct);
   }
 
@@ -118,7 +139,8 @@ export class BookExits {
   onBar(bar: BarEvent): void {
     const prev = this.last.get(bar.symbol);
     if (prev !== undefined) this.trail(bar.symbol, prev);
-    if (prev === undefined) this.last.set(bar.symbol, { seq: bar.seq, ts: bar.ts, high: bar.high, low: bar.low, close: bar.close });
+    if (prev === undefined)
+      this.last.set(bar.symbol, { seq: bar.seq, ts: bar.ts, high: bar.high, low: bar.low, close: bar.close });
     else {
       prev.seq = bar.seq;
       prev.ts = bar.ts;
@@ -142,7 +164,11 @@ export class BookExits {
         return;
       }
     }
-    if (position !== 0 && committed !== 0 && holdingExpired(this.rules, this.host.entryBarIndex(bar.symbol), bar.index)) {
+    if (
+      position !== 0 &&
+      committed !== 0 &&
+      holdingExpired(this.rules, this.host.entryBarIndex(bar.symbol), bar.index)
+    ) {
       this.counts.max_holding_exits++;
       this.host.send(cause, -committed, 'max_holding', { reduceOnly: true }, true);
     }
@@ -172,7 +198,10 @@ export class BookExits {
       this.counts.halted_signals++;
       return false;
     }
-    if (this.clock !== undefined && (this.clock.nextBarIsLast(sigTs, this.barMs) || this.clock.endsSession(sigTs, this.barMs))) {
+    if (
+      this.clock !== undefined &&
+      (this.clock.nextBarIsLast(sigTs, this.barMs) || this.clock.endsSession(sigTs, this.barMs))
+    ) {
       this.counts.eod_entries_refused++;
       return false;
     }
@@ -195,7 +224,13 @@ export class BookExits {
     const tp = takeProfit(this.rules, sign, entry);
     if (tp !== undefined) {
       this.counts.take_profit_orders++;
-      p.limitId = this.host.send(cause, -position, 'take_profit', { orderType: 'limit', limitPrice: tp, reduceOnly: true, ocoGroup: p.group }, false);
+      p.limitId = this.host.send(
+        cause,
+        -position,
+        'take_profit',
+        { orderType: 'limit', limitPrice: tp, reduceOnly: true, ocoGroup: p.group },
+        false,
+      );
       this.resting.set(p.limitId, fill.symbol);
     }
   }
@@ -232,7 +267,13 @@ export class BookExits {
     const level = protectiveStop(this.rules, p.sign, p.entry, p.best);
     if (level === undefined) return;
     this.counts.stop_orders++;
-    const id = this.host.send(cause, signed, level.reason, { orderType: 'stop', stopPrice: level.price, reduceOnly: true, ocoGroup: p.group }, false);
+    const id = this.host.send(
+      cause,
+      signed,
+      level.reason,
+      { orderType: 'stop', stopPrice: level.price, reduceOnly: true, ocoGroup: p.group },
+      false,
+    );
     p.stop = { id, level };
     this.resting.set(id, cause.symbol);
   }

@@ -51,11 +51,23 @@ export class ClassifierContainer extends BaseContainer {
     if (label === st.regime) return;
     st.regime = label;
     this.changes++;
-    this.emit({ type: 'CLASSIFICATION', seq: ev.seq, ts: ev.ts, symbol: ev.symbol, source: this.id, classifier: this.key!, regime: label });
+    this.emit({
+      type: 'CLASSIFICATION',
+      seq: ev.seq,
+      ts: ev.ts,
+      symbol: ev.symbol,
+      source: this.id,
+      classifier: this.key!,
+      regime: label,
+    });
   }
 
   private addSymbol(symbol: string): SymbolState {
-    const st: SymbolState = { logic: this.definition.create(this.params), inputs: new Float64Array(this.slots.length), regime: null };
+    const st: SymbolState = {
+      logic: this.definition.create(this.params),
+      inputs: new Float64Array(this.slots.length),
+      regime: null,
+    };
     this.bySymbol.set(symbol, st);
     return st;
   }

@@ -73,7 +73,10 @@ export class CrossSectionContainer extends BaseContainer {
   protected onEvent(ev: SluiceEvent): void {
     if (ev.type !== 'FEATURES') return;
     const s = this.index.get(ev.symbol);
-    if (s === undefined) throw new Error(`strategy ${this.key ?? this.id}: bar of ${ev.symbol}, which is not among the data's symbols (${this.symbols.join(', ')})`);
+    if (s === undefined)
+      throw new Error(
+        `strategy ${this.key ?? this.id}: bar of ${ev.symbol}, which is not among the data's symbols (${this.symbols.join(', ')})`,
+      );
     if (ev.ts < this.ts) {
       // Historical bars are merged by (timestamp, symbol) and never come late; a live feed
       // that sends one symbol's bar after another's of a later timestamp makes both
@@ -101,7 +104,12 @@ export class CrossSectionContainer extends BaseContainer {
   }
 
   private decide(ev: FeaturesEvent): void {
-    const weights = this.logic({ ts: ev.ts, session: this.sessions.of(ev.ts), symbols: this.symbols, features: this.features });
+    const weights = this.logic({
+      ts: ev.ts,
+      session: this.sessions.of(ev.ts),
+      symbols: this.symbols,
+      features: this.features,
+    });
     if (weights === null) return;
     this.rebalances++;
     const moving: number[] = [];
@@ -151,7 +159,15 @@ class SessionDays {
   private readonly format: Intl.DateTimeFormat;
 
   constructor(calendar: TradingCalendar) {
-    this.format = new Intl.DateTimeFormat('en-US', { timeZone: SESSION_TIME_ZONE[calendar], hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone: SESSION_TIME_ZONE[calendar],
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
   }
 
   of(ts: number): number {
@@ -161,7 +177,13 @@ class SessionDays {
       // The zone's offset at noon UTC of that day: wall clock minus UTC.
       const noon = day * DAY_MS + DAY_MS / 2;
       const p = Object.fromEntries(this.format.formatToParts(noon).map((x) => [x.type, x.value]));
-      const wall = Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']), Number(p['hour']), Number(p['minute']));
+      const wall = Date.UTC(
+        Number(p['year']),
+        Number(p['month']) - 1,
+        Number(p['day']),
+        Number(p['hour']),
+        Number(p['minute']),
+      );
       this.offset = wall - noon;
     }
     return Math.floor((ts + this.offset) / DAY_MS);

@@ -24,7 +24,13 @@ export class ExecutionContainer extends BaseContainer {
   private cancelRequests = 0;
   private fills = 0;
   private partialFills = 0;
-  private readonly ended: Record<EndReason, number> = { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 };
+  private readonly ended: Record<EndReason, number> = {
+    canceled: 0,
+    oco_canceled: 0,
+    reduce_only_flat: 0,
+    expired: 0,
+    end_of_data: 0,
+  };
   private unfilledAtEnd = 0;
 
   constructor(
@@ -81,7 +87,11 @@ export class ExecutionContainer extends BaseContainer {
         // With fill: close, an order can be decided at a bar's close before that bar has
         // reached execution (a portfolio's exit rules see each bar first): it waits here
         // for its own bar, then fills at that bar's close like any other.
-        if (this.config.fill === 'close' && (ev.orderType ?? 'market') === 'market' && (bar === undefined || bar.seq < ev.seq)) {
+        if (
+          this.config.fill === 'close' &&
+          (ev.orderType ?? 'market') === 'market' &&
+          (bar === undefined || bar.seq < ev.seq)
+        ) {
           this.early.push(ev);
           return;
         }

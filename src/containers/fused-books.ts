@@ -2,7 +2,14 @@ import type { BarChunk } from '../data/bar-source.ts';
 import type { FeatureHub, FeatureState } from '../domain/indicators/feature-hub.ts';
 import type { ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { FusedBooks, type FusedBookSink, type FusedBooksOptions } from '../domain/columnar/fused-books.ts';
-import { CommissionSchema, RiskSchema, SlippageSchema, type ExecutionConfig, type PortfolioConfig, type RiskConfig } from '../config/schema/trading.ts';
+import {
+  CommissionSchema,
+  RiskSchema,
+  SlippageSchema,
+  type ExecutionConfig,
+  type PortfolioConfig,
+  type RiskConfig,
+} from '../config/schema/trading.ts';
 import { toSnakeKeys } from '../config/schema-keys.ts';
 import type { Role } from '../config/schema/topology.ts';
 import { BaseContainer } from './base-container.ts';
@@ -100,7 +107,8 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
 
   /** The books start once their folds are attached (the sequencer's start step). */
   start(): void {
-    if (this.sinks === undefined || this.ids === undefined) throw new Error('fused books: started before their metrics folds were attached');
+    if (this.sinks === undefined || this.ids === undefined)
+      throw new Error('fused books: started before their metrics folds were attached');
     this.loop = new FusedBooks(this.setup.books, this.sinks, this.ids, this.ordered);
   }
 
@@ -111,13 +119,25 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     const n = chunk.length;
     if (n > 0) {
       const symbol = this.setup.books.symbol;
-      if (symbols.length !== 1 || symbols[0] !== symbol) throw new Error(`fused books: a chunk of ${symbols.join(', ')}, but this graph reads ${symbol} only`);
+      if (symbols.length !== 1 || symbols[0] !== symbol)
+        throw new Error(`fused books: a chunk of ${symbols.join(', ')}, but this graph reads ${symbol} only`);
       this.ensureCapacity(n);
       const hub = this.setup.hub;
       this.state ??= hub.createState();
       hub.updateColumns(this.state, chunk, this.columns);
       for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!);
-      this.loop!.runChunk({ length: n, ts: chunk.ts, open: chunk.open, close: chunk.close, volume: chunk.volume, seq0: this.seq, index0: counters[0]! }, this.signals);
+      this.loop!.runChunk(
+        {
+          length: n,
+          ts: chunk.ts,
+          open: chunk.open,
+          close: chunk.close,
+          volume: chunk.volume,
+          seq0: this.seq,
+          index0: counters[0]!,
+        },
+        this.signals,
+      );
       this.seq += n;
       counters[0] = counters[0]! + n;
     }
@@ -163,11 +183,23 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
           out.set(id, { id, role: instance.role, ...this.results() });
           break;
         case 'features':
-          out.set(id, { id, role: instance.role, features: setup.hub.keys(), symbols: this.state === undefined ? [] : [symbol], indicator_updates: setup.hub.indicatorUpdates });
+          out.set(id, {
+            id,
+            role: instance.role,
+            features: setup.hub.keys(),
+            symbols: this.state === undefined ? [] : [symbol],
+            indicator_updates: setup.hub.indicatorUpdates,
+          });
           break;
         case 'strategy': {
           const s = setup.strategies[k]!;
-          out.set(id, { id, role: instance.role, strategy: s.definition.name, params: s.params, signals: loop?.strategySignals[k] ?? 0 });
+          out.set(id, {
+            id,
+            role: instance.role,
+            strategy: s.definition.name,
+            params: s.params,
+            signals: loop?.strategySignals[k] ?? 0,
+          });
           break;
         }
         case 'portfolio': {
@@ -192,7 +224,15 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
           break;
         }
         case 'risk':
-          out.set(id, { id, role: instance.role, limits: toSnakeKeys(RiskSchema, setup.risk), approved: loop?.risk.approved ?? 0, resized: loop?.risk.resized ?? 0, rejected: loop?.risk.rejected ?? 0, first_notes: loop?.risk.notes ?? [] });
+          out.set(id, {
+            id,
+            role: instance.role,
+            limits: toSnakeKeys(RiskSchema, setup.risk),
+            approved: loop?.risk.approved ?? 0,
+            resized: loop?.risk.resized ?? 0,
+            rejected: loop?.risk.rejected ?? 0,
+            first_notes: loop?.risk.notes ?? [],
+          });
           break;
         case 'execution': {
           const e = setup.execution;
@@ -210,7 +250,9 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             fills: x?.fills ?? 0,
             partial_fills: 0,
             cancel_requests: 0,
-            ended_unfilled: { ...(x?.ended ?? { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 }) },
+            ended_unfilled: {
+              ...(x?.ended ?? { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 }),
+            },
             unfilled_at_end: x?.unfilledAtEnd ?? 0,
           });
           break;

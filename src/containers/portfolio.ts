@@ -1,4 +1,12 @@
-import type { BarEvent, EventType, FeaturesEvent, FillEvent, OrderEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
+import type {
+  BarEvent,
+  EventType,
+  FeaturesEvent,
+  FillEvent,
+  OrderEvent,
+  SignalEvent,
+  SluiceEvent,
+} from '../events/index.ts';
 import { Book } from '../domain/portfolio/book.ts';
 import { buyingPower, fundsNeeded, marginCallDue, type FundsRules } from '../domain/portfolio/account.ts';
 import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
@@ -67,7 +75,10 @@ export class PortfolioContainer extends BaseContainer {
     private readonly tradeFrom = Number.NEGATIVE_INFINITY,
     risk?: RiskConfig,
     barMs = Number.NaN,
-    private readonly accounting: { readonly instruments?: ReadonlyMap<string, Instrument>; readonly funds?: FundsRules } = {},
+    private readonly accounting: {
+      readonly instruments?: ReadonlyMap<string, Instrument>;
+      readonly funds?: FundsRules;
+    } = {},
   ) {
     super(id, 'portfolio', key);
     this.book = new Book(config.initialCash, accounting.instruments);
@@ -108,7 +119,8 @@ export class PortfolioContainer extends BaseContainer {
     }
     this.book.mark(bar.symbol, bar.close);
     const last = this.lastBar.get(bar.symbol);
-    if (last === undefined) this.lastBar.set(bar.symbol, { index: bar.index, seq: bar.seq, ts: bar.ts, close: bar.close });
+    if (last === undefined)
+      this.lastBar.set(bar.symbol, { index: bar.index, seq: bar.seq, ts: bar.ts, close: bar.close });
     else {
       last.index = bar.index;
       last.seq = bar.seq;
@@ -190,7 +202,12 @@ export class PortfolioContainer extends BaseContainer {
       const weight = this.config.allowShort ? sig.target!.weight : Math.max(0, sig.target!.weight);
       const unitPrice = sig.price * pointValue(this.book.instrument(sig.symbol));
       const direction = weight > 0 ? 1 : weight < 0 ? -1 : 0;
-      let target = targetQuantity({ type: 'percent_equity', percent: Math.abs(weight) * 100 }, direction, equity, unitPrice);
+      let target = targetQuantity(
+        { type: 'percent_equity', percent: Math.abs(weight) * 100 },
+        direction,
+        equity,
+        unitPrice,
+      );
       if (direction !== 0 && target === 0) this.counts.unsized++;
       const committed = this.committed(sig.symbol);
       // As for any signal: an entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
@@ -226,7 +243,12 @@ export class PortfolioContainer extends BaseContainer {
     const point = pointValue(this.book.instrument(sig.symbol));
     const feature = this.sizingSlot === undefined ? Number.NaN : (this.sizingValue.get(sig.symbol) ?? Number.NaN);
     const inputs =
-      this.sizingSlot === undefined ? undefined : { feature: this.config.sizing.type === 'atr_risk' ? feature * point : feature, barsPerYear: this.barsPerYear };
+      this.sizingSlot === undefined
+        ? undefined
+        : {
+            feature: this.config.sizing.type === 'atr_risk' ? feature * point : feature,
+            barsPerYear: this.barsPerYear,
+          };
     const unitPrice = sig.price * point;
     let target = targetQuantity(this.config.sizing, direction, equity, unitPrice, inputs);
     if (direction !== 0 && target === 0) this.counts.unsized++;
@@ -241,7 +263,8 @@ export class PortfolioContainer extends BaseContainer {
     const delta = target - committed;
     if (delta === 0) return;
     // Only reducing: a market order. Opening, adding or reversing: the configured entry order.
-    const reduces = committed !== 0 && Math.sign(delta) !== Math.sign(committed) && Math.abs(delta) <= Math.abs(committed);
+    const reduces =
+      committed !== 0 && Math.sign(delta) !== Math.sign(committed) && Math.abs(delta) <= Math.abs(committed);
     if (reduces || entry.type === 'market') {
       this.sendOrder(sig, delta, equity, sig.signalId, 'signal');
       return;
@@ -264,7 +287,16 @@ export class PortfolioContainer extends BaseContainer {
     for (const [orderId, o] of this.openOrders) {
       if (o.symbol !== cause.symbol || !o.resting) continue;
       this.forget(orderId);
-      this.emit({ type: 'CANCEL', seq: cause.seq, ts: cause.ts, symbol: cause.symbol, source: this.id, key: this.key!, orderId, reason: 'replaced_by_signal' });
+      this.emit({
+        type: 'CANCEL',
+        seq: cause.seq,
+        ts: cause.ts,
+        symbol: cause.symbol,
+        source: this.id,
+        key: this.key!,
+        orderId,
+        reason: 'replaced_by_signal',
+      });
     }
   }
 
@@ -283,7 +315,16 @@ export class PortfolioContainer extends BaseContainer {
       send: (cause: ExitCause, signed: number, reason: string, extra: Partial<OrderEvent>, tracked: boolean) =>
         this.sendOrder(cause, signed, this.book.equity(), 0, reason, extra, tracked),
       cancel: (cause: ExitCause, orderId: number, reason: string) =>
-        this.emit({ type: 'CANCEL', seq: cause.seq, ts: cause.ts, symbol: cause.symbol, source: this.id, key: this.key!, orderId, reason }),
+        this.emit({
+          type: 'CANCEL',
+          seq: cause.seq,
+          ts: cause.ts,
+          symbol: cause.symbol,
+          source: this.id,
+          key: this.key!,
+          orderId,
+          reason,
+        }),
     };
   }
 
@@ -308,10 +349,17 @@ export class PortfolioContainer extends BaseContainer {
       power = buyingPower(this.book, funds.account);
       for (const r of this.reserved.values()) power -= r;
       const side = signed > 0 ? 'buy' : 'sell';
-      this.reserved.set(orderId, fundsNeeded(funds, { symbol: cause.symbol, side, quantity: Math.abs(signed), price: cause.price, position }));
+      this.reserved.set(
+        orderId,
+        fundsNeeded(funds, { symbol: cause.symbol, side, quantity: Math.abs(signed), price: cause.price, position }),
+      );
     }
     if (tracked) {
-      this.openOrders.set(orderId, { symbol: cause.symbol, signed, resting: extra.orderType === 'limit' || extra.orderType === 'stop' });
+      this.openOrders.set(orderId, {
+        symbol: cause.symbol,
+        signed,
+        resting: extra.orderType === 'limit' || extra.orderType === 'stop',
+      });
       this.pending.set(cause.symbol, (this.pending.get(cause.symbol) ?? 0) + signed);
     }
     this.counts.orders++;
@@ -430,7 +478,13 @@ export class PortfolioContainer extends BaseContainer {
       for (const [symbol, bar] of this.lastBar) {
         const position = this.book.position(symbol);
         if (position === 0) continue;
-        this.sendOrder({ seq: bar.seq, ts: bar.ts, symbol, price: bar.close }, -position, this.book.equity(), 0, 'end_of_data');
+        this.sendOrder(
+          { seq: bar.seq, ts: bar.ts, symbol, price: bar.close },
+          -position,
+          this.book.equity(),
+          0,
+          'end_of_data',
+        );
       }
     }
     if (this.lastTs >= this.tradeFrom) this.snapshot();
@@ -449,8 +503,17 @@ export class PortfolioContainer extends BaseContainer {
       cash: this.book.cash,
       realized_pnl: this.book.realizedPnl,
       total_commission: this.book.totalCommission,
-      ...(this.exits !== undefined ? { exits: { ...this.exits.counts, halted_at: this.exits.haltedAt === undefined ? null : new Date(this.exits.haltedAt).toISOString() } } : {}),
-      open_positions: Object.fromEntries([...this.lastBar.keys()].map((s) => [s, this.book.position(s)]).filter(([, q]) => q !== 0)),
+      ...(this.exits !== undefined
+        ? {
+            exits: {
+              ...this.exits.counts,
+              halted_at: this.exits.haltedAt === undefined ? null : new Date(this.exits.haltedAt).toISOString(),
+            },
+          }
+        : {}),
+      open_positions: Object.fromEntries(
+        [...this.lastBar.keys()].map((s) => [s, this.book.position(s)]).filter(([, q]) => q !== 0),
+      ),
       ...this.counts,
     };
   }

@@ -70,6 +70,12 @@ export class RiskContainer extends BaseContainer {
 
   results(): Record<string, unknown> {
     // The results file names the limits as the YAML does (docs/results-reference.md).
-    return { limits: toSnakeKeys(RiskSchema, this.limits), approved: this.approved, resized: this.resized, rejected: this.rejected, first_notes: this.notes };
+    return {
+      limits: toSnakeKeys(RiskSchema, this.limits),
+      approved: this.approved,
+      resized: this.resized,
+      rejected: this.rejected,
+      first_notes: this.notes,
+    };
   }
 }

@@ -5,7 +5,13 @@ import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { RegimeStoreRow, SignalStoreMeta, SignalStoreRow } from '../signals/store-format.ts';
 import { SignalStoreWriter } from '../signals/store-writer.ts';
 import { PartedStoreWriter } from '../signals/parted-store-writer.ts';
-import { describeSignalRun, liveDataKey, storeMetaDraft, symbolRange, type SignalRunIdentity } from '../signals/store-identity.ts';
+import {
+  describeSignalRun,
+  liveDataKey,
+  storeMetaDraft,
+  symbolRange,
+  type SignalRunIdentity,
+} from '../signals/store-identity.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext } from './container.ts';
 
@@ -99,7 +105,13 @@ export class SignalSinkContainer extends BaseContainer {
       this.started = new Date(clock.now()).toISOString();
       this.writer = await PartedStoreWriter.open(this.storeDir, this.store.rowGroupRows, () => ({
         draft: this.metadata(identity, true),
-        live: { status: this.finished ? 'complete' : this.writer === undefined ? 'interrupted' : 'open', feed: live.feed, warmup: live.warmup, started: this.started, updated: new Date(clock.now()).toISOString() },
+        live: {
+          status: this.finished ? 'complete' : this.writer === undefined ? 'interrupted' : 'open',
+          feed: live.feed,
+          warmup: live.warmup,
+          started: this.started,
+          updated: new Date(clock.now()).toISOString(),
+        },
       }));
     } else {
       this.writer = await SignalStoreWriter.open(this.storeDir, { rowGroupRows: this.store.rowGroupRows });
@@ -216,7 +228,9 @@ export class SignalSinkContainer extends BaseContainer {
    * needs `--force` (with the bars it was computed from).
    */
   private metadata(run: SignalRunIdentity, live = false) {
-    const ranges = Object.fromEntries([...this.symbols].map(([symbol, b]) => [symbol, symbolRange(b.bars, b.first, b.last)]));
+    const ranges = Object.fromEntries(
+      [...this.symbols].map(([symbol, b]) => [symbol, symbolRange(b.bars, b.first, b.last)]),
+    );
     return storeMetaDraft(
       live ? { ...run, dataKey: liveDataKey(run.dataKey, ranges) } : run,
       ranges,

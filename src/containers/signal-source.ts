@@ -225,7 +225,10 @@ export class SignalSourceContainer extends BaseContainer {
     }
     for (const at of this.targets.values()) this.unmatched += at.length;
     this.targets.clear();
-    if (this.unmatched > 0) this.warn?.(`signal replay: ${this.unmatched} of ${this.total} stored signals matched no bar (the store was written over other bars)`);
+    if (this.unmatched > 0)
+      this.warn?.(
+        `signal replay: ${this.unmatched} of ${this.total} stored signals matched no bar (the store was written over other bars)`,
+      );
   }
 
   results(): Record<string, unknown> {

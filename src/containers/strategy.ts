@@ -1,5 +1,10 @@
 import type { ClassificationEvent, Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
-import { createLogic, type StrategyContext, type StrategyDefinition, type StrategyLogic } from '../domain/strategies/strategy.ts';
+import {
+  createLogic,
+  type StrategyContext,
+  type StrategyDefinition,
+  type StrategyLogic,
+} from '../domain/strategies/strategy.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
 import type { CompiledExpression, ExpressionValue } from '../config/expression.ts';
 
@@ -101,7 +106,11 @@ export class StrategyContainer extends BaseContainer {
     // and is asked again on every bar while the strategy wants in but is not, so an
     // entry waits for the filter instead of being lost. Once in, the position is held
     // until the strategy itself changes its mind.
-    if (this.filter !== undefined && direction !== 0 && !(this.stateful ? st.pass : this.passes(st, direction, strength, ev))) {
+    if (
+      this.filter !== undefined &&
+      direction !== 0 &&
+      !(this.stateful ? st.pass : this.passes(st, direction, strength, ev))
+    ) {
       this.filtered++;
       direction = 0;
       strength = 0;

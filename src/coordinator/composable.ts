@@ -47,7 +47,10 @@ export interface ComposableWorkflow {
    * iteration changes so far and `iteration.modify` applied) → the config to use next.
    * Return a new object; the result is validated like the file.
    */
-  modifyConfigForNext?(config: Record<string, unknown>, results: WorkflowResults): Record<string, unknown> | Promise<Record<string, unknown>>;
+  modifyConfigForNext?(
+    config: Record<string, unknown>,
+    results: WorkflowResults,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>;
   /**
    * After the main phases of an iteration: the names of the branches (declared under
    * `branches:`) to run, in order. Replaces the branches' `when` conditions.
@@ -64,7 +67,10 @@ const METHODS = ['shouldContinue', 'modifyConfigForNext', 'getBranches'] as cons
  *
  * @throws Error with a user-facing message when the file is missing or exports none.
  */
-export async function importWorkflowModule(file: string, baseDir: string): Promise<{ path: string; workflow: ComposableWorkflow }> {
+export async function importWorkflowModule(
+  file: string,
+  baseDir: string,
+): Promise<{ path: string; workflow: ComposableWorkflow }> {
   const path = resolve(baseDir, file);
   if (!existsSync(path)) throw new Error(`workflow module not found: ${path}`);
   // Loaded as plugins are (src/plugins/plugin-hooks.ts): ES module code whatever the nearest
@@ -76,8 +82,14 @@ export async function importWorkflowModule(file: string, baseDir: string): Promi
     const fn = candidate as new () => unknown;
     candidate = /^class[\s{]/.test(Function.prototype.toString.call(fn)) ? new fn() : (candidate as () => unknown)();
   }
-  if (candidate === null || typeof candidate !== 'object' || !METHODS.some((m) => typeof (candidate as Record<string, unknown>)[m] === 'function')) {
-    throw new Error(`${path} exports no ComposableWorkflow: export default an object (or class) with ${METHODS.join(', ')} (any of them)`);
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    !METHODS.some((m) => typeof (candidate as Record<string, unknown>)[m] === 'function')
+  ) {
+    throw new Error(
+      `${path} exports no ComposableWorkflow: export default an object (or class) with ${METHODS.join(', ')} (any of them)`,
+    );
   }
   for (const m of METHODS) {
     const v = (candidate as Record<string, unknown>)[m];

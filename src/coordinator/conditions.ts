@@ -17,7 +17,14 @@ import { compileExpression, ExpressionError, type CompiledExpression } from '../
 import { didYouMean } from '../errors/suggest.ts';
 import { isMetricName, METRIC_NAMES } from '../domain/metrics/performance.ts';
 import type { Condition, PhaseStatus, ThresholdOperator } from '../config/schema/workflow-pattern.ts';
-import { expressionEnv, expressionScope, explainNull, formatNumber, templateScope, type ResultsState } from './phase-view.ts';
+import {
+  expressionEnv,
+  expressionScope,
+  explainNull,
+  formatNumber,
+  templateScope,
+  type ResultsState,
+} from './phase-view.ts';
 import { hasTemplate, resolveTemplates, TemplateError } from './templates.ts';
 
 /** Whether a condition holds, and why (or why not), in words. */
@@ -134,7 +141,11 @@ export function compileCondition(cond: Condition, ctx: ConditionContext): Compil
  * @param at where the expression is, for the error.
  * @throws ConditionError naming the character, with a did-you-mean.
  */
-export function compileResultsExpression(text: string, ctx: ConditionContext, at: ConfigPath): { refs: string[]; compiled: CompiledExpression } {
+export function compileResultsExpression(
+  text: string,
+  ctx: ConditionContext,
+  at: ConfigPath,
+): { refs: string[]; compiled: CompiledExpression } {
   const refs = [...new Set([...text.matchAll(/\bphases\.([a-z][a-z0-9_]*)/g)].map((m) => m[1]!))];
   for (const p of refs) checkPhase(p, at, ctx);
   // Names under phases.<p> first, for a better hint than a did-you-mean over every dotted name.
@@ -146,7 +157,12 @@ export function compileResultsExpression(text: string, ctx: ConditionContext, at
       (key === 'metrics' && sub !== undefined && isMetricName(sub) && metric === undefined) ||
       (key === 'best' && sub === 'metrics' && metric !== undefined && isMetricName(metric) && rest.length === 3);
     if (ok) continue;
-    const bad = key === 'metrics' && sub !== undefined && !isMetricName(sub) ? sub : key === 'best' && sub === 'metrics' && metric !== undefined && !isMetricName(metric) ? metric : undefined;
+    const bad =
+      key === 'metrics' && sub !== undefined && !isMetricName(sub)
+        ? sub
+        : key === 'best' && sub === 'metrics' && metric !== undefined && !isMetricName(metric)
+          ? metric
+          : undefined;
     if (bad !== undefined) throw new ConditionError(`unknown metric '${bad}' in ${m[0]}`, at, metricHint(bad));
     throw new ConditionError(
       `an expression cannot read ${m[0]}`,
@@ -165,24 +181,36 @@ export function compileResultsExpression(text: string, ctx: ConditionContext, at
   }
 }
 
-const NAME_FORMS = "phases.<phase>.status (== 'completed'…), phases.<phase>.metrics.<metric>, phases.<phase>.best.metrics.<metric>, params.<name>, config.<path> (numbers and true/false), iteration";
+const NAME_FORMS =
+  "phases.<phase>.status (== 'completed'…), phases.<phase>.metrics.<metric>, phases.<phase>.best.metrics.<metric>, params.<name>, config.<path> (numbers and true/false), iteration";
 
 /** Evaluates a compiled results expression against a state. */
-export function evaluateResultsExpression(compiled: CompiledExpression, phases: readonly string[], state: ResultsState): boolean {
+export function evaluateResultsExpression(
+  compiled: CompiledExpression,
+  phases: readonly string[],
+  state: ResultsState,
+): boolean {
   return truthy(compiled(expressionScope(phases, state)));
 }
 
 function checkPhase(name: string, at: ConfigPath, ctx: ConditionContext): void {
   if (ctx.phases.includes(name)) return;
   if (ctx.allPhases.includes(name)) {
-    throw new ConditionError(`phase '${name}' cannot be read here: it does not run before this point`, at, 'a condition reads phases that run earlier (main phases, or phases of the same branch)');
+    throw new ConditionError(
+      `phase '${name}' cannot be read here: it does not run before this point`,
+      at,
+      'a condition reads phases that run earlier (main phases, or phases of the same branch)',
+    );
   }
   throw new ConditionError(`unknown phase '${name}'`, at, hintFor(name, ctx.phases, 'phases'));
 }
 
 /** A did-you-mean for a metric name, also when the name is the start of one (`sharpe`). */
 export function metricHint(word: string): string {
-  const guess = didYouMean(word, METRIC_NAMES) ?? METRIC_NAMES.find((m) => m.startsWith(word)) ?? METRIC_NAMES.find((m) => m.includes(word));
+  const guess =
+    didYouMean(word, METRIC_NAMES) ??
+    METRIC_NAMES.find((m) => m.startsWith(word)) ??
+    METRIC_NAMES.find((m) => m.includes(word));
   return guess !== undefined ? `did you mean '${guess}'?` : 'metrics are listed in docs/metrics.md';
 }
 
@@ -198,13 +226,17 @@ function thresholdValue(threshold: number | string, state: ResultsState): number
     try {
       value = resolveTemplates(threshold, templateScope(state), { explainNull: explainNull(state) });
     } catch (err) {
-      if (err instanceof TemplateError) throw new ConditionError(err.message, ['metric_threshold', 'threshold'], err.hint);
+      if (err instanceof TemplateError)
+        throw new ConditionError(err.message, ['metric_threshold', 'threshold'], err.hint);
       throw err;
     }
   }
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) value = Number(value);
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new ConditionError(`threshold ${JSON.stringify(threshold)} is ${JSON.stringify(value)}, not a number`, ['metric_threshold', 'threshold']);
+    throw new ConditionError(`threshold ${JSON.stringify(threshold)} is ${JSON.stringify(value)}, not a number`, [
+      'metric_threshold',
+      'threshold',
+    ]);
   }
   return value;
 }

@@ -25,12 +25,20 @@ export type PhaseOrder = { readonly order: readonly string[] } | { readonly cycl
  */
 export function orderPhases(nodes: readonly PhaseNode[]): PhaseOrder {
   const names = new Set(nodes.map((n) => n.name));
-  const waits = new Map(nodes.map((n) => [n.name, [...new Set([...n.hard, ...n.soft])].filter((d) => names.has(d) && d !== n.name)]));
+  const waits = new Map(
+    nodes.map((n) => [n.name, [...new Set([...n.hard, ...n.soft])].filter((d) => names.has(d) && d !== n.name)]),
+  );
   const done = new Set<string>();
   const order: string[] = [];
   while (order.length < nodes.length) {
     const next = nodes.find((n) => !done.has(n.name) && waits.get(n.name)!.every((d) => done.has(d)));
-    if (next === undefined) return { cycle: findCycle(nodes.filter((n) => !done.has(n.name)), waits) };
+    if (next === undefined)
+      return {
+        cycle: findCycle(
+          nodes.filter((n) => !done.has(n.name)),
+          waits,
+        ),
+      };
     done.add(next.name);
     order.push(next.name);
   }
@@ -72,7 +80,12 @@ export function ancestors(name: string, nodes: readonly PhaseNode[]): Set<string
  * starts once every phase it waits for has finished. Results come back in `order`,
  * whatever order the tasks finished in.
  */
-export async function runInOrder<T>(order: readonly string[], nodes: readonly PhaseNode[], limit: number, task: (name: string) => Promise<T>): Promise<Map<string, T>> {
+export async function runInOrder<T>(
+  order: readonly string[],
+  nodes: readonly PhaseNode[],
+  limit: number,
+  task: (name: string) => Promise<T>,
+): Promise<Map<string, T>> {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const inGroup = new Set(order);
   const results = new Map<string, T>();

@@ -40,12 +40,25 @@ export interface PhaseView {
 }
 
 /** Keys of a {@link PhaseView}, for static checks of `phases.<name>.<key>` references. */
-export const PHASE_VIEW_KEYS = ['name', 'status', 'reason', 'primary_metric', 'best', 'metrics', 'iterations', 'aggregate', 'extra', 'outputs'] as const;
+export const PHASE_VIEW_KEYS = [
+  'name',
+  'status',
+  'reason',
+  'primary_metric',
+  'best',
+  'metrics',
+  'iterations',
+  'aggregate',
+  'extra',
+  'outputs',
+] as const;
 /** Keys of `phases.<name>.best`. */
 export const BEST_KEYS = ['strategy_id', 'type', 'parameters', 'metrics', 'strategy'] as const;
 
 /** Every metric name with null, overlaid with the values given. */
-export function fullMetrics(metrics: Readonly<Record<string, number | null>> | undefined): Record<string, number | null> {
+export function fullMetrics(
+  metrics: Readonly<Record<string, number | null>> | undefined,
+): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const m of METRIC_NAMES) out[m] = null;
   for (const [k, v] of Object.entries(metrics ?? {})) out[k] = typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -53,8 +66,24 @@ export function fullMetrics(metrics: Readonly<Record<string, number | null>> | u
 }
 
 /** The view of a phase that did not run (skipped, cancelled, or a branch not taken). */
-export function notRunView(name: string, status: PhaseStatus, reason: string | null, primaryMetric: string | null = null): PhaseView {
-  return { name, status, reason, primary_metric: primaryMetric, best: null, metrics: fullMetrics(undefined), iterations: [], aggregate: null, extra: {}, outputs: {} };
+export function notRunView(
+  name: string,
+  status: PhaseStatus,
+  reason: string | null,
+  primaryMetric: string | null = null,
+): PhaseView {
+  return {
+    name,
+    status,
+    reason,
+    primary_metric: primaryMetric,
+    best: null,
+    metrics: fullMetrics(undefined),
+    iterations: [],
+    aggregate: null,
+    extra: {},
+    outputs: {},
+  };
 }
 
 /** What a workflow knows at some point of its run. */
@@ -93,14 +122,17 @@ export function explainNull(state: ResultsState): (prefix: readonly (string | nu
     if (prefix[0] !== 'phases' || typeof prefix[1] !== 'string') return undefined;
     const view = state.phases[prefix[1]];
     if (view === undefined) return undefined;
-    return view.status === 'completed' ? `phase '${view.name}' completed without one` : `phase '${view.name}' ${view.status}${view.reason !== null ? `: ${view.reason}` : ''}`;
+    return view.status === 'completed'
+      ? `phase '${view.name}' completed without one`
+      : `phase '${view.name}' ${view.status}${view.reason !== null ? `: ${view.reason}` : ''}`;
   };
 }
 
 /** Numeric and boolean leaves of plain data as dotted names (lists are left out). */
 function leaves(prefix: string, value: unknown, out: Map<string, number | boolean>): void {
   if (typeof value === 'number' || typeof value === 'boolean') out.set(prefix, value);
-  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) if (/^[A-Za-z_]\w*$/.test(k)) leaves(`${prefix}.${k}`, v, out);
+  else if (isPlainObject(value))
+    for (const [k, v] of Object.entries(value)) if (/^[A-Za-z_]\w*$/.test(k)) leaves(`${prefix}.${k}`, v, out);
 }
 
 /**
@@ -112,7 +144,10 @@ function leaves(prefix: string, value: unknown, out: Map<string, number | boolea
  * - `params.<name>` and `config.<path>` (numbers and true/false),
  * - `iteration` (1-based).
  */
-export function expressionEnv(phases: readonly string[], state: Pick<ResultsState, 'params' | 'config'>): ExpressionEnv {
+export function expressionEnv(
+  phases: readonly string[],
+  state: Pick<ResultsState, 'params' | 'config'>,
+): ExpressionEnv {
   const identifiers: string[] = ['iteration'];
   const strings: Record<string, readonly string[]> = {};
   for (const p of phases) {

@@ -35,11 +35,29 @@ import { loadedPlugins, pluginsJson } from '../plugins/load-plugins.ts';
 import { ConditionError } from './conditions.ts';
 import { workflowResults, type WorkflowResults } from './composable.ts';
 import { runInOrder } from './phase-graph.ts';
-import { explainNull, fullMetrics, notRunView, templateScope, withPhaseView, type PhaseView, type ResultsState } from './phase-view.ts';
+import {
+  explainNull,
+  fullMetrics,
+  notRunView,
+  templateScope,
+  withPhaseView,
+  type PhaseView,
+  type ResultsState,
+} from './phase-view.ts';
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { evaluateResultsExpression } from './conditions.ts';
 import { resolveOutputs } from './workflow-outputs.ts';
-import { finishedJson, firstError, iterationJson, phaseJson, plainErrorJson, plainPhaseJson, stripWorkflowKeys, WorkflowJsonWriter, type WorkflowIdentity } from './workflow-json.ts';
+import {
+  finishedJson,
+  firstError,
+  iterationJson,
+  phaseJson,
+  plainErrorJson,
+  plainPhaseJson,
+  stripWorkflowKeys,
+  WorkflowJsonWriter,
+  type WorkflowIdentity,
+} from './workflow-json.ts';
 import { relocatePhaseError, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
 import type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
 
@@ -101,7 +119,10 @@ export interface ComposedWorkflowResult {
  * overlay, a failing run): the phase is recorded failed with the error, phases that depend
  * on it are skipped, and the workflow's status is failed.
  */
-export async function runComposedWorkflow(plan: WorkflowPlan, opts: RunComposedOptions): Promise<ComposedWorkflowResult> {
+export async function runComposedWorkflow(
+  plan: WorkflowPlan,
+  opts: RunComposedOptions,
+): Promise<ComposedWorkflowResult> {
   const own = opts.shardRunner === undefined && (opts.workers ?? 1) > 1 ? shardPool(opts.workers!) : undefined;
   try {
     return await runPhases(plan, { ...opts, pool: opts.shardRunner ?? own });
@@ -131,14 +152,28 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
   // A plain config's phase loaded the config's plugins; every phase of a multi-phase
   // workflow loaded its plugins while the plan was made: the process's list is theirs.
   const plugins = pluginsJson(plan.plainConfig ? plan.base.wf.plugins : await loadedPlugins());
-  const identity: WorkflowIdentity = { workflowId, name: config.name, configFile: plan.file, plugins, started, config: yamlConfig(config) };
+  const identity: WorkflowIdentity = {
+    workflowId,
+    name: config.name,
+    configFile: plan.file,
+    plugins,
+    started,
+    config: yamlConfig(config),
+  };
   // workflow.json is rewritten after every phase (the writer puts its writes one after the other).
   const json = WorkflowJsonWriter.open(
     root,
     dir,
     plan.plainConfig
       ? { ...identity, topologyFile: plan.base.wf.topologyFile }
-      : { ...identity, workflow: { workflow: plan.pattern?.name ?? null, workflow_file: plan.pattern?.file ?? null, workflow_module: plan.module?.path ?? null } },
+      : {
+          ...identity,
+          workflow: {
+            workflow: plan.pattern?.name ?? null,
+            workflow_file: plan.pattern?.file ?? null,
+            workflow_module: plan.module?.path ?? null,
+          },
+        },
     log,
   );
   const save = (status: string, extra?: Record<string, unknown>): Promise<void> =>
@@ -146,7 +181,15 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       status,
       plan.plainConfig
         ? // Its one phase, "running" from the start, as a plain config's workflow.json always stated it.
-          { phases: plan.phases.map((p) => plainPhaseJson(p.spec.name, p.loaded?.wf.topology.name ?? plan.base.wf.topology.name, current.find((r) => r.name === p.spec.name))) }
+          {
+            phases: plan.phases.map((p) =>
+              plainPhaseJson(
+                p.spec.name,
+                p.loaded?.wf.topology.name ?? plan.base.wf.topology.name,
+                current.find((r) => r.name === p.spec.name),
+              ),
+            ),
+          }
         : {
             params: plan.params,
             phases: current.map(phaseJson),
@@ -158,7 +201,14 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       extra,
     );
   await save('running');
-  log.info({ workflow_id: workflowId, ...(plan.plainConfig ? {} : { workflow: plan.pattern?.name ?? 'inline' }), phases: plan.allPhases }, 'run started');
+  log.info(
+    {
+      workflow_id: workflowId,
+      ...(plan.plainConfig ? {} : { workflow: plan.pattern?.name ?? 'inline' }),
+      phases: plan.allPhases,
+    },
+    'run started',
+  );
 
   let iterOverlay: Record<string, unknown> = {};
   const history: { iteration: number; phases: Record<string, PhaseView> }[] = [];
@@ -208,7 +258,13 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       }
       for (const b of plan.branches) {
         const pick = chosen.find((c) => c.branch === b.name)!;
-        branchRecords.push({ iteration: n, branch: b.name, taken: pick.taken, reason: pick.reason, phases: b.phases.map((p) => p.spec.name) });
+        branchRecords.push({
+          iteration: n,
+          branch: b.name,
+          taken: pick.taken,
+          reason: pick.reason,
+          phases: b.phases.map((p) => p.spec.name),
+        });
         if (!pick.taken) {
           for (const p of b.phases) {
             const view = notRunView(p.spec.name, 'skipped', `branch '${b.name}' not taken: ${pick.reason}`);
@@ -221,7 +277,11 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       current = orderedRecords(plan, records);
 
       const iterStatus: IterationRecord['status'] =
-        current.some((r) => r.status === 'cancelled') || opts.signal?.aborted === true ? 'cancelled' : branchError !== undefined || current.some((r) => r.status === 'failed') ? 'failed' : 'completed';
+        current.some((r) => r.status === 'cancelled') || opts.signal?.aborted === true
+          ? 'cancelled'
+          : branchError !== undefined || current.some((r) => r.status === 'failed')
+            ? 'failed'
+            : 'completed';
       history.push({ iteration: n, phases: state.phases });
 
       // Go on? Not after a failure or cancellation, nor past max_iterations; `until` and the module must agree.
@@ -235,27 +295,45 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
       if (iterStatus !== 'completed') next = { continue: false, reason: `iteration ${iterStatus}` };
       else if (until?.holds === true) next = { continue: false, reason: `until holds: ${until.expression}` };
       else if (n < maxIterations) {
-        const moduleSays = plan.module?.workflow.shouldContinue === undefined ? true : await plan.module.workflow.shouldContinue(workflowResults(state, history.slice(0, -1)));
-        next = moduleSays ? { continue: true, reason: until !== null ? `until does not hold: ${until.expression}` : 'next iteration' } : { continue: false, reason: 'workflow module: shouldContinue returned false' };
+        const moduleSays =
+          plan.module?.workflow.shouldContinue === undefined
+            ? true
+            : await plan.module.workflow.shouldContinue(workflowResults(state, history.slice(0, -1)));
+        next = moduleSays
+          ? { continue: true, reason: until !== null ? `until does not hold: ${until.expression}` : 'next iteration' }
+          : { continue: false, reason: 'workflow module: shouldContinue returned false' };
       }
       if (next.continue) {
         try {
           iterOverlay = await nextOverlay(plan, state, history, iterOverlay);
           changes = iterOverlay;
         } catch (err) {
-          next = { continue: false, reason: `config for the next iteration: ${err instanceof Error ? err.message : String(err)}` };
+          next = {
+            continue: false,
+            reason: `config for the next iteration: ${err instanceof Error ? err.message : String(err)}`,
+          };
           status = 'failed';
           log.error({ err }, 'workflow: cannot modify the config for the next iteration');
         }
       }
-      iterations.push({ iteration: n, dir: iterated ? relDir : null, status: iterStatus, phases: current, until, next, config_changes: changes });
+      iterations.push({
+        iteration: n,
+        dir: iterated ? relDir : null,
+        status: iterStatus,
+        phases: current,
+        until,
+        next,
+        config_changes: changes,
+      });
       if (iterated) log.info({ iteration: n, status: iterStatus, next: next.reason }, 'workflow iteration finished');
       if (iterStatus !== 'completed') status = iterStatus;
       if (!next.continue) break;
     }
   } catch (err) {
     // An engine bug: leave a workflow.json that says so, then let it surface.
-    await save('failed', { error: { message: err instanceof Error ? err.message : String(err) } }).catch(() => undefined);
+    await save('failed', { error: { message: err instanceof Error ? err.message : String(err) } }).catch(
+      () => undefined,
+    );
     throw err;
   }
 
@@ -268,7 +346,17 @@ async function runPhases(plan: WorkflowPlan, opts: RunComposedOptions): Promise<
 
   await save(status, finishedJson(started, now(), plan.plainConfig ? plainErrorJson(current[0]) : firstError(current)));
   log.info({ workflow_id: workflowId, status }, 'run finished');
-  return { workflowId, dir, status, phases: current, iterations, branches: branchRecords, outputs, outputErrors, files };
+  return {
+    workflowId,
+    dir,
+    status,
+    phases: current,
+    iterations,
+    branches: branchRecords,
+    outputs,
+    outputErrors,
+    files,
+  };
 }
 
 interface PhaseContext {
@@ -316,31 +404,55 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
 
   for (const d of p.spec.dependsOn) {
     const v = state.phases[d];
-    if (v !== undefined && v.status !== 'completed') return done('skipped', `depends on ${d}, which ${v.status === 'failed' ? 'failed' : `was ${v.status}`}${v.reason !== null ? ` (${v.reason})` : ''}`);
+    if (v !== undefined && v.status !== 'completed')
+      return done(
+        'skipped',
+        `depends on ${d}, which ${v.status === 'failed' ? 'failed' : `was ${v.status}`}${v.reason !== null ? ` (${v.reason})` : ''}`,
+      );
   }
-  if (ctx.opts.signal?.aborted === true) return done('cancelled', 'the workflow was cancelled before the phase started');
+  if (ctx.opts.signal?.aborted === true)
+    return done('cancelled', 'the workflow was cancelled before the phase started');
   if (p.condition !== undefined) {
     try {
       condition = p.condition.evaluate(state);
     } catch (err) {
       if (!(err instanceof ConditionError)) throw err;
-      const error = new ConfigError(issueAt(p.source, [...p.at, 'condition', ...err.at], 'CONDITION', `phase '${name}': ${err.message}`, err.hint));
+      const error = new ConfigError(
+        issueAt(p.source, [...p.at, 'condition', ...err.at], 'CONDITION', `phase '${name}': ${err.message}`, err.hint),
+      );
       return done('failed', error.message, { error });
     }
     if (!condition.holds) return done('skipped', condition.reason);
   }
 
   // A plain config's phase was loaded by the caller: it runs as loaded.
-  const prepared = p.loaded !== undefined ? { loaded: p.loaded, sequence: p.loaded.sequence } : await loadPhase(p, state, ctx);
+  const prepared =
+    p.loaded !== undefined ? { loaded: p.loaded, sequence: p.loaded.sequence } : await loadPhase(p, state, ctx);
   if ('error' in prepared) return done('failed', prepared.error.message, prepared.record);
   const { loaded, sequence } = prepared;
   const phaseConfig = stripWorkflowKeys(yamlConfig(loaded.wf.config));
 
   const relDir = ctx.relDir === '' ? name : `${ctx.relDir}/${name}`;
   const phaseDir = ctx.iterDir === null ? null : join(ctx.iterDir, name);
-  log.info({ phase: name, sequence: sequence.type, topology: loaded.wf.topology.name, strategies: loaded.wf.strategies.length }, `phase ${name} started`);
+  log.info(
+    {
+      phase: name,
+      sequence: sequence.type,
+      topology: loaded.wf.topology.name,
+      strategies: loaded.wf.strategies.length,
+    },
+    `phase ${name} started`,
+  );
   let result: PhaseResult;
-  const bar = ctx.opts.progress === true && sequence.type !== 'single_pass' ? new ProgressReporter({ total: 0, label: name, clock, log: (line, p) => log.info({ phase: name, done: p.done, total: p.total }, `progress: ${line}`) }) : undefined;
+  const bar =
+    ctx.opts.progress === true && sequence.type !== 'single_pass'
+      ? new ProgressReporter({
+          total: 0,
+          label: name,
+          clock,
+          log: (line, p) => log.info({ phase: name, done: p.done, total: p.total }, `progress: ${line}`),
+        })
+      : undefined;
   try {
     result = await runSequence({
       progress: typeof ctx.opts.progress === 'object' ? ctx.opts.progress : bar,
@@ -355,7 +467,12 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return done('failed', message, { error: err, config: phaseConfig, topology: loaded.wf.topology.name, sequence: sequence.type });
+    return done('failed', message, {
+      error: err,
+      config: phaseConfig,
+      topology: loaded.wf.topology.name,
+      sequence: sequence.type,
+    });
   } finally {
     bar?.finish();
   }
@@ -365,7 +482,10 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     status: result.status,
     reason: result.reason,
     primary_metric: result.primary_metric,
-    best: result.best === null ? null : { ...result.best, metrics: fullMetrics(result.best.metrics), strategy: strategyEntry(loaded, result.best) },
+    best:
+      result.best === null
+        ? null
+        : { ...result.best, metrics: fullMetrics(result.best.metrics), strategy: strategyEntry(loaded, result.best) },
     metrics: fullMetrics(result.metrics),
     iterations: result.iterations,
     aggregate: null,
@@ -376,14 +496,31 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
   if (p.spec.outputs !== undefined && result.status === 'completed') {
     const after: ResultsState = { ...state, phases: { ...state.phases, [name]: view } };
     try {
-      view = { ...view, outputs: resolveTemplates(p.spec.outputs, templateScope(after), { explainNull: explainNull(after) }) as Record<string, unknown> };
+      view = {
+        ...view,
+        outputs: resolveTemplates(p.spec.outputs, templateScope(after), { explainNull: explainNull(after) }) as Record<
+          string,
+          unknown
+        >,
+      };
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       const error = templateConfigError(p, 'outputs', err);
-      return { ...done('failed', error.message, { error, config: phaseConfig }), view: { ...view, status: 'failed', reason: error.message } };
+      return {
+        ...done('failed', error.message, { error, config: phaseConfig }),
+        view: { ...view, status: 'failed', reason: error.message },
+      };
     }
   }
-  log.info({ phase: name, status: result.status, best: result.best?.strategy_id ?? null, [result.primary_metric]: result.metrics[result.primary_metric] ?? null }, `phase ${name} ${result.status}`);
+  log.info(
+    {
+      phase: name,
+      status: result.status,
+      best: result.best?.strategy_id ?? null,
+      [result.primary_metric]: result.metrics[result.primary_metric] ?? null,
+    },
+    `phase ${name} ${result.status}`,
+  );
   return {
     ...base,
     status: result.status,
@@ -410,10 +547,18 @@ interface PhaseLoadError {
  * Loads a workflow phase: its templates resolved, then its config (pattern defaults ←
  * user config ← iteration changes ← phase overlay ← --set) and its sequence.
  */
-async function loadPhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext): Promise<{ loaded: LoadedWorkflow; sequence: SequenceSettings } | PhaseLoadError> {
+async function loadPhase(
+  p: PlannedPhase,
+  state: ResultsState,
+  ctx: PhaseContext,
+): Promise<{ loaded: LoadedWorkflow; sequence: SequenceSettings } | PhaseLoadError> {
   const name = p.spec.name;
   const scope = templateScope(state);
-  const resolved: Record<'config' | 'sequence' | 'topology', unknown> = { config: {}, sequence: undefined, topology: undefined };
+  const resolved: Record<'config' | 'sequence' | 'topology', unknown> = {
+    config: {},
+    sequence: undefined,
+    topology: undefined,
+  };
   for (const section of ['config', 'sequence', 'topology'] as const) {
     try {
       resolved[section] = resolveTemplates(p.spec[section], scope, { explainNull: explainNull(state) });
@@ -426,7 +571,12 @@ async function loadPhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext
   const overlay = resolved.config as Record<string, unknown>;
   const sequenceRef = resolved.sequence;
   const topology = resolved.topology;
-  const phaseLayer = overlayAll([ctx.iterOverlay, overlay, { phase: name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
+  const phaseLayer = overlayAll([
+    ctx.iterOverlay,
+    overlay,
+    { phase: name },
+    topology !== undefined ? { topology } : {},
+  ]) as Record<string, unknown>;
   let loaded: LoadedWorkflow;
   try {
     loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
@@ -437,27 +587,46 @@ async function loadPhase(p: PlannedPhase, state: ResultsState, ctx: PhaseContext
   }
   try {
     // The config's own sequence was resolved when it loaded; a phase may name another.
-    const sequence = sequenceRef !== undefined ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs) : loaded.sequence;
+    const sequence =
+      sequenceRef !== undefined
+        ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs)
+        : loaded.sequence;
     return { loaded, sequence };
   } catch (err) {
     if (!isConfigError(err)) throw err;
-    return { error: err, record: { error: err, config: stripWorkflowKeys(yamlConfig(loaded.wf.config)), topology: loaded.wf.topology.name } };
+    return {
+      error: err,
+      record: {
+        error: err,
+        config: stripWorkflowKeys(yamlConfig(loaded.wf.config)),
+        topology: loaded.wf.topology.name,
+      },
+    };
   }
 }
 
 /** A template problem in a phase as a located ConfigError naming the phase and the path. */
 function templateConfigError(p: PlannedPhase, section: string, err: TemplateError): ConfigError {
-  return new ConfigError(issueAt(p.source, [...p.at, section, ...err.at], 'TEMPLATE', `phase '${p.spec.name}': ${err.message}`, err.hint));
+  return new ConfigError(
+    issueAt(p.source, [...p.at, section, ...err.at], 'TEMPLATE', `phase '${p.spec.name}': ${err.message}`, err.hint),
+  );
 }
 
 /** Keys of a strategy entry that expand grids; a best combination's entry drops them. */
 const GRID_KEYS = ['grid', 'constraint'];
 
 /** The config entry a best book came from, with its parameters fixed to the best ones. */
-function strategyEntry(loaded: LoadedWorkflow, best: { strategy_id: string; type: string; parameters: Record<string, unknown> }): Record<string, unknown> {
+function strategyEntry(
+  loaded: LoadedWorkflow,
+  best: { strategy_id: string; type: string; parameters: Record<string, unknown> },
+): Record<string, unknown> {
   const resolved = loaded.wf.strategies.find((s) => s.key === best.strategy_id);
-  const entry = resolved === undefined ? undefined : (loaded.wf.config.strategies[resolved.entry] as Record<string, unknown> | undefined);
-  if (entry === undefined || entry['type'] !== best.type) return { type: best.type, params: clonePlain(best.parameters) };
+  const entry =
+    resolved === undefined
+      ? undefined
+      : (loaded.wf.config.strategies[resolved.entry] as Record<string, unknown> | undefined);
+  if (entry === undefined || entry['type'] !== best.type)
+    return { type: best.type, params: clonePlain(best.parameters) };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) if (!GRID_KEYS.includes(k) && v !== undefined) out[k] = clonePlain(v);
   out['params'] = clonePlain(best.parameters);
@@ -490,14 +659,26 @@ function orderedRecords(plan: WorkflowPlan, records: ReadonlyMap<string, PhaseRe
   return names.filter((n) => records.has(n)).map((n) => records.get(n)!);
 }
 
-async function chooseBranches(plan: WorkflowPlan, state: ResultsState, history: WorkflowResults['history'], n: number): Promise<{ branch: string; taken: boolean; reason: string }[]> {
+async function chooseBranches(
+  plan: WorkflowPlan,
+  state: ResultsState,
+  history: WorkflowResults['history'],
+  n: number,
+): Promise<{ branch: string; taken: boolean; reason: string }[]> {
   if (plan.branches.length === 0) return [];
   const module = plan.module?.workflow;
   if (module?.getBranches !== undefined) {
     const names = await module.getBranches(workflowResults(state, history));
     const unknown = names.filter((x) => !plan.branches.some((b) => b.name === x));
-    if (unknown.length > 0) throw new Error(`workflow module getBranches() (iteration ${n}) returned unknown branch${unknown.length > 1 ? 'es' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; branches: ${plan.branches.map((b) => b.name).join(', ')}`);
-    return plan.branches.map((b) => ({ branch: b.name, taken: names.includes(b.name), reason: names.includes(b.name) ? 'chosen by the workflow module' : 'not chosen by the workflow module' }));
+    if (unknown.length > 0)
+      throw new Error(
+        `workflow module getBranches() (iteration ${n}) returned unknown branch${unknown.length > 1 ? 'es' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; branches: ${plan.branches.map((b) => b.name).join(', ')}`,
+      );
+    return plan.branches.map((b) => ({
+      branch: b.name,
+      taken: names.includes(b.name),
+      reason: names.includes(b.name) ? 'chosen by the workflow module' : 'not chosen by the workflow module',
+    }));
   }
   let taken: PlannedBranch | undefined;
   return plan.branches.map((b) => {
@@ -513,7 +694,12 @@ async function chooseBranches(plan: WorkflowPlan, state: ResultsState, history: 
 }
 
 /** The config overlay of the next iteration: `iteration.modify` (templates resolved), then the module's change. */
-async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: WorkflowResults['history'], overlay: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function nextOverlay(
+  plan: WorkflowPlan,
+  state: ResultsState,
+  history: WorkflowResults['history'],
+  overlay: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   let next = overlay;
   const modify = plan.iteration?.spec.modify ?? {};
   if (Object.keys(modify).length > 0) {
@@ -521,7 +707,15 @@ async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: Wor
       next = overlayConfig(next, resolveTemplates(modify, templateScope(state), { explainNull: explainNull(state) }));
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      throw new ConfigError(issueAt(plan.iteration!.source, [...plan.iteration!.at, 'modify', ...err.at], 'TEMPLATE', `iteration.modify: ${err.message}`, err.hint));
+      throw new ConfigError(
+        issueAt(
+          plan.iteration!.source,
+          [...plan.iteration!.at, 'modify', ...err.at],
+          'TEMPLATE',
+          `iteration.modify: ${err.message}`,
+          err.hint,
+        ),
+      );
     }
   }
   const fn = plan.module?.workflow.modifyConfigForNext;
@@ -529,7 +723,8 @@ async function nextOverlay(plan: WorkflowPlan, state: ResultsState, history: Wor
     // The module gets a mutable copy (deepMerge shares nothing): its code may change it in place.
     const userData = deepMerge(plan.source.data, next) as Record<string, unknown>;
     const changed = await fn.call(plan.module!.workflow, userData, workflowResults(state, history.slice(0, -1)));
-    if (!isPlainObject(changed)) throw new Error('workflow module modifyConfigForNext() must return the config as a plain object');
+    if (!isPlainObject(changed))
+      throw new Error('workflow module modifyConfigForNext() must return the config as a plain object');
     next = overlayConfig({}, changed);
   }
   return next;

@@ -73,7 +73,16 @@ export async function runWorkflow(loaded: LoadedWorkflow, opts: RunWorkflowOptio
   const run = await runComposedWorkflow(configPlan(loaded), opts);
   const record = run.phases[0]!;
   const result = record.result ?? notRunPhase(loaded, record);
-  return { workflowId: run.workflowId, dir: run.dir, status: run.status, failure: phaseFailure(record), phase: record.name, outcome: result.outcome, ranking: result.ranking, result };
+  return {
+    workflowId: run.workflowId,
+    dir: run.dir,
+    status: run.status,
+    failure: phaseFailure(record),
+    phase: record.name,
+    outcome: result.outcome,
+    ranking: result.ranking,
+    result,
+  };
 }
 
 /** The phase result of a phase that never got a result: its sequence threw outside any graph, or the run was cancelled before it started. */

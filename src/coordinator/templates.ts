@@ -82,7 +82,9 @@ export function findTemplates(value: unknown, at: ConfigPath = []): TemplateUse[
 }
 
 /** The outcome of looking a path up: the value, or why there is none. */
-export type Lookup = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string; readonly hint?: string };
+export type Lookup =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string; readonly hint?: string };
 
 /**
  * Follows `path` through `scope`. A missing key or a step into null says which part of
@@ -90,7 +92,11 @@ export type Lookup = { readonly ok: true; readonly value: unknown } | { readonly
  *
  * @param explainNull adds context when a step meets null (e.g. why a phase has no best result).
  */
-export function lookup(scope: unknown, path: readonly (string | number)[], explainNull?: (prefix: readonly (string | number)[]) => string | undefined): Lookup {
+export function lookup(
+  scope: unknown,
+  path: readonly (string | number)[],
+  explainNull?: (prefix: readonly (string | number)[]) => string | undefined,
+): Lookup {
   let cur: unknown = scope;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
@@ -101,7 +107,10 @@ export function lookup(scope: unknown, path: readonly (string | number)[], expla
     }
     if (Array.isArray(cur)) {
       if (typeof seg !== 'number' || seg >= cur.length) {
-        return { ok: false, message: `${renderPath([...prefix])} is a list of ${cur.length}: no item ${typeof seg === 'number' ? `[${seg}]` : `'${seg}'`}` };
+        return {
+          ok: false,
+          message: `${renderPath([...prefix])} is a list of ${cur.length}: no item ${typeof seg === 'number' ? `[${seg}]` : `'${seg}'`}`,
+        };
       }
       cur = cur[seg];
       continue;
@@ -110,15 +119,24 @@ export function lookup(scope: unknown, path: readonly (string | number)[], expla
       const key = String(seg);
       if (!Object.hasOwn(cur, key) || cur[key] === undefined) {
         const keys = Object.keys(cur);
-        const where = prefix.length === 0 ? `'${key}' is not a template root` : `${renderPath([...prefix])} has no '${key}'`;
+        const where =
+          prefix.length === 0 ? `'${key}' is not a template root` : `${renderPath([...prefix])} has no '${key}'`;
         const guess = didYouMean(key, keys);
-        const hint = guess !== undefined ? `did you mean '${guess}'?` : keys.length > 0 ? `${prefix.length === 0 ? 'roots' : 'keys'}: ${keys.slice(0, 20).join(', ')}` : undefined;
+        const hint =
+          guess !== undefined
+            ? `did you mean '${guess}'?`
+            : keys.length > 0
+              ? `${prefix.length === 0 ? 'roots' : 'keys'}: ${keys.slice(0, 20).join(', ')}`
+              : undefined;
         return hint !== undefined ? { ok: false, message: where, hint } : { ok: false, message: where };
       }
       cur = cur[key];
       continue;
     }
-    return { ok: false, message: `${renderPath([...prefix])} is ${JSON.stringify(cur)}, which has no '${String(seg)}'` };
+    return {
+      ok: false,
+      message: `${renderPath([...prefix])} is ${JSON.stringify(cur)}, which has no '${String(seg)}'`,
+    };
   }
   return { ok: true, value: cur };
 }
@@ -135,14 +153,24 @@ export interface ResolveOptions {
  *
  * @throws TemplateError for the first template that cannot be resolved, with its path.
  */
-export function resolveTemplates(value: unknown, scope: Readonly<Record<string, unknown>>, options: ResolveOptions = {}): unknown {
+export function resolveTemplates(
+  value: unknown,
+  scope: Readonly<Record<string, unknown>>,
+  options: ResolveOptions = {},
+): unknown {
   const visit = (v: unknown, at: ConfigPath): unknown => {
     if (typeof v === 'string') return hasTemplate(v) ? resolveString(v, scope, at, options) : v;
     if (Array.isArray(v)) return v.map((item, i) => visit(item, [...at, i]));
     if (isPlainObject(v)) {
       const out: Record<string, unknown> = {};
       for (const [k, item] of Object.entries(v)) {
-        if (k === '__proto__') Object.defineProperty(out, k, { value: visit(item, [...at, k]), enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(out, k, {
+            value: visit(item, [...at, k]),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else out[k] = visit(item, [...at, k]);
       }
       return out;
@@ -152,14 +180,25 @@ export function resolveTemplates(value: unknown, scope: Readonly<Record<string, 
   return visit(value, []);
 }
 
-function resolveString(text: string, scope: Readonly<Record<string, unknown>>, at: ConfigPath, options: ResolveOptions): unknown {
+function resolveString(
+  text: string,
+  scope: Readonly<Record<string, unknown>>,
+  at: ConfigPath,
+  options: ResolveOptions,
+): unknown {
   const get = (ref: string): unknown => {
     const path = parseReference(ref);
     if (path === undefined) {
-      throw new TemplateError(`cannot read {{ ${ref.trim()} }} as a reference`, ref.trim(), at, 'write a dotted path such as {{ phases.optimize.best.parameters }}');
+      throw new TemplateError(
+        `cannot read {{ ${ref.trim()} }} as a reference`,
+        ref.trim(),
+        at,
+        'write a dotted path such as {{ phases.optimize.best.parameters }}',
+      );
     }
     const found = lookup(scope, path, options.explainNull);
-    if (!found.ok) throw new TemplateError(`cannot resolve {{ ${ref.trim()} }}: ${found.message}`, ref.trim(), at, found.hint);
+    if (!found.ok)
+      throw new TemplateError(`cannot resolve {{ ${ref.trim()} }}: ${found.message}`, ref.trim(), at, found.hint);
     return found.value;
   };
   const whole = WHOLE.exec(text);

@@ -13,7 +13,11 @@ import { writeJsonAtomic } from '../files/atomic-write.ts';
 import { describeFailure } from '../results/phase-writer.ts';
 import type { RunFailure } from '../sequencer/run-phase.ts';
 import { cleanStaleTemps, runOwner } from '../results/run-liveness.ts';
-import type { IterationResultJson, ManifestPhaseJson, WorkflowManifestJson } from '../results/schema/workflow-manifest.ts';
+import type {
+  IterationResultJson,
+  ManifestPhaseJson,
+  WorkflowManifestJson,
+} from '../results/schema/workflow-manifest.ts';
 import type { IterationRecord, PhaseRecord } from './workflow-records.ts';
 import { traceSection } from '../tracing/trace-summary.ts';
 import { WORKFLOW_LEVEL_KEYS } from './workflow-plan.ts';
@@ -23,7 +27,11 @@ export interface WorkflowIdentity {
   readonly workflowId: string;
   readonly name: string;
   /** A multi-phase workflow: its pattern, pattern file and module (null for an inline one). */
-  readonly workflow?: { readonly workflow: string | null; readonly workflow_file: string | null; readonly workflow_module: string | null };
+  readonly workflow?: {
+    readonly workflow: string | null;
+    readonly workflow_file: string | null;
+    readonly workflow_module: string | null;
+  };
   readonly configFile: string;
   /** A plain config: the file its topology came from. */
   readonly topologyFile?: string;
@@ -36,7 +44,12 @@ export interface WorkflowIdentity {
  * workflow.json of a run in `status`: `sections` are what the runner states of its phases,
  * `extra` the end of a run (finished_at, duration_ms, error).
  */
-export function workflowJson(id: WorkflowIdentity, status: string, sections: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function workflowJson(
+  id: WorkflowIdentity,
+  status: string,
+  sections: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     workflow_id: id.workflowId,
     name: id.name,
@@ -55,9 +68,17 @@ export function workflowJson(id: WorkflowIdentity, status: string, sections: Rec
 }
 
 /** How a run ended, for {@link workflowJson}'s `extra`. */
-export function finishedJson(started: Date, finished: Date, error: Record<string, unknown> | null | undefined): Record<string, unknown> {
+export function finishedJson(
+  started: Date,
+  finished: Date,
+  error: Record<string, unknown> | null | undefined,
+): Record<string, unknown> {
   // An unknown error is written as null, never left out: the key is always there.
-  return { finished_at: finished.toISOString(), duration_ms: finished.getTime() - started.getTime(), error: error ?? null };
+  return {
+    finished_at: finished.toISOString(),
+    duration_ms: finished.getTime() - started.getTime(),
+    error: error ?? null,
+  };
 }
 
 /**
@@ -76,7 +97,8 @@ export class WorkflowJsonWriter {
   static open(root: string, dir: string | null, id: WorkflowIdentity, logger: Logger): WorkflowJsonWriter {
     if (dir !== null) {
       const stale = cleanStaleTemps(root);
-      if (stale.length > 0) logger.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
+      if (stale.length > 0)
+        logger.info({ removed: stale }, `removed ${stale.length} temporary file(s) left by killed runs`);
     }
     return new WorkflowJsonWriter(dir, id);
   }
@@ -110,7 +132,9 @@ export function firstError(records: readonly PhaseRecord[]): WorkflowManifestJso
 export function phaseFailure(r: PhaseRecord): RunFailure | undefined {
   const recorded = r.result?.outcome?.failure;
   if (recorded !== undefined) return recorded;
-  return r.status === 'failed' && r.result === undefined && r.error !== undefined ? { step: 'execute', container: undefined, error: r.error } : undefined;
+  return r.status === 'failed' && r.result === undefined && r.error !== undefined
+    ? { step: 'execute', container: undefined, error: r.error }
+    : undefined;
 }
 
 /**
@@ -146,7 +170,13 @@ export function phaseJson(r: PhaseRecord): ManifestPhaseJson {
     metrics: r.status === 'completed' ? r.view.metrics : null,
     outputs: r.view.outputs,
     duration_ms: r.duration_ms,
-    error: r.status === 'failed' && r.error !== undefined ? { kind: r.error instanceof Error ? r.error.name : typeof r.error, message: r.error instanceof Error ? r.error.message : String(r.error) } : null,
+    error:
+      r.status === 'failed' && r.error !== undefined
+        ? {
+            kind: r.error instanceof Error ? r.error.name : typeof r.error,
+            message: r.error instanceof Error ? r.error.message : String(r.error),
+          }
+        : null,
     config: r.config,
     ...traceSection(r.result?.outcome?.trace),
   };
@@ -157,7 +187,13 @@ export function iterationJson(it: IterationRecord): IterationResultJson {
     iteration: it.iteration,
     dir: it.dir,
     status: it.status,
-    phases: it.phases.map((r) => ({ name: r.name, status: r.status, reason: r.reason, best: r.view.best, metrics: r.status === 'completed' ? r.view.metrics : null })),
+    phases: it.phases.map((r) => ({
+      name: r.name,
+      status: r.status,
+      reason: r.reason,
+      best: r.view.best,
+      metrics: r.status === 'completed' ? r.view.metrics : null,
+    })),
     until: it.until,
     next: it.next,
     config_changes: it.config_changes,

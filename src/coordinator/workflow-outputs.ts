@@ -39,17 +39,24 @@ export function resolveOutputs(plan: WorkflowPlan, state: ResultsState): Resolve
   for (const f of plan.outputFiles) {
     try {
       if (f.spec.template !== undefined) {
-        files.push({ path: f.path, content: resolveTemplates(f.spec.template, scope, { explainNull: explainNull(state) }) as string });
+        files.push({
+          path: f.path,
+          content: resolveTemplates(f.spec.template, scope, { explainNull: explainNull(state) }) as string,
+        });
       } else {
         const value = resolveTemplates(f.spec.value, scope, { explainNull: explainNull(state) });
-        const content = /\.ya?ml$/i.test(f.path) ? toYaml(value) : typeof value === 'string' && !/\.json$/i.test(f.path) ? value : `${JSON.stringify(value, null, 2)}\n`;
+        const content = /\.ya?ml$/i.test(f.path)
+          ? toYaml(value)
+          : typeof value === 'string' && !/\.json$/i.test(f.path)
+            ? value
+            : `${JSON.stringify(value, null, 2)}\n`;
         files.push({ path: f.path, content });
       }
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      outputErrors[`files[${f.at[2]}] ${f.path}`] = `${err.message}${where(f.source, [...f.at, f.spec.template !== undefined ? 'template' : 'value', ...err.at])}`;
+      outputErrors[`files[${f.at[2]}] ${f.path}`] =
+        `${err.message}${where(f.source, [...f.at, f.spec.template !== undefined ? 'template' : 'value', ...err.at])}`;
     }
   }
   return { outputs, outputErrors, files };
 }
-

@@ -29,7 +29,13 @@ import {
 } from '../config/schema/workflow-pattern.ts';
 import { isMetricName } from '../domain/metrics/performance.ts';
 import { discoverPatterns } from '../patterns/discover.ts';
-import { compileCondition, compileResultsExpression, ConditionError, metricHint, type CompiledCondition } from './conditions.ts';
+import {
+  compileCondition,
+  compileResultsExpression,
+  ConditionError,
+  metricHint,
+  type CompiledCondition,
+} from './conditions.ts';
 import { importWorkflowModule, type ComposableWorkflow } from './composable.ts';
 import { orderPhases, type PhaseNode } from './phase-graph.ts';
 import { BEST_KEYS, PHASE_VIEW_KEYS, TEMPLATE_ROOTS } from './phase-view.ts';
@@ -111,7 +117,12 @@ export interface WorkflowPlan {
   readonly phases: readonly PlannedPhase[];
   readonly branches: readonly PlannedBranch[];
   readonly iteration:
-    | { readonly spec: IterationSpec; readonly until: CompiledExpression | undefined; readonly source: YamlSource; readonly at: ConfigPath }
+    | {
+        readonly spec: IterationSpec;
+        readonly until: CompiledExpression | undefined;
+        readonly source: YamlSource;
+        readonly at: ConfigPath;
+      }
     | undefined;
   readonly outputs: readonly PlannedOutput[];
   readonly outputFiles: readonly PlannedOutputFile[];
@@ -153,7 +164,9 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   const baseDir = dirname(resolve(file));
   const raw = isPlainObject(source.data) ? applySetOverrides(source.data, [...(options.sets ?? [])]) : {};
   const userDirs = [
-    ...(Array.isArray(raw['patterns']) ? raw['patterns'].filter((d): d is string => typeof d === 'string').map((d) => resolve(baseDir, d)) : []),
+    ...(Array.isArray(raw['patterns'])
+      ? raw['patterns'].filter((d): d is string => typeof d === 'string').map((d) => resolve(baseDir, d))
+      : []),
     ...(options.patternDirs ?? []).map((d) => resolve(d)),
   ];
 
@@ -164,14 +177,32 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     if (p === undefined) {
       const guess = didYouMean(raw['workflow'], found.keys());
       throw new ConfigError(
-        issueAt(source, ['workflow'], 'UNKNOWN_NAME', `unknown workflow '${raw['workflow']}'`, guess !== undefined ? `did you mean '${guess}'?` : `known workflows: ${[...found.keys()].join(', ')}`),
+        issueAt(
+          source,
+          ['workflow'],
+          'UNKNOWN_NAME',
+          `unknown workflow '${raw['workflow']}'`,
+          guess !== undefined ? `did you mean '${guess}'?` : `known workflows: ${[...found.keys()].join(', ')}`,
+        ),
       );
     }
-    if (p.overrides !== undefined) options.logger?.info({ workflow: p.name, file: p.file, overrides: p.overrides }, `user workflow pattern '${p.name}' overrides the built-in one`);
+    if (p.overrides !== undefined)
+      options.logger?.info(
+        { workflow: p.name, file: p.file, overrides: p.overrides },
+        `user workflow pattern '${p.name}' overrides the built-in one`,
+      );
     const patternSource = await loadYamlFile(p.file);
     pattern = { def: parseConfig(patternSource, WorkflowPatternSchema), source: patternSource, file: p.file };
     if (raw['phases'] !== undefined) {
-      throw new ConfigError(issueAt(source, ['phases'], 'INVALID_VALUE', `phases: and workflow: '${p.name}' together: the pattern already declares the phases`, 'use one or the other; adjust a pattern through workflow_params: or a copy of it in a patterns: folder'));
+      throw new ConfigError(
+        issueAt(
+          source,
+          ['phases'],
+          'INVALID_VALUE',
+          `phases: and workflow: '${p.name}' together: the pattern already declares the phases`,
+          'use one or the other; adjust a pattern through workflow_params: or a copy of it in a patterns: folder',
+        ),
+      );
     }
   }
 
@@ -190,7 +221,17 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       const known = Object.keys(params);
       const guess = didYouMean(k, known);
       issues.push(
-        issueAt(source, ['workflow_params', k], 'UNKNOWN_KEY', `workflow '${pattern.def.name}' has no param '${k}'`, guess !== undefined ? `did you mean '${guess}'?` : known.length > 0 ? `its params: ${known.join(', ')}` : 'it declares no params'),
+        issueAt(
+          source,
+          ['workflow_params', k],
+          'UNKNOWN_KEY',
+          `workflow '${pattern.def.name}' has no param '${k}'`,
+          guess !== undefined
+            ? `did you mean '${guess}'?`
+            : known.length > 0
+              ? `its params: ${known.join(', ')}`
+              : 'it declares no params',
+        ),
       );
       continue;
     }
@@ -200,24 +241,46 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   // Where each part comes from: the user's config overrides the pattern's part.
   const specSource = pattern?.source ?? source;
   const implicit = pattern === undefined && config.phases === undefined;
-  const phaseSpecs: PhaseSpec[] = pattern?.def.phases ?? config.phases ?? [{ name: base.wf.phase, config: {}, dependsOn: [] }];
-  const branchPart = config.branches !== undefined ? { list: config.branches, source } : { list: pattern?.def.branches ?? [], source: specSource };
-  const iterPart = config.iteration !== undefined ? { spec: config.iteration, source } : pattern?.def.iteration !== undefined ? { spec: pattern.def.iteration, source: specSource } : undefined;
+  const phaseSpecs: PhaseSpec[] = pattern?.def.phases ??
+    config.phases ?? [{ name: base.wf.phase, config: {}, dependsOn: [] }];
+  const branchPart =
+    config.branches !== undefined
+      ? { list: config.branches, source }
+      : { list: pattern?.def.branches ?? [], source: specSource };
+  const iterPart =
+    config.iteration !== undefined
+      ? { spec: config.iteration, source }
+      : pattern?.def.iteration !== undefined
+        ? { spec: pattern.def.iteration, source: specSource }
+        : undefined;
 
   const names = new Map<string, ConfigPath>();
   const all: { spec: PhaseSpec; source: YamlSource; at: ConfigPath; branch: string | null }[] = [];
   const addPhase = (spec: PhaseSpec, src: YamlSource, at: ConfigPath, branch: string | null): void => {
     if (names.has(spec.name)) {
-      issues.push(issueAt(src, [...at, 'name'], 'DUPLICATE_KEY', `phase name '${spec.name}' is used twice`, 'phase names are unique in a workflow (main phases and branch phases): they name results folders'));
+      issues.push(
+        issueAt(
+          src,
+          [...at, 'name'],
+          'DUPLICATE_KEY',
+          `phase name '${spec.name}' is used twice`,
+          'phase names are unique in a workflow (main phases and branch phases): they name results folders',
+        ),
+      );
     }
     names.set(spec.name, at);
     all.push({ spec, source: src, at, branch });
   };
   phaseSpecs.forEach((spec, i) => addPhase(spec, specSource, implicit ? [] : ['phases', i], null));
   const branchNames = branchPart.list.map((b, i) => b.name ?? `branch_${i + 1}`);
-  branchPart.list.forEach((b, bi) => b.phases.forEach((spec, i) => addPhase(spec, branchPart.source, ['branches', bi, 'phases', i], branchNames[bi]!)));
+  branchPart.list.forEach((b, bi) =>
+    b.phases.forEach((spec, i) => addPhase(spec, branchPart.source, ['branches', bi, 'phases', i], branchNames[bi]!)),
+  );
   branchPart.list.forEach((b, bi) => {
-    if (b.name !== undefined && branchNames.indexOf(b.name) !== bi) issues.push(issueAt(branchPart.source, ['branches', bi, 'name'], 'DUPLICATE_KEY', `branch name '${b.name}' is used twice`));
+    if (b.name !== undefined && branchNames.indexOf(b.name) !== bi)
+      issues.push(
+        issueAt(branchPart.source, ['branches', bi, 'name'], 'DUPLICATE_KEY', `branch name '${b.name}' is used twice`),
+      );
   });
   const mainNames = phaseSpecs.map((p) => p.name);
   const allPhases = all.map((p) => p.spec.name);
@@ -225,15 +288,23 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   const state = { params, config: yamlConfig(config) as Record<string, unknown> };
 
   const planPhase = (p: (typeof all)[number]): PlannedPhase => {
-    const visible = p.branch === null ? mainNames : [...mainNames, ...all.filter((q) => q.branch === p.branch).map((q) => q.spec.name)];
+    const visible =
+      p.branch === null
+        ? mainNames
+        : [...mainNames, ...all.filter((q) => q.branch === p.branch).map((q) => q.spec.name)];
     const readable = visible.filter((n) => n !== p.spec.name);
     const soft = new Set<string>();
     let readsPhases = false;
     const check = (value: unknown, at: ConfigPath, runTime: boolean, readsSelf = false): void => {
       for (const use of findTemplates(value, [...p.at, ...at])) {
-        const ctx = readsSelf ? { readable: [...readable, p.spec.name], all: allPhases, self: null, state } : { readable, all: allPhases, self: p.spec.name, state };
+        const ctx = readsSelf
+          ? { readable: [...readable, p.spec.name], all: allPhases, self: null, state }
+          : { readable, all: allPhases, self: p.spec.name, state };
         const ref = checkTemplate(use, ctx);
-        if (ref.problem !== undefined) issues.push(issueAt(p.source, use.at, 'TEMPLATE', `phase '${p.spec.name}': ${ref.problem.message}`, ref.problem.hint));
+        if (ref.problem !== undefined)
+          issues.push(
+            issueAt(p.source, use.at, 'TEMPLATE', `phase '${p.spec.name}': ${ref.problem.message}`, ref.problem.hint),
+          );
         if (ref.phase !== undefined && ref.phase !== p.spec.name) {
           soft.add(ref.phase);
           if (runTime) readsPhases = true;
@@ -249,8 +320,26 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       if (readable.includes(d)) return;
       const at = [...p.at, 'depends_on', i];
       if (d === p.spec.name) issues.push(issueAt(p.source, at, 'INVALID_VALUE', `phase '${d}' depends on itself`));
-      else if (allPhases.includes(d)) issues.push(issueAt(p.source, at, 'INVALID_VALUE', `phase '${p.spec.name}' cannot depend on '${d}': ${whereRuns(d, all)}`, 'a main phase depends on main phases; a branch phase on main phases and phases of its own branch'));
-      else issues.push(issueAt(p.source, at, 'UNKNOWN_NAME', `phase '${p.spec.name}' depends on unknown phase '${d}'`, phaseHint(d, readable)));
+      else if (allPhases.includes(d))
+        issues.push(
+          issueAt(
+            p.source,
+            at,
+            'INVALID_VALUE',
+            `phase '${p.spec.name}' cannot depend on '${d}': ${whereRuns(d, all)}`,
+            'a main phase depends on main phases; a branch phase on main phases and phases of its own branch',
+          ),
+        );
+      else
+        issues.push(
+          issueAt(
+            p.source,
+            at,
+            'UNKNOWN_NAME',
+            `phase '${p.spec.name}' depends on unknown phase '${d}'`,
+            phaseHint(d, readable),
+          ),
+        );
     });
     let condition: CompiledCondition | undefined;
     if (p.spec.condition !== undefined) {
@@ -259,10 +348,22 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
         for (const r of condition.refs) soft.add(r);
       } catch (err) {
         if (!(err instanceof ConditionError)) throw err;
-        issues.push(issueAt(p.source, [...p.at, 'condition', ...err.at], 'CONDITION', `phase '${p.spec.name}': ${err.message}`, err.hint));
+        issues.push(
+          issueAt(
+            p.source,
+            [...p.at, 'condition', ...err.at],
+            'CONDITION',
+            `phase '${p.spec.name}': ${err.message}`,
+            err.hint,
+          ),
+        );
       }
     }
-    const node: PhaseNode = { name: p.spec.name, hard: p.spec.dependsOn.filter((d) => readable.includes(d)), soft: [...soft].filter((d) => readable.includes(d)) };
+    const node: PhaseNode = {
+      name: p.spec.name,
+      hard: p.spec.dependsOn.filter((d) => readable.includes(d)),
+      soft: [...soft].filter((d) => readable.includes(d)),
+    };
     return { spec: p.spec, source: p.source, at: p.at, branch: p.branch, node, condition, readsPhases };
   };
 
@@ -273,7 +374,13 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     const next = result.cycle[1]!;
     const di = first.spec.dependsOn.indexOf(next);
     issues.push(
-      issueAt(first.source, di >= 0 ? [...first.at, 'depends_on', di] : [...first.at, 'name'], 'CYCLE', `phases wait for each other in a cycle: ${result.cycle.join(' → ')}`, 'each arrow reads "waits for" (depends_on, or a condition or template that reads the phase); break the cycle'),
+      issueAt(
+        first.source,
+        di >= 0 ? [...first.at, 'depends_on', di] : [...first.at, 'name'],
+        'CYCLE',
+        `phases wait for each other in a cycle: ${result.cycle.join(' → ')}`,
+        'each arrow reads "waits for" (depends_on, or a condition or template that reads the phase); break the cycle',
+      ),
     );
     return group;
   };
@@ -287,13 +394,30 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     if (spec.when !== undefined) {
       for (const use of findTemplates(spec.when, [...at, 'when'])) {
         const ref = checkTemplate(use, { readable: mainNames, all: allPhases, self: null, state });
-        if (ref.problem !== undefined) issues.push(issueAt(branchPart.source, use.at, 'TEMPLATE', `branch '${name}': ${ref.problem.message}`, ref.problem.hint));
+        if (ref.problem !== undefined)
+          issues.push(
+            issueAt(
+              branchPart.source,
+              use.at,
+              'TEMPLATE',
+              `branch '${name}': ${ref.problem.message}`,
+              ref.problem.hint,
+            ),
+          );
       }
       try {
         when = compileCondition(spec.when, { phases: mainNames, allPhases, ...state });
       } catch (err) {
         if (!(err instanceof ConditionError)) throw err;
-        issues.push(issueAt(branchPart.source, [...at, 'when', ...err.at], 'CONDITION', `branch '${name}': ${err.message}`, err.hint));
+        issues.push(
+          issueAt(
+            branchPart.source,
+            [...at, 'when', ...err.at],
+            'CONDITION',
+            `branch '${name}': ${err.message}`,
+            err.hint,
+          ),
+        );
       }
     }
     return { name, spec, source: branchPart.source, at, when, phases: order(planned.filter((p) => p.branch === name)) };
@@ -305,7 +429,10 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     let until: CompiledExpression | undefined;
     if (iterPart.spec.until !== undefined) {
       try {
-        until = compileResultsExpression(iterPart.spec.until, { phases: allPhases, allPhases, ...state }, ['iteration', 'until']).compiled;
+        until = compileResultsExpression(iterPart.spec.until, { phases: allPhases, allPhases, ...state }, [
+          'iteration',
+          'until',
+        ]).compiled;
       } catch (err) {
         if (!(err instanceof ConditionError)) throw err;
         issues.push(issueAt(iterPart.source, err.at, 'CONDITION', `iteration.until: ${err.message}`, err.hint));
@@ -313,7 +440,10 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     }
     for (const use of findTemplates(iterPart.spec.modify, ['iteration', 'modify'])) {
       const ref = checkTemplate(use, { readable: allPhases, all: allPhases, self: null, state });
-      if (ref.problem !== undefined) issues.push(issueAt(iterPart.source, use.at, 'TEMPLATE', `iteration.modify: ${ref.problem.message}`, ref.problem.hint));
+      if (ref.problem !== undefined)
+        issues.push(
+          issueAt(iterPart.source, use.at, 'TEMPLATE', `iteration.modify: ${ref.problem.message}`, ref.problem.hint),
+        );
     }
     iteration = { spec: iterPart.spec, until, source: iterPart.source, at: ['iteration'] };
   }
@@ -336,23 +466,54 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       const at: ConfigPath = ['outputs', 'files', i];
       const rel = safeRelative(f.path);
       if (rel === undefined) {
-        issues.push(issueAt(part.source, [...at, 'path'], 'INVALID_VALUE', `output file '${f.path}' is outside the results folder`, 'write a relative path without ../ that stays inside results/<workflow_id>/, e.g. best_params.json'));
+        issues.push(
+          issueAt(
+            part.source,
+            [...at, 'path'],
+            'INVALID_VALUE',
+            `output file '${f.path}' is outside the results folder`,
+            'write a relative path without ../ that stays inside results/<workflow_id>/, e.g. best_params.json',
+          ),
+        );
       } else {
         const clash = engineFileClash(rel, allPhases);
         if (clash !== undefined) {
-          issues.push(issueAt(part.source, [...at, 'path'], 'INVALID_VALUE', `output file '${f.path}' would overwrite the engine's ${clash}`, 'choose another name, e.g. outputs/best_params.json'));
+          issues.push(
+            issueAt(
+              part.source,
+              [...at, 'path'],
+              'INVALID_VALUE',
+              `output file '${f.path}' would overwrite the engine's ${clash}`,
+              'choose another name, e.g. outputs/best_params.json',
+            ),
+          );
         }
       }
       if ((f.template === undefined) === (f.value === undefined)) {
-        issues.push(issueAt(part.source, at, 'INVALID_VALUE', `output file '${f.path}' needs exactly one of template: (text) or value: (written as JSON/YAML)`));
+        issues.push(
+          issueAt(
+            part.source,
+            at,
+            'INVALID_VALUE',
+            `output file '${f.path}' needs exactly one of template: (text) or value: (written as JSON/YAML)`,
+          ),
+        );
       }
       outputFiles.push({ spec: f, path: rel ?? f.path, source: part.source, at });
     });
   }
-  for (const o of [...outputs, ...outputFiles.map((f) => ({ value: { template: f.spec.template, value: f.spec.value }, source: f.source, at: f.at }))]) {
+  for (const o of [
+    ...outputs,
+    ...outputFiles.map((f) => ({
+      value: { template: f.spec.template, value: f.spec.value },
+      source: f.source,
+      at: f.at,
+    })),
+  ]) {
     for (const use of findTemplates(o.value, o.at)) {
       const ref = checkTemplate(use, { readable: allPhases, all: allPhases, self: null, state });
-      if (ref.problem !== undefined) issues.push(issueAt(o.source, use.at, 'TEMPLATE', `outputs: ${ref.problem.message}`, ref.problem.hint));
+      if (ref.problem !== undefined)
+        issues.push(issueAt(o.source, use.at, 'TEMPLATE', `outputs: ${ref.problem.message}`, ref.problem.hint));
     }
   }
 
@@ -361,7 +522,15 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     try {
       module = await importWorkflowModule(config.workflowModule, baseDir);
     } catch (err) {
-      issues.push(issueAt(source, ['workflow_module'], 'INVALID_VALUE', err instanceof Error ? err.message : String(err), 'paths are relative to the config file'));
+      issues.push(
+        issueAt(
+          source,
+          ['workflow_module'],
+          'INVALID_VALUE',
+          err instanceof Error ? err.message : String(err),
+          'paths are relative to the config file',
+        ),
+      );
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -373,7 +542,10 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
     if (p.readsPhases) continue;
     const overlay = resolveTemplates(p.spec.config, scope) as Record<string, unknown>;
     const topology = resolveTemplates(p.spec.topology, scope);
-    const layer = overlayAll([overlay, { phase: p.spec.name }, topology !== undefined ? { topology } : {}]) as Record<string, unknown>;
+    const layer = overlayAll([overlay, { phase: p.spec.name }, topology !== undefined ? { topology } : {}]) as Record<
+      string,
+      unknown
+    >;
     try {
       await loadWorkflow(file, { ...load, overlay: layer, pendingStores: true });
       const ref = resolveTemplates(p.spec.sequence, scope);
@@ -381,7 +553,11 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
       if (ref !== undefined) await resolveSequence(p.source, [...p.at, 'sequence'], ref, userDirs);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      issues.push(...relocatePhaseError(err, p, overlay, file).issues.map((issue) => toWorkflowParam(issue, p, source, config.workflowParams)));
+      issues.push(
+        ...relocatePhaseError(err, p, overlay, file).issues.map((issue) =>
+          toWorkflowParam(issue, p, source, config.workflowParams),
+        ),
+      );
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -389,7 +565,10 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
   return {
     file,
     source,
-    pattern: pattern === undefined ? null : { name: pattern.def.name, file: pattern.file, description: pattern.def.description },
+    pattern:
+      pattern === undefined
+        ? null
+        : { name: pattern.def.name, file: pattern.file, description: pattern.def.description },
     base,
     params,
     defaults,
@@ -411,10 +590,22 @@ export async function planWorkflow(file: string, options: PlanWorkflowOptions = 
  * about values that came from the phase overlay are moved to the overlay in the pattern
  * (or inline phase), where the user can fix them.
  */
-export function relocatePhaseError(err: ConfigError, p: PlannedPhase, overlay: Record<string, unknown>, userFile: string): ConfigError {
+export function relocatePhaseError(
+  err: ConfigError,
+  p: PlannedPhase,
+  overlay: Record<string, unknown>,
+  userFile: string,
+): ConfigError {
   const issues: ConfigIssue[] = err.issues.map((issue) => {
-    if (issue.file !== userFile || !fromOverlay(overlay, issue.path)) return { ...issue, message: `phase '${p.spec.name}': ${issue.message}` };
-    const moved = issueAt(p.source, [...p.at, 'config', ...issue.path], issue.code, `phase '${p.spec.name}': ${issue.message}`, issue.hint);
+    if (issue.file !== userFile || !fromOverlay(overlay, issue.path))
+      return { ...issue, message: `phase '${p.spec.name}': ${issue.message}` };
+    const moved = issueAt(
+      p.source,
+      [...p.at, 'config', ...issue.path],
+      issue.code,
+      `phase '${p.spec.name}': ${issue.message}`,
+      issue.hint,
+    );
     return { ...moved, path: issue.path };
   });
   return new ConfigError(issues);
@@ -425,13 +616,24 @@ export function relocatePhaseError(err: ConfigError, p: PlannedPhase, overlay: R
  * user's `workflow_params.NAME`: an invalid value is the user's, located there rather
  * than in the pattern file.
  */
-function toWorkflowParam(issue: ConfigIssue, p: PlannedPhase, userSource: YamlSource, userParams: Record<string, unknown> | undefined): ConfigIssue {
+function toWorkflowParam(
+  issue: ConfigIssue,
+  p: PlannedPhase,
+  userSource: YamlSource,
+  userParams: Record<string, unknown> | undefined,
+): ConfigIssue {
   const prefix = [...p.at, 'sequence'];
-  if (issue.file !== p.source.file || issue.path.length !== prefix.length + 1 || prefix.some((seg, i) => issue.path[i] !== seg)) return issue;
+  if (
+    issue.file !== p.source.file ||
+    issue.path.length !== prefix.length + 1 ||
+    prefix.some((seg, i) => issue.path[i] !== seg)
+  )
+    return issue;
   const key = issue.path[prefix.length];
   const spec = p.spec.sequence;
   const template = isPlainObject(spec) && key !== undefined ? spec[String(key)] : undefined;
-  const name = typeof template === 'string' ? /^\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(template)?.[1] : undefined;
+  const name =
+    typeof template === 'string' ? /^\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(template)?.[1] : undefined;
   if (name === undefined || userParams === undefined || !Object.hasOwn(userParams, name)) return issue;
   const moved = issueAt(userSource, ['workflow_params', name], issue.code, issue.message, issue.hint);
   return moved;
@@ -475,7 +677,11 @@ function whereRuns(name: string, all: readonly { spec: PhaseSpec; branch: string
 
 function phaseHint(name: string, phases: readonly string[]): string {
   const guess = didYouMean(name, phases);
-  return guess !== undefined ? `did you mean '${guess}'?` : phases.length > 0 ? `phases it can read: ${phases.join(', ')}` : 'no earlier phase to read';
+  return guess !== undefined
+    ? `did you mean '${guess}'?`
+    : phases.length > 0
+      ? `phases it can read: ${phases.join(', ')}`
+      : 'no earlier phase to read';
 }
 
 interface TemplateContext {
@@ -492,14 +698,31 @@ interface TemplateContext {
  * resolve now; `phases.<name>.<key>…` names a readable phase, a key of its results and,
  * under `metrics`, a known metric.
  */
-function checkTemplate(use: TemplateUse, ctx: TemplateContext): { problem?: { message: string; hint?: string }; phase?: string } {
+function checkTemplate(
+  use: TemplateUse,
+  ctx: TemplateContext,
+): { problem?: { message: string; hint?: string }; phase?: string } {
   const path = use.path;
-  if (path === undefined) return { problem: { message: `cannot read {{ ${use.text} }} as a reference`, hint: 'write a dotted path such as {{ phases.optimize.best.parameters }}' } };
+  if (path === undefined)
+    return {
+      problem: {
+        message: `cannot read {{ ${use.text} }} as a reference`,
+        hint: 'write a dotted path such as {{ phases.optimize.best.parameters }}',
+      },
+    };
   const root = path[0] as string;
-  const bad = (message: string, hint?: string): { problem: { message: string; hint?: string } } => ({ problem: hint !== undefined ? { message: `{{ ${use.text} }}: ${message}`, hint } : { message: `{{ ${use.text} }}: ${message}` } });
+  const bad = (message: string, hint?: string): { problem: { message: string; hint?: string } } => ({
+    problem:
+      hint !== undefined
+        ? { message: `{{ ${use.text} }}: ${message}`, hint }
+        : { message: `{{ ${use.text} }}: ${message}` },
+  });
   if (!(TEMPLATE_ROOTS as readonly string[]).includes(root)) {
     const guess = didYouMean(root, TEMPLATE_ROOTS);
-    return bad(`unknown root '${root}'`, guess !== undefined ? `did you mean '${guess}'?` : `roots: ${TEMPLATE_ROOTS.join(', ')}`);
+    return bad(
+      `unknown root '${root}'`,
+      guess !== undefined ? `did you mean '${guess}'?` : `roots: ${TEMPLATE_ROOTS.join(', ')}`,
+    );
   }
   if (root === 'iteration') return path.length === 1 ? {} : bad('iteration is a number; it has no fields');
   if (root === 'config' || root === 'params') {
@@ -510,16 +733,25 @@ function checkTemplate(use: TemplateUse, ctx: TemplateContext): { problem?: { me
   if (typeof phase !== 'string') return bad('name a phase: phases.<name>.…');
   if (phase === ctx.self) return bad(`a phase cannot read its own results`);
   if (!ctx.readable.includes(phase)) {
-    if (ctx.all.includes(phase)) return bad(`phase '${phase}' does not run before this point`, 'a phase reads main phases, or phases of its own branch');
+    if (ctx.all.includes(phase))
+      return bad(
+        `phase '${phase}' does not run before this point`,
+        'a phase reads main phases, or phases of its own branch',
+      );
     return bad(`unknown phase '${phase}'`, phaseHint(phase, ctx.readable));
   }
   const key = path[2];
   if (key === undefined) return { phase };
   if (typeof key !== 'string' || !(PHASE_VIEW_KEYS as readonly string[]).includes(key)) {
     const guess = didYouMean(String(key), PHASE_VIEW_KEYS);
-    return bad(`phases.${phase} has no '${String(key)}'`, guess !== undefined ? `did you mean '${guess}'?` : `keys: ${PHASE_VIEW_KEYS.join(', ')}`);
+    return bad(
+      `phases.${phase} has no '${String(key)}'`,
+      guess !== undefined ? `did you mean '${guess}'?` : `keys: ${PHASE_VIEW_KEYS.join(', ')}`,
+    );
   }
-  const checkMetric = (m: string | number | undefined): { problem?: { message: string; hint?: string }; phase?: string } => {
+  const checkMetric = (
+    m: string | number | undefined,
+  ): { problem?: { message: string; hint?: string }; phase?: string } => {
     if (m === undefined || (typeof m === 'string' && isMetricName(m))) return { phase };
     return bad(`unknown metric '${String(m)}'`, metricHint(String(m)));
   };
@@ -528,7 +760,10 @@ function checkTemplate(use: TemplateUse, ctx: TemplateContext): { problem?: { me
     const sub = path[3];
     if (typeof sub !== 'string' || !(BEST_KEYS as readonly string[]).includes(sub)) {
       const guess = didYouMean(String(sub), BEST_KEYS);
-      return bad(`phases.${phase}.best has no '${String(sub)}'`, guess !== undefined ? `did you mean '${guess}'?` : `keys: ${BEST_KEYS.join(', ')}`);
+      return bad(
+        `phases.${phase}.best has no '${String(sub)}'`,
+        guess !== undefined ? `did you mean '${guess}'?` : `keys: ${BEST_KEYS.join(', ')}`,
+      );
     }
     if (sub === 'metrics') return checkMetric(path[4]);
   }

@@ -62,7 +62,8 @@ export function barFault(o: number, h: number, l: number, c: number, v: number):
   if (v === Infinity) return { kind: 'infinite', field: 'volume', value: v, what: `volume ${v} is not finite` };
   if (v < 0) return { kind: 'volume', field: 'volume', value: v, what: `volume ${v} is negative` };
   const hiNeed = o > c ? o : c;
-  if (h < hiNeed) return { kind: 'high', field: 'high', value: h, what: `high ${h} is below max(open, close) ${hiNeed}` };
+  if (h < hiNeed)
+    return { kind: 'high', field: 'high', value: h, what: `high ${h} is below max(open, close) ${hiNeed}` };
   const loNeed = o < c ? o : c;
   if (l > loNeed) return { kind: 'low', field: 'low', value: l, what: `low ${l} is above min(open, close) ${loNeed}` };
   return null;

@@ -91,7 +91,9 @@ export class BarIngest {
   reject(code: DataErrorCode, row: number, what: string, column?: string): void {
     if (this.opts.onBadRow === 'fail') {
       throw new DataError(
-        column === undefined ? { code, file: this.opts.file, row, what } : { code, file: this.opts.file, row, column, what },
+        column === undefined
+          ? { code, file: this.opts.file, row, what }
+          : { code, file: this.opts.file, row, column, what },
       );
     }
     this.skipped++;

@@ -48,18 +48,26 @@ export const ALPACA_SECRET_VAR = 'APCA_API_SECRET_KEY';
  *
  * @throws LiveError naming what is missing (never a value).
  */
-export function alpacaCredentials(file: string | undefined, baseDir: string, env: NodeJS.ProcessEnv = process.env, fileOption = 'live.feed.alpaca.credentials_file'): AlpacaCredentials {
+export function alpacaCredentials(
+  file: string | undefined,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  fileOption = 'live.feed.alpaca.credentials_file',
+): AlpacaCredentials {
   let vars: Record<string, string | undefined> = env;
   let where = `the environment variables ${ALPACA_KEY_VAR} and ${ALPACA_SECRET_VAR}`;
   if (file !== undefined) {
     const path = resolve(baseDir, file);
-    if (!existsSync(path)) throw new LiveError(`alpaca feed: the credentials file ${path} (${fileOption}) does not exist`);
+    if (!existsSync(path))
+      throw new LiveError(`alpaca feed: the credentials file ${path} (${fileOption}) does not exist`);
     vars = readEnvFile(readFileSync(path, 'utf8'));
     where = `the credentials file ${path}`;
   }
   const key = vars[ALPACA_KEY_VAR]?.trim() ?? '';
   const secret = vars[ALPACA_SECRET_VAR]?.trim() ?? '';
-  const missing = [key === '' ? ALPACA_KEY_VAR : undefined, secret === '' ? ALPACA_SECRET_VAR : undefined].filter((m) => m !== undefined);
+  const missing = [key === '' ? ALPACA_KEY_VAR : undefined, secret === '' ? ALPACA_SECRET_VAR : undefined].filter(
+    (m) => m !== undefined,
+  );
   if (missing.length > 0) {
     throw new LiveError(
       `alpaca feed: no credentials: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set in ${where}${file === undefined ? ` (or name a file in ${fileOption})` : ''}`,
@@ -77,7 +85,8 @@ function readEnvFile(text: string): Record<string, string> {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (m === null) continue;
     let value = m[2]!;
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) value = value.slice(1, -1);
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]))
+      value = value.slice(1, -1);
     out[m[1]!] = value;
   }
   return out;

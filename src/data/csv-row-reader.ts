@@ -278,7 +278,15 @@ export class CsvRowReader {
     if (ingest.admitTime(line, ts) !== Admit.IN) return true;
     const cols = this.header as ColumnIndices;
     const volume = cols.volume < 0 ? NaN : (values[VOLUME] as number);
-    this.chunk = ingest.addBar(line, ts, values[OPEN] as number, values[HIGH] as number, values[LOW] as number, values[CLOSE] as number, volume);
+    this.chunk = ingest.addBar(
+      line,
+      ts,
+      values[OPEN] as number,
+      values[HIGH] as number,
+      values[LOW] as number,
+      values[CLOSE] as number,
+      volume,
+    );
     return true;
   }
 
@@ -392,7 +400,9 @@ export class CsvRowReader {
       if (!Number.isNaN(parseNumber(raw))) continue;
       const name = cols.names[field];
       const what =
-        raw === undefined || raw.trim() === '' ? `${name}: missing value` : `${name}: cannot parse '${shown(raw)}' as a number`;
+        raw === undefined || raw.trim() === ''
+          ? `${name}: missing value`
+          : `${name}: cannot parse '${shown(raw)}' as a number`;
       this.ingest.reject('UNPARSEABLE_NUMBER', this.line, what, name);
       return;
     }
@@ -423,7 +433,10 @@ export class CsvRowReader {
             q++;
           }
           if (q + 1 >= to && !eof) return null;
-          if (q >= to) throw this.malformed(`quote not closed (the field starting on line ${this.line} runs to the end of the file)`);
+          if (q >= to)
+            throw this.malformed(
+              `quote not closed (the field starting on line ${this.line} runs to the end of the file)`,
+            );
           if (buf[q + 1] === QUOTE) {
             text += buf.toString('utf8', from, q + 1);
             q += 2;
@@ -441,7 +454,10 @@ export class CsvRowReader {
           if (p + 1 >= to || buf[p + 1] === LF) p++;
         }
         if (p >= to || buf[p] === LF) return { fields, next: p < to ? p + 1 : p, innerLines };
-        if (buf[p] !== COMMA) throw this.malformed(`a closing quote must be followed by a comma or the line end (line ${this.line + innerLines})`);
+        if (buf[p] !== COMMA)
+          throw this.malformed(
+            `a closing quote must be followed by a comma or the line end (line ${this.line + innerLines})`,
+          );
         p++;
         continue;
       }

@@ -47,7 +47,6 @@ interface CsvRead {
  * ```
  */
 export class CsvBarSource extends FileBarSource<CsvRead> {
-
   /** Reads the file from the top, one chunk per pull. */
   async *chunks(): AsyncGenerator<BarChunk, void, undefined> {
     const read: CsvRead = { handle: null, closed: false, closing: null };

@@ -63,4 +63,3 @@ export class DataError extends SluiceError {
     this.what = init.what;
   }
 }
-

@@ -83,12 +83,29 @@ const COLUMNS: readonly ColumnDef<BarRow>[] = [
   { name: 'volume', kind: 'double' },
 ];
 
-const BINANCE_INTERVALS = new Set(['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w']);
+const BINANCE_INTERVALS = new Set([
+  '1s',
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+]);
 
 /** Alpaca's timeframe for a sluice one: 5m → 5Min, 1h → 1Hour, 1d → 1Day. */
 export function alpacaTimeframe(tf: string): string {
   const m = /^(\d+)([mhdw])$/.exec(tf);
-  if (m === null) throw new DataFetchError(`timeframe '${tf}': Alpaca bars are minutes (1m–59m), hours (1h–23h), 1d or 1w`);
+  if (m === null)
+    throw new DataFetchError(`timeframe '${tf}': Alpaca bars are minutes (1m–59m), hours (1h–23h), 1d or 1w`);
   const n = Number(m[1]);
   const unit = m[2];
   if (unit === 'm' && n >= 1 && n <= 59) return `${n}Min`;
@@ -107,19 +124,32 @@ interface Page {
 /** Downloads the range into `out` (Parquet), resuming a partial download of the same arguments. */
 export async function fetchBars(o: FetchOptions): Promise<FetchOutcome> {
   const tfMs = parseTimeframe(o.timeframe);
-  if (o.provider === 'binance' && !BINANCE_INTERVALS.has(o.timeframe)) throw new DataFetchError(`timeframe '${o.timeframe}': Binance klines are ${[...BINANCE_INTERVALS].join(', ')}`);
+  if (o.provider === 'binance' && !BINANCE_INTERVALS.has(o.timeframe))
+    throw new DataFetchError(`timeframe '${o.timeframe}': Binance klines are ${[...BINANCE_INTERVALS].join(', ')}`);
   if (o.provider === 'alpaca') {
     alpacaTimeframe(o.timeframe);
     if (o.credentials === undefined) throw new DataFetchError('alpaca: no credentials');
   }
   if (!(o.end > o.start)) throw new DataFetchError('--end must be after --start');
   const partial = `${o.out}.partial`;
-  const header = JSON.stringify({ provider: o.provider, symbol: o.symbol, timeframe: o.timeframe, start: o.start, end: o.end, feed: o.feed ?? null });
+  const header = JSON.stringify({
+    provider: o.provider,
+    symbol: o.symbol,
+    timeframe: o.timeframe,
+    start: o.start,
+    end: o.end,
+    feed: o.feed ?? null,
+  });
   const rows: Row[] = [];
   let cursor: { start: number; token?: string } | undefined = { start: o.start };
   if (existsSync(partial)) {
-    const lines = readFileSync(partial, 'utf8').split('\n').filter((l) => l !== '');
-    if (lines[0] !== header) throw new DataFetchError(`${partial} is a partial download with other arguments (${lines[0] ?? 'empty'}): remove it to start again`);
+    const lines = readFileSync(partial, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    if (lines[0] !== header)
+      throw new DataFetchError(
+        `${partial} is a partial download with other arguments (${lines[0] ?? 'empty'}): remove it to start again`,
+      );
     for (const line of lines.slice(1)) {
       try {
         for (const r of JSON.parse(line) as Row[]) rows.push(r);
@@ -129,16 +159,25 @@ export async function fetchBars(o: FetchOptions): Promise<FetchOutcome> {
     }
     const last = rows.at(-1);
     if (last !== undefined) cursor = { start: last[0] + tfMs };
-    o.logger.info({ partial, bars: rows.length, from: new Date(cursor.start).toISOString() }, 'resuming a partial download');
+    o.logger.info(
+      { partial, bars: rows.length, from: new Date(cursor.start).toISOString() },
+      'resuming a partial download',
+    );
   } else {
     writeFileSync(partial, `${header}\n`);
   }
   const resumedBars = rows.length;
   const stats = { requests: 0, retries: 0 };
   while (cursor !== undefined && cursor.start < o.end) {
-    if (o.signal?.aborted === true) throw new DataFetchError(`interrupted: ${rows.length} bars so far in ${partial}; run the same command again to go on`);
-    const page: Page = o.provider === 'binance' ? await binancePage(o, cursor.start, stats) : await alpacaPage(o, cursor, stats);
-    const fresh = page.rows.filter((r) => r[0] >= o.start && r[0] < o.end && (rows.length === 0 || r[0] > rows[rows.length - 1]![0]));
+    if (o.signal?.aborted === true)
+      throw new DataFetchError(
+        `interrupted: ${rows.length} bars so far in ${partial}; run the same command again to go on`,
+      );
+    const page: Page =
+      o.provider === 'binance' ? await binancePage(o, cursor.start, stats) : await alpacaPage(o, cursor, stats);
+    const fresh = page.rows.filter(
+      (r) => r[0] >= o.start && r[0] < o.end && (rows.length === 0 || r[0] > rows[rows.length - 1]![0]),
+    );
     if (fresh.length > 0) {
       appendFileSync(partial, `${JSON.stringify(fresh)}\n`);
       for (const r of fresh) rows.push(r);
@@ -146,9 +185,13 @@ export async function fetchBars(o: FetchOptions): Promise<FetchOutcome> {
     o.logger.debug({ bars: rows.length, page: page.rows.length }, 'page fetched');
     cursor = page.next;
   }
-  const writer = await ParquetTableWriter.open<BarRow>(o.out, COLUMNS, { rowGroupRows: 65_536, createdBy: 'sluice data fetch' });
+  const writer = await ParquetTableWriter.open<BarRow>(o.out, COLUMNS, {
+    rowGroupRows: 65_536,
+    createdBy: 'sluice data fetch',
+  });
   try {
-    for (const [timestamp, open, high, low, close, volume] of rows) writer.append({ timestamp, open, high, low, close, volume });
+    for (const [timestamp, open, high, low, close, volume] of rows)
+      writer.append({ timestamp, open, high, low, close, volume });
     await writer.finish();
     await writer.publish();
   } catch (err) {
@@ -159,7 +202,11 @@ export async function fetchBars(o: FetchOptions): Promise<FetchOutcome> {
   return { bars: rows.length, requests: stats.requests, retries: stats.retries, resumedBars };
 }
 
-async function binancePage(o: FetchOptions, start: number, stats: { requests: number; retries: number }): Promise<Page> {
+async function binancePage(
+  o: FetchOptions,
+  start: number,
+  stats: { requests: number; retries: number },
+): Promise<Page> {
   const base = (o.baseUrl ?? 'https://api.binance.com').replace(/\/+$/, '');
   const url = `${base}/api/v3/klines?symbol=${encodeURIComponent(o.symbol.toUpperCase())}&interval=${o.timeframe}&startTime=${start}&endTime=${o.end - 1}&limit=1000`;
   const body = await getJson(o, url, {}, stats);
@@ -167,46 +214,78 @@ async function binancePage(o: FetchOptions, start: number, stats: { requests: nu
   const now = (o.clock ?? systemClock).now();
   const rows: Row[] = [];
   for (const k of body as unknown[]) {
-    if (!Array.isArray(k) || k.length < 7) throw new DataFetchError(`binance: unexpected kline ${JSON.stringify(k).slice(0, 80)}`);
+    if (!Array.isArray(k) || k.length < 7)
+      throw new DataFetchError(`binance: unexpected kline ${JSON.stringify(k).slice(0, 80)}`);
     const closeTime = Number(k[6]);
     if (closeTime >= now) continue; // still open
     rows.push([Number(k[0]), Number(k[1]), Number(k[2]), Number(k[3]), Number(k[4]), Number(k[5])]);
   }
   const last = (body as unknown[][]).at(-1);
-  const next = body.length < 1000 || last === undefined ? undefined : { start: Number(last[0]) + parseTimeframe(o.timeframe) };
+  const next =
+    body.length < 1000 || last === undefined ? undefined : { start: Number(last[0]) + parseTimeframe(o.timeframe) };
   return { rows: checkRows(rows, 'binance'), next };
 }
 
-async function alpacaPage(o: FetchOptions, cursor: { start: number; token?: string }, stats: { requests: number; retries: number }): Promise<Page> {
+async function alpacaPage(
+  o: FetchOptions,
+  cursor: { start: number; token?: string },
+  stats: { requests: number; retries: number },
+): Promise<Page> {
   const crypto = o.feed === 'crypto';
   const base = (o.baseUrl ?? 'https://data.alpaca.markets').replace(/\/+$/, '');
-  const q = new URLSearchParams({ timeframe: alpacaTimeframe(o.timeframe), start: new Date(cursor.start).toISOString(), end: new Date(o.end).toISOString(), limit: '10000' });
+  const q = new URLSearchParams({
+    timeframe: alpacaTimeframe(o.timeframe),
+    start: new Date(cursor.start).toISOString(),
+    end: new Date(o.end).toISOString(),
+    limit: '10000',
+  });
   if (crypto) q.set('symbols', o.symbol);
   else {
     q.set('adjustment', 'raw');
     q.set('feed', o.feed ?? 'iex');
   }
   if (cursor.token !== undefined) q.set('page_token', cursor.token);
-  const url = crypto ? `${base}/v1beta3/crypto/us/bars?${q.toString()}` : `${base}/v2/stocks/${encodeURIComponent(o.symbol)}/bars?${q.toString()}`;
+  const url = crypto
+    ? `${base}/v1beta3/crypto/us/bars?${q.toString()}`
+    : `${base}/v2/stocks/${encodeURIComponent(o.symbol)}/bars?${q.toString()}`;
   const creds = o.credentials!;
-  const body = (await getJson(o, url, { 'APCA-API-KEY-ID': creds.key.reveal(), 'APCA-API-SECRET-KEY': creds.secret.reveal() }, stats)) as { bars?: unknown; next_page_token?: unknown } | null;
+  const body = (await getJson(
+    o,
+    url,
+    { 'APCA-API-KEY-ID': creds.key.reveal(), 'APCA-API-SECRET-KEY': creds.secret.reveal() },
+    stats,
+  )) as { bars?: unknown; next_page_token?: unknown } | null;
   const raw = crypto ? ((body?.bars ?? {}) as Record<string, unknown>)[o.symbol] : body?.bars;
   const list = raw === null || raw === undefined ? [] : raw;
   if (!Array.isArray(list)) throw new DataFetchError(`alpaca: unexpected answer: bars is not a list`);
-  const rows: Row[] = (list as Record<string, unknown>[]).map((b) => [Date.parse(String(b['t'])), Number(b['o']), Number(b['h']), Number(b['l']), Number(b['c']), Number(b['v'])]);
-  const token = typeof body?.next_page_token === 'string' && body.next_page_token !== '' ? body.next_page_token : undefined;
+  const rows: Row[] = (list as Record<string, unknown>[]).map((b) => [
+    Date.parse(String(b['t'])),
+    Number(b['o']),
+    Number(b['h']),
+    Number(b['l']),
+    Number(b['c']),
+    Number(b['v']),
+  ]);
+  const token =
+    typeof body?.next_page_token === 'string' && body.next_page_token !== '' ? body.next_page_token : undefined;
   return { rows: checkRows(rows, 'alpaca'), next: token === undefined ? undefined : { start: cursor.start, token } };
 }
 
 function checkRows(rows: Row[], provider: string): Row[] {
   for (const r of rows) {
-    if (!r.every((v) => Number.isFinite(v))) throw new DataFetchError(`${provider}: a bar with a missing or non-numeric field: ${JSON.stringify(r)}`);
+    if (!r.every((v) => Number.isFinite(v)))
+      throw new DataFetchError(`${provider}: a bar with a missing or non-numeric field: ${JSON.stringify(r)}`);
   }
   return rows;
 }
 
 /** GET with retries on 429/418/5xx/network errors. Never puts the URL's headers in an error. */
-async function getJson(o: FetchOptions, url: string, headers: Record<string, string>, stats: { requests: number; retries: number }): Promise<unknown> {
+async function getJson(
+  o: FetchOptions,
+  url: string,
+  headers: Record<string, string>,
+  stats: { requests: number; retries: number },
+): Promise<unknown> {
   const retries = o.retries ?? 8;
   let wait = o.backoffMs ?? 500;
   for (let attempt = 0; ; attempt++) {
@@ -215,13 +294,20 @@ async function getJson(o: FetchOptions, url: string, headers: Record<string, str
     let delay: number | undefined;
     let why: string;
     try {
-      const res = await fetch(url, { headers: { accept: 'application/json', ...headers }, ...(o.signal !== undefined ? { signal: o.signal } : {}) });
+      const res = await fetch(url, {
+        headers: { accept: 'application/json', ...headers },
+        ...(o.signal !== undefined ? { signal: o.signal } : {}),
+      });
       status = res.status;
       if (res.ok) return await res.json();
       const text = (await res.text()).slice(0, 200);
       why = `HTTP ${status}${text !== '' ? `: ${text}` : ''}`;
-      if (status === 401 || status === 403) throw new DataFetchError(`${o.provider}: ${why} — the credentials were rejected (APCA_API_KEY_ID / APCA_API_SECRET_KEY)`);
-      if (status !== 429 && status !== 418 && status < 500) throw new DataFetchError(`${o.provider}: ${why} (${redact(url)})`);
+      if (status === 401 || status === 403)
+        throw new DataFetchError(
+          `${o.provider}: ${why} — the credentials were rejected (APCA_API_KEY_ID / APCA_API_SECRET_KEY)`,
+        );
+      if (status !== 429 && status !== 418 && status < 500)
+        throw new DataFetchError(`${o.provider}: ${why} (${redact(url)})`);
       delay = retryAfter(res.headers, (o.clock ?? systemClock).now());
     } catch (err) {
       if (err instanceof DataFetchError) throw err;

@@ -13,7 +13,6 @@ export interface BarSourceSpec extends Omit<FileSourceOptions, 'file'> {
   readonly format?: 'csv' | 'parquet';
 }
 
-
 /**
  * Opens the source a spec describes, resolving its path against `baseDir` (the config's
  * folder, so a config works from any working directory). Nothing is read until the

@@ -110,7 +110,6 @@ function describe(v: unknown): string {
  * policy are those of {@link BarIngest}.
  */
 export class ParquetBarSource extends FileBarSource<ParquetRead> {
-
   /** Reads the file from the top, one chunk per pull. */
   async *chunks(): AsyncGenerator<BarChunk, void, undefined> {
     const read: ParquetRead = { buffer: null, closed: false };
@@ -177,15 +176,18 @@ export class ParquetBarSource extends FileBarSource<ParquetRead> {
     }
   }
 
-
-
   private async readMetadata(file: FileAsyncBuffer): Promise<FileMetaData> {
     try {
       return await parquetMetadataAsync(file, { parsers: PARSERS });
     } catch (err) {
       if (fileOpenError(err, this.shownFile) !== null) throw err;
       const reason = err instanceof Error ? err.message : String(err);
-      throw new DataError({ code: 'MALFORMED_FILE', file: this.shownFile, row: 0, what: `not a Parquet file: ${reason}` });
+      throw new DataError({
+        code: 'MALFORMED_FILE',
+        file: this.shownFile,
+        row: 0,
+        what: `not a Parquet file: ${reason}`,
+      });
     }
   }
 
@@ -194,7 +196,11 @@ export class ParquetBarSource extends FileBarSource<ParquetRead> {
    * the columns are plain numbers and every value is present and finite; else null, and
    * the group goes through hyparquet's general read, which also words any error.
    */
-  private async readTyped(file: FileAsyncBuffer, group: RowGroup, plan: TypedColumnPlan[] | null): Promise<Float64Array[] | null> {
+  private async readTyped(
+    file: FileAsyncBuffer,
+    group: RowGroup,
+    plan: TypedColumnPlan[] | null,
+  ): Promise<Float64Array[] | null> {
     if (plan === null || Number(group.num_rows) > TYPED_GROUP_MAX) return null;
     try {
       return await readTypedGroup(file, group, plan);
@@ -205,8 +211,19 @@ export class ParquetBarSource extends FileBarSource<ParquetRead> {
   }
 
   /** Feeds the rows of a typed row group to the ingest, yielding full chunks. */
-  private *typedRows(ingest: BarIngest, columns: Float64Array[], groupStart: number): Generator<BarChunk, void, undefined> {
-    const [ts, open, high, low, close, volume] = columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
+  private *typedRows(
+    ingest: BarIngest,
+    columns: Float64Array[],
+    groupStart: number,
+  ): Generator<BarChunk, void, undefined> {
+    const [ts, open, high, low, close, volume] = columns as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array?,
+    ];
     const n = ts.length;
     for (let i = 0; i < n; i++) {
       const line = groupStart + i + 1;
@@ -215,7 +232,15 @@ export class ParquetBarSource extends FileBarSource<ParquetRead> {
       if (admit === Admit.AFTER) return;
       if (admit !== Admit.IN) continue;
       const v = volume === undefined ? NaN : (volume[i] as number);
-      const chunk = ingest.addBar(line, t, open[i] as number, high[i] as number, low[i] as number, close[i] as number, v);
+      const chunk = ingest.addBar(
+        line,
+        t,
+        open[i] as number,
+        high[i] as number,
+        low[i] as number,
+        close[i] as number,
+        v,
+      );
       if (chunk !== null) yield chunk;
     }
   }
@@ -299,7 +324,12 @@ export class ParquetBarSource extends FileBarSource<ParquetRead> {
         if (Number.isNaN(ts)) {
           if (!ingest.skipQuietly()) {
             const name = cols.names.timestamp;
-            ingest.reject('BAD_TIMESTAMP', line, `${name}: cannot read ${describe(tsData[row - tsOff])} as a timestamp`, name);
+            ingest.reject(
+              'BAD_TIMESTAMP',
+              line,
+              `${name}: cannot read ${describe(tsData[row - tsOff])} as a timestamp`,
+              name,
+            );
           }
           continue;
         }

@@ -56,7 +56,11 @@ function conversionOf(element: SchemaElement, asTime: boolean): Conversion | nul
   }
   if (element.type !== 'INT32' && element.type !== 'INT64') return null;
   if (asTime && logical?.type === 'TIMESTAMP') {
-    return logical.unit === 'MILLIS' ? Conversion.MILLIS : logical.unit === 'MICROS' ? Conversion.MICROS : Conversion.NANOS;
+    return logical.unit === 'MILLIS'
+      ? Conversion.MILLIS
+      : logical.unit === 'MICROS'
+        ? Conversion.MICROS
+        : Conversion.NANOS;
   }
   if (asTime && logical === undefined && converted === 'TIMESTAMP_MILLIS') return Conversion.MILLIS;
   if (asTime && logical === undefined && converted === 'TIMESTAMP_MICROS') return Conversion.MICROS;
@@ -71,7 +75,11 @@ function conversionOf(element: SchemaElement, asTime: boolean): Conversion | nul
  * flat column of a numeric type this reader converts exactly as the general path does,
  * or the file's chunks do not line up with its schema.
  */
-export function planTypedColumns(metadata: FileMetaData, schema: SchemaTree, names: readonly string[]): TypedColumnPlan[] | null {
+export function planTypedColumns(
+  metadata: FileMetaData,
+  schema: SchemaTree,
+  names: readonly string[],
+): TypedColumnPlan[] | null {
   const plans: TypedColumnPlan[] = [];
   const firstGroup = metadata.row_groups[0];
   for (const [k, name] of names.entries()) {
@@ -79,7 +87,10 @@ export function planTypedColumns(metadata: FileMetaData, schema: SchemaTree, nam
     if (leaf === undefined || leaf.children.length > 0 || leaf.element.repetition_type === 'REPEATED') return null;
     const conversion = conversionOf(leaf.element, k === 0);
     if (conversion === null) return null;
-    const chunkIndex = firstGroup?.columns.findIndex((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name) ?? -1;
+    const chunkIndex =
+      firstGroup?.columns.findIndex(
+        (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
+      ) ?? -1;
     if (chunkIndex < 0) return null;
     const meta = firstGroup?.columns[chunkIndex]?.meta_data;
     if (meta === undefined) return null;
@@ -124,7 +135,10 @@ function convertOne(v: number | bigint, conversion: Conversion): number {
 /** Writes `values` converted into `out` from `at`; a typed array of doubles is copied as it is. */
 function writeValues(values: DecodedArray, conversion: Conversion, out: Float64Array, at: number): void {
   const n = values.length;
-  if (conversion === Conversion.NUMBER && (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array)) {
+  if (
+    conversion === Conversion.NUMBER &&
+    (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array)
+  ) {
     out.set(values, at);
     return;
   }
@@ -145,7 +159,8 @@ function writeValues(values: DecodedArray, conversion: Conversion, out: Float64A
 function plainValuesAt(raw: Uint8Array, count: number, required: boolean): number {
   if (required) return 0;
   if (raw.length < 4) return -1;
-  const end = 4 + ((raw[0] as number) | ((raw[1] as number) << 8) | ((raw[2] as number) << 16) | ((raw[3] as number) << 24));
+  const end =
+    4 + ((raw[0] as number) | ((raw[1] as number) << 8) | ((raw[2] as number) << 16) | ((raw[3] as number) << 24));
   if (end > raw.length) return -1;
   let p = 4;
   let seen = 0;
@@ -172,7 +187,15 @@ let scratch = new ArrayBuffer(1 << 16);
  * Converts `count` plain values of `type` at `raw[at..]` into `out` from `filled`. False
  * when the page is shorter than that (corrupt), so the general path reports it.
  */
-function copyPlain(raw: Uint8Array, at: number, count: number, type: string, conversion: Conversion, out: Float64Array, filled: number): boolean {
+function copyPlain(
+  raw: Uint8Array,
+  at: number,
+  count: number,
+  type: string,
+  conversion: Conversion,
+  out: Float64Array,
+  filled: number,
+): boolean {
   const width = type === 'INT32' || type === 'FLOAT' ? 4 : 8;
   const bytes = count * width;
   if (at + bytes > raw.length) return false;
@@ -188,12 +211,19 @@ function copyPlain(raw: Uint8Array, at: number, count: number, type: string, con
       const hi = halves[2 * i + 1] as number;
       // Below 2^53 in magnitude, hi·2^32 + lo is the integer exactly, as Number(bigint) gives it.
       const exact = hi < 0x200000 && hi >= -0x200000 && conversion !== Conversion.NANOS;
-      const value = exact ? hi * 4294967296 + ((halves[2 * i] as number) >>> 0) : new BigInt64Array(scratch, i * 8, 1)[0] as bigint;
+      const value = exact
+        ? hi * 4294967296 + ((halves[2 * i] as number) >>> 0)
+        : (new BigInt64Array(scratch, i * 8, 1)[0] as bigint);
       out[filled + i] = convertOne(value, conversion);
     }
     return true;
   }
-  const values = type === 'INT32' ? new Int32Array(scratch, 0, count) : type === 'FLOAT' ? new Float32Array(scratch, 0, count) : new Float64Array(scratch, 0, count);
+  const values =
+    type === 'INT32'
+      ? new Int32Array(scratch, 0, count)
+      : type === 'FLOAT'
+        ? new Float32Array(scratch, 0, count)
+        : new Float64Array(scratch, 0, count);
   writeValues(values, conversion, out, filled);
   return true;
 }
@@ -266,7 +296,11 @@ function readColumnChunk(bytes: Uint8Array, rows: number, plan: TypedColumnPlan)
  * when a value is missing or not finite anywhere in them (see {@link readColumnChunk}).
  * Each column chunk is one read of the file.
  */
-export async function readTypedGroup(file: AsyncBuffer, group: RowGroup, plans: readonly TypedColumnPlan[]): Promise<Float64Array[] | null> {
+export async function readTypedGroup(
+  file: AsyncBuffer,
+  group: RowGroup,
+  plans: readonly TypedColumnPlan[],
+): Promise<Float64Array[] | null> {
   const rows = Number(group.num_rows);
   const columns: Float64Array[] = [];
   for (const plan of plans) {
@@ -274,7 +308,9 @@ export async function readTypedGroup(file: AsyncBuffer, group: RowGroup, plans: 
     if (meta === undefined) return null;
     // Some writers leave a zero dictionary offset when there is no dictionary.
     const dict = meta.dictionary_page_offset;
-    const start = Number(dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset);
+    const start = Number(
+      dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset,
+    );
     const end = start + Number(meta.total_compressed_size);
     const bytes = new Uint8Array(await file.slice(start, end));
     const column = readColumnChunk(bytes, rows, plan);

@@ -8,7 +8,10 @@ import { openBarSource, type BarSourceSpec } from './open-source.ts';
  *
  * @returns the reader's {@link DataError}, or undefined when the file starts with a bar.
  */
-export async function probeBarFile(spec: Omit<BarSourceSpec, 'chunkSize' | 'start' | 'end'>, baseDir: string): Promise<DataError | undefined> {
+export async function probeBarFile(
+  spec: Omit<BarSourceSpec, 'chunkSize' | 'start' | 'end'>,
+  baseDir: string,
+): Promise<DataError | undefined> {
   const source = openBarSource({ ...spec, chunkSize: 1 }, baseDir);
   try {
     for await (const chunk of source.chunks()) if (chunk.length > 0) return undefined;

@@ -27,12 +27,20 @@ export interface ProviderCache {
  * @returns the files downloaded now
  * @throws DataFetchError or LiveError (credentials) with a one-line message
  */
-export async function fillProviderCaches(caches: readonly ProviderCache[], timeframe: string, baseDir: string, logger: Logger): Promise<string[]> {
+export async function fillProviderCaches(
+  caches: readonly ProviderCache[],
+  timeframe: string,
+  baseDir: string,
+  logger: Logger,
+): Promise<string[]> {
   const fetched: string[] = [];
   for (const c of caches) {
     if (existsSync(c.path)) continue;
     const p = c.provider;
-    const credentials = p.name === 'alpaca' ? alpacaCredentials(p.credentialsFile, baseDir, process.env, 'data.provider.credentials_file') : undefined;
+    const credentials =
+      p.name === 'alpaca'
+        ? alpacaCredentials(p.credentialsFile, baseDir, process.env, 'data.provider.credentials_file')
+        : undefined;
     mkdirSync(dirname(c.path), { recursive: true });
     logger.info({ provider: p.name, symbol: c.symbol, file: c.path }, 'downloading bars into the data cache');
     await fetchBars({

@@ -15,7 +15,8 @@ export const DEFAULT_MAX_RECORDED_ROWS = 2_000_000;
  * later pass never sees a partial series.
  */
 export class BarRecording {
-  private recorded: { chunks: BarChunk[]; stats: SourceStats; description: string; symbols: readonly string[] } | undefined;
+  private recorded:
+    { chunks: BarChunk[]; stats: SourceStats; description: string; symbols: readonly string[] } | undefined;
   private tooLong = false;
 
   /**
@@ -74,7 +75,8 @@ export class BarRecording {
       yield chunk;
     }
     // Only a pass read to the end is kept.
-    if (keeping) this.recorded = { chunks: kept, stats: inner.stats(), description: inner.description, symbols: inner.symbols };
+    if (keeping)
+      this.recorded = { chunks: kept, stats: inner.stats(), description: inner.description, symbols: inner.symbols };
   }
 }
 
@@ -94,7 +96,12 @@ function copyChunk(c: BarChunk): BarChunk {
 }
 
 /** Recorded chunks as a source; they are only read by consumers, so every pass shares them. */
-function replaySource(chunks: readonly BarChunk[], stats: SourceStats, description: string, symbols: readonly string[]): BarSource {
+function replaySource(
+  chunks: readonly BarChunk[],
+  stats: SourceStats,
+  description: string,
+  symbols: readonly string[],
+): BarSource {
   return {
     description,
     symbols,

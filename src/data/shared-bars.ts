@@ -44,7 +44,10 @@ export async function readSharedColumns(source: BarSource, maxRows: number): Pro
   let rows = 0;
   try {
     for await (const chunk of source.chunks()) {
-      if (chunk.symbols.length !== 1) throw new RangeError(`readSharedColumns reads a single-symbol source; ${source.description} has ${chunk.symbols.length} symbols`);
+      if (chunk.symbols.length !== 1)
+        throw new RangeError(
+          `readSharedColumns reads a single-symbol source; ${source.description} has ${chunk.symbols.length} symbols`,
+        );
       const n = chunk.length;
       if (rows + n > maxRows) return null;
       if (rows + n > capacity) {
@@ -66,7 +69,11 @@ export async function readSharedColumns(source: BarSource, maxRows: number): Pro
 }
 
 /** Columns of `capacity` rows holding the first `rows` of `from`. */
-function grow(from: Record<(typeof FIELDS)[number], Float64Array> | null, rows: number, capacity: number): Record<(typeof FIELDS)[number], Float64Array> {
+function grow(
+  from: Record<(typeof FIELDS)[number], Float64Array> | null,
+  rows: number,
+  capacity: number,
+): Record<(typeof FIELDS)[number], Float64Array> {
   const out = {} as Record<(typeof FIELDS)[number], Float64Array>;
   for (const field of FIELDS) {
     out[field] = new Float64Array(capacity);

@@ -27,7 +27,10 @@ export function openWorkflowSource(wf: ResolvedWorkflow): BarSource {
  * when they hold more than `maxBars`. A bad row fails here as it would in a run, with the
  * same file:row DataError (under `on_bad_row: skip` it is dropped the same way).
  */
-export async function readWorkflowBars(wf: ResolvedWorkflow, maxBars: number = MAX_SHARED_BARS): Promise<SymbolBars[] | null> {
+export async function readWorkflowBars(
+  wf: ResolvedWorkflow,
+  maxBars: number = MAX_SHARED_BARS,
+): Promise<SymbolBars[] | null> {
   const out: SymbolBars[] = [];
   let left = maxBars;
   for (const s of wf.sources) {

@@ -49,8 +49,15 @@ export function positiveInt(value: string): number {
  *
  * @throws QueueError for a bad URL or an unreachable server.
  */
-export async function openQueueRunner(url: string, chunkSize: number | undefined, logger: Logger): Promise<ShardRunner> {
-  const [{ checkReachable, parseQueueUrl }, { queueRunner }] = await Promise.all([import('./queue-connection.ts'), import('./queue-runner.ts')]);
+export async function openQueueRunner(
+  url: string,
+  chunkSize: number | undefined,
+  logger: Logger,
+): Promise<ShardRunner> {
+  const [{ checkReachable, parseQueueUrl }, { queueRunner }] = await Promise.all([
+    import('./queue-connection.ts'),
+    import('./queue-runner.ts'),
+  ]);
   const target = parseQueueUrl(url);
   await checkReachable(target);
   return queueRunner({ target, logger, chunkSize, tty: process.stderr.isTTY });
@@ -63,12 +70,26 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
     .description('process sweep chunks from a queue (sluice run --queue) until interrupted')
     .requiredOption('--queue <url>', 'the Redis of the queue: redis://HOST:PORT (rediss:// for TLS)')
     .option('--concurrency <k>', 'chunks computed at once, each on its own thread', positiveInt, 1)
-    .option('--data-root <dir>', "folder the coordinator's config path (and so its data files) resolve against; default: the working directory")
-    .option('--lock-ms <ms>', 'job lock duration: a killed worker\'s job is retried after about twice this', positiveInt, 30_000)
+    .option(
+      '--data-root <dir>',
+      "folder the coordinator's config path (and so its data files) resolve against; default: the working directory",
+    )
+    .option(
+      '--lock-ms <ms>',
+      "job lock duration: a killed worker's job is retried after about twice this",
+      positiveInt,
+      30_000,
+    )
     .option('--log-level <level>', 'log level', 'info')
     .action(async (o: { queue: string; concurrency: number; dataRoot?: string; lockMs: number; logLevel: string }) => {
       // Imported here, not at the top: BullMQ and ioredis would slow every `sluice` start.
-      const [{ Worker }, { createLogger }, { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl }, { DATA_ROOT_ENV }, { SWEEP_QUEUE }] = await Promise.all([
+      const [
+        { Worker },
+        { createLogger },
+        { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl },
+        { DATA_ROOT_ENV },
+        { SWEEP_QUEUE },
+      ] = await Promise.all([
         import('bullmq'),
         import('../runtime/logger.ts'),
         import('./queue-connection.ts'),
@@ -90,7 +111,9 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
         maxStalledCount: 2,
       });
       worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
-      worker.on('active', (job) => io.out(`job ${job.id} started: ${job.data.keys.length} combinations of ${job.data.phase}`));
+      worker.on('active', (job) =>
+        io.out(`job ${job.id} started: ${job.data.keys.length} combinations of ${job.data.phase}`),
+      );
       worker.on('completed', (job) => io.out(`job ${job.id} done`));
       worker.on('failed', (job, err) => io.err(`job ${job?.id ?? '?'} failed: ${err.message}`));
       await worker.waitUntilReady();
@@ -110,7 +133,8 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       // connection that may never come back: it drops its jobs and exits within seconds.
       let closed = false;
       const forced = new Promise<string>((resolveForced) => {
-        const again = (): void => resolveForced('stopping now: the chunks in hand return to the queue when their locks expire');
+        const again = (): void =>
+          resolveForced('stopping now: the chunks in hand return to the queue when their locks expire');
         process.once('SIGINT', again);
         process.once('SIGTERM', again);
         // Checked now and every few seconds while the chunks in hand finish: Redis may go away meanwhile.
@@ -118,7 +142,10 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
           if (closed) return;
           checkReachable(parseQueueUrl(o.queue, STOP_PROBE_MS)).then(
             () => void setTimeout(probe, STOP_PROBE_MS).unref(),
-            (err: unknown) => resolveForced(`${err instanceof Error ? err.message : String(err)}: stopping now; the chunks in hand return to the queue when their locks expire`),
+            (err: unknown) =>
+              resolveForced(
+                `${err instanceof Error ? err.message : String(err)}: stopping now; the chunks in hand return to the queue when their locks expire`,
+              ),
           );
         };
         probe();
@@ -134,7 +161,10 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       if (outcome !== undefined) {
         io.err(outcome);
         // A forced close cannot reach Redis either: give it a moment, then leave.
-        await Promise.race([worker.close(true).catch(() => undefined), new Promise((r) => setTimeout(r, FORCED_CLOSE_MS).unref())]);
+        await Promise.race([
+          worker.close(true).catch(() => undefined),
+          new Promise((r) => setTimeout(r, FORCED_CLOSE_MS).unref()),
+        ]);
         process.exit(0);
       }
       setCode(0);
@@ -148,11 +178,8 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
     .requiredOption('--queue <url>', 'the Redis of the queue: redis://HOST:PORT')
     .argument('[flow]', 'a flow id or phase name (default: every flow)')
     .action(async (flow: string | undefined, o: { queue: string }) => {
-      const [{ Queue }, { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl }, { FLOW_QUEUE, SWEEP_QUEUE }] = await Promise.all([
-        import('bullmq'),
-        import('./queue-connection.ts'),
-        import('./sweep-job.ts'),
-      ]);
+      const [{ Queue }, { bullConnection, checkReachable, KEY_PREFIX, parseQueueUrl }, { FLOW_QUEUE, SWEEP_QUEUE }] =
+        await Promise.all([import('bullmq'), import('./queue-connection.ts'), import('./sweep-job.ts')]);
       const target = parseQueueUrl(o.queue);
       await checkReachable(target);
       const base = { connection: bullConnection(target), prefix: KEY_PREFIX };
@@ -161,7 +188,11 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       try {
         const lines = await statusLines(parents, chunks, flow);
         if (lines.length === 0) {
-          io.err(flow === undefined ? `no sweep in the queue at ${target.display}` : `no sweep '${flow}' in the queue at ${target.display}`);
+          io.err(
+            flow === undefined
+              ? `no sweep in the queue at ${target.display}`
+              : `no sweep '${flow}' in the queue at ${target.display}`,
+          );
           setCode(1);
         }
         for (const line of lines) io.out(line);
@@ -172,7 +203,12 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
 }
 
 /** One line per flow: its id, phase, the coordinator's counts, and the jobs running now. */
-async function statusLines(parents: Queue, chunks: Queue, wanted: string | undefined, clock: Clock = systemClock): Promise<string[]> {
+async function statusLines(
+  parents: Queue,
+  chunks: Queue,
+  wanted: string | undefined,
+  clock: Clock = systemClock,
+): Promise<string[]> {
   const [{ Job }, { flowLine, flowStatus }] = await Promise.all([import('bullmq'), import('./queue-progress.ts')]);
   const lines: string[] = [];
   for (const parent of await parents.getJobs(['waiting-children', 'waiting', 'completed', 'failed'])) {

@@ -47,13 +47,16 @@ export function parseQueueUrl(text: string, connectTimeoutMs = 5000): QueueTarge
     throw new QueueError(`--queue: '${text}' is not a URL; write redis://HOST:PORT (or rediss:// for TLS)`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new QueueError(`--queue: '${text}' is not a Redis URL (${url.protocol}); write redis://HOST:PORT (or rediss:// for TLS)`);
+    throw new QueueError(
+      `--queue: '${text}' is not a Redis URL (${url.protocol}); write redis://HOST:PORT (or rediss:// for TLS)`,
+    );
   }
   if (url.hostname === '') throw new QueueError(`--queue: '${text}' names no host; write redis://HOST:PORT`);
   const port = url.port === '' ? 6379 : Number(url.port);
   const dbText = url.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
-  if (!Number.isInteger(db) || db < 0) throw new QueueError(`--queue: '${dbText}' in '${text}' is not a database number`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new QueueError(`--queue: '${dbText}' in '${text}' is not a database number`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const password = url.password === '' ? undefined : decodeURIComponent(url.password);
   const username = url.username === '' ? undefined : decodeURIComponent(url.username);
@@ -98,7 +101,13 @@ function ioredisOptions(c: ClientOptions) {
  * @throws QueueError saying what failed.
  */
 export async function checkReachable(target: QueueTarget): Promise<void> {
-  const client = new Redis({ ...ioredisOptions(target.client), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis({
+    ...ioredisOptions(target.client),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   // The socket's error (ECONNREFUSED…) comes as an event; connect() only says the connection closed.
   let socketError: Error | undefined;
   client.on('error', (err: Error) => (socketError ??= err));

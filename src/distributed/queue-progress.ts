@@ -32,7 +32,12 @@ export interface FlowDependencies {
  * and the coordinator's stored ones (a failed or cancelled sweep's jobs are removed, so
  * its dependency counts drop to zero), and how the sweep ended, if it did.
  */
-export function flowStatus(deps: FlowDependencies, stored: Partial<FlowProgress>, total: number, elapsedMs: number): FlowProgress {
+export function flowStatus(
+  deps: FlowDependencies,
+  stored: Partial<FlowProgress>,
+  total: number,
+  elapsedMs: number,
+): FlowProgress {
   return {
     total,
     done: Math.max(deps.processed, stored.done ?? 0),
@@ -50,7 +55,11 @@ export function flowLine(p: FlowProgress): string {
   const eta =
     p.outcome !== undefined && p.outcome !== 'completed'
       ? `sweep ${p.outcome}`
-      : left <= 0 ? `in ${formatDuration(p.elapsedMs)}` : rate === undefined ? 'eta --' : `eta ${formatDuration(left / rate)}`;
+      : left <= 0
+        ? `in ${formatDuration(p.elapsedMs)}`
+        : rate === undefined
+          ? 'eta --'
+          : `eta ${formatDuration(left / rate)}`;
   return `${p.done}/${p.total} jobs done  failed ${p.failed}  stalled ${p.stalled}  ${eta}`;
 }
 
@@ -97,7 +106,13 @@ export class QueueProgress {
   }
 
   snapshot(): FlowProgress {
-    return { total: this.opts.total, done: this.doneJobs, failed: this.failedJobs, stalled: this.stalledJobs, elapsedMs: this.clock.monotonic() - this.started };
+    return {
+      total: this.opts.total,
+      done: this.doneJobs,
+      failed: this.failedJobs,
+      stalled: this.stalledJobs,
+      elapsedMs: this.clock.monotonic() - this.started,
+    };
   }
 
   /** The last state, once: a full line on a TTY, a log line otherwise. */
@@ -115,7 +130,10 @@ export class QueueProgress {
     if (this.opts.tty) {
       if (!force && now - this.lastDraw < 100) return;
       this.lastDraw = now;
-      const bar = renderProgress({ label: 'queue', unit: 'job', done: s.done, total: s.total, elapsedMs: s.elapsedMs, finished: false }, process.stderr.columns ?? 80);
+      const bar = renderProgress(
+        { label: 'queue', unit: 'job', done: s.done, total: s.total, elapsedMs: s.elapsedMs, finished: false },
+        process.stderr.columns ?? 80,
+      );
       // The bar's own rate and ETA, then what only a queue has: failed and stalled jobs.
       process.stderr.write(`\r${bar}  failed ${s.failed}  stalled ${s.stalled}\x1b[K`);
       return;

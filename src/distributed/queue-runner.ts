@@ -21,7 +21,14 @@ import type { ShardBatch, ShardResult, ShardRunner } from '../sequencer/shard-po
 import { readTimestamps } from '../data/workflow-source.ts';
 import { bullConnection, KEY_PREFIX, type QueueTarget } from './queue-connection.ts';
 import { QueueProgress } from './queue-progress.ts';
-import { decodeBooks, defaultChunkSize, FLOW_QUEUE, SWEEP_QUEUE, type SweepJobData, type SweepJobResult } from './sweep-job.ts';
+import {
+  decodeBooks,
+  defaultChunkSize,
+  FLOW_QUEUE,
+  SWEEP_QUEUE,
+  type SweepJobData,
+  type SweepJobResult,
+} from './sweep-job.ts';
 
 /** Options of {@link queueRunner}. */
 export interface QueueRunnerOptions {
@@ -53,9 +60,18 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
   parents.on('error', onError);
   events.on('error', onError);
   producer.on('error', onError);
-  await Promise.all([chunks.waitUntilReady(), parents.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
+  await Promise.all([
+    chunks.waitUntilReady(),
+    parents.waitUntilReady(),
+    events.waitUntilReady(),
+    producer.waitUntilReady(),
+  ]);
 
-  const runAll = async (batch: ShardBatch, onResult: (r: ShardResult) => Promise<void>, signal?: AbortSignal): Promise<void> => {
+  const runAll = async (
+    batch: ShardBatch,
+    onResult: (r: ShardResult) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> => {
     const chunk = opts.chunkSize ?? defaultChunkSize(await countBars(batch), batch.keys.length, batch.shardSize);
     const configPath = relative(process.cwd(), batch.file);
     // Paths travel relative to the working directory, as the config's does; a worker reads them under its --data-root.
@@ -63,11 +79,19 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       const rel = relative(process.cwd(), file);
       return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
     };
-    const options = { ...batch.options, ...(batch.options.plugins !== undefined ? { plugins: batch.options.plugins.map((p) => (isAbsolute(p) ? portable(p) : p)) } : {}) };
+    const options = {
+      ...batch.options,
+      ...(batch.options.plugins !== undefined
+        ? { plugins: batch.options.plugins.map((p) => (isAbsolute(p) ? portable(p) : p)) }
+        : {}),
+    };
     const files = await Promise.all(batch.wf.sources.map((s) => fileFingerprint(s.path)));
     const common = {
       phase: batch.phase,
-      config: { path: configPath.startsWith('..') || isAbsolute(configPath) ? batch.file : configPath, text: await readFile(batch.file, 'utf8') },
+      config: {
+        path: configPath.startsWith('..') || isAbsolute(configPath) ? batch.file : configPath,
+        text: await readFile(batch.file, 'utf8'),
+      },
       options,
       plugins: batch.wf.plugins.map((p) => ({ path: portable(p.file), fingerprint: p.fingerprint, files: p.files })),
       shardSize: batch.shardSize,
@@ -79,12 +103,28 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
     const flow = `${batch.phase.replace(/[^A-Za-z0-9_.-]/g, '_')}-${(opts.clock ?? systemClock).now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const children = [];
     for (let i = 0, n = 0; i < batch.keys.length; i += chunk, n++) {
-      const data: SweepJobData = { ...common, flow, keys: batch.keys.slice(i, i + chunk), storeKeys: batch.storeKeys.slice(i, i + chunk) };
+      const data: SweepJobData = {
+        ...common,
+        flow,
+        keys: batch.keys.slice(i, i + chunk),
+        storeKeys: batch.storeKeys.slice(i, i + chunk),
+      };
       // removeDependencyOnFailure: a failed chunk must not leave the parent waiting for ever.
-      children.push({ name: 'chunk', queueName: SWEEP_QUEUE, data, opts: { jobId: `${flow}-${n}`, attempts: opts.attempts ?? 2, removeDependencyOnFailure: true } });
+      children.push({
+        name: 'chunk',
+        queueName: SWEEP_QUEUE,
+        data,
+        opts: { jobId: `${flow}-${n}`, attempts: opts.attempts ?? 2, removeDependencyOnFailure: true },
+      });
     }
     const pending = new Set(children.map((c) => c.opts.jobId));
-    const progress = new QueueProgress({ flow, total: children.length, tty: opts.tty, logger: log, ...(opts.clock !== undefined ? { clock: opts.clock } : {}) });
+    const progress = new QueueProgress({
+      flow,
+      total: children.length,
+      tty: opts.tty,
+      logger: log,
+      ...(opts.clock !== undefined ? { clock: opts.clock } : {}),
+    });
     let failure: string | null = null;
     let settle: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (settle = resolve));
@@ -111,7 +151,8 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       log.error({ flow, job: jobId }, `job failed: ${reason}`);
       settle();
     };
-    const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }): void => complete(jobId, parseReturn(returnvalue));
+    const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }): void =>
+      complete(jobId, parseReturn(returnvalue));
     const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }): void => {
       if (!pending.has(jobId)) return;
       // 'failed' is also emitted for an attempt that will be retried: only a job left in
@@ -123,7 +164,9 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
         .then((state) => {
           if (state === 'failed') fail(jobId, failedReason);
         })
-        .catch((err: unknown) => log.warn({ flow, job: jobId, err: String(err) }, 'job state not read; the next poll reads it'));
+        .catch((err: unknown) =>
+          log.warn({ flow, job: jobId, err: String(err) }, 'job state not read; the next poll reads it'),
+        );
     };
     const onStalled = ({ jobId }: { jobId: string }): void => {
       if (!pending.has(jobId)) return;
@@ -138,14 +181,18 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
     // Each poll in the background; a failed one (Redis unreachable for a moment) is logged
     // and the next one tries again, instead of an unhandled rejection killing the process.
     const poll = setInterval(
-      () => void pollOutstanding().catch((err: unknown) => log.warn({ flow, err: String(err) }, 'queue poll failed; retrying')),
+      () =>
+        void pollOutstanding().catch((err: unknown) =>
+          log.warn({ flow, err: String(err) }, 'queue poll failed; retrying'),
+        ),
       opts.pollMs ?? 2000,
     );
     const pollOutstanding = async (): Promise<void> => {
       for (const id of [...pending].slice(0, 500)) {
         const job = await Job.fromId<SweepJobData, SweepJobResult>(chunks, id);
         if (job === undefined) fail(id, `job ${id} was removed from the queue before it finished`);
-        else if (job.finishedOn !== undefined && job.returnvalue !== null && (await job.getState()) === 'completed') complete(id, parseReturn(job.returnvalue));
+        else if (job.finishedOn !== undefined && job.returnvalue !== null && (await job.getState()) === 'completed')
+          complete(id, parseReturn(job.returnvalue));
         else if ((await job.getState()) === 'failed') fail(id, job.failedReason);
       }
       const parent = await Job.fromId(parents, flow);
@@ -155,11 +202,21 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
       await producer.add({
         name: 'sweep',
         queueName: FLOW_QUEUE,
-        data: { phase: batch.phase, config: common.config.path, jobs: children.length, combinations: batch.keys.length, chunk, created: (opts.clock ?? systemClock).now() },
+        data: {
+          phase: batch.phase,
+          config: common.config.path,
+          jobs: children.length,
+          combinations: batch.keys.length,
+          chunk,
+          created: (opts.clock ?? systemClock).now(),
+        },
         opts: { jobId: flow },
         children,
       });
-      log.info({ flow, jobs: children.length, combinations: batch.keys.length, chunk }, `sweep sent to the queue as flow ${flow}`);
+      log.info(
+        { flow, jobs: children.length, combinations: batch.keys.length, chunk },
+        `sweep sent to the queue as flow ${flow}`,
+      );
       if (signal?.aborted !== true) await finished;
       await committing;
     } finally {
@@ -181,7 +238,9 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
   /** The jobs not taken yet, then the flow itself (what is running finishes unseen). */
   const removeFlow = async (flow: string, left: readonly string[]): Promise<void> => {
     for (const id of left) await chunks.remove(id).catch(() => 0);
-    await parents.remove(flow, { removeChildren: true }).catch((err: unknown) => log.debug({ flow, err: String(err) }, 'flow not removed'));
+    await parents
+      .remove(flow, { removeChildren: true })
+      .catch((err: unknown) => log.debug({ flow, err: String(err) }, 'flow not removed'));
   };
 
   return {
@@ -203,7 +262,11 @@ async function countBars(batch: ShardBatch): Promise<number> {
 function parseReturn(value: unknown): SweepJobResult {
   const v = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   if (v === null || typeof v !== 'object' || !Array.isArray((v as SweepJobResult).books)) {
-    return { status: 'failed', error: `a worker returned something that is not a sweep chunk result: ${JSON.stringify(v)?.slice(0, 200)}`, books: [] };
+    return {
+      status: 'failed',
+      error: `a worker returned something that is not a sweep chunk result: ${JSON.stringify(v)?.slice(0, 200)}`,
+      books: [],
+    };
   }
   return v as SweepJobResult;
 }

@@ -28,7 +28,9 @@ export const DATA_ROOT_ENV = 'SLUICE_DATA_ROOT';
 /** Loaded workflows by config text and options: a worker takes many chunks of one sweep. */
 const cache = new Map<string, Promise<LoadedWorkflow>>();
 
-export default async function processSweepChunk(job: SandboxedJob<SweepJobData, SweepJobResult>): Promise<SweepJobResult> {
+export default async function processSweepChunk(
+  job: SandboxedJob<SweepJobData, SweepJobResult>,
+): Promise<SweepJobResult> {
   const data = job.data;
   const root = process.env[DATA_ROOT_ENV] ?? process.cwd();
   const file = isAbsolute(data.config.path) ? data.config.path : resolve(root, data.config.path);
@@ -39,7 +41,12 @@ export default async function processSweepChunk(job: SandboxedJob<SweepJobData, 
   checkPlugins(loaded, data);
   const books: BookSummary[] = [];
   for (let i = 0; i < data.keys.length; i += data.shardSize) {
-    const result = await runLoadedShard(loaded, { keys: data.keys.slice(i, i + data.shardSize), start: data.start, end: data.end, tradeFrom: data.tradeFrom });
+    const result = await runLoadedShard(loaded, {
+      keys: data.keys.slice(i, i + data.shardSize),
+      start: data.start,
+      end: data.end,
+      tradeFrom: data.tradeFrom,
+    });
     if (result.status !== 'completed') return { status: result.status, error: result.error, books: [] };
     books.push(...result.books);
     await job.updateProgress(Math.round(((i + data.shardSize) / data.keys.length) * 100));
@@ -60,7 +67,9 @@ async function load(file: string, data: SweepJobData): Promise<LoadedWorkflow> {
     return await loading;
   } catch (err) {
     if (!isUserError(err)) throw err;
-    throw new UnrecoverableError(`worker ${hostname()}: the sweep's config does not load here (config read as ${file}): ${err.message}`);
+    throw new UnrecoverableError(
+      `worker ${hostname()}: the sweep's config does not load here (config read as ${file}): ${err.message}`,
+    );
   }
 }
 
@@ -69,14 +78,17 @@ function checkPlugins(loaded: LoadedWorkflow, data: SweepJobData): void {
   const theirs = data.plugins ?? [];
   const mine = loaded.wf.plugins;
   if (mine.length !== theirs.length) {
-    throw new UnrecoverableError(`worker ${hostname()}: the sweep loads ${mine.length} plugin module${mine.length === 1 ? '' : 's'} here but ${theirs.length} on the coordinator (${theirs.map((p) => p.path).join(', ') || 'none'})`);
+    throw new UnrecoverableError(
+      `worker ${hostname()}: the sweep loads ${mine.length} plugin module${mine.length === 1 ? '' : 's'} here but ${theirs.length} on the coordinator (${theirs.map((p) => p.path).join(', ') || 'none'})`,
+    );
   }
   for (let i = 0; i < mine.length; i++) {
     const here = mine[i]!;
     const there = theirs[i]!;
     if (here.fingerprint === there.fingerprint) continue;
     const root = dirname(here.file);
-    const differing = there.files.find((f) => here.files.find((h) => h.path === f.path)?.sha256 !== f.sha256) ?? there.files[0];
+    const differing =
+      there.files.find((f) => here.files.find((h) => h.path === f.path)?.sha256 !== f.sha256) ?? there.files[0];
     const local = here.files.find((h) => h.path === differing?.path);
     throw new UnrecoverableError(
       `worker ${hostname()}: plugin file ${differing === undefined ? here.file : join(root, differing.path)} does not match the coordinator's ${there.path}: ` +
@@ -89,7 +101,9 @@ function checkPlugins(loaded: LoadedWorkflow, data: SweepJobData): void {
 async function checkData(loaded: LoadedWorkflow, data: SweepJobData): Promise<void> {
   const here = loaded.wf.sources.map((s) => s.path);
   if (here.length !== data.data.files.length) {
-    throw new UnrecoverableError(`worker ${hostname()}: the config names ${here.length} data files here but ${data.data.files.length} on the coordinator`);
+    throw new UnrecoverableError(
+      `worker ${hostname()}: the config names ${here.length} data files here but ${data.data.files.length} on the coordinator`,
+    );
   }
   for (let i = 0; i < here.length; i++) {
     const theirs = data.data.files[i]!;

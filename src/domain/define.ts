@@ -59,21 +59,29 @@ export function definitionKind(value: unknown): DefinitionKind | undefined {
  *
  * @throws DefinitionError when a field is missing or malformed.
  */
-export function defineStrategy<P extends Record<string, unknown>>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
+export function defineStrategy<P extends Record<string, unknown>>(
+  definition: StrategyDefinition<P>,
+): StrategyDefinition<P> {
   const d = checkCommon('strategy', definition);
   checkFunction('strategy', d, 'features', true);
   checkFunction('strategy', d, 'create', false);
   checkFunction('strategy', d, 'crossSection', false);
   if (d['create'] === undefined && d['crossSection'] === undefined) {
-    throw new DefinitionError(`${label('strategy', d)}: create must be a function (the per-symbol logic), or give crossSection (one decision across all symbols) instead`);
+    throw new DefinitionError(
+      `${label('strategy', d)}: create must be a function (the per-symbol logic), or give crossSection (one decision across all symbols) instead`,
+    );
   }
   if (d['create'] !== undefined && d['crossSection'] !== undefined) {
-    throw new DefinitionError(`${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across all symbols), exactly one of them`);
+    throw new DefinitionError(
+      `${label('strategy', d)}: give create (per-symbol logic) or crossSection (one decision across all symbols), exactly one of them`,
+    );
   }
   checkFunction('strategy', d, 'warmup', false);
   checkFunction('strategy', d, 'columns', false);
   if (d['columns'] !== undefined && d['create'] === undefined) {
-    throw new DefinitionError(`${label('strategy', d)}: columns is the chunked form of create's logic, so it needs create too`);
+    throw new DefinitionError(
+      `${label('strategy', d)}: columns is the chunked form of create's logic, so it needs create too`,
+    );
   }
   checkGrid(d);
   return mark('strategy', definition);
@@ -86,11 +94,15 @@ export function defineStrategy<P extends Record<string, unknown>>(definition: St
  *
  * @throws DefinitionError when a field is missing or malformed.
  */
-export function defineIndicator<P extends Record<string, unknown>>(definition: IndicatorDefinition<P>): IndicatorDefinition<P> {
+export function defineIndicator<P extends Record<string, unknown>>(
+  definition: IndicatorDefinition<P>,
+): IndicatorDefinition<P> {
   const d = checkCommon('indicator', definition);
   checkNames('indicator', d, 'outputs');
   if (d['reads'] !== 'price' && d['reads'] !== 'bar') {
-    throw new DefinitionError(`${label('indicator', d)}: reads must be 'price' (one series, selectable by input) or 'bar' (open, high, low, close, volume)`);
+    throw new DefinitionError(
+      `${label('indicator', d)}: reads must be 'price' (one series, selectable by input) or 'bar' (open, high, low, close, volume)`,
+    );
   }
   checkFunction('indicator', d, 'warmup', true);
   checkFunction('indicator', d, 'create', true);
@@ -103,7 +115,9 @@ export function defineIndicator<P extends Record<string, unknown>>(definition: I
  *
  * @throws DefinitionError when a field is missing or malformed.
  */
-export function defineClassifier<P extends Record<string, unknown>>(definition: ClassifierDefinition<P>): ClassifierDefinition<P> {
+export function defineClassifier<P extends Record<string, unknown>>(
+  definition: ClassifierDefinition<P>,
+): ClassifierDefinition<P> {
   const d = checkCommon('classifier', definition);
   checkNames('classifier', d, 'labels');
   checkFunction('classifier', d, 'features', true);
@@ -118,14 +132,21 @@ function label(kind: DefinitionKind, d: Record<string, unknown>): string {
 
 function checkCommon(kind: DefinitionKind, definition: unknown): Record<string, unknown> {
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
-    throw new DefinitionError(`define${kind[0]!.toUpperCase()}${kind.slice(1)}() takes an object (name, description, params, …)`);
+    throw new DefinitionError(
+      `define${kind[0]!.toUpperCase()}${kind.slice(1)}() takes an object (name, description, params, …)`,
+    );
   }
   const d = definition as Record<string, unknown>;
   const already = definitionKind(d);
-  if (already !== undefined && already !== kind) throw new DefinitionError(`${label(kind, d)} is already defined as ${already === 'indicator' ? 'an' : 'a'} ${already}`);
+  if (already !== undefined && already !== kind)
+    throw new DefinitionError(
+      `${label(kind, d)} is already defined as ${already === 'indicator' ? 'an' : 'a'} ${already}`,
+    );
   const name = d['name'];
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new DefinitionError(`${label(kind, d)}: name must be lower-case snake_case (letters, digits, _; starting with a letter), as configs write it, got ${JSON.stringify(name)}`);
+    throw new DefinitionError(
+      `${label(kind, d)}: name must be lower-case snake_case (letters, digits, _; starting with a letter), as configs write it, got ${JSON.stringify(name)}`,
+    );
   }
   const description = d['description'];
   if (typeof description !== 'string' || description.trim() === '' || /[\r\n]/.test(description)) {
@@ -133,7 +154,9 @@ function checkCommon(kind: DefinitionKind, definition: unknown): Record<string, 
   }
   const params = d['params'] as { safeParse?: unknown } | null | undefined;
   if (params === null || typeof params !== 'object' || typeof params.safeParse !== 'function') {
-    throw new DefinitionError(`${label(kind, d)}: params must be a zod object schema, e.g. z.strictObject({ period: z.number().int().positive().default(14) })`);
+    throw new DefinitionError(
+      `${label(kind, d)}: params must be a zod object schema, e.g. z.strictObject({ period: z.number().int().positive().default(14) })`,
+    );
   }
   return d;
 }
@@ -141,7 +164,8 @@ function checkCommon(kind: DefinitionKind, definition: unknown): Record<string, 
 function checkFunction(kind: DefinitionKind, d: Record<string, unknown>, key: string, required: boolean): void {
   const v = d[key];
   if (v === undefined && !required) return;
-  if (typeof v !== 'function') throw new DefinitionError(`${label(kind, d)}: ${key} must be a function${required ? '' : ' when given'}`);
+  if (typeof v !== 'function')
+    throw new DefinitionError(`${label(kind, d)}: ${key} must be a function${required ? '' : ' when given'}`);
 }
 
 function checkNames(kind: DefinitionKind, d: Record<string, unknown>, key: 'outputs' | 'labels'): void {
@@ -156,11 +180,15 @@ function checkGrid(d: Record<string, unknown>): void {
   const grid = d['defaultGrid'];
   if (grid === undefined) return;
   if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) {
-    throw new DefinitionError(`${label('strategy', d)}: defaultGrid must map param names to a list of values or a 'range(start, stop, step)' string`);
+    throw new DefinitionError(
+      `${label('strategy', d)}: defaultGrid must map param names to a list of values or a 'range(start, stop, step)' string`,
+    );
   }
   for (const [k, v] of Object.entries(grid)) {
     if (!Array.isArray(v) && typeof v !== 'string') {
-      throw new DefinitionError(`${label('strategy', d)}: defaultGrid.${k} must be a list of values or a 'range(start, stop, step)' string`);
+      throw new DefinitionError(
+        `${label('strategy', d)}: defaultGrid.${k} must be a list of values or a 'range(start, stop, step)' string`,
+      );
     }
   }
 }

@@ -48,7 +48,9 @@ export class Sfc32 implements Rng {
    */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError(`random seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, received ${String(seed)}`);
+      throw new RangeError(
+        `random seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, received ${String(seed)}`,
+      );
     }
     this.a = 0;
     this.b = seed >>> 0;

@@ -40,7 +40,9 @@ export class RegistryCollisionError extends SluiceError {
     readonly existing: DefinitionOrigin,
     readonly incoming: DefinitionOrigin,
   ) {
-    super(`${definitionKind} '${definitionName}' of ${describeOrigin(incoming)} collides with the ${definitionKind} of that name of ${describeOrigin(existing)}`);
+    super(
+      `${definitionKind} '${definitionName}' of ${describeOrigin(incoming)} collides with the ${definitionKind} of that name of ${describeOrigin(existing)}`,
+    );
     this.name = 'RegistryCollisionError';
   }
 }
@@ -97,7 +99,8 @@ export class Registry {
    */
   add(definition: AnyDefinition, origin: DefinitionOrigin): void {
     const kind = definitionKind(definition);
-    if (kind === undefined) throw new TypeError(`not a definition: make it with defineStrategy, defineIndicator or defineClassifier`);
+    if (kind === undefined)
+      throw new TypeError(`not a definition: make it with defineStrategy, defineIndicator or defineClassifier`);
     const map = this.maps[kind] as Map<string, AnyDefinition>;
     const name = definition.name;
     const existing = map.get(name);
@@ -117,7 +120,9 @@ export class Registry {
   }
 
   /** The names of a kind registered by plugins, with their origins, in registration order. */
-  plugins(kind: DefinitionKind): { readonly name: string; readonly origin: Extract<DefinitionOrigin, { kind: 'plugin' }> }[] {
+  plugins(
+    kind: DefinitionKind,
+  ): { readonly name: string; readonly origin: Extract<DefinitionOrigin, { kind: 'plugin' }> }[] {
     const out: { name: string; origin: Extract<DefinitionOrigin, { kind: 'plugin' }> }[] = [];
     for (const [name, origin] of this.origins[kind]) if (origin.kind === 'plugin') out.push({ name, origin });
     return out;
@@ -156,7 +161,9 @@ export class Registry {
 }
 
 function sameOrigin(a: DefinitionOrigin, b: DefinitionOrigin): boolean {
-  return a.kind === 'built-in' ? b.kind === 'built-in' : b.kind === 'plugin' && a.file === b.file && a.fingerprint === b.fingerprint;
+  return a.kind === 'built-in'
+    ? b.kind === 'built-in'
+    : b.kind === 'plugin' && a.file === b.file && a.fingerprint === b.fingerprint;
 }
 
 /** The process's registry: the built-ins, and every plugin loaded so far. */

@@ -32,10 +32,14 @@ export function reportFor(err: unknown, opts: { readonly debug: boolean; readonl
   const heading = opts.heading ?? '';
   const message = err instanceof Error ? err.message : String(err);
   if (isUserError(err)) {
-    return { exitCode: EXIT.failed, lines: [`${heading}${escapeControl(message)}`, ...(opts.debug ? [debugStack(err)] : [])] };
+    return {
+      exitCode: EXIT.failed,
+      lines: [`${heading}${escapeControl(message)}`, ...(opts.debug ? [debugStack(err)] : [])],
+    };
   }
   const head = opts.heading !== undefined ? `${heading}${message}` : `sluice: internal error: ${message}`;
-  const hint = opts.debug || !(err instanceof Error) ? BUG_NOTICE : `${BUG_NOTICE} (run again with --debug for the stack trace)`;
+  const hint =
+    opts.debug || !(err instanceof Error) ? BUG_NOTICE : `${BUG_NOTICE} (run again with --debug for the stack trace)`;
   return { exitCode: EXIT.bug, lines: [head, hint, ...(opts.debug && err instanceof Error ? [debugStack(err)] : [])] };
 }
 
@@ -43,6 +47,7 @@ export function reportFor(err: unknown, opts: { readonly debug: boolean; readonl
 function debugStack(err: Error): string {
   const parts: string[] = [];
   for (let e: unknown = err; e instanceof Error; e = e.cause) parts.push(e.stack ?? e.message);
-  for (const cause of err instanceof SluiceError ? err.debugCauses() : []) if (cause instanceof Error) parts.push(cause.stack ?? cause.message);
+  for (const cause of err instanceof SluiceError ? err.debugCauses() : [])
+    if (cause instanceof Error) parts.push(cause.stack ?? cause.message);
   return parts.join('\ncaused by: ');
 }

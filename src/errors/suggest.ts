@@ -63,7 +63,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     let score: number;
     if (cand === word) score = 0;
     else if (squash(cand) === squashed) score = 0.5;
-    else if (singular(squash(cand)) === singular(squashed)) score = 0.75; // strategy ↔ strategies
+    else if (singular(squash(cand)) === singular(squashed))
+      score = 0.75; // strategy ↔ strategies
     else {
       const d = editDistance(folded, fold(cand));
       if (d > limit || d >= word.length || d >= cand.length) continue;

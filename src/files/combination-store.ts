@@ -54,10 +54,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 function canonicalize(value: unknown, path: string): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return value;
   if (typeof value === 'object') {
     const withToJson = value as { toJSON?: unknown };
-    if (typeof withToJson.toJSON === 'function') return canonicalize((withToJson.toJSON as () => unknown).call(value), path);
+    if (typeof withToJson.toJSON === 'function')
+      return canonicalize((withToJson.toJSON as () => unknown).call(value), path);
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
       return Array.from(value as unknown as ArrayLike<unknown>, (v, i) => canonicalize(v, `${path}[${i}]`));
     }
@@ -67,7 +69,9 @@ function canonicalize(value: unknown, path: string): unknown {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new TypeError(`canonical JSON: ${path} is a ${name}, which has no JSON form; convert it to a plain object or array`);
+      throw new TypeError(
+        `canonical JSON: ${path} is a ${name}, which has no JSON form; convert it to a plain object or array`,
+      );
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
@@ -190,7 +194,9 @@ export async function dataFingerprint(paths: readonly string[]): Promise<string>
   const files: FileFingerprint[] = [];
   // One file at a time: the hashing is I/O bound, and in order keeps the result ordered.
   for (const p of paths) files.push(await fileFingerprint(p));
-  return createHash('sha256').update(canonicalJson({ format: COMBINATION_FORMAT, files })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ format: COMBINATION_FORMAT, files }))
+    .digest('hex');
 }
 
 function hashFile(path: string): Promise<string> {
@@ -325,14 +331,22 @@ export class CombinationStore {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      return this.reportCorrupt(key, path, `not valid JSON (${(err as Error).message}); the file may have been cut short`);
+      return this.reportCorrupt(
+        key,
+        path,
+        `not valid JSON (${(err as Error).message}); the file may have been cut short`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return this.reportCorrupt(key, path, 'not a stored result (expected a JSON object)');
     }
     const file = parsed as Partial<StoredFile>;
     if (file.format !== COMBINATION_FORMAT) {
-      return this.reportCorrupt(key, path, `unknown format ${JSON.stringify(file.format)} (expected ${COMBINATION_FORMAT})`);
+      return this.reportCorrupt(
+        key,
+        path,
+        `unknown format ${JSON.stringify(file.format)} (expected ${COMBINATION_FORMAT})`,
+      );
     }
     if (file.key !== key) return this.reportCorrupt(key, path, `holds the result of key ${JSON.stringify(file.key)}`);
     if (!Object.hasOwn(file, 'value')) return this.reportCorrupt(key, path, 'has no value');
@@ -349,7 +363,9 @@ export class CombinationStore {
 
 function checkKey(key: string): void {
   if (!KEY.test(key)) {
-    throw new Error(`invalid combination key ${JSON.stringify(key)}: expected 64 lower-case hex digits (from combinationKey)`);
+    throw new Error(
+      `invalid combination key ${JSON.stringify(key)}: expected 64 lower-case hex digits (from combinationKey)`,
+    );
   }
 }
 

@@ -58,7 +58,10 @@ export interface ParquetTableOptions {
 }
 
 function schemaElement(def: { name: string; kind: ColumnKind; optional?: boolean }): SchemaElement {
-  const required = { name: def.name, repetition_type: def.optional === true ? ('OPTIONAL' as const) : ('REQUIRED' as const) };
+  const required = {
+    name: def.name,
+    repetition_type: def.optional === true ? ('OPTIONAL' as const) : ('REQUIRED' as const),
+  };
   switch (def.kind) {
     case 'int32':
       return { ...required, type: 'INT32' };
@@ -126,7 +129,13 @@ export class ParquetTableWriter<R> implements DrainableSink {
   private state: 'open' | 'finished' | 'published' | 'aborted' = 'open';
   private closed = false;
 
-  private constructor(path: string, tempPath: string, handle: FileHandle, defs: readonly ColumnDef<R>[], opts: ParquetTableOptions) {
+  private constructor(
+    path: string,
+    tempPath: string,
+    handle: FileHandle,
+    defs: readonly ColumnDef<R>[],
+    opts: ParquetTableOptions,
+  ) {
     this.path = path;
     this.tempPath = tempPath;
     this.handle = handle;
@@ -145,7 +154,11 @@ export class ParquetTableWriter<R> implements DrainableSink {
   }
 
   /** Creates the temporary file next to `path` (and the folders up to it). */
-  static async open<R>(path: string, defs: readonly ColumnDef<R>[], opts: ParquetTableOptions): Promise<ParquetTableWriter<R>> {
+  static async open<R>(
+    path: string,
+    defs: readonly ColumnDef<R>[],
+    opts: ParquetTableOptions,
+  ): Promise<ParquetTableWriter<R>> {
     await mkdir(dirname(path), { recursive: true });
     const tempPath = tempPathFor(path);
     const handle = await open(tempPath, 'wx');
@@ -214,7 +227,13 @@ export class ParquetTableWriter<R> implements DrainableSink {
       await this.abort();
       throw err;
     }
-    return { file: this.path, rows: this.rowsWritten, row_groups: this.groups, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    return {
+      file: this.path,
+      rows: this.rowsWritten,
+      row_groups: this.groups,
+      bytes: this.bytes,
+      sha256: this.hash.digest('hex'),
+    };
   }
 
   /** Renames the finished file into place. */
@@ -244,7 +263,10 @@ export class ParquetTableWriter<R> implements DrainableSink {
     if (n === 0) return;
     const columnData: ColumnSource[] = this.defs.map((d, c) => ({
       name: d.name,
-      data: d.optional === true ? nullsForNaN(this.columns[c] as Float64Array, n) : columnSlice(d.kind, this.columns[c]!, n),
+      data:
+        d.optional === true
+          ? nullsForNaN(this.columns[c] as Float64Array, n)
+          : columnSlice(d.kind, this.columns[c]!, n),
       ...(d.delta === true ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}),
     }));
     this.buffered = 0;

@@ -45,7 +45,8 @@ export class LatencyRecorder {
   /** Percentiles by the nearest-rank method; all NaN without samples. */
   summary(): LatencySummary {
     const kept = this.samples.slice(0, Math.min(this.n, this.samples.length)).sort();
-    const rank = (p: number): number => (kept.length === 0 ? Number.NaN : kept[Math.min(kept.length - 1, Math.ceil((p / 100) * kept.length) - 1)]!);
+    const rank = (p: number): number =>
+      kept.length === 0 ? Number.NaN : kept[Math.min(kept.length - 1, Math.ceil((p / 100) * kept.length) - 1)]!;
     return {
       count: this.n,
       p50: rank(50),

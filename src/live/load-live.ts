@@ -43,18 +43,33 @@ export function liveConfigOf(loaded: LoadedWorkflow): LiveConfig {
  *
  * @throws LiveError when a file's symbol cannot be told.
  */
-export function openWarmup(loaded: LoadedWorkflow, spec: LiveConfig['warmup'] | string, baseDir: string, symbol?: string): BarSource | undefined {
+export function openWarmup(
+  loaded: LoadedWorkflow,
+  spec: LiveConfig['warmup'] | string,
+  baseDir: string,
+  symbol?: string,
+): BarSource | undefined {
   const { wf } = loaded;
   if (spec === 'none') return undefined;
   if (spec === 'data') return openWorkflowSource(wf);
   if (spec === 'store') throw new Error('openWarmup: a store warm-up is opened by openStoreWarmup');
   const file = typeof spec === 'string' ? { path: spec } : spec;
   const symbols = [...new Set(wf.sources.map((s) => s.symbol))];
-  const sym = symbol ?? (typeof spec === 'string' ? undefined : spec.symbol) ?? (symbols.length === 1 ? symbols[0] : undefined);
-  if (sym === undefined) throw new LiveError(`warm-up file ${file.path}: the config has several symbols (${symbols.join(', ')}); say which this file holds (live.warmup.symbol or --warmup-symbol), or use --warmup data`);
+  const sym =
+    symbol ?? (typeof spec === 'string' ? undefined : spec.symbol) ?? (symbols.length === 1 ? symbols[0] : undefined);
+  if (sym === undefined)
+    throw new LiveError(
+      `warm-up file ${file.path}: the config has several symbols (${symbols.join(', ')}); say which this file holds (live.warmup.symbol or --warmup-symbol), or use --warmup data`,
+    );
   const d = wf.config.data;
   return openBarSource(
-    { path: file.path, symbol: sym, chunkSize: d.chunkSize, onBadRow: d.onBadRow, ...('format' in file && file.format !== undefined ? { format: file.format } : {}) },
+    {
+      path: file.path,
+      symbol: sym,
+      chunkSize: d.chunkSize,
+      onBadRow: d.onBadRow,
+      ...('format' in file && file.format !== undefined ? { format: file.format } : {}),
+    },
     baseDir,
   );
 }
@@ -75,15 +90,26 @@ export async function openStoreWarmup(loaded: LoadedWorkflow): Promise<BarSource
   const { wf } = loaded;
   const dir = configuredStoreDir(wf);
   if (dir === undefined) {
-    throw new LiveError("--warmup store primes indicators from the bar files a signal store was computed from, but the config names no store: set signals.store (a `sluice signals` store), or warm up from a bar file or 'data'");
+    throw new LiveError(
+      "--warmup store primes indicators from the bar files a signal store was computed from, but the config names no store: set signals.store (a `sluice signals` store), or warm up from a bar file or 'data'",
+    );
   }
   const meta = await readStoreMeta(dir);
-  if (meta.live !== undefined) throw new LiveError(`warm-up from the store ${dir}: it was written by a live run, whose bars came from a feed and are not on disk; warm up from a bar file or 'data'`);
+  if (meta.live !== undefined)
+    throw new LiveError(
+      `warm-up from the store ${dir}: it was written by a live run, whose bars came from a feed and are not on disk; warm up from a bar file or 'data'`,
+    );
   const sources: ResolvedDataSource[] = [];
   for (const src of meta.data.sources) {
-    const candidates = [resolve(src.path), ...wf.sources.filter((s) => s.symbol === src.symbol).map((s) => resolve(wf.baseDir, s.path))];
+    const candidates = [
+      resolve(src.path),
+      ...wf.sources.filter((s) => s.symbol === src.symbol).map((s) => resolve(wf.baseDir, s.path)),
+    ];
     const path = candidates.find((c) => existsSync(c));
-    if (path === undefined) throw new LiveError(`warm-up from the store ${dir}: the ${src.symbol} bars it was computed from (${src.path}) are not there, and the config has no ${src.symbol} file either`);
+    if (path === undefined)
+      throw new LiveError(
+        `warm-up from the store ${dir}: the ${src.symbol} bars it was computed from (${src.path}) are not there, and the config has no ${src.symbol} file either`,
+      );
     const fp = await fileFingerprint(path);
     if (fp.size !== src.size || fp.sha256 !== src.sha256) {
       throw new LiveError(
@@ -101,7 +127,12 @@ export async function openStoreWarmup(loaded: LoadedWorkflow): Promise<BarSource
  * store `--warmup store` reads), and a `store` sink, when given, becomes the signal sink's
  * parted store (docs/signal-store.md, "Live stores").
  */
-export function withLiveStore(loaded: LoadedWorkflow, sink: Extract<LiveSinkConfig, { type: 'store' }> | undefined, feed: string, warmup: string): LoadedWorkflow {
+export function withLiveStore(
+  loaded: LoadedWorkflow,
+  sink: Extract<LiveSinkConfig, { type: 'store' }> | undefined,
+  feed: string,
+  warmup: string,
+): LoadedWorkflow {
   const { wf } = loaded;
   const { store: _reference, ...signals } = wf.config.signals;
   return {
@@ -109,7 +140,8 @@ export function withLiveStore(loaded: LoadedWorkflow, sink: Extract<LiveSinkConf
     wf: {
       ...wf,
       config: { ...wf.config, signals },
-      liveStore: sink === undefined ? undefined : { dir: resolve(sink.path), rowGroupRows: sink.rowGroupRows, feed, warmup },
+      liveStore:
+        sink === undefined ? undefined : { dir: resolve(sink.path), rowGroupRows: sink.rowGroupRows, feed, warmup },
     },
   };
 }

@@ -33,18 +33,31 @@ export interface NatsReplayOutput {
  * `sluice live` reading the stream ends with it as with a WebSocket replay. An interrupted
  * replay publishes none: the stream is meant to go on when it is restarted (`--start`).
  */
-export async function openNatsReplayOutput(url: string, symbols: readonly string[], opts: { stream?: string; logger: Logger }): Promise<NatsReplayOutput> {
+export async function openNatsReplayOutput(
+  url: string,
+  symbols: readonly string[],
+  opts: { stream?: string; logger: Logger },
+): Promise<NatsReplayOutput> {
   const parsed = parseNatsUrl(url);
   const prefix = checkPrefix(parsed.subject ?? BARS_PREFIX, 'subject prefix');
   const stream = opts.stream ?? BARS_STREAM;
   const nc = await connectNats(parsed, 'sluice replay', opts.logger);
   try {
-    await ensureStream(await manager(nc, parsed), { name: stream, subjects: [`${prefix}.>`], settings: parseCamel(StreamSettingsSchema, {}) }, opts.logger);
+    await ensureStream(
+      await manager(nc, parsed),
+      { name: stream, subjects: [`${prefix}.>`], settings: parseCamel(StreamSettingsSchema, {}) },
+      opts.logger,
+    );
   } catch (err) {
     await nc.close();
     throw asLiveError(err, parsed.text);
   }
-  const publisher = new JetStreamPublisher(jetstream(nc), { maxInFlight: 1024, ackTimeoutMs: 5000, retries: 5, logger: opts.logger });
+  const publisher = new JetStreamPublisher(jetstream(nc), {
+    maxInFlight: 1024,
+    ackTimeoutMs: 5000,
+    retries: 5,
+    logger: opts.logger,
+  });
   const lastTs = new Map<string, string>();
   const output: ReplayOutput = {
     send(text: string): void {

@@ -66,9 +66,15 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
         started = true;
         return true;
       }
-      logger.info({ url: server.url, clients: server.clients }, started ? 'no client connected: replay paused until one connects' : `waiting for ${wanted} client${wanted === 1 ? '' : 's'}`);
+      logger.info(
+        { url: server.url, clients: server.clients },
+        started
+          ? 'no client connected: replay paused until one connects'
+          : `waiting for ${wanted} client${wanted === 1 ? '' : 's'}`,
+      );
       return server.waitForClients(wanted, signal).then((ok) => {
-        if (ok) logger.info({ clients: server.clients }, started ? 'client connected: replay resumed' : 'replay started');
+        if (ok)
+          logger.info({ clients: server.clients }, started ? 'client connected: replay resumed' : 'replay started');
         started = true;
         return ok;
       });

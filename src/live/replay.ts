@@ -104,7 +104,13 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
 
 /** The `hello` of a replay feed: sent first on stdout, and to every client on connecting. */
 export function replayHello(source: BarSource, speed: ReplaySpeed): string {
-  return JSON.stringify({ type: 'hello', feed: 'sluice-replay', version: FEED_FORMAT_VERSION, symbols: source.symbols, speed: speed === 'max' ? 'max' : `${speed}x` });
+  return JSON.stringify({
+    type: 'hello',
+    feed: 'sluice-replay',
+    version: FEED_FORMAT_VERSION,
+    symbols: source.symbols,
+    speed: speed === 'max' ? 'max' : `${speed}x`,
+  });
 }
 
 /** Waits `ms`; resolves false at once when `signal` aborts. */

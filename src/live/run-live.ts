@@ -68,7 +68,12 @@ export interface LiveOutcome {
   readonly regimes: number;
   readonly source: Readonly<LiveCounters>;
   readonly feed: Readonly<FeedCounters>;
-  readonly ticks: { readonly trades: number; readonly late: number; readonly bars: number; readonly closedByTimer: number };
+  readonly ticks: {
+    readonly trades: number;
+    readonly late: number;
+    readonly bars: number;
+    readonly closedByTimer: number;
+  };
   /** A provider feed's bar aggregation (Binance, Alpaca): bars made, late source bars and corrections, still-open klines skipped. */
   readonly provider?: ProviderCounters;
   /** Bar arrival → signal sent, over the live signals. */
@@ -93,9 +98,15 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
   const flagType = opts.feedUrl === 'binance' || opts.feedUrl === 'alpaca' ? opts.feedUrl : undefined;
   const feedType = flagType ?? live.feed.type;
   const feedUrl = flagType !== undefined ? live.feed.url : (opts.feedUrl ?? live.feed.url);
-  if (feedUrl === undefined && feedType === 'sluice') throw new LiveError('no feed: give --feed ws://host:port, --feed stdin or --feed binance|alpaca, or live.feed in the config');
+  if (feedUrl === undefined && feedType === 'sluice')
+    throw new LiveError(
+      'no feed: give --feed ws://host:port, --feed stdin or --feed binance|alpaca, or live.feed in the config',
+    );
   const sinkIds = new Set(plan.instances.filter((i) => i.role === 'signal_sink').map((i) => i.id));
-  if (sinkIds.size === 0) throw new LiveError(`the topology '${wf.topology.name}' has no signal_sink container: run a signal_generation topology live`);
+  if (sinkIds.size === 0)
+    throw new LiveError(
+      `the topology '${wf.topology.name}' has no signal_sink container: run a signal_generation topology live`,
+    );
 
   const symbols = live.symbols ?? [...new Set(wf.sources.map((s) => s.symbol))];
   const timeframe = wf.config.data.timeframe;
@@ -123,10 +134,28 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe),
     closeAfterMs: live.aggregate.closeAfterMs,
     emit: (symbol, ts, o, h, l, c, v) => source.push(symbol, ts, o, h, l, c, v),
-    ...(opts.clock !== undefined ? { now: () => clock.now(), setTimer: (fn: () => void, ms: number) => clock.setTimeout(fn, ms), clearTimer: (h: unknown) => clock.clearTimeout(h) } : {}),
+    ...(opts.clock !== undefined
+      ? {
+          now: () => clock.now(),
+          setTimer: (fn: () => void, ms: number) => clock.setTimeout(fn, ms),
+          clearTimer: (h: unknown) => clock.clearTimeout(h),
+        }
+      : {}),
   });
   const intake = new FeedIntake(source, decoder, aggregator, logger);
-  const provider = createProviderFeed({ type: feedType, url: feedUrl, intake, live, symbols, timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe), calendar: wf.config.data.calendar, baseDir: wf.baseDir, logger, ...(opts.random !== undefined ? { random: opts.random } : {}), ...(opts.env !== undefined ? { env: opts.env } : {}) });
+  const provider = createProviderFeed({
+    type: feedType,
+    url: feedUrl,
+    intake,
+    live,
+    symbols,
+    timeframeMs: parseTimeframe(live.aggregate.timeframe ?? timeframe),
+    calendar: wf.config.data.calendar,
+    baseDir: wf.baseDir,
+    logger,
+    ...(opts.random !== undefined ? { random: opts.random } : {}),
+    ...(opts.env !== undefined ? { env: opts.env } : {}),
+  });
   const feed = provider?.feed ?? createFeed(feedUrl!, intake, live, logger, opts);
   pressure.feed = feed;
   const combined = new WarmupSource(opts.warmup, source, clock);
@@ -171,7 +200,15 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     } else {
       feed.start();
       opts.onReady?.({ sinks });
-      logger.info({ feed: feed.description, warmup: opts.warmup?.description ?? 'none', strategies: wf.strategies.length, sinks: sinks.map((s) => s.description) }, 'live run started');
+      logger.info(
+        {
+          feed: feed.description,
+          warmup: opts.warmup?.description ?? 'none',
+          strategies: wf.strategies.length,
+          sinks: sinks.map((s) => s.description),
+        },
+        'live run started',
+      );
       const outcome = await runPhase({
         wf,
         plan,
@@ -184,9 +221,14 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
         onCompiled: (graph) => {
           // The routes that bring signals and regime changes to the signal sink (not its BARs).
           for (const route of graph.routes) {
-            if (route.targets.some((t) => sinkIds.has(t.id)) && route.events.some((e) => e === 'SIGNAL' || e === 'CLASSIFICATION')) tapRoute(route, onEvent);
+            if (
+              route.targets.some((t) => sinkIds.has(t.id)) &&
+              route.events.some((e) => e === 'SIGNAL' || e === 'CLASSIFICATION')
+            )
+              tapRoute(route, onEvent);
             // The bars the signal sink notes: each live bar once, after the feed's checks (a NATS sink republishes them).
-            if (barSinks.length > 0 && route.targets.some((t) => sinkIds.has(t.id)) && route.events.includes('BAR')) tapRoute(route, onBar);
+            if (barSinks.length > 0 && route.targets.some((t) => sinkIds.has(t.id)) && route.events.includes('BAR'))
+              tapRoute(route, onBar);
           }
         },
       });
@@ -223,7 +265,9 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
     source: { ...source.counters },
     feed: { ...intake.counters },
     ticks: { ...aggregator.counters },
-    ...(provider !== undefined ? { provider: { name: provider.name, ...provider.aggregator.counters, ...provider.counters() } } : {}),
+    ...(provider !== undefined
+      ? { provider: { name: provider.name, ...provider.aggregator.counters, ...provider.counters() } }
+      : {}),
     latency: latency.summary(),
     liveMs: Number.isNaN(liveEnd) || Number.isNaN(source.firstArrival) ? 0 : liveEnd - source.firstArrival,
   };
@@ -232,7 +276,15 @@ export async function runLive(opts: RunLiveOptions): Promise<LiveOutcome> {
 function createFeed(url: string, intake: FeedIntake, live: LiveConfig, logger: Logger, opts: RunLiveOptions): Feed {
   if (url === 'stdin' || url === '-') return new StreamFeed(opts.stdin ?? process.stdin, intake);
   if (/^wss?:\/\//.test(url)) {
-    return new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeatMs, subscribe: live.feed.subscribe, logger, ...(opts.random !== undefined ? { random: opts.random } : {}) });
+    return new WebSocketFeed({
+      url,
+      intake,
+      reconnect: live.feed.reconnect,
+      heartbeatMs: live.feed.heartbeatMs,
+      subscribe: live.feed.subscribe,
+      logger,
+      ...(opts.random !== undefined ? { random: opts.random } : {}),
+    });
   }
   if (url.startsWith('nats://')) return new NatsFeed({ url, nats: live.feed.nats, intake, logger });
   throw new LiveError(`feed '${url}': expected ws://host:port[/path], wss://…, nats://host:port[/subject] or stdin`);
@@ -265,7 +317,14 @@ function signalMessage(ev: SignalEvent): SignalMessage {
 }
 
 function regimeMessage(ev: ClassificationEvent): RegimeMessage {
-  return { type: 'regime', seq: ev.seq, ts: new Date(ev.ts).toISOString(), symbol: ev.symbol, classifier: ev.classifier, regime: ev.regime };
+  return {
+    type: 'regime',
+    seq: ev.seq,
+    ts: new Date(ev.ts).toISOString(),
+    symbol: ev.symbol,
+    classifier: ev.classifier,
+    regime: ev.regime,
+  };
 }
 
 /** Adds `fn` to the route's tap, after any tap already there (tracing). */

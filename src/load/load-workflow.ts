@@ -68,12 +68,21 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const declaredClassifiers = new Set(config.classifiers.map((c) => c.id ?? c.type));
   const resolution = { source, catalogue, classifiers, declaredClassifiers, timeframe: config.data.timeframe, issues };
   // Counted before anything is expanded, so a grid too large is refused in milliseconds.
-  if (!checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))) throw new ConfigError(issues);
+  if (
+    !checkStrategyCount(resolution, config.strategies, options.overlay === undefined && isPlainSinglePass(raw, config))
+  )
+    throw new ConfigError(issues);
   const configured = resolveStrategies(resolution, config.strategies);
-  checkCrossSection(source, configured, config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []), issues);
+  checkCrossSection(
+    source,
+    configured,
+    config.data.sources?.map((s) => s.symbol) ?? (config.data.symbol !== undefined ? [config.data.symbol] : []),
+    issues,
+  );
   // A replay runs no classifier: they are declared only for the strategies they shaped (and their hashes).
   if (classifiers.length > 0 && !isReplayTopology(topology)) checkClassifierWiring(source, topology, issues);
-  const providerFeed = options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
+  const providerFeed =
+    options.liveProviderData === true && config.live !== undefined && config.live.feed.type !== 'sluice';
   const pending = await providerDownloads(source, config, baseDir, options, issues);
   const sourceIssues: ConfigIssue[] = [];
   const sources = resolveSources(source, config, baseDir, providerFeed ? [] : sourceIssues);
@@ -82,29 +91,80 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const start = parseTime(source, config.data.start, ['data', 'start'], issues);
   const end = parseTime(source, config.data.end, ['data', 'end'], issues);
   if (start !== undefined && end !== undefined && end <= start) {
-    issues.push(issueAt(source, ['data', 'end'], 'INVALID_VALUE', `data.end (${config.data.end ?? ''}) is not after data.start (${config.data.start ?? ''}): no bar would be selected`, 'data.start is the first bar kept, data.end the first bar left out'));
+    issues.push(
+      issueAt(
+        source,
+        ['data', 'end'],
+        'INVALID_VALUE',
+        `data.end (${config.data.end ?? ''}) is not after data.start (${config.data.start ?? ''}): no bar would be selected`,
+        'data.start is the first bar kept, data.end the first bar left out',
+      ),
+    );
   }
   // A provider-fed live run reads its data files only for `--warmup data`: one not there is not probed.
-  if (issues.length === 0) await probeSources(source, sources.filter((s) => !pending.includes(s.path) && !(providerFeed && !existsSync(s.path))), config, issues);
+  if (issues.length === 0)
+    await probeSources(
+      source,
+      sources.filter((s) => !pending.includes(s.path) && !(providerFeed && !existsSync(s.path))),
+      config,
+      issues,
+    );
   checkTraceBudget(source, config, issues);
   try {
     parseTimeframe(config.data.timeframe);
-    checkFeatureTimeframes(source, config.data.timeframe, configured, classifiers, config.classifiers.map((c) => c.id ?? c.type), issues);
+    checkFeatureTimeframes(
+      source,
+      config.data.timeframe,
+      configured,
+      classifiers,
+      config.classifiers.map((c) => c.id ?? c.type),
+      issues,
+    );
   } catch (err) {
-    issues.push(issueAt(source, ['data', 'timeframe'], 'INVALID_VALUE', (err as Error).message, "write e.g. '1m', '5m', '15m', '1h', '1d'"));
+    issues.push(
+      issueAt(
+        source,
+        ['data', 'timeframe'],
+        'INVALID_VALUE',
+        (err as Error).message,
+        "write e.g. '1m', '5m', '15m', '1h', '1d'",
+      ),
+    );
   }
   // A signal replay's books are the stored strategies (docs/replay.md); other topologies need strategies:.
   const replaying = isReplayTopology(topology);
   if (!replaying) checkNotReplay(source, config, topology, issues);
-  const replay = replaying ? await resolveReplay({ source, config, baseDir, strategies: configured, classifiers, sources, start, end, force: options.force, pendingStores: options.pendingStores, issues }) : undefined;
+  const replay = replaying
+    ? await resolveReplay({
+        source,
+        config,
+        baseDir,
+        strategies: configured,
+        classifiers,
+        sources,
+        start,
+        end,
+        force: options.force,
+        pendingStores: options.pendingStores,
+        issues,
+      })
+    : undefined;
   const strategies = replay?.strategies ?? configured;
   if (issues.length > 0) throw new ConfigError(issues);
 
-  const plan = planGraph(topology, { strategies: strategies.map((s) => s.key), classifiers: classifiers.map((c) => c.id) }, (path, code, message, hint) =>
-    issues.push(issueAt(topo.source, [...topo.basePath, ...path], code, message, hint)),
+  const plan = planGraph(
+    topology,
+    { strategies: strategies.map((s) => s.key), classifiers: classifiers.map((c) => c.id) },
+    (path, code, message, hint) => issues.push(issueAt(topo.source, [...topo.basePath, ...path], code, message, hint)),
   );
   if (plan === null) throw new ConfigError(issues);
-  const sequence = await resolveConfigSequence(source, config.sequence, baseDir, config.patterns, options.patternDirs ?? []);
+  const sequence = await resolveConfigSequence(
+    source,
+    config.sequence,
+    baseDir,
+    config.patterns,
+    options.patternDirs ?? [],
+  );
 
   const wf: ResolvedWorkflow = {
     file,
@@ -125,7 +185,13 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   const { strategies: custom, logger: _logger, ...portable } = options;
   // Threads and queue workers load the same plugins: name them explicitly in the options.
   const travelling = { ...portable, ...(cliPlugins.length > 0 ? { plugins: cliPlugins } : {}) };
-  return { wf: annualized, plan, sequence, load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined, ...(pending.length > 0 ? { pendingDownloads: pending } : {}) };
+  return {
+    wf: annualized,
+    plan,
+    sequence,
+    load: custom === undefined || custom.size === 0 ? { file, options: travelling } : undefined,
+    ...(pending.length > 0 ? { pendingDownloads: pending } : {}),
+  };
 }
 
 /**
@@ -135,11 +201,28 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
  *
  * @returns the cache files still missing (absolute)
  */
-async function providerDownloads(source: YamlSource, config: WorkflowConfig, baseDir: string, options: LoadWorkflowOptions, issues: ConfigIssue[]): Promise<string[]> {
+async function providerDownloads(
+  source: YamlSource,
+  config: WorkflowConfig,
+  baseDir: string,
+  options: LoadWorkflowOptions,
+  issues: ConfigIssue[],
+): Promise<string[]> {
   const d = config.data;
   const entries =
     d.sources !== undefined
-      ? d.sources.flatMap((s, i) => (s.provider === undefined ? [] : [{ symbol: s.symbol, path: s.path, provider: s.provider, at: ['data', 'sources', i, 'provider'] as ConfigPath }]))
+      ? d.sources.flatMap((s, i) =>
+          s.provider === undefined
+            ? []
+            : [
+                {
+                  symbol: s.symbol,
+                  path: s.path,
+                  provider: s.provider,
+                  at: ['data', 'sources', i, 'provider'] as ConfigPath,
+                },
+              ],
+        )
       : d.provider !== undefined && d.path !== undefined && d.symbol !== undefined
         ? [{ symbol: d.symbol, path: d.path, provider: d.provider, at: ['data', 'provider'] as ConfigPath }]
         : [];
@@ -148,7 +231,15 @@ async function providerDownloads(source: YamlSource, config: WorkflowConfig, bas
     let ok = true;
     for (const key of ['start', 'end'] as const) {
       if (Number.isNaN(parseIsoTimestamp(e.provider[key]))) {
-        issues.push(issueAt(source, [...e.at, key], 'INVALID_VALUE', `cannot read '${e.provider[key]}' as a date or timestamp`, "write an ISO 8601 date, e.g. '2025-01-01' or '2025-01-01T13:30:00Z'"));
+        issues.push(
+          issueAt(
+            source,
+            [...e.at, key],
+            'INVALID_VALUE',
+            `cannot read '${e.provider[key]}' as a date or timestamp`,
+            "write an ISO 8601 date, e.g. '2025-01-01' or '2025-01-01T13:30:00Z'",
+          ),
+        );
         ok = false;
       }
     }
@@ -163,7 +254,15 @@ async function providerDownloads(source: YamlSource, config: WorkflowConfig, bas
     // A provider's refusal, bad credentials, a network failure: the user's to fix, located at the file entry.
     if (!isUserError(err)) throw err;
     const at = entries.find((e) => resolve(baseDir, e.path) === missing[0]?.path)?.at ?? ['data'];
-    issues.push(issueAt(source, at, 'DATA_DOWNLOAD', `downloading the bars failed: ${err.message}`, 'fix the provider settings, or download the file with `sluice data fetch` and name it in path'));
+    issues.push(
+      issueAt(
+        source,
+        at,
+        'DATA_DOWNLOAD',
+        `downloading the bars failed: ${err.message}`,
+        'fix the provider settings, or download the file with `sluice data fetch` and name it in path',
+      ),
+    );
   }
   return caches.filter((c) => !existsSync(c.path)).map((c) => c.path);
 }
@@ -174,7 +273,10 @@ async function providerDownloads(source: YamlSource, config: WorkflowConfig, bas
  * day keep the timeframe's figure (a session cannot tell them apart).
  */
 async function withDataAnnualization(wf: ResolvedWorkflow): Promise<ResolvedWorkflow> {
-  const [{ openWorkflowSource }, { SessionCounter, checkAnnualization }] = await Promise.all([import('../data/workflow-source.ts'), import('../domain/metrics/data-calendar.ts')]);
+  const [{ openWorkflowSource }, { SessionCounter, checkAnnualization }] = await Promise.all([
+    import('../data/workflow-source.ts'),
+    import('../domain/metrics/data-calendar.ts'),
+  ]);
   const counter = new SessionCounter(wf.config.data.calendar);
   const source = openWorkflowSource(wf);
   try {
@@ -192,15 +294,34 @@ async function withDataAnnualization(wf: ResolvedWorkflow): Promise<ResolvedWork
  * regime_switch strategies and regime filters would silently never see a regime.
  */
 function checkClassifierWiring(source: YamlSource, topology: TopologyDef, issues: ConfigIssue[]): void {
-  const hint = 'use a topology with a container of role classifier, foreach: classifiers, and a route carrying CLASSIFICATION to the strategies (the built-in backtest and signal_generation have both)';
+  const hint =
+    'use a topology with a container of role classifier, foreach: classifiers, and a route carrying CLASSIFICATION to the strategies (the built-in backtest and signal_generation have both)';
   if (!topology.containers.some((c) => c.role === 'classifier' && c.foreach === 'classifiers')) {
-    issues.push(issueAt(source, ['classifiers'], 'INVALID_VALUE', `the topology '${topology.name}' has no classifier container, so these classifiers would never run`, hint));
+    issues.push(
+      issueAt(
+        source,
+        ['classifiers'],
+        'INVALID_VALUE',
+        `the topology '${topology.name}' has no classifier container, so these classifiers would never run`,
+        hint,
+      ),
+    );
     return;
   }
   const strategies = new Set(topology.containers.filter((c) => c.role === 'strategy').map((c) => c.id));
-  const reaches = topology.routes.some((r) => r.events.includes('CLASSIFICATION') && endpointIds(topology, r.to).some((id) => strategies.has(id)));
+  const reaches = topology.routes.some(
+    (r) => r.events.includes('CLASSIFICATION') && endpointIds(topology, r.to).some((id) => strategies.has(id)),
+  );
   if (!reaches) {
-    issues.push(issueAt(source, ['classifiers'], 'INVALID_VALUE', `the topology '${topology.name}' delivers no CLASSIFICATION to its strategies, so they would never see a regime`, hint));
+    issues.push(
+      issueAt(
+        source,
+        ['classifiers'],
+        'INVALID_VALUE',
+        `the topology '${topology.name}' delivers no CLASSIFICATION to its strategies, so they would never see a regime`,
+        hint,
+      ),
+    );
   }
 }
 
@@ -208,7 +329,8 @@ function checkClassifierWiring(source: YamlSource, topology: TopologyDef, issues
 function notAMapping(source: YamlSource): ConfigIssue {
   const expected = 'a workflow config is a mapping (name:, data:, strategies:, …)';
   if (source.doc.contents === null) return issueAt(source, [], 'INVALID_TYPE', `the file is empty: ${expected}`);
-  const listOfMappings = Array.isArray(source.data) && source.data.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+  const listOfMappings =
+    Array.isArray(source.data) && source.data.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
   return issueAt(
     source,
     [],
@@ -241,14 +363,25 @@ async function resolveTopology(
   if (pattern === undefined) {
     const guess = didYouMean(value, found.keys());
     throw new ConfigError(
-      issueAt(source, ['topology'], 'UNKNOWN_NAME', `unknown topology '${value}'`, guess !== undefined ? `did you mean '${guess}'?` : `known topologies: ${[...found.keys()].join(', ')}`),
+      issueAt(
+        source,
+        ['topology'],
+        'UNKNOWN_NAME',
+        `unknown topology '${value}'`,
+        guess !== undefined ? `did you mean '${guess}'?` : `known topologies: ${[...found.keys()].join(', ')}`,
+      ),
     );
   }
   const patternSource = await loadYamlFile(pattern.file);
   return { def: parseConfig(patternSource, TopologySchema), source: patternSource, basePath: [] };
 }
 
-function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: string, issues: ConfigIssue[]): ResolvedDataSource[] {
+function resolveSources(
+  source: YamlSource,
+  config: WorkflowConfig,
+  baseDir: string,
+  issues: ConfigIssue[],
+): ResolvedDataSource[] {
   const d = config.data;
   const entries =
     d.sources !== undefined
@@ -259,8 +392,19 @@ function resolveSources(source: YamlSource, config: WorkflowConfig, baseDir: str
     if (!existsSync(path)) {
       // A live config fed by a provider ships without bars: say how to run it.
       const feed = config.live?.feed.type;
-      const live = feed !== undefined && feed !== 'sluice' ? `; this config's bars come from the ${feed} feed: run it with \`sluice live\`, or fetch history with \`sluice data\` first` : '';
-      issues.push(issueAt(source, e.at, 'FILE_NOT_FOUND', `data file not found: ${path}`, `paths are relative to the config file's folder (${baseDir})${live}`));
+      const live =
+        feed !== undefined && feed !== 'sluice'
+          ? `; this config's bars come from the ${feed} feed: run it with \`sluice live\`, or fetch history with \`sluice data\` first`
+          : '';
+      issues.push(
+        issueAt(
+          source,
+          e.at,
+          'FILE_NOT_FOUND',
+          `data file not found: ${path}`,
+          `paths are relative to the config file's folder (${baseDir})${live}`,
+        ),
+      );
     }
     const format = e.format ?? barFormatOf(path);
     return { symbol: e.symbol, path, format };
@@ -305,7 +449,8 @@ function checkTraceBudget(source: YamlSource, config: WorkflowConfig, issues: Co
  * from the pattern: their graphs are checked when they run.
  */
 function isPlainSinglePass(raw: Record<string, unknown>, config: WorkflowConfig): boolean {
-  if (['workflow', 'phases', 'iteration', 'branches', 'workflow_module'].some((k) => raw[k] !== undefined)) return false;
+  if (['workflow', 'phases', 'iteration', 'branches', 'workflow_module'].some((k) => raw[k] !== undefined))
+    return false;
   const seq = config.sequence;
   const type = typeof seq === 'string' ? seq : seq['type'];
   return type === 'single_pass' || type === 'monte_carlo';
@@ -320,7 +465,12 @@ function isPlainSinglePass(raw: Record<string, unknown>, config: WorkflowConfig)
 // eslint-disable-next-line no-control-regex
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 
-async function probeSources(source: YamlSource, sources: readonly ResolvedDataSource[], config: WorkflowConfig, issues: ConfigIssue[]): Promise<void> {
+async function probeSources(
+  source: YamlSource,
+  sources: readonly ResolvedDataSource[],
+  config: WorkflowConfig,
+  issues: ConfigIssue[],
+): Promise<void> {
   const d = config.data;
   const at = (i: number): ConfigPath => (d.sources !== undefined ? ['data', 'sources', i, 'path'] : ['data', 'path']);
   await Promise.all(
@@ -328,7 +478,15 @@ async function probeSources(source: YamlSource, sources: readonly ResolvedDataSo
       const err = await probeBarFile({ path: s.path, symbol: s.symbol, format: s.format, onBadRow: d.onBadRow }, '/');
       if (err === undefined) return;
       if (s.format === 'csv' && BINARY.test(err.what)) {
-        issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from CSV data file: ${err.file}  binary content, not text (a compressed or Parquet file?)`, 'a CSV bar file is text: decompress it, or name a Parquet file with format: parquet'));
+        issues.push(
+          issueAt(
+            source,
+            at(i),
+            'INVALID_DATA',
+            `cannot read bars from CSV data file: ${err.file}  binary content, not text (a compressed or Parquet file?)`,
+            'a CSV bar file is text: decompress it, or name a Parquet file with format: parquet',
+          ),
+        );
         return;
       }
       const hint =
@@ -337,16 +495,37 @@ async function probeSources(source: YamlSource, sources: readonly ResolvedDataSo
           : err.code === 'MISSING_COLUMN'
             ? 'a CSV bar file starts with a header row naming its columns: timestamp,open,high,low,close,volume'
             : undefined;
-      issues.push(issueAt(source, at(i), 'INVALID_DATA', `cannot read bars from ${s.format === 'parquet' ? 'Parquet' : 'CSV'} data file: ${err.message}`, hint));
+      issues.push(
+        issueAt(
+          source,
+          at(i),
+          'INVALID_DATA',
+          `cannot read bars from ${s.format === 'parquet' ? 'Parquet' : 'CSV'} data file: ${err.message}`,
+          hint,
+        ),
+      );
     }),
   );
 }
 
-function parseTime(source: YamlSource, value: string | undefined, path: ConfigPath, issues: ConfigIssue[]): number | undefined {
+function parseTime(
+  source: YamlSource,
+  value: string | undefined,
+  path: ConfigPath,
+  issues: ConfigIssue[],
+): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseIsoTimestamp(value);
   if (Number.isNaN(ms)) {
-    issues.push(issueAt(source, path, 'INVALID_VALUE', `cannot read '${value}' as a date or timestamp`, "write an ISO 8601 date, e.g. '2024-06-01' or '2024-06-01T13:30:00Z'"));
+    issues.push(
+      issueAt(
+        source,
+        path,
+        'INVALID_VALUE',
+        `cannot read '${value}' as a date or timestamp`,
+        "write an ISO 8601 date, e.g. '2024-06-01' or '2024-06-01T13:30:00Z'",
+      ),
+    );
     return undefined;
   }
   return ms;

@@ -1,6 +1,13 @@
 import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
 import { issueAt, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
-import { display, loadPlugins, PluginError, sourceLine, type LoadedPlugin, type PluginRequest } from '../plugins/load-plugins.ts';
+import {
+  display,
+  loadPlugins,
+  PluginError,
+  sourceLine,
+  type LoadedPlugin,
+  type PluginRequest,
+} from '../plugins/load-plugins.ts';
 
 /**
  * Loads the plugins a workflow needs before its strategies are resolved: those given on the
@@ -11,7 +18,12 @@ import { display, loadPlugins, PluginError, sourceLine, type LoadedPlugin, type 
  *
  * @throws ConfigError listing every plugin that failed.
  */
-export async function resolvePlugins(source: YamlSource, raw: Record<string, unknown>, baseDir: string, cliPlugins: readonly string[]): Promise<LoadedPlugin[]> {
+export async function resolvePlugins(
+  source: YamlSource,
+  raw: Record<string, unknown>,
+  baseDir: string,
+  cliPlugins: readonly string[],
+): Promise<LoadedPlugin[]> {
   const issues: ConfigIssue[] = [];
   const loaded: LoadedPlugin[] = [];
   const load = async (request: PluginRequest, at: () => ConfigIssue, listed: string): Promise<void> => {
@@ -23,7 +35,11 @@ export async function resolvePlugins(source: YamlSource, raw: Record<string, unk
     }
   };
   for (const spec of cliPlugins) {
-    await load({ spec, baseDir: process.cwd() }, () => ({ code: 'PLUGIN', file: '--plugin', line: null, col: null, path: [], message: '' }), `given with --plugin ${display(spec)}`);
+    await load(
+      { spec, baseDir: process.cwd() },
+      () => ({ code: 'PLUGIN', file: '--plugin', line: null, col: null, path: [], message: '' }),
+      `given with --plugin ${display(spec)}`,
+    );
   }
   const listed = raw['plugins'];
   // Anything but a list of strings is left to the schema, which says what is expected.
@@ -54,8 +70,18 @@ export async function loadCliPlugins(specs: readonly string[]): Promise<LoadedPl
 /** A plugin failure as a config issue: in the plugin file when located, else where it was named. */
 function pluginIssue(err: PluginError, at: () => ConfigIssue, listed: string): ConfigIssue {
   if (err.file !== undefined && err.line !== null) {
-    const loading = err.plugin !== undefined && err.plugin !== err.file ? ` (imported by plugin ${display(err.plugin)})` : '';
-    const issue: ConfigIssue = { cause: err.cause, code: 'PLUGIN', file: display(err.file), line: err.line, col: err.col, path: [], message: `plugin failed to load: ${err.detail}${loading}`, hint: listed };
+    const loading =
+      err.plugin !== undefined && err.plugin !== err.file ? ` (imported by plugin ${display(err.plugin)})` : '';
+    const issue: ConfigIssue = {
+      cause: err.cause,
+      code: 'PLUGIN',
+      file: display(err.file),
+      line: err.line,
+      col: err.col,
+      path: [],
+      message: `plugin failed to load: ${err.detail}${loading}`,
+      hint: listed,
+    };
     const text = sourceLine(err.file, err.line);
     if (text !== undefined) issue.sourceLine = text;
     return issue;

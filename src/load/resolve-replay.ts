@@ -11,14 +11,28 @@ import { clonePlain, isPlainObject } from '../config/deep-merge.ts';
 import type { WorkflowConfig } from '../config/schema/workflow.ts';
 import type { TopologyDef } from '../config/schema/topology.ts';
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
-import type { ReplayVariant, ResolvedClassifier, ResolvedDataSource, ResolvedReplay, ResolvedStrategy, StoredSignal } from '../config/resolved.ts';
+import type {
+  ReplayVariant,
+  ResolvedClassifier,
+  ResolvedDataSource,
+  ResolvedReplay,
+  ResolvedStrategy,
+  StoredSignal,
+} from '../config/resolved.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import type { Direction } from '../events/index.ts';
 import { ENGINE } from '../engine-info.ts';
 import { canonicalJson, fileFingerprint } from '../files/combination-store.ts';
 import { checkStoreCompatible, readStoreBatches, readStoreMeta } from '../signals/read-store.ts';
 import { dataKey, storeConfigHash, strategyHash } from '../signals/store-identity.ts';
-import { SignalStoreError, STORE_FILES, type SignalStoreMeta, type StoreData, type StoreDataSource, type StoreStrategy } from '../signals/store-format.ts';
+import {
+  SignalStoreError,
+  STORE_FILES,
+  type SignalStoreMeta,
+  type StoreData,
+  type StoreDataSource,
+  type StoreStrategy,
+} from '../signals/store-format.ts';
 
 /** True when the topology replays stored signals (it has a signal_source container). */
 export function isReplayTopology(topology: TopologyDef): boolean {
@@ -30,13 +44,38 @@ export function isReplayTopology(topology: TopologyDef): boolean {
  * required, and `replay:` / `replay_variants:` would be silently ignored, so both are
  * reported.
  */
-export function checkNotReplay(source: YamlSource, config: WorkflowConfig, topology: TopologyDef, issues: ConfigIssue[]): void {
+export function checkNotReplay(
+  source: YamlSource,
+  config: WorkflowConfig,
+  topology: TopologyDef,
+  issues: ConfigIssue[],
+): void {
   if (config.strategies.length === 0) {
-    issues.push(issueAt(source, ['strategies'], 'MISSING_KEY', "missing required key 'strategies' (expected a list of strategies, at least one)", 'only a signal replay (topology: signal_replay) may leave it out: its books are the stored strategies'));
+    issues.push(
+      issueAt(
+        source,
+        ['strategies'],
+        'MISSING_KEY',
+        "missing required key 'strategies' (expected a list of strategies, at least one)",
+        'only a signal replay (topology: signal_replay) may leave it out: its books are the stored strategies',
+      ),
+    );
   }
-  for (const [key, field] of [['replay', 'replay'], ['replay_variants', 'replayVariants']] as const) {
+  for (const [key, field] of [
+    ['replay', 'replay'],
+    ['replay_variants', 'replayVariants'],
+  ] as const) {
     if (config[field] !== undefined) {
-      issues.push(issueAt(source, [key], 'INVALID_VALUE', `${key} is read only by a signal replay, but the topology '${topology.name}' has no signal_source container`, 'use topology: signal_replay', { key: true }));
+      issues.push(
+        issueAt(
+          source,
+          [key],
+          'INVALID_VALUE',
+          `${key} is read only by a signal replay, but the topology '${topology.name}' has no signal_source container`,
+          'use topology: signal_replay',
+          { key: true },
+        ),
+      );
     }
   }
 }
@@ -80,10 +119,23 @@ export async function resolveReplay(ctx: ReplayResolution): Promise<ResolvedRepl
   const force = config.replay?.force === true || ctx.force === true;
   // The store: replay.store, else the persistent signals.store, both relative to the config file (as configuredStoreDir).
   const named = config.replay?.store;
-  const where = named !== undefined ? resolve(ctx.baseDir, named) : config.signals.store !== undefined ? resolve(ctx.baseDir, config.signals.store) : undefined;
+  const where =
+    named !== undefined
+      ? resolve(ctx.baseDir, named)
+      : config.signals.store !== undefined
+        ? resolve(ctx.baseDir, config.signals.store)
+        : undefined;
   const at: ConfigPath = named !== undefined ? ['replay', 'store'] : ['signals', 'store'];
   if (where === undefined) {
-    issues.push(issueAt(source, config.replay !== undefined ? ['replay'] : ['topology'], 'MISSING_KEY', 'a signal replay reads a signal store, but the config names none', 'add replay: { store: <the results phase folder of a signal_generation run, or a store folder> }'));
+    issues.push(
+      issueAt(
+        source,
+        config.replay !== undefined ? ['replay'] : ['topology'],
+        'MISSING_KEY',
+        'a signal replay reads a signal store, but the config names none',
+        'add replay: { store: <the results phase folder of a signal_generation run, or a store folder> }',
+      ),
+    );
     return undefined;
   }
   const variants = resolveVariants(ctx);
@@ -92,7 +144,13 @@ export async function resolveReplay(ctx: ReplayResolution): Promise<ResolvedRepl
   if (dir === undefined && ctx.pendingStores === true && !existsSync(where)) return undefined;
   if (dir === undefined) {
     issues.push(
-      issueAt(source, at, 'FILE_NOT_FOUND', `no signal store at ${where}`, `name a signal store folder (it holds ${STORE_FILES.metadata}) or the results phase folder of a signal_generation run (it holds signals/)${named !== undefined ? `, relative to the config file's folder (${ctx.baseDir})` : ''}`),
+      issueAt(
+        source,
+        at,
+        'FILE_NOT_FOUND',
+        `no signal store at ${where}`,
+        `name a signal store folder (it holds ${STORE_FILES.metadata}) or the results phase folder of a signal_generation run (it holds signals/)${named !== undefined ? `, relative to the config file's folder (${ctx.baseDir})` : ''}`,
+      ),
     );
     return undefined;
   }
@@ -119,7 +177,15 @@ export async function resolveReplay(ctx: ReplayResolution): Promise<ResolvedRepl
   try {
     for await (const batch of readStoreBatches(dir, 'signals', meta)) {
       for (const r of batch) {
-        if (keys.has(r.strategy_id)) signals.push({ ts: r.ts, symbol: r.symbol, strategyId: r.strategy_id, direction: r.direction as Direction, strength: r.strength, weight: r.weight ?? null });
+        if (keys.has(r.strategy_id))
+          signals.push({
+            ts: r.ts,
+            symbol: r.symbol,
+            strategyId: r.strategy_id,
+            direction: r.direction as Direction,
+            strength: r.strength,
+            weight: r.weight ?? null,
+          });
       }
     }
   } catch (err) {
@@ -146,7 +212,14 @@ interface Book {
  * @returns the differences `force` let through ([] when the store matches), or undefined
  *   after reporting a refusal.
  */
-async function checkCompatible(ctx: ReplayResolution, meta: SignalStoreMeta, books: readonly Book[], dir: string, force: boolean, at: ConfigPath): Promise<string[] | undefined> {
+async function checkCompatible(
+  ctx: ReplayResolution,
+  meta: SignalStoreMeta,
+  books: readonly Book[],
+  dir: string,
+  force: boolean,
+  at: ConfigPath,
+): Promise<string[] | undefined> {
   const { config } = ctx;
   const sources: StoreDataSource[] = [];
   for (const s of ctx.sources) {
@@ -156,14 +229,26 @@ async function checkCompatible(ctx: ReplayResolution, meta: SignalStoreMeta, boo
   const range = { start: iso(ctx.start), end: iso(ctx.end) };
   const key = dataKey(sources, config.data.timeframe, range.start, range.end);
   const differences: { code: SignalStoreError['code']; text: string }[] = [];
-  if (meta.engine.version !== ENGINE.version) differences.push({ code: 'VERSION_MISMATCH', text: `written by engine version ${meta.engine.version}, this is ${ENGINE.version}` });
-  if (key !== meta.data_key) differences.push({ code: 'DATA_MISMATCH', text: describeDataDifference(meta.data, sources, config.data.timeframe, range) });
+  if (meta.engine.version !== ENGINE.version)
+    differences.push({
+      code: 'VERSION_MISMATCH',
+      text: `written by engine version ${meta.engine.version}, this is ${ENGINE.version}`,
+    });
+  if (key !== meta.data_key)
+    differences.push({
+      code: 'DATA_MISMATCH',
+      text: describeDataDifference(meta.data, sources, config.data.timeframe, range),
+    });
   const hashes = new Map<string, string>();
   for (const b of books) {
     if (b.configured === undefined) continue;
     const hash = strategyHash(b.configured, ctx.classifiers);
     hashes.set(b.stored.id, hash);
-    if (hash !== b.stored.hash) differences.push({ code: 'CONFIG_MISMATCH', text: describeStrategyDifference(b.stored, b.configured, ctx.classifiers) });
+    if (hash !== b.stored.hash)
+      differences.push({
+        code: 'CONFIG_MISMATCH',
+        text: describeStrategyDifference(b.stored, b.configured, ctx.classifiers),
+      });
   }
   const configHash = storeConfigHash(
     key,
@@ -192,35 +277,60 @@ async function checkCompatible(ctx: ReplayResolution, meta: SignalStoreMeta, boo
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** How the config's data differs from the store's, in words. */
-function describeDataDifference(stored: StoreData, sources: readonly StoreDataSource[], timeframe: string, range: { start: string | null; end: string | null }): string {
+function describeDataDifference(
+  stored: StoreData,
+  sources: readonly StoreDataSource[],
+  timeframe: string,
+  range: { start: string | null; end: string | null },
+): string {
   const parts: string[] = [];
   const symbols = sources.map((s) => s.symbol);
-  if (symbols.join(',') !== stored.symbols.join(',')) parts.push(`symbols ${symbols.join(', ')} where the store has ${stored.symbols.join(', ')}`);
+  if (symbols.join(',') !== stored.symbols.join(','))
+    parts.push(`symbols ${symbols.join(', ')} where the store has ${stored.symbols.join(', ')}`);
   for (const s of sources) {
     const was = stored.sources.find((x) => x.symbol === s.symbol);
     if (was !== undefined && (was.sha256 !== s.sha256 || was.size !== s.size || was.format !== s.format)) {
-      parts.push(`the ${s.symbol} bars (${s.name}, ${s.size} bytes, sha256 ${s.sha256.slice(0, 12)}…) are not those the store was computed from (${was.name}, ${was.size} bytes, sha256 ${was.sha256.slice(0, 12)}…)`);
+      parts.push(
+        `the ${s.symbol} bars (${s.name}, ${s.size} bytes, sha256 ${s.sha256.slice(0, 12)}…) are not those the store was computed from (${was.name}, ${was.size} bytes, sha256 ${was.sha256.slice(0, 12)}…)`,
+      );
     }
   }
   if (timeframe !== stored.timeframe) parts.push(`timeframe ${timeframe} where the store has ${stored.timeframe}`);
   if (range.start !== stored.start || range.end !== stored.end) {
-    parts.push(`data range ${range.start ?? '(start)'} … ${range.end ?? '(end)'} where the store has ${stored.start ?? '(start)'} … ${stored.end ?? '(end)'}`);
+    parts.push(
+      `data range ${range.start ?? '(start)'} … ${range.end ?? '(end)'} where the store has ${stored.start ?? '(start)'} … ${stored.end ?? '(end)'}`,
+    );
   }
   return `other data: ${parts.length > 0 ? parts.join(', ') : 'the data key differs'}`;
 }
 
 /** How a strategy of the config differs from the stored one of the same id, in words. */
-function describeStrategyDifference(stored: StoreStrategy, s: ResolvedStrategy, classifiers: readonly ResolvedClassifier[]): string {
+function describeStrategyDifference(
+  stored: StoreStrategy,
+  s: ResolvedStrategy,
+  classifiers: readonly ResolvedClassifier[],
+): string {
   const parts: string[] = [];
   if (s.type !== stored.type) parts.push(`type ${s.type} where the store has ${stored.type}`);
   const keys = [...new Set([...Object.keys(s.params), ...Object.keys(stored.params)])];
   const changed = keys.filter((k) => canonicalJson(s.params[k] ?? null) !== canonicalJson(stored.params[k] ?? null));
   if (s.type === stored.type && changed.length > 0) {
-    parts.push(changed.map((k) => `${k} ${canonicalJson(s.params[k] ?? null)} where the store has ${canonicalJson(stored.params[k] ?? null)}`).join(', '));
+    parts.push(
+      changed
+        .map(
+          (k) =>
+            `${k} ${canonicalJson(s.params[k] ?? null)} where the store has ${canonicalJson(stored.params[k] ?? null)}`,
+        )
+        .join(', '),
+    );
   }
   const filter = s.filter?.text ?? null;
-  if (filter !== stored.filter) parts.push(`filter ${JSON.stringify(filter)} where the store has ${JSON.stringify(stored.filter)}`);
-  if (parts.length === 0) parts.push(`the classifiers it reads (${classifiers.map((c) => c.id).join(', ') || 'none'}) differ from the store's`);
+  if (filter !== stored.filter)
+    parts.push(`filter ${JSON.stringify(filter)} where the store has ${JSON.stringify(stored.filter)}`);
+  if (parts.length === 0)
+    parts.push(
+      `the classifiers it reads (${classifiers.map((c) => c.id).join(', ') || 'none'}) differ from the store's`,
+    );
   return `strategy '${stored.id}': ${parts.join(', ')}`;
 }
 
@@ -234,7 +344,13 @@ function checkSequence(ctx: ReplayResolution): void {
   const type = typeof seq === 'string' ? seq : seq['type'];
   if (type === 'train_test' || type === 'walk_forward' || (typeof seq !== 'string' && seq['window'] !== undefined)) {
     ctx.issues.push(
-      issueAt(ctx.source, ['sequence'], 'INVALID_VALUE', `a signal replay runs over the range its store was computed on, but sequence '${String(type)}' runs windows of it`, 'use single_pass, parameter_sweep or monte_carlo; replay a store generated over the window instead (data.start / data.end)'),
+      issueAt(
+        ctx.source,
+        ['sequence'],
+        'INVALID_VALUE',
+        `a signal replay runs over the range its store was computed on, but sequence '${String(type)}' runs windows of it`,
+        'use single_pass, parameter_sweep or monte_carlo; replay a store generated over the window instead (data.start / data.end)',
+      ),
     );
   }
 }
@@ -251,18 +367,37 @@ function resolveVariants(ctx: ReplayResolution): ReplayVariant[] | undefined | n
   const seq = config.sequence;
   const seqType = typeof seq === 'string' ? seq : seq['type'];
   if (seqType !== 'single_pass') {
-    issues.push(issueAt(source, ['sequence'], 'INVALID_VALUE', `replay_variants run one single pass per variant, but the sequence is '${String(seqType)}'`, 'remove sequence: (default single_pass) or the variants'));
+    issues.push(
+      issueAt(
+        source,
+        ['sequence'],
+        'INVALID_VALUE',
+        `replay_variants run one single pass per variant, but the sequence is '${String(seqType)}'`,
+        'remove sequence: (default single_pass) or the variants',
+      ),
+    );
   }
   const seen = new Set<string>();
   const out: ReplayVariant[] = [];
   list.forEach((v, i) => {
-    if (seen.has(v.name)) issues.push(issueAt(source, ['replay_variants', i, 'name'], 'INVALID_VALUE', `variant name '${v.name}' is used twice`));
+    if (seen.has(v.name))
+      issues.push(
+        issueAt(source, ['replay_variants', i, 'name'], 'INVALID_VALUE', `variant name '${v.name}' is used twice`),
+      );
     seen.add(v.name);
     // The variant overlays the section in its YAML spelling (what the user wrote addresses
     // YAML keys); the result crosses the schema boundary like the config did.
-    const section = <S extends z.ZodType>(key: 'portfolio' | 'risk' | 'execution', schema: S, base: CamelCaseKeys<z.output<S>>): CamelCaseKeys<z.output<S>> | undefined => {
+    const section = <S extends z.ZodType>(
+      key: 'portfolio' | 'risk' | 'execution',
+      schema: S,
+      base: CamelCaseKeys<z.output<S>>,
+    ): CamelCaseKeys<z.output<S>> | undefined => {
       try {
-        return parseConfig(source, schema, overlaySection(toSnakeKeys(schema, base), v[key] ?? {}), ['replay_variants', i, key]);
+        return parseConfig(source, schema, overlaySection(toSnakeKeys(schema, base), v[key] ?? {}), [
+          'replay_variants',
+          i,
+          key,
+        ]);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         issues.push(...err.issues);
@@ -272,7 +407,8 @@ function resolveVariants(ctx: ReplayResolution): ReplayVariant[] | undefined | n
     const portfolio = section('portfolio', PortfolioSchema, config.portfolio);
     const risk = section('risk', RiskSchema, config.risk);
     const execution = section('execution', ExecutionSchema, config.execution);
-    if (portfolio !== undefined && risk !== undefined && execution !== undefined) out.push({ name: v.name, portfolio, risk, execution });
+    if (portfolio !== undefined && risk !== undefined && execution !== undefined)
+      out.push({ name: v.name, portfolio, risk, execution });
   });
   return issues.length > before ? null : out;
 }
@@ -290,7 +426,9 @@ export function overlaySection(base: unknown, overlay: unknown): unknown {
   }
   const out: Record<string, unknown> = clonePlain(base);
   // (`__proto__` is no config key; skipping it keeps the prototype untouched.)
-  for (const [k, v] of Object.entries(overlay)) if (v !== undefined && k !== '__proto__') out[k] = Object.hasOwn(base, k) ? overlaySection(base[k], v) : clonePlain(v);
+  for (const [k, v] of Object.entries(overlay))
+    if (v !== undefined && k !== '__proto__')
+      out[k] = Object.hasOwn(base, k) ? overlaySection(base[k], v) : clonePlain(v);
   return out;
 }
 
@@ -300,7 +438,9 @@ function findStore(path: string): string | undefined {
   if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
   if (isStore(path)) return path;
   if (isStore(join(path, 'signals'))) return join(path, 'signals');
-  const phases = readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory() && isStore(join(path, e.name, 'signals')));
+  const phases = readdirSync(path, { withFileTypes: true }).filter(
+    (e) => e.isDirectory() && isStore(join(path, e.name, 'signals')),
+  );
   return phases.length === 1 ? join(path, phases[0]!.name, 'signals') : undefined;
 }
 
@@ -316,10 +456,29 @@ function selectBooks(ctx: ReplayResolution, meta: SignalStoreMeta): Book[] | und
   const notInStore = (id: string, path: ConfigPath): void => {
     const guess = didYouMean(id, byId.keys());
     const ids = [...byId.keys()];
-    issues.push(issueAt(source, path, 'UNKNOWN_NAME', `strategy '${id}' is not in the signal store`, guess !== undefined ? `did you mean '${guess}'?` : `the store has: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, … (${ids.length})` : ''}`));
+    issues.push(
+      issueAt(
+        source,
+        path,
+        'UNKNOWN_NAME',
+        `strategy '${id}' is not in the signal store`,
+        guess !== undefined
+          ? `did you mean '${guess}'?`
+          : `the store has: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, … (${ids.length})` : ''}`,
+      ),
+    );
   };
   if (only !== undefined && ctx.strategies.length > 0) {
-    issues.push(issueAt(source, ['replay', 'strategies'], 'INVALID_VALUE', 'replay.strategies and strategies: both select the books', 'keep one: strategies: (checked against the store) or replay.strategies (ids only)', { key: true }));
+    issues.push(
+      issueAt(
+        source,
+        ['replay', 'strategies'],
+        'INVALID_VALUE',
+        'replay.strategies and strategies: both select the books',
+        'keep one: strategies: (checked against the store) or replay.strategies (ids only)',
+        { key: true },
+      ),
+    );
     return undefined;
   }
   const books: Book[] = [];

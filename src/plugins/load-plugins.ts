@@ -13,7 +13,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveModule } from 'import-meta-resolve';
 import { glob } from 'tinyglobby';
 import { DEFINITION_KIND, definitionKind, type DefinitionKind } from '../domain/define.ts';
-import { registry, RegistryCollisionError, describeOrigin, type AnyDefinition, type DefinitionOrigin } from '../domain/registry.ts';
+import {
+  registry,
+  RegistryCollisionError,
+  describeOrigin,
+  type AnyDefinition,
+  type DefinitionOrigin,
+} from '../domain/registry.ts';
 import type { PluginJson } from '../results/schema/workflow-manifest.ts';
 import { pluginCode, type PluginCodeFile } from './plugin-code.ts';
 import { installPluginHooks, isTypeScriptFile } from './plugin-hooks.ts';
@@ -57,7 +63,11 @@ export function pluginSequenceDefinitions(): readonly PluginSequence[] {
 
 /** True for a value made by `defineSequence` (possibly by another copy of the package). */
 function isSequenceDefinition(value: unknown): value is { readonly type: string } {
-  return value !== null && typeof value === 'object' && (value as { [DEFINITION_KIND]?: unknown })[DEFINITION_KIND] === 'sequence';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { [DEFINITION_KIND]?: unknown })[DEFINITION_KIND] === 'sequence'
+  );
 }
 
 /**
@@ -75,7 +85,17 @@ export class PluginError extends SluiceError {
   /** What went wrong, without the plugin's name and place (for a message located in the file). */
   readonly detail: string;
 
-  constructor(message: string, at: { plugin?: string; file?: string; line?: number | null; col?: number | null; detail?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    at: {
+      plugin?: string;
+      file?: string;
+      line?: number | null;
+      col?: number | null;
+      detail?: string;
+      cause?: unknown;
+    } = {},
+  ) {
     super(message, at.cause === undefined ? undefined : { cause: at.cause });
     this.name = 'PluginError';
     this.plugin = at.plugin;
@@ -113,7 +133,9 @@ export function getProcessPlugins(): readonly string[] {
 export async function pluginFiles(request: PluginRequest): Promise<string[]> {
   const { spec, baseDir } = request;
   if (/[*?[\]{}]/.test(spec)) {
-    const files = (await glob(spec, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false })).sort();
+    const files = (
+      await glob(spec, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false })
+    ).sort();
     if (files.length === 0) throw new PluginError(`plugin glob '${spec}' matches no file (relative to ${baseDir})`);
     return files;
   }
@@ -125,7 +147,10 @@ export async function pluginFiles(request: PluginRequest): Promise<string[]> {
   try {
     return [fileURLToPath(resolveModule(spec, pathToFileURL(join(baseDir, 'sluice-plugins.js')).href))];
   } catch (err) {
-    throw new PluginError(`plugin package '${spec}' is not installed where ${baseDir} can import it (${(err as Error).message.split('\n')[0]})`, { cause: err });
+    throw new PluginError(
+      `plugin package '${spec}' is not installed where ${baseDir} can import it (${(err as Error).message.split('\n')[0]})`,
+      { cause: err },
+    );
   }
 }
 
@@ -170,7 +195,12 @@ export async function loadedPlugins(): Promise<LoadedPlugin[]> {
 
 /** Plugins as workflow.json records them: file (as shown to the user), code fingerprint, files with hashes. */
 export function pluginsJson(plugins: readonly LoadedPlugin[]): PluginJson[] {
-  return plugins.map((p) => ({ file: display(p.file), fingerprint: p.fingerprint, files: [...p.files], defines: [...p.definitions] }));
+  return plugins.map((p) => ({
+    file: display(p.file),
+    fingerprint: p.fingerprint,
+    files: [...p.files],
+    defines: [...p.definitions],
+  }));
 }
 
 /** Loads one plugin file (absolute), once per process. */
@@ -201,7 +231,12 @@ async function importPlugin(file: string): Promise<LoadedPlugin> {
     );
   }
   const root = resolve(file, '..');
-  const origin: DefinitionOrigin = { kind: 'plugin', file, fingerprint: code.fingerprint, files: code.files.map((f) => resolve(root, f.path)) };
+  const origin: DefinitionOrigin = {
+    kind: 'plugin',
+    file,
+    fingerprint: code.fingerprint,
+    files: code.files.map((f) => resolve(root, f.path)),
+  };
   for (const d of definitions) {
     try {
       registry.add(d, origin);
@@ -219,7 +254,10 @@ async function importPlugin(file: string): Promise<LoadedPlugin> {
     file,
     fingerprint: code.fingerprint,
     files: code.files,
-    definitions: [...definitions.map((d) => ({ kind: definitionKind(d)!, name: d.name })), ...sequences.map((d) => ({ kind: 'sequence' as const, name: d.type }))],
+    definitions: [
+      ...definitions.map((d) => ({ kind: definitionKind(d)!, name: d.name })),
+      ...sequences.map((d) => ({ kind: 'sequence' as const, name: d.type })),
+    ],
   };
 }
 
@@ -272,8 +310,16 @@ function locatedError(file: string, files: readonly PluginCodeFile[], err: unkno
   // V8 keeps an ES module's syntax-error position to itself: ask `node --check` for it.
   if (where === undefined && e.name === 'SyntaxError') where = syntaxErrorAt(candidates);
   const message = cleanMessage(e);
-  const at = where === undefined ? '' : `${display(where.file)}:${where.line}${where.col !== null ? `:${where.col}` : ''}: `;
-  return new PluginError(`plugin ${display(file)} failed to load: ${at}${message}`, { plugin: file, file: where?.file ?? file, line: where?.line ?? null, col: where?.col ?? null, cause: err, detail: message });
+  const at =
+    where === undefined ? '' : `${display(where.file)}:${where.line}${where.col !== null ? `:${where.col}` : ''}: `;
+  return new PluginError(`plugin ${display(file)} failed to load: ${at}${message}`, {
+    plugin: file,
+    file: where?.file ?? file,
+    line: where?.line ?? null,
+    col: where?.col ?? null,
+    cause: err,
+    detail: message,
+  });
 }
 
 /**
@@ -283,7 +329,11 @@ function locatedError(file: string, files: readonly PluginCodeFile[], err: unkno
 function syntaxErrorAt(files: readonly string[]): { file: string; line: number; col: number | null } | undefined {
   for (const file of files) {
     if (isTypeScriptFile(file)) continue; // esbuild's message carries the place already
-    const check = spawnSync(process.execPath, ['--input-type=module', '--check'], { input: readFileSync(file), encoding: 'utf8', timeout: 10_000 });
+    const check = spawnSync(process.execPath, ['--input-type=module', '--check'], {
+      input: readFileSync(file),
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     const m = /\[stdin\]:(\d+)\n(.*)\n( *)\^/.exec(check.stderr ?? '');
     if (check.status !== 0 && m !== null) return { file, line: Number(m[1]), col: m[3]!.length + 1 };
   }
@@ -292,7 +342,10 @@ function syntaxErrorAt(files: readonly string[]): { file: string; line: number; 
 
 /** The first meaningful line of an import error, without loader noise. */
 function cleanMessage(e: Error): string {
-  const lines = e.message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = e.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   // esbuild (through tsx): "Transform failed with 1 error:\n/path:3:7: ERROR: Expected …"
   const esbuild = lines.find((l) => /: ERROR: /.test(l));
   if (esbuild !== undefined) return esbuild.replace(/^.*?: ERROR: /, '');

@@ -29,7 +29,8 @@ export interface PluginCode {
   readonly fingerprint: string;
 }
 
-const SPECIFIER = /(?:\bimport|\bexport)\s[^'"`;]*?\bfrom\s*(['"])(\.{1,2}\/[^'"]+)\1|\bimport\s*(['"])(\.{1,2}\/[^'"]+)\3|\bimport\s*\(\s*(['"])(\.{1,2}\/[^'"]+)\5\s*\)/g;
+const SPECIFIER =
+  /(?:\bimport|\bexport)\s[^'"`;]*?\bfrom\s*(['"])(\.{1,2}\/[^'"]+)\1|\bimport\s*(['"])(\.{1,2}\/[^'"]+)\3|\bimport\s*\(\s*(['"])(\.{1,2}\/[^'"]+)\5\s*\)/g;
 
 /** The relative specifiers a module's text imports. */
 export function relativeImports(text: string): string[] {
@@ -44,7 +45,8 @@ function resolveLocal(from: string, specifier: string): string | undefined {
   const candidates = [base];
   const twin = base.replace(/\.([cm]?)js$/, '.$1ts');
   if (twin !== base) candidates.push(twin);
-  if (!/\.[cm]?[jt]sx?$/.test(base)) candidates.push(`${base}.ts`, `${base}.js`, `${base}/index.ts`, `${base}/index.js`);
+  if (!/\.[cm]?[jt]sx?$/.test(base))
+    candidates.push(`${base}.ts`, `${base}.js`, `${base}/index.ts`, `${base}/index.js`);
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -69,6 +71,8 @@ export function pluginCode(file: string): PluginCode {
   const rel = (f: string): string => relative(root, f).split('\\').join('/');
   const rest = [...seen.keys()].filter((f) => f !== file).sort((a, b) => rel(a).localeCompare(rel(b)));
   const files = [file, ...rest].map((f) => ({ path: rel(f), sha256: seen.get(f)! }));
-  const fingerprint = createHash('sha256').update(JSON.stringify(files.map((f) => [f.path, f.sha256]))).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(files.map((f) => [f.path, f.sha256])))
+    .digest('hex');
   return { files, fingerprint };
 }

@@ -100,27 +100,43 @@ const PRELOADED = Symbol.for('sluice.plugin-hooks-preloaded');
  */
 export function workerExecArgv(compiled: boolean = !RUNNING_SOURCE): string[] {
   const twin = compiled && RUNNING_SOURCE;
-  const entries = twin ? Object.fromEntries(Object.entries(ENGINE_ENTRIES).map(([name, url]) => [name, compiledTwin(new URL(url)).href])) : ENGINE_ENTRIES;
+  const entries = twin
+    ? Object.fromEntries(Object.entries(ENGINE_ENTRIES).map(([name, url]) => [name, compiledTwin(new URL(url)).href]))
+    : ENGINE_ENTRIES;
   const engineRoot = twin ? compiledTwin(new URL(ENGINE_ROOT)).href : ENGINE_ROOT;
   const typescript = typescriptReady && !twin;
   const preload = [
-    ...(typescript ? [`import { register as registerTsx } from ${JSON.stringify(resolveModule('tsx/esm/api', import.meta.url))};`, 'registerTsx();'] : []),
+    ...(typescript
+      ? [
+          `import { register as registerTsx } from ${JSON.stringify(resolveModule('tsx/esm/api', import.meta.url))};`,
+          'registerTsx();',
+        ]
+      : []),
     "import { register } from 'node:module';",
     `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries, engineRoot })} });`,
     `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript })};`,
   ].join('\n');
-  return [...(twin ? withoutTsx(process.execArgv) : process.execArgv), '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
+  return [
+    ...(twin ? withoutTsx(process.execArgv) : process.execArgv),
+    '--import',
+    `data:text/javascript,${encodeURIComponent(preload)}`,
+  ];
 }
 
 /** Node flags without the ones that load tsx (`--import tsx`, tsx's own `--require …/tsx/…/preflight.cjs`). */
 function withoutTsx(argv: readonly string[]): string[] {
-  const isTsx = (module: string): boolean => module === 'tsx' || module.startsWith('tsx/') || /[/\\]node_modules[/\\]tsx[/\\]/.test(module);
+  const isTsx = (module: string): boolean =>
+    module === 'tsx' || module.startsWith('tsx/') || /[/\\]node_modules[/\\]tsx[/\\]/.test(module);
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const joined = /^--(?:import|require|loader|experimental-loader)=(.*)$/.exec(arg);
     if (joined !== null && isTsx(joined[1]!)) continue;
-    if (/^(?:--import|--require|-r|--loader|--experimental-loader)$/.test(arg) && i + 1 < argv.length && isTsx(argv[i + 1]!)) {
+    if (
+      /^(?:--import|--require|-r|--loader|--experimental-loader)$/.test(arg) &&
+      i + 1 < argv.length &&
+      isTsx(argv[i + 1]!)
+    ) {
       i++;
       continue;
     }

@@ -31,12 +31,16 @@ function cellText(value: Json): string | null {
 export function formatTable(result: QueryResult): string {
   const header = result.columns.map((c) => c.name);
   // A line break inside a cell would break every column after it: shown escaped instead.
-  const body = result.rows.map((row) => result.columns.map((_, i) => (cellText(row[i] ?? null) ?? 'NULL').replace(/\r?\n/g, '\\n')));
+  const body = result.rows.map((row) =>
+    result.columns.map((_, i) => (cellText(row[i] ?? null) ?? 'NULL').replace(/\r?\n/g, '\\n')),
+  );
   const widths = header.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
   const right = result.columns.map((c) => c.kind === 'number');
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, i) => (right[i] === true ? cell.padStart((widths[i] ?? 0) + cell.length - width(cell)) : pad(cell, widths[i] ?? 0)))
+      .map((cell, i) =>
+        right[i] === true ? cell.padStart((widths[i] ?? 0) + cell.length - width(cell)) : pad(cell, widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
@@ -56,7 +60,10 @@ function pad(text: string, to: number): string {
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF quoted, quotes doubled; NULL empty. */
 export function formatCsv(result: QueryResult): string {
   const field = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = [result.columns.map((c) => field(c.name)), ...result.rows.map((row) => result.columns.map((_, i) => field(cellText(row[i] ?? null) ?? '')))];
+  const lines = [
+    result.columns.map((c) => field(c.name)),
+    ...result.rows.map((row) => result.columns.map((_, i) => field(cellText(row[i] ?? null) ?? ''))),
+  ];
   return lines.map((l) => `${l.join(',')}\r\n`).join('');
 }
 
@@ -71,7 +78,8 @@ export function formatJsonLines(result: QueryResult): string {
       const obj: Record<string, Json> = {};
       result.columns.forEach((c, i) => {
         const v = row[i] ?? null;
-        obj[c.name] = c.kind === 'number' ? asNumber(v) : c.kind === 'json' && typeof v === 'string' ? (JSON.parse(v) as Json) : v;
+        obj[c.name] =
+          c.kind === 'number' ? asNumber(v) : c.kind === 'json' && typeof v === 'string' ? (JSON.parse(v) as Json) : v;
       });
       return JSON.stringify(obj);
     })

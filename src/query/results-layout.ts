@@ -52,8 +52,21 @@ export interface ResultsLayout {
 export function findResults(dir: string): ResultsLayout {
   const root = resolve(dir);
   if (!existsSync(root)) throw new QueryError(`${displayPath(dir)}: not a results folder (no such directory)`);
-  if (!statSync(root).isDirectory()) throw new QueryError(`${displayPath(dir)}: not a results folder (a file; give the results/<workflow_id> folder, a phase folder or a signal store folder)`);
-  const layout = { root, phases: [] as string[], summaries: [] as ResultFile[], aggregates: [] as ResultFile[], trades: [] as ResultFile[], equity: [] as ResultFile[], oosEquity: [] as ResultFile[], signals: [] as ResultFile[], regimes: [] as ResultFile[] };
+  if (!statSync(root).isDirectory())
+    throw new QueryError(
+      `${displayPath(dir)}: not a results folder (a file; give the results/<workflow_id> folder, a phase folder or a signal store folder)`,
+    );
+  const layout = {
+    root,
+    phases: [] as string[],
+    summaries: [] as ResultFile[],
+    aggregates: [] as ResultFile[],
+    trades: [] as ResultFile[],
+    equity: [] as ResultFile[],
+    oosEquity: [] as ResultFile[],
+    signals: [] as ResultFile[],
+    regimes: [] as ResultFile[],
+  };
   if (isPhase(root)) {
     addPhase(layout, root, phaseName(root));
   } else if (isStore(root)) {
@@ -67,7 +80,9 @@ export function findResults(dir: string): ResultsLayout {
   if (layout.phases.length === 0 && layout.signals.length === 0) {
     const run = runState(root);
     if (run !== null) throw new QueryError(`${displayPath(dir)}: no results yet: ${run}`);
-    throw new QueryError(`${displayPath(dir)}: no results found: expected results/<workflow_id> (with phase folders), a phase folder (phase_summary.json) or a signal store (metadata.json, signals.parquet)`);
+    throw new QueryError(
+      `${displayPath(dir)}: no results found: expected results/<workflow_id> (with phase folders), a phase folder (phase_summary.json) or a signal store (metadata.json, signals.parquet)`,
+    );
   }
   return layout;
 }
@@ -79,7 +94,9 @@ function runState(root: string): string | null {
   const m = checkedJson(path, WorkflowManifestSchema);
   const died = deadRunReason(m);
   if (died !== null) return `the run died: ${died}`;
-  return m.status === 'running' ? `the run is still going (no phase has finished)` : `the run ${m.status} before any phase was written`;
+  return m.status === 'running'
+    ? `the run is still going (no phase has finished)`
+    : `the run ${m.status} before any phase was written`;
 }
 
 /**
@@ -169,11 +186,18 @@ function byNaturalOrder(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-type MutableLayout = { -readonly [K in keyof ResultsLayout]: ResultsLayout[K] extends readonly (infer T)[] ? T[] : ResultsLayout[K] };
+type MutableLayout = {
+  -readonly [K in keyof ResultsLayout]: ResultsLayout[K] extends readonly (infer T)[] ? T[] : ResultsLayout[K];
+};
 
 function addPhase(layout: MutableLayout, dir: string, phase: string): void {
   layout.phases.push(phase);
-  const at = (file: string, window: number | null = null, variant: string | null = null): ResultFile => ({ path: join(dir, file), phase, window, variant });
+  const at = (file: string, window: number | null = null, variant: string | null = null): ResultFile => ({
+    path: join(dir, file),
+    phase,
+    window,
+    variant,
+  });
   checkedJson(join(dir, 'phase_summary.json'), PhaseSummarySchema);
   layout.summaries.push(at('phase_summary.json'));
   if (existsSync(join(dir, 'aggregate_results.json'))) {
@@ -185,7 +209,10 @@ function addPhase(layout: MutableLayout, dir: string, phase: string): void {
     layout.oosEquity.push(at('oos_equity.ndjson'));
   }
   addRun(layout, dir, { phase, window: null, variant: null });
-  for (const [folder, kind] of [['windows', 'window'], ['variants', 'variant']] as const) {
+  for (const [folder, kind] of [
+    ['windows', 'window'],
+    ['variants', 'variant'],
+  ] as const) {
     const parent = join(dir, folder);
     if (!existsSync(parent)) continue;
     for (const name of subfolders(parent)) {
@@ -199,7 +226,10 @@ function addPhase(layout: MutableLayout, dir: string, phase: string): void {
 
 /** The trades and equity of one run: a phase, one of its windows, or one of its variants. */
 function addRun(layout: MutableLayout, dir: string, where: Omit<ResultFile, 'path'>): void {
-  for (const [file, schema, into] of [['trades.ndjson', TradeRowSchema, layout.trades], ['equity.ndjson', EquityRowSchema, layout.equity]] as const) {
+  for (const [file, schema, into] of [
+    ['trades.ndjson', TradeRowSchema, layout.trades],
+    ['equity.ndjson', EquityRowSchema, layout.equity],
+  ] as const) {
     const path = join(dir, file);
     if (!existsSync(path)) continue;
     checkFirstRow(path, schema);
@@ -209,5 +239,6 @@ function addRun(layout: MutableLayout, dir: string, where: Omit<ResultFile, 'pat
 
 function addStore(layout: MutableLayout, dir: string, phase: string | null): void {
   layout.signals.push({ path: join(dir, 'signals.parquet'), phase, window: null, variant: null });
-  if (existsSync(join(dir, 'regimes.parquet'))) layout.regimes.push({ path: join(dir, 'regimes.parquet'), phase, window: null, variant: null });
+  if (existsSync(join(dir, 'regimes.parquet')))
+    layout.regimes.push({ path: join(dir, 'regimes.parquet'), phase, window: null, variant: null });
 }

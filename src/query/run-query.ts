@@ -35,7 +35,11 @@ export interface QueryOptions {
  * which external access off would refuse), then turns external access off for good.
  */
 async function lockDown(connection: DuckDBConnection): Promise<void> {
-  const views = (await connection.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'")).getRowsJson().map((r) => String(r[0]));
+  const views = (
+    await connection.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'")
+  )
+    .getRowsJson()
+    .map((r) => String(r[0]));
   for (const view of views) {
     const name = `"${view.replaceAll('"', '""')}"`;
     const temp = `"_sluice_ro_${view.replaceAll('"', '""')}"`;
@@ -55,7 +59,11 @@ async function lockDown(connection: DuckDBConnection): Promise<void> {
  *
  * @throws QueryError when `dir` holds no results.
  */
-export async function withResultsDb<T>(dir: string, fn: (db: ResultsDb) => Promise<T>, opts: QueryOptions = {}): Promise<T> {
+export async function withResultsDb<T>(
+  dir: string,
+  fn: (db: ResultsDb) => Promise<T>,
+  opts: QueryOptions = {},
+): Promise<T> {
   const layout = findResults(dir);
   const instance = await DuckDBInstance.create(':memory:');
   try {
@@ -63,10 +71,15 @@ export async function withResultsDb<T>(dir: string, fn: (db: ResultsDb) => Promi
     try {
       // Timestamps print in UTC whatever the machine's zone: results are the same on every machine.
       await connection.run("SET TimeZone = 'UTC'");
-      await connection.run('CREATE TABLE _sluice_files (path VARCHAR, phase VARCHAR, window_index INTEGER, variant VARCHAR)');
+      await connection.run(
+        'CREATE TABLE _sluice_files (path VARCHAR, phase VARCHAR, window_index INTEGER, variant VARCHAR)',
+      );
       const files = layoutFiles(layout);
       if (files.length > 0) {
-        const values = files.map((f) => `(${sqlString(f.path)}, ${f.phase === null ? 'NULL' : sqlString(f.phase)}, ${f.window ?? 'NULL'}, ${f.variant === null ? 'NULL' : sqlString(f.variant)})`);
+        const values = files.map(
+          (f) =>
+            `(${sqlString(f.path)}, ${f.phase === null ? 'NULL' : sqlString(f.phase)}, ${f.window ?? 'NULL'}, ${f.variant === null ? 'NULL' : sqlString(f.variant)})`,
+        );
         await connection.run(`INSERT INTO _sluice_files VALUES ${values.join(', ')}`);
       }
       const missing: ViewSpec[] = [];
@@ -121,9 +134,20 @@ function missingViewMessage(message: string, missing: readonly ViewSpec[]): stri
 }
 
 const NUMERIC = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
-  DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL, DuckDBTypeId.BIGNUM,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.DECIMAL,
+  DuckDBTypeId.BIGNUM,
 ]);
 
 function kindOf(type: DuckDBType): ColumnKind {

@@ -72,15 +72,31 @@ export async function backtestSection(src: BookSource): Promise<BacktestSection>
     const counts = new Map<string, number>();
     for (const t of trades) counts.set(t.symbol, (counts.get(t.symbol) ?? 0) + 1);
     const shown = bars.symbols.reduce((a, b) => ((counts.get(b.symbol) ?? 0) > (counts.get(a.symbol) ?? 0) ? b : a));
-    const all: Candle[] = shown.ts.map((ts, i) => [ts / 1000, shown.open[i]!, shown.high[i]!, shown.low[i]!, shown.close[i]!]);
+    const all: Candle[] = shown.ts.map((ts, i) => [
+      ts / 1000,
+      shown.open[i]!,
+      shown.high[i]!,
+      shown.low[i]!,
+      shown.close[i]!,
+    ]);
     const candles = mergeCandles(all, LIMITS.candles);
-    if (candles.length < all.length) notes.push(`Price: ${all.length.toLocaleString('en-US')} bars merged into ${candles.length.toLocaleString('en-US')} candles (open, highest high, lowest low, last close).`);
+    if (candles.length < all.length)
+      notes.push(
+        `Price: ${all.length.toLocaleString('en-US')} bars merged into ${candles.length.toLocaleString('en-US')} candles (open, highest high, lowest low, last close).`,
+      );
     const ownTrades = trades.filter((t) => t.symbol === shown.symbol);
     const marked = ownTrades.slice(-LIMITS.markedTrades);
-    if (marked.length < ownTrades.length) notes.push(`Markers: the last ${marked.length} of ${ownTrades.length} trades (more would cover the chart); zoom in on the price chart to tell them apart.`);
-    const markers = markersOf(marked, candles.map((c) => c[0]));
+    if (marked.length < ownTrades.length)
+      notes.push(
+        `Markers: the last ${marked.length} of ${ownTrades.length} trades (more would cover the chart); zoom in on the price chart to tell them apart.`,
+      );
+    const markers = markersOf(
+      marked,
+      candles.map((c) => c[0]),
+    );
     price = { symbol: shown.symbol, candles, markers };
-    if (bars.symbols.length > 1) notes.push(`Price chart of ${shown.symbol}, the most traded of ${bars.symbols.length} symbols.`);
+    if (bars.symbols.length > 1)
+      notes.push(`Price chart of ${shown.symbol}, the most traded of ${bars.symbols.length} symbols.`);
   }
 
   let equity: Point[] | null = null;
@@ -89,7 +105,10 @@ export async function backtestSection(src: BookSource): Promise<BacktestSection>
     const full: Point[] = curve.ts.map((ts, i) => [ts / 1000, curve.equity[i]!]);
     equity = minMaxDownsample(full, LIMITS.points);
     drawdown = minMaxDownsample(drawdownSeries(curve, initial), LIMITS.points);
-    if (equity.length < full.length) notes.push(`Equity and drawdown: ${full.length.toLocaleString('en-US')} points shown as ${equity.length.toLocaleString('en-US')} (each bucket’s minimum and maximum kept).`);
+    if (equity.length < full.length)
+      notes.push(
+        `Equity and drawdown: ${full.length.toLocaleString('en-US')} points shown as ${equity.length.toLocaleString('en-US')} (each bucket’s minimum and maximum kept).`,
+      );
   }
 
   return {
@@ -133,16 +152,24 @@ export function tradeTable(rows: readonly TradeRowJson[]): Table {
  * A book's equity curve for a comparison: its equity file, else recomputed from trades
  * and bars as in {@link backtestSection}; null (with the reason) when neither is there.
  */
-export async function bookEquity(phase: PhaseFiles, strategyId: string, initialEquity: number): Promise<{ curve: EquityCurve | null; note: string | null }> {
+export async function bookEquity(
+  phase: PhaseFiles,
+  strategyId: string,
+  initialEquity: number,
+): Promise<{ curve: EquityCurve | null; note: string | null }> {
   const stored = await readEquityFile(join(phase.dir, 'equity.ndjson'), strategyId);
   if (stored !== null) return { curve: stored, note: null };
   const bars = phase.summary === null ? null : await readPhaseBars(phase.summary, 'skip');
-  if (bars === null || !bars.ok) return { curve: null, note: `no equity file, and ${bars === null ? 'no phase summary' : bars.reason}` };
+  if (bars === null || !bars.ok)
+    return { curve: null, note: `no equity file, and ${bars === null ? 'no phase summary' : bars.reason}` };
   const trades: TradeRow[] = [];
   await forEachRow(join(phase.dir, 'trades.ndjson'), TradeRowSchema, (r) => {
     if (r.strategy_id === strategyId) trades.push(toTrade(r));
   });
-  return { curve: equityFromTrades(trades, bars.symbols, initialEquity), note: 'equity recomputed from trades and bars (entry commissions counted at exit)' };
+  return {
+    curve: equityFromTrades(trades, bars.symbols, initialEquity),
+    note: 'equity recomputed from trades and bars (entry commissions counted at exit)',
+  };
 }
 
 /** Reads one book's rows of an equity file (rows without a strategy_id belong to every book). */
@@ -176,7 +203,11 @@ function toTrade(r: TradeRowJson): TradeRow {
 function markersOf(trades: readonly TradeRow[], candleTimes: readonly number[]): Marker[] {
   const out: Marker[] = [];
   for (const t of trades) {
-    out.push({ time: snapToCandle(candleTimes, t.entryTs / 1000), kind: t.direction === 'long' ? 'entry_long' : 'entry_short', text: '' });
+    out.push({
+      time: snapToCandle(candleTimes, t.entryTs / 1000),
+      kind: t.direction === 'long' ? 'entry_long' : 'entry_short',
+      text: '',
+    });
     out.push({ time: snapToCandle(candleTimes, t.exitTs / 1000), kind: 'exit', text: '' });
   }
   // The chart library wants markers in time order.

@@ -25,7 +25,8 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   const run = readRun(dir);
   const sections: Section[] = [];
   const reportDir = options.reportDir ?? dir;
-  for (const phase of run.phases) sections.push(...(await phaseSections(phase, run.phases.length > 1, options, reportDir)));
+  for (const phase of run.phases)
+    sections.push(...(await phaseSections(phase, run.phases.length > 1, options, reportDir)));
   return { title: run.workflow.name, subtitle: subtitleOf(run), metrics: metricMeta(), sections, notes: [] };
 }
 
@@ -37,12 +38,19 @@ export function metricMeta(): Record<string, MetricMeta> {
 /** "workflow_id · status · started … · config file", the line under a report's title. */
 export function subtitleOf(run: RunFiles): string {
   const w = run.workflow;
-  const parts = [w.workflow_id, run.status, `started ${w.started_at.slice(0, 19).replace('T', ' ')} UTC`, w.config_file];
+  const parts = [
+    w.workflow_id,
+    run.status,
+    `started ${w.started_at.slice(0, 19).replace('T', ' ')} UTC`,
+    w.config_file,
+  ];
   return parts.filter((p) => p.length > 0).join(' · ');
 }
 
 /** The best book of a phase summary: id and metrics, or null when it has none. */
-export function bestOf(summary: PhaseSummary): { strategyId: string; params: Record<string, unknown>; metrics: Record<string, number | null> } | null {
+export function bestOf(
+  summary: PhaseSummary,
+): { strategyId: string; params: Record<string, unknown>; metrics: Record<string, number | null> } | null {
   const best = summary.best;
   if (best === null || best.metrics === undefined) return null;
   return {
@@ -52,7 +60,12 @@ export function bestOf(summary: PhaseSummary): { strategyId: string; params: Rec
   };
 }
 
-async function phaseSections(phase: PhaseFiles, composed: boolean, options: ReportOptions, reportDir: string): Promise<Section[]> {
+async function phaseSections(
+  phase: PhaseFiles,
+  composed: boolean,
+  options: ReportOptions,
+  reportDir: string,
+): Promise<Section[]> {
   const summary = phase.summary;
   const label = composed ? `Phase ${phase.name}` : phase.name;
   if (summary === null || phase.status !== 'completed') {
@@ -70,32 +83,50 @@ async function phaseSections(phase: PhaseFiles, composed: boolean, options: Repo
   const out: Section[] = [];
   const iterations = phase.aggregate?.iterations ?? [];
   if (phase.aggregate !== null && (sequence === 'parameter_sweep' || iterations.length > 1)) {
-    out.push(sweepSection(sequence === 'parameter_sweep' ? heading : `${heading}: every book`, phase.aggregate, options));
+    out.push(
+      sweepSection(sequence === 'parameter_sweep' ? heading : `${heading}: every book`, phase.aggregate, options),
+    );
   }
   const best = bestOf(summary);
   if (best !== null) {
-    const params = Object.entries(best.params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-    const what = sequence === 'parameter_sweep' || iterations.length > 1 ? `best book ${best.strategyId}` : best.strategyId;
+    const params = Object.entries(best.params)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ');
+    const what =
+      sequence === 'parameter_sweep' || iterations.length > 1 ? `best book ${best.strategyId}` : best.strategyId;
     // A replay variant's book lives in variants/<name>/ (its trades are not in the phase folder).
     const book = bookFolder(phase, best.strategyId);
     let section = await backtestSection({
-        heading: `${sequence === 'single_pass' && iterations.length <= 1 ? label : `${label} — ${what}`}${params.length > 0 ? ` (${params})` : ''}`,
-        phase: book.phase,
-        strategyId: book.strategyId,
-        primaryMetric: primary,
-        metrics: best.metrics,
-        // The run read these bars successfully, so skipping bad rows reads exactly what it read.
-        onBadRow: 'skip',
+      heading: `${sequence === 'single_pass' && iterations.length <= 1 ? label : `${label} — ${what}`}${params.length > 0 ? ` (${params})` : ''}`,
+      phase: book.phase,
+      strategyId: book.strategyId,
+      primaryMetric: primary,
+      metrics: best.metrics,
+      // The run read these bars successfully, so skipping bad rows reads exactly what it read.
+      onBadRow: 'skip',
     });
     if (book.phase !== phase) {
       const where = relative(phase.dir, book.phase.dir);
-      section = { ...section, notes: [`Trades and equity of book ${book.strategyId} of replay variant ${where.split(sep).pop() ?? where} (${where}/).`, ...section.notes] };
+      section = {
+        ...section,
+        notes: [
+          `Trades and equity of book ${book.strategyId} of replay variant ${where.split(sep).pop() ?? where} (${where}/).`,
+          ...section.notes,
+        ],
+      };
     }
     out.push(section);
   }
-  if (sequence === 'monte_carlo' && summary.monte_carlo !== undefined) out.push(monteCarloSection(`${label} — Monte Carlo`, summary.monte_carlo, best?.metrics['initial_equity'] ?? 1));
+  if (sequence === 'monte_carlo' && summary.monte_carlo !== undefined)
+    out.push(monteCarloSection(`${label} — Monte Carlo`, summary.monte_carlo, best?.metrics['initial_equity'] ?? 1));
   // A completed phase always says something: never a heading over nothing.
-  if (out.length === 0) out.push({ kind: 'status', heading, status: 'completed', reason: `no book to show (topology ${summary.topology}, ${String(summary.strategies ?? 0)} strategies, no best book in phase_summary.json)` });
+  if (out.length === 0)
+    out.push({
+      kind: 'status',
+      heading,
+      status: 'completed',
+      reason: `no book to show (topology ${summary.topology}, ${String(summary.strategies ?? 0)} strategies, no best book in phase_summary.json)`,
+    });
   return out;
 }
 

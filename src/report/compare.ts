@@ -27,7 +27,12 @@ export async function buildComparison(dirs: readonly string[]): Promise<ReportDa
     // Runs of one config differ in their parameters (or at least their folder): say which.
     const base = `${run.workflow.name}${run.phases.length > 1 && phase !== undefined ? ` / ${phase.name}` : ''}`;
     const best = phase?.summary === null || phase === undefined ? null : bestOf(phase.summary);
-    const params = best === null ? '' : Object.entries(best.params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    const params =
+      best === null
+        ? ''
+        : Object.entries(best.params)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ');
     const candidates = [base, ...(params.length > 0 ? [`${base} (${params})`] : []), `${base} (${basename(dir)})`];
     const label = candidates.find((c) => !labels.has(c)) ?? `${base} (${basename(dir)}, ${labels.size + 1})`;
     labels.add(label);
@@ -54,12 +59,16 @@ export async function buildComparison(dirs: readonly string[]): Promise<ReportDa
       }
     }
     const initial = metrics['initial_equity'] ?? curve?.equity[0] ?? 1;
-    const returns: Point[] | null = curve === null ? null : curve.ts.map((ts, i): Point => [ts / 1000, curve.equity[i]! / initial - 1]);
+    const returns: Point[] | null =
+      curve === null ? null : curve.ts.map((ts, i): Point => [ts / 1000, curve.equity[i]! / initial - 1]);
     runs.push({ label, metrics, returns });
   }
   // One shared time grid, so the overlaid curves line up in calendar time.
   const present = runs.filter((r) => r.returns !== null);
-  const gridded = onTimeGrid(present.map((r) => r.returns!), LIMITS.points / 2);
+  const gridded = onTimeGrid(
+    present.map((r) => r.returns!),
+    LIMITS.points / 2,
+  );
   const shown = runs.map((r) => (r.returns === null ? r : { ...r, returns: gridded[present.indexOf(r)]! }));
   return {
     title: `Comparison of ${dirs.length} runs`,

@@ -38,7 +38,13 @@ export interface TradeRow {
  * (direction × quantity × (exit − entry)), rounded to 6 decimals (a future's multiplier;
  * exactly 1 for a share). Undefined when the exit price equals the entry price.
  */
-export function pointValueOf(t: { direction: 'long' | 'short'; quantity: number; entryPrice: number; exitPrice: number; grossPnl: number }): number | undefined {
+export function pointValueOf(t: {
+  direction: 'long' | 'short';
+  quantity: number;
+  entryPrice: number;
+  exitPrice: number;
+  grossPnl: number;
+}): number | undefined {
   const points = (t.direction === 'long' ? 1 : -1) * t.quantity * (t.exitPrice - t.entryPrice);
   if (points === 0 || !Number.isFinite(points) || !Number.isFinite(t.grossPnl)) return undefined;
   return Math.round((t.grossPnl / points) * 1e6) / 1e6;
@@ -48,7 +54,11 @@ export function pointValueOf(t: { direction: 'long' | 'short'; quantity: number;
  * The curve at every distinct bar time of `bars` (all symbols merged), marking each open
  * trade at the last close of its symbol at or before that time.
  */
-export function equityFromTrades(trades: readonly TradeRow[], bars: readonly SymbolBars[], initialEquity: number): EquityCurve {
+export function equityFromTrades(
+  trades: readonly TradeRow[],
+  bars: readonly SymbolBars[],
+  initialEquity: number,
+): EquityCurve {
   const times = [...new Set(bars.flatMap((b) => b.ts))].sort((a, b) => a - b);
   const symbolIndex = new Map(bars.map((b, i) => [b.symbol, i]));
   const cursor = bars.map(() => -1);
@@ -57,7 +67,8 @@ export function equityFromTrades(trades: readonly TradeRow[], bars: readonly Sym
   const byExit = [...trades].sort((a, b) => a.exitTs - b.exitTs);
   const open = new Set<TradeRow>();
   const pointBySymbol = new Map<string, number>();
-  for (const t of trades) if (t.pointValue !== undefined && !pointBySymbol.has(t.symbol)) pointBySymbol.set(t.symbol, t.pointValue);
+  for (const t of trades)
+    if (t.pointValue !== undefined && !pointBySymbol.has(t.symbol)) pointBySymbol.set(t.symbol, t.pointValue);
   let nextEntry = 0;
   let nextExit = 0;
   let realized = 0;

@@ -22,7 +22,10 @@ const STATS: readonly { key: StatKey; label: string; format: 'percent' | 'ratio'
 export function monteCarloSection(heading: string, block: MonteCarloBlock, initialEquity: number): MonteCarloSection {
   const notes: string[] = [];
   const paths = block.paths ?? null;
-  if (paths === null) notes.push('No equity bands: this run’s monte_carlo block has no paths (written by newer engine versions); rerun to get them.');
+  if (paths === null)
+    notes.push(
+      'No equity bands: this run’s monte_carlo block has no paths (written by newer engine versions); rerun to get them.',
+    );
   const hist = paths?.max_drawdown_histogram ?? null;
   const actual = block.actual;
   const numbers = (v: readonly number[]): number[] => v.map((x) => num(x) ?? 0);
@@ -64,7 +67,13 @@ export function monteCarloSection(heading: string, block: MonteCarloBlock, initi
         const scale = s.format === 'percent' ? 100 : 1;
         const v = (x: number | null): number | null => (x === null ? null : x * scale);
         const label = s.format === 'percent' ? `${s.label}, %` : s.label;
-        return [[label, v(num(actual?.[s.key])), ...(['mean', 'p5', 'p25', 'p50', 'p75', 'p95', 'ci_low', 'ci_high'] as const).map((k) => v(num(d[k])))]];
+        return [
+          [
+            label,
+            v(num(actual?.[s.key])),
+            ...(['mean', 'p5', 'p25', 'p50', 'p75', 'p95', 'ci_low', 'ci_high'] as const).map((k) => v(num(d[k]))),
+          ],
+        ];
       }),
     },
     notes,

@@ -19,7 +19,8 @@ export interface SymbolBars {
 }
 
 /** The bars of a phase, per symbol in the summary's source order, or why they are not there. */
-export type PhaseBars = { readonly ok: true; readonly symbols: readonly SymbolBars[] } | { readonly ok: false; readonly reason: string };
+export type PhaseBars =
+  { readonly ok: true; readonly symbols: readonly SymbolBars[] } | { readonly ok: false; readonly reason: string };
 
 /**
  * Reads the bars of `summary.data` between its first bar (or `trade_from`, where trading

@@ -89,7 +89,8 @@ function parseJson(text: string, where: string): unknown {
  */
 export function readRun(dir: string): RunFiles {
   const workflow = readResultsFile(join(dir, 'workflow.json'), WorkflowManifestSchema);
-  if (workflow === null) throw new ReportError(`${dir}: not a results folder (no workflow.json); pass results/<workflow_id>`);
+  if (workflow === null)
+    throw new ReportError(`${dir}: not a results folder (no workflow.json); pass results/<workflow_id>`);
   // A run whose process is gone says "running" forever: shown as died, with why.
   const died = deadRunReason(workflow);
   const phases = workflow.phases.map((p): PhaseFiles => {
@@ -113,7 +114,11 @@ export function readRun(dir: string): RunFiles {
  *
  * @throws ReportError naming the file, the line and the field of a row that does not match.
  */
-export async function forEachRow<S extends z.ZodType>(path: string, schema: S, each: (row: z.output<S>) => void): Promise<boolean> {
+export async function forEachRow<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  each: (row: z.output<S>) => void,
+): Promise<boolean> {
   return forEachLine(path, (value, where) => each(checked(() => parseResultsFile(schema, value, where))));
 }
 
@@ -163,7 +168,12 @@ export function bookFolder(phase: PhaseFiles, strategyId: string): { phase: Phas
   const dir = join(phase.dir, 'variants', variant);
   if (!known || !existsSync(dir)) return { phase, strategyId };
   return {
-    phase: { ...phase, dir, summary: readResultsFile(join(dir, 'phase_summary.json'), PhaseSummarySchema) ?? phase.summary, aggregate: readResultsFile(join(dir, 'aggregate_results.json'), AggregateResultsSchema) },
+    phase: {
+      ...phase,
+      dir,
+      summary: readResultsFile(join(dir, 'phase_summary.json'), PhaseSummarySchema) ?? phase.summary,
+      aggregate: readResultsFile(join(dir, 'aggregate_results.json'), AggregateResultsSchema),
+    },
     strategyId: strategyId.slice(0, at),
   };
 }

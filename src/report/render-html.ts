@@ -49,7 +49,10 @@ export function renderHtml(data: ReportData): string {
   const style = readFileSync(join(ASSETS, 'report.css'), 'utf8');
   // A script body must not contain "</script"; the library and our script are checked
   // rather than trusted, since escaping them would change the code.
-  for (const [name, code] of [['lightweight-charts', library], ['report scripts', script]] as const) {
+  for (const [name, code] of [
+    ['lightweight-charts', library],
+    ['report scripts', script],
+  ] as const) {
     if (/<\/script/i.test(code)) throw new Error(`${name} contains "</script" and cannot be inlined`);
   }
   return `<!doctype html>

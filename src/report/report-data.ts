@@ -39,7 +39,11 @@ export interface BacktestSection {
   readonly primary_metric: string;
   readonly metrics: Readonly<Record<string, number | null>>;
   /** The price chart; it opens on the same period as equity and drawdown (the whole run). */
-  readonly price: { readonly symbol: string; readonly candles: readonly Candle[]; readonly markers: readonly Marker[] } | null;
+  readonly price: {
+    readonly symbol: string;
+    readonly candles: readonly Candle[];
+    readonly markers: readonly Marker[];
+  } | null;
   readonly equity: readonly Point[] | null;
   readonly drawdown: readonly Point[] | null;
   readonly monthly: readonly YearReturns[];
@@ -90,7 +94,12 @@ export interface MonteCarloSection {
   readonly trade_index: readonly number[];
   readonly bands: Readonly<Record<string, readonly number[]>>;
   readonly actual: readonly number[];
-  readonly histogram: { readonly min: number; readonly max: number; readonly counts: readonly number[]; readonly actual: number | null };
+  readonly histogram: {
+    readonly min: number;
+    readonly max: number;
+    readonly counts: readonly number[];
+    readonly actual: number | null;
+  };
   readonly stats: Table;
   readonly notes: readonly string[];
 }
@@ -102,13 +111,27 @@ export interface SignalSection {
   /** Why there is nothing to show (no store, no strategies, no signal changed), else null. */
   readonly empty: string | null;
   /** The store: its path, a link relative to the page, row and strategy counts. */
-  readonly store: { readonly path: string; readonly href: string; readonly rows: number; readonly regime_rows: number; readonly strategies: number; readonly classifiers: number } | null;
+  readonly store: {
+    readonly path: string;
+    readonly href: string;
+    readonly rows: number;
+    readonly regime_rows: number;
+    readonly strategies: number;
+    readonly classifiers: number;
+  } | null;
   /** Epoch seconds of the first and last bar. */
   readonly span: { readonly from: number; readonly to: number } | null;
   /** Per strategy (× symbol): its positions, [from, to, direction] in epoch seconds, 1 long, −1 short. */
-  readonly lanes: readonly { readonly label: string; readonly periods: readonly (readonly [number, number, number])[] }[];
+  readonly lanes: readonly {
+    readonly label: string;
+    readonly periods: readonly (readonly [number, number, number])[];
+  }[];
   /** Per classifier (× symbol): its regimes, [from, to, index into labels]. */
-  readonly regime_lanes: readonly { readonly label: string; readonly labels: readonly string[]; readonly periods: readonly (readonly [number, number, number])[] }[];
+  readonly regime_lanes: readonly {
+    readonly label: string;
+    readonly labels: readonly string[];
+    readonly periods: readonly (readonly [number, number, number])[];
+  }[];
   readonly strategies: Table;
   readonly regimes: Table;
   readonly notes: readonly string[];
@@ -126,11 +149,22 @@ export interface StatusSection {
 export interface CompareSection {
   readonly kind: 'compare';
   readonly heading: string;
-  readonly runs: readonly { readonly label: string; readonly metrics: Readonly<Record<string, number | null>>; readonly returns: readonly Point[] | null }[];
+  readonly runs: readonly {
+    readonly label: string;
+    readonly metrics: Readonly<Record<string, number | null>>;
+    readonly returns: readonly Point[] | null;
+  }[];
   readonly notes: readonly string[];
 }
 
-export type Section = BacktestSection | SweepSection | WalkForwardSection | MonteCarloSection | StatusSection | CompareSection | SignalSection;
+export type Section =
+  | BacktestSection
+  | SweepSection
+  | WalkForwardSection
+  | MonteCarloSection
+  | StatusSection
+  | CompareSection
+  | SignalSection;
 
 /** Label, format, definition and better direction of each metric, for the page's tables. */
 export interface MetricMeta {

@@ -54,10 +54,29 @@ interface Lane {
  * Builds the section. `reportDir`: the folder the page is written to, so the link to the
  * store is relative to it (the page keeps working when the results folder moves as a whole).
  */
-export async function signalSection(heading: string, phase: PhaseFiles, storeDir: string | null, reportDir: string): Promise<SignalSection> {
+export async function signalSection(
+  heading: string,
+  phase: PhaseFiles,
+  storeDir: string | null,
+  reportDir: string,
+): Promise<SignalSection> {
   const notes: string[] = [];
-  const empty = (reason: string): SignalSection => ({ kind: 'signals', heading, empty: reason, store: null, span: null, lanes: [], regime_lanes: [], strategies: { columns: STRATEGY_COLUMNS, rows: [] }, regimes: { columns: [], rows: [] }, notes });
-  if (storeDir === null) return empty('This signal-generation phase names no signal store in its phase summary, so there is nothing to show.');
+  const empty = (reason: string): SignalSection => ({
+    kind: 'signals',
+    heading,
+    empty: reason,
+    store: null,
+    span: null,
+    lanes: [],
+    regime_lanes: [],
+    strategies: { columns: STRATEGY_COLUMNS, rows: [] },
+    regimes: { columns: [], rows: [] },
+    notes,
+  });
+  if (storeDir === null)
+    return empty(
+      'This signal-generation phase names no signal store in its phase summary, so there is nothing to show.',
+    );
   let meta: SignalStoreMeta;
   try {
     meta = await readStoreMeta(storeDir);
@@ -65,13 +84,25 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
     return empty(`The signal store cannot be read: ${(err as Error).message}.`);
   }
   const href = relative(reportDir, storeDir).split(sep).join('/');
-  const store = { path: storeDir, href: href === '' ? './' : `${href}/`, rows: meta.files.signals.rows, regime_rows: meta.files.regimes.rows, strategies: meta.strategies.length, classifiers: meta.classifiers.length };
+  const store = {
+    path: storeDir,
+    href: href === '' ? './' : `${href}/`,
+    rows: meta.files.signals.rows,
+    regime_rows: meta.files.regimes.rows,
+    strategies: meta.strategies.length,
+    classifiers: meta.classifiers.length,
+  };
   const perSymbol = meta.data.per_symbol;
   // Symbols that had bars (a symbol without any has nothing to draw).
-  const symbols = Object.keys(perSymbol).filter((s) => perSymbol[s]!.first_ts !== null && perSymbol[s]!.last_ts !== null);
+  const symbols = Object.keys(perSymbol).filter(
+    (s) => perSymbol[s]!.first_ts !== null && perSymbol[s]!.last_ts !== null,
+  );
   const first = Math.min(...symbols.map((s) => perSymbol[s]!.first_ts!));
   const last = Math.max(...symbols.map((s) => perSymbol[s]!.last_ts!));
-  const span = symbols.length > 0 && Number.isFinite(first) && Number.isFinite(last) ? { from: first / 1000, to: last / 1000 } : null;
+  const span =
+    symbols.length > 0 && Number.isFinite(first) && Number.isFinite(last)
+      ? { from: first / 1000, to: last / 1000 }
+      : null;
 
   // Strategy lanes (strategy × symbol), in store order.
   const lanes = new Map<string, Lane>();
@@ -79,7 +110,20 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
     const key = `${strategy}\u0000${symbol}`;
     let lane = lanes.get(key);
     if (lane === undefined) {
-      lane = { strategy, symbol, changes: 0, longEntries: 0, shortEntries: 0, direction: 0, fromBar: 0, fromTs: 0, barsLong: 0, barsShort: 0, holds: [], periods: [] };
+      lane = {
+        strategy,
+        symbol,
+        changes: 0,
+        longEntries: 0,
+        shortEntries: 0,
+        direction: 0,
+        fromBar: 0,
+        fromTs: 0,
+        barsLong: 0,
+        barsShort: 0,
+        holds: [],
+        periods: [],
+      };
       lanes.set(key, lane);
     }
     return lane;
@@ -127,7 +171,11 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
       return [
         l.strategy,
         s?.type ?? '',
-        s === undefined ? '' : Object.entries(s.params).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', '),
+        s === undefined
+          ? ''
+          : Object.entries(s.params)
+              .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+              .join(', '),
         l.symbol,
         l.changes,
         l.longEntries,
@@ -142,22 +190,49 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
     ...(all.length > SIGNAL_LIMITS.tableRows ? { total: all.length } : {}),
   };
   const drawn = all.slice(0, SIGNAL_LIMITS.lanes);
-  if (drawn.length < all.length) notes.push(`Positions over time: the first ${drawn.length} of ${all.length} strategy × symbol lanes; the table lists ${Math.min(all.length, SIGNAL_LIMITS.tableRows)}.`);
+  if (drawn.length < all.length)
+    notes.push(
+      `Positions over time: the first ${drawn.length} of ${all.length} strategy × symbol lanes; the table lists ${Math.min(all.length, SIGNAL_LIMITS.tableRows)}.`,
+    );
   const thinWidth = span === null ? 0 : (span.to - span.from) / SIGNAL_LIMITS.periodsPerLane;
   const laneData = drawn.map((l) => {
     const periods = thin(l.periods, thinWidth);
-    if (periods.length < l.periods.length) notes.push(`${l.strategy} (${l.symbol}): ${l.periods.length} positions drawn as ${periods.length} (gaps shorter than a pixel closed).`);
+    if (periods.length < l.periods.length)
+      notes.push(
+        `${l.strategy} (${l.symbol}): ${l.periods.length} positions drawn as ${periods.length} (gaps shorter than a pixel closed).`,
+      );
     return { label: symbols.length > 1 ? `${l.strategy} · ${l.symbol}` : l.strategy, periods };
   });
 
   // Regime lanes (classifier × symbol): each label's periods.
-  const regimeLanes = new Map<string, { label: string; labels: string[]; periods: Period[]; open: { from: number; bar: number; label: number } | null; bars: Map<number, number>; changes: number; symbol: string; classifier: string }>();
+  const regimeLanes = new Map<
+    string,
+    {
+      label: string;
+      labels: string[];
+      periods: Period[];
+      open: { from: number; bar: number; label: number } | null;
+      bars: Map<number, number>;
+      changes: number;
+      symbol: string;
+      classifier: string;
+    }
+  >();
   for await (const batch of readStoreBatches(storeDir, 'regimes', meta)) {
     for (const row of batch) {
       const key = `${row.classifier}\u0000${row.symbol}`;
       let lane = regimeLanes.get(key);
       if (lane === undefined) {
-        lane = { label: symbols.length > 1 ? `${row.classifier} · ${row.symbol}` : row.classifier, labels: [], periods: [], open: null, bars: new Map(), changes: 0, symbol: row.symbol, classifier: row.classifier };
+        lane = {
+          label: symbols.length > 1 ? `${row.classifier} · ${row.symbol}` : row.classifier,
+          labels: [],
+          periods: [],
+          open: null,
+          bars: new Map(),
+          changes: 0,
+          symbol: row.symbol,
+          classifier: row.classifier,
+        };
         regimeLanes.set(key, lane);
       }
       let index = lane.labels.indexOf(row.regime);
@@ -187,18 +262,24 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
     ],
     rows: [...regimeLanes.values()].map((l) => {
       const n = totalBars(l.symbol);
-      const shares = l.labels.map((name, i) => `${name} ${n > 0 ? (((l.bars.get(i) ?? 0) / n) * 100).toFixed(1) : '?'}%`).join(', ');
+      const shares = l.labels
+        .map((name, i) => `${name} ${n > 0 ? (((l.bars.get(i) ?? 0) / n) * 100).toFixed(1) : '?'}%`)
+        .join(', ');
       return [l.classifier, l.symbol, l.changes, shares];
     }),
   };
   if (meta.classifiers.length === 0) notes.push('No regimes: the run had no classifiers (regimes.parquet is empty).');
 
   let emptyReason: string | null = null;
-  if (meta.strategies.length === 0) emptyReason = 'The signal store holds no strategies, so there are no signals to show.';
-  else if (meta.files.signals.rows === 0) emptyReason = `No strategy changed its signal over the ${symbols.map((s) => `${perSymbol[s]!.bars.toLocaleString('en-US')} ${s} bars`).join(', ')}: every strategy stayed flat (too few bars for its indicators to warm up, or its condition never held), so the store has no signal rows.`;
+  if (meta.strategies.length === 0)
+    emptyReason = 'The signal store holds no strategies, so there are no signals to show.';
+  else if (meta.files.signals.rows === 0)
+    emptyReason = `No strategy changed its signal over the ${symbols.map((s) => `${perSymbol[s]!.bars.toLocaleString('en-US')} ${s} bars`).join(', ')}: every strategy stayed flat (too few bars for its indicators to warm up, or its condition never held), so the store has no signal rows.`;
   const storeInfo = phase.summary?.signal_store;
   if (storeInfo !== undefined && storeInfo.reused > 0) {
-    notes.push(`${String(storeInfo.reused)} of the store’s strategies were reused from earlier runs, ${String(storeInfo.computed)} computed by this one.`);
+    notes.push(
+      `${String(storeInfo.reused)} of the store’s strategies were reused from earlier runs, ${String(storeInfo.computed)} computed by this one.`,
+    );
   }
   return {
     kind: 'signals',
@@ -207,7 +288,9 @@ export async function signalSection(heading: string, phase: PhaseFiles, storeDir
     store,
     span,
     lanes: laneData,
-    regime_lanes: [...regimeLanes.values()].slice(0, SIGNAL_LIMITS.lanes).map((l) => ({ label: l.label, labels: l.labels, periods: thin(l.periods, thinWidth) })),
+    regime_lanes: [...regimeLanes.values()]
+      .slice(0, SIGNAL_LIMITS.lanes)
+      .map((l) => ({ label: l.label, labels: l.labels, periods: thin(l.periods, thinWidth) })),
     strategies,
     regimes,
     notes,

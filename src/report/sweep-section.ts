@@ -22,7 +22,19 @@ const TABLE_METRICS = ['total_return', 'sharpe_ratio', 'max_drawdown', 'trade_co
  * without one (drawdown, counts, exposure…) are coloured relative to the grid.
  */
 export function neutralValue(metric: string, iterations: readonly BookSummary[]): number | null {
-  if (['total_return', 'cagr', 'sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'average_trade', 'average_trade_return', 'net_profit'].includes(metric)) return 0;
+  if (
+    [
+      'total_return',
+      'cagr',
+      'sharpe_ratio',
+      'sortino_ratio',
+      'calmar_ratio',
+      'average_trade',
+      'average_trade_return',
+      'net_profit',
+    ].includes(metric)
+  )
+    return 0;
   if (metric === 'profit_factor') return 1;
   if (metric === 'final_equity') {
     // The initial equity, when every combination started with the same.
@@ -50,20 +62,32 @@ export function sweepSection(heading: string, aggregate: AggregateResults, axes:
   const params: string[] = [];
   for (const it of iterations) for (const k of Object.keys(it.params)) if (!params.includes(k)) params.push(k);
   const varying = params.filter((p) => new Set(iterations.map((it) => JSON.stringify(it.params[p] ?? null))).size > 1);
-  for (const [axis, name] of [['x', axes.x], ['y', axes.y]] as const) {
-    if (name !== undefined && !params.includes(name)) throw new ReportError(`--${axis} ${name}: the sweep has no parameter '${name}'; it has ${params.join(', ') || 'none'}`);
+  for (const [axis, name] of [
+    ['x', axes.x],
+    ['y', axes.y],
+  ] as const) {
+    if (name !== undefined && !params.includes(name))
+      throw new ReportError(
+        `--${axis} ${name}: the sweep has no parameter '${name}'; it has ${params.join(', ') || 'none'}`,
+      );
   }
   const x = axes.x ?? varying.find((p) => p !== axes.y) ?? null;
   const y = axes.y ?? varying.find((p) => p !== x) ?? null;
   const notes: string[] = [];
   if (x === null || y === null) notes.push('No heatmap: fewer than two parameters vary across the combinations.');
-  else if (varying.length > 2) notes.push(`Heatmap cells over ${x} × ${y} show the best ${primary} among the combinations of the other parameters (${varying.filter((p) => p !== x && p !== y).join(', ')}).`);
+  else if (varying.length > 2)
+    notes.push(
+      `Heatmap cells over ${x} × ${y} show the best ${primary} among the combinations of the other parameters (${varying.filter((p) => p !== x && p !== y).join(', ')}).`,
+    );
 
   const direction = isMetricName(primary) ? METRIC_DIRECTION[primary] : 'higher';
   const byId = new Map(iterations.map((it) => [it.strategy_id, it]));
   const ranking = aggregate.ranking ?? [];
   const ranked = ranking.map((id) => byId.get(id)).filter((it): it is BookSummary => it !== undefined);
-  const metricColumn = (m: string): Column => ({ label: isMetricName(m) ? METRIC_INFO[m].label : m, format: isMetricName(m) ? METRIC_INFO[m].format : 'ratio' });
+  const metricColumn = (m: string): Column => ({
+    label: isMetricName(m) ? METRIC_INFO[m].label : m,
+    format: isMetricName(m) ? METRIC_INFO[m].format : 'ratio',
+  });
   const shownMetrics = [primary, ...TABLE_METRICS.filter((m) => m !== primary)];
   return {
     kind: 'sweep',
@@ -76,7 +100,12 @@ export function sweepSection(heading: string, aggregate: AggregateResults, axes:
     y,
     combos: iterations.map((it) => ({ p: params.map((k) => scalar(it.params[k])), v: num(metricOf(it, primary)) })),
     top: {
-      columns: [{ label: 'Rank', format: 'count' }, { label: 'Book', format: 'text' }, ...params.map((p): Column => ({ label: p, format: 'text' })), ...shownMetrics.map(metricColumn)],
+      columns: [
+        { label: 'Rank', format: 'count' },
+        { label: 'Book', format: 'text' },
+        ...params.map((p): Column => ({ label: p, format: 'text' })),
+        ...shownMetrics.map(metricColumn),
+      ],
       rows: ranked.slice(0, TOP_N).map((it, i) => [
         i + 1,
         it.strategy_id,
@@ -103,5 +132,9 @@ function metricOf(it: BookSummary, name: string): number | null | undefined {
 }
 
 function scalar(v: unknown): string | number | boolean | null {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined || v === null ? null : JSON.stringify(v);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+    ? v
+    : v === undefined || v === null
+      ? null
+      : JSON.stringify(v);
 }

@@ -18,11 +18,18 @@ import type { WalkForwardBlock, WindowRow } from '../results/schema/phase-summar
 type Stability = Exclude<WalkForwardBlock['parameter_stability'][string], readonly string[]>;
 
 /** Builds the section from the phase summary's sequence block (`walk_forward` or `train_test`). */
-export async function walkForwardSection(heading: string, phase: PhaseFiles, block: WalkForwardBlock, primary: string): Promise<WalkForwardSection> {
+export async function walkForwardSection(
+  heading: string,
+  phase: PhaseFiles,
+  block: WalkForwardBlock,
+  primary: string,
+): Promise<WalkForwardSection> {
   const notes: string[] = [];
   const perWindow = block.per_window;
   // `strategy` (the type chosen per window) is a list, not a parameter.
-  const stability = Object.entries(block.parameter_stability).filter((e): e is [string, Stability] => !Array.isArray(e[1]));
+  const stability = Object.entries(block.parameter_stability).filter(
+    (e): e is [string, Stability] => !Array.isArray(e[1]),
+  );
   const metrics = Object.fromEntries(Object.entries(block.out_of_sample).map(([k, v]) => [k, num(v)]));
 
   const curve = await readEquityFile(join(phase.dir, 'oos_equity.ndjson'), null);
@@ -31,7 +38,10 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
   if (curve === null) notes.push('No stitched equity: oos_equity.ndjson is missing.');
   else if (curve.ts.length > 0) {
     const initial = metrics['initial_equity'] ?? curve.equity[0]!;
-    equity = minMaxDownsample(curve.ts.map((ts, i): Point => [ts / 1000, curve.equity[i]!]), LIMITS.points);
+    equity = minMaxDownsample(
+      curve.ts.map((ts, i): Point => [ts / 1000, curve.equity[i]!]),
+      LIMITS.points,
+    );
     drawdown = minMaxDownsample(drawdownSeries(curve, initial), LIMITS.points);
   }
 
@@ -80,7 +90,15 @@ export async function walkForwardSection(heading: string, phase: PhaseFiles, blo
         { label: 'Std', format: 'ratio' },
         { label: 'Chosen per window', format: 'text', wrap: true },
       ],
-      rows: stability.map(([name, s]) => [name, s.distinct, String(s.most_common ?? ''), num(s.most_common_share), num(s.mean), num(s.std), s.values.map(String).join(' → ')]),
+      rows: stability.map(([name, s]) => [
+        name,
+        s.distinct,
+        String(s.most_common ?? ''),
+        num(s.most_common_share),
+        num(s.mean),
+        num(s.std),
+        s.values.map(String).join(' → '),
+      ]),
     },
     boundaries: perWindow
       .map((w) => ({ time: Date.parse(w.test.start) / 1000, window: w.index }))
@@ -97,7 +115,9 @@ function metricLabel(name: string): string {
 
 /** The parameters a window chose, `k=v, …`. */
 function chosen(w: WindowRow): string {
-  return Object.entries(w.best.parameters).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return Object.entries(w.best.parameters)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
 }
 
 function minute(v: string): string {

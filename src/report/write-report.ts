@@ -16,7 +16,10 @@ export interface WrittenReport {
 }
 
 /** Writes the report of results folder `dir` to `out` (default `<dir>/report.html`). */
-export async function writeReport(dir: string, options: ReportOptions & { out?: string | undefined } = {}): Promise<WrittenReport> {
+export async function writeReport(
+  dir: string,
+  options: ReportOptions & { out?: string | undefined } = {},
+): Promise<WrittenReport> {
   const path = options.out ?? join(dir, 'report.html');
   const html = renderHtml(await buildReport(dir, { x: options.x, y: options.y, reportDir: dirname(path) }));
   await writeFileAtomic(path, html);

@@ -57,7 +57,10 @@ const EMPTY: MetricAggregate = Object.freeze({
  * has gets count 0); otherwise every key of any record, in order of first appearance
  * (record by record, key by key), so the output's key order is deterministic.
  */
-export function aggregateMetrics(records: readonly MetricRecord[], metrics?: readonly string[]): Record<string, MetricAggregate> {
+export function aggregateMetrics(
+  records: readonly MetricRecord[],
+  metrics?: readonly string[],
+): Record<string, MetricAggregate> {
   const names = metrics ?? keysInOrder(records);
   const out: Record<string, MetricAggregate> = {};
   for (const name of names) {
@@ -96,7 +99,11 @@ export interface BestRecord<R> {
  * @throws Error when no direction is given and the metric is unknown or `neutral` (bar
  *   count, exposure…: there is no "best" to pick).
  */
-export function best<R extends MetricRecord>(records: readonly R[], metric: string, direction?: BestDirection): BestRecord<R> | undefined {
+export function best<R extends MetricRecord>(
+  records: readonly R[],
+  metric: string,
+  direction?: BestDirection,
+): BestRecord<R> | undefined {
   const dir = direction ?? directionOf(metric);
   let winner: BestRecord<R> | undefined;
   for (let i = 0; i < records.length; i++) {
@@ -117,7 +124,9 @@ function directionOf(metric: string): BestDirection {
   }
   const dir = METRIC_DIRECTION[metric];
   if (dir === 'neutral') {
-    throw new Error(`best: metric '${metric}' has no better direction (it is descriptive), so it cannot pick a best iteration`);
+    throw new Error(
+      `best: metric '${metric}' has no better direction (it is descriptive), so it cannot pick a best iteration`,
+    );
   }
   return dir;
 }

@@ -46,7 +46,9 @@ export function dataJson(wf: ResolvedWorkflow, outcome: PhaseOutcome): z.input<t
     first: s.firstTs === null ? null : new Date(s.firstTs).toISOString(),
     last: s.lastTs === null ? null : new Date(s.lastTs).toISOString(),
     trade_from: wf.tradeFrom === undefined ? null : new Date(wf.tradeFrom).toISOString(),
-    ...(outcome.annualization !== undefined ? { annualization: { ...outcome.annualization, used: wf.dataBarsPerYear !== undefined ? 'data' : 'timeframe' } } : {}),
+    ...(outcome.annualization !== undefined
+      ? { annualization: { ...outcome.annualization, used: wf.dataBarsPerYear !== undefined ? 'data' : 'timeframe' } }
+      : {}),
   };
 }
 
@@ -139,7 +141,9 @@ export async function writePhaseFiles(dir: string, f: PhaseFiles): Promise<void>
     phase: f.phase,
     status: f.status,
     primary_metric: f.primary_metric,
-    ...('books' in rows ? { ranking: rows.ranking.map((b) => b.strategy_id), iterations: [...rows.books] } : { iterations: rows.iterations }),
+    ...('books' in rows
+      ? { ranking: rows.ranking.map((b) => b.strategy_id), iterations: [...rows.books] }
+      : { iterations: rows.iterations }),
   };
   await writeJsonAtomic(join(dir, 'aggregate_results.json'), aggregate);
   const summary: z.input<typeof PhaseSummarySchema> = {

@@ -5,7 +5,10 @@ import { METRIC_DIRECTION, type RankableMetricName } from '../domain/metrics/per
  * better). A missing or non-finite value ranks last; ties keep declaration order, so the
  * ranking is deterministic.
  */
-export function rankBooks<B extends { readonly metrics: object }>(books: readonly B[], metric: RankableMetricName): B[] {
+export function rankBooks<B extends { readonly metrics: object }>(
+  books: readonly B[],
+  metric: RankableMetricName,
+): B[] {
   const sign = METRIC_DIRECTION[metric] === 'lower' ? -1 : 1;
   const score = (b: B): number => {
     const v = (b.metrics as Record<string, unknown>)[metric];

@@ -14,4 +14,3 @@ export function createFeedbackRoute(spec: RouteSpec, inbox?: InboxFactory): Rout
   const withKind = { ...spec, kind: 'feedback' as const };
   return spec.byKey ? new FeedbackByKey(withKind, inbox) : new FeedbackToAll(withKind, inbox);
 }
-

@@ -107,7 +107,8 @@ export abstract class ByKey extends Trampolined {
   constructor(spec: RouteSpec, inbox?: InboxFactory) {
     super(spec, inbox);
     spec.targets.forEach((t, i) => {
-      if (t.key === undefined) throw new Error(`route ${spec.name}: consumer '${t.id}' has no foreach key to select by`);
+      if (t.key === undefined)
+        throw new Error(`route ${spec.name}: consumer '${t.id}' has no foreach key to select by`);
       this.byKey.set(t.key, this.subjects[i]!);
     });
   }

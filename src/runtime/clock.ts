@@ -74,7 +74,8 @@ export class ManualClock implements Clock {
     const end = this.mono + ms;
     for (;;) {
       let due: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (due === undefined || entry[1].at < due[1].at)) due = entry;
+      for (const entry of this.timers)
+        if (entry[1].at <= end && (due === undefined || entry[1].at < due[1].at)) due = entry;
       if (due === undefined) break;
       this.timers.delete(due[0]);
       this.wall += due[1].at - this.mono;

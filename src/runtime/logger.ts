@@ -17,10 +17,17 @@ export function logLevel(opts: { json: boolean; level?: string | undefined; verb
  * one JSON object per line with ISO-8601 UTC times (`"time":"2026-12-07T03:40:07.995Z"`)
  * when piped or with --log-json. Never called per bar.
  */
-export function createLogger(opts: { json: boolean; level?: string | undefined; verbose?: boolean | undefined }): Logger {
+export function createLogger(opts: {
+  json: boolean;
+  level?: string | undefined;
+  verbose?: boolean | undefined;
+}): Logger {
   const level = logLevel(opts);
   if (opts.json || process.stderr.isTTY !== true) {
-    return pino({ level, base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true }));
+    return pino(
+      { level, base: null, timestamp: pino.stdTimeFunctions.isoTime },
+      pino.destination({ fd: 2, sync: true }),
+    );
   }
   return pino(
     { level, base: null },

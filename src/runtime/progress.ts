@@ -101,9 +101,11 @@ export class ProgressReporter {
   /** @throws RangeError when total is not a whole number ≥ 0 or minIntervalMs is negative. */
   constructor(options: ProgressOptions) {
     const { total } = options;
-    if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`progress total must be a whole number >= 0, received ${String(total)}`);
+    if (!Number.isSafeInteger(total) || total < 0)
+      throw new RangeError(`progress total must be a whole number >= 0, received ${String(total)}`);
     const minIntervalMs = options.minIntervalMs ?? 100;
-    if (!(minIntervalMs >= 0)) throw new RangeError(`progress minIntervalMs must be >= 0, received ${String(minIntervalMs)}`);
+    if (!(minIntervalMs >= 0))
+      throw new RangeError(`progress minIntervalMs must be >= 0, received ${String(minIntervalMs)}`);
     this.stream = options.stream ?? process.stderr;
     this.enabled = options.enabled !== false && this.stream.isTTY === true;
     const clock = options.clock ?? systemClock;
@@ -171,14 +173,28 @@ export class ProgressReporter {
   }
 
   private writeLog(finished: boolean, t: number): void {
-    const state: ProgressState = { label: this.label, unit: this.unit, done: this.done, total: this.total, elapsedMs: t - this.startedAt, finished };
+    const state: ProgressState = {
+      label: this.label,
+      unit: this.unit,
+      done: this.done,
+      total: this.total,
+      elapsedMs: t - this.startedAt,
+      finished,
+    };
     this.log?.(renderProgress(state, Number.POSITIVE_INFINITY, false), state);
     this.logged = true;
   }
 
   private draw(finished: boolean, t: number): void {
     const line = renderProgress(
-      { label: this.label, unit: this.unit, done: this.done, total: this.total, elapsedMs: t - this.startedAt, finished },
+      {
+        label: this.label,
+        unit: this.unit,
+        done: this.done,
+        total: this.total,
+        elapsedMs: t - this.startedAt,
+        finished,
+      },
       this.stream.columns ?? DEFAULT_COLUMNS,
     );
     this.stream.write(`\r${line}${ERASE_TO_END}`);

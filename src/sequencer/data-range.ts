@@ -67,14 +67,19 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   const consider = (req: FeatureRequest): void => {
     longest = Math.max(longest, warmupOf(req));
   };
-  const strategy = (definition: StrategyDefinition, params: Record<string, unknown>, filter: Pick<EntryFilter, 'features' | 'lookback'> | undefined): void => {
+  const strategy = (
+    definition: StrategyDefinition,
+    params: Record<string, unknown>,
+    filter: Pick<EntryFilter, 'features' | 'lookback'> | undefined,
+  ): void => {
     for (const req of definition.features(params)) consider(req);
     for (const f of filter?.features ?? []) consider(f.request);
     // A filter's lags and windows (prev(x, n), highest(x, n), …) read bars before its features'.
     const lookback = filter?.lookback ?? 0;
     if (lookback > 0) longest = Math.max(longest, lookback + longestOf(filter!.features.map((f) => f.request)));
     // A strategy's own state (a plugin's declared warm-up) adds to its features'.
-    if (definition.warmup !== undefined) longest = Math.max(longest, definition.warmup(params) + longestOf(definition.features(params)));
+    if (definition.warmup !== undefined)
+      longest = Math.max(longest, definition.warmup(params) + longestOf(definition.features(params)));
     // A composite's members (ensemble, regime_switch) each with their own filter and state,
     // which the composite's concatenated features do not show.
     for (const m of compositeMembers(definition)) strategy(m.definition, m.params, m.filter);
@@ -82,7 +87,8 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
   for (const s of wf.strategies) strategy(s.definition, s.params, s.filter);
   for (const c of wf.classifiers) {
     for (const req of c.definition.features(c.params)) consider(req);
-    if (c.definition.warmup !== undefined) longest = Math.max(longest, c.definition.warmup(c.params) + longestOf(c.definition.features(c.params)));
+    if (c.definition.warmup !== undefined)
+      longest = Math.max(longest, c.definition.warmup(c.params) + longestOf(c.definition.features(c.params)));
   }
   const sizing = sizingFeature(wf.config.portfolio.sizing);
   if (sizing !== undefined) consider(sizing);
@@ -93,7 +99,12 @@ export function warmupBars(loaded: LoadedWorkflow, setting: number | 'auto'): nu
  * The workflow restricted to bars [from, to) of `ts`, reading `warmup` bars before `from`
  * to prime indicators; books trade from `ts[from]`.
  */
-export function restrictTo(wf: ResolvedWorkflow, ts: readonly number[], range: BarRange, warmup: number): ResolvedWorkflow {
+export function restrictTo(
+  wf: ResolvedWorkflow,
+  ts: readonly number[],
+  range: BarRange,
+  warmup: number,
+): ResolvedWorkflow {
   const first = Math.max(0, range.from - warmup);
   return {
     ...wf,

@@ -59,15 +59,22 @@ export function defineSequence<S extends SequenceSettings>(definition: SequenceD
   const d = definition as unknown as Record<string, unknown>;
   const label = typeof d['type'] === 'string' ? `sequence '${d['type']}'` : 'a sequence definition';
   if (typeof d['type'] !== 'string' || !TYPE.test(d['type'])) {
-    throw new DefinitionError(`${label}: type must be lower-case snake_case (letters, digits, _; starting with a letter), as configs write it, got ${JSON.stringify(d['type'])}`);
+    throw new DefinitionError(
+      `${label}: type must be lower-case snake_case (letters, digits, _; starting with a letter), as configs write it, got ${JSON.stringify(d['type'])}`,
+    );
   }
   if (typeof d['description'] !== 'string' || d['description'].trim() === '' || /[\r\n]/.test(d['description'])) {
     throw new DefinitionError(`${label}: description must be one non-empty line`);
   }
   if (typeof (d['settings'] as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
-    throw new DefinitionError(`${label}: settings must be a zod schema, made with sequenceSettingsSchema('${String(d['type'])}', { … })`);
+    throw new DefinitionError(
+      `${label}: settings must be a zod schema, made with sequenceSettingsSchema('${String(d['type'])}', { … })`,
+    );
   }
-  if (typeof d['run'] !== 'function') throw new DefinitionError(`${label}: run must be a function (request, settings, context) => Promise<PhaseResult>`);
+  if (typeof d['run'] !== 'function')
+    throw new DefinitionError(`${label}: run must be a function (request, settings, context) => Promise<PhaseResult>`);
   // Marked like the domain's definitions: a registered symbol, not enumerable.
-  return Object.freeze(Object.defineProperty({ ...definition }, DEFINITION_KIND, { value: 'sequence', enumerable: false }));
+  return Object.freeze(
+    Object.defineProperty({ ...definition }, DEFINITION_KIND, { value: 'sequence', enumerable: false }),
+  );
 }

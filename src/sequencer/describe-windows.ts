@@ -21,7 +21,10 @@ export async function describeWindows(loaded: LoadedWorkflow, seq: SequenceSetti
   if (ts.length === 0) return ['no bars in the data'];
   const range = windowRange(ts, seq.window);
   const lines: string[] = [];
-  if (seq.window !== undefined) lines.push(`window: ${at(ts[range.from]!)} → ${at(ts[range.to - 1]!)} (rows ${range.from} to ${range.to - 1} of ${ts.length})`);
+  if (seq.window !== undefined)
+    lines.push(
+      `window: ${at(ts[range.from]!)} → ${at(ts[range.to - 1]!)} (rows ${range.from} to ${range.to - 1} of ${ts.length})`,
+    );
   if (wfSeq !== undefined) {
     const windows = walkForwardWindows(ts.slice(range.from, range.to), {
       mode: wfSeq.mode,
@@ -31,7 +34,10 @@ export async function describeWindows(loaded: LoadedWorkflow, seq: SequenceSetti
       min_test_bars: wfSeq.min_test_bars,
     });
     lines.push(`${windows.length} walk-forward window${windows.length === 1 ? '' : 's'} (${wfSeq.mode}):`);
-    for (const w of windows) lines.push(`  ${String(w.index).padStart(3)}  train ${span(w.train)}  test ${span(w.test)}${w.partial ? '  (partial)' : ''}`);
+    for (const w of windows)
+      lines.push(
+        `  ${String(w.index).padStart(3)}  train ${span(w.train)}  test ${span(w.test)}${w.partial ? '  (partial)' : ''}`,
+      );
   }
   return lines;
 }

@@ -15,7 +15,14 @@ import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { openWorkflowSource, readTimestamps, readWorkflowBars } from '../data/workflow-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
-import { bookSummary, dataJson, describeFailure, phaseWarnings, writePhaseFiles, type BookSummary } from '../results/phase-writer.ts';
+import {
+  bookSummary,
+  dataJson,
+  describeFailure,
+  phaseWarnings,
+  writePhaseFiles,
+  type BookSummary,
+} from '../results/phase-writer.ts';
 import { CombinationStore, combinationKey, dataFingerprint } from '../files/combination-store.ts';
 import { strategyCode } from '../config/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
@@ -56,7 +63,9 @@ export async function windowed(
 export function checkSinglePassSize(req: SequenceRequest): void {
   const books = req.loaded.wf.strategies.length;
   if (books > MAX_SINGLE_PASS_STRATEGIES) {
-    throw new Error(`phase '${req.loaded.wf.phase}': ${books.toLocaleString('en-US')} strategies in one single-pass graph, more than ${MAX_SINGLE_PASS_STRATEGIES.toLocaleString('en-US')}; run the grid as sequence: parameter_sweep (shards of shard_size strategies, one graph each)`);
+    throw new Error(
+      `phase '${req.loaded.wf.phase}': ${books.toLocaleString('en-US')} strategies in one single-pass graph, more than ${MAX_SINGLE_PASS_STRATEGIES.toLocaleString('en-US')}; run the grid as sequence: parameter_sweep (shards of shard_size strategies, one graph each)`,
+    );
   }
 }
 
@@ -107,7 +116,12 @@ export async function runSinglePass(
     ...(sweep === undefined
       ? {}
       : {
-          sweep: { combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed, shards: sweep.shards },
+          sweep: {
+            combinations: sweep.books.length,
+            reused: sweep.reused,
+            computed: sweep.computed,
+            shards: sweep.shards,
+          },
           // How the metrics spread over the combinations: mean, std, min, max, percentiles.
           metrics_across_combinations: aggregateMetrics(sweep.books.map((b) => metricRecord(b.metrics))),
         }),
@@ -170,7 +184,11 @@ export interface SweepOutcome {
  * without writing per-book files. Results found in the resume store are reused; each
  * shard's results are committed as soon as it ends, so a crash loses one shard at most.
  */
-export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkflow, seq: Pick<SweepSequence, 'shard_size' | 'resume'>): Promise<SweepOutcome> {
+export async function sweepCombinations(
+  req: SequenceRequest,
+  wf: ResolvedWorkflow,
+  seq: Pick<SweepSequence, 'shard_size' | 'resume'>,
+): Promise<SweepOutcome> {
   const store = seq.resume && req.storeDir != null ? new CombinationStore(req.storeDir) : undefined;
   const fingerprint = store === undefined ? '' : await dataFingerprint(wf.sources.map((s) => s.path));
   const keyOf = (s: ResolvedStrategy): string =>
@@ -184,7 +202,11 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
         topology: wf.topology.name,
         filter: s.filter?.text ?? null,
         classifiers: wf.classifiers.map((c) => ({ id: c.id, type: c.type, params: c.params })),
-        data: { timeframe: wf.config.data.timeframe, calendar: wf.config.data.calendar, symbols: wf.sources.map((x) => x.symbol) },
+        data: {
+          timeframe: wf.config.data.timeframe,
+          calendar: wf.config.data.calendar,
+          symbols: wf.sources.map((x) => x.symbol),
+        },
         // In the YAML spelling: the keys of stores written before the schema boundary stay valid.
         portfolio: toSnakeKeys(PortfolioSchema, wf.config.portfolio),
         risk: toSnakeKeys(RiskSchema, wf.config.risk),
@@ -207,7 +229,10 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
   const reused = summaries.size;
   req.progress?.tick(reused);
   // Shards read no files and keep no series: metrics only.
-  const metricsOnly: ResolvedWorkflow = { ...wf, config: { ...wf.config, results: { ...wf.config.results, storage: 'disk' } } };
+  const metricsOnly: ResolvedWorkflow = {
+    ...wf,
+    config: { ...wf.config, results: { ...wf.config.results, storage: 'disk' } },
+  };
   const shardList: ResolvedStrategy[][] = [];
   for (let i = 0; i < todo.length; i += seq.shard_size) shardList.push(todo.slice(i, i + seq.shard_size));
   let shards = 0;
@@ -233,7 +258,15 @@ export async function sweepCombinations(req: SequenceRequest, wf: ResolvedWorkfl
   if (pool?.runAll !== undefined && load !== undefined && todo.length > 0) {
     // A queue: the whole sweep at once (one flow of jobs), committed as each part returns.
     await pool.runAll(
-      { phase: req.phase, wf, file: load.file, options: load.options, keys: todo.map((s) => s.key), storeKeys: todo.map((s) => keys.get(s.key)!), shardSize: seq.shard_size },
+      {
+        phase: req.phase,
+        wf,
+        file: load.file,
+        options: load.options,
+        keys: todo.map((s) => s.key),
+        storeKeys: todo.map((s) => keys.get(s.key)!),
+        shardSize: seq.shard_size,
+      },
       commit,
       req.signal,
     );
@@ -313,7 +346,10 @@ export async function runParameterSweep(req: SequenceRequest, seq: SweepSequence
   const wf = { ...windowedWf, strategies: searchSpace(windowedWf.strategies, seq.search) };
   req.progress?.setTotal(wf.strategies.length);
   const sweep = await sweepCombinations(req, wf, seq);
-  req.logger.info({ phase: req.phase, combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed }, 'sweep finished');
+  req.logger.info(
+    { phase: req.phase, combinations: sweep.books.length, reused: sweep.reused, computed: sweep.computed },
+    'sweep finished',
+  );
   const bestKey = sweep.ranked[0]?.strategy_id;
   const best = wf.strategies.find((s) => s.key === bestKey);
   if (sweep.status !== 'completed' || best === undefined) {
@@ -328,7 +364,10 @@ export async function runParameterSweep(req: SequenceRequest, seq: SweepSequence
  * expanded grid (constraints already applied) and kept in grid order. The same seed gives
  * the same sample.
  */
-export function searchSpace(strategies: readonly ResolvedStrategy[], search: SweepSequence['search']): readonly ResolvedStrategy[] {
+export function searchSpace(
+  strategies: readonly ResolvedStrategy[],
+  search: SweepSequence['search'],
+): readonly ResolvedStrategy[] {
   if (search.method === 'grid' || search.samples >= strategies.length) return strategies;
   const rng = createRng(search.seed);
   const order = strategies.map((_, i) => i);
@@ -357,7 +396,14 @@ async function failedSweep(req: SequenceRequest, wf: ResolvedWorkflow, sweep: Sw
       best: sweep.ranked[0] ?? null,
       files: [],
       containers: new Map(),
-      extra: { sweep: { combinations: wf.strategies.length, reused: sweep.reused, computed: sweep.computed, shards: sweep.shards } },
+      extra: {
+        sweep: {
+          combinations: wf.strategies.length,
+          reused: sweep.reused,
+          computed: sweep.computed,
+          shards: sweep.shards,
+        },
+      },
     });
   }
   return {

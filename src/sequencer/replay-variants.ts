@@ -39,7 +39,10 @@ export function withVariant(wf: ResolvedWorkflow, v: ReplayVariant): ResolvedWor
  * Stops at the first variant that does not complete (failed, cancelled); the variants run
  * so far are kept.
  */
-export async function runReplayVariants(req: SequenceRequest, variants: readonly ReplayVariant[]): Promise<PhaseResult> {
+export async function runReplayVariants(
+  req: SequenceRequest,
+  variants: readonly ReplayVariant[],
+): Promise<PhaseResult> {
   const wf = req.loaded.wf;
   const primary = wf.config.results.primaryMetric;
   const bars = new BarRecording(() => openWorkflowSource(wf));
@@ -52,7 +55,9 @@ export async function runReplayVariants(req: SequenceRequest, variants: readonly
     if (run.outcome.status !== 'completed') break;
   }
 
-  const books: BookResult[] = runs.flatMap(({ variant, outcome }) => outcome.books.map((b) => ({ ...b, key: variantBookKey(b.key, variant.name) })));
+  const books: BookResult[] = runs.flatMap(({ variant, outcome }) =>
+    outcome.books.map((b) => ({ ...b, key: variantBookKey(b.key, variant.name) })),
+  );
   const ranking = rankBooks(books, primary);
   const failed = runs.find((r) => r.outcome.status !== 'completed');
   const status = failed?.outcome.status ?? (runs.length < variants.length ? 'cancelled' : 'completed');
@@ -85,14 +90,18 @@ export async function runReplayVariants(req: SequenceRequest, variants: readonly
   }
   // What the CLI and templates read of "the run": every variant's books, the last run's data.
   // Each variant's trace summary is in its own phase_summary.json; the phase as a whole has none.
-  const outcome: PhaseOutcome | undefined = last === undefined ? undefined : { ...withoutTrace(last), books, containers: new Map(), files: [] };
+  const outcome: PhaseOutcome | undefined =
+    last === undefined ? undefined : { ...withoutTrace(last), books, containers: new Map(), files: [] };
   return {
     phase: req.phase,
     status,
     reason,
     sequence: req.sequence.type,
     primary_metric: primary,
-    best: best === undefined ? null : { strategy_id: best.key, type: best.type, parameters: best.params, metrics: metricRecord(best.metrics) },
+    best:
+      best === undefined
+        ? null
+        : { strategy_id: best.key, type: best.type, parameters: best.params, metrics: metricRecord(best.metrics) },
     metrics: best === undefined ? {} : metricRecord(best.metrics),
     iterations: books.map(bookSummary) as unknown as Record<string, unknown>[],
     reused: 0,
@@ -104,7 +113,12 @@ export async function runReplayVariants(req: SequenceRequest, variants: readonly
 }
 
 /** One variant: a single pass written to `<phase>/variants/<name>/` as a single pass writes a phase. */
-async function runVariant(req: SequenceRequest, wf: ResolvedWorkflow, variant: ReplayVariant, bars: BarRecording): Promise<{ outcome: PhaseOutcome; ranking: BookResult[] }> {
+async function runVariant(
+  req: SequenceRequest,
+  wf: ResolvedWorkflow,
+  variant: ReplayVariant,
+  bars: BarRecording,
+): Promise<{ outcome: PhaseOutcome; ranking: BookResult[] }> {
   const dir = subDir(req.phaseDir, 'variants', variant.name);
   const outcome = await runPhase({
     wf,

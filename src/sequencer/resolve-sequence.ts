@@ -24,14 +24,35 @@ type ConfigPath = readonly (string | number)[];
  * @param patternDirs user pattern folders (absolute), after the built-in one.
  * @throws ConfigError for an unknown name or invalid settings.
  */
-export async function resolveSequence(source: YamlSource, path: ConfigPath, ref: unknown, patternDirs: readonly string[]): Promise<SequenceSettings> {
-  const found = discoverPatterns('sequences', patternDirs.map((d) => resolve(d)));
+export async function resolveSequence(
+  source: YamlSource,
+  path: ConfigPath,
+  ref: unknown,
+  patternDirs: readonly string[],
+): Promise<SequenceSettings> {
+  const found = discoverPatterns(
+    'sequences',
+    patternDirs.map((d) => resolve(d)),
+  );
   const known = (): string[] => [...new Set([...found.keys(), ...sequenceTypes()])];
-  const name = typeof ref === 'string' ? ref : ref !== null && typeof ref === 'object' && typeof (ref as { type?: unknown }).type === 'string' ? (ref as { type: string }).type : undefined;
+  const name =
+    typeof ref === 'string'
+      ? ref
+      : ref !== null && typeof ref === 'object' && typeof (ref as { type?: unknown }).type === 'string'
+        ? (ref as { type: string }).type
+        : undefined;
   const pattern = name === undefined ? undefined : found.get(name);
   if (typeof ref === 'string' && pattern === undefined && sequenceDefinition(ref) === undefined) {
     const guess = didYouMean(ref, known());
-    throw new ConfigError(issueAt(source, path, 'UNKNOWN_NAME', `unknown sequence '${ref}'`, guess !== undefined ? `did you mean '${guess}'?` : `known sequences: ${known().join(', ')}`));
+    throw new ConfigError(
+      issueAt(
+        source,
+        path,
+        'UNKNOWN_NAME',
+        `unknown sequence '${ref}'`,
+        guess !== undefined ? `did you mean '${guess}'?` : `known sequences: ${known().join(', ')}`,
+      ),
+    );
   }
   let base: Record<string, unknown> = {};
   // Where the settings are written: the pattern file when a bare name refers to it.
@@ -42,7 +63,13 @@ export async function resolveSequence(source: YamlSource, path: ConfigPath, ref:
     // A pattern may be named apart from its kind (e.g. a user's 'quick_wf' of type walk_forward).
     if (typeof ref === 'string') at = { source: patternSource, path: ['sequence'] };
   }
-  const settings = (typeof ref === 'string' ? (pattern !== undefined ? base : { type: ref }) : deepMerge(base, ref as Record<string, unknown>)) as Record<string, unknown>;
+  const settings = (
+    typeof ref === 'string'
+      ? pattern !== undefined
+        ? base
+        : { type: ref }
+      : deepMerge(base, ref as Record<string, unknown>)
+  ) as Record<string, unknown>;
   const type = settings['type'];
   const definition = typeof type === 'string' ? sequenceDefinition(type) : undefined;
   if (definition === undefined) {
@@ -58,10 +85,12 @@ export async function resolveSequence(source: YamlSource, path: ConfigPath, ref:
       ),
     );
   }
-  let parsed = parseWithSchema(at.source, definition.settings, settings, at.path) as SequenceSettings & Record<string, unknown>;
+  let parsed = parseWithSchema(at.source, definition.settings, settings, at.path) as SequenceSettings &
+    Record<string, unknown>;
   for (const key of definition.nested ?? []) {
     const inner = parsed[key];
-    if (inner !== undefined) parsed = { ...parsed, [key]: await resolveSequence(at.source, [...at.path, key], inner, patternDirs) };
+    if (inner !== undefined)
+      parsed = { ...parsed, [key]: await resolveSequence(at.source, [...at.path, key], inner, patternDirs) };
   }
   return parsed;
 }
@@ -73,6 +102,12 @@ export async function resolveSequence(source: YamlSource, path: ConfigPath, ref:
  *
  * @throws ConfigError located at `sequence`.
  */
-export function resolveConfigSequence(source: YamlSource, ref: unknown, baseDir: string, configPatterns: readonly string[], extraDirs: readonly string[]): Promise<SequenceSettings> {
+export function resolveConfigSequence(
+  source: YamlSource,
+  ref: unknown,
+  baseDir: string,
+  configPatterns: readonly string[],
+  extraDirs: readonly string[],
+): Promise<SequenceSettings> {
   return resolveSequence(source, ['sequence'], ref, [...configPatterns.map((d) => resolve(baseDir, d)), ...extraDirs]);
 }

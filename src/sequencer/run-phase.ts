@@ -113,8 +113,19 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     // (src/topology/fused-graph.ts); observers of the graph's events need the graph.
     const observed = opts.onCompiled !== undefined || opts.traceSink !== undefined || opts.onLifecycle !== undefined;
     graph = fusedIneligibility(wf, observed) === undefined ? compileFused(opts.plan, wf) : compileGraph(opts.plan, wf);
-    trace = PhaseTrace.open({ wf, routes: graph.routes, features: graph.hub.keys(), phaseDir, ...(opts.traceSink !== undefined ? { sink: opts.traceSink } : {}) });
-    recorder = await ContainerRecorder.open({ behaviors: wf.topology.behaviors, instances: graph.placed.map((p) => p.instance.id), routes: graph.routes, phaseDir });
+    trace = PhaseTrace.open({
+      wf,
+      routes: graph.routes,
+      features: graph.hub.keys(),
+      phaseDir,
+      ...(opts.traceSink !== undefined ? { sink: opts.traceSink } : {}),
+    });
+    recorder = await ContainerRecorder.open({
+      behaviors: wf.topology.behaviors,
+      instances: graph.placed.map((p) => p.instance.id),
+      routes: graph.routes,
+      phaseDir,
+    });
     if (recorder !== undefined) sinks.push(...recorder.sinks);
     opts.onCompiled?.(graph);
     const ctx: ContainerContext = {
@@ -126,7 +137,10 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     };
     let tradesWriter: NdjsonWriter | null = null;
     let equityWriter: NdjsonWriter | null = null;
-    if (phaseDir !== null && (graph.fused !== undefined || graph.placed.some((p) => p.container.metrics$ !== undefined))) {
+    if (
+      phaseDir !== null &&
+      (graph.fused !== undefined || graph.placed.some((p) => p.container.metrics$ !== undefined))
+    ) {
       tradesWriter = await NdjsonWriter.open(join(phaseDir, 'trades.ndjson'), writerOptions);
       writers.push(tradesWriter);
       files.push('trades.ndjson');
@@ -170,15 +184,18 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
       const recorded$ = recorder?.metrics(p.instance.id, metrics$) ?? metrics$;
       subscriptions.push({
         id: `${p.instance.id}.metrics`,
-        sub: (trace?.metrics(p.instance.id, recorded$) ?? recorded$).pipe(reduce((acc, ev) => acc.add(ev), fold)).subscribe({
-          next: (done) => folds.set(key, done.close()),
-          error: (err: unknown) => fail(p.instance.id, err),
-        }),
+        sub: (trace?.metrics(p.instance.id, recorded$) ?? recorded$)
+          .pipe(reduce((acc, ev) => acc.add(ev), fold))
+          .subscribe({
+            next: (done) => folds.set(key, done.close()),
+            error: (err: unknown) => fail(p.instance.id, err),
+          }),
       });
     }
     // The fused path's books fold straight into their folds, closed when the run stops.
     const fusedFolds = graph.fused?.keys.map((key) => ({ key, fold: newFold(key) }));
-    if (fusedFolds !== undefined) graph.fused!.attach(
+    if (fusedFolds !== undefined)
+      graph.fused!.attach(
         fusedFolds.map((f) => f.fold),
         equityWriter !== null,
       );
@@ -299,14 +316,28 @@ export async function runPhase(opts: RunPhaseOptions): Promise<PhaseOutcome> {
     const r = p.container.results?.();
     if (r !== undefined) containers.set(p.instance.id, { id: p.instance.id, role: p.instance.role, ...r });
   }
-  const sink = graph?.placed.find((p) => p.container instanceof SignalSinkContainer)?.container as SignalSinkContainer | undefined;
+  const sink = graph?.placed.find((p) => p.container instanceof SignalSinkContainer)?.container as
+    SignalSinkContainer | undefined;
   // The signal store, when committed inside the phase folder (a store elsewhere is the caller's to report).
   if (sink?.storeMeta !== undefined && phaseDir !== null && sink.dir === join(phaseDir, 'signals')) {
     files.push(...[STORE_FILES.signals, STORE_FILES.regimes, STORE_FILES.metadata].map((f) => `signals/${f}`));
   }
   const signals = sink === undefined || !keepsSeriesInMemory(results) ? undefined : sink.rows;
   const annualization = checkAnnualization(wf.config.data.timeframe, wf.config.data.calendar, sessions.result());
-  return { status, failure, bars: graph?.data.bars ?? 0, source: source.stats(), books, containers, files, signals, annualization, engine: graph?.fused !== undefined ? 'fused' : 'per_event', ...(traceSummary !== undefined ? { trace: traceSummary } : {}), ...(recordsSummary !== undefined ? { records: recordsSummary } : {}) };
+  return {
+    status,
+    failure,
+    bars: graph?.data.bars ?? 0,
+    source: source.stats(),
+    books,
+    containers,
+    files,
+    signals,
+    annualization,
+    engine: graph?.fused !== undefined ? 'fused' : 'per_event',
+    ...(traceSummary !== undefined ? { trace: traceSummary } : {}),
+    ...(recordsSummary !== undefined ? { records: recordsSummary } : {}),
+  };
 }
 
 /**
@@ -327,7 +358,11 @@ export function containerInput(p: Placed, source$: Observable<BarChunk>): Observ
  * (consumers first); so does the marble runner, which drives the same graph under
  * virtual time.
  */
-export function subscribeContainer(p: Placed, input$: Observable<unknown>, onError: (err: unknown) => void): Subscription {
+export function subscribeContainer(
+  p: Placed,
+  input$: Observable<unknown>,
+  onError: (err: unknown) => void,
+): Subscription {
   return input$.pipe(p.container.operator()).subscribe({ next: dispatcher(p.outputs), error: onError });
 }
 

@@ -20,7 +20,8 @@ export type { PhaseResult, SequenceRequest } from './sequence-types.ts';
  */
 export async function runSequence(req: SequenceRequest): Promise<PhaseResult> {
   const definition = sequenceDefinition(req.sequence.type);
-  if (definition === undefined) throw new Error(`unknown sequence '${req.sequence.type}' (known: ${sequenceTypes().join(', ')})`);
+  if (definition === undefined)
+    throw new Error(`unknown sequence '${req.sequence.type}' (known: ${sequenceTypes().join(', ')})`);
   const settings = definition.settings.parse(req.sequence);
   return definition.run({ ...req, sequence: settings }, settings, { runSequence });
 }

@@ -17,10 +17,16 @@ import { openWorkflowSource, sharedWorkflowSource } from '../data/workflow-sourc
 const logger = pino({ level: 'silent' });
 
 /** A shard of an already loaded workflow (a queue worker loads it from the job's text). */
-export async function runLoadedShard(loaded: LoadedWorkflow, task: Pick<ShardTask, 'keys' | 'start' | 'end' | 'tradeFrom'> & Partial<Pick<ShardTask, 'bars'>>): Promise<ShardResult> {
+export async function runLoadedShard(
+  loaded: LoadedWorkflow,
+  task: Pick<ShardTask, 'keys' | 'start' | 'end' | 'tradeFrom'> & Partial<Pick<ShardTask, 'bars'>>,
+): Promise<ShardResult> {
   const wanted = new Set(task.keys);
   const strategies = loaded.wf.strategies.filter((s) => wanted.has(s.key));
-  if (strategies.length !== wanted.size) throw new Error(`the worker's config does not hold every combination asked for (${strategies.length} of ${wanted.size})`);
+  if (strategies.length !== wanted.size)
+    throw new Error(
+      `the worker's config does not hold every combination asked for (${strategies.length} of ${wanted.size})`,
+    );
   const wf: ResolvedWorkflow = {
     ...loaded.wf,
     start: task.start ?? undefined,
@@ -29,7 +35,18 @@ export async function runLoadedShard(loaded: LoadedWorkflow, task: Pick<ShardTas
     config: { ...loaded.wf.config, results: { ...loaded.wf.config.results, storage: 'disk' } },
   };
   const shard = withStrategies(loaded, wf, strategies);
-  const outcome = await runPhase({ wf: shard.wf, plan: shard.plan, source: task.bars == null ? openWorkflowSource(shard.wf) : sharedWorkflowSource(shard.wf, task.bars), phaseDir: null, logger });
-  const error = outcome.failure === undefined ? null : outcome.failure.error instanceof Error ? outcome.failure.error.message : String(outcome.failure.error);
+  const outcome = await runPhase({
+    wf: shard.wf,
+    plan: shard.plan,
+    source: task.bars == null ? openWorkflowSource(shard.wf) : sharedWorkflowSource(shard.wf, task.bars),
+    phaseDir: null,
+    logger,
+  });
+  const error =
+    outcome.failure === undefined
+      ? null
+      : outcome.failure.error instanceof Error
+        ? outcome.failure.error.message
+        : String(outcome.failure.error);
   return { status: outcome.status, error, books: outcome.books.map(bookSummary) };
 }

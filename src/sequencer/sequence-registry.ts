@@ -20,7 +20,9 @@ function registerSequence(definition: SequenceDefinition, origin: DefinitionOrig
   const was = definitions.get(definition.type);
   if (was !== undefined) {
     if (was.definition === definition) return;
-    throw new Error(`sequence '${definition.type}' of ${describeOrigin(origin)} collides with the sequence of that name of ${describeOrigin(was.origin)}: rename one of them`);
+    throw new Error(
+      `sequence '${definition.type}' of ${describeOrigin(origin)} collides with the sequence of that name of ${describeOrigin(was.origin)}: rename one of them`,
+    );
   }
   definitions.set(definition.type, { definition, origin });
 }

@@ -32,14 +32,31 @@ import { openWorkflowSource } from '../data/workflow-source.ts';
 import { dataJson, describeFailure, writePhaseFiles } from '../results/phase-writer.ts';
 import { readStoreMeta, storeExists, verifyStoreFiles } from '../signals/read-store.ts';
 import { mergeStores, type MergeSource } from '../signals/merge-store.ts';
-import { configuredStoreDir, describeSignalRun, storeMetaDraft, type SignalRunIdentity } from '../signals/store-identity.ts';
-import { SignalStoreError, STORE_FILES, type SignalStoreMeta, type StoreClassifier, type StoreStrategy } from '../signals/store-format.ts';
+import {
+  configuredStoreDir,
+  describeSignalRun,
+  storeMetaDraft,
+  type SignalRunIdentity,
+} from '../signals/store-identity.ts';
+import {
+  SignalStoreError,
+  STORE_FILES,
+  type SignalStoreMeta,
+  type StoreClassifier,
+  type StoreStrategy,
+} from '../signals/store-format.ts';
 
 /** How the store's strategies and classifiers come about in this run. */
 export interface ReusePlan {
   /** Strategies of the final store, in order, each from the existing store or this run. */
-  readonly strategies: readonly (StoreStrategy & { readonly from: 'store' | 'run'; readonly storedId: string | null })[];
-  readonly classifiers: readonly (StoreClassifier & { readonly from: 'store' | 'run'; readonly storedId: string | null })[];
+  readonly strategies: readonly (StoreStrategy & {
+    readonly from: 'store' | 'run';
+    readonly storedId: string | null;
+  })[];
+  readonly classifiers: readonly (StoreClassifier & {
+    readonly from: 'store' | 'run';
+    readonly storedId: string | null;
+  })[];
   /** Strategies of the config to compute. */
   readonly todo: readonly ResolvedStrategy[];
   /** Classifiers to run: those the store lacks and those the strategies to compute read. */
@@ -65,26 +82,40 @@ export function storeDirOf(wf: ResolvedWorkflow, phaseDir: string | null): strin
 export function assertReusable(meta: SignalStoreMeta, run: SignalRunIdentity, dir: string): void {
   const fix = `use another store folder, or --force (signals.force: true) to recompute it (its ${meta.strategies.length} strateg${meta.strategies.length === 1 ? 'y is' : 'ies are'} then replaced)`;
   if (meta.engine.version !== run.engine.version) {
-    throw new SignalStoreError(`signal store ${dir} was written by engine version ${meta.engine.version}, this is ${run.engine.version}: its signals may differ; ${fix}`, 'VERSION_MISMATCH');
+    throw new SignalStoreError(
+      `signal store ${dir} was written by engine version ${meta.engine.version}, this is ${run.engine.version}: its signals may differ; ${fix}`,
+      'VERSION_MISMATCH',
+    );
   }
   if (meta.data_key === run.dataKey) return;
   const diffs: string[] = [];
   const was = meta.data;
-  if (was.symbols.join(',') !== run.symbols.join(',')) diffs.push(`symbols ${was.symbols.join(', ')} → ${run.symbols.join(', ')}`);
+  if (was.symbols.join(',') !== run.symbols.join(','))
+    diffs.push(`symbols ${was.symbols.join(', ')} → ${run.symbols.join(', ')}`);
   if (was.timeframe !== run.timeframe) diffs.push(`timeframe ${was.timeframe} → ${run.timeframe}`);
-  if (was.start !== run.start || was.end !== run.end) diffs.push(`range ${was.start ?? '…'}–${was.end ?? '…'} → ${run.start ?? '…'}–${run.end ?? '…'}`);
+  if (was.start !== run.start || was.end !== run.end)
+    diffs.push(`range ${was.start ?? '…'}–${was.end ?? '…'} → ${run.start ?? '…'}–${run.end ?? '…'}`);
   for (const s of run.sources) {
     const old = was.sources.find((o) => o.symbol === s.symbol);
     if (old !== undefined && (old.sha256 !== s.sha256 || old.size !== s.size)) {
-      diffs.push(`${s.symbol} file ${s.name}: ${old.size} bytes sha256 ${old.sha256.slice(0, 12)}… → ${s.size} bytes sha256 ${s.sha256.slice(0, 12)}…`);
+      diffs.push(
+        `${s.symbol} file ${s.name}: ${old.size} bytes sha256 ${old.sha256.slice(0, 12)}… → ${s.size} bytes sha256 ${s.sha256.slice(0, 12)}…`,
+      );
     }
   }
   if (diffs.length === 0) diffs.push(`data key ${meta.data_key.slice(0, 12)}… → ${run.dataKey.slice(0, 12)}…`);
-  throw new SignalStoreError(`signal store ${dir} was computed from other data (${diffs.join('; ')}); ${fix}`, 'DATA_MISMATCH');
+  throw new SignalStoreError(
+    `signal store ${dir} was computed from other data (${diffs.join('; ')}); ${fix}`,
+    'DATA_MISMATCH',
+  );
 }
 
 /** Decides what is reused and what is computed (see the module comment). */
-export function planReuse(wf: ResolvedWorkflow, run: SignalRunIdentity, stored: SignalStoreMeta | undefined): ReusePlan {
+export function planReuse(
+  wf: ResolvedWorkflow,
+  run: SignalRunIdentity,
+  stored: SignalStoreMeta | undefined,
+): ReusePlan {
   const byHash = new Map<string, StoreStrategy>();
   for (const s of stored?.strategies ?? []) if (!byHash.has(s.hash)) byHash.set(s.hash, s);
   const used = new Set<string>();
@@ -141,8 +172,12 @@ export function planReuse(wf: ResolvedWorkflow, run: SignalRunIdentity, stored: 
 
 /** True when the planned store is the stored one unchanged (same entries, ids and order). */
 function unchanged(plan: ReusePlan, stored: SignalStoreMeta): boolean {
-  const same = <T extends { id: string; hash: string; from: string; storedId: string | null }>(a: readonly T[], b: readonly { id: string; hash: string }[]): boolean =>
-    a.length === b.length && a.every((x, i) => x.from === 'store' && x.storedId === x.id && x.id === b[i]!.id && x.hash === b[i]!.hash);
+  const same = <T extends { id: string; hash: string; from: string; storedId: string | null }>(
+    a: readonly T[],
+    b: readonly { id: string; hash: string }[],
+  ): boolean =>
+    a.length === b.length &&
+    a.every((x, i) => x.from === 'store' && x.storedId === x.id && x.id === b[i]!.id && x.hash === b[i]!.hash);
   return same(plan.strategies, stored.strategies) && same(plan.classifiers, stored.classifiers);
 }
 
@@ -160,7 +195,16 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
   }
   const plan = planReuse(wf, run, stored);
   req.logger.info(
-    { phase: req.phase, store: dir, strategies: run.strategies.length, reused: plan.reused, computed: plan.todo.length, kept: plan.kept, replaced: plan.replaced.length, force },
+    {
+      phase: req.phase,
+      store: dir,
+      strategies: run.strategies.length,
+      reused: plan.reused,
+      computed: plan.todo.length,
+      kept: plan.kept,
+      replaced: plan.replaced.length,
+      force,
+    },
     'signal store plan',
   );
 
@@ -194,7 +238,9 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
       error = describeFailure(outcome.failure);
       if (status === 'completed') {
         const computed = await readStoreMeta(runDir);
-        meta = direct ? computed : await merge(plan, run, dir, stored, { dir: runDir, meta: computed }, wf.config.signals.rowGroupRows);
+        meta = direct
+          ? computed
+          : await merge(plan, run, dir, stored, { dir: runDir, meta: computed }, wf.config.signals.rowGroupRows);
       }
     } finally {
       if (!direct) await rm(runDir, { recursive: true, force: true });
@@ -222,7 +268,10 @@ export async function runSignalGeneration(req: SequenceRequest): Promise<PhaseRe
   const primary = wf.config.results.primaryMetric;
   if (req.phaseDir !== null) {
     const inPhase = dir === join(req.phaseDir, 'signals') && status === 'completed';
-    const files = [...(outcome?.files ?? []).filter((f) => !f.startsWith('signals/')), ...(inPhase ? Object.values(STORE_FILES).map((f) => `signals/${f}`) : [])];
+    const files = [
+      ...(outcome?.files ?? []).filter((f) => !f.startsWith('signals/')),
+      ...(inPhase ? Object.values(STORE_FILES).map((f) => `signals/${f}`) : []),
+    ];
     await writePhaseFiles(req.phaseDir, {
       phase: req.phase,
       topology: wf.topology.name,
@@ -271,8 +320,16 @@ async function merge(
     sources.push({
       dir,
       meta: stored,
-      strategies: new Map(plan.strategies.flatMap((s) => (s.from === 'store' && s.storedId !== null ? [[s.storedId, s.id] as const] : []))),
-      classifiers: new Map(plan.classifiers.flatMap((c) => (c.from === 'store' && c.storedId !== null ? [[c.storedId, c.id] as const] : []))),
+      strategies: new Map(
+        plan.strategies.flatMap((s) =>
+          s.from === 'store' && s.storedId !== null ? [[s.storedId, s.id] as const] : [],
+        ),
+      ),
+      classifiers: new Map(
+        plan.classifiers.flatMap((c) =>
+          c.from === 'store' && c.storedId !== null ? [[c.storedId, c.id] as const] : [],
+        ),
+      ),
     });
   }
   if (computed !== undefined) {
@@ -284,15 +341,19 @@ async function merge(
   }
   const rowsOf = (m: SignalStoreMeta | undefined, key: 'strategies' | 'classifiers', id: string): number => {
     if (m === undefined) return 0;
-    return key === 'strategies' ? (m.strategies.find((s) => s.id === id)?.signal_rows ?? 0) : (m.classifiers.find((c) => c.id === id)?.regime_rows ?? 0);
+    return key === 'strategies'
+      ? (m.strategies.find((s) => s.id === id)?.signal_rows ?? 0)
+      : (m.classifiers.find((c) => c.id === id)?.regime_rows ?? 0);
   };
   const strategies: StoreStrategy[] = plan.strategies.map(({ from, storedId, ...s }) => ({
     ...s,
-    signal_rows: from === 'run' ? rowsOf(computed?.meta, 'strategies', s.id) : rowsOf(stored, 'strategies', storedId ?? s.id),
+    signal_rows:
+      from === 'run' ? rowsOf(computed?.meta, 'strategies', s.id) : rowsOf(stored, 'strategies', storedId ?? s.id),
   }));
   const classifiers: StoreClassifier[] = plan.classifiers.map(({ from, storedId, ...c }) => ({
     ...c,
-    regime_rows: from === 'run' ? rowsOf(computed?.meta, 'classifiers', c.id) : rowsOf(stored, 'classifiers', storedId ?? c.id),
+    regime_rows:
+      from === 'run' ? rowsOf(computed?.meta, 'classifiers', c.id) : rowsOf(stored, 'classifiers', storedId ?? c.id),
   }));
   const ranges = (computed?.meta ?? stored)?.data.per_symbol ?? {};
   const draft = storeMetaDraft(run, ranges, strategies, classifiers);

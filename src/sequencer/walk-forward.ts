@@ -48,11 +48,22 @@ interface WindowPlan {
 /** What one window produced. */
 interface WindowResult {
   readonly index: number;
-  readonly train: { start: string; end: string; bars: number; combinations: number; best_metrics: Record<string, number | null> };
+  readonly train: {
+    start: string;
+    end: string;
+    bars: number;
+    combinations: number;
+    best_metrics: Record<string, number | null>;
+  };
   readonly test: { start: string; end: string; bars: number; metrics: Record<string, number | null> };
   readonly best: { strategy_id: string; type: string; parameters: Record<string, unknown> };
   /** What the `test_sequence` found on this window (its sequence sections), when there is one. */
-  readonly test_sequence?: { readonly type: string; readonly status: string; readonly reason: string | null; readonly [section: string]: unknown };
+  readonly test_sequence?: {
+    readonly type: string;
+    readonly status: string;
+    readonly reason: string | null;
+    readonly [section: string]: unknown;
+  };
   readonly book: BookResult;
 }
 
@@ -60,11 +71,18 @@ interface WindowResult {
 function testSequenceOf(seq: WalkForwardSequence | TrainTestSequence): SequenceSettings | undefined {
   if (!('test_sequence' in seq) || seq.test_sequence === undefined) return undefined;
   const inner = seq.test_sequence;
-  if (typeof inner === 'string') throw new Error(`test_sequence '${inner}' was not resolved: sequences are resolved when the config loads (resolveSequence)`);
+  if (typeof inner === 'string')
+    throw new Error(
+      `test_sequence '${inner}' was not resolved: sequences are resolved when the config loads (resolveSequence)`,
+    );
   return inner as unknown as SequenceSettings;
 }
 
-export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSequence, ctx: SequenceContext): Promise<PhaseResult> {
+export async function runWalkForward(
+  req: SequenceRequest,
+  seq: WalkForwardSequence,
+  ctx: SequenceContext,
+): Promise<PhaseResult> {
   const { ts, range, warmup } = await windowed(req.loaded, seq, true);
   const inRange = ts.slice(range.from, range.to);
   const windows = walkForwardWindows(inRange, {
@@ -81,10 +99,17 @@ export async function runWalkForward(req: SequenceRequest, seq: WalkForwardSeque
   return runWindows(req, seq, ts, warmup, windows, 'walk_forward', ctx);
 }
 
-export async function runTrainTest(req: SequenceRequest, seq: TrainTestSequence, ctx: SequenceContext): Promise<PhaseResult> {
+export async function runTrainTest(
+  req: SequenceRequest,
+  seq: TrainTestSequence,
+  ctx: SequenceContext,
+): Promise<PhaseResult> {
   const { ts, range, warmup } = await windowed(req.loaded, seq, true);
   const inRange = ts.slice(range.from, range.to);
-  const split = trainTestSplit(inRange, seq.split_date !== undefined ? { split_date: seq.split_date } : { ratio: seq.ratio ?? 0.7 });
+  const split = trainTestSplit(
+    inRange,
+    seq.split_date !== undefined ? { split_date: seq.split_date } : { ratio: seq.ratio ?? 0.7 },
+  );
   const window: WindowPlan = {
     index: 0,
     train: { from: range.from + split.train.from, to: range.from + split.train.to },
@@ -129,7 +154,10 @@ async function runWindows(
     }
     // The test run keeps every equity point in memory for the stitched curve.
     const testWf: ResolvedWorkflow = restrictTo(base, ts, w.test, warmup);
-    const memoryWf = { ...testWf, config: { ...testWf.config, results: { ...testWf.config.results, storage: 'memory' as const, equityEvery: 1 } } };
+    const memoryWf = {
+      ...testWf,
+      config: { ...testWf.config, results: { ...testWf.config.results, storage: 'memory' as const, equityEvery: 1 } },
+    };
     const loaded = withStrategies(req.loaded, memoryWf, [best]);
     const windowDir = subDir(req.phaseDir, 'windows', String(w.index));
     const outcome = await runPhase({
@@ -157,7 +185,10 @@ async function runWindows(
       });
       nested = { type: inner.type, result };
     }
-    const nestedSection = nested === undefined ? undefined : { type: nested.type, status: nested.result.status, reason: nested.result.reason, ...nested.result.extra };
+    const nestedSection =
+      nested === undefined
+        ? undefined
+        : { type: nested.type, status: nested.result.status, reason: nested.result.reason, ...nested.result.extra };
     if (windowDir !== null) {
       await writePhaseFiles(windowDir, {
         phase: `${req.phase}/windows/${w.index}`,
@@ -172,7 +203,10 @@ async function runWindows(
         best: book === undefined ? null : bookSummary(book),
         files: nested === undefined ? outcome.files : [...outcome.files, `${nested.type}/`],
         containers: outcome.containers,
-        extra: { train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] }, ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}) },
+        extra: {
+          train: { start: iso(w.train.from), end: iso(w.train.to), best: sweep.ranked[0] },
+          ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}),
+        },
         trace: outcome.trace,
         records: outcome.records,
       });
@@ -189,8 +223,19 @@ async function runWindows(
     }
     results.push({
       index: w.index,
-      train: { start: iso(w.train.from), end: iso(w.train.to), bars: w.train.to - w.train.from, combinations: sweep.books.length, best_metrics: metricRecord(sweep.ranked[0]!.metrics) },
-      test: { start: iso(w.test.from), end: iso(w.test.to), bars: w.test.to - w.test.from, metrics: metricRecord(book.metrics) },
+      train: {
+        start: iso(w.train.from),
+        end: iso(w.train.to),
+        bars: w.train.to - w.train.from,
+        combinations: sweep.books.length,
+        best_metrics: metricRecord(sweep.ranked[0]!.metrics),
+      },
+      test: {
+        start: iso(w.test.from),
+        end: iso(w.test.to),
+        bars: w.test.to - w.test.from,
+        metrics: metricRecord(book.metrics),
+      },
       best: { strategy_id: best.key, type: best.type, parameters: best.params },
       ...(nestedSection !== undefined ? { test_sequence: nestedSection } : {}),
       book,
@@ -235,8 +280,14 @@ async function runWindows(
       containers: new Map(),
       extra,
       series: [
-        { file: 'oos_equity.ndjson', rows: stitched.points.map((p) => ({ ts: new Date(p.ts).toISOString(), equity: p.equity })) },
-        { file: 'oos_trades.ndjson', rows: results.flatMap((r) => (r.book.trades ?? []).map((t) => ({ window: r.index, ...tradeRow(t) }))) },
+        {
+          file: 'oos_equity.ndjson',
+          rows: stitched.points.map((p) => ({ ts: new Date(p.ts).toISOString(), equity: p.equity })),
+        },
+        {
+          file: 'oos_trades.ndjson',
+          rows: results.flatMap((r) => (r.book.trades ?? []).map((t) => ({ window: r.index, ...tradeRow(t) }))),
+        },
       ],
       folders: results.map((r) => `windows/${r.index}/`),
     });
@@ -265,9 +316,18 @@ async function runWindows(
  * range begins when test ranges overlap. Trade metrics use every test trade with its
  * P&L rescaled the same way; exposure is the bar-weighted mean of the windows'.
  */
-function stitch(wf: ResolvedWorkflow, results: readonly WindowResult[], ts: readonly number[], windows: readonly WindowPlan[]) {
+function stitch(
+  wf: ResolvedWorkflow,
+  results: readonly WindowResult[],
+  ts: readonly number[],
+  windows: readonly WindowPlan[],
+) {
   const initial = wf.config.portfolio.initialCash;
-  const stats = new EquityStats({ initialEquity: initial, barsPerYear: runBarsPerYear(wf), riskFreeRate: wf.config.metrics.riskFreeRate });
+  const stats = new EquityStats({
+    initialEquity: initial,
+    barsPerYear: runBarsPerYear(wf),
+    riskFreeRate: wf.config.metrics.riskFreeRate,
+  });
   const trades = new TradeStats();
   const points: { ts: number; equity: number }[] = [];
   let level = initial;
@@ -293,7 +353,11 @@ function stitch(wf: ResolvedWorkflow, results: readonly WindowResult[], ts: read
     investedBars += (r.book.metrics.exposure ?? 0) * n;
     level = end;
   });
-  const metrics = metricRecord({ ...stats.result(), ...trades.result(), exposure: bars === 0 ? 0 : investedBars / bars });
+  const metrics = metricRecord({
+    ...stats.result(),
+    ...trades.result(),
+    exposure: bars === 0 ? 0 : investedBars / bars,
+  });
   return { metrics, points };
 }
 
@@ -310,8 +374,17 @@ function parameterStability(results: readonly WindowResult[]): Record<string, un
     const numbers = values.filter((v): v is number => typeof v === 'number');
     const mean = numbers.length === 0 ? null : numbers.reduce((a, b) => a + b, 0) / numbers.length;
     const std =
-      mean === null || numbers.length < 2 ? null : Math.sqrt(numbers.reduce((a, b) => a + (b - mean) ** 2, 0) / (numbers.length - 1));
-    out[name] = { values, distinct: counts.size, most_common: JSON.parse(mode) as unknown, most_common_share: values.length === 0 ? 0 : modeCount / values.length, mean, std };
+      mean === null || numbers.length < 2
+        ? null
+        : Math.sqrt(numbers.reduce((a, b) => a + (b - mean) ** 2, 0) / (numbers.length - 1));
+    out[name] = {
+      values,
+      distinct: counts.size,
+      most_common: JSON.parse(mode) as unknown,
+      most_common_share: values.length === 0 ? 0 : modeCount / values.length,
+      mean,
+      std,
+    };
   }
   return out;
 }

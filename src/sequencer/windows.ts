@@ -140,8 +140,10 @@ export function parseDuration(text: string): Duration {
   const m = DURATION.exec(text);
   if (m === null) {
     let hint = "expected a whole number followed by h, d, w, M or y, e.g. '6h', '30d', '2w', '3M', '1y'";
-    if (/^\d+m$/.test(text)) hint = `'m' is ambiguous: write '${text.slice(0, -1)}M' for months (minutes are not a window unit)`;
-    else if (/^\d+[HDWY]$/.test(text)) hint = `units are case sensitive: write '${text.slice(0, -1)}${text.slice(-1).toLowerCase()}'`;
+    if (/^\d+m$/.test(text))
+      hint = `'m' is ambiguous: write '${text.slice(0, -1)}M' for months (minutes are not a window unit)`;
+    else if (/^\d+[HDWY]$/.test(text))
+      hint = `units are case sensitive: write '${text.slice(0, -1)}${text.slice(-1).toLowerCase()}'`;
     throw new Error(`invalid duration ${JSON.stringify(text)}: ${hint}`);
   }
   const count = Number(m[1]);
@@ -215,7 +217,9 @@ export function distinctTimestamps(timestamps: ArrayLike<number>): number[] {
     const last = out[out.length - 1];
     if (last === undefined || t > last) out.push(t);
     else if (t < last) {
-      throw new Error(`timestamps must be sorted ascending: timestamp ${i} (${iso(t)}) comes before the one preceding it (${iso(last)})`);
+      throw new Error(
+        `timestamps must be sorted ascending: timestamp ${i} (${iso(t)}) comes before the one preceding it (${iso(last)})`,
+      );
     }
   }
   return out;
@@ -268,11 +272,15 @@ export function trainTestSplit(timestamps: ArrayLike<number>, options: SplitOpti
   if ('ratio' in options) {
     const { ratio } = options;
     if (!(typeof ratio === 'number' && ratio > 0 && ratio < 1)) {
-      throw new Error(`train/test split: ratio must be a fraction between 0 and 1 (exclusive), e.g. 0.7, received ${String(ratio)}`);
+      throw new Error(
+        `train/test split: ratio must be a fraction between 0 and 1 (exclusive), e.g. 0.7, received ${String(ratio)}`,
+      );
     }
     const trainBars = Math.floor(Number((ratio * n).toPrecision(12)));
     if (trainBars < 1 || trainBars >= n) {
-      throw new Error(`train/test split: ratio ${ratio} of ${n} bars leaves ${trainBars < 1 ? 'no bar to train on' : 'no bar to test on'}`);
+      throw new Error(
+        `train/test split: ratio ${ratio} of ${n} bars leaves ${trainBars < 1 ? 'no bar to train on' : 'no bar to test on'}`,
+      );
     }
     const boundary = ts[trainBars]!;
     return {
@@ -300,7 +308,9 @@ function toEpochMs(value: string | number | Date): number {
   else if (typeof value === 'number') t = epochToMs(value);
   else t = parseTimestamp(value);
   if (!Number.isFinite(t)) {
-    throw new Error(`train/test split: split_date ${JSON.stringify(String(value))} is not a date: expected ISO 8601 (e.g. '2024-06-01' or '2024-06-01T13:30:00Z') or epoch milliseconds`);
+    throw new Error(
+      `train/test split: split_date ${JSON.stringify(String(value))} is not a date: expected ISO 8601 (e.g. '2024-06-01' or '2024-06-01T13:30:00Z') or epoch milliseconds`,
+    );
   }
   return t;
 }
@@ -386,7 +396,9 @@ export function walkForwardWindows(timestamps: ArrayLike<number>, options: WalkF
     const testSpan = span(trainEnd, testEnd);
     if (trainSpan.bars >= minTrain && testSpan.bars >= minTest) {
       if (windows.length >= MAX_WINDOWS) {
-        throw new Error(`walk-forward: more than ${MAX_WINDOWS.toLocaleString('en-US')} windows; use a larger step (a number is a bar count: write '1M' for a month)`);
+        throw new Error(
+          `walk-forward: more than ${MAX_WINDOWS.toLocaleString('en-US')} windows; use a larger step (a number is a bar count: write '1M' for a month)`,
+        );
       }
       windows.push({ index: windows.length, train: trainSpan, test: testSpan, partial });
     }
@@ -404,7 +416,8 @@ export function walkForwardWindows(timestamps: ArrayLike<number>, options: WalkF
 function parseSize(name: string, value: WindowSize): Size {
   const expected = `expected a bar count (a whole number >= 1) or a duration like '6h', '30d', '2w', '3M', '1y'`;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`walk-forward ${name}: ${expected}, received ${value}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`walk-forward ${name}: ${expected}, received ${value}`);
     return { bars: value };
   }
   if (typeof value === 'string') {
@@ -419,7 +432,8 @@ function parseSize(name: string, value: WindowSize): Size {
 
 function parseMinBars(name: string, value: number | undefined): number {
   if (value === undefined) return 1;
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`walk-forward ${name} must be a whole number >= 1, received ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`walk-forward ${name} must be a whole number >= 1, received ${String(value)}`);
   return value;
 }
 

@@ -116,7 +116,9 @@ function cursorsOf<T extends StoreTable, R extends SignalStoreRow | RegimeStoreR
   table: T,
   map: (s: MergeSource) => (r: R) => R | undefined,
 ): Cursor<R>[] {
-  return sources.map((s) => new Cursor<R>(readStoreBatches(s.dir, table, s.meta)[Symbol.asyncIterator]() as AsyncIterator<R[]>, map(s)));
+  return sources.map(
+    (s) => new Cursor<R>(readStoreBatches(s.dir, table, s.meta)[Symbol.asyncIterator]() as AsyncIterator<R[]>, map(s)),
+  );
 }
 
 /**

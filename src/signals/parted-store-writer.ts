@@ -64,7 +64,8 @@ export class PartedStoreWriter implements DrainableSink {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     for (const name of names) {
-      if (PART_FILE.test(name) || name === STORE_FILES.signals || name === STORE_FILES.regimes) await rm(join(dir, name), { force: true });
+      if (PART_FILE.test(name) || name === STORE_FILES.signals || name === STORE_FILES.regimes)
+        await rm(join(dir, name), { force: true });
     }
     return new PartedStoreWriter(dir, Math.max(1, Math.floor(rowGroupRows)), describe);
   }
@@ -135,8 +136,18 @@ export class PartedStoreWriter implements DrainableSink {
 
   private async writePart(rows: { signals: SignalStoreRow[]; regimes: RegimeStoreRow[] }): Promise<void> {
     const n = this.parts.length + 1;
-    const signals = await writeTable(join(this.dir, partFileName('signals', n)), SIGNAL_COLUMNS, rows.signals, this.rowGroupRows);
-    const regimes = await writeTable(join(this.dir, partFileName('regimes', n)), REGIME_COLUMNS, rows.regimes, this.rowGroupRows);
+    const signals = await writeTable(
+      join(this.dir, partFileName('signals', n)),
+      SIGNAL_COLUMNS,
+      rows.signals,
+      this.rowGroupRows,
+    );
+    const regimes = await writeTable(
+      join(this.dir, partFileName('regimes', n)),
+      REGIME_COLUMNS,
+      rows.regimes,
+      this.rowGroupRows,
+    );
     this.parts.push({ signals, regimes });
     await this.writeMeta();
   }
@@ -154,7 +165,12 @@ export class PartedStoreWriter implements DrainableSink {
 }
 
 /** One part file of a table: all `rows` as one row group, published under `path`. */
-async function writeTable<R>(path: string, defs: readonly ColumnDef<R>[], rows: readonly R[], rowGroupRows: number): Promise<StoreFileInfo> {
+async function writeTable<R>(
+  path: string,
+  defs: readonly ColumnDef<R>[],
+  rows: readonly R[],
+  rowGroupRows: number,
+): Promise<StoreFileInfo> {
   const writer = await ParquetTableWriter.open(path, defs, {
     rowGroupRows: Math.max(rowGroupRows, rows.length),
     createdBy: `${ENGINE.name} ${ENGINE.version} (hyparquet-writer)`,

@@ -70,7 +70,10 @@ export async function readStoreMeta(dir: string): Promise<SignalStoreMeta> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new SignalStoreError(`${dir}: no signal store here (${STORE_FILES.metadata} not found); write one with \`sluice signals <config>\``, 'MISSING');
+      throw new SignalStoreError(
+        `${dir}: no signal store here (${STORE_FILES.metadata} not found); write one with \`sluice signals <config>\``,
+        'MISSING',
+      );
     }
     throw err;
   }
@@ -81,10 +84,21 @@ export async function readStoreMeta(dir: string): Promise<SignalStoreMeta> {
     throw new SignalStoreError(`${path}: not valid JSON (${(err as Error).message})`, 'UNREADABLE');
   }
   if (!isReadableFormat(meta.format)) {
-    throw new SignalStoreError(`${path}: unknown store format ${JSON.stringify(meta.format)} (this engine reads ${SIGNAL_STORE_FORMAT} and ${SIGNAL_STORE_FORMAT_1}); rewrite the store with --force`, 'UNREADABLE');
+    throw new SignalStoreError(
+      `${path}: unknown store format ${JSON.stringify(meta.format)} (this engine reads ${SIGNAL_STORE_FORMAT} and ${SIGNAL_STORE_FORMAT_1}); rewrite the store with --force`,
+      'UNREADABLE',
+    );
   }
-  if (!Array.isArray(meta.strategies) || !Array.isArray(meta.classifiers) || meta.files === undefined || meta.data === undefined) {
-    throw new SignalStoreError(`${path}: incomplete store metadata (strategies, classifiers, data or files missing)`, 'UNREADABLE');
+  if (
+    !Array.isArray(meta.strategies) ||
+    !Array.isArray(meta.classifiers) ||
+    meta.files === undefined ||
+    meta.data === undefined
+  ) {
+    throw new SignalStoreError(
+      `${path}: incomplete store metadata (strategies, classifiers, data or files missing)`,
+      'UNREADABLE',
+    );
   }
   return meta as SignalStoreMeta;
 }
@@ -103,7 +117,10 @@ export async function verifyStoreFiles(dir: string, meta: SignalStoreMeta): Prom
         size = (await stat(path)).size;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        throw new SignalStoreError(`${path}: missing, although ${STORE_FILES.metadata} lists it; the store is incomplete: rewrite it with --force`, 'INCONSISTENT');
+        throw new SignalStoreError(
+          `${path}: missing, although ${STORE_FILES.metadata} lists it; the store is incomplete: rewrite it with --force`,
+          'INCONSISTENT',
+        );
       }
       if (size !== info.bytes) {
         throw new SignalStoreError(
@@ -148,19 +165,30 @@ export async function readSignalStore(dir: string): Promise<SignalStore> {
  * @throws SignalStoreError INCONSISTENT when the file's size or row count differs from
  *   the metadata's, UNREADABLE when it cannot be decoded.
  */
-export async function* readStoreBatches<T extends StoreTable>(dir: string, table: T, meta: SignalStoreMeta): AsyncGenerator<RowOf<T>[], void, undefined> {
+export async function* readStoreBatches<T extends StoreTable>(
+  dir: string,
+  table: T,
+  meta: SignalStoreMeta,
+): AsyncGenerator<RowOf<T>[], void, undefined> {
   for (const { path, info } of tableFiles(dir, table, meta)) yield* readFileBatches(path, info, table);
 }
 
 /** The rows of one Parquet file of a table (see {@link readStoreBatches}). */
-async function* readFileBatches<T extends StoreTable>(path: string, info: StoreFileInfo, table: T): AsyncGenerator<RowOf<T>[], void, undefined> {
+async function* readFileBatches<T extends StoreTable>(
+  path: string,
+  info: StoreFileInfo,
+  table: T,
+): AsyncGenerator<RowOf<T>[], void, undefined> {
   const defs = (table === 'signals' ? SIGNAL_COLUMNS : REGIME_COLUMNS) as readonly ColumnDef<RowOf<T>>[];
   let file;
   try {
     file = await openFileAsyncBuffer(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new SignalStoreError(`${path}: missing, although ${STORE_FILES.metadata} lists it; the store is incomplete: rewrite it with --force`, 'INCONSISTENT');
+      throw new SignalStoreError(
+        `${path}: missing, although ${STORE_FILES.metadata} lists it; the store is incomplete: rewrite it with --force`,
+        'INCONSISTENT',
+      );
     }
     throw err;
   }
@@ -178,7 +206,10 @@ async function* readFileBatches<T extends StoreTable>(path: string, info: StoreF
       throw new SignalStoreError(`${path}: not a readable Parquet file (${(err as Error).message})`, 'UNREADABLE');
     }
     if (Number(metadata.num_rows) !== info.rows) {
-      throw new SignalStoreError(`${path}: ${Number(metadata.num_rows)} rows where ${STORE_FILES.metadata} records ${info.rows}; rewrite the store with --force`, 'INCONSISTENT');
+      throw new SignalStoreError(
+        `${path}: ${Number(metadata.num_rows)} rows where ${STORE_FILES.metadata} records ${info.rows}; rewrite the store with --force`,
+        'INCONSISTENT',
+      );
     }
     // A format 1 file has no `weight` column: its rows read with weight null.
     const present = new Set(metadata.schema.map((e) => e.name));
@@ -191,12 +222,24 @@ async function* readFileBatches<T extends StoreTable>(path: string, info: StoreF
       // a batch at a time, so at most BATCH row objects exist per reader.
       const pieces = new Map<string, ColumnData[]>(columns.map((c) => [c, []]));
       try {
-        await parquetRead({ file, metadata, columns, rowStart: groupStart, rowEnd: groupEnd, parsers: PARSERS, onChunk: (c) => pieces.get(c.columnName)?.push(c) });
+        await parquetRead({
+          file,
+          metadata,
+          columns,
+          rowStart: groupStart,
+          rowEnd: groupEnd,
+          parsers: PARSERS,
+          onChunk: (c) => pieces.get(c.columnName)?.push(c),
+        });
       } catch (err) {
-        throw new SignalStoreError(`${path}: cannot decode rows ${groupStart + 1}..${groupEnd} (${(err as Error).message})`, 'UNREADABLE');
+        throw new SignalStoreError(
+          `${path}: cannot decode rows ${groupStart + 1}..${groupEnd} (${(err as Error).message})`,
+          'UNREADABLE',
+        );
       }
       const cols = columns.map((c) => flatten(pieces.get(c)!, groupStart, groupEnd, path));
-      for (let from = groupStart; from < groupEnd; from += BATCH) yield build(cols, from - groupStart, Math.min(from + BATCH, groupEnd) - groupStart);
+      for (let from = groupStart; from < groupEnd; from += BATCH)
+        yield build(cols, from - groupStart, Math.min(from + BATCH, groupEnd) - groupStart);
       groupStart = groupEnd;
     }
   } finally {
@@ -207,7 +250,8 @@ async function* readFileBatches<T extends StoreTable>(path: string, info: StoreF
 /** Row objects [from, to) of a row group's columns (in table column order). */
 type RowBuilder<R> = (cols: readonly ArrayLike<unknown>[], from: number, to: number) => R[];
 
-const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : (v as number));
+const num = (v: unknown): number =>
+  typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : (v as number);
 
 const signalRows: RowBuilder<SignalStoreRow> = (c, from, to) => {
   const [barIndex, seq, ts, symbol, strategy, direction, strength, price, weight] = c as [
@@ -239,10 +283,24 @@ const signalRows: RowBuilder<SignalStoreRow> = (c, from, to) => {
 };
 
 const regimeRows: RowBuilder<RegimeStoreRow> = (c, from, to) => {
-  const [barIndex, seq, ts, symbol, classifier, regime] = c as [ArrayLike<number>, ArrayLike<bigint>, ArrayLike<unknown>, ArrayLike<string>, ArrayLike<string>, ArrayLike<string>];
+  const [barIndex, seq, ts, symbol, classifier, regime] = c as [
+    ArrayLike<number>,
+    ArrayLike<bigint>,
+    ArrayLike<unknown>,
+    ArrayLike<string>,
+    ArrayLike<string>,
+    ArrayLike<string>,
+  ];
   const out = new Array<RegimeStoreRow>(to - from);
   for (let i = from; i < to; i++) {
-    out[i - from] = { bar_index: barIndex[i]!, seq: Number(seq[i]), ts: num(ts[i]), symbol: symbol[i]!, classifier: classifier[i]!, regime: regime[i]! };
+    out[i - from] = {
+      bar_index: barIndex[i]!,
+      seq: Number(seq[i]),
+      ts: num(ts[i]),
+      symbol: symbol[i]!,
+      classifier: classifier[i]!,
+      regime: regime[i]!,
+    };
   }
   return out;
 };
@@ -259,7 +317,8 @@ function flatten(pieces: readonly ColumnData[], start: number, end: number, path
       filled++;
     }
   }
-  if (filled !== end - start) throw new SignalStoreError(`${path}: rows ${start + 1}..${end} decoded incompletely`, 'UNREADABLE');
+  if (filled !== end - start)
+    throw new SignalStoreError(`${path}: rows ${start + 1}..${end} decoded incompletely`, 'UNREADABLE');
   return out;
 }
 

@@ -233,7 +233,11 @@ export interface SignalStoreMeta {
    * the glob of the part files, `sha256` that of the parts' hashes in order) and `parts`
    * lists them in order.
    */
-  readonly files: { readonly signals: StoreFileInfo; readonly regimes: StoreFileInfo; readonly parts?: readonly StorePart[] };
+  readonly files: {
+    readonly signals: StoreFileInfo;
+    readonly regimes: StoreFileInfo;
+    readonly parts?: readonly StorePart[];
+  };
   /** Present in a store written by `sluice live` (a `store` sink). */
   readonly live?: StoreLiveInfo;
 }

@@ -11,7 +11,14 @@ import type { ResolvedClassifier, ResolvedStrategy, ResolvedWorkflow } from '../
 import { canonicalJson, fileFingerprint } from '../files/combination-store.ts';
 import { ENGINE } from '../engine-info.ts';
 import { classifierCode, strategyCode } from '../config/code-dependencies.ts';
-import { SIGNAL_STORE_FORMAT, STORE_KEY_FORMAT, type StoreClassifier, type StoreDataSource, type StoreStrategy, type StoreSymbolRange } from './store-format.ts';
+import {
+  SIGNAL_STORE_FORMAT,
+  STORE_KEY_FORMAT,
+  type StoreClassifier,
+  type StoreDataSource,
+  type StoreStrategy,
+  type StoreSymbolRange,
+} from './store-format.ts';
 import type { SignalStoreMetaDraft } from './store-writer.ts';
 
 /** A strategy of a run, with its reuse key. */
@@ -64,7 +71,12 @@ const iso = (ms: number | undefined): string | null => (ms === undefined ? null 
  * or file name, so a moved or renamed file keeps its store), the timeframe and the data
  * filter (start, end).
  */
-export function dataKey(sources: readonly StoreDataSource[], timeframe: string, start: string | null, end: string | null): string {
+export function dataKey(
+  sources: readonly StoreDataSource[],
+  timeframe: string,
+  start: string | null,
+  end: string | null,
+): string {
   return sha256({
     format: STORE_KEY_FORMAT,
     sources: sources.map((s) => ({ symbol: s.symbol, format: s.format, size: s.size, sha256: s.sha256 })),
@@ -84,18 +96,33 @@ export function liveDataKey(base: string, ranges: Readonly<Record<string, StoreS
  * `classifier`, members of a composite) or in its filter. A name counts when it stands as
  * a whole word; a false hit only makes the hash depend on one classifier more.
  */
-export function classifiersRead(s: Pick<ResolvedStrategy, 'params' | 'filter'>, classifiers: readonly ResolvedClassifier[]): string[] {
+export function classifiersRead(
+  s: Pick<ResolvedStrategy, 'params' | 'filter'>,
+  classifiers: readonly ResolvedClassifier[],
+): string[] {
   if (classifiers.length === 0) return [];
   const text = `${canonicalJson(s.params)}\n${s.filter?.text ?? ''}`;
   return classifiers
-    .filter((c) => new RegExp(`(^|[^A-Za-z0-9_])${c.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text))
+    .filter((c) =>
+      new RegExp(`(^|[^A-Za-z0-9_])${c.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text),
+    )
     .map((c) => c.id);
 }
 
 /** The reuse key of a classifier: type, parameters, engine version. */
-export function classifierHash(c: Pick<ResolvedClassifier, 'type' | 'params' | 'definition'>, engineVersion = ENGINE.version): string {
+export function classifierHash(
+  c: Pick<ResolvedClassifier, 'type' | 'params' | 'definition'>,
+  engineVersion = ENGINE.version,
+): string {
   const code = classifierCode(c);
-  return sha256({ format: STORE_KEY_FORMAT, kind: 'classifier', type: c.type, params: c.params, engine: engineVersion, ...(code.length > 0 ? { code } : {}) });
+  return sha256({
+    format: STORE_KEY_FORMAT,
+    kind: 'classifier',
+    type: c.type,
+    params: c.params,
+    engine: engineVersion,
+    ...(code.length > 0 ? { code } : {}),
+  });
 }
 
 /**
@@ -104,9 +131,16 @@ export function classifierHash(c: Pick<ResolvedClassifier, 'type' | 'params' | '
  * runs (none for built-ins, whose keys stay as they were). Its id is left out: a strategy
  * renamed in the config is still found.
  */
-export function strategyHash(s: Pick<ResolvedStrategy, 'type' | 'params' | 'filter' | 'definition'>, classifiers: readonly ResolvedClassifier[], engineVersion = ENGINE.version): string {
+export function strategyHash(
+  s: Pick<ResolvedStrategy, 'type' | 'params' | 'filter' | 'definition'>,
+  classifiers: readonly ResolvedClassifier[],
+  engineVersion = ENGINE.version,
+): string {
   const read = new Set(classifiersRead(s, classifiers));
-  const code = strategyCode(s, classifiers.filter((c) => read.has(c.id)));
+  const code = strategyCode(
+    s,
+    classifiers.filter((c) => read.has(c.id)),
+  );
   return sha256({
     ...(code.length > 0 ? { code } : {}),
     format: STORE_KEY_FORMAT,
@@ -124,7 +158,11 @@ export function strategyHash(s: Pick<ResolvedStrategy, 'type' | 'params' | 'filt
  * classifiers, in store order. Equal for stores with the same signals of the same data,
  * however they were built (from scratch or grown run by run).
  */
-export function storeConfigHash(key: string, strategyHashes: readonly string[], classifierHashes: readonly string[]): string {
+export function storeConfigHash(
+  key: string,
+  strategyHashes: readonly string[],
+  classifierHashes: readonly string[],
+): string {
   return sha256({ format: STORE_KEY_FORMAT, data_key: key, strategies: strategyHashes, classifiers: classifierHashes });
 }
 
@@ -138,24 +176,30 @@ export async function describeSignalRun(wf: ResolvedWorkflow): Promise<SignalRun
   const sources: StoreDataSource[] = [];
   for (const s of wf.sources) {
     // A live run on a provider feed may name data files not there (only `--warmup data` reads them): recorded as empty.
-    const fp = wf.liveStore !== undefined && !existsSync(s.path) ? { name: basename(s.path), size: 0, sha256: '' } : await fileFingerprint(s.path);
+    const fp =
+      wf.liveStore !== undefined && !existsSync(s.path)
+        ? { name: basename(s.path), size: 0, sha256: '' }
+        : await fileFingerprint(s.path);
     sources.push({ symbol: s.symbol, format: s.format, path: s.path, name: fp.name, size: fp.size, sha256: fp.sha256 });
   }
   const timeframe = wf.config.data.timeframe;
   const start = iso(wf.start);
   const end = iso(wf.end);
   const key = dataKey(sources, timeframe, start, end);
-  const classifiers = wf.classifiers.map((c): ClassifierIdentity => ({ id: c.id, type: c.type, params: c.params, hash: classifierHash(c) }));
-  const strategies = wf.strategies.map(
-    (s): StrategyIdentity => ({
-      id: s.key,
-      type: s.type,
-      params: s.params,
-      filter: s.filter?.text ?? null,
-      classifiers: classifiersRead(s, wf.classifiers),
-      hash: strategyHash(s, wf.classifiers),
-    }),
-  );
+  const classifiers = wf.classifiers.map((c): ClassifierIdentity => ({
+    id: c.id,
+    type: c.type,
+    params: c.params,
+    hash: classifierHash(c),
+  }));
+  const strategies = wf.strategies.map((s): StrategyIdentity => ({
+    id: s.key,
+    type: s.type,
+    params: s.params,
+    filter: s.filter?.text ?? null,
+    classifiers: classifiersRead(s, wf.classifiers),
+    hash: strategyHash(s, wf.classifiers),
+  }));
   return {
     engine: { name: ENGINE.name, version: ENGINE.version },
     dataKey: key,
@@ -214,8 +258,30 @@ export function storeMetaDraft(
       classifiers.map((c) => c.hash),
     ),
     data_key: run.dataKey,
-    data: { sources: run.sources, symbols: run.symbols, timeframe: run.timeframe, start: run.start, end: run.end, bars, per_symbol: perSymbol },
-    strategies: strategies.map((s) => ({ id: s.id, type: s.type, params: s.params, filter: s.filter, classifiers: s.classifiers, hash: s.hash, signal_rows: s.signal_rows })),
-    classifiers: classifiers.map((c) => ({ id: c.id, type: c.type, params: c.params, hash: c.hash, regime_rows: c.regime_rows })),
+    data: {
+      sources: run.sources,
+      symbols: run.symbols,
+      timeframe: run.timeframe,
+      start: run.start,
+      end: run.end,
+      bars,
+      per_symbol: perSymbol,
+    },
+    strategies: strategies.map((s) => ({
+      id: s.id,
+      type: s.type,
+      params: s.params,
+      filter: s.filter,
+      classifiers: s.classifiers,
+      hash: s.hash,
+      signal_rows: s.signal_rows,
+    })),
+    classifiers: classifiers.map((c) => ({
+      id: c.id,
+      type: c.type,
+      params: c.params,
+      hash: c.hash,
+      regime_rows: c.regime_rows,
+    })),
   };
 }

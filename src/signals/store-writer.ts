@@ -119,7 +119,8 @@ export class SignalStoreWriter implements DrainableSink {
     };
     await writeJsonAtomic(join(this.dir, STORE_FILES.metadata), meta);
     // A live run's parted store replaced by this one (--force): its part files go too.
-    for (const name of await readdir(this.dir)) if (PART_FILE.test(name)) await rm(join(this.dir, name), { force: true });
+    for (const name of await readdir(this.dir))
+      if (PART_FILE.test(name)) await rm(join(this.dir, name), { force: true });
     return meta;
   }
 

@@ -5,7 +5,15 @@ import type { NatsSinkConfig } from '../config/schema/live.ts';
 import { asLiveError, connectNats, ensureStream, manager } from '../transport/nats/jetstream.ts';
 import { JetStreamPublisher, type PublisherCounters } from '../transport/nats/jetstream-publisher.ts';
 import { encodeBar } from '../data/feeds/messages.ts';
-import { barMsgId, barSubject, checkPrefix, parseNatsUrl, signalMsgId, signalSubject, type NatsUrl } from '../transport/nats/nats-subjects.ts';
+import {
+  barMsgId,
+  barSubject,
+  checkPrefix,
+  parseNatsUrl,
+  signalMsgId,
+  signalSubject,
+  type NatsUrl,
+} from '../transport/nats/nats-subjects.ts';
 import type { MessageSink, SignalMessage } from './message-sink.ts';
 
 /**
@@ -46,27 +54,49 @@ export class NatsSink implements MessageSink {
     try {
       const jsm = await manager(nc, this.url);
       const { cfg } = this;
-      await ensureStream(jsm, { name: cfg.stream, subjects: [`${cfg.subjectPrefix}.>`], settings: cfg.streamSettings }, this.logger);
-      if (cfg.publishBars) await ensureStream(jsm, { name: cfg.barsStream, subjects: [`${cfg.barsPrefix}.>`], settings: cfg.streamSettings }, this.logger);
+      await ensureStream(
+        jsm,
+        { name: cfg.stream, subjects: [`${cfg.subjectPrefix}.>`], settings: cfg.streamSettings },
+        this.logger,
+      );
+      if (cfg.publishBars)
+        await ensureStream(
+          jsm,
+          { name: cfg.barsStream, subjects: [`${cfg.barsPrefix}.>`], settings: cfg.streamSettings },
+          this.logger,
+        );
     } catch (err) {
       await nc.close();
       throw asLiveError(err, this.url.text);
     }
     this.nc = nc;
-    this.publisher = new JetStreamPublisher(jetstream(nc), { maxInFlight: this.cfg.maxInFlight, ackTimeoutMs: this.cfg.ackTimeoutMs, retries: this.cfg.retries, logger: this.logger });
+    this.publisher = new JetStreamPublisher(jetstream(nc), {
+      maxInFlight: this.cfg.maxInFlight,
+      ackTimeoutMs: this.cfg.ackTimeoutMs,
+      retries: this.cfg.retries,
+      logger: this.logger,
+    });
   }
 
   send(json: string): void {
     // Only signals travel; the check on the text spares parsing the other messages.
     if (this.publisher === undefined || !json.startsWith('{"type":"signal"')) return;
     const s = JSON.parse(json) as SignalMessage;
-    this.publisher.publish(signalSubject(this.cfg.subjectPrefix, s.symbol, s.strategy_id), json, signalMsgId(s.strategy_id, s.symbol, s.ts));
+    this.publisher.publish(
+      signalSubject(this.cfg.subjectPrefix, s.symbol, s.strategy_id),
+      json,
+      signalMsgId(s.strategy_id, s.symbol, s.ts),
+    );
   }
 
   /** A live bar, in the feed format (publish_bars). */
   bar(symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number): void {
     if (this.publisher === undefined || !this.cfg.publishBars) return;
-    this.publisher.publish(barSubject(this.cfg.barsPrefix, symbol), encodeBar(symbol, ts, open, high, low, close, volume), barMsgId(symbol, new Date(ts).toISOString()));
+    this.publisher.publish(
+      barSubject(this.cfg.barsPrefix, symbol),
+      encodeBar(symbol, ts, open, high, low, close, volume),
+      barMsgId(symbol, new Date(ts).toISOString()),
+    );
   }
 
   get needsDrain(): boolean {
@@ -86,7 +116,10 @@ export class NatsSink implements MessageSink {
       await this.publisher?.flush();
     } finally {
       const c = this.counters;
-      this.logger.info({ stream: this.cfg.stream, ...c }, `nats: ${c.stored} messages stored, ${c.duplicates} duplicates, ${c.retries} retries`);
+      this.logger.info(
+        { stream: this.cfg.stream, ...c },
+        `nats: ${c.stored} messages stored, ${c.duplicates} duplicates, ${c.retries} retries`,
+      );
       await nc.drain().catch(() => nc.close());
     }
   }

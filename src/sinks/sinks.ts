@@ -24,7 +24,8 @@ export class StreamSink implements MessageSink {
   ) {
     this.description = description;
     stream.on('error', (err: Error) => {
-      if (!this.broken) logger.warn({ err: err.message }, `${description}: cannot write (${err.message}); its output stops here`);
+      if (!this.broken)
+        logger.warn({ err: err.message }, `${description}: cannot write (${err.message}); its output stops here`);
       this.broken = true;
     });
   }
@@ -124,7 +125,11 @@ export class WebSocketSink implements MessageSink {
   /** Starts listening; a second call does nothing (a caller may open it early to learn the port). */
   async open(): Promise<void> {
     if (this.server !== undefined) return;
-    this.server = await BroadcastServer.listen(this.listenUrl, { logger: this.logger, name: 'signal server', hello: this.hello });
+    this.server = await BroadcastServer.listen(this.listenUrl, {
+      logger: this.logger,
+      name: 'signal server',
+      hello: this.hello,
+    });
     this.shownUrl = this.server.url;
     this.logger.info({ url: this.server.url }, `signal server listening on ${this.server.url}`);
   }
@@ -147,7 +152,10 @@ export class WebSocketSink implements MessageSink {
 }
 
 /** The sink a config entry (or a CLI flag) describes; a `store` sink is the signal sink's own writer (`withLiveStore`). */
-export function createSink(cfg: Exclude<LiveSinkConfig, { type: 'store' }>, ctx: { logger: Logger; stdout: Writable; hello: () => string }): MessageSink {
+export function createSink(
+  cfg: Exclude<LiveSinkConfig, { type: 'store' }>,
+  ctx: { logger: Logger; stdout: Writable; hello: () => string },
+): MessageSink {
   switch (cfg.type) {
     case 'stdout':
       return new StreamSink(ctx.stdout, ctx.logger);

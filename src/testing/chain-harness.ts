@@ -1,4 +1,13 @@
-import { concat, defer, EMPTY, tap, type Observable, type Observer, type OperatorFunction, type Subscription } from 'rxjs';
+import {
+  concat,
+  defer,
+  EMPTY,
+  tap,
+  type Observable,
+  type Observer,
+  type OperatorFunction,
+  type Subscription,
+} from 'rxjs';
 import type { SluiceEvent } from '../events/index.ts';
 import type { Container } from '../containers/container.ts';
 import type { HarnessContext } from './subject-harness.ts';
@@ -55,7 +64,10 @@ export function startChain(ctx: HarnessContext, chain: ChainOptions): void {
   );
   let out$: Observable<SluiceEvent> = fed$;
   for (const c of containers) {
-    out$ = out$.pipe(c.operator() as OperatorFunction<SluiceEvent, SluiceEvent>, tap({ error: () => (origin ??= c.id) }));
+    out$ = out$.pipe(
+      c.operator() as OperatorFunction<SluiceEvent, SluiceEvent>,
+      tap({ error: () => (origin ??= c.id) }),
+    );
   }
 
   const shutdown = (): void => {
@@ -73,7 +85,8 @@ export function startChain(ctx: HarnessContext, chain: ChainOptions): void {
     }
   };
 
-  for (const c of containers) if (c.metrics$ !== undefined && chain.metrics !== undefined) c.metrics$.subscribe(chain.metrics);
+  for (const c of containers)
+    if (c.metrics$ !== undefined && chain.metrics !== undefined) c.metrics$.subscribe(chain.metrics);
   for (const c of [...containers].reverse()) ctx.told('subscribe', c.id);
   const sub: Subscription = out$.subscribe({
     next: (ev) => chain.next(ev),

@@ -76,10 +76,19 @@ export function compareStream(
     const act = a.get(frame) ?? [];
     const same = exp.length === act.length && act.every((m, i) => matches(m, exp[i]!, tolerance));
     if (!same) {
-      diffs.push({ frame, expected: exp.map(describeExpectedMessage), actual: act.map((m, i) => describeActualMessage(m, exp[i])) });
+      diffs.push({
+        frame,
+        expected: exp.map(describeExpectedMessage),
+        actual: act.map((m, i) => describeActualMessage(m, exp[i])),
+      });
     }
     act.forEach((m, i) => {
-      actualNotes.push({ frame, kind: m.kind, char: charOf(m, exp[i], stream, tolerance), text: describeActualMessage(m, exp[i]) });
+      actualNotes.push({
+        frame,
+        kind: m.kind,
+        char: charOf(m, exp[i], stream, tolerance),
+        text: describeActualMessage(m, exp[i]),
+      });
     });
   }
   const expectedNotes: NoteAt[] = expected.map((m) => ({
@@ -91,10 +100,16 @@ export function compareStream(
   return { name: stream.name, pass: diffs.length === 0, expected: expectedNotes, actual: actualNotes, diffs };
 }
 
-function charOf(m: FrameMessage, counterpart: FrameMessage<ExpectedToken> | undefined, stream: ExpectedStream, tolerance: number): string {
+function charOf(
+  m: FrameMessage,
+  counterpart: FrameMessage<ExpectedToken> | undefined,
+  stream: ExpectedStream,
+  tolerance: number,
+): string {
   if (m.kind === 'E') return '#';
   if (m.kind === 'C') return '|';
-  if (counterpart?.kind === 'N' && valueMatches(m.value, counterpart.value!.value, tolerance)) return counterpart.value!.char;
+  if (counterpart?.kind === 'N' && valueMatches(m.value, counterpart.value!.value, tolerance))
+    return counterpart.value!.char;
   for (const [char, value] of stream.table) if (valueMatches(m.value, value, tolerance)) return char;
   return '?';
 }

@@ -20,10 +20,27 @@ const base = { seq: int.min(0), ts: anyNumber, symbol: text, source: text };
 
 /** Field schemas per event type, snake_case keys. FEATURES' `bar` is left out: it is the BAR event. */
 export const EVENT_FIELDS = {
-  BAR: { ...base, index: int.min(0), open: anyNumber, high: anyNumber, low: anyNumber, close: anyNumber, volume: anyNumber },
+  BAR: {
+    ...base,
+    index: int.min(0),
+    open: anyNumber,
+    high: anyNumber,
+    low: anyNumber,
+    close: anyNumber,
+    volume: anyNumber,
+  },
   FEATURES: { ...base, values: z.array(anyNumber) },
   CLASSIFICATION: { ...base, classifier: text, regime: text },
-  SIGNAL: { ...base, key: text, strategy_id: text, signal_id: int, direction, strength: anyNumber, price: anyNumber, target: z.strictObject({ weight: anyNumber, pending: int.min(0) }) },
+  SIGNAL: {
+    ...base,
+    key: text,
+    strategy_id: text,
+    signal_id: int,
+    direction,
+    strength: anyNumber,
+    price: anyNumber,
+    target: z.strictObject({ weight: anyNumber, pending: int.min(0) }),
+  },
   ORDER: {
     ...base,
     key: text,
@@ -92,7 +109,10 @@ export const EVENT_FIELDS = {
 
 // Compile-time guard: the snake_case names, camelized, are exactly the event's fields.
 type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
-type FieldsOf<T extends EventType> = Exclude<keyof Extract<SluiceEvent, { type: T }>, 'type' | (T extends 'FEATURES' ? 'bar' : never)>;
+type FieldsOf<T extends EventType> = Exclude<
+  keyof Extract<SluiceEvent, { type: T }>,
+  'type' | (T extends 'FEATURES' ? 'bar' : never)
+>;
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type TableMatches = { [T in EventType]: SameKeys<Camel<keyof (typeof EVENT_FIELDS)[T] & string>, FieldsOf<T>> };
 const tableMatches: TableMatches[EventType] = true;

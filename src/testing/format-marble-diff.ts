@@ -56,11 +56,17 @@ function streamBlock(s: StreamResult): string {
   const { lines, columnOf } = alignMarbles([exp, act], end);
   const first = s.diffs[0]!;
   const caret = `${' '.repeat(LABEL.expected.length + (columnOf.get(first.frame) ?? 0))}^ frame ${first.frame}`;
-  const out = [`  ${s.name}`, `${LABEL.expected}${lines[0]!}`.trimEnd(), `${LABEL.actual}${lines[1]!}`.trimEnd(), caret];
+  const out = [
+    `  ${s.name}`,
+    `${LABEL.expected}${lines[0]!}`.trimEnd(),
+    `${LABEL.actual}${lines[1]!}`.trimEnd(),
+    caret,
+  ];
   for (const d of s.diffs.slice(0, MAX_FRAMES_LISTED)) {
     out.push(`    frame ${d.frame}: expected ${listed(d.expected)}, got ${listed(d.actual)}`);
   }
-  if (s.diffs.length > MAX_FRAMES_LISTED) out.push(`    … and ${s.diffs.length - MAX_FRAMES_LISTED} more differing frames`);
+  if (s.diffs.length > MAX_FRAMES_LISTED)
+    out.push(`    … and ${s.diffs.length - MAX_FRAMES_LISTED} more differing frames`);
   return out.join('\n');
 }
 
@@ -70,13 +76,16 @@ function listed(items: readonly string[]): string {
 
 function subscriptionBlock(s: SubscriptionResult): string {
   const out = [`  subscriptions of ${s.input}`];
-  const draw = (w: readonly SubscriptionWindow[]): string[] => (w.length === 0 ? ['(none)'] : w.map(renderSubscription));
+  const draw = (w: readonly SubscriptionWindow[]): string[] =>
+    w.length === 0 ? ['(none)'] : w.map(renderSubscription);
   draw(s.expected).forEach((line) => out.push(`${LABEL.expected}${line}`));
   draw(s.actual).forEach((line) => out.push(`${LABEL.actual}${line}`));
   const frame = firstDifference(s.expected, s.actual);
   if (frame !== undefined) out.push(`${' '.repeat(LABEL.expected.length + frame)}^ frame ${frame}`);
   const what = (w: SubscriptionWindow | undefined): string =>
-    w === undefined ? 'no subscription' : `subscribed at frame ${w.subscribedFrame}, ${w.unsubscribedFrame === Infinity ? 'never unsubscribed' : `unsubscribed at frame ${w.unsubscribedFrame}`}`;
+    w === undefined
+      ? 'no subscription'
+      : `subscribed at frame ${w.subscribedFrame}, ${w.unsubscribedFrame === Infinity ? 'never unsubscribed' : `unsubscribed at frame ${w.unsubscribedFrame}`}`;
   const n = Math.max(s.expected.length, s.actual.length);
   for (let i = 0; i < n; i++) {
     const e = s.expected[i];
@@ -116,6 +125,9 @@ function lifecycleBlock(l: LifecycleResult): string {
 function failureBlock(r: MarbleResult): string {
   const f = r.failure;
   const a = f.actual;
-  const got = a === undefined ? 'no failure' : `an error${a.container === undefined ? ' from an input' : ` in '${a.container}'`} at frame ${a.frame}: ${JSON.stringify(a.message)}`;
+  const got =
+    a === undefined
+      ? 'no failure'
+      : `an error${a.container === undefined ? ' from an input' : ` in '${a.container}'`} at frame ${a.frame}: ${JSON.stringify(a.message)}`;
   return [`  failure`, `    ${f.reason ?? 'mismatch'}`, `    got ${got}`].join('\n');
 }

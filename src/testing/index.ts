@@ -1,6 +1,12 @@
 // Public surface of `sluice/testing`: marble specs from YAML or from code, the runner, the diff.
 export { marbleTest, MarbleMismatchError, type MarbleTestOptions } from './marble-test.ts';
-export { loadMarbleSpec, parseMarbleSpec, marbleSpecFromData, INLINE_SPEC, type LoadMarbleSpecOptions } from './load-marble-spec.ts';
+export {
+  loadMarbleSpec,
+  parseMarbleSpec,
+  marbleSpecFromData,
+  INLINE_SPEC,
+  type LoadMarbleSpecOptions,
+} from './load-marble-spec.ts';
 export { runMarbleSpec } from './run-marble-spec.ts';
 export { formatMarbleDiff, formatMarbleResult } from './format-marble-diff.ts';
 export { runMarbleFiles, type MarbleFilesIo, type MarbleFilesSummary } from './run-marble-files.ts';

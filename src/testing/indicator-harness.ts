@@ -13,7 +13,12 @@ import type { SubjectHarness } from './subject-harness.ts';
 export function indicatorHarness(subject: IndicatorSubject): SubjectHarness {
   const hub = new FeatureHub();
   const slots = subject.outputs.map((output) =>
-    hub.register({ indicator: subject.definition.name, params: subject.params as Record<string, number>, input: subject.input, output }),
+    hub.register({
+      indicator: subject.definition.name,
+      params: subject.params as Record<string, number>,
+      input: subject.input,
+      output,
+    }),
   );
   const features = new FeaturesContainer('features', hub);
   return {

@@ -1,4 +1,12 @@
-import type { BarEvent, CancelEvent, FillEvent, OrderEvent, RejectEvent, SignalEvent, SluiceEvent } from '../events/index.ts';
+import type {
+  BarEvent,
+  CancelEvent,
+  FillEvent,
+  OrderEvent,
+  RejectEvent,
+  SignalEvent,
+  SluiceEvent,
+} from '../events/index.ts';
 import type { InputTemplate } from './marble-values.ts';
 
 /** One next notification of an input diagram, before it is turned into an event. */
@@ -70,7 +78,8 @@ export function buildInputEvents(
       key: defaults.key,
     };
     const need = (field: string, value: number | undefined): number | undefined => {
-      if (value === undefined) problems.push({ emission: e, message: `no ${field} given and no earlier bar of ${symbol} to take it from` });
+      if (value === undefined)
+        problems.push({ emission: e, message: `no ${field} given and no earlier bar of ${symbol} to take it from` });
       return value;
     };
     let ev: SluiceEvent;
@@ -156,13 +165,28 @@ export function buildInputEvents(
       }
       case 'CANCEL': {
         const key = (f['key'] as string | undefined) ?? common.key;
-        const c = { type: 'CANCEL', ...common, source: `portfolio_${key}`, key, reason: 'canceled', ...f } as CancelEvent;
+        const c = {
+          type: 'CANCEL',
+          ...common,
+          source: `portfolio_${key}`,
+          key,
+          reason: 'canceled',
+          ...f,
+        } as CancelEvent;
         ev = c;
         break;
       }
       case 'REJECT': {
         const orderId = ++answers;
-        const r = { type: 'REJECT', ...common, source: 'risk', orderId, signalId: orderId, reason: 'rejected', ...f } as RejectEvent;
+        const r = {
+          type: 'REJECT',
+          ...common,
+          source: 'risk',
+          orderId,
+          signalId: orderId,
+          reason: 'rejected',
+          ...f,
+        } as RejectEvent;
         ev = r;
         break;
       }

@@ -9,7 +9,14 @@ import { buildInputEvents, type InputEmission } from './input-events.ts';
 import { parseMarble, parseSubscription, type SubscriptionWindow } from './marble-frames.ts';
 import { MarbleSpecSchema, type MarbleSpecData, type StreamData } from './marble-spec-schema.ts';
 import type { ExpectedStream, ExpectedSubscriptions, InputStream, MarbleSpec, ResolvedSubject } from './marble-spec.ts';
-import { expectedValueSchema, inputValueSchema, toExpected, toInputTemplate, type InputTemplate, type StreamShape } from './marble-values.ts';
+import {
+  expectedValueSchema,
+  inputValueSchema,
+  toExpected,
+  toInputTemplate,
+  type InputTemplate,
+  type StreamShape,
+} from './marble-values.ts';
 import { DEFAULT_KEY, resolveSubject } from './resolve-subject.ts';
 import { subjectStreams } from './subject-streams.ts';
 import type { ExpectedValue } from './value-match.ts';
@@ -44,7 +51,12 @@ export async function loadMarbleSpec(file: string, options: LoadMarbleSpecOption
   const source = await loadYamlFile(file);
   if (source.data !== null && typeof source.data === 'object' && !Array.isArray(source.data)) {
     // The spec's own `plugins:` (relative to the spec file) may name the subject's strategy or indicator.
-    await resolvePlugins(source, source.data as Record<string, unknown>, dirname(resolve(file)), options.plugins ?? getProcessPlugins());
+    await resolvePlugins(
+      source,
+      source.data as Record<string, unknown>,
+      dirname(resolve(file)),
+      options.plugins ?? getProcessPlugins(),
+    );
   }
   return marbleSpecFromSource(source, options);
 }
@@ -54,7 +66,11 @@ export async function loadMarbleSpec(file: string, options: LoadMarbleSpecOption
  * `plugins:` list names must be loaded already (import the plugin module first).
  * @throws ConfigError for any mistake in the spec, located in the text.
  */
-export function parseMarbleSpec(text: string, file: string = INLINE_SPEC, options: LoadMarbleSpecOptions = {}): MarbleSpec {
+export function parseMarbleSpec(
+  text: string,
+  file: string = INLINE_SPEC,
+  options: LoadMarbleSpecOptions = {},
+): MarbleSpec {
   const source = parseYamlText(text, file);
   return marbleSpecFromSource(source, options);
 }
@@ -78,7 +94,12 @@ export function marbleSpecFromData(data: object, options: LoadMarbleSpecOptions 
 export function marbleSpecFromSource(source: YamlSource, options: LoadMarbleSpecOptions = {}): MarbleSpec {
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     throw new ConfigError(
-      issueAt(source, [], 'INVALID_TYPE', `a marble spec is a mapping (description:, subject:, inputs:, expect:), received ${source.doc.contents === null ? 'an empty file' : describeValue(source.data)}`),
+      issueAt(
+        source,
+        [],
+        'INVALID_TYPE',
+        `a marble spec is a mapping (description:, subject:, inputs:, expect:), received ${source.doc.contents === null ? 'an empty file' : describeValue(source.data)}`,
+      ),
     );
   }
   const data = parseWithSchema(source, MarbleSpecSchema);
@@ -94,7 +115,16 @@ export function marbleSpecFromSource(source: YamlSource, options: LoadMarbleSpec
   const subscriptions = readSubscriptions(ctx);
   const unsubscribeFrame = readUnsubscribe(ctx);
   for (const char of Object.keys(data.values)) {
-    if (!used.has(char)) issues.push(issueAt(source, ['values', char], 'INVALID_VALUE', `value '${char}' is used by no stream`, 'a typo in a marble? remove the value or use it'));
+    if (!used.has(char))
+      issues.push(
+        issueAt(
+          source,
+          ['values', char],
+          'INVALID_VALUE',
+          `value '${char}' is used by no stream`,
+          'a typo in a marble? remove the value or use it',
+        ),
+      );
   }
   if (issues.length > 0) throw new ConfigError(issues);
 
@@ -131,25 +161,62 @@ interface StreamParts {
 }
 
 function parts(section: 'inputs' | 'expect', name: string, stream: StreamData): StreamParts {
-  if (typeof stream === 'string') return { marble: stream, marblePath: [section, name], values: {}, valuesPath: [section, name, 'values'], error: undefined };
-  return { marble: stream.marble, marblePath: [section, name, 'marble'], values: stream.values ?? {}, valuesPath: [section, name, 'values'], error: stream.error };
+  if (typeof stream === 'string')
+    return {
+      marble: stream,
+      marblePath: [section, name],
+      values: {},
+      valuesPath: [section, name, 'values'],
+      error: undefined,
+    };
+  return {
+    marble: stream.marble,
+    marblePath: [section, name, 'marble'],
+    values: stream.values ?? {},
+    valuesPath: [section, name, 'values'],
+    error: stream.error,
+  };
 }
 
 /** Parses a diagram, reporting RxJS's complaint at the diagram; characters as values. */
-function parseAt(ctx: Ctx, p: StreamParts, what: string): { frame: number; kind: 'N' | 'E' | 'C'; char: string }[] | undefined {
+function parseAt(
+  ctx: Ctx,
+  p: StreamParts,
+  what: string,
+): { frame: number; kind: 'N' | 'E' | 'C'; char: string }[] | undefined {
   if (p.marble.includes('^')) {
-    ctx.issues.push(issueAt(ctx.source, p.marblePath, 'INVALID_VALUE', `${what} start at frame 0; '^' is not used here`, "remove the '^' and what comes before it"));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        p.marblePath,
+        'INVALID_VALUE',
+        `${what} start at frame 0; '^' is not used here`,
+        "remove the '^' and what comes before it",
+      ),
+    );
     return undefined;
   }
   const group = unbalancedGroup(p.marble);
   if (group !== undefined) {
-    ctx.issues.push(atChar(issueAt(ctx.source, p.marblePath, 'INVALID_VALUE', `not a marble diagram: ${group.message}`), p.marble, group.index));
+    ctx.issues.push(
+      atChar(
+        issueAt(ctx.source, p.marblePath, 'INVALID_VALUE', `not a marble diagram: ${group.message}`),
+        p.marble,
+        group.index,
+      ),
+    );
     return undefined;
   }
   try {
-    return parseMarble(p.marble).map((m) => ({ frame: m.frame, kind: m.kind, char: m.kind === 'N' ? String(m.value) : '' }));
+    return parseMarble(p.marble).map((m) => ({
+      frame: m.frame,
+      kind: m.kind,
+      char: m.kind === 'N' ? String(m.value) : '',
+    }));
   } catch (err) {
-    ctx.issues.push(issueAt(ctx.source, p.marblePath, 'INVALID_VALUE', `not a marble diagram: ${(err as Error).message}`));
+    ctx.issues.push(
+      issueAt(ctx.source, p.marblePath, 'INVALID_VALUE', `not a marble diagram: ${(err as Error).message}`),
+    );
     return undefined;
   }
 }
@@ -172,8 +239,10 @@ function unbalancedGroup(marble: string): { index: number; message: string } | u
 
 /** The raw value of `char` and where it is written: the stream's own table first, then the shared one. */
 function valueOf(ctx: Ctx, p: StreamParts, char: string): { raw: unknown; path: ConfigPath } | undefined {
-  if (Object.prototype.hasOwnProperty.call(p.values, char)) return { raw: p.values[char], path: [...p.valuesPath, char] };
-  if (Object.prototype.hasOwnProperty.call(ctx.data.values, char)) return { raw: ctx.data.values[char], path: ['values', char] };
+  if (Object.prototype.hasOwnProperty.call(p.values, char))
+    return { raw: p.values[char], path: [...p.valuesPath, char] };
+  if (Object.prototype.hasOwnProperty.call(ctx.data.values, char))
+    return { raw: ctx.data.values[char], path: ['values', char] };
   return undefined;
 }
 
@@ -183,14 +252,23 @@ function checkChars(ctx: Ctx, p: StreamParts, chars: ReadonlySet<string>): boole
   for (const char of chars) {
     if (valueOf(ctx, p, char) === undefined) {
       const known = [...Object.keys(p.values), ...Object.keys(ctx.data.values)];
-      const issue = issueAt(ctx.source, p.marblePath, 'MISSING_KEY', `'${char}' in the marble has no value`, known.length > 0 ? `values: ${known.join(', ')}; add '${char}' to values` : `add values: { ${char}: … }`);
+      const issue = issueAt(
+        ctx.source,
+        p.marblePath,
+        'MISSING_KEY',
+        `'${char}' in the marble has no value`,
+        known.length > 0 ? `values: ${known.join(', ')}; add '${char}' to values` : `add values: { ${char}: … }`,
+      );
       ctx.issues.push(atChar(issue, p.marble, p.marble.indexOf(char)));
     } else if (!Object.prototype.hasOwnProperty.call(p.values, char)) {
       ctx.used.add(char);
     }
   }
   for (const char of Object.keys(p.values)) {
-    if (!chars.has(char)) ctx.issues.push(issueAt(ctx.source, [...p.valuesPath, char], 'INVALID_VALUE', `value '${char}' is not used in the marble`));
+    if (!chars.has(char))
+      ctx.issues.push(
+        issueAt(ctx.source, [...p.valuesPath, char], 'INVALID_VALUE', `value '${char}' is not used in the marble`),
+      );
   }
   return ctx.issues.length === before;
 }
@@ -208,7 +286,12 @@ function atChar(issue: ConfigIssue, marble: string, index: number): ConfigIssue 
   return { ...issue, col: start + index + 1, endCol: start + index + 2 };
 }
 
-function parseValue<T>(ctx: Ctx, schema: Parameters<typeof parseWithSchema>[1], at: { raw: unknown; path: ConfigPath }, read: (v: unknown) => T): T | undefined {
+function parseValue<T>(
+  ctx: Ctx,
+  schema: Parameters<typeof parseWithSchema>[1],
+  at: { raw: unknown; path: ConfigPath },
+  read: (v: unknown) => T,
+): T | undefined {
   try {
     parseWithSchema(ctx.source, schema, at.raw, at.path);
     return read(at.raw);
@@ -219,11 +302,24 @@ function parseValue<T>(ctx: Ctx, schema: Parameters<typeof parseWithSchema>[1], 
   }
 }
 
-function unknownStream(ctx: Ctx, section: 'inputs' | 'expect', name: string, known: readonly string[], subject: ResolvedSubject): void {
+function unknownStream(
+  ctx: Ctx,
+  section: 'inputs' | 'expect',
+  name: string,
+  known: readonly string[],
+  subject: ResolvedSubject,
+): void {
   const guess = didYouMean(name, known);
   const what = section === 'inputs' ? 'input' : 'output';
   ctx.issues.push(
-    issueAt(ctx.source, [section, name], 'UNKNOWN_KEY', `a ${subject.kind} subject has no ${what} '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `${what}s: ${known.join(', ') || 'none'}`, { key: true }),
+    issueAt(
+      ctx.source,
+      [section, name],
+      'UNKNOWN_KEY',
+      `a ${subject.kind} subject has no ${what} '${name}'`,
+      guess !== undefined ? `did you mean '${guess}'?` : `${what}s: ${known.join(', ') || 'none'}`,
+      { key: true },
+    ),
   );
 }
 
@@ -231,9 +327,13 @@ function readInputs(ctx: Ctx, subject: ResolvedSubject): InputStream[] {
   const streams = subjectStreams(subject);
   const entries = Object.entries(ctx.data.inputs);
   for (const name of streams.requiredInputs) {
-    if (!Object.hasOwn(ctx.data.inputs, name)) ctx.issues.push(issueAt(ctx.source, ['inputs'], 'MISSING_KEY', `a ${subject.kind} subject needs the input '${name}'`));
+    if (!Object.hasOwn(ctx.data.inputs, name))
+      ctx.issues.push(
+        issueAt(ctx.source, ['inputs'], 'MISSING_KEY', `a ${subject.kind} subject needs the input '${name}'`),
+      );
   }
-  if (entries.length === 0) ctx.issues.push(issueAt(ctx.source, ['inputs'], 'MISSING_KEY', 'at least one input stream is needed'));
+  if (entries.length === 0)
+    ctx.issues.push(issueAt(ctx.source, ['inputs'], 'MISSING_KEY', 'at least one input stream is needed'));
 
   const emissions: InputEmission[] = [];
   // `${input index}:${char}` → where that value is written, to locate a problem found later.
@@ -247,11 +347,26 @@ function readInputs(ctx: Ctx, subject: ResolvedSubject): InputStream[] {
     const types = streams.inputTypes(name);
     const p = parts('inputs', name, stream);
     if (subject.kind === 'route' && types.length === 0) {
-      ctx.issues.push(issueAt(ctx.source, ['inputs', name], 'INVALID_VALUE', `the route carries ${subject.spec.events.join(', ')}, which a spec cannot write as input`));
+      ctx.issues.push(
+        issueAt(
+          ctx.source,
+          ['inputs', name],
+          'INVALID_VALUE',
+          `the route carries ${subject.spec.events.join(', ')}, which a spec cannot write as input`,
+        ),
+      );
       return;
     }
     if (subject.kind === 'route' && !types.every((t) => subject.spec.events.includes(t))) {
-      ctx.issues.push(issueAt(ctx.source, ['inputs', name], 'INVALID_VALUE', `input '${name}' carries ${types.join(', ')}, but the route's events are ${subject.spec.events.join(', ')}`, `add ${types.join(', ')} to subject.events`));
+      ctx.issues.push(
+        issueAt(
+          ctx.source,
+          ['inputs', name],
+          'INVALID_VALUE',
+          `input '${name}' carries ${types.join(', ')}, but the route's events are ${subject.spec.events.join(', ')}`,
+          `add ${types.join(', ')} to subject.events`,
+        ),
+      );
       return;
     }
     const messages = parseAt(ctx, p, 'inputs');
@@ -268,17 +383,30 @@ function readInputs(ctx: Ctx, subject: ResolvedSubject): InputStream[] {
     }
     if (templates.size !== chars.size) return;
     for (const m of messages) {
-      if (m.kind === 'N') emissions.push({ input: drafts.length, frame: m.frame, char: m.char, template: templates.get(m.char)! });
+      if (m.kind === 'N')
+        emissions.push({ input: drafts.length, frame: m.frame, char: m.char, template: templates.get(m.char)! });
     }
     drafts.push({ name, marble: p.marble, error: p.error, types });
   });
   if (drafts.length !== entries.length) return [];
 
   const key = subject.kind === 'container' ? subject.key : DEFAULT_KEY;
-  const { events, problems } = buildInputEvents(emissions, drafts.length, { barMs: ctx.data.bar_ms, symbol: ctx.data.symbol, key });
+  const { events, problems } = buildInputEvents(emissions, drafts.length, {
+    barMs: ctx.data.bar_ms,
+    symbol: ctx.data.symbol,
+    key,
+  });
   for (const pr of problems) {
     const path = where.get(`${pr.emission.input}:${pr.emission.char}`) ?? ['inputs', drafts[pr.emission.input]!.name];
-    ctx.issues.push(issueAt(ctx.source, path, 'MISSING_KEY', `${pr.message} (frame ${pr.emission.frame})`, 'give the field, or put a bar before it'));
+    ctx.issues.push(
+      issueAt(
+        ctx.source,
+        path,
+        'MISSING_KEY',
+        `${pr.message} (frame ${pr.emission.frame})`,
+        'give the field, or put a bar before it',
+      ),
+    );
   }
   return drafts.map((d, i) => ({ ...d, events: events[i]! }));
 }
@@ -301,12 +429,18 @@ function readExpected(ctx: Ctx, subject: ResolvedSubject): ExpectedStream[] {
     if (table === undefined) continue;
     out.push({ name, marble: p.marble, shape, table, error: p.error });
   }
-  if (Object.keys(ctx.data.expect).length === 0) ctx.issues.push(issueAt(ctx.source, ['expect'], 'MISSING_KEY', 'at least one expected output stream is needed'));
+  if (Object.keys(ctx.data.expect).length === 0)
+    ctx.issues.push(issueAt(ctx.source, ['expect'], 'MISSING_KEY', 'at least one expected output stream is needed'));
   return out;
 }
 
 /** The expected value of every character the stream's diagram uses, validated against its shape. */
-function readTable(ctx: Ctx, p: StreamParts, chars: ReadonlySet<string>, shape: StreamShape): Map<string, ExpectedValue> | undefined {
+function readTable(
+  ctx: Ctx,
+  p: StreamParts,
+  chars: ReadonlySet<string>,
+  shape: StreamShape,
+): Map<string, ExpectedValue> | undefined {
   const schema = expectedValueSchema(shape);
   const table = new Map<string, ExpectedValue>();
   let ok = true;
@@ -324,7 +458,16 @@ function readSubscriptions(ctx: Ctx): ExpectedSubscriptions[] {
   for (const [input, value] of Object.entries(ctx.data.subscriptions ?? {})) {
     if (!Object.hasOwn(ctx.data.inputs, input)) {
       const guess = didYouMean(input, Object.keys(ctx.data.inputs));
-      ctx.issues.push(issueAt(ctx.source, ['subscriptions', input], 'UNKNOWN_KEY', `no input named '${input}'`, guess !== undefined ? `did you mean '${guess}'?` : `inputs: ${Object.keys(ctx.data.inputs).join(', ')}`, { key: true }));
+      ctx.issues.push(
+        issueAt(
+          ctx.source,
+          ['subscriptions', input],
+          'UNKNOWN_KEY',
+          `no input named '${input}'`,
+          guess !== undefined ? `did you mean '${guess}'?` : `inputs: ${Object.keys(ctx.data.inputs).join(', ')}`,
+          { key: true },
+        ),
+      );
       continue;
     }
     const marbles = typeof value === 'string' ? [value] : value;
@@ -333,10 +476,21 @@ function readSubscriptions(ctx: Ctx): ExpectedSubscriptions[] {
       const path: ConfigPath = typeof value === 'string' ? ['subscriptions', input] : ['subscriptions', input, i];
       try {
         const w = parseSubscription(m);
-        if (w.subscribedFrame === Infinity) ctx.issues.push(issueAt(ctx.source, path, 'INVALID_VALUE', "a subscription window needs '^' where it starts", "e.g. '^-----!'"));
+        if (w.subscribedFrame === Infinity)
+          ctx.issues.push(
+            issueAt(
+              ctx.source,
+              path,
+              'INVALID_VALUE',
+              "a subscription window needs '^' where it starts",
+              "e.g. '^-----!'",
+            ),
+          );
         else windows.push(w);
       } catch (err) {
-        ctx.issues.push(issueAt(ctx.source, path, 'INVALID_VALUE', `not a subscription diagram: ${(err as Error).message}`));
+        ctx.issues.push(
+          issueAt(ctx.source, path, 'INVALID_VALUE', `not a subscription diagram: ${(err as Error).message}`),
+        );
       }
     });
     out.push({ input, marbles, windows });
@@ -350,12 +504,22 @@ function readUnsubscribe(ctx: Ctx): number | undefined {
   try {
     const w = parseSubscription(m);
     if (w.unsubscribedFrame === Infinity || w.subscribedFrame !== Infinity) {
-      ctx.issues.push(issueAt(ctx.source, ['unsubscribe'], 'INVALID_VALUE', "write where the subject stops with '!' (no '^')", "e.g. '------!' stops it at frame 6"));
+      ctx.issues.push(
+        issueAt(
+          ctx.source,
+          ['unsubscribe'],
+          'INVALID_VALUE',
+          "write where the subject stops with '!' (no '^')",
+          "e.g. '------!' stops it at frame 6",
+        ),
+      );
       return undefined;
     }
     return w.unsubscribedFrame;
   } catch (err) {
-    ctx.issues.push(issueAt(ctx.source, ['unsubscribe'], 'INVALID_VALUE', `not a subscription diagram: ${(err as Error).message}`));
+    ctx.issues.push(
+      issueAt(ctx.source, ['unsubscribe'], 'INVALID_VALUE', `not a subscription diagram: ${(err as Error).message}`),
+    );
     return undefined;
   }
 }

@@ -42,7 +42,11 @@ function inRunMode<T>(fn: () => T): T {
  * Parses a marble diagram in run mode. Without `values` a value is its character.
  * @throws Error with RxJS's message for a malformed diagram.
  */
-export function parseMarble<V = string>(marble: string, values?: Readonly<Record<string, V>>, error?: unknown): FrameMessage<V>[] {
+export function parseMarble<V = string>(
+  marble: string,
+  values?: Readonly<Record<string, V>>,
+  error?: unknown,
+): FrameMessage<V>[] {
   return inRunMode(() =>
     TestScheduler.parseMarbles(marble, values, error, true, true).map((m) => {
       const n = m.notification;

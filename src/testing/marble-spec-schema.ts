@@ -19,14 +19,19 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case (a-z, 0-9
 const key = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only');
 const params = z.record(z.string(), z.unknown()).default({});
 
-const marble = z.string().min(1).describe('An RxJS marble diagram in run mode: one frame per character, spaces ignored.');
+const marble = z
+  .string()
+  .min(1)
+  .describe('An RxJS marble diagram in run mode: one frame per character, spaces ignored.');
 
 /** A value table: one character → one value. What a value may be depends on the stream. */
 export const ValueTableSchema = z.record(
   z
     .string()
     .length(1)
-    .refine((c) => !MARBLE_SYNTAX.has(c), { message: "marble syntax characters (- | # ^ ! ( ) and space) cannot name a value" }),
+    .refine((c) => !MARBLE_SYNTAX.has(c), {
+      message: 'marble syntax characters (- | # ^ ! ( ) and space) cannot name a value',
+    }),
   z.unknown(),
 );
 
@@ -49,7 +54,13 @@ export const StrategySubjectSchema = z.strictObject({
   name: z.string().min(1).describe("Strategy from the catalogue, e.g. 'sma_crossover'."),
   params,
   id: key.optional().describe('Strategy id, the key of its signals; default the name.'),
-  symbols: z.array(z.string().min(1)).min(1).optional().describe("A cross-sectional strategy's universe (rotation): the symbols its bars carry; default the spec's symbol."),
+  symbols: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      "A cross-sectional strategy's universe (rotation): the symbols its bars carry; default the spec's symbol.",
+    ),
 });
 
 /** An indicator from the catalogue, fed bars through the feature hub. */
@@ -58,7 +69,10 @@ export const IndicatorSubjectSchema = z.strictObject({
   name: z.string().min(1).describe("Indicator from the catalogue, e.g. 'sma'."),
   params,
   output: z.string().optional().describe('One output of a multi-output indicator; default all of them, as a mapping.'),
-  input: z.enum(PRICE_INPUTS as [string, ...string[]]).optional().describe('Price series read; default close.'),
+  input: z
+    .enum(PRICE_INPUTS as [string, ...string[]])
+    .optional()
+    .describe('Price series read; default close.'),
 });
 
 /** Roles a container subject may have; strategies and features are tested as `strategy` / `indicator`. */
@@ -70,7 +84,10 @@ export const ContainerSubjectSchema = z.strictObject({
   role: z.enum(CONTAINER_SUBJECT_ROLES),
   id: id.optional().describe('Container id; default the role.'),
   key: key.optional().describe("Foreach key (a portfolio's book); default 'main'."),
-  config: z.record(z.string(), z.unknown()).default({}).describe("The role's config section (portfolio, risk or execution), as in a workflow."),
+  config: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe("The role's config section (portfolio, risk or execution), as in a workflow."),
 });
 
 /** A route consumer: an id, or an id with a foreach key. */
@@ -82,7 +99,11 @@ export const RouteSubjectSchema = z.strictObject({
   route: z.enum(ROUTE_KINDS).describe('broadcast, pipeline, selective, merge or feedback.'),
   targets: z.array(RouteTargetSchema).min(1).describe('Consumers in delivery order.'),
   by_key: z.boolean().optional().describe('Feedback only: deliver by key like a selective route.'),
-  events: z.array(z.enum(EVENT_TYPES)).min(1).optional().describe('Event types carried; default from the input stream names.'),
+  events: z
+    .array(z.enum(EVENT_TYPES))
+    .min(1)
+    .optional()
+    .describe('Event types carried; default from the input stream names.'),
 });
 
 /** Roles a pipeline may list, in graph order. */
@@ -99,7 +120,10 @@ export const PipelineStrategySchema = z.strictObject({
 /** A small graph compiled by the real topology machinery, fed bars by its data container. */
 export const PipelineSubjectSchema = z.strictObject({
   kind: z.literal('pipeline'),
-  roles: z.array(z.enum(PIPELINE_ROLES)).min(1).describe('Containers after the data container, e.g. [features, strategy, portfolio, risk, execution].'),
+  roles: z
+    .array(z.enum(PIPELINE_ROLES))
+    .min(1)
+    .describe('Containers after the data container, e.g. [features, strategy, portfolio, risk, execution].'),
   strategies: z.array(PipelineStrategySchema).default([]),
   portfolio: PortfolioSchema.default(PortfolioSchema.parse({})),
   risk: RiskSchema.default({}),
@@ -111,11 +135,25 @@ export const PipelineSubjectSchema = z.strictObject({
  * member and one more harness.
  */
 export const SubjectSchema = z
-  .discriminatedUnion('kind', [StrategySubjectSchema, IndicatorSubjectSchema, ContainerSubjectSchema, RouteSubjectSchema, PipelineSubjectSchema])
+  .discriminatedUnion('kind', [
+    StrategySubjectSchema,
+    IndicatorSubjectSchema,
+    ContainerSubjectSchema,
+    RouteSubjectSchema,
+    PipelineSubjectSchema,
+  ])
   .meta({ noun: 'subject kind' });
 
 /** Lifecycle actions a spec can assert (see `LifecycleAction` in the sequencer). */
-export const LIFECYCLE_ACTIONS = ['initialize', 'subscribe', 'start', 'finish', 'stop', 'unsubscribe', 'cleanup'] as const;
+export const LIFECYCLE_ACTIONS = [
+  'initialize',
+  'subscribe',
+  'start',
+  'finish',
+  'stop',
+  'unsubscribe',
+  'cleanup',
+] as const;
 
 /** When one lifecycle action happened and to which containers, in order. */
 export const LifecycleExpectationSchema = z.strictObject({
@@ -130,11 +168,15 @@ export const MarbleSpecSchema = z.strictObject({
   plugins: z
     .array(z.string().min(1))
     .default([])
-    .describe("Plugin modules whose strategies or indicators the subject names: paths or globs relative to the spec file, or package names (docs/extending.md)."),
+    .describe(
+      'Plugin modules whose strategies or indicators the subject names: paths or globs relative to the spec file, or package names (docs/extending.md).',
+    ),
   subject: SubjectSchema,
   values: ValueTableSchema.default({}).describe('Values shared by every stream; a stream may have its own table.'),
   inputs: z.record(z.string(), StreamSchema).describe('Input streams by name.'),
-  expect: z.record(z.string(), StreamSchema).describe('Expected output streams by name; only the streams listed are compared.'),
+  expect: z
+    .record(z.string(), StreamSchema)
+    .describe('Expected output streams by name; only the streams listed are compared.'),
   subscriptions: z
     .record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
     .optional()
@@ -149,7 +191,11 @@ export const MarbleSpecSchema = z.strictObject({
     })
     .optional()
     .describe('An expected failure (a container throwing); required when a run fails and no expected marble shows #.'),
-  tolerance: z.number().min(0).default(1e-9).describe('Numbers match when |actual − expected| ≤ tolerance × max(1, |expected|).'),
+  tolerance: z
+    .number()
+    .min(0)
+    .default(1e-9)
+    .describe('Numbers match when |actual − expected| ≤ tolerance × max(1, |expected|).'),
   bar_ms: z.number().int().positive().default(60_000).describe('Bar timestamps: ts = frame × bar_ms.'),
   symbol: z.string().min(1).default('SPY').describe('Symbol of events that do not name one.'),
 });

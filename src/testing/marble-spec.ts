@@ -44,11 +44,7 @@ export interface ExpectedFailure {
 
 /** What is under test, resolved. */
 export type ResolvedSubject =
-  | StrategySubject
-  | IndicatorSubject
-  | ContainerSubject
-  | RouteSubjectResolved
-  | PipelineSubject;
+  StrategySubject | IndicatorSubject | ContainerSubject | RouteSubjectResolved | PipelineSubject;
 
 export interface StrategySubject {
   readonly kind: 'strategy';

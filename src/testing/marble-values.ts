@@ -16,7 +16,14 @@ export type StreamShape =
   | { readonly kind: 'indicator'; readonly outputs: readonly string[]; readonly single: boolean };
 
 /** Event types a spec can write as input: what the containers and routes under test consume. */
-export const INPUT_EVENT_TYPES = ['BAR', 'SIGNAL', 'ORDER', 'CANCEL', 'REJECT', 'FILL'] as const satisfies readonly EventType[];
+export const INPUT_EVENT_TYPES = [
+  'BAR',
+  'SIGNAL',
+  'ORDER',
+  'CANCEL',
+  'REJECT',
+  'FILL',
+] as const satisfies readonly EventType[];
 export type InputEventType = (typeof INPUT_EVENT_TYPES)[number];
 
 /** Fields an input event of each type must give; everything else has a default (see docs/marbles.md). */
@@ -45,7 +52,11 @@ const BarMapping = (type: z.ZodType) =>
     .superRefine((b, ctx) => {
       const open = b.open ?? b.close;
       if (b.high !== undefined && b.high < Math.max(open, b.close, b.low ?? -Infinity)) {
-        ctx.addIssue({ code: 'custom', path: ['high'], message: `high ${b.high} is below the bar's open, close or low` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['high'],
+          message: `high ${b.high} is below the bar's open, close or low`,
+        });
       }
       if (b.low !== undefined && b.low > Math.min(open, b.close)) {
         ctx.addIssue({ code: 'custom', path: ['low'], message: `low ${b.low} is above the bar's open or close` });
@@ -125,7 +136,10 @@ export function expectedValueSchema(shape: StreamShape): z.ZodType {
     return obj;
   }
   // `type:` may be left out for the stream's first type (e.g. FILL on a route carrying FILL and REJECT).
-  const [first, ...rest] = shape.types.map((t, i) => expectedObject(t, i > 0, delivery)) as [z.ZodObject, ...z.ZodObject[]];
+  const [first, ...rest] = shape.types.map((t, i) => expectedObject(t, i > 0, delivery)) as [
+    z.ZodObject,
+    ...z.ZodObject[],
+  ];
   return z.discriminatedUnion('type', [first, ...rest]).meta({ noun: 'event type' });
 }
 
@@ -136,7 +150,11 @@ export function expectedValueSchema(shape: StreamShape): z.ZodType {
 export function toExpected(raw: unknown, shape: StreamShape): ExpectedValue {
   if (shape.kind === 'indicator') {
     if (typeof raw === 'number') return { kind: 'number', value: raw };
-    return { kind: 'fields', type: undefined, fields: Object.entries(raw as object).map(([name, value]) => ({ name, key: name, value })) };
+    return {
+      kind: 'fields',
+      type: undefined,
+      fields: Object.entries(raw as object).map(([name, value]) => ({ name, key: name, value })),
+    };
   }
   if (typeof raw === 'number') {
     const type = shape.types[0]!;

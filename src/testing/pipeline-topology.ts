@@ -28,21 +28,49 @@ export function pipelineTopology(roles: readonly PipelineRole[]): TopologyDef {
   // the broker fills queued orders before any strategy reacts to the new bar.
   const barConsumers = (['portfolio', 'execution', 'features'] as const).filter(has);
   routes.push({ name: 'bars', kind: 'broadcast', from: 'data', to: [...barConsumers], events: ['BAR'] });
-  if (has('strategy')) routes.push({ name: 'features', kind: 'broadcast', from: 'features', to: 'strategy', events: ['FEATURES'] });
-  if (has('portfolio')) routes.push({ name: 'signals', kind: 'selective', from: 'strategy', to: 'portfolio', events: ['SIGNAL'] });
+  if (has('strategy'))
+    routes.push({ name: 'features', kind: 'broadcast', from: 'features', to: 'strategy', events: ['FEATURES'] });
+  if (has('portfolio'))
+    routes.push({ name: 'signals', kind: 'selective', from: 'strategy', to: 'portfolio', events: ['SIGNAL'] });
   if (has('signal_sink')) {
-    routes.push({ name: has('portfolio') ? 'sink' : 'signals', kind: 'merge', from: 'strategy', to: 'signal_sink', events: ['SIGNAL'] });
+    routes.push({
+      name: has('portfolio') ? 'sink' : 'signals',
+      kind: 'merge',
+      from: 'strategy',
+      to: 'signal_sink',
+      events: ['SIGNAL'],
+    });
   }
   if (has('portfolio') && has('risk')) {
     routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'risk', events: ['ORDER', 'CANCEL'] });
-    if (has('execution')) routes.push({ name: 'approved', kind: 'pipeline', from: 'risk', to: 'execution', events: ['ORDER', 'CANCEL'] });
-    routes.push({ name: 'rejections', kind: 'feedback', by_key: true, from: 'risk', to: 'portfolio', events: ['REJECT'] });
+    if (has('execution'))
+      routes.push({ name: 'approved', kind: 'pipeline', from: 'risk', to: 'execution', events: ['ORDER', 'CANCEL'] });
+    routes.push({
+      name: 'rejections',
+      kind: 'feedback',
+      by_key: true,
+      from: 'risk',
+      to: 'portfolio',
+      events: ['REJECT'],
+    });
   } else if (has('portfolio') && has('execution')) {
     routes.push({ name: 'orders', kind: 'merge', from: 'portfolio', to: 'execution', events: ['ORDER', 'CANCEL'] });
   }
   if (has('portfolio') && has('execution')) {
-    routes.push({ name: 'fills', kind: 'feedback', by_key: true, from: 'execution', to: 'portfolio', events: ['FILL', 'REJECT'] });
+    routes.push({
+      name: 'fills',
+      kind: 'feedback',
+      by_key: true,
+      from: 'execution',
+      to: 'portfolio',
+      events: ['FILL', 'REJECT'],
+    });
   }
   // Through the schema, so defaults are those of a topology read from a file.
-  return parseCamel(TopologySchema, { name: 'marble_pipeline', description: `pipeline: ${roles.join(' → ')}`, containers, routes });
+  return parseCamel(TopologySchema, {
+    name: 'marble_pipeline',
+    description: `pipeline: ${roles.join(' → ')}`,
+    containers,
+    routes,
+  });
 }

@@ -48,9 +48,19 @@ export function resolveSubject(
 
   switch (subject.kind) {
     case 'strategy': {
-      const definition = lookup(source, strategies, subject.name, at('name'), 'strategy', 'see `sluice list strategies`', issues);
+      const definition = lookup(
+        source,
+        strategies,
+        subject.name,
+        at('name'),
+        'strategy',
+        'see `sluice list strategies`',
+        issues,
+      );
       if (definition === undefined) return undefined;
-      const params = parse(() => parseWithSchema(source, definition.params, subject.params, at('params')) as Record<string, unknown>);
+      const params = parse(
+        () => parseWithSchema(source, definition.params, subject.params, at('params')) as Record<string, unknown>,
+      );
       if (params === undefined) return undefined;
       // The universe in the data's merge order, as the graph compiler gives it.
       const symbols = [...new Set(subject.symbols ?? [data.symbol])].sort();
@@ -58,20 +68,45 @@ export function resolveSubject(
     }
 
     case 'indicator': {
-      const definition = lookup(source, INDICATORS, subject.name, at('name'), 'indicator', 'see `sluice list indicators`', issues);
+      const definition = lookup(
+        source,
+        INDICATORS,
+        subject.name,
+        at('name'),
+        'indicator',
+        'see `sluice list indicators`',
+        issues,
+      );
       if (definition === undefined) return undefined;
-      const params = parse(() => parseWithSchema(source, definition.params, subject.params, at('params')) as Record<string, unknown>);
+      const params = parse(
+        () => parseWithSchema(source, definition.params, subject.params, at('params')) as Record<string, unknown>,
+      );
       if (params === undefined) return undefined;
       let outputs = definition.outputs;
       if (subject.output !== undefined) {
         if (!definition.outputs.includes(subject.output)) {
           const guess = didYouMean(subject.output, definition.outputs);
-          issues.push(issueAt(source, at('output'), 'UNKNOWN_NAME', `indicator '${definition.name}' has no output '${subject.output}'`, guess !== undefined ? `did you mean '${guess}'?` : `outputs: ${definition.outputs.join(', ')}`));
+          issues.push(
+            issueAt(
+              source,
+              at('output'),
+              'UNKNOWN_NAME',
+              `indicator '${definition.name}' has no output '${subject.output}'`,
+              guess !== undefined ? `did you mean '${guess}'?` : `outputs: ${definition.outputs.join(', ')}`,
+            ),
+          );
           return undefined;
         }
         outputs = [subject.output];
       }
-      return { kind: 'indicator', definition, params, outputs, single: outputs.length === 1, input: (subject.input ?? 'close') as PriceInput };
+      return {
+        kind: 'indicator',
+        definition,
+        params,
+        outputs,
+        single: outputs.length === 1,
+        input: (subject.input ?? 'close') as PriceInput,
+      };
     }
 
     case 'container': {
@@ -99,14 +134,31 @@ export function resolveSubject(
       const known = inputNames.map(streamType).filter((t): t is EventType => t !== undefined);
       const events = subject.events ?? [...new Set(known)];
       if (events.length === 0) {
-        issues.push(issueAt(source, at('route'), 'MISSING_KEY', 'say which events the route carries', `add events: [SIGNAL] (or name the inputs ${Object.keys(STREAM_TYPES).join(', ')})`));
+        issues.push(
+          issueAt(
+            source,
+            at('route'),
+            'MISSING_KEY',
+            'say which events the route carries',
+            `add events: [SIGNAL] (or name the inputs ${Object.keys(STREAM_TYPES).join(', ')})`,
+          ),
+        );
         return undefined;
       }
       if (subject.by_key !== undefined && subject.route !== 'feedback') {
-        issues.push(issueAt(source, at('by_key'), 'INVALID_VALUE', `by_key is for feedback routes; a ${subject.route} route ${subject.route === 'selective' ? 'always delivers by key' : 'delivers to every consumer'}`));
+        issues.push(
+          issueAt(
+            source,
+            at('by_key'),
+            'INVALID_VALUE',
+            `by_key is for feedback routes; a ${subject.route} route ${subject.route === 'selective' ? 'always delivers by key' : 'delivers to every consumer'}`,
+          ),
+        );
         return undefined;
       }
-      const targets: RouteTarget[] = subject.targets.map((t) => (typeof t === 'string' ? { id: t } : { id: t.id, key: t.key }));
+      const targets: RouteTarget[] = subject.targets.map((t) =>
+        typeof t === 'string' ? { id: t } : { id: t.id, key: t.key },
+      );
       const spec: RouteSpec = {
         name: `${subject.route}_route`,
         kind: subject.route,
@@ -174,7 +226,15 @@ function lookup<T>(
   const found = catalogue.get(name);
   if (found !== undefined) return found;
   const guess = didYouMean(name, catalogue.keys());
-  issues.push(issueAt(source, path, 'UNKNOWN_NAME', `unknown ${noun} '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : fallbackHint));
+  issues.push(
+    issueAt(
+      source,
+      path,
+      'UNKNOWN_NAME',
+      `unknown ${noun} '${name}'`,
+      guess !== undefined ? `did you mean '${guess}'?` : fallbackHint,
+    ),
+  );
   return undefined;
 }
 
@@ -192,7 +252,15 @@ function checkRoles(source: YamlSource, roles: readonly PipelineRole[], issues: 
   const before = issues.length;
   const path: ConfigPath = ['subject', 'roles'];
   if (roles[0] !== 'features') {
-    issues.push(issueAt(source, [...path, 0], 'INVALID_VALUE', `a pipeline starts at features (the data container feeding it is implicit), received '${roles[0] ?? ''}'`, 'e.g. roles: [features, strategy, portfolio, risk, execution]'));
+    issues.push(
+      issueAt(
+        source,
+        [...path, 0],
+        'INVALID_VALUE',
+        `a pipeline starts at features (the data container feeding it is implicit), received '${roles[0] ?? ''}'`,
+        'e.g. roles: [features, strategy, portfolio, risk, execution]',
+      ),
+    );
   }
   roles.forEach((role, i) => {
     if (roles.indexOf(role) !== i) {
@@ -201,11 +269,26 @@ function checkRoles(source: YamlSource, roles: readonly PipelineRole[], issues: 
     }
     const prev = roles[i - 1];
     if (prev !== undefined && PIPELINE_ROLES.indexOf(prev) > PIPELINE_ROLES.indexOf(role)) {
-      issues.push(issueAt(source, [...path, i], 'INVALID_VALUE', `'${role}' comes before '${prev}' in a graph`, `list roles in graph order: ${PIPELINE_ROLES.join(', ')}`));
+      issues.push(
+        issueAt(
+          source,
+          [...path, i],
+          'INVALID_VALUE',
+          `'${role}' comes before '${prev}' in a graph`,
+          `list roles in graph order: ${PIPELINE_ROLES.join(', ')}`,
+        ),
+      );
     }
     const need = NEEDS[role];
     if (need !== undefined && !roles.includes(need)) {
-      issues.push(issueAt(source, [...path, i], 'INVALID_VALUE', `'${role}' needs '${need}' in the pipeline: nothing else feeds it`));
+      issues.push(
+        issueAt(
+          source,
+          [...path, i],
+          'INVALID_VALUE',
+          `'${role}' needs '${need}' in the pipeline: nothing else feeds it`,
+        ),
+      );
     }
   });
   return issues.length === before;
@@ -220,21 +303,50 @@ function resolvePipelineStrategies(
   const before = issues.length;
   const wantsStrategies = subject.roles.includes('strategy');
   if (wantsStrategies && subject.strategies.length === 0) {
-    issues.push(issueAt(source, ['subject', 'roles'], 'MISSING_KEY', 'the pipeline has a strategy role but no strategies', 'add strategies: [{ type: sma_crossover, params: {…} }]'));
+    issues.push(
+      issueAt(
+        source,
+        ['subject', 'roles'],
+        'MISSING_KEY',
+        'the pipeline has a strategy role but no strategies',
+        'add strategies: [{ type: sma_crossover, params: {…} }]',
+      ),
+    );
     return undefined;
   }
   if (!wantsStrategies && subject.strategies.length > 0) {
-    issues.push(issueAt(source, ['subject', 'strategies'], 'INVALID_VALUE', 'strategies are given but roles has no strategy', 'add strategy to roles, or remove strategies'));
+    issues.push(
+      issueAt(
+        source,
+        ['subject', 'strategies'],
+        'INVALID_VALUE',
+        'strategies are given but roles has no strategy',
+        'add strategy to roles, or remove strategies',
+      ),
+    );
     return undefined;
   }
   const out: ResolvedStrategy[] = [];
   const used = new Set<string>();
   subject.strategies.forEach((entry, i) => {
-    const definition = lookup(source, catalogue, entry.type, ['subject', 'strategies', i, 'type'], 'strategy', 'see `sluice list strategies`', issues);
+    const definition = lookup(
+      source,
+      catalogue,
+      entry.type,
+      ['subject', 'strategies', i, 'type'],
+      'strategy',
+      'see `sluice list strategies`',
+      issues,
+    );
     if (definition === undefined) return;
     let params: Record<string, unknown>;
     try {
-      params = parseWithSchema(source, definition.params, entry.params, ['subject', 'strategies', i, 'params']) as Record<string, unknown>;
+      params = parseWithSchema(source, definition.params, entry.params, [
+        'subject',
+        'strategies',
+        i,
+        'params',
+      ]) as Record<string, unknown>;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       issues.push(...err.issues);

@@ -52,7 +52,11 @@ export async function runMarbleFiles(
     // A failing spec is a test result, not an error of the command: stdout, like the passes.
     io.out(formatMarbleResult(result));
   }
-  const parts = [`${passed} passed`, ...(failed > 0 ? [`${failed} failed`] : []), ...(invalid > 0 ? [`${invalid} invalid`] : [])];
+  const parts = [
+    `${passed} passed`,
+    ...(failed > 0 ? [`${failed} failed`] : []),
+    ...(invalid > 0 ? [`${invalid} invalid`] : []),
+  ];
   io.out(`${files.length} marble spec${files.length === 1 ? '' : 's'}: ${parts.join(', ')}`);
   return { passed, failed, invalid, unmatched: unmatched.length };
 }

@@ -8,7 +8,14 @@ import { compareStream, errorMessage, type ExpectedErrorToken, type ExpectedToke
 import { containerHarness } from './container-harness.ts';
 import { indicatorHarness } from './indicator-harness.ts';
 import type { FrameMessage, SubscriptionWindow } from './marble-frames.ts';
-import type { ActualFailure, FailureResult, LifecycleResult, MarbleResult, StreamResult, SubscriptionResult } from './marble-result.ts';
+import type {
+  ActualFailure,
+  FailureResult,
+  LifecycleResult,
+  MarbleResult,
+  StreamResult,
+  SubscriptionResult,
+} from './marble-result.ts';
 import type { MarbleSpec, ResolvedSubject } from './marble-spec.ts';
 import { LIFECYCLE_ACTIONS } from './marble-spec-schema.ts';
 import { pipelineHarness } from './pipeline-harness.ts';
@@ -56,7 +63,12 @@ type Recorded = { readonly actual: unknown; readonly expected: unknown };
 export async function runMarbleSpec(spec: MarbleSpec): Promise<MarbleResult> {
   const harness = createHarness(spec.subject);
   const log: { action: LifecycleAction; id: string; frame: number }[] = [];
-  const container: ContainerContext = { ids: new IdAllocator(), logger: silent, phaseDir: null, registerSink: () => undefined };
+  const container: ContainerContext = {
+    ids: new IdAllocator(),
+    logger: silent,
+    phaseDir: null,
+    registerSink: () => undefined,
+  };
   await harness.prepare({ container, told: (action, id) => log.push({ action, id, frame: 0 }) });
 
   const recorded: Recorded[] = [];
@@ -108,13 +120,23 @@ export async function runMarbleSpec(spec: MarbleSpec): Promise<MarbleResult> {
 
   // flushTests are asserted in declaration order: streams first, then subscriptions.
   const streams: StreamResult[] = spec.expect.map((stream, i) =>
-    compareStream(stream, toFrames(recorded[i]!.expected) as FrameMessage<ExpectedToken>[], toFrames(recorded[i]!.actual), spec.tolerance),
+    compareStream(
+      stream,
+      toFrames(recorded[i]!.expected) as FrameMessage<ExpectedToken>[],
+      toFrames(recorded[i]!.actual),
+      spec.tolerance,
+    ),
   );
   const subscriptions: SubscriptionResult[] = spec.subscriptions.map((s, i) => {
     const r = recorded[spec.expect.length + i]!;
     const expected = (r.expected as SubscriptionWindow[]).map(window);
     const actual = (r.actual as SubscriptionWindow[]).map(window);
-    const pass = expected.length === actual.length && expected.every((w, j) => w.subscribedFrame === actual[j]!.subscribedFrame && w.unsubscribedFrame === actual[j]!.unsubscribedFrame);
+    const pass =
+      expected.length === actual.length &&
+      expected.every(
+        (w, j) =>
+          w.subscribedFrame === actual[j]!.subscribedFrame && w.unsubscribedFrame === actual[j]!.unsubscribedFrame,
+      );
     return { input: s.input, pass, expected, actual };
   });
   const lifecycle: LifecycleResult[] = LIFECYCLE_ACTIONS.flatMap((action): LifecycleResult[] => {
@@ -123,12 +145,25 @@ export async function runMarbleSpec(spec: MarbleSpec): Promise<MarbleResult> {
     const entries = log.filter((l) => l.action === action);
     const frames = [...new Set(entries.map((l) => l.frame))];
     const order = entries.map((l) => l.id);
-    const pass = order.length === expected.order.length && order.every((id, i) => id === expected.order[i]) && (expected.frame === undefined || frames.every((f) => f === expected.frame));
+    const pass =
+      order.length === expected.order.length &&
+      order.every((id, i) => id === expected.order[i]) &&
+      (expected.frame === undefined || frames.every((f) => f === expected.frame));
     return [{ action, pass, expected, actual: { frames, order } }];
   });
   const failed = checkFailure(spec, streams, failure);
-  const pass = streams.every((s) => s.pass) && subscriptions.every((s) => s.pass) && lifecycle.every((l) => l.pass) && failed.pass;
-  return { name: spec.name, file: spec.file, description: spec.description, pass, streams, subscriptions, lifecycle, failure: failed };
+  const pass =
+    streams.every((s) => s.pass) && subscriptions.every((s) => s.pass) && lifecycle.every((l) => l.pass) && failed.pass;
+  return {
+    name: spec.name,
+    file: spec.file,
+    description: spec.description,
+    pass,
+    streams,
+    subscriptions,
+    lifecycle,
+    failure: failed,
+  };
 }
 
 function window(w: SubscriptionWindow): SubscriptionWindow {
@@ -137,7 +172,9 @@ function window(w: SubscriptionWindow): SubscriptionWindow {
 
 /** RxJS TestMessages as plain frame messages. */
 function toFrames(messages: unknown): FrameMessage[] {
-  return (messages as { frame: number; notification: { kind: 'N' | 'E' | 'C'; value?: unknown; error?: unknown } }[]).map((m) => {
+  return (
+    messages as { frame: number; notification: { kind: 'N' | 'E' | 'C'; value?: unknown; error?: unknown } }[]
+  ).map((m) => {
     const n = m.notification;
     if (n.kind === 'N') return { frame: m.frame, kind: 'N', value: n.value };
     if (n.kind === 'E') return { frame: m.frame, kind: 'E', error: n.error };
@@ -149,17 +186,28 @@ function toFrames(messages: unknown): FrameMessage[] {
  * A failure must be expected: by `failure:`, whose fields must all match, or by a `#` in
  * some expected diagram. An expected failure that did not happen fails the spec too.
  */
-function checkFailure(spec: MarbleSpec, streams: readonly StreamResult[], actual: ActualFailure | undefined): FailureResult {
+function checkFailure(
+  spec: MarbleSpec,
+  streams: readonly StreamResult[],
+  actual: ActualFailure | undefined,
+): FailureResult {
   const expected = spec.failure;
-  const result = (reason: string | undefined): FailureResult => ({ pass: reason === undefined, expected, actual, reason });
+  const result = (reason: string | undefined): FailureResult => ({
+    pass: reason === undefined,
+    expected,
+    actual,
+    reason,
+  });
   if (expected === undefined) {
     if (actual === undefined || streams.some((s) => s.expected.some((n) => n.kind === 'E'))) return result(undefined);
     return result('the run failed, and the spec expects no failure (add failure:, or a # to the stream that errors)');
   }
   if (actual === undefined) return result('a failure was expected, but the run did not fail');
   const wrong: string[] = [];
-  if (expected.container !== undefined && expected.container !== actual.container) wrong.push(`in container '${expected.container}'`);
-  if (expected.message !== undefined && !actual.message.includes(expected.message)) wrong.push(`with a message containing ${JSON.stringify(expected.message)}`);
+  if (expected.container !== undefined && expected.container !== actual.container)
+    wrong.push(`in container '${expected.container}'`);
+  if (expected.message !== undefined && !actual.message.includes(expected.message))
+    wrong.push(`with a message containing ${JSON.stringify(expected.message)}`);
   if (expected.frame !== undefined && expected.frame !== actual.frame) wrong.push(`at frame ${expected.frame}`);
   return result(wrong.length === 0 ? undefined : `expected a failure ${wrong.join(', ')}`);
 }

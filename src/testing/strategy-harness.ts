@@ -20,7 +20,15 @@ export function strategyHarness(subject: StrategySubject): SubjectHarness {
   const strategy =
     subject.definition.crossSection === undefined
       ? new StrategyContainer(id, subject.key, subject.definition, subject.params, slots)
-      : new CrossSectionContainer(id, subject.key, subject.definition, subject.params, slots, subject.symbols, 'continuous');
+      : new CrossSectionContainer(
+          id,
+          subject.key,
+          subject.definition,
+          subject.params,
+          slots,
+          subject.symbols,
+          'continuous',
+        );
   return {
     async prepare(ctx) {
       ctx.told('initialize', features.id);

@@ -43,7 +43,11 @@ function byType(types: readonly EventType[]): Map<string, EventType> {
  */
 export function subjectStreams(subject: ResolvedSubject): SubjectStreams {
   const bars = new Map<string, readonly InputEventType[]>([['bars', ['BAR']]]);
-  const fixed = (inputs: ReadonlyMap<string, readonly InputEventType[]>, outputs: Map<string, StreamShape>, required: string[]): SubjectStreams => ({
+  const fixed = (
+    inputs: ReadonlyMap<string, readonly InputEventType[]>,
+    outputs: Map<string, StreamShape>,
+    required: string[],
+  ): SubjectStreams => ({
     inputs,
     inputTypes: (name) => inputs.get(name) ?? [],
     requiredInputs: required,
@@ -53,7 +57,11 @@ export function subjectStreams(subject: ResolvedSubject): SubjectStreams {
     case 'strategy':
       return fixed(bars, new Map([['signals', events('SIGNAL')]]), ['bars']);
     case 'indicator':
-      return fixed(bars, new Map([['values', { kind: 'indicator', outputs: subject.outputs, single: subject.single }]]), ['bars']);
+      return fixed(
+        bars,
+        new Map([['values', { kind: 'indicator', outputs: subject.outputs, single: subject.single }]]),
+        ['bars'],
+      );
     case 'container': {
       const io = ROLE_IO[subject.role];
       const inputs = new Map<string, readonly InputEventType[]>();

@@ -33,7 +33,11 @@ export function fieldMatches(actual: unknown, expected: unknown, tolerance: numb
   if (typeof expected === 'number') return typeof actual === 'number' && numbersMatch(actual, expected, tolerance);
   if (Array.isArray(expected)) {
     const list = ArrayBuffer.isView(actual) ? Array.from(actual as unknown as ArrayLike<number>) : actual;
-    return Array.isArray(list) && list.length === expected.length && expected.every((e, i) => fieldMatches(list[i], e, tolerance));
+    return (
+      Array.isArray(list) &&
+      list.length === expected.length &&
+      expected.every((e, i) => fieldMatches(list[i], e, tolerance))
+    );
   }
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object') return false;

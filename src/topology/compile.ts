@@ -66,7 +66,9 @@ export function compileGraph(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
   const containers = new Map(plan.instances.map((i) => [i.id, createContainer(i, wf, hub, strategyByKey)]));
   // A consumer that ignores every event type a route carries is left off it.
   const wanted = (spec: RouteSpec): RouteSpec => {
-    const targets = spec.targets.filter((t) => !spec.events.every((type) => containers.get(t.id)?.ignores?.(type) === true));
+    const targets = spec.targets.filter(
+      (t) => !spec.events.every((type) => containers.get(t.id)?.ignores?.(type) === true),
+    );
     return targets.length === spec.targets.length ? spec : { ...spec, targets };
   };
   const routes = plan.routes.map((spec) => createRoute(wanted(spec), inbox));
@@ -100,7 +102,10 @@ function createContainer(
       return new FeaturesContainer(id, hub) as Container<unknown>;
     case 'classifier': {
       const c = wf.classifiers.find((k) => k.id === key);
-      if (c === undefined) throw new Error(`container '${id}': no classifier '${String(key)}' (a classifier container needs foreach: classifiers)`);
+      if (c === undefined)
+        throw new Error(
+          `container '${id}': no classifier '${String(key)}' (a classifier container needs foreach: classifiers)`,
+        );
       const slots = c.definition.features(c.params).map((req) => hub.register(req));
       return new ClassifierContainer(id, c.id, c.definition, c.params, slots) as Container<unknown>;
     }
@@ -110,16 +115,45 @@ function createContainer(
       if (s.definition.crossSection !== undefined) {
         // The universe in the merge's order (UTF-16 code units, as mergeSources sorts).
         const symbols = [...new Set(wf.sources.map((src) => src.symbol))].sort();
-        return new CrossSectionContainer(id, s.key, s.definition, s.params, slots, symbols, cfg.data.calendar) as Container<unknown>;
+        return new CrossSectionContainer(
+          id,
+          s.key,
+          s.definition,
+          s.params,
+          slots,
+          symbols,
+          cfg.data.calendar,
+        ) as Container<unknown>;
       }
-      const filter = s.filter === undefined ? undefined : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) };
-      return new StrategyContainer(id, s.key, s.definition, s.params, slots, filter, wf.classifiers.map((c) => c.id)) as Container<unknown>;
+      const filter =
+        s.filter === undefined
+          ? undefined
+          : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) };
+      return new StrategyContainer(
+        id,
+        s.key,
+        s.definition,
+        s.params,
+        slots,
+        filter,
+        wf.classifiers.map((c) => c.id),
+      ) as Container<unknown>;
     }
     case 'portfolio': {
       const feature = sizingFeature(cfg.portfolio.sizing);
       const slot = feature === undefined ? undefined : hub.register(feature);
       const bpy = runBarsPerYear(wf);
-      return new PortfolioContainer(id, key ?? id, cfg.portfolio, slot, bpy, wf.tradeFrom ?? Number.NEGATIVE_INFINITY, cfg.risk, parseTimeframe(cfg.data.timeframe), accountingOf(cfg)) as Container<unknown>;
+      return new PortfolioContainer(
+        id,
+        key ?? id,
+        cfg.portfolio,
+        slot,
+        bpy,
+        wf.tradeFrom ?? Number.NEGATIVE_INFINITY,
+        cfg.risk,
+        parseTimeframe(cfg.data.timeframe),
+        accountingOf(cfg),
+      ) as Container<unknown>;
     }
     case 'risk':
       return new RiskContainer(id, cfg.risk, accountingOf(cfg).funds) as Container<unknown>;
@@ -132,12 +166,26 @@ function createContainer(
         wf.classifiers.length > 0,
         wf.liveStore === undefined
           ? { workflow: wf, dir: configuredStoreDir(wf) ?? null, rowGroupRows: cfg.signals.rowGroupRows }
-          : { workflow: wf, dir: wf.liveStore.dir, rowGroupRows: wf.liveStore.rowGroupRows, live: { feed: wf.liveStore.feed, warmup: wf.liveStore.warmup } },
+          : {
+              workflow: wf,
+              dir: wf.liveStore.dir,
+              rowGroupRows: wf.liveStore.rowGroupRows,
+              live: { feed: wf.liveStore.feed, warmup: wf.liveStore.warmup },
+            },
       ) as Container<unknown>;
     case 'signal_source':
-      if (wf.replay === undefined) throw new Error(`container '${id}': a signal_source replays a signal store, but the config names none (replay.store)`);
+      if (wf.replay === undefined)
+        throw new Error(
+          `container '${id}': a signal_source replays a signal store, but the config names none (replay.store)`,
+        );
       // The universe of a cross-sectional strategy's targets, as the strategy container has it.
-      return new SignalSourceContainer(id, wf.replay.signals, wf.strategies.map((s) => s.key), wf.replay.forced, [...new Set(wf.sources.map((src) => src.symbol))].sort()) as Container<unknown>;
+      return new SignalSourceContainer(
+        id,
+        wf.replay.signals,
+        wf.strategies.map((s) => s.key),
+        wf.replay.forced,
+        [...new Set(wf.sources.map((src) => src.symbol))].sort(),
+      ) as Container<unknown>;
   }
 }
 

@@ -18,7 +18,11 @@ export function explainEngine(wf: ResolvedWorkflow): string {
  * listed under their definition) and routes with kind, events and ends.
  */
 export function explainText(plan: GraphPlan): string {
-  const lines = [`topology ${plan.topology.name}: ${plan.topology.description}`.trimEnd(), '', 'containers (topological order):'];
+  const lines = [
+    `topology ${plan.topology.name}: ${plan.topology.description}`.trimEnd(),
+    '',
+    'containers (topological order):',
+  ];
   const seen = new Set<string>();
   for (const inst of plan.instances) {
     const def = inst.def;
@@ -35,9 +39,16 @@ export function explainText(plan: GraphPlan): string {
   }
   lines.push('', 'routes:');
   for (const r of plan.routes) {
-    const ends = (ids: readonly string[]) => (ids.length === 0 ? '(no instances)' : ids.length > 3 ? `${ids.slice(0, 2).join(', ')}, … (${ids.length})` : ids.join(', '));
+    const ends = (ids: readonly string[]) =>
+      ids.length === 0
+        ? '(no instances)'
+        : ids.length > 3
+          ? `${ids.slice(0, 2).join(', ')}, … (${ids.length})`
+          : ids.join(', ');
     const key = r.byKey ? ' by key' : '';
-    lines.push(`  ${r.name.padEnd(12)} ${(r.kind + key).padEnd(16)} [${r.events.join(', ')}]  ${ends(r.from)} → ${ends(r.targets.map((t) => t.id))}`);
+    lines.push(
+      `  ${r.name.padEnd(12)} ${(r.kind + key).padEnd(16)} [${r.events.join(', ')}]  ${ends(r.from)} → ${ends(r.targets.map((t) => t.id))}`,
+    );
   }
   return lines.join('\n');
 }
@@ -52,7 +63,9 @@ export function explainMermaid(plan: GraphPlan): string {
   }
   for (const route of plan.topology.routes) {
     const arrow = route.kind === 'feedback' ? '-.->' : '-->';
-    for (const f of endpointIds(plan.topology, route.from)) for (const t of endpointIds(plan.topology, route.to)) lines.push(`  ${f} ${arrow}|${route.kind}: ${route.events.join(',')}| ${t}`);
+    for (const f of endpointIds(plan.topology, route.from))
+      for (const t of endpointIds(plan.topology, route.to))
+        lines.push(`  ${f} ${arrow}|${route.kind}: ${route.events.join(',')}| ${t}`);
   }
   return lines.join('\n');
 }

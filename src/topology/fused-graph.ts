@@ -57,7 +57,13 @@ function isBacktestGraph(t: TopologyDef): boolean {
     containersMatch &&
     t.routes.every((r, i) => {
       const [kind, from, to, events, byKey] = BACKTEST_ROUTES[i]!;
-      return r.kind === kind && list(r.from) === from && list(r.to) === to && r.events.join(',') === events && (r.byKey === true) === byKey;
+      return (
+        r.kind === kind &&
+        list(r.from) === from &&
+        list(r.to) === to &&
+        r.events.join(',') === events &&
+        (r.byKey === true) === byKey
+      );
     })
   );
 }
@@ -71,14 +77,16 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   const cfg = wf.config;
   if (cfg.execution.engine === 'per_event') return 'execution.engine is per_event';
   if (observed) return "an observer of the graph's events watches this run (look-ahead check, trace sink)";
-  if (!isBacktestGraph(wf.topology)) return 'the topology is not the built-in backtest graph (or it records container events with behaviors)';
+  if (!isBacktestGraph(wf.topology))
+    return 'the topology is not the built-in backtest graph (or it records container events with behaviors)';
   if (wf.replay !== undefined || wf.liveStore !== undefined) return 'a signal replay or a live run';
   if (wf.classifiers.length > 0) return 'classifiers (regimes) are read per event';
   if (wf.sources.length !== 1) return 'more than one symbol';
   const settings = cfg.execution.traceSettings;
   if (settings !== undefined && EventTracer.enabled(settings)) return 'event tracing is on';
   for (const s of wf.strategies) {
-    if (s.definition.columns === undefined) return `strategy '${s.type}' has no columnar logic (defineStrategy's columns)`;
+    if (s.definition.columns === undefined)
+      return `strategy '${s.type}' has no columnar logic (defineStrategy's columns)`;
     // defineStrategy checked that its columns came with its create; a copy with another
     // create (`{ ...sma_crossover, create }`) would run a logic the columns do not follow.
     if (definitionKind(s.definition) !== 'strategy') return `strategy '${s.type}' was not made by defineStrategy`;
@@ -88,13 +96,15 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   const p = cfg.portfolio;
   if (p.account !== 'cash') return `portfolio.account is ${p.account} (margin calls are checked per bar)`;
   if (sizingFeature(p.sizing) !== undefined) return `portfolio.sizing ${p.sizing.type} reads a feature`;
-  if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity') return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
+  if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity')
+    return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   if (BookExits.wanted(cfg.risk)) return 'exit rules of the risk block (stops, time exits, drawdown halt) run per bar';
   const e = cfg.execution;
   if (e.fill !== 'next_open') return `execution.fill is ${e.fill}`;
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
-  for (const instrument of accountingOf(cfg).instruments.values()) if (instrument.kind === 'future') return 'a futures instrument';
+  for (const instrument of accountingOf(cfg).instruments.values())
+    if (instrument.kind === 'future') return 'a futures instrument';
   return undefined;
 }
 
@@ -112,7 +122,12 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
   const strategyInstances = instances.filter((i) => i.role === 'strategy');
   const strategies = strategyInstances.map((i) => {
     const s = byKey.get(i.key!)!;
-    return { key: s.key, definition: s.definition, params: s.params, slots: s.definition.features(s.params).map((req) => hub.register(req)) };
+    return {
+      key: s.key,
+      definition: s.definition,
+      params: s.params,
+      slots: s.definition.features(s.params).map((req) => hub.register(req)),
+    };
   });
   const portfolioIds = new Map(instances.filter((i) => i.role === 'portfolio').map((i) => [i.key!, i.id]));
   const accounting = accountingOf(cfg);
@@ -142,6 +157,12 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
     execution: cfg.execution,
   });
   // The fused container takes the data container's place: it reads the source's chunks.
-  const placed: Placed = { instance: data, container: fused as Container<unknown>, inputs: [], inbox: undefined, outputs: {} };
+  const placed: Placed = {
+    instance: data,
+    container: fused as Container<unknown>,
+    inputs: [],
+    inbox: undefined,
+    outputs: {},
+  };
   return { plan, placed: [placed], routes: [], data: fused, hub, fused };
 }

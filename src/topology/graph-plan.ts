@@ -57,7 +57,8 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
 
   const defs = new Map<string, { def: ContainerDef; index: number }>();
   topology.containers.forEach((def, index) => {
-    if (defs.has(def.id)) fail(['containers', index, 'id'], 'DUPLICATE_CONTAINER', `container id '${def.id}' is used twice`);
+    if (defs.has(def.id))
+      fail(['containers', index, 'id'], 'DUPLICATE_CONTAINER', `container id '${def.id}' is used twice`);
     else defs.set(def.id, { def, index });
   });
   const roleCount = (role: Role) => topology.containers.filter((c) => c.role === role).length;
@@ -93,7 +94,12 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
         for (const d of hits) if (!found.includes(d)) found.push(d);
         if (hits.length > 0) return;
         const guess = didYouMean(name, defs.keys());
-        fail(path, 'DANGLING_ROUTE', `route ${routeName(route, r)} ${ends} '${name}', which matches no container`, `${guess ? `did you mean '${guess}'? ` : ''}containers: ${[...defs.keys()].join(', ')}`);
+        fail(
+          path,
+          'DANGLING_ROUTE',
+          `route ${routeName(route, r)} ${ends} '${name}', which matches no container`,
+          `${guess ? `did you mean '${guess}'? ` : ''}containers: ${[...defs.keys()].join(', ')}`,
+        );
         return;
       }
       const hit = defs.get(name);
@@ -103,7 +109,12 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
         return;
       }
       const guess = didYouMean(name, defs.keys());
-      fail(path, 'DANGLING_ROUTE', `route ${routeName(route, r)} ${ends} unknown container '${name}'`, guess ? `did you mean '${guess}'?` : `containers: ${[...defs.keys()].join(', ')}`);
+      fail(
+        path,
+        'DANGLING_ROUTE',
+        `route ${routeName(route, r)} ${ends} unknown container '${name}'`,
+        guess ? `did you mean '${guess}'?` : `containers: ${[...defs.keys()].join(', ')}`,
+      );
     });
     return found;
   };
@@ -120,10 +131,21 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
     const byKey = route.kind === 'selective' || route.byKey === true;
     if (byKey) {
       for (const t of to) {
-        if (t.foreach === undefined) fail(['routes', r, 'to'], 'GRAPH', `${route.kind} route ${name} delivers by key, but '${t.id}' is not a foreach container`, 'deliver by key only to containers with foreach');
+        if (t.foreach === undefined)
+          fail(
+            ['routes', r, 'to'],
+            'GRAPH',
+            `${route.kind} route ${name} delivers by key, but '${t.id}' is not a foreach container`,
+            'deliver by key only to containers with foreach',
+          );
       }
       for (const ev of route.events) {
-        if (!KEYED_EVENTS.has(ev)) fail(['routes', r, 'events'], 'GRAPH', `${route.kind} route ${name} delivers by key, but ${ev} events carry no key`);
+        if (!KEYED_EVENTS.has(ev))
+          fail(
+            ['routes', r, 'events'],
+            'GRAPH',
+            `${route.kind} route ${name} delivers by key, but ${ev} events carry no key`,
+          );
       }
     }
     const fromIds = from.flatMap((d) => instancesOf(d, defs.get(d.id)!.index)).map((i) => i.id);
@@ -131,20 +153,44 @@ export function planGraph(topology: TopologyDef, keys: ForeachKeys, report: Repo
       .flatMap((d) => instancesOf(d, defs.get(d.id)!.index))
       .map((i) => (i.key === undefined ? { id: i.id } : { id: i.id, key: i.key }));
     if (route.kind === 'pipeline' && (fromIds.length !== 1 || targets.length !== 1)) {
-      fail(['routes', r, 'kind'], 'GRAPH', `pipeline route ${name} links one container to one, but it has ${fromIds.length} producer(s) and ${targets.length} consumer(s)`, fromIds.length > 1 ? "use kind 'merge' for many → one" : "use kind 'broadcast' for one → many");
+      fail(
+        ['routes', r, 'kind'],
+        'GRAPH',
+        `pipeline route ${name} links one container to one, but it has ${fromIds.length} producer(s) and ${targets.length} consumer(s)`,
+        fromIds.length > 1 ? "use kind 'merge' for many → one" : "use kind 'broadcast' for one → many",
+      );
     }
     if (route.kind === 'merge' && targets.length !== 1) {
-      fail(['routes', r, 'to'], 'GRAPH', `merge route ${name} has ${targets.length} consumers; merge is many → one`, "use kind 'broadcast' or 'selective' to deliver to many");
+      fail(
+        ['routes', r, 'to'],
+        'GRAPH',
+        `merge route ${name} has ${targets.length} consumers; merge is many → one`,
+        "use kind 'broadcast' or 'selective' to deliver to many",
+      );
     }
     for (const t of to) inbound.set(t.id, (inbound.get(t.id) ?? 0) + 1);
-    for (const f of from) for (const t of to) edges.push({ from: f.id, to: t.id, route: r, feedback: route.kind === 'feedback' });
+    for (const f of from)
+      for (const t of to) edges.push({ from: f.id, to: t.id, route: r, feedback: route.kind === 'feedback' });
     const plainName = route.name ?? `${from.map((d) => d.id).join('_')}_to_${to.map((d) => d.id).join('_')}`;
-    planned.push({ name: plainName, kind: route.kind, from: fromIds, targets, events: route.events, byKey, defIndex: r });
+    planned.push({
+      name: plainName,
+      kind: route.kind,
+      from: fromIds,
+      targets,
+      events: route.events,
+      byKey,
+      defIndex: r,
+    });
   });
 
   topology.containers.forEach((def, index) => {
     if (def.role !== 'data' && !inbound.has(def.id)) {
-      fail(['containers', index], 'DANGLING_CONTAINER', `container '${def.id}' (${def.role}) receives nothing: no route leads to it`, `add a route with to: ${def.id}, or remove the container`);
+      fail(
+        ['containers', index],
+        'DANGLING_CONTAINER',
+        `container '${def.id}' (${def.role}) receives nothing: no route leads to it`,
+        `add a route with to: ${def.id}, or remove the container`,
+      );
     }
   });
 
@@ -186,7 +232,12 @@ function checkBehaviors(topology: TopologyDef, instances: readonly ContainerInst
     const re = globToRegExp(b.match);
     if (ids.some((id) => re.test(id))) return;
     const guess = didYouMean(b.match, ids);
-    fail(['behaviors', i, 'match'], 'UNKNOWN_NAME', `behavior '${b.match}' matches no container`, `${guess !== undefined ? `did you mean '${guess}'? ` : ''}containers: ${ids.join(', ')}`);
+    fail(
+      ['behaviors', i, 'match'],
+      'UNKNOWN_NAME',
+      `behavior '${b.match}' matches no container`,
+      `${guess !== undefined ? `did you mean '${guess}'? ` : ''}containers: ${ids.join(', ')}`,
+    );
   });
 }
 
@@ -196,16 +247,33 @@ function routeName(route: RouteDef, index: number): string {
   return `#${index} (${side(route.from)} → ${side(route.to)})`;
 }
 
-function checkEvents(route: RouteDef, r: number, name: string, from: ContainerDef[], to: ContainerDef[], fail: ReportIssue): void {
+function checkEvents(
+  route: RouteDef,
+  r: number,
+  name: string,
+  from: ContainerDef[],
+  to: ContainerDef[],
+  fail: ReportIssue,
+): void {
   route.events.forEach((ev: EventType, i) => {
     for (const f of from) {
       if (!ROLE_IO[f.role].produces.includes(ev)) {
-        fail(['routes', r, 'events', i], 'EVENT_MISMATCH', `route ${name} carries ${ev}, but '${f.id}' (${f.role}) never produces ${ev}`, `${f.role} produces: ${ROLE_IO[f.role].produces.join(', ') || 'nothing'}`);
+        fail(
+          ['routes', r, 'events', i],
+          'EVENT_MISMATCH',
+          `route ${name} carries ${ev}, but '${f.id}' (${f.role}) never produces ${ev}`,
+          `${f.role} produces: ${ROLE_IO[f.role].produces.join(', ') || 'nothing'}`,
+        );
       }
     }
     for (const t of to) {
       if (!ROLE_IO[t.role].consumes.includes(ev)) {
-        fail(['routes', r, 'events', i], 'EVENT_MISMATCH', `route ${name} carries ${ev}, but '${t.id}' (${t.role}) does not consume ${ev}`, `${t.role} consumes: ${ROLE_IO[t.role].consumes.join(', ') || 'nothing'}`);
+        fail(
+          ['routes', r, 'events', i],
+          'EVENT_MISMATCH',
+          `route ${name} carries ${ev}, but '${t.id}' (${t.role}) does not consume ${ev}`,
+          `${t.role} consumes: ${ROLE_IO[t.role].consumes.join(', ') || 'nothing'}`,
+        );
       }
     }
   });
@@ -226,7 +294,12 @@ function topologicalOrder(
   const selfLoop = edges.find((e) => !e.feedback && e.from === e.to);
   if (selfLoop !== undefined) {
     const route = routes[selfLoop.route]!;
-    fail(['routes', selfLoop.route, 'kind'], 'CYCLE', `route ${routeName(route, selfLoop.route)} (${route.kind}) leads from '${selfLoop.from}' back to itself`, "only a route of kind 'feedback' may close a cycle");
+    fail(
+      ['routes', selfLoop.route, 'kind'],
+      'CYCLE',
+      `route ${routeName(route, selfLoop.route)} (${route.kind}) leads from '${selfLoop.from}' back to itself`,
+      "only a route of kind 'feedback' may close a cycle",
+    );
     return null;
   }
   const indegree = new Map(containers.map((c) => [c.id, 0]));
@@ -257,6 +330,11 @@ function topologicalOrder(
   const cycle = [...path.slice(path.indexOf(at)), at].join(' → ');
   const route = routes[closing.route]!;
   // Point at the kind: making the route that goes back upstream a feedback route is the fix.
-  fail(['routes', closing.route, 'kind'], 'CYCLE', `route ${routeName(route, closing.route)} (${route.kind}) closes the cycle ${cycle}, but only a feedback route may close a cycle`, "make the route that goes back upstream kind: feedback");
+  fail(
+    ['routes', closing.route, 'kind'],
+    'CYCLE',
+    `route ${routeName(route, closing.route)} (${route.kind}) closes the cycle ${cycle}, but only a feedback route may close a cycle`,
+    'make the route that goes back upstream kind: feedback',
+  );
   return null;
 }

@@ -69,7 +69,8 @@ export interface LoadedWorkflow {
    * How it was loaded, so another thread can load the same workflow (`--workers`);
    * undefined when it used strategies from outside the catalogue, which cannot travel.
    */
-  readonly load?: { readonly file: string; readonly options: Omit<LoadWorkflowOptions, 'strategies' | 'logger'> } | undefined;
+  readonly load?:
+    { readonly file: string; readonly options: Omit<LoadWorkflowOptions, 'strategies' | 'logger'> } | undefined;
   /** Bar files a `data.provider:` will download on the first run (`fetchData: false`), absolute. */
   readonly pendingDownloads?: readonly string[];
 }

@@ -18,4 +18,12 @@ export const ROLE_IO: Readonly<Record<Role, { consumes: readonly EventType[]; pr
 };
 
 /** Event types that carry a book `key`, so a route can deliver them by key. */
-export const KEYED_EVENTS: ReadonlySet<EventType> = new Set(['SIGNAL', 'ORDER', 'CANCEL', 'REJECT', 'FILL', 'PORTFOLIO', 'TRADE']);
+export const KEYED_EVENTS: ReadonlySet<EventType> = new Set([
+  'SIGNAL',
+  'ORDER',
+  'CANCEL',
+  'REJECT',
+  'FILL',
+  'PORTFOLIO',
+  'TRADE',
+]);

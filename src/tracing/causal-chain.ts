@@ -59,7 +59,9 @@ export class TraceIndex {
 
   /** Order ids of the fills that happened on bar `fillSeq` (a trade's `bar_seq` in trades.ndjson). */
   ordersFilledOn(fillSeq: number): number[] {
-    return (this.fillsBySeq.get(fillSeq) ?? []).map((r) => r.data['order_id']).filter((id): id is number => typeof id === 'number');
+    return (this.fillsBySeq.get(fillSeq) ?? [])
+      .map((r) => r.data['order_id'])
+      .filter((id): id is number => typeof id === 'number');
   }
 
   /** Every order id the trace mentions, ascending. */
@@ -92,8 +94,13 @@ export function orderChain(index: TraceIndex, orderId: number): CausalChain | un
   const trade = index.causedBy(`fill:${orderId}`).find((r) => r.type === 'TRADE');
   // Execution's notices (cancelled, expired…) carry `remaining`; risk's rejections do not.
   const riskRejected = reject !== undefined && reject.data['remaining'] === undefined;
-  const risk: RiskVerdict =
-    riskRejected ? 'rejected' : approved?.data['risk_note'] !== undefined ? 'resized' : approved !== undefined || fill !== undefined ? 'approved' : 'unknown';
+  const risk: RiskVerdict = riskRejected
+    ? 'rejected'
+    : approved?.data['risk_note'] !== undefined
+      ? 'resized'
+      : approved !== undefined || fill !== undefined
+        ? 'approved'
+        : 'unknown';
   return { orderId, bar, features, signal, order, approved, reject, fill, trade, risk };
 }
 
@@ -119,7 +126,8 @@ function missing(type: TraceType, header: TraceHeader | undefined): string {
 /** The bar's OHLCV from a BAR record or, at detailed level, from the FEATURES record that carries it. */
 function barLine(chain: CausalChain, header: TraceHeader | undefined): string {
   const src = chain.bar ?? chain.features;
-  const d = chain.bar !== undefined ? chain.bar.data : (chain.features?.data['bar'] as Record<string, unknown> | undefined);
+  const d =
+    chain.bar !== undefined ? chain.bar.data : (chain.features?.data['bar'] as Record<string, unknown> | undefined);
   if (src === undefined || d === undefined) return label('bar') + missing('BAR', header);
   return `${label('bar')}#${src.seq}  ${src.ts}  ${src.symbol}  open ${num(d['open'])}  high ${num(d['high'])}  low ${num(d['low'])}  close ${num(d['close'])}  volume ${num(d['volume'])}`;
 }
@@ -132,7 +140,10 @@ function featuresLine(chain: CausalChain, header: TraceHeader | undefined): stri
   const strategy = chain.signal?.data['strategy'];
   const wanted = typeof strategy === 'string' ? header?.strategies[strategy] : undefined;
   const shown = (wanted ?? names).map((name) => ({ name, i: names.indexOf(name) })).filter((x) => x.i >= 0);
-  const parts = shown.length > 0 ? shown.map((x) => `${x.name} = ${num(values[x.i] ?? null)}`) : values.map((v, i) => `[${i}] = ${num(v)}`);
+  const parts =
+    shown.length > 0
+      ? shown.map((x) => `${x.name} = ${num(values[x.i] ?? null)}`)
+      : values.map((v, i) => `[${i}] = ${num(v)}`);
   return `${label('features')}#${f.seq}  ${parts.join(', ')}`;
 }
 
@@ -149,7 +160,8 @@ function riskLine(chain: CausalChain): string {
   }
 }
 
-const formatTarget = (t: TraceRecord['target']): string => (t === null ? '—' : typeof t === 'string' ? t : t.join(', '));
+const formatTarget = (t: TraceRecord['target']): string =>
+  t === null ? '—' : typeof t === 'string' ? t : t.join(', ');
 
 /**
  * The chain as text, one line per step, in causal order: bar → features → signal →
@@ -157,16 +169,25 @@ const formatTarget = (t: TraceRecord['target']): string => (t === null ? '—' :
  */
 export function formatChain(chain: CausalChain, header: TraceHeader | undefined): string {
   const o = chain.order ?? chain.fill ?? chain.reject!;
-  const lines = [`order ${chain.orderId} · book ${o.key ?? '?'} · ${o.symbol ?? '?'}${header !== undefined ? `  (trace ${header.trace_id}, phase ${header.phase}, level ${header.level})` : ''}`];
+  const lines = [
+    `order ${chain.orderId} · book ${o.key ?? '?'} · ${o.symbol ?? '?'}${header !== undefined ? `  (trace ${header.trace_id}, phase ${header.phase}, level ${header.level})` : ''}`,
+  ];
   const reason = chain.order?.data['reason'] ?? chain.fill?.data['reason'];
-  const fromSignal = typeof chain.order?.data['signal_id'] === 'number' ? (chain.order.data['signal_id'] as number) > 0 : reason === 'signal';
+  const fromSignal =
+    typeof chain.order?.data['signal_id'] === 'number'
+      ? (chain.order.data['signal_id'] as number) > 0
+      : reason === 'signal';
   lines.push(barLine(chain, header));
   lines.push(featuresLine(chain, header));
   if (chain.signal !== undefined) {
     const d = chain.signal.data;
-    lines.push(`${label('signal')}#${num(d['signal_id'])}  strategy ${String(d['strategy'])} → ${signed(d['direction'])}, strength ${num(d['strength'])}, at close ${num(d['price'])} (${chain.signal.source})`);
+    lines.push(
+      `${label('signal')}#${num(d['signal_id'])}  strategy ${String(d['strategy'])} → ${signed(d['direction'])}, strength ${num(d['strength'])}, at close ${num(d['price'])} (${chain.signal.source})`,
+    );
   } else {
-    lines.push(label('signal') + (fromSignal ? missing('SIGNAL', header) : `— none: the order's reason is ${String(reason)}`));
+    lines.push(
+      label('signal') + (fromSignal ? missing('SIGNAL', header) : `— none: the order's reason is ${String(reason)}`),
+    );
   }
   if (chain.order !== undefined) {
     const d = chain.order.data;
@@ -181,7 +202,8 @@ export function formatChain(chain: CausalChain, header: TraceHeader | undefined)
       `${label('fill')}${String(d['side'])} ${num(d['quantity'])} @ ${num(d['price'])} on bar #${num(d['fill_seq'])} ${String(d['fill_ts'])}; commission ${num(d['commission'])}, slippage ${num(d['slippage'])}` +
         (typeof d['remaining'] === 'number' && d['remaining'] > 0 ? `; partial, ${num(d['remaining'])} left` : ''),
     );
-  } else if (chain.risk !== 'rejected' && chain.reject === undefined) lines.push(label('fill') + missing('FILL', header));
+  } else if (chain.risk !== 'rejected' && chain.reject === undefined)
+    lines.push(label('fill') + missing('FILL', header));
   if (chain.reject !== undefined && chain.risk !== 'rejected') {
     const d = chain.reject.data;
     lines.push(`${label('ended')}${String(d['reason'])}: ${num(d['remaining'])} unfilled (${chain.reject.source})`);

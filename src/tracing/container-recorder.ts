@@ -69,7 +69,10 @@ async function ndjsonFile(path: string): Promise<RecordFile> {
 }
 
 async function parquetFile(path: string): Promise<RecordFile> {
-  const w = await ParquetTableWriter.open<RecordRow>(path, RECORD_COLUMNS, { rowGroupRows: ROW_GROUP_ROWS, createdBy: 'sluice record behavior' });
+  const w = await ParquetTableWriter.open<RecordRow>(path, RECORD_COLUMNS, {
+    rowGroupRows: ROW_GROUP_ROWS,
+    createdBy: 'sluice record behavior',
+  });
   return {
     path,
     get needsDrain() {
@@ -77,7 +80,18 @@ async function parquetFile(path: string): Promise<RecordFile> {
     },
     drained: () => w.drained(),
     write: (r, ts) =>
-      w.append({ record_seq: r.trace_seq, type: r.type, id: r.id, cause: r.cause ?? '', route: r.route ?? '', seq: r.seq ?? -1, ts, symbol: r.symbol ?? '', key: r.key ?? '', data: JSON.stringify(r.data) }),
+      w.append({
+        record_seq: r.trace_seq,
+        type: r.type,
+        id: r.id,
+        cause: r.cause ?? '',
+        route: r.route ?? '',
+        seq: r.seq ?? -1,
+        ts,
+        symbol: r.symbol ?? '',
+        key: r.key ?? '',
+        data: JSON.stringify(r.data),
+      }),
     commit: async () => {
       await w.finish();
       await w.publish();
@@ -102,7 +116,9 @@ interface Recording {
 }
 
 /** What a phase's recordings hold, per recorded container (`records` in phase_summary.json). */
-export type RecordsSummary = Readonly<Record<string, { readonly file: string; readonly written: number; readonly dropped: number }>>;
+export type RecordsSummary = Readonly<
+  Record<string, { readonly file: string; readonly written: number; readonly dropped: number }>
+>;
 
 /**
  * The `record` behavior of a topology (`behaviors: [{ match: 'portfolio_*', record: {
@@ -130,9 +146,15 @@ export class ContainerRecorder {
    * wins, as in container_settings), with its files open and its taps set; undefined when
    * no behavior records or the run writes nothing.
    */
-  static async open(opts: { readonly behaviors: readonly BehaviorDef[] | undefined; readonly instances: readonly string[]; readonly routes: readonly Route[]; readonly phaseDir: string | null }): Promise<ContainerRecorder | undefined> {
+  static async open(opts: {
+    readonly behaviors: readonly BehaviorDef[] | undefined;
+    readonly instances: readonly string[];
+    readonly routes: readonly Route[];
+    readonly phaseDir: string | null;
+  }): Promise<ContainerRecorder | undefined> {
     const settings: Record<string, NonNullable<BehaviorDef['record']>> = {};
-    for (const b of opts.behaviors ?? []) if (b.record !== undefined && !(b.match in settings)) settings[b.match] = b.record;
+    for (const b of opts.behaviors ?? [])
+      if (b.record !== undefined && !(b.match in settings)) settings[b.match] = b.record;
     const matcher = new ContainerMatcher(settings);
     if (matcher.empty || opts.phaseDir === null) return undefined;
     const recordings = new Map<string, Recording>();

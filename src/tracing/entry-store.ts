@@ -129,7 +129,13 @@ export class EntryStore {
 }
 
 /** Writes `ev`'s fields at `n` (numbers) and `s` (strings); returns the object field to keep, if any. */
-function encode(ev: SluiceEvent | TraceFailure, f: Float64Array, n: number, t: (string | undefined)[], s: number): Float64Array | TraceFailure | undefined {
+function encode(
+  ev: SluiceEvent | TraceFailure,
+  f: Float64Array,
+  n: number,
+  t: (string | undefined)[],
+  s: number,
+): Float64Array | TraceFailure | undefined {
   if (ev.type === 'ERROR') return ev;
   f[n] = ev.seq;
   f[n + 1] = ev.ts;
@@ -238,7 +244,14 @@ function encode(ev: SluiceEvent | TraceFailure, f: Float64Array, n: number, t: (
 }
 
 /** The event `encode` wrote, as an object with the same fields. */
-function decode(type: TraceType, f: Float64Array, n: number, t: (string | undefined)[], s: number, ref: Float64Array | TraceFailure | undefined): SluiceEvent | TraceFailure {
+function decode(
+  type: TraceType,
+  f: Float64Array,
+  n: number,
+  t: (string | undefined)[],
+  s: number,
+  ref: Float64Array | TraceFailure | undefined,
+): SluiceEvent | TraceFailure {
   if (type === 'ERROR') return ref as TraceFailure;
   const seq = f[n]!;
   const ts = f[n + 1]!;
@@ -247,22 +260,77 @@ function decode(type: TraceType, f: Float64Array, n: number, t: (string | undefi
   const key = t[s + 2]!;
   switch (type) {
     case 'BAR':
-      return { type, seq, ts, symbol, source, index: f[n + 2]!, open: f[n + 3]!, high: f[n + 4]!, low: f[n + 5]!, close: f[n + 6]!, volume: f[n + 7]! };
+      return {
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        index: f[n + 2]!,
+        open: f[n + 3]!,
+        high: f[n + 4]!,
+        low: f[n + 5]!,
+        close: f[n + 6]!,
+        volume: f[n + 7]!,
+      };
     case 'FEATURES': {
-      const bar = { type: 'BAR' as const, seq: f[n + 8]!, ts: f[n + 9]!, symbol, source: t[s + 3]!, index: f[n + 2]!, open: f[n + 3]!, high: f[n + 4]!, low: f[n + 5]!, close: f[n + 6]!, volume: f[n + 7]! };
+      const bar = {
+        type: 'BAR' as const,
+        seq: f[n + 8]!,
+        ts: f[n + 9]!,
+        symbol,
+        source: t[s + 3]!,
+        index: f[n + 2]!,
+        open: f[n + 3]!,
+        high: f[n + 4]!,
+        low: f[n + 5]!,
+        close: f[n + 6]!,
+        volume: f[n + 7]!,
+      };
       return { type, seq, ts, symbol, source, bar, values: ref as Float64Array };
     }
     case 'CLASSIFICATION':
       return { type, seq, ts, symbol, source, classifier: t[s + 3]!, regime: t[s + 4]! };
     case 'SIGNAL':
-      return { type, seq, ts, symbol, source, key, signalId: f[n + 2]!, direction: f[n + 3]! as -1 | 0 | 1, strength: f[n + 4]!, price: f[n + 5]!, strategyId: t[s + 3]! };
+      return {
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        key,
+        signalId: f[n + 2]!,
+        direction: f[n + 3]! as -1 | 0 | 1,
+        strength: f[n + 4]!,
+        price: f[n + 5]!,
+        strategyId: t[s + 3]!,
+      };
     case 'ORDER': {
       const riskNote = t[s + 5];
-      const [orderType, limitPrice, stopPrice, expiresAfterBars, reduceOnly, ocoGroup] = [f[n + 9]!, f[n + 10]!, f[n + 11]!, f[n + 12]!, f[n + 13]!, f[n + 14]!];
+      const [orderType, limitPrice, stopPrice, expiresAfterBars, reduceOnly, ocoGroup] = [
+        f[n + 9]!,
+        f[n + 10]!,
+        f[n + 11]!,
+        f[n + 12]!,
+        f[n + 13]!,
+        f[n + 14]!,
+      ];
       return {
-        type, seq, ts, symbol, source, key,
-        orderId: f[n + 2]!, signalId: f[n + 3]!, quantity: f[n + 4]!, price: f[n + 5]!, position: f[n + 6]!, equity: f[n + 7]!, grossExposure: f[n + 8]!,
-        side: t[s + 3] as 'buy' | 'sell', reason: t[s + 4]!,
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        key,
+        orderId: f[n + 2]!,
+        signalId: f[n + 3]!,
+        quantity: f[n + 4]!,
+        price: f[n + 5]!,
+        position: f[n + 6]!,
+        equity: f[n + 7]!,
+        grossExposure: f[n + 8]!,
+        side: t[s + 3] as 'buy' | 'sell',
+        reason: t[s + 4]!,
         ...(riskNote !== undefined ? { riskNote } : {}),
         ...(Number.isNaN(orderType) ? {} : { orderType: ORDER_TYPES[orderType]! }),
         ...(Number.isNaN(limitPrice) ? {} : { limitPrice }),
@@ -276,21 +344,76 @@ function decode(type: TraceType, f: Float64Array, n: number, t: (string | undefi
       return { type, seq, ts, symbol, source, key, orderId: f[n + 2]!, reason: t[s + 3]! };
     case 'REJECT': {
       const remaining = f[n + 4]!;
-      return { type, seq, ts, symbol, source, key, orderId: f[n + 2]!, signalId: f[n + 3]!, reason: t[s + 3]!, ...(Number.isNaN(remaining) ? {} : { remaining }) };
+      return {
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        key,
+        orderId: f[n + 2]!,
+        signalId: f[n + 3]!,
+        reason: t[s + 3]!,
+        ...(Number.isNaN(remaining) ? {} : { remaining }),
+      };
     }
     case 'FILL':
       return {
-        type, seq, ts, symbol, source, key,
-        orderId: f[n + 2]!, signalId: f[n + 3]!, fillSeq: f[n + 4]!, fillTs: f[n + 5]!, fillIndex: f[n + 10]!, quantity: f[n + 6]!, remaining: f[n + 11]!, price: f[n + 7]!, commission: f[n + 8]!, slippage: f[n + 9]!,
-        side: t[s + 3] as 'buy' | 'sell', reason: t[s + 4]!,
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        key,
+        orderId: f[n + 2]!,
+        signalId: f[n + 3]!,
+        fillSeq: f[n + 4]!,
+        fillTs: f[n + 5]!,
+        fillIndex: f[n + 10]!,
+        quantity: f[n + 6]!,
+        remaining: f[n + 11]!,
+        price: f[n + 7]!,
+        commission: f[n + 8]!,
+        slippage: f[n + 9]!,
+        side: t[s + 3] as 'buy' | 'sell',
+        reason: t[s + 4]!,
       };
     case 'PORTFOLIO':
-      return { type, seq, ts, symbol, source, key, cash: f[n + 2]!, equity: f[n + 3]!, grossExposure: f[n + 4]!, invested: f[n + 5] === 1, realizedPnl: f[n + 6]!, unrealizedPnl: f[n + 7]! };
+      return {
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        key,
+        cash: f[n + 2]!,
+        equity: f[n + 3]!,
+        grossExposure: f[n + 4]!,
+        invested: f[n + 5] === 1,
+        realizedPnl: f[n + 6]!,
+        unrealizedPnl: f[n + 7]!,
+      };
     case 'TRADE':
       return {
-        type, seq, ts, symbol, source, key,
-        tradeId: f[n + 2]!, quantity: f[n + 3]!, entryTs: f[n + 4]!, entryPrice: f[n + 5]!, exitTs: f[n + 6]!, exitPrice: f[n + 7]!, pnl: f[n + 8]!, grossPnl: f[n + 9]!, commission: f[n + 10]!, returnPct: f[n + 11]!, barsHeld: f[n + 12]!,
-        direction: t[s + 3] as 'long' | 'short', exitReason: t[s + 4]!,
+        type,
+        seq,
+        ts,
+        symbol,
+        source,
+        key,
+        tradeId: f[n + 2]!,
+        quantity: f[n + 3]!,
+        entryTs: f[n + 4]!,
+        entryPrice: f[n + 5]!,
+        exitTs: f[n + 6]!,
+        exitPrice: f[n + 7]!,
+        pnl: f[n + 8]!,
+        grossPnl: f[n + 9]!,
+        commission: f[n + 10]!,
+        returnPct: f[n + 11]!,
+        barsHeld: f[n + 12]!,
+        direction: t[s + 3] as 'long' | 'short',
+        exitReason: t[s + 4]!,
       };
   }
 }

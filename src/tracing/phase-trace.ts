@@ -52,7 +52,9 @@ export class PhaseTrace {
     const { phaseDir } = opts;
     if (phaseDir === null && opts.sink === undefined) return undefined;
     const traceId = settings.traceId ?? (phaseDir !== null ? basename(dirname(phaseDir)) : opts.wf.config.name);
-    const strategies = Object.fromEntries(opts.wf.strategies.map((s) => [s.key, s.definition.features(s.params).map(featureKey)]));
+    const strategies = Object.fromEntries(
+      opts.wf.strategies.map((s) => [s.key, s.definition.features(s.params).map(featureKey)]),
+    );
     const tracer = new EventTracer(settings, { traceId, phase: opts.wf.phase, features: opts.features, strategies });
     tracer.attach(opts.routes);
     const path = phaseDir === null ? null : join(settings.traceDir ?? join(phaseDir, 'trace'), TRACE_FILE);
@@ -74,7 +76,10 @@ export class PhaseTrace {
    * once {@link close} has written the trace; undefined before.
    */
   summary(): TraceSummary | undefined {
-    const file = this.sink === undefined && this.path !== null && this.phaseDir !== null ? relative(this.phaseDir, this.path) : null;
+    const file =
+      this.sink === undefined && this.path !== null && this.phaseDir !== null
+        ? relative(this.phaseDir, this.path)
+        : null;
     return this.tracer.summary(file);
   }
 
@@ -82,10 +87,16 @@ export class PhaseTrace {
    * Records the run's failure (if any) and writes the trace. Returns the files written,
    * relative to the phase folder.
    */
-  async close(failure: { readonly step: string; readonly container: string | undefined; readonly error: unknown } | undefined): Promise<string[]> {
+  async close(
+    failure: { readonly step: string; readonly container: string | undefined; readonly error: unknown } | undefined,
+  ): Promise<string[]> {
     if (failure !== undefined) {
       const e = failure.error;
-      this.tracer.recordFailure({ step: failure.step, container: failure.container, message: e instanceof Error ? e.message : String(e) });
+      this.tracer.recordFailure({
+        step: failure.step,
+        container: failure.container,
+        message: e instanceof Error ? e.message : String(e),
+      });
     }
     if (this.sink !== undefined) {
       await this.tracer.writeTo(this.sink);

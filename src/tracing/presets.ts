@@ -11,7 +11,9 @@ export type TraceType = EventType | 'ERROR';
 export const TRACE_TYPES: readonly TraceType[] = [...EVENT_TYPES, 'ERROR'];
 
 /** Index of each trace type in {@link TRACE_TYPES}: a property read instead of a search per event. */
-export const TRACE_TYPE_INDEX: Readonly<Record<TraceType, number>> = Object.fromEntries(TRACE_TYPES.map((t, i) => [t, i])) as Record<TraceType, number>;
+export const TRACE_TYPE_INDEX: Readonly<Record<TraceType, number>> = Object.fromEntries(
+  TRACE_TYPES.map((t, i) => [t, i]),
+) as Record<TraceType, number>;
 
 const MINIMAL: readonly TraceType[] = ['ORDER', 'CANCEL', 'REJECT', 'FILL', 'ERROR'];
 const STANDARD: readonly TraceType[] = [...MINIMAL, 'SIGNAL', 'PORTFOLIO', 'TRADE'];

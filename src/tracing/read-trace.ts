@@ -32,11 +32,16 @@ export function findTraceFile(where: string, phase?: string): string {
     .sort();
   if (phase !== undefined) {
     if (phases.includes(phase)) return join(where, phase, 'trace', TRACE_FILE);
-    throw new TraceError(`${where}: phase '${phase}' has no trace${phases.length > 0 ? ` (traced phases: ${phases.join(', ')})` : ''}`);
+    throw new TraceError(
+      `${where}: phase '${phase}' has no trace${phases.length > 0 ? ` (traced phases: ${phases.join(', ')})` : ''}`,
+    );
   }
   if (phases.length === 1) return join(where, phases[0]!, 'trace', TRACE_FILE);
-  if (phases.length > 1) throw new TraceError(`${where}: several phases have a trace (${phases.join(', ')}); choose one with --phase`);
-  throw new TraceError(`${where}: no trace found (looked for ${TRACE_FILE}, trace/${TRACE_FILE} and <phase>/trace/${TRACE_FILE}); run with --trace <level> or execution.trace_settings.level`);
+  if (phases.length > 1)
+    throw new TraceError(`${where}: several phases have a trace (${phases.join(', ')}); choose one with --phase`);
+  throw new TraceError(
+    `${where}: no trace found (looked for ${TRACE_FILE}, trace/${TRACE_FILE} and <phase>/trace/${TRACE_FILE}); run with --trace <level> or execution.trace_settings.level`,
+  );
 }
 
 /**

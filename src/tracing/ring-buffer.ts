@@ -14,7 +14,8 @@ export class RingBuffer<T> {
 
   /** @throws RangeError unless `capacity` is a positive integer. */
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.slots = new Array<T | undefined>(capacity).fill(undefined);
   }

@@ -17,7 +17,8 @@ export class SlidingWindowRetention implements TraceRetention {
     readonly capacity: number,
     featureWidth = 0,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`trace capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`trace capacity must be a positive integer, got ${capacity}`);
     this.store = new EntryStore(capacity, featureWidth);
   }
 

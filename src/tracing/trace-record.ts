@@ -143,12 +143,21 @@ export function eventData(ev: SluiceEvent | TraceFailure): Record<string, unknow
       return { index: ev.index, open: ev.open, high: ev.high, low: ev.low, close: ev.close, volume: ev.volume };
     case 'FEATURES': {
       const b = ev.bar;
-      return { values: Array.from(ev.values), bar: { index: b.index, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume } };
+      return {
+        values: Array.from(ev.values),
+        bar: { index: b.index, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume },
+      };
     }
     case 'CLASSIFICATION':
       return { classifier: ev.classifier, regime: ev.regime };
     case 'SIGNAL':
-      return { signal_id: ev.signalId, strategy: ev.strategyId, direction: ev.direction, strength: ev.strength, price: ev.price };
+      return {
+        signal_id: ev.signalId,
+        strategy: ev.strategyId,
+        direction: ev.direction,
+        strength: ev.strength,
+        price: ev.price,
+      };
     case 'ORDER':
       return {
         order_id: ev.orderId,
@@ -171,7 +180,12 @@ export function eventData(ev: SluiceEvent | TraceFailure): Record<string, unknow
     case 'CANCEL':
       return { order_id: ev.orderId, reason: ev.reason };
     case 'REJECT':
-      return { order_id: ev.orderId, signal_id: ev.signalId, reason: ev.reason, ...(ev.remaining !== undefined ? { remaining: ev.remaining } : {}) };
+      return {
+        order_id: ev.orderId,
+        signal_id: ev.signalId,
+        reason: ev.reason,
+        ...(ev.remaining !== undefined ? { remaining: ev.remaining } : {}),
+      };
     case 'FILL':
       return {
         order_id: ev.orderId,
@@ -220,7 +234,20 @@ export function toTraceRecord(entry: TraceEntry): TraceRecord {
   // One literal in one fixed order, no spreads or optional keys: every record has the same
   // shape, which keeps writing 100,000 of them at the end of a run fast.
   if (ev.type === 'ERROR') {
-    return { trace_seq: entry.traceSeq, type: ev.type, id: eventId(ev), cause: null, route: entry.route, source: entry.source, target: entry.target, seq: null, ts: null, symbol: null, key: null, data: eventData(ev) };
+    return {
+      trace_seq: entry.traceSeq,
+      type: ev.type,
+      id: eventId(ev),
+      cause: null,
+      route: entry.route,
+      source: entry.source,
+      target: entry.target,
+      seq: null,
+      ts: null,
+      symbol: null,
+      key: null,
+      data: eventData(ev),
+    };
   }
   return {
     trace_seq: entry.traceSeq,

@@ -39,7 +39,12 @@ export function countBySource(entries: readonly TraceEntry[]): Map<string, Float
  * sending container by trace type index ({@link countBySource}). Containers in id order,
  * types in {@link TRACE_TYPES} order, so the JSON is stable.
  */
-export function summarizeTrace(level: string, file: string | null, recorded: ReadonlyMap<string, Float64Array>, written: ReadonlyMap<string, Float64Array>): TraceSummary {
+export function summarizeTrace(
+  level: string,
+  file: string | null,
+  recorded: ReadonlyMap<string, Float64Array>,
+  written: ReadonlyMap<string, Float64Array>,
+): TraceSummary {
   const containers: Record<string, Partial<Record<TraceType, TraceTypeCount>>> = {};
   let total = 0;
   let kept = 0;

@@ -10,7 +10,13 @@ import type { TraceRetention } from './retention.ts';
 import { SlidingWindowRetention } from './sliding-window-retention.ts';
 import { TradeCompleteRetention } from './trade-complete-retention.ts';
 import { TradeTracker } from './trade-tracker.ts';
-import { toTraceRecord, type TraceEntry, type TraceFailure, type TraceHeader, type TraceRecord } from './trace-record.ts';
+import {
+  toTraceRecord,
+  type TraceEntry,
+  type TraceFailure,
+  type TraceHeader,
+  type TraceRecord,
+} from './trace-record.ts';
 import type { TraceSink } from './sinks.ts';
 import { countBySource, summarizeTrace, type TraceSummary } from './trace-summary.ts';
 
@@ -111,7 +117,14 @@ export class EventTracer {
   private readonly counts = new Map<string, Float64Array>();
   /** Records the last {@link writeTo} wrote, per sending container (the entries themselves are let go). */
   private written: ReadonlyMap<string, Float64Array> | undefined;
-  private readonly scratch: { -readonly [K in keyof TraceEntry]: TraceEntry[K] } = { traceSeq: 0, route: null, source: '', target: null, event: PLACEHOLDER, link: -1 };
+  private readonly scratch: { -readonly [K in keyof TraceEntry]: TraceEntry[K] } = {
+    traceSeq: 0,
+    route: null,
+    source: '',
+    target: null,
+    event: PLACEHOLDER,
+    link: -1,
+  };
   /** The last FILL seen: a TRADE emitted right after it (same book, symbol and bar) was closed by it. */
   private lastFill: Extract<SluiceEvent, { type: 'FILL' }> | undefined;
 
@@ -157,7 +170,8 @@ export class EventTracer {
           if (route.events.some((t) => sels[TRACE_TYPE_INDEX[t]] !== undefined)) wanted = true;
         }
       }
-      if (this.tracker !== undefined && route.events.some((t) => t === 'ORDER' || t === 'REJECT' || t === 'FILL')) wanted = true;
+      if (this.tracker !== undefined && route.events.some((t) => t === 'ORDER' || t === 'REJECT' || t === 'FILL'))
+        wanted = true;
       if (!wanted) continue;
       route.tap = (_route, ev) => this.onRouteEvent(plan, ev);
       tapped.push(route);
@@ -182,7 +196,17 @@ export class EventTracer {
     if (group.mask[TRACE_TYPE_INDEX.ERROR] !== 1) return;
     const event: TraceFailure = { type: 'ERROR', ...failure };
     this.countsOf(failure.container ?? 'sequencer')[TRACE_TYPE_INDEX.ERROR]!++;
-    group.retention.add({ traceSeq: ++this.recorded, route: null, source: failure.container ?? 'sequencer', target: null, event, link: -1 }, undefined);
+    group.retention.add(
+      {
+        traceSeq: ++this.recorded,
+        route: null,
+        source: failure.container ?? 'sequencer',
+        target: null,
+        event,
+        link: -1,
+      },
+      undefined,
+    );
   }
 
   /** The retained entries, in trace_seq order. */
@@ -220,7 +244,9 @@ export class EventTracer {
    * until the trace has been written ({@link writeTo}).
    */
   summary(file: string | null): TraceSummary | undefined {
-    return this.written === undefined ? undefined : summarizeTrace(this.settings.level, file, this.counts, this.written);
+    return this.written === undefined
+      ? undefined
+      : summarizeTrace(this.settings.level, file, this.counts, this.written);
   }
 
   /** Writes the header and every retained record to `sink`, honouring its backpressure, and commits it. */
@@ -279,7 +305,12 @@ export class EventTracer {
         selecting.push(id);
       }
       if (owner === undefined) return undefined;
-      return { group: owner, target: selecting.length === 1 ? selecting[0]! : selecting, counts, nextAt: nextAtOf(owner, producer) };
+      return {
+        group: owner,
+        target: selecting.length === 1 ? selecting[0]! : selecting,
+        counts,
+        nextAt: nextAtOf(owner, producer),
+      };
     });
   }
 
@@ -337,22 +368,45 @@ export class EventTracer {
     if (group === undefined) {
       const c = hit.value;
       const own = c.maxEvents !== undefined ? c.maxEvents : undefined;
-      group = this.makeGroup(hit.pattern, c.level ?? this.settings.level, c.sampleEvery ?? this.settings.sampleEvery, own, c.throttle);
+      group = this.makeGroup(
+        hit.pattern,
+        c.level ?? this.settings.level,
+        c.sampleEvery ?? this.settings.sampleEvery,
+        own,
+        c.throttle,
+      );
       this.groups.set(hit.pattern, group);
     }
     return group;
   }
 
-  private makeGroup(name: string, level: TraceSettings['level'], sampleEvery: number, ownBudget: number | undefined, throttle: string | undefined): Group {
+  private makeGroup(
+    name: string,
+    level: TraceSettings['level'],
+    sampleEvery: number,
+    ownBudget: number | undefined,
+    throttle: string | undefined,
+  ): Group {
     let retention: TraceRetention;
     if (ownBudget === undefined && name !== '') retention = this.global.retention;
     else {
       const capacity = ownBudget ?? this.settings.maxEvents;
       const width = this.info.features?.length ?? 0;
-      retention = this.settings.retention === 'trade_complete' ? new TradeCompleteRetention(capacity, width) : new SlidingWindowRetention(capacity, width);
+      retention =
+        this.settings.retention === 'trade_complete'
+          ? new TradeCompleteRetention(capacity, width)
+          : new SlidingWindowRetention(capacity, width);
       this.retentions.push(retention);
     }
-    return { name, mask: presetMask(level), sampleEvery, offered: new Float64Array(TRACE_TYPES.length), throttleMs: throttle === undefined ? 0 : parseTimeframe(throttle), nextAt: new Map(), retention };
+    return {
+      name,
+      mask: presetMask(level),
+      sampleEvery,
+      offered: new Float64Array(TRACE_TYPES.length),
+      throttleMs: throttle === undefined ? 0 : parseTimeframe(throttle),
+      nextAt: new Map(),
+      retention,
+    };
   }
 }
 

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadWorkflow } from '../../src/load/load-workflow.ts';
-import { checkLookahead, LookaheadError, type LookaheadReport, type SignalState } from '../../src/analysis/lookahead.ts';
+import {
+  checkLookahead,
+  LookaheadError,
+  type LookaheadReport,
+  type SignalState,
+} from '../../src/analysis/lookahead.ts';
 import { sampleBars } from '../../src/analysis/sample-bars.ts';
 import { strategyGraph } from '../../src/analysis/strategy-graph.ts';
 import { fixedDecision } from '../../src/domain/strategies/decision.ts';
@@ -86,9 +91,24 @@ describe('checkLookahead on the built-in strategies (SPY 5m)', () => {
     expect(r.checkedBars).toHaveLength(50);
     expect(r.checkedBars.at(-1)).toBe(20_768);
     expect(r.checkedBars.filter((b) => b >= r.warmup).length).toBeGreaterThanOrEqual(40);
-    expect(r.strategies).toEqual(['sma_crossover', 'rsi_threshold', 'bollinger_reversion', 'macd_crossover', 'vwap_deviation', 'supertrend_trend', 'psar_trend']);
+    expect(r.strategies).toEqual([
+      'sma_crossover',
+      'rsi_threshold',
+      'bollinger_reversion',
+      'macd_crossover',
+      'vwap_deviation',
+      'supertrend_trend',
+      'psar_trend',
+    ]);
     // The filter's features are checked like the strategies' own.
-    expect(r.features).toEqual(expect.arrayContaining(['sma(period=20;volume)', 'rsi(period=14;close)', 'sma(period=10;close)', 'vwap(session_start=0)']));
+    expect(r.features).toEqual(
+      expect.arrayContaining([
+        'sma(period=20;volume)',
+        'rsi(period=14;close)',
+        'sma(period=10;close)',
+        'vwap(session_start=0)',
+      ]),
+    );
     expect(r.warmup).toBeGreaterThan(0);
     expect(r.warmup).toBeLessThan(100);
   });
@@ -99,7 +119,10 @@ describe('checkLookahead on a leaking strategy', () => {
 
   it('reports the leak with the strategy id, bar and both values, and nothing on the honest strategy beside it', async () => {
     const loaded = await loadWorkflow(
-      config('leak', `${spyData}strategies:\n  - { type: sma_crossover, params: { fast_period: 10, slow_period: 30 } }\n  - { type: memo_next_return, id: leaky }\n`),
+      config(
+        'leak',
+        `${spyData}strategies:\n  - { type: sma_crossover, params: { fast_period: 10, slow_period: 30 } }\n  - { type: memo_next_return, id: leaky }\n`,
+      ),
       { strategies: leaking },
     );
     const r = await checkLookahead(loaded, { samples: 20, seed: 3 });
@@ -121,7 +144,10 @@ describe('checkLookahead on a leaking strategy', () => {
   });
 
   it('checks exactly the bars asked for', async () => {
-    const loaded = await loadWorkflow(config('leak_bars', `${spyData}strategies:\n  - { type: memo_next_return, id: leaky }\n`), { strategies: leaking });
+    const loaded = await loadWorkflow(
+      config('leak_bars', `${spyData}strategies:\n  - { type: memo_next_return, id: leaky }\n`),
+      { strategies: leaking },
+    );
     const r = await checkLookahead(loaded, { bars: [5000, 100, 5000] });
     expect(r.checkedBars).toEqual([100, 5000]);
     for (const v of r.violations) expect([100, 5000]).toContain(v.bar);
@@ -156,7 +182,12 @@ describe('checkLookahead on a leaking feature', () => {
       return (cache.get(n) ?? x) - x; // "momentum" toward the next close
     });
     try {
-      const loaded = await loadWorkflow(config('feature_leak', `${spyData}strategies:\n  - { type: momentum_sign, params: { period: 5 } }\n  - { type: sma_crossover }\n`));
+      const loaded = await loadWorkflow(
+        config(
+          'feature_leak',
+          `${spyData}strategies:\n  - { type: momentum_sign, params: { period: 5 } }\n  - { type: sma_crossover }\n`,
+        ),
+      );
       const r = await checkLookahead(loaded, { samples: 10 });
       const names = new Set(r.violations.map((v) => `${v.kind} ${v.name}`));
       expect(names.has('feature momentum(period=5;close)')).toBe(true);
@@ -173,7 +204,10 @@ describe('checkLookahead on a leaking feature', () => {
 
 describe('bar timestamps in the report', () => {
   it('are the bars’ own', async () => {
-    const loaded = await loadWorkflow(config('leak_ts', `${spyData}strategies:\n  - { type: memo_next_return, id: leaky }\n`), { strategies: leaking });
+    const loaded = await loadWorkflow(
+      config('leak_ts', `${spyData}strategies:\n  - { type: memo_next_return, id: leaky }\n`),
+      { strategies: leaking },
+    );
     nextClose.clear();
     const lines = readFileSync(SPY, 'utf8').trim().split('\n');
     const tsOf = (bar: number) => Date.parse(lines[bar + 1]!.split(',')[0]!.replace(' ', 'T'));
@@ -192,10 +226,16 @@ describe('checkLookahead with several symbols', () => {
   writeFileSync(spyHead, `${head.join('\n')}\n`);
   writeFileSync(
     other,
-    `${[head[0], ...head.slice(1).filter((_, i) => i % 3 === 1).map((l) => {
-      const [ts, ...v] = l.split(',');
-      return [ts, ...v.map((x, j) => (j < 4 ? (Number(x) / 5).toFixed(4) : x))].join(',');
-    })].join('\n')}\n`,
+    `${[
+      head[0],
+      ...head
+        .slice(1)
+        .filter((_, i) => i % 3 === 1)
+        .map((l) => {
+          const [ts, ...v] = l.split(',');
+          return [ts, ...v.map((x, j) => (j < 4 ? (Number(x) / 5).toFixed(4) : x))].join(',');
+        }),
+    ].join('\n')}\n`,
   );
   const data = `data:\n  timeframe: 5m\n  sources:\n    - { symbol: SPY, path: ${spyHead} }\n    - { symbol: AAA, path: ${other} }\n`;
 
@@ -209,7 +249,10 @@ describe('checkLookahead with several symbols', () => {
 
   it('names the symbol of a leak', async () => {
     nextClose.clear();
-    const loaded = await loadWorkflow(config('multi_leak', `${data}strategies:\n  - { type: memo_next_return, id: leaky }\n`), { strategies: leaking });
+    const loaded = await loadWorkflow(
+      config('multi_leak', `${data}strategies:\n  - { type: memo_next_return, id: leaky }\n`),
+      { strategies: leaking },
+    );
     const r = await checkLookahead(loaded, { samples: 30 });
     expect(r.symbol).toBe('SPY');
     const symbols = new Set(r.violations.map((v) => v.symbol));
@@ -220,8 +263,12 @@ describe('checkLookahead with several symbols', () => {
   it('refuses an unknown symbol and a bar out of range', async () => {
     const loaded = await loadWorkflow(config('multi_err', data + CLEAN));
     await expect(checkLookahead(loaded, { symbol: 'QQQ' })).rejects.toThrow(LookaheadError);
-    await expect(checkLookahead(loaded, { symbol: 'QQQ' })).rejects.toThrow(/unknown symbol 'QQQ': the config's data has SPY, AAA/);
-    await expect(checkLookahead(loaded, { bars: [3000] })).rejects.toThrow(/bar 3000 is out of range: SPY has bars 0 to 2999/);
+    await expect(checkLookahead(loaded, { symbol: 'QQQ' })).rejects.toThrow(
+      /unknown symbol 'QQQ': the config's data has SPY, AAA/,
+    );
+    await expect(checkLookahead(loaded, { bars: [3000] })).rejects.toThrow(
+      /bar 3000 is out of range: SPY has bars 0 to 2999/,
+    );
   });
 });
 
@@ -252,9 +299,17 @@ describe('sampleBars', () => {
 
 describe('strategyGraph', () => {
   it('keeps the backtest topology up to its strategies and sends their signals to a sink', async () => {
-    const loaded = await loadWorkflow(config('graph', `${spyData}strategies:\n  - { type: sma_crossover }\n  - { type: rsi_threshold }\n`));
+    const loaded = await loadWorkflow(
+      config('graph', `${spyData}strategies:\n  - { type: sma_crossover }\n  - { type: rsi_threshold }\n`),
+    );
     const plan = strategyGraph(loaded);
-    expect(plan.instances.map((i) => i.id)).toEqual(['data', 'features', 'strategy_sma_crossover', 'strategy_rsi_threshold', 'lookahead_signals']);
+    expect(plan.instances.map((i) => i.id)).toEqual([
+      'data',
+      'features',
+      'strategy_sma_crossover',
+      'strategy_rsi_threshold',
+      'lookahead_signals',
+    ]);
     expect(plan.routes.map((r) => `${r.name}: ${r.from.join('+')} → ${r.targets.map((t) => t.id).join('+')}`)).toEqual([
       'bars: data → features',
       'features: features → strategy_sma_crossover+strategy_rsi_threshold',
@@ -266,7 +321,10 @@ describe('strategyGraph', () => {
 
   it('refuses a topology without strategies', async () => {
     const loaded = await loadWorkflow(config('no_strategies', `${spyData}strategies:\n  - { type: sma_crossover }\n`));
-    const topology = { ...loaded.plan.topology, containers: loaded.plan.topology.containers.filter((c) => c.role !== 'strategy') };
+    const topology = {
+      ...loaded.plan.topology,
+      containers: loaded.plan.topology.containers.filter((c) => c.role !== 'strategy'),
+    };
     expect(() => strategyGraph({ ...loaded, plan: { ...loaded.plan, topology } })).toThrow(LookaheadError);
   });
 });

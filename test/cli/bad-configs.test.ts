@@ -110,7 +110,10 @@ function issueHeaders(stderr: string, rel: string): string[] {
 function expectPlainUserError(o: Outcome): void {
   expect(o.code, `exit code; stderr:\n${o.stderr}`).toBe(1);
   const lines = o.stderr.trimEnd().split('\n');
-  expect(lines.filter((l) => /^\s+at /.test(l)), 'stack-trace lines').toEqual([]);
+  expect(
+    lines.filter((l) => /^\s+at /.test(l)),
+    'stack-trace lines',
+  ).toEqual([]);
   expect(o.stderr).not.toContain('node:internal');
   expect(o.stderr).not.toContain('ZodError');
   expect(o.stderr).not.toContain('internal error');

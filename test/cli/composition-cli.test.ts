@@ -11,8 +11,12 @@ describe('sluice list and run with classifiers and composites', () => {
     expect(strategies).toMatch(/ensemble\s+rule="weighted_vote", threshold=0.5; members: \[/);
     expect(strategies).toMatch(/regime_switch\s+\(no params\); classifier: <id>, regimes:/);
     const classifiers = listCommand('classifiers', []);
-    expect(classifiers).toMatch(/volatility_regime\s+period=14, lookback=100, low_pct=25, high_pct=75, atr_first_bar="skip" {2}→ low, normal, high/);
-    expect(classifiers).toMatch(/trend_regime\s+period=14, adx_threshold=25, ma="ema", ma_period=50, slope_bars=5 {2}→ trending_up, trending_down, ranging/);
+    expect(classifiers).toMatch(
+      /volatility_regime\s+period=14, lookback=100, low_pct=25, high_pct=75, atr_first_bar="skip" {2}→ low, normal, high/,
+    );
+    expect(classifiers).toMatch(
+      /trend_regime\s+period=14, adx_threshold=25, ma="ema", ma_period=50, slope_bars=5 {2}→ trending_up, trending_down, ranging/,
+    );
     expect(listCommand(undefined, [])).toContain('classifiers:');
   });
 
@@ -20,10 +24,15 @@ describe('sluice list and run with classifiers and composites', () => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-cli-composite-'));
     try {
       const lines: string[] = [];
-      const code = await main(['node', 'sluice', 'run', 'test/fixtures/configs/spy-composite.yaml', '--out', out, '--log-level', 'silent'], { out: (t) => lines.push(t), err: (t) => lines.push(t) });
+      const code = await main(
+        ['node', 'sluice', 'run', 'test/fixtures/configs/spy-composite.yaml', '--out', out, '--log-level', 'silent'],
+        { out: (t) => lines.push(t), err: (t) => lines.push(t) },
+      );
       expect(code, lines.join('\n')).toBe(0);
       expect(lines.join('\n')).toMatch(/signals: \d+ regime changes computed/);
-      expect(lines.join('\n')).toMatch(/signal store: \d+ signal rows, \d+ regime rows in .*signal_generation\/signals/);
+      expect(lines.join('\n')).toMatch(
+        /signal store: \d+ signal rows, \d+ regime rows in .*signal_generation\/signals/,
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

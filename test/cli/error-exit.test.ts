@@ -20,7 +20,11 @@ const withBrokenCommand: typeof buildProgram = (io, setCode) => {
 
 async function runMain(args: string[]): Promise<{ code: number; stderr: string[] }> {
   const stderr: string[] = [];
-  const code = await main(['node', 'sluice', ...args], { out: () => undefined, err: (t) => stderr.push(t) }, withBrokenCommand);
+  const code = await main(
+    ['node', 'sluice', ...args],
+    { out: () => undefined, err: (t) => stderr.push(t) },
+    withBrokenCommand,
+  );
   return { code, stderr };
 }
 

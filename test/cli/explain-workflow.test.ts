@@ -3,7 +3,10 @@ import { main } from '../../src/cli/main.ts';
 
 async function explain(file: string): Promise<string> {
   let out = '';
-  const code = await main(['node', 'sluice', 'explain', file, '--format', 'text'], { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) });
+  const code = await main(['node', 'sluice', 'explain', file, '--format', 'text'], {
+    out: (t) => (out += `${t}\n`),
+    err: (t) => (out += `${t}\n`),
+  });
   expect(code, out).toBe(0);
   return out;
 }
@@ -21,12 +24,26 @@ it('explain on a workflow shows its phases, their sequences and windows, then th
   expect(wf).toContain('sequence: { type: walk_forward, mode: rolling, train: 3000, test: 1000 }');
   // The windows the run will use (the README shows the first test range of the run).
   expect(wf).toContain('18 walk-forward windows (rolling):');
-  expect(wf).toContain('0  train 2024-03-26T13:30 → 2024-05-17T19:55 (3000 bars)  test 2024-05-17T19:55 → 2024-06-06T17:40 (1000 bars)');
+  expect(wf).toContain(
+    '0  train 2024-03-26T13:30 → 2024-05-17T19:55 (3000 bars)  test 2024-05-17T19:55 → 2024-06-06T17:40 (1000 bars)',
+  );
 });
 
 it('explain on a single config with a walk-forward sequence lists its windows', async () => {
   let out = '';
-  const code = await main(['node', 'sluice', 'explain', 'examples/spy-sma-crossover.yaml', '--format', 'text', '--set', 'sequence={type: walk_forward, train: 6000, test: 3000}'], { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) });
+  const code = await main(
+    [
+      'node',
+      'sluice',
+      'explain',
+      'examples/spy-sma-crossover.yaml',
+      '--format',
+      'text',
+      '--set',
+      'sequence={type: walk_forward, train: 6000, test: 3000}',
+    ],
+    { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) },
+  );
   expect(code, out).toBe(0);
   expect(out).toContain('5 walk-forward windows (rolling):');
   expect(out).toContain('(2769 bars)  (partial)');

@@ -122,7 +122,12 @@ describe('featuresCommand', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(bars.length + 1);
     // Column names with commas are quoted.
-    expect(lines[0]).toBe(`timestamp,rsi(period=14).value,${columns.slice(1, 6).map((c) => `"${c}"`).join(',')},ema(period=9).value,vwap(session_start=0).value`);
+    expect(lines[0]).toBe(
+      `timestamp,rsi(period=14).value,${columns
+        .slice(1, 6)
+        .map((c) => `"${c}"`)
+        .join(',')},ema(period=9).value,vwap(session_start=0).value`,
+    );
     expect(splitCsv(lines[0]!)).toEqual(['timestamp', ...columns]);
     const rows = lines.slice(1).map(splitCsv);
     const col = (name: string): string[] => rows.map((r) => r[columns.indexOf(name) + 1]!);
@@ -163,8 +168,20 @@ describe('featuresCommand', () => {
 
   it('with bars, the OHLCV of each bar after its timestamp; with short names, identifier-like columns', async () => {
     let text = '';
-    const s = await featuresCommand(SPY, ['rsi:14', 'bbands:20,2', 'sma:3,input=hl2'], { write: (t) => (text += t), bars: true, names: 'short' });
-    expect(s.columns).toEqual(['rsi_14', 'bbands_20_2_0_upper', 'bbands_20_2_0_middle', 'bbands_20_2_0_lower', 'bbands_20_2_0_percent_b', 'bbands_20_2_0_bandwidth', 'sma_3_hl2']);
+    const s = await featuresCommand(SPY, ['rsi:14', 'bbands:20,2', 'sma:3,input=hl2'], {
+      write: (t) => (text += t),
+      bars: true,
+      names: 'short',
+    });
+    expect(s.columns).toEqual([
+      'rsi_14',
+      'bbands_20_2_0_upper',
+      'bbands_20_2_0_middle',
+      'bbands_20_2_0_lower',
+      'bbands_20_2_0_percent_b',
+      'bbands_20_2_0_bandwidth',
+      'sma_3_hl2',
+    ]);
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe(`timestamp,open,high,low,close,volume,${s.columns.join(',')}`);
     const b = bars[0]!;
@@ -193,7 +210,10 @@ describe('featuresCommand', () => {
 
   it('reports a data error and leaves no partial file', async () => {
     const bad = join(tmp, 'bad.csv');
-    writeFileSync(bad, 'timestamp,open,high,low,close,volume\n2024-01-02 14:30:00+00:00,1,2,0.5,1.5,10\n2024-01-02 14:35:00+00:00,1,2,0.5,abc,10\n');
+    writeFileSync(
+      bad,
+      'timestamp,open,high,low,close,volume\n2024-01-02 14:30:00+00:00,1,2,0.5,1.5,10\n2024-01-02 14:35:00+00:00,1,2,0.5,abc,10\n',
+    );
     const out = join(tmp, 'bad-out.csv');
     await expect(featuresCommand(bad, ['sma:1'], { out })).rejects.toThrow(/abc/);
     expect(readdirSync(tmp).filter((f) => f.includes('bad-out'))).toEqual([]);
@@ -204,10 +224,13 @@ describe('sluice features (CLI)', () => {
   it('exits 1 with a did-you-mean for an unknown indicator, printing no CSV', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['node', 'sluice', 'features', SPY, '--indicator', 'bbands:20,2', '--indicator', 'stoch_rs'], {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-    });
+    const code = await main(
+      ['node', 'sluice', 'features', SPY, '--indicator', 'bbands:20,2', '--indicator', 'stoch_rs'],
+      {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      },
+    );
     expect(code).toBe(1);
     expect(out).toEqual([]);
     expect(err.join('\n')).toBe(
@@ -220,16 +243,29 @@ describe('sluice features (CLI)', () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['bin/sluice.js', 'features', 'examples/data/SPY_5m.csv', '--indicator', 'rsi:14', '--indicator', 'adx', '--out', out],
+        [
+          'bin/sluice.js',
+          'features',
+          'examples/data/SPY_5m.csv',
+          '--indicator',
+          'rsi:14',
+          '--indicator',
+          'adx',
+          '--out',
+          out,
+        ],
         { cwd: ROOT },
-        (error, stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr }),
       );
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${bars.length} bars, 4 feature columns written to ${out}`);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('timestamp,rsi(period=14).value,adx(period=14).adx,adx(period=14).plus_di,adx(period=14).minus_di');
+    expect(lines[0]).toBe(
+      'timestamp,rsi(period=14).value,adx(period=14).adx,adx(period=14).plus_di,adx(period=14).minus_di',
+    );
     expect(lines).toHaveLength(bars.length + 1);
     // ADX(14): first value at bar 2·14 - 1 = 27 (data row 28, line 29).
     expect(splitCsv(lines[27]!)[2]).toBe('');

@@ -26,7 +26,17 @@ describe('CLI log level', () => {
 
 describe('JSON logs', () => {
   it('carry ISO-8601 UTC times, not epoch milliseconds', async () => {
-    const r = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--log-json', '--storage', 'memory', '--set', 'data.end=2024-04-30T00:00:00Z', '--out', mkdtempSync(join(tmpdir(), 'sluice-log-'))]);
+    const r = await sluice([
+      'run',
+      'examples/spy-sma-crossover.yaml',
+      '--log-json',
+      '--storage',
+      'memory',
+      '--set',
+      'data.end=2024-04-30T00:00:00Z',
+      '--out',
+      mkdtempSync(join(tmpdir(), 'sluice-log-')),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const first = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{'))!) as { time: unknown };
     expect(first.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

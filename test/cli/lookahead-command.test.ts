@@ -27,22 +27,37 @@ const leak = (bar: number): LookaheadViolation => ({
 
 describe('sluice lookahead output', () => {
   it('sums up a clean check in one line', () => {
-    expect(reportText('demo', base)).toBe('demo: checked 3 bars × 2 features × 2 strategies: no look-ahead found (SPY, 1000 bars, warm-up 30, 0.1 s)');
+    expect(reportText('demo', base)).toBe(
+      'demo: checked 3 bars × 2 features × 2 strategies: no look-ahead found (SPY, 1000 bars, warm-up 30, 0.1 s)',
+    );
   });
 
   it('adds a line per optimistic setting the check cannot see (fill: close)', () => {
     const text = reportText('demo', { ...base, warnings: ['execution.fill: close fills … optimistic'] });
-    expect(text.split('\n')).toEqual(['demo: checked 3 bars × 2 features × 2 strategies: no look-ahead found (SPY, 1000 bars, warm-up 30, 0.1 s)', 'warning: execution.fill: close fills … optimistic']);
+    expect(text.split('\n')).toEqual([
+      'demo: checked 3 bars × 2 features × 2 strategies: no look-ahead found (SPY, 1000 bars, warm-up 30, 0.1 s)',
+      'warning: execution.fill: close fills … optimistic',
+    ]);
   });
 
   it('tables the first violations and counts the rest', () => {
     const violations = [
-      { bar: 10, symbol: 'SPY', ts: Date.parse('2024-03-26T14:20:00Z'), kind: 'feature' as const, name: 'sma(period=10;close)', full: NaN, truncated: 521.5 },
+      {
+        bar: 10,
+        symbol: 'SPY',
+        ts: Date.parse('2024-03-26T14:20:00Z'),
+        kind: 'feature' as const,
+        name: 'sma(period=10;close)',
+        full: NaN,
+        truncated: 521.5,
+      },
       ...Array.from({ length: 24 }, (_, i) => leak(100 + i)),
     ];
     const text = reportText('demo', { ...base, violations });
     const lines = text.split('\n');
-    expect(lines[0]).toBe('demo: checked 3 bars × 2 features × 2 strategies: LOOK-AHEAD FOUND — 25 values at 25 bars changed when later bars were removed (SPY, 1000 bars, warm-up 30, 0.1 s)');
+    expect(lines[0]).toBe(
+      'demo: checked 3 bars × 2 features × 2 strategies: LOOK-AHEAD FOUND — 25 values at 25 bars changed when later bars were removed (SPY, 1000 bars, warm-up 30, 0.1 s)',
+    );
     expect(lines[2]).toMatch(/^bar +time \(UTC\) +kind +name +full run +cut run$/);
     expect(lines[3]).toMatch(/^10 +2024-03-26 14:20 +feature +sma\(period=10;close\) +NaN +521\.5$/);
     expect(lines[4]).toMatch(/^100 +2024-03-26 21:50 +signal +leaky +long 1 since bar 98 +short -1 since bar 100$/);

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/runtime/clock.ts';
-import { formatDuration, formatRate, ProgressReporter, renderProgress, type ProgressState } from '../../src/runtime/progress.ts';
+import {
+  formatDuration,
+  formatRate,
+  ProgressReporter,
+  renderProgress,
+  type ProgressState,
+} from '../../src/runtime/progress.ts';
 
 /** A fake stderr that records writes, and a clock the test moves. */
 function setup(opts: { isTTY?: boolean; columns?: number } = {}) {
   const writes: string[] = [];
   const clock = new ManualClock(0);
   clock.advance(1000);
-  const stream = { isTTY: opts.isTTY ?? true, columns: opts.columns ?? 100, write: (s: string) => (writes.push(s), true) };
+  const stream = {
+    isTTY: opts.isTTY ?? true,
+    columns: opts.columns ?? 100,
+    write: (s: string) => (writes.push(s), true),
+  };
   return { writes, stream, clock, advance: (ms: number) => clock.advance(ms) };
 }
 
@@ -34,7 +44,9 @@ describe('renderProgress', () => {
   });
 
   it('shows -- before the first iteration, and copes with total 0', () => {
-    expect(renderProgress(state({ done: 0, elapsedMs: 0 }), 100)).toBe('sweep  [--------------------]  0/100  0%  -- it/s  eta --');
+    expect(renderProgress(state({ done: 0, elapsedMs: 0 }), 100)).toBe(
+      'sweep  [--------------------]  0/100  0%  -- it/s  eta --',
+    );
     expect(renderProgress(state({ done: 0, total: 0, elapsedMs: 5 }), 100)).toContain('0/0  100%');
   });
 
@@ -102,7 +114,10 @@ describe('ProgressReporter', () => {
     p.finish();
     p.finish();
     p.tick();
-    expect(writes.slice(-2)).toEqual(['\r' + 'wf  [####################]  4/3  100%  3.64 window/s  in 0:01' + '\x1b[K', '\n']);
+    expect(writes.slice(-2)).toEqual([
+      '\r' + 'wf  [####################]  4/3  100%  3.64 window/s  in 0:01' + '\x1b[K',
+      '\n',
+    ]);
     expect(writes.filter((w) => w === '\n')).toHaveLength(1);
   });
 
@@ -166,7 +181,11 @@ describe('progress off a terminal', () => {
     p.finish();
     expect(writes).toEqual([]);
     // 12 s for 1000: lines at 5 s and 10 s, then the final one.
-    expect(lines).toEqual(['sweep  420/1000  42%  83.3 it/s  eta 0:07', 'sweep  840/1000  84%  83.3 it/s  eta 0:02', 'sweep  1000/1000  100%  83.3 it/s  in 0:12']);
+    expect(lines).toEqual([
+      'sweep  420/1000  42%  83.3 it/s  eta 0:07',
+      'sweep  840/1000  84%  83.3 it/s  eta 0:02',
+      'sweep  1000/1000  100%  83.3 it/s  in 0:12',
+    ]);
   });
 
   it('stays quiet for a run shorter than the interval, and on a terminal', () => {

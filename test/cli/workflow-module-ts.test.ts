@@ -6,7 +6,10 @@ import { sluice } from '../helpers/cli.ts';
 
 it('a .ts workflow module in a folder without "type": "module" loads (as plugins do)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-wfmod-'));
-  writeFileSync(join(dir, 'wf.ts'), 'const workflow = {\n  shouldContinue(results: { iteration: number }): boolean {\n    return results.iteration < 2;\n  },\n};\nexport default workflow;\n');
+  writeFileSync(
+    join(dir, 'wf.ts'),
+    'const workflow = {\n  shouldContinue(results: { iteration: number }): boolean {\n    return results.iteration < 2;\n  },\n};\nexport default workflow;\n',
+  );
   writeFileSync(
     join(dir, 'c.yaml'),
     `name: wm\nworkflow_module: ./wf.ts\ndata: { symbol: SPY, path: ${JSON.stringify(resolve('examples/data/SPY_5m.csv'))}, timeframe: 5m, calendar: us_equity, end: "2024-04-30T00:00:00Z" }\nstrategies:\n  - type: sma_crossover\n    params: { fast_period: 10, slow_period: 30 }\nphases:\n  - name: bt\n    sequence: { type: single_pass }\n`,

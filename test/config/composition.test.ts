@@ -29,7 +29,8 @@ async function issues(file: string): Promise<ConfigIssue[]> {
 }
 
 /** `path message (hint)` of an issue, with its line:col, for compact assertions. */
-const show = (i: ConfigIssue) => `${i.line}:${i.col} ${i.path.join('.')}: ${i.message}${i.hint !== undefined ? ` (${i.hint})` : ''}`;
+const show = (i: ConfigIssue) =>
+  `${i.line}:${i.col} ${i.path.join('.')}: ${i.message}${i.hint !== undefined ? ` (${i.hint})` : ''}`;
 
 describe('classifiers: config', () => {
   it('resolves ids (default the type), params with defaults, and plans one classifier container each', async () => {
@@ -38,10 +39,21 @@ describe('classifiers: config', () => {
       ['trend', 'trend_regime'],
       ['vol', 'volatility_regime'],
     ]);
-    expect(plan.instances.filter((i) => i.role === 'classifier').map((i) => i.id)).toEqual(['classifier_trend', 'classifier_vol']);
-    const { wf: plain } = await loadWorkflow(config(`classifiers: [{ type: trend_regime }]\nstrategies: [{ type: sma_crossover }]\n`));
+    expect(plan.instances.filter((i) => i.role === 'classifier').map((i) => i.id)).toEqual([
+      'classifier_trend',
+      'classifier_vol',
+    ]);
+    const { wf: plain } = await loadWorkflow(
+      config(`classifiers: [{ type: trend_regime }]\nstrategies: [{ type: sma_crossover }]\n`),
+    );
     expect(plain.classifiers[0]!.id).toBe('trend_regime');
-    expect(plain.classifiers[0]!.params).toEqual({ period: 14, adx_threshold: 25, ma: 'ema', ma_period: 50, slope_bars: 5 });
+    expect(plain.classifiers[0]!.params).toEqual({
+      period: 14,
+      adx_threshold: 25,
+      ma: 'ema',
+      ma_period: 50,
+      slope_bars: 5,
+    });
   });
 
   it('without classifiers the built-in topologies plan no classifier container and run as before', async () => {
@@ -87,10 +99,15 @@ routes:
   - { kind: merge, from: strategy, to: signals, events: [SIGNAL] }
 `,
     );
-    const file = config(`${CLASSIFIERS}strategies: [{ type: sma_crossover }]\n`, `topology: no_classifier\npatterns: [${JSON.stringify(join(dir, 'patterns'))}]\n`);
+    const file = config(
+      `${CLASSIFIERS}strategies: [{ type: sma_crossover }]\n`,
+      `topology: no_classifier\npatterns: [${JSON.stringify(join(dir, 'patterns'))}]\n`,
+    );
     const [issue] = await issues(file);
     expect(issue!.path).toEqual(['classifiers']);
-    expect(issue!.message).toBe("the topology 'no_classifier' has no classifier container, so these classifiers would never run");
+    expect(issue!.message).toBe(
+      "the topology 'no_classifier' has no classifier container, so these classifiers would never run",
+    );
     // A classifier container whose regimes reach no strategy is refused too.
     writeFileSync(
       join(patterns, 'unwired.yaml'),
@@ -108,8 +125,15 @@ routes:
   - { kind: merge, from: classifier, to: signals, events: [CLASSIFICATION] }
 `,
     );
-    const [unwired] = await issues(config(`${CLASSIFIERS}strategies: [{ type: sma_crossover }]\n`, `topology: unwired\npatterns: [${JSON.stringify(join(dir, 'patterns'))}]\n`));
-    expect(unwired!.message).toBe("the topology 'unwired' delivers no CLASSIFICATION to its strategies, so they would never see a regime");
+    const [unwired] = await issues(
+      config(
+        `${CLASSIFIERS}strategies: [{ type: sma_crossover }]\n`,
+        `topology: unwired\npatterns: [${JSON.stringify(join(dir, 'patterns'))}]\n`,
+      ),
+    );
+    expect(unwired!.message).toBe(
+      "the topology 'unwired' delivers no CLASSIFICATION to its strategies, so they would never see a regime",
+    );
   });
 });
 
@@ -160,7 +184,13 @@ describe('composite strategies: config', () => {
     // 2 thresholds × 2 fast periods × 1 RSI period.
     expect(wf.strategies.map((s) => s.key)).toEqual(['e_0.3_5_30', 'e_0.3_10_30', 'e_0.6_5_30', 'e_0.6_10_30']);
     const members = (s: (typeof wf.strategies)[number]) => s.params['members'] as { params: Record<string, number> }[];
-    expect(wf.strategies.map((s) => [s.params['threshold'], members(s)[0]!.params['fast_period'], members(s)[1]!.params['period']])).toEqual([
+    expect(
+      wf.strategies.map((s) => [
+        s.params['threshold'],
+        members(s)[0]!.params['fast_period'],
+        members(s)[1]!.params['period'],
+      ]),
+    ).toEqual([
       [0.3, 5, 14],
       [0.3, 10, 14],
       [0.6, 5, 14],
@@ -229,18 +259,26 @@ describe('composite strategies: config', () => {
   });
 
   it('filters read classifier ids as regime labels: typos are located with suggestions', async () => {
-    const at = async (filter: string) => (await issues(config(`${CLASSIFIERS}strategies:\n  - { type: sma_crossover, filter: "${filter}" }\n`)))[0]!;
+    const at = async (filter: string) =>
+      (await issues(config(`${CLASSIFIERS}strategies:\n  - { type: sma_crossover, filter: "${filter}" }\n`)))[0]!;
     const unknownName = await at("trnd == 'ranging'");
     expect([unknownName.message, unknownName.hint]).toEqual(["unknown name 'trnd'", "did you mean 'trend'?"]);
     expect(unknownName.col).toBe(37);
     const noSuggestion = await at('zzzzz > 1');
     expect(noSuggestion.hint).toBe('names: signal, strength, open, high, low, close, volume, trend, vol');
     const label = await at("signal > 0 and trend == 'trending'");
-    expect([label.message, label.hint, label.col]).toEqual(["'trend' is never 'trending'", 'its labels: trending_up, trending_down, ranging', 61]);
+    expect([label.message, label.hint, label.col]).toEqual([
+      "'trend' is never 'trending'",
+      'its labels: trending_up, trending_down, ranging',
+      61,
+    ]);
     const near = await at("trend == 'trending_dwn'");
     expect([near.message, near.hint]).toEqual(["'trend' is never 'trending_dwn'", "did you mean 'trending_down'?"]);
     const order = await at('trend > 1');
-    expect([order.message, order.hint]).toEqual(["'trend' is a regime label: compare it with == or != to a quoted label", "e.g. trend == 'trending_up'"]);
+    expect([order.message, order.hint]).toEqual([
+      "'trend' is a regime label: compare it with == or != to a quoted label",
+      "e.g. trend == 'trending_up'",
+    ]);
     const number = await at('trend == 1');
     expect(number.message).toBe("'trend' (a regime label) can only be compared with a quoted label or another regime");
     const bare = await at('trend and signal > 0');

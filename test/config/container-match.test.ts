@@ -10,7 +10,12 @@ describe('container_settings matching', () => {
   });
 
   it('among globs the most specific wins, then the first declared', () => {
-    const m = new ContainerMatcher({ '*': 'any', 'portfolio_*': 'portfolios', 'portfolio_sma_*': 'sma books', '*_sma_*': 'sma' });
+    const m = new ContainerMatcher({
+      '*': 'any',
+      'portfolio_*': 'portfolios',
+      'portfolio_sma_*': 'sma books',
+      '*_sma_*': 'sma',
+    });
     expect(m.match('portfolio_sma_5_20')?.value).toBe('sma books');
     expect(m.match('portfolio_rsi')?.value).toBe('portfolios');
     expect(m.match('strategy_sma_5')?.value).toBe('sma');

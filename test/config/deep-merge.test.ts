@@ -3,11 +3,19 @@ import { clonePlain, deepMerge, deepMergeAll, isPlainObject } from '../../src/co
 
 describe('deepMerge', () => {
   it('merges mappings recursively; the override wins', () => {
-    expect(deepMerge({ a: { x: 1, y: 2 }, b: 1 }, { a: { y: 3, z: 4 }, c: 5 })).toEqual({ a: { x: 1, y: 3, z: 4 }, b: 1, c: 5 });
+    expect(deepMerge({ a: { x: 1, y: 2 }, b: 1 }, { a: { y: 3, z: 4 }, c: 5 })).toEqual({
+      a: { x: 1, y: 3, z: 4 },
+      b: 1,
+      c: 5,
+    });
   });
 
   it('replaces lists and scalars whole', () => {
-    expect(deepMerge({ l: [1, 2, 3], s: 'a', m: { k: 1 } }, { l: [9], s: 2, m: 'flat' })).toEqual({ l: [9], s: 2, m: 'flat' });
+    expect(deepMerge({ l: [1, 2, 3], s: 'a', m: { k: 1 } }, { l: [9], s: 2, m: 'flat' })).toEqual({
+      l: [9],
+      s: 2,
+      m: 'flat',
+    });
     expect(deepMerge({ m: 'flat' }, { m: { k: 1 } })).toEqual({ m: { k: 1 } });
   });
 
@@ -45,7 +53,9 @@ describe('deepMerge', () => {
   });
 
   it('merges many layers left to right', () => {
-    expect(deepMergeAll([{ p: { a: 1, b: 1 } }, { p: { b: 2 } }, undefined, { p: { c: 3 } }])).toEqual({ p: { a: 1, b: 2, c: 3 } });
+    expect(deepMergeAll([{ p: { a: 1, b: 1 } }, { p: { b: 2 } }, undefined, { p: { c: 3 } }])).toEqual({
+      p: { a: 1, b: 2, c: 3 },
+    });
     expect(deepMergeAll([])).toBeUndefined();
   });
 });

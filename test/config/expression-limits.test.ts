@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileExpression, ExpressionError, MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from '../../src/config/expression.ts';
+import {
+  compileExpression,
+  ExpressionError,
+  MAX_EXPRESSION_DEPTH,
+  MAX_EXPRESSION_LENGTH,
+} from '../../src/config/expression.ts';
 import { ROOT, sluice } from '../helpers/cli.ts';
 
 const env = { identifiers: ['fast_period', 'slow_period'] };

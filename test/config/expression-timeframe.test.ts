@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, compileSeriesExpression, ExpressionError, type CallArgument, type ExpressionEnv } from '../../src/config/expression.ts';
+import {
+  compileExpression,
+  compileSeriesExpression,
+  ExpressionError,
+  type CallArgument,
+  type ExpressionEnv,
+} from '../../src/config/expression.ts';
 
 /** An env whose indicator calls are recorded: each becomes a scope name `name(args)@tf`. */
 function recording(): { env: ExpressionEnv; calls: string[] } {
@@ -33,8 +39,12 @@ describe('indicator calls on a higher timeframe: call@tf', () => {
     const { env, calls } = recording();
     const f = compileExpression('close > sma(50)@1h and sma(50) < sma(20) @ 4h and highest(high, 20)@1d > 0', env);
     expect(calls).toEqual(['sma(50)@1h', 'sma(50)', 'sma(20)@4h', 'highest(high,20)@1d']);
-    expect(f({ close: 10, signal: 0, 'sma(50)@1h': 9, 'sma(50)': 1, 'sma(20)@4h': 2, 'highest(high,20)@1d': 1, trend: '' })).toBe(true);
-    expect(f({ close: 8, signal: 0, 'sma(50)@1h': 9, 'sma(50)': 1, 'sma(20)@4h': 2, 'highest(high,20)@1d': 1, trend: '' })).toBe(false);
+    expect(
+      f({ close: 10, signal: 0, 'sma(50)@1h': 9, 'sma(50)': 1, 'sma(20)@4h': 2, 'highest(high,20)@1d': 1, trend: '' }),
+    ).toBe(true);
+    expect(
+      f({ close: 8, signal: 0, 'sma(50)@1h': 9, 'sma(50)': 1, 'sma(20)@4h': 2, 'highest(high,20)@1d': 1, trend: '' }),
+    ).toBe(false);
   });
 
   it('binds tighter than any operator, a sign included', () => {

@@ -67,8 +67,12 @@ describe('expressions', () => {
 });
 
 describe('regime labels in expressions', () => {
-  const labels = { identifiers: ['signal'], strings: { trend: ['trending_up', 'trending_down', 'ranging'], vol: ['low', 'normal', 'high'] } };
-  const test = (text: string, scope: Record<string, number | boolean | string>) => compileExpression(text, labels)(scope);
+  const labels = {
+    identifiers: ['signal'],
+    strings: { trend: ['trending_up', 'trending_down', 'ranging'], vol: ['low', 'normal', 'high'] },
+  };
+  const test = (text: string, scope: Record<string, number | boolean | string>) =>
+    compileExpression(text, labels)(scope);
   const fail = (text: string): ExpressionError => {
     try {
       compileExpression(text, labels);
@@ -89,8 +93,12 @@ describe('regime labels in expressions', () => {
   });
 
   it('refuses strings anywhere else, and labels a classifier never gives', () => {
-    expect(fail("trend < 'ranging'").message).toBe("'trend' is a regime label: compare it with == or != to a quoted label");
-    expect(fail("signal == 'x'").message).toBe('a quoted label can only be compared with a quoted label or another regime');
+    expect(fail("trend < 'ranging'").message).toBe(
+      "'trend' is a regime label: compare it with == or != to a quoted label",
+    );
+    expect(fail("signal == 'x'").message).toBe(
+      'a quoted label can only be compared with a quoted label or another regime',
+    );
     expect(fail("'x'").message).toMatch(/^a quoted label can only be compared with == or != to a regime/);
     expect(fail('abs(trend) > 0').message).toMatch(/is a regime label/);
     const e = fail("vol == 'hihg'");

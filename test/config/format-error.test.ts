@@ -39,13 +39,27 @@ describe('formatConfigIssue', () => {
 
   it('prints just the file when there is no line, and (root) for an empty path', () => {
     expect(
-      formatConfigIssue({ code: 'INVALID_TYPE', file: 'a.yaml', line: null, col: null, path: [], message: 'expected a mapping, received a list' }),
+      formatConfigIssue({
+        code: 'INVALID_TYPE',
+        file: 'a.yaml',
+        line: null,
+        col: null,
+        path: [],
+        message: 'expected a mapping, received a list',
+      }),
     ).toBe('a.yaml  (root): expected a mapping, received a list');
   });
 
   it('leaves out the path for whole-file problems', () => {
     expect(
-      formatConfigIssue({ code: 'FILE_NOT_FOUND', file: 'missing.yaml', line: null, col: null, path: [], message: 'file not found' }),
+      formatConfigIssue({
+        code: 'FILE_NOT_FOUND',
+        file: 'missing.yaml',
+        line: null,
+        col: null,
+        path: [],
+        message: 'file not found',
+      }),
     ).toBe('missing.yaml  file not found');
   });
 
@@ -76,7 +90,9 @@ describe('formatConfigIssue', () => {
       sourceLine: 'b: 3',
       prevSourceLine: 'a: [1, 2',
     };
-    expect(formatConfigIssue(issue)).toBe(['f.yaml:10:1  unexpected end', '    9 | a: [1, 2', '   10 | b: 3', '      | ^'].join('\n'));
+    expect(formatConfigIssue(issue)).toBe(
+      ['f.yaml:10:1  unexpected end', '    9 | a: [1, 2', '   10 | b: 3', '      | ^'].join('\n'),
+    );
   });
 
   it('draws tabs as → so the caret stays aligned', () => {
@@ -156,7 +172,14 @@ describe('ConfigError', () => {
 
 describe('control characters from the config (issue 19)', () => {
   it('are escaped in the message, the source line and the hint, so an ESC sequence cannot clear the screen', () => {
-    const text = formatConfigIssue({ ...base, message: "received 'bad\u001b[2Jname'", sourceLine: 'name: "bad\u001b[2J\u0007name"', col: 7, endCol: 9, hint: 'x\u009by' });
+    const text = formatConfigIssue({
+      ...base,
+      message: "received 'bad\u001b[2Jname'",
+      sourceLine: 'name: "bad\u001b[2J\u0007name"',
+      col: 7,
+      endCol: 9,
+      hint: 'x\u009by',
+    });
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain("received 'bad\\x1b[2Jname'");
@@ -169,7 +192,11 @@ describe('control characters from the config, through the CLI (issue 19)', () =>
   it('sluice validate prints an ESC in a name escaped', async () => {
     const { sluice } = await import('../helpers/cli.ts');
     const { tempDir, writeFile } = await import('../coordinator/helpers.ts');
-    const file = writeFile(tempDir(), 'esc.yaml', 'name: "bad\\e[2Jname"\ndata: { symbol: SPY, path: x.csv, timeframe: 5m }\nstrategies: [{ type: sma_crossover }]\n');
+    const file = writeFile(
+      tempDir(),
+      'esc.yaml',
+      'name: "bad\\e[2Jname"\ndata: { symbol: SPY, path: x.csv, timeframe: 5m }\nstrategies: [{ type: sma_crossover }]\n',
+    );
     const r = await sluice(['validate', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('\u001b');

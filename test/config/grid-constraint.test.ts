@@ -40,10 +40,15 @@ describe('grid constraints and default grids', () => {
   });
 
   it('without a constraint, names the grid combination that breaks a strategy rule', async () => {
-    const err = await configError(['strategies[0].constraint=slow_period > 0', 'strategies[0].params.fast_period=[5, 50]']);
+    const err = await configError([
+      'strategies[0].constraint=slow_period > 0',
+      'strategies[0].params.fast_period=[5, 50]',
+    ]);
     const issue = err.issues[0]!;
     expect(issue.message).toBe('slow_period must be greater than fast_period');
-    expect(issue.hint).toBe('the grid combination fast_period=50, slow_period=10 breaks it; add a constraint: to skip such combinations');
+    expect(issue.hint).toBe(
+      'the grid combination fast_period=50, slow_period=10 breaks it; add a constraint: to skip such combinations',
+    );
   });
 
   it('says so when the constraint rules out every combination', async () => {
@@ -54,9 +59,15 @@ describe('grid constraints and default grids', () => {
   it("grid: default expands the strategy's default grid, params override it", async () => {
     const def = getStrategy('sma_crossover');
     expect(def.defaultGrid).toBeDefined();
-    const expected = expandGrid({ ...def.defaultGrid!, fast_period: 10 }, { path: [] }).filter((c) => (c['slow_period'] as number) > 10);
+    const expected = expandGrid({ ...def.defaultGrid!, fast_period: 10 }, { path: [] }).filter(
+      (c) => (c['slow_period'] as number) > 10,
+    );
     const { wf } = await loadWorkflow(FILE, {
-      sets: ['strategies[0].grid=default', 'strategies[0].params={fast_period: 10}', 'strategies[0].constraint=slow_period > fast_period'],
+      sets: [
+        'strategies[0].grid=default',
+        'strategies[0].params={fast_period: 10}',
+        'strategies[0].constraint=slow_period > fast_period',
+      ],
     });
     expect(wf.strategies.length).toBe(expected.length);
     expect(wf.strategies.every((s) => s.params['fast_period'] === 10)).toBe(true);

@@ -4,7 +4,8 @@ import { parseYamlText } from '../../src/config/yaml-source.ts';
 import { catchConfigError } from './catch-config-error.ts';
 
 const spec = (v: unknown): unknown[] => parseParamSpec(v, ['p']);
-const specError = (v: unknown): string | undefined => catchConfigError(() => parseParamSpec(v, ['p'])).issues[0]?.message;
+const specError = (v: unknown): string | undefined =>
+  catchConfigError(() => parseParamSpec(v, ['p'])).issues[0]?.message;
 
 describe('parseParamSpec', () => {
   it('keeps a scalar as one value', () => {
@@ -42,7 +43,12 @@ describe('parseParamSpec', () => {
 
   it('rejects a zero step with a fix', () => {
     const err = catchConfigError(() => parseParamSpec('range(5, 50, 0)', ['p']));
-    expect(err.issues[0]).toMatchObject({ code: 'GRID', file: '<config>', message: 'range() step must not be 0', hint: 'write range(5, 50, 5)' });
+    expect(err.issues[0]).toMatchObject({
+      code: 'GRID',
+      file: '<config>',
+      message: 'range() step must not be 0',
+      hint: 'write range(5, 50, 5)',
+    });
   });
 
   it('rejects an empty range and says which way to count', () => {
@@ -74,15 +80,25 @@ describe('parseParamSpec', () => {
 
   it('rejects empty lists, nested values and ranges inside lists', () => {
     expect(specError([])).toBe('empty list: a parameter needs at least one value');
-    expect(specError({ a: 1 })).toBe('expected a value, a list of values or range(start, stop, step), received a mapping');
+    expect(specError({ a: 1 })).toBe(
+      'expected a value, a list of values or range(start, stop, step), received a mapping',
+    );
     const nested = catchConfigError(() => parseParamSpec([1, [2]], ['p'])).issues[0];
-    expect(nested).toMatchObject({ path: ['p', 1], message: 'expected a number, string or boolean in a grid list, received a list of 1 item' });
+    expect(nested).toMatchObject({
+      path: ['p', 1],
+      message: 'expected a number, string or boolean in a grid list, received a list of 1 item',
+    });
     expect(specError([1, 'range(1, 3)'])).toBe('range() cannot appear inside a list');
   });
 
   it('locates errors in the source', () => {
-    const src = parseYamlText(['strategies:', '  - type: sma_crossover', '    params:', '      fast_period: range(5, 50, 0)', ''].join('\n'), 'grid.yaml');
-    const err = catchConfigError(() => parseParamSpec('range(5, 50, 0)', ['strategies', 0, 'params', 'fast_period'], src));
+    const src = parseYamlText(
+      ['strategies:', '  - type: sma_crossover', '    params:', '      fast_period: range(5, 50, 0)', ''].join('\n'),
+      'grid.yaml',
+    );
+    const err = catchConfigError(() =>
+      parseParamSpec('range(5, 50, 0)', ['strategies', 0, 'params', 'fast_period'], src),
+    );
     expect(err.message).toBe(
       [
         'grid.yaml:4:20  strategies[0].params.fast_period: range() step must not be 0',
@@ -118,7 +134,10 @@ describe('expandGrid', () => {
   });
 
   it('reports every bad parameter at once, located', () => {
-    const src = parseYamlText(['params:', '  fast: range(5, 50, 0)', '  slow: range(50, 5, 5)', '  ok: [1, 2]', ''].join('\n'), 'g.yaml');
+    const src = parseYamlText(
+      ['params:', '  fast: range(5, 50, 0)', '  slow: range(50, 5, 5)', '  ok: [1, 2]', ''].join('\n'),
+      'g.yaml',
+    );
     const params = (src.data as { params: Record<string, unknown> }).params;
     const err = catchConfigError(() => expandGrid(params, { source: src, path: ['params'] }));
     expect(err.issues.map((i) => [i.path.join('.'), i.line, i.col, i.endCol])).toEqual([
@@ -128,7 +147,10 @@ describe('expandGrid', () => {
   });
 
   it('refuses grids over the combination limit, naming the factors', () => {
-    const src = parseYamlText(['params:', '  a: range(0, 1000)', '  b: range(0, 1000)', '  c: [1, 2]', '  d: 7', ''].join('\n'), 'big.yaml');
+    const src = parseYamlText(
+      ['params:', '  a: range(0, 1000)', '  b: range(0, 1000)', '  c: [1, 2]', '  d: 7', ''].join('\n'),
+      'big.yaml',
+    );
     const params = (src.data as { params: Record<string, unknown> }).params;
     expect(gridSize(params)).toBe(2_000_000);
     expect(2_000_000).toBeGreaterThan(MAX_GRID_COMBINATIONS);
@@ -151,6 +173,9 @@ describe('gridSize', () => {
   });
 
   it('validates like parseParamSpec', () => {
-    expect(catchConfigError(() => gridSize({ a: 'range(1, 2, 0)' }, { path: ['x'] })).issues[0]?.path).toEqual(['x', 'a']);
+    expect(catchConfigError(() => gridSize({ a: 'range(1, 2, 0)' }, { path: ['x'] })).issues[0]?.path).toEqual([
+      'x',
+      'a',
+    ]);
   });
 });

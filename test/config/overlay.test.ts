@@ -19,10 +19,19 @@ const base = () => ({
 describe('overlay', () => {
   it('merges as deepMerge does', () => {
     const cases: [unknown, unknown][] = [
-      [{ a: { x: 1, y: 2 }, b: 1 }, { a: { y: 3, z: 4 }, c: 5 }],
-      [{ l: [1, 2, 3], s: 'a', m: { k: 1 } }, { l: [9], s: 2, m: 'flat' }],
+      [
+        { a: { x: 1, y: 2 }, b: 1 },
+        { a: { y: 3, z: 4 }, c: 5 },
+      ],
+      [
+        { l: [1, 2, 3], s: 'a', m: { k: 1 } },
+        { l: [9], s: 2, m: 'flat' },
+      ],
       [{ m: 'flat' }, { m: { k: 1 } }],
-      [{ a: 1, b: 2 }, { a: undefined, b: null }],
+      [
+        { a: 1, b: 2 },
+        { a: undefined, b: null },
+      ],
       [{ a: 1 }, undefined],
       [undefined, { a: { b: 1 } }],
       [base(), { portfolio: { sizing: { quantity: 50 } }, results: { storage: 'disk' } }],

@@ -34,7 +34,9 @@ describe('gridAxes / combinationAt', () => {
   });
 
   it('reports every bad parameter at once, with its path', () => {
-    const err = catchConfigError(() => gridAxes({ a: 'range(5, 1, 1)', b: [], c: 3 }, { path: ['strategies', 0, 'params'] }));
+    const err = catchConfigError(() =>
+      gridAxes({ a: 'range(5, 1, 1)', b: [], c: 3 }, { path: ['strategies', 0, 'params'] }),
+    );
     expect(err.issues.map((i) => i.path)).toEqual([
       ['strategies', 0, 'params', 'a'],
       ['strategies', 0, 'params', 'b'],

@@ -92,7 +92,9 @@ describe('signal replay configs', () => {
       expect(wf.replay?.store, path).toBe(store);
     }
     // No replay.store: the persistent store of signals.store (relative to the working directory).
-    const persistent = await loadWorkflow(file(root, 'persistent.yaml', `name: r\ntopology: signal_replay\nsignals:\n  store: ${store}\n${DATA(SPY)}`));
+    const persistent = await loadWorkflow(
+      file(root, 'persistent.yaml', `name: r\ntopology: signal_replay\nsignals:\n  store: ${store}\n${DATA(SPY)}`),
+    );
     expect(persistent.wf.replay?.store).toBe(store);
     const solo = mkdtempSync(join(tmpdir(), 'sluice-replay-wf-'));
     cpSync(join(root, 'phase'), join(solo, 'signal_generation'), { recursive: true });
@@ -105,8 +107,12 @@ describe('signal replay configs', () => {
       sets: ['replay.strategies=[rsi, sma_crossover_10_30]'],
     });
     expect(byId.wf.strategies.map((s) => s.key)).toEqual(['rsi', 'sma_crossover_10_30']);
-    expect(byId.wf.replay?.signals.every((s) => s.strategyId === 'rsi' || s.strategyId === 'sma_crossover_10_30')).toBe(true);
-    const byConfig = await loadWorkflow(replayConfig('cfg.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold, params: { period: 14 } }\n'));
+    expect(byId.wf.replay?.signals.every((s) => s.strategyId === 'rsi' || s.strategyId === 'sma_crossover_10_30')).toBe(
+      true,
+    );
+    const byConfig = await loadWorkflow(
+      replayConfig('cfg.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold, params: { period: 14 } }\n'),
+    );
     expect(byConfig.wf.strategies.map((s) => s.key)).toEqual(['rsi']);
   });
 
@@ -121,17 +127,27 @@ describe('signal replay configs', () => {
   });
 
   it('refuses a store computed over another data range', async () => {
-    const err = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('range.yaml', 'phase'), { sets: ['data.start=2024-06-01'] }));
+    const err = await catchConfigErrorAsync(() =>
+      loadWorkflow(replayConfig('range.yaml', 'phase'), { sets: ['data.start=2024-06-01'] }),
+    );
     expect(err.issues[0]!.code).toBe('DATA_MISMATCH');
     expect(err.message).toContain('data range 2024-06-01T00:00:00.000Z … (end) where the store has (start) … (end)');
   });
 
   it('refuses a store whose strategy of that id has other parameters (the config hash), naming them', async () => {
     const err = await catchConfigErrorAsync(() =>
-      loadWorkflow(replayConfig('params.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold, params: { period: 10, oversold: 25 } }\n')),
+      loadWorkflow(
+        replayConfig(
+          'params.yaml',
+          'phase',
+          'strategies:\n  - { id: rsi, type: rsi_threshold, params: { period: 10, oversold: 25 } }\n',
+        ),
+      ),
     );
     expect(err.issues[0]!.code).toBe('CONFIG_MISMATCH');
-    expect(err.message).toContain("strategy 'rsi': period 10 where the store has 14, oversold 25 where the store has 30");
+    expect(err.message).toContain(
+      "strategy 'rsi': period 10 where the store has 14, oversold 25 where the store has 30",
+    );
   });
 
   it('refuses a store written by another engine version', async () => {
@@ -144,7 +160,10 @@ describe('signal replay configs', () => {
     const forced = [
       await loadWorkflow(replayConfig('f1.yaml', 'short/signals'), { sets: ['replay.force=true'] }),
       await loadWorkflow(replayConfig('f2.yaml', 'old'), { force: true }),
-      await loadWorkflow(replayConfig('f3.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold, params: { period: 10 } }\n'), { force: true }),
+      await loadWorkflow(
+        replayConfig('f3.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold, params: { period: 10 } }\n'),
+        { force: true },
+      ),
     ];
     expect(forced.map((l) => l.wf.replay?.forced.length)).toEqual([1, 1, 1]);
     expect(forced[0]!.wf.replay?.forced[0]).toContain('other data');
@@ -173,26 +192,38 @@ describe('signal replay configs', () => {
   });
 
   it('reports the other replay mistakes, located', async () => {
-    const noStore = await catchConfigErrorAsync(() => loadWorkflow(file(root, 'nostore.yaml', `name: r\ntopology: signal_replay\n${DATA(SPY)}`)));
+    const noStore = await catchConfigErrorAsync(() =>
+      loadWorkflow(file(root, 'nostore.yaml', `name: r\ntopology: signal_replay\n${DATA(SPY)}`)),
+    );
     expect(noStore.issues[0]).toMatchObject({ code: 'MISSING_KEY', path: ['topology'] });
     expect(noStore.message).toContain('a signal replay reads a signal store, but the config names none');
 
-    const unknown = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('unknown.yaml', 'phase'), { sets: ['replay.strategies=[sma_crossover_10_31]'] }));
+    const unknown = await catchConfigErrorAsync(() =>
+      loadWorkflow(replayConfig('unknown.yaml', 'phase'), { sets: ['replay.strategies=[sma_crossover_10_31]'] }),
+    );
     expect(unknown.message).toContain("strategy 'sma_crossover_10_31' is not in the signal store");
     expect(unknown.message).toContain("did you mean 'sma_crossover_10_30'?");
 
-    const notStored = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('notstored.yaml', 'phase', 'strategies:\n  - { type: ema_crossover }\n')));
+    const notStored = await catchConfigErrorAsync(() =>
+      loadWorkflow(replayConfig('notstored.yaml', 'phase', 'strategies:\n  - { type: ema_crossover }\n')),
+    );
     expect(notStored.issues[0]).toMatchObject({ code: 'UNKNOWN_NAME', path: ['strategies', 0], line: 10 });
 
     const both = await catchConfigErrorAsync(() =>
-      loadWorkflow(replayConfig('both.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold }\n'), { sets: ['replay.strategies=[rsi]'] }),
+      loadWorkflow(replayConfig('both.yaml', 'phase', 'strategies:\n  - { id: rsi, type: rsi_threshold }\n'), {
+        sets: ['replay.strategies=[rsi]'],
+      }),
     );
     expect(both.message).toContain('replay.strategies and strategies: both select the books');
 
-    const backtest = await catchConfigErrorAsync(() => loadWorkflow(file(root, 'bt.yaml', `name: r\nreplay:\n  store: phase\n${DATA(SPY)}`)));
+    const backtest = await catchConfigErrorAsync(() =>
+      loadWorkflow(file(root, 'bt.yaml', `name: r\nreplay:\n  store: phase\n${DATA(SPY)}`)),
+    );
     expect(backtest.issues.map((i) => i.code)).toEqual(['MISSING_KEY', 'INVALID_VALUE']);
     expect(backtest.message).toContain("missing required key 'strategies'");
-    expect(backtest.message).toContain("replay is read only by a signal replay, but the topology 'backtest' has no signal_source container");
+    expect(backtest.message).toContain(
+      "replay is read only by a signal replay, but the topology 'backtest' has no signal_source container",
+    );
   });
 
   it('validates replay_variants where they are written', async () => {
@@ -206,26 +237,64 @@ describe('signal replay configs', () => {
       ['replay_variants.1.portfolio.sizing.quantity', 11],
       ['replay_variants.2.name', 12],
     ]);
-    const seq = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('seq.yaml', 'phase', `sequence: parameter_sweep\n${variants.split('\n').slice(0, 2).join('\n')}\n`)));
-    expect(seq.message).toContain("replay_variants run one single pass per variant, but the sequence is 'parameter_sweep'");
+    const seq = await catchConfigErrorAsync(() =>
+      loadWorkflow(
+        replayConfig(
+          'seq.yaml',
+          'phase',
+          `sequence: parameter_sweep\n${variants.split('\n').slice(0, 2).join('\n')}\n`,
+        ),
+      ),
+    );
+    expect(seq.message).toContain(
+      "replay_variants run one single pass per variant, but the sequence is 'parameter_sweep'",
+    );
     // '.' and '..' would write into the phase folder or above it (issue 19).
     for (const name of ['..', '.']) {
-      const dots = await catchConfigErrorAsync(() => loadWorkflow(replayConfig(`dots${name.length}.yaml`, 'phase', `replay_variants:\n  - { name: '${name}', risk: { stop_loss_pct: 1 } }\n`)));
-      expect(dots.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['replay_variants.0.name', "a variant name is a folder name: not '.' or '..'"]]);
+      const dots = await catchConfigErrorAsync(() =>
+        loadWorkflow(
+          replayConfig(
+            `dots${name.length}.yaml`,
+            'phase',
+            `replay_variants:\n  - { name: '${name}', risk: { stop_loss_pct: 1 } }\n`,
+          ),
+        ),
+      );
+      expect(dots.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+        ['replay_variants.0.name', "a variant name is a folder name: not '.' or '..'"],
+      ]);
     }
-    const windows = await catchConfigErrorAsync(() => loadWorkflow(replayConfig('wf.yaml', 'phase', 'sequence: walk_forward\n')));
-    expect(windows.message).toContain("a signal replay runs over the range its store was computed on, but sequence 'walk_forward' runs windows of it");
+    const windows = await catchConfigErrorAsync(() =>
+      loadWorkflow(replayConfig('wf.yaml', 'phase', 'sequence: walk_forward\n')),
+    );
+    expect(windows.message).toContain(
+      "a signal replay runs over the range its store was computed on, but sequence 'walk_forward' runs windows of it",
+    );
   });
 });
 
 describe('overlaySection', () => {
   it('merges mappings key by key, but replaces one whose type or model changes', () => {
-    const base = { initial_cash: 1e5, sizing: { type: 'percent_equity', percent: 95 }, entry_order: { type: 'market', offset_bps: 0 } };
-    expect(overlaySection(base, { sizing: { percent: 50 } })).toEqual({ ...base, sizing: { type: 'percent_equity', percent: 50 } });
-    expect(overlaySection(base, { sizing: { type: 'fixed', quantity: 10 } })).toEqual({ ...base, sizing: { type: 'fixed', quantity: 10 } });
+    const base = {
+      initial_cash: 1e5,
+      sizing: { type: 'percent_equity', percent: 95 },
+      entry_order: { type: 'market', offset_bps: 0 },
+    };
+    expect(overlaySection(base, { sizing: { percent: 50 } })).toEqual({
+      ...base,
+      sizing: { type: 'percent_equity', percent: 50 },
+    });
+    expect(overlaySection(base, { sizing: { type: 'fixed', quantity: 10 } })).toEqual({
+      ...base,
+      sizing: { type: 'fixed', quantity: 10 },
+    });
     const commission = { model: 'per_share', per_share: 0.005, minimum: 1 };
-    expect(overlaySection({ commission }, { commission: { per_share: 0.01 } })).toEqual({ commission: { ...commission, per_share: 0.01 } });
-    expect(overlaySection({ commission }, { commission: { model: 'fixed', per_order: 1 } })).toEqual({ commission: { model: 'fixed', per_order: 1 } });
+    expect(overlaySection({ commission }, { commission: { per_share: 0.01 } })).toEqual({
+      commission: { ...commission, per_share: 0.01 },
+    });
+    expect(overlaySection({ commission }, { commission: { model: 'fixed', per_order: 1 } })).toEqual({
+      commission: { model: 'fixed', per_order: 1 },
+    });
     expect(base.sizing.percent).toBe(95);
   });
 });

@@ -6,7 +6,11 @@ import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { catchConfigErrorAsync } from './catch-config-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-rotation-config-'));
-for (const s of ['AAA', 'BBB']) writeFileSync(join(dir, `${s}.csv`), 'timestamp,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n2024-01-03,1,1,1,1,100\n');
+for (const s of ['AAA', 'BBB'])
+  writeFileSync(
+    join(dir, `${s}.csv`),
+    'timestamp,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n2024-01-03,1,1,1,1,100\n',
+  );
 
 /** A two-symbol config with `strategies` (and `extra`) as given, loaded from a file in `dir`. */
 function load(strategies: string, extra = '', topology = 'backtest') {
@@ -25,14 +29,27 @@ ${extra}`;
 
 describe('rotation in a config', () => {
   it('loads with its params and defaults', async () => {
-    const { wf } = await load('  - type: rotation\n    params: { rank_by: momentum(20), top_n: 2, rebalance: { every: session } }');
-    expect(wf.strategies[0]!.params).toMatchObject({ rank_by: 'momentum(20)', top_n: 2, weights: 'equal', rebalance: { every: 'session' }, gross_exposure: 1, max_weight: 1 });
+    const { wf } = await load(
+      '  - type: rotation\n    params: { rank_by: momentum(20), top_n: 2, rebalance: { every: session } }',
+    );
+    expect(wf.strategies[0]!.params).toMatchObject({
+      rank_by: 'momentum(20)',
+      top_n: 2,
+      weights: 'equal',
+      rebalance: { every: 'session' },
+      gross_exposure: 1,
+      max_weight: 1,
+    });
   });
 
   it('top_n above the number of symbols is an error at top_n', async () => {
     const err = await catchConfigErrorAsync(() => load('  - type: rotation\n    params: { top_n: 3 }'));
     expect(err.issues).toHaveLength(1);
-    expect(err.issues[0]).toMatchObject({ path: ['strategies', 0, 'params', 'top_n'], line: 10, message: 'top_n is 3, but the data has 2 symbols (AAA, BBB)' });
+    expect(err.issues[0]).toMatchObject({
+      path: ['strategies', 0, 'params', 'top_n'],
+      line: 10,
+      message: 'top_n is 3, but the data has 2 symbols (AAA, BBB)',
+    });
   });
 
   it('an unknown feature is an error at rank_by, with a did-you-mean', async () => {

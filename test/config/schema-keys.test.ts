@@ -41,7 +41,8 @@ describe('the schema boundary: YAML snake_case in, camelCase for the engine, sna
     const camel = toCamelKeys(WorkflowConfigSchema, parsed);
     expect(JSON.stringify(yamlConfig(camel))).toBe(JSON.stringify(parsed));
     // Nothing the schema declares is left in snake_case, except inside what keeps its keys.
-    const kept = /(\.params|\.containerSettings|\.workflowParams|\.config|\.modify|\.sequence|\.outputs|\.regimes|\.otherwise|\.members\[\d+\]\.params)$/;
+    const kept =
+      /(\.params|\.containerSettings|\.workflowParams|\.config|\.modify|\.sequence|\.outputs|\.regimes|\.otherwise|\.members\[\d+\]\.params)$/;
     const snake = keysOf(camel, (p) => kept.test(p)).filter((k) => /_/.test(k.split('.').pop()!));
     expect(snake).toEqual([]);
   });
@@ -49,7 +50,9 @@ describe('the schema boundary: YAML snake_case in, camelCase for the engine, sna
   const topologies = [...yamlFiles('patterns/topologies'), ...yamlFiles('examples/patterns/topologies')];
   it.each(topologies)('round-trips the topology %s', async (file) => {
     const parsed = TopologySchema.parse((await loadYamlFile(file)).data);
-    expect(JSON.stringify(toSnakeKeys(TopologySchema, toCamelKeys(TopologySchema, parsed)))).toBe(JSON.stringify(parsed));
+    expect(JSON.stringify(toSnakeKeys(TopologySchema, toCamelKeys(TopologySchema, parsed)))).toBe(
+      JSON.stringify(parsed),
+    );
   });
 
   it.each(yamlFiles('patterns/workflows'))('round-trips the workflow pattern %s', async (file) => {
@@ -65,7 +68,13 @@ describe('the schema boundary: YAML snake_case in, camelCase for the engine, sna
       name: 'w',
       data: { symbol: 'SPY', path: 'spy.csv', timeframe: '1m' },
       strategies: [{ type: 'sma_crossover', id: 'fast_one', params: { fast_period: 5, slow_period: 20 } }],
-      execution: { slippage_bps: 2, trace_settings: { max_events: 10, container_settings: { portfolio_fast_one: { sample_every: 3 }, 'strategy_*': { max_events: 5 } } } },
+      execution: {
+        slippage_bps: 2,
+        trace_settings: {
+          max_events: 10,
+          container_settings: { portfolio_fast_one: { sample_every: 3 }, 'strategy_*': { max_events: 5 } },
+        },
+      },
       risk: { max_position_pct: 50, close_eod: { at: '15:55' } },
       phases: [{ name: 'optimize', config: { execution: { slippage_bps: 1 } }, depends_on: [] }],
       workflow_params: { min_sharpe: 1 },
@@ -76,7 +85,10 @@ describe('the schema boundary: YAML snake_case in, camelCase for the engine, sna
     expect(c.strategies[0]!.id).toBe('fast_one');
     expect(c.execution.slippageBps).toBe(2);
     expect(c.execution.traceSettings!.maxEvents).toBe(10);
-    expect(c.execution.traceSettings!.containerSettings).toEqual({ portfolio_fast_one: { sampleEvery: 3 }, 'strategy_*': { maxEvents: 5 } });
+    expect(c.execution.traceSettings!.containerSettings).toEqual({
+      portfolio_fast_one: { sampleEvery: 3 },
+      'strategy_*': { maxEvents: 5 },
+    });
     expect(c.risk).toEqual({ maxPositionPct: 50, closeEod: { at: '15:55', timezone: 'America/New_York' } });
     expect(c.phases![0]).toEqual({ name: 'optimize', config: { execution: { slippage_bps: 1 } }, dependsOn: [] });
     expect(c.workflowParams).toEqual({ min_sharpe: 1 });
@@ -85,17 +97,32 @@ describe('the schema boundary: YAML snake_case in, camelCase for the engine, sna
   });
 
   it('picks the union option that fits: discriminated sizing and commission, boolean-or-object close_eod, string-or-inline topology', () => {
-    const e = parseCamel(ExecutionSchema, { commission: { model: 'tiered', tiers: [{ up_to_shares: 100, per_share: 0.01 }, { per_share: 0.005 }] }, slippage: { model: 'volume_share', impact_bps: 500 } });
-    expect(e.commission).toEqual({ model: 'tiered', tiers: [{ upToShares: 100, perShare: 0.01, percent: 0 }, { perShare: 0.005, percent: 0 }], minimum: 0 });
+    const e = parseCamel(ExecutionSchema, {
+      commission: { model: 'tiered', tiers: [{ up_to_shares: 100, per_share: 0.01 }, { per_share: 0.005 }] },
+      slippage: { model: 'volume_share', impact_bps: 500 },
+    });
+    expect(e.commission).toEqual({
+      model: 'tiered',
+      tiers: [
+        { upToShares: 100, perShare: 0.01, percent: 0 },
+        { perShare: 0.005, percent: 0 },
+      ],
+      minimum: 0,
+    });
     expect(e.slippage).toEqual({ model: 'volume_share', impactBps: 500, capBps: 100 });
     expect(parseCamel(RiskSchema, { close_eod: true }).closeEod).toBe(true);
     const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', alpaca: { bars_from: 'trades' } } });
     expect(live.feed.alpaca.barsFrom).toBe('trades');
-    expect(toSnakeKeys(LiveSchema, live)).toEqual(LiveSchema.parse({ feed: { type: 'alpaca', alpaca: { bars_from: 'trades' } } }));
+    expect(toSnakeKeys(LiveSchema, live)).toEqual(
+      LiveSchema.parse({ feed: { type: 'alpaca', alpaca: { bars_from: 'trades' } } }),
+    );
   });
 
   it('validates in the YAML spelling: an error names execution.slippage_bps at its line', () => {
-    const source = parseYamlText('name: w\ndata: { symbol: SPY, path: spy.csv, timeframe: 1m }\nstrategies: [{ type: sma_crossover }]\nexecution:\n  slippage_bsp: 2\n', 'w.yaml');
+    const source = parseYamlText(
+      'name: w\ndata: { symbol: SPY, path: spy.csv, timeframe: 1m }\nstrategies: [{ type: sma_crossover }]\nexecution:\n  slippage_bsp: 2\n',
+      'w.yaml',
+    );
     let error: unknown;
     try {
       parseConfig(source, WorkflowConfigSchema);

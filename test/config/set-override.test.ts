@@ -41,7 +41,11 @@ describe('parseSetOverride', () => {
 describe('applySetOverrides', () => {
   it('sets values deep in the config and returns new data', () => {
     const input = config();
-    const out = applySetOverrides(input, ['strategies[0].params.fast_period=5', 'data.symbol=QQQ', 'results.storage=disk']);
+    const out = applySetOverrides(input, [
+      'strategies[0].params.fast_period=5',
+      'data.symbol=QQQ',
+      'results.storage=disk',
+    ]);
     expect(out).toEqual({
       name: 'spy',
       strategies: [{ type: 'sma_crossover', params: { fast_period: 5, slow_period: 30 } }],
@@ -77,7 +81,12 @@ describe('applySetOverrides', () => {
     const err = catchConfigError(() => applySetOverrides(config(), ['fast_period']));
     expect(err.code).toBe('INVALID_SET');
     expect(err.message).toBe(
-      ['--set  expected path=value', '    | fast_period', '    | ^^^^^^^^^^^', '  hint: e.g. --set strategies[0].params.fast_period=5'].join('\n'),
+      [
+        '--set  expected path=value',
+        '    | fast_period',
+        '    | ^^^^^^^^^^^',
+        '  hint: e.g. --set strategies[0].params.fast_period=5',
+      ].join('\n'),
     );
   });
 
@@ -108,11 +117,15 @@ describe('applySetOverrides', () => {
       message: "'strategies' is a list, not a mapping",
       hint: 'use an index, e.g. strategies[0]',
     });
-    expect(catchConfigError(() => applySetOverrides(config(), ['data[0]=x'])).issues[0]?.message).toBe("'data' is a mapping, not a list");
+    expect(catchConfigError(() => applySetOverrides(config(), ['data[0]=x'])).issues[0]?.message).toBe(
+      "'data' is a mapping, not a list",
+    );
   });
 
   it('reports malformed paths and values, all at once', () => {
-    const err = catchConfigError(() => applySetOverrides(config(), ['a..b=1', 'a[x]=1', '=1', 'a.=1', 'x=[1, 2', 'a[0=1']));
+    const err = catchConfigError(() =>
+      applySetOverrides(config(), ['a..b=1', 'a[x]=1', '=1', 'a.=1', 'x=[1, 2', 'a[0=1']),
+    );
     expect(err.issues.map((i) => [i.message, i.col])).toEqual([
       ["empty key before '.'", 3],
       ["expected a list index or a quoted key inside [], found 'x'", 2],

@@ -9,9 +9,13 @@ import { sluice } from '../helpers/cli.ts';
 
 const STRATEGIES_AT = /^strategies:\n(?: {2}.*\n)*/m;
 /** The base config with its strategies replaced by `strategies` (YAML lines). */
-const withStrategies = (strategies: string, extra = ''): string => baseConfig().replace(STRATEGIES_AT, `strategies:\n${strategies}\n`) + extra;
+const withStrategies = (strategies: string, extra = ''): string =>
+  baseConfig().replace(STRATEGIES_AT, `strategies:\n${strategies}\n`) + extra;
 
-async function validate(text: string, cmd: 'validate' | 'run' = 'validate'): Promise<{ code: number; stderr: string; ms: number; file: string }> {
+async function validate(
+  text: string,
+  cmd: 'validate' | 'run' = 'validate',
+): Promise<{ code: number; stderr: string; ms: number; file: string }> {
   const dir = tempDir('sluice-size-');
   const file = writeFile(dir, 'big.yaml', text);
   const started = Date.now();
@@ -21,7 +25,12 @@ async function validate(text: string, cmd: 'validate' | 'run' = 'validate'): Pro
 
 describe('sizes refused before they exhaust memory', () => {
   it('a single-pass grid of 10^6 combinations: refused in seconds, pointing to parameter_sweep', async () => {
-    const r = await validate(withStrategies("  - type: sma_crossover\n    params: { fast_period: 'range(1, 1001)', slow_period: 'range(1001, 2001)' }"), 'run');
+    const r = await validate(
+      withStrategies(
+        "  - type: sma_crossover\n    params: { fast_period: 'range(1, 1001)', slow_period: 'range(1001, 2001)' }",
+      ),
+      'run',
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.ms).toBeLessThan(15_000);
     expect(r.stderr).toMatch(/big\.yaml:\d+:\d+ .*1,000,000 strategies in one single-pass graph, more than 10,000/);
@@ -30,15 +39,22 @@ describe('sizes refused before they exhaust memory', () => {
   }, 60_000);
 
   it('5 × 10^6 strategies in all (five grids of 10^6): refused quickly by validate', async () => {
-    const grid = "  - type: sma_crossover\n    params: { fast_period: 'range(1, 1001)', slow_period: 'range(1001, 2001)' }";
-    const r = await validate(withStrategies(Array.from({ length: 5 }, () => grid).join('\n'), 'sequence: parameter_sweep\n'));
+    const grid =
+      "  - type: sma_crossover\n    params: { fast_period: 'range(1, 1001)', slow_period: 'range(1001, 2001)' }";
+    const r = await validate(
+      withStrategies(Array.from({ length: 5 }, () => grid).join('\n'), 'sequence: parameter_sweep\n'),
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.ms).toBeLessThan(15_000);
     expect(r.stderr).toMatch(/5,000,000 strategies in all, more than 1,000,000/);
   }, 60_000);
 
   it('a config file over the size limit is refused before it is parsed', async () => {
-    const lines = Array.from({ length: 40_000 }, (_, i) => `  - { id: s${i}, type: sma_crossover, params: { fast_period: ${(i % 50) + 1}, slow_period: ${(i % 50) + 60} } }`);
+    const lines = Array.from(
+      { length: 40_000 },
+      (_, i) =>
+        `  - { id: s${i}, type: sma_crossover, params: { fast_period: ${(i % 50) + 1}, slow_period: ${(i % 50) + 60} } }`,
+    );
     const r = await validate(withStrategies(lines.join('\n')));
     expect(r.code, r.stderr).toBe(1);
     expect(r.ms).toBeLessThan(10_000);
@@ -46,7 +62,10 @@ describe('sizes refused before they exhaust memory', () => {
   }, 60_000);
 
   it('strategy entries beyond the limit are refused, with the grid as the way around', async () => {
-    const lines = Array.from({ length: 10_001 }, (_, i) => `  - {type: sma_crossover, params: {fast_period: ${(i % 50) + 1}, slow_period: ${(i % 50) + 60}}}`);
+    const lines = Array.from(
+      { length: 10_001 },
+      (_, i) => `  - {type: sma_crossover, params: {fast_period: ${(i % 50) + 1}, slow_period: ${(i % 50) + 60}}}`,
+    );
     const r = await validate(withStrategies(lines.join('\n')));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/10,001 strategy entries, more than 10,000/);
@@ -63,9 +82,12 @@ describe('sizes refused before they exhaust memory', () => {
 
 describe('repeated strategy ids', () => {
   it('two entries with the same explicit id are refused, not renamed', async () => {
-    const r = await validate(withStrategies('  - { id: a, type: sma_crossover, params: { fast_period: 5, slow_period: 20 } }\n  - { id: a, type: sma_crossover, params: { fast_period: 10, slow_period: 30 } }'));
+    const r = await validate(
+      withStrategies(
+        '  - { id: a, type: sma_crossover, params: { fast_period: 5, slow_period: 20 } }\n  - { id: a, type: sma_crossover, params: { fast_period: 10, slow_period: 30 } }',
+      ),
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/big\.yaml:\d+:\d+ +strategies\[1\]\.id: strategy id 'a' is used twice/);
   }, 60_000);
 });
-

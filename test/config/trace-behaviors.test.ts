@@ -16,13 +16,24 @@ const behaviors = (list: unknown[]) => list.map((b) => parseCamel(BehaviorSchema
 describe('withTraceBehaviors', () => {
   it('lays trace and sample_every behaviors into container_settings, behaviors first, the config winning field by field', () => {
     const base = config({ execution: { sample_every: 3 }, 'portfolio_*': { max_events: 500 } });
-    const out = withTraceBehaviors(base, behaviors([{ match: 'strategy_*', trace: 'detailed' }, { match: 'execution', trace: 'minimal', sample_every: 10 }, { match: 'portfolio_*', record: {} }]));
+    const out = withTraceBehaviors(
+      base,
+      behaviors([
+        { match: 'strategy_*', trace: 'detailed' },
+        { match: 'execution', trace: 'minimal', sample_every: 10 },
+        { match: 'portfolio_*', record: {} },
+      ]),
+    );
     expect(out.execution.traceSettings!.containerSettings).toEqual({
       'strategy_*': { level: 'detailed' },
       execution: { level: 'minimal', sampleEvery: 3 },
       'portfolio_*': { maxEvents: 500 },
     });
-    expect(Object.keys(out.execution.traceSettings!.containerSettings)).toEqual(['strategy_*', 'execution', 'portfolio_*']);
+    expect(Object.keys(out.execution.traceSettings!.containerSettings)).toEqual([
+      'strategy_*',
+      'execution',
+      'portfolio_*',
+    ]);
     // An immutable update: the input is untouched, the rest shared, the result frozen.
     expect(Object.keys(base.execution.traceSettings!.containerSettings)).toEqual(['execution', 'portfolio_*']);
     expect(out.strategies).toBe(base.strategies);
@@ -30,8 +41,16 @@ describe('withTraceBehaviors', () => {
   });
 
   it("lays throttle and max_events in too; a record throttle or cap stays the recording's own", () => {
-    const out = withTraceBehaviors(config({ risk: { max_events: 200 } }), behaviors([{ match: 'risk', trace: 'minimal', throttle: '1h', max_events: 500 }, { match: 'data', record: { throttle: '1d', max_events: 10 } }]));
-    expect(out.execution.traceSettings!.containerSettings).toEqual({ risk: { level: 'minimal', throttle: '1h', maxEvents: 200 } });
+    const out = withTraceBehaviors(
+      config({ risk: { max_events: 200 } }),
+      behaviors([
+        { match: 'risk', trace: 'minimal', throttle: '1h', max_events: 500 },
+        { match: 'data', record: { throttle: '1d', max_events: 10 } },
+      ]),
+    );
+    expect(out.execution.traceSettings!.containerSettings).toEqual({
+      risk: { level: 'minimal', throttle: '1h', maxEvents: 200 },
+    });
   });
 
   it('returns the config itself when no behavior traces', () => {

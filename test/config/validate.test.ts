@@ -69,7 +69,9 @@ describe('parseWithSchema', () => {
   });
 
   it('says "integer" for a fraction where an integer belongs', () => {
-    expect(errorFor(withLine(10, '      slow_period: 2.5')).issues[0]?.message).toBe('expected an integer, received a number 2.5');
+    expect(errorFor(withLine(10, '      slow_period: 2.5')).issues[0]?.message).toBe(
+      'expected an integer, received a number 2.5',
+    );
   });
 
   it('reports an empty value as null, at its key', () => {
@@ -104,7 +106,9 @@ describe('parseWithSchema', () => {
   });
 
   it('points a missing required key at its parent mapping', () => {
-    const text = GOOD.split('\n').filter((l) => !l.includes('slow_period')).join('\n');
+    const text = GOOD.split('\n')
+      .filter((l) => !l.includes('slow_period'))
+      .join('\n');
     const err = errorFor(text);
     expect(err.code).toBe('MISSING_KEY');
     expect(err.message).toBe(
@@ -142,9 +146,16 @@ describe('parseWithSchema', () => {
   });
 
   it('falls back to the discriminator key and lists options when nothing is close', () => {
-    const Shape = z.discriminatedUnion('kind', [z.object({ kind: z.literal('circle') }), z.object({ kind: z.literal('square') })]);
+    const Shape = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('circle') }),
+      z.object({ kind: z.literal('square') }),
+    ]);
     const issue = errorFor('kind: hexagon\n', Shape).issues[0];
-    expect(issue).toMatchObject({ code: 'UNKNOWN_NAME', message: "unknown kind 'hexagon'", hint: "expected one of 'circle', 'square'" });
+    expect(issue).toMatchObject({
+      code: 'UNKNOWN_NAME',
+      message: "unknown kind 'hexagon'",
+      hint: "expected one of 'circle', 'square'",
+    });
   });
 
   it('reports a missing discriminator at the parent', () => {
@@ -157,7 +168,13 @@ describe('parseWithSchema', () => {
   it('uses the chosen option of a discriminated union for key suggestions', () => {
     const text = ['type: rsi_reversion', 'params:', '  period: 14', '  uper: 80', ''].join('\n');
     const issue = errorFor(text, Strategy).issues[0];
-    expect(issue).toMatchObject({ code: 'UNKNOWN_KEY', path: ['params', 'uper'], hint: "did you mean 'upper'?", line: 4, col: 3 });
+    expect(issue).toMatchObject({
+      code: 'UNKNOWN_KEY',
+      path: ['params', 'uper'],
+      hint: "did you mean 'upper'?",
+      line: 4,
+      col: 3,
+    });
   });
 
   it('says which types a plain union accepts', () => {
@@ -168,23 +185,39 @@ describe('parseWithSchema', () => {
   it('reports the issues of the union branch the value matched', () => {
     const U = z.object({ x: z.union([z.number(), z.object({ period: z.number().min(2) })]) });
     const err = errorFor('x:\n  period: 1\n', U);
-    expect(err.issues.map((i) => [i.path, i.message, i.line, i.col])).toEqual([[['x', 'period'], 'must be >= 2, received 1', 2, 11]]);
+    expect(err.issues.map((i) => [i.path, i.message, i.line, i.col])).toEqual([
+      [['x', 'period'], 'must be >= 2, received 1', 2, 11],
+    ]);
   });
 
   it('keeps the message, hint and code of a custom refinement', () => {
-    const S = z
-      .object({ fast: z.number(), slow: z.number() })
-      .superRefine((v, ctx) => {
-        if (v.fast >= v.slow) {
-          ctx.addIssue({ code: 'custom', path: ['fast'], message: 'fast must be below slow', params: { hint: 'swap them', code: 'PARAMS' } });
-        }
-      });
+    const S = z.object({ fast: z.number(), slow: z.number() }).superRefine((v, ctx) => {
+      if (v.fast >= v.slow) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fast'],
+          message: 'fast must be below slow',
+          params: { hint: 'swap them', code: 'PARAMS' },
+        });
+      }
+    });
     const issue = errorFor('fast: 30\nslow: 10\n', S).issues[0];
-    expect(issue).toMatchObject({ code: 'PARAMS', message: 'fast must be below slow', hint: 'swap them', line: 1, col: 7 });
+    expect(issue).toMatchObject({
+      code: 'PARAMS',
+      message: 'fast must be below slow',
+      hint: 'swap them',
+      line: 1,
+      col: 7,
+    });
   });
 
   it('words bounds for strings and lists', () => {
-    const S = z.object({ name: z.string().min(1), tags: z.array(z.string()).min(2), code: z.string().max(3), pct: z.number().max(100) });
+    const S = z.object({
+      name: z.string().min(1),
+      tags: z.array(z.string()).min(2),
+      code: z.string().max(3),
+      pct: z.number().max(100),
+    });
     const err = errorFor("name: ''\ntags: [a]\ncode: abcd\npct: 120\n", S);
     expect(err.issues.map((i) => i.message)).toEqual([
       'must not be empty',
@@ -211,11 +244,16 @@ describe('parseWithSchema', () => {
     // Explicit data (e.g. one grid combination) is located the same way.
     const err2 = catchConfigError(() => parseWithSchema(src, SmaParams, { fast_period: 5, slow_perid: 3 }, path));
     expect(err2.issues[0]).toMatchObject({ code: 'UNKNOWN_KEY', path: [...path, 'slow_perid'], line: 8, col: 5 });
-    expect(parseWithSchema(parseYamlText(GOOD, 'c.yaml'), SmaParams, undefined, path)).toEqual({ fast_period: 10, slow_period: 30 });
+    expect(parseWithSchema(parseYamlText(GOOD, 'c.yaml'), SmaParams, undefined, path)).toEqual({
+      fast_period: 10,
+      slow_period: 30,
+    });
   });
 
   it('reports a wrong root type at (root)', () => {
-    expect(errorFor('- a\n- b\n').message).toBe(['c.yaml:1:1  (root): expected a mapping, received a list of 2 items', '   1 | - a', '     | ^'].join('\n'));
+    expect(errorFor('- a\n- b\n').message).toBe(
+      ['c.yaml:1:1  (root): expected a mapping, received a list of 2 items', '   1 | - a', '     | ^'].join('\n'),
+    );
   });
 });
 

@@ -80,12 +80,22 @@ describe('parseYamlText', () => {
 
   it('treats warnings as errors: an unknown tag', () => {
     const err = catchConfigError(() => parseYamlText('a: !foo 1\n', 'tag.yaml'));
-    expect(err.issues[0]).toMatchObject({ code: 'YAML_SYNTAX', line: 1, col: 4, endCol: 8, message: "unknown tag '!foo'" });
+    expect(err.issues[0]).toMatchObject({
+      code: 'YAML_SYNTAX',
+      line: 1,
+      col: 4,
+      endCol: 8,
+      message: "unknown tag '!foo'",
+    });
   });
 
   it('rejects several documents in one file', () => {
     const err = catchConfigError(() => parseYamlText('a: 1\n---\nb: 2\n', 'm.yaml'));
-    expect(err.issues[0]).toMatchObject({ line: 2, col: 1, message: "more than one YAML document in the file (a '---' separator)" });
+    expect(err.issues[0]).toMatchObject({
+      line: 2,
+      col: 1,
+      message: "more than one YAML document in the file (a '---' separator)",
+    });
   });
 
   it('refuses alias bombs', () => {
@@ -170,7 +180,11 @@ describe('locate', () => {
       ['defaults: &d', '  period: 14', '  band: 2', 'rsi:', '  <<: *d', '  band: 3', 'copy: *d', ''].join('\n'),
       'm.yaml',
     );
-    expect(m.data).toEqual({ defaults: { period: 14, band: 2 }, rsi: { period: 14, band: 3 }, copy: { period: 14, band: 2 } });
+    expect(m.data).toEqual({
+      defaults: { period: 14, band: 2 },
+      rsi: { period: 14, band: 3 },
+      copy: { period: 14, band: 2 },
+    });
     expect(locate(m, ['rsi', 'band'])).toEqual({ line: 6, col: 9, endCol: 10 });
     expect(locate(m, ['rsi', 'period'])).toEqual({ line: 2, col: 11, endCol: 13 });
     expect(locate(m, ['copy'])).toEqual({ line: 7, col: 7, endCol: 9 });
@@ -201,7 +215,11 @@ describe('issueAt', () => {
   });
 
   it('points UNKNOWN_KEY issues at the key', () => {
-    expect(issueAt(src, ['data', 'symbol'], 'UNKNOWN_KEY', "unknown key 'symbol'")).toMatchObject({ line: 3, col: 3, endCol: 9 });
+    expect(issueAt(src, ['data', 'symbol'], 'UNKNOWN_KEY', "unknown key 'symbol'")).toMatchObject({
+      line: 3,
+      col: 3,
+      endCol: 9,
+    });
   });
 
   it('reads source lines, CRLF or not', () => {
@@ -222,7 +240,9 @@ describe('loadYamlFile', () => {
   it('reports a missing file by the name given, with where it looked', async () => {
     const err = await catchConfigErrorAsync(() => loadYamlFile('no/such/config.yaml'));
     expect(err.code).toBe('FILE_NOT_FOUND');
-    expect(err.message).toBe(`no/such/config.yaml  file not found\n  hint: looked for ${resolve('no/such/config.yaml')}`);
+    expect(err.message).toBe(
+      `no/such/config.yaml  file not found\n  hint: looked for ${resolve('no/such/config.yaml')}`,
+    );
   });
 
   it('reports a directory as unreadable', async () => {

@@ -12,7 +12,11 @@ function container(outcome: PhaseOutcome, prefix: string): Record<string, unknow
 
 // Issue #17: "a $10,000 book sized at 10 shares of a $3,800 index runs its cash to −28,358".
 // The futures example's index, traded as shares.
-const AS_SHARES = ['data.instrument={kind: equity}', 'portfolio.sizing={type: fixed, quantity: 10}', 'execution.commission={per_share: 0}'];
+const AS_SHARES = [
+  'data.instrument={kind: equity}',
+  'portfolio.sizing={type: fixed, quantity: 10}',
+  'execution.commission={per_share: 0}',
+];
 
 describe('cash account: orders beyond buying power', () => {
   it('reject (the default): every 10-share entry is refused with the shortfall, the book never trades', async () => {
@@ -22,13 +26,17 @@ describe('cash account: orders beyond buying power', () => {
     const portfolio = container(outcome, 'portfolio');
     expect(risk.rejected).toBe(8); // the 8 crosses up
     expect(portfolio.rejects).toBe(8);
-    expect((risk.first_notes as string[])[0]).toMatch(/^order \d+ \(sma_crossover\) rejected: insufficient funds: buying power 10000, order buy 10 INDEX @ 3\d+(\.\d+)? needs 3\d{4}/);
+    expect((risk.first_notes as string[])[0]).toMatch(
+      /^order \d+ \(sma_crossover\) rejected: insufficient funds: buying power 10000, order buy 10 INDEX @ 3\d+(\.\d+)? needs 3\d{4}/,
+    );
     expect(outcome.books[0]!.trades).toEqual([]);
     expect(portfolio.cash).toBe(10_000);
   });
 
   it('resize: entries shrink to the 2 shares 10,000 pays for, and cash stays positive', async () => {
-    const outcome = await runConfig('examples/futures-sma-cross.yaml', { sets: [...AS_SHARES, 'portfolio.insufficient_funds=resize'] });
+    const outcome = await runConfig('examples/futures-sma-cross.yaml', {
+      sets: [...AS_SHARES, 'portfolio.insufficient_funds=resize'],
+    });
     const trades = outcome.books[0]!.trades!;
     expect(trades.length).toBe(7);
     for (const t of trades) expect(t.quantity).toBe(2);
@@ -41,7 +49,11 @@ describe('cash account: orders beyond buying power', () => {
 
   it('a margin account allowing 10× leverage takes them all, and its cash goes deep below zero (as every book did before accounts)', async () => {
     const outcome = await runConfig('examples/futures-sma-cross.yaml', {
-      sets: [...AS_SHARES, 'portfolio.account=margin', 'portfolio.margin={initial: 0.1, maintenance: 0.05, max_leverage: 10}'],
+      sets: [
+        ...AS_SHARES,
+        'portfolio.account=margin',
+        'portfolio.margin={initial: 0.1, maintenance: 0.05, max_leverage: 10}',
+      ],
     });
     const trades = outcome.books[0]!.trades!;
     expect(trades.length).toBe(7);

@@ -8,7 +8,9 @@ const indexOfTs = new Map(bars.map((b, i) => [b.ts, i]));
 const NO_COSTS = ['execution.slippage_bps=0', 'execution.commission={per_share: 0}'];
 
 async function trades(risk: string, extra: string[] = []) {
-  const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', { sets: [...NO_COSTS, `risk=${risk}`, ...extra] });
+  const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {
+    sets: [...NO_COSTS, `risk=${risk}`, ...extra],
+  });
   expect(outcome.status).toBe('completed');
   return { trades: outcome.books[0]!.trades!, outcome };
 }
@@ -79,22 +81,35 @@ describe('exit rules on real bars', () => {
 
   it('close_eod: never holds across a session close; exits at the close of the 15:55 New York bar', async () => {
     const { trades: ts } = await trades('{close_eod: true}');
-    const ny = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const ny = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     const eod = ts.filter((t) => t.exitReason === 'close_eod');
     expect(eod.length).toBeGreaterThan(50);
     for (const t of ts) {
       if (t.exitReason === 'end_of_data') continue;
-      expect(ny.format(new Date(t.exitTs)).slice(0, 10), `trade entered ${new Date(t.entryTs).toISOString()}`).toBe(ny.format(new Date(t.entryTs)).slice(0, 10));
+      expect(ny.format(new Date(t.exitTs)).slice(0, 10), `trade entered ${new Date(t.entryTs).toISOString()}`).toBe(
+        ny.format(new Date(t.entryTs)).slice(0, 10),
+      );
     }
     for (const t of eod) {
       const x = bars[indexOfTs.get(t.exitTs)!]!;
-      if (ny.format(new Date(x.ts)).endsWith('15:55')) expect(t.exitPrice).toBe(x.close); // market on close
+      if (ny.format(new Date(x.ts)).endsWith('15:55'))
+        expect(t.exitPrice).toBe(x.close); // market on close
       else expect(t.exitPrice).toBe(x.open); // a gap hid the last bar: next open
     }
   });
 
   it('max drawdown halt: closes everything once and takes no trade after it', async () => {
-    const { trades: ts, outcome } = await trades('{max_drawdown_pct: 1}', ['portfolio.sizing={type: percent_equity, percent: 100}']);
+    const { trades: ts, outcome } = await trades('{max_drawdown_pct: 1}', [
+      'portfolio.sizing={type: percent_equity, percent: 100}',
+    ]);
     const portfolio = outcome.containers.get('portfolio_sma_crossover')!;
     const exits = portfolio['exits'] as { halted_at: string | null; halted_signals: number };
     expect(exits.halted_at).not.toBeNull();
@@ -116,7 +131,9 @@ describe('exit rules on real bars', () => {
 
 describe('entry orders', () => {
   it('limit entries: fill at or below close × (1 − offset) within their expiry, or not at all', async () => {
-    const { trades: ts } = await trades('{}', ['portfolio.entry_order={type: limit, offset_bps: 5, expires_after_bars: 3}']);
+    const { trades: ts } = await trades('{}', [
+      'portfolio.entry_order={type: limit, offset_bps: 5, expires_after_bars: 3}',
+    ]);
     expect(ts.length).toBeGreaterThan(50);
     for (const t of ts) {
       const e = indexOfTs.get(t.entryTs)!;

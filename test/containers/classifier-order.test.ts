@@ -29,7 +29,9 @@ const CLASSIFIER = '{ id: trend, type: trend_regime, params: { period: 10, ma: s
 const bars = loadSpyBars();
 // The regime in force after each bar: the last label so far ('' before the first).
 let current = '';
-const expected = runClassifier('trend_regime', { period: 10, ma: 'sma', ma_period: 20, slope_bars: 2 }, bars).map((l) => (current = l ?? current));
+const expected = runClassifier('trend_regime', { period: 10, ma: 'sma', ma_period: 20, slope_bars: 2 }, bars).map(
+  (l) => (current = l ?? current),
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-order-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,20 +48,25 @@ async function seenWith(sets: string[], patternDirs: string[] = []): Promise<str
 }
 
 describe('a regime reaches the strategies before their features of the same bar', () => {
-  it.each(['backtest', 'signal_generation'])('%s: the strategy sees, at bar t, the regime computed from bar t', async (topology) => {
-    const seen = await seenWith([`topology=${topology}`]);
-    expect(seen.length).toBe(bars.length);
-    const changes = expected.filter((l, t) => t > 0 && l !== expected[t - 1]).length;
-    expect(changes).toBeGreaterThan(20);
-    expect(seen).toEqual(expected.slice(0, seen.length));
-  });
+  it.each(['backtest', 'signal_generation'])(
+    '%s: the strategy sees, at bar t, the regime computed from bar t',
+    async (topology) => {
+      const seen = await seenWith([`topology=${topology}`]);
+      expect(seen.length).toBe(bars.length);
+      const changes = expected.filter((l, t) => t > 0 && l !== expected[t - 1]).length;
+      expect(changes).toBeGreaterThan(20);
+      expect(seen).toEqual(expected.slice(0, seen.length));
+    },
+  );
 
   it('listing the classifier after the strategies would make them see it one bar late', async () => {
     // The same backtest pattern with the broadcast order swapped: the test above would catch it.
     const patterns = join(dir, 'topologies');
     mkdirSync(patterns, { recursive: true });
     const original = readFileSync('patterns/topologies/backtest.yaml', 'utf8');
-    const swapped = original.replace('name: backtest', 'name: late_regimes').replace('to: [classifier, strategy]', 'to: [strategy, classifier]');
+    const swapped = original
+      .replace('name: backtest', 'name: late_regimes')
+      .replace('to: [classifier, strategy]', 'to: [strategy, classifier]');
     expect(swapped).not.toBe(original);
     writeFileSync(join(patterns, 'late_regimes.yaml'), swapped);
     const seen = await seenWith(['topology=late_regimes'], [dir]);

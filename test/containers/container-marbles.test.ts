@@ -29,7 +29,19 @@ const echo: StrategyDefinition = {
 };
 
 function features(seq: number, value: number): FeaturesEvent {
-  const bar: BarEvent = { type: 'BAR', seq, ts: seq * 60_000, symbol: 'SPY', source: 'data', index: seq, open: 1, high: 1, low: 1, close: 100 + seq, volume: 1 };
+  const bar: BarEvent = {
+    type: 'BAR',
+    seq,
+    ts: seq * 60_000,
+    symbol: 'SPY',
+    source: 'data',
+    index: seq,
+    open: 1,
+    high: 1,
+    low: 1,
+    close: 100 + seq,
+    volume: 1,
+  };
   return { type: 'FEATURES', seq, ts: bar.ts, symbol: 'SPY', source: 'features', bar, values: Float64Array.of(value) };
 }
 
@@ -44,7 +56,14 @@ const direction = (ev: SluiceEvent) => (ev.type === 'SIGNAL' ? ev.direction : ev
 describe('container operators under virtual time', () => {
   it('a strategy is silent while warming up and signals only when its direction changes', () => {
     scheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
-      const input = hot('  -w-a-b-c-d-e-|', { w: features(0, NaN), a: features(1, 1), b: features(2, 2), c: features(3, -1), d: features(4, -5), e: features(5, 0) });
+      const input = hot('  -w-a-b-c-d-e-|', {
+        w: features(0, NaN),
+        a: features(1, 1),
+        b: features(2, 2),
+        c: features(3, -1),
+        d: features(4, -5),
+        e: features(5, 0),
+      });
       const expected = '   ---L---S---F-|';
       const out = input.pipe(strategy().operator(), map(direction));
       expectObservable(out).toBe(expected, { L: 1, S: -1, F: 0 });
@@ -80,7 +99,11 @@ describe('container operators under virtual time', () => {
   it('an upstream error passes through a container unchanged', () => {
     scheduler().run(({ hot, expectObservable }) => {
       const input = hot<SluiceEvent>('-a-#', { a: features(1, 1) }, new Error('upstream'));
-      expectObservable(input.pipe(strategy().operator())).toBe('-a-#', { a: expect.objectContaining({ direction: 1 }) }, new Error('upstream'));
+      expectObservable(input.pipe(strategy().operator())).toBe(
+        '-a-#',
+        { a: expect.objectContaining({ direction: 1 }) },
+        new Error('upstream'),
+      );
     });
   });
 
@@ -110,7 +133,12 @@ describe('container operators under virtual time', () => {
       expectObservable(input.pipe(risk.operator())).toBe('-a-b-c-|', {
         a: expect.objectContaining({ type: 'ORDER', orderId: 1, quantity: 10 }),
         b: expect.objectContaining({ type: 'ORDER', orderId: 2, quantity: 10 }),
-        c: expect.objectContaining({ type: 'REJECT', orderId: 3, key: 'a', reason: expect.stringContaining('max_exposure') }),
+        c: expect.objectContaining({
+          type: 'REJECT',
+          orderId: 3,
+          key: 'a',
+          reason: expect.stringContaining('max_exposure'),
+        }),
       });
     });
   });

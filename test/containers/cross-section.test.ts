@@ -42,15 +42,27 @@ portfolio: { initial_cash: 10000, close_at_end: false }
 results: { storage: memory }
 `,
     );
-    const outcome = await runConfig(join(dir, 'r.yaml'), { source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))) });
+    const outcome = await runConfig(join(dir, 'r.yaml'), {
+      source: (wf) =>
+        mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))),
+    });
     expect(outcome.status).toBe('completed');
     const book = outcome.books[0]!;
     // 01-03: BBB's roc 10 % beats AAA's 5 %: 454 BBB (10,000 / 22) at 01-04's open, 22.
     // 01-04: BBB again, 454 already. 01-05: BBB has no bar, no decision; its 454 shares
     // are marked at its 01-04 close, 25. 01-08: AAA 8.3 % beats BBB −4 %: BBB sold, 839
     // AAA bought (10,908 / 13) at 01-09's opens. 01-09: BBB again, never filled (last bar).
-    expect(book.equity!.map((p) => p.equity)).toEqual([10000, 10000, 12 + 454 * 25, 12 + 454 * 25, 12 + 454 * 24, 1 + 839 * 13.5]);
-    expect(book.trades!.map((t) => [t.symbol, t.quantity, t.entryPrice, t.exitPrice, t.pnl])).toEqual([['BBB', 454, 22, 24, 908]]);
+    expect(book.equity!.map((p) => p.equity)).toEqual([
+      10000,
+      10000,
+      12 + 454 * 25,
+      12 + 454 * 25,
+      12 + 454 * 24,
+      1 + 839 * 13.5,
+    ]);
+    expect(book.trades!.map((t) => [t.symbol, t.quantity, t.entryPrice, t.exitPrice, t.pnl])).toEqual([
+      ['BBB', 454, 22, 24, 908],
+    ]);
     const containers = [...outcome.containers.entries()];
     const strategy = containers.find(([id]) => id.startsWith('strategy'))![1];
     expect([strategy.rebalances, strategy.incomplete_timestamps]).toEqual([4, 1]);
@@ -61,12 +73,19 @@ results: { storage: memory }
   });
 
   it('every: session rebalances at the first decision point of each New York trading day (SPY 5m)', async () => {
-    const outcome = await runConfig('examples/spy-sma-crossover.yaml', { sets: ["strategies=[{type: rotation, params: {rank_by: 'roc(12)', rebalance: {every: session}}}]"] });
+    const outcome = await runConfig('examples/spy-sma-crossover.yaml', {
+      sets: ["strategies=[{type: rotation, params: {rank_by: 'roc(12)', rebalance: {every: session}}}]"],
+    });
     expect(outcome.status).toBe('completed');
     const strategy = [...outcome.containers.entries()].find(([id]) => id.startsWith('strategy'))![1];
     // Independently: the New York dates of the bars from the 13th on (roc(12) is ready there).
     const lines = readFileSync('examples/data/SPY_5m.csv', 'utf8').trim().split('\n').slice(1);
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const day = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     const sessions = new Set(lines.slice(12).map((l) => day.format(Date.parse(l.split(',')[0]!))));
     expect(sessions.size).toBeGreaterThan(250);
     expect(strategy.rebalances).toBe(sessions.size);

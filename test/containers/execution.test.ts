@@ -9,17 +9,53 @@ import { runConfig } from '../helpers/run.ts';
 const MIN = 60_000;
 
 function bar(seq: number, open: number, close: number, volume = 1000, extra: Partial<BarEvent> = {}): BarEvent {
-  return { type: 'BAR', seq, ts: seq * MIN, symbol: 'SPY', source: 'data', index: seq, open, high: Math.max(open, close), low: Math.min(open, close), close, volume, ...extra };
+  return {
+    type: 'BAR',
+    seq,
+    ts: seq * MIN,
+    symbol: 'SPY',
+    source: 'data',
+    index: seq,
+    open,
+    high: Math.max(open, close),
+    low: Math.min(open, close),
+    close,
+    volume,
+    ...extra,
+  };
 }
 
 function order(seq: number, orderId: number, o: Partial<OrderEvent> = {}): OrderEvent {
   return {
-    type: 'ORDER', seq, ts: seq * MIN, symbol: 'SPY', source: 'risk', key: 'book', orderId, signalId: orderId, side: 'buy', quantity: 100,
-    reason: 'signal', price: 100, position: 0, equity: 1e5, grossExposure: 0, ...o,
+    type: 'ORDER',
+    seq,
+    ts: seq * MIN,
+    symbol: 'SPY',
+    source: 'risk',
+    key: 'book',
+    orderId,
+    signalId: orderId,
+    side: 'buy',
+    quantity: 100,
+    reason: 'signal',
+    price: 100,
+    position: 0,
+    equity: 1e5,
+    grossExposure: 0,
+    ...o,
   };
 }
 
-const cancel = (seq: number, orderId: number): CancelEvent => ({ type: 'CANCEL', seq, ts: seq * MIN, symbol: 'SPY', source: 'risk', key: 'book', orderId, reason: 'replaced' });
+const cancel = (seq: number, orderId: number): CancelEvent => ({
+  type: 'CANCEL',
+  seq,
+  ts: seq * MIN,
+  symbol: 'SPY',
+  source: 'risk',
+  key: 'book',
+  orderId,
+  reason: 'replaced',
+});
 
 /** Runs `inputs` through an execution container configured by `config`, then finishes it. */
 function run(config: Record<string, unknown>, inputs: SluiceEvent[]) {
@@ -49,7 +85,13 @@ describe('ExecutionContainer', () => {
       order(2, 6, { orderType: 'limit', limitPrice: 1 }), // still open at the end
       order(2, 7, { side: 'sell', quantity: 140, reason: 'end_of_data' }),
     ]);
-    const brief = out.map((e) => (e.type === 'FILL' ? `fill ${e.orderId} ${e.quantity}@${e.price} left ${e.remaining} fee ${e.commission}` : e.type === 'REJECT' ? `end ${e.orderId} ${e.reason} ${e.remaining}` : e.type));
+    const brief = out.map((e) =>
+      e.type === 'FILL'
+        ? `fill ${e.orderId} ${e.quantity}@${e.price} left ${e.remaining} fee ${e.commission}`
+        : e.type === 'REJECT'
+          ? `end ${e.orderId} ${e.reason} ${e.remaining}`
+          : e.type,
+    );
     expect(brief).toEqual([
       'fill 1 100@101 left 50 fee 1',
       'end 2 canceled 100',
@@ -73,7 +115,12 @@ describe('ExecutionContainer', () => {
   });
 
   it('fill: close fills market orders at their own close; limit orders still rest', () => {
-    const { out } = run({ fill: 'close' }, [bar(0, 100, 101), order(0, 1), order(0, 2, { orderType: 'limit', limitPrice: 200 }), bar(1, 99, 98)]);
+    const { out } = run({ fill: 'close' }, [
+      bar(0, 100, 101),
+      order(0, 1),
+      order(0, 2, { orderType: 'limit', limitPrice: 200 }),
+      bar(1, 99, 98),
+    ]);
     expect(out.map((e) => (e.type === 'FILL' ? [e.orderId, e.fillSeq, e.price] : e.type))).toEqual([
       [1, 0, 101],
       [2, 1, 99],
@@ -85,10 +132,14 @@ describe('partial fills through the whole graph', () => {
   it('the book stays consistent: pending shrinks by each fill, positions end flat, accounting balances', async () => {
     // SPY 5m bars trade ~0.4–2 M shares: 0.00008 of that is ~30–160 shares, less than the
     // 100 the fixture orders on many bars, so orders fill over two or more bars.
-    const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', { sets: ['execution.max_volume_share=0.00008'] });
+    const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {
+      sets: ['execution.max_volume_share=0.00008'],
+    });
     expect(outcome.status).toBe('completed');
     const exec = outcome.containers.get('execution')!;
-    const book = outcome.containers.get('portfolio_sma_crossover_5_20') ?? [...outcome.containers.entries()].find(([k]) => k.startsWith('portfolio'))![1];
+    const book =
+      outcome.containers.get('portfolio_sma_crossover_5_20') ??
+      [...outcome.containers.entries()].find(([k]) => k.startsWith('portfolio'))![1];
     expect(exec['partial_fills']).toBeGreaterThan(10);
     expect(book['open_positions']).toEqual({});
     expect(book['fills']).toBe(exec['fills']);

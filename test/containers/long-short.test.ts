@@ -2,7 +2,9 @@ import { expect, it } from 'vitest';
 import { runConfig } from '../helpers/run.ts';
 
 it('with allow_short, a crossover flips long ↔ short and the books still balance', async () => {
-  const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', { sets: ['portfolio.allow_short=true', 'portfolio.account=margin'] });
+  const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {
+    sets: ['portfolio.allow_short=true', 'portfolio.account=margin'],
+  });
   expect(outcome.status).toBe('completed');
   const book = outcome.books[0]!;
   const trades = book.trades!;

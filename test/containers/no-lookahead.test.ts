@@ -87,12 +87,21 @@ describe('no order fills on information from a bar that has not happened yet', (
   it('rewriting every bar after t changes no fill up to t', async () => {
     const cut = 2500;
     const future = bars.map((b, i) =>
-      i <= cut ? b : { ...b, open: b.open * 1.5, high: b.high * 1.5, low: b.low * 0.5, close: i % 2 === 0 ? b.close * 1.4 : b.close * 0.6 },
+      i <= cut
+        ? b
+        : {
+            ...b,
+            open: b.open * 1.5,
+            high: b.high * 1.5,
+            low: b.low * 0.5,
+            close: i % 2 === 0 ? b.close * 1.4 : b.close * 0.6,
+          },
     );
     const a = await backtest(bars, 'next_open');
     const b = await backtest(future, 'next_open');
     const cutTs = bars[cut]!.ts;
-    const upTo = (ts: readonly TradeEvent[]) => ts.filter((t) => t.exitTs <= cutTs).map((t) => [t.entryTs, t.entryPrice, t.exitTs, t.exitPrice, t.pnl]);
+    const upTo = (ts: readonly TradeEvent[]) =>
+      ts.filter((t) => t.exitTs <= cutTs).map((t) => [t.entryTs, t.entryPrice, t.exitTs, t.exitPrice, t.pnl]);
     expect(upTo(a.trades).length).toBeGreaterThan(20);
     expect(upTo(b.trades)).toEqual(upTo(a.trades));
     expect(b.changes.filter((c) => c.index <= cut)).toEqual(a.changes.filter((c) => c.index <= cut));

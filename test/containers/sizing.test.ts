@@ -13,29 +13,34 @@ describe('portfolio sizing that reads features', () => {
   it.each([
     ['skip', ''],
     ['high_low', ', atr_first_bar: high_low'],
-  ] as const)('atr_risk, ATR first bar %s: each entry risks 1 percent of equity over 2 ATRs, with ATR computed independently', async (firstBar, extra) => {
-    const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {
-      sets: [`portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 100${extra}}`],
-    });
-    expect(outcome.status).toBe('completed');
-    const trades = outcome.books[0]!.trades!;
-    expect(trades.length).toBeGreaterThan(100);
-    const atr = naiveWilder(naiveTr(bars, firstBar), 14);
-    let equity = 100_000;
-    const quantities = new Set<number>();
-    for (const t of trades) {
-      // Long only: flat between trades, so equity at the signal is the cash after the last exit.
-      const signalBar = indexOfTs.get(t.entryTs)! - 1;
-      const a = atr[signalBar]!;
-      const close = bars[signalBar]!.close;
-      const expected = Math.floor(Math.min((equity * 0.01) / (2 * a), equity / close));
-      expect(t.quantity, `trade entered at bar ${signalBar + 1}`).toBe(expected);
-      quantities.add(t.quantity);
-      equity += t.pnl;
-    }
-    // The size really varies with volatility.
-    expect(quantities.size).toBeGreaterThan(20);
-  });
+  ] as const)(
+    'atr_risk, ATR first bar %s: each entry risks 1 percent of equity over 2 ATRs, with ATR computed independently',
+    async (firstBar, extra) => {
+      const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {
+        sets: [
+          `portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 100${extra}}`,
+        ],
+      });
+      expect(outcome.status).toBe('completed');
+      const trades = outcome.books[0]!.trades!;
+      expect(trades.length).toBeGreaterThan(100);
+      const atr = naiveWilder(naiveTr(bars, firstBar), 14);
+      let equity = 100_000;
+      const quantities = new Set<number>();
+      for (const t of trades) {
+        // Long only: flat between trades, so equity at the signal is the cash after the last exit.
+        const signalBar = indexOfTs.get(t.entryTs)! - 1;
+        const a = atr[signalBar]!;
+        const close = bars[signalBar]!.close;
+        const expected = Math.floor(Math.min((equity * 0.01) / (2 * a), equity / close));
+        expect(t.quantity, `trade entered at bar ${signalBar + 1}`).toBe(expected);
+        quantities.add(t.quantity);
+        equity += t.pnl;
+      }
+      // The size really varies with volatility.
+      expect(quantities.size).toBeGreaterThan(20);
+    },
+  );
 
   it('volatility_target: notional = equity × target / annualized σ of log returns', async () => {
     const outcome = await runConfig('test/fixtures/configs/spy-small.yaml', {

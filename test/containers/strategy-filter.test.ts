@@ -49,9 +49,15 @@ describe('strategy filters', () => {
   });
 
   it('locates an unknown indicator in a filter with a did-you-mean', async () => {
-    await expect(loadWorkflow(CONFIG, { sets: ['strategies[0].filter=signal > 0 and rsii(14) < 70'] })).rejects.toSatisfy((err: unknown) => {
+    await expect(
+      loadWorkflow(CONFIG, { sets: ['strategies[0].filter=signal > 0 and rsii(14) < 70'] }),
+    ).rejects.toSatisfy((err: unknown) => {
       const issue = (err as ConfigError).issues[0]!;
-      return issue.message === "unknown function 'rsii'" && issue.hint === "did you mean 'rsi'?" && issue.path.join('.') === 'strategies.0.filter';
+      return (
+        issue.message === "unknown function 'rsii'" &&
+        issue.hint === "did you mean 'rsi'?" &&
+        issue.path.join('.') === 'strategies.0.filter'
+      );
     });
   });
 
@@ -65,8 +71,12 @@ describe('strategy filters', () => {
     // sma_crossover (state) wants a side from its first bar; a filter passing only on a
     // cross bar lets it enter only there, and every later change of side is a cross too.
     const filter = 'crosses_above(sma(5), sma(20)) or crosses_below(sma(5), sma(20))';
-    const filtered = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
-    const cross = await runConfig(CONFIG, { sets: ['topology=signal_generation', 'strategies[0].params.trigger=cross'] });
+    const filtered = await runConfig(CONFIG, {
+      sets: ['topology=signal_generation', `strategies[0].filter=${filter}`],
+    });
+    const cross = await runConfig(CONFIG, {
+      sets: ['topology=signal_generation', 'strategies[0].params.trigger=cross'],
+    });
     const state = await runConfig(CONFIG, { sets: ['topology=signal_generation'] });
     const strip = (o: typeof filtered) => o.signals!.map((s) => [s.seq, s.direction]);
     expect(strip(cross).length).toBeGreaterThan(100);
@@ -88,7 +98,9 @@ describe('strategy filters', () => {
   });
 
   it('refuses close[1] with the way to write a lagged value', async () => {
-    const err = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close[1] > close'] }).catch((e: unknown) => e);
+    const err = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close[1] > close'] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     const issue = (err as ConfigError).issues[0]!;
     expect(issue.message).toBe('indexing (close[1]) is not allowed: write a lagged value as prev(close, 1)');
@@ -96,13 +108,16 @@ describe('strategy filters', () => {
   });
 
   it('keeps highest(high, 20) an indicator of the hub; highest of an expression is a series function', async () => {
-    const loaded = await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close > highest(high, 20) or close > highest(close - open, 5)'] });
+    const loaded = await loadWorkflow(CONFIG, {
+      sets: ['strategies[0].filter=close > highest(high, 20) or close > highest(close - open, 5)'],
+    });
     const f = loaded.wf.strategies[0]!.filter!;
     expect(f.features.map((x) => x.request.indicator)).toEqual(['highest']);
     expect(f.stateful).toBe(true);
     expect(f.lookback).toBe(4);
     // With one argument it is the indicator on its default input, as before.
-    const one = (await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close >= highest(20)'] })).wf.strategies[0]!.filter!;
+    const one = (await loadWorkflow(CONFIG, { sets: ['strategies[0].filter=close >= highest(20)'] })).wf.strategies[0]!
+      .filter!;
     expect(one.features.map((x) => x.request)).toEqual([{ indicator: 'highest', params: { period: 20 } }]);
     expect(one.stateful).toBe(false);
   });
@@ -111,7 +126,8 @@ describe('strategy filters', () => {
     const outcome = await runConfig('examples/spy-event-cross.yaml', { sets: ['topology=signal_generation'] });
     expect(outcome.status).toBe('completed');
     const bars = loadSpyBars();
-    const sma = (i: number, p: number) => (i < p - 1 ? NaN : bars.slice(i - p + 1, i + 1).reduce((a, b) => a + b.close, 0) / p);
+    const sma = (i: number, p: number) =>
+      i < p - 1 ? NaN : bars.slice(i - p + 1, i + 1).reduce((a, b) => a + b.close, 0) / p;
     // Bars where SMA(10) crosses above SMA(30), against the last non-zero difference.
     const crossUp: boolean[] = [];
     let last = 0;
@@ -131,8 +147,11 @@ describe('strategy filters', () => {
   });
 
   it('a composite member with a series filter sees every bar too: prev() is the previous bar, also in an ensemble', async () => {
-    const member = "{ type: sma_crossover, params: { fast_period: 5, slow_period: 20 }, filter: 'close > prev(close, 1) and prev(close, 1) > prev(close, 2)' }";
-    const outcome = await runConfig(CONFIG, { sets: ['topology=signal_generation', `strategies[0]={ type: ensemble, members: [ ${member} ] }`] });
+    const member =
+      "{ type: sma_crossover, params: { fast_period: 5, slow_period: 20 }, filter: 'close > prev(close, 1) and prev(close, 1) > prev(close, 2)' }";
+    const outcome = await runConfig(CONFIG, {
+      sets: ['topology=signal_generation', `strategies[0]={ type: ensemble, members: [ ${member} ] }`],
+    });
     expect(outcome.status).toBe('completed');
     const bars = loadSpyBars();
     const entries = outcome.signals!.filter((s) => s.direction !== 0);
@@ -144,15 +163,21 @@ describe('strategy filters', () => {
     }
   });
 
-  it('keeps a series filter per symbol: with two symbols, prev(close, 1) is the previous bar of the signal\'s own symbol', async () => {
+  it("keeps a series filter per symbol: with two symbols, prev(close, 1) is the previous bar of the signal's own symbol", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-filter-'));
     try {
       // SPY's first 1,500 bars, and a second symbol on every third timestamp at a fifth of the price.
       const lines = readFileSync('examples/data/SPY_5m.csv', 'utf8').trim().split('\n').slice(0, 1501);
-      const other = [lines[0]!, ...lines.slice(1).filter((_, i) => i % 3 === 1).map((l) => {
-        const [ts, ...v] = l.split(',');
-        return [ts, ...v.map((x, j) => (j < 4 ? (Number(x) / 5).toFixed(4) : x))].join(',');
-      })];
+      const other = [
+        lines[0]!,
+        ...lines
+          .slice(1)
+          .filter((_, i) => i % 3 === 1)
+          .map((l) => {
+            const [ts, ...v] = l.split(',');
+            return [ts, ...v.map((x, j) => (j < 4 ? (Number(x) / 5).toFixed(4) : x))].join(',');
+          }),
+      ];
       writeFileSync(join(dir, 'SPY.csv'), `${lines.join('\n')}\n`);
       writeFileSync(join(dir, 'AAA.csv'), `${other.join('\n')}\n`);
       const file = join(dir, 'two.yaml');

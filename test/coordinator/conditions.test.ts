@@ -12,12 +12,28 @@ function view(name: string, sharpe: number | null, status: PhaseView['status'] =
     best:
       sharpe === null
         ? null
-        : { strategy_id: 'x', type: 'sma_crossover', parameters: { fast_period: 5 }, metrics: fullMetrics({ sharpe_ratio: sharpe }), strategy: { type: 'sma_crossover', params: { fast_period: 5 } } },
+        : {
+            strategy_id: 'x',
+            type: 'sma_crossover',
+            parameters: { fast_period: 5 },
+            metrics: fullMetrics({ sharpe_ratio: sharpe }),
+            strategy: { type: 'sma_crossover', params: { fast_period: 5 } },
+          },
   };
 }
 
-const ctx: ConditionContext = { phases: ['optimize', 'screen'], allPhases: ['optimize', 'screen', 'validate'], params: { min_sharpe: 0.5 }, config: { portfolio: { initial_cash: 1000 } } };
-const state = (phases: Record<string, PhaseView>, iteration = 1): ResultsState => ({ phases, params: ctx.params, config: ctx.config, iteration });
+const ctx: ConditionContext = {
+  phases: ['optimize', 'screen'],
+  allPhases: ['optimize', 'screen', 'validate'],
+  params: { min_sharpe: 0.5 },
+  config: { portfolio: { initial_cash: 1000 } },
+};
+const state = (phases: Record<string, PhaseView>, iteration = 1): ResultsState => ({
+  phases,
+  params: ctx.params,
+  config: ctx.config,
+  iteration,
+});
 
 function conditionError(cond: Condition, c: ConditionContext = ctx): ConditionError {
   try {
@@ -30,29 +46,50 @@ function conditionError(cond: Condition, c: ConditionContext = ctx): ConditionEr
 }
 
 describe('metric_threshold', () => {
-  const cond = (operator: '>' | '>=' | '<' | '<=' | '==' | '!=', threshold: number | string): Condition => ({ metricThreshold: { phase: 'optimize', metric: 'sharpe_ratio', operator, threshold } });
+  const cond = (operator: '>' | '>=' | '<' | '<=' | '==' | '!=', threshold: number | string): Condition => ({
+    metricThreshold: { phase: 'optimize', metric: 'sharpe_ratio', operator, threshold },
+  });
 
   it('says why it does not hold, in words', () => {
     const c = compileCondition(cond('>', 0.5), ctx);
     expect(c.refs).toEqual(['optimize']);
-    expect(c.evaluate(state({ optimize: view('optimize', 0.31) }))).toEqual({ holds: false, reason: 'optimize sharpe_ratio 0.31 is not > 0.5' });
-    expect(c.evaluate(state({ optimize: view('optimize', 0.82) }))).toEqual({ holds: true, reason: 'optimize sharpe_ratio 0.82 > 0.5' });
+    expect(c.evaluate(state({ optimize: view('optimize', 0.31) }))).toEqual({
+      holds: false,
+      reason: 'optimize sharpe_ratio 0.31 is not > 0.5',
+    });
+    expect(c.evaluate(state({ optimize: view('optimize', 0.82) }))).toEqual({
+      holds: true,
+      reason: 'optimize sharpe_ratio 0.82 > 0.5',
+    });
   });
 
   it('supports every operator', () => {
     const s = state({ optimize: view('optimize', 1) });
-    const holds = (op: '>' | '>=' | '<' | '<=' | '==' | '!=', t: number) => compileCondition(cond(op, t), ctx).evaluate(s).holds;
-    expect([holds('>', 1), holds('>=', 1), holds('<', 1), holds('<=', 1), holds('==', 1), holds('!=', 1)]).toEqual([false, true, false, true, true, false]);
+    const holds = (op: '>' | '>=' | '<' | '<=' | '==' | '!=', t: number) =>
+      compileCondition(cond(op, t), ctx).evaluate(s).holds;
+    expect([holds('>', 1), holds('>=', 1), holds('<', 1), holds('<=', 1), holds('==', 1), holds('!=', 1)]).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('reads the threshold from a template', () => {
     const c = compileCondition(cond('>=', '{{ params.min_sharpe }}'), ctx);
-    expect(c.evaluate(state({ optimize: view('optimize', 0.5) }))).toEqual({ holds: true, reason: 'optimize sharpe_ratio 0.5 >= 0.5' });
+    expect(c.evaluate(state({ optimize: view('optimize', 0.5) }))).toEqual({
+      holds: true,
+      reason: 'optimize sharpe_ratio 0.5 >= 0.5',
+    });
   });
 
   it('does not hold when the metric has no value, and says the phase status', () => {
     const c = compileCondition(cond('>', 0), ctx);
-    expect(c.evaluate(state({ optimize: view('optimize', null, 'failed') })).reason).toBe('optimize sharpe_ratio is n/a (optimize failed), not > 0');
+    expect(c.evaluate(state({ optimize: view('optimize', null, 'failed') })).reason).toBe(
+      'optimize sharpe_ratio is n/a (optimize failed), not > 0',
+    );
   });
 
   it('refuses an unknown metric and an unknown phase with did-you-mean', () => {
@@ -60,14 +97,18 @@ describe('metric_threshold', () => {
     expect(m.message).toBe("unknown metric 'sharpe'");
     expect(m.hint).toBe("did you mean 'sharpe_ratio'?");
     expect(m.at).toEqual(['metric_threshold', 'metric']);
-    const p = conditionError({ metricThreshold: { phase: 'optimise', metric: 'sharpe_ratio', operator: '>', threshold: 1 } });
+    const p = conditionError({
+      metricThreshold: { phase: 'optimise', metric: 'sharpe_ratio', operator: '>', threshold: 1 },
+    });
     expect(p.message).toBe("unknown phase 'optimise'");
     expect(p.hint).toBe("did you mean 'optimize'?");
     expect(p.at).toEqual(['metric_threshold', 'phase']);
   });
 
   it('refuses a phase that exists but does not run before', () => {
-    expect(conditionError({ phaseStatus: { phase: 'validate', status: 'completed' } }).message).toBe("phase 'validate' cannot be read here: it does not run before this point");
+    expect(conditionError({ phaseStatus: { phase: 'validate', status: 'completed' } }).message).toBe(
+      "phase 'validate' cannot be read here: it does not run before this point",
+    );
   });
 
   it('a threshold template that is no number is an error at evaluation', () => {
@@ -79,20 +120,35 @@ describe('metric_threshold', () => {
 describe('phase_status', () => {
   it('holds for the status or one of a list', () => {
     const one = compileCondition({ phaseStatus: { phase: 'optimize', status: 'completed' } }, ctx);
-    expect(one.evaluate(state({ optimize: view('optimize', 1) }))).toEqual({ holds: true, reason: 'optimize is completed' });
-    expect(one.evaluate(state({ optimize: view('optimize', null, 'skipped') }))).toEqual({ holds: false, reason: 'optimize is skipped, not completed' });
+    expect(one.evaluate(state({ optimize: view('optimize', 1) }))).toEqual({
+      holds: true,
+      reason: 'optimize is completed',
+    });
+    expect(one.evaluate(state({ optimize: view('optimize', null, 'skipped') }))).toEqual({
+      holds: false,
+      reason: 'optimize is skipped, not completed',
+    });
     const any = compileCondition({ phaseStatus: { phase: 'optimize', status: ['failed', 'skipped'] } }, ctx);
-    expect(any.evaluate(state({ optimize: view('optimize', 1) })).reason).toBe('optimize is completed, not one of failed, skipped');
+    expect(any.evaluate(state({ optimize: view('optimize', 1) })).reason).toBe(
+      'optimize is completed, not one of failed, skipped',
+    );
   });
 });
 
 describe('expression', () => {
   it('reads member paths, statuses, params and config', () => {
-    const c = compileCondition({ expression: "phases.optimize.metrics.sharpe_ratio > params.min_sharpe and phases.optimize.status == 'completed'" }, ctx);
+    const c = compileCondition(
+      {
+        expression:
+          "phases.optimize.metrics.sharpe_ratio > params.min_sharpe and phases.optimize.status == 'completed'",
+      },
+      ctx,
+    );
     expect(c.refs).toEqual(['optimize']);
     expect(c.evaluate(state({ optimize: view('optimize', 0.7) }))).toEqual({
       holds: true,
-      reason: "phases.optimize.metrics.sharpe_ratio > params.min_sharpe and phases.optimize.status == 'completed' is true (phases.optimize.metrics.sharpe_ratio = 0.7, params.min_sharpe = 0.5, phases.optimize.status = 'completed')",
+      reason:
+        "phases.optimize.metrics.sharpe_ratio > params.min_sharpe and phases.optimize.status == 'completed' is true (phases.optimize.metrics.sharpe_ratio = 0.7, params.min_sharpe = 0.5, phases.optimize.status = 'completed')",
     });
     const low = c.evaluate(state({ optimize: view('optimize', 0.31) }));
     expect(low.holds).toBe(false);

@@ -54,5 +54,13 @@ export function capturingLogger(): { logger: pino.Logger; lines: () => Record<st
     },
   });
   const logger = pino({ level: 'debug' }, stream);
-  return { logger, lines: () => out.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      out
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }

@@ -9,11 +9,19 @@ import { ManualClock } from '../../src/runtime/clock.ts';
 import { silent } from '../helpers/run.ts';
 import { baseConfig, tempDir, writeFile } from './helpers.ts';
 
-const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)])).sort();
+const files = (dir: string): string[] =>
+  readdirSync(dir)
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]))
+    .sort();
 
 /** Every file of a phase folder by its relative path, with the run's id and config file named neutrally. */
 function phaseFiles(phaseDir: string, workflowId: string, configFile: string): Map<string, string> {
-  return new Map(files(phaseDir).map((f) => [relative(phaseDir, f), readFileSync(f, 'utf8').replaceAll(workflowId, '<id>').replaceAll(configFile, '<config>')]));
+  return new Map(
+    files(phaseDir).map((f) => [
+      relative(phaseDir, f),
+      readFileSync(f, 'utf8').replaceAll(workflowId, '<id>').replaceAll(configFile, '<config>'),
+    ]),
+  );
 }
 
 describe('one workflow runner', () => {
@@ -30,8 +38,16 @@ describe('one workflow runner', () => {
       const workflowFile = writeFile(dir, 'workflow.yaml', `${text}phases:\n  - name: backtest\n`);
       const clock = () => new ManualClock(Date.parse('2026-01-02T03:04:05.000Z'));
 
-      const plain = await runWorkflow(await loadWorkflow(plainFile), { logger: silent, outDir: join(dir, 'plain'), clock: clock() });
-      const composed = await runComposedWorkflow(await planWorkflow(workflowFile), { logger: silent, outDir: join(dir, 'workflow'), clock: clock() });
+      const plain = await runWorkflow(await loadWorkflow(plainFile), {
+        logger: silent,
+        outDir: join(dir, 'plain'),
+        clock: clock(),
+      });
+      const composed = await runComposedWorkflow(await planWorkflow(workflowFile), {
+        logger: silent,
+        outDir: join(dir, 'workflow'),
+        clock: clock(),
+      });
 
       expect(plain.status).toBe('completed');
       expect(composed.status).toBe('completed');
@@ -41,25 +57,42 @@ describe('one workflow runner', () => {
       expect(phase.result!.metrics).toEqual(plain.result.metrics);
       expect(phase.result!.best).toEqual(plain.result.best);
       expect(phase.result!.iterations).toEqual(plain.result.iterations);
-      expect(phase.result!.ranking.map((b) => [b.key, b.metrics])).toEqual(plain.ranking.map((b) => [b.key, b.metrics]));
+      expect(phase.result!.ranking.map((b) => [b.key, b.metrics])).toEqual(
+        plain.ranking.map((b) => [b.key, b.metrics]),
+      );
 
       const a = phaseFiles(join(plain.dir!, 'backtest'), plain.workflowId, plainFile);
       const b = phaseFiles(join(composed.dir!, 'backtest'), composed.workflowId, workflowFile);
       expect([...a.keys()]).toEqual([...b.keys()]);
-      expect([...a.keys()]).toEqual(expect.arrayContaining(['phase_summary.json', 'aggregate_results.json', 'trades.ndjson']));
+      expect([...a.keys()]).toEqual(
+        expect.arrayContaining(['phase_summary.json', 'aggregate_results.json', 'trades.ndjson']),
+      );
       for (const [name, content] of a) expect(b.get(name), name).toBe(content);
 
       // Both manifests come from the one builder: the plain one states its phase briefly.
-      const read = (d: string) => JSON.parse(readFileSync(join(d, 'workflow.json'), 'utf8')) as { status: string; phases: Record<string, unknown>[]; config: Record<string, unknown> };
+      const read = (d: string) =>
+        JSON.parse(readFileSync(join(d, 'workflow.json'), 'utf8')) as {
+          status: string;
+          phases: Record<string, unknown>[];
+          config: Record<string, unknown>;
+        };
       const pm = read(plain.dir!);
       const wm = read(composed.dir!);
       expect(pm.status).toBe(wm.status);
       expect(pm.phases).toEqual([{ name: 'backtest', topology: 'backtest', status: 'completed' }]);
-      expect(wm.phases[0]).toMatchObject({ name: 'backtest', topology: 'backtest', status: 'completed', dir: 'backtest' });
+      expect(wm.phases[0]).toMatchObject({
+        name: 'backtest',
+        topology: 'backtest',
+        status: 'completed',
+        dir: 'backtest',
+      });
       const { phases: _phases, ...workflowConfig } = wm.config;
       expect(pm.config).toEqual(workflowConfig);
       // Written as the YAML names it, never in the engine's camelCase.
-      expect(pm.config).toMatchObject({ portfolio: { initial_cash: expect.any(Number) as number }, results: { primary_metric: expect.any(String) as string } });
+      expect(pm.config).toMatchObject({
+        portfolio: { initial_cash: expect.any(Number) as number },
+        results: { primary_metric: expect.any(String) as string },
+      });
       expect(JSON.stringify(wm.config)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);
     });
   }

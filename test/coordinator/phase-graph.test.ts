@@ -5,7 +5,12 @@ const node = (name: string, hard: string[] = [], soft: string[] = []): PhaseNode
 
 describe('orderPhases', () => {
   it('orders by dependencies, declaration order among the ready', () => {
-    const r = orderPhases([node('validate', ['optimize']), node('report', ['validate', 'screen']), node('optimize'), node('screen', [], ['optimize'])]);
+    const r = orderPhases([
+      node('validate', ['optimize']),
+      node('report', ['validate', 'screen']),
+      node('optimize'),
+      node('screen', [], ['optimize']),
+    ]);
     expect(r).toEqual({ order: ['optimize', 'validate', 'screen', 'report'] });
   });
 
@@ -14,8 +19,12 @@ describe('orderPhases', () => {
   });
 
   it('names a cycle, soft edges included', () => {
-    expect(orderPhases([node('optimize', ['validate']), node('validate', ['optimize'])])).toEqual({ cycle: ['optimize', 'validate', 'optimize'] });
-    expect(orderPhases([node('a'), node('b', [], ['d']), node('c', ['b']), node('d', ['c'])])).toEqual({ cycle: ['b', 'd', 'c', 'b'] });
+    expect(orderPhases([node('optimize', ['validate']), node('validate', ['optimize'])])).toEqual({
+      cycle: ['optimize', 'validate', 'optimize'],
+    });
+    expect(orderPhases([node('a'), node('b', [], ['d']), node('c', ['b']), node('d', ['c'])])).toEqual({
+      cycle: ['b', 'd', 'c', 'b'],
+    });
   });
 
   it('ancestors follow both kinds of edges', () => {

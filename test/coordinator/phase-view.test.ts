@@ -3,7 +3,12 @@ import { notRunView, withPhaseView, type ResultsState } from '../../src/coordina
 
 describe('withPhaseView', () => {
   it('adds a phase as a new frozen state that shares the other views, the params and the config', () => {
-    const start: ResultsState = { phases: {}, params: { lookback: 20 }, config: { name: 'wf', data: { file: 'spy.csv' } }, iteration: 1 };
+    const start: ResultsState = {
+      phases: {},
+      params: { lookback: 20 },
+      config: { name: 'wf', data: { file: 'spy.csv' } },
+      iteration: 1,
+    };
     const one = withPhaseView(start, notRunView('optimize', 'skipped', 'no data'));
     const two = withPhaseView(one, notRunView('validate', 'skipped', 'depends on optimize'));
 

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { planWorkflow } from '../../src/coordinator/workflow-plan.ts';
-import { runComposedWorkflow, type ComposedWorkflowResult, type PhaseRecord } from '../../src/coordinator/run-composed.ts';
+import {
+  runComposedWorkflow,
+  type ComposedWorkflowResult,
+  type PhaseRecord,
+} from '../../src/coordinator/run-composed.ts';
 import { isConfigError } from '../../src/config/config-error.ts';
 import { silent } from '../helpers/run.ts';
 import { baseConfig, tempDir, writeFile } from './helpers.ts';
 
 /** Writes the base config plus `extra`, plans and runs it into a temporary results folder. */
-async function run(extra: string, opts: { sets?: string[]; name?: string; end?: string; base?: string } = {}): Promise<{ result: ComposedWorkflowResult; manifest: Record<string, unknown>; dir: string }> {
+async function run(
+  extra: string,
+  opts: { sets?: string[]; name?: string; end?: string; base?: string } = {},
+): Promise<{ result: ComposedWorkflowResult; manifest: Record<string, unknown>; dir: string }> {
   const dir = tempDir();
   const file = writeFile(dir, 'wf.yaml', (opts.base ?? baseConfig(opts.name, opts.end)) + extra);
   const plan = await planWorkflow(file, { sets: opts.sets ?? [] });
@@ -25,7 +32,9 @@ const phase = (r: ComposedWorkflowResult, name: string): PhaseRecord => {
 
 describe('optimize_validate', () => {
   it('carries the best parameters into validate, which runs exactly them out of sample', async () => {
-    const { result, manifest, dir } = await run('workflow: optimize_validate\nworkflow_params: { min_sharpe: -1000 }\n');
+    const { result, manifest, dir } = await run(
+      'workflow: optimize_validate\nworkflow_params: { min_sharpe: -1000 }\n',
+    );
     expect(result.status).toBe('completed');
     const optimize = phase(result, 'optimize');
     const validate = phase(result, 'validate');
@@ -41,7 +50,10 @@ describe('optimize_validate', () => {
     expect(validate.view.best!.parameters).toEqual(best.parameters);
     // Out of sample: validate trades after the last bar optimize saw.
     expect(validate.view.metrics['start_ts']!).toBeGreaterThan(optimize.view.metrics['end_ts']!);
-    expect(validate.condition).toEqual({ holds: true, reason: expect.stringMatching(/^optimize sharpe_ratio -?[\d.]+ > -1000$/) as unknown as string });
+    expect(validate.condition).toEqual({
+      holds: true,
+      reason: expect.stringMatching(/^optimize sharpe_ratio -?[\d.]+ > -1000$/) as unknown as string,
+    });
     expect(result.outputs['best_parameters']).toEqual(best.parameters);
     expect(result.outputs['out_of_sample_sharpe']).toBe(validate.view.metrics['sharpe_ratio']);
     expect(result.outputs['validated']).toBe('completed');
@@ -54,7 +66,9 @@ describe('optimize_validate', () => {
       ['optimize', 'completed', 'optimize'],
       ['validate', 'completed', 'validate'],
     ]);
-    expect((phases[1]!['config'] as Record<string, unknown>)['strategies']).toEqual([{ type: best.type, params: best.parameters }]);
+    expect((phases[1]!['config'] as Record<string, unknown>)['strategies']).toEqual([
+      { type: best.type, params: best.parameters },
+    ]);
     expect((phases[1]!['config'] as Record<string, unknown>)['workflow']).toBeUndefined();
     expect(manifest['outputs']).toEqual(result.outputs);
     for (const p of ['optimize', 'validate']) expect(existsSync(join(dir, p, 'phase_summary.json'))).toBe(true);
@@ -82,7 +96,9 @@ describe('optimize_validate', () => {
     constraint: slow_period > fast_period
     filter: volume > 0
 `;
-    const { result } = await run(`workflow: optimize_validate\nworkflow_params: { min_sharpe: -1000 }\n${strategies}`, { base: baseConfig().replace(/strategies:\n( {2}.*\n)+/, '') });
+    const { result } = await run(`workflow: optimize_validate\nworkflow_params: { min_sharpe: -1000 }\n${strategies}`, {
+      base: baseConfig().replace(/strategies:\n( {2}.*\n)+/, ''),
+    });
     const best = phase(result, 'optimize').view.best!;
     const validate = phase(result, 'validate');
     expect(best.strategy).toEqual({ type: 'sma_crossover', id: 'smac', filter: 'volume > 0', params: best.parameters });
@@ -119,15 +135,22 @@ describe('inline phases', () => {
       ['after_gate', 'skipped'],
       ['report', 'completed'],
     ]);
-    expect(phase(result, 'gate').reason).toMatch(/^phases\.left\.metrics\.trade_count > 100000 is false \(phases\.left\.metrics\.trade_count = \d+\)$/);
-    expect(phase(result, 'after_gate').reason).toMatch(/^depends on gate, which was skipped \(phases\.left\.metrics\.trade_count > 100000 is false/);
+    expect(phase(result, 'gate').reason).toMatch(
+      /^phases\.left\.metrics\.trade_count > 100000 is false \(phases\.left\.metrics\.trade_count = \d+\)$/,
+    );
+    expect(phase(result, 'after_gate').reason).toMatch(
+      /^depends on gate, which was skipped \(phases\.left\.metrics\.trade_count > 100000 is false/,
+    );
     expect(phase(result, 'left').view.best!.parameters).toEqual({ fast_period: 3, slow_period: 20 });
     expect(phase(result, 'right').view.best!.parameters).toEqual({ fast_period: 5, slow_period: 30 });
   });
 
   it('independent phases give the same results side by side as one by one', async () => {
     const dir = tempDir();
-    const file = writeFile(dir, 'wf.yaml', `${baseConfig()}phases:
+    const file = writeFile(
+      dir,
+      'wf.yaml',
+      `${baseConfig()}phases:
   - name: a
     sequence: parameter_sweep
   - name: b
@@ -137,7 +160,8 @@ describe('inline phases', () => {
   - name: d
     depends_on: [a, b, c]
     config: { strategies: ["{{ phases.a.best.strategy }}"] }
-`);
+`,
+    );
     const plan = await planWorkflow(file);
     const parallel = await runComposedWorkflow(plan, { logger: silent, inMemory: true, concurrency: 3 });
     const serial = await runComposedWorkflow(plan, { logger: silent, inMemory: true, concurrency: 1 });
@@ -160,7 +184,8 @@ describe('inline phases', () => {
     const second = phase(result, 'second');
     expect(second.status).toBe('failed');
     expect(isConfigError(second.error)).toBe(true);
-    const issue = (second.error as { issues: { file: string; line: number; path: unknown[]; message: string }[] }).issues[0]!;
+    const issue = (second.error as { issues: { file: string; line: number; path: unknown[]; message: string }[] })
+      .issues[0]!;
     expect(issue.file).toMatch(/wf\.yaml$/);
     expect(issue.line).toBe(baseConfig().split('\n').length - 1 + 6);
     expect(issue.path).toEqual(['portfolio', 'initial_cash']);
@@ -179,7 +204,9 @@ describe('inline phases', () => {
 `);
     const second = phase(result, 'second');
     expect(second.status).toBe('failed');
-    expect(second.reason).toContain("phase 'second': cannot resolve {{ phases.first.best.parameters.nope }}: phases.first.best.parameters has no 'nope'");
+    expect(second.reason).toContain(
+      "phase 'second': cannot resolve {{ phases.first.best.parameters.nope }}: phases.first.best.parameters has no 'nope'",
+    );
   });
 
   it('writes outputs to workflow.json and to files inside the results folder', async () => {
@@ -199,12 +226,18 @@ outputs:
 `);
     const best = phase(result, 'optimize').view.best!;
     expect(result.outputs['best']).toEqual(best.parameters);
-    expect(result.outputs['line']).toBe(`sharpe ${String(best.metrics['sharpe_ratio'])} with ${JSON.stringify(best.parameters)}`);
+    expect(result.outputs['line']).toBe(
+      `sharpe ${String(best.metrics['sharpe_ratio'])} with ${JSON.stringify(best.parameters)}`,
+    );
     expect(result.outputs['trades']).toBe(phase(result, 'optimize').view.metrics['trade_count']);
     expect(result.outputs['missing']).toBeNull();
-    expect(result.outputErrors['missing']).toMatch(/^cannot resolve \{\{ phases\.optimize\.best\.parameters\.nope \}\}: phases\.optimize\.best\.parameters has no 'nope' \(.*wf\.yaml:\d+:\d+\)$/);
+    expect(result.outputErrors['missing']).toMatch(
+      /^cannot resolve \{\{ phases\.optimize\.best\.parameters\.nope \}\}: phases\.optimize\.best\.parameters has no 'nope' \(.*wf\.yaml:\d+:\d+\)$/,
+    );
     expect(JSON.parse(readFileSync(join(dir, 'best_params.json'), 'utf8'))).toEqual(best.parameters);
-    expect(readFileSync(join(dir, 'reports', 'best.yaml'), 'utf8')).toBe(`best:\n  fast_period: ${String(best.parameters['fast_period'])}\n  slow_period: ${String(best.parameters['slow_period'])}\nstatus: completed\n`);
+    expect(readFileSync(join(dir, 'reports', 'best.yaml'), 'utf8')).toBe(
+      `best:\n  fast_period: ${String(best.parameters['fast_period'])}\n  slow_period: ${String(best.parameters['slow_period'])}\nstatus: completed\n`,
+    );
     expect(readFileSync(join(dir, 'reports', 'summary.txt'), 'utf8')).toBe(`optimize completed: ${best.strategy_id}\n`);
     expect(manifest['outputs']).toEqual(result.outputs);
     expect(manifest['output_errors']).toEqual(result.outputErrors);
@@ -227,18 +260,26 @@ iteration:
     const [first, second] = result.iterations;
     const best1 = first!.phases[0]!.view.best!;
     expect(first!.next.continue).toBe(true);
-    expect(first!.until).toEqual({ holds: false, expression: 'iteration >= 2 and phases.search.metrics.trade_count > 0' });
+    expect(first!.until).toEqual({
+      holds: false,
+      expression: 'iteration >= 2 and phases.search.metrics.trade_count > 0',
+    });
     expect(first!.config_changes).toEqual({ strategies: [{ type: best1.type, params: best1.parameters }] });
     expect(first!.phases[0]!.result!.iterations).toHaveLength(4);
     // The second iteration ran only the first one's best combination.
     expect(second!.phases[0]!.config!['strategies']).toEqual([{ type: best1.type, params: best1.parameters }]);
     expect(second!.phases[0]!.result!.iterations).toHaveLength(1);
-    expect(second!.next).toEqual({ continue: false, reason: 'until holds: iteration >= 2 and phases.search.metrics.trade_count > 0' });
+    expect(second!.next).toEqual({
+      continue: false,
+      reason: 'until holds: iteration >= 2 and phases.search.metrics.trade_count > 0',
+    });
     expect(readdirSync(join(dir, 'iterations')).sort()).toEqual(['1', '2']);
     expect(existsSync(join(dir, 'iterations', '2', 'search', 'phase_summary.json'))).toBe(true);
     expect(existsSync(join(dir, 'search'))).toBe(false);
     const iterationResults = manifest['iteration_results'] as Record<string, unknown>[];
-    expect(iterationResults.map((i) => [i['iteration'], i['dir'], (i['next'] as { continue: boolean }).continue])).toEqual([
+    expect(
+      iterationResults.map((i) => [i['iteration'], i['dir'], (i['next'] as { continue: boolean }).continue]),
+    ).toEqual([
       [1, 'iterations/1', true],
       [2, 'iterations/2', false],
     ]);
@@ -335,7 +376,9 @@ branches:
   });
 
   it('a workflow module may be a plain JavaScript class', async () => {
-    const { result } = await run(`workflow_module: ${resolve('test/coordinator/fixtures/composable-class.mjs')}\nphase: only\n`);
+    const { result } = await run(
+      `workflow_module: ${resolve('test/coordinator/fixtures/composable-class.mjs')}\nphase: only\n`,
+    );
     expect(result.iterations).toHaveLength(1);
     expect(result.iterations[0]!.dir).toBe('iterations/1');
     expect(result.phases.map((p) => [p.name, p.status])).toEqual([['only', 'completed']]);
@@ -362,13 +405,19 @@ describe('cancellation', () => {
     const plan = await planWorkflow(file);
     const abort = new AbortController();
     abort.abort();
-    const result = await runComposedWorkflow(plan, { logger: silent, outDir: join(dir, 'results'), signal: abort.signal });
+    const result = await runComposedWorkflow(plan, {
+      logger: silent,
+      outDir: join(dir, 'results'),
+      signal: abort.signal,
+    });
     expect(result.status).toBe('cancelled');
     expect(result.phases.map((p) => [p.name, p.status])).toEqual([
       ['optimize', 'cancelled'],
       ['validate', 'skipped'],
     ]);
-    expect(phase(result, 'validate').reason).toBe('depends on optimize, which was cancelled (the workflow was cancelled before the phase started)');
+    expect(phase(result, 'validate').reason).toBe(
+      'depends on optimize, which was cancelled (the workflow was cancelled before the phase started)',
+    );
     const manifest = JSON.parse(readFileSync(join(result.dir!, 'workflow.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest['status']).toBe('cancelled');
   });
@@ -377,7 +426,11 @@ describe('cancellation', () => {
 describe('in memory', () => {
   it('writes nothing and gives the same results on every run', async () => {
     const dir = tempDir();
-    const file = writeFile(dir, 'wf.yaml', `${baseConfig()}workflow: optimize_validate\nworkflow_params: { min_sharpe: -1000 }\nresults: { dir: ${join(dir, 'results')} }\n`);
+    const file = writeFile(
+      dir,
+      'wf.yaml',
+      `${baseConfig()}workflow: optimize_validate\nworkflow_params: { min_sharpe: -1000 }\nresults: { dir: ${join(dir, 'results')} }\n`,
+    );
     const plan = await planWorkflow(file);
     const a = await runComposedWorkflow(plan, { logger: silent, inMemory: true });
     const b = await runComposedWorkflow(plan, { logger: silent, inMemory: true });

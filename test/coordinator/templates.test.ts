@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findTemplates, interpolate, lookup, parseReference, resolveTemplates, TemplateError } from '../../src/coordinator/templates.ts';
+import {
+  findTemplates,
+  interpolate,
+  lookup,
+  parseReference,
+  resolveTemplates,
+  TemplateError,
+} from '../../src/coordinator/templates.ts';
 
 const scope = {
   config: { data: { timeframe: '5m' }, results: { primary_metric: 'sharpe_ratio' } },
@@ -29,7 +36,13 @@ function templateError(fn: () => unknown): TemplateError {
 describe('parseReference', () => {
   it('reads dotted paths with list indices in brackets or after a dot', () => {
     expect(parseReference(' phases.optimize.best.parameters ')).toEqual(['phases', 'optimize', 'best', 'parameters']);
-    expect(parseReference('phases.optimize.iterations[1].strategy_id')).toEqual(['phases', 'optimize', 'iterations', 1, 'strategy_id']);
+    expect(parseReference('phases.optimize.iterations[1].strategy_id')).toEqual([
+      'phases',
+      'optimize',
+      'iterations',
+      1,
+      'strategy_id',
+    ]);
     expect(parseReference('phases.optimize.iterations.0')).toEqual(['phases', 'optimize', 'iterations', 0]);
   });
 
@@ -44,10 +57,18 @@ describe('parseReference', () => {
 describe('resolveTemplates', () => {
   it('replaces a string that is exactly one template by the value itself', () => {
     const out = resolveTemplates(
-      { strategies: [{ type: '{{ phases.optimize.best.type }}', params: '{{ phases.optimize.best.parameters }}' }], threshold: '{{params.min_sharpe}}', n: '{{ iteration }}' },
+      {
+        strategies: [{ type: '{{ phases.optimize.best.type }}', params: '{{ phases.optimize.best.parameters }}' }],
+        threshold: '{{params.min_sharpe}}',
+        n: '{{ iteration }}',
+      },
       scope,
     );
-    expect(out).toEqual({ strategies: [{ type: 'sma_crossover', params: { fast_period: 5, slow_period: 20 } }], threshold: 0.5, n: 2 });
+    expect(out).toEqual({
+      strategies: [{ type: 'sma_crossover', params: { fast_period: 5, slow_period: 20 } }],
+      threshold: 0.5,
+      n: 2,
+    });
   });
 
   it('returns copies, never the scope objects themselves', () => {
@@ -57,8 +78,12 @@ describe('resolveTemplates', () => {
   });
 
   it('interpolates templates inside text, objects as JSON', () => {
-    expect(resolveTemplates('sharpe {{ phases.optimize.metrics.sharpe_ratio }} on {{ config.data.timeframe }}', scope)).toBe('sharpe 1.25 on 5m');
-    expect(resolveTemplates('best: {{ phases.optimize.best.parameters }}', scope)).toBe('best: {"fast_period":5,"slow_period":20}');
+    expect(
+      resolveTemplates('sharpe {{ phases.optimize.metrics.sharpe_ratio }} on {{ config.data.timeframe }}', scope),
+    ).toBe('sharpe 1.25 on 5m');
+    expect(resolveTemplates('best: {{ phases.optimize.best.parameters }}', scope)).toBe(
+      'best: {"fast_period":5,"slow_period":20}',
+    );
     expect(resolveTemplates('{{ params.split }}/{{ params.min_sharpe }}', scope)).toBe('0.7/0.5');
     expect(resolveTemplates('{{ phases.skipped.metrics.sharpe_ratio }}', scope)).toBeNull();
   });
@@ -69,8 +94,12 @@ describe('resolveTemplates', () => {
   });
 
   it('names the path and the missing key, with a did-you-mean', () => {
-    const err = templateError(() => resolveTemplates({ config: { x: ['{{ phases.optimize.metrics.sharpe_ratoi }}'] } }, scope));
-    expect(err.message).toBe('cannot resolve {{ phases.optimize.metrics.sharpe_ratoi }}: phases.optimize.metrics has no \'sharpe_ratoi\'');
+    const err = templateError(() =>
+      resolveTemplates({ config: { x: ['{{ phases.optimize.metrics.sharpe_ratoi }}'] } }, scope),
+    );
+    expect(err.message).toBe(
+      "cannot resolve {{ phases.optimize.metrics.sharpe_ratoi }}: phases.optimize.metrics has no 'sharpe_ratoi'",
+    );
     expect(err.hint).toBe("did you mean 'sharpe_ratio'?");
     expect(err.at).toEqual(['config', 'x', 0]);
     expect(err.ref).toBe('phases.optimize.metrics.sharpe_ratoi');
@@ -78,24 +107,35 @@ describe('resolveTemplates', () => {
 
   it('says when a step meets null, with the caller’s explanation', () => {
     const err = templateError(() =>
-      resolveTemplates('{{ phases.skipped.best.parameters }}', scope, { explainNull: (p) => (p[1] === 'skipped' ? "phase 'skipped' skipped: no" : undefined) }),
+      resolveTemplates('{{ phases.skipped.best.parameters }}', scope, {
+        explainNull: (p) => (p[1] === 'skipped' ? "phase 'skipped' skipped: no" : undefined),
+      }),
     );
-    expect(err.message).toBe("cannot resolve {{ phases.skipped.best.parameters }}: phases.skipped.best is null (phase 'skipped' skipped: no)");
+    expect(err.message).toBe(
+      "cannot resolve {{ phases.skipped.best.parameters }}: phases.skipped.best is null (phase 'skipped' skipped: no)",
+    );
   });
 
   it('refuses an unknown root and an unreadable reference', () => {
     expect(templateError(() => resolveTemplates('{{ phase.optimize }}', scope)).hint).toBe("did you mean 'phases'?");
-    expect(templateError(() => resolveTemplates('{{ a - b }}', scope)).message).toBe('cannot read {{ a - b }} as a reference');
+    expect(templateError(() => resolveTemplates('{{ a - b }}', scope)).message).toBe(
+      'cannot read {{ a - b }} as a reference',
+    );
   });
 
   it('reports a list index out of range', () => {
-    expect(templateError(() => resolveTemplates('{{ phases.optimize.iterations[5] }}', scope)).message).toContain('is a list of 2: no item [5]');
+    expect(templateError(() => resolveTemplates('{{ phases.optimize.iterations[5] }}', scope)).message).toContain(
+      'is a list of 2: no item [5]',
+    );
   });
 });
 
 describe('findTemplates and helpers', () => {
   it('finds every template with its path', () => {
-    const uses = findTemplates({ a: 'x {{ params.split }} {{ iteration }}', b: [{ c: '{{ phases.optimize.best }}' }], d: 5 }, ['root']);
+    const uses = findTemplates(
+      { a: 'x {{ params.split }} {{ iteration }}', b: [{ c: '{{ phases.optimize.best }}' }], d: 5 },
+      ['root'],
+    );
     expect(uses.map((u) => [u.at, u.text])).toEqual([
       [['root', 'a'], 'params.split'],
       [['root', 'a'], 'iteration'],

@@ -81,12 +81,42 @@ describe('planWorkflow: located errors before anything runs', () => {
     const err = await planError(extra);
     const msgs = err.issues.map((i) => [i.code, i.message, i.hint, i.line]);
     expect(msgs).toEqual([
-      ['TEMPLATE', "phase 'validate': {{ phases.optimze.best.type }}: unknown phase 'optimze'", "did you mean 'optimize'?", BASE_LINES + lineOf(extra, 'optimze')],
-      ['TEMPLATE', "phase 'validate': {{ phases.validate.best.parameters }}: a phase cannot read its own results", undefined, BASE_LINES + lineOf(extra, 'phases.validate')],
-      ['TEMPLATE', "phase 'validate': {{ phases.optimize.metrics.sharpe }}: unknown metric 'sharpe'", "did you mean 'sharpe_ratio'?", BASE_LINES + lineOf(extra, 'metrics.sharpe')],
-      ['TEMPLATE', "phase 'validate': {{ params.nope }}: params has no 'nope'", undefined, BASE_LINES + lineOf(extra, 'params.nope')],
-      ['TEMPLATE', "phase 'validate': {{ config.data.timeframes }}: config.data has no 'timeframes'", "did you mean 'timeframe'?", BASE_LINES + lineOf(extra, 'timeframes')],
-      ['TEMPLATE', "phase 'validate': {{ phase.optimize }}: unknown root 'phase'", "did you mean 'phases'?", BASE_LINES + lineOf(extra, 'phase.optimize')],
+      [
+        'TEMPLATE',
+        "phase 'validate': {{ phases.optimze.best.type }}: unknown phase 'optimze'",
+        "did you mean 'optimize'?",
+        BASE_LINES + lineOf(extra, 'optimze'),
+      ],
+      [
+        'TEMPLATE',
+        "phase 'validate': {{ phases.validate.best.parameters }}: a phase cannot read its own results",
+        undefined,
+        BASE_LINES + lineOf(extra, 'phases.validate'),
+      ],
+      [
+        'TEMPLATE',
+        "phase 'validate': {{ phases.optimize.metrics.sharpe }}: unknown metric 'sharpe'",
+        "did you mean 'sharpe_ratio'?",
+        BASE_LINES + lineOf(extra, 'metrics.sharpe'),
+      ],
+      [
+        'TEMPLATE',
+        "phase 'validate': {{ params.nope }}: params has no 'nope'",
+        undefined,
+        BASE_LINES + lineOf(extra, 'params.nope'),
+      ],
+      [
+        'TEMPLATE',
+        "phase 'validate': {{ config.data.timeframes }}: config.data has no 'timeframes'",
+        "did you mean 'timeframe'?",
+        BASE_LINES + lineOf(extra, 'timeframes'),
+      ],
+      [
+        'TEMPLATE',
+        "phase 'validate': {{ phase.optimize }}: unknown root 'phase'",
+        "did you mean 'phases'?",
+        BASE_LINES + lineOf(extra, 'phase.optimize'),
+      ],
     ]);
     expect(err.issues[0]!.path).toEqual(['phases', 1, 'config', 'strategies', 0, 'type']);
   });
@@ -104,9 +134,24 @@ outputs:
 `;
     const err = await planError(extra);
     expect(err.issues.map((i) => [i.code, i.message, i.path, i.line])).toEqual([
-      ['INVALID_VALUE', "output file '../escape.json' is outside the results folder", ['outputs', 'files', 0, 'path'], BASE_LINES + lineOf(extra, 'escape')],
-      ['INVALID_VALUE', "output file '/tmp/abs.txt' is outside the results folder", ['outputs', 'files', 1, 'path'], BASE_LINES + lineOf(extra, 'abs.txt')],
-      ['INVALID_VALUE', "output file 'sub/../../up.txt' is outside the results folder", ['outputs', 'files', 2, 'path'], BASE_LINES + lineOf(extra, 'up.txt')],
+      [
+        'INVALID_VALUE',
+        "output file '../escape.json' is outside the results folder",
+        ['outputs', 'files', 0, 'path'],
+        BASE_LINES + lineOf(extra, 'escape'),
+      ],
+      [
+        'INVALID_VALUE',
+        "output file '/tmp/abs.txt' is outside the results folder",
+        ['outputs', 'files', 1, 'path'],
+        BASE_LINES + lineOf(extra, 'abs.txt'),
+      ],
+      [
+        'INVALID_VALUE',
+        "output file 'sub/../../up.txt' is outside the results folder",
+        ['outputs', 'files', 2, 'path'],
+        BASE_LINES + lineOf(extra, 'up.txt'),
+      ],
     ]);
     expect(safeRelative('ok/./best.json')).toBe(join('ok', 'best.json'));
     expect(safeRelative('a/../b.txt')).toBe('b.txt');
@@ -128,9 +173,18 @@ outputs:
     const err = await planError(extra);
     expect(err.issues.map((i) => [i.message, i.path])).toEqual([
       ["output file 'workflow.json' would overwrite the engine's workflow.json", ['outputs', 'files', 0, 'path']],
-      ["output file 'optimize/phase_summary.json' would overwrite the engine's phase folder 'optimize'", ['outputs', 'files', 1, 'path']],
-      ["output file './optimize' would overwrite the engine's phase folder 'optimize'", ['outputs', 'files', 2, 'path']],
-      ["output file '.combinations/x' would overwrite the engine's hidden files (names starting with '.')", ['outputs', 'files', 3, 'path']],
+      [
+        "output file 'optimize/phase_summary.json' would overwrite the engine's phase folder 'optimize'",
+        ['outputs', 'files', 1, 'path'],
+      ],
+      [
+        "output file './optimize' would overwrite the engine's phase folder 'optimize'",
+        ['outputs', 'files', 2, 'path'],
+      ],
+      [
+        "output file '.combinations/x' would overwrite the engine's hidden files (names starting with '.')",
+        ['outputs', 'files', 3, 'path'],
+      ],
       ["output file 'report.html' would overwrite the engine's report.html", ['outputs', 'files', 4, 'path']],
     ]);
   });
@@ -142,7 +196,7 @@ outputs:
     expect(err.issues[0]!.line).toBe(BASE_LINES + 1);
   });
 
-  it("workflow_params the pattern does not declare", async () => {
+  it('workflow_params the pattern does not declare', async () => {
     const err = await planError('workflow: optimize_validate\nworkflow_params: { min_sharp: 1 }\n');
     expect(err.issues[0]!.code).toBe('UNKNOWN_KEY');
     expect(err.issues[0]!.message).toBe("workflow 'optimize_validate' has no param 'min_sharp'");
@@ -173,9 +227,21 @@ iteration:
 `;
     const err = await planError(extra);
     expect(err.issues.map((i) => [i.code, i.message.split('\n')[0], i.line])).toEqual([
-      ['CONDITION', "phase 'optimize': unknown name 'nope' in the expression at character 57:", BASE_LINES + lineOf(extra, 'nope')],
-      ['INVALID_VALUE', "phase 'fallback' cannot depend on 'validate': it runs in branch 'good'", BASE_LINES + lineOf(extra, '[validate]')],
-      ['CONDITION', "iteration.until: unknown metric 'sharpe_rati' in phases.validate.metrics.sharpe_rati", BASE_LINES + lineOf(extra, 'until')],
+      [
+        'CONDITION',
+        "phase 'optimize': unknown name 'nope' in the expression at character 57:",
+        BASE_LINES + lineOf(extra, 'nope'),
+      ],
+      [
+        'INVALID_VALUE',
+        "phase 'fallback' cannot depend on 'validate': it runs in branch 'good'",
+        BASE_LINES + lineOf(extra, '[validate]'),
+      ],
+      [
+        'CONDITION',
+        "iteration.until: unknown metric 'sharpe_rati' in phases.validate.metrics.sharpe_rati",
+        BASE_LINES + lineOf(extra, 'until'),
+      ],
     ]);
   });
 
@@ -242,7 +308,11 @@ branches:
 describe('planWorkflow: plans', () => {
   it('plans optimize_validate with its params and the user override, in run order', async () => {
     const dir = tempDir();
-    const file = writeFile(dir, 'wf.yaml', `${baseConfig()}workflow: optimize_validate\nworkflow_params: { min_sharpe: 1.5 }\n`);
+    const file = writeFile(
+      dir,
+      'wf.yaml',
+      `${baseConfig()}workflow: optimize_validate\nworkflow_params: { min_sharpe: 1.5 }\n`,
+    );
     const plan = await planWorkflow(file);
     expect(plan.pattern?.name).toBe('optimize_validate');
     expect(plan.params).toEqual({ split: 0.7, min_sharpe: 1.5 });
@@ -258,7 +328,11 @@ describe('planWorkflow: plans', () => {
 
   it('a user pattern with a built-in name overrides it, with a notice', async () => {
     const dir = tempDir();
-    writeFile(dir, 'pats/workflows/walk_forward.yaml', 'name: walk_forward\ndescription: mine\nphases:\n  - name: only\n');
+    writeFile(
+      dir,
+      'pats/workflows/walk_forward.yaml',
+      'name: walk_forward\ndescription: mine\nphases:\n  - name: only\n',
+    );
     const file = writeFile(dir, 'wf.yaml', `${baseConfig()}workflow: walk_forward\n`);
     const { logger, lines } = capturingLogger();
     const plan = await planWorkflow(file, { patternDirs: [join(dir, 'pats')], logger });
@@ -271,7 +345,11 @@ describe('planWorkflow: plans', () => {
 
   it("layers the pattern's defaults under the user config", async () => {
     const dir = tempDir();
-    writeFile(dir, 'pats/workflows/mine.yaml', 'name: mine\ndefaults:\n  results: { primary_metric: total_return }\n  portfolio: { initial_cash: 5000 }\nphases: [{ name: a }]\n');
+    writeFile(
+      dir,
+      'pats/workflows/mine.yaml',
+      'name: mine\ndefaults:\n  results: { primary_metric: total_return }\n  portfolio: { initial_cash: 5000 }\nphases: [{ name: a }]\n',
+    );
     const file = writeFile(dir, 'wf.yaml', `${baseConfig()}patterns: [./pats]\nworkflow: mine\n`);
     const plan = await planWorkflow(file);
     expect(plan.base.wf.config.results.primaryMetric).toBe('total_return');

@@ -31,7 +31,21 @@ describe('barIsSound and barFault: the one rule of what a bar is', () => {
     const value = fc.oneof(
       { arbitrary: fc.double({ min: 1, max: 3, noNaN: true }), weight: 6 },
       { arbitrary: fc.double(), weight: 1 },
-      { arbitrary: fc.constantFrom(0, -0, 1, 2, -1, Number.NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE), weight: 1 },
+      {
+        arbitrary: fc.constantFrom(
+          0,
+          -0,
+          1,
+          2,
+          -1,
+          Number.NaN,
+          Infinity,
+          -Infinity,
+          Number.MIN_VALUE,
+          Number.MAX_VALUE,
+        ),
+        weight: 1,
+      },
     );
     let sound = 0;
     fc.assert(

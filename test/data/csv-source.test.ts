@@ -38,7 +38,8 @@ describe('CsvBarSource on the bundled SPY 5m file', () => {
       if (Number(o) !== all.open[i] || Number(h) !== all.high[i] || Number(l) !== all.low[i]) {
         throw new Error(`prices differ on row ${i + 2}`);
       }
-      if (Number(c) !== all.close[i] || Number(v) !== all.volume[i]) throw new Error(`close/volume differ on row ${i + 2}`);
+      if (Number(c) !== all.close[i] || Number(v) !== all.volume[i])
+        throw new Error(`close/volume differ on row ${i + 2}`);
     });
 
     // First and last rows as the file has them.
@@ -50,14 +51,14 @@ describe('CsvBarSource on the bundled SPY 5m file', () => {
       521.36,
       888_901,
     ]);
-    expect([all.ts.at(-1), all.open.at(-1), all.high.at(-1), all.low.at(-1), all.close.at(-1), all.volume.at(-1)]).toEqual([
-      Date.UTC(2025, 3, 2, 19, 20),
-      562.02,
-      562.73,
-      561.98,
-      562.73,
-      251_980,
-    ]);
+    expect([
+      all.ts.at(-1),
+      all.open.at(-1),
+      all.high.at(-1),
+      all.low.at(-1),
+      all.close.at(-1),
+      all.volume.at(-1),
+    ]).toEqual([Date.UTC(2025, 3, 2, 19, 20), 562.02, 562.73, 561.98, 562.73, 251_980]);
     expect(new Set(all.symbol)).toEqual(new Set(['SPY']));
     expect(source.stats()).toEqual({
       rows: 20_769,
@@ -150,7 +151,10 @@ describe('CsvBarSource formats', () => {
   });
 
   it('finds columns case-insensitively, takes a Date column, and reads no volume as NaN', async () => {
-    const file = write('names.csv', 'Date,Open,High,Low,Close,Adj Close\n2024-03-26,10,11,9,10.5,10.4\n2024-03-27,10,11,9,10.5,10.4\n');
+    const file = write(
+      'names.csv',
+      'Date,Open,High,Low,Close,Adj Close\n2024-03-26,10,11,9,10.5,10.4\n2024-03-27,10,11,9,10.5,10.4\n',
+    );
     const all = await readAll(new CsvBarSource({ file, symbol: 'X' }));
     expect(all.ts).toEqual([Date.UTC(2024, 2, 26), Date.UTC(2024, 2, 27)]);
     expect(all.volume.every(Number.isNaN)).toBe(true);
@@ -289,7 +293,9 @@ describe('CsvBarSource file problems', () => {
 
   it('MISSING_COLUMN for a configured name says what it was for', async () => {
     const file = csv('missing-configured.csv', GOOD);
-    const err = (await readError(new CsvBarSource({ file, symbol: 'X', columns: { close: 'Adj Close' } }))) as DataError;
+    const err = (await readError(
+      new CsvBarSource({ file, symbol: 'X', columns: { close: 'Adj Close' } }),
+    )) as DataError;
     expect(err.message).toBe(
       `${file}:1  missing column 'Adj Close' (configured for close); found: timestamp, open, high, low, close, volume`,
     );
@@ -298,7 +304,9 @@ describe('CsvBarSource file problems', () => {
   it('MISSING_COLUMN when there is no timestamp column lists the names looked for', async () => {
     const file = write('no-ts.csv', 'when,open,high,low,close\n1,1,1,1,1\n');
     const err = (await readError(new CsvBarSource({ file, symbol: 'X' }))) as DataError;
-    expect(err.message).toBe(`${file}:1  missing column 'timestamp|date|datetime|time'; found: when, open, high, low, close`);
+    expect(err.message).toBe(
+      `${file}:1  missing column 'timestamp|date|datetime|time'; found: when, open, high, low, close`,
+    );
   });
 
   it('EMPTY for an empty file and for a header without rows', async () => {
@@ -406,7 +414,13 @@ describe('CsvBarSource fast paths against the rules read field by field (propert
    * The reference: each line split at commas (the generated files have no quotes) and
    * read with the string parsers into a BarIngest, the rules the source documents.
    */
-  function reference(text: string): { ts: number[]; close: number[]; volume: number[]; notes: readonly string[]; skipped: number } {
+  function reference(text: string): {
+    ts: number[];
+    close: number[];
+    volume: number[];
+    notes: readonly string[];
+    skipped: number;
+  } {
     const ingest = new BarIngest({ file: 'f', symbol: 'X', chunkSize: 1_000_000, onBadRow: 'skip' });
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -415,7 +429,12 @@ describe('CsvBarSource fast paths against the rules read field by field (propert
       const row = i + 2;
       const f = line.split(',');
       if (f.length === 1 && (f[0] as string).trim() === '') return;
-      if (f.length > width) return ingest.reject('MALFORMED_FILE', row, `${f.length} fields, but the header has ${width} (a stray comma or an unquoted field?)`);
+      if (f.length > width)
+        return ingest.reject(
+          'MALFORMED_FILE',
+          row,
+          `${f.length} fields, but the header has ${width} (a stray comma or an unquoted field?)`,
+        );
       const ts = f[0] === undefined ? NaN : parseTimestamp(f[0]);
       if (Number.isNaN(ts)) return ingest.reject('BAD_TIMESTAMP', row, 'timestamp');
       if (ingest.admitTime(row, ts) !== Admit.IN) return;
@@ -425,12 +444,20 @@ describe('CsvBarSource fast paths against the rules read field by field (propert
     });
     const all = ingest.flush();
     const stats = ingest.stats();
-    return { ts: Array.from(all?.ts ?? []), close: Array.from(all?.close ?? []), volume: Array.from(all?.volume ?? []), notes: stats.notes, skipped: stats.skipped };
+    return {
+      ts: Array.from(all?.ts ?? []),
+      close: Array.from(all?.close ?? []),
+      volume: Array.from(all?.volume ?? []),
+      notes: stats.notes,
+      skipped: stats.skipped,
+    };
   }
 
   it('reads the same bars and skips the same rows as the field-by-field rules', async () => {
     const time = fc.oneof(
-      fc.integer({ min: 0, max: 200 }).map((m) => new Date(T0 + m * 60_000).toISOString().replace('T', ' ').replace('.000Z', '+00:00')),
+      fc
+        .integer({ min: 0, max: 200 })
+        .map((m) => new Date(T0 + m * 60_000).toISOString().replace('T', ' ').replace('.000Z', '+00:00')),
       fc.integer({ min: 0, max: 200 }).map((m) => String((T0 + m * 60_000) / 1000)),
       fc.constantFrom('', ' 2024-03-26 13:31:00Z', '2024-03-26T13:32:00.5Z', 'x'),
     );
@@ -440,7 +467,10 @@ describe('CsvBarSource fast paths against the rules read field by field (propert
     );
     const line = fc.oneof(
       { weight: 8, arbitrary: fc.tuple(time, price, price, price, price, price).map((f) => f.join(',')) },
-      { weight: 1, arbitrary: fc.constantFrom('', '   ', '2024-03-26 13:40:00+00:00,1,2', '2024-03-26 13:40:00+00:00,1,1,1,1,1,1') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('', '   ', '2024-03-26 13:40:00+00:00,1,2', '2024-03-26 13:40:00+00:00,1,1,1,1,1,1'),
+      },
     );
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 40 }), async (lines) => {

@@ -57,14 +57,39 @@ function binanceKlines(url: URL, res: ServerResponse): void {
   const end = Number(url.searchParams.get('endTime'));
   const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 500));
   const page = bars.filter((b) => b.ts >= start && b.ts <= end).slice(0, limit);
-  json(res, 200, page.map((b) => [b.ts, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), b.ts + 299_999, '0', 10, '0', '0', '0']));
+  json(
+    res,
+    200,
+    page.map((b) => [
+      b.ts,
+      String(b.open),
+      String(b.high),
+      String(b.low),
+      String(b.close),
+      String(b.volume),
+      b.ts + 299_999,
+      '0',
+      10,
+      '0',
+      '0',
+      '0',
+    ]),
+  );
 }
 
 async function readParquet(path: string): Promise<Bar[]> {
   const out: Bar[] = [];
   const src = openBarSource({ path, symbol: 'SPY' }, process.cwd());
   for await (const chunk of src.chunks()) {
-    for (let i = 0; i < chunk.length; i++) out.push({ ts: chunk.ts[i]!, open: chunk.open[i]!, high: chunk.high[i]!, low: chunk.low[i]!, close: chunk.close[i]!, volume: chunk.volume[i]! });
+    for (let i = 0; i < chunk.length; i++)
+      out.push({
+        ts: chunk.ts[i]!,
+        open: chunk.open[i]!,
+        high: chunk.high[i]!,
+        low: chunk.low[i]!,
+        close: chunk.close[i]!,
+        volume: chunk.volume[i]!,
+      });
   }
   return out;
 }
@@ -78,19 +103,38 @@ describe('sluice data fetch from a local Binance REST server', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'sluice-fetch-'));
     const out = join(dir, 'SPY_5m.parquet');
-    const r = await fetchBars({ provider: 'binance', symbol: 'SPY', timeframe: '5m', start: Date.parse(START), end: Date.parse(END), out, baseUrl: server.url, backoffMs: 5, logger: silent });
+    const r = await fetchBars({
+      provider: 'binance',
+      symbol: 'SPY',
+      timeframe: '5m',
+      start: Date.parse(START),
+      end: Date.parse(END),
+      out,
+      baseUrl: server.url,
+      backoffMs: 5,
+      logger: silent,
+    });
     await server.close();
     expect(r).toMatchObject({ bars: SPY_BARS, retries: 2, resumedBars: 0 });
-    expect(server.requests[0]).toBe(`/api/v3/klines?symbol=SPY&interval=5m&startTime=${Date.parse(START)}&endTime=${Date.parse(END) - 1}&limit=1000`);
+    expect(server.requests[0]).toBe(
+      `/api/v3/klines?symbol=SPY&interval=5m&startTime=${Date.parse(START)}&endTime=${Date.parse(END) - 1}&limit=1000`,
+    );
     expect(existsSync(`${out}.partial`)).toBe(false);
     expect(await readParquet(out)).toEqual(bars);
     // The run over the downloaded file: the signals of the run over the CSV.
     const loaded = await loadWorkflow(LIVE_CONFIG, { sets: ['results.storage=memory', `data.path=${out}`] });
-    const outcome = await runPhase({ ...loaded, source: openBarSource({ path: out, symbol: 'SPY' }, process.cwd()), phaseDir: null, logger: silent });
+    const outcome = await runPhase({
+      ...loaded,
+      source: openBarSource({ path: out, symbol: 'SPY' }, process.cwd()),
+      phaseDir: null,
+      logger: silent,
+    });
     expect(outcome.status).toBe('completed');
     const reference = await referenceSignals(LIVE_CONFIG);
     expect(reference.length).toBeGreaterThan(1000);
-    expect(outcome.signals?.map((r) => [r.seq, r.strategy_id, r.direction, r.strength, r.price])).toEqual(reference.map((r) => [r.seq, r.strategy_id, r.direction, r.strength, r.price]));
+    expect(outcome.signals?.map((r) => [r.seq, r.strategy_id, r.direction, r.strength, r.price])).toEqual(
+      reference.map((r) => [r.seq, r.strategy_id, r.direction, r.strength, r.price]),
+    );
   });
 
   it('resumes an interrupted download where it stopped', async () => {
@@ -101,7 +145,18 @@ describe('sluice data fetch from a local Binance REST server', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'sluice-fetch-resume-'));
     const out = join(dir, 'SPY_5m.parquet');
-    const opts = { provider: 'binance' as const, symbol: 'SPY', timeframe: '5m', start: Date.parse(START), end: Date.parse(END), out, baseUrl: server.url, backoffMs: 1, retries: 2, logger: silent };
+    const opts = {
+      provider: 'binance' as const,
+      symbol: 'SPY',
+      timeframe: '5m',
+      start: Date.parse(START),
+      end: Date.parse(END),
+      out,
+      baseUrl: server.url,
+      backoffMs: 1,
+      retries: 2,
+      logger: silent,
+    };
     await expect(fetchBars(opts)).rejects.toThrow(/binance: HTTP 503.*gave up after 2 retries/);
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(`${out}.partial`, 'utf8').trim().split('\n')).toHaveLength(4); // the header and 3 pages
@@ -120,8 +175,15 @@ describe('sluice data fetch from a local Alpaca REST server', () => {
   /** `GET /v2/stocks/SPY/bars`: pages of `limit` bars, next_page_token, the key headers checked; one 429 with X-RateLimit-Reset. */
   const alpaca = () =>
     rest((req, url, n, res) => {
-      if (req.headers['apca-api-key-id'] !== KEY || req.headers['apca-api-secret-key'] !== SECRET) return json(res, 401, { message: 'unauthorized.' });
-      if (n === 2) return json(res, 429, { message: 'too many requests.' }, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) });
+      if (req.headers['apca-api-key-id'] !== KEY || req.headers['apca-api-secret-key'] !== SECRET)
+        return json(res, 401, { message: 'unauthorized.' });
+      if (n === 2)
+        return json(
+          res,
+          429,
+          { message: 'too many requests.' },
+          { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
+        );
       const start = Date.parse(url.searchParams.get('start')!);
       const end = Date.parse(url.searchParams.get('end')!);
       const limit = Number(url.searchParams.get('limit'));
@@ -129,17 +191,42 @@ describe('sluice data fetch from a local Alpaca REST server', () => {
       const all = bars.filter((b) => b.ts >= start && b.ts < end);
       const page = all.slice(offset, offset + limit);
       const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64') : null;
-      json(res, 200, { bars: page.map((b) => ({ t: new Date(b.ts).toISOString().replace('.000Z', 'Z'), o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume, n: 7, vw: b.close })), symbol: 'SPY', next_page_token: next });
+      json(res, 200, {
+        bars: page.map((b) => ({
+          t: new Date(b.ts).toISOString().replace('.000Z', 'Z'),
+          o: b.open,
+          h: b.high,
+          l: b.low,
+          c: b.close,
+          v: b.volume,
+          n: 7,
+          vw: b.close,
+        })),
+        symbol: 'SPY',
+        next_page_token: next,
+      });
     });
 
   it('follows next_page_token with the key headers and waits out a 429', async () => {
     const server = await alpaca();
     const dir = mkdtempSync(join(tmpdir(), 'sluice-fetch-alpaca-'));
     const out = join(dir, 'SPY_5m.parquet');
-    const r = await fetchBars({ provider: 'alpaca', symbol: 'SPY', timeframe: '5m', start: Date.parse(START), end: Date.parse(END), out, baseUrl: server.url, credentials: alpacaCredentials(undefined, dir, { APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET }), logger: silent });
+    const r = await fetchBars({
+      provider: 'alpaca',
+      symbol: 'SPY',
+      timeframe: '5m',
+      start: Date.parse(START),
+      end: Date.parse(END),
+      out,
+      baseUrl: server.url,
+      credentials: alpacaCredentials(undefined, dir, { APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET }),
+      logger: silent,
+    });
     await server.close();
     expect(r).toMatchObject({ bars: SPY_BARS, retries: 1 });
-    expect(server.requests[0]).toBe('/v2/stocks/SPY/bars?timeframe=5Min&start=2024-03-26T00%3A00%3A00.000Z&end=2025-04-03T00%3A00%3A00.000Z&limit=10000&adjustment=raw&feed=iex');
+    expect(server.requests[0]).toBe(
+      '/v2/stocks/SPY/bars?timeframe=5Min&start=2024-03-26T00%3A00%3A00.000Z&end=2025-04-03T00%3A00%3A00.000Z&limit=10000&adjustment=raw&feed=iex',
+    );
     expect(server.requests.at(-1)).toContain('page_token=');
     expect(await readParquet(out)).toEqual(bars);
   });
@@ -151,10 +238,34 @@ describe('sluice data fetch from a local Alpaca REST server', () => {
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('APCA_')));
     const cli = (secret: string) =>
       new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-        const child = spawn('node', ['bin/sluice.js', 'data', 'fetch', '--provider', 'alpaca', '--symbol', 'SPY', '--timeframe', '5m', '--start', '2025-01-02', '--end', '2025-01-03', '--out', out, '--url', server.url, '--log-level', 'debug'], {
-          cwd: ROOT,
-          env: { ...base, NO_COLOR: '1', APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: secret },
-        });
+        const child = spawn(
+          'node',
+          [
+            'bin/sluice.js',
+            'data',
+            'fetch',
+            '--provider',
+            'alpaca',
+            '--symbol',
+            'SPY',
+            '--timeframe',
+            '5m',
+            '--start',
+            '2025-01-02',
+            '--end',
+            '2025-01-03',
+            '--out',
+            out,
+            '--url',
+            server.url,
+            '--log-level',
+            'debug',
+          ],
+          {
+            cwd: ROOT,
+            env: { ...base, NO_COLOR: '1', APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: secret },
+          },
+        );
         let stderr = '';
         let stdout = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -169,7 +280,12 @@ describe('sluice data fetch from a local Alpaca REST server', () => {
     const rejected = await cli('wrong-secret');
     await server.close();
     expect(rejected.code).toBe(1);
-    expect(rejected.stderr.trim().split('\n').filter((l) => !l.startsWith('{'))).toEqual([expect.stringMatching(/^data fetch: alpaca: HTTP 401: .* the credentials were rejected/) as string]);
+    expect(
+      rejected.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('{')),
+    ).toEqual([expect.stringMatching(/^data fetch: alpaca: HTTP 401: .* the credentials were rejected/) as string]);
     for (const text of [ok.stderr, ok.stdout, rejected.stderr, rejected.stdout, readFileSync(out).toString('latin1')]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(KEY);
@@ -247,7 +363,10 @@ describe('data.provider: a bar file downloaded on first use', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'sluice-provider-cache-'));
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(join(dir, 'c.yaml'), `name: refused\ndata:\n  symbol: SPY\n  path: cache/x.parquet\n  timeframe: 5m\n  provider: { name: binance, start: '2024-04-01', end: '2024-05-01', url: '${server.url}' }\nstrategies: [ { type: sma_crossover } ]\n`);
+      writeFileSync(
+        join(dir, 'c.yaml'),
+        `name: refused\ndata:\n  symbol: SPY\n  path: cache/x.parquet\n  timeframe: 5m\n  provider: { name: binance, start: '2024-04-01', end: '2024-05-01', url: '${server.url}' }\nstrategies: [ { type: sma_crossover } ]\n`,
+      );
       const loaded = loadWorkflow(join(dir, 'c.yaml'));
       await expect(loaded).rejects.toThrow(/c\.yaml:6:\d+ {2}data\.provider: downloading the bars failed: /);
     } finally {

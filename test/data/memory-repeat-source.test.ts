@@ -34,7 +34,8 @@ function series(n: number): BarColumns {
 
 function expectIncreasing(ts: number[]): void {
   for (let i = 1; i < ts.length; i++) {
-    if (!((ts[i] as number) > (ts[i - 1] as number))) throw new Error(`ts[${i}] = ${ts[i]} <= ts[${i - 1}] = ${ts[i - 1]}`);
+    if (!((ts[i] as number) > (ts[i - 1] as number)))
+      throw new Error(`ts[${i}] = ${ts[i]} <= ts[${i - 1}] = ${ts[i - 1]}`);
   }
 }
 

@@ -96,7 +96,11 @@ describe('mergeSources', () => {
     const file = write('bad.csv', 'timestamp,open,high,low,close,volume\n2024-03-26,1,2,1,1,1\n2024-03-27,1,2,1,x,1\n');
     const merged = mergeSources([new CsvBarSource({ file, symbol: 'X', onBadRow: 'skip' }), bars('Y', [T0], 1)]);
     await readAll(merged);
-    expect(merged.stats()).toMatchObject({ rows: 2, skipped: 1, notes: [`${file}: row 3: close: cannot parse 'x' as a number`] });
+    expect(merged.stats()).toMatchObject({
+      rows: 2,
+      skipped: 1,
+      notes: [`${file}: row 3: close: cannot parse 'x' as a number`],
+    });
   });
 
   it('passes an input’s error on and releases the other inputs’ files', async () => {

@@ -13,7 +13,10 @@ describe('openBarSource', () => {
     expect(csv.description).toBe(path.join('examples', 'data', 'SPY_5m.csv'));
     expect((await readAll(csv)).ts).toHaveLength(79); // 13:30 to 20:00 (the file has a 20:00 bar)
 
-    const pq = openBarSource({ path: 'SPY_1m_head.parquet', symbol: 'SPY', chunkSize: 100 }, path.resolve('test/fixtures/data'));
+    const pq = openBarSource(
+      { path: 'SPY_1m_head.parquet', symbol: 'SPY', chunkSize: 100 },
+      path.resolve('test/fixtures/data'),
+    );
     expect(pq).toBeInstanceOf(ParquetBarSource);
     expect((await readAll(pq)).chunkLengths).toHaveLength(20);
   });

@@ -24,18 +24,24 @@ describe('ParquetBarSource on the SPY 1m head', () => {
       342_898,
     ]);
     expect([all.ts[1], all.open[1], all.close[1], all.volume[1]]).toEqual([T0 + MIN, 521.03, 521.07, 186_082]);
-    expect([all.ts.at(-1), all.open.at(-1), all.high.at(-1), all.low.at(-1), all.close.at(-1), all.volume.at(-1)]).toEqual([
-      Date.UTC(2024, 3, 3, 14, 14),
-      519.99,
-      520.25,
-      519.94,
-      520.225,
-      135_166,
-    ]);
+    expect([
+      all.ts.at(-1),
+      all.open.at(-1),
+      all.high.at(-1),
+      all.low.at(-1),
+      all.close.at(-1),
+      all.volume.at(-1),
+    ]).toEqual([Date.UTC(2024, 3, 3, 14, 14), 519.99, 520.25, 519.94, 520.225, 135_166]);
     for (let i = 1; i < all.ts.length; i++) {
       if (!((all.ts[i] as number) > (all.ts[i - 1] as number))) throw new Error(`order broken at ${i}`);
     }
-    expect(source.stats()).toEqual({ rows: 2000, skipped: 0, notes: [], firstTs: T0, lastTs: Date.UTC(2024, 3, 3, 14, 14) });
+    expect(source.stats()).toEqual({
+      rows: 2000,
+      skipped: 0,
+      notes: [],
+      firstTs: T0,
+      lastTs: Date.UTC(2024, 3, 3, 14, 14),
+    });
   });
 
   it('keeps rows and order whatever the chunk size, across row groups', async () => {

@@ -45,7 +45,14 @@ async function readTyped(file: string): Promise<Float64Array[] | null> {
   const buffer = await openFileAsyncBuffer(file);
   try {
     const metadata = await parquetMetadataAsync(buffer);
-    const plan = planTypedColumns(metadata, parquetSchema(metadata), ['timestamp', 'open', 'high', 'low', 'close', 'volume']);
+    const plan = planTypedColumns(metadata, parquetSchema(metadata), [
+      'timestamp',
+      'open',
+      'high',
+      'low',
+      'close',
+      'volume',
+    ]);
     if (plan === null) return null;
     const parts: Float64Array[][] = [];
     for (const group of metadata.row_groups) {
@@ -73,9 +80,13 @@ describe('typed Parquet columns', () => {
   const minutes = "TIMESTAMPTZ '2024-03-26 13:30:00+00' + i * INTERVAL 1 MINUTE";
   const cases: { name: string; ts: string; want: (i: number) => number; options?: string }[] = [
     { name: 'micros', ts: minutes, want: (i) => T0 + i * MIN },
-    { name: 'micros-v2-pages', ts: minutes, want: (i) => T0 + i * MIN, options: ", PARQUET_VERSION v2" },
+    { name: 'micros-v2-pages', ts: minutes, want: (i) => T0 + i * MIN, options: ', PARQUET_VERSION v2' },
     { name: 'millis', ts: `CAST(${minutes} AS TIMESTAMP_MS)`, want: (i) => T0 + i * MIN },
-    { name: 'nanos', ts: `CAST(${minutes} AS TIMESTAMP_NS) + i * INTERVAL 1 MICROSECOND`, want: (i) => T0 + i * MIN + i / 1000 },
+    {
+      name: 'nanos',
+      ts: `CAST(${minutes} AS TIMESTAMP_NS) + i * INTERVAL 1 MICROSECOND`,
+      want: (i) => T0 + i * MIN + i / 1000,
+    },
     { name: 'date', ts: "DATE '2024-03-26' + CAST(i AS INTEGER)", want: (i) => Date.UTC(2024, 2, 26) + i * 86_400_000 },
     { name: 'epoch-ms-bigint', ts: `CAST(${T0} + i * ${MIN} AS BIGINT)`, want: (i) => T0 + i * MIN },
     { name: 'epoch-s-double', ts: `CAST(${T0 / 1000} + i * 60 AS DOUBLE)`, want: (i) => T0 + i * MIN },

@@ -12,13 +12,40 @@ const inLine = (s: string): number => {
 
 describe('parseDecimalBytes', () => {
   it('reads plain decimals exactly as parseNumber does', () => {
-    for (const s of ['521.23', '0.1', '-0.5', '888901', '.5', '5.', '007', '0', '-0', '123456789012345', '0.00000000000001']) {
+    for (const s of [
+      '521.23',
+      '0.1',
+      '-0.5',
+      '888901',
+      '.5',
+      '5.',
+      '007',
+      '0',
+      '-0',
+      '123456789012345',
+      '0.00000000000001',
+    ]) {
       expect(Object.is(inLine(s), parseNumber(s)), s).toBe(true);
     }
   });
 
   it('leaves to the string parser what it does not take (NaN means "not mine")', () => {
-    for (const s of ['', '-', '.', ' 1', '1 ', '1e3', '+1', '1.2.3', 'abc', '1234567890123456', '0.000000000000001', '0x10', 'NaN', 'Infinity']) {
+    for (const s of [
+      '',
+      '-',
+      '.',
+      ' 1',
+      '1 ',
+      '1e3',
+      '+1',
+      '1.2.3',
+      'abc',
+      '1234567890123456',
+      '0.000000000000001',
+      '0x10',
+      'NaN',
+      'Infinity',
+    ]) {
       expect(inLine(s), s).toBeNaN();
     }
   });

@@ -5,7 +5,12 @@ import { openWorkflowSource, readWorkflowBars, sharedWorkflowSource } from '../.
 import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { readAll, readError, tempFiles } from './read-all.ts';
 
-const CSV = ['timestamp,open,high,low,close,volume', '2024-01-02T00:00:00Z,10,11,9,10.5,100', '2024-01-03T00:00:00Z,10.5,12,10,11,200', '2024-01-04T00:00:00Z,11,11.5,10.2,10.4,300'];
+const CSV = [
+  'timestamp,open,high,low,close,volume',
+  '2024-01-02T00:00:00Z,10,11,9,10.5,100',
+  '2024-01-03T00:00:00Z,10.5,12,10,11,200',
+  '2024-01-04T00:00:00Z,11,11.5,10.2,10.4,300',
+];
 
 describe('readSharedColumns', () => {
   it('reads a source across chunks into columns over SharedArrayBuffers, exactly sized', async () => {
@@ -35,7 +40,9 @@ describe('readSharedColumns', () => {
 
 describe('sharedWorkflowSource', () => {
   it('gives the bars openWorkflowSource reads, in the same order, for several symbols within a date range', async () => {
-    const loaded = await loadWorkflow('examples/daily-rotation.yaml', { sets: ["data.start='2005-01-01'", "data.end='2006-01-01'", 'data.chunk_size=100'] });
+    const loaded = await loadWorkflow('examples/daily-rotation.yaml', {
+      sets: ["data.start='2005-01-01'", "data.end='2006-01-01'", 'data.chunk_size=100'],
+    });
     const bars = (await readWorkflowBars(loaded.wf))!;
     expect(bars.map((b) => b.symbol)).toEqual(['NVDA', 'ORCL', 'YHOO']);
     const shared = await readAll(sharedWorkflowSource(loaded.wf, bars));
@@ -45,7 +52,9 @@ describe('sharedWorkflowSource', () => {
   });
 
   it('is null when the bars are more than the limit', async () => {
-    const loaded = await loadWorkflow('examples/daily-rotation.yaml', { sets: ["data.start='2005-01-01'", "data.end='2006-01-01'"] });
+    const loaded = await loadWorkflow('examples/daily-rotation.yaml', {
+      sets: ["data.start='2005-01-01'", "data.end='2006-01-01'"],
+    });
     expect(await readWorkflowBars(loaded.wf, 2 * 252)).toBeNull();
   });
 });

@@ -34,7 +34,12 @@ function blocks(file: string): Block[] {
   return out;
 }
 
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && f !== 'cli.md' && f !== 'config-reference.md').map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md') && f !== 'cli.md' && f !== 'config-reference.md')
+    .map((f) => `docs/${f}`),
+];
 const ALL = DOCS.flatMap(blocks);
 
 /** Shell words of a line (single and double quotes; no expansion). */
@@ -86,14 +91,27 @@ function commands(block: Block): Command[] {
   return out;
 }
 
-const SH = ALL.filter((b) => b.lang === 'sh').map((b) => ({ block: b, cmds: commands(b) })).filter((b) => b.cmds.length > 0);
+const SH = ALL.filter((b) => b.lang === 'sh')
+  .map((b) => ({ block: b, cmds: commands(b) }))
+  .filter((b) => b.cmds.length > 0);
 // Whole configs (name: and data:; not a pattern file, not a replay of a placeholder store).
-const CONFIGS = ALL.filter((b) => b.lang === 'yaml' && /^name:/m.test(b.body) && /^data:/m.test(b.body) && !/^replay:/m.test(b.body) && !/^# patterns\//.test(b.body));
+const CONFIGS = ALL.filter(
+  (b) =>
+    b.lang === 'yaml' &&
+    /^name:/m.test(b.body) &&
+    /^data:/m.test(b.body) &&
+    !/^replay:/m.test(b.body) &&
+    !/^# patterns\//.test(b.body),
+);
 const SPECS = ALL.filter((b) => b.lang === 'yaml' && /^subject:/m.test(b.body) && /^expect:/m.test(b.body));
 
 async function sluice(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node', [join(ROOT, 'bin/sluice.js'), ...args], { cwd, timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run('node', [join(ROOT, 'bin/sluice.js'), ...args], {
+      cwd,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout: string; stderr: string };
@@ -108,7 +126,8 @@ const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-doc-commands-'));
 afterAll(() => {
   for (const d of created) rmSync(d, { recursive: true, force: true });
   // The stores the docs' commands name (--store signals-spy, stores/spy-5m), if they made them.
-  for (const f of ['signals-spy', 'stores']) if (!preexisting.has(f)) rmSync(join(ROOT, f), { recursive: true, force: true });
+  for (const f of ['signals-spy', 'stores'])
+    if (!preexisting.has(f)) rmSync(join(ROOT, f), { recursive: true, force: true });
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
@@ -121,7 +140,16 @@ it('finds the commands, configs and specs of the docs', () => {
 // Config fragments (only keys of a workflow config, no placeholder): merged over
 // examples/spy-sma-crossover.yaml, with the classifiers declared earlier in the same
 // page, they must validate too. A data: fragment names the reader's own files: left out.
-const FRAGMENT_KEYS = new Set(['strategies', 'classifiers', 'sequence', 'execution', 'portfolio', 'risk', 'results', 'signals']);
+const FRAGMENT_KEYS = new Set([
+  'strategies',
+  'classifiers',
+  'sequence',
+  'execution',
+  'portfolio',
+  'risk',
+  'results',
+  'signals',
+]);
 const FRAGMENTS = ALL.filter((b) => {
   if (b.lang !== 'yaml' || b.body.includes('…') || CONFIGS.includes(b)) return false;
   let doc: unknown;
@@ -130,18 +158,31 @@ const FRAGMENTS = ALL.filter((b) => {
   } catch {
     return false; // alternatives listed one per line (sequence: a / sequence: b), not one config
   }
-  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).every((k) => FRAGMENT_KEYS.has(k));
+  return (
+    doc !== null &&
+    typeof doc === 'object' &&
+    !Array.isArray(doc) &&
+    Object.keys(doc).every((k) => FRAGMENT_KEYS.has(k))
+  );
 });
 
-describe('configs in the docs validate as written (next to the examples\' data/)', () => {
-  const base = parseYaml(readFileSync(join(ROOT, 'examples/spy-sma-crossover.yaml'), 'utf8')) as Record<string, unknown>;
+describe("configs in the docs validate as written (next to the examples' data/)", () => {
+  const base = parseYaml(readFileSync(join(ROOT, 'examples/spy-sma-crossover.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   for (const config of [...CONFIGS, ...FRAGMENTS]) {
     it(`${config.file}:${config.line}${CONFIGS.includes(config) ? '' : ' (over the example config)'}`, async () => {
       const dir = mkdtempSync(join(elsewhere, 'config-'));
       symlinkSync(join(ROOT, 'examples', 'data'), join(dir, 'data'));
-      const declared = FRAGMENTS.filter((f) => f.file === config.file && f.line < config.line && /^classifiers:/m.test(f.body)).at(-1);
+      const declared = FRAGMENTS.filter(
+        (f) => f.file === config.file && f.line < config.line && /^classifiers:/m.test(f.body),
+      ).at(-1);
       const fragment = parseYaml(config.body) as Record<string, unknown>;
-      const context = declared !== undefined && fragment['classifiers'] === undefined ? (parseYaml(declared.body) as Record<string, unknown>) : {};
+      const context =
+        declared !== undefined && fragment['classifiers'] === undefined
+          ? (parseYaml(declared.body) as Record<string, unknown>)
+          : {};
       const text = CONFIGS.includes(config) ? config.body : stringifyYaml({ ...base, ...context, ...fragment });
       writeFileSync(join(dir, 'config.yaml'), text);
       const r = await sluice(['validate', join(dir, 'config.yaml')], ROOT);
@@ -164,8 +205,13 @@ for (const [label, cwd] of [
             const withDir = results === undefined ? a : a.replace(/^results\/<(workflow_id|id)>/, results);
             // From another folder, a file of the repository is named by its absolute path.
             // A glob (`--plugin 'examples/plugins/*.ts'`) counts when the folder before its first wildcard does.
-            const exists = existsSync(join(ROOT, withDir)) || (/[*?]/.test(withDir) && existsSync(join(ROOT, withDir.slice(0, withDir.search(/[*?]/)).replace(/[^/]*$/, ''))));
-            return cwd !== ROOT && !isAbsolute(withDir) && /[/.]/.test(withDir) && exists ? join(ROOT, withDir) : withDir;
+            const exists =
+              existsSync(join(ROOT, withDir)) ||
+              (/[*?]/.test(withDir) &&
+                existsSync(join(ROOT, withDir.slice(0, withDir.search(/[*?]/)).replace(/[^/]*$/, ''))));
+            return cwd !== ROOT && !isAbsolute(withDir) && /[/.]/.test(withDir) && exists
+              ? join(ROOT, withDir)
+              : withDir;
           });
           const r = await sluice(args, cwd);
           expect(r.code, `${cmd.where}: sluice ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);

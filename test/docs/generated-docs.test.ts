@@ -34,7 +34,9 @@ describe('generated files are current (regenerate with npm run docs)', () => {
 
   for (const name of RESULTS_FILE_NAMES) {
     it(`${RESULTS_SCHEMA_DIR}/${RESULTS_FILES[name].file} matches the results schemas`, () => {
-      expect(readFileSync(join(RESULTS_SCHEMA_DIR, RESULTS_FILES[name].file), 'utf8')).toBe(resultsJsonSchemaText(name));
+      expect(readFileSync(join(RESULTS_SCHEMA_DIR, RESULTS_FILES[name].file), 'utf8')).toBe(
+        resultsJsonSchemaText(name),
+      );
     });
   }
 });
@@ -45,7 +47,9 @@ describe('docs/cli.md', () => {
     for (const cmd of program().commands) expect(doc, cmd.name()).toContain(`## sluice ${cmd.name()}\n`);
     expect(doc).toMatch(/\| `--storage <mode>` \| results storage mode\. One of `memory`, `disk`, `hybrid`\. \|/);
     expect(doc).toMatch(/\| `--workers <n>` \| [^|]*Default: `1`\. \|/);
-    expect(doc).toContain('| `<results>` | results/&lt;workflow_id&gt; folder, one phase folder, or a signal store folder. |');
+    expect(doc).toContain(
+      '| `<results>` | results/&lt;workflow_id&gt; folder, one phase folder, or a signal store folder. |',
+    );
   });
 });
 

@@ -14,7 +14,11 @@ describe('configs are code', () => {
   it('sluice validate executes the workflow_module a config names, as the docs say', async () => {
     const dir = tempDir();
     const marker = join(dir, 'ran.txt');
-    writeFile(dir, 'wf.mjs', `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default { shouldContinue: () => false };\n`);
+    writeFile(
+      dir,
+      'wf.mjs',
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default { shouldContinue: () => false };\n`,
+    );
     const config = writeFile(dir, 'wf.yaml', `${baseConfig()}workflow_module: ./wf.mjs\nphase: only\n`);
     const r = await sluice(['validate', config]);
     expect(r.code, r.stderr).toBe(0);

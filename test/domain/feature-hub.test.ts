@@ -180,7 +180,9 @@ describe('FeatureHub', () => {
 
   it('rejects unknown indicators and outputs with a clear message', () => {
     const hub = new FeatureHub();
-    expect(() => hub.register({ indicator: 'not_an_indicator', params: {} })).toThrow(/unknown indicator 'not_an_indicator'/);
+    expect(() => hub.register({ indicator: 'not_an_indicator', params: {} })).toThrow(
+      /unknown indicator 'not_an_indicator'/,
+    );
     expect(() => hub.register({ indicator: 'macd', params: {}, output: 'hist' })).toThrow(
       /indicator 'macd' has no output 'hist' \(outputs: line, signal, histogram\)/,
     );

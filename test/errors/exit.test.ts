@@ -24,7 +24,14 @@ import { LookaheadError } from '../../src/analysis/lookahead-error.ts';
 import { MarbleMismatchError } from '../../src/testing/marble-test.ts';
 import { InitError } from '../../src/cli/init-command.ts';
 
-const issue = { code: 'INVALID_TYPE', file: 'c.yaml', line: 3, col: 5, path: ['execution', 'slippage_bps'], message: 'expected a number, received "x"' } as const;
+const issue = {
+  code: 'INVALID_TYPE',
+  file: 'c.yaml',
+  line: 3,
+  col: 5,
+  path: ['execution', 'slippage_bps'],
+  message: 'expected a number, received "x"',
+} as const;
 
 /** One instance of every error family the engine throws, with the category it must carry. */
 const FAMILIES: readonly [ErrorCategory, SluiceError][] = [
@@ -32,36 +39,74 @@ const FAMILIES: readonly [ErrorCategory, SluiceError][] = [
   ['expression', new ExpressionError('unexpected token', 3)],
   ['template', new TemplateError('unknown phase', '{{phases.x}}', ['params'])],
   ['condition', new ConditionError('not a number', ['metric_threshold'])],
-  ['data', new DataError({ code: 'UNPARSEABLE_NUMBER', file: 'bars.csv', row: 12, column: 'close', what: "close: cannot parse 'abc' as a number" })],
+  [
+    'data',
+    new DataError({
+      code: 'UNPARSEABLE_NUMBER',
+      file: 'bars.csv',
+      row: 12,
+      column: 'close',
+      what: "close: cannot parse 'abc' as a number",
+    }),
+  ],
   ['fetch', new DataFetchError('provider said 403')],
   ['plugin', new PluginError('plugin ./p.ts: cannot be found', { plugin: '/x/p.ts' })],
   ['definition', new DefinitionError('a strategy needs a name')],
-  ['registry', new RegistryCollisionError('strategy', 'sma', BUILT_IN, { kind: 'plugin', file: '/x/p.ts', fingerprint: 'f', files: [] })],
+  [
+    'registry',
+    new RegistryCollisionError('strategy', 'sma', BUILT_IN, {
+      kind: 'plugin',
+      file: '/x/p.ts',
+      fingerprint: 'f',
+      files: [],
+    }),
+  ],
   ['feature-spec', new FeatureSpecError('unknown indicator')],
-  ['user-code', new UserCodeError('strategy mine threw on bar 3', '/x/p.ts', { cause: new TypeError('x is undefined') })],
+  [
+    'user-code',
+    new UserCodeError('strategy mine threw on bar 3', '/x/p.ts', { cause: new TypeError('x is undefined') }),
+  ],
   ['signal-store', new SignalStoreError('no store in /s', 'MISSING')],
   ['results-write', new ResultsWriteError('/ro', 'read-only file system (EROFS)')],
-  ['results-file', new ResultsFileError('phase_summary.json', 'best.metrics.sharpe_ratio: expected number, received string')],
+  [
+    'results-file',
+    new ResultsFileError('phase_summary.json', 'best.metrics.sharpe_ratio: expected number, received string'),
+  ],
   ['live', new LiveError('feed closed')],
   ['queue', new QueueError('redis unreachable')],
   ['trace', new TraceError('no trace in results/x')],
   ['report', new ReportError('not a results folder')],
   ['query', new QueryError('bad SQL')],
   ['lookahead', new LookaheadError('unknown symbol')],
-  ['marble', new MarbleMismatchError({ name: 'spec', file: 'm.yaml', description: '', pass: false, streams: [], subscriptions: [], lifecycle: [], failure: { pass: false, expected: undefined, actual: undefined, reason: 'expected an error' } })],
+  [
+    'marble',
+    new MarbleMismatchError({
+      name: 'spec',
+      file: 'm.yaml',
+      description: '',
+      pass: false,
+      streams: [],
+      subscriptions: [],
+      lifecycle: [],
+      failure: { pass: false, expected: undefined, actual: undefined, reason: 'expected an error' },
+    }),
+  ],
   ['init', new InitError('folder not empty')],
 ];
 
 describe('the error families', () => {
-  it.each(FAMILIES)('%s: a SluiceError of that category, a user mistake, exit 1 with its message alone', (category, err) => {
-    expect(err).toBeInstanceOf(SluiceError);
-    expect(err.category).toBe(category);
-    expect(err.kind).toBe('user');
-    expect(isUserError(err)).toBe(true);
-    const report = reportFor(err, { debug: false });
-    expect(report.exitCode).toBe(EXIT.failed);
-    expect(report.lines).toEqual([err.message]);
-  });
+  it.each(FAMILIES)(
+    '%s: a SluiceError of that category, a user mistake, exit 1 with its message alone',
+    (category, err) => {
+      expect(err).toBeInstanceOf(SluiceError);
+      expect(err.category).toBe(category);
+      expect(err.kind).toBe('user');
+      expect(isUserError(err)).toBe(true);
+      const report = reportFor(err, { debug: false });
+      expect(report.exitCode).toBe(EXIT.failed);
+      expect(report.lines).toEqual([err.message]);
+    },
+  );
 
   it('every family has a category of its own', () => {
     expect(new Set(FAMILIES.map(([c]) => c)).size).toBe(FAMILIES.length);
@@ -108,7 +153,9 @@ describe('reportFor', () => {
 
   it('a heading goes before the message, for a user mistake and a bug alike', () => {
     const data = FAMILIES[4]![1];
-    expect(reportFor(data, { debug: false, heading: 'run failed during execute: ' }).lines).toEqual([`run failed during execute: ${data.message}`]);
+    expect(reportFor(data, { debug: false, heading: 'run failed during execute: ' }).lines).toEqual([
+      `run failed during execute: ${data.message}`,
+    ]);
     const bug = reportFor(new RangeError('bad index'), { debug: false, heading: 'run failed during execute: ' });
     expect(bug.lines[0]).toBe('run failed during execute: bad index');
     expect(bug.lines[1]).toContain(BUG_NOTICE);
@@ -118,7 +165,7 @@ describe('reportFor', () => {
     expect(reportFor(new DataFetchError('bad \u001b[2J name'), { debug: false }).lines).toEqual(['bad \\x1b[2J name']);
   });
 
-  it('--debug on a user mistake adds the stacks of the error, its cause and a config issue\'s cause', () => {
+  it("--debug on a user mistake adds the stacks of the error, its cause and a config issue's cause", () => {
     const cause = new SyntaxError('Unexpected token in plugin');
     const err = new ConfigError({ ...issue, path: [...issue.path], cause });
     const lines = reportFor(err, { debug: true }).lines;
@@ -126,6 +173,6 @@ describe('reportFor', () => {
     expect(lines[1]).toContain(err.stack!.split('\n')[0]!);
     expect(lines[1]).toContain('caused by: SyntaxError: Unexpected token in plugin');
     const code = FAMILIES[10]![1];
-    expect(reportFor(code, { debug: true }).lines[1]).toContain("caused by: TypeError: x is undefined");
+    expect(reportFor(code, { debug: true }).lines[1]).toContain('caused by: TypeError: x is undefined');
   });
 });

@@ -38,11 +38,15 @@ const PARTS: CombinationKeyParts = {
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, 1, 2], c: null } })).toBe('{"a":{"c":null,"d":[3,1,2]},"b":1}');
-    expect(canonicalJson({ a: { c: null, d: [3, 1, 2] }, b: 1 })).toBe(canonicalJson({ b: 1, a: { d: [3, 1, 2], c: null } }));
+    expect(canonicalJson({ a: { c: null, d: [3, 1, 2] }, b: 1 })).toBe(
+      canonicalJson({ b: 1, a: { d: [3, 1, 2], c: null } }),
+    );
   });
 
   it('follows the result-file value rules', () => {
-    expect(canonicalJson({ x: Number.NaN, y: [Infinity, undefined], z: undefined, w: -0 })).toBe('{"w":0,"x":null,"y":[null,null]}');
+    expect(canonicalJson({ x: Number.NaN, y: [Infinity, undefined], z: undefined, w: -0 })).toBe(
+      '{"w":0,"x":null,"y":[null,null]}',
+    );
     expect(canonicalJson({ d: new Date('2024-01-02T03:04:05Z'), t: new Float64Array([1.5, 2]) })).toBe(
       '{"d":"2024-01-02T03:04:05.000Z","t":[1.5,2]}',
     );
@@ -50,7 +54,9 @@ describe('canonicalJson', () => {
   });
 
   it('refuses values JSON would silently write as {} or drop, naming the path', () => {
-    expect(() => canonicalJson({ a: { m: new Map([[1, 2]]) } })).toThrow('canonical JSON: $.a.m is a Map, which has no JSON form; convert it to a plain object or array');
+    expect(() => canonicalJson({ a: { m: new Map([[1, 2]]) } })).toThrow(
+      'canonical JSON: $.a.m is a Map, which has no JSON form; convert it to a plain object or array',
+    );
     expect(() => canonicalJson([new Set()])).toThrow(/\$\[0\] is a Set/);
     class Point {
       x = 1;
@@ -179,7 +185,11 @@ describe('CombinationStore', () => {
     await store.put(key1, result);
     await store.put(key2, [1, 2]);
     expect(store.pathOf(key1)).toBe(join(dir, 'store', key1.slice(0, 2), `${key1}.json`));
-    expect(JSON.parse(await readFile(store.pathOf(key1), 'utf8'))).toEqual({ format: COMBINATION_FORMAT, key: key1, value: result });
+    expect(JSON.parse(await readFile(store.pathOf(key1), 'utf8'))).toEqual({
+      format: COMBINATION_FORMAT,
+      key: key1,
+      value: result,
+    });
     expect(await store.has(key1)).toBe(true);
     expect(await store.get(key1)).toEqual(result);
     expect(await store.get(key2)).toEqual([1, 2]);

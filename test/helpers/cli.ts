@@ -19,11 +19,16 @@ export interface CliResult {
  */
 export async function sluice(args: string[], timeout = 60_000): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run('node', ['bin/sluice.js', ...args], { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run('node', ['bin/sluice.js', ...args], {
+      cwd: ROOT,
+      timeout,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; killed?: boolean; stdout: string; stderr: string };
-    if (e.killed === true) throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`, { cause: err });
+    if (e.killed === true)
+      throw new Error(`sluice ${args.join(' ')} did not exit by itself within ${timeout} ms`, { cause: err });
     return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
   }
 }
@@ -41,9 +46,18 @@ export interface SluiceProcess {
  * the child is added to `track` so the test can kill whatever is left in its afterEach.
  */
 export function spawnSluice(args: string[], track: ChildProcess[], stdin: 'pipe' | 'ignore' = 'ignore'): SluiceProcess {
-  const child = spawn('node', ['bin/sluice.js', ...args], { cwd: ROOT, stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn('node', ['bin/sluice.js', ...args], {
+    cwd: ROOT,
+    stdio: [stdin, 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   track.push(child);
-  const proc: SluiceProcess = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))) };
+  const proc: SluiceProcess = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+  };
   child.stdout!.on('data', (d: Buffer) => (proc.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (proc.stderr += d.toString()));
   return proc;

@@ -29,7 +29,10 @@ export function splitSpy(n: number): { history: string; liveStart: string; dir: 
 
 /** SPY bars from `start` (ISO, inclusive) on, or all. */
 export function spySource(start?: string): BarSource {
-  return openBarSource({ path: SPY_CSV, symbol: 'SPY', ...(start !== undefined ? { start: Date.parse(start) } : {}) }, process.cwd());
+  return openBarSource(
+    { path: SPY_CSV, symbol: 'SPY', ...(start !== undefined ? { start: Date.parse(start) } : {}) },
+    process.cwd(),
+  );
 }
 
 /**
@@ -39,7 +42,8 @@ export function spySource(start?: string): BarSource {
 export async function referenceSignals(config: string): Promise<SignalMessage[]> {
   const loaded = await loadWorkflow(config, { sets: ['results.storage=memory'] });
   const outcome = await runPhase({ ...loaded, source: spySource(), phaseDir: null, logger: silent });
-  if (outcome.status !== 'completed' || outcome.signals === undefined) throw new Error(`reference run ${outcome.status}`);
+  if (outcome.status !== 'completed' || outcome.signals === undefined)
+    throw new Error(`reference run ${outcome.status}`);
   return outcome.signals.map((r) => ({
     type: 'signal',
     seq: r.seq,

@@ -25,7 +25,8 @@ export function spyBars(start: string): Bar[] {
   for (const row of rows) {
     const [t, o, h, l, c, v] = row.split(',');
     const ts = Date.parse(t!.replace(' ', 'T'));
-    if (ts >= from) bars.push({ ts, open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) });
+    if (ts >= from)
+      bars.push({ ts, open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) });
   }
   return bars;
 }
@@ -45,7 +46,14 @@ export function minutesOf(b: Bar): Bar[] {
     [l, Math.max(l, c), l, c],
     [c, c, c, c],
   ];
-  return path.map(([op, hi, lo, cl], i) => ({ ts: b.ts + i * 60_000, open: op, high: hi, low: lo, close: cl, volume: vol[i]! }));
+  return path.map(([op, hi, lo, cl], i) => ({
+    ts: b.ts + i * 60_000,
+    open: op,
+    high: hi,
+    low: lo,
+    close: cl,
+    volume: vol[i]!,
+  }));
 }
 
 export interface TestServer {
@@ -103,7 +111,12 @@ export function klineMessage(symbol: string, interval: string, m: Bar, intervalM
 }
 
 /** Sends `send()`s one after another, yielding to the event loop every `every` messages (so the client reads as we go). */
-export async function pump(ws: WebSocket, messages: Iterable<string>, stop: () => boolean, every = 200): Promise<number> {
+export async function pump(
+  ws: WebSocket,
+  messages: Iterable<string>,
+  stop: () => boolean,
+  every = 200,
+): Promise<number> {
   let n = 0;
   for (const m of messages) {
     if (stop() || ws.readyState !== ws.OPEN) break;

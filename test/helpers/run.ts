@@ -10,7 +10,10 @@ export const silent = pino({ level: 'silent' });
 /** Loads a config and runs its phase in memory over `source` (default: the config's own data). */
 export async function runConfig(
   file: string,
-  opts: LoadWorkflowOptions & { source?: (wf: Awaited<ReturnType<typeof loadWorkflow>>['wf']) => BarSource; phaseDir?: string | null } = {},
+  opts: LoadWorkflowOptions & {
+    source?: (wf: Awaited<ReturnType<typeof loadWorkflow>>['wf']) => BarSource;
+    phaseDir?: string | null;
+  } = {},
 ): Promise<PhaseOutcome> {
   const loaded = await loadWorkflow(file, opts);
   const s = loaded.wf.sources[0]!;

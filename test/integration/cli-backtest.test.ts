@@ -6,8 +6,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readSignalStore } from '../../src/signals/read-store.ts';
 import { sluice, type CliResult } from '../helpers/cli.ts';
 
-
-
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 const onlyDir = (root: string) => {
   const dirs = readdirSync(root);
@@ -39,7 +37,17 @@ describe('sluice run on the bundled SPY example', () => {
 
   it('exits 0 and prints the summary table', () => {
     expect(first.code, first.stderr).toBe(0);
-    for (const label of ['Trades', 'Total return', 'CAGR', 'Sharpe', 'Sortino', 'Max drawdown', 'Win rate', 'Profit factor', 'Exposure']) {
+    for (const label of [
+      'Trades',
+      'Total return',
+      'CAGR',
+      'Sharpe',
+      'Sortino',
+      'Max drawdown',
+      'Win rate',
+      'Profit factor',
+      'Exposure',
+    ]) {
       expect(first.stdout).toContain(label);
     }
     expect(first.stdout).toContain('20769 bars');
@@ -52,7 +60,8 @@ describe('sluice run on the bundled SPY example', () => {
     expect(workflow['status']).toBe('completed');
     expect(workflow['phases']).toEqual([{ name: 'backtest', topology: 'backtest', status: 'completed' }]);
     const phase = join(dir, 'backtest');
-    for (const f of ['phase_summary.json', 'aggregate_results.json', 'trades.ndjson']) expect(existsSync(join(phase, f)), f).toBe(true);
+    for (const f of ['phase_summary.json', 'aggregate_results.json', 'trades.ndjson'])
+      expect(existsSync(join(phase, f)), f).toBe(true);
     expect(readdirSync(join(phase, 'containers')).sort()).toEqual([
       'data_results.json',
       'execution_results.json',
@@ -111,7 +120,14 @@ describe('sluice run on the bundled SPY example', () => {
 describe('sluice run with the signal_generation topology', () => {
   it('writes one sparse row per signal change, as many as the backtest acted on', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-sig-'));
-    const res = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--set', 'topology=signal_generation', '--out', out]);
+    const res = await sluice([
+      'run',
+      'examples/spy-sma-crossover.yaml',
+      '--set',
+      'topology=signal_generation',
+      '--out',
+      out,
+    ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('signals: 788 signal changes computed');
     expect(res.stdout).toContain('signal store: 788 signal rows, 0 regime rows in ');
@@ -153,7 +169,11 @@ describe('sluice run when the data breaks mid-run', () => {
     const data = summary['data'] as { bars: number; last: string };
     expect(data.bars).toBe(12000);
     expect(data.last).toBe(new Date(`${lines[12000]!.split(',')[0]!}`).toISOString());
-    expect(readFileSync(join(dir, 'backtest', 'trades.ndjson'), 'utf8').trim().split('\n').length).toBeGreaterThan(50);
+    expect(
+      readFileSync(join(dir, 'backtest', 'trades.ndjson'), 'utf8')
+        .trim()
+        .split('\n').length,
+    ).toBeGreaterThan(50);
   });
 });
 
@@ -163,8 +183,18 @@ describe('sluice run interrupted with Ctrl-C', () => {
     // A few hundred combinations: long enough to interrupt mid-run.
     const child = spawn(
       'node',
-      ['bin/sluice.js', 'run', 'examples/spy-sma-crossover.yaml', '--log-json', '--out', out,
-        '--set', 'strategies[0].params.fast_period=range(2, 40, 2)', '--set', 'strategies[0].params.slow_period=range(40, 240, 10)'],
+      [
+        'bin/sluice.js',
+        'run',
+        'examples/spy-sma-crossover.yaml',
+        '--log-json',
+        '--out',
+        out,
+        '--set',
+        'strategies[0].params.fast_period=range(2, 40, 2)',
+        '--set',
+        'strategies[0].params.slow_period=range(40, 240, 10)',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -191,7 +221,12 @@ describe('sluice run interrupted with Ctrl-C', () => {
 
 describe('sluice explain, validate and list', () => {
   it('explain prints containers with foreach instances, routes, and Mermaid', async () => {
-    const res = await sluice(['explain', 'examples/spy-sma-crossover.yaml', '--set', 'strategies[0].params.fast_period=[5,10]']);
+    const res = await sluice([
+      'explain',
+      'examples/spy-sma-crossover.yaml',
+      '--set',
+      'strategies[0].params.fast_period=[5,10]',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('strategy     strategy  foreach strategies → 2 instance(s)');
     expect(res.stdout).toContain('strategy_sma_crossover_5_30');
@@ -211,12 +246,21 @@ describe('sluice explain, validate and list', () => {
     const res = await sluice(['validate', 'examples/spy-sma-crossover.yaml', '--set', 'execution.fill=close']);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('OK');
-    expect(res.stderr).toMatch(/^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal, .*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/);
+    expect(res.stderr).toMatch(
+      /^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal, .*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/,
+    );
   });
 
   it('run logs fill: close and the annualization the data disagrees with, and records both in phase_summary.json', async () => {
     const out2 = mkdtempSync(join(tmpdir(), 'sluice-it-'));
-    const res = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--set', 'execution.fill=close', '--out', out2]);
+    const res = await sluice([
+      'run',
+      'examples/spy-sma-crossover.yaml',
+      '--set',
+      'execution.fill=close',
+      '--out',
+      out2,
+    ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain('execution.fill: close fills each market order');
     expect(res.stderr).toContain('annualization: timeframe 5m on us_equity assumes 78 bars a session');
@@ -225,7 +269,12 @@ describe('sluice explain, validate and list', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/^execution\.fill: close .* optimistic/);
     expect(warnings[1]).toMatch(/^annualization: .* SPY has 80\.94 .* 1\.87 % lower/);
-    expect((summary['data'] as Record<string, unknown>)['annualization']).toMatchObject({ bars: 20558, sessions: 254, assumed_bars_per_year: 19656, used: 'timeframe' });
+    expect((summary['data'] as Record<string, unknown>)['annualization']).toMatchObject({
+      bars: 20558,
+      sessions: 254,
+      assumed_bars_per_year: 19656,
+      used: 'timeframe',
+    });
   });
 
   it('list shows topologies, strategies with parameters and defaults, indicators', async () => {

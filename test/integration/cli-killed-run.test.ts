@@ -14,8 +14,19 @@ describe('a run killed with kill -9', () => {
   it('records pid and host; report and query show it died; the next run removes its temp files', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-killed-'));
     const run = spawnSluice(
-      ['run', 'examples/spy-sma-crossover.yaml', '--log-json', '--storage', 'disk', '--out', out,
-        '--set', 'strategies[0].params.fast_period=range(2, 40, 2)', '--set', 'strategies[0].params.slow_period=range(40, 240, 10)'],
+      [
+        'run',
+        'examples/spy-sma-crossover.yaml',
+        '--log-json',
+        '--storage',
+        'disk',
+        '--out',
+        out,
+        '--set',
+        'strategies[0].params.fast_period=range(2, 40, 2)',
+        '--set',
+        'strategies[0].params.slow_period=range(40, 240, 10)',
+      ],
       children,
     );
     await until('the run to start', () => run.stderr.includes('"run started"'), 60_000);
@@ -28,7 +39,9 @@ describe('a run killed with kill -9', () => {
 
     const query = await sluice(['query', dir, 'SELECT 1']);
     expect(query.code).toBe(1);
-    expect(query.stderr).toContain(`the run died: the run's process (pid ${String(run.child.pid)} on ${hostname()}) is gone`);
+    expect(query.stderr).toContain(
+      `the run died: the run's process (pid ${String(run.child.pid)} on ${hostname()}) is gone`,
+    );
 
     const report = await sluice(['report', dir]);
     expect(report.code, report.stderr).toBe(0);
@@ -44,7 +57,14 @@ describe('a run killed with kill -9', () => {
     const live = join(phase, `.trades.ndjson.${String(process.pid)}.0badc0de.tmp`);
     writeFileSync(stale, 'x');
     writeFileSync(live, 'x');
-    const next = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--set', 'data.end=2024-04-30T00:00:00Z', '--out', out]);
+    const next = await sluice([
+      'run',
+      'examples/spy-sma-crossover.yaml',
+      '--set',
+      'data.end=2024-04-30T00:00:00Z',
+      '--out',
+      out,
+    ]);
     expect(next.code, next.stderr).toBe(0);
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(live)).toBe(true);

@@ -33,7 +33,16 @@ beforeAll(async () => {
     .slice(HISTORY + 1)
     .map((line) => {
       const [ts, o, h, l, c, v] = line.split(',');
-      return JSON.stringify({ type: 'bar', symbol: 'SPY', ts, open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) });
+      return JSON.stringify({
+        type: 'bar',
+        symbol: 'SPY',
+        ts,
+        open: Number(o),
+        high: Number(h),
+        low: Number(l),
+        close: Number(c),
+        volume: Number(v),
+      });
     });
 });
 
@@ -57,7 +66,12 @@ function hostile(longLine: boolean): string[] {
   return out;
 }
 
-const messages = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const messages = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const signals = (text: string) => messages(text).filter((m) => m['type'] === 'signal');
 
 describe('sluice live --feed stdin with hostile lines among the bars', () => {
@@ -76,7 +90,12 @@ describe('sluice live --feed stdin with hostile lines among the bars', () => {
     const { code } = await live.exit;
     expect(code, live.stderr.slice(-3000)).toBe(0);
     expect(signals(live.stdout)).toEqual(expected);
-    expect(messages(live.stdout).at(-1)).toEqual({ type: 'end', reason: 'complete', bars: SPY_BARS - HISTORY, signals: expected.length });
+    expect(messages(live.stdout).at(-1)).toEqual({
+      type: 'end',
+      reason: 'complete',
+      bars: SPY_BARS - HISTORY,
+      signals: expected.length,
+    });
     expect(live.stderr).toContain(`feed: ${lines.length} messages, 7 malformed`);
     expect(live.stderr).toMatch(/bars: 0 duplicates, 0 out of order/);
   }, 120_000);
@@ -96,7 +115,12 @@ describe('sluice live --feed ws:// with hostile messages among the bars', () => 
       const { code } = await live.exit;
       expect(code, live.stderr.slice(-3000)).toBe(0);
       expect(signals(live.stdout)).toEqual(expected);
-      expect(messages(live.stdout).at(-1)).toEqual({ type: 'end', reason: 'complete', bars: SPY_BARS - HISTORY, signals: expected.length });
+      expect(messages(live.stdout).at(-1)).toEqual({
+        type: 'end',
+        reason: 'complete',
+        bars: SPY_BARS - HISTORY,
+        signals: expected.length,
+      });
       expect(live.stderr).toContain(`feed: ${sent.length} messages, 6 malformed`);
     } finally {
       for (const c of server.clients) c.terminate();

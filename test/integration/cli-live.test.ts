@@ -16,7 +16,12 @@ async function replayUrl(p: SluiceProcess): Promise<string> {
   return /listening on (ws:\/\/[\d.]+:\d+)/.exec(p.stderr)![1]!;
 }
 
-const messages = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const messages = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const signals = (text: string) => messages(text).filter((m) => m['type'] === 'signal');
 
 afterEach(() => {
@@ -34,8 +39,19 @@ beforeAll(async () => {
 });
 
 describe('sluice replay → sluice live over a WebSocket', () => {
-  it('emits the historical run\'s signals of the live part; both processes end by themselves with 0', async () => {
-    const replay = sluice(['replay', SPY_CSV, '--symbol', 'SPY', '--start', split.liveStart, '--speed', 'max', '--to', 'ws://127.0.0.1:0']);
+  it("emits the historical run's signals of the live part; both processes end by themselves with 0", async () => {
+    const replay = sluice([
+      'replay',
+      SPY_CSV,
+      '--symbol',
+      'SPY',
+      '--start',
+      split.liveStart,
+      '--speed',
+      'max',
+      '--to',
+      'ws://127.0.0.1:0',
+    ]);
     const url = await replayUrl(replay);
     const out = join(split.dir, 'cli-signals.ndjson');
     const live = sluice(['live', LIVE_CONFIG, '--feed', url, '--warmup', split.history, '--stdout', '--file', out]);
@@ -45,7 +61,12 @@ describe('sluice replay → sluice live over a WebSocket', () => {
     expect(replay.stderr).toContain(`replay: ${SPY_BARS - HISTORY} bars sent`);
     expect(signals(live.stdout)).toEqual(expected);
     expect(messages(readFileSync(out, 'utf8'))).toEqual(messages(live.stdout));
-    expect(messages(live.stdout).at(-1)).toEqual({ type: 'end', reason: 'complete', bars: SPY_BARS - HISTORY, signals: expected.length });
+    expect(messages(live.stdout).at(-1)).toEqual({
+      type: 'end',
+      reason: 'complete',
+      bars: SPY_BARS - HISTORY,
+      signals: expected.length,
+    });
     expect(live.stderr).toContain(`live: spy_live: ${HISTORY} warm-up bars`);
     expect(live.stderr).toContain(`${SPY_BARS - HISTORY} live bars, ${expected.length} signals`);
     expect(live.stderr).toMatch(/latency bar→signal \(ms\): p50 [\d.]+, p95 [\d.]+, p99 [\d.]+/);
@@ -53,9 +74,31 @@ describe('sluice replay → sluice live over a WebSocket', () => {
 
   it('survives the replay server being killed mid-stream and restarted where the consumer was: no signal lost or doubled', async () => {
     // Paced, so the kill lands mid-stream: ~3 ms a bar, nights cut to 5 ms.
-    const first = sluice(['replay', SPY_CSV, '--symbol', 'SPY', '--start', split.liveStart, '--speed', '100000x', '--max-wait', '5', '--to', 'ws://127.0.0.1:0']);
+    const first = sluice([
+      'replay',
+      SPY_CSV,
+      '--symbol',
+      'SPY',
+      '--start',
+      split.liveStart,
+      '--speed',
+      '100000x',
+      '--max-wait',
+      '5',
+      '--to',
+      'ws://127.0.0.1:0',
+    ]);
     const url = await replayUrl(first);
-    const live = sluice(['live', LIVE_CONFIG, '--feed', url, '--warmup', split.history, '--set', 'live.feed.reconnect.initial_delay_ms=100']);
+    const live = sluice([
+      'live',
+      LIVE_CONFIG,
+      '--feed',
+      url,
+      '--warmup',
+      split.history,
+      '--set',
+      'live.feed.reconnect.initial_delay_ms=100',
+    ]);
     await until('10 live signals', () => signals(live.stdout).length >= 10);
     first.child.kill('SIGKILL');
     expect((await first.exit).signal).toBe('SIGKILL');
@@ -68,7 +111,9 @@ describe('sluice replay → sluice live over a WebSocket', () => {
     expect(r.code, second.stderr).toBe(0);
     expect(signals(live.stdout)).toEqual(expected);
     expect(live.stderr).toMatch(/reconnecting in \d+ ms/);
-    expect(live.stderr).toMatch(/feed: \d+ messages, 0 malformed, \d+ other, 1 reconnects; bars: [1-9]\d* duplicates, 0 out of order/);
+    expect(live.stderr).toMatch(
+      /feed: \d+ messages, 0 malformed, \d+ other, 1 reconnects; bars: [1-9]\d* duplicates, 0 out of order/,
+    );
   });
 });
 
@@ -88,10 +133,15 @@ describe('Ctrl-C', () => {
   it('sluice live stops cleanly on SIGINT: sinks flushed, end message, exit 0', async () => {
     const out = join(split.dir, 'interrupted.ndjson');
     const live = sluice(['live', LIVE_CONFIG, '--feed', 'stdin', '--warmup', split.history, '--file', out], 'pipe');
-    const lines = readFileSync(SPY_CSV, 'utf8').trim().split('\n').slice(HISTORY + 1, HISTORY + 401);
+    const lines = readFileSync(SPY_CSV, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(HISTORY + 1, HISTORY + 401);
     for (const line of lines) {
       const [ts, o, h, l, c, v] = line.split(',');
-      live.child.stdin!.write(`${JSON.stringify({ type: 'bar', symbol: 'SPY', ts, open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) })}\n`);
+      live.child.stdin!.write(
+        `${JSON.stringify({ type: 'bar', symbol: 'SPY', ts, open: Number(o), high: Number(h), low: Number(l), close: Number(c), volume: Number(v) })}\n`,
+      );
     }
     // Stdin stays open: the run waits for more bars until interrupted.
     const want = expected.filter((s) => s.seq < HISTORY + 400);

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, sluice } from '../helpers/cli.ts';
 
-
-
 describe('sluice lookahead', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-lookahead-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +24,9 @@ strategies:
     const r = await sluice(['lookahead', config, '--samples', '12', '--seed', '4']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^small: checked 12 bars × 3 features × 2 strategies: no look-ahead found \(SPY, \d+ bars, warm-up \d+, [\d.]+ s\)\n$/);
+    expect(r.stdout).toMatch(
+      /^small: checked 12 bars × 3 features × 2 strategies: no look-ahead found \(SPY, \d+ bars, warm-up \d+, [\d.]+ s\)\n$/,
+    );
   });
 
   it('prints the report as JSON with --json', async () => {
@@ -78,9 +78,13 @@ strategies:
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/no look-ahead found/);
-    expect(lines[1]).toMatch(/^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal.*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/);
+    expect(lines[1]).toMatch(
+      /^warning: execution\.fill: close fills each market order at the close of the very bar whose close produced its signal.*results are optimistic \(on examples\/spy-sma-crossover\.yaml, \+1\.8 points of total return against fill: next_open\)/,
+    );
     const json = await sluice(['lookahead', config, '--bar', '100', '--set', 'execution.fill=close', '--json']);
-    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^execution\.fill: close .* optimistic/)]);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([
+      expect.stringMatching(/^execution\.fill: close .* optimistic/),
+    ]);
     const honest = await sluice(['lookahead', config, '--bar', '100', '--json']);
     expect((JSON.parse(honest.stdout) as { warnings: string[] }).warnings).toEqual([]);
   });

@@ -16,7 +16,11 @@ describe('a results folder that cannot be written', () => {
     it(`${what}: exit 1, "cannot write results to …: reason", no stack`, async () => {
       const r = await sluice(['run', 'examples/spy-sma-crossover.yaml', '--out', out]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`cannot write results to ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[^:]*: a part of the path is a file, not a folder`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `cannot write results to ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[^:]*: a part of the path is a file, not a folder`,
+        ),
+      );
       expect(r.stderr).not.toContain('internal error');
       expect(r.stderr).not.toMatch(/^\s+at /m);
     });

@@ -66,7 +66,10 @@ function signals(ds: Decisions, pass?: (t: number, d: StrategyDecision) => boole
 }
 
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
-const decision = (score: number): StrategyDecision => ({ direction: sign(score), strength: score === 0 ? 0 : Math.sign(score) * Math.max(Math.abs(score), 0.001) });
+const decision = (score: number): StrategyDecision => ({
+  direction: sign(score),
+  strength: score === 0 ? 0 : Math.sign(score) * Math.max(Math.abs(score), 0.001),
+});
 
 const rounded = (rows: readonly Row[]) => rows.map((r) => ({ ...r, strength: Math.round(r.strength * 1e9) / 1e9 }));
 
@@ -83,7 +86,10 @@ describe('composite strategies on SPY 5m equal their members run directly', () =
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const engine = (id: string): Row[] => outcome.signals!.filter((s) => s.strategy_id === id).map(({ seq, direction, strength }) => ({ seq, direction, strength }));
+  const engine = (id: string): Row[] =>
+    outcome
+      .signals!.filter((s) => s.strategy_id === id)
+      .map(({ seq, direction, strength }) => ({ seq, direction, strength }));
 
   it('weighted vote: sma_crossover ×2, rsi_threshold, macd_crossover gated on the volatility regime', () => {
     const sma = runStrategy('sma_crossover', { fast_period: 10, slow_period: 30 }, bars);
@@ -100,10 +106,12 @@ describe('composite strategies on SPY 5m equal their members run directly', () =
     expect(rounded(engine('vote'))).toEqual(rounded(expected));
   });
 
-  it("regime switch on the trend regime: ema_crossover up, donchian_breakout down, flat when ranging", () => {
+  it('regime switch on the trend regime: ema_crossover up, donchian_breakout down, flat when ranging', () => {
     const up = runStrategy('ema_crossover', { fast_period: 12, slow_period: 26 }, bars);
     const down = runStrategy('donchian_breakout', {}, bars);
-    const chosen = bars.map((_, t) => (trend[t] === '' ? null : trend[t] === 'trending_up' ? up[t]! : trend[t] === 'trending_down' ? down[t]! : FLAT));
+    const chosen = bars.map((_, t) =>
+      trend[t] === '' ? null : trend[t] === 'trending_up' ? up[t]! : trend[t] === 'trending_down' ? down[t]! : FLAT,
+    );
     const expected = signals(chosen);
     expect(expected.length).toBeGreaterThan(200);
     // Both members trade: longs in up-trends and (donchian) shorts in down-trends.
@@ -116,7 +124,9 @@ describe('composite strategies on SPY 5m equal their members run directly', () =
     const sma = runStrategy('sma_crossover', { fast_period: 5, slow_period: 20 }, bars);
     const low = runStrategy('rsi_threshold', {}, bars);
     const other = runStrategy('momentum_sign', {}, bars);
-    const inner = bars.map((_, t) => (vol[t] === '' ? null : vol[t] === 'low' ? low[t]! : vol[t] === 'high' ? FLAT : other[t]!));
+    const inner = bars.map((_, t) =>
+      vol[t] === '' ? null : vol[t] === 'low' ? low[t]! : vol[t] === 'high' ? FLAT : other[t]!,
+    );
     const adx = runStrategy('adx_trend', {}, bars);
     const combined = bars.map((_, t) => {
       const ds = [sma[t]!, inner[t]!, adx[t]!];
@@ -137,11 +147,19 @@ describe('composite strategies on SPY 5m equal their members run directly', () =
 
   it('stores every regime change, and only changes, in signals/regimes.parquet', async () => {
     const rows = (await readSignalStore(join(dir, 'signals'))).regimes;
-    const changes = (labels: string[], id: string) => labels.flatMap((l, t) => (l !== '' && l !== (labels[t - 1] ?? '') ? [{ seq: t, classifier: id, regime: l }] : []));
-    for (const [id, labels] of [['trend', trend], ['vol', vol]] as const) {
+    const changes = (labels: string[], id: string) =>
+      labels.flatMap((l, t) =>
+        l !== '' && l !== (labels[t - 1] ?? '') ? [{ seq: t, classifier: id, regime: l }] : [],
+      );
+    for (const [id, labels] of [
+      ['trend', trend],
+      ['vol', vol],
+    ] as const) {
       const expected = changes(labels, id);
       expect(expected.length).toBeGreaterThan(50);
-      expect(rows.filter((r) => r.classifier === id).map(({ seq, classifier, regime }) => ({ seq, classifier, regime }))).toEqual(expected);
+      expect(
+        rows.filter((r) => r.classifier === id).map(({ seq, classifier, regime }) => ({ seq, classifier, regime })),
+      ).toEqual(expected);
       expect(outcome.containers.get(`classifier_${id}`)!['regime_changes']).toBe(expected.length);
     }
     expect(rows[0]!.ts).toBe(bars[rows[0]!.seq]!.ts);

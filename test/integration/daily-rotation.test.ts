@@ -43,7 +43,8 @@ interface Allocation {
 /** Target weights of the held symbols (docs/portfolios.md): equal or by positive score, × gross, capped. */
 function targetWeights(scores: readonly number[], held: readonly number[], a: Allocation): Map<number, number> {
   const positive = held.reduce((sum, s) => sum + Math.max(scores[s]!, 0), 0);
-  const base = (s: number): number => (a.weights === 'equal' ? 1 / held.length : positive > 0 ? Math.max(scores[s]!, 0) / positive : 0);
+  const base = (s: number): number =>
+    a.weights === 'equal' ? 1 / held.length : positive > 0 ? Math.max(scores[s]!, 0) / positive : 0;
   return new Map(held.map((s) => [s, Math.min(base(s) * a.gross, a.cap)]));
 }
 
@@ -98,13 +99,27 @@ function reference(bars: readonly (readonly Bar[])[], allocation: Allocation) {
           const price = bar.open * (1 + SLIP);
           cash -= shares * price + comm;
           if (p.qty === 0) Object.assign(p, { qty: shares, avg: price, entryTs: bar.ts, entryComm: comm });
-          else Object.assign(p, { avg: (p.qty * p.avg + shares * price) / (p.qty + shares), qty: p.qty + shares, entryComm: p.entryComm + comm });
+          else
+            Object.assign(p, {
+              avg: (p.qty * p.avg + shares * price) / (p.qty + shares),
+              qty: p.qty + shares,
+              entryComm: p.entryComm + comm,
+            });
         } else {
           const price = bar.open * (1 - SLIP);
           cash += shares * price - comm;
           const full = shares === p.qty;
           const entryShare = full ? p.entryComm : (p.entryComm * shares) / p.qty;
-          trades.push({ symbol: SYMBOLS[s]!, quantity: shares, entryTs: p.entryTs, entryPrice: p.avg, exitTs: bar.ts, exitPrice: price, gross: shares * (price - p.avg), commission: entryShare + comm });
+          trades.push({
+            symbol: SYMBOLS[s]!,
+            quantity: shares,
+            entryTs: p.entryTs,
+            entryPrice: p.avg,
+            exitTs: bar.ts,
+            exitPrice: price,
+            gross: shares * (price - p.avg),
+            commission: entryShare + comm,
+          });
           p.qty -= shares;
           p.entryComm -= entryShare;
           if (full) Object.assign(p, { avg: 0, entryComm: 0 });
@@ -134,7 +149,16 @@ function reference(bars: readonly (readonly Bar[])[], allocation: Allocation) {
     const price = bar.close * (1 - SLIP);
     const comm = commission(p.qty);
     cash += p.qty * price - comm;
-    trades.push({ symbol: SYMBOLS[s]!, quantity: p.qty, entryTs: p.entryTs, entryPrice: p.avg, exitTs: bar.ts, exitPrice: price, gross: p.qty * (price - p.avg), commission: p.entryComm + comm });
+    trades.push({
+      symbol: SYMBOLS[s]!,
+      quantity: p.qty,
+      entryTs: p.entryTs,
+      entryPrice: p.avg,
+      exitTs: bar.ts,
+      exitPrice: price,
+      gross: p.qty * (price - p.avg),
+      commission: p.entryComm + comm,
+    });
     p.qty = 0;
   });
   equity[last] = cash;
@@ -150,7 +174,10 @@ async function checkAgainstReference(allocation: Allocation, sets: readonly stri
   expect(ref.rebalances).toBeGreaterThan(150);
   expect(ref.trades.length).toBeGreaterThan(100);
 
-  const outcome = await runConfig(EXAMPLE, { sets: [...sets], source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))) });
+  const outcome = await runConfig(EXAMPLE, {
+    sets: [...sets],
+    source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))),
+  });
   expect(outcome.status).toBe('completed');
   expect(outcome.bars).toBe(3 * bars[0]!.length);
   const book = outcome.books[0]!;
@@ -197,7 +224,12 @@ describe('rotation (examples/daily-rotation.yaml) against an independent calcula
   });
 
   it('score weights, all three held, a 90 % gross cap and a 40 % cap per symbol: the same, to the cent', async () => {
-    const sets = ['strategies[0].params.weights=score', 'strategies[0].params.top_n=3', 'strategies[0].params.gross_exposure=0.9', 'strategies[0].params.max_weight=0.4'];
+    const sets = [
+      'strategies[0].params.weights=score',
+      'strategies[0].params.top_n=3',
+      'strategies[0].params.gross_exposure=0.9',
+      'strategies[0].params.max_weight=0.4',
+    ];
     await checkAgainstReference({ top: 3, weights: 'score', gross: 0.9, cap: 0.4 }, sets);
   });
 
@@ -211,7 +243,8 @@ describe('rotation (examples/daily-rotation.yaml) against an independent calcula
   it('a book halted by max_drawdown_pct stays out: later rebalances open nothing', async () => {
     const outcome = await runConfig(EXAMPLE, {
       sets: ['risk.max_drawdown_pct=40'],
-      source: (wf) => mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))),
+      source: (wf) =>
+        mergeSources(wf.sources.map((s) => openBarSource({ path: s.path, symbol: s.symbol }, wf.baseDir))),
     });
     const portfolio = [...outcome.containers.entries()].find(([id]) => id.startsWith('portfolio'))![1];
     const exits = portfolio.exits as { halted_at: string | null };
@@ -224,4 +257,3 @@ describe('rotation (examples/daily-rotation.yaml) against an independent calcula
     expect(portfolio.open_positions).toEqual({});
   });
 });
-

@@ -22,7 +22,9 @@ const ENSEMBLE =
   "strategies=[{id: gated, type: ensemble, params: {rule: weighted_vote, threshold: 0.5}, members: [{type: sma_crossover, params: {fast_period: 5, slow_period: 20}, filter: 'not (close <= prev(close, 150))'}]}]";
 
 async function windowTrades(warmup: number | 'auto') {
-  const loaded = await loadWorkflow(CONFIG, { sets: [ENSEMBLE, `sequence={type: single_pass, window: {from: 0.5}, warmup: ${warmup}}`, 'results.storage=memory'] });
+  const loaded = await loadWorkflow(CONFIG, {
+    sets: [ENSEMBLE, `sequence={type: single_pass, window: {from: 0.5}, warmup: ${warmup}}`, 'results.storage=memory'],
+  });
   const run = await runWorkflow(loaded, { logger: silent, outDir: mkdtempSync(join(tmpdir(), 'sluice-ens-warmup-')) });
   expect(run.status).toBe('completed');
   const book = run.outcome!.books[0]!;

@@ -26,7 +26,9 @@ describe('the examples, run the first time', () => {
       expect(r.code, `${examples[i]!}: ${r.stderr}`).toBe(0);
       expect(r.stdout, examples[i]).toMatch(/: OK — /);
     });
-    expect(results[examples.indexOf('spy-live-binance.yaml')]!.stdout).toContain("BTCUSDT_5m.csv is not there; `sluice live` takes its bars from the binance feed without it");
+    expect(results[examples.indexOf('spy-live-binance.yaml')]!.stdout).toContain(
+      'BTCUSDT_5m.csv is not there; `sluice live` takes its bars from the binance feed without it',
+    );
   }, 180_000);
 
   it('sluice live loads the Binance example without its data file; sluice run on it names the way to run it', async () => {
@@ -39,9 +41,17 @@ describe('the examples, run the first time', () => {
   }, 60_000);
 
   it('npx tsx src/cli/main.ts validate runs the CLI', async () => {
-    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'validate', 'examples/daily-rotation.yaml'], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['src/cli/main.ts', 'validate', 'examples/daily-rotation.yaml'],
+      { cwd: ROOT },
+    );
     expect(stdout).toContain('examples/daily-rotation.yaml: OK — topology backtest, 1 strategy');
-    const failed = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'validate', 'examples/no-such.yaml'], { cwd: ROOT }).then(
+    const failed = await promisify(execFile)(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['src/cli/main.ts', 'validate', 'examples/no-such.yaml'],
+      { cwd: ROOT },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (err: { code: number; stderr: string }) => err,
     );

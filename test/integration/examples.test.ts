@@ -10,12 +10,16 @@ const run = promisify(execFile);
 /** The README's example commands, run as a user would, each in its own results folder. */
 async function sluiceRun(example: string): Promise<{ stdout: string; dir: string }> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-example-'));
-  const { stdout } = await run('node', ['bin/sluice.js', 'run', example, '--out', out], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const { stdout } = await run('node', ['bin/sluice.js', 'run', example, '--out', out], {
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const [id] = readdirSync(out).filter((d) => !d.startsWith('.'));
   return { stdout, dir: join(out, id!) };
 }
 
-const status = (dir: string) => (JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8')) as { status: string }).status;
+const status = (dir: string) =>
+  (JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8')) as { status: string }).status;
 
 describe('the README examples', () => {
   it('spy-ensemble: a filtered weighted vote with two classifiers trades and completes', async () => {
@@ -50,10 +54,14 @@ describe('the README examples', () => {
     const { stdout, dir } = await sluiceRun('examples/spy-walk-forward-monte-carlo.yaml');
     expect(stdout).toMatch(/return {2}mc P\(loss\)\n/);
     expect(stdout).toMatch(/out of sample \(stitched\): return -?\d/);
-    const summary = JSON.parse(readFileSync(join(dir, 'backtest', 'phase_summary.json'), 'utf8')) as { walk_forward: { per_window: { test_sequence: { status: string; monte_carlo: { draws: number } } }[] } };
+    const summary = JSON.parse(readFileSync(join(dir, 'backtest', 'phase_summary.json'), 'utf8')) as {
+      walk_forward: { per_window: { test_sequence: { status: string; monte_carlo: { draws: number } } }[] };
+    };
     const rows = summary.walk_forward.per_window;
     expect(rows.length).toBeGreaterThan(10);
-    expect(rows.every((w) => w.test_sequence.status === 'completed' && w.test_sequence.monte_carlo.draws === 1000)).toBe(true);
+    expect(
+      rows.every((w) => w.test_sequence.status === 'completed' && w.test_sequence.monte_carlo.draws === 1000),
+    ).toBe(true);
     expect(readdirSync(join(dir, 'backtest', 'windows', '0', 'monte_carlo'))).toContain('phase_summary.json');
     expect(status(dir)).toBe('completed');
   }, 60_000);
@@ -66,14 +74,17 @@ describe('spy-recorded: a topology with behaviors', () => {
     const { stdout, dir } = await sluiceRun('examples/spy-recorded.yaml');
     expect(status(dir)).toBe('completed');
     // Behaviors observe: every line of the metrics table is the plain run's.
-    const table = (s: string) => s.split('\n').filter((l) => /^(Trades|Total return|Sharpe|Max drawdown|Final equity)\s/.test(l));
+    const table = (s: string) =>
+      s.split('\n').filter((l) => /^(Trades|Total return|Sharpe|Max drawdown|Final equity)\s/.test(l));
     expect(table(stdout)).toEqual(table(plain.stdout));
     expect(table(stdout)).toHaveLength(5);
 
     const phase = join(dir, 'backtest_recorded');
     const file = join(phase, 'records', 'portfolio_sma_crossover.parquet');
     const bytes = readFileSync(file);
-    const rows = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as { record_seq: bigint | number; type: string; data: string }[];
+    const rows = (await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    })) as { record_seq: bigint | number; type: string; data: string }[];
     const count = (t: string) => rows.filter((r) => r.type === t).length;
     expect(count('PORTFOLIO')).toBe(20769); // one snapshot per bar
     expect(count('TRADE')).toBe(Number(/Trades\s+(\d+)/.exec(stdout)![1]));
@@ -81,7 +92,10 @@ describe('spy-recorded: a topology with behaviors', () => {
     expect(rows.map((r) => Number(r.record_seq))).toEqual(rows.map((_, i) => i + 1));
     expect(JSON.parse(rows.find((r) => r.type === 'TRADE')!.data)).toHaveProperty('pnl');
 
-    const summary = JSON.parse(readFileSync(join(phase, 'phase_summary.json'), 'utf8')) as { files: string[]; trace: { containers: Record<string, Record<string, { recorded: number }>> } };
+    const summary = JSON.parse(readFileSync(join(phase, 'phase_summary.json'), 'utf8')) as {
+      files: string[];
+      trace: { containers: Record<string, Record<string, { recorded: number }>> };
+    };
     expect(summary.files).toContain('records/portfolio_sma_crossover.parquet');
     expect(summary.trace.containers['strategy_sma_crossover']!['SIGNAL']!.recorded).toBeGreaterThan(0);
     // execution: minimal, one event in ten of each type (fills it sends are its own).

@@ -82,7 +82,14 @@ function backtraderReference(bars: readonly Bar[]) {
       const comm = COMM * 1;
       cash += 1 * MARGIN - comm + size * (bar.open - adjbase) * MULT;
       const gross = size * (bar.open - entry.price) * MULT;
-      trades.push({ entryTs: entry.ts, entryPrice: entry.price, exitTs: bar.ts, exitPrice: bar.open, gross, net: gross - entry.comm - comm });
+      trades.push({
+        entryTs: entry.ts,
+        entryPrice: entry.price,
+        exitTs: bar.ts,
+        exitPrice: bar.open,
+        gross,
+        net: gross - entry.comm - comm,
+      });
       size = 0;
     }
     order = undefined;
@@ -151,10 +158,13 @@ describe('futures accounting (examples/futures-sma-cross.yaml) against backtrade
 
   it('sizing reads a contract as price × multiplier (percent_equity) and its ATR × multiplier (atr_risk)', async () => {
     const rich = ['portfolio.initial_cash=1000000'];
-    const byPercent = await runConfig(EXAMPLE, { sets: [...rich, 'portfolio.sizing={type: percent_equity, percent: 50}'] });
+    const byPercent = await runConfig(EXAMPLE, {
+      sets: [...rich, 'portfolio.sizing={type: percent_equity, percent: 50}'],
+    });
     // The first entry is decided at 2006-03-09's close, 3757.59: 500,000 / 37,575.9 = 13.3.
     expect(byPercent.books[0]!.trades![0]!.quantity).toBe(13);
-    const atr = 'portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 1000}';
+    const atr =
+      'portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 1000}';
     const asFuture = await runConfig(EXAMPLE, { sets: [...rich, atr] });
     const asShares = await runConfig(EXAMPLE, { sets: [...rich, atr, 'data.instrument={kind: equity}'] });
     const [f, s] = [asFuture.books[0]!.trades![0]!.quantity, asShares.books[0]!.trades![0]!.quantity];
@@ -164,7 +174,9 @@ describe('futures accounting (examples/futures-sma-cross.yaml) against backtrade
   });
 
   it('a trade’s P&L is the price change × multiplier × contracts', async () => {
-    const outcome = await runConfig(EXAMPLE, { sets: ['portfolio.sizing={type: fixed, quantity: 3}', 'portfolio.initial_cash=100000'] });
+    const outcome = await runConfig(EXAMPLE, {
+      sets: ['portfolio.sizing={type: fixed, quantity: 3}', 'portfolio.initial_cash=100000'],
+    });
     for (const t of outcome.books[0]!.trades!) {
       expect(t.quantity).toBe(3);
       expect(t.grossPnl).toBeCloseTo((t.exitPrice - t.entryPrice) * MULT * 3, 8);

@@ -48,7 +48,15 @@ async function firstIssue(file: string, opts: LoadWorkflowOptions) {
 
 /** Hourly closes from 09:30 New York time, written out plainly; each hour's end, epoch ms. */
 function hourlyCloses(): { close: number; end: number }[] {
-  const ny = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const ny = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const hours: { key: string; close: number; end: number }[] = [];
   for (const b of loadSpyBars()) {
     const p = Object.fromEntries(ny.formatToParts(new Date(b.ts)).map((x) => [x.type, x.value]));
@@ -66,16 +74,23 @@ function hourlyCloses(): { close: number; end: number }[] {
 describe('the example: a 5m crossover gated by the hourly and the daily trend', () => {
   it('runs from the CLI and trades', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-htf-'));
-    const { stdout } = await exec('node', ['bin/sluice.js', 'run', EXAMPLE, '--out', out], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout } = await exec('node', ['bin/sluice.js', 'run', EXAMPLE, '--out', out], {
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(stdout).toMatch(/Trades\s+233\n/);
     const [id] = readdirSync(out).filter((d) => !d.startsWith('.'));
-    expect((JSON.parse(readFileSync(join(out, id!, 'workflow.json'), 'utf8')) as { status: string }).status).toBe('completed');
+    expect((JSON.parse(readFileSync(join(out, id!, 'workflow.json'), 'utf8')) as { status: string }).status).toBe(
+      'completed',
+    );
   }, 60_000);
 
   it('enters only on bars where close > SMA(50) of the hourly closes known at that bar', async () => {
     const outcome = await run(EXAMPLE, { sets: ['topology=signal_generation'] });
     const features = outcome.containers.get('features')!;
-    expect(features['features']).toEqual(expect.arrayContaining(['sma(period=50;close)@1h', 'rsi(period=14;close)@1d']));
+    expect(features['features']).toEqual(
+      expect.arrayContaining(['sma(period=50;close)@1h', 'rsi(period=14;close)@1d']),
+    );
     const hours = hourlyCloses();
     const bars = loadSpyBars();
     // The SMA of the last 50 hourly closes whose hour ended by the bar's close.
@@ -91,7 +106,9 @@ describe('the example: a 5m crossover gated by the hourly and the daily trend', 
       expect(bar.close, new Date(bar.ts).toISOString()).toBeGreaterThan(smaAt(bar.ts));
     }
     // The gate matters: some bars the hourly trend refused would have passed a 5m SMA(50).
-    const plain = await run(EXAMPLE, { sets: ['topology=signal_generation', 'strategies[0].filter=signal > 0 and rsi(14)@1d < 70'] });
+    const plain = await run(EXAMPLE, {
+      sets: ['topology=signal_generation', 'strategies[0].filter=signal > 0 and rsi(14)@1d < 70'],
+    });
     expect(plain.signals!.filter((s) => s.direction === 1).length).toBeGreaterThan(longs.length);
   }, 60_000);
 
@@ -112,7 +129,10 @@ describe('a plugin indicator on a higher timeframe', () => {
   it('is resampled like a built-in: the filter passes only where the hourly efficiency ratio does', async () => {
     const plugin = 'examples/plugins/efficiency-ratio.ts';
     const filter = 'signal > 0 and efficiency_ratio(10)@1h > 0.3';
-    const outcome = await run(EXAMPLE, { plugins: [plugin], sets: ['topology=signal_generation', `strategies[0].filter=${filter}`] });
+    const outcome = await run(EXAMPLE, {
+      plugins: [plugin],
+      sets: ['topology=signal_generation', `strategies[0].filter=${filter}`],
+    });
     expect(outcome.containers.get('features')!['features']).toContain('efficiency_ratio(period=10;close)@1h');
     // The plugin's own indicator, fed the independently cut hourly closes.
     const def = INDICATORS.get('efficiency_ratio')!;
@@ -137,7 +157,11 @@ describe('a plugin indicator on a higher timeframe', () => {
 describe('many strategies reading the same higher-timeframe feature', () => {
   it('share one computation per distinct spec (however the timeframe is spelt)', async () => {
     const outcome = await run(EXAMPLE, {
-      sets: ['topology=signal_generation', 'strategies[0].params.fast_period=[5, 10, 20]', 'strategies[0].filter=signal > 0 and close > sma(50)@1h and close > sma(50)@60m and close > sma(50)'],
+      sets: [
+        'topology=signal_generation',
+        'strategies[0].params.fast_period=[5, 10, 20]',
+        'strategies[0].filter=signal > 0 and close > sma(50)@1h and close > sma(50)@60m and close > sma(50)',
+      ],
     });
     const features = outcome.containers.get('features')!;
     const keys = features['features'] as string[];
@@ -159,12 +183,21 @@ describe('a parameter sweep reading higher-timeframe features', () => {
       [1, 1],
       [4, 2],
     ] as const) {
-      const loaded = await loadWorkflow(EXAMPLE, { sets: [...grid, `sequence={type: parameter_sweep, shard_size: ${shard}, resume: false}`] });
-      const r = await runWorkflow(loaded, { logger: silent, outDir: mkdtempSync(join(tmpdir(), 'sluice-htf-sweep-')), workers });
+      const loaded = await loadWorkflow(EXAMPLE, {
+        sets: [...grid, `sequence={type: parameter_sweep, shard_size: ${shard}, resume: false}`],
+      });
+      const r = await runWorkflow(loaded, {
+        logger: silent,
+        outDir: mkdtempSync(join(tmpdir(), 'sluice-htf-sweep-')),
+        workers,
+      });
       expect(r.status).toBe('completed');
       const iterations = r.result.iterations as { strategy_id: string; metrics: object }[];
       expect(iterations).toHaveLength(6);
-      for (const it of iterations) expect(it.metrics, `${it.strategy_id}, shard ${shard}, workers ${workers}`).toEqual(expected.get(it.strategy_id));
+      for (const it of iterations)
+        expect(it.metrics, `${it.strategy_id}, shard ${shard}, workers ${workers}`).toEqual(
+          expected.get(it.strategy_id),
+        );
     }
   }, 120_000);
 });
@@ -183,7 +216,9 @@ describe('a timeframe that is not a higher one of the data', () => {
   it('is a config error at the @ of the filter, with the fix', async () => {
     const issue = await firstIssue(EXAMPLE, { sets: ['strategies[0].filter=signal > 0 and close > sma(50)@3m'] });
     expect(issue.path.join('.')).toBe('strategies.0.filter');
-    expect(issue.message).toBe("@3m is shorter than the data's timeframe 5m: bars cannot be cut finer than they are; write a multiple of the data's 5m up to 1d, e.g. @10m, @15m, @30m, @1h or @1d");
+    expect(issue.message).toBe(
+      "@3m is shorter than the data's timeframe 5m: bars cannot be cut finer than they are; write a multiple of the data's 5m up to 1d, e.g. @10m, @15m, @30m, @1h or @1d",
+    );
     expect(issue.sourceLine?.[issue.col! - 1]).toBe('@');
     const odd = await firstIssue(EXAMPLE, { sets: ['strategies[0].filter=sma(50)@7m > 0'] });
     expect(odd.message).toMatch(/not a whole multiple of the data's timeframe 5m/);
@@ -205,7 +240,9 @@ describe('a timeframe that is not a higher one of the data', () => {
     const strategies = new Map([['above_hourly_sma', hourly as unknown as StrategyDefinition]]);
     const issue = await firstIssue(EXAMPLE, { strategies, sets: ['strategies=[{type: above_hourly_sma}]'] });
     expect(issue.path.join('.')).toBe('strategies.0.type');
-    expect(issue.message).toMatch(/^above_hourly_sma reads sma on timeframe '7m': @7m is not a whole multiple of the data's timeframe 5m/);
+    expect(issue.message).toMatch(
+      /^above_hourly_sma reads sma on timeframe '7m': @7m is not a whole multiple of the data's timeframe 5m/,
+    );
   });
 });
 
@@ -234,7 +271,10 @@ describe('the look-ahead check on higher-timeframe features', () => {
     // run — the next combination of a sweep, or a cut run of the check — sees the
     // hour's close from its first 5m bar on.
     const cache = new Map<string, number>();
-    const spy = vi.spyOn(ResampledIndicator.prototype, 'value').mockImplementation(function (this: ResampledIndicator, output = 0): number {
+    const spy = vi.spyOn(ResampledIndicator.prototype, 'value').mockImplementation(function (
+      this: ResampledIndicator,
+      output = 0,
+    ): number {
       const self = this as unknown as { inner: Indicator; building: boolean; start: number };
       const own = self.inner.value(output);
       const key = `${self.start}/${output}`;
@@ -251,7 +291,15 @@ describe('the look-ahead check on higher-timeframe features', () => {
       // `sluice lookahead` says so and fails (from an empty cache: a cache already full
       // leaks alike into the full run and the cut runs, which then agree).
       cache.clear();
-      const cli = await sluiceLookahead([EXAMPLE, '--samples', '12', '--seed', '3', '--set', 'strategies[0].filter=signal > 0 and close > sma(50)@1h']);
+      const cli = await sluiceLookahead([
+        EXAMPLE,
+        '--samples',
+        '12',
+        '--seed',
+        '3',
+        '--set',
+        'strategies[0].filter=signal > 0 and close > sma(50)@1h',
+      ]);
       expect(cli.code).toBe(1);
       expect(cli.text).toContain('sma(period=50;close)@1h');
     } finally {

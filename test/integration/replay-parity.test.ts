@@ -55,13 +55,18 @@ function bookDifferences(a: BookResult, b: BookResult, ignore: readonly string[]
     const u = trades[1][i];
     if (u === undefined) return;
     const d = differingFields(t, u).filter((k) => !ignore.includes(k));
-    if (d.length > 0) out.push(`${a.key} trade ${i}: ${d.map((k) => `${k} ${String((t as unknown as Record<string, unknown>)[k])} vs ${String((u as unknown as Record<string, unknown>)[k])}`).join(', ')}`);
+    if (d.length > 0)
+      out.push(
+        `${a.key} trade ${i}: ${d.map((k) => `${k} ${String((t as unknown as Record<string, unknown>)[k])} vs ${String((u as unknown as Record<string, unknown>)[k])}`).join(', ')}`,
+      );
   });
   const equity = [a.equity ?? [], b.equity ?? []] as const;
-  if (equity[0].length !== equity[1].length) out.push(`${a.key}: ${equity[0].length} equity points vs ${equity[1].length}`);
+  if (equity[0].length !== equity[1].length)
+    out.push(`${a.key}: ${equity[0].length} equity points vs ${equity[1].length}`);
   equity[0].forEach((p, i) => {
     const q = equity[1][i];
-    if (q !== undefined && differingFields(p, q).length > 0) out.push(`${a.key} equity point ${i}: ${JSON.stringify(p)} vs ${JSON.stringify(q)}`);
+    if (q !== undefined && differingFields(p, q).length > 0)
+      out.push(`${a.key} equity point ${i}: ${JSON.stringify(p)} vs ${JSON.stringify(q)}`);
   });
   const m = differingFields(a.metrics, b.metrics);
   if (m.length > 0) out.push(`${a.key} metrics: ${m.join(', ')}`);
@@ -153,7 +158,9 @@ describe('signal replay reproduces the full backtest', () => {
         expect(reasons).toContain('stop_loss');
         expect(reasons).toContain('close_eod');
         expect(backtest.books.some((b) => b.trades!.some((t) => t.direction === 'short'))).toBe(true);
-        expect((backtest.containers.get('execution')!['ended_unfilled'] as Record<string, number>)['expired']).toBeGreaterThan(0);
+        expect(
+          (backtest.containers.get('execution')!['ended_unfilled'] as Record<string, number>)['expired'],
+        ).toBeGreaterThan(0);
       }
       if (sets.includes('risk.take_profit_pct=1')) {
         expect(reasons).toContain('take_profit');
@@ -170,7 +177,14 @@ describe('signal replay reproduces the full backtest', () => {
     await run(file, { sets: ['topology=signal_generation'] }, dir);
     const backtest = await run(file, {});
     const replay = await run(file, { sets: ['topology=signal_replay'], overlay: { replay: { store: dir } } });
-    expect([...replay.containers.keys()]).toEqual(['data', 'features', 'signals', 'portfolio_trend_vote', 'risk', 'execution']);
+    expect([...replay.containers.keys()]).toEqual([
+      'data',
+      'features',
+      'signals',
+      'portfolio_trend_vote',
+      'risk',
+      'execution',
+    ]);
     expect(backtest.books[0]!.trades!.length).toBeGreaterThan(100);
     expect(bookDifferences(backtest.books[0]!, replay.books[0]!)).toEqual([]);
   }, 60_000);
@@ -179,8 +193,15 @@ describe('signal replay reproduces the full backtest', () => {
     // parity.yaml with only the grid entry: the books sma_crossover_{5,10,20}_50 (same ids as in the store).
     const sets = ['strategies=[{type: sma_crossover, params: {fast_period: [5, 10, 20], slow_period: 50}}]'];
     const full = await run(BACKTEST, {});
-    const subset = await run(BACKTEST, { sets: [...sets, 'topology=signal_replay'], overlay: { replay: { store: phaseDir } } });
-    expect(subset.books.map((b) => b.key)).toEqual(['sma_crossover_5_50', 'sma_crossover_10_50', 'sma_crossover_20_50']);
+    const subset = await run(BACKTEST, {
+      sets: [...sets, 'topology=signal_replay'],
+      overlay: { replay: { store: phaseDir } },
+    });
+    expect(subset.books.map((b) => b.key)).toEqual([
+      'sma_crossover_5_50',
+      'sma_crossover_10_50',
+      'sma_crossover_20_50',
+    ]);
     for (const b of subset.books) {
       const f = full.books.find((x) => x.key === b.key)!;
       // Trade ids count the trades of all books of a run, so with fewer books they differ;

@@ -24,19 +24,24 @@ async function run(file: string, opts: LoadWorkflowOptions, phaseDir: string | n
 
 const day = (d: number) => new Date(Date.UTC(2024, 3, 1) + d * 86_400_000).toISOString().slice(0, 10);
 
-const cases = fc.record({
-  start: fc.integer({ min: 0, max: 300 }),
-  days: fc.integer({ min: 15, max: 40 }),
-  fast: fc.integer({ min: 2, max: 15 }),
-  slow: fc.integer({ min: 20, max: 60 }),
-  rsi: fc.integer({ min: 5, max: 20 }),
-  short: fc.boolean(),
-  entry: fc.constantFrom('{type: market}', '{type: limit, offset_bps: 3}', '{type: stop, offset_bps: 2, expires_after_bars: 2}'),
-  fill: fc.constantFrom('next_open', 'close'),
-  stop: fc.option(fc.constantFrom(0.3, 1, 2), { nil: undefined }),
-  eod: fc.boolean(),
-  volumeShare: fc.option(fc.constantFrom(0.001, 0.01), { nil: undefined }),
-})
+const cases = fc
+  .record({
+    start: fc.integer({ min: 0, max: 300 }),
+    days: fc.integer({ min: 15, max: 40 }),
+    fast: fc.integer({ min: 2, max: 15 }),
+    slow: fc.integer({ min: 20, max: 60 }),
+    rsi: fc.integer({ min: 5, max: 20 }),
+    short: fc.boolean(),
+    entry: fc.constantFrom(
+      '{type: market}',
+      '{type: limit, offset_bps: 3}',
+      '{type: stop, offset_bps: 2, expires_after_bars: 2}',
+    ),
+    fill: fc.constantFrom('next_open', 'close'),
+    stop: fc.option(fc.constantFrom(0.3, 1, 2), { nil: undefined }),
+    eod: fc.boolean(),
+    volumeShare: fc.option(fc.constantFrom(0.001, 0.01), { nil: undefined }),
+  })
   // Left out: fill: close with close_eod fails in the backtest itself (the session-close
   // exit is sent from the book's BAR handler, before execution has seen that bar, and the
   // broker refuses a fill: close order for a bar it has not seen); replay fails the same way.

@@ -29,14 +29,24 @@ function onlyDir(root: string): string {
 }
 
 /** The files of a phase folder that must be equal between a backtest and its replay. */
-const SAME = ['trades.ndjson', 'equity.ndjson', 'containers/portfolio_rotation_results.json', 'containers/execution_results.json', 'containers/risk_results.json'];
+const SAME = [
+  'trades.ndjson',
+  'equity.ndjson',
+  'containers/portfolio_rotation_results.json',
+  'containers/execution_results.json',
+  'containers/risk_results.json',
+];
 
 /**
  * Signal generation, backtest and replay of the example with `sets`; returns the phase
  * folders and the store.
  */
 async function threeRuns(sets: readonly string[]) {
-  const out = { signals: mkdtempSync(join(tmpdir(), 'sluice-rr-')), backtest: mkdtempSync(join(tmpdir(), 'sluice-rr-')), replay: mkdtempSync(join(tmpdir(), 'sluice-rr-')) };
+  const out = {
+    signals: mkdtempSync(join(tmpdir(), 'sluice-rr-')),
+    backtest: mkdtempSync(join(tmpdir(), 'sluice-rr-')),
+    replay: mkdtempSync(join(tmpdir(), 'sluice-rr-')),
+  };
   const common = [...sets.flatMap((s) => ['--set', s]), '--set', 'results.storage=disk'];
   const [generated, backtest] = await Promise.all([
     sluice(['run', EXAMPLE, ...common, '--set', 'topology=signal_generation', '--out', out.signals]),
@@ -45,14 +55,31 @@ async function threeRuns(sets: readonly string[]) {
   expect(generated.code, generated.stderr).toBe(0);
   expect(backtest.code, backtest.stderr).toBe(0);
   const store = join(onlyDir(out.signals), 'signal_generation', 'signals');
-  const replay = await sluice(['run', EXAMPLE, ...common, '--set', 'topology=signal_replay', '--set', `replay.store=${store}`, '--out', out.replay]);
+  const replay = await sluice([
+    'run',
+    EXAMPLE,
+    ...common,
+    '--set',
+    'topology=signal_replay',
+    '--set',
+    `replay.store=${store}`,
+    '--out',
+    out.replay,
+  ]);
   expect(replay.code, replay.stderr).toBe(0);
-  return { backtest: join(onlyDir(out.backtest), 'backtest'), replay: join(onlyDir(out.replay), 'signal_replay'), store, replayStdout: replay.stdout };
+  return {
+    backtest: join(onlyDir(out.backtest), 'backtest'),
+    replay: join(onlyDir(out.replay), 'signal_replay'),
+    store,
+    replayStdout: replay.stdout,
+  };
 }
 
 function expectSameResults(backtest: string, replay: string): void {
-  for (const file of SAME) expect(readFileSync(join(replay, file), 'utf8'), file).toBe(readFileSync(join(backtest, file), 'utf8'));
-  const ranked = (dir: string) => JSON.parse(readFileSync(join(dir, 'aggregate_results.json'), 'utf8')) as Record<string, unknown>;
+  for (const file of SAME)
+    expect(readFileSync(join(replay, file), 'utf8'), file).toBe(readFileSync(join(backtest, file), 'utf8'));
+  const ranked = (dir: string) =>
+    JSON.parse(readFileSync(join(dir, 'aggregate_results.json'), 'utf8')) as Record<string, unknown>;
   const { phase: _p, topology: _t, files: _f, ...expected } = ranked(backtest);
   const { phase: _q, topology: _u, files: _g, ...got } = ranked(replay);
   expect(got).toEqual(expected);
@@ -85,7 +112,12 @@ describe('rotation: signal generation and replay', () => {
   }, 180_000);
 
   it('score weights with a gross and a per-symbol cap: the replay equals the backtest byte for byte', async () => {
-    const r = await threeRuns(['strategies[0].params.weights=score', 'strategies[0].params.top_n=3', 'strategies[0].params.gross_exposure=0.9', 'strategies[0].params.max_weight=0.4']);
+    const r = await threeRuns([
+      'strategies[0].params.weights=score',
+      'strategies[0].params.top_n=3',
+      'strategies[0].params.gross_exposure=0.9',
+      'strategies[0].params.max_weight=0.4',
+    ]);
     expectSameResults(r.backtest, r.replay);
     const { signals } = await readSignalStore(r.store);
     const weights = signals.map((s) => s.weight!);
@@ -95,7 +127,12 @@ describe('rotation: signal generation and replay', () => {
   }, 180_000);
 
   it('a leveraged book (weights above 1, margin account): the stored weight, not the clamped strength, is replayed', async () => {
-    const r = await threeRuns(['portfolio.account=margin', 'strategies[0].params.top_n=1', 'strategies[0].params.gross_exposure=1.5', 'strategies[0].params.max_weight=1.5']);
+    const r = await threeRuns([
+      'portfolio.account=margin',
+      'strategies[0].params.top_n=1',
+      'strategies[0].params.gross_exposure=1.5',
+      'strategies[0].params.max_weight=1.5',
+    ]);
     expectSameResults(r.backtest, r.replay);
     const { signals } = await readSignalStore(r.store);
     const held = signals.filter((s) => s.weight! > 0);
@@ -111,10 +148,24 @@ describe('rotation: signal generation and replay', () => {
     const days = Array.from({ length: 30 }, (_, i) => new Date(Date.UTC(2024, 0, 2 + i)).toISOString().slice(0, 10));
     // Prices that reorder the ranking often; BBB lacks every 7th day, CCC starts late.
     const csv = (f: (i: number) => number | null) =>
-      ['timestamp,open,high,low,close,volume', ...days.flatMap((d, i) => (f(i) === null ? [] : [`${d},${f(i)!},${f(i)! + 1},${f(i)! - 1},${f(i)! + 0.5},1000`]))].join('\n') + '\n';
-    writeFileSync(join(dir, 'AAA.csv'), csv((i) => 50 + 5 * Math.sin(i / 2)));
-    writeFileSync(join(dir, 'BBB.csv'), csv((i) => (i % 7 === 3 ? null : 40 + 6 * Math.cos(i / 3))));
-    writeFileSync(join(dir, 'CCC.csv'), csv((i) => (i < 4 ? null : 30 + i / 2)));
+      [
+        'timestamp,open,high,low,close,volume',
+        ...days.flatMap((d, i) =>
+          f(i) === null ? [] : [`${d},${f(i)!},${f(i)! + 1},${f(i)! - 1},${f(i)! + 0.5},1000`],
+        ),
+      ].join('\n') + '\n';
+    writeFileSync(
+      join(dir, 'AAA.csv'),
+      csv((i) => 50 + 5 * Math.sin(i / 2)),
+    );
+    writeFileSync(
+      join(dir, 'BBB.csv'),
+      csv((i) => (i % 7 === 3 ? null : 40 + 6 * Math.cos(i / 3))),
+    );
+    writeFileSync(
+      join(dir, 'CCC.csv'),
+      csv((i) => (i < 4 ? null : 30 + i / 2)),
+    );
     writeFileSync(
       join(dir, 'r.yaml'),
       `name: r
@@ -141,9 +192,10 @@ results: { storage: memory }
     };
     const backtest = await run([]);
     const generated = await run(['topology=signal_generation'], join(dir, 'gen'));
-    expect(generated.containers.get('strategy_rotation')).toMatchObject({ incomplete_timestamps: 7 }) // days 0-3 (CCC), 10, 17, 24 (BBB);
+    expect(generated.containers.get('strategy_rotation')).toMatchObject({ incomplete_timestamps: 7 }); // days 0-3 (CCC), 10, 17, 24 (BBB);
     const replay = await run(['topology=signal_replay', `replay.store=${JSON.stringify(join(dir, 'gen', 'signals'))}`]);
-    const books = (o: typeof backtest) => o.books.map((b) => ({ trades: b.trades, equity: b.equity, metrics: b.metrics }));
+    const books = (o: typeof backtest) =>
+      o.books.map((b) => ({ trades: b.trades, equity: b.equity, metrics: b.metrics }));
     expect(backtest.books[0]!.trades!.length).toBeGreaterThan(5);
     expect(books(replay)).toEqual(books(backtest));
     expect(replay.containers.get('signals')).toMatchObject({ unmatched: 0 });

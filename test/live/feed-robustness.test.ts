@@ -9,7 +9,16 @@ import { encodeBar } from '../../src/data/feeds/messages.ts';
 import { startReplayServer, type ReplayServer } from '../../src/live/replay-server.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { LiveSchema } from '../../src/config/schema/live.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
+import {
+  LIVE_CONFIG,
+  MemorySink,
+  openTcpHandles,
+  referenceSignals,
+  silent,
+  splitSpy,
+  SPY_BARS,
+  spySource,
+} from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 /** Reconnect quickly in tests. */
@@ -17,7 +26,10 @@ const live = parseCamel(LiveSchema, { feed: { reconnect: { initial_delay_ms: 50,
 
 function memoryLogger() {
   const lines: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) });
+  const logger = pino(
+    { level: 'info' },
+    { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) },
+  );
   return { logger, warnings: () => lines.filter((l) => l.level === 40).map((l) => l.msg) };
 }
 
@@ -44,7 +56,14 @@ describe('the WebSocket feed when the replay server dies mid-stream and comes ba
         second = first
           .kill()
           .then(() => new Promise((r) => setTimeout(r, 300)))
-          .then(() => startReplayServer({ source: spySource(liveStart), listen: `ws://127.0.0.1:${first.port}`, speed: 'max', logger: silent }));
+          .then(() =>
+            startReplayServer({
+              source: spySource(liveStart),
+              listen: `ws://127.0.0.1:${first.port}`,
+              speed: 'max',
+              logger: silent,
+            }),
+          );
       },
     });
     const memory = new MemorySink();
@@ -78,13 +97,25 @@ describe('the WebSocket feed when the replay server dies mid-stream and comes ba
 describe('a feed faster than the graph', () => {
   it('overflow block: pauses the WebSocket (backpressure to the server) instead of dropping bars', async () => {
     const { history, liveStart } = splitSpy(HISTORY);
-    const feed = await startReplayServer({ source: spySource(liveStart), listen: 'ws://127.0.0.1:0', speed: 'max', logger: silent });
+    const feed = await startReplayServer({
+      source: spySource(liveStart),
+      listen: 'ws://127.0.0.1:0',
+      speed: 'max',
+      logger: silent,
+    });
     // A sink that is always behind: every chunk waits for it, so bars pile up in the buffer.
     const slow = new MemorySink();
     Object.defineProperty(slow, 'needsDrain', { value: true });
     slow.drained = () => new Promise((r) => setTimeout(r, 2));
     const cfg = parseCamel(LiveSchema, { buffer: { max_bars: 50, overflow: 'block' } });
-    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: feed.url, warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()), sinks: [slow], logger: silent });
+    const outcome = await runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live: cfg,
+      feedUrl: feed.url,
+      warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()),
+      sinks: [slow],
+      logger: silent,
+    });
     await feed.done;
     expect(outcome).toMatchObject({ status: 'completed', liveBars: SPY_BARS - HISTORY });
     expect(outcome.source.pauses).toBeGreaterThan(0);
@@ -96,7 +127,8 @@ describe('a feed faster than the graph', () => {
 describe('a misbehaving feed', () => {
   it('skips and counts malformed messages, drops duplicates, rejects out-of-order bars, reports the gap, survives a dropped connection', async () => {
     const t0 = Date.parse('2025-01-06T15:00:00Z');
-    const bar = (i: number, symbol = 'SPY') => encodeBar(symbol, t0 + i * 300_000, 100 + i, 101 + i, 99 + i, 100.5 + i, 1000);
+    const bar = (i: number, symbol = 'SPY') =>
+      encodeBar(symbol, t0 + i * 300_000, 100 + i, 101 + i, 99 + i, 100.5 + i, 1000);
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));
     let connection = 0;
@@ -104,7 +136,13 @@ describe('a misbehaving feed', () => {
       connection++;
       if (connection === 1) {
         for (let i = 0; i < 10; i++) ws.send(bar(i));
-        for (const junk of ['not json', '{"type":"bar"}', '{"type":"bar","symbol":"SPY","ts":"2025-01-06T16:00:00Z","open":1,"high":1,"low":1,"close":null}', '[1,2]']) ws.send(junk);
+        for (const junk of [
+          'not json',
+          '{"type":"bar"}',
+          '{"type":"bar","symbol":"SPY","ts":"2025-01-06T16:00:00Z","open":1,"high":1,"low":1,"close":null}',
+          '[1,2]',
+        ])
+          ws.send(junk);
         ws.send(bar(10, 'IWM'));
         ws.send('{"type":"heartbeat"}');
         setTimeout(() => ws.terminate(), 20);
@@ -117,13 +155,21 @@ describe('a misbehaving feed', () => {
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
     const { logger, warnings } = memoryLogger();
     const memory = new MemorySink();
-    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, feedUrl: url, sinks: [memory], logger });
+    const outcome = await runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      feedUrl: url,
+      sinks: [memory],
+      logger,
+    });
     await new Promise<void>((r) => wss.close(() => r()));
 
     expect(outcome).toMatchObject({ status: 'completed', feedEnd: 'end message', liveBars: 14 });
     expect(outcome.feed).toMatchObject({ malformed: 5, other: 1, connects: 2, reconnects: 1 });
     expect(outcome.source).toMatchObject({ duplicates: 3, outOfOrder: 1, ignoredSymbol: 1, gaps: 1, missingBars: 2 });
-    expect(memory.of('gap')).toEqual([{ type: 'gap', symbol: 'SPY', after: '2025-01-06T16:00:00.000Z', before: '2025-01-06T16:15:00.000Z', missing: 2 }]);
+    expect(memory.of('gap')).toEqual([
+      { type: 'gap', symbol: 'SPY', after: '2025-01-06T16:00:00.000Z', before: '2025-01-06T16:15:00.000Z', missing: 2 },
+    ]);
     expect(warnings().filter((w) => w.startsWith('malformed feed message skipped'))).toHaveLength(5);
     expect(warnings().some((w) => w.startsWith('bar out of order: SPY 2025-01-06T15:36:00.000Z'))).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
@@ -137,7 +183,13 @@ describe('a misbehaving feed', () => {
     await new Promise<void>((r) => wss.close(() => r())); // nobody listens on it now
     const cfg = parseCamel(LiveSchema, { feed: { reconnect: { initial_delay_ms: 10, max_attempts: 3 } } });
     const memory = new MemorySink();
-    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: `ws://127.0.0.1:${port}`, sinks: [memory], logger: silent });
+    const outcome = await runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live: cfg,
+      feedUrl: `ws://127.0.0.1:${port}`,
+      sinks: [memory],
+      logger: silent,
+    });
     expect(outcome.status).toBe('failed');
     expect(String(outcome.failure?.error)).toMatch(/gave up after 3 reconnect attempts/);
     expect(memory.messages.at(-1)).toMatchObject({ type: 'end', reason: 'failed' });
@@ -159,7 +211,13 @@ describe('a misbehaving feed', () => {
       }
     });
     const cfg = parseCamel(LiveSchema, { feed: { heartbeat_ms: 100, reconnect: { initial_delay_ms: 10 } } });
-    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: cfg, feedUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, sinks: [new MemorySink()], logger: silent });
+    const outcome = await runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live: cfg,
+      feedUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+      sinks: [new MemorySink()],
+      logger: silent,
+    });
     await new Promise<void>((r) => wss.close(() => r()));
     expect(outcome).toMatchObject({ status: 'completed', feedEnd: 'end message', liveBars: 2 });
     expect(outcome.feed).toMatchObject({ connects: 2, reconnects: 1, heartbeatTimeouts: 1 });
@@ -170,10 +228,19 @@ describe('a misbehaving feed', () => {
   it('stops cleanly when aborted (Ctrl-C) while waiting for bars', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));
-    wss.on('connection', (ws: WebSocket) => ws.send(encodeBar('SPY', Date.parse('2025-01-06T15:00:00Z'), 1, 1, 1, 1, 1)));
+    wss.on('connection', (ws: WebSocket) =>
+      ws.send(encodeBar('SPY', Date.parse('2025-01-06T15:00:00Z'), 1, 1, 1, 1, 1)),
+    );
     const abort = new AbortController();
     const memory = new MemorySink();
-    const running = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, feedUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, sinks: [memory], logger: silent, signal: abort.signal });
+    const running = runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      feedUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+      sinks: [memory],
+      logger: silent,
+      signal: abort.signal,
+    });
     await new Promise((r) => setTimeout(r, 300));
     abort.abort();
     const outcome = await running;

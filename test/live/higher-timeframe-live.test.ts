@@ -14,9 +14,20 @@ describe('higher-timeframe features live, one bar at a time', () => {
     const reference = await referenceSignals(CONFIG);
     const { history, liveStart } = splitSpy(HISTORY);
     const loaded = await loadLiveWorkflow(CONFIG);
-    const feed = await startReplayServer({ source: spySource(liveStart), listen: 'ws://127.0.0.1:0', speed: 'max', logger: silent });
+    const feed = await startReplayServer({
+      source: spySource(liveStart),
+      listen: 'ws://127.0.0.1:0',
+      speed: 'max',
+      logger: silent,
+    });
     const memory = new MemorySink();
-    const outcome = await runLive({ loaded, feedUrl: feed.url, warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent });
+    const outcome = await runLive({
+      loaded,
+      feedUrl: feed.url,
+      warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()),
+      sinks: [memory],
+      logger: silent,
+    });
     await feed.done;
     expect(outcome).toMatchObject({ status: 'completed', warmupBars: HISTORY, liveBars: SPY_BARS - HISTORY });
     const expected = reference.filter((s) => s.seq >= HISTORY);

@@ -9,7 +9,16 @@ import { startReplayServer } from '../../src/live/replay-server.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, signalHello, type SignalMessage } from '../../src/live/run-live.ts';
 import { FileSink, WebSocketSink } from '../../src/sinks/sinks.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
+import {
+  LIVE_CONFIG,
+  MemorySink,
+  openTcpHandles,
+  referenceSignals,
+  silent,
+  splitSpy,
+  SPY_BARS,
+  spySource,
+} from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 
@@ -24,7 +33,12 @@ describe('live signal generation with warm-up, fed by the replay feed over a rea
     const { history, liveStart, dir } = splitSpy(HISTORY);
     const loaded = await loadLiveWorkflow(LIVE_CONFIG);
     // The replay feed serves the "live" part: bar 15,000 to the end.
-    const feed = await startReplayServer({ source: spySource(liveStart), listen: 'ws://127.0.0.1:0', speed: 'max', logger: silent });
+    const feed = await startReplayServer({
+      source: spySource(liveStart),
+      listen: 'ws://127.0.0.1:0',
+      speed: 'max',
+      logger: silent,
+    });
     expect(feed.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
 
     // Sinks: memory, an NDJSON file, and a WebSocket server a consumer subscribes to.
@@ -71,11 +85,19 @@ describe('live signal generation with warm-up, fed by the replay feed over a rea
     expect(outcome.latency.p50).toBeGreaterThanOrEqual(0);
 
     // Every sink got the same stream, ending with the end message.
-    const fileLines = readFileSync(join(dir, 'out', 'signals.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fileLines = readFileSync(join(dir, 'out', 'signals.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(fileLines).toEqual(memory.messages);
     expect(received[0]).toMatchObject({ type: 'hello', feed: 'sluice-signals', workflow: 'spy_live' });
     expect(received.slice(1)).toEqual(memory.messages);
-    expect(memory.messages.at(-1)).toEqual({ type: 'end', reason: 'complete', bars: SPY_BARS - HISTORY, signals: expected.length });
+    expect(memory.messages.at(-1)).toEqual({
+      type: 'end',
+      reason: 'complete',
+      bars: SPY_BARS - HISTORY,
+      signals: expected.length,
+    });
 
     await new Promise((r) => setTimeout(r, 50));
     expect(openTcpHandles()).toEqual([]);

@@ -73,9 +73,21 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     const { history, liveStart, dir } = splitSpy(HISTORY);
     const storeDir = join(dir, 'live-store');
     const warmup = openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
-    const loaded = withLiveStore(await loadLiveWorkflow(LIVE_CONFIG), { type: 'store', path: storeDir, rowGroupRows: 200 }, 'stdin', warmup.description);
+    const loaded = withLiveStore(
+      await loadLiveWorkflow(LIVE_CONFIG),
+      { type: 'store', path: storeDir, rowGroupRows: 200 },
+      'stdin',
+      warmup.description,
+    );
     const feed = stdinFeed(liveStart, 3_000);
-    const running = runLive({ loaded, feedUrl: 'stdin', stdin: feed.stdin, warmup, sinks: [new MemorySink()], logger: silent });
+    const running = runLive({
+      loaded,
+      feedUrl: 'stdin',
+      stdin: feed.stdin,
+      warmup,
+      sinks: [new MemorySink()],
+      logger: silent,
+    });
 
     await feed.paused;
     // The graph may still be working through the bars already sent: wait for their parts.
@@ -103,7 +115,9 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     expect(store.meta.data.bars).toBe(SPY_BARS);
     expect(store.meta.strategies.reduce((n, s) => n + s.signal_rows, 0)).toBe(reference.length);
     // One Parquet file per part and table, and nothing else but the metadata.
-    expect(readdirSync(storeDir).sort()).toEqual(['metadata.json', ...parts.flatMap((p) => [p.regimes.file, p.signals.file])].sort());
+    expect(readdirSync(storeDir).sort()).toEqual(
+      ['metadata.json', ...parts.flatMap((p) => [p.regimes.file, p.signals.file])].sort(),
+    );
 
     // Its bars came from a feed: a replay of the config refuses it unless forced.
     const expected = { configHash: await signalConfigHash(loaded.wf), engineVersion: ENGINE.version, force: false };
@@ -116,12 +130,26 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     const storeDir = join(dir, 'live-store');
     // A store already there is replaced, part files and all.
     mkdirSync(storeDir);
-    for (const stale of ['signals.parquet', 'regimes.parquet', 'signals-000099.parquet', 'metadata.json']) writeFileSync(join(storeDir, stale), 'old');
+    for (const stale of ['signals.parquet', 'regimes.parquet', 'signals-000099.parquet', 'metadata.json'])
+      writeFileSync(join(storeDir, stale), 'old');
     const warmup = openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
-    const loaded = withLiveStore(await loadLiveWorkflow(LIVE_CONFIG), { type: 'store', path: storeDir, rowGroupRows: 500 }, 'stdin', 'history');
+    const loaded = withLiveStore(
+      await loadLiveWorkflow(LIVE_CONFIG),
+      { type: 'store', path: storeDir, rowGroupRows: 500 },
+      'stdin',
+      'history',
+    );
     const abort = new AbortController();
     const feed = stdinFeed(liveStart, 2_000);
-    const running = runLive({ loaded, feedUrl: 'stdin', stdin: feed.stdin, warmup, sinks: [], logger: silent, signal: abort.signal });
+    const running = runLive({
+      loaded,
+      feedUrl: 'stdin',
+      stdin: feed.stdin,
+      warmup,
+      sinks: [],
+      logger: silent,
+      signal: abort.signal,
+    });
     await feed.paused;
     await metaWithParts(storeDir, 1);
     abort.abort();
@@ -134,7 +162,9 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     expect(store.signals.length).toBeGreaterThan(0);
     expect(strip(store.signals)).toEqual(reference.slice(0, store.signals.length));
     const parts = store.meta.files.parts ?? [];
-    expect(readdirSync(storeDir).sort()).toEqual(['metadata.json', ...parts.flatMap((p) => [p.regimes.file, p.signals.file])].sort());
+    expect(readdirSync(storeDir).sort()).toEqual(
+      ['metadata.json', ...parts.flatMap((p) => [p.regimes.file, p.signals.file])].sort(),
+    );
   });
 });
 
@@ -147,7 +177,12 @@ describe('warm-up from the store: the bars a historical store was computed from,
     // A historical store over the first 15,000 bars (the config's data replaced by that file).
     const sets = [`data.path=${JSON.stringify(bars)}`, `signals.store=${JSON.stringify(storeDir)}`];
     const gen = await loadWorkflow(LIVE_CONFIG, { sets: [...sets, 'results.storage=disk'] });
-    const generated = await runPhase({ ...gen, source: openBarSource({ path: bars, symbol: 'SPY' }, process.cwd()), phaseDir: null, logger: silent });
+    const generated = await runPhase({
+      ...gen,
+      source: openBarSource({ path: bars, symbol: 'SPY' }, process.cwd()),
+      phaseDir: null,
+      logger: silent,
+    });
     expect(generated.status).toBe('completed');
     const meta = await readStoreMeta(storeDir);
     expect(meta.data.bars).toBe(HISTORY);
@@ -162,12 +197,27 @@ describe('warm-up from the store: the bars a historical store was computed from,
     // The file changed since the store was written: refused, naming the file.
     writeFileSync(bars, `${history}\n`, { flag: 'a' });
     await expect(openStoreWarmup(live)).rejects.toThrow(LiveError);
-    await expect(openStoreWarmup(live)).rejects.toThrow(/bars\.csv \(SPY\) is not the file the store was computed from/);
+    await expect(openStoreWarmup(live)).rejects.toThrow(
+      /bars\.csv \(SPY\) is not the file the store was computed from/,
+    );
     // No store configured: says what to set.
     await expect(openStoreWarmup(await loadLiveWorkflow(LIVE_CONFIG))).rejects.toThrow(/set signals\.store/);
     // The same through the CLI: one line, exit 1, before any feed is read.
-    const cli = await sluice(['live', LIVE_CONFIG, '--feed', 'stdin', '--warmup', 'store', '--set', `data.path=${JSON.stringify(bars)}`, '--set', `signals.store=${JSON.stringify(storeDir)}`]);
+    const cli = await sluice([
+      'live',
+      LIVE_CONFIG,
+      '--feed',
+      'stdin',
+      '--warmup',
+      'store',
+      '--set',
+      `data.path=${JSON.stringify(bars)}`,
+      '--set',
+      `signals.store=${JSON.stringify(storeDir)}`,
+    ]);
     expect(cli.code).toBe(1);
-    expect(cli.stderr.trim()).toMatch(/^live: warm-up from the store .*historical: .*bars\.csv \(SPY\) is not the file the store was computed from: \d+ bytes/);
+    expect(cli.stderr.trim()).toMatch(
+      /^live: warm-up from the store .*historical: .*bars\.csv \(SPY\) is not the file the store was computed from: \d+ bytes/,
+    );
   });
 });

@@ -9,7 +9,16 @@ import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
 import { NatsSink } from '../../src/sinks/nats-sink.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
+import {
+  LIVE_CONFIG,
+  MemorySink,
+  openTcpHandles,
+  referenceSignals,
+  silent,
+  splitSpy,
+  SPY_BARS,
+  spySource,
+} from '../helpers/live.ts';
 import { NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
 
 /**
@@ -21,7 +30,8 @@ import { NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/na
 
 const LIVE_BARS = 2000;
 const HISTORY = SPY_BARS - LIVE_BARS;
-const skipReason = NATS_SERVER_BIN === undefined ? ' (SKIPPED: no nats-server binary; install it or set NATS_SERVER)' : '';
+const skipReason =
+  NATS_SERVER_BIN === undefined ? ' (SKIPPED: no nats-server binary; install it or set NATS_SERVER)' : '';
 
 let nats: NatsServer | undefined;
 let expected: SignalMessage[];
@@ -39,7 +49,10 @@ async function streamMessages(url: string, stream: string): Promise<number> {
 describe.skipIf(NATS_SERVER_BIN === undefined)(`the NATS feed and sink in a live run${skipReason}`, () => {
   beforeAll(async () => {
     split = splitSpy(HISTORY);
-    [nats, expected] = await Promise.all([startNatsServer(NATS_SERVER_BIN!), referenceSignals(LIVE_CONFIG).then((all) => all.filter((s) => s.seq >= HISTORY))]);
+    [nats, expected] = await Promise.all([
+      startNatsServer(NATS_SERVER_BIN!),
+      referenceSignals(LIVE_CONFIG).then((all) => all.filter((s) => s.seq >= HISTORY)),
+    ]);
   });
 
   afterAll(async () => {
@@ -49,16 +62,41 @@ describe.skipIf(NATS_SERVER_BIN === undefined)(`the NATS feed and sink in a live
   it('relays its live bars for a second run, publishes every signal acked under back-pressure, and stops cleanly on abort', async () => {
     const url = nats!.url;
     const feed = await openNatsReplayOutput(url, ['SPY'], { logger: silent });
-    const sent = await replay({ source: spySource(split.liveStart), speed: 'max', output: feed.output, logger: silent });
+    const sent = await replay({
+      source: spySource(split.liveStart),
+      speed: 'max',
+      output: feed.output,
+      logger: silent,
+    });
     expect(sent).toMatchObject({ bars: LIVE_BARS, reason: 'complete' });
     expect(await feed.close()).toEqual({ stored: LIVE_BARS + 1, duplicates: 0, retries: 0 });
 
     const loaded = await loadLiveWorkflow(LIVE_CONFIG);
-    const sinkCfg = parseCamel(LiveSinkSchema, { type: 'nats', url, stream: 'SIG_RELAY_TEST', subject_prefix: 'test.signals', publish_bars: true, bars_stream: 'RELAY', bars_prefix: 'relay.bars', max_in_flight: 4 }) as NatsSinkConfig;
+    const sinkCfg = parseCamel(LiveSinkSchema, {
+      type: 'nats',
+      url,
+      stream: 'SIG_RELAY_TEST',
+      subject_prefix: 'test.signals',
+      publish_bars: true,
+      bars_stream: 'RELAY',
+      bars_prefix: 'relay.bars',
+      max_in_flight: 4,
+    }) as NatsSinkConfig;
     const sink = new NatsSink(sinkCfg, silent);
     const first = new MemorySink();
-    const one = await runLive({ loaded, feedUrl: url, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [first, sink], logger: silent });
-    expect(one).toMatchObject({ status: 'completed', feedEnd: 'end message', warmupBars: HISTORY, liveBars: LIVE_BARS });
+    const one = await runLive({
+      loaded,
+      feedUrl: url,
+      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
+      sinks: [first, sink],
+      logger: silent,
+    });
+    expect(one).toMatchObject({
+      status: 'completed',
+      feedEnd: 'end message',
+      warmupBars: HISTORY,
+      liveBars: LIVE_BARS,
+    });
     expect(first.of('signal')).toEqual(expected);
     // Every signal was acked before the sink closed: all of them are in the stream.
     expect(sink.counters).toEqual({ stored: expected.length + LIVE_BARS, duplicates: 0, retries: 0 });

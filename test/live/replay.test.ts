@@ -21,7 +21,13 @@ function bars(symbol: string, n: number, step = MIN, offset = 0): MemoryBarSourc
 function recorder(): ReplayOutput & { lines: string[]; times: number[] } {
   const lines: string[] = [];
   const times: number[] = [];
-  return { lines, times, send: (t) => (lines.push(t), void times.push(performance.now())), needsDrain: false, drained: () => Promise.resolve() };
+  return {
+    lines,
+    times,
+    send: (t) => (lines.push(t), void times.push(performance.now())),
+    needsDrain: false,
+    drained: () => Promise.resolve(),
+  };
 }
 
 describe('replay', () => {
@@ -32,9 +38,21 @@ describe('replay', () => {
 
   it('sends several symbols merged by (timestamp, symbol), then the end message', async () => {
     const out = recorder();
-    const result = await replay({ source: mergeSources([bars('SPY', 3), bars('QQQ', 2, MIN, 30_000)]), speed: 'max', output: out, logger: silent });
+    const result = await replay({
+      source: mergeSources([bars('SPY', 3), bars('QQQ', 2, MIN, 30_000)]),
+      speed: 'max',
+      output: out,
+      logger: silent,
+    });
     const sent = out.lines.map((l) => JSON.parse(l) as { type: string; symbol?: string; ts?: string });
-    expect(sent.map((m) => (m.type === 'bar' ? `${m.symbol} ${m.ts!.slice(11, 19)}` : m.type))).toEqual(['SPY 15:00:00', 'QQQ 15:00:30', 'SPY 15:01:00', 'QQQ 15:01:30', 'SPY 15:02:00', 'end']);
+    expect(sent.map((m) => (m.type === 'bar' ? `${m.symbol} ${m.ts!.slice(11, 19)}` : m.type))).toEqual([
+      'SPY 15:00:00',
+      'QQQ 15:00:30',
+      'SPY 15:01:00',
+      'QQQ 15:01:30',
+      'SPY 15:02:00',
+      'end',
+    ]);
     expect(sent.at(-1)).toEqual({ type: 'end', reason: 'complete', bars: 5 });
     expect(result).toMatchObject({ bars: 5, reason: 'complete' });
   });
@@ -88,7 +106,13 @@ describe('replay', () => {
     const out = recorder();
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 150);
-    const result = await replay({ source: bars('SPY', 100), speed: 60, output: out, logger: silent, signal: abort.signal });
+    const result = await replay({
+      source: bars('SPY', 100),
+      speed: 60,
+      output: out,
+      logger: silent,
+      signal: abort.signal,
+    });
     expect(result.reason).toBe('interrupted');
     expect(result.bars).toBeGreaterThan(0);
     expect(result.bars).toBeLessThan(10);
@@ -98,7 +122,13 @@ describe('replay', () => {
 
 describe('the replay feed on a WebSocket server', () => {
   it('waits for a client, sends hello, bars and end to every client, then closes', async () => {
-    const server = await startReplayServer({ source: bars('SPY', 50), listen: 'ws://127.0.0.1:0', speed: 'max', logger: silent, waitClients: 2 });
+    const server = await startReplayServer({
+      source: bars('SPY', 50),
+      listen: 'ws://127.0.0.1:0',
+      speed: 'max',
+      logger: silent,
+      waitClients: 2,
+    });
     const collect = () =>
       new Promise<string[]>((resolve) => {
         const got: string[] = [];
@@ -113,14 +143,24 @@ describe('the replay feed on a WebSocket server', () => {
     expect((await server.done).bars).toBe(50);
     expect(ma).toEqual(mb);
     expect(ma).toHaveLength(52);
-    expect(JSON.parse(ma[0]!)).toMatchObject({ type: 'hello', feed: 'sluice-replay', version: 1, symbols: ['SPY'], speed: 'max' });
+    expect(JSON.parse(ma[0]!)).toMatchObject({
+      type: 'hello',
+      feed: 'sluice-replay',
+      version: 1,
+      symbols: ['SPY'],
+      speed: 'max',
+    });
     expect(JSON.parse(ma[51]!)).toEqual({ type: 'end', reason: 'complete', bars: 50 });
     await new Promise((r) => setTimeout(r, 50));
     expect(openTcpHandles()).toEqual([]);
   });
 
   it('a client that reads nothing holds the server back: needsDrain until it reads again', async () => {
-    const server = await BroadcastServer.listen('ws://127.0.0.1:0', { logger: silent, name: 'test', highWaterMark: 64 * 1024 });
+    const server = await BroadcastServer.listen('ws://127.0.0.1:0', {
+      logger: silent,
+      name: 'test',
+      highWaterMark: 64 * 1024,
+    });
     const client = new WebSocket(server.url);
     await new Promise((r) => client.once('open', r));
     await server.waitForClients(1);

@@ -165,17 +165,33 @@ values: { a: 100, b: 101, x: { side: buy, quantity: 1, price: 100, seq: 5 } }
       `description: d\nsubject: ${subject}\ninputs: ${inputs}\nexpect: ${expect}\n${values}\n`;
     const sma = '{ kind: strategy, name: sma_crossover, params: { fast_period: 2, slow_period: 3 } }';
 
-    expect(problems(base('{ kind: strategy, name: sma_crossover, params: { fast_period: -3 } }', '{ bars: "a|" }', '{ signals: "-|" }'))).toContain(
-      'spec.yaml:2:72  subject.params.fast_period: expected a positive integer, received -3',
+    expect(
+      problems(
+        base(
+          '{ kind: strategy, name: sma_crossover, params: { fast_period: -3 } }',
+          '{ bars: "a|" }',
+          '{ signals: "-|" }',
+        ),
+      ),
+    ).toContain('spec.yaml:2:72  subject.params.fast_period: expected a positive integer, received -3');
+    expect(problems(base(sma, '{ bars: "a|" }', '{ signal: "-|" }'))).toMatch(
+      /spec\.yaml:4:\d+ {2}expect\.signal: a strategy subject has no output 'signal'[\s\S]*did you mean 'signals'\?/,
     );
-    expect(problems(base(sma, '{ bars: "a|" }', '{ signal: "-|" }'))).toMatch(/spec\.yaml:4:\d+ {2}expect\.signal: a strategy subject has no output 'signal'[\s\S]*did you mean 'signals'\?/);
-    expect(problems(base(sma, '{ bars: "ab|" }', '{ signals: "-L|" }'))).toContain("spec.yaml:3:19  inputs.bars: 'b' in the marble has no value");
-    expect(problems(base(sma, '{ bars: "a|" }', '{ signals: "L|" }', 'values: { a: 1, L: { directon: 1 } }'))).toContain(
-      "spec.yaml:5:22  values.L.directon: unknown key 'directon'",
+    expect(problems(base(sma, '{ bars: "ab|" }', '{ signals: "-L|" }'))).toContain(
+      "spec.yaml:3:19  inputs.bars: 'b' in the marble has no value",
     );
-    expect(problems(base('{ kind: classifier }', '{ bars: "a|" }', '{ signals: "-|" }'))).toContain("subject.kind: unknown subject kind 'classifier'");
-    expect(problems(base(sma, '{ bars: "a-(b|" }', '{ signals: "-|" }'))).toContain("spec.yaml:3:20  inputs.bars: not a marble diagram: '(' is never closed");
-    expect(problems(base(sma, '{ bars: "a-!|" }', '{ signals: "-|" }'))).toContain('inputs.bars: not a marble diagram: conventional marble diagrams cannot have the unsubscription marker');
+    expect(
+      problems(base(sma, '{ bars: "a|" }', '{ signals: "L|" }', 'values: { a: 1, L: { directon: 1 } }')),
+    ).toContain("spec.yaml:5:22  values.L.directon: unknown key 'directon'");
+    expect(problems(base('{ kind: classifier }', '{ bars: "a|" }', '{ signals: "-|" }'))).toContain(
+      "subject.kind: unknown subject kind 'classifier'",
+    );
+    expect(problems(base(sma, '{ bars: "a-(b|" }', '{ signals: "-|" }'))).toContain(
+      "spec.yaml:3:20  inputs.bars: not a marble diagram: '(' is never closed",
+    );
+    expect(problems(base(sma, '{ bars: "a-!|" }', '{ signals: "-|" }'))).toContain(
+      'inputs.bars: not a marble diagram: conventional marble diagrams cannot have the unsubscription marker',
+    );
   });
 });
 
@@ -207,7 +223,10 @@ describe('sluice marbles', () => {
       join(dir, 'wrong.yaml'),
       'description: wrong\nsubject: { kind: indicator, name: sma, params: { period: 2 } }\ninputs: { bars: "ab|" }\nexpect: { values: "-y|" }\nvalues: { a: 1, b: 2, y: 2 }\n',
     );
-    writeFileSync(join(dir, 'invalid.yaml'), 'description: invalid\nsubject: { kind: indicator, name: smaa }\ninputs: { bars: "a|" }\nexpect: { values: "-|" }\nvalues: { a: 1 }\n');
+    writeFileSync(
+      join(dir, 'invalid.yaml'),
+      'description: invalid\nsubject: { kind: indicator, name: smaa }\ninputs: { bars: "a|" }\nexpect: { values: "-|" }\nvalues: { a: 1 }\n',
+    );
     const t = io();
     const code = await main(['node', 'sluice', 'marbles', dir], t.io);
     expect(code).toBe(1);
@@ -222,7 +241,11 @@ describe('sluice marbles', () => {
     const all = findSpecFiles(['marbles/**/*.yaml']).files;
     expect(all).toContain('marbles/routes/feedback.yaml');
     expect(findSpecFiles(['marbles/routes']).files).toEqual(all.filter((f) => f.startsWith('marbles/routes/')));
-    expect(findSpecFiles(['marbles/*/sma-*.yaml', 'marbles/routes/merge.yaml']).files).toEqual(['marbles/routes/merge.yaml', 'marbles/strategies/sma-crossover-trigger-cross.yaml', 'marbles/strategies/sma-crossover.yaml']);
+    expect(findSpecFiles(['marbles/*/sma-*.yaml', 'marbles/routes/merge.yaml']).files).toEqual([
+      'marbles/routes/merge.yaml',
+      'marbles/strategies/sma-crossover-trigger-cross.yaml',
+      'marbles/strategies/sma-crossover.yaml',
+    ]);
     expect(findSpecFiles(['marbles/nothing/*.yaml']).unmatched).toEqual(['marbles/nothing/*.yaml']);
   });
 });

@@ -19,7 +19,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 /** What `npm pack` needs from the repository: the package's `files`, and what builds them. */
-const PACKAGE_SOURCES = ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js', 'src', 'bin', 'patterns', 'schema', 'examples', 'templates'];
+const PACKAGE_SOURCES = [
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts/build.js',
+  'src',
+  'bin',
+  'patterns',
+  'schema',
+  'examples',
+  'templates',
+];
 const MINUTES = 60_000;
 
 interface Ran {
@@ -31,10 +44,15 @@ interface Ran {
 /** Runs a command to its end (never throws on a non-zero exit: the test looks at `code`). */
 function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((done) => {
-    execFile(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -61,11 +79,17 @@ beforeAll(async () => {
   for (const path of PACKAGE_SOURCES) cpSync(join(REPO, path), join(copy, path), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(copy, 'node_modules'), 'dir');
   const packed = await ok('npm', ['pack', '--json', '--pack-destination', work], copy);
-  tarball = join(work, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0]!.filename);
+  tarball = join(
+    work,
+    (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0]!.filename,
+  );
 
   project = join(work, 'project');
   mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'sluice-consumer', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'sluice-consumer', private: true, type: 'module' }, null, 2)}\n`,
+  );
   await ok('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], project);
   installed = join(project, 'node_modules', 'sluice');
 }, 10 * MINUTES);
@@ -76,7 +100,17 @@ afterAll(() => {
 
 describe('the packed and installed package', () => {
   it('holds the compiled code, the patterns and the examples, and no TypeScript sources', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/report/assets/report.css', 'bin/sluice.js', 'patterns', 'schema/sluice.schema.json', 'examples/spy-sma-crossover.yaml', 'examples/data/SPY_5m.csv']) {
+    for (const file of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'dist/report/assets/report.css',
+      'bin/sluice.js',
+      'patterns',
+      'schema/sluice.schema.json',
+      'examples/spy-sma-crossover.yaml',
+      'examples/data/SPY_5m.csv',
+    ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);
@@ -84,15 +118,35 @@ describe('the packed and installed package', () => {
   });
 
   it('is importable from plain Node: loadWorkflow and runWorkflow are functions', async () => {
-    const script = "import('sluice').then(async (m) => { const t = await import('sluice/testing'); console.log(JSON.stringify({ loadWorkflow: typeof m.loadWorkflow, runWorkflow: typeof m.runWorkflow, defineStrategy: typeof m.defineStrategy, defineIndicator: typeof m.defineIndicator, defineClassifier: typeof m.defineClassifier, z: typeof m.z?.object, marbleTest: typeof t.marbleTest })); })";
+    const script =
+      "import('sluice').then(async (m) => { const t = await import('sluice/testing'); console.log(JSON.stringify({ loadWorkflow: typeof m.loadWorkflow, runWorkflow: typeof m.runWorkflow, defineStrategy: typeof m.defineStrategy, defineIndicator: typeof m.defineIndicator, defineClassifier: typeof m.defineClassifier, z: typeof m.z?.object, marbleTest: typeof t.marbleTest })); })";
     const r = await ok(process.execPath, ['--input-type=module', '-e', script], project);
-    expect(JSON.parse(r.stdout)).toEqual({ loadWorkflow: 'function', runWorkflow: 'function', defineStrategy: 'function', defineIndicator: 'function', defineClassifier: 'function', z: 'function', marbleTest: 'function' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      loadWorkflow: 'function',
+      runWorkflow: 'function',
+      defineStrategy: 'function',
+      defineIndicator: 'function',
+      defineClassifier: 'function',
+      z: 'function',
+      marbleTest: 'function',
+    });
   });
 
   it('typechecks a TypeScript consumer against the installed types (NodeNext)', async () => {
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['consumer.ts'],
+      }),
     );
     writeFileSync(
       join(project, 'consumer.ts'),
@@ -125,7 +179,11 @@ export const tester: typeof marbleTest = marbleTest;
 void loadWorkflow(42);
 `,
     );
-    const r = await sh(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    const r = await sh(
+      process.execPath,
+      [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      project,
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -137,24 +195,36 @@ void loadWorkflow(42);
 
   it('`npx sluice run` backtests the bundled example on the bundled SPY bars', async () => {
     cpSync(join(installed, 'examples'), join(project, 'examples'), { recursive: true });
-    const r = await ok('npx', ['--no', '--', 'sluice', 'run', 'examples/spy-sma-crossover.yaml', '--out', join(work, 'results')], project);
+    const r = await ok(
+      'npx',
+      ['--no', '--', 'sluice', 'run', 'examples/spy-sma-crossover.yaml', '--out', join(work, 'results')],
+      project,
+    );
     expect(r.stdout).toContain('spy_sma_crossover: 20769 bars');
     expect(Number(/^Trades\s+(\d+)/m.exec(r.stdout)?.[1])).toBeGreaterThan(0);
   });
 
-  it('`npx sluice init` writes a project whose TypeScript plugin runs through the compiled engine: backtest and tests green', async () => {
-    const scaffold = join(work, 'scaffold');
-    await ok('npx', ['--no', '--', 'sluice', 'init', scaffold], project);
-    await ok('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], scaffold);
-    const run = await ok('npm', ['run', 'backtest', '--', '--out', join(work, 'scaffold-results')], scaffold);
-    expect(run.stdout).toContain('my_research: 20769 bars, 2 strategies');
-    const trades = /^Trades\s+(\d+)\s+(\d+)$/m.exec(run.stdout);
-    expect(Number(trades?.[1]) * Number(trades?.[2])).toBeGreaterThan(0);
-    const test = await ok('npm', ['test'], scaffold);
-    expect(test.stdout).toMatch(/1 marble spec: 1 passed/);
-    expect(test.stdout).toMatch(/# pass 2\b/);
-    expect(test.stdout).toMatch(/# fail 0\b/);
-    const listed = await ok('npx', ['--no', '--', 'sluice', 'list', 'strategies', '--plugin', 'plugins/*.ts'], scaffold);
-    expect(listed.stdout).toMatch(/my_strategy .*\n.*\n\s+plugin {2}plugins\/my-strategy\.ts/);
-  }, 5 * MINUTES);
+  it(
+    '`npx sluice init` writes a project whose TypeScript plugin runs through the compiled engine: backtest and tests green',
+    async () => {
+      const scaffold = join(work, 'scaffold');
+      await ok('npx', ['--no', '--', 'sluice', 'init', scaffold], project);
+      await ok('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], scaffold);
+      const run = await ok('npm', ['run', 'backtest', '--', '--out', join(work, 'scaffold-results')], scaffold);
+      expect(run.stdout).toContain('my_research: 20769 bars, 2 strategies');
+      const trades = /^Trades\s+(\d+)\s+(\d+)$/m.exec(run.stdout);
+      expect(Number(trades?.[1]) * Number(trades?.[2])).toBeGreaterThan(0);
+      const test = await ok('npm', ['test'], scaffold);
+      expect(test.stdout).toMatch(/1 marble spec: 1 passed/);
+      expect(test.stdout).toMatch(/# pass 2\b/);
+      expect(test.stdout).toMatch(/# fail 0\b/);
+      const listed = await ok(
+        'npx',
+        ['--no', '--', 'sluice', 'list', 'strategies', '--plugin', 'plugins/*.ts'],
+        scaffold,
+      );
+      expect(listed.stdout).toMatch(/my_strategy .*\n.*\n\s+plugin {2}plugins\/my-strategy\.ts/);
+    },
+    5 * MINUTES,
+  );
 });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineClassifier, defineIndicator, defineStrategy, definitionKind, DefinitionError } from '../../src/domain/define.ts';
+import {
+  defineClassifier,
+  defineIndicator,
+  defineStrategy,
+  definitionKind,
+  DefinitionError,
+} from '../../src/domain/define.ts';
 import { Registry, registry, RegistryCollisionError, BUILT_IN } from '../../src/domain/registry.ts';
 import { FeatureHub } from '../../src/domain/indicators/feature-hub.ts';
 import { loadPlugins, PluginError } from '../../src/plugins/load-plugins.ts';
@@ -33,14 +39,64 @@ describe('defineStrategy, defineIndicator, defineClassifier', () => {
   });
 
   it.each([
-    ['a name that is not snake_case', () => defineStrategy({ name: 'My Strategy', description: 'x', ...noop }), /name must be lower-case snake_case/],
-    ['a description over two lines', () => defineStrategy({ name: 'a', description: 'one\ntwo', ...noop }), /description must be one non-empty line/],
-    ['params that are not a zod schema', () => defineStrategy({ name: 'a', description: 'x', ...noop, params: { period: 3 } as never }), /params must be a zod object schema/],
-    ['no create', () => defineStrategy({ name: 'a', description: 'x', params: noop.params, features: noop.features } as never), /create must be a function/],
-    ['a grid that is neither a list nor a range', () => defineStrategy({ name: 'a', description: 'x', ...noop, defaultGrid: { period: 3 } as never }), /defaultGrid\.period must be a list/],
-    ['no outputs', () => defineIndicator({ name: 'i', description: 'x', params: noop.params, outputs: [], reads: 'price', warmup: () => 1, create: () => ({}) as never }), /outputs must be a non-empty list/],
-    ['an unknown reads', () => defineIndicator({ name: 'i', description: 'x', params: noop.params, outputs: ['value'], reads: 'tick' as never, warmup: () => 1, create: () => ({}) as never }), /reads must be 'price'/],
-    ['a label twice', () => defineClassifier({ name: 'c', description: 'x', labels: ['up', 'up'], ...noop }), /labels lists a name twice/],
+    [
+      'a name that is not snake_case',
+      () => defineStrategy({ name: 'My Strategy', description: 'x', ...noop }),
+      /name must be lower-case snake_case/,
+    ],
+    [
+      'a description over two lines',
+      () => defineStrategy({ name: 'a', description: 'one\ntwo', ...noop }),
+      /description must be one non-empty line/,
+    ],
+    [
+      'params that are not a zod schema',
+      () => defineStrategy({ name: 'a', description: 'x', ...noop, params: { period: 3 } as never }),
+      /params must be a zod object schema/,
+    ],
+    [
+      'no create',
+      () => defineStrategy({ name: 'a', description: 'x', params: noop.params, features: noop.features } as never),
+      /create must be a function/,
+    ],
+    [
+      'a grid that is neither a list nor a range',
+      () => defineStrategy({ name: 'a', description: 'x', ...noop, defaultGrid: { period: 3 } as never }),
+      /defaultGrid\.period must be a list/,
+    ],
+    [
+      'no outputs',
+      () =>
+        defineIndicator({
+          name: 'i',
+          description: 'x',
+          params: noop.params,
+          outputs: [],
+          reads: 'price',
+          warmup: () => 1,
+          create: () => ({}) as never,
+        }),
+      /outputs must be a non-empty list/,
+    ],
+    [
+      'an unknown reads',
+      () =>
+        defineIndicator({
+          name: 'i',
+          description: 'x',
+          params: noop.params,
+          outputs: ['value'],
+          reads: 'tick' as never,
+          warmup: () => 1,
+          create: () => ({}) as never,
+        }),
+      /reads must be 'price'/,
+    ],
+    [
+      'a label twice',
+      () => defineClassifier({ name: 'c', description: 'x', labels: ['up', 'up'], ...noop }),
+      /labels lists a name twice/,
+    ],
   ])('refuse %s, naming the definition and the field', (_, make, message) => {
     expect(make).toThrow(DefinitionError);
     expect(make).toThrow(message);
@@ -52,7 +108,11 @@ describe('the registry', () => {
     expect(registry.strategies.size).toBe(22);
     expect(registry.indicators.size).toBe(40);
     expect(registry.classifiers.size).toBe(2);
-    for (const d of [...registry.strategies.values(), ...registry.indicators.values(), ...registry.classifiers.values()]) {
+    for (const d of [
+      ...registry.strategies.values(),
+      ...registry.indicators.values(),
+      ...registry.classifiers.values(),
+    ]) {
       expect(definitionKind(d), d.name).toBeDefined();
       expect(Object.isFrozen(d), d.name).toBe(true);
     }
@@ -67,9 +127,13 @@ describe('the registry', () => {
     r.add(a, origin);
     const b = defineStrategy({ name: 'x', description: 'y', ...noop });
     expect(() => r.add(b, { kind: 'plugin', file: '/p/b.ts', fingerprint: 'f2' })).toThrow(RegistryCollisionError);
-    expect(() => r.add(b, { kind: 'plugin', file: '/p/b.ts', fingerprint: 'f2' })).toThrow(/plugin \/p\/b\.ts collides with the strategy of that name of plugin \/p\/a\.ts/);
+    expect(() => r.add(b, { kind: 'plugin', file: '/p/b.ts', fingerprint: 'f2' })).toThrow(
+      /plugin \/p\/b\.ts collides with the strategy of that name of plugin \/p\/a\.ts/,
+    );
     // The composite kinds are reserved strategy names.
-    expect(() => r.add(defineStrategy({ name: 'ensemble', description: 'x', ...noop }), origin)).toThrow(/the built-in catalogue/);
+    expect(() => r.add(defineStrategy({ name: 'ensemble', description: 'x', ...noop }), origin)).toThrow(
+      /the built-in catalogue/,
+    );
   });
 });
 
@@ -77,7 +141,10 @@ describe('plugin code fingerprints', () => {
   it('follow relative imports transitively and change with any file of the code', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'lib'));
-    writeFileSync(join(dir, 'p.ts'), "import { h } from './lib/h.js';\nimport { z } from 'zod';\nexport const x = h;\n");
+    writeFileSync(
+      join(dir, 'p.ts'),
+      "import { h } from './lib/h.js';\nimport { z } from 'zod';\nexport const x = h;\n",
+    );
     writeFileSync(join(dir, 'lib', 'h.ts'), "export * from './deeper';\nexport const h = 1;\n");
     writeFileSync(join(dir, 'lib', 'deeper.ts'), 'export const d = 2;\n');
     const before = pluginCode(join(dir, 'p.ts'));
@@ -89,7 +156,8 @@ describe('plugin code fingerprints', () => {
   });
 
   it('read static, re-export, side-effect and literal dynamic imports, not packages', () => {
-    const text = "import a from './a';\nexport { b } from \"../b.js\";\nimport './c.ts';\nconst d = await import('./d');\nimport z from 'zod';\nimport type { T } from './t.ts';";
+    const text =
+      "import a from './a';\nexport { b } from \"../b.js\";\nimport './c.ts';\nconst d = await import('./d');\nimport z from 'zod';\nimport type { T } from './t.ts';";
     expect(relativeImports(text)).toEqual(['./a', '../b.js', './c.ts', './d', './t.ts']);
   });
 });
@@ -103,7 +171,11 @@ describe('loading plugins', () => {
     );
     const [loaded] = await loadPlugins([{ spec: './outside.ts', baseDir: dir }]);
     expect(loaded?.definitions).toEqual([{ kind: 'strategy', name: 'outside_strategy' }]);
-    expect(registry.originOf('strategy', 'outside_strategy')).toMatchObject({ kind: 'plugin', file: join(dir, 'outside.ts'), fingerprint: loaded?.fingerprint });
+    expect(registry.originOf('strategy', 'outside_strategy')).toMatchObject({
+      kind: 'plugin',
+      file: join(dir, 'outside.ts'),
+      fingerprint: loaded?.fingerprint,
+    });
     // Loaded once per process: asking again gives the same load, no second registration.
     const [again] = await loadPlugins([{ spec: join(dir, 'outside.ts'), baseDir: '/' }]);
     expect(again).toBe(loaded);
@@ -113,7 +185,10 @@ describe('loading plugins', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'plugins'));
     for (const n of ['b', 'a']) {
-      writeFileSync(join(dir, 'plugins', `${n}.js`), `import { defineStrategy, z } from 'sluice';\nexport default defineStrategy({ name: 'glob_${n}', description: 'x', params: z.strictObject({}), features: () => [], create: () => () => null });\n`);
+      writeFileSync(
+        join(dir, 'plugins', `${n}.js`),
+        `import { defineStrategy, z } from 'sluice';\nexport default defineStrategy({ name: 'glob_${n}', description: 'x', params: z.strictObject({}), features: () => [], create: () => () => null });\n`,
+      );
     }
     const loaded = await loadPlugins([{ spec: 'plugins/*.js', baseDir: dir }]);
     expect(loaded.map((p) => p.definitions[0]!.name)).toEqual(['glob_a', 'glob_b']);
@@ -121,19 +196,26 @@ describe('loading plugins', () => {
 
   it('refuses a plugin whose name another plugin has, naming both files', async () => {
     const dir = tmp();
-    const body = "import { defineStrategy, z } from 'sluice';\nexport const s = defineStrategy({ name: 'twice_defined', description: 'x', params: z.strictObject({}), features: () => [], create: () => () => null });\n";
+    const body =
+      "import { defineStrategy, z } from 'sluice';\nexport const s = defineStrategy({ name: 'twice_defined', description: 'x', params: z.strictObject({}), features: () => [], create: () => () => null });\n";
     writeFileSync(join(dir, 'one.ts'), body);
     writeFileSync(join(dir, 'two.ts'), body);
     await loadPlugins([{ spec: './one.ts', baseDir: dir }]);
     const err = await loadPlugins([{ spec: './two.ts', baseDir: dir }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PluginError);
-    expect((err as Error).message).toMatch(/two\.ts defines the strategy 'twice_defined', which plugin .*one\.ts already defines/);
+    expect((err as Error).message).toMatch(
+      /two\.ts defines the strategy 'twice_defined', which plugin .*one\.ts already defines/,
+    );
   });
 
   it.each([
     ['a missing file', './nope.ts', /plugin file not found: .*nope\.ts/],
     ['a glob that matches nothing', './none/*.ts', /plugin glob '\.\/none\/\*\.ts' matches no file/],
-    ['a package that is not installed', 'sluice-plugin-absent', /plugin package 'sluice-plugin-absent' is not installed/],
+    [
+      'a package that is not installed',
+      'sluice-plugin-absent',
+      /plugin package 'sluice-plugin-absent' is not installed/,
+    ],
   ])('says what is wrong with %s', async (_, spec, message) => {
     await expect(loadPlugins([{ spec, baseDir: tmp() }])).rejects.toThrow(message);
   });
@@ -176,14 +258,24 @@ describe('a plugin indicator in the shared feature hub', () => {
     const code = strategyCode({ type: 'trend_efficiency', params, definition: trend, filter: undefined });
     expect(code).toHaveLength(2); // the strategy's plugin and the indicator's
     const sma = registry.strategy('sma_crossover');
-    expect(strategyCode({ type: 'sma_crossover', params: sma.params.parse({}) as Record<string, unknown>, definition: sma, filter: undefined })).toEqual([]);
+    expect(
+      strategyCode({
+        type: 'sma_crossover',
+        params: sma.params.parse({}) as Record<string, unknown>,
+        definition: sma,
+        filter: undefined,
+      }),
+    ).toEqual([]);
   });
 });
 
 describe('errors thrown by plugin code at run time', () => {
   it("name the plugin file, the line and the bar; a built-in's error stays an engine error", async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'thrower.ts'), "import { defineStrategy, z } from 'sluice';\nexport const t = defineStrategy({ name: 'thrower', description: 'x', params: z.strictObject({}), features: () => [],\n  create: () => () => { throw new RangeError('bad bar'); } });\n");
+    writeFileSync(
+      join(dir, 'thrower.ts'),
+      "import { defineStrategy, z } from 'sluice';\nexport const t = defineStrategy({ name: 'thrower', description: 'x', params: z.strictObject({}), features: () => [],\n  create: () => () => { throw new RangeError('bad bar'); } });\n",
+    );
     await loadPlugins([{ spec: './thrower.ts', baseDir: dir }]);
     let thrown: unknown;
     try {
@@ -193,7 +285,9 @@ describe('errors thrown by plugin code at run time', () => {
     }
     const wrapped = asUserCodeError(thrown, "strategy 'thrower'", { ts: Date.UTC(2024, 0, 2, 15, 30), symbol: 'SPY' });
     expect(wrapped).toBeInstanceOf(UserCodeError);
-    expect(wrapped?.message).toMatch(/^strategy 'thrower' threw on SPY bar 2024-01-02T15:30:00\.000Z at .*thrower\.ts:3:\d+ \(plugin .*thrower\.ts\): RangeError: bad bar$/);
+    expect(wrapped?.message).toMatch(
+      /^strategy 'thrower' threw on SPY bar 2024-01-02T15:30:00\.000Z at .*thrower\.ts:3:\d+ \(plugin .*thrower\.ts\): RangeError: bad bar$/,
+    );
     expect(wrapped?.cause).toBe(thrown);
     expect(asUserCodeError(new Error('engine'), 'x', undefined)).toBeUndefined();
   });

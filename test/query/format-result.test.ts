@@ -37,7 +37,9 @@ describe('formatCsv', () => {
 
 describe('formatJsonLines', () => {
   it('numbers as numbers unless an integer beyond 2^53, JSON columns nested', () => {
-    const [a, b] = formatJsonLines(result).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [a, b] = formatJsonLines(result)
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(a).toEqual({ strategy_id: 'sma, "fast"', trades: 12, pnl: -3.5, params: { fast_period: 10 } });
     expect(b).toEqual({ strategy_id: 'b\nc', trades: '9007199254740993', pnl: 120.25, params: null });
   });

@@ -34,7 +34,9 @@ describe('query on files that do not match their schemas', () => {
     writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), status: 'done' }));
     const r = await sluice(['query', dir, 'SELECT * FROM phases']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('phase_summary.json: status: Invalid option: expected one of "completed"|"failed"|"cancelled"|"skipped"');
+    expect(r.out).toContain(
+      'phase_summary.json: status: Invalid option: expected one of "completed"|"failed"|"cancelled"|"skipped"',
+    );
     await expect(runQuery(dir, 'SELECT 1')).rejects.toThrow(QueryError);
   });
 
@@ -44,6 +46,8 @@ describe('query on files that do not match their schemas', () => {
     writeFileSync(file, `{"ts":"2024-01-01T00:00:00.000Z","equity":1}\n${readFileSync(file, 'utf8')}`);
     const err = await runQuery(dir, 'SELECT count(*) FROM trades').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QueryError);
-    expect((err as Error).message).toMatch(/trades\.ndjson:1: trade_id: Invalid input: expected number, received undefined/);
+    expect((err as Error).message).toMatch(
+      /trades\.ndjson:1: trade_id: Invalid input: expected number, received undefined/,
+    );
   });
 });

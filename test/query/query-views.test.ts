@@ -24,22 +24,33 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').length;
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '').length;
 const column = (r: QueryResult, name: string) => r.rows.map((row) => row[r.columns.findIndex((c) => c.name === name)]);
 
 describe('views over a workflow folder', () => {
   it('each view has exactly the columns and types docs/query.md lists', async () => {
     for (const view of VIEWS) {
       const r = await runQuery(run, `DESCRIBE ${view.name}`);
-      const described = r.rows.map((row) => [row[0], String(row[1]).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ')]);
+      const described = r.rows.map((row) => [
+        row[0],
+        String(row[1]).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'),
+      ]);
       expect(described, view.name).toEqual(view.columns.map((c) => [c.name, c.type]));
     }
   });
 
   it('trades holds every trades.ndjson line, by phase and walk-forward window, and not oos_trades twice', async () => {
-    const r = await runQuery(run, 'SELECT phase, window_index, count(*) AS n FROM trades GROUP BY ALL ORDER BY phase, window_index');
-    const expected = [[ 'backtest', null, lines(join(run, 'backtest/trades.ndjson'))]];
-    const windows = readdirSync(join(run, 'walk_forward/windows')).map(Number).sort((a, b) => a - b);
+    const r = await runQuery(
+      run,
+      'SELECT phase, window_index, count(*) AS n FROM trades GROUP BY ALL ORDER BY phase, window_index',
+    );
+    const expected = [['backtest', null, lines(join(run, 'backtest/trades.ndjson'))]];
+    const windows = readdirSync(join(run, 'walk_forward/windows'))
+      .map(Number)
+      .sort((a, b) => a - b);
     for (const w of windows) {
       const n = lines(join(run, `walk_forward/windows/${w}/trades.ndjson`));
       if (n > 0) expected.push(['walk_forward', w, n]);
@@ -49,8 +60,11 @@ describe('views over a workflow folder', () => {
     expect(total).toBe(lines(join(run, 'walk_forward/oos_trades.ndjson')));
   });
 
-  it('equity holds the books\' curves and the stitched out-of-sample curve with strategy_id NULL', async () => {
-    const r = await runQuery(run, "SELECT phase, strategy_id IS NULL AS stitched, count(*) AS n, min(equity) > 0 AS positive FROM equity WHERE window_index IS NULL GROUP BY ALL ORDER BY ALL");
+  it("equity holds the books' curves and the stitched out-of-sample curve with strategy_id NULL", async () => {
+    const r = await runQuery(
+      run,
+      'SELECT phase, strategy_id IS NULL AS stitched, count(*) AS n, min(equity) > 0 AS positive FROM equity WHERE window_index IS NULL GROUP BY ALL ORDER BY ALL',
+    );
     expect(r.rows).toEqual([
       ['backtest', false, String(lines(join(run, 'backtest/equity.ndjson'))), true],
       ['walk_forward', true, String(lines(join(run, 'walk_forward/oos_equity.ndjson'))), true],
@@ -58,7 +72,10 @@ describe('views over a workflow folder', () => {
   });
 
   it('iterations: a row per book of the backtest, a row per window of the walk-forward with its train range', async () => {
-    const r = await runQuery(run, 'SELECT phase, count(*), count(window_index), count(train_start), min(trade_count) >= 0 FROM iterations GROUP BY ALL ORDER BY phase');
+    const r = await runQuery(
+      run,
+      'SELECT phase, count(*), count(window_index), count(train_start), min(trade_count) >= 0 FROM iterations GROUP BY ALL ORDER BY phase',
+    );
     const windows = readdirSync(join(run, 'walk_forward/windows')).length;
     expect(r.rows).toEqual([
       ['backtest', '4', '0', '0', true],
@@ -73,8 +90,13 @@ describe('views over a workflow folder', () => {
       ['signals', 'completed', 'single_pass'],
       ['walk_forward', 'completed', 'walk_forward'],
     ]);
-    const meta = JSON.parse(readFileSync(join(run, 'signals/signals/metadata.json'), 'utf8')) as { files: { signals: { rows: number }; regimes: { rows: number } } };
-    const counts = await runQuery(run, "SELECT (SELECT count(*) FROM signals WHERE phase = 'signals'), (SELECT count(DISTINCT strategy_id) FROM signals), (SELECT count(*) FROM regimes)");
+    const meta = JSON.parse(readFileSync(join(run, 'signals/signals/metadata.json'), 'utf8')) as {
+      files: { signals: { rows: number }; regimes: { rows: number } };
+    };
+    const counts = await runQuery(
+      run,
+      "SELECT (SELECT count(*) FROM signals WHERE phase = 'signals'), (SELECT count(DISTINCT strategy_id) FROM signals), (SELECT count(*) FROM regimes)",
+    );
     expect(counts.rows).toEqual([[String(meta.files.signals.rows), '4', String(meta.files.regimes.rows)]]);
   });
 });
@@ -88,10 +110,16 @@ describe('the examples of docs/query.md, run', () => {
 
   it('best parameters per walk-forward window: the choice phase_summary.json records for each window', async () => {
     const r = await runQuery(run, example('Best parameters per walk-forward window'));
-    const summary = JSON.parse(readFileSync(join(run, 'walk_forward/phase_summary.json'), 'utf8')) as { walk_forward: { per_window: { index: number; best: { strategy_id: string; parameters: Record<string, number> } }[] } };
+    const summary = JSON.parse(readFileSync(join(run, 'walk_forward/phase_summary.json'), 'utf8')) as {
+      walk_forward: {
+        per_window: { index: number; best: { strategy_id: string; parameters: Record<string, number> } }[];
+      };
+    };
     expect(column(r, 'window_index')).toEqual(summary.walk_forward.per_window.map((w) => w.index));
     expect(column(r, 'strategy_id')).toEqual(summary.walk_forward.per_window.map((w) => w.best.strategy_id));
-    expect(column(r, 'fast')).toEqual(summary.walk_forward.per_window.map((w) => String(w.best.parameters['fast_period'])));
+    expect(column(r, 'fast')).toEqual(
+      summary.walk_forward.per_window.map((w) => String(w.best.parameters['fast_period'])),
+    );
   });
 
   it('trades by hour of day: New York session hours, every backtest trade counted once', async () => {
@@ -122,7 +150,9 @@ describe('the examples of docs/query.md, run', () => {
 
 describe('errors and folders', () => {
   it('a view the folder has no files for is a clear error naming how to get them', async () => {
-    await expect(runQuery(join(run, 'backtest'), 'SELECT count(*) FROM signals')).rejects.toThrow(/^no signals in this results dir: run signal generation/);
+    await expect(runQuery(join(run, 'backtest'), 'SELECT count(*) FROM signals')).rejects.toThrow(
+      /^no signals in this results dir: run signal generation/,
+    );
     await expect(runQuery(join(run, 'signals'), 'SELECT * FROM trades')).rejects.toThrow(QueryError);
   });
 
@@ -140,7 +170,7 @@ describe('errors and folders', () => {
 });
 
 describe('sluice query (the CLI, in its own process)', () => {
-  it('bad SQL: DuckDB\'s message, exit 1, no stack, and the process exits by itself', async () => {
+  it("bad SQL: DuckDB's message, exit 1, no stack, and the process exits by itself", async () => {
     const r = await sluice(['query', run, 'SELEC strategy_id FROM trades']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Parser Error: syntax error at or near "SELEC"/);
@@ -154,7 +184,8 @@ describe('sluice query (the CLI, in its own process)', () => {
   });
 
   it('CSV by default in a pipe, RFC 4180 quoting of JSON cells; JSON lines with nested params', async () => {
-    const sql = "SELECT strategy_id, params, sharpe_ratio FROM iterations WHERE phase = 'backtest' ORDER BY strategy_id";
+    const sql =
+      "SELECT strategy_id, params, sharpe_ratio FROM iterations WHERE phase = 'backtest' ORDER BY strategy_id";
     const csv = await sluice(['query', run, sql]);
     expect(csv.code, csv.stderr).toBe(0);
     const rows = csv.stdout.split('\r\n');
@@ -179,7 +210,12 @@ describe('sluice query (the CLI, in its own process)', () => {
     const write = await sluice(['query', run, '--read-only', `COPY (SELECT 1) TO '${target}'`]);
     expect(write.code).toBe(1);
     expect(existsSync(target)).toBe(false);
-    const unlock = await sluice(['query', run, '--read-only', `SET enable_external_access = true; SELECT * FROM read_csv('${secret}')`]);
+    const unlock = await sluice([
+      'query',
+      run,
+      '--read-only',
+      `SET enable_external_access = true; SELECT * FROM read_csv('${secret}')`,
+    ]);
     expect(unlock.code).toBe(1);
     // Without --read-only it is full DuckDB, as documented.
     const full = await sluice(['query', run, `SELECT * FROM read_csv('${secret}')`]);

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 /** Why the queue tests are skipped, or undefined when they can run. */
-export const skipReason = existsSync(REDIS_SERVER) ? undefined : `${REDIS_SERVER} is not installed (CI installs it via .ci/run)`;
+export const skipReason = existsSync(REDIS_SERVER)
+  ? undefined
+  : `${REDIS_SERVER} is not installed (CI installs it via .ci/run)`;
 
 /** A port free right now: listen on 0, read it, close. */
 export function freePort(): Promise<number> {
@@ -36,7 +38,11 @@ export interface RedisServer {
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-'));
-  const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);

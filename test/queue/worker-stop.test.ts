@@ -38,7 +38,12 @@ describe.skipIf(skipReason !== undefined)('sluice worker and SIGTERM', () => {
     const redis = await startRedis();
     const w = spawnSluice(['worker', '--queue', redis.url, '--lock-ms', '1500'], children);
     await until('worker ready', () => w.stdout.includes('worker ready'), 30_000);
-    const sweep = ['--set', 'strategies[0].params.fast_period=[5,10]', '--set', 'sequence={type: parameter_sweep, shard_size: 1, resume: false}'];
+    const sweep = [
+      '--set',
+      'strategies[0].params.fast_period=[5,10]',
+      '--set',
+      'sequence={type: parameter_sweep, shard_size: 1, resume: false}',
+    ];
     const out = mkdtempSync(join(tmpdir(), 'sluice-held-'));
     spawnSluice(['run', 'examples/spy-sma-crossover.yaml', ...sweep, '--queue', redis.url, '--out', out], children);
     // "started" is printed while the job's thread still loads the engine: mid-job.
@@ -77,10 +82,20 @@ describe.skipIf(skipReason !== undefined)('a coordinator whose Redis loses its j
     const client = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
     try {
       await client.connect();
-      const sweep = ['--set', 'strategies[0].params.fast_period=[5,10]', '--set', 'sequence={type: parameter_sweep, shard_size: 1, resume: false}', '--set', 'data.end=2024-06-15'];
+      const sweep = [
+        '--set',
+        'strategies[0].params.fast_period=[5,10]',
+        '--set',
+        'sequence={type: parameter_sweep, shard_size: 1, resume: false}',
+        '--set',
+        'data.end=2024-06-15',
+      ];
       const out = mkdtempSync(join(tmpdir(), 'sluice-lost-'));
       // No worker: the jobs wait in Redis until a FLUSHALL (a restart without persistence) loses them.
-      const c = spawnSluice(['run', 'examples/spy-sma-crossover.yaml', ...sweep, '--queue', redis.url, '--out', out], children);
+      const c = spawnSluice(
+        ['run', 'examples/spy-sma-crossover.yaml', ...sweep, '--queue', redis.url, '--out', out],
+        children,
+      );
       const sent = Date.now() + 30_000;
       // The flow is in: its chunks wait in sweep-chunks' wait list.
       while ((await client.llen('sluice:sweep-chunks:wait')) === 0) {

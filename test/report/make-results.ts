@@ -10,11 +10,17 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 
 /** Runs `sluice run <config> --out <tmp> --report <args…>` and returns the results folder and output. */
-export async function runWithReport(config: string, args: readonly string[] = []): Promise<{ dir: string; out: string }> {
+export async function runWithReport(
+  config: string,
+  args: readonly string[] = [],
+): Promise<{ dir: string; out: string }> {
   const root = mkdtempSync(join(tmpdir(), 'sluice-report-'));
   const lines: string[] = [];
   const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(t) };
-  const code = await main(['node', 'sluice', 'run', config, '--out', root, '--log-level', 'warn', '--report', ...args], io);
+  const code = await main(
+    ['node', 'sluice', 'run', config, '--out', root, '--log-level', 'warn', '--report', ...args],
+    io,
+  );
   const out = lines.join('\n');
   if (code !== 0) throw new Error(`sluice run ${config} exited ${code}:\n${out}`);
   const dir = /^results: (.+)$/m.exec(out)?.[1];

@@ -32,7 +32,9 @@ describe('report and compare on files that do not match their schemas', () => {
     });
     const r = await sluice(['report', dir]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`${join(dir, 'backtest', 'phase_summary.json')}: best.metrics.sharpe_ratio: Invalid input: expected number, received string`);
+    expect(r.out).toContain(
+      `${join(dir, 'backtest', 'phase_summary.json')}: best.metrics.sharpe_ratio: Invalid input: expected number, received string`,
+    );
     expect(r.out).not.toMatch(/\n\s+at /);
   });
 
@@ -64,6 +66,8 @@ describe('report and compare on files that do not match their schemas', () => {
     });
     const r = await sluice(['compare', good, dir, '--out', join(tempDir('sluice-malformed-'), 'cmp.html')]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`${join(dir, 'backtest', 'aggregate_results.json')}: ranking: Invalid input: expected array, received string`);
+    expect(r.out).toContain(
+      `${join(dir, 'backtest', 'aggregate_results.json')}: ranking: Invalid input: expected array, received string`,
+    );
   });
 });

@@ -18,7 +18,10 @@ import { AggregateResultsSchema } from '../../src/results/schema/aggregate-resul
 import { runWithReport } from './make-results.ts';
 
 describe('downsampling for display', () => {
-  const wave: Point[] = Array.from({ length: 10_000 }, (_, i) => [i, Math.sin(i / 50) * 100 + (i === 7_777 ? -500 : 0) + (i === 1_234 ? 400 : 0)]);
+  const wave: Point[] = Array.from({ length: 10_000 }, (_, i) => [
+    i,
+    Math.sin(i / 50) * 100 + (i === 7_777 ? -500 : 0) + (i === 1_234 ? 400 : 0),
+  ]);
 
   it('keeps every bucket’s extremes, the ends, time order, and the size bound', () => {
     const out = minMaxDownsample(wave, 1000);
@@ -34,7 +37,10 @@ describe('downsampling for display', () => {
   });
 
   it('merges candles keeping the highest high and lowest low', () => {
-    const bars = Array.from({ length: 10 }, (_, i) => [i, 10 + i, 12 + i + (i === 3 ? 50 : 0), 9 + i - (i === 8 ? 30 : 0), 11 + i] as const);
+    const bars = Array.from(
+      { length: 10 },
+      (_, i) => [i, 10 + i, 12 + i + (i === 3 ? 50 : 0), 9 + i - (i === 8 ? 30 : 0), 11 + i] as const,
+    );
     const merged = mergeCandles(bars, 2);
     expect(merged).toEqual([
       [0, 10, 65, 9, 15],
@@ -95,13 +101,29 @@ describe('equity analysis', () => {
 
 describe('equity recomputed from trades', () => {
   it('marks an open future at its multiplier, read back from the trades (equal to the engine’s when flat)', async () => {
-    const { dir } = await runWithReport('examples/futures-sma-cross.yaml', ['--storage', 'disk', '--set', 'portfolio.close_at_end=true']);
+    const { dir } = await runWithReport('examples/futures-sma-cross.yaml', [
+      '--storage',
+      'disk',
+      '--set',
+      'portfolio.close_at_end=true',
+    ]);
     const phase = join(dir, 'backtest');
     const stored = (await readEquityFile(join(phase, 'equity.ndjson'), 'sma_crossover'))!;
     const trades: TradeRow[] = [];
     await forEachNdjson(join(phase, 'trades.ndjson'), (r) => {
-      const t = { symbol: String(r['symbol']), direction: r['direction'] === 'short' ? ('short' as const) : ('long' as const), quantity: Number(r['quantity']), entryTs: Date.parse(String(r['entry_time'])), entryPrice: Number(r['entry_price']), exitTs: Date.parse(String(r['exit_time'])), pnl: Number(r['pnl']) };
-      trades.push({ ...t, pointValue: pointValueOf({ ...t, exitPrice: Number(r['exit_price']), grossPnl: Number(r['gross_pnl']) }) });
+      const t = {
+        symbol: String(r['symbol']),
+        direction: r['direction'] === 'short' ? ('short' as const) : ('long' as const),
+        quantity: Number(r['quantity']),
+        entryTs: Date.parse(String(r['entry_time'])),
+        entryPrice: Number(r['entry_price']),
+        exitTs: Date.parse(String(r['exit_time'])),
+        pnl: Number(r['pnl']),
+      };
+      trades.push({
+        ...t,
+        pointValue: pointValueOf({ ...t, exitPrice: Number(r['exit_price']), grossPnl: Number(r['gross_pnl']) }),
+      });
     });
     expect(trades.map((t) => t.pointValue)).toEqual(trades.map(() => 10));
     const bars = await readPhaseBars(readResultsFile(join(phase, 'phase_summary.json'), PhaseSummarySchema)!, 'skip');
@@ -109,18 +131,35 @@ describe('equity recomputed from trades', () => {
     const curve = equityFromTrades(trades, bars.symbols, 10_000);
     expect(curve.ts).toEqual(stored.ts);
     // Open: above the engine's by the entry commission (2) only; flat: equal.
-    for (let i = 0; i < curve.ts.length; i++) expect(curve.equity[i]! - stored.equity[i]!).toBeCloseTo(trades.some((tr) => tr.entryTs <= curve.ts[i]! && curve.ts[i]! < tr.exitTs) ? 2 : 0, 6);
+    for (let i = 0; i < curve.ts.length; i++)
+      expect(curve.equity[i]! - stored.equity[i]!).toBeCloseTo(
+        trades.some((tr) => tr.entryTs <= curve.ts[i]! && curve.ts[i]! < tr.exitTs) ? 2 : 0,
+        6,
+      );
   });
 
   it('matches the engine’s equity file to within the open trades’ entry commissions, exactly when flat', async () => {
-    const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', ['--storage', 'disk', '--set', 'data.end=2024-07-01']);
+    const { dir } = await runWithReport('examples/spy-sma-crossover.yaml', [
+      '--storage',
+      'disk',
+      '--set',
+      'data.end=2024-07-01',
+    ]);
     const phase = join(dir, 'backtest');
     const summary = readResultsFile(join(phase, 'phase_summary.json'), PhaseSummarySchema)!;
     const stored = (await readEquityFile(join(phase, 'equity.ndjson'), 'sma_crossover'))!;
     const trades: TradeRow[] = [];
     let maxCommission = 0;
     await forEachNdjson(join(phase, 'trades.ndjson'), (r) => {
-      trades.push({ symbol: String(r['symbol']), direction: r['direction'] === 'short' ? 'short' : 'long', quantity: Number(r['quantity']), entryTs: Date.parse(String(r['entry_time'])), entryPrice: Number(r['entry_price']), exitTs: Date.parse(String(r['exit_time'])), pnl: Number(r['pnl']) });
+      trades.push({
+        symbol: String(r['symbol']),
+        direction: r['direction'] === 'short' ? 'short' : 'long',
+        quantity: Number(r['quantity']),
+        entryTs: Date.parse(String(r['entry_time'])),
+        entryPrice: Number(r['entry_price']),
+        exitTs: Date.parse(String(r['exit_time'])),
+        pnl: Number(r['pnl']),
+      });
       maxCommission = Math.max(maxCommission, Number(r['commission']));
     });
     const bars = await readPhaseBars(summary, 'skip');
@@ -177,7 +216,12 @@ describe('sweep heatmap scale', () => {
       status: 'completed',
       primary_metric: metric,
       ranking: values.map((_, i) => `s${i}`),
-      iterations: values.map((v, i) => ({ strategy_id: `s${i}`, type: 'sma_crossover', params: { a: i % 2, b: Math.floor(i / 2) }, metrics: { [metric]: v, initial_equity: 1000 } })),
+      iterations: values.map((v, i) => ({
+        strategy_id: `s${i}`,
+        type: 'sma_crossover',
+        params: { a: i % 2, b: Math.floor(i / 2) },
+        metrics: { [metric]: v, initial_equity: 1000 },
+      })),
     });
 
   it('centres the colours on the metric’s neutral value, so an all-negative Sharpe grid is not drawn as good (issue 19, item 11)', () => {
@@ -197,11 +241,21 @@ describe('signal section data', () => {
     // is long, so the signal run's long entries and share of bars long are the backtest's
     // trade count and exposure (exactly: over the whole year the book ends flat).
     const args: string[] = [];
-    const signals = await runWithReport('examples/spy-sma-crossover.yaml', [...args, '--set', 'topology=signal_generation']);
+    const signals = await runWithReport('examples/spy-sma-crossover.yaml', [
+      ...args,
+      '--set',
+      'topology=signal_generation',
+    ]);
     const backtest = await runWithReport('examples/spy-sma-crossover.yaml', args);
-    const metrics = readResultsFile(join(backtest.dir, 'backtest', 'phase_summary.json'), PhaseSummarySchema)!.best!.metrics as Record<string, number>;
+    const metrics = readResultsFile(join(backtest.dir, 'backtest', 'phase_summary.json'), PhaseSummarySchema)!.best!
+      .metrics as Record<string, number>;
     const run = readRun(signals.dir);
-    const section = await signalSection('signals', run.phases[0]!, join(signals.dir, 'signal_generation', 'signals'), signals.dir);
+    const section = await signalSection(
+      'signals',
+      run.phases[0]!,
+      join(signals.dir, 'signal_generation', 'signals'),
+      signals.dir,
+    );
     expect(section.empty).toBeNull();
     expect(section.store?.href).toBe('signal_generation/signals/');
     const [row] = section.strategies.rows;

@@ -37,7 +37,9 @@ describe('truncated result files', () => {
     const rows: unknown[] = [];
     const err = await forEachNdjson(file, (r) => rows.push(r)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportError);
-    expect((err as Error).message).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: not valid JSON`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: not valid JSON`),
+    );
     expect(rows).toHaveLength(2);
   });
 });

@@ -34,7 +34,18 @@ describe('aggregateMetrics', () => {
   it('gives nulls for a metric without values and a null std for one value', () => {
     const agg = aggregateMetrics([{ a: null, b: 3 }, { a: Infinity }], ['a', 'b', 'c']);
     expect(Object.keys(agg)).toEqual(['a', 'b', 'c']);
-    expect(agg['a']).toEqual({ count: 0, mean: null, std: null, min: null, max: null, p5: null, p25: null, p50: null, p75: null, p95: null });
+    expect(agg['a']).toEqual({
+      count: 0,
+      mean: null,
+      std: null,
+      min: null,
+      max: null,
+      p5: null,
+      p25: null,
+      p50: null,
+      p75: null,
+      p95: null,
+    });
     expect(agg['b']).toMatchObject({ count: 1, mean: 3, std: null, p5: 3, p95: 3 });
     expect(agg['c']!.count).toBe(0);
   });

@@ -49,14 +49,7 @@ describe('a consumer whose subscriber throws', () => {
     route.next(bar(2));
 
     // The throwing consumer is still subscribed and receives bar 2.
-    expect(log).toEqual([
-      'features<-1',
-      'portfolio<-1',
-      'execution<-1',
-      'features<-2',
-      'portfolio<-2',
-      'execution<-2',
-    ]);
+    expect(log).toEqual(['features<-1', 'portfolio<-1', 'execution<-1', 'features<-2', 'portfolio<-2', 'execution<-2']);
     expect(route.sent).toBe(2);
     expect(route.undelivered).toBe(0);
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BroadcastRoute,
-  MergeRoute,
-  PipelineRoute,
-  SelectiveRoute,
-  createRoute,
-} from '../../src/routes/index.ts';
+import { BroadcastRoute, MergeRoute, PipelineRoute, SelectiveRoute, createRoute } from '../../src/routes/index.ts';
 import { fill, routeSpec, signal } from './marble-events.ts';
 
 describe('createRoute', () => {

@@ -43,15 +43,18 @@ describe('route tap', () => {
     expect(route.undelivered).toBe(2);
   });
 
-  it.each(['broadcast', 'pipeline', 'merge', 'selective', 'feedback'] as const)('is called once per event on a %s route', (kind) => {
-    const route = createRoute(routeSpec(kind, ['consumer:a'], { byKey: true }));
-    let calls = 0;
-    route.tap = () => calls++;
-    route.next(signal('a', 1));
-    route.next(signal('a', 2));
-    expect(calls).toBe(2);
-    expect(route.sent).toBe(2);
-  });
+  it.each(['broadcast', 'pipeline', 'merge', 'selective', 'feedback'] as const)(
+    'is called once per event on a %s route',
+    (kind) => {
+      const route = createRoute(routeSpec(kind, ['consumer:a'], { byKey: true }));
+      let calls = 0;
+      route.tap = () => calls++;
+      route.next(signal('a', 1));
+      route.next(signal('a', 2));
+      expect(calls).toBe(2);
+      expect(route.sent).toBe(2);
+    },
+  );
 
   it('sees only the events sent after it was set, and none after it was cleared', () => {
     const route = new BroadcastRoute(routeSpec('broadcast', ['features']));

@@ -38,7 +38,13 @@ describe('a worker thread on the compiled twin of the source', () => {
   });
 
   // As `tsx script.ts` starts node: its loader in the flags a thread inherits.
-  const TSX_FLAGS = ['--require', '/x/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///x/node_modules/tsx/dist/loader.mjs', '--import=tsx'];
+  const TSX_FLAGS = [
+    '--require',
+    '/x/node_modules/tsx/dist/preflight.cjs',
+    '--import',
+    'file:///x/node_modules/tsx/dist/loader.mjs',
+    '--import=tsx',
+  ];
   const withFlags = <T>(flags: string[], f: () => T): T => {
     const saved = [...process.execArgv];
     process.execArgv.splice(0, process.execArgv.length, ...flags);
@@ -50,7 +56,9 @@ describe('a worker thread on the compiled twin of the source', () => {
   };
 
   it('starts without tsx, its plugins resolving `sluice` to dist/, other flags kept', () => {
-    const argv = withFlags(['--max-old-space-size=512', ...TSX_FLAGS, '--enable-source-maps'], () => workerExecArgv(true));
+    const argv = withFlags(['--max-old-space-size=512', ...TSX_FLAGS, '--enable-source-maps'], () =>
+      workerExecArgv(true),
+    );
     expect(argv.slice(0, -2)).toEqual(['--max-old-space-size=512', '--enable-source-maps']);
     expect(argv.at(-2)).toBe('--import');
     const preload = decodeURIComponent(argv.at(-1)!);

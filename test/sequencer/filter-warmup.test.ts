@@ -21,9 +21,17 @@ describe('warmup: auto with a filter reading earlier bars', () => {
     expect(warmupBars(await loadWorkflow(CONFIG, { sets: [ensemble('volume > 0')] }), 'auto')).toBe(40);
     expect(warmupBars(await loadWorkflow(CONFIG, { sets: [ensemble('close > prev(close, 50)')] }), 'auto')).toBe(100);
     // bars_since over a cross of SMA(30): 1 bar for the cross, after SMA(30)'s 30.
-    expect(warmupBars(await loadWorkflow(CONFIG, { sets: [ensemble('bars_since(crosses_above(close, sma(30))) < 10')] }), 'auto')).toBe(2 * (30 + 1));
+    expect(
+      warmupBars(
+        await loadWorkflow(CONFIG, { sets: [ensemble('bars_since(crosses_above(close, sma(30))) < 10')] }),
+        'auto',
+      ),
+    ).toBe(2 * (30 + 1));
     const regimes = await loadWorkflow(CONFIG, {
-      sets: ['classifiers=[{id: trend, type: trend_regime}]', "strategies=[{type: regime_switch, classifier: trend, regimes: {trending_up: {type: sma_crossover, filter: 'close > prev(close, 150)'}}}]"],
+      sets: [
+        'classifiers=[{id: trend, type: trend_regime}]',
+        "strategies=[{type: regime_switch, classifier: trend, regimes: {trending_up: {type: sma_crossover, filter: 'close > prev(close, 150)'}}}]",
+      ],
     });
     expect(warmupBars(regimes, 'auto')).toBe(300);
   });

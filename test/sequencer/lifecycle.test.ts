@@ -16,10 +16,12 @@ const explodeAt: StrategyDefinition<{ at: number }> = {
   description: 'test strategy: trades, then throws at a given bar',
   params: z.object({ at: z.number().int() }).strict(),
   features: () => [{ indicator: 'sma', params: { period: 2 } }],
-  create: ({ at }) => (_features, bar) => {
-    if (bar.index === at) throw new Error(`boom at bar ${at}`);
-    return Math.floor(bar.index / 50) % 2 === 0 ? LONG : FLAT;
-  },
+  create:
+    ({ at }) =>
+    (_features, bar) => {
+      if (bar.index === at) throw new Error(`boom at bar ${at}`);
+      return Math.floor(bar.index / 50) % 2 === 0 ? LONG : FLAT;
+    },
 };
 const extra = new Map<string, StrategyDefinition>([['explode_at', explodeAt as unknown as StrategyDefinition]]);
 
@@ -37,17 +39,26 @@ async function run(sets: string[] = []) {
   return { loaded, outcome, log };
 }
 
-const ids = (log: [LifecycleAction, string][], action: LifecycleAction) => log.filter(([a]) => a === action).map(([, id]) => id);
+const ids = (log: [LifecycleAction, string][], action: LifecycleAction) =>
+  log.filter(([a]) => a === action).map(([, id]) => id);
 
 describe('sequencer lifecycle', () => {
   it('subscribes every consumer before any of its producers (reverse topological order)', async () => {
     const { loaded, log } = await run();
     const order = ids(log, 'subscribe');
-    expect(order).toEqual(['execution', 'risk', 'portfolio_sma_crossover', 'strategy_sma_crossover', 'features', 'data']);
+    expect(order).toEqual([
+      'execution',
+      'risk',
+      'portfolio_sma_crossover',
+      'strategy_sma_crossover',
+      'features',
+      'data',
+    ]);
     for (const route of loaded.plan.routes) {
       if (route.kind === 'feedback') continue;
       for (const from of route.from) {
-        for (const to of route.targets) expect(order.indexOf(to.id), `${to.id} before ${from}`).toBeLessThan(order.indexOf(from));
+        for (const to of route.targets)
+          expect(order.indexOf(to.id), `${to.id} before ${from}`).toBeLessThan(order.indexOf(from));
       }
     }
   });

@@ -10,12 +10,21 @@ import { silent } from '../helpers/run.ts';
 
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';
 // Six combinations over the first ~8,000 bars of SPY 5m: small enough to run often.
-const GRID = ['strategies[0].params.fast_period=[5,10,20]', 'strategies[0].params.slow_period=[30,60]', "data.end='2024-08-01'"];
+const GRID = [
+  'strategies[0].params.fast_period=[5,10,20]',
+  'strategies[0].params.slow_period=[30,60]',
+  "data.end='2024-08-01'",
+];
 const fixedClock = new ManualClock(Date.parse('2026-01-02T03:04:05.000Z'));
 
 async function run(sets: string[], outDir: string, signal?: AbortSignal) {
   const loaded = await loadWorkflow(CONFIG, { sets: [...GRID, ...sets] });
-  return runWorkflow(loaded, { logger: silent, outDir, clock: fixedClock, ...(signal !== undefined ? { signal } : {}) });
+  return runWorkflow(loaded, {
+    logger: silent,
+    outDir,
+    clock: fixedClock,
+    ...(signal !== undefined ? { signal } : {}),
+  });
 }
 
 /** A plain single pass in memory, honouring data.start / data.end. */
@@ -39,10 +48,12 @@ describe('parameter_sweep', () => {
       const r = await run([`sequence={type: parameter_sweep, shard_size: ${shard}, resume: false}`], tmp());
       expect(r.status).toBe('completed');
       expect(r.result.iterations).toHaveLength(6);
-      for (const it of r.result.iterations as { strategy_id: string; metrics: object }[]) expect(it.metrics).toEqual(expected.get(it.strategy_id));
+      for (const it of r.result.iterations as { strategy_id: string; metrics: object }[])
+        expect(it.metrics).toEqual(expected.get(it.strategy_id));
       // The best is run again in full: its trades are the single graph's (ids aside, which are run-wide).
       const best = one.books.find((b) => b.key === r.result.best!.strategy_id)!;
-      const core = (ts: readonly { entryTs: number; exitTs: number; quantity: number; pnl: number }[]) => ts.map((t) => [t.entryTs, t.exitTs, t.quantity, t.pnl]);
+      const core = (ts: readonly { entryTs: number; exitTs: number; quantity: number; pnl: number }[]) =>
+        ts.map((t) => [t.entryTs, t.exitTs, t.quantity, t.pnl]);
       expect(core(r.ranking[0]!.trades!)).toEqual(core(best.trades!));
     }
   });
@@ -53,23 +64,34 @@ describe('parameter_sweep', () => {
     const first = await run([sweep], out);
     expect([first.result.computed, first.result.reused]).toEqual([6, 0]);
     // Same clock → same workflow id; move the first folder aside to compare.
-    const firstFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(first.dir!, 'backtest', f), 'utf8'));
+    const firstFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) =>
+      readFileSync(join(first.dir!, 'backtest', f), 'utf8'),
+    );
     const second = await run([sweep], join(out, 'again'));
     // The store lives under the results root: a different root starts empty…
     expect(second.result.computed).toBe(6);
     const third = await run([sweep], out.concat(''));
     expect([third.result.computed, third.result.reused]).toEqual([0, 6]);
     // The spread of each metric over the combinations is summarized.
-    const across = third.result.extra['metrics_across_combinations'] as Record<string, { count: number; min: number; max: number; p50: number }>;
-    const sharpes = (third.result.iterations as { metrics: { sharpe_ratio: number } }[]).map((x) => x.metrics.sharpe_ratio);
+    const across = third.result.extra['metrics_across_combinations'] as Record<
+      string,
+      { count: number; min: number; max: number; p50: number }
+    >;
+    const sharpes = (third.result.iterations as { metrics: { sharpe_ratio: number } }[]).map(
+      (x) => x.metrics.sharpe_ratio,
+    );
     expect(across['sharpe_ratio']).toMatchObject({ count: 6, min: Math.min(...sharpes), max: Math.max(...sharpes) });
-    const thirdFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(third.dir!, 'backtest', f), 'utf8'));
+    const thirdFiles = ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) =>
+      readFileSync(join(third.dir!, 'backtest', f), 'utf8'),
+    );
     const strip = (s: string) => s.replace(/"(reused|computed|shards)": ?\d+/g, '');
     expect(thirdFiles.map(strip)).toEqual(firstFiles.map(strip));
     // Byte-identical but for phase_summary.json's counters of this run's work, as docs/sequences.md says (issue 19).
     expect([thirdFiles[0], thirdFiles[2]]).toEqual([firstFiles[0], firstFiles[2]]);
     expect(thirdFiles[1]).not.toBe(firstFiles[1]);
-    expect(readFileSync('docs/sequences.md', 'utf8')).toMatch(/all but `phase_summary\.json`, whose `sweep`\s+section counts this run's work: `reused`, `computed` and `shards` differ/);
+    expect(readFileSync('docs/sequences.md', 'utf8')).toMatch(
+      /all but `phase_summary\.json`, whose `sweep`\s+section counts this run's work: `reused`, `computed` and `shards` differ/,
+    );
   });
 
   it('after an interrupted sweep, the rerun computes only what is missing', async () => {
@@ -98,7 +120,12 @@ describe('walk_forward and train_test', () => {
     const out = tmp();
     const r = await run(['sequence={type: walk_forward, train: 3000, test: 1500}'], out);
     expect(r.status).toBe('completed');
-    const windows = r.result.iterations as { index: number; train: { start: string; end: string }; test: { start: string; end: string; metrics: Record<string, number> }; best: { strategy_id: string } }[];
+    const windows = r.result.iterations as {
+      index: number;
+      train: { start: string; end: string };
+      test: { start: string; end: string; metrics: Record<string, number> };
+      best: { strategy_id: string };
+    }[];
     expect(windows.length).toBeGreaterThanOrEqual(3);
     // Independently: a plain grid run on exactly the first train range (no bars before it
     // to warm up on) picks the same best.
@@ -108,18 +135,30 @@ describe('walk_forward and train_test', () => {
     expect(ranked[0]!.key).toBe(w0.best.strategy_id);
     const w = windows[1]!;
     // The test run trades from the first test bar on, never before it.
-    const trades = readFileSync(join(r.dir!, 'backtest', 'windows', '1', 'trades.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry_time: string });
+    const trades = readFileSync(join(r.dir!, 'backtest', 'windows', '1', 'trades.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { entry_time: string });
     expect(trades.length).toBeGreaterThan(0);
     for (const t of trades) expect(Date.parse(t.entry_time)).toBeGreaterThanOrEqual(Date.parse(w.test.start));
     const summary = readJson(join(r.dir!, 'backtest', 'phase_summary.json'));
     expect(summary['walk_forward'].per_window).toHaveLength(windows.length);
     expect(summary['walk_forward'].parameter_stability.fast_period.values).toHaveLength(windows.length);
     // SPY has 79 five-minute bars a session (78 assumed) or more: each window says so, the phase once.
-    const window1 = readJson(join(r.dir!, 'backtest', 'windows', '1', 'phase_summary.json')) as unknown as { warnings: string[]; data: { annualization: { bars_per_session: number } } };
+    const window1 = readJson(join(r.dir!, 'backtest', 'windows', '1', 'phase_summary.json')) as unknown as {
+      warnings: string[];
+      data: { annualization: { bars_per_session: number } };
+    };
     expect(window1.data.annualization.bars_per_session).toBeGreaterThan(78.78); // more than 1 % above 78
-    expect(window1.warnings).toEqual([expect.stringMatching(/^annualization: timeframe 5m on us_equity assumes 78 bars a session/)]);
-    expect((summary as unknown as { warnings: string[] }).warnings).toEqual([expect.stringMatching(new RegExp(`^annualization: in ${windows.length} of ${windows.length} test windows`))]);
-    expect(readdirSync(join(r.dir!, 'backtest'))).toEqual(expect.arrayContaining(['oos_equity.ndjson', 'oos_trades.ndjson', 'windows']));
+    expect(window1.warnings).toEqual([
+      expect.stringMatching(/^annualization: timeframe 5m on us_equity assumes 78 bars a session/),
+    ]);
+    expect((summary as unknown as { warnings: string[] }).warnings).toEqual([
+      expect.stringMatching(new RegExp(`^annualization: in ${windows.length} of ${windows.length} test windows`)),
+    ]);
+    expect(readdirSync(join(r.dir!, 'backtest'))).toEqual(
+      expect.arrayContaining(['oos_equity.ndjson', 'oos_trades.ndjson', 'windows']),
+    );
     // The stitched curve's trade count is every window's.
     const total = windows.reduce((s, x) => s + x.test.metrics['trade_count']!, 0);
     expect(r.result.metrics['trade_count']).toBe(total);
@@ -127,12 +166,22 @@ describe('walk_forward and train_test', () => {
 
   it('a warmed-up test range enters at its first bar when the strategy is already long', async () => {
     // One strategy, split at 70 %: the out-of-sample run reads warm-up bars before the split.
-    const r = await run(['strategies[0].params={fast_period: 5, slow_period: 30}', 'sequence={type: train_test, ratio: 0.7}'], tmp());
+    const r = await run(
+      ['strategies[0].params={fast_period: 5, slow_period: 30}', 'sequence={type: train_test, ratio: 0.7}'],
+      tmp(),
+    );
     const tt = r.result.extra['train_test'] as { per_window: { test: { start: string } }[] };
     const start = Date.parse(tt.per_window[0]!.test.start);
-    const cold = await single( ['strategies[0].params={fast_period: 5, slow_period: 30}', `data.start='${new Date(start).toISOString()}'`, "data.end='2024-08-01'"]);
+    const cold = await single([
+      'strategies[0].params={fast_period: 5, slow_period: 30}',
+      `data.start='${new Date(start).toISOString()}'`,
+      "data.end='2024-08-01'",
+    ]);
     // Cold, the first trade waits for 30 bars of SMA warm-up; warmed up, it does not.
-    const warmTrades = readFileSync(join(r.dir!, 'backtest', 'windows', '0', 'trades.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry_time: string });
+    const warmTrades = readFileSync(join(r.dir!, 'backtest', 'windows', '0', 'trades.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { entry_time: string });
     expect(Date.parse(warmTrades[0]!.entry_time)).toBeLessThan(cold.books[0]!.trades![0]!.entryTs);
     expect(Date.parse(warmTrades[0]!.entry_time)).toBeGreaterThanOrEqual(start);
   });
@@ -147,7 +196,13 @@ describe('monte_carlo', () => {
     expect(mc).toEqual(b.result.extra['monte_carlo']);
     const best = a.ranking[0]!;
     expect(mc.strategy_id).toBe(best.key);
-    const expected = bootstrapTrades(returnsOnEquity(best.trades!.map((t) => t.pnl), 100_000), { draws: 500, seed: 7, confidence: [0.05, 0.95], block_size: 1 });
+    const expected = bootstrapTrades(
+      returnsOnEquity(
+        best.trades!.map((t) => t.pnl),
+        100_000,
+      ),
+      { draws: 500, seed: 7, confidence: [0.05, 0.95], block_size: 1 },
+    );
     expect(mc.total_return).toEqual(expected.total_return);
   });
 });
@@ -175,7 +230,9 @@ describe('--workers', () => {
       const r = await runWorkflow(loaded, { logger: silent, outDir: tmp(), clock: fixedClock, workers });
       expect(r.status).toBe('completed');
       expect(r.result.computed).toBe(6);
-      return ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) => readFileSync(join(r.dir!, 'backtest', f), 'utf8'));
+      return ['aggregate_results.json', 'phase_summary.json', 'trades.ndjson'].map((f) =>
+        readFileSync(join(r.dir!, 'backtest', f), 'utf8'),
+      );
     };
     expect(await files(2)).toEqual(await files(1));
   }, 60_000);
@@ -188,9 +245,18 @@ describe('--workers', () => {
     const [ts, open, , low, close, volume] = cells;
     lines[1000] = [ts, open, String(Number(low) - 1), low, close, volume].join(',');
     writeFileSync(join(dir, 'bars.csv'), lines.join('\n'));
-    const sets = [...GRID, `data.path='${join(dir, 'bars.csv')}'`, 'sequence={type: parameter_sweep, shard_size: 2, resume: false}'];
+    const sets = [
+      ...GRID,
+      `data.path='${join(dir, 'bars.csv')}'`,
+      'sequence={type: parameter_sweep, shard_size: 2, resume: false}',
+    ];
     const failure = async (workers: number) => {
-      const r = await runWorkflow(await loadWorkflow(CONFIG, { sets }), { logger: silent, outDir: tmp(), clock: fixedClock, workers });
+      const r = await runWorkflow(await loadWorkflow(CONFIG, { sets }), {
+        logger: silent,
+        outDir: tmp(),
+        clock: fixedClock,
+        workers,
+      });
       expect(r.status).toBe('failed');
       return r.result.reason;
     };
@@ -204,7 +270,9 @@ describe('a mistake in sequence:', () => {
   it('is a located config error raised before any results folder is written', async () => {
     const out = tmp();
     // Resolved when the config loads (as `sluice validate` loads it), so the run never starts.
-    await expect(loadWorkflow(CONFIG, { sets: ["sequence={type: walk_forward, train: '3m', test: 500}"] })).rejects.toThrow(/sequence\.train/);
+    await expect(
+      loadWorkflow(CONFIG, { sets: ["sequence={type: walk_forward, train: '3m', test: 500}"] }),
+    ).rejects.toThrow(/sequence\.train/);
     expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -22,7 +22,13 @@ const tmp = (): string => mkdtempSync(join(tmpdir(), 'sluice-seq-registry-'));
 
 describe('the sequence registry', () => {
   it('holds the five built-in kinds, each made by defineSequence', () => {
-    expect(sequenceTypes().slice(0, 5)).toEqual(['single_pass', 'parameter_sweep', 'train_test', 'walk_forward', 'monte_carlo']);
+    expect(sequenceTypes().slice(0, 5)).toEqual([
+      'single_pass',
+      'parameter_sweep',
+      'train_test',
+      'walk_forward',
+      'monte_carlo',
+    ]);
     for (const type of sequenceTypes().slice(0, 5)) {
       const d = sequenceDefinition(type)!;
       expect(d.type).toBe(type);
@@ -30,7 +36,9 @@ describe('the sequence registry', () => {
       expect(d.settings.safeParse({ type: 'not_this_kind' }).success, type).toBe(false);
     }
     expect(sequenceDefinition('walk_forwad')).toBeUndefined();
-    expect(listCommand('sequences', [])).toMatch(/sequence kinds \(sequence: \{ type: … \}\):\n {2}single_pass {10}One graph over the data/);
+    expect(listCommand('sequences', [])).toMatch(
+      /sequence kinds \(sequence: \{ type: … \}\):\n {2}single_pass {10}One graph over the data/,
+    );
   });
 
   it.each([
@@ -39,7 +47,12 @@ describe('the sequence registry', () => {
     ['settings that are not a zod schema', { type: 'a', settings: { part: 1 } }, /settings must be a zod schema/],
     ['no run', { type: 'a', run: undefined }, /run must be a function/],
   ])('defineSequence refuses %s', (_, override, message) => {
-    const base = { type: 'a', description: 'A kind.', settings: sequenceSettingsSchema('a', {}), run: () => Promise.reject(new Error('not run')) };
+    const base = {
+      type: 'a',
+      description: 'A kind.',
+      settings: sequenceSettingsSchema('a', {}),
+      run: () => Promise.reject(new Error('not run')),
+    };
     expect(() => defineSequence({ ...base, ...override } as never)).toThrow(DefinitionError);
     expect(() => defineSequence({ ...base, ...override } as never)).toThrow(message);
   });
@@ -68,16 +81,23 @@ describe('a plugin sequence kind', () => {
     const viaPlugin = await runWorkflow(loaded, { logger: silent, inMemory: true });
     expect(viaPlugin.result.sequence).toBe('first_part');
     expect(sequenceTypes()).toContain('first_part');
-    expect(listCommand('sequences', [])).toMatch(/first_part\s+A single pass over the first part of the bars\.\n\s+plugin {2}\S*first-part\.ts/);
+    expect(listCommand('sequences', [])).toMatch(
+      /first_part\s+A single pass over the first part of the bars\.\n\s+plugin {2}\S*first-part\.ts/,
+    );
 
     // The same as the built-in single pass on that window.
-    const direct = await runWorkflow(await loadWorkflow(CONFIG, { sets: ['sequence={type: single_pass, window: {to: 0.3}}'] }), { logger: silent, inMemory: true });
+    const direct = await runWorkflow(
+      await loadWorkflow(CONFIG, { sets: ['sequence={type: single_pass, window: {to: 0.3}}'] }),
+      { logger: silent, inMemory: true },
+    );
     expect(viaPlugin.result.metrics).toEqual(direct.result.metrics);
     expect(viaPlugin.outcome?.bars).toBe(direct.outcome?.bars);
     expect(direct.result.metrics['trade_count']).toBeGreaterThan(0);
 
     // Its schema checks its settings at load, located.
-    await expect(loadWorkflow(CONFIG, { plugins: [plugin], sets: ['sequence={type: first_part, part: 2}'] })).rejects.toThrow(/sequence\.part/);
+    await expect(
+      loadWorkflow(CONFIG, { plugins: [plugin], sets: ['sequence={type: first_part, part: 2}'] }),
+    ).rejects.toThrow(/sequence\.part/);
 
     // Through the command, a config naming the plugin under plugins: (another process: its own registry).
     writeFileSync(
@@ -87,7 +107,10 @@ describe('a plugin sequence kind', () => {
     const r = await sluice(['run', join(dir, 'c.yaml'), '--out', join(dir, 'out')]);
     expect(r.code, r.stderr).toBe(0);
     const [id] = readdirSync(join(dir, 'out')).filter((d) => !d.startsWith('.'));
-    const manifest = JSON.parse(readFileSync(join(dir, 'out', id!, 'workflow.json'), 'utf8')) as { status: string; plugins: { defines: { kind: string; name: string }[] }[] };
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', id!, 'workflow.json'), 'utf8')) as {
+      status: string;
+      plugins: { defines: { kind: string; name: string }[] }[];
+    };
     expect(manifest.status).toBe('completed');
     expect(manifest.plugins.flatMap((p) => p.defines)).toEqual([{ kind: 'sequence', name: 'first_part' }]);
     const bad = await sluice(['validate', join(dir, 'c.yaml'), '--set', 'sequence.part=2']);
@@ -107,13 +130,21 @@ describe('sluice validate', () => {
     expect(r.stderr).toMatch(/typo\.yaml:4:11 {2}sequence: unknown sequence 'walk_forwad'/);
     expect(r.stderr).toMatch(/did you mean 'walk_forward'\?/);
 
-    writeFileSync(join(dir, 'inner.yaml'), config('{ type: walk_forward, train: 3000, test: 1000, test_sequence: { type: monte_carol } }'));
+    writeFileSync(
+      join(dir, 'inner.yaml'),
+      config('{ type: walk_forward, train: 3000, test: 1000, test_sequence: { type: monte_carol } }'),
+    );
     const inner = await sluice(['validate', join(dir, 'inner.yaml')]);
     expect(inner.code).not.toBe(0);
-    expect(inner.stderr).toMatch(/inner\.yaml:4:\d+ {2}sequence\.test_sequence\.type: unknown sequence type 'monte_carol'/);
+    expect(inner.stderr).toMatch(
+      /inner\.yaml:4:\d+ {2}sequence\.test_sequence\.type: unknown sequence type 'monte_carol'/,
+    );
     expect(inner.stderr).toMatch(/did you mean 'monte_carlo'\?/);
 
-    writeFileSync(join(dir, 'ok.yaml'), config('{ type: walk_forward, train: 3000, test: 1000, test_sequence: { type: monte_carlo, draws: 100 } }'));
+    writeFileSync(
+      join(dir, 'ok.yaml'),
+      config('{ type: walk_forward, train: 3000, test: 1000, test_sequence: { type: monte_carlo, draws: 100 } }'),
+    );
     const ok = await sluice(['validate', join(dir, 'ok.yaml')]);
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toMatch(/ok\.yaml: OK/);

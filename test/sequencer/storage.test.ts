@@ -13,7 +13,10 @@ import { silent } from '../helpers/run.ts';
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';
 const BARS = 20769;
 
-async function phase(sets: string[], extra: { sinks?: DrainableSink[]; wrap?: (s: BarSource) => BarSource; write?: boolean } = {}) {
+async function phase(
+  sets: string[],
+  extra: { sinks?: DrainableSink[]; wrap?: (s: BarSource) => BarSource; write?: boolean } = {},
+) {
   const loaded = await loadWorkflow(CONFIG, { sets });
   const s = loaded.wf.sources[0]!;
   const file = openBarSource({ path: s.path, symbol: s.symbol, chunkSize: 2000 }, loaded.wf.baseDir);
@@ -47,7 +50,9 @@ describe('storage modes', () => {
     expect(book.trades).toBeUndefined();
     expect(book.equity).toBeUndefined();
     expect(book.metrics).toEqual(mem.outcome.books[0]!.metrics);
-    expect(readFileSync(join(disk.dir!, 'trades.ndjson'), 'utf8')).toBe(readFileSync(join(mem.dir!, 'trades.ndjson'), 'utf8'));
+    expect(readFileSync(join(disk.dir!, 'trades.ndjson'), 'utf8')).toBe(
+      readFileSync(join(mem.dir!, 'trades.ndjson'), 'utf8'),
+    );
     const equity = lines(join(disk.dir!, 'equity.ndjson')).map((l) => JSON.parse(l) as { equity: number; ts: string });
     expect(equity.map((e) => e.equity)).toEqual(mem.outcome.books[0]!.equity!.map((p) => p.equity));
     expect(equity.map((e) => Date.parse(e.ts))).toEqual(mem.outcome.books[0]!.equity!.map((p) => p.ts));
@@ -84,7 +89,9 @@ describe('storage modes', () => {
   });
 
   it('store_full_results: false keeps series only for the best strategy', async () => {
-    const loaded = await loadWorkflow(CONFIG, { sets: ['strategies[0].params.fast_period=[3,5,8]', 'results.store_full_results=false'] });
+    const loaded = await loadWorkflow(CONFIG, {
+      sets: ['strategies[0].params.fast_period=[3,5,8]', 'results.store_full_results=false'],
+    });
     const result = await runWorkflow(loaded, { logger: silent, inMemory: true });
     expect(result.ranking).toHaveLength(3);
     expect(result.ranking[0]!.trades!.length).toBeGreaterThan(0);
@@ -140,7 +147,10 @@ describe('backpressure', () => {
   });
 
   it('the engine waits on its own file sinks with a tiny high-water mark and loses nothing', async () => {
-    const { outcome, dir } = await phase(['results.storage=disk', 'results.high_water_mark_bytes=1', 'results.write_buffer_bytes=64'], { write: true });
+    const { outcome, dir } = await phase(
+      ['results.storage=disk', 'results.high_water_mark_bytes=1', 'results.write_buffer_bytes=64'],
+      { write: true },
+    );
     expect(lines(join(dir!, 'equity.ndjson'))).toHaveLength(BARS);
     expect(lines(join(dir!, 'trades.ndjson'))).toHaveLength(outcome.books[0]!.metrics.trade_count);
   });

@@ -13,22 +13,39 @@ import { silent } from '../helpers/run.ts';
 import { ManualClock } from '../../src/runtime/clock.ts';
 
 const CONFIG = 'test/fixtures/configs/spy-small.yaml';
-const GRID = ['strategies[0].params.fast_period=[5,10,20]', 'strategies[0].params.slow_period=[30,60]', "data.end='2024-08-01'"];
+const GRID = [
+  'strategies[0].params.fast_period=[5,10,20]',
+  'strategies[0].params.slow_period=[30,60]',
+  "data.end='2024-08-01'",
+];
 const MC = 'draws: 300, seed: 5, confidence: [0.1, 0.9]';
 
 interface Row {
   index: number;
   test: { start: string; end: string; metrics: Record<string, number | null> };
   best: { parameters: { fast_period: number; slow_period: number } };
-  test_sequence: { type: string; status: string; monte_carlo: Record<string, unknown> & { strategy_id: string; trades: number } };
+  test_sequence: {
+    type: string;
+    status: string;
+    monte_carlo: Record<string, unknown> & { strategy_id: string; trades: number };
+  };
 }
 
 describe('walk_forward with test_sequence: monte_carlo', () => {
   it("bootstraps every window's out-of-sample trades as a Monte Carlo run alone on that window does", async () => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-subseq-'));
     // An explicit warm-up: `auto` depends on the strategies loaded (the whole grid here, one alone).
-    const loaded = await loadWorkflow(CONFIG, { sets: [...GRID, `sequence={type: walk_forward, train: 3000, test: 1500, warmup: 200, test_sequence: {type: monte_carlo, ${MC}}}`] });
-    const wf = await runWorkflow(loaded, { logger: silent, outDir: out, clock: new ManualClock(Date.parse('2026-01-02T03:04:05.000Z')) });
+    const loaded = await loadWorkflow(CONFIG, {
+      sets: [
+        ...GRID,
+        `sequence={type: walk_forward, train: 3000, test: 1500, warmup: 200, test_sequence: {type: monte_carlo, ${MC}}}`,
+      ],
+    });
+    const wf = await runWorkflow(loaded, {
+      logger: silent,
+      outDir: out,
+      clock: new ManualClock(Date.parse('2026-01-02T03:04:05.000Z')),
+    });
     expect(wf.status).toBe('completed');
     const rows = wf.result.iterations as unknown as Row[];
     expect(rows.length).toBeGreaterThanOrEqual(2);
@@ -57,7 +74,9 @@ describe('walk_forward with test_sequence: monte_carlo', () => {
     }
     expect(rows.some((r) => r.test_sequence.monte_carlo.trades > 0)).toBe(true);
     // Written as the kind writes a phase, in the window's folder, and listed there.
-    const windowSummary = JSON.parse(readFileSync(join(wf.dir!, wf.phase, 'windows', '0', 'phase_summary.json'), 'utf8')) as { files: string[]; test_sequence: unknown };
+    const windowSummary = JSON.parse(
+      readFileSync(join(wf.dir!, wf.phase, 'windows', '0', 'phase_summary.json'), 'utf8'),
+    ) as { files: string[]; test_sequence: unknown };
     expect(windowSummary.files).toContain('monte_carlo/');
     expect(windowSummary.test_sequence).toEqual(rows[0]!.test_sequence);
     expect(existsSync(join(wf.dir!, wf.phase, 'windows', '0', 'monte_carlo', 'phase_summary.json'))).toBe(true);

@@ -156,7 +156,9 @@ describe('trainTestSplit', () => {
     expect(() => trainTestSplit(TEN, { ratio: 0 })).toThrow(/ratio must be a fraction between 0 and 1/);
     expect(() => trainTestSplit(TEN, { ratio: 1 })).toThrow(/ratio must be/);
     expect(() => trainTestSplit(TEN, { ratio: 70 })).toThrow(/ratio must be/);
-    expect(() => trainTestSplit(TEN, { ratio: 0.05 })).toThrow('train/test split: ratio 0.05 of 10 bars leaves no bar to train on');
+    expect(() => trainTestSplit(TEN, { ratio: 0.05 })).toThrow(
+      'train/test split: ratio 0.05 of 10 bars leaves no bar to train on',
+    );
     expect(() => trainTestSplit(TEN, { ratio: 0.99999999999999 })).toThrow(/leaves no bar to test on/);
     expect(() => trainTestSplit(SPY, { split_date: '2020-01-01' })).toThrow(
       /split_date 2020-01-01T00:00:00.000Z leaves no bar to train on; the data holds 20769 distinct timestamps from 2024-03-26T13:30:00.000Z to 2025-04-02T19:20:00.000Z/,
@@ -209,13 +211,21 @@ describe('walkForwardWindows with bar counts', () => {
     expect(w.slice(0, 2).every((x) => !x.partial)).toBe(true);
     expect(walkForwardWindows(eleven, { mode: 'rolling', train: 4, test: 3, min_test_bars: 2 })).toHaveLength(2);
     // A test range ending exactly at the last bar is complete.
-    expect(walkForwardWindows(range(10), { mode: 'rolling', train: 4, test: 3 }).map((x) => x.partial)).toEqual([false, false]);
+    expect(walkForwardWindows(range(10), { mode: 'rolling', train: 4, test: 3 }).map((x) => x.partial)).toEqual([
+      false,
+      false,
+    ]);
     expectWindowsConsistent(eleven, w);
   });
 
   it('counts a timestamp shared by several symbols once', () => {
     const opts = { mode: 'rolling', train: 3, test: 2 } as const;
-    expect(walkForwardWindows(TEN.flatMap((t) => [t, t, t]), opts)).toEqual(walkForwardWindows(TEN, opts));
+    expect(
+      walkForwardWindows(
+        TEN.flatMap((t) => [t, t, t]),
+        opts,
+      ),
+    ).toEqual(walkForwardWindows(TEN, opts));
   });
 });
 
@@ -285,11 +295,21 @@ describe('walkForwardWindows validation', () => {
     expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 0, test: 2 })).toThrow(
       "walk-forward train: expected a bar count (a whole number >= 1) or a duration like '6h', '30d', '2w', '3M', '1y', received 0",
     );
-    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 1.5 })).toThrow(/walk-forward test: expected a bar count/);
-    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: '3m', test: 2 })).toThrow(/walk-forward train: invalid duration "3m": 'm' is ambiguous/);
-    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 2, step: -1 })).toThrow(/walk-forward step/);
-    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 2, min_test_bars: 0 })).toThrow(/min_test_bars must be a whole number >= 1/);
-    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 2, min_train_bars: 1.5 })).toThrow(/min_train_bars/);
+    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 1.5 })).toThrow(
+      /walk-forward test: expected a bar count/,
+    );
+    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: '3m', test: 2 })).toThrow(
+      /walk-forward train: invalid duration "3m": 'm' is ambiguous/,
+    );
+    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 2, step: -1 })).toThrow(
+      /walk-forward step/,
+    );
+    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 2, min_test_bars: 0 })).toThrow(
+      /min_test_bars must be a whole number >= 1/,
+    );
+    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 4, test: 2, min_train_bars: 1.5 })).toThrow(
+      /min_train_bars/,
+    );
   });
 
   it('refuses empty or unsorted data', () => {
@@ -301,12 +321,18 @@ describe('walkForwardWindows validation', () => {
     expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 10, test: 2 })).toThrow(
       'walk-forward: no window fits: the data holds 10 distinct timestamps from 2024-01-01T00:00:00.000Z to 2024-01-01T00:09:00.000Z; a train of 10 bars followed by a test of 2 bars (at least 1 test bar) needs more',
     );
-    expect(() => walkForwardWindows(SPY, { mode: 'anchored', train: '2y', test: '1M' })).toThrow(/a train of '2y' followed by a test of '1M'/);
+    expect(() => walkForwardWindows(SPY, { mode: 'anchored', train: '2y', test: '1M' })).toThrow(
+      /a train of '2y' followed by a test of '1M'/,
+    );
     expect(() => walkForwardWindows(TEN, { mode: 'anchored', train: 20, test: '1d' })).toThrow(/no window fits/);
-    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 8, test: 3, min_test_bars: 3 })).toThrow(/at least 3 test bars/);
+    expect(() => walkForwardWindows(TEN, { mode: 'rolling', train: 8, test: 3, min_test_bars: 3 })).toThrow(
+      /at least 3 test bars/,
+    );
   });
 
   it(`stops at ${MAX_WINDOWS} windows`, () => {
-    expect(() => walkForwardWindows(range(MAX_WINDOWS + 3), { mode: 'rolling', train: 1, test: 1 })).toThrow(/more than 100,000 windows; use a larger step/);
+    expect(() => walkForwardWindows(range(MAX_WINDOWS + 3), { mode: 'rolling', train: 1, test: 1 })).toThrow(
+      /more than 100,000 windows; use a larger step/,
+    );
   });
 });

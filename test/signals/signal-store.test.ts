@@ -23,8 +23,14 @@ const grid = (fast: number[]) => `strategies[0].params.fast_period=[${fast.join(
 /** A signal-generation run of `config` into `store` through the sequencer (reuse included). */
 const generateIn = (config: string, store: string, sets: string[] = []) => generate(config, store, sets);
 async function generate(config: string, store: string, sets: string[] = [], opts: { signal?: AbortSignal } = {}) {
-  const loaded = await loadWorkflow(config, { sets: ['topology=signal_generation', `signals.store=${JSON.stringify(store)}`, ...sets] });
-  const result = await runWorkflow(loaded, { logger: silent, outDir: tmp('out'), ...(opts.signal !== undefined ? { signal: opts.signal } : {}) });
+  const loaded = await loadWorkflow(config, {
+    sets: ['topology=signal_generation', `signals.store=${JSON.stringify(store)}`, ...sets],
+  });
+  const result = await runWorkflow(loaded, {
+    logger: silent,
+    outDir: tmp('out'),
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+  });
   return { loaded, result };
 }
 
@@ -35,7 +41,10 @@ const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []
 describe('signal store: writing and reading', () => {
   it('round trip: readSignalStore returns exactly the rows the sink kept in memory, over several row groups', async () => {
     const dir = tmp('roundtrip');
-    const outcome = await runConfig(SMA, { phaseDir: dir, sets: ['topology=signal_generation', grid([5, 10, 20]), 'signals.row_group_rows=500'] });
+    const outcome = await runConfig(SMA, {
+      phaseDir: dir,
+      sets: ['topology=signal_generation', grid([5, 10, 20]), 'signals.row_group_rows=500'],
+    });
     expect(outcome.status).toBe('completed');
     const store = await readSignalStore(join(dir, 'signals'));
     expect(outcome.signals!.length).toBeGreaterThan(2000);
@@ -43,13 +52,17 @@ describe('signal store: writing and reading', () => {
     expect(store.meta.files.signals.rows).toBe(outcome.signals!.length);
     expect(store.meta.files.signals.row_groups).toBe(Math.ceil(outcome.signals!.length / 500));
     expect(store.regimes).toEqual([]);
-    expect(outcome.files).toEqual(expect.arrayContaining(['signals/signals.parquet', 'signals/regimes.parquet', 'signals/metadata.json']));
+    expect(outcome.files).toEqual(
+      expect.arrayContaining(['signals/signals.parquet', 'signals/regimes.parquet', 'signals/metadata.json']),
+    );
     // Rows by (seq, strategy order); ts in epoch ms; bar_index is the bar's index in its symbol.
     const order = store.meta.strategies.map((s) => s.id);
     for (let i = 1; i < store.signals.length; i++) {
       const a = store.signals[i - 1]!;
       const b = store.signals[i]!;
-      expect(a.seq < b.seq || (a.seq === b.seq && order.indexOf(a.strategy_id) < order.indexOf(b.strategy_id))).toBe(true);
+      expect(a.seq < b.seq || (a.seq === b.seq && order.indexOf(a.strategy_id) < order.indexOf(b.strategy_id))).toBe(
+        true,
+      );
     }
     expect(store.signals.every((r) => r.bar_index === r.seq && typeof r.ts === 'number')).toBe(true);
     // No temporary files left.
@@ -92,14 +105,22 @@ describe('signal store: writing and reading', () => {
     const first = (await readSignalStore(join(dir, 'signals'))).signals[0]!;
     expect(typeof rows[0]!['seq']).toBe('bigint');
     expect(rows[0]!['ts']).toEqual(new Date(first.ts));
-    expect(rows[0]).toMatchObject({ bar_index: first.bar_index, symbol: 'SPY', strategy_id: first.strategy_id, direction: first.direction, price: first.price });
+    expect(rows[0]).toMatchObject({
+      bar_index: first.bar_index,
+      symbol: 'SPY',
+      strategy_id: first.strategy_id,
+      direction: first.direction,
+      price: first.price,
+    });
     // A per-symbol strategy's row has no target weight: null in the file and when read.
     expect(rows[0]!['weight']).toBeNull();
     expect(first.weight).toBeNull();
     expect(Number(metadata.num_rows)).toBe(meta.files.signals.rows);
 
     const rbuf = readFileSync(join(dir, 'signals', 'regimes.parquet'));
-    const regimeSchema = parquetSchema(parquetMetadata(rbuf.buffer.slice(rbuf.byteOffset, rbuf.byteOffset + rbuf.byteLength))).children.map((c) => [c.element.name, c.element.type]);
+    const regimeSchema = parquetSchema(
+      parquetMetadata(rbuf.buffer.slice(rbuf.byteOffset, rbuf.byteOffset + rbuf.byteLength)),
+    ).children.map((c) => [c.element.name, c.element.type]);
     expect(regimeSchema).toEqual([
       ['bar_index', 'INT32'],
       ['seq', 'INT64'],
@@ -132,7 +153,9 @@ describe('signal store: writing and reading', () => {
       ['vol', 'volatility_regime'],
     ]);
     const fp = await fileFingerprint(SPY_CSV);
-    expect(meta.data.sources).toEqual([{ symbol: 'SPY', format: 'csv', path: SPY_CSV, name: 'SPY_5m.csv', size: fp.size, sha256: fp.sha256 }]);
+    expect(meta.data.sources).toEqual([
+      { symbol: 'SPY', format: 'csv', path: SPY_CSV, name: 'SPY_5m.csv', size: fp.size, sha256: fp.sha256 },
+    ]);
     expect(meta.data).toMatchObject({ symbols: ['SPY'], timeframe: '5m', start: null, end: null, bars: BARS });
     expect(meta.data.per_symbol['SPY']).toEqual({
       bars: BARS,
@@ -142,16 +165,31 @@ describe('signal store: writing and reading', () => {
       last: '2025-04-02T19:20:00.000Z',
     });
     const store = await readSignalStore(dir);
-    expect(meta.strategies.map((s) => s.signal_rows)).toEqual(meta.strategies.map((s) => store.signals.filter((r) => r.strategy_id === s.id).length));
-    expect(meta.files.signals).toMatchObject({ file: 'signals.parquet', rows: store.signals.length, bytes: statSync(join(dir, 'signals.parquet')).size });
-    expect(result.result.extra['signal_store']).toMatchObject({ dir, strategies: 3, reused: 0, computed: 3, signal_rows: store.signals.length });
+    expect(meta.strategies.map((s) => s.signal_rows)).toEqual(
+      meta.strategies.map((s) => store.signals.filter((r) => r.strategy_id === s.id).length),
+    );
+    expect(meta.files.signals).toMatchObject({
+      file: 'signals.parquet',
+      rows: store.signals.length,
+      bytes: statSync(join(dir, 'signals.parquet')).size,
+    });
+    expect(result.result.extra['signal_store']).toMatchObject({
+      dir,
+      strategies: 3,
+      reused: 0,
+      computed: 3,
+      signal_rows: store.signals.length,
+    });
   });
 
-  it('several symbols: bar_index counts each symbol\'s bars, seq all bars; per-symbol ranges', async () => {
+  it("several symbols: bar_index counts each symbol's bars, seq all bars; per-symbol ranges", async () => {
     const work = tmp('multi');
     copyFileSync(SPY_CSV, join(work, 'a.csv'));
     copyFileSync(SPY_CSV, join(work, 'b.csv'));
-    const config = readFileSync(SMA, 'utf8').replace(/data:\n(.|\n)*?calendar: us_equity\n/, 'data:\n  sources:\n    - { symbol: AAA, path: a.csv }\n    - { symbol: BBB, path: b.csv }\n  timeframe: 5m\n');
+    const config = readFileSync(SMA, 'utf8').replace(
+      /data:\n(.|\n)*?calendar: us_equity\n/,
+      'data:\n  sources:\n    - { symbol: AAA, path: a.csv }\n    - { symbol: BBB, path: b.csv }\n  timeframe: 5m\n',
+    );
     writeFileSync(join(work, 'config.yaml'), config);
     const store = join(work, 'store');
     const { result } = await generate(join(work, 'config.yaml'), store);
@@ -175,14 +213,19 @@ describe('signal store: incremental reuse', () => {
     const store = tmp('grow');
     // Small row groups: the merge crosses many of them in both inputs.
     const grid = (fast: number[]) => `strategies[0].params.fast_period=[${fast.join(', ')}]`;
-    const generate = (config: string, dir: string, sets: string[]) => generateIn(config, dir, [...sets, 'signals.row_group_rows=300']);
+    const generate = (config: string, dir: string, sets: string[]) =>
+      generateIn(config, dir, [...sets, 'signals.row_group_rows=300']);
     const first = await generate(SMA, store, [grid([5, 10])]);
     expect([first.result.result.reused, first.result.result.computed]).toEqual([0, 2]);
     const before = bytes(store, 'signals.parquet');
     const metaBefore = bytes(store, 'metadata.json');
 
     const again = await generate(SMA, store, [grid([5, 10])]);
-    expect([again.result.status, again.result.result.reused, again.result.result.computed]).toEqual(['completed', 2, 0]);
+    expect([again.result.status, again.result.result.reused, again.result.result.computed]).toEqual([
+      'completed',
+      2,
+      0,
+    ]);
     expect(again.result.outcome).toBeUndefined(); // no graph ran at all
     expect(bytes(store, 'signals.parquet').equals(before)).toBe(true);
     expect(bytes(store, 'metadata.json').equals(metaBefore)).toBe(true);
@@ -190,13 +233,19 @@ describe('signal store: incremental reuse', () => {
     const grown = await generate(SMA, store, [grid([5, 10, 15])]);
     expect([grown.result.result.reused, grown.result.result.computed]).toEqual([2, 1]);
     // Only the new strategy's graph ran.
-    expect(Object.keys(grown.result.outcome!.containers.get('signals')!['per_strategy'] as object)).toEqual(['sma_crossover_15_30']);
+    expect(Object.keys(grown.result.outcome!.containers.get('signals')!['per_strategy'] as object)).toEqual([
+      'sma_crossover_15_30',
+    ]);
 
     const scratch = tmp('scratch');
     await generate(SMA, scratch, [grid([5, 10, 15])]);
     const a = await readSignalStore(store);
     const b = await readSignalStore(scratch);
-    expect(a.meta.strategies.map((s) => s.id)).toEqual(['sma_crossover_5_30', 'sma_crossover_10_30', 'sma_crossover_15_30']);
+    expect(a.meta.strategies.map((s) => s.id)).toEqual([
+      'sma_crossover_5_30',
+      'sma_crossover_10_30',
+      'sma_crossover_15_30',
+    ]);
     expect(a.signals).toEqual(b.signals);
     expect(a.meta).toEqual(b.meta);
     expect(bytes(store, 'signals.parquet').equals(bytes(scratch, 'signals.parquet'))).toBe(true);
@@ -207,7 +256,10 @@ describe('signal store: incremental reuse', () => {
 
   it('signals.store in a config is relative to the config file', async () => {
     const work = tmp('relative');
-    writeFileSync(join(work, 'config.yaml'), `${readFileSync(SMA, 'utf8').replace('data/SPY_5m.csv', SPY_CSV)}\nsignals:\n  store: stores/spy\n`);
+    writeFileSync(
+      join(work, 'config.yaml'),
+      `${readFileSync(SMA, 'utf8').replace('data/SPY_5m.csv', SPY_CSV)}\nsignals:\n  store: stores/spy\n`,
+    );
     const loaded = await loadWorkflow(join(work, 'config.yaml'), { sets: ['topology=signal_generation'] });
     const result = await runWorkflow(loaded, { logger: silent, outDir: tmp('out') });
     expect(result.status).toBe('completed');
@@ -229,7 +281,11 @@ describe('signal store: incremental reuse', () => {
     const all = await generate(join(work, 'all.yaml'), store);
     expect([all.result.result.reused, all.result.result.computed]).toEqual([2, 1]);
     expect(all.result.result.extra['signal_store']).toMatchObject({ classifiers_computed: ['vol'] });
-    expect([...all.result.outcome!.containers.keys()].filter((id) => id.startsWith('classifier_') || id.startsWith('strategy_'))).toEqual(['classifier_vol', 'strategy_vote']);
+    expect(
+      [...all.result.outcome!.containers.keys()].filter(
+        (id) => id.startsWith('classifier_') || id.startsWith('strategy_'),
+      ),
+    ).toEqual(['classifier_vol', 'strategy_vote']);
 
     const scratch = join(work, 'scratch');
     await generate(join(work, 'all.yaml'), scratch);
@@ -250,12 +306,20 @@ describe('signal store: incremental reuse', () => {
     await generate(SMA, store, [grid([5, 10, 15])]);
     const reordered = await generate(SMA, store, [grid([15, 5])]);
     expect([reordered.result.result.reused, reordered.result.result.computed]).toEqual([2, 0]);
-    expect(reordered.result.result.extra['signal_store']).toMatchObject({ strategies: 3, kept_from_store: 1, replaced: [] });
+    expect(reordered.result.result.extra['signal_store']).toMatchObject({
+      strategies: 3,
+      kept_from_store: 1,
+      replaced: [],
+    });
     const scratch = tmp('order-scratch');
     await generate(SMA, scratch, [grid([15, 5, 10])]);
     const a = await readSignalStore(store);
     const b = await readSignalStore(scratch);
-    expect(a.meta.strategies.map((s) => s.id)).toEqual(['sma_crossover_15_30', 'sma_crossover_5_30', 'sma_crossover_10_30']);
+    expect(a.meta.strategies.map((s) => s.id)).toEqual([
+      'sma_crossover_15_30',
+      'sma_crossover_5_30',
+      'sma_crossover_10_30',
+    ]);
     expect(a.signals).toEqual(b.signals);
     expect(a.meta).toEqual(b.meta);
   });
@@ -306,14 +370,20 @@ describe('signal store: incremental reuse', () => {
     expect(refused.result.status).toBe('failed');
     expect(refused.result.failure?.error).toBeInstanceOf(SignalStoreError);
     expect((refused.result.failure?.error as SignalStoreError).code).toBe('DATA_MISMATCH');
-    expect(refused.result.result.reason).toMatch(/computed from other data \(SPY file bars\.csv: \d+ bytes sha256 [0-9a-f]{12}… → \d+ bytes sha256 [0-9a-f]{12}…\); use another store folder, or --force/);
+    expect(refused.result.result.reason).toMatch(
+      /computed from other data \(SPY file bars\.csv: \d+ bytes sha256 [0-9a-f]{12}… → \d+ bytes sha256 [0-9a-f]{12}…\); use another store folder, or --force/,
+    );
     expect(bytes(store, 'signals.parquet').equals(before)).toBe(true);
     // Another range is other data too.
     const ranged = await generate(config, store, [grid([5, 10]), 'data.start=2024-06-01']);
     expect(ranged.result.result.reason).toContain('range …–… → 2024-06-01T00:00:00.000Z–…');
 
     const forced = await generate(config, store, [grid([5]), 'signals.force=true']);
-    expect([forced.result.status, forced.result.result.reused, forced.result.result.computed]).toEqual(['completed', 0, 1]);
+    expect([forced.result.status, forced.result.result.reused, forced.result.result.computed]).toEqual([
+      'completed',
+      0,
+      1,
+    ]);
     const meta = await readStoreMeta(store);
     expect(meta.strategies.map((s) => s.id)).toEqual(['sma_crossover']); // exactly the config's
     expect(meta.data.sources[0]!.sha256).toBe((await fileFingerprint(join(work, 'bars.csv'))).sha256);
@@ -325,7 +395,9 @@ describe('signal store: incremental reuse', () => {
     const before = bytes(store, 'signals.parquet');
     const forced = await generate(SMA, store, [grid([5, 10]), 'signals.force=true']);
     expect([forced.result.result.reused, forced.result.result.computed]).toEqual([0, 2]);
-    expect(forced.result.outcome!.containers.get('signals')!['signal_rows']).toBe((await readStoreMeta(store)).files.signals.rows);
+    expect(forced.result.outcome!.containers.get('signals')!['signal_rows']).toBe(
+      (await readStoreMeta(store)).files.signals.rows,
+    );
     expect(bytes(store, 'signals.parquet').equals(before)).toBe(true); // same data, same rows
   });
 
@@ -347,10 +419,14 @@ describe('signal store: incremental reuse', () => {
 describe('signal store: compatibility checks for readers', () => {
   const meta = { engine: { name: 'sluice', version: '1.0.0' }, config_hash: 'a'.repeat(64) } as SignalStoreMeta;
   it('passes a store of the same config hash and engine version', () => {
-    expect(() => checkStoreCompatible(meta, { configHash: 'a'.repeat(64), engineVersion: '1.0.0', force: false })).not.toThrow();
+    expect(() =>
+      checkStoreCompatible(meta, { configHash: 'a'.repeat(64), engineVersion: '1.0.0', force: false }),
+    ).not.toThrow();
   });
   it('refuses another engine version, naming both', () => {
-    expect(() => checkStoreCompatible(meta, { configHash: 'a'.repeat(64), engineVersion: '1.1.0', force: false })).toThrow(/engine version 1\.0\.0, this is 1\.1\.0.*--force/);
+    expect(() =>
+      checkStoreCompatible(meta, { configHash: 'a'.repeat(64), engineVersion: '1.1.0', force: false }),
+    ).toThrow(/engine version 1\.0\.0, this is 1\.1\.0.*--force/);
   });
   it('refuses another config hash, naming both', () => {
     const err = (() => {
@@ -367,7 +443,9 @@ describe('signal store: compatibility checks for readers', () => {
     expect(err!.message).toContain('b'.repeat(64));
   });
   it('accepts anything with force', () => {
-    expect(() => checkStoreCompatible(meta, { configHash: 'b'.repeat(64), engineVersion: '9', force: true })).not.toThrow();
+    expect(() =>
+      checkStoreCompatible(meta, { configHash: 'b'.repeat(64), engineVersion: '9', force: true }),
+    ).not.toThrow();
   });
 });
 
@@ -408,7 +486,17 @@ describe('signal store: atomicity', () => {
   it('an aborted writer removes its temporary files; a committed one publishes all three files', async () => {
     const dir = tmp('writer');
     const w = await SignalStoreWriter.open(dir, { rowGroupRows: 2 });
-    for (let i = 0; i < 5; i++) w.addSignal({ bar_index: i, seq: i, ts: 1_700_000_000_000 + i, symbol: 'X', strategy_id: 's', direction: 1, strength: 1, price: 1 });
+    for (let i = 0; i < 5; i++)
+      w.addSignal({
+        bar_index: i,
+        seq: i,
+        ts: 1_700_000_000_000 + i,
+        symbol: 'X',
+        strategy_id: 's',
+        direction: 1,
+        strength: 1,
+        price: 1,
+      });
     expect(entries(dir).length).toBe(2); // two hidden temporary files
     await w.abort();
     expect(entries(dir)).toEqual([]);

@@ -20,7 +20,8 @@ import { silent } from '../helpers/run.ts';
 
 const CONFIG = 'test/fixtures/configs/replay/daily-v1.yaml';
 const FIXTURE = 'test/fixtures/stores/v1-daily';
-const STRATEGIES = '{type: sma_crossover, params: {fast_period: 10, slow_period: 50}}, {type: rsi_threshold, params: {period: 14, oversold: 30, overbought: 70}}';
+const STRATEGIES =
+  '{type: sma_crossover, params: {fast_period: 10, slow_period: 50}}, {type: rsi_threshold, params: {period: 14, oversold: 30, overbought: 70}}';
 const WITH_ROTATION = `strategies=[${STRATEGIES}, {type: rotation, params: {top_n: 2, rebalance: {every: 10}}}]`;
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `sluice-v1-${name}-`));
@@ -30,7 +31,8 @@ function copyOfFixture(): string {
   cpSync(FIXTURE, dir, { recursive: true });
   return dir;
 }
-const bytes = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+const bytes = (dir: string) =>
+  Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
 
 async function generate(store: string, sets: string[] = []) {
   const loaded = await loadWorkflow(CONFIG, { sets: [`signals.store=${JSON.stringify(store)}`, ...sets] });
@@ -73,7 +75,9 @@ describe('signal store format 1', () => {
     expect(a.meta.format).toBe(SIGNAL_STORE_FORMAT);
     expect(a.signals).toEqual(b.signals);
     expect(a.meta).toEqual(b.meta);
-    expect(readFileSync(join(store, 'signals.parquet')).equals(readFileSync(join(scratch, 'signals.parquet')))).toBe(true);
+    expect(readFileSync(join(store, 'signals.parquet')).equals(readFileSync(join(scratch, 'signals.parquet')))).toBe(
+      true,
+    );
     // The stored direction rows are there as they were; the rotation's carry weights.
     const v1 = (await readSignalStore(FIXTURE)).signals;
     expect(a.signals.filter((s) => s.weight === null)).toEqual(v1);

@@ -30,7 +30,11 @@ function withEngine(wf: ResolvedWorkflow, engine: 'auto' | 'per_event'): Resolve
 }
 
 /** One phase run with `engine`, writing its series under a fresh folder. */
-async function runWith(wf: ResolvedWorkflow, plan: GraphPlan, engine: 'auto' | 'per_event'): Promise<{ outcome: PhaseOutcome; dir: string }> {
+async function runWith(
+  wf: ResolvedWorkflow,
+  plan: GraphPlan,
+  engine: 'auto' | 'per_event',
+): Promise<{ outcome: PhaseOutcome; dir: string }> {
   const dir = temp();
   const w = withEngine(wf, engine);
   const outcome = await runPhase({ wf: w, plan, source: openWorkflowSource(w), phaseDir: dir, logger: silent });
@@ -40,7 +44,13 @@ async function runWith(wf: ResolvedWorkflow, plan: GraphPlan, engine: 'auto' | '
 
 /** Everything a phase's outcome hands on, as text: books (metrics, trades, equity) and container results. */
 function outcomeText(o: PhaseOutcome): string {
-  return JSON.stringify({ bars: o.bars, books: o.books, containers: [...o.containers], files: o.files, annualization: o.annualization });
+  return JSON.stringify({
+    bars: o.bars,
+    books: o.books,
+    containers: [...o.containers],
+    files: o.files,
+    annualization: o.annualization,
+  });
 }
 
 /** Runs `wf` both ways and expects the same results; returns the fused outcome. */
@@ -84,14 +94,51 @@ describe('fused path: same results as the per-event graph', () => {
 
   it.each([
     ['the example, memory storage', []],
-    ['disk storage, one equity point in 7 (rows in the graph order)', ['results.storage=disk', 'results.equity_every=7']],
+    [
+      'disk storage, one equity point in 7 (rows in the graph order)',
+      ['results.storage=disk', 'results.equity_every=7'],
+    ],
     ['hybrid storage', ['results.storage=hybrid', 'results.hybrid_max_points=500']],
     ['chunks of one bar: every order waits across a chunk boundary', ['data.chunk_size=1', 'results.storage=disk']],
-    ['short books, fixed size, volume-share slippage, percent commission with a maximum', ['data.chunk_size=1000', 'portfolio.allow_short=true', 'portfolio.sizing={type: fixed, quantity: 150}', 'execution.slippage_bps=0', 'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}', 'execution.commission={per_share: 0.01, percent: 0.02, minimum: 1, maximum: 3}']],
-    ['risk resizes and rejects (notes), funds resized', ['portfolio.sizing={type: percent_equity, percent: 150}', 'portfolio.insufficient_funds=resize', 'risk.max_position_pct=60', 'portfolio.allow_short=true']],
-    ['funds rejected, no close at end', ['portfolio.sizing={type: percent_equity, percent: 120}', 'portfolio.close_at_end=false']],
-    ['tiered commission, spread slippage', ['execution.slippage_bps=0', 'execution.slippage={model: spread, spread_bps: 4}', 'execution.commission={model: tiered, tiers: [{up_to_shares: 20000, per_share: 0.0035}, {per_share: 0.002}], minimum: 0.35}']],
-    ['fixed commission per order, several strategies (ema crossover with trigger cross)', ['execution.commission={model: fixed, per_order: 2}', 'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 8, slow_period: 40, trigger: cross}}, {type: sma_crossover, params: {fast_period: 3, slow_period: 12, trigger: cross}}]']],
+    [
+      'short books, fixed size, volume-share slippage, percent commission with a maximum',
+      [
+        'data.chunk_size=1000',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: fixed, quantity: 150}',
+        'execution.slippage_bps=0',
+        'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}',
+        'execution.commission={per_share: 0.01, percent: 0.02, minimum: 1, maximum: 3}',
+      ],
+    ],
+    [
+      'risk resizes and rejects (notes), funds resized',
+      [
+        'portfolio.sizing={type: percent_equity, percent: 150}',
+        'portfolio.insufficient_funds=resize',
+        'risk.max_position_pct=60',
+        'portfolio.allow_short=true',
+      ],
+    ],
+    [
+      'funds rejected, no close at end',
+      ['portfolio.sizing={type: percent_equity, percent: 120}', 'portfolio.close_at_end=false'],
+    ],
+    [
+      'tiered commission, spread slippage',
+      [
+        'execution.slippage_bps=0',
+        'execution.slippage={model: spread, spread_bps: 4}',
+        'execution.commission={model: tiered, tiers: [{up_to_shares: 20000, per_share: 0.0035}, {per_share: 0.002}], minimum: 0.35}',
+      ],
+    ],
+    [
+      'fixed commission per order, several strategies (ema crossover with trigger cross)',
+      [
+        'execution.commission={model: fixed, per_order: 2}',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 8, slow_period: 40, trigger: cross}}, {type: sma_crossover, params: {fast_period: 3, slow_period: 12, trigger: cross}}]',
+      ],
+    ],
   ])('%s', async (_name, sets) => {
     const { wf, plan } = await load(sets);
     const fused = await expectSame(wf, plan);
@@ -101,7 +148,12 @@ describe('fused path: same results as the per-event graph', () => {
   it('a window with a warm-up (start, end, trade_from) cut across chunk boundaries', async () => {
     const { wf, plan } = await load(['data.chunk_size=97', 'results.storage=disk', 'portfolio.allow_short=true']);
     // Bars of 2024-06-03 .. 2024-09-30, trading from 2024-07-01: the warm-up's last signal becomes the first order.
-    const window = { ...wf, start: Date.parse('2024-06-03T13:30:00Z'), end: Date.parse('2024-09-30T20:00:00Z'), tradeFrom: Date.parse('2024-07-01T15:05:00Z') };
+    const window = {
+      ...wf,
+      start: Date.parse('2024-06-03T13:30:00Z'),
+      end: Date.parse('2024-09-30T20:00:00Z'),
+      tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+    };
     const fused = await expectSame(window, plan);
     expect(fused.books[0]!.metrics['start_ts']).toBeGreaterThanOrEqual(window.tradeFrom);
   });
@@ -135,7 +187,19 @@ describe('fused path: same results as the per-event graph', () => {
     const dirs: string[] = [];
     for (const engine of ['per_event', 'auto']) {
       const out = temp();
-      const r = await sluice(['run', 'examples/spy-walk-forward.yaml', '--out', out, '--set', 'risk={max_exposure: 1.0}', '--set', `execution.engine=${engine}`], 120_000);
+      const r = await sluice(
+        [
+          'run',
+          'examples/spy-walk-forward.yaml',
+          '--out',
+          out,
+          '--set',
+          'risk={max_exposure: 1.0}',
+          '--set',
+          `execution.engine=${engine}`,
+        ],
+        120_000,
+      );
       expect(r.code, r.stderr).toBe(0);
       dirs.push(resultsDir(r.stdout));
     }

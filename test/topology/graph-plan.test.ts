@@ -34,7 +34,9 @@ function topology(extra: { routes?: unknown[]; behaviors?: unknown[] } = {}): To
 
 function plan(topo: TopologyDef) {
   const issues: Reported[] = [];
-  const graph = planGraph(topo, { strategies: ['a', 'b'] }, (path, code, message, hint) => issues.push({ path, code, message, hint }));
+  const graph = planGraph(topo, { strategies: ['a', 'b'] }, (path, code, message, hint) =>
+    issues.push({ path, code, message, hint }),
+  );
   return { graph, issues };
 }
 
@@ -44,7 +46,11 @@ describe('glob route endpoints', () => {
     expect(issues).toEqual([]);
     const features = graph!.routes.find((r) => r.name === 'features')!;
     expect(features.targets.map((t) => t.id)).toEqual(['strategy_fast_a', 'strategy_fast_b', 'strategy_slow']);
-    expect(graph!.routes.find((r) => r.name === 'signals')!.from).toEqual(['strategy_fast_a', 'strategy_fast_b', 'strategy_slow']);
+    expect(graph!.routes.find((r) => r.name === 'signals')!.from).toEqual([
+      'strategy_fast_a',
+      'strategy_fast_b',
+      'strategy_slow',
+    ]);
   });
 
   it('a glob that matches nothing is a located error with the containers that exist', () => {
@@ -73,13 +79,23 @@ describe('glob route endpoints', () => {
       topology({
         routes: [
           { name: 'bars', kind: 'broadcast', from: 'data', to: ['sink', 'features'], events: ['BAR'] },
-          { name: 'features', kind: 'broadcast', from: 'features', to: ['strategy_*', 'strategy_slow'], events: ['FEATURES'] },
+          {
+            name: 'features',
+            kind: 'broadcast',
+            from: 'features',
+            to: ['strategy_*', 'strategy_slow'],
+            events: ['FEATURES'],
+          },
           { name: 'signals', kind: 'merge', from: 'strategy_*', to: 'sink', events: ['SIGNAL'] },
         ],
       }),
     );
     expect(issues).toEqual([]);
-    expect(graph!.routes.find((r) => r.name === 'features')!.targets.map((t) => t.id)).toEqual(['strategy_fast_a', 'strategy_fast_b', 'strategy_slow']);
+    expect(graph!.routes.find((r) => r.name === 'features')!.targets.map((t) => t.id)).toEqual([
+      'strategy_fast_a',
+      'strategy_fast_b',
+      'strategy_slow',
+    ]);
   });
 });
 
@@ -87,7 +103,11 @@ describe('endpointIds (readers of routes other than the planner)', () => {
   it('expands globs over the declared ids, each once, and drops names that match nothing', () => {
     const t = topology();
     expect(endpointIds(t, 'strategy_*')).toEqual(['strategy_fast', 'strategy_slow']);
-    expect(endpointIds(t, ['sink', 'strat*', 'strategy_slow', 'nope_*', 'nope'])).toEqual(['sink', 'strategy_fast', 'strategy_slow']);
+    expect(endpointIds(t, ['sink', 'strat*', 'strategy_slow', 'nope_*', 'nope'])).toEqual([
+      'sink',
+      'strategy_fast',
+      'strategy_slow',
+    ]);
   });
 
   it('lets the Mermaid view draw a glob route to every container it stands for', () => {
@@ -101,7 +121,15 @@ describe('endpointIds (readers of routes other than the planner)', () => {
 
 describe('topology behaviors', () => {
   it('match container instances (after foreach expansion)', () => {
-    const { graph, issues } = plan(topology({ behaviors: [{ match: 'strategy_fast_*', trace: 'detailed' }, { match: '*', sample_every: 10 }, { match: 'sink', record: {} }] }));
+    const { graph, issues } = plan(
+      topology({
+        behaviors: [
+          { match: 'strategy_fast_*', trace: 'detailed' },
+          { match: '*', sample_every: 10 },
+          { match: 'sink', record: {} },
+        ],
+      }),
+    );
     expect(issues).toEqual([]);
     expect(graph!.topology.behaviors![2]!.record).toEqual({ format: 'ndjson' });
   });
@@ -120,8 +148,12 @@ describe('topology behaviors', () => {
   });
 
   it('a behavior that attaches nothing, or an unknown key, is refused by the schema', () => {
-    expect(TopologySchema.safeParse({ ...topology(), behaviors: [{ match: '*' }] }).error?.issues[0]?.message).toBe('a behavior attaches nothing: give trace, sample_every or record');
+    expect(TopologySchema.safeParse({ ...topology(), behaviors: [{ match: '*' }] }).error?.issues[0]?.message).toBe(
+      'a behavior attaches nothing: give trace, sample_every or record',
+    );
     expect(TopologySchema.safeParse({ ...topology(), behaviors: [{ match: '*', throttle: 5 }] }).success).toBe(false);
-    expect(TopologySchema.safeParse({ ...topology(), behaviors: [{ match: '*', record: { format: 'csv' } }] }).success).toBe(false);
+    expect(
+      TopologySchema.safeParse({ ...topology(), behaviors: [{ match: '*', record: { format: 'csv' } }] }).success,
+    ).toBe(false);
   });
 });

@@ -19,24 +19,47 @@ async function run(sets: string[], opts: { phaseDir?: string; sink?: MemoryTrace
   const loaded = await loadWorkflow(CONFIG, { sets });
   const s = loaded.wf.sources[0]!;
   const source = openBarSource({ path: s.path, symbol: s.symbol }, loaded.wf.baseDir);
-  return runPhase({ ...loaded, source, phaseDir: opts.phaseDir ?? null, logger: silent, ...(opts.sink !== undefined ? { traceSink: opts.sink } : {}) });
+  return runPhase({
+    ...loaded,
+    source,
+    phaseDir: opts.phaseDir ?? null,
+    logger: silent,
+    ...(opts.sink !== undefined ? { traceSink: opts.sink } : {}),
+  });
 }
 
 /** Runs `sluice …` in process and captures what it prints. */
 async function sluice(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(['node', 'sluice', ...args], { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+  const code = await main(['node', 'sluice', ...args], {
+    out: (t) => (out += `${t}\n`),
+    err: (t) => (err += `${t}\n`),
+  });
   return { code, out, err };
 }
 
-const readNdjson = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const readNdjson = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('tracing off', () => {
   it('with level none everywhere no route gets a tap and no trace is written', async () => {
-    const loaded = await loadWorkflow(CONFIG, { sets: [level('none'), 'execution.trace_settings.container_settings.portfolio_x.max_events=5'] });
+    const loaded = await loadWorkflow(CONFIG, {
+      sets: [level('none'), 'execution.trace_settings.container_settings.portfolio_x.max_events=5'],
+    });
     const graph = compileGraph(loaded.plan, loaded.wf);
-    expect(PhaseTrace.open({ wf: loaded.wf, routes: graph.routes, features: graph.hub.keys(), phaseDir: null, sink: new MemoryTraceSink() })).toBeUndefined();
+    expect(
+      PhaseTrace.open({
+        wf: loaded.wf,
+        routes: graph.routes,
+        features: graph.hub.keys(),
+        phaseDir: null,
+        sink: new MemoryTraceSink(),
+      }),
+    ).toBeUndefined();
     expect(graph.routes.length).toBeGreaterThan(0);
     expect(graph.routes.every((r) => r.tap === undefined)).toBe(true);
 
@@ -48,9 +71,19 @@ describe('tracing off', () => {
   });
 
   it('a container override alone turns tracing on, for that container only (as target, else as sender)', async () => {
-    const loaded = await loadWorkflow(CONFIG, { sets: [level('none'), 'execution.trace_settings.container_settings.execution.level=minimal'] });
+    const loaded = await loadWorkflow(CONFIG, {
+      sets: [level('none'), 'execution.trace_settings.container_settings.execution.level=minimal'],
+    });
     const graph = compileGraph(loaded.plan, loaded.wf);
-    expect(PhaseTrace.open({ wf: loaded.wf, routes: graph.routes, features: graph.hub.keys(), phaseDir: null, sink: new MemoryTraceSink() })).toBeDefined();
+    expect(
+      PhaseTrace.open({
+        wf: loaded.wf,
+        routes: graph.routes,
+        features: graph.hub.keys(),
+        phaseDir: null,
+        sink: new MemoryTraceSink(),
+      }),
+    ).toBeDefined();
     // approved: ORDERs delivered to execution; fills: FILLs execution sends (their targets have no entry).
     expect(graph.routes.filter((r) => r.tap !== undefined).map((r) => r.name)).toEqual(['approved', 'fills']);
   });
@@ -58,9 +91,13 @@ describe('tracing off', () => {
   it('a run that writes nothing and has no sink is not traced at all', async () => {
     const loaded = await loadWorkflow(CONFIG, { sets: [level('debug')] });
     const graph = compileGraph(loaded.plan, loaded.wf);
-    expect(PhaseTrace.open({ wf: loaded.wf, routes: graph.routes, features: graph.hub.keys(), phaseDir: null })).toBeUndefined();
+    expect(
+      PhaseTrace.open({ wf: loaded.wf, routes: graph.routes, features: graph.hub.keys(), phaseDir: null }),
+    ).toBeUndefined();
     expect(graph.routes.every((r) => r.tap === undefined)).toBe(true);
-    expect(PhaseTrace.open({ wf: loaded.wf, routes: graph.routes, features: graph.hub.keys(), phaseDir: '/tmp/x' })).toBeDefined();
+    expect(
+      PhaseTrace.open({ wf: loaded.wf, routes: graph.routes, features: graph.hub.keys(), phaseDir: '/tmp/x' }),
+    ).toBeDefined();
     // Every route that has a producer; one without (regimes, when there are no
     // classifiers) carries nothing to trace.
     expect(graph.routes.filter((r) => r.from.length > 0).every((r) => r.tap !== undefined)).toBe(true);
@@ -86,11 +123,15 @@ describe('tracing a real run (SPY 5m, SMA 5/20)', () => {
     const seqs = records.map((r) => r.trace_seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(seqs[seqs.length - 1]).toBe(sink.header!.counts.recorded);
-    expect(sink.header!.counts).toEqual({ recorded: sink.header!.counts.recorded, dropped: sink.header!.counts.recorded - 300, written: 300 });
+    expect(sink.header!.counts).toEqual({
+      recorded: sink.header!.counts.recorded,
+      dropped: sink.header!.counts.recorded - 300,
+      written: 300,
+    });
     expect(new Set(records.map((r) => r.type))).toEqual(new Set(['SIGNAL', 'ORDER', 'FILL', 'PORTFOLIO', 'TRADE']));
   });
 
-  it('trade_complete keeps no closed trade\'s orders and fills, but their TRADE summaries', async () => {
+  it("trade_complete keeps no closed trade's orders and fills, but their TRADE summaries", async () => {
     const tc = new MemoryTraceSink();
     await run([level('standard'), 'execution.trace_settings.retention=trade_complete'], { sink: tc });
     const types = new Set(tc.records.map((r) => r.type));
@@ -100,10 +141,14 @@ describe('tracing a real run (SPY 5m, SMA 5/20)', () => {
     expect(tc.records.filter((r) => r.type === 'TRADE')).toHaveLength(traced.books[0]!.metrics.trade_count);
   });
 
-  it('trade_complete keeps exactly the open trade\'s events when a position is left open', async () => {
+  it("trade_complete keeps exactly the open trade's events when a position is left open", async () => {
     const tc = new MemoryTraceSink();
-    const out = await run([level('minimal'), 'execution.trace_settings.retention=trade_complete', 'portfolio.close_at_end=false'], { sink: tc });
-    const open = (out.containers.get('portfolio_sma_crossover')!['open_positions'] as Record<string, number>)['SPY'] ?? 0;
+    const out = await run(
+      [level('minimal'), 'execution.trace_settings.retention=trade_complete', 'portfolio.close_at_end=false'],
+      { sink: tc },
+    );
+    const open =
+      (out.containers.get('portfolio_sma_crossover')!['open_positions'] as Record<string, number>)['SPY'] ?? 0;
     const fills = tc.records.filter((r) => r.type === 'FILL');
     if (open === 0) expect(fills).toEqual([]);
     else {
@@ -135,25 +180,54 @@ describe('sluice run --trace, then sluice trace', () => {
   });
 
   it('writes the trace under <phase>/trace/, lists it, and shows the settings in the resolved config', () => {
-    expect(header).toMatchObject({ type: 'TRACE_HEADER', trace_id: dir.split('/').pop(), phase: 'backtest', level: 'detailed' });
+    expect(header).toMatchObject({
+      type: 'TRACE_HEADER',
+      trace_id: dir.split('/').pop(),
+      phase: 'backtest',
+      level: 'detailed',
+    });
     expect(header.features).toEqual(['sma(period=5;close)', 'sma(period=20;close)']);
-    const summary = JSON.parse(readFileSync(join(dir, 'backtest', 'phase_summary.json'), 'utf8')) as { files: string[] };
+    const summary = JSON.parse(readFileSync(join(dir, 'backtest', 'phase_summary.json'), 'utf8')) as {
+      files: string[];
+    };
     expect(summary.files).toContain('trace/trace.ndjson');
-    const wf = JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8')) as { config: { execution: { trace_settings: Record<string, unknown> } } };
-    expect(wf.config.execution.trace_settings).toEqual({ level: 'detailed', trace_id: null, trace_dir: null, max_events: 100_000, retention: 'sliding_window', sample_every: 1, container_settings: {} });
-    expect(records.every((r) => ['FEATURES', 'SIGNAL', 'ORDER', 'FILL', 'PORTFOLIO', 'TRADE'].includes(r.type))).toBe(true);
+    const wf = JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8')) as {
+      config: { execution: { trace_settings: Record<string, unknown> } };
+    };
+    expect(wf.config.execution.trace_settings).toEqual({
+      level: 'detailed',
+      trace_id: null,
+      trace_dir: null,
+      max_events: 100_000,
+      retention: 'sliding_window',
+      sample_every: 1,
+      container_settings: {},
+    });
+    expect(records.every((r) => ['FEATURES', 'SIGNAL', 'ORDER', 'FILL', 'PORTFOLIO', 'TRADE'].includes(r.type))).toBe(
+      true,
+    );
   });
 
   it('--order explains a real order: bar → features → signal → order → risk → fill, from the trace', async () => {
     // The order that opened the first trade: its fill is a buy at the trade's entry price.
     const first = trades[0]!;
-    const entryFill = records.find((r) => r.type === 'FILL' && r.data['side'] === 'buy' && r.data['price'] === first['entry_price'])!;
+    const entryFill = records.find(
+      (r) => r.type === 'FILL' && r.data['side'] === 'buy' && r.data['price'] === first['entry_price'],
+    )!;
     const orderId = entryFill.data['order_id'] as number;
     const signal = records.find((r) => r.id === `signal:${entryFill.data['signal_id'] as number}`)!;
     const r = await sluice(['trace', dir, '--order', String(orderId)]);
     expect(r.code, r.err).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual(['order', 'bar', 'features', 'signal', 'order', 'risk', 'fill']);
+    expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      'order',
+      'bar',
+      'features',
+      'signal',
+      'order',
+      'risk',
+      'fill',
+    ]);
     expect(lines[0]).toContain(`order ${orderId} · book sma_crossover · SPY`);
     expect(lines[1]).toContain(`#${signal.seq}`);
     expect(lines[1]).toContain(`close ${signal.data['price'] as number}`);
@@ -164,7 +238,7 @@ describe('sluice run --trace, then sluice trace', () => {
     expect(lines[6]).toContain(`buy 100 @ ${first['entry_price'] as number} on bar #${signal.seq! + 1}`);
   });
 
-  it('--fill takes a trade\'s bar_seq and ends the chain with the trade it closed', async () => {
+  it("--fill takes a trade's bar_seq and ends the chain with the trade it closed", async () => {
     const first = trades[0]!;
     const r = await sluice(['trace', dir, '--fill', String(first['bar_seq'])]);
     expect(r.code, r.err).toBe(0);

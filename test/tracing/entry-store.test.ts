@@ -17,7 +17,16 @@ const EVENTS: SluiceEvent[] = [
   snapshot(4, 'a'),
   { ...snapshot(5, 'a'), invested: true },
   trade(fill(o), 1),
-  { ...o, orderId: 8, orderType: 'stop', stopPrice: 95, limitPrice: 94, expiresAfterBars: 3, reduceOnly: true, ocoGroup: 2 },
+  {
+    ...o,
+    orderId: 8,
+    orderType: 'stop',
+    stopPrice: 95,
+    limitPrice: 94,
+    expiresAfterBars: 3,
+    reduceOnly: true,
+    ocoGroup: 2,
+  },
   { ...o, orderId: 9, orderType: 'limit', limitPrice: 94, reduceOnly: false },
   { type: 'CANCEL', seq: 4, ts: 9, symbol: 'SPY', source: 'portfolio_a', key: 'a', orderId: 8, reason: 'replaced' },
   { ...reject(o), source: 'execution', reason: 'expired', remaining: 40 },
@@ -30,16 +39,43 @@ describe('EntryStore', () => {
     ['kept by reference when wider than the slot', 1],
   ])('gives back every event type exactly as it was written (feature values %s)', (_, width) => {
     const store = new EntryStore(EVENTS.length + 1, width);
-    const entries: TraceEntry[] = EVENTS.map((event, i) => ({ traceSeq: i + 1, route: `r${i}`, source: `s${i}`, target: i % 2 === 0 ? `t${i}` : ['x', 'y'], event, link: i === 10 ? 7 : -1 }));
+    const entries: TraceEntry[] = EVENTS.map((event, i) => ({
+      traceSeq: i + 1,
+      route: `r${i}`,
+      source: `s${i}`,
+      target: i % 2 === 0 ? `t${i}` : ['x', 'y'],
+      event,
+      link: i === 10 ? 7 : -1,
+    }));
     entries.forEach((e, slot) => store.write(slot, e));
-    store.write(EVENTS.length, { traceSeq: 99, route: null, source: 'risk', target: null, event: { type: 'ERROR', step: 'execute', container: 'risk', message: 'boom' }, link: -1 });
+    store.write(EVENTS.length, {
+      traceSeq: 99,
+      route: null,
+      source: 'risk',
+      target: null,
+      event: { type: 'ERROR', step: 'execute', container: 'risk', message: 'boom' },
+      link: -1,
+    });
     entries.forEach((e, slot) => expect(store.read(slot)).toEqual(e));
-    expect(store.read(EVENTS.length).event).toEqual({ type: 'ERROR', step: 'execute', container: 'risk', message: 'boom' });
+    expect(store.read(EVENTS.length).event).toEqual({
+      type: 'ERROR',
+      step: 'execute',
+      container: 'risk',
+      message: 'boom',
+    });
   });
 
   it('grows up to its capacity without losing what it holds, and reuses slots', () => {
     const store = new EntryStore(5000);
-    for (let slot = 0; slot < 5000; slot++) store.write(slot, { traceSeq: slot + 1, route: 'bars', source: 'data', target: 'features', event: bar(slot), link: -1 });
+    for (let slot = 0; slot < 5000; slot++)
+      store.write(slot, {
+        traceSeq: slot + 1,
+        route: 'bars',
+        source: 'data',
+        target: 'features',
+        event: bar(slot),
+        link: -1,
+      });
     store.write(17, { traceSeq: 6000, route: 'bars', source: 'data', target: 'features', event: bar(6000), link: -1 });
     expect(store.read(0).event).toEqual(bar(0));
     expect(store.read(4999).event).toEqual(bar(4999));

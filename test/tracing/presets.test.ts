@@ -9,8 +9,28 @@ describe('trace-level presets', () => {
   it('select exactly the documented event types', () => {
     expect(sorted(presetTypes('none'))).toEqual([]);
     expect(sorted(presetTypes('minimal'))).toEqual(['CANCEL', 'ERROR', 'FILL', 'ORDER', 'REJECT']);
-    expect(sorted(presetTypes('standard'))).toEqual(['CANCEL', 'ERROR', 'FILL', 'ORDER', 'PORTFOLIO', 'REJECT', 'SIGNAL', 'TRADE']);
-    expect(sorted(presetTypes('detailed'))).toEqual(['CANCEL', 'CLASSIFICATION', 'ERROR', 'FEATURES', 'FILL', 'ORDER', 'PORTFOLIO', 'REJECT', 'SIGNAL', 'TRADE']);
+    expect(sorted(presetTypes('standard'))).toEqual([
+      'CANCEL',
+      'ERROR',
+      'FILL',
+      'ORDER',
+      'PORTFOLIO',
+      'REJECT',
+      'SIGNAL',
+      'TRADE',
+    ]);
+    expect(sorted(presetTypes('detailed'))).toEqual([
+      'CANCEL',
+      'CLASSIFICATION',
+      'ERROR',
+      'FEATURES',
+      'FILL',
+      'ORDER',
+      'PORTFOLIO',
+      'REJECT',
+      'SIGNAL',
+      'TRADE',
+    ]);
     expect(sorted(presetTypes('debug'))).toEqual([...EVENT_TYPES, 'ERROR'].sort());
   });
 

@@ -11,7 +11,10 @@ const CONFIG = 'test/fixtures/configs/spy-small.yaml';
 /** Runs `sluice run CONFIG` into a fresh folder; returns the workflow's results folder. */
 async function runInto(args: string[]): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-trace-summary-'));
-  const code = await main(['node', 'sluice', 'run', CONFIG, '--out', out, ...args], { out: () => undefined, err: () => undefined });
+  const code = await main(['node', 'sluice', 'run', CONFIG, '--out', out, ...args], {
+    out: () => undefined,
+    err: () => undefined,
+  });
   expect(code).toBe(0);
   const [id] = readdirSync(out).filter((d) => !d.startsWith('.'));
   return join(out, id!);
@@ -24,7 +27,9 @@ describe('the trace summary of a phase', () => {
     const dir = await runInto(['--trace', 'standard', '--set', 'execution.trace_settings.max_events=300']);
     const phase = readJson(join(dir, 'backtest', 'phase_summary.json'));
     const trace = phase['trace'] as TraceSummary;
-    const header = JSON.parse(readFileSync(join(dir, 'backtest', 'trace', 'trace.ndjson'), 'utf8').split('\n')[0]!) as TraceHeader;
+    const header = JSON.parse(
+      readFileSync(join(dir, 'backtest', 'trace', 'trace.ndjson'), 'utf8').split('\n')[0]!,
+    ) as TraceHeader;
 
     expect(trace.level).toBe('standard');
     expect(trace.file).toBe('trace/trace.ndjson');
@@ -60,6 +65,8 @@ describe('the trace summary of a phase', () => {
   it('is absent (not empty) when tracing is off', async () => {
     const dir = await runInto([]);
     expect(readJson(join(dir, 'backtest', 'phase_summary.json'))).not.toHaveProperty('trace');
-    expect((readJson(join(dir, 'workflow.json'))['phases'] as Record<string, unknown>[])[0]).not.toHaveProperty('trace');
+    expect((readJson(join(dir, 'workflow.json'))['phases'] as Record<string, unknown>[])[0]).not.toHaveProperty(
+      'trace',
+    );
   }, 60_000);
 });

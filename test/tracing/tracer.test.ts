@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { EventTracer, METRICS_ROUTE } from '../../src/tracing/tracer.ts';
 import type { TraceRecord } from '../../src/tracing/trace-record.ts';
 import { MemoryTraceSink } from '../../src/tracing/sinks.ts';
-import { backtestRoutes, bar, features, fill, order, reject, settings, signal, snapshot, trade } from './trace-fixtures.ts';
+import {
+  backtestRoutes,
+  bar,
+  features,
+  fill,
+  order,
+  reject,
+  settings,
+  signal,
+  snapshot,
+  trade,
+} from './trace-fixtures.ts';
 
 const INFO = { traceId: 't', phase: 'backtest' };
 
@@ -25,7 +36,14 @@ describe('EventTracer', () => {
   it('taps only the routes that carry a traced type', () => {
     expect(tracerFor({ level: 'minimal' }).tapped).toEqual(['orders', 'approved', 'rejections', 'fills']);
     expect(tracerFor({ level: 'standard' }).tapped).toEqual(['signals', 'orders', 'approved', 'rejections', 'fills']);
-    expect(tracerFor({ level: 'detailed' }).tapped).toEqual(['features', 'signals', 'orders', 'approved', 'rejections', 'fills']);
+    expect(tracerFor({ level: 'detailed' }).tapped).toEqual([
+      'features',
+      'signals',
+      'orders',
+      'approved',
+      'rejections',
+      'fills',
+    ]);
     const debug = tracerFor({ level: 'debug' });
     expect(debug.tapped).toEqual(['bars', 'features', 'signals', 'orders', 'approved', 'rejections', 'fills']);
     expect(debug.routes.bars.tap).toBeTypeOf('function');
@@ -54,8 +72,19 @@ describe('EventTracer', () => {
     ]);
     const r = records();
     expect(r[0]!.ts).toBe('2025-01-02T14:50:00.000Z');
-    expect(r[1]!.data).toEqual({ values: [1.5, Number.NaN], bar: { index: 4, open: 104, high: 105, low: 103, close: 104.5, volume: 1004 } });
-    expect(r[5]!.data).toMatchObject({ order_id: 7, signal_id: 3, fill_seq: 5, price: 105, commission: 1, side: 'buy', quantity: 100 });
+    expect(r[1]!.data).toEqual({
+      values: [1.5, Number.NaN],
+      bar: { index: 4, open: 104, high: 105, low: 103, close: 104.5, volume: 1004 },
+    });
+    expect(r[5]!.data).toMatchObject({
+      order_id: 7,
+      signal_id: 3,
+      fill_seq: 5,
+      price: 105,
+      commission: 1,
+      side: 'buy',
+      quantity: 100,
+    });
     expect(r[3]!.key).toBe('a');
     expect(r[0]!.key).toBeNull();
   });
@@ -63,7 +92,11 @@ describe('EventTracer', () => {
   it('an exact container id wins over a wildcard, and the target decides before the source', () => {
     const { routes, records } = tracerFor({
       level: 'none',
-      container_settings: { 'portfolio_*': { level: 'debug' }, portfolio_b: { level: 'none' }, execution: { level: 'minimal' } },
+      container_settings: {
+        'portfolio_*': { level: 'debug' },
+        portfolio_b: { level: 'none' },
+        execution: { level: 'minimal' },
+      },
     });
     routes.bars.next(bar(1)); // debug for portfolio_a only: b is none (exact), execution minimal, features none
     routes.signals.next(signal(1, 'a', 1));
@@ -85,12 +118,27 @@ describe('EventTracer', () => {
       routes.bars.next(bar(seq));
       if (seq % 2 === 0) routes.features.next(features(seq));
     }
-    expect(records().filter((r) => r.type === 'BAR').map((r) => r.seq)).toEqual([0, 3, 6, 9]);
-    expect(records().filter((r) => r.type === 'FEATURES').map((r) => r.seq)).toEqual([0, 6]);
+    expect(
+      records()
+        .filter((r) => r.type === 'BAR')
+        .map((r) => r.seq),
+    ).toEqual([0, 3, 6, 9]);
+    expect(
+      records()
+        .filter((r) => r.type === 'FEATURES')
+        .map((r) => r.seq),
+    ).toEqual([0, 6]);
   });
 
   it('a container entry with max_events gets a budget of its own; without it, it shares the global one', () => {
-    const { tracer, routes, records } = tracerFor({ level: 'debug', max_events: 5, container_settings: { 'strategy_*': { max_events: 2 }, 'portfolio_*': { sample_every: 1 } } }, ['a']);
+    const { tracer, routes, records } = tracerFor(
+      {
+        level: 'debug',
+        max_events: 5,
+        container_settings: { 'strategy_*': { max_events: 2 }, 'portfolio_*': { sample_every: 1 } },
+      },
+      ['a'],
+    );
     for (let seq = 0; seq < 20; seq++) {
       routes.bars.next(bar(seq));
       routes.features.next(features(seq));
@@ -122,11 +170,32 @@ describe('EventTracer', () => {
     const sink = new MemoryTraceSink();
     await tracer.writeTo(sink);
     expect(sink.committed).toBe(true);
-    expect(sink.header).toMatchObject({ type: 'TRACE_HEADER', trace_id: 't', level: 'minimal', counts: { recorded: 1, dropped: 0, written: 1 } });
+    expect(sink.header).toMatchObject({
+      type: 'TRACE_HEADER',
+      trace_id: 't',
+      level: 'minimal',
+      counts: { recorded: 1, dropped: 0, written: 1 },
+    });
     expect(sink.records).toEqual([
-      { trace_seq: 1, type: 'ERROR', id: 'error', cause: null, route: null, source: 'risk', target: null, seq: null, ts: null, symbol: null, key: null, data: { step: 'execute', container: 'risk', message: 'boom' } },
+      {
+        trace_seq: 1,
+        type: 'ERROR',
+        id: 'error',
+        cause: null,
+        route: null,
+        source: 'risk',
+        target: null,
+        seq: null,
+        ts: null,
+        symbol: null,
+        key: null,
+        data: { step: 'execute', container: 'risk', message: 'boom' },
+      },
     ]);
-    const off = tracerFor({ level: 'none', container_settings: { risk: { level: 'none' }, 'strategy_*': { level: 'debug' } } });
+    const off = tracerFor({
+      level: 'none',
+      container_settings: { risk: { level: 'none' }, 'strategy_*': { level: 'debug' } },
+    });
     off.tracer.recordFailure({ step: 'execute', container: 'risk', message: 'boom' });
     expect(off.records()).toEqual([]);
   });

@@ -6,10 +6,17 @@ import type { TraceEntry } from '../../src/tracing/trace-record.ts';
 import { mulberry32 } from '../helpers/prng.ts';
 import { backtestRoutes, bar, fill, order, reject, settings, signal, trade } from './trace-fixtures.ts';
 
-const entry = (traceSeq: number): TraceEntry => ({ traceSeq, route: 'r', source: 's', target: 't', event: bar(traceSeq), link: -1 });
+const entry = (traceSeq: number): TraceEntry => ({
+  traceSeq,
+  route: 'r',
+  source: 's',
+  target: 't',
+  event: bar(traceSeq),
+  link: -1,
+});
 
 describe('TradeCompleteRetention', () => {
-  it('drops an episode\'s entries when it closes and keeps the rest', () => {
+  it("drops an episode's entries when it closes and keeps the rest", () => {
     const r = new TradeCompleteRetention(10);
     r.add(entry(1), undefined);
     r.add(entry(2), 'a');
@@ -90,13 +97,18 @@ describe('TradeTracker', () => {
     see(fill(exit)); // flat, but order 3 still has 70 open
     expect(t.open).toBe(1);
     expect(see({ ...reject(again), source: 'execution', reason: 'expired', remaining: 70 })).toBe('a\u0000SPY');
-    expect(see({ type: 'CANCEL', seq: 8, ts: 0, symbol: 'SPY', source: 'portfolio_a', key: 'a', orderId: 3, reason: 'x' })).toBeUndefined();
+    expect(
+      see({ type: 'CANCEL', seq: 8, ts: 0, symbol: 'SPY', source: 'portfolio_a', key: 'a', orderId: 3, reason: 'x' }),
+    ).toBeUndefined();
   });
 });
 
 describe('trade_complete retention in the tracer', () => {
-  it('keeps the events of the open trade, drops a closed trade\'s and keeps its TRADE summary', () => {
-    const tracer = new EventTracer(settings({ level: 'debug', retention: 'trade_complete', max_events: 100 }), { traceId: 't', phase: 'p' });
+  it("keeps the events of the open trade, drops a closed trade's and keeps its TRADE summary", () => {
+    const tracer = new EventTracer(settings({ level: 'debug', retention: 'trade_complete', max_events: 100 }), {
+      traceId: 't',
+      phase: 'p',
+    });
     const routes = backtestRoutes(['a', 'b']);
     tracer.attach(Object.values(routes));
     const observe = tracer.metricsObserver('portfolio_a')!;

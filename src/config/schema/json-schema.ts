@@ -18,9 +18,21 @@ export { JSON_SCHEMA_KINDS, type JsonSchemaKind };
  */
 export const JSON_SCHEMAS = {
   config: { file: JSON_SCHEMA_FILES.config, title: 'Sluice workflow config', schema: WorkflowConfigSchema },
-  topology: { file: JSON_SCHEMA_FILES.topology, title: 'Sluice topology pattern (patterns/topologies)', schema: TopologySchema },
-  workflow: { file: JSON_SCHEMA_FILES.workflow, title: 'Sluice workflow pattern (patterns/workflows)', schema: WorkflowPatternSchema },
-  sequence: { file: JSON_SCHEMA_FILES.sequence, title: 'Sluice sequence pattern (patterns/sequences)', schema: SequencePatternSchema },
+  topology: {
+    file: JSON_SCHEMA_FILES.topology,
+    title: 'Sluice topology pattern (patterns/topologies)',
+    schema: TopologySchema,
+  },
+  workflow: {
+    file: JSON_SCHEMA_FILES.workflow,
+    title: 'Sluice workflow pattern (patterns/workflows)',
+    schema: WorkflowPatternSchema,
+  },
+  sequence: {
+    file: JSON_SCHEMA_FILES.sequence,
+    title: 'Sluice sequence pattern (patterns/sequences)',
+    schema: SequencePatternSchema,
+  },
 } as const satisfies Record<JsonSchemaKind, unknown>;
 
 /** The folder, relative to the project root, that holds the committed schema files. */
@@ -39,7 +51,10 @@ export const SCHEMA_DIR = 'schema';
  */
 export function jsonSchema(kind: JsonSchemaKind): Record<string, unknown> {
   const { file, title, schema } = JSON_SCHEMAS[kind];
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   if (kind === 'config') typeStrategies(json);
   const { $schema, ...rest } = json;
   return {
@@ -60,14 +75,19 @@ export function jsonSchema(kind: JsonSchemaKind): Record<string, unknown> {
  * `sluice validate`.
  */
 function typeStrategies(json: Record<string, unknown>): void {
-  const entry = (json['properties'] as Record<string, { items?: Record<string, unknown> }> | undefined)?.['strategies']?.items;
+  const entry = (json['properties'] as Record<string, { items?: Record<string, unknown> }> | undefined)?.['strategies']
+    ?.items;
   const props = entry?.['properties'] as Record<string, Record<string, unknown>> | undefined;
   if (entry === undefined || props?.['type'] === undefined) return;
   const names = [...STRATEGIES.keys(), ...COMPOSITES.keys()];
   props['type'] = { ...props['type'], enum: names };
   const branches: Record<string, unknown>[] = [];
   for (const [name, def] of STRATEGIES) {
-    const params = z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+    const params = z.toJSONSchema(def.params, {
+      io: 'input',
+      unrepresentable: 'any',
+      target: 'draft-2020-12',
+    }) as Record<string, unknown>;
     const { $schema: _drop, ...body } = params;
     const properties = (body['properties'] ?? {}) as Record<string, Record<string, unknown>>;
     const gridded = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, gridValue(v)]));

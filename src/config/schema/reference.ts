@@ -49,7 +49,8 @@ function rows(s: JsonSchema, prefix: string, out: string[]): void {
   for (const [key, prop] of Object.entries(s.properties ?? {})) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     const alts = prop.anyOf ?? prop.oneOf;
-    const def = prop.default === undefined ? (required.has(key) ? '**required**' : '') : `\`${JSON.stringify(prop.default)}\``;
+    const def =
+      prop.default === undefined ? (required.has(key) ? '**required**' : '') : `\`${JSON.stringify(prop.default)}\``;
     const desc = [prop.description ?? '', limits(prop)].filter(Boolean).join(' ');
     out.push(`| \`${path}\` | ${typeOf(prop)} | ${def} | ${desc.replace(/\|/g, '\\|')} |`);
     if (path === 'topology') continue; // an inline topology has its own section below
@@ -60,7 +61,11 @@ function rows(s: JsonSchema, prefix: string, out: string[]): void {
       if (alt.properties === undefined) return;
       const tag = Object.entries(alt.properties).find(([, p]) => p.const !== undefined);
       const label = tag !== undefined ? `${path} (${tag[0]}: ${String(tag[1].const)})` : path;
-      rows({ ...alt, properties: Object.fromEntries(Object.entries(alt.properties).filter(([k]) => k !== tag?.[0])) }, label, out);
+      rows(
+        { ...alt, properties: Object.fromEntries(Object.entries(alt.properties).filter(([k]) => k !== tag?.[0])) },
+        label,
+        out,
+      );
     });
   }
 }

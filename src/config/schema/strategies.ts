@@ -8,7 +8,10 @@ import type { CamelCaseKeys } from '../case-keys.ts';
  */
 export const StrategyEntrySchema = z
   .object({
-    type: z.string().min(1).describe("Strategy kind from the catalogue (`sluice list strategies`), e.g. 'sma_crossover'."),
+    type: z
+      .string()
+      .min(1)
+      .describe("Strategy kind from the catalogue (`sluice list strategies`), e.g. 'sma_crossover'."),
     id: z
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only')
@@ -21,23 +24,35 @@ export const StrategyEntrySchema = z
     grid: z
       .enum(['default'])
       .optional()
-      .describe("'default': start from the strategy's default optimization grid (see docs/strategies.md); params given here override it."),
+      .describe(
+        "'default': start from the strategy's default optimization grid (see docs/strategies.md); params given here override it.",
+      ),
     filter: z
       .string()
       .min(1)
       .optional()
-      .describe("An expression the signal must pass, else the strategy is flat, e.g. 'signal > 0 and volume > sma(volume, 20) * 1.2 and rsi(14) < 70'. Names: signal, strength, open, high, low, close, volume; indicator calls add features to the hub; `sma(50)@1h` computes one on higher bars (a multiple of data.timeframe up to 1d) cut from the data inside the run. Earlier bars: prev(x, n) (not x[n]), crosses_above(a, b), crosses_below(a, b), bars_since(cond), highest(x, n), lowest(x, n)."),
+      .describe(
+        "An expression the signal must pass, else the strategy is flat, e.g. 'signal > 0 and volume > sma(volume, 20) * 1.2 and rsi(14) < 70'. Names: signal, strength, open, high, low, close, volume; indicator calls add features to the hub; `sma(50)@1h` computes one on higher bars (a multiple of data.timeframe up to 1d) cut from the data inside the run. Earlier bars: prev(x, n) (not x[n]), crosses_above(a, b), crosses_below(a, b), bars_since(cond), highest(x, n), lowest(x, n).",
+      ),
     constraint: z
       .string()
       .min(1)
       .optional()
-      .describe("An expression over the parameters that every grid combination must satisfy, e.g. 'slow_period > fast_period * 2'; others are skipped."),
+      .describe(
+        "An expression over the parameters that every grid combination must satisfy, e.g. 'slow_period > fast_period * 2'; others are skipped.",
+      ),
     members: z
       .array(z.record(z.string(), z.unknown()))
       .min(1)
       .optional()
-      .describe('type ensemble: the member strategies, each a strategy entry (type, params, grid, constraint, filter; or a nested ensemble / regime_switch) plus weight (default 1). Grids in members multiply into the ensemble.'),
-    classifier: z.string().min(1).optional().describe('type regime_switch: id of the classifier (under classifiers:) whose regime picks the member.'),
+      .describe(
+        'type ensemble: the member strategies, each a strategy entry (type, params, grid, constraint, filter; or a nested ensemble / regime_switch) plus weight (default 1). Grids in members multiply into the ensemble.',
+      ),
+    classifier: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('type regime_switch: id of the classifier (under classifiers:) whose regime picks the member.'),
     regimes: z
       .record(z.string(), z.union([z.literal('flat'), z.record(z.string(), z.unknown())]))
       .optional()
@@ -45,7 +60,9 @@ export const StrategyEntrySchema = z
     otherwise: z
       .union([z.literal('flat'), z.record(z.string(), z.unknown())])
       .optional()
-      .describe("type regime_switch: what to follow in a regime that regimes does not name (and no other): 'flat' (default) or a strategy entry."),
+      .describe(
+        "type regime_switch: what to follow in a regime that regimes does not name (and no other): 'flat' (default) or a strategy entry.",
+      ),
   })
   .strict();
 

@@ -5,7 +5,17 @@ import { TRACE_LEVELS } from './trace-levels.ts';
 import { TraceMaxEventsSchema, TraceThrottleSchema } from './trace-limits.ts';
 
 /** What a container does; one file per role in src/containers/. */
-export const ROLES = ['data', 'features', 'classifier', 'strategy', 'portfolio', 'risk', 'execution', 'signal_sink', 'signal_source'] as const;
+export const ROLES = [
+  'data',
+  'features',
+  'classifier',
+  'strategy',
+  'portfolio',
+  'risk',
+  'execution',
+  'signal_sink',
+  'signal_source',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How a route delivers; one file per kind in src/routes/. */
@@ -19,7 +29,10 @@ const idPattern = /^[a-z][a-z0-9_]*$/;
 
 export const ContainerDefSchema = z
   .object({
-    id: z.string().regex(idPattern, 'use lower_snake_case (a-z, 0-9, _), starting with a letter').describe('Container id, unique in the topology.'),
+    id: z
+      .string()
+      .regex(idPattern, 'use lower_snake_case (a-z, 0-9, _), starting with a letter')
+      .describe('Container id, unique in the topology.'),
     role: z.enum(ROLES).describe('What the container does.'),
     foreach: z
       .enum(FOREACH_SOURCES)
@@ -43,39 +56,90 @@ export const RECORD_FORMATS = ['ndjson', 'parquet'] as const;
  */
 export const BehaviorSchema = z
   .object({
-    match: z.string().min(1).describe('Container instance id or glob (`*` = any run of characters), e.g. `portfolio_*` or `*`; it must match at least one container.'),
-    trace: z.enum(TRACE_LEVELS).optional().describe('Trace level of the matching containers (as `container_settings.<match>.level`).'),
-    sample_every: z.number().int().positive().optional().describe('Trace every Nth event of each type of the matching containers (as `container_settings.<match>.sample_every`).'),
-    throttle: TraceThrottleSchema.optional().describe("Trace at most one event of each type per container per this span of event time, e.g. '1h' (as `container_settings.<match>.throttle`)."),
-    max_events: TraceMaxEventsSchema.optional().describe('A trace budget of their own, the last N records kept (as `container_settings.<match>.max_events`).'),
+    match: z
+      .string()
+      .min(1)
+      .describe(
+        'Container instance id or glob (`*` = any run of characters), e.g. `portfolio_*` or `*`; it must match at least one container.',
+      ),
+    trace: z
+      .enum(TRACE_LEVELS)
+      .optional()
+      .describe('Trace level of the matching containers (as `container_settings.<match>.level`).'),
+    sample_every: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Trace every Nth event of each type of the matching containers (as `container_settings.<match>.sample_every`).',
+      ),
+    throttle: TraceThrottleSchema.optional().describe(
+      "Trace at most one event of each type per container per this span of event time, e.g. '1h' (as `container_settings.<match>.throttle`).",
+    ),
+    max_events: TraceMaxEventsSchema.optional().describe(
+      'A trace budget of their own, the last N records kept (as `container_settings.<match>.max_events`).',
+    ),
     record: z
       .object({
-        format: z.enum(RECORD_FORMATS).default('ndjson').describe('ndjson (one trace record per line) or parquet (one row per event, data as JSON text).'),
-        throttle: TraceThrottleSchema.optional().describe("Record at most one event of each type per container per this span of event time (bar timestamps), e.g. '1d'."),
-        max_events: TraceMaxEventsSchema.optional().describe("Most records written per container: the first N; the rest are counted in phase_summary.json's `records` as dropped."),
+        format: z
+          .enum(RECORD_FORMATS)
+          .default('ndjson')
+          .describe('ndjson (one trace record per line) or parquet (one row per event, data as JSON text).'),
+        throttle: TraceThrottleSchema.optional().describe(
+          "Record at most one event of each type per container per this span of event time (bar timestamps), e.g. '1d'.",
+        ),
+        max_events: TraceMaxEventsSchema.optional().describe(
+          "Most records written per container: the first N; the rest are counted in phase_summary.json's `records` as dropped.",
+        ),
       })
       .strict()
       .optional()
-      .describe('Record every event the matching containers emit to `<phase>/records/<container>.<format>`, whatever the trace level (unbounded unless throttled or capped).'),
+      .describe(
+        'Record every event the matching containers emit to `<phase>/records/<container>.<format>`, whatever the trace level (unbounded unless throttled or capped).',
+      ),
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.trace === undefined && b.sample_every === undefined && b.throttle === undefined && b.max_events === undefined && b.record === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a behavior attaches nothing: give trace, sample_every or record' });
+    if (
+      b.trace === undefined &&
+      b.sample_every === undefined &&
+      b.throttle === undefined &&
+      b.max_events === undefined &&
+      b.record === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'a behavior attaches nothing: give trace, sample_every or record',
+      });
     }
   });
 
 export const RouteDefSchema = z
   .object({
     name: z.string().regex(idPattern, 'use lower_snake_case').optional().describe('Route name (default: from_to).'),
-    kind: z.enum(ROUTE_KINDS).describe('broadcast (one → many), pipeline (one → one), selective (by key), merge (many → one), feedback (closes a cycle).'),
-    from: endpoint.describe('Producer container id(s) or glob(s) over the declared ids (`portfolio_*`); a foreach container id means all its instances.'),
-    to: endpoint.describe('Consumer container id(s) or glob(s) over the declared ids (`portfolio_*`); a foreach container id means all its instances.'),
-    events: z.array(z.enum(EVENT_TYPES)).min(1).describe('Event types carried; a producer sends an event on every route that carries its type.'),
+    kind: z
+      .enum(ROUTE_KINDS)
+      .describe(
+        'broadcast (one → many), pipeline (one → one), selective (by key), merge (many → one), feedback (closes a cycle).',
+      ),
+    from: endpoint.describe(
+      'Producer container id(s) or glob(s) over the declared ids (`portfolio_*`); a foreach container id means all its instances.',
+    ),
+    to: endpoint.describe(
+      'Consumer container id(s) or glob(s) over the declared ids (`portfolio_*`); a foreach container id means all its instances.',
+    ),
+    events: z
+      .array(z.enum(EVENT_TYPES))
+      .min(1)
+      .describe('Event types carried; a producer sends an event on every route that carries its type.'),
     by_key: z
       .boolean()
       .optional()
-      .describe("Deliver each event only to the instance whose foreach key equals the event's key (selective; optional on feedback)."),
+      .describe(
+        "Deliver each event only to the instance whose foreach key equals the event's key (selective; optional on feedback).",
+      ),
   })
   .strict();
 
@@ -86,8 +150,16 @@ export const TopologySchema = z
     description: z.string().default(''),
     containers: z.array(ContainerDefSchema).min(1),
     routes: z.array(RouteDefSchema).default([]),
-    defaults: z.record(z.string(), z.unknown()).default({}).describe('Config defaults deep-merged under the user config.'),
-    behaviors: z.array(BehaviorSchema).optional().describe('Capabilities (trace level, sampling, recording) attached to every container instance matching a glob (docs/topologies.md).'),
+    defaults: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Config defaults deep-merged under the user config.'),
+    behaviors: z
+      .array(BehaviorSchema)
+      .optional()
+      .describe(
+        'Capabilities (trace level, sampling, recording) attached to every container instance matching a glob (docs/topologies.md).',
+      ),
   })
   .strict();
 

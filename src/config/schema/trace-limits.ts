@@ -12,4 +12,6 @@ export const TraceMaxEventsSchema = z.number().int().positive().max(10_000_000);
  * record of each event type per container in that span, measured on the events' bar
  * timestamps, never the wall clock, so a rerun observes the same events.
  */
-export const TraceThrottleSchema = z.string().regex(/^[1-9][0-9]*[smhdw]$/, "expected a span of event time like '30m', '1h' or '1d'");
+export const TraceThrottleSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*[smhdw]$/, "expected a span of event time like '30m', '1h' or '1d'");

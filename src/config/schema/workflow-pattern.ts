@@ -34,7 +34,9 @@ export const MetricThresholdSchema = z
 export const PhaseStatusConditionSchema = z
   .object({
     phase: PhaseName.describe('The earlier phase whose status is checked.'),
-    status: z.union([z.enum(PHASE_STATUSES), z.array(z.enum(PHASE_STATUSES)).min(1)]).describe('The status (or one of the statuses) it must have.'),
+    status: z
+      .union([z.enum(PHASE_STATUSES), z.array(z.enum(PHASE_STATUSES)).min(1)])
+      .describe('The status (or one of the statuses) it must have.'),
   })
   .strict();
 
@@ -48,7 +50,9 @@ export const ConditionSchema = z
         expression: z
           .string()
           .min(1)
-          .describe("A safe expression over earlier results, e.g. phases.optimize.metrics.sharpe_ratio > 0.5 and phases.optimize.status == 'completed'."),
+          .describe(
+            "A safe expression over earlier results, e.g. phases.optimize.metrics.sharpe_ratio > 0.5 and phases.optimize.status == 'completed'.",
+          ),
       })
       .strict(),
   ])
@@ -62,11 +66,22 @@ export const PhaseSchema = z
     name: PhaseName.describe('Phase name, unique in the workflow; also its results folder.'),
     description: z.string().optional(),
     topology: z.string().min(1).optional().describe("Topology pattern of this phase (default: the config's topology)."),
-    sequence: SequenceRef.optional().describe("Sequence pattern name or inline sequence, e.g. { type: parameter_sweep, window: { to: 0.7 } } (default: the config's sequence, else single_pass)."),
-    config: z.record(z.string(), z.unknown()).default({}).describe('Config overlay deep-merged over the user config for this phase; may hold templates.'),
-    depends_on: z.array(PhaseName).default([]).describe('Phases that must complete first; if one does not, this phase is skipped.'),
+    sequence: SequenceRef.optional().describe(
+      "Sequence pattern name or inline sequence, e.g. { type: parameter_sweep, window: { to: 0.7 } } (default: the config's sequence, else single_pass).",
+    ),
+    config: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Config overlay deep-merged over the user config for this phase; may hold templates.'),
+    depends_on: z
+      .array(PhaseName)
+      .default([])
+      .describe('Phases that must complete first; if one does not, this phase is skipped.'),
     condition: ConditionSchema.optional(),
-    outputs: z.record(z.string(), z.unknown()).optional().describe('Values recorded after the phase ran (templates), readable as phases.<name>.outputs.<key>.'),
+    outputs: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Values recorded after the phase ran (templates), readable as phases.<name>.outputs.<key>.'),
   })
   .strict();
 
@@ -74,13 +89,19 @@ export const OutputFileSchema = z
   .object({
     path: z.string().min(1).describe('File inside the results folder (relative; never outside it).'),
     template: z.string().optional().describe('Text with {{ … }} templates, written as is.'),
-    value: z.unknown().optional().describe('A value (templates resolved) written as JSON, or YAML for .yaml/.yml files.'),
+    value: z
+      .unknown()
+      .optional()
+      .describe('A value (templates resolved) written as JSON, or YAML for .yaml/.yml files.'),
   })
   .strict();
 
 export const OutputsSchema = z
   .object({
-    files: z.array(OutputFileSchema).optional().describe('Files written into the results folder after the workflow ran.'),
+    files: z
+      .array(OutputFileSchema)
+      .optional()
+      .describe('Files written into the results folder after the workflow ran.'),
   })
   .catchall(z.unknown())
   .describe('Workflow outputs: key → template, recorded in workflow.json; `files` writes some of them to files.');
@@ -88,28 +109,53 @@ export const OutputsSchema = z
 export const IterationSchema = z
   .object({
     max_iterations: z.number().int().min(1).max(1000).describe('Most times the phases run.'),
-    until: z.string().min(1).optional().describe('Expression over the iteration\'s results; the workflow stops repeating once it holds.'),
-    modify: z.record(z.string(), z.unknown()).default({}).describe('Config overlay (templates over the last iteration) applied before the next iteration.'),
+    until: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Expression over the iteration's results; the workflow stops repeating once it holds."),
+    modify: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Config overlay (templates over the last iteration) applied before the next iteration.'),
   })
   .strict();
 
 export const BranchSchema = z
   .object({
     name: PhaseName.optional().describe('Branch name in branch_results (default branch_<n>).'),
-    when: ConditionSchema.optional().describe('The branch is taken when this holds; a branch without when is taken when no earlier branch was.'),
+    when: ConditionSchema.optional().describe(
+      'The branch is taken when this holds; a branch without when is taken when no earlier branch was.',
+    ),
     phases: z.array(PhaseSchema).min(1).describe('Phases run when the branch is taken.'),
   })
   .strict();
 
 /** The workflow-level keys a user config may carry (besides an ordinary phase config). */
 export const workflowConfigKeys = {
-  workflow: z.string().min(1).optional().describe('A workflow pattern (patterns/workflows/<name>.yaml, `sluice list workflows`) whose phases run over this config.'),
-  workflow_params: z.record(z.string(), z.unknown()).optional().describe("Values of the workflow's params (e.g. min_sharpe), read in templates as {{ params.<name> }}."),
-  workflow_module: z.string().min(1).optional().describe('A TypeScript/JavaScript module (relative to the config) exporting a ComposableWorkflow.'),
+  workflow: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A workflow pattern (patterns/workflows/<name>.yaml, `sluice list workflows`) whose phases run over this config.',
+    ),
+  workflow_params: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Values of the workflow's params (e.g. min_sharpe), read in templates as {{ params.<name> }}."),
+  workflow_module: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A TypeScript/JavaScript module (relative to the config) exporting a ComposableWorkflow.'),
   phases: z.array(PhaseSchema).min(1).optional().describe('Inline workflow phases (instead of workflow:).'),
   outputs: OutputsSchema.optional(),
   iteration: IterationSchema.optional().describe('Repeat the phases until a condition holds or max_iterations.'),
-  branches: z.array(BranchSchema).optional().describe('After the phases, the first branch whose when holds runs its phases.'),
+  branches: z
+    .array(BranchSchema)
+    .optional()
+    .describe('After the phases, the first branch whose when holds runs its phases.'),
 };
 
 /** A workflow pattern file: patterns/workflows/<name>.yaml. */
@@ -117,8 +163,14 @@ export const WorkflowPatternSchema = z
   .object({
     name: PhaseName.describe('Workflow name (the file name).'),
     description: z.string().default(''),
-    params: z.record(z.string(), z.unknown()).default({}).describe('Knobs with their defaults, set by the user under workflow_params: and read as {{ params.<name> }}.'),
-    defaults: z.record(z.string(), z.unknown()).default({}).describe('Config defaults deep-merged under the user config.'),
+    params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Knobs with their defaults, set by the user under workflow_params: and read as {{ params.<name> }}.'),
+    defaults: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Config defaults deep-merged under the user config.'),
     phases: z.array(PhaseSchema).min(1),
     outputs: OutputsSchema.optional(),
     iteration: IterationSchema.optional(),

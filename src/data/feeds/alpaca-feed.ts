@@ -37,7 +37,9 @@ import { MessageDecoder } from './messages.ts';
 
 /** The endpoint of a data feed. */
 export function alpacaStreamUrl(feed: AlpacaFeedConfig['feed']): string {
-  return feed === 'crypto' ? 'wss://stream.data.alpaca.markets/v1beta3/crypto/us' : `wss://stream.data.alpaca.markets/v2/${feed}`;
+  return feed === 'crypto'
+    ? 'wss://stream.data.alpaca.markets/v1beta3/crypto/us'
+    : `wss://stream.data.alpaca.markets/v2/${feed}`;
 }
 
 /** Errors after which retrying cannot help, and what to say. */
@@ -67,9 +69,33 @@ export class AlpacaProtocol implements WsProtocol {
     private readonly logger: Logger,
   ) {
     this.decoder = new MessageDecoder(
-      parseCamel(FeedMappingSchema, { type_field: 'T', bar_types: ['b', 'u'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', open: 'o', high: 'h', low: 'l', close: 'c', volume: 'v' }),
+      parseCamel(FeedMappingSchema, {
+        type_field: 'T',
+        bar_types: ['b', 'u'],
+        end_types: [],
+        symbol: 'S',
+        ts: 't',
+        ts_format: 'iso',
+        open: 'o',
+        high: 'h',
+        low: 'l',
+        close: 'c',
+        volume: 'v',
+      }),
     );
-    this.trades = new MessageDecoder(parseCamel(FeedMappingSchema, { type_field: 'T', bar_types: [], trade_types: ['t'], end_types: [], symbol: 'S', ts: 't', ts_format: 'iso', price: 'p', size: 's' }));
+    this.trades = new MessageDecoder(
+      parseCamel(FeedMappingSchema, {
+        type_field: 'T',
+        bar_types: [],
+        trade_types: ['t'],
+        end_types: [],
+        symbol: 'S',
+        ts: 't',
+        ts_format: 'iso',
+        price: 'p',
+        size: 's',
+      }),
+    );
   }
 
   open(): void {
@@ -93,10 +119,26 @@ export class AlpacaProtocol implements WsProtocol {
         case 'success':
           if (msg['msg'] === 'connected' && this.state === 'connecting') {
             this.state = 'authenticating';
-            send(JSON.stringify({ action: 'auth', key: this.credentials.key.reveal(), secret: this.credentials.secret.reveal() }));
+            send(
+              JSON.stringify({
+                action: 'auth',
+                key: this.credentials.key.reveal(),
+                secret: this.credentials.secret.reveal(),
+              }),
+            );
           } else if (msg['msg'] === 'authenticated' && this.state === 'authenticating') {
             this.state = 'subscribing';
-            send(JSON.stringify(this.cfg.barsFrom === 'trades' ? { action: 'subscribe', trades: this.symbols } : { action: 'subscribe', bars: this.symbols, ...(this.cfg.updatedBars ? { updatedBars: this.symbols } : {}) }));
+            send(
+              JSON.stringify(
+                this.cfg.barsFrom === 'trades'
+                  ? { action: 'subscribe', trades: this.symbols }
+                  : {
+                      action: 'subscribe',
+                      bars: this.symbols,
+                      ...(this.cfg.updatedBars ? { updatedBars: this.symbols } : {}),
+                    },
+              ),
+            );
           }
           intake.item({ kind: 'other', type: 'success' }, text);
           break;
@@ -114,7 +156,10 @@ export class AlpacaProtocol implements WsProtocol {
             intake.fail(new LiveError(`alpaca feed: ${code} ${said}: ${advice}`));
             return true;
           }
-          this.logger.warn({ code, msg: said, state: this.state }, `alpaca feed: error ${code} ${said}: dropping the connection to reconnect`);
+          this.logger.warn(
+            { code, msg: said, state: this.state },
+            `alpaca feed: error ${code} ${said}: dropping the connection to reconnect`,
+          );
           intake.item({ kind: 'other', type: 'error' }, text);
           connection.drop();
           return false;
@@ -133,7 +178,10 @@ export class AlpacaProtocol implements WsProtocol {
           this.aggregator.bar(item.symbol, item.ts, item.open, item.high, item.low, item.close, item.volume, update);
           const n = this.aggregator.counters.lateUpdates;
           if (n > late && (n <= 20 || (n & (n - 1)) === 0)) {
-            this.logger.warn({ symbol: item.symbol, ts: new Date(item.ts).toISOString(), late_updates: n }, 'alpaca: updated bar for a minute whose bar was already emitted: counted, not applied');
+            this.logger.warn(
+              { symbol: item.symbol, ts: new Date(item.ts).toISOString(), late_updates: n },
+              'alpaca: updated bar for a minute whose bar was already emitted: counted, not applied',
+            );
           }
           break;
         }

@@ -21,7 +21,15 @@ export interface SessionCalendar {
  */
 export class UsEquitySessions implements SessionCalendar {
   private readonly offsets = new Map<number, number>();
-  private readonly format = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  private readonly format = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
   private readonly bounds: readonly number[];
 
   constructor(regularOnly = false) {
@@ -49,7 +57,13 @@ export class UsEquitySessions implements SessionCalendar {
     if (off === undefined) {
       const noon = day * DAY_MS + DAY_MS / 2;
       const parts = Object.fromEntries(this.format.formatToParts(new Date(noon)).map((p) => [p.type, p.value]));
-      const asUtc = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
+      const asUtc = Date.UTC(
+        Number(parts['year']),
+        Number(parts['month']) - 1,
+        Number(parts['day']),
+        Number(parts['hour']),
+        Number(parts['minute']),
+      );
       off = asUtc - noon;
       this.offsets.set(day, off);
     }
@@ -121,7 +135,9 @@ export class BarAggregator {
 
   constructor(private readonly opts: BarAggregatorOptions) {
     if (!(opts.sourceMs > 0 && opts.timeframeMs >= opts.sourceMs && opts.timeframeMs % opts.sourceMs === 0)) {
-      throw new RangeError(`the timeframe (${opts.timeframeMs} ms) must be a whole multiple of the provider's bar length (${opts.sourceMs} ms)`);
+      throw new RangeError(
+        `the timeframe (${opts.timeframeMs} ms) must be a whole multiple of the provider's bar length (${opts.sourceMs} ms)`,
+      );
     }
     this.now = opts.now ?? Date.now;
     this.setTimer =
@@ -138,7 +154,16 @@ export class BarAggregator {
    * One closed source bar starting at `ts`. `update`: a correction of a bar sent before
    * (counted apart when it comes too late to count).
    */
-  bar(symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number, update = false): void {
+  bar(
+    symbol: string,
+    ts: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+    update = false,
+  ): void {
     const period = this.periodOf(ts);
     if (period === undefined) {
       this.counters.outsideSession++;

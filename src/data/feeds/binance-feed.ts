@@ -57,7 +57,19 @@ export class BinanceProtocol implements WsProtocol {
   ) {
     this.symbols = new Map(symbols.map((s) => [s.toUpperCase(), s]));
     this.decoder = new MessageDecoder(
-      parseCamel(FeedMappingSchema, { type_field: 'e', bar_types: ['kline'], end_types: [], symbol: 'k.s', ts: 'k.t', ts_format: 'epoch_ms', open: 'k.o', high: 'k.h', low: 'k.l', close: 'k.c', volume: 'k.v' }),
+      parseCamel(FeedMappingSchema, {
+        type_field: 'e',
+        bar_types: ['kline'],
+        end_types: [],
+        symbol: 'k.s',
+        ts: 'k.t',
+        ts_format: 'epoch_ms',
+        open: 'k.o',
+        high: 'k.h',
+        low: 'k.l',
+        close: 'k.c',
+        volume: 'k.v',
+      }),
     );
   }
 
@@ -70,7 +82,8 @@ export class BinanceProtocol implements WsProtocol {
     const parsed = intake.receivedJson(text);
     if (parsed === undefined) return false;
     const value = parsed.value;
-    const data = value !== null && typeof value === 'object' && 'data' in value ? (value as { data: unknown }).data : value;
+    const data =
+      value !== null && typeof value === 'object' && 'data' in value ? (value as { data: unknown }).data : value;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       intake.item({ kind: 'malformed', reason: 'not a combined-stream message ({"stream":…,"data":{…}})' }, text);
       return false;
@@ -85,7 +98,8 @@ export class BinanceProtocol implements WsProtocol {
     }
     const item = this.decoder.item(data);
     if (item.kind !== 'bar') return intake.item(item, text);
-    if (closed !== true) return intake.item({ kind: 'malformed', reason: 'k.x: expected true (closed) or false (open)' }, text);
+    if (closed !== true)
+      return intake.item({ kind: 'malformed', reason: 'k.x: expected true (closed) or false (open)' }, text);
     if (!intake.inTime(item.ts, text)) return false;
     const symbol = this.symbols.get(item.symbol.toUpperCase()) ?? item.symbol;
     this.aggregator.bar(symbol, item.ts, item.open, item.high, item.low, item.close, item.volume);

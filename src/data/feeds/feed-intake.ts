@@ -26,7 +26,14 @@ export interface FeedIntakeOptions {
  * message is counted and logged (the first ones in full, then sparsely).
  */
 export class FeedIntake {
-  readonly counters: FeedCounters = { messages: 0, malformed: 0, other: 0, connects: 0, reconnects: 0, heartbeatTimeouts: 0 };
+  readonly counters: FeedCounters = {
+    messages: 0,
+    malformed: 0,
+    other: 0,
+    connects: 0,
+    reconnects: 0,
+    heartbeatTimeouts: 0,
+  };
   private finished: FeedEnd | undefined;
 
   private readonly now: () => number;
@@ -116,7 +123,10 @@ export class FeedIntake {
    */
   inTime(ts: number, text: string): boolean {
     if (ts <= this.now() + MAX_AHEAD_MS) return true;
-    this.malformed(`timestamp ${new Date(ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`, text);
+    this.malformed(
+      `timestamp ${new Date(ts).toISOString()} is more than 24 h ahead of the wall clock (${new Date(this.now()).toISOString()})`,
+      text,
+    );
     return false;
   }
 
@@ -127,7 +137,10 @@ export class FeedIntake {
   oversized(bytes: number, head: string, unit: 'message' | 'line' = 'message'): void {
     if (this.finished !== undefined) return;
     this.counters.messages++;
-    this.malformed(`${unit} longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${bytes.toLocaleString('en-US')}): skipped unread`, head);
+    this.malformed(
+      `${unit} longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${bytes.toLocaleString('en-US')}): skipped unread`,
+      head,
+    );
   }
 
   /** The input ended (end message, EOF) or was stopped: open tick bars close, the source ends. */
@@ -150,7 +163,10 @@ export class FeedIntake {
   private malformed(reason: string, text: string): void {
     const n = ++this.counters.malformed;
     if (n <= MALFORMED_LOGGED || (n & (n - 1)) === 0) {
-      this.logger.warn({ malformed: n, message: text.length > 200 ? `${text.slice(0, 197)}...` : text }, `malformed feed message skipped: ${reason}`);
+      this.logger.warn(
+        { malformed: n, message: text.length > 200 ? `${text.slice(0, 197)}...` : text },
+        `malformed feed message skipped: ${reason}`,
+      );
     }
   }
 }

@@ -60,7 +60,9 @@ export class LineReader {
       return;
     }
     if (this.held + piece.length > this.maxBytes) {
-      this.head = Buffer.concat([...this.parts, piece.subarray(0, 200)]).subarray(0, 200).toString('utf8');
+      this.head = Buffer.concat([...this.parts, piece.subarray(0, 200)])
+        .subarray(0, 200)
+        .toString('utf8');
       this.skipped = this.held + piece.length;
       this.parts = [];
       this.held = 0;

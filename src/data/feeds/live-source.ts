@@ -123,7 +123,18 @@ const DAY_MS = 86_400_000;
 export class LiveBarSource implements BarSource {
   readonly description: string;
   readonly symbols: readonly string[];
-  readonly counters: LiveCounters = { received: 0, accepted: 0, duplicates: 0, outOfOrder: 0, coveredByWarmup: 0, ignoredSymbol: 0, dropped: 0, pauses: 0, gaps: 0, missingBars: 0 };
+  readonly counters: LiveCounters = {
+    received: 0,
+    accepted: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    coveredByWarmup: 0,
+    ignoredSymbol: 0,
+    dropped: 0,
+    pauses: 0,
+    gaps: 0,
+    missingBars: 0,
+  };
 
   private readonly opts: LiveSourceOptions;
   private readonly symbolIndex: Map<string, number>;
@@ -157,7 +168,8 @@ export class LiveBarSource implements BarSource {
   constructor(opts: LiveSourceOptions) {
     this.opts = opts;
     this.symbols = [...opts.symbols];
-    if (this.symbols.length === 0 || this.symbols.length > 65_536) throw new RangeError(`a live source takes 1 to 65536 symbols, got ${this.symbols.length}`);
+    if (this.symbols.length === 0 || this.symbols.length > 65_536)
+      throw new RangeError(`a live source takes 1 to 65536 symbols, got ${this.symbols.length}`);
     this.symbolIndex = new Map(this.symbols.map((s, i) => [s, i]));
     this.maxBars = opts.maxBars ?? 100_000;
     this.chunkSize = opts.chunkSize ?? 8192;
@@ -215,21 +227,32 @@ export class LiveBarSource implements BarSource {
       this.counters.ignoredSymbol++;
       if (!this.warnedSymbols.has(symbol)) {
         this.warnedSymbols.add(symbol);
-        this.opts.logger.warn({ symbol, taken: this.symbols }, `bars of symbol '${symbol}' are ignored: this run takes ${this.symbols.join(', ')}`);
+        this.opts.logger.warn(
+          { symbol, taken: this.symbols },
+          `bars of symbol '${symbol}' are ignored: this run takes ${this.symbols.join(', ')}`,
+        );
       }
       return false;
     }
     if (this.size >= this.maxBars) {
       const policy = this.opts.overflow ?? 'block';
       if (policy === 'error') {
-        this.fail(new LiveError(`the input buffer is full (${this.maxBars} bars, live.buffer.overflow: error): the graph cannot keep up with the feed`));
+        this.fail(
+          new LiveError(
+            `the input buffer is full (${this.maxBars} bars, live.buffer.overflow: error): the graph cannot keep up with the feed`,
+          ),
+        );
         return false;
       }
       if (policy === 'drop_oldest') {
         this.head = (this.head + 1) % this.ring.ts.length;
         this.size--;
         const d = ++this.counters.dropped;
-        if ((d & (d - 1)) === 0) this.opts.logger.warn({ dropped: d }, `input buffer full (${this.maxBars} bars): dropped the oldest waiting bar (${d} so far)`);
+        if ((d & (d - 1)) === 0)
+          this.opts.logger.warn(
+            { dropped: d },
+            `input buffer full (${this.maxBars} bars): dropped the oldest waiting bar (${d} so far)`,
+          );
       } else if (!this.paused) {
         this.paused = true;
         this.counters.pauses++;
@@ -298,7 +321,13 @@ export class LiveBarSource implements BarSource {
 
   stats(): SourceStats {
     const c = this.counters;
-    return { rows: c.accepted, skipped: c.duplicates + c.outOfOrder + c.dropped, notes: [], firstTs: this.firstTs, lastTs: this.lastTsAll };
+    return {
+      rows: c.accepted,
+      skipped: c.duplicates + c.outOfOrder + c.dropped,
+      notes: [],
+      firstTs: this.firstTs,
+      lastTs: this.lastTsAll,
+    };
   }
 
   /** Ends the source (the run stops at the next pull). */
@@ -371,17 +400,24 @@ export class LiveBarSource implements BarSource {
       this.fail(new LiveError(`${message} (live.out_of_order: fail)`));
       return;
     }
-    this.opts.logger.warn({ symbol, ts: iso(ts), last: iso(last), out_of_order: this.counters.outOfOrder }, `${message}: skipped`);
+    this.opts.logger.warn(
+      { symbol, ts: iso(ts), last: iso(last), out_of_order: this.counters.outOfOrder },
+      `${message}: skipped`,
+    );
   }
 
   private checkGap(s: number, last: number, ts: number, tf: number): void {
-    if (this.opts.calendar !== 'continuous' && (tf >= DAY_MS || Math.floor(last / DAY_MS) !== Math.floor(ts / DAY_MS))) return;
+    if (this.opts.calendar !== 'continuous' && (tf >= DAY_MS || Math.floor(last / DAY_MS) !== Math.floor(ts / DAY_MS)))
+      return;
     const missing = Math.round((ts - last) / tf) - 1;
     if (missing <= 0) return;
     this.counters.gaps++;
     this.counters.missingBars += missing;
     const gap: GapNotice = { type: 'gap', symbol: this.symbols[s]!, after: iso(last), before: iso(ts), missing };
-    this.opts.logger.warn(gap, `gap: ${missing} ${gap.symbol} bar${missing === 1 ? '' : 's'} missing between ${gap.after} and ${gap.before}`);
+    this.opts.logger.warn(
+      gap,
+      `gap: ${missing} ${gap.symbol} bar${missing === 1 ? '' : 's'} missing between ${gap.after} and ${gap.before}`,
+    );
     this.opts.onGap?.(gap);
   }
 

@@ -53,7 +53,15 @@ export interface EndMessage {
  * the key order is fixed and numbers print as JavaScript's shortest round-trip form, so
  * the receiver parses back the very same doubles.
  */
-export function encodeBar(symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number): string {
+export function encodeBar(
+  symbol: string,
+  ts: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+): string {
   return `{"type":"bar","symbol":${JSON.stringify(symbol)},"ts":"${new Date(ts).toISOString()}","open":${num(open)},"high":${num(high)},"low":${num(low)},"close":${num(close)},"volume":${num(volume)}}`;
 }
 
@@ -76,8 +84,23 @@ export const MAX_FEED_TS = Date.UTC(2200, 0, 1);
 
 /** A feed message after mapping. Timestamps are epoch ms UTC (bar: start of its interval). */
 export type FeedItem =
-  | { readonly kind: 'bar'; readonly symbol: string; readonly ts: number; readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly volume: number }
-  | { readonly kind: 'trade'; readonly symbol: string; readonly ts: number; readonly price: number; readonly size: number }
+  | {
+      readonly kind: 'bar';
+      readonly symbol: string;
+      readonly ts: number;
+      readonly open: number;
+      readonly high: number;
+      readonly low: number;
+      readonly close: number;
+      readonly volume: number;
+    }
+  | {
+      readonly kind: 'trade';
+      readonly symbol: string;
+      readonly ts: number;
+      readonly price: number;
+      readonly size: number;
+    }
   | { readonly kind: 'end'; readonly reason: string }
   /** A message of another type (hello, heartbeat…): not an error, not data. */
   | { readonly kind: 'other'; readonly type: string }
@@ -157,18 +180,38 @@ export class MessageDecoder {
       else return { kind: 'other', type };
     }
     const symbolValue = this.symbol === null ? undefined : get(value, this.symbol);
-    const symbol = typeof symbolValue === 'string' && symbolValue !== '' ? symbolValue : symbolValue === undefined ? this.defaultSymbol : undefined;
-    if (symbol === undefined) return { kind: 'malformed', reason: symbolValue === undefined ? `no ${this.m.symbol ?? 'symbol'} field` : `${this.m.symbol ?? 'symbol'} is not a string` };
+    const symbol =
+      typeof symbolValue === 'string' && symbolValue !== ''
+        ? symbolValue
+        : symbolValue === undefined
+          ? this.defaultSymbol
+          : undefined;
+    if (symbol === undefined)
+      return {
+        kind: 'malformed',
+        reason:
+          symbolValue === undefined
+            ? `no ${this.m.symbol ?? 'symbol'} field`
+            : `${this.m.symbol ?? 'symbol'} is not a string`,
+      };
     const ts = this.time(get(value, this.fields.ts));
-    if (Number.isNaN(ts)) return { kind: 'malformed', reason: `${this.m.ts}: not a timestamp: ${preview(JSON.stringify(get(value, this.fields.ts)) ?? 'missing')}` };
+    if (Number.isNaN(ts))
+      return {
+        kind: 'malformed',
+        reason: `${this.m.ts}: not a timestamp: ${preview(JSON.stringify(get(value, this.fields.ts)) ?? 'missing')}`,
+      };
     if (!(ts >= MIN_FEED_TS && ts < MAX_FEED_TS)) {
-      return { kind: 'malformed', reason: `${this.m.ts}: timestamp out of range (years 1900 to 2199): ${preview(JSON.stringify(get(value, this.fields.ts)) ?? '')}` };
+      return {
+        kind: 'malformed',
+        reason: `${this.m.ts}: timestamp out of range (years 1900 to 2199): ${preview(JSON.stringify(get(value, this.fields.ts)) ?? '')}`,
+      };
     }
     if (kind === 'trade') {
       const price = number(get(value, this.fields.price));
       const sizeValue = get(value, this.fields.size);
       const size = sizeValue === undefined ? 0 : number(sizeValue);
-      if (infinite(price)) return { kind: 'malformed', reason: `${this.m.price}: expected a finite number, got ${price}` };
+      if (infinite(price))
+        return { kind: 'malformed', reason: `${this.m.price}: expected a finite number, got ${price}` };
       if (infinite(size)) return { kind: 'malformed', reason: `${this.m.size}: expected a finite number, got ${size}` };
       if (!(price > 0)) return { kind: 'malformed', reason: `${this.m.price}: expected a positive number` };
       if (!(size >= 0)) return { kind: 'malformed', reason: `${this.m.size}: expected a number ≥ 0` };
@@ -183,12 +226,16 @@ export class MessageDecoder {
     // A missing volume is NaN, as in a file without a volume column; one present but not a
     // number is malformed.
     if (Number.isNaN(v) && !(volumeValue === undefined || volumeValue === null)) {
-      return { kind: 'malformed', reason: `${this.m.volume}: expected a number ≥ 0, got ${preview(JSON.stringify(volumeValue) ?? String(volumeValue))}` };
+      return {
+        kind: 'malformed',
+        reason: `${this.m.volume}: expected a number ≥ 0, got ${preview(JSON.stringify(volumeValue) ?? String(volumeValue))}`,
+      };
     }
     // The rule of the file sources (data/bar-check.ts), worded for a feed: a JSON number
     // too large for a double (1e400) parses as Infinity and is refused like the CSV reader
     // refuses it.
-    if (!barIsSound(o, h, l, c, v)) return { kind: 'malformed', reason: this.faultReason(barFault(o, h, l, c, v), value) };
+    if (!barIsSound(o, h, l, c, v))
+      return { kind: 'malformed', reason: this.faultReason(barFault(o, h, l, c, v), value) };
     return { kind: 'bar', symbol, ts: ts - this.barShift, open: o, high: h, low: l, close: c, volume: v };
   }
 
@@ -264,10 +311,14 @@ function infinite(v: number): boolean {
  * that read the JSON themselves.
  */
 export function parseFeedMessage(text: string): { readonly value: unknown } | { readonly malformed: string } {
-  if (text.length > MAX_MESSAGE_BYTES) return { malformed: `message longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${text.length.toLocaleString('en-US')} characters)` };
+  if (text.length > MAX_MESSAGE_BYTES)
+    return {
+      malformed: `message longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes (${text.length.toLocaleString('en-US')} characters)`,
+    };
   // Checked before parsing: a deeply nested value would overflow the stack of every
   // recursive walk after it (JSON.stringify in a log line among them).
-  if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return { malformed: `arrays or objects nested more than ${MAX_MESSAGE_DEPTH} levels deep` };
+  if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH))
+    return { malformed: `arrays or objects nested more than ${MAX_MESSAGE_DEPTH} levels deep` };
   try {
     return { value: JSON.parse(text) as unknown };
   } catch {
@@ -282,7 +333,8 @@ function nestedDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {

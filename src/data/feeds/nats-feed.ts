@@ -98,7 +98,12 @@ export class NatsFeed implements Feed {
     void (async () => {
       for await (const s of nc.status()) if (s.type === 'reconnect') intake.counters.reconnects++;
     })().catch((err: unknown) => logger.debug({ err: String(err) }, 'nats: status stream ended with an error'));
-    const consumer = await openConsumer(jetstream(nc), await manager(nc, this.url), { stream: nats.stream, subject: this.subject, durable: nats.durable ?? undefined, deliver: nats.deliver });
+    const consumer = await openConsumer(jetstream(nc), await manager(nc, this.url), {
+      stream: nats.stream,
+      subject: this.subject,
+      durable: nats.durable ?? undefined,
+      deliver: nats.deliver,
+    });
     logger.info({ feed: this.description }, 'feed connected');
     const ended = await pullLoop({
       consumer,

@@ -59,7 +59,10 @@ export interface ProviderFeed {
   readonly name: string;
   readonly feed: Feed;
   readonly aggregator: BarAggregator;
-  counters(): Omit<ProviderCounters, 'name' | 'bars' | 'late' | 'lateUpdates' | 'replaced' | 'outsideSession' | 'closedByTimer'>;
+  counters(): Omit<
+    ProviderCounters,
+    'name' | 'bars' | 'late' | 'lateUpdates' | 'replaced' | 'outsideSession' | 'closedByTimer'
+  >;
 }
 
 /** The provider feed of `type`, or undefined for the sluice format (`type: sluice`). */
@@ -68,18 +71,33 @@ export function createProviderFeed(o: ProviderFeedOptions): ProviderFeed | undef
   const { intake, live, logger } = o;
   const aggregatorFor = (sourceMs: number, sessions?: UsEquitySessions): BarAggregator => {
     if (!(o.timeframeMs >= sourceMs && o.timeframeMs % sourceMs === 0)) {
-      throw new LiveError(`${o.type} feed: the timeframe (${o.timeframeMs / 60_000} min) is not a whole multiple of the provider's ${sourceMs / 60_000}-minute bars`);
+      throw new LiveError(
+        `${o.type} feed: the timeframe (${o.timeframeMs / 60_000} min) is not a whole multiple of the provider's ${sourceMs / 60_000}-minute bars`,
+      );
     }
     return new BarAggregator({
       sourceMs,
       timeframeMs: o.timeframeMs,
       closeAfterMs: live.aggregate.closeAfterMs,
       ...(sessions !== undefined ? { sessions } : {}),
-      emit: (symbol, ts, op, h, l, c, v) => void intake.item({ kind: 'bar', symbol, ts, open: op, high: h, low: l, close: c, volume: v }, encodeBar(symbol, ts, op, h, l, c, v)),
+      emit: (symbol, ts, op, h, l, c, v) =>
+        void intake.item(
+          { kind: 'bar', symbol, ts, open: op, high: h, low: l, close: c, volume: v },
+          encodeBar(symbol, ts, op, h, l, c, v),
+        ),
     });
   };
   const ws = (url: string, protocol: WsProtocol, description: string): WebSocketFeed =>
-    new WebSocketFeed({ url, intake, reconnect: live.feed.reconnect, heartbeatMs: live.feed.heartbeatMs, logger, protocol, description, ...(o.random !== undefined ? { random: o.random } : {}) });
+    new WebSocketFeed({
+      url,
+      intake,
+      reconnect: live.feed.reconnect,
+      heartbeatMs: live.feed.heartbeatMs,
+      logger,
+      protocol,
+      description,
+      ...(o.random !== undefined ? { random: o.random } : {}),
+    });
 
   switch (o.type) {
     case 'binance': {
@@ -87,17 +105,30 @@ export function createProviderFeed(o: ProviderFeedOptions): ProviderFeed | undef
       const aggregator = aggregatorFor(binanceIntervalMs(cfg.interval));
       const protocol = new BinanceProtocol(intake, aggregator, o.symbols, logger);
       const url = binanceStreamUrl(o.url ?? BINANCE_STREAM_BASE, o.symbols, cfg.interval);
-      return { name: 'binance', aggregator, feed: ws(url, protocol, `binance ${url}`), counters: () => ({ openKlines: protocol.openKlines }) };
+      return {
+        name: 'binance',
+        aggregator,
+        feed: ws(url, protocol, `binance ${url}`),
+        counters: () => ({ openKlines: protocol.openKlines }),
+      };
     }
     case 'alpaca': {
       const cfg = live.feed.alpaca;
       // Checked before anything connects: a missing credential is one line, exit 1.
       const credentials = alpacaCredentials(cfg.credentialsFile, o.baseDir, o.env);
       const stocks = cfg.feed !== 'crypto';
-      const aggregator = aggregatorFor(60_000, stocks && o.calendar === 'us_equity' ? new UsEquitySessions(cfg.regularHoursOnly) : undefined);
+      const aggregator = aggregatorFor(
+        60_000,
+        stocks && o.calendar === 'us_equity' ? new UsEquitySessions(cfg.regularHoursOnly) : undefined,
+      );
       const protocol = new AlpacaProtocol(intake, aggregator, credentials, cfg, o.symbols, logger);
       const url = o.url ?? alpacaStreamUrl(cfg.feed);
-      return { name: 'alpaca', aggregator, feed: ws(url, protocol, `alpaca ${cfg.feed} ${url}`), counters: () => ({ updates: protocol.updates }) };
+      return {
+        name: 'alpaca',
+        aggregator,
+        feed: ws(url, protocol, `alpaca ${cfg.feed} ${url}`),
+        counters: () => ({ updates: protocol.updates }),
+      };
     }
     default:
       throw new LiveError(`feed type '${o.type}' is not supported`);

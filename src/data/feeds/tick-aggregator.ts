@@ -1,5 +1,13 @@
 /** Where a closed bar goes: the live source's `push`. */
-export type BarEmitter = (symbol: string, ts: number, open: number, high: number, low: number, close: number, volume: number) => void;
+export type BarEmitter = (
+  symbol: string,
+  ts: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+) => void;
 
 export interface TickAggregatorOptions {
   /** Bar length in ms; intervals are aligned to the epoch (UTC): [k·tf, (k+1)·tf). */

@@ -147,7 +147,10 @@ export class WebSocketFeed implements Feed {
     ws.on('open', () => {
       intake.counters.connects++;
       if (intake.counters.connects > 1) intake.counters.reconnects++;
-      logger.info({ url: this.opts.url, connects: intake.counters.connects }, intake.counters.connects > 1 ? 'feed reconnected' : 'feed connected');
+      logger.info(
+        { url: this.opts.url, connects: intake.counters.connects },
+        intake.counters.connects > 1 ? 'feed reconnected' : 'feed connected',
+      );
       if (this.opts.protocol?.open !== undefined) this.opts.protocol.open(connection);
       else for (const m of this.opts.subscribe ?? []) ws.send(typeof m === 'string' ? m : JSON.stringify(m));
       this.startHeartbeat(ws);
@@ -165,7 +168,8 @@ export class WebSocketFeed implements Feed {
         return;
       }
       const text = isBinary ? Buffer.from(buffer).toString('utf8') : buffer.toString('utf8');
-      const ended = this.opts.protocol !== undefined ? this.opts.protocol.message(text, connection) : intake.message(text);
+      const ended =
+        this.opts.protocol !== undefined ? this.opts.protocol.message(text, connection) : intake.message(text);
       if (ended) ws.close(1000, 'end of feed');
     });
     ws.on('error', (err) => {
@@ -193,7 +197,10 @@ export class WebSocketFeed implements Feed {
     this.heartbeat = setInterval(() => {
       if (this.paused || ws.readyState !== WebSocket.OPEN) return;
       if (!this.heard) {
-        this.opts.logger.warn({ url: this.opts.url, heartbeat_ms: every }, `feed ${this.opts.url}: no message and no pong for ${every} ms: dropping the connection`);
+        this.opts.logger.warn(
+          { url: this.opts.url, heartbeat_ms: every },
+          `feed ${this.opts.url}: no message and no pong for ${every} ms: dropping the connection`,
+        );
         this.opts.intake.counters.heartbeatTimeouts++;
         ws.terminate();
         return;
@@ -214,12 +221,19 @@ export class WebSocketFeed implements Feed {
     this.attempts++;
     const why = err !== undefined ? err.message : `connection closed (code ${code})`;
     if (r.maxAttempts > 0 && this.attempts > r.maxAttempts) {
-      this.opts.intake.fail(new LiveError(`feed ${this.opts.url}: ${why}; gave up after ${r.maxAttempts} reconnect attempt${r.maxAttempts === 1 ? '' : 's'} (live.feed.reconnect.max_attempts)`));
+      this.opts.intake.fail(
+        new LiveError(
+          `feed ${this.opts.url}: ${why}; gave up after ${r.maxAttempts} reconnect attempt${r.maxAttempts === 1 ? '' : 's'} (live.feed.reconnect.max_attempts)`,
+        ),
+      );
       return;
     }
     const base = Math.min(r.maxDelayMs, r.initialDelayMs * r.factor ** (this.attempts - 1));
     const delay = Math.max(1, Math.round(base * (1 + r.jitter * (2 * this.random() - 1))));
-    this.opts.logger.warn({ url: this.opts.url, attempt: this.attempts, delay_ms: delay }, `feed ${why}: reconnecting in ${delay} ms (attempt ${this.attempts})`);
+    this.opts.logger.warn(
+      { url: this.opts.url, attempt: this.attempts, delay_ms: delay },
+      `feed ${why}: reconnecting in ${delay} ms (attempt ${this.attempts})`,
+    );
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.stopping) this.connect();

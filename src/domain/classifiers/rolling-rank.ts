@@ -16,7 +16,8 @@ export class RollingRank {
 
   /** @param window number of values ranked against, an integer ≥ 2. */
   constructor(readonly window: number) {
-    if (!Number.isInteger(window) || window < 2) throw new Error(`RollingRank: window must be an integer ≥ 2, got ${window}`);
+    if (!Number.isInteger(window) || window < 2)
+      throw new Error(`RollingRank: window must be an integer ≥ 2, got ${window}`);
     this.ring = new Float64Array(window);
     this.sorted = new Float64Array(window);
   }

@@ -25,7 +25,8 @@ const params = z.strictObject({
  */
 export const trend_regime = defineClassifier({
   name: 'trend_regime',
-  description: 'trending_up / trending_down when ADX(period) ≥ adx_threshold, by the sign of the MA slope over slope_bars; ranging otherwise.',
+  description:
+    'trending_up / trending_down when ADX(period) ≥ adx_threshold, by the sign of the MA slope over slope_bars; ranging otherwise.',
   params,
   labels: ['trending_up', 'trending_down', 'ranging'],
   features: (p) => [

@@ -24,7 +24,14 @@
  * orders are sent before any fill), gets a pass of its own first.
  */
 import type { OrderEvent, OrderSide, SluiceEvent, TradeEvent } from '../../events/index.ts';
-import { CommissionSchedule, slippageBps, slippedPrice, type CommissionModel, type OrderCosts, type SlippageModel } from '../execution/costs.ts';
+import {
+  CommissionSchedule,
+  slippageBps,
+  slippedPrice,
+  type CommissionModel,
+  type OrderCosts,
+  type SlippageModel,
+} from '../execution/costs.ts';
 import { buyingPower, fundsNeeded, type FundsRules } from '../portfolio/account.ts';
 import { Book } from '../portfolio/book.ts';
 import { pointValue, type Instrument } from '../portfolio/instrument.ts';
@@ -124,7 +131,12 @@ export class FusedBooks {
   readonly strategySignals: Int32Array;
   readonly counts: FusedBookCounts[];
   readonly risk = { approved: 0, resized: 0, rejected: 0, notes: [] as string[] };
-  readonly execution = { orders: 0, fills: 0, ended: { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 }, unfilledAtEnd: 0 };
+  readonly execution = {
+    orders: 0,
+    fills: 0,
+    ended: { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 },
+    unfilledAtEnd: 0,
+  };
 
   private readonly n: number;
   /** Mirrors of each book's cash and position, refreshed after every fill. */
@@ -189,7 +201,16 @@ export class FusedBooks {
     const n = opts.keys.length;
     this.n = n;
     this.books = opts.keys.map(() => new Book(opts.initialCash, opts.instruments));
-    this.counts = opts.keys.map(() => ({ signals: 0, orders: 0, fills: 0, rejects: 0, notices: 0, trades: 0, unsized: 0, margin_calls: 0 }));
+    this.counts = opts.keys.map(() => ({
+      signals: 0,
+      orders: 0,
+      fills: 0,
+      rejects: 0,
+      notices: 0,
+      trades: 0,
+      unsized: 0,
+      margin_calls: 0,
+    }));
     this.strategySignals = new Int32Array(n);
     this.cash = new Float64Array(n).fill(opts.initialCash);
     this.qty = new Float64Array(n);
@@ -512,7 +533,14 @@ export class FusedBooks {
   }
 
   /** Sends an order as the portfolio does, and puts it through risk and to the broker. */
-  private sendOrder(k: number, cause: At, signed: number, equity: number, signalId: number, reason: 'signal' | 'end_of_data'): void {
+  private sendOrder(
+    k: number,
+    cause: At,
+    signed: number,
+    equity: number,
+    signalId: number,
+    reason: 'signal' | 'end_of_data',
+  ): void {
     const book = this.books[k]!;
     const symbol = this.opts.symbol;
     const funds = this.opts.funds;
@@ -559,14 +587,19 @@ export class FusedBooks {
     }
     this.execution.orders++;
     if (!(approved.quantity > 0) || !Number.isFinite(approved.quantity)) {
-      throw new RangeError(`order ${orderId} (${approved.key}, ${symbol}): quantity must be a finite number > 0, got ${approved.quantity}`);
+      throw new RangeError(
+        `order ${orderId} (${approved.key}, ${symbol}): quantity must be a finite number > 0, got ${approved.quantity}`,
+      );
     }
     const entry: Queued = { order: approved, reserved, signed, raw: 0, paid: 0 };
     if (reason === 'end_of_data') {
       // Filled in full at the last close, now: there is no later bar.
       return this.fill(k, entry, cause.close, cause);
     }
-    if (waiting !== undefined) throw new Error(`fused book loop: book '${order.key}' would have two orders at the broker; this configuration belongs on the per-event path`);
+    if (waiting !== undefined)
+      throw new Error(
+        `fused book loop: book '${order.key}' would have two orders at the broker; this configuration belongs on the per-event path`,
+      );
     this.queued[k] = entry;
     this.waiting.push(k);
   }
@@ -577,7 +610,9 @@ export class FusedBooks {
     const order = entry.order;
     const at = this.at;
     if (order.seq > at.seq || order.ts > at.ts) {
-      throw new Error(`look-ahead: order ${order.orderId} from bar seq ${order.seq} (ts ${order.ts}) would fill on earlier bar ${this.opts.symbol} seq ${at.seq} (ts ${at.ts})`);
+      throw new Error(
+        `look-ahead: order ${order.orderId} from bar seq ${order.seq} (ts ${order.ts}) would fill on earlier bar ${this.opts.symbol} seq ${at.seq} (ts ${at.ts})`,
+      );
     }
     // Created on this very bar (never, with next-open fills): it waits, as the broker's eligibility says.
     if (order.seq === at.seq || order.ts === at.ts) return false;
@@ -598,7 +633,16 @@ export class FusedBooks {
     counts.fills++;
     this.pending[k]! -= entry.signed;
     const book = this.books[k]!;
-    const closed = book.applyFill({ symbol: order.symbol, side: order.side, quantity: qty, price, commission, ts: bar.ts, barIndex: bar.index, reason: order.reason });
+    const closed = book.applyFill({
+      symbol: order.symbol,
+      side: order.side,
+      quantity: qty,
+      price,
+      commission,
+      ts: bar.ts,
+      barIndex: bar.index,
+      reason: order.reason,
+    });
     this.cash[k] = book.cash;
     this.qty[k] = book.position(order.symbol);
     for (const t of closed) {

@@ -18,7 +18,7 @@ export interface CompositeKind {
 const ALL: readonly CompositeKind[] = [
   {
     name: 'ensemble',
-    description: 'Combines its members\' directions by weighted vote, majority or unanimity.',
+    description: "Combines its members' directions by weighted vote, majority or unanimity.",
     params: ensembleParams,
     usage: 'members: [ { type, params, weight: 1, filter }, … ]',
   },

@@ -35,7 +35,12 @@ export interface WeightedMember {
  *
  * `threshold` only applies to weighted_vote; weights only to weighted_vote.
  */
-export function combineVotes(rule: EnsembleRule, threshold: number, directions: ArrayLike<number>, weights: ArrayLike<number>): number {
+export function combineVotes(
+  rule: EnsembleRule,
+  threshold: number,
+  directions: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): number {
   const n = directions.length;
   if (rule === 'weighted_vote') {
     let sum = 0;
@@ -70,29 +75,32 @@ export function ensembleStrategy(params: EnsembleParams, members: readonly Weigh
   const { features, offsets } = layoutMembers(members.map((m) => m.member));
   const weights = Float64Array.from(members, (m) => m.weight);
   const { rule, threshold } = params;
-  return withMembers({
-    name: 'ensemble',
-    description: `${rule} of ${members.length} members`,
-    params: z.record(z.string(), z.unknown()),
-    features: () => features,
-    create: (): StrategyLogic => {
-      const runners = members.map((m, i) => new MemberRunner(m.member, offsets[i]!));
-      const directions = new Float64Array(runners.length);
-      const out = new DecisionBuffer();
-      return (values, bar, context) => {
-        let any = false;
-        for (let i = 0; i < runners.length; i++) {
-          const d = runners[i]!.step(values, bar, context);
-          if (d === null) directions[i] = 0;
-          else {
-            any = true;
-            directions[i] = d.direction;
+  return withMembers(
+    {
+      name: 'ensemble',
+      description: `${rule} of ${members.length} members`,
+      params: z.record(z.string(), z.unknown()),
+      features: () => features,
+      create: (): StrategyLogic => {
+        const runners = members.map((m, i) => new MemberRunner(m.member, offsets[i]!));
+        const directions = new Float64Array(runners.length);
+        const out = new DecisionBuffer();
+        return (values, bar, context) => {
+          let any = false;
+          for (let i = 0; i < runners.length; i++) {
+            const d = runners[i]!.step(values, bar, context);
+            if (d === null) directions[i] = 0;
+            else {
+              any = true;
+              directions[i] = d.direction;
+            }
           }
-        }
-        if (!any) return null;
-        const score = combineVotes(rule, threshold, directions, weights);
-        return out.set(Math.sign(score) as Direction, score);
-      };
+          if (!any) return null;
+          const score = combineVotes(rule, threshold, directions, weights);
+          return out.set(Math.sign(score) as Direction, score);
+        };
+      },
     },
-  }, members.map((m) => m.member));
+    members.map((m) => m.member),
+  );
 }

@@ -1,6 +1,13 @@
 import type { BarEvent, Direction } from '../../events/index.ts';
 import { FLAT } from '../strategies/decision.ts';
-import { createLogic, type FeatureRequest, type StrategyContext, type StrategyDecision, type StrategyDefinition, type StrategyLogic } from '../strategies/strategy.ts';
+import {
+  createLogic,
+  type FeatureRequest,
+  type StrategyContext,
+  type StrategyDecision,
+  type StrategyDefinition,
+  type StrategyLogic,
+} from '../strategies/strategy.ts';
 
 /** A value a filter expression reads or computes. */
 export type ScopeValue = number | boolean | string;

@@ -17,7 +17,11 @@ export type RegimeEntry = Member | 'flat';
  * member is itself silent (warming up): the container then keeps its current direction.
  * The features are the members' concatenated, in the order regimes, then otherwise.
  */
-export function regimeSwitchStrategy(classifier: string, regimes: ReadonlyMap<string, RegimeEntry>, otherwise: RegimeEntry): StrategyDefinition {
+export function regimeSwitchStrategy(
+  classifier: string,
+  regimes: ReadonlyMap<string, RegimeEntry>,
+  otherwise: RegimeEntry,
+): StrategyDefinition {
   const entries = [...regimes.values(), otherwise];
   const members = entries.filter((e): e is Member => e !== 'flat');
   const { features, offsets } = layoutMembers(members);
@@ -28,21 +32,24 @@ export function regimeSwitchStrategy(classifier: string, regimes: ReadonlyMap<st
   const entryOf: Record<string, number> = Object.create(null) as Record<string, number>;
   [...regimes.keys()].forEach((label, i) => (entryOf[label] = i));
   const otherwiseEntry = entries.length - 1;
-  return withMembers({
-    name: 'regime_switch',
-    description: `by the regime of '${classifier}'`,
-    params: z.record(z.string(), z.unknown()),
-    features: () => features,
-    create: (): StrategyLogic => {
-      const runners = members.map((m, i) => new MemberRunner(m, offsets[i]!));
-      const decisions: (StrategyDecision | null)[] = runners.map(() => null);
-      return (values, bar, context) => {
-        for (let i = 0; i < runners.length; i++) decisions[i] = runners[i]!.step(values, bar, context);
-        const label = context?.regimes[classifier];
-        if (label === undefined || label === '') return null;
-        const runner = runnerOf[entryOf[label] ?? otherwiseEntry]!;
-        return runner < 0 ? FLAT : decisions[runner]!;
-      };
+  return withMembers(
+    {
+      name: 'regime_switch',
+      description: `by the regime of '${classifier}'`,
+      params: z.record(z.string(), z.unknown()),
+      features: () => features,
+      create: (): StrategyLogic => {
+        const runners = members.map((m, i) => new MemberRunner(m, offsets[i]!));
+        const decisions: (StrategyDecision | null)[] = runners.map(() => null);
+        return (values, bar, context) => {
+          for (let i = 0; i < runners.length; i++) decisions[i] = runners[i]!.step(values, bar, context);
+          const label = context?.regimes[classifier];
+          if (label === undefined || label === '') return null;
+          const runner = runnerOf[entryOf[label] ?? otherwiseEntry]!;
+          return runner < 0 ? FLAT : decisions[runner]!;
+        };
+      },
     },
-  }, members);
+    members,
+  );
 }

@@ -59,7 +59,8 @@ export function slippageBps(model: SlippageModel, quantity: number, volume: numb
 /** @throws RangeError when a parameter of `model` is negative or not finite. */
 export function checkSlippageModel(model: SlippageModel): void {
   const check = (name: string, v: number): void => {
-    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`slippage ${model.model}: ${name} must be a finite number >= 0, got ${v}`);
+    if (!(v >= 0) || !Number.isFinite(v))
+      throw new RangeError(`slippage ${model.model}: ${name} must be a finite number >= 0, got ${v}`);
   };
   switch (model.model) {
     case 'fixed':
@@ -202,7 +203,9 @@ export function checkCommissionModel(model: CommissionModel): void {
   const check = (name: string, v: number | undefined, positive = false): void => {
     if (v === undefined) return;
     if (!Number.isFinite(v) || v < 0 || (positive && v === 0)) {
-      throw new RangeError(`commission ${model.model ?? 'per_share'}: ${name} must be a finite number ${positive ? '> 0' : '>= 0'}, got ${v}`);
+      throw new RangeError(
+        `commission ${model.model ?? 'per_share'}: ${name} must be a finite number ${positive ? '> 0' : '>= 0'}, got ${v}`,
+      );
     }
   };
   if (model.model === 'fixed') return check('per_order', model.perOrder);
@@ -232,16 +235,20 @@ export function tiersProblem(tiers: readonly CommissionTier[]): string | undefin
   let previous = 0;
   for (let i = 0; i < tiers.length; i++) {
     const t = tiers[i]!;
-    if (t.upToShares !== undefined && t.upToNotional !== undefined) return `tiers[${i}] gives both up_to_shares and up_to_notional`;
+    if (t.upToShares !== undefined && t.upToNotional !== undefined)
+      return `tiers[${i}] gives both up_to_shares and up_to_notional`;
     const bound = t.upToShares ?? t.upToNotional;
     if (bound === undefined) {
-      if (i !== tiers.length - 1) return `tiers[${i}] has no bound (up_to_shares or up_to_notional), but only the last tier may go without one`;
+      if (i !== tiers.length - 1)
+        return `tiers[${i}] has no bound (up_to_shares or up_to_notional), but only the last tier may go without one`;
       continue;
     }
     const k = t.upToShares !== undefined ? 'shares' : 'notional';
-    if (kind !== undefined && k !== kind) return `tiers[${i}] counts ${k} but tiers before it count ${kind}: use one kind of bound`;
+    if (kind !== undefined && k !== kind)
+      return `tiers[${i}] counts ${k} but tiers before it count ${kind}: use one kind of bound`;
     kind = k;
-    if (!(bound > previous) || !Number.isFinite(bound)) return `tiers[${i}] bound ${bound} must be finite and above the tier before it (${previous})`;
+    if (!(bound > previous) || !Number.isFinite(bound))
+      return `tiers[${i}] bound ${bound} must be finite and above the tier before it (${previous})`;
     previous = bound;
   }
   return undefined;

@@ -36,7 +36,10 @@ export interface SimulatedBrokerOptions {
 }
 
 /** The part of a bar the broker reads. */
-export type BrokerBar = Pick<BarEvent, 'seq' | 'ts' | 'symbol' | 'index' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
+export type BrokerBar = Pick<
+  BarEvent,
+  'seq' | 'ts' | 'symbol' | 'index' | 'open' | 'high' | 'low' | 'close' | 'volume'
+>;
 
 /** The part of a bar a close fill reads. */
 export type CloseBar = Pick<BarEvent, 'seq' | 'ts' | 'close' | 'symbol' | 'index' | 'volume'>;
@@ -259,15 +262,20 @@ export class SimulatedBroker {
       throw new RangeError(`order ${order.orderId} (${order.key}, ${order.symbol}): ${what}`);
     };
     const kind = Object.hasOwn(KINDS, type) ? KINDS[type] : bad(`unknown orderType ${String(type)}`);
-    if (!(order.quantity > 0) || !Number.isFinite(order.quantity)) bad(`quantity must be a finite number > 0, got ${order.quantity}`);
-    if (kind === LIMIT && !(order.limitPrice !== undefined && order.limitPrice > 0 && Number.isFinite(order.limitPrice))) {
+    if (!(order.quantity > 0) || !Number.isFinite(order.quantity))
+      bad(`quantity must be a finite number > 0, got ${order.quantity}`);
+    if (
+      kind === LIMIT &&
+      !(order.limitPrice !== undefined && order.limitPrice > 0 && Number.isFinite(order.limitPrice))
+    ) {
       bad(`a limit order needs a finite limitPrice > 0, got ${order.limitPrice}`);
     }
     if (kind === STOP && !(order.stopPrice !== undefined && order.stopPrice > 0 && Number.isFinite(order.stopPrice))) {
       bad(`a stop order needs a finite stopPrice > 0, got ${order.stopPrice}`);
     }
     const exp = order.expiresAfterBars;
-    if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1)) bad(`expiresAfterBars must be a whole number >= 1, got ${exp}`);
+    if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1))
+      bad(`expiresAfterBars must be a whole number >= 1, got ${exp}`);
     if (this.open.has(order.orderId)) bad('an order with this id is already open');
     const w: Working = { order, kind, remaining: order.quantity, bars: 0, done: false, raw: 0, paid: 0 };
     this.open.set(order.orderId, w);
@@ -340,7 +348,15 @@ export class SimulatedBroker {
       const rank = ocoRank(w, bar);
       for (let j = i + 1; j < q.length && !w.done; j++) {
         const s = q[j]!;
-        if (s.done || s.kind === MARKET || s.kind === ON_CLOSE || s.order.ocoGroup !== group || s.order.key !== w.order.key || !this.eligible(s, bar)) continue;
+        if (
+          s.done ||
+          s.kind === MARKET ||
+          s.kind === ON_CLOSE ||
+          s.order.ocoGroup !== group ||
+          s.order.key !== w.order.key ||
+          !this.eligible(s, bar)
+        )
+          continue;
         if (!(s.kind === LIMIT ? limitReached(s.order, bar) : stopReached(s.order, bar))) continue;
         if (ocoRank(s, bar) < rank) this.visit(q, j, bar, cap);
       }

@@ -60,7 +60,8 @@ const params = z.strictObject({ period: periodParam(25) });
 /** `aroon(period=25)`: Aroon up/down/oscillator. Warm-up `period + 1` bars. Reads the bar. */
 export const aroon = defineIndicator({
   name: 'aroon',
-  description: 'Aroon: 100·(period - bars since the highest high / lowest low)/period over period+1 bars, and up - down.',
+  description:
+    'Aroon: 100·(period - bars since the highest high / lowest low)/period over period+1 bars, and up - down.',
   params,
   outputs: ['up', 'down', 'oscillator'],
   reads: 'bar',

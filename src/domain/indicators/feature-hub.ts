@@ -165,7 +165,10 @@ export class FeatureHub {
 
   private bucketsOf(timeframe: string, key: string): TimeframeBuckets {
     const data = this.data;
-    if (data === undefined) throw new Error(`${key}: a feature on a higher timeframe needs the data's timeframe, and this feature hub was given none`);
+    if (data === undefined)
+      throw new Error(
+        `${key}: a feature on a higher timeframe needs the data's timeframe, and this feature hub was given none`,
+      );
     let b = this.bucketsByTimeframe.get(timeframe);
     if (b === undefined) {
       const problem = higherTimeframeProblem(timeframe, data.timeframe);

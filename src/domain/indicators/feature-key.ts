@@ -79,9 +79,18 @@ export function resolveFeature(req: FeatureRequest): ResolvedFeature {
   }
   const onTimeframe = timeframe === undefined ? '' : `@${timeframe}`;
   const indicatorKey =
-    (definition.reads === 'price' ? `${definition.name}(${paramText};${input})` : `${definition.name}(${paramText})`) + onTimeframe;
+    (definition.reads === 'price' ? `${definition.name}(${paramText};${input})` : `${definition.name}(${paramText})`) +
+    onTimeframe;
   const featureKey = outputs.length > 1 ? `${indicatorKey}.${outputs[outputIndex]!}` : indicatorKey;
-  return { definition, params, input, outputIndex, indicatorKey, featureKey, ...(timeframe !== undefined ? { timeframe } : {}) };
+  return {
+    definition,
+    params,
+    input,
+    outputIndex,
+    indicatorKey,
+    featureKey,
+    ...(timeframe !== undefined ? { timeframe } : {}),
+  };
 }
 
 /**

@@ -67,7 +67,8 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
   const fail: (what: string) => never = (what) => {
     throw new FeatureSpecError(`--indicator '${spec}': ${what}`);
   };
-  if (onTimeframe === null && spec.includes('@')) fail("@ ends a spec with a timeframe: a whole number and a unit s, m, h or d (e.g. 'sma:50@1h')");
+  if (onTimeframe === null && spec.includes('@'))
+    fail("@ ends a spec with a timeframe: a whole number and a unit s, m, h or d (e.g. 'sma:50@1h')");
   const def = INDICATORS.get(name);
   if (def === undefined) {
     const guess = didYouMean(name, INDICATORS.keys());
@@ -77,7 +78,8 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
   }
   const keys = paramNames(def);
   const given: Record<string, number | string> = {};
-  const shape = (def.params as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }).shape;
+  const shape = (def.params as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> })
+    .shape;
   let input: PriceInput | undefined;
   let positional = 0;
   let named = false;
@@ -122,7 +124,11 @@ export function parseFeatureSpec(spec: string): FeatureSpec {
     else if (value !== '' && shape?.[key]?.safeParse(value).success === true) given[key] = value;
     else {
       const options = optionsOf(shape?.[key]);
-      fail(options === undefined ? `${key}: '${value}' is not a number` : `${key}: '${value}' is not one of ${options.join(', ')}`);
+      fail(
+        options === undefined
+          ? `${key}: '${value}' is not a number`
+          : `${key}: '${value}' is not one of ${options.join(', ')}`,
+      );
     }
   }
   const parsed = def.params.safeParse(given);
@@ -167,7 +173,8 @@ function optionsOf(field: unknown): string[] | undefined {
 export function featureFromCall(name: string, args: readonly (number | string)[]): FeatureSpec {
   const numbers = args.filter((a): a is number => typeof a === 'number').map(String);
   const names = args.filter((a): a is string => typeof a === 'string');
-  if (names.length > 1) throw new FeatureSpecError(`${name}() takes at most one price input, found ${names.join(', ')}`);
+  if (names.length > 1)
+    throw new FeatureSpecError(`${name}() takes at most one price input, found ${names.join(', ')}`);
   const spec = [...numbers, ...names.map((n) => `input=${n}`)].join(',');
   try {
     return parseFeatureSpec(spec === '' ? name : `${name}:${spec}`);

@@ -110,7 +110,9 @@ const params = z
     seed: z
       .enum(['price', 'sma'])
       .default('price')
-      .describe("First KAMA: one step from the previous price ('price', TA-Lib) or the SMA of the last `period` prices ('sma', backtrader)"),
+      .describe(
+        "First KAMA: one step from the previous price ('price', TA-Lib) or the SMA of the last `period` prices ('sma', backtrader)",
+      ),
   })
   .refine((p) => p.fast < p.slow, { path: ['slow'], message: 'slow must be greater than fast' });
 

@@ -63,7 +63,8 @@ const params = z.strictObject({ period: periodParam(14) });
 /** `mfi(period=14)`: money flow index. Output `value`; warm-up `period + 1` bars. Reads the bar. */
 export const mfi = defineIndicator({
   name: 'mfi',
-  description: 'Money flow index: 100 - 100/(1 + Σ positive / Σ negative money flow) over `period` bars, typical price × volume.',
+  description:
+    'Money flow index: 100 - 100/(1 + Σ positive / Σ negative money flow) over `period` bars, typical price × volume.',
   params,
   outputs: ['value'],
   reads: 'bar',

@@ -22,7 +22,8 @@ export class Ppo extends Macd {
  */
 export const ppo = defineIndicator({
   name: 'ppo',
-  description: 'Percentage price oscillator: 100 · (EMA(fast) - EMA(slow)) / EMA(slow), its EMA(signal), and their difference.',
+  description:
+    'Percentage price oscillator: 100 · (EMA(fast) - EMA(slow)) / EMA(slow), its EMA(signal), and their difference.',
   params: fastSlowSignalParams,
   outputs: ['line', 'signal', 'histogram'],
   reads: 'price',

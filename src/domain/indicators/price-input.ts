@@ -4,16 +4,7 @@ import type { BarInput, PriceInput } from './indicator.ts';
 export type PriceSelector = (bar: BarInput) => number;
 
 /** Every value a `PriceInput` may take, in documentation order. */
-export const PRICE_INPUTS: readonly PriceInput[] = [
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'hl2',
-  'hlc3',
-  'ohlc4',
-];
+export const PRICE_INPUTS: readonly PriceInput[] = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'];
 
 // One module-level function per input, chosen once when an indicator is created, so the
 // per-bar path is a single monomorphic call with no switch and no closure allocation.

@@ -20,7 +20,8 @@ const params = z.strictObject({ period: periodParam() });
 /** `smma(period)`: Wilder's smoothed moving average. Output `value`; warm-up `period` bars. */
 export const smma = defineIndicator({
   name: 'smma',
-  description: "Smoothed (Wilder's) moving average: SMA of the first `period` values, then (prev·(period-1) + x)/period.",
+  description:
+    "Smoothed (Wilder's) moving average: SMA of the first `period` values, then (prev·(period-1) + x)/period.",
   params,
   outputs: ['value'],
   reads: 'price',

@@ -38,10 +38,12 @@ export function higherTimeframeProblem(timeframe: string, data: string): string 
   const examples = [2, 3, 6, 12].map((k) => canonicalTimeframe(base * k)).filter((t) => parseTimeframe(t) <= DAY_MS);
   const fix = `write a multiple of the data's ${data} up to 1d${examples.length > 0 ? `, e.g. @${examples.join(', @')}` : ''}${base < DAY_MS ? ' or @1d' : ''}`;
   if (ms === base) return `@${timeframe} is the data's own timeframe: drop the @${timeframe}`;
-  if (ms < base) return `@${timeframe} is shorter than the data's timeframe ${data}: bars cannot be cut finer than they are; ${fix}`;
+  if (ms < base)
+    return `@${timeframe} is shorter than the data's timeframe ${data}: bars cannot be cut finer than they are; ${fix}`;
   if (ms % base !== 0) return `@${timeframe} is not a whole multiple of the data's timeframe ${data}; ${fix}`;
   if (ms > DAY_MS) return `@${timeframe} is longer than a day: higher timeframes go up to 1d; ${fix}`;
-  if (ms < DAY_MS && DAY_MS % base !== 0) return `the data's timeframe ${data} does not divide a day, so bars of @${timeframe} cannot be aligned`;
+  if (ms < DAY_MS && DAY_MS % base !== 0)
+    return `the data's timeframe ${data} does not divide a day, so bars of @${timeframe} cannot be aligned`;
   return undefined;
 }
 

@@ -93,7 +93,8 @@ const params = z.strictObject({ long: periodParam(25), short: periodParam(13), s
  */
 export const tsi = defineIndicator({
   name: 'tsi',
-  description: "Blau's true strength index: 100 · EMA(EMA(Δx, long), short) / EMA(EMA(|Δx|, long), short), with an EMA(signal) signal line.",
+  description:
+    "Blau's true strength index: 100 · EMA(EMA(Δx, long), short) / EMA(EMA(|Δx|, long), short), with an EMA(signal) signal line.",
   params,
   outputs: ['tsi', 'signal'],
   reads: 'price',

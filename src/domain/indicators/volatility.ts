@@ -70,7 +70,8 @@ const params = z.strictObject({ period: periodParam(20).refine((p) => p >= 2, 'p
  */
 export const volatility = defineIndicator({
   name: 'volatility',
-  description: 'Realized volatility: sample standard deviation of the last `period` log returns (per bar, not annualized).',
+  description:
+    'Realized volatility: sample standard deviation of the last `period` log returns (per bar, not annualized).',
   params,
   outputs: ['value'],
   reads: 'price',

@@ -81,7 +81,8 @@ const params = z.strictObject({ period: periodParam(14) });
 /** `vortex(period=14)`: Vortex indicator. Outputs plus, minus; warm-up period + 1 bars. Reads the bar. */
 export const vortex = defineIndicator({
   name: 'vortex',
-  description: 'Vortex indicator (Botes & Siepman): VI+ = Σ|h - l[1]| / Σ TR and VI- = Σ|l - h[1]| / Σ TR over `period` bars.',
+  description:
+    'Vortex indicator (Botes & Siepman): VI+ = Σ|h - l[1]| / Σ TR and VI- = Σ|l - h[1]| / Σ TR over `period` bars.',
   params,
   outputs: ['plus', 'minus'],
   reads: 'bar',

@@ -7,13 +7,22 @@
  * ratio. See docs/metrics.md, "Annualization: the data's own calendar".
  */
 import type { BarChunk } from '../../events/bar-chunk.ts';
-import { barsPerYear, CONTINUOUS_DAYS, parseTimeframe, US_EQUITY_TRADING_DAYS, type TradingCalendar } from './timeframe.ts';
+import {
+  barsPerYear,
+  CONTINUOUS_DAYS,
+  parseTimeframe,
+  US_EQUITY_TRADING_DAYS,
+  type TradingCalendar,
+} from './timeframe.ts';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
 /** The zone whose local date is a session of the calendar. */
-export const SESSION_TIME_ZONE: Readonly<Record<TradingCalendar, string>> = { us_equity: 'America/New_York', continuous: 'UTC' };
+export const SESSION_TIME_ZONE: Readonly<Record<TradingCalendar, string>> = {
+  us_equity: 'America/New_York',
+  continuous: 'UTC',
+};
 
 /** Bars and sessions of a symbol, as `SessionCounter.result` gives them. */
 export interface SessionCount {
@@ -43,7 +52,15 @@ export class SessionCounter {
   private readonly format: Intl.DateTimeFormat;
 
   constructor(readonly calendar: TradingCalendar) {
-    this.format = new Intl.DateTimeFormat('en-US', { timeZone: SESSION_TIME_ZONE[calendar], hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone: SESSION_TIME_ZONE[calendar],
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
   }
 
   add(chunk: BarChunk): void {
@@ -121,7 +138,11 @@ export interface AnnualizationCheck {
  * session observed. Only for bars of a day or shorter (a session is a local date, so
  * longer bars cannot be told apart by it); undefined for longer bars or no bars.
  */
-export function checkAnnualization(timeframe: string, calendar: TradingCalendar, counted: SessionCount): AnnualizationCheck | undefined {
+export function checkAnnualization(
+  timeframe: string,
+  calendar: TradingCalendar,
+  counted: SessionCount,
+): AnnualizationCheck | undefined {
   const ms = parseTimeframe(timeframe);
   if (ms > DAY_MS || ms >= WEEK_MS || counted.symbol === undefined || counted.sessions === 0) return undefined;
   const sessionsPerYear = calendar === 'us_equity' ? US_EQUITY_TRADING_DAYS : CONTINUOUS_DAYS;

@@ -45,8 +45,10 @@ export interface PathOptions extends MonteCarloOptions {
 export function bootstrapPaths(returns: readonly number[], options: PathOptions): MonteCarloPaths {
   const points = options.points ?? 100;
   const bins = options.bins ?? 40;
-  if (!Number.isInteger(points) || points < 2) throw new RangeError(`points must be a whole number >= 2, received ${String(points)}`);
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a whole number >= 1, received ${String(bins)}`);
+  if (!Number.isInteger(points) || points < 2)
+    throw new RangeError(`points must be a whole number >= 2, received ${String(points)}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`bins must be a whole number >= 1, received ${String(bins)}`);
   const n = returns.length;
   const index = checkpoints(n, points);
   const k = index.length;

@@ -124,7 +124,8 @@ export function returnsOnEquity(pnls: readonly number[], initialEquity: number):
   for (let i = 0; i < pnls.length; i++) {
     const pnl = pnls[i]!;
     if (!Number.isFinite(pnl)) throw new RangeError(`trade ${i}: pnl must be a finite number, received ${String(pnl)}`);
-    if (equity <= 0) throw new RangeError(`trade ${i}: equity is ${equity} before it; returns on equity are undefined after ruin`);
+    if (equity <= 0)
+      throw new RangeError(`trade ${i}: equity is ${equity} before it; returns on equity are undefined after ruin`);
     out[i] = pnl / equity;
     equity += pnl;
   }
@@ -197,7 +198,8 @@ export function bootstrapTrades(returns: readonly number[], options: MonteCarloO
   validateOptions(draws, confidence, blockSize);
   const n = returns.length;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(returns[i]!)) throw new RangeError(`trade ${i}: return must be a finite number, received ${String(returns[i])}`);
+    if (!Number.isFinite(returns[i]!))
+      throw new RangeError(`trade ${i}: return must be a finite number, received ${String(returns[i])}`);
   }
   const totals = new Float64Array(draws);
   const drawdowns = new Float64Array(draws);
@@ -265,7 +267,7 @@ export function forEachResample(
     if (blockSize === 1) {
       for (let i = 0; i < n; i++) sample[i] = source[draw()]!;
     } else {
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         let j = draw();
         for (let k = 0; k < blockSize && i < n; k++, i++) {
           sample[i] = source[j]!;
@@ -279,7 +281,9 @@ export function forEachResample(
 
 function validateOptions(draws: number, confidence: readonly [number, number], blockSize: number): void {
   if (!Number.isInteger(draws) || draws < 1 || draws > MAX_DRAWS) {
-    throw new RangeError(`monte carlo draws must be a whole number from 1 to ${MAX_DRAWS.toLocaleString('en-US')}, received ${String(draws)}`);
+    throw new RangeError(
+      `monte carlo draws must be a whole number from 1 to ${MAX_DRAWS.toLocaleString('en-US')}, received ${String(draws)}`,
+    );
   }
   const [low, high] = confidence;
   if (!(low >= 0 && high <= 1 && low < high)) {

@@ -61,9 +61,7 @@ export type RankableMetricName = {
 }[MetricName];
 
 /** Every metric name, in the order result files list them. */
-export const METRIC_NAMES: readonly MetricName[] = Object.freeze(
-  Object.keys(METRIC_DIRECTION) as MetricName[],
-);
+export const METRIC_NAMES: readonly MetricName[] = Object.freeze(Object.keys(METRIC_DIRECTION) as MetricName[]);
 
 /** The metrics that can rank iterations (direction `higher` or `lower`). */
 export const RANKABLE_METRIC_NAMES: readonly RankableMetricName[] = Object.freeze(

@@ -107,6 +107,9 @@ export function barsPerYear(tf: string, calendar: TradingCalendar): number {
  * `metrics.annualization: data` (set on the resolved workflow when it is loaded),
  * otherwise `barsPerYear` of the configured timeframe and calendar.
  */
-export function runBarsPerYear(wf: { readonly config: { readonly data: { readonly timeframe: string; readonly calendar: TradingCalendar } }; readonly dataBarsPerYear?: number | undefined }): number {
+export function runBarsPerYear(wf: {
+  readonly config: { readonly data: { readonly timeframe: string; readonly calendar: TradingCalendar } };
+  readonly dataBarsPerYear?: number | undefined;
+}): number {
   return wf.dataBarsPerYear ?? barsPerYear(wf.config.data.timeframe, wf.config.data.calendar);
 }

@@ -35,7 +35,13 @@ export interface MarginRates {
 }
 
 /** Reg T initial margin, FINRA maintenance (30 % for shorts, as most brokers), leverage 2. */
-export const DEFAULT_MARGIN_RATES: MarginRates = Object.freeze({ initial: 0.5, maintenance: 0.25, shortInitial: 0.5, shortMaintenance: 0.3, maxLeverage: 2 });
+export const DEFAULT_MARGIN_RATES: MarginRates = Object.freeze({
+  initial: 0.5,
+  maintenance: 0.25,
+  shortInitial: 0.5,
+  shortMaintenance: 0.3,
+  maxLeverage: 2,
+});
 
 /** The account of a book (the YAML `portfolio.account` and `portfolio.margin`). */
 export type Account = { readonly type: 'cash' } | ({ readonly type: 'margin' } & MarginRates);
@@ -95,13 +101,21 @@ export function splitOrder(order: FundsOrder): { sign: number; closing: number; 
  * a share's price (cash account) or its price × the margin rate (margin account), a
  * future's margin per contract. Infinity for a short share in a cash account.
  */
-export function unitCosts(rules: FundsRules, order: FundsOrder, sign: number, units: number): { open: number; release: number } {
+export function unitCosts(
+  rules: FundsRules,
+  order: FundsOrder,
+  sign: number,
+  units: number,
+): { open: number; release: number } {
   const instrument = rules.instrument(order.symbol);
   if (instrument.kind === 'future') return { open: instrument.margin, release: instrument.margin };
   const price = slippedPrice(order.side, order.price, slippageBps(rules.slippage, units, Number.NaN));
   const account = rules.account;
   if (account.type === 'cash') return { open: sign > 0 ? price : Infinity, release: sign < 0 ? price : 0 };
-  return { open: price * (sign > 0 ? account.initial : account.shortInitial), release: price * (sign > 0 ? account.shortInitial : account.initial) };
+  return {
+    open: price * (sign > 0 ? account.initial : account.shortInitial),
+    release: price * (sign > 0 ? account.shortInitial : account.initial),
+  };
 }
 
 /**

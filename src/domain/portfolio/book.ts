@@ -262,9 +262,11 @@ export class Book {
    */
   applyFill(fill: BookFill): readonly ClosedTrade[] {
     const { quantity, price, commission } = fill;
-    if (!(quantity > 0) || !Number.isFinite(quantity)) throw new RangeError(`fill quantity must be positive, got ${quantity}`);
+    if (!(quantity > 0) || !Number.isFinite(quantity))
+      throw new RangeError(`fill quantity must be positive, got ${quantity}`);
     if (!(price > 0) || !Number.isFinite(price)) throw new RangeError(`fill price must be positive, got ${price}`);
-    if (!(commission >= 0) || !Number.isFinite(commission)) throw new RangeError(`fill commission must be >= 0, got ${commission}`);
+    if (!(commission >= 0) || !Number.isFinite(commission))
+      throw new RangeError(`fill commission must be >= 0, got ${commission}`);
 
     const h = this.holding(fill.symbol);
     if (Number.isNaN(h.mark)) h.mark = price;

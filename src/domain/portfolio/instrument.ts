@@ -34,7 +34,11 @@ export function pointValue(instrument: Instrument): number {
 /** @throws RangeError when a future's multiplier or margin is not a finite number > 0. */
 export function checkInstrument(symbol: string, instrument: Instrument): void {
   if (instrument.kind !== 'future') return;
-  for (const [name, v] of [['multiplier', instrument.multiplier], ['margin', instrument.margin]] as const) {
-    if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`instrument of ${symbol}: ${name} must be a finite number > 0, got ${v}`);
+  for (const [name, v] of [
+    ['multiplier', instrument.multiplier],
+    ['margin', instrument.margin],
+  ] as const) {
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new RangeError(`instrument of ${symbol}: ${name} must be a finite number > 0, got ${v}`);
   }
 }

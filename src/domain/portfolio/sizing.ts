@@ -65,7 +65,9 @@ export interface SizingInputs {
 }
 
 /** The feature a sizing rule reads from the feature hub, if any. */
-export function sizingFeature(sizing: SizingConfig): { indicator: string; params: Readonly<Record<string, number | string>> } | undefined {
+export function sizingFeature(
+  sizing: SizingConfig,
+): { indicator: string; params: Readonly<Record<string, number | string>> } | undefined {
   switch (sizing.type) {
     case 'atr_risk':
       return { indicator: 'atr', params: { period: sizing.atrPeriod, first_bar: sizing.atrFirstBar ?? 'skip' } };

@@ -45,10 +45,13 @@ export function protectiveStop(rules: ExitRules, sign: 1 | -1, entry: number, be
   const fixed = rules.stopLossPct === undefined ? undefined : entry * (1 - (sign * rules.stopLossPct) / 100);
   const trailing = rules.trailingStopPct === undefined ? undefined : best * (1 - (sign * rules.trailingStopPct) / 100);
   if (fixed === undefined && trailing === undefined) return undefined;
-  if (trailing === undefined || !Number.isFinite(trailing)) return fixed === undefined ? undefined : { price: fixed, reason: 'stop_loss' };
+  if (trailing === undefined || !Number.isFinite(trailing))
+    return fixed === undefined ? undefined : { price: fixed, reason: 'stop_loss' };
   if (fixed === undefined) return { price: trailing, reason: 'trailing_stop' };
   // Tighter = closer to the market: higher for a long's stop, lower for a short's.
-  return sign * (trailing - fixed) > 0 ? { price: trailing, reason: 'trailing_stop' } : { price: fixed, reason: 'stop_loss' };
+  return sign * (trailing - fixed) > 0
+    ? { price: trailing, reason: 'trailing_stop' }
+    : { price: fixed, reason: 'stop_loss' };
 }
 
 /** The take-profit limit price: entry ± take_profit_pct, undefined when the rule is off. */
@@ -86,7 +89,8 @@ export class DrawdownHalt {
     if (this.tripped) return true;
     if (equity > this.peak) this.peak = equity;
     // Non-positive equity is a 100 % drawdown whatever the peak.
-    if (!(equity > 0) || (this.peak > 0 && (this.peak - equity) / this.peak >= this.limitPct / 100)) this.tripped = true;
+    if (!(equity > 0) || (this.peak > 0 && (this.peak - equity) / this.peak >= this.limitPct / 100))
+      this.tripped = true;
     return this.tripped;
   }
 

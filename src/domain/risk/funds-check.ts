@@ -37,7 +37,10 @@ export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
     why = `a cash account cannot sell ${order.symbol} short (set portfolio.account: margin to short shares)`;
   } else if (cost(opening) > available) {
     // The largest whole quantity that fits; commission is not linear (minimums), so step down.
-    let n = Math.min(opening, wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unit.open));
+    let n = Math.min(
+      opening,
+      wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unit.open),
+    );
     while (n > 0 && cost(n) > available) n--;
     allowed = n;
     why = `insufficient funds: buying power ${fmt(available)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} needs ${fmt(cost(opening))}`;

@@ -59,10 +59,17 @@ export function checkOrder(order: OrderEvent, limits: RiskLimits): RiskDecision 
   const baseAbs = Math.abs(position + sign * closing);
   const usesPrice = limits.maxPositionPct !== undefined || limits.maxExposure !== undefined;
   // Notional limits fail closed: without a usable price or book state nothing new opens.
-  if (usesPrice && !(price > 0 && Number.isFinite(price) && Number.isFinite(equity) && Number.isFinite(grossExposure))) {
+  if (
+    usesPrice &&
+    !(price > 0 && Number.isFinite(price) && Number.isFinite(equity) && Number.isFinite(grossExposure))
+  ) {
     const why = `cannot evaluate notional limits (price ${price}, equity ${equity}, gross exposure ${grossExposure})`;
     return closing > 0
-      ? { action: 'resize', quantity: closing, note: `resized ${fmt(quantity)} → ${fmt(closing)}: ${why}; only the closing part kept` }
+      ? {
+          action: 'resize',
+          quantity: closing,
+          note: `resized ${fmt(quantity)} → ${fmt(closing)}: ${why}; only the closing part kept`,
+        }
       : { action: 'reject', reason: why };
   }
 

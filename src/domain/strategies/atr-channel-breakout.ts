@@ -31,7 +31,8 @@ const params = z.strictObject({
  */
 export const atr_channel_breakout = defineStrategy({
   name: 'atr_channel_breakout',
-  description: "Long on a close above the previous bar's SMA + k·ATR, short below SMA - k·ATR; exit back across the SMA.",
+  description:
+    "Long on a close above the previous bar's SMA + k·ATR, short below SMA - k·ATR; exit back across the SMA.",
   params,
   defaultGrid: { period: [10, 20, 50], atr_period: [10, 14], multiplier: [1, 1.5, 2, 2.5, 3] },
   features: (p) => [

@@ -28,7 +28,8 @@ const params = z.strictObject({
  */
 export const keltner_breakout = defineStrategy({
   name: 'keltner_breakout',
-  description: 'Long on a close above the upper Keltner channel, short below the lower; exit on a close back across the middle EMA.',
+  description:
+    'Long on a close above the upper Keltner channel, short below the lower; exit on a close back across the middle EMA.',
   params,
   defaultGrid: { period: [10, 20, 30], multiplier: [1.5, 2, 2.5], atr_period: [10, 14] },
   features: (p) => {

@@ -13,7 +13,13 @@ import type { Direction } from '../../events/index.ts';
  *
  * Entries take precedence over exits. Pure: the caller keeps the direction.
  */
-export function bandReversion(direction: Direction, x: number, lower: number, middle: number, upper: number): Direction {
+export function bandReversion(
+  direction: Direction,
+  x: number,
+  lower: number,
+  middle: number,
+  upper: number,
+): Direction {
   if (x < lower) return 1;
   if (x > upper) return -1;
   if (direction === 1 && x >= middle) return 0;

@@ -31,22 +31,40 @@ const params = z
   .strictObject({
     rank_by: z
       .string()
-      .refine((s) => rankFeature(s) !== undefined, { message: "expected an indicator call such as 'roc(60)' or 'momentum(20)'" })
+      .refine((s) => rankFeature(s) !== undefined, {
+        message: "expected an indicator call such as 'roc(60)' or 'momentum(20)'",
+      })
       .default('roc(60)')
-      .describe('The feature symbols are ranked by, highest first: any indicator, as a call (roc(60), momentum(20), rsi(14)).'),
+      .describe(
+        'The feature symbols are ranked by, highest first: any indicator, as a call (roc(60), momentum(20), rsi(14)).',
+      ),
     top_n: z.number().int().positive().default(1).describe('How many of the best-ranked symbols to hold.'),
     weights: z
       .enum(['equal', 'score'])
       .default('equal')
-      .describe('equal: each held symbol gets gross_exposure / top_n; score: shares proportional to the (positive) scores.'),
+      .describe(
+        'equal: each held symbol gets gross_exposure / top_n; score: shares proportional to the (positive) scores.',
+      ),
     rebalance: z
       .strictObject({
-        every: z.union([z.number().int().positive(), z.literal('session')]).describe("Rebalance every K complete timestamps, or at the first one of each session ('session')."),
+        every: z
+          .union([z.number().int().positive(), z.literal('session')])
+          .describe("Rebalance every K complete timestamps, or at the first one of each session ('session')."),
       })
       .default({ every: 20 })
       .describe('When to rebalance.'),
-    gross_exposure: z.number().positive().max(10).default(1).describe('Sum of the target weights, as a fraction of equity (1 = fully invested).'),
-    max_weight: z.number().positive().max(10).default(1).describe('Cap on one symbol\'s weight, as a fraction of equity; what the cap cuts stays in cash.'),
+    gross_exposure: z
+      .number()
+      .positive()
+      .max(10)
+      .default(1)
+      .describe('Sum of the target weights, as a fraction of equity (1 = fully invested).'),
+    max_weight: z
+      .number()
+      .positive()
+      .max(10)
+      .default(1)
+      .describe("Cap on one symbol's weight, as a fraction of equity; what the cap cuts stays in cash."),
   })
   .describe('Cross-sectional rotation parameters.');
 
@@ -62,7 +80,10 @@ type RotationParams = z.infer<typeof params>;
  *
  * `symbols` are sorted, so the index order is the symbol order.
  */
-export function rotationWeights(scores: Float64Array, p: Pick<RotationParams, 'top_n' | 'weights' | 'gross_exposure' | 'max_weight'>): Float64Array {
+export function rotationWeights(
+  scores: Float64Array,
+  p: Pick<RotationParams, 'top_n' | 'weights' | 'gross_exposure' | 'max_weight'>,
+): Float64Array {
   const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
   const held = order.slice(0, Math.min(p.top_n, order.length));
   const weights = new Float64Array(scores.length);
@@ -88,7 +109,8 @@ export function rotationWeights(scores: Float64Array, p: Pick<RotationParams, 't
  */
 export const rotation = defineStrategy({
   name: 'rotation',
-  description: 'Ranks all symbols by a feature and holds the top N with shared cash, rebalancing every K bars or per session.',
+  description:
+    'Ranks all symbols by a feature and holds the top N with shared cash, rebalancing every K bars or per session.',
   params,
   defaultGrid: { rank_by: ['roc(20)', 'roc(60)', 'roc(120)'], weights: ['equal', 'score'] },
   features: (p) => [rankFeature(p.rank_by)!],

@@ -29,7 +29,11 @@ export interface StrategyContext {
  * the returned direction differs from the previous one. `context` carries the regimes;
  * plain strategies ignore it (the container always passes one).
  */
-export type StrategyLogic = (features: ArrayLike<number>, bar: BarEvent, context?: StrategyContext) => StrategyDecision | null;
+export type StrategyLogic = (
+  features: ArrayLike<number>,
+  bar: BarEvent,
+  context?: StrategyContext,
+) => StrategyDecision | null;
 
 /**
  * A strategy kind in the registry, made with `defineStrategy` (built-ins and plugins alike).
@@ -114,7 +118,11 @@ export type ColumnLogic = (features: readonly Float64Array[], length: number, ou
  * @throws Error for a cross-sectional strategy (`rotation`), which has none: config
  *   validation keeps those out of places that need one (ensemble members, regimes).
  */
-export function createLogic<P extends Record<string, unknown>>(definition: StrategyDefinition<P>, params: P): StrategyLogic {
-  if (definition.create === undefined) throw new Error(`strategy '${definition.name}' decides across symbols at once; it has no per-symbol logic`);
+export function createLogic<P extends Record<string, unknown>>(
+  definition: StrategyDefinition<P>,
+  params: P,
+): StrategyLogic {
+  if (definition.create === undefined)
+    throw new Error(`strategy '${definition.name}' decides across symbols at once; it has no per-symbol logic`);
   return definition.create(params);
 }

@@ -29,7 +29,11 @@ export const supertrend_trend = defineStrategy({
   params,
   defaultGrid: { period: [7, 10, 14], multiplier: [2, 3, 4] },
   features: (p) => [
-    { indicator: 'supertrend', params: { period: p.period, multiplier: p.multiplier, first_bar: p.atr_first_bar }, output: 'direction' },
+    {
+      indicator: 'supertrend',
+      params: { period: p.period, multiplier: p.multiplier, first_bar: p.atr_first_bar },
+      output: 'direction',
+    },
   ],
   create: (): StrategyLogic => {
     let direction: Direction = 0;

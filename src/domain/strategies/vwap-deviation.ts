@@ -28,7 +28,8 @@ const params = z.strictObject({
  */
 export const vwap_deviation = defineStrategy({
   name: 'vwap_deviation',
-  description: 'Long when the close is more than threshold % below the session VWAP, short above; exit back at the VWAP.',
+  description:
+    'Long when the close is more than threshold % below the session VWAP, short above; exit back at the VWAP.',
   params,
   defaultGrid: { threshold: [0.25, 0.5, 1, 1.5, 2] },
   features: (p) => [{ indicator: 'vwap', params: { session_start: p.session_start } }],

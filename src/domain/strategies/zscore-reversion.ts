@@ -26,7 +26,8 @@ const params = z.strictObject({
  */
 export const zscore_reversion = defineStrategy({
   name: 'zscore_reversion',
-  description: 'Long when the z-score of the close is below -entry_z, short above +entry_z; exit when it crosses back to 0.',
+  description:
+    'Long when the z-score of the close is below -entry_z, short above +entry_z; exit when it crosses back to 0.',
   params,
   defaultGrid: { period: [10, 20, 40], entry_z: [1.5, 2, 2.5] },
   features: (p) => [

@@ -14,8 +14,13 @@ export const AggregateResultsSchema = z
     phase: z.string(),
     status: z.enum(PHASE_END_STATUSES),
     primary_metric: z.string().default(DEFAULT_PRIMARY_METRIC),
-    ranking: z.array(z.string()).optional().describe('Book ids, best first (absent for walk-forward windows, which are in time order).'),
-    iterations: z.union([z.array(BookSummarySchema), z.array(WindowRowSchema)]).describe('Every book of the phase, in declaration order; or every window of a walk-forward / train-test phase.'),
+    ranking: z
+      .array(z.string())
+      .optional()
+      .describe('Book ids, best first (absent for walk-forward windows, which are in time order).'),
+    iterations: z
+      .union([z.array(BookSummarySchema), z.array(WindowRowSchema)])
+      .describe('Every book of the phase, in declaration order; or every window of a walk-forward / train-test phase.'),
   })
   .describe('aggregate_results.json: every book (or window) of a phase, ranked.');
 

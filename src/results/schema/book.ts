@@ -29,7 +29,12 @@ export const ChosenBookSchema = z.strictObject({
   type: z.string(),
   parameters: ParamsSchema,
   metrics: MetricsSchema.optional(),
-  strategy: z.record(z.string(), z.unknown()).optional().describe('workflow.json: the config entry the book came from with its grid replaced by these parameters, ready for a later phase\'s `strategies:`.'),
+  strategy: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      "workflow.json: the config entry the book came from with its grid replaced by these parameters, ready for a later phase's `strategies:`.",
+    ),
 });
 
 /** A chosen book (walk-forward windows, workflow.json). */

@@ -9,7 +9,11 @@ import { z } from 'zod';
 export const ContainerResultsSchema = z
   .looseObject({
     id: z.string().describe('Container id.'),
-    role: z.string().describe('data, features, classifier, strategy, portfolio, risk, execution, signal_sink, signal_source.'),
+    role: z
+      .string()
+      .describe('data, features, classifier, strategy, portfolio, risk, execution, signal_sink, signal_source.'),
     key: z.string().optional().describe('Its foreach key (the book of a portfolio).'),
   })
-  .describe('`containers/<id>_results.json`: one container\'s end-of-run counters (fields beyond id, role and key depend on the role).');
+  .describe(
+    "`containers/<id>_results.json`: one container's end-of-run counters (fields beyond id, role and key depend on the role).",
+  );

@@ -11,7 +11,7 @@ export const EquityRowSchema = z
   .strictObject({
     strategy_id: z.string().optional().describe('The book; absent on the stitched out-of-sample curve.'),
     ts: IsoTimeSchema.describe('Bar time.'),
-    equity: z.number().nullable().describe('Equity at the bar\'s close.'),
-    cash: z.number().nullable().optional().describe('Cash at the bar\'s close; absent on the stitched curve.'),
+    equity: z.number().nullable().describe("Equity at the bar's close."),
+    cash: z.number().nullable().optional().describe("Cash at the bar's close; absent on the stitched curve."),
   })
   .describe('A row of equity.ndjson / oos_equity.ndjson: one equity point.');

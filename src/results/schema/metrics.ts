@@ -15,7 +15,12 @@ export const MetricValueSchema = z.number().nullable();
  * nothing records `{}`.
  */
 export const MetricsSchema = z
-  .strictObject(Object.fromEntries(METRIC_NAMES.map((name) => [name, MetricValueSchema.optional()])) as Record<MetricName, z.ZodOptional<typeof MetricValueSchema>>)
+  .strictObject(
+    Object.fromEntries(METRIC_NAMES.map((name) => [name, MetricValueSchema.optional()])) as Record<
+      MetricName,
+      z.ZodOptional<typeof MetricValueSchema>
+    >,
+  )
   .describe('Performance metrics (docs/metrics.md): a number each, null where not finite.')
   // An id: the JSON Schemas define it once (`$defs`) and refer to it wherever metrics appear.
   .meta({ id: 'Metrics' });

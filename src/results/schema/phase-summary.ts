@@ -56,7 +56,10 @@ export const DataSectionSchema = z
     last: IsoTimeSchema.nullable(),
     trade_from: IsoTimeSchema.nullable().optional().describe('First bar orders may act on (a warm-up before it).'),
     annualization: AnnualizationSchema.optional(),
-    from_store: z.literal(true).optional().describe('Signal generation with nothing to compute: the range is the signal store\'s.'),
+    from_store: z
+      .literal(true)
+      .optional()
+      .describe("Signal generation with nothing to compute: the range is the signal store's."),
   })
   .describe('The data the phase read.');
 
@@ -74,14 +77,31 @@ export const WindowRowSchema = z.strictObject({
   test: z.strictObject({ ...RangeSchema, metrics: MetricsSchema }),
   best: ChosenBookSchema,
   // Declared below, with the Monte Carlo block it may hold.
-  test_sequence: z.lazy(() => TestSequenceSchema).optional().describe('walk_forward with `test_sequence:`: what the inner sequence found on this window.'),
+  test_sequence: z
+    .lazy(() => TestSequenceSchema)
+    .optional()
+    .describe('walk_forward with `test_sequence:`: what the inner sequence found on this window.'),
 });
 
 /** A window row. */
 export type WindowRow = z.output<typeof WindowRowSchema>;
 
 /** How a value spread over combinations or windows (src/results/aggregate-stats.ts). */
-const SpreadSchema = z.record(z.string(), z.strictObject({ count: count(), mean: MetricValueSchema, std: MetricValueSchema, min: MetricValueSchema, max: MetricValueSchema, p5: MetricValueSchema, p25: MetricValueSchema, p50: MetricValueSchema, p75: MetricValueSchema, p95: MetricValueSchema }));
+const SpreadSchema = z.record(
+  z.string(),
+  z.strictObject({
+    count: count(),
+    mean: MetricValueSchema,
+    std: MetricValueSchema,
+    min: MetricValueSchema,
+    max: MetricValueSchema,
+    p5: MetricValueSchema,
+    p25: MetricValueSchema,
+    p50: MetricValueSchema,
+    p75: MetricValueSchema,
+    p95: MetricValueSchema,
+  }),
+);
 
 /** How one parameter moved from window to window. */
 const ParameterStabilitySchema = z.strictObject({
@@ -99,7 +119,9 @@ export const WalkForwardBlockSchema = z.strictObject({
   mode: z.string().optional().describe('walk_forward: rolling or anchored.'),
   out_of_sample: MetricsSchema.describe('Metrics of the stitched out-of-sample (test) run.'),
   per_window: z.array(WindowRowSchema),
-  parameter_stability: z.record(z.string(), z.union([ParameterStabilitySchema, z.array(z.string())])).describe('Per parameter, its chosen values; `strategy`: the strategy type chosen per window.'),
+  parameter_stability: z
+    .record(z.string(), z.union([ParameterStabilitySchema, z.array(z.string())]))
+    .describe('Per parameter, its chosen values; `strategy`: the strategy type chosen per window.'),
   test_metrics_across_windows: SpreadSchema,
 });
 
@@ -107,7 +129,20 @@ export const WalkForwardBlockSchema = z.strictObject({
 export type WalkForwardBlock = z.output<typeof WalkForwardBlockSchema>;
 
 /** A statistic of the Monte Carlo bootstrap over its draws, with its confidence interval. */
-const ConfidenceSummarySchema = z.strictObject({ count: count(), mean: z.number(), std: z.number(), min: z.number(), max: z.number(), p5: z.number(), p25: z.number(), p50: z.number(), p75: z.number(), p95: z.number(), ci_low: z.number(), ci_high: z.number() });
+const ConfidenceSummarySchema = z.strictObject({
+  count: count(),
+  mean: z.number(),
+  std: z.number(),
+  min: z.number(),
+  max: z.number(),
+  p5: z.number(),
+  p25: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p95: z.number(),
+  ci_low: z.number(),
+  ci_high: z.number(),
+});
 
 /** The `monte_carlo` block: a seeded bootstrap of the best book's trades. */
 export const MonteCarloBlockSchema = z.strictObject({
@@ -118,7 +153,14 @@ export const MonteCarloBlockSchema = z.strictObject({
   seed: z.number().optional(),
   confidence: z.tuple([z.number(), z.number()]).optional(),
   block_size: count().optional(),
-  actual: z.strictObject({ total_return: z.number(), max_drawdown: z.number(), mean_trade_return: z.number(), trade_sharpe: z.number() }).optional(),
+  actual: z
+    .strictObject({
+      total_return: z.number(),
+      max_drawdown: z.number(),
+      mean_trade_return: z.number(),
+      trade_sharpe: z.number(),
+    })
+    .optional(),
   total_return: ConfidenceSummarySchema.optional(),
   max_drawdown: ConfidenceSummarySchema.optional(),
   mean_trade_return: ConfidenceSummarySchema.optional(),
@@ -156,7 +198,9 @@ const SignalStoreBlockSchema = z.strictObject({
 /** The `replay` block of a signal-replay sweep (`replay_variants:`). */
 const ReplayBlockSchema = z.strictObject({
   store: z.string().nullable(),
-  variants: z.array(z.strictObject({ name: z.string(), status: z.string(), best: z.string().nullable(), metrics: MetricsSchema })),
+  variants: z.array(
+    z.strictObject({ name: z.string(), status: z.string(), best: z.string().nullable(), metrics: MetricsSchema }),
+  ),
 });
 
 /** The statuses a phase ends with. */
@@ -180,24 +224,44 @@ export const PhaseSummarySchema = z
   .strictObject({
     phase: z.string().describe('Phase name.'),
     topology: z.string().describe('Topology pattern the phase ran.'),
-    sequence: z.string().describe('Sequence kind: single_pass, parameter_sweep, walk_forward, train_test, monte_carlo, …'),
+    sequence: z
+      .string()
+      .describe('Sequence kind: single_pass, parameter_sweep, walk_forward, train_test, monte_carlo, …'),
     status: z.enum(PHASE_END_STATUSES),
     error: FailureSchema.nullable(),
-    warnings: z.array(z.string()).optional().describe('What the results should be read with (optimistic settings, annualization).'),
-    data: DataSectionSchema.nullable().optional().describe('Absent from a walk-forward phase (each window has its own).'),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('What the results should be read with (optimistic settings, annualization).'),
+    data: DataSectionSchema.nullable()
+      .optional()
+      .describe('Absent from a walk-forward phase (each window has its own).'),
     primary_metric: z.string().default(DEFAULT_PRIMARY_METRIC).describe('Metric the phase ranks by.'),
     strategies: count().optional().describe('Books (strategies × parameter combinations) the phase ran.'),
-    best: BestBookSchema.nullable().describe('The best book by the primary metric (a walk-forward: the last window\'s choice).'),
-    sweep: z.strictObject({ combinations: count(), reused: count(), computed: count(), shards: count() }).optional().describe('parameter_sweep: combinations run, reused from the combination store, computed.'),
-    metrics_across_combinations: SpreadSchema.optional().describe('parameter_sweep: how each metric spread over the combinations.'),
+    best: BestBookSchema.nullable().describe(
+      "The best book by the primary metric (a walk-forward: the last window's choice).",
+    ),
+    sweep: z
+      .strictObject({ combinations: count(), reused: count(), computed: count(), shards: count() })
+      .optional()
+      .describe('parameter_sweep: combinations run, reused from the combination store, computed.'),
+    metrics_across_combinations: SpreadSchema.optional().describe(
+      'parameter_sweep: how each metric spread over the combinations.',
+    ),
     walk_forward: WalkForwardBlockSchema.optional(),
     train_test: WalkForwardBlockSchema.optional(),
-    train: z.strictObject({ start: IsoTimeSchema, end: IsoTimeSchema, best: BookSummarySchema.optional() }).optional().describe('A walk-forward window: its train range and the book chosen on it.'),
+    train: z
+      .strictObject({ start: IsoTimeSchema, end: IsoTimeSchema, best: BookSummarySchema.optional() })
+      .optional()
+      .describe('A walk-forward window: its train range and the book chosen on it.'),
     monte_carlo: MonteCarloBlockSchema.optional(),
     test_sequence: TestSequenceSchema.optional(),
     signal_store: SignalStoreBlockSchema.optional(),
     replay: ReplayBlockSchema.optional(),
-    variant: z.strictObject({ name: z.string(), portfolio: z.unknown(), risk: z.unknown(), execution: z.unknown() }).optional().describe('A replay variant\'s own summary: the variant\'s settings.'),
+    variant: z
+      .strictObject({ name: z.string(), portfolio: z.unknown(), risk: z.unknown(), execution: z.unknown() })
+      .optional()
+      .describe("A replay variant's own summary: the variant's settings."),
     trace: TraceSummarySchema.optional(),
     records: RecordsSummarySchema.optional(),
     files: z.array(z.string()).describe('Files the phase wrote, relative to its folder.'),

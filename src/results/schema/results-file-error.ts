@@ -35,7 +35,8 @@ function closestIssue(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; 
     const [inner] = alternative;
     if (inner === undefined) continue;
     const found = closestIssue(inner);
-    if (found.path.length > best.path.length - issue.path.length) best = { path: [...issue.path, ...found.path], message: found.message };
+    if (found.path.length > best.path.length - issue.path.length)
+      best = { path: [...issue.path, ...found.path], message: found.message };
   }
   return best;
 }
@@ -52,5 +53,8 @@ export function parseResultsFile<S extends z.ZodType>(schema: S, value: unknown,
   const [first, ...rest] = parsed.error.issues;
   const issue = first === undefined ? undefined : closestIssue(first);
   const detail = issue === undefined ? 'does not match its schema' : `${fieldPath(issue.path)}: ${issue.message}`;
-  throw new ResultsFileError(file, `${detail}${rest.length > 0 ? ` (and ${rest.length} more issue${rest.length > 1 ? 's' : ''})` : ''} — not a results file of this engine version? (docs/results-reference.md)`);
+  throw new ResultsFileError(
+    file,
+    `${detail}${rest.length > 0 ? ` (and ${rest.length} more issue${rest.length > 1 ? 's' : ''})` : ''} — not a results file of this engine version? (docs/results-reference.md)`,
+  );
 }

@@ -24,24 +24,56 @@ export interface ResultsFileKind {
 }
 
 export const RESULTS_FILES = {
-  workflow: { paths: ['workflow.json'], format: 'json', schema: WorkflowManifestSchema, file: 'workflow.schema.json', title: 'Sluice results: workflow.json (run manifest)' },
+  workflow: {
+    paths: ['workflow.json'],
+    format: 'json',
+    schema: WorkflowManifestSchema,
+    file: 'workflow.schema.json',
+    title: 'Sluice results: workflow.json (run manifest)',
+  },
   phase_summary: {
-    paths: ['<phase>/phase_summary.json', '<phase>/windows/<n>/phase_summary.json', '<phase>/variants/<name>/phase_summary.json'],
+    paths: [
+      '<phase>/phase_summary.json',
+      '<phase>/windows/<n>/phase_summary.json',
+      '<phase>/variants/<name>/phase_summary.json',
+    ],
     format: 'json',
     schema: PhaseSummarySchema,
     file: 'phase-summary.schema.json',
     title: 'Sluice results: phase_summary.json',
   },
   aggregate_results: {
-    paths: ['<phase>/aggregate_results.json', '<phase>/windows/<n>/aggregate_results.json', '<phase>/variants/<name>/aggregate_results.json'],
+    paths: [
+      '<phase>/aggregate_results.json',
+      '<phase>/windows/<n>/aggregate_results.json',
+      '<phase>/variants/<name>/aggregate_results.json',
+    ],
     format: 'json',
     schema: AggregateResultsSchema,
     file: 'aggregate-results.schema.json',
     title: 'Sluice results: aggregate_results.json',
   },
-  trade_row: { paths: ['<phase>/trades.ndjson', '<phase>/oos_trades.ndjson (walk-forward)'], format: 'ndjson', schema: TradeRowSchema, file: 'trade-row.schema.json', title: 'Sluice results: a row of trades.ndjson' },
-  equity_row: { paths: ['<phase>/equity.ndjson (storage disk or hybrid)', '<phase>/oos_equity.ndjson (walk-forward)'], format: 'ndjson', schema: EquityRowSchema, file: 'equity-row.schema.json', title: 'Sluice results: a row of equity.ndjson' },
-  container_results: { paths: ['<phase>/containers/<container_id>_results.json'], format: 'json', schema: ContainerResultsSchema, file: 'container-results.schema.json', title: 'Sluice results: containers/<id>_results.json' },
+  trade_row: {
+    paths: ['<phase>/trades.ndjson', '<phase>/oos_trades.ndjson (walk-forward)'],
+    format: 'ndjson',
+    schema: TradeRowSchema,
+    file: 'trade-row.schema.json',
+    title: 'Sluice results: a row of trades.ndjson',
+  },
+  equity_row: {
+    paths: ['<phase>/equity.ndjson (storage disk or hybrid)', '<phase>/oos_equity.ndjson (walk-forward)'],
+    format: 'ndjson',
+    schema: EquityRowSchema,
+    file: 'equity-row.schema.json',
+    title: 'Sluice results: a row of equity.ndjson',
+  },
+  container_results: {
+    paths: ['<phase>/containers/<container_id>_results.json'],
+    format: 'json',
+    schema: ContainerResultsSchema,
+    file: 'container-results.schema.json',
+    title: 'Sluice results: containers/<id>_results.json',
+  },
 } as const satisfies Record<string, ResultsFileKind>;
 
 /** A kind of results file. */

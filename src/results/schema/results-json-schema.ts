@@ -14,12 +14,17 @@ import { RESULTS_FILES, type ResultsFileName } from './results-files.ts';
  */
 export function resultsJsonSchema(name: ResultsFileName): Record<string, unknown> {
   const { file, title, schema } = RESULTS_FILES[name];
-  const { $schema, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return {
     $schema,
     $id: `https://sluice.dev/schema/results/${file}`,
     title,
-    description: `${String(rest['description'] ?? '')} Generated from src/results/schema by \`npm run docs\` (sluice ${ENGINE.version}); do not edit by hand.`.trim(),
+    description:
+      `${String(rest['description'] ?? '')} Generated from src/results/schema by \`npm run docs\` (sluice ${ENGINE.version}); do not edit by hand.`.trim(),
     ...Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'description')),
   };
 }

@@ -35,7 +35,12 @@ function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${String(s.const)}\``;
   if (s.prefixItems !== undefined) return `[${s.prefixItems.map(typeOf).join(', ')}]`;
   if (s.type === 'array') return `list of ${s.items === undefined ? 'values' : typeOf(s.items)}`;
-  if (s.type === 'object') return s.properties === undefined && typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length > 0 ? `mapping of ${typeOf(s.additionalProperties)}` : 'object';
+  if (s.type === 'object')
+    return s.properties === undefined &&
+      typeof s.additionalProperties === 'object' &&
+      Object.keys(s.additionalProperties).length > 0
+      ? `mapping of ${typeOf(s.additionalProperties)}`
+      : 'object';
   if (s.type === undefined) return 'any';
   return Array.isArray(s.type) ? s.type.join(' \\| ') : s.type;
 }
@@ -43,9 +48,11 @@ function typeOf(s: JsonSchema): string {
 /** The object variants of a schema, through nullable and union wrappers and lists. */
 function objectsIn(s: JsonSchema): { schema: JsonSchema; suffix: string }[] {
   if (s.anyOf !== undefined) return s.anyOf.flatMap(objectsIn);
-  if (s.type === 'array' && s.items !== undefined) return objectsIn(s.items).map((o) => ({ ...o, suffix: `[]${o.suffix}` }));
+  if (s.type === 'array' && s.items !== undefined)
+    return objectsIn(s.items).map((o) => ({ ...o, suffix: `[]${o.suffix}` }));
   if (s.type === 'object' && s.properties !== undefined) return [{ schema: s, suffix: '' }];
-  if (s.type === 'object' && typeof s.additionalProperties === 'object') return objectsIn(s.additionalProperties).map((o) => ({ ...o, suffix: `.<key>${o.suffix}` }));
+  if (s.type === 'object' && typeof s.additionalProperties === 'object')
+    return objectsIn(s.additionalProperties).map((o) => ({ ...o, suffix: `.<key>${o.suffix}` }));
   return [];
 }
 
@@ -54,7 +61,12 @@ function rows(s: JsonSchema, prefix: string, out: Map<string, string>): void {
   for (const [key, prop] of Object.entries(s.properties ?? {})) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     const when = required.has(key) ? 'always' : 'optional';
-    const meaning = [prop.description ?? '', prop.default !== undefined ? `Default \`${JSON.stringify(prop.default)}\` when absent.` : ''].filter(Boolean).join(' ');
+    const meaning = [
+      prop.description ?? '',
+      prop.default !== undefined ? `Default \`${JSON.stringify(prop.default)}\` when absent.` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     if (!out.has(path)) out.set(path, `| \`${path}\` | ${typeOf(prop)} | ${when} | ${meaning.replace(/\|/g, '\\|')} |`);
     for (const o of objectsIn(prop)) rows(o.schema, `${path}${o.suffix}`, out);
   }
@@ -72,7 +84,10 @@ export function resultsReference(): string {
   const sections = RESULTS_FILE_NAMES.map((name) => {
     const f = RESULTS_FILES[name];
     const description = String(resultsJsonSchema(name)['description']).replace(/ Generated from .*$/, '');
-    return `## \`${f.title.replace('Sluice results: ', '').replace(/ \(.*\)$/, '').replace(/^a row of /, '')}\`
+    return `## \`${f.title
+      .replace('Sluice results: ', '')
+      .replace(/ \(.*\)$/, '')
+      .replace(/^a row of /, '')}\`
 
 ${description}
 

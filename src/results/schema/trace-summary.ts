@@ -16,6 +16,8 @@ export const TraceSummarySchema = z
     recorded: count(),
     dropped: count(),
     written: count(),
-    containers: z.record(z.string(), z.record(z.string(), TypeCountSchema)).describe('Per sending container, per event type (TRADE, FILL, …): records made and dropped.'),
+    containers: z
+      .record(z.string(), z.record(z.string(), TypeCountSchema))
+      .describe('Per sending container, per event type (TRADE, FILL, …): records made and dropped.'),
   })
-  .describe('The phase\'s trace summary (docs/tracing.md).');
+  .describe("The phase's trace summary (docs/tracing.md).");

@@ -5,7 +5,12 @@ import { IsoTimeSchema } from './phase-summary.ts';
 /** One trade. */
 export const TradeRowSchema = z
   .strictObject({
-    window: z.number().int().nonnegative().optional().describe('oos_trades.ndjson: the walk-forward window of the trade.'),
+    window: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('oos_trades.ndjson: the walk-forward window of the trade.'),
     trade_id: z.number().int().positive().describe('Trade number within its run.'),
     strategy_id: z.string().describe('The book that traded.'),
     symbol: z.string(),

@@ -11,17 +11,22 @@ import { checkSinglePassSize, runSinglePass, windowed } from '../passes.ts';
 
 export const monteCarlo = defineSequence({
   type: 'monte_carlo',
-  description: "One pass, then a seeded bootstrap of the best book's trades: confidence intervals on return and drawdown.",
+  description:
+    "One pass, then a seeded bootstrap of the best book's trades: confidence intervals on return and drawdown.",
   settings: MonteCarloSchema,
   run: async (req, seq) => {
     checkSinglePassSize(req);
     const { wf } = await windowed(req.loaded, seq);
     // The bootstrap needs the trades: keep them in memory whatever the configured storage.
-    const withTrades = { ...wf, config: { ...wf.config, results: { ...wf.config.results, storage: 'memory' as const } } };
+    const withTrades = {
+      ...wf,
+      config: { ...wf.config, results: { ...wf.config.results, storage: 'memory' as const } },
+    };
     return runSinglePass(req, withTrades, undefined, (ranking) => {
       const best = ranking[0];
       const trades = best?.trades ?? [];
-      if (trades.length === 0) return { monte_carlo: { strategy_id: best?.key ?? null, trades: 0, note: 'no trades to resample' } };
+      if (trades.length === 0)
+        return { monte_carlo: { strategy_id: best?.key ?? null, trades: 0, note: 'no trades to resample' } };
       const returns = returnsOnEquity(
         trades.map((t) => t.pnl),
         wf.config.portfolio.initialCash,

@@ -19,7 +19,10 @@ export const singlePass = defineSequence({
     if (variants !== undefined) return runReplayVariants(req, variants);
     checkSinglePassSize(req);
     // Signal generation with a store (on disk, or a signals.store folder): reuse what it holds.
-    if (req.loaded.plan.instances.some((i) => i.role === 'signal_sink') && (req.phaseDir !== null || req.loaded.wf.config.signals.store !== undefined)) {
+    if (
+      req.loaded.plan.instances.some((i) => i.role === 'signal_sink') &&
+      (req.phaseDir !== null || req.loaded.wf.config.signals.store !== undefined)
+    ) {
       return runSignalGeneration(req);
     }
     return runSinglePass(req);

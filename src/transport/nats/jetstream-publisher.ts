@@ -112,12 +112,17 @@ export class JetStreamPublisher implements DrainableSink {
       if (this.failure === undefined && attempt < this.opts.retries) {
         this.counters.retries++;
         const delay = Math.min(2000, 100 * 2 ** attempt);
-        this.opts.logger.warn({ subject, msg_id: msgId, attempt: attempt + 1, delay_ms: delay }, `nats: publish not acked (${why}); retrying in ${delay} ms`);
+        this.opts.logger.warn(
+          { subject, msg_id: msgId, attempt: attempt + 1, delay_ms: delay },
+          `nats: publish not acked (${why}); retrying in ${delay} ms`,
+        );
         await new Promise((r) => setTimeout(r, delay));
         return this.attempt(subject, data, msgId, attempt + 1);
       }
       this.inFlight--;
-      this.failure ??= new LiveError(`nats: publishing to ${subject} failed after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}: ${why}`);
+      this.failure ??= new LiveError(
+        `nats: publishing to ${subject} failed after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}: ${why}`,
+      );
       this.wake();
     }
   }

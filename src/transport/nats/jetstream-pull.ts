@@ -2,7 +2,16 @@
  * Reading a JetStream stream: opening the consumer (ordered or durable) and the pull loop
  * shared by the NATS bar feed and `sluice subscribe`.
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type Consumer,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { asLiveError } from './jetstream.ts';
 import { LiveError } from '../../errors/live-error.ts';
@@ -16,7 +25,11 @@ export interface ConsumerSpec {
   readonly deliver: 'all' | 'new' | 'last_per_subject';
 }
 
-const DELIVER = { all: DeliverPolicy.All, new: DeliverPolicy.New, last_per_subject: DeliverPolicy.LastPerSubject } as const;
+const DELIVER = {
+  all: DeliverPolicy.All,
+  new: DeliverPolicy.New,
+  last_per_subject: DeliverPolicy.LastPerSubject,
+} as const;
 
 /**
  * Opens the consumer of `spec`:
@@ -34,17 +47,28 @@ export async function openConsumer(js: JetStreamClient, jsm: JetStreamManager, s
   try {
     await jsm.streams.info(spec.stream);
   } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) throw new LiveError(`stream ${spec.stream} does not exist (nothing published yet?)`);
+    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)
+      throw new LiveError(`stream ${spec.stream} does not exist (nothing published yet?)`);
     throw asLiveError(err, `stream ${spec.stream}`);
   }
-  if (spec.durable === undefined) return js.consumers.get(spec.stream, { filter_subjects: spec.subject, deliver_policy: DELIVER[spec.deliver] });
+  if (spec.durable === undefined)
+    return js.consumers.get(spec.stream, { filter_subjects: spec.subject, deliver_policy: DELIVER[spec.deliver] });
   try {
     const info = await jsm.consumers.info(spec.stream, spec.durable);
     const filter = info.config.filter_subject ?? info.config.filter_subjects?.join(',') ?? '>';
-    if (filter !== spec.subject) throw new LiveError(`durable consumer ${spec.durable} of stream ${spec.stream} reads '${filter}', not '${spec.subject}': use another name, or delete it first`);
+    if (filter !== spec.subject)
+      throw new LiveError(
+        `durable consumer ${spec.durable} of stream ${spec.stream} reads '${filter}', not '${spec.subject}': use another name, or delete it first`,
+      );
   } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw asLiveError(err, `consumer ${spec.durable}`);
-    await jsm.consumers.add(spec.stream, { durable_name: spec.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DELIVER[spec.deliver], filter_subject: spec.subject });
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound))
+      throw asLiveError(err, `consumer ${spec.durable}`);
+    await jsm.consumers.add(spec.stream, {
+      durable_name: spec.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DELIVER[spec.deliver],
+      filter_subject: spec.subject,
+    });
   }
   return js.consumers.get(spec.stream, spec.durable);
 }
@@ -95,9 +119,17 @@ export async function pullLoop(opts: PullLoopOptions): Promise<boolean> {
       }
       failures = 0;
     } catch (err) {
-      if (err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound)) throw asLiveError(err, 'nats consumer');
+      if (
+        err instanceof JetStreamApiError &&
+        (err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound)
+      )
+        throw asLiveError(err, 'nats consumer');
       failures++;
-      if (failures === 1 || (failures & (failures - 1)) === 0) opts.logger.warn({ failures }, `nats: pull request failed (${err instanceof Error ? err.message : String(err)}); retrying`);
+      if (failures === 1 || (failures & (failures - 1)) === 0)
+        opts.logger.warn(
+          { failures },
+          `nats: pull request failed (${err instanceof Error ? err.message : String(err)}); retrying`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -3,7 +3,14 @@
  * part of a live run starts with (signal sink, bar feed, `sluice replay --to nats://`,
  * `sluice subscribe`). Failures become one-line {@link LiveError}s.
  */
-import { jetstreamManager, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { StreamSettings } from '../../config/schema/live.ts';
@@ -33,7 +40,9 @@ export async function connectNats(url: NatsUrl, name: string, logger: Logger): P
   }
   // Runs until the connection closes; nothing waits for it, and an error from the status
   // stream is only logged.
-  void watchStatus(nc, url, logger).catch((err: unknown) => logger.debug({ url: url.text, err: String(err) }, 'nats: status stream ended with an error'));
+  void watchStatus(nc, url, logger).catch((err: unknown) =>
+    logger.debug({ url: url.text, err: String(err) }, 'nats: status stream ended with an error'),
+  );
   return nc;
 }
 
@@ -73,10 +82,14 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logg
     const info = await jsm.streams.info(spec.name);
     const have = info.config.subjects ?? [];
     const missing = spec.subjects.filter((s) => !have.some((h) => subjectCovers(h, s)));
-    if (missing.length > 0) throw new LiveError(`stream ${spec.name} exists but does not take ${missing.join(', ')} (its subjects: ${have.join(', ')}); add them or use another stream`);
+    if (missing.length > 0)
+      throw new LiveError(
+        `stream ${spec.name} exists but does not take ${missing.join(', ')} (its subjects: ${have.join(', ')}); add them or use another stream`,
+      );
     return;
   } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw asLiveError(err, `stream ${spec.name}`);
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound))
+      throw asLiveError(err, `stream ${spec.name}`);
   }
   const s = spec.settings;
   if (!s.create) throw new LiveError(`stream ${spec.name} does not exist (stream_settings.create is false)`);
@@ -97,7 +110,10 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logg
     if (err instanceof JetStreamApiError && err.code === STREAM_NAME_IN_USE) return;
     throw asLiveError(err, `creating stream ${spec.name}`);
   }
-  logger.info({ stream: spec.name, subjects: spec.subjects, duplicate_window: s.duplicateWindow }, `nats: created stream ${spec.name}`);
+  logger.info(
+    { stream: spec.name, subjects: spec.subjects, duplicate_window: s.duplicateWindow },
+    `nats: created stream ${spec.name}`,
+  );
 }
 
 /** Whether the subject pattern `have` (`a.>`, `a.*.c`) matches every subject of `want`. */

@@ -71,7 +71,8 @@ export function barMsgId(symbol: string, ts: string): string {
 
 /** A checked subject prefix (dot-separated plain tokens, no wildcard). */
 export function checkPrefix(prefix: string, what: string): string {
-  if (!prefix.split('.').every((t) => /^[^\s.*>]+$/.test(t))) throw new LiveError(`${what} '${prefix}': expected tokens separated by dots, without spaces, '*' or '>'`);
+  if (!prefix.split('.').every((t) => /^[^\s.*>]+$/.test(t)))
+    throw new LiveError(`${what} '${prefix}': expected tokens separated by dots, without spaces, '*' or '>'`);
   return prefix;
 }
 
@@ -105,6 +106,7 @@ export function parseNatsUrl(text: string): NatsUrl {
     return `nats://${url.hostname}:${url.port === '' ? '4222' : url.port}`;
   });
   const path = m[2] === undefined || m[2] === '' ? undefined : decodeURIComponent(m[2]);
-  if (path !== undefined && !path.split('.').every((t) => /^[^\s.]+$/.test(t))) throw new LiveError(`'${text}': '${path}' is not a NATS subject`);
+  if (path !== undefined && !path.split('.').every((t) => /^[^\s.]+$/.test(t)))
+    throw new LiveError(`'${text}': '${path}' is not a NATS subject`);
   return { servers, subject: path, text };
 }

@@ -37,7 +37,9 @@ export function listenAddress(url: string): { host: string; port: number } {
     throw new LiveError(`'${url}' is not a URL: expected ws://host:port, e.g. ws://127.0.0.1:8765`);
   }
   if (u.protocol !== 'ws:' || u.port === '' || u.hostname === '') {
-    throw new LiveError(`'${url}': expected ws://host:port with an explicit port (0: any free port), e.g. ws://127.0.0.1:8765`);
+    throw new LiveError(
+      `'${url}': expected ws://host:port with an explicit port (0: any free port), e.g. ws://127.0.0.1:8765`,
+    );
   }
   return { host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(u.port) };
 }
@@ -133,14 +135,16 @@ export class BroadcastServer {
   }
 
   get needsDrain(): boolean {
-    for (const ws of this.wss.clients) if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > this.hwm) return true;
+    for (const ws of this.wss.clients)
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > this.hwm) return true;
     return false;
   }
 
   /** Resolves when every open client has less than half the high-water mark queued (or has gone). */
   async drained(): Promise<void> {
     const low = this.hwm / 2;
-    const behind = (): boolean => [...this.wss.clients].some((ws) => ws.readyState === WebSocket.OPEN && ws.bufferedAmount > low);
+    const behind = (): boolean =>
+      [...this.wss.clients].some((ws) => ws.readyState === WebSocket.OPEN && ws.bufferedAmount > low);
     // ws offers no per-client drain event: poll at a short interval while someone is behind.
     while (behind()) await new Promise((resolve) => setTimeout(resolve, 2));
   }

@@ -12,7 +12,16 @@ import { alpacaCredentials } from '../../../src/data/credentials.ts';
 import { loadLiveWorkflow } from '../../../src/live/load-live.ts';
 import { runLive, type SignalMessage } from '../../../src/live/run-live.ts';
 import { ROOT, until } from '../../helpers/cli.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from '../../helpers/live.ts';
+import {
+  LIVE_CONFIG,
+  MemorySink,
+  openTcpHandles,
+  referenceSignals,
+  silent,
+  splitSpy,
+  SPY_BARS,
+  SPY_CSV,
+} from '../../helpers/live.ts';
 import { listen, minutesOf, pump, spyBars, type Bar, type TestServer } from '../../helpers/provider-servers.ts';
 
 const HISTORY = 15_000;
@@ -27,7 +36,18 @@ let messages: string[];
 const CORRECTED = 10;
 
 const iso = (ts: number) => new Date(ts).toISOString().replace('.000Z', 'Z');
-const alpacaBar = (T: 'b' | 'u', m: Bar) => ({ T, S: 'SPY', o: m.open, h: m.high, l: m.low, c: m.close, v: m.volume, t: iso(m.ts), n: 42, vw: m.close });
+const alpacaBar = (T: 'b' | 'u', m: Bar) => ({
+  T,
+  S: 'SPY',
+  o: m.open,
+  h: m.high,
+  l: m.low,
+  c: m.close,
+  v: m.volume,
+  t: iso(m.ts),
+  n: 42,
+  vw: m.close,
+});
 
 beforeAll(async () => {
   split = splitSpy(HISTORY);
@@ -55,7 +75,10 @@ type Mode = 'ok' | 402 | 405 | 406 | 409;
  * at `cutAt`, the second is refused with 406 (connection limit: the old one "not gone
  * yet") and the third streams the rest and stays open.
  */
-async function alpacaServer(mode: Mode, cutAt = 0): Promise<TestServer & { received: Record<string, unknown>[]; sent: () => number }> {
+async function alpacaServer(
+  mode: Mode,
+  cutAt = 0,
+): Promise<TestServer & { received: Record<string, unknown>[]; sent: () => number }> {
   const server = await listen();
   const received: Record<string, unknown>[] = [];
   let cursor = 0;
@@ -82,7 +105,22 @@ async function alpacaServer(mode: Mode, cutAt = 0): Promise<TestServer & { recei
         if (!authed) return error(ws, 401, 'not authenticated');
         if (mode === 405) return error(ws, 405, 'symbol limit exceeded');
         if (mode === 409) return error(ws, 409, 'insufficient subscription');
-        ws.send(JSON.stringify([{ T: 'subscription', trades: [], quotes: [], bars: m['bars'], updatedBars: m['updatedBars'] ?? [], dailyBars: [], statuses: [], lulds: [], corrections: [], cancelErrors: [] }]));
+        ws.send(
+          JSON.stringify([
+            {
+              T: 'subscription',
+              trades: [],
+              quotes: [],
+              bars: m['bars'],
+              updatedBars: m['updatedBars'] ?? [],
+              dailyBars: [],
+              statuses: [],
+              lulds: [],
+              corrections: [],
+              cancelErrors: [],
+            },
+          ]),
+        );
         void (async () => {
           const upTo = n === 1 ? cutAt : messages.length;
           cursor += await pump(ws, messages.slice(cursor, upTo), () => false);
@@ -101,12 +139,21 @@ const fastReconnect = { initial_delay_ms: 50, max_delay_ms: 200 };
 const env = { APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET };
 
 describe('the Alpaca feed against a local market-data stream', () => {
-  it('authenticates, subscribes, aggregates minute bars (corrections applied while open) and gives the historical run\'s signals through a reset and a 406', async () => {
+  it("authenticates, subscribes, aggregates minute bars (corrections applied while open) and gives the historical run's signals through a reset and a 406", async () => {
     const server = await alpacaServer('ok', 7000);
     const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
     const memory = new MemorySink();
     const abort = new AbortController();
-    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal, random: () => 0.5 });
+    const run = runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      env,
+      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
+      sinks: [memory],
+      logger: silent,
+      signal: abort.signal,
+      random: () => 0.5,
+    });
     await until('every bar to be sent', () => server.sent() === messages.length, 60_000);
     await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -120,7 +167,15 @@ describe('the Alpaca feed against a local market-data stream', () => {
     expect(outcome).toMatchObject({ status: 'cancelled', liveBars: LIVE_BARS });
     expect(outcome.feed).toMatchObject({ connects: 3, reconnects: 2, malformed: 0 });
     const corrected = Math.ceil(LIVE_BARS / CORRECTED);
-    expect(outcome.provider).toMatchObject({ name: 'alpaca', bars: LIVE_BARS, updates: 2 * corrected, replaced: corrected, lateUpdates: corrected, late: 0, outsideSession: 0 });
+    expect(outcome.provider).toMatchObject({
+      name: 'alpaca',
+      bars: LIVE_BARS,
+      updates: 2 * corrected,
+      replaced: corrected,
+      lateUpdates: corrected,
+      late: 0,
+      outsideSession: 0,
+    });
     expect(memory.of('signal')).toEqual(expected);
     await new Promise((r) => setTimeout(r, 50));
     expect(openTcpHandles()).toEqual([]);
@@ -143,17 +198,51 @@ describe('the Alpaca feed against a local market-data stream', () => {
         // Open, high, low, close as four trades a second apart; sizes summing to the volume.
         const trades = bars.flatMap((b) => {
           const q = Math.floor(b.volume / 4);
-          return [b.open, b.high, b.low, b.close].map((p, i) => ({ T: 't', S: 'SPY', i: i + 1, x: 'V', p, s: i === 3 ? b.volume - 3 * q : q, t: stamp(b.ts + i * 1000), c: ['@'], z: 'B' }));
+          return [b.open, b.high, b.low, b.close].map((p, i) => ({
+            T: 't',
+            S: 'SPY',
+            i: i + 1,
+            x: 'V',
+            p,
+            s: i === 3 ? b.volume - 3 * q : q,
+            t: stamp(b.ts + i * 1000),
+            c: ['@'],
+            z: 'B',
+          }));
         });
         // One more trade, of the interval after the last bar: it closes that bar.
-        trades.push({ T: 't', S: 'SPY', i: 9, x: 'V', p: 500, s: 1, t: stamp(bars.at(-1)!.ts + 300_000), c: ['@'], z: 'B' });
-        void pump(ws, Array.from({ length: Math.ceil(trades.length / 8) }, (_, k) => JSON.stringify(trades.slice(k * 8, k * 8 + 8))), () => false).then(() => (sent = true));
+        trades.push({
+          T: 't',
+          S: 'SPY',
+          i: 9,
+          x: 'V',
+          p: 500,
+          s: 1,
+          t: stamp(bars.at(-1)!.ts + 300_000),
+          c: ['@'],
+          z: 'B',
+        });
+        void pump(
+          ws,
+          Array.from({ length: Math.ceil(trades.length / 8) }, (_, k) =>
+            JSON.stringify(trades.slice(k * 8, k * 8 + 8)),
+          ),
+          () => false,
+        ).then(() => (sent = true));
       });
     });
     const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, alpaca: { bars_from: 'trades' } } });
     const memory = new MemorySink();
     const abort = new AbortController();
-    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal });
+    const run = runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      env,
+      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
+      sinks: [memory],
+      logger: silent,
+      signal: abort.signal,
+    });
     await until('every trade to be sent', () => sent, 60_000);
     await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -161,16 +250,35 @@ describe('the Alpaca feed against a local market-data stream', () => {
     const outcome = await run;
     await server.close();
     expect(received[1]).toEqual({ action: 'subscribe', trades: ['SPY'] });
-    expect(outcome).toMatchObject({ liveBars: LIVE_BARS, ticks: { trades: 4 * LIVE_BARS + 1, bars: LIVE_BARS, late: 0 } });
+    expect(outcome).toMatchObject({
+      liveBars: LIVE_BARS,
+      ticks: { trades: 4 * LIVE_BARS + 1, bars: LIVE_BARS, late: 0 },
+    });
     expect(memory.of('signal')).toEqual(expected);
   });
 
   it('--feed alpaca (the flag form) skips hostile messages among the bars, counted as malformed', async () => {
     const server = await listen();
     const t0 = Date.parse('2025-01-06T15:00:00Z');
-    const minute = (i: number, o = 100 + i): Bar => ({ ts: t0 + i * 60_000, open: o, high: o + 1, low: o - 1, close: o + 0.5, volume: 10 });
-    const b = (i: number, over: Record<string, unknown> = {}) => JSON.stringify([{ ...alpacaBar('b', minute(i)), ...over }]);
-    const hostile = ['not json', b(5, { o: 'abc' }), b(6, { h: 1 }), b(7, { t: '2099-01-01T00:00:00Z' }), b(8, { S: 7 }), `[{"T":"b","S":"SPY","o":${'['.repeat(40)}${']'.repeat(40)}}]`, '[17]'];
+    const minute = (i: number, o = 100 + i): Bar => ({
+      ts: t0 + i * 60_000,
+      open: o,
+      high: o + 1,
+      low: o - 1,
+      close: o + 0.5,
+      volume: 10,
+    });
+    const b = (i: number, over: Record<string, unknown> = {}) =>
+      JSON.stringify([{ ...alpacaBar('b', minute(i)), ...over }]);
+    const hostile = [
+      'not json',
+      b(5, { o: 'abc' }),
+      b(6, { h: 1 }),
+      b(7, { t: '2099-01-01T00:00:00Z' }),
+      b(8, { S: 7 }),
+      `[{"T":"b","S":"SPY","o":${'['.repeat(40)}${']'.repeat(40)}}]`,
+      '[17]',
+    ];
     let sent = false;
     server.wss.on('connection', (ws: WebSocket) => {
       ws.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
@@ -186,7 +294,15 @@ describe('the Alpaca feed against a local market-data stream', () => {
       });
     });
     const abort = new AbortController();
-    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live: parseCamel(LiveSchema, { feed: { url: server.url } }), feedUrl: 'alpaca', env, sinks: [new MemorySink()], logger: silent, signal: abort.signal });
+    const run = runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live: parseCamel(LiveSchema, { feed: { url: server.url } }),
+      feedUrl: 'alpaca',
+      env,
+      sinks: [new MemorySink()],
+      logger: silent,
+      signal: abort.signal,
+    });
     await until('the messages to be sent', () => sent);
     await new Promise((r) => setTimeout(r, 300));
     abort.abort();
@@ -216,8 +332,16 @@ describe('the Alpaca feed against a local market-data stream', () => {
         }
       });
     });
-    const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: { initial_delay_ms: 10, max_delay_ms: 40, max_attempts: 3 } } });
-    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, sinks: [new MemorySink()], logger: silent });
+    const live = parseCamel(LiveSchema, {
+      feed: { type: 'alpaca', url: server.url, reconnect: { initial_delay_ms: 10, max_delay_ms: 40, max_attempts: 3 } },
+    });
+    const outcome = await runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      env,
+      sinks: [new MemorySink()],
+      logger: silent,
+    });
     await server.close();
     expect(outcome.status).toBe('failed');
     expect(String(outcome.failure?.error)).toMatch(/gave up after 3 reconnect attempts/);
@@ -232,7 +356,13 @@ describe('the Alpaca feed against a local market-data stream', () => {
   ] as const)('error %i ends the run at once with what to do', async (code, message) => {
     const server = await alpacaServer(code);
     const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
-    const outcome = await runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, env, sinks: [new MemorySink()], logger: silent });
+    const outcome = await runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      env,
+      sinks: [new MemorySink()],
+      logger: silent,
+    });
     await server.close();
     expect(outcome.status).toBe('failed');
     expect(String(outcome.failure?.error)).toMatch(message);
@@ -248,8 +378,12 @@ describe('the Alpaca feed against a local market-data stream', () => {
     const fromEnv = alpacaCredentials(undefined, dir, env);
     expect(fromEnv.secret.reveal()).toBe(SECRET);
     expect(`${String(fromEnv.secret)} ${JSON.stringify(fromEnv)} ${inspect(fromEnv)}`).not.toContain(SECRET);
-    expect(() => alpacaCredentials(undefined, dir, { APCA_API_KEY_ID: KEY })).toThrow(/^alpaca feed: no credentials: APCA_API_SECRET_KEY is not set in the environment variables/);
-    expect(() => alpacaCredentials('missing.env', dir, env)).toThrow(/credentials file .*missing\.env .* does not exist/);
+    expect(() => alpacaCredentials(undefined, dir, { APCA_API_KEY_ID: KEY })).toThrow(
+      /^alpaca feed: no credentials: APCA_API_SECRET_KEY is not set in the environment variables/,
+    );
+    expect(() => alpacaCredentials('missing.env', dir, env)).toThrow(
+      /credentials file .*missing\.env .* does not exist/,
+    );
   });
 });
 
@@ -261,9 +395,18 @@ describe('sluice live <config> with live.feed.type: alpaca', () => {
 
   function start(config: string, args: string[], childEnv: NodeJS.ProcessEnv) {
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('APCA_')));
-    const child = spawn('node', ['bin/sluice.js', 'live', config, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...base, NO_COLOR: '1', ...childEnv } });
+    const child = spawn('node', ['bin/sluice.js', 'live', config, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...base, NO_COLOR: '1', ...childEnv },
+    });
     started.push(child);
-    const p = { stdout: '', stderr: '', exit: new Promise<number | null>((r) => child.on('exit', (code) => r(code))), child };
+    const p = {
+      stdout: '',
+      stderr: '',
+      exit: new Promise<number | null>((r) => child.on('exit', (code) => r(code))),
+      child,
+    };
     child.stdout.on('data', (d: Buffer) => (p.stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (p.stderr += d.toString()));
     return p;
@@ -272,19 +415,38 @@ describe('sluice live <config> with live.feed.type: alpaca', () => {
   function configFor(dir: string, url: string): string {
     const config = join(dir, 'alpaca.yaml');
     const text = readFileSync(LIVE_CONFIG, 'utf8').replace(/path: .*SPY_5m\.csv/, `path: ${SPY_CSV}`);
-    writeFileSync(config, `${text}live:\n  feed:\n    type: alpaca\n    url: ${url}\n    alpaca: { feed: iex }\n    reconnect: { initial_delay_ms: 50, max_delay_ms: 200 }\n`);
+    writeFileSync(
+      config,
+      `${text}live:\n  feed:\n    type: alpaca\n    url: ${url}\n    alpaca: { feed: iex }\n    reconnect: { initial_delay_ms: 50, max_delay_ms: 200 }\n`,
+    );
     return config;
   }
 
   /** Every file under `dir`, recursively. */
-  const filesUnder = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
 
-  it('gives the historical run\'s signals through a dropped connection; the key and secret are in no output', async () => {
+  it("gives the historical run's signals through a dropped connection; the key and secret are in no output", async () => {
     const server = await alpacaServer('ok', 9001);
     const dir = mkdtempSync(join(tmpdir(), 'sluice-alpaca-run-'));
     const config = configFor(dir, server.url);
     const out = join(dir, 'signals.ndjson');
-    const p = start(config, ['--warmup', split.history, '--file', out, '--store', join(dir, 'store'), '--stdout', '--log-level', 'debug', '--log-json'], env);
+    const p = start(
+      config,
+      [
+        '--warmup',
+        split.history,
+        '--file',
+        out,
+        '--store',
+        join(dir, 'store'),
+        '--stdout',
+        '--log-level',
+        'debug',
+        '--log-json',
+      ],
+      env,
+    );
     const signals = (): SignalMessage[] =>
       existsSync(out)
         ? readFileSync(out, 'utf8')
@@ -322,18 +484,22 @@ describe('sluice live <config> with live.feed.type: alpaca', () => {
     const p = start(configFor(dir, server.url), [], { APCA_API_KEY_ID: KEY });
     expect(await p.exit).toBe(1);
     await server.close();
-    expect(p.stderr.trim().split('\n')).toEqual(['live: alpaca feed: no credentials: APCA_API_SECRET_KEY is not set in the environment variables APCA_API_KEY_ID and APCA_API_SECRET_KEY (or name a file in live.feed.alpaca.credentials_file)']);
+    expect(p.stderr.trim().split('\n')).toEqual([
+      'live: alpaca feed: no credentials: APCA_API_SECRET_KEY is not set in the environment variables APCA_API_KEY_ID and APCA_API_SECRET_KEY (or name a file in live.feed.alpaca.credentials_file)',
+    ]);
     expect(server.received).toEqual([]);
   }, 60_000);
 
-  it('a rejected credential: the run fails with the provider\'s 402 in one line, exit 1, the secret nowhere', async () => {
+  it("a rejected credential: the run fails with the provider's 402 in one line, exit 1, the secret nowhere", async () => {
     const server = await alpacaServer(402);
     const dir = mkdtempSync(join(tmpdir(), 'sluice-alpaca-rejected-'));
     const p = start(configFor(dir, server.url), ['--log-level', 'debug'], env);
     expect(await p.exit).toBe(1);
     await server.close();
     const failures = p.stderr.split('\n').filter((l) => l.startsWith('live run failed'));
-    expect(failures).toEqual(['live run failed during execute: alpaca feed: 402 auth failed: the key or secret was rejected: check APCA_API_KEY_ID and APCA_API_SECRET_KEY (or the credentials file)']);
+    expect(failures).toEqual([
+      'live run failed during execute: alpaca feed: 402 auth failed: the key or secret was rejected: check APCA_API_KEY_ID and APCA_API_SECRET_KEY (or the credentials file)',
+    ]);
     expect(p.stderr + p.stdout).not.toContain(SECRET);
   }, 60_000);
 });

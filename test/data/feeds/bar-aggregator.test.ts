@@ -4,7 +4,11 @@ import { BarAggregator, UsEquitySessions } from '../../../src/data/feeds/bar-agg
 const MIN = 60_000;
 type Out = [string, string, number, number, number, number, number];
 
-function collect(timeframeMs: number, sessions?: UsEquitySessions, extra: Partial<ConstructorParameters<typeof BarAggregator>[0]> = {}) {
+function collect(
+  timeframeMs: number,
+  sessions?: UsEquitySessions,
+  extra: Partial<ConstructorParameters<typeof BarAggregator>[0]> = {},
+) {
   const out: Out[] = [];
   const agg = new BarAggregator({
     sourceMs: MIN,
@@ -14,7 +18,8 @@ function collect(timeframeMs: number, sessions?: UsEquitySessions, extra: Partia
     emit: (s, ts, o, h, l, c, v) => out.push([s, new Date(ts).toISOString(), o, h, l, c, v]),
     ...extra,
   });
-  const bar = (iso: string, o: number, h: number, l: number, c: number, v: number, update = false) => agg.bar('SPY', Date.parse(iso), o, h, l, c, v, update);
+  const bar = (iso: string, o: number, h: number, l: number, c: number, v: number, update = false) =>
+    agg.bar('SPY', Date.parse(iso), o, h, l, c, v, update);
   return { agg, out, bar };
 }
 
@@ -59,7 +64,11 @@ describe('BarAggregator', () => {
     bar('2024-01-02T20:30:00Z', 4, 4, 4, 4, 1);
     bar('2024-01-02T20:59:00Z', 5, 5, 5, 5, 1); // 15:59: closes 15:30–16:00 at the close
     bar('2024-01-02T21:00:00Z', 6, 6, 6, 6, 1);
-    expect(out.map((o) => o[1])).toEqual(['2024-01-02T14:00:00.000Z', '2024-01-02T14:30:00.000Z', '2024-01-02T20:30:00.000Z']);
+    expect(out.map((o) => o[1])).toEqual([
+      '2024-01-02T14:00:00.000Z',
+      '2024-01-02T14:30:00.000Z',
+      '2024-01-02T20:30:00.000Z',
+    ]);
     // 2024-07-01 is EDT (UTC-4): 09:30 is 13:30 UTC.
     const summer = collect(60 * MIN, new UsEquitySessions(true));
     summer.bar('2024-07-01T13:29:00Z', 1, 1, 1, 1, 1); // pre-market: outside the regular session

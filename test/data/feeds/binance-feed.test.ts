@@ -10,7 +10,16 @@ import { binanceStreamUrl } from '../../../src/data/feeds/binance-feed.ts';
 import { loadLiveWorkflow } from '../../../src/live/load-live.ts';
 import { runLive, type SignalMessage } from '../../../src/live/run-live.ts';
 import { ROOT, until } from '../../helpers/cli.ts';
-import { LIVE_CONFIG, MemorySink, openTcpHandles, referenceSignals, silent, splitSpy, SPY_BARS, SPY_CSV } from '../../helpers/live.ts';
+import {
+  LIVE_CONFIG,
+  MemorySink,
+  openTcpHandles,
+  referenceSignals,
+  silent,
+  splitSpy,
+  SPY_BARS,
+  SPY_CSV,
+} from '../../helpers/live.ts';
 import { klineMessage, listen, minutesOf, pump, spyBars, type TestServer } from '../../helpers/provider-servers.ts';
 
 const HISTORY = 15_000;
@@ -26,7 +35,10 @@ beforeAll(async () => {
   messages = [];
   for (const bar of spyBars(split.liveStart)) {
     minutesOf(bar).forEach((m, i) => {
-      if (i === 2) messages.push(klineMessage('SPY', '1m', { ...m, close: m.open, low: Math.min(m.open, m.low), high: m.high }, 60_000, false));
+      if (i === 2)
+        messages.push(
+          klineMessage('SPY', '1m', { ...m, close: m.open, low: Math.min(m.open, m.low), high: m.high }, 60_000, false),
+        );
       messages.push(klineMessage('SPY', '1m', m, 60_000, true));
     });
   }
@@ -38,7 +50,10 @@ beforeAll(async () => {
  * (TCP reset, no close frame) at `cutAt`, the second closed properly at `closeAt` as
  * Binance does after 24 hours; the third sends the rest and stays open, as Binance does.
  */
-async function binanceServer(cutAt: number, closeAt: number): Promise<TestServer & { paths: string[]; pongs: () => number; sent: () => number }> {
+async function binanceServer(
+  cutAt: number,
+  closeAt: number,
+): Promise<TestServer & { paths: string[]; pongs: () => number; sent: () => number }> {
   const server = await listen();
   const paths: string[] = [];
   let pongs = 0;
@@ -65,15 +80,25 @@ async function binanceServer(cutAt: number, closeAt: number): Promise<TestServer
 }
 
 describe('the Binance kline feed against a local combined-stream server', () => {
-  it('aggregates closed 1-minute klines to 5-minute bars and gives the historical run\'s signals through a reset and a 24-hour close', async () => {
+  it("aggregates closed 1-minute klines to 5-minute bars and gives the historical run's signals through a reset and a 24-hour close", async () => {
     // Cuts in the middle of bars (after their second and fourth minute): the open 5-minute bar survives the reconnect.
     const cutAt = 6 * 3000 + 2;
     const closeAt = 6 * 4500 + 5;
     const server = await binanceServer(cutAt, closeAt);
-    const live = parseCamel(LiveSchema, { feed: { type: 'binance', url: server.url, reconnect: { initial_delay_ms: 50, max_delay_ms: 200 } } });
+    const live = parseCamel(LiveSchema, {
+      feed: { type: 'binance', url: server.url, reconnect: { initial_delay_ms: 50, max_delay_ms: 200 } },
+    });
     const memory = new MemorySink();
     const abort = new AbortController();
-    const run = runLive({ loaded: await loadLiveWorkflow(LIVE_CONFIG), live, warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()), sinks: [memory], logger: silent, signal: abort.signal, random: () => 0.5 });
+    const run = runLive({
+      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+      live,
+      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
+      sinks: [memory],
+      logger: silent,
+      signal: abort.signal,
+      random: () => 0.5,
+    });
     await until('every kline to be sent', () => server.sent() === messages.length, 60_000);
     await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -85,7 +110,13 @@ describe('the Binance kline feed against a local combined-stream server', () => 
     expect(server.pongs()).toBe(3);
     expect(outcome).toMatchObject({ status: 'cancelled', feedEnd: 'stopped', liveBars: LIVE_BARS });
     expect(outcome.feed).toMatchObject({ connects: 3, reconnects: 2, malformed: 0, other: LIVE_BARS });
-    expect(outcome.provider).toMatchObject({ name: 'binance', bars: LIVE_BARS, openKlines: LIVE_BARS, late: 0, replaced: 0 });
+    expect(outcome.provider).toMatchObject({
+      name: 'binance',
+      bars: LIVE_BARS,
+      openKlines: LIVE_BARS,
+      late: 0,
+      replaced: 0,
+    });
     expect(outcome.source).toMatchObject({ duplicates: 0, outOfOrder: 0, gaps: expect.any(Number) as number });
     expect(memory.of('signal')).toEqual(expected);
     await new Promise((r) => setTimeout(r, 50));
@@ -95,7 +126,14 @@ describe('the Binance kline feed against a local combined-stream server', () => 
   it('--feed binance (the flag form) skips hostile messages among the klines, counted as malformed', async () => {
     const server = await listen();
     const t0 = Date.parse('2025-01-06T15:00:00Z');
-    const minute = (i: number, o = 100 + i) => ({ ts: t0 + i * 60_000, open: o, high: o + 1, low: o - 1, close: o + 0.5, volume: 10 });
+    const minute = (i: number, o = 100 + i) => ({
+      ts: t0 + i * 60_000,
+      open: o,
+      high: o + 1,
+      low: o - 1,
+      close: o + 0.5,
+      volume: 10,
+    });
     const kline = (i: number) => klineMessage('SPY', '1m', minute(i), 60_000, true);
     const hostile = [
       'not json',
@@ -128,7 +166,9 @@ describe('the Binance kline feed against a local combined-stream server', () => 
   });
 
   it('builds the combined-stream URL from the symbols and the interval', () => {
-    expect(binanceStreamUrl('wss://stream.binance.com:9443/', ['BTCUSDT', 'ethusdt'], '1m')).toBe('wss://stream.binance.com:9443/stream?streams=btcusdt@kline_1m/ethusdt@kline_1m');
+    expect(binanceStreamUrl('wss://stream.binance.com:9443/', ['BTCUSDT', 'ethusdt'], '1m')).toBe(
+      'wss://stream.binance.com:9443/stream?streams=btcusdt@kline_1m/ethusdt@kline_1m',
+    );
   });
 });
 
@@ -138,13 +178,20 @@ describe('sluice live <config> with live.feed.type: binance', () => {
     for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
-  it('writes the historical run\'s signals through a dropped connection, and exits 0 on SIGTERM', async () => {
+  it("writes the historical run's signals through a dropped connection, and exits 0 on SIGTERM", async () => {
     const server = await binanceServer(6 * 2000 + 3, 6 * 4000 + 1);
     const config = join(split.dir, 'binance.yaml');
     const text = readFileSync(LIVE_CONFIG, 'utf8').replace(/path: .*SPY_5m\.csv/, `path: ${SPY_CSV}`);
-    writeFileSync(config, `${text}live:\n  feed:\n    type: binance\n    url: ${server.url}\n    binance: { interval: 1m }\n    reconnect: { initial_delay_ms: 50, max_delay_ms: 200 }\n`);
+    writeFileSync(
+      config,
+      `${text}live:\n  feed:\n    type: binance\n    url: ${server.url}\n    binance: { interval: 1m }\n    reconnect: { initial_delay_ms: 50, max_delay_ms: 200 }\n`,
+    );
     const out = join(split.dir, 'binance-signals.ndjson');
-    const child = spawn('node', ['bin/sluice.js', 'live', config, '--warmup', split.history, '--file', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn('node', ['bin/sluice.js', 'live', config, '--warmup', split.history, '--file', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     started.push(child);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

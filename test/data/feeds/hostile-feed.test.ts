@@ -17,14 +17,21 @@ const MIN = 60_000;
 
 function memoryLogger() {
   const lines: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) });
+  const logger = pino(
+    { level: 'info' },
+    { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) },
+  );
   return { logger, warnings: () => lines.filter((l) => l.level === 40).map((l) => l.msg) };
 }
 
 function setup(now = () => Date.parse('2026-12-07T03:00:00Z')) {
   const { logger, warnings } = memoryLogger();
   const source = new LiveBarSource({ symbols: ['SPY'], logger });
-  const aggregator = new TickAggregator({ timeframeMs: 5 * MIN, closeAfterMs: null, emit: (symbol, ts, o, h, l, c, v) => source.push(symbol, ts, o, h, l, c, v) });
+  const aggregator = new TickAggregator({
+    timeframeMs: 5 * MIN,
+    closeAfterMs: null,
+    emit: (symbol, ts, o, h, l, c, v) => source.push(symbol, ts, o, h, l, c, v),
+  });
   const intake = new FeedIntake(source, new MessageDecoder(), aggregator, logger, { now });
   return { source, intake, warnings };
 }
@@ -62,7 +69,8 @@ describe('timestamps ahead of the wall clock', () => {
 
   it('a trade dated 2099 is malformed too: it opens no bar that would make every later trade late', async () => {
     const { source, intake } = setup();
-    const trade = (ts: number) => JSON.stringify({ type: 'trade', symbol: 'SPY', ts: new Date(ts).toISOString(), price: 10, size: 1 });
+    const trade = (ts: number) =>
+      JSON.stringify({ type: 'trade', symbol: 'SPY', ts: new Date(ts).toISOString(), price: 10, size: 1 });
     intake.message(trade(T));
     intake.message(trade(Date.parse('2099-01-01T00:00:00Z')));
     intake.message(trade(T + 5 * MIN));
@@ -107,7 +115,9 @@ describe('stdin: a bounded line reader', () => {
     expect(intake.counters).toMatchObject({ messages: 3, malformed: 1 });
     expect(feed.ended).toBe('eof');
     // All of it went by: 600 MiB and the few bytes around it.
-    expect(warnings().join('\n')).toMatch(new RegExp(`line longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes \\(629,145,6\\d\\d\\)`));
+    expect(warnings().join('\n')).toMatch(
+      new RegExp(`line longer than ${MAX_MESSAGE_BYTES.toLocaleString('en-US')} bytes \\(629,145,6\\d\\d\\)`),
+    );
     // The line was never held: the heap grew by a few MiB at most, not 600.
     expect(heapMax - heapBefore).toBeLessThan(64 << 20);
   }, 120_000);

@@ -10,21 +10,35 @@ const T0 = Date.parse('2024-03-26T14:00:00Z');
 /** A logger that keeps warnings in memory. */
 function memoryLogger() {
   const lines: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) });
+  const logger = pino(
+    { level: 'debug' },
+    { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) },
+  );
   return { logger, warnings: () => lines.filter((l) => l.level === 40).map((l) => l.msg) };
 }
 
 function source(opts: Partial<LiveSourceOptions> = {}) {
   const log = memoryLogger();
-  const src = new LiveBarSource({ symbols: ['SPY', 'QQQ'], logger: log.logger, timeframeMs: 5 * MIN, calendar: 'continuous', ...opts });
+  const src = new LiveBarSource({
+    symbols: ['SPY', 'QQQ'],
+    logger: log.logger,
+    timeframeMs: 5 * MIN,
+    calendar: 'continuous',
+    ...opts,
+  });
   return { src, ...log };
 }
 
-const push = (src: LiveBarSource, symbol: string, i: number, close = 100 + i) => src.push(symbol, T0 + i * 5 * MIN, close, close, close, close, 1);
+const push = (src: LiveBarSource, symbol: string, i: number, close = 100 + i) =>
+  src.push(symbol, T0 + i * 5 * MIN, close, close, close, close, 1);
 
 /** Rows of a chunk as [symbol, bar number, close]. */
 function rows(chunk: BarChunk): [string, number, number][] {
-  return Array.from({ length: chunk.length }, (_, i) => [chunk.symbols[chunk.symbol[i]!]!, (chunk.ts[i]! - T0) / (5 * MIN), chunk.close[i]!]);
+  return Array.from({ length: chunk.length }, (_, i) => [
+    chunk.symbols[chunk.symbol[i]!]!,
+    (chunk.ts[i]! - T0) / (5 * MIN),
+    chunk.close[i]!,
+  ]);
 }
 
 describe('LiveBarSource', () => {
@@ -68,7 +82,11 @@ describe('LiveBarSource', () => {
       ['SPY', 2, 102],
     ]);
     expect(src.counters).toMatchObject({ received: 6, accepted: 3, duplicates: 1, outOfOrder: 1, ignoredSymbol: 1 });
-    expect(warnings().some((w) => w.startsWith('bar out of order: SPY 2024-03-26T14:00:00.000Z arrived after 2024-03-26T14:05:00.000Z'))).toBe(true);
+    expect(
+      warnings().some((w) =>
+        w.startsWith('bar out of order: SPY 2024-03-26T14:00:00.000Z arrived after 2024-03-26T14:05:00.000Z'),
+      ),
+    ).toBe(true);
     expect(warnings().some((w) => w.includes("bars of symbol 'IWM' are ignored"))).toBe(true);
   });
 
@@ -103,7 +121,9 @@ describe('LiveBarSource', () => {
     for await (const chunk of src.chunks()) out.push(...rows(chunk));
     expect(out).toEqual([['SPY', 6, 106]]);
     expect(src.counters).toMatchObject({ coveredByWarmup: 2, duplicates: 0, gaps: 1, missingBars: 2 });
-    expect(gaps).toEqual([{ type: 'gap', symbol: 'SPY', after: '2024-03-26T14:15:00.000Z', before: '2024-03-26T14:30:00.000Z', missing: 2 }]);
+    expect(gaps).toEqual([
+      { type: 'gap', symbol: 'SPY', after: '2024-03-26T14:15:00.000Z', before: '2024-03-26T14:30:00.000Z', missing: 2 },
+    ]);
   });
 
   it('us_equity: the night between sessions is no gap', async () => {

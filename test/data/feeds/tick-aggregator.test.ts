@@ -7,7 +7,9 @@ const at = (min: number, sec: number) => T0 + min * MIN + sec * 1000;
 
 type Bar = [symbol: string, ts: string, o: number, h: number, l: number, c: number, v: number];
 
-function aggregator(opts: { closeAfterMs?: number | null; now?: () => number; timers?: { fn: () => void; at: number }[] } = {}) {
+function aggregator(
+  opts: { closeAfterMs?: number | null; now?: () => number; timers?: { fn: () => void; at: number }[] } = {},
+) {
   const bars: Bar[] = [];
   const agg = new TickAggregator({
     timeframeMs: 5 * MIN,

@@ -7,7 +7,11 @@ import { getClassifier } from '../../../src/domain/registry.ts';
  * its features computed by a FeatureHub, the logic called once per bar with the features
  * in the order of `features(params)`. Returns the label (or null) of every bar.
  */
-export function runClassifier(name: string, params: Record<string, unknown>, bars: readonly BarEvent[]): (string | null)[] {
+export function runClassifier(
+  name: string,
+  params: Record<string, unknown>,
+  bars: readonly BarEvent[],
+): (string | null)[] {
   const def = getClassifier(name);
   const p = def.params.parse(params);
   const hub = new FeatureHub();

@@ -41,16 +41,19 @@ describe('trend_regime', () => {
     { period: 14, adx_threshold: 25, ma: 'ema' as const, ma_period: 50, slope_bars: 5 },
     { period: 10, adx_threshold: 20, ma: 'sma' as const, ma_period: 20, slope_bars: 3 },
     { period: 30, adx_threshold: 30, ma: 'sma' as const, ma_period: 5, slope_bars: 1 },
-  ])('$ma($ma_period) slope over $slope_bars bars, ADX($period) ≥ $adx_threshold: equals a recomputation on SPY, warm-up included', (p) => {
-    const actual = runClassifier('trend_regime', p, bars);
-    const { labels: expected, flat } = naiveTrendRegime(bars, p);
-    // Where the average did not move (up to rounding), either answer is right.
-    const settled = (xs: (string | null)[]) => xs.map((l, t) => (flat[t] && l !== null ? '~' : l));
-    expect(settled(actual)).toEqual(settled(expected));
-    expect(flat.filter(Boolean).length).toBeLessThan(bars.length / 50);
-    expect(actual.findIndex((l) => l !== null)).toBe(Math.max(2 * p.period - 1, p.ma_period - 1 + p.slope_bars));
-    expect(new Set(actual.filter((l) => l !== null))).toEqual(new Set(['trending_up', 'trending_down', 'ranging']));
-  });
+  ])(
+    '$ma($ma_period) slope over $slope_bars bars, ADX($period) ≥ $adx_threshold: equals a recomputation on SPY, warm-up included',
+    (p) => {
+      const actual = runClassifier('trend_regime', p, bars);
+      const { labels: expected, flat } = naiveTrendRegime(bars, p);
+      // Where the average did not move (up to rounding), either answer is right.
+      const settled = (xs: (string | null)[]) => xs.map((l, t) => (flat[t] && l !== null ? '~' : l));
+      expect(settled(actual)).toEqual(settled(expected));
+      expect(flat.filter(Boolean).length).toBeLessThan(bars.length / 50);
+      expect(actual.findIndex((l) => l !== null)).toBe(Math.max(2 * p.period - 1, p.ma_period - 1 + p.slope_bars));
+      expect(new Set(actual.filter((l) => l !== null))).toEqual(new Set(['trending_up', 'trending_down', 'ranging']));
+    },
+  );
 
   it('is ranging whenever ADX is below the threshold, whatever the slope', () => {
     const logic = trend_regime.create(trend_regime.params.parse({ slope_bars: 1 }));
@@ -64,7 +67,13 @@ describe('trend_regime', () => {
   });
 
   it('validates params', () => {
-    expect(trend_regime.params.parse({})).toEqual({ period: 14, adx_threshold: 25, ma: 'ema', ma_period: 50, slope_bars: 5 });
+    expect(trend_regime.params.parse({})).toEqual({
+      period: 14,
+      adx_threshold: 25,
+      ma: 'ema',
+      ma_period: 50,
+      slope_bars: 5,
+    });
     expect(trend_regime.params.safeParse({ ma: 'wma' }).success).toBe(false);
     expect(trend_regime.params.safeParse({ slope_bars: 0 }).success).toBe(false);
   });

@@ -31,15 +31,18 @@ describe('volatility_regime', () => {
     [14, 100, 25, 75],
     [5, 20, 10, 90],
     [20, 3, 40, 60],
-  ])('ATR(%i) ranked among its last %i values, thresholds %i and %i: equals a from-scratch computation on SPY, warm-up included', (period, lookback, low, high) => {
-    const actual = runClassifier('volatility_regime', { period, lookback, low_pct: low, high_pct: high }, bars);
-    const expected = naiveVolatilityRegime(bars, period, lookback, low, high);
-    expect(actual).toEqual(expected);
-    // Silent exactly until `lookback` ATR values exist: first label at period + lookback − 1
-    // (the first ATR is at bar `period`, bar 0 having no true range).
-    expect(actual.findIndex((l) => l !== null)).toBe(period + lookback - 1);
-    expect(new Set(actual.filter((l) => l !== null))).toEqual(new Set(['low', 'normal', 'high']));
-  });
+  ])(
+    'ATR(%i) ranked among its last %i values, thresholds %i and %i: equals a from-scratch computation on SPY, warm-up included',
+    (period, lookback, low, high) => {
+      const actual = runClassifier('volatility_regime', { period, lookback, low_pct: low, high_pct: high }, bars);
+      const expected = naiveVolatilityRegime(bars, period, lookback, low, high);
+      expect(actual).toEqual(expected);
+      // Silent exactly until `lookback` ATR values exist: first label at period + lookback − 1
+      // (the first ATR is at bar `period`, bar 0 having no true range).
+      expect(actual.findIndex((l) => l !== null)).toBe(period + lookback - 1);
+      expect(new Set(actual.filter((l) => l !== null))).toEqual(new Set(['low', 'normal', 'high']));
+    },
+  );
 
   it('atr_first_bar: high_low: bar 0 enters the ATR, the first label is a bar earlier, as the reference says', () => {
     const actual = runClassifier('volatility_regime', { period: 14, lookback: 100, atr_first_bar: 'high_low' }, bars);
@@ -48,7 +51,13 @@ describe('volatility_regime', () => {
   });
 
   it('validates params: defaults, low_pct < high_pct, lookback ≥ 2', () => {
-    expect(volatility_regime.params.parse({})).toEqual({ period: 14, lookback: 100, low_pct: 25, high_pct: 75, atr_first_bar: 'skip' });
+    expect(volatility_regime.params.parse({})).toEqual({
+      period: 14,
+      lookback: 100,
+      low_pct: 25,
+      high_pct: 75,
+      atr_first_bar: 'skip',
+    });
     expect(volatility_regime.params.safeParse({ low_pct: 80 }).success).toBe(false);
     expect(volatility_regime.params.safeParse({ lookback: 1 }).success).toBe(false);
     expect(volatility_regime.params.safeParse({ high_pct: 101 }).success).toBe(false);

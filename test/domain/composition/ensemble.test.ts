@@ -62,10 +62,22 @@ describe('ensemble', () => {
 
   it('majority and unanimous over the same members', () => {
     const members = [member([1, 1, -1, 1]), member([1, -1, -1, 0]), member([0, 1, -1, 1])];
-    const majority = play(ensembleStrategy(params({ rule: 'majority' }), members.map((m) => ({ member: m, weight: 1 }))), 4);
+    const majority = play(
+      ensembleStrategy(
+        params({ rule: 'majority' }),
+        members.map((m) => ({ member: m, weight: 1 })),
+      ),
+      4,
+    );
     expect(dirs(majority)).toEqual([1, 1, -1, 1]);
     expect(majority.map((x) => x!.strength)).toEqual([2 / 3, 1 / 3, -1, 2 / 3]);
-    const unanimous = play(ensembleStrategy(params({ rule: 'unanimous' }), members.map((m) => ({ member: m, weight: 1 }))), 4);
+    const unanimous = play(
+      ensembleStrategy(
+        params({ rule: 'unanimous' }),
+        members.map((m) => ({ member: m, weight: 1 })),
+      ),
+      4,
+    );
     expect(dirs(unanimous)).toEqual([0, 0, -1, 0]);
   });
 
@@ -83,7 +95,10 @@ describe('ensemble', () => {
         description: '',
         params: ensembleParams,
         features: () => Array.from({ length: k }, (_, i) => ({ indicator: 'sma', params: { period: 10 + i } })),
-        create: () => (f: ArrayLike<number>) => ({ direction: Math.sign(f[k - 1]!) as -1 | 0 | 1, strength: Math.sign(f[k - 1]!) }),
+        create: () => (f: ArrayLike<number>) => ({
+          direction: Math.sign(f[k - 1]!) as -1 | 0 | 1,
+          strength: Math.sign(f[k - 1]!),
+        }),
       },
       params: {},
       filter: undefined,
@@ -94,11 +109,31 @@ describe('ensemble', () => {
     ]);
     expect(def.features({}).map((f) => f.params['period'])).toEqual([10, 11, 10]);
     // Member 0 reads f[1], member 1 reads f[2].
-    expect(dirs(play(def, 3, [], [[-5, 1, 1], [5, 1, -1], [5, -1, -1]]))).toEqual([1, 0, -1]);
+    expect(
+      dirs(
+        play(
+          def,
+          3,
+          [],
+          [
+            [-5, 1, 1],
+            [5, 1, -1],
+            [5, -1, -1],
+          ],
+        ),
+      ),
+    ).toEqual([1, 0, -1]);
   });
 
   it('nests: a regime_switch member inside an ensemble reads the regimes', () => {
-    const inner = regimeSwitchStrategy('trend', new Map([['up', member([1, 1, 1, 1])], ['down', member([-1, -1, -1, -1])]]), 'flat');
+    const inner = regimeSwitchStrategy(
+      'trend',
+      new Map([
+        ['up', member([1, 1, 1, 1])],
+        ['down', member([-1, -1, -1, -1])],
+      ]),
+      'flat',
+    );
     const def = ensembleStrategy(params({ rule: 'unanimous' }), [
       { member: { definition: inner, params: {}, filter: undefined }, weight: 1 },
       { member: member([1, 1, -1, -1]), weight: 1 },

@@ -18,14 +18,26 @@ describe('regime_switch', () => {
       ]),
       member([1, 1, 1, 1, -1, -1]),
     );
-    const regimes = [{ trend: '' }, { trend: 'up' }, { trend: 'down' }, { trend: 'calm' }, { trend: 'other' }, { trend: 'down' }];
+    const regimes = [
+      { trend: '' },
+      { trend: 'up' },
+      { trend: 'down' },
+      { trend: 'calm' },
+      { trend: 'other' },
+      { trend: 'down' },
+    ];
     expect(dirs(play(def, 6, regimes))).toEqual([null, 1, 0, 0, -1, 1]);
     expect([upCalls.n, downCalls.n]).toEqual([6, 6]);
   });
 
   it("is silent while the chosen member warms up or the classifier has no label yet; 'flat' otherwise by default", () => {
     const def = regimeSwitchStrategy('vol', new Map([['high', member([null, null, -1, -1])]]), 'flat');
-    expect(dirs(play(def, 4, [{ vol: 'high' }, { vol: '' }, { vol: 'low' }, { vol: 'high' }]))).toEqual([null, null, 0, -1]);
+    expect(dirs(play(def, 4, [{ vol: 'high' }, { vol: '' }, { vol: 'low' }, { vol: 'high' }]))).toEqual([
+      null,
+      null,
+      0,
+      -1,
+    ]);
     // No context at all (a caller without classifiers): silent.
     expect(dirs(play(def, 1))).toEqual([null]);
   });
@@ -60,7 +72,11 @@ describe('member filters', () => {
     const m: Member = {
       definition: def,
       params: {},
-      filter: { text: 'rsi(14) < 70', test: (s) => (s['__feature_0'] as number) < 70, features: [{ name: '__feature_0', request: { indicator: 'rsi', params: { period: 14 } } }] },
+      filter: {
+        text: 'rsi(14) < 70',
+        test: (s) => (s['__feature_0'] as number) < 70,
+        features: [{ name: '__feature_0', request: { indicator: 'rsi', params: { period: 14 } } }],
+      },
     };
     const runner = new MemberRunner(m, 1);
     expect(runner.width).toBe(2);

@@ -33,7 +33,12 @@ export function member(script: readonly (Direction | null)[], calls?: { n: numbe
 }
 
 /** Runs a composite definition's logic over `bars` bars with the regimes each bar; copies decisions. */
-export function play(def: StrategyDefinition, bars: number, regimes: (Record<string, string> | undefined)[] = [], features: readonly (readonly number[])[] = []): (StrategyDecision | null)[] {
+export function play(
+  def: StrategyDefinition,
+  bars: number,
+  regimes: (Record<string, string> | undefined)[] = [],
+  features: readonly (readonly number[])[] = [],
+): (StrategyDecision | null)[] {
   const logic = def.create!({});
   const out: (StrategyDecision | null)[] = [];
   for (let t = 0; t < bars; t++) {
@@ -45,4 +50,5 @@ export function play(def: StrategyDefinition, bars: number, regimes: (Record<str
 }
 
 /** Directions only. */
-export const dirs = (ds: readonly (StrategyDecision | null)[]): (number | null)[] => ds.map((d) => (d === null ? null : d.direction));
+export const dirs = (ds: readonly (StrategyDecision | null)[]): (number | null)[] =>
+  ds.map((d) => (d === null ? null : d.direction));

@@ -26,8 +26,25 @@ export function order(o: Partial<OrderEvent> & Pick<OrderEvent, 'seq'>): OrderEv
 }
 
 /** A bar of AAA at `seq`: open and close differ so a test sees which one filled; high/low span them unless given. */
-export function bar(seq: number, open: number, close: number, symbol = 'AAA', extra: Partial<BrokerBar> = {}): BrokerBar {
-  return { seq, ts: seq * HOUR, open, close, high: Math.max(open, close), low: Math.min(open, close), volume: 1e6, symbol, index: seq, ...extra };
+export function bar(
+  seq: number,
+  open: number,
+  close: number,
+  symbol = 'AAA',
+  extra: Partial<BrokerBar> = {},
+): BrokerBar {
+  return {
+    seq,
+    ts: seq * HOUR,
+    open,
+    close,
+    high: Math.max(open, close),
+    low: Math.min(open, close),
+    volume: 1e6,
+    symbol,
+    index: seq,
+    ...extra,
+  };
 }
 
 export function broker(o: Partial<SimulatedBrokerOptions> = {}): SimulatedBroker {
@@ -45,7 +62,6 @@ export function events(b: SimulatedBroker, ...bars: BrokerBar[]): BrokerEvent[] 
 export function collect(b: SimulatedBroker, ...bars: BrokerBar[]): FillEvent[] {
   return events(b, ...bars).filter((e): e is FillEvent => e.type === 'FILL');
 }
-
 
 export function rejects(evs: readonly BrokerEvent[]): RejectEvent[] {
   return evs.filter((e): e is RejectEvent => e.type === 'REJECT');

@@ -85,7 +85,9 @@ describe('slippageBps', () => {
 
   it('model parameters are checked', () => {
     expect(() => checkSlippageModel({ model: 'fixed', bps: -1 })).toThrow(RangeError);
-    expect(() => checkSlippageModel({ model: 'volume_share', impactBps: 1, capBps: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => checkSlippageModel({ model: 'volume_share', impactBps: 1, capBps: Number.POSITIVE_INFINITY })).toThrow(
+      RangeError,
+    );
     expect(() => checkSlippageModel({ model: 'volume_share', impactBps: 1000, capBps: 100 })).not.toThrow();
   });
 });
@@ -110,7 +112,9 @@ describe('commission models', () => {
     const costs = { raw: 0, paid: 0 };
     // A partially filled order pays per contract on each part, 2 × (3 + 2) in all.
     expect(schedule.charge(costs, 'book', 3, 100, 0) + schedule.charge(costs, 'book', 2, 101, 0)).toBe(10);
-    expect(() => checkCommissionModel({ model: 'per_contract', perContract: -1 })).toThrow(/per_contract must be a finite number >= 0/);
+    expect(() => checkCommissionModel({ model: 'per_contract', perContract: -1 })).toThrow(
+      /per_contract must be a finite number >= 0/,
+    );
   });
 
   // IBKR's published US tiered rates (per share, month-to-date shares): ≤ 300 000: 0.0035,
@@ -137,7 +141,13 @@ describe('commission models', () => {
     expect(commission(ibkr, 10, 50, 0)).toBe(0.35); // 0.035 → minimum
     expect(commission(ibkr, 100_000, 50, 0)).toBe(100); // 350 → maximum
     // beyond the last bound the last tier applies
-    const bounded = { model: 'tiered', tiers: [{ upToShares: 10, perShare: 1 }, { upToShares: 20, perShare: 0.5 }] } as const;
+    const bounded = {
+      model: 'tiered',
+      tiers: [
+        { upToShares: 10, perShare: 1 },
+        { upToShares: 20, perShare: 0.5 },
+      ],
+    } as const;
     expect(tierFor(bounded, 25)).toBe(bounded.tiers[1]);
   });
 

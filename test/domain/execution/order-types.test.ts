@@ -5,7 +5,11 @@ import { bar, broker, collect, events, HOUR, ignore, order, rejects } from './br
 
 /** [type, orderId, price or reason, quantity or remaining] of each event, for compact expectations. */
 const brief = (evs: readonly BrokerEvent[]) =>
-  evs.map((e) => (e.type === 'FILL' ? ['FILL', e.orderId, Number(e.price.toFixed(10)), e.quantity, e.remaining] : ['REJECT', e.orderId, e.reason, e.remaining]));
+  evs.map((e) =>
+    e.type === 'FILL'
+      ? ['FILL', e.orderId, Number(e.price.toFixed(10)), e.quantity, e.remaining]
+      : ['REJECT', e.orderId, e.reason, e.remaining],
+  );
 
 describe('limit orders', () => {
   it('buy limit: fills when the low reaches the limit, at the limit', () => {
@@ -140,7 +144,10 @@ describe('reduce-only orders', () => {
     const b = broker();
     // submitted together: the entry, and its protective stop
     b.submit(order({ seq: 5, orderId: 1, side: 'buy', quantity: 100 }), ignore);
-    b.submit(order({ seq: 5, orderId: 2, side: 'sell', quantity: 100, orderType: 'stop', stopPrice: 95, reduceOnly: true }), ignore);
+    b.submit(
+      order({ seq: 5, orderId: 2, side: 'sell', quantity: 100, orderType: 'stop', stopPrice: 95, reduceOnly: true }),
+      ignore,
+    );
     expect(brief(events(b, bar(6, 100, 94, 'AAA', { low: 93 })))).toEqual([
       ['FILL', 1, 100, 100, 0],
       ['FILL', 2, 95, 100, 0],
@@ -170,8 +177,19 @@ describe('one-cancels-other', () => {
     events(b, bar(2, 100, 100));
     return b;
   }
-  const stopLoss = (o = {}) => order({ seq: 2, orderId: 2, side: 'sell', orderType: 'stop', stopPrice: 95, reduceOnly: true, ocoGroup: 1, ...o });
-  const takeProfit = (o = {}) => order({ seq: 2, orderId: 3, side: 'sell', orderType: 'limit', limitPrice: 110, reduceOnly: true, ocoGroup: 1, ...o });
+  const stopLoss = (o = {}) =>
+    order({ seq: 2, orderId: 2, side: 'sell', orderType: 'stop', stopPrice: 95, reduceOnly: true, ocoGroup: 1, ...o });
+  const takeProfit = (o = {}) =>
+    order({
+      seq: 2,
+      orderId: 3,
+      side: 'sell',
+      orderType: 'limit',
+      limitPrice: 110,
+      reduceOnly: true,
+      ocoGroup: 1,
+      ...o,
+    });
 
   it('a complete fill cancels the other orders of the group', () => {
     const b = long100();
@@ -185,7 +203,10 @@ describe('one-cancels-other', () => {
   });
 
   it('both reached within one bar: the stop first (we cannot know the intrabar path; conservative)', () => {
-    for (const submitted of [[takeProfit(), stopLoss()], [stopLoss(), takeProfit()]]) {
+    for (const submitted of [
+      [takeProfit(), stopLoss()],
+      [stopLoss(), takeProfit()],
+    ]) {
       const b = long100();
       for (const o of submitted) b.submit(o, ignore);
       expect(brief(events(b, bar(3, 100, 100, 'AAA', { low: 94, high: 111 })))).toEqual([
@@ -196,7 +217,10 @@ describe('one-cancels-other', () => {
   });
 
   it('a level the bar opened through goes first: the open is the bar’s first price', () => {
-    for (const submitted of [[takeProfit(), stopLoss()], [stopLoss(), takeProfit()]]) {
+    for (const submitted of [
+      [takeProfit(), stopLoss()],
+      [stopLoss(), takeProfit()],
+    ]) {
       const b = long100();
       for (const o of submitted) b.submit(o, ignore);
       expect(brief(events(b, bar(3, 112, 100, 'AAA', { low: 94, high: 113 })))).toEqual([
@@ -332,7 +356,10 @@ describe('market-on-close orders', () => {
   it('fill at the close of the first bar after their own, with slippage, after the open and resting orders', () => {
     const b = broker({ slippageBps: 10 });
     b.submit(order({ seq: 5, orderId: 1 }), ignore); // an entry at the next open
-    b.submit(order({ seq: 5, orderId: 2, side: 'sell', orderType: 'on_close', reduceOnly: true, quantity: 500 }), ignore);
+    b.submit(
+      order({ seq: 5, orderId: 2, side: 'sell', orderType: 'on_close', reduceOnly: true, quantity: 500 }),
+      ignore,
+    );
     const out = events(b, bar(6, 100, 102));
     // open: buy 100 at 100.1; close: sell what is held (100, reduce-only) at 102 − 10 bps,
     // the 400 beyond the position cancelled

@@ -105,7 +105,15 @@ describe('SimulatedBroker — close', () => {
     const out: BrokerEvent[] = [];
     b.submit(order({ seq: 5 }), (e) => out.push(e), bar(5, 99, 100));
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ type: 'FILL', seq: 5, fillSeq: 5, fillTs: 5 * HOUR, fillIndex: 5, price: 100, remaining: 0 });
+    expect(out[0]).toMatchObject({
+      type: 'FILL',
+      seq: 5,
+      fillSeq: 5,
+      fillTs: 5 * HOUR,
+      fillIndex: 5,
+      price: 100,
+      remaining: 0,
+    });
     expect(b.pendingCount).toBe(0);
   });
 
@@ -122,7 +130,11 @@ describe('SimulatedBroker — end of data', () => {
   it('fillAtClose fills in full at the own bar’s close in either mode, past any volume cap, and books the position', () => {
     const b = broker({ maxVolumeShare: 0.01, slippageBps: 10 });
     const out: BrokerEvent[] = [];
-    b.fillAtClose(order({ seq: 5, side: 'sell', quantity: 500, reason: 'end_of_data' }), bar(5, 99, 100, 'AAA', { volume: 1000 }), (e) => out.push(e));
+    b.fillAtClose(
+      order({ seq: 5, side: 'sell', quantity: 500, reason: 'end_of_data' }),
+      bar(5, 99, 100, 'AAA', { volume: 1000 }),
+      (e) => out.push(e),
+    );
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ type: 'FILL', quantity: 500, remaining: 0, fillSeq: 5, reason: 'end_of_data' });
     expect((out[0] as FillEvent).price).toBeCloseTo(99.9, 12); // close 100 less 10 bps
@@ -196,10 +208,14 @@ describe('SimulatedBroker — malformed orders', () => {
     const b = broker();
     expect(() => b.submit(order({ seq: 1, orderId: 1, quantity: 0 }), ignore)).toThrow(/quantity/);
     expect(() => b.submit(order({ seq: 1, orderId: 2, orderType: 'limit' }), ignore)).toThrow(/limitPrice/);
-    expect(() => b.submit(order({ seq: 1, orderId: 3, orderType: 'stop', stopPrice: -1 }), ignore)).toThrow(/stopPrice/);
+    expect(() => b.submit(order({ seq: 1, orderId: 3, orderType: 'stop', stopPrice: -1 }), ignore)).toThrow(
+      /stopPrice/,
+    );
     expect(() => b.submit(order({ seq: 1, orderId: 4, expiresAfterBars: 0 }), ignore)).toThrow(/expiresAfterBars/);
     expect(() => b.submit(order({ seq: 1, orderId: 5, expiresAfterBars: 1.5 }), ignore)).toThrow(/expiresAfterBars/);
-    expect(() => b.submit(order({ seq: 1, orderId: 6, orderType: 'stop_limit' as 'stop' }), ignore)).toThrow(/orderType/);
+    expect(() => b.submit(order({ seq: 1, orderId: 6, orderType: 'stop_limit' as 'stop' }), ignore)).toThrow(
+      /orderType/,
+    );
     b.submit(order({ seq: 1, orderId: 9 }), ignore);
     expect(() => b.submit(order({ seq: 1, orderId: 9 }), ignore)).toThrow(/already open/);
     expect(b.pendingCount).toBe(1);

@@ -12,7 +12,14 @@ describe('adx', () => {
     // bar 3: TR 4-2+3 = 5, +DM 2-1+0 = 1, -DM 0+1 = 1 -> DI 20/20, DX 0 -> ADX (100+0)/2 = 50
     // bar 4: TR 5-2.5+3.5 = 6, +DM .5+1 = 1.5, -DM .5 -> +DI 25, -DI 25/3, DX 50 -> ADX 50
     // bar 5: TR 6-3+2.5 = 5.5, +DM .75, -DM .25+1 = 1.25 -> +DI 150/11, -DI 250/11, DX 25 -> ADX 37.5
-    const hand = [hlc(10, 8, 9), hlc(11, 9, 10.5), hlc(12, 10, 11), hlc(12, 9, 9.5), hlc(13, 11, 12.5), hlc(12, 10, 10.5)];
+    const hand = [
+      hlc(10, 8, 9),
+      hlc(11, 9, 10.5),
+      hlc(12, 10, 11),
+      hlc(12, 9, 9.5),
+      hlc(13, 11, 12.5),
+      hlc(12, 10, 10.5),
+    ];
     const b = build('adx', { period: 2 });
     expect(b.outputs).toEqual(['adx', 'plus_di', 'minus_di']);
     expect(b.warmup).toBe(4);

@@ -55,7 +55,12 @@ describe('true_range', () => {
 
   it('matches the naive true range on every SPY bar (both conventions)', () => {
     expectSeries(run(build('true_range', {}).indicator, bars, 1), [naiveTr(bars)], 1, 0);
-    expectSeries(run(build('true_range', { first_bar: 'high_low' }).indicator, bars, 1), [naiveTr(bars, 'high_low')], 0, 0);
+    expectSeries(
+      run(build('true_range', { first_bar: 'high_low' }).indicator, bars, 1),
+      [naiveTr(bars, 'high_low')],
+      0,
+      0,
+    );
   });
 
   it('rejects an unknown first_bar', () => {
@@ -101,7 +106,12 @@ describe('atr', () => {
     it(`matches a naive Wilder ATR on every SPY bar (period ${period}, high_low)`, () => {
       const expected = naiveAtr(bars, period, 'high_low');
       expect(firstValue(expected)).toBe(period - 1);
-      expectSeries(run(build('atr', { period, first_bar: 'high_low' }).indicator, bars, 1), [expected], period - 1, 1e-9);
+      expectSeries(
+        run(build('atr', { period, first_bar: 'high_low' }).indicator, bars, 1),
+        [expected],
+        period - 1,
+        1e-9,
+      );
     });
   }
 

@@ -39,7 +39,12 @@ describe('cci', () => {
   });
 
   it('matches with other params (period 7, constant 0.02)', () => {
-    expectSeries(run(build('cci', { period: 7, constant: 0.02 }).indicator, bars, 1), [naiveCci(bars, 7, 0.02)], 6, 1e-9);
+    expectSeries(
+      run(build('cci', { period: 7, constant: 0.02 }).indicator, bars, 1),
+      [naiveCci(bars, 7, 0.02)],
+      6,
+      1e-9,
+    );
   });
 
   it('has no look-ahead', () => {

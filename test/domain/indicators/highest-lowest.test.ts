@@ -31,9 +31,31 @@ describe('highest / lowest', () => {
 
   it('read the selected input', () => {
     const hi = build('highest', { period: 10 }, 'high');
-    expectSeries(run(hi.indicator, bars, 1), [naiveExtreme(bars.map((b) => b.high), 10, Math.max)], 9, 0);
+    expectSeries(
+      run(hi.indicator, bars, 1),
+      [
+        naiveExtreme(
+          bars.map((b) => b.high),
+          10,
+          Math.max,
+        ),
+      ],
+      9,
+      0,
+    );
     const lo = build('lowest', { period: 10 }, 'low');
-    expectSeries(run(lo.indicator, bars, 1), [naiveExtreme(bars.map((b) => b.low), 10, Math.min)], 9, 0);
+    expectSeries(
+      run(lo.indicator, bars, 1),
+      [
+        naiveExtreme(
+          bars.map((b) => b.low),
+          10,
+          Math.min,
+        ),
+      ],
+      9,
+      0,
+    );
   });
 
   it('have no look-ahead', () => {

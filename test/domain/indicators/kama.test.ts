@@ -87,7 +87,7 @@ describe('kama', () => {
     );
   });
 
-  it("seed: sma (backtrader): hand-worked example, period 2 on 1, 2, 3, 4, 3", () => {
+  it('seed: sma (backtrader): hand-worked example, period 2 on 1, 2, 3, 4, 3', () => {
     // t=2: mean(2, 3) = 5/2 (no step) ; t=3: ER = |4-2|/2 = 1, sc = 4/9, KAMA = 5/2 + 4/9·(4 - 5/2) = 19/6
     // t=4: ER = 0, sc = 4/961, KAMA = 19/6 + 4/961·(3 - 19/6)
     const b = build('kama', { period: 2, seed: 'sma' });

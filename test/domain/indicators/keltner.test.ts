@@ -16,11 +16,7 @@ function naiveKeltner(
   );
   const atr = naiveWilder(naiveTr(bars, firstBar), ap);
   const both = mid.map((x, t) => x + atr[t]!);
-  return [
-    mid.map((x, t) => x + m * atr[t]!),
-    gated(mid, both),
-    mid.map((x, t) => x - m * atr[t]!),
-  ];
+  return [mid.map((x, t) => x + m * atr[t]!), gated(mid, both), mid.map((x, t) => x - m * atr[t]!)];
 }
 
 const bars = loadSpyBars();

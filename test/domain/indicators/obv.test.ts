@@ -7,7 +7,13 @@ const bars = loadSpyBars();
 
 describe('obv', () => {
   it('hand-worked example: 0, +200, unchanged, -400, +500', () => {
-    const hand = [hlc(10, 10, 10, 100), hlc(11, 11, 11, 200), hlc(11, 11, 11, 300), hlc(10.5, 10.5, 10.5, 400), hlc(12, 12, 12, 500)];
+    const hand = [
+      hlc(10, 10, 10, 100),
+      hlc(11, 11, 11, 200),
+      hlc(11, 11, 11, 300),
+      hlc(10.5, 10.5, 10.5, 400),
+      hlc(12, 12, 12, 500),
+    ];
     const b = build('obv', {});
     expect(b.warmup).toBe(1);
     expect(run(b.indicator, hand, 1).values[0]).toEqual([0, 200, 200, -200, 300]);

@@ -46,7 +46,12 @@ describe('ppo', () => {
 
   it('matches the reference with other periods (5/35/5 on open)', () => {
     const open = bars.map((x) => x.open);
-    expectSeries(run(build('ppo', { fast: 5, slow: 35, signal: 5 }, 'open').indicator, bars, 3), naivePpo(open, 5, 35, 5), 38, 1e-10);
+    expectSeries(
+      run(build('ppo', { fast: 5, slow: 35, signal: 5 }, 'open').indicator, bars, 3),
+      naivePpo(open, 5, 35, 5),
+      38,
+      1e-10,
+    );
   });
 
   it('is the MACD line as a percentage of the slow EMA', () => {

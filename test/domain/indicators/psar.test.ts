@@ -85,7 +85,12 @@ describe('psar', () => {
   });
 
   it('matches with step 0.01, max 0.1', () => {
-    expectSeries(run(build('psar', { step: 0.01, max: 0.1 }).indicator, bars, 1), [naivePsar(bars, 0.01, 0.1)], 1, 1e-12);
+    expectSeries(
+      run(build('psar', { step: 0.01, max: 0.1 }).indicator, bars, 1),
+      [naivePsar(bars, 0.01, 0.1)],
+      1,
+      1e-12,
+    );
   });
 
   it('rejects max < step', () => {

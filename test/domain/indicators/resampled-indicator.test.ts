@@ -26,7 +26,15 @@ interface HigherBar extends BarInput {
  * engine's cached offsets), hourly bars from the session open, the day = the regular
  * session, and the aggregate written out plainly.
  */
-const ny = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const ny = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 function wallClock(ts: number): { date: string; minute: number } {
   const p = Object.fromEntries(ny.formatToParts(new Date(ts)).map((x) => [x.type, x.value]));
   return { date: `${p['year']}-${p['month']}-${p['day']}`, minute: Number(p['hour']) * 60 + Number(p['minute']) };
@@ -42,7 +50,10 @@ function usEquityBucket(ts: number, minutes: number): { key: string; start: numb
   return { key: `${date}/${k}`, start: at(570 + k * minutes), end: at(Math.min(570 + (k + 1) * minutes, 960)) };
 }
 
-function resample(bars: readonly BarEvent[], bucketOf: (ts: number) => { key: string; start: number; end: number } | undefined): HigherBar[] {
+function resample(
+  bars: readonly BarEvent[],
+  bucketOf: (ts: number) => { key: string; start: number; end: number } | undefined,
+): HigherBar[] {
   const out: HigherBar[] = [];
   let key: string | undefined;
   for (const b of bars) {
@@ -51,7 +62,15 @@ function resample(bars: readonly BarEvent[], bucketOf: (ts: number) => { key: st
     const last = out[out.length - 1];
     if (bucket.key !== key || last === undefined) {
       key = bucket.key;
-      out.push({ ts: bucket.start, end: bucket.end, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+      out.push({
+        ts: bucket.start,
+        end: bucket.end,
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+        volume: b.volume,
+      });
     } else {
       last.high = Math.max(last.high, b.high);
       last.low = Math.min(last.low, b.low);
@@ -67,7 +86,12 @@ function resample(bars: readonly BarEvent[], bucketOf: (ts: number) => { key: st
  * first lower bar whose close (ts + 5m) is at or after the higher bar's end — its own last
  * bar when that ends exactly there, else the first bar after it.
  */
-function expectedValues(bars: readonly BarEvent[], higher: readonly HigherBar[], def: IndicatorDefinition, outputs: number): Float64Array[] {
+function expectedValues(
+  bars: readonly BarEvent[],
+  higher: readonly HigherBar[],
+  def: IndicatorDefinition,
+  outputs: number,
+): Float64Array[] {
   const ind = def.create(def.params.parse(paramsOf(def)), 'close');
   const rows: Float64Array[] = [];
   let next = 0;
@@ -83,7 +107,8 @@ function expectedValues(bars: readonly BarEvent[], higher: readonly HigherBar[],
 const bars = loadSpyBars(6000);
 
 // Every indicator of the registry, at its defaults or, where a period is required, 10.
-const paramsOf = (d: IndicatorDefinition): Record<string, number> => (d.params.safeParse({}).success ? {} : { period: 10 });
+const paramsOf = (d: IndicatorDefinition): Record<string, number> =>
+  d.params.safeParse({}).success ? {} : { period: 10 };
 const indicators = [...INDICATORS.values()];
 
 describe.each([
@@ -98,7 +123,9 @@ describe.each([
     for (const def of indicators) {
       expect(def.params.safeParse(paramsOf(def)).success, def.name).toBe(true);
       const hub = new FeatureHub({ timeframe: '5m', calendar: 'us_equity' });
-      const slots = def.outputs.map((output) => hub.register({ indicator: def.name, params: paramsOf(def), output, timeframe: tf }));
+      const slots = def.outputs.map((output) =>
+        hub.register({ indicator: def.name, params: paramsOf(def), output, timeframe: tf }),
+      );
       const state = hub.createState();
       const out = new Float64Array(hub.size);
       const expected = expectedValues(bars, higher, def, def.outputs.length);
@@ -107,12 +134,16 @@ describe.each([
         hub.update(state, b, out);
         slots.forEach((slot, o) => {
           const want = expected[i]![o]!;
-          if (!Object.is(out[slot], want)) expect.fail(`${def.name}@${tf} output ${def.outputs[o]!} at bar ${i} (${new Date(b.ts).toISOString()}): ${out[slot]} ≠ ${want}`);
+          if (!Object.is(out[slot], want))
+            expect.fail(
+              `${def.name}@${tf} output ${def.outputs[o]!} at bar ${i} (${new Date(b.ts).toISOString()}): ${out[slot]} ≠ ${want}`,
+            );
           if (!Number.isNaN(want)) numbers++;
         });
       });
       // Not a comparison of NaN with NaN only.
-      if (minutes < 1440 || def.warmup(def.params.parse(paramsOf(def))) < 60) expect(numbers, def.name).toBeGreaterThan(0);
+      if (minutes < 1440 || def.warmup(def.params.parse(paramsOf(def))) < 60)
+        expect(numbers, def.name).toBeGreaterThan(0);
     }
   });
 
@@ -170,14 +201,21 @@ describe('hourly bars of US equities', () => {
     // 2024-12-10, New York = UTC−5: bars 08:00 … 16:00 local; 09:00–15:00 overlap the session.
     const seen: number[] = [];
     for (let h = 8; h <= 16; h++) {
-      hub.update(state, { ts: Date.UTC(2024, 11, 10, h + 5), open: h, high: h + 0.5, low: h - 0.5, close: h, volume: 1 } as BarInput, out);
+      hub.update(
+        state,
+        { ts: Date.UTC(2024, 11, 10, h + 5), open: h, high: h + 0.5, low: h - 0.5, close: h, volume: 1 } as BarInput,
+        out,
+      );
       seen.push(out[slot]!);
     }
     // The day closes on the 15:00 bar (it ends at 16:00) with that bar's close.
     expect(seen).toEqual([NaN, NaN, NaN, NaN, NaN, NaN, NaN, 15, 15]);
     const b = new TimeframeBuckets('4h', { timeframe: '1h', calendar: 'us_equity' });
     b.locate(Date.UTC(2024, 11, 10, 14)); // 09:00 local
-    expect([new Date(b.start).toISOString(), new Date(b.end).toISOString()]).toEqual(['2024-12-10T14:30:00.000Z', '2024-12-10T18:30:00.000Z']);
+    expect([new Date(b.start).toISOString(), new Date(b.end).toISOString()]).toEqual([
+      '2024-12-10T14:30:00.000Z',
+      '2024-12-10T18:30:00.000Z',
+    ]);
     b.locate(Date.UTC(2024, 11, 10, 13)); // 08:00–09:00: before the open
     expect(b.start).toBeNaN();
   });
@@ -185,7 +223,10 @@ describe('hourly bars of US equities', () => {
   it('continuous data: clock-aligned from 00:00 UTC, a bar not dividing the day cut at midnight', () => {
     const b = new TimeframeBuckets('7h', { timeframe: '1h', calendar: 'continuous' });
     b.locate(Date.parse('2024-01-01T22:00:00Z'));
-    expect([new Date(b.start).toISOString(), new Date(b.end).toISOString()]).toEqual(['2024-01-01T21:00:00.000Z', '2024-01-02T00:00:00.000Z']);
+    expect([new Date(b.start).toISOString(), new Date(b.end).toISOString()]).toEqual([
+      '2024-01-01T21:00:00.000Z',
+      '2024-01-02T00:00:00.000Z',
+    ]);
   });
 });
 
@@ -195,7 +236,14 @@ describe('a gap hides the lower bar that closes a higher bar', () => {
     const slot = hub.register({ indicator: 'sma', params: { period: 1 }, timeframe: '4h' });
     const state = hub.createState();
     const out = new Float64Array(1);
-    const at = (h: number, close: number) => ({ ts: Date.UTC(2024, 0, 1, h), open: close, high: close, low: close, close, volume: 1 });
+    const at = (h: number, close: number) => ({
+      ts: Date.UTC(2024, 0, 1, h),
+      open: close,
+      high: close,
+      low: close,
+      close,
+      volume: 1,
+    });
     const seen: number[] = [];
     // 00:00–04:00 lacks its 03:00 bar; 04:00–08:00 is whole.
     for (const bar of [at(0, 1), at(1, 2), at(2, 3), at(4, 5), at(5, 6), at(6, 7), at(7, 8), at(8, 9)]) {
@@ -210,7 +258,9 @@ describe('timeframes a feature may be on', () => {
   it('are whole multiples of the data timeframe, up to a day, with the fix in the message', () => {
     expect(higherTimeframeProblem('1h', '5m')).toBeUndefined();
     expect(higherTimeframeProblem('1d', '5m')).toBeUndefined();
-    expect(higherTimeframeProblem('1m', '5m')).toMatch(/shorter than the data's timeframe 5m.*e\.g\. @10m, @15m, @30m, @1h or @1d/);
+    expect(higherTimeframeProblem('1m', '5m')).toMatch(
+      /shorter than the data's timeframe 5m.*e\.g\. @10m, @15m, @30m, @1h or @1d/,
+    );
     expect(higherTimeframeProblem('7m', '5m')).toMatch(/not a whole multiple of the data's timeframe 5m/);
     expect(higherTimeframeProblem('5m', '5m')).toMatch(/own timeframe: drop the @5m/);
     expect(higherTimeframeProblem('1w', '5m')).toMatch(/longer than a day/);
@@ -219,17 +269,27 @@ describe('timeframes a feature may be on', () => {
 
   it('share one computation however spelt, and need a hub that knows the data', () => {
     expect(featureKey({ indicator: 'sma', params: { period: 50 }, timeframe: '60m' })).toBe('sma(period=50;close)@1h');
-    expect(featureKey({ indicator: 'bbands', params: {}, output: 'lower', timeframe: '1d' })).toBe('bbands(ddof=0,period=20,stddev=2;close)@1d.lower');
+    expect(featureKey({ indicator: 'bbands', params: {}, output: 'lower', timeframe: '1d' })).toBe(
+      'bbands(ddof=0,period=20,stddev=2;close)@1d.lower',
+    );
     const hub = new FeatureHub({ timeframe: '5m', calendar: 'us_equity' });
-    expect(hub.register({ indicator: 'sma', params: { period: 50 }, timeframe: '1h' })).toBe(hub.register({ indicator: 'sma', params: { period: 50 }, timeframe: '60m' }));
+    expect(hub.register({ indicator: 'sma', params: { period: 50 }, timeframe: '1h' })).toBe(
+      hub.register({ indicator: 'sma', params: { period: 50 }, timeframe: '60m' }),
+    );
     expect(hub.indicatorCount).toBe(1);
-    expect(() => hub.register({ indicator: 'sma', params: { period: 50 }, timeframe: '3m' })).toThrow(/sma\(period=50;close\)@3m: @3m is shorter/);
-    expect(() => new FeatureHub().register({ indicator: 'sma', params: { period: 5 }, timeframe: '1h' })).toThrow(/needs the data's timeframe/);
+    expect(() => hub.register({ indicator: 'sma', params: { period: 50 }, timeframe: '3m' })).toThrow(
+      /sma\(period=50;close\)@3m: @3m is shorter/,
+    );
+    expect(() => new FeatureHub().register({ indicator: 'sma', params: { period: 5 }, timeframe: '1h' })).toThrow(
+      /needs the data's timeframe/,
+    );
   });
 
   it('a bar without a timestamp cannot be placed', () => {
     const hub = new FeatureHub({ timeframe: '5m', calendar: 'us_equity' });
     hub.register({ indicator: 'sma', params: { period: 5 }, timeframe: '1h' });
-    expect(() => hub.update(hub.createState(), { open: 1, high: 1, low: 1, close: 1, volume: 1 }, new Float64Array(1))).toThrow(/needs bars with timestamps/);
+    expect(() =>
+      hub.update(hub.createState(), { open: 1, high: 1, low: 1, close: 1, volume: 1 }, new Float64Array(1)),
+    ).toThrow(/needs bars with timestamps/);
   });
 });

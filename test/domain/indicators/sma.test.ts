@@ -42,9 +42,29 @@ describe('sma', () => {
 
   it('reads the selected input (hl2, volume)', () => {
     const hl2 = build('sma', { period: 7 }, 'hl2');
-    expectSeries(run(hl2.indicator, bars, 1), [naiveSma(bars.map((x) => (x.high + x.low) / 2), 7)], 6, 1e-12);
+    expectSeries(
+      run(hl2.indicator, bars, 1),
+      [
+        naiveSma(
+          bars.map((x) => (x.high + x.low) / 2),
+          7,
+        ),
+      ],
+      6,
+      1e-12,
+    );
     const vol = build('sma', { period: 7 }, 'volume');
-    expectSeries(run(vol.indicator, bars, 1), [naiveSma(bars.map((x) => x.volume), 7)], 6, 1e-12);
+    expectSeries(
+      run(vol.indicator, bars, 1),
+      [
+        naiveSma(
+          bars.map((x) => x.volume),
+          7,
+        ),
+      ],
+      6,
+      1e-12,
+    );
   });
 
   it('has no look-ahead', () => {

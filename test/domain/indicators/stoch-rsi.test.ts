@@ -49,7 +49,12 @@ describe('stoch_rsi', () => {
 
   it('matches with other params (7/21/1/5)', () => {
     const expected = naiveStochRsi(px, 7, 21, 1, 5);
-    expectSeries(run(build('stoch_rsi', { rsi_period: 7, stoch_period: 21, k_smooth: 1, d_period: 5 }).indicator, bars, 2), expected, 31, 1e-8);
+    expectSeries(
+      run(build('stoch_rsi', { rsi_period: 7, stoch_period: 21, k_smooth: 1, d_period: 5 }).indicator, bars, 2),
+      expected,
+      31,
+      1e-8,
+    );
   });
 
   it('has no look-ahead', () => {

@@ -23,14 +23,7 @@ function naiveStoch(bars: ReturnType<typeof loadSpyBars>, k: number, ks: number,
 }
 
 // Six bars used by the hand-worked examples of stoch and williams_r.
-const HAND = [
-  hlc(10, 8, 9),
-  hlc(11, 9, 10.5),
-  hlc(12, 10, 11),
-  hlc(12, 9, 9.5),
-  hlc(13, 11, 12.5),
-  hlc(14, 12, 12),
-];
+const HAND = [hlc(10, 8, 9), hlc(11, 9, 10.5), hlc(12, 10, 11), hlc(12, 9, 9.5), hlc(13, 11, 12.5), hlc(14, 12, 12)];
 
 const bars = loadSpyBars();
 

@@ -81,7 +81,12 @@ describe('supertrend', () => {
   });
 
   it('matches with period 7, multiplier 1.5 (both conventions)', () => {
-    expectSeries(run(build('supertrend', { period: 7, multiplier: 1.5 }).indicator, bars, 2), naiveSupertrend(bars, 7, 1.5), 7, 1e-10);
+    expectSeries(
+      run(build('supertrend', { period: 7, multiplier: 1.5 }).indicator, bars, 2),
+      naiveSupertrend(bars, 7, 1.5),
+      7,
+      1e-10,
+    );
     const h = build('supertrend', { period: 7, multiplier: 1.5, first_bar: 'high_low' });
     expect(h.warmup).toBe(7);
     expectSeries(run(h.indicator, bars, 2), naiveSupertrend(bars, 7, 1.5, 'high_low'), 6, 1e-10);

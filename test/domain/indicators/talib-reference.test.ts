@@ -9,7 +9,10 @@ import { build, close, run } from './harness.ts';
 // ADX_t and ADX_{t-(n-1)} (equal to TA-Lib once the ADX seed difference has decayed).
 // `first`: the first listed bar is TA-Lib's first output (its lookback).
 const TALIB: Readonly<
-  Record<string, { params: Record<string, number | string>; first: boolean; values: readonly (readonly [number, number])[] }>
+  Record<
+    string,
+    { params: Record<string, number | string>; first: boolean; values: readonly (readonly [number, number])[] }
+  >
 > = {
   atr: {
     params: { period: 14 },
@@ -68,11 +71,12 @@ describe('agreement with TA-Lib on SPY', () => {
       const v = run(build(name, ref.params).indicator, bars, 1).values[0]!;
       // Where the first listed bar is TA-Lib's first output, Sluice starts on it too.
       if (ref.first) expect(Number.isNaN(v[ref.values[0]![0] - 1]!)).toBe(true);
-      for (const [t, x] of ref.values) expect(close(v[t]!, x, 1e-12), `${name} bar ${t}: ${v[t]} vs TA-Lib ${x}`).toBe(true);
+      for (const [t, x] of ref.values)
+        expect(close(v[t]!, x, 1e-12), `${name} bar ${t}: ${v[t]} vs TA-Lib ${x}`).toBe(true);
     });
   }
 
-  it('first_bar: high_low is not TA-Lib: its ATR starts a bar early and differs at TA-Lib\'s first value', () => {
+  it("first_bar: high_low is not TA-Lib: its ATR starts a bar early and differs at TA-Lib's first value", () => {
     const v = run(build('atr', { period: 14, first_bar: 'high_low' }).indicator, bars, 1).values[0]!;
     expect(Number.isNaN(v[13]!)).toBe(false);
     expect(close(v[14]!, 0.33875000000001265, 1e-6)).toBe(false);

@@ -50,8 +50,18 @@ describe('tsi', () => {
 
   it('matches the reference with other periods (40/20/10 on hl2, 1/1/1)', () => {
     const hl2 = bars.map((x) => (x.high + x.low) / 2);
-    expectSeries(run(build('tsi', { long: 40, short: 20, signal: 10 }, 'hl2').indicator, bars, 2), naiveTsi(hl2, 40, 20, 10), 68, 1e-9);
-    expectSeries(run(build('tsi', { long: 1, short: 1, signal: 1 }).indicator, bars, 2), naiveTsi(px, 1, 1, 1), 1, 1e-9);
+    expectSeries(
+      run(build('tsi', { long: 40, short: 20, signal: 10 }, 'hl2').indicator, bars, 2),
+      naiveTsi(hl2, 40, 20, 10),
+      68,
+      1e-9,
+    );
+    expectSeries(
+      run(build('tsi', { long: 1, short: 1, signal: 1 }).indicator, bars, 2),
+      naiveTsi(px, 1, 1, 1),
+      1,
+      1e-9,
+    );
   });
 
   it('stays within ±100 and is 0 without movement', () => {

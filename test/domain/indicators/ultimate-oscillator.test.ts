@@ -35,9 +35,9 @@ describe('ultimate_oscillator', () => {
 
   it('is 50 when nothing moves', () => {
     const flat = Array.from({ length: 5 }, () => hlc(3, 3, 3));
-    expect(run(build('ultimate_oscillator', { short: 1, medium: 2, long: 3 }).indicator, flat, 1).values[0]!.slice(3)).toEqual([
-      50, 50,
-    ]);
+    expect(
+      run(build('ultimate_oscillator', { short: 1, medium: 2, long: 3 }).indicator, flat, 1).values[0]!.slice(3),
+    ).toEqual([50, 50]);
   });
 
   it('defaults to 7/14/28 (first value at bar 28) and matches the naive oscillator on every SPY bar', () => {
@@ -50,7 +50,12 @@ describe('ultimate_oscillator', () => {
 
   it('matches with other windows (5/10/40)', () => {
     const expected = naiveUo(bars, 5, 10, 40);
-    expectSeries(run(build('ultimate_oscillator', { short: 5, medium: 10, long: 40 }).indicator, bars, 1), [expected], 40, 1e-9);
+    expectSeries(
+      run(build('ultimate_oscillator', { short: 5, medium: 10, long: 40 }).indicator, bars, 1),
+      [expected],
+      40,
+      1e-9,
+    );
   });
 
   it('rejects windows out of order', () => {

@@ -42,7 +42,8 @@ describe('volatility', () => {
   }
 
   it('restarts its window after a non-positive price', () => {
-    const v = run(build('volatility', { period: 2 }).indicator, closes([100, 101, 102, 0, 100, 101, 102]), 1).values[0]!;
+    const v = run(build('volatility', { period: 2 }).indicator, closes([100, 101, 102, 0, 100, 101, 102]), 1)
+      .values[0]!;
     expect(v.map((x) => !Number.isNaN(x))).toEqual([false, false, true, false, false, false, true]);
   });
 

@@ -80,7 +80,9 @@ describe('vwap', () => {
     const expected = naiveVwap(bars);
     expectSeries(run(build('vwap', {}).indicator, bars, 1), [expected], 0, 1e-12);
     // Sanity: the first bar of every session is its own typical price.
-    const firsts = bars.filter((b, t) => t > 0 && new Date(b.ts).getUTCDate() !== new Date(bars[t - 1]!.ts).getUTCDate());
+    const firsts = bars.filter(
+      (b, t) => t > 0 && new Date(b.ts).getUTCDate() !== new Date(bars[t - 1]!.ts).getUTCDate(),
+    );
     expect(firsts.length).toBeGreaterThan(100);
   });
 

@@ -14,13 +14,22 @@ function naiveWilliamsR(p: number): number[] {
     bars.map((b) => b.low),
     p,
   );
-  return bars.map((b, t) => (hh[t]! > ll[t]! ? (-100 * (hh[t]! - b.close)) / (hh[t]! - ll[t]!) : hh[t] === ll[t] ? -50 : NaN));
+  return bars.map((b, t) =>
+    hh[t]! > ll[t]! ? (-100 * (hh[t]! - b.close)) / (hh[t]! - ll[t]!) : hh[t] === ll[t] ? -50 : NaN,
+  );
 }
 
 describe('williams_r', () => {
   it('hand-worked example: period 3', () => {
     // -100·(12-11)/(12-8) = -25 @2 ; -100·(12-9.5)/3 @3 ; -100·(13-12.5)/4 = -12.5 @4 ; -100·(14-12)/5 = -40 @5
-    const hand = [hlc(10, 8, 9), hlc(11, 9, 10.5), hlc(12, 10, 11), hlc(12, 9, 9.5), hlc(13, 11, 12.5), hlc(14, 12, 12)];
+    const hand = [
+      hlc(10, 8, 9),
+      hlc(11, 9, 10.5),
+      hlc(12, 10, 11),
+      hlc(12, 9, 9.5),
+      hlc(13, 11, 12.5),
+      hlc(14, 12, 12),
+    ];
     const b = build('williams_r', { period: 3 });
     expect(b.warmup).toBe(3);
     const v = run(b.indicator, hand, 1).values[0]!;
@@ -32,7 +41,10 @@ describe('williams_r', () => {
   });
 
   it('is -50 on a flat window', () => {
-    expect(run(build('williams_r', { period: 2 }).indicator, [hlc(5, 5, 5), hlc(5, 5, 5)], 1).values[0]).toEqual([NaN, -50]);
+    expect(run(build('williams_r', { period: 2 }).indicator, [hlc(5, 5, 5), hlc(5, 5, 5)], 1).values[0]).toEqual([
+      NaN,
+      -50,
+    ]);
   });
 
   for (const period of [1, 14, 60]) {

@@ -24,7 +24,10 @@ describe('wma', () => {
   for (const period of [1, 2, 9, 50]) {
     it(`matches a naive full-window WMA on every SPY bar (period ${period})`, () => {
       const b = build('wma', { period }, 'hlc3');
-      const expected = naiveWma(bars.map((x) => (x.high + x.low + x.close) / 3), period);
+      const expected = naiveWma(
+        bars.map((x) => (x.high + x.low + x.close) / 3),
+        period,
+      );
       expect(firstValue(expected)).toBe(period - 1);
       expect(b.warmup).toBe(period);
       expectSeries(run(b.indicator, bars, 1), [expected], period - 1, 1e-12);

@@ -6,9 +6,23 @@ import { runConfig } from '../../helpers/run.ts';
 import { barsPerYear } from '../../../src/domain/metrics/timeframe.ts';
 
 /** A chunk of one symbol's timestamps (prices do not matter here). */
-function chunk(ts: readonly number[], symbols: readonly string[] = ['SPY'], which: readonly number[] = ts.map(() => 0)): BarChunk {
+function chunk(
+  ts: readonly number[],
+  symbols: readonly string[] = ['SPY'],
+  which: readonly number[] = ts.map(() => 0),
+): BarChunk {
   const zeros = new Float64Array(ts.length);
-  return { length: ts.length, symbols, symbol: Uint16Array.from(which), ts: Float64Array.from(ts), open: zeros, high: zeros, low: zeros, close: zeros, volume: zeros };
+  return {
+    length: ts.length,
+    symbols,
+    symbol: Uint16Array.from(which),
+    ts: Float64Array.from(ts),
+    open: zeros,
+    high: zeros,
+    low: zeros,
+    close: zeros,
+    volume: zeros,
+  };
 }
 
 const MIN = 60_000;
@@ -38,7 +52,14 @@ describe('the data calendar: bars per session against the timeframe', () => {
   it('leaves out the first and last sessions with three or more: data cut mid-session does not bias the count', () => {
     const c = new SessionCounter('us_equity');
     // From 14:00 on the first day, until 11:00 on the fourth: two whole sessions between.
-    c.add(chunk([...session('2024-06-03', '14:00', '16:00', -4), ...session('2024-06-04', '09:30', '16:00', -4), ...session('2024-06-05', '09:30', '16:00', -4), ...session('2024-06-06', '09:30', '11:00', -4)]));
+    c.add(
+      chunk([
+        ...session('2024-06-03', '14:00', '16:00', -4),
+        ...session('2024-06-04', '09:30', '16:00', -4),
+        ...session('2024-06-05', '09:30', '16:00', -4),
+        ...session('2024-06-06', '09:30', '11:00', -4),
+      ]),
+    );
     expect(c.result()).toEqual({ symbol: 'SPY', bars: 156, sessions: 2 });
     expect(checkAnnualization('5m', 'us_equity', c.result())!.warning).toBeNull();
   });
@@ -57,16 +78,22 @@ describe('the data calendar: bars per session against the timeframe', () => {
     expect(check.data_bars_per_year).toBe(19_908);
     expect(check.difference).toBeCloseTo(19_908 / 19_656 - 1, 15);
     expect(check.effect_on_annualized).toBeCloseTo(Math.sqrt(19_908 / 19_656) - 1, 15);
-    expect(check.warning).toMatch(/^annualization: timeframe 5m on us_equity assumes 78 bars a session \(19,656 a year\), but SPY has 79 \(790 bars in 10 whole sessions: 19,908 a year\), 1\.3 % more; .* 0\.64 % lower .* metrics\.annualization: data/);
+    expect(check.warning).toMatch(
+      /^annualization: timeframe 5m on us_equity assumes 78 bars a session \(19,656 a year\), but SPY has 79 \(790 bars in 10 whole sessions: 19,908 a year\), 1\.3 % more; .* 0\.64 % lower .* metrics\.annualization: data/,
+    );
     // Within 1 %: no warning (78.7 bars a session is 0.9 % more).
     expect(checkAnnualization('5m', 'us_equity', { symbol: 'SPY', bars: 787, sessions: 10 })!.warning).toBeNull();
     // Fewer bars (a half day in a short file) warn the other way.
-    expect(checkAnnualization('1h', 'us_equity', { symbol: 'X', bars: 60, sessions: 10 })!.warning).toMatch(/fewer; .* higher/);
+    expect(checkAnnualization('1h', 'us_equity', { symbol: 'X', bars: 60, sessions: 10 })!.warning).toMatch(
+      /fewer; .* higher/,
+    );
   });
 
   it('daily bars are one a session; bars longer than a day are not checked', () => {
     expect(checkAnnualization('1d', 'us_equity', { symbol: 'X', bars: 250, sessions: 250 })!.difference).toBe(0);
-    expect(checkAnnualization('1d', 'continuous', { symbol: 'X', bars: 365, sessions: 365 })!.data_bars_per_year).toBe(365);
+    expect(checkAnnualization('1d', 'continuous', { symbol: 'X', bars: 365, sessions: 365 })!.data_bars_per_year).toBe(
+      365,
+    );
     expect(checkAnnualization('1w', 'us_equity', { symbol: 'X', bars: 52, sessions: 52 })).toBeUndefined();
     expect(checkAnnualization('5m', 'us_equity', { symbol: undefined, bars: 0, sessions: 0 })).toBeUndefined();
   });
@@ -82,7 +109,9 @@ describe('annualization on the bundled SPY 5m data', () => {
     expect(a).toMatchObject({ symbol: 'SPY', bars: 20_558, sessions: 254, assumed_bars_per_year: 19_656 });
     expect(a.data_bars_per_year).toBeCloseTo((252 * 20_558) / 254, 9);
     expect(a.effect_on_annualized).toBeCloseTo(0.01865, 5);
-    expect(a.warning).toMatch(/SPY has 80\.94 \(20,558 bars in 254 whole sessions: 20,396\.13 a year\), 3\.8 % more; .* 1\.87 % lower/);
+    expect(a.warning).toMatch(
+      /SPY has 80\.94 \(20,558 bars in 254 whole sessions: 20,396\.13 a year\), 3\.8 % more; .* 1\.87 % lower/,
+    );
   });
 
   it('metrics.annualization: data scales annualized volatility and Sharpe by √(data / assumed), other metrics unchanged', async () => {

@@ -75,7 +75,18 @@ describe('summarize', () => {
   });
 
   it('gives a null std for one value (a sample std needs two)', () => {
-    expect(summarize([5])).toEqual({ count: 1, mean: 5, std: null, min: 5, max: 5, p5: 5, p25: 5, p50: 5, p75: 5, p95: 5 });
+    expect(summarize([5])).toEqual({
+      count: 1,
+      mean: 5,
+      std: null,
+      min: 5,
+      max: 5,
+      p5: 5,
+      p25: 5,
+      p50: 5,
+      p75: 5,
+      p95: 5,
+    });
   });
 
   it('stays accurate with a large offset (two-pass variance)', () => {

@@ -7,7 +7,6 @@ const DAY = 86_400_000;
 const YEAR = 365.25 * DAY;
 const T0 = Date.UTC(2024, 0, 2);
 
-
 interface Curve {
   readonly ts: number[];
   readonly equity: number[];
@@ -308,7 +307,7 @@ describe('EquityStats', () => {
         invested: [true, true, true],
       });
       expect(m.sortino_ratio).toBe(0);
-      expect(m.sharpe_ratio).toBeCloseTo(((4 / 3) / Math.sqrt(1 / 3)) * 2, 8);
+      expect(m.sharpe_ratio).toBeCloseTo((4 / 3 / Math.sqrt(1 / 3)) * 2, 8);
     });
 
     it('reports CAGR −1 when equity is wiped out', () => {
@@ -326,9 +325,7 @@ describe('EquityStats', () => {
     it('rejects invalid options', () => {
       expect(() => new EquityStats({ initialEquity: 0, barsPerYear: 252 })).toThrow(/initialEquity/);
       expect(() => new EquityStats({ initialEquity: 100, barsPerYear: Number.NaN })).toThrow(/barsPerYear/);
-      expect(() => new EquityStats({ initialEquity: 100, barsPerYear: 252, riskFreeRate: -1 })).toThrow(
-        /riskFreeRate/,
-      );
+      expect(() => new EquityStats({ initialEquity: 100, barsPerYear: 252, riskFreeRate: -1 })).toThrow(/riskFreeRate/);
     });
   });
 });

@@ -141,7 +141,9 @@ describe('bootstrapTrades', () => {
   it('validates its input', () => {
     expect(() => bootstrapTrades([0.1], { draws: 0, seed: 1 })).toThrow(/draws must be a whole number from 1/);
     expect(() => bootstrapTrades([0.1], { draws: 2.5, seed: 1 })).toThrow(/draws/);
-    expect(() => bootstrapTrades([0.1], { draws: 10, seed: 1, confidence: [0.95, 0.05] })).toThrow(/0 <= low < high <= 1/);
+    expect(() => bootstrapTrades([0.1], { draws: 10, seed: 1, confidence: [0.95, 0.05] })).toThrow(
+      /0 <= low < high <= 1/,
+    );
     expect(() => bootstrapTrades([0.1], { draws: 10, seed: 1, confidence: [5, 95] })).toThrow(/confidence/);
     expect(() => bootstrapTrades([0.1], { draws: 10, seed: 1, block_size: 0 })).toThrow(/block_size/);
     expect(() => bootstrapTrades([0.1, Number.NaN], { draws: 10, seed: 1 })).toThrow(/trade 1: return/);

@@ -47,8 +47,6 @@ describe('performance metric names', () => {
     expect(isRankableMetricName('nope')).toBe(false);
     expect(RANKABLE_METRIC_NAMES).not.toContain('trade_count');
     expect(RANKABLE_METRIC_NAMES).toContain('sortino_ratio');
-    expect(RANKABLE_METRIC_NAMES.length).toBe(
-      METRIC_NAMES.filter((n) => METRIC_DIRECTION[n] !== 'neutral').length,
-    );
+    expect(RANKABLE_METRIC_NAMES.length).toBe(METRIC_NAMES.filter((n) => METRIC_DIRECTION[n] !== 'neutral').length);
   });
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { TradeStats } from '../../../src/domain/metrics/trade-stats.ts';
 import type { TradeLike, TradeMetrics } from '../../../src/domain/metrics/trade-stats.ts';
 
-
 function fold(trades: readonly TradeLike[]): TradeMetrics {
   const stats = new TradeStats();
   for (const t of trades) stats.push(t);

@@ -12,7 +12,10 @@ function fill(f: Partial<BookFill> & Pick<BookFill, 'side' | 'quantity' | 'price
 
 /** equity = initial cash + realized + unrealized − open commission, the book's identity. */
 function expectIdentity(book: Book): void {
-  expect(book.equity()).toBeCloseTo(book.initialCash + book.realizedPnl + book.unrealizedPnl() - book.openCommission(), 8);
+  expect(book.equity()).toBeCloseTo(
+    book.initialCash + book.realizedPnl + book.unrealizedPnl() - book.openCommission(),
+    8,
+  );
 }
 
 describe('Book — futures (margin posted, variation settled at every mark)', () => {
@@ -37,7 +40,16 @@ describe('Book — futures (margin posted, variation settled at every mark)', ()
     // Sell 2 at 3990 (the next open) while the mark is still 3995: −5 × 50 × 2 settles at
     // the fill, margin comes back, commission 4.
     const [trade] = book.applyFill(fill({ side: 'sell', quantity: 2, price: 3990, commission: 4, ts: 2, barIndex: 3 }));
-    expect(trade).toMatchObject({ direction: 'long', quantity: 2, entryPrice: 4000, exitPrice: 3990, grossPnl: -1000, commission: 8, pnl: -1008, barsHeld: 3 });
+    expect(trade).toMatchObject({
+      direction: 'long',
+      quantity: 2,
+      entryPrice: 4000,
+      exitPrice: 3990,
+      grossPnl: -1000,
+      commission: 8,
+      pnl: -1008,
+      barsHeld: 3,
+    });
     expect(trade!.returnPct).toBeCloseTo(-1008 / (2 * 4000 * 50), 15);
     expect(book.cash).toBe(100_000 - 1008);
     expect(book.equity()).toBe(100_000 - 1008);
@@ -103,7 +115,11 @@ describe('Book — futures (margin posted, variation settled at every mark)', ()
   });
 
   it('refuses a future without a positive multiplier or margin', () => {
-    expect(() => new Book(1, new Map([['ES', { kind: 'future', multiplier: 0, margin: 1 }]]))).toThrow(/ES: multiplier must be a finite number > 0/);
-    expect(() => new Book(1, new Map([['ES', { kind: 'future', multiplier: 50, margin: Number.NaN }]]))).toThrow(/margin must be/);
+    expect(() => new Book(1, new Map([['ES', { kind: 'future', multiplier: 0, margin: 1 }]]))).toThrow(
+      /ES: multiplier must be a finite number > 0/,
+    );
+    expect(() => new Book(1, new Map([['ES', { kind: 'future', multiplier: 50, margin: Number.NaN }]]))).toThrow(
+      /margin must be/,
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('Book — hand-worked accounting', () => {
 
   it('long round trip: cash, marks, trade record', () => {
     const book = new Book(10_000);
-    const opened = book.applyFill(fill({ side: 'buy', quantity: 100, price: 10, commission: 1, ts: 1000, barIndex: 0 }));
+    const opened = book.applyFill(
+      fill({ side: 'buy', quantity: 100, price: 10, commission: 1, ts: 1000, barIndex: 0 }),
+    );
     expect(opened).toHaveLength(0);
     // cash = 10000 − 100 × 10 − 1 = 8999
     expect(book.cash).toBe(8999);
@@ -44,7 +46,11 @@ describe('Book — hand-worked accounting', () => {
     // identity: 10000 + 0 + 100 − 1 = 10099
     expect(book.initialCash + book.realizedPnl + book.unrealizedPnl() - book.openCommission()).toBeCloseTo(10_099, 9);
 
-    const t = only(book.applyFill(fill({ side: 'sell', quantity: 100, price: 12, commission: 2, ts: 5000, barIndex: 4, reason: 'exit' })));
+    const t = only(
+      book.applyFill(
+        fill({ side: 'sell', quantity: 100, price: 12, commission: 2, ts: 5000, barIndex: 4, reason: 'exit' }),
+      ),
+    );
     expect(t).toEqual({
       symbol: 'AAA',
       direction: 'long',
@@ -79,7 +85,9 @@ describe('Book — hand-worked accounting', () => {
     expect(book.avgPrice('AAA')).toBeCloseTo(11, 12);
     expect(book.position('AAA')).toBe(150);
 
-    const t = only(book.applyFill(fill({ side: 'sell', quantity: 60, price: 12, commission: 0.6, ts: 300, barIndex: 7 })));
+    const t = only(
+      book.applyFill(fill({ side: 'sell', quantity: 60, price: 12, commission: 0.6, ts: 300, barIndex: 7 })),
+    );
     expect(t.direction).toBe('long');
     expect(t.quantity).toBe(60);
     expect(t.entryTs).toBe(100); // the first entry, not the addition
@@ -104,7 +112,9 @@ describe('Book — hand-worked accounting', () => {
   it('a fill through zero closes the long and opens a short with the remaining commission', () => {
     const book = new Book(10_000);
     book.applyFill(fill({ side: 'buy', quantity: 100, price: 10, commission: 1, ts: 0, barIndex: 0 }));
-    const t = only(book.applyFill(fill({ side: 'sell', quantity: 150, price: 8, commission: 3, ts: 200, barIndex: 2 })));
+    const t = only(
+      book.applyFill(fill({ side: 'sell', quantity: 150, price: 8, commission: 3, ts: 200, barIndex: 2 })),
+    );
     expect(t.direction).toBe('long');
     expect(t.quantity).toBe(100);
     expect(t.grossPnl).toBe(-200); // 100 × (8 − 10)
@@ -121,7 +131,11 @@ describe('Book — hand-worked accounting', () => {
     // equity = 10196 − 50 × 8 = 9796 = 10000 − 203 + 0 − 1
     expect(book.equity()).toBe(9796);
 
-    const s = only(book.applyFill(fill({ side: 'buy', quantity: 50, price: 6, commission: 0.5, ts: 500, barIndex: 5, reason: 'end_of_data' })));
+    const s = only(
+      book.applyFill(
+        fill({ side: 'buy', quantity: 50, price: 6, commission: 0.5, ts: 500, barIndex: 5, reason: 'end_of_data' }),
+      ),
+    );
     expect(s.direction).toBe('short');
     expect(s.entryTs).toBe(200); // the reversal fill opened it
     expect(s.entryPrice).toBe(8);
@@ -199,7 +213,6 @@ describe('Book — hand-worked accounting', () => {
   });
 });
 
-
 describe('Book — accounting identity over random fill sequences', () => {
   /*
    * The test keeps its own ledger, independent of Book: cash moves by −(signed qty × price
@@ -257,7 +270,16 @@ describe('Book — accounting identity over random fill sequences', () => {
           const price = Math.max(0.5, (mark.get(symbol) ?? 1) * (1 + (rnd() - 0.5) * 0.02));
           const commission = rnd() < 0.2 ? 0 : int(0, 500) / 100;
           const sign = side === 'buy' ? 1 : -1;
-          const trades = book.applyFill({ symbol, side, quantity, price, commission, ts: step, barIndex: step, reason: 'r' });
+          const trades = book.applyFill({
+            symbol,
+            side,
+            quantity,
+            price,
+            commission,
+            ts: step,
+            barIndex: step,
+            reason: 'r',
+          });
           cash -= sign * quantity * price + commission;
           commissions += commission;
           pos.set(symbol, held + sign * quantity);
@@ -291,7 +313,8 @@ describe('Book — accounting identity over random fill sequences', () => {
         near('Σ trade pnl = realized', book.realizedPnl, tradePnl);
         near('total commission', book.totalCommission, commissions);
         near('trade + open commission = paid', tradeCommission + book.openCommission(), commissions);
-        if (book.invested !== SYMBOLS.some((s) => (pos.get(s) ?? 0) !== 0)) expect.fail(`invested flag at step ${step}`);
+        if (book.invested !== SYMBOLS.some((s) => (pos.get(s) ?? 0) !== 0))
+          expect.fail(`invested flag at step ${step}`);
         prevEquity = equity;
         prevDecomp = decomp;
       }

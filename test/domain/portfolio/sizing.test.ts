@@ -57,7 +57,9 @@ describe('targetQuantity: atr_risk', () => {
   it('caps the notional at max_percent of equity', () => {
     // ATR 0.01 → 1000 / 0.02 = 50 000 shares; the cap 100 % of 100 000 at 50 = 2000 shares
     expect(targetQuantity(sizing, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(2000);
-    expect(targetQuantity({ ...sizing, maxPercent: 50 }, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(1000);
+    expect(targetQuantity({ ...sizing, maxPercent: 50 }, 1, 100_000, 50, { feature: 0.01, barsPerYear: 252 })).toBe(
+      1000,
+    );
   });
 
   it('sizes nothing while the ATR warms up', () => {

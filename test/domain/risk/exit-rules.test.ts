@@ -11,9 +11,15 @@ describe('protectiveStop', () => {
 
   it('trailing stop: best × (1 ∓ pct), the tighter of the two wins', () => {
     // long: fixed 98, trailing 110 × 0.99 = 108.9 → trailing
-    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 1 }, 1, 100, 110)).toEqual({ price: 108.9, reason: 'trailing_stop' });
+    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 1 }, 1, 100, 110)).toEqual({
+      price: 108.9,
+      reason: 'trailing_stop',
+    });
     // long, no new high yet: trailing 100 × 0.95 = 95 is looser than 98 → fixed
-    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 5 }, 1, 100, 100)).toEqual({ price: 98, reason: 'stop_loss' });
+    expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 5 }, 1, 100, 100)).toEqual({
+      price: 98,
+      reason: 'stop_loss',
+    });
     // short: fixed 102, trailing 90 × 1.01 = 90.9 → trailing
     expect(protectiveStop({ stopLossPct: 2, trailingStopPct: 1 }, -1, 100, 90)!.price).toBeCloseTo(90.9, 12);
     expect(protectiveStop({ trailingStopPct: 1 }, -1, 100, 90)!.reason).toBe('trailing_stop');
@@ -61,7 +67,12 @@ describe('SessionClock', () => {
   it('finds the bar before each session’s last regular 5-minute bar on real SPY data', () => {
     const bars = loadSpyBars();
     const five = 5 * 60_000;
-    const nyTime = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const nyTime = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     let sessions = 0;
     let lastBars = 0;
     for (let i = 0; i + 1 < bars.length; i++) {

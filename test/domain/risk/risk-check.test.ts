@@ -36,7 +36,10 @@ describe('checkOrder — exits are never blocked', () => {
 describe('checkOrder — max_position', () => {
   it('rejects an increase with nothing left, naming the numbers', () => {
     const d = checkOrder(order({ side: 'buy', quantity: 50, position: 100 }), { maxPosition: 100 });
-    expect(d).toEqual({ action: 'reject', reason: 'max_position 100 shares: position 100, order buy 50 would make 150' });
+    expect(d).toEqual({
+      action: 'reject',
+      reason: 'max_position 100 shares: position 100, order buy 50 would make 150',
+    });
   });
 
   it('resizes an increase to the room left', () => {
@@ -56,7 +59,9 @@ describe('checkOrder — max_position', () => {
   });
 
   it('approves an increase within the limit', () => {
-    expect(checkOrder(order({ side: 'buy', quantity: 40, position: 60 }), { maxPosition: 100 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'buy', quantity: 40, position: 60 }), { maxPosition: 100 })).toEqual({
+      action: 'approve',
+    });
   });
 
   it('a reversal keeps its closing part and limits only the new side', () => {
@@ -71,7 +76,9 @@ describe('checkOrder — max_position', () => {
       quantity: 100,
     });
     // the new side fits entirely
-    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { maxPosition: 50 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'sell', quantity: 150, position: 100 }), { maxPosition: 50 })).toEqual({
+      action: 'approve',
+    });
   });
 });
 
@@ -88,14 +95,18 @@ describe('checkOrder — max_position_pct', () => {
 
   it('does not lose a share to float rounding', () => {
     // 33 % of 3000 = 990; 990 / 1.1 = 900 shares (899.9999999999999 in doubles)
-    expect(checkOrder(order({ side: 'buy', quantity: 1000, equity: 3000, price: 1.1 }), { maxPositionPct: 33 })).toMatchObject({
+    expect(
+      checkOrder(order({ side: 'buy', quantity: 1000, equity: 3000, price: 1.1 }), { maxPositionPct: 33 }),
+    ).toMatchObject({
       action: 'resize',
       quantity: 900,
     });
   });
 
   it('opens nothing when equity is gone', () => {
-    expect(checkOrder(order({ side: 'buy', quantity: 10, equity: -500 }), { maxPositionPct: 50 })).toMatchObject({ action: 'reject' });
+    expect(checkOrder(order({ side: 'buy', quantity: 10, equity: -500 }), { maxPositionPct: 50 })).toMatchObject({
+      action: 'reject',
+    });
   });
 });
 
@@ -127,14 +138,21 @@ describe('checkOrder — max_exposure', () => {
   it('allows leverage above 1', () => {
     // 2 × 10000 = 20000 of room at 10 → 2000 shares
     expect(checkOrder(order({ side: 'sell', quantity: 2000 }), { maxExposure: 2 })).toEqual({ action: 'approve' });
-    expect(checkOrder(order({ side: 'sell', quantity: 2001 }), { maxExposure: 2 })).toMatchObject({ action: 'resize', quantity: 2000 });
+    expect(checkOrder(order({ side: 'sell', quantity: 2001 }), { maxExposure: 2 })).toMatchObject({
+      action: 'resize',
+      quantity: 2000,
+    });
   });
 });
 
 describe('checkOrder — several limits', () => {
   it('the tightest limit binds and is named', () => {
     // max_position 100; pct 5 % → 500 / 10 = 50; exposure 2 → 2000 → tightest: pct, 50
-    const d = checkOrder(order({ side: 'buy', quantity: 120 }), { maxPosition: 100, maxPositionPct: 5, maxExposure: 2 });
+    const d = checkOrder(order({ side: 'buy', quantity: 120 }), {
+      maxPosition: 100,
+      maxPositionPct: 5,
+      maxExposure: 2,
+    });
     expect(d.action).toBe('resize');
     if (d.action !== 'resize') return;
     expect(d.quantity).toBe(50);
@@ -142,13 +160,19 @@ describe('checkOrder — several limits', () => {
   });
 
   it('fails closed on an unusable reference price, but still lets the close through', () => {
-    expect(checkOrder(order({ side: 'buy', quantity: 10, price: Number.NaN }), { maxExposure: 1 })).toMatchObject({ action: 'reject' });
-    expect(checkOrder(order({ side: 'buy', quantity: 30, price: 0, position: -10 }), { maxExposure: 1 })).toMatchObject({
-      action: 'resize',
-      quantity: 10,
+    expect(checkOrder(order({ side: 'buy', quantity: 10, price: Number.NaN }), { maxExposure: 1 })).toMatchObject({
+      action: 'reject',
     });
+    expect(checkOrder(order({ side: 'buy', quantity: 30, price: 0, position: -10 }), { maxExposure: 1 })).toMatchObject(
+      {
+        action: 'resize',
+        quantity: 10,
+      },
+    );
     // max_position needs no price
-    expect(checkOrder(order({ side: 'buy', quantity: 10, price: 0 }), { maxPosition: 100 })).toEqual({ action: 'approve' });
+    expect(checkOrder(order({ side: 'buy', quantity: 10, price: 0 }), { maxPosition: 100 })).toEqual({
+      action: 'approve',
+    });
   });
 
   it('rejects a non-positive quantity', () => {

@@ -11,7 +11,14 @@ describe('aroon_trend', () => {
     //   3    12    10    12 13 12 / 10 11 10        50    100   -50    |osc| ≤ 50: flat
     //   4    11    8     13 12 11 / 11 10 8         0     100   -100   short, strength -1
     //   5    14    9     12 11 14 / 10 8 9          100   50    50     |osc| ≤ 50: flat
-    const bars = [bar(0, 10, 11, 9), bar(1, 11, 12, 10), bar(2, 12, 13, 11), bar(3, 11, 12, 10), bar(4, 9, 11, 8), bar(5, 13, 14, 9)];
+    const bars = [
+      bar(0, 10, 11, 9),
+      bar(1, 11, 12, 10),
+      bar(2, 12, 13, 11),
+      bar(3, 11, 12, 10),
+      bar(4, 9, 11, 8),
+      bar(5, 13, 14, 9),
+    ];
     const d = runStrategy('aroon_trend', { period: 2, threshold: 50 }, bars);
     expect(directions(d)).toEqual([null, null, 1, 0, -1, 0]);
     expect(d[2]).toEqual({ direction: 1, strength: 1 });

@@ -3,7 +3,7 @@ import { atr_channel_breakout } from '../../../src/domain/strategies/atr-channel
 import { barsFromCloses, directions, runStrategy } from './run-strategy.ts';
 
 describe('atr_channel_breakout', () => {
-  it("end to end with SMA(2) ± 1·ATR(2) of the previous bar: silent 3 bars, long, exit, short, exit, long", () => {
+  it('end to end with SMA(2) ± 1·ATR(2) of the previous bar: silent 3 bars, long, exit, short, exit, long', () => {
     // Closes only: TR = |c - previous c| from bar 1 (bar 0 has no previous close and no
     // TR); ATR(2) = mean of the first 2 TRs (bars 1, 2), then (ATR + TR)/2. The close is
     // compared with the PREVIOUS bar's channel.
@@ -34,7 +34,12 @@ describe('atr_channel_breakout', () => {
   });
 
   it('validates params: defaults 20/14/2', () => {
-    expect(atr_channel_breakout.params.parse({})).toEqual({ period: 20, atr_period: 14, multiplier: 2, atr_first_bar: 'skip' });
+    expect(atr_channel_breakout.params.parse({})).toEqual({
+      period: 20,
+      atr_period: 14,
+      multiplier: 2,
+      atr_first_bar: 'skip',
+    });
     expect(atr_channel_breakout.params.safeParse({ atr_first_bar: 'hl' }).success).toBe(false);
     expect(atr_channel_breakout.params.safeParse({ multiplier: 0 }).success).toBe(false);
   });

@@ -11,7 +11,11 @@ describe('cci_reversion', () => {
     //   4    10 13 13    12       1          4/3     1/0.02 = 50            hold short (> 0)
     //   5    13 13 10    12       -2         4/3     -2/0.02 = -100         long
     //   6    13 10 12    11.667   0.333      1.111   0.333/0.01667 = 20     ≥ 0: flat
-    const d = runStrategy('cci_reversion', { period: 3, oversold: -80, overbought: 80 }, barsFromCloses([10, 10, 10, 13, 13, 10, 12]));
+    const d = runStrategy(
+      'cci_reversion',
+      { period: 3, oversold: -80, overbought: 80 },
+      barsFromCloses([10, 10, 10, 13, 13, 10, 12]),
+    );
     expect(directions(d)).toEqual([null, null, 0, -1, -1, 1, 0]);
   });
 

@@ -33,7 +33,12 @@ describe('keltner_breakout', () => {
   });
 
   it('validates params: defaults 20/2/10', () => {
-    expect(keltner_breakout.params.parse({})).toEqual({ period: 20, multiplier: 2, atr_period: 10, atr_first_bar: 'skip' });
+    expect(keltner_breakout.params.parse({})).toEqual({
+      period: 20,
+      multiplier: 2,
+      atr_period: 10,
+      atr_first_bar: 'skip',
+    });
     expect(keltner_breakout.params.safeParse({ multiplier: -1 }).success).toBe(false);
   });
 });

@@ -12,7 +12,14 @@ describe('psar_trend', () => {
     //   4    10/8/9      stop 9.2176 + 0.04·(13 - 9.2176) = 9.3689 ≥ l 8: reverse,
     //                    SAR = max(EP 13, h3 12, h4 10) = 13, EP 8, AF 0.02   9 < 13    short
     //   5    9/7/8       13 + 0.02·(8 - 13) = 12.9                      8 < 12.9       short
-    const bars = [bar(0, 10, 11, 9), bar(1, 11, 12, 10), bar(2, 12, 13, 11), bar(3, 11, 12, 10), bar(4, 9, 10, 8), bar(5, 8, 9, 7)];
+    const bars = [
+      bar(0, 10, 11, 9),
+      bar(1, 11, 12, 10),
+      bar(2, 12, 13, 11),
+      bar(3, 11, 12, 10),
+      bar(4, 9, 10, 8),
+      bar(5, 8, 9, 7),
+    ];
     expect(directions(runStrategy('psar_trend', {}, bars))).toEqual([null, 1, 1, 1, -1, -1]);
   });
 

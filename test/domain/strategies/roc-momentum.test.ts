@@ -11,7 +11,11 @@ describe('roc_momentum', () => {
     //   5    100    100·(100-100)/100 = 0            flat
     //   6    100    100·(100-95)/95   = 5.26         long
     //   7    102    100·(102-100)/100 = 2            flat (|2| ≤ 5)
-    const d = runStrategy('roc_momentum', { period: 2, threshold: 5 }, barsFromCloses([100, 100, 110, 100, 95, 100, 100, 102]));
+    const d = runStrategy(
+      'roc_momentum',
+      { period: 2, threshold: 5 },
+      barsFromCloses([100, 100, 110, 100, 95, 100, 100, 102]),
+    );
     expect(directions(d)).toEqual([null, null, 1, 0, -1, 0, 1, 0]);
   });
 

@@ -20,17 +20,40 @@ describe('rotationWeights', () => {
   });
 
   it('scales to gross_exposure, then caps each symbol at max_weight (the cut stays cash)', () => {
-    expect([...rotationWeights(Float64Array.of(30, 10, 1), { ...base, weights: 'score', gross_exposure: 0.8, max_weight: 0.5 })]).toEqual([0.5, 0.2, 0]);
-    expect([...rotationWeights(Float64Array.of(1, 2, 3), { ...base, top_n: 3, gross_exposure: 1.5 })].map((w) => +w.toFixed(12))).toEqual([0.5, 0.5, 0.5]);
+    expect([
+      ...rotationWeights(Float64Array.of(30, 10, 1), {
+        ...base,
+        weights: 'score',
+        gross_exposure: 0.8,
+        max_weight: 0.5,
+      }),
+    ]).toEqual([0.5, 0.2, 0]);
+    expect(
+      [...rotationWeights(Float64Array.of(1, 2, 3), { ...base, top_n: 3, gross_exposure: 1.5 })].map(
+        (w) => +w.toFixed(12),
+      ),
+    ).toEqual([0.5, 0.5, 0.5]);
   });
 });
 
 describe('rotation schedule', () => {
-  const section = (scores: number[], session = 0, ts = 0) => ({ ts, session, symbols: ['A', 'B'], features: [Float64Array.from(scores)] });
+  const section = (scores: number[], session = 0, ts = 0) => ({
+    ts,
+    session,
+    symbols: ['A', 'B'],
+    features: [Float64Array.from(scores)],
+  });
 
   it('waits for every score, rebalances at the first complete one, then every K', () => {
     const logic = rotation.crossSection!(rotation.params.parse({ top_n: 1, rebalance: { every: 3 } }));
-    const out = [[NaN, 1], [2, 1], [1, 2], [1, 2], [1, 2], [1, 2]].map((s) => logic(section(s)));
+    const out = [
+      [NaN, 1],
+      [2, 1],
+      [1, 2],
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ].map((s) => logic(section(s)));
     expect(out.map((w) => (w === null ? null : [...w]))).toEqual([null, [1, 0], null, null, [0, 1], null]);
   });
 
@@ -56,7 +79,9 @@ describe('defineStrategy', () => {
   it('takes create or crossSection, exactly one', () => {
     const common = { name: 'x', description: 'x', params: z.strictObject({}), features: () => [] };
     expect(() => defineStrategy(common)).toThrow(DefinitionError);
-    expect(() => defineStrategy({ ...common, create: () => () => null, crossSection: () => () => null })).toThrow(/exactly one/);
+    expect(() => defineStrategy({ ...common, create: () => () => null, crossSection: () => () => null })).toThrow(
+      /exactly one/,
+    );
     expect(defineStrategy({ ...common, crossSection: () => () => null }).name).toBe('x');
   });
 });

@@ -85,7 +85,11 @@ describe('sma_crossover', () => {
     expect(bad.error?.issues[0]?.message).toMatch(/slow_period must be greater than fast_period/);
     expect(sma_crossover.params.safeParse({ fast_period: 0 }).success).toBe(false);
     expect(sma_crossover.params.safeParse({ fastperiod: 5 }).success).toBe(false);
-    expect(sma_crossover.params.parse({ trigger: 'cross' })).toEqual({ fast_period: 10, slow_period: 30, trigger: 'cross' });
+    expect(sma_crossover.params.parse({ trigger: 'cross' })).toEqual({
+      fast_period: 10,
+      slow_period: 30,
+      trigger: 'cross',
+    });
     expect(sma_crossover.params.safeParse({ trigger: 'event' }).success).toBe(false);
   });
 });

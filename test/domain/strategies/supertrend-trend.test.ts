@@ -18,7 +18,11 @@ describe('supertrend_trend', () => {
     //   7    9   2   1.625   10.625 / 7.375    10.625 / 7.375    -1      short
     //   8    9   0   0.8125  9.8125 / 8.1875   9.8125 / 8.1875   -1      short
     //   9    12  3   1.90625 13.906 / 10.094   9.8125 / 10.094   12 > up 9.8125 → +1: long
-    const d = runStrategy('supertrend_trend', { period: 2, multiplier: 1 }, barsFromCloses([10, 10, 10, 12, 13, 13, 11, 9, 9, 12]));
+    const d = runStrategy(
+      'supertrend_trend',
+      { period: 2, multiplier: 1 },
+      barsFromCloses([10, 10, 10, 12, 13, 13, 11, 9, 9, 12]),
+    );
     expect(directions(d)).toEqual([null, null, 0, 1, 1, 1, -1, -1, -1, 1]);
   });
 

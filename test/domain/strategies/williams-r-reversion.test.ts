@@ -9,7 +9,14 @@ describe('williams_r_reversion', () => {
     //   bar 3: HH 11, LL 9, close 10.2 → -100·0.8/2 = -40    ≥ -50: flat
     //   bar 4: HH 12, LL 9, close 11.8 → -100·0.2/3 = -6.67  short
     //   bar 5: HH 12, LL 9, close 10   → -100·2/3   = -66.67 ≤ -50: flat
-    const bars = [bar(0, 10, 11, 9), bar(1, 10, 11, 9), bar(2, 9.2, 10, 9), bar(3, 10.2, 10.5, 9), bar(4, 11.8, 12, 10), bar(5, 10, 11, 10)];
+    const bars = [
+      bar(0, 10, 11, 9),
+      bar(1, 10, 11, 9),
+      bar(2, 9.2, 10, 9),
+      bar(3, 10.2, 10.5, 9),
+      bar(4, 11.8, 12, 10),
+      bar(5, 10, 11, 10),
+    ];
     expect(directions(runStrategy('williams_r_reversion', { period: 3 }, bars))).toEqual([null, null, 1, 0, -1, 0]);
   });
 

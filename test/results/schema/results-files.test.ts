@@ -43,7 +43,10 @@ function documents(dir: string): { kind: ResultsFileName; where: string; value: 
       if (kind === null) continue;
       const text = readFileSync(p, 'utf8');
       if (RESULTS_FILES[kind].format === 'json') out.push({ kind, where: p, value: JSON.parse(text) });
-      else text.split('\n').forEach((line, i) => line !== '' && out.push({ kind, where: `${p}:${i + 1}`, value: JSON.parse(line) }));
+      else
+        text
+          .split('\n')
+          .forEach((line, i) => line !== '' && out.push({ kind, where: `${p}:${i + 1}`, value: JSON.parse(line) }));
     }
   };
   walk(dir);
@@ -64,8 +67,22 @@ beforeAll(async () => {
   root = tempDir('sluice-results-schema-');
   const short = ['--set', 'data.end=2024-05-01'];
   await run('backtest', ['examples/spy-sma-crossover.yaml', '--storage', 'disk', ...short]);
-  await run('sweep', ['examples/spy-sma-crossover.yaml', '--set', 'sequence=parameter_sweep', '--set', 'strategies[0].params.fast_period=[5, 10]', '--set', 'strategies[0].params.slow_period=[30, 60]', ...short]);
-  await run('monte_carlo', ['examples/spy-sma-crossover.yaml', '--set', 'sequence={type: monte_carlo, draws: 50, seed: 3}', ...short]);
+  await run('sweep', [
+    'examples/spy-sma-crossover.yaml',
+    '--set',
+    'sequence=parameter_sweep',
+    '--set',
+    'strategies[0].params.fast_period=[5, 10]',
+    '--set',
+    'strategies[0].params.slow_period=[30, 60]',
+    ...short,
+  ]);
+  await run('monte_carlo', [
+    'examples/spy-sma-crossover.yaml',
+    '--set',
+    'sequence={type: monte_carlo, draws: 50, seed: 3}',
+    ...short,
+  ]);
   await run('plugins', ['examples/spy-plugin-strategy.yaml', ...short]);
   await run('futures', ['examples/futures-sma-cross.yaml', '--storage', 'disk']);
   await run('rotation', ['examples/daily-rotation.yaml', '--storage', 'disk']);
@@ -73,9 +90,15 @@ beforeAll(async () => {
   await run('higher_timeframe', ['examples/spy-higher-timeframe.yaml', ...short]);
   await run('workflow', ['test/fixtures/configs/query-workflow.yaml']);
   const bad = join(root, 'bad.csv');
-  writeFileSync(bad, `${readFileSync('examples/data/SPY_5m.csv', 'utf8').split('\n').slice(0, 300).join('\n')}\n2024-03-26 10:00:00,1,1,1,1,1\n`);
+  writeFileSync(
+    bad,
+    `${readFileSync('examples/data/SPY_5m.csv', 'utf8').split('\n').slice(0, 300).join('\n')}\n2024-03-26 10:00:00,1,1,1,1,1\n`,
+  );
   await run('failed', ['examples/spy-sma-crossover.yaml', '--set', `data.path=${bad}`]);
-  const composed = writeFile(root, 'composed.yaml', `${baseConfig('composed')}phases:
+  const composed = writeFile(
+    root,
+    'composed.yaml',
+    `${baseConfig('composed')}phases:
   - name: search
     sequence: parameter_sweep
   - name: screen
@@ -90,7 +113,8 @@ branches:
 iteration: { max_iterations: 2, until: "phases.search.metrics.trade_count < 0" }
 outputs:
   best: "{{ phases.search.best.parameters }}"
-`);
+`,
+  );
   await run('composed', [composed]);
 }, 180_000);
 
@@ -101,28 +125,41 @@ describe('real results folders against the results schemas', () => {
     const seen = new Set<string>();
     for (const [label, dir] of runs) {
       for (const doc of documents(dir)) {
-        expect(() => parseResultsFile(RESULTS_FILES[doc.kind].schema, doc.value, doc.where), `${label}: ${doc.where}`).not.toThrow();
+        expect(
+          () => parseResultsFile(RESULTS_FILES[doc.kind].schema, doc.value, doc.where),
+          `${label}: ${doc.where}`,
+        ).not.toThrow();
         seen.add(doc.kind);
         seen.add(basename(doc.where).replace(/:\d+$/, ''));
       }
     }
     // Nothing passes by being absent: each kind of file and each sequence's files were read.
     for (const kind of RESULTS_FILE_NAMES) expect(seen, kind).toContain(kind);
-    for (const file of ['equity.ndjson', 'oos_equity.ndjson', 'oos_trades.ndjson', 'trades.ndjson']) expect(seen, file).toContain(file);
+    for (const file of ['equity.ndjson', 'oos_equity.ndjson', 'oos_trades.ndjson', 'trades.ndjson'])
+      expect(seen, file).toContain(file);
   });
 
-  it('the sequences\' and workflows\' own blocks are there to be checked', () => {
-    const summaries = [...runs.values()].flatMap((dir) => documents(dir)).filter((d) => d.kind === 'phase_summary').map((d) => PhaseSummarySchema.parse(d.value));
+  it("the sequences' and workflows' own blocks are there to be checked", () => {
+    const summaries = [...runs.values()]
+      .flatMap((dir) => documents(dir))
+      .filter((d) => d.kind === 'phase_summary')
+      .map((d) => PhaseSummarySchema.parse(d.value));
     expect(summaries.some((s) => s.sweep !== undefined && s.metrics_across_combinations !== undefined)).toBe(true);
     expect(summaries.some((s) => s.walk_forward !== undefined && s.walk_forward.per_window.length > 0)).toBe(true);
     expect(summaries.some((s) => s.monte_carlo?.paths !== undefined)).toBe(true);
     expect(summaries.some((s) => s.signal_store !== undefined)).toBe(true);
     expect(summaries.some((s) => s.status === 'failed' && s.error?.kind === 'DataError')).toBe(true);
     expect(summaries.some((s) => s.train !== undefined)).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(runs.get('composed')!, 'workflow.json'), 'utf8')) as Record<string, unknown[]>;
+    const manifest = JSON.parse(readFileSync(join(runs.get('composed')!, 'workflow.json'), 'utf8')) as Record<
+      string,
+      unknown[]
+    >;
     expect(manifest['iteration_results']).toHaveLength(2);
     expect(manifest['branch_results']!.length).toBeGreaterThan(0);
-    const plugins = JSON.parse(readFileSync(join(runs.get('plugins')!, 'workflow.json'), 'utf8')) as Record<string, unknown[]>;
+    const plugins = JSON.parse(readFileSync(join(runs.get('plugins')!, 'workflow.json'), 'utf8')) as Record<
+      string,
+      unknown[]
+    >;
     expect(plugins['plugins']!.length).toBeGreaterThan(0);
   });
 
@@ -141,9 +178,13 @@ describe('real results folders against the results schemas', () => {
     const [summary] = documents(runs.get('backtest')!).filter((d) => d.kind === 'phase_summary');
     const added = { ...(summary!.value as Record<string, unknown>), new_field: 1 };
     expect(() => parseResultsFile(PhaseSummarySchema, added, 'x/phase_summary.json')).toThrow(ResultsFileError);
-    expect(() => parseResultsFile(PhaseSummarySchema, added, 'x/phase_summary.json')).toThrow(/^x\/phase_summary\.json: \(the whole file\): Unrecognized key: "new_field"/);
+    expect(() => parseResultsFile(PhaseSummarySchema, added, 'x/phase_summary.json')).toThrow(
+      /^x\/phase_summary\.json: \(the whole file\): Unrecognized key: "new_field"/,
+    );
     const [trade] = documents(runs.get('backtest')!).filter((d) => d.kind === 'trade_row');
     const wrong = { ...(trade!.value as Record<string, unknown>), pnl: 'a lot' };
-    expect(() => parseResultsFile(TradeRowSchema, wrong, 'x/trades.ndjson:3')).toThrow(/^x\/trades\.ndjson:3: pnl: Invalid input: expected number, received string/);
+    expect(() => parseResultsFile(TradeRowSchema, wrong, 'x/trades.ndjson:3')).toThrow(
+      /^x\/trades\.ndjson:3: pnl: Invalid input: expected number, received string/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { subjectCovers } from '../../../src/transport/nats/jetstream.ts';
-import { escapeToken, parseNatsUrl, signalMsgId, signalSubject, unescapeToken } from '../../../src/transport/nats/nats-subjects.ts';
+import {
+  escapeToken,
+  parseNatsUrl,
+  signalMsgId,
+  signalSubject,
+  unescapeToken,
+} from '../../../src/transport/nats/nats-subjects.ts';
 
 describe('subject tokens of symbols and strategy ids', () => {
   it('keeps plain ids and escapes what a subject token may not hold', () => {
@@ -29,7 +35,11 @@ describe('subject tokens of symbols and strategy ids', () => {
 
 describe('nats:// URLs and stream subjects', () => {
   it('reads servers (default port 4222) and a subject path', () => {
-    expect(parseNatsUrl('nats://127.0.0.1:4333/sluice.bars.>')).toEqual({ servers: ['nats://127.0.0.1:4333'], subject: 'sluice.bars.>', text: 'nats://127.0.0.1:4333/sluice.bars.>' });
+    expect(parseNatsUrl('nats://127.0.0.1:4333/sluice.bars.>')).toEqual({
+      servers: ['nats://127.0.0.1:4333'],
+      subject: 'sluice.bars.>',
+      text: 'nats://127.0.0.1:4333/sluice.bars.>',
+    });
     expect(parseNatsUrl('nats://a,b:5000').servers).toEqual(['nats://a:4222', 'nats://b:5000']);
     expect(parseNatsUrl('nats://h').subject).toBeUndefined();
     expect(() => parseNatsUrl('ws://h:1')).toThrow('expected nats://host:port[/subject]');
