@@ -126,3 +126,32 @@ export async function pump(
   }
   return n;
 }
+
+/** The payload of {@link clientHasRead}'s ping, for servers that count the client's other pongs. */
+export const READ_PING = 'read-everything';
+
+/**
+ * Resolves once the client has read every message sent on `ws` before this call: its pong
+ * to a ping sent after them comes only once it parsed what came before. A server that cuts
+ * the connection (`terminate`, a TCP reset) must wait for it: a reset discards what still
+ * sits unread in the client's kernel buffers, megabytes on loopback when the client is
+ * slow (a loaded machine), which would be messages lost by the test, not by the feed.
+ */
+export function clientHasRead(ws: WebSocket, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the client did not answer the read ping')), timeoutMs);
+    const onPong = (data: Buffer): void => {
+      if (data.toString() !== READ_PING) return;
+      clearTimeout(timer);
+      ws.off('pong', onPong);
+      resolve();
+    };
+    ws.on('pong', onPong);
+    ws.ping(READ_PING);
+  });
+}
+
+/** The complete lines of a file being written (a last line without its newline is not yet whole). */
+export function completeLines(text: string): string[] {
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
+}

@@ -22,7 +22,16 @@ import {
   SPY_BARS,
   SPY_CSV,
 } from '../../helpers/live.ts';
-import { listen, minutesOf, pump, spyBars, type Bar, type TestServer } from '../../helpers/provider-servers.ts';
+import {
+  clientHasRead,
+  completeLines,
+  listen,
+  minutesOf,
+  pump,
+  spyBars,
+  type Bar,
+  type TestServer,
+} from '../../helpers/provider-servers.ts';
 
 const HISTORY = 15_000;
 const LIVE_BARS = SPY_BARS - HISTORY;
@@ -127,6 +136,7 @@ async function alpacaServer(
           if (n !== 1) return;
           await until('the socket to drain', () => ws.bufferedAmount === 0, 5000);
           await new Promise((r) => setTimeout(r, 50));
+          await clientHasRead(ws);
           ws.terminate();
         })();
       }
@@ -449,8 +459,7 @@ describe('sluice live <config> with live.feed.type: alpaca', () => {
     );
     const signals = (): SignalMessage[] =>
       existsSync(out)
-        ? readFileSync(out, 'utf8')
-            .split('\n')
+        ? completeLines(readFileSync(out, 'utf8'))
             .filter((l) => l.startsWith('{'))
             .map((l) => JSON.parse(l) as SignalMessage)
             .filter((m) => m.type === 'signal')

@@ -20,7 +20,17 @@ import {
   SPY_BARS,
   SPY_CSV,
 } from '../../helpers/live.ts';
-import { klineMessage, listen, minutesOf, pump, spyBars, type TestServer } from '../../helpers/provider-servers.ts';
+import {
+  clientHasRead,
+  completeLines,
+  klineMessage,
+  listen,
+  minutesOf,
+  pump,
+  READ_PING,
+  spyBars,
+  type TestServer,
+} from '../../helpers/provider-servers.ts';
 
 const HISTORY = 15_000;
 const LIVE_BARS = SPY_BARS - HISTORY;
@@ -62,7 +72,9 @@ async function binanceServer(
   server.wss.on('connection', (ws: WebSocket, req) => {
     connection++;
     paths.push(req.url ?? '');
-    ws.on('pong', () => pongs++);
+    ws.on('pong', (data) => {
+      if (data.toString() !== READ_PING) pongs++;
+    });
     ws.ping();
     const upTo = connection === 1 ? cutAt : connection === 2 ? closeAt : messages.length;
     const n = connection;
@@ -72,6 +84,7 @@ async function binanceServer(
       if (n === 3) return;
       await until('the socket to drain', () => ws.bufferedAmount === 0, 5000);
       await new Promise((r) => setTimeout(r, 50));
+      await clientHasRead(ws);
       if (n === 1) ws.terminate();
       else ws.close(1000, 'connection open for 24 hours');
     })();
@@ -198,8 +211,7 @@ describe('sluice live <config> with live.feed.type: binance', () => {
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const signals = (): SignalMessage[] =>
       existsSync(out)
-        ? readFileSync(out, 'utf8')
-            .split('\n')
+        ? completeLines(readFileSync(out, 'utf8'))
             .filter((l) => l.startsWith('{'))
             .map((l) => JSON.parse(l) as SignalMessage)
             .filter((m) => m.type === 'signal')
