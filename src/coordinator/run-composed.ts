@@ -16,18 +16,15 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../runtime/clock.ts';
 import pino, { type Logger } from 'pino';
-import { ConfigError, isConfigError } from '../config/config-error.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { clonePlain, deepMerge, isPlainObject } from '../config/deep-merge.ts';
-import { overlay as overlayConfig, overlayAll } from '../config/overlay.ts';
-import { loadWorkflow } from '../load/load-workflow.ts';
+import { overlay as overlayConfig } from '../config/overlay.ts';
 import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import { issueAt } from '../config/yaml-source.ts';
-import type { SequenceSettings } from '../config/schema/sequence.ts';
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
 import { yamlConfig } from '../config/schema/workflow.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { newWorkflowId } from '../results/workflow-id.ts';
-import { resolveSequence } from '../sequencer/resolve-sequence.ts';
 import { shardPool, type ShardRunner } from '../sequencer/shard-pool.ts';
 import { ProgressReporter } from '../runtime/progress.ts';
 import { runSequence, type PhaseResult } from '../sequencer/run-sequence.ts';
@@ -44,6 +41,7 @@ import {
   type PhaseView,
   type ResultsState,
 } from './phase-view.ts';
+import { loadPhase, templateConfigError } from './load-phase.ts';
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { evaluateResultsExpression } from './conditions.ts';
 import { resolveOutputs } from './workflow-outputs.ts';
@@ -58,7 +56,7 @@ import {
   WorkflowJsonWriter,
   type WorkflowIdentity,
 } from './workflow-json.ts';
-import { relocatePhaseError, type PlannedBranch, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
+import type { PlannedBranch, PlannedPhase, WorkflowPlan } from './workflow-plan.ts';
 import type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
 
 export type { BranchRecord, IterationRecord, PhaseRecord } from './workflow-records.ts';
@@ -427,7 +425,9 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
 
   // A plain config's phase was loaded by the caller: it runs as loaded.
   const prepared =
-    p.loaded !== undefined ? { loaded: p.loaded, sequence: p.loaded.sequence } : await loadPhase(p, state, ctx);
+    p.loaded !== undefined
+      ? { loaded: p.loaded, sequence: p.loaded.sequence }
+      : await loadPhase(p, state, ctx.plan, ctx.iterOverlay);
   if ('error' in prepared) return done('failed', prepared.error.message, prepared.record);
   const { loaded, sequence } = prepared;
   const phaseConfig = stripWorkflowKeys(yamlConfig(loaded.wf.config));
@@ -535,81 +535,6 @@ async function runOnePhase(p: PlannedPhase, state: ResultsState, ctx: PhaseConte
     result,
     error: failureError,
   };
-}
-
-/** A phase's config that did not load, or its sequence that did not resolve: the error and what the record keeps of it. */
-interface PhaseLoadError {
-  readonly error: ConfigError;
-  readonly record: Partial<PhaseRecord>;
-}
-
-/**
- * Loads a workflow phase: its templates resolved, then its config (pattern defaults ←
- * user config ← iteration changes ← phase overlay ← --set) and its sequence.
- */
-async function loadPhase(
-  p: PlannedPhase,
-  state: ResultsState,
-  ctx: PhaseContext,
-): Promise<{ loaded: LoadedWorkflow; sequence: SequenceSettings } | PhaseLoadError> {
-  const name = p.spec.name;
-  const scope = templateScope(state);
-  const resolved: Record<'config' | 'sequence' | 'topology', unknown> = {
-    config: {},
-    sequence: undefined,
-    topology: undefined,
-  };
-  for (const section of ['config', 'sequence', 'topology'] as const) {
-    try {
-      resolved[section] = resolveTemplates(p.spec[section], scope, { explainNull: explainNull(state) });
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      const error = templateConfigError(p, section, err);
-      return { error, record: { error } };
-    }
-  }
-  const overlay = resolved.config as Record<string, unknown>;
-  const sequenceRef = resolved.sequence;
-  const topology = resolved.topology;
-  const phaseLayer = overlayAll([
-    ctx.iterOverlay,
-    overlay,
-    { phase: name },
-    topology !== undefined ? { topology } : {},
-  ]) as Record<string, unknown>;
-  let loaded: LoadedWorkflow;
-  try {
-    loaded = await loadWorkflow(ctx.plan.file, { ...ctx.plan.load, overlay: phaseLayer });
-  } catch (err) {
-    if (!isConfigError(err)) throw err;
-    const error = relocatePhaseError(err, p, overlay, ctx.plan.file);
-    return { error, record: { error } };
-  }
-  try {
-    // The config's own sequence was resolved when it loaded; a phase may name another.
-    const sequence =
-      sequenceRef !== undefined
-        ? await resolveSequence(p.source, [...p.at, 'sequence'], sequenceRef, ctx.plan.patternDirs)
-        : loaded.sequence;
-    return { loaded, sequence };
-  } catch (err) {
-    if (!isConfigError(err)) throw err;
-    return {
-      error: err,
-      record: {
-        error: err,
-        config: stripWorkflowKeys(yamlConfig(loaded.wf.config)),
-        topology: loaded.wf.topology.name,
-      },
-    };
-  }
-}
-
-/** A template problem in a phase as a located ConfigError naming the phase and the path. */
-function templateConfigError(p: PlannedPhase, section: string, err: TemplateError): ConfigError {
-  return new ConfigError(
-    issueAt(p.source, [...p.at, section, ...err.at], 'TEMPLATE', `phase '${p.spec.name}': ${err.message}`, err.hint),
-  );
 }
 
 /** Keys of a strategy entry that expand grids; a best combination's entry drops them. */
