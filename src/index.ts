@@ -108,7 +108,14 @@ export {
   type DefinitionOrigin,
 } from './domain/registry.ts';
 export { ensembleStrategy, regimeSwitchStrategy, combineVotes } from './domain/composition/index.ts';
-export type { Indicator, IndicatorDefinition, BarInput, PriceInput } from './domain/indicators/indicator.ts';
+export type {
+  Indicator,
+  IndicatorDefinition,
+  BarInput,
+  BarColumnsInput,
+  OutputColumns,
+  PriceInput,
+} from './domain/indicators/indicator.ts';
 export { PriceIndicator } from './domain/indicators/price-indicator.ts';
 export { priceSelector, PRICE_INPUTS } from './domain/indicators/price-input.ts';
 export { FeatureHub } from './domain/indicators/feature-hub.ts';

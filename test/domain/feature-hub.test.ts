@@ -189,3 +189,56 @@ describe('FeatureHub', () => {
     expect(hub.size).toBe(0);
   });
 });
+
+describe('FeatureHub.updateColumns', () => {
+  it('writes per chunk the values update writes per bar: columnar indicators, bar readers, a higher timeframe', () => {
+    const all = loadSpyBars(4000);
+    const requests = [
+      { indicator: 'sma', params: { period: 10 } },
+      { indicator: 'sma', params: { period: 30 }, input: 'hl2' as const },
+      { indicator: 'ema', params: { period: 12 } },
+      { indicator: 'bbands', params: {}, output: 'lower' },
+      { indicator: 'bbands', params: {}, output: 'upper' },
+      { indicator: 'atr', params: {} },
+      { indicator: 'sma', params: { period: 5 }, timeframe: '1h' },
+    ];
+    const make = () => {
+      const hub = new FeatureHub({ timeframe: '5m', calendar: 'us_equity' });
+      for (const r of requests) hub.register(r);
+      return hub;
+    };
+    const perBar = make();
+    const state = perBar.createState();
+    const expected = all.map((bar) => {
+      const out = new Float64Array(perBar.size);
+      perBar.update(state, bar, out);
+      return out;
+    });
+    const hub = make();
+    const cols = hub.createState();
+    let from = 0;
+    for (const length of [1, 7, 500, 1, 1300, 2191]) {
+      const view = (f: (b: (typeof all)[number]) => number) => Float64Array.from(all.slice(from, from + length), f);
+      const chunk = {
+        length,
+        symbols: ['SPY'],
+        symbol: new Uint16Array(length),
+        ts: view((b) => b.ts),
+        open: view((b) => b.open),
+        high: view((b) => b.high),
+        low: view((b) => b.low),
+        close: view((b) => b.close),
+        volume: view((b) => b.volume),
+      };
+      const columns = Array.from({ length: hub.size }, () => new Float64Array(length));
+      hub.updateColumns(cols, chunk, columns);
+      for (let b = 0; b < length; b++)
+        for (let s = 0; s < hub.size; s++)
+          if (!Object.is(columns[s]![b], expected[from + b]![s]))
+            expect.fail(`slot ${hub.keys()[s]} bar ${from + b}: ${columns[s]![b]} against ${expected[from + b]![s]}`);
+      from += length;
+    }
+    expect(from).toBe(all.length);
+    expect(hub.indicatorUpdates).toBe(perBar.indicatorUpdates);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PriceInput } from './indicator.ts';
+import type { OutputColumns, PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { SeededAverage } from './seeded-average.ts';
 import { defineIndicator } from '../define.ts';
@@ -20,6 +20,21 @@ export class Ema extends SeededAverage {
 
   protected step(previous: number, x: number): number {
     return previous + this.alpha * (x - previous);
+  }
+
+  /** `push` over a column: the seed, then `step` inlined in a loop. */
+  override pushColumn(input: Float64Array, length: number, outputs: OutputColumns): void {
+    const out = outputs[0];
+    if (out === undefined) return super.pushColumn(input, length, outputs);
+    let b = this.seedColumn(input, length, out);
+    if (b === length) return;
+    const alpha = this.alpha;
+    let current = this.current;
+    for (; b < length; b++) {
+      current = current + alpha * (input[b]! - current);
+      out[b] = current;
+    }
+    this.current = current;
   }
 }
 

@@ -3,6 +3,7 @@ import type { FeatureRequest } from './feature-request.ts';
 import { resolveFeature, type ResolvedFeature } from './feature-key.ts';
 import type { BarInput, Indicator } from './indicator.ts';
 import { ResampledIndicator } from './resampled-indicator.ts';
+import { updateEach } from './update-each.ts';
 import { higherTimeframeProblem, TimeframeBuckets, type BarTimeframe } from './timeframe-buckets.ts';
 
 /**
@@ -132,26 +133,34 @@ export class FeatureHub {
 
   /**
    * The columnar form of `update`: feeds rows `0..chunk.length-1` of a chunk of one
-   * symbol's bars to `state`, one bar at a time through the same indicator instances (so
-   * every value is the one `update` would give), and writes slot s of row b into
-   * `columns[s][b]`. Each column needs at least `chunk.length` entries.
+   * symbol's bars to `state` and writes slot s of row b into `columns[s][b]`, the values
+   * `update` would give bar by bar. Each indicator takes the whole chunk at once, through
+   * its columnar form (`Indicator.updateColumns`) when it has one, else bar by bar through
+   * `update`: indicators of a state share nothing, so one after the other over the chunk
+   * computes what bar after bar does. Each column needs at least `chunk.length` entries.
    */
   updateColumns(state: FeatureState, chunk: BarChunk, columns: readonly Float64Array[]): void {
-    const out = new Float64Array(this.size);
-    // One bar object for the whole chunk: indicators read its fields during `update` only.
-    const bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
-    const { ts, open, high, low, close, volume } = chunk;
-    const slots = columns.length;
-    for (let b = 0; b < chunk.length; b++) {
-      bar.ts = ts[b]!;
-      bar.open = open[b]!;
-      bar.high = high[b]!;
-      bar.low = low[b]!;
-      bar.close = close[b]!;
-      bar.volume = volume[b]!;
-      this.update(state, bar, out);
-      for (let s = 0; s < slots; s++) columns[s]![b] = out[s]!;
+    const inds = state.indicators;
+    if (inds.length < this.specs.length) this.complete(state);
+    const n = inds.length;
+    const length = chunk.length;
+    const outputs = this.outputColumns(columns);
+    for (let i = 0; i < n; i++) {
+      const ind = inds[i]!;
+      if (ind.updateColumns !== undefined) ind.updateColumns(chunk, length, outputs[i]!);
+      else updateEach(ind, chunk, length, outputs[i]!);
     }
+    this.updates += n * length;
+  }
+
+  /** Per indicator, the column of each of its outputs a slot reads (undefined: none does). */
+  private outputColumns(columns: readonly Float64Array[]): (Float64Array | undefined)[][] {
+    const outputs = this.specs.map((f) =>
+      new Array<Float64Array | undefined>(f.definition.outputs.length).fill(undefined),
+    );
+    const slots = Math.min(columns.length, this.slotKeys.length);
+    for (let s = 0; s < slots; s++) outputs[this.slotIndicator[s]!]![this.slotOutput[s]!] = columns[s]!;
+    return outputs;
   }
 
   private complete(state: FeatureState): void {

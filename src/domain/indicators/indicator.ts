@@ -9,6 +9,23 @@ export interface BarInput {
   readonly volume: number;
 }
 
+/** A chunk of bars as columns, as the columnar form `Indicator.updateColumns` reads it. */
+export interface BarColumnsInput {
+  /** Epoch ms (higher-timeframe features read it; BAR events carry it too). */
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/**
+ * Where the columnar form writes: `outputs[o]` is the column of output `o`, or undefined
+ * when nobody reads that output (the indicator still advances).
+ */
+export type OutputColumns = readonly (Float64Array | undefined)[];
+
 /** Which series of a bar a single-input indicator reads. */
 export type PriceInput = 'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' | 'hlc3' | 'ohlc4';
 
@@ -25,6 +42,14 @@ export interface Indicator {
   readonly ready: boolean;
   value(output?: number): number;
   reset(): void;
+  /**
+   * Optional, the columnar form of `update`: feeds rows `0..length-1` of `bars` in order
+   * and writes into `outputs[o][b]` what `value(o)` gives after row b. It must give exactly
+   * the values of `update` bar by bar (the same floating-point operations in the same
+   * order), and leave the indicator in the same state, so the two can be mixed chunk by
+   * chunk. The feature hub uses it when present, a per-bar loop otherwise.
+   */
+  updateColumns?(bars: BarColumnsInput, length: number, outputs: OutputColumns): void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BarInput, PriceInput } from './indicator.ts';
+import type { BarColumnsInput, BarInput, PriceInput } from './indicator.ts';
 
 /** Reads one number from a bar. */
 export type PriceSelector = (bar: BarInput) => number;
@@ -27,4 +27,41 @@ export function priceSelector(input: PriceInput): PriceSelector {
 /** True when `s` names a price input. */
 export function isPriceInput(s: string): s is PriceInput {
   return Object.hasOwn(SELECTORS, s);
+}
+
+/**
+ * A price input as a column of a chunk: the chunk's own column for a field, or the
+ * derived series computed into `scratch` with the selector's arithmetic (same operations,
+ * same order, so the same numbers).
+ */
+export interface PriceColumn {
+  /** True when `read` computes into `scratch` (hl2, hlc3, ohlc4), which must then hold `length` rows. */
+  readonly derived: boolean;
+  read(bars: BarColumnsInput, length: number, scratch: Float64Array | undefined): Float64Array;
+}
+
+const field = (read: (bars: BarColumnsInput) => Float64Array): PriceColumn => ({ derived: false, read });
+const derived = (at: (bars: BarColumnsInput, b: number) => number): PriceColumn => ({
+  derived: true,
+  read: (bars, length, scratch) => {
+    const out = scratch!;
+    for (let b = 0; b < length; b++) out[b] = at(bars, b);
+    return out;
+  },
+});
+
+const COLUMNS: Readonly<Record<PriceInput, PriceColumn>> = {
+  open: field((c) => c.open),
+  high: field((c) => c.high),
+  low: field((c) => c.low),
+  close: field((c) => c.close),
+  volume: field((c) => c.volume),
+  hl2: derived((c, b) => (c.high[b]! + c.low[b]!) / 2),
+  hlc3: derived((c, b) => (c.high[b]! + c.low[b]! + c.close[b]!) / 3),
+  ohlc4: derived((c, b) => (c.open[b]! + c.high[b]! + c.low[b]! + c.close[b]!) / 4),
+};
+
+/** The column reader of a price input (the columnar counterpart of `priceSelector`). */
+export function priceColumn(input: PriceInput): PriceColumn {
+  return COLUMNS[input];
 }

@@ -11,7 +11,8 @@ export abstract class SeededAverage extends PriceIndicator {
   readonly period: number;
   private count = 0;
   private sum = 0;
-  private current = NaN;
+  /** The average after the last push (NaN until ready); a columnar subclass advances it. */
+  protected current = NaN;
 
   /**
    * @param period positive integer.
@@ -33,6 +34,20 @@ export abstract class SeededAverage extends PriceIndicator {
     }
     this.sum += x;
     if (++this.count === this.period) this.current = this.sum / this.period;
+  }
+
+  /**
+   * The warm-up part of a column: pushes rows from 0 until the average is seeded (or the
+   * column ends), writing each value, and returns the first row left for the steady
+   * recursion, which the subclass runs in a loop of its own with its step inlined.
+   */
+  protected seedColumn(input: Float64Array, length: number, out: Float64Array): number {
+    let b = 0;
+    for (; b < length && this.count < this.period; b++) {
+      this.push(input[b]!);
+      out[b] = this.current;
+    }
+    return b;
   }
 
   /** True once `period` values have been seen. */

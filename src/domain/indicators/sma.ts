@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PriceInput } from './indicator.ts';
+import type { OutputColumns, PriceInput } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { PriceIndicator } from './price-indicator.ts';
 import { defineIndicator } from '../define.ts';
@@ -48,6 +48,44 @@ export class Sma extends PriceIndicator {
       this.sum = s;
     }
     if (this.count === p) this.current = this.sum / p;
+  }
+
+  /**
+   * `push` over a column, the same arithmetic in the same order (the re-sum on every wrap
+   * included), with the state in locals: the warm-up bars one by one, then a loop that
+   * no longer tests for it.
+   */
+  override pushColumn(input: Float64Array, length: number, outputs: OutputColumns): void {
+    const out = outputs[0];
+    if (out === undefined) return super.pushColumn(input, length, outputs);
+    const p = this.period;
+    const buf = this.buf;
+    let b = 0;
+    for (; b < length && this.count < p; b++) {
+      this.push(input[b]!);
+      out[b] = this.current;
+    }
+    if (b === length) return;
+    let idx = this.idx;
+    let sum = this.sum;
+    let current = this.current;
+    for (; b < length; b++) {
+      const x = input[b]!;
+      sum += x - buf[idx]!;
+      buf[idx] = x;
+      if (++idx === p) {
+        idx = 0;
+        // The window is exactly the buffer now: re-sum it to drop accumulated rounding.
+        let s = 0;
+        for (let i = 0; i < p; i++) s += buf[i]!;
+        sum = s;
+      }
+      current = sum / p;
+      out[b] = current;
+    }
+    this.idx = idx;
+    this.sum = sum;
+    this.current = current;
   }
 
   /** True once `period` values have been seen. */

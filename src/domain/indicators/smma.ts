@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OutputColumns } from './indicator.ts';
 import { periodParam } from './params.ts';
 import { SeededAverage } from './seeded-average.ts';
 import { defineIndicator } from '../define.ts';
@@ -12,6 +13,21 @@ import { defineIndicator } from '../define.ts';
 export class Smma extends SeededAverage {
   protected step(previous: number, x: number): number {
     return (previous * (this.period - 1) + x) / this.period;
+  }
+
+  /** `push` over a column: the seed, then `step` inlined in a loop. */
+  override pushColumn(input: Float64Array, length: number, outputs: OutputColumns): void {
+    const out = outputs[0];
+    if (out === undefined) return super.pushColumn(input, length, outputs);
+    let b = this.seedColumn(input, length, out);
+    if (b === length) return;
+    const p = this.period;
+    let current = this.current;
+    for (; b < length; b++) {
+      current = (current * (p - 1) + input[b]!) / p;
+      out[b] = current;
+    }
+    this.current = current;
   }
 }
 
