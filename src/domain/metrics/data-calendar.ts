@@ -14,6 +14,7 @@ import {
   US_EQUITY_TRADING_DAYS,
   type TradingCalendar,
 } from './timeframe.ts';
+import { ZoneOffsets } from './zone-offsets.ts';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -36,8 +37,13 @@ export const ANNUALIZATION_TOLERANCE = 0.01;
 
 /**
  * Counts the bars and sessions (distinct local dates in the calendar's zone) of the
- * first symbol it sees. O(1) per bar: the zone offset is looked up through Intl once per
- * UTC date and kept while the date does not change.
+ * first symbol it sees. A bar's session is its local date, with the zone's offset at noon
+ * UTC of the bar's UTC date.
+ *
+ * O(1) per bar, and cheap: the offset comes from runs of days with one offset
+ * (`ZoneOffsets`, Intl asked a few dozen times a year, not once per day), and a bar within
+ * the stretch of time where the session and the offset are those of the bar before it (the
+ * common case) costs two comparisons. A chunk of one symbol skips the symbol check.
  */
 export class SessionCounter {
   private symbol: string | undefined;
@@ -47,44 +53,58 @@ export class SessionCounter {
   private firstBars = 0;
   private lastBars = 0;
   private lastSession = Number.NaN;
-  private utcDay = Number.NaN;
-  private offset = 0;
-  private readonly format: Intl.DateTimeFormat;
+  /** UTC ms [sameFrom, sameTo): a bar there is in the current session, under the same offset. */
+  private sameFrom = Number.NaN;
+  private sameTo = Number.NaN;
+  private readonly offsets: ZoneOffsets;
 
   constructor(readonly calendar: TradingCalendar) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: SESSION_TIME_ZONE[calendar],
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
+    this.offsets = new ZoneOffsets(SESSION_TIME_ZONE[calendar]);
   }
 
   add(chunk: BarChunk): void {
-    const { symbols, symbol, ts } = chunk;
-    for (let i = 0; i < chunk.length; i++) {
-      const name = symbols[symbol[i]!]!;
-      this.symbol ??= name;
-      if (name !== this.symbol) continue;
+    const { symbols, symbol, ts, length } = chunk;
+    if (length === 0) return;
+    this.symbol ??= symbols[symbol[0]!]!;
+    // Which of the chunk's symbol indices are the counted symbol (per chunk, not per bar).
+    let match: Uint8Array | undefined;
+    if (symbols.length === 1) {
+      if (symbols[0] !== this.symbol) return;
+    } else match = Uint8Array.from(symbols, (name) => (name === this.symbol ? 1 : 0));
+    let from = this.sameFrom;
+    let to = this.sameTo;
+    for (let i = 0; i < length; i++) {
+      if (match !== undefined && match[symbol[i]!] !== 1) continue;
       const t = ts[i]!;
-      const day = Math.floor(t / DAY_MS);
-      if (day !== this.utcDay) {
-        this.utcDay = day;
-        this.offset = this.offsetAt(day);
+      if (t >= from && t < to) {
+        this.bars++;
+        this.lastBars++;
+        continue;
       }
-      const session = Math.floor((t + this.offset) / DAY_MS);
-      if (session !== this.lastSession) {
-        this.lastSession = session;
-        if (this.sessions === 1) this.firstBars = this.bars;
-        this.sessions++;
-        this.lastBars = 0;
-      }
-      this.bars++;
-      this.lastBars++;
+      this.enter(t);
+      from = this.sameFrom;
+      to = this.sameTo;
     }
+  }
+
+  /** A bar outside the known stretch: its session, which may begin, and the stretch around it. */
+  private enter(t: number): void {
+    const offsets = this.offsets;
+    const day = Math.floor(t / DAY_MS);
+    if (!(day >= offsets.from && day <= offsets.to)) offsets.seek(day);
+    const offset = offsets.offset;
+    const session = Math.floor((t + offset) / DAY_MS);
+    if (session !== this.lastSession) {
+      this.lastSession = session;
+      if (this.sessions === 1) this.firstBars = this.bars;
+      this.sessions++;
+      this.lastBars = 0;
+    }
+    this.bars++;
+    this.lastBars++;
+    // The session's local day, cut to the days of this offset: the same session and offset throughout.
+    this.sameFrom = Math.max(offsets.from * DAY_MS, session * DAY_MS - offset);
+    this.sameTo = Math.min((offsets.to + 1) * DAY_MS, (session + 1) * DAY_MS - offset);
   }
 
   /**
@@ -96,15 +116,6 @@ export class SessionCounter {
   result(): SessionCount {
     if (this.sessions < 3) return { symbol: this.symbol, bars: this.bars, sessions: this.sessions };
     return { symbol: this.symbol, bars: this.bars - this.firstBars - this.lastBars, sessions: this.sessions - 2 };
-  }
-
-  /** Offset of the zone from UTC (local − UTC), ms, at noon UTC of `day`. */
-  private offsetAt(day: number): number {
-    if (this.calendar === 'continuous') return 0;
-    const noon = day * DAY_MS + DAY_MS / 2;
-    const parts = this.format.formatToParts(new Date(noon));
-    const get = (type: string): number => Number(parts.find((p) => p.type === type)!.value);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - noon;
   }
 }
 
