@@ -157,12 +157,78 @@ export class EquityStats {
   }
 
   /**
-   * `push` of rows 0..count-1 of columns (`invested[i]` 1 or 0): the same fold, in a loop
-   * of its own so the per-bar values never leave registers (a columnar caller would
-   * otherwise box three numbers per call).
+   * `push` of rows 0..count-1 of columns (`invested[i]` 1 or 0): the same fold, the same
+   * operations in the same order, in a loop of its own with the state in locals, so the
+   * per-bar values never leave registers nor the fold's fields memory until the end
+   * (a columnar caller would otherwise box three numbers per call).
    */
   pushColumns(ts: Float64Array, equity: Float64Array, invested: Uint8Array, count: number): void {
-    for (let i = 0; i < count; i++) this.push(ts[i]!, equity[i]!, invested[i] === 1);
+    if (count <= 0) return;
+    let n = this.n;
+    if (n === 0) {
+      this.startTs = ts[0]!;
+      // The initial-equity peak has no timestamp; it counts as at the first bar.
+      this.peakTs = ts[0]!;
+    }
+    const rfBar = this.rfBar;
+    let investedBars = this.investedBars;
+    let prevEquity = this.prevEquity;
+    let mean = this.mean;
+    let m2 = this.m2;
+    let downsideSq = this.downsideSq;
+    let peak = this.peak;
+    let peakIndex = this.peakIndex;
+    let peakTs = this.peakTs;
+    let underwater = this.underwater;
+    let maxDrawdown = this.maxDrawdown;
+    let maxDdBars = this.maxDdBars;
+    let maxDdMs = this.maxDdMs;
+    for (let i = 0; i < count; i++) {
+      const t = ts[i]!;
+      const e = equity[i]!;
+      const index = n;
+      n = index + 1;
+      if (invested[i] === 1) investedBars++;
+      const r = e / prevEquity - 1;
+      prevEquity = e;
+      const delta = r - mean;
+      mean += delta / n;
+      m2 += delta * (r - mean);
+      const excess = r - rfBar;
+      if (excess < 0) downsideSq += excess * excess;
+      if (e >= peak) {
+        if (underwater) {
+          // closeStretch, inlined: strictly longer only.
+          const bars = index - peakIndex;
+          if (bars > maxDdBars) {
+            maxDdBars = bars;
+            maxDdMs = t - peakTs;
+          }
+          underwater = false;
+        }
+        peak = e;
+        peakIndex = index;
+        peakTs = t;
+      } else {
+        underwater = true;
+        const dd = 1 - e / peak;
+        if (dd > maxDrawdown) maxDrawdown = dd;
+      }
+    }
+    this.n = n;
+    this.endTs = ts[count - 1]!;
+    this.investedBars = investedBars;
+    this.prevEquity = prevEquity;
+    this.mean = mean;
+    this.m2 = m2;
+    this.downsideSq = downsideSq;
+    this.peak = peak;
+    this.peakIndex = peakIndex;
+    this.peakTs = peakTs;
+    this.underwater = underwater;
+    this.maxDrawdown = maxDrawdown;
+    this.maxDdBars = maxDdBars;
+    this.maxDdMs = maxDdMs;
   }
 
   /** The metrics of everything pushed so far; callable at any time, also mid-run. */

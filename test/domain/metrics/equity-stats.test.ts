@@ -2,6 +2,7 @@ import { mulberry32 } from '../../helpers/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { EquityStats } from '../../../src/domain/metrics/equity-stats.ts';
 import type { EquityMetrics } from '../../../src/domain/metrics/equity-stats.ts';
+import { loadSpyBars } from '../../helpers/spy.ts';
 
 const DAY = 86_400_000;
 const YEAR = 365.25 * DAY;
@@ -327,5 +328,48 @@ describe('EquityStats', () => {
       expect(() => new EquityStats({ initialEquity: 100, barsPerYear: Number.NaN })).toThrow(/barsPerYear/);
       expect(() => new EquityStats({ initialEquity: 100, barsPerYear: 252, riskFreeRate: -1 })).toThrow(/riskFreeRate/);
     });
+  });
+});
+
+describe('EquityStats.pushColumns', () => {
+  it('folds columns exactly as push folds them row by row, across chunk boundaries', () => {
+    // A book's equity over real SPY bars: in the market for stretches of uneven length
+    // (the equity follows the close), flat in between (a risk-free rate makes flat bars
+    // count as downside too), so peaks, drawdowns and their durations all occur.
+    const bars = loadSpyBars(6000);
+    const ts = Float64Array.from(bars, (b) => b.ts);
+    const equity = new Float64Array(bars.length);
+    const invested = new Uint8Array(bars.length);
+    let level = 100_000;
+    for (let i = 0; i < bars.length; i++) {
+      const on = Math.floor(i / 97) % 3 !== 0;
+      if (on && i > 0) level *= bars[i]!.close / bars[i - 1]!.close;
+      equity[i] = level;
+      invested[i] = on ? 1 : 0;
+    }
+    for (const rf of [0, 0.04]) {
+      const rows = new EquityStats({ initialEquity: 100_000, barsPerYear: 19_656, riskFreeRate: rf });
+      let pushed = 0;
+      const pushRowsTo = (to: number) => {
+        for (; pushed < to; pushed++) rows.push(ts[pushed]!, equity[pushed]!, invested[pushed] === 1);
+      };
+      const columns = new EquityStats({ initialEquity: 100_000, barsPerYear: 19_656, riskFreeRate: rf });
+      let from = 0;
+      for (let c = 0; from < bars.length; c++) {
+        const length = Math.min([1, 0, 5, 999, 2, 3000][c % 6]!, bars.length - from);
+        columns.pushColumns(ts.subarray(from), equity.subarray(from), invested.subarray(from), length);
+        from += length;
+        if (c === 3) {
+          // A row pushed singly in between: the two forms share one state.
+          columns.push(ts[from]!, equity[from]!, invested[from] === 1);
+          from++;
+        }
+        // Mid-run results are the same too.
+        pushRowsTo(from);
+        expect(columns.result()).toEqual(rows.result());
+      }
+      expect(pushed).toBe(bars.length);
+      expect(rows.result().max_drawdown_duration_bars).toBeGreaterThan(0);
+    }
   });
 });
