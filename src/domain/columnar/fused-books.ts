@@ -295,39 +295,66 @@ export class FusedBooks {
       }
     }
 
-    // 2. bar by bar: warm-up's end, fills at the open, signals at the close
+    // 2. bar by bar: warm-up's end, fills at the open, signals at the close. What every
+    // bar needs (the previous bar's time and close, for pass 3) stays in locals; the bar
+    // objects (`at`, this bar; `last`, the one before) are filled in only where something
+    // happens, which is rare, and `last` at the end of the chunk.
     const at = this.at;
     const last = this.last;
     const tradeFrom = this.opts.tradeFrom;
-    const snapAt = this.snapAt;
+    const { snapAt, prevTs, prevClose } = this;
+    const { open, volume } = chunk;
+    let lastSeq = this.lastSeq;
+    let lastTs = this.lastTs;
+    let lastClose = last.close;
     for (let b = 0; b < len; b++) {
       const t = ts[b]!;
-      at.seq = seq0 + b;
-      at.ts = t;
-      at.index = index0 + b;
-      at.close = close[b]!;
-      at.volume = chunk.volume[b]!;
-      if (this.warming && t >= tradeFrom) this.beginTrading();
-      snapAt[b] = t !== this.lastTs && this.lastSeq >= 0 && this.lastTs >= tradeFrom ? 1 : 0;
-      this.prevTs[b] = this.lastTs;
-      this.prevClose[b] = last.close;
-      if (this.waiting.length > 0) this.fillWaiting(b, chunk.open[b]!);
-      for (let e = byBar[b]!, end = byBar[b + 1]!; e < end; e++) {
-        const k = eventBook[e]!;
-        this.signal(k, signals[k]![b]! as -1 | 0 | 1);
+      snapAt[b] = t !== lastTs && lastSeq >= 0 && lastTs >= tradeFrom ? 1 : 0;
+      prevTs[b] = lastTs;
+      prevClose[b] = lastClose;
+      const begins = this.warming && t >= tradeFrom;
+      const first = byBar[b]!;
+      const end = byBar[b + 1]!;
+      if (begins || first !== end || this.waiting.length > 0) {
+        at.seq = seq0 + b;
+        at.ts = t;
+        at.index = index0 + b;
+        at.close = close[b]!;
+        at.volume = volume[b]!;
+        if (begins) {
+          // The warm-up's last bar is the one before this: `last`, as of this bar.
+          if (b > 0) this.setLast(seq0 + b - 1, ts[b - 1]!, index0 + b - 1, close[b - 1]!, volume[b - 1]!);
+          this.beginTrading();
+        }
+        if (this.waiting.length > 0) this.fillWaiting(b, open[b]!);
+        for (let e = first; e < end; e++) {
+          const k = eventBook[e]!;
+          this.signal(k, signals[k]![b]! as -1 | 0 | 1);
+        }
       }
-      this.lastSeq = at.seq;
-      this.lastTs = t;
-      last.seq = at.seq;
-      last.ts = t;
-      last.index = at.index;
-      last.close = at.close;
-      last.volume = at.volume;
+      lastSeq = seq0 + b;
+      lastTs = t;
+      lastClose = close[b]!;
+    }
+    if (len > 0) {
+      this.lastSeq = lastSeq;
+      this.lastTs = lastTs;
+      this.setLast(lastSeq, lastTs, index0 + len - 1, lastClose, volume[len - 1]!);
     }
 
     // 3. snapshots
     if (this.orderedSnapshots) this.snapshotsByBar(len);
     else this.snapshotsByBook(len);
+  }
+
+  /** The last bar seen (`last`), field by field. */
+  private setLast(seq: number, ts: number, index: number, close: number, volume: number): void {
+    const last = this.last;
+    last.seq = seq;
+    last.ts = ts;
+    last.index = index;
+    last.close = close;
+    last.volume = volume;
   }
 
   /** Pass 3, book after book: each book's snapshots of the chunk as columns, folded in one call. */
