@@ -157,10 +157,10 @@ export class FusedBooks {
   private byBar = new Int32Array(0);
   private fillAt = new Int32Array(0);
   private eventBook = new Int32Array(0);
-  private snapAt = new Uint8Array(0);
-  private prevTs = new Float64Array(0);
-  private prevClose = new Float64Array(0);
-  /** Pass 3's columns: the chunk's snapshot bars, and one book's values at them. */
+  /**
+   * Pass 3's columns: the chunk's snapshots (pass 2 finds them: the time and close of the
+   * bar each closes, and the row it is taken at), and one book's values at them.
+   */
   private snapTs = new Float64Array(0);
   private snapClose = new Float64Array(0);
   private snapBar = new Int32Array(0);
@@ -295,23 +295,26 @@ export class FusedBooks {
       }
     }
 
-    // 2. bar by bar: warm-up's end, fills at the open, signals at the close. What every
-    // bar needs (the previous bar's time and close, for pass 3) stays in locals; the bar
-    // objects (`at`, this bar; `last`, the one before) are filled in only where something
-    // happens, which is rare, and `last` at the end of the chunk.
+    // 2. bar by bar: the snapshot the bar closes (of the bar before, for pass 3), the
+    // warm-up's end, fills at the open, signals at the close. What every bar needs stays in
+    // locals; the bar objects (`at`, this bar; `last`, the one before) are filled in only
+    // where something happens, which is rare, and `last` at the end of the chunk.
     const at = this.at;
     const last = this.last;
     const tradeFrom = this.opts.tradeFrom;
-    const { snapAt, prevTs, prevClose } = this;
+    const { snapTs, snapClose, snapBar } = this;
+    let snaps = 0;
     const { open, volume } = chunk;
     let lastSeq = this.lastSeq;
     let lastTs = this.lastTs;
     let lastClose = last.close;
     for (let b = 0; b < len; b++) {
       const t = ts[b]!;
-      snapAt[b] = t !== lastTs && lastSeq >= 0 && lastTs >= tradeFrom ? 1 : 0;
-      prevTs[b] = lastTs;
-      prevClose[b] = lastClose;
+      if (t !== lastTs && lastSeq >= 0 && lastTs >= tradeFrom) {
+        snapTs[snaps] = lastTs;
+        snapClose[snaps] = lastClose;
+        snapBar[snaps++] = b;
+      }
       const begins = this.warming && t >= tradeFrom;
       const first = byBar[b]!;
       const end = byBar[b + 1]!;
@@ -343,8 +346,8 @@ export class FusedBooks {
     }
 
     // 3. snapshots
-    if (this.orderedSnapshots) this.snapshotsByBar(len);
-    else this.snapshotsByBook(len);
+    if (this.orderedSnapshots) this.snapshotsByBar(snaps);
+    else this.snapshotsByBook(snaps);
   }
 
   /** The last bar seen (`last`), field by field. */
@@ -357,20 +360,9 @@ export class FusedBooks {
     last.volume = volume;
   }
 
-  /** Pass 3, book after book: each book's snapshots of the chunk as columns, folded in one call. */
-  private snapshotsByBook(len: number): void {
-    const { snapAt, prevTs, prevClose, sinks } = this;
-    // The bars that close a snapshot, and their time and close, the same for every book.
-    const snapTs = this.snapTs;
-    const snapClose = this.snapClose;
-    const snapBar = this.snapBar;
-    let m = 0;
-    for (let b = 0; b < len; b++) {
-      if (snapAt[b] !== 1) continue;
-      snapTs[m] = prevTs[b]!;
-      snapClose[m] = prevClose[b]!;
-      snapBar[m++] = b;
-    }
+  /** Pass 3, book after book: each book's `m` snapshots of the chunk as columns, folded in one call. */
+  private snapshotsByBook(m: number): void {
+    const { snapTs, snapClose, snapBar, sinks } = this;
     if (m === 0 && this.changes === 0) return;
     const equity = this.snapEquity;
     const cash = this.snapCash;
@@ -408,23 +400,23 @@ export class FusedBooks {
   }
 
   /** Pass 3, bar after bar, every book at each bar: the order of the per-event graph's snapshot rows. */
-  private snapshotsByBar(len: number): void {
-    const { snapAt, prevTs, prevClose, sinks } = this;
+  private snapshotsByBar(m: number): void {
+    const { snapTs, snapClose, snapBar, sinks } = this;
     const c = this.cashStart;
     const q = this.qtyStart;
     let next = 0;
-    for (let b = 0; b < len; b++) {
-      if (snapAt[b] === 1) {
-        const t = prevTs[b]!;
-        const p = prevClose[b]!;
-        for (let k = 0; k < this.n; k++) sinks[k]!.snapshot(t, c[k]! + q[k]! * p, c[k]!, q[k]! !== 0);
-      }
-      while (next < this.changes && this.changeBar[next] === b) {
+    for (let j = 0; j < m; j++) {
+      // A snapshot at bar b shows the state after every fill before b.
+      const b = snapBar[j]!;
+      while (next < this.changes && this.changeBar[next]! < b) {
         const k = this.changeBook[next]!;
         c[k] = this.changeCash[next]!;
         q[k] = this.changeQty[next]!;
         next++;
       }
+      const t = snapTs[j]!;
+      const p = snapClose[j]!;
+      for (let k = 0; k < this.n; k++) sinks[k]!.snapshot(t, c[k]! + q[k]! * p, c[k]!, q[k]! !== 0);
     }
   }
 
@@ -447,9 +439,6 @@ export class FusedBooks {
     if (this.byBar.length < len + 1) {
       this.byBar = new Int32Array(len + 1);
       this.fillAt = new Int32Array(len + 1);
-      this.snapAt = new Uint8Array(len);
-      this.prevTs = new Float64Array(len);
-      this.prevClose = new Float64Array(len);
       this.snapTs = new Float64Array(len);
       this.snapClose = new Float64Array(len);
       this.snapBar = new Int32Array(len);
