@@ -12,6 +12,10 @@
  *   npm run bench -- --record     # append this commit's figures to bench/history.ndjson
  *   npm run bench -- --engine per_event   # the per-event graph instead of the fused path
  *
+ * Each run also measures the process's CPU time (user + system), and prints bars per
+ * CPU-second and their ratio beside the wall-clock figures: on a shared machine the
+ * wall clock of either side swings with the load, the CPU time much less.
+ *
  * Across commits: every recorded run is a line of bench/history.ndjson; the bench prints
  * the last recorded commit's figures beside its own. Compare the slowdown ratios, which
  * the plain loop normalises for machine speed, rather than raw bars/s.
@@ -48,6 +52,8 @@ const CONFIG = 'examples/spy-sma-crossover.yaml';
 interface Outcome {
   bars: number;
   seconds: number;
+  /** CPU time of the process during the run (user + system): what a loaded machine hides less. */
+  cpuSeconds: number;
   trades: number;
   finalEquity: number;
   sharpe: number;
@@ -63,12 +69,21 @@ const silent = pino({ level: 'silent' });
 
 async function runGraph(): Promise<Outcome> {
   const source = repeatSource(base, times, { symbol: 'SPY' });
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const out = await runPhase({ wf: loaded.wf, plan: loaded.plan, source, phaseDir: null, logger: silent });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = cpuSince(c0);
   if (out.status !== 'completed') throw new Error(`graph run ${out.status}: ${String(out.failure?.error)}`);
   const m = out.books[0]!.metrics;
-  return { bars: out.bars, seconds, trades: m.trade_count, finalEquity: m.final_equity, sharpe: m.sharpe_ratio };
+  return {
+    bars: out.bars,
+    seconds,
+    cpuSeconds,
+    trades: m.trade_count,
+    finalEquity: m.final_equity,
+    sharpe: m.sharpe_ratio,
+  };
 }
 
 /**
@@ -121,6 +136,7 @@ async function runPlainLoop(): Promise<Outcome> {
     cash -= q * price + c;
     qty += q;
   };
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for await (const c of source.chunks()) {
     for (let i = 0; i < c.length; i++) {
@@ -164,8 +180,14 @@ async function runPlainLoop(): Promise<Outcome> {
   if (qty !== 0) fill(-qty, mark);
   stats.push(lastTs, cash + qty * mark, qty !== 0);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = cpuSince(c0);
   const m = stats.result();
-  return { bars, seconds, trades, finalEquity: m.final_equity, sharpe: m.sharpe_ratio };
+  return { bars, seconds, cpuSeconds, trades, finalEquity: m.final_equity, sharpe: m.sharpe_ratio };
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -187,6 +209,8 @@ const agree =
   Math.abs(g.finalEquity - p.finalEquity) <= 1e-6 * Math.abs(p.finalEquity);
 const graphRate = g.bars / median(graph.map((o) => o.seconds));
 const plainRate = p.bars / median(plain.map((o) => o.seconds));
+const graphCpuRate = g.bars / median(graph.map((o) => o.cpuSeconds));
+const plainCpuRate = p.bars / median(plain.map((o) => o.cpuSeconds));
 const commit = currentCommit();
 const result = {
   bench: 'backtest-throughput',
@@ -199,6 +223,9 @@ const result = {
   graph_bars_per_second: Math.round(graphRate),
   plain_loop_bars_per_second: Math.round(plainRate),
   slowdown_vs_plain_loop: Number((plainRate / graphRate).toFixed(2)),
+  graph_bars_per_cpu_second: Math.round(graphCpuRate),
+  plain_loop_bars_per_cpu_second: Math.round(plainCpuRate),
+  cpu_slowdown_vs_plain_loop: Number((plainCpuRate / graphCpuRate).toFixed(2)),
   trades: g.trades,
   final_equity_graph: g.finalEquity,
   final_equity_plain: p.finalEquity,
@@ -211,6 +238,7 @@ console.log(
     `  graph       ${Math.round(graphRate).toLocaleString('en-US').padStart(12)} bars/s`,
     `  plain loop  ${Math.round(plainRate).toLocaleString('en-US').padStart(12)} bars/s`,
     `  ratio       ${result.slowdown_vs_plain_loop}× slower than the plain loop (target ≤ 15×; graph target ≥ 1,000,000 bars/s)`,
+    `  CPU time    graph ${Math.round(graphCpuRate).toLocaleString('en-US')}, plain loop ${Math.round(plainCpuRate).toLocaleString('en-US')} bars per CPU-second: ${result.cpu_slowdown_vs_plain_loop}× (load average ${result.load_average})`,
     `  agreement   trades ${g.trades} vs ${p.trades}, final equity ${g.finalEquity.toFixed(6)} vs ${p.finalEquity.toFixed(6)}: ${agree ? 'same' : 'DIFFERENT'}`,
   ].join('\n'),
 );
