@@ -6,7 +6,7 @@ import { didYouMean } from '../errors/suggest.ts';
 import { BUILT_IN_FUNCTIONS } from './expression.ts';
 import type { ClassifierEntry } from './schema/classifiers.ts';
 import type { ResolvedClassifier } from './resolved.ts';
-import { FILTER_NAMES } from './resolve-strategies.ts';
+import { FILTER_NAMES } from './strategy-filter.ts';
 import { CLASSIFIERS } from '../domain/registry.ts';
 
 /** Names a classifier id cannot take: a filter would read something else under them. */
