@@ -1,6 +1,6 @@
 import type { ConfigIssue, ConfigPath } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
-import type { ExpressionError } from './expression.ts';
+import type { ExpressionError } from './expression-language.ts';
 
 /** An expression error located at its character inside the YAML scalar. */
 export function expressionIssue(source: YamlSource, path: ConfigPath, err: ExpressionError): ConfigIssue {

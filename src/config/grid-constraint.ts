@@ -1,6 +1,7 @@
 import type { ConfigIssue, ConfigPath } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
-import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionValue } from './expression.ts';
+import { compileExpression } from './expression.ts';
+import { ExpressionError, type CompiledExpression, type ExpressionValue } from './expression-language.ts';
 import { expressionIssue } from './expression-issue.ts';
 import type { z } from 'zod';
 

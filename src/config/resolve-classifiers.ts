@@ -3,7 +3,7 @@ import { ConfigError } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { didYouMean } from '../errors/suggest.ts';
-import { BUILT_IN_FUNCTIONS } from './expression.ts';
+import { BUILT_IN_FUNCTIONS } from './expression-language.ts';
 import type { ClassifierEntry } from './schema/classifiers.ts';
 import type { ResolvedClassifier } from './resolved.ts';
 import { FILTER_NAMES } from './strategy-filter.ts';

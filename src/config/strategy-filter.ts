@@ -1,6 +1,7 @@
 import type { ConfigIssue, ConfigPath } from './config-error.ts';
 import type { YamlSource } from './yaml-source.ts';
-import { compileSeriesExpression, ExpressionError } from './expression.ts';
+import { compileSeriesExpression } from './expression.ts';
+import { ExpressionError } from './expression-language.ts';
 import { expressionIssue } from './expression-issue.ts';
 import type { ResolvedClassifier, ResolvedFilter } from './resolved.ts';
 import { featureFromCall } from '../domain/indicators/feature-spec.ts';

@@ -17,7 +17,7 @@ import { didYouMean } from '../errors/suggest.ts';
 import { parseConfig } from '../config/validate.ts';
 import { yamlConfig } from '../config/schema/workflow.ts';
 import { issueAt, loadYamlFile, type YamlSource } from '../config/yaml-source.ts';
-import type { CompiledExpression } from '../config/expression.ts';
+import type { CompiledExpression } from '../config/expression-language.ts';
 import { WorkflowPatternSchema, type PhaseSpec, type WorkflowPattern } from '../config/schema/workflow-pattern.ts';
 import { discoverPatterns } from '../patterns/discover.ts';
 import { compileResultsExpression, ConditionError } from './conditions.ts';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ConfigPath } from '../config/config-error.ts';
 import type { LoadedWorkflow, LoadWorkflowOptions } from '../topology/loaded-workflow.ts';
 import type { YamlSource } from '../config/yaml-source.ts';
-import type { CompiledExpression } from '../config/expression.ts';
+import type { CompiledExpression } from '../config/expression-language.ts';
 import type { BranchSpec, IterationSpec, OutputFileSpec, PhaseSpec } from '../config/schema/workflow-pattern.ts';
 import type { CompiledCondition } from './conditions.ts';
 import type { ComposableWorkflow } from './composable.ts';
