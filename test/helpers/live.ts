@@ -7,6 +7,7 @@ import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import type { BarSource } from '../../src/data/bar-source.ts';
 import { openBarSource } from '../../src/data/open-source.ts';
 import type { SignalMessage } from '../../src/live/run-live.ts';
+import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../src/live/replay-server.ts';
 import type { MessageSink } from '../../src/sinks/sinks.ts';
 import { runPhase } from '../../src/sequencer/run-phase.ts';
 
@@ -33,6 +34,25 @@ export function spySource(start?: string): BarSource {
     { path: SPY_CSV, symbol: 'SPY', ...(start !== undefined ? { start: Date.parse(start) } : {}) },
     process.cwd(),
   );
+}
+
+/** The warm-up source of a live run: the bars of `history` (splitSpy's file). */
+export function spyHistory(history: string): BarSource {
+  return openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
+}
+
+/**
+ * A replay feed serving SPY bars from `start` (ISO, splitSpy's `liveStart`) on, over a
+ * WebSocket on a free port, as fast as the client takes them; `options` adds or overrides.
+ */
+export function spyFeed(start: string, options: Partial<ReplayServerOptions> = {}): Promise<ReplayServer> {
+  return startReplayServer({
+    source: spySource(start),
+    listen: 'ws://127.0.0.1:0',
+    speed: 'max',
+    logger: silent,
+    ...options,
+  });
 }
 
 /**
