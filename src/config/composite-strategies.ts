@@ -23,19 +23,6 @@ export interface CompositeResolution extends StrategyResolution {
   readonly resolveEntry: (entry: EntryLike, path: ConfigPath) => Alternative[] | null;
 }
 
-/** The alternatives of a composite entry (`entry.type` an ensemble or a regime_switch), or null after reporting. */
-export function resolveComposite(
-  ctx: CompositeResolution,
-  entry: EntryLike,
-  path: ConfigPath,
-  own: OwnParams[],
-  filter: ResolvedFilter | undefined,
-): Alternative[] | null {
-  return entry.type === 'ensemble'
-    ? resolveEnsemble(ctx, entry, path, own, filter)
-    : resolveRegimeSwitch(ctx, entry, path, own, filter);
-}
-
 /** A member's or regime entry's alternatives, validated against `schema` at its path. */
 function resolveNested<S extends z.ZodType<EntryLike>>(
   ctx: CompositeResolution,
@@ -128,7 +115,7 @@ function describe(alt: Alternative, extra: Record<string, unknown> = {}): Record
 }
 
 /** An ensemble: its own params times one alternative of each member, each built into one strategy. */
-function resolveEnsemble(
+export function resolveEnsemble(
   ctx: CompositeResolution,
   entry: EntryLike,
   path: ConfigPath,
@@ -173,7 +160,7 @@ function resolveEnsemble(
 }
 
 /** A regime switch: its own params times one alternative of each regime's entry and of otherwise:. */
-function resolveRegimeSwitch(
+export function resolveRegimeSwitch(
   ctx: CompositeResolution,
   entry: EntryLike,
   path: ConfigPath,

@@ -13,7 +13,7 @@ import type { ResolvedFilter, ResolvedStrategy } from './resolved.ts';
 import { resolveFeature } from '../domain/indicators/feature-key.ts';
 import type { StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { COMPOSITES } from '../domain/composition/catalogue.ts';
-import { resolveComposite } from './composite-strategies.ts';
+import { resolveEnsemble, resolveRegimeSwitch, type CompositeResolution } from './composite-strategies.ts';
 import { applyConstraint } from './grid-constraint.ts';
 import { compileFilter } from './strategy-filter.ts';
 import type { Alternative, EntryLike, OwnParams, StrategyResolution } from './strategy-resolution.ts';
@@ -187,7 +187,11 @@ function resolveEntry(ctx: StrategyResolution, entry: EntryLike, path: ConfigPat
     }
     return own.map((o) => ({ type: entry.type, definition, params: o.params, filter, tag: o.tag }));
   }
-  return resolveComposite({ ...ctx, resolveEntry: (e, p) => resolveEntry(ctx, e, p) }, entry, path, own, filter);
+  // A composite's members and regimes are entries too: resolved here, in turn.
+  const nested: CompositeResolution = { ...ctx, resolveEntry: (e, p) => resolveEntry(ctx, e, p) };
+  return entry.type === 'ensemble'
+    ? resolveEnsemble(nested, entry, path, own, filter)
+    : resolveRegimeSwitch(nested, entry, path, own, filter);
 }
 
 /**
