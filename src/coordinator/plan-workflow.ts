@@ -4,7 +4,10 @@
  * names, `depends_on` (unknown names, cycles), every `{{ … }}` template (its root, the
  * phase it reads, the metric it names), conditions, `iteration.until`, outputs (file
  * paths never leave the results folder) and the `workflow_module`. Every problem is a
- * located ConfigError, all reported at once.
+ * located ConfigError, all reported at once. Phases and branches are planned by
+ * plan-phases.ts, templates checked by template-check.ts, outputs by plan-outputs.ts;
+ * this file reads the pattern and params, the iteration and the module, and pre-loads
+ * the phases that read no earlier phase.
  */
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
