@@ -20,12 +20,8 @@ export type { WorkflowConfig } from './config/schema/workflow.ts';
 export type { TopologyDef } from './config/schema/topology.ts';
 
 export { runWorkflow, type RunWorkflowOptions, type WorkflowResult } from './coordinator/run-workflow.ts';
-export {
-  isComposedWorkflow,
-  planWorkflow,
-  type WorkflowPlan,
-  type PlanWorkflowOptions,
-} from './coordinator/workflow-plan.ts';
+export { isComposedWorkflow, planWorkflow } from './coordinator/plan-workflow.ts';
+export type { WorkflowPlan, PlanWorkflowOptions } from './coordinator/workflow-plan.ts';
 export {
   runComposedWorkflow,
   type RunComposedOptions,

@@ -170,7 +170,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
           { runHeadline },
         ] = await Promise.all([
           import('../runtime/logger.ts'),
-          import('../coordinator/workflow-plan.ts'),
+          import('../coordinator/plan-workflow.ts'),
           import('../load/load-workflow.ts'),
           import('../coordinator/run-workflow.ts'),
           import('./sequence-summary.ts'),
@@ -290,7 +290,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--patterns <dir>', 'extra pattern folder (repeatable)', collect, [])
     .action(async (file: string, o: { set: string[]; patterns: string[] }) => {
       const [{ isComposedWorkflow, planWorkflow }, { describePlan }, { loadWorkflow }] = await Promise.all([
-        import('../coordinator/workflow-plan.ts'),
+        import('../coordinator/plan-workflow.ts'),
         import('./workflow-command.ts'),
         import('../load/load-workflow.ts'),
       ]);
@@ -336,7 +336,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         await Promise.all([
           import('../load/load-workflow.ts'),
           import('../topology/explain.ts'),
-          import('../coordinator/workflow-plan.ts'),
+          import('../coordinator/plan-workflow.ts'),
         ]);
       // A multi-phase workflow: its phases, their sequences and windows, then the graph.
       if (o.format !== 'mermaid' && (await isComposedWorkflow(file, o.set))) {

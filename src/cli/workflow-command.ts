@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { isConfigError } from '../config/config-error.ts';
 import { reportFor } from '../errors/exit.ts';
-import { planWorkflow, type WorkflowPlan } from '../coordinator/workflow-plan.ts';
+import { planWorkflow } from '../coordinator/plan-workflow.ts';
+import type { WorkflowPlan } from '../coordinator/workflow-plan.ts';
 import { runComposedWorkflow } from '../coordinator/run-composed.ts';
 import type { ShardRunner } from '../sequencer/shard-pool.ts';
 import { workflowSummary } from './workflow-summary.ts';

@@ -3,10 +3,10 @@ import { ConfigError } from './config-error.ts';
 import { issueAt, type YamlSource } from './yaml-source.ts';
 import { parseWithSchema } from './validate.ts';
 import { didYouMean } from '../errors/suggest.ts';
-import { BUILT_IN_FUNCTIONS } from './expression.ts';
+import { BUILT_IN_FUNCTIONS } from './expression-language.ts';
 import type { ClassifierEntry } from './schema/classifiers.ts';
 import type { ResolvedClassifier } from './resolved.ts';
-import { FILTER_NAMES } from './resolve-strategies.ts';
+import { FILTER_NAMES } from './strategy-filter.ts';
 import { CLASSIFIERS } from '../domain/registry.ts';
 
 /** Names a classifier id cannot take: a filter would read something else under them. */

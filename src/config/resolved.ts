@@ -1,6 +1,6 @@
 import type { FeatureRequest, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import type { ClassifierDefinition } from '../domain/classifiers/classifier.ts';
-import type { CompiledExpression } from './expression.ts';
+import type { CompiledExpression } from './expression-language.ts';
 import type { LoadedPlugin } from '../plugins/load-plugins.ts';
 
 /**

@@ -6,7 +6,7 @@ import {
   type StrategyLogic,
 } from '../domain/strategies/strategy.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
-import type { CompiledExpression, ExpressionValue } from '../config/expression.ts';
+import type { CompiledExpression, ExpressionValue } from '../config/expression-language.ts';
 
 /** A filter with the hub slot of each feature it calls. */
 export interface PlacedFilter extends ResolvedFilter {

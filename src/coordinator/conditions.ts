@@ -13,7 +13,8 @@
  */
 import { SluiceError } from '../errors/sluice-error.ts';
 import type { ConfigPath } from '../config/config-error.ts';
-import { compileExpression, ExpressionError, type CompiledExpression } from '../config/expression.ts';
+import { compileExpression } from '../config/expression.ts';
+import { ExpressionError, type CompiledExpression } from '../config/expression-language.ts';
 import { didYouMean } from '../errors/suggest.ts';
 import { isMetricName, METRIC_NAMES } from '../domain/metrics/performance.ts';
 import type { Condition, PhaseStatus, ThresholdOperator } from '../config/schema/workflow-pattern.ts';

@@ -14,7 +14,8 @@ import type { LoadedWorkflow } from '../topology/loaded-workflow.ts';
 import { explainNull, templateScope, type ResultsState } from './phase-view.ts';
 import { resolveTemplates, TemplateError } from './templates.ts';
 import { stripWorkflowKeys } from './workflow-json.ts';
-import { relocatePhaseError, type PlannedPhase, type WorkflowPlan } from './workflow-plan.ts';
+import { relocatePhaseError } from './phase-error-location.ts';
+import type { PlannedPhase, WorkflowPlan } from './workflow-plan.ts';
 import type { PhaseRecord } from './workflow-records.ts';
 
 /** A phase's config that did not load, or its sequence that did not resolve: the error and what the record keeps of it. */

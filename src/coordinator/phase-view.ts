@@ -4,7 +4,7 @@
  * resolved base config (`config.…`) and the iteration number.
  */
 import { castDraft, produce } from 'immer';
-import type { ExpressionEnv, ExpressionValue } from '../config/expression.ts';
+import type { ExpressionEnv, ExpressionValue } from '../config/expression-language.ts';
 import { isPlainObject } from '../config/deep-merge.ts';
 import { METRIC_NAMES } from '../domain/metrics/performance.ts';
 import { PHASE_STATUSES, type PhaseStatus } from '../config/schema/workflow-pattern.ts';

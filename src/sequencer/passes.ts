@@ -10,7 +10,7 @@ import type { SequenceSettings, SweepSequence } from '../config/schema/sequence.
 import { ExecutionSchema, PortfolioSchema, RiskSchema } from '../config/schema/trading.ts';
 import { MetricsSchema } from '../config/schema/workflow.ts';
 import { toSnakeKeys } from '../config/schema-keys.ts';
-import { MAX_SINGLE_PASS_STRATEGIES } from '../config/resolve-strategies.ts';
+import { MAX_SINGLE_PASS_STRATEGIES } from '../config/strategy-count.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
 import { openWorkflowSource, readTimestamps, readWorkflowBars } from '../data/workflow-source.ts';

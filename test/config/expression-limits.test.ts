@@ -2,12 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  compileExpression,
-  ExpressionError,
-  MAX_EXPRESSION_DEPTH,
-  MAX_EXPRESSION_LENGTH,
-} from '../../src/config/expression.ts';
+import { compileExpression } from '../../src/config/expression.ts';
+import { ExpressionError } from '../../src/config/expression-language.ts';
+import { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from '../../src/config/expression-parse.ts';
 import { ROOT, sluice } from '../helpers/cli.ts';
 
 const env = { identifiers: ['fast_period', 'slow_period'] };

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileExpression,
-  compileSeriesExpression,
-  ExpressionError,
-  type ExpressionValue,
-} from '../../src/config/expression.ts';
+import { compileExpression, compileSeriesExpression } from '../../src/config/expression.ts';
+import { ExpressionError, type ExpressionValue } from '../../src/config/expression-language.ts';
 
 const env = { identifiers: ['x', 'y', 'c'], series: true };
 

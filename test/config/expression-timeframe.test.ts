@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileExpression,
-  compileSeriesExpression,
-  ExpressionError,
-  type CallArgument,
-  type ExpressionEnv,
-} from '../../src/config/expression.ts';
+import { compileExpression, compileSeriesExpression } from '../../src/config/expression.ts';
+import { ExpressionError, type CallArgument, type ExpressionEnv } from '../../src/config/expression-language.ts';
 
 /** An env whose indicator calls are recorded: each becomes a scope name `name(args)@tf`. */
 function recording(): { env: ExpressionEnv; calls: string[] } {

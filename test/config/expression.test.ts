@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, ExpressionError } from '../../src/config/expression.ts';
+import { compileExpression } from '../../src/config/expression.ts';
+import { ExpressionError } from '../../src/config/expression-language.ts';
 
 const env = { identifiers: ['fast_period', 'slow_period', 'volume', 'signal'] };
 const run = (text: string, scope: Record<string, number | boolean>) => compileExpression(text, env)(scope);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compileCondition, ConditionError, type ConditionContext } from '../../src/coordinator/conditions.ts';
 import { fullMetrics, notRunView, type PhaseView, type ResultsState } from '../../src/coordinator/phase-view.ts';
 import type { Condition } from '../../src/config/schema/workflow-pattern.ts';
-import { compileExpression, ExpressionError } from '../../src/config/expression.ts';
+import { compileExpression } from '../../src/config/expression.ts';
+import { ExpressionError } from '../../src/config/expression-language.ts';
 
 function view(name: string, sharpe: number | null, status: PhaseView['status'] = 'completed'): PhaseView {
   return {

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runWorkflow } from '../../src/coordinator/run-workflow.ts';
-import { planWorkflow } from '../../src/coordinator/workflow-plan.ts';
+import { planWorkflow } from '../../src/coordinator/plan-workflow.ts';
 import { runComposedWorkflow } from '../../src/coordinator/run-composed.ts';
 import { ManualClock } from '../../src/runtime/clock.ts';
 import { silent } from '../helpers/run.ts';

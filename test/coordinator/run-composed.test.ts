@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { planWorkflow } from '../../src/coordinator/workflow-plan.ts';
+import { planWorkflow } from '../../src/coordinator/plan-workflow.ts';
 import {
   runComposedWorkflow,
   type ComposedWorkflowResult,

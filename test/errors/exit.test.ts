@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUG_NOTICE, EXIT, isUserError, reportFor } from '../../src/errors/exit.ts';
 import { ERROR_CATEGORIES, SluiceError, type ErrorCategory } from '../../src/errors/sluice-error.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
-import { ExpressionError } from '../../src/config/expression.ts';
+import { ExpressionError } from '../../src/config/expression-language.ts';
 import { TemplateError } from '../../src/coordinator/templates.ts';
 import { ConditionError } from '../../src/coordinator/conditions.ts';
 import { DataError } from '../../src/data/data-error.ts';

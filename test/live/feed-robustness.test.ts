@@ -3,10 +3,9 @@ import { parseCamel } from '../../src/config/schema-keys.ts';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { encodeBar } from '../../src/data/feeds/messages.ts';
-import { startReplayServer, type ReplayServer } from '../../src/live/replay-server.ts';
+import type { ReplayServer } from '../../src/live/replay-server.ts';
 import { runLive, type SignalMessage } from '../../src/live/run-live.ts';
 import { LiveSchema } from '../../src/config/schema/live.ts';
 import {
@@ -17,7 +16,8 @@ import {
   silent,
   splitSpy,
   SPY_BARS,
-  spySource,
+  spyFeed,
+  spyHistory,
 } from '../helpers/live.ts';
 
 const HISTORY = 15_000;
@@ -44,11 +44,7 @@ describe('the WebSocket feed when the replay server dies mid-stream and comes ba
     const loaded = await loadLiveWorkflow(LIVE_CONFIG);
     const { logger, warnings } = memoryLogger();
     let second: Promise<ReplayServer> | undefined;
-    const first: ReplayServer = await startReplayServer({
-      source: spySource(liveStart),
-      listen: 'ws://127.0.0.1:0',
-      speed: 'max',
-      logger: silent,
+    const first: ReplayServer = await spyFeed(liveStart, {
       // Crash after 1,000 bars; 300 ms later a new server on the same port replays the
       // live part from its start again (the client has seen part of it).
       onBar: (sent) => {
@@ -56,14 +52,7 @@ describe('the WebSocket feed when the replay server dies mid-stream and comes ba
         second = first
           .kill()
           .then(() => new Promise((r) => setTimeout(r, 300)))
-          .then(() =>
-            startReplayServer({
-              source: spySource(liveStart),
-              listen: `ws://127.0.0.1:${first.port}`,
-              speed: 'max',
-              logger: silent,
-            }),
-          );
+          .then(() => spyFeed(liveStart, { listen: `ws://127.0.0.1:${first.port}` }));
       },
     });
     const memory = new MemorySink();
@@ -71,7 +60,7 @@ describe('the WebSocket feed when the replay server dies mid-stream and comes ba
       loaded,
       live,
       feedUrl: first.url,
-      warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()),
+      warmup: spyHistory(history),
       sinks: [memory],
       logger,
       random: () => 0.5,
@@ -97,12 +86,7 @@ describe('the WebSocket feed when the replay server dies mid-stream and comes ba
 describe('a feed faster than the graph', () => {
   it('overflow block: pauses the WebSocket (backpressure to the server) instead of dropping bars', async () => {
     const { history, liveStart } = splitSpy(HISTORY);
-    const feed = await startReplayServer({
-      source: spySource(liveStart),
-      listen: 'ws://127.0.0.1:0',
-      speed: 'max',
-      logger: silent,
-    });
+    const feed = await spyFeed(liveStart);
     // A sink that is always behind: every chunk waits for it, so bars pile up in the buffer.
     const slow = new MemorySink();
     Object.defineProperty(slow, 'needsDrain', { value: true });
@@ -112,7 +96,7 @@ describe('a feed faster than the graph', () => {
       loaded: await loadLiveWorkflow(LIVE_CONFIG),
       live: cfg,
       feedUrl: feed.url,
-      warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()),
+      warmup: spyHistory(history),
       sinks: [slow],
       logger: silent,
     });

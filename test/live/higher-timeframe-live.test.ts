@@ -1,10 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
-import { startReplayServer } from '../../src/live/replay-server.ts';
 import { runLive } from '../../src/live/run-live.ts';
-import { MemorySink, referenceSignals, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
+import { MemorySink, referenceSignals, silent, splitSpy, SPY_BARS, spyFeed, spyHistory } from '../helpers/live.ts';
 
 const CONFIG = fileURLToPath(new URL('../fixtures/configs/live/spy-live-higher-tf.yaml', import.meta.url));
 const HISTORY = 15_000;
@@ -14,17 +12,12 @@ describe('higher-timeframe features live, one bar at a time', () => {
     const reference = await referenceSignals(CONFIG);
     const { history, liveStart } = splitSpy(HISTORY);
     const loaded = await loadLiveWorkflow(CONFIG);
-    const feed = await startReplayServer({
-      source: spySource(liveStart),
-      listen: 'ws://127.0.0.1:0',
-      speed: 'max',
-      logger: silent,
-    });
+    const feed = await spyFeed(liveStart);
     const memory = new MemorySink();
     const outcome = await runLive({
       loaded,
       feedUrl: feed.url,
-      warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()),
+      warmup: spyHistory(history),
       sinks: [memory],
       logger: silent,
     });

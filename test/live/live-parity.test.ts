@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
-import { startReplayServer } from '../../src/live/replay-server.ts';
 import { replay } from '../../src/live/replay.ts';
 import { runLive, signalHello, type SignalMessage } from '../../src/live/run-live.ts';
 import { FileSink, WebSocketSink } from '../../src/sinks/sinks.ts';
@@ -17,6 +15,8 @@ import {
   silent,
   splitSpy,
   SPY_BARS,
+  spyFeed,
+  spyHistory,
   spySource,
 } from '../helpers/live.ts';
 
@@ -33,12 +33,7 @@ describe('live signal generation with warm-up, fed by the replay feed over a rea
     const { history, liveStart, dir } = splitSpy(HISTORY);
     const loaded = await loadLiveWorkflow(LIVE_CONFIG);
     // The replay feed serves the "live" part: bar 15,000 to the end.
-    const feed = await startReplayServer({
-      source: spySource(liveStart),
-      listen: 'ws://127.0.0.1:0',
-      speed: 'max',
-      logger: silent,
-    });
+    const feed = await spyFeed(liveStart);
     expect(feed.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
 
     // Sinks: memory, an NDJSON file, and a WebSocket server a consumer subscribes to.
@@ -56,7 +51,7 @@ describe('live signal generation with warm-up, fed by the replay feed over a rea
     const outcome = await runLive({
       loaded,
       feedUrl: feed.url,
-      warmup: openBarSource({ path: history, symbol: 'SPY' }, process.cwd()),
+      warmup: spyHistory(history),
       sinks: [memory, file, server],
       logger: silent,
       onSignal: (s) => onSignal.push(s),

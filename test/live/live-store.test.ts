@@ -14,7 +14,7 @@ import type { SignalStoreRow } from '../../src/signals/store-format.ts';
 import { ENGINE } from '../../src/engine-info.ts';
 import { LiveError } from '../../src/errors/live-error.ts';
 import { sluice } from '../helpers/cli.ts';
-import { LIVE_CONFIG, MemorySink, silent, splitSpy, SPY_BARS, spySource } from '../helpers/live.ts';
+import { LIVE_CONFIG, MemorySink, silent, splitSpy, SPY_BARS, spyHistory, spySource } from '../helpers/live.ts';
 
 const HISTORY = 15_000;
 
@@ -72,7 +72,7 @@ describe('live runs write the Parquet signal store in parts, readable while the 
   it('a reader mid-run sees a prefix of the rows; at the end the store equals historical signal generation over history + live, row for row', async () => {
     const { history, liveStart, dir } = splitSpy(HISTORY);
     const storeDir = join(dir, 'live-store');
-    const warmup = openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
+    const warmup = spyHistory(history);
     const loaded = withLiveStore(
       await loadLiveWorkflow(LIVE_CONFIG),
       { type: 'store', path: storeDir, rowGroupRows: 200 },
@@ -132,7 +132,7 @@ describe('live runs write the Parquet signal store in parts, readable while the 
     mkdirSync(storeDir);
     for (const stale of ['signals.parquet', 'regimes.parquet', 'signals-000099.parquet', 'metadata.json'])
       writeFileSync(join(storeDir, stale), 'old');
-    const warmup = openBarSource({ path: history, symbol: 'SPY' }, process.cwd());
+    const warmup = spyHistory(history);
     const loaded = withLiveStore(
       await loadLiveWorkflow(LIVE_CONFIG),
       { type: 'store', path: storeDir, rowGroupRows: 500 },

@@ -3,7 +3,6 @@ import { parseCamel } from '../../src/config/schema-keys.ts';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSchema, LiveSinkSchema, type NatsSinkConfig } from '../../src/config/schema/live.ts';
-import { openBarSource } from '../../src/data/open-source.ts';
 import { loadLiveWorkflow } from '../../src/live/load-live.ts';
 import { openNatsReplayOutput } from '../../src/live/nats-replay.ts';
 import { NatsSink } from '../../src/sinks/nats-sink.ts';
@@ -17,6 +16,7 @@ import {
   silent,
   splitSpy,
   SPY_BARS,
+  spyHistory,
   spySource,
 } from '../helpers/live.ts';
 import { NATS_SERVER_BIN, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
@@ -87,7 +87,7 @@ describe.skipIf(NATS_SERVER_BIN === undefined)(`the NATS feed and sink in a live
     const one = await runLive({
       loaded,
       feedUrl: url,
-      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
+      warmup: spyHistory(split.history),
       sinks: [first, sink],
       logger: silent,
     });
@@ -111,7 +111,7 @@ describe.skipIf(NATS_SERVER_BIN === undefined)(`the NATS feed and sink in a live
       loaded,
       live,
       feedUrl: `${url}/relay.bars.SPY`,
-      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
+      warmup: spyHistory(split.history),
       sinks: [second],
       logger: silent,
       signal: abort.signal,

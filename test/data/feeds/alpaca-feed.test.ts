@@ -7,7 +7,6 @@ import { inspect } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { LiveSchema } from '../../../src/config/schema/live.ts';
-import { openBarSource } from '../../../src/data/open-source.ts';
 import { alpacaCredentials } from '../../../src/data/credentials.ts';
 import { loadLiveWorkflow } from '../../../src/live/load-live.ts';
 import { runLive, type SignalMessage } from '../../../src/live/run-live.ts';
@@ -17,6 +16,7 @@ import {
   MemorySink,
   openTcpHandles,
   referenceSignals,
+  runLiveUntilSignals,
   silent,
   splitSpy,
   SPY_BARS,
@@ -152,23 +152,14 @@ describe('the Alpaca feed against a local market-data stream', () => {
   it("authenticates, subscribes, aggregates minute bars (corrections applied while open) and gives the historical run's signals through a reset and a 406", async () => {
     const server = await alpacaServer('ok', 7000);
     const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, reconnect: fastReconnect } });
-    const memory = new MemorySink();
-    const abort = new AbortController();
-    const run = runLive({
-      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+    const { outcome, memory } = await runLiveUntilSignals({
       live,
       env,
-      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
-      sinks: [memory],
-      logger: silent,
-      signal: abort.signal,
-      random: () => 0.5,
+      history: split.history,
+      sentAll: () => server.sent() === messages.length,
+      what: 'every bar to be sent',
+      signals: expected.length,
     });
-    await until('every bar to be sent', () => server.sent() === messages.length, 60_000);
-    await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
-    await new Promise((r) => setTimeout(r, 300));
-    abort.abort();
-    const outcome = await run;
     await server.close();
 
     const auth = { action: 'auth', key: KEY, secret: SECRET };
@@ -242,22 +233,14 @@ describe('the Alpaca feed against a local market-data stream', () => {
       });
     });
     const live = parseCamel(LiveSchema, { feed: { type: 'alpaca', url: server.url, alpaca: { bars_from: 'trades' } } });
-    const memory = new MemorySink();
-    const abort = new AbortController();
-    const run = runLive({
-      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+    const { outcome, memory } = await runLiveUntilSignals({
       live,
       env,
-      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
-      sinks: [memory],
-      logger: silent,
-      signal: abort.signal,
+      history: split.history,
+      sentAll: () => sent,
+      what: 'every trade to be sent',
+      signals: expected.length,
     });
-    await until('every trade to be sent', () => sent, 60_000);
-    await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
-    await new Promise((r) => setTimeout(r, 300));
-    abort.abort();
-    const outcome = await run;
     await server.close();
     expect(received[1]).toEqual({ action: 'subscribe', trades: ['SPY'] });
     expect(outcome).toMatchObject({

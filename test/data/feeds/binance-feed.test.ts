@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { LiveSchema } from '../../../src/config/schema/live.ts';
-import { openBarSource } from '../../../src/data/open-source.ts';
 import { binanceStreamUrl } from '../../../src/data/feeds/binance-feed.ts';
 import { loadLiveWorkflow } from '../../../src/live/load-live.ts';
 import { runLive, type SignalMessage } from '../../../src/live/run-live.ts';
@@ -15,6 +14,7 @@ import {
   MemorySink,
   openTcpHandles,
   referenceSignals,
+  runLiveUntilSignals,
   silent,
   splitSpy,
   SPY_BARS,
@@ -101,22 +101,13 @@ describe('the Binance kline feed against a local combined-stream server', () => 
     const live = parseCamel(LiveSchema, {
       feed: { type: 'binance', url: server.url, reconnect: { initial_delay_ms: 50, max_delay_ms: 200 } },
     });
-    const memory = new MemorySink();
-    const abort = new AbortController();
-    const run = runLive({
-      loaded: await loadLiveWorkflow(LIVE_CONFIG),
+    const { outcome, memory } = await runLiveUntilSignals({
       live,
-      warmup: openBarSource({ path: split.history, symbol: 'SPY' }, process.cwd()),
-      sinks: [memory],
-      logger: silent,
-      signal: abort.signal,
-      random: () => 0.5,
+      history: split.history,
+      sentAll: () => server.sent() === messages.length,
+      what: 'every kline to be sent',
+      signals: expected.length,
     });
-    await until('every kline to be sent', () => server.sent() === messages.length, 60_000);
-    await until('the last signal', () => memory.of('signal').length >= expected.length, 60_000);
-    await new Promise((r) => setTimeout(r, 300));
-    abort.abort();
-    const outcome = await run;
     await server.close();
 
     expect(server.paths).toEqual(Array(3).fill('/stream?streams=spy@kline_1m'));

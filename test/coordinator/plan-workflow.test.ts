@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { planWorkflow, safeRelative, isComposedWorkflow } from '../../src/coordinator/workflow-plan.ts';
+import { planWorkflow, isComposedWorkflow } from '../../src/coordinator/plan-workflow.ts';
+import { safeRelative } from '../../src/coordinator/plan-outputs.ts';
 import { catchConfigErrorAsync } from '../config/catch-config-error.ts';
 import { baseConfig, capturingLogger, tempDir, writeFile } from './helpers.ts';
 
