@@ -60,9 +60,12 @@ describe('replay', () => {
   it('keeps the real bar spacing divided by the speed (1-minute bars at 600x: 100 ms apart)', async () => {
     const out = recorder();
     await replay({ source: bars('SPY', 5), speed: 600, output: out, logger: silent });
-    const gaps = out.times.slice(1, 5).map((t, i) => t - out.times[i]!);
-    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(95);
-    expect(out.times[4]! - out.times[0]!).toBeLessThan(400 + 150);
+    // The schedule is anchored at the first bar: bar k is due 100·k ms after it, never
+    // earlier; a bar the event loop delivered late is followed by a shorter gap, so the
+    // schedule is met again (on a loaded machine single gaps of 57 ms were seen).
+    const since = out.times.map((t) => t - out.times[0]!);
+    for (let k = 1; k < 5; k++) expect(since[k]).toBeGreaterThanOrEqual(100 * k - 5);
+    expect(since[4]).toBeLessThan(400 + 150);
   });
 
   it('cuts long waits (nights, weekends) to max-wait at a paced speed', async () => {
