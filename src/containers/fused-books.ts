@@ -47,7 +47,7 @@ export interface FusedSetup {
  * book's snapshots and trades straight into its metrics fold.
  *
  * The compiler places it only where it computes exactly what the per-event graph does
- * (src/topology/fused-eligibility.ts), and it writes the same results file for every
+ * (src/topology/fused-graph.ts), and it writes the same results file for every
  * container of that graph, so a user sees the same graph and the same files either way.
  */
 export class FusedBooksContainer extends BaseContainer<BarChunk> {
