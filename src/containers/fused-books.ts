@@ -1,6 +1,6 @@
 import type { BarChunk } from '../data/bar-source.ts';
 import type { FeatureHub, FeatureState } from '../domain/indicators/feature-hub.ts';
-import type { ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { ChunkBars, ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { FusedBooks, type FusedBookSink, type FusedBooksOptions } from '../domain/columnar/fused-books.ts';
 import {
   CommissionSchema,
@@ -125,7 +125,18 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
       const hub = this.setup.hub;
       this.state ??= hub.createState();
       hub.updateColumns(this.state, chunk, this.columns);
-      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!);
+      const bars: ChunkBars = {
+        symbol,
+        seq0: this.seq,
+        index0: counters[0]!,
+        ts: chunk.ts,
+        open: chunk.open,
+        high: chunk.high,
+        low: chunk.low,
+        close: chunk.close,
+        volume: chunk.volume,
+      };
+      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!, bars);
       this.loop!.runChunk(
         {
           length: n,

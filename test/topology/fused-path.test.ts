@@ -21,6 +21,7 @@ import { openWorkflowSource } from '../../src/data/workflow-source.ts';
 import { resultFiles, resultsDir } from '../helpers/results.ts';
 import { sluice } from '../helpers/cli.ts';
 import { silent } from '../helpers/run.ts';
+import { defineStrategy } from '../../src/domain/define.ts';
 
 const EXAMPLE = 'examples/spy-sma-crossover.yaml';
 const temp = (): string => mkdtempSync(join(tmpdir(), 'sluice-fused-'));
@@ -145,6 +146,43 @@ describe('fused path: same results as the per-event graph', () => {
     expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
   });
 
+  // Every built-in single-symbol strategy with a columnar form (its own per-bar logic over
+  // the chunk's columns, src/domain/strategies/per-bar-columns.ts, or a written one), at
+  // its default params, long and short, chunks cut at an odd length.
+  it.each([
+    ['sma_crossover', '{}'],
+    ['ema_crossover', '{trigger: cross}'],
+    ['macd_crossover', '{}'],
+    ['macd_crossover', '{trigger: cross}'],
+    ['adx_trend', '{}'],
+    ['supertrend_trend', '{}'],
+    ['psar_trend', '{}'],
+    ['aroon_trend', '{}'],
+    ['donchian_breakout', '{}'],
+    ['keltner_breakout', '{}'],
+    ['rsi_threshold', '{}'],
+    ['rsi_bands', '{}'],
+    ['bollinger_reversion', '{}'],
+    ['stochastic_reversion', '{}'],
+    ['williams_r_reversion', '{}'],
+    ['cci_reversion', '{}'],
+    ['vwap_deviation', '{}'],
+    ['zscore_reversion', '{}'],
+    ['roc_momentum', '{}'],
+    ['momentum_sign', '{}'],
+    ['trix_momentum', '{}'],
+    ['atr_channel_breakout', '{}'],
+  ])('strategy %s %s', async (type, params) => {
+    const { wf, plan } = await load([
+      `strategies=[{type: ${type}, params: ${params}}]`,
+      'portfolio.allow_short=true',
+      'data.chunk_size=997',
+      'results.storage=disk',
+    ]);
+    const fused = await expectSame(wf, plan);
+    expect(Number(fused.books[0]!.metrics['trade_count'])).toBeGreaterThan(0);
+  });
+
   it('a window with a warm-up (start, end, trade_from) cut across chunk boundaries', async () => {
     const { wf, plan } = await load(['data.chunk_size=97', 'results.storage=disk', 'portfolio.allow_short=true']);
     // Bars of 2024-06-03 .. 2024-09-30, trading from 2024-07-01: the warm-up's last signal becomes the first order.
@@ -214,7 +252,13 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(/exit rules/);
     expect(fusedIneligibility((await load(['execution.fill=close'])).wf)).toBe('execution.fill is close');
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
-    expect(fusedIneligibility((await load(['strategies=[{type: rsi_threshold}]'])).wf)).toMatch(/no columnar logic/);
+    const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
+    const { columns: _, ...rsiPerEventOnly } = columnless.strategies[0]!.definition;
+    const withoutColumns = {
+      ...columnless,
+      strategies: [{ ...columnless.strategies[0]!, definition: defineStrategy(rsiPerEventOnly) }],
+    };
+    expect(fusedIneligibility(withoutColumns)).toMatch(/no columnar logic/);
     expect(fusedIneligibility((await load([])).wf, true)).toMatch(/observer/);
   });
 });
