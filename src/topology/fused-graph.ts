@@ -101,7 +101,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   if (BookExits.wanted(cfg.risk)) return 'exit rules of the risk block (stops, time exits, drawdown halt) run per bar';
   const e = cfg.execution;
-  if (e.fill !== 'next_open') return `execution.fill is ${e.fill}`;
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
     if (instrument.kind === 'future') return 'a futures instrument';
@@ -151,6 +150,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       slippage: accounting.funds.slippage,
       commission: cfg.execution.commission,
       maxNotes: MAX_NOTES,
+      fillAtClose: cfg.execution.fill === 'close',
     },
     portfolio: cfg.portfolio,
     risk: cfg.risk,

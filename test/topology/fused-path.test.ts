@@ -140,6 +140,19 @@ describe('fused path: same results as the per-event graph', () => {
         'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 8, slow_period: 40, trigger: cross}}, {type: sma_crossover, params: {fast_period: 3, slow_period: 12, trigger: cross}}]',
       ],
     ],
+    ['fill at the close of the signal bar', ['execution.fill=close', 'results.storage=disk']],
+    [
+      'fill at the close, short books, several strategies, chunks of one bar, funds resized',
+      [
+        'execution.fill=close',
+        'data.chunk_size=1',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: percent_equity, percent: 150}',
+        'portfolio.insufficient_funds=resize',
+        'execution.commission={model: fixed, per_order: 2}',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+    ],
   ])('%s', async (_name, sets) => {
     const { wf, plan } = await load(sets);
     const fused = await expectSame(wf, plan);
@@ -194,6 +207,17 @@ describe('fused path: same results as the per-event graph', () => {
     };
     const fused = await expectSame(window, plan);
     expect(fused.books[0]!.metrics['start_ts']).toBeGreaterThanOrEqual(window.tradeFrom);
+    // With fill: close the warm-up's last signal fills at the last warm-up bar's close.
+    const atClose = await load([
+      'data.chunk_size=97',
+      'results.storage=disk',
+      'portfolio.allow_short=true',
+      'execution.fill=close',
+    ]);
+    await expectSame(
+      { ...atClose.wf, start: window.start, end: window.end, tradeFrom: window.tradeFrom },
+      atClose.plan,
+    );
   });
 
   it('a sweep grid gives the same results folder (aggregate results, every book) under other costs', async () => {
@@ -250,7 +274,7 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
     expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(/exit rules/);
-    expect(fusedIneligibility((await load(['execution.fill=close'])).wf)).toBe('execution.fill is close');
+    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
     const { columns: _, ...rsiPerEventOnly } = columnless.strategies[0]!.definition;

@@ -7,9 +7,10 @@
  * It computes exactly what the per-event graph computes (src/containers/portfolio.ts,
  * risk.ts, execution.ts with the simulated broker) for the configurations the compiler
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
- * next open, no exit rules, a cash account, sizing without a feature. Only what happens
- * on every bar is rewritten as a loop (marking, the snapshot folded into the book's
- * metrics, looking at the signal column); what happens on a signal or a fill, which is
+ * next open (or at once at the signal bar's close, `fill: close`), no exit rules, a cash
+ * account, sizing without a feature. Only what happens on every bar is rewritten as a
+ * loop (marking, the snapshot folded into the book's metrics, looking at the signal
+ * column); what happens on a signal or a fill, which is
  * rare, goes through the same domain functions the containers call, in the same order, so
  * the numbers and the ids come out the same (src/domain/columnar/fused-order-flow.ts).
  *
@@ -96,6 +97,8 @@ export class FusedBooks {
   private readonly heldId: Float64Array;
   private warming: boolean;
   private lastSeq = -1;
+  /** `seq` of the current chunk's row 0. */
+  private seq0 = 0;
   private lastTs = Number.NaN;
   private readonly last: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
   private readonly at: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
@@ -169,6 +172,7 @@ export class FusedBooks {
     this.cashStart.set(this.cash);
     this.qtyStart.set(this.qty);
     this.changes = 0;
+    this.seq0 = seq0;
 
     // 1. signal changes, counting-sorted by bar (stable: book order within a bar)
     const byBar = this.grow(len);
@@ -397,7 +401,7 @@ export class FusedBooks {
       const d = this.held[k]!;
       if (d === NO_DECISION) continue;
       this.orders.books[k]!.mark(this.opts.symbol, this.last.close);
-      this.orders.act(k, d as -1 | 0 | 1, this.last, this.heldId[k]!);
+      if (this.orders.act(k, d as -1 | 0 | 1, this.last, this.heldId[k]!)) this.recordChange(this.row(), k);
     }
   }
 
@@ -412,6 +416,11 @@ export class FusedBooks {
       return;
     }
     this.orders.books[k]!.mark(this.opts.symbol, this.at.close);
-    this.orders.act(k, d, this.at, signalId);
+    if (this.orders.act(k, d, this.at, signalId)) this.recordChange(this.row(), k);
+  }
+
+  /** The chunk row of the current bar (`at`). */
+  private row(): number {
+    return this.at.seq - this.seq0;
   }
 }

@@ -65,6 +65,11 @@ export interface FusedBooksOptions {
   readonly commission: CommissionModel;
   /** Most risk notes kept (the risk container's first_notes). */
   readonly maxNotes: number;
+  /**
+   * `execution.fill: close`: a market order fills at once, at the close of the bar it is
+   * sent on (the broker has seen that bar); otherwise at the next bar's open.
+   */
+  readonly fillAtClose: boolean;
 }
 
 /** A bar as the broker and the book see it when something happens on it. */
@@ -153,8 +158,12 @@ export class FusedOrderFlow {
     this.point = pointValue(this.books[0]?.instrument(opts.symbol) ?? { kind: 'equity' });
   }
 
-  /** The portfolio's answer to a signal (direction `d` decided at `cause`'s close): size, then send the difference. */
-  act(k: number, d: -1 | 0 | 1, cause: At, signalId: number): void {
+  /**
+   * The portfolio's answer to a signal (direction `d` decided at `cause`'s close): size,
+   * then send the difference. True when the order filled at once (`fillAtClose`): book
+   * k's cash and position changed.
+   */
+  act(k: number, d: -1 | 0 | 1, cause: At, signalId: number): boolean {
     const counts = this.counts[k]!;
     const book = this.books[k]!;
     counts.signals++;
@@ -163,8 +172,8 @@ export class FusedOrderFlow {
     const target = targetQuantity(this.opts.sizing, direction, equity, cause.close * this.point);
     if (direction !== 0 && target === 0) counts.unsized++;
     const delta = target - (book.position(this.opts.symbol) + this.pending[k]!);
-    if (delta === 0) return;
-    this.sendOrder(k, cause, delta, equity, signalId, 'signal');
+    if (delta === 0) return false;
+    return this.sendOrder(k, cause, delta, equity, signalId, 'signal');
   }
 
   /**
@@ -203,7 +212,10 @@ export class FusedOrderFlow {
     }
   }
 
-  /** Sends an order as the portfolio does, and puts it through risk and to the broker. */
+  /**
+   * Sends an order as the portfolio does, and puts it through risk and to the broker.
+   * True when it filled at once (at `cause`'s close).
+   */
   private sendOrder(
     k: number,
     cause: At,
@@ -211,7 +223,7 @@ export class FusedOrderFlow {
     equity: number,
     signalId: number,
     reason: 'signal' | 'end_of_data',
-  ): void {
+  ): boolean {
     const book = this.books[k]!;
     const symbol = this.opts.symbol;
     const funds = this.opts.funds;
@@ -246,7 +258,7 @@ export class FusedOrderFlow {
       this.note(`order ${orderId} (${order.key}) rejected: ${decision.reason}`);
       this.counts[k]!.rejects++;
       this.pending[k]! -= signed;
-      return;
+      return false;
     }
     this.execution.orders++;
     if (!(approved.quantity > 0) || !Number.isFinite(approved.quantity)) {
@@ -255,9 +267,12 @@ export class FusedOrderFlow {
       );
     }
     const entry: Queued = { order: approved, reserved, signed, raw: 0, paid: 0 };
-    if (reason === 'end_of_data') {
-      // Filled in full at the last close, now: there is no later bar.
-      return this.fill(k, entry, cause.close, cause);
+    if (reason === 'end_of_data' || this.opts.fillAtClose) {
+      // Filled in full at the close of its own bar, now: at the end of the data there is
+      // no later bar; with fill: close the broker has seen this bar (no volume cap on this
+      // path, so never in part).
+      this.fill(k, entry, cause.close, cause);
+      return true;
     }
     if (waiting !== undefined)
       throw new Error(
@@ -265,6 +280,7 @@ export class FusedOrderFlow {
       );
     this.queued[k] = entry;
     this.waiting.push(k);
+    return false;
   }
 
   /** The broker fills book k's waiting market order at the open of bar `at`. */
