@@ -99,12 +99,26 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity')
     return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
-  if (BookExits.wanted(cfg.risk)) return 'exit rules of the risk block (stops, time exits, drawdown halt) run per bar';
+  if (BookExits.wanted(cfg.risk)) return `${exitRule(cfg.risk)}: the exit rules of the risk block run per event`;
   const e = cfg.execution;
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
     if (instrument.kind === 'future') return 'a futures instrument';
   return undefined;
+}
+
+/**
+ * The first exit rule a risk block sets, in its YAML spelling. The fused path does not
+ * run them: they rest stop and limit orders at the broker (OCO groups, cancels, trailing
+ * moves) and check every book's positions or equity bar by bar.
+ */
+function exitRule(risk: ResolvedWorkflow['config']['risk']): string {
+  if (risk.stopLossPct !== undefined) return 'risk.stop_loss_pct';
+  if (risk.trailingStopPct !== undefined) return 'risk.trailing_stop_pct';
+  if (risk.takeProfitPct !== undefined) return 'risk.take_profit_pct';
+  if (risk.maxHoldingBars !== undefined) return 'risk.max_holding_bars';
+  if (risk.maxDrawdownPct !== undefined) return 'risk.max_drawdown_pct';
+  return 'risk.close_eod';
 }
 
 /**

@@ -273,7 +273,11 @@ describe('fused path: eligibility', () => {
   it('names the first reason a config runs per event', async () => {
     expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
-    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(/exit rules/);
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(
+      /^risk.stop_loss_pct: the exit rules/,
+    );
+    expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toMatch(/^risk.max_holding_bars:/);
+    expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toMatch(/^risk.close_eod:/);
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
