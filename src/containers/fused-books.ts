@@ -14,6 +14,8 @@ import { toSnakeKeys } from '../config/schema-keys.ts';
 import type { Role } from '../config/schema/topology.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';
+import { filteredColumns } from './filtered-columns.ts';
+import type { PlacedFilter } from './strategy.ts';
 
 /** One strategy instance of the fused graph: its book key, logic and hub slots. */
 export interface FusedStrategy {
@@ -22,6 +24,8 @@ export interface FusedStrategy {
   readonly params: Record<string, unknown>;
   /** Hub slot of each feature, in the order the definition lists them. */
   readonly slots: readonly number[];
+  /** Its entry filter, with the hub slot of each of the filter's features. */
+  readonly filter: PlacedFilter | undefined;
 }
 
 /** Everything the fused container runs, prepared by the compiler (src/topology/fused-graph.ts). */
@@ -60,6 +64,8 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   private ids: IdAllocator | undefined;
   private ordered = true;
   private readonly logic: ColumnLogic[];
+  /** Per strategy with an entry filter, its count of entries turned flat. */
+  private readonly filtered: ((() => number) | undefined)[];
   /** Feature columns, one per hub slot, as long as the longest chunk so far. */
   private columns: Float64Array[] = [];
   /** Per strategy, its features' columns in its definition's order. */
@@ -73,7 +79,11 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     private readonly setup: FusedSetup,
   ) {
     super(id, 'data');
-    this.logic = setup.strategies.map((s) => s.definition.columns!(s.params));
+    const filtered = setup.strategies.map((s) =>
+      s.filter === undefined ? undefined : filteredColumns(s.definition, s.params, s.filter),
+    );
+    this.logic = setup.strategies.map((s, k) => filtered[k]?.logic ?? s.definition.columns!(s.params));
+    this.filtered = filtered.map((f) => f?.filtered);
   }
 
   /** Bars read so far. */
@@ -160,7 +170,9 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     if (n <= this.capacity) return;
     this.capacity = n;
     this.columns = Array.from({ length: this.setup.hub.size }, () => new Float64Array(n));
-    this.inputs = this.setup.strategies.map((s) => s.slots.map((slot) => this.columns[slot]!));
+    this.inputs = this.setup.strategies.map((s) =>
+      [...s.slots, ...(s.filter?.slots ?? [])].map((slot) => this.columns[slot]!),
+    );
     this.signals = this.logic.map(() => new Int8Array(n));
   }
 
@@ -210,6 +222,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             strategy: s.definition.name,
             params: s.params,
             signals: loop?.strategySignals[k] ?? 0,
+            ...(s.filter !== undefined ? { filter: s.filter.text, bars_filtered_to_flat: this.filtered[k]!() } : {}),
           });
           break;
         }

@@ -90,7 +90,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
     // defineStrategy checked that its columns came with its create; a copy with another
     // create (`{ ...sma_crossover, create }`) would run a logic the columns do not follow.
     if (definitionKind(s.definition) !== 'strategy') return `strategy '${s.type}' was not made by defineStrategy`;
-    if (s.filter !== undefined) return `strategy '${s.key}' has an entry filter`;
   }
   if (wf.strategies.length === 0) return 'no strategies';
   const p = cfg.portfolio;
@@ -140,6 +139,11 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       definition: s.definition,
       params: s.params,
       slots: s.definition.features(s.params).map((req) => hub.register(req)),
+      // After the strategy's own features, as the per-event compiler registers them.
+      filter:
+        s.filter === undefined
+          ? undefined
+          : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) },
     };
   });
   const portfolioIds = new Map(instances.filter((i) => i.role === 'portfolio').map((i) => [i.key!, i.id]));

@@ -196,6 +196,19 @@ describe('fused path: same results as the per-event graph', () => {
     expect(Number(fused.books[0]!.metrics['trade_count'])).toBeGreaterThan(0);
   });
 
+  it('entry filters: one reading features, one stateful (bars_since of a cross), on short books', async () => {
+    const { wf, plan } = await load([
+      'portfolio.allow_short=true',
+      'data.chunk_size=997',
+      "strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}, filter: 'volume > sma(volume, 20) and rsi(14) < 70'}, {type: rsi_threshold, filter: 'bars_since(crosses_above(sma(10), sma(30))) <= 40'}, {type: bollinger_reversion, filter: 'signal > 0 or close < prev(close, 1)'}]",
+    ]);
+    const fused = await expectSame(wf, plan);
+    const strategies = [...fused.containers.values()].filter((c) => c['role'] === 'strategy');
+    expect(strategies).toHaveLength(3);
+    for (const c of strategies) expect(Number(c['bars_filtered_to_flat'])).toBeGreaterThan(0);
+    expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
+  });
+
   it('a window with a warm-up (start, end, trade_from) cut across chunk boundaries', async () => {
     const { wf, plan } = await load(['data.chunk_size=97', 'results.storage=disk', 'portfolio.allow_short=true']);
     // Bars of 2024-06-03 .. 2024-09-30, trading from 2024-07-01: the warm-up's last signal becomes the first order.
