@@ -68,7 +68,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   private readonly filtered: ((() => number) | undefined)[];
   /** Feature columns, one per hub slot, as long as the longest chunk so far. */
   private columns: Float64Array[] = [];
-  /** Per strategy, its features' columns in its definition's order. */
+  /** Per strategy, its features' columns in its definition's order, then its filter's. */
   private inputs: Float64Array[][] = [];
   private signals: Int8Array[] = [];
   /** Rows the columns hold. */
