@@ -4,9 +4,27 @@ import {
   NO_DECISION,
   type ColumnLogic,
   type StrategyContext,
+  type StrategyDecision,
   type StrategyDefinition,
   type StrategyLogic,
 } from './strategy.ts';
+
+/**
+ * What turns a logic's decision into the column's value when more than the decision
+ * counts (an entry filter, src/containers/filtered-columns.ts): called on every bar with
+ * the decision, the bar, and the feature columns, of which the gate's own
+ * (`extraColumns` of them) follow the logic's `m`.
+ */
+export interface DecisionGate {
+  readonly extraColumns: number;
+  decide(
+    decision: StrategyDecision | null,
+    bar: BarEvent,
+    features: readonly Float64Array[],
+    m: number,
+    b: number,
+  ): number;
+}
 
 /**
  * A strategy's own per-bar logic run over a chunk's columns: for each bar, the features
@@ -21,7 +39,7 @@ import {
  * promise a fresh one either). Its `source` is empty. The context has no regimes: the
  * fused path runs only without classifiers.
  */
-export function perBarColumns(logic: StrategyLogic): ColumnLogic {
+export function perBarColumns(logic: StrategyLogic, gate?: DecisionGate): ColumnLogic {
   const bar: { -readonly [K in keyof BarEvent]: BarEvent[K] } = {
     type: 'BAR',
     seq: 0,
@@ -38,7 +56,8 @@ export function perBarColumns(logic: StrategyLogic): ColumnLogic {
   const context: StrategyContext = { regimes: {} };
   let inputs = new Float64Array(0);
   return (features, length, out, bars) => {
-    const m = features.length;
+    // The logic's own features come first; a gate may read columns after them.
+    const m = features.length - (gate?.extraColumns ?? 0);
     if (inputs.length !== m) inputs = new Float64Array(m);
     bar.symbol = bars.symbol;
     const { ts, open, high, low, close, volume, seq0, index0 } = bars;
@@ -53,7 +72,8 @@ export function perBarColumns(logic: StrategyLogic): ColumnLogic {
       bar.close = close[b]!;
       bar.volume = volume[b]!;
       const decision = logic(inputs, bar, context);
-      out[b] = decision === null ? NO_DECISION : decision.direction;
+      if (gate !== undefined) out[b] = gate.decide(decision, bar, features, m, b);
+      else out[b] = decision === null ? NO_DECISION : decision.direction;
     }
   };
 }
