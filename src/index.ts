@@ -77,8 +77,10 @@ export type {
   CrossSection,
   CrossSectionLogic,
   ColumnLogic,
+  ChunkBars,
 } from './domain/strategies/strategy.ts';
 export { NO_DECISION } from './domain/strategies/strategy.ts';
+export { perBarColumns, withPerBarColumns } from './domain/strategies/per-bar-columns.ts';
 export type { ClassifierDefinition, ClassifierLogic } from './domain/classifiers/classifier.ts';
 export { COMPOSITES } from './domain/composition/catalogue.ts';
 export { z } from 'zod';

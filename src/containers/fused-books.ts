@@ -1,6 +1,6 @@
 import type { BarChunk } from '../data/bar-source.ts';
 import type { FeatureHub, FeatureState } from '../domain/indicators/feature-hub.ts';
-import type { ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { ChunkBars, ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { FusedBooks, type FusedBookSink, type FusedBooksOptions } from '../domain/columnar/fused-books.ts';
 import {
   CommissionSchema,
@@ -14,6 +14,8 @@ import { toSnakeKeys } from '../config/schema-keys.ts';
 import type { Role } from '../config/schema/topology.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';
+import { filteredColumns } from './filtered-columns.ts';
+import type { PlacedFilter } from './strategy.ts';
 
 /** One strategy instance of the fused graph: its book key, logic and hub slots. */
 export interface FusedStrategy {
@@ -22,6 +24,8 @@ export interface FusedStrategy {
   readonly params: Record<string, unknown>;
   /** Hub slot of each feature, in the order the definition lists them. */
   readonly slots: readonly number[];
+  /** Its entry filter, with the hub slot of each of the filter's features. */
+  readonly filter: PlacedFilter | undefined;
 }
 
 /** Everything the fused container runs, prepared by the compiler (src/topology/fused-graph.ts). */
@@ -47,7 +51,7 @@ export interface FusedSetup {
  * book's snapshots and trades straight into its metrics fold.
  *
  * The compiler places it only where it computes exactly what the per-event graph does
- * (src/topology/fused-eligibility.ts), and it writes the same results file for every
+ * (src/topology/fused-graph.ts), and it writes the same results file for every
  * container of that graph, so a user sees the same graph and the same files either way.
  */
 export class FusedBooksContainer extends BaseContainer<BarChunk> {
@@ -60,9 +64,11 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   private ids: IdAllocator | undefined;
   private ordered = true;
   private readonly logic: ColumnLogic[];
+  /** Per strategy with an entry filter, its count of entries turned flat. */
+  private readonly filtered: ((() => number) | undefined)[];
   /** Feature columns, one per hub slot, as long as the longest chunk so far. */
   private columns: Float64Array[] = [];
-  /** Per strategy, its features' columns in its definition's order. */
+  /** Per strategy, its features' columns in its definition's order, then its filter's. */
   private inputs: Float64Array[][] = [];
   private signals: Int8Array[] = [];
   /** Rows the columns hold. */
@@ -73,7 +79,11 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     private readonly setup: FusedSetup,
   ) {
     super(id, 'data');
-    this.logic = setup.strategies.map((s) => s.definition.columns!(s.params));
+    const filtered = setup.strategies.map((s) =>
+      s.filter === undefined ? undefined : filteredColumns(s.definition, s.params, s.filter),
+    );
+    this.logic = setup.strategies.map((s, k) => filtered[k]?.logic ?? s.definition.columns!(s.params));
+    this.filtered = filtered.map((f) => f?.filtered);
   }
 
   /** Bars read so far. */
@@ -125,7 +135,18 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
       const hub = this.setup.hub;
       this.state ??= hub.createState();
       hub.updateColumns(this.state, chunk, this.columns);
-      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!);
+      const bars: ChunkBars = {
+        symbol,
+        seq0: this.seq,
+        index0: counters[0]!,
+        ts: chunk.ts,
+        open: chunk.open,
+        high: chunk.high,
+        low: chunk.low,
+        close: chunk.close,
+        volume: chunk.volume,
+      };
+      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!, bars);
       this.loop!.runChunk(
         {
           length: n,
@@ -149,7 +170,9 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     if (n <= this.capacity) return;
     this.capacity = n;
     this.columns = Array.from({ length: this.setup.hub.size }, () => new Float64Array(n));
-    this.inputs = this.setup.strategies.map((s) => s.slots.map((slot) => this.columns[slot]!));
+    this.inputs = this.setup.strategies.map((s) =>
+      [...s.slots, ...(s.filter?.slots ?? [])].map((slot) => this.columns[slot]!),
+    );
     this.signals = this.logic.map(() => new Int8Array(n));
   }
 
@@ -199,6 +222,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             strategy: s.definition.name,
             params: s.params,
             signals: loop?.strategySignals[k] ?? 0,
+            ...(s.filter !== undefined ? { filter: s.filter.text, bars_filtered_to_flat: this.filtered[k]!() } : {}),
           });
           break;
         }

@@ -11,6 +11,7 @@ import { Book } from '../domain/portfolio/book.ts';
 import { buyingPower, fundsNeeded, marginCallDue, type FundsRules } from '../domain/portfolio/account.ts';
 import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
+import { orderEvent } from '../domain/portfolio/order-event.ts';
 import type { PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
 import { BookExits, type ExitCause } from './book-exits.ts';
 import { RouteSubject } from '../routes/route-subject.ts';
@@ -363,25 +364,17 @@ export class PortfolioContainer extends BaseContainer {
       this.pending.set(cause.symbol, (this.pending.get(cause.symbol) ?? 0) + signed);
     }
     this.counts.orders++;
-    const order: OrderEvent = {
-      type: 'ORDER',
-      seq: cause.seq,
-      ts: cause.ts,
-      symbol: cause.symbol,
-      source: this.id,
-      key: this.key!,
+    const order = orderEvent(
+      cause,
+      this.id,
+      this.key!,
       orderId,
       signalId,
-      side: signed > 0 ? 'buy' : 'sell',
-      quantity: Math.abs(signed),
+      signed,
       reason,
-      price: cause.price,
-      position,
-      equity,
-      grossExposure: this.book.grossExposure(),
-      ...(power !== undefined ? { buyingPower: power } : {}),
-      ...extra,
-    };
+      { position, equity, grossExposure: this.book.grossExposure(), buyingPower: power },
+      extra,
+    );
     this.emit(order);
     return orderId;
   }

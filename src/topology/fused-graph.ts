@@ -90,7 +90,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
     // defineStrategy checked that its columns came with its create; a copy with another
     // create (`{ ...sma_crossover, create }`) would run a logic the columns do not follow.
     if (definitionKind(s.definition) !== 'strategy') return `strategy '${s.type}' was not made by defineStrategy`;
-    if (s.filter !== undefined) return `strategy '${s.key}' has an entry filter`;
   }
   if (wf.strategies.length === 0) return 'no strategies';
   const p = cfg.portfolio;
@@ -99,13 +98,26 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity')
     return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
-  if (BookExits.wanted(cfg.risk)) return 'exit rules of the risk block (stops, time exits, drawdown halt) run per bar';
+  if (BookExits.wanted(cfg.risk)) return `${exitRule(cfg.risk)}: the exit rules of the risk block run per event`;
   const e = cfg.execution;
-  if (e.fill !== 'next_open') return `execution.fill is ${e.fill}`;
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
     if (instrument.kind === 'future') return 'a futures instrument';
   return undefined;
+}
+
+/**
+ * The first exit rule a risk block sets, in its YAML spelling. The fused path does not
+ * run them: they rest stop and limit orders at the broker (OCO groups, cancels, trailing
+ * moves) and check every book's positions or equity bar by bar.
+ */
+function exitRule(risk: ResolvedWorkflow['config']['risk']): string {
+  if (risk.stopLossPct !== undefined) return 'risk.stop_loss_pct';
+  if (risk.trailingStopPct !== undefined) return 'risk.trailing_stop_pct';
+  if (risk.takeProfitPct !== undefined) return 'risk.take_profit_pct';
+  if (risk.maxHoldingBars !== undefined) return 'risk.max_holding_bars';
+  if (risk.maxDrawdownPct !== undefined) return 'risk.max_drawdown_pct';
+  return 'risk.close_eod';
 }
 
 /**
@@ -127,6 +139,11 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       definition: s.definition,
       params: s.params,
       slots: s.definition.features(s.params).map((req) => hub.register(req)),
+      // After the strategy's own features, as the per-event compiler registers them.
+      filter:
+        s.filter === undefined
+          ? undefined
+          : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) },
     };
   });
   const portfolioIds = new Map(instances.filter((i) => i.role === 'portfolio').map((i) => [i.key!, i.id]));
@@ -151,6 +168,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       slippage: accounting.funds.slippage,
       commission: cfg.execution.commission,
       maxNotes: MAX_NOTES,
+      fillAtClose: cfg.execution.fill === 'close',
     },
     portfolio: cfg.portfolio,
     risk: cfg.risk,

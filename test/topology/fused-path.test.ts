@@ -21,6 +21,7 @@ import { openWorkflowSource } from '../../src/data/workflow-source.ts';
 import { resultFiles, resultsDir } from '../helpers/results.ts';
 import { sluice } from '../helpers/cli.ts';
 import { silent } from '../helpers/run.ts';
+import { defineStrategy } from '../../src/domain/define.ts';
 
 const EXAMPLE = 'examples/spy-sma-crossover.yaml';
 const temp = (): string => mkdtempSync(join(tmpdir(), 'sluice-fused-'));
@@ -139,9 +140,72 @@ describe('fused path: same results as the per-event graph', () => {
         'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 8, slow_period: 40, trigger: cross}}, {type: sma_crossover, params: {fast_period: 3, slow_period: 12, trigger: cross}}]',
       ],
     ],
+    ['fill at the close of the signal bar', ['execution.fill=close', 'results.storage=disk']],
+    [
+      'fill at the close, short books, several strategies, chunks of one bar, funds resized',
+      [
+        'execution.fill=close',
+        'data.chunk_size=1',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: percent_equity, percent: 150}',
+        'portfolio.insufficient_funds=resize',
+        'execution.commission={model: fixed, per_order: 2}',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+    ],
   ])('%s', async (_name, sets) => {
     const { wf, plan } = await load(sets);
     const fused = await expectSame(wf, plan);
+    expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
+  });
+
+  // Every built-in single-symbol strategy with a columnar form (its own per-bar logic over
+  // the chunk's columns, src/domain/strategies/per-bar-columns.ts, or a written one), at
+  // its default params, long and short, chunks cut at an odd length.
+  it.each([
+    ['sma_crossover', '{}'],
+    ['ema_crossover', '{trigger: cross}'],
+    ['macd_crossover', '{}'],
+    ['macd_crossover', '{trigger: cross}'],
+    ['adx_trend', '{}'],
+    ['supertrend_trend', '{}'],
+    ['psar_trend', '{}'],
+    ['aroon_trend', '{}'],
+    ['donchian_breakout', '{}'],
+    ['keltner_breakout', '{}'],
+    ['rsi_threshold', '{}'],
+    ['rsi_bands', '{}'],
+    ['bollinger_reversion', '{}'],
+    ['stochastic_reversion', '{}'],
+    ['williams_r_reversion', '{}'],
+    ['cci_reversion', '{}'],
+    ['vwap_deviation', '{}'],
+    ['zscore_reversion', '{}'],
+    ['roc_momentum', '{}'],
+    ['momentum_sign', '{}'],
+    ['trix_momentum', '{}'],
+    ['atr_channel_breakout', '{}'],
+  ])('strategy %s %s', async (type, params) => {
+    const { wf, plan } = await load([
+      `strategies=[{type: ${type}, params: ${params}}]`,
+      'portfolio.allow_short=true',
+      'data.chunk_size=997',
+      'results.storage=disk',
+    ]);
+    const fused = await expectSame(wf, plan);
+    expect(Number(fused.books[0]!.metrics['trade_count'])).toBeGreaterThan(0);
+  });
+
+  it('entry filters: one reading features, one stateful (bars_since of a cross), on short books', async () => {
+    const { wf, plan } = await load([
+      'portfolio.allow_short=true',
+      'data.chunk_size=997',
+      "strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}, filter: 'volume > sma(volume, 20) and rsi(14) < 70'}, {type: rsi_threshold, filter: 'bars_since(crosses_above(sma(10), sma(30))) <= 40'}, {type: bollinger_reversion, filter: 'signal > 0 or close < prev(close, 1)'}]",
+    ]);
+    const fused = await expectSame(wf, plan);
+    const strategies = [...fused.containers.values()].filter((c) => c['role'] === 'strategy');
+    expect(strategies).toHaveLength(3);
+    for (const c of strategies) expect(Number(c['bars_filtered_to_flat'])).toBeGreaterThan(0);
     expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
   });
 
@@ -156,6 +220,17 @@ describe('fused path: same results as the per-event graph', () => {
     };
     const fused = await expectSame(window, plan);
     expect(fused.books[0]!.metrics['start_ts']).toBeGreaterThanOrEqual(window.tradeFrom);
+    // With fill: close the warm-up's last signal fills at the last warm-up bar's close.
+    const atClose = await load([
+      'data.chunk_size=97',
+      'results.storage=disk',
+      'portfolio.allow_short=true',
+      'execution.fill=close',
+    ]);
+    await expectSame(
+      { ...atClose.wf, start: window.start, end: window.end, tradeFrom: window.tradeFrom },
+      atClose.plan,
+    );
   });
 
   it('a sweep grid gives the same results folder (aggregate results, every book) under other costs', async () => {
@@ -211,10 +286,20 @@ describe('fused path: eligibility', () => {
   it('names the first reason a config runs per event', async () => {
     expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
-    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(/exit rules/);
-    expect(fusedIneligibility((await load(['execution.fill=close'])).wf)).toBe('execution.fill is close');
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(
+      /^risk.stop_loss_pct: the exit rules/,
+    );
+    expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toMatch(/^risk.max_holding_bars:/);
+    expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toMatch(/^risk.close_eod:/);
+    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
-    expect(fusedIneligibility((await load(['strategies=[{type: rsi_threshold}]'])).wf)).toMatch(/no columnar logic/);
+    const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
+    const { columns: _, ...rsiPerEventOnly } = columnless.strategies[0]!.definition;
+    const withoutColumns = {
+      ...columnless,
+      strategies: [{ ...columnless.strategies[0]!, definition: defineStrategy(rsiPerEventOnly) }],
+    };
+    expect(fusedIneligibility(withoutColumns)).toMatch(/no columnar logic/);
     expect(fusedIneligibility((await load([])).wf, true)).toMatch(/observer/);
   });
 });

@@ -6,13 +6,13 @@
  *
  * It computes exactly what the per-event graph computes (src/containers/portfolio.ts,
  * risk.ts, execution.ts with the simulated broker) for the configurations the compiler
- * lets it run (src/topology/fused-eligibility.ts): one symbol, market orders filled at the
- * next open, no exit rules, a cash account, sizing without a feature. Only what happens
- * on every bar is rewritten as a loop (marking, the snapshot folded into the book's
- * metrics, looking at the signal column); what happens on a signal or a fill, which is
- * rare, goes through the same domain functions the containers call (Book, targetQuantity,
- * fundsNeeded, decideOrder, the commission schedule, slippage), in the same order, so the
- * numbers and the ids come out the same.
+ * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
+ * next open (or at once at the signal bar's close, `fill: close`), no exit rules, a cash
+ * account, sizing without a feature. Only what happens on every bar is rewritten as a
+ * loop (marking, the snapshot folded into the book's metrics, looking at the signal
+ * column); what happens on a signal or a fill, which is
+ * rare, goes through the same domain functions the containers call, in the same order, so
+ * the numbers and the ids come out the same (src/domain/columnar/fused-order-flow.ts).
  *
  * Per bar the per-event graph does, for all books: the snapshot of the previous bar,
  * then the fills at this bar's open (in the order the orders were sent), then the
@@ -23,61 +23,18 @@
  * The one bar where that would differ, the first bar of trading after a warm-up (whose
  * orders are sent before any fill), gets a pass of its own first.
  */
-import type { OrderEvent, OrderSide, SluiceEvent, TradeEvent } from '../../events/index.ts';
-import {
-  CommissionSchedule,
-  slippageBps,
-  slippedPrice,
-  type CommissionModel,
-  type OrderCosts,
-  type SlippageModel,
-} from '../execution/costs.ts';
-import { buyingPower, fundsNeeded, type FundsRules } from '../portfolio/account.ts';
-import { Book } from '../portfolio/book.ts';
-import { pointValue, type Instrument } from '../portfolio/instrument.ts';
-import { targetQuantity, type SizingConfig } from '../portfolio/sizing.ts';
-import { decideOrder } from '../risk/order-decision.ts';
-import type { RiskLimits } from '../risk/risk-check.ts';
 import { NO_DECISION } from '../strategies/strategy.ts';
+import type { Book } from '../portfolio/book.ts';
+import {
+  FusedOrderFlow,
+  type At,
+  type FusedBookCounts,
+  type FusedBookSink,
+  type FusedBooksOptions,
+  type FusedIds,
+} from './fused-order-flow.ts';
 
-/** Where a book's snapshots and trades go: the book's metrics fold (results/book-fold.ts). */
-export interface FusedBookSink {
-  /** The book's state at a closed bar time (what a PORTFOLIO event carries to the fold). */
-  snapshot(ts: number, equity: number, cash: number, invested: boolean): void;
-  /** `snapshot` of rows 0..count-1 of columns (`invested[i]` 1 or 0). */
-  snapshots(ts: Float64Array, equity: Float64Array, cash: Float64Array, invested: Uint8Array, count: number): void;
-  /** A closed trade, as the portfolio emits it on its metrics stream. */
-  add(ev: SluiceEvent): unknown;
-}
-
-/** The run-wide id counters, shared as the containers share them. */
-export interface FusedIds {
-  nextSignalId(): number;
-  nextOrderId(): number;
-  nextTradeId(): number;
-}
-
-/** What the loop needs to know, read once from the config by the compiler. */
-export interface FusedBooksOptions {
-  readonly symbol: string;
-  /** Book keys (strategy keys), in the graph's order. */
-  readonly keys: readonly string[];
-  /** Portfolio container id of each book (events' `source`). */
-  readonly portfolioIds: readonly string[];
-  readonly initialCash: number;
-  readonly allowShort: boolean;
-  readonly sizing: SizingConfig;
-  readonly closeAtEnd: boolean;
-  /** Bars before this time are warm-up: strategies run, books do not trade. */
-  readonly tradeFrom: number;
-  readonly limits: RiskLimits;
-  readonly funds: FundsRules;
-  readonly instruments: ReadonlyMap<string, Instrument>;
-  readonly slippage: SlippageModel;
-  readonly commission: CommissionModel;
-  /** Most risk notes kept (the risk container's first_notes). */
-  readonly maxNotes: number;
-}
+export type { FusedBookCounts, FusedBookSink, FusedBooksOptions, FusedIds };
 
 /** A chunk of one symbol's bars as columns, with its run-wide numbering. */
 export interface FusedChunk {
@@ -92,64 +49,22 @@ export interface FusedChunk {
   readonly index0: number;
 }
 
-/** The order a book has at the broker, with the broker's commission bookkeeping. */
-interface Queued extends OrderCosts {
-  readonly order: OrderEvent;
-  /** What the book reserved for it (buying power), and what it counts as pending. */
-  readonly reserved: number;
-  readonly signed: number;
-}
-
-/** A bar as the broker and the book see it when something happens on it. */
-interface At {
-  seq: number;
-  ts: number;
-  index: number;
-  close: number;
-  volume: number;
-}
-
-/** Counters of each book's portfolio container (results), in its key order. */
-export interface FusedBookCounts {
-  signals: number;
-  orders: number;
-  fills: number;
-  rejects: number;
-  notices: number;
-  trades: number;
-  unsized: number;
-  margin_calls: number;
-}
-
 /**
  * The books of one graph, fused. `runChunk` per chunk, `finish` at the end of the data;
  * counters and books are read for the results files afterwards.
  */
 export class FusedBooks {
-  readonly books: Book[];
   /** Per book: the strategy's signals (the strategy container's count). */
   readonly strategySignals: Int32Array;
-  readonly counts: FusedBookCounts[];
-  readonly risk = { approved: 0, resized: 0, rejected: 0, notes: [] as string[] };
-  readonly execution = {
-    orders: 0,
-    fills: 0,
-    ended: { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 },
-    unfilledAtEnd: 0,
-  };
+  /** What happens on a signal or a fill: orders, risk, the broker, the books. */
+  readonly orders: FusedOrderFlow;
 
   private readonly n: number;
-  /** Mirrors of each book's cash and position, refreshed after every fill. */
+  /** The order flow's mirrors of each book's cash and position, refreshed after every fill. */
   private readonly cash: Float64Array;
   private readonly qty: Float64Array;
   /** The strategy's last emitted direction (a SIGNAL goes out only when it changes). */
   private readonly direction: Int8Array;
-  /** Signed quantity sent and not yet filled or rejected (the portfolio's `pending`). */
-  private readonly pending: Float64Array;
-  /** The order waiting at the broker per book, if any. */
-  private readonly queued: (Queued | undefined)[];
-  /** Books with an order at the broker, in the order the orders were sent (the broker's queue). */
-  private waiting: number[] = [];
   /** Cash and position at the start of the chunk (pass 3 starts from them). */
   private readonly cashStart: Float64Array;
   private readonly qtyStart: Float64Array;
@@ -181,9 +96,9 @@ export class FusedBooks {
   /** ...and the id of that signal. */
   private readonly heldId: Float64Array;
   private warming: boolean;
-  private readonly schedule: CommissionSchedule;
-  private readonly point: number;
   private lastSeq = -1;
+  /** `seq` of the current chunk's row 0. */
+  private seq0 = 0;
   private lastTs = Number.NaN;
   private readonly last: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
   private readonly at: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
@@ -200,32 +115,32 @@ export class FusedBooks {
   ) {
     const n = opts.keys.length;
     this.n = n;
-    this.books = opts.keys.map(() => new Book(opts.initialCash, opts.instruments));
-    this.counts = opts.keys.map(() => ({
-      signals: 0,
-      orders: 0,
-      fills: 0,
-      rejects: 0,
-      notices: 0,
-      trades: 0,
-      unsized: 0,
-      margin_calls: 0,
-    }));
+    this.orders = new FusedOrderFlow(opts, sinks, ids);
     this.strategySignals = new Int32Array(n);
-    this.cash = new Float64Array(n).fill(opts.initialCash);
-    this.qty = new Float64Array(n);
+    this.cash = this.orders.cash;
+    this.qty = this.orders.qty;
     this.cashStart = new Float64Array(n);
     this.qtyStart = new Float64Array(n);
     this.bookOffsets = new Int32Array(n + 1);
     this.bookCursor = new Int32Array(n);
     this.direction = new Int8Array(n);
-    this.pending = new Float64Array(n);
-    this.queued = new Array<Queued | undefined>(n).fill(undefined);
     this.held = new Int8Array(n).fill(NO_DECISION);
     this.heldId = new Float64Array(n);
     this.warming = opts.tradeFrom > Number.NEGATIVE_INFINITY;
-    this.schedule = new CommissionSchedule(opts.commission);
-    this.point = pointValue(this.books[0]?.instrument(opts.symbol) ?? { kind: 'equity' });
+  }
+
+  /** The books, and the counters of the portfolio, risk and execution containers (results). */
+  get books(): readonly Book[] {
+    return this.orders.books;
+  }
+  get counts(): readonly FusedBookCounts[] {
+    return this.orders.counts;
+  }
+  get risk(): FusedOrderFlow['risk'] {
+    return this.orders.risk;
+  }
+  get execution(): FusedOrderFlow['execution'] {
+    return this.orders.execution;
   }
 
   /** The last bar seen (seq, ts, index, close), undefined before the first. */
@@ -257,6 +172,7 @@ export class FusedBooks {
     this.cashStart.set(this.cash);
     this.qtyStart.set(this.qty);
     this.changes = 0;
+    this.seq0 = seq0;
 
     // 1. signal changes, counting-sorted by bar (stable: book order within a bar)
     const byBar = this.grow(len);
@@ -318,7 +234,7 @@ export class FusedBooks {
       const begins = this.warming && t >= tradeFrom;
       const first = byBar[b]!;
       const end = byBar[b + 1]!;
-      if (begins || first !== end || this.waiting.length > 0) {
+      if (begins || first !== end || this.orders.waiting.length > 0) {
         at.seq = seq0 + b;
         at.ts = t;
         at.index = index0 + b;
@@ -329,7 +245,7 @@ export class FusedBooks {
           if (b > 0) this.setLast(seq0 + b - 1, ts[b - 1]!, index0 + b - 1, close[b - 1]!, volume[b - 1]!);
           this.beginTrading();
         }
-        if (this.waiting.length > 0) this.fillWaiting(b, open[b]!);
+        if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
           this.signal(k, signals[k]![b]! as -1 | 0 | 1);
@@ -451,12 +367,9 @@ export class FusedBooks {
 
   /** The broker's open: every waiting order created on an earlier bar fills, in the order they were sent. */
   private fillWaiting(b: number, open: number): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const k of waiting) {
-      if (!this.fillAtOpen(k, open)) this.waiting.push(k);
-      else this.recordChange(b, k);
-    }
+    const orders = this.orders;
+    orders.fillWaiting(this.at, open);
+    for (let i = 0; i < orders.filledCount; i++) this.recordChange(b, orders.filled[i]!);
   }
 
   /** Book k's cash and position changed on row b (a fill): pass 3 reads it. */
@@ -488,25 +401,13 @@ export class FusedBooks {
     if (this.lastSeq < 0) return;
     const last = this.last;
     for (let k = 0; k < this.n; k++) {
-      const book = this.books[k]!;
-      book.mark(this.opts.symbol, last.close);
-      if (this.opts.closeAtEnd) {
-        const position = book.position(this.opts.symbol);
-        if (position !== 0) this.sendOrder(k, last, -position, book.equity(), 0, 'end_of_data');
-      }
+      this.orders.closeOut(k, last);
       if (this.lastTs >= this.opts.tradeFrom) {
         const q = this.qty[k]!;
         this.sinks[k]!.snapshot(this.lastTs, this.cash[k]! + q * last.close, this.cash[k]!, q !== 0);
       }
     }
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const k of waiting) {
-      this.execution.ended.end_of_data++;
-      this.execution.unfilledAtEnd++;
-      this.counts[k]!.notices++;
-      this.forget(k);
-    }
+    this.orders.endWaiting();
   }
 
   /** The warm-up is over: each book acts on the last direction its strategy signalled, as of the last warm-up bar. */
@@ -515,8 +416,8 @@ export class FusedBooks {
     for (let k = 0; k < this.n; k++) {
       const d = this.held[k]!;
       if (d === NO_DECISION) continue;
-      this.books[k]!.mark(this.opts.symbol, this.last.close);
-      this.act(k, d as -1 | 0 | 1, this.last, this.heldId[k]!);
+      this.orders.books[k]!.mark(this.opts.symbol, this.last.close);
+      if (this.orders.act(k, d as -1 | 0 | 1, this.last, this.heldId[k]!)) this.recordChange(this.row(), k);
     }
   }
 
@@ -530,173 +431,12 @@ export class FusedBooks {
       this.heldId[k] = signalId;
       return;
     }
-    this.books[k]!.mark(this.opts.symbol, this.at.close);
-    this.act(k, d, this.at, signalId);
+    this.orders.books[k]!.mark(this.opts.symbol, this.at.close);
+    if (this.orders.act(k, d, this.at, signalId)) this.recordChange(this.row(), k);
   }
 
-  /** The portfolio's answer to a signal (direction `d` decided at `cause`'s close): size, then send the difference. */
-  private act(k: number, d: -1 | 0 | 1, cause: At, signalId: number): void {
-    const counts = this.counts[k]!;
-    const book = this.books[k]!;
-    counts.signals++;
-    const direction = this.opts.allowShort || d >= 0 ? d : 0;
-    const equity = book.equity();
-    const target = targetQuantity(this.opts.sizing, direction, equity, cause.close * this.point);
-    if (direction !== 0 && target === 0) counts.unsized++;
-    const delta = target - (book.position(this.opts.symbol) + this.pending[k]!);
-    if (delta === 0) return;
-    this.sendOrder(k, cause, delta, equity, signalId, 'signal');
-  }
-
-  /** Sends an order as the portfolio does, and puts it through risk and to the broker. */
-  private sendOrder(
-    k: number,
-    cause: At,
-    signed: number,
-    equity: number,
-    signalId: number,
-    reason: 'signal' | 'end_of_data',
-  ): void {
-    const book = this.books[k]!;
-    const symbol = this.opts.symbol;
-    const funds = this.opts.funds;
-    const orderId = this.ids.nextOrderId();
-    const position = book.position(symbol);
-    const waiting = this.queued[k];
-    let power = buyingPower(book, funds.account);
-    if (waiting !== undefined) power -= waiting.reserved;
-    const side: OrderSide = signed > 0 ? 'buy' : 'sell';
-    const reserved = fundsNeeded(funds, { symbol, side, quantity: Math.abs(signed), price: cause.close, position });
-    this.pending[k]! += signed;
-    this.counts[k]!.orders++;
-    const order: OrderEvent = {
-      type: 'ORDER',
-      seq: cause.seq,
-      ts: cause.ts,
-      symbol,
-      source: this.opts.portfolioIds[k]!,
-      key: this.opts.keys[k]!,
-      orderId,
-      signalId,
-      side,
-      quantity: Math.abs(signed),
-      reason,
-      price: cause.close,
-      position,
-      equity,
-      grossExposure: book.grossExposure(),
-      buyingPower: power,
-    };
-    const decision = decideOrder(order, this.opts.limits, funds);
-    let approved = order;
-    if (decision.action === 'approve') this.risk.approved++;
-    else if (decision.action === 'resize') {
-      this.risk.resized++;
-      this.note(`order ${orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
-      approved = { ...order, quantity: decision.quantity, riskNote: decision.note };
-    } else {
-      this.risk.rejected++;
-      this.note(`order ${orderId} (${order.key}) rejected: ${decision.reason}`);
-      this.counts[k]!.rejects++;
-      this.pending[k]! -= signed;
-      return;
-    }
-    this.execution.orders++;
-    if (!(approved.quantity > 0) || !Number.isFinite(approved.quantity)) {
-      throw new RangeError(
-        `order ${orderId} (${approved.key}, ${symbol}): quantity must be a finite number > 0, got ${approved.quantity}`,
-      );
-    }
-    const entry: Queued = { order: approved, reserved, signed, raw: 0, paid: 0 };
-    if (reason === 'end_of_data') {
-      // Filled in full at the last close, now: there is no later bar.
-      return this.fill(k, entry, cause.close, cause);
-    }
-    if (waiting !== undefined)
-      throw new Error(
-        `fused book loop: book '${order.key}' would have two orders at the broker; this configuration belongs on the per-event path`,
-      );
-    this.queued[k] = entry;
-    this.waiting.push(k);
-  }
-
-  /** The broker fills book k's waiting market order at this bar's open. */
-  private fillAtOpen(k: number, open: number): boolean {
-    const entry = this.queued[k]!;
-    const order = entry.order;
-    const at = this.at;
-    if (order.seq > at.seq || order.ts > at.ts) {
-      throw new Error(
-        `look-ahead: order ${order.orderId} from bar seq ${order.seq} (ts ${order.ts}) would fill on earlier bar ${this.opts.symbol} seq ${at.seq} (ts ${at.ts})`,
-      );
-    }
-    // Created on this very bar (never, with next-open fills): it waits, as the broker's eligibility says.
-    if (order.seq === at.seq || order.ts === at.ts) return false;
-    this.queued[k] = undefined;
-    this.books[k]!.mark(this.opts.symbol, at.close);
-    this.fill(k, entry, open, at);
-    return true;
-  }
-
-  /** One complete fill of `entry` at `rawPrice` on bar `bar`, booked as the portfolio books a FILL. */
-  private fill(k: number, entry: Queued, rawPrice: number, bar: At): void {
-    const order = entry.order;
-    const qty = order.quantity;
-    const price = slippedPrice(order.side, rawPrice, slippageBps(this.opts.slippage, qty, bar.volume));
-    const commission = this.schedule.charge(entry, order.key, qty, price, bar.ts);
-    this.execution.fills++;
-    const counts = this.counts[k]!;
-    counts.fills++;
-    this.pending[k]! -= entry.signed;
-    const book = this.books[k]!;
-    const closed = book.applyFill({
-      symbol: order.symbol,
-      side: order.side,
-      quantity: qty,
-      price,
-      commission,
-      ts: bar.ts,
-      barIndex: bar.index,
-      reason: order.reason,
-    });
-    this.cash[k] = book.cash;
-    this.qty[k] = book.position(order.symbol);
-    for (const t of closed) {
-      counts.trades++;
-      const ev: TradeEvent = {
-        type: 'TRADE',
-        seq: bar.seq,
-        ts: bar.ts,
-        symbol: order.symbol,
-        source: this.opts.portfolioIds[k]!,
-        key: order.key,
-        tradeId: this.ids.nextTradeId(),
-        direction: t.direction,
-        quantity: t.quantity,
-        entryTs: t.entryTs,
-        entryPrice: t.entryPrice,
-        exitTs: t.exitTs,
-        exitPrice: t.exitPrice,
-        pnl: t.pnl,
-        grossPnl: t.grossPnl,
-        commission: t.commission,
-        returnPct: t.returnPct,
-        barsHeld: t.barsHeld,
-        exitReason: t.exitReason,
-      };
-      this.sinks[k]!.add(ev);
-    }
-  }
-
-  /** Book k's waiting order ended without a fill: it no longer counts as pending. */
-  private forget(k: number): void {
-    const entry = this.queued[k]!;
-    // Only at the end of the data, once the broker's queue has been emptied.
-    this.queued[k] = undefined;
-    this.pending[k]! -= entry.signed;
-  }
-
-  private note(text: string): void {
-    if (this.risk.notes.length < this.opts.maxNotes) this.risk.notes.push(text);
+  /** The chunk row of the current bar (`at`). */
+  private row(): number {
+    return this.at.seq - this.seq0;
   }
 }

@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(25),
@@ -23,20 +24,22 @@ const params = z.strictObject({
  *
  * The returned decision object is reused: valid until the next call.
  */
-export const aroon_trend = defineStrategy({
-  name: 'aroon_trend',
-  description: 'Long while the Aroon oscillator is above +threshold, short below -threshold, flat in between.',
-  params,
-  defaultGrid: { period: [14, 25, 50], threshold: [30, 50, 70] },
-  features: (p) => [{ indicator: 'aroon', params: { period: p.period }, output: 'oscillator' }],
-  create: (p): StrategyLogic => {
-    const { threshold } = p;
-    const out = new DecisionBuffer();
-    return (features) => {
-      const osc = features[0] ?? NaN;
-      if (Number.isNaN(osc)) return null;
-      const direction: Direction = osc > threshold ? 1 : osc < -threshold ? -1 : 0;
-      return out.set(direction, osc / 100);
-    };
-  },
-});
+export const aroon_trend = defineStrategy(
+  withPerBarColumns({
+    name: 'aroon_trend',
+    description: 'Long while the Aroon oscillator is above +threshold, short below -threshold, flat in between.',
+    params,
+    defaultGrid: { period: [14, 25, 50], threshold: [30, 50, 70] },
+    features: (p) => [{ indicator: 'aroon', params: { period: p.period }, output: 'oscillator' }],
+    create: (p): StrategyLogic => {
+      const { threshold } = p;
+      const out = new DecisionBuffer();
+      return (features) => {
+        const osc = features[0] ?? NaN;
+        if (Number.isNaN(osc)) return null;
+        const direction: Direction = osc > threshold ? 1 : osc < -threshold ? -1 : 0;
+        return out.set(direction, osc / 100);
+      };
+    },
+  }),
+);

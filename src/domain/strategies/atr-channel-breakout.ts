@@ -4,6 +4,7 @@ import { firstBarParam } from '../indicators/first-bar.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -29,37 +30,39 @@ const params = z.strictObject({
  * i.e. for the first max(period, atr_period + 1) bars (the ATR skips bar 0;
  * `atr_first_bar: high_low` takes its high - low instead).
  */
-export const atr_channel_breakout = defineStrategy({
-  name: 'atr_channel_breakout',
-  description:
-    "Long on a close above the previous bar's SMA + k·ATR, short below SMA - k·ATR; exit back across the SMA.",
-  params,
-  defaultGrid: { period: [10, 20, 50], atr_period: [10, 14], multiplier: [1, 1.5, 2, 2.5, 3] },
-  features: (p) => [
-    { indicator: 'sma', params: { period: p.period } },
-    { indicator: 'atr', params: { period: p.atr_period, first_bar: p.atr_first_bar } },
-  ],
-  create: (p): StrategyLogic => {
-    const { multiplier } = p;
-    let direction: Direction = 0;
-    // The previous bar's channel; NaN until it existed.
-    let prevMid = NaN;
-    let prevOffset = NaN;
-    return (features, bar) => {
-      const mid = features[0] ?? NaN;
-      const atr = features[1] ?? NaN;
-      if (Number.isNaN(mid) || Number.isNaN(atr)) return null;
-      const hadPrevious = !Number.isNaN(prevMid);
-      if (hadPrevious) {
-        const c = bar.close;
-        if (c > prevMid + prevOffset) direction = 1;
-        else if (c < prevMid - prevOffset) direction = -1;
-        else if (direction === 1 && c < prevMid) direction = 0;
-        else if (direction === -1 && c > prevMid) direction = 0;
-      }
-      prevMid = mid;
-      prevOffset = multiplier * atr;
-      return hadPrevious ? fixedDecision(direction) : null;
-    };
-  },
-});
+export const atr_channel_breakout = defineStrategy(
+  withPerBarColumns({
+    name: 'atr_channel_breakout',
+    description:
+      "Long on a close above the previous bar's SMA + k·ATR, short below SMA - k·ATR; exit back across the SMA.",
+    params,
+    defaultGrid: { period: [10, 20, 50], atr_period: [10, 14], multiplier: [1, 1.5, 2, 2.5, 3] },
+    features: (p) => [
+      { indicator: 'sma', params: { period: p.period } },
+      { indicator: 'atr', params: { period: p.atr_period, first_bar: p.atr_first_bar } },
+    ],
+    create: (p): StrategyLogic => {
+      const { multiplier } = p;
+      let direction: Direction = 0;
+      // The previous bar's channel; NaN until it existed.
+      let prevMid = NaN;
+      let prevOffset = NaN;
+      return (features, bar) => {
+        const mid = features[0] ?? NaN;
+        const atr = features[1] ?? NaN;
+        if (Number.isNaN(mid) || Number.isNaN(atr)) return null;
+        const hadPrevious = !Number.isNaN(prevMid);
+        if (hadPrevious) {
+          const c = bar.close;
+          if (c > prevMid + prevOffset) direction = 1;
+          else if (c < prevMid - prevOffset) direction = -1;
+          else if (direction === 1 && c < prevMid) direction = 0;
+          else if (direction === -1 && c > prevMid) direction = 0;
+        }
+        prevMid = mid;
+        prevOffset = multiplier * atr;
+        return hadPrevious ? fixedDecision(direction) : null;
+      };
+    },
+  }),
+);

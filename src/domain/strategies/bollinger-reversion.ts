@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -21,32 +22,34 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first period-1 bars.
  */
-export const bollinger_reversion = defineStrategy({
-  name: 'bollinger_reversion',
-  description: 'Long below the lower Bollinger band, short above the upper; exit at the middle band.',
-  params,
-  defaultGrid: { period: 'range(10, 40, 5)', stddev: [1.5, 2, 2.5] },
-  features: (p) => {
-    const bb = { period: p.period, stddev: p.stddev };
-    return [
-      { indicator: 'bbands', params: bb, output: 'upper' },
-      { indicator: 'bbands', params: bb, output: 'middle' },
-      { indicator: 'bbands', params: bb, output: 'lower' },
-    ];
-  },
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    return (features, bar) => {
-      const upper = features[0] ?? NaN;
-      const middle = features[1] ?? NaN;
-      const lower = features[2] ?? NaN;
-      if (Number.isNaN(upper) || Number.isNaN(middle) || Number.isNaN(lower)) return null;
-      const c = bar.close;
-      if (c < lower) direction = 1;
-      else if (c > upper) direction = -1;
-      else if (direction === 1 && c >= middle) direction = 0;
-      else if (direction === -1 && c <= middle) direction = 0;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const bollinger_reversion = defineStrategy(
+  withPerBarColumns({
+    name: 'bollinger_reversion',
+    description: 'Long below the lower Bollinger band, short above the upper; exit at the middle band.',
+    params,
+    defaultGrid: { period: 'range(10, 40, 5)', stddev: [1.5, 2, 2.5] },
+    features: (p) => {
+      const bb = { period: p.period, stddev: p.stddev };
+      return [
+        { indicator: 'bbands', params: bb, output: 'upper' },
+        { indicator: 'bbands', params: bb, output: 'middle' },
+        { indicator: 'bbands', params: bb, output: 'lower' },
+      ];
+    },
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      return (features, bar) => {
+        const upper = features[0] ?? NaN;
+        const middle = features[1] ?? NaN;
+        const lower = features[2] ?? NaN;
+        if (Number.isNaN(upper) || Number.isNaN(middle) || Number.isNaN(lower)) return null;
+        const c = bar.close;
+        if (c < lower) direction = 1;
+        else if (c > upper) direction = -1;
+        else if (direction === 1 && c >= middle) direction = 0;
+        else if (direction === -1 && c <= middle) direction = 0;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

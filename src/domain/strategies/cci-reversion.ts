@@ -4,6 +4,7 @@ import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z
   .strictObject({
@@ -31,21 +32,23 @@ const params = z
  * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars. The CCI costs
  * O(period) per bar (see the indicator); the rule itself is O(1).
  */
-export const cci_reversion = defineStrategy({
-  name: 'cci_reversion',
-  description: 'Long when CCI is below oversold, short above overbought; exit at the middle level.',
-  params,
-  defaultGrid: { period: [14, 20, 30], oversold: [-200, -150, -100], overbought: [100, 150, 200] },
-  features: (p) => [{ indicator: 'cci', params: { period: p.period } }],
-  create: (p): StrategyLogic => {
-    const { oversold, overbought } = p;
-    const mid = (oversold + overbought) / 2;
-    let direction: Direction = 0;
-    return (features) => {
-      const c = features[0] ?? NaN;
-      if (Number.isNaN(c)) return null;
-      direction = bandReversion(direction, c, oversold, mid, overbought);
-      return fixedDecision(direction);
-    };
-  },
-});
+export const cci_reversion = defineStrategy(
+  withPerBarColumns({
+    name: 'cci_reversion',
+    description: 'Long when CCI is below oversold, short above overbought; exit at the middle level.',
+    params,
+    defaultGrid: { period: [14, 20, 30], oversold: [-200, -150, -100], overbought: [100, 150, 200] },
+    features: (p) => [{ indicator: 'cci', params: { period: p.period } }],
+    create: (p): StrategyLogic => {
+      const { oversold, overbought } = p;
+      const mid = (oversold + overbought) / 2;
+      let direction: Direction = 0;
+      return (features) => {
+        const c = features[0] ?? NaN;
+        if (Number.isNaN(c)) return null;
+        direction = bandReversion(direction, c, oversold, mid, overbought);
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

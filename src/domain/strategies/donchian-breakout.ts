@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -26,46 +27,48 @@ const params = z.strictObject({
  * Strength is ±1 (0 flat). Silent (null) until both channels existed on the previous
  * bar, i.e. for the first max(period, exit_period) bars.
  */
-export const donchian_breakout = defineStrategy({
-  name: 'donchian_breakout',
-  description:
-    "Long on a close above the previous bar's highest high, short below its lowest low; exit on the shorter channel.",
-  params,
-  defaultGrid: { period: [20, 40, 55], exit_period: [10, 20] },
-  features: (p) => [
-    { indicator: 'donchian', params: { period: p.period }, output: 'upper' },
-    { indicator: 'donchian', params: { period: p.period }, output: 'lower' },
-    { indicator: 'donchian', params: { period: p.exit_period }, output: 'upper' },
-    { indicator: 'donchian', params: { period: p.exit_period }, output: 'lower' },
-  ],
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    // The previous bar's channels; NaN until all four existed.
-    let prevUpper = NaN;
-    let prevLower = NaN;
-    let prevExitUpper = NaN;
-    let prevExitLower = NaN;
-    return (features, bar) => {
-      const upper = features[0] ?? NaN;
-      const lower = features[1] ?? NaN;
-      const exitUpper = features[2] ?? NaN;
-      const exitLower = features[3] ?? NaN;
-      if (Number.isNaN(upper) || Number.isNaN(lower) || Number.isNaN(exitUpper) || Number.isNaN(exitLower)) {
-        return null;
-      }
-      const hadPrevious = !Number.isNaN(prevUpper);
-      if (hadPrevious) {
-        const c = bar.close;
-        if (c > prevUpper) direction = 1;
-        else if (c < prevLower) direction = -1;
-        else if (direction === 1 && c < prevExitLower) direction = 0;
-        else if (direction === -1 && c > prevExitUpper) direction = 0;
-      }
-      prevUpper = upper;
-      prevLower = lower;
-      prevExitUpper = exitUpper;
-      prevExitLower = exitLower;
-      return hadPrevious ? fixedDecision(direction) : null;
-    };
-  },
-});
+export const donchian_breakout = defineStrategy(
+  withPerBarColumns({
+    name: 'donchian_breakout',
+    description:
+      "Long on a close above the previous bar's highest high, short below its lowest low; exit on the shorter channel.",
+    params,
+    defaultGrid: { period: [20, 40, 55], exit_period: [10, 20] },
+    features: (p) => [
+      { indicator: 'donchian', params: { period: p.period }, output: 'upper' },
+      { indicator: 'donchian', params: { period: p.period }, output: 'lower' },
+      { indicator: 'donchian', params: { period: p.exit_period }, output: 'upper' },
+      { indicator: 'donchian', params: { period: p.exit_period }, output: 'lower' },
+    ],
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      // The previous bar's channels; NaN until all four existed.
+      let prevUpper = NaN;
+      let prevLower = NaN;
+      let prevExitUpper = NaN;
+      let prevExitLower = NaN;
+      return (features, bar) => {
+        const upper = features[0] ?? NaN;
+        const lower = features[1] ?? NaN;
+        const exitUpper = features[2] ?? NaN;
+        const exitLower = features[3] ?? NaN;
+        if (Number.isNaN(upper) || Number.isNaN(lower) || Number.isNaN(exitUpper) || Number.isNaN(exitLower)) {
+          return null;
+        }
+        const hadPrevious = !Number.isNaN(prevUpper);
+        if (hadPrevious) {
+          const c = bar.close;
+          if (c > prevUpper) direction = 1;
+          else if (c < prevLower) direction = -1;
+          else if (direction === 1 && c < prevExitLower) direction = 0;
+          else if (direction === -1 && c > prevExitUpper) direction = 0;
+        }
+        prevUpper = upper;
+        prevLower = lower;
+        prevExitUpper = exitUpper;
+        prevExitLower = exitLower;
+        return hadPrevious ? fixedDecision(direction) : null;
+      };
+    },
+  }),
+);

@@ -4,6 +4,7 @@ import { firstBarParam } from '../indicators/first-bar.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(20),
@@ -26,33 +27,35 @@ const params = z.strictObject({
  * Strength is ±1 (0 flat). Silent (null) for the first max(period - 1, atr_period) bars
  * (the ATR skips bar 0; `atr_first_bar: high_low` takes its high - low instead).
  */
-export const keltner_breakout = defineStrategy({
-  name: 'keltner_breakout',
-  description:
-    'Long on a close above the upper Keltner channel, short below the lower; exit on a close back across the middle EMA.',
-  params,
-  defaultGrid: { period: [10, 20, 30], multiplier: [1.5, 2, 2.5], atr_period: [10, 14] },
-  features: (p) => {
-    const k = { period: p.period, multiplier: p.multiplier, atr_period: p.atr_period, first_bar: p.atr_first_bar };
-    return [
-      { indicator: 'keltner', params: k, output: 'upper' },
-      { indicator: 'keltner', params: k, output: 'middle' },
-      { indicator: 'keltner', params: k, output: 'lower' },
-    ];
-  },
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    return (features, bar) => {
-      const upper = features[0] ?? NaN;
-      const middle = features[1] ?? NaN;
-      const lower = features[2] ?? NaN;
-      if (Number.isNaN(upper) || Number.isNaN(middle) || Number.isNaN(lower)) return null;
-      const c = bar.close;
-      if (c > upper) direction = 1;
-      else if (c < lower) direction = -1;
-      else if (direction === 1 && c < middle) direction = 0;
-      else if (direction === -1 && c > middle) direction = 0;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const keltner_breakout = defineStrategy(
+  withPerBarColumns({
+    name: 'keltner_breakout',
+    description:
+      'Long on a close above the upper Keltner channel, short below the lower; exit on a close back across the middle EMA.',
+    params,
+    defaultGrid: { period: [10, 20, 30], multiplier: [1.5, 2, 2.5], atr_period: [10, 14] },
+    features: (p) => {
+      const k = { period: p.period, multiplier: p.multiplier, atr_period: p.atr_period, first_bar: p.atr_first_bar };
+      return [
+        { indicator: 'keltner', params: k, output: 'upper' },
+        { indicator: 'keltner', params: k, output: 'middle' },
+        { indicator: 'keltner', params: k, output: 'lower' },
+      ];
+    },
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      return (features, bar) => {
+        const upper = features[0] ?? NaN;
+        const middle = features[1] ?? NaN;
+        const lower = features[2] ?? NaN;
+        if (Number.isNaN(upper) || Number.isNaN(middle) || Number.isNaN(lower)) return null;
+        const c = bar.close;
+        if (c > upper) direction = 1;
+        else if (c < lower) direction = -1;
+        else if (direction === 1 && c < middle) direction = 0;
+        else if (direction === -1 && c > middle) direction = 0;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

@@ -3,6 +3,7 @@ import { DecisionBuffer } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { CrossDirection, TRIGGER_PARAM } from './crossover-internals.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z
   .strictObject({
@@ -23,21 +24,23 @@ const params = z
  *
  * The returned decision object is reused: valid until the next call.
  */
-export const macd_crossover = defineStrategy({
-  name: 'macd_crossover',
-  description: 'Long while the MACD line is above its signal line (histogram > 0), short while below.',
-  params,
-  defaultGrid: { fast: [8, 12, 16], slow: [21, 26, 34], signal: [5, 9, 12] },
-  features: (p) => [
-    { indicator: 'macd', params: { fast: p.fast, slow: p.slow, signal: p.signal }, output: 'histogram' },
-  ],
-  create: (p): StrategyLogic => {
-    const cross = new CrossDirection(p.trigger ?? 'state');
-    const out = new DecisionBuffer();
-    return (features, bar) => {
-      const hist = features[0] ?? NaN;
-      if (Number.isNaN(hist)) return null;
-      return out.set(cross.update(hist), (hist / bar.close) * 100);
-    };
-  },
-});
+export const macd_crossover = defineStrategy(
+  withPerBarColumns({
+    name: 'macd_crossover',
+    description: 'Long while the MACD line is above its signal line (histogram > 0), short while below.',
+    params,
+    defaultGrid: { fast: [8, 12, 16], slow: [21, 26, 34], signal: [5, 9, 12] },
+    features: (p) => [
+      { indicator: 'macd', params: { fast: p.fast, slow: p.slow, signal: p.signal }, output: 'histogram' },
+    ],
+    create: (p): StrategyLogic => {
+      const cross = new CrossDirection(p.trigger ?? 'state');
+      const out = new DecisionBuffer();
+      return (features, bar) => {
+        const hist = features[0] ?? NaN;
+        if (Number.isNaN(hist)) return null;
+        return out.set(cross.update(hist), (hist / bar.close) * 100);
+      };
+    },
+  }),
+);

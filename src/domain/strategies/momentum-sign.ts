@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
@@ -18,20 +19,22 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first `period` bars.
  */
-export const momentum_sign = defineStrategy({
-  name: 'momentum_sign',
-  description: 'Long while the close is above the close `period` bars ago, short while below.',
-  params,
-  defaultGrid: { period: 'range(5, 55, 5)' },
-  features: (p) => [{ indicator: 'momentum', params: { period: p.period } }],
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    return (features) => {
-      const mom = features[0] ?? NaN;
-      if (Number.isNaN(mom)) return null;
-      if (mom > 0) direction = 1;
-      else if (mom < 0) direction = -1;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const momentum_sign = defineStrategy(
+  withPerBarColumns({
+    name: 'momentum_sign',
+    description: 'Long while the close is above the close `period` bars ago, short while below.',
+    params,
+    defaultGrid: { period: 'range(5, 55, 5)' },
+    features: (p) => [{ indicator: 'momentum', params: { period: p.period } }],
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      return (features) => {
+        const mom = features[0] ?? NaN;
+        if (Number.isNaN(mom)) return null;
+        if (mom > 0) direction = 1;
+        else if (mom < 0) direction = -1;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z
   .strictObject({
@@ -22,20 +23,22 @@ const params = z
  *
  * Strength is ±1 (0 flat). Silent (null) on the first bar (the SAR starts on the second).
  */
-export const psar_trend = defineStrategy({
-  name: 'psar_trend',
-  description: 'Long while the close is above the parabolic SAR, short while below.',
-  params,
-  defaultGrid: { step: [0.01, 0.02, 0.03], max: [0.1, 0.2, 0.3] },
-  features: (p) => [{ indicator: 'psar', params: { step: p.step, max: p.max } }],
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    return (features, bar) => {
-      const sar = features[0] ?? NaN;
-      if (Number.isNaN(sar)) return null;
-      if (bar.close > sar) direction = 1;
-      else if (bar.close < sar) direction = -1;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const psar_trend = defineStrategy(
+  withPerBarColumns({
+    name: 'psar_trend',
+    description: 'Long while the close is above the parabolic SAR, short while below.',
+    params,
+    defaultGrid: { step: [0.01, 0.02, 0.03], max: [0.1, 0.2, 0.3] },
+    features: (p) => [{ indicator: 'psar', params: { step: p.step, max: p.max } }],
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      return (features, bar) => {
+        const sar = features[0] ?? NaN;
+        if (Number.isNaN(sar)) return null;
+        if (bar.close > sar) direction = 1;
+        else if (bar.close < sar) direction = -1;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

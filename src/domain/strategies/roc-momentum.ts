@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
@@ -19,19 +20,21 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first `period` bars.
  */
-export const roc_momentum = defineStrategy({
-  name: 'roc_momentum',
-  description: 'Long while the rate of change is above +threshold %, short below -threshold %, flat in between.',
-  params,
-  defaultGrid: { period: [5, 10, 20, 40], threshold: [0, 0.5, 1] },
-  features: (p) => [{ indicator: 'roc', params: { period: p.period } }],
-  create: (p): StrategyLogic => {
-    const { threshold } = p;
-    return (features) => {
-      const roc = features[0] ?? NaN;
-      if (Number.isNaN(roc)) return null;
-      const direction: Direction = roc > threshold ? 1 : roc < -threshold ? -1 : 0;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const roc_momentum = defineStrategy(
+  withPerBarColumns({
+    name: 'roc_momentum',
+    description: 'Long while the rate of change is above +threshold %, short below -threshold %, flat in between.',
+    params,
+    defaultGrid: { period: [5, 10, 20, 40], threshold: [0, 0.5, 1] },
+    features: (p) => [{ indicator: 'roc', params: { period: p.period } }],
+    create: (p): StrategyLogic => {
+      const { threshold } = p;
+      return (features) => {
+        const roc = features[0] ?? NaN;
+        if (Number.isNaN(roc)) return null;
+        const direction: Direction = roc > threshold ? 1 : roc < -threshold ? -1 : 0;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

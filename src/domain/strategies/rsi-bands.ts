@@ -4,6 +4,7 @@ import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const level = z.number().min(0).max(100);
 
@@ -30,21 +31,23 @@ const params = z
  * on any bar with r >= m. Strength is ±1 (0 flat). Silent (null) for the first `period`
  * bars (the RSI needs period+1 closes).
  */
-export const rsi_bands = defineStrategy({
-  name: 'rsi_bands',
-  description: 'Long below the lower RSI band, short above the upper; exit when RSI reaches the mid band.',
-  params,
-  defaultGrid: { period: [7, 14, 21], lower: [20, 30], upper: [70, 80] },
-  features: (p) => [{ indicator: 'rsi', params: { period: p.period } }],
-  create: (p): StrategyLogic => {
-    const { lower, upper } = p;
-    const mid = (lower + upper) / 2;
-    let direction: Direction = 0;
-    return (features) => {
-      const r = features[0] ?? NaN;
-      if (Number.isNaN(r)) return null;
-      direction = bandReversion(direction, r, lower, mid, upper);
-      return fixedDecision(direction);
-    };
-  },
-});
+export const rsi_bands = defineStrategy(
+  withPerBarColumns({
+    name: 'rsi_bands',
+    description: 'Long below the lower RSI band, short above the upper; exit when RSI reaches the mid band.',
+    params,
+    defaultGrid: { period: [7, 14, 21], lower: [20, 30], upper: [70, 80] },
+    features: (p) => [{ indicator: 'rsi', params: { period: p.period } }],
+    create: (p): StrategyLogic => {
+      const { lower, upper } = p;
+      const mid = (lower + upper) / 2;
+      let direction: Direction = 0;
+      return (features) => {
+        const r = features[0] ?? NaN;
+        if (Number.isNaN(r)) return null;
+        direction = bandReversion(direction, r, lower, mid, upper);
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const level = z.number().min(0).max(100);
 
@@ -32,25 +33,27 @@ const params = z
  * precedence over exits. Strength is ±1 (0 flat). Silent (null) for the first `period`
  * bars (the RSI needs period+1 closes).
  */
-export const rsi_threshold = defineStrategy({
-  name: 'rsi_threshold',
-  description: 'Long below the oversold RSI level, short above overbought; exit when RSI crosses back through 50.',
-  params,
-  defaultGrid: { period: [7, 14, 21], oversold: [20, 25, 30], overbought: [70, 75, 80] },
-  features: (p) => [{ indicator: 'rsi', params: { period: p.period } }],
-  create: (p): StrategyLogic => {
-    const { oversold, overbought } = p;
-    let direction: Direction = 0;
-    let prev = NaN;
-    return (features) => {
-      const r = features[0] ?? NaN;
-      if (Number.isNaN(r)) return null;
-      if (r < oversold) direction = 1;
-      else if (r > overbought) direction = -1;
-      else if (direction === 1 && prev < 50 && r >= 50) direction = 0;
-      else if (direction === -1 && prev > 50 && r <= 50) direction = 0;
-      prev = r;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const rsi_threshold = defineStrategy(
+  withPerBarColumns({
+    name: 'rsi_threshold',
+    description: 'Long below the oversold RSI level, short above overbought; exit when RSI crosses back through 50.',
+    params,
+    defaultGrid: { period: [7, 14, 21], oversold: [20, 25, 30], overbought: [70, 75, 80] },
+    features: (p) => [{ indicator: 'rsi', params: { period: p.period } }],
+    create: (p): StrategyLogic => {
+      const { oversold, overbought } = p;
+      let direction: Direction = 0;
+      let prev = NaN;
+      return (features) => {
+        const r = features[0] ?? NaN;
+        if (Number.isNaN(r)) return null;
+        if (r < oversold) direction = 1;
+        else if (r > overbought) direction = -1;
+        else if (direction === 1 && prev < 50 && r >= 50) direction = 0;
+        else if (direction === -1 && prev > 50 && r <= 50) direction = 0;
+        prev = r;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

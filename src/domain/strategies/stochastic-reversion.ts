@@ -4,6 +4,7 @@ import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const level = z.number().min(0).max(100);
 
@@ -34,23 +35,25 @@ const params = z
  * %D is not used (requested with d_period 1 so it adds no warm-up). Strength is ±1 (0
  * flat). Silent (null) for the first k_period + k_smooth - 2 bars.
  */
-export const stochastic_reversion = defineStrategy({
-  name: 'stochastic_reversion',
-  description: 'Long when stochastic %K is below oversold, short above overbought; exit at the middle level.',
-  params,
-  defaultGrid: { k_period: [5, 14, 21], k_smooth: [1, 3], oversold: [10, 20], overbought: [80, 90] },
-  features: (p) => [
-    { indicator: 'stoch', params: { k_period: p.k_period, k_smooth: p.k_smooth, d_period: 1 }, output: 'k' },
-  ],
-  create: (p): StrategyLogic => {
-    const { oversold, overbought } = p;
-    const mid = (oversold + overbought) / 2;
-    let direction: Direction = 0;
-    return (features) => {
-      const k = features[0] ?? NaN;
-      if (Number.isNaN(k)) return null;
-      direction = bandReversion(direction, k, oversold, mid, overbought);
-      return fixedDecision(direction);
-    };
-  },
-});
+export const stochastic_reversion = defineStrategy(
+  withPerBarColumns({
+    name: 'stochastic_reversion',
+    description: 'Long when stochastic %K is below oversold, short above overbought; exit at the middle level.',
+    params,
+    defaultGrid: { k_period: [5, 14, 21], k_smooth: [1, 3], oversold: [10, 20], overbought: [80, 90] },
+    features: (p) => [
+      { indicator: 'stoch', params: { k_period: p.k_period, k_smooth: p.k_smooth, d_period: 1 }, output: 'k' },
+    ],
+    create: (p): StrategyLogic => {
+      const { oversold, overbought } = p;
+      const mid = (oversold + overbought) / 2;
+      let direction: Direction = 0;
+      return (features) => {
+        const k = features[0] ?? NaN;
+        if (Number.isNaN(k)) return null;
+        direction = bandReversion(direction, k, oversold, mid, overbought);
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

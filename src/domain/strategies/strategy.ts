@@ -103,14 +103,29 @@ export type CrossSectionLogic = (section: CrossSection) => Float64Array | null;
 /** What a {@link ColumnLogic} writes for a bar on which the logic has no opinion yet (`null`). */
 export const NO_DECISION = 2;
 
+/** The bars of a chunk of one symbol, as columns, for a {@link ColumnLogic}. */
+export interface ChunkBars {
+  readonly symbol: string;
+  /** `seq` of row 0 (run-wide bar number); row b has `seq0 + b`. */
+  readonly seq0: number;
+  /** Index of row 0 in the symbol's series; row b has `index0 + b`. */
+  readonly index0: number;
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
 /**
  * A strategy's logic over a chunk: `features[i][b]` is the i-th feature of the
- * definition's list at bar `b` of the chunk (NaN while warming up); it writes the
- * direction it decides at every bar b < `length` into `out[b]` (-1, 0, 1), or
- * {@link NO_DECISION} where the per-bar logic would return null. Strength is not
- * written: nothing downstream of a backtest's books reads it.
+ * definition's list at bar `b` of the chunk (NaN while warming up), `bars` the chunk's
+ * bars; it writes the direction it decides at every bar b < `length` into `out[b]` (-1,
+ * 0, 1), or {@link NO_DECISION} where the per-bar logic would return null. Strength is
+ * not written: nothing downstream of a backtest's books reads it.
  */
-export type ColumnLogic = (features: readonly Float64Array[], length: number, out: Int8Array) => void;
+export type ColumnLogic = (features: readonly Float64Array[], length: number, out: Int8Array, bars: ChunkBars) => void;
 
 /**
  * A fresh per-symbol logic of a strategy kind.

@@ -4,6 +4,7 @@ import { firstBarParam } from '../indicators/first-bar.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(10),
@@ -23,30 +24,32 @@ const params = z.strictObject({
  * Strength is ±1 (0 flat). Silent (null) for the first `period` bars (the ATR skips bar 0;
  * `atr_first_bar: high_low`, TradingView's `ta.atr`, takes its high - low and is silent a bar less).
  */
-export const supertrend_trend = defineStrategy({
-  name: 'supertrend_trend',
-  description: 'Long while the SuperTrend points up (close above its trailing band), short while it points down.',
-  params,
-  defaultGrid: { period: [7, 10, 14], multiplier: [2, 3, 4] },
-  features: (p) => [
-    {
-      indicator: 'supertrend',
-      params: { period: p.period, multiplier: p.multiplier, first_bar: p.atr_first_bar },
-      output: 'direction',
+export const supertrend_trend = defineStrategy(
+  withPerBarColumns({
+    name: 'supertrend_trend',
+    description: 'Long while the SuperTrend points up (close above its trailing band), short while it points down.',
+    params,
+    defaultGrid: { period: [7, 10, 14], multiplier: [2, 3, 4] },
+    features: (p) => [
+      {
+        indicator: 'supertrend',
+        params: { period: p.period, multiplier: p.multiplier, first_bar: p.atr_first_bar },
+        output: 'direction',
+      },
+    ],
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      // The SuperTrend direction on the previous bar; NaN before the first one.
+      let prev = NaN;
+      let flipped = false;
+      return (features) => {
+        const dir = features[0] ?? NaN;
+        if (Number.isNaN(dir)) return null;
+        if (!Number.isNaN(prev) && dir !== prev) flipped = true;
+        prev = dir;
+        if (flipped) direction = dir > 0 ? 1 : -1;
+        return fixedDecision(direction);
+      };
     },
-  ],
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    // The SuperTrend direction on the previous bar; NaN before the first one.
-    let prev = NaN;
-    let flipped = false;
-    return (features) => {
-      const dir = features[0] ?? NaN;
-      if (Number.isNaN(dir)) return null;
-      if (!Number.isNaN(prev) && dir !== prev) flipped = true;
-      prev = dir;
-      if (flipped) direction = dir > 0 ? 1 : -1;
-      return fixedDecision(direction);
-    };
-  },
-});
+  }),
+);

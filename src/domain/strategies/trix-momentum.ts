@@ -3,6 +3,7 @@ import type { Direction } from '../../events/index.ts';
 import { fixedDecision } from './decision.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   period: z.number().int().positive().default(15),
@@ -18,20 +19,22 @@ const params = z.strictObject({
  *
  * Strength is ±1 (0 flat). Silent (null) for the first 3·period - 2 bars.
  */
-export const trix_momentum = defineStrategy({
-  name: 'trix_momentum',
-  description: 'Long while TRIX (1-bar % change of a triple EMA) is above 0, short while below.',
-  params,
-  defaultGrid: { period: [9, 12, 15, 18, 24] },
-  features: (p) => [{ indicator: 'trix', params: { period: p.period } }],
-  create: (): StrategyLogic => {
-    let direction: Direction = 0;
-    return (features) => {
-      const trix = features[0] ?? NaN;
-      if (Number.isNaN(trix)) return null;
-      if (trix > 0) direction = 1;
-      else if (trix < 0) direction = -1;
-      return fixedDecision(direction);
-    };
-  },
-});
+export const trix_momentum = defineStrategy(
+  withPerBarColumns({
+    name: 'trix_momentum',
+    description: 'Long while TRIX (1-bar % change of a triple EMA) is above 0, short while below.',
+    params,
+    defaultGrid: { period: [9, 12, 15, 18, 24] },
+    features: (p) => [{ indicator: 'trix', params: { period: p.period } }],
+    create: (): StrategyLogic => {
+      let direction: Direction = 0;
+      return (features) => {
+        const trix = features[0] ?? NaN;
+        if (Number.isNaN(trix)) return null;
+        if (trix > 0) direction = 1;
+        else if (trix < 0) direction = -1;
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

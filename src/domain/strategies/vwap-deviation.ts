@@ -4,6 +4,7 @@ import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const params = z.strictObject({
   session_start: z.number().int().min(0).max(1439).default(0),
@@ -26,22 +27,24 @@ const params = z.strictObject({
  * over. Strength is ±1 (0 flat). The VWAP exists from the first bar, so there is no
  * warm-up: the strategy decides from bar 0.
  */
-export const vwap_deviation = defineStrategy({
-  name: 'vwap_deviation',
-  description:
-    'Long when the close is more than threshold % below the session VWAP, short above; exit back at the VWAP.',
-  params,
-  defaultGrid: { threshold: [0.25, 0.5, 1, 1.5, 2] },
-  features: (p) => [{ indicator: 'vwap', params: { session_start: p.session_start } }],
-  create: (p): StrategyLogic => {
-    const { threshold } = p;
-    let direction: Direction = 0;
-    return (features, bar) => {
-      const vwap = features[0] ?? NaN;
-      if (Number.isNaN(vwap)) return null;
-      const d = (100 * (bar.close - vwap)) / vwap;
-      direction = bandReversion(direction, d, -threshold, 0, threshold);
-      return fixedDecision(direction);
-    };
-  },
-});
+export const vwap_deviation = defineStrategy(
+  withPerBarColumns({
+    name: 'vwap_deviation',
+    description:
+      'Long when the close is more than threshold % below the session VWAP, short above; exit back at the VWAP.',
+    params,
+    defaultGrid: { threshold: [0.25, 0.5, 1, 1.5, 2] },
+    features: (p) => [{ indicator: 'vwap', params: { session_start: p.session_start } }],
+    create: (p): StrategyLogic => {
+      const { threshold } = p;
+      let direction: Direction = 0;
+      return (features, bar) => {
+        const vwap = features[0] ?? NaN;
+        if (Number.isNaN(vwap)) return null;
+        const d = (100 * (bar.close - vwap)) / vwap;
+        direction = bandReversion(direction, d, -threshold, 0, threshold);
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

@@ -4,6 +4,7 @@ import { fixedDecision } from './decision.ts';
 import { bandReversion } from './reversion-internals.ts';
 import type { StrategyLogic } from './strategy.ts';
 import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from './per-bar-columns.ts';
 
 const level = z.number().min(-100).max(0);
 
@@ -31,21 +32,23 @@ const params = z
  *
  * Strength is ±1 (0 flat). Silent (null) for the first period - 1 bars.
  */
-export const williams_r_reversion = defineStrategy({
-  name: 'williams_r_reversion',
-  description: 'Long when Williams %R is below oversold, short above overbought; exit at the middle level.',
-  params,
-  defaultGrid: { period: [7, 14, 21], oversold: [-90, -80], overbought: [-20, -10] },
-  features: (p) => [{ indicator: 'williams_r', params: { period: p.period } }],
-  create: (p): StrategyLogic => {
-    const { oversold, overbought } = p;
-    const mid = (oversold + overbought) / 2;
-    let direction: Direction = 0;
-    return (features) => {
-      const w = features[0] ?? NaN;
-      if (Number.isNaN(w)) return null;
-      direction = bandReversion(direction, w, oversold, mid, overbought);
-      return fixedDecision(direction);
-    };
-  },
-});
+export const williams_r_reversion = defineStrategy(
+  withPerBarColumns({
+    name: 'williams_r_reversion',
+    description: 'Long when Williams %R is below oversold, short above overbought; exit at the middle level.',
+    params,
+    defaultGrid: { period: [7, 14, 21], oversold: [-90, -80], overbought: [-20, -10] },
+    features: (p) => [{ indicator: 'williams_r', params: { period: p.period } }],
+    create: (p): StrategyLogic => {
+      const { oversold, overbought } = p;
+      const mid = (oversold + overbought) / 2;
+      let direction: Direction = 0;
+      return (features) => {
+        const w = features[0] ?? NaN;
+        if (Number.isNaN(w)) return null;
+        direction = bandReversion(direction, w, oversold, mid, overbought);
+        return fixedDecision(direction);
+      };
+    },
+  }),
+);

@@ -1,0 +1,90 @@
+/**
+ * A strategy's parameter sweep on SPY 5m run on the fused columnar path and on the
+ * per-event graph (`execution.engine: per_event`), side by side in one process: wall
+ * clock and CPU seconds of each, their ratio, and whether the two results folders are the
+ * same bytes (workflow.json aside: run id, timestamps). For strategies without a kernel of
+ * their own (bench/sweep.ts has the SMA crossover's), e.g. those whose columnar form runs
+ * their per-bar logic over the chunk (src/domain/strategies/per-bar-columns.ts).
+ *
+ *   npm run bench:engines                               # rsi_threshold, 1,000 combinations
+ *   npm run bench:engines -- --strategy bollinger_reversion --rounds 3
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { loadWorkflow } from '../src/load/load-workflow.ts';
+import { runWorkflow } from '../src/coordinator/run-workflow.ts';
+
+/** Grids of about 1,000 combinations per strategy. */
+const GRIDS: Record<string, string[]> = {
+  rsi_threshold: ['period=range(2, 42, 1)', 'oversold=range(15, 40, 5)', 'overbought=range(60, 85, 5)'],
+  bollinger_reversion: ['period=range(5, 105, 1)', 'stddev=range(1, 3, 0.2)'],
+  donchian_breakout: ['period=range(10, 60, 1)', 'exit_period=range(5, 25, 1)'],
+  macd_crossover: ['fast=range(4, 14, 1)', 'slow=range(20, 40, 2)', 'signal=range(3, 13, 1)'],
+};
+
+const { values: args } = parseArgs({
+  options: {
+    strategy: { type: 'string', default: 'rsi_threshold' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const strategy = args.strategy;
+const grid = GRIDS[strategy];
+if (grid === undefined) throw new Error(`no grid for ${strategy}; known: ${Object.keys(GRIDS).join(', ')}`);
+const logger = pino({ level: 'silent' });
+/** Output folders made, removed after each round. */
+const outs: string[] = [];
+
+/** Every file of a results folder but workflow.json, by relative path. */
+function files(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name !== 'workflow.json') out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function sweep(engine: 'auto' | 'per_event'): Promise<{ wall: number; cpu: number; dir: string; n: number }> {
+  const sets = [
+    `strategies=[{type: ${strategy}}]`,
+    ...grid!.map((g) => `strategies[0].params.${g}`),
+    'sequence={type: parameter_sweep, shard_size: 250, resume: false}',
+    'portfolio.sizing={type: fixed, quantity: 100}',
+    `execution.engine=${engine}`,
+  ];
+  const loaded = await loadWorkflow('examples/spy-sma-crossover.yaml', { sets, logger });
+  const out = mkdtempSync(join(tmpdir(), 'sluice-bench-engines-'));
+  outs.push(out);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await runWorkflow(loaded, { logger, outDir: out, progress: false });
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  if (r.status !== 'completed') throw new Error(`${engine}: ${r.status}`);
+  return { wall, cpu: (c.user + c.system) / 1e6, dir: r.dir!, n: loaded.wf.strategies.length };
+}
+
+const rounds = Number(args.rounds);
+for (let round = 0; round < rounds; round++) {
+  const load = loadavg()[0]!.toFixed(2);
+  const perEvent = await sweep('per_event');
+  const fused = await sweep('auto');
+  const a = files(perEvent.dir);
+  const b = files(fused.dir);
+  const identical = a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+  console.log(
+    `${strategy}, ${fused.n} combinations: per_event ${perEvent.wall.toFixed(2)} s (${perEvent.cpu.toFixed(2)} CPU-s), ` +
+      `fused ${fused.wall.toFixed(2)} s (${fused.cpu.toFixed(2)} CPU-s), ratio ${(perEvent.wall / fused.wall).toFixed(1)}× wall, ` +
+      `${(perEvent.cpu / fused.cpu).toFixed(1)}× CPU; identical: ${identical ? 'yes' : 'NO'}; load average ${load}`,
+  );
+  for (const out of outs.splice(0)) rmSync(out, { recursive: true, force: true });
+  if (!identical) process.exitCode = 1;
+}
