@@ -26,6 +26,7 @@ const PACKAGE_SOURCES = [
   'tsconfig.json',
   'tsconfig.build.json',
   'scripts/build.js',
+  'scripts/bundle-threads.js',
   'src',
   'bin',
   'patterns',
