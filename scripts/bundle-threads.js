@@ -19,7 +19,8 @@
 //   transports, piscina) and native or network ones a thread never needs; they stay
 //   imports of node_modules.
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 /** Packages left as imports (see above). */
@@ -37,6 +38,16 @@ const EXTERNAL = [
   '@nats-io/transport-node',
   'lightweight-charts',
 ];
+
+/**
+ * rxjs's `node` export is its CommonJS build, which a bundler cannot trim: the whole library
+ * (340 kB) would be parsed by every thread. Its ES module build (the `es2015` export, same
+ * code) is taken instead, trimmed to what the engine uses.
+ */
+function rxjsEsm(root) {
+  const dir = dirname(createRequire(join(root, 'package.json')).resolve('rxjs/package.json'));
+  return (path) => join(dir, 'dist', 'esm', path === 'rxjs' ? '' : path.slice('rxjs/'.length), 'index.js');
+}
 
 /**
  * Bundles `entries` ({ 'coordinator/shard-worker.ts': 'shard-worker', … }, relative to
@@ -60,12 +71,17 @@ export async function bundleThreads({ root, dist, dir, entries }) {
     // Packages written as CommonJS call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __sluiceRequire } from 'node:module'; const require = __sluiceRequire(import.meta.url);" },
     external: EXTERNAL.flatMap((p) => [p, `${p}/*`]),
+    // Whitespace and syntax only (names kept): about 30% less for a thread to parse.
+    minifyWhitespace: true,
+    minifySyntax: true,
     metafile: true,
     logLevel: 'warning',
     plugins: [
       {
         name: 'sluice-thread-bundle',
         setup(b) {
+          const rxjs = rxjsEsm(root);
+          b.onResolve({ filter: /^rxjs(\/[a-z]+)?$/ }, (args) => ({ path: rxjs(args.path) }));
           b.onLoad({ filter: /\.ts$/ }, async (args) => {
             if (!args.path.startsWith(`${src}/`)) return undefined;
             if (args.path === engineEntries) {
