@@ -74,7 +74,7 @@ function currentBuild(): boolean {
  * `distRoot`, or undefined when the file is not one of its entries, the bundle is not
  * there, or `SLUICE_BUNDLE=0` (to compare with the unbundled tree).
  */
-function bundledEntry(relativeSource: string, distRoot: URL): URL | undefined {
+export function threadBundleFile(relativeSource: string, distRoot: URL): URL | undefined {
   const name = THREAD_BUNDLE_ENTRIES[relativeSource];
   if (name === undefined || process.env['SLUICE_BUNDLE'] === '0') return undefined;
   const url = new URL(`${THREAD_BUNDLE_DIR}/${name}.js`, distRoot);
@@ -94,14 +94,14 @@ export function threadModule(sourceSpecifier: `./${string}.ts` | `../${string}.t
   if (COMPILED) {
     const url = runtimeModule(sourceSpecifier, base);
     const bundled = url.href.startsWith(ENGINE_ROOT.href)
-      ? bundledEntry(url.href.slice(ENGINE_ROOT.href.length).replace(/\.js$/, '.ts'), ENGINE_ROOT)
+      ? threadBundleFile(url.href.slice(ENGINE_ROOT.href.length).replace(/\.js$/, '.ts'), ENGINE_ROOT)
       : undefined;
     return { url: bundled ?? url, compiled: true, bundled: bundled !== undefined };
   }
   const source = new URL(sourceSpecifier, base);
   if (!source.href.startsWith(ENGINE_ROOT.href) || !currentBuild())
     return { url: source, compiled: false, bundled: false };
-  const bundled = bundledEntry(source.href.slice(ENGINE_ROOT.href.length), DIST_ROOT);
+  const bundled = threadBundleFile(source.href.slice(ENGINE_ROOT.href.length), DIST_ROOT);
   return { url: bundled ?? compiledTwin(source), compiled: true, bundled: bundled !== undefined };
 }
 
