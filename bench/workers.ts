@@ -18,7 +18,8 @@
  *
  * Threads run dist/ when `npm run build` made it from this very src/, else the TypeScript
  * through tsx (src/runtime-mode.ts, threadModule); the bench says which. `SLUICE_DIST=0`
- * forces the TypeScript, to compare.
+ * forces the TypeScript, `SLUICE_BUNDLE=0` the compiled tree instead of the thread bundle,
+ * to compare.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -111,9 +112,12 @@ async function sweep(
   }
 }
 
-const mode = threadModule('../src/coordinator/shard-worker.ts', import.meta.url).compiled
-  ? 'compiled dist/'
-  : 'TypeScript through tsx (no dist/ built from this src/ — npm run build — or SLUICE_DIST=0)';
+const entry = threadModule('../src/coordinator/shard-worker.ts', import.meta.url);
+const mode = entry.bundled
+  ? 'the thread bundle, dist/threads/'
+  : entry.compiled
+    ? 'compiled dist/, unbundled (SLUICE_BUNDLE=0)'
+    : 'TypeScript through tsx (no dist/ built from this src/ — npm run build — or SLUICE_DIST=0)';
 // Start-up: one combination per thread, one per shard, so each thread starts, loads the
 // workflow and runs one tiny graph; the same sweep in this thread is the work itself.
 const tiny = (wf: ResolvedWorkflow): ResolvedWorkflow => ({ ...wf, strategies: wf.strategies.slice(0, threads) });
@@ -156,7 +160,8 @@ const cpu = {
   two_threads_cpu_seconds: Number(two.cpuSeconds.toFixed(2)),
   worker_thread_cpu_seconds: two.threadSeconds.map((t) => Number(t.toFixed(2))),
   thread_startup_cpu_seconds: Number(startupCpu.toFixed(2)),
-  compiled_threads: mode === 'compiled dist/',
+  compiled_threads: entry.compiled,
+  bundled_threads: entry.bundled,
 };
 if (args.record)
   record({

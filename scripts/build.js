@@ -10,12 +10,14 @@
 //  4. copies the files modules read next to themselves at run time (import.meta.url):
 //     the report's browser assets. (engine-info reads ../package.json and patterns/discover
 //     ../../patterns: dist/ mirrors src/, so those resolve to the package root either way.)
-//  5. writes dist/build-stamp.json (below).
+//  5. bundles what worker threads start from into dist/threads/ (scripts/bundle-threads.js);
+//  6. writes dist/build-stamp.json (below).
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleThreads } from './bundle-threads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -58,7 +60,12 @@ if (leftovers.length > 0) {
 
 for (const dir of RUNTIME_ASSETS) cpSync(join(root, 'src', dir), join(dist, dir), { recursive: true });
 
-// 5. stamps dist/ with the hash of the src/ it was built from, by the compiled copy of the
+// 5. the thread bundle, its entries named by the compiled runtime-mode.js (threadModule
+//    looks for them there).
+const { THREAD_BUNDLE_DIR, THREAD_BUNDLE_ENTRIES } = await import(pathToFileURL(join(dist, 'runtime-mode.js')).href);
+await bundleThreads({ root, dist, dir: THREAD_BUNDLE_DIR, entries: THREAD_BUNDLE_ENTRIES });
+
+// 6. stamps dist/ with the hash of the src/ it was built from, by the compiled copy of the
 //    code that checks it: a repository run hands its worker threads dist/ only while the
 //    stamp matches src/ (src/runtime-mode.ts, threadModule), so a stale build is never run.
 const { BUILD_STAMP_FILE, sourceTreeHash } = await import(pathToFileURL(join(dist, 'build-stamp.js')).href);

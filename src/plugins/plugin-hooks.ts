@@ -17,17 +17,10 @@
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { resolve as resolveModule } from 'import-meta-resolve';
-import { compiledTwin } from '../runtime-mode.ts';
+import { ENGINE_ENTRIES } from './engine-entries.ts';
 
 /** Is this engine running as TypeScript source (under tsx) rather than compiled JavaScript? */
 const RUNNING_SOURCE = import.meta.url.endsWith('.ts');
-const EXT = RUNNING_SOURCE ? '.ts' : '.js';
-
-/** File URLs of the engine's public entry points. */
-const ENGINE_ENTRIES: Readonly<Record<string, string>> = {
-  sluice: new URL(`../index${EXT}`, import.meta.url).href,
-  'sluice/testing': new URL(`../testing/index${EXT}`, import.meta.url).href,
-};
 
 /** The engine's own folder (src/ or dist/): its files keep the format their package gives them. */
 const ENGINE_ROOT = new URL('../', import.meta.url).href;
@@ -86,41 +79,35 @@ export async function installPluginHooks(typescript: boolean): Promise<void> {
 const PRELOADED = Symbol.for('sluice.plugin-hooks-preloaded');
 
 /**
- * The `execArgv` of a worker thread that may load plugins (`--workers`): the parent's, and
- * a preload that sets the thread up as {@link installPluginHooks} set up this one — tsx's
- * loader when TypeScript is in play, then these hooks after it (so they run first). On
- * Node 20 a worker's `--import tsx` does not make tsx's resolve take part in the chain the
- * way its API does, so the preload calls the API, as the CLI's own entry does.
+ * The `execArgv` of a worker thread that may load plugins (`--workers`): the parent's, and,
+ * when the thread runs the engine's source, a preload that sets the thread up as
+ * {@link installPluginHooks} set up this one — tsx's loader, then these hooks after it (so
+ * they run first). On Node 20 a worker's `--import tsx` does not make tsx's resolve take
+ * part in the chain the way its API does, so the preload calls the API, as the CLI's own
+ * entry does.
  *
- * With `compiled`, the thread runs the engine's compiled JavaScript (dist/) although this
- * thread runs its source (runtime-mode.ts, `threadModule`): `sluice` then names dist/'s
- * entries, and tsx is left out — of the preload and of the parent's own flags (`tsx
- * script.ts` passes its loader in `execArgv`) — so the thread does not pay for it; a
- * TypeScript plugin still registers it in the thread when it is loaded.
+ * With `compiled`, the thread runs compiled JavaScript (dist/, or the thread bundle) and
+ * needs no loader to start: tsx is left out of the parent's own flags (`tsx script.ts`
+ * passes its loader in `execArgv`), and the thread installs the hooks itself, from its
+ * own copy of this module, when it first loads a plugin — as the compiled engine does in
+ * the main thread (tsx too, for a TypeScript plugin). So `sluice` names the entries of the
+ * engine that thread runs (engine-entries.ts), and a thread that loads no plugin starts no
+ * hooks thread: registering them cost each thread about 70 ms before its first module.
  */
 export function workerExecArgv(compiled: boolean = !RUNNING_SOURCE): string[] {
-  const twin = compiled && RUNNING_SOURCE;
-  const entries = twin
-    ? Object.fromEntries(Object.entries(ENGINE_ENTRIES).map(([name, url]) => [name, compiledTwin(new URL(url)).href]))
-    : ENGINE_ENTRIES;
-  const engineRoot = twin ? compiledTwin(new URL(ENGINE_ROOT)).href : ENGINE_ROOT;
-  const typescript = typescriptReady && !twin;
+  if (compiled) return RUNNING_SOURCE ? withoutTsx(process.execArgv) : [...process.execArgv];
   const preload = [
-    ...(typescript
+    ...(typescriptReady
       ? [
           `import { register as registerTsx } from ${JSON.stringify(resolveModule('tsx/esm/api', import.meta.url))};`,
           'registerTsx();',
         ]
       : []),
     "import { register } from 'node:module';",
-    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries, engineRoot })} });`,
-    `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript })};`,
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries: ENGINE_ENTRIES, engineRoot: ENGINE_ROOT })} });`,
+    `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript: typescriptReady })};`,
   ].join('\n');
-  return [
-    ...(twin ? withoutTsx(process.execArgv) : process.execArgv),
-    '--import',
-    `data:text/javascript,${encodeURIComponent(preload)}`,
-  ];
+  return [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
 }
 
 /** Node flags without the ones that load tsx (`--import tsx`, tsx's own `--require …/tsx/…/preflight.cjs`). */

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultFiles, resultsDir } from '../helpers/results.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -26,6 +27,7 @@ const PACKAGE_SOURCES = [
   'tsconfig.json',
   'tsconfig.build.json',
   'scripts/build.js',
+  'scripts/bundle-threads.js',
   'src',
   'bin',
   'patterns',
@@ -105,6 +107,7 @@ describe('the packed and installed package', () => {
       'dist/index.d.ts',
       'dist/cli/main.js',
       'dist/report/assets/report.css',
+      'dist/threads/shard-worker.js',
       'bin/sluice.js',
       'patterns',
       'schema/sluice.schema.json',
@@ -202,6 +205,28 @@ void loadWorkflow(42);
     );
     expect(r.stdout).toContain('spy_sma_crossover: 20769 bars');
     expect(Number(/^Trades\s+(\d+)/m.exec(r.stdout)?.[1])).toBeGreaterThan(0);
+  });
+
+  it('`npx sluice run --workers 2` sweeps the TypeScript plugin strategy on the thread bundle to the files of one thread', async () => {
+    const dir = join(project, 'plugin-sweep');
+    cpSync(join(installed, 'examples'), dir, { recursive: true });
+    const sweep = [
+      'run',
+      'spy-plugin-strategy.yaml',
+      '--set',
+      'strategies=[{type: trend_efficiency, params: {fast_period: [8, 12], slow_period: [48, 96], min_efficiency: 0.3}}]',
+      '--set',
+      'sequence={type: parameter_sweep, shard_size: 1, resume: false}',
+      '--set',
+      'data.end=2024-08-01',
+    ];
+    const one = await ok('npx', ['--no', '--', 'sluice', ...sweep, '--out', 'one'], dir);
+    const two = await ok('npx', ['--no', '--', 'sluice', ...sweep, '--workers', '2', '--out', 'two'], dir);
+    const a = resultFiles(join(dir, resultsDir(one.stdout)));
+    const b = resultFiles(join(dir, resultsDir(two.stdout)));
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, text] of a) expect(b.get(file), file).toBe(text);
+    expect(a.get('backtest/aggregate_results.json')).toMatch(/trend_efficiency_8_48/);
   });
 
   it(

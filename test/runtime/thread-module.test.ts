@@ -55,16 +55,11 @@ describe('a worker thread on the compiled twin of the source', () => {
     }
   };
 
-  it('starts without tsx, its plugins resolving `sluice` to dist/, other flags kept', () => {
+  it('starts compiled without tsx or a preload, other flags kept: the thread installs its hooks itself', () => {
     const argv = withFlags(['--max-old-space-size=512', ...TSX_FLAGS, '--enable-source-maps'], () =>
       workerExecArgv(true),
     );
-    expect(argv.slice(0, -2)).toEqual(['--max-old-space-size=512', '--enable-source-maps']);
-    expect(argv.at(-2)).toBe('--import');
-    const preload = decodeURIComponent(argv.at(-1)!);
-    expect(preload).not.toMatch(/registerTsx|tsx\/esm\/api/);
-    expect(preload).toContain('"entries":{"sluice":"' + new URL('../../dist/index.js', import.meta.url).href);
-    expect(preload).toContain('{"typescript":false}');
+    expect(argv).toEqual(['--max-old-space-size=512', '--enable-source-maps']);
   });
 
   it('on the source, keeps tsx and resolves `sluice` to src/', () => {
