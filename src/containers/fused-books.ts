@@ -15,6 +15,7 @@ import type { Role } from '../config/schema/topology.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';
 import { filteredColumns } from './filtered-columns.ts';
+import type { BookExits } from '../domain/risk/book-exits.ts';
 import type { PlacedFilter } from './strategy.ts';
 
 /** One strategy instance of the fused graph: its book key, logic and hub slots. */
@@ -152,6 +153,8 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
           length: n,
           ts: chunk.ts,
           open: chunk.open,
+          high: chunk.high,
+          low: chunk.low,
           close: chunk.close,
           volume: chunk.volume,
           seq0: this.seq,
@@ -242,6 +245,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             cash: book.cash,
             realized_pnl: book.realizedPnl,
             total_commission: book.totalCommission,
+            ...(loop.exitFlow !== undefined ? { exits: exitCounts(loop.exitFlow.exits[k]!) } : {}),
             open_positions: Object.fromEntries(seen && position !== 0 ? [[symbol, position]] : []),
             ...loop.counts[k]!,
           });
@@ -273,7 +277,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             orders: x?.orders ?? 0,
             fills: x?.fills ?? 0,
             partial_fills: 0,
-            cancel_requests: 0,
+            cancel_requests: loop?.exitFlow?.cancelRequests ?? 0,
             ended_unfilled: {
               ...(x?.ended ?? { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 }),
             },
@@ -287,4 +291,9 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     }
     return out;
   }
+}
+
+/** A book's exit counters, as the portfolio container writes them. */
+function exitCounts(exits: BookExits): Record<string, unknown> {
+  return { ...exits.counts, halted_at: exits.haltedAt === undefined ? null : new Date(exits.haltedAt).toISOString() };
 }

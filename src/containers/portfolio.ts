@@ -13,7 +13,7 @@ import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
 import { orderEvent } from '../domain/portfolio/order-event.ts';
 import type { PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
-import { BookExits, type ExitCause } from './book-exits.ts';
+import { BookExits, type ExitCause } from '../domain/risk/book-exits.ts';
 import { RouteSubject } from '../routes/route-subject.ts';
 import { BaseContainer } from './base-container.ts';
 import type { ContainerContext, IdAllocator } from './container.ts';

@@ -10,12 +10,13 @@
 import type { ResolvedWorkflow } from '../config/resolved.ts';
 import type { TopologyDef } from '../config/schema/topology.ts';
 import { accountingOf } from '../containers/accounting.ts';
-import { BookExits } from '../containers/book-exits.ts';
+import { BookExits } from '../domain/risk/book-exits.ts';
 import { FusedBooksContainer } from '../containers/fused-books.ts';
 import { definitionKind } from '../domain/define.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { EventTracer } from '../tracing/tracer.ts';
+import { parseTimeframe } from '../domain/metrics/timeframe.ts';
 import type { Container } from '../containers/container.ts';
 import { MAX_NOTES } from '../containers/risk.ts';
 import type { GraphPlan } from './graph-plan.ts';
@@ -98,8 +99,13 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity')
     return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
-  if (BookExits.wanted(cfg.risk)) return `${exitRule(cfg.risk)}: the exit rules of the risk block run per event`;
   const e = cfg.execution;
+  if (BookExits.wanted(cfg.risk)) {
+    const rule = unfusedExitRule(cfg.risk);
+    if (rule !== undefined) return `${rule}: this exit rule of the risk block runs per event`;
+    if (e.fill === 'close')
+      return 'exit rules with execution.fill: close (an exit order decided before its bar reaches execution waits there; not fused)';
+  }
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
     if (instrument.kind === 'future') return 'a futures instrument';
@@ -107,17 +113,17 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
 }
 
 /**
- * The first exit rule a risk block sets, in its YAML spelling. The fused path does not
- * run them: they rest stop and limit orders at the broker (OCO groups, cancels, trailing
- * moves) and check every book's positions or equity bar by bar.
+ * The first exit rule a risk block sets that the fused path does not run, in its YAML
+ * spelling. It runs the others through the per-event path's own code (the books' exit
+ * rules and the simulated broker, src/domain/columnar/fused-exit-flow.ts) on the bars
+ * where a book holds a position or has an order at the broker.
  */
-function exitRule(risk: ResolvedWorkflow['config']['risk']): string {
-  if (risk.stopLossPct !== undefined) return 'risk.stop_loss_pct';
+function unfusedExitRule(risk: ResolvedWorkflow['config']['risk']): string | undefined {
   if (risk.trailingStopPct !== undefined) return 'risk.trailing_stop_pct';
-  if (risk.takeProfitPct !== undefined) return 'risk.take_profit_pct';
   if (risk.maxHoldingBars !== undefined) return 'risk.max_holding_bars';
   if (risk.maxDrawdownPct !== undefined) return 'risk.max_drawdown_pct';
-  return 'risk.close_eod';
+  if (risk.closeEod !== undefined && risk.closeEod !== false) return 'risk.close_eod';
+  return undefined;
 }
 
 /**
@@ -169,6 +175,21 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       commission: cfg.execution.commission,
       maxNotes: MAX_NOTES,
       fillAtClose: cfg.execution.fill === 'close',
+      exits: BookExits.wanted(cfg.risk)
+        ? {
+            rules: cfg.risk,
+            barMs: parseTimeframe(cfg.data.timeframe),
+            // As the execution container builds its broker.
+            broker: {
+              id: instances.find((i) => i.role === 'execution')!.id,
+              fill: cfg.execution.fill,
+              slippageBps: cfg.execution.slippageBps,
+              slippage: cfg.execution.slippage,
+              commission: cfg.execution.commission,
+              maxVolumeShare: cfg.execution.maxVolumeShare,
+            },
+          }
+        : undefined,
     },
     portfolio: cfg.portfolio,
     risk: cfg.risk,

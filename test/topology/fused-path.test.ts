@@ -196,6 +196,37 @@ describe('fused path: same results as the per-event graph', () => {
     expect(Number(fused.books[0]!.metrics['trade_count'])).toBeGreaterThan(0);
   });
 
+  // The risk block's exit rules: the books' exit rules and the simulated broker run on the
+  // fused path too (src/domain/columnar/fused-exit-flow.ts). Each row checks the rule
+  // fired often (its exit reason on many trades) and, where it rests orders, that
+  // cancels and OCO notices were counted.
+  it.each([
+    ['stop_loss_pct', ['risk.stop_loss_pct=0.3'], ['stop_loss'], 0],
+    [
+      'stop_loss_pct and take_profit_pct (OCO), short books, several strategies, chunks of 97, risk resizes',
+      [
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.5',
+        'risk.max_position_pct=60',
+        'portfolio.sizing={type: percent_equity, percent: 80}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      ['stop_loss', 'take_profit'],
+      1,
+    ],
+  ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
+    const { wf, plan } = await load([...sets]);
+    const fused = await expectSame(wf, plan);
+    const trades = fused.books.flatMap((b) => b.trades ?? []);
+    for (const reason of reasons) expect(trades.filter((t) => t.exitReason === reason).length).toBeGreaterThan(20);
+    const execution = [...fused.containers.values()].find((c) => c['role'] === 'execution')!;
+    expect(Number(execution['cancel_requests'])).toBeGreaterThan(20);
+    const ended = execution['ended_unfilled'] as Record<string, number>;
+    expect(ended['oco_canceled']! >= ocoMin).toBe(true);
+  });
+
   it('entry filters: one reading features, one stateful (bars_since of a cross), on short books', async () => {
     const { wf, plan } = await load([
       'portfolio.allow_short=true',
@@ -286,9 +317,11 @@ describe('fused path: eligibility', () => {
   it('names the first reason a config runs per event', async () => {
     expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
-    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1'])).wf)).toMatch(
-      /^risk.stop_loss_pct: the exit rules/,
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'risk.take_profit_pct=2'])).wf)).toBeUndefined();
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'execution.fill=close'])).wf)).toMatch(
+      /^exit rules with execution.fill: close/,
     );
+    expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toMatch(/^risk.trailing_stop_pct:/);
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toMatch(/^risk.max_holding_bars:/);
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toMatch(/^risk.close_eod:/);
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);

@@ -33,6 +33,7 @@ import {
   type FusedBooksOptions,
   type FusedIds,
 } from './fused-order-flow.ts';
+import { FusedExitFlow } from './fused-exit-flow.ts';
 
 export type { FusedBookCounts, FusedBookSink, FusedBooksOptions, FusedIds };
 
@@ -41,6 +42,8 @@ export interface FusedChunk {
   readonly length: number;
   readonly ts: Float64Array;
   readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
   readonly close: Float64Array;
   readonly volume: Float64Array;
   /** `seq` of row 0 (run-wide bar number); row b has `seq0 + b`. */
@@ -58,6 +61,8 @@ export class FusedBooks {
   readonly strategySignals: Int32Array;
   /** What happens on a signal or a fill: orders, risk, the broker, the books. */
   readonly orders: FusedOrderFlow;
+  /** The same object as `orders` when the risk block has exit rules (orders through the simulated broker). */
+  readonly exitFlow: FusedExitFlow | undefined;
 
   private readonly n: number;
   /** The order flow's mirrors of each book's cash and position, refreshed after every fill. */
@@ -115,7 +120,8 @@ export class FusedBooks {
   ) {
     const n = opts.keys.length;
     this.n = n;
-    this.orders = new FusedOrderFlow(opts, sinks, ids);
+    this.exitFlow = opts.exits === undefined ? undefined : new FusedExitFlow(opts, sinks, ids, opts.exits);
+    this.orders = this.exitFlow ?? new FusedOrderFlow(opts, sinks, ids);
     this.strategySignals = new Int32Array(n);
     this.cash = this.orders.cash;
     this.qty = this.orders.qty;
@@ -221,6 +227,7 @@ export class FusedBooks {
     const { snapTs, snapClose, snapBar } = this;
     let snaps = 0;
     const { open, volume } = chunk;
+    const exitFlow = this.exitFlow;
     let lastSeq = this.lastSeq;
     let lastTs = this.lastTs;
     let lastClose = last.close;
@@ -234,7 +241,7 @@ export class FusedBooks {
       const begins = this.warming && t >= tradeFrom;
       const first = byBar[b]!;
       const end = byBar[b + 1]!;
-      if (begins || first !== end || this.orders.waiting.length > 0) {
+      if (begins || first !== end || this.orders.waiting.length > 0 || (exitFlow !== undefined && exitFlow.busy)) {
         at.seq = seq0 + b;
         at.ts = t;
         at.index = index0 + b;
@@ -243,9 +250,10 @@ export class FusedBooks {
         if (begins) {
           // The warm-up's last bar is the one before this: `last`, as of this bar.
           if (b > 0) this.setLast(seq0 + b - 1, ts[b - 1]!, index0 + b - 1, close[b - 1]!, volume[b - 1]!);
-          this.beginTrading();
+          if (exitFlow === undefined) this.beginTrading();
         }
-        if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
+        if (exitFlow !== undefined) this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins);
+        else if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
           this.signal(k, signals[k]![b]! as -1 | 0 | 1);
@@ -372,6 +380,16 @@ export class FusedBooks {
     for (let i = 0; i < orders.filledCount; i++) this.recordChange(b, orders.filled[i]!);
   }
 
+  /**
+   * Bar `at` (row b) with exit rules: each book's exit rules (after it begins trading, on
+   * the first bar of trading), then the broker's fills, stops and limits.
+   */
+  private exitBar(flow: FusedExitFlow, b: number, open: number, high: number, low: number, begins: boolean): void {
+    if (begins) this.warming = false;
+    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined);
+    for (let i = 0; i < flow.filledCount; i++) this.recordChange(b, flow.filled[i]!);
+  }
+
   /** Book k's cash and position changed on row b (a fill): pass 3 reads it. */
   private recordChange(b: number, k: number): void {
     const i = this.changes++;
@@ -413,13 +431,16 @@ export class FusedBooks {
   /** The warm-up is over: each book acts on the last direction its strategy signalled, as of the last warm-up bar. */
   private beginTrading(): void {
     this.warming = false;
-    for (let k = 0; k < this.n; k++) {
-      const d = this.held[k]!;
-      if (d === NO_DECISION) continue;
-      this.orders.books[k]!.mark(this.opts.symbol, this.last.close);
-      if (this.orders.act(k, d as -1 | 0 | 1, this.last, this.heldId[k]!)) this.recordChange(this.row(), k);
-    }
+    for (let k = 0; k < this.n; k++) this.beginBook(k);
   }
+
+  /** Book k acts on the last direction its strategy signalled in the warm-up. */
+  private readonly beginBook = (k: number): void => {
+    const d = this.held[k]!;
+    if (d === NO_DECISION) return;
+    this.orders.books[k]!.mark(this.opts.symbol, this.last.close);
+    if (this.orders.act(k, d as -1 | 0 | 1, this.last, this.heldId[k]!)) this.recordChange(this.row(), k);
+  };
 
   /** The strategy of book k changed its mind on the current bar. */
   private signal(k: number, d: -1 | 0 | 1): void {

@@ -27,6 +27,8 @@ import { orderEvent } from '../portfolio/order-event.ts';
 import { targetQuantity, type SizingConfig } from '../portfolio/sizing.ts';
 import { decideOrder } from '../risk/order-decision.ts';
 import type { RiskLimits } from '../risk/risk-check.ts';
+import type { SimulatedBrokerOptions } from '../execution/simulated-broker.ts';
+import type { BookExitRules } from '../risk/book-exits.ts';
 
 /** Where a book's snapshots and trades go: the book's metrics fold (results/book-fold.ts). */
 export interface FusedBookSink {
@@ -43,6 +45,15 @@ export interface FusedIds {
   nextSignalId(): number;
   nextOrderId(): number;
   nextTradeId(): number;
+}
+
+/** What the exit flow needs besides the loop's options, read from the config by the compiler. */
+export interface FusedExitOptions {
+  readonly rules: BookExitRules;
+  /** Bar length, ms (the session clock of `close_eod`). */
+  readonly barMs: number;
+  /** The execution container's broker, as it builds it. */
+  readonly broker: SimulatedBrokerOptions;
 }
 
 /** What the loop needs to know, read once from the config by the compiler. */
@@ -70,6 +81,11 @@ export interface FusedBooksOptions {
    * sent on (the broker has seen that bar); otherwise at the next bar's open.
    */
   readonly fillAtClose: boolean;
+  /**
+   * The risk block's exit rules, when it has any: the books' orders then go through the
+   * simulated broker with each book's exit rules (src/domain/columnar/fused-exit-flow.ts).
+   */
+  readonly exits?: FusedExitOptions | undefined;
 }
 
 /** A bar as the broker and the book see it when something happens on it. */
@@ -126,16 +142,16 @@ export class FusedOrderFlow {
   filledCount = 0;
 
   /** Signed quantity sent and not yet filled or rejected (the portfolio's `pending`). */
-  private readonly pending: Float64Array;
+  protected readonly pending: Float64Array;
   /** The order waiting at the broker per book, if any. */
   private readonly queued: (Queued | undefined)[];
   private readonly schedule: CommissionSchedule;
   private readonly point: number;
 
   constructor(
-    private readonly opts: FusedBooksOptions,
+    protected readonly opts: FusedBooksOptions,
     private readonly sinks: readonly FusedBookSink[],
-    private readonly ids: FusedIds,
+    protected readonly ids: FusedIds,
   ) {
     const n = opts.keys.length;
     this.books = opts.keys.map(() => new Book(opts.initialCash, opts.instruments));
@@ -169,9 +185,14 @@ export class FusedOrderFlow {
     counts.signals++;
     const direction = this.opts.allowShort || d >= 0 ? d : 0;
     const equity = book.equity();
-    const target = targetQuantity(this.opts.sizing, direction, equity, cause.close * this.point);
+    let target = targetQuantity(this.opts.sizing, direction, equity, cause.close * this.point);
     if (direction !== 0 && target === 0) counts.unsized++;
-    const delta = target - (book.position(this.opts.symbol) + this.pending[k]!);
+    const committed = book.position(this.opts.symbol) + this.pending[k]!;
+    // An entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
+    if (Math.abs(target) > Math.abs(committed) && !this.allowsEntry(k, cause.ts)) {
+      target = Math.sign(target) === Math.sign(committed) ? committed : 0;
+    }
+    const delta = target - committed;
     if (delta === 0) return false;
     return this.sendOrder(k, cause, delta, equity, signalId, 'signal');
   }
@@ -200,6 +221,11 @@ export class FusedOrderFlow {
     }
   }
 
+  /** Whether book k's exit rules let a signal of bar time `ts` open or add to a position (no exit rules here). */
+  protected allowsEntry(_k: number, _ts: number): boolean {
+    return true;
+  }
+
   /** End of data at the broker: the orders still waiting end unfilled. */
   endWaiting(): void {
     const waiting = this.waiting;
@@ -216,7 +242,7 @@ export class FusedOrderFlow {
    * Sends an order as the portfolio does, and puts it through risk and to the broker.
    * True when it filled at once (at `cause`'s close).
    */
-  private sendOrder(
+  protected sendOrder(
     k: number,
     cause: At,
     signed: number,
@@ -307,9 +333,26 @@ export class FusedOrderFlow {
     const price = slippedPrice(order.side, rawPrice, slippageBps(this.opts.slippage, qty, bar.volume));
     const commission = this.schedule.charge(entry, order.key, qty, price, bar.ts);
     this.execution.fills++;
-    const counts = this.counts[k]!;
-    counts.fills++;
+    this.counts[k]!.fills++;
     this.pending[k]! -= entry.signed;
+    this.bookFill(k, order, qty, price, commission, bar.seq, bar.ts, bar.index);
+  }
+
+  /**
+   * A fill of `qty` of `order` at `price` on bar (seq, ts, index) booked as the portfolio
+   * books a FILL: the book, its mirrors, and a TRADE for each trade it closes.
+   */
+  protected bookFill(
+    k: number,
+    order: Pick<OrderEvent, 'symbol' | 'side' | 'reason'>,
+    qty: number,
+    price: number,
+    commission: number,
+    seq: number,
+    ts: number,
+    index: number,
+  ): void {
+    const counts = this.counts[k]!;
     const book = this.books[k]!;
     const closed = book.applyFill({
       symbol: order.symbol,
@@ -317,8 +360,8 @@ export class FusedOrderFlow {
       quantity: qty,
       price,
       commission,
-      ts: bar.ts,
-      barIndex: bar.index,
+      ts,
+      barIndex: index,
       reason: order.reason,
     });
     this.cash[k] = book.cash;
@@ -327,11 +370,11 @@ export class FusedOrderFlow {
       counts.trades++;
       const ev: TradeEvent = {
         type: 'TRADE',
-        seq: bar.seq,
-        ts: bar.ts,
+        seq,
+        ts,
         symbol: order.symbol,
         source: this.opts.portfolioIds[k]!,
-        key: order.key,
+        key: this.opts.keys[k]!,
         tradeId: this.ids.nextTradeId(),
         direction: t.direction,
         quantity: t.quantity,
@@ -358,7 +401,7 @@ export class FusedOrderFlow {
     this.pending[k]! -= entry.signed;
   }
 
-  private note(text: string): void {
+  protected note(text: string): void {
     if (this.risk.notes.length < this.opts.maxNotes) this.risk.notes.push(text);
   }
 }

@@ -1,5 +1,9 @@
-import type { BarEvent, FillEvent, OrderEvent } from '../events/index.ts';
-import type { RiskConfig } from '../config/schema/trading.ts';
+/**
+ * A book's exit rules turned into orders, shared by the portfolio container (per-event
+ * graph) and the fused book loop (src/domain/columnar/fused-exit-flow.ts): one
+ * mechanism, so both paths send, cancel and count the same orders.
+ */
+import type { BarEvent, FillEvent, OrderEvent } from '../../events/index.ts';
 import {
   DrawdownHalt,
   holdingExpired,
@@ -7,8 +11,14 @@ import {
   takeProfit,
   type ExitRules,
   type StopLevel,
-} from '../domain/risk/exit-rules.ts';
-import { SessionClock } from '../domain/risk/session-clock.ts';
+} from './exit-rules.ts';
+import { SessionClock } from './session-clock.ts';
+
+/** The exit part of the YAML `risk` block, as the exits read it (the config's `RiskConfig` is one). */
+export interface BookExitRules extends ExitRules {
+  /** Flat at each session close: true (16:00 New York), or the close's time and zone. */
+  readonly closeEod?: boolean | { readonly at: string; readonly timezone: string } | undefined;
+}
 
 /** The bar an exit order descends from: it may fill no earlier than the next bar of its symbol. */
 export interface ExitCause {
@@ -96,7 +106,7 @@ export class BookExits {
   haltedAt: number | undefined;
 
   constructor(
-    risk: RiskConfig,
+    risk: BookExitRules,
     /** Bar length, ms (for the session clock). */
     private readonly barMs: number,
     private readonly host: ExitHost,
@@ -115,7 +125,7 @@ export class BookExits {
   }
 
   /** True when any exit rule is configured (otherwise the portfolio skips every call). */
-  static wanted(risk: RiskConfig): boolean {
+  static wanted(risk: BookExitRules): boolean {
     return (
       risk.stopLossPct !== undefined ||
       risk.trailingStopPct !== undefined ||

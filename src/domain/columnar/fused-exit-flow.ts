@@ -1,0 +1,297 @@
+/**
+ * The fused book loop's order flow when the risk block has exit rules (stop loss,
+ * take-profit, trailing stop, time exits, `close_eod`): a book may then have several
+ * orders at the broker at once (a resting reduce-only stop and limit in an OCO group, a
+ * market exit beside the signal's order), cancels them and has them tested against each
+ * bar's high and low. Rather than a second implementation of that, this runs the per-event
+ * path's own code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts)
+ * and one `SimulatedBroker`, with what the portfolio, risk and execution containers do
+ * between them (src/containers/portfolio.ts, risk.ts, execution.ts) in the same order:
+ *
+ * - an order goes through risk (`decideOrder`) to the broker at once, as the routes carry
+ *   it synchronously; a risk rejection reaches the book before `send` returns;
+ * - the broker's fills and notices reach the books through one trampoline, like the
+ *   execution → portfolio feedback route: an event the broker sends while another is being
+ *   delivered (the cancel of the old stop while its book books a fill) waits until that
+ *   one is done.
+ *
+ * The loop calls it only on bars where some book holds a position or has an order at the
+ * broker (`busy`), and only for those books; a bar where every book is flat with nothing
+ * at the broker costs what it costs without exit rules.
+ */
+import type { BarEvent, OrderEvent } from '../../events/index.ts';
+import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
+import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
+import { orderEvent } from '../portfolio/order-event.ts';
+import { BookExits, type ExitCause } from '../risk/book-exits.ts';
+import { decideOrder } from '../risk/order-decision.ts';
+import {
+  FusedOrderFlow,
+  type At,
+  type FusedBookSink,
+  type FusedBooksOptions,
+  type FusedExitOptions,
+  type FusedIds,
+} from './fused-order-flow.ts';
+
+/** A book's open tracked order (the portfolio's `openOrders`): what it counts as pending. */
+interface Tracked {
+  signed: number;
+}
+
+/** The books' order flow through the simulated broker, with the exit rules of each book. */
+export class FusedExitFlow extends FusedOrderFlow {
+  readonly exits: BookExits[];
+  readonly broker: SimulatedBroker;
+  /** CANCEL events execution received (its results' `cancel_requests`). */
+  cancelRequests = 0;
+  /** The bar being processed, as the broker and the exit rules read it. */
+  private readonly bar: BarEvent;
+  private readonly keyIndex: Map<string, number>;
+  /** Per book: its tracked open orders by id, and the funds each reserves (in the order sent). */
+  private readonly open: Map<number, Tracked>[];
+  private readonly reserved: Map<number, number>[];
+  /** Books holding a position. */
+  private holding = 0;
+  /** The feedback route's trampoline: broker events waiting while one is delivered. */
+  private delivering = false;
+  private readonly backlog: BrokerEvent[] = [];
+  /** The close the books are marked at when a fill is booked (the current bar's). */
+  private markPrice = Number.NaN;
+  private readonly deliver = (ev: BrokerEvent): void => this.fromBroker(ev);
+
+  constructor(opts: FusedBooksOptions, sinks: readonly FusedBookSink[], ids: FusedIds, exit: FusedExitOptions) {
+    super(opts, sinks, ids);
+    const n = opts.keys.length;
+    this.broker = new SimulatedBroker(exit.broker);
+    this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
+    this.open = opts.keys.map(() => new Map());
+    this.reserved = opts.keys.map(() => new Map());
+    this.exits = opts.keys.map((_, k) => new BookExits(exit.rules, exit.barMs, this.host(k)));
+    this.bar = {
+      type: 'BAR',
+      seq: -1,
+      ts: Number.NaN,
+      symbol: opts.symbol,
+      source: exit.broker.id,
+      index: -1,
+      open: Number.NaN,
+      high: Number.NaN,
+      low: Number.NaN,
+      close: Number.NaN,
+      volume: Number.NaN,
+    } as BarEvent;
+    if (this.filled.length < 2 * n + 4) this.filled = new Int32Array(2 * n + 4);
+  }
+
+  /** True when some book holds a position or has an order at the broker: the bar needs `onBar`. */
+  get busy(): boolean {
+    return this.holding > 0 || this.broker.pendingCount > 0;
+  }
+
+  /**
+   * Bar `at` (with its open, high and low) as the portfolios and then execution see it:
+   * book k's exit rules, for each book in order that holds or has committed a position
+   * (`begin(k)` first, when trading begins on this bar), then the broker. The books the
+   * broker filled are left in `filled`.
+   */
+  onBar(at: At, open: number, high: number, low: number, begin: ((k: number) => void) | undefined): void {
+    const bar = this.bar as { -readonly [K in keyof BarEvent]: BarEvent[K] };
+    bar.seq = at.seq;
+    bar.ts = at.ts;
+    bar.index = at.index;
+    bar.open = open;
+    bar.high = high;
+    bar.low = low;
+    bar.close = at.close;
+    bar.volume = at.volume;
+    this.markPrice = at.close;
+    this.filledCount = 0;
+    const symbol = this.opts.symbol;
+    for (let k = 0; k < this.exits.length; k++) {
+      if (begin !== undefined) begin(k);
+      if (this.qty[k] === 0 && this.pending[k] === 0) continue;
+      this.books[k]!.mark(symbol, at.close);
+      this.exits[k]!.onBar(this.bar);
+    }
+    if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);
+  }
+
+  protected override allowsEntry(k: number, ts: number): boolean {
+    return this.exits[k]!.allowsEntry(ts);
+  }
+
+  protected override sendOrder(
+    k: number,
+    cause: At,
+    signed: number,
+    equity: number,
+    signalId: number,
+    reason: 'signal' | 'end_of_data',
+  ): boolean {
+    const symbol = this.opts.symbol;
+    this.submit(k, { seq: cause.seq, ts: cause.ts, symbol, price: cause.close }, signed, equity, signalId, reason, {
+      ...(reason === 'end_of_data' ? { endOfData: cause } : {}),
+    });
+    return false;
+  }
+
+  override closeOut(k: number, last: At): void {
+    this.markPrice = last.close;
+    super.closeOut(k, last);
+  }
+
+  /** End of data at the broker: every order still open ends unfilled. */
+  override endWaiting(): void {
+    this.execution.unfilledAtEnd = this.broker.flush(this.deliver);
+  }
+
+  /**
+   * Sends an order as the portfolio's `sendOrder` does (a `tracked` one counts as pending
+   * and reserves funds; resting protective orders do neither), through risk, to the
+   * broker. Returns its id.
+   */
+  private submit(
+    k: number,
+    cause: ExitCause,
+    signed: number,
+    equity: number,
+    signalId: number,
+    reason: string,
+    extra: Partial<OrderEvent> & { endOfData?: At },
+    tracked = true,
+  ): number {
+    const { endOfData, ...fields } = extra;
+    const book = this.books[k]!;
+    const funds = this.opts.funds;
+    const orderId = this.ids.nextOrderId();
+    const position = book.position(cause.symbol);
+    let power: number | undefined;
+    if (tracked) {
+      power = buyingPower(book, funds.account);
+      const reserved = this.reserved[k]!;
+      for (const r of reserved.values()) power -= r;
+      const side = signed > 0 ? 'buy' : 'sell';
+      reserved.set(
+        orderId,
+        fundsNeeded(funds, { symbol: cause.symbol, side, quantity: Math.abs(signed), price: cause.price, position }),
+      );
+      this.open[k]!.set(orderId, { signed });
+      this.pending[k]! += signed;
+    }
+    this.counts[k]!.orders++;
+    const order = orderEvent(
+      cause,
+      this.opts.portfolioIds[k]!,
+      this.opts.keys[k]!,
+      orderId,
+      signalId,
+      signed,
+      reason,
+      { position, equity, grossExposure: book.grossExposure(), buyingPower: power },
+      fields,
+    );
+    const decision = decideOrder(order, this.opts.limits, funds);
+    let approved = order;
+    if (decision.action === 'approve') this.risk.approved++;
+    else if (decision.action === 'resize') {
+      this.risk.resized++;
+      this.note(`order ${orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
+      approved = { ...order, quantity: decision.quantity, riskNote: decision.note };
+    } else {
+      this.risk.rejected++;
+      this.note(`order ${orderId} (${order.key}) rejected: ${decision.reason}`);
+      // Risk's REJECT reaches the book before its send returns, as on the routes.
+      this.counts[k]!.rejects++;
+      this.exits[k]!.onNotice(orderId);
+      this.forgetOrder(k, orderId);
+      return orderId;
+    }
+    this.execution.orders++;
+    if (endOfData !== undefined) {
+      const last = endOfData;
+      this.broker.fillAtClose(
+        approved,
+        { seq: last.seq, ts: last.ts, close: last.close, symbol: cause.symbol, index: last.index, volume: last.volume },
+        this.deliver,
+      );
+    } else this.broker.submit(approved, this.deliver);
+    return orderId;
+  }
+
+  /** The broker's events, counted as execution counts them, delivered through the trampoline. */
+  private fromBroker(ev: BrokerEvent): void {
+    if (ev.type === 'FILL') this.execution.fills++;
+    else {
+      const ended = this.execution.ended as Record<string, number>;
+      if (Object.hasOwn(ended, ev.reason)) ended[ev.reason]!++;
+    }
+    if (this.delivering) {
+      this.backlog.push(ev);
+      return;
+    }
+    this.delivering = true;
+    try {
+      this.toBook(ev);
+      for (let i = 0; i < this.backlog.length; i++) this.toBook(this.backlog[i]!);
+    } finally {
+      this.backlog.length = 0;
+      this.delivering = false;
+    }
+  }
+
+  /** A broker event reaches its book, as the portfolio container handles FILL and REJECT. */
+  private toBook(ev: BrokerEvent): void {
+    const k = this.keyIndex.get(ev.key)!;
+    const counts = this.counts[k]!;
+    if (ev.type === 'REJECT') {
+      if (ev.remaining !== undefined) counts.notices++;
+      else counts.rejects++;
+      this.exits[k]!.onNotice(ev.orderId);
+      this.forgetOrder(k, ev.orderId);
+      return;
+    }
+    counts.fills++;
+    if (this.open[k]!.has(ev.orderId) && !(ev.remaining > 0)) this.forgetOrder(k, ev.orderId);
+    const book = this.books[k]!;
+    // The portfolio marked its book at this bar's close before execution saw the bar.
+    book.mark(ev.symbol, this.markPrice);
+    const before = this.qty[k]!;
+    this.bookFill(k, ev, ev.quantity, ev.price, ev.commission, ev.fillSeq, ev.fillTs, ev.fillIndex);
+    const after = this.qty[k]!;
+    if ((before === 0) !== (after === 0)) this.holding += after === 0 ? -1 : 1;
+    if (this.filledCount === this.filled.length) {
+      const grown = new Int32Array(this.filled.length * 2);
+      grown.set(this.filled);
+      this.filled = grown;
+    }
+    this.filled[this.filledCount++] = k;
+    this.exits[k]!.onFill(ev);
+  }
+
+  /** Book k's tracked order ended (filled, rejected, cancelled): no longer pending, its funds released. */
+  private forgetOrder(k: number, orderId: number): void {
+    this.reserved[k]!.delete(orderId);
+    const o = this.open[k]!.get(orderId);
+    if (o === undefined) return;
+    this.open[k]!.delete(orderId);
+    this.pending[k]! -= o.signed;
+  }
+
+  /** What book k's exit rules read and do: the portfolio container's `exitHost`. */
+  private host(k: number) {
+    return {
+      position: (symbol: string) => this.books[k]!.position(symbol),
+      committed: (symbol: string) => this.books[k]!.position(symbol) + this.pending[k]!,
+      avgPrice: (symbol: string) => this.books[k]!.avgPrice(symbol),
+      entryBarIndex: (symbol: string) => this.books[k]!.entryBarIndex(symbol),
+      send: (cause: ExitCause, signed: number, reason: string, extra: Partial<OrderEvent>, tracked: boolean) =>
+        this.submit(k, cause, signed, this.books[k]!.equity(), 0, reason, extra, tracked),
+      cancel: (_cause: ExitCause, orderId: number) => {
+        // Risk passes a CANCEL through untouched; execution counts it and asks the broker.
+        this.cancelRequests++;
+        this.broker.cancel(this.opts.keys[k]!, orderId, this.deliver);
+      },
+    };
+  }
+}
