@@ -216,6 +216,18 @@ describe('fused path: same results as the per-event graph', () => {
       ['stop_loss', 'take_profit'],
       1,
     ],
+    [
+      'trailing_stop_pct with stop_loss_pct, short books, chunks of one bar',
+      [
+        'risk.trailing_stop_pct=0.4',
+        'risk.stop_loss_pct=0.25',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      ['trailing_stop', 'stop_loss'],
+      0,
+    ],
   ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
@@ -321,7 +333,7 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'execution.fill=close'])).wf)).toMatch(
       /^exit rules with execution.fill: close/,
     );
-    expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toMatch(/^risk.trailing_stop_pct:/);
+    expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toMatch(/^risk.max_holding_bars:/);
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toMatch(/^risk.close_eod:/);
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
