@@ -119,7 +119,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
  * where a book holds a position or has an order at the broker.
  */
 function unfusedExitRule(risk: ResolvedWorkflow['config']['risk']): string | undefined {
-  if (risk.maxHoldingBars !== undefined) return 'risk.max_holding_bars';
   if (risk.maxDrawdownPct !== undefined) return 'risk.max_drawdown_pct';
   if (risk.closeEod !== undefined && risk.closeEod !== false) return 'risk.close_eod';
   return undefined;

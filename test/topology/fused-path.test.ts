@@ -228,6 +228,18 @@ describe('fused path: same results as the per-event graph', () => {
       ['trailing_stop', 'stop_loss'],
       0,
     ],
+    [
+      'max_holding_bars, short books, with a stop loss, chunks of 997',
+      [
+        'risk.max_holding_bars=12',
+        'risk.stop_loss_pct=0.5',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      ['max_holding', 'stop_loss'],
+      0,
+    ],
   ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
@@ -334,7 +346,7 @@ describe('fused path: eligibility', () => {
       /^exit rules with execution.fill: close/,
     );
     expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toMatch(/^risk.max_holding_bars:/);
+    expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toMatch(/^risk.close_eod:/);
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
