@@ -120,7 +120,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
  */
 function unfusedExitRule(risk: ResolvedWorkflow['config']['risk']): string | undefined {
   if (risk.maxDrawdownPct !== undefined) return 'risk.max_drawdown_pct';
-  if (risk.closeEod !== undefined && risk.closeEod !== false) return 'risk.close_eod';
   return undefined;
 }
 

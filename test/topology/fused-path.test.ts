@@ -240,6 +240,18 @@ describe('fused path: same results as the per-event graph', () => {
       ['max_holding', 'stop_loss'],
       0,
     ],
+    [
+      'close_eod with a stop loss (the walk-forward examples), short books, entries refused at the close',
+      [
+        'risk.close_eod=true',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 5, slow_period: 20}}, {type: rsi_threshold}]',
+      ],
+      ['close_eod', 'stop_loss'],
+      0,
+    ],
   ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
@@ -347,7 +359,8 @@ describe('fused path: eligibility', () => {
     );
     expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toMatch(/^risk.close_eod:/);
+    expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toBeUndefined();
+    expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toMatch(/^risk.max_drawdown_pct:/);
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
