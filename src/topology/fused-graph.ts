@@ -100,26 +100,14 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
     return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   const e = cfg.execution;
-  if (BookExits.wanted(cfg.risk)) {
-    const rule = unfusedExitRule(cfg.risk);
-    if (rule !== undefined) return `${rule}: this exit rule of the risk block runs per event`;
-    if (e.fill === 'close')
-      return 'exit rules with execution.fill: close (an exit order decided before its bar reaches execution waits there; not fused)';
-  }
+  // Every exit rule runs fused (the books' own BookExits and the simulated broker,
+  // src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close an exit
+  // order decided before its bar reaches execution waits there, which the loop does not do.
+  if (BookExits.wanted(cfg.risk) && e.fill === 'close')
+    return 'exit rules with execution.fill: close (an exit order decided before its bar reaches execution waits there)';
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
     if (instrument.kind === 'future') return 'a futures instrument';
-  return undefined;
-}
-
-/**
- * The first exit rule a risk block sets that the fused path does not run, in its YAML
- * spelling. It runs the others through the per-event path's own code (the books' exit
- * rules and the simulated broker, src/domain/columnar/fused-exit-flow.ts) on the bars
- * where a book holds a position or has an order at the broker.
- */
-function unfusedExitRule(risk: ResolvedWorkflow['config']['risk']): string | undefined {
-  if (risk.maxDrawdownPct !== undefined) return 'risk.max_drawdown_pct';
   return undefined;
 }
 

@@ -252,13 +252,36 @@ describe('fused path: same results as the per-event graph', () => {
       ['close_eod', 'stop_loss'],
       0,
     ],
+    [
+      'max_drawdown_pct with a stop loss: books halt, signals refused, a sweep of fast periods',
+      [
+        'risk.max_drawdown_pct=0.5',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: percent_equity, percent: 100}',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      [],
+      0,
+    ],
   ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
     const trades = fused.books.flatMap((b) => b.trades ?? []);
     for (const reason of reasons) expect(trades.filter((t) => t.exitReason === reason).length).toBeGreaterThan(20);
+    if (sets.some((s) => s.startsWith('risk.max_drawdown_pct'))) {
+      // Some books halt (a drawdown_halt exit each), and refuse signals afterwards.
+      const exits = [...fused.containers.values()]
+        .filter((c) => c['role'] === 'portfolio')
+        .map((c) => c['exits'] as { halted_at: string | null; halted_signals: number });
+      expect(exits.filter((x) => x.halted_at !== null).length).toBeGreaterThan(10);
+      expect(exits.reduce((sum, x) => sum + x.halted_signals, 0)).toBeGreaterThan(20);
+      expect(trades.some((t) => t.exitReason === 'drawdown_halt')).toBe(true);
+    }
     const execution = [...fused.containers.values()].find((c) => c['role'] === 'execution')!;
-    expect(Number(execution['cancel_requests'])).toBeGreaterThan(20);
+    expect(Number(execution['cancel_requests'])).toBeGreaterThan(reasons.length > 0 ? 20 : 0);
     const ended = execution['ended_unfilled'] as Record<string, number>;
     expect(ended['oco_canceled']! >= ocoMin).toBe(true);
   });
@@ -360,7 +383,7 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toMatch(/^risk.max_drawdown_pct:/);
+    expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;

@@ -233,7 +233,8 @@ export class FusedBooks {
     let lastClose = last.close;
     for (let b = 0; b < len; b++) {
       const t = ts[b]!;
-      if (t !== lastTs && lastSeq >= 0 && lastTs >= tradeFrom) {
+      const snapshot = t !== lastTs && lastSeq >= 0 && lastTs >= tradeFrom;
+      if (snapshot) {
         snapTs[snaps] = lastTs;
         snapClose[snaps] = lastClose;
         snapBar[snaps++] = b;
@@ -252,7 +253,8 @@ export class FusedBooks {
           if (b > 0) this.setLast(seq0 + b - 1, ts[b - 1]!, index0 + b - 1, close[b - 1]!, volume[b - 1]!);
           if (exitFlow === undefined) this.beginTrading();
         }
-        if (exitFlow !== undefined) this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins);
+        if (exitFlow !== undefined)
+          this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins, snapshot ? lastClose : undefined);
         else if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
@@ -384,9 +386,17 @@ export class FusedBooks {
    * Bar `at` (row b) with exit rules: each book's exit rules (after it begins trading, on
    * the first bar of trading), then the broker's fills, stops and limits.
    */
-  private exitBar(flow: FusedExitFlow, b: number, open: number, high: number, low: number, begins: boolean): void {
+  private exitBar(
+    flow: FusedExitFlow,
+    b: number,
+    open: number,
+    high: number,
+    low: number,
+    begins: boolean,
+    snapshotOf: number | undefined,
+  ): void {
     if (begins) this.warming = false;
-    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined);
+    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined, snapshotOf);
     for (let i = 0; i < flow.filledCount; i++) this.recordChange(b, flow.filled[i]!);
   }
 
@@ -423,6 +433,7 @@ export class FusedBooks {
       if (this.lastTs >= this.opts.tradeFrom) {
         const q = this.qty[k]!;
         this.sinks[k]!.snapshot(this.lastTs, this.cash[k]! + q * last.close, this.cash[k]!, q !== 0);
+        this.exitFlow?.snapshotEquity(k, last.close);
       }
     }
     this.orders.endWaiting();

@@ -53,6 +53,9 @@ export class FusedExitFlow extends FusedOrderFlow {
   private readonly reserved: Map<number, number>[];
   /** Books holding a position. */
   private holding = 0;
+  /** The drawdown halt watches every book's equity at every bar. */
+  private readonly everyBar: boolean;
+  private readonly symbols: readonly string[];
   /** The feedback route's trampoline: broker events waiting while one is delivered. */
   private delivering = false;
   private readonly backlog: BrokerEvent[] = [];
@@ -64,6 +67,8 @@ export class FusedExitFlow extends FusedOrderFlow {
     super(opts, sinks, ids);
     const n = opts.keys.length;
     this.broker = new SimulatedBroker(exit.broker);
+    this.everyBar = exit.rules.maxDrawdownPct !== undefined;
+    this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
     this.open = opts.keys.map(() => new Map());
     this.reserved = opts.keys.map(() => new Map());
@@ -84,9 +89,23 @@ export class FusedExitFlow extends FusedOrderFlow {
     if (this.filled.length < 2 * n + 4) this.filled = new Int32Array(2 * n + 4);
   }
 
-  /** True when some book holds a position or has an order at the broker: the bar needs `onBar`. */
+  /**
+   * True when the bar needs `onBar`: some book holds a position or has an order at the
+   * broker, or (the drawdown halt) every book's equity is watched at every bar.
+   */
   get busy(): boolean {
-    return this.holding > 0 || this.broker.pendingCount > 0;
+    return this.everyBar || this.holding > 0 || this.broker.pendingCount > 0;
+  }
+
+  /**
+   * The portfolio's snapshot of book k at `prevClose` (the bar before) reaches its exit
+   * rules: the drawdown halt may trip and send its exits. At every bar after the first of
+   * trading, and at the end of the data.
+   */
+  snapshotEquity(k: number, prevClose: number): void {
+    const book = this.books[k]!;
+    book.mark(this.opts.symbol, prevClose);
+    this.exits[k]!.onEquity(book.equity(), this.symbols);
   }
 
   /**
@@ -95,7 +114,15 @@ export class FusedExitFlow extends FusedOrderFlow {
    * (`begin(k)` first, when trading begins on this bar), then the broker. The books the
    * broker filled are left in `filled`.
    */
-  onBar(at: At, open: number, high: number, low: number, begin: ((k: number) => void) | undefined): void {
+  onBar(
+    at: At,
+    open: number,
+    high: number,
+    low: number,
+    begin: ((k: number) => void) | undefined,
+    snapshotOf: number | undefined,
+  ): void {
+    if (at.ts < this.opts.tradeFrom) return;
     const bar = this.bar as { -readonly [K in keyof BarEvent]: BarEvent[K] };
     bar.seq = at.seq;
     bar.ts = at.ts;
@@ -110,7 +137,11 @@ export class FusedExitFlow extends FusedOrderFlow {
     const symbol = this.opts.symbol;
     for (let k = 0; k < this.exits.length; k++) {
       if (begin !== undefined) begin(k);
-      if (this.qty[k] === 0 && this.pending[k] === 0) continue;
+      if (this.everyBar) {
+        // As the portfolio does on every bar: the snapshot of the bar before (which the
+        // halt reads), then this bar's exit rules, whatever the book holds.
+        if (snapshotOf !== undefined) this.snapshotEquity(k, snapshotOf);
+      } else if (this.qty[k] === 0 && this.pending[k] === 0) continue;
       this.books[k]!.mark(symbol, at.close);
       this.exits[k]!.onBar(this.bar);
     }
