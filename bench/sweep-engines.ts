@@ -8,6 +8,9 @@
  *
  *   npm run bench:engines                               # rsi_threshold, 1,000 combinations
  *   npm run bench:engines -- --strategy bollinger_reversion --rounds 3
+ *   npm run bench:engines -- --strategy sma_crossover --set risk.stop_loss_pct=0.5   # exit rules
+ *
+ * `--set` (repeatable) adds a config override to both runs, after the bench's own.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,6 +22,7 @@ import { runWorkflow } from '../src/coordinator/run-workflow.ts';
 
 /** Grids of about 1,000 combinations per strategy. */
 const GRIDS: Record<string, string[]> = {
+  sma_crossover: ['fast_period=range(2, 42, 1)', 'slow_period=range(50, 300, 10)'],
   rsi_threshold: ['period=range(2, 42, 1)', 'oversold=range(15, 40, 5)', 'overbought=range(60, 85, 5)'],
   bollinger_reversion: ['period=range(5, 105, 1)', 'stddev=range(1, 3, 0.2)'],
   donchian_breakout: ['period=range(10, 60, 1)', 'exit_period=range(5, 25, 1)'],
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
   options: {
     strategy: { type: 'string', default: 'rsi_threshold' },
     rounds: { type: 'string', default: '1' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const strategy = args.strategy;
@@ -59,6 +64,7 @@ async function sweep(engine: 'auto' | 'per_event'): Promise<{ wall: number; cpu:
     'sequence={type: parameter_sweep, shard_size: 250, resume: false}',
     'portfolio.sizing={type: fixed, quantity: 100}',
     `execution.engine=${engine}`,
+    ...args.set,
   ];
   const loaded = await loadWorkflow('examples/spy-sma-crossover.yaml', { sets, logger });
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-engines-'));
@@ -81,7 +87,7 @@ for (let round = 0; round < rounds; round++) {
   const b = files(fused.dir);
   const identical = a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
   console.log(
-    `${strategy}, ${fused.n} combinations: per_event ${perEvent.wall.toFixed(2)} s (${perEvent.cpu.toFixed(2)} CPU-s), ` +
+    `${strategy}${args.set.length > 0 ? ` (${args.set.join(', ')})` : ''}, ${fused.n} combinations: per_event ${perEvent.wall.toFixed(2)} s (${perEvent.cpu.toFixed(2)} CPU-s), ` +
       `fused ${fused.wall.toFixed(2)} s (${fused.cpu.toFixed(2)} CPU-s), ratio ${(perEvent.wall / fused.wall).toFixed(1)}× wall, ` +
       `${(perEvent.cpu / fused.cpu).toFixed(1)}× CPU; identical: ${identical ? 'yes' : 'NO'}; load average ${load}`,
   );
