@@ -7,8 +7,11 @@
  * It computes exactly what the per-event graph computes (src/containers/portfolio.ts,
  * risk.ts, execution.ts with the simulated broker) for the configurations the compiler
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
- * next open (or at once at the signal bar's close, `fill: close`), no exit rules, a cash
- * account, sizing without a feature. Only what happens on every bar is rewritten as a
+ * next open (or at once at the signal bar's close, `fill: close`), a cash account, sizing
+ * without a feature; with the risk block's exit rules (next-open fills only) the orders go
+ * through the simulated broker with each book's exit rules instead
+ * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
+ * has an order at the broker. Only what happens on every bar is rewritten as a
  * loop (marking, the snapshot folded into the book's metrics, looking at the signal
  * column); what happens on a signal or a fill, which is
  * rare, goes through the same domain functions the containers call, in the same order, so

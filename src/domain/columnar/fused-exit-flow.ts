@@ -1,6 +1,6 @@
 /**
  * The fused book loop's order flow when the risk block has exit rules (stop loss,
- * take-profit, trailing stop, time exits, `close_eod`): a book may then have several
+ * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt): a book may then have several
  * orders at the broker at once (a resting reduce-only stop and limit in an OCO group, a
  * market exit beside the signal's order), cancels them and has them tested against each
  * bar's high and low. Rather than a second implementation of that, this runs the per-event
@@ -17,7 +17,9 @@
  *
  * The loop calls it only on bars where some book holds a position or has an order at the
  * broker (`busy`), and only for those books; a bar where every book is flat with nothing
- * at the broker costs what it costs without exit rules.
+ * at the broker costs what it costs without exit rules. The drawdown halt is the
+ * exception: its peak needs every book's equity at every bar, so with it every trading
+ * bar visits every book.
  */
 import type { BarEvent, OrderEvent } from '../../events/index.ts';
 import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
@@ -111,8 +113,9 @@ export class FusedExitFlow extends FusedOrderFlow {
   /**
    * Bar `at` (with its open, high and low) as the portfolios and then execution see it:
    * book k's exit rules, for each book in order that holds or has committed a position
-   * (`begin(k)` first, when trading begins on this bar), then the broker. The books the
-   * broker filled are left in `filled`.
+   * (`begin(k)` first, when trading begins on this bar; with the drawdown halt, every
+   * book, after its snapshot of the bar before at `snapshotOf`, when one is taken), then
+   * the broker. The books the broker filled are left in `filled`.
    */
   onBar(
     at: At,
