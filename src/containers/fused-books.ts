@@ -35,6 +35,8 @@ export interface FusedSetup {
   readonly instances: readonly { readonly id: string; readonly role: Role; readonly key: string | undefined }[];
   readonly hub: FeatureHub;
   readonly strategies: readonly FusedStrategy[];
+  /** Hub slot of the feature the sizing rule reads (atr_risk, volatility_target), if any. */
+  readonly sizingSlot: number | undefined;
   /** The book loop's options, but for the ids it gets at initialize. */
   readonly books: FusedBooksOptions;
   /** Config blocks echoed in the results files, as the per-event containers echo them. */
@@ -159,6 +161,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
           volume: chunk.volume,
           seq0: this.seq,
           index0: counters[0]!,
+          feature: this.setup.sizingSlot === undefined ? undefined : this.columns[this.setup.sizingSlot],
         },
         this.signals,
       );

@@ -16,7 +16,7 @@ import { definitionKind } from '../domain/define.ts';
 import { FeatureHub } from '../domain/indicators/feature-hub.ts';
 import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { EventTracer } from '../tracing/tracer.ts';
-import { parseTimeframe } from '../domain/metrics/timeframe.ts';
+import { parseTimeframe, runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import type { Container } from '../containers/container.ts';
 import { MAX_NOTES } from '../containers/risk.ts';
 import type { GraphPlan } from './graph-plan.ts';
@@ -95,9 +95,10 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (wf.strategies.length === 0) return 'no strategies';
   const p = cfg.portfolio;
   if (p.account !== 'cash') return `portfolio.account is ${p.account} (margin calls are checked per bar)`;
-  if (sizingFeature(p.sizing) !== undefined) return `portfolio.sizing ${p.sizing.type} reads a feature`;
-  if (p.sizing.type !== 'fixed' && p.sizing.type !== 'percent_equity')
-    return `portfolio.sizing ${String((p.sizing as { type: string }).type)}`;
+  // Every sizing rule runs fused; the feature one reads (atr_risk, volatility_target) is a
+  // hub column, its value at the signal bar as the portfolio reads it from FEATURES.
+  const sizings: readonly string[] = ['fixed', 'percent_equity', 'atr_risk', 'volatility_target'];
+  if (!sizings.includes(p.sizing.type)) return `portfolio.sizing ${p.sizing.type}`;
   if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   const e = cfg.execution;
   // Every exit rule runs fused (the books' own BookExits and the simulated broker,
@@ -113,8 +114,8 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
 
 /**
  * The fused container for an eligible plan (check `fusedIneligibility` first): the
- * feature hub with every strategy's features registered (deduplicated, in the order the
- * per-event compiler registers them, so slots and results agree), the strategies'
+ * feature hub with every strategy's features and the sizing's registered (deduplicated, in
+ * the order the per-event compiler registers them, so slots and results agree), the strategies'
  * column logic and the book loop's options.
  */
 export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGraph {
@@ -137,6 +138,10 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
           : { ...s.filter, slots: s.filter.features.map((f) => hub.register(f.request)) },
     };
   });
+  // After every strategy's features and filters: the per-event compiler registers it when it
+  // builds the portfolio containers, which come after the strategies in the graph's order.
+  const feature = sizingFeature(cfg.portfolio.sizing);
+  const sizingSlot = feature === undefined ? undefined : hub.register(feature);
   const portfolioIds = new Map(instances.filter((i) => i.role === 'portfolio').map((i) => [i.key!, i.id]));
   const accounting = accountingOf(cfg);
   const data = instances.find((i) => i.role === 'data')!;
@@ -144,6 +149,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
     instances: instances.map((i) => ({ id: i.id, role: i.role, key: i.key })),
     hub,
     strategies,
+    sizingSlot,
     books: {
       symbol: wf.sources[0]!.symbol,
       keys: strategies.map((s) => s.key),
@@ -151,6 +157,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       initialCash: cfg.portfolio.initialCash,
       allowShort: cfg.portfolio.allowShort,
       sizing: cfg.portfolio.sizing,
+      sizingInputs: feature === undefined ? undefined : { barsPerYear: runBarsPerYear(wf) },
       closeAtEnd: cfg.portfolio.closeAtEnd,
       tradeFrom: wf.tradeFrom ?? Number.NEGATIVE_INFINITY,
       limits: cfg.risk,

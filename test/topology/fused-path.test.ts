@@ -286,6 +286,83 @@ describe('fused path: same results as the per-event graph', () => {
     expect(ended['oco_canceled']! >= ocoMin).toBe(true);
   });
 
+  // Sizing rules that read a feature (atr_risk's ATR, volatility_target's σ): the hub
+  // registers it after the strategies' features, as the per-event compiler does, and the
+  // books size each signal with its value at the signal bar (the FEATURES event the
+  // portfolio saw last; NaN while it warms up, which sizes to nothing). Each row checks the
+  // feature moved the sizes (many distinct quantities); the rows whose feature warms up
+  // after the strategy's first signal (ATR(150), σ over 30 bars) check that signals came unsized.
+  const ATR_RISK =
+    'portfolio.sizing={type: atr_risk, risk_percent: 0.2, atr_period: 14, atr_multiple: 2, max_percent: 100}';
+  it.each([
+    [
+      'atr_risk, short books, two strategies, chunks of 97',
+      [
+        ATR_RISK,
+        'portfolio.allow_short=true',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+    ],
+    [
+      'atr_risk (high_low first bar) with a stop loss, beside a strategy reading the same ATR',
+      [
+        'portfolio.sizing={type: atr_risk, risk_percent: 0.3, atr_period: 10, atr_first_bar: high_low, atr_multiple: 1.5, max_percent: 90}',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 5, slow_period: 20}}, {type: atr_channel_breakout, params: {atr_period: 10, atr_first_bar: high_low}}]',
+      ],
+    ],
+    [
+      'atr_risk with fill: close, chunks of one bar',
+      [
+        'portfolio.sizing={type: atr_risk, risk_percent: 0.2, atr_period: 150, atr_multiple: 2, max_percent: 100}',
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+      ],
+    ],
+    [
+      'volatility_target, short books, chunks of 997',
+      [
+        'portfolio.sizing={type: volatility_target, target_volatility: 10, lookback: 30, max_leverage: 1}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+      ],
+    ],
+  ] as const)('sizing with a feature: %s', async (_name, sets) => {
+    const { wf, plan } = await load([...sets]);
+    const fused = await expectSame(wf, plan);
+    const quantities = new Set(fused.books.flatMap((b) => (b.trades ?? []).map((t) => Math.abs(t.quantity))));
+    expect(quantities.size).toBeGreaterThan(20);
+    const portfolios = [...fused.containers.values()].filter((c) => c['role'] === 'portfolio');
+    if (/atr_period: 150|volatility_target/.test(sets[0]))
+      expect(portfolios.some((c) => Number(c['unsized']) > 0)).toBe(true);
+  });
+
+  it("atr_risk with a warm-up window: the first order is sized with the last warm-up bar's ATR", async () => {
+    // The strategy is long at the warm-up's end (it went long at 16:05), so the first order
+    // buys, sized at the 16:55 bar's ATR; a short ATR far from the max_percent cap makes the
+    // sizes follow each bar's ATR closely (with the next bar's ATR it buys other shares).
+    for (const chunk of ['97', '1']) {
+      const { wf, plan } = await load([
+        'portfolio.sizing={type: atr_risk, risk_percent: 0.03, atr_period: 3, atr_multiple: 1, max_percent: 100}',
+        `data.chunk_size=${chunk}`,
+      ]);
+      const fused = await expectSame(
+        {
+          ...wf,
+          start: Date.parse('2024-06-03T13:30:00Z'),
+          end: Date.parse('2024-09-30T20:00:00Z'),
+          tradeFrom: Date.parse('2024-07-01T17:00:00Z'),
+        },
+        plan,
+      );
+      expect(fused.books[0]!.trades?.[0]?.entryTs).toBe(Date.parse('2024-07-01T17:00:00Z'));
+    }
+  });
+
   it('entry filters: one reading features, one stateful (bars_since of a cross), on short books', async () => {
     const { wf, plan } = await load([
       'portfolio.allow_short=true',
@@ -323,30 +400,36 @@ describe('fused path: same results as the per-event graph', () => {
     );
   });
 
-  it('a sweep grid gives the same results folder (aggregate results, every book) under other costs', async () => {
-    const sets = [
-      'strategies[0].params.fast_period=range(3, 30, 6)',
-      'strategies[0].params.slow_period=range(20, 120, 25)',
-      "strategies[0].constraint='slow_period > fast_period'",
-      'sequence={type: parameter_sweep, shard_size: 7, resume: false}',
-      'portfolio.sizing={type: percent_equity, percent: 50}',
-      'portfolio.allow_short=true',
-      'execution.slippage_bps=3',
-      'execution.commission={per_share: 0.01, minimum: 2}',
-      'data.chunk_size=5000',
-    ];
-    const dirs: string[] = [];
-    for (const engine of ['per_event', 'auto'] as const) {
-      const l = await load([...sets, `execution.engine=${engine}`]);
-      if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
-      const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
-      expect(r.status).toBe('completed');
-      dirs.push(r.dir!);
-    }
-    const fused = resultFiles(dirs[1]!);
-    expect(fused.size).toBeGreaterThan(2);
-    expect(fused).toEqual(resultFiles(dirs[0]!));
-  });
+  it.each([
+    ['percent_equity', 'portfolio.sizing={type: percent_equity, percent: 50}'],
+    ['atr_risk', ATR_RISK],
+  ])(
+    'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s sizing',
+    async (_name, sizing) => {
+      const sets = [
+        'strategies[0].params.fast_period=range(3, 30, 6)',
+        'strategies[0].params.slow_period=range(20, 120, 25)',
+        "strategies[0].constraint='slow_period > fast_period'",
+        'sequence={type: parameter_sweep, shard_size: 7, resume: false}',
+        sizing,
+        'portfolio.allow_short=true',
+        'execution.slippage_bps=3',
+        'execution.commission={per_share: 0.01, minimum: 2}',
+        'data.chunk_size=5000',
+      ];
+      const dirs: string[] = [];
+      for (const engine of ['per_event', 'auto'] as const) {
+        const l = await load([...sets, `execution.engine=${engine}`]);
+        if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
+        const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
+        expect(r.status).toBe('completed');
+        dirs.push(r.dir!);
+      }
+      const fused = resultFiles(dirs[1]!);
+      expect(fused.size).toBeGreaterThan(2);
+      expect(fused).toEqual(resultFiles(dirs[0]!));
+    },
+  );
 
   it('a walk-forward run (train sweeps, test windows with warm-up) gives the same results folder', async () => {
     const dirs: string[] = [];
@@ -384,6 +467,15 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toBeUndefined();
+    expect(
+      fusedIneligibility(
+        (
+          await load([
+            'portfolio.sizing={type: atr_risk, risk_percent: 1, atr_period: 14, atr_multiple: 2, max_percent: 95}',
+          ])
+        ).wf,
+      ),
+    ).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;

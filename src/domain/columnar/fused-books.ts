@@ -7,8 +7,8 @@
  * It computes exactly what the per-event graph computes (src/containers/portfolio.ts,
  * risk.ts, execution.ts with the simulated broker) for the configurations the compiler
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
- * next open (or at once at the signal bar's close, `fill: close`), a cash account, sizing
- * without a feature; with the risk block's exit rules (next-open fills only) the orders go
+ * next open (or at once at the signal bar's close, `fill: close`), a cash account, any
+ * sizing (the feature a sizing reads comes as a column: its value at the signal bar); with the risk block's exit rules (next-open fills only) the orders go
  * through the simulated broker with each book's exit rules instead
  * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
  * has an order at the broker. Only what happens on every bar is rewritten as a
@@ -53,6 +53,8 @@ export interface FusedChunk {
   readonly seq0: number;
   /** Index of row 0 in the symbol's series; row b has `index0 + b`. */
   readonly index0: number;
+  /** The sizing feature's column (`FusedBooksOptions.sizingInputs`), when the sizing reads one. */
+  readonly feature?: Float64Array | undefined;
 }
 
 /**
@@ -108,8 +110,22 @@ export class FusedBooks {
   /** `seq` of the current chunk's row 0. */
   private seq0 = 0;
   private lastTs = Number.NaN;
-  private readonly last: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
-  private readonly at: At = { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN };
+  private readonly last: At = {
+    seq: -1,
+    ts: Number.NaN,
+    index: -1,
+    close: Number.NaN,
+    volume: Number.NaN,
+    feature: Number.NaN,
+  };
+  private readonly at: At = {
+    seq: -1,
+    ts: Number.NaN,
+    index: -1,
+    close: Number.NaN,
+    volume: Number.NaN,
+    feature: Number.NaN,
+  };
 
   /**
    * @param orderedSnapshots fold snapshots bar after bar across books, as the per-event
@@ -229,7 +245,7 @@ export class FusedBooks {
     const tradeFrom = this.opts.tradeFrom;
     const { snapTs, snapClose, snapBar } = this;
     let snaps = 0;
-    const { open, volume } = chunk;
+    const { open, volume, feature } = chunk;
     const exitFlow = this.exitFlow;
     let lastSeq = this.lastSeq;
     let lastTs = this.lastTs;
@@ -251,9 +267,18 @@ export class FusedBooks {
         at.index = index0 + b;
         at.close = close[b]!;
         at.volume = volume[b]!;
+        at.feature = feature === undefined ? Number.NaN : feature[b]!;
         if (begins) {
           // The warm-up's last bar is the one before this: `last`, as of this bar.
-          if (b > 0) this.setLast(seq0 + b - 1, ts[b - 1]!, index0 + b - 1, close[b - 1]!, volume[b - 1]!);
+          if (b > 0)
+            this.setLast(
+              seq0 + b - 1,
+              ts[b - 1]!,
+              index0 + b - 1,
+              close[b - 1]!,
+              volume[b - 1]!,
+              feature === undefined ? Number.NaN : feature[b - 1]!,
+            );
           if (exitFlow === undefined) this.beginTrading();
         }
         if (exitFlow !== undefined)
@@ -271,7 +296,14 @@ export class FusedBooks {
     if (len > 0) {
       this.lastSeq = lastSeq;
       this.lastTs = lastTs;
-      this.setLast(lastSeq, lastTs, index0 + len - 1, lastClose, volume[len - 1]!);
+      this.setLast(
+        lastSeq,
+        lastTs,
+        index0 + len - 1,
+        lastClose,
+        volume[len - 1]!,
+        feature === undefined ? Number.NaN : feature[len - 1]!,
+      );
     }
 
     // 3. snapshots
@@ -280,8 +312,9 @@ export class FusedBooks {
   }
 
   /** The last bar seen (`last`), field by field. */
-  private setLast(seq: number, ts: number, index: number, close: number, volume: number): void {
+  private setLast(seq: number, ts: number, index: number, close: number, volume: number, feature: number): void {
     const last = this.last;
+    last.feature = feature;
     last.seq = seq;
     last.ts = ts;
     last.index = index;

@@ -66,6 +66,12 @@ export interface FusedBooksOptions {
   readonly initialCash: number;
   readonly allowShort: boolean;
   readonly sizing: SizingConfig;
+  /**
+   * The sizing rule reads a feature (`sizingFeature`: atr_risk, volatility_target): each
+   * bar then carries its value (`At.feature`), and `barsPerYear` annualizes σ, as the
+   * portfolio container's sizing inputs.
+   */
+  readonly sizingInputs?: { readonly barsPerYear: number } | undefined;
   readonly closeAtEnd: boolean;
   /** Bars before this time are warm-up: strategies run, books do not trade. */
   readonly tradeFrom: number;
@@ -95,6 +101,11 @@ export interface At {
   index: number;
   close: number;
   volume: number;
+  /**
+   * The sizing feature's value at this bar's close (what the FEATURES event of the bar
+   * carries to the portfolio; NaN while it warms up, or when the sizing reads none).
+   */
+  feature: number;
 }
 
 /** Counters of each book's portfolio container (results), in its key order. */
@@ -185,7 +196,16 @@ export class FusedOrderFlow {
     counts.signals++;
     const direction = this.opts.allowShort || d >= 0 ? d : 0;
     const equity = book.equity();
-    let target = targetQuantity(this.opts.sizing, direction, equity, cause.close * this.point);
+    // As the portfolio container: atr_risk's ATR in currency is the point value times the price's.
+    const sizing = this.opts.sizing;
+    const inputs =
+      this.opts.sizingInputs === undefined
+        ? undefined
+        : {
+            feature: sizing.type === 'atr_risk' ? cause.feature * this.point : cause.feature,
+            barsPerYear: this.opts.sizingInputs.barsPerYear,
+          };
+    let target = targetQuantity(sizing, direction, equity, cause.close * this.point, inputs);
     if (direction !== 0 && target === 0) counts.unsized++;
     const committed = book.position(this.opts.symbol) + this.pending[k]!;
     // An entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
