@@ -8,14 +8,15 @@
  * risk.ts, execution.ts with the simulated broker) for the configurations the compiler
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
  * next open (or at once at the signal bar's close, `fill: close`), a cash account, any
- * sizing (the feature a sizing reads comes as a column: its value at the signal bar); with the risk block's exit rules (next-open fills only) the orders go
- * through the simulated broker with each book's exit rules instead
- * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
- * has an order at the broker. Only what happens on every bar is rewritten as a
- * loop (marking, the snapshot folded into the book's metrics, looking at the signal
- * column); what happens on a signal or a fill, which is
- * rare, goes through the same domain functions the containers call, in the same order, so
- * the numbers and the ids come out the same (src/domain/columnar/fused-order-flow.ts).
+ * sizing (the feature a sizing reads comes as a column: its value at the signal bar).
+ * With the risk block's exit rules (next-open fills only) the orders go through the
+ * simulated broker with each book's exit rules instead (src/domain/columnar/
+ * fused-exit-flow.ts), on the bars where a book holds a position or has an order at the
+ * broker. Only what happens on every bar is rewritten as a loop (marking, the snapshot
+ * folded into the book's metrics, looking at the signal column); what happens on a signal
+ * or a fill, which is rare, goes through the same domain functions the containers call,
+ * in the same order, so the numbers and the ids come out the same
+ * (src/domain/columnar/fused-order-flow.ts).
  *
  * Per bar the per-event graph does, for all books: the snapshot of the previous bar,
  * then the fills at this bar's open (in the order the orders were sent), then the
