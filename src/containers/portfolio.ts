@@ -12,6 +12,7 @@ import { buyingPower, fundsNeeded, marginCallDue, type FundsRules } from '../dom
 import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
 import { orderEvent } from '../domain/portfolio/order-event.ts';
+import { tradeEvent } from '../domain/portfolio/trade-event.ts';
 import type { PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
 import { BookExits, type ExitCause } from '../domain/risk/book-exits.ts';
 import { RouteSubject } from '../routes/route-subject.ts';
@@ -394,27 +395,15 @@ export class PortfolioContainer extends BaseContainer {
     });
     for (const t of closed) {
       this.counts.trades++;
-      this.metrics$.next({
-        type: 'TRADE',
-        seq: fill.fillSeq,
-        ts: fill.fillTs,
-        symbol: fill.symbol,
-        source: this.id,
-        key: this.key!,
-        tradeId: this.ids!.nextTradeId(),
-        direction: t.direction,
-        quantity: t.quantity,
-        entryTs: t.entryTs,
-        entryPrice: t.entryPrice,
-        exitTs: t.exitTs,
-        exitPrice: t.exitPrice,
-        pnl: t.pnl,
-        grossPnl: t.grossPnl,
-        commission: t.commission,
-        returnPct: t.returnPct,
-        barsHeld: t.barsHeld,
-        exitReason: t.exitReason,
-      });
+      this.metrics$.next(
+        tradeEvent(
+          t,
+          { seq: fill.fillSeq, ts: fill.fillTs, symbol: fill.symbol },
+          this.id,
+          this.key!,
+          this.ids!.nextTradeId(),
+        ),
+      );
     }
     this.exits?.onFill(fill);
   }

@@ -26,7 +26,6 @@ import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { BookExits, type ExitCause } from '../risk/book-exits.ts';
-import { decideOrder } from '../risk/order-decision.ts';
 import {
   FusedOrderFlow,
   type At,
@@ -225,16 +224,8 @@ export class FusedExitFlow extends FusedOrderFlow {
       { position, equity, grossExposure: book.grossExposure(), buyingPower: power },
       fields,
     );
-    const decision = decideOrder(order, this.opts.limits, funds);
-    let approved = order;
-    if (decision.action === 'approve') this.risk.approved++;
-    else if (decision.action === 'resize') {
-      this.risk.resized++;
-      this.note(`order ${orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
-      approved = { ...order, quantity: decision.quantity, riskNote: decision.note };
-    } else {
-      this.risk.rejected++;
-      this.note(`order ${orderId} (${order.key}) rejected: ${decision.reason}`);
+    const approved = this.riskCheck(order);
+    if (approved === undefined) {
       // Risk's REJECT reaches the book before its send returns, as on the routes.
       this.counts[k]!.rejects++;
       this.exits[k]!.onNotice(orderId);

@@ -11,7 +11,7 @@
  * The books' per-bar state that the loop reads on every bar (cash, position) is mirrored
  * here in typed arrays, refreshed after every fill.
  */
-import type { OrderEvent, SluiceEvent, TradeEvent } from '../../events/index.ts';
+import type { OrderEvent, SluiceEvent } from '../../events/index.ts';
 import {
   CommissionSchedule,
   slippageBps,
@@ -24,6 +24,7 @@ import { buyingPower, fundsNeeded, type FundsRules } from '../portfolio/account.
 import { Book } from '../portfolio/book.ts';
 import { pointValue, type Instrument } from '../portfolio/instrument.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
+import { tradeEvent } from '../portfolio/trade-event.ts';
 import { targetQuantity, type SizingConfig } from '../portfolio/sizing.ts';
 import { decideOrder } from '../risk/order-decision.ts';
 import type { RiskLimits } from '../risk/risk-check.ts';
@@ -292,16 +293,8 @@ export class FusedOrderFlow {
       reason,
       { position, equity, grossExposure: book.grossExposure(), buyingPower: power },
     );
-    const decision = decideOrder(order, this.opts.limits, funds);
-    let approved = order;
-    if (decision.action === 'approve') this.risk.approved++;
-    else if (decision.action === 'resize') {
-      this.risk.resized++;
-      this.note(`order ${orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
-      approved = { ...order, quantity: decision.quantity, riskNote: decision.note };
-    } else {
-      this.risk.rejected++;
-      this.note(`order ${orderId} (${order.key}) rejected: ${decision.reason}`);
+    const approved = this.riskCheck(order);
+    if (approved === undefined) {
       this.counts[k]!.rejects++;
       this.pending[k]! -= signed;
       return false;
@@ -388,27 +381,13 @@ export class FusedOrderFlow {
     this.qty[k] = book.position(order.symbol);
     for (const t of closed) {
       counts.trades++;
-      const ev: TradeEvent = {
-        type: 'TRADE',
-        seq,
-        ts,
-        symbol: order.symbol,
-        source: this.opts.portfolioIds[k]!,
-        key: this.opts.keys[k]!,
-        tradeId: this.ids.nextTradeId(),
-        direction: t.direction,
-        quantity: t.quantity,
-        entryTs: t.entryTs,
-        entryPrice: t.entryPrice,
-        exitTs: t.exitTs,
-        exitPrice: t.exitPrice,
-        pnl: t.pnl,
-        grossPnl: t.grossPnl,
-        commission: t.commission,
-        returnPct: t.returnPct,
-        barsHeld: t.barsHeld,
-        exitReason: t.exitReason,
-      };
+      const ev = tradeEvent(
+        t,
+        { seq, ts, symbol: order.symbol },
+        this.opts.portfolioIds[k]!,
+        this.opts.keys[k]!,
+        this.ids.nextTradeId(),
+      );
       this.sinks[k]!.add(ev);
     }
   }
@@ -419,6 +398,27 @@ export class FusedOrderFlow {
     // Only at the end of the data, once the broker's queue has been emptied.
     this.queued[k] = undefined;
     this.pending[k]! -= entry.signed;
+  }
+
+  /**
+   * Risk's check of an order, counted and noted as the risk container counts and notes it
+   * (src/containers/risk.ts): the order to send, resized perhaps, or undefined when
+   * rejected (what the rejection does to the book is the caller's).
+   */
+  protected riskCheck(order: OrderEvent): OrderEvent | undefined {
+    const decision = decideOrder(order, this.opts.limits, this.opts.funds);
+    if (decision.action === 'approve') {
+      this.risk.approved++;
+      return order;
+    }
+    if (decision.action === 'resize') {
+      this.risk.resized++;
+      this.note(`order ${order.orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
+      return { ...order, quantity: decision.quantity, riskNote: decision.note };
+    }
+    this.risk.rejected++;
+    this.note(`order ${order.orderId} (${order.key}) rejected: ${decision.reason}`);
+    return undefined;
   }
 
   protected note(text: string): void {
