@@ -16,7 +16,7 @@
 //   that thread runs.
 // - Packages are bundled too (zod, rxjs, yaml… are half the modules), except those that
 //   find files of their own at run time or start threads (tsx and esbuild, pino and its
-//   transports, piscina) and native or network ones a thread never needs; they stay
+//   transports) and native or network ones a thread never needs; they stay
 //   imports of node_modules.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -29,7 +29,6 @@ const EXTERNAL = [
   'esbuild',
   'pino',
   'pino-pretty',
-  'piscina',
   '@duckdb/node-api',
   'bullmq',
   'ioredis',

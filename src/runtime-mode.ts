@@ -1,7 +1,7 @@
 /**
  * Whether the engine runs as its TypeScript source (in the repository, through tsx) or as
  * the compiled JavaScript of the installed package (dist/, no tsx). Import specifiers are
- * rewritten by the build, but a path handed to another thread — a piscina worker, BullMQ's
+ * rewritten by the build, but a path handed to another thread — a worker thread, BullMQ's
  * sandbox — is just a string: it must name the file that exists in this mode, and the
  * thread needs tsx's loader only when that file is TypeScript.
  */

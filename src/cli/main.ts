@@ -114,7 +114,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('-v, --verbose', 'log progress and decisions (as --log-level info)')
     .option(
       '--workers <n>',
-      'worker threads for sweep shards (walk-forward train sweeps too); results are identical to 1',
+      'threads that compute sweeps (walk-forward train sweeps too): this one and n − 1 worker threads; results are identical to 1',
       parseWorkers,
       1,
     )

@@ -245,7 +245,6 @@ export async function queueRunner(opts: QueueRunnerOptions): Promise<ShardRunner
 
   return {
     threads: 1,
-    run: () => Promise.reject(new Error('a queue runner takes whole sweeps (runAll)')),
     runAll,
     close: async () => {
       await Promise.all([events.close(), producer.close(), chunks.close(), parents.close()]);

@@ -13,7 +13,8 @@ import { toSnakeKeys } from '../config/schema-keys.ts';
 import { MAX_SINGLE_PASS_STRATEGIES } from '../config/strategy-count.ts';
 import { rankBooks } from '../results/rank.ts';
 import { runPhase, type BookResult } from './run-phase.ts';
-import { openWorkflowSource, readTimestamps, readWorkflowBars } from '../data/workflow-source.ts';
+import { openWorkflowSource, readTimestamps, readWorkflowBars, sharedWorkflowSource } from '../data/workflow-source.ts';
+import type { BarSource } from '../data/bar-source.ts';
 import { restrictTo, warmupBars, windowRange, type BarRange } from './data-range.ts';
 import {
   bookSummary,
@@ -28,7 +29,7 @@ import { strategyCode } from '../config/code-dependencies.ts';
 import { ENGINE } from '../engine-info.ts';
 import { createRng, randomInt } from '../domain/random.ts';
 import { aggregateMetrics } from '../results/aggregate-stats.ts';
-import { pieceSize, type ShardResult } from './shard-pool.ts';
+import type { ShardResult } from './shard-pool.ts';
 import type { PhaseBest, PhaseResult, SequenceRequest } from './sequence-types.ts';
 import { withStrategies } from './with-strategies.ts';
 
@@ -274,59 +275,53 @@ export async function sweepCombinations(
     // Jobs are sized for the queue, not for graphs; the summary counts the sweep's
     // shard_size shards, so result files do not depend on where the sweep ran.
     if (status === 'completed') shards = shardList.length;
-  } else if (pool !== undefined && load !== undefined && shardList.length > 1) {
-    // Shards on worker threads, committed as each comes back; the order results are
-    // listed in comes from the strategies, not from which shard finished first.
-    // One loop per thread, each taking the next piece when its last one is back, so a
-    // cancel or a failure stops handing out work at once. Pieces shrink towards the end
-    // (shard-pool.ts, pieceSize) so the threads finish together; the summary still
-    // counts shard_size shards, so result files do not depend on where the sweep ran.
-    // The bars are read here once, into shared memory every thread runs over; a bad row
-    // fails the sweep as it would fail a shard, with the same message.
+  } else if (pool?.sweep !== undefined && load !== undefined && shardList.length > 1) {
+    // `--workers N`: this thread and the pool's N − 1 threads each take the next piece of
+    // the sweep from a shared counter (shard-pool.ts) until none is left; each piece is
+    // committed as it comes back, and the order results are listed in comes from the
+    // strategies, not from which thread finished first. Pieces shrink towards the end
+    // (piece-size.ts) so the threads finish together; the summary still counts shard_size
+    // shards, so result files do not depend on where the sweep ran. The bars are read
+    // here once, into shared memory every thread runs over; a bad row fails the sweep as
+    // it would fail a shard, with the same message.
     let bars: Awaited<ReturnType<typeof readWorkflowBars>> = null;
+    let readFailure: string | undefined;
     try {
       bars = await readWorkflowBars(metricsOnly);
     } catch (err) {
-      await commit({ status: 'failed', error: err instanceof Error ? err.message : String(err), books: [] });
+      readFailure = err instanceof Error ? err.message : String(err);
     }
-    let next = 0;
-    const take = async (): Promise<void> => {
-      while (next < todo.length && status === 'completed' && req.signal?.aborted !== true) {
-        const from = next;
-        next += pieceSize(todo.length - next, seq.shard_size, pool.threads);
-        const piece = todo.slice(from, next);
-        const result = await pool.run({
+    if (readFailure !== undefined) await commit({ status: 'failed', error: readFailure, books: [] });
+    else
+      await pool.sweep({
+        task: {
           file: load.file,
           options: load.options,
-          keys: piece.map((s) => s.key),
+          keys: todo.map((s) => s.key),
           start: wf.start ?? null,
           end: wf.end ?? null,
           tradeFrom: wf.tradeFrom ?? null,
           bars,
-        });
-        await commit(result);
-      }
-    };
-    await Promise.all(Array.from({ length: pool.threads }, take));
+        },
+        shardSize: seq.shard_size,
+        here: (from, to) => {
+          const loaded = withStrategies(req.loaded, metricsOnly, todo.slice(from, to));
+          return runShardHere(
+            req,
+            loaded,
+            bars === null ? openWorkflowSource(loaded.wf) : sharedWorkflowSource(loaded.wf, bars),
+          );
+        },
+        onResult: commit,
+        signal: req.signal,
+      });
     if (req.signal?.aborted === true && status === 'completed') status = 'cancelled';
     if (status === 'completed') shards = shardList.length;
   } else {
     for (const shard of shardList) {
       if (status !== 'completed') break;
       const loaded = withStrategies(req.loaded, metricsOnly, shard);
-      const outcome = await runPhase({
-        wf: loaded.wf,
-        plan: loaded.plan,
-        source: openWorkflowSource(loaded.wf),
-        phaseDir: null,
-        logger: req.logger,
-        ...(req.signal !== undefined ? { signal: req.signal } : {}),
-      });
-      await commit({
-        status: outcome.status,
-        error: outcome.failure === undefined ? null : String(describeFailure(outcome.failure)?.['message']),
-        books: outcome.books.map(bookSummary),
-      });
+      await commit(await runShardHere(req, loaded, openWorkflowSource(loaded.wf)));
     }
   }
   const books = wf.strategies.flatMap((s) => {
@@ -338,6 +333,27 @@ export async function sweepCombinations(
     wf.config.results.primaryMetric,
   );
   return { books, ranked, reused, computed: books.length - reused, shards, status, failure };
+}
+
+/** A shard of a sweep in this thread, as a worker thread runs one (run-shard.ts). */
+async function runShardHere(
+  req: SequenceRequest,
+  loaded: ReturnType<typeof withStrategies>,
+  source: BarSource,
+): Promise<ShardResult> {
+  const outcome = await runPhase({
+    wf: loaded.wf,
+    plan: loaded.plan,
+    source,
+    phaseDir: null,
+    logger: req.logger,
+    ...(req.signal !== undefined ? { signal: req.signal } : {}),
+  });
+  return {
+    status: outcome.status,
+    error: outcome.failure === undefined ? null : String(describeFailure(outcome.failure)?.['message']),
+    books: outcome.books.map(bookSummary),
+  };
 }
 
 /** A sweep over the windowed data, then the best combination once more in full detail. */
