@@ -95,7 +95,8 @@ const PRELOADED = Symbol.for('sluice.plugin-hooks-preloaded');
  * hooks thread: registering them cost each thread about 70 ms before its first module.
  */
 export function workerExecArgv(compiled: boolean = !RUNNING_SOURCE): string[] {
-  if (compiled) return RUNNING_SOURCE ? withoutTsx(process.execArgv) : [...process.execArgv];
+  const own = threadFlags(process.execArgv);
+  if (compiled) return RUNNING_SOURCE ? withoutTsx(own) : own;
   const preload = [
     ...(typescriptReady
       ? [
@@ -107,7 +108,28 @@ export function workerExecArgv(compiled: boolean = !RUNNING_SOURCE): string[] {
     `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`)}, { data: ${JSON.stringify({ entries: ENGINE_ENTRIES, engineRoot: ENGINE_ROOT })} });`,
     `globalThis[Symbol.for('sluice.plugin-hooks-preloaded')] = ${JSON.stringify({ typescript: typescriptReady })};`,
   ].join('\n');
-  return [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
+  return [...own, '--import', `data:text/javascript,${encodeURIComponent(preload)}`];
+}
+
+/**
+ * The parent's Node flags a worker thread can take: those that load code (`--import`,
+ * `--require`, loaders, `--conditions`) and a few that shape what the thread prints.
+ * Node refuses a thread whose `execArgv` holds a V8 option (`--max-old-space-size`,
+ * `--max-semi-space-size`, …) or a per-process one (ERR_WORKER_INVALID_EXEC_ARGV), so
+ * `node --max-old-space-size=8192 sluice run … --workers 2` could not start its threads;
+ * those options act on the whole process or on the main thread's heap anyway.
+ */
+export function threadFlags(argv: readonly string[]): string[] {
+  const withValue = /^(?:--import|--require|-r|--loader|--experimental-loader|--conditions|-C)$/;
+  const kept =
+    /^(?:--(?:import|require|loader|experimental-loader|conditions)=|--enable-source-maps$|--no-warnings$|--no-deprecation$|--trace-warnings$|--trace-deprecation$|--trace-uncaught$|--(?:no-)?experimental-)/;
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (withValue.test(arg) && i + 1 < argv.length) out.push(arg, argv[++i]!);
+    else if (kept.test(arg)) out.push(arg);
+  }
+  return out;
 }
 
 /** Node flags without the ones that load tsx (`--import tsx`, tsx's own `--require …/tsx/…/preflight.cjs`). */

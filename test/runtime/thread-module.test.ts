@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { readBuildStamp, sourceTreeHash } from '../../src/build-stamp.ts';
 import { compiledTwin } from '../../src/runtime-mode.ts';
@@ -56,10 +57,19 @@ describe('a worker thread on the compiled twin of the source', () => {
   };
 
   it('starts compiled without tsx or a preload, other flags kept: the thread installs its hooks itself', () => {
-    const argv = withFlags(['--max-old-space-size=512', ...TSX_FLAGS, '--enable-source-maps'], () =>
-      workerExecArgv(true),
-    );
-    expect(argv).toEqual(['--max-old-space-size=512', '--enable-source-maps']);
+    const argv = withFlags(['--conditions', 'dev', ...TSX_FLAGS, '--enable-source-maps'], () => workerExecArgv(true));
+    expect(argv).toEqual(['--conditions', 'dev', '--enable-source-maps']);
+  });
+
+  it('leaves out the V8 and per-process flags Node refuses a thread (ERR_WORKER_INVALID_EXEC_ARGV)', async () => {
+    const parent = ['--max-old-space-size=512', '--max-semi-space-size', '--stack-size=2000', '--title=x'];
+    const argv = withFlags([...parent, '--import', 'file:///x/hooks.mjs', '--no-warnings'], () => workerExecArgv(true));
+    expect(argv).toEqual(['--import', 'file:///x/hooks.mjs', '--no-warnings']);
+    // Node itself refuses each of the parent's flags in a thread, and takes what was kept.
+    for (const flag of parent.slice(0, 1).concat('--title=x'))
+      expect(() => new Worker('', { eval: true, execArgv: [flag] })).toThrow(/invalid execArgv/);
+    const ok = new Worker('', { eval: true, execArgv: ['--no-warnings', '--enable-source-maps'] });
+    await new Promise((resolve) => ok.on('exit', resolve));
   });
 
   it('on the source, keeps tsx and resolves `sluice` to src/', () => {
