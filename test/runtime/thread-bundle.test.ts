@@ -1,6 +1,6 @@
 /**
  * The thread bundle (scripts/bundle-threads.js, `npm run build` step 5): which file a
- * thread starts from, and that the bundle, built into a fresh folder, runs a shard in a
+ * thread starts from, and that the bundle, built into a fresh folder, runs a sweep's piece in a
  * worker thread to the same books as this thread.
  */
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { THREAD_BUNDLE_DIR, THREAD_BUNDLE_ENTRIES, threadBundleFile } from '../../src/runtime-mode.ts';
 import { loadWorkflow } from '../../src/load/load-workflow.ts';
 import { runLoadedShard } from '../../src/sequencer/run-shard.ts';
-import type { ShardResult, ShardTask } from '../../src/sequencer/shard-pool.ts';
+import type { ShardResult, ShardTask, ThreadMessage } from '../../src/sequencer/shard-pool.ts';
+import { SharedPieces } from '../../src/sequencer/shared-pieces.ts';
 // @ts-expect-error -- a plain-JavaScript build script, without types
 import { bundleThreads } from '../../scripts/bundle-threads.js';
 
@@ -64,13 +65,13 @@ describe('the thread bundle', () => {
     };
     const here = await runLoadedShard(loaded, task);
     const entry = pathToFileURL(join(dist, THREAD_BUNDLE_DIR, 'shard-worker.js')).href;
-    const worker = new Worker(
-      `const { parentPort, workerData } = require('node:worker_threads');
-       import(workerData.entry).then((m) => m.default(workerData.task)).then((r) => parentPort.postMessage(r));`,
-      { eval: true, execArgv: [], workerData: { entry, task } },
-    );
+    // As the pool starts a thread: the entry listens for sweeps; this thread takes no piece.
+    const worker = new Worker(`import(${JSON.stringify(entry)});`, { eval: true, execArgv: [] });
+    // One piece of both combinations (pieces never go under a quarter of the shard size).
+    const pieces = SharedPieces.create(task.keys.length, 8, 1);
+    worker.postMessage({ sweep: 1, task: { ...task, pieces: pieces.buffer } });
     const there = await new Promise<ShardResult>((done, fail) => {
-      worker.once('message', done);
+      worker.once('message', (m: ThreadMessage) => done(m.result));
       worker.once('error', fail);
     });
     await worker.terminate();
