@@ -117,8 +117,10 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
       worker.on('completed', (job) => io.out(`job ${job.id} done`));
       worker.on('failed', (job, err) => io.err(`job ${job?.id ?? '?'} failed: ${err.message}`));
       await worker.waitUntilReady();
-      io.out(`worker ready on ${target.display}: ${o.concurrency} at a time, data root ${process.env[DATA_ROOT_ENV]}`);
-      await new Promise<void>((done) => {
+      // The signal handlers go in before "worker ready" is printed: whoever waits for that
+      // line (a supervisor, a test) may signal at once, and a SIGTERM arriving before the
+      // handler would kill the worker by the default action instead of stopping it cleanly.
+      const stopped = new Promise<void>((done) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -127,6 +129,8 @@ export function registerQueueCommands(program: Command, io: Io, setCode: (code: 
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      io.out(`worker ready on ${target.display}: ${o.concurrency} at a time, data root ${process.env[DATA_ROOT_ENV]}`);
+      await stopped;
       // Stopping: with Redis up, the chunks in hand are finished and reported (a second
       // signal abandons them: their locks expire and other workers redo them). With Redis
       // unreachable nothing can be reported or released, so the worker does not wait for a
