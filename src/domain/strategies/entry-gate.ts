@@ -1,9 +1,10 @@
 /**
  * A strategy's entry filter between its decisions and its signals, on one symbol: the
  * direction signalled so far, and when a change of mind becomes a signal. The strategy
- * container (per-event path, src/containers/strategy.ts) and the fused path's filtered
- * columns (src/containers/filtered-columns.ts) both gate through here, so the two paths
- * filter alike by construction (and count `bars_filtered_to_flat` alike).
+ * container (per-event path, src/containers/strategy.ts), the fused path's filtered
+ * columns (src/containers/filtered-columns.ts) and a composite's members
+ * (src/domain/composition/member.ts) all gate through here, so they filter alike by
+ * construction (and the two paths count `bars_filtered_to_flat` alike).
  *
  * The filter itself is a compiled expression (src/config): here it is only a function of
  * a scope of names, which the caller's `writeInputs` completes with what it alone knows
