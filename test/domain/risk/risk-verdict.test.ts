@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyRiskTally, judgeOrder, MAX_RISK_NOTES } from '../../../src/domain/risk/risk-verdict.ts';
 import type { OrderEvent } from '../../../src/events/index.ts';
+import { orderEvent } from '../../helpers/order.ts';
 
+/** Order 7 (the notes name it), as the portfolio sends it. */
 function order(o: Partial<OrderEvent> & Pick<OrderEvent, 'side' | 'quantity'>): OrderEvent {
-  return {
-    type: 'ORDER',
-    seq: 1,
-    ts: 0,
-    symbol: 'AAA',
-    source: 'portfolio',
-    key: 'book',
-    orderId: 7,
-    signalId: 1,
-    reason: 'signal',
-    price: 10,
-    position: 0,
-    equity: 10_000,
-    grossExposure: 0,
-    ...o,
-  };
+  return orderEvent({ orderId: 7, ...o });
 }
 
 describe('judgeOrder', () => {
