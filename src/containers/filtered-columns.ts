@@ -1,6 +1,5 @@
-import type { BarEvent, Direction } from '../events/index.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
-import type { ExpressionValue } from '../config/expression-language.ts';
+import { EntryGate } from '../domain/strategies/entry-gate.ts';
 import { createLogic, NO_DECISION, type ColumnLogic, type StrategyDefinition } from '../domain/strategies/strategy.ts';
 import { perBarColumns, type DecisionGate } from '../domain/strategies/per-bar-columns.ts';
 
@@ -13,13 +12,13 @@ export interface FilteredColumns {
 
 /**
  * A strategy with an entry filter over a chunk, for the fused path: per bar, the
- * strategy's own logic (`perBarColumns`), then the entry filter exactly as the strategy
- * container applies it (src/containers/strategy.ts, `onEvent`): a stateful filter is
- * evaluated on every bar, any other only when the strategy wants to enter or reverse; a
- * refused entry becomes flat, and is no signal at all when the book is flat already. The
- * column holds the direction the container has signalled after each bar (NO_DECISION
- * while the logic is silent), so it changes exactly where the container emits a SIGNAL.
- * The strategy's features come first in the columns, then the filter's, in
+ * strategy's own logic (`perBarColumns`), then the entry filter through the same gate as
+ * the strategy container's (EntryGate, src/domain/strategies/entry-gate.ts): a stateful
+ * filter is evaluated on every bar, any other only when the strategy wants to enter or
+ * reverse; a refused entry becomes flat, and is no signal at all when the book is flat
+ * already. The column holds the direction the container has signalled after each bar
+ * (NO_DECISION while the logic is silent), so it changes exactly where the container
+ * emits a SIGNAL. The strategy's features come first in the columns, then the filter's, in
  * `filter.features` order. No classifiers on the fused path, so no regimes in the scope.
  */
 export function filteredColumns(
@@ -27,46 +26,27 @@ export function filteredColumns(
   params: Record<string, unknown>,
   filter: ResolvedFilter,
 ): FilteredColumns {
-  const test = filter.create?.() ?? filter.test;
-  const stateful = filter.stateful === true;
   const names = filter.features.map((f) => f.name);
-  const scope: Record<string, ExpressionValue> = {};
-  let direction: Direction = 0;
-  let filtered = 0;
-  const passes = (
-    bar: BarEvent,
-    features: readonly Float64Array[],
-    m: number,
-    b: number,
-    signal: number,
-    strength: number,
-  ): boolean => {
-    scope['signal'] = signal;
-    scope['strength'] = strength;
-    scope['open'] = bar.open;
-    scope['high'] = bar.high;
-    scope['low'] = bar.low;
-    scope['close'] = bar.close;
-    scope['volume'] = bar.volume;
-    for (let i = 0; i < names.length; i++) scope[names[i]!] = features[m + i]![b]!;
-    return test(scope) === true;
-  };
-  const gate: DecisionGate = {
+  // The chunk's feature columns and where the filter's start, for the gate's writeInputs
+  // (set before each call: the gate points at a bar by its row alone).
+  let columns: readonly Float64Array[] = [];
+  let first = 0;
+  const gate = new EntryGate<number>({
+    test: filter.create?.() ?? filter.test,
+    stateful: filter.stateful === true,
+    writeInputs(scope, b) {
+      for (let i = 0; i < names.length; i++) scope[names[i]!] = columns[first + i]![b]!;
+    },
+  });
+  const columnsGate: DecisionGate = {
     extraColumns: names.length,
     decide(decision, bar, features, m, b) {
-      // A filter reading earlier bars sees every bar, also those where the strategy is silent.
-      const pass = stateful && passes(bar, features, m, b, decision?.direction ?? 0, decision?.strength ?? 0);
-      if (decision === null) return NO_DECISION;
-      const d = decision.direction;
-      if (d !== direction) {
-        if (d !== 0 && !(stateful ? pass : passes(bar, features, m, b, d, decision.strength))) {
-          filtered++;
-          direction = 0;
-        } else direction = d;
-      }
-      return direction;
+      columns = features;
+      first = m;
+      gate.next(decision, bar, b);
+      return decision === null ? NO_DECISION : gate.direction;
     },
   };
-  const logic = perBarColumns(createLogic(definition, params), gate);
-  return { logic, filtered: () => filtered };
+  const logic = perBarColumns(createLogic(definition, params), columnsGate);
+  return { logic, filtered: () => gate.filtered };
 }

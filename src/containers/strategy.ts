@@ -1,12 +1,12 @@
-import type { ClassificationEvent, Direction, FeaturesEvent, SluiceEvent } from '../events/index.ts';
+import type { ClassificationEvent, FeaturesEvent, SluiceEvent } from '../events/index.ts';
 import {
   createLogic,
   type StrategyContext,
   type StrategyDefinition,
   type StrategyLogic,
 } from '../domain/strategies/strategy.ts';
+import { EntryGate } from '../domain/strategies/entry-gate.ts';
 import type { ResolvedFilter } from '../config/resolved.ts';
-import type { CompiledExpression, ExpressionValue } from '../config/expression-language.ts';
 
 /** A filter with the hub slot of each feature it calls. */
 export interface PlacedFilter extends ResolvedFilter {
@@ -17,12 +17,9 @@ import type { ContainerContext, IdAllocator } from './container.ts';
 
 interface SymbolState {
   readonly logic: StrategyLogic;
-  /** This symbol's filter evaluator (its own state when the filter is stateful). */
-  readonly test: CompiledExpression | undefined;
-  /** A stateful filter's value on the current bar (it is evaluated on every bar). */
-  pass: boolean;
   readonly inputs: Float64Array;
-  direction: Direction;
+  /** The direction signalled on this symbol, behind the filter (its own evaluator when stateful). */
+  readonly gate: EntryGate<FeaturesEvent>;
   /** The current regime of every classifier for this symbol; passed to the logic. */
   readonly context: StrategyContext & { readonly regimes: Record<string, string> };
 }
@@ -53,31 +50,6 @@ export class StrategyContainer extends BaseContainer {
     private readonly classifierIds: readonly string[] = [],
   ) {
     super(id, 'strategy', key);
-    this.stateful = filter?.stateful === true;
-  }
-
-  /** The filter's scope, reused every bar (one object per container, not per bar). */
-  private readonly scope: Record<string, ExpressionValue> = {};
-  private filtered = 0;
-  /** The filter reads earlier bars: evaluated on every bar, one evaluator per symbol. */
-  private readonly stateful: boolean;
-
-  /** Whether the filter holds on this bar, for the strategy's direction and strength. */
-  private passes(st: SymbolState, direction: number, strength: number, ev: FeaturesEvent): boolean {
-    const f = this.filter!;
-    const scope = this.scope;
-    const bar = ev.bar;
-    scope['signal'] = direction;
-    scope['strength'] = strength;
-    scope['open'] = bar.open;
-    scope['high'] = bar.high;
-    scope['low'] = bar.low;
-    scope['close'] = bar.close;
-    scope['volume'] = bar.volume;
-    for (let i = 0; i < f.slots.length; i++) scope[f.features[i]!.name] = ev.values[f.slots[i]!]!;
-    const regimes = st.context.regimes;
-    for (const id of this.classifierIds) scope[id] = regimes[id]!;
-    return st.test!(scope) === true;
   }
 
   initialize(ctx: ContainerContext): void {
@@ -95,28 +67,10 @@ export class StrategyContainer extends BaseContainer {
     const values = ev.values;
     for (let i = 0; i < slots.length; i++) inputs[i] = values[slots[i]!]!;
     const decision = st.logic(inputs, ev.bar, st.context);
-    // A filter reading earlier bars (prev, crosses_above, …) sees every bar, also those
-    // where the strategy is silent (signal and strength 0 then) or does not change its mind.
-    if (this.stateful) st.pass = this.passes(st, decision?.direction ?? 0, decision?.strength ?? 0, ev);
-    if (decision === null) return;
-    let direction = decision.direction;
-    let strength = decision.strength;
-    if (direction === st.direction) return;
-    // An entry filter: it gates entering (or reversing into) a position, never an exit,
-    // and is asked again on every bar while the strategy wants in but is not, so an
-    // entry waits for the filter instead of being lost. Once in, the position is held
-    // until the strategy itself changes its mind.
-    if (
-      this.filter !== undefined &&
-      direction !== 0 &&
-      !(this.stateful ? st.pass : this.passes(st, direction, strength, ev))
-    ) {
-      this.filtered++;
-      direction = 0;
-      strength = 0;
-      if (st.direction === 0) return;
-    }
-    st.direction = direction;
+    const direction = st.gate.next(decision, ev.bar, ev);
+    if (direction === null || decision === null) return;
+    // An entry the filter refused signals flat with no strength.
+    const strength = direction === decision.direction ? decision.strength : 0;
     this.signals++;
     this.emit({
       type: 'SIGNAL',
@@ -142,16 +96,33 @@ export class StrategyContainer extends BaseContainer {
     const regimes: Record<string, string> = {};
     for (const id of this.classifierIds) regimes[id] = '';
     const f = this.filter;
+    const gate = new EntryGate<FeaturesEvent>(
+      f === undefined
+        ? undefined
+        : {
+            test: f.create?.() ?? f.test,
+            stateful: f.stateful === true,
+            writeInputs: (scope, ev) => {
+              for (let i = 0; i < f.slots.length; i++) scope[f.features[i]!.name] = ev.values[f.slots[i]!]!;
+              for (const id of this.classifierIds) scope[id] = regimes[id]!;
+            },
+          },
+    );
     const st: SymbolState = {
       logic: createLogic(this.definition, this.params),
-      test: f === undefined ? undefined : (f.create?.() ?? f.test),
-      pass: false,
       inputs: new Float64Array(this.slots.length),
-      direction: 0,
+      gate,
       context: { regimes },
     };
     this.bySymbol.set(symbol, st);
     return st;
+  }
+
+  /** Bars on which the filter turned an entry into flat, over every symbol. */
+  private filtered(): number {
+    let n = 0;
+    for (const st of this.bySymbol.values()) n += st.gate.filtered;
+    return n;
   }
 
   results(): Record<string, unknown> {
@@ -159,7 +130,7 @@ export class StrategyContainer extends BaseContainer {
       strategy: this.definition.name,
       params: this.params,
       signals: this.signals,
-      ...(this.filter !== undefined ? { filter: this.filter.text, bars_filtered_to_flat: this.filtered } : {}),
+      ...(this.filter !== undefined ? { filter: this.filter.text, bars_filtered_to_flat: this.filtered() } : {}),
     };
   }
 }

@@ -1,10 +1,12 @@
 /**
- * What a composed workflow run records per phase, branch decision and iteration: read by
- * run-composed.ts (which fills them) and workflow-json.ts (which writes them out).
+ * What a composed workflow run records per phase, branch decision and iteration: filled
+ * by run-composed.ts and run-one-phase.ts, written out by workflow-json.ts; with the two
+ * helpers the loop keeps its records by (a skipped phase's record, plan order).
  */
 import type { PhaseStatus } from '../config/schema/workflow-pattern.ts';
 import type { PhaseResult } from '../sequencer/run-sequence.ts';
 import type { PhaseView } from './phase-view.ts';
+import type { PlannedPhase, WorkflowPlan } from './workflow-plan.ts';
 
 /** One phase's outcome in one iteration. */
 export interface PhaseRecord {
@@ -54,4 +56,31 @@ export interface IterationRecord {
   readonly next: { readonly continue: boolean; readonly reason: string };
   /** The config overlay the next iteration runs with (null when none follows). */
   readonly config_changes: Record<string, unknown> | null;
+}
+
+/** The record of a phase that never ran (its branch not taken), with its view. */
+export function skippedRecord(p: PlannedPhase, iteration: number, view: PhaseView): PhaseRecord {
+  return {
+    name: p.spec.name,
+    iteration,
+    branch: p.branch,
+    status: view.status,
+    reason: view.reason,
+    depends_on: p.spec.dependsOn,
+    condition: null,
+    topology: null,
+    sequence: null,
+    dir: null,
+    view,
+    config: null,
+    duration_ms: 0,
+    result: undefined,
+    error: undefined,
+  };
+}
+
+/** Records in plan order: main phases in run order, then each branch's. */
+export function orderedRecords(plan: WorkflowPlan, records: ReadonlyMap<string, PhaseRecord>): PhaseRecord[] {
+  const names = [...plan.phases, ...plan.branches.flatMap((b) => b.phases)].map((p) => p.spec.name);
+  return names.filter((n) => records.has(n)).map((n) => records.get(n)!);
 }

@@ -18,7 +18,7 @@ import { sizingFeature } from '../domain/portfolio/sizing.ts';
 import { EventTracer } from '../tracing/tracer.ts';
 import { parseTimeframe, runBarsPerYear } from '../domain/metrics/timeframe.ts';
 import type { Container } from '../containers/container.ts';
-import { MAX_NOTES } from '../containers/risk.ts';
+import { MAX_RISK_NOTES } from '../domain/risk/risk-verdict.ts';
 import type { GraphPlan } from './graph-plan.ts';
 import type { CompiledGraph, Placed } from './compile.ts';
 
@@ -165,7 +165,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       instruments: accounting.instruments,
       slippage: accounting.funds.slippage,
       commission: cfg.execution.commission,
-      maxNotes: MAX_NOTES,
+      maxNotes: MAX_RISK_NOTES,
       fillAtClose: cfg.execution.fill === 'close',
       exits: BookExits.wanted(cfg.risk)
         ? {

@@ -26,7 +26,7 @@ import { pointValue, type Instrument } from '../portfolio/instrument.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { tradeEvent } from '../portfolio/trade-event.ts';
 import { targetQuantity, type SizingConfig } from '../portfolio/sizing.ts';
-import { decideOrder } from '../risk/order-decision.ts';
+import { judgeOrder } from '../risk/risk-verdict.ts';
 import type { RiskLimits } from '../risk/risk-check.ts';
 import type { SimulatedBrokerOptions } from '../execution/simulated-broker.ts';
 import type { BookExitRules } from '../risk/book-exits.ts';
@@ -401,27 +401,12 @@ export class FusedOrderFlow {
   }
 
   /**
-   * Risk's check of an order, counted and noted as the risk container counts and notes it
-   * (src/containers/risk.ts): the order to send, resized perhaps, or undefined when
-   * rejected (what the rejection does to the book is the caller's).
+   * Risk's check of an order, counted and noted by the verdict the risk container uses
+   * too (src/domain/risk/risk-verdict.ts): the order to send, resized perhaps, or
+   * undefined when rejected (what the rejection does to the book is the caller's).
    */
   protected riskCheck(order: OrderEvent): OrderEvent | undefined {
-    const decision = decideOrder(order, this.opts.limits, this.opts.funds);
-    if (decision.action === 'approve') {
-      this.risk.approved++;
-      return order;
-    }
-    if (decision.action === 'resize') {
-      this.risk.resized++;
-      this.note(`order ${order.orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
-      return { ...order, quantity: decision.quantity, riskNote: decision.note };
-    }
-    this.risk.rejected++;
-    this.note(`order ${order.orderId} (${order.key}) rejected: ${decision.reason}`);
-    return undefined;
-  }
-
-  protected note(text: string): void {
-    if (this.risk.notes.length < this.opts.maxNotes) this.risk.notes.push(text);
+    const verdict = judgeOrder(order, this.opts.limits, this.opts.funds, this.risk, this.opts.maxNotes);
+    return verdict.action === 'reject' ? undefined : verdict.order;
   }
 }

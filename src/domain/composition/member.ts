@@ -1,5 +1,6 @@
-import type { BarEvent, Direction } from '../../events/index.ts';
+import type { BarEvent } from '../../events/index.ts';
 import { FLAT } from '../strategies/decision.ts';
+import { EntryGate } from '../strategies/entry-gate.ts';
 import {
   createLogic,
   type FeatureRequest,
@@ -73,9 +74,10 @@ export function layoutMembers(members: readonly Member[]): { features: FeatureRe
 /**
  * One member's logic instance inside a composite's logic instance (so: per symbol). It
  * reads its slice of the composite's features (starting at `offset`), asks the member's
- * logic, and applies the member's filter with the container's entry-filter semantics:
- * entering or reversing passes only on a bar where the filter holds (else the member
- * counts as flat and asks again next bar), exits always pass.
+ * logic, and applies the member's filter through the strategy container's own gate
+ * (EntryGate, src/domain/strategies/entry-gate.ts): entering or reversing passes only on
+ * a bar where the filter holds (else the member counts as flat and asks again next bar),
+ * exits always pass.
  */
 export class MemberRunner {
   /** Features the member reads (its strategy's, then its filter's). */
@@ -83,15 +85,8 @@ export class MemberRunner {
   private readonly logic: StrategyLogic;
   private readonly own: number;
   private readonly buffer: Float64Array;
-  private readonly filter: EntryFilter | undefined;
-  private readonly scope: Record<string, ScopeValue> = {};
-  /** This runner's filter evaluator (its own state when the filter is stateful). */
-  private readonly test: ((scope: Readonly<Record<string, ScopeValue>>) => ScopeValue) | undefined;
-  private readonly stateful: boolean;
-  /** A stateful filter's value on the current bar. */
-  private pass = false;
-  /** The member's direction after its filter. */
-  private held: Direction = 0;
+  /** The member's direction after its filter, and the filter (none: the decision passes as is). */
+  private readonly gate: EntryGate<StrategyContext | undefined> | undefined;
 
   constructor(
     member: Member,
@@ -99,9 +94,18 @@ export class MemberRunner {
   ) {
     this.logic = createLogic(member.definition, member.params);
     this.own = member.definition.features(member.params).length;
-    this.filter = member.filter;
-    this.test = member.filter === undefined ? undefined : (member.filter.create?.() ?? member.filter.test);
-    this.stateful = member.filter?.stateful === true;
+    const f = member.filter;
+    this.gate =
+      f === undefined
+        ? undefined
+        : new EntryGate({
+            test: f.create?.() ?? f.test,
+            stateful: f.stateful === true,
+            writeInputs: (scope, context) => {
+              for (let i = 0; i < f.features.length; i++) scope[f.features[i]!.name] = this.buffer[this.own + i]!;
+              if (context !== undefined) for (const id in context.regimes) scope[id] = context.regimes[id]!;
+            },
+          });
     this.width = this.own + (member.filter?.features.length ?? 0);
     this.buffer = new Float64Array(this.width);
   }
@@ -112,31 +116,11 @@ export class MemberRunner {
     const offset = this.offset;
     for (let i = 0; i < buffer.length; i++) buffer[i] = features[offset + i]!;
     const decision = this.logic(buffer, bar, context);
-    // A filter reading earlier bars sees every bar (signal and strength 0 while silent).
-    if (this.stateful) this.pass = this.passes(decision?.direction ?? 0, decision?.strength ?? 0, bar, context);
-    if (decision === null || this.filter === undefined) return decision;
-    const direction = decision.direction;
-    if (direction === this.held) return decision;
-    if (direction !== 0 && !(this.stateful ? this.pass : this.passes(direction, decision.strength, bar, context))) {
-      this.held = 0;
-      return FLAT;
-    }
-    this.held = direction;
-    return decision;
-  }
-
-  private passes(direction: number, strength: number, bar: BarEvent, context: StrategyContext | undefined): boolean {
-    const f = this.filter!;
-    const scope = this.scope;
-    scope['signal'] = direction;
-    scope['strength'] = strength;
-    scope['open'] = bar.open;
-    scope['high'] = bar.high;
-    scope['low'] = bar.low;
-    scope['close'] = bar.close;
-    scope['volume'] = bar.volume;
-    for (let i = 0; i < f.features.length; i++) scope[f.features[i]!.name] = this.buffer[this.own + i]!;
-    if (context !== undefined) for (const id in context.regimes) scope[id] = context.regimes[id]!;
-    return this.test!(scope) === true;
+    const gate = this.gate;
+    if (gate === undefined) return decision;
+    const refused = gate.filtered;
+    gate.next(decision, bar, context);
+    // An entry the filter refused: the member counts as flat, and asks again next bar.
+    return gate.filtered !== refused ? FLAT : decision;
   }
 }

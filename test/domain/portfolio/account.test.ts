@@ -11,6 +11,7 @@ import { checkFunds } from '../../../src/domain/risk/funds-check.ts';
 import { Book } from '../../../src/domain/portfolio/book.ts';
 import { EQUITY, type Instrument } from '../../../src/domain/portfolio/instrument.ts';
 import type { OrderEvent } from '../../../src/events/index.ts';
+import { orderEvent } from '../../helpers/order.ts';
 
 const CASH: Account = { type: 'cash' };
 const MARGIN: Account = { type: 'margin', ...DEFAULT_MARGIN_RATES };
@@ -28,23 +29,7 @@ function rules(account: Account, more: Partial<FundsRules> = {}): FundsRules {
 }
 
 function order(o: Partial<OrderEvent> & Pick<OrderEvent, 'side' | 'quantity'>): OrderEvent {
-  return {
-    type: 'ORDER',
-    seq: 1,
-    ts: 0,
-    symbol: 'IDX',
-    source: 'portfolio',
-    key: 'book',
-    orderId: 1,
-    signalId: 1,
-    reason: 'signal',
-    price: 3800,
-    position: 0,
-    equity: 10_000,
-    grossExposure: 0,
-    buyingPower: 10_000,
-    ...o,
-  };
+  return orderEvent({ symbol: 'IDX', price: 3800, buyingPower: 10_000, ...o });
 }
 
 describe('checkFunds — cash account', () => {

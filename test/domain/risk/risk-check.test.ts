@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkOrder } from '../../../src/domain/risk/risk-check.ts';
-import type { OrderEvent } from '../../../src/events/index.ts';
+import { orderEvent } from '../../helpers/order.ts';
 
-function order(o: Partial<OrderEvent> & Pick<OrderEvent, 'side' | 'quantity'>): OrderEvent {
-  return {
-    type: 'ORDER',
-    seq: 1,
-    ts: 0,
-    symbol: 'AAA',
-    source: 'portfolio',
-    key: 'book',
-    orderId: 1,
-    signalId: 1,
-    reason: 'signal',
-    price: 10,
-    position: 0,
-    equity: 10_000,
-    grossExposure: 0,
-    ...o,
-  };
-}
+const order = orderEvent;
 
 describe('checkOrder — exits are never blocked', () => {
   it('approves a reducing order under any limit', () => {
