@@ -20,7 +20,8 @@ export interface FilteredColumns {
  * column holds the direction the container has signalled after each bar (NO_DECISION
  * while the logic is silent), so it changes exactly where the container emits a SIGNAL.
  * The strategy's features come first in the columns, then the filter's, in
- * `filter.features` order. No classifiers on the fused path, so no regimes in the scope.
+ * `filter.features` order. The classifiers' labels at the bar are in the scope by id, as
+ * the container has them.
  */
 export function filteredColumns(
   definition: StrategyDefinition,
@@ -40,6 +41,7 @@ export function filteredColumns(
     b: number,
     signal: number,
     strength: number,
+    regimes: Readonly<Record<string, string>>,
   ): boolean => {
     scope['signal'] = signal;
     scope['strength'] = strength;
@@ -49,17 +51,19 @@ export function filteredColumns(
     scope['close'] = bar.close;
     scope['volume'] = bar.volume;
     for (let i = 0; i < names.length; i++) scope[names[i]!] = features[m + i]![b]!;
+    // The classifiers' labels by id, as the container puts its context's regimes in the scope.
+    for (const id in regimes) scope[id] = regimes[id]!;
     return test(scope) === true;
   };
   const gate: DecisionGate = {
     extraColumns: names.length,
-    decide(decision, bar, features, m, b) {
+    decide(decision, bar, features, m, b, regimes) {
       // A filter reading earlier bars sees every bar, also those where the strategy is silent.
-      const pass = stateful && passes(bar, features, m, b, decision?.direction ?? 0, decision?.strength ?? 0);
+      const pass = stateful && passes(bar, features, m, b, decision?.direction ?? 0, decision?.strength ?? 0, regimes);
       if (decision === null) return NO_DECISION;
       const d = decision.direction;
       if (d !== direction) {
-        if (d !== 0 && !(stateful ? pass : passes(bar, features, m, b, d, decision.strength))) {
+        if (d !== 0 && !(stateful ? pass : passes(bar, features, m, b, d, decision.strength, regimes))) {
           filtered++;
           direction = 0;
         } else direction = d;
