@@ -201,6 +201,29 @@ describe('fused path: same results as the per-event graph', () => {
   // fused path too (src/domain/columnar/fused-exit-flow.ts). Each row checks the rule
   // fired often (its exit reason on many trades) and, where it rests orders, that
   // cancels and OCO notices were counted.
+  //
+  // Two things FusedExitFlow does as the containers do cannot change any result of what
+  // runs fused today (cash account, shares, whole fills), so no row here fails without them
+  // (both mutations were applied, and every row of this file passed):
+  // - marking the book at the bar's close when a fill is booked (`toBook`). That mark is
+  //   read only by the orders the fill's exit rules send at once, the protective stop and
+  //   take-profit for the whole position, whose `equity` and `grossExposure` risk reads
+  //   only for the part of an order that opens or adds (checkOrder), which a reduce-only
+  //   order for the position never has; their buying power is the book's cash in a cash
+  //   account. Every other read of the book's equity marks it first (at the signal's
+  //   close, at the bar's close for the exit rules, at the bar before for the snapshot
+  //   the drawdown halt reads, at the last close at the end), and the equity curve is
+  //   cash + position × close from the loop's own columns. It would count for a future
+  //   (a fill settles the variation at the mark) or a margin account (buying power from
+  //   equity), both per event for now.
+  // - the trampoline for the broker's events. The only events the broker sends while a
+  //   book handles one are the notices of the protective orders that book's exit rules
+  //   cancel in `onFill` (a fill never comes back synchronously: new stops and limits rest
+  //   until a later bar, and market orders with fill: close are not fused with exit rules).
+  //   Delivered at once, such a notice deletes a resting id `unprotect` deleted already and
+  //   forgets an order that was never tracked (protective orders are not pending and
+  //   reserve nothing); its counters are sums. It would count once a notice could send an
+  //   order or change what is pending (partial fills, max_volume_share: per event).
   it.each([
     ['stop_loss_pct', ['risk.stop_loss_pct=0.3'], ['stop_loss'], 0],
     [
