@@ -65,9 +65,8 @@ export interface FusedSetup {
  * hub, each once), every classifier's regime as a column (its own per-bar logic,
  * src/domain/classifiers/regime-column.ts), every strategy's decisions as a column (its
  * definition's `columns` logic, which reads the regimes where its per-bar logic reads its
- * context), and
- * walks the chunk once for all books (src/domain/columnar/fused-books.ts), folding each
- * book's snapshots and trades straight into its metrics fold.
+ * context), and walks the chunk once for all books (src/domain/columnar/fused-books.ts),
+ * folding each book's snapshots and trades straight into its metrics fold.
  *
  * The compiler places it only where it computes exactly what the per-event graph does
  * (src/topology/fused-graph.ts), and it writes the same results file for every
