@@ -78,6 +78,7 @@ export type {
   CrossSectionLogic,
   ColumnLogic,
   ChunkBars,
+  ChunkRegimes,
 } from './domain/strategies/strategy.ts';
 export { NO_DECISION } from './domain/strategies/strategy.ts';
 export { perBarColumns, withPerBarColumns } from './domain/strategies/per-bar-columns.ts';

@@ -6,9 +6,10 @@
  * condition; flat while the ratio is below it (a choppy market, where crossovers whipsaw).
  * It reads its three features from the shared feature hub: two built-in EMAs and the
  * `efficiency_ratio` indicator of the plugin beside it, each computed once per bar however
- * many strategies of a sweep read them.
+ * many strategies of a sweep read them. `withPerBarColumns` lets the fused columnar engine
+ * run it (its own logic, bar after bar over a chunk; docs/extending.md).
  */
-import { defineStrategy, z } from 'sluice';
+import { defineStrategy, withPerBarColumns, z } from 'sluice';
 
 const params = z
   .strictObject({
@@ -19,23 +20,25 @@ const params = z
   })
   .refine((p) => p.fast_period < p.slow_period, { path: ['slow_period'], message: 'slow_period must be greater than fast_period' });
 
-export const trendEfficiency = defineStrategy({
-  name: 'trend_efficiency',
-  description: 'EMA crossover that holds a position only while the efficiency ratio says the market trends.',
-  params,
-  defaultGrid: { fast_period: [8, 12, 20], slow_period: [48, 96], min_efficiency: [0.2, 0.3, 0.4] },
-  features: (p) => [
-    { indicator: 'ema', params: { period: p.fast_period } },
-    { indicator: 'ema', params: { period: p.slow_period } },
-    { indicator: 'efficiency_ratio', params: { period: p.er_period } },
-  ],
-  create: (p) => (features) => {
-    const fast = features[0]!;
-    const slow = features[1]!;
-    const er = features[2]!;
-    if (Number.isNaN(fast) || Number.isNaN(slow) || Number.isNaN(er)) return null;
-    if (er < p.min_efficiency || fast === slow) return { direction: 0, strength: 0 };
-    const direction = fast > slow ? 1 : -1;
-    return { direction, strength: direction * Math.min(1, er) };
-  },
-});
+export const trendEfficiency = defineStrategy(
+  withPerBarColumns({
+    name: 'trend_efficiency',
+    description: 'EMA crossover that holds a position only while the efficiency ratio says the market trends.',
+    params,
+    defaultGrid: { fast_period: [8, 12, 20], slow_period: [48, 96], min_efficiency: [0.2, 0.3, 0.4] },
+    features: (p) => [
+      { indicator: 'ema', params: { period: p.fast_period } },
+      { indicator: 'ema', params: { period: p.slow_period } },
+      { indicator: 'efficiency_ratio', params: { period: p.er_period } },
+    ],
+    create: (p) => (features) => {
+      const fast = features[0]!;
+      const slow = features[1]!;
+      const er = features[2]!;
+      if (Number.isNaN(fast) || Number.isNaN(slow) || Number.isNaN(er)) return null;
+      if (er < p.min_efficiency || fast === slow) return { direction: 0, strength: 0 };
+      const direction = fast > slow ? 1 : -1;
+      return { direction, strength: direction * Math.min(1, er) };
+    },
+  }),
+);

@@ -1,5 +1,6 @@
 import type { SluiceEvent } from '../events/index.ts';
 import type { ClassifierDefinition, ClassifierLogic } from '../domain/classifiers/classifier.ts';
+import { classifierResults } from '../domain/classifiers/regime-column.ts';
 import { BaseContainer } from './base-container.ts';
 
 interface SymbolState {
@@ -16,7 +17,8 @@ interface SymbolState {
  *
  * Topologies list the classifier before the strategies among the consumers of FEATURES,
  * so the regime of bar t reaches every strategy (synchronously, over its own route)
- * before that strategy's FEATURES of bar t.
+ * before that strategy's FEATURES of bar t. The fused columnar path runs the same logic
+ * over a chunk's columns (src/domain/classifiers/regime-column.ts).
  */
 export class ClassifierContainer extends BaseContainer {
   private readonly bySymbol = new Map<string, SymbolState>();
@@ -73,11 +75,6 @@ export class ClassifierContainer extends BaseContainer {
   }
 
   results(): Record<string, unknown> {
-    return {
-      classifier: this.definition.name,
-      params: this.params,
-      regime_changes: this.changes,
-      bars_by_regime: Object.fromEntries(this.definition.labels.map((l) => [l, this.bars[l] ?? 0])),
-    };
+    return classifierResults(this.definition, this.params, this.changes, this.bars);
   }
 }

@@ -19,7 +19,8 @@ export interface FilteredColumns {
  * already. The column holds the direction the container has signalled after each bar
  * (NO_DECISION while the logic is silent), so it changes exactly where the container
  * emits a SIGNAL. The strategy's features come first in the columns, then the filter's, in
- * `filter.features` order. No classifiers on the fused path, so no regimes in the scope.
+ * `filter.features` order. The classifiers' labels at the bar are in the scope by id, as
+ * the container has them.
  */
 export function filteredColumns(
   definition: StrategyDefinition,
@@ -31,18 +32,22 @@ export function filteredColumns(
   // (set before each call: the gate points at a bar by its row alone).
   let columns: readonly Float64Array[] = [];
   let first = 0;
+  let labels: Readonly<Record<string, string>> = {};
   const gate = new EntryGate<number>({
     test: filter.create?.() ?? filter.test,
     stateful: filter.stateful === true,
     writeInputs(scope, b) {
       for (let i = 0; i < names.length; i++) scope[names[i]!] = columns[first + i]![b]!;
+      // The classifiers' labels by id, as the container puts its context's regimes in the scope.
+      for (const id in labels) scope[id] = labels[id]!;
     },
   });
   const columnsGate: DecisionGate = {
     extraColumns: names.length,
-    decide(decision, bar, features, m, b) {
+    decide(decision, bar, features, m, b, regimes) {
       columns = features;
       first = m;
+      labels = regimes;
       gate.next(decision, bar, b);
       return decision === null ? NO_DECISION : gate.direction;
     },

@@ -1,6 +1,8 @@
 import type { BarChunk } from '../data/bar-source.ts';
 import type { FeatureHub, FeatureState } from '../domain/indicators/feature-hub.ts';
-import type { ChunkBars, ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { ChunkBars, ChunkRegimes, ColumnLogic, StrategyDefinition } from '../domain/strategies/strategy.ts';
+import type { ClassifierDefinition } from '../domain/classifiers/classifier.ts';
+import { RegimeColumn } from '../domain/classifiers/regime-column.ts';
 import { FusedBooks, type FusedBookSink, type FusedBooksOptions } from '../domain/columnar/fused-books.ts';
 import {
   CommissionSchema,
@@ -29,11 +31,22 @@ export interface FusedStrategy {
   readonly filter: PlacedFilter | undefined;
 }
 
+/** One classifier instance of the fused graph: its id (what strategies read it by), logic and hub slots. */
+export interface FusedClassifier {
+  readonly key: string;
+  readonly definition: ClassifierDefinition;
+  readonly params: Record<string, unknown>;
+  /** Hub slot of each feature, in the order the definition lists them. */
+  readonly slots: readonly number[];
+}
+
 /** Everything the fused container runs, prepared by the compiler (src/topology/fused-graph.ts). */
 export interface FusedSetup {
   /** The graph's instances, in topological order: whose results files the container writes. */
   readonly instances: readonly { readonly id: string; readonly role: Role; readonly key: string | undefined }[];
   readonly hub: FeatureHub;
+  /** The run's classifiers, in config order (the strategies' context lists them so). */
+  readonly classifiers: readonly FusedClassifier[];
   readonly strategies: readonly FusedStrategy[];
   /** Hub slot of the feature the sizing rule reads (atr_risk, volatility_target), if any. */
   readonly sizingSlot: number | undefined;
@@ -47,11 +60,13 @@ export interface FusedSetup {
 
 /**
  * The fused columnar path of a backtest graph (docs/performance.md): one operator in
- * place of data → features → strategies → portfolios → risk → execution, fed the source's
- * chunks. Per chunk it computes every distinct feature as a column (the shared hub, each
- * once), every strategy's decisions as a column (its definition's `columns` logic), and
- * walks the chunk once for all books (src/domain/columnar/fused-books.ts), folding each
- * book's snapshots and trades straight into its metrics fold.
+ * place of data → features → classifiers → strategies → portfolios → risk → execution, fed
+ * the source's chunks. Per chunk it computes every distinct feature as a column (the shared
+ * hub, each once), every classifier's regime as a column (its own per-bar logic,
+ * src/domain/classifiers/regime-column.ts), every strategy's decisions as a column (its
+ * definition's `columns` logic, which reads the regimes where its per-bar logic reads its
+ * context), and walks the chunk once for all books (src/domain/columnar/fused-books.ts),
+ * folding each book's snapshots and trades straight into its metrics fold.
  *
  * The compiler places it only where it computes exactly what the per-event graph does
  * (src/topology/fused-graph.ts), and it writes the same results file for every
@@ -74,6 +89,11 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   /** Per strategy, its features' columns in its definition's order, then its filter's. */
   private inputs: Float64Array[][] = [];
   private signals: Int8Array[] = [];
+  private readonly classifiers: readonly RegimeColumn[];
+  /** Per classifier, its features' columns in its definition's order. */
+  private classifierInputs: Float64Array[][] = [];
+  /** Per classifier id, its regime column (the strategies' `regimes`). */
+  private regimes: Record<string, string[]> = {};
   /** Rows the columns hold. */
   private capacity = -1;
 
@@ -87,6 +107,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
     );
     this.logic = setup.strategies.map((s, k) => filtered[k]?.logic ?? s.definition.columns!(s.params));
     this.filtered = filtered.map((f) => f?.filtered);
+    this.classifiers = setup.classifiers.map((c) => new RegimeColumn(c.definition, c.params));
   }
 
   /** Bars read so far. */
@@ -149,7 +170,12 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
         close: chunk.close,
         volume: chunk.volume,
       };
-      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!, bars);
+      // Classifiers before strategies, as the per-event graph delivers a bar's FEATURES.
+      const classifiers = this.setup.classifiers;
+      for (let c = 0; c < classifiers.length; c++)
+        this.classifiers[c]!.run(this.classifierInputs[c]!, n, bars, this.regimes[classifiers[c]!.key]!);
+      const regimes: ChunkRegimes = this.regimes;
+      for (let k = 0; k < this.logic.length; k++) this.logic[k]!(this.inputs[k]!, n, this.signals[k]!, bars, regimes);
       this.loop!.runChunk(
         {
           length: n,
@@ -180,6 +206,8 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
       [...s.slots, ...(s.filter?.slots ?? [])].map((slot) => this.columns[slot]!),
     );
     this.signals = this.logic.map(() => new Int8Array(n));
+    this.classifierInputs = this.setup.classifiers.map((c) => c.slots.map((slot) => this.columns[slot]!));
+    this.regimes = Object.fromEntries(this.setup.classifiers.map((c) => [c.key, Array.from({ length: n }, () => '')]));
   }
 
   /** End of data: books close out and take their final snapshot; orders still waiting end unfilled. */
@@ -220,6 +248,11 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             indicator_updates: setup.hub.indicatorUpdates,
           });
           break;
+        case 'classifier': {
+          const c = setup.classifiers.findIndex((x) => x.key === instance.key);
+          out.set(id, { id, role: instance.role, ...this.classifiers[c]!.results() });
+          break;
+        }
         case 'strategy': {
           const s = setup.strategies[k]!;
           out.set(id, {

@@ -81,7 +81,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   if (!isBacktestGraph(wf.topology))
     return 'the topology is not the built-in backtest graph (or it records container events with behaviors)';
   if (wf.replay !== undefined || wf.liveStore !== undefined) return 'a signal replay or a live run';
-  if (wf.classifiers.length > 0) return 'classifiers (regimes) are read per event';
   if (wf.sources.length !== 1) return 'more than one symbol';
   const settings = cfg.execution.traceSettings;
   if (settings !== undefined && EventTracer.enabled(settings)) return 'event tracing is on';
@@ -114,15 +113,33 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
 
 /**
  * The fused container for an eligible plan (check `fusedIneligibility` first): the
- * feature hub with every strategy's features and the sizing's registered (deduplicated, in
- * the order the per-event compiler registers them, so slots and results agree), the strategies'
- * column logic and the book loop's options.
+ * feature hub with every classifier's, strategy's and the sizing's features registered
+ * (deduplicated, in the order the per-event compiler registers them, so slots and results
+ * agree), the classifiers, the strategies' column logic and the book loop's options.
  */
 export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGraph {
   const cfg = wf.config;
   const hub = new FeatureHub({ timeframe: cfg.data.timeframe, calendar: cfg.data.calendar });
   const byKey = new Map(wf.strategies.map((s) => [s.key, s]));
   const instances = plan.instances;
+  // First the classifiers' features: the per-event compiler builds the classifier
+  // containers before the strategies', in the graph's order.
+  const classifierById = new Map(wf.classifiers.map((c) => [c.id, c]));
+  const classifierSlots = new Map(
+    instances
+      .filter((i) => i.role === 'classifier')
+      .map((i) => {
+        const c = classifierById.get(i.key!)!;
+        return [c.id, c.definition.features(c.params).map((req) => hub.register(req))] as const;
+      }),
+  );
+  // In config order, as the strategy containers list the regimes in their context.
+  const classifiers = wf.classifiers.map((c) => ({
+    key: c.id,
+    definition: c.definition,
+    params: c.params,
+    slots: classifierSlots.get(c.id)!,
+  }));
   const strategyInstances = instances.filter((i) => i.role === 'strategy');
   const strategies = strategyInstances.map((i) => {
     const s = byKey.get(i.key!)!;
@@ -148,6 +165,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
   const fused = new FusedBooksContainer(data.id, {
     instances: instances.map((i) => ({ id: i.id, role: i.role, key: i.key })),
     hub,
+    classifiers,
     strategies,
     sizingSlot,
     books: {

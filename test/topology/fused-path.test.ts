@@ -73,12 +73,12 @@ async function load(sets: string[], file = EXAMPLE) {
 describe('fused path: same results as the per-event graph', () => {
   it('every example config the fused path can run gives the same results folder', async () => {
     const files = readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('live'));
-    let eligible = 0;
+    const eligible: string[] = [];
     for (const f of files) {
       const file = `examples/${f}`;
       const loaded = await loadWorkflow(file, { logger: silent }).catch(() => undefined);
       if (loaded === undefined || fusedIneligibility(loaded.wf) !== undefined) continue;
-      eligible++;
+      eligible.push(f);
       const dirs = await Promise.all(
         (['per_event', 'auto'] as const).map(async (engine) => {
           const l = await loadWorkflow(file, { sets: [`execution.engine=${engine}`], logger: silent });
@@ -90,7 +90,8 @@ describe('fused path: same results as the per-event graph', () => {
       );
       expect(resultFiles(dirs[1]!), file).toEqual(resultFiles(dirs[0]!));
     }
-    expect(eligible).toBeGreaterThan(0);
+    // With classifiers: the ensemble example and the plugin example (a plugin classifier).
+    expect(eligible).toEqual(expect.arrayContaining(['spy-ensemble.yaml', 'spy-plugin-strategy.yaml']));
   });
 
   it.each([
@@ -200,6 +201,29 @@ describe('fused path: same results as the per-event graph', () => {
   // fused path too (src/domain/columnar/fused-exit-flow.ts). Each row checks the rule
   // fired often (its exit reason on many trades) and, where it rests orders, that
   // cancels and OCO notices were counted.
+  //
+  // Two things FusedExitFlow does as the containers do cannot change any result of what
+  // runs fused today (cash account, shares, whole fills), so no row here fails without them
+  // (both mutations were applied, and every row of this file passed):
+  // - marking the book at the bar's close when a fill is booked (`toBook`). That mark is
+  //   read only by the orders the fill's exit rules send at once, the protective stop and
+  //   take-profit for the whole position, whose `equity` and `grossExposure` risk reads
+  //   only for the part of an order that opens or adds (checkOrder), which a reduce-only
+  //   order for the position never has; their buying power is the book's cash in a cash
+  //   account. Every other read of the book's equity marks it first (at the signal's
+  //   close, at the bar's close for the exit rules, at the bar before for the snapshot
+  //   the drawdown halt reads, at the last close at the end), and the equity curve is
+  //   cash + position × close from the loop's own columns. It would count for a future
+  //   (a fill settles the variation at the mark) or a margin account (buying power from
+  //   equity), both per event for now.
+  // - the trampoline for the broker's events. The only events the broker sends while a
+  //   book handles one are the notices of the protective orders that book's exit rules
+  //   cancel in `onFill` (a fill never comes back synchronously: new stops and limits rest
+  //   until a later bar, and market orders with fill: close are not fused with exit rules).
+  //   Delivered at once, such a notice deletes a resting id `unprotect` deleted already and
+  //   forgets an order that was never tracked (protective orders are not pending and
+  //   reserve nothing); its counters are sums. It would count once a notice could send an
+  //   order or change what is pending (partial fills, max_volume_share: per event).
   it.each([
     ['stop_loss_pct', ['risk.stop_loss_pct=0.3'], ['stop_loss'], 0],
     [
@@ -374,6 +398,75 @@ describe('fused path: same results as the per-event graph', () => {
     expect(strategies).toHaveLength(3);
     for (const c of strategies) expect(Number(c['bars_filtered_to_flat'])).toBeGreaterThan(0);
     expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
+  });
+
+  // Classifiers (regimes): each classifier's label per bar is one more column, computed by
+  // its own per-bar logic (src/domain/classifiers/regime-column.ts) over the hub's columns,
+  // that the strategies' columns read where the per-event strategy reads its context: a
+  // regime_switch's choice, an ensemble member's filter, an entry filter on a regime. Each
+  // row checks the classifiers changed their minds often and the books traded.
+  const COMPOSITE = 'test/fixtures/configs/spy-composite.yaml';
+  const REGIME_SWITCH =
+    'strategies=[{id: by_market, type: regime_switch, classifier: market, regimes: {trending: {type: trend_efficiency, params: {min_efficiency: 0.2}}, choppy: {type: rsi_threshold}}}, {type: sma_crossover, params: {fast_period: 10, slow_period: 30}, filter: "market == \'trending\'"}]';
+  it.each([
+    ['the ensemble example: two classifiers, an entry filter on both', 'examples/spy-ensemble.yaml', []],
+    [
+      'the plugin example: a plugin classifier read by a filter, a plugin strategy, chunks of 97',
+      'examples/spy-plugin-strategy.yaml',
+      ['data.chunk_size=97'],
+    ],
+    [
+      'a regime switch on the plugin classifier, short books, chunks of one bar',
+      'examples/spy-plugin-strategy.yaml',
+      ['data.chunk_size=1', 'portfolio.allow_short=true', REGIME_SWITCH],
+    ],
+    [
+      'composites: a regime switch, one nested in an ensemble, a member filtered on a regime, short books',
+      COMPOSITE,
+      ['topology=backtest', 'portfolio.allow_short=true', 'data.chunk_size=997'],
+    ],
+  ] as const)('classifiers: %s', async (_name, file, sets) => {
+    const { wf, plan } = await load([...sets], file);
+    expect(wf.classifiers.length).toBeGreaterThan(0);
+    const fused = await expectSame(wf, plan);
+    const classifiers = [...fused.containers.values()].filter((c) => c['role'] === 'classifier');
+    expect(classifiers).toHaveLength(wf.classifiers.length);
+    for (const c of classifiers) expect(Number(c['regime_changes'])).toBeGreaterThan(20);
+    expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
+  });
+
+  it.each([
+    [
+      'the ensemble example, a grid of thresholds and member periods',
+      'examples/spy-ensemble.yaml',
+      ['strategies[0].params.threshold=[0.3, 0.6]', 'strategies[0].members[0].params.fast_period=range(6, 18, 4)'],
+    ],
+    [
+      'a regime switch on the plugin classifier, a grid of its members',
+      'examples/spy-plugin-strategy.yaml',
+      [
+        REGIME_SWITCH,
+        'strategies[0].regimes.trending.params.min_efficiency=[0.1, 0.2, 0.3]',
+        'strategies[0].regimes.choppy.params.period=[7, 14]',
+        'portfolio.allow_short=true',
+      ],
+    ],
+  ] as const)('classifiers in a sweep grid: %s', async (_name, file, grid) => {
+    const dirs: string[] = [];
+    for (const engine of ['per_event', 'auto'] as const) {
+      const l = await load(
+        [...grid, 'sequence={type: parameter_sweep, shard_size: 5, resume: false}', `execution.engine=${engine}`],
+        file,
+      );
+      expect(l.wf.strategies.length).toBeGreaterThan(4);
+      if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
+      const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
+      expect(r.status).toBe('completed');
+      dirs.push(r.dir!);
+    }
+    const fused = resultFiles(dirs[1]!);
+    expect(fused.size).toBeGreaterThan(2);
+    expect(fused).toEqual(resultFiles(dirs[0]!));
   });
 
   it('a window with a warm-up (start, end, trade_from) cut across chunk boundaries', async () => {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Direction } from '../../events/index.ts';
 import { DecisionBuffer } from '../strategies/decision.ts';
 import type { StrategyDefinition, StrategyLogic } from '../strategies/strategy.ts';
+import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from '../strategies/per-bar-columns.ts';
 import { layoutMembers, MemberRunner, withMembers, type Member } from './member.ts';
 
 /** How an ensemble turns its members' directions into one. */
@@ -75,32 +77,36 @@ export function ensembleStrategy(params: EnsembleParams, members: readonly Weigh
   const { features, offsets } = layoutMembers(members.map((m) => m.member));
   const weights = Float64Array.from(members, (m) => m.weight);
   const { rule, threshold } = params;
+  // defineStrategy with per-bar columns: the fused path runs the same logic (the
+  // members' own, and the regimes it reads from its context) bar after bar over a chunk.
   return withMembers(
-    {
-      name: 'ensemble',
-      description: `${rule} of ${members.length} members`,
-      params: z.record(z.string(), z.unknown()),
-      features: () => features,
-      create: (): StrategyLogic => {
-        const runners = members.map((m, i) => new MemberRunner(m.member, offsets[i]!));
-        const directions = new Float64Array(runners.length);
-        const out = new DecisionBuffer();
-        return (values, bar, context) => {
-          let any = false;
-          for (let i = 0; i < runners.length; i++) {
-            const d = runners[i]!.step(values, bar, context);
-            if (d === null) directions[i] = 0;
-            else {
-              any = true;
-              directions[i] = d.direction;
+    defineStrategy(
+      withPerBarColumns({
+        name: 'ensemble',
+        description: `${rule} of ${members.length} members`,
+        params: z.record(z.string(), z.unknown()),
+        features: () => features,
+        create: (): StrategyLogic => {
+          const runners = members.map((m, i) => new MemberRunner(m.member, offsets[i]!));
+          const directions = new Float64Array(runners.length);
+          const out = new DecisionBuffer();
+          return (values, bar, context) => {
+            let any = false;
+            for (let i = 0; i < runners.length; i++) {
+              const d = runners[i]!.step(values, bar, context);
+              if (d === null) directions[i] = 0;
+              else {
+                any = true;
+                directions[i] = d.direction;
+              }
             }
-          }
-          if (!any) return null;
-          const score = combineVotes(rule, threshold, directions, weights);
-          return out.set(Math.sign(score) as Direction, score);
-        };
-      },
-    },
+            if (!any) return null;
+            const score = combineVotes(rule, threshold, directions, weights);
+            return out.set(Math.sign(score) as Direction, score);
+          };
+        },
+      }),
+    ),
     members.map((m) => m.member),
   );
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FLAT } from '../strategies/decision.ts';
 import type { StrategyDecision, StrategyDefinition, StrategyLogic } from '../strategies/strategy.ts';
+import { defineStrategy } from '../define.ts';
+import { withPerBarColumns } from '../strategies/per-bar-columns.ts';
 import { layoutMembers, MemberRunner, withMembers, type Member } from './member.ts';
 
 /** What a regime maps to: a member strategy, or 'flat' (no position in that regime). */
@@ -32,24 +34,28 @@ export function regimeSwitchStrategy(
   const entryOf: Record<string, number> = Object.create(null) as Record<string, number>;
   [...regimes.keys()].forEach((label, i) => (entryOf[label] = i));
   const otherwiseEntry = entries.length - 1;
+  // defineStrategy with per-bar columns: the fused path runs the same logic (the
+  // members' own, and the regimes it reads from its context) bar after bar over a chunk.
   return withMembers(
-    {
-      name: 'regime_switch',
-      description: `by the regime of '${classifier}'`,
-      params: z.record(z.string(), z.unknown()),
-      features: () => features,
-      create: (): StrategyLogic => {
-        const runners = members.map((m, i) => new MemberRunner(m, offsets[i]!));
-        const decisions: (StrategyDecision | null)[] = runners.map(() => null);
-        return (values, bar, context) => {
-          for (let i = 0; i < runners.length; i++) decisions[i] = runners[i]!.step(values, bar, context);
-          const label = context?.regimes[classifier];
-          if (label === undefined || label === '') return null;
-          const runner = runnerOf[entryOf[label] ?? otherwiseEntry]!;
-          return runner < 0 ? FLAT : decisions[runner]!;
-        };
-      },
-    },
+    defineStrategy(
+      withPerBarColumns({
+        name: 'regime_switch',
+        description: `by the regime of '${classifier}'`,
+        params: z.record(z.string(), z.unknown()),
+        features: () => features,
+        create: (): StrategyLogic => {
+          const runners = members.map((m, i) => new MemberRunner(m, offsets[i]!));
+          const decisions: (StrategyDecision | null)[] = runners.map(() => null);
+          return (values, bar, context) => {
+            for (let i = 0; i < runners.length; i++) decisions[i] = runners[i]!.step(values, bar, context);
+            const label = context?.regimes[classifier];
+            if (label === undefined || label === '') return null;
+            const runner = runnerOf[entryOf[label] ?? otherwiseEntry]!;
+            return runner < 0 ? FLAT : decisions[runner]!;
+          };
+        },
+      }),
+    ),
     members,
   );
 }

@@ -2,6 +2,8 @@ import type { BarEvent } from '../../events/index.ts';
 import {
   createLogic,
   NO_DECISION,
+  type ChunkBars,
+  type ChunkRegimes,
   type ColumnLogic,
   type StrategyContext,
   type StrategyDecision,
@@ -12,8 +14,9 @@ import {
 /**
  * What turns a logic's decision into the column's value when more than the decision
  * counts (an entry filter, src/containers/filtered-columns.ts): called on every bar with
- * the decision, the bar, and the feature columns, of which the gate's own
- * (`extraColumns` of them) follow the logic's `m`.
+ * the decision, the bar, the feature columns, of which the gate's own (`extraColumns` of
+ * them) follow the logic's `m`, and the classifiers' current labels (which a filter reads
+ * by classifier id).
  */
 export interface DecisionGate {
   readonly extraColumns: number;
@@ -23,24 +26,19 @@ export interface DecisionGate {
     features: readonly Float64Array[],
     m: number,
     b: number,
+    regimes: Readonly<Record<string, string>>,
   ): number;
 }
 
 /**
- * A strategy's own per-bar logic run over a chunk's columns: for each bar, the features
- * copied into one reused input array and the bar's fields into one reused bar object,
- * then the logic called exactly as the strategy container calls it (src/containers/
- * strategy.ts), its direction (or NO_DECISION for null) written to the column. The
- * decisions are the per-event path's by construction; what it saves is the graph around
- * the call (a FEATURES event, its copy, the SIGNAL routing), not the call itself.
- *
- * The bar object is the same for every call and changes under the logic: a logic must
- * not keep it across calls (none of the built-ins does; the per-event path does not
- * promise a fresh one either). Its `source` is empty. The context has no regimes: the
- * fused path runs only without classifiers.
+ * One bar object reused for every row of a chunk: `at(bars, b)` writes row b's fields
+ * into it. Per-bar logic (a strategy's, a classifier's) run over a chunk gets this object
+ * where the per-event path gives it the BAR event: a logic must not keep it across calls
+ * (none of the built-ins does; the per-event path does not promise a fresh one either).
+ * Its `source` is empty.
  */
-export function perBarColumns(logic: StrategyLogic, gate?: DecisionGate): ColumnLogic {
-  const bar: { -readonly [K in keyof BarEvent]: BarEvent[K] } = {
+export class ChunkBarView {
+  readonly bar: { -readonly [K in keyof BarEvent]: BarEvent[K] } = {
     type: 'BAR',
     seq: 0,
     ts: 0,
@@ -53,26 +51,52 @@ export function perBarColumns(logic: StrategyLogic, gate?: DecisionGate): Column
     close: 0,
     volume: 0,
   };
-  const context: StrategyContext = { regimes: {} };
+
+  at(bars: ChunkBars, b: number): BarEvent {
+    const bar = this.bar;
+    bar.symbol = bars.symbol;
+    bar.seq = bars.seq0 + b;
+    bar.index = bars.index0 + b;
+    bar.ts = bars.ts[b]!;
+    bar.open = bars.open[b]!;
+    bar.high = bars.high[b]!;
+    bar.low = bars.low[b]!;
+    bar.close = bars.close[b]!;
+    bar.volume = bars.volume[b]!;
+    return bar;
+  }
+}
+
+/**
+ * A strategy's own per-bar logic run over a chunk's columns: for each bar, the features
+ * copied into one reused input array, the bar's fields into one reused bar object
+ * ({@link ChunkBarView}) and the classifiers' labels at that bar into the context's
+ * regimes, then the logic called exactly as the strategy container calls it (src/containers/
+ * strategy.ts), its direction (or NO_DECISION for null) written to the column. The
+ * decisions are the per-event path's by construction; what it saves is the graph around
+ * the call (a FEATURES event, its copy, the SIGNAL and CLASSIFICATION routing), not the
+ * call itself.
+ */
+export function perBarColumns(logic: StrategyLogic, gate?: DecisionGate): ColumnLogic {
+  const view = new ChunkBarView();
+  const regimes: Record<string, string> = {};
+  const context: StrategyContext = { regimes };
   let inputs = new Float64Array(0);
-  return (features, length, out, bars) => {
+  let ids: string[] | undefined;
+  let labels: (readonly string[])[] = [];
+  return (features, length, out, bars, chunkRegimes: ChunkRegimes) => {
     // The logic's own features come first; a gate may read columns after them.
     const m = features.length - (gate?.extraColumns ?? 0);
     if (inputs.length !== m) inputs = new Float64Array(m);
-    bar.symbol = bars.symbol;
-    const { ts, open, high, low, close, volume, seq0, index0 } = bars;
+    // The run's classifiers are the same for every chunk; their columns may be new.
+    ids ??= Object.keys(chunkRegimes);
+    labels = ids.map((id) => chunkRegimes[id]!);
     for (let b = 0; b < length; b++) {
       for (let i = 0; i < m; i++) inputs[i] = features[i]![b]!;
-      bar.seq = seq0 + b;
-      bar.index = index0 + b;
-      bar.ts = ts[b]!;
-      bar.open = open[b]!;
-      bar.high = high[b]!;
-      bar.low = low[b]!;
-      bar.close = close[b]!;
-      bar.volume = volume[b]!;
+      for (let k = 0; k < ids.length; k++) regimes[ids[k]!] = labels[k]![b]!;
+      const bar = view.at(bars, b);
       const decision = logic(inputs, bar, context);
-      if (gate !== undefined) out[b] = gate.decide(decision, bar, features, m, b);
+      if (gate !== undefined) out[b] = gate.decide(decision, bar, features, m, b, regimes);
       else out[b] = decision === null ? NO_DECISION : decision.direction;
     }
   };
@@ -81,8 +105,8 @@ export function perBarColumns(logic: StrategyLogic, gate?: DecisionGate): Column
 /**
  * `definition` with a `columns` that runs its own `create` logic per bar over the
  * chunk's columns ({@link perBarColumns}), which lets the fused columnar path run a
- * strategy whose decision depends only on its features, the bar and its own state:
- * `defineStrategy(withPerBarColumns({ name, …, create }))`.
+ * strategy whose decision depends only on its features, the bar, the classifiers'
+ * regimes and its own state: `defineStrategy(withPerBarColumns({ name, …, create }))`.
  */
 export function withPerBarColumns<P extends Record<string, unknown>>(
   definition: StrategyDefinition<P>,

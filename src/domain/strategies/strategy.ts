@@ -119,13 +119,28 @@ export interface ChunkBars {
 }
 
 /**
+ * The regime of every classifier of the run at each bar of a chunk, as the strategy
+ * container's context has it when it reads that bar's features: `regimes[id][b]` is
+ * classifier `id`'s current label after bar b ('' until its first label). Empty without
+ * classifiers.
+ */
+export type ChunkRegimes = Readonly<Record<string, readonly string[]>>;
+
+/**
  * A strategy's logic over a chunk: `features[i][b]` is the i-th feature of the
  * definition's list at bar `b` of the chunk (NaN while warming up), `bars` the chunk's
- * bars; it writes the direction it decides at every bar b < `length` into `out[b]` (-1,
- * 0, 1), or {@link NO_DECISION} where the per-bar logic would return null. Strength is
- * not written: nothing downstream of a backtest's books reads it.
+ * bars, `regimes` the classifiers' labels per bar (what `context.regimes` holds per bar);
+ * it writes the direction it decides at every bar b < `length` into `out[b]` (-1, 0, 1),
+ * or {@link NO_DECISION} where the per-bar logic would return null. Strength is not
+ * written: nothing downstream of a backtest's books reads it.
  */
-export type ColumnLogic = (features: readonly Float64Array[], length: number, out: Int8Array, bars: ChunkBars) => void;
+export type ColumnLogic = (
+  features: readonly Float64Array[],
+  length: number,
+  out: Int8Array,
+  bars: ChunkBars,
+  regimes: ChunkRegimes,
+) => void;
 
 /**
  * A fresh per-symbol logic of a strategy kind.
