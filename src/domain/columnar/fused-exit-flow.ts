@@ -27,7 +27,7 @@
 import type { BarEvent, OrderEvent } from '../../events/index.ts';
 import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
-import { MarginCalls } from '../portfolio/margin-calls.ts';
+import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { BookExits, type ExitCause } from '../risk/book-exits.ts';
 import {
@@ -173,11 +173,23 @@ export class FusedExitFlow extends FusedOrderFlow {
         // halt reads), then this bar's exit rules, whatever the book holds.
         if (snapshotOf !== undefined) this.snapshotEquity(k, snapshotOf.close);
       } else if (this.qty[k] === 0 && this.pending[k] === 0) continue;
-      // After the snapshot, as the portfolio checks; only a book holding a position can be called.
-      if (this.marginCalls !== undefined && snapshotOf !== undefined && this.qty[k] !== 0)
+      // After the snapshot, as the portfolio checks; only a book holding a position can be
+      // called, and one far above its maintenance margin cannot (its mirrors say so).
+      if (
+        this.marginCalls !== undefined &&
+        snapshotOf !== undefined &&
+        this.qty[k] !== 0 &&
+        !clearOfMaintenance(this.opts.funds.account, this.cash[k]!, this.qty[k]!, snapshotOf.close)
+      )
         this.checkMarginCall(k, snapshotOf);
-      this.books[k]!.mark(symbol, at.close);
-      this.exits?.[k]!.onBar(this.bar);
+      // The exit rules read the book at this bar's close. Without them nothing does before
+      // the next mark (a fill, a signal, the next check mark first), so a margin account
+      // alone skips it: on every bar a book holds a position, that mark was half the check's cost.
+      const exits = this.exits;
+      if (exits !== undefined) {
+        this.books[k]!.mark(symbol, at.close);
+        exits[k]!.onBar(this.bar);
+      }
     }
     if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);
   }

@@ -26,6 +26,23 @@ export interface MarginCallHost {
 }
 
 /**
+ * Whether a book holding `qty` shares of one symbol (and nothing else) with `cash`, marked
+ * at `price`, clears its maintenance margin by far: no margin call can be due. A screen
+ * for a loop that checks many books at every bar (the fused book loop): it skips the book
+ * (a mark and a revaluation) only where `marginCallDue` would say no, and leaves every
+ * book near the line to `MarginCalls.due`, which decides. Its sums are `marginCallDue`'s for
+ * such a book (equity = cash + qty × price; requirement = the side's rate × |qty × price|);
+ * the margin of a millionth of the amounts covers any difference in rounding.
+ */
+export function clearOfMaintenance(account: Account, cash: number, qty: number, price: number): boolean {
+  if (account.type === 'cash') return true;
+  const value = qty * price;
+  const equity = cash + value;
+  const requirement = value > 0 ? account.maintenance * value : -account.shortMaintenance * value;
+  return equity - requirement > 1e-6 * (Math.abs(equity) + requirement);
+}
+
+/**
  * A book's margin calls: at each snapshot (equity at the last closes, before the next
  * bar's fills), a book whose equity is below its maintenance margin liquidates every
  * position at the next open, exit reason `margin_call`; once: not again while any of
