@@ -362,6 +362,26 @@ describe('fused path: same results as the per-event graph', () => {
     if (minCalls > 0) expect(calls).toBeGreaterThan(0);
   });
 
+  it('margin account: leveraged short books, a window with a warm-up cut across chunks', async () => {
+    const { wf, plan } = await load([
+      ...LEVERAGED,
+      'portfolio.allow_short=true',
+      'data.chunk_size=97',
+      'strategies=[{type: rsi_threshold}, {type: bollinger_reversion}]',
+    ]);
+    const fused = await expectSame(
+      {
+        ...wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+      },
+      plan,
+    );
+    const trades = fused.books.flatMap((b) => b.trades ?? []);
+    expect(trades.filter((t) => t.exitReason === 'margin_call').length).toBeGreaterThan(20);
+  });
+
   // Sizing rules that read a feature (atr_risk's ATR, volatility_target's σ): the hub
   // registers it after the strategies' features, as the per-event compiler does, and the
   // books size each signal with its value at the signal bar (the FEATURES event the
