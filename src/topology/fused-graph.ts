@@ -111,7 +111,8 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
     return 'portfolio.account margin with execution.fill: close (a margin call decided before its bar reaches execution fills there)';
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
-    if (instrument.kind === 'future') return 'a futures instrument';
+    if (instrument.kind === 'future')
+      return 'a futures instrument (its variation margin settles into cash at every close; the fused snapshots value cash and shares only)';
   return undefined;
 }
 

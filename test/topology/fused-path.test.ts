@@ -581,6 +581,7 @@ describe('fused path: eligibility', () => {
       ),
     ).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
+    expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toMatch(/^a futures instrument/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
     const { columns: _, ...rsiPerEventOnly } = columnless.strategies[0]!.definition;
