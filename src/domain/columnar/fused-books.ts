@@ -12,11 +12,11 @@
  * With the risk block's exit rules or a margin account (next-open fills only) the orders
  * go through the simulated broker with each book's exit rules and margin calls instead
  * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
- * has an order at the broker. Only what happens on every bar is rewritten as a loop (marking, the snapshot
- * folded into the book's metrics, looking at the signal column); what happens on a signal
- * or a fill, which is rare, goes through the same domain functions the containers call,
- * in the same order, so the numbers and the ids come out the same
- * (src/domain/columnar/fused-order-flow.ts).
+ * has an order at the broker. Only what happens on every bar is rewritten as a loop
+ * (marking, the snapshot folded into the book's metrics, looking at the signal column);
+ * what happens on a signal or a fill, which is rare, goes through the same domain
+ * functions the containers call, in the same order, so the numbers and the ids come out
+ * the same (src/domain/columnar/fused-order-flow.ts).
  *
  * Per bar the per-event graph does, for all books: the snapshot of the previous bar,
  * then the fills at this bar's open (in the order the orders were sent), then the

@@ -19,8 +19,8 @@
  *   one is done.
  *
  * The loop calls it only on bars where some book holds a position or has an order at the
- * broker (`busy`; a margin call needs a position), and only for those books; a bar where every book is flat with nothing
- * at the broker costs what it costs without exit rules. The drawdown halt is the
+ * broker (`busy`; a margin call needs a position), and only for those books; a bar where
+ * every book is flat with nothing at the broker costs what it costs without exit rules. The drawdown halt is the
  * exception: its peak needs every book's equity at every bar, so with it every trading
  * bar visits every book.
  */
@@ -64,8 +64,9 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** CANCEL events execution received (its results' `cancel_requests`). */
   cancelRequests = 0;
   /**
-   * Fills that left part of their order open (its results' `partial_fills`): with no volume
-   * cap, a reduce-only order cut to a smaller position (a stop after a margin call sold part of it).
+   * Fills that left part of their order open (its results' `partial_fills`): with no
+   * volume cap, a reduce-only order cut to a smaller position (a stop after a margin call
+   * sold part of it).
    */
   partialFills = 0;
   /** The bar being processed, as the broker and the exit rules read it. */
