@@ -9,8 +9,10 @@
  *   npm run bench:engines                               # rsi_threshold, 1,000 combinations
  *   npm run bench:engines -- --strategy bollinger_reversion --rounds 3
  *   npm run bench:engines -- --strategy sma_crossover --set risk.stop_loss_pct=0.5   # exit rules
+ *   npm run bench:engines -- --strategy sma_crossover --case margin_calls             # a margin account
  *
- * `--set` (repeatable) adds a config override to both runs, after the bench's own.
+ * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
+ * (repeatable) adds a config override after those.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,14 +31,36 @@ const GRIDS: Record<string, string[]> = {
   macd_crossover: ['fast=range(4, 14, 1)', 'slow=range(20, 40, 2)', 'signal=range(3, 13, 1)'],
 };
 
+/**
+ * Named sets of overrides (`--case`). `margin`: a margin account with short books, the
+ * bench's fixed 100 shares (well within margin: no call fires). `margin_calls`: leveraged
+ * books (192 % of equity, maintenance margin at the initial 52 %), whose margin calls fire
+ * on a small adverse move, as in test/topology/fused-path.test.ts.
+ */
+const CASES: Record<string, string[]> = {
+  margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
+  margin_calls: [
+    'portfolio.account=margin',
+    'portfolio.margin={initial: 0.52, maintenance: 0.52, short_initial: 0.52, short_maintenance: 0.52, max_leverage: 2}',
+    'portfolio.sizing={type: percent_equity, percent: 192}',
+    'portfolio.insufficient_funds=resize',
+    'risk.max_exposure=2',
+    'portfolio.allow_short=true',
+  ],
+};
+
 const { values: args } = parseArgs({
   options: {
     strategy: { type: 'string', default: 'rsi_threshold' },
+    case: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     set: { type: 'string', multiple: true, default: [] },
   },
 });
 const strategy = args.strategy;
+const caseSets = args.case === undefined ? [] : CASES[args.case];
+if (caseSets === undefined) throw new Error(`no case ${args.case}; known: ${Object.keys(CASES).join(', ')}`);
+const overrides = [...caseSets, ...args.set];
 const grid = GRIDS[strategy];
 if (grid === undefined) throw new Error(`no grid for ${strategy}; known: ${Object.keys(GRIDS).join(', ')}`);
 const logger = pino({ level: 'silent' });
@@ -64,7 +88,7 @@ async function sweep(engine: 'auto' | 'per_event'): Promise<{ wall: number; cpu:
     'sequence={type: parameter_sweep, shard_size: 250, resume: false}',
     'portfolio.sizing={type: fixed, quantity: 100}',
     `execution.engine=${engine}`,
-    ...args.set,
+    ...overrides,
   ];
   const loaded = await loadWorkflow('examples/spy-sma-crossover.yaml', { sets, logger });
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-engines-'));
@@ -87,7 +111,7 @@ for (let round = 0; round < rounds; round++) {
   const b = files(fused.dir);
   const identical = a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
   console.log(
-    `${strategy}${args.set.length > 0 ? ` (${args.set.join(', ')})` : ''}, ${fused.n} combinations: per_event ${perEvent.wall.toFixed(2)} s (${perEvent.cpu.toFixed(2)} CPU-s), ` +
+    `${strategy}${args.case !== undefined ? ` --case ${args.case}` : ''}${args.set.length > 0 ? ` (${args.set.join(', ')})` : ''}, ${fused.n} combinations: per_event ${perEvent.wall.toFixed(2)} s (${perEvent.cpu.toFixed(2)} CPU-s), ` +
       `fused ${fused.wall.toFixed(2)} s (${fused.cpu.toFixed(2)} CPU-s), ratio ${(perEvent.wall / fused.wall).toFixed(1)}× wall, ` +
       `${(perEvent.cpu / fused.cpu).toFixed(1)}× CPU; identical: ${identical ? 'yes' : 'NO'}; load average ${load}`,
   );

@@ -281,7 +281,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             cash: book.cash,
             realized_pnl: book.realizedPnl,
             total_commission: book.totalCommission,
-            ...(loop.exitFlow !== undefined ? { exits: exitCounts(loop.exitFlow.exits[k]!) } : {}),
+            ...(loop.exitFlow?.exits !== undefined ? { exits: exitCounts(loop.exitFlow.exits[k]!) } : {}),
             open_positions: Object.fromEntries(seen && position !== 0 ? [[symbol, position]] : []),
             ...loop.counts[k]!,
           });
@@ -312,7 +312,7 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
             max_volume_share: e.maxVolumeShare ?? null,
             orders: x?.orders ?? 0,
             fills: x?.fills ?? 0,
-            partial_fills: 0,
+            partial_fills: loop?.exitFlow?.partialFills ?? 0,
             cancel_requests: loop?.exitFlow?.cancelRequests ?? 0,
             ended_unfilled: {
               ...(x?.ended ?? { canceled: 0, oco_canceled: 0, reduce_only_flat: 0, expired: 0, end_of_data: 0 }),

@@ -8,7 +8,8 @@ import type {
   SluiceEvent,
 } from '../events/index.ts';
 import { Book } from '../domain/portfolio/book.ts';
-import { buyingPower, fundsNeeded, marginCallDue, type FundsRules } from '../domain/portfolio/account.ts';
+import { buyingPower, fundsNeeded, type FundsRules } from '../domain/portfolio/account.ts';
+import { MarginCalls } from '../domain/portfolio/margin-calls.ts';
 import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
 import { orderEvent } from '../domain/portfolio/order-event.ts';
@@ -42,8 +43,8 @@ export class PortfolioContainer extends BaseContainer {
   private counts = { signals: 0, orders: 0, fills: 0, rejects: 0, notices: 0, trades: 0, unsized: 0, margin_calls: 0 };
   /** Funds each open tracked order ties up (account.ts `fundsNeeded`), deducted from buying power until it ends. */
   private readonly reserved = new Map<number, number>();
-  /** Liquidation orders of a margin call still open: no new call while there are any. */
-  private readonly marginCallOrders = new Set<number>();
+  /** A margin account's margin calls; undefined in a cash account (or without account rules). */
+  private readonly marginCalls: MarginCalls | undefined;
   /** Exit rules of the risk block (stops, time exits, drawdown halt); undefined when none is set. */
   private readonly exits: BookExits | undefined;
 
@@ -85,6 +86,13 @@ export class PortfolioContainer extends BaseContainer {
     super(id, 'portfolio', key);
     this.book = new Book(config.initialCash, accounting.instruments);
     if (risk !== undefined && BookExits.wanted(risk)) this.exits = new BookExits(risk, barMs, this.exitHost());
+    const account = accounting.funds?.account;
+    if (account?.type === 'margin')
+      this.marginCalls = new MarginCalls(account, {
+        committed: (symbol) => this.committed(symbol),
+        cancelEntries: (cause) => this.cancelEntries(cause),
+        send: (cause, signed, equity) => this.sendOrder(cause, signed, equity, 0, 'margin_call'),
+      });
     if (tradeFrom > Number.NEGATIVE_INFINITY) this.warmupSignals = new Map();
   }
 
@@ -140,17 +148,11 @@ export class PortfolioContainer extends BaseContainer {
    * again while those orders are open. Resting entries are cancelled first.
    */
   private checkMarginCall(): void {
-    const funds = this.accounting.funds;
-    if (funds === undefined || this.marginCallOrders.size > 0 || !marginCallDue(this.book, funds.account)) return;
+    const calls = this.marginCalls;
+    if (calls === undefined || !calls.due(this.book)) return;
     this.counts.margin_calls++;
-    for (const [symbol, bar] of this.lastBar) {
-      if (this.book.position(symbol) === 0) continue;
-      const cause = { seq: bar.seq, ts: bar.ts, symbol, price: bar.close };
-      this.cancelEntries(cause);
-      // Flat after every order still open: an exit already on its way is not sent twice.
-      const delta = -this.committed(symbol);
-      if (delta !== 0) this.marginCallOrders.add(this.sendOrder(cause, delta, this.book.equity(), 0, 'margin_call'));
-    }
+    for (const [symbol, bar] of this.lastBar)
+      calls.liquidate(this.book, { seq: bar.seq, ts: bar.ts, symbol, price: bar.close });
   }
 
   /** FEATURES are only of use to a sizing rule that reads a feature. */
@@ -410,7 +412,7 @@ export class PortfolioContainer extends BaseContainer {
 
   private forget(orderId: number): void {
     this.reserved.delete(orderId);
-    this.marginCallOrders.delete(orderId);
+    this.marginCalls?.ended(orderId);
     const o = this.openOrders.get(orderId);
     if (o === undefined) return;
     this.openOrders.delete(orderId);

@@ -93,7 +93,6 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   }
   if (wf.strategies.length === 0) return 'no strategies';
   const p = cfg.portfolio;
-  if (p.account !== 'cash') return `portfolio.account is ${p.account} (margin calls are checked per bar)`;
   // Every sizing rule runs fused; the feature one reads (atr_risk, volatility_target) is a
   // hub column, its value at the signal bar as the portfolio reads it from FEATURES.
   const sizings: readonly string[] = ['fixed', 'percent_equity', 'atr_risk', 'volatility_target'];
@@ -105,9 +104,14 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // order decided before its bar reaches execution waits there, which the loop does not do.
   if (BookExits.wanted(cfg.risk) && e.fill === 'close')
     return 'exit rules with execution.fill: close (an exit order decided before its bar reaches execution waits there)';
+  // A margin account's calls run fused the same way (its liquidation orders through the
+  // broker, src/domain/columnar/fused-exit-flow.ts), and for the same reason not with fill: close.
+  if (p.account === 'margin' && e.fill === 'close')
+    return 'portfolio.account margin with execution.fill: close (a margin call decided before its bar reaches execution fills there)';
   if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
   for (const instrument of accountingOf(cfg).instruments.values())
-    if (instrument.kind === 'future') return 'a futures instrument';
+    if (instrument.kind === 'future')
+      return 'a futures instrument (its variation margin settles into cash at every close; the fused snapshots value cash and shares only)';
   return undefined;
 }
 
@@ -185,21 +189,24 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       commission: cfg.execution.commission,
       maxNotes: MAX_RISK_NOTES,
       fillAtClose: cfg.execution.fill === 'close',
-      exits: BookExits.wanted(cfg.risk)
-        ? {
-            rules: cfg.risk,
-            barMs: parseTimeframe(cfg.data.timeframe),
-            // As the execution container builds its broker.
-            broker: {
-              id: instances.find((i) => i.role === 'execution')!.id,
-              fill: cfg.execution.fill,
-              slippageBps: cfg.execution.slippageBps,
-              slippage: cfg.execution.slippage,
-              commission: cfg.execution.commission,
-              maxVolumeShare: cfg.execution.maxVolumeShare,
-            },
-          }
-        : undefined,
+      // The books' orders go through the simulated broker for the exit rules and for a margin
+      // account's calls (a liquidation may wait at the broker beside the signal's order).
+      exits:
+        BookExits.wanted(cfg.risk) || cfg.portfolio.account === 'margin'
+          ? {
+              rules: BookExits.wanted(cfg.risk) ? cfg.risk : undefined,
+              barMs: parseTimeframe(cfg.data.timeframe),
+              // As the execution container builds its broker.
+              broker: {
+                id: instances.find((i) => i.role === 'execution')!.id,
+                fill: cfg.execution.fill,
+                slippageBps: cfg.execution.slippageBps,
+                slippage: cfg.execution.slippage,
+                commission: cfg.execution.commission,
+                maxVolumeShare: cfg.execution.maxVolumeShare,
+              },
+            }
+          : undefined,
     },
     portfolio: cfg.portfolio,
     risk: cfg.risk,

@@ -310,6 +310,102 @@ describe('fused path: same results as the per-event graph', () => {
     expect(ended['oco_canceled']! >= ocoMin).toBe(true);
   });
 
+  // A margin account (portfolio.account: margin): buying power, short margin and the
+  // leverage cap are risk's funds check on both paths; the margin calls run fused through
+  // the portfolio's own MarginCalls (src/domain/portfolio/margin-calls.ts), checked at each
+  // snapshot, their liquidation orders through the broker (src/domain/columnar/
+  // fused-exit-flow.ts). The leveraged rows hold about 1.9x equity with the maintenance
+  // margin at the initial, so a small adverse move calls the book; each row states how
+  // many trades at least must end in a margin call.
+  const LEVERAGED = [
+    'portfolio.account=margin',
+    'portfolio.margin={initial: 0.52, maintenance: 0.52, short_initial: 0.52, short_maintenance: 0.52, max_leverage: 2}',
+    'portfolio.sizing={type: percent_equity, percent: 192}',
+    'portfolio.insufficient_funds=resize',
+    'risk.max_exposure=2',
+  ];
+  it.each([
+    ['long only, default Reg T rates', ['portfolio.account=margin', 'data.chunk_size=997'], 0],
+    [
+      'short books, several strategies, leverage cap and funds resized, chunks of 97',
+      [
+        'portfolio.account=margin',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: percent_equity, percent: 250}',
+        'portfolio.insufficient_funds=resize',
+        'risk.max_exposure=3',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      0,
+    ],
+    [
+      'leveraged short books whose margin calls fire, two strategies, chunks of one bar',
+      [
+        ...LEVERAGED,
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      200,
+    ],
+    [
+      'leveraged, with a stop loss and max_holding_bars beside the margin calls, two strategies',
+      [
+        ...LEVERAGED,
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.max_holding_bars=6',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      100,
+    ],
+    [
+      'leveraged, long only, a sweep of fast periods, with the drawdown halt',
+      [
+        ...LEVERAGED,
+        'risk.max_drawdown_pct=3',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      20,
+    ],
+  ] as const)('margin account: %s', async (_name, sets, minCalls) => {
+    const { wf, plan } = await load([...sets]);
+    const fused = await expectSame(wf, plan);
+    expect(fused.books.every((b) => Number(b.metrics['trade_count']) > 0)).toBe(true);
+    const trades = fused.books.flatMap((b) => b.trades ?? []);
+    const called = trades.filter((t) => t.exitReason === 'margin_call').length;
+    if (minCalls > 0) expect(called).toBeGreaterThan(minCalls);
+    const calls = [...fused.containers.values()]
+      .filter((c) => c['role'] === 'portfolio')
+      .reduce((sum, c) => sum + Number(c['margin_calls']), 0);
+    expect(calls >= called / 3).toBe(true);
+    if (minCalls > 0) expect(calls).toBeGreaterThan(0);
+  });
+
+  it('margin account: leveraged short books, a window with a warm-up cut across chunks', async () => {
+    const { wf, plan } = await load([
+      ...LEVERAGED,
+      'portfolio.allow_short=true',
+      'data.chunk_size=97',
+      'strategies=[{type: rsi_threshold}, {type: bollinger_reversion}]',
+    ]);
+    const fused = await expectSame(
+      {
+        ...wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+      },
+      plan,
+    );
+    const trades = fused.books.flatMap((b) => b.trades ?? []);
+    expect(trades.filter((t) => t.exitReason === 'margin_call').length).toBeGreaterThan(20);
+  });
+
   // Sizing rules that read a feature (atr_risk's ATR, volatility_target's σ): the hub
   // registers it after the strategies' features, as the per-event compiler does, and the
   // books size each signal with its value at the signal bar (the FEATURES event the
@@ -494,17 +590,18 @@ describe('fused path: same results as the per-event graph', () => {
   });
 
   it.each([
-    ['percent_equity', 'portfolio.sizing={type: percent_equity, percent: 50}'],
-    ['atr_risk', ATR_RISK],
+    ['percent_equity sizing', ['portfolio.sizing={type: percent_equity, percent: 50}']],
+    ['atr_risk sizing', [ATR_RISK]],
+    ['a leveraged margin account whose margin calls fire', LEVERAGED],
   ])(
-    'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s sizing',
+    'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s',
     async (_name, sizing) => {
       const sets = [
         'strategies[0].params.fast_period=range(3, 30, 6)',
         'strategies[0].params.slow_period=range(20, 120, 25)',
         "strategies[0].constraint='slow_period > fast_period'",
         'sequence={type: parameter_sweep, shard_size: 7, resume: false}',
-        sizing,
+        ...sizing,
         'portfolio.allow_short=true',
         'execution.slippage_bps=3',
         'execution.commission={per_share: 0.01, minimum: 2}',
@@ -521,6 +618,9 @@ describe('fused path: same results as the per-event graph', () => {
       const fused = resultFiles(dirs[1]!);
       expect(fused.size).toBeGreaterThan(2);
       expect(fused).toEqual(resultFiles(dirs[0]!));
+      // The calls fired: trades of the best book (the one whose trades a sweep writes) ended in one.
+      if (sizing === LEVERAGED)
+        expect([...fused.values()].join('\n').split('"margin_call"').length - 1).toBeGreaterThan(3);
     },
   );
 
@@ -560,6 +660,10 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toBeUndefined();
+    expect(fusedIneligibility((await load(['portfolio.account=margin'])).wf)).toBeUndefined();
+    expect(fusedIneligibility((await load(['portfolio.account=margin', 'execution.fill=close'])).wf)).toMatch(
+      /^portfolio.account margin with execution.fill: close/,
+    );
     expect(
       fusedIneligibility(
         (
@@ -570,6 +674,7 @@ describe('fused path: eligibility', () => {
       ),
     ).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
+    expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toMatch(/^a futures instrument/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;
     const { columns: _, ...rsiPerEventOnly } = columnless.strategies[0]!.definition;

@@ -9,14 +9,14 @@
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
  * next open (or at once at the signal bar's close, `fill: close`), a cash account, any
  * sizing (the feature a sizing reads comes as a column: its value at the signal bar).
- * With the risk block's exit rules (next-open fills only) the orders go through the
- * simulated broker with each book's exit rules instead (src/domain/columnar/
- * fused-exit-flow.ts), on the bars where a book holds a position or has an order at the
- * broker. Only what happens on every bar is rewritten as a loop (marking, the snapshot
- * folded into the book's metrics, looking at the signal column); what happens on a signal
- * or a fill, which is rare, goes through the same domain functions the containers call,
- * in the same order, so the numbers and the ids come out the same
- * (src/domain/columnar/fused-order-flow.ts).
+ * With the risk block's exit rules or a margin account (next-open fills only) the orders
+ * go through the simulated broker with each book's exit rules and margin calls instead
+ * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
+ * has an order at the broker. Only what happens on every bar is rewritten as a loop
+ * (marking, the snapshot folded into the book's metrics, looking at the signal column);
+ * what happens on a signal or a fill, which is rare, goes through the same domain
+ * functions the containers call, in the same order, so the numbers and the ids come out
+ * the same (src/domain/columnar/fused-order-flow.ts).
  *
  * Per bar the per-event graph does, for all books: the snapshot of the previous bar,
  * then the fills at this bar's open (in the order the orders were sent), then the
@@ -37,7 +37,7 @@ import {
   type FusedBooksOptions,
   type FusedIds,
 } from './fused-order-flow.ts';
-import { FusedExitFlow } from './fused-exit-flow.ts';
+import { FusedExitFlow, type ClosedBar } from './fused-exit-flow.ts';
 
 export type { FusedBookCounts, FusedBookSink, FusedBooksOptions, FusedIds };
 
@@ -67,7 +67,10 @@ export class FusedBooks {
   readonly strategySignals: Int32Array;
   /** What happens on a signal or a fill: orders, risk, the broker, the books. */
   readonly orders: FusedOrderFlow;
-  /** The same object as `orders` when the risk block has exit rules (orders through the simulated broker). */
+  /**
+   * The same object as `orders` when the risk block has exit rules or the account is a
+   * margin account (orders through the simulated broker).
+   */
   readonly exitFlow: FusedExitFlow | undefined;
 
   private readonly n: number;
@@ -127,6 +130,8 @@ export class FusedBooks {
     volume: Number.NaN,
     feature: Number.NaN,
   };
+  /** The bar before `at`, when `at` closes its snapshot (the exit flow's margin check and drawdown halt read it). */
+  private readonly prev: { seq: number; ts: number; close: number } = { seq: -1, ts: Number.NaN, close: Number.NaN };
 
   /**
    * @param orderedSnapshots fold snapshots bar after bar across books, as the per-event
@@ -282,9 +287,16 @@ export class FusedBooks {
             );
           if (exitFlow === undefined) this.beginTrading();
         }
-        if (exitFlow !== undefined)
-          this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins, snapshot ? lastClose : undefined);
-        else if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
+        if (exitFlow !== undefined) {
+          let prev: ClosedBar | undefined;
+          if (snapshot) {
+            prev = this.prev;
+            this.prev.seq = lastSeq;
+            this.prev.ts = lastTs;
+            this.prev.close = lastClose;
+          }
+          this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins, prev);
+        } else if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
           this.signal(k, signals[k]![b]! as -1 | 0 | 1);
@@ -420,8 +432,9 @@ export class FusedBooks {
   }
 
   /**
-   * Bar `at` (row b) with exit rules: each book's exit rules (after it begins trading, on
-   * the first bar of trading), then the broker's fills, stops and limits.
+   * Bar `at` (row b) with exit rules or margin calls: each book's margin check at the bar
+   * before's close (`snapshotOf`, when this bar closes a snapshot) and exit rules (after it
+   * begins trading, on the first bar of trading), then the broker's fills, stops and limits.
    */
   private exitBar(
     flow: FusedExitFlow,
@@ -430,7 +443,7 @@ export class FusedBooks {
     high: number,
     low: number,
     begins: boolean,
-    snapshotOf: number | undefined,
+    snapshotOf: ClosedBar | undefined,
   ): void {
     if (begins) this.warming = false;
     flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined, snapshotOf);

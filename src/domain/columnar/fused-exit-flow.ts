@@ -1,12 +1,15 @@
 /**
  * The fused book loop's order flow when the risk block has exit rules (stop loss,
- * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt): a book may then have several
- * orders at the broker at once (a resting reduce-only stop and limit in an OCO group, a
- * market exit beside the signal's order), cancels them and has them tested against each
- * bar's high and low. Rather than a second implementation of that, this runs the per-event
- * path's own code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts)
- * and one `SimulatedBroker`, with what the portfolio, risk and execution containers do
- * between them (src/containers/portfolio.ts, risk.ts, execution.ts) in the same order:
+ * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt) or the account is
+ * a margin account: a book may then have several orders at the broker at once (a resting
+ * reduce-only stop and limit in an OCO group, a market exit or a margin call's liquidation
+ * beside the signal's order), cancels them and has them tested against each bar's high and
+ * low. Rather than a second implementation of that, this runs the per-event path's own
+ * code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts), its
+ * margin calls (`MarginCalls`, src/domain/portfolio/margin-calls.ts, checked at each
+ * snapshot at the bar before's close, as the portfolio checks them) and one
+ * `SimulatedBroker`, with what the portfolio, risk and execution containers do between
+ * them (src/containers/portfolio.ts, risk.ts, execution.ts) in the same order:
  *
  * - an order goes through risk (`decideOrder`) to the broker at once, as the routes carry
  *   it synchronously; a risk rejection reaches the book before `send` returns;
@@ -16,14 +19,15 @@
  *   one is done.
  *
  * The loop calls it only on bars where some book holds a position or has an order at the
- * broker (`busy`), and only for those books; a bar where every book is flat with nothing
- * at the broker costs what it costs without exit rules. The drawdown halt is the
+ * broker (`busy`; a margin call needs a position), and only for those books; a bar where
+ * every book is flat with nothing at the broker costs what it costs without exit rules. The drawdown halt is the
  * exception: its peak needs every book's equity at every bar, so with it every trading
  * bar visits every book.
  */
 import type { BarEvent, OrderEvent } from '../../events/index.ts';
 import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
+import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { BookExits, type ExitCause } from '../risk/book-exits.ts';
 import {
@@ -40,12 +44,31 @@ interface Tracked {
   signed: number;
 }
 
-/** The books' order flow through the simulated broker, with the exit rules of each book. */
+/** The bar before the current one, whose close a snapshot (and a margin check) values the books at. */
+export interface ClosedBar {
+  readonly seq: number;
+  readonly ts: number;
+  readonly close: number;
+}
+
+/**
+ * The books' order flow through the simulated broker, with the exit rules of each book
+ * and, in a margin account, its margin calls.
+ */
 export class FusedExitFlow extends FusedOrderFlow {
-  readonly exits: BookExits[];
+  /** Each book's exit rules; undefined when the risk block has none (a margin account alone). */
+  readonly exits: BookExits[] | undefined;
+  /** Each book's margin calls (the portfolio container's, the same code); undefined in a cash account. */
+  private readonly marginCalls: MarginCalls[] | undefined;
   readonly broker: SimulatedBroker;
   /** CANCEL events execution received (its results' `cancel_requests`). */
   cancelRequests = 0;
+  /**
+   * Fills that left part of their order open (its results' `partial_fills`): with no
+   * volume cap, a reduce-only order cut to a smaller position (a stop after a margin call
+   * sold part of it).
+   */
+  partialFills = 0;
   /** The bar being processed, as the broker and the exit rules read it. */
   private readonly bar: BarEvent;
   private readonly keyIndex: Map<string, number>;
@@ -68,12 +91,17 @@ export class FusedExitFlow extends FusedOrderFlow {
     super(opts, sinks, ids);
     const n = opts.keys.length;
     this.broker = new SimulatedBroker(exit.broker);
-    this.everyBar = exit.rules.maxDrawdownPct !== undefined;
+    this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
     this.open = opts.keys.map(() => new Map());
     this.reserved = opts.keys.map(() => new Map());
-    this.exits = opts.keys.map((_, k) => new BookExits(exit.rules, exit.barMs, this.host(k)));
+    const rules = exit.rules;
+    this.exits =
+      rules === undefined ? undefined : opts.keys.map((_, k) => new BookExits(rules, exit.barMs, this.host(k)));
+    const account = opts.funds.account;
+    this.marginCalls =
+      account.type === 'margin' ? opts.keys.map((_, k) => new MarginCalls(account, this.marginHost(k))) : undefined;
     this.bar = {
       type: 'BAR',
       seq: -1,
@@ -106,15 +134,16 @@ export class FusedExitFlow extends FusedOrderFlow {
   snapshotEquity(k: number, prevClose: number): void {
     const book = this.books[k]!;
     book.mark(this.opts.symbol, prevClose);
-    this.exits[k]!.onEquity(book.equity(), this.symbols);
+    this.exits?.[k]!.onEquity(book.equity(), this.symbols);
   }
 
   /**
    * Bar `at` (with its open, high and low) as the portfolios and then execution see it:
-   * book k's exit rules, for each book in order that holds or has committed a position
-   * (`begin(k)` first, when trading begins on this bar; with the drawdown halt, every
-   * book, after its snapshot of the bar before at `snapshotOf`, when one is taken), then
-   * the broker. The books the broker filled are left in `filled`.
+   * for each book in order that holds or has committed a position (`begin(k)` first, when
+   * trading begins on this bar; with the drawdown halt, every book, after its snapshot of
+   * the bar before, `snapshotOf`, when one is taken), its margin check at the bar before's
+   * close (when a snapshot is taken) and its exit rules; then the broker. The books the
+   * broker filled are left in `filled`.
    */
   onBar(
     at: At,
@@ -122,7 +151,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     high: number,
     low: number,
     begin: ((k: number) => void) | undefined,
-    snapshotOf: number | undefined,
+    snapshotOf: ClosedBar | undefined,
   ): void {
     if (at.ts < this.opts.tradeFrom) return;
     const bar = this.bar as { -readonly [K in keyof BarEvent]: BarEvent[K] };
@@ -137,21 +166,52 @@ export class FusedExitFlow extends FusedOrderFlow {
     this.markPrice = at.close;
     this.filledCount = 0;
     const symbol = this.opts.symbol;
-    for (let k = 0; k < this.exits.length; k++) {
+    const n = this.opts.keys.length;
+    for (let k = 0; k < n; k++) {
       if (begin !== undefined) begin(k);
       if (this.everyBar) {
         // As the portfolio does on every bar: the snapshot of the bar before (which the
         // halt reads), then this bar's exit rules, whatever the book holds.
-        if (snapshotOf !== undefined) this.snapshotEquity(k, snapshotOf);
+        if (snapshotOf !== undefined) this.snapshotEquity(k, snapshotOf.close);
       } else if (this.qty[k] === 0 && this.pending[k] === 0) continue;
-      this.books[k]!.mark(symbol, at.close);
-      this.exits[k]!.onBar(this.bar);
+      // After the snapshot, as the portfolio checks; only a book holding a position can be
+      // called, and one far above its maintenance margin cannot (its mirrors say so).
+      if (
+        this.marginCalls !== undefined &&
+        snapshotOf !== undefined &&
+        this.qty[k] !== 0 &&
+        !clearOfMaintenance(this.opts.funds.account, this.cash[k]!, this.qty[k]!, snapshotOf.close)
+      )
+        this.checkMarginCall(k, snapshotOf);
+      // The exit rules read the book at this bar's close. Without them nothing does before
+      // the next mark (a fill, a signal, the next check mark first), so a margin account
+      // alone skips it: on every bar a book holds a position, that mark was half the check's cost.
+      const exits = this.exits;
+      if (exits !== undefined) {
+        this.books[k]!.mark(symbol, at.close);
+        exits[k]!.onBar(this.bar);
+      }
     }
     if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);
   }
 
   protected override allowsEntry(k: number, ts: number): boolean {
-    return this.exits[k]!.allowsEntry(ts);
+    return this.exits === undefined || this.exits[k]!.allowsEntry(ts);
+  }
+
+  /**
+   * The portfolio's margin check of book k at the close of the bar before (`prev`), as
+   * its `checkMarginCall`: the same MarginCalls, the liquidation caused by that bar (it
+   * fills at this bar's open).
+   */
+  private checkMarginCall(k: number, prev: ClosedBar): void {
+    const book = this.books[k]!;
+    const symbol = this.opts.symbol;
+    book.mark(symbol, prev.close);
+    const calls = this.marginCalls![k]!;
+    if (!calls.due(book)) return;
+    this.counts[k]!.margin_calls++;
+    calls.liquidate(book, { seq: prev.seq, ts: prev.ts, symbol, price: prev.close });
   }
 
   protected override sendOrder(
@@ -228,7 +288,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     if (approved === undefined) {
       // Risk's REJECT reaches the book before its send returns, as on the routes.
       this.counts[k]!.rejects++;
-      this.exits[k]!.onNotice(orderId);
+      this.exits?.[k]!.onNotice(orderId);
       this.forgetOrder(k, orderId);
       return orderId;
     }
@@ -246,8 +306,10 @@ export class FusedExitFlow extends FusedOrderFlow {
 
   /** The broker's events, counted as execution counts them, delivered through the trampoline. */
   private fromBroker(ev: BrokerEvent): void {
-    if (ev.type === 'FILL') this.execution.fills++;
-    else {
+    if (ev.type === 'FILL') {
+      this.execution.fills++;
+      if (ev.remaining > 0) this.partialFills++;
+    } else {
       const ended = this.execution.ended as Record<string, number>;
       if (Object.hasOwn(ended, ev.reason)) ended[ev.reason]!++;
     }
@@ -272,7 +334,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     if (ev.type === 'REJECT') {
       if (ev.remaining !== undefined) counts.notices++;
       else counts.rejects++;
-      this.exits[k]!.onNotice(ev.orderId);
+      this.exits?.[k]!.onNotice(ev.orderId);
       this.forgetOrder(k, ev.orderId);
       return;
     }
@@ -291,16 +353,30 @@ export class FusedExitFlow extends FusedOrderFlow {
       this.filled = grown;
     }
     this.filled[this.filledCount++] = k;
-    this.exits[k]!.onFill(ev);
+    this.exits?.[k]!.onFill(ev);
   }
 
   /** Book k's tracked order ended (filled, rejected, cancelled): no longer pending, its funds released. */
   private forgetOrder(k: number, orderId: number): void {
     this.reserved[k]!.delete(orderId);
+    this.marginCalls?.[k]!.ended(orderId);
     const o = this.open[k]!.get(orderId);
     if (o === undefined) return;
     this.open[k]!.delete(orderId);
     this.pending[k]! -= o.signed;
+  }
+
+  /**
+   * What book k's margin calls read and do, as in the portfolio container: a tracked
+   * market order; there are no resting entries to cancel (market entries only here).
+   */
+  private marginHost(k: number) {
+    return {
+      committed: (symbol: string) => this.books[k]!.position(symbol) + this.pending[k]!,
+      cancelEntries: () => {},
+      send: (cause: ExitCause, signed: number, equity: number) =>
+        this.submit(k, cause, signed, equity, 0, 'margin_call', {}),
+    };
   }
 
   /** What book k's exit rules read and do: the portfolio container's `exitHost`. */

@@ -50,7 +50,8 @@ export interface FusedIds {
 
 /** What the exit flow needs besides the loop's options, read from the config by the compiler. */
 export interface FusedExitOptions {
-  readonly rules: BookExitRules;
+  /** The risk block's exit rules; undefined when it has none (a margin account's calls alone). */
+  readonly rules: BookExitRules | undefined;
   /** Bar length, ms (the session clock of `close_eod`). */
   readonly barMs: number;
   /** The execution container's broker, as it builds it. */
@@ -89,8 +90,9 @@ export interface FusedBooksOptions {
    */
   readonly fillAtClose: boolean;
   /**
-   * The risk block's exit rules, when it has any: the books' orders then go through the
-   * simulated broker with each book's exit rules (src/domain/columnar/fused-exit-flow.ts).
+   * The risk block's exit rules, when it has any, or a margin account: the books' orders
+   * then go through the simulated broker with each book's exit rules and margin calls
+   * (src/domain/columnar/fused-exit-flow.ts).
    */
   readonly exits?: FusedExitOptions | undefined;
 }
