@@ -214,8 +214,10 @@ describe('fused path: same results as the per-event graph', () => {
   //   close, at the bar's close for the exit rules, at the bar before for the snapshot
   //   the drawdown halt reads, at the last close at the end), and the equity curve is
   //   cash + position × close from the loop's own columns. It would count for a future
-  //   (a fill settles the variation at the mark) or a margin account (buying power from
-  //   equity), both per event for now.
+  //   (a fill settles the variation at the mark; per event for now). Margin accounts run
+  //   fused since; marking at the open was tried again with their rows here and none
+  //   failed: the protective orders are reduce-only there too, so their buying power (from
+  //   equity in a margin account) is never read.
   // - the trampoline for the broker's events. The only events the broker sends while a
   //   book handles one are the notices of the protective orders that book's exit rules
   //   cancel in `onFill` (a fill never comes back synchronously: new stops and limits rest
