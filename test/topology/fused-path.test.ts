@@ -400,18 +400,24 @@ describe('fused path: same results as the per-event graph', () => {
     );
   });
 
+  // A sweep's shards keep only their books' summaries: the fused loop builds no TRADE
+  // event there and folds each trade's numbers straight into the statistics.
   it.each([
-    ['percent_equity', 'portfolio.sizing={type: percent_equity, percent: 50}'],
-    ['atr_risk', ATR_RISK],
+    ['percent_equity sizing', ['portfolio.sizing={type: percent_equity, percent: 50}']],
+    ['atr_risk sizing', [ATR_RISK]],
+    [
+      'percent_equity sizing with a stop loss (the exit flow)',
+      ['portfolio.sizing={type: percent_equity, percent: 50}', 'risk.stop_loss_pct=0.4'],
+    ],
   ])(
-    'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s sizing',
+    'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s',
     async (_name, sizing) => {
       const sets = [
         'strategies[0].params.fast_period=range(3, 30, 6)',
         'strategies[0].params.slow_period=range(20, 120, 25)',
         "strategies[0].constraint='slow_period > fast_period'",
         'sequence={type: parameter_sweep, shard_size: 7, resume: false}',
-        sizing,
+        ...sizing,
         'portfolio.allow_short=true',
         'execution.slippage_bps=3',
         'execution.commission={per_share: 0.01, minimum: 2}',
