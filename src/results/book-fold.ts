@@ -148,7 +148,10 @@ export class BookFold {
   }
 
   metrics(): PerformanceMetrics {
-    return { ...this.equityStats.result(), ...this.tradeStats.result() };
+    // The trade metrics laid onto the equity metrics' fresh object, same keys in the same
+    // order: a literal with both spread into it cost about 10 KB a book (9 of them the
+    // second spread's), 100 MB of garbage over a 10,000-combination sweep.
+    return Object.assign(this.equityStats.result(), this.tradeStats.result());
   }
 }
 
