@@ -1,6 +1,6 @@
 import type { PortfolioEvent, SluiceEvent, TradeEvent } from '../events/index.ts';
 import { EquityStats } from '../domain/metrics/equity-stats.ts';
-import { TradeStats } from '../domain/metrics/trade-stats.ts';
+import { TradeStats, type TradeLike } from '../domain/metrics/trade-stats.ts';
 import type { PerformanceMetrics } from '../domain/metrics/performance.ts';
 import type { NdjsonWriter } from '../files/ndjson-writer.ts';
 import type { TradeRowJson } from './schema/trade-row.ts';
@@ -54,6 +54,19 @@ export class BookFold {
   ) {
     this.equityStats = new EquityStats({ initialEquity, barsPerYear, riskFreeRate });
     this.quotedKey = JSON.stringify(key);
+  }
+
+  /**
+   * Whether trades are kept in memory or written (else only their statistics count): the
+   * fused book loop builds a TRADE event only then, and otherwise calls `foldTradeStats`.
+   */
+  get keepsTrades(): boolean {
+    return this.sinks.trades !== null || this.sinks.keepTrades > 0;
+  }
+
+  /** A closed trade's statistics, all that `add` keeps of a TRADE event when `keepsTrades` is false. */
+  foldTradeStats(t: TradeLike): void {
+    this.tradeStats.push(t);
   }
 
   /** Folds one event of a book's metrics stream (PORTFOLIO, TRADE; others are ignored). */
@@ -135,7 +148,10 @@ export class BookFold {
   }
 
   metrics(): PerformanceMetrics {
-    return { ...this.equityStats.result(), ...this.tradeStats.result() };
+    // The trade metrics laid onto the equity metrics' fresh object, same keys in the same
+    // order: a literal with both spread into it cost about 10 KB a book (9 of them the
+    // second spread's), 100 MB of garbage over a 10,000-combination sweep.
+    return Object.assign(this.equityStats.result(), this.tradeStats.result());
   }
 }
 

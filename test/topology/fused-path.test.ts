@@ -591,10 +591,16 @@ describe('fused path: same results as the per-event graph', () => {
     );
   });
 
+  // A sweep's shards keep only their books' summaries: the fused loop builds no TRADE
+  // event there and folds each trade's numbers straight into the statistics.
   it.each([
     ['percent_equity sizing', ['portfolio.sizing={type: percent_equity, percent: 50}']],
     ['atr_risk sizing', [ATR_RISK]],
     ['a leveraged margin account whose margin calls fire', LEVERAGED],
+    [
+      'percent_equity sizing with a stop loss (the exit flow)',
+      ['portfolio.sizing={type: percent_equity, percent: 50}', 'risk.stop_loss_pct=0.4'],
+    ],
   ])(
     'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s',
     async (_name, sizing) => {

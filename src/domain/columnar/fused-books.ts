@@ -267,7 +267,7 @@ export class FusedBooks {
       const begins = this.warming && t >= tradeFrom;
       const first = byBar[b]!;
       const end = byBar[b + 1]!;
-      if (begins || first !== end || this.orders.waiting.length > 0 || (exitFlow !== undefined && exitFlow.busy)) {
+      if (begins || first !== end || this.orders.waitingCount > 0 || (exitFlow !== undefined && exitFlow.busy)) {
         at.seq = seq0 + b;
         at.ts = t;
         at.index = index0 + b;
@@ -296,7 +296,7 @@ export class FusedBooks {
             this.prev.close = lastClose;
           }
           this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins, prev);
-        } else if (this.orders.waiting.length > 0) this.fillWaiting(b, open[b]!);
+        } else if (this.orders.waitingCount > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
           this.signal(k, signals[k]![b]! as -1 | 0 | 1);

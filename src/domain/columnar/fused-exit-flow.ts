@@ -39,9 +39,58 @@ import {
   type FusedIds,
 } from './fused-order-flow.ts';
 
-/** A book's open tracked order (the portfolio's `openOrders`): what it counts as pending. */
-interface Tracked {
-  signed: number;
+/**
+ * A book's open tracked orders (the portfolio's `openOrders` and the funds each reserves),
+ * in the order sent. A book has one or two, so a scanned list in typed arrays: sending
+ * and ending an order allocates nothing (two Maps per book, set and deleted per order,
+ * were most of this flow's garbage after the broker's).
+ */
+class TrackedOrders {
+  count = 0;
+  private ids: Float64Array = new Float64Array(4);
+  /** Signed quantity each counts as pending. */
+  private signedQty: Float64Array = new Float64Array(4);
+  /** Funds each reserves. */
+  private reservedFunds: Float64Array = new Float64Array(4);
+
+  add(orderId: number, signed: number, reserved: number): void {
+    if (this.count === this.ids.length) {
+      const grow = (a: Float64Array): Float64Array => {
+        const next = new Float64Array(a.length * 2);
+        next.set(a);
+        return next;
+      };
+      this.ids = grow(this.ids);
+      this.signedQty = grow(this.signedQty);
+      this.reservedFunds = grow(this.reservedFunds);
+    }
+    const i = this.count++;
+    this.ids[i] = orderId;
+    this.signedQty[i] = signed;
+    this.reservedFunds[i] = reserved;
+  }
+
+  /** Position of `orderId` in the list, -1 when not tracked. */
+  indexOf(orderId: number): number {
+    for (let i = 0; i < this.count; i++) if (this.ids[i] === orderId) return i;
+    return -1;
+  }
+
+  /** `power` less each reservation in the order sent (the sum's rounding as the portfolio's). */
+  deductReserved(power: number): number {
+    for (let i = 0; i < this.count; i++) power -= this.reservedFunds[i]!;
+    return power;
+  }
+
+  /** Drops entry i (keeping the others' order); returns its signed quantity. */
+  remove(i: number): number {
+    const signed = this.signedQty[i]!;
+    this.ids.copyWithin(i, i + 1, this.count);
+    this.signedQty.copyWithin(i, i + 1, this.count);
+    this.reservedFunds.copyWithin(i, i + 1, this.count);
+    this.count--;
+    return signed;
+  }
 }
 
 /** The bar before the current one, whose close a snapshot (and a margin check) values the books at. */
@@ -50,6 +99,9 @@ export interface ClosedBar {
   readonly ts: number;
   readonly close: number;
 }
+
+/** No order type, price or expiry laid over a market order. */
+const MARKET: Partial<OrderEvent> = Object.freeze({});
 
 /**
  * The books' order flow through the simulated broker, with the exit rules of each book
@@ -72,9 +124,8 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** The bar being processed, as the broker and the exit rules read it. */
   private readonly bar: BarEvent;
   private readonly keyIndex: Map<string, number>;
-  /** Per book: its tracked open orders by id, and the funds each reserves (in the order sent). */
-  private readonly open: Map<number, Tracked>[];
-  private readonly reserved: Map<number, number>[];
+  /** Per book: its tracked open orders, and the funds each reserves (in the order sent). */
+  private readonly tracked: TrackedOrders[];
   /** Books holding a position. */
   private holding = 0;
   /** The drawdown halt watches every book's equity at every bar. */
@@ -94,8 +145,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
-    this.open = opts.keys.map(() => new Map());
-    this.reserved = opts.keys.map(() => new Map());
+    this.tracked = opts.keys.map(() => new TrackedOrders());
     const rules = exit.rules;
     this.exits =
       rules === undefined ? undefined : opts.keys.map((_, k) => new BookExits(rules, exit.barMs, this.host(k)));
@@ -223,9 +273,8 @@ export class FusedExitFlow extends FusedOrderFlow {
     reason: 'signal' | 'end_of_data',
   ): boolean {
     const symbol = this.opts.symbol;
-    this.submit(k, { seq: cause.seq, ts: cause.ts, symbol, price: cause.close }, signed, equity, signalId, reason, {
-      ...(reason === 'end_of_data' ? { endOfData: cause } : {}),
-    });
+    const at = { seq: cause.seq, ts: cause.ts, symbol, price: cause.close };
+    this.submit(k, at, signed, equity, signalId, reason, MARKET, true, reason === 'end_of_data' ? cause : undefined);
     return false;
   }
 
@@ -251,25 +300,27 @@ export class FusedExitFlow extends FusedOrderFlow {
     equity: number,
     signalId: number,
     reason: string,
-    extra: Partial<OrderEvent> & { endOfData?: At },
-    tracked = true,
+    extra: Partial<OrderEvent>,
+    tracked: boolean,
+    endOfData?: At,
   ): number {
-    const { endOfData, ...fields } = extra;
     const book = this.books[k]!;
     const funds = this.opts.funds;
     const orderId = this.ids.nextOrderId();
     const position = book.position(cause.symbol);
     let power: number | undefined;
     if (tracked) {
-      power = buyingPower(book, funds.account);
-      const reserved = this.reserved[k]!;
-      for (const r of reserved.values()) power -= r;
+      const orders = this.tracked[k]!;
+      power = orders.deductReserved(buyingPower(book, funds.account));
       const side = signed > 0 ? 'buy' : 'sell';
-      reserved.set(
-        orderId,
-        fundsNeeded(funds, { symbol: cause.symbol, side, quantity: Math.abs(signed), price: cause.price, position }),
-      );
-      this.open[k]!.set(orderId, { signed });
+      const reserved = fundsNeeded(funds, {
+        symbol: cause.symbol,
+        side,
+        quantity: Math.abs(signed),
+        price: cause.price,
+        position,
+      });
+      orders.add(orderId, signed, reserved);
       this.pending[k]! += signed;
     }
     this.counts[k]!.orders++;
@@ -282,7 +333,7 @@ export class FusedExitFlow extends FusedOrderFlow {
       signed,
       reason,
       { position, equity, grossExposure: book.grossExposure(), buyingPower: power },
-      fields,
+      extra,
     );
     const approved = this.riskCheck(order);
     if (approved === undefined) {
@@ -339,7 +390,7 @@ export class FusedExitFlow extends FusedOrderFlow {
       return;
     }
     counts.fills++;
-    if (this.open[k]!.has(ev.orderId) && !(ev.remaining > 0)) this.forgetOrder(k, ev.orderId);
+    if (!(ev.remaining > 0)) this.forgetOrder(k, ev.orderId);
     const book = this.books[k]!;
     // The portfolio marked its book at this bar's close before execution saw the bar.
     book.mark(ev.symbol, this.markPrice);
@@ -358,12 +409,10 @@ export class FusedExitFlow extends FusedOrderFlow {
 
   /** Book k's tracked order ended (filled, rejected, cancelled): no longer pending, its funds released. */
   private forgetOrder(k: number, orderId: number): void {
-    this.reserved[k]!.delete(orderId);
     this.marginCalls?.[k]!.ended(orderId);
-    const o = this.open[k]!.get(orderId);
-    if (o === undefined) return;
-    this.open[k]!.delete(orderId);
-    this.pending[k]! -= o.signed;
+    const orders = this.tracked[k]!;
+    const i = orders.indexOf(orderId);
+    if (i >= 0) this.pending[k]! -= orders.remove(i);
   }
 
   /**
@@ -375,7 +424,7 @@ export class FusedExitFlow extends FusedOrderFlow {
       committed: (symbol: string) => this.books[k]!.position(symbol) + this.pending[k]!,
       cancelEntries: () => {},
       send: (cause: ExitCause, signed: number, equity: number) =>
-        this.submit(k, cause, signed, equity, 0, 'margin_call', {}),
+        this.submit(k, cause, signed, equity, 0, 'margin_call', MARKET, true),
     };
   }
 

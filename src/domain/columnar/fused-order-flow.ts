@@ -10,8 +10,17 @@
  *
  * The books' per-bar state that the loop reads on every bar (cash, position) is mirrored
  * here in typed arrays, refreshed after every fill.
+ *
+ * Nothing that happens per order, fill or trade allocates unless something reads it
+ * (docs/performance.md, "Garbage per order"): the ORDER event risk checks is one scratch
+ * object rewritten per order (risk reads it and keeps nothing), the order a book has at
+ * the broker is that book's slot, rewritten per order, the fill the book books and the
+ * trade it closes are scratch objects too, and a TRADE event is built only when the
+ * book's sink keeps or writes trades; a sweep's books keep only their summaries, so there
+ * the trade's numbers go straight into the statistics. The exit flow (fused-exit-flow.ts)
+ * hands its orders to the simulated broker, which keeps them, so it builds them as events.
  */
-import type { OrderEvent, SluiceEvent } from '../../events/index.ts';
+import type { OrderEvent, OrderReason, OrderSide, SluiceEvent } from '../../events/index.ts';
 import {
   CommissionSchedule,
   slippageBps,
@@ -21,13 +30,15 @@ import {
   type SlippageModel,
 } from '../execution/costs.ts';
 import { buyingPower, fundsNeeded, type FundsRules } from '../portfolio/account.ts';
-import { Book } from '../portfolio/book.ts';
+import { Book, type BookFill, type MutableClosedTrade } from '../portfolio/book.ts';
 import { pointValue, type Instrument } from '../portfolio/instrument.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { tradeEvent } from '../portfolio/trade-event.ts';
 import { targetQuantity, type SizingConfig } from '../portfolio/sizing.ts';
-import { judgeOrder } from '../risk/risk-verdict.ts';
-import type { RiskLimits } from '../risk/risk-check.ts';
+import { judgeOrder, tallyDecision } from '../risk/risk-verdict.ts';
+import { decideOrder } from '../risk/order-decision.ts';
+import type { RiskDecision, RiskLimits } from '../risk/risk-check.ts';
+import type { TradeLike } from '../metrics/trade-stats.ts';
 import type { SimulatedBrokerOptions } from '../execution/simulated-broker.ts';
 import type { BookExitRules } from '../risk/book-exits.ts';
 
@@ -39,6 +50,13 @@ export interface FusedBookSink {
   snapshots(ts: Float64Array, equity: Float64Array, cash: Float64Array, invested: Uint8Array, count: number): void;
   /** A closed trade, as the portfolio emits it on its metrics stream. */
   add(ev: SluiceEvent): unknown;
+  /**
+   * Whether `add` keeps or writes the trades (else only their statistics count, as in a
+   * sweep's shards): when false the loop builds no TRADE event and calls `foldTradeStats`.
+   */
+  readonly keepsTrades: boolean;
+  /** A closed trade's statistics alone (`keepsTrades` false); `t` is rewritten after the call. */
+  foldTradeStats(t: TradeLike): void;
 }
 
 /** The run-wide id counters, shared as the containers share them. */
@@ -123,13 +141,27 @@ export interface FusedBookCounts {
   margin_calls: number;
 }
 
-/** The order a book has at the broker, with the broker's commission bookkeeping. */
+/**
+ * What the broker needs of an order it holds (risk's quantity, the bar it was sent on),
+ * with its commission bookkeeping: one per book, rewritten for each order the book sends
+ * (a book has at most one at the broker here), and one for orders filled at once.
+ */
 interface Queued extends OrderCosts {
-  readonly order: OrderEvent;
+  /** True while the order waits at the broker. */
+  active: boolean;
+  orderId: number;
+  seq: number;
+  ts: number;
+  readonly symbol: string;
+  side: OrderSide;
+  quantity: number;
+  reason: OrderReason;
   /** What the book reserved for it (buying power), and what it counts as pending. */
-  readonly reserved: number;
-  readonly signed: number;
+  reserved: number;
+  signed: number;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Portfolio → risk → broker → fill for the books of one fused graph, one symbol, market
@@ -149,16 +181,26 @@ export class FusedOrderFlow {
   /** Mirrors of each book's cash and position, refreshed after every fill. */
   readonly cash: Float64Array;
   readonly qty: Float64Array;
-  /** Books with an order at the broker, in the order the orders were sent (the broker's queue). */
-  waiting: number[] = [];
+  /** Books with an order at the broker, in the order the orders were sent (the broker's queue): the first `waitingCount`. */
+  private readonly waiting: Int32Array;
+  waitingCount = 0;
   /** The books `fillWaiting` filled, in fill order (the first `filledCount` entries). */
   filled: Int32Array;
   filledCount = 0;
 
   /** Signed quantity sent and not yet filled or rejected (the portfolio's `pending`). */
   protected readonly pending: Float64Array;
-  /** The order waiting at the broker per book, if any. */
-  private readonly queued: (Queued | undefined)[];
+  /** Per book, its order at the broker (`active`) or the last one it had. */
+  private readonly queued: Queued[];
+  /** An order filled as soon as risk passes it (`fill: close`, the end of the data). */
+  private readonly now: Queued;
+  /** The ORDER event risk reads, rewritten per order (`orderEvent`'s fields and order, buying power included). */
+  private readonly order: Mutable<OrderEvent>;
+  /** The fill a book books, and the trade it closes: rewritten per fill. */
+  private readonly bookedFill: Mutable<BookFill>;
+  private readonly closed: MutableClosedTrade;
+  /** The sizing rule's inputs (a feature's value), rewritten per signal. */
+  private readonly sizingInputs: { feature: number; barsPerYear: number };
   private readonly schedule: CommissionSchedule;
   private readonly point: number;
 
@@ -183,7 +225,45 @@ export class FusedOrderFlow {
     this.qty = new Float64Array(n);
     this.filled = new Int32Array(n);
     this.pending = new Float64Array(n);
-    this.queued = new Array<Queued | undefined>(n).fill(undefined);
+    this.waiting = new Int32Array(n);
+    this.queued = opts.keys.map(() => this.queuedSlot());
+    this.now = this.queuedSlot();
+    this.order = orderEvent(
+      { seq: -1, ts: Number.NaN, symbol: opts.symbol, price: Number.NaN },
+      '',
+      '',
+      -1,
+      -1,
+      1,
+      'signal',
+      { position: 0, equity: Number.NaN, grossExposure: Number.NaN, buyingPower: Number.NaN },
+    ) as Mutable<OrderEvent>;
+    this.bookedFill = {
+      symbol: opts.symbol,
+      side: 'buy',
+      quantity: Number.NaN,
+      price: Number.NaN,
+      commission: Number.NaN,
+      ts: Number.NaN,
+      barIndex: -1,
+      reason: 'signal',
+    };
+    this.closed = {
+      symbol: opts.symbol,
+      direction: 'long',
+      quantity: Number.NaN,
+      entryTs: Number.NaN,
+      entryPrice: Number.NaN,
+      exitTs: Number.NaN,
+      exitPrice: Number.NaN,
+      grossPnl: Number.NaN,
+      commission: Number.NaN,
+      pnl: Number.NaN,
+      returnPct: Number.NaN,
+      barsHeld: 0,
+      exitReason: '',
+    };
+    this.sizingInputs = { feature: Number.NaN, barsPerYear: opts.sizingInputs?.barsPerYear ?? Number.NaN };
     this.schedule = new CommissionSchedule(opts.commission);
     this.point = pointValue(this.books[0]?.instrument(opts.symbol) ?? { kind: 'equity' });
   }
@@ -201,13 +281,11 @@ export class FusedOrderFlow {
     const equity = book.equity();
     // As the portfolio container: atr_risk's ATR in currency is the point value times the price's.
     const sizing = this.opts.sizing;
-    const inputs =
-      this.opts.sizingInputs === undefined
-        ? undefined
-        : {
-            feature: sizing.type === 'atr_risk' ? cause.feature * this.point : cause.feature,
-            barsPerYear: this.opts.sizingInputs.barsPerYear,
-          };
+    let inputs: { feature: number; barsPerYear: number } | undefined;
+    if (this.opts.sizingInputs !== undefined) {
+      inputs = this.sizingInputs;
+      inputs.feature = sizing.type === 'atr_risk' ? cause.feature * this.point : cause.feature;
+    }
     let target = targetQuantity(sizing, direction, equity, cause.close * this.point, inputs);
     if (direction !== 0 && target === 0) counts.unsized++;
     const committed = book.position(this.opts.symbol) + this.pending[k]!;
@@ -225,13 +303,17 @@ export class FusedOrderFlow {
    * `open`, in the order they were sent; the books filled are left in `filled`.
    */
   fillWaiting(at: At, open: number): void {
+    // Compacted in place: a fill sends no order, so nothing joins the queue meanwhile.
     const waiting = this.waiting;
-    this.waiting = [];
+    const count = this.waitingCount;
+    let kept = 0;
     this.filledCount = 0;
-    for (const k of waiting) {
-      if (!this.fillAtOpen(k, at, open)) this.waiting.push(k);
+    for (let i = 0; i < count; i++) {
+      const k = waiting[i]!;
+      if (!this.fillAtOpen(k, at, open)) waiting[kept++] = k;
       else this.filled[this.filledCount++] = k;
     }
+    this.waitingCount = kept;
   }
 
   /** End of data for book k: marked at the last close, and closed out there with `close_at_end`. */
@@ -251,9 +333,10 @@ export class FusedOrderFlow {
 
   /** End of data at the broker: the orders still waiting end unfilled. */
   endWaiting(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const k of waiting) {
+    const count = this.waitingCount;
+    this.waitingCount = 0;
+    for (let i = 0; i < count; i++) {
+      const k = this.waiting[i]!;
       this.execution.ended.end_of_data++;
       this.execution.unfilledAtEnd++;
       this.counts[k]!.notices++;
@@ -274,68 +357,104 @@ export class FusedOrderFlow {
     reason: 'signal' | 'end_of_data',
   ): boolean {
     const book = this.books[k]!;
-    const symbol = this.opts.symbol;
     const funds = this.opts.funds;
     const orderId = this.ids.nextOrderId();
-    const position = book.position(symbol);
-    const waiting = this.queued[k];
+    const position = book.position(this.opts.symbol);
+    const waiting = this.queued[k]!;
     let power = buyingPower(book, funds.account);
-    if (waiting !== undefined) power -= waiting.reserved;
-    const side = signed > 0 ? 'buy' : 'sell';
-    const reserved = fundsNeeded(funds, { symbol, side, quantity: Math.abs(signed), price: cause.close, position });
+    if (waiting.active) power -= waiting.reserved;
+    // The ORDER event, as orderEvent builds it, in the scratch risk reads.
+    const order = this.order;
+    order.seq = cause.seq;
+    order.ts = cause.ts;
+    order.source = this.opts.portfolioIds[k]!;
+    order.key = this.opts.keys[k]!;
+    order.orderId = orderId;
+    order.signalId = signalId;
+    order.side = signed > 0 ? 'buy' : 'sell';
+    order.quantity = Math.abs(signed);
+    order.reason = reason;
+    order.price = cause.close;
+    order.position = position;
+    order.equity = equity;
+    order.grossExposure = book.grossExposure();
+    order.buyingPower = power;
+    const reserved = fundsNeeded(funds, order);
     this.pending[k]! += signed;
     this.counts[k]!.orders++;
-    const order = orderEvent(
-      { seq: cause.seq, ts: cause.ts, symbol, price: cause.close },
-      this.opts.portfolioIds[k]!,
-      this.opts.keys[k]!,
-      orderId,
-      signalId,
-      signed,
-      reason,
-      { position, equity, grossExposure: book.grossExposure(), buyingPower: power },
-    );
-    const approved = this.riskCheck(order);
-    if (approved === undefined) {
+    const decision = this.riskDecision(order);
+    if (decision.action === 'reject') {
       this.counts[k]!.rejects++;
       this.pending[k]! -= signed;
       return false;
     }
+    const quantity = decision.action === 'resize' ? decision.quantity : order.quantity;
     this.execution.orders++;
-    if (!(approved.quantity > 0) || !Number.isFinite(approved.quantity)) {
+    if (!(quantity > 0) || !Number.isFinite(quantity)) {
       throw new RangeError(
-        `order ${orderId} (${approved.key}, ${symbol}): quantity must be a finite number > 0, got ${approved.quantity}`,
+        `order ${orderId} (${order.key}, ${order.symbol}): quantity must be a finite number > 0, got ${quantity}`,
       );
     }
-    const entry: Queued = { order: approved, reserved, signed, raw: 0, paid: 0 };
     if (reason === 'end_of_data' || this.opts.fillAtClose) {
       // Filled in full at the close of its own bar, now: at the end of the data there is
       // no later bar; with fill: close the broker has seen this bar (no volume cap on this
       // path, so never in part).
-      this.fill(k, entry, cause.close, cause);
+      this.fill(k, this.queue(this.now, order, quantity, reserved, signed), cause.close, cause);
       return true;
     }
-    if (waiting !== undefined)
+    if (waiting.active)
       throw new Error(
         `fused book loop: book '${order.key}' would have two orders at the broker; this configuration belongs on the per-event path`,
       );
-    this.queued[k] = entry;
-    this.waiting.push(k);
+    this.queue(waiting, order, quantity, reserved, signed).active = true;
+    this.waiting[this.waitingCount++] = k;
     return false;
+  }
+
+  /** `slot`, rewritten for `order` as risk passed it (`quantity`), with no commission charged yet. */
+  private queue(slot: Queued, order: OrderEvent, quantity: number, reserved: number, signed: number): Queued {
+    slot.orderId = order.orderId;
+    slot.seq = order.seq;
+    slot.ts = order.ts;
+    slot.side = order.side;
+    slot.quantity = quantity;
+    slot.reason = order.reason;
+    slot.reserved = reserved;
+    slot.signed = signed;
+    slot.raw = 0;
+    slot.paid = 0;
+    return slot;
+  }
+
+  /** A book's order slot, empty. */
+  private queuedSlot(): Queued {
+    return {
+      active: false,
+      orderId: -1,
+      seq: -1,
+      ts: Number.NaN,
+      symbol: this.opts.symbol,
+      side: 'buy',
+      quantity: Number.NaN,
+      reason: 'signal',
+      reserved: Number.NaN,
+      signed: Number.NaN,
+      raw: 0,
+      paid: 0,
+    };
   }
 
   /** The broker fills book k's waiting market order at the open of bar `at`. */
   private fillAtOpen(k: number, at: At, open: number): boolean {
     const entry = this.queued[k]!;
-    const order = entry.order;
-    if (order.seq > at.seq || order.ts > at.ts) {
+    if (entry.seq > at.seq || entry.ts > at.ts) {
       throw new Error(
-        `look-ahead: order ${order.orderId} from bar seq ${order.seq} (ts ${order.ts}) would fill on earlier bar ${this.opts.symbol} seq ${at.seq} (ts ${at.ts})`,
+        `look-ahead: order ${entry.orderId} from bar seq ${entry.seq} (ts ${entry.ts}) would fill on earlier bar ${this.opts.symbol} seq ${at.seq} (ts ${at.ts})`,
       );
     }
     // Created on this very bar (never, with next-open fills): it waits, as the broker's eligibility says.
-    if (order.seq === at.seq || order.ts === at.ts) return false;
-    this.queued[k] = undefined;
+    if (entry.seq === at.seq || entry.ts === at.ts) return false;
+    entry.active = false;
     this.books[k]!.mark(this.opts.symbol, at.close);
     this.fill(k, entry, open, at);
     return true;
@@ -343,14 +462,13 @@ export class FusedOrderFlow {
 
   /** One complete fill of `entry` at `rawPrice` on bar `bar`, booked as the portfolio books a FILL. */
   private fill(k: number, entry: Queued, rawPrice: number, bar: At): void {
-    const order = entry.order;
-    const qty = order.quantity;
-    const price = slippedPrice(order.side, rawPrice, slippageBps(this.opts.slippage, qty, bar.volume));
-    const commission = this.schedule.charge(entry, order.key, qty, price, bar.ts);
+    const qty = entry.quantity;
+    const price = slippedPrice(entry.side, rawPrice, slippageBps(this.opts.slippage, qty, bar.volume));
+    const commission = this.schedule.charge(entry, this.opts.keys[k]!, qty, price, bar.ts);
     this.execution.fills++;
     this.counts[k]!.fills++;
     this.pending[k]! -= entry.signed;
-    this.bookFill(k, order, qty, price, commission, bar.seq, bar.ts, bar.index);
+    this.bookFill(k, entry, qty, price, commission, bar.seq, bar.ts, bar.index);
   }
 
   /**
@@ -367,38 +485,36 @@ export class FusedOrderFlow {
     ts: number,
     index: number,
   ): void {
-    const counts = this.counts[k]!;
     const book = this.books[k]!;
-    const closed = book.applyFill({
-      symbol: order.symbol,
-      side: order.side,
-      quantity: qty,
-      price,
-      commission,
-      ts,
-      barIndex: index,
-      reason: order.reason,
-    });
+    const fill = this.bookedFill;
+    fill.symbol = order.symbol;
+    fill.side = order.side;
+    fill.quantity = qty;
+    fill.price = price;
+    fill.commission = commission;
+    fill.ts = ts;
+    fill.barIndex = index;
+    fill.reason = order.reason;
+    const t = this.closed;
+    const closed = book.applyFillInto(fill, t);
     this.cash[k] = book.cash;
     this.qty[k] = book.position(order.symbol);
-    for (const t of closed) {
-      counts.trades++;
-      const ev = tradeEvent(
-        t,
-        { seq, ts, symbol: order.symbol },
-        this.opts.portfolioIds[k]!,
-        this.opts.keys[k]!,
-        this.ids.nextTradeId(),
+    if (!closed) return;
+    this.counts[k]!.trades++;
+    const tradeId = this.ids.nextTradeId();
+    const sink = this.sinks[k]!;
+    if (!sink.keepsTrades) sink.foldTradeStats(t);
+    else
+      sink.add(
+        tradeEvent(t, { seq, ts, symbol: order.symbol }, this.opts.portfolioIds[k]!, this.opts.keys[k]!, tradeId),
       );
-      this.sinks[k]!.add(ev);
-    }
   }
 
   /** Book k's waiting order ended without a fill: it no longer counts as pending. */
   private forget(k: number): void {
     const entry = this.queued[k]!;
     // Only at the end of the data, once the broker's queue has been emptied.
-    this.queued[k] = undefined;
+    entry.active = false;
     this.pending[k]! -= entry.signed;
   }
 
@@ -410,5 +526,12 @@ export class FusedOrderFlow {
   protected riskCheck(order: OrderEvent): OrderEvent | undefined {
     const verdict = judgeOrder(order, this.opts.limits, this.opts.funds, this.risk, this.opts.maxNotes);
     return verdict.action === 'reject' ? undefined : verdict.order;
+  }
+
+  /** Risk's decision on an order, counted and noted as `riskCheck` counts and notes it, with no verdict object. */
+  private riskDecision(order: OrderEvent): RiskDecision {
+    const decision = decideOrder(order, this.opts.limits, this.opts.funds);
+    tallyDecision(order, decision, this.risk, this.opts.maxNotes);
+    return decision;
   }
 }

@@ -73,6 +73,9 @@ export interface ClosedTrade {
   readonly exitReason: string;
 }
 
+/** A {@link ClosedTrade} that `Book.applyFillInto` writes, reused by its caller from fill to fill. */
+export type MutableClosedTrade = { -readonly [K in keyof ClosedTrade]: ClosedTrade[K] };
+
 /** Returned by `applyFill` when nothing closes; shared so the common case allocates nothing. */
 const NO_TRADES: readonly ClosedTrade[] = Object.freeze([]);
 
@@ -261,6 +264,22 @@ export class Book {
    * commission: those are engine bugs, not market events.
    */
   applyFill(fill: BookFill): readonly ClosedTrade[] {
+    const trade = this.apply(fill, undefined);
+    return trade === undefined ? NO_TRADES : [trade];
+  }
+
+  /**
+   * `applyFill`, with the trade it closes (a fill closes at most one) written into `into`
+   * rather than a new object: true when one closed. For a caller that reads the trade at
+   * once and keeps nothing of it (the fused book loop, which folds a sweep's trades into
+   * statistics or copies them into a TRADE event), so a fill allocates nothing.
+   */
+  applyFillInto(fill: BookFill, into: MutableClosedTrade): boolean {
+    return this.apply(fill, into) !== undefined;
+  }
+
+  /** The fill, booked; the trade it closes, in `into` when given (else a new one), or undefined. */
+  private apply(fill: BookFill, into: MutableClosedTrade | undefined): ClosedTrade | undefined {
     const { quantity, price, commission } = fill;
     if (!(quantity > 0) || !Number.isFinite(quantity))
       throw new RangeError(`fill quantity must be positive, got ${quantity}`);
@@ -280,7 +299,7 @@ export class Book {
     if (q === 0) {
       this.openAt(h, sign * quantity, fill, commission);
       if (h.future) this.settle(h, h.mark);
-      return NO_TRADES;
+      return undefined;
     }
     const dir = q > 0 ? 1 : -1;
     if (dir === sign) {
@@ -295,7 +314,7 @@ export class Book {
         this.cashBalance -= quantity * h.margin;
         this.settle(h, h.mark);
       }
-      return NO_TRADES;
+      return undefined;
     }
 
     // Reducing, closing or reversing.
@@ -320,21 +339,42 @@ export class Book {
     const entryPrice = h.avgPrice;
     const grossPnl = h.future ? closed * (price - entryPrice) * dir * h.point : closed * (price - entryPrice) * dir;
     const pnl = grossPnl - tradeCommission;
-    const trade: ClosedTrade = {
-      symbol: h.symbol,
-      direction: dir === 1 ? 'long' : 'short',
-      quantity: closed,
-      entryTs: h.entryTs,
-      entryPrice,
-      exitTs: fill.ts,
-      exitPrice: price,
-      grossPnl,
-      commission: tradeCommission,
-      pnl,
-      returnPct: h.future ? pnl / (closed * entryPrice * h.point) : pnl / (closed * entryPrice),
-      barsHeld: fill.barIndex - h.entryBarIndex,
-      exitReason: fill.reason,
-    };
+    const direction = dir === 1 ? 'long' : 'short';
+    const returnPct = h.future ? pnl / (closed * entryPrice * h.point) : pnl / (closed * entryPrice);
+    const barsHeld = fill.barIndex - h.entryBarIndex;
+    let trade: ClosedTrade;
+    if (into === undefined) {
+      trade = {
+        symbol: h.symbol,
+        direction,
+        quantity: closed,
+        entryTs: h.entryTs,
+        entryPrice,
+        exitTs: fill.ts,
+        exitPrice: price,
+        grossPnl,
+        commission: tradeCommission,
+        pnl,
+        returnPct,
+        barsHeld,
+        exitReason: fill.reason,
+      };
+    } else {
+      into.symbol = h.symbol;
+      into.direction = direction;
+      into.quantity = closed;
+      into.entryTs = h.entryTs;
+      into.entryPrice = entryPrice;
+      into.exitTs = fill.ts;
+      into.exitPrice = price;
+      into.grossPnl = grossPnl;
+      into.commission = tradeCommission;
+      into.pnl = pnl;
+      into.returnPct = returnPct;
+      into.barsHeld = barsHeld;
+      into.exitReason = fill.reason;
+      trade = into;
+    }
     this.realized += pnl;
 
     if (h.future) {
@@ -353,7 +393,7 @@ export class Book {
         if (h.future) this.settle(h, h.mark);
       }
     }
-    return [trade];
+    return trade;
   }
 
   /**

@@ -6,9 +6,12 @@
  */
 import type { OrderEvent } from '../../events/index.ts';
 import { commission } from '../execution/costs.ts';
-import { splitOrder, unitCosts, type FundsRules } from '../portfolio/account.ts';
+import { closingQuantity, unitOpenCost, unitReleaseCost, type FundsRules } from '../portfolio/account.ts';
 import { wholeShares } from '../portfolio/sizing.ts';
 import type { RiskDecision } from './risk-check.ts';
+
+/** The answer to most orders, shared: a decision is read, never changed. */
+const APPROVE: RiskDecision = Object.freeze({ action: 'approve' });
 
 /**
  * Checks an order against the book's buying power (`order.buyingPower`, which the
@@ -22,27 +25,29 @@ import type { RiskDecision } from './risk-check.ts';
  */
 export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
   const power = order.buyingPower;
-  const { sign, closing, opening } = splitOrder(order);
-  if (power === undefined || opening <= 0) return { action: 'approve' };
+  const sign = order.side === 'buy' ? 1 : -1;
+  const closing = closingQuantity(order);
+  const opening = order.quantity - closing;
+  if (power === undefined || opening <= 0) return APPROVE;
   const instrument = rules.instrument(order.symbol);
   const account = rules.account;
-  const unit = unitCosts(rules, order, sign, order.quantity);
-  const available = power + closing * unit.release;
+  const unitOpen = unitOpenCost(rules, order, order.quantity);
+  const available = power + closing * unitReleaseCost(rules, order, order.quantity);
 
   let allowed = opening;
   let why = '';
-  if (!Number.isFinite(unit.open)) {
+  if (!Number.isFinite(unitOpen)) {
     allowed = 0;
     why = `a cash account cannot sell ${order.symbol} short (set portfolio.account: margin to short shares)`;
-  } else if (orderCost(rules, unit.open, closing, opening, order.price) > available) {
+  } else if (orderCost(rules, unitOpen, closing, opening, order.price) > available) {
     // The largest whole quantity that fits; commission is not linear (minimums), so step down.
     let n = Math.min(
       opening,
-      wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unit.open),
+      wholeShares((available - commission(rules.commission, closing + 1, order.price)) / unitOpen),
     );
-    while (n > 0 && orderCost(rules, unit.open, closing, n, order.price) > available) n--;
+    while (n > 0 && orderCost(rules, unitOpen, closing, n, order.price) > available) n--;
     allowed = n;
-    why = `insufficient funds: buying power ${fmt(available)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} needs ${fmt(orderCost(rules, unit.open, closing, opening, order.price))}`;
+    why = `insufficient funds: buying power ${fmt(available)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} needs ${fmt(orderCost(rules, unitOpen, closing, opening, order.price))}`;
   }
   if (account.type === 'margin') {
     const point = instrument.kind === 'future' ? instrument.multiplier : 1;
@@ -56,7 +61,7 @@ export function checkFunds(order: OrderEvent, rules: FundsRules): RiskDecision {
       why = `max_leverage ${fmt(account.maxLeverage)}x equity ${fmt(order.equity)}: gross exposure ${fmt(order.grossExposure)}, order ${order.side} ${fmt(opening)} ${order.symbol} @ ${fmt(order.price)} would exceed it`;
     }
   }
-  if (allowed >= opening) return { action: 'approve' };
+  if (allowed >= opening) return APPROVE;
   const kept = closing + (rules.policy === 'resize' ? allowed : 0);
   if (kept <= 0) return { action: 'reject', reason: why };
   return { action: 'resize', quantity: kept, note: `resized ${fmt(order.quantity)} → ${fmt(kept)} by ${why}` };

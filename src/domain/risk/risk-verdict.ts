@@ -8,7 +8,7 @@
 import type { OrderEvent } from '../../events/index.ts';
 import type { FundsRules } from '../portfolio/account.ts';
 import { decideOrder } from './order-decision.ts';
-import type { RiskLimits } from './risk-check.ts';
+import type { RiskDecision, RiskLimits } from './risk-check.ts';
 
 /** Risk notes kept for the results file (the first ones). */
 export const MAX_RISK_NOTES = 20;
@@ -43,18 +43,39 @@ export function judgeOrder(
   maxNotes: number = MAX_RISK_NOTES,
 ): RiskVerdict {
   const decision = decideOrder(order, limits, funds);
+  tallyDecision(order, decision, tally, maxNotes);
+  switch (decision.action) {
+    case 'approve':
+      return { action: 'approve', order };
+    case 'resize':
+      return { action: 'resize', order: { ...order, quantity: decision.quantity, riskNote: decision.note } };
+    case 'reject':
+      return decision;
+  }
+}
+
+/**
+ * Counts decideOrder's `decision` on `order` into `tally` and notes a resize or a
+ * rejection: {@link judgeOrder}'s bookkeeping, for a caller that needs only the decision
+ * (the fused order flow reads the quantity, and builds no order per decision).
+ */
+export function tallyDecision(
+  order: OrderEvent,
+  decision: RiskDecision,
+  tally: RiskTally,
+  maxNotes: number = MAX_RISK_NOTES,
+): void {
   switch (decision.action) {
     case 'approve':
       tally.approved++;
-      return { action: 'approve', order };
+      return;
     case 'resize':
       tally.resized++;
       note(tally, maxNotes, `order ${order.orderId} (${order.key}) resized to ${decision.quantity}: ${decision.note}`);
-      return { action: 'resize', order: { ...order, quantity: decision.quantity, riskNote: decision.note } };
+      return;
     case 'reject':
       tally.rejected++;
       note(tally, maxNotes, `order ${order.orderId} (${order.key}) rejected: ${decision.reason}`);
-      return decision;
   }
 }
 

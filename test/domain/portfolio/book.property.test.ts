@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
-import { Book } from '../../../src/domain/portfolio/book.ts';
+import { Book, type MutableClosedTrade } from '../../../src/domain/portfolio/book.ts';
 
 /** One step of a random history: a fill or a new mark, on one of two symbols. */
 const step = fc.oneof(
@@ -94,6 +94,37 @@ describe('Book accounting identities (fast-check)', () => {
         return close(tradePnl, book.realizedPnl);
       }),
       { numRuns: 500, seed: 11 },
+    );
+  });
+
+  it('applyFillInto books what applyFill books and writes the trade it returns into the one object it is given', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        const instruments = new Map([['BBB', { kind: 'future' as const, multiplier: 50, margin: 4000 }]]);
+        const fresh = new Book(100_000, instruments);
+        const reused = new Book(100_000, instruments);
+        const into = {} as MutableClosedTrade;
+        let bar = 0;
+        for (const s of steps) {
+          if (s.kind === 'mark') {
+            fresh.mark(s.symbol, s.price);
+            reused.mark(s.symbol, s.price);
+          } else {
+            const fill = { ...s, ts: bar, barIndex: bar, reason: `r${bar}` };
+            const trades = fresh.applyFill(fill);
+            const closed = reused.applyFillInto(fill, into);
+            if (closed !== (trades.length === 1) || trades.length > 1) return false;
+            // Same fields, values and order: the fused loop copies them into TRADE events.
+            if (closed && JSON.stringify(into) !== JSON.stringify(trades[0])) return false;
+          }
+          bar++;
+          if (reused.cash !== fresh.cash || reused.equity() !== fresh.equity()) return false;
+          if (reused.realizedPnl !== fresh.realizedPnl || reused.position('BBB') !== fresh.position('BBB'))
+            return false;
+        }
+        return true;
+      }),
+      { numRuns: 500, seed: 20261208 },
     );
   });
 });
