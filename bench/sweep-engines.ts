@@ -10,6 +10,7 @@
  *   npm run bench:engines -- --strategy bollinger_reversion --rounds 3
  *   npm run bench:engines -- --strategy sma_crossover --set risk.stop_loss_pct=0.5   # exit rules
  *   npm run bench:engines -- --strategy sma_crossover --case margin_calls             # a margin account
+ *   npm run bench:engines -- --strategy sma_crossover --case volume                   # partial fills
  *
  * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
  * (repeatable) adds a config override after those.
@@ -35,7 +36,9 @@ const GRIDS: Record<string, string[]> = {
  * Named sets of overrides (`--case`). `margin`: a margin account with short books, the
  * bench's fixed 100 shares (well within margin: no call fires). `margin_calls`: leveraged
  * books (192 % of equity, maintenance margin at the initial 52 %), whose margin calls fire
- * on a small adverse move, as in test/topology/fused-path.test.ts.
+ * on a small adverse move, as in test/topology/fused-path.test.ts. `volume`: partial fills,
+ * each fill at most 0.02 % of its bar's volume (SPY 5m trades 385,000 shares on the median
+ * bar: 77 shares there, so most of the bench's 100-share orders fill in parts), short books.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -47,6 +50,7 @@ const CASES: Record<string, string[]> = {
     'risk.max_exposure=2',
     'portfolio.allow_short=true',
   ],
+  volume: ['execution.max_volume_share=0.0002', 'portfolio.allow_short=true'],
 };
 
 const { values: args } = parseArgs({

@@ -108,7 +108,12 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // broker, src/domain/columnar/fused-exit-flow.ts), and for the same reason not with fill: close.
   if (p.account === 'margin' && e.fill === 'close')
     return 'portfolio.account margin with execution.fill: close (a margin call decided before its bar reaches execution fills there)';
-  if (e.maxVolumeShare !== undefined) return 'execution.max_volume_share (partial fills)';
+  // Partial fills run fused the same way (every order through the simulated broker, which
+  // caps each fill), with next-open fills: with fill: close an order fills at once at its
+  // own bar's close only as far as the cap allows, its rest at the next open, which the
+  // loop's at-once fill of a whole order at the close does not do.
+  if (e.maxVolumeShare !== undefined && e.fill === 'close')
+    return 'execution.max_volume_share with execution.fill: close (an order fills at its own close only as far as the volume cap allows, the rest at the next open)';
   for (const instrument of accountingOf(cfg).instruments.values())
     if (instrument.kind === 'future')
       return 'a futures instrument (its variation margin settles into cash at every close; the fused snapshots value cash and shares only)';
@@ -189,10 +194,12 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       commission: cfg.execution.commission,
       maxNotes: MAX_RISK_NOTES,
       fillAtClose: cfg.execution.fill === 'close',
-      // The books' orders go through the simulated broker for the exit rules and for a margin
-      // account's calls (a liquidation may wait at the broker beside the signal's order).
+      // The books' orders go through the simulated broker for the exit rules, for a margin
+      // account's calls (a liquidation may wait at the broker beside the signal's order) and
+      // for partial fills (the broker caps each fill at a share of the bar's volume; an
+      // order's rest waits beside the next signal's order).
       exits:
-        BookExits.wanted(cfg.risk) || cfg.portfolio.account === 'margin'
+        BookExits.wanted(cfg.risk) || cfg.portfolio.account === 'margin' || cfg.execution.maxVolumeShare !== undefined
           ? {
               rules: BookExits.wanted(cfg.risk) ? cfg.risk : undefined,
               barMs: parseTimeframe(cfg.data.timeframe),

@@ -408,6 +408,75 @@ describe('fused path: same results as the per-event graph', () => {
     expect(trades.filter((t) => t.exitReason === 'margin_call').length).toBeGreaterThan(20);
   });
 
+  // Partial fills (execution.max_volume_share): every order goes through the simulated
+  // broker (src/domain/columnar/fused-exit-flow.ts), which fills at most a share of each
+  // bar's volume; an order's rest waits at the broker for the next bars, still pending and
+  // reserving its funds pro rata, and the next signal's order may join it there. SPY's 5m
+  // bars trade 120,000 shares or fewer one bar in 20 and 385,000 on the median, so 0.0004
+  // of that (48 to 154 shares) cuts most orders of a 95 % book (about 180 shares). Each
+  // row states how many partial fills at least the execution container must count.
+  const SHARE = 'execution.max_volume_share=0.0004';
+  const partialFills = (o: PhaseOutcome): number =>
+    [...o.containers.values()]
+      .filter((c) => c['role'] === 'execution')
+      .reduce((sum, c) => sum + Number(c['partial_fills']), 0);
+  it.each([
+    ['long only, the example', [SHARE, 'data.chunk_size=997'], 300],
+    [
+      'short books, a stop loss and a take-profit, two strategies, chunks of 97',
+      [
+        SHARE,
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.6',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      300,
+    ],
+    [
+      'a leveraged short margin account whose calls fire, chunks of one bar',
+      [...LEVERAGED, SHARE, 'portfolio.allow_short=true', 'data.chunk_size=1', 'strategies=[{type: rsi_threshold}]'],
+      300,
+    ],
+    [
+      'a trailing stop, max_holding_bars and close_eod, fixed size, volume-share slippage',
+      [
+        SHARE,
+        'portfolio.sizing={type: fixed, quantity: 300}',
+        'risk.trailing_stop_pct=0.3',
+        'risk.max_holding_bars=12',
+        'risk.close_eod=true',
+        'execution.slippage_bps=0',
+        'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}',
+      ],
+      300,
+    ],
+  ] as const)('partial fills (max_volume_share): %s', async (_name, sets, minPartial) => {
+    const { wf, plan } = await load([...sets]);
+    const fused = await expectSame(wf, plan);
+    expect(partialFills(fused)).toBeGreaterThan(minPartial);
+  });
+
+  it('partial fills (max_volume_share): a window with a warm-up cut across chunks, a stop loss', async () => {
+    const { wf, plan } = await load([
+      SHARE,
+      'risk.stop_loss_pct=0.4',
+      'portfolio.allow_short=true',
+      'data.chunk_size=97',
+    ]);
+    const fused = await expectSame(
+      {
+        ...wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+      },
+      plan,
+    );
+    expect(partialFills(fused)).toBeGreaterThan(50);
+  });
+
   // Sizing rules that read a feature (atr_risk's ATR, volatility_target's σ): the hub
   // registers it after the strategies' features, as the per-event compiler does, and the
   // books size each signal with its value at the signal bar (the FEATURES event the
@@ -601,6 +670,10 @@ describe('fused path: same results as the per-event graph', () => {
       'percent_equity sizing with a stop loss (the exit flow)',
       ['portfolio.sizing={type: percent_equity, percent: 50}', 'risk.stop_loss_pct=0.4'],
     ],
+    [
+      'partial fills (max_volume_share) with a stop loss',
+      ['execution.max_volume_share=0.0003', 'risk.stop_loss_pct=0.4'],
+    ],
   ])(
     'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s',
     async (_name, sizing) => {
@@ -681,7 +754,13 @@ describe('fused path: eligibility', () => {
         ).wf,
       ),
     ).toBeUndefined();
-    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toMatch(/max_volume_share/);
+    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1'])).wf)).toBeUndefined();
+    expect(
+      fusedIneligibility((await load(['execution.max_volume_share=0.1', 'portfolio.account=margin'])).wf),
+    ).toBeUndefined();
+    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1', 'execution.fill=close'])).wf)).toMatch(
+      /^execution.max_volume_share with execution.fill: close/,
+    );
     expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toMatch(/^a futures instrument/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;

@@ -1,10 +1,11 @@
 /**
  * The fused book loop's order flow when the risk block has exit rules (stop loss,
- * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt) or the account is
- * a margin account: a book may then have several orders at the broker at once (a resting
- * reduce-only stop and limit in an OCO group, a market exit or a margin call's liquidation
- * beside the signal's order), cancels them and has them tested against each bar's high and
- * low. Rather than a second implementation of that, this runs the per-event path's own
+ * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt), the account is
+ * a margin account or fills are capped at a share of each bar's volume
+ * (`max_volume_share`): a book may then have several orders at the broker at once (a
+ * resting reduce-only stop and limit in an OCO group, a market exit or a margin call's
+ * liquidation beside the signal's order, the unfilled rest of an order beside the next
+ * signal's), cancels them and has them tested against each bar's high and low. Rather than a second implementation of that, this runs the per-event path's own
  * code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts), its
  * margin calls (`MarginCalls`, src/domain/portfolio/margin-calls.ts, checked at each
  * snapshot at the bar before's close, as the portfolio checks them) and one
@@ -24,7 +25,7 @@
  * exception: its peak needs every book's equity at every bar, so with it every trading
  * bar visits every book.
  */
-import type { BarEvent, OrderEvent } from '../../events/index.ts';
+import type { BarEvent, FillEvent, OrderEvent } from '../../events/index.ts';
 import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
@@ -82,6 +83,16 @@ class TrackedOrders {
     return power;
   }
 
+  /**
+   * Entry i filled in part (`quantity` of it, signed `signed`; `remaining` left): as the
+   * portfolio's `filled`, its funds stay reserved pro rata for the rest (the same
+   * expression, so the same rounding) and it counts only the rest as pending.
+   */
+  partFilled(i: number, signed: number, quantity: number, remaining: number): void {
+    this.reservedFunds[i] = (this.reservedFunds[i]! * remaining) / (remaining + quantity);
+    this.signedQty[i] = this.signedQty[i]! - signed;
+  }
+
   /** Drops entry i (keeping the others' order); returns its signed quantity. */
   remove(i: number): number {
     const signed = this.signedQty[i]!;
@@ -116,9 +127,9 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** CANCEL events execution received (its results' `cancel_requests`). */
   cancelRequests = 0;
   /**
-   * Fills that left part of their order open (its results' `partial_fills`): with no
-   * volume cap, a reduce-only order cut to a smaller position (a stop after a margin call
-   * sold part of it).
+   * Fills that left part of their order open (its results' `partial_fills`): the volume
+   * cap's (`max_volume_share`), or a reduce-only order cut to a smaller position (a stop
+   * after a margin call sold part of it).
    */
   partialFills = 0;
   /** The bar being processed, as the broker and the exit rules read it. */
@@ -391,6 +402,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     }
     counts.fills++;
     if (!(ev.remaining > 0)) this.forgetOrder(k, ev.orderId);
+    else this.partFilled(k, ev);
     const book = this.books[k]!;
     // The portfolio marked its book at this bar's close before execution saw the bar.
     book.mark(ev.symbol, this.markPrice);
@@ -405,6 +417,19 @@ export class FusedExitFlow extends FusedOrderFlow {
     }
     this.filled[this.filledCount++] = k;
     this.exits?.[k]!.onFill(ev);
+  }
+
+  /**
+   * Part of book k's order filled (the volume cap, or a reduce-only order cut to a smaller
+   * position): a tracked order stays open for its rest, and only the rest is pending.
+   */
+  private partFilled(k: number, fill: FillEvent): void {
+    const orders = this.tracked[k]!;
+    const i = orders.indexOf(fill.orderId);
+    if (i < 0) return;
+    const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity;
+    orders.partFilled(i, signed, fill.quantity, fill.remaining);
+    this.pending[k]! -= signed;
   }
 
   /** Book k's tracked order ended (filled, rejected, cancelled): no longer pending, its funds released. */

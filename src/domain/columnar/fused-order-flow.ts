@@ -108,8 +108,9 @@ export interface FusedBooksOptions {
    */
   readonly fillAtClose: boolean;
   /**
-   * The risk block's exit rules, when it has any, or a margin account: the books' orders
-   * then go through the simulated broker with each book's exit rules and margin calls
+   * The risk block's exit rules, when it has any, a margin account, or a volume cap
+   * (`max_volume_share`, partial fills): the books' orders then go through the simulated
+   * broker with each book's exit rules and margin calls
    * (src/domain/columnar/fused-exit-flow.ts).
    */
   readonly exits?: FusedExitOptions | undefined;
