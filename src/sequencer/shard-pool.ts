@@ -212,6 +212,8 @@ export function shardPool(threads: number): ShardPool {
         settle();
       };
       signal?.addEventListener('abort', stop);
+      // A signal aborted before the sweep fires no event: nothing is handed out.
+      if (signal?.aborted === true) stop();
       try {
         const sent: ThreadSweepTask = { ...task, pieces: pieces.buffer };
         for (const worker of workers) worker.postMessage({ sweep: id, task: sent });

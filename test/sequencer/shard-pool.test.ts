@@ -130,6 +130,33 @@ describe('shardPool', () => {
     }
   }, 60_000);
 
+  it('a signal aborted before the sweep hands out nothing, here or in the worker', async () => {
+    const pool = shardPool(2);
+    try {
+      const abort = new AbortController();
+      abort.abort();
+      let computed = 0;
+      const results: ShardResult[] = [];
+      await pool.sweep({
+        task: { file: CONFIG, options: { sets }, keys: ['a', 'b', 'c'], ...range },
+        shardSize: 1,
+        here: async () => {
+          computed++;
+          return { status: 'completed', error: null, books: [] };
+        },
+        onResult: async (r) => {
+          results.push(r);
+        },
+        signal: abort.signal,
+      });
+      await sleep(1000);
+      expect(computed).toBe(0);
+      expect(results).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('a result that cannot be committed fails the sweep with that error instead of hanging it', async () => {
     const loaded = await loadWorkflow(CONFIG, { sets });
     const keys = loaded.wf.strategies.map((s) => s.key);
