@@ -19,6 +19,7 @@ import type { ContainerContext, IdAllocator } from './container.ts';
 import { filteredColumns } from './filtered-columns.ts';
 import type { BookExits } from '../domain/risk/book-exits.ts';
 import type { PlacedFilter } from './strategy.ts';
+import { spareColumns } from '../domain/columnar/spare-columns.ts';
 
 /** One strategy instance of the fused graph: its book key, logic and hub slots. */
 export interface FusedStrategy {
@@ -200,14 +201,31 @@ export class FusedBooksContainer extends BaseContainer<BarChunk> {
   /** Columns for chunks of `n` rows: grown (never shrunk) when a chunk is longer than any before. */
   private ensureCapacity(n: number): void {
     if (n <= this.capacity) return;
+    this.releaseColumns();
     this.capacity = n;
-    this.columns = Array.from({ length: this.setup.hub.size }, () => new Float64Array(n));
+    this.columns = Array.from({ length: this.setup.hub.size }, () => spareColumns.takeFloat64(n));
     this.inputs = this.setup.strategies.map((s) =>
       [...s.slots, ...(s.filter?.slots ?? [])].map((slot) => this.columns[slot]!),
     );
-    this.signals = this.logic.map(() => new Int8Array(n));
+    this.signals = this.logic.map(() => spareColumns.takeInt8(n));
     this.classifierInputs = this.setup.classifiers.map((c) => c.slots.map((slot) => this.columns[slot]!));
     this.regimes = Object.fromEntries(this.setup.classifiers.map((c) => [c.key, Array.from({ length: n }, () => '')]));
+  }
+
+  /** The graph is done: its columns go to the next graph of this thread (spare-columns.ts). */
+  cleanup(): void {
+    this.releaseColumns();
+  }
+
+  /** Hands the columns back; nothing here reads them afterwards (inputs are views of them). */
+  private releaseColumns(): void {
+    spareColumns.give(this.columns);
+    spareColumns.give(this.signals);
+    this.columns = [];
+    this.signals = [];
+    this.inputs = [];
+    this.classifierInputs = [];
+    this.capacity = -1;
   }
 
   /** End of data: books close out and take their final snapshot; orders still waiting end unfilled. */
