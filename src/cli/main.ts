@@ -186,118 +186,98 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
           ...(o.trace !== undefined ? [`execution.trace_settings.level=${o.trace}`] : []),
           ...(o.engine !== undefined ? [`execution.engine=${o.engine}`] : []),
         ];
-        // --workers: the threads start before the config loads, so they load the engine's code
-        // while this thread reads the config; closed when the run ends, whatever ends it.
-        const threads =
-          o.queue === undefined && o.workers > 1
-            ? (await import('../sequencer/shard-pool.ts')).shardPool(o.workers)
-            : undefined;
-        try {
-          if (await isComposedWorkflow(file, sets)) {
-            const { runComposedCommand } = await import('./workflow-command.ts');
-            const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
-            try {
-              setCode(
-                await runComposedCommand(
-                  file,
-                  {
-                    sets,
-                    patternDirs: o.patterns,
-                    workers: o.workers,
-                    progress: runner === undefined,
-                    ...(runner !== undefined
-                      ? { shardRunner: runner }
-                      : threads !== undefined
-                        ? { shardRunner: threads }
-                        : {}),
-                    ...(o.out !== undefined ? { outDir: o.out } : {}),
-                    ...(o.report === true ? { report: (dir: string) => reportAfterRun(dir, io) } : {}),
-                    debug: program.opts<{ debug?: boolean }>().debug === true,
-                  },
-                  io,
-                  logger,
-                ),
-              );
-            } finally {
-              await runner?.close();
-            }
-            return;
-          }
-          const loaded = await loadWorkflow(file, {
-            sets,
-            patternDirs: o.patterns,
-            logger,
-            ...(o.force === true ? { force: true } : {}),
-          });
+        if (await isComposedWorkflow(file, sets)) {
+          const { runComposedCommand } = await import('./workflow-command.ts');
           const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
-          const abort = new AbortController();
-          const onSigint = (): void => {
-            logger.warn('interrupted: stopping after the current bar, saving results');
-            abort.abort();
-          };
-          process.once('SIGINT', onSigint);
-          process.once('SIGTERM', onSigint);
           try {
-            // With a queue, its own line shows jobs done, failed and stalled instead of the combination bar.
-            const result = await runWorkflow(loaded, {
-              logger,
-              signal: abort.signal,
-              progress: runner === undefined,
-              workers: o.workers,
-              ...(runner !== undefined
-                ? { shardRunner: runner }
-                : threads !== undefined
-                  ? { shardRunner: threads }
-                  : {}),
-              ...(o.out !== undefined ? { outDir: o.out } : {}),
-            });
-            // A failed run prints its error and where the partial results are, not a summary of them.
-            if (result.status !== 'failed') {
-              const skipped = result.outcome?.source.skipped ?? 0;
-              io.out(runHeadline(loaded.wf, result.result, result.outcome?.bars, skipped));
-              for (const line of sequenceSummary(result.result)) io.out(line);
-              if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
-              for (const [id, r] of result.outcome?.containers ?? []) {
-                if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes computed`);
-                if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined)
-                  io.out(`${id}: ${String(r['regime_rows'])} regime changes computed`);
-                if (r['role'] === 'signal_source')
-                  io.out(
-                    `${id}: ${String(r['signals_emitted'])} stored signals replayed from ${loaded.wf.replay?.store ?? '?'} (no indicator computed)`,
-                  );
-              }
-              for (const line of signalStoreLines(result)) io.out(line);
-              if (result.dir !== null) io.out(`results: ${result.dir}`);
-            }
-            if (result.dir !== null && o.report === true) await reportAfterRun(result.dir, io);
-            if (result.status === 'failed') {
-              const err = result.failure?.error;
-              const where =
-                result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
-              // A sweep that failed outside any graph (a queue job refused) has a reason but no failure.
-              const heading = `run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: `;
-              const report =
-                err === undefined
-                  ? { exitCode: EXIT.failed, lines: [`${heading}${String(result.result.reason)}`] }
-                  : reportFor(err, { debug: program.opts<{ debug?: boolean }>().debug === true, heading });
-              for (const line of report.lines) io.err(line);
-              io.err(
-                result.dir !== null
-                  ? `partial results: ${result.dir} (marked "status": "failed")`
-                  : 'no results folder was written',
-              );
-              setCode(report.exitCode);
-            } else if (result.status === 'cancelled') {
-              io.err('run cancelled; partial results were saved, marked "status": "cancelled"');
-              setCode(EXIT.interrupted);
-            }
+            setCode(
+              await runComposedCommand(
+                file,
+                {
+                  sets,
+                  patternDirs: o.patterns,
+                  workers: o.workers,
+                  ...(runner !== undefined ? { shardRunner: runner } : {}),
+                  ...(o.out !== undefined ? { outDir: o.out } : {}),
+                  ...(o.report === true ? { report: (dir: string) => reportAfterRun(dir, io) } : {}),
+                  debug: program.opts<{ debug?: boolean }>().debug === true,
+                },
+                io,
+                logger,
+              ),
+            );
           } finally {
-            process.off('SIGINT', onSigint);
-            process.off('SIGTERM', onSigint);
             await runner?.close();
           }
+          return;
+        }
+        const loaded = await loadWorkflow(file, {
+          sets,
+          patternDirs: o.patterns,
+          logger,
+          ...(o.force === true ? { force: true } : {}),
+        });
+        const runner = o.queue === undefined ? undefined : await openQueueRunner(o.queue, o.chunkSize, logger);
+        const abort = new AbortController();
+        const onSigint = (): void => {
+          logger.warn('interrupted: stopping after the current bar, saving results');
+          abort.abort();
+        };
+        process.once('SIGINT', onSigint);
+        process.once('SIGTERM', onSigint);
+        try {
+          // With a queue, its own line shows jobs done, failed and stalled instead of the combination bar.
+          const result = await runWorkflow(loaded, {
+            logger,
+            signal: abort.signal,
+            progress: runner === undefined,
+            workers: o.workers,
+            ...(runner !== undefined ? { shardRunner: runner } : {}),
+            ...(o.out !== undefined ? { outDir: o.out } : {}),
+          });
+          // A failed run prints its error and where the partial results are, not a summary of them.
+          if (result.status !== 'failed') {
+            const skipped = result.outcome?.source.skipped ?? 0;
+            io.out(runHeadline(loaded.wf, result.result, result.outcome?.bars, skipped));
+            for (const line of sequenceSummary(result.result)) io.out(line);
+            if (result.ranking.length > 0) io.out(summaryTable(result.ranking));
+            for (const [id, r] of result.outcome?.containers ?? []) {
+              if (r['role'] === 'signal_sink') io.out(`${id}: ${String(r['signal_rows'])} signal changes computed`);
+              if (r['role'] === 'signal_sink' && r['regime_rows'] !== undefined)
+                io.out(`${id}: ${String(r['regime_rows'])} regime changes computed`);
+              if (r['role'] === 'signal_source')
+                io.out(
+                  `${id}: ${String(r['signals_emitted'])} stored signals replayed from ${loaded.wf.replay?.store ?? '?'} (no indicator computed)`,
+                );
+            }
+            for (const line of signalStoreLines(result)) io.out(line);
+            if (result.dir !== null) io.out(`results: ${result.dir}`);
+          }
+          if (result.dir !== null && o.report === true) await reportAfterRun(result.dir, io);
+          if (result.status === 'failed') {
+            const err = result.failure?.error;
+            const where = result.failure?.container !== undefined ? ` in container '${result.failure.container}'` : '';
+            // A sweep that failed outside any graph (a queue job refused) has a reason but no failure.
+            const heading = `run failed${result.failure === undefined ? '' : ` during ${result.failure.step}`}${where}: `;
+            const report =
+              err === undefined
+                ? { exitCode: EXIT.failed, lines: [`${heading}${String(result.result.reason)}`] }
+                : reportFor(err, { debug: program.opts<{ debug?: boolean }>().debug === true, heading });
+            for (const line of report.lines) io.err(line);
+            io.err(
+              result.dir !== null
+                ? `partial results: ${result.dir} (marked "status": "failed")`
+                : 'no results folder was written',
+            );
+            setCode(report.exitCode);
+          } else if (result.status === 'cancelled') {
+            io.err('run cancelled; partial results were saved, marked "status": "cancelled"');
+            setCode(EXIT.interrupted);
+          }
         } finally {
-          await threads?.close();
+          process.off('SIGINT', onSigint);
+          process.off('SIGTERM', onSigint);
+          await runner?.close();
         }
       },
     );

@@ -18,13 +18,8 @@ export interface ComposedCommandOptions {
   readonly patternDirs: readonly string[];
   readonly outDir?: string;
   readonly workers?: number;
-  /**
-   * Where sweeps run: `--queue`'s BullMQ flows, or `--workers`' threads started early
-   * (closed by the caller).
-   */
+  /** `--queue`: sweeps run as BullMQ flows through this runner (closed by the caller). */
   readonly shardRunner?: ShardRunner;
-  /** The progress line of combinations (default: unless a queue runs the sweeps, which has its own). */
-  readonly progress?: boolean;
   /** `--report`: called with the results folder once the workflow has written it. */
   readonly report?: (dir: string) => Promise<void>;
   /** `--debug`: a failed phase's error with its stack. */
@@ -57,7 +52,7 @@ export async function runComposedCommand(
       logger,
       signal: abort.signal,
       workers: o.workers ?? 1,
-      progress: o.progress ?? o.shardRunner === undefined,
+      progress: o.shardRunner === undefined,
       ...(o.shardRunner !== undefined ? { shardRunner: o.shardRunner } : {}),
       ...(o.outDir !== undefined ? { outDir: o.outDir } : {}),
     });
