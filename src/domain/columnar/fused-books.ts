@@ -39,6 +39,11 @@ import {
 } from './fused-order-flow.ts';
 import { FusedExitFlow, type ClosedBar } from './fused-exit-flow.ts';
 
+/** A bar slot before any bar: rewritten field by field as the loop walks (no object per bar). */
+function noBar(): At {
+  return { seq: -1, ts: Number.NaN, index: -1, close: Number.NaN, volume: Number.NaN, feature: Number.NaN };
+}
+
 export type { FusedBookCounts, FusedBookSink, FusedBooksOptions, FusedIds };
 
 /** A chunk of one symbol's bars as columns, with its run-wide numbering. */
@@ -114,22 +119,8 @@ export class FusedBooks {
   /** `seq` of the current chunk's row 0. */
   private seq0 = 0;
   private lastTs = Number.NaN;
-  private readonly last: At = {
-    seq: -1,
-    ts: Number.NaN,
-    index: -1,
-    close: Number.NaN,
-    volume: Number.NaN,
-    feature: Number.NaN,
-  };
-  private readonly at: At = {
-    seq: -1,
-    ts: Number.NaN,
-    index: -1,
-    close: Number.NaN,
-    volume: Number.NaN,
-    feature: Number.NaN,
-  };
+  private readonly last: At = noBar();
+  private readonly at: At = noBar();
   /** The bar before `at`, when `at` closes its snapshot (the exit flow's margin check and drawdown halt read it). */
   private readonly prev: { seq: number; ts: number; close: number } = { seq: -1, ts: Number.NaN, close: Number.NaN };
 
