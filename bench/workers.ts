@@ -17,12 +17,19 @@
  * (Linux), and the start-up cost of a thread: the CPU seconds a fresh pool's thread takes
  * to compute one combination, less that combination in this thread.
  *
+ * Beside it, the machine's ceiling: the same combinations split between separate
+ * processes (bench/workers-part.ts), each already loaded and all started at one instant,
+ * against one process computing them all: the speed-up the cores give with no pool at
+ * all (`--skip-ceiling` leaves it out).
+ *
  * Threads run dist/ when `npm run build` made it from this very src/, else the TypeScript
  * through tsx (src/runtime-mode.ts, threadModule); the bench says which. `SLUICE_DIST=0`
  * forces the TypeScript, `SLUICE_BUNDLE=0` the compiled tree instead of the thread bundle,
  * to compare.
  */
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -43,6 +50,8 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     record: { type: 'boolean', default: false },
     'startup-only': { type: 'boolean', default: false },
+    // Skip the machine's ceiling (below): separate processes, no pool.
+    'skip-ceiling': { type: 'boolean', default: false },
     // The slow period's step: 10 gives the issue's 2,000 combinations, 2 gives 10,000 (to
     // see how the speed-up grows with the work against the pool's fixed cost).
     'slow-step': { type: 'string', default: '10' },
@@ -158,6 +167,38 @@ async function startup(): Promise<{ cpuSeconds: number; seconds: number }> {
     await pool.close();
   }
 }
+/**
+ * The machine's ceiling for the speed-up: the sweep's combinations split between
+ * `threads` separate processes, each with the workflow already loaded and started at the
+ * same instant, against one such process computing them all. No pool, no thread start,
+ * no messages: what the cores give when the work is simply cut in two. On 2 cores V8's
+ * own helper threads (garbage collector, optimizing compiler) use part of the second core
+ * for a single thread, so the ceiling is below 2×; the pool's speed-up cannot exceed it
+ * by much (only by sharing those fixed costs, in one process).
+ */
+async function ceiling(): Promise<{ one: number; split: number; speedup: number }> {
+  const part = new URL('./workers-part.ts', import.meta.url).pathname;
+  const run = async (parts: number): Promise<number> => {
+    // The processes load (tsx and the workflow) first; 4 s is ample on this machine.
+    const at = Date.now() + 4000;
+    const outs = await Promise.all(
+      Array.from({ length: parts }, (_, i) =>
+        promisify(execFile)(process.execPath, [
+          ...process.execArgv,
+          part,
+          JSON.stringify({ config, sets, part: i, parts, shard, at }),
+        ]),
+      ),
+    );
+    const seconds = outs.map((o) => (JSON.parse(o.stdout) as { seconds: number }).seconds);
+    if (Date.now() - at > 60_000) throw new Error('the ceiling took too long');
+    return Math.max(...seconds);
+  };
+  const one = await run(1);
+  const split = await run(threads);
+  return { one, split, speedup: one / split };
+}
+
 const start = await startup();
 if (args['startup-only']) {
   console.log(
@@ -168,6 +209,7 @@ if (args['startup-only']) {
 const one = await sweep(() => undefined);
 const two = await sweep(() => shardPool(threads));
 const identical = one.results === two.results;
+const cap = args['skip-ceiling'] ? undefined : await ceiling();
 const speedup = one.seconds / two.seconds;
 const commit = currentCommit();
 const result = {
@@ -185,6 +227,11 @@ console.log(
     `  CPU time          ${one.cpuSeconds.toFixed(2)} s in one thread, ${two.cpuSeconds.toFixed(2)} s over the pool's threads (${signed((two.cpuSeconds / one.cpuSeconds - 1) * 100)}%)${two.threadSeconds.length > 0 ? `; worker threads ${two.threadSeconds.map((t) => `${t.toFixed(2)} s`).join(', ')}` : ''}`,
     `  thread start-up   ${start.cpuSeconds.toFixed(2)} CPU-s, its first result ${start.seconds.toFixed(2)} s after the pool started (threads run ${mode})`,
     `  speed-up          ${speedup.toFixed(2)}× (target ≥ 1.8×: ${speedup >= 1.8 ? 'met' : 'MISSED'}; load average ${loadavg()[0]!.toFixed(1)})`,
+    ...(cap === undefined
+      ? []
+      : [
+          `  machine ceiling   ${cap.speedup.toFixed(2)}× (${threads} separate processes, loaded, ${(combinations / threads).toLocaleString('en-US')} combinations each: ${cap.split.toFixed(2)} s; one process, all: ${cap.one.toFixed(2)} s)`,
+        ]),
     `  results           ${identical ? `identical (${one.results.length.toLocaleString('en-US')} bytes)` : 'DIFFERENT'}`,
   ].join('\n'),
 );
@@ -196,6 +243,13 @@ const cpu = {
   worker_thread_cpu_seconds: two.threadSeconds.map((t) => Number(t.toFixed(2))),
   thread_startup_cpu_seconds: Number(start.cpuSeconds.toFixed(2)),
   thread_first_result_seconds: Number(start.seconds.toFixed(2)),
+  ...(cap === undefined
+    ? {}
+    : {
+        ceiling_one_process_seconds: Number(cap.one.toFixed(2)),
+        ceiling_split_seconds: Number(cap.split.toFixed(2)),
+        ceiling_speedup: Number(cap.speedup.toFixed(2)),
+      }),
   compiled_threads: entry.compiled,
   bundled_threads: entry.bundled,
 };
