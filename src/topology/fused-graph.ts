@@ -97,8 +97,12 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // hub column, its value at the signal bar as the portfolio reads it from FEATURES.
   const sizings: readonly string[] = ['fixed', 'percent_equity', 'atr_risk', 'volatility_target'];
   if (!sizings.includes(p.sizing.type)) return `portfolio.sizing ${p.sizing.type}`;
-  if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   const e = cfg.execution;
+  // Limit and stop entries rest at the simulated broker (src/domain/columnar/fused-exit-flow.ts),
+  // with next-open fills: with fill: close the loop fills a signal's market order (an exit)
+  // at once outside that broker, and the exit flow submits none at the close.
+  if (p.entryOrder.type !== 'market' && e.fill === 'close')
+    return `portfolio.entry_order ${p.entryOrder.type} with execution.fill: close (the fused loop fills market orders at the close outside the simulated broker, where the resting entries wait)`;
   // Every exit rule runs fused (the books' own BookExits and the simulated broker,
   // src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close an exit
   // order decided before its bar reaches execution waits there, which the loop does not do.
@@ -197,9 +201,13 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       // The books' orders go through the simulated broker for the exit rules, for a margin
       // account's calls (a liquidation may wait at the broker beside the signal's order) and
       // for partial fills (the broker caps each fill at a share of the bar's volume; an
-      // order's rest waits beside the next signal's order).
+      // order's rest waits beside the next signal's order), and for limit and stop entries
+      // (they rest at the broker, expire there, and the next signal cancels them).
       exits:
-        BookExits.wanted(cfg.risk) || cfg.portfolio.account === 'margin' || cfg.execution.maxVolumeShare !== undefined
+        BookExits.wanted(cfg.risk) ||
+        cfg.portfolio.account === 'margin' ||
+        cfg.execution.maxVolumeShare !== undefined ||
+        cfg.portfolio.entryOrder.type !== 'market'
           ? {
               rules: BookExits.wanted(cfg.risk) ? cfg.risk : undefined,
               barMs: parseTimeframe(cfg.data.timeframe),
@@ -212,6 +220,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
                 commission: cfg.execution.commission,
                 maxVolumeShare: cfg.execution.maxVolumeShare,
               },
+              entryOrder: cfg.portfolio.entryOrder.type === 'market' ? undefined : cfg.portfolio.entryOrder,
             }
           : undefined,
     },
