@@ -545,6 +545,17 @@ describe('fused path: same results as the per-event graph', () => {
       { inside: 400, canceled: 60, expired: 0 },
     ],
     [
+      'limit entries 20 bps away in a leveraged margin account: calls cancel resting reversals, two strategies',
+      [
+        ...LEVERAGED,
+        'portfolio.entry_order={type: limit, offset_bps: 20}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 5, slow_period: 20}}]',
+      ],
+      { inside: 100, canceled: 20, expired: 0 },
+    ],
+    [
       'stop entries with partial fills (max_volume_share) and a trailing stop, short books',
       [
         'portfolio.entry_order={type: stop, offset_bps: 2, expires_after_bars: 6}',
