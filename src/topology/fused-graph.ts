@@ -98,11 +98,10 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   const sizings: readonly string[] = ['fixed', 'percent_equity', 'atr_risk', 'volatility_target'];
   if (!sizings.includes(p.sizing.type)) return `portfolio.sizing ${p.sizing.type}`;
   const e = cfg.execution;
-  // Limit and stop entries rest at the simulated broker (src/domain/columnar/fused-exit-flow.ts),
-  // with next-open fills: with fill: close the loop fills a signal's market order (an exit)
-  // at once outside that broker, and the exit flow submits none at the close.
-  if (p.entryOrder.type !== 'market' && e.fill === 'close')
-    return `portfolio.entry_order ${p.entryOrder.type} with execution.fill: close (the fused loop fills market orders at the close outside the simulated broker, where the resting entries wait)`;
+  // Limit and stop entries run fused in either fill mode: they rest at the simulated broker
+  // (src/domain/columnar/fused-exit-flow.ts). With fill: close (and, below, no exit rules,
+  // margin account or volume cap) the only market orders are a signal's, sent after
+  // execution has seen their bar, which the broker fills at once at its close, as per event.
   // Every exit rule runs fused (the books' own BookExits and the simulated broker,
   // src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close an exit
   // order decided before its bar reaches execution waits there, which the loop does not do.

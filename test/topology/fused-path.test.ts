@@ -486,10 +486,15 @@ describe('fused path: same results as the per-event graph', () => {
   // cancels by the next signal (in the rows without exit rules, whose protective orders are
   // cancelled too) and expiries.
   const opens = new Map<number, number>();
+  const closes = new Map<number, number>();
   async function barOpens(wf: ResolvedWorkflow): Promise<Map<number, number>> {
     if (opens.size > 0) return opens;
     const source = openWorkflowSource({ ...wf, start: undefined, end: undefined });
-    for await (const c of source.chunks()) for (let i = 0; i < c.length; i++) opens.set(c.ts[i]!, c.open[i]!);
+    for await (const c of source.chunks())
+      for (let i = 0; i < c.length; i++) {
+        opens.set(c.ts[i]!, c.open[i]!);
+        closes.set(c.ts[i]!, c.close[i]!);
+      }
     await source.close();
     return opens;
   }
@@ -556,6 +561,21 @@ describe('fused path: same results as the per-event graph', () => {
       { inside: 100, canceled: 20, expired: 0 },
     ],
     [
+      'limit entries with fill: close (exits to flat fill at the signal close), chunks of one bar',
+      ['portfolio.entry_order={type: limit, offset_bps: 5}', 'execution.fill=close', 'data.chunk_size=1'],
+      { inside: 150, canceled: 25, expired: 0 },
+    ],
+    [
+      'stop entries expiring after 2 bars with fill: close, three strategies, chunks of 97',
+      [
+        'portfolio.entry_order={type: stop, offset_bps: 3, expires_after_bars: 2}',
+        'execution.fill=close',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      { inside: 150, canceled: 0, expired: 100 },
+    ],
+    [
       'stop entries with partial fills (max_volume_share) and a trailing stop, short books',
       [
         'portfolio.entry_order={type: stop, offset_bps: 2, expires_after_bars: 6}',
@@ -582,6 +602,11 @@ describe('fused path: same results as the per-event graph', () => {
     if (sets.includes(LEVERAGED[1]!))
       expect(counts.trades.filter((t) => t.exitReason === 'margin_call').length).toBeGreaterThan(150);
     if (sets.includes(SHARE)) expect(partialFills(fused)).toBeGreaterThan(300);
+    // With fill: close the exits to flat (market orders) fill at once at the signal bar's close.
+    if (sets.includes('execution.fill=close'))
+      expect(
+        counts.trades.filter((t) => Math.abs(t.exitPrice / closes.get(t.exitTs)! - 1) < 1.5e-4).length,
+      ).toBeGreaterThan(150);
   });
 
   it('entry orders: limit entries after a warm-up window cut across chunks (the first order rests)', async () => {
@@ -944,7 +969,18 @@ describe('fused path: eligibility', () => {
       fusedIneligibility(
         (await load(['portfolio.entry_order={type: stop, offset_bps: 5}', 'execution.fill=close'])).wf,
       ),
-    ).toMatch(/^portfolio.entry_order stop with execution.fill: close/);
+    ).toBeUndefined();
+    expect(
+      fusedIneligibility(
+        (
+          await load([
+            'portfolio.entry_order={type: stop, offset_bps: 5}',
+            'execution.fill=close',
+            'portfolio.account=margin',
+          ])
+        ).wf,
+      ),
+    ).toMatch(/^portfolio.account margin with execution.fill: close/);
     expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toMatch(/^a futures instrument/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;

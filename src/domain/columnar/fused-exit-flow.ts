@@ -310,9 +310,14 @@ export class FusedExitFlow extends FusedOrderFlow {
       reason === 'signal' && this.entryOrder !== undefined
         ? entryOrderTerms(this.entryOrder, cause.close, this.books[k]!.position(symbol) + this.pending[k]!, signed)
         : undefined;
-    const endOfData = reason === 'end_of_data' ? cause : undefined;
-    this.submit(k, at, signed, equity, signalId, reason, terms ?? MARKET, true, endOfData);
-    return false;
+    // With fill: close (limit or stop entries alone: no exit rules, margin calls or volume
+    // cap) a signal's market order fills at once at this bar's close, which execution has
+    // seen, on the book marked there: true when book k filled, as the loop records it.
+    const fillAtClose = reason === 'end_of_data' || this.opts.fillAtClose;
+    if (fillAtClose) this.markPrice = cause.close;
+    const fills = this.counts[k]!.fills;
+    this.submit(k, at, signed, equity, signalId, reason, terms ?? MARKET, true, fillAtClose ? cause : undefined);
+    return this.counts[k]!.fills !== fills;
   }
 
   protected override replaceEntries(k: number): void {
@@ -358,7 +363,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     reason: string,
     extra: Partial<OrderEvent>,
     tracked: boolean,
-    endOfData?: At,
+    ownBar?: At,
   ): number {
     const book = this.books[k]!;
     const funds = this.opts.funds;
@@ -400,13 +405,12 @@ export class FusedExitFlow extends FusedOrderFlow {
       return orderId;
     }
     this.execution.orders++;
-    if (endOfData !== undefined) {
-      const last = endOfData;
-      this.broker.fillAtClose(
-        approved,
-        { seq: last.seq, ts: last.ts, close: last.close, symbol: cause.symbol, index: last.index, volume: last.volume },
-        this.deliver,
-      );
+    if (ownBar !== undefined) {
+      // The bar it was sent on, whose close it may fill at: the end of the data, or fill: close.
+      const b = ownBar;
+      const bar = { seq: b.seq, ts: b.ts, close: b.close, symbol: cause.symbol, index: b.index, volume: b.volume };
+      if (reason === 'end_of_data') this.broker.fillAtClose(approved, bar, this.deliver);
+      else this.broker.submit(approved, this.deliver, bar);
     } else this.broker.submit(approved, this.deliver);
     return orderId;
   }
