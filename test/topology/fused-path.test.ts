@@ -609,7 +609,7 @@ describe('fused path: same results as the per-event graph', () => {
       ).toBeGreaterThan(150);
   });
 
-  it('entry orders: limit entries after a warm-up window cut across chunks (the first order rests)', async () => {
+  it('entry orders: limit and stop entries after a warm-up window cut across chunks (the first order rests)', async () => {
     const { wf, plan } = await load([
       'portfolio.entry_order={type: limit, offset_bps: 3, expires_after_bars: 8}',
       'portfolio.account=margin',
@@ -629,6 +629,23 @@ describe('fused path: same results as the per-event graph', () => {
     const counts = await entryCounts(wf, fused);
     expect(counts.inside).toBeGreaterThan(100);
     expect(counts.expired).toBeGreaterThan(20);
+    // With fill: close, long only in a cash account: the first trading bar's orders rest too.
+    const atClose = await load([
+      'portfolio.entry_order={type: stop, offset_bps: 3, expires_after_bars: 8}',
+      'execution.fill=close',
+      'data.chunk_size=97',
+      'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+    ]);
+    const closed = await expectSame(
+      {
+        ...atClose.wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+      },
+      atClose.plan,
+    );
+    expect((await entryCounts(atClose.wf, closed)).inside).toBeGreaterThan(50);
   });
 
   // A sweep grid of strategy params, run for several entry offsets (a grid over offset_bps:
