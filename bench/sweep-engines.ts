@@ -11,6 +11,7 @@
  *   npm run bench:engines -- --strategy sma_crossover --set risk.stop_loss_pct=0.5   # exit rules
  *   npm run bench:engines -- --strategy sma_crossover --case margin_calls             # a margin account
  *   npm run bench:engines -- --strategy sma_crossover --case volume                   # partial fills
+ *   npm run bench:engines -- --strategy sma_crossover --case entries                  # limit entries
  *
  * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
  * (repeatable) adds a config override after those.
@@ -39,6 +40,9 @@ const GRIDS: Record<string, string[]> = {
  * on a small adverse move, as in test/topology/fused-path.test.ts. `volume`: partial fills,
  * each fill at most 0.02 % of its bar's volume (SPY 5m trades 385,000 shares on the median
  * bar: 77 shares there, so most of the bench's 100-share orders fill in parts), short books.
+ * `entries`: limit entries 5 bps better than the signal's close, expiring after 6 bars,
+ * short books in a margin account (a cash account cannot sell short): every entry rests at
+ * the broker (a reversal too: it opens the other side); only an order to flat is a market order.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -51,6 +55,11 @@ const CASES: Record<string, string[]> = {
     'portfolio.allow_short=true',
   ],
   volume: ['execution.max_volume_share=0.0002', 'portfolio.allow_short=true'],
+  entries: [
+    'portfolio.entry_order={type: limit, offset_bps: 5, expires_after_bars: 6}',
+    'portfolio.account=margin',
+    'portfolio.allow_short=true',
+  ],
 };
 
 const { values: args } = parseArgs({

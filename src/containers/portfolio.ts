@@ -13,6 +13,7 @@ import { MarginCalls } from '../domain/portfolio/margin-calls.ts';
 import { pointValue, type Instrument } from '../domain/portfolio/instrument.ts';
 import { targetQuantity } from '../domain/portfolio/sizing.ts';
 import { orderEvent } from '../domain/portfolio/order-event.ts';
+import { entryOrderTerms, restsAsEntry } from '../domain/portfolio/entry-order.ts';
 import { tradeEvent } from '../domain/portfolio/trade-event.ts';
 import type { PortfolioConfig, RiskConfig } from '../config/schema/trading.ts';
 import { BookExits, type ExitCause } from '../domain/risk/book-exits.ts';
@@ -266,21 +267,9 @@ export class PortfolioContainer extends BaseContainer {
     }
     const delta = target - committed;
     if (delta === 0) return;
-    // Only reducing: a market order. Opening, adding or reversing: the configured entry order.
-    const reduces =
-      committed !== 0 && Math.sign(delta) !== Math.sign(committed) && Math.abs(delta) <= Math.abs(committed);
-    if (reduces || entry.type === 'market') {
-      this.sendOrder(sig, delta, equity, sig.signalId, 'signal');
-      return;
-    }
-    // A limit buys below (sells above) the close; a stop buys above (sells below) it.
-    const away = (entry.type === 'limit' ? -1 : 1) * Math.sign(delta) * (entry.offsetBps / 1e4);
-    const price = sig.price * (1 + away);
-    this.sendOrder(sig, delta, equity, sig.signalId, 'signal', {
-      orderType: entry.type,
-      ...(entry.type === 'limit' ? { limitPrice: price } : { stopPrice: price }),
-      ...(entry.expiresAfterBars !== undefined ? { expiresAfterBars: entry.expiresAfterBars } : {}),
-    });
+    // Opening, adding or reversing: the configured entry order; only reducing: a market order.
+    const terms = entryOrderTerms(entry, sig.price, committed, delta);
+    this.sendOrder(sig, delta, equity, sig.signalId, 'signal', terms);
   }
 
   /**
@@ -362,7 +351,7 @@ export class PortfolioContainer extends BaseContainer {
       this.openOrders.set(orderId, {
         symbol: cause.symbol,
         signed,
-        resting: extra.orderType === 'limit' || extra.orderType === 'stop',
+        resting: restsAsEntry(extra),
       });
       this.pending.set(cause.symbol, (this.pending.get(cause.symbol) ?? 0) + signed);
     }

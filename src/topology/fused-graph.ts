@@ -97,8 +97,11 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // hub column, its value at the signal bar as the portfolio reads it from FEATURES.
   const sizings: readonly string[] = ['fixed', 'percent_equity', 'atr_risk', 'volatility_target'];
   if (!sizings.includes(p.sizing.type)) return `portfolio.sizing ${p.sizing.type}`;
-  if (p.entryOrder.type !== 'market') return `portfolio.entry_order is ${p.entryOrder.type}`;
   const e = cfg.execution;
+  // Limit and stop entries run fused in either fill mode: they rest at the simulated broker
+  // (src/domain/columnar/fused-exit-flow.ts). With fill: close (and, below, no exit rules,
+  // margin account or volume cap) the only market orders are a signal's, sent after
+  // execution has seen their bar, which the broker fills at once at its close, as per event.
   // Every exit rule runs fused (the books' own BookExits and the simulated broker,
   // src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close an exit
   // order decided before its bar reaches execution waits there, which the loop does not do.
@@ -197,9 +200,13 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       // The books' orders go through the simulated broker for the exit rules, for a margin
       // account's calls (a liquidation may wait at the broker beside the signal's order) and
       // for partial fills (the broker caps each fill at a share of the bar's volume; an
-      // order's rest waits beside the next signal's order).
+      // order's rest waits beside the next signal's order), and for limit and stop entries
+      // (they rest at the broker, expire there, and the next signal cancels them).
       exits:
-        BookExits.wanted(cfg.risk) || cfg.portfolio.account === 'margin' || cfg.execution.maxVolumeShare !== undefined
+        BookExits.wanted(cfg.risk) ||
+        cfg.portfolio.account === 'margin' ||
+        cfg.execution.maxVolumeShare !== undefined ||
+        cfg.portfolio.entryOrder.type !== 'market'
           ? {
               rules: BookExits.wanted(cfg.risk) ? cfg.risk : undefined,
               barMs: parseTimeframe(cfg.data.timeframe),
@@ -212,6 +219,7 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
                 commission: cfg.execution.commission,
                 maxVolumeShare: cfg.execution.maxVolumeShare,
               },
+              entryOrder: cfg.portfolio.entryOrder.type === 'market' ? undefined : cfg.portfolio.entryOrder,
             }
           : undefined,
     },

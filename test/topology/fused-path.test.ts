@@ -477,6 +477,226 @@ describe('fused path: same results as the per-event graph', () => {
     expect(partialFills(fused)).toBeGreaterThan(50);
   });
 
+  // Limit and stop entries (portfolio.entry_order): the entry rests at the simulated broker
+  // (src/domain/columnar/fused-exit-flow.ts, the same broker and order terms as per event,
+  // src/domain/portfolio/entry-order.ts) until a later bar reaches its price, expires after
+  // `expires_after_bars`, or the book's next signal (or a margin call) cancels it; orders that
+  // only reduce stay market orders. Each row counts what the entries did: fills inside a bar
+  // at the entry's own price (not at the bar's open: they rested and the bar reached them),
+  // cancels by the next signal (in the rows without exit rules, whose protective orders are
+  // cancelled too) and expiries.
+  const opens = new Map<number, number>();
+  const closes = new Map<number, number>();
+  async function barOpens(wf: ResolvedWorkflow): Promise<Map<number, number>> {
+    if (opens.size > 0) return opens;
+    const source = openWorkflowSource({ ...wf, start: undefined, end: undefined });
+    for await (const c of source.chunks())
+      for (let i = 0; i < c.length; i++) {
+        opens.set(c.ts[i]!, c.open[i]!);
+        closes.set(c.ts[i]!, c.close[i]!);
+      }
+    await source.close();
+    return opens;
+  }
+  async function entryCounts(wf: ResolvedWorkflow, o: PhaseOutcome) {
+    const open = await barOpens(wf);
+    const trades = o.books.flatMap((b) => b.trades ?? []);
+    // Market and stop fills at an open are slipped by 1 bp (the example's slippage_bps).
+    const inside = trades.filter((t) => Math.abs(t.entryPrice / open.get(t.entryTs)! - 1) > 1.5e-4).length;
+    const execution = [...o.containers.values()].filter((c) => c['role'] === 'execution');
+    const ended = (reason: string): number =>
+      execution.reduce((sum, c) => sum + (c['ended_unfilled'] as Record<string, number>)[reason]!, 0);
+    return { trades, inside, canceled: ended('canceled'), expired: ended('expired') };
+  }
+  it.each([
+    [
+      'limit entries 5 bps from the close, long only, chunks of 997',
+      ['portfolio.entry_order={type: limit, offset_bps: 5}', 'data.chunk_size=997'],
+      { inside: 150, canceled: 25, expired: 0 },
+    ],
+    [
+      'stop entries expiring after 3 bars, short books in a margin account, two strategies, chunks of 97',
+      [
+        'portfolio.entry_order={type: stop, offset_bps: 3, expires_after_bars: 3}',
+        'portfolio.account=margin',
+        'portfolio.allow_short=true',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      { inside: 300, canceled: 8, expired: 100 },
+    ],
+    [
+      'limit entries expiring after 4 bars, short books, a stop loss and a take-profit, chunks of one bar',
+      [
+        'portfolio.entry_order={type: limit, offset_bps: 4, expires_after_bars: 4}',
+        'portfolio.account=margin',
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.6',
+        'data.chunk_size=1',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      { inside: 300, canceled: 0, expired: 100 },
+    ],
+    [
+      'limit entries in a leveraged short margin account whose calls fire, two strategies',
+      [
+        ...LEVERAGED,
+        'portfolio.entry_order={type: limit, offset_bps: 3}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      { inside: 400, canceled: 60, expired: 0 },
+    ],
+    [
+      'limit entries 20 bps away in a leveraged margin account: calls cancel resting reversals, two strategies',
+      [
+        ...LEVERAGED,
+        'portfolio.entry_order={type: limit, offset_bps: 20}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: ema_crossover, params: {fast_period: 5, slow_period: 20}}]',
+      ],
+      { inside: 100, canceled: 20, expired: 0 },
+    ],
+    [
+      'limit entries with fill: close (exits to flat fill at the signal close), chunks of one bar',
+      ['portfolio.entry_order={type: limit, offset_bps: 5}', 'execution.fill=close', 'data.chunk_size=1'],
+      { inside: 150, canceled: 25, expired: 0 },
+    ],
+    [
+      'stop entries expiring after 2 bars with fill: close, three strategies, chunks of 97',
+      [
+        'portfolio.entry_order={type: stop, offset_bps: 3, expires_after_bars: 2}',
+        'execution.fill=close',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      { inside: 150, canceled: 0, expired: 100 },
+    ],
+    [
+      'stop entries with partial fills (max_volume_share) and a trailing stop, short books',
+      [
+        'portfolio.entry_order={type: stop, offset_bps: 2, expires_after_bars: 6}',
+        SHARE,
+        'portfolio.account=margin',
+        'portfolio.allow_short=true',
+        'risk.trailing_stop_pct=0.3',
+        'data.chunk_size=997',
+      ],
+      { inside: 300, canceled: 0, expired: 30 },
+    ],
+  ] as const)('entry orders: %s', async (_name, rowSets, min) => {
+    const sets: readonly string[] = rowSets;
+    const { wf, plan } = await load([...sets]);
+    const fused = await expectSame(wf, plan);
+    const counts = await entryCounts(wf, fused);
+    expect(counts.inside).toBeGreaterThan(min.inside);
+    expect(counts.canceled).toBeGreaterThanOrEqual(min.canceled);
+    expect(counts.expired).toBeGreaterThanOrEqual(min.expired);
+    if (sets.includes('portfolio.allow_short=true'))
+      expect(counts.trades.filter((t) => t.direction === 'short').length).toBeGreaterThan(150);
+    if (sets.includes('risk.stop_loss_pct=0.4'))
+      expect(counts.trades.filter((t) => t.exitReason === 'stop_loss').length).toBeGreaterThan(100);
+    if (sets.includes(LEVERAGED[1]!))
+      expect(counts.trades.filter((t) => t.exitReason === 'margin_call').length).toBeGreaterThan(150);
+    if (sets.includes(SHARE)) expect(partialFills(fused)).toBeGreaterThan(300);
+    // With fill: close the exits to flat (market orders) fill at once at the signal bar's close.
+    if (sets.includes('execution.fill=close'))
+      expect(
+        counts.trades.filter((t) => Math.abs(t.exitPrice / closes.get(t.exitTs)! - 1) < 1.5e-4).length,
+      ).toBeGreaterThan(150);
+  });
+
+  it('entry orders: limit and stop entries after a warm-up window cut across chunks (the first order rests)', async () => {
+    const { wf, plan } = await load([
+      'portfolio.entry_order={type: limit, offset_bps: 3, expires_after_bars: 8}',
+      'portfolio.account=margin',
+      'portfolio.allow_short=true',
+      'data.chunk_size=97',
+      'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+    ]);
+    const fused = await expectSame(
+      {
+        ...wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+      },
+      plan,
+    );
+    const counts = await entryCounts(wf, fused);
+    expect(counts.inside).toBeGreaterThan(100);
+    expect(counts.expired).toBeGreaterThan(20);
+    // With fill: close, long only in a cash account: the first trading bar's orders rest too.
+    const atClose = await load([
+      'portfolio.entry_order={type: stop, offset_bps: 3, expires_after_bars: 8}',
+      'execution.fill=close',
+      'data.chunk_size=97',
+      'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+    ]);
+    const closed = await expectSame(
+      {
+        ...atClose.wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T15:05:00Z'),
+      },
+      atClose.plan,
+    );
+    expect((await entryCounts(atClose.wf, closed)).inside).toBeGreaterThan(50);
+  });
+
+  // A sweep grid of strategy params, run for several entry offsets (a grid over offset_bps:
+  // the portfolio block is one per run). Each offset must change the best book's trades, and
+  // entries must fill inside their bar at their own price.
+  it('entry orders in a sweep grid over offset_bps and the strategy params', async () => {
+    const bests: string[] = [];
+    // At offset 0 most limit entries fill at the next open (it opens at or through the close).
+    for (const [entry, minInside] of [
+      ['{type: limit, offset_bps: 0}', 5],
+      ['{type: limit, offset_bps: 6, expires_after_bars: 5}', 100],
+      ['{type: stop, offset_bps: 4, expires_after_bars: 3}', 100],
+    ] as const) {
+      const sets = [
+        'strategies[0].params.fast_period=range(3, 30, 6)',
+        'strategies[0].params.slow_period=range(20, 120, 25)',
+        "strategies[0].constraint='slow_period > fast_period'",
+        'sequence={type: parameter_sweep, shard_size: 7, resume: false}',
+        `portfolio.entry_order=${entry}`,
+        'portfolio.account=margin',
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.5',
+        'execution.commission={per_share: 0.01, minimum: 2}',
+        'data.chunk_size=5000',
+      ];
+      const dirs: string[] = [];
+      for (const engine of ['per_event', 'auto'] as const) {
+        const l = await load([...sets, `execution.engine=${engine}`]);
+        if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
+        const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
+        expect(r.status).toBe('completed');
+        dirs.push(r.dir!);
+      }
+      const fused = resultFiles(dirs[1]!);
+      expect(fused.size).toBeGreaterThan(2);
+      expect(fused).toEqual(resultFiles(dirs[0]!));
+      const tradeFile = [...fused].find(([f]) => f.endsWith('trades.ndjson'))![1];
+      bests.push(tradeFile);
+      const open = await barOpens((await load([])).wf);
+      const rows = tradeFile
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { entry_time: string; entry_price: number });
+      const inside = rows.filter(
+        (t) => Math.abs(t.entry_price / open.get(Date.parse(t.entry_time))! - 1) > 1.5e-4,
+      ).length;
+      expect(inside, entry).toBeGreaterThan(minInside);
+    }
+    expect(new Set(bests).size).toBe(bests.length);
+  });
+
   // Sizing rules that read a feature (atr_risk's ATR, volatility_target's σ): the hub
   // registers it after the strategies' features, as the per-event compiler does, and the
   // books size each signal with its value at the signal bar (the FEATURES event the
@@ -761,6 +981,23 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load(['execution.max_volume_share=0.1', 'execution.fill=close'])).wf)).toMatch(
       /^execution.max_volume_share with execution.fill: close/,
     );
+    expect(fusedIneligibility((await load(['portfolio.entry_order={type: limit, offset_bps: 5}'])).wf)).toBeUndefined();
+    expect(
+      fusedIneligibility(
+        (await load(['portfolio.entry_order={type: stop, offset_bps: 5}', 'execution.fill=close'])).wf,
+      ),
+    ).toBeUndefined();
+    expect(
+      fusedIneligibility(
+        (
+          await load([
+            'portfolio.entry_order={type: stop, offset_bps: 5}',
+            'execution.fill=close',
+            'portfolio.account=margin',
+          ])
+        ).wf,
+      ),
+    ).toMatch(/^portfolio.account margin with execution.fill: close/);
     expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toMatch(/^a futures instrument/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;

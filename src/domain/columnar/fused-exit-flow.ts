@@ -1,8 +1,10 @@
 /**
  * The fused book loop's order flow when the risk block has exit rules (stop loss,
  * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt), the account is
- * a margin account or fills are capped at a share of each bar's volume
- * (`max_volume_share`): a book may then have several orders at the broker at once (a
+ * a margin account, fills are capped at a share of each bar's volume
+ * (`max_volume_share`) or entries are limit or stop orders (`portfolio.entry_order`, resting
+ * at the broker until a bar reaches their price, they expire or the next signal cancels
+ * them): a book may then have several orders at the broker at once (a
  * resting reduce-only stop and limit in an OCO group, a market exit or a margin call's
  * liquidation beside the signal's order, the unfilled rest of an order beside the next
  * signal's), cancels them and has them tested against each bar's high and low. Rather than a second implementation of that, this runs the per-event path's own
@@ -30,6 +32,7 @@ import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
+import { entryOrderTerms, restsAsEntry, type EntryOrderRule } from '../portfolio/entry-order.ts';
 import { BookExits, type ExitCause } from '../risk/book-exits.ts';
 import {
   FusedOrderFlow,
@@ -53,9 +56,14 @@ class TrackedOrders {
   private signedQty: Float64Array = new Float64Array(4);
   /** Funds each reserves. */
   private reservedFunds: Float64Array = new Float64Array(4);
+  /** 1 for a limit or stop entry resting at the broker (the portfolio's `resting`: a new signal cancels it). */
+  private resting: Uint8Array = new Uint8Array(4);
 
-  add(orderId: number, signed: number, reserved: number): void {
+  add(orderId: number, signed: number, reserved: number, resting = false): void {
     if (this.count === this.ids.length) {
+      const flags = new Uint8Array(this.ids.length * 2);
+      flags.set(this.resting);
+      this.resting = flags;
       const grow = (a: Float64Array): Float64Array => {
         const next = new Float64Array(a.length * 2);
         next.set(a);
@@ -69,6 +77,13 @@ class TrackedOrders {
     this.ids[i] = orderId;
     this.signedQty[i] = signed;
     this.reservedFunds[i] = reserved;
+    this.resting[i] = resting ? 1 : 0;
+  }
+
+  /** Id of the first resting entry in the order sent, -1 when there is none. */
+  firstResting(): number {
+    for (let i = 0; i < this.count; i++) if (this.resting[i] === 1) return this.ids[i]!;
+    return -1;
   }
 
   /** Position of `orderId` in the list, -1 when not tracked. */
@@ -99,6 +114,7 @@ class TrackedOrders {
     this.ids.copyWithin(i, i + 1, this.count);
     this.signedQty.copyWithin(i, i + 1, this.count);
     this.reservedFunds.copyWithin(i, i + 1, this.count);
+    this.resting.copyWithin(i, i + 1, this.count);
     this.count--;
     return signed;
   }
@@ -123,6 +139,8 @@ export class FusedExitFlow extends FusedOrderFlow {
   readonly exits: BookExits[] | undefined;
   /** Each book's margin calls (the portfolio container's, the same code); undefined in a cash account. */
   private readonly marginCalls: MarginCalls[] | undefined;
+  /** `portfolio.entry_order` when entries rest at the broker as limit or stop orders; undefined: market entries. */
+  private readonly entryOrder: EntryOrderRule | undefined;
   readonly broker: SimulatedBroker;
   /** CANCEL events execution received (its results' `cancel_requests`). */
   cancelRequests = 0;
@@ -153,6 +171,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     super(opts, sinks, ids);
     const n = opts.keys.length;
     this.broker = new SimulatedBroker(exit.broker);
+    this.entryOrder = exit.entryOrder;
     this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
@@ -285,8 +304,39 @@ export class FusedExitFlow extends FusedOrderFlow {
   ): boolean {
     const symbol = this.opts.symbol;
     const at = { seq: cause.seq, ts: cause.ts, symbol, price: cause.close };
-    this.submit(k, at, signed, equity, signalId, reason, MARKET, true, reason === 'end_of_data' ? cause : undefined);
-    return false;
+    // A signal opening, adding to or reversing a position sends the configured entry order
+    // (`act` has just computed the same committed position); every other order is a market order.
+    const terms =
+      reason === 'signal' && this.entryOrder !== undefined
+        ? entryOrderTerms(this.entryOrder, cause.close, this.books[k]!.position(symbol) + this.pending[k]!, signed)
+        : undefined;
+    // With fill: close (limit or stop entries alone: no exit rules, margin calls or volume
+    // cap) a signal's market order fills at once at this bar's close, which execution has
+    // seen, on the book marked there: true when book k filled, as the loop records it.
+    const fillAtClose = reason === 'end_of_data' || this.opts.fillAtClose;
+    if (fillAtClose) this.markPrice = cause.close;
+    const fills = this.counts[k]!.fills;
+    this.submit(k, at, signed, equity, signalId, reason, terms ?? MARKET, true, fillAtClose ? cause : undefined);
+    return this.counts[k]!.fills !== fills;
+  }
+
+  protected override replaceEntries(k: number): void {
+    if (this.entryOrder !== undefined) this.cancelEntries(k);
+  }
+
+  /**
+   * The portfolio's `cancelEntries`: each resting entry of book k, in the order sent, stops
+   * counting as pending and reserving funds at once, and its CANCEL passes risk to
+   * execution, which counts it and asks the broker; the broker's `canceled` notice reaches
+   * the book through the trampoline.
+   */
+  private cancelEntries(k: number): void {
+    const orders = this.tracked[k]!;
+    for (let id = orders.firstResting(); id >= 0; id = orders.firstResting()) {
+      this.forgetOrder(k, id);
+      this.cancelRequests++;
+      this.broker.cancel(this.opts.keys[k]!, id, this.deliver);
+    }
   }
 
   override closeOut(k: number, last: At): void {
@@ -313,7 +363,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     reason: string,
     extra: Partial<OrderEvent>,
     tracked: boolean,
-    endOfData?: At,
+    ownBar?: At,
   ): number {
     const book = this.books[k]!;
     const funds = this.opts.funds;
@@ -331,7 +381,7 @@ export class FusedExitFlow extends FusedOrderFlow {
         price: cause.price,
         position,
       });
-      orders.add(orderId, signed, reserved);
+      orders.add(orderId, signed, reserved, restsAsEntry(extra));
       this.pending[k]! += signed;
     }
     this.counts[k]!.orders++;
@@ -355,13 +405,12 @@ export class FusedExitFlow extends FusedOrderFlow {
       return orderId;
     }
     this.execution.orders++;
-    if (endOfData !== undefined) {
-      const last = endOfData;
-      this.broker.fillAtClose(
-        approved,
-        { seq: last.seq, ts: last.ts, close: last.close, symbol: cause.symbol, index: last.index, volume: last.volume },
-        this.deliver,
-      );
+    if (ownBar !== undefined) {
+      // The bar it was sent on, whose close it may fill at: the end of the data, or fill: close.
+      const b = ownBar;
+      const bar = { seq: b.seq, ts: b.ts, close: b.close, symbol: cause.symbol, index: b.index, volume: b.volume };
+      if (reason === 'end_of_data') this.broker.fillAtClose(approved, bar, this.deliver);
+      else this.broker.submit(approved, this.deliver, bar);
     } else this.broker.submit(approved, this.deliver);
     return orderId;
   }
@@ -441,13 +490,13 @@ export class FusedExitFlow extends FusedOrderFlow {
   }
 
   /**
-   * What book k's margin calls read and do, as in the portfolio container: a tracked
-   * market order; there are no resting entries to cancel (market entries only here).
+   * What book k's margin calls read and do, as in the portfolio container: its resting
+   * entries cancelled, then a tracked market order.
    */
   private marginHost(k: number) {
     return {
       committed: (symbol: string) => this.books[k]!.position(symbol) + this.pending[k]!,
-      cancelEntries: () => {},
+      cancelEntries: () => this.cancelEntries(k),
       send: (cause: ExitCause, signed: number, equity: number) =>
         this.submit(k, cause, signed, equity, 0, 'margin_call', MARKET, true),
     };

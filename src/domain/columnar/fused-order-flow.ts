@@ -41,6 +41,7 @@ import type { RiskDecision, RiskLimits } from '../risk/risk-check.ts';
 import type { TradeLike } from '../metrics/trade-stats.ts';
 import type { SimulatedBrokerOptions } from '../execution/simulated-broker.ts';
 import type { BookExitRules } from '../risk/book-exits.ts';
+import type { EntryOrderRule } from '../portfolio/entry-order.ts';
 
 /** Where a book's snapshots and trades go: the book's metrics fold (results/book-fold.ts). */
 export interface FusedBookSink {
@@ -74,6 +75,8 @@ export interface FusedExitOptions {
   readonly barMs: number;
   /** The execution container's broker, as it builds it. */
   readonly broker: SimulatedBrokerOptions;
+  /** `portfolio.entry_order` when entries are limit or stop orders resting at the broker; undefined: market entries. */
+  readonly entryOrder?: EntryOrderRule | undefined;
 }
 
 /** What the loop needs to know, read once from the config by the compiler. */
@@ -109,8 +112,8 @@ export interface FusedBooksOptions {
   readonly fillAtClose: boolean;
   /**
    * The risk block's exit rules, when it has any, a margin account, or a volume cap
-   * (`max_volume_share`, partial fills): the books' orders then go through the simulated
-   * broker with each book's exit rules and margin calls
+   * (`max_volume_share`, partial fills), or limit or stop entries: the books' orders then
+   * go through the simulated broker with each book's exit rules and margin calls
    * (src/domain/columnar/fused-exit-flow.ts).
    */
   readonly exits?: FusedExitOptions | undefined;
@@ -289,6 +292,8 @@ export class FusedOrderFlow {
     }
     let target = targetQuantity(sizing, direction, equity, cause.close * this.point, inputs);
     if (direction !== 0 && target === 0) counts.unsized++;
+    // As the portfolio: a new signal replaces the book's resting entries first.
+    this.replaceEntries(k, cause);
     const committed = book.position(this.opts.symbol) + this.pending[k]!;
     // An entry the exit rules refuse (halted book, session about to close) keeps only the exit part.
     if (Math.abs(target) > Math.abs(committed) && !this.allowsEntry(k, cause.ts)) {
@@ -326,6 +331,9 @@ export class FusedOrderFlow {
       if (position !== 0) this.sendOrder(k, last, -position, book.equity(), 0, 'end_of_data');
     }
   }
+
+  /** Cancels book k's resting limit or stop entries, as a new signal does (market entries here: none). */
+  protected replaceEntries(_k: number, _cause: At): void {}
 
   /** Whether book k's exit rules let a signal of bar time `ts` open or add to a position (no exit rules here). */
   protected allowsEntry(_k: number, _ts: number): boolean {
