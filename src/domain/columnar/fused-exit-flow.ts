@@ -29,6 +29,7 @@ import type { BarEvent, FillEvent, OrderEvent } from '../../events/index.ts';
 import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
+import type { Instrument } from '../portfolio/instrument.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { BookExits, type ExitCause } from '../risk/book-exits.ts';
 import {
@@ -148,6 +149,8 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** The close the books are marked at when a fill is booked (the current bar's). */
   private markPrice = Number.NaN;
   private readonly deliver = (ev: BrokerEvent): void => this.fromBroker(ev);
+  /** The symbol's instrument; a future's held books are marked at every close (their variation settles into cash). */
+  private readonly instrument: Instrument;
 
   constructor(opts: FusedBooksOptions, sinks: readonly FusedBookSink[], ids: FusedIds, exit: FusedExitOptions) {
     super(opts, sinks, ids);
@@ -156,6 +159,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
+    this.instrument = opts.funds.instrument(opts.symbol);
     this.tracked = opts.keys.map(() => new TrackedOrders());
     const rules = exit.rules;
     this.exits =
@@ -241,16 +245,20 @@ export class FusedExitFlow extends FusedOrderFlow {
         this.marginCalls !== undefined &&
         snapshotOf !== undefined &&
         this.qty[k] !== 0 &&
-        !clearOfMaintenance(this.opts.funds.account, this.cash[k]!, this.qty[k]!, snapshotOf.close)
+        !clearOfMaintenance(this.opts.funds.account, this.cash[k]!, this.qty[k]!, snapshotOf.close, this.instrument)
       )
         this.checkMarginCall(k, snapshotOf);
       // The exit rules read the book at this bar's close. Without them nothing does before
       // the next mark (a fill, a signal, the next check mark first), so a margin account
-      // alone skips it: on every bar a book holds a position, that mark was half the check's cost.
+      // alone skips it: on every bar a book holds a position, that mark was half the check's
+      // cost. A future's book is marked at every close, as the portfolio marks it: the mark
+      // settles its variation into cash, bar by bar, and the cash mirror follows.
       const exits = this.exits;
-      if (exits !== undefined) {
-        this.books[k]!.mark(symbol, at.close);
-        exits[k]!.onBar(this.bar);
+      if (exits !== undefined || this.instrument.kind === 'future') {
+        const book = this.books[k]!;
+        book.mark(symbol, at.close);
+        this.cash[k] = book.cash;
+        exits?.[k]!.onBar(this.bar);
       }
     }
     if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);
