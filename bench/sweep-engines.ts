@@ -11,6 +11,7 @@
  *   npm run bench:engines -- --strategy sma_crossover --set risk.stop_loss_pct=0.5   # exit rules
  *   npm run bench:engines -- --strategy sma_crossover --case margin_calls             # a margin account
  *   npm run bench:engines -- --strategy sma_crossover --case volume                   # partial fills
+ *   npm run bench:engines -- --strategy sma_crossover --case futures                  # a futures contract
  *
  * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
  * (repeatable) adds a config override after those.
@@ -39,6 +40,9 @@ const GRIDS: Record<string, string[]> = {
  * on a small adverse move, as in test/topology/fused-path.test.ts. `volume`: partial fills,
  * each fill at most 0.02 % of its bar's volume (SPY 5m trades 385,000 shares on the median
  * bar: 77 shares there, so most of the bench's 100-share orders fill in parts), short books.
+ * `futures`: SPY as an index future (10 per point, 1,500 margin per contract), short books
+ * of 20 contracts (30,000 margin, 100,000 of notional), 2 per contract each side: a book's
+ * cash settles at every close it holds a contract.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -51,6 +55,12 @@ const CASES: Record<string, string[]> = {
     'portfolio.allow_short=true',
   ],
   volume: ['execution.max_volume_share=0.0002', 'portfolio.allow_short=true'],
+  futures: [
+    'data.instrument={kind: future, multiplier: 10, margin: 1500}',
+    'portfolio.sizing={type: fixed, quantity: 20}',
+    'execution.commission={model: per_contract, per_contract: 2}',
+    'portfolio.allow_short=true',
+  ],
 };
 
 const { values: args } = parseArgs({

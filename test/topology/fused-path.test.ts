@@ -216,8 +216,10 @@ describe('fused path: same results as the per-event graph', () => {
   //   account. Every other read of the book's equity marks it first (at the signal's
   //   close, at the bar's close for the exit rules, at the bar before for the snapshot
   //   the drawdown halt reads, at the last close at the end), and the equity curve is
-  //   cash + position × close from the loop's own columns. It would count for a future
-  //   (a fill settles the variation at the mark; per event for now). Margin accounts run
+  //   cash + position × close from the loop's own columns. For a future (a fill settles the
+  //   variation at the mark) the flow marks every book it visits at the bar's close before
+  //   the broker's fills, so this mark finds the book marked already: removing it fails no
+  //   futures row either (tried). Margin accounts run
   //   fused since; marking at the open was tried again with their rows here and none
   //   failed: the protective orders are reduce-only there too, so their buying power (from
   //   equity in a margin account) is never read.
