@@ -77,31 +77,47 @@ export class SettledSnapshots {
     const m = snaps.count;
     if (m === 0) return;
     const { point, margin } = this;
+    // Locals, not property reads in the loops: this runs per book per bar.
+    const snapBar = snaps.bar;
+    const snapClose = snaps.close;
+    const changeBar = changes.bar;
+    const changeCash = changes.cash;
+    const changeQty = changes.qty;
+    const equity = out.equity;
+    const cashOut = out.cash;
+    const invested = out.invested;
     for (let k = 0; k < sinks.length; k++) {
       let c = cash[k]!;
       let q = qty[k]!;
       let settled = closeBefore;
       let next = offsets[k]!;
       const end = offsets[k + 1]!;
-      for (let j = 0; j < m; j++) {
-        const b = snaps.bar[j]!;
-        const p = snaps.close[j]!;
-        // A fill on the bar this snapshot values left the book's cash settled at its close.
-        let fresh = false;
-        while (next < end && changes.bar[order[next]!]! < b) {
-          const i = order[next++]!;
-          c = changes.cash[i]!;
-          q = changes.qty[i]!;
-          fresh = changes.bar[i] === b - 1;
+      if (next === end && q === 0) {
+        // Flat throughout: one state.
+        equity.fill(c + settledFutureValue(0, margin), 0, m);
+        cashOut.fill(c, 0, m);
+        invested.fill(0, 0, m);
+      } else {
+        for (let j = 0; j < m; j++) {
+          const b = snapBar[j]!;
+          const p = snapClose[j]!;
+          // A fill on the bar this snapshot values left the book's cash settled at its close.
+          let fresh = false;
+          while (next < end && changeBar[order[next]!]! < b) {
+            const i = order[next++]!;
+            c = changeCash[i]!;
+            q = changeQty[i]!;
+            fresh = changeBar[i] === b - 1;
+          }
+          // As Book.mark: only a held contract settles.
+          if (!fresh && q !== 0) c += variationMargin(q, p, settled, point);
+          settled = p;
+          equity[j] = c + settledFutureValue(q, margin);
+          cashOut[j] = c;
+          invested[j] = q !== 0 ? 1 : 0;
         }
-        // As Book.mark: only a held contract settles.
-        if (!fresh && q !== 0) c += variationMargin(q, p, settled, point);
-        settled = p;
-        out.equity[j] = c + settledFutureValue(q, margin);
-        out.cash[j] = c;
-        out.invested[j] = q !== 0 ? 1 : 0;
       }
-      sinks[k]!.snapshots(snaps.ts, out.equity, out.cash, out.invested, m);
+      sinks[k]!.snapshots(snaps.ts, equity, cashOut, invested, m);
     }
   }
 
