@@ -41,8 +41,9 @@ const GRIDS: Record<string, string[]> = {
  * each fill at most 0.02 % of its bar's volume (SPY 5m trades 385,000 shares on the median
  * bar: 77 shares there, so most of the bench's 100-share orders fill in parts), short books.
  * `futures`: SPY as an index future (10 per point, 1,500 margin per contract), short books
- * of 20 contracts (30,000 margin, 100,000 of notional), 2 per contract each side: a book's
- * cash settles at every close it holds a contract.
+ * of 10 contracts (15,000 margin, about 50,000 of notional, within the example's
+ * `max_exposure: 1`), 2 per contract each side: a book's cash settles at every close it
+ * holds a contract.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -57,7 +58,7 @@ const CASES: Record<string, string[]> = {
   volume: ['execution.max_volume_share=0.0002', 'portfolio.allow_short=true'],
   futures: [
     'data.instrument={kind: future, multiplier: 10, margin: 1500}',
-    'portfolio.sizing={type: fixed, quantity: 20}',
+    'portfolio.sizing={type: fixed, quantity: 10}',
     'execution.commission={model: per_contract, per_contract: 2}',
     'portfolio.allow_short=true',
   ],
