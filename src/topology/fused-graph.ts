@@ -119,7 +119,7 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // broker, src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close
   // the loop fills an order at once at its bar's close, outside that flow.
   if (holdsFutures(cfg) && e.fill === 'close')
-    return 'a futures instrument with execution.fill: close (its books are marked at every close through the simulated broker, which the at-once fill at the close bypasses)';
+    return "a futures instrument with execution.fill: close (a future's books are marked at every close on the fused loop's road through the simulated broker, which it runs with next-open fills only)";
   return undefined;
 }
 

@@ -541,6 +541,17 @@ describe('fused path: same results as the per-event graph', () => {
       40,
     ],
     [
+      'atr_risk sizing (the ATR in currency: times the multiplier), short books',
+      [
+        FUTURE,
+        PER_CONTRACT,
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: atr_risk, risk_percent: 2, atr_period: 14, atr_multiple: 2, max_percent: 300}',
+        'data.chunk_size=997',
+      ],
+      40,
+    ],
+    [
       'partial fills (max_volume_share), short books',
       [FUTURE, 'execution.max_volume_share=0.00003', 'portfolio.allow_short=true', 'data.chunk_size=997'],
       40,
@@ -559,6 +570,9 @@ describe('fused path: same results as the per-event graph', () => {
     expect(movedPoints(fused)).toBeGreaterThan(1000);
     if (sets.some((x) => x.startsWith('execution.max_volume_share'))) expect(partialFills(fused)).toBeGreaterThan(200);
     if (sets.some((x) => x.includes('percent: 400'))) expect(Number(riskOf(fused)['resized'])).toBeGreaterThan(200);
+    // The ATR moved the sizes: many distinct contract counts.
+    if (sets.some((x) => x.includes('atr_risk')))
+      expect(new Set(trades.map((t) => t.quantity)).size).toBeGreaterThan(5);
     if (sets.some((x) => x.startsWith('risk.stop_loss'))) {
       expect(trades.filter((t) => t.exitReason === 'stop_loss').length).toBeGreaterThan(100);
       expect(trades.filter((t) => t.exitReason === 'take_profit').length).toBeGreaterThan(50);
