@@ -641,6 +641,24 @@ describe('fused path: same results as the per-event graph', () => {
     expect(movedPoints(fused)).toBeGreaterThan(500);
   });
 
+  it('futures: the drawdown halt (every book at every bar) over a sweep of fast periods', async () => {
+    const { wf, plan } = await load([
+      FUTURE,
+      PER_CONTRACT,
+      'risk.max_drawdown_pct=3',
+      'portfolio.allow_short=true',
+      'strategies[0].params.fast_period=range(2, 12, 1)',
+      'strategies[0].params.slow_period=40',
+      'data.chunk_size=997',
+    ]);
+    const fused = await expectSame(wf, plan);
+    expect(movedPoints(fused)).toBeGreaterThan(1000);
+    const halted = [...fused.containers.values()].filter(
+      (c) => c['role'] === 'portfolio' && (c['exits'] as Record<string, unknown>)['halted_at'] !== null,
+    );
+    expect(halted.length).toBeGreaterThan(3);
+  });
+
   it('futures: the example (backtrader sample) in a sweep grid over its SMA periods, short books', async () => {
     const sets = [
       'strategies[0].params.fast_period=range(1, 6, 1)',

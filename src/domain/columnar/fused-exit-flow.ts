@@ -2,8 +2,8 @@
  * The fused book loop's order flow when the risk block has exit rules (stop loss,
  * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt), the account is
  * a margin account or fills are capped at a share of each bar's volume
- * (`max_volume_share`), and for a futures contract (whose held books it marks at every
- * close, src/domain/columnar/settled-snapshots.ts): a book may then have several orders at the broker at once (a
+ * (`max_volume_share`), and for a futures contract (whose books it marks at every
+ * close they hold a contract): a book may then have several orders at the broker at once (a
  * resting reduce-only stop and limit in an OCO group, a market exit or a margin call's
  * liquidation beside the signal's order, the unfilled rest of an order beside the next
  * signal's), cancels them and has them tested against each bar's high and low. Rather than a second implementation of that, this runs the per-event path's own
