@@ -12,6 +12,7 @@
  *   npm run bench:engines -- --strategy sma_crossover --case margin_calls             # a margin account
  *   npm run bench:engines -- --strategy sma_crossover --case volume                   # partial fills
  *   npm run bench:engines -- --strategy sma_crossover --case entries                  # limit entries
+ *   npm run bench:engines -- --strategy sma_crossover --case futures                  # a futures contract
  *
  * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
  * (repeatable) adds a config override after those.
@@ -43,6 +44,10 @@ const GRIDS: Record<string, string[]> = {
  * `entries`: limit entries 5 bps better than the signal's close, expiring after 6 bars,
  * short books in a margin account (a cash account cannot sell short): every entry rests at
  * the broker (a reversal too: it opens the other side); only an order to flat is a market order.
+ * `futures`: SPY as an index future (10 per point, 1,500 margin per contract), short books
+ * of 10 contracts (15,000 margin, about 50,000 of notional, within the example's
+ * `max_exposure: 1`), 2 per contract each side: a book's cash settles at every close it
+ * holds a contract.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -58,6 +63,12 @@ const CASES: Record<string, string[]> = {
   entries: [
     'portfolio.entry_order={type: limit, offset_bps: 5, expires_after_bars: 6}',
     'portfolio.account=margin',
+    'portfolio.allow_short=true',
+  ],
+  futures: [
+    'data.instrument={kind: future, multiplier: 10, margin: 1500}',
+    'portfolio.sizing={type: fixed, quantity: 10}',
+    'execution.commission={model: per_contract, per_contract: 2}',
     'portfolio.allow_short=true',
   ],
 };

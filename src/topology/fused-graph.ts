@@ -117,10 +117,18 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // loop's at-once fill of a whole order at the close does not do.
   if (e.maxVolumeShare !== undefined && e.fill === 'close')
     return 'execution.max_volume_share with execution.fill: close (an order fills at its own close only as far as the volume cap allows, the rest at the next open)';
-  for (const instrument of accountingOf(cfg).instruments.values())
-    if (instrument.kind === 'future')
-      return 'a futures instrument (its variation margin settles into cash at every close; the fused snapshots value cash and shares only)';
+  // A future's book settles its variation margin into cash at every close it holds a
+  // contract: the fused loop marks it there through the exit flow's road (the simulated
+  // broker, src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close
+  // the loop fills an order at once at its bar's close, outside that flow.
+  if (holdsFutures(cfg) && e.fill === 'close')
+    return "a futures instrument with execution.fill: close (a future's books are marked at every close on the fused loop's road through the simulated broker, which it runs with next-open fills only)";
   return undefined;
+}
+
+/** Whether a symbol of the config is a futures contract (its book's cash settles at every close). */
+function holdsFutures(cfg: ResolvedWorkflow['config']): boolean {
+  return [...accountingOf(cfg).instruments.values()].some((i) => i.kind === 'future');
 }
 
 /**
@@ -200,13 +208,15 @@ export function compileFused(plan: GraphPlan, wf: ResolvedWorkflow): CompiledGra
       // The books' orders go through the simulated broker for the exit rules, for a margin
       // account's calls (a liquidation may wait at the broker beside the signal's order) and
       // for partial fills (the broker caps each fill at a share of the bar's volume; an
-      // order's rest waits beside the next signal's order), and for limit and stop entries
-      // (they rest at the broker, expire there, and the next signal cancels them).
+      // order's rest waits beside the next signal's order), for limit and stop entries (they
+      // rest at the broker, expire there, and the next signal cancels them), and for a future
+      // (its books are marked at every close they hold a contract, before the bar's fills).
       exits:
         BookExits.wanted(cfg.risk) ||
         cfg.portfolio.account === 'margin' ||
         cfg.execution.maxVolumeShare !== undefined ||
-        cfg.portfolio.entryOrder.type !== 'market'
+        cfg.portfolio.entryOrder.type !== 'market' ||
+        holdsFutures(cfg)
           ? {
               rules: BookExits.wanted(cfg.risk) ? cfg.risk : undefined,
               barMs: parseTimeframe(cfg.data.timeframe),

@@ -38,6 +38,7 @@ import {
   type FusedIds,
 } from './fused-order-flow.ts';
 import { FusedExitFlow, type ClosedBar } from './fused-exit-flow.ts';
+import { SettledSnapshots, type ChunkChanges } from './settled-snapshots.ts';
 
 /** A bar slot before any bar: rewritten field by field as the loop walks (no object per bar). */
 function noBar(): At {
@@ -123,6 +124,10 @@ export class FusedBooks {
   private readonly at: At = noBar();
   /** The bar before `at`, when `at` closes its snapshot (the exit flow's margin check and drawdown halt read it). */
   private readonly prev: { seq: number; ts: number; close: number } = { seq: -1, ts: Number.NaN, close: Number.NaN };
+  /** A futures contract's snapshots (its cash settles at every close); undefined for a share. */
+  private readonly settled: SettledSnapshots | undefined;
+  /** The close of the bar before the current chunk (a future's cash at the chunk's start is settled there). */
+  private closeBefore = Number.NaN;
 
   /**
    * @param orderedSnapshots fold snapshots bar after bar across books, as the per-event
@@ -149,6 +154,8 @@ export class FusedBooks {
     this.held = new Int8Array(n).fill(NO_DECISION);
     this.heldId = new Float64Array(n);
     this.warming = opts.tradeFrom > Number.NEGATIVE_INFINITY;
+    const instrument = opts.funds.instrument(opts.symbol);
+    this.settled = instrument.kind === 'future' ? new SettledSnapshots(instrument) : undefined;
   }
 
   /** The books, and the counters of the portfolio, risk and execution containers (results). */
@@ -195,6 +202,7 @@ export class FusedBooks {
     this.qtyStart.set(this.qty);
     this.changes = 0;
     this.seq0 = seq0;
+    this.closeBefore = this.last.close;
 
     // 1. signal changes, counting-sorted by bar (stable: book order within a bar)
     const byBar = this.grow(len);
@@ -330,6 +338,23 @@ export class FusedBooks {
   private snapshotsByBook(m: number): void {
     const { snapTs, snapClose, snapBar, sinks } = this;
     if (m === 0 && this.changes === 0) return;
+    if (this.settled !== undefined) {
+      const offsets = this.changesPerBook();
+      const out = { equity: this.snapEquity, cash: this.snapCash, invested: this.snapInvested };
+      const snaps = { count: m, ts: snapTs, close: snapClose, bar: snapBar };
+      this.settled.byBook(
+        this.cashStart,
+        this.qtyStart,
+        this.closeBefore,
+        this.chunkChanges(),
+        offsets,
+        this.changeOrder,
+        snaps,
+        out,
+        sinks,
+      );
+      return;
+    }
     const equity = this.snapEquity;
     const cash = this.snapCash;
     const invested = this.snapInvested;
@@ -368,6 +393,11 @@ export class FusedBooks {
   /** Pass 3, bar after bar, every book at each bar: the order of the per-event graph's snapshot rows. */
   private snapshotsByBar(m: number): void {
     const { snapTs, snapClose, snapBar, sinks } = this;
+    if (this.settled !== undefined) {
+      const snaps = { count: m, ts: snapTs, close: snapClose, bar: snapBar };
+      this.settled.byBar(this.cashStart, this.qtyStart, this.closeBefore, this.chunkChanges(), snaps, sinks);
+      return;
+    }
     const c = this.cashStart;
     const q = this.qtyStart;
     let next = 0;
@@ -384,6 +414,17 @@ export class FusedBooks {
       const p = snapClose[j]!;
       for (let k = 0; k < this.n; k++) sinks[k]!.snapshot(t, c[k]! + q[k]! * p, c[k]!, q[k]! !== 0);
     }
+  }
+
+  /** The chunk's fills (pass 2's record), as the futures snapshots read them. */
+  private chunkChanges(): ChunkChanges {
+    return {
+      count: this.changes,
+      bar: this.changeBar,
+      book: this.changeBook,
+      cash: this.changeCash,
+      qty: this.changeQty,
+    };
   }
 
   /** Offsets into `changeOrder` per book (k's fills are changeOrder[off[k]..off[k+1]]), stable in bar order. */
@@ -473,7 +514,9 @@ export class FusedBooks {
       this.orders.closeOut(k, last);
       if (this.lastTs >= this.opts.tradeFrom) {
         const q = this.qty[k]!;
-        this.sinks[k]!.snapshot(this.lastTs, this.cash[k]! + q * last.close, this.cash[k]!, q !== 0);
+        const c = this.cash[k]!;
+        const equity = this.settled === undefined ? c + q * last.close : this.settled.equity(c, q);
+        this.sinks[k]!.snapshot(this.lastTs, equity, c, q !== 0);
         this.exitFlow?.snapshotEquity(k, last.close);
       }
     }

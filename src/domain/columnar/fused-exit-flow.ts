@@ -2,9 +2,10 @@
  * The fused book loop's order flow when the risk block has exit rules (stop loss,
  * take-profit, trailing stop, time exits, `close_eod`, the drawdown halt), the account is
  * a margin account, fills are capped at a share of each bar's volume
- * (`max_volume_share`) or entries are limit or stop orders (`portfolio.entry_order`, resting
+ * (`max_volume_share`), entries are limit or stop orders (`portfolio.entry_order`, resting
  * at the broker until a bar reaches their price, they expire or the next signal cancels
- * them): a book may then have several orders at the broker at once (a
+ * them), and for a futures contract (whose books it marks at every close they hold a
+ * contract): a book may then have several orders at the broker at once (a
  * resting reduce-only stop and limit in an OCO group, a market exit or a margin call's
  * liquidation beside the signal's order, the unfilled rest of an order beside the next
  * signal's), cancels them and has them tested against each bar's high and low. Rather than a second implementation of that, this runs the per-event path's own
@@ -31,6 +32,7 @@ import type { BarEvent, FillEvent, OrderEvent } from '../../events/index.ts';
 import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
+import type { Instrument } from '../portfolio/instrument.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
 import { entryOrderTerms, restsAsEntry, type EntryOrderRule } from '../portfolio/entry-order.ts';
 import { BookExits, type ExitCause } from '../risk/book-exits.ts';
@@ -166,6 +168,8 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** The close the books are marked at when a fill is booked (the current bar's). */
   private markPrice = Number.NaN;
   private readonly deliver = (ev: BrokerEvent): void => this.fromBroker(ev);
+  /** The symbol's instrument; a future's held books are marked at every close (their variation settles into cash). */
+  private readonly instrument: Instrument;
 
   constructor(opts: FusedBooksOptions, sinks: readonly FusedBookSink[], ids: FusedIds, exit: FusedExitOptions) {
     super(opts, sinks, ids);
@@ -175,6 +179,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
+    this.instrument = opts.funds.instrument(opts.symbol);
     this.tracked = opts.keys.map(() => new TrackedOrders());
     const rules = exit.rules;
     this.exits =
@@ -260,16 +265,20 @@ export class FusedExitFlow extends FusedOrderFlow {
         this.marginCalls !== undefined &&
         snapshotOf !== undefined &&
         this.qty[k] !== 0 &&
-        !clearOfMaintenance(this.opts.funds.account, this.cash[k]!, this.qty[k]!, snapshotOf.close)
+        !clearOfMaintenance(this.opts.funds.account, this.cash[k]!, this.qty[k]!, snapshotOf.close, this.instrument)
       )
         this.checkMarginCall(k, snapshotOf);
       // The exit rules read the book at this bar's close. Without them nothing does before
       // the next mark (a fill, a signal, the next check mark first), so a margin account
-      // alone skips it: on every bar a book holds a position, that mark was half the check's cost.
+      // alone skips it: on every bar a book holds a position, that mark was half the check's
+      // cost. A future's book is marked at every close, as the portfolio marks it: the mark
+      // settles its variation into cash, bar by bar, and the cash mirror follows.
       const exits = this.exits;
-      if (exits !== undefined) {
-        this.books[k]!.mark(symbol, at.close);
-        exits[k]!.onBar(this.bar);
+      if (exits !== undefined || this.instrument.kind === 'future') {
+        const book = this.books[k]!;
+        book.mark(symbol, at.close);
+        this.cash[k] = book.cash;
+        exits?.[k]!.onBar(this.bar);
       }
     }
     if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);

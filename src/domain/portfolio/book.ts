@@ -73,6 +73,26 @@ export interface ClosedTrade {
   readonly exitReason: string;
 }
 
+/**
+ * The variation margin a futures position settles into cash when marked at `price`:
+ * `contracts` (signed) × (price − the last settlement price) × the multiplier. The one
+ * expression of it: `Book` settles with it at every mark, and the fused book loop
+ * (src/domain/columnar/settled-snapshots.ts) with it between fills, so the sums round
+ * alike bar after bar.
+ */
+export function variationMargin(contracts: number, price: number, settled: number, point: number): number {
+  return contracts * (price - settled) * point;
+}
+
+/**
+ * What a futures position adds to equity once marked (settled) at its last price: the
+ * margin it has posted, |contracts| × margin per contract. `Book.equity()` after a mark is
+ * cash plus exactly this (its unsettled variation is then ±0).
+ */
+export function settledFutureValue(contracts: number, margin: number): number {
+  return Math.abs(contracts) * margin;
+}
+
 /** A {@link ClosedTrade} that `Book.applyFillInto` writes, reused by its caller from fill to fill. */
 export type MutableClosedTrade = { -readonly [K in keyof ClosedTrade]: ClosedTrade[K] };
 
@@ -401,7 +421,7 @@ export class Book {
    * `qty` contracts (default: the position), and makes `price` the settlement price.
    */
   private settle(h: Holding, price: number, qty = h.qty): void {
-    this.cashBalance += qty * (price - h.settled) * h.point;
+    this.cashBalance += variationMargin(qty, price, h.settled, h.point);
     h.settled = price;
   }
 
@@ -471,7 +491,7 @@ export class Book {
     for (const h of this.open) {
       openCommission += h.entryCommission;
       if (h.future) {
-        const margin = Math.abs(h.qty) * h.margin;
+        const margin = settledFutureValue(h.qty, h.margin);
         posted += margin;
         value += margin + h.qty * (h.mark - h.settled) * h.point;
         gross += Math.abs(h.qty * h.mark * h.point);

@@ -5,7 +5,8 @@
  * When a call is due is the account's rule (`marginCallDue`, account.ts).
  */
 import { marginCallDue, type Account } from './account.ts';
-import type { Book } from './book.ts';
+import { settledFutureValue, type Book } from './book.ts';
+import { EQUITY, type Instrument } from './instrument.ts';
 
 /** The bar a liquidation order descends from (the last close the equity was marked at). */
 export interface MarginCallCause {
@@ -26,16 +27,29 @@ export interface MarginCallHost {
 }
 
 /**
- * Whether a book holding `qty` shares of one symbol (and nothing else) with `cash`, marked
- * at `price`, clears its maintenance margin by far: no margin call can be due. A screen
+ * Whether a book holding `qty` shares (or contracts of a future, `instrument`) of one
+ * symbol (and nothing else) with `cash`, marked at `price`, clears its maintenance margin by far: no margin call can be due. A screen
  * for a loop that checks many books at every bar (the fused book loop): it skips the book
  * (a mark and a revaluation) only where `marginCallDue` would say no, and leaves every
  * book near the line to `MarginCalls.due`, which decides. Its sums are `marginCallDue`'s for
- * such a book (equity = cash + qty × price; requirement = the side's rate × |qty × price|);
+ * such a book (equity = cash + qty × price; requirement = the side's rate × |qty × price|;
+ * for a future settled at `price`, equity = cash + posted margin, requirement = that margin);
  * the margin of a millionth of the amounts covers any difference in rounding.
  */
-export function clearOfMaintenance(account: Account, cash: number, qty: number, price: number): boolean {
+export function clearOfMaintenance(
+  account: Account,
+  cash: number,
+  qty: number,
+  price: number,
+  instrument: Instrument = EQUITY,
+): boolean {
   if (account.type === 'cash') return true;
+  if (instrument.kind === 'future') {
+    // Marked, a future's book has equity = cash + its posted margin, and needs that margin.
+    const posted = settledFutureValue(qty, instrument.margin);
+    const equity = cash + posted;
+    return equity - posted > 1e-6 * (Math.abs(equity) + posted);
+  }
   const value = qty * price;
   const equity = cash + value;
   const requirement = value > 0 ? account.maintenance * value : -account.shortMaintenance * value;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MARGIN_RATES, marginCallDue, type Account } from '../../../src/domain/portfolio/account.ts';
 import { Book } from '../../../src/domain/portfolio/book.ts';
+import type { Instrument } from '../../../src/domain/portfolio/instrument.ts';
 import { clearOfMaintenance, MarginCalls, type MarginCallCause } from '../../../src/domain/portfolio/margin-calls.ts';
 
 const MARGIN: Account = { type: 'margin', ...DEFAULT_MARGIN_RATES };
@@ -107,5 +108,38 @@ describe('clearOfMaintenance', () => {
     expect(clearOfMaintenance(MARGIN, -75_000, 1000, 100)).toBe(false);
     expect(clearOfMaintenance(MARGIN, -70_000, 1000, 100)).toBe(true);
     expect(clearOfMaintenance({ type: 'cash' }, -1e9, 1000, 100)).toBe(true);
+  });
+
+  it("a future's book: never clears one a call is due for (cash below zero), clears those far from it", () => {
+    const future: Instrument = { kind: 'future', multiplier: 10, margin: 2600 };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -60, max: 60 }).filter((q) => q !== 0),
+        fc.double({ min: 100, max: 600, noNaN: true }),
+        fc.double({ min: 100, max: 600, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        (qty, entry, mark, commission) => {
+          const b = new Book(100_000, new Map([['ES', future]]));
+          b.applyFill({
+            symbol: 'ES',
+            side: qty > 0 ? 'buy' : 'sell',
+            quantity: Math.abs(qty),
+            price: entry,
+            commission,
+            ts: 0,
+            barIndex: 0,
+            reason: 'signal',
+          });
+          b.mark('ES', mark);
+          const clear = clearOfMaintenance(MARGIN, b.cash, b.position('ES'), mark, future);
+          if (marginCallDue(b, MARGIN)) expect(clear).toBe(false);
+          const posted = Math.abs(qty) * future.margin;
+          if (b.cash > 1e-5 * (Math.abs(b.equity()) + posted)) expect(clear).toBe(true);
+          // The share formula would value the contracts at their notional: wrong for a future.
+          if (b.cash < 0) expect(clear).toBe(false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
