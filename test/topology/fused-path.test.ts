@@ -292,6 +292,79 @@ describe('fused path: same results as the per-event graph', () => {
       [],
       0,
     ],
+    // With fill: close (issue #16), as the execution container does (its desk,
+    // src/domain/execution/execution-desk.ts): a time exit decided at a bar's close waits
+    // for the broker to see that bar and fills at its close; a signal's order fills at once
+    // at its bar's close, a stop or take-profit rests from the fill's bar on.
+    [
+      'fill: close, stop_loss_pct and take_profit_pct (OCO), short books, several strategies, chunks of 97',
+      [
+        'execution.fill=close',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.5',
+        'risk.max_position_pct=60',
+        'portfolio.sizing={type: percent_equity, percent: 80}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      ['stop_loss', 'take_profit'],
+      1,
+    ],
+    [
+      'fill: close, trailing_stop_pct with stop_loss_pct, short books, chunks of one bar',
+      [
+        'execution.fill=close',
+        'risk.trailing_stop_pct=0.4',
+        'risk.stop_loss_pct=0.25',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      ['trailing_stop', 'stop_loss'],
+      0,
+    ],
+    [
+      'fill: close, max_holding_bars with a stop loss, short books, chunks of 997',
+      [
+        'execution.fill=close',
+        'risk.max_holding_bars=12',
+        'risk.stop_loss_pct=0.5',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      ['max_holding', 'stop_loss'],
+      0,
+    ],
+    [
+      'fill: close, close_eod with a stop loss, short books, entries refused at the close',
+      [
+        'execution.fill=close',
+        'risk.close_eod=true',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 5, slow_period: 20}}, {type: rsi_threshold}]',
+      ],
+      ['close_eod', 'stop_loss'],
+      0,
+    ],
+    [
+      'fill: close, max_drawdown_pct with a stop loss: books halt, a sweep of fast periods',
+      [
+        'execution.fill=close',
+        'risk.max_drawdown_pct=0.5',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: percent_equity, percent: 100}',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      [],
+      0,
+    ],
   ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
@@ -374,6 +447,45 @@ describe('fused path: same results as the per-event graph', () => {
       ],
       20,
     ],
+    // With fill: close a call decided at the snapshot (when the next bar arrives) is an order
+    // of the bar before, which execution has seen: it fills at once at that bar's close.
+    [
+      'fill: close, leveraged short books whose margin calls fire, three strategies, chunks of one bar',
+      [
+        ...LEVERAGED,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: rsi_threshold}, {type: bollinger_reversion}, {type: sma_crossover, params: {fast_period: 10, slow_period: 30}}]',
+      ],
+      2,
+    ],
+    [
+      'fill: close, leveraged, with a stop loss and max_holding_bars beside the margin calls, a sweep of fast periods',
+      [
+        ...LEVERAGED,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.max_holding_bars=6',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      19,
+    ],
+    [
+      'fill: close, leveraged, long only, a sweep of fast periods, with the drawdown halt',
+      [
+        ...LEVERAGED,
+        'execution.fill=close',
+        'risk.max_drawdown_pct=3',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      10,
+    ],
   ] as const)('margin account: %s', async (_name, sets, minCalls) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
@@ -446,6 +558,48 @@ describe('fused path: same results as the per-event graph', () => {
         'portfolio.sizing={type: fixed, quantity: 300}',
         'risk.trailing_stop_pct=0.3',
         'risk.max_holding_bars=12',
+        'risk.close_eod=true',
+        'execution.slippage_bps=0',
+        'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}',
+      ],
+      300,
+    ],
+    // With fill: close an order fills at its own bar's close as far as the cap allows, the
+    // rest at the next open (an exit decided before its bar reached execution waits for it).
+    ['fill: close, long only, the example', [SHARE, 'execution.fill=close', 'data.chunk_size=997'], 300],
+    [
+      'fill: close, short books, a stop loss, max_holding_bars and a take-profit, two strategies, chunks of 97',
+      [
+        SHARE,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.6',
+        'risk.max_holding_bars=12',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      300,
+    ],
+    [
+      'fill: close, a leveraged short margin account whose calls fire, chunks of one bar',
+      [
+        ...LEVERAGED,
+        SHARE,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: rsi_threshold}]',
+      ],
+      300,
+    ],
+    [
+      'fill: close, a trailing stop and close_eod, fixed size, volume-share slippage',
+      [
+        SHARE,
+        'execution.fill=close',
+        'portfolio.sizing={type: fixed, quantity: 300}',
+        'risk.trailing_stop_pct=0.3',
         'risk.close_eod=true',
         'execution.slippage_bps=0',
         'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}',
@@ -674,6 +828,22 @@ describe('fused path: same results as the per-event graph', () => {
       'partial fills (max_volume_share) with a stop loss',
       ['execution.max_volume_share=0.0003', 'risk.stop_loss_pct=0.4'],
     ],
+    [
+      'fill: close with a stop loss, a trailing stop, a take-profit, max_holding_bars and close_eod',
+      [
+        'execution.fill=close',
+        'risk.stop_loss_pct=0.4',
+        'risk.trailing_stop_pct=0.5',
+        'risk.take_profit_pct=0.6',
+        'risk.max_holding_bars=30',
+        'risk.close_eod=true',
+      ],
+    ],
+    ['fill: close, a leveraged margin account whose margin calls fire', [...LEVERAGED, 'execution.fill=close']],
+    [
+      'fill: close, partial fills (max_volume_share) with a stop loss',
+      ['execution.fill=close', 'execution.max_volume_share=0.0003', 'risk.stop_loss_pct=0.4'],
+    ],
   ])(
     'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s',
     async (_name, sizing) => {
@@ -699,9 +869,20 @@ describe('fused path: same results as the per-event graph', () => {
       const fused = resultFiles(dirs[1]!);
       expect(fused.size).toBeGreaterThan(2);
       expect(fused).toEqual(resultFiles(dirs[0]!));
-      // The calls fired: trades of the best book (the one whose trades a sweep writes) ended in one.
-      if (sizing === LEVERAGED)
-        expect([...fused.values()].join('\n').split('"margin_call"').length - 1).toBeGreaterThan(3);
+      // The rules fired: trades of the best book (the one whose trades a sweep writes) ended
+      // in each, and the execution container counted partial fills.
+      const text = [...fused.values()].join('\n');
+      const times = (what: string): number => text.split(what).length - 1;
+      if (sizing.includes(LEVERAGED[0]!)) expect(times('"margin_call"')).toBeGreaterThan(0);
+      const reasons = { stop_loss: 'stop_loss', trailing_stop: 'trailing_stop', take_profit: 'take_profit' } as const;
+      for (const [rule, reason] of [
+        ...Object.entries(reasons).map(([r, x]) => [`risk.${r}_pct`, x] as const),
+        ['risk.max_holding_bars', 'max_holding'] as const,
+        ['risk.close_eod', 'close_eod'] as const,
+      ])
+        if (sizing.some((s) => s.startsWith(rule))) expect(times(`"${reason}"`), reason).toBeGreaterThan(3);
+      if (sizing.some((s) => s.startsWith('execution.max_volume_share')))
+        expect(Number(/"partial_fills": (\d+)/.exec(text)?.[1])).toBeGreaterThan(50);
     },
   );
 
@@ -734,17 +915,13 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
     expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'risk.take_profit_pct=2'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'execution.fill=close'])).wf)).toMatch(
-      /^exit rules with execution.fill: close/,
-    );
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'execution.fill=close'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['portfolio.account=margin'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['portfolio.account=margin', 'execution.fill=close'])).wf)).toMatch(
-      /^portfolio.account margin with execution.fill: close/,
-    );
+    expect(fusedIneligibility((await load(['portfolio.account=margin', 'execution.fill=close'])).wf)).toBeUndefined();
     expect(
       fusedIneligibility(
         (
@@ -758,9 +935,9 @@ describe('fused path: eligibility', () => {
     expect(
       fusedIneligibility((await load(['execution.max_volume_share=0.1', 'portfolio.account=margin'])).wf),
     ).toBeUndefined();
-    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1', 'execution.fill=close'])).wf)).toMatch(
-      /^execution.max_volume_share with execution.fill: close/,
-    );
+    expect(
+      fusedIneligibility((await load(['execution.max_volume_share=0.1', 'execution.fill=close'])).wf),
+    ).toBeUndefined();
     expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toMatch(/^a futures instrument/);
     expect(fusedIneligibility((await load(['execution.trace_settings.level=minimal'])).wf)).toBe('event tracing is on');
     const columnless = (await load(['strategies=[{type: rsi_threshold}]'])).wf;

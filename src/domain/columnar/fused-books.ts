@@ -37,7 +37,7 @@ import {
   type FusedBooksOptions,
   type FusedIds,
 } from './fused-order-flow.ts';
-import { FusedExitFlow, type ClosedBar } from './fused-exit-flow.ts';
+import { FusedExitFlow, type BarBefore } from './fused-exit-flow.ts';
 
 /** A bar slot before any bar: rewritten field by field as the loop walks (no object per bar). */
 function noBar(): At {
@@ -121,8 +121,17 @@ export class FusedBooks {
   private lastTs = Number.NaN;
   private readonly last: At = noBar();
   private readonly at: At = noBar();
-  /** The bar before `at`, when `at` closes its snapshot (the exit flow's margin check and drawdown halt read it). */
-  private readonly prev: { seq: number; ts: number; close: number } = { seq: -1, ts: Number.NaN, close: Number.NaN };
+  /**
+   * The bar before `at` (the exit flow's margin check and drawdown halt read it when `at`
+   * closes its snapshot; with fill: close, orders of that bar fill at its close).
+   */
+  private readonly prev: { -readonly [K in keyof BarBefore]: BarBefore[K] } = {
+    seq: -1,
+    ts: Number.NaN,
+    index: -1,
+    close: Number.NaN,
+    volume: Number.NaN,
+  };
 
   /**
    * @param orderedSnapshots fold snapshots bar after bar across books, as the per-event
@@ -279,14 +288,23 @@ export class FusedBooks {
           if (exitFlow === undefined) this.beginTrading();
         }
         if (exitFlow !== undefined) {
-          let prev: ClosedBar | undefined;
-          if (snapshot) {
-            prev = this.prev;
-            this.prev.seq = lastSeq;
-            this.prev.ts = lastTs;
-            this.prev.close = lastClose;
-          }
-          this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins, prev);
+          const prev = this.prev;
+          prev.seq = lastSeq;
+          prev.ts = lastTs;
+          prev.close = lastClose;
+          prev.index = b > 0 ? index0 + b - 1 : last.index;
+          prev.volume = b > 0 ? volume[b - 1]! : last.volume;
+          const before = lastSeq >= 0 ? prev : undefined;
+          this.exitBar(
+            exitFlow,
+            b,
+            open[b]!,
+            chunk.high[b]!,
+            chunk.low[b]!,
+            begins,
+            snapshot ? before : undefined,
+            before,
+          );
         } else if (this.orders.waitingCount > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
@@ -434,10 +452,11 @@ export class FusedBooks {
     high: number,
     low: number,
     begins: boolean,
-    snapshotOf: ClosedBar | undefined,
+    snapshotOf: BarBefore | undefined,
+    before: BarBefore | undefined,
   ): void {
     if (begins) this.warming = false;
-    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined, snapshotOf);
+    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined, snapshotOf, before);
     for (let i = 0; i < flow.filledCount; i++) this.recordChange(b, flow.filled[i]!);
   }
 

@@ -26,7 +26,8 @@
  * bar visits every book.
  */
 import type { BarEvent, FillEvent, OrderEvent } from '../../events/index.ts';
-import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
+import type { BrokerEvent, CloseBar, SimulatedBroker } from '../execution/simulated-broker.ts';
+import { ExecutionDesk } from '../execution/execution-desk.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
 import { orderEvent } from '../portfolio/order-event.ts';
@@ -111,6 +112,12 @@ export interface ClosedBar {
   readonly close: number;
 }
 
+/** The bar before the current one in full: execution's last bar while the portfolios see the current one. */
+export interface BarBefore extends ClosedBar {
+  readonly index: number;
+  readonly volume: number;
+}
+
 /** No order type, price or expiry laid over a market order. */
 const MARKET: Partial<OrderEvent> = Object.freeze({});
 
@@ -124,6 +131,22 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** Each book's margin calls (the portfolio container's, the same code); undefined in a cash account. */
   private readonly marginCalls: MarginCalls[] | undefined;
   readonly broker: SimulatedBroker;
+  /**
+   * The execution container's handling of orders around the broker (the same code): with
+   * `fill: close` it holds an exit decided at a bar's close until the broker has that bar.
+   */
+  private readonly desk: ExecutionDesk;
+  /**
+   * The bar execution has seen last, as an order reaches it: the bar before while the
+   * portfolios see the current bar (`before`), the current bar once the broker has it,
+   * the last bar at the end of the data. A `fill: close` order of that bar fills at its close.
+   */
+  private seen: CloseBar | undefined;
+  private readonly before: { -readonly [K in keyof CloseBar]: CloseBar[K] };
+  /** `fill: close`. */
+  private readonly atClose: boolean;
+  /** Per book, the `seq` of the last bar its exit rules saw (`fill: close` reads it: `catchUp`). */
+  private readonly exitsSeq: Float64Array;
   /** CANCEL events execution received (its results' `cancel_requests`). */
   cancelRequests = 0;
   /**
@@ -152,7 +175,11 @@ export class FusedExitFlow extends FusedOrderFlow {
   constructor(opts: FusedBooksOptions, sinks: readonly FusedBookSink[], ids: FusedIds, exit: FusedExitOptions) {
     super(opts, sinks, ids);
     const n = opts.keys.length;
-    this.broker = new SimulatedBroker(exit.broker);
+    this.desk = new ExecutionDesk(exit.broker);
+    this.broker = this.desk.broker;
+    this.atClose = exit.broker.fill === 'close';
+    this.exitsSeq = new Float64Array(n).fill(-1);
+    this.before = { seq: -1, ts: Number.NaN, symbol: opts.symbol, index: -1, close: Number.NaN, volume: Number.NaN };
     this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
     this.keyIndex = new Map(opts.keys.map((key, k) => [key, k]));
@@ -203,8 +230,10 @@ export class FusedExitFlow extends FusedOrderFlow {
    * for each book in order that holds or has committed a position (`begin(k)` first, when
    * trading begins on this bar; with the drawdown halt, every book, after its snapshot of
    * the bar before, `snapshotOf`, when one is taken), its margin check at the bar before's
-   * close (when a snapshot is taken) and its exit rules; then the broker. The books the
-   * broker filled are left in `filled`.
+   * close (when a snapshot is taken) and its exit rules; then the broker. The books
+   * filled are left in `filled`. `before` is the bar before (undefined at the first bar of
+   * the data): execution's last bar until the broker sees this one, where a `fill: close`
+   * order of that bar (the warm-up's last signals, a margin call, a drawdown halt) fills.
    */
   onBar(
     at: At,
@@ -213,6 +242,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     low: number,
     begin: ((k: number) => void) | undefined,
     snapshotOf: ClosedBar | undefined,
+    before: BarBefore | undefined,
   ): void {
     if (at.ts < this.opts.tradeFrom) return;
     const bar = this.bar as { -readonly [K in keyof BarEvent]: BarEvent[K] };
@@ -224,11 +254,16 @@ export class FusedExitFlow extends FusedOrderFlow {
     bar.low = low;
     bar.close = at.close;
     bar.volume = at.volume;
-    this.markPrice = at.close;
     this.filledCount = 0;
+    // The portfolios see this bar before execution does: until the broker has it, an order
+    // reaches an execution whose last bar is the one before, and a fill is booked into a
+    // book still marked at that bar's close (the portfolio marks it after its snapshot).
+    this.seen = before === undefined ? undefined : this.setBefore(before);
+    const beforeClose = before === undefined ? Number.NaN : before.close;
     const symbol = this.opts.symbol;
     const n = this.opts.keys.length;
     for (let k = 0; k < n; k++) {
+      this.markPrice = beforeClose;
       if (begin !== undefined) begin(k);
       if (this.everyBar) {
         // As the portfolio does on every bar: the snapshot of the bar before (which the
@@ -249,11 +284,39 @@ export class FusedExitFlow extends FusedOrderFlow {
       // alone skips it: on every bar a book holds a position, that mark was half the check's cost.
       const exits = this.exits;
       if (exits !== undefined) {
+        this.markPrice = at.close;
         this.books[k]!.mark(symbol, at.close);
         exits[k]!.onBar(this.bar);
+        this.exitsSeq[k] = at.seq;
       }
     }
-    if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);
+    this.markPrice = at.close;
+    this.seen = this.bar;
+    this.desk.onBar(this.bar, this.deliver);
+  }
+
+  /** `before`, as the bar execution has seen last. */
+  private setBefore(b: BarBefore): CloseBar {
+    const s = this.before;
+    s.seq = b.seq;
+    s.ts = b.ts;
+    s.index = b.index;
+    s.close = b.close;
+    s.volume = b.volume;
+    return s;
+  }
+
+  /**
+   * Before book k's signal order of the current bar fills at its close (`fill: close`): a
+   * book flat with nothing at the broker was skipped on this bar, so its exit rules have
+   * not seen it; the portfolio's had (they do nothing for a flat book but remember the
+   * bar, whose high and low move the trailing stop of the position this fill opens).
+   */
+  private catchUp(k: number, cause: At): void {
+    const exits = this.exits;
+    if (exits === undefined || cause.seq !== this.bar.seq || this.exitsSeq[k] === cause.seq) return;
+    exits[k]!.onBar(this.bar);
+    this.exitsSeq[k] = cause.seq;
   }
 
   protected override allowsEntry(k: number, ts: number): boolean {
@@ -285,12 +348,18 @@ export class FusedExitFlow extends FusedOrderFlow {
   ): boolean {
     const symbol = this.opts.symbol;
     const at = { seq: cause.seq, ts: cause.ts, symbol, price: cause.close };
-    this.submit(k, at, signed, equity, signalId, reason, MARKET, true, reason === 'end_of_data' ? cause : undefined);
-    return false;
+    if (this.atClose && reason === 'signal') this.catchUp(k, cause);
+    const filled = this.filledCount;
+    this.submit(k, at, signed, equity, signalId, reason, MARKET, true);
+    // Filled at once (fill: close, the end of the data): the loop records the book's change.
+    return this.filledCount > filled;
   }
 
   override closeOut(k: number, last: At): void {
     this.markPrice = last.close;
+    // The data ended: execution's last bar is the last one (a drawdown halt at the final
+    // snapshot fills at its close with fill: close).
+    this.seen = this.setBefore(last);
     super.closeOut(k, last);
   }
 
@@ -313,7 +382,6 @@ export class FusedExitFlow extends FusedOrderFlow {
     reason: string,
     extra: Partial<OrderEvent>,
     tracked: boolean,
-    endOfData?: At,
   ): number {
     const book = this.books[k]!;
     const funds = this.opts.funds;
@@ -355,14 +423,7 @@ export class FusedExitFlow extends FusedOrderFlow {
       return orderId;
     }
     this.execution.orders++;
-    if (endOfData !== undefined) {
-      const last = endOfData;
-      this.broker.fillAtClose(
-        approved,
-        { seq: last.seq, ts: last.ts, close: last.close, symbol: cause.symbol, index: last.index, volume: last.volume },
-        this.deliver,
-      );
-    } else this.broker.submit(approved, this.deliver);
+    this.desk.submit(approved, this.seen, this.deliver);
     return orderId;
   }
 
