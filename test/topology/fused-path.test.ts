@@ -217,11 +217,15 @@ describe('fused path: same results as the per-event graph', () => {
   //   (a fill settles the variation at the mark; per event for now). Margin accounts run
   //   fused since; marking at the open was tried again with their rows here and none
   //   failed: the protective orders are reduce-only there too, so their buying power (from
-  //   equity in a margin account) is never read.
+  //   equity in a margin account) is never read. With fill: close a fill booked while the
+  //   books see a bar (a margin call, a drawdown halt, the warm-up's last signals, filled at
+  //   the bar before's close) finds the book marked at the bar before's close; marking it at
+  //   this bar's close instead was tried with the fill: close rows, and none failed, for the
+  //   same reason (what such a fill sends at once is its position's protective orders).
   // - the trampoline for the broker's events. The only events the broker sends while a
   //   book handles one are the notices of the protective orders that book's exit rules
   //   cancel in `onFill` (a fill never comes back synchronously: new stops and limits rest
-  //   until a later bar, and market orders with fill: close are not fused with exit rules).
+  //   until a later bar, and no market order is sent while a fill is delivered).
   //   Delivered at once, such a notice deletes a resting id `unprotect` deleted already and
   //   forgets an order that was never tracked (protective orders are not pending and
   //   reserve nothing); its counters are sums. It would count once a notice could send an
@@ -383,6 +387,35 @@ describe('fused path: same results as the per-event graph', () => {
     expect(Number(execution['cancel_requests'])).toBeGreaterThan(reasons.length > 0 ? 20 : 0);
     const ended = execution['ended_unfilled'] as Record<string, number>;
     expect(ended['oco_canceled']! >= ocoMin).toBe(true);
+  });
+
+  // With fill: close the warm-up's last signals are orders of the last warm-up bar, which
+  // execution has seen: they fill at once at its close, on the first bar of trading, before
+  // that bar's exit rules (the stops they rest are tested from that bar on).
+  it('exit rules with fill: close: a window with a warm-up cut across chunks, a trailing stop and max_holding_bars', async () => {
+    const { wf, plan } = await load([
+      'execution.fill=close',
+      'risk.trailing_stop_pct=0.3',
+      'risk.max_holding_bars=8',
+      'portfolio.allow_short=true',
+      'data.chunk_size=97',
+      'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+    ]);
+    const fused = await expectSame(
+      {
+        ...wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T17:00:00Z'),
+      },
+      plan,
+    );
+    const trades = fused.books.flatMap((b) => b.trades ?? []);
+    // The sma book is long at the warm-up's end (from 16:05): its first trade opened at the
+    // last warm-up bar's close (the 16:55 bar).
+    expect(fused.books[0]!.trades?.[0]?.entryTs).toBe(Date.parse('2024-07-01T16:55:00Z'));
+    for (const reason of ['trailing_stop', 'max_holding'])
+      expect(trades.filter((t) => t.exitReason === reason).length).toBeGreaterThan(20);
   });
 
   // A margin account (portfolio.account: margin): buying power, short margin and the
