@@ -11,6 +11,8 @@
  *   npm run bench:engines -- --strategy sma_crossover --set risk.stop_loss_pct=0.5   # exit rules
  *   npm run bench:engines -- --strategy sma_crossover --case margin_calls             # a margin account
  *   npm run bench:engines -- --strategy sma_crossover --case volume                   # partial fills
+ *   npm run bench:engines -- --strategy sma_crossover --case close_exits              # exit rules, fill: close
+ *   npm run bench:engines -- --strategy sma_crossover --case margin_calls --set execution.fill=close
  *
  * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
  * (repeatable) adds a config override after those.
@@ -39,6 +41,8 @@ const GRIDS: Record<string, string[]> = {
  * on a small adverse move, as in test/topology/fused-path.test.ts. `volume`: partial fills,
  * each fill at most 0.02 % of its bar's volume (SPY 5m trades 385,000 shares on the median
  * bar: 77 shares there, so most of the bench's 100-share orders fill in parts), short books.
+ * `close_exits`: `fill: close` with a stop loss, a trailing stop and `max_holding_bars` (the
+ * time exit waits at execution for its bar's close), short books.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -51,6 +55,13 @@ const CASES: Record<string, string[]> = {
     'portfolio.allow_short=true',
   ],
   volume: ['execution.max_volume_share=0.0002', 'portfolio.allow_short=true'],
+  close_exits: [
+    'execution.fill=close',
+    'risk.stop_loss_pct=0.5',
+    'risk.trailing_stop_pct=0.8',
+    'risk.max_holding_bars=24',
+    'portfolio.allow_short=true',
+  ],
 };
 
 const { values: args } = parseArgs({
