@@ -9,7 +9,7 @@
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
  * next open (or at once at the signal bar's close, `fill: close`), a cash account, any
  * sizing (the feature a sizing reads comes as a column: its value at the signal bar).
- * With the risk block's exit rules or a margin account (next-open fills only) the orders
+ * With the risk block's exit rules, a margin account or a volume cap (either fill mode) the orders
  * go through the simulated broker with each book's exit rules and margin calls instead
  * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
  * has an order at the broker. Only what happens on every bar is rewritten as a loop

@@ -9,11 +9,16 @@
  * code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts), its
  * margin calls (`MarginCalls`, src/domain/portfolio/margin-calls.ts, checked at each
  * snapshot at the bar before's close, as the portfolio checks them) and one
- * `SimulatedBroker`, with what the portfolio, risk and execution containers do between
- * them (src/containers/portfolio.ts, risk.ts, execution.ts) in the same order:
+ * `SimulatedBroker` in the execution container's `ExecutionDesk`, with what the portfolio,
+ * risk and execution containers do between them (src/containers/portfolio.ts, risk.ts,
+ * execution.ts) in the same order:
  *
- * - an order goes through risk (`decideOrder`) to the broker at once, as the routes carry
+ * - an order goes through risk (`decideOrder`) to the desk at once, as the routes carry
  *   it synchronously; a risk rejection reaches the book before `send` returns;
+ * - with `fill: close` the desk is told which bar execution has seen: the bar before while
+ *   the books see a bar (a margin call's, a drawdown halt's or the warm-up's last signals'
+ *   order fills at once at its close), then the bar itself (an exit rule's order decided at
+ *   its close waits until the broker has it, a signal's fills at once);
  * - the broker's fills and notices reach the books through one trampoline, like the
  *   execution → portfolio feedback route: an event the broker sends while another is being
  *   delivered (the cancel of the old stop while its book books a fill) waits until that
