@@ -265,10 +265,10 @@ export class FusedExitFlow extends FusedOrderFlow {
     // book still marked at that bar's close (the portfolio marks it after its snapshot).
     this.seen = before === undefined ? undefined : this.setBefore(before);
     const beforeClose = before === undefined ? Number.NaN : before.close;
+    this.markPrice = beforeClose;
     const symbol = this.opts.symbol;
     const n = this.opts.keys.length;
     for (let k = 0; k < n; k++) {
-      this.markPrice = beforeClose;
       if (begin !== undefined) begin(k);
       if (this.everyBar) {
         // As the portfolio does on every bar: the snapshot of the bar before (which the
@@ -293,11 +293,13 @@ export class FusedExitFlow extends FusedOrderFlow {
         this.books[k]!.mark(symbol, at.close);
         exits[k]!.onBar(this.bar);
         this.exitsSeq[k] = at.seq;
+        this.markPrice = beforeClose;
       }
     }
     this.markPrice = at.close;
     this.seen = this.bar;
-    this.desk.onBar(this.bar, this.deliver);
+    // Only fill: close holds orders outside the broker (for this bar, sent just now).
+    if (this.broker.pendingCount > 0 || this.atClose) this.desk.onBar(this.bar, this.deliver);
   }
 
   /** `before`, as the bar execution has seen last. */
