@@ -13,6 +13,8 @@
  *   npm run bench:engines -- --strategy sma_crossover --case volume                   # partial fills
  *   npm run bench:engines -- --strategy sma_crossover --case entries                  # limit entries
  *   npm run bench:engines -- --strategy sma_crossover --case futures                  # a futures contract
+ *   npm run bench:engines -- --strategy sma_crossover --case close_exits              # exit rules, fill: close
+ *   npm run bench:engines -- --strategy sma_crossover --case margin_calls --set execution.fill=close
  *
  * `--case` adds one of CASES' sets of overrides to both runs, after the bench's own; `--set`
  * (repeatable) adds a config override after those.
@@ -48,6 +50,8 @@ const GRIDS: Record<string, string[]> = {
  * of 10 contracts (15,000 margin, about 50,000 of notional, within the example's
  * `max_exposure: 1`), 2 per contract each side: a book's cash settles at every close it
  * holds a contract.
+ * `close_exits`: `fill: close` with a stop loss, a trailing stop and `max_holding_bars` (the
+ * time exit waits at execution for its bar's close), short books.
  */
 const CASES: Record<string, string[]> = {
   margin: ['portfolio.account=margin', 'portfolio.allow_short=true'],
@@ -69,6 +73,13 @@ const CASES: Record<string, string[]> = {
     'data.instrument={kind: future, multiplier: 10, margin: 1500}',
     'portfolio.sizing={type: fixed, quantity: 10}',
     'execution.commission={model: per_contract, per_contract: 2}',
+    'portfolio.allow_short=true',
+  ],
+  close_exits: [
+    'execution.fill=close',
+    'risk.stop_loss_pct=0.5',
+    'risk.trailing_stop_pct=0.8',
+    'risk.max_holding_bars=24',
     'portfolio.allow_short=true',
   ],
 };

@@ -1,5 +1,5 @@
-import type { BarEvent, OrderEvent, SluiceEvent } from '../events/index.ts';
-import { SimulatedBroker } from '../domain/execution/simulated-broker.ts';
+import type { BarEvent, SluiceEvent } from '../events/index.ts';
+import { ExecutionDesk } from '../domain/execution/execution-desk.ts';
 import type { BrokerEvent, EndReason } from '../domain/execution/simulated-broker.ts';
 import { CommissionSchema, SlippageSchema, type ExecutionConfig } from '../config/schema/trading.ts';
 import { toSnakeKeys } from '../config/schema-keys.ts';
@@ -18,7 +18,8 @@ import { BaseContainer } from './base-container.ts';
  * data (reason `end_of_data`) fill in full at the last close.
  */
 export class ExecutionContainer extends BaseContainer {
-  private readonly broker: SimulatedBroker;
+  /** The simulated broker, with the `fill: close` orders that wait for their bar. */
+  private readonly desk: ExecutionDesk;
   private readonly lastBar = new Map<string, BarEvent>();
   private orders = 0;
   private cancelRequests = 0;
@@ -38,7 +39,7 @@ export class ExecutionContainer extends BaseContainer {
     private readonly config: ExecutionConfig,
   ) {
     super(id, 'execution');
-    this.broker = new SimulatedBroker({
+    this.desk = new ExecutionDesk({
       id,
       fill: config.fill,
       slippageBps: config.slippageBps,
@@ -59,47 +60,24 @@ export class ExecutionContainer extends BaseContainer {
     this.emit(ev);
   };
 
-  /** fill: close orders of a bar execution has not seen yet, in arrival order. */
-  private readonly early: OrderEvent[] = [];
-
-  private submitEarly(bar: BarEvent): void {
-    const due = this.early.filter((o) => o.symbol === bar.symbol && o.seq === bar.seq);
-    if (due.length === 0) return;
-    this.early.splice(0, this.early.length, ...this.early.filter((o) => !due.includes(o)));
-    for (const o of due) this.broker.submit(o, this.out, bar);
-  }
-
   protected onEvent(ev: SluiceEvent): void {
     switch (ev.type) {
       case 'BAR': {
         this.lastBar.set(ev.symbol, ev);
-        this.broker.onBar(ev, this.out);
-        if (this.early.length > 0) this.submitEarly(ev);
+        this.desk.onBar(ev, this.out);
         return;
       }
       case 'ORDER': {
         this.orders++;
-        const bar = this.lastBar.get(ev.symbol);
-        if (ev.reason === 'end_of_data') {
-          if (bar === undefined) throw new Error(`order ${ev.orderId} for ${ev.symbol} before any bar of it`);
-          return this.broker.fillAtClose(ev, bar, this.out);
-        }
         // With fill: close, an order can be decided at a bar's close before that bar has
-        // reached execution (a portfolio's exit rules see each bar first): it waits here
-        // for its own bar, then fills at that bar's close like any other.
-        if (
-          this.config.fill === 'close' &&
-          (ev.orderType ?? 'market') === 'market' &&
-          (bar === undefined || bar.seq < ev.seq)
-        ) {
-          this.early.push(ev);
-          return;
-        }
-        return this.broker.submit(ev, this.out, bar);
+        // reached execution (a portfolio's exit rules see each bar first): the desk holds
+        // it for its own bar, then it fills at that bar's close like any other.
+        this.desk.submit(ev, this.lastBar.get(ev.symbol), this.out);
+        return;
       }
       case 'CANCEL':
         this.cancelRequests++;
-        this.broker.cancel(ev.key, ev.orderId, this.out);
+        this.desk.broker.cancel(ev.key, ev.orderId, this.out);
         return;
       default:
         return;
@@ -108,7 +86,7 @@ export class ExecutionContainer extends BaseContainer {
 
   /** Orders still open when the data ends never fill: each is answered with a REJECT `end_of_data`. */
   finish(): void {
-    this.unfilledAtEnd = this.broker.flush(this.out);
+    this.unfilledAtEnd = this.desk.broker.flush(this.out);
   }
 
   results(): Record<string, unknown> {

@@ -97,31 +97,16 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // hub column, its value at the signal bar as the portfolio reads it from FEATURES.
   const sizings: readonly string[] = ['fixed', 'percent_equity', 'atr_risk', 'volatility_target'];
   if (!sizings.includes(p.sizing.type)) return `portfolio.sizing ${p.sizing.type}`;
-  const e = cfg.execution;
-  // Limit and stop entries run fused in either fill mode: they rest at the simulated broker
-  // (src/domain/columnar/fused-exit-flow.ts). With fill: close (and, below, no exit rules,
-  // margin account or volume cap) the only market orders are a signal's, sent after
-  // execution has seen their bar, which the broker fills at once at its close, as per event.
-  // Every exit rule runs fused (the books' own BookExits and the simulated broker,
-  // src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close an exit
-  // order decided before its bar reaches execution waits there, which the loop does not do.
-  if (BookExits.wanted(cfg.risk) && e.fill === 'close')
-    return 'exit rules with execution.fill: close (an exit order decided before its bar reaches execution waits there)';
-  // A margin account's calls run fused the same way (its liquidation orders through the
-  // broker, src/domain/columnar/fused-exit-flow.ts), and for the same reason not with fill: close.
-  if (p.account === 'margin' && e.fill === 'close')
-    return 'portfolio.account margin with execution.fill: close (a margin call decided before its bar reaches execution fills there)';
-  // Partial fills run fused the same way (every order through the simulated broker, which
-  // caps each fill), with next-open fills: with fill: close an order fills at once at its
-  // own bar's close only as far as the cap allows, its rest at the next open, which the
-  // loop's at-once fill of a whole order at the close does not do.
-  if (e.maxVolumeShare !== undefined && e.fill === 'close')
-    return 'execution.max_volume_share with execution.fill: close (an order fills at its own close only as far as the volume cap allows, the rest at the next open)';
+  // Limit and stop entries (they rest at the simulated broker), every exit rule, a margin
+  // account's calls and partial fills (max_volume_share) run fused, with either fill mode:
+  // the books' own BookExits and MarginCalls, and the execution container's desk around the
+  // simulated broker (src/domain/execution/execution-desk.ts), which holds a fill: close
+  // exit decided before its bar reached execution until that bar
+  // (src/domain/columnar/fused-exit-flow.ts).
   // A future's book settles its variation margin into cash at every close it holds a
-  // contract: the fused loop marks it there through the exit flow's road (the simulated
-  // broker, src/domain/columnar/fused-exit-flow.ts), with next-open fills: with fill: close
-  // the loop fills an order at once at its bar's close, outside that flow.
-  if (holdsFutures(cfg) && e.fill === 'close')
+  // contract: the fused loop marks it there through the exit flow's road, with next-open
+  // fills: with fill: close its marks would have to follow the desk's bar before.
+  if (holdsFutures(cfg) && cfg.execution.fill === 'close')
     return "a futures instrument with execution.fill: close (a future's books are marked at every close on the fused loop's road through the simulated broker, which it runs with next-open fills only)";
   return undefined;
 }

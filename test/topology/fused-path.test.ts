@@ -222,11 +222,15 @@ describe('fused path: same results as the per-event graph', () => {
   //   futures row either (tried). Margin accounts run
   //   fused since; marking at the open was tried again with their rows here and none
   //   failed: the protective orders are reduce-only there too, so their buying power (from
-  //   equity in a margin account) is never read.
+  //   equity in a margin account) is never read. With fill: close a fill booked while the
+  //   books see a bar (a margin call, a drawdown halt, the warm-up's last signals, filled at
+  //   the bar before's close) finds the book marked at the bar before's close; marking it at
+  //   this bar's close instead was tried with the fill: close rows, and none failed, for the
+  //   same reason (what such a fill sends at once is its position's protective orders).
   // - the trampoline for the broker's events. The only events the broker sends while a
   //   book handles one are the notices of the protective orders that book's exit rules
   //   cancel in `onFill` (a fill never comes back synchronously: new stops and limits rest
-  //   until a later bar, and market orders with fill: close are not fused with exit rules).
+  //   until a later bar, and no market order is sent while a fill is delivered).
   //   Delivered at once, such a notice deletes a resting id `unprotect` deleted already and
   //   forgets an order that was never tracked (protective orders are not pending and
   //   reserve nothing); its counters are sums. It would count once a notice could send an
@@ -297,6 +301,79 @@ describe('fused path: same results as the per-event graph', () => {
       [],
       0,
     ],
+    // With fill: close (issue #16), as the execution container does (its desk,
+    // src/domain/execution/execution-desk.ts): a time exit decided at a bar's close waits
+    // for the broker to see that bar and fills at its close; a signal's order fills at once
+    // at its bar's close, a stop or take-profit rests from the fill's bar on.
+    [
+      'fill: close, stop_loss_pct and take_profit_pct (OCO), short books, several strategies, chunks of 97',
+      [
+        'execution.fill=close',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.5',
+        'risk.max_position_pct=60',
+        'portfolio.sizing={type: percent_equity, percent: 80}',
+        'portfolio.allow_short=true',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}, {type: bollinger_reversion}]',
+      ],
+      ['stop_loss', 'take_profit'],
+      1,
+    ],
+    [
+      'fill: close, trailing_stop_pct with stop_loss_pct, short books, chunks of one bar',
+      [
+        'execution.fill=close',
+        'risk.trailing_stop_pct=0.4',
+        'risk.stop_loss_pct=0.25',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      ['trailing_stop', 'stop_loss'],
+      0,
+    ],
+    [
+      'fill: close, max_holding_bars with a stop loss, short books, chunks of 997',
+      [
+        'execution.fill=close',
+        'risk.max_holding_bars=12',
+        'risk.stop_loss_pct=0.5',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      ['max_holding', 'stop_loss'],
+      0,
+    ],
+    [
+      'fill: close, close_eod with a stop loss, short books, entries refused at the close',
+      [
+        'execution.fill=close',
+        'risk.close_eod=true',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'data.chunk_size=997',
+        'strategies=[{type: sma_crossover, params: {fast_period: 5, slow_period: 20}}, {type: rsi_threshold}]',
+      ],
+      ['close_eod', 'stop_loss'],
+      0,
+    ],
+    [
+      'fill: close, max_drawdown_pct with a stop loss: books halt, a sweep of fast periods',
+      [
+        'execution.fill=close',
+        'risk.max_drawdown_pct=0.5',
+        'risk.stop_loss_pct=0.3',
+        'portfolio.allow_short=true',
+        'portfolio.sizing={type: percent_equity, percent: 100}',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      [],
+      0,
+    ],
   ] as const)('exit rules: %s', async (_name, sets, reasons, ocoMin) => {
     const { wf, plan } = await load([...sets]);
     const fused = await expectSame(wf, plan);
@@ -315,6 +392,35 @@ describe('fused path: same results as the per-event graph', () => {
     expect(Number(execution['cancel_requests'])).toBeGreaterThan(reasons.length > 0 ? 20 : 0);
     const ended = execution['ended_unfilled'] as Record<string, number>;
     expect(ended['oco_canceled']! >= ocoMin).toBe(true);
+  });
+
+  // With fill: close the warm-up's last signals are orders of the last warm-up bar, which
+  // execution has seen: they fill at once at its close, on the first bar of trading, before
+  // that bar's exit rules (the stops they rest are tested from that bar on).
+  it('exit rules with fill: close: a window with a warm-up cut across chunks, a trailing stop and max_holding_bars', async () => {
+    const { wf, plan } = await load([
+      'execution.fill=close',
+      'risk.trailing_stop_pct=0.3',
+      'risk.max_holding_bars=8',
+      'portfolio.allow_short=true',
+      'data.chunk_size=97',
+      'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+    ]);
+    const fused = await expectSame(
+      {
+        ...wf,
+        start: Date.parse('2024-06-03T13:30:00Z'),
+        end: Date.parse('2024-09-30T20:00:00Z'),
+        tradeFrom: Date.parse('2024-07-01T17:00:00Z'),
+      },
+      plan,
+    );
+    const trades = fused.books.flatMap((b) => b.trades ?? []);
+    // The sma book is long at the warm-up's end (from 16:05): its first trade opened at the
+    // last warm-up bar's close (the 16:55 bar).
+    expect(fused.books[0]!.trades?.[0]?.entryTs).toBe(Date.parse('2024-07-01T16:55:00Z'));
+    for (const reason of ['trailing_stop', 'max_holding'])
+      expect(trades.filter((t) => t.exitReason === reason).length).toBeGreaterThan(20);
   });
 
   // A margin account (portfolio.account: margin): buying power, short margin and the
@@ -378,6 +484,45 @@ describe('fused path: same results as the per-event graph', () => {
         'strategies[0].params.slow_period=40',
       ],
       20,
+    ],
+    // With fill: close a call decided at the snapshot (when the next bar arrives) is an order
+    // of the bar before, which execution has seen: it fills at once at that bar's close.
+    [
+      'fill: close, leveraged short books whose margin calls fire, three strategies, chunks of one bar',
+      [
+        ...LEVERAGED,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: rsi_threshold}, {type: bollinger_reversion}, {type: sma_crossover, params: {fast_period: 10, slow_period: 30}}]',
+      ],
+      300,
+    ],
+    [
+      'fill: close, leveraged, with a stop loss and max_holding_bars beside the margin calls, a sweep of fast periods',
+      [
+        ...LEVERAGED,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.max_holding_bars=6',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      100,
+    ],
+    [
+      'fill: close, leveraged, long only, a sweep of fast periods, with the drawdown halt',
+      [
+        ...LEVERAGED,
+        'execution.fill=close',
+        'risk.max_drawdown_pct=3',
+        'data.chunk_size=997',
+        'strategies[0].params.fast_period=range(2, 22, 1)',
+        'strategies[0].params.slow_period=40',
+      ],
+      15,
     ],
   ] as const)('margin account: %s', async (_name, sets, minCalls) => {
     const { wf, plan } = await load([...sets]);
@@ -451,6 +596,48 @@ describe('fused path: same results as the per-event graph', () => {
         'portfolio.sizing={type: fixed, quantity: 300}',
         'risk.trailing_stop_pct=0.3',
         'risk.max_holding_bars=12',
+        'risk.close_eod=true',
+        'execution.slippage_bps=0',
+        'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}',
+      ],
+      300,
+    ],
+    // With fill: close an order fills at its own bar's close as far as the cap allows, the
+    // rest at the next open (an exit decided before its bar reached execution waits for it).
+    ['fill: close, long only, the example', [SHARE, 'execution.fill=close', 'data.chunk_size=997'], 300],
+    [
+      'fill: close, short books, a stop loss, max_holding_bars and a take-profit, two strategies, chunks of 97',
+      [
+        SHARE,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.6',
+        'risk.max_holding_bars=12',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      300,
+    ],
+    [
+      'fill: close, a leveraged short margin account whose calls fire, chunks of one bar',
+      [
+        ...LEVERAGED,
+        SHARE,
+        'execution.fill=close',
+        'portfolio.allow_short=true',
+        'data.chunk_size=1',
+        'strategies=[{type: rsi_threshold}]',
+      ],
+      300,
+    ],
+    [
+      'fill: close, a trailing stop and close_eod, fixed size, volume-share slippage',
+      [
+        SHARE,
+        'execution.fill=close',
+        'portfolio.sizing={type: fixed, quantity: 300}',
+        'risk.trailing_stop_pct=0.3',
         'risk.close_eod=true',
         'execution.slippage_bps=0',
         'execution.slippage={model: volume_share, impact_bps: 50, cap_bps: 5}',
@@ -587,6 +774,33 @@ describe('fused path: same results as the per-event graph', () => {
         SHARE,
         'portfolio.account=margin',
         'portfolio.allow_short=true',
+        'risk.trailing_stop_pct=0.3',
+        'data.chunk_size=997',
+      ],
+      { inside: 300, canceled: 0, expired: 30 },
+    ],
+    [
+      'limit entries with fill: close beside a stop loss and a take-profit, leveraged short books whose calls fire, chunks of 97',
+      [
+        ...LEVERAGED,
+        'portfolio.entry_order={type: limit, offset_bps: 4, expires_after_bars: 4}',
+        'portfolio.allow_short=true',
+        'execution.fill=close',
+        'risk.stop_loss_pct=0.4',
+        'risk.take_profit_pct=0.6',
+        'data.chunk_size=97',
+        'strategies=[{type: sma_crossover, params: {fast_period: 10, slow_period: 30}}, {type: rsi_threshold}]',
+      ],
+      { inside: 300, canceled: 0, expired: 100 },
+    ],
+    [
+      'stop entries with fill: close, partial fills and a trailing stop, short books',
+      [
+        'portfolio.entry_order={type: stop, offset_bps: 2, expires_after_bars: 6}',
+        SHARE,
+        'portfolio.account=margin',
+        'portfolio.allow_short=true',
+        'execution.fill=close',
         'risk.trailing_stop_pct=0.3',
         'data.chunk_size=997',
       ],
@@ -834,6 +1048,25 @@ describe('fused path: same results as the per-event graph', () => {
     const fused = await expectSame(wf, plan);
     const trades = fused.books.flatMap((b) => b.trades ?? []);
     expect(trades.filter((t) => t.exitReason === 'margin_call').length).toBeGreaterThan(minCalls);
+    expect(movedPoints(fused)).toBeGreaterThan(1000);
+  });
+
+  it('futures: limit entries resting at the broker, short books, a stop loss, chunks of 97', async () => {
+    const { wf, plan } = await load([
+      FUTURE,
+      PER_CONTRACT,
+      'portfolio.entry_order={type: limit, offset_bps: 4, expires_after_bars: 5}',
+      'portfolio.account=margin',
+      'portfolio.allow_short=true',
+      'portfolio.sizing={type: fixed, quantity: 7}',
+      'risk.stop_loss_pct=0.4',
+      'data.chunk_size=97',
+    ]);
+    const fused = await expectSame(wf, plan);
+    const counts = await entryCounts(wf, fused);
+    expect(counts.inside).toBeGreaterThan(100);
+    expect(counts.expired).toBeGreaterThan(20);
+    expect(counts.trades.filter((t) => t.exitReason === 'stop_loss').length).toBeGreaterThan(20);
     expect(movedPoints(fused)).toBeGreaterThan(1000);
   });
 
@@ -1104,6 +1337,22 @@ describe('fused path: same results as the per-event graph', () => {
     ],
     ['a future, percent_equity sizing with a stop loss', [FUTURE, 'risk.stop_loss_pct=0.4']],
     ['a future in a leveraged margin account whose margin calls fire', LEVERAGED_FUTURES],
+    [
+      'fill: close with a stop loss, a trailing stop, a take-profit, max_holding_bars and close_eod',
+      [
+        'execution.fill=close',
+        'risk.stop_loss_pct=0.4',
+        'risk.trailing_stop_pct=0.5',
+        'risk.take_profit_pct=0.6',
+        'risk.max_holding_bars=30',
+        'risk.close_eod=true',
+      ],
+    ],
+    ['fill: close, a leveraged margin account whose margin calls fire', [...LEVERAGED, 'execution.fill=close']],
+    [
+      'fill: close, partial fills (max_volume_share) with a stop loss',
+      ['execution.fill=close', 'execution.max_volume_share=0.0003', 'risk.stop_loss_pct=0.4'],
+    ],
   ])(
     'a sweep grid gives the same results folder (aggregate results, every book) under other costs, %s',
     async (_name, sizing) => {
@@ -1129,11 +1378,21 @@ describe('fused path: same results as the per-event graph', () => {
       const fused = resultFiles(dirs[1]!);
       expect(fused.size).toBeGreaterThan(2);
       expect(fused).toEqual(resultFiles(dirs[0]!));
-      // The calls fired: trades of the best book (the one whose trades a sweep writes) ended in one.
-      if (sizing === LEVERAGED || sizing === LEVERAGED_FUTURES)
-        expect([...fused.values()].join('\n').split('"margin_call"').length - 1).toBeGreaterThan(3);
-      if (sizing.includes(FUTURE))
-        expect([...fused.values()].join('\n').split('"stop_loss"').length - 1).toBeGreaterThan(20);
+      // The rules fired: trades of the best book (the one whose trades a sweep writes) ended
+      // in each, and the execution container counted partial fills.
+      const text = [...fused.values()].join('\n');
+      const times = (what: string): number => text.split(what).length - 1;
+      if (sizing.includes(LEVERAGED[0]!)) expect(times('"margin_call"')).toBeGreaterThan(3);
+      const reasons = { stop_loss: 'stop_loss', trailing_stop: 'trailing_stop', take_profit: 'take_profit' } as const;
+      for (const [rule, reason] of [
+        ...Object.entries(reasons).map(([r, x]) => [`risk.${r}_pct`, x] as const),
+        ['risk.max_holding_bars', 'max_holding'] as const,
+        ['risk.close_eod', 'close_eod'] as const,
+      ])
+        if (sizing.some((s) => s.startsWith(rule))) expect(times(`"${reason}"`), reason).toBeGreaterThan(3);
+      if (sizing.some((s) => s.startsWith('execution.max_volume_share')))
+        expect(Number(/"partial_fills": (\d+)/.exec(text)?.[1])).toBeGreaterThan(50);
+      if (sizing.includes(FUTURE)) expect(times('"stop_loss"')).toBeGreaterThan(20);
     },
   );
 
@@ -1166,17 +1425,13 @@ describe('fused path: eligibility', () => {
     expect(fusedIneligibility((await load([])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['execution.engine=per_event'])).wf)).toBe('execution.engine is per_event');
     expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'risk.take_profit_pct=2'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'execution.fill=close'])).wf)).toMatch(
-      /^exit rules with execution.fill: close/,
-    );
+    expect(fusedIneligibility((await load(['risk.stop_loss_pct=1', 'execution.fill=close'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.trailing_stop_pct=1'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_holding_bars=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.close_eod=true'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['risk.max_drawdown_pct=5'])).wf)).toBeUndefined();
     expect(fusedIneligibility((await load(['portfolio.account=margin'])).wf)).toBeUndefined();
-    expect(fusedIneligibility((await load(['portfolio.account=margin', 'execution.fill=close'])).wf)).toMatch(
-      /^portfolio.account margin with execution.fill: close/,
-    );
+    expect(fusedIneligibility((await load(['portfolio.account=margin', 'execution.fill=close'])).wf)).toBeUndefined();
     expect(
       fusedIneligibility(
         (
@@ -1190,9 +1445,9 @@ describe('fused path: eligibility', () => {
     expect(
       fusedIneligibility((await load(['execution.max_volume_share=0.1', 'portfolio.account=margin'])).wf),
     ).toBeUndefined();
-    expect(fusedIneligibility((await load(['execution.max_volume_share=0.1', 'execution.fill=close'])).wf)).toMatch(
-      /^execution.max_volume_share with execution.fill: close/,
-    );
+    expect(
+      fusedIneligibility((await load(['execution.max_volume_share=0.1', 'execution.fill=close'])).wf),
+    ).toBeUndefined();
     expect(fusedIneligibility((await load(['portfolio.entry_order={type: limit, offset_bps: 5}'])).wf)).toBeUndefined();
     expect(
       fusedIneligibility(
@@ -1206,10 +1461,11 @@ describe('fused path: eligibility', () => {
             'portfolio.entry_order={type: stop, offset_bps: 5}',
             'execution.fill=close',
             'portfolio.account=margin',
+            'risk.stop_loss_pct=1',
           ])
         ).wf,
       ),
-    ).toMatch(/^portfolio.account margin with execution.fill: close/);
+    ).toBeUndefined();
     expect(fusedIneligibility((await load([], 'examples/futures-sma-cross.yaml')).wf)).toBeUndefined();
     expect(
       fusedIneligibility((await load(['portfolio.account=margin'], 'examples/futures-sma-cross.yaml')).wf),

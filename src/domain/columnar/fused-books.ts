@@ -9,7 +9,7 @@
  * lets it run (src/topology/fused-graph.ts): one symbol, market orders filled at the
  * next open (or at once at the signal bar's close, `fill: close`), a cash account, any
  * sizing (the feature a sizing reads comes as a column: its value at the signal bar).
- * With the risk block's exit rules or a margin account (next-open fills only) the orders
+ * With the risk block's exit rules, a margin account or a volume cap (either fill mode) the orders
  * go through the simulated broker with each book's exit rules and margin calls instead
  * (src/domain/columnar/fused-exit-flow.ts), on the bars where a book holds a position or
  * has an order at the broker. Only what happens on every bar is rewritten as a loop
@@ -37,7 +37,7 @@ import {
   type FusedBooksOptions,
   type FusedIds,
 } from './fused-order-flow.ts';
-import { FusedExitFlow, type ClosedBar } from './fused-exit-flow.ts';
+import { FusedExitFlow, type BarBefore } from './fused-exit-flow.ts';
 import { SettledSnapshots, type ChunkChanges } from './settled-snapshots.ts';
 
 /** A bar slot before any bar: rewritten field by field as the loop walks (no object per bar). */
@@ -122,8 +122,17 @@ export class FusedBooks {
   private lastTs = Number.NaN;
   private readonly last: At = noBar();
   private readonly at: At = noBar();
-  /** The bar before `at`, when `at` closes its snapshot (the exit flow's margin check and drawdown halt read it). */
-  private readonly prev: { seq: number; ts: number; close: number } = { seq: -1, ts: Number.NaN, close: Number.NaN };
+  /**
+   * The bar before `at` (the exit flow's margin check and drawdown halt read it when `at`
+   * closes its snapshot; with fill: close, orders of that bar fill at its close).
+   */
+  private readonly prev: { -readonly [K in keyof BarBefore]: BarBefore[K] } = {
+    seq: -1,
+    ts: Number.NaN,
+    index: -1,
+    close: Number.NaN,
+    volume: Number.NaN,
+  };
   /** A futures contract's snapshots (its cash settles at every close); undefined for a share. */
   private readonly settled: SettledSnapshots | undefined;
   /** The close of the bar before the current chunk (a future's cash at the chunk's start is settled there). */
@@ -287,14 +296,23 @@ export class FusedBooks {
           if (exitFlow === undefined) this.beginTrading();
         }
         if (exitFlow !== undefined) {
-          let prev: ClosedBar | undefined;
-          if (snapshot) {
-            prev = this.prev;
-            this.prev.seq = lastSeq;
-            this.prev.ts = lastTs;
-            this.prev.close = lastClose;
-          }
-          this.exitBar(exitFlow, b, open[b]!, chunk.high[b]!, chunk.low[b]!, begins, prev);
+          const prev = this.prev;
+          prev.seq = lastSeq;
+          prev.ts = lastTs;
+          prev.close = lastClose;
+          prev.index = b > 0 ? index0 + b - 1 : last.index;
+          prev.volume = b > 0 ? volume[b - 1]! : last.volume;
+          const before = lastSeq >= 0 ? prev : undefined;
+          this.exitBar(
+            exitFlow,
+            b,
+            open[b]!,
+            chunk.high[b]!,
+            chunk.low[b]!,
+            begins,
+            snapshot ? before : undefined,
+            before,
+          );
         } else if (this.orders.waitingCount > 0) this.fillWaiting(b, open[b]!);
         for (let e = first; e < end; e++) {
           const k = eventBook[e]!;
@@ -475,10 +493,11 @@ export class FusedBooks {
     high: number,
     low: number,
     begins: boolean,
-    snapshotOf: ClosedBar | undefined,
+    snapshotOf: BarBefore | undefined,
+    before: BarBefore | undefined,
   ): void {
     if (begins) this.warming = false;
-    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined, snapshotOf);
+    flow.onBar(this.at, open, high, low, begins ? this.beginBook : undefined, snapshotOf, before);
     for (let i = 0; i < flow.filledCount; i++) this.recordChange(b, flow.filled[i]!);
   }
 

@@ -12,11 +12,16 @@
  * code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts), its
  * margin calls (`MarginCalls`, src/domain/portfolio/margin-calls.ts, checked at each
  * snapshot at the bar before's close, as the portfolio checks them) and one
- * `SimulatedBroker`, with what the portfolio, risk and execution containers do between
- * them (src/containers/portfolio.ts, risk.ts, execution.ts) in the same order:
+ * `SimulatedBroker` in the execution container's `ExecutionDesk`, with what the portfolio,
+ * risk and execution containers do between them (src/containers/portfolio.ts, risk.ts,
+ * execution.ts) in the same order:
  *
- * - an order goes through risk (`decideOrder`) to the broker at once, as the routes carry
+ * - an order goes through risk (`decideOrder`) to the desk at once, as the routes carry
  *   it synchronously; a risk rejection reaches the book before `send` returns;
+ * - with `fill: close` the desk is told which bar execution has seen: the bar before while
+ *   the books see a bar (a margin call's, a drawdown halt's or the warm-up's last signals'
+ *   order fills at once at its close), then the bar itself (an exit rule's order decided at
+ *   its close waits until the broker has it, a signal's fills at once);
  * - the broker's fills and notices reach the books through one trampoline, like the
  *   execution → portfolio feedback route: an event the broker sends while another is being
  *   delivered (the cancel of the old stop while its book books a fill) waits until that
@@ -29,7 +34,8 @@
  * bar visits every book.
  */
 import type { BarEvent, FillEvent, OrderEvent } from '../../events/index.ts';
-import { SimulatedBroker, type BrokerEvent } from '../execution/simulated-broker.ts';
+import type { BrokerEvent, CloseBar, SimulatedBroker } from '../execution/simulated-broker.ts';
+import { ExecutionDesk } from '../execution/execution-desk.ts';
 import { buyingPower, fundsNeeded } from '../portfolio/account.ts';
 import { clearOfMaintenance, MarginCalls } from '../portfolio/margin-calls.ts';
 import type { Instrument } from '../portfolio/instrument.ts';
@@ -129,6 +135,12 @@ export interface ClosedBar {
   readonly close: number;
 }
 
+/** The bar before the current one in full: execution's last bar while the portfolios see the current one. */
+export interface BarBefore extends ClosedBar {
+  readonly index: number;
+  readonly volume: number;
+}
+
 /** No order type, price or expiry laid over a market order. */
 const MARKET: Partial<OrderEvent> = Object.freeze({});
 
@@ -144,6 +156,22 @@ export class FusedExitFlow extends FusedOrderFlow {
   /** `portfolio.entry_order` when entries rest at the broker as limit or stop orders; undefined: market entries. */
   private readonly entryOrder: EntryOrderRule | undefined;
   readonly broker: SimulatedBroker;
+  /**
+   * The execution container's handling of orders around the broker (the same code): with
+   * `fill: close` it holds an exit decided at a bar's close until the broker has that bar.
+   */
+  private readonly desk: ExecutionDesk;
+  /**
+   * The bar execution has seen last, as an order reaches it: the bar before while the
+   * portfolios see the current bar (`before`), the current bar once the broker has it,
+   * the last bar at the end of the data. A `fill: close` order of that bar fills at its close.
+   */
+  private seen: CloseBar | undefined;
+  private readonly before: { -readonly [K in keyof CloseBar]: CloseBar[K] };
+  /** `fill: close`. */
+  private readonly atClose: boolean;
+  /** Per book, the `seq` of the last bar its exit rules saw (`fill: close` reads it: `catchUp`). */
+  private readonly exitsSeq: Float64Array;
   /** CANCEL events execution received (its results' `cancel_requests`). */
   cancelRequests = 0;
   /**
@@ -174,7 +202,11 @@ export class FusedExitFlow extends FusedOrderFlow {
   constructor(opts: FusedBooksOptions, sinks: readonly FusedBookSink[], ids: FusedIds, exit: FusedExitOptions) {
     super(opts, sinks, ids);
     const n = opts.keys.length;
-    this.broker = new SimulatedBroker(exit.broker);
+    this.desk = new ExecutionDesk(exit.broker);
+    this.broker = this.desk.broker;
+    this.atClose = exit.broker.fill === 'close';
+    this.exitsSeq = new Float64Array(n).fill(-1);
+    this.before = { seq: -1, ts: Number.NaN, symbol: opts.symbol, index: -1, close: Number.NaN, volume: Number.NaN };
     this.entryOrder = exit.entryOrder;
     this.everyBar = exit.rules?.maxDrawdownPct !== undefined;
     this.symbols = [opts.symbol];
@@ -227,8 +259,10 @@ export class FusedExitFlow extends FusedOrderFlow {
    * for each book in order that holds or has committed a position (`begin(k)` first, when
    * trading begins on this bar; with the drawdown halt, every book, after its snapshot of
    * the bar before, `snapshotOf`, when one is taken), its margin check at the bar before's
-   * close (when a snapshot is taken) and its exit rules; then the broker. The books the
-   * broker filled are left in `filled`.
+   * close (when a snapshot is taken) and its exit rules; then the broker. The books
+   * filled are left in `filled`. `before` is the bar before (undefined at the first bar of
+   * the data): execution's last bar until the broker sees this one, where a `fill: close`
+   * order of that bar (the warm-up's last signals, a margin call, a drawdown halt) fills.
    */
   onBar(
     at: At,
@@ -237,6 +271,7 @@ export class FusedExitFlow extends FusedOrderFlow {
     low: number,
     begin: ((k: number) => void) | undefined,
     snapshotOf: ClosedBar | undefined,
+    before: BarBefore | undefined,
   ): void {
     if (at.ts < this.opts.tradeFrom) return;
     const bar = this.bar as { -readonly [K in keyof BarEvent]: BarEvent[K] };
@@ -248,8 +283,13 @@ export class FusedExitFlow extends FusedOrderFlow {
     bar.low = low;
     bar.close = at.close;
     bar.volume = at.volume;
-    this.markPrice = at.close;
     this.filledCount = 0;
+    // The portfolios see this bar before execution does: until the broker has it, an order
+    // reaches an execution whose last bar is the one before, and a fill is booked into a
+    // book still marked at that bar's close (the portfolio marks it after its snapshot).
+    this.seen = before === undefined ? undefined : this.setBefore(before);
+    const beforeClose = before === undefined ? Number.NaN : before.close;
+    this.markPrice = beforeClose;
     const symbol = this.opts.symbol;
     const n = this.opts.keys.length;
     for (let k = 0; k < n; k++) {
@@ -276,12 +316,44 @@ export class FusedExitFlow extends FusedOrderFlow {
       const exits = this.exits;
       if (exits !== undefined || this.instrument.kind === 'future') {
         const book = this.books[k]!;
+        this.markPrice = at.close;
         book.mark(symbol, at.close);
         this.cash[k] = book.cash;
-        exits?.[k]!.onBar(this.bar);
+        if (exits !== undefined) {
+          exits[k]!.onBar(this.bar);
+          this.exitsSeq[k] = at.seq;
+        }
+        this.markPrice = beforeClose;
       }
     }
-    if (this.broker.pendingCount > 0) this.broker.onBar(this.bar, this.deliver);
+    this.markPrice = at.close;
+    this.seen = this.bar;
+    // Only fill: close holds orders outside the broker (for this bar, sent just now).
+    if (this.broker.pendingCount > 0 || this.atClose) this.desk.onBar(this.bar, this.deliver);
+  }
+
+  /** `before`, as the bar execution has seen last. */
+  private setBefore(b: BarBefore): CloseBar {
+    const s = this.before;
+    s.seq = b.seq;
+    s.ts = b.ts;
+    s.index = b.index;
+    s.close = b.close;
+    s.volume = b.volume;
+    return s;
+  }
+
+  /**
+   * Before book k's signal order of the current bar fills at its close (`fill: close`): a
+   * book flat with nothing at the broker was skipped on this bar, so its exit rules have
+   * not seen it; the portfolio's had (they do nothing for a flat book but remember the
+   * bar, whose high and low move the trailing stop of the position this fill opens).
+   */
+  private catchUp(k: number, cause: At): void {
+    const exits = this.exits;
+    if (exits === undefined || cause.seq !== this.bar.seq || this.exitsSeq[k] === cause.seq) return;
+    exits[k]!.onBar(this.bar);
+    this.exitsSeq[k] = cause.seq;
   }
 
   protected override allowsEntry(k: number, ts: number): boolean {
@@ -319,14 +391,11 @@ export class FusedExitFlow extends FusedOrderFlow {
       reason === 'signal' && this.entryOrder !== undefined
         ? entryOrderTerms(this.entryOrder, cause.close, this.books[k]!.position(symbol) + this.pending[k]!, signed)
         : undefined;
-    // With fill: close (limit or stop entries alone: no exit rules, margin calls or volume
-    // cap) a signal's market order fills at once at this bar's close, which execution has
-    // seen, on the book marked there: true when book k filled, as the loop records it.
-    const fillAtClose = reason === 'end_of_data' || this.opts.fillAtClose;
-    if (fillAtClose) this.markPrice = cause.close;
-    const fills = this.counts[k]!.fills;
-    this.submit(k, at, signed, equity, signalId, reason, terms ?? MARKET, true, fillAtClose ? cause : undefined);
-    return this.counts[k]!.fills !== fills;
+    if (this.atClose && reason === 'signal') this.catchUp(k, cause);
+    const filled = this.filledCount;
+    this.submit(k, at, signed, equity, signalId, reason, terms ?? MARKET, true);
+    // Filled at once (fill: close, the end of the data): the loop records the book's change.
+    return this.filledCount > filled;
   }
 
   protected override replaceEntries(k: number): void {
@@ -350,6 +419,9 @@ export class FusedExitFlow extends FusedOrderFlow {
 
   override closeOut(k: number, last: At): void {
     this.markPrice = last.close;
+    // The data ended: execution's last bar is the last one (a drawdown halt at the final
+    // snapshot fills at its close with fill: close).
+    this.seen = this.setBefore(last);
     super.closeOut(k, last);
   }
 
@@ -372,7 +444,6 @@ export class FusedExitFlow extends FusedOrderFlow {
     reason: string,
     extra: Partial<OrderEvent>,
     tracked: boolean,
-    ownBar?: At,
   ): number {
     const book = this.books[k]!;
     const funds = this.opts.funds;
@@ -414,13 +485,7 @@ export class FusedExitFlow extends FusedOrderFlow {
       return orderId;
     }
     this.execution.orders++;
-    if (ownBar !== undefined) {
-      // The bar it was sent on, whose close it may fill at: the end of the data, or fill: close.
-      const b = ownBar;
-      const bar = { seq: b.seq, ts: b.ts, close: b.close, symbol: cause.symbol, index: b.index, volume: b.volume };
-      if (reason === 'end_of_data') this.broker.fillAtClose(approved, bar, this.deliver);
-      else this.broker.submit(approved, this.deliver, bar);
-    } else this.broker.submit(approved, this.deliver);
+    this.desk.submit(approved, this.seen, this.deliver);
     return orderId;
   }
 

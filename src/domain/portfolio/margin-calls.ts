@@ -65,6 +65,12 @@ export function clearOfMaintenance(
 export class MarginCalls {
   /** Liquidation orders still open. */
   private readonly open = new Set<number>();
+  /**
+   * Orders that ended while a liquidation was being sent: with `fill: close` the order fills
+   * (or risk rejects it) before `send` returns its id, and must not be counted open after.
+   */
+  private readonly endedWhileSending = new Set<number>();
+  private sending = false;
 
   constructor(
     private readonly account: Account,
@@ -88,11 +94,21 @@ export class MarginCalls {
     if (book.position(cause.symbol) === 0) return;
     this.host.cancelEntries(cause);
     const delta = -this.host.committed(cause.symbol);
-    if (delta !== 0) this.open.add(this.host.send(cause, delta, book.equity()));
+    if (delta === 0) return;
+    this.sending = true;
+    let id: number;
+    try {
+      id = this.host.send(cause, delta, book.equity());
+    } finally {
+      this.sending = false;
+    }
+    if (!this.endedWhileSending.has(id)) this.open.add(id);
+    this.endedWhileSending.clear();
   }
 
   /** An order of the book ended (filled in full, rejected, cancelled, expired). */
   ended(orderId: number): void {
+    if (this.sending) this.endedWhileSending.add(orderId);
     this.open.delete(orderId);
   }
 }

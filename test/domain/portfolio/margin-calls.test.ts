@@ -61,6 +61,23 @@ describe('MarginCalls', () => {
     expect(m.due(b)).toBe(true);
   });
 
+  it('calls again after a liquidation that ended before its send returned (fill: close fills it at once)', () => {
+    const b = book(1500, 100, 0, 44);
+    let id = 200;
+    const m: MarginCalls = new MarginCalls(MARGIN, {
+      committed: () => 1500,
+      cancelEntries: () => {},
+      // As the broker with fill: close: the order fills, and the book hears of it, before send returns.
+      send: () => {
+        m.ended(++id);
+        return id;
+      },
+    });
+    expect(m.due(b)).toBe(true);
+    m.liquidate(b, cause);
+    expect(m.due(b)).toBe(true); // nothing of it is open: the next snapshot below maintenance calls again
+  });
+
   it('sends only what leaves the book flat after its open orders, and nothing for a flat symbol', () => {
     const b = book(1500, 100, 0, 44);
     const half = calls(700); // an exit of 800 already on its way
