@@ -4,12 +4,12 @@
  * a margin account, fills are capped at a share of each bar's volume
  * (`max_volume_share`), entries are limit or stop orders (`portfolio.entry_order`, resting
  * at the broker until a bar reaches their price, they expire or the next signal cancels
- * them), and for a futures contract (whose books it marks at every close they hold a
- * contract): a book may then have several orders at the broker at once (a
+ * them), or the instrument is a futures contract (whose books it marks at every close
+ * they hold a contract): a book may then have several orders at the broker at once (a
  * resting reduce-only stop and limit in an OCO group, a market exit or a margin call's
  * liquidation beside the signal's order, the unfilled rest of an order beside the next
- * signal's), cancels them and has them tested against each bar's high and low. Rather than a second implementation of that, this runs the per-event path's own
- * code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts), its
+ * signal's), cancels them and has them tested against each bar's high and low. Rather
+ * than a second implementation of that, this runs the per-event path's own code: the exit rules of each book (`BookExits`, src/domain/risk/book-exits.ts), its
  * margin calls (`MarginCalls`, src/domain/portfolio/margin-calls.ts, checked at each
  * snapshot at the bar before's close, as the portfolio checks them) and one
  * `SimulatedBroker` in the execution container's `ExecutionDesk`, with what the portfolio,
