@@ -103,11 +103,10 @@ export function fusedIneligibility(wf: ResolvedWorkflow, observed = false): stri
   // simulated broker (src/domain/execution/execution-desk.ts), which holds a fill: close
   // exit decided before its bar reached execution until that bar
   // (src/domain/columnar/fused-exit-flow.ts).
-  // A future's book settles its variation margin into cash at every close it holds a
-  // contract: the fused loop marks it there through the exit flow's road, with next-open
-  // fills: with fill: close its marks would have to follow the desk's bar before.
-  if (holdsFutures(cfg) && cfg.execution.fill === 'close')
-    return "a futures instrument with execution.fill: close (a future's books are marked at every close on the fused loop's road through the simulated broker, which it runs with next-open fills only)";
+  // Futures too, with either fill mode: the exit flow marks each held book at the bar's
+  // close, and books a fill: close order that fills while the books are visited (a margin
+  // call or drawdown halt of the bar before, the warm-up's last signals) at the bar
+  // before's mark, as the per-event portfolio has it (`markPrice`).
   return undefined;
 }
 
