@@ -70,6 +70,28 @@ async function load(sets: string[], file = EXAMPLE) {
   return loadWorkflow(file, { sets, logger: silent });
 }
 
+/**
+ * A config (`sets` over `file`) run as a whole workflow per event and then on the fused
+ * path (which must take it), each to completion: both results folders' files. `check`
+ * looks at each load first.
+ */
+async function runBothWays(
+  sets: readonly string[],
+  file = EXAMPLE,
+  check: (wf: ResolvedWorkflow) => void = () => undefined,
+): Promise<{ perEvent: Map<string, string>; fused: Map<string, string> }> {
+  const dirs: string[] = [];
+  for (const engine of ['per_event', 'auto'] as const) {
+    const l = await load([...sets, `execution.engine=${engine}`], file);
+    check(l.wf);
+    if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
+    const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
+    expect(r.status).toBe('completed');
+    dirs.push(r.dir!);
+  }
+  return { perEvent: resultFiles(dirs[0]!), fused: resultFiles(dirs[1]!) };
+}
+
 describe('fused path: same results as the per-event graph', () => {
   it('every example config the fused path can run gives the same results folder', async () => {
     const files = readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('live'));
@@ -890,17 +912,9 @@ describe('fused path: same results as the per-event graph', () => {
         'execution.commission={per_share: 0.01, minimum: 2}',
         'data.chunk_size=5000',
       ];
-      const dirs: string[] = [];
-      for (const engine of ['per_event', 'auto'] as const) {
-        const l = await load([...sets, `execution.engine=${engine}`]);
-        if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
-        const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
-        expect(r.status).toBe('completed');
-        dirs.push(r.dir!);
-      }
-      const fused = resultFiles(dirs[1]!);
+      const { perEvent, fused } = await runBothWays(sets);
       expect(fused.size).toBeGreaterThan(2);
-      expect(fused).toEqual(resultFiles(dirs[0]!));
+      expect(fused).toEqual(perEvent);
       const tradeFile = [...fused].find(([f]) => f.endsWith('trades.ndjson'))![1];
       bests.push(tradeFile);
       const open = await barOpens((await load([])).wf);
@@ -1135,17 +1149,10 @@ describe('fused path: same results as the per-event graph', () => {
         'portfolio.allow_short=true',
         'data.chunk_size=50',
       ];
-      const dirs: string[] = [];
-      for (const engine of ['per_event', 'auto'] as const) {
-        const l = await load([...sets, `execution.engine=${engine}`], 'examples/futures-sma-cross.yaml');
-        expect(l.wf.strategies.length).toBe(40);
-        if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
-        const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
-        expect(r.status).toBe('completed');
-        dirs.push(r.dir!);
-      }
-      const fused = resultFiles(dirs[1]!);
-      expect(fused).toEqual(resultFiles(dirs[0]!));
+      const { perEvent, fused } = await runBothWays(sets, 'examples/futures-sma-cross.yaml', (wf) =>
+        expect(wf.strategies.length).toBe(40),
+      );
+      expect(fused).toEqual(perEvent);
       // Every combination traded, long and short: the aggregate lists a trade count per book.
       const aggregate = [...fused].find(([k]) => k.endsWith('aggregate_results.json'))![1];
       const counts = [...aggregate.matchAll(/"trade_count":\s*(\d+)/g)].map((m) => Number(m[1]));
@@ -1296,21 +1303,13 @@ describe('fused path: same results as the per-event graph', () => {
       ],
     ],
   ] as const)('classifiers in a sweep grid: %s', async (_name, file, grid) => {
-    const dirs: string[] = [];
-    for (const engine of ['per_event', 'auto'] as const) {
-      const l = await load(
-        [...grid, 'sequence={type: parameter_sweep, shard_size: 5, resume: false}', `execution.engine=${engine}`],
-        file,
-      );
-      expect(l.wf.strategies.length).toBeGreaterThan(4);
-      if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
-      const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
-      expect(r.status).toBe('completed');
-      dirs.push(r.dir!);
-    }
-    const fused = resultFiles(dirs[1]!);
+    const { perEvent, fused } = await runBothWays(
+      [...grid, 'sequence={type: parameter_sweep, shard_size: 5, resume: false}'],
+      file,
+      (wf) => expect(wf.strategies.length).toBeGreaterThan(4),
+    );
     expect(fused.size).toBeGreaterThan(2);
-    expect(fused).toEqual(resultFiles(dirs[0]!));
+    expect(fused).toEqual(perEvent);
   });
 
   it('a window with a warm-up (start, end, trade_from) cut across chunk boundaries', async () => {
@@ -1397,17 +1396,9 @@ describe('fused path: same results as the per-event graph', () => {
         'execution.commission={per_share: 0.01, minimum: 2}',
         'data.chunk_size=5000',
       ];
-      const dirs: string[] = [];
-      for (const engine of ['per_event', 'auto'] as const) {
-        const l = await load([...sets, `execution.engine=${engine}`]);
-        if (engine === 'auto') expect(fusedIneligibility(l.wf)).toBeUndefined();
-        const r = await runWorkflow(l, { logger: silent, outDir: temp(), progress: false });
-        expect(r.status).toBe('completed');
-        dirs.push(r.dir!);
-      }
-      const fused = resultFiles(dirs[1]!);
+      const { perEvent, fused } = await runBothWays(sets);
       expect(fused.size).toBeGreaterThan(2);
-      expect(fused).toEqual(resultFiles(dirs[0]!));
+      expect(fused).toEqual(perEvent);
       // The rules fired: trades of the best book (the one whose trades a sweep writes) ended
       // in each, and the execution container counted partial fills.
       const text = [...fused.values()].join('\n');
